@@ -1,0 +1,649 @@
+//! Requests and responses in Cognito's shapes (botocore's `cognito-idp` service model), plus
+//! Poolhouse's own operations beside them. Members are PascalCase as on the wire; timestamps
+//! are epoch seconds.
+
+use std::collections::BTreeMap;
+
+use domain::client::ClientSettings;
+use domain::pool::{AliasAttribute, PoolSettings, UsernameAttribute, UsernameConfiguration};
+use domain::schema::SchemaAttribute;
+use domain::user::UserStatus;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+macro_rules! dto {
+    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+        #[serde(rename_all = "PascalCase")]
+        #[ts(export, optional_fields)]
+        pub struct $name { $($body)* }
+    };
+}
+
+dto! {
+    /// An operation that answers nothing.
+    #[derive(Default)]
+    pub struct Empty {}
+}
+
+dto! {
+    /// `AttributeType`.
+    pub struct AttributeType {
+        pub name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+    }
+}
+
+dto! {
+    /// `UserType`, as `ListUsers` and `AdminCreateUser` return it.
+    pub struct UserType {
+        pub username: String,
+        pub attributes: Vec<AttributeType>,
+        pub user_create_date: f64,
+        pub user_last_modified_date: f64,
+        pub enabled: bool,
+        pub user_status: UserStatus,
+        #[serde(rename = "MFAOptions")]
+        pub mfa_options: Vec<AttributeType>,
+    }
+}
+
+dto! {
+    /// `UserPoolType`: a pool as `DescribeUserPool` returns it.
+    pub struct UserPoolType {
+        pub id: String,
+        pub name: String,
+        pub arn: String,
+        pub creation_date: f64,
+        pub last_modified_date: f64,
+        pub estimated_number_of_users: i64,
+        #[serde(flatten)]
+        pub settings: PoolSettings,
+        pub schema_attributes: Vec<SchemaAttribute>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<UsernameAttribute>>", optional)]
+        pub username_attributes: Vec<UsernameAttribute>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<AliasAttribute>>", optional)]
+        pub alias_attributes: Vec<AliasAttribute>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub username_configuration: Option<UsernameConfiguration>,
+    }
+}
+
+dto! {
+    /// `UserPoolDescriptionType`: a pool in `ListUserPools`.
+    pub struct UserPoolDescriptionType {
+        pub id: String,
+        pub name: String,
+        pub creation_date: f64,
+        pub last_modified_date: f64,
+        /// Poolhouse adds the user count so a pool list needs one call.
+        pub estimated_number_of_users: i64,
+    }
+}
+
+dto! {
+    pub struct CreateUserPoolRequest {
+        pub pool_name: String,
+        #[serde(flatten)]
+        pub settings: PoolSettings,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<UsernameAttribute>>", optional)]
+        pub username_attributes: Vec<UsernameAttribute>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<AliasAttribute>>", optional)]
+        pub alias_attributes: Vec<AliasAttribute>,
+        #[serde(default)]
+        pub username_configuration: Option<UsernameConfiguration>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<SchemaAttribute>>", optional)]
+        pub schema: Vec<SchemaAttribute>,
+    }
+}
+
+dto! {
+    pub struct UserPoolResponse {
+        pub user_pool: UserPoolType,
+    }
+}
+
+dto! {
+    pub struct UserPoolIdRequest {
+        pub user_pool_id: String,
+    }
+}
+
+dto! {
+    /// `UpdateUserPool`: the mutable settings. Members fixed at creation are refused by name.
+    pub struct UpdateUserPoolRequest {
+        pub user_pool_id: String,
+        #[serde(flatten)]
+        pub settings: PoolSettings,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(skip)]
+        pub username_attributes: Option<serde_json::Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(skip)]
+        pub alias_attributes: Option<serde_json::Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(skip)]
+        pub username_configuration: Option<serde_json::Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(skip)]
+        pub schema: Option<serde_json::Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(skip)]
+        pub pool_name: Option<serde_json::Value>,
+    }
+}
+
+dto! {
+    pub struct ListUserPoolsRequest {
+        /// 1–60.
+        pub max_results: u32,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListUserPoolsResponse {
+        pub user_pools: Vec<UserPoolDescriptionType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct AddCustomAttributesRequest {
+        pub user_pool_id: String,
+        pub custom_attributes: Vec<SchemaAttribute>,
+    }
+}
+
+dto! {
+    /// `UserPoolClientType`.
+    pub struct UserPoolClientType {
+        pub user_pool_id: String,
+        pub client_name: String,
+        pub client_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub client_secret: Option<String>,
+        pub creation_date: f64,
+        pub last_modified_date: f64,
+        #[serde(flatten)]
+        pub settings: ClientSettings,
+    }
+}
+
+dto! {
+    pub struct UserPoolClientDescription {
+        pub client_id: String,
+        pub user_pool_id: String,
+        pub client_name: String,
+    }
+}
+
+dto! {
+    pub struct CreateUserPoolClientRequest {
+        pub user_pool_id: String,
+        pub client_name: String,
+        #[serde(default)]
+        pub generate_secret: Option<bool>,
+        #[serde(flatten)]
+        pub settings: ClientSettings,
+    }
+}
+
+dto! {
+    pub struct UserPoolClientResponse {
+        pub user_pool_client: UserPoolClientType,
+    }
+}
+
+dto! {
+    pub struct ClientIdRequest {
+        pub user_pool_id: String,
+        pub client_id: String,
+    }
+}
+
+dto! {
+    pub struct UpdateUserPoolClientRequest {
+        pub user_pool_id: String,
+        pub client_id: String,
+        #[serde(default)]
+        pub client_name: Option<String>,
+        #[serde(flatten)]
+        pub settings: ClientSettings,
+    }
+}
+
+dto! {
+    pub struct ListUserPoolClientsRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub max_results: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListUserPoolClientsResponse {
+        pub user_pool_clients: Vec<UserPoolClientDescription>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+/// `MessageActionType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+#[ts(export)]
+pub enum MessageActionType {
+    Resend,
+    Suppress,
+}
+
+/// `DeliveryMediumType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+#[ts(export)]
+pub enum DeliveryMediumType {
+    Sms,
+    Email,
+}
+
+dto! {
+    pub struct AdminCreateUserRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<AttributeType>>", optional)]
+        pub user_attributes: Vec<AttributeType>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<AttributeType>>", optional)]
+        pub validation_data: Vec<AttributeType>,
+        #[serde(default)]
+        pub temporary_password: Option<String>,
+        #[serde(default)]
+        pub force_alias_creation: Option<bool>,
+        #[serde(default)]
+        pub message_action: Option<MessageActionType>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<DeliveryMediumType>>", optional)]
+        pub desired_delivery_mediums: Vec<DeliveryMediumType>,
+        #[serde(default)]
+        #[ts(as = "Option<BTreeMap<String, String>>", optional)]
+        pub client_metadata: BTreeMap<String, String>,
+    }
+}
+
+dto! {
+    pub struct AdminCreateUserResponse {
+        pub user: UserType,
+    }
+}
+
+dto! {
+    pub struct UserRequest {
+        pub user_pool_id: String,
+        pub username: String,
+    }
+}
+
+dto! {
+    pub struct AdminGetUserResponse {
+        pub username: String,
+        pub user_attributes: Vec<AttributeType>,
+        pub user_create_date: f64,
+        pub user_last_modified_date: f64,
+        pub enabled: bool,
+        pub user_status: UserStatus,
+        #[serde(rename = "MFAOptions")]
+        pub mfa_options: Vec<AttributeType>,
+        pub user_mfa_setting_list: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct AdminUpdateUserAttributesRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub user_attributes: Vec<AttributeType>,
+        #[serde(default)]
+        #[ts(as = "Option<BTreeMap<String, String>>", optional)]
+        pub client_metadata: BTreeMap<String, String>,
+    }
+}
+
+dto! {
+    pub struct AdminDeleteUserAttributesRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub user_attribute_names: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct AdminSetUserPasswordRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub password: String,
+        #[serde(default)]
+        pub permanent: Option<bool>,
+    }
+}
+
+dto! {
+    pub struct ListUsersRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub attributes_to_get: Option<Vec<String>>,
+        /// 0–60, default 60.
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub pagination_token: Option<String>,
+        /// `attribute = "value"` or `attribute ^= "value"`.
+        #[serde(default)]
+        pub filter: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListUsersResponse {
+        pub users: Vec<UserType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pagination_token: Option<String>,
+    }
+}
+
+dto! {
+    /// `GroupType`.
+    pub struct GroupType {
+        pub group_name: String,
+        pub user_pool_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub role_arn: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub precedence: Option<i64>,
+        pub last_modified_date: f64,
+        pub creation_date: f64,
+    }
+}
+
+dto! {
+    pub struct GroupRequest {
+        pub group_name: String,
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub description: Option<String>,
+        #[serde(default)]
+        pub role_arn: Option<String>,
+        #[serde(default)]
+        pub precedence: Option<i64>,
+    }
+}
+
+dto! {
+    pub struct GroupResponse {
+        pub group: GroupType,
+    }
+}
+
+dto! {
+    pub struct GroupNameRequest {
+        pub group_name: String,
+        pub user_pool_id: String,
+    }
+}
+
+dto! {
+    pub struct ListGroupsRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListGroupsResponse {
+        pub groups: Vec<GroupType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct UserGroupRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub group_name: String,
+    }
+}
+
+dto! {
+    pub struct AdminListGroupsForUserRequest {
+        pub username: String,
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListUsersInGroupRequest {
+        pub user_pool_id: String,
+        pub group_name: String,
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListUsersInGroupResponse {
+        pub users: Vec<UserType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+/// What SearchUsers sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SortBy {
+    Username,
+    Email,
+    Created,
+    Modified,
+    Status,
+}
+
+dto! {
+    /// Poolhouse's search: one query over username, email, phone, names, `sub` and custom
+    /// attributes (prefix, case-insensitive), with filters, sorting, keyset paging and a total.
+    pub struct SearchUsersRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub query: Option<String>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<UserStatus>>", optional)]
+        pub status: Vec<UserStatus>,
+        #[serde(default)]
+        pub enabled: Option<bool>,
+        #[serde(default)]
+        pub group_name: Option<String>,
+        #[serde(default)]
+        pub sort_by: Option<SortBy>,
+        #[serde(default)]
+        pub sort_descending: Option<bool>,
+        /// 1–1000, default 60.
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// A row of the users table.
+    pub struct UserSummary {
+        pub username: String,
+        pub sub: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone_number: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        pub user_status: UserStatus,
+        pub enabled: bool,
+        pub groups: Vec<String>,
+        pub user_create_date: f64,
+        pub user_last_modified_date: f64,
+    }
+}
+
+dto! {
+    pub struct SearchUsersResponse {
+        pub users: Vec<UserSummary>,
+        pub total_count: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+/// The result of an audited operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum AuditOutcome {
+    Success,
+    Failure,
+}
+
+dto! {
+    pub struct ListAuditEventsRequest {
+        #[serde(default)]
+        pub user_pool_id: Option<String>,
+        #[serde(default)]
+        pub operation: Option<String>,
+        #[serde(default)]
+        pub target: Option<String>,
+        #[serde(default)]
+        pub outcome: Option<AuditOutcome>,
+        /// 1–1000, default 100.
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct AuditEventType {
+        pub event_id: i64,
+        pub time: f64,
+        pub actor: String,
+        pub operation: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub user_pool_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub target: Option<String>,
+        pub outcome: AuditOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error_code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListAuditEventsResponse {
+        pub events: Vec<AuditEventType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListOutboxMessagesRequest {
+        #[serde(default)]
+        pub user_pool_id: Option<String>,
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct OutboxMessage {
+        pub message_id: i64,
+        pub time: f64,
+        pub user_pool_id: String,
+        pub username: String,
+        pub medium: DeliveryMediumType,
+        pub destination: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subject: Option<String>,
+        pub body: String,
+        pub kind: String,
+    }
+}
+
+dto! {
+    pub struct ListOutboxMessagesResponse {
+        pub messages: Vec<OutboxMessage>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// The workspace: region used in new ids, and whether the endpoint demands SigV4.
+    pub struct WorkspaceType {
+        pub region: String,
+        pub account_id: String,
+        pub require_signature: bool,
+        pub access_key_ids: Vec<String>,
+        pub store_path: String,
+        pub schema_version: i64,
+    }
+}
+
+dto! {
+    pub struct DescribeWorkspaceResponse {
+        pub workspace: WorkspaceType,
+    }
+}
+
+dto! {
+    pub struct UpdateWorkspaceRequest {
+        #[serde(default)]
+        pub region: Option<String>,
+        #[serde(default)]
+        pub require_signature: Option<bool>,
+    }
+}
+
+dto! {
+    pub struct CreateAccessKeyResponse {
+        pub access_key_id: String,
+        pub secret_access_key: String,
+    }
+}

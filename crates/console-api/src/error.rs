@@ -1,0 +1,141 @@
+//! `ApiError`: the one error every front shows. Its `code` is Cognito's exception name; the UI
+//! and scripts branch on it, never on `message`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Cognito's error codes (and the protocol's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum ErrorCode {
+    InvalidParameterException,
+    ResourceNotFoundException,
+    UserNotFoundException,
+    UsernameExistsException,
+    AliasExistsException,
+    GroupExistsException,
+    InvalidPasswordException,
+    LimitExceededException,
+    NotAuthorizedException,
+    UnsupportedUserStateException,
+    InternalErrorException,
+    /// The request body is not the JSON the operation takes.
+    SerializationException,
+    /// No operation by that name.
+    UnknownOperationException,
+    /// SigV4 is required and the request is unsigned.
+    MissingAuthenticationTokenException,
+    /// The access key is not one this workspace holds.
+    UnrecognizedClientException,
+    /// The signature does not verify.
+    InvalidSignatureException,
+}
+
+impl ErrorCode {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidParameterException => "InvalidParameterException",
+            Self::ResourceNotFoundException => "ResourceNotFoundException",
+            Self::UserNotFoundException => "UserNotFoundException",
+            Self::UsernameExistsException => "UsernameExistsException",
+            Self::AliasExistsException => "AliasExistsException",
+            Self::GroupExistsException => "GroupExistsException",
+            Self::InvalidPasswordException => "InvalidPasswordException",
+            Self::LimitExceededException => "LimitExceededException",
+            Self::NotAuthorizedException => "NotAuthorizedException",
+            Self::UnsupportedUserStateException => "UnsupportedUserStateException",
+            Self::InternalErrorException => "InternalErrorException",
+            Self::SerializationException => "SerializationException",
+            Self::UnknownOperationException => "UnknownOperationException",
+            Self::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
+            Self::UnrecognizedClientException => "UnrecognizedClientException",
+            Self::InvalidSignatureException => "InvalidSignatureException",
+        }
+    }
+
+    /// Whether the caller is at fault (HTTP 400) rather than Poolhouse (HTTP 500).
+    pub fn is_client_error(self) -> bool {
+        !matches!(self, Self::InternalErrorException)
+    }
+}
+
+/// An operation's failure: a Cognito code, a message for people, and the request member at
+/// fault when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema, thiserror::Error)]
+#[ts(export, optional_fields)]
+#[error("{}: {message}", code.as_str())]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The request member at fault, in Cognito's spelling (`Policies.PasswordPolicy.MinimumLength`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// An error without a field.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None }
+    }
+
+    /// `InvalidParameterException` naming `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl std::fmt::Display) -> Self {
+        let field = field.into();
+        Self {
+            code: ErrorCode::InvalidParameterException,
+            message: format!("{field}: {reason}"),
+            field: Some(field),
+        }
+    }
+}
+
+impl From<domain::FieldError> for ApiError {
+    fn from(e: domain::FieldError) -> Self {
+        ApiError::invalid(e.field, e.reason)
+    }
+}
+
+impl From<user_pools::Error> for ApiError {
+    fn from(e: user_pools::Error) -> Self {
+        use user_pools::Error as E;
+        let message = e.to_string();
+        match e {
+            E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) => {
+                ApiError::new(ErrorCode::ResourceNotFoundException, message)
+            }
+            E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
+            E::UsernameExists => ApiError::new(ErrorCode::UsernameExistsException, message),
+            E::GroupExists(_) => ApiError::new(ErrorCode::GroupExistsException, message),
+            E::AliasExists(_) => ApiError::new(ErrorCode::AliasExistsException, message),
+            E::InvalidParameter(f) => f.into(),
+            E::InvalidPassword(_) => ApiError {
+                code: ErrorCode::InvalidPasswordException,
+                message,
+                field: Some("Password".into()),
+            },
+            E::DeletionProtected(_) => ApiError {
+                code: ErrorCode::InvalidParameterException,
+                message,
+                field: Some("DeletionProtection".into()),
+            },
+            E::LimitExceeded(_) => ApiError::new(ErrorCode::LimitExceededException, message),
+            E::InvalidToken => ApiError {
+                code: ErrorCode::InvalidParameterException,
+                message,
+                field: Some("PaginationToken".into()),
+            },
+            E::Hashing(_) | E::Storage(_) => {
+                tracing::error!(error = %message, "internal error");
+                ApiError::new(ErrorCode::InternalErrorException, message)
+            }
+        }
+    }
+}
+
+impl From<storage::Error> for ApiError {
+    fn from(e: storage::Error) -> Self {
+        user_pools::Error::Storage(e).into()
+    }
+}

@@ -1,0 +1,264 @@
+//! Poolhouse's command surface.
+//!
+//! One [`Console`] value is the composition root: it owns the store, the clock and the workspace
+//! settings, and has one method per operation of the list in [`ops`] — Cognito's operations
+//! with Cognito's request and response shapes ([`dto`]), and Poolhouse's own beside them. The
+//! desktop shell, the CLI and the endpoint are thin fronts over it. Every mutating operation
+//! writes an audit record in the same transaction as its change; a refused one changes nothing
+//! and leaves a `Failure` record.
+//!
+//! Must not depend on tauri, axum or clap.
+
+pub mod dto;
+mod error;
+mod handlers;
+pub mod ops;
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use domain::Clock;
+use storage::Db;
+use storage::audit::{self, AuditEvent, Outcome};
+
+pub use error::{ApiError, ErrorCode};
+
+/// Who asked for an operation, as the audit log records it: `console`, `cli`, or
+/// `endpoint:<access key id or peer>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    /// The desktop console.
+    pub fn console() -> Self {
+        Actor("console".into())
+    }
+    /// The command line.
+    pub fn cli() -> Self {
+        Actor("cli".into())
+    }
+}
+
+/// Workspace-wide settings, cached from the store.
+#[derive(Debug, Clone)]
+struct Workspace {
+    region: String,
+    account_id: String,
+    require_signature: bool,
+    access_keys: Vec<AccessKey>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct AccessKey {
+    id: String,
+    secret: String,
+}
+
+const DEFAULT_REGION: &str = "us-east-1";
+const DEFAULT_ACCOUNT: &str = "000000000000";
+
+struct Inner {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    workspace: RwLock<Workspace>,
+}
+
+/// The composition root: the store, the clock and the workspace, and one method per operation.
+#[derive(Clone)]
+pub struct Console {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Console {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Console").field("db", &self.inner.db).finish()
+    }
+}
+
+fn load_workspace(db: &Db) -> Result<Workspace, ApiError> {
+    db.read(|r| {
+        let get = |k: &str| storage::settings::get(r, k);
+        let access_keys = match get("access_keys")? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                ApiError::new(ErrorCode::InternalErrorException, format!("stored access keys: {e}"))
+            })?,
+            None => Vec::new(),
+        };
+        Ok(Workspace {
+            region: get("region")?.unwrap_or_else(|| DEFAULT_REGION.into()),
+            account_id: get("account_id")?.unwrap_or_else(|| DEFAULT_ACCOUNT.into()),
+            require_signature: get("require_signature")?.is_some_and(|v| v == "true"),
+            access_keys,
+        })
+    })
+}
+
+impl Console {
+    /// Opens the store at `path` (creating it) with the given clock.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Console, ApiError> {
+        let db = Db::open(path).map_err(|e| match e {
+            storage::Error::NewerSchema { .. } | storage::Error::Open { .. } => {
+                ApiError::new(ErrorCode::InternalErrorException, e.to_string())
+            }
+            other => ApiError::from(other),
+        })?;
+        let workspace = load_workspace(&db)?;
+        Ok(Console { inner: Arc::new(Inner { db, clock, workspace: RwLock::new(workspace) }) })
+    }
+
+    /// The store's file.
+    pub fn store_path(&self) -> &Path {
+        self.inner.db.path()
+    }
+
+    fn workspace(&self) -> Workspace {
+        match self.inner.workspace.read() {
+            Ok(w) => w.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Whether the endpoint must verify SigV4 signatures on admin operations.
+    pub fn requires_signature(&self) -> bool {
+        self.workspace().require_signature
+    }
+
+    /// The secret of an access key this workspace holds.
+    pub fn access_key_secret(&self, id: &str) -> Option<String> {
+        self.workspace().access_keys.into_iter().find(|k| k.id == id).map(|k| k.secret)
+    }
+
+    /// The region used in new ids.
+    pub fn region(&self) -> String {
+        self.workspace().region
+    }
+
+    fn now(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+
+    fn record(&self, tx: &storage::Tx<'_>, e: AuditEvent) -> Result<(), ApiError> {
+        audit::insert(tx, &e)?;
+        Ok(())
+    }
+
+    /// Records a refused operation (in its own transaction, since the operation's rolled back).
+    fn record_failure(&self, actor: &Actor, op: &str, pool_id: Option<&str>, target: Option<&str>, err: &ApiError) {
+        let event = AuditEvent {
+            id: 0,
+            at: self.now(),
+            actor: actor.0.clone(),
+            operation: op.into(),
+            pool_id: pool_id.map(str::to_string),
+            target: target.map(str::to_string),
+            outcome: Outcome::Failure,
+            error_code: Some(err.code.as_str().into()),
+            message: Some(err.message.chars().take(500).collect()),
+        };
+        let written: Result<(), ApiError> = self.inner.db.write(|tx| self.record(tx, event));
+        if let Err(e) = written {
+            tracing::error!(error = %e, op, "could not record a failed operation in the audit log");
+        }
+    }
+
+    /// Runs a mutating operation in one transaction with its audit record. `f` answers the value
+    /// and, when the operation created it, the target's new id.
+    fn write_audited<T>(
+        &self,
+        actor: &Actor,
+        op: &str,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let ws = self.workspace();
+        let ctx = user_pools::Ctx { clock: &*self.inner.clock, region: &ws.region, account: &ws.account_id };
+        let result = self.inner.db.write(|tx| {
+            let (value, created) = f(tx, &ctx)?;
+            let event = AuditEvent {
+                id: 0,
+                at: self.now(),
+                actor: actor.0.clone(),
+                operation: op.into(),
+                pool_id: pool_id.map(str::to_string).or_else(|| {
+                    created.as_ref().filter(|_| op == "CreateUserPool").cloned()
+                }),
+                target: created.or_else(|| target.map(str::to_string)),
+                outcome: Outcome::Success,
+                error_code: None,
+                message: None,
+            };
+            self.record(tx, event)?;
+            Ok(value)
+        });
+        if let Err(e) = &result {
+            self.record_failure(actor, op, pool_id, target, e);
+        }
+        result
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&storage::Reader<'_>) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.inner.db.read(f)
+    }
+}
+
+/// Parses a request body, naming the member at fault.
+pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = strip_position(&inner.to_string());
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::new(ErrorCode::SerializationException, msg);
+        }
+        let missing = msg
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string);
+        match (path.as_str(), missing) {
+            (".", Some(name)) => ApiError::invalid(name, "is required"),
+            // Members of flattened settings lose their path; find the culprit by elimination.
+            (".", None) => match culprit::<T>(body) {
+                Some(field) => ApiError::invalid(field, msg),
+                None => ApiError::new(ErrorCode::SerializationException, msg),
+            },
+            (p, Some(name)) => ApiError::invalid(format!("{p}.{name}"), "is required"),
+            (p, None) => ApiError::invalid(p, msg),
+        }
+    })
+}
+
+/// The top-level member without which `body` parses (or fails only for lacking it).
+fn culprit<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let serde_json::Value::Object(map) = serde_json::from_slice(body).ok()? else {
+        return None;
+    };
+    map.keys().find_map(|k| {
+        let mut without = map.clone();
+        without.remove(k);
+        match serde_json::from_value::<T>(serde_json::Value::Object(without)) {
+            Ok(_) => Some(k.clone()),
+            Err(e) if e.to_string().starts_with(&format!("missing field `{k}`")) => Some(k.clone()),
+            Err(_) => None,
+        }
+    })
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Encodes a response body.
+pub fn encode_response<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(v).map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+}
+
+/// Milliseconds to Cognito's epoch seconds.
+pub(crate) fn secs(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}

@@ -1,0 +1,146 @@
+//! The password policy, with Cognito's ranges and symbol set.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::FieldError;
+
+/// Characters Cognito counts as symbols.
+pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+
+/// The longest password Cognito accepts.
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// `PasswordPolicyType`. Defaults are Cognito's: 8 characters, every class required, temporary
+/// passwords valid 7 days, no history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "PascalCase", default)]
+#[ts(export)]
+pub struct PasswordPolicy {
+    /// 6–99.
+    #[ts(as = "Option<u32>", optional)]
+    pub minimum_length: u32,
+    #[ts(as = "Option<bool>", optional)]
+    pub require_uppercase: bool,
+    #[ts(as = "Option<bool>", optional)]
+    pub require_lowercase: bool,
+    #[ts(as = "Option<bool>", optional)]
+    pub require_numbers: bool,
+    #[ts(as = "Option<bool>", optional)]
+    pub require_symbols: bool,
+    /// 0–24 previous passwords that may not be reused.
+    #[ts(as = "Option<u32>", optional)]
+    pub password_history_size: u32,
+    /// 0–365 days a temporary password stays usable.
+    #[ts(as = "Option<u32>", optional)]
+    pub temporary_password_validity_days: u32,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            password_history_size: 0,
+            temporary_password_validity_days: 7,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// Checks the policy's own settings against Cognito's ranges.
+    pub fn validate(&self, field: &str) -> Result<(), FieldError> {
+        if !(6..=99).contains(&self.minimum_length) {
+            return Err(FieldError::new(
+                format!("{field}.MinimumLength"),
+                format!("must be between 6 and 99, got {}", self.minimum_length),
+            ));
+        }
+        if self.password_history_size > 24 {
+            return Err(FieldError::new(
+                format!("{field}.PasswordHistorySize"),
+                format!("must be between 0 and 24, got {}", self.password_history_size),
+            ));
+        }
+        if self.temporary_password_validity_days > 365 {
+            return Err(FieldError::new(
+                format!("{field}.TemporaryPasswordValidityDays"),
+                format!("must be between 0 and 365, got {}", self.temporary_password_validity_days),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a password against the policy; the error says the first rule it breaks, in
+    /// Cognito's words.
+    pub fn check(&self, password: &str) -> Result<(), String> {
+        let len = password.chars().count();
+        if len > MAX_PASSWORD_LEN {
+            return Err(format!("Password must be at most {MAX_PASSWORD_LEN} characters long"));
+        }
+        if len < self.minimum_length as usize {
+            return Err("Password did not conform with policy: Password not long enough".into());
+        }
+        if password.starts_with(char::is_whitespace) || password.ends_with(char::is_whitespace) {
+            return Err(
+                "Password did not conform with policy: Password must not begin or end with a space"
+                    .into(),
+            );
+        }
+        if self.require_lowercase && !password.chars().any(|c| c.is_lowercase()) {
+            return Err(
+                "Password did not conform with policy: Password must have lowercase characters"
+                    .into(),
+            );
+        }
+        if self.require_uppercase && !password.chars().any(|c| c.is_uppercase()) {
+            return Err(
+                "Password did not conform with policy: Password must have uppercase characters"
+                    .into(),
+            );
+        }
+        if self.require_numbers && !password.chars().any(|c| c.is_ascii_digit()) {
+            return Err(
+                "Password did not conform with policy: Password must have numeric characters"
+                    .into(),
+            );
+        }
+        if self.require_symbols && !password.chars().any(|c| SYMBOLS.contains(c) && c != ' ') {
+            return Err(
+                "Password did not conform with policy: Password must have symbol characters".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_requires_every_class() {
+        let p = PasswordPolicy::default();
+        assert!(p.check("Passw0rd!").is_ok());
+        assert!(p.check("Pw0!").unwrap_err().contains("long enough"));
+        assert!(p.check("PASSW0RD!").unwrap_err().contains("lowercase"));
+        assert!(p.check("passw0rd!").unwrap_err().contains("uppercase"));
+        assert!(p.check("Password!").unwrap_err().contains("numeric"));
+        assert!(p.check("Passw0rdd").unwrap_err().contains("symbol"));
+        assert!(p.check(" Passw0rd!").unwrap_err().contains("space"));
+    }
+
+    #[test]
+    fn ranges_are_cognitos() {
+        let mut p = PasswordPolicy { minimum_length: 5, ..Default::default() };
+        assert_eq!(p.validate("PasswordPolicy").unwrap_err().field, "PasswordPolicy.MinimumLength");
+        p.minimum_length = 99;
+        assert!(p.validate("PasswordPolicy").is_ok());
+        p.password_history_size = 25;
+        assert!(p.validate("PasswordPolicy").is_err());
+    }
+}

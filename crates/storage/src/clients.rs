@@ -1,0 +1,102 @@
+//! The `app_clients` table.
+
+use domain::client::ClientSettings;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::sealed::Conn;
+use crate::{Read, Result, Tx, from_json, to_json};
+
+/// A stored app client.
+#[derive(Debug, Clone)]
+pub struct ClientRow {
+    pub pk: i64,
+    pub pool: i64,
+    pub client_id: String,
+    pub name: String,
+    pub secret: Option<String>,
+    pub settings: ClientSettings,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "pk, pool, client_id, name, secret, settings, created_at, updated_at";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<(ClientRow, String)> {
+    Ok((
+        ClientRow {
+            pk: r.get(0)?,
+            pool: r.get(1)?,
+            client_id: r.get(2)?,
+            name: r.get(3)?,
+            secret: r.get(4)?,
+            settings: ClientSettings::default(),
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+        },
+        r.get(5)?,
+    ))
+}
+
+fn decode((mut c, settings): (ClientRow, String)) -> Result<ClientRow> {
+    c.settings = from_json("app client settings", &settings)?;
+    Ok(c)
+}
+
+/// A client to insert.
+pub struct NewClient<'a> {
+    pub pool: i64,
+    pub client_id: &'a str,
+    pub name: &'a str,
+    pub secret: Option<&'a str>,
+    pub settings: &'a ClientSettings,
+}
+
+/// Inserts a client.
+pub fn insert(tx: &Tx<'_>, c: &NewClient<'_>, now: i64) -> Result<i64> {
+    tx.conn().execute(
+        "INSERT INTO app_clients(pool, client_id, name, secret, settings, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            c.pool,
+            c.client_id,
+            c.name,
+            c.secret,
+            to_json("app client settings", c.settings)?,
+            now
+        ],
+    )?;
+    Ok(tx.conn().last_insert_rowid())
+}
+
+/// The client with this id in this pool.
+pub fn get(r: &impl Read, pool: i64, client_id: &str) -> Result<Option<ClientRow>> {
+    let mut stmt = r.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM app_clients WHERE pool = ?1 AND client_id = ?2"
+    ))?;
+    stmt.query_row(params![pool, client_id], row).optional()?.map(decode).transpose()
+}
+
+/// Clients of a pool ordered by id, after `after_id`, at most `limit`.
+pub fn list(r: &impl Read, pool: i64, after_id: &str, limit: u32) -> Result<Vec<ClientRow>> {
+    let mut stmt = r.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM app_clients WHERE pool = ?1 AND client_id > ?2
+         ORDER BY client_id LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![pool, after_id, limit], row)?;
+    rows.map(|r| decode(r?)).collect()
+}
+
+/// Replaces a client's name and settings.
+pub fn update(tx: &Tx<'_>, pk: i64, name: &str, settings: &ClientSettings, now: i64) -> Result<()> {
+    tx.conn().execute(
+        "UPDATE app_clients SET name = ?2, settings = ?3, updated_at = ?4 WHERE pk = ?1",
+        params![pk, name, to_json("app client settings", settings)?, now],
+    )?;
+    Ok(())
+}
+
+/// Deletes a client.
+pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
+    tx.conn().execute("DELETE FROM app_clients WHERE pk = ?1", [pk])?;
+    Ok(())
+}

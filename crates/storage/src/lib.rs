@@ -1,0 +1,280 @@
+//! Poolhouse's store: one SQLite file.
+//!
+//! This crate is the only user of rusqlite. It owns the schema (numbered migrations under
+//! `migrations/`, each applied in its own transaction), the connection settings (WAL, foreign
+//! keys, busy timeout, a capped page cache) and one module per table. Engines call the table
+//! modules' functions and never see SQL. Writes go through [`Db::write`], which runs a closure in
+//! one transaction: either all of its changes land or none do.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub mod audit;
+pub mod clients;
+pub mod groups;
+pub mod outbox;
+pub mod pools;
+pub mod settings;
+pub mod users;
+
+mod migrations;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file's schema is newer than this build understands; opening it could corrupt it.
+    #[error(
+        "the store at {path} has schema version {found}, newer than this build's {supported}; \
+         use a newer Poolhouse"
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    /// The file could not be created or opened.
+    #[error("cannot open the store at {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    /// A unique constraint refused the write; `constraint` names the columns.
+    #[error("a row with the same {constraint} already exists")]
+    Conflict { constraint: String },
+    /// A stored JSON document no longer parses.
+    #[error("stored {what} is unreadable: {reason}")]
+    Corrupt { what: &'static str, reason: String },
+    /// A thread panicked while holding a connection.
+    #[error("a connection was poisoned by a crashed thread")]
+    Poisoned,
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(code, msg) = &e {
+            if code.code == rusqlite::ErrorCode::ConstraintViolation
+                && matches!(code.extended_code, 1555 | 2067)
+            {
+                return Error::Conflict { constraint: msg.clone().unwrap_or_default() };
+            }
+        }
+        Error::Sqlite(e)
+    }
+}
+
+/// The store's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+mod sealed {
+    pub trait Conn {
+        fn conn(&self) -> &rusqlite::Connection;
+    }
+}
+
+/// Something reads can run on: a [`Reader`] or a [`Tx`].
+pub trait Read: sealed::Conn {}
+
+/// A read-only view of the store, consistent for its lifetime.
+pub struct Reader<'a>(&'a Connection);
+
+/// One write transaction. Dropped without commit (an error in [`Db::write`]'s closure) it rolls
+/// back.
+pub struct Tx<'a>(Transaction<'a>);
+
+impl sealed::Conn for Reader<'_> {
+    fn conn(&self) -> &Connection {
+        self.0
+    }
+}
+impl Read for Reader<'_> {}
+impl sealed::Conn for Tx<'_> {
+    fn conn(&self) -> &Connection {
+        &self.0
+    }
+}
+impl Read for Tx<'_> {}
+
+/// How many read connections a store keeps beside its single writer.
+const READERS: usize = 4;
+/// Page cache per connection, in KiB (negative values are KiB for SQLite).
+const WRITER_CACHE_KIB: i64 = 65_536;
+const READER_CACHE_KIB: i64 = 16_384;
+
+/// The store: one writer connection and a few readers over one file.
+pub struct Db {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.path).finish()
+    }
+}
+
+fn open_err(path: &Path, reason: impl std::fmt::Display) -> Error {
+    Error::Open { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+/// Creates the file with mode 0600 if it does not exist, so that the store is never readable
+/// by other users, not even for a moment.
+fn create_private(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| open_err(path, e))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(|e| open_err(path, e))?;
+    Ok(())
+}
+
+fn configure(conn: &Connection, cache_kib: i64) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -{cache_kib};"
+    ))?;
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// Errors: [`Error::NewerSchema`] when the file comes from a newer build, [`Error::Open`]
+    /// when it cannot be created or is not a database.
+    pub fn open(path: &Path) -> Result<Db> {
+        create_private(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut writer = Connection::open_with_flags(path, flags).map_err(|e| open_err(path, e))?;
+        let mode: String = writer
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| open_err(path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(open_err(path, format!("could not switch to WAL (got {mode})")));
+        }
+        configure(&writer, WRITER_CACHE_KIB)?;
+        migrations::apply(&mut writer, path)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| open_err(path, e))?;
+            configure(&r, READER_CACHE_KIB)?;
+            readers.push(Mutex::new(r));
+        }
+        Ok(Db {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version this build writes.
+    pub fn schema_version() -> i64 {
+        migrations::LATEST
+    }
+
+    fn lock(m: &Mutex<Connection>) -> Result<MutexGuard<'_, Connection>> {
+        m.lock().map_err(|_| Error::Poisoned)
+    }
+
+    /// Runs `f` in one write transaction, committing when it returns `Ok` and rolling back
+    /// otherwise. Writers are serialised.
+    pub fn write<T, E: From<Error>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut conn = Self::lock(&self.writer)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::from)?;
+        let tx = Tx(tx);
+        let value = f(&tx)?;
+        tx.0.commit().map_err(Error::from)?;
+        Ok(value)
+    }
+
+    /// Runs `f` on a read connection inside one read transaction (a consistent snapshot).
+    pub fn read<T, E: From<Error>>(
+        &self,
+        f: impl FnOnce(&Reader<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let n = self.readers.len();
+        let guard = (0..n)
+            .find_map(|i| self.readers[(start + i) % n].try_lock().ok())
+            .map(Ok)
+            .unwrap_or_else(|| Self::lock(&self.readers[start % n]))?;
+        guard.execute_batch("BEGIN DEFERRED").map_err(Error::from)?;
+        let out = f(&Reader(&guard));
+        // A read transaction has nothing to keep; ending it releases the snapshot.
+        guard.execute_batch("COMMIT").map_err(Error::from)?;
+        out
+    }
+
+    /// The query plan SQLite picks for `sql` (one line per step), for tests that assert an
+    /// index is used.
+    pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
+        let conn = Self::lock(&self.writer)?;
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
+    }
+}
+
+/// Decodes a JSON column.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(what: &'static str, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::Corrupt { what, reason: e.to_string() })
+}
+
+/// Encodes a JSON column.
+pub(crate) fn to_json<T: serde::Serialize>(what: &'static str, v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::Corrupt { what, reason: e.to_string() })
+}
+
+/// The smallest string greater than every string that starts with `prefix` (in code-point
+/// order), or `None` when there is none. Used to turn a prefix into an index range.
+pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = last as u32 + 1;
+        if (0xD800..=0xDFFF).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,30 @@
+//! The `settings` table: workspace-wide key/value settings.
+
+use rusqlite::OptionalExtension;
+
+use crate::sealed::Conn;
+use crate::{Read, Result, Tx};
+
+/// Reads a setting.
+pub fn get(r: &impl Read, key: &str) -> Result<Option<String>> {
+    Ok(r.conn()
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+        .optional()?)
+}
+
+/// Writes a setting.
+pub fn set(tx: &Tx<'_>, key: &str, value: &str) -> Result<()> {
+    tx.conn().execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// Every setting, sorted by key.
+pub fn list(r: &impl Read) -> Result<Vec<(String, String)>> {
+    let mut stmt = r.conn().prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

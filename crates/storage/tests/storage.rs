@@ -1,0 +1,248 @@
+//! Storage tests: each on a fresh file in a temp dir.
+
+use std::collections::BTreeMap;
+
+use domain::filter::parse_filter;
+use domain::pool::PoolConfig;
+use domain::user::UserStatus;
+use storage::users::{self, ListQuery, NewUser, SearchQuery, SortKey};
+use storage::{Db, Error, pools};
+
+fn fresh() -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("store.db")).unwrap();
+    (dir, db)
+}
+
+fn pool(db: &Db) -> i64 {
+    db.write(|tx| pools::insert(tx, "us-east-1_test", "test", &PoolConfig::default(), 1))
+        .unwrap()
+}
+
+fn add_user(db: &Db, pool: i64, name: &str, email: Option<&str>) -> i64 {
+    let mut attrs = BTreeMap::new();
+    if let Some(e) = email {
+        attrs.insert("email".to_string(), e.to_string());
+    }
+    let sub = format!("sub-{name}");
+    db.write(|tx| {
+        users::insert(
+            tx,
+            &NewUser {
+                pool,
+                username: name,
+                username_key: &name.to_lowercase(),
+                sub: &sub,
+                status: UserStatus::Confirmed,
+                enabled: true,
+                attributes: &attrs,
+                password_hash: None,
+                now: 10,
+            },
+        )
+    })
+    .unwrap()
+}
+
+#[test]
+fn new_store_is_private_and_at_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a/b/store.db");
+    drop(Db::open(&path).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the store holds password hashes and must be private");
+    }
+    // Reopening applies nothing and works.
+    drop(Db::open(&path).unwrap());
+}
+
+#[test]
+fn a_store_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    drop(Db::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", Db::schema_version() + 1).unwrap();
+    drop(conn);
+    match Db::open(&path) {
+        Err(Error::NewerSchema { found, .. }) => assert_eq!(found, Db::schema_version() + 1),
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let (_d, db) = fresh();
+    let p = pool(&db);
+    let result: Result<(), Error> = db.write(|tx| {
+        users::insert(
+            tx,
+            &NewUser {
+                pool: p,
+                username: "a",
+                username_key: "a",
+                sub: "s1",
+                status: UserStatus::Confirmed,
+                enabled: true,
+                attributes: &BTreeMap::new(),
+                password_hash: None,
+                now: 1,
+            },
+        )?;
+        // Same key again: the whole transaction must roll back, first row included.
+        users::insert(
+            tx,
+            &NewUser {
+                pool: p,
+                username: "A",
+                username_key: "a",
+                sub: "s2",
+                status: UserStatus::Confirmed,
+                enabled: true,
+                attributes: &BTreeMap::new(),
+                password_hash: None,
+                now: 1,
+            },
+        )?;
+        Ok(())
+    });
+    assert!(matches!(result, Err(Error::Conflict { .. })), "{result:?}");
+    let count = db.read(|r| users::count(r, p)).unwrap();
+    assert_eq!(count, 0, "the counter rolls back with the rows");
+    assert!(db.read(|r| users::get(r, p, "a")).unwrap().is_none());
+}
+
+#[test]
+fn user_count_follows_inserts_and_deletes() {
+    let (_d, db) = fresh();
+    let p = pool(&db);
+    let a = add_user(&db, p, "alice", None);
+    add_user(&db, p, "bob", None);
+    assert_eq!(db.read(|r| users::count(r, p)).unwrap(), 2);
+    db.write(|tx| users::delete(tx, a)).unwrap();
+    assert_eq!(db.read(|r| users::count(r, p)).unwrap(), 1);
+}
+
+#[test]
+fn keyset_pages_visit_every_user_once() {
+    let (_d, db) = fresh();
+    let p = pool(&db);
+    for i in 0..137 {
+        add_user(&db, p, &format!("user{i:03}"), Some(&format!("u{i}@example.com")));
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = db
+            .read(|r| users::list(r, &ListQuery { pool: p, filter: None, case_insensitive: true, after: after.clone(), limit: 60 }))
+            .unwrap();
+        seen.extend(page.users.iter().map(|u| u.username.clone()));
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 137);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, seen, "pages are ordered and never repeat a user");
+}
+
+#[test]
+fn email_prefix_is_case_insensitive_and_exact_about_the_prefix() {
+    let (_d, db) = fresh();
+    let p = pool(&db);
+    add_user(&db, p, "a", Some("Ann@example.com"));
+    add_user(&db, p, "b", Some("anna@example.com"));
+    add_user(&db, p, "c", Some("an[x@example.com"));
+    add_user(&db, p, "d", Some("bob@example.com"));
+    add_user(&db, p, "e", None);
+    let q = |f: &str| {
+        let filter = parse_filter(f).unwrap();
+        let page = db
+            .read(|r| users::list(r, &ListQuery { pool: p, filter, case_insensitive: true, after: None, limit: 60 }))
+            .unwrap();
+        page.users.into_iter().map(|u| u.username).collect::<Vec<_>>()
+    };
+    assert_eq!(q("email ^= \"AN\""), ["c", "a", "b"]);
+    assert_eq!(q("email ^= \"ann\""), ["a", "b"]);
+    assert_eq!(q("email = \"ANN@example.com\""), ["a"]);
+    assert_eq!(q("email ^= \"an%\""), Vec::<String>::new(), "LIKE wildcards are literal");
+    assert_eq!(q("cognito:user_status = \"confirmed\"").len(), 5);
+    assert_eq!(q("status = \"Disabled\"").len(), 0);
+}
+
+#[test]
+fn prefix_and_page_queries_use_an_index() {
+    let (_d, db) = fresh();
+    for (filter, index) in [
+        ("email ^= \"abc\"", "users_pool_email"),
+        ("username ^= \"abc\"", "users_pool_username"),
+        ("phone_number ^= \"+1\"", "users_pool_phone"),
+        ("", "users_pool_username"),
+    ] {
+        let q = ListQuery {
+            pool: 1,
+            filter: parse_filter(filter).unwrap(),
+            case_insensitive: true,
+            after: Some(users::Cursor { key: users::CursorKey::Text("x".into()), pk: 5 }),
+            limit: 60,
+        };
+        let (sql, params) = users::list_sql(&q);
+        // Inline the parameters so EXPLAIN sees the statement as the engine does.
+        let mut inlined = sql.clone();
+        for (i, p) in params.iter().enumerate().rev() {
+            let lit = match p {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+                _ => "NULL".into(),
+            };
+            inlined = inlined.replace(&format!("?{}", i + 1), &lit);
+        }
+        let plan = db.explain(&inlined).unwrap().join("\n");
+        assert!(plan.contains(&format!("USING INDEX {index}")) || plan.contains(&format!("USING COVERING INDEX {index}")),
+            "{filter:?} must search {index}, plan was:\n{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{filter:?} must not sort, plan was:\n{plan}");
+    }
+}
+
+#[test]
+fn search_finds_by_any_attribute_and_counts() {
+    let (_d, db) = fresh();
+    let p = pool(&db);
+    add_user(&db, p, "zed", Some("carol@example.com"));
+    add_user(&db, p, "carl", None);
+    add_user(&db, p, "dave", Some("dave@example.org"));
+    let q = SearchQuery {
+        pool: p,
+        text: Some("car".into()),
+        case_insensitive: true,
+        statuses: vec![],
+        enabled: None,
+        group: None,
+        sort: SortKey::Username,
+        descending: false,
+        after: None,
+        limit: 60,
+    };
+    let page = db.read(|r| users::search(r, &q)).unwrap();
+    let names: Vec<_> = page.users.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, ["carl", "zed"]);
+    assert_eq!(db.read(|r| users::search_count(r, &q)).unwrap(), 2);
+    let all = SearchQuery { text: None, sort: SortKey::Email, ..q.clone() };
+    let mut after = None;
+    let mut seen = Vec::new();
+    loop {
+        let page = db.read(|r| users::search(r, &SearchQuery { after: after.clone(), limit: 1, ..all.clone() })).unwrap();
+        seen.extend(page.users.iter().map(|u| u.username.clone()));
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["carl", "zed", "dave"], "users without email come first and are not lost");
+}

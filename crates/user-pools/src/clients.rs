@@ -1,0 +1,111 @@
+//! App clients.
+
+use domain::client::{ClientSettings, validate_client_name};
+use domain::ids;
+use domain::schema;
+use storage::clients::{self as store, ClientRow, NewClient};
+use storage::pools::PoolRow;
+use storage::{Read, Tx};
+
+use crate::{Ctx, Error, Result, invalid, require_pool};
+
+/// Most app clients a pool may have.
+pub const MAX_CLIENTS_PER_POOL: u32 = 1000;
+
+fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
+    for (field, list) in
+        [("ReadAttributes", &settings.read_attributes), ("WriteAttributes", &settings.write_attributes)]
+    {
+        for (i, name) in list.iter().enumerate() {
+            if schema::find(&pool.config.schema_attributes, name).is_none() {
+                return Err(invalid(
+                    &format!("{field}[{i}]"),
+                    format!("{name} is not an attribute of this pool"),
+                ));
+            }
+        }
+    }
+    for (i, name) in settings.write_attributes.iter().enumerate() {
+        if matches!(name.as_str(), "sub" | "email_verified" | "phone_number_verified") {
+            return Err(invalid(
+                &format!("WriteAttributes[{i}]"),
+                format!("{name} cannot be made writable by app clients"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates an app client, with a generated secret when asked.
+pub fn create(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    name: &str,
+    generate_secret: bool,
+    settings: ClientSettings,
+) -> Result<ClientRow> {
+    let pool = require_pool(tx, pool_id)?;
+    validate_client_name(name)?;
+    settings.validate(generate_secret)?;
+    check_attributes(&pool, &settings)?;
+    if store::list(tx, pool.pk, "", MAX_CLIENTS_PER_POOL)?.len() >= MAX_CLIENTS_PER_POOL as usize {
+        return Err(Error::LimitExceeded(format!(
+            "a user pool may have at most {MAX_CLIENTS_PER_POOL} app clients"
+        )));
+    }
+    let mut rng = rand::rng();
+    let client_id = ids::new_client_id(&mut rng);
+    let secret = generate_secret.then(|| ids::new_client_secret(&mut rng));
+    store::insert(
+        tx,
+        &NewClient {
+            pool: pool.pk,
+            client_id: &client_id,
+            name,
+            secret: secret.as_deref(),
+            settings: &settings,
+        },
+        ctx.clock.now_ms(),
+    )?;
+    get(tx, pool_id, &client_id)
+}
+
+/// Describes a client.
+pub fn get(r: &impl Read, pool_id: &str, client_id: &str) -> Result<ClientRow> {
+    let pool = require_pool(r, pool_id)?;
+    ids::validate_client_id(client_id)?;
+    store::get(r, pool.pk, client_id)?.ok_or_else(|| Error::ClientNotFound(client_id.to_string()))
+}
+
+/// Replaces a client's settings (absent members return to their defaults, as in Cognito).
+pub fn update(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    client_id: &str,
+    name: Option<&str>,
+    settings: ClientSettings,
+) -> Result<ClientRow> {
+    let pool = require_pool(tx, pool_id)?;
+    let client = get(tx, pool_id, client_id)?;
+    let name = name.unwrap_or(&client.name);
+    validate_client_name(name)?;
+    settings.validate(client.secret.is_some())?;
+    check_attributes(&pool, &settings)?;
+    store::update(tx, client.pk, name, &settings, ctx.clock.now_ms())?;
+    get(tx, pool_id, client_id)
+}
+
+/// Deletes a client.
+pub fn delete(tx: &Tx<'_>, pool_id: &str, client_id: &str) -> Result<()> {
+    let client = get(tx, pool_id, client_id)?;
+    store::delete(tx, client.pk)?;
+    Ok(())
+}
+
+/// Clients of a pool by id.
+pub fn list(r: &impl Read, pool_id: &str, after: &str, limit: u32) -> Result<Vec<ClientRow>> {
+    let pool = require_pool(r, pool_id)?;
+    Ok(store::list(r, pool.pk, after, limit)?)
+}

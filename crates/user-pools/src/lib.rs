@@ -1,0 +1,90 @@
+//! The user pool engine: the rules of Cognito's user pools, over the store.
+//!
+//! Every function takes what it uses — a [`storage::Tx`] or [`storage::Read`], a [`Ctx`] with the
+//! clock and workspace settings — and answers with [`Error`], whose variants are domain facts.
+//! No SQL here (that is `storage`), no transport (that is `console-api` and its fronts).
+
+pub mod clients;
+pub mod groups;
+pub mod passwords;
+pub mod pools;
+pub mod tokens;
+pub mod users;
+
+use domain::{Clock, FieldError};
+
+/// What every operation may need besides the store.
+pub struct Ctx<'a> {
+    pub clock: &'a dyn Clock,
+    /// The region used in ids and ARNs (`us-east-1`).
+    pub region: &'a str,
+    /// The account used in ARNs.
+    pub account: &'a str,
+}
+
+/// Why an operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No user pool has this id.
+    #[error("User pool {0} does not exist.")]
+    PoolNotFound(String),
+    /// No app client with this id in the pool.
+    #[error("User pool client {0} does not exist.")]
+    ClientNotFound(String),
+    /// No user by this name, alias or sub.
+    #[error("User does not exist.")]
+    UserNotFound,
+    /// No group by this name in the pool.
+    #[error("Group {0} not found.")]
+    GroupNotFound(String),
+    /// The username (or, with username attributes, the email/phone) is taken.
+    #[error("User account already exists")]
+    UsernameExists,
+    /// The group name is taken in the pool.
+    #[error("A group with the name {0} already exists.")]
+    GroupExists(String),
+    /// A verified alias value belongs to another user.
+    #[error("An account with the given {0} already exists.")]
+    AliasExists(String),
+    /// A request member is malformed or out of range.
+    #[error("{0}")]
+    InvalidParameter(FieldError),
+    /// A password breaks the pool's password policy.
+    #[error("{0}")]
+    InvalidPassword(String),
+    /// The pool has deletion protection on.
+    #[error("The user pool {0} has deletion protection activated; turn it off first.")]
+    DeletionProtected(String),
+    /// A quota (custom attributes, groups per user, ...) would be exceeded.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// A pagination token that this query did not issue.
+    #[error("Invalid pagination token.")]
+    InvalidToken,
+    /// The password hasher failed.
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+    /// The store failed.
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+}
+
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::InvalidParameter(e)
+    }
+}
+
+/// The engine's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Shorthand for an invalid parameter.
+pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidParameter(FieldError::new(field, reason))
+}
+
+/// Reads a pool by id or answers [`Error::PoolNotFound`].
+pub fn require_pool(r: &impl storage::Read, id: &str) -> Result<storage::pools::PoolRow> {
+    domain::ids::validate_user_pool_id(id)?;
+    storage::pools::get(r, id)?.ok_or_else(|| Error::PoolNotFound(id.to_string()))
+}

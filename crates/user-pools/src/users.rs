@@ -1,0 +1,562 @@
+//! Users: the administrator's operations (`AdminCreateUser`, `AdminGetUser`, ...), listing with
+//! Cognito's filter, and Poolhouse's search.
+
+use std::collections::BTreeMap;
+
+use domain::filter::{UserFilter, format_filter, parse_filter};
+use domain::pool::{AliasAttribute, UsernameAttribute};
+use domain::schema::{self, AttributeWrite};
+use domain::user::{UserStatus, validate_username};
+use storage::outbox::{self, Message};
+use storage::pools::PoolRow;
+use storage::users::{self as store, Cursor, ListQuery, NewUser, SearchQuery, SortKey, UserRow};
+use storage::{Read, Tx};
+
+use crate::{Ctx, Error, Result, invalid, require_pool, tokens};
+
+/// The key a username is stored and looked up under in this pool.
+pub fn username_key(pool: &PoolRow, username: &str) -> String {
+    if pool.config.is_case_insensitive() { username.to_lowercase() } else { username.to_string() }
+}
+
+fn looks_like_uuid(s: &str) -> bool {
+    s.len() == 36 && s.chars().enumerate().all(|(i, c)| {
+        if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() }
+    })
+}
+
+fn alias_column(a: AliasAttribute) -> &'static str {
+    match a {
+        AliasAttribute::Email => "email",
+        AliasAttribute::PhoneNumber => "phone_number",
+        AliasAttribute::PreferredUsername => "preferred_username",
+    }
+}
+
+fn username_column(a: UsernameAttribute) -> &'static str {
+    match a {
+        UsernameAttribute::Email => "email",
+        UsernameAttribute::PhoneNumber => "phone_number",
+    }
+}
+
+/// Whether an alias value counts for sign-in: email and phone only once verified.
+fn alias_is_active(user: &UserRow, column: &str) -> bool {
+    match column {
+        "email" => user.attributes.get("email_verified").is_some_and(|v| v == "true"),
+        "phone_number" => user.attributes.get("phone_number_verified").is_some_and(|v| v == "true"),
+        _ => true,
+    }
+}
+
+/// Finds a user by username, by an email/phone sign-in name, by an active alias, or by `sub`.
+pub fn resolve(r: &impl Read, pool: &PoolRow, username: &str) -> Result<UserRow> {
+    if username.is_empty() || username.len() > 128 {
+        return Err(invalid("Username", "must be 1–128 characters"));
+    }
+    if let Some(u) = store::get(r, pool.pk, &username_key(pool, username))? {
+        return Ok(u);
+    }
+    for a in &pool.config.username_attributes {
+        let found = store::find_by_attribute(r, pool.pk, username_column(*a), username, 2)?;
+        if let [only] = found.as_slice() {
+            return Ok(only.clone());
+        }
+    }
+    for a in &pool.config.alias_attributes {
+        let col = alias_column(*a);
+        let found: Vec<UserRow> = store::find_by_attribute(r, pool.pk, col, username, 10)?
+            .into_iter()
+            .filter(|u| alias_is_active(u, col))
+            .collect();
+        if let [only] = found.as_slice() {
+            return Ok(only.clone());
+        }
+    }
+    if looks_like_uuid(username) {
+        if let Some(u) = store::get_by_sub(r, pool.pk, username)? {
+            return Ok(u);
+        }
+    }
+    Err(Error::UserNotFound)
+}
+
+/// `MessageActionType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageAction {
+    /// Send the invitation (the default).
+    Send,
+    /// Send the invitation again to an existing user.
+    Resend,
+    /// Send nothing.
+    Suppress,
+}
+
+/// `DeliveryMediumType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Medium {
+    Sms,
+    Email,
+}
+
+/// An `AdminCreateUser` request, with the temporary password already hashed (hashing is slow
+/// and must not happen inside the write transaction).
+#[derive(Debug, Clone)]
+pub struct AdminCreate {
+    pub username: String,
+    pub attributes: BTreeMap<String, String>,
+    /// The temporary password in clear (for the invitation) and its hash.
+    pub temporary_password: Option<(String, String)>,
+    pub message_action: MessageAction,
+    pub mediums: Vec<Medium>,
+    pub force_alias_creation: bool,
+}
+
+fn check_required(pool: &PoolRow, attrs: &BTreeMap<String, String>) -> Result<()> {
+    for a in pool.config.schema_attributes.iter().filter(|a| a.is_required() && a.name != "sub") {
+        if !attrs.contains_key(&a.name) {
+            return Err(invalid(
+                "UserAttributes",
+                format!("{}: The attribute is required", a.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an attribute value that would make another user's sign-in name or alias ambiguous.
+/// With `force`, the alias moves to this user instead (the other loses its verified flag).
+fn check_uniqueness(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool: &PoolRow,
+    me: Option<i64>,
+    attrs: &BTreeMap<String, String>,
+    force: bool,
+) -> Result<()> {
+    for a in &pool.config.username_attributes {
+        let col = username_column(*a);
+        if let Some(v) = attrs.get(col) {
+            let others = store::find_by_attribute(tx, pool.pk, col, v, 2)?;
+            if others.iter().any(|o| Some(o.pk) != me) {
+                return Err(Error::UsernameExists);
+            }
+        }
+    }
+    for a in &pool.config.alias_attributes {
+        let col = alias_column(*a);
+        let Some(v) = attrs.get(col) else { continue };
+        let mine_active = match col {
+            "email" => attrs.get("email_verified").is_some_and(|v| v == "true"),
+            "phone_number" => attrs.get("phone_number_verified").is_some_and(|v| v == "true"),
+            _ => true,
+        };
+        if !mine_active {
+            continue;
+        }
+        let others: Vec<UserRow> = store::find_by_attribute(tx, pool.pk, col, v, 10)?
+            .into_iter()
+            .filter(|o| Some(o.pk) != me && alias_is_active(o, col))
+            .collect();
+        if col == "preferred_username" {
+            if let Some(o) = store::get(tx, pool.pk, &username_key(pool, v))? {
+                if Some(o.pk) != me {
+                    return Err(Error::AliasExists(col.into()));
+                }
+            }
+        }
+        if others.is_empty() {
+            continue;
+        }
+        if !force || col == "preferred_username" {
+            return Err(Error::AliasExists(col.into()));
+        }
+        for o in others {
+            let mut moved = o.attributes.clone();
+            moved.remove("sub");
+            moved.insert(format!("{col}_verified"), "false".into());
+            store::replace_attributes(tx, &o, &moved, ctx.clock.now_ms())?;
+        }
+    }
+    Ok(())
+}
+
+fn render(template: Option<&str>, default: &str, username: &str, code: &str) -> String {
+    template.unwrap_or(default).replace("{username}", username).replace("{####}", code)
+}
+
+fn send_invitation(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    password: &str,
+    mediums: &[Medium],
+) -> Result<()> {
+    let template = pool.config.settings.admin_create_user_config.invite_message_template.clone().unwrap_or_default();
+    for m in mediums {
+        let (medium, attr) = match m {
+            Medium::Email => ("EMAIL", "email"),
+            Medium::Sms => ("SMS", "phone_number"),
+        };
+        let Some(destination) = user.attributes.get(attr) else {
+            return Err(invalid(
+                "DesiredDeliveryMediums",
+                format!("{medium} delivery needs the user's {attr} attribute"),
+            ));
+        };
+        let (subject, body) = match m {
+            Medium::Email => (
+                Some(template.email_subject.clone().unwrap_or_else(|| "Your temporary password".into())),
+                render(
+                    template.email_message.as_deref(),
+                    "Your username is {username} and temporary password is {####}.",
+                    &user.username,
+                    password,
+                ),
+            ),
+            Medium::Sms => (
+                None,
+                render(
+                    template.sms_message.as_deref(),
+                    "Your username is {username} and temporary password is {####}.",
+                    &user.username,
+                    password,
+                ),
+            ),
+        };
+        outbox::insert(
+            tx,
+            &Message {
+                id: 0,
+                at: ctx.clock.now_ms(),
+                pool_id: pool.id.clone(),
+                username: user.username.clone(),
+                medium: medium.into(),
+                destination: destination.clone(),
+                subject,
+                body,
+                kind: "Invitation".into(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether `AdminCreateUser` needs a temporary password for this request: one is generated
+/// when the invitation is sent and none was given.
+pub fn needs_generated_password(action: MessageAction, given: bool) -> bool {
+    !given && action != MessageAction::Suppress
+}
+
+/// `AdminCreateUser`.
+pub fn admin_create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, req: AdminCreate) -> Result<UserRow> {
+    let pool = require_pool(tx, pool_id)?;
+    validate_username(&req.username)?;
+    let mediums = if req.mediums.is_empty() { vec![Medium::Sms] } else { req.mediums.clone() };
+    if req.message_action == MessageAction::Resend {
+        let user = resolve(tx, &pool, &req.username)?;
+        if user.status != UserStatus::ForceChangePassword {
+            return Err(invalid(
+                "MessageAction",
+                "RESEND is only for users who have not signed in yet (FORCE_CHANGE_PASSWORD)",
+            ));
+        }
+        let now = ctx.clock.now_ms();
+        if let Some((clear, hash)) = &req.temporary_password {
+            store::set_password(tx, user.pk, hash, UserStatus::ForceChangePassword, now)?;
+            send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
+        }
+        return resolve(tx, &pool, &user.username);
+    }
+    let mut attrs = req.attributes.clone();
+    schema::check_attributes(&pool.config.schema_attributes, &attrs, AttributeWrite::Create, "UserAttributes")?;
+    let username = if pool.config.username_attributes.is_empty() {
+        for a in &pool.config.alias_attributes {
+            let looks = match a {
+                AliasAttribute::Email => schema::is_email(&req.username),
+                AliasAttribute::PhoneNumber => schema::is_e164(&req.username),
+                AliasAttribute::PreferredUsername => false,
+            };
+            if looks {
+                return Err(invalid(
+                    "Username",
+                    format!("cannot be in the format of {}, which this pool uses as an alias", alias_column(*a)),
+                ));
+            }
+        }
+        req.username.clone()
+    } else {
+        // Email or phone is the sign-in name; the stored username is the sub, as in Cognito.
+        let as_email = pool.config.uses_username_attribute(UsernameAttribute::Email)
+            && schema::is_email(&req.username);
+        let as_phone = pool.config.uses_username_attribute(UsernameAttribute::PhoneNumber)
+            && schema::is_e164(&req.username);
+        let attr = if as_email {
+            "email"
+        } else if as_phone {
+            "phone_number"
+        } else {
+            let allowed: Vec<&str> =
+                pool.config.username_attributes.iter().map(|a| username_column(*a)).collect();
+            return Err(invalid("Username", format!("must be an {}", allowed.join(" or "))));
+        };
+        match attrs.get(attr) {
+            Some(v) if v != &req.username => {
+                return Err(invalid(
+                    "UserAttributes",
+                    format!("{attr} must equal the Username when {attr} is the sign-in name"),
+                ));
+            }
+            _ => {
+                attrs.insert(attr.into(), req.username.clone());
+            }
+        }
+        String::new()
+    };
+    check_required(&pool, &attrs)?;
+    check_uniqueness(tx, ctx, &pool, None, &attrs, req.force_alias_creation)?;
+    let sub = domain::ids::new_sub();
+    let username = if username.is_empty() { sub.clone() } else { username };
+    let key = username_key(&pool, &username);
+    if store::get(tx, pool.pk, &key)?.is_some() {
+        return Err(Error::UsernameExists);
+    }
+    let now = ctx.clock.now_ms();
+    store::insert(
+        tx,
+        &NewUser {
+            pool: pool.pk,
+            username: &username,
+            username_key: &key,
+            sub: &sub,
+            status: UserStatus::ForceChangePassword,
+            enabled: true,
+            attributes: &attrs,
+            password_hash: req.temporary_password.as_ref().map(|(_, h)| h.as_str()),
+            now,
+        },
+    )
+    .map_err(|e| match e {
+        storage::Error::Conflict { .. } => Error::UsernameExists,
+        other => Error::Storage(other),
+    })?;
+    let user = store::get(tx, pool.pk, &key)?.ok_or(Error::UserNotFound)?;
+    if req.message_action == MessageAction::Send {
+        if let Some((clear, _)) = &req.temporary_password {
+            send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
+        }
+    }
+    Ok(user)
+}
+
+/// `AdminGetUser`.
+pub fn get(r: &impl Read, pool_id: &str, username: &str) -> Result<(PoolRow, UserRow)> {
+    let pool = require_pool(r, pool_id)?;
+    let user = resolve(r, &pool, username)?;
+    Ok((pool, user))
+}
+
+/// `AdminUpdateUserAttributes`.
+pub fn update_attributes(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    username: &str,
+    changes: &BTreeMap<String, String>,
+) -> Result<UserRow> {
+    let (pool, user) = get(tx, pool_id, username)?;
+    if changes.is_empty() {
+        return Err(invalid("UserAttributes", "must list at least one attribute"));
+    }
+    schema::check_attributes(&pool.config.schema_attributes, changes, AttributeWrite::Update, "UserAttributes")?;
+    let mut attrs = user.attributes.clone();
+    attrs.remove("sub");
+    for (k, v) in changes {
+        if attrs.get(k) == Some(v) {
+            continue;
+        }
+        // A changed email or phone is no longer verified unless this call says it is.
+        if k == "email" && !changes.contains_key("email_verified") {
+            attrs.insert("email_verified".into(), "false".into());
+        }
+        if k == "phone_number" && !changes.contains_key("phone_number_verified") {
+            attrs.insert("phone_number_verified".into(), "false".into());
+        }
+        attrs.insert(k.clone(), v.clone());
+    }
+    check_uniqueness(tx, ctx, &pool, Some(user.pk), &attrs, false)?;
+    store::replace_attributes(tx, &user, &attrs, ctx.clock.now_ms())?;
+    resolve(tx, &pool, &user.username)
+}
+
+/// `AdminDeleteUserAttributes`.
+pub fn delete_attributes(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    username: &str,
+    names: &[String],
+) -> Result<UserRow> {
+    let (pool, user) = get(tx, pool_id, username)?;
+    if names.is_empty() {
+        return Err(invalid("UserAttributeNames", "must list at least one attribute"));
+    }
+    let mut attrs = user.attributes.clone();
+    attrs.remove("sub");
+    for (i, name) in names.iter().enumerate() {
+        let field = format!("UserAttributeNames[{i}]");
+        let Some(attr) = schema::find(&pool.config.schema_attributes, name) else {
+            return Err(invalid(&field, format!("{name} does not exist in the schema")));
+        };
+        if name == "sub" || attr.is_required() {
+            return Err(invalid(&field, format!("{name} is required and cannot be deleted")));
+        }
+        if !attr.is_mutable() {
+            return Err(invalid(&field, format!("{name} is immutable")));
+        }
+        if pool.config.username_attributes.iter().any(|a| username_column(*a) == name) {
+            return Err(invalid(&field, format!("{name} is this pool's sign-in name")));
+        }
+        attrs.remove(name);
+        if name == "email" {
+            attrs.remove("email_verified");
+        }
+        if name == "phone_number" {
+            attrs.remove("phone_number_verified");
+        }
+    }
+    store::replace_attributes(tx, &user, &attrs, ctx.clock.now_ms())?;
+    resolve(tx, &pool, &user.username)
+}
+
+/// `AdminEnableUser` / `AdminDisableUser`.
+pub fn set_enabled(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, username: &str, enabled: bool) -> Result<UserRow> {
+    let (pool, user) = get(tx, pool_id, username)?;
+    store::set_enabled(tx, user.pk, enabled, ctx.clock.now_ms())?;
+    resolve(tx, &pool, &user.username)
+}
+
+/// `AdminDeleteUser`.
+pub fn delete(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<UserRow> {
+    let (_, user) = get(tx, pool_id, username)?;
+    store::delete(tx, user.pk)?;
+    Ok(user)
+}
+
+/// Checks a password against the pool's policy.
+pub fn check_password(pool: &PoolRow, password: &str) -> Result<()> {
+    pool.config.settings.policies.password_policy.check(password).map_err(Error::InvalidPassword)
+}
+
+/// `AdminSetUserPassword`, with the password already checked and hashed.
+pub fn set_password(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    username: &str,
+    hash: &str,
+    permanent: bool,
+) -> Result<UserRow> {
+    let (pool, user) = get(tx, pool_id, username)?;
+    let status = if permanent { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
+    store::set_password(tx, user.pk, hash, status, ctx.clock.now_ms())?;
+    resolve(tx, &pool, &user.username)
+}
+
+/// `ListUsers`: at most `limit` (0–60, default 60) users matching `filter`.
+pub fn list(
+    r: &impl Read,
+    pool_id: &str,
+    filter: Option<&str>,
+    limit: Option<u32>,
+    token: Option<&str>,
+) -> Result<(Vec<UserRow>, Option<String>)> {
+    let pool = require_pool(r, pool_id)?;
+    let limit = limit.unwrap_or(60);
+    if limit > 60 {
+        return Err(invalid("Limit", "must be between 0 and 60"));
+    }
+    let filter: Option<UserFilter> = parse_filter(filter.unwrap_or(""))?;
+    let scope = format!("ListUsers|{}|{}", pool.id, filter.as_ref().map(format_filter).unwrap_or_default());
+    let after: Option<Cursor> = token.map(|t| tokens::decode(&scope, t)).transpose()?;
+    if limit == 0 {
+        return Ok((Vec::new(), token.map(str::to_string)));
+    }
+    let page = store::list(
+        r,
+        &ListQuery { pool: pool.pk, filter, case_insensitive: pool.config.is_case_insensitive(), after, limit },
+    )?;
+    Ok((page.users, page.next.map(|c| tokens::encode(&scope, &c))))
+}
+
+/// A SearchUsers request.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub text: Option<String>,
+    pub statuses: Vec<UserStatus>,
+    pub enabled: Option<bool>,
+    pub group: Option<String>,
+    pub sort: Option<SortKey>,
+    pub descending: bool,
+    pub limit: Option<u32>,
+    pub token: Option<String>,
+}
+
+/// A SearchUsers answer.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub users: Vec<UserRow>,
+    /// Group names per user key.
+    pub groups: BTreeMap<i64, Vec<String>>,
+    pub total: i64,
+    pub next: Option<String>,
+}
+
+/// Poolhouse's search: one text over usernames, emails, phones, names, `sub` and custom
+/// attributes, with status, enabled and group filters, sorting and keyset paging.
+pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
+    let pool = require_pool(r, pool_id)?;
+    let limit = s.limit.unwrap_or(60);
+    if !(1..=1000).contains(&limit) {
+        return Err(invalid("Limit", "must be between 1 and 1000"));
+    }
+    let text = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    if text.as_ref().is_some_and(|t| t.chars().count() > 256) {
+        return Err(invalid("Query", "must be at most 256 characters"));
+    }
+    let group = match &s.group {
+        Some(g) => Some(
+            storage::groups::get(r, pool.pk, g)?.ok_or_else(|| Error::GroupNotFound(g.clone()))?.pk,
+        ),
+        None => None,
+    };
+    let sort = s.sort.unwrap_or(SortKey::Username);
+    let scope = format!(
+        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        pool.id, text, s.statuses, s.enabled, group, sort, s.descending
+    );
+    let after: Option<Cursor> = s.token.as_deref().map(|t| tokens::decode(&scope, t)).transpose()?;
+    let q = SearchQuery {
+        pool: pool.pk,
+        text,
+        case_insensitive: pool.config.is_case_insensitive(),
+        statuses: s.statuses.clone(),
+        enabled: s.enabled,
+        group,
+        sort,
+        descending: s.descending,
+        after,
+        limit,
+    };
+    let page = store::search(r, &q)?;
+    let total = store::search_count(r, &q)?;
+    let keys: Vec<i64> = page.users.iter().map(|u| u.pk).collect();
+    let groups = storage::groups::names_for_users(r, &keys)?;
+    Ok(SearchPage {
+        users: page.users,
+        groups,
+        total,
+        next: page.next.map(|c| tokens::encode(&scope, &c)),
+    })
+}

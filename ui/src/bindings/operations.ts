@@ -1,0 +1,120 @@
+// Generated from the operation list in crates/console-api/src/ops.rs. Do not edit.
+import type { AddCustomAttributesRequest } from "./AddCustomAttributesRequest";
+import type { AdminCreateUserRequest } from "./AdminCreateUserRequest";
+import type { AdminCreateUserResponse } from "./AdminCreateUserResponse";
+import type { AdminDeleteUserAttributesRequest } from "./AdminDeleteUserAttributesRequest";
+import type { AdminGetUserResponse } from "./AdminGetUserResponse";
+import type { AdminListGroupsForUserRequest } from "./AdminListGroupsForUserRequest";
+import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest";
+import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttributesRequest";
+import type { ClientIdRequest } from "./ClientIdRequest";
+import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
+import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
+import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
+import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
+import type { Empty } from "./Empty";
+import type { GroupNameRequest } from "./GroupNameRequest";
+import type { GroupRequest } from "./GroupRequest";
+import type { GroupResponse } from "./GroupResponse";
+import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
+import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
+import type { ListGroupsRequest } from "./ListGroupsRequest";
+import type { ListGroupsResponse } from "./ListGroupsResponse";
+import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
+import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListUserPoolClientsRequest } from "./ListUserPoolClientsRequest";
+import type { ListUserPoolClientsResponse } from "./ListUserPoolClientsResponse";
+import type { ListUserPoolsRequest } from "./ListUserPoolsRequest";
+import type { ListUserPoolsResponse } from "./ListUserPoolsResponse";
+import type { ListUsersInGroupRequest } from "./ListUsersInGroupRequest";
+import type { ListUsersInGroupResponse } from "./ListUsersInGroupResponse";
+import type { ListUsersRequest } from "./ListUsersRequest";
+import type { ListUsersResponse } from "./ListUsersResponse";
+import type { SearchUsersRequest } from "./SearchUsersRequest";
+import type { SearchUsersResponse } from "./SearchUsersResponse";
+import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
+import type { UpdateUserPoolRequest } from "./UpdateUserPoolRequest";
+import type { UpdateWorkspaceRequest } from "./UpdateWorkspaceRequest";
+import type { UserGroupRequest } from "./UserGroupRequest";
+import type { UserPoolClientResponse } from "./UserPoolClientResponse";
+import type { UserPoolIdRequest } from "./UserPoolIdRequest";
+import type { UserPoolResponse } from "./UserPoolResponse";
+import type { UserRequest } from "./UserRequest";
+
+export type Operations = {
+  CreateUserPool: { input: CreateUserPoolRequest; output: UserPoolResponse };
+  DescribeUserPool: { input: UserPoolIdRequest; output: UserPoolResponse };
+  UpdateUserPool: { input: UpdateUserPoolRequest; output: Empty };
+  DeleteUserPool: { input: UserPoolIdRequest; output: Empty };
+  ListUserPools: { input: ListUserPoolsRequest; output: ListUserPoolsResponse };
+  AddCustomAttributes: { input: AddCustomAttributesRequest; output: Empty };
+  CreateUserPoolClient: { input: CreateUserPoolClientRequest; output: UserPoolClientResponse };
+  DescribeUserPoolClient: { input: ClientIdRequest; output: UserPoolClientResponse };
+  UpdateUserPoolClient: { input: UpdateUserPoolClientRequest; output: UserPoolClientResponse };
+  DeleteUserPoolClient: { input: ClientIdRequest; output: Empty };
+  ListUserPoolClients: { input: ListUserPoolClientsRequest; output: ListUserPoolClientsResponse };
+  AdminCreateUser: { input: AdminCreateUserRequest; output: AdminCreateUserResponse };
+  AdminGetUser: { input: UserRequest; output: AdminGetUserResponse };
+  AdminUpdateUserAttributes: { input: AdminUpdateUserAttributesRequest; output: Empty };
+  AdminDeleteUserAttributes: { input: AdminDeleteUserAttributesRequest; output: Empty };
+  AdminEnableUser: { input: UserRequest; output: Empty };
+  AdminDisableUser: { input: UserRequest; output: Empty };
+  AdminDeleteUser: { input: UserRequest; output: Empty };
+  AdminSetUserPassword: { input: AdminSetUserPasswordRequest; output: Empty };
+  ListUsers: { input: ListUsersRequest; output: ListUsersResponse };
+  CreateGroup: { input: GroupRequest; output: GroupResponse };
+  GetGroup: { input: GroupNameRequest; output: GroupResponse };
+  UpdateGroup: { input: GroupRequest; output: GroupResponse };
+  DeleteGroup: { input: GroupNameRequest; output: Empty };
+  ListGroups: { input: ListGroupsRequest; output: ListGroupsResponse };
+  AdminAddUserToGroup: { input: UserGroupRequest; output: Empty };
+  AdminRemoveUserFromGroup: { input: UserGroupRequest; output: Empty };
+  AdminListGroupsForUser: { input: AdminListGroupsForUserRequest; output: ListGroupsResponse };
+  ListUsersInGroup: { input: ListUsersInGroupRequest; output: ListUsersInGroupResponse };
+  SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
+  ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
+  ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
+  DescribeWorkspace: { input: Empty; output: DescribeWorkspaceResponse };
+  UpdateWorkspace: { input: UpdateWorkspaceRequest; output: DescribeWorkspaceResponse };
+  CreateAccessKey: { input: Empty; output: CreateAccessKeyResponse };
+};
+
+export type OperationName = keyof Operations;
+
+export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-idp" | "poolhouse"; command: string }> = [
+  { name: "CreateUserPool", service: "cognito-idp", command: "create_user_pool" },
+  { name: "DescribeUserPool", service: "cognito-idp", command: "describe_user_pool" },
+  { name: "UpdateUserPool", service: "cognito-idp", command: "update_user_pool" },
+  { name: "DeleteUserPool", service: "cognito-idp", command: "delete_user_pool" },
+  { name: "ListUserPools", service: "cognito-idp", command: "list_user_pools" },
+  { name: "AddCustomAttributes", service: "cognito-idp", command: "add_custom_attributes" },
+  { name: "CreateUserPoolClient", service: "cognito-idp", command: "create_user_pool_client" },
+  { name: "DescribeUserPoolClient", service: "cognito-idp", command: "describe_user_pool_client" },
+  { name: "UpdateUserPoolClient", service: "cognito-idp", command: "update_user_pool_client" },
+  { name: "DeleteUserPoolClient", service: "cognito-idp", command: "delete_user_pool_client" },
+  { name: "ListUserPoolClients", service: "cognito-idp", command: "list_user_pool_clients" },
+  { name: "AdminCreateUser", service: "cognito-idp", command: "admin_create_user" },
+  { name: "AdminGetUser", service: "cognito-idp", command: "admin_get_user" },
+  { name: "AdminUpdateUserAttributes", service: "cognito-idp", command: "admin_update_user_attributes" },
+  { name: "AdminDeleteUserAttributes", service: "cognito-idp", command: "admin_delete_user_attributes" },
+  { name: "AdminEnableUser", service: "cognito-idp", command: "admin_enable_user" },
+  { name: "AdminDisableUser", service: "cognito-idp", command: "admin_disable_user" },
+  { name: "AdminDeleteUser", service: "cognito-idp", command: "admin_delete_user" },
+  { name: "AdminSetUserPassword", service: "cognito-idp", command: "admin_set_user_password" },
+  { name: "ListUsers", service: "cognito-idp", command: "list_users" },
+  { name: "CreateGroup", service: "cognito-idp", command: "create_group" },
+  { name: "GetGroup", service: "cognito-idp", command: "get_group" },
+  { name: "UpdateGroup", service: "cognito-idp", command: "update_group" },
+  { name: "DeleteGroup", service: "cognito-idp", command: "delete_group" },
+  { name: "ListGroups", service: "cognito-idp", command: "list_groups" },
+  { name: "AdminAddUserToGroup", service: "cognito-idp", command: "admin_add_user_to_group" },
+  { name: "AdminRemoveUserFromGroup", service: "cognito-idp", command: "admin_remove_user_from_group" },
+  { name: "AdminListGroupsForUser", service: "cognito-idp", command: "admin_list_groups_for_user" },
+  { name: "ListUsersInGroup", service: "cognito-idp", command: "list_users_in_group" },
+  { name: "SearchUsers", service: "poolhouse", command: "search_users" },
+  { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
+  { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
+  { name: "DescribeWorkspace", service: "poolhouse", command: "describe_workspace" },
+  { name: "UpdateWorkspace", service: "poolhouse", command: "update_workspace" },
+  { name: "CreateAccessKey", service: "poolhouse", command: "create_access_key" },
+];
