@@ -647,3 +647,22 @@ dto! {
         pub secret_access_key: String,
     }
 }
+
+dto! {
+    /// Creates sample users (confirmed, no password) to try the console on a large pool.
+    pub struct GenerateUsersRequest {
+        pub user_pool_id: String,
+        /// 1–100,000 per call.
+        pub count: u32,
+        /// Username prefix, default `user`.
+        #[serde(default)]
+        pub prefix: Option<String>,
+    }
+}
+
+dto! {
+    pub struct GenerateUsersResponse {
+        pub created: u32,
+        pub total_users: i64,
+    }
+}

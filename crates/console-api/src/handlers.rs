@@ -739,6 +739,22 @@ impl Console {
     }
 }
 
+impl Console {
+    /// `GenerateUsers`: sample users in one transaction, audited once.
+    pub fn generate_users(&self, actor: &Actor, req: GenerateUsersRequest) -> Result<GenerateUsersResponse, ApiError> {
+        if !(1..=100_000).contains(&req.count) {
+            return Err(ApiError::invalid("Count", "must be between 1 and 100000"));
+        }
+        let prefix = req.prefix.clone().unwrap_or_else(|| "user".into());
+        let target = format!("{} users", req.count);
+        self.write_audited(actor, "GenerateUsers", Some(&req.user_pool_id), Some(&target), |tx, ctx| {
+            let created = users::generate(tx, ctx, &req.user_pool_id, &prefix, req.count)?;
+            let total = user_pools::require_pool(tx, &req.user_pool_id)?.user_count;
+            Ok((GenerateUsersResponse { created, total_users: total }, None))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

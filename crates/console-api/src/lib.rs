@@ -133,8 +133,13 @@ impl Console {
         self.workspace().region
     }
 
-    fn now(&self) -> i64 {
+    /// The console's clock, in ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
         self.inner.clock.now_ms()
+    }
+
+    fn now(&self) -> i64 {
+        self.now_ms()
     }
 
     fn record(&self, tx: &storage::Tx<'_>, e: AuditEvent) -> Result<(), ApiError> {

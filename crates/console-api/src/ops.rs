@@ -44,6 +44,7 @@ macro_rules! for_each_operation {
             own DescribeWorkspace describe_workspace Empty DescribeWorkspaceResponse;
             own UpdateWorkspace update_workspace UpdateWorkspaceRequest DescribeWorkspaceResponse;
             own CreateAccessKey create_access_key Empty CreateAccessKeyResponse;
+            own GenerateUsers generate_users GenerateUsersRequest GenerateUsersResponse;
         }
     };
 }

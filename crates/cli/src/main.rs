@@ -1,0 +1,256 @@
+//! `poolhouse`: the command line over the operation list.
+//!
+//! `poolhouse cognito-idp <command> --<flags>` takes the AWS CLI's commands and flags and prints
+//! the JSON it prints, so existing scripts port by changing one word. Poolhouse's own operations
+//! are top-level commands (`search-users`, `audit`, ...), printed as tables unless `--json`.
+//! `serve` runs the endpoint. Errors are one line on stderr and a non-zero exit.
+
+mod flags;
+mod table;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use console_api::ops::{self, Service};
+use console_api::{Actor, ApiError, Console};
+
+/// Exit status for an operation the core refused (as the AWS CLI uses).
+const EXIT_API_ERROR: u8 = 254;
+/// Exit status for a command line that does not parse.
+const EXIT_USAGE: u8 = 252;
+
+#[derive(Parser)]
+#[command(name = "poolhouse", version, about = "Local console for Cognito-style user pools")]
+struct Cli {
+    /// The store (an SQLite file). Default: poolhouse.db in the platform data directory.
+    #[arg(long, env = "POOLHOUSE_DB", global = true)]
+    db: Option<PathBuf>,
+    /// Print JSON instead of tables for Poolhouse's own commands.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Cognito user pool operations, as the AWS CLI spells them (`create-user-pool`, ...).
+    #[command(name = "cognito-idp", disable_help_flag = true)]
+    CognitoIdp {
+        /// The operation, e.g. `admin-create-user`; `help` lists them.
+        operation: String,
+        /// The operation's flags, e.g. `--user-pool-id us-east-1_abc --username alice`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Runs the local endpoint (Cognito's JSON 1.1 protocol) until interrupted.
+    Serve {
+        /// Address to listen on; use port 0 for any free port.
+        #[arg(long, default_value = "127.0.0.1:9229")]
+        addr: SocketAddr,
+        /// Also serve the console's web build from this directory (e.g. ui/dist).
+        #[arg(long)]
+        ui: Option<PathBuf>,
+    },
+    /// The audit log, newest first (ListAuditEvents).
+    #[command(disable_help_flag = true)]
+    Audit {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Creates N sample users (confirmed, no password) with a progress bar.
+    GenerateUsers {
+        #[arg(long)]
+        user_pool_id: String,
+        #[arg(long)]
+        count: u64,
+        #[arg(long, default_value = "user")]
+        prefix: String,
+    },
+    /// Lists every operation of the one list, with its service.
+    Operations,
+    /// Poolhouse's own operations: search-users, list-outbox-messages, describe-workspace, ...
+    #[command(external_subcommand)]
+    Own(Vec<String>),
+}
+
+fn default_db() -> Result<PathBuf, String> {
+    let dirs = directories::ProjectDirs::from("dev", "Poolhouse", "Poolhouse")
+        .ok_or("no home directory to keep the store in; pass --db PATH")?;
+    Ok(dirs.data_dir().join("poolhouse.db"))
+}
+
+fn open(db: Option<PathBuf>) -> Result<Console, String> {
+    let path = match db {
+        Some(p) => p,
+        None => default_db()?,
+    };
+    Console::open(&path, Arc::new(domain::SystemClock)).map_err(|e| e.message)
+}
+
+fn api_error(op: &str, e: &ApiError) -> ExitCode {
+    eprintln!("An error occurred ({}) when calling the {op} operation: {}", e.code.as_str(), e.message);
+    ExitCode::from(EXIT_API_ERROR)
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("poolhouse: {msg}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// Runs one operation from command-line flags and prints its answer.
+fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: bool) -> ExitCode {
+    if args.iter().any(|a| a == "--help" || a == "help") {
+        print!("{}", flags::help(op));
+        return ExitCode::SUCCESS;
+    }
+    let body = match flags::to_request(op, args) {
+        Ok(b) => b,
+        Err(msg) => return usage(&msg),
+    };
+    let bytes = match serde_json::to_vec(&body) {
+        Ok(b) => b,
+        Err(e) => return usage(&e.to_string()),
+    };
+    match console.dispatch_json(&Actor::cli(), op.name, &bytes) {
+        Ok(out) => {
+            let value: serde_json::Value = serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null);
+            let is_empty = value.as_object().is_some_and(|m| m.is_empty());
+            if op.service == Service::Poolhouse && !json {
+                if let Some(t) = table::render(op.name, &value) {
+                    print!("{t}");
+                    return ExitCode::SUCCESS;
+                }
+            }
+            if !is_empty {
+                println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => api_error(op.name, &e),
+    }
+}
+
+fn find_cli(service: Service, name: &str) -> Option<&'static ops::Operation> {
+    ops::OPERATIONS.iter().find(|o| o.service == service && o.cli_name() == name)
+}
+
+fn list_operations(service: Option<Service>) -> ExitCode {
+    for o in ops::OPERATIONS.iter().filter(|o| service.is_none_or(|s| o.service == s)) {
+        let prefix = match o.service {
+            Service::CognitoIdp => "poolhouse cognito-idp",
+            Service::Poolhouse => "poolhouse",
+        };
+        println!("{prefix} {:<32} {}", o.cli_name(), o.name);
+    }
+    ExitCode::SUCCESS
+}
+
+fn generate(console: &Console, pool: &str, count: u64, prefix: &str) -> ExitCode {
+    const BATCH: u64 = 20_000;
+    let bar = indicatif::ProgressBar::new(count);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} users  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut done = 0;
+    while done < count {
+        let n = (count - done).min(BATCH);
+        let req = console_api::dto::GenerateUsersRequest {
+            user_pool_id: pool.to_string(),
+            count: n as u32,
+            prefix: Some(prefix.to_string()),
+        };
+        match console.generate_users(&Actor::cli(), req) {
+            Ok(_) => {
+                done += n;
+                bar.set_position(done);
+            }
+            Err(e) => {
+                bar.abandon();
+                return api_error("GenerateUsers", &e);
+            }
+        }
+    }
+    bar.finish();
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("POOLHOUSE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Command::Operations = cli.command {
+        return list_operations(None);
+    }
+    let console = match open(cli.db) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("poolhouse: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        Command::CognitoIdp { operation, args } => {
+            if operation == "help" {
+                return list_operations(Some(Service::CognitoIdp));
+            }
+            match find_cli(Service::CognitoIdp, &operation) {
+                Some(op) => run_operation(&console, op, &args, cli.json),
+                None => usage(&format!(
+                    "'{operation}' is not a cognito-idp command; `poolhouse cognito-idp help` lists them"
+                )),
+            }
+        }
+        Command::Own(words) => {
+            let Some((name, args)) = words.split_first() else {
+                return usage("missing command");
+            };
+            match find_cli(Service::Poolhouse, name) {
+                Some(op) => run_operation(&console, op, args, cli.json),
+                None => usage(&format!("'{name}' is not a command; `poolhouse --help` lists them")),
+            }
+        }
+        Command::Audit { args } => match ops::find("ListAuditEvents") {
+            Some(op) => run_operation(&console, op, &args, cli.json),
+            None => usage("ListAuditEvents is missing from this build"),
+        },
+        Command::GenerateUsers { user_pool_id, count, prefix } => {
+            generate(&console, &user_pool_id, count, &prefix)
+        }
+        Command::Serve { addr, ui } => serve(console, addr, ui),
+        Command::Operations => list_operations(None),
+    }
+}
+
+fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("poolhouse: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let store = console.store_path().display().to_string();
+    let result = runtime.block_on(endpoint::serve(console, addr, ui, |bound| {
+        use std::io::Write;
+        println!("listening on http://{bound}");
+        eprintln!("store: {store}");
+        let _ = std::io::stdout().flush();
+    }));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("poolhouse: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
