@@ -8,7 +8,10 @@ use serde_json::{Map, Value};
 /// A flag name compared the forgiving way: lowercase letters and digits only, so that
 /// `--callback-urls` and `--allowed-o-auth-flows` both find their members.
 fn normal(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The AWS CLI's spelling of a member name (botocore's `xform_name`).
@@ -49,13 +52,20 @@ impl<'a> Schema<'a> {
                     None => return s,
                 }
             }
-            if let Some(alts) = s.get("anyOf").or_else(|| s.get("oneOf")).and_then(Value::as_array) {
-                let non_null: Vec<&Value> = alts.iter().filter(|a| a.get("type").and_then(Value::as_str) != Some("null")).collect();
-                if let [only] = non_null.as_slice() {
-                    if only.get("const").is_none() {
-                        s = only;
-                        continue;
-                    }
+            if let Some(alts) = s
+                .get("anyOf")
+                .or_else(|| s.get("oneOf"))
+                .and_then(Value::as_array)
+            {
+                let non_null: Vec<&Value> = alts
+                    .iter()
+                    .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
+                    .collect();
+                if let [only] = non_null.as_slice()
+                    && only.get("const").is_none()
+                {
+                    s = only;
+                    continue;
                 }
             }
             break;
@@ -142,14 +152,16 @@ impl<'a> Schema<'a> {
         self.properties(s, &mut props);
         let mut map = Map::new();
         for pair in split_shorthand(raw) {
-            let (k, v) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("--{flag}: expected Key=Value pairs or JSON, got '{pair}'"))?;
+            let (k, v) = pair.split_once('=').ok_or_else(|| {
+                format!("--{flag}: expected Key=Value pairs or JSON, got '{pair}'")
+            })?;
             let value = match props.iter().find(|(name, _)| *name == k) {
                 Some((_, ps)) if self.kind(ps) == "array" => {
                     let items = self.resolve(ps).get("items").unwrap_or(&Value::Null);
                     Value::Array(
-                        v.split(',').map(|x| self.scalar(items, x, flag)).collect::<Result<_, _>>()?,
+                        v.split(',')
+                            .map(|x| self.scalar(items, x, flag))
+                            .collect::<Result<_, _>>()?,
                     )
                 }
                 Some((_, ps)) => self.scalar(ps, v, flag)?,
@@ -183,7 +195,8 @@ fn split_shorthand(s: &str) -> Vec<&str> {
 
 /// Builds the request body of `op` from its flags.
 pub fn to_request(op: &Operation, args: &[String]) -> Result<Value, String> {
-    let root = ops::request_schema(op.name).ok_or_else(|| format!("{} has no request schema", op.name))?;
+    let root =
+        ops::request_schema(op.name).ok_or_else(|| format!("{} has no request schema", op.name))?;
     let schema = Schema { root: &root };
     let mut props = Vec::new();
     schema.properties(&root, &mut props);
@@ -198,12 +211,22 @@ pub fn to_request(op: &Operation, args: &[String]) -> Result<Value, String> {
             Some((f, v)) => (f, Some(v.to_string())),
             None => (flag, None),
         };
-        let find = |f: &str| props.iter().find(|(name, _)| normal(name) == normal(f)).copied();
+        let find = |f: &str| {
+            props
+                .iter()
+                .find(|(name, _)| normal(name) == normal(f))
+                .copied()
+        };
         let (member, member_schema, negated) = match find(flag) {
             Some((m, s)) => (m, s, false),
             None => match flag.strip_prefix("no-").and_then(find) {
                 Some((m, s)) if schema.kind(s) == "boolean" => (m, s, true),
-                _ => return Err(format!("unknown option --{flag} for {}; try --help", op.cli_name())),
+                _ => {
+                    return Err(format!(
+                        "unknown option --{flag} for {}; try --help",
+                        op.cli_name()
+                    ));
+                }
             },
         };
         let mut values: Vec<String> = inline.into_iter().collect();
@@ -216,15 +239,24 @@ pub fn to_request(op: &Operation, args: &[String]) -> Result<Value, String> {
         let value = match schema.kind(member_schema) {
             "boolean" if values.is_empty() => Value::Bool(!negated),
             "array" => {
-                let items = schema.resolve(member_schema).get("items").unwrap_or(&Value::Null);
+                let items = schema
+                    .resolve(member_schema)
+                    .get("items")
+                    .unwrap_or(&Value::Null);
                 if let [one] = values.as_slice() {
                     if one.trim_start().starts_with('[') {
-                        serde_json::from_str(one).map_err(|e| format!("--{flag}: invalid JSON: {e}"))?
+                        serde_json::from_str(one)
+                            .map_err(|e| format!("--{flag}: invalid JSON: {e}"))?
                     } else {
                         Value::Array(vec![schema.scalar(items, one, flag)?])
                     }
                 } else {
-                    Value::Array(values.iter().map(|v| schema.scalar(items, v, flag)).collect::<Result<_, _>>()?)
+                    Value::Array(
+                        values
+                            .iter()
+                            .map(|v| schema.scalar(items, v, flag))
+                            .collect::<Result<_, _>>()?,
+                    )
                 }
             }
             _ => match values.as_slice() {
@@ -238,10 +270,16 @@ pub fn to_request(op: &Operation, args: &[String]) -> Result<Value, String> {
     }
     let mut required = Vec::new();
     schema.required(&root, &mut required);
-    let missing: Vec<String> =
-        required.iter().filter(|r| !body.contains_key(**r)).map(|r| format!("--{}", flag_name(r))).collect();
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !body.contains_key(**r))
+        .map(|r| format!("--{}", flag_name(r)))
+        .collect();
     if !missing.is_empty() {
-        return Err(format!("the following arguments are required: {}", missing.join(", ")));
+        return Err(format!(
+            "the following arguments are required: {}",
+            missing.join(", ")
+        ));
     }
     Ok(Value::Object(body))
 }
@@ -258,8 +296,16 @@ pub fn help(op: &Operation) -> String {
     schema.required(&root, &mut required);
     let mut out = format!("{} ({})\n\nOptions:\n", op.cli_name(), op.name);
     for (name, s) in props {
-        let req = if required.contains(&name) { " (required)" } else { "" };
-        out.push_str(&format!("  --{:<40} {}{req}\n", flag_name(name), schema.kind(s)));
+        let req = if required.contains(&name) {
+            " (required)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  --{:<40} {}{req}\n",
+            flag_name(name),
+            schema.kind(s)
+        ));
     }
     out
 }
@@ -281,9 +327,15 @@ mod tests {
     fn flags_become_a_cognito_request() {
         let op = ops::find("AdminCreateUser").unwrap();
         let args: Vec<String> = [
-            "--user-pool-id", "us-east-1_abc", "--username", "alice",
-            "--user-attributes", "Name=email,Value=a@example.com", "Name=name,Value=Alice",
-            "--message-action", "SUPPRESS",
+            "--user-pool-id",
+            "us-east-1_abc",
+            "--username",
+            "alice",
+            "--user-attributes",
+            "Name=email,Value=a@example.com",
+            "Name=name,Value=Alice",
+            "--message-action",
+            "SUPPRESS",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -292,10 +344,18 @@ mod tests {
         assert_eq!(v["UserPoolId"], "us-east-1_abc");
         assert_eq!(v["UserAttributes"][1]["Value"], "Alice");
         let op = ops::find("AdminSetUserPassword").unwrap();
-        let args: Vec<String> = ["--user-pool-id", "p_1", "--username", "a", "--password", "x", "--no-permanent"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let args: Vec<String> = [
+            "--user-pool-id",
+            "p_1",
+            "--username",
+            "a",
+            "--password",
+            "x",
+            "--no-permanent",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(to_request(op, &args).unwrap()["Permanent"], false);
     }
 
@@ -303,10 +363,14 @@ mod tests {
     fn structures_take_json_or_shorthand() {
         let op = ops::find("CreateUserPool").unwrap();
         let args: Vec<String> = [
-            "--pool-name", "demo",
-            "--policies", "{\"PasswordPolicy\":{\"MinimumLength\":12}}",
-            "--username-attributes", "email",
-            "--mfa-configuration", "OPTIONAL",
+            "--pool-name",
+            "demo",
+            "--policies",
+            "{\"PasswordPolicy\":{\"MinimumLength\":12}}",
+            "--username-attributes",
+            "email",
+            "--mfa-configuration",
+            "OPTIONAL",
         ]
         .iter()
         .map(|s| s.to_string())

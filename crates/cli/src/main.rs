@@ -23,7 +23,11 @@ const EXIT_API_ERROR: u8 = 254;
 const EXIT_USAGE: u8 = 252;
 
 #[derive(Parser)]
-#[command(name = "poolhouse", version, about = "Local console for Cognito-style user pools")]
+#[command(
+    name = "poolhouse",
+    version,
+    about = "Local console for Cognito-style user pools"
+)]
 struct Cli {
     /// The store (an SQLite file). Default: poolhouse.db in the platform data directory.
     #[arg(long, env = "POOLHOUSE_DB", global = true)]
@@ -92,7 +96,11 @@ fn open(db: Option<PathBuf>) -> Result<Console, String> {
 }
 
 fn api_error(op: &str, e: &ApiError) -> ExitCode {
-    eprintln!("An error occurred ({}) when calling the {op} operation: {}", e.code.as_str(), e.message);
+    eprintln!(
+        "An error occurred ({}) when calling the {op} operation: {}",
+        e.code.as_str(),
+        e.message
+    );
     ExitCode::from(EXIT_API_ERROR)
 }
 
@@ -117,16 +125,21 @@ fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: 
     };
     match console.dispatch_json(&Actor::cli(), op.name, &bytes) {
         Ok(out) => {
-            let value: serde_json::Value = serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null);
+            let value: serde_json::Value =
+                serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null);
             let is_empty = value.as_object().is_some_and(|m| m.is_empty());
-            if op.service == Service::Poolhouse && !json {
-                if let Some(t) = table::render(op.name, &value) {
-                    print!("{t}");
-                    return ExitCode::SUCCESS;
-                }
+            if op.service == Service::Poolhouse
+                && !json
+                && let Some(t) = table::render(op.name, &value)
+            {
+                print!("{t}");
+                return ExitCode::SUCCESS;
             }
             if !is_empty {
-                println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).unwrap_or_default()
+                );
             }
             ExitCode::SUCCESS
         }
@@ -135,11 +148,16 @@ fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: 
 }
 
 fn find_cli(service: Service, name: &str) -> Option<&'static ops::Operation> {
-    ops::OPERATIONS.iter().find(|o| o.service == service && o.cli_name() == name)
+    ops::OPERATIONS
+        .iter()
+        .find(|o| o.service == service && o.cli_name() == name)
 }
 
 fn list_operations(service: Option<Service>) -> ExitCode {
-    for o in ops::OPERATIONS.iter().filter(|o| service.is_none_or(|s| o.service == s)) {
+    for o in ops::OPERATIONS
+        .iter()
+        .filter(|o| service.is_none_or(|s| o.service == s))
+    {
         let prefix = match o.service {
             Service::CognitoIdp => "poolhouse cognito-idp",
             Service::Poolhouse => "poolhouse",
@@ -216,23 +234,30 @@ fn main() -> ExitCode {
             };
             match find_cli(Service::Poolhouse, name) {
                 Some(op) => run_operation(&console, op, args, cli.json),
-                None => usage(&format!("'{name}' is not a command; `poolhouse --help` lists them")),
+                None => usage(&format!(
+                    "'{name}' is not a command; `poolhouse --help` lists them"
+                )),
             }
         }
         Command::Audit { args } => match ops::find("ListAuditEvents") {
             Some(op) => run_operation(&console, op, &args, cli.json),
             None => usage("ListAuditEvents is missing from this build"),
         },
-        Command::GenerateUsers { user_pool_id, count, prefix } => {
-            generate(&console, &user_pool_id, count, &prefix)
-        }
+        Command::GenerateUsers {
+            user_pool_id,
+            count,
+            prefix,
+        } => generate(&console, &user_pool_id, count, &prefix),
         Command::Serve { addr, ui } => serve(console, addr, ui),
         Command::Operations => list_operations(None),
     }
 }
 
 fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("poolhouse: cannot start the runtime: {e}");
@@ -251,6 +276,24 @@ fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
         Err(e) => {
             eprintln!("poolhouse: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_a_command_that_finds_it() {
+        for op in ops::OPERATIONS {
+            let found = find_cli(op.service, &op.cli_name()).map(|o| o.name);
+            assert_eq!(
+                found,
+                Some(op.name),
+                "{} must be reachable from the command line",
+                op.name
+            );
         }
     }
 }

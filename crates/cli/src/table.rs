@@ -5,15 +5,27 @@ use serde_json::Value;
 fn s(v: &Value, k: &str) -> String {
     match v.get(k) {
         Some(Value::String(x)) => x.clone(),
-        Some(Value::Bool(b)) => if *b { "yes".into() } else { "no".into() },
+        Some(Value::Bool(b)) => {
+            if *b {
+                "yes".into()
+            } else {
+                "no".into()
+            }
+        }
         Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
         _ => String::new(),
     }
 }
 
 fn time(v: &Value, k: &str) -> String {
-    let Some(secs) = v.get(k).and_then(Value::as_f64) else { return String::new() };
+    let Some(secs) = v.get(k).and_then(Value::as_f64) else {
+        return String::new();
+    };
     let ts = secs as i64;
     let (days, rem) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
     // Civil date from days since the epoch (Howard Hinnant's algorithm).
@@ -26,7 +38,12 @@ fn time(v: &Value, k: &str) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn grid(headers: &[&str], rows: Vec<Vec<String>>) -> String {
@@ -64,9 +81,23 @@ pub fn render(op: &str, v: &Value) -> Option<String> {
             let users = v.get("Users").and_then(Value::as_array).unwrap_or(&empty);
             let rows = users
                 .iter()
-                .map(|u| vec![s(u, "Username"), s(u, "Email"), s(u, "UserStatus"), s(u, "Enabled"), s(u, "Groups"), time(u, "UserCreateDate")])
+                .map(|u| {
+                    vec![
+                        s(u, "Username"),
+                        s(u, "Email"),
+                        s(u, "UserStatus"),
+                        s(u, "Enabled"),
+                        s(u, "Groups"),
+                        time(u, "UserCreateDate"),
+                    ]
+                })
                 .collect();
-            let mut t = grid(&["USERNAME", "EMAIL", "STATUS", "ENABLED", "GROUPS", "CREATED"], rows);
+            let mut t = grid(
+                &[
+                    "USERNAME", "EMAIL", "STATUS", "ENABLED", "GROUPS", "CREATED",
+                ],
+                rows,
+            );
             t += &format!("{} of {} users\n", users.len(), s(v, "TotalCount"));
             t
         }
@@ -74,15 +105,47 @@ pub fn render(op: &str, v: &Value) -> Option<String> {
             let events = v.get("Events").and_then(Value::as_array).unwrap_or(&empty);
             let rows = events
                 .iter()
-                .map(|e| vec![time(e, "Time"), s(e, "Actor"), s(e, "Operation"), s(e, "UserPoolId"), s(e, "Target"), s(e, "Outcome"), s(e, "ErrorCode")])
+                .map(|e| {
+                    vec![
+                        time(e, "Time"),
+                        s(e, "Actor"),
+                        s(e, "Operation"),
+                        s(e, "UserPoolId"),
+                        s(e, "Target"),
+                        s(e, "Outcome"),
+                        s(e, "ErrorCode"),
+                    ]
+                })
                 .collect();
-            grid(&["TIME", "ACTOR", "OPERATION", "POOL", "TARGET", "OUTCOME", "ERROR"], rows)
+            grid(
+                &[
+                    "TIME",
+                    "ACTOR",
+                    "OPERATION",
+                    "POOL",
+                    "TARGET",
+                    "OUTCOME",
+                    "ERROR",
+                ],
+                rows,
+            )
         }
         "ListOutboxMessages" => {
-            let msgs = v.get("Messages").and_then(Value::as_array).unwrap_or(&empty);
+            let msgs = v
+                .get("Messages")
+                .and_then(Value::as_array)
+                .unwrap_or(&empty);
             let rows = msgs
                 .iter()
-                .map(|m| vec![time(m, "Time"), s(m, "Medium"), s(m, "Destination"), s(m, "Kind"), s(m, "Body")])
+                .map(|m| {
+                    vec![
+                        time(m, "Time"),
+                        s(m, "Medium"),
+                        s(m, "Destination"),
+                        s(m, "Kind"),
+                        s(m, "Body"),
+                    ]
+                })
                 .collect();
             grid(&["TIME", "MEDIUM", "TO", "KIND", "MESSAGE"], rows)
         }

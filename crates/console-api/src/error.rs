@@ -77,7 +77,11 @@ pub struct ApiError {
 impl ApiError {
     /// An error without a field.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// `InvalidParameterException` naming `field`.

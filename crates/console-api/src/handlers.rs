@@ -15,7 +15,10 @@ fn attributes(u: &UserRow, only: Option<&[String]>) -> Vec<AttributeType> {
     u.attributes
         .iter()
         .filter(|(k, _)| only.is_none_or(|names| names.iter().any(|n| n == *k)))
-        .map(|(k, v)| AttributeType { name: k.clone(), value: Some(v.clone()) })
+        .map(|(k, v)| AttributeType {
+            name: k.clone(),
+            value: Some(v.clone()),
+        })
         .collect()
 }
 
@@ -76,12 +79,18 @@ fn group_type(pool_id: &str, g: &GroupRow) -> GroupType {
     }
 }
 
-fn attribute_map(field: &str, list: &[AttributeType]) -> Result<BTreeMap<String, String>, ApiError> {
+fn attribute_map(
+    field: &str,
+    list: &[AttributeType],
+) -> Result<BTreeMap<String, String>, ApiError> {
     let mut map = BTreeMap::new();
     for (i, a) in list.iter().enumerate() {
         let value = a.value.clone().unwrap_or_default();
         if map.insert(a.name.clone(), value).is_some() {
-            return Err(ApiError::invalid(format!("{field}[{i}].Name"), format!("{} is given twice", a.name)));
+            return Err(ApiError::invalid(
+                format!("{field}[{i}].Name"),
+                format!("{} is given twice", a.name),
+            ));
         }
     }
     Ok(map)
@@ -90,7 +99,10 @@ fn attribute_map(field: &str, list: &[AttributeType]) -> Result<BTreeMap<String,
 fn page_limit(field: &str, v: Option<u32>, max: u32, default: u32) -> Result<u32, ApiError> {
     let v = v.unwrap_or(default);
     if v > max {
-        return Err(ApiError::invalid(field, format!("must be between 0 and {max}")));
+        return Err(ApiError::invalid(
+            field,
+            format!("must be between 0 and {max}"),
+        ));
     }
     Ok(v)
 }
@@ -99,36 +111,64 @@ impl Console {
     // ----- user pools -------------------------------------------------------------------
 
     /// `CreateUserPool`.
-    pub fn create_user_pool(&self, actor: &Actor, req: CreateUserPoolRequest) -> Result<UserPoolResponse, ApiError> {
+    pub fn create_user_pool(
+        &self,
+        actor: &Actor,
+        req: CreateUserPoolRequest,
+    ) -> Result<UserPoolResponse, ApiError> {
         let ws = self.workspace();
-        self.write_audited(actor, "CreateUserPool", None, Some(&req.pool_name), |tx, ctx| {
-            let identity = pools::Identity {
-                username_attributes: req.username_attributes.clone(),
-                alias_attributes: req.alias_attributes.clone(),
-                username_configuration: req.username_configuration,
-                schema: req.schema.clone(),
-            };
-            let pool = pools::create(tx, ctx, &req.pool_name, req.settings.clone(), identity)?;
-            let id = pool.id.clone();
-            Ok((UserPoolResponse { user_pool: pool_type(&pool, &ws.region, &ws.account_id) }, Some(id)))
-        })
+        self.write_audited(
+            actor,
+            "CreateUserPool",
+            None,
+            Some(&req.pool_name),
+            |tx, ctx| {
+                let identity = pools::Identity {
+                    username_attributes: req.username_attributes.clone(),
+                    alias_attributes: req.alias_attributes.clone(),
+                    username_configuration: req.username_configuration,
+                    schema: req.schema.clone(),
+                };
+                let pool = pools::create(tx, ctx, &req.pool_name, req.settings.clone(), identity)?;
+                let id = pool.id.clone();
+                Ok((
+                    UserPoolResponse {
+                        user_pool: pool_type(&pool, &ws.region, &ws.account_id),
+                    },
+                    Some(id),
+                ))
+            },
+        )
     }
 
     /// `DescribeUserPool`.
-    pub fn describe_user_pool(&self, _actor: &Actor, req: UserPoolIdRequest) -> Result<UserPoolResponse, ApiError> {
+    pub fn describe_user_pool(
+        &self,
+        _actor: &Actor,
+        req: UserPoolIdRequest,
+    ) -> Result<UserPoolResponse, ApiError> {
         let ws = self.workspace();
         let pool = self.read(|r| Ok(pools::get(r, &req.user_pool_id)?))?;
-        Ok(UserPoolResponse { user_pool: pool_type(&pool, &ws.region, &ws.account_id) })
+        Ok(UserPoolResponse {
+            user_pool: pool_type(&pool, &ws.region, &ws.account_id),
+        })
     }
 
     /// `UpdateUserPool`: members fixed at creation are refused by name.
-    pub fn update_user_pool(&self, actor: &Actor, req: UpdateUserPoolRequest) -> Result<Empty, ApiError> {
+    pub fn update_user_pool(
+        &self,
+        actor: &Actor,
+        req: UpdateUserPoolRequest,
+    ) -> Result<Empty, ApiError> {
         let id = req.user_pool_id.clone();
         self.write_audited(actor, "UpdateUserPool", Some(&id), None, |tx, ctx| {
             for (present, field) in [
                 (req.username_attributes.is_some(), "UsernameAttributes"),
                 (req.alias_attributes.is_some(), "AliasAttributes"),
-                (req.username_configuration.is_some(), "UsernameConfiguration"),
+                (
+                    req.username_configuration.is_some(),
+                    "UsernameConfiguration",
+                ),
                 (req.schema.is_some(), "Schema"),
                 (req.pool_name.is_some(), "PoolName"),
             ] {
@@ -145,21 +185,37 @@ impl Console {
     }
 
     /// `DeleteUserPool`.
-    pub fn delete_user_pool(&self, actor: &Actor, req: UserPoolIdRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "DeleteUserPool", Some(&req.user_pool_id), None, |tx, _| {
-            pools::delete(tx, &req.user_pool_id)?;
-            Ok((Empty {}, None))
-        })
+    pub fn delete_user_pool(
+        &self,
+        actor: &Actor,
+        req: UserPoolIdRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "DeleteUserPool",
+            Some(&req.user_pool_id),
+            None,
+            |tx, _| {
+                pools::delete(tx, &req.user_pool_id)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `ListUserPools`.
-    pub fn list_user_pools(&self, _actor: &Actor, req: ListUserPoolsRequest) -> Result<ListUserPoolsResponse, ApiError> {
+    pub fn list_user_pools(
+        &self,
+        _actor: &Actor,
+        req: ListUserPoolsRequest,
+    ) -> Result<ListUserPoolsResponse, ApiError> {
         if !(1..=60).contains(&req.max_results) {
             return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
         }
         const SCOPE: &str = "ListUserPools";
         let after: i64 = match &req.next_token {
-            Some(t) => tokens::decode(SCOPE, t).map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?,
+            Some(t) => tokens::decode(SCOPE, t).map_err(|_| {
+                ApiError::invalid("NextToken", "is not a token this listing issued")
+            })?,
             None => 0,
         };
         let mut rows = self.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?;
@@ -185,61 +241,142 @@ impl Console {
     }
 
     /// `AddCustomAttributes`.
-    pub fn add_custom_attributes(&self, actor: &Actor, req: AddCustomAttributesRequest) -> Result<Empty, ApiError> {
-        let names: Vec<&str> = req.custom_attributes.iter().map(|a| a.name.as_str()).collect();
+    pub fn add_custom_attributes(
+        &self,
+        actor: &Actor,
+        req: AddCustomAttributesRequest,
+    ) -> Result<Empty, ApiError> {
+        let names: Vec<&str> = req
+            .custom_attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
         let target = names.join(",");
-        self.write_audited(actor, "AddCustomAttributes", Some(&req.user_pool_id), Some(&target), |tx, ctx| {
-            pools::add_custom_attributes(tx, ctx, &req.user_pool_id, &req.custom_attributes)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "AddCustomAttributes",
+            Some(&req.user_pool_id),
+            Some(&target),
+            |tx, ctx| {
+                pools::add_custom_attributes(tx, ctx, &req.user_pool_id, &req.custom_attributes)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     // ----- app clients ------------------------------------------------------------------
 
     /// `CreateUserPoolClient`.
-    pub fn create_user_pool_client(&self, actor: &Actor, req: CreateUserPoolClientRequest) -> Result<UserPoolClientResponse, ApiError> {
+    pub fn create_user_pool_client(
+        &self,
+        actor: &Actor,
+        req: CreateUserPoolClientRequest,
+    ) -> Result<UserPoolClientResponse, ApiError> {
         let pool_id = req.user_pool_id.clone();
-        self.write_audited(actor, "CreateUserPoolClient", Some(&pool_id), Some(&req.client_name), |tx, ctx| {
-            let c = clients::create(tx, ctx, &req.user_pool_id, &req.client_name, req.generate_secret.unwrap_or(false), req.settings.clone())?;
-            let id = c.client_id.clone();
-            Ok((UserPoolClientResponse { user_pool_client: client_type(&req.user_pool_id, &c) }, Some(id)))
-        })
+        self.write_audited(
+            actor,
+            "CreateUserPoolClient",
+            Some(&pool_id),
+            Some(&req.client_name),
+            |tx, ctx| {
+                let c = clients::create(
+                    tx,
+                    ctx,
+                    &req.user_pool_id,
+                    &req.client_name,
+                    req.generate_secret.unwrap_or(false),
+                    req.settings.clone(),
+                )?;
+                let id = c.client_id.clone();
+                Ok((
+                    UserPoolClientResponse {
+                        user_pool_client: client_type(&req.user_pool_id, &c),
+                    },
+                    Some(id),
+                ))
+            },
+        )
     }
 
     /// `DescribeUserPoolClient`.
-    pub fn describe_user_pool_client(&self, _actor: &Actor, req: ClientIdRequest) -> Result<UserPoolClientResponse, ApiError> {
+    pub fn describe_user_pool_client(
+        &self,
+        _actor: &Actor,
+        req: ClientIdRequest,
+    ) -> Result<UserPoolClientResponse, ApiError> {
         let c = self.read(|r| Ok(clients::get(r, &req.user_pool_id, &req.client_id)?))?;
-        Ok(UserPoolClientResponse { user_pool_client: client_type(&req.user_pool_id, &c) })
+        Ok(UserPoolClientResponse {
+            user_pool_client: client_type(&req.user_pool_id, &c),
+        })
     }
 
     /// `UpdateUserPoolClient`.
-    pub fn update_user_pool_client(&self, actor: &Actor, req: UpdateUserPoolClientRequest) -> Result<UserPoolClientResponse, ApiError> {
-        self.write_audited(actor, "UpdateUserPoolClient", Some(&req.user_pool_id), Some(&req.client_id), |tx, ctx| {
-            let c = clients::update(tx, ctx, &req.user_pool_id, &req.client_id, req.client_name.as_deref(), req.settings.clone())?;
-            Ok((UserPoolClientResponse { user_pool_client: client_type(&req.user_pool_id, &c) }, None))
-        })
+    pub fn update_user_pool_client(
+        &self,
+        actor: &Actor,
+        req: UpdateUserPoolClientRequest,
+    ) -> Result<UserPoolClientResponse, ApiError> {
+        self.write_audited(
+            actor,
+            "UpdateUserPoolClient",
+            Some(&req.user_pool_id),
+            Some(&req.client_id),
+            |tx, ctx| {
+                let c = clients::update(
+                    tx,
+                    ctx,
+                    &req.user_pool_id,
+                    &req.client_id,
+                    req.client_name.as_deref(),
+                    req.settings.clone(),
+                )?;
+                Ok((
+                    UserPoolClientResponse {
+                        user_pool_client: client_type(&req.user_pool_id, &c),
+                    },
+                    None,
+                ))
+            },
+        )
     }
 
     /// `DeleteUserPoolClient`.
-    pub fn delete_user_pool_client(&self, actor: &Actor, req: ClientIdRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "DeleteUserPoolClient", Some(&req.user_pool_id), Some(&req.client_id), |tx, _| {
-            clients::delete(tx, &req.user_pool_id, &req.client_id)?;
-            Ok((Empty {}, None))
-        })
+    pub fn delete_user_pool_client(
+        &self,
+        actor: &Actor,
+        req: ClientIdRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "DeleteUserPoolClient",
+            Some(&req.user_pool_id),
+            Some(&req.client_id),
+            |tx, _| {
+                clients::delete(tx, &req.user_pool_id, &req.client_id)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `ListUserPoolClients`.
-    pub fn list_user_pool_clients(&self, _actor: &Actor, req: ListUserPoolClientsRequest) -> Result<ListUserPoolClientsResponse, ApiError> {
+    pub fn list_user_pool_clients(
+        &self,
+        _actor: &Actor,
+        req: ListUserPoolClientsRequest,
+    ) -> Result<ListUserPoolClientsResponse, ApiError> {
         let limit = req.max_results.unwrap_or(60);
         if !(1..=60).contains(&limit) {
             return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
         }
         let scope = format!("ListUserPoolClients|{}", req.user_pool_id);
         let after: String = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?,
+            Some(t) => tokens::decode(&scope, t).map_err(|_| {
+                ApiError::invalid("NextToken", "is not a token this listing issued")
+            })?,
             None => String::new(),
         };
-        let mut rows = self.read(|r| Ok(clients::list(r, &req.user_pool_id, &after, limit + 1)?))?;
+        let mut rows =
+            self.read(|r| Ok(clients::list(r, &req.user_pool_id, &after, limit + 1)?))?;
         let next = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last().map(|c| tokens::encode(&scope, &c.client_id))
@@ -263,7 +400,11 @@ impl Console {
 
     /// `AdminCreateUser`. The temporary password is checked and hashed before the write
     /// transaction; without one and with the invitation suppressed, no password is set.
-    pub fn admin_create_user(&self, actor: &Actor, req: AdminCreateUserRequest) -> Result<AdminCreateUserResponse, ApiError> {
+    pub fn admin_create_user(
+        &self,
+        actor: &Actor,
+        req: AdminCreateUserRequest,
+    ) -> Result<AdminCreateUserResponse, ApiError> {
         let op = "AdminCreateUser";
         let pool_id = req.user_pool_id.clone();
         let prepared = (|| -> Result<_, ApiError> {
@@ -283,9 +424,9 @@ impl Console {
                     })?;
                     Some(pw.clone())
                 }
-                None if users::needs_generated_password(action, false) => {
-                    Some(passwords::generate_temporary(&pool.config.settings.policies.password_policy))
-                }
+                None if users::needs_generated_password(action, false) => Some(
+                    passwords::generate_temporary(&pool.config.settings.policies.password_policy),
+                ),
                 None => None,
             };
             let temporary_password = match clear {
@@ -322,12 +463,21 @@ impl Console {
         self.write_audited(actor, op, Some(&pool_id), Some(&req.username), |tx, ctx| {
             let user = users::admin_create(tx, ctx, &pool_id, create)?;
             let name = user.username.clone();
-            Ok((AdminCreateUserResponse { user: user_type(&user, None) }, Some(name)))
+            Ok((
+                AdminCreateUserResponse {
+                    user: user_type(&user, None),
+                },
+                Some(name),
+            ))
         })
     }
 
     /// `AdminGetUser`.
-    pub fn admin_get_user(&self, _actor: &Actor, req: UserRequest) -> Result<AdminGetUserResponse, ApiError> {
+    pub fn admin_get_user(
+        &self,
+        _actor: &Actor,
+        req: UserRequest,
+    ) -> Result<AdminGetUserResponse, ApiError> {
         let (_, u) = self.read(|r| Ok(users::get(r, &req.user_pool_id, &req.username)?))?;
         Ok(AdminGetUserResponse {
             username: u.username.clone(),
@@ -342,48 +492,96 @@ impl Console {
     }
 
     /// `AdminUpdateUserAttributes`.
-    pub fn admin_update_user_attributes(&self, actor: &Actor, req: AdminUpdateUserAttributesRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "AdminUpdateUserAttributes", Some(&req.user_pool_id), Some(&req.username), |tx, ctx| {
-            let changes = attribute_map("UserAttributes", &req.user_attributes)?;
-            users::update_attributes(tx, ctx, &req.user_pool_id, &req.username, &changes)?;
-            Ok((Empty {}, None))
-        })
+    pub fn admin_update_user_attributes(
+        &self,
+        actor: &Actor,
+        req: AdminUpdateUserAttributesRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "AdminUpdateUserAttributes",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                let changes = attribute_map("UserAttributes", &req.user_attributes)?;
+                users::update_attributes(tx, ctx, &req.user_pool_id, &req.username, &changes)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminDeleteUserAttributes`.
-    pub fn admin_delete_user_attributes(&self, actor: &Actor, req: AdminDeleteUserAttributesRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "AdminDeleteUserAttributes", Some(&req.user_pool_id), Some(&req.username), |tx, ctx| {
-            users::delete_attributes(tx, ctx, &req.user_pool_id, &req.username, &req.user_attribute_names)?;
-            Ok((Empty {}, None))
-        })
+    pub fn admin_delete_user_attributes(
+        &self,
+        actor: &Actor,
+        req: AdminDeleteUserAttributesRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "AdminDeleteUserAttributes",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                users::delete_attributes(
+                    tx,
+                    ctx,
+                    &req.user_pool_id,
+                    &req.username,
+                    &req.user_attribute_names,
+                )?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminEnableUser`.
     pub fn admin_enable_user(&self, actor: &Actor, req: UserRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "AdminEnableUser", Some(&req.user_pool_id), Some(&req.username), |tx, ctx| {
-            users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, true)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "AdminEnableUser",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, true)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminDisableUser`.
     pub fn admin_disable_user(&self, actor: &Actor, req: UserRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "AdminDisableUser", Some(&req.user_pool_id), Some(&req.username), |tx, ctx| {
-            users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, false)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "AdminDisableUser",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, false)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminDeleteUser`.
     pub fn admin_delete_user(&self, actor: &Actor, req: UserRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "AdminDeleteUser", Some(&req.user_pool_id), Some(&req.username), |tx, _| {
-            users::delete(tx, &req.user_pool_id, &req.username)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "AdminDeleteUser",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, _| {
+                users::delete(tx, &req.user_pool_id, &req.username)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminSetUserPassword`.
-    pub fn admin_set_user_password(&self, actor: &Actor, req: AdminSetUserPasswordRequest) -> Result<Empty, ApiError> {
+    pub fn admin_set_user_password(
+        &self,
+        actor: &Actor,
+        req: AdminSetUserPasswordRequest,
+    ) -> Result<Empty, ApiError> {
         let op = "AdminSetUserPassword";
         let hashed = (|| -> Result<String, ApiError> {
             let pool = self.read(|r| {
@@ -400,26 +598,55 @@ impl Console {
                 return Err(e);
             }
         };
-        self.write_audited(actor, op, Some(&req.user_pool_id), Some(&req.username), |tx, ctx| {
-            users::set_password(tx, ctx, &req.user_pool_id, &req.username, &hash, req.permanent.unwrap_or(false))?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            op,
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                users::set_password(
+                    tx,
+                    ctx,
+                    &req.user_pool_id,
+                    &req.username,
+                    &hash,
+                    req.permanent.unwrap_or(false),
+                )?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `ListUsers`.
-    pub fn list_users(&self, _actor: &Actor, req: ListUsersRequest) -> Result<ListUsersResponse, ApiError> {
+    pub fn list_users(
+        &self,
+        _actor: &Actor,
+        req: ListUsersRequest,
+    ) -> Result<ListUsersResponse, ApiError> {
         self.read(|r| {
             if let Some(names) = &req.attributes_to_get {
                 let pool = user_pools::require_pool(r, &req.user_pool_id)?;
                 for (i, n) in names.iter().enumerate() {
                     if domain::schema::find(&pool.config.schema_attributes, n).is_none() {
-                        return Err(ApiError::invalid(format!("AttributesToGet[{i}]"), format!("{n} is not an attribute of this pool")));
+                        return Err(ApiError::invalid(
+                            format!("AttributesToGet[{i}]"),
+                            format!("{n} is not an attribute of this pool"),
+                        ));
                     }
                 }
             }
-            let (rows, next) = users::list(r, &req.user_pool_id, req.filter.as_deref(), req.limit, req.pagination_token.as_deref())?;
+            let (rows, next) = users::list(
+                r,
+                &req.user_pool_id,
+                req.filter.as_deref(),
+                req.limit,
+                req.pagination_token.as_deref(),
+            )?;
             Ok(ListUsersResponse {
-                users: rows.iter().map(|u| user_type(u, req.attributes_to_get.as_deref())).collect(),
+                users: rows
+                    .iter()
+                    .map(|u| user_type(u, req.attributes_to_get.as_deref()))
+                    .collect(),
                 pagination_token: next,
             })
         })
@@ -428,45 +655,109 @@ impl Console {
     // ----- groups -----------------------------------------------------------------------
 
     fn group_input(req: &GroupRequest) -> groups::GroupInput {
-        groups::GroupInput { description: req.description.clone(), precedence: req.precedence, role_arn: req.role_arn.clone() }
+        groups::GroupInput {
+            description: req.description.clone(),
+            precedence: req.precedence,
+            role_arn: req.role_arn.clone(),
+        }
     }
 
     /// `CreateGroup`.
-    pub fn create_group(&self, actor: &Actor, req: GroupRequest) -> Result<GroupResponse, ApiError> {
-        self.write_audited(actor, "CreateGroup", Some(&req.user_pool_id), Some(&req.group_name), |tx, ctx| {
-            let g = groups::create(tx, ctx, &req.user_pool_id, &req.group_name, &Self::group_input(&req))?;
-            Ok((GroupResponse { group: group_type(&req.user_pool_id, &g) }, None))
-        })
+    pub fn create_group(
+        &self,
+        actor: &Actor,
+        req: GroupRequest,
+    ) -> Result<GroupResponse, ApiError> {
+        self.write_audited(
+            actor,
+            "CreateGroup",
+            Some(&req.user_pool_id),
+            Some(&req.group_name),
+            |tx, ctx| {
+                let g = groups::create(
+                    tx,
+                    ctx,
+                    &req.user_pool_id,
+                    &req.group_name,
+                    &Self::group_input(&req),
+                )?;
+                Ok((
+                    GroupResponse {
+                        group: group_type(&req.user_pool_id, &g),
+                    },
+                    None,
+                ))
+            },
+        )
     }
 
     /// `GetGroup`.
-    pub fn get_group(&self, _actor: &Actor, req: GroupNameRequest) -> Result<GroupResponse, ApiError> {
+    pub fn get_group(
+        &self,
+        _actor: &Actor,
+        req: GroupNameRequest,
+    ) -> Result<GroupResponse, ApiError> {
         let g = self.read(|r| Ok(groups::get(r, &req.user_pool_id, &req.group_name)?))?;
-        Ok(GroupResponse { group: group_type(&req.user_pool_id, &g) })
+        Ok(GroupResponse {
+            group: group_type(&req.user_pool_id, &g),
+        })
     }
 
     /// `UpdateGroup`.
-    pub fn update_group(&self, actor: &Actor, req: GroupRequest) -> Result<GroupResponse, ApiError> {
-        self.write_audited(actor, "UpdateGroup", Some(&req.user_pool_id), Some(&req.group_name), |tx, ctx| {
-            let g = groups::update(tx, ctx, &req.user_pool_id, &req.group_name, &Self::group_input(&req))?;
-            Ok((GroupResponse { group: group_type(&req.user_pool_id, &g) }, None))
-        })
+    pub fn update_group(
+        &self,
+        actor: &Actor,
+        req: GroupRequest,
+    ) -> Result<GroupResponse, ApiError> {
+        self.write_audited(
+            actor,
+            "UpdateGroup",
+            Some(&req.user_pool_id),
+            Some(&req.group_name),
+            |tx, ctx| {
+                let g = groups::update(
+                    tx,
+                    ctx,
+                    &req.user_pool_id,
+                    &req.group_name,
+                    &Self::group_input(&req),
+                )?;
+                Ok((
+                    GroupResponse {
+                        group: group_type(&req.user_pool_id, &g),
+                    },
+                    None,
+                ))
+            },
+        )
     }
 
     /// `DeleteGroup`.
     pub fn delete_group(&self, actor: &Actor, req: GroupNameRequest) -> Result<Empty, ApiError> {
-        self.write_audited(actor, "DeleteGroup", Some(&req.user_pool_id), Some(&req.group_name), |tx, _| {
-            groups::delete(tx, &req.user_pool_id, &req.group_name)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "DeleteGroup",
+            Some(&req.user_pool_id),
+            Some(&req.group_name),
+            |tx, _| {
+                groups::delete(tx, &req.user_pool_id, &req.group_name)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `ListGroups`.
-    pub fn list_groups(&self, _actor: &Actor, req: ListGroupsRequest) -> Result<ListGroupsResponse, ApiError> {
+    pub fn list_groups(
+        &self,
+        _actor: &Actor,
+        req: ListGroupsRequest,
+    ) -> Result<ListGroupsResponse, ApiError> {
         let limit = page_limit("Limit", req.limit, 60, 60)?;
         let scope = format!("ListGroups|{}", req.user_pool_id);
         let after: String = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?,
+            Some(t) => tokens::decode(&scope, t).map_err(|_| {
+                ApiError::invalid("NextToken", "is not a token this listing issued")
+            })?,
             None => String::new(),
         };
         let mut rows = self.read(|r| Ok(groups::list(r, &req.user_pool_id, &after, limit + 1)?))?;
@@ -476,63 +767,127 @@ impl Console {
         } else {
             None
         };
-        Ok(ListGroupsResponse { groups: rows.iter().map(|g| group_type(&req.user_pool_id, g)).collect(), next_token: next })
+        Ok(ListGroupsResponse {
+            groups: rows
+                .iter()
+                .map(|g| group_type(&req.user_pool_id, g))
+                .collect(),
+            next_token: next,
+        })
     }
 
     /// `AdminAddUserToGroup`.
-    pub fn admin_add_user_to_group(&self, actor: &Actor, req: UserGroupRequest) -> Result<Empty, ApiError> {
+    pub fn admin_add_user_to_group(
+        &self,
+        actor: &Actor,
+        req: UserGroupRequest,
+    ) -> Result<Empty, ApiError> {
         let target = format!("{} -> {}", req.username, req.group_name);
-        self.write_audited(actor, "AdminAddUserToGroup", Some(&req.user_pool_id), Some(&target), |tx, _| {
-            groups::add_user(tx, &req.user_pool_id, &req.username, &req.group_name)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "AdminAddUserToGroup",
+            Some(&req.user_pool_id),
+            Some(&target),
+            |tx, _| {
+                groups::add_user(tx, &req.user_pool_id, &req.username, &req.group_name)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminRemoveUserFromGroup`.
-    pub fn admin_remove_user_from_group(&self, actor: &Actor, req: UserGroupRequest) -> Result<Empty, ApiError> {
+    pub fn admin_remove_user_from_group(
+        &self,
+        actor: &Actor,
+        req: UserGroupRequest,
+    ) -> Result<Empty, ApiError> {
         let target = format!("{} -> {}", req.username, req.group_name);
-        self.write_audited(actor, "AdminRemoveUserFromGroup", Some(&req.user_pool_id), Some(&target), |tx, _| {
-            groups::remove_user(tx, &req.user_pool_id, &req.username, &req.group_name)?;
-            Ok((Empty {}, None))
-        })
+        self.write_audited(
+            actor,
+            "AdminRemoveUserFromGroup",
+            Some(&req.user_pool_id),
+            Some(&target),
+            |tx, _| {
+                groups::remove_user(tx, &req.user_pool_id, &req.username, &req.group_name)?;
+                Ok((Empty {}, None))
+            },
+        )
     }
 
     /// `AdminListGroupsForUser` (a user has at most 100 groups; the token is a position).
-    pub fn admin_list_groups_for_user(&self, _actor: &Actor, req: AdminListGroupsForUserRequest) -> Result<ListGroupsResponse, ApiError> {
+    pub fn admin_list_groups_for_user(
+        &self,
+        _actor: &Actor,
+        req: AdminListGroupsForUserRequest,
+    ) -> Result<ListGroupsResponse, ApiError> {
         let limit = page_limit("Limit", req.limit, 60, 60)?.max(1) as usize;
-        let scope = format!("AdminListGroupsForUser|{}|{}", req.user_pool_id, req.username);
+        let scope = format!(
+            "AdminListGroupsForUser|{}|{}",
+            req.user_pool_id, req.username
+        );
         let start: usize = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?,
+            Some(t) => tokens::decode(&scope, t).map_err(|_| {
+                ApiError::invalid("NextToken", "is not a token this listing issued")
+            })?,
             None => 0,
         };
         let all = self.read(|r| Ok(groups::for_user(r, &req.user_pool_id, &req.username)?))?;
-        let page: Vec<GroupType> = all.iter().skip(start).take(limit).map(|g| group_type(&req.user_pool_id, g)).collect();
+        let page: Vec<GroupType> = all
+            .iter()
+            .skip(start)
+            .take(limit)
+            .map(|g| group_type(&req.user_pool_id, g))
+            .collect();
         let next = (start + limit < all.len()).then(|| tokens::encode(&scope, &(start + limit)));
-        Ok(ListGroupsResponse { groups: page, next_token: next })
+        Ok(ListGroupsResponse {
+            groups: page,
+            next_token: next,
+        })
     }
 
     /// `ListUsersInGroup`.
-    pub fn list_users_in_group(&self, _actor: &Actor, req: ListUsersInGroupRequest) -> Result<ListUsersInGroupResponse, ApiError> {
+    pub fn list_users_in_group(
+        &self,
+        _actor: &Actor,
+        req: ListUsersInGroupRequest,
+    ) -> Result<ListUsersInGroupResponse, ApiError> {
         let limit = page_limit("Limit", req.limit, 60, 60)?.max(1);
         let scope = format!("ListUsersInGroup|{}|{}", req.user_pool_id, req.group_name);
         let after: i64 = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?,
+            Some(t) => tokens::decode(&scope, t).map_err(|_| {
+                ApiError::invalid("NextToken", "is not a token this listing issued")
+            })?,
             None => 0,
         };
-        let mut rows = self.read(|r| Ok(groups::members(r, &req.user_pool_id, &req.group_name, after, limit + 1)?))?;
+        let mut rows = self.read(|r| {
+            Ok(groups::members(
+                r,
+                &req.user_pool_id,
+                &req.group_name,
+                after,
+                limit + 1,
+            )?)
+        })?;
         let next = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last().map(|u| tokens::encode(&scope, &u.pk))
         } else {
             None
         };
-        Ok(ListUsersInGroupResponse { users: rows.iter().map(|u| user_type(u, None)).collect(), next_token: next })
+        Ok(ListUsersInGroupResponse {
+            users: rows.iter().map(|u| user_type(u, None)).collect(),
+            next_token: next,
+        })
     }
 
     // ----- Poolhouse's own --------------------------------------------------------------
 
     /// `SearchUsers`.
-    pub fn search_users(&self, _actor: &Actor, req: SearchUsersRequest) -> Result<SearchUsersResponse, ApiError> {
+    pub fn search_users(
+        &self,
+        _actor: &Actor,
+        req: SearchUsersRequest,
+    ) -> Result<SearchUsersResponse, ApiError> {
         let search = users::Search {
             text: req.query.clone(),
             statuses: req.status.clone(),
@@ -549,12 +904,14 @@ impl Console {
             limit: req.limit,
             token: req.next_token.clone(),
         };
-        let page = self.read(|r| Ok(users::search(r, &req.user_pool_id, &search)?)).map_err(|mut e: ApiError| {
-            if e.field.as_deref() == Some("PaginationToken") {
-                e.field = Some("NextToken".into());
-            }
-            e
-        })?;
+        let page = self
+            .read(|r| Ok(users::search(r, &req.user_pool_id, &search)?))
+            .map_err(|mut e: ApiError| {
+                if e.field.as_deref() == Some("PaginationToken") {
+                    e.field = Some("NextToken".into());
+                }
+                e
+            })?;
         Ok(SearchUsersResponse {
             users: page
                 .users
@@ -578,7 +935,11 @@ impl Console {
     }
 
     /// `ListAuditEvents`: newest first.
-    pub fn list_audit_events(&self, _actor: &Actor, req: ListAuditEventsRequest) -> Result<ListAuditEventsResponse, ApiError> {
+    pub fn list_audit_events(
+        &self,
+        _actor: &Actor,
+        req: ListAuditEventsRequest,
+    ) -> Result<ListAuditEventsResponse, ApiError> {
         let limit = req.limit.unwrap_or(100);
         if !(1..=1000).contains(&limit) {
             return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
@@ -631,7 +992,11 @@ impl Console {
     }
 
     /// `ListOutboxMessages`: newest first.
-    pub fn list_outbox_messages(&self, _actor: &Actor, req: ListOutboxMessagesRequest) -> Result<ListOutboxMessagesResponse, ApiError> {
+    pub fn list_outbox_messages(
+        &self,
+        _actor: &Actor,
+        req: ListOutboxMessagesRequest,
+    ) -> Result<ListOutboxMessagesResponse, ApiError> {
         let limit = req.limit.unwrap_or(100);
         if !(1..=1000).contains(&limit) {
             return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
@@ -643,7 +1008,14 @@ impl Console {
             .map(|t| tokens::decode(SCOPE, t))
             .transpose()
             .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?;
-        let mut rows = self.read(|r| Ok(storage::outbox::list(r, req.user_pool_id.as_deref(), before, limit + 1)?))?;
+        let mut rows = self.read(|r| {
+            Ok(storage::outbox::list(
+                r,
+                req.user_pool_id.as_deref(),
+                before,
+                limit + 1,
+            )?)
+        })?;
         let next = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last().map(|m| tokens::encode(SCOPE, &m.id))
@@ -658,7 +1030,11 @@ impl Console {
                     time: secs(m.at),
                     user_pool_id: m.pool_id,
                     username: m.username,
-                    medium: if m.medium == "SMS" { DeliveryMediumType::Sms } else { DeliveryMediumType::Email },
+                    medium: if m.medium == "SMS" {
+                        DeliveryMediumType::Sms
+                    } else {
+                        DeliveryMediumType::Email
+                    },
                     destination: m.destination,
                     subject: m.subject,
                     body: m.body,
@@ -682,8 +1058,14 @@ impl Console {
     }
 
     /// `DescribeWorkspace`.
-    pub fn describe_workspace(&self, _actor: &Actor, _req: Empty) -> Result<DescribeWorkspaceResponse, ApiError> {
-        Ok(DescribeWorkspaceResponse { workspace: self.workspace_type() })
+    pub fn describe_workspace(
+        &self,
+        _actor: &Actor,
+        _req: Empty,
+    ) -> Result<DescribeWorkspaceResponse, ApiError> {
+        Ok(DescribeWorkspaceResponse {
+            workspace: self.workspace_type(),
+        })
     }
 
     fn reload_workspace(&self) -> Result<(), ApiError> {
@@ -696,29 +1078,49 @@ impl Console {
     }
 
     /// `UpdateWorkspace`: the region for new ids, and whether the endpoint requires SigV4.
-    pub fn update_workspace(&self, actor: &Actor, req: UpdateWorkspaceRequest) -> Result<DescribeWorkspaceResponse, ApiError> {
-        self.write_audited(actor, "UpdateWorkspace", None, Some("workspace"), |tx, _| {
-            if let Some(region) = &req.region {
-                domain::ids::validate_region(region)?;
-                storage::settings::set(tx, "region", region)?;
-            }
-            if let Some(require) = req.require_signature {
-                if require && self.workspace().access_keys.is_empty() {
-                    return Err(ApiError::invalid(
-                        "RequireSignature",
-                        "create an access key first (CreateAccessKey), or no client could sign",
-                    ));
+    pub fn update_workspace(
+        &self,
+        actor: &Actor,
+        req: UpdateWorkspaceRequest,
+    ) -> Result<DescribeWorkspaceResponse, ApiError> {
+        self.write_audited(
+            actor,
+            "UpdateWorkspace",
+            None,
+            Some("workspace"),
+            |tx, _| {
+                if let Some(region) = &req.region {
+                    domain::ids::validate_region(region)?;
+                    storage::settings::set(tx, "region", region)?;
                 }
-                storage::settings::set(tx, "require_signature", if require { "true" } else { "false" })?;
-            }
-            Ok(((), None))
-        })?;
+                if let Some(require) = req.require_signature {
+                    if require && self.workspace().access_keys.is_empty() {
+                        return Err(ApiError::invalid(
+                            "RequireSignature",
+                            "create an access key first (CreateAccessKey), or no client could sign",
+                        ));
+                    }
+                    storage::settings::set(
+                        tx,
+                        "require_signature",
+                        if require { "true" } else { "false" },
+                    )?;
+                }
+                Ok(((), None))
+            },
+        )?;
         self.reload_workspace()?;
-        Ok(DescribeWorkspaceResponse { workspace: self.workspace_type() })
+        Ok(DescribeWorkspaceResponse {
+            workspace: self.workspace_type(),
+        })
     }
 
     /// `CreateAccessKey`: a key pair for SigV4-signed endpoint calls. The secret is shown once.
-    pub fn create_access_key(&self, actor: &Actor, _req: Empty) -> Result<CreateAccessKeyResponse, ApiError> {
+    pub fn create_access_key(
+        &self,
+        actor: &Actor,
+        _req: Empty,
+    ) -> Result<CreateAccessKeyResponse, ApiError> {
         use rand::Rng;
         let mut rng = rand::rng();
         const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -726,32 +1128,57 @@ impl Console {
             .chain((0..16).map(|_| char::from(UPPER[rng.random_range(0..UPPER.len())]).to_string()))
             .collect();
         const SECRET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let secret: String = (0..40).map(|_| char::from(SECRET[rng.random_range(0..SECRET.len())])).collect();
+        let secret: String = (0..40)
+            .map(|_| char::from(SECRET[rng.random_range(0..SECRET.len())]))
+            .collect();
         let mut keys = self.workspace().access_keys;
-        keys.push(AccessKey { id: id.clone(), secret: secret.clone() });
+        keys.push(AccessKey {
+            id: id.clone(),
+            secret: secret.clone(),
+        });
         self.write_audited(actor, "CreateAccessKey", None, Some(&id), |tx, _| {
-            let json = serde_json::to_string(&keys).map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
+            let json = serde_json::to_string(&keys)
+                .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
             storage::settings::set(tx, "access_keys", &json)?;
             Ok(((), None))
         })?;
         self.reload_workspace()?;
-        Ok(CreateAccessKeyResponse { access_key_id: id, secret_access_key: secret })
+        Ok(CreateAccessKeyResponse {
+            access_key_id: id,
+            secret_access_key: secret,
+        })
     }
 }
 
 impl Console {
     /// `GenerateUsers`: sample users in one transaction, audited once.
-    pub fn generate_users(&self, actor: &Actor, req: GenerateUsersRequest) -> Result<GenerateUsersResponse, ApiError> {
+    pub fn generate_users(
+        &self,
+        actor: &Actor,
+        req: GenerateUsersRequest,
+    ) -> Result<GenerateUsersResponse, ApiError> {
         if !(1..=100_000).contains(&req.count) {
             return Err(ApiError::invalid("Count", "must be between 1 and 100000"));
         }
         let prefix = req.prefix.clone().unwrap_or_else(|| "user".into());
         let target = format!("{} users", req.count);
-        self.write_audited(actor, "GenerateUsers", Some(&req.user_pool_id), Some(&target), |tx, ctx| {
-            let created = users::generate(tx, ctx, &req.user_pool_id, &prefix, req.count)?;
-            let total = user_pools::require_pool(tx, &req.user_pool_id)?.user_count;
-            Ok((GenerateUsersResponse { created, total_users: total }, None))
-        })
+        self.write_audited(
+            actor,
+            "GenerateUsers",
+            Some(&req.user_pool_id),
+            Some(&target),
+            |tx, ctx| {
+                let created = users::generate(tx, ctx, &req.user_pool_id, &prefix, req.count)?;
+                let total = user_pools::require_pool(tx, &req.user_pool_id)?.user_count;
+                Ok((
+                    GenerateUsersResponse {
+                        created,
+                        total_users: total,
+                    },
+                    None,
+                ))
+            },
+        )
     }
 }
 
@@ -776,6 +1203,9 @@ mod tests {
         };
         let v = serde_json::to_value(&s).unwrap();
         assert_eq!(v["UserStatus"], "CONFIRMED");
-        assert!(v.get("Email").is_none(), "absent members are omitted, not null");
+        assert!(
+            v.get("Email").is_none(),
+            "absent members are omitted, not null"
+        );
     }
 }

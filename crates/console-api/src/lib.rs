@@ -71,7 +71,9 @@ pub struct Console {
 
 impl std::fmt::Debug for Console {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Console").field("db", &self.inner.db).finish()
+        f.debug_struct("Console")
+            .field("db", &self.inner.db)
+            .finish()
     }
 }
 
@@ -80,7 +82,10 @@ fn load_workspace(db: &Db) -> Result<Workspace, ApiError> {
         let get = |k: &str| storage::settings::get(r, k);
         let access_keys = match get("access_keys")? {
             Some(json) => serde_json::from_str(&json).map_err(|e| {
-                ApiError::new(ErrorCode::InternalErrorException, format!("stored access keys: {e}"))
+                ApiError::new(
+                    ErrorCode::InternalErrorException,
+                    format!("stored access keys: {e}"),
+                )
             })?,
             None => Vec::new(),
         };
@@ -103,7 +108,13 @@ impl Console {
             other => ApiError::from(other),
         })?;
         let workspace = load_workspace(&db)?;
-        Ok(Console { inner: Arc::new(Inner { db, clock, workspace: RwLock::new(workspace) }) })
+        Ok(Console {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                workspace: RwLock::new(workspace),
+            }),
+        })
     }
 
     /// The store's file.
@@ -125,7 +136,11 @@ impl Console {
 
     /// The secret of an access key this workspace holds.
     pub fn access_key_secret(&self, id: &str) -> Option<String> {
-        self.workspace().access_keys.into_iter().find(|k| k.id == id).map(|k| k.secret)
+        self.workspace()
+            .access_keys
+            .into_iter()
+            .find(|k| k.id == id)
+            .map(|k| k.secret)
     }
 
     /// The region used in new ids.
@@ -148,7 +163,14 @@ impl Console {
     }
 
     /// Records a refused operation (in its own transaction, since the operation's rolled back).
-    fn record_failure(&self, actor: &Actor, op: &str, pool_id: Option<&str>, target: Option<&str>, err: &ApiError) {
+    fn record_failure(
+        &self,
+        actor: &Actor,
+        op: &str,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        err: &ApiError,
+    ) {
         let event = AuditEvent {
             id: 0,
             at: self.now(),
@@ -177,7 +199,11 @@ impl Console {
         f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
     ) -> Result<T, ApiError> {
         let ws = self.workspace();
-        let ctx = user_pools::Ctx { clock: &*self.inner.clock, region: &ws.region, account: &ws.account_id };
+        let ctx = user_pools::Ctx {
+            clock: &*self.inner.clock,
+            region: &ws.region,
+            account: &ws.account_id,
+        };
         let result = self.inner.db.write(|tx| {
             let (value, created) = f(tx, &ctx)?;
             let event = AuditEvent {
@@ -185,9 +211,9 @@ impl Console {
                 at: self.now(),
                 actor: actor.0.clone(),
                 operation: op.into(),
-                pool_id: pool_id.map(str::to_string).or_else(|| {
-                    created.as_ref().filter(|_| op == "CreateUserPool").cloned()
-                }),
+                pool_id: pool_id
+                    .map(str::to_string)
+                    .or_else(|| created.as_ref().filter(|_| op == "CreateUserPool").cloned()),
                 target: created.or_else(|| target.map(str::to_string)),
                 outcome: Outcome::Success,
                 error_code: None,
@@ -202,14 +228,21 @@ impl Console {
         result
     }
 
-    fn read<T>(&self, f: impl FnOnce(&storage::Reader<'_>) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&storage::Reader<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         self.inner.db.read(f)
     }
 }
 
 /// Parses a request body, naming the member at fault.
 pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -260,7 +293,8 @@ fn strip_position(msg: &str) -> String {
 
 /// Encodes a response body.
 pub fn encode_response<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(v).map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+    serde_json::to_vec(v)
+        .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
 }
 
 /// Milliseconds to Cognito's epoch seconds.

@@ -154,7 +154,10 @@ pub fn find(name: &str) -> Option<&'static Operation> {
 
 /// The TypeScript map of the list, written to `ui/src/bindings/operations.ts`.
 pub fn typescript() -> String {
-    let mut imports: Vec<&str> = OPERATIONS.iter().flat_map(|o| [o.request, o.response]).collect();
+    let mut imports: Vec<&str> = OPERATIONS
+        .iter()
+        .flat_map(|o| [o.request, o.response])
+        .collect();
     imports.sort_unstable();
     imports.dedup();
     let mut out = String::from(
@@ -165,7 +168,10 @@ pub fn typescript() -> String {
     }
     out.push_str("\nexport type Operations = {\n");
     for o in OPERATIONS {
-        out.push_str(&format!("  {}: {{ input: {}; output: {} }};\n", o.name, o.request, o.response));
+        out.push_str(&format!(
+            "  {}: {{ input: {}; output: {} }};\n",
+            o.name, o.request, o.response
+        ));
     }
     out.push_str("};\n\nexport type OperationName = keyof Operations;\n\n");
     out.push_str("export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: \"cognito-idp\" | \"poolhouse\"; command: string }> = [\n");

@@ -1,4 +1,5 @@
 //! The operations on a real store in a temp dir, with a fixed clock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 
@@ -9,18 +10,28 @@ use domain::user::UserStatus;
 
 fn console() -> (tempfile::TempDir, Console) {
     let dir = tempfile::tempdir().unwrap();
-    let c = Console::open(&dir.path().join("t.db"), Arc::new(FixedClock::at(1_700_000_000_000))).unwrap();
+    let c = Console::open(
+        &dir.path().join("t.db"),
+        Arc::new(FixedClock::at(1_700_000_000_000)),
+    )
+    .unwrap();
     (dir, c)
 }
 
-fn call<T: serde::de::DeserializeOwned>(c: &Console, op: &str, body: serde_json::Value) -> Result<T, ApiError> {
+fn call<T: serde::de::DeserializeOwned>(
+    c: &Console,
+    op: &str,
+    body: serde_json::Value,
+) -> Result<T, ApiError> {
     let out = c.dispatch_json(&Actor::console(), op, body.to_string().as_bytes())?;
     Ok(serde_json::from_slice(&out).unwrap())
 }
 
 fn pool(c: &Console, extra: serde_json::Value) -> String {
     let mut body = serde_json::json!({"PoolName": "demo"});
-    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     let r: UserPoolResponse = call(c, "CreateUserPool", body).unwrap();
     r.user_pool.id
 }
@@ -36,7 +47,8 @@ fn user(c: &Console, pool: &str, name: &str, email: &str) {
 }
 
 fn audit_count(c: &Console) -> usize {
-    let r: ListAuditEventsResponse = call(c, "ListAuditEvents", serde_json::json!({"Limit": 1000})).unwrap();
+    let r: ListAuditEventsResponse =
+        call(c, "ListAuditEvents", serde_json::json!({"Limit": 1000})).unwrap();
     r.events.len()
 }
 
@@ -45,13 +57,21 @@ fn created_pool_is_described_with_cognito_defaults() {
     let (_d, c) = console();
     let id = pool(&c, serde_json::json!({}));
     assert!(id.starts_with("us-east-1_"), "{id}");
-    let r: UserPoolResponse = call(&c, "DescribeUserPool", serde_json::json!({"UserPoolId": id})).unwrap();
+    let r: UserPoolResponse = call(
+        &c,
+        "DescribeUserPool",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
     let p = r.user_pool;
     assert_eq!(p.name, "demo");
     assert_eq!(p.settings.policies.password_policy.minimum_length, 8);
     assert_eq!(p.estimated_number_of_users, 0);
     assert!(p.schema_attributes.iter().any(|a| a.name == "email"));
-    assert_eq!(p.arn, format!("arn:aws:cognito-idp:us-east-1:000000000000:userpool/{id}"));
+    assert_eq!(
+        p.arn,
+        format!("arn:aws:cognito-idp:us-east-1:000000000000:userpool/{id}")
+    );
 }
 
 #[test]
@@ -65,22 +85,38 @@ fn a_bad_password_policy_names_its_field_and_changes_nothing() {
     )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidParameterException);
-    assert_eq!(err.field.as_deref(), Some("Policies.PasswordPolicy.MinimumLength"));
-    let list: ListUserPoolsResponse = call(&c, "ListUserPools", serde_json::json!({"MaxResults": 60})).unwrap();
-    assert!(list.user_pools.is_empty(), "a refused create leaves no pool");
+    assert_eq!(
+        err.field.as_deref(),
+        Some("Policies.PasswordPolicy.MinimumLength")
+    );
+    let list: ListUserPoolsResponse =
+        call(&c, "ListUserPools", serde_json::json!({"MaxResults": 60})).unwrap();
+    assert!(
+        list.user_pools.is_empty(),
+        "a refused create leaves no pool"
+    );
     assert_eq!(audit_count(&c), before + 1, "only the failure is recorded");
 }
 
 #[test]
 fn wrong_types_and_unknown_enums_name_the_member() {
     let (_d, c) = console();
-    let err = call::<UserPoolResponse>(&c, "CreateUserPool", serde_json::json!({"PoolName": "p", "MfaConfiguration": "SOMETIMES"})).unwrap_err();
+    let err = call::<UserPoolResponse>(
+        &c,
+        "CreateUserPool",
+        serde_json::json!({"PoolName": "p", "MfaConfiguration": "SOMETIMES"}),
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("MfaConfiguration"), "{err:?}");
     let err = call::<UserPoolResponse>(&c, "CreateUserPool", serde_json::json!({})).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("PoolName"), "{err:?}");
-    let err = c.dispatch_json(&Actor::console(), "CreateUserPool", b"{not json").unwrap_err();
+    let err = c
+        .dispatch_json(&Actor::console(), "CreateUserPool", b"{not json")
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::SerializationException);
-    let err = c.dispatch_json(&Actor::console(), "MakeCoffee", b"{}").unwrap_err();
+    let err = c
+        .dispatch_json(&Actor::console(), "MakeCoffee", b"{}")
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::UnknownOperationException);
 }
 
@@ -88,10 +124,16 @@ fn wrong_types_and_unknown_enums_name_the_member() {
 fn immutable_settings_are_refused_on_update() {
     let (_d, c) = console();
     let id = pool(&c, serde_json::json!({}));
-    let err = call::<Empty>(&c, "UpdateUserPool", serde_json::json!({"UserPoolId": id, "UsernameAttributes": ["email"]})).unwrap_err();
+    let err = call::<Empty>(
+        &c,
+        "UpdateUserPool",
+        serde_json::json!({"UserPoolId": id, "UsernameAttributes": ["email"]}),
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("UsernameAttributes"));
     let _: Empty = call(&c, "UpdateUserPool", serde_json::json!({"UserPoolId": id, "MfaConfiguration": "OPTIONAL", "DeletionProtection": "ACTIVE"})).unwrap();
-    let err = call::<Empty>(&c, "DeleteUserPool", serde_json::json!({"UserPoolId": id})).unwrap_err();
+    let err =
+        call::<Empty>(&c, "DeleteUserPool", serde_json::json!({"UserPoolId": id})).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("DeletionProtection"));
 }
 
@@ -108,12 +150,20 @@ fn duplicate_usernames_are_refused_case_insensitively_and_leave_no_trace() {
     )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::UsernameExistsException);
-    let d: UserPoolResponse = call(&c, "DescribeUserPool", serde_json::json!({"UserPoolId": id})).unwrap();
+    let d: UserPoolResponse = call(
+        &c,
+        "DescribeUserPool",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
     assert_eq!(d.user_pool.estimated_number_of_users, 1);
     let log: ListAuditEventsResponse = call(&c, "ListAuditEvents", serde_json::json!({})).unwrap();
     assert_eq!(log.events.len(), before + 1);
     assert_eq!(log.events[0].outcome, AuditOutcome::Failure);
-    assert_eq!(log.events[0].error_code.as_deref(), Some("UsernameExistsException"));
+    assert_eq!(
+        log.events[0].error_code.as_deref(),
+        Some("UsernameExistsException")
+    );
 }
 
 #[test]
@@ -128,7 +178,12 @@ fn invitations_go_to_the_outbox_with_a_working_temporary_password() {
     )
     .unwrap();
     assert_eq!(r.user.user_status, UserStatus::ForceChangePassword);
-    let out: ListOutboxMessagesResponse = call(&c, "ListOutboxMessages", serde_json::json!({"UserPoolId": id})).unwrap();
+    let out: ListOutboxMessagesResponse = call(
+        &c,
+        "ListOutboxMessages",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
     assert_eq!(out.messages.len(), 1);
     assert_eq!(out.messages[0].destination, "bob@example.com");
     assert!(out.messages[0].body.contains("bob"));
@@ -145,15 +200,36 @@ fn invitations_go_to_the_outbox_with_a_working_temporary_password() {
 #[test]
 fn attributes_are_checked_against_the_schema() {
     let (_d, c) = console();
-    let id = pool(&c, serde_json::json!({"Schema": [{"Name": "tier", "AttributeDataType": "String", "Mutable": true}]}));
+    let id = pool(
+        &c,
+        serde_json::json!({"Schema": [{"Name": "tier", "AttributeDataType": "String", "Mutable": true}]}),
+    );
     let bad = |attrs: serde_json::Value| {
         call::<AdminCreateUserResponse>(&c, "AdminCreateUser", serde_json::json!({"UserPoolId": id, "Username": "u", "MessageAction": "SUPPRESS", "UserAttributes": attrs})).unwrap_err()
     };
-    assert_eq!(bad(serde_json::json!([{"Name": "email", "Value": "nope"}])).field.as_deref(), Some("UserAttributes"));
-    assert!(bad(serde_json::json!([{"Name": "custom:unknown", "Value": "x"}])).message.contains("custom:unknown"));
-    assert!(bad(serde_json::json!([{"Name": "sub", "Value": "x"}])).message.contains("sub"));
+    assert_eq!(
+        bad(serde_json::json!([{"Name": "email", "Value": "nope"}]))
+            .field
+            .as_deref(),
+        Some("UserAttributes")
+    );
+    assert!(
+        bad(serde_json::json!([{"Name": "custom:unknown", "Value": "x"}]))
+            .message
+            .contains("custom:unknown")
+    );
+    assert!(
+        bad(serde_json::json!([{"Name": "sub", "Value": "x"}]))
+            .message
+            .contains("sub")
+    );
     let _: AdminCreateUserResponse = call(&c, "AdminCreateUser", serde_json::json!({"UserPoolId": id, "Username": "u", "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "custom:tier", "Value": "gold"}]})).unwrap();
-    let s: SearchUsersResponse = call(&c, "SearchUsers", serde_json::json!({"UserPoolId": id, "Query": "GOL"})).unwrap();
+    let s: SearchUsersResponse = call(
+        &c,
+        "SearchUsers",
+        serde_json::json!({"UserPoolId": id, "Query": "GOL"}),
+    )
+    .unwrap();
     assert_eq!(s.users.len(), 1, "search finds custom attribute values");
 }
 
@@ -162,9 +238,22 @@ fn email_as_username_stores_the_sub_and_finds_by_email() {
     let (_d, c) = console();
     let id = pool(&c, serde_json::json!({"UsernameAttributes": ["email"]}));
     let r: AdminCreateUserResponse = call(&c, "AdminCreateUser", serde_json::json!({"UserPoolId": id, "Username": "dana@example.com", "MessageAction": "SUPPRESS"})).unwrap();
-    let sub = r.user.attributes.iter().find(|a| a.name == "sub").unwrap().value.clone().unwrap();
+    let sub = r
+        .user
+        .attributes
+        .iter()
+        .find(|a| a.name == "sub")
+        .unwrap()
+        .value
+        .clone()
+        .unwrap();
     assert_eq!(r.user.username, sub);
-    let g: AdminGetUserResponse = call(&c, "AdminGetUser", serde_json::json!({"UserPoolId": id, "Username": "dana@example.com"})).unwrap();
+    let g: AdminGetUserResponse = call(
+        &c,
+        "AdminGetUser",
+        serde_json::json!({"UserPoolId": id, "Username": "dana@example.com"}),
+    )
+    .unwrap();
     assert_eq!(g.username, sub);
     let err = call::<AdminCreateUserResponse>(&c, "AdminCreateUser", serde_json::json!({"UserPoolId": id, "Username": "dana@example.com", "MessageAction": "SUPPRESS"})).unwrap_err();
     assert_eq!(err.code, ErrorCode::UsernameExistsException);
@@ -177,29 +266,54 @@ fn list_users_filters_by_prefix_and_pages() {
     let (_d, c) = console();
     let id = pool(&c, serde_json::json!({}));
     for i in 0..25 {
-        user(&c, &id, &format!("user{i:02}"), &format!("{}{i}@example.com", if i % 2 == 0 { "even" } else { "odd" }));
+        user(
+            &c,
+            &id,
+            &format!("user{i:02}"),
+            &format!("{}{i}@example.com", if i % 2 == 0 { "even" } else { "odd" }),
+        );
     }
     let mut token: Option<String> = None;
     let mut seen = 0;
     loop {
-        let mut body = serde_json::json!({"UserPoolId": id, "Filter": "email ^= \"even\"", "Limit": 5});
+        let mut body =
+            serde_json::json!({"UserPoolId": id, "Filter": "email ^= \"even\"", "Limit": 5});
         if let Some(t) = &token {
             body["PaginationToken"] = serde_json::json!(t);
         }
         let r: ListUsersResponse = call(&c, "ListUsers", body).unwrap();
         seen += r.users.len();
-        assert!(r.users.iter().all(|u| u.attributes.iter().any(|a| a.name == "email" && a.value.as_deref().unwrap().starts_with("even"))));
+        assert!(r.users.iter().all(|u| {
+            u.attributes
+                .iter()
+                .any(|a| a.name == "email" && a.value.as_deref().unwrap().starts_with("even"))
+        }));
         match r.pagination_token {
             Some(t) => token = Some(t),
             None => break,
         }
     }
     assert_eq!(seen, 13);
-    let err = call::<ListUsersResponse>(&c, "ListUsers", serde_json::json!({"UserPoolId": id, "Filter": "custom:x = \"1\""})).unwrap_err();
+    let err = call::<ListUsersResponse>(
+        &c,
+        "ListUsers",
+        serde_json::json!({"UserPoolId": id, "Filter": "custom:x = \"1\""}),
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("Filter"));
-    let err = call::<ListUsersResponse>(&c, "ListUsers", serde_json::json!({"UserPoolId": id, "Limit": 61})).unwrap_err();
+    let err = call::<ListUsersResponse>(
+        &c,
+        "ListUsers",
+        serde_json::json!({"UserPoolId": id, "Limit": 61}),
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("Limit"));
-    let r: ListUsersResponse = call(&c, "ListUsers", serde_json::json!({"UserPoolId": id, "Limit": 1, "AttributesToGet": ["email"]})).unwrap();
+    let r: ListUsersResponse = call(
+        &c,
+        "ListUsers",
+        serde_json::json!({"UserPoolId": id, "Limit": 1, "AttributesToGet": ["email"]}),
+    )
+    .unwrap();
     assert_eq!(r.users[0].attributes.len(), 1);
 }
 
@@ -211,24 +325,88 @@ fn groups_membership_and_search_filters() {
     user(&c, &id, "ben", "ben@example.com");
     let g: GroupResponse = call(&c, "CreateGroup", serde_json::json!({"UserPoolId": id, "GroupName": "admins", "Precedence": 1, "RoleArn": "arn:aws:iam::123456789012:role/Admin"})).unwrap();
     assert_eq!(g.group.precedence, Some(1));
-    let err = call::<GroupResponse>(&c, "CreateGroup", serde_json::json!({"UserPoolId": id, "GroupName": "admins"})).unwrap_err();
+    let err = call::<GroupResponse>(
+        &c,
+        "CreateGroup",
+        serde_json::json!({"UserPoolId": id, "GroupName": "admins"}),
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::GroupExistsException);
-    let err = call::<GroupResponse>(&c, "CreateGroup", serde_json::json!({"UserPoolId": id, "GroupName": "x", "RoleArn": "role"})).unwrap_err();
+    let err = call::<GroupResponse>(
+        &c,
+        "CreateGroup",
+        serde_json::json!({"UserPoolId": id, "GroupName": "x", "RoleArn": "role"}),
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("RoleArn"));
-    let _: Empty = call(&c, "AdminAddUserToGroup", serde_json::json!({"UserPoolId": id, "Username": "ann", "GroupName": "admins"})).unwrap();
-    let mine: ListGroupsResponse = call(&c, "AdminListGroupsForUser", serde_json::json!({"UserPoolId": id, "Username": "ANN"})).unwrap();
+    let _: Empty = call(
+        &c,
+        "AdminAddUserToGroup",
+        serde_json::json!({"UserPoolId": id, "Username": "ann", "GroupName": "admins"}),
+    )
+    .unwrap();
+    let mine: ListGroupsResponse = call(
+        &c,
+        "AdminListGroupsForUser",
+        serde_json::json!({"UserPoolId": id, "Username": "ANN"}),
+    )
+    .unwrap();
     assert_eq!(mine.groups.len(), 1);
-    let members: ListUsersInGroupResponse = call(&c, "ListUsersInGroup", serde_json::json!({"UserPoolId": id, "GroupName": "admins"})).unwrap();
+    let members: ListUsersInGroupResponse = call(
+        &c,
+        "ListUsersInGroup",
+        serde_json::json!({"UserPoolId": id, "GroupName": "admins"}),
+    )
+    .unwrap();
     assert_eq!(members.users[0].username, "ann");
-    let _: Empty = call(&c, "AdminDisableUser", serde_json::json!({"UserPoolId": id, "Username": "ben"})).unwrap();
-    let s: SearchUsersResponse = call(&c, "SearchUsers", serde_json::json!({"UserPoolId": id, "GroupName": "admins"})).unwrap();
-    assert_eq!((s.total_count, s.users[0].groups.clone()), (1, vec!["admins".to_string()]));
-    let s: SearchUsersResponse = call(&c, "SearchUsers", serde_json::json!({"UserPoolId": id, "Enabled": false})).unwrap();
+    let _: Empty = call(
+        &c,
+        "AdminDisableUser",
+        serde_json::json!({"UserPoolId": id, "Username": "ben"}),
+    )
+    .unwrap();
+    let s: SearchUsersResponse = call(
+        &c,
+        "SearchUsers",
+        serde_json::json!({"UserPoolId": id, "GroupName": "admins"}),
+    )
+    .unwrap();
+    assert_eq!(
+        (s.total_count, s.users[0].groups.clone()),
+        (1, vec!["admins".to_string()])
+    );
+    let s: SearchUsersResponse = call(
+        &c,
+        "SearchUsers",
+        serde_json::json!({"UserPoolId": id, "Enabled": false}),
+    )
+    .unwrap();
     assert_eq!(s.users[0].username, "ben");
-    let s: SearchUsersResponse = call(&c, "SearchUsers", serde_json::json!({"UserPoolId": id, "SortBy": "username", "SortDescending": true})).unwrap();
-    assert_eq!(s.users.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["ben", "ann"]);
-    let _: Empty = call(&c, "DeleteGroup", serde_json::json!({"UserPoolId": id, "GroupName": "admins"})).unwrap();
-    let mine: ListGroupsResponse = call(&c, "AdminListGroupsForUser", serde_json::json!({"UserPoolId": id, "Username": "ann"})).unwrap();
+    let s: SearchUsersResponse = call(
+        &c,
+        "SearchUsers",
+        serde_json::json!({"UserPoolId": id, "SortBy": "username", "SortDescending": true}),
+    )
+    .unwrap();
+    assert_eq!(
+        s.users
+            .iter()
+            .map(|u| u.username.as_str())
+            .collect::<Vec<_>>(),
+        ["ben", "ann"]
+    );
+    let _: Empty = call(
+        &c,
+        "DeleteGroup",
+        serde_json::json!({"UserPoolId": id, "GroupName": "admins"}),
+    )
+    .unwrap();
+    let mine: ListGroupsResponse = call(
+        &c,
+        "AdminListGroupsForUser",
+        serde_json::json!({"UserPoolId": id, "Username": "ann"}),
+    )
+    .unwrap();
     assert!(mine.groups.is_empty());
 }
 
@@ -242,12 +420,32 @@ fn app_clients_get_ids_secrets_and_validated_validity() {
     assert!(client.client_secret.is_some());
     let err = call::<UserPoolClientResponse>(&c, "CreateUserPoolClient", serde_json::json!({"UserPoolId": id, "ClientName": "web", "AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "days"}})).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("AccessTokenValidity"));
-    let err = call::<UserPoolClientResponse>(&c, "CreateUserPoolClient", serde_json::json!({"UserPoolId": id, "ClientName": "x", "ReadAttributes": ["custom:nope"]})).unwrap_err();
+    let err = call::<UserPoolClientResponse>(
+        &c,
+        "CreateUserPoolClient",
+        serde_json::json!({"UserPoolId": id, "ClientName": "x", "ReadAttributes": ["custom:nope"]}),
+    )
+    .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("ReadAttributes[0]"));
-    let list: ListUserPoolClientsResponse = call(&c, "ListUserPoolClients", serde_json::json!({"UserPoolId": id})).unwrap();
+    let list: ListUserPoolClientsResponse = call(
+        &c,
+        "ListUserPoolClients",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
     assert_eq!(list.user_pool_clients.len(), 1);
-    let _: Empty = call(&c, "DeleteUserPoolClient", serde_json::json!({"UserPoolId": id, "ClientId": client.client_id})).unwrap();
-    let err = call::<UserPoolClientResponse>(&c, "DescribeUserPoolClient", serde_json::json!({"UserPoolId": id, "ClientId": client.client_id})).unwrap_err();
+    let _: Empty = call(
+        &c,
+        "DeleteUserPoolClient",
+        serde_json::json!({"UserPoolId": id, "ClientId": client.client_id}),
+    )
+    .unwrap();
+    let err = call::<UserPoolClientResponse>(
+        &c,
+        "DescribeUserPoolClient",
+        serde_json::json!({"UserPoolId": id, "ClientId": client.client_id}),
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::ResourceNotFoundException);
 }
 
@@ -256,12 +454,27 @@ fn set_password_checks_policy_and_sets_status() {
     let (_d, c) = console();
     let id = pool(&c, serde_json::json!({}));
     user(&c, &id, "eve", "eve@example.com");
-    let err = call::<Empty>(&c, "AdminSetUserPassword", serde_json::json!({"UserPoolId": id, "Username": "eve", "Password": "weak"})).unwrap_err();
+    let err = call::<Empty>(
+        &c,
+        "AdminSetUserPassword",
+        serde_json::json!({"UserPoolId": id, "Username": "eve", "Password": "weak"}),
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidPasswordException);
     let _: Empty = call(&c, "AdminSetUserPassword", serde_json::json!({"UserPoolId": id, "Username": "eve", "Password": "Str0ng!Pass", "Permanent": true})).unwrap();
-    let g: AdminGetUserResponse = call(&c, "AdminGetUser", serde_json::json!({"UserPoolId": id, "Username": "eve"})).unwrap();
+    let g: AdminGetUserResponse = call(
+        &c,
+        "AdminGetUser",
+        serde_json::json!({"UserPoolId": id, "Username": "eve"}),
+    )
+    .unwrap();
     assert_eq!(g.user_status, UserStatus::Confirmed);
-    let err = call::<Empty>(&c, "AdminSetUserPassword", serde_json::json!({"UserPoolId": id, "Username": "nobody", "Password": "Str0ng!Pass"})).unwrap_err();
+    let err = call::<Empty>(
+        &c,
+        "AdminSetUserPassword",
+        serde_json::json!({"UserPoolId": id, "Username": "nobody", "Password": "Str0ng!Pass"}),
+    )
+    .unwrap_err();
     assert_eq!(err.code, ErrorCode::UserNotFoundException);
 }
 
@@ -269,8 +482,50 @@ fn set_password_checks_policy_and_sets_status() {
 fn bindings_are_current() {
     // Writes the operation map beside the ts-rs bindings; `make test` fails when the committed
     // copy differs.
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings/operations.ts");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../ui/src/bindings/operations.ts");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, console_api::ops::typescript()).unwrap();
     assert!(console_api::ops::OPERATIONS.len() >= 30);
+}
+
+#[test]
+fn every_listed_operation_is_dispatched_typed_and_has_a_schema() {
+    let (_d, c) = console();
+    let ts = console_api::ops::typescript();
+    for op in console_api::ops::OPERATIONS {
+        // An empty body may be refused for missing members, but never as an unknown operation.
+        if let Err(e) = c.dispatch_json(&Actor::console(), op.name, b"{}") {
+            assert_ne!(
+                e.code,
+                ErrorCode::UnknownOperationException,
+                "{} must be dispatched",
+                op.name
+            );
+        }
+        assert!(
+            ts.contains(&format!(
+                "  {}: {{ input: {}; output: {} }};",
+                op.name, op.request, op.response
+            )),
+            "{} must be in the TypeScript map",
+            op.name
+        );
+        assert!(
+            console_api::ops::request_schema(op.name).is_some(),
+            "{} needs a request schema for the CLI",
+            op.name
+        );
+    }
+    let mut names: Vec<_> = console_api::ops::OPERATIONS
+        .iter()
+        .map(|o| o.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        console_api::ops::OPERATIONS.len(),
+        "operation names are unique"
+    );
 }

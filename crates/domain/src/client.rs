@@ -7,7 +7,9 @@ use ts_rs::TS;
 use crate::FieldError;
 
 /// `ExplicitAuthFlowsType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[ts(export)]
 pub enum ExplicitAuthFlow {
@@ -24,7 +26,10 @@ pub enum ExplicitAuthFlow {
 
 impl ExplicitAuthFlow {
     fn is_legacy(self) -> bool {
-        matches!(self, Self::AdminNoSrpAuth | Self::CustomAuthFlowOnly | Self::UserPasswordAuth)
+        matches!(
+            self,
+            Self::AdminNoSrpAuth | Self::CustomAuthFlowOnly | Self::UserPasswordAuth
+        )
     }
 }
 
@@ -172,10 +177,21 @@ impl Default for ClientSettings {
     }
 }
 
-const STANDARD_SCOPES: &[&str] =
-    &["phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"];
+const STANDARD_SCOPES: &[&str] = &[
+    "phone",
+    "email",
+    "openid",
+    "profile",
+    "aws.cognito.signin.user.admin",
+];
 
-fn check_range(field: &str, value: u32, unit: TimeUnit, lo: u64, hi: u64) -> Result<(), FieldError> {
+fn check_range(
+    field: &str,
+    value: u32,
+    unit: TimeUnit,
+    lo: u64,
+    hi: u64,
+) -> Result<(), FieldError> {
     let secs = u64::from(value) * unit.seconds();
     if (lo..=hi).contains(&secs) {
         Ok(())
@@ -236,8 +252,20 @@ impl ClientSettings {
     /// has a secret (needed for `client_credentials`).
     pub fn validate(&self, has_secret: bool) -> Result<(), FieldError> {
         let u = self.token_validity_units;
-        check_range("AccessTokenValidity", self.access_token_validity, u.access_token, 300, 86_400)?;
-        check_range("IdTokenValidity", self.id_token_validity, u.id_token, 300, 86_400)?;
+        check_range(
+            "AccessTokenValidity",
+            self.access_token_validity,
+            u.access_token,
+            300,
+            86_400,
+        )?;
+        check_range(
+            "IdTokenValidity",
+            self.id_token_validity,
+            u.id_token,
+            300,
+            86_400,
+        )?;
         if self.refresh_token_validity != 0 {
             check_range(
                 "RefreshTokenValidity",
@@ -248,7 +276,10 @@ impl ClientSettings {
             )?;
         }
         if !(3..=15).contains(&self.auth_session_validity) {
-            return Err(FieldError::new("AuthSessionValidity", "must be between 3 and 15 minutes"));
+            return Err(FieldError::new(
+                "AuthSessionValidity",
+                "must be between 3 and 15 minutes",
+            ));
         }
         let legacy = self.explicit_auth_flows.iter().any(|f| f.is_legacy());
         let modern = self.explicit_auth_flows.iter().any(|f| !f.is_legacy());
@@ -258,8 +289,10 @@ impl ClientSettings {
                 "cannot mix legacy flows (ADMIN_NO_SRP_AUTH, ...) with ALLOW_ flows",
             ));
         }
-        for (field, list) in [("CallbackURLs", &self.callback_urls), ("LogoutURLs", &self.logout_urls)]
-        {
+        for (field, list) in [
+            ("CallbackURLs", &self.callback_urls),
+            ("LogoutURLs", &self.logout_urls),
+        ] {
             if list.len() > 100 {
                 return Err(FieldError::new(field, "at most 100 URLs"));
             }
@@ -280,7 +313,9 @@ impl ClientSettings {
             return Err(FieldError::new("AllowedOAuthScopes", "at most 50 scopes"));
         }
         for (i, s) in self.allowed_oauth_scopes.iter().enumerate() {
-            let custom = s.split_once('/').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
+            let custom = s
+                .split_once('/')
+                .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
             if !STANDARD_SCOPES.contains(&s.as_str()) && !custom {
                 return Err(FieldError::new(
                     format!("AllowedOAuthScopes[{i}]"),
@@ -307,7 +342,10 @@ impl ClientSettings {
                 "the code and implicit flows need at least one callback URL",
             ));
         }
-        if self.allowed_oauth_flows.contains(&OAuthFlow::ClientCredentials) {
+        if self
+            .allowed_oauth_flows
+            .contains(&OAuthFlow::ClientCredentials)
+        {
             if !has_secret {
                 return Err(FieldError::new(
                     "AllowedOAuthFlows",
@@ -330,7 +368,10 @@ pub fn validate_client_name(name: &str) -> Result<(), FieldError> {
     if name.is_empty() || name.chars().count() > 128 {
         return Err(FieldError::new("ClientName", "must be 1–128 characters"));
     }
-    if !name.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c)) {
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c))
+    {
         return Err(FieldError::new(
             "ClientName",
             "may only hold letters, digits, spaces and _ + = , . @ -",
@@ -352,12 +393,21 @@ mod tests {
 
     #[test]
     fn validity_ranges_name_the_field() {
-        let s = ClientSettings { access_token_validity: 2, ..Default::default() };
+        let s = ClientSettings {
+            access_token_validity: 2,
+            ..Default::default()
+        };
         assert_eq!(s.validate(false).unwrap_err().field, "AccessTokenValidity");
-        let mut s = ClientSettings { id_token_validity: 2, ..Default::default() };
+        let mut s = ClientSettings {
+            id_token_validity: 2,
+            ..Default::default()
+        };
         s.token_validity_units.id_token = TimeUnit::Days;
         assert_eq!(s.validate(false).unwrap_err().field, "IdTokenValidity");
-        let s = ClientSettings { refresh_token_validity: 3651, ..Default::default() };
+        let s = ClientSettings {
+            refresh_token_validity: 3651,
+            ..Default::default()
+        };
         assert_eq!(s.validate(false).unwrap_err().field, "RefreshTokenValidity");
     }
 

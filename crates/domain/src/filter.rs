@@ -109,7 +109,9 @@ pub fn parse_filter(input: &str) -> Result<Option<UserFilter>, FieldError> {
         return Err(err("expected = or ^= after the attribute name"));
     };
     let rest = rest.trim_start();
-    let body = rest.strip_prefix('"').ok_or_else(|| err("the value must be in double quotes"))?;
+    let body = rest
+        .strip_prefix('"')
+        .ok_or_else(|| err("the value must be in double quotes"))?;
     let mut value = String::new();
     let mut chars = body.char_indices();
     let mut closed_at = None;
@@ -130,7 +132,11 @@ pub fn parse_filter(input: &str) -> Result<Option<UserFilter>, FieldError> {
     if !body[closed_at + 1..].trim().is_empty() {
         return Err(err("only one attribute can be searched per filter"));
     }
-    Ok(Some(UserFilter { attribute, match_type, value }))
+    Ok(Some(UserFilter {
+        attribute,
+        match_type,
+        value,
+    }))
 }
 
 /// Writes a filter back in the syntax [`parse_filter`] reads.
@@ -154,10 +160,15 @@ mod tests {
         assert_eq!(f.attribute, FilterAttribute::Email);
         assert_eq!(f.match_type, MatchType::Prefix);
         assert_eq!(f.value, "a");
-        let f = parse_filter("cognito:user_status = \"UNCONFIRMED\"").unwrap().unwrap();
+        let f = parse_filter("cognito:user_status = \"UNCONFIRMED\"")
+            .unwrap()
+            .unwrap();
         assert_eq!(f.attribute, FilterAttribute::UserStatus);
         let f = parse_filter("status=\"Disabled\"").unwrap().unwrap();
-        assert_eq!((f.attribute, f.value.as_str()), (FilterAttribute::Enabled, "Disabled"));
+        assert_eq!(
+            (f.attribute, f.value.as_str()),
+            (FilterAttribute::Enabled, "Disabled")
+        );
         assert_eq!(parse_filter("   ").unwrap(), None);
     }
 

@@ -63,13 +63,19 @@ impl PasswordPolicy {
         if self.password_history_size > 24 {
             return Err(FieldError::new(
                 format!("{field}.PasswordHistorySize"),
-                format!("must be between 0 and 24, got {}", self.password_history_size),
+                format!(
+                    "must be between 0 and 24, got {}",
+                    self.password_history_size
+                ),
             ));
         }
         if self.temporary_password_validity_days > 365 {
             return Err(FieldError::new(
                 format!("{field}.TemporaryPasswordValidityDays"),
-                format!("must be between 0 and 365, got {}", self.temporary_password_validity_days),
+                format!(
+                    "must be between 0 and 365, got {}",
+                    self.temporary_password_validity_days
+                ),
             ));
         }
         Ok(())
@@ -80,7 +86,9 @@ impl PasswordPolicy {
     pub fn check(&self, password: &str) -> Result<(), String> {
         let len = password.chars().count();
         if len > MAX_PASSWORD_LEN {
-            return Err(format!("Password must be at most {MAX_PASSWORD_LEN} characters long"));
+            return Err(format!(
+                "Password must be at most {MAX_PASSWORD_LEN} characters long"
+            ));
         }
         if len < self.minimum_length as usize {
             return Err("Password did not conform with policy: Password not long enough".into());
@@ -136,8 +144,14 @@ mod tests {
 
     #[test]
     fn ranges_are_cognitos() {
-        let mut p = PasswordPolicy { minimum_length: 5, ..Default::default() };
-        assert_eq!(p.validate("PasswordPolicy").unwrap_err().field, "PasswordPolicy.MinimumLength");
+        let mut p = PasswordPolicy {
+            minimum_length: 5,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.validate("PasswordPolicy").unwrap_err().field,
+            "PasswordPolicy.MinimumLength"
+        );
         p.minimum_length = 99;
         assert!(p.validate("PasswordPolicy").is_ok());
         p.password_history_size = 25;

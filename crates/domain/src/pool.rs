@@ -44,7 +44,9 @@ pub enum MfaConfiguration {
 }
 
 /// Attributes Cognito can verify (`VerifiedAttributeType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum VerifiedAttribute {
@@ -53,7 +55,9 @@ pub enum VerifiedAttribute {
 }
 
 /// Attributes usable as the sign-in name instead of a username (`UsernameAttributeType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum UsernameAttribute {
@@ -62,7 +66,9 @@ pub enum UsernameAttribute {
 }
 
 /// Attributes usable as an alias beside the username (`AliasAttributeType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum AliasAttribute {
@@ -268,7 +274,9 @@ pub struct PoolSettings {
 impl PoolSettings {
     /// Checks ranges and combinations Cognito refuses.
     pub fn validate(&self) -> Result<(), FieldError> {
-        self.policies.password_policy.validate("Policies.PasswordPolicy")?;
+        self.policies
+            .password_policy
+            .validate("Policies.PasswordPolicy")?;
         if self.admin_create_user_config.unused_account_validity_days > 365 {
             return Err(FieldError::new(
                 "AdminCreateUserConfig.UnusedAccountValidityDays",
@@ -276,15 +284,17 @@ impl PoolSettings {
             ));
         }
         if let Some(t) = &self.admin_create_user_config.invite_message_template {
-            for (field, msg) in [("EmailMessage", &t.email_message), ("SMSMessage", &t.sms_message)]
-            {
-                if let Some(m) = msg {
-                    if !m.contains("{####}") || !m.contains("{username}") {
-                        return Err(FieldError::new(
-                            format!("AdminCreateUserConfig.InviteMessageTemplate.{field}"),
-                            "must contain both {username} and {####}",
-                        ));
-                    }
+            for (field, msg) in [
+                ("EmailMessage", &t.email_message),
+                ("SMSMessage", &t.sms_message),
+            ] {
+                if let Some(m) = msg
+                    && (!m.contains("{####}") || !m.contains("{username}"))
+                {
+                    return Err(FieldError::new(
+                        format!("AdminCreateUserConfig.InviteMessageTemplate.{field}"),
+                        "must contain both {username} and {####}",
+                    ));
                 }
             }
         }
@@ -320,7 +330,10 @@ impl PoolSettings {
             v.len() != list.len()
         };
         if dup(&self.auto_verified_attributes) {
-            return Err(FieldError::new("AutoVerifiedAttributes", "lists an attribute twice"));
+            return Err(FieldError::new(
+                "AutoVerifiedAttributes",
+                "lists an attribute twice",
+            ));
         }
         Ok(())
     }
@@ -342,7 +355,9 @@ pub struct PoolConfig {
 impl PoolConfig {
     /// Whether usernames compare case-insensitively (Cognito's default for new pools).
     pub fn is_case_insensitive(&self) -> bool {
-        !self.username_configuration.is_some_and(|c| c.case_sensitive)
+        !self
+            .username_configuration
+            .is_some_and(|c| c.case_sensitive)
     }
 
     /// Checks the immutable members: username attributes and aliases exclude each other.
@@ -357,13 +372,19 @@ impl PoolConfig {
         u.sort();
         u.dedup();
         if u.len() != self.username_attributes.len() {
-            return Err(FieldError::new("UsernameAttributes", "lists an attribute twice"));
+            return Err(FieldError::new(
+                "UsernameAttributes",
+                "lists an attribute twice",
+            ));
         }
         let mut a = self.alias_attributes.clone();
         a.sort();
         a.dedup();
         if a.len() != self.alias_attributes.len() {
-            return Err(FieldError::new("AliasAttributes", "lists an attribute twice"));
+            return Err(FieldError::new(
+                "AliasAttributes",
+                "lists an attribute twice",
+            ));
         }
         Ok(())
     }
@@ -379,7 +400,10 @@ pub fn validate_pool_name(name: &str) -> Result<(), FieldError> {
     if name.is_empty() || name.chars().count() > 128 {
         return Err(FieldError::new("PoolName", "must be 1–128 characters"));
     }
-    if !name.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c)) {
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c))
+    {
         return Err(FieldError::new(
             "PoolName",
             "may only hold letters, digits, spaces and _ + = , . @ -",
@@ -403,7 +427,10 @@ mod tests {
         let s: PoolSettings = serde_json::from_value(json).unwrap();
         assert_eq!(s.mfa_configuration, MfaConfiguration::Optional);
         assert_eq!(s.policies.password_policy.minimum_length, 12);
-        assert!(s.policies.password_policy.require_symbols, "absent members keep defaults");
+        assert!(
+            s.policies.password_policy.require_symbols,
+            "absent members keep defaults"
+        );
         let back = serde_json::to_value(&s).unwrap();
         assert_eq!(back["DeletionProtection"], "ACTIVE");
         assert_eq!(back["AutoVerifiedAttributes"][0], "email");
@@ -416,7 +443,10 @@ mod tests {
             alias_attributes: vec![AliasAttribute::PreferredUsername],
             ..Default::default()
         };
-        assert_eq!(c.validate_identity_settings().unwrap_err().field, "AliasAttributes");
+        assert_eq!(
+            c.validate_identity_settings().unwrap_err().field,
+            "AliasAttributes"
+        );
     }
 
     #[test]

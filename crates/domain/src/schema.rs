@@ -134,7 +134,7 @@ pub fn standard_schema() -> Vec<SchemaAttribute> {
             string_attribute_constraints: match ty {
                 AttributeDataType::String => Some(StringAttributeConstraints {
                     min_length: Some(if *name == "sub" { "1" } else { "0" }.into()),
-                    max_length: Some(if *name == "sub" { "2048" } else { "2048" }.into()),
+                    max_length: Some("2048".into()),
                 }),
                 _ => None,
             },
@@ -183,7 +183,10 @@ pub fn normalise_schema_entry(
                 ));
             }
             if *name == "sub" {
-                return Err(FieldError::new(at("Name"), "sub is managed by the user pool"));
+                return Err(FieldError::new(
+                    at("Name"),
+                    "sub is managed by the user pool",
+                ));
             }
             out.attribute_data_type = Some(*ty);
         }
@@ -194,7 +197,10 @@ pub fn normalise_schema_entry(
                     format!("custom attribute names are at most {MAX_CUSTOM_NAME_LEN} characters"),
                 ));
             }
-            if !bare.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)) {
+            if !bare
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_-.".contains(c))
+            {
                 return Err(FieldError::new(
                     at("Name"),
                     format!("'{bare}' may only hold letters, digits, '_', '-' and '.'"),
@@ -223,24 +229,24 @@ pub fn normalise_schema_entry(
             format!("lengths must be between 0 and {MAX_VALUE_LEN}"),
         ));
     }
-    if let (Some(l), Some(h)) = (lo, hi) {
-        if l > h {
-            return Err(FieldError::new(
-                at("StringAttributeConstraints"),
-                "MinLength must not exceed MaxLength",
-            ));
-        }
+    if let (Some(l), Some(h)) = (lo, hi)
+        && l > h
+    {
+        return Err(FieldError::new(
+            at("StringAttributeConstraints"),
+            "MinLength must not exceed MaxLength",
+        ));
     }
     if let Some(c) = &entry.number_attribute_constraints {
         let lo = parse_bound(&at("NumberAttributeConstraints.MinValue"), &c.min_value)?;
         let hi = parse_bound(&at("NumberAttributeConstraints.MaxValue"), &c.max_value)?;
-        if let (Some(l), Some(h)) = (lo, hi) {
-            if l > h {
-                return Err(FieldError::new(
-                    at("NumberAttributeConstraints"),
-                    "MinValue must not exceed MaxValue",
-                ));
-            }
+        if let (Some(l), Some(h)) = (lo, hi)
+            && l > h
+        {
+            return Err(FieldError::new(
+                at("NumberAttributeConstraints"),
+                "MinValue must not exceed MaxValue",
+            ));
         }
     }
     Ok(out)
@@ -300,7 +306,11 @@ fn value_error(field: &str, name: &str, reason: impl std::fmt::Display) -> Field
 pub fn check_value(attr: &SchemaAttribute, value: &str, field: &str) -> Result<(), FieldError> {
     let name = &attr.name;
     if value.len() > MAX_VALUE_LEN {
-        return Err(value_error(field, name, format!("values are at most {MAX_VALUE_LEN} bytes")));
+        return Err(value_error(
+            field,
+            name,
+            format!("values are at most {MAX_VALUE_LEN} bytes"),
+        ));
     }
     match attr.data_type() {
         AttributeDataType::String => {
@@ -348,7 +358,11 @@ pub fn check_value(attr: &SchemaAttribute, value: &str, field: &str) -> Result<(
         }
         AttributeDataType::Boolean => match value {
             "true" | "false" => Ok(()),
-            _ => Err(value_error(field, name, format!("'{value}' is not true or false"))),
+            _ => Err(value_error(
+                field,
+                name,
+                format!("'{value}' is not true or false"),
+            )),
         },
         AttributeDataType::DateTime => {
             if value.is_empty() || value.len() > 64 {
@@ -403,10 +417,16 @@ pub fn check_attributes(
 ) -> Result<(), FieldError> {
     for (name, value) in attrs {
         let attr = find(schema, name).ok_or_else(|| {
-            FieldError::new(field, format!("{name}: Attribute does not exist in the schema."))
+            FieldError::new(
+                field,
+                format!("{name}: Attribute does not exist in the schema."),
+            )
         })?;
         if name == "sub" {
-            return Err(FieldError::new(field, "sub: Cannot modify the sub attribute."));
+            return Err(FieldError::new(
+                field,
+                "sub: Cannot modify the sub attribute.",
+            ));
         }
         if write == AttributeWrite::Update && !attr.is_mutable() {
             return Err(FieldError::new(
@@ -424,14 +444,20 @@ mod tests {
     use super::*;
 
     fn custom(name: &str) -> SchemaAttribute {
-        SchemaAttribute { name: name.into(), ..Default::default() }
+        SchemaAttribute {
+            name: name.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn custom_attributes_gain_their_prefix_once() {
-        let merged =
-            merge_schema(&standard_schema(), &[custom("tier"), custom("custom:plan")], "Schema")
-                .unwrap();
+        let merged = merge_schema(
+            &standard_schema(),
+            &[custom("tier"), custom("custom:plan")],
+            "Schema",
+        )
+        .unwrap();
         assert!(find(&merged, "custom:tier").is_some());
         assert!(find(&merged, "custom:plan").is_some());
         assert!(find(&merged, "custom:custom:plan").is_none());
@@ -439,12 +465,21 @@ mod tests {
 
     #[test]
     fn duplicates_and_required_customs_are_refused() {
-        let err = merge_schema(&standard_schema(), &[custom("a"), custom("custom:a")], "Schema")
-            .unwrap_err();
+        let err = merge_schema(
+            &standard_schema(),
+            &[custom("a"), custom("custom:a")],
+            "Schema",
+        )
+        .unwrap_err();
         assert_eq!(err.field, "Schema[1].Name");
-        let req = SchemaAttribute { required: Some(true), ..custom("a") };
+        let req = SchemaAttribute {
+            required: Some(true),
+            ..custom("a")
+        };
         assert_eq!(
-            merge_schema(&standard_schema(), &[req], "Schema").unwrap_err().field,
+            merge_schema(&standard_schema(), &[req], "Schema")
+                .unwrap_err()
+                .field,
             "Schema[0].Required"
         );
     }

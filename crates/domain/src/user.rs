@@ -48,20 +48,31 @@ impl UserStatus {
 
     /// Parses a wire name, ignoring case (as `cognito:user_status` filters do).
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str().eq_ignore_ascii_case(s))
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s))
     }
 }
 
 /// Standard attributes kept in their own indexed columns for search; all others live in the
 /// user's attribute document.
-pub const COLUMN_ATTRIBUTES: [&str; 6] =
-    ["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
+pub const COLUMN_ATTRIBUTES: [&str; 6] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+];
 
 /// Usernames: 1–128 characters, no whitespace or control characters (Cognito's
 /// `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`).
 pub fn validate_username(name: &str) -> Result<(), crate::FieldError> {
     if name.is_empty() || name.chars().count() > 128 {
-        return Err(crate::FieldError::new("Username", "must be 1–128 characters"));
+        return Err(crate::FieldError::new(
+            "Username",
+            "must be 1–128 characters",
+        ));
     }
     if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(crate::FieldError::new(

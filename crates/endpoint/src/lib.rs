@@ -32,7 +32,10 @@ const AMZ_JSON: &str = "application/x-amz-json-1.1";
 pub enum Error {
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     /// The server stopped with an I/O error.
     #[error("the endpoint stopped: {0}")]
     Serve(std::io::Error),
@@ -50,7 +53,10 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
         .with_state(console);
     match ui {
         Some(dir) => api.fallback_service(tower_http::services::ServeDir::new(dir)),
-        None => api.route("/", get(|| async { "Poolhouse endpoint. POST / with X-Amz-Target." })),
+        None => api.route(
+            "/",
+            get(|| async { "Poolhouse endpoint. POST / with X-Amz-Target." }),
+        ),
     }
 }
 
@@ -61,13 +67,14 @@ pub async fn serve(
     ui: Option<PathBuf>,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
-    if let Some(dir) = &ui {
-        if !dir.join("index.html").is_file() {
-            return Err(Error::NoUi(dir.clone()));
-        }
+    if let Some(dir) = &ui
+        && !dir.join("index.html").is_file()
+    {
+        return Err(Error::NoUi(dir.clone()));
     }
-    let listener =
-        tokio::net::TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })?;
     let local = listener.local_addr().map_err(Error::Serve)?;
     ready(local);
     let app = router(console, ui).into_make_service_with_connect_info::<SocketAddr>();
@@ -81,8 +88,11 @@ pub async fn serve(
 
 /// An error in Cognito's wire shape.
 fn error_response(e: &ApiError) -> Response {
-    let status =
-        if e.code.is_client_error() { StatusCode::BAD_REQUEST } else { StatusCode::INTERNAL_SERVER_ERROR };
+    let status = if e.code.is_client_error() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    };
     let mut body = serde_json::json!({"__type": e.code.as_str(), "message": e.message});
     if let Some(f) = &e.field {
         body["field"] = serde_json::Value::String(f.clone());
@@ -90,7 +100,10 @@ fn error_response(e: &ApiError) -> Response {
     let mut resp = (status, body.to_string()).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
-    h.insert("x-amzn-errortype", HeaderValue::from_static(e.code.as_str()));
+    h.insert(
+        "x-amzn-errortype",
+        HeaderValue::from_static(e.code.as_str()),
+    );
     resp
 }
 
@@ -98,8 +111,18 @@ fn target(headers: &HeaderMap) -> Result<&'static ops::Operation, ApiError> {
     let raw = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::new(ErrorCode::UnknownOperationException, "Missing X-Amz-Target header"))?;
-    let unknown = || ApiError::new(ErrorCode::UnknownOperationException, format!("Unknown operation: {raw}"));
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownOperationException,
+                "Missing X-Amz-Target header",
+            )
+        })?;
+    let unknown = || {
+        ApiError::new(
+            ErrorCode::UnknownOperationException,
+            format!("Unknown operation: {raw}"),
+        )
+    };
     let (prefix, name) = raw.split_once('.').ok_or_else(unknown)?;
     let op = ops::find(name).ok_or_else(unknown)?;
     let service = match prefix {
@@ -129,13 +152,45 @@ async fn operation(
         Err(e) => return error_response(&e),
     };
     let name = op.name;
-    let result = tokio::task::spawn_blocking(move || console.dispatch_json(&actor, name, &body)).await;
+    let result =
+        tokio::task::spawn_blocking(move || console.dispatch_json(&actor, name, &body)).await;
     match result {
         Ok(Ok(json)) => ([(header::CONTENT_TYPE, AMZ_JSON)], json).into_response(),
         Ok(Err(e)) => error_response(&e),
         Err(join) => {
             tracing::error!(error = %join, op = name, "operation crashed");
-            error_response(&ApiError::new(ErrorCode::InternalErrorException, "the operation failed unexpectedly"))
+            error_response(&ApiError::new(
+                ErrorCode::InternalErrorException,
+                "the operation failed unexpectedly",
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_reachable_by_its_target_and_only_there() {
+        for op in ops::OPERATIONS {
+            let mut h = HeaderMap::new();
+            let t = format!("{}.{}", op.service.target_prefix(), op.name);
+            h.insert("x-amz-target", HeaderValue::from_str(&t).unwrap());
+            assert_eq!(target(&h).unwrap().name, op.name, "{t}");
+            let other = match op.service {
+                Service::CognitoIdp => "Poolhouse",
+                Service::Poolhouse => "AWSCognitoIdentityProviderService",
+            };
+            h.insert(
+                "x-amz-target",
+                HeaderValue::from_str(&format!("{other}.{}", op.name)).unwrap(),
+            );
+            assert!(
+                target(&h).is_err(),
+                "{} must not answer under {other}",
+                op.name
+            );
         }
     }
 }

@@ -60,7 +60,11 @@ const MAX_SKEW_SECS: i64 = 15 * 60;
 
 /// Checks the request's signature when there is one (or when the workspace demands one).
 /// Answers the access key id of a signed request.
-pub fn authenticate(console: &Console, headers: &HeaderMap, body: &[u8]) -> Result<Option<String>, ApiError> {
+pub fn authenticate(
+    console: &Console,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<String>, ApiError> {
     let required = console.requires_signature();
     let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
         return if required {
@@ -72,23 +76,45 @@ pub fn authenticate(console: &Console, headers: &HeaderMap, body: &[u8]) -> Resu
             Ok(None)
         };
     };
-    let auth = parse_authorization(value)
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidSignatureException, "Malformed Authorization header."))?;
+    let auth = parse_authorization(value).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Malformed Authorization header.",
+        )
+    })?;
     if !required {
         return Ok(Some(auth.access_key.to_string()));
     }
     let secret = console.access_key_secret(auth.access_key).ok_or_else(|| {
-        ApiError::new(ErrorCode::UnrecognizedClientException, "The security token included in the request is invalid.")
+        ApiError::new(
+            ErrorCode::UnrecognizedClientException,
+            "The security token included in the request is invalid.",
+        )
     })?;
     let amz_date = headers
         .get("x-amz-date")
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidSignatureException, "Missing X-Amz-Date header."))?;
-    let time = parse_amz_date(amz_date)
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidSignatureException, "Malformed X-Amz-Date header."))?;
-    let when = time.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidSignatureException,
+                "Missing X-Amz-Date header.",
+            )
+        })?;
+    let time = parse_amz_date(amz_date).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Malformed X-Amz-Date header.",
+        )
+    })?;
+    let when = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     if (when - console.now_ms() / 1000).abs() > MAX_SKEW_SECS {
-        return Err(ApiError::new(ErrorCode::InvalidSignatureException, "Signature expired: the request time is too far from now."));
+        return Err(ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Signature expired: the request time is too far from now.",
+        ));
     }
     let expected = compute_signature(&auth, headers, body, &secret, time)?;
     if expected != auth.signature {
@@ -109,7 +135,10 @@ pub fn compute_signature(
     time: SystemTime,
 ) -> Result<String, ApiError> {
     let bad = |m: String| ApiError::new(ErrorCode::InvalidSignatureException, m);
-    let token = headers.get("x-amz-security-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let token = headers
+        .get("x-amz-security-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     // x-amz-date and the session token are added by the signer itself.
     let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in &auth.signed_headers {
@@ -148,10 +177,18 @@ mod tests {
     fn reproduces_the_reference_list_users_signature() {
         // Test vector 3.2 of the wire-protocol reference (identical to botocore's SigV4Auth).
         let mut headers = HeaderMap::new();
-        headers.insert("content-type", "application/x-amz-json-1.1".parse().unwrap());
+        headers.insert(
+            "content-type",
+            "application/x-amz-json-1.1".parse().unwrap(),
+        );
         headers.insert("host", "127.0.0.1:5000".parse().unwrap());
         headers.insert("x-amz-date", "20260101T000000Z".parse().unwrap());
-        headers.insert("x-amz-target", "AWSCognitoIdentityProviderService.ListUsers".parse().unwrap());
+        headers.insert(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.ListUsers"
+                .parse()
+                .unwrap(),
+        );
         let value = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=6cb7e4f31dd59b0e8f810800aa34dd015e1c6cae298af448f78aac822acac566";
         let auth = parse_authorization(value).unwrap();
         assert_eq!(auth.service, "cognito-idp");

@@ -112,7 +112,11 @@ pub fn list(r: &impl Read, q: &AuditQuery) -> Result<Vec<AuditEvent>> {
             operation: r.get(3)?,
             pool_id: r.get(4)?,
             target: r.get(5)?,
-            outcome: if outcome == "Success" { Outcome::Success } else { Outcome::Failure },
+            outcome: if outcome == "Success" {
+                Outcome::Success
+            } else {
+                Outcome::Failure
+            },
             error_code: r.get(7)?,
             message: r.get(8)?,
         })
@@ -122,5 +126,6 @@ pub fn list(r: &impl Read, q: &AuditQuery) -> Result<Vec<AuditEvent>> {
 
 /// How many records there are (for tests that check nothing was written).
 pub fn count(r: &impl Read) -> Result<i64> {
-    Ok(r.conn().query_row("SELECT count(*) FROM audit_events", [], |row| row.get(0))?)
+    Ok(r.conn()
+        .query_row("SELECT count(*) FROM audit_events", [], |row| row.get(0))?)
 }

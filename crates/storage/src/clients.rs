@@ -73,7 +73,10 @@ pub fn get(r: &impl Read, pool: i64, client_id: &str) -> Result<Option<ClientRow
     let mut stmt = r.conn().prepare_cached(&format!(
         "SELECT {COLUMNS} FROM app_clients WHERE pool = ?1 AND client_id = ?2"
     ))?;
-    stmt.query_row(params![pool, client_id], row).optional()?.map(decode).transpose()
+    stmt.query_row(params![pool, client_id], row)
+        .optional()?
+        .map(decode)
+        .transpose()
 }
 
 /// Clients of a pool ordered by id, after `after_id`, at most `limit`.
@@ -97,6 +100,7 @@ pub fn update(tx: &Tx<'_>, pk: i64, name: &str, settings: &ClientSettings, now: 
 
 /// Deletes a client.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
-    tx.conn().execute("DELETE FROM app_clients WHERE pk = ?1", [pk])?;
+    tx.conn()
+        .execute("DELETE FROM app_clients WHERE pk = ?1", [pk])?;
     Ok(())
 }

@@ -54,9 +54,9 @@ pub fn insert(tx: &Tx<'_>, pool: i64, name: &str, f: &GroupFields<'_>, now: i64)
 
 /// The group with this name.
 pub fn get(r: &impl Read, pool: i64, name: &str) -> Result<Option<GroupRow>> {
-    let mut stmt = r
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM user_groups WHERE pool = ?1 AND name = ?2"))?;
+    let mut stmt = r.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM user_groups WHERE pool = ?1 AND name = ?2"
+    ))?;
     Ok(stmt.query_row(params![pool, name], row).optional()?)
 }
 
@@ -81,7 +81,8 @@ pub fn update(tx: &Tx<'_>, pk: i64, f: &GroupFields<'_>, now: i64) -> Result<()>
 
 /// Deletes a group and its memberships.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
-    tx.conn().execute("DELETE FROM user_groups WHERE pk = ?1", [pk])?;
+    tx.conn()
+        .execute("DELETE FROM user_groups WHERE pk = ?1", [pk])?;
     Ok(())
 }
 

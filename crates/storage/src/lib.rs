@@ -30,7 +30,11 @@ pub enum Error {
         "the store at {path} has schema version {found}, newer than this build's {supported}; \
          use a newer Poolhouse"
     )]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     /// The file could not be created or opened.
     #[error("cannot open the store at {path}: {reason}")]
     Open { path: PathBuf, reason: String },
@@ -50,12 +54,13 @@ pub enum Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::SqliteFailure(code, msg) = &e {
-            if code.code == rusqlite::ErrorCode::ConstraintViolation
-                && matches!(code.extended_code, 1555 | 2067)
-            {
-                return Error::Conflict { constraint: msg.clone().unwrap_or_default() };
-            }
+        if let rusqlite::Error::SqliteFailure(code, msg) = &e
+            && code.code == rusqlite::ErrorCode::ConstraintViolation
+            && matches!(code.extended_code, 1555 | 2067)
+        {
+            return Error::Conflict {
+                constraint: msg.clone().unwrap_or_default(),
+            };
         }
         Error::Sqlite(e)
     }
@@ -114,7 +119,10 @@ impl std::fmt::Debug for Db {
 }
 
 fn open_err(path: &Path, reason: impl std::fmt::Display) -> Error {
-    Error::Open { path: path.to_path_buf(), reason: reason.to_string() }
+    Error::Open {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
 }
 
 /// Creates the file with mode 0600 if it does not exist, so that the store is never readable
@@ -160,7 +168,10 @@ impl Db {
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| open_err(path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(open_err(path, format!("could not switch to WAL (got {mode})")));
+            return Err(open_err(
+                path,
+                format!("could not switch to WAL (got {mode})"),
+            ));
         }
         configure(&writer, WRITER_CACHE_KIB)?;
         migrations::apply(&mut writer, path)?;
@@ -236,18 +247,25 @@ impl Db {
         let conn = Self::lock(&self.writer)?;
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Error::from)
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Error::from)
     }
 }
 
 /// Decodes a JSON column.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(what: &'static str, s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| Error::Corrupt { what, reason: e.to_string() })
+    serde_json::from_str(s).map_err(|e| Error::Corrupt {
+        what,
+        reason: e.to_string(),
+    })
 }
 
 /// Encodes a JSON column.
 pub(crate) fn to_json<T: serde::Serialize>(what: &'static str, v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| Error::Corrupt { what, reason: e.to_string() })
+    serde_json::to_string(v).map_err(|e| Error::Corrupt {
+        what,
+        reason: e.to_string(),
+    })
 }
 
 /// The smallest string greater than every string that starts with `prefix` (in code-point

@@ -15,7 +15,11 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > LATEST {
-        return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: LATEST });
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: LATEST,
+        });
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -43,7 +43,12 @@ pub fn insert(tx: &Tx<'_>, m: &Message) -> Result<i64> {
 }
 
 /// Messages newest first, optionally of one pool, older than `before`.
-pub fn list(r: &impl Read, pool_id: Option<&str>, before: Option<i64>, limit: u32) -> Result<Vec<Message>> {
+pub fn list(
+    r: &impl Read,
+    pool_id: Option<&str>,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Message>> {
     let mut ps: Vec<Value> = Vec::new();
     let mut terms = vec!["1".to_string()];
     if let Some(p) = pool_id {

@@ -54,9 +54,13 @@ pub fn insert(tx: &Tx<'_>, id: &str, name: &str, config: &PoolConfig, now: i64) 
 
 /// The pool with this id.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<PoolRow>> {
-    let mut stmt =
-        r.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM user_pools WHERE id = ?1"))?;
-    stmt.query_row([id], row).optional()?.map(decode).transpose()
+    let mut stmt = r
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM user_pools WHERE id = ?1"))?;
+    stmt.query_row([id], row)
+        .optional()?
+        .map(decode)
+        .transpose()
 }
 
 /// Pools in creation order after `after_pk`, at most `limit`.
@@ -79,6 +83,7 @@ pub fn update(tx: &Tx<'_>, pk: i64, config: &PoolConfig, now: i64) -> Result<()>
 
 /// Deletes a pool and, by cascade, its clients, users and groups.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
-    tx.conn().execute("DELETE FROM user_pools WHERE pk = ?1", [pk])?;
+    tx.conn()
+        .execute("DELETE FROM user_pools WHERE pk = ?1", [pk])?;
     Ok(())
 }

@@ -8,7 +8,9 @@ use crate::{Read, Result, Tx};
 /// Reads a setting.
 pub fn get(r: &impl Read, key: &str) -> Result<Option<String>> {
     Ok(r.conn()
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
         .optional()?)
 }
 
@@ -24,7 +26,9 @@ pub fn set(tx: &Tx<'_>, key: &str, value: &str) -> Result<()> {
 
 /// Every setting, sorted by key.
 pub fn list(r: &impl Read) -> Result<Vec<(String, String)>> {
-    let mut stmt = r.conn().prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
+    let mut stmt = r
+        .conn()
+        .prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

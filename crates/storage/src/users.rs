@@ -66,14 +66,18 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(UserRow, String, String)> {
 }
 
 fn decode((mut u, status, extra): (UserRow, String, String)) -> Result<UserRow> {
-    u.status = UserStatus::parse(&status)
-        .ok_or_else(|| Error::Corrupt { what: "user status", reason: status.clone() })?;
+    u.status = UserStatus::parse(&status).ok_or_else(|| Error::Corrupt {
+        what: "user status",
+        reason: status.clone(),
+    })?;
     let extra: BTreeMap<String, String> = from_json("user attributes", &extra)?;
     u.attributes.extend(extra);
     Ok(u)
 }
 
-fn collect(rows: impl Iterator<Item = rusqlite::Result<(UserRow, String, String)>>) -> Result<Vec<UserRow>> {
+fn collect(
+    rows: impl Iterator<Item = rusqlite::Result<(UserRow, String, String)>>,
+) -> Result<Vec<UserRow>> {
     rows.map(|r| decode(r?)).collect()
 }
 
@@ -95,9 +99,15 @@ fn split(attrs: &BTreeMap<String, String>) -> Result<([Option<&str>; 6], String)
     Ok((cols, to_json("user attributes", &rest)?))
 }
 
-fn write_custom_values(tx: &Tx<'_>, user: i64, pool: i64, attrs: &BTreeMap<String, String>) -> Result<()> {
+fn write_custom_values(
+    tx: &Tx<'_>,
+    user: i64,
+    pool: i64,
+    attrs: &BTreeMap<String, String>,
+) -> Result<()> {
     let conn = tx.conn();
-    conn.prepare_cached("DELETE FROM user_custom_values WHERE user = ?1")?.execute([user])?;
+    conn.prepare_cached("DELETE FROM user_custom_values WHERE user = ?1")?
+        .execute([user])?;
     let mut ins = conn.prepare_cached(
         "INSERT INTO user_custom_values(user, pool, name, value) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -162,19 +172,32 @@ pub fn get(r: &impl Read, pool: i64, key: &str) -> Result<Option<UserRow>> {
     let mut stmt = r.conn().prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users WHERE pool = ?1 AND username_key = ?2"
     ))?;
-    stmt.query_row(params![pool, key], row).optional()?.map(decode).transpose()
+    stmt.query_row(params![pool, key], row)
+        .optional()?
+        .map(decode)
+        .transpose()
 }
 
 /// The user with this `sub`.
 pub fn get_by_sub(r: &impl Read, pool: i64, sub: &str) -> Result<Option<UserRow>> {
-    let mut stmt =
-        r.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE pool = ?1 AND sub = ?2"))?;
-    stmt.query_row(params![pool, sub], row).optional()?.map(decode).transpose()
+    let mut stmt = r.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE pool = ?1 AND sub = ?2"
+    ))?;
+    stmt.query_row(params![pool, sub], row)
+        .optional()?
+        .map(decode)
+        .transpose()
 }
 
 /// Users whose column attribute `attr` (one of [`COLUMN_ATTRIBUTES`]) equals `value`, at most
 /// `limit`. Email and names compare without case.
-pub fn find_by_attribute(r: &impl Read, pool: i64, attr: &str, value: &str, limit: u32) -> Result<Vec<UserRow>> {
+pub fn find_by_attribute(
+    r: &impl Read,
+    pool: i64,
+    attr: &str,
+    value: &str,
+    limit: u32,
+) -> Result<Vec<UserRow>> {
     let Some(col) = COLUMN_ATTRIBUTES.iter().find(|c| **c == attr) else {
         return Ok(Vec::new());
     };
@@ -185,7 +208,12 @@ pub fn find_by_attribute(r: &impl Read, pool: i64, attr: &str, value: &str, limi
 }
 
 /// Replaces every attribute but `sub`.
-pub fn replace_attributes(tx: &Tx<'_>, user: &UserRow, attrs: &BTreeMap<String, String>, now: i64) -> Result<()> {
+pub fn replace_attributes(
+    tx: &Tx<'_>,
+    user: &UserRow,
+    attrs: &BTreeMap<String, String>,
+    now: i64,
+) -> Result<()> {
     let (cols, rest) = split(attrs)?;
     tx.conn()
         .prepare_cached(
@@ -193,7 +221,9 @@ pub fn replace_attributes(tx: &Tx<'_>, user: &UserRow, attrs: &BTreeMap<String, 
              family_name = ?6, preferred_username = ?7, attributes = ?8, updated_at = ?9
              WHERE pk = ?1",
         )?
-        .execute(params![user.pk, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], rest, now])?;
+        .execute(params![
+            user.pk, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], rest, now
+        ])?;
     let had_custom = user.attributes.keys().any(|k| k.starts_with("custom:"));
     if had_custom || attrs.keys().any(|k| k.starts_with("custom:")) {
         write_custom_values(tx, user.pk, user.pool, attrs)?;
@@ -230,7 +260,9 @@ pub fn set_password(tx: &Tx<'_>, pk: i64, hash: &str, status: UserStatus, now: i
 
 /// Deletes a user (group memberships and custom values go with it).
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
-    tx.conn().prepare_cached("DELETE FROM users WHERE pk = ?1")?.execute([pk])?;
+    tx.conn()
+        .prepare_cached("DELETE FROM users WHERE pk = ?1")?
+        .execute([pk])?;
     Ok(())
 }
 
@@ -307,7 +339,11 @@ impl Sql {
     fn prefix(&mut self, col: &str, prefix: &str, nocase: bool) -> String {
         let lo = self.param(prefix.to_string());
         let mut t = format!("{col} >= {lo}");
-        let folded = if nocase { prefix.to_ascii_lowercase() } else { prefix.to_string() };
+        let folded = if nocase {
+            prefix.to_ascii_lowercase()
+        } else {
+            prefix.to_string()
+        };
         if let Some(hi) = prefix_upper_bound(&folded) {
             let hi = self.param(hi);
             t.push_str(&format!(" AND {col} < {hi}"));
@@ -412,7 +448,11 @@ pub fn list_sql(q: &ListQuery) -> (String, Vec<Value>) {
         }
     }
     let limit = sql.param(i64::from(q.limit) + 1);
-    let order_by = if order.1 { format!("{}, pk", order.0) } else { "pk".into() };
+    let order_by = if order.1 {
+        format!("{}, pk", order.0)
+    } else {
+        "pk".into()
+    };
     (
         format!(
             "SELECT {COLUMNS}, {} FROM users WHERE {} ORDER BY {order_by} LIMIT {limit}",
@@ -442,7 +482,10 @@ fn page(r: &impl Read, sql: &str, params: Vec<Value>, limit: u32) -> Result<Page
     }
     let next = if users.len() > limit as usize {
         users.truncate(limit as usize);
-        users.last().map(|u| Cursor { key: keys[limit as usize - 1].clone(), pk: u.pk })
+        users.last().map(|u| Cursor {
+            key: keys[limit as usize - 1].clone(),
+            pk: u.pk,
+        })
     } else {
         None
     };
@@ -496,7 +539,10 @@ pub struct SearchQuery {
 
 impl SearchQuery {
     fn has_filters(&self) -> bool {
-        self.text.is_some() || !self.statuses.is_empty() || self.enabled.is_some() || self.group.is_some()
+        self.text.is_some()
+            || !self.statuses.is_empty()
+            || self.enabled.is_some()
+            || self.group.is_some()
     }
 }
 
@@ -505,9 +551,19 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql) {
     sql.terms.push(format!("pool = {pool}"));
     if let Some(text) = &q.text {
         let mut any = Vec::new();
-        let key = if q.case_insensitive { text.to_lowercase() } else { text.clone() };
+        let key = if q.case_insensitive {
+            text.to_lowercase()
+        } else {
+            text.clone()
+        };
         any.push(sql.prefix("username_key", &key, false));
-        for col in ["email", "name", "given_name", "family_name", "preferred_username"] {
+        for col in [
+            "email",
+            "name",
+            "given_name",
+            "family_name",
+            "preferred_username",
+        ] {
             any.push(sql.prefix(col, text, true));
         }
         any.push(sql.prefix("phone_number", text, false));
@@ -520,7 +576,11 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql) {
         sql.terms.push(format!("({})", any.join(" OR ")));
     }
     if !q.statuses.is_empty() {
-        let values = q.statuses.iter().map(|s| Value::Text(s.as_str().into())).collect();
+        let values = q
+            .statuses
+            .iter()
+            .map(|s| Value::Text(s.as_str().into()))
+            .collect();
         let t = in_list(sql, "status", values);
         sql.terms.push(t);
     }
@@ -530,7 +590,9 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql) {
     }
     if let Some(g) = q.group {
         let p = sql.param(g);
-        sql.terms.push(format!("pk IN (SELECT user FROM group_members WHERE grp = {p})"));
+        sql.terms.push(format!(
+            "pk IN (SELECT user FROM group_members WHERE grp = {p})"
+        ));
     }
 }
 
@@ -586,8 +648,13 @@ pub fn search_count(r: &impl Read, q: &SearchQuery) -> Result<i64> {
     }
     let mut sql = Sql::default();
     search_terms(q, &mut sql);
-    let text = format!("SELECT count(*) FROM users WHERE {}", sql.terms.join(" AND "));
-    Ok(r.conn().prepare_cached(&text)?.query_row(params_from_iter(sql.params), |row| row.get(0))?)
+    let text = format!(
+        "SELECT count(*) FROM users WHERE {}",
+        sql.terms.join(" AND ")
+    );
+    Ok(r.conn()
+        .prepare_cached(&text)?
+        .query_row(params_from_iter(sql.params), |row| row.get(0))?)
 }
 
 /// Members of a group ordered by key, after `after_pk`, at most `limit`.

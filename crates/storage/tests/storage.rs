@@ -1,4 +1,5 @@
 //! Storage tests: each on a fresh file in a temp dir.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
@@ -53,7 +54,10 @@ fn new_store_is_private_and_at_the_latest_schema() {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "the store holds password hashes and must be private");
+        assert_eq!(
+            mode, 0o600,
+            "the store holds password hashes and must be private"
+        );
     }
     // Reopening applies nothing and works.
     drop(Db::open(&path).unwrap());
@@ -65,7 +69,8 @@ fn a_store_from_a_newer_build_is_refused() {
     let path = dir.path().join("store.db");
     drop(Db::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", Db::schema_version() + 1).unwrap();
+    conn.pragma_update(None, "user_version", Db::schema_version() + 1)
+        .unwrap();
     drop(conn);
     match Db::open(&path) {
         Err(Error::NewerSchema { found, .. }) => assert_eq!(found, Db::schema_version() + 1),
@@ -131,13 +136,29 @@ fn keyset_pages_visit_every_user_once() {
     let (_d, db) = fresh();
     let p = pool(&db);
     for i in 0..137 {
-        add_user(&db, p, &format!("user{i:03}"), Some(&format!("u{i}@example.com")));
+        add_user(
+            &db,
+            p,
+            &format!("user{i:03}"),
+            Some(&format!("u{i}@example.com")),
+        );
     }
     let mut seen = Vec::new();
     let mut after = None;
     loop {
         let page = db
-            .read(|r| users::list(r, &ListQuery { pool: p, filter: None, case_insensitive: true, after: after.clone(), limit: 60 }))
+            .read(|r| {
+                users::list(
+                    r,
+                    &ListQuery {
+                        pool: p,
+                        filter: None,
+                        case_insensitive: true,
+                        after: after.clone(),
+                        limit: 60,
+                    },
+                )
+            })
             .unwrap();
         seen.extend(page.users.iter().map(|u| u.username.clone()));
         match page.next {
@@ -164,14 +185,32 @@ fn email_prefix_is_case_insensitive_and_exact_about_the_prefix() {
     let q = |f: &str| {
         let filter = parse_filter(f).unwrap();
         let page = db
-            .read(|r| users::list(r, &ListQuery { pool: p, filter, case_insensitive: true, after: None, limit: 60 }))
+            .read(|r| {
+                users::list(
+                    r,
+                    &ListQuery {
+                        pool: p,
+                        filter,
+                        case_insensitive: true,
+                        after: None,
+                        limit: 60,
+                    },
+                )
+            })
             .unwrap();
-        page.users.into_iter().map(|u| u.username).collect::<Vec<_>>()
+        page.users
+            .into_iter()
+            .map(|u| u.username)
+            .collect::<Vec<_>>()
     };
     assert_eq!(q("email ^= \"AN\""), ["c", "a", "b"]);
     assert_eq!(q("email ^= \"ann\""), ["a", "b"]);
     assert_eq!(q("email = \"ANN@example.com\""), ["a"]);
-    assert_eq!(q("email ^= \"an%\""), Vec::<String>::new(), "LIKE wildcards are literal");
+    assert_eq!(
+        q("email ^= \"an%\""),
+        Vec::<String>::new(),
+        "LIKE wildcards are literal"
+    );
     assert_eq!(q("cognito:user_status = \"confirmed\"").len(), 5);
     assert_eq!(q("status = \"Disabled\"").len(), 0);
 }
@@ -189,7 +228,10 @@ fn prefix_and_page_queries_use_an_index() {
             pool: 1,
             filter: parse_filter(filter).unwrap(),
             case_insensitive: true,
-            after: Some(users::Cursor { key: users::CursorKey::Text("x".into()), pk: 5 }),
+            after: Some(users::Cursor {
+                key: users::CursorKey::Text("x".into()),
+                pk: 5,
+            }),
             limit: 60,
         };
         let (sql, params) = users::list_sql(&q);
@@ -204,9 +246,15 @@ fn prefix_and_page_queries_use_an_index() {
             inlined = inlined.replace(&format!("?{}", i + 1), &lit);
         }
         let plan = db.explain(&inlined).unwrap().join("\n");
-        assert!(plan.contains(&format!("USING INDEX {index}")) || plan.contains(&format!("USING COVERING INDEX {index}")),
-            "{filter:?} must search {index}, plan was:\n{plan}");
-        assert!(!plan.contains("TEMP B-TREE"), "{filter:?} must not sort, plan was:\n{plan}");
+        assert!(
+            plan.contains(&format!("USING INDEX {index}"))
+                || plan.contains(&format!("USING COVERING INDEX {index}")),
+            "{filter:?} must search {index}, plan was:\n{plan}"
+        );
+        assert!(
+            !plan.contains("TEMP B-TREE"),
+            "{filter:?} must not sort, plan was:\n{plan}"
+        );
     }
 }
 
@@ -233,16 +281,35 @@ fn search_finds_by_any_attribute_and_counts() {
     let names: Vec<_> = page.users.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, ["carl", "zed"]);
     assert_eq!(db.read(|r| users::search_count(r, &q)).unwrap(), 2);
-    let all = SearchQuery { text: None, sort: SortKey::Email, ..q.clone() };
+    let all = SearchQuery {
+        text: None,
+        sort: SortKey::Email,
+        ..q.clone()
+    };
     let mut after = None;
     let mut seen = Vec::new();
     loop {
-        let page = db.read(|r| users::search(r, &SearchQuery { after: after.clone(), limit: 1, ..all.clone() })).unwrap();
+        let page = db
+            .read(|r| {
+                users::search(
+                    r,
+                    &SearchQuery {
+                        after: after.clone(),
+                        limit: 1,
+                        ..all.clone()
+                    },
+                )
+            })
+            .unwrap();
         seen.extend(page.users.iter().map(|u| u.username.clone()));
         match page.next {
             Some(c) => after = Some(c),
             None => break,
         }
     }
-    assert_eq!(seen, ["carl", "zed", "dave"], "users without email come first and are not lost");
+    assert_eq!(
+        seen,
+        ["carl", "zed", "dave"],
+        "users without email come first and are not lost"
+    );
 }

@@ -13,9 +13,10 @@ use crate::{Ctx, Error, Result, invalid, require_pool};
 pub const MAX_CLIENTS_PER_POOL: u32 = 1000;
 
 fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
-    for (field, list) in
-        [("ReadAttributes", &settings.read_attributes), ("WriteAttributes", &settings.write_attributes)]
-    {
+    for (field, list) in [
+        ("ReadAttributes", &settings.read_attributes),
+        ("WriteAttributes", &settings.write_attributes),
+    ] {
         for (i, name) in list.iter().enumerate() {
             if schema::find(&pool.config.schema_attributes, name).is_none() {
                 return Err(invalid(
@@ -26,7 +27,10 @@ fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
         }
     }
     for (i, name) in settings.write_attributes.iter().enumerate() {
-        if matches!(name.as_str(), "sub" | "email_verified" | "phone_number_verified") {
+        if matches!(
+            name.as_str(),
+            "sub" | "email_verified" | "phone_number_verified"
+        ) {
             return Err(invalid(
                 &format!("WriteAttributes[{i}]"),
                 format!("{name} cannot be made writable by app clients"),

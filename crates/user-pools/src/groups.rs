@@ -25,13 +25,20 @@ fn validate_name(name: &str) -> Result<()> {
         return Err(invalid("GroupName", "must be 1–128 characters"));
     }
     if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid("GroupName", "must not contain spaces or control characters"));
+        return Err(invalid(
+            "GroupName",
+            "must not contain spaces or control characters",
+        ));
     }
     Ok(())
 }
 
 fn validate(input: &GroupInput) -> Result<()> {
-    if input.description.as_ref().is_some_and(|d| d.chars().count() > 2048) {
+    if input
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 2048)
+    {
         return Err(invalid("Description", "must be at most 2048 characters"));
     }
     if input.precedence.is_some_and(|p| p < 0) {
@@ -58,7 +65,13 @@ fn fields(input: &GroupInput) -> GroupFields<'_> {
 }
 
 /// `CreateGroup`.
-pub fn create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, name: &str, input: &GroupInput) -> Result<GroupRow> {
+pub fn create(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    name: &str,
+    input: &GroupInput,
+) -> Result<GroupRow> {
     let pool = require_pool(tx, pool_id)?;
     validate_name(name)?;
     validate(input)?;
@@ -66,7 +79,9 @@ pub fn create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, name: &str, input: &Gro
         return Err(Error::GroupExists(name.to_string()));
     }
     if store::list(tx, pool.pk, "", MAX_GROUPS_PER_POOL)?.len() >= MAX_GROUPS_PER_POOL as usize {
-        return Err(Error::LimitExceeded(format!("a pool may have at most {MAX_GROUPS_PER_POOL} groups")));
+        return Err(Error::LimitExceeded(format!(
+            "a pool may have at most {MAX_GROUPS_PER_POOL} groups"
+        )));
     }
     store::insert(tx, pool.pk, name, &fields(input), ctx.clock.now_ms())?;
     get(tx, pool_id, name)
@@ -80,7 +95,13 @@ pub fn get(r: &impl Read, pool_id: &str, name: &str) -> Result<GroupRow> {
 }
 
 /// `UpdateGroup`: members given replace the stored ones; absent members stay as they are.
-pub fn update(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, name: &str, input: &GroupInput) -> Result<GroupRow> {
+pub fn update(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    name: &str,
+    input: &GroupInput,
+) -> Result<GroupRow> {
     let group = get(tx, pool_id, name)?;
     validate(input)?;
     let merged = GroupInput {
@@ -136,7 +157,13 @@ pub fn for_user(r: &impl Read, pool_id: &str, username: &str) -> Result<Vec<Grou
 }
 
 /// `ListUsersInGroup`.
-pub fn members(r: &impl Read, pool_id: &str, group_name: &str, after_pk: i64, limit: u32) -> Result<Vec<UserRow>> {
+pub fn members(
+    r: &impl Read,
+    pool_id: &str,
+    group_name: &str,
+    after_pk: i64,
+    limit: u32,
+) -> Result<Vec<UserRow>> {
     let group = get(r, pool_id, group_name)?;
     Ok(storage::users::list_in_group(r, group.pk, after_pk, limit)?)
 }

@@ -25,7 +25,9 @@ pub fn hash(password: &str) -> Result<String> {
 /// Whether `password` matches the PHC string `phc` (with the parameters recorded in it).
 pub fn verify(password: &str, phc: &str) -> Result<bool> {
     let parsed = PasswordHash::new(phc).map_err(|e| Error::Hashing(e.to_string()))?;
-    Ok(hasher()?.verify_password(password.as_bytes(), &parsed).is_ok())
+    Ok(hasher()?
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
 }
 
 /// A temporary password that satisfies `policy`: random letters, digits and a symbol.

@@ -30,15 +30,18 @@ pub fn create(
 ) -> Result<PoolRow> {
     domain::pool::validate_pool_name(name)?;
     settings.validate()?;
-    let schema_attributes = schema::merge_schema(&schema::standard_schema(), &identity.schema, "Schema")?;
+    let schema_attributes =
+        schema::merge_schema(&schema::standard_schema(), &identity.schema, "Schema")?;
     let config = PoolConfig {
         settings,
         username_attributes: identity.username_attributes,
         alias_attributes: identity.alias_attributes,
         // Cognito records case-insensitivity explicitly for new pools.
-        username_configuration: Some(
-            identity.username_configuration.unwrap_or(UsernameConfiguration { case_sensitive: false }),
-        ),
+        username_configuration: Some(identity.username_configuration.unwrap_or(
+            UsernameConfiguration {
+                case_sensitive: false,
+            },
+        )),
         schema_attributes,
     };
     config.validate_identity_settings()?;
@@ -55,7 +58,9 @@ pub fn create(
         store::insert(tx, &id, name, &config, now)?;
         return store::get(tx, &id)?.ok_or_else(|| Error::PoolNotFound(id.clone()));
     }
-    Err(Error::LimitExceeded("could not allocate a unique user pool id".into()))
+    Err(Error::LimitExceeded(
+        "could not allocate a unique user pool id".into(),
+    ))
 }
 
 fn check_auto_verified(config: &PoolConfig) -> Result<()> {
@@ -66,7 +71,10 @@ fn check_auto_verified(config: &PoolConfig) -> Result<()> {
             VerifiedAttribute::PhoneNumber => "phone_number",
         };
         if schema::find(&config.schema_attributes, name).is_none() {
-            return Err(invalid("AutoVerifiedAttributes", format!("{name} is not in the schema")));
+            return Err(invalid(
+                "AutoVerifiedAttributes",
+                format!("{name} is not in the schema"),
+            ));
         }
     }
     Ok(())
@@ -86,7 +94,10 @@ pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<PoolRow>> {
 pub fn update(tx: &Tx<'_>, ctx: &Ctx<'_>, id: &str, settings: PoolSettings) -> Result<PoolRow> {
     let pool = require_pool(tx, id)?;
     settings.validate()?;
-    let config = PoolConfig { settings, ..pool.config.clone() };
+    let config = PoolConfig {
+        settings,
+        ..pool.config.clone()
+    };
     check_auto_verified(&config)?;
     store::update(tx, pool.pk, &config, ctx.clock.now_ms())?;
     require_pool(tx, id)
@@ -111,18 +122,30 @@ pub fn add_custom_attributes(
 ) -> Result<PoolRow> {
     let pool = require_pool(tx, id)?;
     if attrs.is_empty() {
-        return Err(invalid("CustomAttributes", "must list at least one attribute"));
+        return Err(invalid(
+            "CustomAttributes",
+            "must list at least one attribute",
+        ));
     }
     let as_custom: Vec<SchemaAttribute> = attrs
         .iter()
         .map(|a| {
             let bare = a.name.strip_prefix("custom:").unwrap_or(&a.name);
-            SchemaAttribute { name: format!("custom:{bare}"), ..a.clone() }
+            SchemaAttribute {
+                name: format!("custom:{bare}"),
+                ..a.clone()
+            }
         })
         .collect();
-    let schema_attributes =
-        schema::merge_schema(&pool.config.schema_attributes, &as_custom, "CustomAttributes")?;
-    let config = PoolConfig { schema_attributes, ..pool.config.clone() };
+    let schema_attributes = schema::merge_schema(
+        &pool.config.schema_attributes,
+        &as_custom,
+        "CustomAttributes",
+    )?;
+    let config = PoolConfig {
+        schema_attributes,
+        ..pool.config.clone()
+    };
     store::update(tx, pool.pk, &config, ctx.clock.now_ms())?;
     require_pool(tx, id)
 }

@@ -3,8 +3,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
@@ -17,18 +17,26 @@ struct Envelope<T> {
 
 fn fingerprint(scope: &str) -> u64 {
     // FNV-1a: stable across builds and platforms, which `DefaultHasher` is not.
-    scope.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    scope.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Encodes a cursor for the query described by `scope`.
 pub fn encode<T: Serialize>(scope: &str, cursor: &T) -> String {
-    let json = serde_json::to_vec(&Envelope { q: fingerprint(scope), c: cursor }).unwrap_or_default();
+    let json = serde_json::to_vec(&Envelope {
+        q: fingerprint(scope),
+        c: cursor,
+    })
+    .unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }
 
 /// Decodes a token issued by [`encode`] for the same `scope`.
 pub fn decode<T: DeserializeOwned>(scope: &str, token: &str) -> Result<T> {
-    let bytes = URL_SAFE_NO_PAD.decode(token.trim()).map_err(|_| Error::InvalidToken)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token.trim())
+        .map_err(|_| Error::InvalidToken)?;
     let env: Envelope<T> = serde_json::from_slice(&bytes).map_err(|_| Error::InvalidToken)?;
     if env.q != fingerprint(scope) {
         return Err(Error::InvalidToken);

@@ -16,13 +16,22 @@ use crate::{Ctx, Error, Result, invalid, require_pool, tokens};
 
 /// The key a username is stored and looked up under in this pool.
 pub fn username_key(pool: &PoolRow, username: &str) -> String {
-    if pool.config.is_case_insensitive() { username.to_lowercase() } else { username.to_string() }
+    if pool.config.is_case_insensitive() {
+        username.to_lowercase()
+    } else {
+        username.to_string()
+    }
 }
 
 fn looks_like_uuid(s: &str) -> bool {
-    s.len() == 36 && s.chars().enumerate().all(|(i, c)| {
-        if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() }
-    })
+    s.len() == 36
+        && s.chars().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 fn alias_column(a: AliasAttribute) -> &'static str {
@@ -43,8 +52,14 @@ fn username_column(a: UsernameAttribute) -> &'static str {
 /// Whether an alias value counts for sign-in: email and phone only once verified.
 fn alias_is_active(user: &UserRow, column: &str) -> bool {
     match column {
-        "email" => user.attributes.get("email_verified").is_some_and(|v| v == "true"),
-        "phone_number" => user.attributes.get("phone_number_verified").is_some_and(|v| v == "true"),
+        "email" => user
+            .attributes
+            .get("email_verified")
+            .is_some_and(|v| v == "true"),
+        "phone_number" => user
+            .attributes
+            .get("phone_number_verified")
+            .is_some_and(|v| v == "true"),
         _ => true,
     }
 }
@@ -73,10 +88,10 @@ pub fn resolve(r: &impl Read, pool: &PoolRow, username: &str) -> Result<UserRow>
             return Ok(only.clone());
         }
     }
-    if looks_like_uuid(username) {
-        if let Some(u) = store::get_by_sub(r, pool.pk, username)? {
-            return Ok(u);
-        }
+    if looks_like_uuid(username)
+        && let Some(u) = store::get_by_sub(r, pool.pk, username)?
+    {
+        return Ok(u);
     }
     Err(Error::UserNotFound)
 }
@@ -113,7 +128,12 @@ pub struct AdminCreate {
 }
 
 fn check_required(pool: &PoolRow, attrs: &BTreeMap<String, String>) -> Result<()> {
-    for a in pool.config.schema_attributes.iter().filter(|a| a.is_required() && a.name != "sub") {
+    for a in pool
+        .config
+        .schema_attributes
+        .iter()
+        .filter(|a| a.is_required() && a.name != "sub")
+    {
         if !attrs.contains_key(&a.name) {
             return Err(invalid(
                 "UserAttributes",
@@ -148,7 +168,9 @@ fn check_uniqueness(
         let Some(v) = attrs.get(col) else { continue };
         let mine_active = match col {
             "email" => attrs.get("email_verified").is_some_and(|v| v == "true"),
-            "phone_number" => attrs.get("phone_number_verified").is_some_and(|v| v == "true"),
+            "phone_number" => attrs
+                .get("phone_number_verified")
+                .is_some_and(|v| v == "true"),
             _ => true,
         };
         if !mine_active {
@@ -158,12 +180,11 @@ fn check_uniqueness(
             .into_iter()
             .filter(|o| Some(o.pk) != me && alias_is_active(o, col))
             .collect();
-        if col == "preferred_username" {
-            if let Some(o) = store::get(tx, pool.pk, &username_key(pool, v))? {
-                if Some(o.pk) != me {
-                    return Err(Error::AliasExists(col.into()));
-                }
-            }
+        if col == "preferred_username"
+            && let Some(o) = store::get(tx, pool.pk, &username_key(pool, v))?
+            && Some(o.pk) != me
+        {
+            return Err(Error::AliasExists(col.into()));
         }
         if others.is_empty() {
             continue;
@@ -182,7 +203,10 @@ fn check_uniqueness(
 }
 
 fn render(template: Option<&str>, default: &str, username: &str, code: &str) -> String {
-    template.unwrap_or(default).replace("{username}", username).replace("{####}", code)
+    template
+        .unwrap_or(default)
+        .replace("{username}", username)
+        .replace("{####}", code)
 }
 
 fn send_invitation(
@@ -193,7 +217,13 @@ fn send_invitation(
     password: &str,
     mediums: &[Medium],
 ) -> Result<()> {
-    let template = pool.config.settings.admin_create_user_config.invite_message_template.clone().unwrap_or_default();
+    let template = pool
+        .config
+        .settings
+        .admin_create_user_config
+        .invite_message_template
+        .clone()
+        .unwrap_or_default();
     for m in mediums {
         let (medium, attr) = match m {
             Medium::Email => ("EMAIL", "email"),
@@ -207,7 +237,12 @@ fn send_invitation(
         };
         let (subject, body) = match m {
             Medium::Email => (
-                Some(template.email_subject.clone().unwrap_or_else(|| "Your temporary password".into())),
+                Some(
+                    template
+                        .email_subject
+                        .clone()
+                        .unwrap_or_else(|| "Your temporary password".into()),
+                ),
                 render(
                     template.email_message.as_deref(),
                     "Your username is {username} and temporary password is {####}.",
@@ -250,10 +285,19 @@ pub fn needs_generated_password(action: MessageAction, given: bool) -> bool {
 }
 
 /// `AdminCreateUser`.
-pub fn admin_create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, req: AdminCreate) -> Result<UserRow> {
+pub fn admin_create(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    req: AdminCreate,
+) -> Result<UserRow> {
     let pool = require_pool(tx, pool_id)?;
     validate_username(&req.username)?;
-    let mediums = if req.mediums.is_empty() { vec![Medium::Sms] } else { req.mediums.clone() };
+    let mediums = if req.mediums.is_empty() {
+        vec![Medium::Sms]
+    } else {
+        req.mediums.clone()
+    };
     if req.message_action == MessageAction::Resend {
         let user = resolve(tx, &pool, &req.username)?;
         if user.status != UserStatus::ForceChangePassword {
@@ -270,7 +314,12 @@ pub fn admin_create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, req: AdminCreate)
         return resolve(tx, &pool, &user.username);
     }
     let mut attrs = req.attributes.clone();
-    schema::check_attributes(&pool.config.schema_attributes, &attrs, AttributeWrite::Create, "UserAttributes")?;
+    schema::check_attributes(
+        &pool.config.schema_attributes,
+        &attrs,
+        AttributeWrite::Create,
+        "UserAttributes",
+    )?;
     let username = if pool.config.username_attributes.is_empty() {
         for a in &pool.config.alias_attributes {
             let looks = match a {
@@ -281,25 +330,39 @@ pub fn admin_create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, req: AdminCreate)
             if looks {
                 return Err(invalid(
                     "Username",
-                    format!("cannot be in the format of {}, which this pool uses as an alias", alias_column(*a)),
+                    format!(
+                        "cannot be in the format of {}, which this pool uses as an alias",
+                        alias_column(*a)
+                    ),
                 ));
             }
         }
         req.username.clone()
     } else {
         // Email or phone is the sign-in name; the stored username is the sub, as in Cognito.
-        let as_email = pool.config.uses_username_attribute(UsernameAttribute::Email)
+        let as_email = pool
+            .config
+            .uses_username_attribute(UsernameAttribute::Email)
             && schema::is_email(&req.username);
-        let as_phone = pool.config.uses_username_attribute(UsernameAttribute::PhoneNumber)
+        let as_phone = pool
+            .config
+            .uses_username_attribute(UsernameAttribute::PhoneNumber)
             && schema::is_e164(&req.username);
         let attr = if as_email {
             "email"
         } else if as_phone {
             "phone_number"
         } else {
-            let allowed: Vec<&str> =
-                pool.config.username_attributes.iter().map(|a| username_column(*a)).collect();
-            return Err(invalid("Username", format!("must be an {}", allowed.join(" or "))));
+            let allowed: Vec<&str> = pool
+                .config
+                .username_attributes
+                .iter()
+                .map(|a| username_column(*a))
+                .collect();
+            return Err(invalid(
+                "Username",
+                format!("must be an {}", allowed.join(" or ")),
+            ));
         };
         match attrs.get(attr) {
             Some(v) if v != &req.username => {
@@ -317,7 +380,11 @@ pub fn admin_create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, req: AdminCreate)
     check_required(&pool, &attrs)?;
     check_uniqueness(tx, ctx, &pool, None, &attrs, req.force_alias_creation)?;
     let sub = domain::ids::new_sub();
-    let username = if username.is_empty() { sub.clone() } else { username };
+    let username = if username.is_empty() {
+        sub.clone()
+    } else {
+        username
+    };
     let key = username_key(&pool, &username);
     if store::get(tx, pool.pk, &key)?.is_some() {
         return Err(Error::UsernameExists);
@@ -342,10 +409,10 @@ pub fn admin_create(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, req: AdminCreate)
         other => Error::Storage(other),
     })?;
     let user = store::get(tx, pool.pk, &key)?.ok_or(Error::UserNotFound)?;
-    if req.message_action == MessageAction::Send {
-        if let Some((clear, _)) = &req.temporary_password {
-            send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
-        }
+    if req.message_action == MessageAction::Send
+        && let Some((clear, _)) = &req.temporary_password
+    {
+        send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
     }
     Ok(user)
 }
@@ -367,9 +434,17 @@ pub fn update_attributes(
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
     if changes.is_empty() {
-        return Err(invalid("UserAttributes", "must list at least one attribute"));
+        return Err(invalid(
+            "UserAttributes",
+            "must list at least one attribute",
+        ));
     }
-    schema::check_attributes(&pool.config.schema_attributes, changes, AttributeWrite::Update, "UserAttributes")?;
+    schema::check_attributes(
+        &pool.config.schema_attributes,
+        changes,
+        AttributeWrite::Update,
+        "UserAttributes",
+    )?;
     let mut attrs = user.attributes.clone();
     attrs.remove("sub");
     for (k, v) in changes {
@@ -400,23 +475,40 @@ pub fn delete_attributes(
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
     if names.is_empty() {
-        return Err(invalid("UserAttributeNames", "must list at least one attribute"));
+        return Err(invalid(
+            "UserAttributeNames",
+            "must list at least one attribute",
+        ));
     }
     let mut attrs = user.attributes.clone();
     attrs.remove("sub");
     for (i, name) in names.iter().enumerate() {
         let field = format!("UserAttributeNames[{i}]");
         let Some(attr) = schema::find(&pool.config.schema_attributes, name) else {
-            return Err(invalid(&field, format!("{name} does not exist in the schema")));
+            return Err(invalid(
+                &field,
+                format!("{name} does not exist in the schema"),
+            ));
         };
         if name == "sub" || attr.is_required() {
-            return Err(invalid(&field, format!("{name} is required and cannot be deleted")));
+            return Err(invalid(
+                &field,
+                format!("{name} is required and cannot be deleted"),
+            ));
         }
         if !attr.is_mutable() {
             return Err(invalid(&field, format!("{name} is immutable")));
         }
-        if pool.config.username_attributes.iter().any(|a| username_column(*a) == name) {
-            return Err(invalid(&field, format!("{name} is this pool's sign-in name")));
+        if pool
+            .config
+            .username_attributes
+            .iter()
+            .any(|a| username_column(*a) == name)
+        {
+            return Err(invalid(
+                &field,
+                format!("{name} is this pool's sign-in name"),
+            ));
         }
         attrs.remove(name);
         if name == "email" {
@@ -431,7 +523,13 @@ pub fn delete_attributes(
 }
 
 /// `AdminEnableUser` / `AdminDisableUser`.
-pub fn set_enabled(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, username: &str, enabled: bool) -> Result<UserRow> {
+pub fn set_enabled(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    username: &str,
+    enabled: bool,
+) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
     store::set_enabled(tx, user.pk, enabled, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
@@ -446,7 +544,12 @@ pub fn delete(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<UserRow> {
 
 /// Checks a password against the pool's policy.
 pub fn check_password(pool: &PoolRow, password: &str) -> Result<()> {
-    pool.config.settings.policies.password_policy.check(password).map_err(Error::InvalidPassword)
+    pool.config
+        .settings
+        .policies
+        .password_policy
+        .check(password)
+        .map_err(Error::InvalidPassword)
 }
 
 /// `AdminSetUserPassword`, with the password already checked and hashed.
@@ -459,7 +562,11 @@ pub fn set_password(
     permanent: bool,
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
-    let status = if permanent { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
+    let status = if permanent {
+        UserStatus::Confirmed
+    } else {
+        UserStatus::ForceChangePassword
+    };
     store::set_password(tx, user.pk, hash, status, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
 }
@@ -478,14 +585,24 @@ pub fn list(
         return Err(invalid("Limit", "must be between 0 and 60"));
     }
     let filter: Option<UserFilter> = parse_filter(filter.unwrap_or(""))?;
-    let scope = format!("ListUsers|{}|{}", pool.id, filter.as_ref().map(format_filter).unwrap_or_default());
+    let scope = format!(
+        "ListUsers|{}|{}",
+        pool.id,
+        filter.as_ref().map(format_filter).unwrap_or_default()
+    );
     let after: Option<Cursor> = token.map(|t| tokens::decode(&scope, t)).transpose()?;
     if limit == 0 {
         return Ok((Vec::new(), token.map(str::to_string)));
     }
     let page = store::list(
         r,
-        &ListQuery { pool: pool.pk, filter, case_insensitive: pool.config.is_case_insensitive(), after, limit },
+        &ListQuery {
+            pool: pool.pk,
+            filter,
+            case_insensitive: pool.config.is_case_insensitive(),
+            after,
+            limit,
+        },
     )?;
     Ok((page.users, page.next.map(|c| tokens::encode(&scope, &c))))
 }
@@ -521,13 +638,20 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
     if !(1..=1000).contains(&limit) {
         return Err(invalid("Limit", "must be between 1 and 1000"));
     }
-    let text = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    let text = s
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
     if text.as_ref().is_some_and(|t| t.chars().count() > 256) {
         return Err(invalid("Query", "must be at most 256 characters"));
     }
     let group = match &s.group {
         Some(g) => Some(
-            storage::groups::get(r, pool.pk, g)?.ok_or_else(|| Error::GroupNotFound(g.clone()))?.pk,
+            storage::groups::get(r, pool.pk, g)?
+                .ok_or_else(|| Error::GroupNotFound(g.clone()))?
+                .pk,
         ),
         None => None,
     };
@@ -536,7 +660,11 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
         "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
         pool.id, text, s.statuses, s.enabled, group, sort, s.descending
     );
-    let after: Option<Cursor> = s.token.as_deref().map(|t| tokens::decode(&scope, t)).transpose()?;
+    let after: Option<Cursor> = s
+        .token
+        .as_deref()
+        .map(|t| tokens::decode(&scope, t))
+        .transpose()?;
     let q = SearchQuery {
         pool: pool.pk,
         text,
@@ -562,18 +690,59 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
 }
 
 const GIVEN: &[&str] = &[
-    "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Radia", "Edsger",
-    "Frances", "John", "Katherine", "Tim", "Hedy", "Donald", "Sophie", "Niklaus", "Shafi", "Leslie",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Radia",
+    "Edsger",
+    "Frances",
+    "John",
+    "Katherine",
+    "Tim",
+    "Hedy",
+    "Donald",
+    "Sophie",
+    "Niklaus",
+    "Shafi",
+    "Leslie",
 ];
 const FAMILY: &[&str] = &[
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson",
-    "Perlman", "Dijkstra", "Allen", "McCarthy", "Johnson", "Berners-Lee", "Lamarr", "Knuth",
-    "Wilson", "Wirth", "Goldwasser", "Lamport",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Perlman",
+    "Dijkstra",
+    "Allen",
+    "McCarthy",
+    "Johnson",
+    "Berners-Lee",
+    "Lamarr",
+    "Knuth",
+    "Wilson",
+    "Wirth",
+    "Goldwasser",
+    "Lamport",
 ];
 
 /// Creates `count` confirmed sample users without passwords (for trying the console on a large
 /// pool and for benchmarks), numbered on from the pool's current size. One transaction.
-pub fn generate(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, prefix: &str, count: u32) -> Result<u32> {
+pub fn generate(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool_id: &str,
+    prefix: &str,
+    count: u32,
+) -> Result<u32> {
     let pool = require_pool(tx, pool_id)?;
     validate_username(&format!("{prefix}0"))?;
     let start = store::count(tx, pool.pk)?;
@@ -584,7 +753,14 @@ pub fn generate(tx: &Tx<'_>, ctx: &Ctx<'_>, pool_id: &str, prefix: &str, count: 
         let given = GIVEN[(n as usize) % GIVEN.len()];
         let family = FAMILY[(n as usize / GIVEN.len()) % FAMILY.len()];
         let mut attrs = BTreeMap::new();
-        attrs.insert("email".to_string(), format!("{}.{}{n}@example.com", given.to_lowercase(), family.to_lowercase()));
+        attrs.insert(
+            "email".to_string(),
+            format!(
+                "{}.{}{n}@example.com",
+                given.to_lowercase(),
+                family.to_lowercase()
+            ),
+        );
         attrs.insert("email_verified".to_string(), "true".to_string());
         attrs.insert("given_name".to_string(), given.to_string());
         attrs.insert("family_name".to_string(), family.to_string());

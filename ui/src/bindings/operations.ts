@@ -13,6 +13,8 @@ import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest"
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
+import type { GenerateUsersRequest } from "./GenerateUsersRequest";
+import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
 import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
@@ -77,6 +79,7 @@ export type Operations = {
   DescribeWorkspace: { input: Empty; output: DescribeWorkspaceResponse };
   UpdateWorkspace: { input: UpdateWorkspaceRequest; output: DescribeWorkspaceResponse };
   CreateAccessKey: { input: Empty; output: CreateAccessKeyResponse };
+  GenerateUsers: { input: GenerateUsersRequest; output: GenerateUsersResponse };
 };
 
 export type OperationName = keyof Operations;
@@ -117,4 +120,5 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "DescribeWorkspace", service: "poolhouse", command: "describe_workspace" },
   { name: "UpdateWorkspace", service: "poolhouse", command: "update_workspace" },
   { name: "CreateAccessKey", service: "poolhouse", command: "create_access_key" },
+  { name: "GenerateUsers", service: "poolhouse", command: "generate_users" },
 ];
