@@ -522,7 +522,10 @@ dto! {
 dto! {
     pub struct SearchUsersResponse {
         pub users: Vec<UserSummary>,
+        /// Matching users; a lower bound when `TotalCountExact` is false (broad queries on
+        /// very large pools stop counting at 10,000).
         pub total_count: i64,
+        pub total_count_exact: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
     }

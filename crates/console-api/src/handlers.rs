@@ -930,6 +930,7 @@ impl Console {
                 })
                 .collect(),
             total_count: page.total,
+            total_count_exact: page.total_is_exact,
             next_token: page.next,
         })
     }

@@ -535,6 +535,9 @@ pub struct SearchQuery {
     pub descending: bool,
     pub after: Option<Cursor>,
     pub limit: u32,
+    /// Whether few users match (as a capped [`search_count`] tells): picks how the text is
+    /// searched. Either way the answer is the same; only the speed differs.
+    pub few_matches: bool,
 }
 
 impl SearchQuery {
@@ -546,17 +549,32 @@ impl SearchQuery {
     }
 }
 
-fn search_terms(q: &SearchQuery, sql: &mut Sql) {
+/// How the text terms are evaluated: `union` searches each attribute's index and sorts what
+/// they find (fast when few users match); otherwise the sort order's index is walked and each
+/// user tested (fast when many match).
+fn search_terms(q: &SearchQuery, sql: &mut Sql, union: bool) {
     let pool = sql.param(q.pool);
-    sql.terms.push(format!("pool = {pool}"));
+    // With the union plan every text term carries the pool itself; a separate `pool = ?` term
+    // would tempt the planner into walking the whole pool instead.
+    if !(union && q.text.is_some()) {
+        sql.terms.push(format!("pool = {pool}"));
+    }
     if let Some(text) = &q.text {
         let mut any = Vec::new();
+        let in_pool = if union {
+            format!("pool = {pool} AND ")
+        } else {
+            String::new()
+        };
         let key = if q.case_insensitive {
             text.to_lowercase()
         } else {
             text.clone()
         };
-        any.push(sql.prefix("username_key", &key, false));
+        any.push(format!(
+            "({in_pool}{})",
+            sql.prefix("username_key", &key, false)
+        ));
         for col in [
             "email",
             "name",
@@ -564,11 +582,14 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql) {
             "family_name",
             "preferred_username",
         ] {
-            any.push(sql.prefix(col, text, true));
+            any.push(format!("({in_pool}{})", sql.prefix(col, text, true)));
         }
-        any.push(sql.prefix("phone_number", text, false));
+        any.push(format!(
+            "({in_pool}{})",
+            sql.prefix("phone_number", text, false)
+        ));
         let p = sql.param(text.clone());
-        any.push(format!("sub = {p}"));
+        any.push(format!("({in_pool}sub = {p})"));
         let custom = sql.prefix("value", text, true);
         any.push(format!(
             "pk IN (SELECT user FROM user_custom_values WHERE pool = {pool} AND {custom})"
@@ -599,7 +620,7 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql) {
 /// The SQL for a SearchUsers page; public so tests can inspect its plan.
 pub fn search_sql(q: &SearchQuery) -> (String, Vec<Value>) {
     let mut sql = Sql::default();
-    search_terms(q, &mut sql);
+    search_terms(q, &mut sql, q.few_matches);
     let col = q.sort.column();
     let nullable = q.sort == SortKey::Email;
     if let Some(c) = &q.after {
@@ -641,20 +662,25 @@ pub fn search(r: &impl Read, q: &SearchQuery) -> Result<Page> {
     page(r, &sql, params, q.limit)
 }
 
-/// How many users match a SearchUsers query (the maintained counter when nothing filters).
-pub fn search_count(r: &impl Read, q: &SearchQuery) -> Result<i64> {
+/// How many users match a SearchUsers query: exact up to `cap`, and `(cap, false)` beyond it, so
+/// that a broad query on a huge pool answers quickly. With no filter it is the maintained
+/// counter, always exact.
+pub fn search_count(r: &impl Read, q: &SearchQuery, cap: i64) -> Result<(i64, bool)> {
     if !q.has_filters() {
-        return count(r, q.pool);
+        return Ok((count(r, q.pool)?, true));
     }
     let mut sql = Sql::default();
-    search_terms(q, &mut sql);
+    search_terms(q, &mut sql, true);
+    let limit = sql.param(cap + 1);
     let text = format!(
-        "SELECT count(*) FROM users WHERE {}",
+        "SELECT count(*) FROM (SELECT 1 FROM users WHERE {} LIMIT {limit})",
         sql.terms.join(" AND ")
     );
-    Ok(r.conn()
+    let n: i64 = r
+        .conn()
         .prepare_cached(&text)?
-        .query_row(params_from_iter(sql.params), |row| row.get(0))?)
+        .query_row(params_from_iter(sql.params), |row| row.get(0))?;
+    Ok(if n > cap { (cap, false) } else { (n, true) })
 }
 
 /// Members of a group ordered by key, after `after_pk`, at most `limit`.

@@ -276,11 +276,35 @@ fn search_finds_by_any_attribute_and_counts() {
         descending: false,
         after: None,
         limit: 60,
+        few_matches: true,
     };
     let page = db.read(|r| users::search(r, &q)).unwrap();
+    let scanned = db
+        .read(|r| {
+            users::search(
+                r,
+                &SearchQuery {
+                    few_matches: false,
+                    ..q.clone()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        page.users, scanned.users,
+        "both plans find the same users in the same order"
+    );
     let names: Vec<_> = page.users.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, ["carl", "zed"]);
-    assert_eq!(db.read(|r| users::search_count(r, &q)).unwrap(), 2);
+    assert_eq!(
+        db.read(|r| users::search_count(r, &q, 10)).unwrap(),
+        (2, true)
+    );
+    assert_eq!(
+        db.read(|r| users::search_count(r, &q, 1)).unwrap(),
+        (1, false),
+        "beyond the cap the count is a lower bound"
+    );
     let all = SearchQuery {
         text: None,
         sort: SortKey::Email,

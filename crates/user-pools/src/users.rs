@@ -626,9 +626,15 @@ pub struct SearchPage {
     pub users: Vec<UserRow>,
     /// Group names per user key.
     pub groups: BTreeMap<i64, Vec<String>>,
+    /// Matching users, exact up to [`COUNT_CAP`].
     pub total: i64,
+    /// False when more than [`COUNT_CAP`] users match and `total` is the cap.
+    pub total_is_exact: bool,
     pub next: Option<String>,
 }
+
+/// Beyond this many matches a search reports "at least" instead of counting on.
+pub const COUNT_CAP: i64 = 10_000;
 
 /// Poolhouse's search: one text over usernames, emails, phones, names, `sub` and custom
 /// attributes, with status, enabled and group filters, sorting and keyset paging.
@@ -676,15 +682,21 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
         descending: s.descending,
         after,
         limit,
+        few_matches: true,
+    };
+    let (total, total_is_exact) = store::search_count(r, &q, COUNT_CAP)?;
+    let q = SearchQuery {
+        few_matches: total_is_exact,
+        ..q
     };
     let page = store::search(r, &q)?;
-    let total = store::search_count(r, &q)?;
     let keys: Vec<i64> = page.users.iter().map(|u| u.pk).collect();
     let groups = storage::groups::names_for_users(r, &keys)?;
     Ok(SearchPage {
         users: page.users,
         groups,
         total,
+        total_is_exact,
         next: page.next.map(|c| tokens::encode(&scope, &c)),
     })
 }
