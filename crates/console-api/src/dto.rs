@@ -59,6 +59,7 @@ dto! {
         pub arn: String,
         pub creation_date: f64,
         pub last_modified_date: f64,
+        #[ts(type = "number")]
         pub estimated_number_of_users: i64,
         #[serde(flatten)]
         pub settings: PoolSettings,
@@ -82,6 +83,7 @@ dto! {
         pub creation_date: f64,
         pub last_modified_date: f64,
         /// Poolhouse adds the user count so a pool list needs one call.
+        #[ts(type = "number")]
         pub estimated_number_of_users: i64,
     }
 }
@@ -307,6 +309,7 @@ dto! {
         pub user_status: UserStatus,
         #[serde(rename = "MFAOptions")]
         pub mfa_options: Vec<AttributeType>,
+        #[serde(rename = "UserMFASettingList")]
         pub user_mfa_setting_list: Vec<String>,
     }
 }
@@ -374,6 +377,7 @@ dto! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub role_arn: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(type = "number | undefined")]
         pub precedence: Option<i64>,
         pub last_modified_date: f64,
         pub creation_date: f64,
@@ -389,6 +393,7 @@ dto! {
         #[serde(default)]
         pub role_arn: Option<String>,
         #[serde(default)]
+        #[ts(type = "number | undefined")]
         pub precedence: Option<i64>,
     }
 }
@@ -524,6 +529,7 @@ dto! {
         pub users: Vec<UserSummary>,
         /// Matching users; a lower bound when `TotalCountExact` is false (broad queries on
         /// very large pools stop counting at 10,000).
+        #[ts(type = "number")]
         pub total_count: i64,
         pub total_count_exact: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -559,6 +565,7 @@ dto! {
 
 dto! {
     pub struct AuditEventType {
+        #[ts(type = "number")]
         pub event_id: i64,
         pub time: f64,
         pub actor: String,
@@ -596,6 +603,7 @@ dto! {
 
 dto! {
     pub struct OutboxMessage {
+        #[ts(type = "number")]
         pub message_id: i64,
         pub time: f64,
         pub user_pool_id: String,
@@ -625,6 +633,7 @@ dto! {
         pub require_signature: bool,
         pub access_key_ids: Vec<String>,
         pub store_path: String,
+        #[ts(type = "number")]
         pub schema_version: i64,
     }
 }
@@ -666,6 +675,7 @@ dto! {
 dto! {
     pub struct GenerateUsersResponse {
         pub created: u32,
+        #[ts(type = "number")]
         pub total_users: i64,
     }
 }

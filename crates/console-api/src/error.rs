@@ -110,8 +110,16 @@ impl From<user_pools::Error> for ApiError {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
             }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
-            E::UsernameExists => ApiError::new(ErrorCode::UsernameExistsException, message),
-            E::GroupExists(_) => ApiError::new(ErrorCode::GroupExistsException, message),
+            E::UsernameExists => ApiError {
+                code: ErrorCode::UsernameExistsException,
+                message,
+                field: Some("Username".into()),
+            },
+            E::GroupExists(_) => ApiError {
+                code: ErrorCode::GroupExistsException,
+                message,
+                field: Some("GroupName".into()),
+            },
             E::AliasExists(_) => ApiError::new(ErrorCode::AliasExistsException, message),
             E::InvalidParameter(f) => f.into(),
             E::InvalidPassword(_) => ApiError {

@@ -46,17 +46,19 @@ pub enum Error {
 
 /// Builds the router: `POST /` for operations, `GET /health`, and the console's files.
 pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
+    let root = match &ui {
+        // GET / is the console's index.html; POST / is an operation.
+        Some(dir) => post(operation).get_service(tower_http::services::ServeDir::new(dir)),
+        None => post(operation).get(|| async { "Poolhouse endpoint. POST / with X-Amz-Target." }),
+    };
     let api = Router::new()
-        .route("/", post(operation))
+        .route("/", root)
         .route("/health", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(console);
     match ui {
         Some(dir) => api.fallback_service(tower_http::services::ServeDir::new(dir)),
-        None => api.route(
-            "/",
-            get(|| async { "Poolhouse endpoint. POST / with X-Amz-Target." }),
-        ),
+        None => api,
     }
 }
 

@@ -3,4 +3,4 @@
 /**
  * `GroupType`.
  */
-export type GroupType = { GroupName: string, UserPoolId: string, Description?: string, RoleArn?: string, Precedence?: bigint, LastModifiedDate: number, CreationDate: number, };
+export type GroupType = { GroupName: string, UserPoolId: string, Description?: string, RoleArn?: string, Precedence?: number | undefined, LastModifiedDate: number, CreationDate: number, };

@@ -6,4 +6,4 @@ export type SearchUsersResponse = { Users: Array<UserSummary>,
  * Matching users; a lower bound when `TotalCountExact` is false (broad queries on
  * very large pools stop counting at 10,000).
  */
-TotalCount: bigint, TotalCountExact: boolean, NextToken?: string, };
+TotalCount: number, TotalCountExact: boolean, NextToken?: string, };

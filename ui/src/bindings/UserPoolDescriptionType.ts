@@ -7,4 +7,4 @@ export type UserPoolDescriptionType = { Id: string, Name: string, CreationDate: 
 /**
  * Poolhouse adds the user count so a pool list needs one call.
  */
-EstimatedNumberOfUsers: bigint, };
+EstimatedNumberOfUsers: number, };

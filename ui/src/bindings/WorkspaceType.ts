@@ -3,4 +3,4 @@
 /**
  * The workspace: region used in new ids, and whether the endpoint demands SigV4.
  */
-export type WorkspaceType = { Region: string, AccountId: string, RequireSignature: boolean, AccessKeyIds: Array<string>, StorePath: string, SchemaVersion: bigint, };
+export type WorkspaceType = { Region: string, AccountId: string, RequireSignature: boolean, AccessKeyIds: Array<string>, StorePath: string, SchemaVersion: number, };

@@ -1,0 +1,43 @@
+import { ToastProvider } from "./components/toast";
+import { routeHref, useRoute, type Route } from "./lib/router";
+import { AuditScreen } from "./screens/AuditScreen";
+import { PoolListScreen } from "./screens/PoolListScreen";
+import { PoolScreen } from "./screens/PoolScreen";
+
+function NavLink({ to, active, children }: { to: Route; active: boolean; children: string }) {
+  return (
+    <a href={routeHref(to)} className={`nav-link${active ? " active" : ""}`} aria-current={active ? "page" : undefined}>
+      {children}
+    </a>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  return (
+    <ToastProvider>
+      <div className="app">
+        <nav className="sidebar" aria-label="Main">
+          <div className="brand">Poolhouse</div>
+          <div className="nav-group">
+            <div className="nav-heading">User pools</div>
+            <NavLink to={{ screen: "pools" }} active={route.screen === "pools" || route.screen === "pool"}>
+              Pools
+            </NavLink>
+          </div>
+          <div className="nav-group">
+            <div className="nav-heading">Activity</div>
+            <NavLink to={{ screen: "audit" }} active={route.screen === "audit"}>
+              Audit log
+            </NavLink>
+          </div>
+        </nav>
+        <main className="content">
+          {route.screen === "pools" && <PoolListScreen />}
+          {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
+          {route.screen === "audit" && <AuditScreen />}
+        </main>
+      </div>
+    </ToastProvider>
+  );
+}

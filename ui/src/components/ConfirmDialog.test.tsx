@@ -1,0 +1,43 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../platform/errors";
+import { ConfirmDialog } from "./ui";
+
+afterEach(cleanup);
+
+function renderConfirm(onConfirm: () => Promise<void>, onClose = vi.fn()) {
+  render(
+    <ConfirmDialog title="Delete pool prod?" confirmLabel="Delete pool" typeToConfirm="prod" onConfirm={onConfirm} onClose={onClose}>
+      <p>This can't be undone.</p>
+    </ConfirmDialog>,
+  );
+  return { input: screen.getByTestId("confirm-input"), button: screen.getByTestId("confirm-button"), onClose };
+}
+
+describe("ConfirmDialog", () => {
+  it("enables the destructive button only once the exact name is typed", async () => {
+    const onConfirm = vi.fn(async () => {});
+    const { input, button, onClose } = renderConfirm(onConfirm);
+    expect(button).toHaveProperty("disabled", true);
+    fireEvent.change(input, { target: { value: "Prod" } });
+    expect(button).toHaveProperty("disabled", true);
+    fireEvent.submit(button.closest("form") as HTMLFormElement);
+    expect(onConfirm).not.toHaveBeenCalled();
+    fireEvent.change(input, { target: { value: "prod" } });
+    expect(button).toHaveProperty("disabled", false);
+    fireEvent.click(button);
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it("stays open and shows the core's error when the action fails", async () => {
+    const onConfirm = vi.fn(async () => {
+      throw new ApiError("InvalidParameterException", "Deletion protection is active.", "DeletionProtection");
+    });
+    const { input, button, onClose } = renderConfirm(onConfirm);
+    fireEvent.change(input, { target: { value: "prod" } });
+    fireEvent.click(button);
+    await screen.findByText("Deletion protection is active.");
+    expect(onClose).not.toHaveBeenCalled();
+  });
+});

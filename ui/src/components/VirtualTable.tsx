@@ -1,0 +1,220 @@
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { needsNextPage, rowWindow, scrollToReveal } from "../lib/virtual";
+
+export type Column<T> = {
+  id: string;
+  header: string;
+  /** CSS grid track, e.g. "minmax(160px, 1fr)" or "120px". */
+  width: string;
+  cell: (row: T) => ReactNode;
+  /** Sort key when the header is clickable. */
+  sortKey?: string;
+  className?: string;
+};
+
+export type Sort = { by: string; descending: boolean };
+
+/**
+ * A table of fixed-height rows that renders only the rows in view, so it stays smooth with
+ * any number of loaded rows. Pages are fetched through `onNeedMore` as the view nears the end.
+ * Arrow keys move the active row, Enter opens it.
+ */
+export function VirtualTable<T>({
+  rows,
+  columns,
+  rowKey,
+  rowHeight = 34,
+  totalCount,
+  hasMore,
+  loadingMore,
+  onNeedMore,
+  onOpen,
+  selectedKey,
+  sort,
+  onSort,
+  resetKey,
+  label,
+  empty,
+  dimmed = false,
+  testId,
+  rowTestId,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  rowHeight?: number;
+  totalCount?: number;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onNeedMore: () => void;
+  onOpen: (row: T) => void;
+  selectedKey?: string | undefined;
+  sort?: Sort;
+  onSort?: (sortKey: string) => void;
+  /** Changing it scrolls back to the top (a new search). */
+  resetKey?: string;
+  label: string;
+  empty?: ReactNode;
+  dimmed?: boolean;
+  testId?: string;
+  rowTestId?: string;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // Only the first row in view is state: scrolling within a row does not re-render.
+  const [firstRow, setFirstRow] = useState(0);
+  const [viewport, setViewport] = useState(600);
+  const [active, setActive] = useState(-1);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight);
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (el) el.scrollTop = 0;
+  }, [resetKey]);
+
+  const count = rows.length + (hasMore ? 1 : 0);
+  const win = rowWindow(firstRow * rowHeight, viewport, rowHeight, count);
+
+  useEffect(() => {
+    if (needsNextPage(win.end, rows.length, hasMore, loadingMore)) onNeedMore();
+  }, [win.end, rows.length, hasMore, loadingMore, onNeedMore]);
+
+  const grid = columns.map((c) => c.width).join(" ");
+  const activeIndex = Math.min(active, rows.length - 1);
+
+  const moveTo = (i: number) => {
+    const el = scrollRef.current;
+    const next = Math.max(0, Math.min(rows.length - 1, i));
+    setActive(next);
+    if (el) {
+      const top = scrollToReveal(next, el.scrollTop, el.clientHeight, rowHeight);
+      if (top !== null) el.scrollTop = top;
+    }
+  };
+
+  const visible: ReactNode[] = [];
+  for (let i = win.start; i < win.end; i++) {
+    const row = rows[i];
+    if (row === undefined) {
+      visible.push(
+        <div key="__more" role="row" className="vrow vrow-loading" style={{ height: rowHeight }}>
+          <div role="cell" className="vcell muted">
+            Loading more…
+          </div>
+        </div>,
+      );
+      continue;
+    }
+    const key = rowKey(row);
+    const classes = ["vrow"];
+    if (key === selectedKey) classes.push("selected");
+    if (i === activeIndex) classes.push("active");
+    visible.push(
+      <div
+        key={key}
+        role="row"
+        aria-rowindex={i + 2}
+        aria-selected={key === selectedKey}
+        className={classes.join(" ")}
+        style={{ height: rowHeight, gridTemplateColumns: grid }}
+        onClick={() => {
+          setActive(i);
+          onOpen(row);
+        }}
+        data-testid={rowTestId}
+        data-key={key}
+      >
+        {columns.map((c) => (
+          <div key={c.id} role="cell" className={`vcell${c.className ? ` ${c.className}` : ""}`}>
+            {c.cell(row)}
+          </div>
+        ))}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      className={`vtable${dimmed ? " dimmed" : ""}`}
+      role="table"
+      aria-label={label}
+      aria-rowcount={totalCount === undefined ? -1 : totalCount + 1}
+      data-testid={testId}
+    >
+      <div role="rowgroup" className="vhead">
+        <div role="row" className="vrow vrow-head" style={{ gridTemplateColumns: grid }} aria-rowindex={1}>
+          {columns.map((c) => {
+            const sorted = sort && c.sortKey && sort.by === c.sortKey;
+            return (
+              <div
+                key={c.id}
+                role="columnheader"
+                className={`vcell${c.className ? ` ${c.className}` : ""}`}
+                aria-sort={sorted ? (sort.descending ? "descending" : "ascending") : undefined}
+              >
+                {c.sortKey && onSort ? (
+                  <button type="button" className="sort-btn" onClick={() => onSort(c.sortKey as string)}>
+                    {c.header}
+                    <span className="sort-arrow" aria-hidden="true">
+                      {sorted ? (sort.descending ? "▼" : "▲") : ""}
+                    </span>
+                  </button>
+                ) : (
+                  c.header
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div
+        ref={scrollRef}
+        role="rowgroup"
+        className="vbody"
+        tabIndex={0}
+        aria-label={`${label} rows`}
+        onScroll={(e) => setFirstRow(Math.floor(e.currentTarget.scrollTop / rowHeight))}
+        onKeyDown={(e) => {
+          if (rows.length === 0) return;
+          const page = Math.max(1, Math.floor(viewport / rowHeight) - 1);
+          const handled: Record<string, () => void> = {
+            ArrowDown: () => moveTo(activeIndex + 1),
+            ArrowUp: () => moveTo(activeIndex - 1),
+            PageDown: () => moveTo(activeIndex + page),
+            PageUp: () => moveTo(activeIndex - page),
+            Home: () => moveTo(0),
+            End: () => moveTo(rows.length - 1),
+            Enter: () => {
+              const row = rows[activeIndex];
+              if (row !== undefined) onOpen(row);
+            },
+          };
+          const action = handled[e.key];
+          if (action) {
+            e.preventDefault();
+            action();
+          }
+        }}
+      >
+        {rows.length === 0 && !hasMore ? (
+          empty
+        ) : (
+          <div className="vspacer" style={{ height: win.totalHeight }}>
+            <div className="vwindow" style={{ transform: `translateY(${win.offsetTop}px)` }}>
+              {visible}
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { useSyncExternalStore } from "react";
+
+export const POOL_TABS = ["overview", "users", "groups", "clients"] as const;
+export type PoolTab = (typeof POOL_TABS)[number];
+
+/** The screens, addressed by the URL hash so Tauri and the browser behave the same. */
+export type Route =
+  | { screen: "pools" }
+  | { screen: "pool"; poolId: string; tab: PoolTab }
+  | { screen: "audit" };
+
+function isPoolTab(s: string | undefined): s is PoolTab {
+  return s !== undefined && (POOL_TABS as readonly string[]).includes(s);
+}
+
+export function parseRoute(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, "")
+    .split("/")
+    .filter((p) => p !== "")
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+  if (parts[0] === "audit") return { screen: "audit" };
+  if (parts[0] === "pools" && parts[1]) {
+    return { screen: "pool", poolId: parts[1], tab: isPoolTab(parts[2]) ? parts[2] : "overview" };
+  }
+  return { screen: "pools" };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.screen) {
+    case "pools":
+      return "#/pools";
+    case "audit":
+      return "#/audit";
+    case "pool":
+      return `#/pools/${encodeURIComponent(route.poolId)}/${route.tab}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeHref(route);
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+function snapshot(): string {
+  return window.location.hash;
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, snapshot, () => "");
+  return parseRoute(hash);
+}

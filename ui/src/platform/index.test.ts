@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { OPERATIONS } from "../api/types";
+import { amzTarget, call, commandName, endpointUrl } from "./index";
+import { ApiError } from "./errors";
+import { snakeCase } from "../lib/naming";
+
+describe("operation naming", () => {
+  it("names Tauri commands in snake_case", () => {
+    expect(commandName("CreateUserPool")).toBe("create_user_pool");
+    expect(commandName("AdminListGroupsForUser")).toBe("admin_list_groups_for_user");
+    expect(commandName("ListUsersInGroup")).toBe("list_users_in_group");
+  });
+
+  it("agrees with the generated list on every command name", () => {
+    expect(OPERATIONS.length).toBeGreaterThan(0);
+    for (const op of OPERATIONS) expect(snakeCase(op.name)).toBe(op.command);
+  });
+
+  it("prefixes X-Amz-Target by service", () => {
+    expect(amzTarget("AdminCreateUser")).toBe("AWSCognitoIdentityProviderService.AdminCreateUser");
+    expect(amzTarget("SearchUsers")).toBe("Poolhouse.SearchUsers");
+    expect(amzTarget("ListAuditEvents")).toBe("Poolhouse.ListAuditEvents");
+  });
+});
+
+describe("endpointUrl", () => {
+  it("uses the page's origin by default", () => {
+    expect(endpointUrl("", undefined, "http://127.0.0.1:4100")).toBe("http://127.0.0.1:4100/");
+  });
+  it("prefers ?endpoint= over the build-time setting", () => {
+    expect(endpointUrl("?endpoint=http://127.0.0.1:9229", "http://10.0.0.1:1", "http://127.0.0.1:5173")).toBe(
+      "http://127.0.0.1:9229/",
+    );
+    expect(endpointUrl("", "http://127.0.0.1:8000/x", "http://127.0.0.1:5173")).toBe("http://127.0.0.1:8000/");
+  });
+});
+
+describe("call over HTTP", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("posts Cognito JSON with the operation's target and returns the parsed body", async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ UserPools: [] }), { status: 200 }));
+    vi.stubGlobal("fetch", fetchMock);
+    const out = await call("ListUserPools", { MaxResults: 60 });
+    expect(out).toEqual({ UserPools: [] });
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`${window.location.origin}/`);
+    expect(init.method).toBe("POST");
+    expect(init.headers).toMatchObject({
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+    });
+    expect(JSON.parse(init.body as string)).toEqual({ MaxResults: 60 });
+  });
+
+  it("treats an empty 200 body as an empty output", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response("", { status: 200 })));
+    await expect(call("AdminDisableUser", { UserPoolId: "p", Username: "u" })).resolves.toEqual({});
+  });
+
+  it("rejects with the core's code and field on a 4xx", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({ __type: "InvalidParameterException", message: "too short", field: "PoolName" }),
+            { status: 400 },
+          ),
+      ),
+    );
+    const err = await call("CreateUserPool", { PoolName: "" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: "InvalidParameterException", field: "PoolName" });
+  });
+
+  it("reports an unreachable endpoint as NetworkError", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    await expect(call("ListUserPools", { MaxResults: 1 })).rejects.toMatchObject({ code: "NetworkError" });
+  });
+});

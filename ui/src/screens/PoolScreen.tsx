@@ -1,0 +1,81 @@
+import { CopyButton, ErrorBanner, Spinner } from "../components/ui";
+import { formatCount } from "../lib/format";
+import { navigate, POOL_TABS, routeHref, type PoolTab } from "../lib/router";
+import { useQuery } from "../lib/useQuery";
+import { call } from "../platform";
+import { ClientsTab } from "./clients/ClientsTab";
+import { GroupsTab } from "./groups/GroupsTab";
+import { PoolOverview } from "./overview/PoolOverview";
+import { UsersTab } from "./users/UsersTab";
+
+const TAB_LABELS: Record<PoolTab, string> = {
+  overview: "Overview",
+  users: "Users",
+  groups: "Groups",
+  clients: "App clients",
+};
+
+export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
+  const q = useQuery(`pool:${poolId}`, () => call("DescribeUserPool", { UserPoolId: poolId }));
+  const pool = q.data?.UserPool;
+
+  return (
+    <div className="screen screen-pool" data-testid="pool-screen">
+      <div className="breadcrumbs">
+        <a href={routeHref({ screen: "pools" })}>User pools</a>
+        <span aria-hidden="true"> / </span>
+        <span>{pool?.Name ?? poolId}</span>
+      </div>
+      <header className="screen-header">
+        <div>
+          <h1 data-testid="pool-title">{pool?.Name ?? (q.error ? "Pool" : "…")}</h1>
+          <div className="screen-subtitle">
+            <span className="mono">{poolId}</span> <CopyButton text={poolId} label="Copy ID" />
+            {pool && <span className="muted"> · {formatCount(pool.EstimatedNumberOfUsers)} users</span>}
+          </div>
+        </div>
+      </header>
+      <div
+        role="tablist"
+        aria-label="Pool sections"
+        className="tabs"
+        onKeyDown={(e) => {
+          const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+          if (step === 0) return;
+          e.preventDefault();
+          const next = POOL_TABS[(POOL_TABS.indexOf(tab) + step + POOL_TABS.length) % POOL_TABS.length] ?? tab;
+          navigate({ screen: "pool", poolId, tab: next });
+          requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="tab-${next}"]`)?.focus());
+        }}
+      >
+        {POOL_TABS.map((t) => (
+          <a
+            key={t}
+            role="tab"
+            aria-selected={t === tab}
+            tabIndex={t === tab ? 0 : -1}
+            className={`tab${t === tab ? " active" : ""}`}
+            href={routeHref({ screen: "pool", poolId, tab: t })}
+            data-testid={`tab-${t}`}
+          >
+            {TAB_LABELS[t]}
+          </a>
+        ))}
+      </div>
+      <div role="tabpanel" className="tabpanel" aria-label={TAB_LABELS[tab]}>
+        {q.error && (
+          <ErrorBanner
+            error={q.error}
+            onRetry={q.reload}
+            title={q.error.code === "ResourceNotFoundException" ? "This pool does not exist." : "Could not load the pool."}
+          />
+        )}
+        {!pool && q.loading && <Spinner label="Loading pool…" />}
+        {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={q.reload} />}
+        {pool && tab === "users" && <UsersTab pool={pool} onCountChanged={q.reload} />}
+        {pool && tab === "groups" && <GroupsTab poolId={pool.Id} />}
+        {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
+      </div>
+    </div>
+  );
+}

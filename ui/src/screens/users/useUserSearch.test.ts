@@ -1,0 +1,64 @@
+import { act, renderHook, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { SearchUsersRequest, UserSummary } from "../../api/types";
+import type * as Platform from "../../platform";
+
+type Answer = { Users: UserSummary[]; TotalCount: number; NextToken?: string };
+const pending: Array<{ input: SearchUsersRequest; resolve: (a: Answer) => void }> = [];
+
+vi.mock("../../platform", async (importOriginal) => ({
+  ...(await importOriginal<typeof Platform>()),
+  call: (_op: string, input: SearchUsersRequest) =>
+    new Promise<Answer>((resolve) => {
+      pending.push({ input, resolve });
+    }),
+}));
+
+const { useUserSearch } = await import("./useUserSearch");
+
+function user(name: string): UserSummary {
+  return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], UserCreateDate: 0, UserLastModifiedDate: 0 };
+}
+
+beforeEach(() => {
+  pending.length = 0;
+});
+
+describe("useUserSearch", () => {
+  it("drops the answer of a search the user has already replaced", async () => {
+    const { result, rerender } = renderHook((p: { q: string }) => useUserSearch({ UserPoolId: "p", Query: p.q }), {
+      initialProps: { q: "al" },
+    });
+    rerender({ q: "bo" });
+    expect(pending.map((p) => p.input.Query)).toEqual(["al", "bo"]);
+    // The newer search answers first, then the stale one.
+    await act(async () => pending[1]?.resolve({ Users: [user("bob")], TotalCount: 1 }));
+    await act(async () => pending[0]?.resolve({ Users: [user("alice")], TotalCount: 1 }));
+    expect(result.current.users.map((u) => u.Username)).toEqual(["bob"]);
+    expect(result.current.searching).toBe(false);
+  });
+
+  it("appends the next page with the keyset token and keeps the total", async () => {
+    const { result } = renderHook(() => useUserSearch({ UserPoolId: "p" }));
+    await act(async () => pending[0]?.resolve({ Users: [user("a"), user("b")], TotalCount: 3, NextToken: "t1" }));
+    expect(result.current.hasMore).toBe(true);
+    act(() => result.current.loadMore());
+    act(() => result.current.loadMore()); // a second call while the page is in flight does nothing
+    expect(pending).toHaveLength(2);
+    expect(pending[1]?.input).toMatchObject({ NextToken: "t1", Limit: 100 });
+    await act(async () => pending[1]?.resolve({ Users: [user("c")], TotalCount: 3 }));
+    await waitFor(() => expect(result.current.users.map((u) => u.Username)).toEqual(["a", "b", "c"]));
+    expect(result.current.hasMore).toBe(false);
+    expect(result.current.total).toBe(3);
+  });
+
+  it("patches and removes rows in place after a change in the drawer", async () => {
+    const { result } = renderHook(() => useUserSearch({ UserPoolId: "p" }));
+    await act(async () => pending[0]?.resolve({ Users: [user("a"), user("b")], TotalCount: 2 }));
+    act(() => result.current.patchUser("a", { Enabled: false }));
+    expect(result.current.users[0]?.Enabled).toBe(false);
+    act(() => result.current.removeUser("b"));
+    expect(result.current.users.map((u) => u.Username)).toEqual(["a"]);
+    expect(result.current.total).toBe(1);
+  });
+});
