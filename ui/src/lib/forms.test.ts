@@ -52,4 +52,9 @@ describe("lines", () => {
       "https://c.example",
     ]);
   });
+
+  it("drops the member name the message starts with, since the field shows where it is", () => {
+    const e = new ApiError("InvalidParameterException", "Policies.PasswordPolicy.MinimumLength: must be between 6 and 99", "Policies.PasswordPolicy.MinimumLength");
+    expect(placeError(e, FIELDS).fields).toEqual({ "Policies.PasswordPolicy.MinimumLength": "Must be between 6 and 99" });
+  });
 });

@@ -29,7 +29,15 @@ export function placeError(
     if (matches && (best === undefined || f.length > best.length)) best = f;
   }
   if (best === undefined) return { fields: {}, general: error };
-  return { fields: { [best]: error.message }, general: undefined };
+  return { fields: { [best]: withoutMember(error.message, target) }, general: undefined };
+}
+
+/** Next to its field, "Policies.PasswordPolicy.MinimumLength: must be…" reads "Must be…". */
+function withoutMember(message: string, member: string): string {
+  const prefix = `${member}: `;
+  if (!message.startsWith(prefix)) return message;
+  const rest = message.slice(prefix.length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 /** Trims a text input; empty becomes undefined so optional members are left out. */
