@@ -111,6 +111,10 @@ fn usage(msg: &str) -> ExitCode {
 
 /// Runs one operation from command-line flags and prints its answer.
 fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: bool) -> ExitCode {
+    // `--json` is global, but after a command's own flags clap hands it over with them.
+    let json = json || args.iter().any(|a| a == "--json");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--json").cloned().collect();
+    let args = args.as_slice();
     if args.iter().any(|a| a == "--help" || a == "help") {
         print!("{}", flags::help(op));
         return ExitCode::SUCCESS;

@@ -137,9 +137,9 @@ dto! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(skip)]
         pub schema: Option<serde_json::Value>,
+        /// A new name (names can change; ids cannot).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(skip)]
-        pub pool_name: Option<serde_json::Value>,
+        pub pool_name: Option<String>,
     }
 }
 

@@ -9,7 +9,7 @@ use storage::users::{SortKey, UserRow};
 use user_pools::{clients, groups, passwords, pools, tokens, users};
 
 use crate::dto::*;
-use crate::{AccessKey, Actor, ApiError, Console, ErrorCode, load_workspace, secs};
+use crate::{AccessKey, Actor, ApiError, Console, ErrorCode, read_workspace, secs};
 
 fn attributes(u: &UserRow, only: Option<&[String]>) -> Vec<AttributeType> {
     u.attributes
@@ -116,7 +116,7 @@ impl Console {
         actor: &Actor,
         req: CreateUserPoolRequest,
     ) -> Result<UserPoolResponse, ApiError> {
-        let ws = self.workspace();
+        let ws = self.workspace()?;
         self.write_audited(
             actor,
             "CreateUserPool",
@@ -147,7 +147,7 @@ impl Console {
         _actor: &Actor,
         req: UserPoolIdRequest,
     ) -> Result<UserPoolResponse, ApiError> {
-        let ws = self.workspace();
+        let ws = self.workspace()?;
         let pool = self.read(|r| Ok(pools::get(r, &req.user_pool_id)?))?;
         Ok(UserPoolResponse {
             user_pool: pool_type(&pool, &ws.region, &ws.account_id),
@@ -170,7 +170,6 @@ impl Console {
                     "UsernameConfiguration",
                 ),
                 (req.schema.is_some(), "Schema"),
-                (req.pool_name.is_some(), "PoolName"),
             ] {
                 if present {
                     return Err(ApiError::invalid(
@@ -179,7 +178,13 @@ impl Console {
                     ));
                 }
             }
-            pools::update(tx, ctx, &req.user_pool_id, req.settings.clone())?;
+            pools::update(
+                tx,
+                ctx,
+                &req.user_pool_id,
+                req.pool_name.as_deref(),
+                req.settings.clone(),
+            )?;
             Ok((Empty {}, None))
         })
     }
@@ -1046,16 +1051,16 @@ impl Console {
         })
     }
 
-    fn workspace_type(&self) -> WorkspaceType {
-        let ws = self.workspace();
-        WorkspaceType {
+    fn workspace_type(&self) -> Result<WorkspaceType, ApiError> {
+        let ws = self.workspace()?;
+        Ok(WorkspaceType {
             region: ws.region,
             account_id: ws.account_id,
             require_signature: ws.require_signature,
             access_key_ids: ws.access_keys.into_iter().map(|k| k.id).collect(),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
-        }
+        })
     }
 
     /// `DescribeWorkspace`.
@@ -1065,17 +1070,8 @@ impl Console {
         _req: Empty,
     ) -> Result<DescribeWorkspaceResponse, ApiError> {
         Ok(DescribeWorkspaceResponse {
-            workspace: self.workspace_type(),
+            workspace: self.workspace_type()?,
         })
-    }
-
-    fn reload_workspace(&self) -> Result<(), ApiError> {
-        let fresh = load_workspace(&self.inner.db)?;
-        match self.inner.workspace.write() {
-            Ok(mut w) => *w = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
-        Ok(())
     }
 
     /// `UpdateWorkspace`: the region for new ids, and whether the endpoint requires SigV4.
@@ -1095,7 +1091,7 @@ impl Console {
                     storage::settings::set(tx, "region", region)?;
                 }
                 if let Some(require) = req.require_signature {
-                    if require && self.workspace().access_keys.is_empty() {
+                    if require && read_workspace(tx)?.access_keys.is_empty() {
                         return Err(ApiError::invalid(
                             "RequireSignature",
                             "create an access key first (CreateAccessKey), or no client could sign",
@@ -1110,9 +1106,8 @@ impl Console {
                 Ok(((), None))
             },
         )?;
-        self.reload_workspace()?;
         Ok(DescribeWorkspaceResponse {
-            workspace: self.workspace_type(),
+            workspace: self.workspace_type()?,
         })
     }
 
@@ -1132,18 +1127,20 @@ impl Console {
         let secret: String = (0..40)
             .map(|_| char::from(SECRET[rng.random_range(0..SECRET.len())]))
             .collect();
-        let mut keys = self.workspace().access_keys;
-        keys.push(AccessKey {
+        let key = AccessKey {
             id: id.clone(),
             secret: secret.clone(),
-        });
+        };
         self.write_audited(actor, "CreateAccessKey", None, Some(&id), |tx, _| {
+            // Read and extend the list in the same transaction, so keys made concurrently by
+            // another process are kept.
+            let mut keys = read_workspace(tx)?.access_keys;
+            keys.push(key);
             let json = serde_json::to_string(&keys)
                 .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
             storage::settings::set(tx, "access_keys", &json)?;
             Ok(((), None))
         })?;
-        self.reload_workspace()?;
         Ok(CreateAccessKeyResponse {
             access_key_id: id,
             secret_access_key: secret,

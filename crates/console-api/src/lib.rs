@@ -15,7 +15,7 @@ mod handlers;
 pub mod ops;
 
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use domain::Clock;
 use storage::Db;
@@ -39,7 +39,8 @@ impl Actor {
     }
 }
 
-/// Workspace-wide settings, cached from the store.
+/// Workspace-wide settings. Read from the store for each use (a handful of rows), never
+/// cached: another process (the CLI beside a running `serve`) may change them at any time.
 #[derive(Debug, Clone)]
 struct Workspace {
     region: String,
@@ -60,7 +61,6 @@ const DEFAULT_ACCOUNT: &str = "000000000000";
 struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
-    workspace: RwLock<Workspace>,
 }
 
 /// The composition root: the store, the clock and the workspace, and one method per operation.
@@ -78,23 +78,26 @@ impl std::fmt::Debug for Console {
 }
 
 fn load_workspace(db: &Db) -> Result<Workspace, ApiError> {
-    db.read(|r| {
-        let get = |k: &str| storage::settings::get(r, k);
-        let access_keys = match get("access_keys")? {
-            Some(json) => serde_json::from_str(&json).map_err(|e| {
-                ApiError::new(
-                    ErrorCode::InternalErrorException,
-                    format!("stored access keys: {e}"),
-                )
-            })?,
-            None => Vec::new(),
-        };
-        Ok(Workspace {
-            region: get("region")?.unwrap_or_else(|| DEFAULT_REGION.into()),
-            account_id: get("account_id")?.unwrap_or_else(|| DEFAULT_ACCOUNT.into()),
-            require_signature: get("require_signature")?.is_some_and(|v| v == "true"),
-            access_keys,
-        })
+    db.read(|r| read_workspace(r))
+}
+
+/// Reads the workspace settings on `r` (a read, or the write transaction that changes them).
+fn read_workspace(r: &impl storage::Read) -> Result<Workspace, ApiError> {
+    let get = |k: &str| storage::settings::get(r, k);
+    let access_keys = match get("access_keys")? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            ApiError::new(
+                ErrorCode::InternalErrorException,
+                format!("stored access keys: {e}"),
+            )
+        })?,
+        None => Vec::new(),
+    };
+    Ok(Workspace {
+        region: get("region")?.unwrap_or_else(|| DEFAULT_REGION.into()),
+        account_id: get("account_id")?.unwrap_or_else(|| DEFAULT_ACCOUNT.into()),
+        require_signature: get("require_signature")?.is_some_and(|v| v == "true"),
+        access_keys,
     })
 }
 
@@ -107,13 +110,10 @@ impl Console {
             }
             other => ApiError::from(other),
         })?;
-        let workspace = load_workspace(&db)?;
+        // Fail early on unreadable settings rather than at the first operation.
+        load_workspace(&db)?;
         Ok(Console {
-            inner: Arc::new(Inner {
-                db,
-                clock,
-                workspace: RwLock::new(workspace),
-            }),
+            inner: Arc::new(Inner { db, clock }),
         })
     }
 
@@ -122,30 +122,26 @@ impl Console {
         self.inner.db.path()
     }
 
-    fn workspace(&self) -> Workspace {
-        match self.inner.workspace.read() {
-            Ok(w) => w.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+    fn workspace(&self) -> Result<Workspace, ApiError> {
+        load_workspace(&self.inner.db)
     }
 
-    /// Whether the endpoint must verify SigV4 signatures on admin operations.
-    pub fn requires_signature(&self) -> bool {
-        self.workspace().require_signature
-    }
-
-    /// The secret of an access key this workspace holds.
-    pub fn access_key_secret(&self, id: &str) -> Option<String> {
-        self.workspace()
-            .access_keys
-            .into_iter()
-            .find(|k| k.id == id)
-            .map(|k| k.secret)
+    /// What the endpoint checks before an operation: whether SigV4 is required, and the secret
+    /// of `access_key` if the workspace holds it.
+    pub fn signature_policy(
+        &self,
+        access_key: Option<&str>,
+    ) -> Result<(bool, Option<String>), ApiError> {
+        let ws = self.workspace()?;
+        let secret = access_key
+            .and_then(|id| ws.access_keys.into_iter().find(|k| k.id == id))
+            .map(|k| k.secret);
+        Ok((ws.require_signature, secret))
     }
 
     /// The region used in new ids.
-    pub fn region(&self) -> String {
-        self.workspace().region
+    pub fn region(&self) -> Result<String, ApiError> {
+        Ok(self.workspace()?.region)
     }
 
     /// The console's clock, in ms since the epoch.
@@ -198,7 +194,13 @@ impl Console {
         target: Option<&str>,
         f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
     ) -> Result<T, ApiError> {
-        let ws = self.workspace();
+        let ws = match self.workspace() {
+            Ok(ws) => ws,
+            Err(e) => {
+                self.record_failure(actor, op, pool_id, target, &e);
+                return Err(e);
+            }
+        };
         let ctx = user_pools::Ctx {
             clock: &*self.inner.clock,
             region: &ws.region,
@@ -238,13 +240,24 @@ impl Console {
 
 /// Parses a request body, naming the member at fault.
 pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Cognito's requests are JSON objects; serde would also read an array by position.
+    if body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b != b'{')
+    {
+        return Err(ApiError::new(
+            ErrorCode::SerializationException,
+            "The request body must be a JSON object.",
+        ));
+    }
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
         body
     };
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let msg = strip_position(&inner.to_string());
@@ -265,7 +278,15 @@ pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, A
             (p, Some(name)) => ApiError::invalid(format!("{p}.{name}"), "is required"),
             (p, None) => ApiError::invalid(p, msg),
         }
-    })
+    })?;
+    // Nothing may follow the object.
+    de.end().map_err(|e| {
+        ApiError::new(
+            ErrorCode::SerializationException,
+            strip_position(&e.to_string()),
+        )
+    })?;
+    Ok(value)
 }
 
 /// The top-level member without which `body` parses (or fails only for lacking it).

@@ -131,6 +131,22 @@ fn immutable_settings_are_refused_on_update() {
     )
     .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("UsernameAttributes"));
+    let _: Empty = call(
+        &c,
+        "UpdateUserPool",
+        serde_json::json!({"UserPoolId": id, "PoolName": "renamed"}),
+    )
+    .unwrap();
+    let d: UserPoolResponse = call(
+        &c,
+        "DescribeUserPool",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
+    assert_eq!(
+        d.user_pool.name, "renamed",
+        "pools can be renamed, as in Cognito"
+    );
     let _: Empty = call(&c, "UpdateUserPool", serde_json::json!({"UserPoolId": id, "MfaConfiguration": "OPTIONAL", "DeletionProtection": "ACTIVE"})).unwrap();
     let err =
         call::<Empty>(&c, "DeleteUserPool", serde_json::json!({"UserPoolId": id})).unwrap_err();
@@ -140,7 +156,10 @@ fn immutable_settings_are_refused_on_update() {
 #[test]
 fn duplicate_usernames_are_refused_case_insensitively_and_leave_no_trace() {
     let (_d, c) = console();
-    let id = pool(&c, serde_json::json!({}));
+    let id = pool(
+        &c,
+        serde_json::json!({"UsernameConfiguration": {"CaseSensitive": false}}),
+    );
     user(&c, &id, "Alice", "alice@example.com");
     let before = audit_count(&c);
     let err = call::<AdminCreateUserResponse>(
@@ -320,7 +339,10 @@ fn list_users_filters_by_prefix_and_pages() {
 #[test]
 fn groups_membership_and_search_filters() {
     let (_d, c) = console();
-    let id = pool(&c, serde_json::json!({}));
+    let id = pool(
+        &c,
+        serde_json::json!({"UsernameConfiguration": {"CaseSensitive": false}}),
+    );
     user(&c, &id, "ann", "ann@example.com");
     user(&c, &id, "ben", "ben@example.com");
     let g: GroupResponse = call(&c, "CreateGroup", serde_json::json!({"UserPoolId": id, "GroupName": "admins", "Precedence": 1, "RoleArn": "arn:aws:iam::123456789012:role/Admin"})).unwrap();

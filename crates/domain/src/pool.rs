@@ -353,11 +353,10 @@ pub struct PoolConfig {
 }
 
 impl PoolConfig {
-    /// Whether usernames compare case-insensitively (Cognito's default for new pools).
+    /// Whether usernames compare case-insensitively (only when the pool was created so).
     pub fn is_case_insensitive(&self) -> bool {
-        !self
-            .username_configuration
-            .is_some_and(|c| c.case_sensitive)
+        self.username_configuration
+            .is_some_and(|c| !c.case_sensitive)
     }
 
     /// Checks the immutable members: username attributes and aliases exclude each other.

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -54,7 +54,7 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/", root)
         .route("/health", get(|| async { "ok" }))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::disable())
         .with_state(console);
     match ui {
         Some(dir) => api.fallback_service(tower_http::services::ServeDir::new(dir)),
@@ -142,8 +142,21 @@ async fn operation(
     State(console): State<Console>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    // Read the body ourselves so an oversized one gets Cognito's error shape, not a bare 413.
+    let body: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(&ApiError::new(
+                ErrorCode::SerializationException,
+                format!(
+                    "The request body is larger than {} bytes or could not be read.",
+                    MAX_BODY
+                ),
+            ));
+        }
+    };
     let op = match target(&headers) {
         Ok(op) => op,
         Err(e) => return error_response(&e),

@@ -65,8 +65,18 @@ pub fn authenticate(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Option<String>, ApiError> {
-    let required = console.requires_signature();
-    let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+    let value = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let auth = match value {
+        Some(v) => Some(parse_authorization(v).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidSignatureException,
+                "Malformed Authorization header.",
+            )
+        })?),
+        None => None,
+    };
+    let (required, secret) = console.signature_policy(auth.as_ref().map(|a| a.access_key))?;
+    let Some(auth) = auth else {
         return if required {
             Err(ApiError::new(
                 ErrorCode::MissingAuthenticationTokenException,
@@ -76,21 +86,25 @@ pub fn authenticate(
             Ok(None)
         };
     };
-    let auth = parse_authorization(value).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidSignatureException,
-            "Malformed Authorization header.",
-        )
-    })?;
     if !required {
         return Ok(Some(auth.access_key.to_string()));
     }
-    let secret = console.access_key_secret(auth.access_key).ok_or_else(|| {
+    let secret = secret.ok_or_else(|| {
         ApiError::new(
             ErrorCode::UnrecognizedClientException,
             "The security token included in the request is invalid.",
         )
     })?;
+    // A signature must cover what the request does and where it goes, or it could be replayed
+    // as another operation.
+    for must in ["host", "x-amz-date", "x-amz-target"] {
+        if !auth.signed_headers.contains(&must) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidSignatureException,
+                format!("The signature must cover the {must} header."),
+            ));
+        }
+    }
     let amz_date = headers
         .get("x-amz-date")
         .and_then(|v| v.to_str().ok())
@@ -117,13 +131,18 @@ pub fn authenticate(
         ));
     }
     let expected = compute_signature(&auth, headers, body, &secret, time)?;
-    if expected != auth.signature {
+    if !constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         return Err(ApiError::new(
             ErrorCode::InvalidSignatureException,
             "The request signature we calculated does not match the signature you provided.",
         ));
     }
     Ok(Some(auth.access_key.to_string()))
+}
+
+/// Compares without an early exit, so timing does not reveal how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Signs the request as the client should have, with the headers it says it signed.

@@ -107,8 +107,10 @@ const READER_CACHE_KIB: i64 = 16_384;
 /// The store: one writer connection and a few readers over one file.
 pub struct Db {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // Fields drop in order: the readers close before the writer, so the writer is the last
+    // connection and SQLite checkpoints and removes the -wal file.
     readers: Vec<Mutex<Connection>>,
+    writer: Mutex<Connection>,
     next_reader: AtomicUsize,
 }
 

@@ -72,11 +72,11 @@ pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<PoolRow>> {
     rows.map(|r| decode(r?)).collect()
 }
 
-/// Replaces a pool's configuration.
-pub fn update(tx: &Tx<'_>, pk: i64, config: &PoolConfig, now: i64) -> Result<()> {
+/// Replaces a pool's name and configuration.
+pub fn update(tx: &Tx<'_>, pk: i64, name: &str, config: &PoolConfig, now: i64) -> Result<()> {
     tx.conn().execute(
-        "UPDATE user_pools SET config = ?2, updated_at = ?3 WHERE pk = ?1",
-        params![pk, to_json("pool configuration", config)?, now],
+        "UPDATE user_pools SET name = ?2, config = ?3, updated_at = ?4 WHERE pk = ?1",
+        params![pk, name, to_json("pool configuration", config)?, now],
     )?;
     Ok(())
 }

@@ -36,10 +36,11 @@ pub fn create(
         settings,
         username_attributes: identity.username_attributes,
         alias_attributes: identity.alias_attributes,
-        // Cognito records case-insensitivity explicitly for new pools.
+        // As in Cognito's API, usernames are case sensitive unless the request says otherwise
+        // (the console's create dialog asks).
         username_configuration: Some(identity.username_configuration.unwrap_or(
             UsernameConfiguration {
-                case_sensitive: false,
+                case_sensitive: true,
             },
         )),
         schema_attributes,
@@ -91,15 +92,30 @@ pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<PoolRow>> {
 }
 
 /// Replaces the mutable settings (absent members return to their defaults, as in Cognito).
-pub fn update(tx: &Tx<'_>, ctx: &Ctx<'_>, id: &str, settings: PoolSettings) -> Result<PoolRow> {
+pub fn update(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    id: &str,
+    name: Option<&str>,
+    settings: PoolSettings,
+) -> Result<PoolRow> {
     let pool = require_pool(tx, id)?;
+    if let Some(n) = name {
+        domain::pool::validate_pool_name(n)?;
+    }
     settings.validate()?;
     let config = PoolConfig {
         settings,
         ..pool.config.clone()
     };
     check_auto_verified(&config)?;
-    store::update(tx, pool.pk, &config, ctx.clock.now_ms())?;
+    store::update(
+        tx,
+        pool.pk,
+        name.unwrap_or(&pool.name),
+        &config,
+        ctx.clock.now_ms(),
+    )?;
     require_pool(tx, id)
 }
 
@@ -146,6 +162,6 @@ pub fn add_custom_attributes(
         schema_attributes,
         ..pool.config.clone()
     };
-    store::update(tx, pool.pk, &config, ctx.clock.now_ms())?;
+    store::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
     require_pool(tx, id)
 }

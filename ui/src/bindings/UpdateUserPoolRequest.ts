@@ -14,4 +14,8 @@ import type { VerifiedAttribute } from "./VerifiedAttribute";
 /**
  * `UpdateUserPool`: the mutable settings. Members fixed at creation are refused by name.
  */
-export type UpdateUserPoolRequest = { UserPoolId: string, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, };
+export type UpdateUserPoolRequest = { UserPoolId: string, 
+/**
+ * A new name (names can change; ids cannot).
+ */
+PoolName?: string, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, };

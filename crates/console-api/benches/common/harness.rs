@@ -1,0 +1,290 @@
+//! A small timing harness shared by Poolhouse's benchmarks (also included by the storage
+//! crate's bench through `#[path]`).
+//!
+//! The rules it implements (see `docs/benchmarks.md`):
+//! - every loop is bounded both in operations and in time;
+//! - each operation's wall-clock latency is recorded one by one (for p50/p95/p99), and each
+//!   batch's **thread-CPU** time is recorded as a whole (CLOCK_THREAD_CPUTIME_ID), because the
+//!   machine is shared and wall time moves with other people's load;
+//! - ratios are taken per round, on batches run back to back, and the median over rounds is
+//!   reported;
+//! - results are printed, and written as TSV rows for `bench/run.sh`'s summary. Nothing here
+//!   fails a build: a missed target is a row that says MISS.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Any error, for bench mains.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type Res<T> = Result<T, BoxError>;
+
+/// Nanoseconds of CPU this thread has used.
+pub fn thread_cpu_ns() -> u64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(t.tv_nsec).unwrap_or(0)
+}
+
+/// One bounded batch of operations.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Wall-clock latency of each operation, ns.
+    pub lat_ns: Vec<u64>,
+    pub wall_ns: u64,
+    pub cpu_ns: u64,
+}
+
+impl Batch {
+    pub fn ops(&self) -> usize {
+        self.lat_ns.len()
+    }
+    /// Thread-CPU ns per operation.
+    pub fn cpu_per_op(&self) -> f64 {
+        self.cpu_ns as f64 / self.ops().max(1) as f64
+    }
+    pub fn wall_per_op(&self) -> f64 {
+        self.wall_ns as f64 / self.ops().max(1) as f64
+    }
+    pub fn p50(&self) -> f64 {
+        percentile(&self.lat_ns, 50.0)
+    }
+}
+
+/// Runs `f` up to `max_ops` times or until `max_time` has passed (at least once).
+pub fn run_batch(
+    max_ops: usize,
+    max_time: Duration,
+    mut f: impl FnMut(usize) -> Res<()>,
+) -> Res<Batch> {
+    let mut lat_ns = Vec::with_capacity(max_ops.min(100_000));
+    let cpu0 = thread_cpu_ns();
+    let start = Instant::now();
+    for i in 0..max_ops.max(1) {
+        let t = Instant::now();
+        f(i)?;
+        lat_ns.push(u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX));
+        if start.elapsed() >= max_time {
+            break;
+        }
+    }
+    let wall_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    let cpu_ns = thread_cpu_ns().saturating_sub(cpu0);
+    Ok(Batch {
+        lat_ns,
+        wall_ns,
+        cpu_ns,
+    })
+}
+
+/// Nearest-rank percentile of unsorted samples (ns), as f64 ns.
+pub fn percentile(samples: &[u64], q: f64) -> f64 {
+    if samples.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = samples.to_vec();
+    v.sort_unstable();
+    let rank = ((q / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1] as f64
+}
+
+/// Median of values (NaN when empty).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Everything measured for one (operation, dataset) pair over all rounds.
+#[derive(Debug, Clone, Default)]
+pub struct Series {
+    pub batches: Vec<Batch>,
+}
+
+impl Series {
+    pub fn push(&mut self, b: Batch) {
+        self.batches.push(b);
+    }
+    pub fn all_latencies(&self) -> Vec<u64> {
+        self.batches
+            .iter()
+            .flat_map(|b| b.lat_ns.iter().copied())
+            .collect()
+    }
+    pub fn ops(&self) -> usize {
+        self.batches.iter().map(Batch::ops).sum()
+    }
+    /// Percentile over every operation of every round.
+    pub fn p(&self, q: f64) -> f64 {
+        percentile(&self.all_latencies(), q)
+    }
+    /// Median over rounds of thread-CPU ns per operation.
+    pub fn cpu_per_op(&self) -> f64 {
+        median(
+            &self
+                .batches
+                .iter()
+                .map(Batch::cpu_per_op)
+                .collect::<Vec<_>>(),
+        )
+    }
+    /// Median over rounds of wall ns per operation.
+    pub fn wall_per_op(&self) -> f64 {
+        median(
+            &self
+                .batches
+                .iter()
+                .map(Batch::wall_per_op)
+                .collect::<Vec<_>>(),
+        )
+    }
+    /// Median over rounds of the per-round ratio `self ÷ base`, on each round's p50.
+    pub fn p50_ratio_to(&self, base: &Series) -> f64 {
+        median(
+            &self
+                .batches
+                .iter()
+                .zip(&base.batches)
+                .map(|(a, b)| a.p50() / b.p50())
+                .collect::<Vec<_>>(),
+        )
+    }
+    /// Median over rounds of the per-round ratio of thread-CPU per operation.
+    pub fn cpu_ratio_to(&self, base: &Series) -> f64 {
+        median(
+            &self
+                .batches
+                .iter()
+                .zip(&base.batches)
+                .map(|(a, b)| a.cpu_per_op() / b.cpu_per_op())
+                .collect::<Vec<_>>(),
+        )
+    }
+}
+
+/// A duration in ns, printed with a sensible unit.
+pub fn fmt_ns(ns: f64) -> String {
+    if !ns.is_finite() {
+        "n/a".into()
+    } else if ns < 1_000.0 {
+        format!("{ns:.0} ns")
+    } else if ns < 1_000_000.0 {
+        format!("{:.1} µs", ns / 1_000.0)
+    } else if ns < 1_000_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else {
+        format!("{:.2} s", ns / 1_000_000_000.0)
+    }
+}
+
+/// The outcome of one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Miss,
+    /// Reported for context; no target.
+    Info,
+}
+
+impl Verdict {
+    pub fn of(ok: bool) -> Self {
+        if ok { Self::Pass } else { Self::Miss }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Miss => "MISS",
+            Self::Info => "info",
+        }
+    }
+}
+
+/// Rows for the summary table.
+#[derive(Debug, Default)]
+pub struct Report {
+    rows: Vec<[String; 5]>,
+}
+
+impl Report {
+    /// `id` is the target's number (T8...), `what` the quantity, `value` what was measured,
+    /// `target` the bound.
+    pub fn row(&mut self, id: &str, what: &str, value: String, target: &str, verdict: Verdict) {
+        println!(
+            "  [{:<4}] {id:<5} {what}: {value}  (target: {target})",
+            verdict.as_str()
+        );
+        self.rows.push([
+            id.into(),
+            what.into(),
+            value,
+            target.into(),
+            verdict.as_str().into(),
+        ]);
+    }
+
+    /// Writes the rows as TSV to `<results dir>/<name>.tsv` (replacing an earlier run's).
+    pub fn write(&self, name: &str) -> Res<PathBuf> {
+        let dir = results_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.tsv"));
+        let mut f = std::fs::File::create(&path)?;
+        for r in &self.rows {
+            let clean: Vec<String> = r.iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
+            writeln!(f, "{}", clean.join("\t"))?;
+        }
+        Ok(path)
+    }
+}
+
+/// The workspace's `target/` (or `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(d);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+}
+
+/// Where bench data sets live (`BENCH_DATA_DIR`, default `target/bench-data`).
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("BENCH_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("bench-data"))
+}
+
+/// Where result TSVs go (`BENCH_RESULTS_DIR`, default `target/bench-results`).
+pub fn results_dir() -> PathBuf {
+    std::env::var_os("BENCH_RESULTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("bench-results"))
+}
+
+/// Rounds for interleaved ratios: `BENCH_ROUNDS`, default 7 (3 with `BENCH_QUICK=1`).
+pub fn rounds() -> usize {
+    if let Some(n) = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return n.clamp(1, 50);
+    }
+    if quick() { 3 } else { 7 }
+}
+
+/// `BENCH_QUICK=1`: fewer rounds and smaller batches, for a smoke run.
+pub fn quick() -> bool {
+    std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1")
+}
+
+/// Whether the command line holds `flag` (cargo bench adds `--bench`; everything else is
+/// ignored).
+pub fn has_flag(flag: &str) -> bool {
+    std::env::args().any(|a| a == flag)
+}

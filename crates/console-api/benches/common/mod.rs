@@ -1,0 +1,4 @@
+//! Shared by the console-api benches.
+
+pub mod data;
+pub mod harness;
