@@ -107,6 +107,33 @@ fn page_limit(field: &str, v: Option<u32>, max: u32, default: u32) -> Result<u32
     Ok(v)
 }
 
+/// Reads a listing's `NextToken`: the cursor it carries, or an error naming the member.
+fn cursor<K: serde::de::DeserializeOwned>(
+    scope: &str,
+    token: Option<&str>,
+) -> Result<Option<K>, ApiError> {
+    token
+        .map(|t| tokens::decode(scope, t))
+        .transpose()
+        .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))
+}
+
+/// Cuts a fetch of `limit + 1` rows to `limit`, with the token for the next page when there is
+/// one (the key of the last row kept).
+fn paged<T, K: serde::Serialize>(
+    mut rows: Vec<T>,
+    limit: u32,
+    scope: &str,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
+    if rows.len() <= limit as usize {
+        return (rows, None);
+    }
+    rows.truncate(limit as usize);
+    let next = rows.last().map(|r| tokens::encode(scope, &key(r)));
+    (rows, next)
+}
+
 impl Console {
     // ----- user pools -------------------------------------------------------------------
 
@@ -217,19 +244,13 @@ impl Console {
             return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
         }
         const SCOPE: &str = "ListUserPools";
-        let after: i64 = match &req.next_token {
-            Some(t) => tokens::decode(SCOPE, t).map_err(|_| {
-                ApiError::invalid("NextToken", "is not a token this listing issued")
-            })?,
-            None => 0,
-        };
-        let mut rows = self.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?;
-        let next = if rows.len() > req.max_results as usize {
-            rows.truncate(req.max_results as usize);
-            rows.last().map(|p| tokens::encode(SCOPE, &p.pk))
-        } else {
-            None
-        };
+        let after: i64 = cursor(SCOPE, req.next_token.as_deref())?.unwrap_or_default();
+        let (rows, next) = paged(
+            self.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?,
+            req.max_results,
+            SCOPE,
+            |p| p.pk,
+        );
         Ok(ListUserPoolsResponse {
             user_pools: rows
                 .iter()
@@ -374,20 +395,9 @@ impl Console {
             return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
         }
         let scope = format!("ListUserPoolClients|{}", req.user_pool_id);
-        let after: String = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| {
-                ApiError::invalid("NextToken", "is not a token this listing issued")
-            })?,
-            None => String::new(),
-        };
-        let mut rows =
-            self.read(|r| Ok(clients::list(r, &req.user_pool_id, &after, limit + 1)?))?;
-        let next = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|c| tokens::encode(&scope, &c.client_id))
-        } else {
-            None
-        };
+        let after: String = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+        let rows = self.read(|r| Ok(clients::list(r, &req.user_pool_id, &after, limit + 1)?))?;
+        let (rows, next) = paged(rows, limit, &scope, |c| c.client_id.clone());
         Ok(ListUserPoolClientsResponse {
             user_pool_clients: rows
                 .iter()
@@ -759,19 +769,13 @@ impl Console {
     ) -> Result<ListGroupsResponse, ApiError> {
         let limit = page_limit("Limit", req.limit, 60, 60)?;
         let scope = format!("ListGroups|{}", req.user_pool_id);
-        let after: String = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| {
-                ApiError::invalid("NextToken", "is not a token this listing issued")
-            })?,
-            None => String::new(),
-        };
-        let mut rows = self.read(|r| Ok(groups::list(r, &req.user_pool_id, &after, limit + 1)?))?;
-        let next = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|g| tokens::encode(&scope, &g.name))
-        } else {
-            None
-        };
+        let after: String = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+        let (rows, next) = paged(
+            self.read(|r| Ok(groups::list(r, &req.user_pool_id, &after, limit + 1)?))?,
+            limit,
+            &scope,
+            |g| g.name.clone(),
+        );
         Ok(ListGroupsResponse {
             groups: rows
                 .iter()
@@ -830,12 +834,7 @@ impl Console {
             "AdminListGroupsForUser|{}|{}",
             req.user_pool_id, req.username
         );
-        let start: usize = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| {
-                ApiError::invalid("NextToken", "is not a token this listing issued")
-            })?,
-            None => 0,
-        };
+        let start: usize = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
         let all = self.read(|r| Ok(groups::for_user(r, &req.user_pool_id, &req.username)?))?;
         let page: Vec<GroupType> = all
             .iter()
@@ -858,27 +857,21 @@ impl Console {
     ) -> Result<ListUsersInGroupResponse, ApiError> {
         let limit = page_limit("Limit", req.limit, 60, 60)?.max(1);
         let scope = format!("ListUsersInGroup|{}|{}", req.user_pool_id, req.group_name);
-        let after: i64 = match &req.next_token {
-            Some(t) => tokens::decode(&scope, t).map_err(|_| {
-                ApiError::invalid("NextToken", "is not a token this listing issued")
+        let after: i64 = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+        let (rows, next) = paged(
+            self.read(|r| {
+                Ok(groups::members(
+                    r,
+                    &req.user_pool_id,
+                    &req.group_name,
+                    after,
+                    limit + 1,
+                )?)
             })?,
-            None => 0,
-        };
-        let mut rows = self.read(|r| {
-            Ok(groups::members(
-                r,
-                &req.user_pool_id,
-                &req.group_name,
-                after,
-                limit + 1,
-            )?)
-        })?;
-        let next = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|u| tokens::encode(&scope, &u.pk))
-        } else {
-            None
-        };
+            limit,
+            &scope,
+            |u| u.pk,
+        );
         Ok(ListUsersInGroupResponse {
             users: rows.iter().map(|u| user_type(u, None)).collect(),
             next_token: next,
@@ -951,12 +944,7 @@ impl Console {
             return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
         }
         const SCOPE: &str = "ListAuditEvents";
-        let before: Option<i64> = req
-            .next_token
-            .as_deref()
-            .map(|t| tokens::decode(SCOPE, t))
-            .transpose()
-            .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?;
+        let before: Option<i64> = cursor(SCOPE, req.next_token.as_deref())?;
         let q = storage::audit::AuditQuery {
             pool_id: req.user_pool_id.clone(),
             operation: req.operation.clone(),
@@ -968,13 +956,12 @@ impl Console {
             before,
             limit: limit + 1,
         };
-        let mut rows = self.read(|r| Ok(storage::audit::list(r, &q)?))?;
-        let next = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|e| tokens::encode(SCOPE, &e.id))
-        } else {
-            None
-        };
+        let (rows, next) = paged(
+            self.read(|r| Ok(storage::audit::list(r, &q)?))?,
+            limit,
+            SCOPE,
+            |e| e.id,
+        );
         Ok(ListAuditEventsResponse {
             events: rows
                 .into_iter()
@@ -1008,26 +995,20 @@ impl Console {
             return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
         }
         const SCOPE: &str = "ListOutboxMessages";
-        let before: Option<i64> = req
-            .next_token
-            .as_deref()
-            .map(|t| tokens::decode(SCOPE, t))
-            .transpose()
-            .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?;
-        let mut rows = self.read(|r| {
-            Ok(storage::outbox::list(
-                r,
-                req.user_pool_id.as_deref(),
-                before,
-                limit + 1,
-            )?)
-        })?;
-        let next = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|m| tokens::encode(SCOPE, &m.id))
-        } else {
-            None
-        };
+        let before: Option<i64> = cursor(SCOPE, req.next_token.as_deref())?;
+        let (rows, next) = paged(
+            self.read(|r| {
+                Ok(storage::outbox::list(
+                    r,
+                    req.user_pool_id.as_deref(),
+                    before,
+                    limit + 1,
+                )?)
+            })?,
+            limit,
+            SCOPE,
+            |m| m.id,
+        );
         Ok(ListOutboxMessagesResponse {
             messages: rows
                 .into_iter()
