@@ -1,0 +1,36 @@
+//! Poolhouse's JWT foundation.
+//!
+//! This crate owns everything cryptographic about tokens:
+//!
+//! - **Key material** — [`SigningKey`]: RS256 (RSA-2048) keys with a random `kid`, PKCS#8
+//!   import/export, the key pair parsed once and reused for every signature.
+//! - **Encryption at rest** — [`seal`] / [`open`] with AES-256-GCM under a [`MasterKey`], the
+//!   associated data binding a sealed private key to its `kid`.
+//! - **Signing** — [`SigningKey::sign_jwt`] writes the compact JWS itself with Cognito's header
+//!   shape `{"kid":…,"alg":"RS256"}`.
+//! - **JWKS** — [`SigningKey::public_jwk`], [`Jwk`], [`Jwks`] (`{"keys":[...]}`).
+//! - **Verification** — [`Verifier`] caches an aws-lc-rs `ParsedPublicKey` per `kid` and checks
+//!   structure, algorithm (RS256 only; `none` and `HS*` refused as algorithm confusion),
+//!   signature and `exp`/`nbf`/`iat` against a time the caller passes in (never the system
+//!   clock). Issuer, client and `token_use` checks are helpers on [`VerifiedToken`].
+//! - **Inspection** — unverified decoding lives only in [`dangerous`].
+//!
+//! The crypto backend is `aws-lc-rs` (never a pure-Rust RSA backend: see
+//! `reference/performance.md` §2.2–2.3). This crate must not depend on storage or transport
+//! crates: callers persist sealed keys and serve the JWKS.
+
+pub mod dangerous;
+
+mod compact;
+mod error;
+mod jwks;
+mod key;
+mod secret;
+mod verify;
+
+pub use compact::MAX_TOKEN_LEN;
+pub use error::{Error, Result, TokenPart};
+pub use jwks::{Jwk, Jwks};
+pub use key::{MAX_KID_LEN, SigningKey, new_jti, random_kid};
+pub use secret::{MasterKey, SecretBytes, open, seal};
+pub use verify::{VerifiedToken, Verifier};

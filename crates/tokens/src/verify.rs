@@ -1,0 +1,426 @@
+//! RS256 verification with parsed public keys cached per `kid`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+use base64::Engine;
+use base64::alphabet::URL_SAFE;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::compact::{decode_object, split};
+use crate::error::{Error, Result, TokenPart, echo};
+use crate::jwks::{Jwk, Jwks};
+use crate::key::{SigningKey, cognito_header_b64, validate_kid};
+
+/// Largest RSA signature accepted (8192-bit keys).
+const MAX_SIGNATURE_LEN: usize = 1024;
+
+/// base64url that tolerates `=` padding, for JWKs from other issuers.
+const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+#[derive(Clone)]
+struct VerifierKey {
+    jwk: Jwk,
+    parsed: ParsedPublicKey,
+    /// The canonical header segment for this kid and its decoded form: tokens carrying exactly
+    /// this segment skip header decoding.
+    header_segment: String,
+    header: Arc<Map<String, Value>>,
+}
+
+/// Verifies RS256 compact JWS tokens against a set of public keys indexed by `kid`.
+///
+/// Each key is parsed once into an aws-lc-rs [`ParsedPublicKey`], so a verification costs the
+/// RSA operation plus decoding, not a key parse.
+#[derive(Clone, Default)]
+pub struct Verifier {
+    keys: HashMap<String, VerifierKey>,
+    /// Canonical header segment → kid.
+    by_header: HashMap<String, String>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut kids: Vec<&str> = self.kids().collect();
+        kids.sort_unstable();
+        f.debug_struct("Verifier").field("kids", &kids).finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier with no keys.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A verifier for the RS256 signature keys of a JWKS document (`{"keys":[...]}`).
+    /// Keys of other types or algorithms are skipped.
+    ///
+    /// # Errors
+    /// [`Error::InvalidJwks`] if the document's shape is wrong; [`Error::InvalidJwk`] or
+    /// [`Error::DuplicateKid`] for an unusable RSA key.
+    pub fn from_jwks(jwks: &Value) -> Result<Self> {
+        let set = Jwks::deserialize(jwks).map_err(|_| Error::InvalidJwks {
+            reason: r#"expected {"keys":[{"kty":…},…]}"#,
+        })?;
+        Self::from_jwk_set(&set)
+    }
+
+    /// A verifier for the RS256 signature keys of a typed key set.
+    ///
+    /// # Errors
+    /// As [`Verifier::from_jwks`].
+    pub fn from_jwk_set(set: &Jwks) -> Result<Self> {
+        let mut verifier = Self::new();
+        for jwk in &set.keys {
+            verifier.add_jwk(jwk)?;
+        }
+        Ok(verifier)
+    }
+
+    /// A verifier for the public halves of some signing keys.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateKid`] if two keys share a `kid`.
+    pub fn from_signing_keys<'a>(keys: impl IntoIterator<Item = &'a SigningKey>) -> Result<Self> {
+        let mut verifier = Self::new();
+        for key in keys {
+            verifier.add_signing_key(key)?;
+        }
+        Ok(verifier)
+    }
+
+    /// Adds the public half of a signing key.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateKid`] if its `kid` is already present.
+    pub fn add_signing_key(&mut self, key: &SigningKey) -> Result<()> {
+        self.add_jwk(&key.jwk()).map(|_| ())
+    }
+
+    /// Adds one JWK. Returns `Ok(false)` if it is not an RS256 signature key and was skipped.
+    ///
+    /// # Errors
+    /// [`Error::InvalidJwk`] if an RSA key lacks a usable `kid`, `n` or `e`, or is not
+    /// 2048–8192 bits; [`Error::DuplicateKid`] if its `kid` is already present.
+    pub fn add_jwk(&mut self, jwk: &Jwk) -> Result<bool> {
+        let unsupported_use = jwk.key_use.as_deref().is_some_and(|u| u != "sig");
+        let unsupported_alg = jwk.alg.as_deref().is_some_and(|a| a != "RS256");
+        if jwk.kty != "RSA" || unsupported_use || unsupported_alg {
+            return Ok(false);
+        }
+        let invalid = |reason| Error::InvalidJwk {
+            kid: jwk.kid.as_deref().map(echo),
+            reason,
+        };
+        let kid = jwk.kid.as_deref().ok_or_else(|| invalid("missing kid"))?;
+        validate_kid(kid)
+            .map_err(|_| invalid("kid is empty, too long or has control characters"))?;
+        if self.keys.contains_key(kid) {
+            return Err(Error::DuplicateKid { kid: echo(kid) });
+        }
+        let n = decode_unsigned(&jwk.n).ok_or_else(|| invalid("n is not base64url"))?;
+        let e = decode_unsigned(&jwk.e).ok_or_else(|| invalid("e is not base64url"))?;
+        if !(256..=1024).contains(&n.len()) {
+            return Err(invalid("modulus must be 2048 to 8192 bits"));
+        }
+        if e.is_empty() || e.len() > 8 {
+            return Err(invalid("exponent is empty or too large"));
+        }
+        let parsed = RsaPublicKeyComponents { n: &n, e: &e }
+            .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+            .map_err(|_| invalid("not a valid RSA public key"))?;
+        let normalized = Jwk {
+            alg: Some("RS256".to_owned()),
+            e: URL_SAFE_NO_PAD.encode(&e),
+            kid: Some(kid.to_owned()),
+            kty: "RSA".to_owned(),
+            n: URL_SAFE_NO_PAD.encode(&n),
+            key_use: Some("sig".to_owned()),
+        };
+        let header_segment = cognito_header_b64(kid)?;
+        let header = Arc::new(decode_object(&header_segment, TokenPart::Header)?);
+        self.by_header
+            .insert(header_segment.clone(), kid.to_owned());
+        self.keys.insert(
+            kid.to_owned(),
+            VerifierKey {
+                jwk: normalized,
+                parsed,
+                header_segment,
+                header,
+            },
+        );
+        Ok(true)
+    }
+
+    /// Removes the key with this `kid`; returns whether it was present.
+    pub fn remove(&mut self, kid: &str) -> bool {
+        match self.keys.remove(kid) {
+            Some(key) => {
+                self.by_header.remove(&key.header_segment);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The key ids known, in no particular order.
+    pub fn kids(&self) -> impl Iterator<Item = &str> {
+        self.keys.keys().map(String::as_str)
+    }
+
+    /// Whether a key with this `kid` is known.
+    #[must_use]
+    pub fn contains(&self, kid: &str) -> bool {
+        self.keys.contains_key(kid)
+    }
+
+    /// Number of keys.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no keys.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The known keys as a JWKS, sorted by `kid`.
+    #[must_use]
+    pub fn jwks(&self) -> Jwks {
+        let mut keys: Vec<Jwk> = self.keys.values().map(|k| k.jwk.clone()).collect();
+        keys.sort_by(|a, b| a.kid.cmp(&b.kid));
+        Jwks { keys }
+    }
+
+    /// Verifies a compact RS256 JWS and its time claims.
+    ///
+    /// In order: length (≤ [`crate::MAX_TOKEN_LEN`]) and exactly three parts; the header is a
+    /// JSON object whose `alg` is exactly `RS256` (`none` and `HS*` are refused as algorithm
+    /// confusion) with no `crit`; its `kid` is known; the signature verifies; the claims are a
+    /// JSON object; `exp` is present and `now_secs - skew_secs < exp`; `nbf` and `iat`, if
+    /// present, are `≤ now_secs + skew_secs`. A negative skew counts as zero.
+    ///
+    /// Issuer, audience/client and `token_use` are the caller's to check, e.g. with
+    /// [`VerifiedToken::expect_issuer`].
+    ///
+    /// # Errors
+    /// The [`Error`] variant naming the first check that failed.
+    pub fn verify(&self, token: &str, now_secs: i64, skew_secs: i64) -> Result<VerifiedToken> {
+        let parts = split(token)?;
+        let (key, header) = match self
+            .by_header
+            .get(parts.header)
+            .and_then(|kid| self.keys.get(kid))
+        {
+            // Byte-identical to a header we built and checked ourselves.
+            Some(key) => (key, Arc::clone(&key.header)),
+            None => {
+                let header = decode_object(parts.header, TokenPart::Header)?;
+                check_algorithm(&header)?;
+                let kid = match header.get("kid") {
+                    Some(Value::String(kid)) => kid.as_str(),
+                    _ => return Err(Error::MissingKid),
+                };
+                let key = self
+                    .keys
+                    .get(kid)
+                    .ok_or_else(|| Error::UnknownKid { kid: echo(kid) })?;
+                (key, Arc::new(header))
+            }
+        };
+
+        let mut signature = [0u8; MAX_SIGNATURE_LEN];
+        let sig_len = URL_SAFE_NO_PAD
+            .decode_slice(parts.signature, &mut signature)
+            .map_err(|_| Error::InvalidBase64 {
+                part: TokenPart::Signature,
+            })?;
+        let signature = signature.get(..sig_len).ok_or(Error::InvalidSignature)?;
+        key.parsed
+            .verify_sig(parts.signing_input.as_bytes(), signature)
+            .map_err(|_| Error::InvalidSignature)?;
+
+        let claims = decode_object(parts.claims, TokenPart::Claims)?;
+        check_times(&claims, now_secs, skew_secs.max(0))?;
+        Ok(VerifiedToken { header, claims })
+    }
+}
+
+fn check_algorithm(header: &Map<String, Value>) -> Result<()> {
+    let alg = match header.get("alg") {
+        Some(Value::String(alg)) => alg.as_str(),
+        _ => return Err(Error::MissingAlgorithm),
+    };
+    if alg != "RS256" {
+        return Err(if alg.eq_ignore_ascii_case("none") {
+            Error::AlgorithmNone
+        } else if alg
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"HS"))
+        {
+            Error::SymmetricAlgorithm { alg: echo(alg) }
+        } else {
+            Error::UnsupportedAlgorithm { alg: echo(alg) }
+        });
+    }
+    if header.contains_key("crit") {
+        return Err(Error::UnsupportedCritical);
+    }
+    Ok(())
+}
+
+fn check_times(claims: &Map<String, Value>, now: i64, skew: i64) -> Result<()> {
+    let exp = numeric_date(claims, "exp")?.ok_or(Error::MissingClaim { claim: "exp" })?;
+    if now.saturating_sub(skew) >= exp {
+        return Err(Error::Expired { exp, now });
+    }
+    let latest = now.saturating_add(skew);
+    if let Some(nbf) = numeric_date(claims, "nbf")?
+        && nbf > latest
+    {
+        return Err(Error::NotYetValid { nbf, now });
+    }
+    if let Some(iat) = numeric_date(claims, "iat")?
+        && iat > latest
+    {
+        return Err(Error::IssuedInFuture { iat, now });
+    }
+    Ok(())
+}
+
+/// A NumericDate claim as whole seconds (fractions floored, out-of-range values saturated).
+fn numeric_date(claims: &Map<String, Value>, claim: &'static str) -> Result<Option<i64>> {
+    match claims.get(claim) {
+        None => Ok(None),
+        Some(Value::Number(n)) => {
+            if let Some(i) = n.as_i64() {
+                Ok(Some(i))
+            } else if n.as_u64().is_some() {
+                Ok(Some(i64::MAX))
+            } else {
+                match n.as_f64() {
+                    // `as` saturates on out-of-range floats.
+                    Some(f) if f.is_finite() => Ok(Some(f.floor() as i64)),
+                    _ => Err(Error::InvalidClaim { claim }),
+                }
+            }
+        }
+        Some(_) => Err(Error::InvalidClaim { claim }),
+    }
+}
+
+/// Decodes a JWK big-endian integer, tolerating padding and stripping leading zero bytes.
+fn decode_unsigned(value: &str) -> Option<Vec<u8>> {
+    let mut bytes = LENIENT_URL_SAFE.decode(value).ok()?;
+    let zeros = bytes.iter().take_while(|b| **b == 0).count();
+    bytes.drain(..zeros);
+    Some(bytes)
+}
+
+/// A token whose signature, algorithm and times have been checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedToken {
+    header: Arc<Map<String, Value>>,
+    claims: Map<String, Value>,
+}
+
+impl VerifiedToken {
+    /// The JOSE header.
+    #[must_use]
+    pub fn header(&self) -> &Map<String, Value> {
+        &self.header
+    }
+
+    /// The claims.
+    #[must_use]
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// The claims, by value.
+    #[must_use]
+    pub fn into_claims(self) -> Map<String, Value> {
+        self.claims
+    }
+
+    /// The `kid` the token was verified with.
+    #[must_use]
+    pub fn kid(&self) -> &str {
+        self.header.get("kid").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// One claim.
+    #[must_use]
+    pub fn claim(&self, name: &str) -> Option<&Value> {
+        self.claims.get(name)
+    }
+
+    /// One claim, if it is a string.
+    #[must_use]
+    pub fn str_claim(&self, name: &str) -> Option<&str> {
+        self.claims.get(name).and_then(Value::as_str)
+    }
+
+    /// Checks that `iss` equals `issuer`.
+    ///
+    /// # Errors
+    /// [`Error::IssuerMismatch`].
+    pub fn expect_issuer(&self, issuer: &str) -> Result<()> {
+        match self.str_claim("iss") {
+            Some(iss) if iss == issuer => Ok(()),
+            found => Err(Error::IssuerMismatch {
+                expected: issuer.to_owned(),
+                found: found.map(echo),
+            }),
+        }
+    }
+
+    /// Checks that `token_use` equals `token_use` (`id` or `access` for Cognito tokens).
+    ///
+    /// # Errors
+    /// [`Error::TokenUseMismatch`].
+    pub fn expect_token_use(&self, token_use: &str) -> Result<()> {
+        match self.str_claim("token_use") {
+            Some(found) if found == token_use => Ok(()),
+            found => Err(Error::TokenUseMismatch {
+                expected: token_use.to_owned(),
+                found: found.map(echo),
+            }),
+        }
+    }
+
+    /// Checks that the token was issued to app client `client_id`: the `client_id` claim
+    /// (access tokens) or `aud`, a string or an array (ID tokens).
+    ///
+    /// # Errors
+    /// [`Error::ClientMismatch`].
+    pub fn expect_client_id(&self, client_id: &str) -> Result<()> {
+        let by_client_id = self.str_claim("client_id") == Some(client_id);
+        let by_aud = match self.claims.get("aud") {
+            Some(Value::String(aud)) => aud == client_id,
+            Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(client_id)),
+            _ => false,
+        };
+        if by_client_id || by_aud {
+            Ok(())
+        } else {
+            Err(Error::ClientMismatch {
+                expected: client_id.to_owned(),
+            })
+        }
+    }
+}
