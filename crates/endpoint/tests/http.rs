@@ -676,7 +676,10 @@ fn an_unsigned_call_to_a_locked_workspace_is_missing_authentication() {
         "MissingAuthenticationTokenException",
         "an unsigned caller cannot unlock the workspace either",
     );
-    assert!(server.console.signature_policy(None).unwrap().0, "still locked");
+    assert!(
+        server.console.signature_policy(None).unwrap().0,
+        "still locked"
+    );
 }
 
 #[test]
