@@ -32,6 +32,9 @@ pub fn thread_cpu_ns() -> u64 {
 pub struct Batch {
     /// Wall-clock latency of each operation, ns.
     pub lat_ns: Vec<u64>,
+    /// Thread-CPU time of each operation, ns (what the operation cost, without the time the
+    /// thread spent descheduled by other load).
+    pub cpu_op_ns: Vec<u64>,
     pub wall_ns: u64,
     pub cpu_ns: u64,
 }
@@ -59,12 +62,15 @@ pub fn run_batch(
     mut f: impl FnMut(usize) -> Res<()>,
 ) -> Res<Batch> {
     let mut lat_ns = Vec::with_capacity(max_ops.min(100_000));
+    let mut cpu_op_ns = Vec::with_capacity(max_ops.min(100_000));
     let cpu0 = thread_cpu_ns();
     let start = Instant::now();
     for i in 0..max_ops.max(1) {
+        let c = thread_cpu_ns();
         let t = Instant::now();
         f(i)?;
         lat_ns.push(u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX));
+        cpu_op_ns.push(thread_cpu_ns().saturating_sub(c));
         if start.elapsed() >= max_time {
             break;
         }
@@ -73,6 +79,7 @@ pub fn run_batch(
     let cpu_ns = thread_cpu_ns().saturating_sub(cpu0);
     Ok(Batch {
         lat_ns,
+        cpu_op_ns,
         wall_ns,
         cpu_ns,
     })
@@ -126,6 +133,15 @@ impl Series {
     /// Percentile over every operation of every round.
     pub fn p(&self, q: f64) -> f64 {
         percentile(&self.all_latencies(), q)
+    }
+    /// Percentile of per-operation thread-CPU time over every round.
+    pub fn cpu_p(&self, q: f64) -> f64 {
+        let all: Vec<u64> = self
+            .batches
+            .iter()
+            .flat_map(|b| b.cpu_op_ns.iter().copied())
+            .collect();
+        percentile(&all, q)
     }
     /// Median over rounds of thread-CPU ns per operation.
     pub fn cpu_per_op(&self) -> f64 {
@@ -250,7 +266,8 @@ pub fn target_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("CARGO_TARGET_DIR") {
         return PathBuf::from(d);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target");
+    p.canonicalize().unwrap_or(p)
 }
 
 /// Where bench data sets live (`BENCH_DATA_DIR`, default `target/bench-data`).

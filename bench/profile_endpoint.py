@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Where `poolhouse serve` spends its CPU under AdminGetUser load: a diagnosis, not a benchmark.
+
+    python3 bench/profile_endpoint.py [OP]      # OP: AdminGetUser (default) | ListUsers | DescribeWorkspace
+
+Starts `poolhouse serve` (release build) on the cached 1M data set on 127.0.0.1, drives it with
+`wrk -t1 -c8 -d10s` (bench/lua/cognito.lua), records 5 s of the server with
+`perf record --call-graph dwarf`, and sorts the samples into buckets by what they were doing:
+resolving the pool (`require_pool`: the pool row and its JSON configuration), reading the
+workspace settings, the user lookup itself, the blocking-pool hand-off, HTTP. Needs `perf`
+(linux-perf) and a kernel that lets this user profile its own processes.
+"""
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+DATA = Path(os.environ.get("BENCH_DATA_DIR") or TARGET / "bench-data")
+BIN = Path(os.environ.get("POOLHOUSE_BIN") or TARGET / "release" / "poolhouse")
+
+# Buckets by any frame in the stack (first match wins): what the request was doing.
+BUCKETS = [
+    ("dispatch: require_pool (pool row + PoolConfig JSON)", ["require_pool"]),
+    ("workspace settings read (signature_policy / load_workspace)",
+     ["signature_policy", "load_workspace", "read_workspace"]),
+    ("dispatch: the user lookup (resolve / users::get)", ["users::resolve", "storage::users::get"]),
+    ("dispatch: the listing (users::list / page)", ["user_pools::users::list", "storage::users::page"]),
+    ("dispatch: parse request", ["parse_request"]),
+    ("dispatch: encode response / DTOs", ["encode_response", "user_type", "attributes"]),
+    ("dispatch: BEGIN/COMMIT of the read", ["execute_batch"]),
+    ("dispatch: other", ["dispatch_json"]),
+]
+# Otherwise by the frame nearest the leaf that matches (tokio's worker threads are themselves
+# started by its blocking pool, so "blocking::pool" is at the root of every stack).
+MACHINERY = [
+    ("blocking-pool hand-off (spawn_blocking)", ["spawn_blocking", "Spawner::spawn_task"]),
+    ("threads parking and waking (condvar, unpark, epoll)",
+     ["Condvar", "Unparker", "Parker", "park", "epoll"]),
+    ("HTTP (hyper/axum/httparse, socket I/O)",
+     ["hyper::", "axum::", "httparse", "TcpStream", "mio::", "tower"]),
+    ("tokio runtime, other", ["tokio::"]),
+]
+
+
+def classify(stack):
+    joined = " ".join(stack)
+    for label, keys in BUCKETS:
+        if any(k in joined for k in keys):
+            return label
+    for frame in stack:  # leaf first
+        for label, keys in MACHINERY:
+            if any(k in frame for k in keys):
+                return label
+    return "other (kernel, allocator, ...)"
+
+
+def stacks(perf_data):
+    out = subprocess.run(["perf", "script", "-i", perf_data], capture_output=True, text=True,
+                         errors="replace").stdout
+    cur = []
+    for line in out.splitlines():
+        if not line.strip():
+            if cur:
+                yield cur
+            cur = []
+        elif line[:1] in ("\t", " "):
+            parts = line.strip().split(" ", 1)
+            if len(parts) == 2:
+                cur.append(parts[1].rsplit(" (", 1)[0].split("+0x")[0])
+    if cur:
+        yield cur
+
+
+def main():
+    op = sys.argv[1] if len(sys.argv) > 1 else "AdminGetUser"
+    metas = sorted(DATA.glob("users-1m-s*.json"), key=lambda m: m.stat().st_mtime)
+    if not metas or not BIN.is_file():
+        print("needs the 1M data set and the release binary: run bench/run.sh first")
+        return 2
+    meta = json.loads(metas[-1].read_text())
+    db = metas[-1].with_suffix(".db")
+    p = subprocess.Popen([str(BIN), "--db", str(db), "serve", "--addr", "127.0.0.1:0"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = p.stdout.readline()
+        port = int(line.strip().rsplit(":", 1)[1])
+        env = dict(os.environ, OP=op, POOL_ID=meta["pool_id"], USERS=str(meta["users"]),
+                   TOKENS=str(DATA / "users-1m-listusers-tokens.txt"))
+        wrk = subprocess.Popen(["wrk", "-t1", "-c8", "-d10s", "-s",
+                                str(ROOT / "bench" / "lua" / "cognito.lua"),
+                                f"http://127.0.0.1:{port}/"], env=env,
+                               stdout=subprocess.PIPE, text=True)
+        time.sleep(2)
+        with tempfile.TemporaryDirectory() as d:
+            data = f"{d}/perf.data"
+            subprocess.run(["perf", "record", "-q", "-F", "499", "--call-graph", "dwarf,32768",
+                            "-p", str(p.pid), "-o", data, "--", "sleep", "5"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+            wrk_out = wrk.communicate(timeout=30)[0]
+            counts = collections.Counter()
+            total = 0
+            for s in stacks(data):
+                total += 1
+                counts[classify(s)] += 1
+        rps = next((l for l in wrk_out.splitlines() if l.startswith("Requests/sec")), "")
+        print(f"{op} on the 1M pool, wrk -t1 -c8: {rps.strip()}")
+        print(f"server CPU samples: {total}")
+        for label, n in counts.most_common():
+            print(f"  {100 * n / max(total, 1):5.1f}%  {label}")
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
