@@ -1035,10 +1035,10 @@ impl Console {
     fn workspace_type(&self) -> Result<WorkspaceType, ApiError> {
         let ws = self.workspace()?;
         Ok(WorkspaceType {
-            region: ws.region,
-            account_id: ws.account_id,
+            region: ws.region.clone(),
+            account_id: ws.account_id.clone(),
             require_signature: ws.require_signature,
-            access_key_ids: ws.access_keys.into_iter().map(|k| k.id).collect(),
+            access_key_ids: ws.access_keys.iter().map(|k| k.id.clone()).collect(),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })

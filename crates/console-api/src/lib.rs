@@ -39,8 +39,9 @@ impl Actor {
     }
 }
 
-/// Workspace-wide settings. Read from the store for each use (a handful of rows), never
-/// cached: another process (the CLI beside a running `serve`) may change them at any time.
+/// Workspace-wide settings. Kept in memory with the store's configuration revision they were
+/// read at, and read again when that changes: another process (the CLI beside a running
+/// `serve`) may change them at any time, and the next operation sees it.
 #[derive(Debug, Clone)]
 struct Workspace {
     region: String,
@@ -61,6 +62,8 @@ const DEFAULT_ACCOUNT: &str = "000000000000";
 struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
+    /// The workspace as last read, and the configuration revision it was read at.
+    workspace: std::sync::Mutex<Option<(i64, Arc<Workspace>)>>,
 }
 
 /// The composition root: the store, the clock and the workspace, and one method per operation.
@@ -75,10 +78,6 @@ impl std::fmt::Debug for Console {
             .field("db", &self.inner.db)
             .finish()
     }
-}
-
-fn load_workspace(db: &Db) -> Result<Workspace, ApiError> {
-    db.read(|r| read_workspace(r))
 }
 
 /// Reads the workspace settings on `r` (a read, or the write transaction that changes them).
@@ -110,11 +109,16 @@ impl Console {
             }
             other => ApiError::from(other),
         })?;
+        let console = Console {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                workspace: std::sync::Mutex::new(None),
+            }),
+        };
         // Fail early on unreadable settings rather than at the first operation.
-        load_workspace(&db)?;
-        Ok(Console {
-            inner: Arc::new(Inner { db, clock }),
-        })
+        console.workspace()?;
+        Ok(console)
     }
 
     /// The store's file.
@@ -122,8 +126,23 @@ impl Console {
         self.inner.db.path()
     }
 
-    fn workspace(&self) -> Result<Workspace, ApiError> {
-        load_workspace(&self.inner.db)
+    /// The workspace settings: the kept copy while the store's configuration revision is
+    /// unchanged (one primary-key read), else read again.
+    fn workspace(&self) -> Result<Arc<Workspace>, ApiError> {
+        self.inner.db.read(|r| {
+            let revision = storage::config_revision(r)?;
+            if let Ok(kept) = self.inner.workspace.lock()
+                && let Some((at, ws)) = kept.as_ref()
+                && *at == revision
+            {
+                return Ok(Arc::clone(ws));
+            }
+            let ws = Arc::new(read_workspace(r)?);
+            if let Ok(mut kept) = self.inner.workspace.lock() {
+                *kept = Some((revision, Arc::clone(&ws)));
+            }
+            Ok(ws)
+        })
     }
 
     /// What the endpoint checks before an operation: whether SigV4 is required, and the secret
@@ -134,14 +153,14 @@ impl Console {
     ) -> Result<(bool, Option<String>), ApiError> {
         let ws = self.workspace()?;
         let secret = access_key
-            .and_then(|id| ws.access_keys.into_iter().find(|k| k.id == id))
-            .map(|k| k.secret);
+            .and_then(|id| ws.access_keys.iter().find(|k| k.id == id))
+            .map(|k| k.secret.clone());
         Ok((ws.require_signature, secret))
     }
 
     /// The region used in new ids.
     pub fn region(&self) -> Result<String, ApiError> {
-        Ok(self.workspace()?.region)
+        Ok(self.workspace()?.region.clone())
     }
 
     /// The console's clock, in ms since the epoch.

@@ -551,3 +551,73 @@ fn every_listed_operation_is_dispatched_typed_and_has_a_schema() {
         "operation names are unique"
     );
 }
+
+#[test]
+fn a_second_process_changes_are_seen_at_the_next_operation() {
+    // Two consoles on one file stand for `serve` and the CLI beside it: each keeps decoded
+    // pools and workspace settings, and must notice the other's changes.
+    let (dir, serve) = console();
+    let cli = Console::open(
+        &dir.path().join("t.db"),
+        Arc::new(FixedClock::at(1_700_000_000_000)),
+    )
+    .unwrap();
+    let id = pool(&serve, serde_json::json!({}));
+    user(&serve, &id, "alice", "alice@example.com");
+    let before: UserPoolResponse = call(
+        &serve,
+        "DescribeUserPool",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
+    assert_eq!(before.user_pool.estimated_number_of_users, 1);
+
+    let _: serde_json::Value = call(
+        &cli,
+        "UpdateUserPool",
+        serde_json::json!({"UserPoolId": id, "DeletionProtection": "ACTIVE"}),
+    )
+    .unwrap();
+    user(&cli, &id, "bob", "bob@example.com");
+    let after: serde_json::Value = call(
+        &serve,
+        "DescribeUserPool",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap();
+    assert_eq!(
+        after["UserPool"]["DeletionProtection"], "ACTIVE",
+        "the other process's update is seen"
+    );
+    assert_eq!(after["UserPool"]["EstimatedNumberOfUsers"], 2);
+    let refused = call::<serde_json::Value>(
+        &serve,
+        "DeleteUserPool",
+        serde_json::json!({"UserPoolId": id}),
+    )
+    .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidParameterException);
+
+    let _: serde_json::Value = call(
+        &cli,
+        "UpdateWorkspace",
+        serde_json::json!({"Region": "eu-west-1"}),
+    )
+    .unwrap();
+    let other = pool(&serve, serde_json::json!({}));
+    assert!(other.starts_with("eu-west-1_"), "{other}");
+
+    let _: serde_json::Value = call(
+        &cli,
+        "DeleteUserPool",
+        serde_json::json!({"UserPoolId": other}),
+    )
+    .unwrap();
+    let gone = call::<UserPoolResponse>(
+        &serve,
+        "DescribeUserPool",
+        serde_json::json!({"UserPoolId": other}),
+    )
+    .unwrap_err();
+    assert_eq!(gone.code, ErrorCode::ResourceNotFoundException);
+}

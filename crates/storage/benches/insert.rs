@@ -10,8 +10,8 @@
 //! - `raw-min`: raw rusqlite into the minimal schema of `reference/performance.md` §2.5 (a rowid
 //!   table with 3 indexes: (pool, username), (id), (pool, email NOCASE)) — the published
 //!   baseline, "a raw rusqlite single-transaction insert with indexes live";
-//! - `raw-same`: raw rusqlite into Poolhouse's real schema (`migrations/0001_initial.sql`: 12
-//!   indexes on `users` and the counting trigger), with the statement `users::insert` uses;
+//! - `raw-same`: raw rusqlite into Poolhouse's real schema (every migration: 12 indexes on
+//!   `users`, the count in `pool_counters`), with the statement `users::insert` uses;
 //! - `storage`: `storage::users::insert` through `Db::write`, as the engine's generator calls it.
 //!
 //! Reported: users/s by wall time and by thread-CPU time, bytes/user, and the per-round ratios
@@ -130,27 +130,24 @@ fn raw_min(path: &Path, data: &[Row], now: i64) -> Res<()> {
     Ok(())
 }
 
-/// The real schema, less `without`: an index's name, or `trigger…` for the counting trigger.
+/// The real schema (every migration), less `without`: an index's name.
 fn schema_without(without: Option<&str>) -> String {
-    let sql = include_str!("../migrations/0001_initial.sql");
+    let sql = [
+        include_str!("../migrations/0001_initial.sql"),
+        include_str!("../migrations/0002_pool_counters.sql"),
+    ]
+    .join("\n");
     let Some(name) = without else {
-        return sql.to_string();
+        return sql;
     };
     let mut out = String::new();
-    let mut skipping = false;
     for line in sql.lines() {
         let t = line.trim_start();
-        if name.starts_with("trigger") && t.starts_with("CREATE TRIGGER users_count_insert") {
-            skipping = true;
-        }
         let index = t.starts_with(&format!("CREATE INDEX {name} "))
             || t.starts_with(&format!("CREATE UNIQUE INDEX {name} "));
-        if !skipping && !index {
+        if !index {
             out.push_str(line);
             out.push('\n');
-        }
-        if skipping && t.starts_with("END;") {
-            skipping = false;
         }
     }
     out
@@ -160,9 +157,8 @@ fn raw_same(path: &Path, data: &[Row], now: i64) -> Res<()> {
     raw_schema(path, data, now, None, "{}")
 }
 
-/// The raw insert into the real schema (less `without`), the pool's row holding `config`.
-/// `without = "trigger+stmt"` keeps the count by a separate `UPDATE` after each insert instead
-/// of the trigger, `"trigger+once"` by one `UPDATE … + n` at the end of the transaction.
+/// The raw insert into the real schema (less `without`), the pool's row holding `config`; the
+/// count is kept as the bulk path keeps it, by one `UPDATE … + n` at the end of the transaction.
 fn raw_schema(path: &Path, data: &[Row], now: i64, without: Option<&str>, config: &str) -> Res<()> {
     let mut c = Connection::open(path)?;
     pragmas(&c)?;
@@ -173,6 +169,10 @@ fn raw_schema(path: &Path, data: &[Row], now: i64, without: Option<&str>, config
         params![now, config],
     )?;
     let pool = c.last_insert_rowid();
+    c.execute(
+        "INSERT INTO pool_counters(pool, users) VALUES (?1, 0)",
+        [pool],
+    )?;
     let tx = c.transaction()?;
     {
         let mut ins = tx.prepare(
@@ -181,12 +181,7 @@ fn raw_schema(path: &Path, data: &[Row], now: i64, without: Option<&str>, config
                 password_hash, password_set_at, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
         )?;
-        let mut bump =
-            tx.prepare("UPDATE user_pools SET user_count = user_count + ?2 WHERE pk = ?1")?;
         for r in data {
-            if without == Some("trigger+stmt") {
-                bump.execute(params![pool, 1])?;
-            }
             ins.execute(params![
                 pool,
                 r.username,
@@ -206,9 +201,10 @@ fn raw_schema(path: &Path, data: &[Row], now: i64, without: Option<&str>, config
                 now
             ])?;
         }
-        if without == Some("trigger+once") {
-            bump.execute(params![pool, i64::try_from(data.len())?])?;
-        }
+        tx.execute(
+            "UPDATE pool_counters SET users = users + ?2 WHERE pool = ?1",
+            params![pool, i64::try_from(data.len())?],
+        )?;
     }
     tx.commit()?;
     Ok(())
@@ -226,7 +222,7 @@ fn through_storage(path: &Path, data: &[Row], now: i64) -> Res<()> {
             attrs.insert("email_verified".to_string(), "true".to_string());
             attrs.insert("given_name".to_string(), r.given.to_string());
             attrs.insert("family_name".to_string(), r.family.to_string());
-            storage::users::insert(
+            storage::users::insert_uncounted(
                 tx,
                 &NewUser {
                     pool,
@@ -376,15 +372,11 @@ fn run() -> Res<()> {
 }
 
 /// What each part of the schema costs: the raw insert into the real schema, and into the real
-/// schema less one index (or less the counting trigger), interleaved; reported as the share of
-/// the full schema's CPU time each part accounts for. Also: the same with the pool's row holding
-/// the configuration `PoolConfig::default()` serialises to (the counting trigger rewrites that
-/// row on every insert).
+/// schema less one index, interleaved; reported as the share of the full schema's CPU time each
+/// part accounts for. Also: the same with the pool's row holding the configuration
+/// `PoolConfig::default()` serialises to (a check that the pool row stays off the insert path).
 fn attribution(dir: &Path, n: u64, now: i64, report: &mut Report) -> Res<()> {
     let parts = [
-        "trigger",
-        "trigger+stmt",
-        "trigger+once",
         "users_pool_username",
         "users_pool_sub",
         "users_pool_email",
@@ -434,11 +426,7 @@ fn attribution(dir: &Path, n: u64, now: i64, report: &mut Report) -> Res<()> {
     for (k, part) in parts.iter().enumerate() {
         let w = median(&without[k]);
         let share = (full - w) / full;
-        let name = match *part {
-            "trigger+stmt" => "trigger, count by an UPDATE per insert",
-            "trigger+once" => "trigger, count by one UPDATE per transaction",
-            p => p,
-        };
+        let name = *part;
         println!(
             "  without {name:<45} {w:.2} s cpu  (saves {:>3.0}%, {:.1} µs/user)",
             share * 100.0,

@@ -4,7 +4,7 @@ use domain::client::ClientSettings;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx, from_json, to_json};
+use crate::{Read, Result, Tx, bump_config_revision, from_json, to_json};
 
 /// A stored app client.
 #[derive(Debug, Clone)]
@@ -65,7 +65,9 @@ pub fn insert(tx: &Tx<'_>, c: &NewClient<'_>, now: i64) -> Result<i64> {
             now
         ],
     )?;
-    Ok(tx.conn().last_insert_rowid())
+    let pk = tx.conn().last_insert_rowid();
+    bump_config_revision(tx)?;
+    Ok(pk)
 }
 
 /// The client with this id in this pool.
@@ -95,12 +97,12 @@ pub fn update(tx: &Tx<'_>, pk: i64, name: &str, settings: &ClientSettings, now: 
         "UPDATE app_clients SET name = ?2, settings = ?3, updated_at = ?4 WHERE pk = ?1",
         params![pk, name, to_json("app client settings", settings)?, now],
     )?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Deletes a client.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
     tx.conn()
         .execute("DELETE FROM app_clients WHERE pk = ?1", [pk])?;
-    Ok(())
+    bump_config_revision(tx)
 }

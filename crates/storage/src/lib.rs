@@ -6,6 +6,7 @@
 //! modules' functions and never see SQL. Writes go through [`Db::write`], which runs a closure in
 //! one transaction: either all of its changes land or none do.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -72,31 +73,110 @@ pub type Result<T> = std::result::Result<T, Error>;
 mod sealed {
     pub trait Conn {
         fn conn(&self) -> &rusqlite::Connection;
+        fn cache(&self) -> &Cache;
+        /// Whether what this view reads may be kept in the cache: only committed data may, so
+        /// a write transaction (which may still roll back) reads the cache but never fills it.
+        fn fills_cache(&self) -> bool;
+    }
+
+    /// Decoded pools, valid while the store's configuration revision is the one they were
+    /// read at. Reading a pool is then two primary-key lookups instead of a row with a
+    /// multi-kilobyte JSON document to parse (docs/benchmarks.md, finding 3).
+    #[derive(Default)]
+    pub struct Cache {
+        pub(crate) pools: std::sync::Mutex<super::PoolCache>,
     }
 }
+
+use sealed::Cache;
 
 /// Something reads can run on: a [`Reader`] or a [`Tx`].
 pub trait Read: sealed::Conn {}
 
 /// A read-only view of the store, consistent for its lifetime.
-pub struct Reader<'a>(&'a Connection);
+pub struct Reader<'a> {
+    conn: &'a Connection,
+    cache: &'a Cache,
+}
 
 /// One write transaction. Dropped without commit (an error in [`Db::write`]'s closure) it rolls
 /// back.
-pub struct Tx<'a>(Transaction<'a>);
+pub struct Tx<'a> {
+    tx: Transaction<'a>,
+    cache: &'a Cache,
+}
 
 impl sealed::Conn for Reader<'_> {
     fn conn(&self) -> &Connection {
-        self.0
+        self.conn
+    }
+    fn cache(&self) -> &Cache {
+        self.cache
+    }
+    fn fills_cache(&self) -> bool {
+        true
     }
 }
 impl Read for Reader<'_> {}
 impl sealed::Conn for Tx<'_> {
     fn conn(&self) -> &Connection {
-        &self.0
+        &self.tx
+    }
+    fn cache(&self) -> &Cache {
+        self.cache
+    }
+    fn fills_cache(&self) -> bool {
+        false
     }
 }
 impl Read for Tx<'_> {}
+
+#[derive(Default)]
+pub(crate) struct PoolCache {
+    revision: i64,
+    by_id: HashMap<String, pools::PoolRow>,
+}
+
+/// More pools than this and the cache starts over (a bound, not a tuning knob).
+const POOL_CACHE_MAX: usize = 1024;
+
+impl Cache {
+    pub(crate) fn get_pool(&self, revision: i64, id: &str) -> Option<pools::PoolRow> {
+        let c = self.pools.lock().ok()?;
+        if c.revision != revision {
+            return None;
+        }
+        c.by_id.get(id).cloned()
+    }
+
+    pub(crate) fn put_pool(&self, revision: i64, pool: &pools::PoolRow) {
+        let Ok(mut c) = self.pools.lock() else {
+            return;
+        };
+        if c.revision != revision || c.by_id.len() >= POOL_CACHE_MAX {
+            c.by_id.clear();
+            c.revision = revision;
+        }
+        c.by_id.insert(pool.id.clone(), pool.clone());
+    }
+}
+
+/// The store's configuration revision: a number that changes with every committed change to a
+/// pool, an app client or a workspace setting, in any process. What was decoded from those rows
+/// at one revision may be kept and reused while the revision stays the same.
+pub fn config_revision(r: &impl Read) -> Result<i64> {
+    Ok(r.conn()
+        .prepare_cached("SELECT n FROM config_revision WHERE id = 1")?
+        .query_row([], |row| row.get(0))?)
+}
+
+/// Marks a configuration change; called by every write to pools, clients and settings.
+pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
+    tx.tx
+        .prepare_cached("UPDATE config_revision SET n = n + 1 WHERE id = 1")?
+        .execute([])?;
+    Ok(())
+}
 
 /// How many read connections a store keeps beside its single writer.
 const READERS: usize = 4;
@@ -112,6 +192,7 @@ pub struct Db {
     readers: Vec<Mutex<Connection>>,
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
+    cache: Cache,
 }
 
 impl std::fmt::Debug for Db {
@@ -146,6 +227,14 @@ fn create_private(path: &Path) -> Result<()> {
 
 fn configure(conn: &Connection, cache_kib: i64) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Plan once per statement, not per bound value. Without this SQLite re-prepares every
+    // statement with a `LIKE ?` on each execution (prefix filters, SearchUsers); the range terms
+    // `users::Sql::prefix` writes beside the LIKE keep the index chosen without looking at the
+    // value (docs/benchmarks.md, finding 2).
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     conn.execute_batch(&format!(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
@@ -192,6 +281,7 @@ impl Db {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            cache: Cache::default(),
         })
     }
 
@@ -219,9 +309,12 @@ impl Db {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(Error::from)?;
-        let tx = Tx(tx);
+        let tx = Tx {
+            tx,
+            cache: &self.cache,
+        };
         let value = f(&tx)?;
-        tx.0.commit().map_err(Error::from)?;
+        tx.tx.commit().map_err(Error::from)?;
         Ok(value)
     }
 
@@ -237,7 +330,10 @@ impl Db {
             .map(Ok)
             .unwrap_or_else(|| Self::lock(&self.readers[start % n]))?;
         guard.execute_batch("BEGIN DEFERRED").map_err(Error::from)?;
-        let out = f(&Reader(&guard));
+        let out = f(&Reader {
+            conn: &guard,
+            cache: &self.cache,
+        });
         // A read transaction has nothing to keep; ending it releases the snapshot.
         guard.execute_batch("COMMIT").map_err(Error::from)?;
         out

@@ -1,10 +1,12 @@
 //! The `user_pools` table.
 
+use std::sync::Arc;
+
 use domain::pool::PoolConfig;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx, from_json, to_json};
+use crate::{Read, Result, Tx, bump_config_revision, config_revision, from_json, to_json};
 
 /// A stored user pool.
 #[derive(Debug, Clone)]
@@ -13,14 +15,17 @@ pub struct PoolRow {
     pub pk: i64,
     pub id: String,
     pub name: String,
-    pub config: PoolConfig,
-    /// Maintained by triggers on `users`.
+    /// Shared: a pool read from the cache is a cheap copy.
+    pub config: Arc<PoolConfig>,
+    /// From `pool_counters`, which [`crate::users`] keeps up to date.
     pub user_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "pk, id, name, config, user_count, created_at, updated_at";
+const COLUMNS: &str =
+    "p.pk, p.id, p.name, p.config, coalesce(c.users, 0), p.created_at, p.updated_at";
+const FROM: &str = "user_pools p LEFT JOIN pool_counters c ON c.pool = p.pk";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<(PoolRow, String)> {
     let config: String = r.get(3)?;
@@ -29,7 +34,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(PoolRow, String)> {
             pk: r.get(0)?,
             id: r.get(1)?,
             name: r.get(2)?,
-            config: PoolConfig::default(),
+            config: Arc::default(),
             user_count: r.get(4)?,
             created_at: r.get(5)?,
             updated_at: r.get(6)?,
@@ -39,7 +44,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(PoolRow, String)> {
 }
 
 fn decode((mut p, config): (PoolRow, String)) -> Result<PoolRow> {
-    p.config = from_json("pool configuration", &config)?;
+    p.config = Arc::new(from_json("pool configuration", &config)?);
     Ok(p)
 }
 
@@ -49,24 +54,42 @@ pub fn insert(tx: &Tx<'_>, id: &str, name: &str, config: &PoolConfig, now: i64) 
         "INSERT INTO user_pools(id, name, config, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![id, name, to_json("pool configuration", config)?, now],
     )?;
-    Ok(tx.conn().last_insert_rowid())
+    let pk = tx.conn().last_insert_rowid();
+    tx.conn().execute(
+        "INSERT INTO pool_counters(pool, users) VALUES (?1, 0)",
+        [pk],
+    )?;
+    Ok(pk)
 }
 
-/// The pool with this id.
+/// The pool with this id: from the cache while the configuration revision is unchanged (the
+/// user count is always read fresh), else from its row.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<PoolRow>> {
+    let revision = config_revision(r)?;
+    if let Some(mut p) = r.cache().get_pool(revision, id) {
+        p.user_count = crate::users::count(r, p.pk)?;
+        return Ok(Some(p));
+    }
     let mut stmt = r
         .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM user_pools WHERE id = ?1"))?;
-    stmt.query_row([id], row)
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = ?1"))?;
+    let found = stmt
+        .query_row([id], row)
         .optional()?
         .map(decode)
-        .transpose()
+        .transpose()?;
+    if let Some(p) = &found
+        && r.fills_cache()
+    {
+        r.cache().put_pool(revision, p);
+    }
+    Ok(found)
 }
 
 /// Pools in creation order after `after_pk`, at most `limit`.
 pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<PoolRow>> {
     let mut stmt = r.conn().prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM user_pools WHERE pk > ?1 ORDER BY pk LIMIT ?2"
+        "SELECT {COLUMNS} FROM {FROM} WHERE p.pk > ?1 ORDER BY p.pk LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![after_pk, limit], row)?;
     rows.map(|r| decode(r?)).collect()
@@ -78,12 +101,12 @@ pub fn update(tx: &Tx<'_>, pk: i64, name: &str, config: &PoolConfig, now: i64) -
         "UPDATE user_pools SET name = ?2, config = ?3, updated_at = ?4 WHERE pk = ?1",
         params![pk, name, to_json("pool configuration", config)?, now],
     )?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Deletes a pool and, by cascade, its clients, users and groups.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
     tx.conn()
         .execute("DELETE FROM user_pools WHERE pk = ?1", [pk])?;
-    Ok(())
+    bump_config_revision(tx)
 }

@@ -3,14 +3,13 @@
 use rusqlite::OptionalExtension;
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx};
+use crate::{Read, Result, Tx, bump_config_revision};
 
 /// Reads a setting.
 pub fn get(r: &impl Read, key: &str) -> Result<Option<String>> {
     Ok(r.conn()
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
-            row.get(0)
-        })
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |row| row.get(0))
         .optional()?)
 }
 
@@ -21,7 +20,7 @@ pub fn set(tx: &Tx<'_>, key: &str, value: &str) -> Result<()> {
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [key, value],
     )?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Every setting, sorted by key.

@@ -132,8 +132,16 @@ pub struct NewUser<'a> {
     pub now: i64,
 }
 
-/// Inserts a user; [`Error::Conflict`] when the username key or sub is taken.
+/// Inserts a user and counts it; [`Error::Conflict`] when the username key or sub is taken.
 pub fn insert(tx: &Tx<'_>, u: &NewUser<'_>) -> Result<i64> {
+    let pk = insert_uncounted(tx, u)?;
+    add_to_count(tx, u.pool, 1)?;
+    Ok(pk)
+}
+
+/// Inserts a user without touching the pool's count: for bulk paths, which call
+/// [`add_to_count`] once for the whole batch in the same transaction.
+pub fn insert_uncounted(tx: &Tx<'_>, u: &NewUser<'_>) -> Result<i64> {
     let (cols, rest) = split(u.attributes)?;
     let conn = tx.conn();
     conn.prepare_cached(
@@ -258,18 +266,31 @@ pub fn set_password(tx: &Tx<'_>, pk: i64, hash: &str, status: UserStatus, now: i
     Ok(())
 }
 
-/// Deletes a user (group memberships and custom values go with it).
+/// Deletes a user (group memberships and custom values go with it) and uncounts it.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<()> {
+    let pool: Option<i64> = tx
+        .conn()
+        .prepare_cached("DELETE FROM users WHERE pk = ?1 RETURNING pool")?
+        .query_row([pk], |r| r.get(0))
+        .optional()?;
+    if let Some(pool) = pool {
+        add_to_count(tx, pool, -1)?;
+    }
+    Ok(())
+}
+
+/// Adds `n` (which may be negative) to a pool's user count.
+pub fn add_to_count(tx: &Tx<'_>, pool: i64, n: i64) -> Result<()> {
     tx.conn()
-        .prepare_cached("DELETE FROM users WHERE pk = ?1")?
-        .execute([pk])?;
+        .prepare_cached("UPDATE pool_counters SET users = users + ?2 WHERE pool = ?1")?
+        .execute(params![pool, n])?;
     Ok(())
 }
 
 /// The maintained user count of a pool.
 pub fn count(r: &impl Read, pool: i64) -> Result<i64> {
     Ok(r.conn()
-        .prepare_cached("SELECT user_count FROM user_pools WHERE pk = ?1")?
+        .prepare_cached("SELECT users FROM pool_counters WHERE pool = ?1")?
         .query_row([pool], |row| row.get(0))
         .optional()?
         .unwrap_or(0))

@@ -132,6 +132,75 @@ fn user_count_follows_inserts_and_deletes() {
 }
 
 #[test]
+fn a_bulk_insert_counts_once_and_a_deleted_pool_takes_its_counter() {
+    let (_d, db) = fresh();
+    let p = pool(&db);
+    let attrs = BTreeMap::new();
+    db.write(|tx| {
+        for i in 0..5 {
+            let name = format!("bulk{i}");
+            let sub = format!("sub-bulk{i}");
+            users::insert_uncounted(
+                tx,
+                &NewUser {
+                    pool: p,
+                    username: &name,
+                    username_key: &name,
+                    sub: &sub,
+                    status: UserStatus::Confirmed,
+                    enabled: true,
+                    attributes: &attrs,
+                    password_hash: None,
+                    now: 10,
+                },
+            )?;
+        }
+        users::add_to_count(tx, p, 5)
+    })
+    .unwrap();
+    assert_eq!(db.read(|r| users::count(r, p)).unwrap(), 5);
+    let listed = db
+        .read(|r| pools::get(r, "us-east-1_test"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(listed.user_count, 5);
+    db.write(|tx| pools::delete(tx, p)).unwrap();
+    assert_eq!(db.read(|r| users::count(r, p)).unwrap(), 0);
+}
+
+#[test]
+fn a_version_1_store_keeps_its_user_counts_when_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(include_str!("../migrations/0001_initial.sql"))
+            .unwrap();
+        c.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO user_pools(pk, id, name, config, created_at, updated_at)
+               VALUES (7, 'us-east-1_old', 'old', '{}', 1, 1);
+             INSERT INTO users(pool, username, username_key, sub, status, enabled, attributes,
+               created_at, updated_at)
+               VALUES (7, 'a', 'a', 's-a', 'CONFIRMED', 1, '{}', 1, 1),
+                      (7, 'b', 'b', 's-b', 'CONFIRMED', 1, '{}', 1, 1);",
+        )
+        .unwrap();
+        let counted: i64 = c
+            .query_row("SELECT user_count FROM user_pools WHERE pk = 7", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(counted, 2, "the version-1 triggers counted");
+    }
+    let db = Db::open(&path).unwrap();
+    assert_eq!(db.read(|r| users::count(r, 7)).unwrap(), 2);
+    let u = db.read(|r| users::get(r, 7, "a")).unwrap().unwrap();
+    db.write(|tx| users::delete(tx, u.pk)).unwrap();
+    assert_eq!(db.read(|r| users::count(r, 7)).unwrap(), 1);
+}
+
+#[test]
 fn keyset_pages_visit_every_user_once() {
     let (_d, db) = fresh();
     let p = pool(&db);

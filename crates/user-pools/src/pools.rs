@@ -106,7 +106,7 @@ pub fn update(
     settings.validate()?;
     let config = PoolConfig {
         settings,
-        ..pool.config.clone()
+        ..PoolConfig::clone(&pool.config)
     };
     check_auto_verified(&config)?;
     store::update(
@@ -160,7 +160,7 @@ pub fn add_custom_attributes(
     )?;
     let config = PoolConfig {
         schema_attributes,
-        ..pool.config.clone()
+        ..PoolConfig::clone(&pool.config)
     };
     store::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
     require_pool(tx, id)

@@ -778,7 +778,7 @@ pub fn generate(
         attrs.insert("family_name".to_string(), family.to_string());
         let sub = domain::ids::new_sub();
         let key = username_key(&pool, &username);
-        store::insert(
+        store::insert_uncounted(
             tx,
             &NewUser {
                 pool: pool.pk,
@@ -798,5 +798,6 @@ pub fn generate(
             other => Error::Storage(other),
         })?;
     }
+    store::add_to_count(tx, pool.pk, i64::from(count))?;
     Ok(count)
 }
