@@ -199,7 +199,7 @@ fn make_tokens(ds: &Dataset, count: usize) -> Res<Vec<String>> {
                 key: CursorKey::Text(key),
                 pk: u.pk,
             };
-            tokens.push(user_pools::tokens::encode(&scope, &cursor));
+            tokens.push(user_pools::pagination::encode(&scope, &cursor));
         }
     }
     let path = ds

@@ -632,6 +632,10 @@ dto! {
         pub account_id: String,
         pub require_signature: bool,
         pub access_key_ids: Vec<String>,
+        /// The base of the pools' token issuer (`iss` is this, `/`, the pool id). Absent:
+        /// Cognito's `https://cognito-idp.<region>.amazonaws.com`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub issuer_base_url: Option<String>,
         pub store_path: String,
         #[ts(type = "number")]
         pub schema_version: i64,
@@ -650,6 +654,10 @@ dto! {
         pub region: Option<String>,
         #[serde(default)]
         pub require_signature: Option<bool>,
+        /// An `http(s)://` URL to issue tokens under (for example the endpoint's own address,
+        /// so OIDC clients can discover the keys); the empty string goes back to Cognito's.
+        #[serde(default)]
+        pub issuer_base_url: Option<String>,
     }
 }
 
@@ -677,5 +685,365 @@ dto! {
         pub created: u32,
         #[ts(type = "number")]
         pub total_users: i64,
+    }
+}
+
+// ----- sign-in ----------------------------------------------------------------------------
+
+/// A secret in a request or response (a password, a token, a code): serialized as the plain
+/// string it is, but never shown by `Debug`, so it cannot reach a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, Default)]
+#[serde(transparent)]
+#[ts(export)]
+pub struct Sensitive(pub String);
+
+impl std::fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sensitive({} chars)", self.0.chars().count())
+    }
+}
+
+impl Sensitive {
+    /// The secret.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+dto! {
+    /// `ContextDataType` / `UserContextDataType`: where a sign-in comes from.
+    #[derive(Default)]
+    pub struct ContextDataType {
+        #[serde(default)]
+        pub ip_address: Option<String>,
+        #[serde(default)]
+        pub encoded_data: Option<String>,
+    }
+}
+
+dto! {
+    pub struct InitiateAuthRequest {
+        pub client_id: String,
+        /// `USER_PASSWORD_AUTH`, `USER_SRP_AUTH`, `REFRESH_TOKEN_AUTH`, `CUSTOM_AUTH`.
+        pub auth_flow: String,
+        /// `USERNAME`, `PASSWORD`, `SECRET_HASH`, `REFRESH_TOKEN`, ...
+        #[serde(default)]
+        #[ts(type = "Record<string, string>")]
+        pub auth_parameters: BTreeMap<String, Sensitive>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    pub struct AdminInitiateAuthRequest {
+        pub user_pool_id: String,
+        pub client_id: String,
+        /// `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`, ...
+        pub auth_flow: String,
+        #[serde(default)]
+        #[ts(type = "Record<string, string>")]
+        pub auth_parameters: BTreeMap<String, Sensitive>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    /// `AuthenticationResultType`.
+    pub struct AuthenticationResultType {
+        pub access_token: Sensitive,
+        pub expires_in: u64,
+        pub token_type: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub refresh_token: Option<Sensitive>,
+        pub id_token: Sensitive,
+    }
+}
+
+dto! {
+    /// The answer of every sign-in step: tokens, or the next challenge.
+    #[derive(Default)]
+    pub struct AuthResponse {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub challenge_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub session: Option<Sensitive>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub challenge_parameters: Option<BTreeMap<String, String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub authentication_result: Option<AuthenticationResultType>,
+    }
+}
+
+dto! {
+    pub struct RespondToAuthChallengeRequest {
+        pub client_id: String,
+        pub challenge_name: String,
+        #[serde(default)]
+        pub session: Option<Sensitive>,
+        #[serde(default)]
+        #[ts(type = "Record<string, string>")]
+        pub challenge_responses: BTreeMap<String, Sensitive>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    pub struct AdminRespondToAuthChallengeRequest {
+        pub user_pool_id: String,
+        pub client_id: String,
+        pub challenge_name: String,
+        #[serde(default)]
+        pub session: Option<Sensitive>,
+        #[serde(default)]
+        #[ts(type = "Record<string, string>")]
+        pub challenge_responses: BTreeMap<String, Sensitive>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    pub struct AccessTokenRequest {
+        pub access_token: Sensitive,
+    }
+}
+
+dto! {
+    pub struct GetUserResponse {
+        pub username: String,
+        pub user_attributes: Vec<AttributeType>,
+        #[serde(rename = "MFAOptions")]
+        pub mfa_options: Vec<AttributeType>,
+        #[serde(rename = "UserMFASettingList")]
+        pub user_mfa_setting_list: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct RevokeTokenRequest {
+        pub token: Sensitive,
+        pub client_id: String,
+        #[serde(default)]
+        pub client_secret: Option<Sensitive>,
+    }
+}
+
+dto! {
+    pub struct SignUpRequest {
+        pub client_id: String,
+        #[serde(default)]
+        pub secret_hash: Option<Sensitive>,
+        pub username: String,
+        pub password: Sensitive,
+        #[serde(default)]
+        pub user_attributes: Vec<AttributeType>,
+        #[serde(default)]
+        pub validation_data: Vec<AttributeType>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    /// `CodeDeliveryDetailsType`.
+    pub struct CodeDeliveryDetailsType {
+        pub destination: String,
+        pub delivery_medium: String,
+        pub attribute_name: String,
+    }
+}
+
+dto! {
+    pub struct SignUpResponse {
+        pub user_confirmed: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code_delivery_details: Option<CodeDeliveryDetailsType>,
+        pub user_sub: String,
+    }
+}
+
+dto! {
+    pub struct ConfirmSignUpRequest {
+        pub client_id: String,
+        #[serde(default)]
+        pub secret_hash: Option<Sensitive>,
+        pub username: String,
+        pub confirmation_code: Sensitive,
+        #[serde(default)]
+        pub force_alias_creation: Option<bool>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    /// `ResendConfirmationCode` and `ForgotPassword`.
+    pub struct UsernameClientRequest {
+        pub client_id: String,
+        #[serde(default)]
+        pub secret_hash: Option<Sensitive>,
+        pub username: String,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    pub struct CodeDeliveryResponse {
+        pub code_delivery_details: CodeDeliveryDetailsType,
+    }
+}
+
+dto! {
+    pub struct ConfirmForgotPasswordRequest {
+        pub client_id: String,
+        #[serde(default)]
+        pub secret_hash: Option<Sensitive>,
+        pub username: String,
+        pub confirmation_code: Sensitive,
+        pub password: Sensitive,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    pub struct ChangePasswordRequest {
+        #[serde(default)]
+        pub previous_password: Option<Sensitive>,
+        pub proposed_password: Sensitive,
+        pub access_token: Sensitive,
+    }
+}
+
+dto! {
+    pub struct AdminListUserAuthEventsRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        /// 0–60, default 60.
+        #[serde(default)]
+        pub max_results: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// `EventRiskType`.
+    pub struct EventRiskType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub risk_decision: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub risk_level: Option<String>,
+        pub compromised_credentials_detected: bool,
+    }
+}
+
+dto! {
+    /// `EventContextDataType`.
+    pub struct EventContextDataType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ip_address: Option<String>,
+    }
+}
+
+dto! {
+    /// `AuthEventType`, with Poolhouse's `ClientId` and `Detail` (why it failed, which challenge
+    /// it waits on) beside Cognito's members.
+    pub struct AuthEventType {
+        pub event_id: String,
+        /// `SignIn`, `SignUp`, `ForgotPassword`, `PasswordChange`, `ResendCode`.
+        pub event_type: String,
+        pub creation_date: f64,
+        /// `Pass`, `Fail`, `InProgress`.
+        pub event_response: String,
+        pub event_risk: EventRiskType,
+        pub event_context_data: EventContextDataType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub client_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub detail: Option<String>,
+    }
+}
+
+dto! {
+    pub struct AdminListUserAuthEventsResponse {
+        pub auth_events: Vec<AuthEventType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// One sign-in of a user (a refresh token and the ID/access tokens minted from it).
+    pub struct UserSessionType {
+        /// The `origin_jti` its tokens carry.
+        pub origin_jti: String,
+        pub client_id: String,
+        pub auth_time: f64,
+        pub creation_date: f64,
+        pub expiration_date: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_used_date: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub revoked_date: Option<f64>,
+        /// `ACTIVE`, `REVOKED` or `EXPIRED`.
+        pub status: String,
+    }
+}
+
+dto! {
+    /// A user's sign-in state for support staff: sessions, lockout and failures.
+    pub struct DescribeUserSecurityResponse {
+        pub username: String,
+        pub failed_sign_in_attempts: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub locked_until: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_sign_in: Option<f64>,
+        pub sessions: Vec<UserSessionType>,
+    }
+}
+
+dto! {
+    /// A pool's signing key as the console lists it (public half only).
+    pub struct SigningKeyType {
+        pub kid: String,
+        /// `id` or `access`.
+        pub purpose: String,
+        pub creation_date: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub retired_date: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub published_until: Option<f64>,
+        /// `SIGNING`, `PUBLISHED` (retired, tokens may still be live) or `EXPIRED`.
+        pub status: String,
+    }
+}
+
+dto! {
+    pub struct ListSigningKeysResponse {
+        pub keys: Vec<SigningKeyType>,
+        /// The `iss` of the pool's tokens.
+        pub issuer: String,
     }
 }

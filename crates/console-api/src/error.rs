@@ -19,6 +19,11 @@ pub enum ErrorCode {
     LimitExceededException,
     NotAuthorizedException,
     UnsupportedUserStateException,
+    UserNotConfirmedException,
+    PasswordResetRequiredException,
+    CodeMismatchException,
+    ExpiredCodeException,
+    UnsupportedOperationException,
     InternalErrorException,
     /// The request body is not the JSON the operation takes.
     SerializationException,
@@ -46,6 +51,11 @@ impl ErrorCode {
             Self::LimitExceededException => "LimitExceededException",
             Self::NotAuthorizedException => "NotAuthorizedException",
             Self::UnsupportedUserStateException => "UnsupportedUserStateException",
+            Self::UserNotConfirmedException => "UserNotConfirmedException",
+            Self::PasswordResetRequiredException => "PasswordResetRequiredException",
+            Self::CodeMismatchException => "CodeMismatchException",
+            Self::ExpiredCodeException => "ExpiredCodeException",
+            Self::UnsupportedOperationException => "UnsupportedOperationException",
             Self::InternalErrorException => "InternalErrorException",
             Self::SerializationException => "SerializationException",
             Self::UnknownOperationException => "UnknownOperationException",
@@ -138,7 +148,25 @@ impl From<user_pools::Error> for ApiError {
                 message,
                 field: Some("PaginationToken".into()),
             },
-            E::Hashing(_) | E::Storage(_) => {
+            E::NotAuthorized(_) => ApiError::new(ErrorCode::NotAuthorizedException, message),
+            E::UserNotConfirmed => ApiError::new(ErrorCode::UserNotConfirmedException, message),
+            E::PasswordResetRequired => {
+                ApiError::new(ErrorCode::PasswordResetRequiredException, message)
+            }
+            E::CodeMismatch => ApiError {
+                code: ErrorCode::CodeMismatchException,
+                message,
+                field: Some("ConfirmationCode".into()),
+            },
+            E::ExpiredCode => ApiError {
+                code: ErrorCode::ExpiredCodeException,
+                message,
+                field: Some("ConfirmationCode".into()),
+            },
+            E::UnsupportedOperation(_) => {
+                ApiError::new(ErrorCode::UnsupportedOperationException, message)
+            }
+            E::Crypto(_) | E::Hashing(_) | E::Storage(_) => {
                 tracing::error!(error = %message, "internal error");
                 ApiError::new(ErrorCode::InternalErrorException, message)
             }

@@ -6,7 +6,7 @@ use storage::clients::ClientRow;
 use storage::groups::GroupRow;
 use storage::pools::PoolRow;
 use storage::users::{SortKey, UserRow};
-use user_pools::{clients, groups, passwords, pools, tokens, users};
+use user_pools::{clients, groups, pagination, passwords, pools, users};
 
 use crate::dto::*;
 use crate::{AccessKey, Actor, ApiError, Console, ErrorCode, read_workspace, secs};
@@ -79,7 +79,7 @@ fn group_type(pool_id: &str, g: &GroupRow) -> GroupType {
     }
 }
 
-fn attribute_map(
+pub(crate) fn attribute_map(
     field: &str,
     list: &[AttributeType],
 ) -> Result<BTreeMap<String, String>, ApiError> {
@@ -113,7 +113,7 @@ fn cursor<K: serde::de::DeserializeOwned>(
     token: Option<&str>,
 ) -> Result<Option<K>, ApiError> {
     token
-        .map(|t| tokens::decode(scope, t))
+        .map(|t| pagination::decode(scope, t))
         .transpose()
         .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))
 }
@@ -130,7 +130,7 @@ fn paged<T, K: serde::Serialize>(
         return (rows, None);
     }
     rows.truncate(limit as usize);
-    let next = rows.last().map(|r| tokens::encode(scope, &key(r)));
+    let next = rows.last().map(|r| pagination::encode(scope, &key(r)));
     (rows, next)
 }
 
@@ -842,7 +842,8 @@ impl Console {
             .take(limit)
             .map(|g| group_type(&req.user_pool_id, g))
             .collect();
-        let next = (start + limit < all.len()).then(|| tokens::encode(&scope, &(start + limit)));
+        let next =
+            (start + limit < all.len()).then(|| pagination::encode(&scope, &(start + limit)));
         Ok(ListGroupsResponse {
             groups: page,
             next_token: next,
@@ -1039,6 +1040,7 @@ impl Console {
             account_id: ws.account_id.clone(),
             require_signature: ws.require_signature,
             access_key_ids: ws.access_keys.iter().map(|k| k.id.clone()).collect(),
+            issuer_base_url: ws.issuer_base_url.clone(),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })
@@ -1070,6 +1072,23 @@ impl Console {
                 if let Some(region) = &req.region {
                     domain::ids::validate_region(region)?;
                     storage::settings::set(tx, "region", region)?;
+                }
+                if let Some(url) = &req.issuer_base_url {
+                    let url = url.trim();
+                    if url.is_empty() {
+                        storage::settings::delete(tx, "issuer_base_url")?;
+                    } else {
+                        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                            && url.len() <= 512
+                            && !url.contains(['?', '#', ' ']);
+                        if !ok {
+                            return Err(ApiError::invalid(
+                                "IssuerBaseUrl",
+                                "must be an http:// or https:// URL without query or fragment",
+                            ));
+                        }
+                        storage::settings::set(tx, "issuer_base_url", url.trim_end_matches('/'))?;
+                    }
                 }
                 if let Some(require) = req.require_signature {
                     if require && read_workspace(tx)?.access_keys.is_empty() {

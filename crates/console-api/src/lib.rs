@@ -13,9 +13,11 @@ pub mod dto;
 mod error;
 mod handlers;
 pub mod ops;
+mod signin;
 
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use domain::Clock;
 use storage::Db;
@@ -48,6 +50,7 @@ struct Workspace {
     account_id: String,
     require_signature: bool,
     access_keys: Vec<AccessKey>,
+    issuer_base_url: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -63,7 +66,72 @@ struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
     /// The workspace as last read, and the configuration revision it was read at.
-    workspace: std::sync::Mutex<Option<(i64, Arc<Workspace>)>>,
+    workspace: Mutex<Option<(i64, Arc<Workspace>)>>,
+    /// Seals the pools' private signing keys; kept in a file beside the store.
+    master: tokens::MasterKey,
+    /// Each pool's parsed signing keys and verifier, with the configuration revision they
+    /// were read at (parsing an RSA key costs far more than a sign-in's other reads).
+    keys: Mutex<HashMap<i64, (i64, Arc<user_pools::keys::PoolKeys>)>>,
+}
+
+/// The master key's file: the store's path with `.key` appended.
+pub fn master_key_path(store: &Path) -> PathBuf {
+    let mut p = store.as_os_str().to_owned();
+    p.push(".key");
+    PathBuf::from(p)
+}
+
+/// Reads the master key beside the store, creating it (mode 0600) on first use.
+fn load_master_key(store: &Path) -> Result<tokens::MasterKey, ApiError> {
+    let path = master_key_path(store);
+    let internal = |what: String| ApiError::new(ErrorCode::InternalErrorException, what);
+    let read = |path: &Path| -> Result<tokens::MasterKey, ApiError> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            internal(format!(
+                "cannot read the master key {}: {e}",
+                path.display()
+            ))
+        })?;
+        let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+            internal(format!(
+                "the master key {} is {} bytes, not 32; it is not a Poolhouse key file",
+                path.display(),
+                bytes.len()
+            ))
+        })?;
+        tokens::MasterKey::from_bytes(&arr).map_err(|e| internal(e.to_string()))
+    };
+    if path.exists() {
+        return read(&path);
+    }
+    let key = tokens::MasterKey::generate().map_err(|e| internal(e.to_string()))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(&path) {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(key.expose_secret())
+                .and_then(|()| f.sync_all())
+                .map_err(|e| {
+                    internal(format!(
+                        "cannot write the master key {}: {e}",
+                        path.display()
+                    ))
+                })?;
+            Ok(key)
+        }
+        // Another process created it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
+        Err(e) => Err(internal(format!(
+            "cannot create the master key {}: {e}",
+            path.display()
+        ))),
+    }
 }
 
 /// The composition root: the store, the clock and the workspace, and one method per operation.
@@ -97,6 +165,7 @@ fn read_workspace(r: &impl storage::Read) -> Result<Workspace, ApiError> {
         account_id: get("account_id")?.unwrap_or_else(|| DEFAULT_ACCOUNT.into()),
         require_signature: get("require_signature")?.is_some_and(|v| v == "true"),
         access_keys,
+        issuer_base_url: get("issuer_base_url")?,
     })
 }
 
@@ -109,11 +178,14 @@ impl Console {
             }
             other => ApiError::from(other),
         })?;
+        let master = load_master_key(path)?;
         let console = Console {
             inner: Arc::new(Inner {
                 db,
                 clock,
-                workspace: std::sync::Mutex::new(None),
+                workspace: Mutex::new(None),
+                master,
+                keys: Mutex::new(HashMap::new()),
             }),
         };
         // Fail early on unreadable settings rather than at the first operation.
@@ -247,6 +319,58 @@ impl Console {
             self.record_failure(actor, op, pool_id, target, e);
         }
         result
+    }
+
+    /// Like [`Console::write_audited`] for operations whose refusal must still be kept (a wrong
+    /// code counts an attempt): `f`'s inner error is committed with a failure record in the
+    /// same transaction, then answered; its outer error rolls everything back.
+    fn write_recorded<T>(
+        &self,
+        actor: &Actor,
+        op: &str,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<Result<T, ApiError>, ApiError>,
+    ) -> Result<T, ApiError> {
+        let ws = self.workspace()?;
+        let ctx = user_pools::Ctx {
+            clock: &*self.inner.clock,
+            region: &ws.region,
+            account: &ws.account_id,
+        };
+        let result = self.inner.db.write(|tx| {
+            let answer = f(tx, &ctx)?;
+            let (outcome, error_code, message) = match &answer {
+                Ok(_) => (Outcome::Success, None, None),
+                Err(e) => (
+                    Outcome::Failure,
+                    Some(e.code.as_str().to_string()),
+                    Some(e.message.chars().take(500).collect()),
+                ),
+            };
+            self.record(
+                tx,
+                AuditEvent {
+                    id: 0,
+                    at: self.now(),
+                    actor: actor.0.clone(),
+                    operation: op.into(),
+                    pool_id: pool_id.map(str::to_string),
+                    target: target.map(str::to_string),
+                    outcome,
+                    error_code,
+                    message,
+                },
+            )?;
+            Ok(answer)
+        });
+        match result {
+            Ok(answer) => answer,
+            Err(e) => {
+                self.record_failure(actor, op, pool_id, target, &e);
+                Err(e)
+            }
+        }
     }
 
     fn read<T>(

@@ -38,6 +38,23 @@ macro_rules! for_each_operation {
             idp AdminRemoveUserFromGroup admin_remove_user_from_group UserGroupRequest Empty;
             idp AdminListGroupsForUser admin_list_groups_for_user AdminListGroupsForUserRequest ListGroupsResponse;
             idp ListUsersInGroup list_users_in_group ListUsersInGroupRequest ListUsersInGroupResponse;
+            idp InitiateAuth initiate_auth InitiateAuthRequest AuthResponse;
+            idp AdminInitiateAuth admin_initiate_auth AdminInitiateAuthRequest AuthResponse;
+            idp RespondToAuthChallenge respond_to_auth_challenge RespondToAuthChallengeRequest AuthResponse;
+            idp AdminRespondToAuthChallenge admin_respond_to_auth_challenge AdminRespondToAuthChallengeRequest AuthResponse;
+            idp GetUser get_user AccessTokenRequest GetUserResponse;
+            idp GlobalSignOut global_sign_out AccessTokenRequest Empty;
+            idp AdminUserGlobalSignOut admin_user_global_sign_out UserRequest Empty;
+            idp RevokeToken revoke_token RevokeTokenRequest Empty;
+            idp SignUp sign_up SignUpRequest SignUpResponse;
+            idp ConfirmSignUp confirm_sign_up ConfirmSignUpRequest Empty;
+            idp ResendConfirmationCode resend_confirmation_code UsernameClientRequest CodeDeliveryResponse;
+            idp AdminConfirmSignUp admin_confirm_sign_up UserRequest Empty;
+            idp ForgotPassword forgot_password UsernameClientRequest CodeDeliveryResponse;
+            idp ConfirmForgotPassword confirm_forgot_password ConfirmForgotPasswordRequest Empty;
+            idp AdminResetUserPassword admin_reset_user_password UserRequest Empty;
+            idp ChangePassword change_password ChangePasswordRequest Empty;
+            idp AdminListUserAuthEvents admin_list_user_auth_events AdminListUserAuthEventsRequest AdminListUserAuthEventsResponse;
             own SearchUsers search_users SearchUsersRequest SearchUsersResponse;
             own ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse;
             own ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse;
@@ -45,6 +62,10 @@ macro_rules! for_each_operation {
             own UpdateWorkspace update_workspace UpdateWorkspaceRequest DescribeWorkspaceResponse;
             own CreateAccessKey create_access_key Empty CreateAccessKeyResponse;
             own GenerateUsers generate_users GenerateUsersRequest GenerateUsersResponse;
+            own DescribeUserSecurity describe_user_security UserRequest DescribeUserSecurityResponse;
+            own UnlockUser unlock_user UserRequest Empty;
+            own ListSigningKeys list_signing_keys UserPoolIdRequest ListSigningKeysResponse;
+            own RotateSigningKeys rotate_signing_keys UserPoolIdRequest ListSigningKeysResponse;
         }
     };
 }
@@ -146,6 +167,27 @@ macro_rules! operation_table {
 }
 
 for_each_operation!(operation_table);
+
+/// The operations a client calls without SigV4, as botocore's model marks them (`noAuth`):
+/// the access token, refresh token, session or client id in the body authorises them.
+pub const PUBLIC_OPERATIONS: &[&str] = &[
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "GetUser",
+    "GlobalSignOut",
+    "RevokeToken",
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+];
+
+/// Whether `name` is called without SigV4.
+pub fn is_public(name: &str) -> bool {
+    PUBLIC_OPERATIONS.contains(&name)
+}
 
 /// Finds an operation by name.
 pub fn find(name: &str) -> Option<&'static Operation> {

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -54,6 +54,11 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/", root)
         .route("/health", get(|| async { "ok" }))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
         .layer(DefaultBodyLimit::disable())
         .with_state(console);
     match ui {
@@ -161,7 +166,15 @@ async fn operation(
         Ok(op) => op,
         Err(e) => return error_response(&e),
     };
-    let actor = match sigv4::authenticate(&console, &headers, &body) {
+    // Public operations (sign-in, sign-up, ...) come unsigned from every SDK; their body
+    // carries what authorises them. A signature, when there is one, is still checked.
+    let unsigned_public = ops::is_public(op.name) && !headers.contains_key("authorization");
+    let checked = if unsigned_public {
+        Ok(None)
+    } else {
+        sigv4::authenticate(&console, &headers, &body)
+    };
+    let actor = match checked {
         Ok(Some(key)) => Actor(format!("endpoint:{key}")),
         Ok(None) => Actor(format!("endpoint:{}", peer.ip())),
         Err(e) => return error_response(&e),
@@ -180,6 +193,67 @@ async fn operation(
             ))
         }
     }
+}
+
+/// A JSON document for the well-known routes, or the error in Cognito's shape (404 for a pool
+/// that does not exist).
+fn document(result: Result<serde_json::Value, ApiError>) -> Response {
+    match result {
+        Ok(v) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            v.to_string(),
+        )
+            .into_response(),
+        Err(e) if e.code == ErrorCode::ResourceNotFoundException => {
+            let mut r = error_response(&e);
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            r
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// `GET /{poolId}/.well-known/jwks.json`.
+async fn jwks(State(console): State<Console>, Path(pool_id): Path<String>) -> Response {
+    let result = tokio::task::spawn_blocking(move || console.jwks(&pool_id)).await;
+    document(result.unwrap_or_else(|_| {
+        Err(ApiError::new(
+            ErrorCode::InternalErrorException,
+            "the key set could not be read",
+        ))
+    }))
+}
+
+/// `GET /{poolId}/.well-known/openid-configuration`, pointing at this server's JWKS.
+async fn openid_configuration(
+    State(console): State<Console>,
+    Path(pool_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let result = tokio::task::spawn_blocking(move || {
+        let jwks_uri = format!("http://{host}/{pool_id}/.well-known/jwks.json");
+        console.openid_configuration(&pool_id, &jwks_uri)
+    })
+    .await;
+    document(result.unwrap_or_else(|_| {
+        Err(ApiError::new(
+            ErrorCode::InternalErrorException,
+            "the configuration could not be read",
+        ))
+    }))
 }
 
 #[cfg(test)]

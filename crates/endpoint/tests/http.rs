@@ -871,6 +871,7 @@ fn require_signature_set_by_another_console_on_the_store_is_enforced() {
             UpdateWorkspaceRequest {
                 region: None,
                 require_signature: Some(true),
+                issuer_base_url: None,
             },
         )
         .unwrap();
@@ -989,4 +990,106 @@ fn a_signature_without_host_is_refused_not_a_crash() {
 fn time_now_amz() -> String {
     let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
     time::OffsetDateTime::now_utc().format(&format).unwrap()
+}
+
+/// Sign-in works for an SDK that sends public operations unsigned, even when the workspace
+/// requires signatures for admin operations; the pool's keys are served at the well-known URLs.
+#[test]
+fn public_operations_pass_unsigned_and_the_keys_are_well_known() {
+    let server = Server::start();
+    let pool = server
+        .idp("CreateUserPool", json!({"PoolName": "web"}))
+        .json()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = server
+        .idp(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "app",
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+        )
+        .json()["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    server.idp(
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "ann", "MessageAction": "SUPPRESS"}),
+    );
+    server.idp(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "ann", "Password": "Passw0rd!", "Permanent": true}),
+    );
+    server
+        .console
+        .create_access_key(&Actor::cli(), Empty {})
+        .unwrap();
+    let r = server.call("Poolhouse.UpdateWorkspace", r#"{"RequireSignature":true}"#);
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Admin operations now need a signature; sign-in does not.
+    server
+        .idp("ListUserPools", json!({"MaxResults": 1}))
+        .assert_error(
+            "MissingAuthenticationTokenException",
+            "admin calls are signed",
+        );
+    let r = server.idp(
+        "InitiateAuth",
+        json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "ann", "PASSWORD": "Passw0rd!"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let access = r.json()["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = server.idp("GetUser", json!({"AccessToken": access}));
+    assert_eq!(me.json()["Username"], "ann");
+    server
+        .idp(
+            "InitiateAuth",
+            json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": "ann", "PASSWORD": "wrong"}}),
+        )
+        .assert_error("NotAuthorizedException", "a wrong password");
+
+    let jwks = server.send("GET", &format!("/{pool}/.well-known/jwks.json"), &[], b"");
+    assert_eq!(jwks.status, 200, "{}", jwks.body);
+    let keys = jwks.json()["keys"].as_array().unwrap().clone();
+    assert_eq!(keys.len(), 2);
+    assert!(
+        keys.iter()
+            .all(|k| k["kty"] == "RSA" && k["alg"] == "RS256")
+    );
+    let verifier = tokens::Verifier::from_jwks(&jwks.json()).unwrap();
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(verifier.verify(&access, now, 5).is_ok());
+
+    let conf = server.send(
+        "GET",
+        &format!("/{pool}/.well-known/openid-configuration"),
+        &[],
+        b"",
+    );
+    assert_eq!(conf.status, 200);
+    assert_eq!(
+        conf.json()["jwks_uri"],
+        json!(format!(
+            "http://{}/{pool}/.well-known/jwks.json",
+            server.host()
+        ))
+    );
+    assert_eq!(
+        conf.json()["issuer"],
+        json!(format!(
+            "https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+        ))
+    );
+    let missing = server.send("GET", "/us-east-1_nothere/.well-known/jwks.json", &[], b"");
+    assert_eq!(missing.status, 404);
 }

@@ -81,6 +81,31 @@ pub fn get(r: &impl Read, pool: i64, client_id: &str) -> Result<Option<ClientRow
         .transpose()
 }
 
+/// The client with this key.
+pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<ClientRow>> {
+    let mut stmt = r
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM app_clients WHERE pk = ?1"))?;
+    stmt.query_row([pk], row)
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
+/// The client with this id in any pool, with its pool's id (sign-in names only the client).
+pub fn find(r: &impl Read, client_id: &str) -> Result<Option<(ClientRow, String)>> {
+    let mut stmt = r.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS}, (SELECT id FROM user_pools p WHERE p.pk = app_clients.pool)
+         FROM app_clients WHERE client_id = ?1"
+    ))?;
+    let found = stmt
+        .query_row([client_id], |r| Ok((row(r)?, r.get::<_, String>(8)?)))
+        .optional()?;
+    found
+        .map(|(raw, pool_id)| Ok((decode(raw)?, pool_id)))
+        .transpose()
+}
+
 /// Clients of a pool ordered by id, after `after_id`, at most `limit`.
 pub fn list(r: &impl Read, pool: i64, after_id: &str, limit: u32) -> Result<Vec<ClientRow>> {
     let mut stmt = r.conn().prepare_cached(&format!(

@@ -14,11 +14,17 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub mod audit;
+pub mod auth_events;
+pub mod auth_sessions;
 pub mod clients;
+pub mod codes;
 pub mod groups;
 pub mod outbox;
 pub mod pools;
+pub mod refresh_tokens;
 pub mod settings;
+pub mod signing_keys;
+pub mod user_security;
 pub mod users;
 
 mod migrations;

@@ -10,6 +10,7 @@ use crate::{Error, Result};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_pool_counters.sql")),
+    (3, include_str!("../migrations/0003_sign_in.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -23,6 +23,13 @@ pub fn set(tx: &Tx<'_>, key: &str, value: &str) -> Result<()> {
     bump_config_revision(tx)
 }
 
+/// Removes a setting.
+pub fn delete(tx: &Tx<'_>, key: &str) -> Result<()> {
+    tx.conn()
+        .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+    bump_config_revision(tx)
+}
+
 /// Every setting, sorted by key.
 pub fn list(r: &impl Read) -> Result<Vec<(String, String)>> {
     let mut stmt = r

@@ -186,6 +186,17 @@ pub fn get(r: &impl Read, pool: i64, key: &str) -> Result<Option<UserRow>> {
         .transpose()
 }
 
+/// The user with this key.
+pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<UserRow>> {
+    let mut stmt = r
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE pk = ?1"))?;
+    stmt.query_row([pk], row)
+        .optional()?
+        .map(decode)
+        .transpose()
+}
+
 /// The user with this `sub`.
 pub fn get_by_sub(r: &impl Read, pool: i64, sub: &str) -> Result<Option<UserRow>> {
     let mut stmt = r.conn().prepare_cached(&format!(

@@ -13,6 +13,8 @@
 //!   structure, algorithm (RS256 only; `none` and `HS*` refused as algorithm confusion),
 //!   signature and `exp`/`nbf`/`iat` against a time the caller passes in (never the system
 //!   clock). Issuer, client and `token_use` checks are helpers on [`VerifiedToken`].
+//! - **Opaque secrets** — refresh tokens and challenge sessions ([`new_opaque_token`], stored
+//!   as [`opaque_digest`]) and Cognito's `SECRET_HASH` ([`secret_hash_matches`]).
 //! - **Inspection** — unverified decoding lives only in [`dangerous`].
 //!
 //! The crypto backend is `aws-lc-rs` (never a pure-Rust RSA backend: see
@@ -25,6 +27,7 @@ mod compact;
 mod error;
 mod jwks;
 mod key;
+mod opaque;
 mod secret;
 mod verify;
 
@@ -32,5 +35,6 @@ pub use compact::MAX_TOKEN_LEN;
 pub use error::{Error, Result, TokenPart};
 pub use jwks::{Jwk, Jwks};
 pub use key::{MAX_KID_LEN, SigningKey, new_jti, random_kid};
+pub use opaque::{new_opaque_token, opaque_digest, secret_hash, secret_hash_matches};
 pub use secret::{MasterKey, SecretBytes, open, seal};
 pub use verify::{VerifiedToken, Verifier};

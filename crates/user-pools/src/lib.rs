@@ -4,11 +4,14 @@
 //! clock and workspace settings — and answers with [`Error`], whose variants are domain facts.
 //! No SQL here (that is `storage`), no transport (that is `console-api` and its fronts).
 
+pub mod auth;
 pub mod clients;
 pub mod groups;
+pub mod keys;
+pub mod pagination;
 pub mod passwords;
 pub mod pools;
-pub mod tokens;
+pub mod signup;
 pub mod users;
 
 use domain::{Clock, FieldError};
@@ -61,6 +64,27 @@ pub enum Error {
     /// A pagination token that this query did not issue.
     #[error("Invalid pagination token.")]
     InvalidToken,
+    /// A sign-in or token check failed: wrong password, bad or revoked token, disabled user.
+    #[error("{0}")]
+    NotAuthorized(String),
+    /// The user has not confirmed their sign-up.
+    #[error("User is not confirmed.")]
+    UserNotConfirmed,
+    /// An administrator reset the password; the user must set a new one with a code.
+    #[error("Password reset required for the user")]
+    PasswordResetRequired,
+    /// A one-time code does not match.
+    #[error("Invalid verification code provided, please try again.")]
+    CodeMismatch,
+    /// A one-time code has expired (or was never sent).
+    #[error("Invalid code provided, please request a code again.")]
+    ExpiredCode,
+    /// The operation is switched off for this pool or client.
+    #[error("{0}")]
+    UnsupportedOperation(String),
+    /// Key material could not be made, opened or used.
+    #[error("signing keys: {0}")]
+    Crypto(String),
     /// The password hasher failed.
     #[error("password hashing failed: {0}")]
     Hashing(String),

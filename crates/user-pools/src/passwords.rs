@@ -30,6 +30,15 @@ pub fn verify(password: &str, phc: &str) -> Result<bool> {
         .is_ok())
 }
 
+/// A hash of a random password nobody knows, at the same parameters as real ones.
+const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lnbi1pbi1kZWNveS1zYWx0$0JLSmOJ4aqzMhMIVH9ye1U0qOK4Mwbw6ifjQIJXlfYQ";
+
+/// Spends the time a password check would, for a user who does not exist, so that the answer's
+/// timing does not tell whether the user exists.
+pub fn waste_time(password: &str) {
+    let _ = verify(password, DECOY);
+}
+
 /// A temporary password that satisfies `policy`: random letters, digits and a symbol.
 pub fn generate_temporary(policy: &domain::policy::PasswordPolicy) -> String {
     use rand::Rng;
@@ -49,6 +58,12 @@ pub fn generate_temporary(policy: &domain::policy::PasswordPolicy) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_decoy_parses_and_matches_nothing() {
+        assert!(!verify("Passw0rd!", DECOY).unwrap());
+        waste_time("anything");
+    }
 
     #[test]
     fn hashes_verify_and_differ_by_salt() {

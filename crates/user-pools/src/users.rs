@@ -12,7 +12,7 @@ use storage::pools::PoolRow;
 use storage::users::{self as store, Cursor, ListQuery, NewUser, SearchQuery, SortKey, UserRow};
 use storage::{Read, Tx};
 
-use crate::{Ctx, Error, Result, invalid, require_pool, tokens};
+use crate::{Ctx, Error, Result, invalid, pagination, require_pool};
 
 /// The key a username is stored and looked up under in this pool.
 pub fn username_key(pool: &PoolRow, username: &str) -> String {
@@ -313,7 +313,39 @@ pub fn admin_create(
         }
         return resolve(tx, &pool, &user.username);
     }
-    let mut attrs = req.attributes.clone();
+    let user = insert_user(
+        tx,
+        ctx,
+        &pool,
+        &req.username,
+        &req.attributes,
+        UserStatus::ForceChangePassword,
+        req.temporary_password.as_ref().map(|(_, h)| h.as_str()),
+        req.force_alias_creation,
+    )?;
+    if req.message_action == MessageAction::Send
+        && let Some((clear, _)) = &req.temporary_password
+    {
+        send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
+    }
+    Ok(user)
+}
+
+/// Creates a user after the checks every creation shares: the schema, the sign-in name (the
+/// username, or an email/phone when the pool signs in with those), required attributes and
+/// alias uniqueness. Used by `AdminCreateUser` and `SignUp`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_user(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool: &PoolRow,
+    username_in: &str,
+    attributes: &BTreeMap<String, String>,
+    status: UserStatus,
+    password_hash: Option<&str>,
+    force_alias_creation: bool,
+) -> Result<UserRow> {
+    let mut attrs = attributes.clone();
     schema::check_attributes(
         &pool.config.schema_attributes,
         &attrs,
@@ -323,8 +355,8 @@ pub fn admin_create(
     let username = if pool.config.username_attributes.is_empty() {
         for a in &pool.config.alias_attributes {
             let looks = match a {
-                AliasAttribute::Email => schema::is_email(&req.username),
-                AliasAttribute::PhoneNumber => schema::is_e164(&req.username),
+                AliasAttribute::Email => schema::is_email(username_in),
+                AliasAttribute::PhoneNumber => schema::is_e164(username_in),
                 AliasAttribute::PreferredUsername => false,
             };
             if looks {
@@ -337,17 +369,17 @@ pub fn admin_create(
                 ));
             }
         }
-        req.username.clone()
+        username_in.to_string()
     } else {
         // Email or phone is the sign-in name; the stored username is the sub, as in Cognito.
         let as_email = pool
             .config
             .uses_username_attribute(UsernameAttribute::Email)
-            && schema::is_email(&req.username);
+            && schema::is_email(username_in);
         let as_phone = pool
             .config
             .uses_username_attribute(UsernameAttribute::PhoneNumber)
-            && schema::is_e164(&req.username);
+            && schema::is_e164(username_in);
         let attr = if as_email {
             "email"
         } else if as_phone {
@@ -365,27 +397,27 @@ pub fn admin_create(
             ));
         };
         match attrs.get(attr) {
-            Some(v) if v != &req.username => {
+            Some(v) if v != username_in => {
                 return Err(invalid(
                     "UserAttributes",
                     format!("{attr} must equal the Username when {attr} is the sign-in name"),
                 ));
             }
             _ => {
-                attrs.insert(attr.into(), req.username.clone());
+                attrs.insert(attr.into(), username_in.to_string());
             }
         }
         String::new()
     };
-    check_required(&pool, &attrs)?;
-    check_uniqueness(tx, ctx, &pool, None, &attrs, req.force_alias_creation)?;
+    check_required(pool, &attrs)?;
+    check_uniqueness(tx, ctx, pool, None, &attrs, force_alias_creation)?;
     let sub = domain::ids::new_sub();
     let username = if username.is_empty() {
         sub.clone()
     } else {
         username
     };
-    let key = username_key(&pool, &username);
+    let key = username_key(pool, &username);
     if store::get(tx, pool.pk, &key)?.is_some() {
         return Err(Error::UsernameExists);
     }
@@ -397,10 +429,10 @@ pub fn admin_create(
             username: &username,
             username_key: &key,
             sub: &sub,
-            status: UserStatus::ForceChangePassword,
+            status,
             enabled: true,
             attributes: &attrs,
-            password_hash: req.temporary_password.as_ref().map(|(_, h)| h.as_str()),
+            password_hash,
             now,
         },
     )
@@ -408,13 +440,7 @@ pub fn admin_create(
         storage::Error::Conflict { .. } => Error::UsernameExists,
         other => Error::Storage(other),
     })?;
-    let user = store::get(tx, pool.pk, &key)?.ok_or(Error::UserNotFound)?;
-    if req.message_action == MessageAction::Send
-        && let Some((clear, _)) = &req.temporary_password
-    {
-        send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
-    }
-    Ok(user)
+    store::get(tx, pool.pk, &key)?.ok_or(Error::UserNotFound)
 }
 
 /// `AdminGetUser`.
@@ -590,7 +616,7 @@ pub fn list(
         pool.id,
         filter.as_ref().map(format_filter).unwrap_or_default()
     );
-    let after: Option<Cursor> = token.map(|t| tokens::decode(&scope, t)).transpose()?;
+    let after: Option<Cursor> = token.map(|t| pagination::decode(&scope, t)).transpose()?;
     if limit == 0 {
         return Ok((Vec::new(), token.map(str::to_string)));
     }
@@ -604,7 +630,10 @@ pub fn list(
             limit,
         },
     )?;
-    Ok((page.users, page.next.map(|c| tokens::encode(&scope, &c))))
+    Ok((
+        page.users,
+        page.next.map(|c| pagination::encode(&scope, &c)),
+    ))
 }
 
 /// A SearchUsers request.
@@ -669,7 +698,7 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
     let after: Option<Cursor> = s
         .token
         .as_deref()
-        .map(|t| tokens::decode(&scope, t))
+        .map(|t| pagination::decode(&scope, t))
         .transpose()?;
     let q = SearchQuery {
         pool: pool.pk,
@@ -697,7 +726,7 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
         groups,
         total,
         total_is_exact,
-        next: page.next.map(|c| tokens::encode(&scope, &c)),
+        next: page.next.map(|c| pagination::encode(&scope, &c)),
     })
 }
 

@@ -3,4 +3,9 @@
 /**
  * The workspace: region used in new ids, and whether the endpoint demands SigV4.
  */
-export type WorkspaceType = { Region: string, AccountId: string, RequireSignature: boolean, AccessKeyIds: Array<string>, StorePath: string, SchemaVersion: number, };
+export type WorkspaceType = { Region: string, AccountId: string, RequireSignature: boolean, AccessKeyIds: Array<string>, 
+/**
+ * The base of the pools' token issuer (`iss` is this, `/`, the pool id). Absent:
+ * Cognito's `https://cognito-idp.<region>.amazonaws.com`.
+ */
+IssuerBaseUrl?: string, StorePath: string, SchemaVersion: number, };

@@ -1,29 +1,43 @@
 // Generated from the operation list in crates/console-api/src/ops.rs. Do not edit.
+import type { AccessTokenRequest } from "./AccessTokenRequest";
 import type { AddCustomAttributesRequest } from "./AddCustomAttributesRequest";
 import type { AdminCreateUserRequest } from "./AdminCreateUserRequest";
 import type { AdminCreateUserResponse } from "./AdminCreateUserResponse";
 import type { AdminDeleteUserAttributesRequest } from "./AdminDeleteUserAttributesRequest";
 import type { AdminGetUserResponse } from "./AdminGetUserResponse";
+import type { AdminInitiateAuthRequest } from "./AdminInitiateAuthRequest";
 import type { AdminListGroupsForUserRequest } from "./AdminListGroupsForUserRequest";
+import type { AdminListUserAuthEventsRequest } from "./AdminListUserAuthEventsRequest";
+import type { AdminListUserAuthEventsResponse } from "./AdminListUserAuthEventsResponse";
+import type { AdminRespondToAuthChallengeRequest } from "./AdminRespondToAuthChallengeRequest";
 import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest";
 import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttributesRequest";
+import type { AuthResponse } from "./AuthResponse";
+import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { ClientIdRequest } from "./ClientIdRequest";
+import type { CodeDeliveryResponse } from "./CodeDeliveryResponse";
+import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordRequest";
+import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
+import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
 import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
+import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
 import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
+import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
 import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListUserPoolClientsRequest } from "./ListUserPoolClientsRequest";
 import type { ListUserPoolClientsResponse } from "./ListUserPoolClientsResponse";
 import type { ListUserPoolsRequest } from "./ListUserPoolsRequest";
@@ -32,8 +46,12 @@ import type { ListUsersInGroupRequest } from "./ListUsersInGroupRequest";
 import type { ListUsersInGroupResponse } from "./ListUsersInGroupResponse";
 import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
+import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
+import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
+import type { SignUpRequest } from "./SignUpRequest";
+import type { SignUpResponse } from "./SignUpResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
 import type { UpdateUserPoolRequest } from "./UpdateUserPoolRequest";
 import type { UpdateWorkspaceRequest } from "./UpdateWorkspaceRequest";
@@ -42,6 +60,7 @@ import type { UserPoolClientResponse } from "./UserPoolClientResponse";
 import type { UserPoolIdRequest } from "./UserPoolIdRequest";
 import type { UserPoolResponse } from "./UserPoolResponse";
 import type { UserRequest } from "./UserRequest";
+import type { UsernameClientRequest } from "./UsernameClientRequest";
 
 export type Operations = {
   CreateUserPool: { input: CreateUserPoolRequest; output: UserPoolResponse };
@@ -73,6 +92,23 @@ export type Operations = {
   AdminRemoveUserFromGroup: { input: UserGroupRequest; output: Empty };
   AdminListGroupsForUser: { input: AdminListGroupsForUserRequest; output: ListGroupsResponse };
   ListUsersInGroup: { input: ListUsersInGroupRequest; output: ListUsersInGroupResponse };
+  InitiateAuth: { input: InitiateAuthRequest; output: AuthResponse };
+  AdminInitiateAuth: { input: AdminInitiateAuthRequest; output: AuthResponse };
+  RespondToAuthChallenge: { input: RespondToAuthChallengeRequest; output: AuthResponse };
+  AdminRespondToAuthChallenge: { input: AdminRespondToAuthChallengeRequest; output: AuthResponse };
+  GetUser: { input: AccessTokenRequest; output: GetUserResponse };
+  GlobalSignOut: { input: AccessTokenRequest; output: Empty };
+  AdminUserGlobalSignOut: { input: UserRequest; output: Empty };
+  RevokeToken: { input: RevokeTokenRequest; output: Empty };
+  SignUp: { input: SignUpRequest; output: SignUpResponse };
+  ConfirmSignUp: { input: ConfirmSignUpRequest; output: Empty };
+  ResendConfirmationCode: { input: UsernameClientRequest; output: CodeDeliveryResponse };
+  AdminConfirmSignUp: { input: UserRequest; output: Empty };
+  ForgotPassword: { input: UsernameClientRequest; output: CodeDeliveryResponse };
+  ConfirmForgotPassword: { input: ConfirmForgotPasswordRequest; output: Empty };
+  AdminResetUserPassword: { input: UserRequest; output: Empty };
+  ChangePassword: { input: ChangePasswordRequest; output: Empty };
+  AdminListUserAuthEvents: { input: AdminListUserAuthEventsRequest; output: AdminListUserAuthEventsResponse };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -80,6 +116,10 @@ export type Operations = {
   UpdateWorkspace: { input: UpdateWorkspaceRequest; output: DescribeWorkspaceResponse };
   CreateAccessKey: { input: Empty; output: CreateAccessKeyResponse };
   GenerateUsers: { input: GenerateUsersRequest; output: GenerateUsersResponse };
+  DescribeUserSecurity: { input: UserRequest; output: DescribeUserSecurityResponse };
+  UnlockUser: { input: UserRequest; output: Empty };
+  ListSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
+  RotateSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
 };
 
 export type OperationName = keyof Operations;
@@ -114,6 +154,23 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "AdminRemoveUserFromGroup", service: "cognito-idp", command: "admin_remove_user_from_group" },
   { name: "AdminListGroupsForUser", service: "cognito-idp", command: "admin_list_groups_for_user" },
   { name: "ListUsersInGroup", service: "cognito-idp", command: "list_users_in_group" },
+  { name: "InitiateAuth", service: "cognito-idp", command: "initiate_auth" },
+  { name: "AdminInitiateAuth", service: "cognito-idp", command: "admin_initiate_auth" },
+  { name: "RespondToAuthChallenge", service: "cognito-idp", command: "respond_to_auth_challenge" },
+  { name: "AdminRespondToAuthChallenge", service: "cognito-idp", command: "admin_respond_to_auth_challenge" },
+  { name: "GetUser", service: "cognito-idp", command: "get_user" },
+  { name: "GlobalSignOut", service: "cognito-idp", command: "global_sign_out" },
+  { name: "AdminUserGlobalSignOut", service: "cognito-idp", command: "admin_user_global_sign_out" },
+  { name: "RevokeToken", service: "cognito-idp", command: "revoke_token" },
+  { name: "SignUp", service: "cognito-idp", command: "sign_up" },
+  { name: "ConfirmSignUp", service: "cognito-idp", command: "confirm_sign_up" },
+  { name: "ResendConfirmationCode", service: "cognito-idp", command: "resend_confirmation_code" },
+  { name: "AdminConfirmSignUp", service: "cognito-idp", command: "admin_confirm_sign_up" },
+  { name: "ForgotPassword", service: "cognito-idp", command: "forgot_password" },
+  { name: "ConfirmForgotPassword", service: "cognito-idp", command: "confirm_forgot_password" },
+  { name: "AdminResetUserPassword", service: "cognito-idp", command: "admin_reset_user_password" },
+  { name: "ChangePassword", service: "cognito-idp", command: "change_password" },
+  { name: "AdminListUserAuthEvents", service: "cognito-idp", command: "admin_list_user_auth_events" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
@@ -121,4 +178,8 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "UpdateWorkspace", service: "poolhouse", command: "update_workspace" },
   { name: "CreateAccessKey", service: "poolhouse", command: "create_access_key" },
   { name: "GenerateUsers", service: "poolhouse", command: "generate_users" },
+  { name: "DescribeUserSecurity", service: "poolhouse", command: "describe_user_security" },
+  { name: "UnlockUser", service: "poolhouse", command: "unlock_user" },
+  { name: "ListSigningKeys", service: "poolhouse", command: "list_signing_keys" },
+  { name: "RotateSigningKeys", service: "poolhouse", command: "rotate_signing_keys" },
 ];

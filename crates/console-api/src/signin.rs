@@ -1,0 +1,939 @@
+//! The sign-in operations: auth flows and challenges, tokens, sign-out, sign-up and recovery,
+//! and the support views (auth events, sessions, unlock, signing keys).
+//!
+//! A sign-in step is recorded in the user's auth events (time, client, IP, outcome) rather than
+//! in the audit log, which is for changes people make to the directory; sign-up, confirmation,
+//! recovery and every admin action are audited as usual.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use storage::pools::PoolRow;
+use storage::users::UserRow;
+use user_pools::auth::{self, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
+use user_pools::keys::{self, PoolKeys};
+use user_pools::{passwords, signup, users};
+
+use crate::dto::*;
+use crate::{Actor, ApiError, Console, ErrorCode, secs};
+
+/// A required member of `AuthParameters` / `ChallengeResponses`.
+fn param<'a>(
+    map: &'a BTreeMap<String, Sensitive>,
+    member: &str,
+    name: &str,
+) -> Result<&'a str, ApiError> {
+    match map.get(name).map(Sensitive::expose) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(ApiError::invalid(format!("{member}.{name}"), "is required")),
+    }
+}
+
+fn optional<'a>(map: &'a BTreeMap<String, Sensitive>, name: &str) -> Option<&'a str> {
+    map.get(name).map(Sensitive::expose)
+}
+
+/// Where a request came from: the IP in its context data, else the endpoint's peer.
+fn origin(actor: &Actor, context: Option<&ContextDataType>) -> Origin {
+    let from_context = context.and_then(|c| c.ip_address.clone());
+    let from_actor = actor
+        .0
+        .strip_prefix("endpoint:")
+        .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        .map(str::to_string);
+    Origin {
+        ip: from_context.or(from_actor),
+    }
+}
+
+fn delivery_details(d: &signup::Delivery) -> CodeDeliveryDetailsType {
+    CodeDeliveryDetailsType {
+        destination: d.destination.clone(),
+        delivery_medium: d.medium.to_string(),
+        attribute_name: d.attribute.to_string(),
+    }
+}
+
+fn attributes_of(u: &UserRow) -> Vec<AttributeType> {
+    u.attributes
+        .iter()
+        .map(|(k, v)| AttributeType {
+            name: k.clone(),
+            value: Some(v.clone()),
+        })
+        .collect()
+}
+
+/// A one-time code as typed: digits only, at most 10.
+fn code_of(field: &str, code: &Sensitive) -> Result<String, ApiError> {
+    let c = code.expose().trim();
+    if c.is_empty() || c.len() > 10 || !c.chars().all(|ch| ch.is_ascii_digit()) {
+        return Err(ApiError::invalid(
+            field,
+            "must be the digits of the code that was sent",
+        ));
+    }
+    Ok(c.to_string())
+}
+
+impl Console {
+    /// The pool's parsed keys, made on first use.
+    pub(crate) fn pool_keys(&self, pool: &PoolRow) -> Result<Arc<PoolKeys>, ApiError> {
+        let now = self.now();
+        let loaded = self.read(|r| {
+            let revision = storage::config_revision(r)?;
+            if let Ok(kept) = self.inner.keys.lock()
+                && let Some((at, k)) = kept.get(&pool.pk)
+                && *at == revision
+            {
+                return Ok(Some(Arc::clone(k)));
+            }
+            let Some(k) = keys::load(r, &self.inner.master, pool.pk, now)? else {
+                return Ok(None);
+            };
+            let k = Arc::new(k);
+            if let Ok(mut kept) = self.inner.keys.lock() {
+                kept.insert(pool.pk, (revision, Arc::clone(&k)));
+            }
+            Ok(Some(k))
+        })?;
+        if let Some(k) = loaded {
+            return Ok(k);
+        }
+        // First use: make the pool's keys (a pool created before keys existed, or one whose
+        // creation did not make them), then read them like any other.
+        self.inner
+            .db
+            .write(|tx| keys::ensure(tx, &self.inner.master, pool, now).map_err(ApiError::from))?;
+        self.read(|r| {
+            keys::load(r, &self.inner.master, pool.pk, now)?
+                .map(Arc::new)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InternalErrorException,
+                        "the pool's signing keys could not be made",
+                    )
+                })
+        })
+    }
+
+    /// The `iss` of a pool's tokens.
+    pub fn issuer(&self, pool_id: &str) -> Result<String, ApiError> {
+        let ws = self.workspace()?;
+        Ok(auth::issuer(ws.issuer_base_url.as_deref(), pool_id))
+    }
+
+    /// The pool's JWKS document (`/{poolId}/.well-known/jwks.json`).
+    pub fn jwks(&self, pool_id: &str) -> Result<serde_json::Value, ApiError> {
+        let pool = self.read(|r| Ok(user_pools::require_pool(r, pool_id)?))?;
+        // Make the keys if the pool has none yet, so the document is never empty.
+        self.pool_keys(&pool)?;
+        let now = self.now();
+        let set = self.read(|r| Ok(keys::jwks(r, pool.pk, now)?))?;
+        serde_json::to_value(set)
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+    }
+
+    /// The pool's OpenID configuration, with the JWKS at `jwks_uri`.
+    pub fn openid_configuration(
+        &self,
+        pool_id: &str,
+        jwks_uri: &str,
+    ) -> Result<serde_json::Value, ApiError> {
+        self.read(|r| Ok(user_pools::require_pool(r, pool_id)?))?;
+        let issuer = self.issuer(pool_id)?;
+        Ok(serde_json::json!({
+            "issuer": issuer,
+            "jwks_uri": jwks_uri,
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "token"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "claims_supported": [
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "token_use",
+                "cognito:username", "cognito:groups", "email", "email_verified",
+                "phone_number", "phone_number_verified"
+            ]
+        }))
+    }
+
+    fn sign_in_client(
+        &self,
+        client_id: &str,
+        pool_id: Option<&str>,
+    ) -> Result<SignInClient, ApiError> {
+        self.read(|r| Ok(auth::client(r, client_id, pool_id)?))
+    }
+
+    /// Turns a decision into the response: signs the tokens, or passes the challenge on.
+    fn answer(&self, sc: &SignInClient, decision: Decision) -> Result<AuthResponse, ApiError> {
+        match decision {
+            Decision::Tokens(s) => self.tokens_response(sc, &s),
+            Decision::Challenge(c) => Ok(AuthResponse {
+                challenge_name: Some(c.name.to_string()),
+                session: Some(Sensitive(c.session)),
+                challenge_parameters: Some(c.parameters),
+                authentication_result: None,
+            }),
+        }
+    }
+
+    fn tokens_response(&self, sc: &SignInClient, s: &SignIn) -> Result<AuthResponse, ApiError> {
+        let keys = self.pool_keys(&sc.pool)?;
+        let issuer = self.issuer(&sc.pool.id)?;
+        let minted = auth::mint(&keys, sc, s, &issuer, self.now())?;
+        Ok(AuthResponse {
+            authentication_result: Some(AuthenticationResultType {
+                access_token: Sensitive(minted.access_token),
+                expires_in: minted.expires_in,
+                token_type: "Bearer".into(),
+                refresh_token: s.refresh_token.clone().map(Sensitive),
+                id_token: Sensitive(minted.id_token),
+            }),
+            ..AuthResponse::default()
+        })
+    }
+
+    fn run_flow(
+        &self,
+        sc: &SignInClient,
+        flow: AuthFlow,
+        params: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        auth::check_flow(&sc.client, flow)?;
+        match flow {
+            AuthFlow::UserPassword | AuthFlow::AdminUserPassword => {
+                self.password_sign_in(sc, params, origin)
+            }
+            AuthFlow::RefreshToken => {
+                let token = param(params, "AuthParameters", "REFRESH_TOKEN")?;
+                let step = Step {
+                    now: self.now(),
+                    origin,
+                };
+                let s = self.inner.db.write(|tx| {
+                    auth::refresh(tx, sc, token, optional(params, "SECRET_HASH"), &step)
+                        .map_err(ApiError::from)
+                })?;
+                self.tokens_response(sc, &s)
+            }
+            AuthFlow::UserSrp | AuthFlow::CustomAuth => Err(ApiError::new(
+                ErrorCode::InvalidParameterException,
+                "USER_SRP_AUTH and CUSTOM_AUTH are not available yet in this version; use \
+                 USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH",
+            )),
+        }
+    }
+
+    fn password_sign_in(
+        &self,
+        sc: &SignInClient,
+        params: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let username = param(params, "AuthParameters", "USERNAME")?;
+        let password = param(params, "AuthParameters", "PASSWORD")?;
+        if password.len() > 256 {
+            return Err(ApiError::invalid(
+                "AuthParameters.PASSWORD",
+                "must be at most 256 characters",
+            ));
+        }
+        let candidate = self.read(|r| Ok(auth::prepare(r, &sc.pool, username)?))?;
+        let mut names = vec![username];
+        if let Some(u) = &candidate.user {
+            names.push(u.username.as_str());
+        }
+        auth::check_secret_hash(&sc.client, &names, optional(params, "SECRET_HASH"))?;
+        let now = self.now();
+        // The slow part, outside any transaction. A locked-out user is refused without it; an
+        // unknown user costs the same as a known one.
+        let password_ok = match &candidate.user {
+            _ if candidate.security.locked_until > now => false,
+            Some(u) => match &u.password_hash {
+                Some(h) => passwords::verify(password, h)?,
+                None => false,
+            },
+            None => {
+                passwords::waste_time(password);
+                false
+            }
+        };
+        let step = Step { now, origin };
+        let decision = self.inner.db.write(|tx| {
+            auth::decide(tx, sc, &candidate, username, password_ok, &step).map_err(ApiError::from)
+        })?;
+        self.answer(sc, decision?)
+    }
+
+    /// `InitiateAuth`.
+    pub fn initiate_auth(
+        &self,
+        actor: &Actor,
+        req: InitiateAuthRequest,
+    ) -> Result<AuthResponse, ApiError> {
+        let flow = AuthFlow::parse(&req.auth_flow, false)?;
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        self.run_flow(
+            &sc,
+            flow,
+            &req.auth_parameters,
+            &origin(actor, req.user_context_data.as_ref()),
+        )
+    }
+
+    /// `AdminInitiateAuth`.
+    pub fn admin_initiate_auth(
+        &self,
+        actor: &Actor,
+        req: AdminInitiateAuthRequest,
+    ) -> Result<AuthResponse, ApiError> {
+        let flow = AuthFlow::parse(&req.auth_flow, true)?;
+        let sc = self.sign_in_client(&req.client_id, Some(&req.user_pool_id))?;
+        self.run_flow(
+            &sc,
+            flow,
+            &req.auth_parameters,
+            &origin(actor, req.context_data.as_ref()),
+        )
+    }
+
+    fn respond(
+        &self,
+        sc: &SignInClient,
+        challenge: &str,
+        session: Option<&Sensitive>,
+        responses: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        if challenge != "NEW_PASSWORD_REQUIRED" {
+            return Err(ApiError::invalid(
+                "ChallengeName",
+                format!(
+                    "'{challenge}' is not a challenge this version answers (NEW_PASSWORD_REQUIRED)"
+                ),
+            ));
+        }
+        let session = session
+            .map(Sensitive::expose)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Session", "is required"))?;
+        let now = self.now();
+        let open = self.read(|r| Ok(auth::open_session(r, sc, session, challenge, now)?))?;
+        let username = param(responses, "ChallengeResponses", "USERNAME")?;
+        auth::check_secret_hash(
+            &sc.client,
+            &[
+                username,
+                open.username.as_str(),
+                open.user.username.as_str(),
+            ],
+            optional(responses, "SECRET_HASH"),
+        )?;
+        let new_password = param(responses, "ChallengeResponses", "NEW_PASSWORD")?;
+        users::check_password(&sc.pool, new_password).map_err(|e| {
+            let mut err = ApiError::from(e);
+            err.field = Some("ChallengeResponses.NEW_PASSWORD".into());
+            err
+        })?;
+        let attributes: BTreeMap<String, String> = responses
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("userAttributes.")
+                    .map(|name| (name.to_string(), v.expose().to_string()))
+            })
+            .collect();
+        let hash = passwords::hash(new_password)?;
+        let step = Step { now, origin };
+        let s = self.inner.db.write(|tx| {
+            auth::complete_new_password(tx, sc, &open, &hash, &attributes, &step)
+                .map_err(ApiError::from)
+        })?;
+        self.tokens_response(sc, &s)
+    }
+
+    /// `RespondToAuthChallenge`.
+    pub fn respond_to_auth_challenge(
+        &self,
+        actor: &Actor,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        self.respond(
+            &sc,
+            &req.challenge_name,
+            req.session.as_ref(),
+            &req.challenge_responses,
+            &origin(actor, req.user_context_data.as_ref()),
+        )
+    }
+
+    /// `AdminRespondToAuthChallenge`.
+    pub fn admin_respond_to_auth_challenge(
+        &self,
+        actor: &Actor,
+        req: AdminRespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, Some(&req.user_pool_id))?;
+        self.respond(
+            &sc,
+            &req.challenge_name,
+            req.session.as_ref(),
+            &req.challenge_responses,
+            &origin(actor, req.context_data.as_ref()),
+        )
+    }
+
+    /// Checks an access token and answers its pool and user.
+    fn authenticated(&self, token: &Sensitive) -> Result<(PoolRow, auth::Authenticated), ApiError> {
+        let token = token.expose();
+        if token.is_empty() {
+            return Err(ApiError::invalid("AccessToken", "is required"));
+        }
+        let pool_id = auth::claimed_pool(token)?;
+        let pool = self
+            .read(|r| Ok(user_pools::require_pool(r, &pool_id)?))
+            .map_err(|_| {
+                ApiError::new(ErrorCode::NotAuthorizedException, "Invalid Access Token")
+            })?;
+        let keys = self.pool_keys(&pool)?;
+        let issuer = self.issuer(&pool.id)?;
+        let now = self.now();
+        let a = self.read(|r| Ok(auth::authenticate(r, &keys, &pool, token, &issuer, now)?))?;
+        Ok((pool, a))
+    }
+
+    /// `GetUser`: the user an access token belongs to.
+    pub fn get_user(
+        &self,
+        _actor: &Actor,
+        req: AccessTokenRequest,
+    ) -> Result<GetUserResponse, ApiError> {
+        let (_, a) = self.authenticated(&req.access_token)?;
+        Ok(GetUserResponse {
+            username: a.user.username.clone(),
+            user_attributes: attributes_of(&a.user),
+            mfa_options: Vec::new(),
+            user_mfa_setting_list: Vec::new(),
+        })
+    }
+
+    /// `GlobalSignOut`: revokes every token of the access token's user.
+    pub fn global_sign_out(
+        &self,
+        actor: &Actor,
+        req: AccessTokenRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, a) = self.authenticated(&req.access_token)?;
+        self.write_audited(
+            actor,
+            "GlobalSignOut",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, ctx| {
+                auth::sign_out_everywhere(tx, &a.user, ctx.clock.now_ms())?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `AdminUserGlobalSignOut`.
+    pub fn admin_user_global_sign_out(
+        &self,
+        actor: &Actor,
+        req: UserRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "AdminUserGlobalSignOut",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                let (_, user) = users::get(tx, &req.user_pool_id, &req.username)?;
+                auth::sign_out_everywhere(tx, &user, ctx.clock.now_ms())?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `RevokeToken`: revokes a refresh token and the access tokens minted from it.
+    pub fn revoke_token(&self, actor: &Actor, req: RevokeTokenRequest) -> Result<Empty, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        if let Some(secret) = &sc.client.secret {
+            let given = req.client_secret.as_ref().map(Sensitive::expose);
+            let ok = given.is_some_and(|g| {
+                g.len() == secret.len()
+                    && g.bytes()
+                        .zip(secret.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0
+            });
+            if !ok {
+                return Err(ApiError::new(
+                    ErrorCode::NotAuthorizedException,
+                    format!("Client {} requires its ClientSecret", sc.client.client_id),
+                ));
+            }
+        }
+        self.write_audited(
+            actor,
+            "RevokeToken",
+            Some(&sc.pool.id),
+            Some(&sc.client.client_id),
+            |tx, ctx| {
+                auth::revoke(tx, &sc.client, req.token.expose(), ctx.clock.now_ms())?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `SignUp`.
+    pub fn sign_up(&self, actor: &Actor, req: SignUpRequest) -> Result<SignUpResponse, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        auth::check_secret_hash(
+            &sc.client,
+            &[req.username.as_str()],
+            req.secret_hash.as_ref().map(Sensitive::expose),
+        )?;
+        users::check_password(&sc.pool, req.password.expose())?;
+        let attributes = crate::handlers::attribute_map("UserAttributes", &req.user_attributes)?;
+        let hash = passwords::hash(req.password.expose())?;
+        let origin = origin(actor, req.user_context_data.as_ref());
+        let (user, delivery) = self.write_audited(
+            actor,
+            "SignUp",
+            Some(&sc.pool.id),
+            Some(&req.username),
+            |tx, ctx| {
+                let (user, delivery) = signup::sign_up(
+                    tx,
+                    ctx,
+                    &sc,
+                    &signup::SignUp {
+                        username: &req.username,
+                        password_hash: &hash,
+                        attributes: &attributes,
+                    },
+                )?;
+                auth::record_event(
+                    tx,
+                    &user,
+                    &sc.client,
+                    &Step {
+                        now: ctx.clock.now_ms(),
+                        origin: &origin,
+                    },
+                    "SignUp",
+                    "Pass",
+                    None,
+                )?;
+                Ok(((user.clone(), delivery), Some(user.username)))
+            },
+        )?;
+        Ok(SignUpResponse {
+            user_confirmed: false,
+            code_delivery_details: delivery.as_ref().map(delivery_details),
+            user_sub: user.sub,
+        })
+    }
+
+    /// `ConfirmSignUp`.
+    pub fn confirm_sign_up(
+        &self,
+        actor: &Actor,
+        req: ConfirmSignUpRequest,
+    ) -> Result<Empty, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        let code = code_of("ConfirmationCode", &req.confirmation_code)?;
+        let user = self.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?))?;
+        auth::check_secret_hash(
+            &sc.client,
+            &[req.username.as_str(), user.username.as_str()],
+            req.secret_hash.as_ref().map(Sensitive::expose),
+        )?;
+        let origin = origin(actor, req.user_context_data.as_ref());
+        self.write_recorded(
+            actor,
+            "ConfirmSignUp",
+            Some(&sc.pool.id),
+            Some(&user.username),
+            |tx, ctx| {
+                let step = Step {
+                    now: ctx.clock.now_ms(),
+                    origin: &origin,
+                };
+                Ok(
+                    signup::confirm_sign_up(tx, &sc, &req.username, &code, &step)?
+                        .map(|_| Empty {})
+                        .map_err(ApiError::from),
+                )
+            },
+        )
+    }
+
+    /// `ResendConfirmationCode`.
+    pub fn resend_confirmation_code(
+        &self,
+        actor: &Actor,
+        req: UsernameClientRequest,
+    ) -> Result<CodeDeliveryResponse, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        let user = self.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?))?;
+        auth::check_secret_hash(
+            &sc.client,
+            &[req.username.as_str(), user.username.as_str()],
+            req.secret_hash.as_ref().map(Sensitive::expose),
+        )?;
+        let d = self.write_audited(
+            actor,
+            "ResendConfirmationCode",
+            Some(&sc.pool.id),
+            Some(&user.username),
+            |tx, ctx| {
+                let d = signup::resend_confirmation(tx, &sc, &req.username, ctx.clock.now_ms())?;
+                Ok((d, None))
+            },
+        )?;
+        let d = d.ok_or_else(|| {
+            ApiError::invalid(
+                "Username",
+                "the pool verifies no attribute this user has, so no code can be sent; an \
+                 administrator can confirm the user (AdminConfirmSignUp)",
+            )
+        })?;
+        Ok(CodeDeliveryResponse {
+            code_delivery_details: delivery_details(&d),
+        })
+    }
+
+    /// `AdminConfirmSignUp`.
+    pub fn admin_confirm_sign_up(
+        &self,
+        actor: &Actor,
+        req: UserRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "AdminConfirmSignUp",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
+                signup::admin_confirm(tx, &pool, &req.username, ctx.clock.now_ms())?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `ForgotPassword`: a reset code to the user's verified email or phone.
+    pub fn forgot_password(
+        &self,
+        actor: &Actor,
+        req: UsernameClientRequest,
+    ) -> Result<CodeDeliveryResponse, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        let user = match self.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?)) {
+            Ok(u) => u,
+            Err(e) if e.code == ErrorCode::UserNotFoundException => {
+                return Err(auth::unknown_user(&sc.client).into());
+            }
+            Err(e) => return Err(e),
+        };
+        auth::check_secret_hash(
+            &sc.client,
+            &[req.username.as_str(), user.username.as_str()],
+            req.secret_hash.as_ref().map(Sensitive::expose),
+        )?;
+        let d = self.write_audited(
+            actor,
+            "ForgotPassword",
+            Some(&sc.pool.id),
+            Some(&user.username),
+            |tx, ctx| {
+                Ok((
+                    signup::forgot_password(tx, &sc, &user, ctx.clock.now_ms())?,
+                    None,
+                ))
+            },
+        )?;
+        Ok(CodeDeliveryResponse {
+            code_delivery_details: delivery_details(&d),
+        })
+    }
+
+    /// `ConfirmForgotPassword`.
+    pub fn confirm_forgot_password(
+        &self,
+        actor: &Actor,
+        req: ConfirmForgotPasswordRequest,
+    ) -> Result<Empty, ApiError> {
+        let sc = self.sign_in_client(&req.client_id, None)?;
+        let code = code_of("ConfirmationCode", &req.confirmation_code)?;
+        let user = self.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?))?;
+        auth::check_secret_hash(
+            &sc.client,
+            &[req.username.as_str(), user.username.as_str()],
+            req.secret_hash.as_ref().map(Sensitive::expose),
+        )?;
+        users::check_password(&sc.pool, req.password.expose())?;
+        let hash = passwords::hash(req.password.expose())?;
+        self.write_recorded(
+            actor,
+            "ConfirmForgotPassword",
+            Some(&sc.pool.id),
+            Some(&user.username),
+            |tx, ctx| {
+                Ok(
+                    signup::confirm_forgot_password(tx, &user, &code, &hash, ctx.clock.now_ms())?
+                        .map(|()| Empty {})
+                        .map_err(ApiError::from),
+                )
+            },
+        )
+    }
+
+    /// `AdminResetUserPassword`: `RESET_REQUIRED`, a reset code, and every session ended.
+    pub fn admin_reset_user_password(
+        &self,
+        actor: &Actor,
+        req: UserRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "AdminResetUserPassword",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, ctx| {
+                let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
+                signup::admin_reset_password(tx, &pool, &req.username, ctx.clock.now_ms())?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `ChangePassword`: the signed-in user replaces their password.
+    pub fn change_password(
+        &self,
+        actor: &Actor,
+        req: ChangePasswordRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, a) = self.authenticated(&req.access_token)?;
+        let previous = req
+            .previous_password
+            .as_ref()
+            .map(Sensitive::expose)
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| ApiError::invalid("PreviousPassword", "is required"))?;
+        let ok = match &a.user.password_hash {
+            Some(h) => passwords::verify(previous, h)?,
+            None => false,
+        };
+        if !ok {
+            let now = self.now();
+            self.inner
+                .db
+                .write(|tx| auth::count_failure(tx, &a.user, now).map_err(ApiError::from))?;
+            return Err(ApiError::new(
+                ErrorCode::NotAuthorizedException,
+                "Incorrect username or password.",
+            ));
+        }
+        users::check_password(&pool, req.proposed_password.expose()).map_err(|e| {
+            let mut err = ApiError::from(e);
+            err.field = Some("ProposedPassword".into());
+            err
+        })?;
+        let hash = passwords::hash(req.proposed_password.expose())?;
+        self.write_audited(
+            actor,
+            "ChangePassword",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, ctx| {
+                storage::users::set_password(
+                    tx,
+                    a.user.pk,
+                    &hash,
+                    domain::user::UserStatus::Confirmed,
+                    ctx.clock.now_ms(),
+                )?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `AdminListUserAuthEvents`: the user's sign-in history, newest first.
+    pub fn admin_list_user_auth_events(
+        &self,
+        _actor: &Actor,
+        req: AdminListUserAuthEventsRequest,
+    ) -> Result<AdminListUserAuthEventsResponse, ApiError> {
+        let limit = match req.max_results {
+            Some(n) if n > 60 => {
+                return Err(ApiError::invalid("MaxResults", "must be between 0 and 60"));
+            }
+            Some(n) => n,
+            None => 60,
+        };
+        let scope = format!("auth-events:{}:{}", req.user_pool_id, req.username);
+        let before: i64 = req
+            .next_token
+            .as_deref()
+            .map(|t| user_pools::pagination::decode(&scope, t))
+            .transpose()
+            .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?
+            .unwrap_or(0);
+        self.read(|r| {
+            let (_, user) = users::get(r, &req.user_pool_id, &req.username)?;
+            let mut rows = auth::events(r, &user, before, limit + 1)?;
+            let next = if rows.len() > limit as usize {
+                rows.truncate(limit as usize);
+                rows.last()
+                    .map(|e| user_pools::pagination::encode(&scope, &e.pk))
+            } else {
+                None
+            };
+            Ok(AdminListUserAuthEventsResponse {
+                auth_events: rows
+                    .into_iter()
+                    .map(|e| AuthEventType {
+                        event_id: e.event_id,
+                        event_type: e.event_type,
+                        creation_date: secs(e.at),
+                        event_response: e.response,
+                        event_risk: EventRiskType {
+                            risk_decision: None,
+                            risk_level: e.risk_level,
+                            compromised_credentials_detected: false,
+                        },
+                        event_context_data: EventContextDataType { ip_address: e.ip },
+                        client_id: e.client_id,
+                        detail: e.detail,
+                    })
+                    .collect(),
+                next_token: next,
+            })
+        })
+    }
+
+    /// `DescribeUserSecurity`: lockout, failures and sessions, for support staff.
+    pub fn describe_user_security(
+        &self,
+        _actor: &Actor,
+        req: UserRequest,
+    ) -> Result<DescribeUserSecurityResponse, ApiError> {
+        let now = self.now();
+        self.read(|r| {
+            let (_, user) = users::get(r, &req.user_pool_id, &req.username)?;
+            let security = storage::user_security::get(r, user.pk)?;
+            let sessions = auth::sessions(r, &user, 100)?;
+            let clients = auth::client_ids(r, &sessions)?;
+            Ok(DescribeUserSecurityResponse {
+                username: user.username.clone(),
+                failed_sign_in_attempts: security.failed_sign_ins,
+                locked_until: (security.locked_until > now).then(|| secs(security.locked_until)),
+                last_sign_in: security.last_sign_in.map(secs),
+                sessions: sessions
+                    .iter()
+                    .map(|s| UserSessionType {
+                        origin_jti: s.origin_jti.clone(),
+                        client_id: clients.get(&s.client).cloned().unwrap_or_default(),
+                        auth_time: s.auth_time as f64,
+                        creation_date: secs(s.created_at),
+                        expiration_date: secs(s.expires_at),
+                        last_used_date: s.last_used_at.map(secs),
+                        revoked_date: s.revoked_at.map(secs),
+                        status: if s.revoked_at.is_some() {
+                            "REVOKED"
+                        } else if s.expires_at <= now {
+                            "EXPIRED"
+                        } else {
+                            "ACTIVE"
+                        }
+                        .into(),
+                    })
+                    .collect(),
+            })
+        })
+    }
+
+    /// `UnlockUser`: lifts a lockout after failed sign-ins.
+    pub fn unlock_user(&self, actor: &Actor, req: UserRequest) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "UnlockUser",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, _| {
+                let (_, user) = users::get(tx, &req.user_pool_id, &req.username)?;
+                auth::unlock(tx, &user)?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    fn signing_keys(&self, pool: &PoolRow) -> Result<ListSigningKeysResponse, ApiError> {
+        let now = self.now();
+        let issuer = self.issuer(&pool.id)?;
+        self.read(|r| {
+            let rows = keys::list(r, pool.pk)?;
+            Ok(ListSigningKeysResponse {
+                keys: rows
+                    .into_iter()
+                    .map(|k| SigningKeyType {
+                        status: match (k.retired_at, k.published_until) {
+                            (None, _) => "SIGNING",
+                            (Some(_), Some(until)) if until > now => "PUBLISHED",
+                            _ => "EXPIRED",
+                        }
+                        .into(),
+                        kid: k.kid,
+                        purpose: match k.purpose {
+                            storage::signing_keys::Purpose::Id => "id",
+                            storage::signing_keys::Purpose::Access => "access",
+                        }
+                        .into(),
+                        creation_date: secs(k.created_at),
+                        retired_date: k.retired_at.map(secs),
+                        published_until: k.published_until.map(secs),
+                    })
+                    .collect(),
+                issuer,
+            })
+        })
+    }
+
+    /// `ListSigningKeys`: the pool's keys, signing and retired (made on first use).
+    pub fn list_signing_keys(
+        &self,
+        _actor: &Actor,
+        req: UserPoolIdRequest,
+    ) -> Result<ListSigningKeysResponse, ApiError> {
+        let pool = self.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
+        self.pool_keys(&pool)?;
+        self.signing_keys(&pool)
+    }
+
+    /// `RotateSigningKeys`: new ID and access keys; the old ones stay published until the
+    /// tokens they signed have expired.
+    pub fn rotate_signing_keys(
+        &self,
+        actor: &Actor,
+        req: UserPoolIdRequest,
+    ) -> Result<ListSigningKeysResponse, ApiError> {
+        let pool = self.write_audited(
+            actor,
+            "RotateSigningKeys",
+            Some(&req.user_pool_id),
+            Some(&req.user_pool_id),
+            |tx, ctx| {
+                let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
+                keys::rotate(tx, &self.inner.master, &pool, ctx.clock.now_ms())?;
+                Ok((pool, None))
+            },
+        )?;
+        self.signing_keys(&pool)
+    }
+}

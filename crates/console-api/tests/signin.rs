@@ -1,0 +1,734 @@
+//! Sign-in operations on a real store with a clock the tests move.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use console_api::{Actor, ApiError, Console, ErrorCode};
+use domain::FixedClock;
+use serde_json::{Value, json};
+
+const T0: i64 = 1_800_000_000_000;
+
+struct Env {
+    _dir: tempfile::TempDir,
+    c: Console,
+    clock: Arc<FixedClock>,
+    pool: String,
+    client: String,
+}
+
+fn call(c: &Console, op: &str, body: Value) -> Result<Value, ApiError> {
+    let out = c.dispatch_json(
+        &Actor("endpoint:127.0.0.1".into()),
+        op,
+        body.to_string().as_bytes(),
+    )?;
+    Ok(serde_json::from_slice(&out).unwrap())
+}
+
+fn ok(c: &Console, op: &str, body: Value) -> Value {
+    call(c, op, body).unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+
+fn err(c: &Console, op: &str, body: Value) -> ApiError {
+    match call(c, op, body) {
+        Ok(v) => panic!("{op} should have failed, answered {v}"),
+        Err(e) => e,
+    }
+}
+
+fn env_with(pool_extra: Value, client_extra: Value) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(T0));
+    let c = Console::open(&dir.path().join("t.db"), clock.clone()).unwrap();
+    let mut body = json!({"PoolName": "demo"});
+    body.as_object_mut()
+        .unwrap()
+        .extend(pool_extra.as_object().unwrap().clone());
+    let pool = ok(&c, "CreateUserPool", body)["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut body = json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": [
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]});
+    body.as_object_mut()
+        .unwrap()
+        .extend(client_extra.as_object().unwrap().clone());
+    let client = ok(&c, "CreateUserPoolClient", body)["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Env {
+        _dir: dir,
+        c,
+        clock,
+        pool,
+        client,
+    }
+}
+
+fn env() -> Env {
+    env_with(json!({}), json!({}))
+}
+
+impl Env {
+    /// A confirmed user with a permanent password.
+    fn user(&self, name: &str, password: &str) {
+        ok(
+            &self.c,
+            "AdminCreateUser",
+            json!({"UserPoolId": self.pool, "Username": name, "MessageAction": "SUPPRESS",
+                "UserAttributes": [{"Name": "email", "Value": format!("{name}@example.com")},
+                                   {"Name": "email_verified", "Value": "true"}]}),
+        );
+        ok(
+            &self.c,
+            "AdminSetUserPassword",
+            json!({"UserPoolId": self.pool, "Username": name, "Password": password, "Permanent": true}),
+        );
+    }
+
+    fn sign_in(&self, name: &str, password: &str) -> Result<Value, ApiError> {
+        call(
+            &self.c,
+            "InitiateAuth",
+            json!({"ClientId": self.client, "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": name, "PASSWORD": password}}),
+        )
+    }
+
+    fn tokens(&self, name: &str, password: &str) -> Value {
+        self.sign_in(name, password).unwrap()["AuthenticationResult"].clone()
+    }
+
+    fn last_code(&self) -> String {
+        let m = ok(
+            &self.c,
+            "ListOutboxMessages",
+            json!({"UserPoolId": self.pool, "Limit": 1}),
+        );
+        let body = m["Messages"][0]["Body"].as_str().unwrap().to_string();
+        body.chars().filter(char::is_ascii_digit).collect()
+    }
+
+    fn jwks_verifier(&self) -> tokens::Verifier {
+        tokens::Verifier::from_jwks(&self.c.jwks(&self.pool).unwrap()).unwrap()
+    }
+}
+
+fn claims_of(v: &tokens::Verifier, token: &Value, now_ms: i64) -> serde_json::Map<String, Value> {
+    v.verify(token.as_str().unwrap(), now_ms / 1000, 0)
+        .unwrap()
+        .into_claims()
+}
+
+#[test]
+fn a_password_sign_in_answers_tokens_any_verifier_accepts() {
+    let e = env();
+    e.user("alice", "Passw0rd!");
+    ok(
+        &e.c,
+        "CreateGroup",
+        json!({"UserPoolId": e.pool, "GroupName": "admins", "Precedence": 1,
+            "RoleArn": "arn:aws:iam::000000000000:role/admin"}),
+    );
+    ok(
+        &e.c,
+        "AdminAddUserToGroup",
+        json!({"UserPoolId": e.pool, "Username": "alice", "GroupName": "admins"}),
+    );
+    let t = e.tokens("alice", "Passw0rd!");
+    assert_eq!(t["TokenType"], "Bearer");
+    assert_eq!(t["ExpiresIn"], 3600);
+    assert!(t["RefreshToken"].as_str().unwrap().len() >= 40);
+
+    let v = e.jwks_verifier();
+    let issuer = format!("https://cognito-idp.us-east-1.amazonaws.com/{}", e.pool);
+    let id = claims_of(&v, &t["IdToken"], T0);
+    assert_eq!(id["token_use"], "id");
+    assert_eq!(id["aud"], json!(e.client));
+    assert_eq!(id["iss"], json!(issuer));
+    assert_eq!(id["cognito:username"], "alice");
+    assert_eq!(id["email"], "alice@example.com");
+    assert_eq!(
+        id["email_verified"],
+        json!(true),
+        "a boolean, as Cognito writes it"
+    );
+    assert_eq!(id["cognito:groups"], json!(["admins"]));
+    assert_eq!(
+        id["cognito:preferred_role"],
+        "arn:aws:iam::000000000000:role/admin"
+    );
+    assert_eq!(id["auth_time"], json!(T0 / 1000));
+    assert_eq!(id["exp"], json!(T0 / 1000 + 3600));
+    let access = claims_of(&v, &t["AccessToken"], T0);
+    assert_eq!(access["token_use"], "access");
+    assert_eq!(access["client_id"], json!(e.client));
+    assert_eq!(access["username"], "alice");
+    assert_eq!(access["scope"], "aws.cognito.signin.user.admin");
+    assert_eq!(access["origin_jti"], id["origin_jti"]);
+    assert!(access.get("aud").is_none());
+
+    // ID and access tokens are signed by different keys, both published.
+    let kid = |tok: &Value| {
+        tokens::dangerous::decode_unverified(tok.as_str().unwrap())
+            .unwrap()
+            .header["kid"]
+            .clone()
+    };
+    assert_ne!(kid(&t["IdToken"]), kid(&t["AccessToken"]));
+
+    let me = ok(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]}));
+    assert_eq!(me["Username"], "alice");
+    // The ID token is not an access token.
+    let wrong = err(&e.c, "GetUser", json!({"AccessToken": t["IdToken"]}));
+    assert_eq!(wrong.code, ErrorCode::NotAuthorizedException);
+}
+
+#[test]
+fn wrong_passwords_lock_the_user_out_with_growing_backoff_until_unlocked() {
+    let e = env();
+    e.user("bob", "Passw0rd!");
+    for i in 0..5 {
+        let r = e.sign_in("bob", "wrong-password").unwrap_err();
+        assert_eq!(r.code, ErrorCode::NotAuthorizedException, "attempt {i}");
+        assert_eq!(r.message, "Incorrect username or password.");
+    }
+    // Locked: even the right password is refused for a second.
+    let locked = e.sign_in("bob", "Passw0rd!").unwrap_err();
+    assert_eq!(locked.message, "Password attempts exceeded");
+    e.clock.advance(1_001);
+    // The next failure doubles the lockout.
+    e.sign_in("bob", "wrong-password").unwrap_err();
+    e.clock.advance(1_001);
+    assert_eq!(
+        e.sign_in("bob", "Passw0rd!").unwrap_err().message,
+        "Password attempts exceeded"
+    );
+    let sec = ok(
+        &e.c,
+        "DescribeUserSecurity",
+        json!({"UserPoolId": e.pool, "Username": "bob"}),
+    );
+    assert_eq!(sec["FailedSignInAttempts"], 6);
+    assert!(sec["LockedUntil"].as_f64().is_some());
+
+    ok(
+        &e.c,
+        "UnlockUser",
+        json!({"UserPoolId": e.pool, "Username": "bob"}),
+    );
+    assert!(e.sign_in("bob", "Passw0rd!").is_ok());
+    let events = ok(
+        &e.c,
+        "AdminListUserAuthEvents",
+        json!({"UserPoolId": e.pool, "Username": "bob", "MaxResults": 3}),
+    );
+    let first = &events["AuthEvents"][0];
+    assert_eq!(first["EventType"], "SignIn");
+    assert_eq!(first["EventResponse"], "Pass");
+    assert_eq!(first["EventContextData"]["IpAddress"], "127.0.0.1");
+    assert_eq!(
+        events["AuthEvents"][1]["Detail"],
+        "Password attempts exceeded"
+    );
+    assert!(events["NextToken"].is_string(), "more than 3 events");
+}
+
+#[test]
+fn unknown_users_disabled_users_and_disallowed_flows_are_refused() {
+    let e = env_with(json!({}), json!({"PreventUserExistenceErrors": "ENABLED"}));
+    e.user("carol", "Passw0rd!");
+    let unknown = e.sign_in("nobody", "Passw0rd!").unwrap_err();
+    assert_eq!(unknown.code, ErrorCode::NotAuthorizedException);
+    assert_eq!(unknown.message, "Incorrect username or password.");
+
+    ok(
+        &e.c,
+        "AdminDisableUser",
+        json!({"UserPoolId": e.pool, "Username": "carol"}),
+    );
+    assert_eq!(
+        e.sign_in("carol", "Passw0rd!").unwrap_err().message,
+        "User is disabled."
+    );
+
+    let srp = err(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "carol"}}),
+    );
+    assert_eq!(srp.code, ErrorCode::InvalidParameterException);
+    assert!(srp.message.contains("not enabled"), "{}", srp.message);
+    let admin_flow = err(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "carol", "PASSWORD": "x"}}),
+    );
+    assert_eq!(admin_flow.field.as_deref(), Some("AuthFlow"));
+    let missing = err(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "carol"}}),
+    );
+    assert_eq!(missing.field.as_deref(), Some("AuthParameters.PASSWORD"));
+    let no_client = err(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": "nosuchclient", "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "carol", "PASSWORD": "x"}}),
+    );
+    assert_eq!(no_client.code, ErrorCode::ResourceNotFoundException);
+}
+
+#[test]
+fn a_client_with_a_secret_needs_the_secret_hash() {
+    let e = env_with(json!({}), json!({"GenerateSecret": true}));
+    e.user("dave", "Passw0rd!");
+    let secret = ok(
+        &e.c,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": e.pool, "ClientId": e.client}),
+    )["UserPoolClient"]["ClientSecret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let missing = e.sign_in("dave", "Passw0rd!").unwrap_err();
+    assert!(missing.message.contains("SECRET_HASH was not received"));
+    let hash = tokens::secret_hash(&secret, "dave", &e.client);
+    let signed_in = ok(
+        &e.c,
+        "AdminInitiateAuth",
+        json!({"UserPoolId": e.pool, "ClientId": e.client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "dave", "PASSWORD": "Passw0rd!", "SECRET_HASH": hash}}),
+    );
+    assert!(signed_in["AuthenticationResult"]["IdToken"].is_string());
+    let forged = err(
+        &e.c,
+        "AdminInitiateAuth",
+        json!({"UserPoolId": e.pool, "ClientId": e.client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "dave", "PASSWORD": "Passw0rd!",
+                "SECRET_HASH": tokens::secret_hash("not-the-secret", "dave", &e.client)}}),
+    );
+    assert!(forged.message.contains("Unable to verify secret hash"));
+}
+
+#[test]
+fn a_temporary_password_leads_through_new_password_required() {
+    let e = env();
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "erin", "TemporaryPassword": "Temp0rary!",
+            "MessageAction": "SUPPRESS"}),
+    );
+    let ch = e.sign_in("erin", "Temp0rary!").unwrap();
+    assert_eq!(ch["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    assert_eq!(ch["ChallengeParameters"]["USER_ID_FOR_SRP"], "erin");
+    let session = ch["Session"].clone();
+    let weak = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
+            "ChallengeResponses": {"USERNAME": "erin", "NEW_PASSWORD": "short"}}),
+    );
+    assert_eq!(weak.code, ErrorCode::InvalidPasswordException);
+    let done = ok(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
+            "ChallengeResponses": {"USERNAME": "erin", "NEW_PASSWORD": "N3w-Passw0rd!",
+                "userAttributes.name": "Erin"}}),
+    );
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+    // A session answers once.
+    let again = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
+            "ChallengeResponses": {"USERNAME": "erin", "NEW_PASSWORD": "N3w-Passw0rd!"}}),
+    );
+    assert_eq!(again.code, ErrorCode::NotAuthorizedException);
+    let user = ok(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "erin"}),
+    );
+    assert_eq!(user["UserStatus"], "CONFIRMED");
+    assert!(e.sign_in("erin", "N3w-Passw0rd!").is_ok());
+
+    // An expired session is refused.
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "frank", "TemporaryPassword": "Temp0rary!",
+            "MessageAction": "SUPPRESS"}),
+    );
+    let ch = e.sign_in("frank", "Temp0rary!").unwrap();
+    e.clock.advance(3 * 60_000 + 1);
+    let late = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": ch["Session"],
+            "ChallengeResponses": {"USERNAME": "frank", "NEW_PASSWORD": "N3w-Passw0rd!"}}),
+    );
+    assert!(late.message.contains("session is expired"));
+}
+
+#[test]
+fn refresh_sign_out_and_revocation_end_the_tokens() {
+    let e = env_with(json!({}), json!({"EnableTokenRevocation": true}));
+    e.user("gina", "Passw0rd!");
+    let t = e.tokens("gina", "Passw0rd!");
+    e.clock.advance(60_000);
+    let refreshed = ok(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": t["RefreshToken"]}}),
+    )["AuthenticationResult"]
+        .clone();
+    assert!(refreshed.get("RefreshToken").is_none());
+    let v = e.jwks_verifier();
+    let before = claims_of(&v, &t["IdToken"], T0);
+    let after = claims_of(&v, &refreshed["IdToken"], T0 + 60_000);
+    assert_eq!(
+        before["auth_time"], after["auth_time"],
+        "auth_time survives a refresh"
+    );
+    assert_eq!(before["origin_jti"], after["origin_jti"]);
+    assert_ne!(before["jti"], after["jti"]);
+
+    // GlobalSignOut ends every token of the user.
+    ok(
+        &e.c,
+        "GlobalSignOut",
+        json!({"AccessToken": refreshed["AccessToken"]}),
+    );
+    let revoked = err(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]}));
+    assert_eq!(revoked.message, "Access Token has been revoked");
+    let no_refresh = err(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": t["RefreshToken"]}}),
+    );
+    assert_eq!(no_refresh.message, "Refresh Token has been revoked");
+
+    // RevokeToken ends one sign-in and leaves the others.
+    let a = e.tokens("gina", "Passw0rd!");
+    let b = e.tokens("gina", "Passw0rd!");
+    ok(
+        &e.c,
+        "RevokeToken",
+        json!({"ClientId": e.client, "Token": a["RefreshToken"]}),
+    );
+    assert!(call(&e.c, "GetUser", json!({"AccessToken": a["AccessToken"]})).is_err());
+    assert!(call(&e.c, "GetUser", json!({"AccessToken": b["AccessToken"]})).is_ok());
+    ok(
+        &e.c,
+        "AdminUserGlobalSignOut",
+        json!({"UserPoolId": e.pool, "Username": "gina"}),
+    );
+    assert!(call(&e.c, "GetUser", json!({"AccessToken": b["AccessToken"]})).is_err());
+    let sec = ok(
+        &e.c,
+        "DescribeUserSecurity",
+        json!({"UserPoolId": e.pool, "Username": "gina"}),
+    );
+    assert!(
+        sec["Sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["Status"] == "REVOKED")
+    );
+
+    // Tokens expire.
+    let c = e.tokens("gina", "Passw0rd!");
+    e.clock.advance(3_600_001);
+    let expired = err(&e.c, "GetUser", json!({"AccessToken": c["AccessToken"]}));
+    assert_eq!(expired.message, "Access Token has expired");
+}
+
+#[test]
+fn forged_tokens_and_tokens_of_another_pool_are_refused() {
+    let e = env();
+    e.user("hank", "Passw0rd!");
+    let t = e.tokens("hank", "Passw0rd!");
+    let access = t["AccessToken"].as_str().unwrap();
+    // Changed payload, original signature.
+    let parts: Vec<&str> = access.split('.').collect();
+    let forged = format!("{}.{}x.{}", parts[0], parts[1], parts[2]);
+    assert_eq!(
+        err(&e.c, "GetUser", json!({"AccessToken": forged})).code,
+        ErrorCode::NotAuthorizedException
+    );
+    // alg: none.
+    let none = format!("eyJhbGciOiJub25lIn0.{}.", parts[1]);
+    assert_eq!(
+        err(&e.c, "GetUser", json!({"AccessToken": none})).code,
+        ErrorCode::NotAuthorizedException
+    );
+    // A token minted by another pool's keys but claiming this pool.
+    let other = tokens::SigningKey::generate_rs256().unwrap();
+    let claims = tokens::dangerous::decode_unverified(access).unwrap().claims;
+    let foreign = other.sign_jwt(&Value::Object(claims)).unwrap();
+    assert_eq!(
+        err(&e.c, "GetUser", json!({"AccessToken": foreign})).code,
+        ErrorCode::NotAuthorizedException
+    );
+    assert_eq!(
+        err(&e.c, "GetUser", json!({"AccessToken": "garbage"})).code,
+        ErrorCode::NotAuthorizedException
+    );
+}
+
+#[test]
+fn sign_up_confirms_with_the_code_from_the_outbox() {
+    let e = env_with(json!({"AutoVerifiedAttributes": ["email"]}), json!({}));
+    let r = ok(
+        &e.c,
+        "SignUp",
+        json!({"ClientId": e.client, "Username": "ivy", "Password": "Passw0rd!",
+            "UserAttributes": [{"Name": "email", "Value": "ivy@example.com"}]}),
+    );
+    assert_eq!(r["UserConfirmed"], false);
+    assert_eq!(r["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    assert_eq!(r["CodeDeliveryDetails"]["Destination"], "i***@e***");
+    assert_eq!(
+        e.sign_in("ivy", "Passw0rd!").unwrap_err().code,
+        ErrorCode::UserNotConfirmedException
+    );
+    let code = e.last_code();
+    assert_eq!(code.len(), 6);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mismatch = err(
+        &e.c,
+        "ConfirmSignUp",
+        json!({"ClientId": e.client, "Username": "ivy", "ConfirmationCode": wrong}),
+    );
+    assert_eq!(mismatch.code, ErrorCode::CodeMismatchException);
+    ok(
+        &e.c,
+        "ConfirmSignUp",
+        json!({"ClientId": e.client, "Username": "ivy", "ConfirmationCode": code}),
+    );
+    let user = ok(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "ivy"}),
+    );
+    assert_eq!(user["UserStatus"], "CONFIRMED");
+    assert!(
+        user["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["Name"] == "email_verified" && a["Value"] == "true")
+    );
+    assert!(e.sign_in("ivy", "Passw0rd!").is_ok());
+    // The failed attempt is in the audit log beside the success.
+    let audit = ok(&e.c, "ListAuditEvents", json!({"Limit": 5}));
+    let ops: Vec<(&str, &str)> = audit["Events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["Operation"].as_str().unwrap(),
+                a["Outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(ops.contains(&("ConfirmSignUp", "Failure")), "{ops:?}");
+    assert!(ops.contains(&("ConfirmSignUp", "Success")), "{ops:?}");
+}
+
+#[test]
+fn codes_burn_after_five_wrong_answers_and_expire() {
+    let e = env_with(json!({"AutoVerifiedAttributes": ["email"]}), json!({}));
+    ok(
+        &e.c,
+        "SignUp",
+        json!({"ClientId": e.client, "Username": "jay", "Password": "Passw0rd!",
+            "UserAttributes": [{"Name": "email", "Value": "jay@example.com"}]}),
+    );
+    let code = e.last_code();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        err(
+            &e.c,
+            "ConfirmSignUp",
+            json!({"ClientId": e.client, "Username": "jay", "ConfirmationCode": wrong}),
+        );
+    }
+    let limited = err(
+        &e.c,
+        "ConfirmSignUp",
+        json!({"ClientId": e.client, "Username": "jay", "ConfirmationCode": code}),
+    );
+    assert_eq!(limited.code, ErrorCode::LimitExceededException);
+    ok(
+        &e.c,
+        "ResendConfirmationCode",
+        json!({"ClientId": e.client, "Username": "jay"}),
+    );
+    let fresh = e.last_code();
+    e.clock.advance(24 * 3_600_000 + 1);
+    let expired = err(
+        &e.c,
+        "ConfirmSignUp",
+        json!({"ClientId": e.client, "Username": "jay", "ConfirmationCode": fresh}),
+    );
+    assert_eq!(expired.code, ErrorCode::ExpiredCodeException);
+}
+
+#[test]
+fn forgotten_and_reset_passwords_go_through_a_code() {
+    let e = env();
+    e.user("kim", "Passw0rd!");
+    let d = ok(
+        &e.c,
+        "ForgotPassword",
+        json!({"ClientId": e.client, "Username": "kim"}),
+    );
+    assert_eq!(d["CodeDeliveryDetails"]["AttributeName"], "email");
+    let code = e.last_code();
+    ok(
+        &e.c,
+        "ConfirmForgotPassword",
+        json!({"ClientId": e.client, "Username": "kim", "ConfirmationCode": code,
+            "Password": "Another1!"}),
+    );
+    assert!(e.sign_in("kim", "Passw0rd!").is_err());
+    assert!(e.sign_in("kim", "Another1!").is_ok());
+
+    // An administrator's reset: the user must use a code before signing in again.
+    let t = e.tokens("kim", "Another1!");
+    ok(
+        &e.c,
+        "AdminResetUserPassword",
+        json!({"UserPoolId": e.pool, "Username": "kim"}),
+    );
+    assert_eq!(
+        e.sign_in("kim", "Another1!").unwrap_err().code,
+        ErrorCode::PasswordResetRequiredException
+    );
+    assert!(
+        call(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]})).is_err(),
+        "a reset ends the user's sessions"
+    );
+    let code = e.last_code();
+    ok(
+        &e.c,
+        "ConfirmForgotPassword",
+        json!({"ClientId": e.client, "Username": "kim", "ConfirmationCode": code,
+            "Password": "Third-0ne!"}),
+    );
+    let t = e.tokens("kim", "Third-0ne!");
+
+    // ChangePassword with the access token.
+    let wrong = err(
+        &e.c,
+        "ChangePassword",
+        json!({"AccessToken": t["AccessToken"], "PreviousPassword": "nope", "ProposedPassword": "Fourth-0ne!"}),
+    );
+    assert_eq!(wrong.code, ErrorCode::NotAuthorizedException);
+    ok(
+        &e.c,
+        "ChangePassword",
+        json!({"AccessToken": t["AccessToken"], "PreviousPassword": "Third-0ne!",
+            "ProposedPassword": "Fourth-0ne!"}),
+    );
+    assert!(e.sign_in("kim", "Fourth-0ne!").is_ok());
+}
+
+#[test]
+fn rotation_keeps_old_keys_published_until_their_tokens_expire() {
+    let e = env();
+    e.user("lee", "Passw0rd!");
+    let old = e.tokens("lee", "Passw0rd!");
+    let before = ok(&e.c, "ListSigningKeys", json!({"UserPoolId": e.pool}));
+    assert_eq!(before["Keys"].as_array().unwrap().len(), 2);
+    let rotated = ok(&e.c, "RotateSigningKeys", json!({"UserPoolId": e.pool}));
+    let statuses: Vec<&str> = rotated["Keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["Status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == "SIGNING").count(), 2);
+    assert_eq!(statuses.iter().filter(|s| **s == "PUBLISHED").count(), 2);
+    assert_eq!(
+        e.c.jwks(&e.pool).unwrap()["keys"].as_array().unwrap().len(),
+        4
+    );
+    // Tokens signed before the rotation still verify; new ones use the new keys.
+    assert!(call(&e.c, "GetUser", json!({"AccessToken": old["AccessToken"]})).is_ok());
+    let new = e.tokens("lee", "Passw0rd!");
+    let kid = |tok: &Value| {
+        tokens::dangerous::decode_unverified(tok.as_str().unwrap())
+            .unwrap()
+            .header["kid"]
+            .clone()
+    };
+    assert_ne!(kid(&old["AccessToken"]), kid(&new["AccessToken"]));
+    // A day later the retired keys are gone from the JWKS.
+    e.clock.advance(86_400_001);
+    assert_eq!(
+        e.c.jwks(&e.pool).unwrap()["keys"].as_array().unwrap().len(),
+        2
+    );
+}
+
+#[test]
+fn private_keys_are_sealed_and_the_issuer_follows_the_workspace() {
+    let e = env();
+    e.user("max", "Passw0rd!");
+    e.tokens("max", "Passw0rd!");
+    // The store holds no private key in the clear: the PKCS#8 header of an RSA key never
+    // appears in the file.
+    let path = e.c.store_path().to_path_buf();
+    let rsa_oid = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+    ];
+    for suffix in ["", "-wal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let bytes = std::fs::read(std::path::PathBuf::from(p)).unwrap_or_default();
+        assert!(
+            !bytes.windows(rsa_oid.len()).any(|w| w == rsa_oid),
+            "an unsealed RSA private key is in the store{suffix}"
+        );
+    }
+    let key_file = console_api::master_key_path(&path);
+    assert_eq!(std::fs::read(&key_file).unwrap().len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    ok(
+        &e.c,
+        "UpdateWorkspace",
+        json!({"IssuerBaseUrl": "http://127.0.0.1:9229/"}),
+    );
+    let t = e.tokens("max", "Passw0rd!");
+    let claims = tokens::dangerous::decode_unverified(t["IdToken"].as_str().unwrap())
+        .unwrap()
+        .claims;
+    assert_eq!(
+        claims["iss"],
+        json!(format!("http://127.0.0.1:9229/{}", e.pool))
+    );
+    let bad = err(
+        &e.c,
+        "UpdateWorkspace",
+        json!({"IssuerBaseUrl": "ftp://example.com"}),
+    );
+    assert_eq!(bad.field.as_deref(), Some("IssuerBaseUrl"));
+}
