@@ -66,6 +66,13 @@ class Server:
                 parsed = {"raw": raw.decode(errors="replace")}
             return e.code, dict(e.headers), parsed
 
+    def call_get(self, path: str) -> dict:
+        """GETs a JSON document (the well-known routes) that must exist."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(self.url + path, timeout=HTTP_TIMEOUT) as resp:
+            assert resp.status == 200
+            return json.loads(resp.read())
+
     def poolhouse(self, target: str, body: dict | None = None) -> dict:
         """Calls a `Poolhouse.<Op>` target that must succeed."""
         status, _, out = self.call(f"Poolhouse.{target}", body)

@@ -1,0 +1,253 @@
+"""Sign-in against `poolhouse serve` with boto3, and its tokens checked by PyJWT against the
+pool's JWKS URL, as an application's backend would check them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import botocore.exceptions
+import jwt
+import pytest
+
+PASSWORD = "Correct-Horse-9"
+
+
+def code(excinfo) -> str:
+    return excinfo.value.response["Error"]["Code"]
+
+
+def message(excinfo) -> str:
+    return excinfo.value.response["Error"]["Message"]
+
+
+@pytest.fixture
+def app(idp):
+    """A pool, a client allowing the password flows, and a confirmed user."""
+    pool = idp.create_user_pool(
+        PoolName=f"signin-{uuid.uuid4().hex[:8]}", AutoVerifiedAttributes=["email"]
+    )["UserPool"]["Id"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool,
+        ClientName="web",
+        ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
+        EnableTokenRevocation=True,
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(
+        UserPoolId=pool,
+        Username="alice",
+        UserAttributes=[
+            {"Name": "email", "Value": "alice@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    idp.admin_set_user_password(UserPoolId=pool, Username="alice", Password=PASSWORD, Permanent=True)
+    return pool, client
+
+
+def sign_in(idp, client, username="alice", password=PASSWORD):
+    return idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
+
+
+def test_pyjwt_verifies_id_and_access_tokens_against_the_jwks_url(server, idp, app):
+    pool, client = app
+    result = sign_in(idp, client)["AuthenticationResult"]
+    assert result["TokenType"] == "Bearer" and result["ExpiresIn"] == 3600
+
+    jwks = jwt.PyJWKClient(f"{server.url}/{pool}/.well-known/jwks.json")
+    issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+
+    id_key = jwks.get_signing_key_from_jwt(result["IdToken"])
+    claims = jwt.decode(
+        result["IdToken"], id_key.key, algorithms=["RS256"], audience=client, issuer=issuer
+    )
+    assert claims["token_use"] == "id"
+    assert claims["cognito:username"] == "alice"
+    assert claims["email"] == "alice@example.com" and claims["email_verified"] is True
+
+    access_key = jwks.get_signing_key_from_jwt(result["AccessToken"])
+    access = jwt.decode(
+        result["AccessToken"],
+        access_key.key,
+        algorithms=["RS256"],
+        issuer=issuer,
+        options={"verify_aud": False, "require": ["exp", "iat", "iss", "sub", "client_id"]},
+    )
+    assert access["token_use"] == "access" and access["client_id"] == client
+    assert access["origin_jti"] == claims["origin_jti"]
+    assert id_key.key_id != access_key.key_id, "ID and access tokens use separate keys"
+
+    # A token whose payload was changed fails PyJWT's signature check.
+    head, payload, sig = result["AccessToken"].split(".")
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(f"{head}.{payload}A.{sig}", access_key.key, algorithms=["RS256"],
+                   options={"verify_aud": False})
+
+    conf = server.call_get(f"/{pool}/.well-known/openid-configuration")
+    assert conf["issuer"] == issuer
+    assert conf["jwks_uri"] == f"{server.url}/{pool}/.well-known/jwks.json"
+
+
+def test_refresh_get_user_and_global_sign_out(idp, app):
+    pool, client = app
+    first = sign_in(idp, client)["AuthenticationResult"]
+    me = idp.get_user(AccessToken=first["AccessToken"])
+    assert me["Username"] == "alice"
+    assert {a["Name"]: a["Value"] for a in me["UserAttributes"]}["email"] == "alice@example.com"
+
+    refreshed = idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
+    )["AuthenticationResult"]
+    assert "RefreshToken" not in refreshed
+    idp.get_user(AccessToken=refreshed["AccessToken"])
+
+    idp.global_sign_out(AccessToken=refreshed["AccessToken"])
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.get_user(AccessToken=first["AccessToken"])
+    assert code(e) == "NotAuthorizedException"
+    assert message(e) == "Access Token has been revoked"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.initiate_auth(
+            ClientId=client,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
+        )
+    assert code(e) == "NotAuthorizedException"
+
+    # RevokeToken ends one sign-in.
+    a = sign_in(idp, client)["AuthenticationResult"]
+    b = sign_in(idp, client)["AuthenticationResult"]
+    idp.revoke_token(Token=a["RefreshToken"], ClientId=client)
+    with pytest.raises(botocore.exceptions.ClientError):
+        idp.get_user(AccessToken=a["AccessToken"])
+    idp.get_user(AccessToken=b["AccessToken"])
+    idp.admin_user_global_sign_out(UserPoolId=pool, Username="alice")
+    with pytest.raises(botocore.exceptions.ClientError):
+        idp.get_user(AccessToken=b["AccessToken"])
+
+
+def test_wrong_passwords_lock_the_user_out_and_an_admin_unlocks(server, idp, app):
+    pool, client = app
+    for _ in range(5):
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            sign_in(idp, client, password="wrong-password-1")
+        assert code(e) == "NotAuthorizedException"
+        assert message(e) == "Incorrect username or password."
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sign_in(idp, client)
+    assert message(e) == "Password attempts exceeded", "the right password waits out the lockout"
+
+    events = idp.admin_list_user_auth_events(UserPoolId=pool, Username="alice", MaxResults=10)
+    responses = [ev["EventResponse"] for ev in events["AuthEvents"]]
+    assert responses[:6] == ["Fail"] * 6
+    assert all(ev["EventType"] == "SignIn" for ev in events["AuthEvents"])
+
+    server.poolhouse("UnlockUser", {"UserPoolId": pool, "Username": "alice"})
+    assert "AuthenticationResult" in sign_in(idp, client)
+
+
+def test_new_password_required_and_admin_flows(idp, app):
+    pool, client = app
+    idp.admin_create_user(
+        UserPoolId=pool, Username="bob", TemporaryPassword="Temp-Passw0rd", MessageAction="SUPPRESS"
+    )
+    challenge = idp.admin_initiate_auth(
+        UserPoolId=pool,
+        ClientId=client,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": "Temp-Passw0rd"},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    assert challenge["ChallengeParameters"]["USER_ID_FOR_SRP"] == "bob"
+    done = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool,
+        ClientId=client,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "bob", "NEW_PASSWORD": "Brand-New-Passw0rd"},
+    )
+    assert "IdToken" in done["AuthenticationResult"]
+    assert idp.admin_get_user(UserPoolId=pool, Username="bob")["UserStatus"] == "CONFIRMED"
+
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.initiate_auth(
+            ClientId=client,
+            AuthFlow="USER_SRP_AUTH",
+            AuthParameters={"USERNAME": "bob", "SRP_A": "1"},
+        )
+    assert code(e) == "InvalidParameterException", "the client does not allow SRP"
+
+
+def test_sign_up_confirm_and_forgot_password_through_the_outbox(server, idp, app):
+    pool, client = app
+    r = idp.sign_up(
+        ClientId=client,
+        Username="carol",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "carol@example.com"}],
+    )
+    assert r["UserConfirmed"] is False
+    assert r["CodeDeliveryDetails"] == {
+        "Destination": "c***@e***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+    assert re.fullmatch(r"[0-9a-f-]{36}", r["UserSub"])
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sign_in(idp, client, "carol")
+    assert code(e) == "UserNotConfirmedException"
+
+    def last_code() -> str:
+        msgs = server.poolhouse("ListOutboxMessages", {"UserPoolId": pool, "Limit": 1})["Messages"]
+        return re.search(r"\d{6}", msgs[0]["Body"]).group(0)
+
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.confirm_sign_up(ClientId=client, Username="carol",
+                            ConfirmationCode="000000" if last_code() != "000000" else "111111")
+    assert code(e) == "CodeMismatchException"
+    idp.confirm_sign_up(ClientId=client, Username="carol", ConfirmationCode=last_code())
+    assert "AuthenticationResult" in sign_in(idp, client, "carol")
+
+    d = idp.forgot_password(ClientId=client, Username="carol")["CodeDeliveryDetails"]
+    assert d["DeliveryMedium"] == "EMAIL"
+    idp.confirm_forgot_password(
+        ClientId=client, Username="carol", ConfirmationCode=last_code(), Password="Another-Horse-7"
+    )
+    assert "AuthenticationResult" in sign_in(idp, client, "carol", "Another-Horse-7")
+
+    idp.admin_reset_user_password(UserPoolId=pool, Username="carol")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sign_in(idp, client, "carol", "Another-Horse-7")
+    assert code(e) == "PasswordResetRequiredException"
+
+
+def test_public_operations_need_no_signature_when_admin_ones_do(fresh_server):
+    keys = fresh_server.poolhouse("CreateAccessKey")
+    admin = fresh_server.client(keys["AccessKeyId"], keys["SecretAccessKey"])
+    pool = admin.create_user_pool(PoolName="signed")["UserPool"]["Id"]
+    client = admin.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    admin.admin_create_user(UserPoolId=pool, Username="dan", MessageAction="SUPPRESS")
+    admin.admin_set_user_password(UserPoolId=pool, Username="dan", Password=PASSWORD, Permanent=True)
+    fresh_server.poolhouse("UpdateWorkspace", {"RequireSignature": True})
+
+    stranger = fresh_server.client("AKIDUNKNOWN", "nope")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        stranger.list_user_pools(MaxResults=1)
+    assert code(e) == "UnrecognizedClientException"
+    # botocore sends InitiateAuth unsigned (the model marks it noAuth): it must still work.
+    tokens = sign_in(stranger, client, "dan")["AuthenticationResult"]
+    assert stranger.get_user(AccessToken=tokens["AccessToken"])["Username"] == "dan"
