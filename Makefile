@@ -87,9 +87,10 @@ STAGES := build fmt-check clippy rust-test bindings-check ui-check peers browser
 test: deps
 	@passed=0; failed=0; failures=""; \
 	for s in $(STAGES); do \
-		echo "=== $$s"; \
+		echo "=== $$s"; start=$$SECONDS; \
 		if $(MAKE) --no-print-directory $$s; then passed=$$((passed+1)); \
 		else failed=$$((failed+1)); failures="$$failures $$s"; fi; \
+		echo "--- $$s: $$((SECONDS-start)) s"; \
 	done; \
 	echo; \
 	if [ $$failed -gt 0 ]; then echo "failed stages:$$failures"; fi; \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # boto3 against `poolhouse serve`: the peer suite.
 #
-# Creates (or reuses) a virtualenv with boto3, PyJWT and pytest, then runs tests/peers.
+# Creates (or reuses) a virtualenv with boto3, PyJWT, pycognito and pytest, then runs
+# tests/peers.
 # Env:
 #   VENV           the virtualenv (default: <repo>/.venv)
 #   POOLHOUSE_BIN  the binary under test (default: <repo>/target/debug/poolhouse; built if missing)
@@ -16,8 +17,8 @@ export POOLHOUSE_BIN="${POOLHOUSE_BIN:-$repo/target/debug/poolhouse}"
 if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import boto3, pytest, jwt, cryptography' >/dev/null 2>&1; then
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check boto3 pytest 'pyjwt[crypto]'
+if ! "$venv/bin/python" -c 'import boto3, pytest, jwt, cryptography, pycognito' >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check boto3 pytest 'pyjwt[crypto]' pycognito
 fi
 
 if [[ ! -x "$POOLHOUSE_BIN" ]]; then

@@ -251,3 +251,64 @@ def test_public_operations_need_no_signature_when_admin_ones_do(fresh_server):
     # botocore sends InitiateAuth unsigned (the model marks it noAuth): it must still work.
     tokens = sign_in(stranger, client, "dan")["AuthenticationResult"]
     assert stranger.get_user(AccessToken=tokens["AccessToken"])["Username"] == "dan"
+
+
+def _srp_app(idp, username_attributes=None):
+    kwargs = {"UsernameAttributes": username_attributes} if username_attributes else {}
+    pool = idp.create_user_pool(PoolName=f"srp-{uuid.uuid4().hex[:8]}", **kwargs)["UserPool"]["Id"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool,
+        ClientName="amplify-like",
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    return pool, client
+
+
+def test_pycognito_signs_in_over_user_srp_auth(server, idp):
+    from pycognito.aws_srp import AWSSRP
+
+    pool, client = _srp_app(idp)
+    idp.sign_up(ClientId=client, Username="erin", Password=PASSWORD)
+    idp.admin_confirm_sign_up(UserPoolId=pool, Username="erin")
+
+    srp = AWSSRP(username="erin", password=PASSWORD, pool_id=pool, client_id=client, client=idp)
+    tokens = srp.authenticate_user()["AuthenticationResult"]
+    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    assert claims["cognito:username"] == "erin"
+    jwks = jwt.PyJWKClient(f"{server.url}/{pool}/.well-known/jwks.json")
+    jwt.decode(
+        tokens["AccessToken"],
+        jwks.get_signing_key_from_jwt(tokens["AccessToken"]).key,
+        algorithms=["RS256"],
+        options={"verify_aud": False},
+    )
+
+    wrong = AWSSRP(username="erin", password="Wrong-Horse-9", pool_id=pool, client_id=client, client=idp)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        wrong.authenticate_user()
+    assert code(e) == "NotAuthorizedException"
+    assert message(e) == "Incorrect username or password."
+
+
+def test_srp_with_email_as_username_and_a_changed_password(idp):
+    from pycognito.aws_srp import AWSSRP
+
+    pool, client = _srp_app(idp, ["email"])
+    idp.admin_create_user(
+        UserPoolId=pool,
+        Username="fay@example.com",
+        UserAttributes=[{"Name": "email", "Value": "fay@example.com"}],
+        MessageAction="SUPPRESS",
+    )
+    idp.admin_set_user_password(UserPoolId=pool, Username="fay@example.com", Password=PASSWORD, Permanent=True)
+    ok = AWSSRP(username="fay@example.com", password=PASSWORD, pool_id=pool, client_id=client, client=idp)
+    assert "AuthenticationResult" in ok.authenticate_user()
+
+    idp.admin_set_user_password(
+        UserPoolId=pool, Username="fay@example.com", Password="Changed-Horse-3", Permanent=True
+    )
+    stale = AWSSRP(username="fay@example.com", password=PASSWORD, pool_id=pool, client_id=client, client=idp)
+    with pytest.raises(botocore.exceptions.ClientError):
+        stale.authenticate_user()
+    fresh = AWSSRP(username="fay@example.com", password="Changed-Horse-3", pool_id=pool, client_id=client, client=idp)
+    assert "AuthenticationResult" in fresh.authenticate_user()

@@ -475,8 +475,12 @@ impl Console {
                 return Err(e);
             }
         };
+        let clear = create.temporary_password.as_ref().map(|(c, _)| c.clone());
         self.write_audited(actor, op, Some(&pool_id), Some(&req.username), |tx, ctx| {
             let user = users::admin_create(tx, ctx, &pool_id, create)?;
+            if let Some(clear) = &clear {
+                self.remember_srp(tx, &pool_id, &user, clear)?;
+            }
             let name = user.username.clone();
             Ok((
                 AdminCreateUserResponse {
@@ -619,7 +623,7 @@ impl Console {
             Some(&req.user_pool_id),
             Some(&req.username),
             |tx, ctx| {
-                users::set_password(
+                let user = users::set_password(
                     tx,
                     ctx,
                     &req.user_pool_id,
@@ -627,6 +631,7 @@ impl Console {
                     &hash,
                     req.permanent.unwrap_or(false),
                 )?;
+                self.remember_srp(tx, &req.user_pool_id, &user, &req.password)?;
                 Ok((Empty {}, None))
             },
         )

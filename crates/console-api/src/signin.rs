@@ -12,7 +12,7 @@ use storage::pools::PoolRow;
 use storage::users::UserRow;
 use user_pools::auth::{self, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
 use user_pools::keys::{self, PoolKeys};
-use user_pools::{passwords, signup, users};
+use user_pools::{passwords, signup, srp, users};
 
 use crate::dto::*;
 use crate::{Actor, ApiError, Console, ErrorCode, secs};
@@ -117,6 +117,23 @@ impl Console {
         })
     }
 
+    /// Stores the SRP verifier of a password just set (in the transaction that set it).
+    pub(crate) fn remember_srp(
+        &self,
+        tx: &storage::Tx<'_>,
+        pool_id: &str,
+        user: &UserRow,
+        password: &str,
+    ) -> Result<(), ApiError> {
+        Ok(srp::remember(
+            tx,
+            &self.inner.master,
+            pool_id,
+            user,
+            password,
+        )?)
+    }
+
     /// The `iss` of a pool's tokens.
     pub fn issuer(&self, pool_id: &str) -> Result<String, ApiError> {
         let ws = self.workspace()?;
@@ -219,12 +236,80 @@ impl Console {
                 })?;
                 self.tokens_response(sc, &s)
             }
-            AuthFlow::UserSrp | AuthFlow::CustomAuth => Err(ApiError::new(
+            AuthFlow::UserSrp => self.srp_start(sc, params, origin),
+            AuthFlow::CustomAuth => Err(ApiError::new(
                 ErrorCode::InvalidParameterException,
-                "USER_SRP_AUTH and CUSTOM_AUTH are not available yet in this version; use \
-                 USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH",
+                "CUSTOM_AUTH needs the auth-challenge hooks, which this version does not have yet",
             )),
         }
+    }
+
+    fn srp_start(
+        &self,
+        sc: &SignInClient,
+        params: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let username = param(params, "AuthParameters", "USERNAME")?;
+        let a = param(params, "AuthParameters", "SRP_A")?;
+        let candidate = self.read(|r| Ok(auth::prepare(r, &sc.pool, username)?))?;
+        let mut names = vec![username];
+        if let Some(u) = &candidate.user {
+            names.push(u.username.as_str());
+        }
+        auth::check_secret_hash(&sc.client, &names, optional(params, "SECRET_HASH"))?;
+        let Some(user) = &candidate.user else {
+            return Err(auth::unknown_user(&sc.client).into());
+        };
+        let step = Step {
+            now: self.now(),
+            origin,
+        };
+        let challenge = self.inner.db.write(|tx| {
+            srp::start(tx, &self.inner.master, sc, user, username, a, &step).map_err(ApiError::from)
+        })?;
+        self.answer(sc, Decision::Challenge(challenge))
+    }
+
+    fn srp_respond(
+        &self,
+        sc: &SignInClient,
+        responses: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let block = param(
+            responses,
+            "ChallengeResponses",
+            "PASSWORD_CLAIM_SECRET_BLOCK",
+        )?;
+        let signature = param(responses, "ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = param(responses, "ChallengeResponses", "TIMESTAMP")?;
+        let now = self.now();
+        let open = self.read(|r| Ok(srp::open(r, sc, block, now)?))?;
+        let given = optional(responses, "USERNAME").unwrap_or(open.username.as_str());
+        auth::check_secret_hash(
+            &sc.client,
+            &[given, open.username.as_str(), open.user.username.as_str()],
+            optional(responses, "SECRET_HASH"),
+        )?;
+        let candidate = auth::Candidate {
+            user: Some(open.user.clone()),
+            security: storage::user_security::Security::default(),
+        };
+        let step = Step { now, origin };
+        let decision = self.inner.db.write(|tx| {
+            let ok = srp::check_claim(
+                tx,
+                &self.inner.master,
+                sc,
+                &open,
+                block,
+                timestamp,
+                signature,
+            )?;
+            auth::decide(tx, sc, &candidate, &open.username, ok, &step).map_err(ApiError::from)
+        })?;
+        self.answer(sc, decision?)
     }
 
     fn password_sign_in(
@@ -263,7 +348,15 @@ impl Console {
         };
         let step = Step { now, origin };
         let decision = self.inner.db.write(|tx| {
-            auth::decide(tx, sc, &candidate, username, password_ok, &step).map_err(ApiError::from)
+            let decision = auth::decide(tx, sc, &candidate, username, password_ok, &step)?;
+            // A password set before SRP verifiers were kept gets one now, while it is known.
+            if decision.is_ok()
+                && let Some(u) = &candidate.user
+                && !srp::has_verifier(tx, u)?
+            {
+                self.remember_srp(tx, &sc.pool.id, u, password)?;
+            }
+            Ok::<_, ApiError>(decision)
         })?;
         self.answer(sc, decision?)
     }
@@ -308,11 +401,15 @@ impl Console {
         responses: &BTreeMap<String, Sensitive>,
         origin: &Origin,
     ) -> Result<AuthResponse, ApiError> {
+        if challenge == srp::PASSWORD_VERIFIER {
+            return self.srp_respond(sc, responses, origin);
+        }
         if challenge != "NEW_PASSWORD_REQUIRED" {
             return Err(ApiError::invalid(
                 "ChallengeName",
                 format!(
-                    "'{challenge}' is not a challenge this version answers (NEW_PASSWORD_REQUIRED)"
+                    "'{challenge}' is not a challenge this version answers \
+                     (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER)"
                 ),
             ));
         }
@@ -348,8 +445,9 @@ impl Console {
         let hash = passwords::hash(new_password)?;
         let step = Step { now, origin };
         let s = self.inner.db.write(|tx| {
-            auth::complete_new_password(tx, sc, &open, &hash, &attributes, &step)
-                .map_err(ApiError::from)
+            let s = auth::complete_new_password(tx, sc, &open, &hash, &attributes, &step)?;
+            self.remember_srp(tx, &sc.pool.id, &s.user, new_password)?;
+            Ok::<_, ApiError>(s)
         })?;
         self.tokens_response(sc, &s)
     }
@@ -529,6 +627,7 @@ impl Console {
                     "Pass",
                     None,
                 )?;
+                self.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
                 Ok(((user.clone(), delivery), Some(user.username)))
             },
         )?;
@@ -685,11 +784,12 @@ impl Console {
             Some(&sc.pool.id),
             Some(&user.username),
             |tx, ctx| {
-                Ok(
-                    signup::confirm_forgot_password(tx, &user, &code, &hash, ctx.clock.now_ms())?
-                        .map(|()| Empty {})
-                        .map_err(ApiError::from),
-                )
+                let done =
+                    signup::confirm_forgot_password(tx, &user, &code, &hash, ctx.clock.now_ms())?;
+                if done.is_ok() {
+                    self.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
+                }
+                Ok(done.map(|()| Empty {}).map_err(ApiError::from))
             },
         )
     }
@@ -759,6 +859,7 @@ impl Console {
                     domain::user::UserStatus::Confirmed,
                     ctx.clock.now_ms(),
                 )?;
+                self.remember_srp(tx, &pool.id, &a.user, req.proposed_password.expose())?;
                 Ok((Empty {}, None))
             },
         )

@@ -24,6 +24,7 @@ pub mod pools;
 pub mod refresh_tokens;
 pub mod settings;
 pub mod signing_keys;
+pub mod srp_verifiers;
 pub mod user_security;
 pub mod users;
 

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_pool_counters.sql")),
     (3, include_str!("../migrations/0003_sign_in.sql")),
+    (4, include_str!("../migrations/0004_srp.sql")),
 ];
 
 /// The newest schema version this build knows.

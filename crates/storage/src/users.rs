@@ -266,8 +266,10 @@ pub fn set_enabled(tx: &Tx<'_>, pk: i64, enabled: bool, now: i64) -> Result<()> 
     Ok(())
 }
 
-/// Sets the password hash and the status that goes with it.
+/// Sets the password hash and the status that goes with it. The user's SRP verifier, made from
+/// the old password, is dropped in the same transaction.
 pub fn set_password(tx: &Tx<'_>, pk: i64, hash: &str, status: UserStatus, now: i64) -> Result<()> {
+    crate::srp_verifiers::forget(tx, pk)?;
     tx.conn()
         .prepare_cached(
             "UPDATE users SET password_hash = ?2, password_set_at = ?3, status = ?4, updated_at = ?3

@@ -29,6 +29,10 @@ impl fmt::Display for TokenPart {
 /// are stored in an error, and token bodies never are.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An SRP value from a client was malformed or invalid.
+    #[error("SRP: {0}")]
+    Srp(&'static str),
+
     /// The system random number generator failed.
     #[error("the system random number generator failed")]
     Randomness,

@@ -20,6 +20,11 @@ pub fn new_opaque_token() -> Result<String> {
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// Fills `buf` from the system's secure random source.
+pub fn random_bytes(buf: &mut [u8]) -> Result<()> {
+    aws_lc_rs::rand::fill(buf).map_err(|_| Error::Randomness)
+}
+
 /// The digest the store keeps for an opaque token (SHA-256 of its text).
 pub fn opaque_digest(token: &str) -> Vec<u8> {
     digest::digest(&digest::SHA256, token.as_bytes())

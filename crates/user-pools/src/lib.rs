@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod passwords;
 pub mod pools;
 pub mod signup;
+pub mod srp;
 pub mod users;
 
 use domain::{Clock, FieldError};
