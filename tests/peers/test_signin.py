@@ -312,3 +312,77 @@ def test_srp_with_email_as_username_and_a_changed_password(idp):
         stale.authenticate_user()
     fresh = AWSSRP(username="fay@example.com", password="Changed-Horse-3", pool_id=pool, client_id=client, client=idp)
     assert "AuthenticationResult" in fresh.authenticate_user()
+
+
+def totp(secret_b32: str, at: float) -> str:
+    """RFC 6238 (SHA-1, 6 digits, 30 s), as an authenticator app computes it."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 15
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def test_required_mfa_sets_up_an_authenticator_then_asks_for_its_codes(idp):
+    import time
+
+    pool = idp.create_user_pool(PoolName=f"mfa-{uuid.uuid4().hex[:8]}", MfaConfiguration="OFF")["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="ON",
+    )
+    assert idp.get_user_pool_mfa_config(UserPoolId=pool)["MfaConfiguration"] == "ON"
+    client = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username="gus", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username="gus", Password=PASSWORD, Permanent=True)
+
+    setup = sign_in(idp, client, "gus")
+    assert setup["ChallengeName"] == "MFA_SETUP"
+    assoc = idp.associate_software_token(Session=setup["Session"])
+    secret = assoc["SecretCode"]
+    verified = idp.verify_software_token(
+        Session=assoc["Session"], UserCode=totp(secret, time.time()), FriendlyDeviceName="phone"
+    )
+    assert verified["Status"] == "SUCCESS"
+    done = idp.respond_to_auth_challenge(
+        ClientId=client,
+        ChallengeName="MFA_SETUP",
+        Session=verified["Session"],
+        ChallengeResponses={"USERNAME": "gus"},
+    )
+    assert "AccessToken" in done["AuthenticationResult"]
+    user = idp.admin_get_user(UserPoolId=pool, Username="gus")
+    assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    assert user["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+
+    challenge = sign_in(idp, client, "gus")
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.respond_to_auth_challenge(
+            ClientId=client,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": "gus", "SOFTWARE_TOKEN_MFA_CODE": "000000"
+                                if totp(secret, time.time() + 30) != "000000" else "111111"},
+        )
+    assert code(e) == "CodeMismatchException"
+    # The set-up used this 30-second step's code; the next step's is within the allowed skew.
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=client,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "gus", "SOFTWARE_TOKEN_MFA_CODE": totp(secret, time.time() + 30)},
+    )["AuthenticationResult"]
+    assert idp.get_user(AccessToken=tokens["AccessToken"])["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+
+    # Support's "reset MFA": the next sign-in asks for set-up again.
+    idp.admin_delete_software_token(UserPoolId=pool, Username="gus")
+    assert sign_in(idp, client, "gus")["ChallengeName"] == "MFA_SETUP"

@@ -309,6 +309,8 @@ dto! {
         pub user_status: UserStatus,
         #[serde(rename = "MFAOptions")]
         pub mfa_options: Vec<AttributeType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub preferred_mfa_setting: Option<String>,
         #[serde(rename = "UserMFASettingList")]
         pub user_mfa_setting_list: Vec<String>,
     }
@@ -493,6 +495,9 @@ dto! {
         pub enabled: Option<bool>,
         #[serde(default)]
         pub group_name: Option<String>,
+        /// Only users with (true) or without (false) an enabled MFA factor.
+        #[serde(default)]
+        pub mfa_enabled: Option<bool>,
         #[serde(default)]
         pub sort_by: Option<SortBy>,
         #[serde(default)]
@@ -519,6 +524,9 @@ dto! {
         pub user_status: UserStatus,
         pub enabled: bool,
         pub groups: Vec<String>,
+        /// Enabled MFA factors (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
+        #[serde(rename = "MFA")]
+        pub mfa: Vec<String>,
         pub user_create_date: f64,
         pub user_last_modified_date: f64,
     }
@@ -825,6 +833,8 @@ dto! {
         pub user_attributes: Vec<AttributeType>,
         #[serde(rename = "MFAOptions")]
         pub mfa_options: Vec<AttributeType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub preferred_mfa_setting: Option<String>,
         #[serde(rename = "UserMFASettingList")]
         pub user_mfa_setting_list: Vec<String>,
     }
@@ -1045,5 +1055,138 @@ dto! {
         pub keys: Vec<SigningKeyType>,
         /// The `iss` of the pool's tokens.
         pub issuer: String,
+    }
+}
+
+// ----- MFA -------------------------------------------------------------------------------
+
+dto! {
+    /// `AssociateSoftwareToken`: with the access token of a signed-in user, or the `Session`
+    /// of an `MFA_SETUP` challenge.
+    pub struct AssociateSoftwareTokenRequest {
+        #[serde(default)]
+        pub access_token: Option<Sensitive>,
+        #[serde(default)]
+        pub session: Option<Sensitive>,
+    }
+}
+
+dto! {
+    /// The new secret (base32), and beside Cognito's members an `otpauth://` URI for a QR code.
+    pub struct AssociateSoftwareTokenResponse {
+        pub secret_code: Sensitive,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub session: Option<Sensitive>,
+        pub otpauth_uri: Sensitive,
+    }
+}
+
+dto! {
+    pub struct VerifySoftwareTokenRequest {
+        #[serde(default)]
+        pub access_token: Option<Sensitive>,
+        #[serde(default)]
+        pub session: Option<Sensitive>,
+        pub user_code: Sensitive,
+        #[serde(default)]
+        pub friendly_device_name: Option<String>,
+    }
+}
+
+dto! {
+    pub struct VerifySoftwareTokenResponse {
+        /// `SUCCESS` or `ERROR`.
+        pub status: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub session: Option<Sensitive>,
+    }
+}
+
+dto! {
+    /// `SMSMfaSettingsType`, `SoftwareTokenMfaSettingsType`, `EmailMfaSettingsType`.
+    #[derive(Default)]
+    pub struct MfaSettingsType {
+        #[serde(default)]
+        pub enabled: Option<bool>,
+        #[serde(default)]
+        pub preferred_mfa: Option<bool>,
+    }
+}
+
+dto! {
+    pub struct SetUserMfaPreferenceRequest {
+        pub access_token: Sensitive,
+        #[serde(default, rename = "SMSMfaSettings")]
+        pub sms_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub software_token_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub email_mfa_settings: Option<MfaSettingsType>,
+    }
+}
+
+dto! {
+    pub struct AdminSetUserMfaPreferenceRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        #[serde(default, rename = "SMSMfaSettings")]
+        pub sms_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub software_token_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub email_mfa_settings: Option<MfaSettingsType>,
+    }
+}
+
+dto! {
+    /// `SoftwareTokenMfaConfigType`.
+    pub struct SoftwareTokenMfaConfigType {
+        pub enabled: bool,
+    }
+}
+
+dto! {
+    /// `EmailMfaConfigType`.
+    #[derive(Default)]
+    pub struct EmailMfaConfigType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subject: Option<String>,
+    }
+}
+
+dto! {
+    /// `SmsMfaConfigType`.
+    #[derive(Default)]
+    pub struct SmsMfaConfigType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sms_authentication_message: Option<String>,
+    }
+}
+
+dto! {
+    pub struct SetUserPoolMfaConfigRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub sms_mfa_configuration: Option<SmsMfaConfigType>,
+        #[serde(default)]
+        pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
+        #[serde(default)]
+        pub email_mfa_configuration: Option<EmailMfaConfigType>,
+        #[serde(default)]
+        pub mfa_configuration: Option<domain::pool::MfaConfiguration>,
+    }
+}
+
+dto! {
+    pub struct UserPoolMfaConfigResponse {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sms_mfa_configuration: Option<SmsMfaConfigType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email_mfa_configuration: Option<EmailMfaConfigType>,
+        pub mfa_configuration: domain::pool::MfaConfiguration,
     }
 }

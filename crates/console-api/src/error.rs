@@ -24,6 +24,9 @@ pub enum ErrorCode {
     CodeMismatchException,
     ExpiredCodeException,
     UnsupportedOperationException,
+    /// `VerifySoftwareToken` got a code that does not match.
+    #[serde(rename = "EnableSoftwareTokenMFAException")]
+    EnableSoftwareTokenMfaException,
     InternalErrorException,
     /// The request body is not the JSON the operation takes.
     SerializationException,
@@ -56,6 +59,7 @@ impl ErrorCode {
             Self::CodeMismatchException => "CodeMismatchException",
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
+            Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::InternalErrorException => "InternalErrorException",
             Self::SerializationException => "SerializationException",
             Self::UnknownOperationException => "UnknownOperationException",

@@ -497,7 +497,11 @@ impl Console {
         _actor: &Actor,
         req: UserRequest,
     ) -> Result<AdminGetUserResponse, ApiError> {
-        let (_, u) = self.read(|r| Ok(users::get(r, &req.user_pool_id, &req.username)?))?;
+        let (u, (mfa, preferred)) = self.read(|r| {
+            let (_, u) = users::get(r, &req.user_pool_id, &req.username)?;
+            let mfa = user_pools::mfa::describe(r, &u)?;
+            Ok((u, mfa))
+        })?;
         Ok(AdminGetUserResponse {
             username: u.username.clone(),
             user_attributes: attributes(&u, None),
@@ -506,7 +510,8 @@ impl Console {
             enabled: u.enabled,
             user_status: u.status,
             mfa_options: Vec::new(),
-            user_mfa_setting_list: Vec::new(),
+            preferred_mfa_setting: preferred,
+            user_mfa_setting_list: mfa,
         })
     }
 
@@ -897,6 +902,7 @@ impl Console {
             statuses: req.status.clone(),
             enabled: req.enabled,
             group: req.group_name.clone(),
+            mfa: req.mfa_enabled,
             sort: req.sort_by.map(|s| match s {
                 SortBy::Username => SortKey::Username,
                 SortBy::Email => SortKey::Email,
@@ -929,6 +935,11 @@ impl Console {
                     user_status: u.status,
                     enabled: u.enabled,
                     groups: page.groups.get(&u.pk).cloned().unwrap_or_default(),
+                    mfa: page
+                        .mfa
+                        .get(&u.pk)
+                        .map(|f| f.iter().map(|s| (*s).to_string()).collect())
+                        .unwrap_or_default(),
                     user_create_date: secs(u.created_at),
                     user_last_modified_date: secs(u.updated_at),
                 })
@@ -1201,6 +1212,7 @@ mod tests {
             user_status: UserStatus::Confirmed,
             enabled: true,
             groups: vec![],
+            mfa: vec![],
             user_create_date: 1.5,
             user_last_modified_date: 1.5,
         };

@@ -55,6 +55,13 @@ macro_rules! for_each_operation {
             idp AdminResetUserPassword admin_reset_user_password UserRequest Empty;
             idp ChangePassword change_password ChangePasswordRequest Empty;
             idp AdminListUserAuthEvents admin_list_user_auth_events AdminListUserAuthEventsRequest AdminListUserAuthEventsResponse;
+            idp AssociateSoftwareToken associate_software_token AssociateSoftwareTokenRequest AssociateSoftwareTokenResponse;
+            idp VerifySoftwareToken verify_software_token VerifySoftwareTokenRequest VerifySoftwareTokenResponse;
+            idp SetUserMFAPreference set_user_mfa_preference SetUserMfaPreferenceRequest Empty;
+            idp AdminSetUserMFAPreference admin_set_user_mfa_preference AdminSetUserMfaPreferenceRequest Empty;
+            idp AdminDeleteSoftwareToken admin_delete_software_token UserRequest Empty;
+            idp SetUserPoolMfaConfig set_user_pool_mfa_config SetUserPoolMfaConfigRequest UserPoolMfaConfigResponse;
+            idp GetUserPoolMfaConfig get_user_pool_mfa_config UserPoolIdRequest UserPoolMfaConfigResponse;
             own SearchUsers search_users SearchUsersRequest SearchUsersResponse;
             own ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse;
             own ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse;
@@ -182,6 +189,9 @@ pub const PUBLIC_OPERATIONS: &[&str] = &[
     "ForgotPassword",
     "ConfirmForgotPassword",
     "ChangePassword",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
 ];
 
 /// Whether `name` is called without SigV4.

@@ -12,7 +12,7 @@ use storage::pools::PoolRow;
 use storage::users::UserRow;
 use user_pools::auth::{self, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
 use user_pools::keys::{self, PoolKeys};
-use user_pools::{passwords, signup, srp, users};
+use user_pools::{mfa, passwords, signup, srp, users};
 
 use crate::dto::*;
 use crate::{Actor, ApiError, Console, ErrorCode, secs};
@@ -404,12 +404,24 @@ impl Console {
         if challenge == srp::PASSWORD_VERIFIER {
             return self.srp_respond(sc, responses, origin);
         }
+        if [
+            mfa::SOFTWARE_TOKEN_MFA,
+            mfa::EMAIL_OTP,
+            mfa::SMS_MFA,
+            mfa::SELECT_MFA_TYPE,
+            mfa::MFA_SETUP,
+        ]
+        .contains(&challenge)
+        {
+            return self.mfa_respond(sc, challenge, session, responses, origin);
+        }
         if challenge != "NEW_PASSWORD_REQUIRED" {
             return Err(ApiError::invalid(
                 "ChallengeName",
                 format!(
                     "'{challenge}' is not a challenge this version answers \
-                     (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER)"
+                     (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA, EMAIL_OTP, \
+                     SMS_MFA, SELECT_MFA_TYPE, MFA_SETUP)"
                 ),
             ));
         }
@@ -444,12 +456,306 @@ impl Console {
             .collect();
         let hash = passwords::hash(new_password)?;
         let step = Step { now, origin };
-        let s = self.inner.db.write(|tx| {
-            let s = auth::complete_new_password(tx, sc, &open, &hash, &attributes, &step)?;
-            self.remember_srp(tx, &sc.pool.id, &s.user, new_password)?;
-            Ok::<_, ApiError>(s)
+        let decision = self.inner.db.write(|tx| {
+            let (user, decision) =
+                auth::complete_new_password(tx, sc, &open, &hash, &attributes, &step)?;
+            self.remember_srp(tx, &sc.pool.id, &user, new_password)?;
+            Ok::<_, ApiError>(decision)
         })?;
-        self.tokens_response(sc, &s)
+        self.answer(sc, decision)
+    }
+
+    fn mfa_respond(
+        &self,
+        sc: &SignInClient,
+        challenge: &str,
+        session: Option<&Sensitive>,
+        responses: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let session = session
+            .map(Sensitive::expose)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Session", "is required"))?;
+        let now = self.now();
+        let open = self.read(|r| Ok(auth::open_session(r, sc, session, challenge, now)?))?;
+        let username = optional(responses, "USERNAME").unwrap_or(open.username.as_str());
+        auth::check_secret_hash(
+            &sc.client,
+            &[
+                username,
+                open.username.as_str(),
+                open.user.username.as_str(),
+            ],
+            optional(responses, "SECRET_HASH"),
+        )?;
+        let plain: BTreeMap<String, String> = responses
+            .iter()
+            .map(|(k, v)| (k.clone(), v.expose().to_string()))
+            .collect();
+        let step = Step { now, origin };
+        let decision = self.inner.db.write(|tx| {
+            mfa::respond(tx, &self.inner.master, sc, &open, &plain, &step).map_err(ApiError::from)
+        })?;
+        self.answer(sc, decision?)
+    }
+
+    /// Who an MFA set-up call is for: the access token's user, or the user of an `MFA_SETUP`
+    /// session.
+    fn mfa_subject(
+        &self,
+        access_token: Option<&Sensitive>,
+        session: Option<&Sensitive>,
+    ) -> Result<(PoolRow, UserRow, Option<auth::OpenSession>), ApiError> {
+        match (access_token, session.filter(|s| !s.expose().is_empty())) {
+            (Some(t), _) if !t.expose().is_empty() => {
+                let (pool, a) = self.authenticated(t)?;
+                Ok((pool, a.user, None))
+            }
+            (_, Some(s)) => {
+                let now = self.now();
+                let open = self.read(|r| {
+                    let row =
+                        storage::auth_sessions::by_digest(r, &tokens::opaque_digest(s.expose()))?
+                            .filter(|row| row.expires_at > now && row.challenge == mfa::MFA_SETUP)
+                            .ok_or_else(|| {
+                                ApiError::new(
+                                    ErrorCode::NotAuthorizedException,
+                                    "Invalid session for the user, session is expired.",
+                                )
+                            })?;
+                    let client = storage::clients::get_by_pk(r, row.client)?.ok_or_else(|| {
+                        ApiError::new(ErrorCode::NotAuthorizedException, "Invalid session")
+                    })?;
+                    Ok(client)
+                })?;
+                let sc = self.sign_in_client(&open.client_id, None)?;
+                let open = self
+                    .read(|r| Ok(auth::open_session(r, &sc, s.expose(), mfa::MFA_SETUP, now)?))?;
+                Ok((sc.pool, open.user.clone(), Some(open)))
+            }
+            _ => Err(ApiError::invalid(
+                "AccessToken",
+                "an AccessToken or a Session is required",
+            )),
+        }
+    }
+
+    /// `AssociateSoftwareToken`: a new authenticator secret for the user.
+    pub fn associate_software_token(
+        &self,
+        actor: &Actor,
+        req: AssociateSoftwareTokenRequest,
+    ) -> Result<AssociateSoftwareTokenResponse, ApiError> {
+        let (pool, user, open) =
+            self.mfa_subject(req.access_token.as_ref(), req.session.as_ref())?;
+        let associated = self.write_audited(
+            actor,
+            "AssociateSoftwareToken",
+            Some(&pool.id),
+            Some(&user.username),
+            |tx, _| Ok((mfa::associate(tx, &self.inner.master, &pool, &user)?, None)),
+        )?;
+        Ok(AssociateSoftwareTokenResponse {
+            secret_code: Sensitive(associated.secret_code),
+            session: open.map(|_| req.session.clone().unwrap_or_default()),
+            otpauth_uri: Sensitive(associated.otpauth_uri),
+        })
+    }
+
+    /// `VerifySoftwareToken`: a code from the new authenticator confirms it.
+    pub fn verify_software_token(
+        &self,
+        actor: &Actor,
+        req: VerifySoftwareTokenRequest,
+    ) -> Result<VerifySoftwareTokenResponse, ApiError> {
+        let (pool, user, open) =
+            self.mfa_subject(req.access_token.as_ref(), req.session.as_ref())?;
+        let now = self.now();
+        self.write_recorded(
+            actor,
+            "VerifySoftwareToken",
+            Some(&pool.id),
+            Some(&user.username),
+            |tx, _| {
+                if !mfa::verify(
+                    tx,
+                    &self.inner.master,
+                    &pool,
+                    &user,
+                    req.user_code.expose(),
+                    now,
+                )? {
+                    return Ok(Err(ApiError {
+                        code: ErrorCode::EnableSoftwareTokenMfaException,
+                        message: "Code mismatch".into(),
+                        field: Some("UserCode".into()),
+                    }));
+                }
+                if let Some(open) = &open {
+                    mfa::mark_setup_verified(tx, open)?;
+                }
+                Ok(Ok(VerifySoftwareTokenResponse {
+                    status: "SUCCESS".into(),
+                    session: open.as_ref().and(req.session.clone()),
+                }))
+            },
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn set_mfa_preference(
+        &self,
+        actor: &Actor,
+        op: &str,
+        pool: &PoolRow,
+        user: &UserRow,
+        totp: Option<&MfaSettingsType>,
+        email: Option<&MfaSettingsType>,
+        sms: Option<&MfaSettingsType>,
+    ) -> Result<Empty, ApiError> {
+        let setting = |s: Option<&MfaSettingsType>| {
+            s.map(|s| mfa::Setting {
+                enabled: s.enabled.unwrap_or(false),
+                preferred: s.preferred_mfa.unwrap_or(false),
+            })
+        };
+        self.write_audited(actor, op, Some(&pool.id), Some(&user.username), |tx, _| {
+            mfa::set_preference(tx, pool, user, setting(totp), setting(email), setting(sms))?;
+            Ok((Empty {}, None))
+        })
+    }
+
+    /// `SetUserMFAPreference`.
+    pub fn set_user_mfa_preference(
+        &self,
+        actor: &Actor,
+        req: SetUserMfaPreferenceRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, a) = self.authenticated(&req.access_token)?;
+        self.set_mfa_preference(
+            actor,
+            "SetUserMFAPreference",
+            &pool,
+            &a.user,
+            req.software_token_mfa_settings.as_ref(),
+            req.email_mfa_settings.as_ref(),
+            req.sms_mfa_settings.as_ref(),
+        )
+    }
+
+    /// `AdminSetUserMFAPreference`.
+    pub fn admin_set_user_mfa_preference(
+        &self,
+        actor: &Actor,
+        req: AdminSetUserMfaPreferenceRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, user) = self.read(|r| Ok(users::get(r, &req.user_pool_id, &req.username)?))?;
+        self.set_mfa_preference(
+            actor,
+            "AdminSetUserMFAPreference",
+            &pool,
+            &user,
+            req.software_token_mfa_settings.as_ref(),
+            req.email_mfa_settings.as_ref(),
+            req.sms_mfa_settings.as_ref(),
+        )
+    }
+
+    /// `AdminDeleteSoftwareToken`: support's "Reset MFA" — the authenticator goes, other factors
+    /// stay; in a pool that requires MFA the next sign-in asks to set one up again.
+    pub fn admin_delete_software_token(
+        &self,
+        actor: &Actor,
+        req: UserRequest,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(
+            actor,
+            "AdminDeleteSoftwareToken",
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            |tx, _| {
+                let (pool, user) = users::get(tx, &req.user_pool_id, &req.username)?;
+                mfa::delete_software_token(tx, &pool, &user)?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    fn mfa_config(pool: &PoolRow) -> UserPoolMfaConfigResponse {
+        let f = pool.config.mfa_factors;
+        UserPoolMfaConfigResponse {
+            sms_mfa_configuration: f.sms.then(|| SmsMfaConfigType {
+                sms_authentication_message: pool.config.settings.sms_authentication_message.clone(),
+            }),
+            software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType {
+                enabled: f.software_token,
+            }),
+            email_mfa_configuration: f.email.then(EmailMfaConfigType::default),
+            mfa_configuration: pool.config.settings.mfa_configuration,
+        }
+    }
+
+    /// `GetUserPoolMfaConfig`.
+    pub fn get_user_pool_mfa_config(
+        &self,
+        _actor: &Actor,
+        req: UserPoolIdRequest,
+    ) -> Result<UserPoolMfaConfigResponse, ApiError> {
+        let pool = self.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
+        Ok(Self::mfa_config(&pool))
+    }
+
+    /// `SetUserPoolMfaConfig`: the pool's MFA mode and the factors it allows.
+    pub fn set_user_pool_mfa_config(
+        &self,
+        actor: &Actor,
+        req: SetUserPoolMfaConfigRequest,
+    ) -> Result<UserPoolMfaConfigResponse, ApiError> {
+        let pool = self.write_audited(
+            actor,
+            "SetUserPoolMfaConfig",
+            Some(&req.user_pool_id),
+            Some(&req.user_pool_id),
+            |tx, ctx| {
+                let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
+                let mut config = domain::pool::PoolConfig::clone(&pool.config);
+                if let Some(t) = &req.software_token_mfa_configuration {
+                    config.mfa_factors.software_token = t.enabled;
+                }
+                if let Some(e) = &req.email_mfa_configuration {
+                    config.mfa_factors.email = true;
+                    let _ = e;
+                }
+                if let Some(s) = &req.sms_mfa_configuration {
+                    config.mfa_factors.sms = true;
+                    if let Some(m) = &s.sms_authentication_message {
+                        if !m.contains("{####}") {
+                            return Err(ApiError::invalid(
+                                "SmsMfaConfiguration.SmsAuthenticationMessage",
+                                "must contain {####}, where the code goes",
+                            ));
+                        }
+                        config.settings.sms_authentication_message = Some(m.clone());
+                    }
+                }
+                if let Some(m) = req.mfa_configuration {
+                    config.settings.mfa_configuration = m;
+                }
+                let f = config.mfa_factors;
+                if config.settings.mfa_configuration != domain::pool::MfaConfiguration::Off
+                    && !(f.software_token || f.email || f.sms)
+                {
+                    return Err(ApiError::invalid(
+                        "MfaConfiguration",
+                        "MFA on or optional needs at least one factor (software token, email or SMS)",
+                    ));
+                }
+                storage::pools::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
+                Ok((user_pools::require_pool(tx, &req.user_pool_id)?, None))
+            },
+        )?;
+        Ok(Self::mfa_config(&pool))
     }
 
     /// `RespondToAuthChallenge`.
@@ -510,11 +816,13 @@ impl Console {
         req: AccessTokenRequest,
     ) -> Result<GetUserResponse, ApiError> {
         let (_, a) = self.authenticated(&req.access_token)?;
+        let (mfa, preferred) = self.read(|r| Ok(mfa::describe(r, &a.user)?))?;
         Ok(GetUserResponse {
             username: a.user.username.clone(),
             user_attributes: attributes_of(&a.user),
             mfa_options: Vec::new(),
-            user_mfa_setting_list: Vec::new(),
+            preferred_mfa_setting: preferred,
+            user_mfa_setting_list: mfa,
         })
     }
 

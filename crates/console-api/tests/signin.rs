@@ -732,3 +732,198 @@ fn private_keys_are_sealed_and_the_issuer_follows_the_workspace() {
     );
     assert_eq!(bad.field.as_deref(), Some("IssuerBaseUrl"));
 }
+
+fn totp_code(secret_b32: &str, at_ms: i64) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_b32.to_string())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret)
+        .unwrap()
+        .generate((at_ms / 1000) as u64)
+}
+
+#[test]
+fn an_authenticator_app_guards_sign_in_and_support_can_reset_it() {
+    let e = env_with(json!({"MfaConfiguration": "OPTIONAL"}), json!({}));
+    e.user("nia", "Passw0rd!");
+    let t = e.tokens("nia", "Passw0rd!");
+    let assoc = ok(
+        &e.c,
+        "AssociateSoftwareToken",
+        json!({"AccessToken": t["AccessToken"]}),
+    );
+    let secret = assoc["SecretCode"].as_str().unwrap().to_string();
+    assert!(
+        assoc["OtpauthUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    let wrong = err(
+        &e.c,
+        "VerifySoftwareToken",
+        json!({"AccessToken": t["AccessToken"], "UserCode": "000000"}),
+    );
+    assert_eq!(wrong.code, ErrorCode::EnableSoftwareTokenMfaException);
+    let verified = ok(
+        &e.c,
+        "VerifySoftwareToken",
+        json!({"AccessToken": t["AccessToken"], "UserCode": totp_code(&secret, T0)}),
+    );
+    assert_eq!(verified["Status"], "SUCCESS");
+    // Verified but not enabled: sign-in still answers tokens.
+    assert!(e.sign_in("nia", "Passw0rd!").unwrap()["AuthenticationResult"].is_object());
+    ok(
+        &e.c,
+        "SetUserMFAPreference",
+        json!({"AccessToken": t["AccessToken"],
+            "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    );
+    let user = ok(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "nia"}),
+    );
+    assert_eq!(user["UserMFASettingList"], json!(["SOFTWARE_TOKEN_MFA"]));
+    assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
+    let found = ok(
+        &e.c,
+        "SearchUsers",
+        json!({"UserPoolId": e.pool, "MfaEnabled": true}),
+    );
+    assert_eq!(found["Users"][0]["Username"], "nia");
+    assert_eq!(found["Users"][0]["MFA"], json!(["SOFTWARE_TOKEN_MFA"]));
+    let without = ok(
+        &e.c,
+        "SearchUsers",
+        json!({"UserPoolId": e.pool, "MfaEnabled": false}),
+    );
+    assert_eq!(without["Users"].as_array().unwrap().len(), 0);
+
+    e.clock.advance(30_000);
+    let ch = e.sign_in("nia", "Passw0rd!").unwrap();
+    assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    let bad = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"],
+            "ChallengeResponses": {"USERNAME": "nia", "SOFTWARE_TOKEN_MFA_CODE": "123456"}}),
+    );
+    assert_eq!(bad.code, ErrorCode::CodeMismatchException);
+    let code = totp_code(&secret, T0 + 30_000);
+    let done = ok(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"],
+            "ChallengeResponses": {"USERNAME": "nia", "SOFTWARE_TOKEN_MFA_CODE": code}}),
+    );
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+    // The same code is not accepted twice.
+    let again = e.sign_in("nia", "Passw0rd!").unwrap();
+    let replay = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": again["Session"],
+            "ChallengeResponses": {"USERNAME": "nia", "SOFTWARE_TOKEN_MFA_CODE": code}}),
+    );
+    assert_eq!(replay.code, ErrorCode::CodeMismatchException);
+
+    // Support resets MFA: the optional pool no longer asks.
+    ok(
+        &e.c,
+        "AdminDeleteSoftwareToken",
+        json!({"UserPoolId": e.pool, "Username": "nia"}),
+    );
+    assert!(e.sign_in("nia", "Passw0rd!").unwrap()["AuthenticationResult"].is_object());
+}
+
+#[test]
+fn a_pool_that_requires_mfa_walks_a_new_user_through_setup() {
+    let e = env_with(json!({"MfaConfiguration": "ON"}), json!({}));
+    e.user("omar", "Passw0rd!");
+    let ch = e.sign_in("omar", "Passw0rd!").unwrap();
+    assert_eq!(ch["ChallengeName"], "MFA_SETUP");
+    assert_eq!(
+        ch["ChallengeParameters"]["MFAS_CAN_SETUP"],
+        "[\"SOFTWARE_TOKEN_MFA\"]"
+    );
+    let session = ch["Session"].clone();
+    let early = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "MFA_SETUP", "Session": session,
+            "ChallengeResponses": {"USERNAME": "omar"}}),
+    );
+    assert_eq!(early.field.as_deref(), Some("Session"));
+    let assoc = ok(&e.c, "AssociateSoftwareToken", json!({"Session": session}));
+    let secret = assoc["SecretCode"].as_str().unwrap().to_string();
+    let v = ok(
+        &e.c,
+        "VerifySoftwareToken",
+        json!({"Session": assoc["Session"], "UserCode": totp_code(&secret, T0)}),
+    );
+    assert_eq!(v["Status"], "SUCCESS");
+    let done = ok(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "MFA_SETUP", "Session": v["Session"],
+            "ChallengeResponses": {"USERNAME": "omar"}}),
+    );
+    assert!(done["AuthenticationResult"]["IdToken"].is_string());
+    e.clock.advance(30_000);
+    let next = e.sign_in("omar", "Passw0rd!").unwrap();
+    assert_eq!(next["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+
+    ok(
+        &e.c,
+        "AdminDeleteSoftwareToken",
+        json!({"UserPoolId": e.pool, "Username": "omar"}),
+    );
+    assert_eq!(
+        e.sign_in("omar", "Passw0rd!").unwrap()["ChallengeName"],
+        "MFA_SETUP",
+        "after a reset, a required-MFA pool asks for set-up again"
+    );
+}
+
+#[test]
+fn email_codes_are_a_second_factor_when_the_pool_allows_them() {
+    let e = env_with(json!({"MfaConfiguration": "OPTIONAL"}), json!({}));
+    e.user("pia", "Passw0rd!");
+    let refused = err(
+        &e.c,
+        "AdminSetUserMFAPreference",
+        json!({"UserPoolId": e.pool, "Username": "pia",
+            "EmailMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    );
+    assert_eq!(refused.field.as_deref(), Some("EmailMfaSettings"));
+    let conf = ok(
+        &e.c,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": e.pool, "EmailMfaConfiguration": {}, "MfaConfiguration": "OPTIONAL"}),
+    );
+    assert!(conf["EmailMfaConfiguration"].is_object());
+    assert_eq!(conf["SoftwareTokenMfaConfiguration"]["Enabled"], true);
+    ok(
+        &e.c,
+        "AdminSetUserMFAPreference",
+        json!({"UserPoolId": e.pool, "Username": "pia",
+            "EmailMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    );
+    let ch = e.sign_in("pia", "Passw0rd!").unwrap();
+    assert_eq!(ch["ChallengeName"], "EMAIL_OTP");
+    assert_eq!(
+        ch["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"],
+        "EMAIL"
+    );
+    let code = e.last_code();
+    let done = ok(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "EMAIL_OTP", "Session": ch["Session"],
+            "ChallengeResponses": {"USERNAME": "pia", "EMAIL_OTP_CODE": code}}),
+    );
+    assert!(done["AuthenticationResult"].is_object());
+    let got = ok(&e.c, "GetUserPoolMfaConfig", json!({"UserPoolId": e.pool}));
+    assert_eq!(got["MfaConfiguration"], "OPTIONAL");
+}

@@ -350,6 +350,28 @@ pub struct PoolConfig {
     pub alias_attributes: Vec<AliasAttribute>,
     pub username_configuration: Option<UsernameConfiguration>,
     pub schema_attributes: Vec<SchemaAttribute>,
+    /// Which MFA factors users may use (`SetUserPoolMfaConfig`).
+    pub mfa_factors: MfaFactors,
+}
+
+/// The MFA factors a pool allows, as `SetUserPoolMfaConfig` sets them: authenticator apps by
+/// default; email and SMS codes when switched on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct MfaFactors {
+    pub software_token: bool,
+    pub email: bool,
+    pub sms: bool,
+}
+
+impl Default for MfaFactors {
+    fn default() -> Self {
+        Self {
+            software_token: true,
+            email: false,
+            sms: false,
+        }
+    }
 }
 
 impl PoolConfig {

@@ -644,6 +644,7 @@ fn what_if_reprepare(big: &Env, rounds: usize, report: &mut Report) -> Res<()> {
         statuses: Vec::new(),
         enabled: None,
         group: None,
+        mfa: None,
         sort: SortKey::Username,
         descending: false,
         after: None,

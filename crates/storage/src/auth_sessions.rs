@@ -69,6 +69,14 @@ pub fn by_digest(r: &impl Read, digest: &[u8]) -> Result<Option<SessionRow>> {
         .optional()?)
 }
 
+/// Replaces a session's engine state (a step of a multi-step challenge was done).
+pub fn set_state(tx: &Tx<'_>, pk: i64, state: &str) -> Result<()> {
+    tx.conn()
+        .prepare_cached("UPDATE auth_sessions SET state = ?2 WHERE pk = ?1")?
+        .execute(params![pk, state])?;
+    Ok(())
+}
+
 /// Ends a session (answered, or abandoned); `false` if it was already gone.
 pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<bool> {
     Ok(tx

@@ -25,6 +25,7 @@ pub mod refresh_tokens;
 pub mod settings;
 pub mod signing_keys;
 pub mod srp_verifiers;
+pub mod user_mfa;
 pub mod user_security;
 pub mod users;
 

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_pool_counters.sql")),
     (3, include_str!("../migrations/0003_sign_in.sql")),
     (4, include_str!("../migrations/0004_srp.sql")),
+    (5, include_str!("../migrations/0005_mfa.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -565,6 +565,8 @@ pub struct SearchQuery {
     pub enabled: Option<bool>,
     /// Only members of this group (its key).
     pub group: Option<i64>,
+    /// Only users with (true) or without (false) an enabled MFA factor.
+    pub mfa: Option<bool>,
     pub sort: SortKey,
     pub descending: bool,
     pub after: Option<Cursor>,
@@ -580,6 +582,7 @@ impl SearchQuery {
             || !self.statuses.is_empty()
             || self.enabled.is_some()
             || self.group.is_some()
+            || self.mfa.is_some()
     }
 }
 
@@ -647,6 +650,14 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql, union: bool) {
         let p = sql.param(g);
         sql.terms.push(format!(
             "pk IN (SELECT user FROM group_members WHERE grp = {p})"
+        ));
+    }
+    if let Some(with) = q.mfa {
+        let not = if with { "" } else { "NOT " };
+        sql.terms.push(format!(
+            "pk {not}IN (SELECT user FROM user_mfa WHERE pool = {pool} AND \
+             ((totp_enabled = 1 AND totp_sealed IS NOT NULL) OR email_enabled = 1 \
+             OR sms_enabled = 1))"
         ));
     }
 }

@@ -341,6 +341,7 @@ fn search_finds_by_any_attribute_and_counts() {
         statuses: vec![],
         enabled: None,
         group: None,
+        mfa: None,
         sort: SortKey::Username,
         descending: false,
         after: None,

@@ -266,10 +266,67 @@ pub struct Challenge {
 }
 
 /// What a challenge session remembers between steps.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct SessionState {
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct SessionState {
     /// The username the client signed in with.
-    username: String,
+    pub username: String,
+    /// `SELECT_MFA_TYPE`: the factors the user may choose from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// `MFA_SETUP`: the software token was verified with this session.
+    #[serde(default)]
+    pub verified: bool,
+}
+
+/// Stores a challenge session and answers its (opaque) handle.
+pub(crate) fn create_session(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: &UserRow,
+    challenge: &str,
+    state: &SessionState,
+    step: &Step<'_>,
+) -> Result<String> {
+    let session = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
+    let minutes = i64::from(sc.client.settings.auth_session_validity.clamp(3, 15));
+    let state = serde_json::to_string(state).map_err(|e| Error::Crypto(e.to_string()))?;
+    auth_sessions::insert(
+        tx,
+        &NewSession {
+            digest: &tokens::opaque_digest(&session),
+            client: sc.client.pk,
+            user: user.pk,
+            challenge,
+            state: &state,
+            now: step.now,
+            expires_at: step.now + minutes * 60_000,
+        },
+    )?;
+    Ok(session)
+}
+
+/// Ends the sign-in: an MFA challenge if the pool and user call for one, else tokens.
+pub(crate) fn finish(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: UserRow,
+    username: &str,
+    step: &Step<'_>,
+) -> Result<Decision> {
+    if let Some(ch) = crate::mfa::challenge(tx, sc, &user, username, step)? {
+        event(
+            tx,
+            user.pk,
+            &sc.client,
+            step,
+            "SignIn",
+            "InProgress",
+            Some(ch.name),
+        )?;
+        return Ok(Decision::Challenge(ch));
+    }
+    user_security::signed_in(tx, user.pk, step.now)?;
+    Ok(Decision::Tokens(new_sign_in(tx, sc, user, step)?))
 }
 
 /// The clock and limits a sign-in step runs with.
@@ -482,12 +539,16 @@ pub fn decide(
         }
         _ => {}
     }
-    user_security::signed_in(tx, user.pk, step.now)?;
-    Ok(Ok(Decision::Tokens(new_sign_in(tx, sc, user, step)?)))
+    Ok(Ok(finish(tx, sc, user, username, step)?))
 }
 
 /// Opens a new sign-in: a refresh token row, the auth event, and what to mint.
-fn new_sign_in(tx: &Tx<'_>, sc: &SignInClient, user: UserRow, step: &Step<'_>) -> Result<SignIn> {
+pub(crate) fn new_sign_in(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: UserRow,
+    step: &Step<'_>,
+) -> Result<SignIn> {
     let refresh = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
     let origin_jti = tokens::new_jti();
     let (_, _, refresh_secs) = sc.client.settings.lifetimes_secs();
@@ -523,23 +584,16 @@ fn new_password_challenge(
     username: &str,
     step: &Step<'_>,
 ) -> Result<Challenge> {
-    let session = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
-    let minutes = i64::from(sc.client.settings.auth_session_validity.clamp(3, 15));
-    let state = serde_json::to_string(&SessionState {
-        username: username.to_string(),
-    })
-    .map_err(|e| Error::Crypto(e.to_string()))?;
-    auth_sessions::insert(
+    let session = create_session(
         tx,
-        &NewSession {
-            digest: &tokens::opaque_digest(&session),
-            client: sc.client.pk,
-            user: user.pk,
-            challenge: "NEW_PASSWORD_REQUIRED",
-            state: &state,
-            now: step.now,
-            expires_at: step.now + minutes * 60_000,
+        sc,
+        user,
+        "NEW_PASSWORD_REQUIRED",
+        &SessionState {
+            username: username.to_string(),
+            ..SessionState::default()
         },
+        step,
     )?;
     let visible: Map<String, Value> = user
         .attributes
@@ -575,6 +629,7 @@ pub struct OpenSession {
     pub row: SessionRow,
     pub user: UserRow,
     pub username: String,
+    pub(crate) state: SessionState,
 }
 
 /// Finds the session a `RespondToAuthChallenge` carries.
@@ -607,12 +662,14 @@ pub fn open_session(
     Ok(OpenSession {
         row,
         user,
-        username: state.username,
+        username: state.username.clone(),
+        state,
     })
 }
 
 /// Answers `NEW_PASSWORD_REQUIRED`: sets the new password (already checked and hashed) and the
-/// attributes the challenge asked for, ends the session and signs the user in.
+/// attributes the challenge asked for, ends the session and goes on with the sign-in (MFA, or
+/// tokens). Answers the updated user beside the decision.
 pub fn complete_new_password(
     tx: &Tx<'_>,
     sc: &SignInClient,
@@ -620,7 +677,7 @@ pub fn complete_new_password(
     new_hash: &str,
     attributes: &BTreeMap<String, String>,
     step: &Step<'_>,
-) -> Result<SignIn> {
+) -> Result<(UserRow, Decision)> {
     // The session is used once.
     if !auth_sessions::delete(tx, open.row.pk)? {
         return Err(Error::NotAuthorized(
@@ -647,7 +704,8 @@ pub fn complete_new_password(
     }
     user_store::set_password(tx, user.pk, new_hash, UserStatus::Confirmed, step.now)?;
     let user = user_store::get_by_pk(tx, user.pk)?.ok_or(Error::UserNotFound)?;
-    new_sign_in(tx, sc, user, step)
+    let decision = finish(tx, sc, user.clone(), &open.username, step)?;
+    Ok((user, decision))
 }
 
 /// `REFRESH_TOKEN_AUTH`: the sign-in the refresh token belongs to, if it is still good.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clients;
 pub mod groups;
 pub mod keys;
+pub mod mfa;
 pub mod pagination;
 pub mod passwords;
 pub mod pools;

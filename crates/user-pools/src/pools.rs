@@ -44,6 +44,7 @@ pub fn create(
             },
         )),
         schema_attributes,
+        mfa_factors: domain::pool::MfaFactors::default(),
     };
     config.validate_identity_settings()?;
     check_auto_verified(&config)?;

@@ -643,6 +643,8 @@ pub struct Search {
     pub statuses: Vec<UserStatus>,
     pub enabled: Option<bool>,
     pub group: Option<String>,
+    /// Only users with (true) or without (false) an enabled MFA factor.
+    pub mfa: Option<bool>,
     pub sort: Option<SortKey>,
     pub descending: bool,
     pub limit: Option<u32>,
@@ -655,6 +657,8 @@ pub struct SearchPage {
     pub users: Vec<UserRow>,
     /// Group names per user key.
     pub groups: BTreeMap<i64, Vec<String>>,
+    /// Enabled MFA factors per user key (users with none are absent).
+    pub mfa: std::collections::HashMap<i64, Vec<&'static str>>,
     /// Matching users, exact up to [`COUNT_CAP`].
     pub total: i64,
     /// False when more than [`COUNT_CAP`] users match and `total` is the cap.
@@ -707,6 +711,7 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
         statuses: s.statuses.clone(),
         enabled: s.enabled,
         group,
+        mfa: s.mfa,
         sort,
         descending: s.descending,
         after,
@@ -721,9 +726,11 @@ pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
     let page = store::search(r, &q)?;
     let keys: Vec<i64> = page.users.iter().map(|u| u.pk).collect();
     let groups = storage::groups::names_for_users(r, &keys)?;
+    let mfa = storage::user_mfa::enabled_for(r, &keys)?;
     Ok(SearchPage {
         users: page.users,
         groups,
+        mfa,
         total,
         total_is_exact,
         next: page.next.map(|c| pagination::encode(&scope, &c)),

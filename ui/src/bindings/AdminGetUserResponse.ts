@@ -2,4 +2,4 @@
 import type { AttributeType } from "./AttributeType";
 import type { UserStatus } from "./UserStatus";
 
-export type AdminGetUserResponse = { Username: string, UserAttributes: Array<AttributeType>, UserCreateDate: number, UserLastModifiedDate: number, Enabled: boolean, UserStatus: UserStatus, MFAOptions: Array<AttributeType>, UserMFASettingList: Array<string>, };
+export type AdminGetUserResponse = { Username: string, UserAttributes: Array<AttributeType>, UserCreateDate: number, UserLastModifiedDate: number, Enabled: boolean, UserStatus: UserStatus, MFAOptions: Array<AttributeType>, PreferredMfaSetting?: string, UserMFASettingList: Array<string>, };

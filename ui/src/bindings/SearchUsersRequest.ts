@@ -6,7 +6,11 @@ import type { UserStatus } from "./UserStatus";
  * Poolhouse's search: one query over username, email, phone, names, `sub` and custom
  * attributes (prefix, case-insensitive), with filters, sorting, keyset paging and a total.
  */
-export type SearchUsersRequest = { UserPoolId: string, Query?: string, Status?: Array<UserStatus>, Enabled?: boolean, GroupName?: string, SortBy?: SortBy, SortDescending?: boolean, 
+export type SearchUsersRequest = { UserPoolId: string, Query?: string, Status?: Array<UserStatus>, Enabled?: boolean, GroupName?: string, 
+/**
+ * Only users with (true) or without (false) an enabled MFA factor.
+ */
+MfaEnabled?: boolean, SortBy?: SortBy, SortDescending?: boolean, 
 /**
  * 1–1000, default 60.
  */

@@ -4,4 +4,8 @@ import type { UserStatus } from "./UserStatus";
 /**
  * A row of the users table.
  */
-export type UserSummary = { Username: string, Sub: string, Email?: string, PhoneNumber?: string, Name?: string, UserStatus: UserStatus, Enabled: boolean, Groups: Array<string>, UserCreateDate: number, UserLastModifiedDate: number, };
+export type UserSummary = { Username: string, Sub: string, Email?: string, PhoneNumber?: string, Name?: string, UserStatus: UserStatus, Enabled: boolean, Groups: Array<string>, 
+/**
+ * Enabled MFA factors (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
+ */
+MFA: Array<string>, UserCreateDate: number, UserLastModifiedDate: number, };

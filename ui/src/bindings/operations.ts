@@ -10,8 +10,11 @@ import type { AdminListGroupsForUserRequest } from "./AdminListGroupsForUserRequ
 import type { AdminListUserAuthEventsRequest } from "./AdminListUserAuthEventsRequest";
 import type { AdminListUserAuthEventsResponse } from "./AdminListUserAuthEventsResponse";
 import type { AdminRespondToAuthChallengeRequest } from "./AdminRespondToAuthChallengeRequest";
+import type { AdminSetUserMfaPreferenceRequest } from "./AdminSetUserMfaPreferenceRequest";
 import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest";
 import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttributesRequest";
+import type { AssociateSoftwareTokenRequest } from "./AssociateSoftwareTokenRequest";
+import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenResponse";
 import type { AuthResponse } from "./AuthResponse";
 import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { ClientIdRequest } from "./ClientIdRequest";
@@ -50,6 +53,8 @@ import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequ
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
+import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest";
+import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -58,9 +63,12 @@ import type { UpdateWorkspaceRequest } from "./UpdateWorkspaceRequest";
 import type { UserGroupRequest } from "./UserGroupRequest";
 import type { UserPoolClientResponse } from "./UserPoolClientResponse";
 import type { UserPoolIdRequest } from "./UserPoolIdRequest";
+import type { UserPoolMfaConfigResponse } from "./UserPoolMfaConfigResponse";
 import type { UserPoolResponse } from "./UserPoolResponse";
 import type { UserRequest } from "./UserRequest";
 import type { UsernameClientRequest } from "./UsernameClientRequest";
+import type { VerifySoftwareTokenRequest } from "./VerifySoftwareTokenRequest";
+import type { VerifySoftwareTokenResponse } from "./VerifySoftwareTokenResponse";
 
 export type Operations = {
   CreateUserPool: { input: CreateUserPoolRequest; output: UserPoolResponse };
@@ -109,6 +117,13 @@ export type Operations = {
   AdminResetUserPassword: { input: UserRequest; output: Empty };
   ChangePassword: { input: ChangePasswordRequest; output: Empty };
   AdminListUserAuthEvents: { input: AdminListUserAuthEventsRequest; output: AdminListUserAuthEventsResponse };
+  AssociateSoftwareToken: { input: AssociateSoftwareTokenRequest; output: AssociateSoftwareTokenResponse };
+  VerifySoftwareToken: { input: VerifySoftwareTokenRequest; output: VerifySoftwareTokenResponse };
+  SetUserMFAPreference: { input: SetUserMfaPreferenceRequest; output: Empty };
+  AdminSetUserMFAPreference: { input: AdminSetUserMfaPreferenceRequest; output: Empty };
+  AdminDeleteSoftwareToken: { input: UserRequest; output: Empty };
+  SetUserPoolMfaConfig: { input: SetUserPoolMfaConfigRequest; output: UserPoolMfaConfigResponse };
+  GetUserPoolMfaConfig: { input: UserPoolIdRequest; output: UserPoolMfaConfigResponse };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -171,6 +186,13 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "AdminResetUserPassword", service: "cognito-idp", command: "admin_reset_user_password" },
   { name: "ChangePassword", service: "cognito-idp", command: "change_password" },
   { name: "AdminListUserAuthEvents", service: "cognito-idp", command: "admin_list_user_auth_events" },
+  { name: "AssociateSoftwareToken", service: "cognito-idp", command: "associate_software_token" },
+  { name: "VerifySoftwareToken", service: "cognito-idp", command: "verify_software_token" },
+  { name: "SetUserMFAPreference", service: "cognito-idp", command: "set_user_mfa_preference" },
+  { name: "AdminSetUserMFAPreference", service: "cognito-idp", command: "admin_set_user_mfa_preference" },
+  { name: "AdminDeleteSoftwareToken", service: "cognito-idp", command: "admin_delete_software_token" },
+  { name: "SetUserPoolMfaConfig", service: "cognito-idp", command: "set_user_pool_mfa_config" },
+  { name: "GetUserPoolMfaConfig", service: "cognito-idp", command: "get_user_pool_mfa_config" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },

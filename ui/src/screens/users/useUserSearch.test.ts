@@ -17,7 +17,7 @@ vi.mock("../../platform", async (importOriginal) => ({
 const { useUserSearch } = await import("./useUserSearch");
 
 function user(name: string): UserSummary {
-  return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], UserCreateDate: 0, UserLastModifiedDate: 0 };
+  return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], MFA: [], UserCreateDate: 0, UserLastModifiedDate: 0 };
 }
 
 beforeEach(() => {
