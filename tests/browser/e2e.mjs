@@ -6,7 +6,7 @@
 //
 //   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
-//   E2E_TIMEOUT_MS overall bound (default: 120000)
+//   E2E_TIMEOUT_MS overall bound (default: 180000)
 //   E2E_HEADED=1   show the browser (needs a display)
 
 import { spawn } from "node:child_process";
@@ -25,7 +25,7 @@ const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const DIST = path.join(root, "ui/dist");
 const OUT = path.join(root, "tests/out");
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 120_000);
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 180_000);
 const STEP_MS = 10_000;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "poolhouse-e2e-"));
@@ -133,10 +133,32 @@ function startServer() {
   });
 }
 
-async function shot(page, name) {
+/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
+async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
+  const r = await fetch(`${base}/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  const parsed = text.trim() === "" ? {} : JSON.parse(text);
+  return { ok: r.ok, status: r.status, body: parsed };
+}
+
+/** Like api(), but a refusal fails the check with the core's error. */
+async function apiOk(base, op, body, service) {
+  const r = await api(base, op, body, service);
+  assert(r.ok, `${op} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function shot(page, name, { hideToasts = false } = {}) {
   // Two animation frames so the screenshot shows the settled frame.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+  // Toasts of earlier steps can cover what a screenshot is for.
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: hideToasts ? ".toasts { display: none; }" : undefined });
 }
 
 async function main() {
@@ -325,11 +347,248 @@ async function main() {
     await shot(page, "06-app-client");
   });
 
+  await check("Try sign-in says it cannot compute SECRET_HASH for a client with a secret", async () => {
+    await page.getByTestId("client-drawer").getByTestId("client-try-signin").click();
+    const panel = page.getByTestId("try-signin");
+    await panel.getByTestId("try-signin-secret").getByText("SECRET_HASH").waitFor();
+    assert((await panel.getByTestId("try-username").count()) === 0, "the sign-in form is offered anyway");
+    await panel.getByRole("button", { name: "Close" }).click();
+  });
+
   await check("the audit log records the change", async () => {
     await page.getByRole("link", { name: "Audit log" }).click();
     const row = page.getByTestId("audit-table").getByRole("row").filter({ hasText: "AdminDisableUser" });
     await row.first().waitFor();
     await shot(page, "07-audit");
+  });
+
+  // ---- support: a locked-out user -------------------------------------------------------
+  const supportPool = `e2e-support-${stamp}`;
+  const locked = `dana-${stamp}`;
+  const newcomer = `carl-${stamp}`;
+  const goodPassword = "Corr3ct-Horse!";
+  let supportPoolId;
+  let clientId;
+  let danaRefreshToken;
+
+  await check("setup through the endpoint: pool, client, users, a session", async () => {
+    supportPoolId = (await apiOk(base, "CreateUserPool", { PoolName: supportPool })).UserPool.Id;
+    clientId = (
+      await apiOk(base, "CreateUserPoolClient", {
+        UserPoolId: supportPoolId,
+        ClientName: "mobile",
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      })
+    ).UserPoolClient.ClientId;
+    await apiOk(base, "AdminCreateUser", {
+      UserPoolId: supportPoolId,
+      Username: locked,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: `${locked}@example.com` },
+        { Name: "email_verified", Value: "true" },
+      ],
+    });
+    await apiOk(base, "AdminSetUserPassword", {
+      UserPoolId: supportPoolId,
+      Username: locked,
+      Password: goodPassword,
+      Permanent: true,
+    });
+    await apiOk(base, "AdminCreateUser", {
+      UserPoolId: supportPoolId,
+      Username: newcomer,
+      TemporaryPassword: "Temp-Passw0rd!",
+      MessageAction: "SUPPRESS",
+    });
+    const signedIn = await apiOk(base, "InitiateAuth", {
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: locked, PASSWORD: goodPassword },
+    });
+    danaRefreshToken = signedIn.AuthenticationResult?.RefreshToken;
+    assert(danaRefreshToken, `the good password did not sign in: ${JSON.stringify(signedIn)}`);
+  });
+
+  await check("wrong passwords through the endpoint lock the user out", async () => {
+    // The core locks like Cognito: 5 failures in a row lock for 1 s, each further failure
+    // doubles it, and attempts during a lockout are refused without counting. So after 6
+    // quick failures the lock lasts ~1 s, too short to see in the console; waiting out each
+    // lock before failing again (1+2+4+8 s) ends with a 16 s lock after 9 failures.
+    const wrong = () =>
+      api(base, "InitiateAuth", {
+        ClientId: clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: locked, PASSWORD: "wrong-password" },
+      });
+    for (let i = 0; i < 6; i++) {
+      const r = await wrong();
+      assert(r.status === 400 && r.body.__type === "NotAuthorizedException", `attempt ${i + 1}: ${JSON.stringify(r.body)}`);
+    }
+    for (const lockMs of [1000, 2000, 4000, 8000]) {
+      await sleep(lockMs + 150);
+      await wrong();
+    }
+    const state = await apiOk(base, "DescribeUserSecurity", { UserPoolId: supportPoolId, Username: locked }, "Poolhouse");
+    assert(state.LockedUntil !== undefined, `not locked: ${JSON.stringify(state)}`);
+    assert(state.FailedSignInAttempts === 9, `failed attempts: ${state.FailedSignInAttempts}`);
+  });
+
+  await check("support finds the user locked in the Security tab", async () => {
+    await page.goto(`${base}/index.html#/pools/${encodeURIComponent(supportPoolId)}/users`);
+    await page.getByTestId("user-search").fill(locked);
+    await page.getByTestId("user-row").filter({ hasText: locked }).click();
+    const drawer = page.getByTestId("user-drawer");
+    await drawer.getByTestId("user-tab-security").click();
+    const security = drawer.getByTestId("user-security");
+    await security.getByTestId("lock-state").filter({ hasText: "Locked" }).waitFor();
+    const notice = await security.getByTestId("lockout-notice").innerText();
+    assert(/Locked\s+until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(notice), `the notice reads "${notice}"`);
+    assert((await security.getByTestId("failed-attempts").innerText()).trim() === "9", "9 failed attempts are not shown");
+    await security.getByTestId("session-row").filter({ hasText: "Active" }).waitFor();
+    const events = security.getByTestId("auth-events-table");
+    await events.getByRole("row").filter({ hasText: "Incorrect password" }).first().waitFor();
+    await events.getByRole("row").filter({ hasText: "Pass" }).first().waitFor();
+    await shot(page, "08-security-locked");
+    await security.getByTestId("user-auth-events").scrollIntoViewIfNeeded();
+    await shot(page, "08b-security-history");
+    await security.getByTestId("user-lockout").scrollIntoViewIfNeeded();
+  });
+
+  await check("unlocking asks first, names the user, and clears the lockout", async () => {
+    const security = page.getByTestId("user-security");
+    await security.getByTestId("unlock-user").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    const title = await dialog.getByRole("heading").innerText();
+    assert(title.includes(locked), `the confirmation does not name the user: "${title}"`);
+    await dialog.getByTestId("confirm-button").click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("toasts").getByText(`${locked} unlocked`).waitFor();
+    await security.getByTestId("lock-state").filter({ hasText: "Not locked" }).waitFor();
+    await security.getByTestId("failed-attempts").filter({ hasText: /^0$/ }).waitFor();
+    assert((await security.getByTestId("unlock-user").count()) === 0, "Unlock is still offered");
+    const r = await api(base, "InitiateAuth", {
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: locked, PASSWORD: goodPassword },
+    });
+    assert(r.ok, `the user still cannot sign in: ${JSON.stringify(r.body)}`);
+  });
+
+  await check("signing out everywhere revokes the sessions", async () => {
+    const security = page.getByTestId("user-security");
+    await security.getByRole("button", { name: "Refresh security" }).click();
+    await security.getByText("Sessions (2 active)").waitFor();
+    await security.getByTestId("global-sign-out").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    assert((await dialog.innerText()).includes(locked), "the confirmation does not name the user");
+    await dialog.getByTestId("confirm-button").click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("toasts").getByText(`${locked} signed out everywhere`).waitFor();
+    await security.getByText("Sessions (0 active)").waitFor();
+    assert((await security.getByTestId("session-row").filter({ hasText: "Revoked" }).count()) === 2, "sessions not revoked");
+    const r = await api(base, "InitiateAuth", {
+      ClientId: clientId,
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      AuthParameters: { REFRESH_TOKEN: danaRefreshToken },
+    });
+    assert(r.body.__type === "NotAuthorizedException", `the refresh token still works: ${JSON.stringify(r.body)}`);
+    await shot(page, "09-security-signed-out");
+  });
+
+  await check("a password reset sends a code that the Messages tab shows", async () => {
+    const security = page.getByTestId("user-security");
+    await security.getByTestId("reset-password").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    await dialog.getByText(`${locked}@example.com`).waitFor();
+    await dialog.getByTestId("confirm-button").click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("user-drawer").locator('[data-status="RESET_REQUIRED"]').waitFor();
+    await page.getByTestId("user-drawer").getByRole("button", { name: "Close" }).click();
+    await page.getByTestId("tab-messages").click();
+    const row = page.getByTestId("message-row").first();
+    await row.filter({ hasText: "Password reset code" }).waitFor();
+    const text = await row.innerText();
+    assert(text.includes(locked) && /\b\d{6}\b/.test(text), `the newest message reads "${text}"`);
+    await shot(page, "10-messages");
+  });
+
+  await check("an unconfirmed sign-up can be confirmed from the Security tab", async () => {
+    const erin = `erin-${stamp}`;
+    await apiOk(base, "SignUp", { ClientId: clientId, Username: erin, Password: goodPassword });
+    await page.getByTestId("tab-users").click();
+    await page.getByTestId("user-search").fill(erin);
+    await page.getByTestId("user-row").filter({ hasText: erin }).click();
+    const drawer = page.getByTestId("user-drawer");
+    await drawer.getByTestId("user-tab-security").click();
+    await drawer.getByTestId("confirm-sign-up").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    assert((await dialog.getByRole("heading").innerText()).includes(erin), "the confirmation does not name the user");
+    await dialog.getByTestId("confirm-button").click();
+    await dialog.waitFor({ state: "detached" });
+    await drawer.locator('[data-status="CONFIRMED"]').waitFor();
+    assert((await drawer.getByTestId("confirm-sign-up").count()) === 0, "Confirm sign-up is still offered");
+    await drawer.getByRole("button", { name: "Close" }).click();
+  });
+
+  // ---- developer: try sign-in ------------------------------------------------------------
+  await check("Try sign-in answers NEW_PASSWORD_REQUIRED, then shows decoded tokens", async () => {
+    await page.getByTestId("tab-clients").click();
+    await page.getByTestId("clients-table").getByRole("row").filter({ hasText: "mobile" }).getByTestId("try-signin-button").click();
+    const panel = page.getByTestId("try-signin");
+    await panel.getByTestId("try-username").fill(newcomer);
+    await panel.getByTestId("try-password").fill("wrong-password");
+    await panel.getByTestId("try-submit").click();
+    await panel.getByTestId("error-banner").filter({ hasText: "NotAuthorizedException" }).waitFor();
+    await shot(page, "11a-try-signin-refused", { hideToasts: true });
+    await panel.getByTestId("try-password").fill("Temp-Passw0rd!");
+    await panel.getByTestId("try-submit").click();
+    const step = panel.getByTestId("try-new-password");
+    await step.waitFor();
+    await step.getByTestId("try-new-password-input").fill("short");
+    await step.getByTestId("try-respond").click();
+    await step.locator('[data-field="ChallengeResponses.NEW_PASSWORD"] [data-testid="field-error"]').waitFor();
+    await shot(page, "11-try-signin-new-password", { hideToasts: true });
+    await step.getByTestId("try-new-password-input").fill("N3w-Passw0rd!");
+    await step.getByTestId("try-respond").click();
+    const tokens = panel.getByTestId("try-tokens");
+    await tokens.waitFor();
+    const idPayload = JSON.parse(await tokens.getByTestId("id-token-payload").innerText());
+    assert(idPayload.token_use === "id" && idPayload["cognito:username"] === newcomer, `ID token payload: ${JSON.stringify(idPayload)}`);
+    const accessPayload = JSON.parse(await tokens.getByTestId("access-token-payload").innerText());
+    assert(accessPayload.token_use === "access" && accessPayload.client_id === clientId, `access payload: ${JSON.stringify(accessPayload)}`);
+    const header = JSON.parse(await tokens.getByTestId("id-token-header").innerText());
+    assert(header.alg === "RS256" && typeof header.kid === "string", `ID token header: ${JSON.stringify(header)}`);
+    assert((await tokens.getByText("Decoded, not verified").count()) === 2, "the tokens are not labelled as unverified");
+    assert(/^in (59 min|1 h)/.test((await tokens.getByTestId("try-expiry").innerText()).trim()), "the expiry is not shown");
+    await shot(page, "12-try-signin-tokens", { hideToasts: true });
+  });
+
+  await check("Refresh in Try sign-in runs REFRESH_TOKEN_AUTH and shows new tokens", async () => {
+    const tokens = page.getByTestId("try-tokens");
+    const before = JSON.parse(await tokens.getByTestId("access-token-payload").innerText()).jti;
+    await tokens.getByTestId("try-refresh").click();
+    await page.getByTestId("toasts").getByText("Tokens refreshed").waitFor();
+    await tokens.getByText("tokens refreshed").waitFor();
+    const after = JSON.parse(await tokens.getByTestId("access-token-payload").innerText()).jti;
+    assert(before && after && before !== after, `the access token did not change (jti ${before} -> ${after})`);
+  });
+
+  await check("the signing keys card lists the keys and rotates them", async () => {
+    await page.getByTestId("tab-overview").click();
+    const card = page.getByTestId("signing-keys");
+    const table = card.getByTestId("signing-keys-table");
+    await table.getByRole("row").filter({ hasText: "Signing" }).nth(1).waitFor();
+    await card.getByText(`/${supportPoolId}`).first().waitFor();
+    await card.getByTestId("rotate-keys").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    assert((await dialog.innerText()).includes("one day"), "the confirmation does not say how long old keys stay");
+    await dialog.getByTestId("confirm-button").click();
+    await dialog.waitFor({ state: "detached" });
+    await table.getByRole("row").filter({ hasText: "Published" }).nth(1).waitFor();
+    assert((await table.getByRole("row").filter({ hasText: "Signing" }).count()) === 2, "not two signing keys after rotation");
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, "13-signing-keys", { hideToasts: true });
   });
 
   await check("no uncaught errors in the page", async () => {

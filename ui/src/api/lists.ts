@@ -1,4 +1,4 @@
-import type { GroupType } from "./types";
+import type { GroupType, UserPoolClientDescription } from "./types";
 import { call } from "../platform";
 
 /** At most this many pages are followed when a screen needs a whole list (e.g. a filter). */
@@ -15,4 +15,17 @@ export async function listAllGroups(poolId: string): Promise<GroupType[]> {
     if (!token) break;
   }
   return groups;
+}
+
+/** Every app client of a pool (up to MAX_PAGES × 60), to show client names beside client IDs. */
+export async function listAllClients(poolId: string): Promise<UserPoolClientDescription[]> {
+  const clients: UserPoolClientDescription[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const r = await call("ListUserPoolClients", { UserPoolId: poolId, MaxResults: 60, NextToken: token });
+    clients.push(...r.UserPoolClients);
+    token = r.NextToken;
+    if (!token) break;
+  }
+  return clients;
 }

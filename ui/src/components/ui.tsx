@@ -47,17 +47,21 @@ export function ErrorBanner({
   error,
   onRetry,
   title,
+  hint,
 }: {
   error: ApiError;
   onRetry?: () => void;
   title?: string;
+  /** What the person can do about this error here; the setup hints of `hintFor` come first. */
+  hint?: ReactNode;
 }) {
+  const shownHint = hintFor(error.code) ?? hint;
   return (
     <div className="banner banner-error" role="alert" data-testid="error-banner">
       <div>
         {title && <strong>{title} </strong>}
         <span>{error.message}</span> <code className="error-code">{error.code}</code>
-        {hintFor(error.code) && <div className="banner-hint">{hintFor(error.code)}</div>}
+        {shownHint && <div className="banner-hint">{shownHint}</div>}
       </div>
       {onRetry && (
         <Button variant="ghost" onClick={onRetry}>
@@ -224,14 +228,17 @@ export function Dialog({
 }
 
 /**
- * Asks before something that cannot be undone. With `typeToConfirm`, the confirm button stays
- * disabled until that exact text is typed.
+ * Asks before something that cannot be undone, or that affects someone else (ending a user's
+ * sessions). With `typeToConfirm`, the confirm button stays disabled until that exact text is
+ * typed. `tone` is "danger" (the default) for destructive actions, "primary" for ones that
+ * only help (unlocking a user).
  */
 export function ConfirmDialog({
   title,
   children,
   confirmLabel,
   typeToConfirm,
+  tone = "danger",
   onConfirm,
   onClose,
 }: {
@@ -239,6 +246,7 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   typeToConfirm?: string;
+  tone?: "danger" | "primary";
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
@@ -292,7 +300,7 @@ export function ConfirmDialog({
           <Button onClick={onClose}>Cancel</Button>
           <Button
             type="submit"
-            variant="danger"
+            variant={tone}
             disabled={!ready}
             busy={busy}
             autoFocus={typeToConfirm === undefined}
@@ -313,12 +321,15 @@ export function Drawer({
   onClose,
   children,
   testId,
+  wide = false,
 }: {
   title: ReactNode;
   subtitle?: ReactNode;
   onClose: () => void;
   children: ReactNode;
   testId?: string;
+  /** For tables with many columns and decoded tokens. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLElement>(null);
   const titleId = useId();
@@ -333,7 +344,7 @@ export function Drawer({
   return (
     <aside
       ref={ref}
-      className="drawer"
+      className={`drawer${wide ? " drawer-wide" : ""}`}
       role="dialog"
       aria-labelledby={titleId}
       tabIndex={-1}

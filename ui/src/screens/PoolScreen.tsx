@@ -5,6 +5,7 @@ import { useQuery } from "../lib/useQuery";
 import { call } from "../platform";
 import { ClientsTab } from "./clients/ClientsTab";
 import { GroupsTab } from "./groups/GroupsTab";
+import { MessagesTab } from "./messages/MessagesTab";
 import { PoolOverview } from "./overview/PoolOverview";
 import { UsersTab } from "./users/UsersTab";
 
@@ -13,6 +14,7 @@ const TAB_LABELS: Record<PoolTab, string> = {
   users: "Users",
   groups: "Groups",
   clients: "App clients",
+  messages: "Messages",
 };
 
 export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
@@ -75,6 +77,7 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
         {pool && tab === "users" && <UsersTab pool={pool} onCountChanged={q.reload} />}
         {pool && tab === "groups" && <GroupsTab poolId={pool.Id} />}
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
+        {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
       </div>
     </div>
   );

@@ -27,6 +27,7 @@ import {
   draftOfClient,
   settingsFromDraft,
 } from "./ClientForm";
+import { TrySignInDrawer } from "./TrySignIn";
 
 export function ClientsTab({ poolId }: { poolId: string }) {
   const toast = useToast();
@@ -40,6 +41,15 @@ export function ClientsTab({ poolId }: { poolId: string }) {
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
   const [deleting, setDeleting] = useState<UserPoolClientDescription>();
+  const [trying, setTrying] = useState<string>();
+  const openClient = (id: string) => {
+    setTrying(undefined);
+    setOpen(id);
+  };
+  const trySignIn = (id: string) => {
+    setOpen(undefined);
+    setTrying(id);
+  };
 
   const clients = [...(first.data?.UserPoolClients ?? []), ...(extra?.clients ?? [])];
   const next = extra ? extra.next : first.data?.NextToken;
@@ -102,19 +112,28 @@ export function ClientsTab({ poolId }: { poolId: string }) {
               {clients.map((c) => (
                 <tr
                   key={c.ClientId}
-                  className={`clickable${c.ClientId === open ? " selected" : ""}`}
+                  className={`clickable${c.ClientId === open || c.ClientId === trying ? " selected" : ""}`}
                   onClick={(e) => {
                     if ((e.target as HTMLElement).closest("button")) return;
-                    setOpen(c.ClientId);
+                    openClient(c.ClientId);
                   }}
                 >
                   <td>
-                    <button type="button" className="link-btn strong-link" onClick={() => setOpen(c.ClientId)}>
+                    <button type="button" className="link-btn strong-link" onClick={() => openClient(c.ClientId)}>
                       {c.ClientName}
                     </button>
                   </td>
                   <td className="mono">{c.ClientId}</td>
                   <td className="actions">
+                    <Button
+                      variant="ghost"
+                      className="btn-small"
+                      onClick={() => trySignIn(c.ClientId)}
+                      aria-label={`Try sign-in with ${c.ClientName}`}
+                      data-testid="try-signin-button"
+                    >
+                      Try sign-in
+                    </Button>
                     <CopyButton text={c.ClientId} label="Copy ID" />
                     <Button variant="ghost" className="btn-small danger-text" onClick={() => setDeleting(c)}>
                       Delete
@@ -143,6 +162,16 @@ export function ClientsTab({ poolId }: { poolId: string }) {
           onClose={() => setOpen(undefined)}
           onSaved={reload}
           onDelete={(c) => setDeleting(c)}
+          onTrySignIn={() => trySignIn(open)}
+        />
+      )}
+      {trying && (
+        <TrySignInDrawer
+          key={trying}
+          poolId={poolId}
+          clientId={trying}
+          onClose={() => setTrying(undefined)}
+          onEditClient={() => openClient(trying)}
         />
       )}
       {creating && (
@@ -165,6 +194,7 @@ export function ClientsTab({ poolId }: { poolId: string }) {
             await call("DeleteUserPoolClient", { UserPoolId: poolId, ClientId: deleting.ClientId });
             toast(`App client ${deleting.ClientName} deleted`);
             if (open === deleting.ClientId) setOpen(undefined);
+            if (trying === deleting.ClientId) setTrying(undefined);
             reload();
           }}
         >
@@ -197,12 +227,14 @@ function ClientDrawer({
   onClose,
   onSaved,
   onDelete,
+  onTrySignIn,
 }: {
   poolId: string;
   clientId: string;
   onClose: () => void;
   onSaved: () => void;
   onDelete: (c: UserPoolClientDescription) => void;
+  onTrySignIn: () => void;
 }) {
   const q = useQuery(`client:${poolId}:${clientId}`, () =>
     call("DescribeUserPoolClient", { UserPoolId: poolId, ClientId: clientId }),
@@ -214,6 +246,11 @@ function ClientDrawer({
       {!client && q.loading && <Spinner label="Loading app client…" />}
       {client && (
         <>
+          <div className="drawer-actions">
+            <Button onClick={onTrySignIn} data-testid="client-try-signin">
+              Try sign-in
+            </Button>
+          </div>
           <Facts
             items={[
               [

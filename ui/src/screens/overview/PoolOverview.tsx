@@ -7,6 +7,7 @@ import { navigate } from "../../lib/router";
 import { call } from "../../platform";
 import { AttributesSection } from "./AttributesSection";
 import { SettingsForm } from "./SettingsForm";
+import { SigningKeysSection } from "./SigningKeysSection";
 
 function signInDescription(pool: UserPool): string {
   const u = pool.UsernameAttributes ?? [];
@@ -48,6 +49,8 @@ export function PoolOverview({ pool, onChanged }: { pool: UserPool; onChanged: (
       <SettingsForm key={pool.LastModifiedDate} pool={pool} onSaved={onChanged} />
 
       <AttributesSection pool={pool} onChanged={onChanged} />
+
+      <SigningKeysSection pool={pool} />
 
       <Section title="Delete pool" testId="danger-zone">
         <div className="danger-row">

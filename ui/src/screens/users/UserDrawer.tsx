@@ -7,6 +7,7 @@ import { formatDateTime } from "../../lib/format";
 import { placeError } from "../../lib/forms";
 import { useQuery } from "../../lib/useQuery";
 import { call, toApiError, type ApiError } from "../../platform";
+import { SecurityTab } from "./SecurityTab";
 
 /** Attributes the core manages itself: shown, never edited or deleted. */
 const READ_ONLY_ATTRIBUTES = new Set(["sub"]);
@@ -40,6 +41,12 @@ export function summaryPatch({ user, groups }: Loaded): Partial<UserSummary> {
 
 type Modal = { kind: "password" } | { kind: "delete" } | { kind: "delete-attribute"; name: string } | null;
 
+const DRAWER_TABS = [
+  { id: "details", label: "Details" },
+  { id: "security", label: "Security" },
+] as const;
+type DrawerTab = (typeof DRAWER_TABS)[number]["id"];
+
 export function UserDrawer({
   poolId,
   username,
@@ -60,6 +67,18 @@ export function UserDrawer({
   const [modal, setModal] = useState<Modal>(null);
   const [busy, setBusy] = useState<string>();
   const [actionError, setActionError] = useState<ApiError>();
+  const [tab, setTab] = useState<DrawerTab>("details");
+
+  /** Reloads the user and tells the table what changed (after an action on another tab). */
+  const refreshUser = async () => {
+    try {
+      const fresh = await loadUser(poolId, username);
+      q.set(fresh);
+      onChanged(summaryPatch(fresh));
+    } catch (e) {
+      setActionError(toApiError(e));
+    }
+  };
 
   /** Runs one mutation, then reloads the user and tells the table what changed. */
   const act = async (label: string, done: string, fn: () => Promise<unknown>) => {
@@ -73,13 +92,7 @@ export function UserDrawer({
       setBusy(undefined);
       return false;
     }
-    try {
-      const fresh = await loadUser(poolId, username);
-      q.set(fresh);
-      onChanged(summaryPatch(fresh));
-    } catch (e) {
-      setActionError(toApiError(e));
-    }
+    await refreshUser();
     setBusy(undefined);
     return true;
   };
@@ -108,6 +121,7 @@ export function UserDrawer({
       }
       onClose={onClose}
       testId="user-drawer"
+      wide={tab === "security"}
     >
       {q.error && (
         <ErrorBanner
@@ -118,7 +132,46 @@ export function UserDrawer({
       )}
       {!data && q.loading && <Spinner label="Loading user…" />}
       {data && user && (
-        <>
+        <div
+          role="tablist"
+          aria-label="User sections"
+          className="tabs drawer-tabs"
+          onKeyDown={(e) => {
+            const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+            if (step === 0) return;
+            e.preventDefault();
+            const i = DRAWER_TABS.findIndex((t) => t.id === tab);
+            const next = DRAWER_TABS[(i + step + DRAWER_TABS.length) % DRAWER_TABS.length]?.id ?? tab;
+            setTab(next);
+            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="user-tab-${next}"]`)?.focus());
+          }}
+        >
+          {DRAWER_TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`user-tab-${t.id}`}
+              aria-selected={t.id === tab}
+              aria-controls={`user-panel-${t.id}`}
+              tabIndex={t.id === tab ? 0 : -1}
+              className={`tab${t.id === tab ? " active" : ""}`}
+              onClick={() => setTab(t.id)}
+              data-testid={`user-tab-${t.id}`}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      )}
+      {data && user && tab === "security" && (
+        <div role="tabpanel" id="user-panel-security" aria-labelledby="user-tab-security">
+          {actionError && <ErrorBanner error={actionError} />}
+          <SecurityTab poolId={poolId} user={user} onUserChanged={refreshUser} />
+        </div>
+      )}
+      {data && user && tab === "details" && (
+        <div role="tabpanel" id="user-panel-details" aria-labelledby="user-tab-details">
           <div className="drawer-actions">
             {user.Enabled ? (
               <Button
@@ -197,7 +250,7 @@ export function UserDrawer({
               )
             }
           />
-        </>
+        </div>
       )}
 
       {modal?.kind === "password" && (

@@ -1,0 +1,127 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ExplicitAuthFlow, UserPoolClient } from "../../api/types";
+import type * as Platform from "../../platform";
+import { ApiError } from "../../platform/errors";
+import { TrySignInDrawer } from "./TrySignIn";
+
+const call = vi.hoisted(() => vi.fn());
+vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
+
+afterEach(cleanup);
+beforeEach(() => call.mockReset());
+
+function client(flows: ExplicitAuthFlow[], secret?: string): UserPoolClient {
+  return {
+    UserPoolId: "us-east-1_Pool",
+    ClientName: "mobile",
+    ClientId: "client1",
+    ClientSecret: secret,
+    CreationDate: 0,
+    LastModifiedDate: 0,
+    ExplicitAuthFlows: flows,
+  };
+}
+
+function jwt(payload: Record<string, unknown>): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  return `${part({ alg: "RS256", kid: "k1" })}.${part(payload)}.sig`;
+}
+
+/** Answers DescribeUserPoolClient with `c`, and each sign-in call with the next of `answers`. */
+function core(c: UserPoolClient, ...answers: Array<unknown>) {
+  call.mockImplementation(async (op: string) => {
+    if (op === "DescribeUserPoolClient") return { UserPoolClient: c };
+    const next = answers.shift();
+    if (next instanceof Error) throw next;
+    return next;
+  });
+}
+
+function open() {
+  render(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={() => {}} onEditClient={() => {}} />);
+}
+
+describe("TrySignInDrawer", () => {
+  it("does not offer a sign-in it cannot sign: a client with a secret needs SECRET_HASH", async () => {
+    core(client(["ALLOW_USER_PASSWORD_AUTH"], "s3cret"));
+    open();
+    expect(await screen.findByTestId("try-signin-secret")).toHaveProperty("textContent", expect.stringContaining("SECRET_HASH"));
+    expect(screen.queryByTestId("try-username")).toBeNull();
+  });
+
+  it("says so when the client allows neither password flow", async () => {
+    core(client(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]));
+    open();
+    expect((await screen.findByTestId("try-signin-no-flow")).textContent).toContain(
+      "allows neither USER_PASSWORD_AUTH nor ADMIN_USER_PASSWORD_AUTH",
+    );
+  });
+
+  it("shows a refusal that names a member next to that field", async () => {
+    core(
+      client(["ALLOW_USER_PASSWORD_AUTH"]),
+      new ApiError("InvalidParameterException", "AuthParameters.USERNAME: is required", "AuthParameters.USERNAME"),
+    );
+    open();
+    fireEvent.click(await screen.findByTestId("try-submit"));
+    const field = await waitFor(() => {
+      const f = document.querySelector('[data-field="AuthParameters.USERNAME"] [data-testid="field-error"]');
+      if (!f) throw new Error("no field error yet");
+      return f;
+    });
+    expect(field.textContent).toBe("Is required");
+  });
+
+  it("runs the admin flow through the new-password challenge to decoded tokens", async () => {
+    core(
+      client(["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+      {
+        ChallengeName: "NEW_PASSWORD_REQUIRED",
+        Session: "sess-1",
+        ChallengeParameters: { USER_ID_FOR_SRP: "alice", requiredAttributes: '["userAttributes.name"]' },
+      },
+      {
+        AuthenticationResult: {
+          IdToken: jwt({ token_use: "id", "cognito:username": "alice", exp: 4_000_000_000 }),
+          AccessToken: jwt({ token_use: "access", exp: 4_000_000_000 }),
+          RefreshToken: "opaque",
+          ExpiresIn: 3600,
+          TokenType: "Bearer",
+        },
+      },
+    );
+    open();
+    const user = await screen.findByRole("radio", { name: /USER_PASSWORD_AUTH \(not allowed/ });
+    expect(user).toHaveProperty("disabled", true);
+    expect(screen.getByRole("radio", { name: /ADMIN_USER_PASSWORD_AUTH/ })).toHaveProperty("checked", true);
+
+    fireEvent.change(screen.getByTestId("try-username"), { target: { value: "alice" } });
+    fireEvent.change(screen.getByTestId("try-password"), { target: { value: "Temp-Passw0rd!" } });
+    fireEvent.click(screen.getByTestId("try-submit"));
+    await screen.findByTestId("try-new-password");
+    expect(call).toHaveBeenCalledWith("AdminInitiateAuth", {
+      UserPoolId: "us-east-1_Pool",
+      ClientId: "client1",
+      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: "alice", PASSWORD: "Temp-Passw0rd!" },
+    });
+
+    fireEvent.change(screen.getByTestId("try-new-password-input"), { target: { value: "N3w-Passw0rd!" } });
+    fireEvent.change(screen.getByLabelText("name"), { target: { value: "Alice" } });
+    fireEvent.click(screen.getByTestId("try-respond"));
+    const tokens = await screen.findByTestId("try-tokens");
+    expect(call).toHaveBeenLastCalledWith("AdminRespondToAuthChallenge", {
+      UserPoolId: "us-east-1_Pool",
+      ClientId: "client1",
+      ChallengeName: "NEW_PASSWORD_REQUIRED",
+      Session: "sess-1",
+      ChallengeResponses: { USERNAME: "alice", NEW_PASSWORD: "N3w-Passw0rd!", "userAttributes.name": "Alice" },
+    });
+    expect(JSON.parse(within(tokens).getByTestId("id-token-payload").textContent ?? "")).toMatchObject({
+      token_use: "id",
+      "cognito:username": "alice",
+    });
+    expect(within(tokens).getAllByText("Decoded, not verified")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,440 @@
+import { useMemo, useState, type ReactNode } from "react";
+import { listAllClients } from "../../api/lists";
+import type { AdminGetUserResponse, AuthEvent, UserSession } from "../../api/types";
+import { useToast } from "../../components/toast";
+import { Button, ConfirmDialog, EmptyState, ErrorBanner, Facts, Section, Spinner } from "../../components/ui";
+import {
+  formatDateTime,
+  formatDateTimeSeconds,
+  formatRelative,
+  humanizeConstant,
+  humanizePascal,
+  isoTime,
+  plural,
+} from "../../lib/format";
+import { routeHref } from "../../lib/router";
+import { useNow } from "../../lib/useNow";
+import { useQuery } from "../../lib/useQuery";
+import { call, toApiError, type ApiError } from "../../platform";
+
+const EVENTS_PAGE = 20;
+
+type Action = "unlock" | "sign-out" | "reset-password" | "confirm-sign-up";
+
+function attr(user: AdminGetUserResponse, name: string): string | undefined {
+  return user.UserAttributes.find((a) => a.Name === name)?.Value;
+}
+
+/** Where a password reset code can be delivered: the user's verified email and phone number. */
+function verifiedContacts(user: AdminGetUserResponse): string[] {
+  const out: string[] = [];
+  const email = attr(user, "email");
+  const phone = attr(user, "phone_number");
+  if (email && attr(user, "email_verified") === "true") out.push(email);
+  if (phone && attr(user, "phone_number_verified") === "true") out.push(phone);
+  return out;
+}
+
+const SESSION_TONE: Record<string, string> = { ACTIVE: "ok", REVOKED: "off", EXPIRED: "off" };
+const OUTCOME: Record<string, { label: string; tone: string }> = {
+  Pass: { label: "Pass", tone: "ok" },
+  Fail: { label: "Fail", tone: "bad" },
+  InProgress: { label: "In progress", tone: "warn" },
+};
+
+/** The auth events of a user: the first page through useQuery, older pages appended on demand. */
+function useAuthEvents(poolId: string, username: string) {
+  const key = `auth-events:${poolId}:${username}`;
+  const first = useQuery(key, () =>
+    call("AdminListUserAuthEvents", { UserPoolId: poolId, Username: username, MaxResults: EVENTS_PAGE }),
+  );
+  const [more, setMore] = useState<{ events: AuthEvent[]; next: string | undefined; loading: boolean; error?: ApiError }>();
+  const events = [...(first.data?.AuthEvents ?? []), ...(more?.events ?? [])];
+  const next = more ? more.next : first.data?.NextToken;
+  const loadMore = () => {
+    if (!next) return;
+    const prev = more ?? { events: [], next };
+    setMore({ ...prev, loading: true, error: undefined });
+    call("AdminListUserAuthEvents", { UserPoolId: poolId, Username: username, MaxResults: EVENTS_PAGE, NextToken: next }).then(
+      (r) => setMore({ events: [...prev.events, ...r.AuthEvents], next: r.NextToken, loading: false }),
+      (e: unknown) => setMore({ ...prev, loading: false, error: toApiError(e) }),
+    );
+  };
+  const reload = () => {
+    setMore(undefined);
+    first.reload();
+  };
+  return { first, events, next, more, loadMore, reload };
+}
+
+/**
+ * The Security tab of the user drawer, for support staff: lockout, sessions, sign-in history,
+ * and the actions that get a user back in (unlock, sign out everywhere, reset password,
+ * confirm sign-up). Every action confirms first, names the user, and refreshes the tab.
+ */
+export function SecurityTab({
+  poolId,
+  user,
+  onUserChanged,
+}: {
+  poolId: string;
+  user: AdminGetUserResponse;
+  /** Reloads the user (status, attributes) in the drawer and the users table. */
+  onUserChanged: () => Promise<void>;
+}) {
+  const username = user.Username;
+  const toast = useToast();
+  const security = useQuery(`security:${poolId}:${username}`, () =>
+    call("DescribeUserSecurity", { UserPoolId: poolId, Username: username }),
+  );
+  const history = useAuthEvents(poolId, username);
+  const clients = useQuery(`client-names:${poolId}`, () => listAllClients(poolId));
+  const clientNames = useMemo(
+    () => new Map((clients.data ?? []).map((c) => [c.ClientId, c.ClientName])),
+    [clients.data],
+  );
+  const [confirming, setConfirming] = useState<Action>();
+
+  const s = security.data;
+  // Tick every second only while a lockout may be running, so "Locked" ends when it ends.
+  const now = useNow(s?.LockedUntil !== undefined ? 1000 : null);
+  const locked = s?.LockedUntil !== undefined && s.LockedUntil > now;
+  const active = (s?.Sessions ?? []).filter((x) => x.Status === "ACTIVE");
+
+  const refresh = () => {
+    security.reload();
+    history.reload();
+  };
+
+  const clientCell = (clientId: string | undefined) => {
+    if (!clientId) return <span className="muted">—</span>;
+    const name = clientNames.get(clientId);
+    return (
+      <span title={clientId} className={name ? undefined : "mono"}>
+        {name ?? clientId}
+      </span>
+    );
+  };
+
+  /** Runs a confirmed action: the call, a toast, then a fresh tab (and user, when it changed). */
+  const run = async (fn: () => Promise<unknown>, done: string, userChanged: boolean) => {
+    await fn();
+    toast(done);
+    refresh();
+    if (userChanged) await onUserChanged();
+  };
+
+  const contacts = verifiedContacts(user);
+  const dialogs: Record<Action, { title: string; confirmLabel: string; tone: "danger" | "primary"; body: ReactNode; onConfirm: () => Promise<void> }> = {
+    unlock: {
+      title: `Unlock ${username}?`,
+      confirmLabel: "Unlock",
+      tone: "primary",
+      body: (
+        <p>
+          <strong className="mono">{username}</strong> can sign in again right away, and their count of failed sign-ins
+          starts again from zero.
+        </p>
+      ),
+      onConfirm: () =>
+        run(() => call("UnlockUser", { UserPoolId: poolId, Username: username }), `${username} unlocked`, false),
+    },
+    "sign-out": {
+      title: `Sign ${username} out everywhere?`,
+      confirmLabel: "Sign out everywhere",
+      tone: "danger",
+      body: (
+        <p>
+          This revokes every refresh token of <strong className="mono">{username}</strong> (
+          {plural(active.length, "active session")}), on every app client. Apps can't renew their tokens, so{" "}
+          {username} has to sign in again everywhere once their current access tokens expire.
+        </p>
+      ),
+      onConfirm: () =>
+        run(
+          () => call("AdminUserGlobalSignOut", { UserPoolId: poolId, Username: username }),
+          `${username} signed out everywhere`,
+          false,
+        ),
+    },
+    "reset-password": {
+      title: `Reset the password of ${username}?`,
+      confirmLabel: "Reset password",
+      tone: "danger",
+      body: (
+        <>
+          <p>
+            <strong className="mono">{username}</strong>'s current password stops working and all their sessions end.
+            Their status becomes <em>Reset required</em>.
+          </p>
+          {contacts.length > 0 ? (
+            <p>
+              A reset code goes to their verified {contacts.length === 1 ? "contact" : "contacts"}{" "}
+              <span className="mono">{contacts.join(", ")}</span>; they choose a new password with it. Poolhouse
+              doesn't send real messages: the code is in the pool's{" "}
+              <a href={routeHref({ screen: "pool", poolId, tab: "messages" })}>Messages</a> tab.
+            </p>
+          ) : (
+            <p className="warn-text" data-testid="reset-no-contact">
+              {username} has no verified email address or phone number, so no code can reach them and they can't
+              choose a new password themselves. Set a password for them instead (Details tab).
+            </p>
+          )}
+        </>
+      ),
+      onConfirm: () =>
+        run(
+          () => call("AdminResetUserPassword", { UserPoolId: poolId, Username: username }),
+          `Password of ${username} reset`,
+          true,
+        ),
+    },
+    "confirm-sign-up": {
+      title: `Confirm the sign-up of ${username}?`,
+      confirmLabel: "Confirm sign-up",
+      tone: "primary",
+      body: (
+        <p>
+          Marks <strong className="mono">{username}</strong> as confirmed without the verification code they were sent,
+          so they can sign in. Do this only once you're sure the account belongs to them.
+        </p>
+      ),
+      onConfirm: () =>
+        run(
+          () => call("AdminConfirmSignUp", { UserPoolId: poolId, Username: username }),
+          `Sign-up of ${username} confirmed`,
+          true,
+        ),
+    },
+  };
+  const dialog = confirming ? dialogs[confirming] : undefined;
+
+  return (
+    <div className="security-tab" data-testid="user-security">
+      <div className="tab-toolbar">
+        <span className="muted">Sign-in state, sessions and history of {username}.</span>
+        <Button variant="ghost" className="btn-small" onClick={refresh} aria-label="Refresh security">
+          Refresh
+        </Button>
+      </div>
+
+      {security.error && (
+        <ErrorBanner error={security.error} onRetry={security.reload} title="Could not load the sign-in state." />
+      )}
+      {!s && security.loading && <Spinner label="Loading sign-in state…" />}
+      {s && (
+        <>
+          <Section title="Sign-in" testId="user-lockout">
+            {locked && s.LockedUntil !== undefined ? (
+              <div className="notice notice-bad" data-testid="lockout-notice">
+                <div>
+                  <strong>
+                    <span className="pill pill-bad" data-testid="lock-state">
+                      Locked
+                    </span>{" "}
+                    until <span title={isoTime(s.LockedUntil)}>{formatDateTimeSeconds(s.LockedUntil)}</span>
+                  </strong>{" "}
+                  <span className="muted">({formatRelative(s.LockedUntil, now)})</span>
+                  <div className="notice-text">
+                    After {plural(s.FailedSignInAttempts, "failed sign-in")} in a row, every sign-in is refused until
+                    then, even with the right password.
+                  </div>
+                </div>
+                <Button variant="primary" onClick={() => setConfirming("unlock")} data-testid="unlock-user">
+                  Unlock…
+                </Button>
+              </div>
+            ) : null}
+            <Facts
+              items={[
+                ...(locked
+                  ? []
+                  : [
+                      [
+                        "Lockout",
+                        <span className="pill pill-ok" data-testid="lock-state">
+                          Not locked
+                        </span>,
+                      ] as [string, ReactNode],
+                    ]),
+                [
+                  "Failed sign-ins in a row",
+                  <span data-testid="failed-attempts">{s.FailedSignInAttempts}</span>,
+                ],
+                [
+                  "Last sign-in",
+                  s.LastSignIn === undefined ? (
+                    <span className="muted">Never</span>
+                  ) : (
+                    <span title={isoTime(s.LastSignIn)}>{formatDateTime(s.LastSignIn)}</span>
+                  ),
+                ],
+              ]}
+            />
+          </Section>
+
+          <Section title="Account recovery" testId="user-recovery">
+            {user.UserStatus === "UNCONFIRMED" && (
+              <div className="action-row">
+                <p>
+                  <strong>Sign-up not confirmed.</strong> {username} hasn't entered the verification code sent when they
+                  signed up, so they can't sign in yet.
+                </p>
+                <Button onClick={() => setConfirming("confirm-sign-up")} data-testid="confirm-sign-up">
+                  Confirm sign-up…
+                </Button>
+              </div>
+            )}
+            <div className="action-row">
+              <p>
+                <strong>Reset password.</strong> Ends their sessions and sends them a code to choose a new password; their
+                current password stops working.
+              </p>
+              <Button variant="danger" onClick={() => setConfirming("reset-password")} data-testid="reset-password">
+                Reset password…
+              </Button>
+            </div>
+          </Section>
+
+          <Section
+            title={`Sessions (${active.length} active)`}
+            testId="user-sessions"
+            actions={
+              <Button
+                variant="danger"
+                disabled={active.length === 0}
+                onClick={() => setConfirming("sign-out")}
+                data-testid="global-sign-out"
+              >
+                Sign out everywhere…
+              </Button>
+            }
+          >
+            {s.Sessions.length === 0 ? (
+              <p className="muted">No sessions: {username} hasn't signed in through an app client yet.</p>
+            ) : (
+              <SessionsTable sessions={s.Sessions} clientCell={clientCell} />
+            )}
+          </Section>
+        </>
+      )}
+
+      <Section title="Sign-in history" testId="user-auth-events">
+        {history.first.error && (
+          <ErrorBanner error={history.first.error} onRetry={history.reload} title="Could not load the sign-in history." />
+        )}
+        {!history.first.data && history.first.loading && <Spinner label="Loading sign-in history…" />}
+        {history.first.data && history.events.length === 0 && (
+          <EmptyState title="No sign-in activity">
+            Sign-ins, sign-ups, password changes and recovery requests of {username} will be listed here.
+          </EmptyState>
+        )}
+        {history.events.length > 0 && (
+          <div className={`table-wrap${history.first.loading ? " dimmed" : ""}`}>
+            <table className="table table-compact" data-testid="auth-events-table">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Event</th>
+                  <th>Outcome</th>
+                  <th>Client</th>
+                  <th>IP address</th>
+                  <th>Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.events.map((e) => {
+                  const outcome = OUTCOME[e.EventResponse] ?? { label: e.EventResponse, tone: "off" };
+                  return (
+                    <tr key={e.EventId}>
+                      <td className="nowrap" title={isoTime(e.CreationDate)}>
+                        {formatDateTimeSeconds(e.CreationDate)}
+                      </td>
+                      <td className="nowrap">{humanizePascal(e.EventType)}</td>
+                      <td>
+                        <span className={`pill pill-${outcome.tone}`}>{outcome.label}</span>
+                      </td>
+                      <td className="truncate">{clientCell(e.ClientId)}</td>
+                      <td className="mono nowrap">{e.EventContextData.IpAddress ?? <span className="muted">—</span>}</td>
+                      <td className="truncate" title={e.Detail}>
+                        {e.Detail ?? <span className="muted">—</span>}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {history.more?.error && <ErrorBanner error={history.more.error} onRetry={history.loadMore} />}
+        {history.next && (
+          <div className="load-more">
+            <Button onClick={history.loadMore} busy={history.more?.loading} data-testid="older-auth-events">
+              Load older events
+            </Button>
+          </div>
+        )}
+      </Section>
+
+      {dialog && (
+        <ConfirmDialog
+          title={dialog.title}
+          confirmLabel={dialog.confirmLabel}
+          tone={dialog.tone}
+          onClose={() => setConfirming(undefined)}
+          onConfirm={dialog.onConfirm}
+        >
+          {dialog.body}
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+function SessionsTable({
+  sessions,
+  clientCell,
+}: {
+  sessions: UserSession[];
+  clientCell: (clientId: string) => ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="table table-compact" data-testid="sessions-table">
+        <thead>
+          <tr>
+            <th>Client</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th>Expires</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((x) => (
+            <tr key={x.OriginJti} data-testid="session-row">
+              <td className="truncate">{clientCell(x.ClientId)}</td>
+              <td className="nowrap" title={isoTime(x.CreationDate)}>
+                {formatDateTime(x.CreationDate)}
+              </td>
+              <td className="nowrap" title={isoTime(x.LastUsedDate)}>
+                {x.LastUsedDate === undefined ? <span className="muted">—</span> : formatDateTime(x.LastUsedDate)}
+              </td>
+              <td className="nowrap" title={isoTime(x.ExpirationDate)}>
+                {formatDateTime(x.ExpirationDate)}
+              </td>
+              <td className="nowrap">
+                <span
+                  className={`pill pill-${SESSION_TONE[x.Status] ?? "off"}`}
+                  title={x.RevokedDate !== undefined ? `Revoked ${formatDateTimeSeconds(x.RevokedDate)}` : undefined}
+                >
+                  {humanizeConstant(x.Status)}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
