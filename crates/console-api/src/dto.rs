@@ -644,6 +644,10 @@ dto! {
         /// Cognito's `https://cognito-idp.<region>.amazonaws.com`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub issuer_base_url: Option<String>,
+        /// A breached-password list in Pwned Passwords' SHA-1 format, checked by pools whose
+        /// risk configuration asks for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub breached_passwords_file: Option<String>,
         pub store_path: String,
         #[ts(type = "number")]
         pub schema_version: i64,
@@ -666,6 +670,10 @@ dto! {
         /// so OIDC clients can discover the keys); the empty string goes back to Cognito's.
         #[serde(default)]
         pub issuer_base_url: Option<String>,
+        /// The path of a breached-password list (Pwned Passwords' SHA-1 format); the empty
+        /// string removes it.
+        #[serde(default)]
+        pub breached_passwords_file: Option<String>,
     }
 }
 
@@ -1188,5 +1196,55 @@ dto! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub email_mfa_configuration: Option<EmailMfaConfigType>,
         pub mfa_configuration: domain::pool::MfaConfiguration,
+    }
+}
+
+// ----- threat protection -----------------------------------------------------------------
+
+dto! {
+    /// `SetRiskConfiguration` (pool-wide; per-client configurations are not kept).
+    pub struct SetRiskConfigurationRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub client_id: Option<String>,
+        #[serde(default)]
+        pub compromised_credentials_risk_configuration:
+            Option<domain::risk::CompromisedCredentialsRiskConfiguration>,
+        #[serde(default)]
+        pub account_takeover_risk_configuration:
+            Option<domain::risk::AccountTakeoverRiskConfiguration>,
+        #[serde(default)]
+        pub risk_exception_configuration: Option<domain::risk::RiskExceptionConfiguration>,
+    }
+}
+
+dto! {
+    pub struct DescribeRiskConfigurationRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub client_id: Option<String>,
+    }
+}
+
+dto! {
+    /// `RiskConfigurationType`.
+    pub struct RiskConfigurationType {
+        pub user_pool_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub compromised_credentials_risk_configuration:
+            Option<domain::risk::CompromisedCredentialsRiskConfiguration>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub account_takeover_risk_configuration:
+            Option<domain::risk::AccountTakeoverRiskConfiguration>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub risk_exception_configuration: Option<domain::risk::RiskExceptionConfiguration>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_modified_date: Option<f64>,
+    }
+}
+
+dto! {
+    pub struct RiskConfigurationResponse {
+        pub risk_configuration: RiskConfigurationType,
     }
 }

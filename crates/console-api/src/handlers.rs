@@ -613,6 +613,12 @@ impl Console {
                 Ok(pool)
             })?;
             users::check_password(&pool, &req.password)?;
+            self.check_new_password(
+                &pool,
+                domain::risk::EventFilter::PasswordChange,
+                "Password",
+                &req.password,
+            )?;
             Ok(passwords::hash(&req.password)?)
         })();
         let hash = match hashed {
@@ -1057,6 +1063,7 @@ impl Console {
             require_signature: ws.require_signature,
             access_key_ids: ws.access_keys.iter().map(|k| k.id.clone()).collect(),
             issuer_base_url: ws.issuer_base_url.clone(),
+            breached_passwords_file: ws.breached_passwords_file.clone(),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })
@@ -1104,6 +1111,15 @@ impl Console {
                             ));
                         }
                         storage::settings::set(tx, "issuer_base_url", url.trim_end_matches('/'))?;
+                    }
+                }
+                if let Some(file) = &req.breached_passwords_file {
+                    let file = file.trim();
+                    if file.is_empty() {
+                        storage::settings::delete(tx, "breached_passwords_file")?;
+                    } else {
+                        crate::breach::validate(std::path::Path::new(file))?;
+                        storage::settings::set(tx, "breached_passwords_file", file)?;
                     }
                 }
                 if let Some(require) = req.require_signature {

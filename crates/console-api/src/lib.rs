@@ -9,6 +9,7 @@
 //!
 //! Must not depend on tauri, axum or clap.
 
+mod breach;
 pub mod dto;
 mod error;
 mod handlers;
@@ -51,6 +52,7 @@ struct Workspace {
     require_signature: bool,
     access_keys: Vec<AccessKey>,
     issuer_base_url: Option<String>,
+    breached_passwords_file: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -166,6 +168,7 @@ fn read_workspace(r: &impl storage::Read) -> Result<Workspace, ApiError> {
         require_signature: get("require_signature")?.is_some_and(|v| v == "true"),
         access_keys,
         issuer_base_url: get("issuer_base_url")?,
+        breached_passwords_file: get("breached_passwords_file")?,
     })
 }
 

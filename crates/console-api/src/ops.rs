@@ -62,6 +62,8 @@ macro_rules! for_each_operation {
             idp AdminDeleteSoftwareToken admin_delete_software_token UserRequest Empty;
             idp SetUserPoolMfaConfig set_user_pool_mfa_config SetUserPoolMfaConfigRequest UserPoolMfaConfigResponse;
             idp GetUserPoolMfaConfig get_user_pool_mfa_config UserPoolIdRequest UserPoolMfaConfigResponse;
+            idp SetRiskConfiguration set_risk_configuration SetRiskConfigurationRequest RiskConfigurationResponse;
+            idp DescribeRiskConfiguration describe_risk_configuration DescribeRiskConfigurationRequest RiskConfigurationResponse;
             own SearchUsers search_users SearchUsersRequest SearchUsersResponse;
             own ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse;
             own ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse;

@@ -134,6 +134,47 @@ impl Console {
         )?)
     }
 
+    /// Whether `password` is in the workspace's breached-password list, when the pool checks
+    /// at `event`; and whether the pool then refuses it.
+    fn compromised(
+        &self,
+        pool: &PoolRow,
+        event: domain::risk::EventFilter,
+        password: &str,
+    ) -> Result<(bool, bool), ApiError> {
+        let Some(c) = &pool.config.risk.compromised_credentials else {
+            return Ok((false, false));
+        };
+        if !c.applies(event) {
+            return Ok((false, false));
+        }
+        let ws = self.workspace()?;
+        let Some(file) = &ws.breached_passwords_file else {
+            return Ok((false, false));
+        };
+        let found = crate::breach::contains(std::path::Path::new(file), password)?;
+        Ok((found, found && c.blocks(event)))
+    }
+
+    /// Refuses a new password that is in the breached-password list (when the pool blocks).
+    pub(crate) fn check_new_password(
+        &self,
+        pool: &PoolRow,
+        event: domain::risk::EventFilter,
+        field: &str,
+        password: &str,
+    ) -> Result<bool, ApiError> {
+        let (found, block) = self.compromised(pool, event, password)?;
+        if block {
+            return Err(ApiError {
+                code: ErrorCode::InvalidPasswordException,
+                message: "This password has appeared in a data breach; choose another.".into(),
+                field: Some(field.into()),
+            });
+        }
+        Ok(found)
+    }
+
     /// The `iss` of a pool's tokens.
     pub fn issuer(&self, pool_id: &str) -> Result<String, ApiError> {
         let ws = self.workspace()?;
@@ -226,10 +267,7 @@ impl Console {
             }
             AuthFlow::RefreshToken => {
                 let token = param(params, "AuthParameters", "REFRESH_TOKEN")?;
-                let step = Step {
-                    now: self.now(),
-                    origin,
-                };
+                let step = Step::new(self.now(), origin);
                 let s = self.inner.db.write(|tx| {
                     auth::refresh(tx, sc, token, optional(params, "SECRET_HASH"), &step)
                         .map_err(ApiError::from)
@@ -261,10 +299,7 @@ impl Console {
         let Some(user) = &candidate.user else {
             return Err(auth::unknown_user(&sc.client).into());
         };
-        let step = Step {
-            now: self.now(),
-            origin,
-        };
+        let step = Step::new(self.now(), origin);
         let challenge = self.inner.db.write(|tx| {
             srp::start(tx, &self.inner.master, sc, user, username, a, &step).map_err(ApiError::from)
         })?;
@@ -296,7 +331,7 @@ impl Console {
             user: Some(open.user.clone()),
             security: storage::user_security::Security::default(),
         };
-        let step = Step { now, origin };
+        let step = Step::new(now, origin);
         let decision = self.inner.db.write(|tx| {
             let ok = srp::check_claim(
                 tx,
@@ -346,7 +381,12 @@ impl Console {
                 false
             }
         };
-        let step = Step { now, origin };
+        let mut step = Step::new(now, origin);
+        if password_ok {
+            step.compromised = self
+                .compromised(&sc.pool, domain::risk::EventFilter::SignIn, password)?
+                .0;
+        }
         let decision = self.inner.db.write(|tx| {
             let decision = auth::decide(tx, sc, &candidate, username, password_ok, &step)?;
             // A password set before SRP verifiers were kept gets one now, while it is known.
@@ -454,8 +494,15 @@ impl Console {
                     .map(|name| (name.to_string(), v.expose().to_string()))
             })
             .collect();
+        let compromised = self.check_new_password(
+            &sc.pool,
+            domain::risk::EventFilter::PasswordChange,
+            "ChallengeResponses.NEW_PASSWORD",
+            new_password,
+        )?;
         let hash = passwords::hash(new_password)?;
-        let step = Step { now, origin };
+        let mut step = Step::new(now, origin);
+        step.compromised = compromised;
         let decision = self.inner.db.write(|tx| {
             let (user, decision) =
                 auth::complete_new_password(tx, sc, &open, &hash, &attributes, &step)?;
@@ -493,7 +540,7 @@ impl Console {
             .iter()
             .map(|(k, v)| (k.clone(), v.expose().to_string()))
             .collect();
-        let step = Step { now, origin };
+        let step = Step::new(now, origin);
         let decision = self.inner.db.write(|tx| {
             mfa::respond(tx, &self.inner.master, sc, &open, &plain, &step).map_err(ApiError::from)
         })?;
@@ -758,6 +805,81 @@ impl Console {
         Ok(Self::mfa_config(&pool))
     }
 
+    fn risk_type(pool: &PoolRow) -> RiskConfigurationType {
+        let r = &pool.config.risk;
+        RiskConfigurationType {
+            user_pool_id: pool.id.clone(),
+            compromised_credentials_risk_configuration: r.compromised_credentials.clone(),
+            account_takeover_risk_configuration: r.account_takeover.clone(),
+            risk_exception_configuration: r.exceptions.clone(),
+            last_modified_date: r.last_modified.map(secs),
+        }
+    }
+
+    /// `DescribeRiskConfiguration`.
+    pub fn describe_risk_configuration(
+        &self,
+        _actor: &Actor,
+        req: DescribeRiskConfigurationRequest,
+    ) -> Result<RiskConfigurationResponse, ApiError> {
+        let pool = self.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
+        Ok(RiskConfigurationResponse {
+            risk_configuration: Self::risk_type(&pool),
+        })
+    }
+
+    /// `SetRiskConfiguration`: compromised-credential checks, answers by risk level, and IP
+    /// ranges, for the whole pool.
+    pub fn set_risk_configuration(
+        &self,
+        actor: &Actor,
+        req: SetRiskConfigurationRequest,
+    ) -> Result<RiskConfigurationResponse, ApiError> {
+        if req.client_id.is_some() {
+            return Err(ApiError::invalid(
+                "ClientId",
+                "per-client risk configurations are not kept; omit ClientId to configure the pool",
+            ));
+        }
+        if let Some(e) = &req.risk_exception_configuration {
+            for (field, list) in [
+                (
+                    "RiskExceptionConfiguration.BlockedIPRangeList",
+                    &e.blocked_ip_range_list,
+                ),
+                (
+                    "RiskExceptionConfiguration.SkippedIPRangeList",
+                    &e.skipped_ip_range_list,
+                ),
+            ] {
+                if let Some(list) = list {
+                    domain::risk::validate_ranges(field, list)?;
+                }
+            }
+        }
+        let pool = self.write_audited(
+            actor,
+            "SetRiskConfiguration",
+            Some(&req.user_pool_id),
+            Some(&req.user_pool_id),
+            |tx, ctx| {
+                let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
+                let mut config = domain::pool::PoolConfig::clone(&pool.config);
+                config.risk = domain::risk::RiskConfiguration {
+                    compromised_credentials: req.compromised_credentials_risk_configuration.clone(),
+                    account_takeover: req.account_takeover_risk_configuration.clone(),
+                    exceptions: req.risk_exception_configuration.clone(),
+                    last_modified: Some(ctx.clock.now_ms()),
+                };
+                storage::pools::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
+                Ok((user_pools::require_pool(tx, &req.user_pool_id)?, None))
+            },
+        )?;
+        Ok(RiskConfigurationResponse {
+            risk_configuration: Self::risk_type(&pool),
+        })
+    }
+
     /// `RespondToAuthChallenge`.
     pub fn respond_to_auth_challenge(
         &self,
@@ -904,6 +1026,12 @@ impl Console {
             req.secret_hash.as_ref().map(Sensitive::expose),
         )?;
         users::check_password(&sc.pool, req.password.expose())?;
+        let compromised = self.check_new_password(
+            &sc.pool,
+            domain::risk::EventFilter::SignUp,
+            "Password",
+            req.password.expose(),
+        )?;
         let attributes = crate::handlers::attribute_map("UserAttributes", &req.user_attributes)?;
         let hash = passwords::hash(req.password.expose())?;
         let origin = origin(actor, req.user_context_data.as_ref());
@@ -923,18 +1051,9 @@ impl Console {
                         attributes: &attributes,
                     },
                 )?;
-                auth::record_event(
-                    tx,
-                    &user,
-                    &sc.client,
-                    &Step {
-                        now: ctx.clock.now_ms(),
-                        origin: &origin,
-                    },
-                    "SignUp",
-                    "Pass",
-                    None,
-                )?;
+                let mut step = Step::new(ctx.clock.now_ms(), &origin);
+                step.compromised = compromised;
+                auth::record_event(tx, &user, &sc.client, &step, "SignUp", "Pass", None)?;
                 self.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
                 Ok(((user.clone(), delivery), Some(user.username)))
             },
@@ -967,10 +1086,7 @@ impl Console {
             Some(&sc.pool.id),
             Some(&user.username),
             |tx, ctx| {
-                let step = Step {
-                    now: ctx.clock.now_ms(),
-                    origin: &origin,
-                };
+                let step = Step::new(ctx.clock.now_ms(), &origin);
                 Ok(
                     signup::confirm_sign_up(tx, &sc, &req.username, &code, &step)?
                         .map(|_| Empty {})
@@ -1085,6 +1201,12 @@ impl Console {
             req.secret_hash.as_ref().map(Sensitive::expose),
         )?;
         users::check_password(&sc.pool, req.password.expose())?;
+        self.check_new_password(
+            &sc.pool,
+            domain::risk::EventFilter::PasswordChange,
+            "Password",
+            req.password.expose(),
+        )?;
         let hash = passwords::hash(req.password.expose())?;
         self.write_recorded(
             actor,
@@ -1153,6 +1275,12 @@ impl Console {
             err.field = Some("ProposedPassword".into());
             err
         })?;
+        self.check_new_password(
+            &pool,
+            domain::risk::EventFilter::PasswordChange,
+            "ProposedPassword",
+            req.proposed_password.expose(),
+        )?;
         let hash = passwords::hash(req.proposed_password.expose())?;
         self.write_audited(
             actor,
@@ -1213,9 +1341,21 @@ impl Console {
                         creation_date: secs(e.at),
                         event_response: e.response,
                         event_risk: EventRiskType {
-                            risk_decision: None,
+                            risk_decision: Some(
+                                if e.detail
+                                    .as_deref()
+                                    .is_some_and(|d| d.starts_with("Blocked"))
+                                {
+                                    "Block"
+                                } else if e.risk_level.as_deref().is_some_and(|l| l != "Low") {
+                                    "AccountTakeover"
+                                } else {
+                                    "NoRisk"
+                                }
+                                .into(),
+                            ),
                             risk_level: e.risk_level,
-                            compromised_credentials_detected: false,
+                            compromised_credentials_detected: e.compromised,
                         },
                         event_context_data: EventContextDataType { ip_address: e.ip },
                         client_id: e.client_id,

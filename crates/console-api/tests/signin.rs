@@ -927,3 +927,146 @@ fn email_codes_are_a_second_factor_when_the_pool_allows_them() {
     let got = ok(&e.c, "GetUserPoolMfaConfig", json!({"UserPoolId": e.pool}));
     assert_eq!(got["MfaConfiguration"], "OPTIONAL");
 }
+
+fn admin_sign_in_from(e: &Env, name: &str, password: &str, ip: &str) -> Result<Value, ApiError> {
+    call(
+        &e.c,
+        "AdminInitiateAuth",
+        json!({"UserPoolId": e.pool, "ClientId": e.client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": name, "PASSWORD": password},
+            "ContextData": {"IpAddress": ip}}),
+    )
+}
+
+#[test]
+fn breached_passwords_are_refused_where_the_pool_says() {
+    let e = env();
+    e.user("quin", "Passw0rd!");
+    // A small list in Pwned Passwords' format (sorted SHA-1:count), as a user would point at.
+    let mut hashes: Vec<String> = ["Passw0rd!", "Summer2024!", "letmein"]
+        .iter()
+        .map(|p| tokens::pwned_hash(p))
+        .collect();
+    hashes.sort();
+    let list = e._dir.path().join("pwned.txt");
+    std::fs::write(
+        &list,
+        hashes
+            .iter()
+            .map(|h| format!("{h}:42\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    ok(
+        &e.c,
+        "UpdateWorkspace",
+        json!({"BreachedPasswordsFile": list.display().to_string()}),
+    );
+    // Without a pool configuration nothing is checked.
+    assert!(e.sign_in("quin", "Passw0rd!").is_ok());
+    ok(
+        &e.c,
+        "SetRiskConfiguration",
+        json!({"UserPoolId": e.pool, "CompromisedCredentialsRiskConfiguration": {
+            "EventFilter": ["SIGN_UP", "PASSWORD_CHANGE"], "Actions": {"EventAction": "BLOCK"}}}),
+    );
+    let refused = err(
+        &e.c,
+        "SignUp",
+        json!({"ClientId": e.client, "Username": "rex", "Password": "Summer2024!"}),
+    );
+    assert_eq!(refused.code, ErrorCode::InvalidPasswordException);
+    assert_eq!(refused.field.as_deref(), Some("Password"));
+    let set = err(
+        &e.c,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": e.pool, "Username": "quin", "Password": "Summer2024!", "Permanent": true}),
+    );
+    assert_eq!(set.code, ErrorCode::InvalidPasswordException);
+    // Sign-in is not in the filter: not checked.
+    assert!(e.sign_in("quin", "Passw0rd!").is_ok());
+    ok(
+        &e.c,
+        "SetRiskConfiguration",
+        json!({"UserPoolId": e.pool, "CompromisedCredentialsRiskConfiguration": {
+            "Actions": {"EventAction": "BLOCK"}}}),
+    );
+    let blocked = e.sign_in("quin", "Passw0rd!").unwrap_err();
+    assert_eq!(blocked.code, ErrorCode::NotAuthorizedException);
+    assert!(blocked.message.contains("data breach"));
+    let events = ok(
+        &e.c,
+        "AdminListUserAuthEvents",
+        json!({"UserPoolId": e.pool, "Username": "quin", "MaxResults": 2}),
+    );
+    assert_eq!(
+        events["AuthEvents"][0]["EventRisk"]["CompromisedCredentialsDetected"],
+        true
+    );
+    assert_eq!(events["AuthEvents"][0]["EventResponse"], "Fail");
+    assert_eq!(
+        events["AuthEvents"][1]["EventRisk"]["CompromisedCredentialsDetected"],
+        false
+    );
+    let bad = err(
+        &e.c,
+        "UpdateWorkspace",
+        json!({"BreachedPasswordsFile": "/nonexistent/list.txt"}),
+    );
+    assert_eq!(bad.field.as_deref(), Some("BreachedPasswordsFile"));
+}
+
+#[test]
+fn risky_sign_ins_are_blocked_or_challenged_by_level_and_ip_ranges_apply() {
+    let e = env();
+    e.user("sam", "Passw0rd!");
+    let conf = ok(
+        &e.c,
+        "SetRiskConfiguration",
+        json!({"UserPoolId": e.pool,
+            "AccountTakeoverRiskConfiguration": {"Actions": {
+                "LowAction": {"Notify": false, "EventAction": "NO_ACTION"},
+                "MediumAction": {"Notify": true, "EventAction": "BLOCK"},
+                "HighAction": {"Notify": true, "EventAction": "BLOCK"}}},
+            "RiskExceptionConfiguration": {"BlockedIPRangeList": ["192.0.2.0/24"],
+                "SkippedIPRangeList": ["10.9.0.0/16"]}}),
+    );
+    assert!(conf["RiskConfiguration"]["LastModifiedDate"].is_number());
+    // First sign-in: nothing to compare with, low risk.
+    assert!(admin_sign_in_from(&e, "sam", "Passw0rd!", "10.0.0.1").is_ok());
+    // Same address: low; a new address: medium, blocked, and the user is told.
+    assert!(admin_sign_in_from(&e, "sam", "Passw0rd!", "10.0.0.1").is_ok());
+    let blocked = admin_sign_in_from(&e, "sam", "Passw0rd!", "10.0.0.2").unwrap_err();
+    assert_eq!(blocked.code, ErrorCode::NotAuthorizedException);
+    let outbox = ok(
+        &e.c,
+        "ListOutboxMessages",
+        json!({"UserPoolId": e.pool, "Limit": 1}),
+    );
+    assert_eq!(outbox["Messages"][0]["Kind"], "RiskNotification");
+    let events = ok(
+        &e.c,
+        "AdminListUserAuthEvents",
+        json!({"UserPoolId": e.pool, "Username": "sam", "MaxResults": 1}),
+    );
+    assert_eq!(events["AuthEvents"][0]["EventRisk"]["RiskLevel"], "Medium");
+    assert_eq!(
+        events["AuthEvents"][0]["EventRisk"]["RiskDecision"],
+        "Block"
+    );
+    // Skipped ranges are not assessed; blocked ranges never get in.
+    assert!(admin_sign_in_from(&e, "sam", "Passw0rd!", "10.9.1.1").is_ok());
+    let range = admin_sign_in_from(&e, "sam", "Passw0rd!", "192.0.2.7").unwrap_err();
+    assert!(range.message.contains("blocked"), "{}", range.message);
+
+    let invalid = err(
+        &e.c,
+        "SetRiskConfiguration",
+        json!({"UserPoolId": e.pool,
+            "RiskExceptionConfiguration": {"BlockedIPRangeList": ["300.1.1.1/8"]}}),
+    );
+    assert_eq!(
+        invalid.field.as_deref(),
+        Some("RiskExceptionConfiguration.BlockedIPRangeList[0]")
+    );
+}

@@ -10,6 +10,7 @@ pub mod filter;
 pub mod ids;
 pub mod policy;
 pub mod pool;
+pub mod risk;
 pub mod schema;
 pub mod user;
 

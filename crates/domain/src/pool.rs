@@ -352,6 +352,8 @@ pub struct PoolConfig {
     pub schema_attributes: Vec<SchemaAttribute>,
     /// Which MFA factors users may use (`SetUserPoolMfaConfig`).
     pub mfa_factors: MfaFactors,
+    /// Threat protection (`SetRiskConfiguration`).
+    pub risk: crate::risk::RiskConfiguration,
 }
 
 /// The MFA factors a pool allows, as `SetUserPoolMfaConfig` sets them: authenticator apps by

@@ -872,6 +872,7 @@ fn require_signature_set_by_another_console_on_the_store_is_enforced() {
                 region: None,
                 require_signature: Some(true),
                 issuer_base_url: None,
+                breached_passwords_file: None,
             },
         )
         .unwrap();

@@ -20,6 +20,8 @@ pub struct AuthEvent {
     pub ip: Option<String>,
     pub risk_level: Option<String>,
     pub detail: Option<String>,
+    /// The password used was found in the breached-password list.
+    pub compromised: bool,
 }
 
 /// Appends an event (its `pk` is ignored).
@@ -27,8 +29,8 @@ pub fn insert(tx: &Tx<'_>, e: &AuthEvent) -> Result<i64> {
     tx.conn()
         .prepare_cached(
             "INSERT INTO auth_events(user, event_id, at, event_type, response, client_id, ip,
-                risk_level, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                risk_level, detail, compromised)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             e.user,
@@ -39,15 +41,29 @@ pub fn insert(tx: &Tx<'_>, e: &AuthEvent) -> Result<i64> {
             e.client_id,
             e.ip,
             e.risk_level,
-            e.detail
+            e.detail,
+            e.compromised
         ])?;
     Ok(tx.conn().last_insert_rowid())
+}
+
+/// Whether the user ever signed in successfully from `ip`, and whether they ever signed in at
+/// all (a first sign-in has no history to compare with).
+pub fn known_ip(r: &impl Read, user: i64, ip: &str) -> Result<(bool, bool)> {
+    let mut stmt = r.conn().prepare_cached(
+        "SELECT count(*) FILTER (WHERE ip = ?2), count(*) FROM auth_events
+         WHERE user = ?1 AND event_type = 'SignIn' AND response = 'Pass'",
+    )?;
+    let (from_ip, any): (i64, i64) =
+        stmt.query_row(params![user, ip], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((from_ip > 0, any > 0))
 }
 
 /// A user's events, newest first, before `before_pk` (0: from the newest).
 pub fn for_user(r: &impl Read, user: i64, before_pk: i64, limit: u32) -> Result<Vec<AuthEvent>> {
     let mut stmt = r.conn().prepare_cached(
-        "SELECT pk, user, event_id, at, event_type, response, client_id, ip, risk_level, detail
+        "SELECT pk, user, event_id, at, event_type, response, client_id, ip, risk_level, detail,
+            compromised
          FROM auth_events WHERE user = ?1 AND (?2 = 0 OR pk < ?2) ORDER BY pk DESC LIMIT ?3",
     )?;
     let rows = stmt.query_map(params![user, before_pk, limit], |r| {
@@ -62,6 +78,7 @@ pub fn for_user(r: &impl Read, user: i64, before_pk: i64, limit: u32) -> Result<
             ip: r.get(7)?,
             risk_level: r.get(8)?,
             detail: r.get(9)?,
+            compromised: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

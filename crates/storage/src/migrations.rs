@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_sign_in.sql")),
     (4, include_str!("../migrations/0004_srp.sql")),
     (5, include_str!("../migrations/0005_mfa.sql")),
+    (6, include_str!("../migrations/0006_auth_event_risk.sql")),
 ];
 
 /// The newest schema version this build knows.

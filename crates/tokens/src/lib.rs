@@ -36,6 +36,8 @@ pub use compact::MAX_TOKEN_LEN;
 pub use error::{Error, Result, TokenPart};
 pub use jwks::{Jwk, Jwks};
 pub use key::{MAX_KID_LEN, SigningKey, new_jti, random_kid};
-pub use opaque::{new_opaque_token, opaque_digest, random_bytes, secret_hash, secret_hash_matches};
+pub use opaque::{
+    new_opaque_token, opaque_digest, pwned_hash, random_bytes, secret_hash, secret_hash_matches,
+};
 pub use secret::{MasterKey, SecretBytes, open, seal};
 pub use verify::{VerifiedToken, Verifier};

@@ -32,6 +32,16 @@ pub fn opaque_digest(token: &str) -> Vec<u8> {
         .to_vec()
 }
 
+/// The uppercase hex SHA-1 of a password, as the Pwned Passwords lists write it. (SHA-1 is the
+/// lists' format, used here only to look a password up, never to store one.)
+pub fn pwned_hash(password: &str) -> String {
+    digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, password.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
 /// Cognito's `SECRET_HASH`: base64 of HMAC-SHA256 keyed by the client secret over
 /// `username ‖ client_id`.
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
@@ -77,6 +87,15 @@ mod tests {
         assert_eq!(opaque_digest(&a), opaque_digest(&a));
         assert_ne!(opaque_digest(&a), opaque_digest(&b));
         assert_eq!(opaque_digest(&a).len(), 32);
+    }
+
+    #[test]
+    fn pwned_hashes_are_uppercase_sha1() {
+        // SHA-1("password"), as every breach list has it.
+        assert_eq!(
+            pwned_hash("password"),
+            "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8"
+        );
     }
 
     #[test]

@@ -313,7 +313,20 @@ pub(crate) fn finish(
     username: &str,
     step: &Step<'_>,
 ) -> Result<Decision> {
-    if let Some(ch) = crate::mfa::challenge(tx, sc, &user, username, step)? {
+    finish_with(tx, sc, user, username, step, None)
+}
+
+/// [`finish`], with MFA forced by the sign-in's risk: `Some(false)` asks users who have a
+/// factor, `Some(true)` refuses users who have none.
+fn finish_with(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: UserRow,
+    username: &str,
+    step: &Step<'_>,
+    force: Option<bool>,
+) -> Result<Decision> {
+    if let Some(ch) = crate::mfa::challenge(tx, sc, &user, username, step, force)? {
         event(
             tx,
             user.pk,
@@ -330,9 +343,26 @@ pub(crate) fn finish(
 }
 
 /// The clock and limits a sign-in step runs with.
+#[derive(Clone, Copy)]
 pub struct Step<'a> {
     pub now: i64,
     pub origin: &'a Origin,
+    /// The risk level assessed for this sign-in (`Low`, `Medium`, `High`), once known.
+    pub risk: Option<&'static str>,
+    /// The password given was found in the breached-password list.
+    pub compromised: bool,
+}
+
+impl<'a> Step<'a> {
+    /// A step at `now` from `origin`, not yet assessed.
+    pub fn new(now: i64, origin: &'a Origin) -> Self {
+        Step {
+            now,
+            origin,
+            risk: None,
+            compromised: false,
+        }
+    }
 }
 
 fn event(
@@ -356,8 +386,9 @@ fn event(
             response: response.into(),
             client_id: Some(client.client_id.clone()),
             ip: step.origin.ip.clone(),
-            risk_level: None,
+            risk_level: step.risk.map(str::to_string),
             detail: detail.map(str::to_string),
+            compromised: step.compromised,
         },
     )?;
     Ok(event_id)
@@ -427,6 +458,20 @@ pub fn decide(
         return Ok(Err(unknown_user(&sc.client)));
     };
     let security = user_security::get(tx, user.pk)?;
+    if crate::risk::blocked(&sc.pool, step.origin) {
+        event(
+            tx,
+            user.pk,
+            &sc.client,
+            step,
+            "SignIn",
+            "Fail",
+            Some("Address in a blocked IP range"),
+        )?;
+        return Ok(Err(Error::NotAuthorized(
+            "Sign-in from this address is blocked.".into(),
+        )));
+    }
     if security.locked_until > step.now {
         event(
             tx,
@@ -524,7 +569,8 @@ pub fn decide(
                     "Temporary password has expired and must be reset by an administrator.".into(),
                 )));
             }
-            user_security::signed_in(tx, user.pk, step.now)?;
+            // The password was right: failures start over, but the user has not signed in yet.
+            user_security::set_failures(tx, user.pk, 0, 0)?;
             let challenge = new_password_challenge(tx, sc, &user, username, step)?;
             event(
                 tx,
@@ -539,7 +585,61 @@ pub fn decide(
         }
         _ => {}
     }
-    Ok(Ok(finish(tx, sc, user, username, step)?))
+    let risk = &sc.pool.config.risk;
+    if step.compromised
+        && risk
+            .compromised_credentials
+            .as_ref()
+            .is_some_and(|c| c.blocks(domain::risk::EventFilter::SignIn))
+    {
+        event(
+            tx,
+            user.pk,
+            &sc.client,
+            step,
+            "SignIn",
+            "Fail",
+            Some("Compromised credentials"),
+        )?;
+        return Ok(Err(Error::NotAuthorized(
+            "This password has appeared in a data breach; reset it to sign in.".into(),
+        )));
+    }
+    let level = crate::risk::assess(tx, &sc.pool, &user, step.origin, &security)?;
+    let step = &Step {
+        risk: level,
+        ..*step
+    };
+    let mut force = None;
+    if let Some(level) = level
+        && let Some(action) = crate::risk::action(&sc.pool, level)
+    {
+        use domain::risk::TakeoverAction as A;
+        let block = action.event_action == A::Block;
+        if action.notify {
+            crate::risk::notify(tx, &sc.pool, &user, step.origin, level, block, step.now)?;
+        }
+        match action.event_action {
+            A::Block => {
+                event(
+                    tx,
+                    user.pk,
+                    &sc.client,
+                    step,
+                    "SignIn",
+                    "Fail",
+                    Some(&format!("Blocked: {level} risk")),
+                )?;
+                return Ok(Err(Error::NotAuthorized(
+                    "Unable to sign in because of a security risk.".into(),
+                )));
+            }
+            A::MfaRequired => force = Some(true),
+            A::MfaIfConfigured => force = Some(false),
+            A::NoAction => {}
+        }
+    }
+    Ok(Ok(finish_with(tx, sc, user, username, step, force)?))
 }
 
 /// Opens a new sign-in: a refresh token row, the auth event, and what to mint.
@@ -688,6 +788,12 @@ pub fn complete_new_password(
     if user.status != UserStatus::ForceChangePassword {
         return Err(Error::NotAuthorized(
             "Invalid session for the user, session is expired.".into(),
+        ));
+    }
+    if let Some((name, _)) = attributes.iter().find(|(_, v)| v.trim().is_empty()) {
+        return Err(invalid(
+            &format!("ChallengeResponses.userAttributes.{name}"),
+            "must not be empty",
         ));
     }
     if !attributes.is_empty() {

@@ -12,6 +12,7 @@ pub mod mfa;
 pub mod pagination;
 pub mod passwords;
 pub mod pools;
+pub mod risk;
 pub mod signup;
 pub mod srp;
 pub mod users;

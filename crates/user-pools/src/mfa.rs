@@ -415,18 +415,22 @@ fn ask_factor(
     }
 }
 
-/// The MFA challenge a sign-in needs after the password, if any.
+/// The MFA challenge a sign-in needs after the password, if any. `force` comes from the
+/// sign-in's risk: `Some(false)` asks a user who has a factor even when the pool would not,
+/// `Some(true)` also refuses a user who has none.
 pub fn challenge(
     tx: &Tx<'_>,
     sc: &SignInClient,
     user: &UserRow,
     username: &str,
     step: &Step<'_>,
+    force: Option<bool>,
 ) -> Result<Option<Challenge>> {
-    let mode = sc.pool.config.settings.mfa_configuration;
-    if mode == MfaConfiguration::Off {
-        return Ok(None);
-    }
+    let mode = match (sc.pool.config.settings.mfa_configuration, force) {
+        (MfaConfiguration::Off, None) => return Ok(None),
+        (MfaConfiguration::Off, Some(_)) => MfaConfiguration::Optional,
+        (m, _) => m,
+    };
     let factors = sc.pool.config.mfa_factors;
     let m = user_mfa::get(tx, user.pk)?;
     let enabled: Vec<&str> = m
@@ -462,6 +466,11 @@ pub fn challenge(
             serde_json::to_string(&enabled).map_err(crypto)?,
         );
         return ask(tx, sc, user, SELECT_MFA_TYPE, p, state, step).map(Some);
+    }
+    if force == Some(true) {
+        return Err(Error::NotAuthorized(
+            "This sign-in needs MFA because of its risk, and the user has no MFA factor.".into(),
+        ));
     }
     if mode == MfaConfiguration::Optional {
         return Ok(None);

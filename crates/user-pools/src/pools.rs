@@ -45,6 +45,7 @@ pub fn create(
         )),
         schema_attributes,
         mfa_factors: domain::pool::MfaFactors::default(),
+        risk: domain::risk::RiskConfiguration::default(),
     };
     config.validate_identity_settings()?;
     check_auto_verified(&config)?;

@@ -426,7 +426,14 @@ pub fn admin_reset_password(
         ));
     }
     let user = resolve(tx, pool, username)?;
-    send_code(tx, pool, &user, Purpose::ResetPassword, now)?;
+    if send_code(tx, pool, &user, Purpose::ResetPassword, now)?.is_none() {
+        // Nobody could finish this reset: the user would be locked out for good.
+        return Err(Error::InvalidParameter(domain::FieldError::new(
+            "Username",
+            "Cannot reset password for the user as there is no registered/verified email or \
+             phone_number",
+        )));
+    }
     user_store::set_status(tx, user.pk, UserStatus::ResetRequired, now)?;
     crate::auth::sign_out_everywhere(tx, &user, now)?;
     resolve(tx, pool, &user.username)

@@ -5,4 +5,9 @@ export type UpdateWorkspaceRequest = { Region?: string, RequireSignature?: boole
  * An `http(s)://` URL to issue tokens under (for example the endpoint's own address,
  * so OIDC clients can discover the keys); the empty string goes back to Cognito's.
  */
-IssuerBaseUrl?: string, };
+IssuerBaseUrl?: string, 
+/**
+ * The path of a breached-password list (Pwned Passwords' SHA-1 format); the empty
+ * string removes it.
+ */
+BreachedPasswordsFile?: string, };

@@ -8,4 +8,9 @@ export type WorkspaceType = { Region: string, AccountId: string, RequireSignatur
  * The base of the pools' token issuer (`iss` is this, `/`, the pool id). Absent:
  * Cognito's `https://cognito-idp.<region>.amazonaws.com`.
  */
-IssuerBaseUrl?: string, StorePath: string, SchemaVersion: number, };
+IssuerBaseUrl?: string, 
+/**
+ * A breached-password list in Pwned Passwords' SHA-1 format, checked by pools whose
+ * risk configuration asks for it.
+ */
+BreachedPasswordsFile?: string, StorePath: string, SchemaVersion: number, };

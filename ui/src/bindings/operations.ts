@@ -24,6 +24,7 @@ import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
+import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
 import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
@@ -51,8 +52,10 @@ import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
+import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
+import type { SetRiskConfigurationRequest } from "./SetRiskConfigurationRequest";
 import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest";
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
@@ -124,6 +127,8 @@ export type Operations = {
   AdminDeleteSoftwareToken: { input: UserRequest; output: Empty };
   SetUserPoolMfaConfig: { input: SetUserPoolMfaConfigRequest; output: UserPoolMfaConfigResponse };
   GetUserPoolMfaConfig: { input: UserPoolIdRequest; output: UserPoolMfaConfigResponse };
+  SetRiskConfiguration: { input: SetRiskConfigurationRequest; output: RiskConfigurationResponse };
+  DescribeRiskConfiguration: { input: DescribeRiskConfigurationRequest; output: RiskConfigurationResponse };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -193,6 +198,8 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "AdminDeleteSoftwareToken", service: "cognito-idp", command: "admin_delete_software_token" },
   { name: "SetUserPoolMfaConfig", service: "cognito-idp", command: "set_user_pool_mfa_config" },
   { name: "GetUserPoolMfaConfig", service: "cognito-idp", command: "get_user_pool_mfa_config" },
+  { name: "SetRiskConfiguration", service: "cognito-idp", command: "set_risk_configuration" },
+  { name: "DescribeRiskConfiguration", service: "cognito-idp", command: "describe_risk_configuration" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
