@@ -634,6 +634,58 @@ dto! {
 }
 
 dto! {
+    /// `ListHookInvocations`: a pool's hook calls, newest first.
+    pub struct ListHookInvocationsRequest {
+        pub user_pool_id: String,
+        /// Only this trigger's calls (`PreSignUp`, `PreTokenGeneration`, ...).
+        #[serde(default)]
+        pub trigger: Option<String>,
+        /// 1–200, default 50.
+        #[serde(default)]
+        pub max_results: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// One call of a hook.
+    pub struct HookInvocationType {
+        pub id: String,
+        /// `PreSignUp_SignUp`, `TokenGeneration_Authentication`, ...
+        pub trigger_source: String,
+        pub url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub username: Option<String>,
+        pub creation_date: f64,
+        #[ts(type = "number")]
+        pub duration_ms: i64,
+        /// `Succeeded`, `Rejected` (the hook answered with an error), `Failed` (no usable answer).
+        pub outcome: String,
+        /// The HTTP status of the answer, when there was one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(type = "number")]
+        pub status_code: Option<i64>,
+        /// Why it was rejected or failed, or what of its answer was ignored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub detail: Option<String>,
+        /// The event sent, as JSON (a migration event's password hidden).
+        pub request: String,
+        /// The answer's body (at most 64 KiB).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub response: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListHookInvocationsResponse {
+        pub invocations: Vec<HookInvocationType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
     /// The workspace: region used in new ids, and whether the endpoint demands SigV4.
     pub struct WorkspaceType {
         pub region: String,

@@ -27,6 +27,12 @@ pub enum ErrorCode {
     /// `VerifySoftwareToken` got a code that does not match.
     #[serde(rename = "EnableSoftwareTokenMFAException")]
     EnableSoftwareTokenMfaException,
+    /// A hook (Lambda trigger) answered with an error.
+    UserLambdaValidationException,
+    /// A hook's answer is not valid for its trigger.
+    InvalidLambdaResponseException,
+    /// A hook could not be called or timed out.
+    UnexpectedLambdaException,
     InternalErrorException,
     /// The request body is not the JSON the operation takes.
     SerializationException,
@@ -60,6 +66,9 @@ impl ErrorCode {
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
+            Self::UserLambdaValidationException => "UserLambdaValidationException",
+            Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
+            Self::UnexpectedLambdaException => "UnexpectedLambdaException",
             Self::InternalErrorException => "InternalErrorException",
             Self::SerializationException => "SerializationException",
             Self::UnknownOperationException => "UnknownOperationException",
@@ -170,6 +179,13 @@ impl From<user_pools::Error> for ApiError {
             E::UnsupportedOperation(_) => {
                 ApiError::new(ErrorCode::UnsupportedOperationException, message)
             }
+            E::UserLambdaValidation(_) => {
+                ApiError::new(ErrorCode::UserLambdaValidationException, message)
+            }
+            E::InvalidLambdaResponse(_) => {
+                ApiError::new(ErrorCode::InvalidLambdaResponseException, message)
+            }
+            E::UnexpectedLambda(_) => ApiError::new(ErrorCode::UnexpectedLambdaException, message),
             E::Crypto(_) | E::Hashing(_) | E::Storage(_) => {
                 tracing::error!(error = %message, "internal error");
                 ApiError::new(ErrorCode::InternalErrorException, message)

@@ -13,6 +13,7 @@ mod breach;
 pub mod dto;
 mod error;
 mod handlers;
+mod hooks;
 pub mod ops;
 mod signin;
 
@@ -74,6 +75,8 @@ struct Inner {
     /// Each pool's parsed signing keys and verifier, with the configuration revision they
     /// were read at (parsing an RSA key costs far more than a sign-in's other reads).
     keys: Mutex<HashMap<i64, (i64, Arc<user_pools::keys::PoolKeys>)>>,
+    /// How long a hook may take, in ms.
+    hook_timeout_ms: std::sync::atomic::AtomicU64,
 }
 
 /// The master key's file: the store's path with `.key` appended.
@@ -189,6 +192,9 @@ impl Console {
                 workspace: Mutex::new(None),
                 master,
                 keys: Mutex::new(HashMap::new()),
+                hook_timeout_ms: std::sync::atomic::AtomicU64::new(
+                    u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
+                ),
             }),
         };
         // Fail early on unreadable settings rather than at the first operation.

@@ -67,6 +67,7 @@ macro_rules! for_each_operation {
             own SearchUsers search_users SearchUsersRequest SearchUsersResponse;
             own ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse;
             own ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse;
+            own ListHookInvocations list_hook_invocations ListHookInvocationsRequest ListHookInvocationsResponse;
             own DescribeWorkspace describe_workspace Empty DescribeWorkspaceResponse;
             own UpdateWorkspace update_workspace UpdateWorkspaceRequest DescribeWorkspaceResponse;
             own CreateAccessKey create_access_key Empty CreateAccessKeyResponse;

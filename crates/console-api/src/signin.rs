@@ -15,7 +15,15 @@ use user_pools::keys::{self, PoolKeys};
 use user_pools::{mfa, passwords, signup, srp, users};
 
 use crate::dto::*;
+use crate::hooks::HookCall;
 use crate::{Actor, ApiError, Console, ErrorCode, secs};
+use domain::hooks::Trigger;
+use user_pools::hooks;
+
+/// `ClientMetadata` as hook events carry it (`null` when absent).
+fn metadata(m: Option<&BTreeMap<String, String>>) -> serde_json::Value {
+    m.map_or(serde_json::Value::Null, hooks::string_map)
+}
 
 /// A required member of `AuthParameters` / `ChallengeResponses`.
 fn param<'a>(
@@ -43,6 +51,37 @@ fn origin(actor: &Actor, context: Option<&ContextDataType>) -> Origin {
         .map(str::to_string);
     Origin {
         ip: from_context.or(from_actor),
+        client_metadata: serde_json::Value::Null,
+    }
+}
+
+/// [`origin`], with the request's `ClientMetadata` for hooks.
+fn origin_with(
+    actor: &Actor,
+    context: Option<&ContextDataType>,
+    client_metadata: Option<&BTreeMap<String, String>>,
+) -> Origin {
+    Origin {
+        client_metadata: metadata(client_metadata),
+        ..origin(actor, context)
+    }
+}
+
+/// Which token generation a sign-in step ends in (the pre token generation trigger source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Generation {
+    Authentication,
+    NewPasswordChallenge,
+    RefreshTokens,
+}
+
+impl Generation {
+    fn source(self) -> &'static str {
+        match self {
+            Generation::Authentication => "TokenGeneration_Authentication",
+            Generation::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
+            Generation::RefreshTokens => "TokenGeneration_RefreshTokens",
+        }
     }
 }
 
@@ -225,9 +264,23 @@ impl Console {
     }
 
     /// Turns a decision into the response: signs the tokens, or passes the challenge on.
-    fn answer(&self, sc: &SignInClient, decision: Decision) -> Result<AuthResponse, ApiError> {
+    fn answer(
+        &self,
+        sc: &SignInClient,
+        decision: Decision,
+        generation: Generation,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
         match decision {
-            Decision::Tokens(s) => self.tokens_response(sc, &s),
+            Decision::Tokens(s) => {
+                if let Err(e) = self.post_authentication(sc, &s, origin) {
+                    // No tokens leave, so the refresh token just stored must not stay usable.
+                    self.forget_refresh_token(&s);
+                    return Err(e);
+                }
+                self.tokens_response(sc, &s, generation, origin)
+                    .inspect_err(|_| self.forget_refresh_token(&s))
+            }
             Decision::Challenge(c) => Ok(AuthResponse {
                 challenge_name: Some(c.name.to_string()),
                 session: Some(Sensitive(c.session)),
@@ -237,10 +290,162 @@ impl Console {
         }
     }
 
-    fn tokens_response(&self, sc: &SignInClient, s: &SignIn) -> Result<AuthResponse, ApiError> {
+    /// Revokes the refresh token of a sign-in whose tokens were not handed out.
+    fn forget_refresh_token(&self, s: &SignIn) {
+        let Some(token) = &s.refresh_token else {
+            return;
+        };
+        let now = self.now();
+        let digest = tokens::opaque_digest(token);
+        let done = self.inner.db.write(|tx| {
+            if let Some(row) = storage::refresh_tokens::by_digest(tx, &digest)? {
+                storage::refresh_tokens::revoke(tx, row.pk, now)?;
+            }
+            Ok::<_, storage::Error>(())
+        });
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "could not revoke an unused refresh token");
+        }
+    }
+
+    /// The pre authentication hook: may refuse a known user's sign-in before the password is
+    /// looked at.
+    fn pre_authentication(
+        &self,
+        sc: &SignInClient,
+        user: &UserRow,
+        origin: &Origin,
+    ) -> Result<(), ApiError> {
+        self.call_hook(
+            HookCall {
+                pool: &sc.pool,
+                trigger: Trigger::PreAuthentication,
+                source: "PreAuthentication_Authentication",
+                username: &user.username,
+                client_id: Some(&sc.client.client_id),
+                version: "1",
+                request: hooks::authentication_request(
+                    user,
+                    serde_json::json!({"validationData": null, "userNotFound": false}),
+                    origin.client_metadata.clone(),
+                ),
+                response: serde_json::json!({}),
+            },
+            |_| Ok(((), Vec::new())),
+        )?;
+        Ok(())
+    }
+
+    /// The post confirmation hook, after a sign-up or a forgotten password is confirmed. The
+    /// confirmation stands whatever the hook answers; its error is still the caller's answer,
+    /// as in Cognito.
+    fn post_confirmation(
+        &self,
+        pool: &PoolRow,
+        client_id: Option<&str>,
+        user: &UserRow,
+        source: &str,
+        client_metadata: Option<&BTreeMap<String, String>>,
+    ) -> Result<(), ApiError> {
+        self.call_hook(
+            HookCall {
+                pool,
+                trigger: Trigger::PostConfirmation,
+                source,
+                username: &user.username,
+                client_id,
+                version: "1",
+                request: hooks::authentication_request(
+                    user,
+                    serde_json::json!({}),
+                    metadata(client_metadata),
+                ),
+                response: serde_json::json!({}),
+            },
+            |_| Ok(((), Vec::new())),
+        )?;
+        Ok(())
+    }
+
+    /// The post authentication hook, for a new sign-in (not a refresh): an error answer
+    /// refuses the sign-in.
+    fn post_authentication(
+        &self,
+        sc: &SignInClient,
+        s: &SignIn,
+        origin: &Origin,
+    ) -> Result<(), ApiError> {
+        if s.refresh_token.is_none() {
+            return Ok(());
+        }
+        self.call_hook(
+            HookCall {
+                pool: &sc.pool,
+                trigger: Trigger::PostAuthentication,
+                source: "PostAuthentication_Authentication",
+                username: &s.user.username,
+                client_id: Some(&sc.client.client_id),
+                version: "1",
+                request: hooks::authentication_request(
+                    &s.user,
+                    serde_json::json!({"newDeviceUsed": false}),
+                    origin.client_metadata.clone(),
+                ),
+                response: serde_json::json!({}),
+            },
+            |_| Ok(((), Vec::new())),
+        )?;
+        Ok(())
+    }
+
+    fn tokens_response(
+        &self,
+        sc: &SignInClient,
+        s: &SignIn,
+        generation: Generation,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
         let keys = self.pool_keys(&sc.pool)?;
         let issuer = self.issuer(&sc.pool.id)?;
-        let minted = auth::mint(&keys, sc, s, &issuer, self.now())?;
+        let (id, access) = auth::claims(sc, s, &issuer, self.now());
+        let (serde_json::Value::Object(mut id), serde_json::Value::Object(mut access)) =
+            (id, access)
+        else {
+            return Err(ApiError::new(
+                ErrorCode::InternalErrorException,
+                "token claims are not objects",
+            ));
+        };
+        let lambda = &sc.pool.config.settings.lambda_config;
+        let v2 = lambda.token_hook_version() == domain::hooks::TokenHookVersion::V2;
+        let request =
+            hooks::pre_token_request(&s.user, &id, &access, v2, origin.client_metadata.clone());
+        if let Some((new_id, new_access)) = self.call_hook(
+            HookCall {
+                pool: &sc.pool,
+                trigger: Trigger::PreTokenGeneration,
+                source: generation.source(),
+                username: &s.user.username,
+                client_id: Some(&sc.client.client_id),
+                version: if v2 { "2" } else { "1" },
+                request,
+                response: hooks::pre_token_response(v2),
+            },
+            |r| {
+                let (mut i, mut a) = (id.clone(), access.clone());
+                let notes = hooks::apply_pre_token(r, v2, &mut i, &mut a)?;
+                Ok(((i, a), notes))
+            },
+        )? {
+            id = new_id;
+            access = new_access;
+        }
+        let minted = auth::sign(
+            &keys,
+            sc,
+            &serde_json::Value::Object(id),
+            &serde_json::Value::Object(access),
+        )?;
         Ok(AuthResponse {
             authentication_result: Some(AuthenticationResultType {
                 access_token: Sensitive(minted.access_token),
@@ -272,7 +477,7 @@ impl Console {
                     auth::refresh(tx, sc, token, optional(params, "SECRET_HASH"), &step)
                         .map_err(ApiError::from)
                 })?;
-                self.tokens_response(sc, &s)
+                self.tokens_response(sc, &s, Generation::RefreshTokens, origin)
             }
             AuthFlow::UserSrp => self.srp_start(sc, params, origin),
             AuthFlow::CustomAuth => Err(ApiError::new(
@@ -299,11 +504,17 @@ impl Console {
         let Some(user) = &candidate.user else {
             return Err(auth::unknown_user(&sc.client).into());
         };
+        self.pre_authentication(sc, user, origin)?;
         let step = Step::new(self.now(), origin);
         let challenge = self.inner.db.write(|tx| {
             srp::start(tx, &self.inner.master, sc, user, username, a, &step).map_err(ApiError::from)
         })?;
-        self.answer(sc, Decision::Challenge(challenge))
+        self.answer(
+            sc,
+            Decision::Challenge(challenge),
+            Generation::Authentication,
+            origin,
+        )
     }
 
     fn srp_respond(
@@ -344,7 +555,7 @@ impl Console {
             )?;
             auth::decide(tx, sc, &candidate, &open.username, ok, &step).map_err(ApiError::from)
         })?;
-        self.answer(sc, decision?)
+        self.answer(sc, decision?, Generation::Authentication, origin)
     }
 
     fn password_sign_in(
@@ -367,6 +578,9 @@ impl Console {
             names.push(u.username.as_str());
         }
         auth::check_secret_hash(&sc.client, &names, optional(params, "SECRET_HASH"))?;
+        if let Some(u) = &candidate.user {
+            self.pre_authentication(sc, u, origin)?;
+        }
         let now = self.now();
         // The slow part, outside any transaction. A locked-out user is refused without it; an
         // unknown user costs the same as a known one.
@@ -398,7 +612,7 @@ impl Console {
             }
             Ok::<_, ApiError>(decision)
         })?;
-        self.answer(sc, decision?)
+        self.answer(sc, decision?, Generation::Authentication, origin)
     }
 
     /// `InitiateAuth`.
@@ -413,7 +627,11 @@ impl Console {
             &sc,
             flow,
             &req.auth_parameters,
-            &origin(actor, req.user_context_data.as_ref()),
+            &origin_with(
+                actor,
+                req.user_context_data.as_ref(),
+                req.client_metadata.as_ref(),
+            ),
         )
     }
 
@@ -429,7 +647,11 @@ impl Console {
             &sc,
             flow,
             &req.auth_parameters,
-            &origin(actor, req.context_data.as_ref()),
+            &origin_with(
+                actor,
+                req.context_data.as_ref(),
+                req.client_metadata.as_ref(),
+            ),
         )
     }
 
@@ -509,7 +731,7 @@ impl Console {
             self.remember_srp(tx, &sc.pool.id, &user, new_password)?;
             Ok::<_, ApiError>(decision)
         })?;
-        self.answer(sc, decision)
+        self.answer(sc, decision, Generation::NewPasswordChallenge, origin)
     }
 
     fn mfa_respond(
@@ -544,7 +766,7 @@ impl Console {
         let decision = self.inner.db.write(|tx| {
             mfa::respond(tx, &self.inner.master, sc, &open, &plain, &step).map_err(ApiError::from)
         })?;
-        self.answer(sc, decision?)
+        self.answer(sc, decision?, Generation::Authentication, origin)
     }
 
     /// Who an MFA set-up call is for: the access token's user, or the user of an `MFA_SETUP`
@@ -892,7 +1114,11 @@ impl Console {
             &req.challenge_name,
             req.session.as_ref(),
             &req.challenge_responses,
-            &origin(actor, req.user_context_data.as_ref()),
+            &origin_with(
+                actor,
+                req.user_context_data.as_ref(),
+                req.client_metadata.as_ref(),
+            ),
         )
     }
 
@@ -908,7 +1134,11 @@ impl Console {
             &req.challenge_name,
             req.session.as_ref(),
             &req.challenge_responses,
-            &origin(actor, req.context_data.as_ref()),
+            &origin_with(
+                actor,
+                req.context_data.as_ref(),
+                req.client_metadata.as_ref(),
+            ),
         )
     }
 
@@ -1033,6 +1263,26 @@ impl Console {
             req.password.expose(),
         )?;
         let attributes = crate::handlers::attribute_map("UserAttributes", &req.user_attributes)?;
+        let validation = crate::handlers::attribute_map("ValidationData", &req.validation_data)?;
+        let hook = self
+            .call_hook(
+                HookCall {
+                    pool: &sc.pool,
+                    trigger: Trigger::PreSignUp,
+                    source: "PreSignUp_SignUp",
+                    username: &req.username,
+                    client_id: Some(&sc.client.client_id),
+                    version: "1",
+                    request: hooks::pre_sign_up_request(
+                        &attributes,
+                        hooks::string_map(&validation),
+                        metadata(req.client_metadata.as_ref()),
+                    ),
+                    response: hooks::pre_sign_up_response(),
+                },
+                |r| Ok((hooks::read_pre_sign_up(r, &attributes)?, Vec::new())),
+            )?
+            .unwrap_or_default();
         let hash = passwords::hash(req.password.expose())?;
         let origin = origin(actor, req.user_context_data.as_ref());
         let (user, delivery) = self.write_audited(
@@ -1049,6 +1299,7 @@ impl Console {
                         username: &req.username,
                         password_hash: &hash,
                         attributes: &attributes,
+                        hook,
                     },
                 )?;
                 let mut step = Step::new(ctx.clock.now_ms(), &origin);
@@ -1059,7 +1310,7 @@ impl Console {
             },
         )?;
         Ok(SignUpResponse {
-            user_confirmed: false,
+            user_confirmed: user.status == domain::user::UserStatus::Confirmed,
             code_delivery_details: delivery.as_ref().map(delivery_details),
             user_sub: user.sub,
         })
@@ -1080,7 +1331,7 @@ impl Console {
             req.secret_hash.as_ref().map(Sensitive::expose),
         )?;
         let origin = origin(actor, req.user_context_data.as_ref());
-        self.write_recorded(
+        let confirmed = self.write_recorded(
             actor,
             "ConfirmSignUp",
             Some(&sc.pool.id),
@@ -1089,11 +1340,18 @@ impl Console {
                 let step = Step::new(ctx.clock.now_ms(), &origin);
                 Ok(
                     signup::confirm_sign_up(tx, &sc, &req.username, &code, &step)?
-                        .map(|_| Empty {})
                         .map_err(ApiError::from),
                 )
             },
-        )
+        )?;
+        self.post_confirmation(
+            &sc.pool,
+            Some(&sc.client.client_id),
+            &confirmed,
+            "PostConfirmation_ConfirmSignUp",
+            req.client_metadata.as_ref(),
+        )?;
+        Ok(Empty {})
     }
 
     /// `ResendConfirmationCode`.
@@ -1137,17 +1395,19 @@ impl Console {
         actor: &Actor,
         req: UserRequest,
     ) -> Result<Empty, ApiError> {
-        self.write_audited(
+        let (pool, user) = self.write_audited(
             actor,
             "AdminConfirmSignUp",
             Some(&req.user_pool_id),
             Some(&req.username),
             |tx, ctx| {
                 let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-                signup::admin_confirm(tx, &pool, &req.username, ctx.clock.now_ms())?;
-                Ok((Empty {}, None))
+                let user = signup::admin_confirm(tx, &pool, &req.username, ctx.clock.now_ms())?;
+                Ok(((pool, user), None))
             },
-        )
+        )?;
+        self.post_confirmation(&pool, None, &user, "PostConfirmation_ConfirmSignUp", None)?;
+        Ok(Empty {})
     }
 
     /// `ForgotPassword`: a reset code to the user's verified email or phone.
@@ -1219,9 +1479,18 @@ impl Console {
                 if done.is_ok() {
                     self.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
                 }
-                Ok(done.map(|()| Empty {}).map_err(ApiError::from))
+                Ok(done.map_err(ApiError::from))
             },
-        )
+        )?;
+        let user = self.read(|r| Ok(signup::find(r, &sc.pool, &user.username)?))?;
+        self.post_confirmation(
+            &sc.pool,
+            Some(&sc.client.client_id),
+            &user,
+            "PostConfirmation_ConfirmForgotPassword",
+            req.client_metadata.as_ref(),
+        )?;
+        Ok(Empty {})
     }
 
     /// `AdminResetUserPassword`: `RESET_REQUIRED`, a reset code, and every session ended.

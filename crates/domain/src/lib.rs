@@ -7,6 +7,7 @@
 pub mod client;
 pub mod clock;
 pub mod filter;
+pub mod hooks;
 pub mod ids;
 pub mod policy;
 pub mod pool;

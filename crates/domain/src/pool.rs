@@ -269,6 +269,10 @@ pub struct PoolSettings {
     pub account_recovery_setting: Option<AccountRecoverySetting>,
     #[ts(as = "Option<UserPoolTier>", optional)]
     pub user_pool_tier: UserPoolTier,
+    /// Hooks in place of Lambda triggers: each member is a hook URL.
+    #[serde(skip_serializing_if = "crate::hooks::LambdaConfig::is_unset")]
+    #[ts(as = "Option<crate::hooks::LambdaConfig>", optional)]
+    pub lambda_config: crate::hooks::LambdaConfig,
 }
 
 impl PoolSettings {
@@ -277,6 +281,7 @@ impl PoolSettings {
         self.policies
             .password_policy
             .validate("Policies.PasswordPolicy")?;
+        self.lambda_config.validate()?;
         if self.admin_create_user_config.unused_account_validity_days > 365 {
             return Err(FieldError::new(
                 "AdminCreateUserConfig.UnusedAccountValidityDays",

@@ -19,6 +19,7 @@ pub mod auth_sessions;
 pub mod clients;
 pub mod codes;
 pub mod groups;
+pub mod hook_invocations;
 pub mod outbox;
 pub mod pools;
 pub mod refresh_tokens;

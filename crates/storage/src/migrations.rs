@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_srp.sql")),
     (5, include_str!("../migrations/0005_mfa.sql")),
     (6, include_str!("../migrations/0006_auth_event_risk.sql")),
+    (7, include_str!("../migrations/0007_hook_invocations.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -233,6 +233,8 @@ pub fn prepare(r: &impl Read, pool: &PoolRow, username: &str) -> Result<Candidat
 #[derive(Debug, Clone, Default)]
 pub struct Origin {
     pub ip: Option<String>,
+    /// The request's `ClientMetadata`, passed on to hooks (`null` when absent).
+    pub client_metadata: Value,
 }
 
 /// What to answer a sign-in step with.
@@ -968,10 +970,15 @@ pub fn mint(
     now_ms: i64,
 ) -> Result<Minted> {
     let (id, access) = claims(sc, s, issuer, now_ms);
+    sign(keys, sc, &id, &access)
+}
+
+/// Signs claims already made (and perhaps changed by a pre token generation hook).
+pub fn sign(keys: &PoolKeys, sc: &SignInClient, id: &Value, access: &Value) -> Result<Minted> {
     let crypto = |e: tokens::Error| Error::Crypto(e.to_string());
     Ok(Minted {
-        id_token: keys.id.sign_jwt(&id).map_err(crypto)?,
-        access_token: keys.access.sign_jwt(&access).map_err(crypto)?,
+        id_token: keys.id.sign_jwt(id).map_err(crypto)?,
+        access_token: keys.access.sign_jwt(access).map_err(crypto)?,
         expires_in: sc.client.settings.lifetimes_secs().0,
     })
 }

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod clients;
 pub mod groups;
+pub mod hooks;
 pub mod keys;
 pub mod mfa;
 pub mod pagination;
@@ -85,6 +86,15 @@ pub enum Error {
     /// The operation is switched off for this pool or client.
     #[error("{0}")]
     UnsupportedOperation(String),
+    /// A hook answered with an error: the operation is refused with the hook's message.
+    #[error("{0}")]
+    UserLambdaValidation(String),
+    /// A hook answered with something that is not a valid answer for its trigger.
+    #[error("{0}")]
+    InvalidLambdaResponse(String),
+    /// A hook could not be called or did not answer in time.
+    #[error("{0}")]
+    UnexpectedLambda(String),
     /// Key material could not be made, opened or used.
     #[error("signing keys: {0}")]
     Crypto(String),

@@ -249,6 +249,8 @@ pub struct SignUp<'a> {
     pub username: &'a str,
     pub password_hash: &'a str,
     pub attributes: &'a BTreeMap<String, String>,
+    /// What the pre sign-up hook decided (all false without one).
+    pub hook: crate::hooks::PreSignUp,
 }
 
 /// `SignUp`: an `UNCONFIRMED` user and a confirmation code (when the pool verifies an attribute
@@ -275,16 +277,31 @@ pub fn sign_up(
     // Users do not set their own verification flags.
     attrs.remove("email_verified");
     attrs.remove("phone_number_verified");
+    // ...but a pre sign-up hook may.
+    if req.hook.auto_verify_email && attrs.contains_key("email") {
+        attrs.insert("email_verified".into(), "true".into());
+    }
+    if req.hook.auto_verify_phone && attrs.contains_key("phone_number") {
+        attrs.insert("phone_number_verified".into(), "true".into());
+    }
+    let status = if req.hook.auto_confirm_user {
+        UserStatus::Confirmed
+    } else {
+        UserStatus::Unconfirmed
+    };
     let user = insert_user(
         tx,
         ctx,
         &sc.pool,
         req.username,
         &attrs,
-        UserStatus::Unconfirmed,
+        status,
         Some(req.password_hash),
         false,
     )?;
+    if req.hook.auto_confirm_user {
+        return Ok((user, None));
+    }
     let delivery = send_code(
         tx,
         &sc.pool,

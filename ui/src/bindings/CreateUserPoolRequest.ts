@@ -5,6 +5,7 @@ import type { AliasAttribute } from "./AliasAttribute";
 import type { DeletionProtection } from "./DeletionProtection";
 import type { DeviceConfiguration } from "./DeviceConfiguration";
 import type { EmailConfiguration } from "./EmailConfiguration";
+import type { LambdaConfig } from "./LambdaConfig";
 import type { MfaConfiguration } from "./MfaConfiguration";
 import type { Policies } from "./Policies";
 import type { SchemaAttribute } from "./SchemaAttribute";
@@ -15,4 +16,8 @@ import type { UsernameConfiguration } from "./UsernameConfiguration";
 import type { VerificationMessageTemplate } from "./VerificationMessageTemplate";
 import type { VerifiedAttribute } from "./VerifiedAttribute";
 
-export type CreateUserPoolRequest = { PoolName: string, UsernameAttributes?: Array<UsernameAttribute>, AliasAttributes?: Array<AliasAttribute>, UsernameConfiguration?: UsernameConfiguration, Schema?: Array<SchemaAttribute>, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, };
+export type CreateUserPoolRequest = { PoolName: string, UsernameAttributes?: Array<UsernameAttribute>, AliasAttributes?: Array<AliasAttribute>, UsernameConfiguration?: UsernameConfiguration, Schema?: Array<SchemaAttribute>, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, 
+/**
+ * Hooks in place of Lambda triggers: each member is a hook URL.
+ */
+LambdaConfig?: LambdaConfig, };

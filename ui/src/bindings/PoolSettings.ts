@@ -4,6 +4,7 @@ import type { AdminCreateUserConfig } from "./AdminCreateUserConfig";
 import type { DeletionProtection } from "./DeletionProtection";
 import type { DeviceConfiguration } from "./DeviceConfiguration";
 import type { EmailConfiguration } from "./EmailConfiguration";
+import type { LambdaConfig } from "./LambdaConfig";
 import type { MfaConfiguration } from "./MfaConfiguration";
 import type { Policies } from "./Policies";
 import type { UserAttributeUpdateSettings } from "./UserAttributeUpdateSettings";
@@ -16,4 +17,8 @@ import type { VerifiedAttribute } from "./VerifiedAttribute";
  * and `DescribeUserPool` all carry them; on update, an absent member returns to its default,
  * as in Cognito.
  */
-export type PoolSettings = { Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, };
+export type PoolSettings = { Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, 
+/**
+ * Hooks in place of Lambda triggers: each member is a hook URL.
+ */
+LambdaConfig?: LambdaConfig, };

@@ -4,6 +4,7 @@ import type { AdminCreateUserConfig } from "./AdminCreateUserConfig";
 import type { DeletionProtection } from "./DeletionProtection";
 import type { DeviceConfiguration } from "./DeviceConfiguration";
 import type { EmailConfiguration } from "./EmailConfiguration";
+import type { LambdaConfig } from "./LambdaConfig";
 import type { MfaConfiguration } from "./MfaConfiguration";
 import type { Policies } from "./Policies";
 import type { UserAttributeUpdateSettings } from "./UserAttributeUpdateSettings";
@@ -18,4 +19,8 @@ export type UpdateUserPoolRequest = { UserPoolId: string,
 /**
  * A new name (names can change; ids cannot).
  */
-PoolName?: string, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, };
+PoolName?: string, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, 
+/**
+ * Hooks in place of Lambda triggers: each member is a hook URL.
+ */
+LambdaConfig?: LambdaConfig, };

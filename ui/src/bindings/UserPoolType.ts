@@ -5,6 +5,7 @@ import type { AliasAttribute } from "./AliasAttribute";
 import type { DeletionProtection } from "./DeletionProtection";
 import type { DeviceConfiguration } from "./DeviceConfiguration";
 import type { EmailConfiguration } from "./EmailConfiguration";
+import type { LambdaConfig } from "./LambdaConfig";
 import type { MfaConfiguration } from "./MfaConfiguration";
 import type { Policies } from "./Policies";
 import type { SchemaAttribute } from "./SchemaAttribute";
@@ -18,4 +19,8 @@ import type { VerifiedAttribute } from "./VerifiedAttribute";
 /**
  * `UserPoolType`: a pool as `DescribeUserPool` returns it.
  */
-export type UserPoolType = { Id: string, Name: string, Arn: string, CreationDate: number, LastModifiedDate: number, EstimatedNumberOfUsers: number, SchemaAttributes: Array<SchemaAttribute>, UsernameAttributes?: Array<UsernameAttribute>, AliasAttributes?: Array<AliasAttribute>, UsernameConfiguration?: UsernameConfiguration, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, };
+export type UserPoolType = { Id: string, Name: string, Arn: string, CreationDate: number, LastModifiedDate: number, EstimatedNumberOfUsers: number, SchemaAttributes: Array<SchemaAttribute>, UsernameAttributes?: Array<UsernameAttribute>, AliasAttributes?: Array<AliasAttribute>, UsernameConfiguration?: UsernameConfiguration, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, 
+/**
+ * Hooks in place of Lambda triggers: each member is a hook URL.
+ */
+LambdaConfig?: LambdaConfig, };

@@ -39,6 +39,8 @@ import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
 import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
+import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
+import type { ListHookInvocationsResponse } from "./ListHookInvocationsResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
@@ -132,6 +134,7 @@ export type Operations = {
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
+  ListHookInvocations: { input: ListHookInvocationsRequest; output: ListHookInvocationsResponse };
   DescribeWorkspace: { input: Empty; output: DescribeWorkspaceResponse };
   UpdateWorkspace: { input: UpdateWorkspaceRequest; output: DescribeWorkspaceResponse };
   CreateAccessKey: { input: Empty; output: CreateAccessKeyResponse };
@@ -203,6 +206,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
+  { name: "ListHookInvocations", service: "poolhouse", command: "list_hook_invocations" },
   { name: "DescribeWorkspace", service: "poolhouse", command: "describe_workspace" },
   { name: "UpdateWorkspace", service: "poolhouse", command: "update_workspace" },
   { name: "CreateAccessKey", service: "poolhouse", command: "create_access_key" },

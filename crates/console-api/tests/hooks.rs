@@ -1,0 +1,504 @@
+//! Hooks on a real store, called over real HTTP: a small server in the test plays the hook.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use console_api::{Actor, ApiError, Console, ErrorCode};
+use domain::FixedClock;
+use serde_json::{Value, json};
+
+const T0: i64 = 1_800_000_000_000;
+
+type Handler = dyn Fn(&Value) -> (u16, String) + Send + Sync;
+
+/// A hook server on 127.0.0.1:0: answers each POSTed event with `handler` and keeps the events.
+struct Hook {
+    addr: SocketAddr,
+    events: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Hook {
+    fn start(handler: impl Fn(&Value) -> (u16, String) + Send + Sync + 'static) -> Hook {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let kept = Arc::clone(&events);
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(10)))
+                    .unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    let l = line.trim_end();
+                    if l.is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = l.split_once(':')
+                        && k.eq_ignore_ascii_case("content-length")
+                    {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                kept.lock().unwrap().push(event.clone());
+                let (status, answer) = handler(&event);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        Hook { addr, events }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn events(&self) -> Vec<Value> {
+        self.events.lock().unwrap().clone()
+    }
+}
+
+/// The event answered with `response` filled in, as a Lambda handler returns it.
+fn answer(event: &Value, response: Value) -> (u16, String) {
+    let mut e = event.clone();
+    e["response"] = response;
+    (200, e.to_string())
+}
+
+struct Env {
+    _dir: tempfile::TempDir,
+    c: Console,
+    pool: String,
+    client: String,
+}
+
+fn call(c: &Console, op: &str, body: Value) -> Result<Value, ApiError> {
+    let out = c.dispatch_json(
+        &Actor("endpoint:127.0.0.1".into()),
+        op,
+        body.to_string().as_bytes(),
+    )?;
+    Ok(serde_json::from_slice(&out).unwrap())
+}
+
+fn ok(c: &Console, op: &str, body: Value) -> Value {
+    call(c, op, body).unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+
+/// A pool with `lambda` as its LambdaConfig and a client allowed the password flows.
+fn env(lambda: Value) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Console::open(&dir.path().join("t.db"), Arc::new(FixedClock::at(T0))).unwrap();
+    let pool = ok(
+        &c,
+        "CreateUserPool",
+        json!({"PoolName": "hooked", "AutoVerifiedAttributes": ["email"], "LambdaConfig": lambda}),
+    )["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = ok(
+        &c,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": [
+            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Env {
+        _dir: dir,
+        c,
+        pool,
+        client,
+    }
+}
+
+impl Env {
+    fn sign_up(&self, name: &str, email: &str) -> Result<Value, ApiError> {
+        call(
+            &self.c,
+            "SignUp",
+            json!({"ClientId": self.client, "Username": name, "Password": "Passw0rd!",
+                "UserAttributes": [{"Name": "email", "Value": email}],
+                "ValidationData": [{"Name": "invite", "Value": "xyz"}],
+                "ClientMetadata": {"campaign": "spring"}}),
+        )
+    }
+
+    fn user(&self, name: &str) {
+        ok(
+            &self.c,
+            "AdminCreateUser",
+            json!({"UserPoolId": self.pool, "Username": name, "MessageAction": "SUPPRESS",
+                "UserAttributes": [{"Name": "email", "Value": format!("{name}@example.com")}]}),
+        );
+        ok(
+            &self.c,
+            "AdminSetUserPassword",
+            json!({"UserPoolId": self.pool, "Username": name, "Password": "Passw0rd!",
+                "Permanent": true}),
+        );
+    }
+
+    fn sign_in(&self, name: &str) -> Result<Value, ApiError> {
+        call(
+            &self.c,
+            "InitiateAuth",
+            json!({"ClientId": self.client, "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": name, "PASSWORD": "Passw0rd!"},
+                "ClientMetadata": {"app": "test"}}),
+        )
+    }
+
+    fn claims(&self, token: &Value) -> serde_json::Map<String, Value> {
+        let v = tokens::Verifier::from_jwks(&self.c.jwks(&self.pool).unwrap()).unwrap();
+        v.verify(token.as_str().unwrap(), T0 / 1000, 0)
+            .unwrap()
+            .into_claims()
+    }
+
+    fn invocations(&self) -> Vec<Value> {
+        ok(
+            &self.c,
+            "ListHookInvocations",
+            json!({"UserPoolId": self.pool}),
+        )["Invocations"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+#[test]
+fn pre_sign_up_confirms_some_sign_ups_and_refuses_others() {
+    let hook = Hook::start(|e| {
+        let email = e["request"]["userAttributes"]["email"]
+            .as_str()
+            .unwrap_or("");
+        if email.ends_with("@blocked.test") {
+            (
+                400,
+                json!({"errorMessage": "sign-ups from blocked.test are closed"}).to_string(),
+            )
+        } else {
+            answer(
+                e,
+                json!({"autoConfirmUser": true, "autoVerifyEmail": true, "autoVerifyPhone": false}),
+            )
+        }
+    });
+    let e = env(json!({"PreSignUp": hook.url("/pre-sign-up")}));
+
+    let r = e.sign_up("ana", "ana@ok.test").unwrap();
+    assert_eq!(r["UserConfirmed"], true);
+    assert!(r.get("CodeDeliveryDetails").is_none(), "no code to confirm");
+    let u = ok(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "ana"}),
+    );
+    assert_eq!(u["UserStatus"], "CONFIRMED");
+    assert!(
+        u["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"Name": "email_verified", "Value": "true"}))
+    );
+    // Confirmed by the hook, the user signs in at once.
+    assert!(e.sign_in("ana").unwrap()["AuthenticationResult"].is_object());
+
+    let refused = e.sign_up("bo", "bo@blocked.test").unwrap_err();
+    assert_eq!(refused.code, ErrorCode::UserLambdaValidationException);
+    assert_eq!(
+        refused.message,
+        "PreSignUp failed with error sign-ups from blocked.test are closed."
+    );
+    let gone = call(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "bo"}),
+    )
+    .unwrap_err();
+    assert_eq!(gone.code, ErrorCode::UserNotFoundException);
+
+    // The event is Cognito's.
+    let first = &hook.events()[0];
+    assert_eq!(first["triggerSource"], "PreSignUp_SignUp");
+    assert_eq!(first["userPoolId"], json!(e.pool));
+    assert_eq!(first["userName"], "ana");
+    assert_eq!(first["callerContext"]["clientId"], json!(e.client));
+    assert_eq!(first["request"]["validationData"]["invite"], "xyz");
+    assert_eq!(first["request"]["clientMetadata"]["campaign"], "spring");
+    assert_eq!(first["response"]["autoConfirmUser"], false);
+
+    // Both calls are in the log, newest first.
+    let log = e.invocations();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0]["Outcome"], "Rejected");
+    assert_eq!(log[0]["StatusCode"], 400);
+    assert_eq!(log[1]["Outcome"], "Succeeded");
+    assert_eq!(log[1]["TriggerSource"], "PreSignUp_SignUp");
+    assert!(log[1]["Request"].as_str().unwrap().contains("ana@ok.test"));
+}
+
+#[test]
+fn pre_token_generation_v2_changes_both_tokens_but_not_reserved_claims() {
+    let hook = Hook::start(|e| {
+        answer(
+            e,
+            json!({"claimsAndScopeOverrideDetails": {
+                "idTokenGeneration": {
+                    "claimsToAddOrOverride": {"tenant": "acme", "sub": "forged"},
+                    "claimsToSuppress": ["email"]
+                },
+                "accessTokenGeneration": {
+                    "claimsToAddOrOverride": {"tenant": "acme"},
+                    "scopesToAdd": ["orders:read"]
+                },
+                "groupOverrideDetails": {"groupsToOverride": ["beta"]}
+            }}),
+        )
+    });
+    let e = env(json!({"PreTokenGenerationConfig": {
+        "LambdaVersion": "V2_0", "LambdaArn": hook.url("/pre-token")}}));
+    e.user("cy");
+    let t = e.sign_in("cy").unwrap()["AuthenticationResult"].clone();
+    let id = e.claims(&t["IdToken"]);
+    let access = e.claims(&t["AccessToken"]);
+    assert_eq!(id["tenant"], "acme");
+    assert_ne!(id["sub"], "forged", "sub is reserved");
+    assert!(id.get("email").is_none());
+    assert_eq!(id["cognito:groups"], json!(["beta"]));
+    assert_eq!(access["tenant"], "acme");
+    assert_eq!(access["scope"], "aws.cognito.signin.user.admin orders:read");
+    assert_eq!(access["cognito:groups"], json!(["beta"]));
+
+    let ev = &hook.events()[0];
+    assert_eq!(ev["version"], "2");
+    assert_eq!(ev["triggerSource"], "TokenGeneration_Authentication");
+    assert_eq!(ev["request"]["clientMetadata"]["app"], "test");
+    assert_eq!(ev["request"]["userAttributes"]["email"], "cy@example.com");
+    assert_eq!(
+        ev["request"]["scopes"],
+        json!(["aws.cognito.signin.user.admin"])
+    );
+
+    // A refresh is a token generation too.
+    let refreshed = ok(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": t["RefreshToken"]}}),
+    );
+    let id2 = e.claims(&refreshed["AuthenticationResult"]["IdToken"]);
+    assert_eq!(id2["tenant"], "acme");
+    assert_eq!(
+        hook.events()[1]["triggerSource"],
+        "TokenGeneration_RefreshTokens"
+    );
+
+    // What was ignored is said in the log.
+    let log = e.invocations();
+    let detail = log[1]["Detail"].as_str().unwrap();
+    assert!(detail.contains("'sub' cannot be changed"), "{detail}");
+}
+
+#[test]
+fn pre_and_post_authentication_can_refuse_a_sign_in() {
+    let hook = Hook::start(|e| {
+        let user = e["userName"].as_str().unwrap_or("");
+        match (e["triggerSource"].as_str().unwrap_or(""), user) {
+            ("PreAuthentication_Authentication", "dee") => {
+                (403, json!({"errorMessage": "account frozen"}).to_string())
+            }
+            ("PostAuthentication_Authentication", "eve") => {
+                (500, "audit store unavailable".to_string())
+            }
+            _ => answer(e, json!({})),
+        }
+    });
+    let e = env(json!({
+        "PreAuthentication": hook.url("/pre-auth"),
+        "PostAuthentication": hook.url("/post-auth")}));
+    e.user("dee");
+    e.user("eve");
+    e.user("fay");
+
+    let frozen = e.sign_in("dee").unwrap_err();
+    assert_eq!(frozen.code, ErrorCode::UserLambdaValidationException);
+    assert_eq!(
+        frozen.message,
+        "PreAuthentication failed with error account frozen."
+    );
+
+    let post = e.sign_in("eve").unwrap_err();
+    assert_eq!(post.code, ErrorCode::UserLambdaValidationException);
+    assert_eq!(
+        post.message,
+        "PostAuthentication failed with error audit store unavailable."
+    );
+    // The refresh token stored for that sign-in was never handed out, and is not usable.
+    let security = ok(
+        &e.c,
+        "DescribeUserSecurity",
+        json!({"UserPoolId": e.pool, "Username": "eve"}),
+    );
+    let sessions = security["Sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "{security}");
+    assert_eq!(sessions[0]["Status"], "REVOKED");
+
+    assert!(e.sign_in("fay").unwrap()["AuthenticationResult"].is_object());
+    let sources: Vec<String> = hook
+        .events()
+        .iter()
+        .map(|e| e["triggerSource"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "PreAuthentication_Authentication",
+            "PreAuthentication_Authentication",
+            "PostAuthentication_Authentication",
+            "PreAuthentication_Authentication",
+            "PostAuthentication_Authentication",
+        ]
+    );
+}
+
+#[test]
+fn post_confirmation_follows_a_confirmed_sign_up() {
+    let hook = Hook::start(|e| answer(e, json!({})));
+    let e = env(json!({"PostConfirmation": hook.url("/post-confirm")}));
+    let r = e.sign_up("gus", "gus@example.com").unwrap();
+    assert_eq!(r["UserConfirmed"], false);
+    assert!(hook.events().is_empty());
+    let m = ok(
+        &e.c,
+        "ListOutboxMessages",
+        json!({"UserPoolId": e.pool, "Limit": 1}),
+    );
+    let code: String = m["Messages"][0]["Body"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    ok(
+        &e.c,
+        "ConfirmSignUp",
+        json!({"ClientId": e.client, "Username": "gus", "ConfirmationCode": code}),
+    );
+    let ev = &hook.events()[0];
+    assert_eq!(ev["triggerSource"], "PostConfirmation_ConfirmSignUp");
+    assert_eq!(
+        ev["request"]["userAttributes"]["cognito:user_status"],
+        "CONFIRMED"
+    );
+}
+
+#[test]
+fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
+    // Nothing listens on a port just released.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let e = env(json!({"PreSignUp": format!("http://{closed}/pre")}));
+    let down = e.sign_up("hal", "hal@example.com").unwrap_err();
+    assert_eq!(down.code, ErrorCode::UnexpectedLambdaException);
+    assert!(
+        down.message.starts_with("PreSignUp invocation failed"),
+        "{}",
+        down.message
+    );
+
+    let slow = Hook::start(|e| {
+        thread::sleep(Duration::from_millis(1500));
+        answer(e, json!({}))
+    });
+    let e = env(json!({"PreSignUp": slow.url("/slow")}));
+    e.c.set_hook_timeout(Duration::from_millis(200));
+    let timed_out = e.sign_up("ida", "ida@example.com").unwrap_err();
+    assert_eq!(timed_out.code, ErrorCode::UnexpectedLambdaException);
+    assert!(
+        timed_out.message.contains("TimeoutError"),
+        "{}",
+        timed_out.message
+    );
+
+    let garbled = Hook::start(|_| (200, "<html>not json</html>".to_string()));
+    let e = env(json!({"PreSignUp": garbled.url("/x")}));
+    let bad = e.sign_up("jo", "jo@example.com").unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidLambdaResponseException);
+    let wrong_type = Hook::start(|e| answer(e, json!({"autoConfirmUser": "yes"})));
+    let e = env(json!({"PreSignUp": wrong_type.url("/x")}));
+    let bad = e.sign_up("jo", "jo@example.com").unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidLambdaResponseException);
+    assert!(bad.message.contains("autoConfirmUser"), "{}", bad.message);
+    let log = e.invocations();
+    assert_eq!(log[0]["Outcome"], "Failed");
+}
+
+#[test]
+fn hook_urls_are_checked_and_round_trip() {
+    let e = env(json!({}));
+    let arn = call(
+        &e.c,
+        "UpdateUserPool",
+        json!({"UserPoolId": e.pool, "LambdaConfig": {
+            "PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:pre"}}),
+    )
+    .unwrap_err();
+    assert_eq!(arn.code, ErrorCode::InvalidParameterException);
+    assert_eq!(arn.field.as_deref(), Some("LambdaConfig.PreSignUp"));
+    let sender = call(
+        &e.c,
+        "UpdateUserPool",
+        json!({"UserPoolId": e.pool, "LambdaConfig": {
+            "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": "arn:x"}}}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        sender.field.as_deref(),
+        Some("LambdaConfig.CustomEmailSender")
+    );
+
+    ok(
+        &e.c,
+        "UpdateUserPool",
+        json!({"UserPoolId": e.pool, "LambdaConfig": {
+            "PostConfirmation": "http://127.0.0.1:9/post"}}),
+    );
+    let p = ok(&e.c, "DescribeUserPool", json!({"UserPoolId": e.pool}));
+    assert_eq!(
+        p["UserPool"]["LambdaConfig"],
+        json!({"PostConfirmation": "http://127.0.0.1:9/post"})
+    );
+    let bad_filter = call(
+        &e.c,
+        "ListHookInvocations",
+        json!({"UserPoolId": e.pool, "Trigger": "Nope"}),
+    )
+    .unwrap_err();
+    assert_eq!(bad_filter.field.as_deref(), Some("Trigger"));
+}
