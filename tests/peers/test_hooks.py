@@ -35,6 +35,20 @@ class _Hook(BaseHTTPRequestHandler):
             else:
                 event["response"]["autoConfirmUser"] = True
                 event["response"]["autoVerifyEmail"] = True
+        elif source == "DefineAuthChallenge_Authentication":
+            rounds = event["request"]["session"]
+            if any(not r["challengeResult"] for r in rounds):
+                event["response"]["failAuthentication"] = True
+            elif rounds:
+                event["response"]["issueTokens"] = True
+            else:
+                event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+        elif source == "CreateAuthChallenge_Authentication":
+            event["response"]["publicChallengeParameters"] = {"hint": "the code in your email"}
+            event["response"]["privateChallengeParameters"] = {"code": "314159"}
+        elif source == "VerifyAuthChallengeResponse_Authentication":
+            expected = event["request"]["privateChallengeParameters"]["code"]
+            event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
         elif source.startswith("TokenGeneration_"):
             event["response"]["claimsAndScopeOverrideDetails"] = {
                 "idTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme"}},
@@ -121,3 +135,38 @@ def test_hooks_refuse_a_sign_up_confirm_another_and_change_claims(server, idp, h
     # Every call is in the pool's invocation log, newest first.
     log = server.poolhouse("ListHookInvocations", {"UserPoolId": pool})["Invocations"]
     assert [i["Outcome"] for i in log] == ["Succeeded", "Succeeded", "Rejected"]
+
+
+def test_custom_auth_asks_the_challenge_hooks(idp, hook):
+    pool = idp.create_user_pool(
+        PoolName=f"custom-{uuid.uuid4().hex[:8]}",
+        LambdaConfig={
+            "DefineAuthChallenge": f"{hook}/define",
+            "CreateAuthChallenge": f"{hook}/create",
+            "VerifyAuthChallengeResponse": f"{hook}/verify",
+        },
+    )["UserPool"]["Id"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username="omar", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username="omar", Password=PASSWORD, Permanent=True)
+
+    def start():
+        r = idp.initiate_auth(ClientId=client, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "omar"})
+        assert r["ChallengeName"] == "CUSTOM_CHALLENGE"
+        assert r["ChallengeParameters"] == {"hint": "the code in your email", "USERNAME": "omar"}
+        return r["Session"]
+
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=client, ChallengeName="CUSTOM_CHALLENGE", Session=start(),
+        ChallengeResponses={"USERNAME": "omar", "ANSWER": "314159"},
+    )["AuthenticationResult"]
+    assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == "omar"
+
+    with pytest.raises(botocore.exceptions.ClientError) as wrong:
+        idp.respond_to_auth_challenge(
+            ClientId=client, ChallengeName="CUSTOM_CHALLENGE", Session=start(),
+            ChallengeResponses={"USERNAME": "omar", "ANSWER": "000000"},
+        )
+    assert wrong.value.response["Error"]["Code"] == "NotAuthorizedException"

@@ -12,7 +12,7 @@ use storage::pools::PoolRow;
 use storage::users::UserRow;
 use user_pools::auth::{self, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
 use user_pools::keys::{self, PoolKeys};
-use user_pools::{mfa, passwords, signup, srp, users};
+use user_pools::{custom, mfa, passwords, signup, srp, users};
 
 use crate::dto::*;
 use crate::hooks::HookCall;
@@ -480,11 +480,207 @@ impl Console {
                 self.tokens_response(sc, &s, Generation::RefreshTokens, origin)
             }
             AuthFlow::UserSrp => self.srp_start(sc, params, origin),
-            AuthFlow::CustomAuth => Err(ApiError::new(
-                ErrorCode::InvalidParameterException,
-                "CUSTOM_AUTH needs the auth-challenge hooks, which this version does not have yet",
-            )),
+            AuthFlow::CustomAuth => self.custom_start(sc, params, origin),
         }
+    }
+
+    /// `CUSTOM_AUTH`: the first round of a sign-in the auth-challenge hooks drive.
+    fn custom_start(
+        &self,
+        sc: &SignInClient,
+        params: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let username = param(params, "AuthParameters", "USERNAME")?;
+        if optional(params, "SRP_A").is_some() {
+            return Err(ApiError::invalid(
+                "AuthParameters.SRP_A",
+                "CUSTOM_AUTH with an SRP password step is not supported yet: start the custom \
+                 flow with USERNAME alone",
+            ));
+        }
+        let lambda = &sc.pool.config.settings.lambda_config;
+        if [
+            Trigger::DefineAuthChallenge,
+            Trigger::CreateAuthChallenge,
+            Trigger::VerifyAuthChallengeResponse,
+        ]
+        .iter()
+        .any(|t| lambda.url(*t).is_none())
+        {
+            return Err(ApiError::new(
+                ErrorCode::NotAuthorizedException,
+                "Custom auth lambda triggers are not configured for the user pool: set the \
+                 DefineAuthChallenge, CreateAuthChallenge and VerifyAuthChallengeResponse hooks.",
+            ));
+        }
+        let candidate = self.read(|r| Ok(auth::prepare(r, &sc.pool, username)?))?;
+        let mut names = vec![username];
+        if let Some(u) = &candidate.user {
+            names.push(u.username.as_str());
+        }
+        auth::check_secret_hash(&sc.client, &names, optional(params, "SECRET_HASH"))?;
+        let Some(user) = &candidate.user else {
+            return Err(auth::unknown_user(&sc.client).into());
+        };
+        self.pre_authentication(sc, user, origin)?;
+        self.custom_round(sc, &candidate, username, Vec::new(), origin)
+    }
+
+    /// One round of a custom sign-in: asks the define hook what next, and issues tokens,
+    /// fails, or creates the next challenge.
+    fn custom_round(
+        &self,
+        sc: &SignInClient,
+        candidate: &auth::Candidate,
+        username: &str,
+        results: Vec<custom::ChallengeResult>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let Some(user) = &candidate.user else {
+            return Err(auth::unknown_user(&sc.client).into());
+        };
+        let hook = |trigger, source, request, response| HookCall {
+            pool: &sc.pool,
+            trigger,
+            source,
+            username: &user.username,
+            client_id: Some(&sc.client.client_id),
+            version: "1",
+            request,
+            response,
+        };
+        let define = self
+            .call_hook(
+                hook(
+                    Trigger::DefineAuthChallenge,
+                    "DefineAuthChallenge_Authentication",
+                    custom::define_request(user, &results, origin.client_metadata.clone()),
+                    custom::define_response(),
+                ),
+                |r| Ok((custom::read_define(r)?, Vec::new())),
+            )?
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotAuthorizedException,
+                    "Custom auth lambda triggers are not configured for the user pool.",
+                )
+            })?;
+        let step = Step::new(self.now(), origin);
+        match define {
+            custom::Define::IssueTokens | custom::Define::Fail => {
+                let ok = define == custom::Define::IssueTokens;
+                let decision = self.inner.db.write(|tx| {
+                    auth::decide(tx, sc, candidate, username, ok, &step).map_err(ApiError::from)
+                })?;
+                self.answer(sc, decision?, Generation::Authentication, origin)
+            }
+            custom::Define::Challenge => {
+                let created = self
+                    .call_hook(
+                        hook(
+                            Trigger::CreateAuthChallenge,
+                            "CreateAuthChallenge_Authentication",
+                            custom::create_request(user, &results, origin.client_metadata.clone()),
+                            custom::create_response(),
+                        ),
+                        |r| Ok((custom::read_create(r)?, Vec::new())),
+                    )?
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            ErrorCode::NotAuthorizedException,
+                            "Custom auth lambda triggers are not configured for the user pool.",
+                        )
+                    })?;
+                let challenge = self.inner.db.write(|tx| {
+                    custom::challenge(tx, sc, user, username, results, created, &step)
+                        .map_err(ApiError::from)
+                })?;
+                self.answer(
+                    sc,
+                    Decision::Challenge(challenge),
+                    Generation::Authentication,
+                    origin,
+                )
+            }
+        }
+    }
+
+    /// Answers a `CUSTOM_CHALLENGE`: the verify hook judges the answer, then the next round.
+    fn custom_respond(
+        &self,
+        sc: &SignInClient,
+        session: Option<&Sensitive>,
+        responses: &BTreeMap<String, Sensitive>,
+        origin: &Origin,
+    ) -> Result<AuthResponse, ApiError> {
+        let session = session
+            .map(Sensitive::expose)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::invalid("Session", "is required"))?;
+        let now = self.now();
+        let open = self.read(|r| {
+            Ok(auth::open_session(
+                r,
+                sc,
+                session,
+                custom::CUSTOM_CHALLENGE,
+                now,
+            )?)
+        })?;
+        let username = param(responses, "ChallengeResponses", "USERNAME")?;
+        auth::check_secret_hash(
+            &sc.client,
+            &[
+                username,
+                open.username.as_str(),
+                open.user.username.as_str(),
+            ],
+            optional(responses, "SECRET_HASH"),
+        )?;
+        let answer = param(responses, "ChallengeResponses", "ANSWER")?;
+        if answer.len() > 2048 {
+            return Err(ApiError::invalid(
+                "ChallengeResponses.ANSWER",
+                "must be at most 2048 characters",
+            ));
+        }
+        let state = custom::state(&open)?;
+        // Each challenge is answered once, whatever the hooks say next.
+        self.inner
+            .db
+            .write(|tx| custom::consume(tx, &open).map_err(ApiError::from))?;
+        let correct = self
+            .call_hook(
+                HookCall {
+                    pool: &sc.pool,
+                    trigger: Trigger::VerifyAuthChallengeResponse,
+                    source: "VerifyAuthChallengeResponse_Authentication",
+                    username: &open.user.username,
+                    client_id: Some(&sc.client.client_id),
+                    version: "1",
+                    request: custom::verify_request(
+                        &open.user,
+                        &state,
+                        answer,
+                        origin.client_metadata.clone(),
+                    ),
+                    response: custom::verify_response(),
+                },
+                |r| Ok((custom::read_verify(r)?, Vec::new())),
+            )?
+            .unwrap_or(false);
+        let mut results = state.results;
+        results.push(custom::ChallengeResult {
+            challenge_name: custom::CUSTOM_CHALLENGE.into(),
+            challenge_result: correct,
+            challenge_metadata: state.metadata,
+        });
+        let candidate = auth::Candidate {
+            user: Some(open.user.clone()),
+            security: storage::user_security::Security::default(),
+        };
+        self.custom_round(sc, &candidate, &open.username, results, origin)
     }
 
     fn srp_start(
@@ -666,6 +862,9 @@ impl Console {
         if challenge == srp::PASSWORD_VERIFIER {
             return self.srp_respond(sc, responses, origin);
         }
+        if challenge == custom::CUSTOM_CHALLENGE {
+            return self.custom_respond(sc, session, responses, origin);
+        }
         if [
             mfa::SOFTWARE_TOKEN_MFA,
             mfa::EMAIL_OTP,
@@ -682,8 +881,8 @@ impl Console {
                 "ChallengeName",
                 format!(
                     "'{challenge}' is not a challenge this version answers \
-                     (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA, EMAIL_OTP, \
-                     SMS_MFA, SELECT_MFA_TYPE, MFA_SETUP)"
+                     (NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, CUSTOM_CHALLENGE, \
+                     SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_MFA, SELECT_MFA_TYPE, MFA_SETUP)"
                 ),
             ));
         }
@@ -992,21 +1191,21 @@ impl Console {
                 if let Some(t) = &req.software_token_mfa_configuration {
                     config.mfa_factors.software_token = t.enabled;
                 }
-                if let Some(e) = &req.email_mfa_configuration {
-                    config.mfa_factors.email = true;
-                    let _ = e;
-                }
-                if let Some(s) = &req.sms_mfa_configuration {
-                    config.mfa_factors.sms = true;
-                    if let Some(m) = &s.sms_authentication_message {
-                        if !m.contains("{####}") {
-                            return Err(ApiError::invalid(
-                                "SmsMfaConfiguration.SmsAuthenticationMessage",
-                                "must contain {####}, where the code goes",
-                            ));
-                        }
-                        config.settings.sms_authentication_message = Some(m.clone());
+                // Email and SMS codes have no `Enabled` member: a factor is on when its
+                // configuration is given and off when it is left out. The software token keeps
+                // its setting unless `SoftwareTokenMfaConfiguration` says otherwise.
+                config.mfa_factors.email = req.email_mfa_configuration.is_some();
+                config.mfa_factors.sms = req.sms_mfa_configuration.is_some();
+                if let Some(s) = &req.sms_mfa_configuration
+                    && let Some(m) = &s.sms_authentication_message
+                {
+                    if !m.contains("{####}") {
+                        return Err(ApiError::invalid(
+                            "SmsMfaConfiguration.SmsAuthenticationMessage",
+                            "must contain {####}, where the code goes",
+                        ));
                     }
+                    config.settings.sms_authentication_message = Some(m.clone());
                 }
                 if let Some(m) = req.mfa_configuration {
                     config.settings.mfa_configuration = m;

@@ -502,3 +502,152 @@ fn hook_urls_are_checked_and_round_trip() {
     .unwrap_err();
     assert_eq!(bad_filter.field.as_deref(), Some("Trigger"));
 }
+
+/// The auth-challenge hooks of a quiz: two questions, both must be answered right.
+fn quiz(e: &Value) -> (u16, String) {
+    let rounds = e["request"]["session"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    match e["triggerSource"].as_str().unwrap() {
+        "DefineAuthChallenge_Authentication" => {
+            let failed = rounds.iter().any(|r| r["challengeResult"] == false);
+            let response = if failed {
+                json!({"failAuthentication": true, "issueTokens": false})
+            } else if rounds.len() == 2 {
+                json!({"issueTokens": true, "failAuthentication": false})
+            } else {
+                json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false,
+                    "failAuthentication": false})
+            };
+            answer(e, response)
+        }
+        "CreateAuthChallenge_Authentication" => {
+            let n = rounds.len() + 2;
+            answer(
+                e,
+                json!({"publicChallengeParameters": {"question": format!("{n} + {n}?")},
+                    "privateChallengeParameters": {"answer": (n * 2).to_string()},
+                    "challengeMetadata": format!("ROUND-{}", rounds.len() + 1)}),
+            )
+        }
+        "VerifyAuthChallengeResponse_Authentication" => {
+            let right = e["request"]["privateChallengeParameters"]["answer"]
+                == e["request"]["challengeAnswer"];
+            answer(e, json!({"answerCorrect": right}))
+        }
+        _ => answer(e, json!({})),
+    }
+}
+
+fn custom_env(hook: &Hook) -> Env {
+    let e = env(json!({
+        "DefineAuthChallenge": hook.url("/define"),
+        "CreateAuthChallenge": hook.url("/create"),
+        "VerifyAuthChallengeResponse": hook.url("/verify")}));
+    ok(
+        &e.c,
+        "UpdateUserPoolClient",
+        json!({"UserPoolId": e.pool, "ClientId": e.client,
+            "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    );
+    e
+}
+
+fn respond(e: &Env, session: &Value, user: &str, answer: &str) -> Result<Value, ApiError> {
+    call(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "CUSTOM_CHALLENGE", "Session": session,
+            "ChallengeResponses": {"USERNAME": user, "ANSWER": answer}}),
+    )
+}
+
+#[test]
+fn custom_auth_runs_the_challenge_hooks_round_by_round() {
+    let hook = Hook::start(quiz);
+    let e = custom_env(&hook);
+    e.user("kim");
+    let start = |e: &Env| {
+        ok(
+            &e.c,
+            "InitiateAuth",
+            json!({"ClientId": e.client, "AuthFlow": "CUSTOM_AUTH",
+                "AuthParameters": {"USERNAME": "kim"}}),
+        )
+    };
+
+    let first = start(&e);
+    assert_eq!(first["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_eq!(first["ChallengeParameters"]["question"], "2 + 2?");
+    assert_eq!(first["ChallengeParameters"]["USERNAME"], "kim");
+    assert!(
+        first["ChallengeParameters"].get("answer").is_none(),
+        "private parameters stay private"
+    );
+    let second = respond(&e, &first["Session"], "kim", "4").unwrap();
+    assert_eq!(second["ChallengeParameters"]["question"], "3 + 3?");
+    // A session is answered once.
+    let replay = respond(&e, &first["Session"], "kim", "4").unwrap_err();
+    assert_eq!(replay.code, ErrorCode::NotAuthorizedException);
+    let done = respond(&e, &second["Session"], "kim", "6").unwrap();
+    let t = &done["AuthenticationResult"];
+    assert_eq!(e.claims(&t["IdToken"])["cognito:username"], "kim");
+
+    // The verify hook saw the private answer and the define hook the rounds so far.
+    let events = hook.events();
+    let last_define = events
+        .iter()
+        .rfind(|ev| ev["triggerSource"] == "DefineAuthChallenge_Authentication")
+        .unwrap();
+    assert_eq!(
+        last_define["request"]["session"],
+        json!([
+            {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": true,
+                "challengeMetadata": "ROUND-1"},
+            {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": true,
+                "challengeMetadata": "ROUND-2"}
+        ])
+    );
+
+    // A wrong answer fails the sign-in, as the define hook decides.
+    let again = start(&e);
+    let wrong = respond(&e, &again["Session"], "kim", "5").unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::NotAuthorizedException);
+    assert_eq!(wrong.message, "Incorrect username or password.");
+}
+
+#[test]
+fn custom_auth_needs_its_hooks_and_the_client_flow() {
+    let e = env(json!({}));
+    ok(
+        &e.c,
+        "UpdateUserPoolClient",
+        json!({"UserPoolId": e.pool, "ClientId": e.client,
+            "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH"]}),
+    );
+    e.user("lee");
+    let no_hooks = call(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "CUSTOM_AUTH",
+            "AuthParameters": {"USERNAME": "lee"}}),
+    )
+    .unwrap_err();
+    assert_eq!(no_hooks.code, ErrorCode::NotAuthorizedException);
+    assert!(no_hooks.message.contains("DefineAuthChallenge"));
+
+    let hook = Hook::start(quiz);
+    let e = env(json!({
+        "DefineAuthChallenge": hook.url("/define"),
+        "CreateAuthChallenge": hook.url("/create"),
+        "VerifyAuthChallengeResponse": hook.url("/verify")}));
+    let not_allowed = call(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "CUSTOM_AUTH",
+            "AuthParameters": {"USERNAME": "lee"}}),
+    )
+    .unwrap_err();
+    assert_eq!(not_allowed.field.as_deref(), Some("AuthFlow"));
+}

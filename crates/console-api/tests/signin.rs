@@ -1070,3 +1070,29 @@ fn risky_sign_ins_are_blocked_or_challenged_by_level_and_ip_ranges_apply() {
         Some("RiskExceptionConfiguration.BlockedIPRangeList[0]")
     );
 }
+
+#[test]
+fn email_and_sms_factors_are_switched_off_by_leaving_them_out() {
+    let e = env();
+    let on = ok(
+        &e.c,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": e.pool, "MfaConfiguration": "OPTIONAL",
+            "EmailMfaConfiguration": {}, "SmsMfaConfiguration": {}}),
+    );
+    assert!(on["EmailMfaConfiguration"].is_object());
+    assert!(on["SmsMfaConfiguration"].is_object());
+    let off = ok(
+        &e.c,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": e.pool, "MfaConfiguration": "OPTIONAL"}),
+    );
+    assert!(off.get("EmailMfaConfiguration").is_none(), "{off}");
+    assert!(off.get("SmsMfaConfiguration").is_none(), "{off}");
+    assert_eq!(
+        off["SoftwareTokenMfaConfiguration"]["Enabled"], true,
+        "kept"
+    );
+    let read = ok(&e.c, "GetUserPoolMfaConfig", json!({"UserPoolId": e.pool}));
+    assert!(read.get("EmailMfaConfiguration").is_none());
+}

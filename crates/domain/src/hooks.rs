@@ -44,11 +44,11 @@ pub struct LambdaConfig {
     pub user_migration: Option<String>,
     /// Not supported (codes are delivered to the outbox); refused when given.
     #[serde(rename = "CustomSMSSender", skip_serializing_if = "Option::is_none")]
-    #[ts(type = "unknown")]
+    #[ts(optional, type = "unknown")]
     pub custom_sms_sender: Option<serde_json::Value>,
     /// Not supported (codes are delivered to the outbox); refused when given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(type = "unknown")]
+    #[ts(optional, type = "unknown")]
     pub custom_email_sender: Option<serde_json::Value>,
     /// Only meaningful with the custom senders; refused when given.
     #[serde(rename = "KMSKeyID", skip_serializing_if = "Option::is_none")]

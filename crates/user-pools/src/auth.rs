@@ -278,6 +278,9 @@ pub(crate) struct SessionState {
     /// `MFA_SETUP`: the software token was verified with this session.
     #[serde(default)]
     pub verified: bool,
+    /// `CUSTOM_CHALLENGE`: the rounds so far and the challenge being answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<crate::custom::CustomState>,
 }
 
 /// Stores a challenge session and answers its (opaque) handle.

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod custom;
 pub mod groups;
 pub mod hooks;
 pub mod keys;

@@ -12,11 +12,11 @@ PreTokenGeneration?: string, PreTokenGenerationConfig?: PreTokenGenerationConfig
 /**
  * Not supported (codes are delivered to the outbox); refused when given.
  */
-CustomSMSSender: unknown, 
+CustomSMSSender?: unknown, 
 /**
  * Not supported (codes are delivered to the outbox); refused when given.
  */
-CustomEmailSender: unknown, 
+CustomEmailSender?: unknown, 
 /**
  * Only meaningful with the custom senders; refused when given.
  */
