@@ -336,6 +336,80 @@ impl Console {
         Ok(())
     }
 
+    /// Asks the pool's user migration hook for a user this pool does not have, and creates
+    /// them. `Ok(false)`: no hook, or the hook does not know the user either (an error answer,
+    /// which Cognito reads as "not found").
+    fn migrate_user(
+        &self,
+        actor: &Actor,
+        sc: &SignInClient,
+        username: &str,
+        password: Option<&str>,
+        client_metadata: serde_json::Value,
+    ) -> Result<bool, ApiError> {
+        if sc
+            .pool
+            .config
+            .settings
+            .lambda_config
+            .url(Trigger::UserMigration)
+            .is_none()
+        {
+            return Ok(false);
+        }
+        let forgot = password.is_none();
+        let answer = self.call_hook(
+            HookCall {
+                pool: &sc.pool,
+                trigger: Trigger::UserMigration,
+                source: if forgot {
+                    "UserMigration_ForgotPassword"
+                } else {
+                    "UserMigration_Authentication"
+                },
+                username,
+                client_id: Some(&sc.client.client_id),
+                version: "1",
+                request: hooks::migration_request(
+                    password,
+                    serde_json::Value::Null,
+                    client_metadata,
+                ),
+                response: hooks::migration_response(),
+            },
+            |r| hooks::read_migration(r, forgot),
+        );
+        let migration = match answer {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(false),
+            Err(e) if e.code == ErrorCode::UserLambdaValidationException => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if let Some(p) = password {
+            users::check_password(&sc.pool, p).map_err(|e| {
+                let mut err = ApiError::from(e);
+                err.field = Some("AuthParameters.PASSWORD".into());
+                err
+            })?;
+        }
+        let hash = password.map(passwords::hash).transpose()?;
+        self.write_audited(
+            actor,
+            "UserMigration",
+            Some(&sc.pool.id),
+            Some(username),
+            |tx, ctx| {
+                let user =
+                    users::migrate(tx, ctx, &sc.pool, username, &migration, hash.as_deref())?;
+                if let Some(p) = password {
+                    self.remember_srp(tx, &sc.pool.id, &user, p)?;
+                }
+                Ok(((), Some(user.username)))
+            },
+        )?;
+        Ok(true)
+    }
+
     /// The post confirmation hook, after a sign-up or a forgotten password is confirmed. The
     /// confirmation stands whatever the hook answers; its error is still the caller's answer,
     /// as in Cognito.
@@ -460,6 +534,7 @@ impl Console {
 
     fn run_flow(
         &self,
+        actor: &Actor,
         sc: &SignInClient,
         flow: AuthFlow,
         params: &BTreeMap<String, Sensitive>,
@@ -468,7 +543,7 @@ impl Console {
         auth::check_flow(&sc.client, flow)?;
         match flow {
             AuthFlow::UserPassword | AuthFlow::AdminUserPassword => {
-                self.password_sign_in(sc, params, origin)
+                self.password_sign_in(actor, sc, params, origin)
             }
             AuthFlow::RefreshToken => {
                 let token = param(params, "AuthParameters", "REFRESH_TOKEN")?;
@@ -756,6 +831,7 @@ impl Console {
 
     fn password_sign_in(
         &self,
+        actor: &Actor,
         sc: &SignInClient,
         params: &BTreeMap<String, Sensitive>,
         origin: &Origin,
@@ -768,12 +844,23 @@ impl Console {
                 "must be at most 256 characters",
             ));
         }
-        let candidate = self.read(|r| Ok(auth::prepare(r, &sc.pool, username)?))?;
+        let mut candidate = self.read(|r| Ok(auth::prepare(r, &sc.pool, username)?))?;
         let mut names = vec![username];
         if let Some(u) = &candidate.user {
             names.push(u.username.as_str());
         }
         auth::check_secret_hash(&sc.client, &names, optional(params, "SECRET_HASH"))?;
+        if candidate.user.is_none()
+            && self.migrate_user(
+                actor,
+                sc,
+                username,
+                Some(password),
+                origin.client_metadata.clone(),
+            )?
+        {
+            candidate = self.read(|r| Ok(auth::prepare(r, &sc.pool, username)?))?;
+        }
         if let Some(u) = &candidate.user {
             self.pre_authentication(sc, u, origin)?;
         }
@@ -820,6 +907,7 @@ impl Console {
         let flow = AuthFlow::parse(&req.auth_flow, false)?;
         let sc = self.sign_in_client(&req.client_id, None)?;
         self.run_flow(
+            actor,
             &sc,
             flow,
             &req.auth_parameters,
@@ -840,6 +928,7 @@ impl Console {
         let flow = AuthFlow::parse(&req.auth_flow, true)?;
         let sc = self.sign_in_client(&req.client_id, Some(&req.user_pool_id))?;
         self.run_flow(
+            actor,
             &sc,
             flow,
             &req.auth_parameters,
@@ -1616,10 +1705,25 @@ impl Console {
         req: UsernameClientRequest,
     ) -> Result<CodeDeliveryResponse, ApiError> {
         let sc = self.sign_in_client(&req.client_id, None)?;
-        let user = match self.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?)) {
+        let find = || self.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?));
+        let user = match find() {
             Ok(u) => u,
             Err(e) if e.code == ErrorCode::UserNotFoundException => {
-                return Err(auth::unknown_user(&sc.client).into());
+                auth::check_secret_hash(
+                    &sc.client,
+                    &[req.username.as_str()],
+                    req.secret_hash.as_ref().map(Sensitive::expose),
+                )?;
+                if !self.migrate_user(
+                    actor,
+                    &sc,
+                    &req.username,
+                    None,
+                    metadata(req.client_metadata.as_ref()),
+                )? {
+                    return Err(auth::unknown_user(&sc.client).into());
+                }
+                find()?
             }
             Err(e) => return Err(e),
         };

@@ -651,3 +651,87 @@ fn custom_auth_needs_its_hooks_and_the_client_flow() {
     .unwrap_err();
     assert_eq!(not_allowed.field.as_deref(), Some("AuthFlow"));
 }
+
+#[test]
+fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
+    // The "old system": two users, one with a password.
+    let hook = Hook::start(|e| {
+        let user = e["userName"].as_str().unwrap_or("");
+        match (e["triggerSource"].as_str().unwrap(), user) {
+            ("UserMigration_Authentication", "old-ann") => {
+                if e["request"]["password"] == "Legacy-Pass1" {
+                    answer(
+                        e,
+                        json!({"userAttributes": {"email": "ann@old.example",
+                            "email_verified": "true"}, "finalUserStatus": "CONFIRMED",
+                            "messageAction": "SUPPRESS"}),
+                    )
+                } else {
+                    (400, json!({"errorMessage": "Bad password"}).to_string())
+                }
+            }
+            ("UserMigration_ForgotPassword", "old-ben") => answer(
+                e,
+                json!({"userAttributes": {"email": "ben@old.example", "email_verified": "true"},
+                    "messageAction": "SUPPRESS"}),
+            ),
+            _ => (404, json!({"errorMessage": "User not found"}).to_string()),
+        }
+    });
+    let e = env(json!({"UserMigration": hook.url("/migrate")}));
+    let sign_in = |name: &str, password: &str| {
+        call(
+            &e.c,
+            "InitiateAuth",
+            json!({"ClientId": e.client, "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": name, "PASSWORD": password}}),
+        )
+    };
+
+    // A wrong password is "not found" to the old system: nothing is created.
+    let wrong = sign_in("old-ann", "Wrong-Pass1").unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::NotAuthorizedException);
+    assert_eq!(wrong.message, "Incorrect username or password.");
+    // The right one creates the user, and signs them in.
+    let t = sign_in("old-ann", "Legacy-Pass1").unwrap();
+    assert_eq!(
+        e.claims(&t["AuthenticationResult"]["IdToken"])["email"],
+        "ann@old.example"
+    );
+    // From now on the user is local: the hook is not asked again.
+    let calls = hook.events().len();
+    sign_in("old-ann", "Legacy-Pass1").unwrap();
+    assert_eq!(hook.events().len(), calls);
+    // The password is not in the invocation log.
+    let log = e.invocations();
+    assert!(
+        log.iter()
+            .all(|i| !i["Request"].as_str().unwrap().contains("Legacy-Pass1"))
+    );
+
+    // Forgot password: the user is migrated as RESET_REQUIRED and gets a code.
+    let sent = ok(
+        &e.c,
+        "ForgotPassword",
+        json!({"ClientId": e.client, "Username": "old-ben"}),
+    );
+    assert_eq!(sent["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    let ben = ok(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "old-ben"}),
+    );
+    assert_eq!(ben["UserStatus"], "RESET_REQUIRED");
+
+    let nobody = call(
+        &e.c,
+        "ForgotPassword",
+        json!({"ClientId": e.client, "Username": "nobody"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        nobody.code,
+        ErrorCode::NotAuthorizedException,
+        "the client hides which users exist"
+    );
+}

@@ -405,6 +405,103 @@ pub fn authentication_request(user: &UserRow, extra: Value, client_metadata: Val
     r
 }
 
+/// What a user migration hook answered: the user to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub attributes: std::collections::BTreeMap<String, String>,
+    pub status: domain::user::UserStatus,
+    pub force_alias_creation: bool,
+}
+
+/// The request of a user migration event (the password only when signing in).
+pub fn migration_request(password: Option<&str>, validation: Value, metadata: Value) -> Value {
+    let mut r = json!({"validationData": validation, "clientMetadata": metadata});
+    if let Some(p) = password {
+        r["password"] = Value::String(p.to_string());
+    }
+    r
+}
+
+/// The response members a user migration hook starts from.
+pub fn migration_response() -> Value {
+    json!({"userAttributes": null, "finalUserStatus": null, "messageAction": null,
+        "desiredDeliveryMediums": null, "forceAliasCreation": null})
+}
+
+/// Reads a user migration answer. `forgot`: the forgotten-password flow, where the user always
+/// starts `RESET_REQUIRED` (there is no password to keep).
+pub fn read_migration(response: &Value, forgot: bool) -> Result<(Migration, Vec<String>)> {
+    use domain::user::UserStatus;
+    const T: &str = "UserMigration";
+    let mut notes = Vec::new();
+    let attributes: std::collections::BTreeMap<String, String> =
+        match response.get("userAttributes") {
+            Some(Value::Object(m)) if !m.is_empty() => m
+                .iter()
+                .filter_map(|(k, v)| match (k.as_str(), v) {
+                    ("sub" | "username" | "cognito:user_status", _) => {
+                        notes.push(format!("userAttributes.{k} is not an attribute; ignored"));
+                        None
+                    }
+                    (_, Value::String(s)) => Some(Ok((k.clone(), s.clone()))),
+                    (_, Value::Bool(b)) => Some(Ok((k.clone(), b.to_string()))),
+                    (_, other) => Some(Err(bad(
+                        T,
+                        format!("userAttributes.{k} must be a string, not {other}"),
+                    ))),
+                })
+                .collect::<Result<_>>()?,
+            None | Some(Value::Null) => {
+                return Err(bad(
+                    T,
+                    "userAttributes is missing: the user cannot be created",
+                ));
+            }
+            Some(Value::Object(_)) => {
+                return Err(bad(
+                    T,
+                    "userAttributes is empty: the user cannot be created",
+                ));
+            }
+            Some(other) => {
+                return Err(bad(
+                    T,
+                    format!("userAttributes must be an object, not {other}"),
+                ));
+            }
+        };
+    let status = match response.get("finalUserStatus") {
+        _ if forgot => UserStatus::ResetRequired,
+        None | Some(Value::Null) => UserStatus::Confirmed,
+        Some(Value::String(s)) if s == "CONFIRMED" => UserStatus::Confirmed,
+        Some(Value::String(s)) if s == "RESET_REQUIRED" => UserStatus::ResetRequired,
+        Some(other) => {
+            return Err(bad(
+                T,
+                format!("finalUserStatus must be CONFIRMED or RESET_REQUIRED, not {other}"),
+            ));
+        }
+    };
+    if let Some(Value::String(a)) = response.get("messageAction")
+        && a != "SUPPRESS"
+    {
+        notes.push(format!(
+            "messageAction {a}: migrated users get no welcome message here"
+        ));
+    }
+    Ok((
+        Migration {
+            attributes,
+            status,
+            force_alias_creation: response
+                .get("forceAliasCreation")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        },
+        notes,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -574,6 +671,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("scopesToAdd"));
+    }
+
+    #[test]
+    fn migration_answers_make_a_user() {
+        use domain::user::UserStatus;
+        let (m, notes) = read_migration(
+            &json!({"userAttributes": {"email": "a@b.c", "email_verified": "true", "sub": "x"},
+                "finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS"}),
+            false,
+        )
+        .unwrap();
+        assert_eq!(m.status, UserStatus::Confirmed);
+        assert_eq!(m.attributes.len(), 2);
+        assert_eq!(notes.len(), 1, "sub is ignored, and said so");
+        let (m, _) = read_migration(&json!({"userAttributes": {"email": "a@b.c"}}), true).unwrap();
+        assert_eq!(m.status, UserStatus::ResetRequired);
+        for bad in [
+            json!({}),
+            json!({"userAttributes": {}}),
+            json!({"userAttributes": {"n": 1}}),
+            json!({"userAttributes": {"email": "a@b.c"}, "finalUserStatus": "UNCONFIRMED"}),
+        ] {
+            assert!(read_migration(&bad, false).is_err(), "{bad}");
+        }
+        let r = migration_request(Some("pw"), Value::Null, Value::Null);
+        assert_eq!(r["password"], "pw");
+        assert!(
+            migration_request(None, Value::Null, Value::Null)
+                .get("password")
+                .is_none()
+        );
     }
 
     #[test]

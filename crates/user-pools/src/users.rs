@@ -331,9 +331,32 @@ pub fn admin_create(
     Ok(user)
 }
 
+/// Creates a user a migration hook brought in: its attributes, the status the hook chose, and
+/// the password the user signed in with (none in the forgotten-password flow).
+pub fn migrate(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool: &PoolRow,
+    username: &str,
+    m: &crate::hooks::Migration,
+    password_hash: Option<&str>,
+) -> Result<UserRow> {
+    domain::user::validate_username(username)?;
+    insert_user(
+        tx,
+        ctx,
+        pool,
+        username,
+        &m.attributes,
+        m.status,
+        password_hash,
+        m.force_alias_creation,
+    )
+}
+
 /// Creates a user after the checks every creation shares: the schema, the sign-in name (the
 /// username, or an email/phone when the pool signs in with those), required attributes and
-/// alias uniqueness. Used by `AdminCreateUser` and `SignUp`.
+/// alias uniqueness. Used by `AdminCreateUser`, `SignUp` and migration.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_user(
     tx: &Tx<'_>,
