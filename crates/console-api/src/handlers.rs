@@ -487,7 +487,22 @@ impl Console {
                     DeliveryMediumType::Email => users::Medium::Email,
                 })
                 .collect();
+            let message = if temporary_password.is_some()
+                && !matches!(action, users::MessageAction::Suppress)
+            {
+                self.custom_message(
+                    &pool,
+                    None,
+                    "CustomMessage_AdminCreateUser",
+                    &req.username,
+                    user_pools::hooks::string_map(&attrs),
+                    user_pools::hooks::string_map(&req.client_metadata),
+                )?
+            } else {
+                None
+            };
             Ok(users::AdminCreate {
+                message,
                 username: req.username.clone(),
                 attributes: attrs,
                 temporary_password,

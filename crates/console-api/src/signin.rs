@@ -336,6 +336,32 @@ impl Console {
         Ok(())
     }
 
+    /// The custom message hook's text for a message about to be sent (`None`: no hook).
+    pub(crate) fn custom_message(
+        &self,
+        pool: &PoolRow,
+        client_id: Option<&str>,
+        source: &str,
+        username: &str,
+        attributes: serde_json::Value,
+        client_metadata: serde_json::Value,
+    ) -> Result<Option<hooks::CustomText>, ApiError> {
+        let invitation = source == "CustomMessage_AdminCreateUser";
+        self.call_hook(
+            HookCall {
+                pool,
+                trigger: Trigger::CustomMessage,
+                source,
+                username,
+                client_id,
+                version: "1",
+                request: hooks::custom_message_request(attributes, invitation, client_metadata),
+                response: hooks::custom_message_response(),
+            },
+            |r| Ok((hooks::read_custom_message(r, invitation)?, Vec::new())),
+        )
+    }
+
     /// Asks the pool's user migration hook for a user this pool does not have, and creates
     /// them. `Ok(false)`: no hook, or the hook does not know the user either (an error answer,
     /// which Cognito reads as "not found").
@@ -1571,6 +1597,18 @@ impl Console {
                 |r| Ok((hooks::read_pre_sign_up(r, &attributes)?, Vec::new())),
             )?
             .unwrap_or_default();
+        let message = if hook.auto_confirm_user {
+            None
+        } else {
+            self.custom_message(
+                &sc.pool,
+                Some(&sc.client.client_id),
+                "CustomMessage_SignUp",
+                &req.username,
+                hooks::string_map(&attributes),
+                metadata(req.client_metadata.as_ref()),
+            )?
+        };
         let hash = passwords::hash(req.password.expose())?;
         let origin = origin(actor, req.user_context_data.as_ref());
         let (user, delivery) = self.write_audited(
@@ -1588,6 +1626,7 @@ impl Console {
                         password_hash: &hash,
                         attributes: &attributes,
                         hook,
+                        message: message.as_ref(),
                     },
                 )?;
                 let mut step = Step::new(ctx.clock.now_ms(), &origin);
@@ -1655,13 +1694,27 @@ impl Console {
             &[req.username.as_str(), user.username.as_str()],
             req.secret_hash.as_ref().map(Sensitive::expose),
         )?;
+        let message = self.custom_message(
+            &sc.pool,
+            Some(&sc.client.client_id),
+            "CustomMessage_ResendCode",
+            &user.username,
+            hooks::user_attributes(&user),
+            metadata(req.client_metadata.as_ref()),
+        )?;
         let d = self.write_audited(
             actor,
             "ResendConfirmationCode",
             Some(&sc.pool.id),
             Some(&user.username),
             |tx, ctx| {
-                let d = signup::resend_confirmation(tx, &sc, &req.username, ctx.clock.now_ms())?;
+                let d = signup::resend_confirmation(
+                    tx,
+                    &sc,
+                    &req.username,
+                    ctx.clock.now_ms(),
+                    message.as_ref(),
+                )?;
                 Ok((d, None))
             },
         )?;
@@ -1732,6 +1785,14 @@ impl Console {
             &[req.username.as_str(), user.username.as_str()],
             req.secret_hash.as_ref().map(Sensitive::expose),
         )?;
+        let message = self.custom_message(
+            &sc.pool,
+            Some(&sc.client.client_id),
+            "CustomMessage_ForgotPassword",
+            &user.username,
+            hooks::user_attributes(&user),
+            metadata(req.client_metadata.as_ref()),
+        )?;
         let d = self.write_audited(
             actor,
             "ForgotPassword",
@@ -1739,7 +1800,7 @@ impl Console {
             Some(&user.username),
             |tx, ctx| {
                 Ok((
-                    signup::forgot_password(tx, &sc, &user, ctx.clock.now_ms())?,
+                    signup::forgot_password(tx, &sc, &user, ctx.clock.now_ms(), message.as_ref())?,
                     None,
                 ))
             },

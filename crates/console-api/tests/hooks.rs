@@ -735,3 +735,74 @@ fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
         "the client hides which users exist"
     );
 }
+
+#[test]
+fn custom_message_rewrites_codes_and_invitations() {
+    let hook = Hook::start(|e| match e["triggerSource"].as_str().unwrap() {
+        "CustomMessage_SignUp" => answer(
+            e,
+            json!({"emailSubject": "Welcome to Acme",
+                "emailMessage": format!("Hi {}, your code is {{####}}.",
+                    e["request"]["userAttributes"]["email"].as_str().unwrap_or("")),
+                "smsMessage": null}),
+        ),
+        "CustomMessage_AdminCreateUser" => answer(
+            e,
+            json!({"emailSubject": "You're invited",
+                "emailMessage": "Sign in as {username} with {####} at acme.test."}),
+        ),
+        "CustomMessage_ForgotPassword" => answer(e, json!({"emailMessage": "no code here"})),
+        _ => answer(e, json!({})),
+    });
+    let e = env(json!({"CustomMessage": hook.url("/message")}));
+    let outbox = |e: &Env| {
+        ok(
+            &e.c,
+            "ListOutboxMessages",
+            json!({"UserPoolId": e.pool, "Limit": 1}),
+        )["Messages"][0]
+            .clone()
+    };
+
+    e.sign_up("mia", "mia@example.com").unwrap();
+    let m = outbox(&e);
+    assert_eq!(m["Subject"], "Welcome to Acme");
+    let body = m["Body"].as_str().unwrap();
+    assert!(
+        body.starts_with("Hi mia@example.com, your code is "),
+        "{body}"
+    );
+    assert!(!body.contains("{####}"));
+    let ev = &hook.events()[0];
+    assert_eq!(ev["request"]["codeParameter"], "{####}");
+    assert_eq!(ev["request"]["usernameParameter"], Value::Null);
+
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "ned", "TemporaryPassword": "Temp-Pass1",
+            "UserAttributes": [{"Name": "email", "Value": "ned@example.com"}],
+            "DesiredDeliveryMediums": ["EMAIL"]}),
+    );
+    let m = outbox(&e);
+    assert_eq!(m["Subject"], "You're invited");
+    assert_eq!(m["Body"], "Sign in as ned with Temp-Pass1 at acme.test.");
+
+    // An answer that drops the code is refused, and no code goes out.
+    ok(
+        &e.c,
+        "AdminUpdateUserAttributes",
+        json!({"UserPoolId": e.pool, "Username": "ned",
+            "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}),
+    );
+    let before = outbox(&e);
+    let bad = call(
+        &e.c,
+        "ForgotPassword",
+        json!({"ClientId": e.client, "Username": "ned"}),
+    )
+    .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidLambdaResponseException);
+    assert!(bad.message.contains("{####}"), "{}", bad.message);
+    assert_eq!(outbox(&e), before);
+}

@@ -405,6 +405,67 @@ pub fn authentication_request(user: &UserRow, extra: Value, client_metadata: Val
     r
 }
 
+/// A custom message hook's texts, with `{####}` (and `{username}` in invitations) still to be
+/// filled in. A member left out keeps the pool's own text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomText {
+    pub email_subject: Option<String>,
+    pub email_message: Option<String>,
+    pub sms_message: Option<String>,
+}
+
+/// The request of a custom message event. `invitation`: the message carries the username too.
+pub fn custom_message_request(attributes: Value, invitation: bool, metadata: Value) -> Value {
+    json!({
+        "userAttributes": attributes,
+        "codeParameter": "{####}",
+        "linkParameter": "{##Click Here##}",
+        "usernameParameter": if invitation { json!("{username}") } else { Value::Null },
+        "clientMetadata": metadata,
+    })
+}
+
+/// The response members a custom message hook starts from.
+pub fn custom_message_response() -> Value {
+    json!({"smsMessage": null, "emailMessage": null, "emailSubject": null})
+}
+
+/// Reads a custom message answer: each message must keep the code's place, as Cognito
+/// requires; Cognito's length limits apply.
+pub fn read_custom_message(response: &Value, invitation: bool) -> Result<CustomText> {
+    const T: &str = "CustomMessage";
+    let text = |name: &str, max: usize, needs_code: bool| -> Result<Option<String>> {
+        match response.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => {
+                if s.chars().count() > max {
+                    return Err(bad(T, format!("{name} is longer than {max} characters")));
+                }
+                if needs_code && !s.contains("{####}") {
+                    return Err(bad(
+                        T,
+                        format!("{name} must contain {{####}}, where the code goes"),
+                    ));
+                }
+                if needs_code && invitation && !s.contains("{username}") {
+                    return Err(bad(
+                        T,
+                        format!("{name} must contain {{username}} in an invitation"),
+                    ));
+                }
+                Ok(Some(s.clone()))
+            }
+            Some(other) => Err(bad(T, format!("{name} must be a string, not {other}"))),
+        }
+    };
+    Ok(CustomText {
+        email_subject: text("emailSubject", 140, false)?,
+        email_message: text("emailMessage", 20_000, true)?,
+        sms_message: text("smsMessage", 1_600, true)?,
+    })
+}
+
 /// What a user migration hook answered: the user to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
@@ -671,6 +732,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("scopesToAdd"));
+    }
+
+    #[test]
+    fn custom_messages_keep_the_code() {
+        let t = read_custom_message(
+            &json!({"emailSubject": "Welcome", "emailMessage": "<b>{####}</b>", "smsMessage": null}),
+            false,
+        )
+        .unwrap();
+        assert_eq!(t.email_subject.as_deref(), Some("Welcome"));
+        assert_eq!(t.sms_message, None);
+        assert!(read_custom_message(&json!({"emailMessage": "no code"}), false).is_err());
+        assert!(read_custom_message(&json!({"smsMessage": "{####}"}), true).is_err());
+        assert!(read_custom_message(&json!({"smsMessage": "{username} {####}"}), true).is_ok());
+        assert!(read_custom_message(&json!({"emailSubject": 3}), false).is_err());
+        let r = custom_message_request(Value::Null, true, Value::Null);
+        assert_eq!(r["codeParameter"], "{####}");
+        assert_eq!(r["usernameParameter"], "{username}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use storage::users::{self as user_store, UserRow};
 use storage::{Read, Tx};
 
 use crate::auth::{SignInClient, Step};
+use crate::hooks::CustomText;
 use crate::users::{insert_user, resolve};
 use crate::{Ctx, Error, Result};
 
@@ -137,6 +138,7 @@ fn send_code(
     user: &UserRow,
     purpose: Purpose,
     now: i64,
+    custom: Option<&CustomText>,
 ) -> Result<Option<Delivery>> {
     let Some((medium, attribute)) = channel(pool, user, purpose) else {
         return Ok(None);
@@ -193,6 +195,22 @@ fn send_code(
             format!("Your password reset code is {code}."),
             "PasswordResetCode",
         ),
+    };
+    // A custom message hook's text replaces the pool's, medium by medium.
+    let (subject, body) = match (custom, medium) {
+        (Some(c), "EMAIL") => (
+            c.email_subject.clone().or(subject),
+            c.email_message
+                .as_deref()
+                .map_or(body, |m| m.replace("{####}", &code)),
+        ),
+        (Some(c), _) => (
+            subject,
+            c.sms_message
+                .as_deref()
+                .map_or(body, |m| m.replace("{####}", &code)),
+        ),
+        (None, _) => (subject, body),
     };
     outbox::insert(
         tx,
@@ -251,6 +269,8 @@ pub struct SignUp<'a> {
     pub attributes: &'a BTreeMap<String, String>,
     /// What the pre sign-up hook decided (all false without one).
     pub hook: crate::hooks::PreSignUp,
+    /// The custom message hook's text for the confirmation code, if it gave one.
+    pub message: Option<&'a CustomText>,
 }
 
 /// `SignUp`: an `UNCONFIRMED` user and a confirmation code (when the pool verifies an attribute
@@ -308,6 +328,7 @@ pub fn sign_up(
         &user,
         Purpose::ConfirmSignUp,
         ctx.clock.now_ms(),
+        req.message,
     )?;
     Ok((user, delivery))
 }
@@ -346,6 +367,7 @@ pub fn resend_confirmation(
     sc: &SignInClient,
     username: &str,
     now: i64,
+    message: Option<&CustomText>,
 ) -> Result<Option<Delivery>> {
     let user = resolve(tx, &sc.pool, username)?;
     if user.status != UserStatus::Unconfirmed {
@@ -357,7 +379,7 @@ pub fn resend_confirmation(
             ),
         )));
     }
-    send_code(tx, &sc.pool, &user, Purpose::ConfirmSignUp, now)
+    send_code(tx, &sc.pool, &user, Purpose::ConfirmSignUp, now, message)
 }
 
 /// `AdminConfirmSignUp`.
@@ -393,6 +415,7 @@ pub fn forgot_password(
     sc: &SignInClient,
     user: &UserRow,
     now: i64,
+    message: Option<&CustomText>,
 ) -> Result<Delivery> {
     if !self_recovery(&sc.pool) {
         return Err(Error::NotAuthorized(
@@ -402,7 +425,7 @@ pub fn forgot_password(
     if !user.enabled {
         return Err(Error::NotAuthorized("User is disabled.".into()));
     }
-    send_code(tx, &sc.pool, user, Purpose::ResetPassword, now)?.ok_or_else(|| {
+    send_code(tx, &sc.pool, user, Purpose::ResetPassword, now, message)?.ok_or_else(|| {
         Error::InvalidParameter(domain::FieldError::new(
             "Username",
             "Cannot reset password for the user as there is no registered/verified email or \
@@ -443,7 +466,7 @@ pub fn admin_reset_password(
         ));
     }
     let user = resolve(tx, pool, username)?;
-    if send_code(tx, pool, &user, Purpose::ResetPassword, now)?.is_none() {
+    if send_code(tx, pool, &user, Purpose::ResetPassword, now, None)?.is_none() {
         // Nobody could finish this reset: the user would be locked out for good.
         return Err(Error::InvalidParameter(domain::FieldError::new(
             "Username",

@@ -125,6 +125,8 @@ pub struct AdminCreate {
     pub message_action: MessageAction,
     pub mediums: Vec<Medium>,
     pub force_alias_creation: bool,
+    /// The custom message hook's invitation text, if it gave one.
+    pub message: Option<crate::hooks::CustomText>,
 }
 
 fn check_required(pool: &PoolRow, attrs: &BTreeMap<String, String>) -> Result<()> {
@@ -216,14 +218,27 @@ fn send_invitation(
     user: &UserRow,
     password: &str,
     mediums: &[Medium],
+    custom: Option<&crate::hooks::CustomText>,
 ) -> Result<()> {
-    let template = pool
+    let mut template = pool
         .config
         .settings
         .admin_create_user_config
         .invite_message_template
         .clone()
         .unwrap_or_default();
+    // A custom message hook's text replaces the pool's, member by member.
+    if let Some(c) = custom {
+        if c.email_subject.is_some() {
+            template.email_subject.clone_from(&c.email_subject);
+        }
+        if c.email_message.is_some() {
+            template.email_message.clone_from(&c.email_message);
+        }
+        if c.sms_message.is_some() {
+            template.sms_message.clone_from(&c.sms_message);
+        }
+    }
     for m in mediums {
         let (medium, attr) = match m {
             Medium::Email => ("EMAIL", "email"),
@@ -309,7 +324,7 @@ pub fn admin_create(
         let now = ctx.clock.now_ms();
         if let Some((clear, hash)) = &req.temporary_password {
             store::set_password(tx, user.pk, hash, UserStatus::ForceChangePassword, now)?;
-            send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
+            send_invitation(tx, ctx, &pool, &user, clear, &mediums, req.message.as_ref())?;
         }
         return resolve(tx, &pool, &user.username);
     }
@@ -326,7 +341,7 @@ pub fn admin_create(
     if req.message_action == MessageAction::Send
         && let Some((clear, _)) = &req.temporary_password
     {
-        send_invitation(tx, ctx, &pool, &user, clear, &mediums)?;
+        send_invitation(tx, ctx, &pool, &user, clear, &mediums, req.message.as_ref())?;
     }
     Ok(user)
 }
