@@ -149,6 +149,32 @@ pub fn render(op: &str, v: &Value) -> Option<String> {
                 .collect();
             grid(&["TIME", "MEDIUM", "TO", "KIND", "MESSAGE"], rows)
         }
+        "ListHookInvocations" => {
+            let calls = v
+                .get("Invocations")
+                .and_then(Value::as_array)
+                .unwrap_or(&empty);
+            let rows = calls
+                .iter()
+                .map(|c| {
+                    vec![
+                        time(c, "CreationDate"),
+                        s(c, "TriggerSource"),
+                        s(c, "Username"),
+                        s(c, "Outcome"),
+                        s(c, "StatusCode"),
+                        format!("{} ms", s(c, "DurationMs")),
+                        s(c, "Detail"),
+                    ]
+                })
+                .collect();
+            grid(
+                &[
+                    "TIME", "TRIGGER", "USER", "OUTCOME", "STATUS", "TOOK", "DETAIL",
+                ],
+                rows,
+            )
+        }
         _ => return None,
     };
     if let Some(t) = v.get("NextToken").and_then(Value::as_str) {
