@@ -6,10 +6,11 @@
 //
 //   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
-//   E2E_TIMEOUT_MS overall bound (default: 180000)
+//   E2E_TIMEOUT_MS overall bound (default: 240000; TOTP steps can wait up to 30 s each)
 //   E2E_HEADED=1   show the browser (needs a display)
 
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -25,7 +26,7 @@ const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const DIST = path.join(root, "ui/dist");
 const OUT = path.join(root, "tests/out");
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 180_000);
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000);
 const STEP_MS = 10_000;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "poolhouse-e2e-"));
@@ -153,6 +154,75 @@ async function apiOk(base, op, body, service) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** RFC 4648 base32 (the alphabet authenticator secrets use) to bytes. */
+function base32Bytes(secret) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const c of secret.replace(/[\s=]/g, "").toUpperCase()) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error(`not base32: ${secret}`);
+    value = ((value << 5) | i) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code of a base32 secret (HMAC-SHA1, 6 digits, 30 s steps), as an authenticator app shows it. */
+function totp(secret, atMs = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
+  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+/**
+ * A code for a fresh time step: the core accepts each step once at sign-in, so a code is taken
+ * only with more than 3 s of its step left, and never the step used before.
+ */
+const lastTotpStep = new Map();
+async function freshTotp(secret) {
+  for (;;) {
+    const now = Date.now();
+    const step = Math.floor(now / 30_000);
+    if (step > (lastTotpStep.get(secret) ?? -1) && 30_000 - (now % 30_000) > 3_000) {
+      lastTotpStep.set(secret, step);
+      return totp(secret, now);
+    }
+    await sleep(30_000 - (now % 30_000) + 50);
+  }
+}
+
+/**
+ * A screenshot of one element, whole even when it is taller than the window: the window grows
+ * for the shot (so nothing sticky covers it) and is put back.
+ */
+async function shotOf(page, locator, name) {
+  const before = page.viewportSize();
+  const box = await locator.boundingBox();
+  await page.setViewportSize({ width: before.width, height: Math.max(before.height, Math.ceil((box?.height ?? 0) + 400)) });
+  try {
+    await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
+
+/** A copy with object keys in order, to compare JSON documents whatever order the core wrote. */
+function sortKeys(v) {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  return v;
+}
 
 async function shot(page, name, { hideToasts = false } = {}) {
   // Two animation frames so the screenshot shows the settled frame.
@@ -410,6 +480,45 @@ async function main() {
     assert(danaRefreshToken, `the good password did not sign in: ${JSON.stringify(signedIn)}`);
   });
 
+  await check("setup through the endpoint: the user sets up an authenticator app and email codes", async () => {
+    await apiOk(base, "SetUserPoolMfaConfig", {
+      UserPoolId: supportPoolId,
+      MfaConfiguration: "OPTIONAL",
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: {},
+    });
+    const signedIn = await apiOk(base, "InitiateAuth", {
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: locked, PASSWORD: goodPassword },
+    });
+    const accessToken = signedIn.AuthenticationResult?.AccessToken;
+    assert(accessToken, `no tokens before MFA was set up: ${JSON.stringify(signedIn)}`);
+    const { SecretCode } = await apiOk(base, "AssociateSoftwareToken", { AccessToken: accessToken });
+    const verified = await apiOk(base, "VerifySoftwareToken", {
+      AccessToken: accessToken,
+      UserCode: await freshTotp(SecretCode),
+    });
+    assert(verified.Status === "SUCCESS", `VerifySoftwareToken: ${JSON.stringify(verified)}`);
+    await apiOk(base, "SetUserMFAPreference", {
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      EmailMfaSettings: { Enabled: true },
+    });
+    const user = await apiOk(base, "AdminGetUser", { UserPoolId: supportPoolId, Username: locked });
+    assert(
+      JSON.stringify(user.UserMFASettingList) === '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' && user.PreferredMfaSetting === "SOFTWARE_TOKEN_MFA",
+      `MFA of the user: ${JSON.stringify(user)}`,
+    );
+    // The authenticator is asked for at sign-in now.
+    const challenged = await apiOk(base, "InitiateAuth", {
+      ClientId: clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: locked, PASSWORD: goodPassword },
+    });
+    assert(challenged.ChallengeName === "SOFTWARE_TOKEN_MFA", `sign-in answered ${JSON.stringify(challenged)}`);
+  });
+
   await check("wrong passwords through the endpoint lock the user out", async () => {
     // The core locks like Cognito: 5 failures in a row lock for 1 s, each further failure
     // doubles it, and attempts during a lockout are refused without counting. So after 6
@@ -434,8 +543,29 @@ async function main() {
     assert(state.FailedSignInAttempts === 9, `failed attempts: ${state.FailedSignInAttempts}`);
   });
 
-  await check("support finds the user locked in the Security tab", async () => {
+  await check("the MFA filter finds the users with MFA, and the MFA column names their factors", async () => {
     await page.goto(`${base}/index.html#/pools/${encodeURIComponent(supportPoolId)}/users`);
+    await page.getByTestId("user-row").filter({ hasText: newcomer }).waitFor();
+    await page.getByTestId("mfa-filter").selectOption("with");
+    await page.waitForFunction(
+      (name) => {
+        const rows = [...document.querySelectorAll('[data-testid="user-row"]')];
+        return rows.length === 1 && rows[0].textContent.includes(name);
+      },
+      locked,
+      { timeout: STEP_MS },
+    );
+    const cell = page.getByTestId("user-row").filter({ hasText: locked }).getByTestId("user-mfa-cell");
+    const text = (await cell.innerText()).replace(/\s+/g, " ").trim();
+    assert(text === "App Email", `the MFA cell reads "${text}"`);
+    await shot(page, "08a-users-mfa-filter");
+    await page.getByTestId("mfa-filter").selectOption("without");
+    await page.getByTestId("user-row").filter({ hasText: newcomer }).waitFor();
+    assert((await page.getByTestId("user-row").filter({ hasText: locked }).count()) === 0, "the user with MFA is listed without MFA");
+    await page.getByTestId("mfa-filter").selectOption("any");
+  });
+
+  await check("support finds the user locked in the Security tab", async () => {
     await page.getByTestId("user-search").fill(locked);
     await page.getByTestId("user-row").filter({ hasText: locked }).click();
     const drawer = page.getByTestId("user-drawer");
@@ -445,7 +575,7 @@ async function main() {
     const notice = await security.getByTestId("lockout-notice").innerText();
     assert(/Locked\s+until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(notice), `the notice reads "${notice}"`);
     assert((await security.getByTestId("failed-attempts").innerText()).trim() === "9", "9 failed attempts are not shown");
-    await security.getByTestId("session-row").filter({ hasText: "Active" }).waitFor();
+    await security.getByTestId("session-row").filter({ hasText: "Active" }).first().waitFor();
     const events = security.getByTestId("auth-events-table");
     await events.getByRole("row").filter({ hasText: "Incorrect password" }).first().waitFor();
     await events.getByRole("row").filter({ hasText: "Pass" }).first().waitFor();
@@ -453,6 +583,43 @@ async function main() {
     await security.getByTestId("user-auth-events").scrollIntoViewIfNeeded();
     await shot(page, "08b-security-history");
     await security.getByTestId("user-lockout").scrollIntoViewIfNeeded();
+  });
+
+  await check("the Security tab lists the user's MFA factors, the preferred one marked", async () => {
+    const mfa = page.getByTestId("user-security").getByTestId("user-mfa");
+    const factors = mfa.getByTestId("mfa-factor");
+    await factors.first().waitFor();
+    const names = await factors.evaluateAll((els) => els.map((e) => e.getAttribute("data-factor")));
+    assert(JSON.stringify(names) === '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]', `factors shown: ${JSON.stringify(names)}`);
+    const app = await factors.filter({ hasText: "Authenticator app" }).innerText();
+    assert(app.includes("Preferred"), `the authenticator is not marked preferred: "${app}"`);
+    const email = await factors.filter({ hasText: "Email code" }).innerText();
+    assert(!email.includes("Preferred") && email.includes(`${locked}@example.com`), `the email factor reads "${email}"`);
+    await mfa.getByText("MFA is optional in this pool").waitFor();
+    await mfa.scrollIntoViewIfNeeded();
+    await shot(page, "08c-security-mfa", { hideToasts: true });
+  });
+
+  await check("resetting MFA asks first, names the user and the factors, and removes them", async () => {
+    const security = page.getByTestId("user-security");
+    await security.getByTestId("reset-mfa").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    const title = await dialog.getByRole("heading").innerText();
+    assert(title.includes(locked), `the confirmation does not name the user: "${title}"`);
+    const listed = await dialog.getByTestId("reset-mfa-factors").innerText();
+    assert(listed.includes("Authenticator app") && listed.includes("Email code"), `the confirmation lists "${listed}"`);
+    await dialog.getByText("signs in with their password alone").waitFor();
+    await shot(page, "08d-reset-mfa-confirm", { hideToasts: true });
+    await dialog.getByTestId("confirm-button").click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("toasts").getByText(`MFA of ${locked} reset`).waitFor();
+    await security.getByTestId("mfa-none").waitFor();
+    assert(await security.getByTestId("reset-mfa").isDisabled(), "Reset MFA is still offered without factors");
+    const user = await apiOk(base, "AdminGetUser", { UserPoolId: supportPoolId, Username: locked });
+    assert(user.UserMFASettingList.length === 0 && user.PreferredMfaSetting === undefined, `MFA after reset: ${JSON.stringify(user)}`);
+    // The table row follows the drawer.
+    const row = page.getByTestId("user-row").filter({ hasText: locked });
+    assert((await row.getByTestId("user-mfa-cell").count()) === 0, "the users table still shows MFA for the user");
   });
 
   await check("unlocking asks first, names the user, and clears the lockout", async () => {
@@ -478,7 +645,8 @@ async function main() {
   await check("signing out everywhere revokes the sessions", async () => {
     const security = page.getByTestId("user-security");
     await security.getByRole("button", { name: "Refresh security" }).click();
-    await security.getByText("Sessions (2 active)").waitFor();
+    // The first sign-in, the one before MFA was set up, and the one after unlocking.
+    await security.getByText("Sessions (3 active)").waitFor();
     await security.getByTestId("global-sign-out").click();
     const dialog = page.getByTestId("confirm-dialog");
     assert((await dialog.innerText()).includes(locked), "the confirmation does not name the user");
@@ -486,7 +654,7 @@ async function main() {
     await dialog.waitFor({ state: "detached" });
     await page.getByTestId("toasts").getByText(`${locked} signed out everywhere`).waitFor();
     await security.getByText("Sessions (0 active)").waitFor();
-    assert((await security.getByTestId("session-row").filter({ hasText: "Revoked" }).count()) === 2, "sessions not revoked");
+    assert((await security.getByTestId("session-row").filter({ hasText: "Revoked" }).count()) === 3, "sessions not revoked");
     const r = await api(base, "InitiateAuth", {
       ClientId: clientId,
       AuthFlow: "REFRESH_TOKEN_AUTH",
@@ -589,6 +757,119 @@ async function main() {
     assert((await table.getByRole("row").filter({ hasText: "Signing" }).count()) === 2, "not two signing keys after rotation");
     await card.scrollIntoViewIfNeeded();
     await shot(page, "13-signing-keys", { hideToasts: true });
+  });
+
+  await check("threat protection refuses a bad IP range next to its field, then saves", async () => {
+    const section = page.getByTestId("threat-protection");
+    await section.getByTestId("risk-compromised-action").selectOption("BLOCK");
+    await section.getByLabel("Sign-up", { exact: true }).uncheck();
+    await section.getByText("Judge the risk of each password sign-in").click();
+    await section.getByLabel("Medium risk action").selectOption("MFA_REQUIRED");
+    await section.getByLabel("High risk action").selectOption("BLOCK");
+    await section.getByTestId("risk-blocked-ips").fill("203.0.113.0/24\n10.0.0.0/33");
+    await section.getByTestId("risk-skipped-ips").fill("192.0.2.0/24");
+    await section.getByTestId("save-risk").click();
+    const fieldError = section.locator('[data-field="RiskExceptionConfiguration.BlockedIPRangeList"] [data-testid="field-error"]');
+    await fieldError.waitFor();
+    const text = await fieldError.innerText();
+    assert(text.includes("10.0.0.0/33"), `the field error reads "${text}"`);
+    await section.getByTestId("risk-blocked-ips").scrollIntoViewIfNeeded();
+    await shot(page, "14a-threat-protection-error", { hideToasts: true });
+
+    await section.getByTestId("risk-blocked-ips").fill("203.0.113.0/24\n198.51.100.7");
+    await section.getByTestId("save-risk").click();
+    await page.getByTestId("toasts").getByText("Threat protection saved").waitFor();
+    await section.getByText("Last saved").waitFor();
+    assert((await section.getByTestId("field-error").count()) === 0, "a field error is still shown after saving");
+    const { RiskConfiguration: saved } = await apiOk(base, "DescribeRiskConfiguration", { UserPoolId: supportPoolId });
+    const want = {
+      UserPoolId: supportPoolId,
+      CompromisedCredentialsRiskConfiguration: { EventFilter: ["SIGN_IN", "PASSWORD_CHANGE"], Actions: { EventAction: "BLOCK" } },
+      AccountTakeoverRiskConfiguration: {
+        Actions: {
+          LowAction: { Notify: false, EventAction: "NO_ACTION" },
+          MediumAction: { Notify: true, EventAction: "MFA_REQUIRED" },
+          HighAction: { Notify: true, EventAction: "BLOCK" },
+        },
+      },
+      RiskExceptionConfiguration: { BlockedIPRangeList: ["203.0.113.0/24", "198.51.100.7"], SkippedIPRangeList: ["192.0.2.0/24"] },
+    };
+    const { LastModifiedDate, ...rest } = saved;
+    assert(typeof LastModifiedDate === "number", `no LastModifiedDate: ${JSON.stringify(saved)}`);
+    assert(JSON.stringify(sortKeys(rest)) === JSON.stringify(sortKeys(want)), `saved: ${JSON.stringify(saved)}`);
+    // A fresh load shows what was saved.
+    await page.reload();
+    await section.getByLabel("High risk action").waitFor();
+    assert((await section.getByLabel("High risk action").inputValue()) === "BLOCK", "the saved High action is not shown after a reload");
+    assert((await section.getByTestId("risk-skipped-ips").inputValue()) === "192.0.2.0/24", "the skipped ranges are not shown after a reload");
+    await shotOf(page, section, "14-threat-protection");
+  });
+
+  // ---- developer: MFA set-up in Try sign-in ----------------------------------------------
+  const mfaPool = `e2e-mfa-${stamp}`;
+  const frank = `frank-${stamp}`;
+  let mfaPoolId;
+  let mfaSecret;
+
+  await check("Try sign-in sets up an authenticator at MFA_SETUP with a QR code and the secret", async () => {
+    mfaPoolId = (await apiOk(base, "CreateUserPool", { PoolName: mfaPool, MfaConfiguration: "ON" })).UserPool.Id;
+    await apiOk(base, "CreateUserPoolClient", {
+      UserPoolId: mfaPoolId,
+      ClientName: "spa",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+    await apiOk(base, "AdminCreateUser", { UserPoolId: mfaPoolId, Username: frank, MessageAction: "SUPPRESS" });
+    await apiOk(base, "AdminSetUserPassword", { UserPoolId: mfaPoolId, Username: frank, Password: goodPassword, Permanent: true });
+
+    await page.goto(`${base}/index.html#/pools/${encodeURIComponent(mfaPoolId)}/clients`);
+    await page.getByTestId("clients-table").getByRole("row").filter({ hasText: "spa" }).getByTestId("try-signin-button").click();
+    const panel = page.getByTestId("try-signin");
+    await panel.getByTestId("try-username").fill(frank);
+    await panel.getByTestId("try-password").fill(goodPassword);
+    await panel.getByTestId("try-submit").click();
+    const step = panel.getByTestId("try-mfa-setup");
+    await step.getByTestId("qr-code").waitFor();
+    const size = await step.getByTestId("qr-code").evaluate((img) => [img.naturalWidth, img.complete]);
+    assert(size[1] && size[0] > 0, `the QR code image did not load: ${JSON.stringify(size)}`);
+    mfaSecret = await step.getByTestId("try-mfa-secret").getAttribute("data-secret");
+    assert(/^[A-Z2-7]{16,}$/.test(mfaSecret ?? ""), `the secret reads "${mfaSecret}"`);
+    const uri = await step.getByTitle(/^otpauth:/).innerText();
+    assert(uri.startsWith("otpauth://totp/") && uri.includes(`secret=${mfaSecret}`), `the set-up link reads "${uri}"`);
+
+    await step.getByTestId("try-mfa-setup-code").fill("12345");
+    await step.getByTestId("try-mfa-verify").click();
+    await step.locator('[data-field="UserCode"] [data-testid="field-error"]').filter({ hasText: "6 digits" }).waitFor();
+    const wrong = totp(mfaSecret, Date.now() + 10 * 60_000);
+    await step.getByTestId("try-mfa-setup-code").fill(wrong);
+    await step.getByTestId("try-mfa-verify").click();
+    await step.locator('[data-field="UserCode"] [data-testid="field-error"]').filter({ hasNotText: "6 digits" }).waitFor();
+    await shot(page, "15a-try-signin-mfa-setup", { hideToasts: true });
+
+    await step.getByTestId("try-mfa-setup-code").fill(await freshTotp(mfaSecret));
+    await step.getByTestId("try-mfa-verify").click();
+    const tokens = panel.getByTestId("try-tokens");
+    await tokens.waitFor();
+    const payload = JSON.parse(await tokens.getByTestId("id-token-payload").innerText());
+    assert(payload["cognito:username"] === frank, `ID token payload: ${JSON.stringify(payload)}`);
+    const user = await apiOk(base, "AdminGetUser", { UserPoolId: mfaPoolId, Username: frank });
+    assert(
+      JSON.stringify(user.UserMFASettingList) === '["SOFTWARE_TOKEN_MFA"]' && user.PreferredMfaSetting === "SOFTWARE_TOKEN_MFA",
+      `MFA after set-up: ${JSON.stringify(user)}`,
+    );
+  });
+
+  await check("the next sign-in in Try sign-in asks for the authenticator code", async () => {
+    const panel = page.getByTestId("try-signin");
+    await panel.getByTestId("try-tokens").getByRole("button", { name: "Start over" }).click();
+    await panel.getByTestId("try-password").fill(goodPassword);
+    await panel.getByTestId("try-submit").click();
+    const step = panel.getByTestId("try-mfa-code");
+    await step.getByTestId("try-mfa-code-input").waitFor();
+    await step.getByText("has an authenticator app").waitFor();
+    await shot(page, "15b-try-signin-mfa-code", { hideToasts: true });
+    await step.getByTestId("try-mfa-code-input").fill(await freshTotp(mfaSecret));
+    await step.getByTestId("try-mfa-code-submit").click();
+    await panel.getByTestId("try-tokens").waitFor();
   });
 
   await check("no uncaught errors in the page", async () => {

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Entry point of `npm run e2e` (from ui/): checks what the browser test needs, then runs it.
+// Entry point of `npm run e2e` (from ui/): checks what the browser tests need, then runs each
+// scenario in its own node process, one after the other, passing their output through. The
+// last line adds them up ("N passed, M failed"); the exit code is non-zero when any check
+// failed or a scenario could not run to its end.
 //   POOLHOUSE_BIN  the poolhouse binary (default: target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
+//   E2E_TIMEOUT_MS each scenario's own bound (they default to 240 s and 120 s)
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +16,11 @@ const root = path.resolve(here, "../..");
 const bin = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse");
 const dist = path.join(root, "ui/dist/index.html");
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** The scenarios, in order; each bounds itself, and is stopped here if it overruns that. */
+const SCENARIOS = ["e2e.mjs", "hooks.e2e.mjs"];
+/** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */
+const OUTER_BOUND_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000) + 60_000;
 
 const missing = [];
 if (!existsSync(bin)) missing.push(`the poolhouse binary at ${bin} (cargo build -p cli, or set POOLHOUSE_BIN)`);
@@ -23,4 +33,70 @@ if (missing.length > 0) {
   process.exit(2);
 }
 
-await import("./e2e.mjs");
+/**
+ * Runs one scenario, echoing its output line by line. Resolves with its counts (from its own
+ * last "N passed, M failed" line) and whether it ran to its end with exit code 0.
+ */
+function runScenario(file) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(here, file)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: process.env,
+    });
+    let summary;
+    let pending = "";
+    const onLine = (line) => {
+      process.stdout.write(`${line}\n`);
+      const m = line.match(/^(\d+) passed, (\d+) failed$/);
+      if (m) summary = { passed: Number(m[1]), failed: Number(m[2]) };
+    };
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const l of lines) onLine(l);
+    });
+    child.stderr.on("data", (chunk) => process.stderr.write(chunk));
+
+    let stopped = false;
+    const bound = setTimeout(() => {
+      stopped = true;
+      process.stdout.write(`FAIL  ${file} still ran after ${OUTER_BOUND_MS / 1000} s; stopping it\n`);
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+    }, OUTER_BOUND_MS);
+
+    child.once("error", (e) => {
+      clearTimeout(bound);
+      process.stdout.write(`FAIL  could not start ${file}: ${e.message}\n`);
+      resolve({ passed: 0, failed: 1, ok: false });
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(bound);
+      if (pending !== "") onLine(pending);
+      if (!summary) {
+        process.stdout.write(`FAIL  ${file} ended (${code ?? signal}) without its summary line\n`);
+        resolve({ passed: 0, failed: 1, ok: false });
+        return;
+      }
+      // A scenario stopped from here, or exiting non-zero with no failure counted, still failed.
+      const extra = (stopped || code !== 0) && summary.failed === 0 ? 1 : 0;
+      resolve({ passed: summary.passed, failed: summary.failed + extra, ok: code === 0 && !stopped });
+    });
+  });
+}
+
+let passed = 0;
+let failed = 0;
+let allOk = true;
+for (const file of SCENARIOS) {
+  console.log(`\n== ${file} ==`);
+  const r = await runScenario(file);
+  console.log(`== ${file}: ${r.passed} passed, ${r.failed} failed`);
+  passed += r.passed;
+  failed += r.failed;
+  allOk &&= r.ok;
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || !allOk ? 1 : 0);

@@ -22,6 +22,7 @@ export const POOL_SETTINGS_KEYS = [
   "AdminCreateUserConfig",
   "AccountRecoverySetting",
   "UserPoolTier",
+  "LambdaConfig",
 ] as const satisfies ReadonlyArray<keyof PoolSettings>;
 
 type Missing = Exclude<keyof PoolSettings, (typeof POOL_SETTINGS_KEYS)[number]>;

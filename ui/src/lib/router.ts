@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from "react";
 
-export const POOL_TABS = ["overview", "users", "groups", "clients", "messages"] as const;
+export const POOL_TABS = ["overview", "users", "groups", "clients", "hooks", "messages"] as const;
 export type PoolTab = (typeof POOL_TABS)[number];
 
 /** The screens, addressed by the URL hash so Tauri and the browser behave the same. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { allowsRefresh, newPasswordResponses, outcomeOf, passwordFlows, requiredAttributes } from "./signIn";
+import {
+  allowsRefresh,
+  mfaCodeResponses,
+  newPasswordResponses,
+  outcomeOf,
+  passwordFlows,
+  requiredAttributes,
+  totpCodeProblem,
+} from "./signIn";
 
 describe("passwordFlows", () => {
   it("offers the password flows the client allows, current or legacy names", () => {
@@ -71,12 +79,68 @@ describe("outcomeOf", () => {
       }),
     ).toEqual({ kind: "new-password", session: "s1", required: ["name"] });
   });
-  it("names a challenge it cannot answer, including NEW_PASSWORD_REQUIRED without a session", () => {
-    expect(outcomeOf({ ChallengeName: "SMS_MFA", Session: "s" })).toEqual({ kind: "unsupported", challenge: "SMS_MFA" });
+  it("turns the MFA code challenges into the code step, with where an emailed code went", () => {
+    expect(outcomeOf({ ChallengeName: "SOFTWARE_TOKEN_MFA", Session: "s", ChallengeParameters: { USER_ID_FOR_SRP: "dana" } })).toEqual({
+      kind: "mfa-code",
+      challenge: "SOFTWARE_TOKEN_MFA",
+      session: "s",
+      destination: undefined,
+    });
+    expect(
+      outcomeOf({
+        ChallengeName: "EMAIL_OTP",
+        Session: "s",
+        ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: "EMAIL", CODE_DELIVERY_DESTINATION: "d***@e***" },
+      }),
+    ).toMatchObject({ kind: "mfa-code", challenge: "EMAIL_OTP", destination: "d***@e***" });
+    expect(outcomeOf({ ChallengeName: "SMS_MFA", Session: "s" })).toMatchObject({ kind: "mfa-code", challenge: "SMS_MFA" });
+  });
+  it("offers the factors of SELECT_MFA_TYPE that it can answer", () => {
+    expect(
+      outcomeOf({ ChallengeName: "SELECT_MFA_TYPE", Session: "s", ChallengeParameters: { MFAS_CAN_CHOOSE: '["SOFTWARE_TOKEN_MFA","EMAIL_OTP","WEB_AUTHN"]' } }),
+    ).toEqual({ kind: "mfa-select", session: "s", choices: ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"] });
+    expect(outcomeOf({ ChallengeName: "SELECT_MFA_TYPE", Session: "s", ChallengeParameters: { MFAS_CAN_CHOOSE: "oops" } })).toEqual({
+      kind: "unsupported",
+      challenge: "SELECT_MFA_TYPE",
+    });
+  });
+  it("turns MFA_SETUP for an authenticator into the set-up step", () => {
+    expect(outcomeOf({ ChallengeName: "MFA_SETUP", Session: "s", ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' } })).toEqual({
+      kind: "mfa-setup",
+      session: "s",
+    });
+    // Setting up email codes at sign-in needs more than this panel offers.
+    expect(outcomeOf({ ChallengeName: "MFA_SETUP", Session: "s", ChallengeParameters: { MFAS_CAN_SETUP: '["EMAIL_OTP"]' } }).kind).toBe(
+      "unsupported",
+    );
+  });
+  it("names a challenge it cannot answer, including a known one without a session", () => {
+    expect(outcomeOf({ ChallengeName: "CUSTOM_CHALLENGE", Session: "s" })).toEqual({ kind: "unsupported", challenge: "CUSTOM_CHALLENGE" });
     expect(outcomeOf({ ChallengeName: "NEW_PASSWORD_REQUIRED" })).toEqual({
       kind: "unsupported",
       challenge: "NEW_PASSWORD_REQUIRED",
     });
+    expect(outcomeOf({ ChallengeName: "SOFTWARE_TOKEN_MFA" }).kind).toBe("unsupported");
     expect(outcomeOf({}).kind).toBe("unsupported");
+  });
+});
+
+describe("mfaCodeResponses", () => {
+  it("puts the code in the member its challenge names, without spaces", () => {
+    expect(mfaCodeResponses("SOFTWARE_TOKEN_MFA", "dana", " 123 456 ")).toEqual({ USERNAME: "dana", SOFTWARE_TOKEN_MFA_CODE: "123456" });
+    expect(mfaCodeResponses("EMAIL_OTP", "dana", "654321")).toEqual({ USERNAME: "dana", EMAIL_OTP_CODE: "654321" });
+    expect(mfaCodeResponses("SMS_MFA", "dana", "1")).toEqual({ USERNAME: "dana", SMS_MFA_CODE: "1" });
+  });
+});
+
+describe("totpCodeProblem", () => {
+  it("accepts six digits, with spaces between groups", () => {
+    expect(totpCodeProblem("123456")).toBeUndefined();
+    expect(totpCodeProblem("123 456")).toBeUndefined();
+  });
+  it("says what is wrong with a blank or malformed code", () => {
+    expect(totpCodeProblem("  ")).toMatch(/Enter the 6-digit code/);
+    expect(totpCodeProblem("12345")).toMatch(/6 digits/);
+    expect(totpCodeProblem("12345a")).toMatch(/6 digits/);
   });
 });

@@ -67,20 +67,86 @@ export function newPasswordResponses(
   return out;
 }
 
+/** The MFA challenges that ask for a code, and the `ChallengeResponses` member each code goes in. */
+export const MFA_CODE_MEMBER = {
+  SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
+  EMAIL_OTP: "EMAIL_OTP_CODE",
+  SMS_MFA: "SMS_MFA_CODE",
+} as const;
+export type MfaCodeChallenge = keyof typeof MFA_CODE_MEMBER;
+
+function isMfaCodeChallenge(name: string): name is MfaCodeChallenge {
+  return Object.prototype.hasOwnProperty.call(MFA_CODE_MEMBER, name);
+}
+
 /** What a sign-in step answered, as the panel's next step. */
 export type SignInOutcome =
   | { kind: "tokens"; result: AuthenticationResult }
   | { kind: "new-password"; session: string; required: string[] }
+  | {
+      kind: "mfa-code";
+      challenge: MfaCodeChallenge;
+      session: string;
+      /** Where an emailed or texted code went, masked by the core (`d***@e***`). */
+      destination: string | undefined;
+    }
+  | { kind: "mfa-select"; session: string; choices: MfaCodeChallenge[] }
+  | { kind: "mfa-setup"; session: string }
   | { kind: "unsupported"; challenge: string };
 
+/** A JSON list of strings in a challenge parameter (`MFAS_CAN_CHOOSE`); unreadable is empty. */
+function stringList(raw: string | undefined): string[] {
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Reads an AuthResponse: tokens, a NEW_PASSWORD_REQUIRED challenge (with its session and the
- * attributes it asks for), or a challenge the panel cannot answer (named, never guessed at).
+ * Reads an AuthResponse: tokens, or the challenge the panel answers next — a new password, an
+ * MFA code (authenticator, email or SMS), a choice between factors, or setting up an
+ * authenticator (MFA_SETUP) — with its session. A challenge it cannot answer, or one without a
+ * session, is named, never guessed at.
  */
 export function outcomeOf(r: AuthResponse): SignInOutcome {
   if (r.AuthenticationResult) return { kind: "tokens", result: r.AuthenticationResult };
-  if (r.ChallengeName === "NEW_PASSWORD_REQUIRED" && r.Session) {
-    return { kind: "new-password", session: r.Session, required: requiredAttributes(r.ChallengeParameters) };
+  const name = r.ChallengeName;
+  const session = r.Session;
+  const params = r.ChallengeParameters;
+  if (name && session) {
+    if (name === "NEW_PASSWORD_REQUIRED") {
+      return { kind: "new-password", session, required: requiredAttributes(params) };
+    }
+    if (isMfaCodeChallenge(name)) {
+      return { kind: "mfa-code", challenge: name, session, destination: params?.CODE_DELIVERY_DESTINATION };
+    }
+    if (name === "SELECT_MFA_TYPE") {
+      const choices = stringList(params?.MFAS_CAN_CHOOSE).filter(isMfaCodeChallenge);
+      if (choices.length > 0) return { kind: "mfa-select", session, choices };
+    }
+    if (name === "MFA_SETUP" && stringList(params?.MFAS_CAN_SETUP).includes("SOFTWARE_TOKEN_MFA")) {
+      return { kind: "mfa-setup", session };
+    }
   }
-  return { kind: "unsupported", challenge: r.ChallengeName ?? "(an answer with neither tokens nor a challenge)" };
+  return { kind: "unsupported", challenge: name ?? "(an answer with neither tokens nor a challenge)" };
+}
+
+/** `ChallengeResponses` for an MFA code: the username and the code, without the spaces people type. */
+export function mfaCodeResponses(challenge: MfaCodeChallenge, username: string, code: string): Record<string, string> {
+  return { USERNAME: username, [MFA_CODE_MEMBER[challenge]]: code.replace(/\s+/g, "") };
+}
+
+/**
+ * A local check of an authenticator code before it is sent: codes are 6 digits (RFC 6238 as
+ * the core runs it). Spaces people type between groups are ignored. Returns the message to show
+ * next to the field, or undefined when the code looks right.
+ */
+export function totpCodeProblem(code: string): string | undefined {
+  const c = code.replace(/\s+/g, "");
+  if (c === "") return "Enter the 6-digit code the authenticator app shows.";
+  if (!/^\d{6}$/.test(c)) return "The code is 6 digits, as the authenticator app shows it.";
+  return undefined;
 }

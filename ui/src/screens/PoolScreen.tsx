@@ -5,6 +5,7 @@ import { useQuery } from "../lib/useQuery";
 import { call } from "../platform";
 import { ClientsTab } from "./clients/ClientsTab";
 import { GroupsTab } from "./groups/GroupsTab";
+import { HooksTab } from "./hooks/HooksTab";
 import { MessagesTab } from "./messages/MessagesTab";
 import { PoolOverview } from "./overview/PoolOverview";
 import { UsersTab } from "./users/UsersTab";
@@ -14,6 +15,7 @@ const TAB_LABELS: Record<PoolTab, string> = {
   users: "Users",
   groups: "Groups",
   clients: "App clients",
+  hooks: "Hooks",
   messages: "Messages",
 };
 
@@ -77,6 +79,7 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
         {pool && tab === "users" && <UsersTab pool={pool} onCountChanged={q.reload} />}
         {pool && tab === "groups" && <GroupsTab poolId={pool.Id} />}
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
+        {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={q.reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
       </div>
     </div>

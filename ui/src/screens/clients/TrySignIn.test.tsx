@@ -124,4 +124,86 @@ describe("TrySignInDrawer", () => {
     });
     expect(within(tokens).getAllByText("Decoded, not verified")).toHaveLength(2);
   });
+
+  it("sets up an authenticator at MFA_SETUP: QR code and secret, verify, then the challenge with the verified session", async () => {
+    const tokens = {
+      AuthenticationResult: {
+        IdToken: jwt({ token_use: "id", "cognito:username": "dana", exp: 4_000_000_000 }),
+        AccessToken: jwt({ token_use: "access", exp: 4_000_000_000 }),
+        RefreshToken: "opaque",
+        ExpiresIn: 3600,
+        TokenType: "Bearer",
+      },
+    };
+    core(
+      client(["ALLOW_USER_PASSWORD_AUTH"]),
+      { ChallengeName: "MFA_SETUP", Session: "setup-1", ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' } },
+      { SecretCode: "JBSWY3DPEHPK3PXP", Session: "setup-2", OtpauthUri: "" },
+      new ApiError("EnableSoftwareTokenMFAException", "Code mismatch", "UserCode"),
+      { Status: "SUCCESS", Session: "setup-3" },
+      tokens,
+    );
+    open();
+    fireEvent.change(await screen.findByTestId("try-username"), { target: { value: "dana" } });
+    fireEvent.change(screen.getByTestId("try-password"), { target: { value: "Corr3ct-Horse!" } });
+    fireEvent.click(screen.getByTestId("try-submit"));
+
+    const step = await screen.findByTestId("try-mfa-setup");
+    expect(call).toHaveBeenCalledWith("AssociateSoftwareToken", { Session: "setup-1" });
+    expect((await within(step).findByTestId("try-mfa-secret")).textContent).toBe("JBSW Y3DP EHPK 3PXP");
+    // The core sent no link, so the panel built one from the secret.
+    expect(within(step).getByTitle(/^otpauth:/).textContent).toBe(
+      "otpauth://totp/us-east-1_Pool:dana?secret=JBSWY3DPEHPK3PXP&issuer=us-east-1_Pool&algorithm=SHA1&digits=6&period=30",
+    );
+    const qr = await within(step).findByTestId("qr-code");
+    expect(qr.getAttribute("src")).toMatch(/^data:image\/svg\+xml/);
+    const calls = () => call.mock.calls.map((c) => c[0] as string);
+    expect(calls().filter((op) => op === "AssociateSoftwareToken")).toHaveLength(1);
+
+    // A malformed code is caught before it is sent.
+    fireEvent.change(within(step).getByTestId("try-mfa-setup-code"), { target: { value: "12ab" } });
+    fireEvent.click(within(step).getByTestId("try-mfa-verify"));
+    expect((await within(step).findByTestId("field-error")).textContent).toMatch(/6 digits/);
+    expect(calls()).not.toContain("VerifySoftwareToken");
+
+    // A wrong code is shown next to the code field.
+    fireEvent.change(within(step).getByTestId("try-mfa-setup-code"), { target: { value: "123 456" } });
+    fireEvent.click(within(step).getByTestId("try-mfa-verify"));
+    await waitFor(() => expect(within(step).getByTestId("field-error").textContent).toMatch(/^Code mismatch: enter the code the app shows now/));
+    expect(call).toHaveBeenLastCalledWith("VerifySoftwareToken", { Session: "setup-2", UserCode: "123456" });
+
+    fireEvent.change(within(step).getByTestId("try-mfa-setup-code"), { target: { value: "654321" } });
+    fireEvent.click(within(step).getByTestId("try-mfa-verify"));
+    await screen.findByTestId("try-tokens");
+    expect(call).toHaveBeenLastCalledWith("RespondToAuthChallenge", {
+      ClientId: "client1",
+      ChallengeName: "MFA_SETUP",
+      Session: "setup-3",
+      ChallengeResponses: { USERNAME: "dana" },
+    });
+  });
+
+  it("answers an authenticator code challenge and places a wrong code next to its field", async () => {
+    core(
+      client(["ALLOW_ADMIN_USER_PASSWORD_AUTH"]),
+      { ChallengeName: "SOFTWARE_TOKEN_MFA", Session: "mfa-1", ChallengeParameters: { USER_ID_FOR_SRP: "dana" } },
+      new ApiError("CodeMismatchException", "Invalid code received for user"),
+    );
+    open();
+    fireEvent.change(await screen.findByTestId("try-username"), { target: { value: "dana" } });
+    fireEvent.change(screen.getByTestId("try-password"), { target: { value: "Corr3ct-Horse!" } });
+    fireEvent.click(screen.getByTestId("try-submit"));
+    const step = await screen.findByTestId("try-mfa-code");
+    expect(step.querySelector("h3")?.textContent).toBe("2. Enter the authenticator code");
+    fireEvent.change(within(step).getByTestId("try-mfa-code-input"), { target: { value: "000000" } });
+    fireEvent.click(within(step).getByTestId("try-mfa-code-submit"));
+    await waitFor(() => expect(within(step).getByTestId("field-error").textContent).toBe("Invalid code received for user"));
+    expect(call).toHaveBeenLastCalledWith("AdminRespondToAuthChallenge", {
+      UserPoolId: "us-east-1_Pool",
+      ClientId: "client1",
+      ChallengeName: "SOFTWARE_TOKEN_MFA",
+      Session: "mfa-1",
+      ChallengeResponses: { USERNAME: "dana", SOFTWARE_TOKEN_MFA_CODE: "000000" },
+    });
+  });
 });

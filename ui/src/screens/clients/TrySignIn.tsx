@@ -1,22 +1,28 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { AuthenticationResult, AuthResponse, UserPoolClient } from "../../api/types";
+import { QrCode } from "../../components/QrCode";
 import { useToast } from "../../components/toast";
 import { Button, CopyButton, Drawer, ErrorBanner, Facts, Field, Section, Spinner } from "../../components/ui";
 import { formatDateTimeSeconds, formatDuration, formatRelative, isoTime } from "../../lib/format";
 import { placeError } from "../../lib/forms";
 import { decodeJwtUnverified, numericDateClaim } from "../../lib/jwt";
+import { groupSecret, mfaLabel, otpauthUri } from "../../lib/mfa";
 import { routeHref } from "../../lib/router";
 import {
   allowsRefresh,
   attributeMember,
+  MFA_CODE_MEMBER,
+  mfaCodeResponses,
   newPasswordResponses,
   outcomeOf,
   passwordFlows,
+  totpCodeProblem,
+  type MfaCodeChallenge,
   type PasswordFlow,
 } from "../../lib/signIn";
 import { useNow } from "../../lib/useNow";
 import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { ApiError, call, toApiError } from "../../platform";
 
 const FLOWS: ReadonlyArray<{ value: PasswordFlow; label: string; hint: string }> = [
   {
@@ -39,14 +45,22 @@ function hintFor(code: string, poolId: string): ReactNode {
       return <>An administrator reset this password: the user chooses a new one with the code sent to them (see {messages}).</>;
     case "UserNotConfirmedException":
       return <>The user hasn't confirmed their sign-up: confirm it in the user's Security tab, or use the code in {messages}.</>;
+    case "ExpiredCodeException":
+      return <>Start over to have a new code sent.</>;
     default:
       return undefined;
   }
 }
 
+/** What every challenge step knows: how the sign-in started, who signs in, its session. */
+type Challenge = { flow: PasswordFlow; username: string; session: string; step: number };
+
 type Stage =
   | { kind: "credentials" }
-  | { kind: "new-password"; flow: PasswordFlow; username: string; session: string; required: string[] }
+  | ({ kind: "new-password"; required: string[] } & Challenge)
+  | ({ kind: "mfa-code"; challenge: MfaCodeChallenge; destination: string | undefined } & Challenge)
+  | ({ kind: "mfa-select"; choices: MfaCodeChallenge[] } & Challenge)
+  | ({ kind: "mfa-setup" } & Challenge)
   | { kind: "unsupported"; challenge: string }
   | {
       kind: "tokens";
@@ -58,6 +72,20 @@ type Stage =
       receivedAt: number;
       refreshed: boolean;
     };
+
+/** Answers a challenge through the API of the flow that started the sign-in. */
+function respond(
+  client: UserPoolClient,
+  flow: PasswordFlow,
+  ChallengeName: string,
+  Session: string,
+  ChallengeResponses: Record<string, string>,
+): Promise<AuthResponse> {
+  const common = { ClientId: client.ClientId, ChallengeName, Session, ChallengeResponses };
+  return flow === "ADMIN_USER_PASSWORD_AUTH"
+    ? call("AdminRespondToAuthChallenge", { ...common, UserPoolId: client.UserPoolId })
+    : call("RespondToAuthChallenge", common);
+}
 
 /** A drawer that signs a user in through one app client, step by step, and shows the tokens. */
 export function TrySignInDrawer({
@@ -131,6 +159,27 @@ function TrySignInPanel({ client, onEditClient }: { client: UserPoolClient; onEd
   }
 
   const restart = () => setStage({ kind: "credentials" });
+  /** The next step for an answer of the core; `step` is the number of the step that answered. */
+  const advance = (from: { flow: PasswordFlow; username: string; step: number }, r: AuthResponse) => {
+    const o = outcomeOf(r);
+    switch (o.kind) {
+      case "tokens":
+        setStage({
+          kind: "tokens",
+          flow: from.flow,
+          result: o.result,
+          refreshToken: o.result.RefreshToken,
+          receivedAt: Date.now() / 1000,
+          refreshed: false,
+        });
+        return;
+      case "unsupported":
+        setStage({ kind: "unsupported", challenge: o.challenge });
+        return;
+      default:
+        setStage({ ...o, flow: from.flow, username: from.username, step: from.step + 1 });
+    }
+  };
   return (
     <div className="try-signin" data-testid="try-signin-panel">
       <p className="hint">
@@ -145,54 +194,29 @@ function TrySignInPanel({ client, onEditClient }: { client: UserPoolClient; onEd
           onFlow={setFlow}
           username={username}
           onUsername={setUsername}
-          onAnswer={(r) => {
-            const o = outcomeOf(r);
-            if (o.kind === "tokens") {
-              setStage({
-                kind: "tokens",
-                flow,
-                result: o.result,
-                refreshToken: o.result.RefreshToken,
-                receivedAt: Date.now() / 1000,
-                refreshed: false,
-              });
-            } else if (o.kind === "new-password") {
-              setStage({ kind: "new-password", flow, username, session: o.session, required: o.required });
-            } else {
-              setStage({ kind: "unsupported", challenge: o.challenge });
-            }
-          }}
+          onAnswer={(r) => advance({ flow, username, step: 1 }, r)}
         />
       )}
       {stage.kind === "new-password" && (
-        <NewPasswordStep
-          client={client}
-          stage={stage}
-          onBack={restart}
-          onAnswer={(r) => {
-            const o = outcomeOf(r);
-            if (o.kind === "tokens") {
-              setStage({
-                kind: "tokens",
-                flow: stage.flow,
-                result: o.result,
-                refreshToken: o.result.RefreshToken,
-                receivedAt: Date.now() / 1000,
-                refreshed: false,
-              });
-            } else if (o.kind === "new-password") {
-              setStage({ ...stage, session: o.session, required: o.required });
-            } else {
-              setStage({ kind: "unsupported", challenge: o.challenge });
-            }
-          }}
-        />
+        <NewPasswordStep key={stage.session} client={client} stage={stage} onBack={restart} onAnswer={(r) => advance(stage, r)} />
+      )}
+      {stage.kind === "mfa-code" && (
+        <MfaCodeStep key={stage.session} client={client} stage={stage} onBack={restart} onAnswer={(r) => advance(stage, r)} />
+      )}
+      {stage.kind === "mfa-select" && (
+        <MfaSelectStep key={stage.session} client={client} stage={stage} onBack={restart} onAnswer={(r) => advance(stage, r)} />
+      )}
+      {stage.kind === "mfa-setup" && (
+        <MfaSetupStep key={stage.session} client={client} stage={stage} onBack={restart} onAnswer={(r) => advance(stage, r)} />
       )}
       {stage.kind === "unsupported" && (
         <div className="notice notice-warn" data-testid="try-signin-unsupported">
           <div>
             <strong>The core asked for the challenge {stage.challenge}.</strong>
-            <div className="notice-text">This panel answers only NEW_PASSWORD_REQUIRED, so it stops here.</div>
+            <div className="notice-text">
+              This panel answers NEW_PASSWORD_REQUIRED and the MFA challenges (authenticator, email and SMS codes, choosing a
+              factor, setting up an authenticator app), so it stops here.
+            </div>
           </div>
           <Button onClick={restart}>Start over</Button>
         </div>
@@ -356,12 +380,7 @@ function NewPasswordStep({
     setBusy(true);
     setError(undefined);
     const ChallengeResponses = newPasswordResponses(stage.username, password, attributes);
-    const common = { ClientId: client.ClientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: stage.session, ChallengeResponses };
-    const request =
-      stage.flow === "ADMIN_USER_PASSWORD_AUTH"
-        ? call("AdminRespondToAuthChallenge", { ...common, UserPoolId: client.UserPoolId })
-        : call("RespondToAuthChallenge", common);
-    request.then(
+    respond(client, stage.flow, "NEW_PASSWORD_REQUIRED", stage.session, ChallengeResponses).then(
       (r) => onAnswer(r),
       (e: unknown) => {
         setBusy(false);
@@ -371,7 +390,7 @@ function NewPasswordStep({
   };
 
   return (
-    <Section title="2. Choose a new password" testId="try-new-password">
+    <Section title={`${stage.step}. Choose a new password`} testId="try-new-password">
       <p>
         The core answered with the <span className="mono">NEW_PASSWORD_REQUIRED</span> challenge:{" "}
         <strong className="mono">{stage.username}</strong> signed in with a temporary password and must choose a new one
@@ -425,6 +444,318 @@ function NewPasswordStep({
           </Button>
         </div>
       </form>
+    </Section>
+  );
+}
+
+type StepProps<K extends Stage["kind"]> = {
+  client: UserPoolClient;
+  stage: Extract<Stage, { kind: K }>;
+  onBack: () => void;
+  onAnswer: (r: AuthResponse) => void;
+};
+
+/** Runs one call of a step: busy while it runs, its error kept for the form. */
+function useStepCall() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const run = (request: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    request().then(
+      () => setBusy(false),
+      (e: unknown) => {
+        setBusy(false);
+        setError(toApiError(e));
+      },
+    );
+  };
+  return { busy, error, run };
+}
+
+const CODE_SOURCE: Record<MfaCodeChallenge, { title: string; label: string }> = {
+  SOFTWARE_TOKEN_MFA: { title: "Enter the authenticator code", label: "Code from the authenticator app" },
+  EMAIL_OTP: { title: "Enter the emailed code", label: "Code from the email" },
+  SMS_MFA: { title: "Enter the texted code", label: "Code from the text message" },
+};
+
+function MfaCodeStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-code">) {
+  const [code, setCode] = useState("");
+  const [local, setLocal] = useState<string>();
+  const { busy, error, run } = useStepCall();
+  const member = `ChallengeResponses.${MFA_CODE_MEMBER[stage.challenge]}`;
+  const placed = placeError(error, [member], { CodeMismatchException: member });
+  const messages = <a href={routeHref({ screen: "pool", poolId: client.UserPoolId, tab: "messages" })}>Messages</a>;
+  const source = CODE_SOURCE[stage.challenge];
+
+  const submit = () => {
+    const problem =
+      stage.challenge === "SOFTWARE_TOKEN_MFA"
+        ? totpCodeProblem(code)
+        : code.trim() === ""
+          ? "Enter the code from the message."
+          : undefined;
+    setLocal(problem);
+    if (problem) return;
+    run(async () =>
+      onAnswer(await respond(client, stage.flow, stage.challenge, stage.session, mfaCodeResponses(stage.challenge, stage.username, code))),
+    );
+  };
+
+  return (
+    <Section title={`${stage.step}. ${source.title}`} testId="try-mfa-code">
+      <p>
+        The core answered with the <span className="mono">{stage.challenge}</span> challenge:{" "}
+        {stage.challenge === "SOFTWARE_TOKEN_MFA" ? (
+          <>
+            <strong className="mono">{stage.username}</strong> has an authenticator app; enter the 6-digit code it shows now.
+          </>
+        ) : (
+          <>
+            a sign-in code went {stage.challenge === "EMAIL_OTP" ? "by email" : "by text message"} to{" "}
+            <span className="mono">{stage.destination ?? stage.username}</span>. Poolhouse doesn't send real messages: the
+            code is in the pool's {messages} tab.
+          </>
+        )}
+      </p>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        {placed.general && <ErrorBanner error={placed.general} hint={hintFor(placed.general.code, client.UserPoolId)} />}
+        <Field label={source.label} name={member} error={local ?? placed.fields[member]}>
+          {(p) => (
+            <input
+              {...p}
+              autoFocus
+              className="input-narrow mono"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              spellCheck={false}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              data-testid="try-mfa-code-input"
+            />
+          )}
+        </Field>
+        <div className="form-actions">
+          <Button onClick={onBack}>Start over</Button>
+          <Button type="submit" variant="primary" busy={busy} data-testid="try-mfa-code-submit">
+            Verify and sign in
+          </Button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function MfaSelectStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-select">) {
+  const [choice, setChoice] = useState<MfaCodeChallenge | undefined>(stage.choices[0]);
+  const { busy, error, run } = useStepCall();
+  const placed = placeError(error, ["ChallengeResponses.ANSWER"]);
+
+  return (
+    <Section title={`${stage.step}. Choose how to get a code`} testId="try-mfa-select">
+      <p>
+        The core answered with <span className="mono">SELECT_MFA_TYPE</span>: <strong className="mono">{stage.username}</strong>{" "}
+        has more than one MFA factor and none is preferred, so the app asks which to use.
+      </p>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!choice) return;
+          run(async () =>
+            onAnswer(await respond(client, stage.flow, "SELECT_MFA_TYPE", stage.session, { USERNAME: stage.username, ANSWER: choice })),
+          );
+        }}
+      >
+        {placed.general && <ErrorBanner error={placed.general} />}
+        <fieldset className="fieldset" data-field="ChallengeResponses.ANSWER">
+          <legend>Factor</legend>
+          <div className="radios">
+            {stage.choices.map((c) => (
+              <label key={c} className="radio">
+                <input type="radio" name="try-mfa-choice" value={c} checked={choice === c} onChange={() => setChoice(c)} />
+                <span>
+                  {mfaLabel(c)} <span className="hint mono">({c})</span>
+                </span>
+              </label>
+            ))}
+          </div>
+          {placed.fields["ChallengeResponses.ANSWER"] && (
+            <div className="field-error" role="alert" data-testid="field-error">
+              {placed.fields["ChallengeResponses.ANSWER"]}
+            </div>
+          )}
+        </fieldset>
+        <div className="form-actions">
+          <Button onClick={onBack}>Start over</Button>
+          <Button type="submit" variant="primary" busy={busy} data-testid="try-mfa-select-submit">
+            Continue
+          </Button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+type Associated = { secret: string; uri: string; session: string };
+
+/**
+ * MFA_SETUP as an app runs it: AssociateSoftwareToken with the challenge's session gives a
+ * secret (shown as a QR code and as text), VerifySoftwareToken checks a code from the app, and
+ * RespondToAuthChallenge MFA_SETUP with the session VerifySoftwareToken answered finishes the
+ * sign-in.
+ */
+function MfaSetupStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-setup">) {
+  const [attempt, setAttempt] = useState(0);
+  const [associated, setAssociated] = useState<{ attempt: number; value?: Associated; error?: ApiError }>();
+  // One AssociateSoftwareToken per attempt, even when an effect runs twice: each call makes a new
+  // secret, and only the last one made can be verified.
+  const pending = useRef<{ attempt: number; promise: Promise<Associated> }>(undefined);
+  const [code, setCode] = useState("");
+  const [local, setLocal] = useState<string>();
+  // Once verified, the secret is the user's: a failed last step is retried without verifying again.
+  const [verifiedSession, setVerifiedSession] = useState<string>();
+  const { busy, error, run } = useStepCall();
+  const placed = placeError(error, ["UserCode"], { EnableSoftwareTokenMFAException: "UserCode", CodeMismatchException: "UserCode" });
+
+  useEffect(() => {
+    if (pending.current?.attempt !== attempt) {
+      const promise = call("AssociateSoftwareToken", { Session: stage.session }).then((r) => ({
+        secret: r.SecretCode,
+        uri: otpauthUri(r, { issuer: client.UserPoolId, account: stage.username }),
+        session: r.Session || stage.session,
+      }));
+      pending.current = { attempt, promise };
+    }
+    let live = true;
+    pending.current.promise.then(
+      (value) => {
+        if (live) setAssociated({ attempt, value });
+      },
+      (e: unknown) => {
+        if (live) setAssociated({ attempt, error: toApiError(e) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [attempt, stage.session, stage.username, client.UserPoolId]);
+
+  const current = associated?.attempt === attempt ? associated : undefined;
+  const value = current?.value;
+
+  const submit = () => {
+    if (!value) return;
+    const problem = verifiedSession ? undefined : totpCodeProblem(code);
+    setLocal(problem);
+    if (problem) return;
+    run(async () => {
+      let session = verifiedSession;
+      if (!session) {
+        const v = await call("VerifySoftwareToken", { Session: value.session, UserCode: code.replace(/\s+/g, "") });
+        if (v.Status !== "SUCCESS") {
+          throw new ApiError("EnableSoftwareTokenMFAException", "The code doesn't match the secret.", "UserCode");
+        }
+        session = v.Session || value.session;
+        setVerifiedSession(session);
+      }
+      onAnswer(await respond(client, stage.flow, "MFA_SETUP", session, { USERNAME: stage.username }));
+    });
+  };
+
+  return (
+    <Section title={`${stage.step}. Set up an authenticator app`} testId="try-mfa-setup">
+      <p>
+        The core answered with <span className="mono">MFA_SETUP</span>: this pool requires MFA and{" "}
+        <strong className="mono">{stage.username}</strong> has no factor yet. Scan the QR code with an authenticator app (or
+        type the secret key into it), then enter the code the app shows.
+      </p>
+      {current?.error && (
+        <ErrorBanner
+          error={current.error}
+          title="Could not start the set-up."
+          onRetry={() => setAttempt((a) => a + 1)}
+          hint={current.error.code === "NotAuthorizedException" ? "The sign-in session may have expired: start over." : undefined}
+        />
+      )}
+      {!current && <Spinner label="Making a secret key…" />}
+      {value && (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <div className="mfa-setup">
+            <QrCode text={value.uri} size={200} label={`QR code to add ${stage.username} to an authenticator app`} />
+            <div className="mfa-setup-details">
+              <div className="field">
+                <span className="inline-label">Secret key</span>
+                <span className="secret">
+                  <code className="mono totp-secret" data-testid="try-mfa-secret" data-secret={value.secret}>
+                    {groupSecret(value.secret)}
+                  </code>
+                  <CopyButton text={value.secret} />
+                </span>
+                <span className="hint">Time-based, 6 digits, every 30 seconds. Spaces are only for reading.</span>
+              </div>
+              <div className="field">
+                <span className="inline-label">Set-up link</span>
+                <span className="secret">
+                  <span className="mono truncate-line" title={value.uri}>
+                    {value.uri}
+                  </span>
+                  <CopyButton text={value.uri} label="Copy link" />
+                </span>
+              </div>
+              {verifiedSession ? (
+                <p className="notice-text" data-testid="try-mfa-verified">
+                  <span className="pill pill-ok">Verified</span> The app is set up for {stage.username}; finishing the sign-in.
+                </p>
+              ) : (
+                <Field
+                  label="Code from the app"
+                  name="UserCode"
+                  error={
+                    local ??
+                    (placed.fields.UserCode && error?.code === "EnableSoftwareTokenMFAException"
+                      ? `${placed.fields.UserCode}: enter the code the app shows now (it changes every 30 seconds).`
+                      : placed.fields.UserCode)
+                  }
+                >
+                  {(p) => (
+                    <input
+                      {...p}
+                      autoFocus
+                      className="input-narrow mono"
+                      inputMode="numeric"
+                      autoComplete="one-time-code"
+                      spellCheck={false}
+                      value={code}
+                      onChange={(e) => setCode(e.target.value)}
+                      data-testid="try-mfa-setup-code"
+                    />
+                  )}
+                </Field>
+              )}
+            </div>
+          </div>
+          {placed.general && <ErrorBanner error={placed.general} hint={hintFor(placed.general.code, client.UserPoolId)} />}
+          <div className="form-actions">
+            <Button onClick={onBack}>Start over</Button>
+            <Button type="submit" variant="primary" busy={busy} data-testid="try-mfa-verify">
+              {verifiedSession ? "Finish sign-in" : "Verify and sign in"}
+            </Button>
+          </div>
+        </form>
+      )}
     </Section>
   );
 }

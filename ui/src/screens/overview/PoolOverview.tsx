@@ -8,6 +8,7 @@ import { call } from "../../platform";
 import { AttributesSection } from "./AttributesSection";
 import { SettingsForm } from "./SettingsForm";
 import { SigningKeysSection } from "./SigningKeysSection";
+import { ThreatProtectionSection } from "./ThreatProtectionSection";
 
 function signInDescription(pool: UserPool): string {
   const u = pool.UsernameAttributes ?? [];
@@ -47,6 +48,8 @@ export function PoolOverview({ pool, onChanged }: { pool: UserPool; onChanged: (
       </Section>
 
       <SettingsForm key={pool.LastModifiedDate} pool={pool} onSaved={onChanged} />
+
+      <ThreatProtectionSection pool={pool} />
 
       <AttributesSection pool={pool} onChanged={onChanged} />
 

@@ -1,6 +1,6 @@
 import { useMemo, useState, type ReactNode } from "react";
 import { listAllClients } from "../../api/lists";
-import type { AdminGetUserResponse, AuthEvent, UserSession } from "../../api/types";
+import type { AdminGetUserResponse, AuthEvent, MfaConfiguration, UserSession } from "../../api/types";
 import { useToast } from "../../components/toast";
 import { Button, ConfirmDialog, EmptyState, ErrorBanner, Facts, Section, Spinner } from "../../components/ui";
 import {
@@ -12,6 +12,7 @@ import {
   isoTime,
   plural,
 } from "../../lib/format";
+import { enabledFactors, resetMfaRequests, type FactorView } from "../../lib/mfa";
 import { routeHref } from "../../lib/router";
 import { useNow } from "../../lib/useNow";
 import { useQuery } from "../../lib/useQuery";
@@ -19,7 +20,7 @@ import { call, toApiError, type ApiError } from "../../platform";
 
 const EVENTS_PAGE = 20;
 
-type Action = "unlock" | "sign-out" | "reset-password" | "confirm-sign-up";
+type Action = "unlock" | "sign-out" | "reset-password" | "confirm-sign-up" | "reset-mfa";
 
 function attr(user: AdminGetUserResponse, name: string): string | undefined {
   return user.UserAttributes.find((a) => a.Name === name)?.Value;
@@ -33,6 +34,44 @@ function verifiedContacts(user: AdminGetUserResponse): string[] {
   if (email && attr(user, "email_verified") === "true") out.push(email);
   if (phone && attr(user, "phone_number_verified") === "true") out.push(phone);
   return out;
+}
+
+/** How a factor reaches the user, for the MFA section and the reset confirmation. */
+function factorDetail(user: AdminGetUserResponse, name: string): string | undefined {
+  switch (name) {
+    case "SOFTWARE_TOKEN_MFA":
+      return "6-digit codes from an app on their phone, new every 30 seconds";
+    case "EMAIL_OTP": {
+      const email = attr(user, "email");
+      return email ? `Codes sent to ${email}` : "Codes sent by email";
+    }
+    case "SMS_MFA": {
+      const phone = attr(user, "phone_number");
+      return phone ? `Codes texted to ${phone}` : "Codes sent by text message";
+    }
+    default:
+      return undefined;
+  }
+}
+
+const POOL_MFA: Record<MfaConfiguration, string> = {
+  ON: "This pool requires MFA of every user.",
+  OPTIONAL: "MFA is optional in this pool: users who turned a factor on are asked for it.",
+  OFF: "MFA is off in this pool: sign-in doesn't ask for these factors (unless threat protection does).",
+};
+
+/** What happens at the user's next sign-in once their factors are gone, by the pool's MFA mode. */
+function afterReset(mode: MfaConfiguration, username: string, appAllowed: boolean): string {
+  switch (mode) {
+    case "ON":
+      return appAllowed
+        ? `This pool requires MFA, so at their next sign-in ${username} is asked to set up an authenticator app again before getting in.`
+        : `This pool requires MFA, so at their next sign-in ${username} is asked for a code by another factor the pool allows.`;
+    case "OPTIONAL":
+      return `MFA is optional in this pool, so ${username} signs in with their password alone until they turn MFA on again.`;
+    case "OFF":
+      return `MFA is off in this pool, so sign-in doesn't ask for these factors now; ${username} has none left if it is turned on.`;
+  }
 }
 
 const SESSION_TONE: Record<string, string> = { ACTIVE: "ok", REVOKED: "off", EXPIRED: "off" };
@@ -93,6 +132,8 @@ export function SecurityTab({
     () => new Map((clients.data ?? []).map((c) => [c.ClientId, c.ClientName])),
     [clients.data],
   );
+  const mfaConfig = useQuery(`mfa-config:${poolId}`, () => call("GetUserPoolMfaConfig", { UserPoolId: poolId }));
+  const factors = enabledFactors(user);
   const [confirming, setConfirming] = useState<Action>();
 
   const s = security.data;
@@ -104,6 +145,11 @@ export function SecurityTab({
   const refresh = () => {
     security.reload();
     history.reload();
+  };
+  /** The Refresh button also reloads the user, whose MFA factors the tab shows. */
+  const refreshAll = () => {
+    refresh();
+    void onUserChanged();
   };
 
   const clientCell = (clientId: string | undefined) => {
@@ -206,6 +252,52 @@ export function SecurityTab({
           true,
         ),
     },
+    "reset-mfa": {
+      title: `Reset the MFA of ${username}?`,
+      confirmLabel: "Reset MFA",
+      tone: "danger",
+      body: (
+        <>
+          <p>
+            This removes every MFA factor of <strong className="mono">{username}</strong>:
+          </p>
+          <ul className="confirm-list" data-testid="reset-mfa-factors">
+            {factors.map((f) => (
+              <li key={f.name}>
+                <strong>{f.label}</strong>
+                {f.name === "SOFTWARE_TOKEN_MFA"
+                  ? ": its secret is deleted, so codes from the app stop working."
+                  : ": turned off, so no more codes are sent."}
+              </li>
+            ))}
+          </ul>
+          {mfaConfig.data && (
+            <p>
+              {afterReset(
+                mfaConfig.data.MfaConfiguration,
+                username,
+                mfaConfig.data.SoftwareTokenMfaConfiguration?.Enabled ?? false,
+              )}
+            </p>
+          )}
+          <p>
+            Their password and sessions stay as they are. Do this only once you're sure you are talking to {username}; if
+            their phone was lost or stolen, sign them out everywhere too.
+          </p>
+        </>
+      ),
+      onConfirm: () => {
+        const requests = resetMfaRequests(poolId, username, user.UserMFASettingList);
+        return run(
+          async () => {
+            await call("AdminDeleteSoftwareToken", requests.deleteSoftwareToken);
+            if (requests.preference) await call("AdminSetUserMFAPreference", requests.preference);
+          },
+          `MFA of ${username} reset`,
+          true,
+        );
+      },
+    },
   };
   const dialog = confirming ? dialogs[confirming] : undefined;
 
@@ -213,7 +305,7 @@ export function SecurityTab({
     <div className="security-tab" data-testid="user-security">
       <div className="tab-toolbar">
         <span className="muted">Sign-in state, sessions and history of {username}.</span>
-        <Button variant="ghost" className="btn-small" onClick={refresh} aria-label="Refresh security">
+        <Button variant="ghost" className="btn-small" onClick={refreshAll} aria-label="Refresh security">
           Refresh
         </Button>
       </div>
@@ -272,7 +364,38 @@ export function SecurityTab({
               ]}
             />
           </Section>
+        </>
+      )}
 
+      <Section
+        title="Multi-factor authentication"
+        testId="user-mfa"
+        actions={
+          <Button
+            variant="danger"
+            disabled={factors.length === 0}
+            title={factors.length === 0 ? `${username} has no MFA factor to reset` : undefined}
+            onClick={() => setConfirming("reset-mfa")}
+            data-testid="reset-mfa"
+          >
+            Reset MFA…
+          </Button>
+        }
+      >
+        {factors.length === 0 ? (
+          <p className="muted" data-testid="mfa-none">
+            {mfaConfig.data?.MfaConfiguration === "ON"
+              ? `No MFA factor: this pool requires one, so ${username} is asked to set one up at their next sign-in.`
+              : `No MFA factor: ${username} signs in with their password alone.`}
+          </p>
+        ) : (
+          <MfaFactorList factors={factors} detail={(name) => factorDetail(user, name)} />
+        )}
+        {mfaConfig.data && <p className="hint section-note">{POOL_MFA[mfaConfig.data.MfaConfiguration]}</p>}
+      </Section>
+
+      {s && (
+        <>
           <Section title="Account recovery" testId="user-recovery">
             {user.UserStatus === "UNCONFIRMED" && (
               <div className="action-row">
@@ -388,6 +511,24 @@ export function SecurityTab({
         </ConfirmDialog>
       )}
     </div>
+  );
+}
+
+function MfaFactorList({ factors, detail }: { factors: FactorView[]; detail: (name: string) => string | undefined }) {
+  return (
+    <ul className="mfa-factors" data-testid="mfa-factors">
+      {factors.map((f) => (
+        <li key={f.name} data-testid="mfa-factor" data-factor={f.name}>
+          <span className="mfa-factor-name">{f.label}</span>
+          <span className="muted">{detail(f.name)}</span>
+          {f.preferred && (
+            <span className="pill pill-info" data-testid="mfa-preferred" title="Asked for first at sign-in">
+              Preferred
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -35,6 +35,7 @@ export function summaryPatch({ user, groups }: Loaded): Partial<UserSummary> {
     PhoneNumber: attr(user, "phone_number"),
     Name: attr(user, "name"),
     Groups: groups.map((g) => g.GroupName),
+    MFA: user.UserMFASettingList,
     UserLastModifiedDate: user.UserLastModifiedDate,
   };
 }

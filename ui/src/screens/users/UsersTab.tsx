@@ -8,7 +8,8 @@ import { useQuery } from "../../lib/useQuery";
 import { listAllGroups } from "../../api/lists";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { UserDrawer } from "./UserDrawer";
-import { useUserSearch, type SearchParams } from "./useUserSearch";
+import { mfaShortLabel, mfaLabel, type MfaFilter } from "../../lib/mfa";
+import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter } from "./useUserSearch";
 
 const SORT_KEYS: ReadonlyArray<UserSortKey> = ["username", "email", "created", "modified", "status"];
 
@@ -42,6 +43,25 @@ const COLUMNS: Column<UserSummary>[] = [
       u.Enabled ? <span className="pill pill-ok">Enabled</span> : <span className="pill pill-off">Disabled</span>,
   },
   {
+    id: "mfa",
+    header: "MFA",
+    width: "120px",
+    cell: (u) =>
+      u.MFA.length === 0 ? (
+        <span className="muted" title="No MFA factor">
+          —
+        </span>
+      ) : (
+        <span className="mfa-cell" title={u.MFA.map(mfaLabel).join(", ")} data-testid="user-mfa-cell">
+          {u.MFA.map((f) => (
+            <span key={f} className="pill pill-info">
+              {mfaShortLabel(f)}
+            </span>
+          ))}
+        </span>
+      ),
+  },
+  {
     id: "groups",
     header: "Groups",
     width: "minmax(120px, 1fr)",
@@ -70,13 +90,12 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-type EnabledFilter = "any" | "enabled" | "disabled";
-
 export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChanged: () => void }) {
   const [query, setQuery] = useState("");
   const [status, setStatus] = useState<UserStatus | "">("");
   const [enabled, setEnabled] = useState<EnabledFilter>("any");
   const [group, setGroup] = useState("");
+  const [mfa, setMfa] = useState<MfaFilter>("any");
   const [sort, setSort] = useState<{ by: UserSortKey; descending: boolean }>({ by: "username", descending: false });
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
@@ -84,20 +103,13 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
 
   const groups = useQuery(`groups:${pool.Id}`, () => listAllGroups(pool.Id));
 
-  const params = useMemo<SearchParams>(
-    () => ({
-      UserPoolId: pool.Id,
-      Query: debouncedQuery || undefined,
-      Status: status ? [status] : undefined,
-      Enabled: enabled === "any" ? undefined : enabled === "enabled",
-      GroupName: group || undefined,
-      SortBy: sort.by,
-      SortDescending: sort.descending,
-    }),
-    [pool.Id, debouncedQuery, status, enabled, group, sort],
+  const filters = useMemo(
+    () => ({ query: debouncedQuery, status, enabled, group, mfa }),
+    [debouncedQuery, status, enabled, group, mfa],
   );
+  const params = useMemo(() => searchParamsOf(pool.Id, filters, sort), [pool.Id, filters, sort]);
   const search = useUserSearch(params);
-  const filtered = Boolean(debouncedQuery || status || enabled !== "any" || group);
+  const filtered = isFiltered(filters);
 
   const onSort = (key: string) => {
     const by = SORT_KEYS.find((k) => k === key);
@@ -110,6 +122,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
     setStatus("");
     setEnabled("any");
     setGroup("");
+    setMfa("any");
   };
 
   const emptyView = search.error ? null : filtered ? (
@@ -158,6 +171,16 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
           <option value="any">Any state</option>
           <option value="enabled">Enabled only</option>
           <option value="disabled">Disabled only</option>
+        </select>
+        <select
+          aria-label="MFA filter"
+          value={mfa}
+          onChange={(e) => setMfa(e.target.value as MfaFilter)}
+          data-testid="mfa-filter"
+        >
+          <option value="any">Any MFA</option>
+          <option value="with">With MFA</option>
+          <option value="without">Without MFA</option>
         </select>
         <select aria-label="Group filter" value={group} onChange={(e) => setGroup(e.target.value)}>
           <option value="">Any group</option>

@@ -14,7 +14,7 @@ vi.mock("../../platform", async (importOriginal) => ({
     }),
 }));
 
-const { useUserSearch } = await import("./useUserSearch");
+const { NO_FILTERS, isFiltered, searchParamsOf, useUserSearch } = await import("./useUserSearch");
 
 function user(name: string): UserSummary {
   return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], MFA: [], UserCreateDate: 0, UserLastModifiedDate: 0 };
@@ -60,5 +60,35 @@ describe("useUserSearch", () => {
     act(() => result.current.removeUser("b"));
     expect(result.current.users.map((u) => u.Username)).toEqual(["a"]);
     expect(result.current.total).toBe(1);
+  });
+});
+
+describe("searchParamsOf", () => {
+  const sort = { by: "username" as const, descending: false };
+
+  it("leaves every filter set to any out of the request", () => {
+    expect(searchParamsOf("p", NO_FILTERS, sort)).toEqual({
+      UserPoolId: "p",
+      Query: undefined,
+      Status: undefined,
+      Enabled: undefined,
+      GroupName: undefined,
+      MfaEnabled: undefined,
+      SortBy: "username",
+      SortDescending: false,
+    });
+    expect(isFiltered(NO_FILTERS)).toBe(false);
+  });
+
+  it("asks for users with or without an MFA factor", () => {
+    expect(searchParamsOf("p", { ...NO_FILTERS, mfa: "with" }, sort).MfaEnabled).toBe(true);
+    expect(searchParamsOf("p", { ...NO_FILTERS, mfa: "without" }, sort).MfaEnabled).toBe(false);
+    expect(isFiltered({ ...NO_FILTERS, mfa: "without" })).toBe(true);
+  });
+
+  it("carries the other filters as SearchUsers names them", () => {
+    expect(
+      searchParamsOf("p", { query: "al", status: "CONFIRMED", enabled: "disabled", group: "support", mfa: "any" }, { by: "created", descending: true }),
+    ).toMatchObject({ Query: "al", Status: ["CONFIRMED"], Enabled: false, GroupName: "support", SortBy: "created", SortDescending: true });
   });
 });

@@ -1,10 +1,48 @@
 import { useCallback, useEffect, useState } from "react";
-import type { SearchUsersRequest, UserSummary } from "../../api/types";
+import type { SearchUsersRequest, UserSortKey, UserStatus, UserSummary } from "../../api/types";
+import { mfaEnabledParam, type MfaFilter } from "../../lib/mfa";
 import { call, toApiError, type ApiError } from "../../platform";
 
 export const PAGE_SIZE = 100;
 
 export type SearchParams = Omit<SearchUsersRequest, "NextToken" | "Limit">;
+
+export type EnabledFilter = "any" | "enabled" | "disabled";
+
+/** The users table's search box and filters, as the toolbar holds them. */
+export type UserFilters = {
+  /** Trimmed and debounced. */
+  query: string;
+  status: UserStatus | "";
+  enabled: EnabledFilter;
+  group: string;
+  mfa: MfaFilter;
+};
+
+export const NO_FILTERS: UserFilters = { query: "", status: "", enabled: "any", group: "", mfa: "any" };
+
+/** The SearchUsers request for the toolbar's state; a filter set to "any" is left out. */
+export function searchParamsOf(
+  poolId: string,
+  f: UserFilters,
+  sort: { by: UserSortKey; descending: boolean },
+): SearchParams {
+  return {
+    UserPoolId: poolId,
+    Query: f.query || undefined,
+    Status: f.status ? [f.status] : undefined,
+    Enabled: f.enabled === "any" ? undefined : f.enabled === "enabled",
+    GroupName: f.group || undefined,
+    MfaEnabled: mfaEnabledParam(f.mfa),
+    SortBy: sort.by,
+    SortDescending: sort.descending,
+  };
+}
+
+/** Whether any filter narrows the search (the empty state then offers to clear them). */
+export function isFiltered(f: UserFilters): boolean {
+  return (Object.keys(NO_FILTERS) as Array<keyof UserFilters>).some((k) => f[k] !== NO_FILTERS[k]);
+}
 
 type State = {
   key: string;

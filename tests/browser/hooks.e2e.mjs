@@ -1,0 +1,451 @@
+#!/usr/bin/env node
+// Browser end-to-end test of the Hooks tab: the built UI (ui/dist) served by the real core
+// (`poolhouse serve --ui`), a pre sign-up hook served by this script (node:http), and headless
+// Debian chromium driven through playwright-core. The hook refuses sign-ups from @blocked.test
+// and confirms everyone else; the scenario sets it in the Hooks tab, signs up twice over HTTP
+// as an app would, and reads both calls in the tab. Each check prints PASS/FAIL, screenshots go
+// to tests/out/hooks-*.png, and the last line is "N passed, M failed". Hook server, core and
+// browser are stopped in every case; the whole run is bounded.
+//
+//   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
+//   CHROMIUM       the browser (default: /usr/bin/chromium)
+//   E2E_TIMEOUT_MS overall bound (default: 120000)
+//   E2E_HEADED=1   show the browser (needs a display)
+
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const requireFromUi = createRequire(path.join(root, "ui/package.json"));
+const { chromium } = requireFromUi("playwright-core");
+
+const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const DIST = path.join(root, "ui/dist");
+const OUT = path.join(root, "tests/out");
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 120_000);
+const STEP_MS = 10_000;
+
+/** What the hook says when it refuses; the core passes it on to the caller. */
+const BLOCKED_MESSAGE = "Sign-ups from blocked.test are closed";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "poolhouse-hooks-e2e-"));
+mkdirSync(OUT, { recursive: true });
+
+let server;
+let hookServer;
+let context;
+let passed = 0;
+let failed = 0;
+let finished = false;
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function cleanup() {
+  if (context) {
+    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    context = undefined;
+  }
+  if (hookServer) {
+    hookServer.closeAllConnections?.();
+    await Promise.race([new Promise((r) => hookServer.close(r)), new Promise((r) => setTimeout(r, 2000))]);
+    hookServer = undefined;
+  }
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill("SIGTERM");
+    await Promise.race([new Promise((r) => server.once("exit", r)), new Promise((r) => setTimeout(r, 3000))]);
+    if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+async function finish(code) {
+  if (finished) return;
+  finished = true;
+  await cleanup();
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(code ?? (failed > 0 ? 1 : 0));
+}
+
+const watchdog = setTimeout(() => {
+  log(`FAIL  the run took longer than ${TIMEOUT_MS / 1000} s`);
+  failed += 1;
+  void finish(1);
+}, TIMEOUT_MS);
+watchdog.unref();
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    failed += 1;
+    void finish(130);
+  });
+}
+
+class StopScenario extends Error {}
+
+/** Runs one check. A failure stops the scenario unless `fatal` is false. */
+async function check(name, fn, { fatal = true } = {}) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed += 1;
+    log(`PASS  ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed += 1;
+    log(`FAIL  ${name}\n      ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n      ")}`);
+    if (fatal) throw new StopScenario();
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const db = path.join(tmp, "hooks-e2e.db");
+    server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
+    server.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ""));
+      }
+    });
+    server.stderr.on("data", (chunk) => {
+      err += chunk;
+    });
+    server.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    server.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
+    });
+  });
+}
+
+/**
+ * The pre sign-up hook, as a Lambda function would answer: an error (HTTP 400 with
+ * `errorMessage`) for an email at blocked.test, else the event back with the user confirmed and
+ * the email verified. `calls` records the trigger source of every event received.
+ */
+function startHookServer(calls) {
+  return new Promise((resolve, reject) => {
+    hookServer = http.createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        let event;
+        try {
+          event = JSON.parse(body);
+        } catch {
+          res.writeHead(400, { "content-type": "application/json" });
+          res.end(JSON.stringify({ errorMessage: "the hook expected a JSON event" }));
+          return;
+        }
+        calls.push({ path: req.url, source: event.triggerSource, header: req.headers["x-poolhouse-trigger-source"] });
+        const email = String(event.request?.userAttributes?.email ?? "");
+        if (email.endsWith("@blocked.test")) {
+          res.writeHead(400, { "content-type": "application/json" });
+          res.end(JSON.stringify({ errorMessage: BLOCKED_MESSAGE }));
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ...event, response: { ...event.response, autoConfirmUser: true, autoVerifyEmail: true } }));
+      });
+    });
+    hookServer.once("error", reject);
+    hookServer.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${hookServer.address().port}`));
+  });
+}
+
+/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
+async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
+  const r = await fetch(`${base}/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  const parsed = text.trim() === "" ? {} : JSON.parse(text);
+  return { ok: r.ok, status: r.status, body: parsed };
+}
+
+/** Like api(), but a refusal fails the check with the core's error. */
+async function apiOk(base, op, body, service) {
+  const r = await api(base, op, body, service);
+  assert(r.ok, `${op} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/**
+ * Waits until a save is over and the form has started afresh from the saved pool: Save is off
+ * and not busy (while the request runs it is off too, but busy).
+ */
+async function savedAndReset(page) {
+  await page.waitForFunction(() => {
+    const b = document.querySelector('[data-testid="save-hooks"]');
+    return b?.disabled === true && !b.hasAttribute("aria-busy");
+  });
+}
+
+async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+async function shot(page, name) {
+  await settle(page);
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+}
+
+/** A screenshot of one element, whole even when it is taller than the window. */
+async function shotOf(page, locator, name) {
+  const before = page.viewportSize();
+  const box = await locator.boundingBox();
+  await page.setViewportSize({ width: before.width, height: Math.max(before.height, Math.ceil((box?.height ?? 0) + 400)) });
+  try {
+    await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await settle(page);
+    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
+
+async function main() {
+  let base;
+  const hookCalls = [];
+  let hookBase;
+  await check("poolhouse serve starts and the hook server listens", async () => {
+    base = await startServer();
+    assert(/^http:\/\/127\.0\.0\.1:\d+$/.test(base), `unexpected address ${base}`);
+    hookBase = await startHookServer(hookCalls);
+  });
+  const hookUrl = `${hookBase}/pre-sign-up`;
+
+  // The pool has settings beyond the defaults, so a save that forgot to resend them would show.
+  let poolId;
+  let clientId;
+  await check("a pool and an app client are created through the API", async () => {
+    const pool = await apiOk(base, "CreateUserPool", {
+      PoolName: `hooks-e2e-${Date.now().toString(36)}`,
+      Policies: { PasswordPolicy: { MinimumLength: 10 } },
+      AutoVerifiedAttributes: ["email"],
+      MfaConfiguration: "OPTIONAL",
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: [] },
+    });
+    poolId = pool.UserPool.Id;
+    const client = await apiOk(base, "CreateUserPoolClient", { UserPoolId: poolId, ClientName: "web" });
+    clientId = client.UserPoolClient.ClientId;
+    assert(poolId && clientId, "no pool or client id");
+  });
+
+  context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    headless: process.env.E2E_HEADED !== "1",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ].filter((a) => a !== "--headless" || process.env.E2E_HEADED !== "1"),
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(STEP_MS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
+  });
+
+  const tab = page.getByTestId("hooks-tab");
+  const config = page.getByTestId("hooks-config");
+  const calls = page.getByTestId("hook-invocations");
+  const row = (member) => config.locator(`[data-field="LambdaConfig.${member}"]`);
+  const urlInput = (member) => row(member).getByRole("textbox");
+  const rowError = (member) => row(member).getByTestId("field-error");
+
+  await check("the Hooks tab lists every trigger and explains the empty call log", async () => {
+    await page.goto(`${base}/index.html#/pools/${encodeURIComponent(poolId)}/overview`);
+    await page.getByTestId("tab-hooks").click();
+    await tab.waitFor();
+    const rows = await config.locator("[data-field^='LambdaConfig.']").count();
+    assert(rows === 10, `${rows} trigger rows, expected 10`);
+    await calls.getByText("No hook calls yet").waitFor();
+    const placeholder = await urlInput("PreSignUp").getAttribute("placeholder");
+    assert(placeholder === "http://127.0.0.1:8080/pre-sign-up", `placeholder "${placeholder}"`);
+    await page.getByLabel("Pre sign-up").waitFor();
+    assert((await page.getByTestId("save-hooks").isDisabled()), "Save is on before any change");
+    await shot(page, "hooks-01-empty");
+    await shotOf(page, calls, "hooks-01b-no-calls");
+  });
+
+  await check("an https URL is refused on its row before anything is sent", async () => {
+    await urlInput("PreSignUp").fill("https://hooks.example/pre-sign-up");
+    await page.getByTestId("save-hooks").click();
+    const text = await rowError("PreSignUp").innerText();
+    assert(/http:\/\//.test(text), `the error reads "${text}"`);
+    const focused = await urlInput("PreSignUp").evaluate((el) => el === document.activeElement);
+    assert(focused, "the invalid input does not have focus");
+    const pool = await apiOk(base, "DescribeUserPool", { UserPoolId: poolId });
+    assert(!pool.UserPool.LambdaConfig?.PreSignUp, `the hook was saved: ${JSON.stringify(pool.UserPool.LambdaConfig)}`);
+    await shotOf(page, row("PreSignUp").locator(".."), "hooks-02-local-error");
+  });
+
+  await check("the core's error about the pre token hook shows on the pre token row", async () => {
+    await urlInput("PreSignUp").fill("");
+    await urlInput("PreTokenGeneration").fill("http://");
+    await row("PreTokenGeneration").getByTestId("token-hook-version").selectOption("V2_0");
+    await page.getByTestId("save-hooks").click();
+    const text = await rowError("PreTokenGeneration").innerText();
+    assert(/host/i.test(text), `the error reads "${text}"`);
+    assert((await rowError("PreSignUp").count()) === 0, "an error is on another row");
+    await shotOf(page, row("PreTokenGeneration").locator(".."), "hooks-03-core-error");
+    await urlInput("PreTokenGeneration").fill("");
+    assert((await rowError("PreTokenGeneration").count()) === 0, "the error stayed after editing the row");
+  });
+
+  await check("saving the pre sign-up hook stores it and keeps the pool's other settings", async () => {
+    await urlInput("PreSignUp").fill(hookUrl);
+    await page.getByTestId("save-hooks").click();
+    await page.getByTestId("toasts").getByText("Hooks saved").waitFor();
+    const { UserPool: pool } = await apiOk(base, "DescribeUserPool", { UserPoolId: poolId });
+    assert(pool.LambdaConfig?.PreSignUp === hookUrl, `LambdaConfig: ${JSON.stringify(pool.LambdaConfig)}`);
+    assert(!pool.LambdaConfig?.PreTokenGenerationConfig, `the cleared pre token hook was saved: ${JSON.stringify(pool.LambdaConfig)}`);
+    assert(pool.MfaConfiguration === "OPTIONAL", `MFA is now ${pool.MfaConfiguration}`);
+    assert(pool.Policies?.PasswordPolicy?.MinimumLength === 10, `password policy: ${JSON.stringify(pool.Policies)}`);
+    assert(JSON.stringify(pool.AutoVerifiedAttributes) === '["email"]', `auto-verified: ${JSON.stringify(pool.AutoVerifiedAttributes)}`);
+    // The form starts afresh from the saved pool: nothing left to save.
+    await savedAndReset(page);
+    assert((await urlInput("PreSignUp").inputValue()) === hookUrl, "the input lost the saved URL");
+    await shotOf(page, config, "hooks-04-saved");
+  });
+
+  const password = "Correct-horse-42";
+  await check("a sign-up from blocked.test is refused with the hook's message", async () => {
+    const r = await api(base, "SignUp", {
+      ClientId: clientId,
+      Username: "mallory",
+      Password: password,
+      UserAttributes: [{ Name: "email", Value: "mallory@blocked.test" }],
+    });
+    assert(!r.ok && r.body.__type === "UserLambdaValidationException", `SignUp answered ${r.status}: ${JSON.stringify(r.body)}`);
+    assert(String(r.body.message).includes(BLOCKED_MESSAGE), `message: ${r.body.message}`);
+    const users = await apiOk(base, "ListUsers", { UserPoolId: poolId });
+    assert(users.Users.length === 0, `users: ${JSON.stringify(users.Users.map((u) => u.Username))}`);
+  });
+
+  await check("another sign-up is confirmed by the hook", async () => {
+    const r = await apiOk(base, "SignUp", {
+      ClientId: clientId,
+      Username: "carol",
+      Password: password,
+      UserAttributes: [{ Name: "email", Value: "carol@example.com" }],
+    });
+    assert(r.UserConfirmed === true, `SignUp: ${JSON.stringify(r)}`);
+    assert(
+      hookCalls.length === 2 && hookCalls.every((c) => c.source === "PreSignUp_SignUp" && c.path === "/pre-sign-up"),
+      `the hook received ${JSON.stringify(hookCalls)}`,
+    );
+  });
+
+  await check("the call log shows both calls, newest first, with their outcomes", async () => {
+    await page.getByTestId("hook-invocations-refresh").click();
+    const rows = calls.getByTestId("hook-invocation-row");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="hook-invocation-row"]').length === 2);
+    const outcomes = await rows.evaluateAll((els) => els.map((el) => el.getAttribute("data-outcome")));
+    assert(JSON.stringify(outcomes) === '["Succeeded","Rejected"]', `outcomes, newest first: ${outcomes}`);
+    const rejected = rows.filter({ hasText: "mallory" });
+    const cells = (await rejected.locator("td").allInnerTexts()).map((t) => t.trim());
+    assert(cells[2] === "PreSignUp_SignUp" && cells[4] === "Rejected" && cells[5] === "400", `rejected row: ${JSON.stringify(cells)}`);
+    const ok = (await rows.filter({ hasText: "carol" }).locator("td").allInnerTexts()).map((t) => t.trim());
+    assert(ok[4] === "Succeeded" && ok[5] === "200" && /^\d+(\.\d)? (ms|s)$/.test(ok[6]), `succeeded row: ${JSON.stringify(ok)}`);
+    assert((await calls.getByTestId("hook-invocation-count").innerText()).trim() === "2 calls", "the count is not 2 calls");
+    await shot(page, "hooks-05-calls");
+  });
+
+  await check("expanding the rejected call shows why, the event and the answer", async () => {
+    const rejected = calls.getByTestId("hook-invocation-row").filter({ hasText: "mallory" });
+    // Its name turns from "Show…" to "Hide…", so it is found by what stays.
+    const toggle = rejected.locator("button[aria-expanded]");
+    assert(/^Show the call/.test((await toggle.getAttribute("aria-label")) ?? ""), "the toggle has no name to show the call");
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    assert((await toggle.getAttribute("aria-expanded")) === "true", "the toggle is not expanded");
+    const detail = calls.getByTestId("hook-invocation-detail");
+    await detail.waitFor();
+    const why = await detail.getByTestId("hook-detail-text").innerText();
+    assert(why.includes(BLOCKED_MESSAGE), `the detail reads "${why}"`);
+    const request = await detail.getByTestId("hook-request").innerText();
+    const event = JSON.parse(request);
+    assert(event.request.userAttributes.email === "mallory@blocked.test", `event: ${request.slice(0, 300)}`);
+    assert(request.includes('\n  "callerContext"'), "the event is not indented");
+    const response = JSON.parse(await detail.getByTestId("hook-response").innerText());
+    assert(response.errorMessage === BLOCKED_MESSAGE, `answer: ${JSON.stringify(response)}`);
+    assert((await detail.getByRole("button", { name: "Copy" }).count()) === 2, "no copy buttons for both bodies");
+    await shotOf(page, calls, "hooks-06-rejected-detail");
+  });
+
+  await check("filtering by another trigger shows its own empty state", async () => {
+    await calls.getByTestId("hook-trigger-filter").selectOption("PostConfirmation");
+    await calls.getByText("No post confirmation calls yet").waitFor();
+    await calls.getByTestId("hook-trigger-filter").selectOption("PreSignUp");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="hook-invocation-row"]').length === 2);
+  });
+
+  await check("clearing the URL turns the hook off", async () => {
+    await urlInput("PreSignUp").fill("");
+    await page.getByTestId("save-hooks").click();
+    await savedAndReset(page);
+    const { UserPool: pool } = await apiOk(base, "DescribeUserPool", { UserPoolId: poolId });
+    assert(!pool.LambdaConfig?.PreSignUp, `LambdaConfig: ${JSON.stringify(pool.LambdaConfig)}`);
+    const r = await apiOk(base, "SignUp", {
+      ClientId: clientId,
+      Username: "mallory",
+      Password: password,
+      UserAttributes: [{ Name: "email", Value: "mallory@blocked.test" }],
+    });
+    assert(r.UserConfirmed === false, `without the hook the user should wait for a code: ${JSON.stringify(r)}`);
+    assert(hookCalls.length === 2, `the hook was called again: ${hookCalls.length} calls`);
+  });
+
+  await check("no uncaught errors in the page", async () => {
+    // The deliberate bad input answers 400, which chromium logs as a failed resource.
+    const real = pageErrors.filter((e) => !/status of 4\d\d/.test(e));
+    assert(real.length === 0, real.join("\n"));
+  });
+}
+
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof StopScenario)) {
+    failed += 1;
+    log(`FAIL  ${e?.stack ?? e}`);
+  }
+}
+clearTimeout(watchdog);
+await finish();
