@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         }
     };
     tracing::info!(store = %console.store_path().display(), "store opened");
+    console.start_mail_delivery();
 
     let result = tauri::Builder::default()
         .manage(console)

@@ -127,7 +127,12 @@ fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: 
         Ok(b) => b,
         Err(e) => return usage(&e.to_string()),
     };
-    match console.dispatch_json(&Actor::cli(), op.name, &bytes) {
+    let result = console.dispatch_json(&Actor::cli(), op.name, &bytes);
+    // Email the command put in the outbox goes out now, when the workspace has a server.
+    if let Err(e) = console.deliver_mail() {
+        eprintln!("poolhouse: mail delivery: {}", e.message);
+    }
+    match result {
         Ok(out) => {
             let value: serde_json::Value =
                 serde_json::from_slice(&out).unwrap_or(serde_json::Value::Null);

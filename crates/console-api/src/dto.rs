@@ -622,6 +622,12 @@ dto! {
         pub subject: Option<String>,
         pub body: String,
         pub kind: String,
+        /// SMTP delivery, when the workspace has a server: `Sending`, `Sent` or `Failed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delivery: Option<String>,
+        /// Why a delivery failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delivery_detail: Option<String>,
     }
 }
 
@@ -700,6 +706,11 @@ dto! {
         /// risk configuration asks for it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub breached_passwords_file: Option<String>,
+        /// The SMTP server the outbox's email is delivered through (`host:port`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub smtp_server: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub smtp_from: Option<String>,
         pub store_path: String,
         #[ts(type = "number")]
         pub schema_version: i64,
@@ -726,6 +737,13 @@ dto! {
         /// string removes it.
         #[serde(default)]
         pub breached_passwords_file: Option<String>,
+        /// `host:port` of an SMTP server (no TLS, no login: a local mail catcher or relay) to
+        /// deliver the outbox's email through; the empty string stops delivery.
+        #[serde(default)]
+        pub smtp_server: Option<String>,
+        /// The sender address of delivered email (default `no-reply@poolhouse.localhost`).
+        #[serde(default)]
+        pub smtp_from: Option<String>,
     }
 }
 

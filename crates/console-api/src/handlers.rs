@@ -1092,6 +1092,8 @@ impl Console {
                     subject: m.subject,
                     body: m.body,
                     kind: m.kind,
+                    delivery: m.delivery,
+                    delivery_detail: m.delivery_detail,
                 })
                 .collect(),
             next_token: next,
@@ -1107,6 +1109,8 @@ impl Console {
             access_key_ids: ws.access_keys.iter().map(|k| k.id.clone()).collect(),
             issuer_base_url: ws.issuer_base_url.clone(),
             breached_passwords_file: ws.breached_passwords_file.clone(),
+            smtp_server: ws.smtp.as_ref().map(|m| m.server.clone()),
+            smtp_from: ws.smtp.as_ref().map(|m| m.from.clone()),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })
@@ -1163,6 +1167,27 @@ impl Console {
                     } else {
                         crate::breach::validate(std::path::Path::new(file))?;
                         storage::settings::set(tx, "breached_passwords_file", file)?;
+                    }
+                }
+                if let Some(server) = &req.smtp_server {
+                    let server = server.trim();
+                    if server.is_empty() {
+                        storage::settings::delete(tx, "smtp_server")?;
+                    } else {
+                        crate::mail::validate_server(server)?;
+                        storage::settings::set(tx, "smtp_server", server)?;
+                        // Only mail made from now on is sent, not the outbox's history.
+                        let after = storage::outbox::last_id(tx)?;
+                        storage::settings::set(tx, "smtp_after", &after.to_string())?;
+                    }
+                }
+                if let Some(from) = &req.smtp_from {
+                    let from = from.trim();
+                    if from.is_empty() {
+                        storage::settings::delete(tx, "smtp_from")?;
+                    } else {
+                        crate::mail::validate_from(from)?;
+                        storage::settings::set(tx, "smtp_from", from)?;
                     }
                 }
                 if let Some(require) = req.require_signature {

@@ -14,6 +14,7 @@ pub mod dto;
 mod error;
 mod handlers;
 mod hooks;
+mod mail;
 pub mod ops;
 mod signin;
 
@@ -54,6 +55,8 @@ struct Workspace {
     access_keys: Vec<AccessKey>,
     issuer_base_url: Option<String>,
     breached_passwords_file: Option<String>,
+    /// Where the outbox's email is delivered, when a server is set.
+    smtp: Option<mail::Smtp>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -172,6 +175,14 @@ fn read_workspace(r: &impl storage::Read) -> Result<Workspace, ApiError> {
         access_keys,
         issuer_base_url: get("issuer_base_url")?,
         breached_passwords_file: get("breached_passwords_file")?,
+        smtp: match get("smtp_server")? {
+            Some(server) => Some(mail::Smtp {
+                server,
+                from: get("smtp_from")?.unwrap_or_else(|| mail::DEFAULT_FROM.into()),
+                after: get("smtp_after")?.and_then(|s| s.parse().ok()).unwrap_or(0),
+            }),
+            None => None,
+        },
     })
 }
 

@@ -84,6 +84,7 @@ pub async fn serve(
         .map_err(|source| Error::Bind { addr, source })?;
     let local = listener.local_addr().map_err(Error::Serve)?;
     ready(local);
+    console.start_mail_delivery();
     let app = router(console, ui).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

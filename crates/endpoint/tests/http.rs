@@ -873,6 +873,8 @@ fn require_signature_set_by_another_console_on_the_store_is_enforced() {
                 require_signature: Some(true),
                 issuer_base_url: None,
                 breached_passwords_file: None,
+                smtp_server: None,
+                smtp_from: None,
             },
         )
         .unwrap();

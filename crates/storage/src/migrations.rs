@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_mfa.sql")),
     (6, include_str!("../migrations/0006_auth_event_risk.sql")),
     (7, include_str!("../migrations/0007_hook_invocations.sql")),
+    (8, include_str!("../migrations/0008_outbox_delivery.sql")),
 ];
 
 /// The newest schema version this build knows.

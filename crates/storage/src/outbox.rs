@@ -20,6 +20,10 @@ pub struct Message {
     pub body: String,
     /// What it is for: `Invitation`, `VerificationCode`, ...
     pub kind: String,
+    /// SMTP delivery: `None` (not attempted), `Sending`, `Sent` or `Failed`.
+    pub delivery: Option<String>,
+    /// Why a delivery failed.
+    pub delivery_detail: Option<String>,
 }
 
 /// Appends a message (its `id` is ignored) and returns the id.
@@ -61,7 +65,8 @@ pub fn list(
     }
     ps.push(Value::Integer(i64::from(limit)));
     let sql = format!(
-        "SELECT pk, at, pool_id, username, medium, destination, subject, body, kind FROM outbox
+        "SELECT pk, at, pool_id, username, medium, destination, subject, body, kind, delivery,
+            delivery_detail FROM outbox
          WHERE {} ORDER BY pk DESC LIMIT ?{}",
         terms.join(" AND "),
         ps.len()
@@ -78,7 +83,63 @@ pub fn list(
             subject: r.get(6)?,
             body: r.get(7)?,
             kind: r.get(8)?,
+            delivery: r.get(9)?,
+            delivery_detail: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The newest message's id (0 when there is none).
+pub fn last_id(r: &impl Read) -> Result<i64> {
+    Ok(r.conn()
+        .prepare_cached("SELECT coalesce(max(pk), 0) FROM outbox")?
+        .query_row([], |row| row.get(0))?)
+}
+
+/// Email not yet attempted, oldest first, newer than the message `after`.
+pub fn undelivered_email(r: &impl Read, after: i64, limit: u32) -> Result<Vec<Message>> {
+    let mut stmt = r.conn().prepare_cached(
+        "SELECT pk, at, pool_id, username, medium, destination, subject, body, kind, delivery,
+            delivery_detail FROM outbox
+         WHERE delivery IS NULL AND medium = 'EMAIL' AND pk > ?1 ORDER BY pk LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after, limit], |r| {
+        Ok(Message {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            pool_id: r.get(2)?,
+            username: r.get(3)?,
+            medium: r.get(4)?,
+            destination: r.get(5)?,
+            subject: r.get(6)?,
+            body: r.get(7)?,
+            kind: r.get(8)?,
+            delivery: r.get(9)?,
+            delivery_detail: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Claims a message for delivery; false when another process has it already.
+pub fn claim(tx: &Tx<'_>, id: i64) -> Result<bool> {
+    let n = tx
+        .conn()
+        .prepare_cached(
+            "UPDATE outbox SET delivery = 'Sending' WHERE pk = ?1 AND delivery IS NULL",
+        )?
+        .execute(params![id])?;
+    Ok(n == 1)
+}
+
+/// Records how a claimed delivery ended (`Sent` or `Failed`, with why).
+pub fn delivered(tx: &Tx<'_>, id: i64, outcome: &str, detail: Option<&str>, at: i64) -> Result<()> {
+    tx.conn()
+        .prepare_cached(
+            "UPDATE outbox SET delivery = ?2, delivery_detail = ?3, delivered_at = ?4
+             WHERE pk = ?1",
+        )?
+        .execute(params![id, outcome, detail, at])?;
+    Ok(())
 }

@@ -338,6 +338,8 @@ fn send_code(
             subject: (medium == "EMAIL").then(|| "Your sign-in code".to_string()),
             body,
             kind: "MfaCode".into(),
+            delivery: None,
+            delivery_detail: None,
         },
     )?;
     let masked = if medium == "EMAIL" {

@@ -125,6 +125,8 @@ pub fn notify(
             subject: Some("Unusual sign-in activity".into()),
             body,
             kind: "RiskNotification".into(),
+            delivery: None,
+            delivery_detail: None,
         },
     )?;
     Ok(())

@@ -224,6 +224,8 @@ fn send_code(
             subject,
             body,
             kind: kind.into(),
+            delivery: None,
+            delivery_detail: None,
         },
     )?;
     Ok(Some(Delivery {

@@ -287,6 +287,8 @@ fn send_invitation(
                 subject,
                 body,
                 kind: "Invitation".into(),
+                delivery: None,
+                delivery_detail: None,
             },
         )?;
     }

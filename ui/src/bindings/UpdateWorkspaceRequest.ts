@@ -10,4 +10,13 @@ IssuerBaseUrl?: string,
  * The path of a breached-password list (Pwned Passwords' SHA-1 format); the empty
  * string removes it.
  */
-BreachedPasswordsFile?: string, };
+BreachedPasswordsFile?: string, 
+/**
+ * `host:port` of an SMTP server (no TLS, no login: a local mail catcher or relay) to
+ * deliver the outbox's email through; the empty string stops delivery.
+ */
+SmtpServer?: string, 
+/**
+ * The sender address of delivered email (default `no-reply@poolhouse.localhost`).
+ */
+SmtpFrom?: string, };

@@ -13,4 +13,8 @@ IssuerBaseUrl?: string,
  * A breached-password list in Pwned Passwords' SHA-1 format, checked by pools whose
  * risk configuration asks for it.
  */
-BreachedPasswordsFile?: string, StorePath: string, SchemaVersion: number, };
+BreachedPasswordsFile?: string, 
+/**
+ * The SMTP server the outbox's email is delivered through (`host:port`).
+ */
+SmtpServer?: string, SmtpFrom?: string, StorePath: string, SchemaVersion: number, };
