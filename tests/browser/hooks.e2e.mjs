@@ -303,11 +303,11 @@ async function main() {
     await shotOf(page, calls, "hooks-01b-no-calls");
   });
 
-  await check("an https URL is refused on its row before anything is sent", async () => {
-    await urlInput("PreSignUp").fill("https://hooks.example/pre-sign-up");
+  await check("a Lambda ARN is refused on its row before anything is sent", async () => {
+    await urlInput("PreSignUp").fill("arn:aws:lambda:us-east-1:000000000000:function:pre-sign-up");
     await page.getByTestId("save-hooks").click();
     const text = await rowError("PreSignUp").innerText();
-    assert(/http:\/\//.test(text), `the error reads "${text}"`);
+    assert(/not a Lambda ARN/.test(text), `the error reads "${text}"`);
     const focused = await urlInput("PreSignUp").evaluate((el) => el === document.activeElement);
     assert(focused, "the invalid input does not have focus");
     const pool = await apiOk(base, "DescribeUserPool", { UserPoolId: poolId });

@@ -1,8 +1,13 @@
+import { lazy, Suspense } from "react";
 import { ToastProvider } from "./components/toast";
+import { Spinner } from "./components/ui";
 import { routeHref, useRoute, type Route } from "./lib/router";
 import { AuditScreen } from "./screens/AuditScreen";
 import { PoolListScreen } from "./screens/PoolListScreen";
 import { PoolScreen } from "./screens/PoolScreen";
+
+// Visited rarely, so loaded on first visit rather than with the app.
+const WorkspaceScreen = lazy(() => import("./screens/workspace/WorkspaceScreen").then((m) => ({ default: m.WorkspaceScreen })));
 
 function NavLink({ to, active, children }: { to: Route; active: boolean; children: string }) {
   return (
@@ -31,11 +36,22 @@ export function App() {
               Audit log
             </NavLink>
           </div>
+          <div className="nav-group">
+            <div className="nav-heading">Workspace</div>
+            <NavLink to={{ screen: "workspace" }} active={route.screen === "workspace"}>
+              Settings
+            </NavLink>
+          </div>
         </nav>
         <main className="content">
           {route.screen === "pools" && <PoolListScreen />}
           {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
           {route.screen === "audit" && <AuditScreen />}
+          {route.screen === "workspace" && (
+            <Suspense fallback={<Spinner label="Loading workspace settings…" />}>
+              <WorkspaceScreen section={route.section} />
+            </Suspense>
+          )}
         </main>
       </div>
     </ToastProvider>

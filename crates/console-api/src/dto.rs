@@ -741,7 +741,8 @@ dto! {
         /// deliver the outbox's email through; the empty string stops delivery.
         #[serde(default)]
         pub smtp_server: Option<String>,
-        /// The sender address of delivered email (default `no-reply@poolhouse.localhost`).
+        /// The sender address of delivered email (default
+        /// `Poolhouse <no-reply@poolhouse.localhost>`); the empty string goes back to it.
         #[serde(default)]
         pub smtp_from: Option<String>,
     }

@@ -1110,7 +1110,7 @@ impl Console {
             issuer_base_url: ws.issuer_base_url.clone(),
             breached_passwords_file: ws.breached_passwords_file.clone(),
             smtp_server: ws.smtp.as_ref().map(|m| m.server.clone()),
-            smtp_from: ws.smtp.as_ref().map(|m| m.from.clone()),
+            smtp_from: ws.smtp.as_ref().and_then(|m| m.from.clone()),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })
@@ -1175,10 +1175,13 @@ impl Console {
                         storage::settings::delete(tx, "smtp_server")?;
                     } else {
                         crate::mail::validate_server(server)?;
+                        // Turning delivery on sends only mail made from now on, not the
+                        // outbox's history; changing the server keeps what is still queued.
+                        if storage::settings::get(tx, "smtp_server")?.is_none() {
+                            let after = storage::outbox::last_id(tx)?;
+                            storage::settings::set(tx, "smtp_after", &after.to_string())?;
+                        }
                         storage::settings::set(tx, "smtp_server", server)?;
-                        // Only mail made from now on is sent, not the outbox's history.
-                        let after = storage::outbox::last_id(tx)?;
-                        storage::settings::set(tx, "smtp_after", &after.to_string())?;
                     }
                 }
                 if let Some(from) = &req.smtp_from {

@@ -178,7 +178,7 @@ fn read_workspace(r: &impl storage::Read) -> Result<Workspace, ApiError> {
         smtp: match get("smtp_server")? {
             Some(server) => Some(mail::Smtp {
                 server,
-                from: get("smtp_from")?.unwrap_or_else(|| mail::DEFAULT_FROM.into()),
+                from: get("smtp_from")?,
                 after: get("smtp_after")?.and_then(|s| s.parse().ok()).unwrap_or(0),
             }),
             None => None,

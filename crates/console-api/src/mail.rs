@@ -27,7 +27,8 @@ const BATCH: u32 = 50;
 pub(crate) struct Smtp {
     /// `host:port`.
     pub server: String,
-    pub from: String,
+    /// The sender as set ([`DEFAULT_FROM`] when not).
+    pub from: Option<String>,
     /// Only messages newer than this one are sent: turning delivery on does not send the
     /// outbox's history.
     pub after: i64,
@@ -119,6 +120,8 @@ impl Console {
         };
         let from: Mailbox = smtp
             .from
+            .as_deref()
+            .unwrap_or(DEFAULT_FROM)
             .parse()
             .or_else(|_| DEFAULT_FROM.parse())
             .map_err(|e| {

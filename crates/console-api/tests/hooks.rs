@@ -446,6 +446,18 @@ fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
         timed_out.message
     );
 
+    // https goes through TLS: a plain-HTTP server behind an https:// URL fails the handshake,
+    // and says so, rather than being read as an answer.
+    let plain = Hook::start(|e| answer(e, json!({})));
+    let e = env(json!({"PreSignUp": format!("https://{}/pre", plain.addr)}));
+    let tls = e.sign_up("ike", "ike@example.com").unwrap_err();
+    assert_eq!(tls.code, ErrorCode::UnexpectedLambdaException);
+    assert!(
+        tls.message.starts_with("PreSignUp invocation failed"),
+        "{}",
+        tls.message
+    );
+
     let garbled = Hook::start(|_| (200, "<html>not json</html>".to_string()));
     let e = env(json!({"PreSignUp": garbled.url("/x")}));
     let bad = e.sign_up("jo", "jo@example.com").unwrap_err();

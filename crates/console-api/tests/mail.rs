@@ -127,6 +127,14 @@ fn outbox_email_goes_out_over_smtp_once_a_server_is_set() {
     assert_eq!(listed["Messages"][0]["Delivery"], "Sent");
     assert!(listed["Messages"][1].get("Delivery").is_none());
 
+    // Saving the server again keeps what is queued.
+    invite("cy");
+    ok(&c, "UpdateWorkspace", json!({"SmtpServer": addr}));
+    assert_eq!(c.deliver_mail().unwrap(), 1);
+    // The sender is reported as set, and only when set.
+    let ws = ok(&c, "UpdateWorkspace", json!({"SmtpFrom": ""}));
+    assert!(ws["Workspace"].get("SmtpFrom").is_none(), "{ws}");
+
     // A server that is not there: the message is marked failed, with why.
     let closed = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

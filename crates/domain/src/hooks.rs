@@ -218,26 +218,23 @@ impl LambdaConfig {
     }
 }
 
-/// A hook URL: `http://host[:port][/path]`, no credentials, at most [`MAX_URL_LEN`].
+/// A hook URL: `http(s)://host[:port][/path]`, no credentials, at most [`MAX_URL_LEN`].
 pub fn validate_url(field: &str, url: &str) -> Result<(), FieldError> {
     let bad = |reason: &str| FieldError::new(field, reason);
     if url.starts_with("arn:") {
         return Err(bad(
-            "Poolhouse calls hooks over HTTP: give the URL of the hook (http://host:port/path), \
-             not a Lambda ARN",
+            "Poolhouse calls hooks over HTTP: give the URL of the hook (http://host:port/path or \
+             https://…), not a Lambda ARN",
         ));
     }
     if url.len() > MAX_URL_LEN {
         return Err(bad("must be at most 2048 characters"));
     }
-    if url.starts_with("https://") {
-        return Err(bad(
-            "https hooks are not supported yet: give an http:// URL (hooks are usually on this \
-             machine or its network)",
-        ));
-    }
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(bad("must be an http:// URL"));
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return Err(bad("must be an http:// or https:// URL"));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority.is_empty() {
@@ -270,7 +267,7 @@ mod tests {
         assert!(validate_url("f", "http://[::1]:9000/x").is_ok());
         let arn = validate_url("f", "arn:aws:lambda:us-east-1:1:function:x").unwrap_err();
         assert!(arn.reason.contains("not a Lambda ARN"), "{arn}");
-        assert!(validate_url("f", "https://example.com/").is_err());
+        assert!(validate_url("f", "https://example.com/hook").is_ok());
         assert!(validate_url("f", "ftp://x/").is_err());
         assert!(validate_url("f", "http://").is_err());
         assert!(validate_url("f", "http://u:p@host/").is_err());

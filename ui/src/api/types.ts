@@ -23,6 +23,7 @@ import type { UserPoolType } from "../bindings/UserPoolType";
 import type { UserSummary as UserSummaryT } from "../bindings/UserSummary";
 import type { UserSessionType } from "../bindings/UserSessionType";
 import type { UserType as UserTypeT } from "../bindings/UserType";
+import type { WorkspaceType } from "../bindings/WorkspaceType";
 
 export { OPERATIONS } from "../bindings/operations";
 export type { OperationName } from "../bindings/operations";
@@ -94,3 +95,5 @@ export type AuthenticationResult = Wire<AuthenticationResultType>;
 export type RiskConfiguration = Wire<RiskConfigurationType>;
 export type HookInvocation = Wire<HookInvocationType>;
 export type LambdaConfig = Wire<LambdaConfigT>;
+export type Workspace = Wire<WorkspaceType>;
+export type UpdateWorkspaceRequest = Operations["UpdateWorkspace"]["input"];

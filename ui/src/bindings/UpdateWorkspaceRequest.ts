@@ -17,6 +17,7 @@ BreachedPasswordsFile?: string,
  */
 SmtpServer?: string, 
 /**
- * The sender address of delivered email (default `no-reply@poolhouse.localhost`).
+ * The sender address of delivered email (default
+ * `Poolhouse <no-reply@poolhouse.localhost>`); the empty string goes back to it.
  */
 SmtpFrom?: string, };

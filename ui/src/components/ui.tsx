@@ -171,6 +171,36 @@ export function Check({
   );
 }
 
+/**
+ * An on/off setting that takes effect when its form is saved: a button with role="switch",
+ * whose `aria-checked` carries the state. Label it with a <label htmlFor> naming the setting.
+ */
+export function Switch({
+  checked,
+  onChange,
+  disabled,
+  ...rest
+}: Partial<FieldControlProps> & {
+  checked: boolean;
+  onChange: (on: boolean) => void;
+  disabled?: boolean;
+  "data-testid"?: string;
+}) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={checked}
+      className="switch"
+      disabled={disabled}
+      onClick={() => onChange(!checked)}
+      {...rest}
+    >
+      <span className="switch-knob" aria-hidden="true" />
+    </button>
+  );
+}
+
 /** A modal dialog on the native <dialog> element (focus trap and Escape for free). */
 export function Dialog({
   title,
@@ -413,14 +443,17 @@ export function Section({
   actions,
   children,
   testId,
+  id,
 }: {
   title: string;
   actions?: ReactNode;
   children: ReactNode;
   testId?: string;
+  /** For links to the section (`#/workspace/email` scrolls to it). */
+  id?: string;
 }) {
   return (
-    <section className="section" data-testid={testId}>
+    <section className="section" data-testid={testId} id={id}>
       <header className="section-header">
         <h3>{title}</h3>
         {actions && <div className="section-actions">{actions}</div>}

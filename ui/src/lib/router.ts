@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from "react";
+import { isWorkspaceSection, type WorkspaceSection } from "./workspace";
 
 export const POOL_TABS = ["overview", "users", "groups", "clients", "hooks", "messages"] as const;
 export type PoolTab = (typeof POOL_TABS)[number];
@@ -7,7 +8,9 @@ export type PoolTab = (typeof POOL_TABS)[number];
 export type Route =
   | { screen: "pools" }
   | { screen: "pool"; poolId: string; tab: PoolTab }
-  | { screen: "audit" };
+  | { screen: "audit" }
+  /** `section` scrolls to one section of the screen (a link from elsewhere: "set a server"). */
+  | { screen: "workspace"; section?: WorkspaceSection };
 
 function isPoolTab(s: string | undefined): s is PoolTab {
   return s !== undefined && (POOL_TABS as readonly string[]).includes(s);
@@ -26,6 +29,9 @@ export function parseRoute(hash: string): Route {
       }
     });
   if (parts[0] === "audit") return { screen: "audit" };
+  if (parts[0] === "workspace") {
+    return isWorkspaceSection(parts[1]) ? { screen: "workspace", section: parts[1] } : { screen: "workspace" };
+  }
   if (parts[0] === "pools" && parts[1]) {
     return { screen: "pool", poolId: parts[1], tab: isPoolTab(parts[2]) ? parts[2] : "overview" };
   }
@@ -38,6 +44,8 @@ export function routeHref(route: Route): string {
       return "#/pools";
     case "audit":
       return "#/audit";
+    case "workspace":
+      return route.section ? `#/workspace/${route.section}` : "#/workspace";
     case "pool":
       return `#/pools/${encodeURIComponent(route.poolId)}/${route.tab}`;
   }

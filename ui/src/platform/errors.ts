@@ -76,9 +76,9 @@ export function hintFor(code: string): string | undefined {
     case "MissingAuthenticationTokenException":
     case "UnrecognizedClientException":
     case "InvalidSignatureException":
-      return "This endpoint requires SigV4-signed requests, which the browser console does not send. Turn off the workspace's signature requirement, or use the desktop app.";
+      return "This endpoint requires SigV4-signed requests, which the browser console does not send. Use the desktop app, or turn the requirement off with `poolhouse update-workspace --require-signature false`.";
     case "UnknownOperationException":
-      return "The core does not know this operation: the console and the core are probably different versions.";
+      return "Poolhouse does not know this operation: the console and the Poolhouse it talks to are probably different versions.";
     default:
       return undefined;
   }

@@ -41,6 +41,29 @@ function isTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
+/**
+ * Whether the console runs in the desktop app. There, operations are Tauri commands and the
+ * endpoint's signature requirement does not apply to the console; in a browser every
+ * operation is an unsigned HTTP request to the endpoint.
+ */
+export function isDesktop(): boolean {
+  return isTauri();
+}
+
+/**
+ * The origin of the endpoint this browser console talks to (`http://127.0.0.1:9229`);
+ * undefined in the desktop app, which calls Poolhouse directly.
+ */
+export function endpointOrigin(): string | undefined {
+  if (isTauri()) return undefined;
+  const url = endpointUrl(
+    window.location.search,
+    import.meta.env.VITE_POOLHOUSE_ENDPOINT as string | undefined,
+    window.location.origin,
+  );
+  return new URL(url).origin;
+}
+
 async function viaTauri<K extends OperationName>(
   op: K,
   input: Operations[K]["input"],

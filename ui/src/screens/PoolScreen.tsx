@@ -1,5 +1,5 @@
 import { CopyButton, ErrorBanner, Spinner } from "../components/ui";
-import { formatCount } from "../lib/format";
+import { plural } from "../lib/format";
 import { navigate, POOL_TABS, routeHref, type PoolTab } from "../lib/router";
 import { useQuery } from "../lib/useQuery";
 import { call } from "../platform";
@@ -35,7 +35,7 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
           <h1 data-testid="pool-title">{pool?.Name ?? (q.error ? "Pool" : "…")}</h1>
           <div className="screen-subtitle">
             <span className="mono">{poolId}</span> <CopyButton text={poolId} label="Copy ID" />
-            {pool && <span className="muted"> · {formatCount(pool.EstimatedNumberOfUsers)} users</span>}
+            {pool && <span className="muted"> · {plural(pool.EstimatedNumberOfUsers, "user")}</span>}
           </div>
         </div>
       </header>

@@ -212,7 +212,7 @@ function TrySignInPanel({ client, onEditClient }: { client: UserPoolClient; onEd
       {stage.kind === "unsupported" && (
         <div className="notice notice-warn" data-testid="try-signin-unsupported">
           <div>
-            <strong>The core asked for the challenge {stage.challenge}.</strong>
+            <strong>Poolhouse asked for the challenge {stage.challenge}.</strong>
             <div className="notice-text">
               This panel answers NEW_PASSWORD_REQUIRED and the MFA challenges (authenticator, email and SMS codes, choosing a
               factor, setting up an authenticator app), so it stops here.
@@ -392,7 +392,7 @@ function NewPasswordStep({
   return (
     <Section title={`${stage.step}. Choose a new password`} testId="try-new-password">
       <p>
-        The core answered with the <span className="mono">NEW_PASSWORD_REQUIRED</span> challenge:{" "}
+        Poolhouse answered with the <span className="mono">NEW_PASSWORD_REQUIRED</span> challenge:{" "}
         <strong className="mono">{stage.username}</strong> signed in with a temporary password and must choose a new one
         {stage.required.length > 0 ? ", and fill in the attributes the pool requires" : ""}.
       </p>
@@ -505,7 +505,7 @@ function MfaCodeStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-code">)
   return (
     <Section title={`${stage.step}. ${source.title}`} testId="try-mfa-code">
       <p>
-        The core answered with the <span className="mono">{stage.challenge}</span> challenge:{" "}
+        Poolhouse answered with the <span className="mono">{stage.challenge}</span> challenge:{" "}
         {stage.challenge === "SOFTWARE_TOKEN_MFA" ? (
           <>
             <strong className="mono">{stage.username}</strong> has an authenticator app; enter the 6-digit code it shows now.
@@ -560,7 +560,7 @@ function MfaSelectStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-selec
   return (
     <Section title={`${stage.step}. Choose how to get a code`} testId="try-mfa-select">
       <p>
-        The core answered with <span className="mono">SELECT_MFA_TYPE</span>: <strong className="mono">{stage.username}</strong>{" "}
+        Poolhouse answered with <span className="mono">SELECT_MFA_TYPE</span>: <strong className="mono">{stage.username}</strong>{" "}
         has more than one MFA factor and none is preferred, so the app asks which to use.
       </p>
       <form
@@ -672,7 +672,7 @@ function MfaSetupStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-setup"
   return (
     <Section title={`${stage.step}. Set up an authenticator app`} testId="try-mfa-setup">
       <p>
-        The core answered with <span className="mono">MFA_SETUP</span>: this pool requires MFA and{" "}
+        Poolhouse answered with <span className="mono">MFA_SETUP</span>: this pool requires MFA and{" "}
         <strong className="mono">{stage.username}</strong> has no factor yet. Scan the QR code with an authenticator app (or
         type the secret key into it), then enter the code the app shows.
       </p>

@@ -59,11 +59,11 @@ describe("HooksForm", () => {
     expect(screen.getByTestId("save-hooks")).toHaveProperty("disabled", false);
   });
 
-  it("refuses a URL that is not http:// on its row without calling the core", () => {
+  it("refuses a URL that is not http(s):// on its row without calling the core", () => {
     render(<HooksForm pool={POOL} onSaved={() => {}} />);
-    type("PostAuthentication", "https://hooks.example/post");
+    type("PostAuthentication", "arn:aws:lambda:us-east-1:1:function:post");
     fireEvent.click(screen.getByTestId("save-hooks"));
-    expect(fieldError("PostAuthentication")).toMatch(/give an http:\/\/ URL/);
+    expect(fieldError("PostAuthentication")).toMatch(/not a Lambda ARN/);
     expect(call).not.toHaveBeenCalled();
     // Editing the row answers the complaint.
     type("PostAuthentication", "http://127.0.0.1:9000/post");

@@ -139,14 +139,18 @@ describe("updateRequest", () => {
 });
 
 describe("localErrors", () => {
-  it("accepts blank rows and http:// URLs, and leaves the rest of the checking to the core", () => {
-    expect(localErrors(draft({ PreSignUp: "http://x", PostConfirmation: "", UserMigration: "http://" }))).toEqual({});
+  it("accepts blank rows and http(s):// URLs, and leaves the rest of the checking to the core", () => {
+    expect(
+      localErrors(
+        draft({ PreSignUp: "http://x", PostConfirmation: "", UserMigration: "http://", CustomMessage: "https://h/m" }),
+      ),
+    ).toEqual({});
   });
 
   it("explains the likely mistakes on their rows", () => {
     const e = localErrors(
       draft({
-        PreSignUp: "https://hooks.example/pre",
+        PreSignUp: "ftp://hooks.example/pre",
         PreAuthentication: "arn:aws:lambda:us-east-1:1:function:f",
         PreTokenGeneration: "127.0.0.1:8080/t",
       }),
@@ -154,7 +158,7 @@ describe("localErrors", () => {
     expect(Object.keys(e).sort()).toEqual(["PreAuthentication", "PreSignUp", "PreTokenGeneration"]);
     expect(e.PreSignUp).toMatch(/http:\/\//);
     expect(e.PreAuthentication).toMatch(/not a Lambda ARN/);
-    expect(e.PreTokenGeneration).toBe("Must be an http:// URL");
+    expect(e.PreTokenGeneration).toBe("Must be an http:// or https:// URL");
   });
 });
 

@@ -195,20 +195,19 @@ export function updateRequest(pool: UserPool, lambdaConfig: LambdaConfig): Opera
 }
 
 /**
- * The local check before saving: a hook URL must start with http:// (the core checks the rest).
- * The likely mistakes, a Lambda ARN and an https URL, get the core's own explanation.
+ * The local check before saving: a hook URL must start with http:// or https:// (the core checks
+ * the rest). The likely mistake, a Lambda ARN, gets the core's own explanation.
  */
 export function localErrors(draft: HooksDraft): Partial<Record<TriggerName, string>> {
   const out: Partial<Record<TriggerName, string>> = {};
   for (const name of TRIGGER_NAMES) {
     const url = optionalText(draft.urls[name]);
-    if (url === undefined || url.startsWith("http://")) continue;
+    if (url === undefined || url.startsWith("http://") || url.startsWith("https://")) continue;
     if (url.startsWith("arn:")) {
-      out[name] = "Poolhouse calls hooks over HTTP: give the URL of the hook (http://host:port/path), not a Lambda ARN";
-    } else if (url.startsWith("https://")) {
-      out[name] = "HTTPS hooks are not supported yet: give an http:// URL (hooks are usually on this machine or its network)";
+      out[name] =
+        "Poolhouse calls hooks over HTTP: give the URL of the hook (http://host:port/path or https://…), not a Lambda ARN";
     } else {
-      out[name] = "Must be an http:// URL";
+      out[name] = "Must be an http:// or https:// URL";
     }
   }
   return out;

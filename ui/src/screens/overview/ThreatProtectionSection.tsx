@@ -4,6 +4,7 @@ import { useToast } from "../../components/toast";
 import { Button, Check, ErrorBanner, Field, Section, Spinner } from "../../components/ui";
 import { formatDateTime, isoTime } from "../../lib/format";
 import { placeError } from "../../lib/forms";
+import { routeHref } from "../../lib/router";
 import {
   EVENT_FILTERS,
   LEVEL_MEMBER,
@@ -182,8 +183,8 @@ function ThreatProtectionForm({
           {checking && hasBreachList === false && (
             <span className="warn-text-inline" data-testid="no-breach-list">
               {" "}
-              This workspace has no breached-password list yet, so no password is ever found: set one with UpdateWorkspace
-              (BreachedPasswordsFile).
+              This workspace has no breached-password list yet, so no password is ever found: set one in{" "}
+              <a href={routeHref({ screen: "workspace", section: "threats" })}>Workspace settings → Threat protection</a>.
             </span>
           )}
         </p>

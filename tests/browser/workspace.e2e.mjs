@@ -1,0 +1,519 @@
+#!/usr/bin/env node
+// Browser end-to-end test of the Workspace settings screen and email delivery: the built UI
+// (ui/dist) served by the real core (`poolhouse serve --ui`), a small SMTP server run by this
+// script (node:net), and headless Debian chromium driven through playwright-core. The scenario
+// follows the Messages tab's link to Email delivery, is refused a server that is not host:port,
+// sets this script's server, creates a user with an emailed invitation over HTTP as an app
+// would, waits for the server to receive it and reads "Sent" in the Messages tab; a server that
+// refuses connections gives "Failed" with the reason. It then creates an access key and reads
+// its secret in the one dialog that shows it. Each check prints PASS/FAIL, screenshots go to
+// tests/out/workspace-*.png, and the last line is "N passed, M failed". SMTP server, core and
+// browser are stopped in every case; the whole run is bounded.
+//
+//   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
+//   CHROMIUM       the browser (default: /usr/bin/chromium)
+//   E2E_TIMEOUT_MS overall bound (default: 120000)
+//   E2E_HEADED=1   show the browser (needs a display)
+
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const requireFromUi = createRequire(path.join(root, "ui/package.json"));
+const { chromium } = requireFromUi("playwright-core");
+
+const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const DIST = path.join(root, "ui/dist");
+const OUT = path.join(root, "tests/out");
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 120_000);
+const STEP_MS = 10_000;
+/** serve runs a delivery pass every 2 s; this leaves room for a slow machine. */
+const DELIVERY_MS = 15_000;
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "poolhouse-workspace-e2e-"));
+mkdirSync(OUT, { recursive: true });
+
+let server;
+let smtpServer;
+const smtpSockets = new Set();
+let context;
+let passed = 0;
+let failed = 0;
+let finished = false;
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function cleanup() {
+  if (context) {
+    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    context = undefined;
+  }
+  if (smtpServer) {
+    for (const s of smtpSockets) s.destroy();
+    await Promise.race([new Promise((r) => smtpServer.close(r)), new Promise((r) => setTimeout(r, 2000))]);
+    smtpServer = undefined;
+  }
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill("SIGTERM");
+    await Promise.race([new Promise((r) => server.once("exit", r)), new Promise((r) => setTimeout(r, 3000))]);
+    if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+async function finish(code) {
+  if (finished) return;
+  finished = true;
+  await cleanup();
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(code ?? (failed > 0 ? 1 : 0));
+}
+
+const watchdog = setTimeout(() => {
+  log(`FAIL  the run took longer than ${TIMEOUT_MS / 1000} s`);
+  failed += 1;
+  void finish(1);
+}, TIMEOUT_MS);
+watchdog.unref();
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    failed += 1;
+    void finish(130);
+  });
+}
+
+class StopScenario extends Error {}
+
+/** Runs one check. A failure stops the scenario unless `fatal` is false. */
+async function check(name, fn, { fatal = true } = {}) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed += 1;
+    log(`PASS  ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed += 1;
+    log(`FAIL  ${name}\n      ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n      ")}`);
+    if (fatal) throw new StopScenario();
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const db = path.join(tmp, "workspace-e2e.db");
+    server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
+    server.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ""));
+      }
+    });
+    server.stderr.on("data", (chunk) => {
+      err += chunk;
+    });
+    server.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    server.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
+    });
+  });
+}
+
+/**
+ * A mail catcher speaking just enough SMTP: 220 on connect, 250 to EHLO/HELO/MAIL/RCPT (and
+ * RSET/NOOP), 354 to DATA and everything up to a line "." collected as the message, 250, and
+ * 221 to QUIT. Each received message is pushed to `received` as { from, to, data }.
+ */
+function startSmtpServer(received) {
+  return new Promise((resolve, reject) => {
+    smtpServer = net.createServer((socket) => {
+      smtpSockets.add(socket);
+      socket.on("close", () => smtpSockets.delete(socket));
+      socket.on("error", () => {});
+      socket.setEncoding("utf8");
+      const reply = (line) => socket.write(`${line}\r\n`);
+      let pending = "";
+      let envelope = { from: "", to: [] };
+      let data; // the message's lines while in DATA, else undefined
+      const onLine = (line) => {
+        if (data !== undefined) {
+          if (line === ".") {
+            received.push({ from: envelope.from, to: envelope.to, data: data.join("\n") });
+            data = undefined;
+            envelope = { from: "", to: [] };
+            reply("250 2.0.0 Ok: queued");
+          } else {
+            data.push(line.startsWith("..") ? line.slice(1) : line);
+          }
+          return;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        switch (verb) {
+          case "EHLO":
+          case "HELO":
+            reply("250 smtp.e2e.test");
+            break;
+          case "MAIL":
+            envelope = { from: line.match(/<([^>]*)>/)?.[1] ?? "", to: [] };
+            reply("250 2.1.0 Ok");
+            break;
+          case "RCPT":
+            envelope.to.push(line.match(/<([^>]*)>/)?.[1] ?? "");
+            reply("250 2.1.5 Ok");
+            break;
+          case "DATA":
+            data = [];
+            reply("354 End data with <CR><LF>.<CR><LF>");
+            break;
+          case "RSET":
+            envelope = { from: "", to: [] };
+            reply("250 2.0.0 Ok");
+            break;
+          case "NOOP":
+            reply("250 2.0.0 Ok");
+            break;
+          case "QUIT":
+            reply("221 2.0.0 Bye");
+            socket.end();
+            break;
+          default:
+            reply("502 5.5.2 Command not recognised");
+        }
+      };
+      socket.on("data", (chunk) => {
+        pending += chunk;
+        let i;
+        while ((i = pending.indexOf("\r\n")) >= 0) {
+          const line = pending.slice(0, i);
+          pending = pending.slice(i + 2);
+          onLine(line);
+        }
+      });
+      reply("220 smtp.e2e.test ESMTP");
+    });
+    smtpServer.once("error", reject);
+    smtpServer.listen(0, "127.0.0.1", () => resolve(smtpServer.address().port));
+  });
+}
+
+/** A port nothing listens on: bound, then released. */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
+async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
+  const r = await fetch(`${base}/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  const parsed = text.trim() === "" ? {} : JSON.parse(text);
+  return { ok: r.ok, status: r.status, body: parsed };
+}
+
+/** Like api(), but a refusal fails the check with the core's error. */
+async function apiOk(base, op, body, service) {
+  const r = await api(base, op, body, service);
+  assert(r.ok, `${op} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+async function workspace(base) {
+  return (await apiOk(base, "DescribeWorkspace", {}, "Poolhouse")).Workspace;
+}
+
+/** Polls `probe` until it returns something truthy, or fails after `ms` with `what`. */
+async function eventually(probe, ms, what) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`${what} within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+async function shot(page, name) {
+  await settle(page);
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+}
+
+/** A screenshot of one element, whole even when it is taller than the window. */
+async function shotOf(page, locator, name) {
+  const before = page.viewportSize();
+  const box = await locator.boundingBox();
+  await page.setViewportSize({ width: before.width, height: Math.max(before.height, Math.ceil((box?.height ?? 0) + 400)) });
+  try {
+    await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await settle(page);
+    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
+
+async function main() {
+  let base;
+  let smtpPort;
+  const mail = [];
+  await check("poolhouse serve starts and the SMTP server listens", async () => {
+    base = await startServer();
+    assert(/^http:\/\/127\.0\.0\.1:\d+$/.test(base), `unexpected address ${base}`);
+    smtpPort = await startSmtpServer(mail);
+  });
+  const smtpAddress = `127.0.0.1:${smtpPort}`;
+  const sender = "e2e@poolhouse.test";
+
+  let poolId;
+  await check("a pool is created through the API", async () => {
+    const pool = await apiOk(base, "CreateUserPool", { PoolName: `workspace-e2e-${Date.now().toString(36)}` });
+    poolId = pool.UserPool.Id;
+    assert(poolId, "no pool id");
+  });
+
+  context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    headless: process.env.E2E_HEADED !== "1",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ].filter((a) => a !== "--headless" || process.env.E2E_HEADED !== "1"),
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(STEP_MS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
+  });
+
+  const screen = page.getByTestId("workspace-screen");
+  const email = page.getByTestId("workspace-email");
+  const fieldError = (member) => page.locator(`[data-field="${member}"] [data-testid="field-error"]`);
+  const messagesUrl = `${base}/index.html#/pools/${encodeURIComponent(poolId)}/messages`;
+
+  await check("the Workspace settings screen is in the sidebar and shows the workspace", async () => {
+    await page.goto(`${base}/index.html`);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByText("Workspace", { exact: true }).waitFor();
+    await nav.getByRole("link", { name: "Settings" }).click();
+    await screen.waitFor();
+    const general = (await page.getByTestId("workspace-general").innerText()).replace(/\s+/g, " ");
+    assert(general.includes("000000000000"), `no account id in "${general}"`);
+    assert(general.includes("workspace-e2e.db"), `no store path in "${general}"`);
+    assert((await page.getByTestId("ws-region").inputValue()) === "us-east-1", "the region is not us-east-1");
+    assert((await page.getByTestId("email-delivery-state").innerText()).trim() === "Not sending", "email delivery is not off");
+    assert(await page.getByTestId("save-email").isDisabled(), "Save is on before any change");
+    assert(page.url().endsWith("#/workspace"), `the address is ${page.url()}`);
+    await shot(page, "workspace-01-screen");
+  });
+
+  await check("with no SMTP server the Messages tab says nothing is sent and links to Email delivery", async () => {
+    await page.goto(messagesUrl);
+    const note = page.getByTestId("no-smtp-note");
+    await note.waitFor();
+    assert(/not sent anywhere/.test(await note.innerText()), "the note does not say messages are not sent");
+    await shot(page, "workspace-02-messages-no-smtp");
+    await note.getByRole("link").click();
+    await email.waitFor();
+    assert(page.url().endsWith("#/workspace/email"), `the link went to ${page.url()}`);
+    // The link is for setting a server: its input has focus.
+    await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "ws-smtp-server");
+  });
+
+  await check("a server that is not host:port is refused next to the SMTP server field", async () => {
+    await page.getByTestId("ws-smtp-server").fill("localhost");
+    await page.getByTestId("save-email").click();
+    const text = await fieldError("SmtpServer").innerText();
+    assert(/host:port/.test(text), `the error reads "${text}"`);
+    assert(!text.startsWith("SmtpServer"), `the error repeats the member: "${text}"`);
+    assert((await fieldError("SmtpFrom").count()) === 0, "an error is on the From field");
+    const ws = await workspace(base);
+    assert(ws.SmtpServer === undefined, `the server was saved: ${ws.SmtpServer}`);
+    await shotOf(page, email, "workspace-03-smtp-error");
+  });
+
+  await check("saving the SMTP server and sender turns delivery on", async () => {
+    await page.getByTestId("ws-smtp-server").fill(smtpAddress);
+    assert((await fieldError("SmtpServer").count()) === 0, "the error stayed after editing the field");
+    await page.getByTestId("ws-smtp-from").fill(`Poolhouse e2e <${sender}>`);
+    await page.getByTestId("save-email").click();
+    await page.getByTestId("toasts").getByText("Email delivery saved").waitFor();
+    await email.getByText("Sending email", { exact: true }).waitFor();
+    const ws = await workspace(base);
+    assert(ws.SmtpServer === smtpAddress, `SmtpServer: ${ws.SmtpServer}`);
+    assert(ws.SmtpFrom === `Poolhouse e2e <${sender}>`, `SmtpFrom: ${ws.SmtpFrom}`);
+    assert(await page.getByTestId("save-email").isDisabled(), "Save is still on after saving");
+    await shotOf(page, email, "workspace-04-smtp-saved");
+  });
+
+  const invited = "dana";
+  const temporaryPassword = "Temp-Passw0rd!42";
+  await check("an invitation made through the API reaches the SMTP server", async () => {
+    await apiOk(base, "AdminCreateUser", {
+      UserPoolId: poolId,
+      Username: invited,
+      TemporaryPassword: temporaryPassword,
+      UserAttributes: [{ Name: "email", Value: "dana@example.com" }],
+      DesiredDeliveryMediums: ["EMAIL"],
+    });
+    const m = await eventually(
+      () => mail.find((x) => x.to.includes("dana@example.com")),
+      DELIVERY_MS,
+      "the SMTP server received no invitation for dana@example.com",
+    );
+    assert(m.from === sender, `MAIL FROM <${m.from}>`);
+    assert(m.data.includes(temporaryPassword), `the message lacks the temporary password:\n${m.data.slice(0, 600)}`);
+    assert(/^From: .*e2e@poolhouse\.test/m.test(m.data), `no From header for the sender:\n${m.data.slice(0, 400)}`);
+  });
+
+  await check("the Messages tab shows the invitation as Sent", async () => {
+    await page.goto(messagesUrl);
+    await page.getByTestId("messages-tab").waitFor();
+    assert((await page.getByTestId("no-smtp-note").count()) === 0, "the no-server note still shows");
+    const row = page.getByTestId("message-row").filter({ hasText: invited });
+    await eventually(
+      async () => {
+        await page.getByTestId("messages-tab").getByRole("button", { name: "Refresh" }).click();
+        await row.first().waitFor();
+        return (await row.first().getAttribute("data-delivery")) === "Sent";
+      },
+      DELIVERY_MS,
+      "the invitation is not marked Sent",
+    );
+    const badge = (await row.getByTestId("message-delivery").innerText()).trim();
+    assert(badge === "Sent", `the badge reads "${badge}"`);
+  });
+
+  await check("a server that refuses connections marks the message Failed, with the reason", async () => {
+    const port = await closedPort();
+    await apiOk(base, "UpdateWorkspace", { SmtpServer: `127.0.0.1:${port}` }, "Poolhouse");
+    await apiOk(base, "AdminCreateUser", {
+      UserPoolId: poolId,
+      Username: "erin",
+      TemporaryPassword: temporaryPassword,
+      UserAttributes: [{ Name: "email", Value: "erin@example.com" }],
+      DesiredDeliveryMediums: ["EMAIL"],
+    });
+    const row = page.getByTestId("message-row").filter({ hasText: "erin" });
+    await eventually(
+      async () => {
+        await page.getByTestId("messages-tab").getByRole("button", { name: "Refresh" }).click();
+        await row.first().waitFor();
+        return (await row.first().getAttribute("data-delivery")) === "Failed";
+      },
+      DELIVERY_MS,
+      "the message to erin is not marked Failed",
+    );
+    const title = await row.getByTestId("message-delivery").getAttribute("title");
+    const reason = await row.getByTestId("message-delivery-failure").innerText();
+    assert(/^Not delivered: /.test(title ?? "") && title.length > "Not delivered: ".length, `the badge's title is "${title}"`);
+    assert(reason.startsWith("Not delivered: ") && reason === title, `the reason reads "${reason}", the title "${title}"`);
+    assert(!mail.some((x) => x.to.includes("erin@example.com")), "the message reached the catcher anyway");
+    await shot(page, "workspace-05-messages-delivery");
+  });
+
+  await check("creating an access key shows its secret once, in a dialog", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    const security = page.getByTestId("workspace-security");
+    await security.getByTestId("no-access-keys").waitFor();
+    await security.getByTestId("create-access-key").click();
+    const dialog = page.getByTestId("access-key-dialog");
+    await dialog.waitFor();
+    const id = (await dialog.getByTestId("access-key-id").innerText()).trim();
+    const secret = (await dialog.getByTestId("access-key-secret").innerText()).trim();
+    assert(/^AKIA[A-Z0-9]{16}$/.test(id), `key id "${id}"`);
+    assert(secret.length >= 30, `secret "${secret}"`);
+    assert(/only this once/.test(await dialog.innerText()), "the dialog does not warn that the secret is shown once");
+    assert((await dialog.getByRole("button", { name: "Copy" }).count()) === 2, "no copy buttons for the id and the secret");
+    const ws = await workspace(base);
+    assert(ws.AccessKeyIds.includes(id), `AccessKeyIds: ${JSON.stringify(ws.AccessKeyIds)}`);
+    await shot(page, "workspace-06-access-key");
+    await dialog.getByTestId("access-key-done").click();
+    await dialog.waitFor({ state: "detached" });
+    await security.getByTestId("access-keys").getByText(id).waitFor();
+    const text = await page.locator("body").innerText();
+    assert(!text.includes(secret), "the secret still shows after the dialog closed");
+  });
+
+  await check("requiring signatures from the browser asks first, and Cancel leaves it off", async () => {
+    const security = page.getByTestId("workspace-security");
+    const sw = security.getByRole("switch", { name: "Require SigV4 signatures" });
+    await sw.click();
+    assert((await sw.getAttribute("aria-checked")) === "true", "the switch did not turn on");
+    await page.getByTestId("save-security").click();
+    const dialog = page.getByTestId("confirm-dialog");
+    await dialog.waitFor();
+    // The way back names this store, since the browser can no longer turn the requirement off.
+    const command = (await dialog.getByTestId("recovery-command").locator("code").innerText()).trim();
+    const db = path.join(tmp, "workspace-e2e.db");
+    assert(command === `poolhouse --db ${db} update-workspace --require-signature false`, `the command reads "${command}"`);
+    await shot(page, "workspace-07-require-signature");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    assert((await workspace(base)).RequireSignature === false, "signatures are now required");
+    await security.getByRole("button", { name: "Discard changes" }).click();
+    assert((await sw.getAttribute("aria-checked")) === "false", "Discard did not turn the switch back off");
+    await shotOf(page, page.getByTestId("workspace-sections"), "workspace-08-all-sections");
+  });
+
+  await check("no uncaught errors in the page", async () => {
+    // The deliberate bad input answers 400, which chromium logs as a failed resource.
+    const real = pageErrors.filter((e) => !/status of 4\d\d/.test(e));
+    assert(real.length === 0, real.join("\n"));
+  });
+}
+
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof StopScenario)) {
+    failed += 1;
+    log(`FAIL  ${e?.stack ?? e}`);
+  }
+}
+clearTimeout(watchdog);
+await finish();

@@ -1,0 +1,616 @@
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { UpdateWorkspaceRequest, Workspace } from "../../api/types";
+import { useToast } from "../../components/toast";
+import {
+  Button,
+  ConfirmDialog,
+  CopyButton,
+  Dialog,
+  ErrorBanner,
+  Facts,
+  Field,
+  Section,
+  Spinner,
+  Switch,
+} from "../../components/ui";
+import { placeError } from "../../lib/forms";
+import { useQuery } from "../../lib/useQuery";
+import {
+  DEFAULT_SMTP_FROM,
+  SECTION_MEMBERS,
+  cognitoIssuerBase,
+  sectionRequest,
+  stopRequiringSignaturesCommand,
+  workspaceDraftOf,
+  type WorkspaceDraft,
+  type WorkspaceSection,
+} from "../../lib/workspace";
+import { call, endpointOrigin, isDesktop, toApiError, type ApiError } from "../../platform";
+
+const sectionId = (s: WorkspaceSection) => `workspace-${s}`;
+
+/** The settings of the store that apply to every pool (DescribeWorkspace / UpdateWorkspace). */
+export function WorkspaceScreen({ section }: { section?: WorkspaceSection | undefined }) {
+  const q = useQuery("workspace", () => call("DescribeWorkspace", {}));
+  const ws = q.data?.Workspace;
+  const loaded = ws !== undefined;
+  const onSaved = (fresh: Workspace) => q.set({ Workspace: fresh });
+
+  // A link to one section ("set an SMTP server") lands on it, with its first input focused.
+  useEffect(() => {
+    if (!section || !loaded) return;
+    const el = document.getElementById(sectionId(section));
+    el?.scrollIntoView?.({ block: "start" });
+    el?.querySelector<HTMLElement>("input, button[role='switch']")?.focus({ preventScroll: true });
+  }, [section, loaded]);
+
+  return (
+    <div className="screen" data-testid="workspace-screen">
+      <header className="screen-header">
+        <div>
+          <h1>Workspace settings</h1>
+          <div className="screen-subtitle">Settings of this store that apply to every pool. Each section is saved on its own.</div>
+        </div>
+        <div className="screen-actions">
+          <Button variant="ghost" onClick={q.reload}>
+            Refresh
+          </Button>
+        </div>
+      </header>
+      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} title="Could not load the workspace settings." />}
+      {!ws && q.loading && <Spinner label="Loading workspace settings…" />}
+      {ws && (
+        <div className="workspace" data-testid="workspace-sections">
+          <GeneralSection ws={ws} onSaved={onSaved} />
+          <TokensSection ws={ws} onSaved={onSaved} />
+          <ThreatsSection ws={ws} onSaved={onSaved} />
+          <EmailSection ws={ws} onSaved={onSaved} />
+          <SecuritySection ws={ws} onSaved={onSaved} onKeysChanged={q.reload} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+type SectionProps = { ws: Workspace; onSaved: (fresh: Workspace) => void };
+
+type FormApi = {
+  draft: WorkspaceDraft;
+  set: <K extends keyof WorkspaceDraft>(k: K, v: WorkspaceDraft[K]) => void;
+  /** Field errors, keyed by request member. */
+  errors: Record<string, string | undefined>;
+};
+
+type Confirmation = { title: string; confirmLabel: string; body: ReactNode };
+
+/**
+ * One section's form: shows the saved settings with the edits made here on top, and saves
+ * only the members of this section that changed. Edits are kept when another section saves
+ * or the workspace is reloaded; a save drops them, since the saved values now show.
+ */
+function SectionForm({
+  section,
+  ws,
+  onSaved,
+  saveLabel,
+  savedToast,
+  confirmation,
+  children,
+}: SectionProps & {
+  section: WorkspaceSection;
+  saveLabel: string;
+  savedToast: string;
+  /** What to ask before sending a request, when it needs asking. */
+  confirmation?: (request: UpdateWorkspaceRequest) => Confirmation | undefined;
+  children: (form: FormApi) => ReactNode;
+}) {
+  const toast = useToast();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [edits, setEdits] = useState<Partial<WorkspaceDraft>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [asking, setAsking] = useState<{ request: UpdateWorkspaceRequest; confirm: Confirmation }>();
+  const saved = workspaceDraftOf(ws);
+  const draft: WorkspaceDraft = { ...saved, ...edits };
+  const request = sectionRequest(section, saved, draft);
+  const dirty = Object.keys(request).length > 0;
+  const placed = placeError(error, SECTION_MEMBERS[section]);
+
+  const send = (r: UpdateWorkspaceRequest): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    return call("UpdateWorkspace", r).then(
+      (res) => {
+        setBusy(false);
+        setEdits({});
+        onSaved(res.Workspace);
+        toast(savedToast);
+      },
+      (e: unknown) => {
+        const err = toApiError(e);
+        setBusy(false);
+        setError(err);
+        if (err.field) {
+          formRef.current
+            ?.querySelector<HTMLElement>(`[data-field="${err.field}"] input, [data-field="${err.field}"] button[role="switch"]`)
+            ?.focus();
+        }
+      },
+    );
+  };
+
+  const form: FormApi = {
+    draft,
+    set: (k, v) => {
+      setEdits((prev) => ({ ...prev, [k]: v }));
+      setError(undefined);
+    },
+    errors: placed.fields,
+  };
+
+  return (
+    <>
+      <form
+        ref={formRef}
+        className="settings-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!dirty || busy) return;
+          const confirm = confirmation?.(request);
+          if (confirm) setAsking({ request, confirm });
+          else void send(request);
+        }}
+      >
+        {children(form)}
+        {placed.general && <ErrorBanner error={placed.general} />}
+        <div className="form-actions">
+          <Button
+            onClick={() => {
+              setEdits({});
+              setError(undefined);
+            }}
+            disabled={!dirty || busy}
+          >
+            Discard changes
+          </Button>
+          <Button type="submit" variant="primary" disabled={!dirty} busy={busy} data-testid={`save-${section}`}>
+            {saveLabel}
+          </Button>
+        </div>
+      </form>
+      {/* Outside the form: the dialog has a form of its own. */}
+      {asking && (
+        <ConfirmDialog
+          title={asking.confirm.title}
+          confirmLabel={asking.confirm.confirmLabel}
+          onClose={() => setAsking(undefined)}
+          onConfirm={() => send(asking.request)}
+        >
+          {asking.confirm.body}
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function GeneralSection({ ws, onSaved }: SectionProps) {
+  return (
+    <Section title="General" id={sectionId("general")} testId="workspace-general">
+      <Facts
+        items={[
+          ["Account ID", <span className="mono">{ws.AccountId}</span>],
+          ["Schema version", String(ws.SchemaVersion)],
+          [
+            "Store",
+            <span className="secret">
+              <span className="mono">{ws.StorePath}</span> <CopyButton text={ws.StorePath} />
+            </span>,
+            "wide",
+          ],
+        ]}
+      />
+      <SectionForm section="general" ws={ws} onSaved={onSaved} saveLabel="Save region" savedToast="Region saved">
+        {({ draft, set, errors }) => (
+          <Field
+            label="Region"
+            name="Region"
+            className="field-medium"
+            hint={
+              <>
+                Used in the ids of new pools (<span className="mono">{draft.Region || "us-east-1"}_…</span>) and in their ARNs,
+                for example <span className="mono">us-east-1</span> or <span className="mono">eu-west-2</span>. Pools that exist
+                keep their ids.
+              </>
+            }
+            error={errors.Region}
+          >
+            {(p) => (
+              <input
+                {...p}
+                className="mono"
+                spellCheck={false}
+                autoComplete="off"
+                value={draft.Region}
+                onChange={(e) => set("Region", e.target.value)}
+                data-testid="ws-region"
+              />
+            )}
+          </Field>
+        )}
+      </SectionForm>
+    </Section>
+  );
+}
+
+function TokensSection({ ws, onSaved }: SectionProps) {
+  const own = endpointOrigin();
+  return (
+    <Section title="Tokens" id={sectionId("tokens")} testId="workspace-tokens">
+      <SectionForm section="tokens" ws={ws} onSaved={onSaved} saveLabel="Save issuer" savedToast="Issuer saved">
+        {({ draft, set, errors }) => {
+          const base = draft.IssuerBaseUrl.trim().replace(/\/+$/, "");
+          return (
+            <>
+              <Field
+                label="Issuer base URL"
+                name="IssuerBaseUrl"
+                hint={
+                  <>
+                    Empty: Cognito's <span className="mono">https://cognito-idp.&lt;region&gt;.amazonaws.com</span>. Set it to
+                    the endpoint's own address (for example <span className="mono">http://127.0.0.1:9229</span>) and OIDC clients
+                    can discover the keys at <span className="mono">&lt;iss&gt;/.well-known/openid-configuration</span>.
+                  </>
+                }
+                error={errors.IssuerBaseUrl}
+              >
+                {(p) => (
+                  <div className="input-with-action">
+                    <input
+                      {...p}
+                      className="mono"
+                      spellCheck={false}
+                      autoComplete="off"
+                      placeholder={cognitoIssuerBase(ws.Region)}
+                      value={draft.IssuerBaseUrl}
+                      onChange={(e) => set("IssuerBaseUrl", e.target.value)}
+                      data-testid="ws-issuer"
+                    />
+                    {own && base !== own && (
+                      <Button onClick={() => set("IssuerBaseUrl", own)} title={own} data-testid="ws-issuer-use-endpoint">
+                        Use this endpoint's address
+                      </Button>
+                    )}
+                  </div>
+                )}
+              </Field>
+              <p className="hint form-note" data-testid="ws-issuer-preview">
+                Tokens issued from now on carry <span className="mono">iss</span>{" "}
+                <span className="mono">{base ? base : cognitoIssuerBase(ws.Region)}/&lt;pool id&gt;</span>
+                {!base && ", with the region of each pool's own id"}; tokens issued before keep theirs.
+              </p>
+            </>
+          );
+        }}
+      </SectionForm>
+    </Section>
+  );
+}
+
+function ThreatsSection({ ws, onSaved }: SectionProps) {
+  return (
+    <Section
+      title="Threat protection"
+      id={sectionId("threats")}
+      testId="workspace-threats"
+      actions={
+        ws.BreachedPasswordsFile !== undefined ? (
+          <span className="pill pill-ok">List set</span>
+        ) : (
+          <span className="pill pill-off">No list</span>
+        )
+      }
+    >
+      <SectionForm
+        section="threats"
+        ws={ws}
+        onSaved={onSaved}
+        saveLabel="Save breached-passwords file"
+        savedToast="Breached-passwords file saved"
+      >
+        {({ draft, set, errors }) => (
+          <Field
+            label="Breached-passwords file"
+            name="BreachedPasswordsFile"
+            hint={
+              <>
+                The path, on the machine running Poolhouse, of a Pwned Passwords list in SHA-1 format: one{" "}
+                <span className="mono">HASH:COUNT</span> line per password, sorted by hash, as the downloads come. The file is
+                checked when you save. Empty: no list, so no password is ever found. Each pool chooses whether to check
+                passwords in its Overview → Threat protection.
+              </>
+            }
+            error={errors.BreachedPasswordsFile}
+          >
+            {(p) => (
+              <input
+                {...p}
+                className="mono"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="/data/pwned-passwords-sha1-ordered-by-hash.txt"
+                value={draft.BreachedPasswordsFile}
+                onChange={(e) => set("BreachedPasswordsFile", e.target.value)}
+                data-testid="ws-breached-file"
+              />
+            )}
+          </Field>
+        )}
+      </SectionForm>
+    </Section>
+  );
+}
+
+function EmailSection({ ws, onSaved }: SectionProps) {
+  return (
+    <Section
+      title="Email delivery"
+      id={sectionId("email")}
+      testId="workspace-email"
+      actions={
+        ws.SmtpServer !== undefined ? (
+          <span className="pill pill-ok" data-testid="email-delivery-state">
+            Sending email
+          </span>
+        ) : (
+          <span className="pill pill-off" data-testid="email-delivery-state">
+            Not sending
+          </span>
+        )
+      }
+    >
+      <p className="hint section-intro">
+        Invitations, verification codes and password reset codes always land in each pool's Messages tab. When an SMTP server
+        is set, email is also sent through it within a few seconds, and the Messages tab shows whether each one was sent.
+        Setting a server does not send the messages already there. SMS is never sent.
+      </p>
+      <SectionForm section="email" ws={ws} onSaved={onSaved} saveLabel="Save email delivery" savedToast="Email delivery saved">
+        {({ draft, set, errors }) => {
+          const hasServer = draft.SmtpServer.trim() !== "";
+          return (
+            <div className="grid-2">
+              <Field
+                label="SMTP server"
+                name="SmtpServer"
+                hint={
+                  <>
+                    <span className="mono">host:port</span>, for example <span className="mono">127.0.0.1:1025</span> for a local
+                    mail catcher. Plain SMTP: no TLS, no login. Empty: nothing is sent.
+                  </>
+                }
+                error={errors.SmtpServer}
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    className="mono"
+                    spellCheck={false}
+                    autoComplete="off"
+                    placeholder="127.0.0.1:1025"
+                    value={draft.SmtpServer}
+                    onChange={(e) => set("SmtpServer", e.target.value)}
+                    data-testid="ws-smtp-server"
+                  />
+                )}
+              </Field>
+              <Field
+                label="From address"
+                name="SmtpFrom"
+                hint={
+                  hasServer ? (
+                    <>
+                      An address, or <span className="mono">Name &lt;address&gt;</span>. Empty:{" "}
+                      <span className="mono nowrap">no-reply@poolhouse.localhost</span>.
+                    </>
+                  ) : (
+                    "The sender of delivered email; set a server first."
+                  )
+                }
+                error={errors.SmtpFrom}
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    spellCheck={false}
+                    autoComplete="off"
+                    placeholder={DEFAULT_SMTP_FROM}
+                    disabled={!hasServer}
+                    value={draft.SmtpFrom}
+                    onChange={(e) => set("SmtpFrom", e.target.value)}
+                    data-testid="ws-smtp-from"
+                  />
+                )}
+              </Field>
+            </div>
+          );
+        }}
+      </SectionForm>
+    </Section>
+  );
+}
+
+function SecuritySection({ ws, onSaved, onKeysChanged }: SectionProps & { onKeysChanged: () => void }) {
+  const desktop = isDesktop();
+  const [creating, setCreating] = useState(false);
+  const [createError, setCreateError] = useState<ApiError>();
+  const [created, setCreated] = useState<{ id: string; secret: string }>();
+
+  const createKey = () => {
+    setCreating(true);
+    setCreateError(undefined);
+    call("CreateAccessKey", {}).then(
+      (r) => {
+        setCreating(false);
+        setCreated({ id: r.AccessKeyId, secret: r.SecretAccessKey });
+        onKeysChanged();
+      },
+      (e: unknown) => {
+        setCreating(false);
+        setCreateError(toApiError(e));
+      },
+    );
+  };
+
+  return (
+    <Section
+      title="Endpoint security"
+      id={sectionId("security")}
+      testId="workspace-security"
+      actions={
+        ws.RequireSignature ? (
+          <span className="pill pill-ok">Signatures required</span>
+        ) : (
+          <span className="pill pill-off">Signatures not required</span>
+        )
+      }
+    >
+      <p className="hint section-intro">
+        By default the endpoint takes admin operations (AdminCreateUser, UpdateUserPool, …) unsigned, or signed with any key.
+        Requiring signatures makes it accept them only when SigV4-signed with one of these access keys. Sign-in, sign-up and
+        the other operations apps call without credentials stay open, as in Cognito.
+      </p>
+
+      <div className="subsection">
+        <div className="subsection-header">
+          <h4>Access keys</h4>
+          <Button onClick={createKey} busy={creating} data-testid="create-access-key">
+            Create access key
+          </Button>
+        </div>
+        {createError && <ErrorBanner error={createError} title="Could not create an access key." />}
+        {ws.AccessKeyIds.length === 0 ? (
+          <p className="muted" data-testid="no-access-keys">
+            No access keys yet. Create one before requiring signatures, so that SDKs and the AWS CLI can sign.
+          </p>
+        ) : (
+          <ul className="key-list" data-testid="access-keys">
+            {ws.AccessKeyIds.map((id) => (
+              <li key={id}>
+                <span className="mono">{id}</span> <CopyButton text={id} label="Copy ID" />
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
+      <SectionForm
+        section="security"
+        ws={ws}
+        onSaved={onSaved}
+        saveLabel="Save endpoint security"
+        savedToast="Endpoint security saved"
+        confirmation={(r) =>
+          r.RequireSignature === true && !desktop
+            ? {
+                title: "Require signatures and lock out this browser console?",
+                confirmLabel: "Require signatures",
+                body: (
+                  <>
+                    <p>
+                      This console runs in a browser and sends its requests to the endpoint <strong>unsigned</strong>. Once
+                      signatures are required, it can no longer load or change anything here, including this setting.
+                    </p>
+                    <p>To turn the requirement off again, use the desktop app, or run this where Poolhouse runs:</p>
+                    <div className="command" data-testid="recovery-command">
+                      <code>{stopRequiringSignaturesCommand(ws.StorePath)}</code>
+                      <CopyButton text={stopRequiringSignaturesCommand(ws.StorePath)} />
+                    </div>
+                  </>
+                ),
+              }
+            : undefined
+        }
+      >
+        {({ draft, set, errors }) => (
+          <div className={`field switch-field${errors.RequireSignature ? " field-invalid" : ""}`} data-field="RequireSignature">
+            <div className="switch-row">
+              <Switch
+                id="ws-require-signature"
+                checked={draft.RequireSignature}
+                onChange={(on) => set("RequireSignature", on)}
+                aria-invalid={errors.RequireSignature ? true : undefined}
+                aria-describedby={errors.RequireSignature ? "ws-require-signature-error" : "ws-require-signature-hint"}
+                data-testid="ws-require-signature"
+              />
+              <label htmlFor="ws-require-signature">Require SigV4 signatures</label>
+            </div>
+            {errors.RequireSignature ? (
+              <div className="field-error" id="ws-require-signature-error" role="alert" data-testid="field-error">
+                {errors.RequireSignature}
+              </div>
+            ) : (
+              <div className="hint" id="ws-require-signature-hint">
+                {desktop ? (
+                  "The desktop app calls Poolhouse directly and is not affected."
+                ) : (
+                  <span className="warn-text-inline">
+                    This browser console does not sign its requests: with signatures required it stops working. Use the
+                    desktop app to manage a workspace that requires them.
+                  </span>
+                )}
+              </div>
+            )}
+          </div>
+        )}
+      </SectionForm>
+
+      {created && (
+        <Dialog title="Access key created" onClose={() => setCreated(undefined)} testId="access-key-dialog">
+          <div className="dialog-body">
+            <div className="notice notice-warn" role="note">
+              <div>
+                <strong>Copy the secret access key now.</strong>
+                <div className="notice-text">
+                  Poolhouse shows it only this once and cannot show it again. If it is lost, create another key.
+                </div>
+              </div>
+            </div>
+            <Facts
+              items={[
+                [
+                  "Access key ID",
+                  <span className="secret">
+                    <span className="mono" data-testid="access-key-id">
+                      {created.id}
+                    </span>{" "}
+                    <CopyButton text={created.id} />
+                  </span>,
+                  "wide",
+                ],
+                [
+                  "Secret access key",
+                  <span className="secret">
+                    <span className="mono" data-testid="access-key-secret">
+                      {created.secret}
+                    </span>{" "}
+                    <CopyButton text={created.secret} />
+                  </span>,
+                  "wide",
+                ],
+              ]}
+            />
+            <p className="hint">
+              Give both to an SDK or the AWS CLI as its credentials (for example <span className="mono">AWS_ACCESS_KEY_ID</span>{" "}
+              and <span className="mono">AWS_SECRET_ACCESS_KEY</span>).
+            </p>
+            <footer className="dialog-footer">
+              <Button variant="primary" autoFocus onClick={() => setCreated(undefined)} data-testid="access-key-done">
+                I have copied the secret
+              </Button>
+            </footer>
+          </div>
+        </Dialog>
+      )}
+    </Section>
+  );
+}
