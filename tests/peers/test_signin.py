@@ -386,3 +386,25 @@ def test_required_mfa_sets_up_an_authenticator_then_asks_for_its_codes(idp):
     # Support's "reset MFA": the next sign-in asks for set-up again.
     idp.admin_delete_software_token(UserPoolId=pool, Username="gus")
     assert sign_in(idp, client, "gus")["ChallengeName"] == "MFA_SETUP"
+
+
+def test_users_update_and_verify_their_own_email(server, idp, app):
+    pool, client = app
+    token = sign_in(idp, client)["AuthenticationResult"]["AccessToken"]
+    out = idp.update_user_attributes(
+        AccessToken=token, UserAttributes=[{"Name": "email", "Value": "alice@new.example"}]
+    )
+    assert out["CodeDeliveryDetailsList"][0]["AttributeName"] == "email"
+    attrs = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=token)["UserAttributes"]}
+    assert attrs["email"] == "alice@new.example" and attrs["email_verified"] == "false"
+
+    sent = idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    body = server.poolhouse("ListOutboxMessages", {"UserPoolId": pool, "Limit": 1})["Messages"][0]["Body"]
+    otp = re.search(r"\d{6}", body).group(0)
+    with pytest.raises(botocore.exceptions.ClientError) as wrong:
+        idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code="000000")
+    assert code(wrong) == "CodeMismatchException"
+    idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code=otp)
+    attrs = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=token)["UserAttributes"]}
+    assert attrs["email_verified"] == "true"

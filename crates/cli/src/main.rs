@@ -6,6 +6,7 @@
 //! `serve` runs the endpoint. Errors are one line on stderr and a non-zero exit.
 
 mod flags;
+mod jwt;
 mod table;
 
 use std::net::SocketAddr;
@@ -18,9 +19,9 @@ use console_api::ops::{self, Service};
 use console_api::{Actor, ApiError, Console};
 
 /// Exit status for an operation the core refused (as the AWS CLI uses).
-const EXIT_API_ERROR: u8 = 254;
+pub(crate) const EXIT_API_ERROR: u8 = 254;
 /// Exit status for a command line that does not parse.
-const EXIT_USAGE: u8 = 252;
+pub(crate) const EXIT_USAGE: u8 = 252;
 
 #[derive(Parser)]
 #[command(
@@ -76,6 +77,10 @@ enum Command {
     },
     /// Lists every operation of the one list, with its service.
     Operations,
+    /// The token inspector: decode, verify (with every check explained) and encode test tokens.
+    /// Exit codes: 0 every check passed, 1 a check failed, 2 not a token, 3 attack flagged.
+    #[command(subcommand)]
+    Jwt(jwt::JwtCommand),
     /// Poolhouse's own operations: search-users, list-outbox-messages, describe-workspace, ...
     #[command(external_subcommand)]
     Own(Vec<String>),
@@ -214,10 +219,30 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    if let Command::Operations = cli.command {
-        return list_operations(None);
-    }
+    // Flags clap cannot read are usage errors (252), as the operations' own flags are; clap's
+    // default of 2 would collide with `jwt`'s "not a token".
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let cli = match cli.command {
+        Command::Operations => return list_operations(None),
+        Command::Jwt(cmd) => {
+            let store = jwt::StoreChoice {
+                path: cli.db,
+                default: default_db(),
+            };
+            return jwt::run(cmd, cli.json, &store);
+        }
+        command => Cli { command, ..cli },
+    };
     let console = match open(cli.db) {
         Ok(c) => c,
         Err(msg) => {
@@ -259,6 +284,7 @@ fn main() -> ExitCode {
         } => generate(&console, &user_pool_id, count, &prefix),
         Command::Serve { addr, ui } => serve(console, addr, ui),
         Command::Operations => list_operations(None),
+        Command::Jwt(_) => usage("jwt is handled before the store is opened"),
     }
 }
 

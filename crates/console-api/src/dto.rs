@@ -1319,3 +1319,18 @@ dto! {
         pub risk_configuration: RiskConfigurationType,
     }
 }
+
+// ----- self-service with an access token (types in crate::selfservice) ----------------------
+
+pub use crate::selfservice::{
+    DeleteUserAttributesRequest, GetUserAttributeVerificationCodeRequest,
+    UpdateUserAttributesRequest, UpdateUserAttributesResponse, VerifyUserAttributeRequest,
+};
+
+// ----- token inspector (types in crate::inspect) -------------------------------------------
+
+pub use crate::inspect::{
+    CheckType, ClaimRowType, DecodeProblemType, DecodeTokenRequest, DecodeTokenResponse,
+    EncodeTestTokenRequest, EncodeTestTokenResponse, FindingType, SecretEncodingType,
+    VerifyTokenRequest, VerifyTokenResponse,
+};

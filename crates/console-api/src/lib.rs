@@ -14,8 +14,10 @@ pub mod dto;
 mod error;
 mod handlers;
 mod hooks;
+pub mod inspect;
 mod mail;
 pub mod ops;
+pub mod selfservice;
 mod signin;
 
 use std::collections::HashMap;

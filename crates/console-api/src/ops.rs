@@ -64,6 +64,11 @@ macro_rules! for_each_operation {
             idp GetUserPoolMfaConfig get_user_pool_mfa_config UserPoolIdRequest UserPoolMfaConfigResponse;
             idp SetRiskConfiguration set_risk_configuration SetRiskConfigurationRequest RiskConfigurationResponse;
             idp DescribeRiskConfiguration describe_risk_configuration DescribeRiskConfigurationRequest RiskConfigurationResponse;
+            idp UpdateUserAttributes update_user_attributes UpdateUserAttributesRequest UpdateUserAttributesResponse;
+            idp GetUserAttributeVerificationCode get_user_attribute_verification_code GetUserAttributeVerificationCodeRequest CodeDeliveryResponse;
+            idp VerifyUserAttribute verify_user_attribute VerifyUserAttributeRequest Empty;
+            idp DeleteUserAttributes delete_user_attributes DeleteUserAttributesRequest Empty;
+            idp DeleteUser delete_user AccessTokenRequest Empty;
             own SearchUsers search_users SearchUsersRequest SearchUsersResponse;
             own ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse;
             own ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse;
@@ -76,6 +81,9 @@ macro_rules! for_each_operation {
             own UnlockUser unlock_user UserRequest Empty;
             own ListSigningKeys list_signing_keys UserPoolIdRequest ListSigningKeysResponse;
             own RotateSigningKeys rotate_signing_keys UserPoolIdRequest ListSigningKeysResponse;
+            own DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse;
+            own VerifyToken verify_token VerifyTokenRequest VerifyTokenResponse;
+            own EncodeTestToken encode_test_token EncodeTestTokenRequest EncodeTestTokenResponse;
         }
     };
 }
@@ -195,6 +203,11 @@ pub const PUBLIC_OPERATIONS: &[&str] = &[
     "AssociateSoftwareToken",
     "VerifySoftwareToken",
     "SetUserMFAPreference",
+    "UpdateUserAttributes",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
+    "DeleteUserAttributes",
+    "DeleteUser",
 ];
 
 /// Whether `name` is called without SigV4.

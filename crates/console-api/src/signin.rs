@@ -21,7 +21,7 @@ use domain::hooks::Trigger;
 use user_pools::hooks;
 
 /// `ClientMetadata` as hook events carry it (`null` when absent).
-fn metadata(m: Option<&BTreeMap<String, String>>) -> serde_json::Value {
+pub(crate) fn metadata(m: Option<&BTreeMap<String, String>>) -> serde_json::Value {
     m.map_or(serde_json::Value::Null, hooks::string_map)
 }
 
@@ -1457,7 +1457,10 @@ impl Console {
     }
 
     /// Checks an access token and answers its pool and user.
-    fn authenticated(&self, token: &Sensitive) -> Result<(PoolRow, auth::Authenticated), ApiError> {
+    pub(crate) fn authenticated(
+        &self,
+        token: &Sensitive,
+    ) -> Result<(PoolRow, auth::Authenticated), ApiError> {
         let token = token.expose();
         if token.is_empty() {
             return Err(ApiError::invalid("AccessToken", "is required"));

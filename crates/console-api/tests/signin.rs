@@ -1096,3 +1096,116 @@ fn email_and_sms_factors_are_switched_off_by_leaving_them_out() {
     let read = ok(&e.c, "GetUserPoolMfaConfig", json!({"UserPoolId": e.pool}));
     assert!(read.get("EmailMfaConfiguration").is_none());
 }
+
+#[test]
+fn users_change_and_verify_their_own_attributes_with_an_access_token() {
+    let e = env_with(json!({"AutoVerifiedAttributes": ["email"]}), json!({}));
+    e.user("vic", "Passw0rd!");
+    let t = e.tokens("vic", "Passw0rd!");
+    let token = t["AccessToken"].clone();
+
+    // A new email is unverified until its code comes back.
+    let r = ok(
+        &e.c,
+        "UpdateUserAttributes",
+        json!({"AccessToken": token, "UserAttributes": [
+            {"Name": "email", "Value": "vic@new.example"}, {"Name": "name", "Value": "Vic"}]}),
+    );
+    assert_eq!(r["CodeDeliveryDetailsList"][0]["AttributeName"], "email");
+    let me = ok(&e.c, "GetUser", json!({"AccessToken": token}));
+    let attr = |me: &Value, n: &str| {
+        me["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == n)
+            .map(|a| a["Value"].clone())
+    };
+    assert_eq!(attr(&me, "email"), Some(json!("vic@new.example")));
+    assert_eq!(attr(&me, "email_verified"), Some(json!("false")));
+    let code = e.last_code();
+    let wrong = err(
+        &e.c,
+        "VerifyUserAttribute",
+        json!({"AccessToken": token, "AttributeName": "email", "Code": "000000"}),
+    );
+    assert_eq!(wrong.code, ErrorCode::CodeMismatchException);
+    ok(
+        &e.c,
+        "VerifyUserAttribute",
+        json!({"AccessToken": token, "AttributeName": "email", "Code": code}),
+    );
+    let me = ok(&e.c, "GetUser", json!({"AccessToken": token}));
+    assert_eq!(attr(&me, "email_verified"), Some(json!("true")));
+
+    // A code on request; only email and phone_number take one.
+    let sent = ok(
+        &e.c,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": token, "AttributeName": "email"}),
+    );
+    assert_eq!(sent["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    let no_phone = err(
+        &e.c,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": token, "AttributeName": "phone_number"}),
+    );
+    assert_eq!(no_phone.field.as_deref(), Some("AttributeName"));
+    let not_code = err(
+        &e.c,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": token, "AttributeName": "name"}),
+    );
+    assert_eq!(not_code.field.as_deref(), Some("AttributeName"));
+    // Users do not set verification flags themselves.
+    let flag = err(
+        &e.c,
+        "UpdateUserAttributes",
+        json!({"AccessToken": token, "UserAttributes": [
+            {"Name": "email_verified", "Value": "true"}]}),
+    );
+    assert_eq!(flag.field.as_deref(), Some("UserAttributes[0].Name"));
+
+    ok(
+        &e.c,
+        "DeleteUserAttributes",
+        json!({"AccessToken": token, "UserAttributeNames": ["name"]}),
+    );
+    let me = ok(&e.c, "GetUser", json!({"AccessToken": token}));
+    assert_eq!(attr(&me, "name"), None);
+
+    // And the user can leave: the token dies with them.
+    ok(&e.c, "DeleteUser", json!({"AccessToken": token}));
+    let gone = err(&e.c, "GetUser", json!({"AccessToken": token}));
+    assert_eq!(gone.code, ErrorCode::NotAuthorizedException);
+}
+
+#[test]
+fn a_client_only_writes_the_attributes_it_is_allowed_to() {
+    let e = env_with(
+        json!({}),
+        json!({"WriteAttributes": ["name"], "ReadAttributes": ["name", "email"]}),
+    );
+    e.user("wes", "Passw0rd!");
+    let t = e.tokens("wes", "Passw0rd!");
+    let refused = err(
+        &e.c,
+        "UpdateUserAttributes",
+        json!({"AccessToken": t["AccessToken"], "UserAttributes": [
+            {"Name": "email", "Value": "wes@other.example"}]}),
+    );
+    assert_eq!(refused.code, ErrorCode::NotAuthorizedException);
+    ok(
+        &e.c,
+        "UpdateUserAttributes",
+        json!({"AccessToken": t["AccessToken"], "UserAttributes": [
+            {"Name": "name", "Value": "Wes"}]}),
+    );
+    let bad_token = err(
+        &e.c,
+        "UpdateUserAttributes",
+        json!({"AccessToken": "not-a-token", "UserAttributes": [
+            {"Name": "name", "Value": "X"}]}),
+    );
+    assert_eq!(bad_token.code, ErrorCode::NotAuthorizedException);
+}

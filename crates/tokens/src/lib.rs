@@ -15,13 +15,16 @@
 //!   clock). Issuer, client and `token_use` checks are helpers on [`VerifiedToken`].
 //! - **Opaque secrets** — refresh tokens and challenge sessions ([`new_opaque_token`], stored
 //!   as [`opaque_digest`]) and Cognito's `SECRET_HASH` ([`secret_hash_matches`]).
-//! - **Inspection** — unverified decoding lives only in [`dangerous`].
+//! - **Inspection** — unverified decoding lives only in [`dangerous`] and the token inspector
+//!   [`inspect`] (decode anything, verify against given keys with an explained checklist,
+//!   make test tokens).
 //!
 //! The crypto backend is `aws-lc-rs` (never a pure-Rust RSA backend: see
 //! `reference/performance.md` §2.2–2.3). This crate must not depend on storage or transport
 //! crates: callers persist sealed keys and serve the JWKS.
 
 pub mod dangerous;
+pub mod inspect;
 
 mod compact;
 mod error;

@@ -30,6 +30,10 @@ const HOUR_MS: i64 = 3_600_000;
 pub enum Purpose {
     ConfirmSignUp,
     ResetPassword,
+    /// `GetUserAttributeVerificationCode` / `UpdateUserAttributes` for `email`.
+    VerifyEmail,
+    /// ... for `phone_number`.
+    VerifyPhone,
 }
 
 impl Purpose {
@@ -37,12 +41,26 @@ impl Purpose {
         match self {
             Purpose::ConfirmSignUp => "confirm_sign_up",
             Purpose::ResetPassword => "reset_password",
+            Purpose::VerifyEmail => "verify_email",
+            Purpose::VerifyPhone => "verify_phone_number",
         }
     }
     fn lifetime_ms(self) -> i64 {
         match self {
-            Purpose::ConfirmSignUp => DAY_MS,
+            Purpose::ConfirmSignUp | Purpose::VerifyEmail | Purpose::VerifyPhone => DAY_MS,
             Purpose::ResetPassword => HOUR_MS,
+        }
+    }
+
+    /// The purpose of verifying `attribute` (only `email` and `phone_number` take codes).
+    pub fn verifying(attribute: &str) -> Result<Purpose> {
+        match attribute {
+            "email" => Ok(Purpose::VerifyEmail),
+            "phone_number" => Ok(Purpose::VerifyPhone),
+            other => Err(Error::InvalidParameter(domain::FieldError::new(
+                "AttributeName",
+                format!("'{other}' is not verified with a code: only email and phone_number are"),
+            ))),
         }
     }
 }
@@ -83,18 +101,33 @@ fn channel(
     user: &UserRow,
     purpose: Purpose,
 ) -> Option<(&'static str, &'static str)> {
+    match purpose {
+        Purpose::VerifyEmail => {
+            return user
+                .attributes
+                .contains_key("email")
+                .then_some(("EMAIL", "email"));
+        }
+        Purpose::VerifyPhone => {
+            return user
+                .attributes
+                .contains_key("phone_number")
+                .then_some(("SMS", "phone_number"));
+        }
+        Purpose::ConfirmSignUp | Purpose::ResetPassword => {}
+    }
     let settings = &pool.config.settings;
     let by_email = match purpose {
         Purpose::ConfirmSignUp => settings
             .auto_verified_attributes
             .contains(&VerifiedAttribute::Email),
-        Purpose::ResetPassword => true,
+        _ => true,
     };
     let by_phone = match purpose {
         Purpose::ConfirmSignUp => settings
             .auto_verified_attributes
             .contains(&VerifiedAttribute::PhoneNumber),
-        Purpose::ResetPassword => true,
+        _ => true,
     };
     let mut order: Vec<(&'static str, &'static str)> = Vec::new();
     if purpose == Purpose::ResetPassword
@@ -158,7 +191,7 @@ fn send_code(
     let t = &pool.config.settings.verification_message_template;
     let settings = &pool.config.settings;
     let (subject, body, kind) = match (purpose, medium) {
-        (Purpose::ConfirmSignUp, "EMAIL") => (
+        (Purpose::ConfirmSignUp | Purpose::VerifyEmail | Purpose::VerifyPhone, "EMAIL") => (
             Some(
                 t.email_subject
                     .clone()
@@ -174,7 +207,7 @@ fn send_code(
             ),
             "VerificationCode",
         ),
-        (Purpose::ConfirmSignUp, _) => (
+        (Purpose::ConfirmSignUp | Purpose::VerifyEmail | Purpose::VerifyPhone, _) => (
             None,
             render(
                 t.sms_message
@@ -434,6 +467,48 @@ pub fn forgot_password(
              phone_number",
         ))
     })
+}
+
+/// `GetUserAttributeVerificationCode` (and a changed email or phone in
+/// `UpdateUserAttributes`): a code to the attribute's current value.
+pub fn send_attribute_code(
+    tx: &Tx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    attribute: &str,
+    now: i64,
+    message: Option<&CustomText>,
+) -> Result<Delivery> {
+    let purpose = Purpose::verifying(attribute)?;
+    send_code(tx, pool, user, purpose, now, message)?.ok_or_else(|| {
+        Error::InvalidParameter(domain::FieldError::new(
+            "AttributeName",
+            format!("the user has no {attribute} to verify"),
+        ))
+    })
+}
+
+/// `VerifyUserAttribute`: checks the code and marks the attribute verified. A wrong code
+/// counts an attempt (the outer result commits it; the inner one is the answer).
+pub fn verify_attribute(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    attribute: &str,
+    code: &str,
+) -> Result<std::result::Result<UserRow, Error>> {
+    let purpose = Purpose::verifying(attribute)?;
+    let now = ctx.clock.now_ms();
+    if let Err(e) = check_code(tx, user, purpose, code, now)? {
+        return Ok(Err(e));
+    }
+    let mut attrs = user.attributes.clone();
+    attrs.remove("sub");
+    attrs.insert(format!("{attribute}_verified"), "true".into());
+    crate::users::check_verified_unique(tx, ctx, pool, user, &attrs)?;
+    user_store::replace_attributes(tx, user, &attrs, now)?;
+    Ok(Ok(resolve(tx, pool, &user.username)?))
 }
 
 /// `ConfirmForgotPassword`: checks the code and sets the new password (already hashed).

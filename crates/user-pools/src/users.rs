@@ -531,6 +531,18 @@ pub fn update_attributes(
     resolve(tx, &pool, &user.username)
 }
 
+/// Checks that attributes about to become verified do not collide with another user's
+/// verified alias or sign-in name.
+pub(crate) fn check_verified_unique(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    attrs: &BTreeMap<String, String>,
+) -> Result<()> {
+    check_uniqueness(tx, ctx, pool, Some(user.pk), attrs, false)
+}
+
 /// `AdminDeleteUserAttributes`.
 pub fn delete_attributes(
     tx: &Tx<'_>,

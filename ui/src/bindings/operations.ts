@@ -24,12 +24,18 @@ import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
+import type { DecodeTokenRequest } from "./DecodeTokenRequest";
+import type { DecodeTokenResponse } from "./DecodeTokenResponse";
+import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
 import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
+import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
+import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
+import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
 import type { GroupRequest } from "./GroupRequest";
@@ -62,6 +68,8 @@ import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest"
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
+import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
+import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
 import type { UpdateUserPoolRequest } from "./UpdateUserPoolRequest";
 import type { UpdateWorkspaceRequest } from "./UpdateWorkspaceRequest";
@@ -74,6 +82,9 @@ import type { UserRequest } from "./UserRequest";
 import type { UsernameClientRequest } from "./UsernameClientRequest";
 import type { VerifySoftwareTokenRequest } from "./VerifySoftwareTokenRequest";
 import type { VerifySoftwareTokenResponse } from "./VerifySoftwareTokenResponse";
+import type { VerifyTokenRequest } from "./VerifyTokenRequest";
+import type { VerifyTokenResponse } from "./VerifyTokenResponse";
+import type { VerifyUserAttributeRequest } from "./VerifyUserAttributeRequest";
 
 export type Operations = {
   CreateUserPool: { input: CreateUserPoolRequest; output: UserPoolResponse };
@@ -131,6 +142,11 @@ export type Operations = {
   GetUserPoolMfaConfig: { input: UserPoolIdRequest; output: UserPoolMfaConfigResponse };
   SetRiskConfiguration: { input: SetRiskConfigurationRequest; output: RiskConfigurationResponse };
   DescribeRiskConfiguration: { input: DescribeRiskConfigurationRequest; output: RiskConfigurationResponse };
+  UpdateUserAttributes: { input: UpdateUserAttributesRequest; output: UpdateUserAttributesResponse };
+  GetUserAttributeVerificationCode: { input: GetUserAttributeVerificationCodeRequest; output: CodeDeliveryResponse };
+  VerifyUserAttribute: { input: VerifyUserAttributeRequest; output: Empty };
+  DeleteUserAttributes: { input: DeleteUserAttributesRequest; output: Empty };
+  DeleteUser: { input: AccessTokenRequest; output: Empty };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -143,6 +159,9 @@ export type Operations = {
   UnlockUser: { input: UserRequest; output: Empty };
   ListSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   RotateSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
+  DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
+  VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
+  EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
 };
 
 export type OperationName = keyof Operations;
@@ -203,6 +222,11 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "GetUserPoolMfaConfig", service: "cognito-idp", command: "get_user_pool_mfa_config" },
   { name: "SetRiskConfiguration", service: "cognito-idp", command: "set_risk_configuration" },
   { name: "DescribeRiskConfiguration", service: "cognito-idp", command: "describe_risk_configuration" },
+  { name: "UpdateUserAttributes", service: "cognito-idp", command: "update_user_attributes" },
+  { name: "GetUserAttributeVerificationCode", service: "cognito-idp", command: "get_user_attribute_verification_code" },
+  { name: "VerifyUserAttribute", service: "cognito-idp", command: "verify_user_attribute" },
+  { name: "DeleteUserAttributes", service: "cognito-idp", command: "delete_user_attributes" },
+  { name: "DeleteUser", service: "cognito-idp", command: "delete_user" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
@@ -215,4 +239,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-
   { name: "UnlockUser", service: "poolhouse", command: "unlock_user" },
   { name: "ListSigningKeys", service: "poolhouse", command: "list_signing_keys" },
   { name: "RotateSigningKeys", service: "poolhouse", command: "rotate_signing_keys" },
+  { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
+  { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
+  { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
 ];

@@ -1,0 +1,311 @@
+//! What signed-in users do to their own account with an access token: change and verify their
+//! attributes, and delete their attributes or themselves (`UpdateUserAttributes`,
+//! `GetUserAttributeVerificationCode`, `VerifyUserAttribute`, `DeleteUserAttributes`,
+//! `DeleteUser`). Each is refused without a valid, unrevoked access token, and the app client
+//! that issued it must be allowed to write the attributes it changes.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use storage::clients;
+use ts_rs::TS;
+use user_pools::{hooks, signup, users};
+
+use crate::dto::{CodeDeliveryDetailsType, Empty, Sensitive};
+use crate::{Actor, ApiError, Console, ErrorCode};
+
+macro_rules! self_dto {
+    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+        #[serde(rename_all = "PascalCase")]
+        #[ts(export, optional_fields)]
+        pub struct $name { $($body)* }
+    };
+}
+
+self_dto! {
+    /// `UpdateUserAttributes`.
+    pub struct UpdateUserAttributesRequest {
+        pub access_token: Sensitive,
+        pub user_attributes: Vec<crate::dto::AttributeType>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+self_dto! {
+    pub struct UpdateUserAttributesResponse {
+        /// Where codes went for changed attributes the pool verifies.
+        pub code_delivery_details_list: Vec<CodeDeliveryDetailsType>,
+    }
+}
+
+self_dto! {
+    /// `GetUserAttributeVerificationCode`.
+    pub struct GetUserAttributeVerificationCodeRequest {
+        pub access_token: Sensitive,
+        /// `email` or `phone_number`.
+        pub attribute_name: String,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+self_dto! {
+    /// `VerifyUserAttribute`.
+    pub struct VerifyUserAttributeRequest {
+        pub access_token: Sensitive,
+        pub attribute_name: String,
+        pub code: Sensitive,
+    }
+}
+
+self_dto! {
+    /// `DeleteUserAttributes`.
+    pub struct DeleteUserAttributesRequest {
+        pub access_token: Sensitive,
+        pub user_attribute_names: Vec<String>,
+    }
+}
+
+fn delivery(d: &signup::Delivery) -> CodeDeliveryDetailsType {
+    CodeDeliveryDetailsType {
+        destination: d.destination.clone(),
+        delivery_medium: d.medium.to_string(),
+        attribute_name: d.attribute.to_string(),
+    }
+}
+
+impl Console {
+    /// The user an access token belongs to, and the app client that issued it.
+    fn token_user(
+        &self,
+        token: &Sensitive,
+    ) -> Result<
+        (
+            storage::pools::PoolRow,
+            user_pools::auth::Authenticated,
+            clients::ClientRow,
+        ),
+        ApiError,
+    > {
+        let (pool, a) = self.authenticated(token)?;
+        let client = self
+            .read(|r| Ok(clients::get_by_pk(r, a.session.client)?))?
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::NotAuthorizedException, "Invalid Access Token")
+            })?;
+        Ok((pool, a, client))
+    }
+
+    /// `UpdateUserAttributes`: the user changes their own attributes. A changed email or phone
+    /// is unverified until its code comes back, and a code is sent when the pool verifies it.
+    pub fn update_user_attributes(
+        &self,
+        actor: &Actor,
+        req: UpdateUserAttributesRequest,
+    ) -> Result<UpdateUserAttributesResponse, ApiError> {
+        let (pool, a, client) = self.token_user(&req.access_token)?;
+        let changes = crate::handlers::attribute_map("UserAttributes", &req.user_attributes)?;
+        for (i, name) in changes.keys().enumerate() {
+            if name == "email_verified" || name == "phone_number_verified" {
+                return Err(ApiError::invalid(
+                    format!("UserAttributes[{i}].Name"),
+                    format!("{name} is set by verifying the attribute with a code"),
+                ));
+            }
+            let writable = &client.settings.write_attributes;
+            if !writable.is_empty() && !writable.contains(name) {
+                return Err(ApiError::new(
+                    ErrorCode::NotAuthorizedException,
+                    format!("A client attempted to write unauthorized attribute {name}"),
+                ));
+            }
+        }
+        let verified = &pool.config.settings.auto_verified_attributes;
+        let to_verify: Vec<&str> = ["email", "phone_number"]
+            .into_iter()
+            .filter(|attr| {
+                changes
+                    .get(*attr)
+                    .is_some_and(|v| a.user.attributes.get(*attr) != Some(v))
+                    && verified.iter().any(|v| {
+                        matches!(
+                            (v, *attr),
+                            (domain::pool::VerifiedAttribute::Email, "email")
+                                | (domain::pool::VerifiedAttribute::PhoneNumber, "phone_number")
+                        )
+                    })
+            })
+            .collect();
+        let message = if to_verify.is_empty() {
+            None
+        } else {
+            let mut preview = a.user.attributes.clone();
+            preview.extend(changes.clone());
+            self.custom_message(
+                &pool,
+                Some(&client.client_id),
+                "CustomMessage_UpdateUserAttribute",
+                &a.user.username,
+                hooks::string_map(&preview),
+                crate::signin::metadata(req.client_metadata.as_ref()),
+            )?
+        };
+        let deliveries = self.write_audited(
+            actor,
+            "UpdateUserAttributes",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, ctx| {
+                let user = users::update_attributes(tx, ctx, &pool.id, &a.user.username, &changes)?;
+                let mut out = Vec::new();
+                for attr in &to_verify {
+                    let d = signup::send_attribute_code(
+                        tx,
+                        &pool,
+                        &user,
+                        attr,
+                        ctx.clock.now_ms(),
+                        message.as_ref(),
+                    )?;
+                    out.push(delivery(&d));
+                }
+                Ok((out, None))
+            },
+        )?;
+        Ok(UpdateUserAttributesResponse {
+            code_delivery_details_list: deliveries,
+        })
+    }
+
+    /// `GetUserAttributeVerificationCode`: a code to the user's email or phone.
+    pub fn get_user_attribute_verification_code(
+        &self,
+        actor: &Actor,
+        req: GetUserAttributeVerificationCodeRequest,
+    ) -> Result<crate::dto::CodeDeliveryResponse, ApiError> {
+        let (pool, a, client) = self.token_user(&req.access_token)?;
+        signup::Purpose::verifying(&req.attribute_name)?;
+        let message = self.custom_message(
+            &pool,
+            Some(&client.client_id),
+            "CustomMessage_VerifyUserAttribute",
+            &a.user.username,
+            hooks::user_attributes(&a.user),
+            crate::signin::metadata(req.client_metadata.as_ref()),
+        )?;
+        let d = self.write_audited(
+            actor,
+            "GetUserAttributeVerificationCode",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, ctx| {
+                let d = signup::send_attribute_code(
+                    tx,
+                    &pool,
+                    &a.user,
+                    &req.attribute_name,
+                    ctx.clock.now_ms(),
+                    message.as_ref(),
+                )?;
+                Ok((d, None))
+            },
+        )?;
+        Ok(crate::dto::CodeDeliveryResponse {
+            code_delivery_details: delivery(&d),
+        })
+    }
+
+    /// `VerifyUserAttribute`: the code from `GetUserAttributeVerificationCode` (or from an
+    /// attribute change) marks the attribute verified.
+    pub fn verify_user_attribute(
+        &self,
+        actor: &Actor,
+        req: VerifyUserAttributeRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, a, _) = self.token_user(&req.access_token)?;
+        signup::Purpose::verifying(&req.attribute_name)?;
+        let code = req.code.expose().trim();
+        if code.is_empty() || code.len() > 2048 {
+            return Err(ApiError::invalid(
+                "Code",
+                "is required (the code that was sent)",
+            ));
+        }
+        self.write_recorded(
+            actor,
+            "VerifyUserAttribute",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, ctx| {
+                Ok(
+                    signup::verify_attribute(tx, ctx, &pool, &a.user, &req.attribute_name, code)?
+                        .map(|_| Empty {})
+                        .map_err(|e| {
+                            let mut err = ApiError::from(e);
+                            err.field = Some("Code".into());
+                            err
+                        }),
+                )
+            },
+        )
+    }
+
+    /// `DeleteUserAttributes`: the user removes optional attributes of their own.
+    pub fn delete_user_attributes(
+        &self,
+        actor: &Actor,
+        req: DeleteUserAttributesRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, a, client) = self.token_user(&req.access_token)?;
+        let writable = &client.settings.write_attributes;
+        if let Some(name) = req
+            .user_attribute_names
+            .iter()
+            .find(|n| !writable.is_empty() && !writable.contains(n))
+        {
+            return Err(ApiError::new(
+                ErrorCode::NotAuthorizedException,
+                format!("A client attempted to write unauthorized attribute {name}"),
+            ));
+        }
+        self.write_audited(
+            actor,
+            "DeleteUserAttributes",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, ctx| {
+                users::delete_attributes(
+                    tx,
+                    ctx,
+                    &pool.id,
+                    &a.user.username,
+                    &req.user_attribute_names,
+                )?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+
+    /// `DeleteUser`: the user deletes their own account.
+    pub fn delete_user(
+        &self,
+        actor: &Actor,
+        req: crate::dto::AccessTokenRequest,
+    ) -> Result<Empty, ApiError> {
+        let (pool, a, _) = self.token_user(&req.access_token)?;
+        self.write_audited(
+            actor,
+            "DeleteUser",
+            Some(&pool.id),
+            Some(&a.user.username),
+            |tx, _| {
+                users::delete(tx, &pool.id, &a.user.username)?;
+                Ok((Empty {}, None))
+            },
+        )
+    }
+}
