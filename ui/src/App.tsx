@@ -8,6 +8,7 @@ import { PoolScreen } from "./screens/PoolScreen";
 
 // Visited rarely, so loaded on first visit rather than with the app.
 const WorkspaceScreen = lazy(() => import("./screens/workspace/WorkspaceScreen").then((m) => ({ default: m.WorkspaceScreen })));
+const TokensScreen = lazy(() => import("./screens/tokens/TokensScreen").then((m) => ({ default: m.TokensScreen })));
 
 function NavLink({ to, active, children }: { to: Route; active: boolean; children: string }) {
   return (
@@ -37,6 +38,12 @@ export function App() {
             </NavLink>
           </div>
           <div className="nav-group">
+            <div className="nav-heading">Tools</div>
+            <NavLink to={{ screen: "tokens" }} active={route.screen === "tokens"}>
+              Token inspector
+            </NavLink>
+          </div>
+          <div className="nav-group">
             <div className="nav-heading">Workspace</div>
             <NavLink to={{ screen: "workspace" }} active={route.screen === "workspace"}>
               Settings
@@ -47,6 +54,11 @@ export function App() {
           {route.screen === "pools" && <PoolListScreen />}
           {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
           {route.screen === "audit" && <AuditScreen />}
+          {route.screen === "tokens" && (
+            <Suspense fallback={<Spinner label="Loading the token inspector…" />}>
+              <TokensScreen />
+            </Suspense>
+          )}
           {route.screen === "workspace" && (
             <Suspense fallback={<Spinner label="Loading workspace settings…" />}>
               <WorkspaceScreen section={route.section} />

@@ -1,4 +1,4 @@
-import type { GroupType, UserPoolClientDescription } from "./types";
+import type { GroupType, UserPoolClientDescription, UserPoolDescription } from "./types";
 import { call } from "../platform";
 
 /** At most this many pages are followed when a screen needs a whole list (e.g. a filter). */
@@ -28,4 +28,17 @@ export async function listAllClients(poolId: string): Promise<UserPoolClientDesc
     if (!token) break;
   }
   return clients;
+}
+
+/** Every user pool (up to MAX_PAGES × 60), for pool pickers. */
+export async function listAllPools(): Promise<UserPoolDescription[]> {
+  const pools: UserPoolDescription[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const r = await call("ListUserPools", { MaxResults: 60, NextToken: token });
+    pools.push(...r.UserPools);
+    token = r.NextToken;
+    if (!token) break;
+  }
+  return pools;
 }

@@ -15,11 +15,16 @@ describe("routes", () => {
     const routes: Route[] = [
       { screen: "pools" },
       { screen: "audit" },
+      { screen: "tokens" },
       { screen: "workspace" },
       { screen: "workspace", section: "security" },
       { screen: "pool", poolId: "us-east-1_Ab/c", tab: "messages" },
     ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
+  });
+
+  it("has no place for a token in the inspector's route: tokens are secrets", () => {
+    expect(parseRoute("#/tokens/eyJhbGciOiJub25lIn0.e30.")).toEqual({ screen: "tokens" });
   });
 
   it("falls back to the pool list for anything else", () => {

@@ -9,6 +9,8 @@ export type Route =
   | { screen: "pools" }
   | { screen: "pool"; poolId: string; tab: PoolTab }
   | { screen: "audit" }
+  /** The token inspector. A token to open travels in memory (`openInInspector`), never here. */
+  | { screen: "tokens" }
   /** `section` scrolls to one section of the screen (a link from elsewhere: "set a server"). */
   | { screen: "workspace"; section?: WorkspaceSection };
 
@@ -29,6 +31,7 @@ export function parseRoute(hash: string): Route {
       }
     });
   if (parts[0] === "audit") return { screen: "audit" };
+  if (parts[0] === "tokens") return { screen: "tokens" };
   if (parts[0] === "workspace") {
     return isWorkspaceSection(parts[1]) ? { screen: "workspace", section: parts[1] } : { screen: "workspace" };
   }
@@ -44,6 +47,8 @@ export function routeHref(route: Route): string {
       return "#/pools";
     case "audit":
       return "#/audit";
+    case "tokens":
+      return "#/tokens";
     case "workspace":
       return route.section ? `#/workspace/${route.section}` : "#/workspace";
     case "pool":

@@ -2,6 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ExplicitAuthFlow, UserPoolClient } from "../../api/types";
 import type * as Platform from "../../platform";
+import { clearHandedOffToken, peekHandedOffToken } from "../../lib/handoff";
 import { ApiError } from "../../platform/errors";
 import { TrySignInDrawer } from "./TrySignIn";
 
@@ -123,6 +124,13 @@ describe("TrySignInDrawer", () => {
       "cognito:username": "alice",
     });
     expect(within(tokens).getAllByText("Decoded, not verified")).toHaveLength(2);
+
+    // Inspect opens the token inspector with the token handed over in memory, not in the URL.
+    const idToken = jwt({ token_use: "id", "cognito:username": "alice", exp: 4_000_000_000 });
+    fireEvent.click(within(tokens).getByRole("button", { name: "Inspect ID token" }));
+    expect(window.location.hash).toBe("#/tokens");
+    expect(peekHandedOffToken()).toBe(idToken);
+    clearHandedOffToken();
   });
 
   it("sets up an authenticator at MFA_SETUP: QR code and secret, verify, then the challenge with the verified session", async () => {

@@ -5,6 +5,7 @@ import { useToast } from "../../components/toast";
 import { Button, CopyButton, Drawer, ErrorBanner, Facts, Field, Section, Spinner } from "../../components/ui";
 import { formatDateTimeSeconds, formatDuration, formatRelative, isoTime } from "../../lib/format";
 import { placeError } from "../../lib/forms";
+import { openInInspector } from "../../lib/handoff";
 import { decodeJwtUnverified, numericDateClaim } from "../../lib/jwt";
 import { groupSecret, mfaLabel, otpauthUri } from "../../lib/mfa";
 import { routeHref } from "../../lib/router";
@@ -877,6 +878,16 @@ function TokenView({ name, token, now, testId }: { name: string; token: string; 
         </span>
         <div className="toolbar-spacer" />
         <CopyButton text={token} label="Copy token" />
+        <Button
+          variant="ghost"
+          className="btn-small"
+          onClick={() => openInInspector(token)}
+          title="Open in the token inspector to verify it and read each claim"
+          aria-label={`Inspect ${name}`}
+          data-testid={`${testId}-inspect`}
+        >
+          Inspect
+        </Button>
       </header>
       {decoded.ok ? (
         <>
