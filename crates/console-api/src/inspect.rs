@@ -61,7 +61,7 @@ inspect_dto! {
         pub token: Sensitive,
         /// Now, in seconds since the epoch, for the relative times (default: the console's clock).
         #[serde(default)]
-        #[ts(type = "number")]
+        #[ts(optional, type = "number")]
         pub now: Option<i64>,
     }
 }
@@ -76,7 +76,7 @@ inspect_dto! {
         pub meaning: Option<String>,
         /// Time claims: seconds since the epoch (floored, saturated).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(type = "number")]
+        #[ts(optional, type = "number")]
         pub seconds: Option<i64>,
         /// Time claims: RFC 3339 UTC (absent beyond year 9999).
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,11 +178,11 @@ inspect_dto! {
         pub expected_token_use: Option<String>,
         /// Clock skew allowed on `exp`, `nbf` and `iat`, 0–86400 seconds (default 0).
         #[serde(default)]
-        #[ts(type = "number")]
+        #[ts(optional, type = "number")]
         pub skew_seconds: Option<i64>,
         /// Now, in seconds since the epoch (default: the console's clock).
         #[serde(default)]
-        #[ts(type = "number")]
+        #[ts(optional, type = "number")]
         pub now: Option<i64>,
     }
 }
@@ -247,7 +247,7 @@ inspect_dto! {
         #[serde(default)]
         pub kid: Option<String>,
         #[serde(default)]
-        #[ts(type = "number")]
+        #[ts(optional, type = "number")]
         pub now: Option<i64>,
     }
 }
@@ -406,7 +406,12 @@ impl Console {
             vec![source.clone()]
         };
         if let Some(id) = &req.user_pool_id {
-            let p = self.read(|r| Ok(user_pools::require_pool(r, id)?))?;
+            let p = self
+                .read(|r| Ok(user_pools::require_pool(r, id)?))
+                .map_err(|e| ApiError {
+                    field: Some("UserPoolId".into()),
+                    ..e
+                })?;
             ring.add_jwks(&self.jwks(&p.id)?)
                 .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
             sources.push(format!("user pool {}", p.id));
@@ -559,15 +564,28 @@ impl Console {
                 "give exactly one of Key (a private key), Secret or UserPoolId",
             ));
         }
-        if let Some(id) = &req.user_pool_id {
+        if let Some(id) = req.user_pool_id.clone() {
             if req.kid.is_some() {
                 return Err(ApiError::invalid(
                     "Kid",
                     "is the pool key's own; leave it out with UserPoolId",
                 ));
             }
-            let pool = self.read(|r| Ok(user_pools::require_pool(r, id)?))?;
+            let pool = self
+                .read(|r| Ok(user_pools::require_pool(r, &id)?))
+                .map_err(|e| ApiError {
+                    field: Some("UserPoolId".into()),
+                    ..e
+                })?;
             let keys = self.pool_keys(&pool)?;
+            // A pool's test token carries the pool's issuer unless the claims say otherwise, so
+            // that it verifies against the pool as its real tokens do.
+            let mut req = req;
+            if let Value::Object(claims) = &mut req.claims
+                && !claims.contains_key("iss")
+            {
+                claims.insert("iss".into(), Value::String(self.issuer(&pool.id)?));
+            }
             let is_id = req.claims.get("token_use").and_then(Value::as_str) == Some("id");
             let signing = if is_id { &keys.id } else { &keys.access };
             let key =

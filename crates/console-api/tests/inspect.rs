@@ -281,3 +281,23 @@ fn signing_with_a_pool_key_is_audited() {
         "a token the pool's verifiers accept was minted: it must be in the audit log ({events:#})"
     );
 }
+
+#[test]
+fn a_pool_test_token_carries_the_pool_issuer_and_verifies_against_it() {
+    let e = env();
+    let made = ok(
+        &e.c,
+        "EncodeTestToken",
+        json!({"UserPoolId": e.pool, "Claims": {"sub": "test-user", "token_use": "id"}}),
+    );
+    let v = e.verify(json!({"Token": made["Token"]}));
+    assert_eq!(check(&v, "iss")["Result"], "pass", "{v:#}");
+    assert_eq!(check(&v, "signature")["Result"], "pass", "{v:#}");
+    let unknown = call(
+        &e.c,
+        "EncodeTestToken",
+        json!({"UserPoolId": "us-east-1_nothere00", "Claims": {}}),
+    )
+    .unwrap_err();
+    assert_eq!(unknown.field.as_deref(), Some("UserPoolId"));
+}

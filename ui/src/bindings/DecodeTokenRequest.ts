@@ -12,4 +12,4 @@ Token: Sensitive,
 /**
  * Now, in seconds since the epoch, for the relative times (default: the console's clock).
  */
-Now: number, };
+Now?: number, };

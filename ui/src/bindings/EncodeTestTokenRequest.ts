@@ -33,4 +33,4 @@ UserPoolId?: string,
 /**
  * The `kid` to put in the header (not with `UserPoolId`, whose key has its own).
  */
-Kid?: string, Now: number, };
+Kid?: string, Now?: number, };

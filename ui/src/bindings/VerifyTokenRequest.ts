@@ -39,8 +39,8 @@ ExpectedTokenUse?: string,
 /**
  * Clock skew allowed on `exp`, `nbf` and `iat`, 0–86400 seconds (default 0).
  */
-SkewSeconds: number, 
+SkewSeconds?: number, 
 /**
  * Now, in seconds since the epoch (default: the console's clock).
  */
-Now: number, };
+Now?: number, };

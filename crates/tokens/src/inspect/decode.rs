@@ -126,7 +126,7 @@ pub enum DecodeError {
         found: usize,
     },
     /// A part is not base64url.
-    #[error("{part} (part {}) is not base64url: {detail} at offset {offset} of the part (character {absolute} of the token)", part.number())]
+    #[error("{part} (part {}) is not base64url: {detail} at offset {offset} of the part (character {} of the token)", part.number(), absolute + 1)]
     Base64 {
         /// Which part.
         part: Part,
