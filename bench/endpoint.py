@@ -1,22 +1,34 @@
 #!/usr/bin/env python3
 """Endpoint benchmarks over loopback HTTP: `poolhouse serve` against cognito-local (npm), both
-driven by wrk with the same script in the same run (targets T17 and T9; see docs/benchmarks.md).
+driven by wrk with the same script in the same run (targets T6, T9, T17, T18, T19; see
+docs/benchmarks.md).
 
     python3 bench/endpoint.py            # bench/run.sh calls it after building the release binary
 
 What it does, every step bounded in count and time, everything on 127.0.0.1:
   1. starts cognito-local 5.3.0 (installed with npm under target/bench-peers/, never committed)
-     in a scratch working dir, with a pool of 2,000 users (kept in its ./.cognito and reused by
-     later runs);
+     in a scratch working dir, with a pool of 2,000 users (seeded once; its data directory is
+     kept as a pristine copy and restored at every start, so sign-ins of earlier runs do not
+     grow its files);
   2. starts `poolhouse serve` on a fresh store and gives it the same 2,000 users through the same
      client (AdminCreateUser over HTTP, sequential, keep-alive), and a second `poolhouse serve` on
-     the cached 1,000,000-user data set (target/bench-data, made by the console-api users bench);
-  3. in each of ENDPOINT_ROUNDS rounds (default 3), runs `wrk -t1 -c8 -d8s` AdminGetUser on
-     cognito-local (2k), Poolhouse (2k), Poolhouse (1M) and Poolhouse's DescribeWorkspace (the
-     cheapest operation through the whole dispatch: our "no-op"), back to back; ratios are per
-     round, the median is reported;
-  4. ListUsers pages of 60 at random PaginationTokens on the 1M pool with `wrk -t1 -c1` (latency,
+     a scratch copy of the cached 1,000,000-user data set (target/bench-data, made by the
+     console-api users bench; the cached file itself is never served);
+  3. for the sign-in targets, on cognito-local's pool and the 1M pool alike: an app client with
+     USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, a permanent password for user0000000..0000049
+     (AdminSetUserPassword), and one USER_PASSWORD_AUTH sign-in each, whose access and refresh
+     tokens the GetUser and REFRESH_TOKEN_AUTH loads pick from at random;
+  4. in each of ENDPOINT_ROUNDS rounds (default 3), runs `wrk -t1 -c8 -d8s`, back to back:
+     AdminGetUser on cognito-local (2k), Poolhouse (2k), Poolhouse (1M) and Poolhouse's
+     DescribeWorkspace (the cheapest operation through the whole dispatch: our "no-op");
+     GetUser(AccessToken) and REFRESH_TOKEN_AUTH on cognito-local and Poolhouse (1M); and
+     USER_PASSWORD_AUTH sign-ins on both (last, since they are the CPU-heaviest and the only
+     load that writes cognito-local's file); ratios are per round, the median is reported;
+  5. ListUsers pages of 60 at random PaginationTokens on the 1M pool with `wrk -t1 -c1` (latency,
      T9) and `-c8` (throughput).
+
+T6's bound is 0.8 × cores ÷ the argon2id verify time that `cargo bench -p console-api --bench
+signin` measured earlier in the same run (`$BENCH_RESULTS_DIR/argon2.json`).
 
 Each wrk run also reads the server's CPU time from /proc/<pid>/stat before and after, and reports
 requests per server-CPU-second: wrk and the server share 2 cores with other work, so req/s by
@@ -50,6 +62,9 @@ DURATION = os.environ.get("WRK_DURATION") or ("3s" if QUICK else "8s")
 ROUNDS = int(os.environ.get("ENDPOINT_ROUNDS") or (1 if QUICK else 3))
 COGNITO_LOCAL_VERSION = "5.3.0"
 SEED_USERS = 2000
+# Users given a password for the sign-in loads, and the password.
+SIGNIN_USERS = 50
+PASSWORD = "Bench-Passw0rd!"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 GIVEN = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Radia",
@@ -104,11 +119,21 @@ def stop_all():
     started.clear()
 
 
+def proc_stat(pid):
+    """The fields of /proc/<pid>/stat after the command name (field 3 is index 0)."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
 def cpu_ticks(pid):
     """utime + stime of a process (all its threads), in clock ticks."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    fields = proc_stat(pid)
     return int(fields[11]) + int(fields[12])
+
+
+def minor_faults(pid):
+    """Minor page faults of a process so far (each a fresh page the kernel zeroed and mapped)."""
+    return int(proc_stat(pid)[7])
 
 
 class Client:
@@ -208,15 +233,22 @@ def ensure_cognito_local():
 
 
 def start_cognito_local(start_js):
-    """Starts cognito-local in its scratch dir with a 2,000-user pool (reused if there)."""
+    """Starts cognito-local in its scratch dir with a 2,000-user pool (reused if there: its data
+    directory is restored from the pristine copy taken right after seeding)."""
     work = PEERS / "cl-run"
     meta_path = work / "bench-pool.json"
+    db, pristine = work / ".cognito" / "db", work / "pristine-db"
     meta = None
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text())
-        if meta.get("users") != SEED_USERS or not (work / ".cognito" / "db" /
-                                                    f"{meta['pool_id']}.json").is_file():
+        if meta.get("users") != SEED_USERS or not (db / f"{meta['pool_id']}.json").is_file():
             meta = None
+    if meta is not None:
+        if pristine.is_dir():
+            shutil.rmtree(db)
+            shutil.copytree(pristine, db)
+        else:  # seeded by a run that kept no copy, and only read since
+            shutil.copytree(db, pristine)
     if meta is None:
         shutil.rmtree(work, ignore_errors=True)
         (work / ".cognito").mkdir(parents=True)
@@ -240,20 +272,61 @@ def start_cognito_local(start_js):
         seeding = seed(port, pool_id, SEED_USERS)
         meta = {"pool_id": pool_id, "users": SEED_USERS, "seeding": seeding}
         meta_path.write_text(json.dumps(meta, indent=1))
+        # stormdb writes each change at once; the copy is the seeded state.
+        shutil.rmtree(pristine, ignore_errors=True)
+        shutil.copytree(db, pristine)
     return p, port, meta["pool_id"], seeding or meta.get("seeding"), seeding is None
 
 
-def wrk(port, op, pool_id, users, pid, connections=8, duration=None, tokens=None):
+def prepare_signin(port, pool_id, label, max_seconds=300):
+    """An app client allowing password and refresh sign-ins, a permanent password for the first
+    SIGNIN_USERS users, and one sign-in each: answers the client id and the files of access and
+    refresh tokens the GetUser and REFRESH_TOKEN_AUTH loads pick from."""
+    c = Client(port)
+    client_id = c.call(IDP + "CreateUserPoolClient", {
+        "UserPoolId": pool_id, "ClientName": "bench-signin",
+        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    })["UserPoolClient"]["ClientId"]
+    start = time.monotonic()
+    access, refresh = [], []
+    for n in range(SIGNIN_USERS):
+        username = f"user{n:07d}"
+        c.call(IDP + "AdminSetUserPassword", {"UserPoolId": pool_id, "Username": username,
+                                              "Password": PASSWORD, "Permanent": True})
+        out = c.call(IDP + "InitiateAuth", {
+            "ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": username, "PASSWORD": PASSWORD}})
+        result = out.get("AuthenticationResult") or {}
+        if not result.get("AccessToken") or not result.get("RefreshToken"):
+            raise RuntimeError(f"{label}: the sign-in of {username} answered no tokens: {out}")
+        access.append(result["AccessToken"])
+        refresh.append(result["RefreshToken"])
+        if time.monotonic() - start > max_seconds:
+            raise RuntimeError(f"{label}: sign-in set-up stopped after {n + 1} users")
+    c.close()
+    files = {}
+    for kind, tokens in (("access", access), ("refresh", refresh)):
+        files[kind] = DATA / "scratch" / f"signin-{label}-{kind}.txt"
+        files[kind].write_text("\n".join(tokens) + "\n")
+    print(f"  {label}: {SIGNIN_USERS} users with a password and a sign-in each "
+          f"({time.monotonic() - start:.1f} s)", flush=True)
+    return client_id, files
+
+
+def wrk(port, op, pool_id, users, pid, connections=8, duration=None, tokens=None, client=None):
     env = dict(os.environ, OP=op, POOL_ID=pool_id, USERS=str(users))
     if tokens:
         env["TOKENS"] = str(tokens)
-    before = cpu_ticks(pid)
+    if client:
+        env["CLIENT_ID"] = client
+        env["PASSWORD"] = PASSWORD
+    before, faults = cpu_ticks(pid), minor_faults(pid)
     t = time.monotonic()
     r = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration or DURATION}",
                         "--latency", "-s", str(LUA), f"http://127.0.0.1:{port}/"],
                        env=env, capture_output=True, text=True, timeout=120)
     wall = time.monotonic() - t
-    after = cpu_ticks(pid)
+    after, faults = cpu_ticks(pid), minor_faults(pid) - faults
     line = next((l for l in r.stdout.splitlines() if l.startswith("WRKJSON ")), None)
     if r.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({r.returncode}): {r.stderr[:500]} {r.stdout[-500:]}")
@@ -263,14 +336,110 @@ def wrk(port, op, pool_id, users, pid, connections=8, duration=None, tokens=None
     s["server_cpu_s"] = cpu
     s["req_per_server_cpu_s"] = s["requests"] / cpu if cpu > 0 else float("nan")
     s["wall_s"] = wall
+    s["faults_per_req"] = faults / s["requests"] if s["requests"] else float("nan")
     bad = s["status_errors"] + s["socket_errors"]
     print(f"    {op:<17} :{port:<5} c{connections} {s['rps']:>9.0f} req/s  p50 "
           f"{s['p50_us'] / 1e3:6.2f} ms  p99 {s['p99_us'] / 1e3:6.2f} ms  server cpu "
-          f"{cpu:5.2f} s = {s['req_per_server_cpu_s']:>8.0f} req/cpu-s"
+          f"{cpu:5.2f} s = {s['req_per_server_cpu_s']:>8.0f} req/cpu-s  "
+          f"{s['faults_per_req']:>6.0f} faults/req"
           + (f"  ERRORS {bad}" if bad else ""), flush=True)
     if bad:
         raise RuntimeError(f"{op} on :{port}: {bad} failed responses; the numbers are invalid")
     return s
+
+
+scratch_stores = []  # scratch copies removed at the end
+
+
+def remove_store(path):
+    for suffix in ("", "-wal", "-shm", ".key"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def argon2_seconds():
+    """The argon2id verify time the signin bench measured in this run (thread-CPU seconds), or
+    None."""
+    p = RESULTS / "argon2.json"
+    if not p.is_file():
+        return None, None
+    a = json.loads(p.read_text())
+    return a.get("verify_cpu_s"), a
+
+
+def signin_rows(runs, summary, have_cl, load):
+    """T18, T19 and T6 from the rounds' runs."""
+    ratio = lambda a, b: med([x["rps"] / y["rps"] for x, y in zip(runs[a], runs[b])])
+    busy = max(load) if load else float("nan")
+    # T18: GetUser with signature verification.
+    if have_cl:
+        row("T18", "cognito-local GetUser (decodes the token, no signature check), 2k users",
+            summary("cl_getuser"), "(baseline)", "info")
+    row("T18", "Poolhouse GetUser (RS256 verify + session and user reads), 1M users",
+        summary("ph_getuser"), "", "info")
+    if have_cl:
+        r = ratio("ph_getuser", "cl_getuser")
+        cpu = med([x["req_per_server_cpu_s"] / y["req_per_server_cpu_s"]
+                   for x, y in zip(runs["ph_getuser"], runs["cl_getuser"])])
+        row("T18", "GetUser req/s, Poolhouse 1M (verified) ÷ cognito-local 2k (unverified)",
+            f"{r:.1f}× (per server-CPU-second: {cpu:.1f}×)", "≥ 5×",
+            "PASS" if r >= 5 else "MISS")
+    else:
+        row("T18", "GetUser ÷ cognito-local", "not measured (cognito-local missing)", "≥ 5×",
+            "MISS")
+    r = ratio("ph_getuser", "noop")
+    row("T18", "GetUser ÷ no-op (DescribeWorkspace), same server", f"{r:.2f}", "≥ 0.30",
+        "PASS" if r >= 0.30 else "MISS")
+    # T19: REFRESH_TOKEN_AUTH.
+    if have_cl:
+        row("T19", "cognito-local REFRESH_TOKEN_AUTH, 2k users", summary("cl_refresh"),
+            "(baseline)", "info")
+    row("T19", "Poolhouse REFRESH_TOKEN_AUTH (write transaction + 2 RS256 signatures), 1M users",
+        summary("ph_refresh"), "", "info")
+    if have_cl:
+        r = ratio("ph_refresh", "cl_refresh")
+        cpu = med([x["req_per_server_cpu_s"] / y["req_per_server_cpu_s"]
+                   for x, y in zip(runs["ph_refresh"], runs["cl_refresh"])])
+        row("T19", "REFRESH_TOKEN_AUTH req/s, Poolhouse 1M ÷ cognito-local 2k, same wrk client",
+            f"{r:.1f}× (per server-CPU-second: {cpu:.1f}×)", "≥ 10×",
+            "PASS" if r >= 10 else "MISS")
+    else:
+        row("T19", "REFRESH_TOKEN_AUTH ÷ cognito-local", "not measured (cognito-local missing)",
+            "≥ 10×", "MISS")
+    # T6: password sign-ins against the argon2 bound.
+    if have_cl:
+        row("T6", "cognito-local USER_PASSWORD_AUTH (plaintext passwords), 2k users",
+            summary("cl_signin"), "(peer)", "info")
+    row("T6", "Poolhouse USER_PASSWORD_AUTH (argon2id m=19456,t=2,p=1), 1M users",
+        summary("ph_signin"), "", "info")
+    cores = os.cpu_count() or 1
+    row("T6", f"Poolhouse USER_PASSWORD_AUTH, wrk -c{cores} (as many hashes at once as cores)",
+        summary("ph_signin_c2"), "(context)", "info")
+    verify_s, a = argon2_seconds()
+    rps = med([x["rps"] for x in runs["ph_signin"]])
+    per_cpu = med([x["req_per_server_cpu_s"] for x in runs["ph_signin"]])
+    faults = med([x["faults_per_req"] for x in runs["ph_signin"]])
+    faults2 = med([x["faults_per_req"] for x in runs["ph_signin_c2"]])
+    if verify_s:
+        bound = 0.8 * cores / verify_s
+        par = (a or {}).get("parallel") or {}
+        ceiling = (f"; the machine's own rate, {par['threads']} in-process threads hashing at "
+                   f"once in the signin step: {par['verify_per_s']:.0f}/s, so "
+                   f"{rps / par['verify_per_s']:.2f} of it") if par.get("verify_per_s") else ""
+        row("T6", f"password sign-ins/s through serve vs 0.8 × {cores} cores ÷ argon2 verify "
+                  f"({verify_s * 1e3:.1f} ms CPU, signin bench, this run)",
+            f"{rps:.0f}/s = {rps / bound:.2f} of the bound {bound:.0f}/s (per server-CPU-second: "
+            f"{per_cpu:.1f} sign-ins = {per_cpu * verify_s:.2f} of 1 ÷ argon2; {faults:.0f} "
+            f"page faults per sign-in at -c8, {faults2:.0f} at -c{cores}{ceiling}; load average "
+            f"up to {busy:.1f})", f"≥ {bound:.0f}/s", "PASS" if rps >= bound else "MISS")
+    else:
+        row("T6", "password sign-ins/s through serve", f"{rps:.0f}/s ({per_cpu:.1f} per "
+            "server-CPU-second); bound not computed: no argon2.json in this run's results "
+            "(cargo bench -p console-api --bench signin writes it)", "0.8 × cores ÷ argon2",
+            "MISS")
+    if have_cl:
+        r = ratio("ph_signin", "cl_signin")
+        row("T6", "USER_PASSWORD_AUTH req/s, Poolhouse ÷ cognito-local", f"{r:.1f}×",
+            "(context: ≥ 2× expected, not 20×: cognito-local does not hash)", "info")
 
 
 def med(xs):
@@ -317,8 +486,7 @@ def main():
 
     # Poolhouse: a fresh 2k store, seeded the same way.
     small_db = DATA / "scratch" / "endpoint-2k.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(small_db) + suffix).unlink(missing_ok=True)
+    remove_store(small_db)
     ph2_proc, ph2_port = start_poolhouse(small_db, "2k")
     c = Client(ph2_port)
     ph2_pool = c.call(IDP + "CreateUserPool", {"PoolName": "bench-2k"})["UserPool"]["Id"]
@@ -328,8 +496,23 @@ def main():
         f"{ph_seed['rate']:.0f} creates/s; p50 first 200 {ph_seed['first200_p50_ms']:.2f} ms, "
         f"last 200 {ph_seed['last200_p50_ms']:.2f} ms", "(client-bound; see T16 rows above)",
         "info")
-    ph1_proc, ph1_port = start_poolhouse(big_db, "1m")
+    # The 1M pool: a scratch copy (sign-ins write), with the master key its signing keys need.
+    copy_db = DATA / "scratch" / "endpoint-1m.db"
+    remove_store(copy_db)
+    t = time.monotonic()
+    shutil.copyfile(big_db, copy_db)
+    key = Path(str(big_db) + ".key")
+    if key.is_file():
+        shutil.copyfile(key, Path(str(copy_db) + ".key"))
+    print(f"copied the 1M data set in {time.monotonic() - t:.1f} s", flush=True)
+    scratch_stores.append(copy_db)
+    ph1_proc, ph1_port = start_poolhouse(copy_db, "1m")
     ph1_pool = big_meta["pool_id"]
+
+    # Sign-in set-up: the same client, users, passwords and sign-ins on both.
+    print("sign-in set-up", flush=True)
+    ph_signin = prepare_signin(ph1_port, ph1_pool, "poolhouse-1m")
+    cl_signin = prepare_signin(cl[1], cl[2], "cognito-local") if cl else None
 
     # The same user, from both, to show they hold the same users.
     if cl:
@@ -348,7 +531,10 @@ def main():
             (ph1_port, ph1_pool, big_meta["users"], ph1_proc.pid)]:
         wrk(port, "AdminGetUser", pool, users, pid, duration="1s")
 
-    runs = {"cl": [], "ph2k": [], "ph1m": [], "noop": []}
+    runs = {k: [] for k in ("cl", "ph2k", "ph1m", "noop", "cl_getuser", "ph_getuser",
+                            "cl_refresh", "ph_refresh", "cl_signin", "ph_signin",
+                            "ph_signin_c2")}
+    load = [os.getloadavg()[0]]
     for r in range(ROUNDS):
         print(f"round {r + 1}/{ROUNDS} (wrk -t1 -c8 -d{DURATION})", flush=True)
         if cl:
@@ -357,6 +543,26 @@ def main():
         runs["ph1m"].append(wrk(ph1_port, "AdminGetUser", ph1_pool, big_meta["users"],
                                 ph1_proc.pid))
         runs["noop"].append(wrk(ph1_port, "DescribeWorkspace", ph1_pool, 1, ph1_proc.pid))
+        if cl:
+            runs["cl_getuser"].append(wrk(cl[1], "GetUser", cl[2], 1, cl[0].pid,
+                                          tokens=cl_signin[1]["access"]))
+        runs["ph_getuser"].append(wrk(ph1_port, "GetUser", ph1_pool, 1, ph1_proc.pid,
+                                      tokens=ph_signin[1]["access"]))
+        if cl:
+            runs["cl_refresh"].append(wrk(cl[1], "RefreshTokenAuth", cl[2], 1, cl[0].pid,
+                                          tokens=cl_signin[1]["refresh"], client=cl_signin[0]))
+        runs["ph_refresh"].append(wrk(ph1_port, "RefreshTokenAuth", ph1_pool, 1, ph1_proc.pid,
+                                      tokens=ph_signin[1]["refresh"], client=ph_signin[0]))
+        if cl:
+            runs["cl_signin"].append(wrk(cl[1], "UserPasswordAuth", cl[2], SIGNIN_USERS,
+                                         cl[0].pid, client=cl_signin[0]))
+        runs["ph_signin"].append(wrk(ph1_port, "UserPasswordAuth", ph1_pool, SIGNIN_USERS,
+                                     ph1_proc.pid, client=ph_signin[0]))
+        # As many connections as cores: as many hashes at once as there are cores to run them.
+        runs["ph_signin_c2"].append(wrk(ph1_port, "UserPasswordAuth", ph1_pool, SIGNIN_USERS,
+                                        ph1_proc.pid, client=ph_signin[0],
+                                        connections=os.cpu_count() or 1))
+        load.append(os.getloadavg()[0])
 
     def summary(key):
         xs = runs[key]
@@ -390,6 +596,9 @@ def main():
     noop = med([a["rps"] / b["rps"] for a, b in zip(runs["ph1m"], runs["noop"])])
     row("T17", "AdminGetUser ÷ no-op (DescribeWorkspace), same server", f"{noop:.2f}",
         "≥ 0.5", "PASS" if noop >= 0.5 else "MISS")
+    print(f"  load average (1 min) at the start of each round and at the end: "
+          f"{', '.join(f'{x:.1f}' for x in load)}", flush=True)
+    signin_rows(runs, summary, bool(cl), load)
 
     # T9: ListUsers over HTTP on the 1M pool.
     if tokens.is_file():
@@ -421,5 +630,7 @@ if __name__ == "__main__":
         code = 2
     finally:
         stop_all()
+        for p in scratch_stores:
+            remove_store(p)
         write_rows()
     sys.exit(code)

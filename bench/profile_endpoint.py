@@ -1,25 +1,33 @@
 #!/usr/bin/env python3
-"""Where `poolhouse serve` spends its CPU under AdminGetUser load: a diagnosis, not a benchmark.
+"""Where `poolhouse serve` spends its CPU under one operation's load: a diagnosis, not a benchmark.
 
-    python3 bench/profile_endpoint.py [OP]      # OP: AdminGetUser (default) | ListUsers | DescribeWorkspace
+    python3 bench/profile_endpoint.py [OP] [CONNECTIONS]
+    # OP: AdminGetUser (default) | ListUsers | DescribeWorkspace | GetUser | RefreshTokenAuth |
+    #     UserPasswordAuth;  CONNECTIONS: wrk's -c (default 8)
 
-Starts `poolhouse serve` (release build) on the cached 1M data set on 127.0.0.1, drives it with
-`wrk -t1 -c8 -d10s` (bench/lua/cognito.lua), records 5 s of the server with
-`perf record --call-graph dwarf`, and sorts the samples into buckets by what they were doing:
-resolving the pool (`require_pool`: the pool row and its JSON configuration), reading the
-workspace settings, the user lookup itself, the blocking-pool hand-off, HTTP. Needs `perf`
-(linux-perf) and a kernel that lets this user profile its own processes.
+Starts `poolhouse serve` (release build) on the cached 1M data set on 127.0.0.1 (on a scratch copy
+for the sign-in operations, which write, after giving 50 users a password and signing each in
+once, as bench/endpoint.py does), drives it with `wrk -t1 -c8 -d10s` (bench/lua/cognito.lua),
+records 5 s of the server with `perf record --call-graph dwarf`, and sorts the samples into
+buckets by what they were doing: resolving the pool (`require_pool`: the pool row and its JSON
+configuration), reading the workspace settings, the user lookup itself, argon2, RSA, page
+faults, the blocking-pool hand-off, HTTP. Also prints the server's minor page faults and CPU per
+request. Needs `perf` (linux-perf) and a kernel that lets this user profile its own processes.
 """
 
 import collections
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+import endpoint  # noqa: E402  (bench/endpoint.py: the sign-in set-up and /proc readers)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
@@ -50,9 +58,27 @@ MACHINERY = [
 ]
 
 
-def classify(stack):
+# The sign-in operations: by any frame in the stack, first match wins.
+SIGNIN_BUCKETS = [
+    ("page faults on fresh memory (kernel zeroing pages)",
+     ["asm_exc_page_fault", "clear_page", "do_anonymous_page"]),
+    ("memset / mmap / munmap (in a password sign-in: argon2's 19 MiB of fresh blocks)",
+     ["__memset", "memset_avx", "alloc::vec::from_elem", "__libc_calloc", "munmap", "mmap"]),
+    ("argon2id: hashing", ["argon2::"]),
+    ("RS256 signing (two tokens)", ["sign_claims", "RsaKeyPair::sign", "sign_jwt"]),
+    ("RS256 verify", ["Verifier::verify"]),
+    ("unverified decode of the token (claimed_pool)", ["claimed_pool", "decode_unverified"]),
+    ("SQLite (reads, the write transaction, commit)", ["sqlite3", "rusqlite::"]),
+    ("dispatch: parse request", ["parse_request"]),
+    ("dispatch: encode response / DTOs", ["encode_response"]),
+    ("dispatch: other", ["dispatch_json"]),
+]
+SIGNIN_OPS = ("GetUser", "RefreshTokenAuth", "UserPasswordAuth")
+
+
+def classify(stack, buckets=BUCKETS):
     joined = " ".join(stack)
-    for label, keys in BUCKETS:
+    for label, keys in buckets:
         if any(k in joined for k in keys):
             return label
     for frame in stack:  # leaf first
@@ -79,14 +105,29 @@ def stacks(perf_data):
         yield cur
 
 
+def minflt(pid):
+    """Minor page faults of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])
+
+
 def main():
     op = sys.argv[1] if len(sys.argv) > 1 else "AdminGetUser"
+    connections = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     metas = sorted(DATA.glob("users-1m-s*.json"), key=lambda m: m.stat().st_mtime)
     if not metas or not BIN.is_file():
         print("needs the 1M data set and the release binary: run bench/run.sh first")
         return 2
     meta = json.loads(metas[-1].read_text())
     db = metas[-1].with_suffix(".db")
+    signin = op in SIGNIN_OPS
+    if signin:  # these write: serve a scratch copy
+        (DATA / "scratch").mkdir(parents=True, exist_ok=True)
+        copy = DATA / "scratch" / "profile-1m.db"
+        endpoint.remove_store(copy)
+        shutil.copyfile(db, copy)
+        shutil.copyfile(str(db) + ".key", str(copy) + ".key")
+        db = copy
     p = subprocess.Popen([str(BIN), "--db", str(db), "serve", "--addr", "127.0.0.1:0"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -94,30 +135,43 @@ def main():
         port = int(line.strip().rsplit(":", 1)[1])
         env = dict(os.environ, OP=op, POOL_ID=meta["pool_id"], USERS=str(meta["users"]),
                    TOKENS=str(DATA / "users-1m-listusers-tokens.txt"))
-        wrk = subprocess.Popen(["wrk", "-t1", "-c8", "-d10s", "-s",
+        if signin:
+            client, files = endpoint.prepare_signin(port, meta["pool_id"], "profile")
+            env.update(CLIENT_ID=client, PASSWORD=endpoint.PASSWORD,
+                       USERS=str(endpoint.SIGNIN_USERS),
+                       TOKENS=str(files["refresh" if op == "RefreshTokenAuth" else "access"]))
+        wrk = subprocess.Popen(["wrk", "-t1", f"-c{connections}", "-d10s", "-s",
                                 str(ROOT / "bench" / "lua" / "cognito.lua"),
                                 f"http://127.0.0.1:{port}/"], env=env,
                                stdout=subprocess.PIPE, text=True)
         time.sleep(2)
+        faults0, cpu0 = minflt(p.pid), endpoint.cpu_ticks(p.pid)
         with tempfile.TemporaryDirectory() as d:
             data = f"{d}/perf.data"
             subprocess.run(["perf", "record", "-q", "-F", "499", "--call-graph", "dwarf,32768",
                             "-p", str(p.pid), "-o", data, "--", "sleep", "5"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+            faults, cpu = minflt(p.pid) - faults0, endpoint.cpu_ticks(p.pid) - cpu0
             wrk_out = wrk.communicate(timeout=30)[0]
             counts = collections.Counter()
             total = 0
             for s in stacks(data):
                 total += 1
-                counts[classify(s)] += 1
+                counts[classify(s, SIGNIN_BUCKETS if signin else BUCKETS)] += 1
         rps = next((l for l in wrk_out.splitlines() if l.startswith("Requests/sec")), "")
-        print(f"{op} on the 1M pool, wrk -t1 -c8: {rps.strip()}")
+        reqs = float(rps.split()[-1]) * 5 if rps else float("nan")  # about, for the 5 s window
+        print(f"{op} on the 1M pool, wrk -t1 -c{connections}: {rps.strip()}")
+        print(f"server, during the 5 s recorded: {cpu / endpoint.CLK_TCK:.2f} s CPU, "
+              f"{faults} minor page faults (≈ {faults / reqs:.0f} per request, "
+              f"≈ {cpu / endpoint.CLK_TCK / reqs * 1e3:.2f} ms CPU per request)")
         print(f"server CPU samples: {total}")
         for label, n in counts.most_common():
             print(f"  {100 * n / max(total, 1):5.1f}%  {label}")
     finally:
         p.send_signal(signal.SIGINT)
         p.wait(timeout=10)
+        if signin:
+            endpoint.remove_store(db)
     return 0
 
 

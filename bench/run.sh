@@ -6,7 +6,10 @@
 #   2. storage: bulk insert against raw rusqlite (T13), reads on 1M vs 10k (T8, T10-T12, T15)
 #   3. console: operations through dispatch_json on 1M vs 10k (T9, T10, T15), generation (T13,
 #      T14), AdminCreateUser (T16)
-#   4. the endpoint: `poolhouse serve` (release build) against cognito-local with wrk (T17, T9)
+#   4. the sign-in engine: token verify and sign against raw aws-lc-rs (T1, T2), password sign-in
+#      against one argon2id verify and the argon2 path against a reused buffer (T4, T5)
+#   5. the endpoint: `poolhouse serve` (release build) against cognito-local with wrk (T17, T9,
+#      T18 GetUser, T19 REFRESH_TOKEN_AUTH, T6 password sign-ins against the argon2 bound)
 # and prints a table of measured value, target and PASS/MISS per target.
 #
 # Benchmarks report; they do not gate. A MISS does not fail the run; the exit status is non-zero
@@ -59,6 +62,9 @@ step storage-insert 900 "$CARGO" bench -p storage --bench insert -- --attributio
 step storage-users 900 "$CARGO" bench -p storage --bench users -- --what-if
 step console-users 900 "$CARGO" bench -p console-api --bench users -- --criterion
 step console-admin-create 900 "$CARGO" bench -p console-api --bench admin_create
+step tokens-jwt 600 "$CARGO" bench -p tokens --bench jwt -- --criterion
+# Also writes argon2.json, from which the endpoint step takes T6's bound.
+step console-signin 600 "$CARGO" bench -p console-api --bench signin
 if [[ -z ${BENCH_SKIP_ENDPOINT:-} ]]; then
 	# A release build takes several minutes on 2 cores the first time.
 	step build-release 2400 "$CARGO" build --release -p poolhouse

@@ -5,17 +5,23 @@
 --     wrk -t1 -c8 -d8s --latency -s bench/lua/cognito.lua http://127.0.0.1:PORT/
 --
 -- Environment:
---   OP       AdminGetUser (default) | ListUsers | ListUsersFirst | DescribeWorkspace
---   POOL_ID  the user pool
---   USERS    AdminGetUser asks for user%07d with a random index below this (the names
---            Poolhouse's generator and bench/endpoint.py's seeding give)
---   TOKENS   ListUsers: a file of PaginationTokens, one a line; each request takes a random one
+--   OP        AdminGetUser (default) | ListUsers | ListUsersFirst | DescribeWorkspace |
+--             GetUser | RefreshTokenAuth | UserPasswordAuth
+--   POOL_ID   the user pool
+--   USERS     AdminGetUser and UserPasswordAuth ask for user%07d with a random index below
+--             this (the names Poolhouse's generator and bench/endpoint.py's seeding give)
+--   TOKENS    a file of tokens, one a line; each request takes a random one: PaginationTokens
+--             (ListUsers), access tokens (GetUser) or refresh tokens (RefreshTokenAuth)
+--   CLIENT_ID the app client (RefreshTokenAuth, UserPasswordAuth)
+--   PASSWORD  every user's password (UserPasswordAuth)
 --
 -- done() prints one line "WRKJSON {...}" that bench/endpoint.py parses.
 
 local op = os.getenv("OP") or "AdminGetUser"
 local pool = os.getenv("POOL_ID") or ""
 local users = tonumber(os.getenv("USERS") or "1") or 1
+local client = os.getenv("CLIENT_ID") or ""
+local password = os.getenv("PASSWORD") or ""
 local tokens = {}
 
 local targets = {
@@ -23,9 +29,12 @@ local targets = {
   ListUsers = "AWSCognitoIdentityProviderService.ListUsers",
   ListUsersFirst = "AWSCognitoIdentityProviderService.ListUsers",
   DescribeWorkspace = "Poolhouse.DescribeWorkspace",
+  GetUser = "AWSCognitoIdentityProviderService.GetUser",
+  RefreshTokenAuth = "AWSCognitoIdentityProviderService.InitiateAuth",
+  UserPasswordAuth = "AWSCognitoIdentityProviderService.InitiateAuth",
 }
 
-if op == "ListUsers" then
+if op == "ListUsers" or op == "GetUser" or op == "RefreshTokenAuth" then
   local path = os.getenv("TOKENS")
   local f = path and io.open(path, "r")
   if f then
@@ -34,7 +43,10 @@ if op == "ListUsers" then
     end
     f:close()
   end
-  if #tokens == 0 then op = "ListUsersFirst" end
+  if #tokens == 0 then
+    if op ~= "ListUsers" then error(op .. " needs TOKENS, a file of tokens") end
+    op = "ListUsersFirst"
+  end
 end
 
 wrk.method = "POST"
@@ -54,6 +66,17 @@ function request()
     body = string.format('{"UserPoolId":"%s","Limit":60}', pool)
   elseif op == "DescribeWorkspace" then
     body = "{}"
+  elseif op == "GetUser" then
+    body = string.format('{"AccessToken":"%s"}', tokens[math.random(#tokens)])
+  elseif op == "RefreshTokenAuth" then
+    body = string.format(
+      '{"ClientId":"%s","AuthFlow":"REFRESH_TOKEN_AUTH","AuthParameters":{"REFRESH_TOKEN":"%s"}}',
+      client, tokens[math.random(#tokens)])
+  elseif op == "UserPasswordAuth" then
+    body = string.format(
+      '{"ClientId":"%s","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":' ..
+      '{"USERNAME":"user%07d","PASSWORD":"%s"}}',
+      client, math.random(0, users - 1), password)
   else
     body = string.format('{"UserPoolId":"%s","Username":"user%07d"}',
       pool, math.random(0, users - 1))

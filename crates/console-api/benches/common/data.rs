@@ -63,9 +63,9 @@ fn paths(name: &str) -> (PathBuf, PathBuf) {
     )
 }
 
-/// Removes a store file and its WAL companions.
+/// Removes a store file, its WAL companions and its master key file.
 pub fn remove_store(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".key"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));

@@ -85,6 +85,145 @@ pub fn run_batch(
     })
 }
 
+/// A batch timed as a whole: no clock is read per operation. For operations of a few µs, where
+/// two clock reads per operation (the thread-CPU clock is a system call) would cost a visible
+/// share of the operation itself and pull every ratio towards 1.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Loop {
+    pub ops: u64,
+    pub wall_ns: u64,
+    pub cpu_ns: u64,
+    /// Minor page faults this thread took (fresh pages the kernel zeroed and mapped).
+    pub faults: u64,
+}
+
+impl Loop {
+    /// Minor page faults per operation.
+    pub fn faults_per_op(&self) -> f64 {
+        self.faults as f64 / self.ops.max(1) as f64
+    }
+    /// Thread-CPU ns per operation.
+    pub fn cpu_per_op(&self) -> f64 {
+        self.cpu_ns as f64 / self.ops.max(1) as f64
+    }
+    pub fn wall_per_op(&self) -> f64 {
+        self.wall_ns as f64 / self.ops.max(1) as f64
+    }
+}
+
+/// Runs `f` up to `max_ops` times or until `max_time` has passed (at least once), reading the
+/// clocks only at the ends (and the wall clock for the time bound: every 16 operations, or after
+/// each one in loops of at most 64, whose operations are slow).
+pub fn run_loop(max_ops: u64, max_time: Duration, mut f: impl FnMut(u64) -> Res<()>) -> Res<Loop> {
+    let faults0 = thread_minor_faults();
+    let cpu0 = thread_cpu_ns();
+    let start = Instant::now();
+    let mut ops = 0;
+    while ops < max_ops.max(1) {
+        f(ops)?;
+        ops += 1;
+        if (ops % 16 == 0 || max_ops <= 64) && start.elapsed() >= max_time {
+            break;
+        }
+    }
+    let wall_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    let cpu_ns = thread_cpu_ns().saturating_sub(cpu0);
+    Ok(Loop {
+        ops,
+        wall_ns,
+        cpu_ns,
+        faults: thread_minor_faults().saturating_sub(faults0),
+    })
+}
+
+/// Minor page faults this thread has taken (Linux, `/proc/thread-self/stat`; 0 elsewhere).
+pub fn thread_minor_faults() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which may hold spaces); minflt is field 10.
+            let rest = s.rsplit_once(')')?.1;
+            rest.split_whitespace().nth(7)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// How many operations of `f` fit in about `target` of thread-CPU time: doubles a trial loop
+/// until it takes at least a tenth of `target` (bounded: at most `max_ops`).
+pub fn calibrate(target: Duration, max_ops: u64, mut f: impl FnMut(u64) -> Res<()>) -> Res<u64> {
+    let mut n = 1u64;
+    loop {
+        let l = run_loop(n, target, &mut f)?;
+        let enough = l.cpu_ns as f64 >= target.as_nanos() as f64 / 10.0;
+        if enough || n >= max_ops {
+            let per_op = l.cpu_per_op().max(1.0);
+            let fit = (target.as_nanos() as f64 / per_op).ceil() as u64;
+            return Ok(fit.clamp(1, max_ops));
+        }
+        n = (n * 2).min(max_ops);
+    }
+}
+
+/// Median over rounds of `base ÷ candidate` thread-CPU per operation: the candidate's
+/// throughput as a fraction of the baseline's, one ratio per round.
+pub fn throughput_ratio(candidate: &[Loop], base: &[Loop]) -> f64 {
+    median(
+        &candidate
+            .iter()
+            .zip(base)
+            .map(|(c, b)| b.cpu_per_op() / c.cpu_per_op())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Median over rounds of thread-CPU ns per operation.
+pub fn median_cpu_per_op(loops: &[Loop]) -> f64 {
+    median(&loops.iter().map(Loop::cpu_per_op).collect::<Vec<_>>())
+}
+
+/// One candidate of an interleaved comparison: `f(i)` is its `i`-th operation.
+pub struct Candidate<'a> {
+    pub name: &'static str,
+    /// Operations per round (each round's loop also stops at `max_time`).
+    pub max_ops: u64,
+    pub max_time: Duration,
+    pub f: Box<dyn FnMut(u64) -> Res<()> + 'a>,
+}
+
+impl<'a> Candidate<'a> {
+    pub fn new(
+        name: &'static str,
+        max_ops: u64,
+        max_time: Duration,
+        f: impl FnMut(u64) -> Res<()> + 'a,
+    ) -> Self {
+        Self {
+            name,
+            max_ops,
+            max_time,
+            f: Box::new(f),
+        }
+    }
+}
+
+/// Runs every candidate once per round, back to back, starting each round one candidate later
+/// (so no candidate always runs first); answers each candidate's loops, one per round, in the
+/// candidates' order.
+pub fn interleave(rounds: usize, candidates: &mut [Candidate<'_>]) -> Res<Vec<Vec<Loop>>> {
+    let n = candidates.len();
+    let mut out: Vec<Vec<Loop>> = vec![Vec::with_capacity(rounds); n];
+    for round in 0..rounds {
+        for k in 0..n {
+            let i = (round + k) % n;
+            let c = &mut candidates[i];
+            out[i].push(run_loop(c.max_ops, c.max_time, &mut c.f)?);
+        }
+        eprint!(".");
+    }
+    eprintln!();
+    Ok(out)
+}
+
 /// Nearest-rank percentile of unsorted samples (ns), as f64 ns.
 pub fn percentile(samples: &[u64], q: f64) -> f64 {
     if samples.is_empty() {
