@@ -189,3 +189,49 @@ def test_endpoint_verifies_pool_tokens_by_iss_and_kid(server, idp, pool_id):
     kid = jwt.get_unverified_header(auth["AccessToken"])["kid"]
     key = next(k for k in jwks["keys"] if k["kid"] == kid)
     jwt.decode(auth["AccessToken"], jwt.algorithms.RSAAlgorithm.from_jwk(key), algorithms=["RS256"])
+
+
+def test_jwks_url_and_discovery_against_serve(tmp_path, server, idp, pool_id):
+    """The CLI fetches a pool's JWKS from serve's URL (no store: only what it fetched), finds
+    it by discovery from iss when the workspace issues under serve's address, and says so
+    plainly when the URL cannot be reached."""
+    client = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="by-url", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="fetched", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="fetched", Password="Correct-horse-9", Permanent=True)
+
+    def sign_in():
+        return idp.initiate_auth(
+            ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "fetched", "PASSWORD": "Correct-horse-9"},
+        )["AuthenticationResult"]["IdToken"]
+
+    token = sign_in()
+    code, report = verify(tmp_path, token, "--jwks", f"{server.url}/{pool_id}/.well-known/jwks.json")
+    assert code == 0, report
+    assert report["Verdict"] == "Valid"
+    assert check(report, "signature")["Result"] == "pass"
+
+    server.poolhouse("UpdateWorkspace", {"IssuerBaseUrl": server.url})
+    try:
+        token = sign_in()
+        code, report = verify(tmp_path, token, "--discover")
+        assert code == 0, report
+        assert check(report, "signature")["Result"] == "pass"
+    finally:
+        server.poolhouse("UpdateWorkspace", {"IssuerBaseUrl": ""})
+
+    # Nothing listens on a port just released.
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "POOLHOUSE_DB"}
+    env["HOME"] = str(tmp_path)
+    proc = subprocess.run(
+        [POOLHOUSE_BIN, "jwt", "verify", "--jwks", f"http://127.0.0.1:{port}/jwks.json", token],
+        capture_output=True, timeout=30, env=env,
+    )
+    assert proc.returncode == 254, (proc.returncode, proc.stdout, proc.stderr)
+    assert b"JwksUrl" in proc.stderr and b"could not be fetched" in proc.stderr, proc.stderr

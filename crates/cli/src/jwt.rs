@@ -1,8 +1,9 @@
 //! `poolhouse jwt decode|verify|encode`: the token inspector on the command line.
 //!
 //! The token comes from the argument, or from standard input when it is absent or `-`.
-//! Key sources for `verify`: `--jwks FILE`, `--key FILE` (PEM public key, certificate, PEM
-//! private key or JWK), `--secret S` (`--secret-base64` to decode it), `--user-pool-id ID`;
+//! Key sources for `verify`: `--jwks FILE_OR_URL`, `--discover` (the keys named by the token's
+//! `iss`), `--key FILE` (PEM public key, certificate, PEM private key or JWK), `--secret S`
+//! (`--secret-base64` to decode it), `--user-pool-id ID`;
 //! with none, the pool is found by the token's `iss` or `kid` among the store's pools.
 //! The store is opened only when a pool is involved, or when `--db` / `POOLHOUSE_DB` names
 //! one; decoding never touches it.
@@ -106,9 +107,12 @@ pub enum JwtCommand {
 
 #[derive(Args)]
 pub struct KeyFlags {
-    /// A JWKS file.
+    /// A JWKS file, or an http(s):// URL to fetch it from.
     #[arg(long)]
-    jwks: Option<PathBuf>,
+    jwks: Option<String>,
+    /// Fetch the keys named by the token's iss (`<iss>/.well-known/openid-configuration`).
+    #[arg(long)]
+    discover: bool,
     /// A key file: PEM public key (SPKI or PKCS#1), X.509 certificate, PEM private key, or JWK.
     #[arg(long)]
     key: Option<PathBuf>,
@@ -266,14 +270,25 @@ pub fn run(cmd: JwtCommand, json: bool, store: &StoreChoice) -> ExitCode {
                 Err(code) => return code,
             };
             let read = |p: &Option<PathBuf>| p.as_deref().map(read_file).transpose();
-            let (jwks, key) = match (read(&keys.jwks), read(&keys.key)) {
+            let (jwks_url, jwks_file) = match keys.jwks {
+                Some(j) if j.starts_with("http://") || j.starts_with("https://") => (Some(j), None),
+                Some(j) => (None, Some(PathBuf::from(j))),
+                None => (None, None),
+            };
+            let (jwks, key) = match (read(&jwks_file), read(&keys.key)) {
                 (Ok(j), Ok(k)) => (j, k),
                 (Err(m), _) | (_, Err(m)) => return usage(&m),
             };
-            let given = jwks.is_some() || key.is_some() || keys.secret.is_some();
+            let given = jwks.is_some()
+                || jwks_url.is_some()
+                || keys.discover
+                || key.is_some()
+                || keys.secret.is_some();
             let req = VerifyTokenRequest {
                 token: Sensitive(token),
                 jwks,
+                jwks_url,
+                discover: keys.discover.then_some(true),
                 key: key.map(Sensitive),
                 secret: keys.secret.map(Sensitive),
                 secret_encoding: keys.secret_base64.then_some(SecretEncodingType::Base64),

@@ -168,6 +168,13 @@ inspect_dto! {
         /// Use this user pool's keys (and its issuer, unless `ExpectedIssuer` is given).
         #[serde(default)]
         pub user_pool_id: Option<String>,
+        /// Fetch the JWKS from this http(s) URL (a network call, made only when asked).
+        #[serde(default)]
+        pub jwks_url: Option<String>,
+        /// Find the keys from the token's `iss`: `<iss>/.well-known/openid-configuration`, then
+        /// its `jwks_uri` (network calls, made only when asked).
+        #[serde(default)]
+        pub discover: Option<bool>,
         #[serde(default)]
         pub expected_issuer: Option<String>,
         /// The app client the token must be for (`aud` of ID tokens, `client_id` of access tokens).
@@ -371,6 +378,7 @@ impl Console {
     ) -> Result<VerifyTokenResponse, ApiError> {
         let now = self.inspect_now(req.now);
         let (d, expect) = verify_inputs(&req, now)?;
+        let req = fetch_jwks(req, &d)?;
         let mut keys = given_keys(&req)?;
         self.pool_keys_for(&req, &d, &mut keys)?;
         let issuer = match (&req.expected_issuer, &keys.pool) {
@@ -625,6 +633,7 @@ pub fn verify_token_with_keys(
         ));
     }
     let (d, expect) = verify_inputs(req, now)?;
+    let req = &fetch_jwks(req.clone(), &d)?;
     let keys = given_keys(req)?;
     if keys.ring.is_empty() {
         return Err(ApiError::invalid(
@@ -745,6 +754,92 @@ fn verify_inputs(req: &VerifyTokenRequest, now: i64) -> Result<(Decoded, Expecta
 }
 
 /// The keys of the request's `Jwks`, `Key` and `Secret`.
+/// The most of a fetched document that is read.
+const MAX_FETCHED: u64 = 1024 * 1024;
+
+/// GETs a JSON document for the inspector; the reason when it cannot.
+fn fetch(url: &str) -> Result<Value, String> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2048 {
+        return Err("must be an http:// or https:// URL".into());
+    }
+    let tls = ureq::tls::TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .build();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .tls_config(tls)
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .user_agent(concat!("poolhouse/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut resp = agent
+        .get(url)
+        .header("accept", "application/json")
+        .call()
+        .map_err(|e| format!("{url} could not be fetched: {e}"))?;
+    let status = resp.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(format!("{url} answered HTTP {status}"));
+    }
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(resp.body_mut().as_reader(), MAX_FETCHED),
+        &mut body,
+    )
+    .map_err(|e| format!("{url}: reading the answer failed: {e}"))?;
+    serde_json::from_slice(&body).map_err(|e| format!("{url} did not answer JSON: {e}"))
+}
+
+/// Fetches the JWKS a request points at (`JwksUrl`, or discovery from the token's `iss`) and
+/// answers the request with it as `Jwks`. Nothing is fetched unless the request asks.
+fn fetch_jwks(mut req: VerifyTokenRequest, d: &Decoded) -> Result<VerifyTokenRequest, ApiError> {
+    let discover = req.discover.unwrap_or(false);
+    if req.jwks_url.is_none() && !discover {
+        return Ok(req);
+    }
+    if req.jwks.is_some() {
+        return Err(ApiError::invalid(
+            if discover { "Discover" } else { "JwksUrl" },
+            "give the JWKS as text or where to fetch it, not both",
+        ));
+    }
+    let url = match (&req.jwks_url, discover) {
+        (Some(_), true) => {
+            return Err(ApiError::invalid(
+                "Discover",
+                "give JwksUrl or ask for discovery, not both",
+            ));
+        }
+        (Some(url), false) => url.clone(),
+        (None, _) => {
+            let iss = d
+                .claims_map()
+                .and_then(|c| c.get("iss"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    ApiError::invalid("Discover", "the token has no iss to discover keys from")
+                })?;
+            let conf_url = format!(
+                "{}/.well-known/openid-configuration",
+                iss.trim_end_matches('/')
+            );
+            let conf = fetch(&conf_url).map_err(|e| ApiError::invalid("Discover", e))?;
+            conf.get("jwks_uri")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::invalid("Discover", format!("{conf_url} names no jwks_uri"))
+                })?
+        }
+    };
+    let field = if discover { "Discover" } else { "JwksUrl" };
+    let jwks = fetch(&url).map_err(|e| ApiError::invalid(field, e))?;
+    req.jwks = Some(jwks.to_string());
+    Ok(req)
+}
+
 fn given_keys(req: &VerifyTokenRequest) -> Result<Keys, ApiError> {
     let mut ring = KeyRing::new();
     let mut sources = Vec::new();

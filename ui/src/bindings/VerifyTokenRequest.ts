@@ -27,7 +27,16 @@ SecretEncoding?: SecretEncodingType,
 /**
  * Use this user pool's keys (and its issuer, unless `ExpectedIssuer` is given).
  */
-UserPoolId?: string, ExpectedIssuer?: string, 
+UserPoolId?: string, 
+/**
+ * Fetch the JWKS from this http(s) URL (a network call, made only when asked).
+ */
+JwksUrl?: string, 
+/**
+ * Find the keys from the token's `iss`: `<iss>/.well-known/openid-configuration`, then
+ * its `jwks_uri` (network calls, made only when asked).
+ */
+Discover?: boolean, ExpectedIssuer?: string, 
 /**
  * The app client the token must be for (`aud` of ID tokens, `client_id` of access tokens).
  */
