@@ -332,6 +332,22 @@ async function main() {
     await shotOf(page, verifySection, "inspector-04-tampered");
   });
 
+  await check("a JWKS URL is fetched by Poolhouse and verifies the token; a bad URL is named next to its field", async () => {
+    await input.fill(idToken);
+    await page.getByTestId("verify-source-url").check();
+    await page.getByTestId("verify-jwks-url").fill("ftp://nowhere/jwks.json");
+    await page.getByTestId("verify-submit").click();
+    const urlError = page.locator('[data-testid="field-error"]').first();
+    await urlError.waitFor();
+    assert(/http/.test(await urlError.innerText()), `the error reads "${await urlError.innerText()}"`);
+    await page.getByTestId("verify-jwks-url").fill(`${base}/${poolId}/.well-known/jwks.json`);
+    await page.getByTestId("verify-submit").click();
+    await verdictIs("Valid");
+    assert((await checkRow("signature").getAttribute("data-result")) === "pass", "the signature did not pass");
+    await shotOf(page, verifySection, "inspector-04b-jwks-url");
+    await page.getByTestId("verify-source-pool").check();
+  });
+
   await check("garbage is not a token, and the message says where reading stopped", async () => {
     await input.fill("eyJhbGciOiJSUzI1NiJ9.not*base64.c2ln");
     const problem = page.getByTestId("token-problem");

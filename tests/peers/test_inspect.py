@@ -212,6 +212,7 @@ def test_jwks_url_and_discovery_against_serve(tmp_path, server, idp, pool_id):
     assert code == 0, report
     assert report["Verdict"] == "Valid"
     assert check(report, "signature")["Result"] == "pass"
+    assert report["KeySource"].startswith(f"the JWKS fetched from {server.url}/"), report["KeySource"]
 
     server.poolhouse("UpdateWorkspace", {"IssuerBaseUrl": server.url})
     try:

@@ -378,8 +378,8 @@ impl Console {
     ) -> Result<VerifyTokenResponse, ApiError> {
         let now = self.inspect_now(req.now);
         let (d, expect) = verify_inputs(&req, now)?;
-        let req = fetch_jwks(req, &d)?;
-        let mut keys = given_keys(&req)?;
+        let (req, fetched) = fetch_jwks(req, &d)?;
+        let mut keys = keys_of(&req, fetched.as_deref())?;
         self.pool_keys_for(&req, &d, &mut keys)?;
         let issuer = match (&req.expected_issuer, &keys.pool) {
             (Some(i), _) => Some(i.clone()),
@@ -633,8 +633,9 @@ pub fn verify_token_with_keys(
         ));
     }
     let (d, expect) = verify_inputs(req, now)?;
-    let req = &fetch_jwks(req.clone(), &d)?;
-    let keys = given_keys(req)?;
+    let (req, fetched) = fetch_jwks(req.clone(), &d)?;
+    let req = &req;
+    let keys = keys_of(req, fetched.as_deref())?;
     if keys.ring.is_empty() {
         return Err(ApiError::invalid(
             "Key",
@@ -794,10 +795,13 @@ fn fetch(url: &str) -> Result<Value, String> {
 
 /// Fetches the JWKS a request points at (`JwksUrl`, or discovery from the token's `iss`) and
 /// answers the request with it as `Jwks`. Nothing is fetched unless the request asks.
-fn fetch_jwks(mut req: VerifyTokenRequest, d: &Decoded) -> Result<VerifyTokenRequest, ApiError> {
+fn fetch_jwks(
+    mut req: VerifyTokenRequest,
+    d: &Decoded,
+) -> Result<(VerifyTokenRequest, Option<String>), ApiError> {
     let discover = req.discover.unwrap_or(false);
     if req.jwks_url.is_none() && !discover {
-        return Ok(req);
+        return Ok((req, None));
     }
     if req.jwks.is_some() {
         return Err(ApiError::invalid(
@@ -837,7 +841,18 @@ fn fetch_jwks(mut req: VerifyTokenRequest, d: &Decoded) -> Result<VerifyTokenReq
     let field = if discover { "Discover" } else { "JwksUrl" };
     let jwks = fetch(&url).map_err(|e| ApiError::invalid(field, e))?;
     req.jwks = Some(jwks.to_string());
-    Ok(req)
+    Ok((req, Some(url)))
+}
+
+/// Keys from the request, saying where a fetched JWKS came from.
+fn keys_of(req: &VerifyTokenRequest, fetched: Option<&str>) -> Result<Keys, ApiError> {
+    let mut keys = given_keys(req)?;
+    if let Some(url) = fetched {
+        keys.source = keys
+            .source
+            .replace("the JWKS given", &format!("the JWKS fetched from {url}"));
+    }
+    Ok(keys)
 }
 
 fn given_keys(req: &VerifyTokenRequest) -> Result<Keys, ApiError> {

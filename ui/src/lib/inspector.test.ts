@@ -57,6 +57,20 @@ class MemoryStorage {
   }
 }
 
+describe("verifyRequest with fetched keys", () => {
+  it("sends a JWKS URL only when it is one, and discovery as a flag", () => {
+    const url = verifyRequest("a.b.c", { ...DEFAULT_VERIFY_FORM, source: "url", jwksUrl: " https://i.example/jwks " }, NOW);
+    expect(url).toEqual({ ok: true, request: { Token: "a.b.c", SkewSeconds: 0, Now: NOW, JwksUrl: "https://i.example/jwks" } });
+    const blank = verifyRequest("a.b.c", { ...DEFAULT_VERIFY_FORM, source: "url" }, NOW);
+    expect(blank.ok ? {} : blank.errors).toHaveProperty("JwksUrl");
+    const ftp = verifyRequest("a.b.c", { ...DEFAULT_VERIFY_FORM, source: "url", jwksUrl: "ftp://x" }, NOW);
+    expect(ftp.ok ? "" : ftp.errors.JwksUrl).toMatch(/http/);
+    const discover = verifyRequest("a.b.c", { ...DEFAULT_VERIFY_FORM, source: "discover" }, NOW);
+    expect(discover).toEqual({ ok: true, request: { Token: "a.b.c", SkewSeconds: 0, Now: NOW, Discover: true } });
+    expect(hasChosenKeys({ ...DEFAULT_VERIFY_FORM, source: "discover" })).toBe(true);
+  });
+});
+
 describe("verifyRequest", () => {
   it("leaves the keys out by default, so the core finds the pool by iss and kid", () => {
     const r = verifyRequest("a.b.c", DEFAULT_VERIFY_FORM, NOW);

@@ -35,7 +35,7 @@ export type Built<T> = { ok: true; request: T } | { ok: false; errors: Record<st
 /* ---- verification ----------------------------------------------------------------------- */
 
 /** Where VerifyToken's keys come from. */
-export type KeySource = "pool" | "jwks" | "key" | "secret";
+export type KeySource = "pool" | "jwks" | "url" | "discover" | "key" | "secret";
 export type TokenUse = "" | "id" | "access";
 
 export type VerifyForm = {
@@ -43,6 +43,8 @@ export type VerifyForm = {
   /** With `source` "pool": a pool's id, or "" to let the core find the pool by `iss`/`kid`. */
   poolId: string;
   jwks: string;
+  /** With `source` "url": where Poolhouse fetches the JWKS from. */
+  jwksUrl: string;
   key: string;
   secret: string;
   secretEncoding: SecretEncoding;
@@ -57,6 +59,7 @@ export const DEFAULT_VERIFY_FORM: VerifyForm = {
   source: "pool",
   poolId: "",
   jwks: "",
+  jwksUrl: "",
   key: "",
   secret: "",
   secretEncoding: "Text",
@@ -71,6 +74,8 @@ export const VERIFY_FIELDS = [
   "Token",
   "UserPoolId",
   "Jwks",
+  "JwksUrl",
+  "Discover",
   "Key",
   "Secret",
   "SecretEncoding",
@@ -90,6 +95,10 @@ export function hasChosenKeys(form: VerifyForm): boolean {
       return form.poolId !== "";
     case "jwks":
       return form.jwks.trim() !== "";
+    case "url":
+      return form.jwksUrl.trim() !== "";
+    case "discover":
+      return true;
     case "key":
       return form.key.trim() !== "";
     case "secret":
@@ -116,6 +125,16 @@ export function verifyRequest(token: string, form: VerifyForm, now: number): Bui
     case "jwks":
       if (form.jwks.trim() === "") errors.Jwks = "Paste a JWKS: the JSON a .well-known/jwks.json URL answers.";
       else request.Jwks = form.jwks.trim();
+      break;
+    case "url": {
+      const url = form.jwksUrl.trim();
+      if (url === "") errors.JwksUrl = "Enter the JWKS URL, e.g. https://issuer.example/.well-known/jwks.json.";
+      else if (!/^https?:\/\//.test(url)) errors.JwksUrl = "Must be an http:// or https:// URL.";
+      else request.JwksUrl = url;
+      break;
+    }
+    case "discover":
+      request.Discover = true;
       break;
     case "key":
       if (form.key.trim() === "") errors.Key = "Paste a public key (PEM), a JWK or an X.509 certificate.";

@@ -124,7 +124,7 @@ export function TokensScreen() {
         <div>
           <h1>Token inspector</h1>
           <div className="screen-subtitle">
-            Decode, verify and explain any JWT. Poolhouse reads the token on this computer; nothing is fetched from the network.
+            Decode, verify and explain any JWT. Poolhouse reads the token on this computer; nothing is fetched from the network unless you choose a JWKS URL or discovery.
           </div>
         </div>
       </header>

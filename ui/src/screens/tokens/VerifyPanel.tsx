@@ -27,6 +27,8 @@ const REVERIFY_DELAY_MS = 300;
 const SOURCES: ReadonlyArray<{ value: KeySource; label: string }> = [
   { value: "pool", label: "Poolhouse user pool" },
   { value: "jwks", label: "JWKS" },
+  { value: "url", label: "JWKS URL" },
+  { value: "discover", label: "Discover from iss" },
   { value: "key", label: "Public key" },
   { value: "secret", label: "HMAC secret" },
 ];
@@ -193,6 +195,40 @@ export function VerifyPanel({
                 />
               )}
             </Field>
+          )}
+          {form.source === "url" && (
+            <Field
+              label="JWKS URL"
+              name="JwksUrl"
+              error={fieldError("JwksUrl")}
+              hint="Poolhouse fetches it from this computer when you verify: the only network call the inspector makes, and only when you choose it."
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  className="mono"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="https://issuer.example/.well-known/jwks.json"
+                  value={form.jwksUrl}
+                  onChange={(e) => set("jwksUrl", e.target.value)}
+                  data-testid="verify-jwks-url"
+                />
+              )}
+            </Field>
+          )}
+          {form.source === "discover" && (
+            <div>
+              <p className="muted">
+                Poolhouse fetches <span className="mono">&lt;iss&gt;/.well-known/openid-configuration</span> and the{" "}
+                <span className="mono">jwks_uri</span> it names, from this computer, when you verify.
+              </p>
+              {fieldError("Discover") && (
+                <p className="field-error" role="alert" data-testid="verify-discover-error">
+                  {fieldError("Discover")}
+                </p>
+              )}
+            </div>
           )}
           {form.source === "key" && (
             <Field
