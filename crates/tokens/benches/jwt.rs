@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
     ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair,
     RsaPublicKeyComponents,
 };
@@ -155,6 +156,7 @@ fn run() -> Res<()> {
     );
     verify_ratios(&f, &mut report)?;
     sign_ratios(&f, &mut report)?;
+    inspector_ratios(&f, &mut report)?;
     let path = report.write("tokens-jwt")?;
     println!("results: {}", path.display());
     if harness::has_flag("--criterion") {
@@ -326,6 +328,124 @@ fn verify_ratios(f: &Fixture, report: &mut Report) -> Res<()> {
         "(diagnosis, see Findings)",
         Verdict::Info,
     );
+    Ok(())
+}
+
+/// A token and the raw verify of its signature with a parsed public key.
+struct Raw {
+    key: ParsedPublicKey,
+    input: String,
+    signature: Vec<u8>,
+}
+
+impl Raw {
+    fn of(key: ParsedPublicKey, token: &str) -> Res<Raw> {
+        let (input, signature) = token.rsplit_once('.').ok_or("no signature")?;
+        Ok(Raw {
+            key,
+            input: input.to_owned(),
+            signature: URL_SAFE_NO_PAD.decode(signature)?,
+        })
+    }
+
+    fn verify(&self) -> impl FnMut(u64) -> Res<()> + '_ {
+        move |_| {
+            self.key
+                .verify_sig(black_box(self.input.as_bytes()), black_box(&self.signature))
+                .map_err(|_| "raw verify failed".into())
+        }
+    }
+}
+
+/// The token inspector's verify path — `decode` (with its claims table) and `explain` (every
+/// check, keys from a ring) — ÷ the raw signature verify of the same token, for RS256 and
+/// ES256 (the inspector's target, ≥ 0.90).
+fn inspector_ratios(f: &Fixture, report: &mut Report) -> Res<()> {
+    use tokens::inspect::{self as ti, EncodeKey, Expectations, KeyRing};
+    let rounds = harness::rounds();
+    let time = batch_time();
+    let mut rs_ring = KeyRing::new();
+    rs_ring.add_jwks(&json!({ "keys": [f.key.public_jwk()] }))?;
+    let rs = Raw::of(
+        RsaPublicKeyComponents {
+            n: f.key.modulus(),
+            e: f.key.exponent(),
+        }
+        .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+        .map_err(|e| format!("to_parsed_public_key: {e}"))?,
+        &f.access.text,
+    )?;
+    // ES256: a P-256 key made here signs the same claims through the inspector's encoder.
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+        .map_err(|e| format!("generate P-256: {e}"))?;
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref())
+        .map_err(|e| format!("P-256 from pkcs8: {e}"))?;
+    let private_pem = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8.as_ref().to_vec()));
+    let es_token = ti::encode_test_token(
+        &access_claims(),
+        &EncodeKey::from_text(&private_pem)?,
+        Some("ES256"),
+        None,
+        NOW,
+    )?
+    .token;
+    let mut es_ring = KeyRing::new();
+    es_ring.add_text(&private_pem)?;
+    let es = Raw::of(
+        ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, pair.public_key().as_ref())
+            .map_err(|e| format!("P-256 public key: {e}"))?,
+        &es_token,
+    )?;
+    let expect = Expectations {
+        issuer: Some(ISSUER.into()),
+        client_id: Some(CLIENT_ID.into()),
+        token_use: Some("access".into()),
+        skew_secs: 0,
+        now: NOW,
+    };
+    let inspect = |token: &str, ring: &KeyRing| -> Res<()> {
+        let decoded = ti::decode(black_box(token.as_bytes()), NOW);
+        let checks = ti::explain(&decoded, ring, &expect);
+        if ti::Verdict::of(&checks) != ti::Verdict::Valid {
+            return Err(format!("the inspector refused the token: {checks:?}").into());
+        }
+        black_box((decoded, checks));
+        Ok(())
+    };
+    let ops = harness::calibrate(time, 200_000, rs.verify())?;
+    println!(
+        "inspector: {rounds} interleaved rounds, loops of ≤ {ops} verifies / ≤ {} ms each",
+        time.as_millis()
+    );
+    let mut candidates = [
+        Candidate::new("raw RS256", ops, time, rs.verify()),
+        Candidate::new("inspector RS256", ops, time, |_| {
+            inspect(&f.access.text, &rs_ring)
+        }),
+        Candidate::new("raw ES256", ops, time, es.verify()),
+        Candidate::new("inspector ES256", ops, time, |_| {
+            inspect(&es_token, &es_ring)
+        }),
+    ];
+    let l = interleave(rounds, &mut candidates)?;
+    for (what, raw, inspected) in [("RS256", 0, 1), ("ES256", 2, 3)] {
+        let ratio = throughput_ratio(&l[inspected], &l[raw]);
+        report.row(
+            "inspector",
+            &format!(
+                "{what} access token: the inspector's decode + explain (claims table, every \
+                 check) ÷ raw aws-lc verify_sig (parsed key), thread-CPU throughput"
+            ),
+            format!(
+                "{ratio:.2} ({} vs {} per verify)",
+                fmt_ns(median_cpu_per_op(&l[inspected])),
+                fmt_ns(median_cpu_per_op(&l[raw]))
+            ),
+            "≥ 0.90",
+            Verdict::of(ratio >= 0.90),
+        );
+    }
     Ok(())
 }
 
