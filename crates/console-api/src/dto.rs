@@ -12,6 +12,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// A request or response type: Cognito's PascalCase members, exported to TypeScript and
+/// described by JSON Schema. Other modules with operations (`inspect`, `selfservice`) use it
+/// too, with `Serialize`, `Deserialize`, `TS` and `JsonSchema` in scope.
 macro_rules! dto {
     ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
         $(#[$m])*
@@ -21,6 +24,7 @@ macro_rules! dto {
         pub struct $name { $($body)* }
     };
 }
+pub(crate) use dto;
 
 dto! {
     /// An operation that answers nothing.

@@ -431,32 +431,16 @@ impl Console {
             };
             let pool = self.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
             if !matches!(action, users::MessageAction::Resend) {
-                let validation = attribute_map("ValidationData", &req.validation_data)?;
-                let hook = self.call_hook(
-                    crate::hooks::HookCall {
-                        pool: &pool,
-                        trigger: domain::hooks::Trigger::PreSignUp,
-                        source: "PreSignUp_AdminCreateUser",
-                        username: &req.username,
-                        client_id: None,
-                        version: "1",
-                        request: user_pools::hooks::pre_sign_up_request(
-                            &attrs,
-                            user_pools::hooks::string_map(&validation),
-                            user_pools::hooks::string_map(&req.client_metadata),
-                        ),
-                        response: user_pools::hooks::pre_sign_up_response(),
-                    },
-                    |r| Ok((user_pools::hooks::read_pre_sign_up(r, &attrs)?, Vec::new())),
-                )?;
-                if let Some(h) = hook {
-                    if h.auto_verify_email {
-                        attrs.insert("email_verified".into(), "true".into());
-                    }
-                    if h.auto_verify_phone {
-                        attrs.insert("phone_number_verified".into(), "true".into());
-                    }
-                }
+                self.pre_sign_up(
+                    &pool,
+                    None,
+                    "PreSignUp_AdminCreateUser",
+                    &req.username,
+                    &attrs,
+                    &req.validation_data,
+                    user_pools::hooks::string_map(&req.client_metadata),
+                )?
+                .verify_into(&mut attrs);
             }
             let clear = match &req.temporary_password {
                 Some(pw) => {

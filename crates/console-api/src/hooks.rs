@@ -24,8 +24,6 @@ const MAX_BODY: u64 = 64 * 1024;
 
 /// One call of a hook.
 pub(crate) struct HookCall<'a> {
-    pub pool: &'a PoolRow,
-    pub trigger: Trigger,
     /// The full `triggerSource` (`PreSignUp_SignUp`).
     pub source: &'a str,
     pub username: &'a str,
@@ -42,21 +40,27 @@ enum Reply {
     Unreachable(String),
 }
 
-fn post(url: &str, body: &[u8], timeout: Duration, source: &str) -> Reply {
+/// The HTTP client of everything Poolhouse calls out to (hooks, the inspector's JWKS fetches):
+/// rustls on the aws-lc-rs backend the tokens use, a bound on the whole call, statuses as
+/// answers rather than errors.
+pub(crate) fn http_agent(timeout: Duration, max_redirects: u32) -> ureq::Agent {
     let tls = ureq::tls::TlsConfig::builder()
         .unversioned_rustls_crypto_provider(std::sync::Arc::new(
             rustls::crypto::aws_lc_rs::default_provider(),
         ))
         .build();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    ureq::Agent::config_builder()
         .tls_config(tls)
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
-        .max_redirects(0)
+        .max_redirects(max_redirects)
         .user_agent(concat!("poolhouse/", env!("CARGO_PKG_VERSION")))
         .build()
-        .into();
-    let sent = agent
+        .into()
+}
+
+fn post(url: &str, body: &[u8], timeout: Duration, source: &str) -> Reply {
+    let sent = http_agent(timeout, 0)
         .post(url)
         .header("content-type", "application/json")
         .header("x-poolhouse-trigger-source", source)
@@ -132,26 +136,31 @@ impl Console {
         )
     }
 
-    /// Calls the pool's hook for `call.trigger`, if it has one, and reads its answer with
+    /// Calls the pool's hook for `trigger`, if it has one, and reads its answer with
     /// `read` (which answers the result and notes on what was ignored). `Ok(None)`: no hook.
     ///
     /// Failures are Cognito's: an error answer (non-2xx) refuses the operation with
     /// `UserLambdaValidationException` carrying the hook's message; no answer in time, or an
     /// unreachable hook, is `UnexpectedLambdaException`; an answer that is not the trigger's
     /// shape is `InvalidLambdaResponseException`. Every call is logged.
-    pub(crate) fn call_hook<T>(
+    /// The event is only built (`call`) when the pool has a hook for `trigger`: sign-ins and
+    /// token generation ask on every request, and most pools have no hooks.
+    pub(crate) fn call_hook<'c, T>(
         &self,
-        call: HookCall<'_>,
+        pool: &PoolRow,
+        trigger: Trigger,
+        call: impl FnOnce() -> HookCall<'c>,
         read: impl FnOnce(&Value) -> user_pools::Result<(T, Vec<String>)>,
     ) -> Result<Option<T>, ApiError> {
-        let lambda = &call.pool.config.settings.lambda_config;
-        let Some(url) = lambda.url(call.trigger) else {
+        let lambda = &pool.config.settings.lambda_config;
+        let Some(url) = lambda.url(trigger) else {
             return Ok(None);
         };
+        let call = call();
         let region = self.region()?;
         let event = hooks::event(
             &hooks::Header {
-                pool_id: &call.pool.id,
+                pool_id: &pool.id,
                 region: &region,
                 trigger_source: call.source,
                 username: call.username,
@@ -167,7 +176,7 @@ impl Console {
         let started = Instant::now();
         let reply = post(url, &body, self.hook_timeout(), call.source);
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let name = call.trigger.name();
+        let name = trigger.name();
 
         let (status, response, result) = match reply {
             Reply::Unreachable(reason) => (
@@ -219,7 +228,7 @@ impl Console {
         };
         let record = Invocation {
             pk: 0,
-            pool: call.pool.pk,
+            pool: pool.pk,
             at,
             trigger_source: call.source.to_string(),
             url: url.to_string(),

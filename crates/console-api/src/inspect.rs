@@ -19,17 +19,8 @@ use ts_rs::TS;
 use user_pools::auth;
 
 use crate::dto::Sensitive;
+use crate::dto::dto;
 use crate::{Actor, ApiError, Console, ErrorCode};
-
-macro_rules! inspect_dto {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-        #[serde(rename_all = "PascalCase")]
-        #[ts(export, optional_fields)]
-        pub struct $name { $($body)* }
-    };
-}
 
 /// Most pools searched for a token's `kid` when its `iss` names none.
 const MAX_POOLS_SEARCHED: u32 = 1000;
@@ -54,7 +45,7 @@ impl From<SecretEncodingType> for SecretEncoding {
     }
 }
 
-inspect_dto! {
+dto! {
     /// `DecodeToken`: decode anything pasted, without verifying it.
     pub struct DecodeTokenRequest {
         /// The token (whitespace, quotes and a `Bearer ` prefix are tolerated).
@@ -66,7 +57,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// One row of the claims table.
     pub struct ClaimRowType {
         pub name: String,
@@ -90,7 +81,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// Something noticed while decoding.
     pub struct FindingType {
         /// Stable code (`BearerPrefix`, `Unsigned`, `DuplicateMember`, `Encrypted`, ...).
@@ -101,7 +92,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// Where decoding stopped.
     pub struct DecodeProblemType {
         /// Stable code (`Empty`, `TooLarge`, `NotUtf8`, `PartCount`, `Base64`, `Json`, `TooDeep`, `NotAnObject`).
@@ -113,7 +104,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// What a token holds.
     pub struct DecodeTokenResponse {
         /// `Jws`, `Unsigned`, `Jwe` or `NotAToken`.
@@ -147,7 +138,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// `VerifyToken`: decode, verify against the keys given (or a Poolhouse pool's, found by
     /// `iss` and `kid` when none are given), and explain every check.
     pub struct VerifyTokenRequest {
@@ -194,7 +185,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// One line of the checklist.
     pub struct CheckType {
         /// `structure`, `algorithm`, `signature`, `exp`, `nbf`, `iat`, `iss`, `aud`, `token_use`, `revoked`.
@@ -210,7 +201,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     pub struct VerifyTokenResponse {
         /// `Valid` (every check passed or was skipped), `Invalid`, `Attack` or `NotAToken`.
         pub verdict: String,
@@ -226,7 +217,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     /// `EncodeTestToken`: sign claims as a test token (header member `"poolhouse:test": true`).
     /// Exactly one of `Key`, `Secret`, `UserPoolId`.
     pub struct EncodeTestTokenRequest {
@@ -259,7 +250,7 @@ inspect_dto! {
     }
 }
 
-inspect_dto! {
+dto! {
     pub struct EncodeTestTokenResponse {
         pub token: String,
         pub header: Value,
@@ -763,19 +754,7 @@ fn fetch(url: &str) -> Result<Value, String> {
     if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2048 {
         return Err("must be an http:// or https:// URL".into());
     }
-    let tls = ureq::tls::TlsConfig::builder()
-        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
-            rustls::crypto::aws_lc_rs::default_provider(),
-        ))
-        .build();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .tls_config(tls)
-        .timeout_global(Some(std::time::Duration::from_secs(10)))
-        .http_status_as_error(false)
-        .user_agent(concat!("poolhouse/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let mut resp = agent
+    let mut resp = crate::hooks::http_agent(std::time::Duration::from_secs(10), 5)
         .get(url)
         .header("accept", "application/json")
         .call()

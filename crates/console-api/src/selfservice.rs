@@ -12,20 +12,12 @@ use storage::clients;
 use ts_rs::TS;
 use user_pools::{hooks, signup, users};
 
+use crate::dto::dto;
 use crate::dto::{CodeDeliveryDetailsType, Empty, Sensitive};
+use crate::signin::delivery_details;
 use crate::{Actor, ApiError, Console, ErrorCode};
 
-macro_rules! self_dto {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-        #[serde(rename_all = "PascalCase")]
-        #[ts(export, optional_fields)]
-        pub struct $name { $($body)* }
-    };
-}
-
-self_dto! {
+dto! {
     /// `UpdateUserAttributes`.
     pub struct UpdateUserAttributesRequest {
         pub access_token: Sensitive,
@@ -35,14 +27,14 @@ self_dto! {
     }
 }
 
-self_dto! {
+dto! {
     pub struct UpdateUserAttributesResponse {
         /// Where codes went for changed attributes the pool verifies.
         pub code_delivery_details_list: Vec<CodeDeliveryDetailsType>,
     }
 }
 
-self_dto! {
+dto! {
     /// `GetUserAttributeVerificationCode`.
     pub struct GetUserAttributeVerificationCodeRequest {
         pub access_token: Sensitive,
@@ -53,7 +45,7 @@ self_dto! {
     }
 }
 
-self_dto! {
+dto! {
     /// `VerifyUserAttribute`.
     pub struct VerifyUserAttributeRequest {
         pub access_token: Sensitive,
@@ -62,19 +54,11 @@ self_dto! {
     }
 }
 
-self_dto! {
+dto! {
     /// `DeleteUserAttributes`.
     pub struct DeleteUserAttributesRequest {
         pub access_token: Sensitive,
         pub user_attribute_names: Vec<String>,
-    }
-}
-
-fn delivery(d: &signup::Delivery) -> CodeDeliveryDetailsType {
-    CodeDeliveryDetailsType {
-        destination: d.destination.clone(),
-        delivery_medium: d.medium.to_string(),
-        attribute_name: d.attribute.to_string(),
     }
 }
 
@@ -171,7 +155,7 @@ impl Console {
                         ctx.clock.now_ms(),
                         message.as_ref(),
                     )?;
-                    out.push(delivery(&d));
+                    out.push(delivery_details(&d));
                 }
                 Ok((out, None))
             },
@@ -215,7 +199,7 @@ impl Console {
             },
         )?;
         Ok(crate::dto::CodeDeliveryResponse {
-            code_delivery_details: delivery(&d),
+            code_delivery_details: delivery_details(&d),
         })
     }
 

@@ -85,7 +85,7 @@ impl Generation {
     }
 }
 
-fn delivery_details(d: &signup::Delivery) -> CodeDeliveryDetailsType {
+pub(crate) fn delivery_details(d: &signup::Delivery) -> CodeDeliveryDetailsType {
     CodeDeliveryDetailsType {
         destination: d.destination.clone(),
         delivery_medium: d.medium.to_string(),
@@ -317,9 +317,9 @@ impl Console {
         origin: &Origin,
     ) -> Result<(), ApiError> {
         self.call_hook(
-            HookCall {
-                pool: &sc.pool,
-                trigger: Trigger::PreAuthentication,
+            &sc.pool,
+            Trigger::PreAuthentication,
+            || HookCall {
                 source: "PreAuthentication_Authentication",
                 username: &user.username,
                 client_id: Some(&sc.client.client_id),
@@ -336,6 +336,41 @@ impl Console {
         Ok(())
     }
 
+    /// The pre sign-up hook (`SignUp`, `AdminCreateUser`): what it decided, or nothing decided
+    /// when the pool has no hook.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn pre_sign_up(
+        &self,
+        pool: &PoolRow,
+        client_id: Option<&str>,
+        source: &str,
+        username: &str,
+        attributes: &BTreeMap<String, String>,
+        validation_data: &[AttributeType],
+        client_metadata: serde_json::Value,
+    ) -> Result<hooks::PreSignUp, ApiError> {
+        let validation = crate::handlers::attribute_map("ValidationData", validation_data)?;
+        Ok(self
+            .call_hook(
+                pool,
+                Trigger::PreSignUp,
+                || HookCall {
+                    source,
+                    username,
+                    client_id,
+                    version: "1",
+                    request: hooks::pre_sign_up_request(
+                        attributes,
+                        hooks::string_map(&validation),
+                        client_metadata,
+                    ),
+                    response: hooks::pre_sign_up_response(),
+                },
+                |r| Ok((hooks::read_pre_sign_up(r, attributes)?, Vec::new())),
+            )?
+            .unwrap_or_default())
+    }
+
     /// The custom message hook's text for a message about to be sent (`None`: no hook).
     pub(crate) fn custom_message(
         &self,
@@ -348,9 +383,9 @@ impl Console {
     ) -> Result<Option<hooks::CustomText>, ApiError> {
         let invitation = source == "CustomMessage_AdminCreateUser";
         self.call_hook(
-            HookCall {
-                pool,
-                trigger: Trigger::CustomMessage,
+            pool,
+            Trigger::CustomMessage,
+            || HookCall {
                 source,
                 username,
                 client_id,
@@ -385,9 +420,9 @@ impl Console {
         }
         let forgot = password.is_none();
         let answer = self.call_hook(
-            HookCall {
-                pool: &sc.pool,
-                trigger: Trigger::UserMigration,
+            &sc.pool,
+            Trigger::UserMigration,
+            || HookCall {
                 source: if forgot {
                     "UserMigration_ForgotPassword"
                 } else {
@@ -448,9 +483,9 @@ impl Console {
         client_metadata: Option<&BTreeMap<String, String>>,
     ) -> Result<(), ApiError> {
         self.call_hook(
-            HookCall {
-                pool,
-                trigger: Trigger::PostConfirmation,
+            pool,
+            Trigger::PostConfirmation,
+            || HookCall {
                 source,
                 username: &user.username,
                 client_id,
@@ -479,9 +514,9 @@ impl Console {
             return Ok(());
         }
         self.call_hook(
-            HookCall {
-                pool: &sc.pool,
-                trigger: Trigger::PostAuthentication,
+            &sc.pool,
+            Trigger::PostAuthentication,
+            || HookCall {
                 source: "PostAuthentication_Authentication",
                 username: &s.user.username,
                 client_id: Some(&sc.client.client_id),
@@ -518,17 +553,21 @@ impl Console {
         };
         let lambda = &sc.pool.config.settings.lambda_config;
         let v2 = lambda.token_hook_version() == domain::hooks::TokenHookVersion::V2;
-        let request =
-            hooks::pre_token_request(&s.user, &id, &access, v2, origin.client_metadata.clone());
         if let Some((new_id, new_access)) = self.call_hook(
-            HookCall {
-                pool: &sc.pool,
-                trigger: Trigger::PreTokenGeneration,
+            &sc.pool,
+            Trigger::PreTokenGeneration,
+            || HookCall {
                 source: generation.source(),
                 username: &s.user.username,
                 client_id: Some(&sc.client.client_id),
                 version: if v2 { "2" } else { "1" },
-                request,
+                request: hooks::pre_token_request(
+                    &s.user,
+                    &id,
+                    &access,
+                    v2,
+                    origin.client_metadata.clone(),
+                ),
                 response: hooks::pre_token_response(v2),
             },
             |r| {
@@ -641,9 +680,7 @@ impl Console {
         let Some(user) = &candidate.user else {
             return Err(auth::unknown_user(&sc.client).into());
         };
-        let hook = |trigger, source, request, response| HookCall {
-            pool: &sc.pool,
-            trigger,
+        let hook = |source, request, response| HookCall {
             source,
             username: &user.username,
             client_id: Some(&sc.client.client_id),
@@ -653,12 +690,15 @@ impl Console {
         };
         let define = self
             .call_hook(
-                hook(
-                    Trigger::DefineAuthChallenge,
-                    "DefineAuthChallenge_Authentication",
-                    custom::define_request(user, &results, origin.client_metadata.clone()),
-                    custom::define_response(),
-                ),
+                &sc.pool,
+                Trigger::DefineAuthChallenge,
+                || {
+                    hook(
+                        "DefineAuthChallenge_Authentication",
+                        custom::define_request(user, &results, origin.client_metadata.clone()),
+                        custom::define_response(),
+                    )
+                },
                 |r| Ok((custom::read_define(r)?, Vec::new())),
             )?
             .ok_or_else(|| {
@@ -679,12 +719,19 @@ impl Console {
             custom::Define::Challenge => {
                 let created = self
                     .call_hook(
-                        hook(
-                            Trigger::CreateAuthChallenge,
-                            "CreateAuthChallenge_Authentication",
-                            custom::create_request(user, &results, origin.client_metadata.clone()),
-                            custom::create_response(),
-                        ),
+                        &sc.pool,
+                        Trigger::CreateAuthChallenge,
+                        || {
+                            hook(
+                                "CreateAuthChallenge_Authentication",
+                                custom::create_request(
+                                    user,
+                                    &results,
+                                    origin.client_metadata.clone(),
+                                ),
+                                custom::create_response(),
+                            )
+                        },
                         |r| Ok((custom::read_create(r)?, Vec::new())),
                     )?
                     .ok_or_else(|| {
@@ -753,9 +800,9 @@ impl Console {
             .write(|tx| custom::consume(tx, &open).map_err(ApiError::from))?;
         let correct = self
             .call_hook(
-                HookCall {
-                    pool: &sc.pool,
-                    trigger: Trigger::VerifyAuthChallengeResponse,
+                &sc.pool,
+                Trigger::VerifyAuthChallengeResponse,
+                || HookCall {
                     source: "VerifyAuthChallengeResponse_Authentication",
                     username: &open.user.username,
                     client_id: Some(&sc.client.client_id),
@@ -1580,26 +1627,15 @@ impl Console {
             req.password.expose(),
         )?;
         let attributes = crate::handlers::attribute_map("UserAttributes", &req.user_attributes)?;
-        let validation = crate::handlers::attribute_map("ValidationData", &req.validation_data)?;
-        let hook = self
-            .call_hook(
-                HookCall {
-                    pool: &sc.pool,
-                    trigger: Trigger::PreSignUp,
-                    source: "PreSignUp_SignUp",
-                    username: &req.username,
-                    client_id: Some(&sc.client.client_id),
-                    version: "1",
-                    request: hooks::pre_sign_up_request(
-                        &attributes,
-                        hooks::string_map(&validation),
-                        metadata(req.client_metadata.as_ref()),
-                    ),
-                    response: hooks::pre_sign_up_response(),
-                },
-                |r| Ok((hooks::read_pre_sign_up(r, &attributes)?, Vec::new())),
-            )?
-            .unwrap_or_default();
+        let hook = self.pre_sign_up(
+            &sc.pool,
+            Some(&sc.client.client_id),
+            "PreSignUp_SignUp",
+            &req.username,
+            &attributes,
+            &req.validation_data,
+            metadata(req.client_metadata.as_ref()),
+        )?;
         let message = if hook.auto_confirm_user {
             None
         } else {

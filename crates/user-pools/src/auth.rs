@@ -464,32 +464,24 @@ pub fn decide(
     };
     let security = user_security::get(tx, user.pk)?;
     if crate::risk::blocked(&sc.pool, step.origin) {
-        event(
+        return refuse(
             tx,
-            user.pk,
-            &sc.client,
+            sc,
+            &user,
             step,
-            "SignIn",
-            "Fail",
-            Some("Address in a blocked IP range"),
-        )?;
-        return Ok(Err(Error::NotAuthorized(
-            "Sign-in from this address is blocked.".into(),
-        )));
+            "Address in a blocked IP range",
+            Error::NotAuthorized("Sign-in from this address is blocked.".into()),
+        );
     }
     if security.locked_until > step.now {
-        event(
+        return refuse(
             tx,
-            user.pk,
-            &sc.client,
+            sc,
+            &user,
             step,
-            "SignIn",
-            "Fail",
-            Some("Password attempts exceeded"),
-        )?;
-        return Ok(Err(Error::NotAuthorized(
-            "Password attempts exceeded".into(),
-        )));
+            "Password attempts exceeded",
+            Error::NotAuthorized("Password attempts exceeded".into()),
+        );
     }
     if !password_ok || user.password_hash != seen.password_hash {
         let failures = security.failed_sign_ins + 1;
@@ -500,55 +492,45 @@ pub fn decide(
             failures,
             if lock > 0 { step.now + lock } else { 0 },
         )?;
-        event(
+        return refuse(
             tx,
-            user.pk,
-            &sc.client,
+            sc,
+            &user,
             step,
-            "SignIn",
-            "Fail",
-            Some("Incorrect password"),
-        )?;
-        return Ok(Err(Error::NotAuthorized(
-            "Incorrect username or password.".into(),
-        )));
+            "Incorrect password",
+            Error::NotAuthorized("Incorrect username or password.".into()),
+        );
     }
     if !user.enabled {
-        event(
+        return refuse(
             tx,
-            user.pk,
-            &sc.client,
+            sc,
+            &user,
             step,
-            "SignIn",
-            "Fail",
-            Some("User is disabled"),
-        )?;
-        return Ok(Err(Error::NotAuthorized("User is disabled.".into())));
+            "User is disabled",
+            Error::NotAuthorized("User is disabled.".into()),
+        );
     }
     match user.status {
         UserStatus::Unconfirmed => {
-            event(
+            return refuse(
                 tx,
-                user.pk,
-                &sc.client,
+                sc,
+                &user,
                 step,
-                "SignIn",
-                "Fail",
-                Some("User is not confirmed"),
-            )?;
-            return Ok(Err(Error::UserNotConfirmed));
+                "User is not confirmed",
+                Error::UserNotConfirmed,
+            );
         }
         UserStatus::ResetRequired => {
-            event(
+            return refuse(
                 tx,
-                user.pk,
-                &sc.client,
+                sc,
+                &user,
                 step,
-                "SignIn",
-                "Fail",
-                Some("Password reset required"),
-            )?;
-            return Ok(Err(Error::PasswordResetRequired));
+                "Password reset required",
+                Error::PasswordResetRequired,
+            );
         }
         UserStatus::ForceChangePassword => {
             let days = i64::from(
@@ -561,18 +543,17 @@ pub fn decide(
             );
             let set_at = user.password_set_at.unwrap_or(user.created_at);
             if days > 0 && step.now > set_at + days * 86_400_000 {
-                event(
+                return refuse(
                     tx,
-                    user.pk,
-                    &sc.client,
+                    sc,
+                    &user,
                     step,
-                    "SignIn",
-                    "Fail",
-                    Some("Temporary password expired"),
-                )?;
-                return Ok(Err(Error::NotAuthorized(
-                    "Temporary password has expired and must be reset by an administrator.".into(),
-                )));
+                    "Temporary password expired",
+                    Error::NotAuthorized(
+                        "Temporary password has expired and must be reset by an administrator."
+                            .into(),
+                    ),
+                );
             }
             // The password was right: failures start over, but the user has not signed in yet.
             user_security::set_failures(tx, user.pk, 0, 0)?;
@@ -597,18 +578,16 @@ pub fn decide(
             .as_ref()
             .is_some_and(|c| c.blocks(domain::risk::EventFilter::SignIn))
     {
-        event(
+        return refuse(
             tx,
-            user.pk,
-            &sc.client,
+            sc,
+            &user,
             step,
-            "SignIn",
-            "Fail",
-            Some("Compromised credentials"),
-        )?;
-        return Ok(Err(Error::NotAuthorized(
-            "This password has appeared in a data breach; reset it to sign in.".into(),
-        )));
+            "Compromised credentials",
+            Error::NotAuthorized(
+                "This password has appeared in a data breach; reset it to sign in.".into(),
+            ),
+        );
     }
     let level = crate::risk::assess(tx, &sc.pool, &user, step.origin, &security)?;
     let step = &Step {
@@ -626,18 +605,14 @@ pub fn decide(
         }
         match action.event_action {
             A::Block => {
-                event(
+                return refuse(
                     tx,
-                    user.pk,
-                    &sc.client,
+                    sc,
+                    &user,
                     step,
-                    "SignIn",
-                    "Fail",
-                    Some(&format!("Blocked: {level} risk")),
-                )?;
-                return Ok(Err(Error::NotAuthorized(
-                    "Unable to sign in because of a security risk.".into(),
-                )));
+                    &format!("Blocked: {level} risk"),
+                    Error::NotAuthorized("Unable to sign in because of a security risk.".into()),
+                );
             }
             A::MfaRequired => force = Some(true),
             A::MfaIfConfigured => force = Some(false),
@@ -645,6 +620,27 @@ pub fn decide(
         }
     }
     Ok(Ok(finish_with(tx, sc, user, username, step, force)?))
+}
+
+/// Records a refused sign-in in the user's history and answers the refusal.
+fn refuse(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: &UserRow,
+    step: &Step<'_>,
+    detail: &str,
+    err: Error,
+) -> Result<Recorded<Decision>> {
+    event(
+        tx,
+        user.pk,
+        &sc.client,
+        step,
+        "SignIn",
+        "Fail",
+        Some(detail),
+    )?;
+    Ok(Err(err))
 }
 
 /// Opens a new sign-in: a refresh token row, the auth event, and what to mint.

@@ -15,7 +15,7 @@ use storage::auth_sessions;
 use storage::users::UserRow;
 
 use crate::auth::{Challenge, OpenSession, SessionState, SignInClient, Step, create_session};
-use crate::hooks::user_attributes;
+use crate::hooks::{bad, flag, user_attributes};
 use crate::{Error, Result};
 
 /// The one challenge custom flows ask.
@@ -52,10 +52,6 @@ pub enum Define {
     Challenge,
 }
 
-fn bad(trigger: &str, what: impl std::fmt::Display) -> Error {
-    Error::InvalidLambdaResponse(format!("Invalid {trigger} response: {what}"))
-}
-
 /// The request of a define event.
 pub fn define_request(user: &UserRow, results: &[ChallengeResult], metadata: Value) -> Value {
     json!({
@@ -75,15 +71,10 @@ pub fn define_response() -> Value {
 /// `CUSTOM_CHALLENGE`.
 pub fn read_define(response: &Value) -> Result<Define> {
     const T: &str = "DefineAuthChallenge";
-    let flag = |name: &str| match response.get(name) {
-        None | Some(Value::Null) => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(other) => Err(bad(T, format!("{name} must be true or false, not {other}"))),
-    };
-    if flag("failAuthentication")? {
+    if flag(T, response, "failAuthentication")? {
         return Ok(Define::Fail);
     }
-    if flag("issueTokens")? {
+    if flag(T, response, "issueTokens")? {
         return Ok(Define::IssueTokens);
     }
     match response.get("challengeName") {
@@ -182,14 +173,7 @@ pub fn verify_response() -> Value {
 
 /// Reads a verify answer.
 pub fn read_verify(response: &Value) -> Result<bool> {
-    match response.get("answerCorrect") {
-        None | Some(Value::Null) => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(other) => Err(bad(
-            "VerifyAuthChallengeResponse",
-            format!("answerCorrect must be true or false, not {other}"),
-        )),
-    }
+    flag("VerifyAuthChallengeResponse", response, "answerCorrect")
 }
 
 /// Stores a new `CUSTOM_CHALLENGE` session and answers the challenge to send.

@@ -90,13 +90,13 @@ pub fn string_map<'a>(pairs: impl IntoIterator<Item = (&'a String, &'a String)>)
     }
 }
 
-fn bad(trigger: &str, what: impl std::fmt::Display) -> Error {
+pub(crate) fn bad(trigger: &str, what: impl std::fmt::Display) -> Error {
     Error::InvalidLambdaResponse(format!("Invalid {trigger} response: {what}"))
 }
 
 /// A boolean member of an answer: absent and `null` are false; anything else but a boolean is
 /// an invalid answer.
-fn flag(trigger: &str, response: &Value, name: &str) -> Result<bool> {
+pub(crate) fn flag(trigger: &str, response: &Value, name: &str) -> Result<bool> {
     match response.get(name) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -113,6 +113,20 @@ pub struct PreSignUp {
     pub auto_confirm_user: bool,
     pub auto_verify_email: bool,
     pub auto_verify_phone: bool,
+}
+
+impl PreSignUp {
+    /// Marks the attributes the hook verified (those the user has) as verified.
+    pub fn verify_into(&self, attributes: &mut std::collections::BTreeMap<String, String>) {
+        for (asked, attr) in [
+            (self.auto_verify_email, "email"),
+            (self.auto_verify_phone, "phone_number"),
+        ] {
+            if asked && attributes.contains_key(attr) {
+                attributes.insert(format!("{attr}_verified"), "true".into());
+            }
+        }
+    }
 }
 
 /// The request of a pre sign-up event.
@@ -732,6 +746,26 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("scopesToAdd"));
+    }
+
+    #[test]
+    fn pre_sign_up_verifies_only_attributes_the_user_has() {
+        let mut attrs = BTreeMap::from([("email".to_string(), "a@b.c".to_string())]);
+        PreSignUp {
+            auto_confirm_user: true,
+            auto_verify_email: true,
+            auto_verify_phone: true,
+        }
+        .verify_into(&mut attrs);
+        assert_eq!(
+            attrs.get("email_verified").map(String::as_str),
+            Some("true")
+        );
+        assert!(!attrs.contains_key("phone_number_verified"));
+        let mut untouched = attrs.clone();
+        untouched.remove("email_verified");
+        PreSignUp::default().verify_into(&mut untouched);
+        assert!(!untouched.contains_key("email_verified"));
     }
 
     #[test]

@@ -333,12 +333,7 @@ pub fn sign_up(
     attrs.remove("email_verified");
     attrs.remove("phone_number_verified");
     // ...but a pre sign-up hook may.
-    if req.hook.auto_verify_email && attrs.contains_key("email") {
-        attrs.insert("email_verified".into(), "true".into());
-    }
-    if req.hook.auto_verify_phone && attrs.contains_key("phone_number") {
-        attrs.insert("phone_number_verified".into(), "true".into());
-    }
+    req.hook.verify_into(&mut attrs);
     let status = if req.hook.auto_confirm_user {
         UserStatus::Confirmed
     } else {
@@ -506,7 +501,7 @@ pub fn verify_attribute(
     let mut attrs = user.attributes.clone();
     attrs.remove("sub");
     attrs.insert(format!("{attribute}_verified"), "true".into());
-    crate::users::check_verified_unique(tx, ctx, pool, user, &attrs)?;
+    crate::users::check_uniqueness(tx, ctx, pool, Some(user.pk), &attrs, false)?;
     user_store::replace_attributes(tx, user, &attrs, now)?;
     Ok(Ok(resolve(tx, pool, &user.username)?))
 }

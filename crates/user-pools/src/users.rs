@@ -148,7 +148,7 @@ fn check_required(pool: &PoolRow, attrs: &BTreeMap<String, String>) -> Result<()
 
 /// Refuses an attribute value that would make another user's sign-in name or alias ambiguous.
 /// With `force`, the alias moves to this user instead (the other loses its verified flag).
-fn check_uniqueness(
+pub(crate) fn check_uniqueness(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
     pool: &PoolRow,
@@ -529,18 +529,6 @@ pub fn update_attributes(
     check_uniqueness(tx, ctx, &pool, Some(user.pk), &attrs, false)?;
     store::replace_attributes(tx, &user, &attrs, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
-}
-
-/// Checks that attributes about to become verified do not collide with another user's
-/// verified alias or sign-in name.
-pub(crate) fn check_verified_unique(
-    tx: &Tx<'_>,
-    ctx: &Ctx<'_>,
-    pool: &PoolRow,
-    user: &UserRow,
-    attrs: &BTreeMap<String, String>,
-) -> Result<()> {
-    check_uniqueness(tx, ctx, pool, Some(user.pk), attrs, false)
 }
 
 /// `AdminDeleteUserAttributes`.
