@@ -9,149 +9,12 @@
 //   E2E_TIMEOUT_MS overall bound (default: 240000; TOTP steps can wait up to 30 s each)
 //   E2E_HEADED=1   show the browser (needs a display)
 
-import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const requireFromUi = createRequire(path.join(root, "ui/package.json"));
-const { chromium } = requireFromUi("playwright-core");
+import { STEP_MS, api, apiOk, assert, scenario, shot as windowShot, shotOf } from "./harness.mjs";
 
-const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const DIST = path.join(root, "ui/dist");
-const OUT = path.join(root, "tests/out");
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000);
-const STEP_MS = 10_000;
-
-const tmp = mkdtempSync(path.join(os.tmpdir(), "poolhouse-e2e-"));
-mkdirSync(OUT, { recursive: true });
-
-let server;
-let context;
-let passed = 0;
-let failed = 0;
-let finished = false;
-
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-async function cleanup() {
-  if (context) {
-    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-    context = undefined;
-  }
-  if (server && server.exitCode === null && server.signalCode === null) {
-    server.kill("SIGTERM");
-    await Promise.race([
-      new Promise((r) => server.once("exit", r)),
-      new Promise((r) => setTimeout(r, 3000)),
-    ]);
-    if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
-  }
-  rmSync(tmp, { recursive: true, force: true });
-}
-
-async function finish(code) {
-  if (finished) return;
-  finished = true;
-  await cleanup();
-  log(`${passed} passed, ${failed} failed`);
-  process.exit(code ?? (failed > 0 ? 1 : 0));
-}
-
-const watchdog = setTimeout(() => {
-  log(`FAIL  the run took longer than ${TIMEOUT_MS / 1000} s`);
-  failed += 1;
-  void finish(1);
-}, TIMEOUT_MS);
-watchdog.unref();
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    failed += 1;
-    void finish(130);
-  });
-}
-
-/**
- * Runs one check. A failure stops the scenario (later steps depend on earlier ones) unless
- * `fatal` is false.
- */
-async function check(name, fn, { fatal = true } = {}) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed += 1;
-    log(`PASS  ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed += 1;
-    log(`FAIL  ${name}\n      ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n      ")}`);
-    if (fatal) throw new StopScenario();
-  }
-}
-
-class StopScenario extends Error {}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const db = path.join(tmp, "e2e.db");
-    server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
-    server.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on (http:\/\/[^\s]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ""));
-      }
-    });
-    server.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    server.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    server.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
-    });
-  });
-}
-
-/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
-async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
-  const r = await fetch(`${base}/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
-    body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  const parsed = text.trim() === "" ? {} : JSON.parse(text);
-  return { ok: r.ok, status: r.status, body: parsed };
-}
-
-/** Like api(), but a refusal fails the check with the core's error. */
-async function apiOk(base, op, body, service) {
-  const r = await api(base, op, body, service);
-  assert(r.ok, `${op} answered ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const s = scenario({ name: "e2e", timeoutMs: 240_000 });
+const { check, startServer, tmp } = s;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -200,23 +63,6 @@ async function freshTotp(secret) {
   }
 }
 
-/**
- * A screenshot of one element, whole even when it is taller than the window: the window grows
- * for the shot (so nothing sticky covers it) and is put back.
- */
-async function shotOf(page, locator, name) {
-  const before = page.viewportSize();
-  const box = await locator.boundingBox();
-  await page.setViewportSize({ width: before.width, height: Math.max(before.height, Math.ceil((box?.height ?? 0) + 400)) });
-  try {
-    await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
-  } finally {
-    await page.setViewportSize(before);
-  }
-}
-
 /** A copy with object keys in order, to compare JSON documents whatever order the core wrote. */
 function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys);
@@ -224,12 +70,8 @@ function sortKeys(v) {
   return v;
 }
 
-async function shot(page, name, { hideToasts = false } = {}) {
-  // Two animation frames so the screenshot shows the settled frame.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  // Toasts of earlier steps can cover what a screenshot is for.
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: hideToasts ? ".toasts { display: none; }" : undefined });
-}
+/** A screenshot of the window; the toasts of earlier steps show unless hidden. */
+const shot = (page, name, { hideToasts = false } = {}) => windowShot(page, name, { showToasts: !hideToasts });
 
 async function main() {
   let base;
@@ -238,28 +80,7 @@ async function main() {
     assert(/^http:\/\/127\.0\.0\.1:\d+$/.test(base), `unexpected address ${base}`);
   });
 
-  const userDataDir = path.join(tmp, "chromium-profile");
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: process.env.E2E_HEADED !== "1",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ].filter((a) => a !== "--headless" || process.env.E2E_HEADED !== "1"),
-    viewport: { width: 1280, height: 800 },
-  });
-  context.setDefaultTimeout(STEP_MS);
-  const page = context.pages()[0] ?? (await context.newPage());
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
-  });
+  const { page, pageErrors } = await s.openBrowser();
 
   const stamp = Date.now().toString(36);
   const poolName = `e2e-pool-${stamp}`;
@@ -879,13 +700,4 @@ async function main() {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!(e instanceof StopScenario)) {
-    failed += 1;
-    log(`FAIL  ${e?.stack ?? e}`);
-  }
-}
-clearTimeout(watchdog);
-await finish();
+await s.run(main);

@@ -12,133 +12,22 @@
 //   E2E_TIMEOUT_MS overall bound (default: 120000)
 //   E2E_HEADED=1   show the browser (needs a display)
 
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const requireFromUi = createRequire(path.join(root, "ui/package.json"));
-const { chromium } = requireFromUi("playwright-core");
-
-const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const DIST = path.join(root, "ui/dist");
-const OUT = path.join(root, "tests/out");
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 120_000);
-const STEP_MS = 10_000;
+import { api, apiOk, assert, scenario, shot, shotOf } from "./harness.mjs";
 
 /** What the hook says when it refuses; the core passes it on to the caller. */
 const BLOCKED_MESSAGE = "Sign-ups from blocked.test are closed";
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), "poolhouse-hooks-e2e-"));
-mkdirSync(OUT, { recursive: true });
+const s = scenario({ name: "hooks-e2e", timeoutMs: 120_000 });
+const { check, startServer, tmp } = s;
 
-let server;
 let hookServer;
-let context;
-let passed = 0;
-let failed = 0;
-let finished = false;
-
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-async function cleanup() {
-  if (context) {
-    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-    context = undefined;
-  }
-  if (hookServer) {
-    hookServer.closeAllConnections?.();
-    await Promise.race([new Promise((r) => hookServer.close(r)), new Promise((r) => setTimeout(r, 2000))]);
-    hookServer = undefined;
-  }
-  if (server && server.exitCode === null && server.signalCode === null) {
-    server.kill("SIGTERM");
-    await Promise.race([new Promise((r) => server.once("exit", r)), new Promise((r) => setTimeout(r, 3000))]);
-    if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
-  }
-  rmSync(tmp, { recursive: true, force: true });
-}
-
-async function finish(code) {
-  if (finished) return;
-  finished = true;
-  await cleanup();
-  log(`${passed} passed, ${failed} failed`);
-  process.exit(code ?? (failed > 0 ? 1 : 0));
-}
-
-const watchdog = setTimeout(() => {
-  log(`FAIL  the run took longer than ${TIMEOUT_MS / 1000} s`);
-  failed += 1;
-  void finish(1);
-}, TIMEOUT_MS);
-watchdog.unref();
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    failed += 1;
-    void finish(130);
-  });
-}
-
-class StopScenario extends Error {}
-
-/** Runs one check. A failure stops the scenario unless `fatal` is false. */
-async function check(name, fn, { fatal = true } = {}) {
-  const started = Date.now();
-  try {
-    await fn();
-    passed += 1;
-    log(`PASS  ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed += 1;
-    log(`FAIL  ${name}\n      ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n      ")}`);
-    if (fatal) throw new StopScenario();
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const db = path.join(tmp, "hooks-e2e.db");
-    server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
-    server.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on (http:\/\/[^\s]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ""));
-      }
-    });
-    server.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    server.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    server.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
-    });
-  });
-}
+s.onCleanup(async () => {
+  if (!hookServer) return;
+  hookServer.closeAllConnections?.();
+  await new Promise((r) => hookServer.close(r));
+});
 
 /**
  * The pre sign-up hook, as a Lambda function would answer: an error (HTTP 400 with
@@ -178,25 +67,6 @@ function startHookServer(calls) {
   });
 }
 
-/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
-async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
-  const r = await fetch(`${base}/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
-    body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  const parsed = text.trim() === "" ? {} : JSON.parse(text);
-  return { ok: r.ok, status: r.status, body: parsed };
-}
-
-/** Like api(), but a refusal fails the check with the core's error. */
-async function apiOk(base, op, body, service) {
-  const r = await api(base, op, body, service);
-  assert(r.ok, `${op} answered ${r.status}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
 /**
  * Waits until a save is over and the form has started afresh from the saved pool: Save is off
  * and not busy (while the request runs it is off too, but busy).
@@ -206,29 +76,6 @@ async function savedAndReset(page) {
     const b = document.querySelector('[data-testid="save-hooks"]');
     return b?.disabled === true && !b.hasAttribute("aria-busy");
   });
-}
-
-async function settle(page) {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
-async function shot(page, name) {
-  await settle(page);
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
-}
-
-/** A screenshot of one element, whole even when it is taller than the window. */
-async function shotOf(page, locator, name) {
-  const before = page.viewportSize();
-  const box = await locator.boundingBox();
-  await page.setViewportSize({ width: before.width, height: Math.max(before.height, Math.ceil((box?.height ?? 0) + 400)) });
-  try {
-    await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
-    await settle(page);
-    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
-  } finally {
-    await page.setViewportSize(before);
-  }
 }
 
 async function main() {
@@ -259,27 +106,7 @@ async function main() {
     assert(poolId && clientId, "no pool or client id");
   });
 
-  context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
-    executablePath: CHROMIUM,
-    headless: process.env.E2E_HEADED !== "1",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ].filter((a) => a !== "--headless" || process.env.E2E_HEADED !== "1"),
-    viewport: { width: 1280, height: 800 },
-  });
-  context.setDefaultTimeout(STEP_MS);
-  const page = context.pages()[0] ?? (await context.newPage());
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
-  });
+  const { page, pageErrors } = await s.openBrowser();
 
   const tab = page.getByTestId("hooks-tab");
   const config = page.getByTestId("hooks-config");
@@ -439,13 +266,4 @@ async function main() {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!(e instanceof StopScenario)) {
-    failed += 1;
-    log(`FAIL  ${e?.stack ?? e}`);
-  }
-}
-clearTimeout(watchdog);
-await finish();
+await s.run(main);

@@ -1,0 +1,231 @@
+// What every browser scenario shares: the real core (`poolhouse serve --ui ui/dist`) started on
+// 127.0.0.1:0, headless Debian chromium through playwright-core, PASS/FAIL checks with a last
+// line "N passed, M failed", screenshots in tests/out/, and a bound on the whole run. The core,
+// the browser and whatever a scenario registers with `onCleanup` are stopped in every case.
+//
+//   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
+//   CHROMIUM       the browser (default: /usr/bin/chromium)
+//   E2E_TIMEOUT_MS overall bound (each scenario has its own default)
+//   E2E_HEADED=1   show the browser (needs a display)
+
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+const requireFromUi = createRequire(path.join(root, "ui/package.json"));
+const { chromium } = requireFromUi("playwright-core");
+
+export const BIN = process.env.POOLHOUSE_BIN ?? path.join(root, "target/debug/poolhouse");
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const DIST = path.join(root, "ui/dist");
+export const OUT = path.join(root, "tests/out");
+/** How long one Playwright step may wait. */
+export const STEP_MS = 10_000;
+
+class StopScenario extends Error {}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+export function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Two animation frames, so what follows sees the settled frame. */
+export async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** A screenshot of the window, toasts hidden unless `showToasts`. */
+export async function shot(page, name, { showToasts = false } = {}) {
+  await settle(page);
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: showToasts ? undefined : ".toasts { display: none; }" });
+}
+
+/** A screenshot of one element, whole even when it is taller than the window. */
+export async function shotOf(page, locator, name) {
+  const before = page.viewportSize();
+  const box = await locator.boundingBox();
+  await page.setViewportSize({ width: before.width, height: Math.max(before.height, Math.ceil((box?.height ?? 0) + 400)) });
+  try {
+    await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await settle(page);
+    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
+
+/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
+export async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
+  const r = await fetch(`${base}/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  const parsed = text.trim() === "" ? {} : JSON.parse(text);
+  return { ok: r.ok, status: r.status, body: parsed };
+}
+
+/** Like api(), but a refusal fails the check with the core's error. */
+export async function apiOk(base, op, body, service) {
+  const r = await api(base, op, body, service);
+  assert(r.ok, `${op} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/**
+ * A scenario: its scratch directory (`tmp`), its checks, the core and the browser it starts,
+ * and its bound. `name` names the scratch directory and the store.
+ */
+export function scenario({ name, timeoutMs }) {
+  const bound = Number(process.env.E2E_TIMEOUT_MS ?? timeoutMs);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `poolhouse-${name}-`));
+  mkdirSync(OUT, { recursive: true });
+  const cleanups = [];
+  let server;
+  let context;
+  let passed = 0;
+  let failed = 0;
+  let finished = false;
+
+  async function cleanup() {
+    if (context) {
+      await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+      context = undefined;
+    }
+    for (const fn of cleanups.splice(0).reverse()) {
+      await Promise.race([Promise.resolve().then(fn).catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+    }
+    if (server && server.exitCode === null && server.signalCode === null) {
+      server.kill("SIGTERM");
+      await Promise.race([new Promise((r) => server.once("exit", r)), new Promise((r) => setTimeout(r, 3000))]);
+      if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  async function finish(code) {
+    if (finished) return;
+    finished = true;
+    await cleanup();
+    log(`${passed} passed, ${failed} failed`);
+    process.exit(code ?? (failed > 0 ? 1 : 0));
+  }
+
+  const watchdog = setTimeout(() => {
+    log(`FAIL  the run took longer than ${bound / 1000} s`);
+    failed += 1;
+    void finish(1);
+  }, bound);
+  watchdog.unref();
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.on(sig, () => {
+      failed += 1;
+      void finish(130);
+    });
+  }
+
+  return {
+    tmp,
+
+    /** Runs `fn` when the scenario ends, however it ends (before the core is stopped). */
+    onCleanup(fn) {
+      cleanups.push(fn);
+    },
+
+    /** Runs one check. A failure stops the scenario unless `fatal` is false. */
+    async check(title, fn, { fatal = true } = {}) {
+      const started = Date.now();
+      try {
+        await fn();
+        passed += 1;
+        log(`PASS  ${title} (${Date.now() - started} ms)`);
+      } catch (e) {
+        failed += 1;
+        log(`FAIL  ${title}\n      ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n      ")}`);
+        if (fatal) throw new StopScenario();
+      }
+    },
+
+    /** Starts `poolhouse serve` on a fresh store; resolves with its base URL. */
+    startServer() {
+      return new Promise((resolve, reject) => {
+        const db = path.join(tmp, `${name}.db`);
+        server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...process.env, NO_COLOR: "1" },
+        });
+        let out = "";
+        let err = "";
+        const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
+        server.stdout.on("data", (chunk) => {
+          out += chunk;
+          const m = out.match(/listening on (http:\/\/[^\s]+)/);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1].replace(/\/$/, ""));
+          }
+        });
+        server.stderr.on("data", (chunk) => {
+          err += chunk;
+        });
+        server.once("error", (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        server.once("exit", (code, signal) => {
+          clearTimeout(timer);
+          reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
+        });
+      });
+    },
+
+    /** Opens chromium on a scratch profile; the page and the errors it logs. */
+    async openBrowser() {
+      context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
+        executablePath: CHROMIUM,
+        headless: process.env.E2E_HEADED !== "1",
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+        ].filter((a) => a !== "--headless" || process.env.E2E_HEADED !== "1"),
+        viewport: { width: 1280, height: 800 },
+      });
+      context.setDefaultTimeout(STEP_MS);
+      const page = context.pages()[0] ?? (await context.newPage());
+      const pageErrors = [];
+      page.on("pageerror", (e) => pageErrors.push(e.message));
+      page.on("console", (m) => {
+        if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
+      });
+      return { context, page, pageErrors };
+    },
+
+    /** Runs the scenario's `main`, then stops everything and prints the tally. */
+    async run(main) {
+      try {
+        await main();
+      } catch (e) {
+        if (!(e instanceof StopScenario)) {
+          failed += 1;
+          log(`FAIL  ${e?.stack ?? e}`);
+        }
+      }
+      clearTimeout(watchdog);
+      await finish();
+    },
+  };
+}
