@@ -1,6 +1,7 @@
 import { useState } from "react";
-import type { SecretEncoding, TestToken, UserPoolDescription } from "../../api/types";
+import type { TestToken, UserPoolDescription } from "../../api/types";
 import { Button, CopyButton, ErrorBanner, Field } from "../../components/ui";
+import { KeyText, PoolSelect, SecretFields, SourceRadios } from "./KeyFields";
 import { formatDateTimeSeconds } from "../../lib/format";
 import { placeError } from "../../lib/forms";
 import {
@@ -157,82 +158,47 @@ export function EncodePanel({
           </div>
           <fieldset className="fieldset">
             <legend>Sign with</legend>
-            <div className="radios-inline" role="radiogroup" aria-label="Sign with">
-              {SIGN_WITH.map((s) => (
-                <label key={s.value} className="radio">
-                  <input
-                    type="radio"
-                    name="encode-sign-with"
-                    value={s.value}
-                    checked={form.signWith === s.value}
-                    onChange={() => set("signWith", s.value)}
-                    data-testid={`encode-sign-${s.value}`}
-                  />
-                  <span>{s.label}</span>
-                </label>
-              ))}
-            </div>
+            <SourceRadios
+              name="encode-sign-with"
+              testIdPrefix="encode-sign"
+              label="Sign with"
+              options={SIGN_WITH}
+              value={form.signWith}
+              onChange={(v) => set("signWith", v)}
+            />
             {form.signWith === "pool" && (
-              <Field
-                label="User pool"
-                name="UserPoolId"
+              <PoolSelect
+                pools={pools}
+                value={form.poolId}
+                onChange={(v) => set("poolId", v)}
+                none={pools && pools.length === 0 ? "No user pools yet" : "Choose a pool…"}
+                hint="Its current ID-token key when token_use is id, else its access-token key; the pool's issuer goes in iss unless the claims name one. Recorded in the audit log."
                 error={fieldError("UserPoolId")}
-                hint="Its current ID-token key when token_use is id, else its access-token key. Put the pool's issuer in iss for the token to pass an issuer check. Recorded in the audit log."
-              >
-                {(p) => (
-                  <select {...p} value={form.poolId} onChange={(e) => set("poolId", e.target.value)} data-testid="encode-pool">
-                    <option value="">{pools && pools.length === 0 ? "No user pools yet" : "Choose a pool…"}</option>
-                    {(pools ?? []).map((pool) => (
-                      <option key={pool.Id} value={pool.Id}>
-                        {pool.Name} ({pool.Id})
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
+                testId="encode-pool"
+              />
             )}
             {form.signWith === "key" && (
-              <Field label="Private key" name="Key" error={fieldError("Key")} hint="PEM (PKCS#8, PKCS#1 or SEC1) or a private JWK.">
-                {(p) => (
-                  <textarea
-                    {...p}
-                    className="mono key-text"
-                    rows={4}
-                    spellCheck={false}
-                    autoComplete="off"
-                    placeholder={"-----BEGIN PRIVATE KEY-----\n…\n-----END PRIVATE KEY-----"}
-                    value={form.key}
-                    onChange={(e) => set("key", e.target.value)}
-                    data-testid="encode-key"
-                  />
-                )}
-              </Field>
+              <KeyText
+                label="Private key"
+                name="Key"
+                rows={4}
+                placeholder={"-----BEGIN PRIVATE KEY-----\n…\n-----END PRIVATE KEY-----"}
+                hint="PEM (PKCS#8, PKCS#1 or SEC1) or a private JWK."
+                value={form.key}
+                onChange={(v) => set("key", v)}
+                error={fieldError("Key")}
+                testId="encode-key"
+              />
             )}
             {form.signWith === "secret" && (
-              <div className="row">
-                <Field label="HMAC secret" name="Secret" error={fieldError("Secret")} className="grow">
-                  {(p) => (
-                    <input
-                      {...p}
-                      type="password"
-                      className="mono"
-                      autoComplete="off"
-                      spellCheck={false}
-                      value={form.secret}
-                      onChange={(e) => set("secret", e.target.value)}
-                      data-testid="encode-secret"
-                    />
-                  )}
-                </Field>
-                <Field label="Secret is" name="SecretEncoding" error={fieldError("SecretEncoding")}>
-                  {(p) => (
-                    <select {...p} value={form.secretEncoding} onChange={(e) => set("secretEncoding", e.target.value as SecretEncoding)}>
-                      <option value="Text">Text</option>
-                      <option value="Base64">Base64</option>
-                    </select>
-                  )}
-                </Field>
-              </div>
+              <SecretFields
+                secret={form.secret}
+                encoding={form.secretEncoding}
+                onSecret={(v) => set("secret", v)}
+                onEncoding={(v) => set("secretEncoding", v)}
+                fieldError={fieldError}
+                testId="encode-secret"
+              />
             )}
             {form.signWith !== "pool" && (
               <Field label="Key ID (kid)" name="Kid" error={fieldError("Kid")} hint="Optional: put in the header so a JWKS lookup can find the key.">

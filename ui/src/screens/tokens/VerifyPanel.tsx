@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { SecretEncoding, TokenCheck, UserPoolDescription, Verification } from "../../api/types";
+import type { TokenCheck, UserPoolDescription, Verification } from "../../api/types";
 import { Button, ErrorBanner, Field } from "../../components/ui";
 import { placeError } from "../../lib/forms";
 import {
@@ -20,6 +20,7 @@ import {
 } from "../../lib/inspector";
 import { call, toApiError, type ApiError } from "../../platform";
 import { Prose } from "./DecodedView";
+import { KeyText, PoolSelect, SecretFields, SourceRadios } from "./KeyFields";
 
 /** How long the token must stay unchanged before it is verified again. */
 const REVERIFY_DELAY_MS = 300;
@@ -142,59 +143,40 @@ export function VerifyPanel({
       >
         <fieldset className="fieldset">
           <legend>Keys</legend>
-          <div className="radios-inline" role="radiogroup" aria-label="Where the keys come from">
-            {SOURCES.map((s) => (
-              <label key={s.value} className="radio">
-                <input
-                  type="radio"
-                  name="verify-source"
-                  value={s.value}
-                  checked={form.source === s.value}
-                  onChange={() => set("source", s.value)}
-                  data-testid={`verify-source-${s.value}`}
-                />
-                <span>{s.label}</span>
-              </label>
-            ))}
-          </div>
+          <SourceRadios
+            name="verify-source"
+            testIdPrefix="verify-source"
+            label="Where the keys come from"
+            options={SOURCES}
+            value={form.source}
+            onChange={(v) => set("source", v)}
+          />
           {form.source === "pool" && (
-            <Field
-              label="User pool"
-              name="UserPoolId"
-              error={fieldError("UserPoolId")}
+            <PoolSelect
+              pools={pools}
+              value={form.poolId}
+              onChange={(v) => set("poolId", v)}
+              none="Find by the token's iss and kid (automatic)"
               hint="Automatic: the pool named by the token's iss, or the one that publishes its kid. Revocation is checked for Poolhouse's own sign-ins."
-            >
-              {(p) => (
-                <select {...p} value={form.poolId} onChange={(e) => set("poolId", e.target.value)} data-testid="verify-pool">
-                  <option value="">Find by the token's iss and kid (automatic)</option>
-                  {(pools ?? []).map((pool) => (
-                    <option key={pool.Id} value={pool.Id}>
-                      {pool.Name} ({pool.Id})
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+              error={fieldError("UserPoolId")}
+              testId="verify-pool"
+            />
           )}
           {form.source === "pool" && poolsError && (
             <ErrorBanner error={poolsError} onRetry={onRetryPools} title="Could not list the user pools." />
           )}
           {form.source === "jwks" && (
-            <Field label="JWKS" name="Jwks" error={fieldError("Jwks")} hint="The JSON document a .well-known/jwks.json URL answers.">
-              {(p) => (
-                <textarea
-                  {...p}
-                  className="mono key-text"
-                  rows={5}
-                  spellCheck={false}
-                  autoComplete="off"
-                  placeholder='{"keys": [{"kty": "RSA", "kid": "…", "n": "…", "e": "AQAB"}]}'
-                  value={form.jwks}
-                  onChange={(e) => set("jwks", e.target.value)}
-                  data-testid="verify-jwks"
-                />
-              )}
-            </Field>
+            <KeyText
+              label="JWKS"
+              name="Jwks"
+              rows={5}
+              placeholder='{"keys": [{"kty": "RSA", "kid": "…", "n": "…", "e": "AQAB"}]}'
+              hint="The JSON document a .well-known/jwks.json URL answers."
+              value={form.jwks}
+              onChange={(v) => set("jwks", v)}
+              error={fieldError("Jwks")}
+              testId="verify-jwks"
+            />
           )}
           {form.source === "url" && (
             <Field
@@ -231,52 +213,28 @@ export function VerifyPanel({
             </div>
           )}
           {form.source === "key" && (
-            <Field
+            <KeyText
               label="Public key, JWK or certificate"
               name="Key"
-              error={fieldError("Key")}
+              rows={5}
+              placeholder={"-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"}
               hint="PEM (-----BEGIN PUBLIC KEY----- or RSA PUBLIC KEY), an X.509 certificate, or a JWK. A private key works too: its public half is used."
-            >
-              {(p) => (
-                <textarea
-                  {...p}
-                  className="mono key-text"
-                  rows={5}
-                  spellCheck={false}
-                  autoComplete="off"
-                  placeholder={"-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"}
-                  value={form.key}
-                  onChange={(e) => set("key", e.target.value)}
-                  data-testid="verify-key"
-                />
-              )}
-            </Field>
+              value={form.key}
+              onChange={(v) => set("key", v)}
+              error={fieldError("Key")}
+              testId="verify-key"
+            />
           )}
           {form.source === "secret" && (
-            <div className="row">
-              <Field label="HMAC secret" name="Secret" error={fieldError("Secret")} className="grow" hint="For HS256, HS384 and HS512 tokens.">
-                {(p) => (
-                  <input
-                    {...p}
-                    type="password"
-                    className="mono"
-                    autoComplete="off"
-                    spellCheck={false}
-                    value={form.secret}
-                    onChange={(e) => set("secret", e.target.value)}
-                    data-testid="verify-secret"
-                  />
-                )}
-              </Field>
-              <Field label="Secret is" name="SecretEncoding" error={fieldError("SecretEncoding")}>
-                {(p) => (
-                  <select {...p} value={form.secretEncoding} onChange={(e) => set("secretEncoding", e.target.value as SecretEncoding)}>
-                    <option value="Text">Text (its UTF-8 bytes)</option>
-                    <option value="Base64">Base64 or base64url</option>
-                  </select>
-                )}
-              </Field>
-            </div>
+            <SecretFields
+              secret={form.secret}
+              encoding={form.secretEncoding}
+              onSecret={(v) => set("secret", v)}
+              onEncoding={(v) => set("secretEncoding", v)}
+              fieldError={fieldError}
+              hint="For HS256, HS384 and HS512 tokens."
+              testId="verify-secret"
+            />
           )}
         </fieldset>
         <fieldset className="fieldset">
