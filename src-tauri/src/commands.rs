@@ -25,7 +25,7 @@ where
 }
 
 macro_rules! desktop_commands {
-    ($($svc:ident $name:ident $method:ident $req:ident $resp:ident;)*) => {
+    ($($svc:ident $area:ident $name:ident $method:ident $req:ident $resp:ident $access:ident;)*) => {
         /// The commands, one per operation, named as the `Console` methods.
         pub mod ops {
             use console_api::{dto, Actor, ApiError, Console};
@@ -41,10 +41,6 @@ macro_rules! desktop_commands {
                 }
             )*
         }
-
-        /// Every command's name, in the list's order.
-        #[cfg(test)]
-        pub const COMMANDS: &[&str] = &[$(stringify!($method)),*];
 
         /// The invoke handler that routes every command.
         pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
@@ -106,12 +102,26 @@ mod tests {
     }
 
     #[test]
-    fn there_is_one_command_per_operation() {
-        let ops: Vec<&str> = console_api::ops::OPERATIONS
-            .iter()
-            .map(|o| o.command)
-            .collect();
-        assert_eq!(super::COMMANDS, ops.as_slice());
+    fn every_operation_is_a_registered_command() {
+        // Through the real invoke handler: a name it does not route is refused before any
+        // operation runs, so an empty input must fail as a bad request, never as a missing
+        // command.
+        let app = app();
+        for op in console_api::ops::OPERATIONS {
+            if let Err(e) = invoke(&app, op.command, json!({ "input": {} })) {
+                let text = e.to_string();
+                assert!(
+                    !text.contains("not found"),
+                    "{} is not routed by the desktop handler: {text}",
+                    op.command
+                );
+            }
+        }
+        let unknown = invoke(&app, "no_such_operation", json!({ "input": {} })).unwrap_err();
+        assert!(
+            unknown.to_string().contains("not found"),
+            "an unrouted command must be refused as not found: {unknown}"
+        );
     }
 
     #[test]

@@ -58,7 +58,7 @@ const P_COST: u32 = 1;
 
 /// As the endpoint calls the console: the actor carries the peer's address.
 fn actor() -> Actor {
-    Actor("endpoint:127.0.0.1".into())
+    Actor::endpoint("127.0.0.1")
 }
 
 struct Env {

@@ -14,7 +14,6 @@ use storage::hook_invocations::{self, Invocation};
 use storage::pools::PoolRow;
 use user_pools::hooks;
 
-use crate::dto::{HookInvocationType, ListHookInvocationsRequest, ListHookInvocationsResponse};
 use crate::{ApiError, Console};
 
 /// How long a hook may take: Cognito's limit for a trigger.
@@ -251,72 +250,6 @@ impl Console {
             Ok((value, _)) => Ok(Some(value)),
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// `ListHookInvocations`: a pool's hook calls, newest first.
-    pub fn list_hook_invocations(
-        &self,
-        _actor: &crate::Actor,
-        req: ListHookInvocationsRequest,
-    ) -> Result<ListHookInvocationsResponse, ApiError> {
-        let limit = req.max_results.unwrap_or(50);
-        if !(1..=200).contains(&limit) {
-            return Err(ApiError::invalid("MaxResults", "must be between 1 and 200"));
-        }
-        let prefix = match req.trigger.as_deref() {
-            None | Some("") => None,
-            Some("PreTokenGeneration") => Some("TokenGeneration"),
-            Some(t) => Some(
-                Trigger::parse(t)
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "Trigger",
-                            format!(
-                                "'{t}' is not a trigger: one of {}",
-                                Trigger::ALL.map(Trigger::name).join(", ")
-                            ),
-                        )
-                    })?
-                    .name(),
-            ),
-        };
-        let before =
-            match req.next_token.as_deref() {
-                None | Some("") => 0,
-                Some(t) => t.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    ApiError::invalid("NextToken", "is not a token this list gave")
-                })?,
-            };
-        self.read(|r| {
-            let pool = user_pools::require_pool(r, &req.user_pool_id)?;
-            let rows = hook_invocations::list(r, pool.pk, prefix, before, limit + 1)?;
-            let more = rows.len() > limit as usize;
-            let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
-            let next_token = if more {
-                rows.last().map(|i| i.pk.to_string())
-            } else {
-                None
-            };
-            Ok(ListHookInvocationsResponse {
-                invocations: rows
-                    .into_iter()
-                    .map(|i| HookInvocationType {
-                        id: i.pk.to_string(),
-                        trigger_source: i.trigger_source,
-                        url: i.url,
-                        username: i.username,
-                        creation_date: crate::secs(i.at),
-                        duration_ms: i.duration_ms,
-                        outcome: i.outcome,
-                        status_code: i.status,
-                        detail: i.detail,
-                        request: i.request,
-                        response: i.response,
-                    })
-                    .collect(),
-                next_token,
-            })
-        })
     }
 }
 

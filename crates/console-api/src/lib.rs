@@ -9,16 +9,16 @@
 //!
 //! Must not depend on tauri, axum or clap.
 
+mod audit;
 mod breach;
 pub mod dto;
 mod error;
-mod handlers;
 mod hooks;
 pub mod inspect;
 mod mail;
 pub mod ops;
-pub mod selfservice;
 mod signin;
+mod wire;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,23 +26,68 @@ use std::sync::{Arc, Mutex};
 
 use domain::Clock;
 use storage::Db;
-use storage::audit::{self, AuditEvent, Outcome};
 
 pub use error::{ApiError, ErrorCode};
 
-/// Who asked for an operation, as the audit log records it: `console`, `cli`, or
-/// `endpoint:<access key id or peer>`.
+pub use ops::{Access, Op, OpCtx};
+pub use wire::{encode_response, parse_request};
+
+/// Which front a call came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// The desktop console.
+    Console,
+    /// The command line.
+    Cli,
+    /// The HTTP endpoint: a signed caller (by access key id) or an unsigned one (by address).
+    Endpoint,
+}
+
+/// Who asked for an operation. The audit log records it as `console`, `cli`, or
+/// `endpoint:<access key id or peer address>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor(pub String);
+pub struct Actor {
+    pub kind: ActorKind,
+    /// The access key id or peer address of an endpoint call; `None` for the operator's own
+    /// fronts.
+    pub id: Option<String>,
+}
 
 impl Actor {
     /// The desktop console.
     pub fn console() -> Self {
-        Actor("console".into())
+        Actor {
+            kind: ActorKind::Console,
+            id: None,
+        }
     }
     /// The command line.
     pub fn cli() -> Self {
-        Actor("cli".into())
+        Actor {
+            kind: ActorKind::Cli,
+            id: None,
+        }
+    }
+    /// An HTTP caller, by access key id or peer address.
+    pub fn endpoint(id: impl Into<String>) -> Self {
+        Actor {
+            kind: ActorKind::Endpoint,
+            id: Some(id.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            ActorKind::Console => "console",
+            ActorKind::Cli => "cli",
+            ActorKind::Endpoint => "endpoint",
+        };
+        match &self.id {
+            Some(id) => write!(f, "{kind}:{id}"),
+            None => f.write_str(kind),
+        }
     }
 }
 
@@ -262,137 +307,8 @@ impl Console {
         self.inner.clock.now_ms()
     }
 
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.now_ms()
-    }
-
-    fn record(&self, tx: &storage::Tx<'_>, e: AuditEvent) -> Result<(), ApiError> {
-        audit::insert(tx, &e)?;
-        Ok(())
-    }
-
-    /// Records a refused operation (in its own transaction, since the operation's rolled back).
-    fn record_failure(
-        &self,
-        actor: &Actor,
-        op: &str,
-        pool_id: Option<&str>,
-        target: Option<&str>,
-        err: &ApiError,
-    ) {
-        let event = AuditEvent {
-            id: 0,
-            at: self.now(),
-            actor: actor.0.clone(),
-            operation: op.into(),
-            pool_id: pool_id.map(str::to_string),
-            target: target.map(str::to_string),
-            outcome: Outcome::Failure,
-            error_code: Some(err.code.as_str().into()),
-            message: Some(err.message.chars().take(500).collect()),
-        };
-        let written: Result<(), ApiError> = self.inner.db.write(|tx| self.record(tx, event));
-        if let Err(e) = written {
-            tracing::error!(error = %e, op, "could not record a failed operation in the audit log");
-        }
-    }
-
-    /// Runs a mutating operation in one transaction with its audit record. `f` answers the value
-    /// and, when the operation created it, the target's new id.
-    fn write_audited<T>(
-        &self,
-        actor: &Actor,
-        op: &str,
-        pool_id: Option<&str>,
-        target: Option<&str>,
-        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
-    ) -> Result<T, ApiError> {
-        let ws = match self.workspace() {
-            Ok(ws) => ws,
-            Err(e) => {
-                self.record_failure(actor, op, pool_id, target, &e);
-                return Err(e);
-            }
-        };
-        let ctx = user_pools::Ctx {
-            clock: &*self.inner.clock,
-            region: &ws.region,
-            account: &ws.account_id,
-        };
-        let result = self.inner.db.write(|tx| {
-            let (value, created) = f(tx, &ctx)?;
-            let event = AuditEvent {
-                id: 0,
-                at: self.now(),
-                actor: actor.0.clone(),
-                operation: op.into(),
-                pool_id: pool_id
-                    .map(str::to_string)
-                    .or_else(|| created.as_ref().filter(|_| op == "CreateUserPool").cloned()),
-                target: created.or_else(|| target.map(str::to_string)),
-                outcome: Outcome::Success,
-                error_code: None,
-                message: None,
-            };
-            self.record(tx, event)?;
-            Ok(value)
-        });
-        if let Err(e) = &result {
-            self.record_failure(actor, op, pool_id, target, e);
-        }
-        result
-    }
-
-    /// Like [`Console::write_audited`] for operations whose refusal must still be kept (a wrong
-    /// code counts an attempt): `f`'s inner error is committed with a failure record in the
-    /// same transaction, then answered; its outer error rolls everything back.
-    fn write_recorded<T>(
-        &self,
-        actor: &Actor,
-        op: &str,
-        pool_id: Option<&str>,
-        target: Option<&str>,
-        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<Result<T, ApiError>, ApiError>,
-    ) -> Result<T, ApiError> {
-        let ws = self.workspace()?;
-        let ctx = user_pools::Ctx {
-            clock: &*self.inner.clock,
-            region: &ws.region,
-            account: &ws.account_id,
-        };
-        let result = self.inner.db.write(|tx| {
-            let answer = f(tx, &ctx)?;
-            let (outcome, error_code, message) = match &answer {
-                Ok(_) => (Outcome::Success, None, None),
-                Err(e) => (
-                    Outcome::Failure,
-                    Some(e.code.as_str().to_string()),
-                    Some(e.message.chars().take(500).collect()),
-                ),
-            };
-            self.record(
-                tx,
-                AuditEvent {
-                    id: 0,
-                    at: self.now(),
-                    actor: actor.0.clone(),
-                    operation: op.into(),
-                    pool_id: pool_id.map(str::to_string),
-                    target: target.map(str::to_string),
-                    outcome,
-                    error_code,
-                    message,
-                },
-            )?;
-            Ok(answer)
-        });
-        match result {
-            Ok(answer) => answer,
-            Err(e) => {
-                self.record_failure(actor, op, pool_id, target, &e);
-                Err(e)
-            }
-        }
     }
 
     fn read<T>(
@@ -401,86 +317,6 @@ impl Console {
     ) -> Result<T, ApiError> {
         self.inner.db.read(f)
     }
-}
-
-/// Parses a request body, naming the member at fault.
-pub fn parse_request<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    // Cognito's requests are JSON objects; serde would also read an array by position.
-    if body
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b != b'{')
-    {
-        return Err(ApiError::new(
-            ErrorCode::SerializationException,
-            "The request body must be a JSON object.",
-        ));
-    }
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}".as_slice()
-    } else {
-        body
-    };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let msg = strip_position(&inner.to_string());
-        if inner.is_syntax() || inner.is_eof() {
-            return ApiError::new(ErrorCode::SerializationException, msg);
-        }
-        let missing = msg
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_string);
-        match (path.as_str(), missing) {
-            (".", Some(name)) => ApiError::invalid(name, "is required"),
-            // Members of flattened settings lose their path; find the culprit by elimination.
-            (".", None) => match culprit::<T>(body) {
-                Some(field) => ApiError::invalid(field, msg),
-                None => ApiError::new(ErrorCode::SerializationException, msg),
-            },
-            (p, Some(name)) => ApiError::invalid(format!("{p}.{name}"), "is required"),
-            (p, None) => ApiError::invalid(p, msg),
-        }
-    })?;
-    // Nothing may follow the object.
-    de.end().map_err(|e| {
-        ApiError::new(
-            ErrorCode::SerializationException,
-            strip_position(&e.to_string()),
-        )
-    })?;
-    Ok(value)
-}
-
-/// The top-level member without which `body` parses (or fails only for lacking it).
-fn culprit<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<String> {
-    let serde_json::Value::Object(map) = serde_json::from_slice(body).ok()? else {
-        return None;
-    };
-    map.keys().find_map(|k| {
-        let mut without = map.clone();
-        without.remove(k);
-        match serde_json::from_value::<T>(serde_json::Value::Object(without)) {
-            Ok(_) => Some(k.clone()),
-            Err(e) if e.to_string().starts_with(&format!("missing field `{k}`")) => Some(k.clone()),
-            Err(_) => None,
-        }
-    })
-}
-
-fn strip_position(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
-/// Encodes a response body.
-pub fn encode_response<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(v)
-        .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
 }
 
 /// Milliseconds to Cognito's epoch seconds.

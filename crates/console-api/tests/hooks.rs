@@ -93,7 +93,7 @@ struct Env {
 
 fn call(c: &Console, op: &str, body: Value) -> Result<Value, ApiError> {
     let out = c.dispatch_json(
-        &Actor("endpoint:127.0.0.1".into()),
+        &Actor::endpoint("127.0.0.1"),
         op,
         body.to_string().as_bytes(),
     )?;

@@ -502,19 +502,24 @@ fn set_password_checks_policy_and_sets_status() {
 
 #[test]
 fn bindings_are_current() {
-    // Writes the operation map beside the ts-rs bindings; `make test` fails when the committed
-    // copy differs.
+    // The UI's operation map is committed; a list change that is not carried into it fails
+    // here (the fresh copy is written so that committing it is the fix).
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../ui/src/bindings/operations.ts");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, console_api::ops::typescript()).unwrap();
-    assert!(console_api::ops::OPERATIONS.len() >= 30);
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let fresh = console_api::ops::typescript();
+    if committed != fresh {
+        std::fs::write(&path, &fresh).unwrap();
+        panic!(
+            "ui/src/bindings/operations.ts was out of date with the operation list; it has been \
+             rewritten: commit it"
+        );
+    }
 }
 
 #[test]
-fn every_listed_operation_is_dispatched_typed_and_has_a_schema() {
+fn every_listed_operation_answers_an_empty_body_and_has_schemas() {
     let (_d, c) = console();
-    let ts = console_api::ops::typescript();
     for op in console_api::ops::OPERATIONS {
         // An empty body may be refused for missing members, but never as an unknown operation.
         if let Err(e) = c.dispatch_json(&Actor::console(), op.name, b"{}") {
@@ -526,16 +531,13 @@ fn every_listed_operation_is_dispatched_typed_and_has_a_schema() {
             );
         }
         assert!(
-            ts.contains(&format!(
-                "  {}: {{ input: {}; output: {} }};",
-                op.name, op.request, op.response
-            )),
-            "{} must be in the TypeScript map",
+            console_api::ops::request_schema(op.name).is_some(),
+            "{} needs a request schema for the CLI",
             op.name
         );
         assert!(
-            console_api::ops::request_schema(op.name).is_some(),
-            "{} needs a request schema for the CLI",
+            console_api::ops::response_schema(op.name).is_some(),
+            "{} needs a response schema for the contract test",
             op.name
         );
     }

@@ -176,8 +176,8 @@ async fn operation(
         sigv4::authenticate(&console, &headers, &body)
     };
     let actor = match checked {
-        Ok(Some(key)) => Actor(format!("endpoint:{key}")),
-        Ok(None) => Actor(format!("endpoint:{}", peer.ip())),
+        Ok(Some(key)) => Actor::endpoint(key),
+        Ok(None) => Actor::endpoint(peer.ip().to_string()),
         Err(e) => return error_response(&e),
     };
     let name = op.name;

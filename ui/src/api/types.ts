@@ -81,7 +81,7 @@ export type Operations = {
   };
 };
 
-export type Service = "cognito-idp" | "poolhouse";
+export type { ServiceName as Service } from "../bindings/operations";
 
 export type UserPool = Wire<UserPoolType>;
 export type UserPoolDescription = Wire<UserPoolDescriptionType>;

@@ -1,4 +1,4 @@
-// Generated from the operation list in crates/console-api/src/ops.rs. Do not edit.
+// Generated from the operation list in crates/console-api/src/ops/mod.rs. Do not edit.
 import type { AccessTokenRequest } from "./AccessTokenRequest";
 import type { AddCustomAttributesRequest } from "./AddCustomAttributesRequest";
 import type { AdminCreateUserRequest } from "./AdminCreateUserRequest";
@@ -166,7 +166,15 @@ export type Operations = {
 
 export type OperationName = keyof Operations;
 
-export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: "cognito-idp" | "poolhouse"; command: string }> = [
+export type ServiceName = "cognito-idp" | "poolhouse";
+
+/** Each service's `X-Amz-Target` prefix. */
+export const TARGET_PREFIXES: Readonly<Record<ServiceName, string>> = {
+  "cognito-idp": "AWSCognitoIdentityProviderService",
+  "poolhouse": "Poolhouse",
+};
+
+export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceName; command: string }> = [
   { name: "CreateUserPool", service: "cognito-idp", command: "create_user_pool" },
   { name: "DescribeUserPool", service: "cognito-idp", command: "describe_user_pool" },
   { name: "UpdateUserPool", service: "cognito-idp", command: "update_user_pool" },

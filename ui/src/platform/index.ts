@@ -2,17 +2,12 @@
 // in a plain browser (e2e tests, `poolhouse serve --ui`) it is a Cognito-style JSON POST to
 // the endpoint. Nothing outside this folder imports @tauri-apps/*.
 
-import { OPERATIONS, type OperationName, type Operations, type Service } from "../api/types";
+import { OPERATIONS, type OperationName, type Operations } from "../api/types";
+import { TARGET_PREFIXES } from "../bindings/operations";
 import { snakeCase } from "../lib/naming";
 import { ApiError, fromHttpFailure, toApiError } from "./errors";
 
 export { ApiError, toApiError } from "./errors";
-
-/** X-Amz-Target prefixes of the services the endpoint dispatches. */
-export const TARGET_PREFIX: Record<Service, string> = {
-  "cognito-idp": "AWSCognitoIdentityProviderService",
-  poolhouse: "Poolhouse",
-};
 
 const BY_NAME = new Map(OPERATIONS.map((o) => [o.name, o]));
 
@@ -24,7 +19,7 @@ export function commandName(op: OperationName): string {
 /** The `X-Amz-Target` header of an operation. */
 export function amzTarget(op: OperationName): string {
   const service = BY_NAME.get(op)?.service ?? "cognito-idp";
-  return `${TARGET_PREFIX[service]}.${op}`;
+  return `${TARGET_PREFIXES[service]}.${op}`;
 }
 
 /**

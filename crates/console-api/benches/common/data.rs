@@ -51,7 +51,7 @@ pub struct Dataset {
 
 /// A benchmark's actor in the audit log.
 pub fn actor() -> Actor {
-    Actor("bench".into())
+    Actor::cli()
 }
 
 fn paths(name: &str) -> (PathBuf, PathBuf) {

@@ -1,0 +1,164 @@
+//! The audit log's writers: every mutating operation runs in one transaction with its audit
+//! record, and a refused one leaves a `Failure` record of its own.
+
+use storage::audit::{self, AuditEvent, Outcome};
+
+use crate::ops::{Op, OpCtx};
+use crate::{Actor, ApiError, Console};
+
+impl Console {
+    fn record(&self, tx: &storage::Tx<'_>, e: AuditEvent) -> Result<(), ApiError> {
+        audit::insert(tx, &e)?;
+        Ok(())
+    }
+
+    /// Records a refused operation (in its own transaction, since the operation's rolled back).
+    pub(crate) fn record_failure(
+        &self,
+        actor: &Actor,
+        op: &str,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        err: &ApiError,
+    ) {
+        let event = AuditEvent {
+            id: 0,
+            at: self.now(),
+            actor: actor.to_string(),
+            operation: op.into(),
+            pool_id: pool_id.map(str::to_string),
+            target: target.map(str::to_string),
+            outcome: Outcome::Failure,
+            error_code: Some(err.code.as_str().into()),
+            message: Some(err.message.chars().take(500).collect()),
+        };
+        let written: Result<(), ApiError> = self.inner.db.write(|tx| self.record(tx, event));
+        if let Err(e) = written {
+            tracing::error!(error = %e, op, "could not record a failed operation in the audit log");
+        }
+    }
+
+    /// Runs the operation of `ctx` in one transaction with its audit record. `f` answers the
+    /// value and, when the operation created it, the target's new id.
+    pub(crate) fn write_audited<T>(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let created_pool = ctx.op == Op::CreateUserPool;
+        self.audited(ctx.actor, ctx.op.name(), created_pool, pool_id, target, f)
+    }
+
+    /// Like [`Console::write_audited`] for a change an operation makes on the side, recorded
+    /// under its own label (a user brought in by the migration hook during a sign-in is
+    /// `UserMigration`, not `InitiateAuth`).
+    pub(crate) fn write_audited_as<T>(
+        &self,
+        actor: &Actor,
+        label: &'static str,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
+    ) -> Result<T, ApiError> {
+        self.audited(actor, label, false, pool_id, target, f)
+    }
+
+    fn audited<T>(
+        &self,
+        actor: &Actor,
+        op: &str,
+        created_pool: bool,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let ws = match self.workspace() {
+            Ok(ws) => ws,
+            Err(e) => {
+                self.record_failure(actor, op, pool_id, target, &e);
+                return Err(e);
+            }
+        };
+        let ctx = user_pools::Ctx {
+            clock: &*self.inner.clock,
+            region: &ws.region,
+            account: &ws.account_id,
+        };
+        let result = self.inner.db.write(|tx| {
+            let (value, created) = f(tx, &ctx)?;
+            let event = AuditEvent {
+                id: 0,
+                at: self.now(),
+                actor: actor.to_string(),
+                operation: op.into(),
+                pool_id: pool_id
+                    .map(str::to_string)
+                    .or_else(|| created.as_ref().filter(|_| created_pool).cloned()),
+                target: created.or_else(|| target.map(str::to_string)),
+                outcome: Outcome::Success,
+                error_code: None,
+                message: None,
+            };
+            self.record(tx, event)?;
+            Ok(value)
+        });
+        if let Err(e) = &result {
+            self.record_failure(actor, op, pool_id, target, e);
+        }
+        result
+    }
+
+    /// Like [`Console::write_audited`] for operations whose refusal must still be kept (a wrong
+    /// code counts an attempt): `f`'s inner error is committed with a failure record in the
+    /// same transaction, then answered; its outer error rolls everything back.
+    pub(crate) fn write_recorded<T>(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool_id: Option<&str>,
+        target: Option<&str>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<Result<T, ApiError>, ApiError>,
+    ) -> Result<T, ApiError> {
+        let (actor, op) = (ctx.actor, ctx.op.name());
+        let ws = self.workspace()?;
+        let uctx = user_pools::Ctx {
+            clock: &*self.inner.clock,
+            region: &ws.region,
+            account: &ws.account_id,
+        };
+        let result = self.inner.db.write(|tx| {
+            let answer = f(tx, &uctx)?;
+            let (outcome, error_code, message) = match &answer {
+                Ok(_) => (Outcome::Success, None, None),
+                Err(e) => (
+                    Outcome::Failure,
+                    Some(e.code.as_str().to_string()),
+                    Some(e.message.chars().take(500).collect()),
+                ),
+            };
+            self.record(
+                tx,
+                AuditEvent {
+                    id: 0,
+                    at: self.now(),
+                    actor: actor.to_string(),
+                    operation: op.into(),
+                    pool_id: pool_id.map(str::to_string),
+                    target: target.map(str::to_string),
+                    outcome,
+                    error_code,
+                    message,
+                },
+            )?;
+            Ok(answer)
+        });
+        match result {
+            Ok(answer) => answer,
+            Err(e) => {
+                self.record_failure(actor, op, pool_id, target, &e);
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Multi-factor authentication: authenticator set-up, users' preferences, support's reset, and
+//! the pool's MFA configuration.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use storage::pools::PoolRow;
+use storage::users::UserRow;
+use ts_rs::TS;
+use user_pools::{mfa, users};
+
+use crate::dto::dto;
+use crate::dto::*;
+use crate::ops::OpCtx;
+use crate::{ApiError, Console, ErrorCode};
+
+dto! {
+    /// `AssociateSoftwareToken`: with the access token of a signed-in user, or the `Session`
+    /// of an `MFA_SETUP` challenge.
+    pub struct AssociateSoftwareTokenRequest {
+        #[serde(default)]
+        pub access_token: Option<Sensitive>,
+        #[serde(default)]
+        pub session: Option<Sensitive>,
+    }
+}
+
+dto! {
+    /// The new secret (base32), and beside Cognito's members an `otpauth://` URI for a QR code.
+    pub struct AssociateSoftwareTokenResponse {
+        pub secret_code: Sensitive,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub session: Option<Sensitive>,
+        pub otpauth_uri: Sensitive,
+    }
+}
+
+dto! {
+    pub struct VerifySoftwareTokenRequest {
+        #[serde(default)]
+        pub access_token: Option<Sensitive>,
+        #[serde(default)]
+        pub session: Option<Sensitive>,
+        pub user_code: Sensitive,
+        #[serde(default)]
+        pub friendly_device_name: Option<String>,
+    }
+}
+
+dto! {
+    pub struct VerifySoftwareTokenResponse {
+        /// `SUCCESS` or `ERROR`.
+        pub status: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub session: Option<Sensitive>,
+    }
+}
+
+dto! {
+    /// `SMSMfaSettingsType`, `SoftwareTokenMfaSettingsType`, `EmailMfaSettingsType`.
+    #[derive(Default)]
+    pub struct MfaSettingsType {
+        #[serde(default)]
+        pub enabled: Option<bool>,
+        #[serde(default)]
+        pub preferred_mfa: Option<bool>,
+    }
+}
+
+dto! {
+    pub struct SetUserMfaPreferenceRequest {
+        pub access_token: Sensitive,
+        #[serde(default, rename = "SMSMfaSettings")]
+        pub sms_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub software_token_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub email_mfa_settings: Option<MfaSettingsType>,
+    }
+}
+
+dto! {
+    pub struct AdminSetUserMfaPreferenceRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        #[serde(default, rename = "SMSMfaSettings")]
+        pub sms_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub software_token_mfa_settings: Option<MfaSettingsType>,
+        #[serde(default)]
+        pub email_mfa_settings: Option<MfaSettingsType>,
+    }
+}
+
+dto! {
+    /// `SoftwareTokenMfaConfigType`.
+    pub struct SoftwareTokenMfaConfigType {
+        pub enabled: bool,
+    }
+}
+
+dto! {
+    /// `EmailMfaConfigType`.
+    #[derive(Default)]
+    pub struct EmailMfaConfigType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subject: Option<String>,
+    }
+}
+
+dto! {
+    /// `SmsMfaConfigType`.
+    #[derive(Default)]
+    pub struct SmsMfaConfigType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sms_authentication_message: Option<String>,
+    }
+}
+
+dto! {
+    pub struct SetUserPoolMfaConfigRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub sms_mfa_configuration: Option<SmsMfaConfigType>,
+        #[serde(default)]
+        pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
+        #[serde(default)]
+        pub email_mfa_configuration: Option<EmailMfaConfigType>,
+        #[serde(default)]
+        pub mfa_configuration: Option<domain::pool::MfaConfiguration>,
+    }
+}
+
+dto! {
+    pub struct UserPoolMfaConfigResponse {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sms_mfa_configuration: Option<SmsMfaConfigType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email_mfa_configuration: Option<EmailMfaConfigType>,
+        pub mfa_configuration: domain::pool::MfaConfiguration,
+    }
+}
+
+/// `AssociateSoftwareToken`: a new authenticator secret for the user.
+pub(crate) fn associate_software_token(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AssociateSoftwareTokenRequest,
+) -> Result<AssociateSoftwareTokenResponse, ApiError> {
+    let (pool, user, open) = c.mfa_subject(req.access_token.as_ref(), req.session.as_ref())?;
+    let associated = c.write_audited(ctx, Some(&pool.id), Some(&user.username), |tx, _| {
+        Ok((mfa::associate(tx, &c.inner.master, &pool, &user)?, None))
+    })?;
+    Ok(AssociateSoftwareTokenResponse {
+        secret_code: Sensitive(associated.secret_code),
+        session: open.map(|_| req.session.clone().unwrap_or_default()),
+        otpauth_uri: Sensitive(associated.otpauth_uri),
+    })
+}
+
+/// `VerifySoftwareToken`: a code from the new authenticator confirms it.
+pub(crate) fn verify_software_token(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: VerifySoftwareTokenRequest,
+) -> Result<VerifySoftwareTokenResponse, ApiError> {
+    let (pool, user, open) = c.mfa_subject(req.access_token.as_ref(), req.session.as_ref())?;
+    let now = c.now();
+    c.write_recorded(ctx, Some(&pool.id), Some(&user.username), |tx, _| {
+        if !mfa::verify(
+            tx,
+            &c.inner.master,
+            &pool,
+            &user,
+            req.user_code.expose(),
+            now,
+        )? {
+            return Ok(Err(ApiError {
+                code: ErrorCode::EnableSoftwareTokenMfaException,
+                message: "Code mismatch".into(),
+                field: Some("UserCode".into()),
+            }));
+        }
+        if let Some(open) = &open {
+            mfa::mark_setup_verified(tx, open)?;
+        }
+        Ok(Ok(VerifySoftwareTokenResponse {
+            status: "SUCCESS".into(),
+            session: open.as_ref().and(req.session.clone()),
+        }))
+    })
+}
+
+/// `SetUserMFAPreference`.
+pub(crate) fn set_user_mfa_preference(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: SetUserMfaPreferenceRequest,
+) -> Result<Empty, ApiError> {
+    let (pool, a) = c.authenticated(&req.access_token)?;
+    c.set_mfa_preference(
+        ctx,
+        &pool,
+        &a.user,
+        req.software_token_mfa_settings.as_ref(),
+        req.email_mfa_settings.as_ref(),
+        req.sms_mfa_settings.as_ref(),
+    )
+}
+
+/// `AdminSetUserMFAPreference`.
+pub(crate) fn admin_set_user_mfa_preference(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AdminSetUserMfaPreferenceRequest,
+) -> Result<Empty, ApiError> {
+    let (pool, user) = c.read(|r| Ok(users::get(r, &req.user_pool_id, &req.username)?))?;
+    c.set_mfa_preference(
+        ctx,
+        &pool,
+        &user,
+        req.software_token_mfa_settings.as_ref(),
+        req.email_mfa_settings.as_ref(),
+        req.sms_mfa_settings.as_ref(),
+    )
+}
+
+/// `AdminDeleteSoftwareToken`: support's "Reset MFA" — the authenticator goes, other factors
+/// stay; in a pool that requires MFA the next sign-in asks to set one up again.
+pub(crate) fn admin_delete_software_token(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UserRequest,
+) -> Result<Empty, ApiError> {
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, _| {
+            let (pool, user) = users::get(tx, &req.user_pool_id, &req.username)?;
+            mfa::delete_software_token(tx, &pool, &user)?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `GetUserPoolMfaConfig`.
+pub(crate) fn get_user_pool_mfa_config(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: UserPoolIdRequest,
+) -> Result<UserPoolMfaConfigResponse, ApiError> {
+    let pool = c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
+    Ok(Console::mfa_config(&pool))
+}
+
+/// `SetUserPoolMfaConfig`: the pool's MFA mode and the factors it allows.
+pub(crate) fn set_user_pool_mfa_config(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: SetUserPoolMfaConfigRequest,
+) -> Result<UserPoolMfaConfigResponse, ApiError> {
+    let pool = c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.user_pool_id),
+        |tx, ctx| {
+            let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
+            let mut config = domain::pool::PoolConfig::clone(&pool.config);
+            if let Some(t) = &req.software_token_mfa_configuration {
+                config.mfa_factors.software_token = t.enabled;
+            }
+            // Email and SMS codes have no `Enabled` member: a factor is on when its
+            // configuration is given and off when it is left out. The software token keeps
+            // its setting unless `SoftwareTokenMfaConfiguration` says otherwise.
+            config.mfa_factors.email = req.email_mfa_configuration.is_some();
+            config.mfa_factors.sms = req.sms_mfa_configuration.is_some();
+            if let Some(s) = &req.sms_mfa_configuration
+                && let Some(m) = &s.sms_authentication_message
+            {
+                if !m.contains("{####}") {
+                    return Err(ApiError::invalid(
+                        "SmsMfaConfiguration.SmsAuthenticationMessage",
+                        "must contain {####}, where the code goes",
+                    ));
+                }
+                config.settings.sms_authentication_message = Some(m.clone());
+            }
+            if let Some(m) = req.mfa_configuration {
+                config.settings.mfa_configuration = m;
+            }
+            let f = config.mfa_factors;
+            if config.settings.mfa_configuration != domain::pool::MfaConfiguration::Off
+                && !(f.software_token || f.email || f.sms)
+            {
+                return Err(ApiError::invalid(
+                    "MfaConfiguration",
+                    "MFA on or optional needs at least one factor (software token, email or SMS)",
+                ));
+            }
+            storage::pools::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
+            Ok((user_pools::require_pool(tx, &req.user_pool_id)?, None))
+        },
+    )?;
+    Ok(Console::mfa_config(&pool))
+}
+
+impl Console {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn set_mfa_preference(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool: &PoolRow,
+        user: &UserRow,
+        totp: Option<&MfaSettingsType>,
+        email: Option<&MfaSettingsType>,
+        sms: Option<&MfaSettingsType>,
+    ) -> Result<Empty, ApiError> {
+        let setting = |s: Option<&MfaSettingsType>| {
+            s.map(|s| mfa::Setting {
+                enabled: s.enabled.unwrap_or(false),
+                preferred: s.preferred_mfa.unwrap_or(false),
+            })
+        };
+        self.write_audited(ctx, Some(&pool.id), Some(&user.username), |tx, _| {
+            mfa::set_preference(tx, pool, user, setting(totp), setting(email), setting(sms))?;
+            Ok((Empty {}, None))
+        })
+    }
+
+    pub(crate) fn mfa_config(pool: &PoolRow) -> UserPoolMfaConfigResponse {
+        let f = pool.config.mfa_factors;
+        UserPoolMfaConfigResponse {
+            sms_mfa_configuration: f.sms.then(|| SmsMfaConfigType {
+                sms_authentication_message: pool.config.settings.sms_authentication_message.clone(),
+            }),
+            software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType {
+                enabled: f.software_token,
+            }),
+            email_mfa_configuration: f.email.then(EmailMfaConfigType::default),
+            mfa_configuration: pool.config.settings.mfa_configuration,
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Shapes and helpers several areas share: attributes, users as listings show them, code
+//! delivery, paging (`NextToken`s bound to their query), and the common request bodies.
+
+use std::collections::BTreeMap;
+
+use domain::user::UserStatus;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use storage::users::UserRow;
+use ts_rs::TS;
+use user_pools::{pagination, signup};
+
+use crate::dto::dto;
+
+use crate::{ApiError, secs};
+
+dto! {
+    /// An operation that answers nothing.
+    #[derive(Default)]
+    pub struct Empty {}
+}
+
+dto! {
+    /// `AttributeType`.
+    pub struct AttributeType {
+        pub name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+    }
+}
+
+dto! {
+    /// `UserType`, as `ListUsers` and `AdminCreateUser` return it.
+    pub struct UserType {
+        pub username: String,
+        pub attributes: Vec<AttributeType>,
+        pub user_create_date: f64,
+        pub user_last_modified_date: f64,
+        pub enabled: bool,
+        pub user_status: UserStatus,
+        #[serde(rename = "MFAOptions")]
+        pub mfa_options: Vec<AttributeType>,
+    }
+}
+
+dto! {
+    pub struct UserPoolIdRequest {
+        pub user_pool_id: String,
+    }
+}
+
+/// `MessageActionType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+#[ts(export)]
+pub enum MessageActionType {
+    Resend,
+    Suppress,
+}
+
+/// `DeliveryMediumType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+#[ts(export)]
+pub enum DeliveryMediumType {
+    Sms,
+    Email,
+}
+
+dto! {
+    pub struct UserRequest {
+        pub user_pool_id: String,
+        pub username: String,
+    }
+}
+
+/// A secret in a request or response (a password, a token, a code): serialized as the plain
+/// string it is, but never shown by `Debug`, so it cannot reach a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, Default)]
+#[serde(transparent)]
+#[ts(export)]
+pub struct Sensitive(pub String);
+
+impl std::fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sensitive({} chars)", self.0.chars().count())
+    }
+}
+
+impl Sensitive {
+    /// The secret.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+dto! {
+    /// `ContextDataType` / `UserContextDataType`: where a sign-in comes from.
+    #[derive(Default)]
+    pub struct ContextDataType {
+        #[serde(default)]
+        pub ip_address: Option<String>,
+        #[serde(default)]
+        pub encoded_data: Option<String>,
+    }
+}
+
+dto! {
+    pub struct AccessTokenRequest {
+        pub access_token: Sensitive,
+    }
+}
+
+dto! {
+    /// `CodeDeliveryDetailsType`.
+    pub struct CodeDeliveryDetailsType {
+        pub destination: String,
+        pub delivery_medium: String,
+        pub attribute_name: String,
+    }
+}
+
+dto! {
+    /// `ResendConfirmationCode` and `ForgotPassword`.
+    pub struct UsernameClientRequest {
+        pub client_id: String,
+        #[serde(default)]
+        pub secret_hash: Option<Sensitive>,
+        pub username: String,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub user_context_data: Option<ContextDataType>,
+    }
+}
+
+dto! {
+    pub struct CodeDeliveryResponse {
+        pub code_delivery_details: CodeDeliveryDetailsType,
+    }
+}
+
+pub(crate) fn attributes(u: &UserRow, only: Option<&[String]>) -> Vec<AttributeType> {
+    u.attributes
+        .iter()
+        .filter(|(k, _)| only.is_none_or(|names| names.iter().any(|n| n == *k)))
+        .map(|(k, v)| AttributeType {
+            name: k.clone(),
+            value: Some(v.clone()),
+        })
+        .collect()
+}
+
+pub(crate) fn user_type(u: &UserRow, only: Option<&[String]>) -> UserType {
+    UserType {
+        username: u.username.clone(),
+        attributes: attributes(u, only),
+        user_create_date: secs(u.created_at),
+        user_last_modified_date: secs(u.updated_at),
+        enabled: u.enabled,
+        user_status: u.status,
+        mfa_options: Vec::new(),
+    }
+}
+
+pub(crate) fn attribute_map(
+    field: &str,
+    list: &[AttributeType],
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let mut map = BTreeMap::new();
+    for (i, a) in list.iter().enumerate() {
+        let value = a.value.clone().unwrap_or_default();
+        if map.insert(a.name.clone(), value).is_some() {
+            return Err(ApiError::invalid(
+                format!("{field}[{i}].Name"),
+                format!("{} is given twice", a.name),
+            ));
+        }
+    }
+    Ok(map)
+}
+
+pub(crate) fn page_limit(
+    field: &str,
+    v: Option<u32>,
+    max: u32,
+    default: u32,
+) -> Result<u32, ApiError> {
+    let v = v.unwrap_or(default);
+    if v > max {
+        return Err(ApiError::invalid(
+            field,
+            format!("must be between 0 and {max}"),
+        ));
+    }
+    Ok(v)
+}
+
+/// Reads a listing's `NextToken`: the cursor it carries, or an error naming the member.
+pub(crate) fn cursor<K: serde::de::DeserializeOwned>(
+    scope: &str,
+    token: Option<&str>,
+) -> Result<Option<K>, ApiError> {
+    token
+        .map(|t| pagination::decode(scope, t))
+        .transpose()
+        .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))
+}
+
+/// Cuts a fetch of `limit + 1` rows to `limit`, with the token for the next page when there is
+/// one (the key of the last row kept).
+pub(crate) fn paged<T, K: serde::Serialize>(
+    mut rows: Vec<T>,
+    limit: u32,
+    scope: &str,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
+    if rows.len() <= limit as usize {
+        return (rows, None);
+    }
+    rows.truncate(limit as usize);
+    let next = rows.last().map(|r| pagination::encode(scope, &key(r)));
+    (rows, next)
+}
+
+pub(crate) fn delivery_details(d: &signup::Delivery) -> CodeDeliveryDetailsType {
+    CodeDeliveryDetailsType {
+        destination: d.destination.clone(),
+        delivery_medium: d.medium.to_string(),
+        attribute_name: d.attribute.to_string(),
+    }
+}

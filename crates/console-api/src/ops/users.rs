@@ -1,0 +1,640 @@
+//! Users as administrators manage them: create (with invitation), read, attributes, enable and
+//! disable, delete, set a password, list with Cognito's filter, Poolhouse's search, and
+//! generated test users.
+
+use std::collections::BTreeMap;
+
+use domain::user::UserStatus;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use storage::users::SortKey;
+use ts_rs::TS;
+use user_pools::{passwords, users};
+
+use crate::dto::dto;
+use crate::dto::*;
+use crate::ops::OpCtx;
+use crate::{ApiError, Console, secs};
+
+dto! {
+    pub struct AdminCreateUserRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<AttributeType>>", optional)]
+        pub user_attributes: Vec<AttributeType>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<AttributeType>>", optional)]
+        pub validation_data: Vec<AttributeType>,
+        #[serde(default)]
+        pub temporary_password: Option<String>,
+        #[serde(default)]
+        pub force_alias_creation: Option<bool>,
+        #[serde(default)]
+        pub message_action: Option<MessageActionType>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<DeliveryMediumType>>", optional)]
+        pub desired_delivery_mediums: Vec<DeliveryMediumType>,
+        #[serde(default)]
+        #[ts(as = "Option<BTreeMap<String, String>>", optional)]
+        pub client_metadata: BTreeMap<String, String>,
+    }
+}
+
+dto! {
+    pub struct AdminCreateUserResponse {
+        pub user: UserType,
+    }
+}
+
+dto! {
+    pub struct AdminGetUserResponse {
+        pub username: String,
+        pub user_attributes: Vec<AttributeType>,
+        pub user_create_date: f64,
+        pub user_last_modified_date: f64,
+        pub enabled: bool,
+        pub user_status: UserStatus,
+        #[serde(rename = "MFAOptions")]
+        pub mfa_options: Vec<AttributeType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub preferred_mfa_setting: Option<String>,
+        #[serde(rename = "UserMFASettingList")]
+        pub user_mfa_setting_list: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct AdminUpdateUserAttributesRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub user_attributes: Vec<AttributeType>,
+        #[serde(default)]
+        #[ts(as = "Option<BTreeMap<String, String>>", optional)]
+        pub client_metadata: BTreeMap<String, String>,
+    }
+}
+
+dto! {
+    pub struct AdminDeleteUserAttributesRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub user_attribute_names: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct AdminSetUserPasswordRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        pub password: String,
+        #[serde(default)]
+        pub permanent: Option<bool>,
+    }
+}
+
+dto! {
+    pub struct ListUsersRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub attributes_to_get: Option<Vec<String>>,
+        /// 0–60, default 60.
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub pagination_token: Option<String>,
+        /// `attribute = "value"` or `attribute ^= "value"`.
+        #[serde(default)]
+        pub filter: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ListUsersResponse {
+        pub users: Vec<UserType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pagination_token: Option<String>,
+    }
+}
+
+/// What SearchUsers sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SortBy {
+    Username,
+    Email,
+    Created,
+    Modified,
+    Status,
+}
+
+dto! {
+    /// Poolhouse's search: one query over username, email, phone, names, `sub` and custom
+    /// attributes (prefix, case-insensitive), with filters, sorting, keyset paging and a total.
+    pub struct SearchUsersRequest {
+        pub user_pool_id: String,
+        #[serde(default)]
+        pub query: Option<String>,
+        #[serde(default)]
+        #[ts(as = "Option<Vec<UserStatus>>", optional)]
+        pub status: Vec<UserStatus>,
+        #[serde(default)]
+        pub enabled: Option<bool>,
+        #[serde(default)]
+        pub group_name: Option<String>,
+        /// Only users with (true) or without (false) an enabled MFA factor.
+        #[serde(default)]
+        pub mfa_enabled: Option<bool>,
+        #[serde(default)]
+        pub sort_by: Option<SortBy>,
+        #[serde(default)]
+        pub sort_descending: Option<bool>,
+        /// 1–1000, default 60.
+        #[serde(default)]
+        pub limit: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// A row of the users table.
+    pub struct UserSummary {
+        pub username: String,
+        pub sub: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone_number: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        pub user_status: UserStatus,
+        pub enabled: bool,
+        pub groups: Vec<String>,
+        /// Enabled MFA factors (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
+        #[serde(rename = "MFA")]
+        pub mfa: Vec<String>,
+        pub user_create_date: f64,
+        pub user_last_modified_date: f64,
+    }
+}
+
+dto! {
+    pub struct SearchUsersResponse {
+        pub users: Vec<UserSummary>,
+        /// Matching users; a lower bound when `TotalCountExact` is false (broad queries on
+        /// very large pools stop counting at 10,000).
+        #[ts(type = "number")]
+        pub total_count: i64,
+        pub total_count_exact: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// Creates sample users (confirmed, no password) to try the console on a large pool.
+    pub struct GenerateUsersRequest {
+        pub user_pool_id: String,
+        /// 1–100,000 per call.
+        pub count: u32,
+        /// Username prefix, default `user`.
+        #[serde(default)]
+        pub prefix: Option<String>,
+    }
+}
+
+dto! {
+    pub struct GenerateUsersResponse {
+        pub created: u32,
+        #[ts(type = "number")]
+        pub total_users: i64,
+    }
+}
+
+/// `AdminCreateUser`. The temporary password is checked and hashed before the write
+/// transaction; without one and with the invitation suppressed, no password is set.
+pub(crate) fn admin_create_user(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AdminCreateUserRequest,
+) -> Result<AdminCreateUserResponse, ApiError> {
+    let _op = "AdminCreateUser";
+    let pool_id = req.user_pool_id.clone();
+    let prepared = (|| -> Result<_, ApiError> {
+        let mut attrs = attribute_map("UserAttributes", &req.user_attributes)?;
+        let action = match req.message_action {
+            None => users::MessageAction::Send,
+            Some(MessageActionType::Resend) => users::MessageAction::Resend,
+            Some(MessageActionType::Suppress) => users::MessageAction::Suppress,
+        };
+        let pool = c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
+        if !matches!(action, users::MessageAction::Resend) {
+            c.pre_sign_up(
+                &pool,
+                None,
+                "PreSignUp_AdminCreateUser",
+                &req.username,
+                &attrs,
+                &req.validation_data,
+                user_pools::hooks::string_map(&req.client_metadata),
+            )?
+            .verify_into(&mut attrs);
+        }
+        let clear = match &req.temporary_password {
+            Some(pw) => {
+                users::check_password(&pool, pw).map_err(|e| {
+                    let mut err = ApiError::from(e);
+                    err.field = Some("TemporaryPassword".into());
+                    err
+                })?;
+                Some(pw.clone())
+            }
+            None if users::needs_generated_password(action, false) => Some(
+                passwords::generate_temporary(&pool.config.settings.policies.password_policy),
+            ),
+            None => None,
+        };
+        let temporary_password = match clear {
+            Some(c) => {
+                let h = passwords::hash(&c)?;
+                Some((c, h))
+            }
+            None => None,
+        };
+        let mediums = req
+            .desired_delivery_mediums
+            .iter()
+            .map(|m| match m {
+                DeliveryMediumType::Sms => users::Medium::Sms,
+                DeliveryMediumType::Email => users::Medium::Email,
+            })
+            .collect();
+        let message =
+            if temporary_password.is_some() && !matches!(action, users::MessageAction::Suppress) {
+                c.custom_message(
+                    &pool,
+                    None,
+                    "CustomMessage_AdminCreateUser",
+                    &req.username,
+                    user_pools::hooks::string_map(&attrs),
+                    user_pools::hooks::string_map(&req.client_metadata),
+                )?
+            } else {
+                None
+            };
+        Ok(users::AdminCreate {
+            message,
+            username: req.username.clone(),
+            attributes: attrs,
+            temporary_password,
+            message_action: action,
+            mediums,
+            force_alias_creation: req.force_alias_creation.unwrap_or(false),
+        })
+    })();
+    let create = match prepared {
+        Ok(c) => c,
+        Err(e) => {
+            c.record_failure(
+                ctx.actor,
+                ctx.op.name(),
+                Some(&pool_id),
+                Some(&req.username),
+                &e,
+            );
+            return Err(e);
+        }
+    };
+    let clear = create.temporary_password.as_ref().map(|(c, _)| c.clone());
+    c.write_audited(ctx, Some(&pool_id), Some(&req.username), |tx, ctx| {
+        let user = users::admin_create(tx, ctx, &pool_id, create)?;
+        if let Some(clear) = &clear {
+            c.remember_srp(tx, &pool_id, &user, clear)?;
+        }
+        let name = user.username.clone();
+        Ok((
+            AdminCreateUserResponse {
+                user: user_type(&user, None),
+            },
+            Some(name),
+        ))
+    })
+}
+
+/// `AdminGetUser`.
+pub(crate) fn admin_get_user(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: UserRequest,
+) -> Result<AdminGetUserResponse, ApiError> {
+    let (u, (mfa, preferred)) = c.read(|r| {
+        let (_, u) = users::get(r, &req.user_pool_id, &req.username)?;
+        let mfa = user_pools::mfa::describe(r, &u)?;
+        Ok((u, mfa))
+    })?;
+    Ok(AdminGetUserResponse {
+        username: u.username.clone(),
+        user_attributes: attributes(&u, None),
+        user_create_date: secs(u.created_at),
+        user_last_modified_date: secs(u.updated_at),
+        enabled: u.enabled,
+        user_status: u.status,
+        mfa_options: Vec::new(),
+        preferred_mfa_setting: preferred,
+        user_mfa_setting_list: mfa,
+    })
+}
+
+/// `AdminUpdateUserAttributes`.
+pub(crate) fn admin_update_user_attributes(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AdminUpdateUserAttributesRequest,
+) -> Result<Empty, ApiError> {
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, ctx| {
+            let changes = attribute_map("UserAttributes", &req.user_attributes)?;
+            users::update_attributes(tx, ctx, &req.user_pool_id, &req.username, &changes)?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `AdminDeleteUserAttributes`.
+pub(crate) fn admin_delete_user_attributes(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AdminDeleteUserAttributesRequest,
+) -> Result<Empty, ApiError> {
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, ctx| {
+            users::delete_attributes(
+                tx,
+                ctx,
+                &req.user_pool_id,
+                &req.username,
+                &req.user_attribute_names,
+            )?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `AdminEnableUser`.
+pub(crate) fn admin_enable_user(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UserRequest,
+) -> Result<Empty, ApiError> {
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, ctx| {
+            users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, true)?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `AdminDisableUser`.
+pub(crate) fn admin_disable_user(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UserRequest,
+) -> Result<Empty, ApiError> {
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, ctx| {
+            users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, false)?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `AdminDeleteUser`.
+pub(crate) fn admin_delete_user(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UserRequest,
+) -> Result<Empty, ApiError> {
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, _| {
+            users::delete(tx, &req.user_pool_id, &req.username)?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `AdminSetUserPassword`.
+pub(crate) fn admin_set_user_password(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AdminSetUserPasswordRequest,
+) -> Result<Empty, ApiError> {
+    let _op = "AdminSetUserPassword";
+    let hashed = (|| -> Result<String, ApiError> {
+        let pool = c.read(|r| {
+            let (pool, _) = users::get(r, &req.user_pool_id, &req.username)?;
+            Ok(pool)
+        })?;
+        users::check_password(&pool, &req.password)?;
+        c.check_new_password(
+            &pool,
+            domain::risk::EventFilter::PasswordChange,
+            "Password",
+            &req.password,
+        )?;
+        Ok(passwords::hash(&req.password)?)
+    })();
+    let hash = match hashed {
+        Ok(h) => h,
+        Err(e) => {
+            c.record_failure(
+                ctx.actor,
+                ctx.op.name(),
+                Some(&req.user_pool_id),
+                Some(&req.username),
+                &e,
+            );
+            return Err(e);
+        }
+    };
+    c.write_audited(
+        ctx,
+        Some(&req.user_pool_id),
+        Some(&req.username),
+        |tx, ctx| {
+            let user = users::set_password(
+                tx,
+                ctx,
+                &req.user_pool_id,
+                &req.username,
+                &hash,
+                req.permanent.unwrap_or(false),
+            )?;
+            c.remember_srp(tx, &req.user_pool_id, &user, &req.password)?;
+            Ok((Empty {}, None))
+        },
+    )
+}
+
+/// `ListUsers`.
+pub(crate) fn list_users(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: ListUsersRequest,
+) -> Result<ListUsersResponse, ApiError> {
+    c.read(|r| {
+        if let Some(names) = &req.attributes_to_get {
+            let pool = user_pools::require_pool(r, &req.user_pool_id)?;
+            for (i, n) in names.iter().enumerate() {
+                if domain::schema::find(&pool.config.schema_attributes, n).is_none() {
+                    return Err(ApiError::invalid(
+                        format!("AttributesToGet[{i}]"),
+                        format!("{n} is not an attribute of this pool"),
+                    ));
+                }
+            }
+        }
+        let (rows, next) = users::list(
+            r,
+            &req.user_pool_id,
+            req.filter.as_deref(),
+            req.limit,
+            req.pagination_token.as_deref(),
+        )?;
+        Ok(ListUsersResponse {
+            users: rows
+                .iter()
+                .map(|u| user_type(u, req.attributes_to_get.as_deref()))
+                .collect(),
+            pagination_token: next,
+        })
+    })
+}
+
+/// `SearchUsers`.
+pub(crate) fn search_users(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: SearchUsersRequest,
+) -> Result<SearchUsersResponse, ApiError> {
+    let search = users::Search {
+        text: req.query.clone(),
+        statuses: req.status.clone(),
+        enabled: req.enabled,
+        group: req.group_name.clone(),
+        mfa: req.mfa_enabled,
+        sort: req.sort_by.map(|s| match s {
+            SortBy::Username => SortKey::Username,
+            SortBy::Email => SortKey::Email,
+            SortBy::Created => SortKey::Created,
+            SortBy::Modified => SortKey::Modified,
+            SortBy::Status => SortKey::Status,
+        }),
+        descending: req.sort_descending.unwrap_or(false),
+        limit: req.limit,
+        token: req.next_token.clone(),
+    };
+    let page = c
+        .read(|r| Ok(users::search(r, &req.user_pool_id, &search)?))
+        .map_err(|mut e: ApiError| {
+            if e.field.as_deref() == Some("PaginationToken") {
+                e.field = Some("NextToken".into());
+            }
+            e
+        })?;
+    Ok(SearchUsersResponse {
+        users: page
+            .users
+            .iter()
+            .map(|u| UserSummary {
+                username: u.username.clone(),
+                sub: u.sub.clone(),
+                email: u.attributes.get("email").cloned(),
+                phone_number: u.attributes.get("phone_number").cloned(),
+                name: u.attributes.get("name").cloned(),
+                user_status: u.status,
+                enabled: u.enabled,
+                groups: page.groups.get(&u.pk).cloned().unwrap_or_default(),
+                mfa: page
+                    .mfa
+                    .get(&u.pk)
+                    .map(|f| f.iter().map(|s| (*s).to_string()).collect())
+                    .unwrap_or_default(),
+                user_create_date: secs(u.created_at),
+                user_last_modified_date: secs(u.updated_at),
+            })
+            .collect(),
+        total_count: page.total,
+        total_count_exact: page.total_is_exact,
+        next_token: page.next,
+    })
+}
+
+/// `GenerateUsers`: sample users in one transaction, audited once.
+pub(crate) fn generate_users(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: GenerateUsersRequest,
+) -> Result<GenerateUsersResponse, ApiError> {
+    if !(1..=100_000).contains(&req.count) {
+        return Err(ApiError::invalid("Count", "must be between 1 and 100000"));
+    }
+    let prefix = req.prefix.clone().unwrap_or_else(|| "user".into());
+    let target = format!("{} users", req.count);
+    c.write_audited(ctx, Some(&req.user_pool_id), Some(&target), |tx, ctx| {
+        let created = users::generate(tx, ctx, &req.user_pool_id, &prefix, req.count)?;
+        let total = user_pools::require_pool(tx, &req.user_pool_id)?.user_count;
+        Ok((
+            GenerateUsersResponse {
+                created,
+                total_users: total,
+            },
+            None,
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::user::UserStatus;
+
+    #[test]
+    fn user_status_is_used_in_summaries() {
+        let s = UserSummary {
+            username: "a".into(),
+            sub: "s".into(),
+            email: None,
+            phone_number: None,
+            name: None,
+            user_status: UserStatus::Confirmed,
+            enabled: true,
+            groups: vec![],
+            mfa: vec![],
+            user_create_date: 1.5,
+            user_last_modified_date: 1.5,
+        };
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["UserStatus"], "CONFIRMED");
+        assert!(
+            v.get("Email").is_none(),
+            "absent members are omitted, not null"
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! The workspace: region, account, signatures, access keys, issuer, breached-password list
+//! and SMTP delivery.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::dto::dto;
+use crate::dto::*;
+use crate::ops::OpCtx;
+use crate::{AccessKey, ApiError, Console, ErrorCode, read_workspace};
+
+dto! {
+    /// The workspace: region used in new ids, and whether the endpoint demands SigV4.
+    pub struct WorkspaceType {
+        pub region: String,
+        pub account_id: String,
+        pub require_signature: bool,
+        pub access_key_ids: Vec<String>,
+        /// The base of the pools' token issuer (`iss` is this, `/`, the pool id). Absent:
+        /// Cognito's `https://cognito-idp.<region>.amazonaws.com`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub issuer_base_url: Option<String>,
+        /// A breached-password list in Pwned Passwords' SHA-1 format, checked by pools whose
+        /// risk configuration asks for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub breached_passwords_file: Option<String>,
+        /// The SMTP server the outbox's email is delivered through (`host:port`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub smtp_server: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub smtp_from: Option<String>,
+        pub store_path: String,
+        #[ts(type = "number")]
+        pub schema_version: i64,
+    }
+}
+
+dto! {
+    pub struct DescribeWorkspaceResponse {
+        pub workspace: WorkspaceType,
+    }
+}
+
+dto! {
+    pub struct UpdateWorkspaceRequest {
+        #[serde(default)]
+        pub region: Option<String>,
+        #[serde(default)]
+        pub require_signature: Option<bool>,
+        /// An `http(s)://` URL to issue tokens under (for example the endpoint's own address,
+        /// so OIDC clients can discover the keys); the empty string goes back to Cognito's.
+        #[serde(default)]
+        pub issuer_base_url: Option<String>,
+        /// The path of a breached-password list (Pwned Passwords' SHA-1 format); the empty
+        /// string removes it.
+        #[serde(default)]
+        pub breached_passwords_file: Option<String>,
+        /// `host:port` of an SMTP server (no TLS, no login: a local mail catcher or relay) to
+        /// deliver the outbox's email through; the empty string stops delivery.
+        #[serde(default)]
+        pub smtp_server: Option<String>,
+        /// The sender address of delivered email (default
+        /// `Poolhouse <no-reply@poolhouse.localhost>`); the empty string goes back to it.
+        #[serde(default)]
+        pub smtp_from: Option<String>,
+    }
+}
+
+dto! {
+    pub struct CreateAccessKeyResponse {
+        pub access_key_id: String,
+        pub secret_access_key: String,
+    }
+}
+
+/// `DescribeWorkspace`.
+pub(crate) fn describe_workspace(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    _req: Empty,
+) -> Result<DescribeWorkspaceResponse, ApiError> {
+    Ok(DescribeWorkspaceResponse {
+        workspace: c.workspace_type()?,
+    })
+}
+
+/// `UpdateWorkspace`: the region for new ids, and whether the endpoint requires SigV4.
+pub(crate) fn update_workspace(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UpdateWorkspaceRequest,
+) -> Result<DescribeWorkspaceResponse, ApiError> {
+    c.write_audited(ctx, None, Some("workspace"), |tx, _| {
+        if let Some(region) = &req.region {
+            domain::ids::validate_region(region)?;
+            storage::settings::set(tx, "region", region)?;
+        }
+        if let Some(url) = &req.issuer_base_url {
+            let url = url.trim();
+            if url.is_empty() {
+                storage::settings::delete(tx, "issuer_base_url")?;
+            } else {
+                let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                    && url.len() <= 512
+                    && !url.contains(['?', '#', ' ']);
+                if !ok {
+                    return Err(ApiError::invalid(
+                        "IssuerBaseUrl",
+                        "must be an http:// or https:// URL without query or fragment",
+                    ));
+                }
+                storage::settings::set(tx, "issuer_base_url", url.trim_end_matches('/'))?;
+            }
+        }
+        if let Some(file) = &req.breached_passwords_file {
+            let file = file.trim();
+            if file.is_empty() {
+                storage::settings::delete(tx, "breached_passwords_file")?;
+            } else {
+                crate::breach::validate(std::path::Path::new(file))?;
+                storage::settings::set(tx, "breached_passwords_file", file)?;
+            }
+        }
+        if let Some(server) = &req.smtp_server {
+            let server = server.trim();
+            if server.is_empty() {
+                storage::settings::delete(tx, "smtp_server")?;
+            } else {
+                crate::mail::validate_server(server)?;
+                // Turning delivery on sends only mail made from now on, not the
+                // outbox's history; changing the server keeps what is still queued.
+                if storage::settings::get(tx, "smtp_server")?.is_none() {
+                    let after = storage::outbox::last_id(tx)?;
+                    storage::settings::set(tx, "smtp_after", &after.to_string())?;
+                }
+                storage::settings::set(tx, "smtp_server", server)?;
+            }
+        }
+        if let Some(from) = &req.smtp_from {
+            let from = from.trim();
+            if from.is_empty() {
+                storage::settings::delete(tx, "smtp_from")?;
+            } else {
+                crate::mail::validate_from(from)?;
+                storage::settings::set(tx, "smtp_from", from)?;
+            }
+        }
+        if let Some(require) = req.require_signature {
+            if require && read_workspace(tx)?.access_keys.is_empty() {
+                return Err(ApiError::invalid(
+                    "RequireSignature",
+                    "create an access key first (CreateAccessKey), or no client could sign",
+                ));
+            }
+            storage::settings::set(
+                tx,
+                "require_signature",
+                if require { "true" } else { "false" },
+            )?;
+        }
+        Ok(((), None))
+    })?;
+    Ok(DescribeWorkspaceResponse {
+        workspace: c.workspace_type()?,
+    })
+}
+
+/// `CreateAccessKey`: a key pair for SigV4-signed endpoint calls. The secret is shown once.
+pub(crate) fn create_access_key(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    _req: Empty,
+) -> Result<CreateAccessKeyResponse, ApiError> {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let id: String = std::iter::once("AKIA".to_string())
+        .chain((0..16).map(|_| char::from(UPPER[rng.random_range(0..UPPER.len())]).to_string()))
+        .collect();
+    const SECRET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let secret: String = (0..40)
+        .map(|_| char::from(SECRET[rng.random_range(0..SECRET.len())]))
+        .collect();
+    let key = AccessKey {
+        id: id.clone(),
+        secret: secret.clone(),
+    };
+    c.write_audited(ctx, None, Some(&id), |tx, _| {
+        // Read and extend the list in the same transaction, so keys made concurrently by
+        // another process are kept.
+        let mut keys = read_workspace(tx)?.access_keys;
+        keys.push(key);
+        let json = serde_json::to_string(&keys)
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
+        storage::settings::set(tx, "access_keys", &json)?;
+        Ok(((), None))
+    })?;
+    Ok(CreateAccessKeyResponse {
+        access_key_id: id,
+        secret_access_key: secret,
+    })
+}
+
+impl Console {
+    pub(crate) fn workspace_type(&self) -> Result<WorkspaceType, ApiError> {
+        let ws = self.workspace()?;
+        Ok(WorkspaceType {
+            region: ws.region.clone(),
+            account_id: ws.account_id.clone(),
+            require_signature: ws.require_signature,
+            access_key_ids: ws.access_keys.iter().map(|k| k.id.clone()).collect(),
+            issuer_base_url: ws.issuer_base_url.clone(),
+            breached_passwords_file: ws.breached_passwords_file.clone(),
+            smtp_server: ws.smtp.as_ref().map(|m| m.server.clone()),
+            smtp_from: ws.smtp.as_ref().and_then(|m| m.from.clone()),
+            store_path: self.store_path().display().to_string(),
+            schema_version: storage::Db::schema_version(),
+        })
+    }
+}
