@@ -95,7 +95,7 @@ pub enum JwtCommand {
         secret_base64: bool,
         /// Sign with this pool's current key.
         #[arg(long)]
-        user_pool_id: Option<String>,
+        user_pool_id: Option<domain::UserPoolId>,
         /// The `kid` to put in the header.
         #[arg(long)]
         kid: Option<String>,
@@ -124,7 +124,7 @@ pub struct KeyFlags {
     secret_base64: bool,
     /// Verify with this user pool's keys.
     #[arg(long)]
-    user_pool_id: Option<String>,
+    user_pool_id: Option<domain::UserPoolId>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -69,7 +69,7 @@ enum Command {
     /// Creates N sample users (confirmed, no password) with a progress bar.
     GenerateUsers {
         #[arg(long)]
-        user_pool_id: String,
+        user_pool_id: domain::UserPoolId,
         #[arg(long)]
         count: u64,
         #[arg(long, default_value = "user")]
@@ -181,7 +181,7 @@ fn list_operations(service: Option<Service>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn generate(console: &Console, pool: &str, count: u64, prefix: &str) -> ExitCode {
+fn generate(console: &Console, pool: &domain::UserPoolId, count: u64, prefix: &str) -> ExitCode {
     const BATCH: u64 = 20_000;
     let bar = indicatif::ProgressBar::new(count);
     bar.set_style(
@@ -192,7 +192,7 @@ fn generate(console: &Console, pool: &str, count: u64, prefix: &str) -> ExitCode
     while done < count {
         let n = (count - done).min(BATCH);
         let req = console_api::dto::GenerateUsersRequest {
-            user_pool_id: pool.to_string(),
+            user_pool_id: pool.clone(),
             count: n as u32,
             prefix: Some(prefix.to_string()),
         };

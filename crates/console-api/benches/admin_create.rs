@@ -51,8 +51,8 @@ impl Pool {
         self.console.admin_delete_user(
             &actor(),
             UserRequest {
-                user_pool_id: self.pool_id.clone(),
-                username: username.into(),
+                user_pool_id: self.pool_id.parse()?,
+                username: username.parse()?,
             },
         )?;
         Ok(())
@@ -93,7 +93,7 @@ fn run() -> Res<()> {
     small_console.generate_users(
         &actor(),
         GenerateUsersRequest {
-            user_pool_id: small_pool.clone(),
+            user_pool_id: small_pool.parse()?,
             count: 1000,
             prefix: None,
         },
@@ -212,7 +212,7 @@ fn run() -> Res<()> {
         console.generate_users(
             &actor(),
             GenerateUsersRequest {
-                user_pool_id: pool_id,
+                user_pool_id: pool_id.parse()?,
                 count: n,
                 prefix: None,
             },

@@ -99,7 +99,7 @@ fn setup(pool_users: u32, with_password: usize) -> Res<Env> {
     console.generate_users(
         &data::actor(),
         GenerateUsersRequest {
-            user_pool_id: pool_id.clone(),
+            user_pool_id: pool_id.parse()?,
             count: pool_users,
             prefix: None,
         },

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod filter;
 pub mod hooks;
 pub mod ids;
+pub mod names;
 pub mod policy;
 pub mod pool;
 pub mod risk;
@@ -16,6 +17,7 @@ pub mod schema;
 pub mod user;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use names::{ClientId, GroupName, InvalidName, UserPoolId, Username};
 
 /// A rejected input: which field, and what is wrong with it.
 ///

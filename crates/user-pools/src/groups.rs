@@ -21,16 +21,7 @@ pub struct GroupInput {
 }
 
 fn validate_name(name: &str) -> Result<()> {
-    if name.is_empty() || name.chars().count() > 128 {
-        return Err(invalid("GroupName", "must be 1–128 characters"));
-    }
-    if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid(
-            "GroupName",
-            "must not contain spaces or control characters",
-        ));
-    }
-    Ok(())
+    Ok(domain::names::validate_group_name(name)?)
 }
 
 fn validate(input: &GroupInput) -> Result<()> {

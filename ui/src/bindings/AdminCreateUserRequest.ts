@@ -2,5 +2,7 @@
 import type { AttributeType } from "./AttributeType";
 import type { DeliveryMediumType } from "./DeliveryMediumType";
 import type { MessageActionType } from "./MessageActionType";
+import type { UserPoolId } from "./UserPoolId";
+import type { Username } from "./Username";
 
-export type AdminCreateUserRequest = { UserPoolId: string, Username: string, UserAttributes?: Array<AttributeType>, ValidationData?: Array<AttributeType>, TemporaryPassword?: string, ForceAliasCreation?: boolean, MessageAction?: MessageActionType, DesiredDeliveryMediums?: Array<DeliveryMediumType>, ClientMetadata?: { [key in string]: string }, };
+export type AdminCreateUserRequest = { UserPoolId: UserPoolId, Username: Username, UserAttributes?: Array<AttributeType>, ValidationData?: Array<AttributeType>, TemporaryPassword?: string, ForceAliasCreation?: boolean, MessageAction?: MessageActionType, DesiredDeliveryMediums?: Array<DeliveryMediumType>, ClientMetadata?: { [key in string]: string }, };

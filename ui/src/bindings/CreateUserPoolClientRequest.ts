@@ -3,8 +3,9 @@ import type { ExplicitAuthFlow } from "./ExplicitAuthFlow";
 import type { OAuthFlow } from "./OAuthFlow";
 import type { PreventUserExistenceErrors } from "./PreventUserExistenceErrors";
 import type { TokenValidityUnits } from "./TokenValidityUnits";
+import type { UserPoolId } from "./UserPoolId";
 
-export type CreateUserPoolClientRequest = { UserPoolId: string, ClientName: string, GenerateSecret?: boolean, 
+export type CreateUserPoolClientRequest = { UserPoolId: UserPoolId, ClientName: string, GenerateSecret?: boolean, 
 /**
  * Access token lifetime in `TokenValidityUnits.AccessToken` (5 minutes – 1 day).
  */

@@ -3,5 +3,6 @@ import type { EmailMfaConfigType } from "./EmailMfaConfigType";
 import type { MfaConfiguration } from "./MfaConfiguration";
 import type { SmsMfaConfigType } from "./SmsMfaConfigType";
 import type { SoftwareTokenMfaConfigType } from "./SoftwareTokenMfaConfigType";
+import type { UserPoolId } from "./UserPoolId";
 
-export type SetUserPoolMfaConfigRequest = { UserPoolId: string, SmsMfaConfiguration?: SmsMfaConfigType, SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType, EmailMfaConfiguration?: EmailMfaConfigType, MfaConfiguration?: MfaConfiguration, };
+export type SetUserPoolMfaConfigRequest = { UserPoolId: UserPoolId, SmsMfaConfiguration?: SmsMfaConfigType, SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType, EmailMfaConfiguration?: EmailMfaConfigType, MfaConfiguration?: MfaConfiguration, };

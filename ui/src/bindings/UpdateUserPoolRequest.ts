@@ -8,6 +8,7 @@ import type { LambdaConfig } from "./LambdaConfig";
 import type { MfaConfiguration } from "./MfaConfiguration";
 import type { Policies } from "./Policies";
 import type { UserAttributeUpdateSettings } from "./UserAttributeUpdateSettings";
+import type { UserPoolId } from "./UserPoolId";
 import type { UserPoolTier } from "./UserPoolTier";
 import type { VerificationMessageTemplate } from "./VerificationMessageTemplate";
 import type { VerifiedAttribute } from "./VerifiedAttribute";
@@ -15,7 +16,7 @@ import type { VerifiedAttribute } from "./VerifiedAttribute";
 /**
  * `UpdateUserPool`: the mutable settings. Members fixed at creation are refused by name.
  */
-export type UpdateUserPoolRequest = { UserPoolId: string, 
+export type UpdateUserPoolRequest = { UserPoolId: UserPoolId, 
 /**
  * A new name (names can change; ids cannot).
  */

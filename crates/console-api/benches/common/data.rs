@@ -160,7 +160,7 @@ pub fn generate(path: &Path, name: &str, users: u64) -> Res<Meta> {
         console.generate_users(
             &actor(),
             GenerateUsersRequest {
-                user_pool_id: pool_id.clone(),
+                user_pool_id: pool_id.parse()?,
                 count: u32::try_from(n)?,
                 prefix: None,
             },

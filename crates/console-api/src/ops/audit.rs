@@ -1,5 +1,6 @@
 //! `ListAuditEvents`: the audit log, newest first.
 
+use domain::names::UserPoolId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -20,7 +21,7 @@ pub enum AuditOutcome {
 dto! {
     pub struct ListAuditEventsRequest {
         #[serde(default)]
-        pub user_pool_id: Option<String>,
+        pub user_pool_id: Option<UserPoolId>,
         #[serde(default)]
         pub operation: Option<String>,
         #[serde(default)]
@@ -75,7 +76,7 @@ pub(crate) fn list_audit_events(
     const SCOPE: &str = "ListAuditEvents";
     let before: Option<i64> = cursor(SCOPE, req.next_token.as_deref())?;
     let q = storage::audit::AuditQuery {
-        pool_id: req.user_pool_id.clone(),
+        pool_id: req.user_pool_id.clone().map(String::from),
         operation: req.operation.clone(),
         target: req.target.clone(),
         outcome: req.outcome.map(|o| match o {

@@ -1,6 +1,7 @@
 //! App clients: create, describe, update, delete, list.
 
 use domain::client::ClientSettings;
+use domain::names::{ClientId, UserPoolId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::clients::ClientRow;
@@ -37,7 +38,7 @@ dto! {
 
 dto! {
     pub struct CreateUserPoolClientRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         pub client_name: String,
         #[serde(default)]
         pub generate_secret: Option<bool>,
@@ -54,15 +55,15 @@ dto! {
 
 dto! {
     pub struct ClientIdRequest {
-        pub user_pool_id: String,
-        pub client_id: String,
+        pub user_pool_id: UserPoolId,
+        pub client_id: ClientId,
     }
 }
 
 dto! {
     pub struct UpdateUserPoolClientRequest {
-        pub user_pool_id: String,
-        pub client_id: String,
+        pub user_pool_id: UserPoolId,
+        pub client_id: ClientId,
         #[serde(default)]
         pub client_name: Option<String>,
         #[serde(flatten)]
@@ -72,7 +73,7 @@ dto! {
 
 dto! {
     pub struct ListUserPoolClientsRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub max_results: Option<u32>,
         #[serde(default)]
@@ -203,7 +204,7 @@ pub(crate) fn list_user_pool_clients(
             .iter()
             .map(|c| UserPoolClientDescription {
                 client_id: c.client_id.clone(),
-                user_pool_id: req.user_pool_id.clone(),
+                user_pool_id: req.user_pool_id.to_string(),
                 client_name: c.name.clone(),
             })
             .collect(),

@@ -1,5 +1,6 @@
 //! Groups and membership.
 
+use domain::names::{GroupName, UserPoolId, Username};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::groups::GroupRow;
@@ -30,8 +31,8 @@ dto! {
 
 dto! {
     pub struct GroupRequest {
-        pub group_name: String,
-        pub user_pool_id: String,
+        pub group_name: GroupName,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub description: Option<String>,
         #[serde(default)]
@@ -50,14 +51,14 @@ dto! {
 
 dto! {
     pub struct GroupNameRequest {
-        pub group_name: String,
-        pub user_pool_id: String,
+        pub group_name: GroupName,
+        pub user_pool_id: UserPoolId,
     }
 }
 
 dto! {
     pub struct ListGroupsRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub limit: Option<u32>,
         #[serde(default)]
@@ -75,16 +76,16 @@ dto! {
 
 dto! {
     pub struct UserGroupRequest {
-        pub user_pool_id: String,
-        pub username: String,
-        pub group_name: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
+        pub group_name: GroupName,
     }
 }
 
 dto! {
     pub struct AdminListGroupsForUserRequest {
-        pub username: String,
-        pub user_pool_id: String,
+        pub username: Username,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub limit: Option<u32>,
         #[serde(default)]
@@ -94,8 +95,8 @@ dto! {
 
 dto! {
     pub struct ListUsersInGroupRequest {
-        pub user_pool_id: String,
-        pub group_name: String,
+        pub user_pool_id: UserPoolId,
+        pub group_name: GroupName,
         #[serde(default)]
         pub limit: Option<u32>,
         #[serde(default)]

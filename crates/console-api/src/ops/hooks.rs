@@ -1,6 +1,7 @@
 //! `ListHookInvocations`: each call of a pool's hooks, newest first.
 
 use domain::hooks::Trigger;
+use domain::names::UserPoolId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -13,7 +14,7 @@ use storage::hook_invocations;
 dto! {
     /// `ListHookInvocations`: a pool's hook calls, newest first.
     pub struct ListHookInvocationsRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         /// Only this trigger's calls (`PreSignUp`, `PreTokenGeneration`, ...).
         #[serde(default)]
         pub trigger: Option<String>,

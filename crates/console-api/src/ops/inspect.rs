@@ -1,6 +1,7 @@
 //! The token inspector's operations: decode, verify against keys or a pool, and encode test
 //! tokens. The machinery is in [`crate::inspect`].
 
+use domain::names::UserPoolId;
 use std::collections::BTreeSet;
 
 use schemars::JsonSchema;
@@ -150,7 +151,7 @@ dto! {
         pub secret_encoding: Option<SecretEncodingType>,
         /// Use this user pool's keys (and its issuer, unless `ExpectedIssuer` is given).
         #[serde(default)]
-        pub user_pool_id: Option<String>,
+        pub user_pool_id: Option<UserPoolId>,
         /// Fetch the JWKS from this http(s) URL (a network call, made only when asked).
         #[serde(default)]
         pub jwks_url: Option<String>,
@@ -232,7 +233,7 @@ dto! {
         /// Sign with this pool's current key (its ID-token key when `token_use` is `id`, else
         /// its access-token key). Audited.
         #[serde(default)]
-        pub user_pool_id: Option<String>,
+        pub user_pool_id: Option<UserPoolId>,
         /// The `kid` to put in the header (not with `UserPoolId`, whose key has its own).
         #[serde(default)]
         pub kid: Option<String>,

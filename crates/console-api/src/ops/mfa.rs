@@ -1,6 +1,7 @@
 //! Multi-factor authentication: authenticator set-up, users' preferences, support's reset, and
 //! the pool's MFA configuration.
 
+use domain::names::{UserPoolId, Username};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::pools::PoolRow;
@@ -80,8 +81,8 @@ dto! {
 
 dto! {
     pub struct AdminSetUserMfaPreferenceRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
         #[serde(default, rename = "SMSMfaSettings")]
         pub sms_mfa_settings: Option<MfaSettingsType>,
         #[serde(default)]
@@ -120,7 +121,7 @@ dto! {
 
 dto! {
     pub struct SetUserPoolMfaConfigRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub sms_mfa_configuration: Option<SmsMfaConfigType>,
         #[serde(default)]

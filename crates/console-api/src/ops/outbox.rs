@@ -1,5 +1,6 @@
 //! `ListOutboxMessages`: the codes and invitations Poolhouse would have sent.
 
+use domain::names::UserPoolId;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -12,7 +13,7 @@ use crate::{ApiError, Console, secs};
 dto! {
     pub struct ListOutboxMessagesRequest {
         #[serde(default)]
-        pub user_pool_id: Option<String>,
+        pub user_pool_id: Option<UserPoolId>,
         #[serde(default)]
         pub limit: Option<u32>,
         #[serde(default)]

@@ -1,6 +1,7 @@
 //! User pools: create, describe, update (Cognito's replace-all semantics), delete, list, and
 //! custom attributes.
 
+use domain::names::UserPoolId;
 use domain::pool::{AliasAttribute, PoolSettings, UsernameAttribute, UsernameConfiguration};
 use domain::schema::SchemaAttribute;
 use schemars::JsonSchema;
@@ -79,7 +80,7 @@ dto! {
 dto! {
     /// `UpdateUserPool`: the mutable settings. Members fixed at creation are refused by name.
     pub struct UpdateUserPoolRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(flatten)]
         pub settings: PoolSettings,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,7 +120,7 @@ dto! {
 
 dto! {
     pub struct AddCustomAttributesRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         pub custom_attributes: Vec<SchemaAttribute>,
     }
 }

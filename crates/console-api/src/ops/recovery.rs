@@ -1,6 +1,7 @@
 //! Sign-up and recovery: sign-up and its confirmation, codes sent again, forgotten and
 //! changed passwords, and the administrator's confirm and reset.
 
+use domain::names::{ClientId, Username};
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -17,10 +18,10 @@ use crate::{ApiError, Console, ErrorCode};
 
 dto! {
     pub struct SignUpRequest {
-        pub client_id: String,
+        pub client_id: ClientId,
         #[serde(default)]
         pub secret_hash: Option<Sensitive>,
-        pub username: String,
+        pub username: Username,
         pub password: Sensitive,
         #[serde(default)]
         pub user_attributes: Vec<AttributeType>,
@@ -44,10 +45,10 @@ dto! {
 
 dto! {
     pub struct ConfirmSignUpRequest {
-        pub client_id: String,
+        pub client_id: ClientId,
         #[serde(default)]
         pub secret_hash: Option<Sensitive>,
-        pub username: String,
+        pub username: Username,
         pub confirmation_code: Sensitive,
         #[serde(default)]
         pub force_alias_creation: Option<bool>,
@@ -60,10 +61,10 @@ dto! {
 
 dto! {
     pub struct ConfirmForgotPasswordRequest {
-        pub client_id: String,
+        pub client_id: ClientId,
         #[serde(default)]
         pub secret_hash: Option<Sensitive>,
-        pub username: String,
+        pub username: Username,
         pub confirmation_code: Sensitive,
         pub password: Sensitive,
         #[serde(default)]

@@ -1,6 +1,7 @@
 //! Threat protection and the support views: the pool's risk configuration, a user's auth
 //! events, sessions and lockout, and unlocking.
 
+use domain::names::{ClientId, UserPoolId, Username};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::pools::PoolRow;
@@ -15,8 +16,8 @@ use crate::{ApiError, Console, secs};
 
 dto! {
     pub struct AdminListUserAuthEventsRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
         /// 0–60, default 60.
         #[serde(default)]
         pub max_results: Option<u32>,
@@ -105,9 +106,9 @@ dto! {
 dto! {
     /// `SetRiskConfiguration` (pool-wide; per-client configurations are not kept).
     pub struct SetRiskConfigurationRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
-        pub client_id: Option<String>,
+        pub client_id: Option<ClientId>,
         #[serde(default)]
         pub compromised_credentials_risk_configuration:
             Option<domain::risk::CompromisedCredentialsRiskConfiguration>,
@@ -121,9 +122,9 @@ dto! {
 
 dto! {
     pub struct DescribeRiskConfigurationRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
-        pub client_id: Option<String>,
+        pub client_id: Option<ClientId>,
     }
 }
 

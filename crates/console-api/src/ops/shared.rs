@@ -1,6 +1,7 @@
 //! Shapes and helpers several areas share: attributes, users as listings show them, code
 //! delivery, paging (`NextToken`s bound to their query), and the common request bodies.
 
+use domain::names::{ClientId, UserPoolId, Username};
 use std::collections::BTreeMap;
 
 use domain::user::UserStatus;
@@ -45,7 +46,7 @@ dto! {
 
 dto! {
     pub struct UserPoolIdRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
     }
 }
 
@@ -69,8 +70,8 @@ pub enum DeliveryMediumType {
 
 dto! {
     pub struct UserRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
     }
 }
 
@@ -123,10 +124,10 @@ dto! {
 dto! {
     /// `ResendConfirmationCode` and `ForgotPassword`.
     pub struct UsernameClientRequest {
-        pub client_id: String,
+        pub client_id: ClientId,
         #[serde(default)]
         pub secret_hash: Option<Sensitive>,
-        pub username: String,
+        pub username: Username,
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]

@@ -4,6 +4,7 @@
 //! A sign-in step is recorded in the user's auth events (time, client, IP, outcome) rather than
 //! in the audit log, which is for changes people make to the directory.
 
+use domain::names::{ClientId, UserPoolId};
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -20,7 +21,7 @@ use crate::{ApiError, Console, ErrorCode};
 
 dto! {
     pub struct InitiateAuthRequest {
-        pub client_id: String,
+        pub client_id: ClientId,
         /// `USER_PASSWORD_AUTH`, `USER_SRP_AUTH`, `REFRESH_TOKEN_AUTH`, `CUSTOM_AUTH`.
         pub auth_flow: String,
         /// `USERNAME`, `PASSWORD`, `SECRET_HASH`, `REFRESH_TOKEN`, ...
@@ -36,8 +37,8 @@ dto! {
 
 dto! {
     pub struct AdminInitiateAuthRequest {
-        pub user_pool_id: String,
-        pub client_id: String,
+        pub user_pool_id: UserPoolId,
+        pub client_id: ClientId,
         /// `ADMIN_USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`, ...
         pub auth_flow: String,
         #[serde(default)]
@@ -79,7 +80,7 @@ dto! {
 
 dto! {
     pub struct RespondToAuthChallengeRequest {
-        pub client_id: String,
+        pub client_id: ClientId,
         pub challenge_name: String,
         #[serde(default)]
         pub session: Option<Sensitive>,
@@ -95,8 +96,8 @@ dto! {
 
 dto! {
     pub struct AdminRespondToAuthChallengeRequest {
-        pub user_pool_id: String,
-        pub client_id: String,
+        pub user_pool_id: UserPoolId,
+        pub client_id: ClientId,
         pub challenge_name: String,
         #[serde(default)]
         pub session: Option<Sensitive>,
@@ -126,7 +127,7 @@ dto! {
 dto! {
     pub struct RevokeTokenRequest {
         pub token: Sensitive,
-        pub client_id: String,
+        pub client_id: ClientId,
         #[serde(default)]
         pub client_secret: Option<Sensitive>,
     }

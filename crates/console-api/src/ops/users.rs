@@ -2,6 +2,7 @@
 //! disable, delete, set a password, list with Cognito's filter, Poolhouse's search, and
 //! generated test users.
 
+use domain::names::{GroupName, UserPoolId, Username};
 use std::collections::BTreeMap;
 
 use domain::user::UserStatus;
@@ -18,8 +19,8 @@ use crate::{ApiError, Console, secs};
 
 dto! {
     pub struct AdminCreateUserRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
         #[serde(default)]
         #[ts(as = "Option<Vec<AttributeType>>", optional)]
         pub user_attributes: Vec<AttributeType>,
@@ -66,8 +67,8 @@ dto! {
 
 dto! {
     pub struct AdminUpdateUserAttributesRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
         pub user_attributes: Vec<AttributeType>,
         #[serde(default)]
         #[ts(as = "Option<BTreeMap<String, String>>", optional)]
@@ -77,16 +78,16 @@ dto! {
 
 dto! {
     pub struct AdminDeleteUserAttributesRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
         pub user_attribute_names: Vec<String>,
     }
 }
 
 dto! {
     pub struct AdminSetUserPasswordRequest {
-        pub user_pool_id: String,
-        pub username: String,
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
         pub password: String,
         #[serde(default)]
         pub permanent: Option<bool>,
@@ -95,7 +96,7 @@ dto! {
 
 dto! {
     pub struct ListUsersRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub attributes_to_get: Option<Vec<String>>,
         /// 0–60, default 60.
@@ -133,7 +134,7 @@ dto! {
     /// Poolhouse's search: one query over username, email, phone, names, `sub` and custom
     /// attributes (prefix, case-insensitive), with filters, sorting, keyset paging and a total.
     pub struct SearchUsersRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         #[serde(default)]
         pub query: Option<String>,
         #[serde(default)]
@@ -142,7 +143,7 @@ dto! {
         #[serde(default)]
         pub enabled: Option<bool>,
         #[serde(default)]
-        pub group_name: Option<String>,
+        pub group_name: Option<GroupName>,
         /// Only users with (true) or without (false) an enabled MFA factor.
         #[serde(default)]
         pub mfa_enabled: Option<bool>,
@@ -196,7 +197,7 @@ dto! {
 dto! {
     /// Creates sample users (confirmed, no password) to try the console on a large pool.
     pub struct GenerateUsersRequest {
-        pub user_pool_id: String,
+        pub user_pool_id: UserPoolId,
         /// 1–100,000 per call.
         pub count: u32,
         /// Username prefix, default `user`.
@@ -286,7 +287,7 @@ pub(crate) fn admin_create_user(
             };
         Ok(users::AdminCreate {
             message,
-            username: req.username.clone(),
+            username: req.username.to_string(),
             attributes: attrs,
             temporary_password,
             message_action: action,
@@ -537,7 +538,7 @@ pub(crate) fn search_users(
         text: req.query.clone(),
         statuses: req.status.clone(),
         enabled: req.enabled,
-        group: req.group_name.clone(),
+        group: req.group_name.clone().map(String::from),
         mfa: req.mfa_enabled,
         sort: req.sort_by.map(|s| match s {
             SortBy::Username => SortKey::Username,
