@@ -526,7 +526,7 @@ impl Console {
     ) -> Result<AdminGetUserResponse, ApiError> {
         let (u, (mfa, preferred)) = self.read(|r| {
             let (_, u) = users::get(r, &req.user_pool_id, &req.username)?;
-            let mfa = user_pools::mfa::describe(r, &u)?;
+            let mfa = user_pools::signin::mfa::describe(r, &u)?;
             Ok((u, mfa))
         })?;
         Ok(AdminGetUserResponse {

@@ -16,7 +16,7 @@ use tokens::inspect::{
     KeyRing, Payload, SecretEncoding, Verdict,
 };
 use ts_rs::TS;
-use user_pools::auth;
+use user_pools::signin as auth;
 
 use crate::dto::Sensitive;
 use crate::dto::dto;

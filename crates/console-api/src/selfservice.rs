@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::clients;
 use ts_rs::TS;
-use user_pools::{hooks, signup, users};
+use user_pools::{codes, hooks, signup, users};
 
 use crate::dto::dto;
 use crate::dto::{CodeDeliveryDetailsType, Empty, Sensitive};
@@ -70,7 +70,7 @@ impl Console {
     ) -> Result<
         (
             storage::pools::PoolRow,
-            user_pools::auth::Authenticated,
+            user_pools::signin::Authenticated,
             clients::ClientRow,
         ),
         ApiError,
@@ -172,7 +172,7 @@ impl Console {
         req: GetUserAttributeVerificationCodeRequest,
     ) -> Result<crate::dto::CodeDeliveryResponse, ApiError> {
         let (pool, a, client) = self.token_user(&req.access_token)?;
-        signup::Purpose::verifying(&req.attribute_name)?;
+        codes::Purpose::verifying(&req.attribute_name)?;
         let message = self.custom_message(
             &pool,
             Some(&client.client_id),
@@ -211,7 +211,7 @@ impl Console {
         req: VerifyUserAttributeRequest,
     ) -> Result<Empty, ApiError> {
         let (pool, a, _) = self.token_user(&req.access_token)?;
-        signup::Purpose::verifying(&req.attribute_name)?;
+        codes::Purpose::verifying(&req.attribute_name)?;
         let code = req.code.expose().trim();
         if code.is_empty() || code.len() > 2048 {
             return Err(ApiError::invalid(

@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use storage::pools::PoolRow;
 use storage::users::UserRow;
-use user_pools::auth::{self, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
 use user_pools::keys::{self, PoolKeys};
-use user_pools::{custom, mfa, passwords, signup, srp, users};
+use user_pools::signin::{self as auth, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
+use user_pools::signin::{custom, mfa, srp};
+use user_pools::{codes, passwords, signup, users};
 
 use crate::dto::*;
 use crate::hooks::HookCall;
@@ -85,7 +86,7 @@ impl Generation {
     }
 }
 
-pub(crate) fn delivery_details(d: &signup::Delivery) -> CodeDeliveryDetailsType {
+pub(crate) fn delivery_details(d: &codes::Delivery) -> CodeDeliveryDetailsType {
     CodeDeliveryDetailsType {
         destination: d.destination.clone(),
         delivery_medium: d.medium.to_string(),
