@@ -60,7 +60,7 @@ impl Purpose {
     }
 
     /// Wrong answers a code survives.
-    pub fn attempts(self) -> i64 {
+    fn attempts(self) -> i64 {
         match self {
             Purpose::ConfirmSignUp
             | Purpose::ResetPassword
@@ -188,7 +188,11 @@ fn channel(pool: &PoolRow, user: &UserRow, purpose: Purpose) -> Option<Channel> 
 }
 
 /// The attribute a code for `purpose` would be sent to (`email` or `phone_number`), if any.
-pub fn attribute_for(pool: &PoolRow, user: &UserRow, purpose: Purpose) -> Option<&'static str> {
+pub(crate) fn attribute_for(
+    pool: &PoolRow,
+    user: &UserRow,
+    purpose: Purpose,
+) -> Option<&'static str> {
     channel(pool, user, purpose).map(Channel::attribute)
 }
 

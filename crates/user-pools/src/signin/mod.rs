@@ -5,7 +5,7 @@
 //! [`Challenge`], [`SignIn`]), auth events and the lockout, and the store of challenge sessions
 //! with what each remembers ([`SessionState`]). Each leaf owns one part and uses nothing of this
 //! module but this file:
-//! - [`password`]: temporary passwords and `NEW_PASSWORD_REQUIRED`;
+//! - `password`: temporary passwords and `NEW_PASSWORD_REQUIRED`;
 //! - [`srp`]: `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` challenge;
 //! - [`mfa`]: authenticator apps, email and SMS codes, and the MFA challenges;
 //! - [`custom`]: `CUSTOM_AUTH` rounds and the auth-challenge hooks' events;
@@ -37,7 +37,7 @@ use crate::{Error, Result, invalid};
 pub mod custom;
 mod flow;
 pub mod mfa;
-pub mod password;
+mod password;
 pub mod risk;
 pub mod srp;
 mod token;
