@@ -16,7 +16,7 @@
 //!   published JWKS, signature, `exp`, `token_use` and `iss` — against raw aws-lc-rs
 //!   `verify_sig` of the same signing input with a pre-parsed key. The whole `GetUser` is shown
 //!   beside it.
-//! - **T2 (mint)**: `user_pools::auth::mint` (claims of an ID and an access token, both signed
+//! - **T2 (mint)**: `user_pools::signin::mint` (claims of an ID and an access token, both signed
 //!   with the pool's keys) against two raw `RsaKeyPair::sign`s with pre-parsed keys of the same
 //!   signing inputs. `REFRESH_TOKEN_AUTH` through `dispatch_json` is shown beside it.
 //!
@@ -48,7 +48,7 @@ use console_api::dto::GenerateUsersRequest;
 use console_api::{Actor, Console};
 use domain::SystemClock;
 use serde_json::{Value, json};
-use user_pools::auth;
+use user_pools::signin as auth;
 
 const PASSWORD: &str = "Bench-Passw0rd!";
 /// The pool's parameters (`user_pools::passwords`): argon2id, 19 MiB, 2 passes, 1 lane.
@@ -747,7 +747,7 @@ fn mint_ratios(env: &Env, first: &[Tokens], report: &mut Report) -> Res<()> {
     let ratio = throughput_ratio(&l[1], &l[0]);
     report.row(
         "T2",
-        "full mint of an ID + access token pair (user_pools::auth::mint) ÷ two raw \
+        "full mint of an ID + access token pair (user_pools::signin::mint) ÷ two raw \
          RsaKeyPair::sign (pre-parsed keys), throughput",
         format!(
             "{ratio:.2} ({} vs {} per pair; ID token {} B, access token {} B)",

@@ -11,7 +11,7 @@ use storage::pools::PoolRow;
 use tokens::inspect::{
     self as ti, Check, CheckName, CheckResult, Decoded, EncodeKey, Expectations, KeyRing, Verdict,
 };
-use user_pools::auth;
+use user_pools::signin as auth;
 
 use crate::dto::*;
 use crate::{ApiError, Console, ErrorCode};

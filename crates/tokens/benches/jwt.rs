@@ -40,7 +40,7 @@ const NOW: i64 = 1_700_000_000;
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
 const CLIENT_ID: &str = "abcdefghijklmnopqrstuvwxyz";
 
-/// The claims Poolhouse's sign-in puts in an access token (`user_pools::auth::claims`).
+/// The claims Poolhouse's sign-in puts in an access token (`user_pools::signin::claims`).
 fn access_claims() -> Value {
     json!({
         "sub": "6f1c2a7e-1111-4222-8333-944445555666",

@@ -4,19 +4,16 @@
 //! clock and workspace settings — and answers with [`Error`], whose variants are domain facts.
 //! No SQL here (that is `storage`), no transport (that is `console-api` and its fronts).
 
-pub mod auth;
 pub mod clients;
-pub mod custom;
+pub mod codes;
 pub mod groups;
 pub mod hooks;
 pub mod keys;
-pub mod mfa;
 pub mod pagination;
 pub mod passwords;
 pub mod pools;
-pub mod risk;
+pub mod signin;
 pub mod signup;
-pub mod srp;
 pub mod users;
 
 use domain::{Clock, FieldError};

@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::pools::PoolRow;
 use ts_rs::TS;
-use user_pools::auth::{self};
 use user_pools::keys::{self};
+use user_pools::signin as auth;
 
 use crate::dto::dto;
 use crate::dto::*;

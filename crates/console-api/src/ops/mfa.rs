@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use storage::pools::PoolRow;
 use storage::users::UserRow;
 use ts_rs::TS;
-use user_pools::{mfa, users};
+use user_pools::signin::mfa;
+use user_pools::users;
 
 use crate::dto::dto;
 use crate::dto::*;

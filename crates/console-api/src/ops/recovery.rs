@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use user_pools::auth::{self, Step};
+use user_pools::signin::{self as auth, Step};
 use user_pools::{hooks, passwords, signup, users};
 
 use crate::dto::dto;

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::pools::PoolRow;
 use ts_rs::TS;
-use user_pools::auth::{self};
+use user_pools::signin as auth;
 use user_pools::users;
 
 use crate::dto::dto;

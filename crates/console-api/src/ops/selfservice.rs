@@ -140,7 +140,7 @@ pub(crate) fn get_user_attribute_verification_code(
     req: GetUserAttributeVerificationCodeRequest,
 ) -> Result<crate::dto::CodeDeliveryResponse, ApiError> {
     let (pool, a, client) = c.token_user(&req.access_token)?;
-    signup::Purpose::verifying(&req.attribute_name)?;
+    user_pools::codes::Purpose::verifying(&req.attribute_name)?;
     let message = c.custom_message(
         &pool,
         Some(&client.client_id),
@@ -173,7 +173,7 @@ pub(crate) fn verify_user_attribute(
     req: VerifyUserAttributeRequest,
 ) -> Result<Empty, ApiError> {
     let (pool, a, _) = c.token_user(&req.access_token)?;
-    signup::Purpose::verifying(&req.attribute_name)?;
+    user_pools::codes::Purpose::verifying(&req.attribute_name)?;
     let code = req.code.expose().trim();
     if code.is_empty() || code.len() > 2048 {
         return Err(ApiError::invalid(
@@ -245,7 +245,7 @@ impl Console {
     ) -> Result<
         (
             storage::pools::PoolRow,
-            user_pools::auth::Authenticated,
+            user_pools::signin::Authenticated,
             storage::clients::ClientRow,
         ),
         ApiError,

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::users::UserRow;
 use ts_rs::TS;
-use user_pools::{pagination, signup};
+use user_pools::pagination;
 
 use crate::dto::dto;
 
@@ -224,7 +224,7 @@ pub(crate) fn paged<T, K: serde::Serialize>(
     (rows, next)
 }
 
-pub(crate) fn delivery_details(d: &signup::Delivery) -> CodeDeliveryDetailsType {
+pub(crate) fn delivery_details(d: &user_pools::codes::Delivery) -> CodeDeliveryDetailsType {
     CodeDeliveryDetailsType {
         destination: d.destination.clone(),
         delivery_medium: d.medium.to_string(),

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use user_pools::auth::{self, AuthFlow};
-use user_pools::{mfa, users};
+use user_pools::signin::mfa;
+use user_pools::signin::{self as auth, AuthFlow};
+use user_pools::users;
 
 use crate::dto::dto;
 use crate::dto::*;

@@ -332,7 +332,7 @@ pub(crate) fn admin_get_user(
 ) -> Result<AdminGetUserResponse, ApiError> {
     let (u, (mfa, preferred)) = c.read(|r| {
         let (_, u) = users::get(r, &req.user_pool_id, &req.username)?;
-        let mfa = user_pools::mfa::describe(r, &u)?;
+        let mfa = user_pools::signin::mfa::describe(r, &u)?;
         Ok((u, mfa))
     })?;
     Ok(AdminGetUserResponse {

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use domain::hooks::Trigger;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
-use user_pools::auth::{self, Decision, Origin, SignInClient, Step};
-use user_pools::{custom, mfa, passwords, srp};
+use user_pools::passwords;
+use user_pools::signin::{self as auth, Decision, Origin, SignInClient, Step};
+use user_pools::signin::{custom, mfa, srp};
 
 use crate::dto::*;
 use crate::hooks::HookCall;

@@ -11,9 +11,10 @@ use std::sync::Arc;
 use domain::hooks::Trigger;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
-use user_pools::auth::{self, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
 use user_pools::keys::{self, PoolKeys};
-use user_pools::{custom, hooks, mfa, passwords, srp, users};
+use user_pools::signin::{self as auth, AuthFlow, Decision, Origin, SignIn, SignInClient, Step};
+use user_pools::signin::{custom, mfa, srp};
+use user_pools::{hooks, passwords, users};
 
 use crate::dto::*;
 use crate::hooks::HookCall;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use domain::hooks::Trigger;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
-use user_pools::auth::{Origin, SignIn, SignInClient};
+use user_pools::signin::{Origin, SignIn, SignInClient};
 use user_pools::{hooks, passwords, users};
 
 use crate::dto::*;

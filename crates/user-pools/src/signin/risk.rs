@@ -14,8 +14,8 @@ use storage::user_security::Security;
 use storage::users::UserRow;
 use storage::{Read, Tx};
 
+use super::Origin;
 use crate::Result;
-use crate::auth::Origin;
 
 /// Failed attempts in a row that make a sign-in from a new address high risk.
 const HIGH_RISK_FAILURES: i64 = 3;

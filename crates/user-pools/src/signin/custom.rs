@@ -8,41 +8,20 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use storage::Tx;
-use storage::auth_sessions;
 use storage::users::UserRow;
 
-use crate::auth::{Challenge, OpenSession, SessionState, SignInClient, Step, create_session};
+pub use super::{CUSTOM_CHALLENGE, ChallengeResult, CustomState};
+use super::{
+    Challenge, OpenSession, SessionState, SignInClient, Step, consume_session, create_session,
+    record_event, session_expired,
+};
 use crate::hooks::{bad, flag, user_attributes};
 use crate::{Error, Result};
 
-/// The one challenge custom flows ask.
-pub const CUSTOM_CHALLENGE: &str = "CUSTOM_CHALLENGE";
 /// Rounds a custom sign-in may take before it is refused (Cognito's session limit is similar).
 pub const MAX_ROUNDS: usize = 8;
-
-/// One answered round, as the define hook sees it (`ChallengeResultType`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChallengeResult {
-    pub challenge_name: String,
-    pub challenge_result: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub challenge_metadata: Option<String>,
-}
-
-/// What a custom session remembers: the rounds so far and the open challenge's private side.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CustomState {
-    pub results: Vec<ChallengeResult>,
-    /// `privateChallengeParameters` of the open challenge (for the verify hook).
-    pub private: Value,
-    /// `challengeMetadata` of the open challenge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<String>,
-}
 
 /// What the define hook decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,17 +170,16 @@ pub fn challenge(
             "Too many custom challenges in one sign-in.".into(),
         ));
     }
-    let state = SessionState {
+    let state = SessionState::CustomChallenge {
         username: username.to_string(),
-        custom: Some(CustomState {
+        round: CustomState {
             results,
             private: created.private,
             metadata: created.metadata,
-        }),
-        ..SessionState::default()
+        },
     };
-    let session = create_session(tx, sc, user, CUSTOM_CHALLENGE, &state, step)?;
-    crate::auth::record_event(
+    let session = create_session(tx, sc, user, &state, step)?;
+    record_event(
         tx,
         user,
         &sc.client,
@@ -221,20 +199,15 @@ pub fn challenge(
 
 /// The state of an open custom session.
 pub fn state(open: &OpenSession) -> Result<CustomState> {
-    open.state.custom.clone().ok_or_else(|| {
-        Error::NotAuthorized("Invalid session for the user, session is expired.".into())
-    })
+    match &open.state {
+        SessionState::CustomChallenge { round, .. } => Ok(round.clone()),
+        _ => Err(session_expired()),
+    }
 }
 
 /// Ends an open session (each is answered once).
 pub fn consume(tx: &Tx<'_>, open: &OpenSession) -> Result<()> {
-    if auth_sessions::delete(tx, open.row.pk)? {
-        Ok(())
-    } else {
-        Err(Error::NotAuthorized(
-            "Invalid session for the user, session is expired.".into(),
-        ))
-    }
+    consume_session(tx, open)
 }
 
 #[cfg(test)]

@@ -9,31 +9,21 @@
 use std::collections::BTreeMap;
 
 use domain::pool::MfaConfiguration;
-use rand::Rng;
-use storage::codes;
-use storage::outbox::{self, Message};
 use storage::pools::PoolRow;
 use storage::user_mfa;
 use storage::users::UserRow;
-use storage::{Read, Tx, auth_sessions};
+use storage::{Read, Tx};
 use tokens::MasterKey;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::auth::{
-    self, Challenge, Decision, OpenSession, Recorded, SessionState, SignInClient, Step,
+use super::{
+    Challenge, Decision, Factor, OpenSession, Recorded, SessionState, SignInClient, Step,
+    count_failure, create_session, discard_session, new_sign_in, record_event, update_session,
 };
+pub use super::{EMAIL_OTP, MFA_SETUP, SELECT_MFA_TYPE, SMS_MFA, SOFTWARE_TOKEN_MFA};
+use crate::codes::{self, Purpose, Verdict};
 use crate::{Error, Result, invalid};
 
-pub const SOFTWARE_TOKEN_MFA: &str = "SOFTWARE_TOKEN_MFA";
-pub const EMAIL_OTP: &str = "EMAIL_OTP";
-pub const SMS_MFA: &str = "SMS_MFA";
-pub const SELECT_MFA_TYPE: &str = "SELECT_MFA_TYPE";
-pub const MFA_SETUP: &str = "MFA_SETUP";
-
-/// How long an emailed or texted code lives (Cognito's default, 3 minutes).
-const CODE_LIFETIME_MS: i64 = 3 * 60_000;
-/// Wrong answers an emailed or texted code survives.
-const CODE_ATTEMPTS: i64 = 3;
 const STEP_SECS: u64 = 30;
 
 fn crypto(e: impl std::fmt::Display) -> Error {
@@ -292,129 +282,69 @@ pub fn describe(r: &impl Read, user: &UserRow) -> Result<(Vec<String>, Option<St
     ))
 }
 
+/// Sends a sign-in code by email or SMS and answers the challenge parameters that say where
+/// it went.
 fn send_code(
     tx: &Tx<'_>,
     pool: &PoolRow,
     user: &UserRow,
-    factor: &str,
+    factor: Factor,
     now: i64,
 ) -> Result<BTreeMap<String, String>> {
-    let (attr, medium, purpose) = if factor == EMAIL_OTP {
-        ("email", "EMAIL", "mfa_email")
-    } else {
-        ("phone_number", "SMS", "mfa_sms")
+    let (purpose, attribute) = match factor {
+        Factor::Email => (Purpose::MfaEmail, "email"),
+        Factor::Sms | Factor::SoftwareToken => (Purpose::MfaSms, "phone_number"),
     };
-    let Some(destination) = user.attributes.get(attr) else {
+    let Some(delivery) = codes::issue(tx, pool, user, purpose, now, None)? else {
         return Err(Error::NotAuthorized(format!(
-            "The user has no {attr} to send the code to"
+            "The user has no {attribute} to send the code to"
         )));
     };
-    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-    codes::put(
-        tx,
-        user.pk,
-        purpose,
-        &tokens::opaque_digest(&code),
-        now,
-        now + CODE_LIFETIME_MS,
-    )?;
-    let body = pool
-        .config
-        .settings
-        .sms_authentication_message
-        .as_deref()
-        .filter(|_| medium == "SMS")
-        .unwrap_or("Your authentication code is {####}.")
-        .replace("{####}", &code);
-    outbox::insert(
-        tx,
-        &Message {
-            id: 0,
-            at: now,
-            pool_id: pool.id.clone(),
-            username: user.username.clone(),
-            medium: medium.into(),
-            destination: destination.clone(),
-            subject: (medium == "EMAIL").then(|| "Your sign-in code".to_string()),
-            body,
-            kind: "MfaCode".into(),
-            delivery: None,
-            delivery_detail: None,
-        },
-    )?;
-    let masked = if medium == "EMAIL" {
-        let (l, d) = destination.split_once('@').unwrap_or((destination, ""));
-        format!(
-            "{}***@{}***",
-            l.chars().next().unwrap_or('*'),
-            d.chars().next().unwrap_or('*')
-        )
-    } else {
-        let tail: String = destination
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("+*******{tail}")
-    };
     let mut params = BTreeMap::new();
-    params.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), medium.into());
-    params.insert("CODE_DELIVERY_DESTINATION".into(), masked);
+    params.insert(
+        "CODE_DELIVERY_DELIVERY_MEDIUM".into(),
+        delivery.medium.into(),
+    );
+    params.insert("CODE_DELIVERY_DESTINATION".into(), delivery.destination);
     Ok(params)
 }
 
+/// Stores the session of a challenge and answers the challenge.
 fn ask(
     tx: &Tx<'_>,
     sc: &SignInClient,
     user: &UserRow,
-    name: &'static str,
     mut params: BTreeMap<String, String>,
     state: SessionState,
     step: &Step<'_>,
 ) -> Result<Challenge> {
-    let session = auth::create_session(tx, sc, user, name, &state, step)?;
+    let session = create_session(tx, sc, user, &state, step)?;
     params.insert("USER_ID_FOR_SRP".into(), user.username.clone());
     Ok(Challenge {
-        name,
+        name: state.challenge(),
         session,
         parameters: params,
     })
 }
 
+/// Asks for a code from `factor` (sending it first, for email and SMS).
 fn ask_factor(
     tx: &Tx<'_>,
     sc: &SignInClient,
     user: &UserRow,
     username: &str,
-    factor: &str,
+    factor: Factor,
     step: &Step<'_>,
 ) -> Result<Challenge> {
-    let state = SessionState {
-        username: username.to_string(),
-        ..SessionState::default()
+    let params = match factor {
+        Factor::SoftwareToken => BTreeMap::new(),
+        Factor::Email | Factor::Sms => send_code(tx, &sc.pool, user, factor, step.now)?,
     };
-    match factor {
-        SOFTWARE_TOKEN_MFA => ask(
-            tx,
-            sc,
-            user,
-            SOFTWARE_TOKEN_MFA,
-            BTreeMap::new(),
-            state,
-            step,
-        ),
-        EMAIL_OTP => {
-            let p = send_code(tx, &sc.pool, user, EMAIL_OTP, step.now)?;
-            ask(tx, sc, user, EMAIL_OTP, p, state, step)
-        }
-        _ => {
-            let p = send_code(tx, &sc.pool, user, SMS_MFA, step.now)?;
-            ask(tx, sc, user, SMS_MFA, p, state, step)
-        }
-    }
+    let state = SessionState::Mfa {
+        username: username.to_string(),
+        factor,
+    };
+    ask(tx, sc, user, params, state, step)
 }
 
 /// The MFA challenge a sign-in needs after the password, if any. `force` comes from the
@@ -435,18 +365,20 @@ pub fn challenge(
     };
     let factors = sc.pool.config.mfa_factors;
     let m = user_mfa::get(tx, user.pk)?;
-    let enabled: Vec<&str> = m
+    let enabled: Vec<Factor> = m
         .enabled()
         .into_iter()
-        .filter(|f| match *f {
-            SOFTWARE_TOKEN_MFA => factors.software_token,
-            EMAIL_OTP => factors.email,
-            _ => factors.sms,
+        .filter_map(Factor::parse)
+        .filter(|f| match f {
+            Factor::SoftwareToken => factors.software_token,
+            Factor::Email => factors.email,
+            Factor::Sms => factors.sms,
         })
         .collect();
     let chosen = m
         .preferred
         .as_deref()
+        .and_then(Factor::parse)
         .filter(|p| enabled.contains(p))
         .or(if enabled.len() == 1 {
             enabled.first().copied()
@@ -457,17 +389,16 @@ pub fn challenge(
         return ask_factor(tx, sc, user, username, f, step).map(Some);
     }
     if enabled.len() > 1 {
-        let state = SessionState {
-            username: username.to_string(),
-            choices: enabled.iter().map(|s| (*s).to_string()).collect(),
-            ..SessionState::default()
-        };
         let mut p = BTreeMap::new();
         p.insert(
             "MFAS_CAN_CHOOSE".into(),
             serde_json::to_string(&enabled).map_err(crypto)?,
         );
-        return ask(tx, sc, user, SELECT_MFA_TYPE, p, state, step).map(Some);
+        let state = SessionState::SelectMfaType {
+            username: username.to_string(),
+            choices: enabled,
+        };
+        return ask(tx, sc, user, p, state, step).map(Some);
     }
     if force == Some(true) {
         return Err(Error::NotAuthorized(
@@ -484,17 +415,17 @@ pub fn challenge(
             "MFAS_CAN_SETUP".into(),
             format!("[\"{SOFTWARE_TOKEN_MFA}\"]"),
         );
-        let state = SessionState {
+        let state = SessionState::MfaSetup {
             username: username.to_string(),
-            ..SessionState::default()
+            verified: false,
         };
-        return ask(tx, sc, user, MFA_SETUP, p, state, step).map(Some);
+        return ask(tx, sc, user, p, state, step).map(Some);
     }
     if factors.email && user.attributes.contains_key("email") {
-        return ask_factor(tx, sc, user, username, EMAIL_OTP, step).map(Some);
+        return ask_factor(tx, sc, user, username, Factor::Email, step).map(Some);
     }
     if factors.sms && user.attributes.contains_key("phone_number") {
-        return ask_factor(tx, sc, user, username, SMS_MFA, step).map(Some);
+        return ask_factor(tx, sc, user, username, Factor::Sms, step).map(Some);
     }
     Err(Error::NotAuthorized(
         "MFA is required, and the user has no factor the pool allows".into(),
@@ -504,11 +435,20 @@ pub fn challenge(
 /// A session answered with `AssociateSoftwareToken` / `VerifySoftwareToken` during
 /// `MFA_SETUP`: notes that the token was verified.
 pub fn mark_setup_verified(tx: &Tx<'_>, open: &OpenSession) -> Result<()> {
-    let mut state = open.state.clone();
-    state.verified = true;
-    let json = serde_json::to_string(&state).map_err(crypto)?;
-    auth_sessions::set_state(tx, open.row.pk, &json)?;
-    Ok(())
+    let SessionState::MfaSetup { username, .. } = &open.state else {
+        return Err(invalid(
+            "Session",
+            format!(
+                "this session waits for {}, not MFA_SETUP",
+                open.state.challenge()
+            ),
+        ));
+    };
+    let state = SessionState::MfaSetup {
+        username: username.clone(),
+        verified: true,
+    };
+    update_session(tx, open, &state)
 }
 
 /// Answers an MFA challenge. Wrong codes count toward the user's lockout; the session stays
@@ -538,9 +478,11 @@ pub fn respond(
             .cloned()
             .ok_or_else(|| invalid(&format!("ChallengeResponses.{name}"), "is required"))
     };
-    let challenge = open.row.challenge.as_str();
-    let passed = match challenge {
-        SOFTWARE_TOKEN_MFA => check_totp(
+    let passed = match &open.state {
+        SessionState::Mfa {
+            factor: Factor::SoftwareToken,
+            ..
+        } => check_totp(
             tx,
             master,
             &sc.pool,
@@ -548,43 +490,36 @@ pub fn respond(
             &code("SOFTWARE_TOKEN_MFA_CODE")?,
             step.now,
         )?,
-        EMAIL_OTP | SMS_MFA => {
-            let (field, purpose) = if challenge == EMAIL_OTP {
-                ("EMAIL_OTP_CODE", "mfa_email")
-            } else {
-                ("SMS_MFA_CODE", "mfa_sms")
+        SessionState::Mfa { factor, .. } => {
+            let (field, purpose) = match factor {
+                Factor::Email => ("EMAIL_OTP_CODE", Purpose::MfaEmail),
+                Factor::Sms | Factor::SoftwareToken => ("SMS_MFA_CODE", Purpose::MfaSms),
             };
             let given = code(field)?;
-            match codes::get(tx, user.pk, purpose)? {
-                Some(c) if c.expires_at > step.now && c.attempts < CODE_ATTEMPTS => {
-                    if tokens::opaque_digest(given.trim()) == c.digest {
-                        codes::delete(tx, user.pk, purpose)?;
-                        true
-                    } else {
-                        codes::add_attempt(tx, user.pk, purpose)?;
-                        false
-                    }
-                }
-                _ => {
-                    auth_sessions::delete(tx, open.row.pk)?;
+            match codes::check(tx, &user, purpose, &given, step.now)? {
+                Verdict::Accepted => true,
+                Verdict::Mismatch => false,
+                Verdict::Expired | Verdict::Exhausted => {
+                    discard_session(tx, open)?;
                     return Ok(Err(Error::ExpiredCode));
                 }
             }
         }
-        SELECT_MFA_TYPE => {
+        SessionState::SelectMfaType { choices, .. } => {
             let answer = code("ANSWER")?;
-            if !open.state.choices.contains(&answer) {
+            let Some(factor) = Factor::parse(&answer).filter(|f| choices.contains(f)) else {
+                let names: Vec<&str> = choices.iter().map(|f| f.name()).collect();
                 return Err(invalid(
                     "ChallengeResponses.ANSWER",
-                    format!("must be one of {}", open.state.choices.join(", ")),
+                    format!("must be one of {}", names.join(", ")),
                 ));
-            }
-            auth_sessions::delete(tx, open.row.pk)?;
-            let next = ask_factor(tx, sc, &user, &open.username, &answer, step)?;
+            };
+            discard_session(tx, open)?;
+            let next = ask_factor(tx, sc, &user, &open.username, factor, step)?;
             return Ok(Ok(Decision::Challenge(next)));
         }
-        MFA_SETUP => {
-            if !open.state.verified {
+        SessionState::MfaSetup { verified, .. } => {
+            if !verified {
                 return Err(invalid(
                     "Session",
                     "verify a software token with this session first (AssociateSoftwareToken, \
@@ -597,16 +532,18 @@ pub fn respond(
             user_mfa::put(tx, user.pk, sc.pool.pk, &m)?;
             true
         }
-        other => {
+        SessionState::NewPasswordRequired { .. }
+        | SessionState::PasswordVerifier { .. }
+        | SessionState::CustomChallenge { .. } => {
             return Err(invalid(
                 "ChallengeName",
-                format!("'{other}' is not an MFA challenge"),
+                format!("'{}' is not an MFA challenge", open.state.challenge()),
             ));
         }
     };
     if !passed {
-        auth::count_failure(tx, &user, step.now)?;
-        auth::record_event(
+        count_failure(tx, &user, step.now)?;
+        record_event(
             tx,
             &user,
             &sc.client,
@@ -617,7 +554,7 @@ pub fn respond(
         )?;
         return Ok(Err(Error::CodeMismatch));
     }
-    auth_sessions::delete(tx, open.row.pk)?;
+    discard_session(tx, open)?;
     storage::user_security::signed_in(tx, user.pk, step.now)?;
-    Ok(Ok(Decision::Tokens(auth::new_sign_in(tx, sc, user, step)?)))
+    Ok(Ok(Decision::Tokens(new_sign_in(tx, sc, user, step)?)))
 }

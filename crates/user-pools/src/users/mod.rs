@@ -1,18 +1,23 @@
 //! Users: the administrator's operations (`AdminCreateUser`, `AdminGetUser`, ...), listing with
-//! Cognito's filter, and Poolhouse's search.
+//! Cognito's filter and Poolhouse's search (`search`), and sample users (`sample`).
 
 use std::collections::BTreeMap;
 
-use domain::filter::{UserFilter, format_filter, parse_filter};
 use domain::pool::{AliasAttribute, UsernameAttribute};
 use domain::schema::{self, AttributeWrite};
 use domain::user::{UserStatus, validate_username};
 use storage::outbox::{self, Message};
 use storage::pools::PoolRow;
-use storage::users::{self as store, Cursor, ListQuery, NewUser, SearchQuery, SortKey, UserRow};
+use storage::users::{self as store, NewUser, UserRow};
 use storage::{Read, Tx};
 
-use crate::{Ctx, Error, Result, invalid, pagination, require_pool};
+use crate::{Ctx, Error, Result, invalid, require_pool};
+
+mod sample;
+mod search;
+
+pub use sample::generate;
+pub use search::{COUNT_CAP, Search, SearchPage, list, search};
 
 /// The key a username is stored and looked up under in this pool.
 pub fn username_key(pool: &PoolRow, username: &str) -> String {
@@ -635,245 +640,4 @@ pub fn set_password(
     };
     store::set_password(tx, user.pk, hash, status, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
-}
-
-/// `ListUsers`: at most `limit` (0–60, default 60) users matching `filter`.
-pub fn list(
-    r: &impl Read,
-    pool_id: &str,
-    filter: Option<&str>,
-    limit: Option<u32>,
-    token: Option<&str>,
-) -> Result<(Vec<UserRow>, Option<String>)> {
-    let pool = require_pool(r, pool_id)?;
-    let limit = limit.unwrap_or(60);
-    if limit > 60 {
-        return Err(invalid("Limit", "must be between 0 and 60"));
-    }
-    let filter: Option<UserFilter> = parse_filter(filter.unwrap_or(""))?;
-    let scope = format!(
-        "ListUsers|{}|{}",
-        pool.id,
-        filter.as_ref().map(format_filter).unwrap_or_default()
-    );
-    let after: Option<Cursor> = token.map(|t| pagination::decode(&scope, t)).transpose()?;
-    if limit == 0 {
-        return Ok((Vec::new(), token.map(str::to_string)));
-    }
-    let page = store::list(
-        r,
-        &ListQuery {
-            pool: pool.pk,
-            filter,
-            case_insensitive: pool.config.is_case_insensitive(),
-            after,
-            limit,
-        },
-    )?;
-    Ok((
-        page.users,
-        page.next.map(|c| pagination::encode(&scope, &c)),
-    ))
-}
-
-/// A SearchUsers request.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    pub text: Option<String>,
-    pub statuses: Vec<UserStatus>,
-    pub enabled: Option<bool>,
-    pub group: Option<String>,
-    /// Only users with (true) or without (false) an enabled MFA factor.
-    pub mfa: Option<bool>,
-    pub sort: Option<SortKey>,
-    pub descending: bool,
-    pub limit: Option<u32>,
-    pub token: Option<String>,
-}
-
-/// A SearchUsers answer.
-#[derive(Debug, Clone)]
-pub struct SearchPage {
-    pub users: Vec<UserRow>,
-    /// Group names per user key.
-    pub groups: BTreeMap<i64, Vec<String>>,
-    /// Enabled MFA factors per user key (users with none are absent).
-    pub mfa: std::collections::HashMap<i64, Vec<&'static str>>,
-    /// Matching users, exact up to [`COUNT_CAP`].
-    pub total: i64,
-    /// False when more than [`COUNT_CAP`] users match and `total` is the cap.
-    pub total_is_exact: bool,
-    pub next: Option<String>,
-}
-
-/// Beyond this many matches a search reports "at least" instead of counting on.
-pub const COUNT_CAP: i64 = 10_000;
-
-/// Poolhouse's search: one text over usernames, emails, phones, names, `sub` and custom
-/// attributes, with status, enabled and group filters, sorting and keyset paging.
-pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
-    let pool = require_pool(r, pool_id)?;
-    let limit = s.limit.unwrap_or(60);
-    if !(1..=1000).contains(&limit) {
-        return Err(invalid("Limit", "must be between 1 and 1000"));
-    }
-    let text = s
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
-    if text.as_ref().is_some_and(|t| t.chars().count() > 256) {
-        return Err(invalid("Query", "must be at most 256 characters"));
-    }
-    let group = match &s.group {
-        Some(g) => Some(
-            storage::groups::get(r, pool.pk, g)?
-                .ok_or_else(|| Error::GroupNotFound(g.clone()))?
-                .pk,
-        ),
-        None => None,
-    };
-    let sort = s.sort.unwrap_or(SortKey::Username);
-    let scope = format!(
-        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
-        pool.id, text, s.statuses, s.enabled, group, sort, s.descending
-    );
-    let after: Option<Cursor> = s
-        .token
-        .as_deref()
-        .map(|t| pagination::decode(&scope, t))
-        .transpose()?;
-    let q = SearchQuery {
-        pool: pool.pk,
-        text,
-        case_insensitive: pool.config.is_case_insensitive(),
-        statuses: s.statuses.clone(),
-        enabled: s.enabled,
-        group,
-        mfa: s.mfa,
-        sort,
-        descending: s.descending,
-        after,
-        limit,
-        few_matches: true,
-    };
-    let (total, total_is_exact) = store::search_count(r, &q, COUNT_CAP)?;
-    let q = SearchQuery {
-        few_matches: total_is_exact,
-        ..q
-    };
-    let page = store::search(r, &q)?;
-    let keys: Vec<i64> = page.users.iter().map(|u| u.pk).collect();
-    let groups = storage::groups::names_for_users(r, &keys)?;
-    let mfa = storage::user_mfa::enabled_for(r, &keys)?;
-    Ok(SearchPage {
-        users: page.users,
-        groups,
-        mfa,
-        total,
-        total_is_exact,
-        next: page.next.map(|c| pagination::encode(&scope, &c)),
-    })
-}
-
-const GIVEN: &[&str] = &[
-    "Ada",
-    "Alan",
-    "Grace",
-    "Linus",
-    "Margaret",
-    "Dennis",
-    "Barbara",
-    "Ken",
-    "Radia",
-    "Edsger",
-    "Frances",
-    "John",
-    "Katherine",
-    "Tim",
-    "Hedy",
-    "Donald",
-    "Sophie",
-    "Niklaus",
-    "Shafi",
-    "Leslie",
-];
-const FAMILY: &[&str] = &[
-    "Lovelace",
-    "Turing",
-    "Hopper",
-    "Torvalds",
-    "Hamilton",
-    "Ritchie",
-    "Liskov",
-    "Thompson",
-    "Perlman",
-    "Dijkstra",
-    "Allen",
-    "McCarthy",
-    "Johnson",
-    "Berners-Lee",
-    "Lamarr",
-    "Knuth",
-    "Wilson",
-    "Wirth",
-    "Goldwasser",
-    "Lamport",
-];
-
-/// Creates `count` confirmed sample users without passwords (for trying the console on a large
-/// pool and for benchmarks), numbered on from the pool's current size. One transaction.
-pub fn generate(
-    tx: &Tx<'_>,
-    ctx: &Ctx<'_>,
-    pool_id: &str,
-    prefix: &str,
-    count: u32,
-) -> Result<u32> {
-    let pool = require_pool(tx, pool_id)?;
-    validate_username(&format!("{prefix}0"))?;
-    let start = store::count(tx, pool.pk)?;
-    let now = ctx.clock.now_ms();
-    for i in 0..i64::from(count) {
-        let n = start + i;
-        let username = format!("{prefix}{n:07}");
-        let given = GIVEN[(n as usize) % GIVEN.len()];
-        let family = FAMILY[(n as usize / GIVEN.len()) % FAMILY.len()];
-        let mut attrs = BTreeMap::new();
-        attrs.insert(
-            "email".to_string(),
-            format!(
-                "{}.{}{n}@example.com",
-                given.to_lowercase(),
-                family.to_lowercase()
-            ),
-        );
-        attrs.insert("email_verified".to_string(), "true".to_string());
-        attrs.insert("given_name".to_string(), given.to_string());
-        attrs.insert("family_name".to_string(), family.to_string());
-        let sub = domain::ids::new_sub();
-        let key = username_key(&pool, &username);
-        store::insert_uncounted(
-            tx,
-            &NewUser {
-                pool: pool.pk,
-                username: &username,
-                username_key: &key,
-                sub: &sub,
-                status: UserStatus::Confirmed,
-                enabled: true,
-                attributes: &attrs,
-                password_hash: None,
-                // Spread creation times so sorting by date means something.
-                now: now - (i64::from(count) - i) * 1000,
-            },
-        )
-        .map_err(|e| match e {
-            storage::Error::Conflict { .. } => Error::UsernameExists,
-            other => Error::Storage(other),
-        })?;
-    }
-    store::add_to_count(tx, pool.pk, i64::from(count))?;
-    Ok(count)
 }

@@ -4,23 +4,22 @@
 //! `B` and a `SECRET_BLOCK`; the client answers with a signature over that block. The block is
 //! also the handle of the exchange (clients send no `Session` for this challenge), so the store
 //! keeps the exchange under the block's digest for the auth session's few minutes. A verified
-//! claim then goes through the same decision as a password sign-in ([`crate::auth::decide`]).
+//! claim then goes through the same decision as a password sign-in (`signin::decide`).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde::{Deserialize, Serialize};
-use storage::auth_sessions::{self, NewSession, SessionRow};
 use storage::srp_verifiers;
-use storage::users::{self as user_store, UserRow};
+use storage::users::UserRow;
 use storage::{Read, Tx};
 use tokens::MasterKey;
 use tokens::srp::{self as math, ServerSession, SrpVerifier};
 
-use crate::auth::{Challenge, SignInClient, Step};
+pub use super::PASSWORD_VERIFIER;
+use super::{
+    Challenge, OpenSession, SessionState, SignInClient, Step, consume_session, live_session,
+    opened, session_expired, store_session,
+};
 use crate::{Error, Result};
-
-/// The challenge this flow asks.
-pub const PASSWORD_VERIFIER: &str = "PASSWORD_VERIFIER";
 
 fn crypto(e: tokens::Error) -> Error {
     Error::Crypto(e.to_string())
@@ -67,14 +66,6 @@ fn verifier(r: &impl Read, master: &MasterKey, user: &UserRow) -> Result<Option<
     }))
 }
 
-#[derive(Serialize, Deserialize)]
-struct State {
-    username: String,
-    a_hex: String,
-    b_pub_hex: String,
-    b_secret_hex: String,
-}
-
 /// Starts the exchange for a user: stores it and answers the `PASSWORD_VERIFIER` challenge.
 pub fn start(
     tx: &Tx<'_>,
@@ -103,26 +94,13 @@ pub fn start(
     let mut block = [0u8; 64];
     tokens::random_bytes(&mut block).map_err(crypto)?;
     let secret_block = STANDARD.encode(block);
-    let state = serde_json::to_string(&State {
+    let state = SessionState::PasswordVerifier {
         username: username.to_string(),
         a_hex: a_hex.trim().to_string(),
         b_pub_hex: server.b_pub_hex.clone(),
         b_secret_hex: server.b_secret_hex.clone(),
-    })
-    .map_err(|e| Error::Crypto(e.to_string()))?;
-    let minutes = i64::from(sc.client.settings.auth_session_validity.clamp(3, 15));
-    auth_sessions::insert(
-        tx,
-        &NewSession {
-            digest: &tokens::opaque_digest(&secret_block),
-            client: sc.client.pk,
-            user: user.pk,
-            challenge: PASSWORD_VERIFIER,
-            state: &state,
-            now: step.now,
-            expires_at: step.now + minutes * 60_000,
-        },
-    )?;
+    };
+    store_session(tx, sc, user, &state, step, &secret_block)?;
     let mut parameters = std::collections::BTreeMap::new();
     parameters.insert("SALT".into(), v.salt_hex);
     parameters.insert("SRP_B".into(), server.b_pub_hex);
@@ -136,37 +114,15 @@ pub fn start(
     })
 }
 
-/// An exchange being answered.
-pub struct Open {
-    pub row: SessionRow,
-    pub user: UserRow,
-    /// The name the client signed in with.
-    pub username: String,
-    state: State,
-}
-
 /// Finds the exchange a `PASSWORD_CLAIM_SECRET_BLOCK` belongs to.
-pub fn open(r: &impl Read, sc: &SignInClient, secret_block: &str, now: i64) -> Result<Open> {
-    let expired =
-        || Error::NotAuthorized("Invalid session for the user, session is expired.".into());
+pub fn open(r: &impl Read, sc: &SignInClient, secret_block: &str, now: i64) -> Result<OpenSession> {
     if secret_block.is_empty() || secret_block.len() > 4096 {
-        return Err(expired());
+        return Err(session_expired());
     }
-    let Some(row) = auth_sessions::by_digest(r, &tokens::opaque_digest(secret_block.trim()))?
-    else {
-        return Err(expired());
-    };
-    if row.expires_at <= now || row.client != sc.client.pk || row.challenge != PASSWORD_VERIFIER {
-        return Err(expired());
-    }
-    let state: State = serde_json::from_str(&row.state).map_err(|_| expired())?;
-    let user = user_store::get_by_pk(r, row.user)?.ok_or_else(expired)?;
-    Ok(Open {
-        username: state.username.clone(),
-        row,
-        user,
-        state,
-    })
+    let row = live_session(r, sc, secret_block.trim(), now)?
+        .filter(|row| row.challenge == PASSWORD_VERIFIER)
+        .ok_or_else(session_expired)?;
+    opened(r, row)
 }
 
 /// Whether the client's signature proves the password. The exchange is used up either way.
@@ -174,16 +130,21 @@ pub fn check_claim(
     tx: &Tx<'_>,
     master: &MasterKey,
     sc: &SignInClient,
-    open: &Open,
+    open: &OpenSession,
     secret_block: &str,
     timestamp: &str,
     signature: &str,
 ) -> Result<bool> {
-    if !auth_sessions::delete(tx, open.row.pk)? {
-        return Err(Error::NotAuthorized(
-            "Invalid session for the user, session is expired.".into(),
-        ));
-    }
+    consume_session(tx, open)?;
+    let SessionState::PasswordVerifier {
+        a_hex,
+        b_pub_hex,
+        b_secret_hex,
+        ..
+    } = &open.state
+    else {
+        return Err(session_expired());
+    };
     if timestamp.is_empty() || timestamp.len() > 64 {
         return Err(Error::InvalidParameter(domain::FieldError::new(
             "ChallengeResponses.TIMESTAMP",
@@ -197,10 +158,10 @@ pub fn check_claim(
         &sc.pool.id,
         &open.user.username,
         &v,
-        &open.state.a_hex,
+        a_hex,
         &ServerSession {
-            b_pub_hex: open.state.b_pub_hex.clone(),
-            b_secret_hex: open.state.b_secret_hex.clone(),
+            b_pub_hex: b_pub_hex.clone(),
+            b_secret_hex: b_secret_hex.clone(),
         },
         secret_block.trim(),
         timestamp,

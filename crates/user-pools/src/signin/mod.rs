@@ -1,0 +1,630 @@
+//! Sign-in: auth flows, challenges, tokens, sign-out and lockout.
+//!
+//! The files of this module form a tree without circles. This one holds what every part shares:
+//! the request's [`Origin`] and [`Step`], the [`SignInClient`], the answers ([`Decision`],
+//! [`Challenge`], [`SignIn`]), auth events and the lockout, and the store of challenge sessions
+//! with what each remembers ([`SessionState`]). Each leaf owns one part and uses nothing of this
+//! module but this file:
+//! - `password`: temporary passwords and `NEW_PASSWORD_REQUIRED`;
+//! - [`srp`]: `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` challenge;
+//! - [`mfa`]: authenticator apps, email and SMS codes, and the MFA challenges;
+//! - [`custom`]: `CUSTOM_AUTH` rounds and the auth-challenge hooks' events;
+//! - [`risk`]: blocked address ranges, risk levels and the pool's answer to them;
+//! - `token`: the tokens of a sign-in (claims, signing, refresh, checks, revocation).
+//!
+//! `flow`, the orchestrator, runs a sign-in over the leaves: it reads ([`prepare`]), decides
+//! ([`decide`]) and finishes with an MFA challenge or tokens. The leaves never use it, nor each
+//! other. The public items of `flow` and `token` are re-exported here (`signin::decide`,
+//! `signin::mint`); a leaf must not reach them through these re-exports.
+
+use std::collections::BTreeMap;
+
+use domain::client::PreventUserExistenceErrors;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use storage::auth_events::{self, AuthEvent};
+use storage::auth_sessions::{self, NewSession, SessionRow};
+use storage::clients::ClientRow;
+use storage::groups::{self as group_store, GroupRow};
+use storage::pools::PoolRow;
+use storage::refresh_tokens::{self, NewRefresh};
+use storage::user_security;
+use storage::users::{self as user_store, UserRow};
+use storage::{Read, Tx};
+
+use crate::{Error, Result, invalid};
+
+pub mod custom;
+mod flow;
+pub mod mfa;
+mod password;
+pub mod risk;
+pub mod srp;
+mod token;
+
+pub use flow::{AuthFlow, Candidate, check_flow, complete_new_password, decide, prepare};
+pub use token::{
+    Authenticated, Minted, authenticate, claimed_pool, claims, client_ids, issuer, mint, refresh,
+    revoke, sessions, sign, sign_out_everywhere,
+};
+
+// ---------------------------------------------------------------------------------------------
+// The request
+
+/// Where a sign-in request came from, for the auth event.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    /// The request's `ClientMetadata`, passed on to hooks (`null` when absent).
+    pub client_metadata: Value,
+}
+
+/// The clock and limits a sign-in step runs with.
+#[derive(Clone, Copy)]
+pub struct Step<'a> {
+    pub now: i64,
+    pub origin: &'a Origin,
+    /// The risk level assessed for this sign-in (`Low`, `Medium`, `High`), once known.
+    pub risk: Option<&'static str>,
+    /// The password given was found in the breached-password list.
+    pub compromised: bool,
+}
+
+impl<'a> Step<'a> {
+    /// A step at `now` from `origin`, not yet assessed.
+    pub fn new(now: i64, origin: &'a Origin) -> Self {
+        Step {
+            now,
+            origin,
+            risk: None,
+            compromised: false,
+        }
+    }
+}
+
+/// The client a sign-in names, and its pool.
+#[derive(Debug, Clone)]
+pub struct SignInClient {
+    pub pool: PoolRow,
+    pub client: ClientRow,
+}
+
+/// Finds an app client by id; `pool_id` (the admin operations name one) must be its pool.
+pub fn client(r: &impl Read, client_id: &str, pool_id: Option<&str>) -> Result<SignInClient> {
+    if client_id.is_empty() || client_id.len() > 128 {
+        return Err(invalid("ClientId", "must be 1–128 characters"));
+    }
+    let Some((client, found_pool)) = storage::clients::find(r, client_id)? else {
+        return Err(Error::ClientNotFound(client_id.to_string()));
+    };
+    if let Some(p) = pool_id
+        && p != found_pool
+    {
+        return Err(Error::ClientNotFound(client_id.to_string()));
+    }
+    let pool = crate::require_pool(r, &found_pool)?;
+    Ok(SignInClient { pool, client })
+}
+
+/// Checks `SECRET_HASH` when the client has a secret. `usernames` are the names the hash may
+/// have been computed over (what the caller sent, and the stored username).
+pub fn check_secret_hash(
+    client: &ClientRow,
+    usernames: &[&str],
+    given: Option<&str>,
+) -> Result<()> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
+    let Some(given) = given.filter(|g| !g.is_empty()) else {
+        return Err(Error::NotAuthorized(format!(
+            "Client {} is configured with secret but SECRET_HASH was not received",
+            client.client_id
+        )));
+    };
+    if usernames
+        .iter()
+        .any(|u| tokens::secret_hash_matches(given, secret, u, &client.client_id))
+    {
+        Ok(())
+    } else {
+        Err(Error::NotAuthorized(format!(
+            "Unable to verify secret hash for client {}",
+            client.client_id
+        )))
+    }
+}
+
+/// The error for a user who does not exist, as the client's `PreventUserExistenceErrors` wants
+/// it told.
+pub fn unknown_user(client: &ClientRow) -> Error {
+    match client.settings.prevent_user_existence_errors {
+        PreventUserExistenceErrors::Enabled => {
+            Error::NotAuthorized("Incorrect username or password.".into())
+        }
+        PreventUserExistenceErrors::Legacy => Error::UserNotFound,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The answers
+
+/// What to answer a sign-in step with.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Sign the user in: mint tokens for this sign-in (a new refresh token when given).
+    Tokens(SignIn),
+    /// Ask for the answer to a challenge.
+    Challenge(Challenge),
+}
+
+/// A completed sign-in, ready to be minted.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub user: UserRow,
+    pub groups: Vec<GroupRow>,
+    pub origin_jti: String,
+    /// Seconds.
+    pub auth_time: i64,
+    pub event_id: String,
+    /// A new refresh token, for a new sign-in (not for a refresh).
+    pub refresh_token: Option<String>,
+}
+
+/// A challenge to send back.
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    pub name: &'static str,
+    pub session: String,
+    pub parameters: BTreeMap<String, String>,
+}
+
+/// A refusal that must still be recorded: the caller commits the transaction, then answers
+/// with the error.
+pub type Recorded<T> = std::result::Result<T, Error>;
+
+/// Opens a new sign-in: a refresh token row, the auth event, and what to mint.
+pub(crate) fn new_sign_in(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: UserRow,
+    step: &Step<'_>,
+) -> Result<SignIn> {
+    let refresh = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
+    let origin_jti = tokens::new_jti();
+    let (_, _, refresh_secs) = sc.client.settings.lifetimes_secs();
+    let auth_time = step.now.div_euclid(1000);
+    refresh_tokens::insert(
+        tx,
+        &NewRefresh {
+            digest: &tokens::opaque_digest(&refresh),
+            client: sc.client.pk,
+            user: user.pk,
+            origin_jti: &origin_jti,
+            auth_time,
+            now: step.now,
+            expires_at: step.now + (refresh_secs as i64).saturating_mul(1000),
+        },
+    )?;
+    let event_id = record_event(tx, &user, &sc.client, step, "SignIn", "Pass", None)?;
+    let groups = group_store::for_user(tx, user.pk)?;
+    Ok(SignIn {
+        user,
+        groups,
+        origin_jti,
+        auth_time,
+        event_id,
+        refresh_token: Some(refresh),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth events and the lockout
+
+/// Records an auth event for `user` (a sign-in step, sign-up, password change, ...) and
+/// answers its id.
+pub fn record_event(
+    tx: &Tx<'_>,
+    user: &UserRow,
+    client: &ClientRow,
+    step: &Step<'_>,
+    kind: &str,
+    response: &str,
+    detail: Option<&str>,
+) -> Result<String> {
+    let event_id = tokens::new_jti();
+    auth_events::insert(
+        tx,
+        &AuthEvent {
+            pk: 0,
+            user: user.pk,
+            event_id: event_id.clone(),
+            at: step.now,
+            event_type: kind.into(),
+            response: response.into(),
+            client_id: Some(client.client_id.clone()),
+            ip: step.origin.ip.clone(),
+            risk_level: step.risk.map(str::to_string),
+            detail: detail.map(str::to_string),
+            compromised: step.compromised,
+        },
+    )?;
+    Ok(event_id)
+}
+
+/// A user's auth events, newest first.
+pub fn events(r: &impl Read, user: &UserRow, before: i64, limit: u32) -> Result<Vec<AuthEvent>> {
+    Ok(auth_events::for_user(r, user.pk, before, limit)?)
+}
+
+/// Failed sign-ins allowed before the lockout starts.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest lockout, in ms (Cognito's "about 15 minutes").
+pub const MAX_LOCKOUT_MS: i64 = 15 * 60 * 1000;
+
+/// How long a user is locked out after `failures` failed sign-ins in a row: nothing for the
+/// first [`FREE_FAILURES`], then 1 s, doubling with each further failure up to 15 minutes.
+pub fn lockout_ms(failures: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - FREE_FAILURES).min(20) as u32;
+    (1000_i64 << doublings).min(MAX_LOCKOUT_MS)
+}
+
+/// Counts a failed check (a wrong password or MFA code, here or in `ChangePassword`) toward
+/// the lockout.
+pub fn count_failure(tx: &Tx<'_>, user: &UserRow, now: i64) -> Result<()> {
+    let security = user_security::get(tx, user.pk)?;
+    let failures = security.failed_sign_ins + 1;
+    let lock = lockout_ms(failures);
+    user_security::set_failures(tx, user.pk, failures, if lock > 0 { now + lock } else { 0 })?;
+    Ok(())
+}
+
+/// Lifts a lockout and forgets failed sign-ins.
+pub fn unlock(tx: &Tx<'_>, user: &UserRow) -> Result<()> {
+    user_security::set_failures(tx, user.pk, 0, 0)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Challenge sessions
+
+/// The challenge a temporary password leads to.
+pub const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
+/// The challenge of `USER_SRP_AUTH`.
+pub const PASSWORD_VERIFIER: &str = "PASSWORD_VERIFIER";
+/// A code from an authenticator app.
+pub const SOFTWARE_TOKEN_MFA: &str = "SOFTWARE_TOKEN_MFA";
+/// A code sent by email.
+pub const EMAIL_OTP: &str = "EMAIL_OTP";
+/// A code sent by SMS.
+pub const SMS_MFA: &str = "SMS_MFA";
+/// The user chooses among their factors.
+pub const SELECT_MFA_TYPE: &str = "SELECT_MFA_TYPE";
+/// MFA is required and the user sets up an authenticator first.
+pub const MFA_SETUP: &str = "MFA_SETUP";
+/// The one challenge custom flows ask.
+pub const CUSTOM_CHALLENGE: &str = "CUSTOM_CHALLENGE";
+
+/// An MFA factor, named as Cognito names its challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Factor {
+    #[serde(rename = "SOFTWARE_TOKEN_MFA")]
+    SoftwareToken,
+    #[serde(rename = "EMAIL_OTP")]
+    Email,
+    #[serde(rename = "SMS_MFA")]
+    Sms,
+}
+
+impl Factor {
+    /// The challenge (and factor) name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Factor::SoftwareToken => SOFTWARE_TOKEN_MFA,
+            Factor::Email => EMAIL_OTP,
+            Factor::Sms => SMS_MFA,
+        }
+    }
+
+    /// The factor of a challenge name, if it names one.
+    pub fn parse(name: &str) -> Option<Factor> {
+        match name {
+            SOFTWARE_TOKEN_MFA => Some(Factor::SoftwareToken),
+            EMAIL_OTP => Some(Factor::Email),
+            SMS_MFA => Some(Factor::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// One answered round of a custom sign-in, as the define hook sees it (`ChallengeResultType`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeResult {
+    pub challenge_name: String,
+    pub challenge_result: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge_metadata: Option<String>,
+}
+
+/// What a custom session remembers: the rounds so far and the open challenge's private side.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomState {
+    pub results: Vec<ChallengeResult>,
+    /// `privateChallengeParameters` of the open challenge (for the verify hook).
+    pub private: Value,
+    /// `challengeMetadata` of the open challenge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
+}
+
+/// What a challenge session remembers between steps: one variant per challenge, each with
+/// what answering it needs and nothing else.
+///
+/// It is stored as the JSON object of the variant's fields; the session row's `challenge`
+/// column says which variant it is. The member names are those sessions were stored with
+/// before they had a type of their own, so a session left open across an upgrade still opens.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SessionState {
+    /// `NEW_PASSWORD_REQUIRED`: the password was right, but temporary.
+    NewPasswordRequired { username: String },
+    /// `PASSWORD_VERIFIER`: an SRP exchange waiting for the client's claim.
+    PasswordVerifier {
+        username: String,
+        a_hex: String,
+        b_pub_hex: String,
+        b_secret_hex: String,
+    },
+    /// `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP` or `SMS_MFA`: a code from `factor`.
+    Mfa {
+        username: String,
+        /// Told by the challenge name, so not stored twice.
+        #[serde(skip)]
+        factor: Factor,
+    },
+    /// `SELECT_MFA_TYPE`: the factors the user may choose from.
+    SelectMfaType {
+        username: String,
+        choices: Vec<Factor>,
+    },
+    /// `MFA_SETUP`: `verified` once a software token was verified with this session.
+    MfaSetup { username: String, verified: bool },
+    /// `CUSTOM_CHALLENGE`: the rounds so far and the open challenge.
+    CustomChallenge {
+        username: String,
+        #[serde(rename = "custom")]
+        round: CustomState,
+    },
+}
+
+impl SessionState {
+    /// The challenge the session waits for.
+    pub fn challenge(&self) -> &'static str {
+        match self {
+            SessionState::NewPasswordRequired { .. } => NEW_PASSWORD_REQUIRED,
+            SessionState::PasswordVerifier { .. } => PASSWORD_VERIFIER,
+            SessionState::Mfa { factor, .. } => factor.name(),
+            SessionState::SelectMfaType { .. } => SELECT_MFA_TYPE,
+            SessionState::MfaSetup { .. } => MFA_SETUP,
+            SessionState::CustomChallenge { .. } => CUSTOM_CHALLENGE,
+        }
+    }
+
+    /// The name the client signed in with.
+    pub fn username(&self) -> &str {
+        match self {
+            SessionState::NewPasswordRequired { username }
+            | SessionState::PasswordVerifier { username, .. }
+            | SessionState::Mfa { username, .. }
+            | SessionState::SelectMfaType { username, .. }
+            | SessionState::MfaSetup { username, .. }
+            | SessionState::CustomChallenge { username, .. } => username,
+        }
+    }
+
+    fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::Crypto(e.to_string()))
+    }
+
+    /// Reads a stored state; `None` when it is not a state of `challenge`.
+    fn read(challenge: &str, json: &str) -> Option<SessionState> {
+        fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+            serde_json::from_str(json).ok()
+        }
+        #[derive(Deserialize)]
+        struct Named {
+            username: String,
+        }
+        #[derive(Deserialize)]
+        struct Exchange {
+            username: String,
+            a_hex: String,
+            b_pub_hex: String,
+            b_secret_hex: String,
+        }
+        #[derive(Deserialize)]
+        struct Choosing {
+            username: String,
+            choices: Vec<Factor>,
+        }
+        #[derive(Deserialize)]
+        struct SettingUp {
+            username: String,
+            #[serde(default)]
+            verified: bool,
+        }
+        #[derive(Deserialize)]
+        struct Round {
+            username: String,
+            custom: CustomState,
+        }
+        let named = |json| parse::<Named>(json).map(|n| n.username);
+        Some(match challenge {
+            NEW_PASSWORD_REQUIRED => SessionState::NewPasswordRequired {
+                username: named(json)?,
+            },
+            PASSWORD_VERIFIER => {
+                let e: Exchange = parse(json)?;
+                SessionState::PasswordVerifier {
+                    username: e.username,
+                    a_hex: e.a_hex,
+                    b_pub_hex: e.b_pub_hex,
+                    b_secret_hex: e.b_secret_hex,
+                }
+            }
+            SELECT_MFA_TYPE => {
+                let c: Choosing = parse(json)?;
+                SessionState::SelectMfaType {
+                    username: c.username,
+                    choices: c.choices,
+                }
+            }
+            MFA_SETUP => {
+                let s: SettingUp = parse(json)?;
+                SessionState::MfaSetup {
+                    username: s.username,
+                    verified: s.verified,
+                }
+            }
+            CUSTOM_CHALLENGE => {
+                let r: Round = parse(json)?;
+                SessionState::CustomChallenge {
+                    username: r.username,
+                    round: r.custom,
+                }
+            }
+            other => SessionState::Mfa {
+                factor: Factor::parse(other)?,
+                username: named(json)?,
+            },
+        })
+    }
+}
+
+/// The error for a session that is unknown, expired, used, or another client's.
+pub(crate) fn session_expired() -> Error {
+    Error::NotAuthorized("Invalid session for the user, session is expired.".into())
+}
+
+/// Stores a challenge session and answers its (opaque) handle.
+pub(crate) fn create_session(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: &UserRow,
+    state: &SessionState,
+    step: &Step<'_>,
+) -> Result<String> {
+    let handle = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
+    store_session(tx, sc, user, state, step, &handle)?;
+    Ok(handle)
+}
+
+/// Stores a challenge session under a handle the caller made (SRP's secret block is its own
+/// session's handle). It lives the client's auth session validity, 3 to 15 minutes.
+pub(crate) fn store_session(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: &UserRow,
+    state: &SessionState,
+    step: &Step<'_>,
+    handle: &str,
+) -> Result<()> {
+    let minutes = i64::from(sc.client.settings.auth_session_validity.clamp(3, 15));
+    auth_sessions::insert(
+        tx,
+        &NewSession {
+            digest: &tokens::opaque_digest(handle),
+            client: sc.client.pk,
+            user: user.pk,
+            challenge: state.challenge(),
+            state: &state.to_json()?,
+            now: step.now,
+            expires_at: step.now + minutes * 60_000,
+        },
+    )?;
+    Ok(())
+}
+
+/// A challenge session being answered, read before the (slow) new password is hashed.
+#[derive(Debug, Clone)]
+pub struct OpenSession {
+    pub row: SessionRow,
+    pub user: UserRow,
+    /// The name the client signed in with.
+    pub username: String,
+    pub(crate) state: SessionState,
+}
+
+/// The session stored under `handle`, if it is still open and this client's.
+pub(crate) fn live_session(
+    r: &impl Read,
+    sc: &SignInClient,
+    handle: &str,
+    now: i64,
+) -> Result<Option<SessionRow>> {
+    let Some(row) = auth_sessions::by_digest(r, &tokens::opaque_digest(handle))? else {
+        return Ok(None);
+    };
+    Ok((row.expires_at > now && row.client == sc.client.pk).then_some(row))
+}
+
+/// Reads a live session's state and user.
+pub(crate) fn opened(r: &impl Read, row: SessionRow) -> Result<OpenSession> {
+    let state = SessionState::read(&row.challenge, &row.state).ok_or_else(session_expired)?;
+    let user = user_store::get_by_pk(r, row.user)?.ok_or_else(session_expired)?;
+    Ok(OpenSession {
+        username: state.username().to_string(),
+        row,
+        user,
+        state,
+    })
+}
+
+/// Finds the session a `RespondToAuthChallenge` carries.
+pub fn open_session(
+    r: &impl Read,
+    sc: &SignInClient,
+    session: &str,
+    challenge: &str,
+    now: i64,
+) -> Result<OpenSession> {
+    if session.is_empty() || session.len() > 2048 {
+        return Err(session_expired());
+    }
+    let row = live_session(r, sc, session, now)?.ok_or_else(session_expired)?;
+    if row.challenge != challenge {
+        return Err(invalid(
+            "ChallengeName",
+            format!("this session waits for {}, not {challenge}", row.challenge),
+        ));
+    }
+    opened(r, row)
+}
+
+/// Ends an open session: each is answered once, so one already ended is refused.
+pub(crate) fn consume_session(tx: &Tx<'_>, open: &OpenSession) -> Result<()> {
+    if auth_sessions::delete(tx, open.row.pk)? {
+        Ok(())
+    } else {
+        Err(session_expired())
+    }
+}
+
+/// Ends an open session, whether or not another request ended it first.
+pub(crate) fn discard_session(tx: &Tx<'_>, open: &OpenSession) -> Result<()> {
+    auth_sessions::delete(tx, open.row.pk)?;
+    Ok(())
+}
+
+/// Replaces what an open session remembers.
+pub(crate) fn update_session(tx: &Tx<'_>, open: &OpenSession, state: &SessionState) -> Result<()> {
+    auth_sessions::set_state(tx, open.row.pk, &state.to_json()?)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,322 @@
+//! The tokens of a sign-in: their claims, signing, `REFRESH_TOKEN_AUTH`, checking an access
+//! token, revoking and signing out. A user's sign-ins are their refresh tokens; ID and access
+//! tokens name theirs by `origin_jti`, so revoking one ends all three.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+use storage::clients::ClientRow;
+use storage::groups::{self as group_store, GroupRow};
+use storage::pools::PoolRow;
+use storage::refresh_tokens::{self, RefreshRow};
+use storage::users::{self as user_store, UserRow};
+use storage::{Read, Tx};
+
+use super::{SignIn, SignInClient, Step, check_secret_hash};
+use crate::keys::PoolKeys;
+use crate::{Error, Result, invalid};
+
+/// `REFRESH_TOKEN_AUTH`: the sign-in the refresh token belongs to, if it is still good.
+pub fn refresh(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    refresh_token: &str,
+    secret_hash: Option<&str>,
+    step: &Step<'_>,
+) -> Result<SignIn> {
+    let invalid_token = || Error::NotAuthorized("Invalid Refresh Token".into());
+    if refresh_token.is_empty() || refresh_token.len() > 2048 {
+        return Err(invalid_token());
+    }
+    let Some(row) = refresh_tokens::by_digest(tx, &tokens::opaque_digest(refresh_token))? else {
+        return Err(invalid_token());
+    };
+    if row.client != sc.client.pk {
+        return Err(invalid_token());
+    }
+    if row.revoked_at.is_some() {
+        return Err(Error::NotAuthorized(
+            "Refresh Token has been revoked".into(),
+        ));
+    }
+    if row.expires_at <= step.now {
+        return Err(Error::NotAuthorized("Refresh Token has expired".into()));
+    }
+    let user = user_store::get_by_pk(tx, row.user)?.ok_or_else(invalid_token)?;
+    check_secret_hash(
+        &sc.client,
+        &[user.username.as_str(), user.sub.as_str()],
+        secret_hash,
+    )?;
+    if !user.enabled {
+        return Err(Error::NotAuthorized("User is disabled.".into()));
+    }
+    refresh_tokens::touch(tx, row.pk, step.now)?;
+    let groups = group_store::for_user(tx, user.pk)?;
+    Ok(SignIn {
+        user,
+        groups,
+        origin_jti: row.origin_jti,
+        auth_time: row.auth_time,
+        event_id: tokens::new_jti(),
+        refresh_token: None,
+    })
+}
+
+/// The signed tokens of a sign-in.
+#[derive(Debug, Clone)]
+pub struct Minted {
+    pub id_token: String,
+    pub access_token: String,
+    /// The access token's lifetime in seconds (`ExpiresIn`).
+    pub expires_in: u64,
+}
+
+/// The issuer of a pool's tokens: `base` (Cognito's
+/// `https://cognito-idp.<region>.amazonaws.com` unless the workspace sets its own) and the id.
+pub fn issuer(base: Option<&str>, pool_id: &str) -> String {
+    match base {
+        Some(b) => format!("{}/{pool_id}", b.trim_end_matches('/')),
+        None => {
+            let region = pool_id.split_once('_').map_or("us-east-1", |(r, _)| r);
+            format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}")
+        }
+    }
+}
+
+/// Groups in Cognito's token order: by precedence (unset last), then name.
+fn ordered(groups: &[GroupRow]) -> Vec<&GroupRow> {
+    let mut g: Vec<&GroupRow> = groups.iter().collect();
+    g.sort_by(|a, b| {
+        (a.precedence.is_none(), a.precedence, &a.name).cmp(&(
+            b.precedence.is_none(),
+            b.precedence,
+            &b.name,
+        ))
+    });
+    g
+}
+
+/// The claims of the ID and access tokens of a sign-in, before signing.
+pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Value, Value) {
+    let (access_secs, id_secs, _) = sc.client.settings.lifetimes_secs();
+    let iat = now_ms.div_euclid(1000);
+    let groups = ordered(&s.groups);
+    let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    let roles: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| g.role_arn.as_deref())
+        .collect();
+    let preferred = groups.iter().find_map(|g| g.role_arn.as_deref());
+
+    let mut id = Map::new();
+    id.insert("sub".into(), json!(s.user.sub));
+    if !group_names.is_empty() {
+        id.insert("cognito:groups".into(), json!(group_names));
+    }
+    let readable = &sc.client.settings.read_attributes;
+    for (name, value) in &s.user.attributes {
+        if name == "sub" || (!readable.is_empty() && !readable.contains(name)) {
+            continue;
+        }
+        let v = match name.as_str() {
+            "email_verified" | "phone_number_verified" => json!(value == "true"),
+            _ => json!(value),
+        };
+        id.insert(name.clone(), v);
+    }
+    id.insert("iss".into(), json!(issuer));
+    id.insert("cognito:username".into(), json!(s.user.username));
+    if !roles.is_empty() {
+        id.insert("cognito:roles".into(), json!(roles));
+    }
+    if let Some(p) = preferred {
+        id.insert("cognito:preferred_role".into(), json!(p));
+    }
+    id.insert("origin_jti".into(), json!(s.origin_jti));
+    id.insert("aud".into(), json!(sc.client.client_id));
+    id.insert("event_id".into(), json!(s.event_id));
+    id.insert("token_use".into(), json!("id"));
+    id.insert("auth_time".into(), json!(s.auth_time));
+    id.insert("exp".into(), json!(iat + id_secs as i64));
+    id.insert("iat".into(), json!(iat));
+    id.insert("jti".into(), json!(tokens::new_jti()));
+
+    let mut access = Map::new();
+    access.insert("sub".into(), json!(s.user.sub));
+    if !group_names.is_empty() {
+        access.insert("cognito:groups".into(), json!(group_names));
+    }
+    access.insert("iss".into(), json!(issuer));
+    access.insert("client_id".into(), json!(sc.client.client_id));
+    access.insert("origin_jti".into(), json!(s.origin_jti));
+    access.insert("event_id".into(), json!(s.event_id));
+    access.insert("token_use".into(), json!("access"));
+    access.insert("scope".into(), json!("aws.cognito.signin.user.admin"));
+    access.insert("auth_time".into(), json!(s.auth_time));
+    access.insert("exp".into(), json!(iat + access_secs as i64));
+    access.insert("iat".into(), json!(iat));
+    access.insert("jti".into(), json!(tokens::new_jti()));
+    access.insert("username".into(), json!(s.user.username));
+    (Value::Object(id), Value::Object(access))
+}
+
+/// Signs the tokens of a sign-in.
+pub fn mint(
+    keys: &PoolKeys,
+    sc: &SignInClient,
+    s: &SignIn,
+    issuer: &str,
+    now_ms: i64,
+) -> Result<Minted> {
+    let (id, access) = claims(sc, s, issuer, now_ms);
+    sign(keys, sc, &id, &access)
+}
+
+/// Signs claims already made (and perhaps changed by a pre token generation hook).
+pub fn sign(keys: &PoolKeys, sc: &SignInClient, id: &Value, access: &Value) -> Result<Minted> {
+    let crypto = |e: tokens::Error| Error::Crypto(e.to_string());
+    Ok(Minted {
+        id_token: keys.id.sign_jwt(id).map_err(crypto)?,
+        access_token: keys.access.sign_jwt(access).map_err(crypto)?,
+        expires_in: sc.client.settings.lifetimes_secs().0,
+    })
+}
+
+/// The pool an access or ID token claims to come from (unverified: only to pick the keys that
+/// then verify it).
+pub fn claimed_pool(token: &str) -> Result<String> {
+    let bad = || Error::NotAuthorized("Invalid Access Token".into());
+    let unverified = tokens::dangerous::decode_unverified(token).map_err(|_| bad())?;
+    let iss = unverified
+        .claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .ok_or_else(bad)?;
+    let pool = iss.rsplit('/').next().ok_or_else(bad)?;
+    domain::ids::validate_user_pool_id(pool).map_err(|_| bad())?;
+    Ok(pool.to_string())
+}
+
+/// A checked access token: the user and sign-in it belongs to.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: UserRow,
+    pub session: RefreshRow,
+    pub claims: Map<String, Value>,
+}
+
+/// Checks an access token for the operations that take one (`GetUser`, `GlobalSignOut`,
+/// `ChangePassword`, ...): signature, expiry, issuer, `token_use`, and that its sign-in has not
+/// been revoked and its user is still enabled.
+pub fn authenticate(
+    r: &impl Read,
+    keys: &PoolKeys,
+    pool: &PoolRow,
+    token: &str,
+    issuer: &str,
+    now_ms: i64,
+) -> Result<Authenticated> {
+    let invalid_token = || Error::NotAuthorized("Invalid Access Token".into());
+    let verified = keys
+        .verifier
+        .verify(token, now_ms.div_euclid(1000), 0)
+        .map_err(|e| match e {
+            tokens::Error::Expired { .. } => {
+                Error::NotAuthorized("Access Token has expired".into())
+            }
+            _ => invalid_token(),
+        })?;
+    let claims = verified.into_claims();
+    if claims.get("token_use").and_then(Value::as_str) != Some("access")
+        || claims.get("iss").and_then(Value::as_str) != Some(issuer)
+    {
+        return Err(invalid_token());
+    }
+    let origin = claims
+        .get("origin_jti")
+        .and_then(Value::as_str)
+        .ok_or_else(invalid_token)?;
+    let revoked = || Error::NotAuthorized("Access Token has been revoked".into());
+    let session = refresh_tokens::by_origin(r, origin)?.ok_or_else(revoked)?;
+    if session.revoked_at.is_some() {
+        return Err(revoked());
+    }
+    let user = user_store::get_by_pk(r, session.user)?.ok_or_else(revoked)?;
+    if user.pool != pool.pk || claims.get("sub").and_then(Value::as_str) != Some(user.sub.as_str())
+    {
+        return Err(invalid_token());
+    }
+    if !user.enabled {
+        return Err(Error::NotAuthorized("User is disabled.".into()));
+    }
+    Ok(Authenticated {
+        user,
+        session,
+        claims,
+    })
+}
+
+/// Signs a user out everywhere: every refresh token, and with them every ID and access token,
+/// is revoked. Answers how many sign-ins ended.
+pub fn sign_out_everywhere(tx: &Tx<'_>, user: &UserRow, now: i64) -> Result<usize> {
+    Ok(refresh_tokens::revoke_user(tx, user.pk, now)?)
+}
+
+/// `RevokeToken`: revokes the refresh token (and its access tokens). An unknown token is not an
+/// error (RFC 7009); one issued to another client is.
+pub fn revoke(tx: &Tx<'_>, client: &ClientRow, token: &str, now: i64) -> Result<()> {
+    if !client.settings.enable_token_revocation {
+        return Err(Error::UnsupportedOperation(
+            "Token revocation is not enabled for this app client".into(),
+        ));
+    }
+    if token.is_empty() || token.len() > 2048 {
+        return Err(invalid("Token", "must be 1–2048 characters"));
+    }
+    let Some(row) = refresh_tokens::by_digest(tx, &tokens::opaque_digest(token))? else {
+        return Ok(());
+    };
+    if row.client != client.pk {
+        return Err(Error::NotAuthorized(
+            "The refresh token was not issued to this client".into(),
+        ));
+    }
+    refresh_tokens::revoke(tx, row.pk, now)?;
+    Ok(())
+}
+
+/// A user's sign-ins (refresh tokens), newest first.
+pub fn sessions(r: &impl Read, user: &UserRow, limit: u32) -> Result<Vec<RefreshRow>> {
+    Ok(refresh_tokens::for_user(r, user.pk, limit)?)
+}
+
+/// The client ids of the clients sessions belong to, by key.
+pub fn client_ids(r: &impl Read, sessions: &[RefreshRow]) -> Result<BTreeMap<i64, String>> {
+    let mut out = BTreeMap::new();
+    for s in sessions {
+        if !out.contains_key(&s.client)
+            && let Some(c) = storage::clients::get_by_pk(r, s.client)?
+        {
+            out.insert(s.client, c.client_id);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issuer_is_cognitos_unless_the_workspace_sets_one() {
+        assert_eq!(
+            issuer(None, "eu-west-1_abc"),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+        );
+        assert_eq!(
+            issuer(Some("http://127.0.0.1:9229/"), "eu-west-1_abc"),
+            "http://127.0.0.1:9229/eu-west-1_abc"
+        );
+    }
+}

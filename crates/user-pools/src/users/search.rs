@@ -1,0 +1,150 @@
+//! Listing users: Cognito's `ListUsers` with its filter, and Poolhouse's search.
+
+use std::collections::BTreeMap;
+
+use domain::filter::{UserFilter, format_filter, parse_filter};
+use domain::user::UserStatus;
+use storage::Read;
+use storage::users::{self as store, Cursor, ListQuery, SearchQuery, SortKey, UserRow};
+
+use crate::{Error, Result, invalid, pagination, require_pool};
+
+/// `ListUsers`: at most `limit` (0–60, default 60) users matching `filter`.
+pub fn list(
+    r: &impl Read,
+    pool_id: &str,
+    filter: Option<&str>,
+    limit: Option<u32>,
+    token: Option<&str>,
+) -> Result<(Vec<UserRow>, Option<String>)> {
+    let pool = require_pool(r, pool_id)?;
+    let limit = limit.unwrap_or(60);
+    if limit > 60 {
+        return Err(invalid("Limit", "must be between 0 and 60"));
+    }
+    let filter: Option<UserFilter> = parse_filter(filter.unwrap_or(""))?;
+    let scope = format!(
+        "ListUsers|{}|{}",
+        pool.id,
+        filter.as_ref().map(format_filter).unwrap_or_default()
+    );
+    let after: Option<Cursor> = token.map(|t| pagination::decode(&scope, t)).transpose()?;
+    if limit == 0 {
+        return Ok((Vec::new(), token.map(str::to_string)));
+    }
+    let page = store::list(
+        r,
+        &ListQuery {
+            pool: pool.pk,
+            filter,
+            case_insensitive: pool.config.is_case_insensitive(),
+            after,
+            limit,
+        },
+    )?;
+    Ok((
+        page.users,
+        page.next.map(|c| pagination::encode(&scope, &c)),
+    ))
+}
+
+/// A SearchUsers request.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub text: Option<String>,
+    pub statuses: Vec<UserStatus>,
+    pub enabled: Option<bool>,
+    pub group: Option<String>,
+    /// Only users with (true) or without (false) an enabled MFA factor.
+    pub mfa: Option<bool>,
+    pub sort: Option<SortKey>,
+    pub descending: bool,
+    pub limit: Option<u32>,
+    pub token: Option<String>,
+}
+
+/// A SearchUsers answer.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub users: Vec<UserRow>,
+    /// Group names per user key.
+    pub groups: BTreeMap<i64, Vec<String>>,
+    /// Enabled MFA factors per user key (users with none are absent).
+    pub mfa: std::collections::HashMap<i64, Vec<&'static str>>,
+    /// Matching users, exact up to [`COUNT_CAP`].
+    pub total: i64,
+    /// False when more than [`COUNT_CAP`] users match and `total` is the cap.
+    pub total_is_exact: bool,
+    pub next: Option<String>,
+}
+
+/// Beyond this many matches a search reports "at least" instead of counting on.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Poolhouse's search: one text over usernames, emails, phones, names, `sub` and custom
+/// attributes, with status, enabled and group filters, sorting and keyset paging.
+pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
+    let pool = require_pool(r, pool_id)?;
+    let limit = s.limit.unwrap_or(60);
+    if !(1..=1000).contains(&limit) {
+        return Err(invalid("Limit", "must be between 1 and 1000"));
+    }
+    let text = s
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    if text.as_ref().is_some_and(|t| t.chars().count() > 256) {
+        return Err(invalid("Query", "must be at most 256 characters"));
+    }
+    let group = match &s.group {
+        Some(g) => Some(
+            storage::groups::get(r, pool.pk, g)?
+                .ok_or_else(|| Error::GroupNotFound(g.clone()))?
+                .pk,
+        ),
+        None => None,
+    };
+    let sort = s.sort.unwrap_or(SortKey::Username);
+    let scope = format!(
+        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        pool.id, text, s.statuses, s.enabled, group, sort, s.descending
+    );
+    let after: Option<Cursor> = s
+        .token
+        .as_deref()
+        .map(|t| pagination::decode(&scope, t))
+        .transpose()?;
+    let q = SearchQuery {
+        pool: pool.pk,
+        text,
+        case_insensitive: pool.config.is_case_insensitive(),
+        statuses: s.statuses.clone(),
+        enabled: s.enabled,
+        group,
+        mfa: s.mfa,
+        sort,
+        descending: s.descending,
+        after,
+        limit,
+        few_matches: true,
+    };
+    let (total, total_is_exact) = store::search_count(r, &q, COUNT_CAP)?;
+    let q = SearchQuery {
+        few_matches: total_is_exact,
+        ..q
+    };
+    let page = store::search(r, &q)?;
+    let keys: Vec<i64> = page.users.iter().map(|u| u.pk).collect();
+    let groups = storage::groups::names_for_users(r, &keys)?;
+    let mfa = storage::user_mfa::enabled_for(r, &keys)?;
+    Ok(SearchPage {
+        users: page.users,
+        groups,
+        mfa,
+        total,
+        total_is_exact,
+        next: page.next.map(|c| pagination::encode(&scope, &c)),
+    })
+}
