@@ -1,7 +1,8 @@
 // What every browser scenario shares: the real core (`poolhouse serve --ui ui/dist`) started on
 // 127.0.0.1:0, headless Debian chromium through playwright-core, PASS/FAIL checks with a last
-// line "N passed, M failed", screenshots in tests/out/, and a bound on the whole run. The core,
-// the browser and whatever a scenario registers with `onCleanup` are stopped in every case.
+// line "N passed, M failed", screenshots in tests/out/, and a bound on the whole run. A scenario
+// that runs no check fails. The core, the browser and whatever a scenario registers with
+// `onCleanup` are stopped in every case.
 //
 //   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
@@ -116,6 +117,11 @@ export function scenario({ name, timeoutMs }) {
     if (finished) return;
     finished = true;
     await cleanup();
+    // A scenario that ran no check tested nothing: that is a failure, not a pass.
+    if (passed + failed === 0) {
+      log("FAIL  the scenario ran no check");
+      failed += 1;
+    }
     log(`${passed} passed, ${failed} failed`);
     process.exit(code ?? (failed > 0 ? 1 : 0));
   }

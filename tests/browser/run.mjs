@@ -2,7 +2,7 @@
 // Entry point of `npm run e2e` (from ui/): checks what the browser tests need, then runs each
 // scenario in its own node process, one after the other, passing their output through. The
 // last line adds them up ("N passed, M failed"); the exit code is non-zero when any check
-// failed or a scenario could not run to its end.
+// failed, a scenario could not run to its end, or a scenario ran no check.
 //   POOLHOUSE_BIN  the poolhouse binary (default: target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
 //   E2E_TIMEOUT_MS each scenario's own bound (they default to 240 s, 120 s, 120 s and 150 s)
@@ -80,9 +80,12 @@ function runScenario(file) {
         resolve({ passed: 0, failed: 1, ok: false });
         return;
       }
-      // A scenario stopped from here, or exiting non-zero with no failure counted, still failed.
-      const extra = (stopped || code !== 0) && summary.failed === 0 ? 1 : 0;
-      resolve({ passed: summary.passed, failed: summary.failed + extra, ok: code === 0 && !stopped });
+      // A scenario stopped from here, exiting non-zero with no failure counted, or running no
+      // check at all, still failed.
+      const empty = summary.passed + summary.failed === 0;
+      if (empty) process.stdout.write(`FAIL  ${file} ran no check\n`);
+      const extra = (stopped || code !== 0 || empty) && summary.failed === 0 ? 1 : 0;
+      resolve({ passed: summary.passed, failed: summary.failed + extra, ok: code === 0 && !stopped && !empty });
     });
   });
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the real desktop app: the debug binary under Xvfb, driven over WebDriver
-# (tauri-driver + WebKitWebDriver) by tests/desktop/test_desktop.py, on a fresh temporary store.
+# (tauri-driver + WebKitWebDriver) by tests/desktop/test_desktop.py; each test starts the app on
+# a fresh temporary store of its own.
 #
 #   tests/desktop/run.sh                  # builds target/debug/poolhouse-desktop if needed, runs
 #   DESKTOP_BIN=/abs/path tests/desktop/run.sh   # tests that binary, builds nothing
@@ -113,7 +114,11 @@ PY
 read -r port native_port <<<"$ports"
 # A smaller WebKit (no GPU here anyway).
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
-export POOLHOUSE_DB="$WORK/store/poolhouse.db"   # the app inherits it through the drivers
+# The app inherits these through the drivers. POOLHOUSE_DB names a store the app must NOT open:
+# each test gives the app its own store with --db, which wins, and fails if this one appears.
+# The data directory (where the default store would go) is scratch too.
+export POOLHOUSE_DB="$WORK/env-store/poolhouse.db"
+export XDG_DATA_HOME="$WORK/data"
 setsid tauri-driver --port "$port" --native-port "$native_port" >"$WORK/tauri-driver.log" 2>&1 &
 PIDS+=($!)
 python3 - "$port" <<'PY' || die "tauri-driver did not listen on port $port"
@@ -131,7 +136,7 @@ export WEBDRIVER_URL="http://127.0.0.1:$port"
 export OUT_DIR="$ROOT/tests/out"
 mkdir -p "$OUT_DIR"
 
-log "Xvfb :$display, tauri-driver :$port, app $DESKTOP_BIN, store $POOLHOUSE_DB"
+log "Xvfb :$display, tauri-driver :$port, app $DESKTOP_BIN, a store per test (--db)"
 # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words
 timeout --kill-after=10 "${DESKTOP_TEST_TIMEOUT:-300}" \
   "$VENV/bin/python" -m pytest -p no:cacheprovider -v -ra ${PYTEST_ARGS:-} "$ROOT/tests/desktop/test_desktop.py"

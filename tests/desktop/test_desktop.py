@@ -1,11 +1,17 @@
 """The real desktop app (debug build) under Xvfb, driven over WebDriver by tauri-driver.
 
 Started by tests/desktop/run.sh, which provides: DESKTOP_BIN (absolute path of the binary),
-WEBDRIVER_URL (tauri-driver), POOLHOUSE_DB (a fresh store the app opens), OUT_DIR (screenshots).
+WEBDRIVER_URL (tauri-driver), POOLHOUSE_DB (a store path the app must NOT open: every test
+gives the app its own store with `--db`, which wins over the environment), OUT_DIR
+(screenshots).
+
+Each test starts its own app on its own fresh store, so the tests do not depend on each other
+or on their order.
 """
 
 import os
 import re
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -22,7 +28,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 BIN = os.environ.get("DESKTOP_BIN", "/work/main/target/debug/poolhouse-desktop")
 WEBDRIVER_URL = os.environ.get("WEBDRIVER_URL", "http://127.0.0.1:4444")
-STORE = os.environ.get("POOLHOUSE_DB", "")
+# The store named by the environment; --db names another, and the app must use that one.
+ENV_STORE = os.environ.get("POOLHOUSE_DB", "")
+# The default store (poolhouse.db in the data directory), which --db must not fall back to
+# either; run.sh points XDG_DATA_HOME into its scratch directory.
+XDG_DATA_HOME = os.environ.get("XDG_DATA_HOME")
+DEFAULT_STORE = Path(XDG_DATA_HOME) / "poolhouse" / "poolhouse.db" if XDG_DATA_HOME else None
 OUT_DIR = Path(os.environ.get("OUT_DIR", Path(__file__).resolve().parents[1] / "out"))
 
 POOL_NAME = "Staff directory"
@@ -38,16 +49,31 @@ def by_testid(name: str):
     return css(f'[data-testid="{name}"]')
 
 
-@pytest.fixture(scope="module")
-def driver():
+@pytest.fixture
+def store(tmp_path):
+    """A fresh store path for this test's app, not the one the environment names."""
+    path = tmp_path / "store" / "poolhouse.db"
+    assert ENV_STORE, "POOLHOUSE_DB must name a store path for the app to ignore"
+    assert os.path.abspath(ENV_STORE) != str(path)
+    yield path
+    assert not os.path.exists(ENV_STORE), (
+        f"the app opened the store named by POOLHOUSE_DB ({ENV_STORE}) instead of --db"
+    )
+    assert DEFAULT_STORE is None or not DEFAULT_STORE.exists(), (
+        f"the app opened the default store ({DEFAULT_STORE}) instead of --db"
+    )
+
+
+@pytest.fixture
+def driver(store):
+    """The app, started on `store` with `--db`, in a WebDriver session of its own."""
     assert os.path.isabs(BIN) and os.access(BIN, os.X_OK), f"no executable at {BIN}"
-    assert STORE, "POOLHOUSE_DB must name a fresh store"
-    assert not os.path.exists(STORE), f"the store {STORE} is not fresh"
+    assert not store.exists(), f"the store {store} is not fresh"
     opts = ArgOptions()
     opts.set_capability("browserName", "wry")
-    # The store reaches the app both ways: the environment (inherited through the drivers) and
-    # the flag, which wins; the test checks below that the app used it.
-    opts.set_capability("tauri:options", {"application": BIN, "args": ["--db", STORE]})
+    # The environment (inherited through the drivers) names ENV_STORE; the flag names `store`
+    # and wins. The `store` fixture checks afterwards that ENV_STORE was never created.
+    opts.set_capability("tauri:options", {"application": BIN, "args": ["--db", str(store)]})
     started = time.monotonic()
     connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=WEBDRIVER_URL, timeout=30))
     drv = webdriver.Remote(command_executor=connection, options=opts)
@@ -60,6 +86,24 @@ def driver():
             drv.quit()
         except WebDriverException:
             pass
+
+
+INVOKE = (
+    "const [cmd, args, done] = arguments;"
+    "window.__TAURI_INTERNALS__.invoke(cmd, args).then("
+    "  (ok) => done({ ok }), (err) => done({ err }));"
+)
+
+
+def invoke(drv, command, request):
+    """One command over the app's IPC, as the UI calls it: {"ok": response} or {"err": ApiError}."""
+    return drv.execute_async_script(INVOKE, command, {"input": request})
+
+
+def pool_names_in(path):
+    """The pool names stored in the SQLite file at `path`, read beside the running app."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return [name for (name,) in db.execute("SELECT name FROM user_pools ORDER BY name")]
 
 
 def wait(drv, timeout=WAIT):
@@ -85,7 +129,7 @@ def test_fresh_store_shows_the_empty_pool_list(driver):
     assert driver.title == "Poolhouse"
 
 
-def test_create_a_pool_through_the_ui_and_see_it_listed(driver):
+def test_create_a_pool_through_the_ui_and_see_it_listed(driver, store):
     wait(driver).until(
         EC.element_to_be_clickable(css('[data-testid="empty-state"] [data-testid="create-pool"]'))
     ).click()
@@ -108,8 +152,9 @@ def test_create_a_pool_through_the_ui_and_see_it_listed(driver):
     assert POOL_NAME in rows[0].text and pool_id in rows[0].text
     assert not driver.find_elements(*by_testid("empty-state"))
 
-    # The app wrote to the store it was given, not to a default one.
-    assert os.path.getsize(STORE) > 0
+    # The app wrote to the store --db gave it (and, by the `store` fixture, not to the one
+    # POOLHOUSE_DB names).
+    assert pool_names_in(store) == [POOL_NAME]
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     shot = OUT_DIR / "desktop-pool-list.png"
@@ -121,27 +166,25 @@ def test_create_a_pool_through_the_ui_and_see_it_listed(driver):
 
 def test_commands_answer_results_and_api_errors(driver):
     """The IPC contract the UI relies on: invoke(<method>, { input }) -> response | ApiError."""
-    invoke = (
-        "const [cmd, args, done] = arguments;"
-        "window.__TAURI_INTERNALS__.invoke(cmd, args).then("
-        "  (ok) => done({ ok }), (err) => done({ err }));"
-    )
-    listed = driver.execute_async_script(invoke, "list_user_pools", {"input": {"MaxResults": 10}})
+    wait(driver).until(EC.visibility_of_element_located(by_testid("pool-list")))
+    created = invoke(driver, "create_user_pool", {"PoolName": POOL_NAME})
+    assert "err" not in created, created
+    assert POOL_ID.match(created["ok"]["UserPool"]["Id"]), created
+
+    listed = invoke(driver, "list_user_pools", {"MaxResults": 10})
     assert "err" not in listed, listed
     assert [p["Name"] for p in listed["ok"]["UserPools"]] == [POOL_NAME]
 
-    missing = driver.execute_async_script(
-        invoke, "describe_user_pool", {"input": {"UserPoolId": "us-east-1_000000000"}}
-    )
+    missing = invoke(driver, "describe_user_pool", {"UserPoolId": "us-east-1_000000000"})
     assert missing.get("err", {}).get("code") == "ResourceNotFoundException", missing
 
-    empty_input = driver.execute_async_script(invoke, "describe_workspace", {"input": {}})
+    empty_input = invoke(driver, "describe_workspace", {})
     assert "ok" in empty_input, empty_input
 
-    audit = driver.execute_async_script(invoke, "list_audit_events", {"input": {}})
+    audit = invoke(driver, "list_audit_events", {})
     assert "ok" in audit, audit
-    created = [e for e in audit["ok"]["Events"] if e["Operation"] == "CreateUserPool"]
-    assert [e["Actor"] for e in created] == ["console"], audit
+    creations = [e for e in audit["ok"]["Events"] if e["Operation"] == "CreateUserPool"]
+    assert [e["Actor"] for e in creations] == ["console"], audit
 
 
 def test_an_unopenable_store_exits_non_zero_with_a_message(tmp_path):
@@ -160,3 +203,4 @@ def test_an_unopenable_store_exits_non_zero_with_a_message(tmp_path):
     assert proc.stderr.startswith("poolhouse-desktop: ") and str(store) in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "panicked" not in proc.stderr
+    assert not os.path.exists(ENV_STORE), "--db wins over POOLHOUSE_DB even when it cannot be opened"

@@ -1,10 +1,8 @@
 """boto3 (a real AWS SDK, with botocore's own request signing, serialisation, validation and
 error parsing) against `poolhouse serve`.
 
-Each test makes its own pool, so they share one server. Where Poolhouse deviates from what
-Amazon Cognito does, the test says so and is marked `xfail(strict=True)` with a `DEVIATION`
-or `BUG` reason: it fails today and turns into an XPASS failure once fixed, so the marker gets
-removed.
+Each test makes its own pool, so they share one server. Every test asserts what Amazon
+Cognito does; none is expected to fail.
 """
 
 from __future__ import annotations

@@ -3,9 +3,6 @@
 //! the store file (private, refusing newer schemas) and `serve`'s readiness line.
 //!
 //! Every test runs the built binary on its own store in a temporary directory.
-//!
-//! Tests marked `#[ignore = "BUG-…"]` demonstrate product bugs found while writing these
-//! tests; run them with `cargo test -p poolhouse --test cli -- --ignored`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -610,7 +607,12 @@ fn generate_users_creates_that_many_users() {
         25,
         "the generated users carry the prefix"
     );
-    s.run(&["generate-users", "--user-pool-id", &pool, "--count", "0"]);
+    let out = s.run(&["generate-users", "--user-pool-id", &pool, "--count", "0"]);
+    assert!(
+        out.status.success(),
+        "asking for no users is not an error: {}",
+        stderr(&out)
+    );
     let v = s.json(&["--json", "search-users", "--user-pool-id", &pool]);
     assert_eq!(v["TotalCount"], 25, "a count of 0 creates nobody");
 }
@@ -654,15 +656,27 @@ fn the_store_file_is_readable_by_its_owner_only() {
         mode, 0o600,
         "the store holds password hashes and secrets: owner read/write only, got {mode:o}"
     );
+    // The -wal and -shm files exist only while a connection is open (the last one to close
+    // checkpoints and removes them): look at them while `serve` holds the store and the CLI
+    // writes beside it.
+    let _server = Server::start(&db);
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["cognito-idp", "create-user-pool", "--pool-name", "q"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", db.display()));
-        if let Ok(m) = std::fs::metadata(&side) {
-            let mode = m.permissions().mode() & 0o777;
-            assert_eq!(
-                mode, 0o600,
-                "{suffix} holds recent writes, so it is private too; got {mode:o}"
-            );
-        }
+        let meta = std::fs::metadata(&side)
+            .unwrap_or_else(|e| panic!("{suffix} exists while the store is open in WAL mode: {e}"));
+        let mode = meta.permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o600,
+            "{suffix} holds recent writes, so it is private too; got {mode:o}"
+        );
     }
 }
 
@@ -733,23 +747,32 @@ fn a_store_from_a_newer_schema_is_refused_and_left_alone() {
 
 #[test]
 fn a_real_store_bumped_to_a_newer_schema_is_refused() {
-    // The same through SQLite itself, on a store Poolhouse made, when the sqlite3 shell exists.
-    let Ok(probe) = Command::new("sqlite3").arg("-version").output() else {
-        eprintln!("sqlite3 is not installed; the hand-made file test covers this");
-        return;
-    };
-    assert!(probe.status.success());
+    // The same on a store Poolhouse made, tables and all. Once the last connection has closed,
+    // the WAL is checkpointed into the file and removed, so the header's user_version (bytes
+    // 60..64, where `PRAGMA user_version` writes it) is the store's schema version.
     let s = Store::new();
     s.create_pool("demo");
-    let bump = Command::new("sqlite3")
-        .arg(&s.db)
-        .arg("PRAGMA user_version = 1000;")
-        .output()
-        .unwrap();
-    assert!(bump.status.success(), "{}", stderr(&bump));
+    let wal = PathBuf::from(format!("{}-wal", s.db.display()));
+    assert!(
+        !wal.exists(),
+        "the CLI closes the store cleanly, leaving no WAL behind"
+    );
+    let version = user_version_in_header(&s.db);
+    assert!(
+        version > 0 && version < 1000,
+        "a store Poolhouse made carries its schema version: {version}"
+    );
+    let mut bytes = std::fs::read(&s.db).unwrap();
+    bytes[60..64].copy_from_slice(&1000u32.to_be_bytes());
+    std::fs::write(&s.db, bytes).unwrap();
     let out = s.run(&["cognito-idp", "list-user-pools", "--max-results", "5"]);
     assert!(!out.status.success(), "a newer schema is refused");
     assert!(stderr(&out).contains("1000"), "{}", stderr(&out));
+    assert_eq!(
+        user_version_in_header(&s.db),
+        1000,
+        "refusing the store does not touch its schema version"
+    );
 }
 
 // ----- serve ------------------------------------------------------------------------------
@@ -858,13 +881,12 @@ fn serve_prints_its_address_and_answers_on_the_same_store() {
     );
 }
 
-// ----- bugs found ------------------------------------------------------------------------
+// ----- bugs found while writing these tests, now fixed -------------------------------------
 
-/// BUG-1: a running `serve` never re-reads the workspace settings, so turning on
-/// RequireSignature from the CLI (the documented `update-workspace --require-signature`) leaves
-/// the running endpoint accepting unsigned admin calls until it is restarted.
+/// A running `serve` sees workspace settings another process changes: RequireSignature turned
+/// on from the CLI (the documented `update-workspace --require-signature`) is enforced without
+/// a restart.
 #[test]
-
 fn require_signature_set_from_the_cli_is_enforced_by_a_running_server() {
     let s = Store::new();
     let server = Server::start(&s.db);
@@ -887,10 +909,9 @@ fn require_signature_set_from_the_cli_is_enforced_by_a_running_server() {
     );
 }
 
-/// BUG-2: `--json` is declared global, but after a Poolhouse command (or `audit` with flags)
-/// it is taken for one of the operation's flags and refused with exit 252.
+/// `--json` is global: after a Poolhouse command (or `audit` with flags) it is not taken for
+/// one of the operation's flags.
 #[test]
-
 fn the_json_flag_works_after_the_command_too() {
     let s = Store::new();
     let pool = s.create_pool("demo");

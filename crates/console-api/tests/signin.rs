@@ -187,6 +187,86 @@ fn a_password_sign_in_answers_tokens_any_verifier_accepts() {
 }
 
 #[test]
+fn the_id_token_carries_the_attributes_the_client_may_read_typed_as_cognito_types_them() {
+    let e = env_with(
+        json!({}),
+        json!({"ReadAttributes": ["email", "email_verified", "phone_number",
+            "phone_number_verified", "address", "updated_at", "locale"]}),
+    );
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "vera", "MessageAction": "SUPPRESS",
+            "UserAttributes": [
+                {"Name": "email", "Value": "vera@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": "phone_number", "Value": "+15555550100"},
+                {"Name": "phone_number_verified", "Value": "false"},
+                {"Name": "address", "Value": "1 Main St, Springfield"},
+                {"Name": "updated_at", "Value": "1700000000"},
+                {"Name": "locale", "Value": "fr-CA"},
+                {"Name": "name", "Value": "Vera"}]}),
+    );
+    ok(
+        &e.c,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": e.pool, "Username": "vera", "Password": "Passw0rd!", "Permanent": true}),
+    );
+    let t = e.tokens("vera", "Passw0rd!");
+    let id = claims_of(&e.jwks_verifier(), &t["IdToken"], T0);
+    assert_eq!(id["email"], "vera@example.com");
+    assert_eq!(
+        id.get("email_verified"),
+        Some(&json!(true)),
+        "a readable email_verified is a boolean claim, as Cognito writes it: {id:?}"
+    );
+    assert_eq!(id["phone_number"], "+15555550100");
+    assert_eq!(
+        id.get("phone_number_verified"),
+        Some(&json!(false)),
+        "{id:?}"
+    );
+    assert_eq!(
+        id.get("address"),
+        Some(&json!({"formatted": "1 Main St, Springfield"})),
+        "Cognito puts the address string in OIDC's address object"
+    );
+    assert_eq!(
+        id.get("updated_at"),
+        Some(&json!(1_700_000_000)),
+        "a number, as OIDC and Cognito have it"
+    );
+    assert_eq!(id["locale"], "fr-CA");
+    assert!(
+        id.get("name").is_none(),
+        "name is not among the client's ReadAttributes: {id:?}"
+    );
+    // A refreshed ID token carries the same claims.
+    let refreshed = ok(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": t["RefreshToken"]}}),
+    );
+    let again = claims_of(
+        &e.jwks_verifier(),
+        &refreshed["AuthenticationResult"]["IdToken"],
+        T0,
+    );
+    for claim in [
+        "email",
+        "email_verified",
+        "phone_number",
+        "phone_number_verified",
+        "address",
+        "updated_at",
+        "locale",
+    ] {
+        assert_eq!(again.get(claim), id.get(claim), "{claim} after a refresh");
+    }
+}
+
+#[test]
 fn wrong_passwords_lock_the_user_out_with_growing_backoff_until_unlocked() {
     let e = env();
     e.user("bob", "Passw0rd!");

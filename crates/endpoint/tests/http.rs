@@ -2,9 +2,6 @@
 //! raw HTTP/1.1 over a `TcpStream`, so that what is checked is exactly what an AWS SDK sees on
 //! the wire — status, `X-Amzn-ErrorType`, the `__type`/`message` body — for malformed bodies,
 //! unknown targets, invalid parameters and the SigV4 checks of a workspace that requires them.
-//!
-//! Tests marked `#[ignore = "BUG-…"]` demonstrate product bugs found while writing these
-//! tests; run them with `cargo test -p endpoint --test http -- --ignored`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -800,12 +797,11 @@ fn a_signature_too_far_from_now_is_refused() {
     assert_eq!(r.status, 200, "a minute of clock skew is fine: {r:?}");
 }
 
-// ----- bugs found ------------------------------------------------------------------------
+// ----- bugs found while writing these tests, now fixed -------------------------------------
 
-/// BUG-3: `console_api::parse_request` never checks that the body ends after the JSON value,
-/// so `{"MaxResults":5} trailing` is accepted; Cognito answers SerializationException.
+/// The body is one JSON value and nothing after it: `{"MaxResults":5} trailing` is a
+/// SerializationException, as Cognito answers.
 #[test]
-
 fn trailing_bytes_after_the_json_body_are_a_serialization_exception() {
     let server = Server::start();
     let r = server.call(
@@ -826,10 +822,9 @@ fn trailing_bytes_after_the_json_body_are_a_serialization_exception() {
     );
 }
 
-/// BUG-4: serde accepts a JSON array for a struct (members by position), so `[5, null]` is
-/// taken as `{"MaxResults": 5}`; Cognito requires an object.
+/// A request is a JSON object: serde would take `[5, null]` as `{"MaxResults": 5}` (members by
+/// position), Cognito refuses it.
 #[test]
-
 fn an_array_is_not_a_request_structure() {
     let server = Server::start();
     let r = server.call(&format!("{IDP}.ListUserPools"), "[5, null]");
@@ -839,10 +834,9 @@ fn an_array_is_not_a_request_structure() {
     );
 }
 
-/// BUG-5: a body over the 1 MiB limit is answered by axum's own 413 in text/plain, without
-/// `X-Amzn-ErrorType` or `__type`; SDKs then show an unparsable error.
+/// A body over the 1 MiB limit is refused in Cognito's error shape (`X-Amzn-ErrorType` and
+/// `__type`), not with axum's own text/plain 413 that SDKs cannot parse.
 #[test]
-
 fn an_oversized_body_is_refused_in_cognitos_error_shape() {
     let server = Server::start();
     let body = format!(r#"{{"PoolName":"{}"}}"#, "x".repeat(1_100_000));
@@ -857,10 +851,9 @@ fn an_oversized_body_is_refused_in_cognitos_error_shape() {
     assert!(!r.code().is_empty(), "and a __type: {:?}", r.body);
 }
 
-/// BUG-1 (in-process): the endpoint's `Console` caches the workspace at open, so another
-/// process on the same store (the CLI's `update-workspace --require-signature`) is not seen.
+/// The endpoint sees workspace settings another process on the same store changes (the CLI's
+/// `update-workspace --require-signature`), not a copy cached at open.
 #[test]
-
 fn require_signature_set_by_another_console_on_the_store_is_enforced() {
     let server = Server::start();
     let other = open(server.console.store_path());
@@ -885,10 +878,9 @@ fn require_signature_set_by_another_console_on_the_store_is_enforced() {
     );
 }
 
-/// BUG-1 (data loss): `create_access_key` writes the cached key list plus the new key, so a
-/// key another process created meanwhile is silently dropped.
+/// `create_access_key` adds to the key list in the store, so a key another process created
+/// meanwhile is kept, not overwritten by a cached list.
 #[test]
-
 fn access_keys_created_by_two_consoles_are_both_kept() {
     let server = Server::start();
     let other = open(server.console.store_path());
@@ -908,12 +900,10 @@ fn access_keys_created_by_two_consoles_are_both_kept() {
     );
 }
 
-/// BUG-6: the endpoint verifies whatever headers the client chose to sign, so a signature need
-/// not cover `X-Amz-Target`: a captured DescribeUserPool signature (over host and x-amz-date
-/// only) replays as DeleteUserPool with the same body for 15 minutes. SDKs always sign
-/// x-amz-target; the endpoint should insist on it (and on host).
+/// A signature must cover `X-Amz-Target` (and host): otherwise a captured DescribeUserPool
+/// signature over host and x-amz-date only would replay as DeleteUserPool with the same body
+/// for 15 minutes. SDKs always sign x-amz-target.
 #[test]
-
 fn a_signature_must_cover_the_target() {
     let (server, key, secret) = locked_server();
     let r = server.signed(
@@ -954,11 +944,9 @@ fn a_signature_must_cover_the_target() {
     );
 }
 
-/// BUG-7: an Authorization header whose SignedHeaders leave out `host` makes
-/// `sigv4::compute_signature` call aws-sigv4 with the bare URI `/`, which panics ("request uri
-/// authority must be set for signing"): the client gets no HTTP response at all.
+/// An Authorization header whose SignedHeaders leave out `host` is refused with an answer;
+/// signing the bare URI `/` once made aws-sigv4 panic and the client got no response at all.
 #[test]
-
 fn a_signature_without_host_is_refused_not_a_crash() {
     let (server, key, _) = locked_server();
     let now = time_now_amz();

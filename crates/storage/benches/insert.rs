@@ -7,7 +7,7 @@
 //!
 //! Each round inserts the same N users (100,000; 20,000 with `BENCH_QUICK=1`) in one
 //! transaction into a fresh file, three ways, back to back:
-//! - `raw-min`: raw rusqlite into the minimal schema of `reference/performance.md` §2.5 (a rowid
+//! - `raw-min`: raw rusqlite into the minimal schema of the performance reference (a rowid
 //!   table with 3 indexes: (pool, username), (id), (pool, email NOCASE)) — the published
 //!   baseline, "a raw rusqlite single-transaction insert with indexes live";
 //! - `raw-same`: raw rusqlite into Poolhouse's real schema (every migration: 12 indexes on

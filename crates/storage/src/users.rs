@@ -554,8 +554,11 @@ impl SortKey {
     }
 }
 
-/// A SearchUsers query: one text over usernames, emails, phones, names, `sub` and custom
-/// attributes (prefix, without case), and structured filters.
+/// A SearchUsers query: one text matched against the start of the username (by the pool's
+/// case rule), email, name, given_name, family_name, preferred_username and custom attribute
+/// values (without case), phone_number (as written), and the whole `sub`; and structured
+/// filters. Other attributes (`locale`, `address`, …) live in the JSON document and are not
+/// searched.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
     pub pool: i64,

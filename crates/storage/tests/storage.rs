@@ -21,10 +21,16 @@ fn pool(db: &Db) -> i64 {
 }
 
 fn add_user(db: &Db, pool: i64, name: &str, email: Option<&str>) -> i64 {
-    let mut attrs = BTreeMap::new();
-    if let Some(e) = email {
-        attrs.insert("email".to_string(), e.to_string());
-    }
+    let email: Vec<(&str, &str)> = email.map(|e| ("email", e)).into_iter().collect();
+    add_user_with(db, pool, name, &email)
+}
+
+/// A confirmed user with these attributes; its `sub` is `sub-<name>`.
+fn add_user_with(db: &Db, pool: i64, name: &str, attributes: &[(&str, &str)]) -> i64 {
+    let attrs: BTreeMap<String, String> = attributes
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect();
     let sub = format!("sub-{name}");
     db.write(|tx| {
         users::insert(
@@ -45,22 +51,50 @@ fn add_user(db: &Db, pool: i64, name: &str, email: Option<&str>) -> i64 {
     .unwrap()
 }
 
+fn user_version(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
+}
+
 #[test]
 fn new_store_is_private_and_at_the_latest_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a/b/store.db");
-    drop(Db::open(&path).unwrap());
+    let db = Db::open(&path).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let mode_of = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .unwrap_or_else(|e| panic!("{} exists while the store is open: {e}", p.display()))
+                .permissions()
+                .mode()
+                & 0o777
+        };
         assert_eq!(
-            mode, 0o600,
+            mode_of(&path),
+            0o600,
             "the store holds password hashes and must be private"
         );
+        // The WAL and its index exist while a connection is open, and hold recent writes.
+        db.write(|tx| pools::insert(tx, "us-east-1_test", "test", &PoolConfig::default(), 1))
+            .unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            assert_eq!(mode_of(&side), 0o600, "{suffix} is private too");
+        }
     }
+    drop(db);
+    assert_eq!(
+        user_version(&path),
+        Db::schema_version(),
+        "a new store is at the latest schema"
+    );
     // Reopening applies nothing and works.
     drop(Db::open(&path).unwrap());
+    assert_eq!(user_version(&path), Db::schema_version());
 }
 
 #[test]
@@ -327,8 +361,11 @@ fn prefix_and_page_queries_use_an_index() {
     }
 }
 
+/// What SearchUsers' text searches: the start of the username, email, name, given_name,
+/// family_name, preferred_username, phone_number and custom attributes (without case, but
+/// phone_number), and the whole `sub`.
 #[test]
-fn search_finds_by_any_attribute_and_counts() {
+fn search_finds_by_each_searchable_attribute_and_counts() {
     let (_d, db) = fresh();
     let p = pool(&db);
     add_user(&db, p, "zed", Some("carol@example.com"));
@@ -405,5 +442,65 @@ fn search_finds_by_any_attribute_and_counts() {
         seen,
         ["carl", "zed", "dave"],
         "users without email come first and are not lost"
+    );
+
+    add_user_with(
+        &db,
+        p,
+        "ursula",
+        &[
+            ("name", "Xavier Quill"),
+            ("given_name", "Yolanda"),
+            ("family_name", "Zimmer"),
+            ("preferred_username", "wolfie"),
+            ("phone_number", "+15550001111"),
+            ("custom:team", "Quokkas"),
+        ],
+    );
+    let found = |text: &str| {
+        let q = SearchQuery {
+            text: Some(text.into()),
+            ..q.clone()
+        };
+        let few = db.read(|r| users::search(r, &q)).unwrap();
+        let many = db
+            .read(|r| {
+                users::search(
+                    r,
+                    &SearchQuery {
+                        few_matches: false,
+                        ..q.clone()
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(few.users, many.users, "both plans agree on {text:?}");
+        few.users
+            .into_iter()
+            .map(|u| u.username)
+            .collect::<Vec<_>>()
+    };
+    for (text, attribute) in [
+        ("URS", "username"),
+        ("CAROL@", "email"),
+        ("xavier q", "name"),
+        ("YOL", "given_name"),
+        ("zim", "family_name"),
+        ("WOLF", "preferred_username"),
+        ("+1555", "phone_number"),
+        ("quok", "a custom attribute"),
+    ] {
+        let expected = if attribute == "email" {
+            "zed"
+        } else {
+            "ursula"
+        };
+        assert_eq!(found(text), [expected], "{text:?} finds by {attribute}");
+    }
+    assert_eq!(found("sub-ursula"), ["ursula"], "the whole sub finds");
+    assert_eq!(
+        found("sub-urs"),
+        Vec::<String>::new(),
+        "a sub matches whole"
     );
 }

@@ -1,4 +1,4 @@
-//! T1/T2 of `reference/performance.md`: `Verifier::verify` (with the claim checks a Cognito
+//! T1/T2 of `docs/benchmarks.md`: `Verifier::verify` (with the claim checks a Cognito
 //! access or ID token gets) against raw aws-lc-rs `ParsedPublicKey::verify_sig`, and
 //! `SigningKey::sign_jwt` against raw `RsaKeyPair::sign` with a pre-parsed key, on the same
 //! signing input. Targets: verify ≥ 0.90×, sign ≥ 0.85× the raw throughput.

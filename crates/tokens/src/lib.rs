@@ -19,8 +19,8 @@
 //!   [`inspect`] (decode anything, verify against given keys with an explained checklist,
 //!   make test tokens).
 //!
-//! The crypto backend is `aws-lc-rs` (never a pure-Rust RSA backend: see
-//! `reference/performance.md` §2.2–2.3). This crate must not depend on storage or transport
+//! The crypto backend is `aws-lc-rs` (never a pure-Rust RSA backend: the design's performance
+//! reference measured one at a tenth of aws-lc-rs's RS256 verify rate). This crate must not depend on storage or transport
 //! crates: callers persist sealed keys and serve the JWKS.
 
 pub mod dangerous;

@@ -368,52 +368,71 @@ fn times_and_expectations_are_checked_with_skew() {
     );
 }
 
-#[test]
-fn certificates_and_pkcs1_keys_verify() {
-    // A self-signed certificate made with openssl when it is installed; else skipped.
-    let dir = std::env::temp_dir().join(format!("inspect-cert-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let key = dir.join("k.pem");
-    let cert = dir.join("c.pem");
-    let made = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=inspector-test",
-            "-days",
-            "1",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output();
-    let Ok(out) = made else { return };
-    if !out.status.success() {
-        return;
-    }
-    let private = std::fs::read_to_string(&key).unwrap();
-    let cert_pem = std::fs::read_to_string(&cert).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let t = encode_test_token(
+/// A self-signed certificate for a fresh key of `alg`, with `cn` as its subject: the key's
+/// PKCS#8 PEM and the certificate's PEM.
+fn self_signed(alg: &'static rcgen::SignatureAlgorithm, cn: &str) -> (String, String) {
+    let key = rcgen::KeyPair::generate_for(alg).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
+    let cert = params.self_signed(&key).unwrap();
+    (key.serialize_pem(), cert.pem())
+}
+
+fn signed_with(private_pem: &str) -> String {
+    encode_test_token(
         &claims(),
-        &EncodeKey::from_text(&private).unwrap(),
+        &EncodeKey::from_text(private_pem).unwrap(),
         None,
         None,
         NOW,
     )
-    .unwrap();
-    let ring = ring_of(&cert_pem);
-    assert!(
-        ring.public[0].origin.contains("inspector-test"),
-        "{}",
-        ring.public[0].origin
+    .unwrap()
+    .token
+}
+
+#[test]
+fn certificates_and_pkcs1_keys_verify() {
+    // A certificate's key verifies, and the certificate's subject names where the key came from.
+    for (alg, cn) in [
+        (&rcgen::PKCS_RSA_SHA256, "inspector-test-rsa"),
+        (&rcgen::PKCS_ECDSA_P256_SHA256, "inspector-test-p256"),
+    ] {
+        let (private, cert_pem) = self_signed(alg, cn);
+        assert!(cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        let ring = ring_of(&cert_pem);
+        assert_eq!(ring.public.len(), 1, "one key from one certificate");
+        assert!(
+            ring.public[0].origin.contains(cn),
+            "{}",
+            ring.public[0].origin
+        );
+        let token = signed_with(&private);
+        assert_eq!(Verdict::of(&check(&token, &ring)), Verdict::Valid, "{cn}");
+        // The certificate of another key does not verify it.
+        let (_, other_cert) = self_signed(alg, "someone-else");
+        assert_eq!(
+            Verdict::of(&check(&token, &ring_of(&other_cert))),
+            Verdict::Invalid,
+            "{cn} against another key's certificate"
+        );
+    }
+
+    // A PKCS#1 `RSA PUBLIC KEY` block verifies what its private key signed, and only that.
+    let pkcs1 = |pair: &RsaKeyPair| pem("RSA PUBLIC KEY", pair.public_key().as_ref());
+    let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let token = signed_with(&pem("PRIVATE KEY", pair.as_der().unwrap().as_ref()));
+    assert_eq!(
+        Verdict::of(&check(&token, &ring_of(&pkcs1(&pair)))),
+        Verdict::Valid
     );
-    assert_eq!(Verdict::of(&check(&t.token, &ring)), Verdict::Valid);
+    let other = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    assert_eq!(
+        Verdict::of(&check(&token, &ring_of(&pkcs1(&other)))),
+        Verdict::Invalid
+    );
 }
 
 proptest! {

@@ -97,6 +97,20 @@ fn ordered(groups: &[GroupRow]) -> Vec<&GroupRow> {
     g
 }
 
+/// An attribute as an ID token claim, typed as Cognito types it: the verification flags are
+/// booleans, `updated_at` a number of seconds, `address` OIDC's address object with the stored
+/// string as `formatted`; everything else, custom attributes included, a string.
+fn id_claim(name: &str, value: &str) -> Value {
+    match name {
+        "email_verified" | "phone_number_verified" => json!(value == "true"),
+        "updated_at" => value
+            .parse::<i64>()
+            .map_or_else(|_| json!(value), |secs| json!(secs)),
+        "address" => json!({ "formatted": value }),
+        _ => json!(value),
+    }
+}
+
 /// The claims of the ID and access tokens of a sign-in, before signing.
 pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Value, Value) {
     let (access_secs, id_secs, _) = sc.client.settings.lifetimes_secs();
@@ -119,11 +133,7 @@ pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Valu
         if name == "sub" || (!readable.is_empty() && !readable.contains(name)) {
             continue;
         }
-        let v = match name.as_str() {
-            "email_verified" | "phone_number_verified" => json!(value == "true"),
-            _ => json!(value),
-        };
-        id.insert(name.clone(), v);
+        id.insert(name.clone(), id_claim(name, value));
     }
     id.insert("iss".into(), json!(issuer));
     id.insert("cognito:username".into(), json!(s.user.username));
