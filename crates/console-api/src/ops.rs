@@ -164,6 +164,18 @@ macro_rules! operation_table {
             }
         }
 
+        /// The JSON Schema of an operation's response as it is serialised: a member is
+        /// `required` when it is always sent (the contract test compares it with botocore's).
+        pub fn response_schema(name: &str) -> Option<serde_json::Value> {
+            let settings = schemars::generate::SchemaSettings::default().for_serialize();
+            match name {
+                $(stringify!($name) => serde_json::to_value(
+                    settings.into_generator().into_root_schema_for::<$crate::dto::$resp>(),
+                ).ok(),)*
+                _ => None,
+            }
+        }
+
         impl $crate::Console {
             /// Runs the operation `name` on a JSON request body and answers a JSON body: the
             /// endpoint's and the CLI's way in.
