@@ -51,7 +51,7 @@ dto! {
         pub enabled: bool,
         pub user_status: UserStatus,
         #[serde(rename = "MFAOptions")]
-        pub mfa_options: Vec<AttributeType>,
+        pub mfa_options: Vec<MfaOptionType>,
     }
 }
 
@@ -312,7 +312,7 @@ dto! {
         pub enabled: bool,
         pub user_status: UserStatus,
         #[serde(rename = "MFAOptions")]
-        pub mfa_options: Vec<AttributeType>,
+        pub mfa_options: Vec<MfaOptionType>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub preferred_mfa_setting: Option<String>,
         #[serde(rename = "UserMFASettingList")]
@@ -802,9 +802,10 @@ impl Sensitive {
 }
 
 dto! {
-    /// `ContextDataType` / `UserContextDataType`: where a sign-in comes from.
+    /// `UserContextDataType`: where a public call comes from, as the client reports it. The
+    /// admin operations take [`ContextDataType`], whose members differ.
     #[derive(Default)]
-    pub struct ContextDataType {
+    pub struct UserContextDataType {
         #[serde(default)]
         pub ip_address: Option<String>,
         #[serde(default)]
@@ -824,7 +825,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -883,7 +884,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -915,7 +916,7 @@ dto! {
         pub username: String,
         pub user_attributes: Vec<AttributeType>,
         #[serde(rename = "MFAOptions")]
-        pub mfa_options: Vec<AttributeType>,
+        pub mfa_options: Vec<MfaOptionType>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub preferred_mfa_setting: Option<String>,
         #[serde(rename = "UserMFASettingList")]
@@ -938,7 +939,10 @@ dto! {
         #[serde(default)]
         pub secret_hash: Option<Sensitive>,
         pub username: String,
-        pub password: Sensitive,
+        /// Optional in Cognito's model (passwordless sign-up); Poolhouse refuses a sign-up
+        /// without one.
+        #[serde(default)]
+        pub password: Option<Sensitive>,
         #[serde(default)]
         pub user_attributes: Vec<AttributeType>,
         #[serde(default)]
@@ -946,7 +950,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -980,7 +984,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -994,7 +998,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -1015,7 +1019,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -1224,6 +1228,8 @@ dto! {
 dto! {
     /// `SoftwareTokenMfaConfigType`.
     pub struct SoftwareTokenMfaConfigType {
+        /// Off when left out, as in Cognito.
+        #[serde(default)]
         pub enabled: bool,
     }
 }
@@ -1338,3 +1344,60 @@ pub use crate::inspect::{
     EncodeTestTokenRequest, EncodeTestTokenResponse, FindingType, SecretEncodingType,
     VerifyTokenRequest, VerifyTokenResponse,
 };
+
+// ----- one request type per operation where Cognito's shapes differ ---------------------------
+
+dto! {
+    /// `AdminConfirmSignUp`: `ClientMetadata` goes to the post confirmation hook.
+    pub struct AdminConfirmSignUpRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    /// `AdminResetUserPassword`: `ClientMetadata` goes to the custom message hook.
+    pub struct AdminResetUserPasswordRequest {
+        pub user_pool_id: String,
+        pub username: String,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    /// `MFAOptionType`: the SMS MFA settings of Cognito's legacy API (`UserType.MFAOptions`).
+    /// Poolhouse sends an empty list; `UserMFASettingList` describes a user's MFA.
+    pub struct MfaOptionType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delivery_medium: Option<DeliveryMediumType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attribute_name: Option<String>,
+    }
+}
+
+dto! {
+    /// `ContextDataType`: where an admin sign-in comes from, as the server that called
+    /// Poolhouse saw it. Cognito requires every member but `EncodedData`.
+    pub struct ContextDataType {
+        pub ip_address: String,
+        pub server_name: String,
+        pub server_path: String,
+        pub http_headers: Vec<HttpHeader>,
+        #[serde(default)]
+        pub encoded_data: Option<String>,
+    }
+}
+
+dto! {
+    /// `HttpHeader`: one header of the request that reached the server (Cognito spells its
+    /// members in camelCase).
+    pub struct HttpHeader {
+        #[serde(default, rename = "headerName")]
+        pub header_name: Option<String>,
+        #[serde(default, rename = "headerValue")]
+        pub header_value: Option<String>,
+    }
+}

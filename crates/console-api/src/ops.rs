@@ -49,10 +49,10 @@ macro_rules! for_each_operation {
             idp SignUp sign_up SignUpRequest SignUpResponse;
             idp ConfirmSignUp confirm_sign_up ConfirmSignUpRequest Empty;
             idp ResendConfirmationCode resend_confirmation_code UsernameClientRequest CodeDeliveryResponse;
-            idp AdminConfirmSignUp admin_confirm_sign_up UserRequest Empty;
+            idp AdminConfirmSignUp admin_confirm_sign_up AdminConfirmSignUpRequest Empty;
             idp ForgotPassword forgot_password UsernameClientRequest CodeDeliveryResponse;
             idp ConfirmForgotPassword confirm_forgot_password ConfirmForgotPasswordRequest Empty;
-            idp AdminResetUserPassword admin_reset_user_password UserRequest Empty;
+            idp AdminResetUserPassword admin_reset_user_password AdminResetUserPasswordRequest Empty;
             idp ChangePassword change_password ChangePasswordRequest Empty;
             idp AdminListUserAuthEvents admin_list_user_auth_events AdminListUserAuthEventsRequest AdminListUserAuthEventsResponse;
             idp AssociateSoftwareToken associate_software_token AssociateSoftwareTokenRequest AssociateSoftwareTokenResponse;

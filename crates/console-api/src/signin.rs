@@ -41,9 +41,27 @@ fn optional<'a>(map: &'a BTreeMap<String, Sensitive>, name: &str) -> Option<&'a 
     map.get(name).map(Sensitive::expose)
 }
 
+/// The context data of a request: `UserContextDataType` on public operations,
+/// `ContextDataType` on the admin ones.
+trait Context {
+    fn ip_address(&self) -> Option<&str>;
+}
+
+impl Context for UserContextDataType {
+    fn ip_address(&self) -> Option<&str> {
+        self.ip_address.as_deref()
+    }
+}
+
+impl Context for ContextDataType {
+    fn ip_address(&self) -> Option<&str> {
+        Some(&self.ip_address)
+    }
+}
+
 /// Where a request came from: the IP in its context data, else the endpoint's peer.
-fn origin(actor: &Actor, context: Option<&ContextDataType>) -> Origin {
-    let from_context = context.and_then(|c| c.ip_address.clone());
+fn origin(actor: &Actor, context: Option<&impl Context>) -> Origin {
+    let from_context = context.and_then(|c| c.ip_address().map(str::to_string));
     let from_actor = actor
         .0
         .strip_prefix("endpoint:")
@@ -58,7 +76,7 @@ fn origin(actor: &Actor, context: Option<&ContextDataType>) -> Origin {
 /// [`origin`], with the request's `ClientMetadata` for hooks.
 fn origin_with(
     actor: &Actor,
-    context: Option<&ContextDataType>,
+    context: Option<&impl Context>,
     client_metadata: Option<&BTreeMap<String, String>>,
 ) -> Origin {
     Origin {
@@ -1613,18 +1631,24 @@ impl Console {
 
     /// `SignUp`.
     pub fn sign_up(&self, actor: &Actor, req: SignUpRequest) -> Result<SignUpResponse, ApiError> {
+        // Cognito's model lets a passwordless sign-up leave it out; Poolhouse has none, and
+        // answers as it did when the member was required.
+        let password = req
+            .password
+            .as_ref()
+            .ok_or_else(|| ApiError::invalid("Password", "is required"))?;
         let sc = self.sign_in_client(&req.client_id, None)?;
         auth::check_secret_hash(
             &sc.client,
             &[req.username.as_str()],
             req.secret_hash.as_ref().map(Sensitive::expose),
         )?;
-        users::check_password(&sc.pool, req.password.expose())?;
+        users::check_password(&sc.pool, password.expose())?;
         let compromised = self.check_new_password(
             &sc.pool,
             domain::risk::EventFilter::SignUp,
             "Password",
-            req.password.expose(),
+            password.expose(),
         )?;
         let attributes = crate::handlers::attribute_map("UserAttributes", &req.user_attributes)?;
         let hook = self.pre_sign_up(
@@ -1648,7 +1672,7 @@ impl Console {
                 metadata(req.client_metadata.as_ref()),
             )?
         };
-        let hash = passwords::hash(req.password.expose())?;
+        let hash = passwords::hash(password.expose())?;
         let origin = origin(actor, req.user_context_data.as_ref());
         let (user, delivery) = self.write_audited(
             actor,
@@ -1671,7 +1695,7 @@ impl Console {
                 let mut step = Step::new(ctx.clock.now_ms(), &origin);
                 step.compromised = compromised;
                 auth::record_event(tx, &user, &sc.client, &step, "SignUp", "Pass", None)?;
-                self.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
+                self.remember_srp(tx, &sc.pool.id, &user, password.expose())?;
                 Ok(((user.clone(), delivery), Some(user.username)))
             },
         )?;
@@ -1773,7 +1797,7 @@ impl Console {
     pub fn admin_confirm_sign_up(
         &self,
         actor: &Actor,
-        req: UserRequest,
+        req: AdminConfirmSignUpRequest,
     ) -> Result<Empty, ApiError> {
         let (pool, user) = self.write_audited(
             actor,
@@ -1786,7 +1810,13 @@ impl Console {
                 Ok(((pool, user), None))
             },
         )?;
-        self.post_confirmation(&pool, None, &user, "PostConfirmation_ConfirmSignUp", None)?;
+        self.post_confirmation(
+            &pool,
+            None,
+            &user,
+            "PostConfirmation_ConfirmSignUp",
+            req.client_metadata.as_ref(),
+        )?;
         Ok(Empty {})
     }
 
@@ -1900,16 +1930,44 @@ impl Console {
     pub fn admin_reset_user_password(
         &self,
         actor: &Actor,
-        req: UserRequest,
+        req: AdminResetUserPasswordRequest,
     ) -> Result<Empty, ApiError> {
+        let op = "AdminResetUserPassword";
+        // The custom message hook is asked before the write, as for ForgotPassword. A pool or
+        // user that does not resolve here fails in the write, in the engine's order.
+        let message = match self.read(|r| {
+            let pool = user_pools::require_pool(r, &req.user_pool_id)?;
+            let user = signup::find(r, &pool, &req.username)?;
+            Ok((pool, user))
+        }) {
+            Ok((pool, user)) => self
+                .custom_message(
+                    &pool,
+                    None,
+                    "CustomMessage_ForgotPassword",
+                    &user.username,
+                    hooks::user_attributes(&user),
+                    metadata(req.client_metadata.as_ref()),
+                )
+                .inspect_err(|e| {
+                    self.record_failure(actor, op, Some(&req.user_pool_id), Some(&req.username), e);
+                })?,
+            Err(_) => None,
+        };
         self.write_audited(
             actor,
-            "AdminResetUserPassword",
+            op,
             Some(&req.user_pool_id),
             Some(&req.username),
             |tx, ctx| {
                 let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-                signup::admin_reset_password(tx, &pool, &req.username, ctx.clock.now_ms())?;
+                signup::admin_reset_password(
+                    tx,
+                    &pool,
+                    &req.username,
+                    ctx.clock.now_ms(),
+                    message.as_ref(),
+                )?;
                 Ok((Empty {}, None))
             },
         )
