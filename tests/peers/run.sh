@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # boto3 against `poolhouse serve`: the peer suite.
 #
-# Creates (or reuses) a virtualenv with boto3, PyJWT, pycognito and pytest, then runs
-# tests/peers.
+# Creates (or reuses) a virtualenv with boto3 (botocore pinned), PyJWT, pycognito and pytest,
+# then runs tests/peers; test_contract.py compares the operation list with botocore's models.
 # Env:
 #   VENV           the virtualenv (default: <repo>/.venv)
 #   POOLHOUSE_BIN  the binary under test (default: <repo>/target/debug/poolhouse; built if missing)
@@ -17,8 +17,13 @@ export POOLHOUSE_BIN="${POOLHOUSE_BIN:-$repo/target/debug/poolhouse}"
 if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import boto3, pytest, jwt, cryptography, pycognito' >/dev/null 2>&1; then
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check boto3 pytest 'pyjwt[crypto]' pycognito
+# botocore is pinned: its service models are what test_contract.py holds Poolhouse to, and a
+# new release adds members. Move the pin on purpose, with the contract test's lists.
+botocore_version=1.44.8
+if ! "$venv/bin/python" -c "import boto3, pytest, jwt, cryptography, pycognito, botocore
+assert botocore.__version__ == '$botocore_version'" >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+        boto3 "botocore==$botocore_version" pytest 'pyjwt[crypto]' pycognito
 fi
 
 if [[ ! -x "$POOLHOUSE_BIN" ]]; then

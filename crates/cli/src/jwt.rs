@@ -216,15 +216,15 @@ fn clock_now(now: Option<i64>) -> i64 {
     now.unwrap_or_else(|| domain::SystemClock.now_ms().div_euclid(1000))
 }
 
-fn print_json(bytes: Result<Vec<u8>, ApiError>) {
+fn json_text(bytes: Result<Vec<u8>, ApiError>) -> String {
     let value: serde_json::Value = bytes
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    println!(
-        "{}",
+    format!(
+        "{}\n",
         serde_json::to_string_pretty(&value).unwrap_or_default()
-    );
+    )
 }
 
 /// Runs one `jwt` subcommand.
@@ -242,10 +242,13 @@ pub fn run(cmd: JwtCommand, json: bool, store: &StoreChoice) -> ExitCode {
                 },
                 clock_now(now),
             );
-            if json {
-                print_json(console_api::encode_response(&resp));
+            let text = if json {
+                json_text(console_api::encode_response(&resp))
             } else {
-                print!("{}", render_decoded(&resp, ""));
+                render_decoded(&resp, "")
+            };
+            if let Err(code) = crate::out::print(&text) {
+                return code;
             }
             if resp.problem.is_none() && (resp.kind == "Jws" || resp.kind == "Unsigned") {
                 ExitCode::SUCCESS
@@ -317,17 +320,18 @@ pub fn run(cmd: JwtCommand, json: bool, store: &StoreChoice) -> ExitCode {
             };
             match result {
                 Ok(resp) => {
-                    if json {
-                        print_json(console_api::encode_response(&resp));
+                    let text = if json {
+                        json_text(console_api::encode_response(&resp))
                     } else {
-                        print!("{}", render_verified(&resp));
-                    }
-                    ExitCode::from(match resp.verdict.as_str() {
+                        render_verified(&resp)
+                    };
+                    let status = ExitCode::from(match resp.verdict.as_str() {
                         "Valid" => 0,
                         "Attack" => EXIT_ATTACK,
                         "NotAToken" => EXIT_NOT_A_TOKEN,
                         _ => EXIT_INVALID,
-                    })
+                    });
+                    crate::out::finish(&text, status)
                 }
                 Err(e) => refused("VerifyToken", &e),
             }
@@ -382,12 +386,12 @@ pub fn run(cmd: JwtCommand, json: bool, store: &StoreChoice) -> ExitCode {
             };
             match result {
                 Ok(resp) => {
-                    if json {
-                        print_json(console_api::encode_response(&resp));
+                    let text = if json {
+                        json_text(console_api::encode_response(&resp))
                     } else {
-                        println!("{}", resp.token);
-                    }
-                    ExitCode::SUCCESS
+                        format!("{}\n", resp.token)
+                    };
+                    crate::out::finish(&text, ExitCode::SUCCESS)
                 }
                 Err(e) => refused("EncodeTestToken", &e),
             }

@@ -5,8 +5,13 @@
 //! are top-level commands (`search-users`, `audit`, ...), printed as tables unless `--json`.
 //! `serve` runs the endpoint. Errors are one line on stderr and a non-zero exit.
 
+// Output goes through `out`, which takes a reader that closes early quietly.
+#![deny(clippy::print_stdout)]
+
 mod flags;
 mod jwt;
+mod operations;
+mod out;
 mod table;
 
 use std::net::SocketAddr;
@@ -29,7 +34,7 @@ pub(crate) const EXIT_USAGE: u8 = 252;
     version,
     about = "Local console for Cognito-style user pools"
 )]
-struct Cli {
+pub(crate) struct Cli {
     /// The store (an SQLite file). Default: poolhouse.db in the platform data directory.
     #[arg(long, env = "POOLHOUSE_DB", global = true)]
     db: Option<PathBuf>,
@@ -75,7 +80,9 @@ enum Command {
         #[arg(long, default_value = "user")]
         prefix: String,
     },
-    /// Lists every operation of the one list, with its service.
+    /// Lists every command: Cognito's operations, Poolhouse's own, and these commands.
+    ///
+    /// With --json, each operation also carries its request and response JSON Schemas.
     Operations,
     /// The token inspector: decode, verify (with every check explained) and encode test tokens.
     /// Exit codes: 0 every check passed, 1 a check failed, 2 not a token, 3 attack flagged.
@@ -121,8 +128,7 @@ fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: 
     let args: Vec<String> = args.iter().filter(|a| *a != "--json").cloned().collect();
     let args = args.as_slice();
     if args.iter().any(|a| a == "--help" || a == "help") {
-        print!("{}", flags::help(op));
-        return ExitCode::SUCCESS;
+        return out::finish(&flags::help(op), ExitCode::SUCCESS);
     }
     let body = match flags::to_request(op, args) {
         Ok(b) => b,
@@ -146,16 +152,13 @@ fn run_operation(console: &Console, op: &ops::Operation, args: &[String], json: 
                 && !json
                 && let Some(t) = table::render(op.name, &value)
             {
-                print!("{t}");
+                return out::finish(&t, ExitCode::SUCCESS);
+            }
+            if is_empty {
                 return ExitCode::SUCCESS;
             }
-            if !is_empty {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).unwrap_or_default()
-                );
-            }
-            ExitCode::SUCCESS
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            out::finish(&format!("{text}\n"), ExitCode::SUCCESS)
         }
         Err(e) => api_error(op.name, &e),
     }
@@ -165,20 +168,6 @@ fn find_cli(service: Service, name: &str) -> Option<&'static ops::Operation> {
     ops::OPERATIONS
         .iter()
         .find(|o| o.service == service && o.cli_name() == name)
-}
-
-fn list_operations(service: Option<Service>) -> ExitCode {
-    for o in ops::OPERATIONS
-        .iter()
-        .filter(|o| service.is_none_or(|s| o.service == s))
-    {
-        let prefix = match o.service {
-            Service::CognitoIdp => "poolhouse cognito-idp",
-            Service::Poolhouse => "poolhouse",
-        };
-        println!("{prefix} {:<32} {}", o.cli_name(), o.name);
-    }
-    ExitCode::SUCCESS
 }
 
 fn generate(console: &Console, pool: &domain::UserPoolId, count: u64, prefix: &str) -> ExitCode {
@@ -233,7 +222,7 @@ fn main() -> ExitCode {
         }
     };
     let cli = match cli.command {
-        Command::Operations => return list_operations(None),
+        Command::Operations => return operations::list_all(cli.json),
         Command::Jwt(cmd) => {
             let store = jwt::StoreChoice {
                 path: cli.db,
@@ -253,7 +242,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::CognitoIdp { operation, args } => {
             if operation == "help" {
-                return list_operations(Some(Service::CognitoIdp));
+                return operations::list_service(Service::CognitoIdp);
             }
             match find_cli(Service::CognitoIdp, &operation) {
                 Some(op) => run_operation(&console, op, &args, cli.json),
@@ -283,7 +272,7 @@ fn main() -> ExitCode {
             prefix,
         } => generate(&console, &user_pool_id, count, &prefix),
         Command::Serve { addr, ui } => serve(console, addr, ui),
-        Command::Operations => list_operations(None),
+        Command::Operations => operations::list_all(cli.json),
         Command::Jwt(_) => usage("jwt is handled before the store is opened"),
     }
 }
@@ -301,10 +290,9 @@ fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
     };
     let store = console.store_path().display().to_string();
     let result = runtime.block_on(endpoint::serve(console, addr, ui, |bound| {
-        use std::io::Write;
-        println!("listening on http://{bound}");
+        // A reader that is gone does not stop the endpoint; another failure is reported.
+        let _ = out::print(&format!("listening on http://{bound}\n"));
         eprintln!("store: {store}");
-        let _ = std::io::stdout().flush();
     }));
     match result {
         Ok(()) => ExitCode::SUCCESS,

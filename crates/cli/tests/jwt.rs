@@ -120,7 +120,11 @@ fn decode_reads_stdin_tolerates_bearer_and_prints_json() {
         .collect();
     assert!(codes.contains(&"BearerPrefix"), "{codes:?}");
     let human = stdout(&d.run(&["jwt", "decode", &t]));
-    assert!(human.contains("expires in 30 min"), "{human}");
+    // Encoded for 30 minutes; a second or two may pass before decoding on a loaded machine.
+    assert!(
+        human.contains("expires in 30 min") || human.contains("expires in 29 min"),
+        "{human}"
+    );
     assert!(
         !d.db().exists() && !d.path("data").exists(),
         "decoding must not create a store"

@@ -818,3 +818,65 @@ fn custom_message_rewrites_codes_and_invitations() {
     assert!(bad.message.contains("{####}"), "{}", bad.message);
     assert_eq!(outbox(&e), before);
 }
+
+#[test]
+fn admin_confirm_sign_up_hands_its_client_metadata_to_post_confirmation() {
+    let hook = Hook::start(|e| answer(e, json!({})));
+    let e = env(json!({"PostConfirmation": hook.url("/post-confirm")}));
+    e.sign_up("hal", "hal@example.com").unwrap();
+    ok(
+        &e.c,
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": e.pool, "Username": "hal", "ClientMetadata": {"source": "crm"}}),
+    );
+    let ev = &hook.events()[0];
+    assert_eq!(ev["triggerSource"], "PostConfirmation_ConfirmSignUp");
+    assert_eq!(
+        ev["request"]["clientMetadata"],
+        json!({"source": "crm"}),
+        "Cognito passes AdminConfirmSignUp's ClientMetadata to the hook"
+    );
+}
+
+#[test]
+fn admin_reset_user_password_asks_the_custom_message_hook_with_its_client_metadata() {
+    let hook = Hook::start(|e| {
+        answer(
+            e,
+            json!({"emailSubject": "Reset", "emailMessage": format!("Code {{####}} for {}.",
+                e["request"]["clientMetadata"]["brand"].as_str().unwrap_or("?"))}),
+        )
+    });
+    let e = env(json!({"CustomMessage": hook.url("/message")}));
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "ida", "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "email", "Value": "ida@example.com"},
+                {"Name": "email_verified", "Value": "true"}]}),
+    );
+    ok(
+        &e.c,
+        "AdminResetUserPassword",
+        json!({"UserPoolId": e.pool, "Username": "ida", "ClientMetadata": {"brand": "Acme"}}),
+    );
+    let events = hook.events();
+    assert_eq!(events.len(), 1, "one message, one hook call: {events:?}");
+    assert_eq!(events[0]["triggerSource"], "CustomMessage_ForgotPassword");
+    assert_eq!(
+        events[0]["request"]["clientMetadata"],
+        json!({"brand": "Acme"})
+    );
+    let m = ok(
+        &e.c,
+        "ListOutboxMessages",
+        json!({"UserPoolId": e.pool, "Limit": 1}),
+    )["Messages"][0]
+        .clone();
+    assert_eq!(m["Subject"], "Reset");
+    let body = m["Body"].as_str().unwrap();
+    assert!(
+        body.starts_with("Code ") && body.ends_with(" for Acme.") && !body.contains("{####}"),
+        "the hook's text goes out with the code filled in: {body}"
+    );
+}

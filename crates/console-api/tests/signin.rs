@@ -1014,7 +1014,8 @@ fn admin_sign_in_from(e: &Env, name: &str, password: &str, ip: &str) -> Result<V
         "AdminInitiateAuth",
         json!({"UserPoolId": e.pool, "ClientId": e.client, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
             "AuthParameters": {"USERNAME": name, "PASSWORD": password},
-            "ContextData": {"IpAddress": ip}}),
+            "ContextData": {"IpAddress": ip, "ServerName": "app.example.com",
+                "ServerPath": "/login", "HttpHeaders": []}}),
     )
 }
 
@@ -1288,4 +1289,18 @@ fn a_client_only_writes_the_attributes_it_is_allowed_to() {
             {"Name": "name", "Value": "X"}]}),
     );
     assert_eq!(bad_token.code, ErrorCode::NotAuthorizedException);
+}
+
+#[test]
+fn sign_up_without_a_password_is_refused_as_before_it_became_optional() {
+    // Cognito's model makes Password optional (passwordless sign-up); Poolhouse has no
+    // passwordless sign-up and still answers that it is required.
+    let e = env();
+    let refused = err(
+        &e.c,
+        "SignUp",
+        json!({"ClientId": e.client, "Username": "kit"}),
+    );
+    assert_eq!(refused.code, ErrorCode::InvalidParameterException);
+    assert_eq!(refused.field.as_deref(), Some("Password"));
 }

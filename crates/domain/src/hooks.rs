@@ -44,25 +44,34 @@ pub struct LambdaConfig {
     pub user_migration: Option<String>,
     /// Not supported (codes are delivered to the outbox); refused when given.
     #[serde(rename = "CustomSMSSender", skip_serializing_if = "Option::is_none")]
-    #[ts(optional, type = "unknown")]
-    pub custom_sms_sender: Option<serde_json::Value>,
+    pub custom_sms_sender: Option<CustomSenderConfig>,
     /// Not supported (codes are delivered to the outbox); refused when given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional, type = "unknown")]
-    pub custom_email_sender: Option<serde_json::Value>,
+    pub custom_email_sender: Option<CustomSenderConfig>,
     /// Only meaningful with the custom senders; refused when given.
     #[serde(rename = "KMSKeyID", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
-/// `PreTokenGenerationVersionConfigType`.
+/// `PreTokenGenerationVersionConfigType`: both members required, as in Cognito.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, Default)]
-#[serde(rename_all = "PascalCase", default)]
+#[serde(rename_all = "PascalCase")]
 #[ts(export)]
 pub struct PreTokenGenerationConfig {
     /// `V1_0` (ID token only) or `V2_0` (ID and access tokens).
     pub lambda_version: String,
     /// The hook URL.
+    pub lambda_arn: String,
+}
+
+/// `CustomSMSLambdaVersionConfigType` / `CustomEmailLambdaVersionConfigType` (the same
+/// members): read in Cognito's shape only to be refused by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct CustomSenderConfig {
+    /// `V1_0`.
+    pub lambda_version: String,
     pub lambda_arn: String,
 }
 

@@ -263,12 +263,14 @@ pub fn confirm_forgot_password(
 }
 
 /// `AdminResetUserPassword`: `RESET_REQUIRED` and a reset code, as Cognito does; the next
-/// sign-in answers `PasswordResetRequiredException`.
+/// sign-in answers `PasswordResetRequiredException`. `message` is the custom message hook's
+/// text for the code, when the pool has one.
 pub fn admin_reset_password(
     tx: &Tx<'_>,
     pool: &PoolRow,
     username: &str,
     now: i64,
+    message: Option<&CustomText>,
 ) -> Result<UserRow> {
     if !self_recovery(pool) {
         // Cognito refuses a reset nobody could complete.
@@ -277,7 +279,7 @@ pub fn admin_reset_password(
         ));
     }
     let user = resolve(tx, pool, username)?;
-    if codes::issue(tx, pool, &user, Purpose::ResetPassword, now, None)?.is_none() {
+    if codes::issue(tx, pool, &user, Purpose::ResetPassword, now, message)?.is_none() {
         // Nobody could finish this reset: the user would be locked out for good.
         return Err(Error::InvalidParameter(domain::FieldError::new(
             "Username",

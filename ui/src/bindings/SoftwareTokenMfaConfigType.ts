@@ -3,4 +3,8 @@
 /**
  * `SoftwareTokenMfaConfigType`.
  */
-export type SoftwareTokenMfaConfigType = { Enabled: boolean, };
+export type SoftwareTokenMfaConfigType = { 
+/**
+ * Off when left out, as in Cognito.
+ */
+Enabled: boolean, };

@@ -1,6 +1,7 @@
 // Generated from the operation list in crates/console-api/src/ops/mod.rs. Do not edit.
 import type { AccessTokenRequest } from "./AccessTokenRequest";
 import type { AddCustomAttributesRequest } from "./AddCustomAttributesRequest";
+import type { AdminConfirmSignUpRequest } from "./AdminConfirmSignUpRequest";
 import type { AdminCreateUserRequest } from "./AdminCreateUserRequest";
 import type { AdminCreateUserResponse } from "./AdminCreateUserResponse";
 import type { AdminDeleteUserAttributesRequest } from "./AdminDeleteUserAttributesRequest";
@@ -9,6 +10,7 @@ import type { AdminInitiateAuthRequest } from "./AdminInitiateAuthRequest";
 import type { AdminListGroupsForUserRequest } from "./AdminListGroupsForUserRequest";
 import type { AdminListUserAuthEventsRequest } from "./AdminListUserAuthEventsRequest";
 import type { AdminListUserAuthEventsResponse } from "./AdminListUserAuthEventsResponse";
+import type { AdminResetUserPasswordRequest } from "./AdminResetUserPasswordRequest";
 import type { AdminRespondToAuthChallengeRequest } from "./AdminRespondToAuthChallengeRequest";
 import type { AdminSetUserMfaPreferenceRequest } from "./AdminSetUserMfaPreferenceRequest";
 import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest";
@@ -127,10 +129,10 @@ export type Operations = {
   SignUp: { input: SignUpRequest; output: SignUpResponse };
   ConfirmSignUp: { input: ConfirmSignUpRequest; output: Empty };
   ResendConfirmationCode: { input: UsernameClientRequest; output: CodeDeliveryResponse };
-  AdminConfirmSignUp: { input: UserRequest; output: Empty };
+  AdminConfirmSignUp: { input: AdminConfirmSignUpRequest; output: Empty };
   ForgotPassword: { input: UsernameClientRequest; output: CodeDeliveryResponse };
   ConfirmForgotPassword: { input: ConfirmForgotPasswordRequest; output: Empty };
-  AdminResetUserPassword: { input: UserRequest; output: Empty };
+  AdminResetUserPassword: { input: AdminResetUserPasswordRequest; output: Empty };
   ChangePassword: { input: ChangePasswordRequest; output: Empty };
   AdminListUserAuthEvents: { input: AdminListUserAuthEventsRequest; output: AdminListUserAuthEventsResponse };
   AssociateSoftwareToken: { input: AssociateSoftwareTokenRequest; output: AssociateSoftwareTokenResponse };

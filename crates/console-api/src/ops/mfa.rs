@@ -96,6 +96,8 @@ dto! {
 dto! {
     /// `SoftwareTokenMfaConfigType`.
     pub struct SoftwareTokenMfaConfigType {
+        /// Off when left out, as in Cognito.
+        #[serde(default)]
         pub enabled: bool,
     }
 }

@@ -78,10 +78,10 @@ macro_rules! for_each_operation {
             idp recovery SignUp sign_up SignUpRequest SignUpResponse anon;
             idp recovery ConfirmSignUp confirm_sign_up ConfirmSignUpRequest Empty anon;
             idp recovery ResendConfirmationCode resend_confirmation_code UsernameClientRequest CodeDeliveryResponse anon;
-            idp recovery AdminConfirmSignUp admin_confirm_sign_up UserRequest Empty admin;
+            idp recovery AdminConfirmSignUp admin_confirm_sign_up AdminConfirmSignUpRequest Empty admin;
             idp recovery ForgotPassword forgot_password UsernameClientRequest CodeDeliveryResponse anon;
             idp recovery ConfirmForgotPassword confirm_forgot_password ConfirmForgotPasswordRequest Empty anon;
-            idp recovery AdminResetUserPassword admin_reset_user_password UserRequest Empty admin;
+            idp recovery AdminResetUserPassword admin_reset_user_password AdminResetUserPasswordRequest Empty admin;
             idp recovery ChangePassword change_password ChangePasswordRequest Empty token;
             idp risk AdminListUserAuthEvents admin_list_user_auth_events AdminListUserAuthEventsRequest AdminListUserAuthEventsResponse admin;
             idp mfa AssociateSoftwareToken associate_software_token AssociateSoftwareTokenRequest AssociateSoftwareTokenResponse token;
@@ -265,10 +265,14 @@ macro_rules! operation_table {
             }
         }
 
-        /// The JSON Schema of an operation's response.
+        /// The JSON Schema of an operation's response as it is serialised: a member is
+        /// `required` when it is always sent (the contract test compares it with botocore's).
         pub fn response_schema(name: &str) -> Option<serde_json::Value> {
+            let settings = schemars::generate::SchemaSettings::default().for_serialize();
             match name {
-                $(stringify!($name) => serde_json::to_value(schemars::schema_for!($crate::dto::$resp)).ok(),)*
+                $(stringify!($name) => serde_json::to_value(
+                    settings.into_generator().into_root_schema_for::<$crate::dto::$resp>(),
+                ).ok(),)*
                 _ => None,
             }
         }

@@ -1,7 +1,7 @@
 //! Sign-up and recovery: sign-up and its confirmation, codes sent again, forgotten and
 //! changed passwords, and the administrator's confirm and reset.
 
-use domain::names::{ClientId, Username};
+use domain::names::{ClientId, UserPoolId, Username};
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -17,12 +17,35 @@ use crate::signin::*;
 use crate::{ApiError, Console, ErrorCode};
 
 dto! {
+    /// `AdminConfirmSignUp`: `ClientMetadata` goes to the post confirmation hook.
+    pub struct AdminConfirmSignUpRequest {
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    /// `AdminResetUserPassword`: `ClientMetadata` goes to the custom message hook.
+    pub struct AdminResetUserPasswordRequest {
+        pub user_pool_id: UserPoolId,
+        pub username: Username,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
     pub struct SignUpRequest {
         pub client_id: ClientId,
         #[serde(default)]
         pub secret_hash: Option<Sensitive>,
         pub username: Username,
-        pub password: Sensitive,
+        /// Optional in Cognito's model (passwordless sign-up); Poolhouse refuses a sign-up
+        /// without one.
+        #[serde(default)]
+        pub password: Option<Sensitive>,
         #[serde(default)]
         pub user_attributes: Vec<AttributeType>,
         #[serde(default)]
@@ -30,7 +53,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -55,7 +78,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -70,7 +93,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -89,18 +112,24 @@ pub(crate) fn sign_up(
     ctx: &OpCtx<'_>,
     req: SignUpRequest,
 ) -> Result<SignUpResponse, ApiError> {
+    // Cognito's model lets a passwordless sign-up leave it out; Poolhouse has none, and
+    // answers as it did when the member was required.
+    let password = req
+        .password
+        .as_ref()
+        .ok_or_else(|| ApiError::invalid("Password", "is required"))?;
     let sc = c.sign_in_client(&req.client_id, None)?;
     auth::check_secret_hash(
         &sc.client,
         &[req.username.as_str()],
         req.secret_hash.as_ref().map(Sensitive::expose),
     )?;
-    users::check_password(&sc.pool, req.password.expose())?;
+    users::check_password(&sc.pool, password.expose())?;
     let compromised = c.check_new_password(
         &sc.pool,
         domain::risk::EventFilter::SignUp,
         "Password",
-        req.password.expose(),
+        password.expose(),
     )?;
     let attributes = crate::ops::shared::attribute_map("UserAttributes", &req.user_attributes)?;
     let hook = c.pre_sign_up(
@@ -124,7 +153,7 @@ pub(crate) fn sign_up(
             metadata(req.client_metadata.as_ref()),
         )?
     };
-    let hash = passwords::hash(req.password.expose())?;
+    let hash = passwords::hash(password.expose())?;
     let origin = origin(ctx.actor, req.user_context_data.as_ref());
     let (user, delivery) =
         c.write_audited(ctx, Some(&sc.pool.id), Some(&req.username), |tx, ctx| {
@@ -143,7 +172,7 @@ pub(crate) fn sign_up(
             let mut step = Step::new(ctx.clock.now_ms(), &origin);
             step.compromised = compromised;
             auth::record_event(tx, &user, &sc.client, &step, "SignUp", "Pass", None)?;
-            c.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
+            c.remember_srp(tx, &sc.pool.id, &user, password.expose())?;
             Ok(((user.clone(), delivery), Some(user.username)))
         })?;
     Ok(SignUpResponse {
@@ -229,7 +258,7 @@ pub(crate) fn resend_confirmation_code(
 pub(crate) fn admin_confirm_sign_up(
     c: &Console,
     ctx: &OpCtx<'_>,
-    req: UserRequest,
+    req: AdminConfirmSignUpRequest,
 ) -> Result<Empty, ApiError> {
     let (pool, user) = c.write_audited(
         ctx,
@@ -241,7 +270,13 @@ pub(crate) fn admin_confirm_sign_up(
             Ok(((pool, user), None))
         },
     )?;
-    c.post_confirmation(&pool, None, &user, "PostConfirmation_ConfirmSignUp", None)?;
+    c.post_confirmation(
+        &pool,
+        None,
+        &user,
+        "PostConfirmation_ConfirmSignUp",
+        req.client_metadata.as_ref(),
+    )?;
     Ok(Empty {})
 }
 
@@ -342,15 +377,48 @@ pub(crate) fn confirm_forgot_password(
 pub(crate) fn admin_reset_user_password(
     c: &Console,
     ctx: &OpCtx<'_>,
-    req: UserRequest,
+    req: AdminResetUserPasswordRequest,
 ) -> Result<Empty, ApiError> {
+    // The custom message hook is asked before the write, as for ForgotPassword. A pool or
+    // user that does not resolve here fails in the write, in the engine's order.
+    let message = match c.read(|r| {
+        let pool = user_pools::require_pool(r, &req.user_pool_id)?;
+        let user = signup::find(r, &pool, &req.username)?;
+        Ok((pool, user))
+    }) {
+        Ok((pool, user)) => c
+            .custom_message(
+                &pool,
+                None,
+                "CustomMessage_ForgotPassword",
+                &user.username,
+                hooks::user_attributes(&user),
+                metadata(req.client_metadata.as_ref()),
+            )
+            .inspect_err(|e| {
+                c.record_failure(
+                    ctx.actor,
+                    ctx.op.name(),
+                    Some(&req.user_pool_id),
+                    Some(&req.username),
+                    e,
+                );
+            })?,
+        Err(_) => None,
+    };
     c.write_audited(
         ctx,
         Some(&req.user_pool_id),
         Some(&req.username),
         |tx, ctx| {
             let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-            signup::admin_reset_password(tx, &pool, &req.username, ctx.clock.now_ms())?;
+            signup::admin_reset_password(
+                tx,
+                &pool,
+                &req.username,
+                ctx.clock.now_ms(),
+                message.as_ref(),
+            )?;
             Ok((Empty {}, None))
         },
     )

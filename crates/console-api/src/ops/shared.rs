@@ -40,7 +40,7 @@ dto! {
         pub enabled: bool,
         pub user_status: UserStatus,
         #[serde(rename = "MFAOptions")]
-        pub mfa_options: Vec<AttributeType>,
+        pub mfa_options: Vec<MfaOptionType>,
     }
 }
 
@@ -96,9 +96,10 @@ impl Sensitive {
 }
 
 dto! {
-    /// `ContextDataType` / `UserContextDataType`: where a sign-in comes from.
+    /// `UserContextDataType`: where a public call comes from, as the client reports it. The
+    /// admin operations take [`ContextDataType`], whose members differ.
     #[derive(Default)]
-    pub struct ContextDataType {
+    pub struct UserContextDataType {
         #[serde(default)]
         pub ip_address: Option<String>,
         #[serde(default)]
@@ -131,7 +132,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -229,5 +230,40 @@ pub(crate) fn delivery_details(d: &user_pools::codes::Delivery) -> CodeDeliveryD
         destination: d.destination.clone(),
         delivery_medium: d.medium.to_string(),
         attribute_name: d.attribute.to_string(),
+    }
+}
+
+dto! {
+    /// `MFAOptionType`: the SMS MFA settings of Cognito's legacy API (`UserType.MFAOptions`).
+    /// Poolhouse sends an empty list; `UserMFASettingList` describes a user's MFA.
+    pub struct MfaOptionType {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delivery_medium: Option<DeliveryMediumType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attribute_name: Option<String>,
+    }
+}
+
+dto! {
+    /// `ContextDataType`: where an admin sign-in comes from, as the server that called
+    /// Poolhouse saw it. Cognito requires every member but `EncodedData`.
+    pub struct ContextDataType {
+        pub ip_address: String,
+        pub server_name: String,
+        pub server_path: String,
+        pub http_headers: Vec<HttpHeader>,
+        #[serde(default)]
+        pub encoded_data: Option<String>,
+    }
+}
+
+dto! {
+    /// `HttpHeader`: one header of the request that reached the server (Cognito spells its
+    /// members in camelCase).
+    pub struct HttpHeader {
+        #[serde(default, rename = "headerName")]
+        pub header_name: Option<String>,
+        #[serde(default, rename = "headerValue")]
+        pub header_value: Option<String>,
     }
 }

@@ -32,7 +32,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -91,7 +91,7 @@ dto! {
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
         #[serde(default)]
-        pub user_context_data: Option<ContextDataType>,
+        pub user_context_data: Option<UserContextDataType>,
     }
 }
 
@@ -117,7 +117,7 @@ dto! {
         pub username: String,
         pub user_attributes: Vec<AttributeType>,
         #[serde(rename = "MFAOptions")]
-        pub mfa_options: Vec<AttributeType>,
+        pub mfa_options: Vec<MfaOptionType>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub preferred_mfa_setting: Option<String>,
         #[serde(rename = "UserMFASettingList")]

@@ -57,7 +57,7 @@ dto! {
         pub enabled: bool,
         pub user_status: UserStatus,
         #[serde(rename = "MFAOptions")]
-        pub mfa_options: Vec<AttributeType>,
+        pub mfa_options: Vec<MfaOptionType>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub preferred_mfa_setting: Option<String>,
         #[serde(rename = "UserMFASettingList")]

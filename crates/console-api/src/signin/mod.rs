@@ -42,9 +42,27 @@ pub(crate) fn optional<'a>(map: &'a BTreeMap<String, Sensitive>, name: &str) -> 
     map.get(name).map(Sensitive::expose)
 }
 
+/// The context data of a request: `UserContextDataType` on public operations,
+/// `ContextDataType` on the admin ones.
+pub(crate) trait Context {
+    fn ip_address(&self) -> Option<&str>;
+}
+
+impl Context for UserContextDataType {
+    fn ip_address(&self) -> Option<&str> {
+        self.ip_address.as_deref()
+    }
+}
+
+impl Context for ContextDataType {
+    fn ip_address(&self) -> Option<&str> {
+        Some(&self.ip_address)
+    }
+}
+
 /// Where a request came from: the IP in its context data, else the endpoint's peer.
-pub(crate) fn origin(actor: &Actor, context: Option<&ContextDataType>) -> Origin {
-    let from_context = context.and_then(|c| c.ip_address.clone());
+pub(crate) fn origin(actor: &Actor, context: Option<&impl Context>) -> Origin {
+    let from_context = context.and_then(|c| c.ip_address().map(str::to_string));
     let from_actor = actor
         .id
         .as_deref()
@@ -60,7 +78,7 @@ pub(crate) fn origin(actor: &Actor, context: Option<&ContextDataType>) -> Origin
 /// [`origin`], with the request's `ClientMetadata` for hooks.
 pub(crate) fn origin_with(
     actor: &Actor,
-    context: Option<&ContextDataType>,
+    context: Option<&impl Context>,
     client_metadata: Option<&BTreeMap<String, String>>,
 ) -> Origin {
     Origin {

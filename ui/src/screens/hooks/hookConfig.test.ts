@@ -91,8 +91,9 @@ describe("lambdaConfigOf", () => {
   });
 
   it("carries over members the form has no row for", () => {
-    const c = lambdaConfigOf(draft({}), { KMSKeyID: "k", CustomSMSSender: { x: 1 }, CustomEmailSender: undefined });
-    expect(wire(c)).toEqual({ KMSKeyID: "k", CustomSMSSender: { x: 1 } });
+    const sender = { LambdaVersion: "V1_0", LambdaArn: "arn:x" };
+    const c = lambdaConfigOf(draft({}), { KMSKeyID: "k", CustomSMSSender: sender, CustomEmailSender: undefined });
+    expect(wire(c)).toEqual({ KMSKeyID: "k", CustomSMSSender: sender });
   });
 });
 
