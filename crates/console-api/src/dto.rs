@@ -5,20 +5,6 @@
 //! Each type lives beside its handler in `ops/<area>.rs`; this module gathers them under one
 //! path for the fronts (the desktop shell, the CLI, the tests).
 
-/// A request or response type: Cognito's PascalCase members, exported to TypeScript and
-/// described by JSON Schema. Modules that use it have `Serialize`, `Deserialize`, `TS` and
-/// `JsonSchema` in scope.
-macro_rules! dto {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
-        #[serde(rename_all = "PascalCase")]
-        #[ts(export, optional_fields)]
-        pub struct $name { $($body)* }
-    };
-}
-pub(crate) use dto;
-
 pub use crate::ops::audit::*;
 pub use crate::ops::clients::*;
 pub use crate::ops::groups::*;

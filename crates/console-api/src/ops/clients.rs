@@ -8,8 +8,7 @@ use storage::clients::ClientRow;
 use ts_rs::TS;
 use user_pools::clients;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, secs};
 

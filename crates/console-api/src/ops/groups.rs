@@ -7,8 +7,7 @@ use storage::groups::GroupRow;
 use ts_rs::TS;
 use user_pools::{groups, pagination};
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, secs};
 

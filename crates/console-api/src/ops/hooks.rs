@@ -6,7 +6,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dto::dto;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console};
 use storage::hook_invocations;

@@ -8,8 +8,7 @@ use ts_rs::TS;
 use user_pools::keys::{self};
 use user_pools::signin as auth;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode, secs};
 

@@ -10,8 +10,7 @@ use ts_rs::TS;
 use user_pools::signin::mfa;
 use user_pools::users;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode};
 

@@ -12,6 +12,19 @@
 //! A handler is `fn(&Console, &OpCtx, Request) -> Result<Response, ApiError>`: it parses what
 //! serde could not, calls the engine inside the audited transaction, and maps the answer.
 
+/// A request or response type: Cognito's PascalCase members, exported to TypeScript and
+/// described by JSON Schema. Modules that use it have `Serialize`, `Deserialize`, `TS` and
+/// `JsonSchema` in scope.
+macro_rules! dto {
+    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+        #[serde(rename_all = "PascalCase")]
+        #[ts(export, optional_fields)]
+        pub struct $name { $($body)* }
+    };
+}
+
 pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod groups;
@@ -30,6 +43,11 @@ pub(crate) mod users;
 pub(crate) mod workspace;
 
 use crate::Actor;
+// The handlers' request and response types, for the table below.
+use self::{
+    audit::*, clients::*, groups::*, hooks::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*,
+    recovery::*, risk::*, selfservice::*, shared::*, signin::*, users::*, workspace::*,
+};
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
 /// operation.
@@ -260,7 +278,7 @@ macro_rules! operation_table {
         /// The JSON Schema of an operation's request (the CLI reads flags through it).
         pub fn request_schema(name: &str) -> Option<serde_json::Value> {
             match name {
-                $(stringify!($name) => serde_json::to_value(schemars::schema_for!($crate::dto::$req)).ok(),)*
+                $(stringify!($name) => serde_json::to_value(schemars::schema_for!($req)).ok(),)*
                 _ => None,
             }
         }
@@ -271,7 +289,7 @@ macro_rules! operation_table {
             let settings = schemars::generate::SchemaSettings::default().for_serialize();
             match name {
                 $(stringify!($name) => serde_json::to_value(
-                    settings.into_generator().into_root_schema_for::<$crate::dto::$resp>(),
+                    settings.into_generator().into_root_schema_for::<$resp>(),
                 ).ok(),)*
                 _ => None,
             }
@@ -283,8 +301,8 @@ macro_rules! operation_table {
                 pub fn $method(
                     &self,
                     actor: &$crate::Actor,
-                    req: $crate::dto::$req,
-                ) -> Result<$crate::dto::$resp, $crate::ApiError> {
+                    req: $req,
+                ) -> Result<$resp, $crate::ApiError> {
                     $area::$method(self, &OpCtx { op: Op::$name, actor }, req)
                 }
             )*
@@ -294,7 +312,7 @@ macro_rules! operation_table {
             pub fn dispatch_json(&self, actor: &$crate::Actor, name: &str, body: &[u8]) -> Result<Vec<u8>, $crate::ApiError> {
                 match name {
                     $(stringify!($name) => {
-                        let req: $crate::dto::$req = $crate::parse_request(body)?;
+                        let req: $req = $crate::parse_request(body)?;
                         let resp = self.$method(actor, req)?;
                         $crate::encode_response(&resp)
                     })*

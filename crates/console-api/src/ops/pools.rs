@@ -10,8 +10,7 @@ use storage::pools::PoolRow;
 use ts_rs::TS;
 use user_pools::pools;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, secs};
 

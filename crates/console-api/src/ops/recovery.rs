@@ -10,10 +10,9 @@ use ts_rs::TS;
 use user_pools::signin::{self as auth, Step};
 use user_pools::{hooks, passwords, signup, users};
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
+use super::signin::flow::*;
 use crate::ops::OpCtx;
-use crate::signin::*;
 use crate::{ApiError, Console, ErrorCode};
 
 dto! {

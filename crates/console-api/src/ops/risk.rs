@@ -9,8 +9,7 @@ use ts_rs::TS;
 use user_pools::signin as auth;
 use user_pools::users;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, secs};
 

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use user_pools::{hooks, signup, users};
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode};
 
@@ -17,7 +16,7 @@ dto! {
     /// `UpdateUserAttributes`.
     pub struct UpdateUserAttributesRequest {
         pub access_token: Sensitive,
-        pub user_attributes: Vec<crate::dto::AttributeType>,
+        pub user_attributes: Vec<AttributeType>,
         #[serde(default)]
         pub client_metadata: Option<BTreeMap<String, String>>,
     }
@@ -109,7 +108,7 @@ pub(crate) fn update_user_attributes(
             "CustomMessage_UpdateUserAttribute",
             &a.user.username,
             hooks::string_map(&preview),
-            crate::signin::metadata(req.client_metadata.as_ref()),
+            super::signin::flow::metadata(req.client_metadata.as_ref()),
         )?
     };
     let deliveries = c.write_audited(ctx, Some(&pool.id), Some(&a.user.username), |tx, ctx| {
@@ -138,7 +137,7 @@ pub(crate) fn get_user_attribute_verification_code(
     c: &Console,
     ctx: &OpCtx<'_>,
     req: GetUserAttributeVerificationCodeRequest,
-) -> Result<crate::dto::CodeDeliveryResponse, ApiError> {
+) -> Result<CodeDeliveryResponse, ApiError> {
     let (pool, a, client) = c.token_user(&req.access_token)?;
     user_pools::codes::Purpose::verifying(&req.attribute_name)?;
     let message = c.custom_message(
@@ -147,7 +146,7 @@ pub(crate) fn get_user_attribute_verification_code(
         "CustomMessage_VerifyUserAttribute",
         &a.user.username,
         hooks::user_attributes(&a.user),
-        crate::signin::metadata(req.client_metadata.as_ref()),
+        super::signin::flow::metadata(req.client_metadata.as_ref()),
     )?;
     let d = c.write_audited(ctx, Some(&pool.id), Some(&a.user.username), |tx, ctx| {
         let d = signup::send_attribute_code(
@@ -160,7 +159,7 @@ pub(crate) fn get_user_attribute_verification_code(
         )?;
         Ok((d, None))
     })?;
-    Ok(crate::dto::CodeDeliveryResponse {
+    Ok(CodeDeliveryResponse {
         code_delivery_details: delivery_details(&d),
     })
 }
@@ -228,7 +227,7 @@ pub(crate) fn delete_user_attributes(
 pub(crate) fn delete_user(
     c: &Console,
     ctx: &OpCtx<'_>,
-    req: crate::dto::AccessTokenRequest,
+    req: AccessTokenRequest,
 ) -> Result<Empty, ApiError> {
     let (pool, a, _) = c.token_user(&req.access_token)?;
     c.write_audited(ctx, Some(&pool.id), Some(&a.user.username), |tx, _| {

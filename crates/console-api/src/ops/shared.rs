@@ -11,8 +11,6 @@ use storage::users::UserRow;
 use ts_rs::TS;
 use user_pools::pagination;
 
-use crate::dto::dto;
-
 use crate::{ApiError, secs};
 
 dto! {

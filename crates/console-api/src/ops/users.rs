@@ -12,8 +12,7 @@ use storage::users::SortKey;
 use ts_rs::TS;
 use user_pools::{passwords, users};
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, secs};
 

@@ -5,8 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{AccessKey, ApiError, Console, ErrorCode, read_workspace};
 

@@ -1,8 +1,12 @@
 //! Signing in and out: the auth flows and their challenges, `GetUser`, global sign-out and
-//! token revocation. The flows themselves are in [`crate::signin`].
+//! token revocation. The flows themselves are in [`flow`], [`triggers`] and [`challenges`].
 //!
 //! A sign-in step is recorded in the user's auth events (time, client, IP, outcome) rather than
 //! in the audit log, which is for changes people make to the directory.
+
+pub(crate) mod challenges;
+pub(crate) mod flow;
+pub(crate) mod triggers;
 
 use domain::names::{ClientId, UserPoolId};
 use std::collections::BTreeMap;
@@ -14,11 +18,10 @@ use user_pools::signin::mfa;
 use user_pools::signin::{self as auth, AuthFlow};
 use user_pools::users;
 
-use crate::dto::dto;
-use crate::dto::*;
+use super::shared::*;
 use crate::ops::OpCtx;
-use crate::signin::*;
 use crate::{ApiError, Console, ErrorCode};
+use flow::*;
 
 dto! {
     pub struct InitiateAuthRequest {

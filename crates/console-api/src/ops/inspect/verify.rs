@@ -13,7 +13,10 @@ use tokens::inspect::{
 };
 use user_pools::signin as auth;
 
-use crate::dto::*;
+use super::{
+    DecodeTokenRequest, DecodeTokenResponse, EncodeTestTokenRequest, EncodeTestTokenResponse,
+    VerifyTokenRequest, VerifyTokenResponse, check_dto, decoded_dto, encode_error,
+};
 use crate::{ApiError, Console, ErrorCode};
 
 /// Most pools searched for a token's `kid` when its `iss` names none.

@@ -9,9 +9,9 @@ use storage::users::UserRow;
 use user_pools::signin::{Origin, SignIn, SignInClient};
 use user_pools::{hooks, passwords, users};
 
-use crate::dto::*;
+use super::flow::*;
 use crate::hooks::HookCall;
-use crate::signin::*;
+use crate::ops::shared::*;
 use crate::{Actor, ApiError, Console, ErrorCode};
 
 impl Console {

@@ -9,9 +9,10 @@ use user_pools::passwords;
 use user_pools::signin::{self as auth, Decision, Origin, SignInClient, Step};
 use user_pools::signin::{custom, mfa, srp};
 
-use crate::dto::*;
+use super::flow::*;
 use crate::hooks::HookCall;
-use crate::signin::*;
+use crate::ops::shared::*;
+use crate::ops::signin::AuthResponse;
 use crate::{Actor, ApiError, Console, ErrorCode};
 
 impl Console {

@@ -1,9 +1,6 @@
 //! The sign-in flows as the operations of [`crate::ops::signin`], [`crate::ops::recovery`] and
-//! [`crate::ops::mfa`] run them: the engine's steps (`user_pools::auth`) with the argon2
+//! [`crate::ops::mfa`] run them: the engine's steps (`user_pools::signin`) with the argon2
 //! verify, hook calls and token signing between them, none inside a write transaction.
-
-mod challenges;
-mod triggers;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,8 +13,9 @@ use user_pools::signin::{self as auth, AuthFlow, Decision, Origin, SignIn, SignI
 use user_pools::signin::{custom, mfa, srp};
 use user_pools::{hooks, passwords, users};
 
-use crate::dto::*;
+use super::{AuthResponse, AuthenticationResultType};
 use crate::hooks::HookCall;
+use crate::ops::shared::*;
 
 use crate::{Actor, ApiError, Console, ErrorCode};
 

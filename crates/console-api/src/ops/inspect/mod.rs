@@ -12,11 +12,12 @@ use tokens::inspect::{
 };
 use ts_rs::TS;
 
-use crate::dto::dto;
-use crate::dto::*;
-use crate::inspect::*;
+use super::shared::*;
+pub(crate) mod verify;
+
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode};
+use verify::*;
 
 /// How an HMAC secret in a request is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, Default)]
@@ -338,7 +339,7 @@ pub(crate) fn decode_token(
     req: DecodeTokenRequest,
 ) -> Result<DecodeTokenResponse, ApiError> {
     let now = c.inspect_now(req.now);
-    Ok(crate::inspect::decode_token(&req, now))
+    Ok(verify::decode_token(&req, now))
 }
 
 /// `VerifyToken`: the checklist for a token against the keys given, or the keys of the
