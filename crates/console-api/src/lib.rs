@@ -30,6 +30,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use domain::Clock;
+pub use domain::workspace::Signatures;
+use domain::workspace::WorkspaceSettings;
 use storage::Db;
 
 pub use error::{ApiError, ErrorCode};
@@ -96,35 +98,13 @@ impl std::fmt::Display for Actor {
     }
 }
 
-/// Workspace-wide settings. Kept in memory with the store's configuration revision they were
-/// read at, and read again when that changes: another process (the CLI beside a running
-/// `serve`) may change them at any time, and the next operation sees it.
-#[derive(Debug, Clone)]
-struct Workspace {
-    region: String,
-    account_id: String,
-    require_signature: bool,
-    access_keys: Vec<AccessKey>,
-    issuer_base_url: Option<String>,
-    breached_passwords_file: Option<String>,
-    /// Where the outbox's email is delivered, when a server is set.
-    smtp: Option<mail::Smtp>,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct AccessKey {
-    id: String,
-    secret: String,
-}
-
-const DEFAULT_REGION: &str = "us-east-1";
-const DEFAULT_ACCOUNT: &str = "000000000000";
-
 struct Inner {
     db: Db,
     clock: Arc<dyn Clock>,
-    /// The workspace as last read, and the configuration revision it was read at.
-    workspace: Mutex<Option<(i64, Arc<Workspace>)>>,
+    /// The workspace as last read, and the configuration revision it was read at. Another
+    /// process (the CLI beside a running `serve`) may change it at any time, and the next
+    /// operation sees it.
+    workspace: Mutex<Option<(i64, Arc<WorkspaceSettings>)>>,
     /// Seals the pools' private signing keys; kept in a file beside the store.
     master: tokens::MasterKey,
     /// Each pool's parsed signing keys and verifier, with the configuration revision they
@@ -209,33 +189,8 @@ impl std::fmt::Debug for Console {
 }
 
 /// Reads the workspace settings on `r` (a read, or the write transaction that changes them).
-fn read_workspace(r: &impl storage::Read) -> Result<Workspace, ApiError> {
-    let get = |k: &str| storage::settings::get(r, k);
-    let access_keys = match get("access_keys")? {
-        Some(json) => serde_json::from_str(&json).map_err(|e| {
-            ApiError::new(
-                ErrorCode::InternalErrorException,
-                format!("stored access keys: {e}"),
-            )
-        })?,
-        None => Vec::new(),
-    };
-    Ok(Workspace {
-        region: get("region")?.unwrap_or_else(|| DEFAULT_REGION.into()),
-        account_id: get("account_id")?.unwrap_or_else(|| DEFAULT_ACCOUNT.into()),
-        require_signature: get("require_signature")?.is_some_and(|v| v == "true"),
-        access_keys,
-        issuer_base_url: get("issuer_base_url")?,
-        breached_passwords_file: get("breached_passwords_file")?,
-        smtp: match get("smtp_server")? {
-            Some(server) => Some(mail::Smtp {
-                server,
-                from: get("smtp_from")?,
-                after: get("smtp_after")?.and_then(|s| s.parse().ok()).unwrap_or(0),
-            }),
-            None => None,
-        },
-    })
+fn read_workspace(r: &impl storage::Read) -> Result<WorkspaceSettings, ApiError> {
+    Ok(storage::settings::workspace(r)?)
 }
 
 impl Console {
@@ -272,7 +227,7 @@ impl Console {
 
     /// The workspace settings: the kept copy while the store's configuration revision is
     /// unchanged (one primary-key read), else read again.
-    fn workspace(&self) -> Result<Arc<Workspace>, ApiError> {
+    fn workspace(&self) -> Result<Arc<WorkspaceSettings>, ApiError> {
         self.inner.db.read(|r| {
             let revision = storage::config_revision(r)?;
             if let Ok(kept) = self.inner.workspace.lock()
@@ -294,12 +249,12 @@ impl Console {
     pub fn signature_policy(
         &self,
         access_key: Option<&str>,
-    ) -> Result<(bool, Option<String>), ApiError> {
+    ) -> Result<(Signatures, Option<String>), ApiError> {
         let ws = self.workspace()?;
         let secret = access_key
             .and_then(|id| ws.access_keys.iter().find(|k| k.id == id))
             .map(|k| k.secret.clone());
-        Ok((ws.require_signature, secret))
+        Ok((ws.signatures, secret))
     }
 
     /// The region used in new ids.

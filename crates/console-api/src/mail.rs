@@ -22,18 +22,6 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages one pass sends at most.
 const BATCH: u32 = 50;
 
-/// The workspace's SMTP settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Smtp {
-    /// `host:port`.
-    pub server: String,
-    /// The sender as set ([`DEFAULT_FROM`] when not).
-    pub from: Option<String>,
-    /// Only messages newer than this one are sent: turning delivery on does not send the
-    /// outbox's history.
-    pub after: i64,
-}
-
 fn split_server(server: &str) -> Option<(&str, u16)> {
     let (host, port) = server.rsplit_once(':')?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -108,7 +96,7 @@ impl Console {
     /// server, if it has one, and answers how many were sent.
     pub fn deliver_mail(&self) -> Result<usize, ApiError> {
         let ws = self.workspace()?;
-        let Some(smtp) = ws.smtp.clone() else {
+        let Some(smtp) = ws.smtp() else {
             return Ok(0);
         };
         let pending = self.read(|r| Ok(outbox::undelivered_email(r, smtp.after, BATCH)?))?;

@@ -15,6 +15,7 @@ pub mod pool;
 pub mod risk;
 pub mod schema;
 pub mod user;
+pub mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use names::{ClientId, GroupName, InvalidName, UserPoolId, Username};

@@ -1,5 +1,6 @@
 //! SigV4 on the endpoint: accepted always, verified when the workspace requires it.
 
+use console_api::Signatures;
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
@@ -75,7 +76,8 @@ pub fn authenticate(
         })?),
         None => None,
     };
-    let (required, secret) = console.signature_policy(auth.as_ref().map(|a| a.access_key))?;
+    let (signatures, secret) = console.signature_policy(auth.as_ref().map(|a| a.access_key))?;
+    let required = signatures == Signatures::Required;
     let Some(auth) = auth else {
         return if required {
             Err(ApiError::new(

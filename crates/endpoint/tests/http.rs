@@ -673,8 +673,9 @@ fn an_unsigned_call_to_a_locked_workspace_is_missing_authentication() {
         "MissingAuthenticationTokenException",
         "an unsigned caller cannot unlock the workspace either",
     );
-    assert!(
+    assert_eq!(
         server.console.signature_policy(None).unwrap().0,
+        console_api::Signatures::Required,
         "still locked"
     );
 }

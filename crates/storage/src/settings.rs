@@ -3,6 +3,8 @@
 use rusqlite::OptionalExtension;
 
 use crate::sealed::Conn;
+use domain::workspace::WorkspaceSettings;
+
 use crate::{Read, Result, Tx, bump_config_revision};
 
 /// Reads a setting.
@@ -37,4 +39,30 @@ pub fn list(r: &impl Read) -> Result<Vec<(String, String)>> {
         .prepare_cached("SELECT key, value FROM settings ORDER BY key")?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The workspace's settings, typed.
+pub fn workspace(r: &impl Read) -> Result<WorkspaceSettings> {
+    let stored = list(r)?;
+    WorkspaceSettings::from_stored(|k| {
+        stored
+            .iter()
+            .find(|(key, _)| key == k.as_str())
+            .map(|(_, v)| v.clone())
+    })
+    .map_err(|e| crate::Error::Corrupt {
+        what: e.key,
+        reason: e.reason,
+    })
+}
+
+/// Writes the workspace's settings (every key, in the caller's transaction).
+pub fn put_workspace(tx: &Tx<'_>, ws: &WorkspaceSettings) -> Result<()> {
+    for (key, value) in ws.to_stored() {
+        match value {
+            Some(v) => set(tx, key.as_str(), &v)?,
+            None => delete(tx, key.as_str())?,
+        }
+    }
+    Ok(())
 }

@@ -7,7 +7,9 @@ use ts_rs::TS;
 
 use super::shared::*;
 use crate::ops::OpCtx;
-use crate::{AccessKey, ApiError, Console, ErrorCode, read_workspace};
+use domain::workspace::{AccessKey, Signatures, WorkspaceUpdate};
+
+use crate::{ApiError, Console};
 
 dto! {
     /// The workspace: region used in new ids, and whether the endpoint demands SigV4.
@@ -90,74 +92,41 @@ pub(crate) fn update_workspace(
     ctx: &OpCtx<'_>,
     req: UpdateWorkspaceRequest,
 ) -> Result<DescribeWorkspaceResponse, ApiError> {
+    // What needs I/O or the mail parser is checked before the write; the rest by the
+    // settings' own rules.
+    if let Some(file) = req.breached_passwords_file.as_deref().map(str::trim)
+        && !file.is_empty()
+    {
+        crate::breach::validate(std::path::Path::new(file))?;
+    }
+    if let Some(server) = req.smtp_server.as_deref().map(str::trim)
+        && !server.is_empty()
+    {
+        crate::mail::validate_server(server)?;
+    }
+    if let Some(from) = req.smtp_from.as_deref().map(str::trim)
+        && !from.is_empty()
+    {
+        crate::mail::validate_from(from)?;
+    }
+    let update = WorkspaceUpdate {
+        region: req.region.as_deref(),
+        signatures: req.require_signature.map(|required| {
+            if required {
+                Signatures::Required
+            } else {
+                Signatures::Optional
+            }
+        }),
+        issuer_base_url: req.issuer_base_url.as_deref(),
+        breached_passwords_file: req.breached_passwords_file.as_deref(),
+        smtp_server: req.smtp_server.as_deref(),
+        smtp_from: req.smtp_from.as_deref(),
+    };
     c.write_audited(ctx, None, Some("workspace"), |tx, _| {
-        if let Some(region) = &req.region {
-            domain::ids::validate_region(region)?;
-            storage::settings::set(tx, "region", region)?;
-        }
-        if let Some(url) = &req.issuer_base_url {
-            let url = url.trim();
-            if url.is_empty() {
-                storage::settings::delete(tx, "issuer_base_url")?;
-            } else {
-                let ok = (url.starts_with("https://") || url.starts_with("http://"))
-                    && url.len() <= 512
-                    && !url.contains(['?', '#', ' ']);
-                if !ok {
-                    return Err(ApiError::invalid(
-                        "IssuerBaseUrl",
-                        "must be an http:// or https:// URL without query or fragment",
-                    ));
-                }
-                storage::settings::set(tx, "issuer_base_url", url.trim_end_matches('/'))?;
-            }
-        }
-        if let Some(file) = &req.breached_passwords_file {
-            let file = file.trim();
-            if file.is_empty() {
-                storage::settings::delete(tx, "breached_passwords_file")?;
-            } else {
-                crate::breach::validate(std::path::Path::new(file))?;
-                storage::settings::set(tx, "breached_passwords_file", file)?;
-            }
-        }
-        if let Some(server) = &req.smtp_server {
-            let server = server.trim();
-            if server.is_empty() {
-                storage::settings::delete(tx, "smtp_server")?;
-            } else {
-                crate::mail::validate_server(server)?;
-                // Turning delivery on sends only mail made from now on, not the
-                // outbox's history; changing the server keeps what is still queued.
-                if storage::settings::get(tx, "smtp_server")?.is_none() {
-                    let after = storage::outbox::last_id(tx)?;
-                    storage::settings::set(tx, "smtp_after", &after.to_string())?;
-                }
-                storage::settings::set(tx, "smtp_server", server)?;
-            }
-        }
-        if let Some(from) = &req.smtp_from {
-            let from = from.trim();
-            if from.is_empty() {
-                storage::settings::delete(tx, "smtp_from")?;
-            } else {
-                crate::mail::validate_from(from)?;
-                storage::settings::set(tx, "smtp_from", from)?;
-            }
-        }
-        if let Some(require) = req.require_signature {
-            if require && read_workspace(tx)?.access_keys.is_empty() {
-                return Err(ApiError::invalid(
-                    "RequireSignature",
-                    "create an access key first (CreateAccessKey), or no client could sign",
-                ));
-            }
-            storage::settings::set(
-                tx,
-                "require_signature",
-                if require { "true" } else { "false" },
-            )?;
-        }
+        let mut ws = storage::settings::workspace(tx)?;
+        ws.apply(&update, storage::outbox::last_id(tx)?)?;
+        storage::settings::put_workspace(tx, &ws)?;
         Ok(((), None))
     })?;
     Ok(DescribeWorkspaceResponse {
@@ -188,11 +157,9 @@ pub(crate) fn create_access_key(
     c.write_audited(ctx, None, Some(&id), |tx, _| {
         // Read and extend the list in the same transaction, so keys made concurrently by
         // another process are kept.
-        let mut keys = read_workspace(tx)?.access_keys;
-        keys.push(key);
-        let json = serde_json::to_string(&keys)
-            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
-        storage::settings::set(tx, "access_keys", &json)?;
+        let mut ws = storage::settings::workspace(tx)?;
+        ws.access_keys.push(key);
+        storage::settings::put_workspace(tx, &ws)?;
         Ok(((), None))
     })?;
     Ok(CreateAccessKeyResponse {
@@ -207,12 +174,12 @@ impl Console {
         Ok(WorkspaceType {
             region: ws.region.clone(),
             account_id: ws.account_id.clone(),
-            require_signature: ws.require_signature,
+            require_signature: ws.signatures == Signatures::Required,
             access_key_ids: ws.access_keys.iter().map(|k| k.id.clone()).collect(),
             issuer_base_url: ws.issuer_base_url.clone(),
             breached_passwords_file: ws.breached_passwords_file.clone(),
-            smtp_server: ws.smtp.as_ref().map(|m| m.server.clone()),
-            smtp_from: ws.smtp.as_ref().and_then(|m| m.from.clone()),
+            smtp_server: ws.smtp_server.clone(),
+            smtp_from: ws.smtp_server.as_ref().and(ws.smtp_from.clone()),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })

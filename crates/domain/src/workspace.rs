@@ -1,0 +1,351 @@
+//! The workspace's settings: typed, with the rules of changing them. Stored as one row per
+//! [`Key`] by `storage::settings`; read with [`WorkspaceSettings::from_stored`] and written
+//! with [`WorkspaceSettings::to_stored`], so no other code spells a key.
+
+use std::fmt;
+
+use crate::FieldError;
+
+/// The region new ids are made in when the workspace names none.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// The account in ARNs when the workspace names none.
+pub const DEFAULT_ACCOUNT: &str = "000000000000";
+
+/// A stored setting's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Region,
+    AccountId,
+    RequireSignature,
+    AccessKeys,
+    IssuerBaseUrl,
+    BreachedPasswordsFile,
+    SmtpServer,
+    SmtpFrom,
+    SmtpAfter,
+}
+
+impl Key {
+    /// Every key, in the order they are written.
+    pub const ALL: [Key; 9] = [
+        Key::Region,
+        Key::AccountId,
+        Key::RequireSignature,
+        Key::AccessKeys,
+        Key::IssuerBaseUrl,
+        Key::BreachedPasswordsFile,
+        Key::SmtpServer,
+        Key::SmtpFrom,
+        Key::SmtpAfter,
+    ];
+
+    /// The key as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Key::Region => "region",
+            Key::AccountId => "account_id",
+            Key::RequireSignature => "require_signature",
+            Key::AccessKeys => "access_keys",
+            Key::IssuerBaseUrl => "issuer_base_url",
+            Key::BreachedPasswordsFile => "breached_passwords_file",
+            Key::SmtpServer => "smtp_server",
+            Key::SmtpFrom => "smtp_from",
+            Key::SmtpAfter => "smtp_after",
+        }
+    }
+}
+
+/// Whether the endpoint asks administrators' calls for a SigV4 signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Signatures {
+    /// Unsigned calls are served (the default on a developer's machine).
+    #[default]
+    Optional,
+    /// Administrators' calls must be signed with one of the workspace's access keys.
+    Required,
+}
+
+/// A key pair for SigV4-signed endpoint calls. The secret is kept in clear because HMAC
+/// verification needs it; it never appears in `Debug`.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccessKey {
+    pub id: String,
+    pub secret: String,
+}
+
+impl fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("id", &self.id)
+            .field("secret", &"(hidden)")
+            .finish()
+    }
+}
+
+/// Delivery of the outbox's email over SMTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Smtp {
+    /// `host:port`.
+    pub server: String,
+    /// The sender, when set.
+    pub from: Option<String>,
+    /// Only messages newer than this one are sent: turning delivery on does not send the
+    /// outbox's history.
+    pub after: i64,
+}
+
+/// Every workspace setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceSettings {
+    pub region: String,
+    pub account_id: String,
+    pub signatures: Signatures,
+    pub access_keys: Vec<AccessKey>,
+    /// The base of the pools' token issuer; `None`: Cognito's.
+    pub issuer_base_url: Option<String>,
+    /// A breached-password list in Pwned Passwords' SHA-1 format.
+    pub breached_passwords_file: Option<String>,
+    /// `host:port` of the SMTP server the outbox's email goes through; `None`: kept in the
+    /// outbox only.
+    pub smtp_server: Option<String>,
+    /// The sender of delivered email, when set (kept while delivery is off).
+    pub smtp_from: Option<String>,
+    /// Only outbox messages newer than this one are delivered.
+    pub smtp_after: i64,
+}
+
+impl Default for WorkspaceSettings {
+    fn default() -> Self {
+        WorkspaceSettings {
+            region: DEFAULT_REGION.into(),
+            account_id: DEFAULT_ACCOUNT.into(),
+            signatures: Signatures::Optional,
+            access_keys: Vec::new(),
+            issuer_base_url: None,
+            breached_passwords_file: None,
+            smtp_server: None,
+            smtp_from: None,
+            smtp_after: 0,
+        }
+    }
+}
+
+/// A change of settings, as `UpdateWorkspace` gives it: `None` leaves a setting as it is, and
+/// the empty string removes an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceUpdate<'a> {
+    pub region: Option<&'a str>,
+    pub signatures: Option<Signatures>,
+    pub issuer_base_url: Option<&'a str>,
+    pub breached_passwords_file: Option<&'a str>,
+    pub smtp_server: Option<&'a str>,
+    pub smtp_from: Option<&'a str>,
+}
+
+/// Why stored settings could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the stored setting {key} is unreadable: {reason}")]
+pub struct BadSetting {
+    pub key: &'static str,
+    pub reason: String,
+}
+
+impl WorkspaceSettings {
+    /// The settings from their stored values (`get` answers a key's value, if stored).
+    pub fn from_stored(get: impl Fn(Key) -> Option<String>) -> Result<Self, BadSetting> {
+        let access_keys = match get(Key::AccessKeys) {
+            Some(json) => serde_json::from_str(&json).map_err(|e| BadSetting {
+                key: Key::AccessKeys.as_str(),
+                reason: e.to_string(),
+            })?,
+            None => Vec::new(),
+        };
+        Ok(WorkspaceSettings {
+            region: get(Key::Region).unwrap_or_else(|| DEFAULT_REGION.into()),
+            account_id: get(Key::AccountId).unwrap_or_else(|| DEFAULT_ACCOUNT.into()),
+            signatures: if get(Key::RequireSignature).is_some_and(|v| v == "true") {
+                Signatures::Required
+            } else {
+                Signatures::Optional
+            },
+            access_keys,
+            issuer_base_url: get(Key::IssuerBaseUrl),
+            breached_passwords_file: get(Key::BreachedPasswordsFile),
+            smtp_server: get(Key::SmtpServer),
+            smtp_from: get(Key::SmtpFrom),
+            smtp_after: get(Key::SmtpAfter)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0),
+        })
+    }
+
+    /// Every key with its value to store, or `None` to remove it.
+    pub fn to_stored(&self) -> Vec<(Key, Option<String>)> {
+        let keys = if self.access_keys.is_empty() {
+            None
+        } else {
+            // A Vec of two-string structs always serialises.
+            serde_json::to_string(&self.access_keys).ok()
+        };
+        vec![
+            (Key::Region, Some(self.region.clone())),
+            (Key::AccountId, Some(self.account_id.clone())),
+            (
+                Key::RequireSignature,
+                Some(
+                    match self.signatures {
+                        Signatures::Required => "true",
+                        Signatures::Optional => "false",
+                    }
+                    .into(),
+                ),
+            ),
+            (Key::AccessKeys, keys),
+            (Key::IssuerBaseUrl, self.issuer_base_url.clone()),
+            (
+                Key::BreachedPasswordsFile,
+                self.breached_passwords_file.clone(),
+            ),
+            (Key::SmtpServer, self.smtp_server.clone()),
+            (Key::SmtpFrom, self.smtp_from.clone()),
+            (Key::SmtpAfter, Some(self.smtp_after.to_string())),
+        ]
+    }
+
+    /// Where the outbox's email is delivered, when a server is set.
+    pub fn smtp(&self) -> Option<Smtp> {
+        self.smtp_server.as_ref().map(|server| Smtp {
+            server: server.clone(),
+            from: self.smtp_from.clone(),
+            after: self.smtp_after,
+        })
+    }
+
+    /// Applies `u`. `outbox_last` is the newest outbox message's id: turning delivery on sends
+    /// mail from then on, not the outbox's history. Checks what needs no
+    /// I/O or mail parser; whether a file is readable, a server well-formed or a sender an
+    /// address is the caller's to check first.
+    pub fn apply(&mut self, u: &WorkspaceUpdate<'_>, outbox_last: i64) -> Result<(), FieldError> {
+        if let Some(region) = u.region {
+            crate::ids::validate_region(region)?;
+            self.region = region.to_string();
+        }
+        if let Some(url) = u.issuer_base_url {
+            let url = url.trim();
+            self.issuer_base_url = if url.is_empty() {
+                None
+            } else {
+                let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                    && url.len() <= 512
+                    && !url.contains(['?', '#', ' ']);
+                if !ok {
+                    return Err(FieldError::new(
+                        "IssuerBaseUrl",
+                        "must be an http:// or https:// URL without query or fragment",
+                    ));
+                }
+                Some(url.trim_end_matches('/').to_string())
+            };
+        }
+        if let Some(file) = u.breached_passwords_file {
+            let file = file.trim();
+            self.breached_passwords_file = (!file.is_empty()).then(|| file.to_string());
+        }
+        if let Some(server) = u.smtp_server {
+            let server = server.trim();
+            if server.is_empty() {
+                self.smtp_server = None;
+            } else {
+                // Turning delivery on sends only mail made from now on; changing the server
+                // keeps what is still queued.
+                if self.smtp_server.is_none() {
+                    self.smtp_after = outbox_last;
+                }
+                self.smtp_server = Some(server.to_string());
+            }
+        }
+        if let Some(from) = u.smtp_from {
+            let from = from.trim();
+            self.smtp_from = (!from.is_empty()).then(|| from.to_string());
+        }
+        if let Some(signatures) = u.signatures {
+            if signatures == Signatures::Required && self.access_keys.is_empty() {
+                return Err(FieldError::new(
+                    "RequireSignature",
+                    "create an access key first (CreateAccessKey), or no client could sign",
+                ));
+            }
+            self.signatures = signatures;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_being_stored_and_read() {
+        let mut ws = WorkspaceSettings::default();
+        ws.access_keys.push(AccessKey {
+            id: "AKIAEXAMPLE".into(),
+            secret: "s3cret".into(),
+        });
+        ws.apply(
+            &WorkspaceUpdate {
+                region: Some("eu-west-2"),
+                signatures: Some(Signatures::Required),
+                issuer_base_url: Some("http://127.0.0.1:9229/"),
+                smtp_server: Some("localhost:1025"),
+                ..Default::default()
+            },
+            41,
+        )
+        .unwrap();
+        let stored = ws.to_stored();
+        let back = WorkspaceSettings::from_stored(|k| {
+            stored
+                .iter()
+                .find(|(s, _)| *s == k)
+                .and_then(|(_, v)| v.clone())
+        })
+        .unwrap();
+        assert_eq!(back, ws);
+        assert_eq!(
+            back.issuer_base_url.as_deref(),
+            Some("http://127.0.0.1:9229")
+        );
+        assert_eq!(
+            back.smtp().unwrap().after,
+            41,
+            "delivery starts after the newest message"
+        );
+        assert!(!format!("{:?}", ws.access_keys).contains("s3cret"));
+    }
+
+    #[test]
+    fn bad_updates_name_their_member() {
+        let mut ws = WorkspaceSettings::default();
+        let err = ws
+            .apply(
+                &WorkspaceUpdate {
+                    signatures: Some(Signatures::Required),
+                    ..Default::default()
+                },
+                0,
+            )
+            .unwrap_err();
+        assert_eq!(err.field, "RequireSignature");
+        let err = ws
+            .apply(
+                &WorkspaceUpdate {
+                    issuer_base_url: Some("ftp://x"),
+                    ..Default::default()
+                },
+                0,
+            )
+            .unwrap_err();
+        assert_eq!(err.field, "IssuerBaseUrl");
+    }
+}
