@@ -1,4 +1,5 @@
-//! RS256 signing keys: generation, PKCS#8 import/export, compact JWS signing, public JWK.
+//! RS256 signing keys: generation, PKCS#8 import/export, compact JWS signing, public JWK and
+//! JWKS.
 
 use std::fmt;
 
@@ -10,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::jwks::Jwk;
+use crate::jwks::{Jwk, Jwks};
 use crate::secret::{MasterKey, SecretBytes, open, seal};
 
 /// Longest key id accepted on import.
@@ -191,6 +192,15 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+impl Jwks {
+    /// The public set for some signing keys, in the given order.
+    pub fn from_signing_keys<'a>(keys: impl IntoIterator<Item = &'a SigningKey>) -> Self {
+        Self {
+            keys: keys.into_iter().map(SigningKey::jwk).collect(),
+        }
+    }
+}
+
 /// A random key id: 16 random bytes as unpadded base64url (22 characters).
 ///
 /// # Errors
@@ -313,6 +323,23 @@ mod tests {
             URL_SAFE_NO_PAD.decode(header).unwrap(),
             br#"{"kid":"abc+/=","alg":"RS256"}"#
         );
+    }
+
+    #[test]
+    fn jwks_serializes_as_keys_array_with_cognito_field_names() {
+        let k = SigningKey::generate_rs256().unwrap();
+        let set = Jwks::from_signing_keys([&k]);
+        let v = serde_json::to_value(&set).unwrap();
+        assert_eq!(v, serde_json::json!({"keys": [k.public_jwk()]}));
+        let text = serde_json::to_string(&k.public_jwk()).unwrap();
+        assert!(
+            text.starts_with(r#"{"alg":"RS256","e":"AQAB","kid":""#),
+            "{text}"
+        );
+        assert!(text.contains(r#""kty":"RSA","n":""#), "{text}");
+        assert!(text.contains(r#""use":"sig""#));
+        let back: Jwks = serde_json::from_value(v).unwrap();
+        assert_eq!(back, set);
     }
 
     #[test]
