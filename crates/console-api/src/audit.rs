@@ -3,6 +3,7 @@
 
 use storage::audit::{self, AuditEvent, Outcome};
 
+use crate::ops::shared::Empty;
 use crate::ops::{Op, OpCtx};
 use crate::{Actor, ApiError, Console};
 
@@ -49,6 +50,21 @@ impl Console {
     ) -> Result<T, ApiError> {
         let created_pool = ctx.op == Op::CreateUserPool;
         self.audited(ctx.actor, ctx.op.name(), created_pool, pool_id, target, f)
+    }
+
+    /// [`Console::write_audited`] for the common case: one change to `target` in `pool_id`
+    /// that creates nothing and answers [`Empty`].
+    pub(crate) fn change<R, E: Into<ApiError>>(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool_id: &str,
+        target: &str,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<R, E>,
+    ) -> Result<Empty, ApiError> {
+        self.write_audited(ctx, Some(pool_id), Some(target), |tx, uctx| {
+            f(tx, uctx).map_err(Into::into)?;
+            Ok((Empty {}, None))
+        })
     }
 
     /// Like [`Console::write_audited`] for a change an operation makes on the side, recorded

@@ -173,15 +173,9 @@ pub(crate) fn delete_user_pool_client(
     ctx: &OpCtx<'_>,
     req: ClientIdRequest,
 ) -> Result<Empty, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.client_id),
-        |tx, _| {
-            clients::delete(tx, &req.user_pool_id, &req.client_id)?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.change(ctx, &req.user_pool_id, &req.client_id, |tx, _| {
+        clients::delete(tx, &req.user_pool_id, &req.client_id)
+    })
 }
 
 /// `ListUserPoolClients`.

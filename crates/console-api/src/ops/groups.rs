@@ -197,15 +197,9 @@ pub(crate) fn delete_group(
     ctx: &OpCtx<'_>,
     req: GroupNameRequest,
 ) -> Result<Empty, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.group_name),
-        |tx, _| {
-            groups::delete(tx, &req.user_pool_id, &req.group_name)?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.change(ctx, &req.user_pool_id, &req.group_name, |tx, _| {
+        groups::delete(tx, &req.user_pool_id, &req.group_name)
+    })
 }
 
 /// `ListGroups`.

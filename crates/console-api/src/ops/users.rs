@@ -371,21 +371,15 @@ pub(crate) fn admin_delete_user_attributes(
     ctx: &OpCtx<'_>,
     req: AdminDeleteUserAttributesRequest,
 ) -> Result<Empty, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, ctx| {
-            users::delete_attributes(
-                tx,
-                ctx,
-                &req.user_pool_id,
-                &req.username,
-                &req.user_attribute_names,
-            )?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
+        users::delete_attributes(
+            tx,
+            ctx,
+            &req.user_pool_id,
+            &req.username,
+            &req.user_attribute_names,
+        )
+    })
 }
 
 /// `AdminEnableUser`.
@@ -394,15 +388,9 @@ pub(crate) fn admin_enable_user(
     ctx: &OpCtx<'_>,
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, ctx| {
-            users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, true)?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
+        users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, true)
+    })
 }
 
 /// `AdminDisableUser`.
@@ -411,15 +399,9 @@ pub(crate) fn admin_disable_user(
     ctx: &OpCtx<'_>,
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, ctx| {
-            users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, false)?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
+        users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, false)
+    })
 }
 
 /// `AdminDeleteUser`.
@@ -428,15 +410,9 @@ pub(crate) fn admin_delete_user(
     ctx: &OpCtx<'_>,
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, _| {
-            users::delete(tx, &req.user_pool_id, &req.username)?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.change(ctx, &req.user_pool_id, &req.username, |tx, _| {
+        users::delete(tx, &req.user_pool_id, &req.username)
+    })
 }
 
 /// `AdminSetUserPassword`.
