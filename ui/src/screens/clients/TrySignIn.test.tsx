@@ -1,9 +1,10 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ExplicitAuthFlow, UserPoolClient } from "../../api/types";
 import type * as Platform from "../../platform";
 import { clearHandedOffToken, peekHandedOffToken } from "../../lib/handoff";
 import { ApiError } from "../../platform/errors";
+import { renderWithQueries } from "../../test/queries";
 import { TrySignInDrawer } from "./TrySignIn";
 
 const call = vi.hoisted(() => vi.fn());
@@ -40,7 +41,7 @@ function core(c: UserPoolClient, ...answers: Array<unknown>) {
 }
 
 function open() {
-  render(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={() => {}} onEditClient={() => {}} />);
+  renderWithQueries(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={() => {}} onEditClient={() => {}} />);
 }
 
 describe("TrySignInDrawer", () => {

@@ -1,8 +1,12 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import { clientQuery } from "../../api/queries";
 import type { AuthenticationResult, AuthResponse, UserPoolClient } from "../../api/types";
 import { QrCode } from "../../components/QrCode";
 import { useToast } from "../../components/toast";
-import { Button, CopyButton, Drawer, ErrorBanner, Facts, Field, Section, Spinner } from "../../components/ui";
+import { QueryStatus } from "../../components/LoadState";
+import { Drawer } from "../../components/overlays";
+import { Button, CopyButton, ErrorBanner, Facts, Field, Section, Spinner } from "../../components/ui";
 import { formatDateTimeSeconds, formatDuration, formatRelative, isoTime } from "../../lib/format";
 import { placeError } from "../../lib/forms";
 import { openInInspector } from "../../lib/handoff";
@@ -22,7 +26,6 @@ import {
   type PasswordFlow,
 } from "../../lib/signIn";
 import { useNow } from "../../lib/useNow";
-import { useQuery } from "../../lib/useQuery";
 import { ApiError, call, toApiError } from "../../platform";
 
 const FLOWS: ReadonlyArray<{ value: PasswordFlow; label: string; hint: string }> = [
@@ -100,9 +103,7 @@ export function TrySignInDrawer({
   onClose: () => void;
   onEditClient: () => void;
 }) {
-  const q = useQuery(`client:${poolId}:${clientId}`, () =>
-    call("DescribeUserPoolClient", { UserPoolId: poolId, ClientId: clientId }),
-  );
+  const q = useQuery(clientQuery(poolId, clientId));
   const client = q.data?.UserPoolClient;
   return (
     <Drawer
@@ -116,8 +117,7 @@ export function TrySignInDrawer({
       wide
       testId="try-signin"
     >
-      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} title="Could not load the app client." />}
-      {!client && q.loading && <Spinner label="Loading app client…" />}
+      <QueryStatus query={q} errorTitle="Could not load the app client." loadingLabel="Loading app client…" />
       {client && <TrySignInPanel client={client} onEditClient={onEditClient} />}
     </Drawer>
   );
