@@ -29,7 +29,7 @@ import {
   draftOfClient,
   settingsFromDraft,
 } from "./ClientForm";
-import { TrySignInDrawer } from "./TrySignIn";
+import { TrySignInDrawer } from "./trySignIn/TrySignInDrawer";
 
 
 export function ClientsTab({ poolId }: { poolId: string }) {
