@@ -13,7 +13,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,
-    chunkSizeWarningLimit: 400,
+    // The main chunk is React, TanStack Query and Virtual (about 72 kB of it) and the screens
+    // visited often; the rare ones load on first visit. A warning past this means it grew.
+    chunkSizeWarningLimit: 470,
   },
   test: {
     environment: "jsdom",

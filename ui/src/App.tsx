@@ -1,6 +1,8 @@
-import { lazy, Suspense } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense, useState } from "react";
 import { ToastProvider } from "./components/toast";
 import { Spinner } from "./components/ui";
+import { createQueryClient } from "./lib/queryClient";
 import { routeHref, useRoute, type Route } from "./lib/router";
 import { AuditScreen } from "./screens/AuditScreen";
 import { PoolListScreen } from "./screens/PoolListScreen";
@@ -20,52 +22,55 @@ function NavLink({ to, active, children }: { to: Route; active: boolean; childre
 
 export function App() {
   const route = useRoute();
+  const [queries] = useState(createQueryClient);
   return (
-    <ToastProvider>
-      <div className="app">
-        <nav className="sidebar" aria-label="Main">
-          <div className="brand">Poolhouse</div>
-          <div className="nav-group">
-            <div className="nav-heading">User pools</div>
-            <NavLink to={{ screen: "pools" }} active={route.screen === "pools" || route.screen === "pool"}>
-              Pools
-            </NavLink>
-          </div>
-          <div className="nav-group">
-            <div className="nav-heading">Activity</div>
-            <NavLink to={{ screen: "audit" }} active={route.screen === "audit"}>
-              Audit log
-            </NavLink>
-          </div>
-          <div className="nav-group">
-            <div className="nav-heading">Tools</div>
-            <NavLink to={{ screen: "tokens" }} active={route.screen === "tokens"}>
-              Token inspector
-            </NavLink>
-          </div>
-          <div className="nav-group">
-            <div className="nav-heading">Workspace</div>
-            <NavLink to={{ screen: "workspace" }} active={route.screen === "workspace"}>
-              Settings
-            </NavLink>
-          </div>
-        </nav>
-        <main className="content">
-          {route.screen === "pools" && <PoolListScreen />}
-          {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
-          {route.screen === "audit" && <AuditScreen />}
-          {route.screen === "tokens" && (
-            <Suspense fallback={<Spinner label="Loading the token inspector…" />}>
-              <TokensScreen />
-            </Suspense>
-          )}
-          {route.screen === "workspace" && (
-            <Suspense fallback={<Spinner label="Loading workspace settings…" />}>
-              <WorkspaceScreen section={route.section} />
-            </Suspense>
-          )}
-        </main>
-      </div>
-    </ToastProvider>
+    <QueryClientProvider client={queries}>
+      <ToastProvider>
+        <div className="app">
+          <nav className="sidebar" aria-label="Main">
+            <div className="brand">Poolhouse</div>
+            <div className="nav-group">
+              <div className="nav-heading">User pools</div>
+              <NavLink to={{ screen: "pools" }} active={route.screen === "pools" || route.screen === "pool"}>
+                Pools
+              </NavLink>
+            </div>
+            <div className="nav-group">
+              <div className="nav-heading">Activity</div>
+              <NavLink to={{ screen: "audit" }} active={route.screen === "audit"}>
+                Audit log
+              </NavLink>
+            </div>
+            <div className="nav-group">
+              <div className="nav-heading">Tools</div>
+              <NavLink to={{ screen: "tokens" }} active={route.screen === "tokens"}>
+                Token inspector
+              </NavLink>
+            </div>
+            <div className="nav-group">
+              <div className="nav-heading">Workspace</div>
+              <NavLink to={{ screen: "workspace" }} active={route.screen === "workspace"}>
+                Settings
+              </NavLink>
+            </div>
+          </nav>
+          <main className="content">
+            {route.screen === "pools" && <PoolListScreen />}
+            {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
+            {route.screen === "audit" && <AuditScreen />}
+            {route.screen === "tokens" && (
+              <Suspense fallback={<Spinner label="Loading the token inspector…" />}>
+                <TokensScreen />
+              </Suspense>
+            )}
+            {route.screen === "workspace" && (
+              <Suspense fallback={<Spinner label="Loading workspace settings…" />}>
+                <WorkspaceScreen section={route.section} />
+              </Suspense>
+            )}
+          </main>
+        </div>
+      </ToastProvider>
+    </QueryClientProvider>
   );
 }

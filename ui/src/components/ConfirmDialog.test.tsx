@@ -1,12 +1,13 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../platform/errors";
-import { ConfirmDialog } from "./ui";
+import { ConfirmDialog } from "./overlays";
+import { renderWithQueries } from "../test/queries";
 
 afterEach(cleanup);
 
 function renderConfirm(onConfirm: () => Promise<void>, onClose = vi.fn()) {
-  render(
+  renderWithQueries(
     <ConfirmDialog title="Delete pool prod?" confirmLabel="Delete pool" typeToConfirm="prod" onConfirm={onConfirm} onClose={onClose}>
       <p>This can't be undone.</p>
     </ConfirmDialog>,

@@ -1,5 +1,10 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
-import { needsNextPage, rowWindow, scrollToReveal } from "../lib/virtual";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+
+/** Rows rendered beyond each edge of the view, so fast scrolling shows no blank space. */
+const OVERSCAN = 8;
+/** The next page is asked for once the rendered rows come this close to the loaded end. */
+const PREFETCH_ROWS = 40;
 
 export type Column<T> = {
   id: string;
@@ -60,49 +65,39 @@ export function VirtualTable<T>({
   rowTestId?: string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  // Only the first row in view is state: scrolling within a row does not re-render.
-  const [firstRow, setFirstRow] = useState(0);
-  const [viewport, setViewport] = useState(600);
   const [active, setActive] = useState(-1);
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    const measure = () => setViewport(el.clientHeight);
-    measure();
-    if (typeof ResizeObserver === "undefined") return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  // A row after the loaded ones stands for the next page while there is one.
+  const count = rows.length + (hasMore ? 1 : 0);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the build does not run React Compiler, and the virtualizer is read only within this render
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: OVERSCAN,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastRendered = items[items.length - 1]?.index ?? -1;
 
   useEffect(() => {
     const el = scrollRef.current;
     if (el) el.scrollTop = 0;
   }, [resetKey]);
 
-  const count = rows.length + (hasMore ? 1 : 0);
-  const win = rowWindow(firstRow * rowHeight, viewport, rowHeight, count);
-
   useEffect(() => {
-    if (needsNextPage(win.end, rows.length, hasMore, loadingMore)) onNeedMore();
-  }, [win.end, rows.length, hasMore, loadingMore, onNeedMore]);
+    if (hasMore && !loadingMore && lastRendered >= rows.length - PREFETCH_ROWS) onNeedMore();
+  }, [lastRendered, rows.length, hasMore, loadingMore, onNeedMore]);
 
   const grid = columns.map((c) => c.width).join(" ");
   const activeIndex = Math.min(active, rows.length - 1);
 
   const moveTo = (i: number) => {
-    const el = scrollRef.current;
     const next = Math.max(0, Math.min(rows.length - 1, i));
     setActive(next);
-    if (el) {
-      const top = scrollToReveal(next, el.scrollTop, el.clientHeight, rowHeight);
-      if (top !== null) el.scrollTop = top;
-    }
+    virtualizer.scrollToIndex(next);
   };
 
   const visible: ReactNode[] = [];
-  for (let i = win.start; i < win.end; i++) {
+  for (const { index: i } of items) {
     const row = rows[i];
     if (row === undefined) {
       visible.push(
@@ -182,10 +177,9 @@ export function VirtualTable<T>({
         className="vbody"
         tabIndex={0}
         aria-label={`${label} rows`}
-        onScroll={(e) => setFirstRow(Math.floor(e.currentTarget.scrollTop / rowHeight))}
         onKeyDown={(e) => {
           if (rows.length === 0) return;
-          const page = Math.max(1, Math.floor(viewport / rowHeight) - 1);
+          const page = Math.max(1, Math.floor(e.currentTarget.clientHeight / rowHeight) - 1);
           const handled: Record<string, () => void> = {
             ArrowDown: () => moveTo(activeIndex + 1),
             ArrowUp: () => moveTo(activeIndex - 1),
@@ -208,8 +202,8 @@ export function VirtualTable<T>({
         {rows.length === 0 && !hasMore ? (
           empty
         ) : (
-          <div className="vspacer" style={{ height: win.totalHeight }}>
-            <div className="vwindow" style={{ transform: `translateY(${win.offsetTop}px)` }}>
+          <div className="vspacer" style={{ height: virtualizer.getTotalSize() }}>
+            <div className="vwindow" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
               {visible}
             </div>
           </div>

@@ -103,12 +103,18 @@ async function viaHttp<K extends OperationName>(
   }
 }
 
-/** Runs one operation of the core and resolves with its output, or rejects with an ApiError. */
+/**
+ * Runs one operation of the core and resolves with its output, or rejects with an ApiError —
+ * always one, whatever failed on the way (the screens' queries and actions rely on it).
+ */
 export function call<K extends OperationName>(
   op: K,
   input: Operations[K]["input"],
 ): Promise<Operations[K]["output"]> {
-  return isTauri() ? viaTauri(op, input) : viaHttp(op, input);
+  const sent = isTauri() ? viaTauri(op, input) : viaHttp(op, input);
+  return sent.catch((e: unknown) => {
+    throw toApiError(e);
+  });
 }
 
 /** Writes text to the clipboard (Tauri's webview and browsers both offer the async API). */

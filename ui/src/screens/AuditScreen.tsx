@@ -1,10 +1,12 @@
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { OPERATIONS, type AuditEvent, type AuditOutcome, type ListAuditEventsRequest } from "../api/types";
-import { Button, EmptyState, ErrorBanner, Spinner } from "../components/ui";
+import { OPERATIONS, type AuditOutcome, type ListAuditEventsRequest } from "../api/types";
+import { PagedView } from "../components/LoadState";
+import { Button, EmptyState, Form } from "../components/ui";
 import { formatDateTime, isoTime } from "../lib/format";
 import { routeHref } from "../lib/router";
-import { useQuery } from "../lib/useQuery";
-import { call, toApiError, type ApiError } from "../platform";
+import { usePagedList } from "../lib/usePagedList";
+import { call } from "../platform";
 
 const PAGE = 100;
 
@@ -16,9 +18,8 @@ export function AuditScreen() {
   const [poolId, setPoolId] = useState("");
   const [target, setTarget] = useState("");
   const [appliedTarget, setAppliedTarget] = useState("");
-  const [more, setMore] = useState<{ key: string; events: AuditEvent[]; next: string | undefined; loading: boolean; error?: ApiError }>();
 
-  const pools = useQuery("audit-pools", () => call("ListUserPools", { MaxResults: 60 }));
+  const pools = useQuery({ queryKey: ["audit-pools"], queryFn: () => call("ListUserPools", { MaxResults: 60 }) });
   const poolNames = useMemo(() => new Map((pools.data?.UserPools ?? []).map((p) => [p.Id, p.Name])), [pools.data]);
   const operations = useMemo(() => OPERATIONS.map((o) => o.name).sort(), []);
 
@@ -28,27 +29,12 @@ export function AuditScreen() {
     UserPoolId: poolId || undefined,
     Target: appliedTarget || undefined,
   };
-  const key = JSON.stringify(filters);
-  const first = useQuery(`audit:${key}`, () => call("ListAuditEvents", { ...(JSON.parse(key) as Filters), Limit: PAGE }));
-
-  const extra = more && more.key === key ? more : undefined;
-  const events = [...(first.data?.Events ?? []), ...(extra?.events ?? [])];
-  const next = extra ? extra.next : first.data?.NextToken;
+  const list = usePagedList(["audit", filters], async (token) => {
+    const r = await call("ListAuditEvents", { ...filters, Limit: PAGE, NextToken: token });
+    return { items: r.Events, next: r.NextToken };
+  });
+  const events = list.items;
   const filtered = Boolean(outcome || operation || poolId || appliedTarget);
-
-  const loadMore = () => {
-    if (!next) return;
-    const prev = extra ?? { key, events: [], next };
-    setMore({ ...prev, loading: true });
-    call("ListAuditEvents", { ...filters, Limit: PAGE, NextToken: next }).then(
-      (r) => setMore({ key, events: [...prev.events, ...r.Events], next: r.NextToken, loading: false }),
-      (e: unknown) => setMore({ ...prev, loading: false, error: toApiError(e) }),
-    );
-  };
-  const reload = () => {
-    setMore(undefined);
-    first.reload();
-  };
 
   return (
     <div className="screen" data-testid="audit-screen">
@@ -58,17 +44,14 @@ export function AuditScreen() {
           <div className="screen-subtitle">Every change made from the console, the CLI or the endpoint, newest first.</div>
         </div>
         <div className="screen-actions">
-          <Button variant="ghost" onClick={reload}>
+          <Button variant="ghost" onClick={list.reload}>
             Refresh
           </Button>
         </div>
       </header>
-      <form
+      <Form
         className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setAppliedTarget(target.trim());
-        }}
+        onSubmit={() => setAppliedTarget(target.trim())}
       >
         <select aria-label="Outcome filter" value={outcome} onChange={(e) => setOutcome(e.target.value as AuditOutcome | "")}>
           <option value="">Any outcome</option>
@@ -114,19 +97,22 @@ export function AuditScreen() {
             Clear filters
           </Button>
         )}
-      </form>
+      </Form>
 
-      {first.error && <ErrorBanner error={first.error} onRetry={reload} title="Could not load the audit log." />}
-      {first.loading && !first.data && <Spinner label="Loading audit events…" />}
-      {first.data && events.length === 0 && (
-        <EmptyState title={filtered ? "No events match" : "No events yet"}>
-          {filtered
-            ? "Nothing in the audit log matches these filters."
-            : "Changes to pools, users, groups and app clients will appear here."}
-        </EmptyState>
-      )}
-      {events.length > 0 && (
-        <div className={`table-wrap${first.loading ? " dimmed" : ""}`}>
+      <PagedView
+        list={list}
+        errorTitle="Could not load the audit log."
+        loadingLabel="Loading audit events…"
+        moreLabel="Load older events"
+        empty={
+          <EmptyState title={filtered ? "No events match" : "No events yet"}>
+            {filtered
+              ? "Nothing in the audit log matches these filters."
+              : "Changes to pools, users, groups and app clients will appear here."}
+          </EmptyState>
+        }
+      >
+        <div className={`table-wrap${list.loading ? " dimmed" : ""}`}>
           <table className="table" data-testid="audit-table">
             <thead>
               <tr>
@@ -170,15 +156,7 @@ export function AuditScreen() {
             </tbody>
           </table>
         </div>
-      )}
-      {extra?.error && <ErrorBanner error={extra.error} onRetry={loadMore} />}
-      {next && (
-        <div className="load-more">
-          <Button onClick={loadMore} busy={extra?.loading}>
-            Load older events
-          </Button>
-        </div>
-      )}
+      </PagedView>
     </div>
   );
 }

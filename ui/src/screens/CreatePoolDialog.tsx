@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { MfaConfiguration, UsernameAttribute } from "../api/types";
+import type { MfaConfiguration, Operations, UsernameAttribute } from "../api/types";
 import {
   DEFAULT_PASSWORD_POLICY,
   PASSWORD_POLICY_FIELDS,
@@ -9,9 +9,10 @@ import {
   toDraft,
 } from "../components/PasswordPolicyFields";
 import { useToast } from "../components/toast";
-import { Button, Check, Dialog, ErrorBanner, Field } from "../components/ui";
-import { placeError } from "../lib/forms";
-import { call, toApiError, type ApiError } from "../platform";
+import { Dialog } from "../components/overlays";
+import { Button, Check, ErrorBanner, Field, Form } from "../components/ui";
+import { useFormAction } from "../lib/useAction";
+import { call } from "../platform";
 
 type SignIn = "username" | "email" | "phone" | "email-or-phone";
 
@@ -56,49 +57,35 @@ export function CreatePoolDialog({
   const [policy, setPolicy] = useState(toDraft(DEFAULT_PASSWORD_POLICY));
   const [mfa, setMfa] = useState<MfaConfiguration>("OFF");
   const [protect, setProtect] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [local, setLocal] = useState<Record<string, string>>({});
-
-  const placed = placeError(error, FIELDS);
-  const errors = { ...placed.fields, ...local };
+  const create = useFormAction((input: Operations["CreateUserPool"]["input"]) => call("CreateUserPool", input), {
+    fields: FIELDS,
+    onSuccess: (r) => {
+      toast(`Pool ${r.UserPool.Name} created`);
+      onCreated(r.UserPool.Id);
+    },
+  });
+  const errors = create.errors;
 
   const submit = () => {
     const localErrors = draftErrors(policy);
     if (name.trim() === "") localErrors.PoolName = "Enter a name for the pool.";
-    setLocal(localErrors);
-    setError(undefined);
-    if (Object.keys(localErrors).length > 0) return;
-    setBusy(true);
+    if (!create.check(localErrors)) return;
     const attrs = SIGN_IN.find((s) => s.value === signIn)?.attrs ?? [];
-    call("CreateUserPool", {
+    create.run({
       PoolName: name.trim(),
       UsernameAttributes: attrs.length > 0 ? attrs : undefined,
       UsernameConfiguration: { CaseSensitive: caseSensitive },
       Policies: { PasswordPolicy: fromDraft(policy) },
       MfaConfiguration: mfa,
       DeletionProtection: protect ? "ACTIVE" : "INACTIVE",
-    }).then(
-      (r) => {
-        toast(`Pool ${r.UserPool.Name} created`);
-        onCreated(r.UserPool.Id);
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    });
   };
 
   return (
     <Dialog title="Create user pool" onClose={onClose} testId="create-pool-dialog">
-      <form
+      <Form
         className="dialog-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
+        onSubmit={submit}
       >
         <Field label="Pool name" name="PoolName" hint="1–128 characters; can't be changed later." error={errors.PoolName}>
           {(p) => (
@@ -178,14 +165,14 @@ export function CreatePoolDialog({
           </div>
         </div>
 
-        {placed.general && <ErrorBanner error={placed.general} />}
+        {create.general && <ErrorBanner error={create.general} />}
         <footer className="dialog-footer">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} data-testid="create-pool-submit">
+          <Button type="submit" variant="primary" busy={create.busy} data-testid="create-pool-submit">
             Create pool
           </Button>
         </footer>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -1,37 +1,21 @@
 import { useState } from "react";
-import type { UserPoolDescription } from "../api/types";
-import { Button, EmptyState, ErrorBanner, Spinner } from "../components/ui";
+import { Button, EmptyState } from "../components/ui";
+import { PagedView, loadedCount } from "../components/LoadState";
 import { formatCount, formatDateTime, isoTime } from "../lib/format";
 import { navigate, routeHref } from "../lib/router";
-import { useQuery } from "../lib/useQuery";
-import { call, toApiError, type ApiError } from "../platform";
+import { usePagedList } from "../lib/usePagedList";
+import { call } from "../platform";
 import { CreatePoolDialog } from "./CreatePoolDialog";
 
 const PAGE = 60;
 
-type Pages = { pools: UserPoolDescription[]; next: string | undefined };
-
 export function PoolListScreen() {
   const [creating, setCreating] = useState(false);
-  const [more, setMore] = useState<{ pages: Pages; loading: boolean; error?: ApiError }>();
-  const first = useQuery("pools", () => call("ListUserPools", { MaxResults: PAGE }));
-
-  const pools = [...(first.data?.UserPools ?? []), ...(more?.pages.pools ?? [])];
-  const next = more ? more.pages.next : first.data?.NextToken;
-
-  const loadMore = () => {
-    if (!next) return;
-    const prev = more?.pages ?? { pools: [], next };
-    setMore({ pages: prev, loading: true });
-    call("ListUserPools", { MaxResults: PAGE, NextToken: next }).then(
-      (r) => setMore({ pages: { pools: [...prev.pools, ...r.UserPools], next: r.NextToken }, loading: false }),
-      (e: unknown) => setMore({ pages: prev, loading: false, error: toApiError(e) }),
-    );
-  };
-  const reload = () => {
-    setMore(undefined);
-    first.reload();
-  };
+  const list = usePagedList(["pools"], async (token) => {
+    const r = await call("ListUserPools", { MaxResults: PAGE, NextToken: token });
+    return { items: r.UserPools, next: r.NextToken };
+  });
+  const pools = list.items;
 
   const createButton = (
     <Button variant="primary" onClick={() => setCreating(true)} data-testid="create-pool">
@@ -44,30 +28,28 @@ export function PoolListScreen() {
       <header className="screen-header">
         <div>
           <h1>User pools</h1>
-          {first.data && (
-            <div className="screen-subtitle">
-              {pools.length} {pools.length === 1 ? "pool" : "pools"}
-              {next ? " loaded" : ""}
-            </div>
-          )}
+          {list.loaded && <div className="screen-subtitle">{loadedCount(list, "pool")}</div>}
         </div>
         <div className="screen-actions">
-          <Button variant="ghost" onClick={reload} disabled={first.loading} aria-label="Refresh pool list">
+          <Button variant="ghost" onClick={list.reload} disabled={list.loading} aria-label="Refresh pool list">
             Refresh
           </Button>
           {pools.length > 0 && createButton}
         </div>
       </header>
 
-      {first.error && <ErrorBanner error={first.error} onRetry={reload} title="Could not list pools." />}
-      {first.loading && !first.data && <Spinner label="Loading pools…" />}
-      {first.data && pools.length === 0 && (
-        <EmptyState title="Create your first user pool" action={createButton}>
-          A user pool is a directory of users with its own sign-in rules, password policy, groups and
-          app clients.
-        </EmptyState>
-      )}
-      {pools.length > 0 && (
+      <PagedView
+        list={list}
+        errorTitle="Could not list pools."
+        loadingLabel="Loading pools…"
+        moreLabel="Load more pools"
+        empty={
+          <EmptyState title="Create your first user pool" action={createButton}>
+            A user pool is a directory of users with its own sign-in rules, password policy, groups and
+            app clients.
+          </EmptyState>
+        }
+      >
         <div className="table-wrap">
           <table className="table" data-testid="pool-table">
             <thead>
@@ -103,15 +85,7 @@ export function PoolListScreen() {
             </tbody>
           </table>
         </div>
-      )}
-      {more?.error && <ErrorBanner error={more.error} onRetry={loadMore} />}
-      {next && (
-        <div className="load-more">
-          <Button onClick={loadMore} busy={more?.loading}>
-            Load more pools
-          </Button>
-        </div>
-      )}
+      </PagedView>
       {creating && (
         <CreatePoolDialog
           onClose={() => setCreating(false)}

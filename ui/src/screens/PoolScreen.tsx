@@ -1,7 +1,8 @@
-import { CopyButton, ErrorBanner, Spinner } from "../components/ui";
+import { useQuery } from "@tanstack/react-query";
+import { QueryStatus } from "../components/LoadState";
+import { CopyButton } from "../components/ui";
 import { plural } from "../lib/format";
 import { navigate, POOL_TABS, routeHref, type PoolTab } from "../lib/router";
-import { useQuery } from "../lib/useQuery";
 import { call } from "../platform";
 import { ClientsTab } from "./clients/ClientsTab";
 import { GroupsTab } from "./groups/GroupsTab";
@@ -20,8 +21,9 @@ const TAB_LABELS: Record<PoolTab, string> = {
 };
 
 export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
-  const q = useQuery(`pool:${poolId}`, () => call("DescribeUserPool", { UserPoolId: poolId }));
+  const q = useQuery({ queryKey: ["pool", poolId], queryFn: () => call("DescribeUserPool", { UserPoolId: poolId }) });
   const pool = q.data?.UserPool;
+  const reload = () => void q.refetch();
 
   return (
     <div className="screen screen-pool" data-testid="pool-screen">
@@ -67,19 +69,16 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
         ))}
       </div>
       <div role="tabpanel" className="tabpanel" aria-label={TAB_LABELS[tab]}>
-        {q.error && (
-          <ErrorBanner
-            error={q.error}
-            onRetry={q.reload}
-            title={q.error.code === "ResourceNotFoundException" ? "This pool does not exist." : "Could not load the pool."}
-          />
-        )}
-        {!pool && q.loading && <Spinner label="Loading pool…" />}
-        {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={q.reload} />}
-        {pool && tab === "users" && <UsersTab pool={pool} onCountChanged={q.reload} />}
+        <QueryStatus
+          query={q}
+          errorTitle={(e) => (e.code === "ResourceNotFoundException" ? "This pool does not exist." : "Could not load the pool.")}
+          loadingLabel="Loading pool…"
+        />
+        {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={reload} />}
+        {pool && tab === "users" && <UsersTab pool={pool} onCountChanged={reload} />}
         {pool && tab === "groups" && <GroupsTab poolId={pool.Id} />}
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
-        {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={q.reload} />}
+        {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
       </div>
     </div>

@@ -1,24 +1,26 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { UserPoolClient, UserPoolClientDescription } from "../../api/types";
+import { clientQuery } from "../../api/queries";
+import type { Operations, UserPoolClient, UserPoolClientDescription } from "../../api/types";
+import { ListToolbar, PagedView, QueryStatus } from "../../components/LoadState";
 import { useToast } from "../../components/toast";
+import { ConfirmDialog, Dialog, Drawer } from "../../components/overlays";
 import {
   Button,
   Check,
-  ConfirmDialog,
   CopyButton,
-  Dialog,
-  Drawer,
   EmptyState,
   ErrorBanner,
   Facts,
+  Form,
+  SaveActions,
   Section,
-  Spinner,
 } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
-import { placeError } from "../../lib/forms";
 import { clientSettingsOf } from "../../lib/poolSettings";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useFormAction } from "../../lib/useAction";
+import { usePagedList } from "../../lib/usePagedList";
+import { call } from "../../platform";
 import {
   CLIENT_FIELDS,
   ClientFormFields,
@@ -27,17 +29,15 @@ import {
   draftOfClient,
   settingsFromDraft,
 } from "./ClientForm";
-import { TrySignInDrawer } from "./TrySignIn";
+import { TrySignInDrawer } from "./trySignIn/TrySignInDrawer";
+
 
 export function ClientsTab({ poolId }: { poolId: string }) {
   const toast = useToast();
-  const [extra, setExtra] = useState<{
-    clients: UserPoolClientDescription[];
-    next: string | undefined;
-    loading: boolean;
-    error?: ApiError;
-  }>();
-  const first = useQuery(`clients:${poolId}`, () => call("ListUserPoolClients", { UserPoolId: poolId, MaxResults: 60 }));
+  const list = usePagedList(["clients", poolId], async (token) => {
+    const r = await call("ListUserPoolClients", { UserPoolId: poolId, MaxResults: 60, NextToken: token });
+    return { items: r.UserPoolClients, next: r.NextToken };
+  });
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
   const [deleting, setDeleting] = useState<UserPoolClientDescription>();
@@ -51,52 +51,35 @@ export function ClientsTab({ poolId }: { poolId: string }) {
     setTrying(id);
   };
 
-  const clients = [...(first.data?.UserPoolClients ?? []), ...(extra?.clients ?? [])];
-  const next = extra ? extra.next : first.data?.NextToken;
-  const reload = () => {
-    setExtra(undefined);
-    first.reload();
-  };
-  const loadMore = () => {
-    if (!next) return;
-    const prev = extra ?? { clients: [], next };
-    setExtra({ ...prev, loading: true });
-    call("ListUserPoolClients", { UserPoolId: poolId, MaxResults: 60, NextToken: next }).then(
-      (r) => setExtra({ clients: [...prev.clients, ...r.UserPoolClients], next: r.NextToken, loading: false }),
-      (e: unknown) => setExtra({ ...prev, loading: false, error: toApiError(e) }),
-    );
-  };
+  const clients = list.items;
+  const reload = list.reload;
 
   return (
     <div className="clients-tab" data-testid="clients-tab">
-      <div className="toolbar">
-        <span className="result-count">
-          {first.data ? `${clients.length} app ${clients.length === 1 ? "client" : "clients"}${next ? " loaded" : ""}` : ""}
-        </span>
-        <div className="toolbar-spacer" />
-        <Button variant="ghost" onClick={reload}>
-          Refresh
-        </Button>
+      <ListToolbar list={list} one="app client">
         <Button variant="primary" onClick={() => setCreating(true)} data-testid="create-client">
           Create app client
         </Button>
-      </div>
-      {first.error && <ErrorBanner error={first.error} onRetry={reload} title="Could not list app clients." />}
-      {first.loading && !first.data && <Spinner label="Loading app clients…" />}
-      {first.data && clients.length === 0 && (
-        <EmptyState
-          title="No app clients"
-          action={
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              Create app client
-            </Button>
-          }
-        >
-          An app client is how an application signs users in to this pool: it sets the allowed sign-in flows, token
-          lifetimes and OAuth redirect URLs.
-        </EmptyState>
-      )}
-      {clients.length > 0 && (
+      </ListToolbar>
+      <PagedView
+        list={list}
+        errorTitle="Could not list app clients."
+        loadingLabel="Loading app clients…"
+        moreLabel="Load more app clients"
+        empty={
+          <EmptyState
+            title="No app clients"
+            action={
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                Create app client
+              </Button>
+            }
+          >
+            An app client is how an application signs users in to this pool: it sets the allowed sign-in flows, token
+            lifetimes and OAuth redirect URLs.
+          </EmptyState>
+        }
+      >
         <div className="table-wrap">
           <table className="table" data-testid="clients-table">
             <thead>
@@ -144,15 +127,7 @@ export function ClientsTab({ poolId }: { poolId: string }) {
             </tbody>
           </table>
         </div>
-      )}
-      {extra?.error && <ErrorBanner error={extra.error} onRetry={loadMore} />}
-      {next && (
-        <div className="load-more">
-          <Button onClick={loadMore} busy={extra?.loading}>
-            Load more app clients
-          </Button>
-        </div>
-      )}
+      </PagedView>
 
       {open && (
         <ClientDrawer
@@ -236,14 +211,13 @@ function ClientDrawer({
   onDelete: (c: UserPoolClientDescription) => void;
   onTrySignIn: () => void;
 }) {
-  const q = useQuery(`client:${poolId}:${clientId}`, () =>
-    call("DescribeUserPoolClient", { UserPoolId: poolId, ClientId: clientId }),
-  );
+  const queries = useQueryClient();
+  const query = clientQuery(poolId, clientId);
+  const q = useQuery(query);
   const client = q.data?.UserPoolClient;
   return (
     <Drawer title={client?.ClientName ?? "App client"} onClose={onClose} testId="client-drawer">
-      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} title="Could not load the app client." />}
-      {!client && q.loading && <Spinner label="Loading app client…" />}
+      <QueryStatus query={q} errorTitle="Could not load the app client." loadingLabel="Loading app client…" />
       {client && (
         <>
           <div className="drawer-actions">
@@ -273,7 +247,7 @@ function ClientDrawer({
             key={client.LastModifiedDate}
             client={client}
             onSaved={(fresh) => {
-              q.set({ UserPoolClient: fresh });
+              queries.setQueryData(query.queryKey, { UserPoolClient: fresh });
               onSaved();
             }}
           />
@@ -298,64 +272,34 @@ function EditClientForm({ client, onSaved }: { client: UserPoolClient; onSaved: 
   const toast = useToast();
   const [initial] = useState(() => draftOfClient(client.ClientName, clientSettingsOf(client)));
   const [d, setD] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const placed = placeError(error, CLIENT_FIELDS);
-  const errors = { ...placed.fields, ...local };
   const dirty = JSON.stringify(d) !== JSON.stringify(initial);
+  const save = useFormAction((input: Operations["UpdateUserPoolClient"]["input"]) => call("UpdateUserPoolClient", input), {
+    fields: CLIENT_FIELDS,
+    onSuccess: (r) => {
+      toast("App client saved");
+      onSaved(r.UserPoolClient);
+    },
+  });
 
-  const save = () => {
-    const localErrors = clientDraftErrors(d);
-    setLocal(localErrors);
-    setError(undefined);
-    if (Object.keys(localErrors).length > 0) return;
-    setBusy(true);
-    call("UpdateUserPoolClient", {
+  const submit = () => {
+    if (!save.check(clientDraftErrors(d))) return;
+    save.run({
       ...clientSettingsOf(client),
       ...settingsFromDraft(d),
       UserPoolId: client.UserPoolId,
       ClientId: client.ClientId,
-    }).then(
-      (r) => {
-        toast("App client saved");
-        onSaved(r.UserPoolClient);
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    });
   };
 
   return (
     <Section title="Settings">
-      <form
+      <Form
         className="settings-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          save();
-        }}
+        onSubmit={submit}
       >
-        <ClientFormFields value={d} onChange={setD} errors={errors} />
-        {placed.general && <ErrorBanner error={placed.general} />}
-        <div className="form-actions">
-          <Button
-            disabled={!dirty || busy}
-            onClick={() => {
-              setD(initial);
-              setError(undefined);
-              setLocal({});
-            }}
-          >
-            Discard changes
-          </Button>
-          <Button type="submit" variant="primary" disabled={!dirty} busy={busy} data-testid="save-client">
-            Save app client
-          </Button>
-        </div>
-      </form>
+        <ClientFormFields value={d} onChange={setD} errors={save.errors} />
+        <SaveActions dirty={dirty} action={save} onDiscard={() => setD(initial)} saveLabel="Save app client" testId="save-client" />
+      </Form>
     </Section>
   );
 }
@@ -372,39 +316,24 @@ function CreateClientDialog({
   const toast = useToast();
   const [d, setD] = useState(DEFAULT_CLIENT);
   const [secret, setSecret] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const placed = placeError(error, CLIENT_FIELDS);
-  const errors = { ...placed.fields, ...local };
+  const create = useFormAction((input: Operations["CreateUserPoolClient"]["input"]) => call("CreateUserPoolClient", input), {
+    fields: CLIENT_FIELDS,
+    onSuccess: (r) => {
+      toast(`App client ${r.UserPoolClient.ClientName} created`);
+      onCreated(r.UserPoolClient);
+    },
+  });
+  const errors = create.errors;
 
   const submit = () => {
-    const localErrors = clientDraftErrors(d);
-    setLocal(localErrors);
-    setError(undefined);
-    if (Object.keys(localErrors).length > 0) return;
-    setBusy(true);
-    call("CreateUserPoolClient", { UserPoolId: poolId, GenerateSecret: secret, ...settingsFromDraft(d) }).then(
-      (r) => {
-        toast(`App client ${r.UserPoolClient.ClientName} created`);
-        onCreated(r.UserPoolClient);
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    if (create.check(clientDraftErrors(d))) create.run({ UserPoolId: poolId, GenerateSecret: secret, ...settingsFromDraft(d) });
   };
 
   return (
     <Dialog title="Create app client" onClose={onClose} wide testId="create-client-dialog">
-      <form
+      <Form
         className="dialog-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
+        onSubmit={submit}
       >
         <ClientFormFields value={d} onChange={setD} errors={errors} autoFocusName />
         <Check
@@ -418,14 +347,14 @@ function CreateClientDialog({
             {errors.GenerateSecret}
           </div>
         )}
-        {placed.general && <ErrorBanner error={placed.general} />}
+        {create.general && <ErrorBanner error={create.general} />}
         <footer className="dialog-footer">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} data-testid="create-client-submit">
+          <Button type="submit" variant="primary" busy={create.busy} data-testid="create-client-submit">
             Create app client
           </Button>
         </footer>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -1,69 +1,59 @@
 import { useState } from "react";
-import type { GroupType, UserType } from "../../api/types";
+import type { GroupType, Operations } from "../../api/types";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/toast";
-import { Button, ConfirmDialog, Dialog, Drawer, EmptyState, ErrorBanner, Facts, Field, Section, Spinner } from "../../components/ui";
+import { ListToolbar, PagedView } from "../../components/LoadState";
+import { ConfirmDialog, Dialog, Drawer } from "../../components/overlays";
+import { Button, EmptyState, ErrorBanner, Facts, Field, Form, Section } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
 import { optionalText, placeError } from "../../lib/forms";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useAction } from "../../lib/useAction";
+import { usePagedList } from "../../lib/usePagedList";
+import { call } from "../../platform";
+
+const PAGE = 60;
 
 type Modal = { kind: "create" } | { kind: "edit"; group: GroupType } | { kind: "delete"; group: GroupType } | null;
 
 export function GroupsTab({ poolId }: { poolId: string }) {
   const toast = useToast();
-  const [extra, setExtra] = useState<{ groups: GroupType[]; next: string | undefined; loading: boolean; error?: ApiError }>();
-  const first = useQuery(`groups:${poolId}`, () => call("ListGroups", { UserPoolId: poolId, Limit: 60 }));
+  const list = usePagedList(["groups", poolId], async (token) => {
+    const r = await call("ListGroups", { UserPoolId: poolId, Limit: PAGE, NextToken: token });
+    return { items: r.Groups, next: r.NextToken };
+  });
   const [modal, setModal] = useState<Modal>(null);
   const [open, setOpen] = useState<string>();
 
-  const groups = [...(first.data?.Groups ?? []), ...(extra?.groups ?? [])];
-  const next = extra ? extra.next : first.data?.NextToken;
-  const reload = () => {
-    setExtra(undefined);
-    first.reload();
-  };
-  const loadMore = () => {
-    if (!next) return;
-    const prev = extra ?? { groups: [], next };
-    setExtra({ ...prev, loading: true });
-    call("ListGroups", { UserPoolId: poolId, Limit: 60, NextToken: next }).then(
-      (r) => setExtra({ groups: [...prev.groups, ...r.Groups], next: r.NextToken, loading: false }),
-      (e: unknown) => setExtra({ ...prev, loading: false, error: toApiError(e) }),
-    );
-  };
+  const groups = list.items;
+  const reload = list.reload;
   const openGroup = groups.find((g) => g.GroupName === open);
 
   return (
     <div className="groups-tab" data-testid="groups-tab">
-      <div className="toolbar">
-        <span className="result-count">
-          {first.data ? `${groups.length} ${groups.length === 1 ? "group" : "groups"}${next ? " loaded" : ""}` : ""}
-        </span>
-        <div className="toolbar-spacer" />
-        <Button variant="ghost" onClick={reload}>
-          Refresh
-        </Button>
+      <ListToolbar list={list} one="group">
         <Button variant="primary" onClick={() => setModal({ kind: "create" })} data-testid="create-group">
           Create group
         </Button>
-      </div>
-      {first.error && <ErrorBanner error={first.error} onRetry={reload} title="Could not list groups." />}
-      {first.loading && !first.data && <Spinner label="Loading groups…" />}
-      {first.data && groups.length === 0 && (
-        <EmptyState
-          title="No groups"
-          action={
-            <Button variant="primary" onClick={() => setModal({ kind: "create" })}>
-              Create group
-            </Button>
-          }
-        >
-          Groups collect users for permissions: their names appear in the <code>cognito:groups</code> claim, and the
-          group with the lowest precedence chooses the role.
-        </EmptyState>
-      )}
-      {groups.length > 0 && (
+      </ListToolbar>
+      <PagedView
+        list={list}
+        errorTitle="Could not list groups."
+        loadingLabel="Loading groups…"
+        moreLabel="Load more groups"
+        empty={
+          <EmptyState
+            title="No groups"
+            action={
+              <Button variant="primary" onClick={() => setModal({ kind: "create" })}>
+                Create group
+              </Button>
+            }
+          >
+            Groups collect users for permissions: their names appear in the <code>cognito:groups</code> claim, and the
+            group with the lowest precedence chooses the role.
+          </EmptyState>
+        }
+      >
         <div className="table-wrap">
           <table className="table" data-testid="groups-table">
             <thead>
@@ -110,15 +100,7 @@ export function GroupsTab({ poolId }: { poolId: string }) {
             </tbody>
           </table>
         </div>
-      )}
-      {extra?.error && <ErrorBanner error={extra.error} onRetry={loadMore} />}
-      {next && (
-        <div className="load-more">
-          <Button onClick={loadMore} busy={extra?.loading}>
-            Load more groups
-          </Button>
-        </div>
-      )}
+      </PagedView>
 
       {openGroup && (
         <GroupDrawer
@@ -176,21 +158,10 @@ function GroupDrawer({
   onEdit: () => void;
   onDelete: () => void;
 }) {
-  const [more, setMore] = useState<{ users: UserType[]; next: string | undefined; loading: boolean; error?: ApiError }>();
-  const q = useQuery(`members:${poolId}:${group.GroupName}`, () =>
-    call("ListUsersInGroup", { UserPoolId: poolId, GroupName: group.GroupName, Limit: 60 }),
-  );
-  const members = [...(q.data?.Users ?? []), ...(more?.users ?? [])];
-  const next = more ? more.next : q.data?.NextToken;
-  const loadMore = () => {
-    if (!next) return;
-    const prev = more ?? { users: [], next };
-    setMore({ ...prev, loading: true });
-    call("ListUsersInGroup", { UserPoolId: poolId, GroupName: group.GroupName, Limit: 60, NextToken: next }).then(
-      (r) => setMore({ users: [...prev.users, ...r.Users], next: r.NextToken, loading: false }),
-      (e: unknown) => setMore({ ...prev, loading: false, error: toApiError(e) }),
-    );
-  };
+  const members = usePagedList(["group-members", poolId, group.GroupName], async (token) => {
+    const r = await call("ListUsersInGroup", { UserPoolId: poolId, GroupName: group.GroupName, Limit: PAGE, NextToken: token });
+    return { items: r.Users, next: r.NextToken };
+  });
   return (
     <Drawer title={group.GroupName} subtitle={group.Description} onClose={onClose} testId="group-drawer">
       <div className="drawer-actions">
@@ -208,13 +179,13 @@ function GroupDrawer({
           ["Last modified", formatDateTime(group.LastModifiedDate)],
         ]}
       />
-      <Section title={q.data ? `Members (${members.length}${next ? "+" : ""})` : "Members"}>
-        {q.error && <ErrorBanner error={q.error} onRetry={q.reload} />}
-        {q.loading && !q.data && <Spinner label="Loading members…" />}
-        {q.data && members.length === 0 && (
-          <p className="muted">No members. Add users to this group from a user's details in the Users tab.</p>
-        )}
-        {members.length > 0 && (
+      <Section title={members.loaded ? `Members (${members.items.length}${members.hasMore ? "+" : ""})` : "Members"}>
+        <PagedView
+          list={members}
+          loadingLabel="Loading members…"
+          moreLabel="Load more members"
+          empty={<p className="muted">No members. Add users to this group from a user's details in the Users tab.</p>}
+        >
           <table className="table table-compact" data-testid="group-members">
             <thead>
               <tr>
@@ -224,7 +195,7 @@ function GroupDrawer({
               </tr>
             </thead>
             <tbody>
-              {members.map((u) => (
+              {members.items.map((u) => (
                 <tr key={u.Username}>
                   <td className="mono">{u.Username}</td>
                   <td>
@@ -235,15 +206,7 @@ function GroupDrawer({
               ))}
             </tbody>
           </table>
-        )}
-        {more?.error && <ErrorBanner error={more.error} onRetry={loadMore} />}
-        {next && (
-          <div className="load-more">
-            <Button onClick={loadMore} busy={more?.loading}>
-              Load more members
-            </Button>
-          </div>
-        )}
+        </PagedView>
       </Section>
     </Drawer>
   );
@@ -267,10 +230,14 @@ function GroupDialog({
   const [description, setDescription] = useState(group?.Description ?? "");
   const [precedence, setPrecedence] = useState(group?.Precedence === undefined ? "" : String(group.Precedence));
   const [roleArn, setRoleArn] = useState(group?.RoleArn ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
   const [local, setLocal] = useState<Record<string, string>>({});
-  const placed = placeError(error, GROUP_FIELDS, { GroupExistsException: "GroupName" });
+  const save = useAction((input: Operations["CreateGroup"]["input"]) => call(group ? "UpdateGroup" : "CreateGroup", input), {
+    onSuccess: (r) => {
+      toast(group ? `Group ${r.Group.GroupName} saved` : `Group ${r.Group.GroupName} created`);
+      onSaved();
+    },
+  });
+  const placed = placeError(save.error, GROUP_FIELDS, { GroupExistsException: "GroupName" });
   const errors = { ...placed.fields, ...local };
 
   const submit = () => {
@@ -278,37 +245,22 @@ function GroupDialog({
     const localErrors: Record<string, string> = {};
     if (p !== "" && !/^\d+$/.test(p)) localErrors.Precedence = "Enter a whole number of 0 or more.";
     setLocal(localErrors);
-    setError(undefined);
+    save.reset();
     if (Object.keys(localErrors).length > 0) return;
-    const input = {
+    save.run({
       UserPoolId: poolId,
       GroupName: group ? group.GroupName : name.trim(),
       Description: group ? description : optionalText(description),
       Precedence: p === "" ? undefined : Number(p),
       RoleArn: optionalText(roleArn),
-    };
-    setBusy(true);
-    (group ? call("UpdateGroup", input) : call("CreateGroup", input)).then(
-      (r) => {
-        toast(group ? `Group ${r.Group.GroupName} saved` : `Group ${r.Group.GroupName} created`);
-        onSaved();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    });
   };
 
   return (
     <Dialog title={group ? `Edit group ${group.GroupName}` : "Create group"} onClose={onClose} testId="group-dialog">
-      <form
+      <Form
         className="dialog-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
+        onSubmit={submit}
       >
         <Field label="Name" name="GroupName" error={errors.GroupName} hint={group ? "A group's name can't change." : undefined}>
           {(p) => (
@@ -346,11 +298,11 @@ function GroupDialog({
         {placed.general && <ErrorBanner error={placed.general} />}
         <footer className="dialog-footer">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} data-testid="group-submit">
+          <Button type="submit" variant="primary" busy={save.busy} data-testid="group-submit">
             {group ? "Save group" : "Create group"}
           </Button>
         </footer>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -1,10 +1,11 @@
 import { Fragment, useState } from "react";
 import type { HookInvocation } from "../../api/types";
-import { Button, CopyButton, EmptyState, ErrorBanner, Section, Spinner } from "../../components/ui";
+import { PagedView, loadedCount } from "../../components/LoadState";
+import { Button, CopyButton, EmptyState, Section } from "../../components/ui";
 import { formatDateTimeSeconds, isoTime } from "../../lib/format";
 import { routeHref } from "../../lib/router";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { usePagedList } from "../../lib/usePagedList";
+import { call } from "../../platform";
 import { HOOK_TRIGGERS, type TriggerName } from "./hookConfig";
 import { formatMs, outcomeView, prettyBody } from "./invocations";
 
@@ -15,36 +16,12 @@ const COLUMNS = 7;
 export function HookInvocations({ poolId }: { poolId: string }) {
   const [trigger, setTrigger] = useState<TriggerName | "">("");
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
-  const [more, setMore] = useState<{
-    key: string;
-    items: HookInvocation[];
-    next: string | undefined;
-    loading: boolean;
-    error?: ApiError;
-  }>();
-
-  const key = `${poolId}:${trigger}`;
-  const first = useQuery(`hook-invocations:${key}`, () =>
-    call("ListHookInvocations", { UserPoolId: poolId, Trigger: trigger || undefined, MaxResults: PAGE }),
-  );
-  const extra = more && more.key === key ? more : undefined;
-  const items = [...(first.data?.Invocations ?? []), ...(extra?.items ?? [])];
-  const next = extra ? extra.next : first.data?.NextToken;
+  const list = usePagedList(["hook-invocations", poolId, trigger], async (token) => {
+    const r = await call("ListHookInvocations", { UserPoolId: poolId, Trigger: trigger || undefined, MaxResults: PAGE, NextToken: token });
+    return { items: r.Invocations, next: r.NextToken };
+  });
+  const items = list.items;
   const label = HOOK_TRIGGERS.find((t) => t.name === trigger)?.label;
-
-  const reload = () => {
-    setMore(undefined);
-    first.reload();
-  };
-  const loadMore = () => {
-    if (!next) return;
-    const prev = extra ?? { key, items: [], next };
-    setMore({ ...prev, loading: true, error: undefined });
-    call("ListHookInvocations", { UserPoolId: poolId, Trigger: trigger || undefined, MaxResults: PAGE, NextToken: next }).then(
-      (r) => setMore({ key, items: [...prev.items, ...r.Invocations], next: r.NextToken, loading: false }),
-      (e: unknown) => setMore({ ...prev, loading: false, error: toApiError(e) }),
-    );
-  };
   const toggle = (id: string) =>
     setOpen((prev) => {
       const s = new Set(prev);
@@ -59,7 +36,7 @@ export function HookInvocations({ poolId }: { poolId: string }) {
       actions={
         <>
           <span className="result-count" data-testid="hook-invocation-count">
-            {items.length > 0 ? `${items.length} ${items.length === 1 ? "call" : "calls"}${next ? " loaded" : ""}` : ""}
+            {items.length > 0 ? loadedCount(list, "call") : ""}
           </span>
           <select
             aria-label="Trigger filter"
@@ -74,24 +51,28 @@ export function HookInvocations({ poolId }: { poolId: string }) {
               </option>
             ))}
           </select>
-          <Button variant="ghost" onClick={reload} data-testid="hook-invocations-refresh">
+          <Button variant="ghost" onClick={list.reload} data-testid="hook-invocations-refresh">
             Refresh
           </Button>
         </>
       }
     >
-      {first.error && <ErrorBanner error={first.error} onRetry={reload} title="Could not load the hook calls." />}
-      {first.loading && !first.data && <Spinner label="Loading hook calls…" />}
-      {first.data && items.length === 0 && (
-        <EmptyState title={label ? `No ${label.toLowerCase()} calls yet` : "No hook calls yet"}>
-          Each time Poolhouse calls one of this pool's hooks, the call appears here, newest first: the event it sent, the
-          answer, and whether the operation went ahead. Set a hook's URL above and save, then sign up or sign in a user of
-          this pool (from an app, or with Try sign-in on the{" "}
-          <a href={routeHref({ screen: "pool", poolId, tab: "clients" })}>App clients</a> tab).
-        </EmptyState>
-      )}
-      {items.length > 0 && (
-        <div className={`table-wrap${first.loading ? " dimmed" : ""}`}>
+      <PagedView
+        list={list}
+        errorTitle="Could not load the hook calls."
+        loadingLabel="Loading hook calls…"
+        moreLabel="Load older calls"
+        moreTestId="hook-invocations-more"
+        empty={
+          <EmptyState title={label ? `No ${label.toLowerCase()} calls yet` : "No hook calls yet"}>
+            Each time Poolhouse calls one of this pool's hooks, the call appears here, newest first: the event it sent, the
+            answer, and whether the operation went ahead. Set a hook's URL above and save, then sign up or sign in a user of
+            this pool (from an app, or with Try sign-in on the{" "}
+            <a href={routeHref({ screen: "pool", poolId, tab: "clients" })}>App clients</a> tab).
+          </EmptyState>
+        }
+      >
+        <div className={`table-wrap${list.loading ? " dimmed" : ""}`}>
           <table className="table hook-calls" data-testid="hook-invocations-table">
             <thead>
               <tr>
@@ -113,15 +94,7 @@ export function HookInvocations({ poolId }: { poolId: string }) {
             </tbody>
           </table>
         </div>
-      )}
-      {extra?.error && <ErrorBanner error={extra.error} onRetry={loadMore} />}
-      {next && (
-        <div className="load-more">
-          <Button onClick={loadMore} busy={extra?.loading} data-testid="hook-invocations-more">
-            Load older calls
-          </Button>
-        </div>
-      )}
+      </PagedView>
     </Section>
   );
 }

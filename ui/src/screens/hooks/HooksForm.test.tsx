@@ -1,9 +1,10 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { UserPool } from "../../api/types";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
 import { HooksForm } from "./HooksForm";
+import { renderWithQueries } from "../../test/queries";
 
 const call = vi.hoisted(() => vi.fn());
 vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
@@ -52,7 +53,7 @@ function type(member: string, value: string) {
 
 describe("HooksForm", () => {
   it("shows the pool's hooks and keeps Save off until something changes", () => {
-    render(<HooksForm pool={POOL} onSaved={() => {}} />);
+    renderWithQueries(<HooksForm pool={POOL} onSaved={() => {}} />);
     expect((row("PreSignUp").querySelector("input") as HTMLInputElement).value).toBe("http://127.0.0.1:9000/pre");
     expect(screen.getByTestId("save-hooks")).toHaveProperty("disabled", true);
     type("PostConfirmation", "http://127.0.0.1:9000/post");
@@ -60,7 +61,7 @@ describe("HooksForm", () => {
   });
 
   it("refuses a URL that is not http(s):// on its row without calling the core", () => {
-    render(<HooksForm pool={POOL} onSaved={() => {}} />);
+    renderWithQueries(<HooksForm pool={POOL} onSaved={() => {}} />);
     type("PostAuthentication", "arn:aws:lambda:us-east-1:1:function:post");
     fireEvent.click(screen.getByTestId("save-hooks"));
     expect(fieldError("PostAuthentication")).toMatch(/not a Lambda ARN/);
@@ -75,7 +76,7 @@ describe("HooksForm", () => {
     // Someone turned MFA on since this screen loaded the pool: saving hooks must not undo it.
     core((input) => updates.push(input), { ...POOL, MfaConfiguration: "OPTIONAL" });
     const onSaved = vi.fn();
-    render(<HooksForm pool={POOL} onSaved={onSaved} />);
+    renderWithQueries(<HooksForm pool={POOL} onSaved={onSaved} />);
     type("PreSignUp", "");
     type("PreTokenGeneration", "http://127.0.0.1:9000/tokens");
     fireEvent.change(screen.getByTestId("token-hook-version"), { target: { value: "V2_0" } });
@@ -103,7 +104,7 @@ describe("HooksForm", () => {
         ),
     );
     const onSaved = vi.fn();
-    render(<HooksForm pool={POOL} onSaved={onSaved} />);
+    renderWithQueries(<HooksForm pool={POOL} onSaved={onSaved} />);
     type("PreTokenGeneration", "http://");
     fireEvent.click(screen.getByTestId("save-hooks"));
     await waitFor(() => expect(fieldError("PreTokenGeneration")).toBe("Has no host"));

@@ -1,8 +1,9 @@
 import { useId, useRef, useState } from "react";
 import type { UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
-import { Button, ErrorBanner, Section } from "../../components/ui";
-import { call, toApiError, type ApiError } from "../../platform";
+import { ErrorBanner, Form, SaveActions, Section } from "../../components/ui";
+import { useAction } from "../../lib/useAction";
+import { call } from "../../platform";
 import {
   TOKEN_VERSIONS,
   TRIGGER_GROUPS,
@@ -27,15 +28,29 @@ export function HooksForm({ pool, onSaved }: { pool: UserPool; onSaved: () => vo
   const formRef = useRef<HTMLFormElement>(null);
   const [initial] = useState(() => draftOf(pool.LambdaConfig));
   const [d, setD] = useState<HooksDraft>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
   const [local, setLocal] = useState<Partial<Record<TriggerName, string>>>({});
-  const placed = hookErrors(error);
-  const errors = { ...placed.rows, ...local };
   const dirty = !sameHooks(d, initial);
 
   const focusFirstError = () =>
     requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+
+  const save = useAction(
+    async (draft: HooksDraft) => {
+      // The pool as it is now, not as this screen loaded it: every other setting is resent, and
+      // a change made meanwhile (another tab, the CLI) must not be undone by saving hooks.
+      const { UserPool: fresh } = await call("DescribeUserPool", { UserPoolId: pool.Id });
+      await call("UpdateUserPool", updateRequest(fresh, lambdaConfigOf(draft, fresh.LambdaConfig)));
+    },
+    {
+      onSuccess: () => {
+        toast("Hooks saved");
+        onSaved();
+      },
+      onError: focusFirstError,
+    },
+  );
+  const placed = hookErrors(save.error);
+  const errors = { ...placed.rows, ...local };
 
   const setUrl = (name: TriggerName, url: string) => {
     setD((prev) => ({ ...prev, urls: { ...prev.urls, [name]: url } }));
@@ -45,31 +60,18 @@ export function HooksForm({ pool, onSaved }: { pool: UserPool; onSaved: () => vo
       delete next[name];
       return next;
     });
-    if (placed.rows[name] !== undefined) setError(undefined);
+    if (placed.rows[name] !== undefined) save.reset();
   };
 
-  const save = async () => {
+  const submit = () => {
     const found = localErrors(d);
     setLocal(found);
-    setError(undefined);
+    save.reset();
     if (Object.keys(found).length > 0) {
       focusFirstError();
       return;
     }
-    setBusy(true);
-    try {
-      // The pool as it is now, not as this screen loaded it: every other setting is resent, and
-      // a change made meanwhile (another tab, the CLI) must not be undone by saving hooks.
-      const { UserPool: fresh } = await call("DescribeUserPool", { UserPoolId: pool.Id });
-      await call("UpdateUserPool", updateRequest(fresh, lambdaConfigOf(d, fresh.LambdaConfig)));
-      toast("Hooks saved");
-      setBusy(false);
-      onSaved();
-    } catch (e) {
-      setBusy(false);
-      setError(toApiError(e));
-      focusFirstError();
-    }
+    save.run(d);
   };
 
   return (
@@ -79,14 +81,10 @@ export function HooksForm({ pool, onSaved }: { pool: UserPool; onSaved: () => vo
         answer a Lambda function would return. An error answer (any status but 2xx) refuses the operation with the
         hook's <code>errorMessage</code>; no answer in time fails it. A blank URL turns the hook off.
       </p>
-      <form
+      <Form
         ref={formRef}
         className="hooks-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
+        onSubmit={submit}
       >
         {TRIGGER_GROUPS.map((g) => (
           <fieldset key={g.title} className="fieldset">
@@ -105,22 +103,17 @@ export function HooksForm({ pool, onSaved }: { pool: UserPool; onSaved: () => vo
           </fieldset>
         ))}
         {placed.general && <ErrorBanner error={placed.general} title="The hooks were not saved." />}
-        <div className="form-actions">
-          <Button
-            onClick={() => {
-              setD(initial);
-              setError(undefined);
-              setLocal({});
-            }}
-            disabled={!dirty || busy}
-          >
-            Discard changes
-          </Button>
-          <Button type="submit" variant="primary" disabled={!dirty} busy={busy} data-testid="save-hooks">
-            Save hooks
-          </Button>
-        </div>
-      </form>
+        <SaveActions
+          dirty={dirty}
+          action={{ busy: save.busy, discard: save.reset }}
+          onDiscard={() => {
+            setD(initial);
+            setLocal({});
+          }}
+          saveLabel="Save hooks"
+          testId="save-hooks"
+        />
+      </Form>
     </Section>
   );
 }

@@ -1,8 +1,9 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutboxMessage } from "../../api/types";
 import type * as Platform from "../../platform";
 import { MessagesTab } from "./MessagesTab";
+import { renderWithQueries } from "../../test/queries";
 
 const call = vi.hoisted(() => vi.fn());
 vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
@@ -45,7 +46,7 @@ function row(username: string): HTMLElement {
 describe("MessagesTab", () => {
   it("marks each email's delivery, and says why one failed", async () => {
     core("127.0.0.1:1025");
-    render(<MessagesTab poolId={POOL} />);
+    renderWithQueries(<MessagesTab poolId={POOL} />);
     await screen.findAllByTestId("message-row");
     expect(within(row("bob")).getByTestId("message-delivery").textContent).toBe("Sent");
     const failed = within(row("carol")).getByTestId("message-delivery");
@@ -58,7 +59,7 @@ describe("MessagesTab", () => {
 
   it("says messages go nowhere when the workspace has no SMTP server, with a link to set one", async () => {
     core(undefined);
-    render(<MessagesTab poolId={POOL} />);
+    renderWithQueries(<MessagesTab poolId={POOL} />);
     const note = await screen.findByTestId("no-smtp-note");
     expect(note.textContent).toMatch(/not sent anywhere/);
     expect(within(note).getByRole("link").getAttribute("href")).toBe("#/workspace/email");
@@ -66,7 +67,7 @@ describe("MessagesTab", () => {
 
   it("reads the workspace again on Refresh, so a server set meanwhile shows", async () => {
     const state = core(undefined);
-    render(<MessagesTab poolId={POOL} />);
+    renderWithQueries(<MessagesTab poolId={POOL} />);
     await screen.findByTestId("no-smtp-note");
     state.smtpServer = "127.0.0.1:1025";
     fireEvent.click(screen.getByRole("button", { name: "Refresh" }));

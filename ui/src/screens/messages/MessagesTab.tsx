@@ -1,10 +1,12 @@
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { workspaceQuery } from "../../api/queries";
 import type { OutboxMessage } from "../../api/types";
-import { Button, EmptyState, ErrorBanner, Spinner } from "../../components/ui";
+import { ListToolbar, PagedView } from "../../components/LoadState";
+import { EmptyState } from "../../components/ui";
 import { formatDateTimeSeconds, humanizePascal, isoTime } from "../../lib/format";
 import { routeHref } from "../../lib/router";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { usePagedList } from "../../lib/usePagedList";
+import { call } from "../../platform";
 import { deliveryOf } from "./delivery";
 
 const PAGE = 50;
@@ -17,48 +19,36 @@ const MEDIUM_LABEL: Record<OutboxMessage["Medium"], string> = { EMAIL: "Email", 
  * names a server, and each row shows how that went. SMS never leaves the machine.
  */
 export function MessagesTab({ poolId }: { poolId: string }) {
-  const first = useQuery(`outbox:${poolId}`, () => call("ListOutboxMessages", { UserPoolId: poolId, Limit: PAGE }));
-  const workspace = useQuery("workspace", () => call("DescribeWorkspace", {}));
+  const list = usePagedList(["outbox", poolId], async (token) => {
+    const r = await call("ListOutboxMessages", { UserPoolId: poolId, Limit: PAGE, NextToken: token });
+    return { items: r.Messages, next: r.NextToken };
+  });
+  const workspace = useQuery(workspaceQuery);
   const smtpServer = workspace.data?.Workspace.SmtpServer;
-  const [more, setMore] = useState<{ messages: OutboxMessage[]; next: string | undefined; loading: boolean; error?: ApiError }>();
-
-  const messages = [...(first.data?.Messages ?? []), ...(more?.messages ?? [])];
-  const next = more ? more.next : first.data?.NextToken;
+  const messages = list.items;
   const reload = () => {
-    setMore(undefined);
-    first.reload();
-    workspace.reload();
-  };
-  const loadMore = () => {
-    if (!next) return;
-    const prev = more ?? { messages: [], next };
-    setMore({ ...prev, loading: true, error: undefined });
-    call("ListOutboxMessages", { UserPoolId: poolId, Limit: PAGE, NextToken: next }).then(
-      (r) => setMore({ messages: [...prev.messages, ...r.Messages], next: r.NextToken, loading: false }),
-      (e: unknown) => setMore({ ...prev, loading: false, error: toApiError(e) }),
-    );
+    list.reload();
+    void workspace.refetch();
   };
 
   return (
     <div className="messages-tab" data-testid="messages-tab">
-      <div className="toolbar">
-        <span className="result-count">
-          {first.data ? `${messages.length} ${messages.length === 1 ? "message" : "messages"}${next ? " loaded" : ""}` : ""}
-        </span>
-        <span className="muted">
-          Invitations and codes land here, newest first
-          {smtpServer !== undefined && (
-            <>
-              ; email is also sent through <span className="mono">{smtpServer}</span>
-            </>
-          )}
-          .
-        </span>
-        <div className="toolbar-spacer" />
-        <Button variant="ghost" onClick={reload}>
-          Refresh
-        </Button>
-      </div>
+      <ListToolbar
+        list={list}
+        one="message"
+        onRefresh={reload}
+        note={
+          <span className="muted">
+            Invitations and codes land here, newest first
+            {smtpServer !== undefined && (
+              <>
+                ; email is also sent through <span className="mono">{smtpServer}</span>
+              </>
+            )}
+            .
+          </span>
+        }
+      />
       {workspace.data && smtpServer === undefined && (
         <div className="notice notice-info notice-line" data-testid="no-smtp-note">
           <span>
@@ -67,16 +57,19 @@ export function MessagesTab({ poolId }: { poolId: string }) {
           </span>
         </div>
       )}
-      {first.error && <ErrorBanner error={first.error} onRetry={reload} title="Could not load the messages." />}
-      {first.loading && !first.data && <Spinner label="Loading messages…" />}
-      {first.data && messages.length === 0 && (
-        <EmptyState title="No messages yet">
-          Invitations, verification codes and password reset codes for this pool's users appear here, whether or not they
-          are also sent: support staff can always read the codes here. SMS is never sent.
-        </EmptyState>
-      )}
-      {messages.length > 0 && (
-        <div className={`table-wrap${first.loading ? " dimmed" : ""}`}>
+      <PagedView
+        list={list}
+        errorTitle="Could not load the messages."
+        loadingLabel="Loading messages…"
+        moreLabel="Load older messages"
+        empty={
+          <EmptyState title="No messages yet">
+            Invitations, verification codes and password reset codes for this pool's users appear here, whether or not they
+            are also sent: support staff can always read the codes here. SMS is never sent.
+          </EmptyState>
+        }
+      >
+        <div className={`table-wrap${list.loading ? " dimmed" : ""}`}>
           <table className="table messages-table" data-testid="messages-table">
             <thead>
               <tr>
@@ -125,15 +118,7 @@ export function MessagesTab({ poolId }: { poolId: string }) {
             </tbody>
           </table>
         </div>
-      )}
-      {more?.error && <ErrorBanner error={more.error} onRetry={loadMore} />}
-      {next && (
-        <div className="load-more">
-          <Button onClick={loadMore} busy={more?.loading}>
-            Load older messages
-          </Button>
-        </div>
-      )}
+      </PagedView>
     </div>
   );
 }

@@ -1,9 +1,11 @@
 import { useState } from "react";
 import type { AttributeDataType, SchemaAttribute, UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
-import { Button, Check, Dialog, ErrorBanner, Field, Section } from "../../components/ui";
-import { optionalText, placeError } from "../../lib/forms";
-import { call, toApiError, type ApiError } from "../../platform";
+import { Dialog } from "../../components/overlays";
+import { Button, Check, ErrorBanner, Field, Form, Section } from "../../components/ui";
+import { optionalText } from "../../lib/forms";
+import { useFormAction } from "../../lib/useAction";
+import { call } from "../../platform";
 
 function constraints(a: SchemaAttribute): string {
   const s = a.StringAttributeConstraints;
@@ -107,9 +109,13 @@ function AddCustomAttributeDialog({
   const [mutable, setMutable] = useState(true);
   const [min, setMin] = useState("");
   const [max, setMax] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const placed = placeError(error, FIELDS);
+  const add = useFormAction((attr: SchemaAttribute) => call("AddCustomAttributes", { UserPoolId: poolId, CustomAttributes: [attr] }), {
+    fields: FIELDS,
+    onSuccess: (_, attr) => {
+      toast(`Attribute custom:${attr.Name} added`);
+      onAdded();
+    },
+  });
   const constraintField = type === "Number" ? `${A}.NumberAttributeConstraints` : `${A}.StringAttributeConstraints`;
 
   const submit = () => {
@@ -121,35 +127,20 @@ function AddCustomAttributeDialog({
     if (type === "Number" && (min.trim() || max.trim())) {
       attr.NumberAttributeConstraints = { MinValue: optionalText(min), MaxValue: optionalText(max) };
     }
-    setBusy(true);
-    setError(undefined);
-    call("AddCustomAttributes", { UserPoolId: poolId, CustomAttributes: [attr] }).then(
-      () => {
-        toast(`Attribute custom:${bare} added`);
-        onAdded();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    add.run(attr);
   };
 
   return (
     <Dialog title="Add custom attribute" onClose={onClose} testId="custom-attribute-dialog">
-      <form
+      <Form
         className="dialog-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
+        onSubmit={submit}
       >
         <Field
           label="Name"
           name={`${A}.Name`}
           hint="Stored as custom:name. 1–20 characters; can't be removed or renamed later."
-          error={placed.fields[`${A}.Name`]}
+          error={add.errors[`${A}.Name`]}
         >
           {(p) => (
             <div className="input-prefix">
@@ -159,7 +150,7 @@ function AddCustomAttributeDialog({
           )}
         </Field>
         <div className="row">
-          <Field label="Type" name={`${A}.AttributeDataType`} error={placed.fields[`${A}.AttributeDataType`]}>
+          <Field label="Type" name={`${A}.AttributeDataType`} error={add.errors[`${A}.AttributeDataType`]}>
             {(p) => (
               <select {...p} value={type} onChange={(e) => setType(e.target.value as AttributeDataType)}>
                 <option value="String">String</option>
@@ -184,22 +175,20 @@ function AddCustomAttributeDialog({
             </>
           )}
         </div>
-        {placed.fields[constraintField] && (
+        {add.errors[constraintField] && (
           <div className="field-error" role="alert" data-testid="field-error">
-            {placed.fields[constraintField]}
+            {add.errors[constraintField]}
           </div>
         )}
         <Check label="Mutable" hint="(users' values can change after creation)" checked={mutable} onChange={setMutable} />
-        {(placed.general || placed.fields.CustomAttributes) && (
-          <ErrorBanner error={placed.general ?? (error as ApiError)} />
-        )}
+        {add.error && (add.general || add.errors.CustomAttributes) && <ErrorBanner error={add.error} />}
         <footer className="dialog-footer">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
+          <Button type="submit" variant="primary" busy={add.busy}>
             Add attribute
           </Button>
         </footer>
-      </form>
+      </Form>
     </Dialog>
   );
 }

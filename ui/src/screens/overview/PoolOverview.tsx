@@ -1,7 +1,8 @@
 import { useState } from "react";
 import type { UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
-import { Button, ConfirmDialog, Facts, Section } from "../../components/ui";
+import { ConfirmDialog } from "../../components/overlays";
+import { Button, Facts, Section } from "../../components/ui";
 import { formatCount, formatDateTime } from "../../lib/format";
 import { navigate } from "../../lib/router";
 import { call } from "../../platform";

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { MfaConfiguration, UserPool, VerifiedAttribute } from "../../api/types";
+import type { MfaConfiguration, Operations, UserPool, VerifiedAttribute } from "../../api/types";
 import {
   PASSWORD_POLICY_FIELDS,
   PasswordPolicyFields,
@@ -8,10 +8,11 @@ import {
   toDraft,
 } from "../../components/PasswordPolicyFields";
 import { useToast } from "../../components/toast";
-import { Button, Check, ErrorBanner, Field, Section } from "../../components/ui";
-import { optionalText, placeError } from "../../lib/forms";
+import { Check, Field, Form, SaveActions, Section } from "../../components/ui";
+import { optionalText } from "../../lib/forms";
 import { settingsOf } from "../../lib/poolSettings";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useFormAction } from "../../lib/useAction";
+import { call } from "../../platform";
 import { MFA_OPTIONS } from "../CreatePoolDialog";
 
 const FIELDS = [
@@ -65,22 +66,22 @@ export function SettingsForm({ pool, onSaved }: { pool: UserPool; onSaved: () =>
   const toast = useToast();
   const [initial] = useState(() => draftOf(pool));
   const [d, setD] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [local, setLocal] = useState<Record<string, string>>({});
   const dirty = JSON.stringify(d) !== JSON.stringify(initial);
-  const placed = placeError(error, FIELDS);
-  const errors = { ...placed.fields, ...local };
+  const save = useFormAction((request: Operations["UpdateUserPool"]["input"]) => call("UpdateUserPool", request), {
+    fields: FIELDS,
+    onSuccess: () => {
+      toast("Pool settings saved");
+      onSaved();
+    },
+  });
+  const errors = save.errors;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((prev) => ({ ...prev, [k]: v }));
 
   const toggleVerified = (a: VerifiedAttribute, on: boolean) =>
     set("autoVerified", on ? [...d.autoVerified.filter((x) => x !== a), a] : d.autoVerified.filter((x) => x !== a));
 
-  const save = () => {
-    const localErrors = draftErrors(d.policy);
-    setLocal(localErrors);
-    setError(undefined);
-    if (Object.keys(localErrors).length > 0) return;
+  const submit = () => {
+    if (!save.check(draftErrors(d.policy))) return;
     const base = settingsOf(pool);
     const inviteTemplate = {
       ...base.AdminCreateUserConfig?.InviteMessageTemplate,
@@ -89,8 +90,7 @@ export function SettingsForm({ pool, onSaved }: { pool: UserPool; onSaved: () =>
       SMSMessage: optionalText(d.inviteSms),
     };
     const hasInvite = Object.values(inviteTemplate).some((x) => x !== undefined);
-    setBusy(true);
-    call("UpdateUserPool", {
+    save.run({
       ...base,
       UserPoolId: pool.Id,
       Policies: { ...base.Policies, PasswordPolicy: fromDraft(d.policy) },
@@ -108,27 +108,14 @@ export function SettingsForm({ pool, onSaved }: { pool: UserPool; onSaved: () =>
         EmailMessage: optionalText(d.verifyEmail),
         SmsMessage: optionalText(d.verifySms),
       },
-    }).then(
-      () => {
-        toast("Pool settings saved");
-        onSaved();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    });
   };
 
   return (
     <Section title="Settings" testId="pool-settings">
-      <form
+      <Form
         className="settings-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          save();
-        }}
+        onSubmit={submit}
       >
         <PasswordPolicyFields value={d.policy} onChange={(p) => set("policy", p)} errors={errors} showHistory />
 
@@ -240,23 +227,8 @@ export function SettingsForm({ pool, onSaved }: { pool: UserPool; onSaved: () =>
           </div>
         </fieldset>
 
-        {placed.general && <ErrorBanner error={placed.general} />}
-        <div className="form-actions">
-          <Button
-            onClick={() => {
-              setD(initial);
-              setError(undefined);
-              setLocal({});
-            }}
-            disabled={!dirty || busy}
-          >
-            Discard changes
-          </Button>
-          <Button type="submit" variant="primary" disabled={!dirty} busy={busy} data-testid="save-settings">
-            Save settings
-          </Button>
-        </div>
-      </form>
+        <SaveActions dirty={dirty} action={save} onDiscard={() => setD(initial)} saveLabel="Save settings" testId="save-settings" />
+      </Form>
     </Section>
   );
 }

@@ -1,9 +1,11 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { SigningKey, UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
-import { Button, ConfirmDialog, CopyButton, ErrorBanner, Facts, Section, Spinner } from "../../components/ui";
+import { QueryStatus } from "../../components/LoadState";
+import { ConfirmDialog } from "../../components/overlays";
+import { Button, CopyButton, Facts, Section } from "../../components/ui";
 import { formatDateTime, isoTime } from "../../lib/format";
-import { useQuery } from "../../lib/useQuery";
 import { call } from "../../platform";
 
 const STATUS: Record<string, { label: string; tone: string; hint: string }> = {
@@ -21,7 +23,9 @@ function statusOf(k: SigningKey) {
 /** The pool's token signing keys and issuer, with rotation. */
 export function SigningKeysSection({ pool }: { pool: UserPool }) {
   const toast = useToast();
-  const q = useQuery(`signing-keys:${pool.Id}`, () => call("ListSigningKeys", { UserPoolId: pool.Id }));
+  const queries = useQueryClient();
+  const key = ["signing-keys", pool.Id];
+  const q = useQuery({ queryKey: key, queryFn: () => call("ListSigningKeys", { UserPoolId: pool.Id }) });
   const [rotating, setRotating] = useState(false);
   const keys = q.data?.Keys ?? [];
 
@@ -35,8 +39,7 @@ export function SigningKeysSection({ pool }: { pool: UserPool }) {
         </Button>
       }
     >
-      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} title="Could not load the signing keys." />}
-      {!q.data && q.loading && <Spinner label="Loading signing keys…" />}
+      <QueryStatus query={q} errorTitle="Could not load the signing keys." loadingLabel="Loading signing keys…" />
       {q.data && (
         <>
           <Facts
@@ -112,7 +115,7 @@ export function SigningKeysSection({ pool }: { pool: UserPool }) {
           onClose={() => setRotating(false)}
           onConfirm={async () => {
             const fresh = await call("RotateSigningKeys", { UserPoolId: pool.Id });
-            q.set(fresh);
+            queries.setQueryData(key, fresh);
             toast("Signing keys rotated");
           }}
         >

@@ -1,9 +1,10 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { UserPool } from "../../api/types";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
 import { ThreatProtectionSection } from "./ThreatProtectionSection";
+import { renderWithQueries } from "../../test/queries";
 
 const call = vi.hoisted(() => vi.fn());
 vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
@@ -47,7 +48,7 @@ describe("ThreatProtectionSection", () => {
           "RiskExceptionConfiguration.BlockedIPRangeList[1]",
         ),
     );
-    render(<ThreatProtectionSection pool={POOL} />);
+    renderWithQueries(<ThreatProtectionSection pool={POOL} />);
     fireEvent.change(await screen.findByTestId("risk-blocked-ips"), { target: { value: "203.0.113.0/24\nnope" } });
     fireEvent.click(screen.getByTestId("save-risk"));
     await waitFor(() =>
@@ -65,7 +66,7 @@ describe("ThreatProtectionSection", () => {
     core(() => {
       throw new Error("must not be sent");
     });
-    render(<ThreatProtectionSection pool={POOL} />);
+    renderWithQueries(<ThreatProtectionSection pool={POOL} />);
     fireEvent.change(await screen.findByTestId("risk-compromised-action"), { target: { value: "BLOCK" } });
     // The workspace has no breached-password list.
     await screen.findByTestId("no-breach-list");
@@ -88,7 +89,7 @@ describe("ThreatProtectionSection", () => {
       LastModifiedDate: 1_700_000_000,
     };
     core(() => ({ RiskConfiguration: saved }));
-    render(<ThreatProtectionSection pool={POOL} />);
+    renderWithQueries(<ThreatProtectionSection pool={POOL} />);
     fireEvent.click(await screen.findByLabelText("Judge the risk of each password sign-in", { exact: false }));
     fireEvent.change(screen.getByLabelText("High risk action"), { target: { value: "MFA_REQUIRED" } });
     fireEvent.click(screen.getByTestId("save-risk"));

@@ -1,9 +1,11 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { workspaceQuery } from "../../api/queries";
 import type { CompromisedAction, EventFilter, RiskConfiguration, TakeoverAction, UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
-import { Button, Check, ErrorBanner, Field, Section, Spinner } from "../../components/ui";
+import { QueryStatus } from "../../components/LoadState";
+import { Check, Field, Form, SaveActions, Section } from "../../components/ui";
 import { formatDateTime, isoTime } from "../../lib/format";
-import { placeError } from "../../lib/forms";
 import { routeHref } from "../../lib/router";
 import {
   EVENT_FILTERS,
@@ -15,9 +17,10 @@ import {
   type CompromisedChoice,
   type RiskDraft,
   type RiskLevel,
+  type SetRiskConfigurationRequest,
 } from "../../lib/risk";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useFormAction } from "../../lib/useAction";
+import { call } from "../../platform";
 
 const COMPROMISED_CHOICES: ReadonlyArray<{ value: CompromisedChoice; label: string }> = [
   { value: "off", label: "Don't check passwords" },
@@ -47,8 +50,10 @@ const levelField = (l: RiskLevel) => `AccountTakeoverRiskConfiguration.Actions.$
 
 /** The pool's threat protection (DescribeRiskConfiguration / SetRiskConfiguration). */
 export function ThreatProtectionSection({ pool }: { pool: UserPool }) {
-  const q = useQuery(`risk:${pool.Id}`, () => call("DescribeRiskConfiguration", { UserPoolId: pool.Id }));
-  const workspace = useQuery("workspace", () => call("DescribeWorkspace", {}));
+  const queries = useQueryClient();
+  const key = ["risk", pool.Id];
+  const q = useQuery({ queryKey: key, queryFn: () => call("DescribeRiskConfiguration", { UserPoolId: pool.Id }) });
+  const workspace = useQuery(workspaceQuery);
   const config = q.data?.RiskConfiguration;
   // A new form (fresh "initial") after each save, even two saves within the same second.
   const [saves, setSaves] = useState(0);
@@ -58,8 +63,7 @@ export function ThreatProtectionSection({ pool }: { pool: UserPool }) {
         Checks passwords against a list of breached passwords, answers risky sign-ins, and always blocks or never assesses
         the IP ranges you list. It applies to password sign-ins through every app client of the pool.
       </p>
-      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} title="Could not load the threat protection settings." />}
-      {!q.data && q.loading && <Spinner label="Loading threat protection…" />}
+      <QueryStatus query={q} errorTitle="Could not load the threat protection settings." loadingLabel="Loading threat protection…" />
       {config && (
         <ThreatProtectionForm
           key={saves}
@@ -67,7 +71,7 @@ export function ThreatProtectionSection({ pool }: { pool: UserPool }) {
           config={config}
           hasBreachList={workspace.data ? workspace.data.Workspace.BreachedPasswordsFile !== undefined : undefined}
           onSaved={(fresh) => {
-            q.set({ RiskConfiguration: fresh });
+            queries.setQueryData(key, { RiskConfiguration: fresh });
             setSaves((n) => n + 1);
           }}
         />
@@ -91,12 +95,15 @@ function ThreatProtectionForm({
   const toast = useToast();
   const [initial] = useState(() => riskDraftOf(config));
   const [d, setD] = useState<RiskDraft>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [local, setLocal] = useState<Record<string, string>>({});
   const dirty = JSON.stringify(d) !== JSON.stringify(initial);
-  const placed = placeError(error, RISK_FIELDS);
-  const errors: Record<string, string | undefined> = { ...placed.fields, ...local };
+  const save = useFormAction((request: SetRiskConfigurationRequest) => call("SetRiskConfiguration", request), {
+    fields: RISK_FIELDS,
+    onSuccess: (res) => {
+      toast("Threat protection saved");
+      onSaved(res.RiskConfiguration);
+    },
+  });
+  const errors: Record<string, string | undefined> = save.errors;
   const set = <K extends keyof RiskDraft>(k: K, v: RiskDraft[K]) => setD((prev) => ({ ...prev, [k]: v }));
   const setLevel = (l: RiskLevel, patch: Partial<RiskDraft["levels"][RiskLevel]>) =>
     setD((prev) => ({ ...prev, levels: { ...prev.levels, [l]: { ...prev.levels[l], ...patch } } }));
@@ -104,35 +111,15 @@ function ThreatProtectionForm({
     set("events", on ? [...d.events.filter((x) => x !== e), e] : d.events.filter((x) => x !== e));
   const checking = d.compromised !== "off";
 
-  const save = () => {
-    setError(undefined);
+  const submit = () => {
     const r = riskRequestOf(pool.Id, d);
-    if (!r.ok) {
-      setLocal(r.errors);
-      return;
-    }
-    setLocal({});
-    setBusy(true);
-    call("SetRiskConfiguration", r.request).then(
-      (res) => {
-        toast("Threat protection saved");
-        onSaved(res.RiskConfiguration);
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    if (save.check(r.ok ? {} : r.errors) && r.ok) save.run(r.request);
   };
 
   return (
-    <form
+    <Form
       className="settings-form risk-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        save();
-      }}
+      onSubmit={submit}
     >
       <fieldset className="fieldset">
         <legend>Compromised credentials</legend>
@@ -308,27 +295,20 @@ function ThreatProtectionForm({
         )}
       </fieldset>
 
-      {placed.general && <ErrorBanner error={placed.general} />}
-      <div className="form-actions">
-        {config.LastModifiedDate !== undefined && (
-          <span className="hint form-actions-note" title={isoTime(config.LastModifiedDate)}>
-            Last saved {formatDateTime(config.LastModifiedDate)}
-          </span>
-        )}
-        <Button
-          onClick={() => {
-            setD(initial);
-            setError(undefined);
-            setLocal({});
-          }}
-          disabled={!dirty || busy}
-        >
-          Discard changes
-        </Button>
-        <Button type="submit" variant="primary" disabled={!dirty} busy={busy} data-testid="save-risk">
-          Save threat protection
-        </Button>
-      </div>
-    </form>
+      <SaveActions
+        dirty={dirty}
+        action={save}
+        onDiscard={() => setD(initial)}
+        saveLabel="Save threat protection"
+        testId="save-risk"
+        note={
+          config.LastModifiedDate !== undefined && (
+            <span className="hint form-actions-note" title={isoTime(config.LastModifiedDate)}>
+              Last saved {formatDateTime(config.LastModifiedDate)}
+            </span>
+          )
+        }
+      />
+    </Form>
   );
 }

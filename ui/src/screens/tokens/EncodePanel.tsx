@@ -1,6 +1,6 @@
 import { useState } from "react";
-import type { TestToken, UserPoolDescription } from "../../api/types";
-import { Button, CopyButton, ErrorBanner, Field } from "../../components/ui";
+import type { EncodeTestTokenRequest, TestToken, UserPoolDescription } from "../../api/types";
+import { Button, CopyButton, ErrorBanner, Field, Form } from "../../components/ui";
 import { KeyText, PoolSelect, SecretFields, SourceRadios } from "./KeyFields";
 import { formatDateTimeSeconds } from "../../lib/format";
 import { placeError } from "../../lib/forms";
@@ -16,7 +16,8 @@ import {
   type EncodeForm,
   type SignWith,
 } from "../../lib/inspector";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useAction } from "../../lib/useAction";
+import { call } from "../../platform";
 
 const SIGN_WITH: ReadonlyArray<{ value: SignWith; label: string }> = [
   { value: "pool", label: "A user pool's key" },
@@ -56,10 +57,11 @@ export function EncodePanel({
 }) {
   const [form, setForm] = useState<EncodeForm>(DEFAULT_ENCODE_FORM);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
   const [made, setMade] = useState<{ token: TestToken; at: number }>();
-  const placed = placeError(error, ENCODE_FIELDS, form.signWith === "pool" ? { ResourceNotFoundException: "UserPoolId" } : {});
+  const encode = useAction((r: { request: EncodeTestTokenRequest; at: number }) => call("EncodeTestToken", r.request), {
+    onSuccess: (token, r) => setMade({ token, at: r.at }),
+  });
+  const placed = placeError(encode.error, ENCODE_FIELDS, form.signWith === "pool" ? { ResourceNotFoundException: "UserPoolId" } : {});
   const fieldError = (member: string) => {
     const message = local[member] ?? placed.fields[member];
     return message === undefined ? undefined : withoutCodeMarks(message);
@@ -70,7 +72,7 @@ export function EncodePanel({
     const member = MEMBER_OF[k];
     if (member && (local[member] || placed.fields[member])) {
       setLocal((l) => withoutError(l, member));
-      if (error?.field === member) setError(undefined);
+      if (encode.error?.field === member) encode.reset();
     }
   };
 
@@ -82,30 +84,15 @@ export function EncodePanel({
       return;
     }
     setLocal({});
-    setError(undefined);
-    setBusy(true);
-    call("EncodeTestToken", built.request).then(
-      (token) => {
-        setBusy(false);
-        setMade({ token, at: now });
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toApiError(e));
-      },
-    );
+    encode.run({ request: built.request, at: now });
   };
 
   const exp = made ? claimNumber(made.token, "exp") : undefined;
 
   return (
-    <form
-      noValidate
+    <Form
       data-testid="encode-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
+      onSubmit={submit}
     >
       <div className="encode-grid">
         <Field
@@ -220,7 +207,7 @@ export function EncodePanel({
       </div>
       {placed.general && <ErrorBanner error={placed.general} title="Could not make the test token." />}
       <div className="form-actions">
-        <Button type="submit" variant="primary" busy={busy} data-testid="encode-submit">
+        <Button type="submit" variant="primary" busy={encode.busy} data-testid="encode-submit">
           Encode test token
         </Button>
       </div>
@@ -249,6 +236,6 @@ export function EncodePanel({
           </p>
         </div>
       )}
-    </form>
+    </Form>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { Button, ConfirmDialog } from "../../components/ui";
+import { ConfirmDialog } from "../../components/overlays";
+import { Button } from "../../components/ui";
 import { formatDateTimeSeconds, formatRelative, plural } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { expiryWording, shortIssuer, type HistoryEntry } from "../../lib/inspector";

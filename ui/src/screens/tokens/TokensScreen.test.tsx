@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DecodedToken, JsonValue, TokenCheck, Verification } from "../../api/types";
 import { clearHandedOffToken, openInInspector } from "../../lib/handoff";
@@ -6,6 +6,7 @@ import { HISTORY_STORAGE_KEY } from "../../lib/inspector";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
 import { TokensScreen } from "./TokensScreen";
+import { renderWithQueries } from "../../test/queries";
 
 const call = vi.hoisted(() => vi.fn());
 vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
@@ -61,7 +62,7 @@ describe("TokensScreen", () => {
     const d = decoded({ sub: "u-1", token_use: "id", iss: "https://idp.example/us-east-1_Pool" });
     core({ decode: () => d, verify: () => verification("Valid", [{ Name: "signature", Result: "pass", Reason: "ok", IsAttack: false }], d) });
     openInInspector("aaa.bbb.ccc");
-    render(<TokensScreen />);
+    renderWithQueries(<TokensScreen />);
     expect((screen.getByTestId("token-input") as HTMLTextAreaElement).value).toBe("aaa.bbb.ccc");
     expect((await screen.findByTestId("verdict")).getAttribute("data-verdict")).toBe("Valid");
     // The core found the pool: no keys were sent.
@@ -86,7 +87,7 @@ describe("TokensScreen", () => {
           d,
         ),
     });
-    render(<TokensScreen />);
+    renderWithQueries(<TokensScreen />);
     fireEvent.change(screen.getByTestId("token-input"), { target: { value: "hhh.ppp.sss" } });
     await screen.findByTestId("claims-table");
     fireEvent.click(screen.getByTestId("verify-source-key"));
@@ -103,7 +104,7 @@ describe("TokensScreen", () => {
   it("shows the core's refusal of a key next to the key, and a skew that is not a number before sending", async () => {
     const d = decoded({ sub: "u-1" });
     core({ decode: () => d, verify: () => new ApiError("InvalidParameterException", "Key: not a key: expected `{`", "Key") });
-    render(<TokensScreen />);
+    renderWithQueries(<TokensScreen />);
     fireEvent.change(screen.getByTestId("token-input"), { target: { value: "hhh.ppp.sss" } });
     fireEvent.click(screen.getByTestId("verify-source-key"));
     fireEvent.change(screen.getByTestId("verify-key"), { target: { value: "nope" } });
@@ -131,7 +132,7 @@ describe("TokensScreen", () => {
         Now: NOW,
       }),
     });
-    render(<TokensScreen />);
+    renderWithQueries(<TokensScreen />);
     fireEvent.change(screen.getByTestId("token-input"), { target: { value: "hello" } });
     const problem = await screen.findByTestId("token-problem");
     expect(problem.textContent).toContain("Not a token.");

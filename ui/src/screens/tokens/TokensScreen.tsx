@@ -1,3 +1,4 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { listAllPools } from "../../api/lists";
 import type { DecodedToken } from "../../api/types";
@@ -12,7 +13,6 @@ import {
   type HistoryEntry,
 } from "../../lib/inspector";
 import { clearHandedOffToken, peekHandedOffToken } from "../../lib/handoff";
-import { useQuery } from "../../lib/useQuery";
 import { call, toApiError, type ApiError } from "../../platform";
 import { DecodeFindings, DecodedTokenView, TokenSummary } from "./DecodedView";
 import { EncodePanel } from "./EncodePanel";
@@ -83,7 +83,7 @@ export function TokensScreen() {
   useEffect(() => clearHandedOffToken(), []);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const { state: decoded, retry: retryDecode } = useDecoded(text);
-  const pools = useQuery("inspector-pools", listAllPools);
+  const pools = useQuery({ queryKey: ["inspector-pools"], queryFn: listAllPools });
 
   const [history, setHistory] = useState<HistoryEntry[]>(() => readHistory(browserStorage()));
   useEffect(() => writeHistory(browserStorage(), history), [history]);
@@ -191,7 +191,7 @@ export function TokensScreen() {
           )}
         </Section>
         <Section title="Verify" testId="verify-section">
-          <VerifyPanel text={text} verifyAtOnce={handedOff !== undefined} pools={pools.data} poolsError={pools.error} onRetryPools={pools.reload} />
+          <VerifyPanel text={text} verifyAtOnce={handedOff !== undefined} pools={pools.data} poolsError={pools.error ?? undefined} onRetryPools={() => void pools.refetch()} />
         </Section>
         <Section title="History" testId="history-section">
           <HistoryPanel

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { TokenCheck, UserPoolDescription, Verification } from "../../api/types";
-import { Button, ErrorBanner, Field } from "../../components/ui";
+import type { TokenCheck, UserPoolDescription, Verification, VerifyTokenRequest } from "../../api/types";
+import { Button, ErrorBanner, Field, Form } from "../../components/ui";
 import { placeError } from "../../lib/forms";
 import {
   DEFAULT_VERIFY_FORM,
@@ -18,7 +18,8 @@ import {
   type TokenUse,
   type VerifyForm,
 } from "../../lib/inspector";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useAction } from "../../lib/useAction";
+import { call, type ApiError } from "../../platform";
 import { Prose } from "./DecodedView";
 import { KeyText, PoolSelect, SecretFields, SourceRadios } from "./KeyFields";
 
@@ -64,9 +65,8 @@ export function VerifyPanel({
   const [form, setForm] = useState<VerifyForm>(DEFAULT_VERIFY_FORM);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [verified, setVerified] = useState<Verified>();
-  const [busy, setBusy] = useState(false);
+  const { run: startVerify, reset: dropVerify, busy } = useAction((request: VerifyTokenRequest) => call("VerifyToken", request));
   const [armed, setArmed] = useState(verifyAtOnce);
-  const seq = useRef(0);
   const formRef = useRef(form);
   useEffect(() => {
     formRef.current = form;
@@ -78,32 +78,26 @@ export function VerifyPanel({
     if (member) setLocal((l) => withoutError(l, member));
   };
 
-  const run = useCallback((token: string, f: VerifyForm) => {
-    const built = verifyRequest(token, f, nowSeconds());
-    const n = ++seq.current;
-    if (!built.ok) {
-      setLocal(built.errors);
-      setBusy(false);
-      // The core's last refusal was about other input: only the messages found now are true.
-      setVerified((v) => (v?.error ? undefined : v));
-      return;
-    }
-    setLocal({});
-    setBusy(true);
-    const settings = verifySettingsKey(f);
-    call("VerifyToken", built.request).then(
-      (result) => {
-        if (n !== seq.current) return;
-        setBusy(false);
-        setVerified({ forText: token, settings, result });
-      },
-      (e: unknown) => {
-        if (n !== seq.current) return;
-        setBusy(false);
-        setVerified({ forText: token, settings, error: toApiError(e) });
-      },
-    );
-  }, []);
+  // Only the latest verification answers: a newer one, or input found wrong here, supersedes it.
+  const run = useCallback(
+    (token: string, f: VerifyForm) => {
+      const built = verifyRequest(token, f, nowSeconds());
+      if (!built.ok) {
+        setLocal(built.errors);
+        dropVerify();
+        // The core's last refusal was about other input: only the messages found now are true.
+        setVerified((v) => (v?.error ? undefined : v));
+        return;
+      }
+      setLocal({});
+      const settings = verifySettingsKey(f);
+      startVerify(built.request, {
+        onSuccess: (result) => setVerified({ forText: token, settings, result }),
+        onError: (error) => setVerified({ forText: token, settings, error }),
+      });
+    },
+    [startVerify, dropVerify],
+  );
 
   // The verdict follows the token once the person has verified, or has given keys. Only a
   // change of token re-verifies: a half-typed key or issuer waits for the Verify button.
@@ -131,12 +125,10 @@ export function VerifyPanel({
 
   return (
     <div className="verify-grid">
-      <form
+      <Form
         className="verify-form"
-        noValidate
         data-testid="verify-form"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() => {
           setArmed(true);
           run(text, form);
         }}
@@ -309,7 +301,7 @@ export function VerifyPanel({
             Verify
           </Button>
         </div>
-      </form>
+      </Form>
       <div className="verify-result" aria-live="polite">
         {!result && !busy && (
           <div className="verify-placeholder" data-testid="verify-placeholder">

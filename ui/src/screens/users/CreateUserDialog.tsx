@@ -1,9 +1,11 @@
 import { useState } from "react";
-import type { AttributeType, DeliveryMedium, UserPool } from "../../api/types";
+import type { AttributeType, DeliveryMedium, Operations, UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
-import { Button, Check, Dialog, ErrorBanner, Field } from "../../components/ui";
+import { Dialog } from "../../components/overlays";
+import { Button, Check, ErrorBanner, Field, Form } from "../../components/ui";
 import { optionalText, placeError } from "../../lib/forms";
-import { ApiError, call, toApiError } from "../../platform";
+import { useAction } from "../../lib/useAction";
+import { ApiError, call } from "../../platform";
 
 /**
  * Rewrites `UserAttributes[i]…` in an error's field to `UserAttributes.<name>` so the error
@@ -43,10 +45,14 @@ export function CreateUserDialog({
   const [phone, setPhone] = useState("");
   const [password, setPassword] = useState("");
   const [suppress, setSuppress] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [sent, setSent] = useState<AttributeType[]>([]);
-  const placed = placeError(attributeField(error, sent), FIELDS, { UsernameExistsException: "Username" });
+  const create = useAction((input: Operations["AdminCreateUser"]["input"]) => call("AdminCreateUser", input), {
+    onSuccess: (r) => {
+      toast(`User ${r.User.Username} created`);
+      onCreated(r.User.Username);
+    },
+  });
+  const sent = create.input?.UserAttributes ?? [];
+  const placed = placeError(attributeField(create.error, sent), FIELDS, { UsernameExistsException: "Username" });
   const byEmail = pool.UsernameAttributes?.includes("email") ?? false;
   const byPhone = pool.UsernameAttributes?.includes("phone_number") ?? false;
   const usernameHint =
@@ -70,37 +76,21 @@ export function CreateUserDialog({
     const mediums: DeliveryMedium[] = [];
     if (e) mediums.push("EMAIL");
     if (p) mediums.push("SMS");
-    setSent(attrs);
-    setBusy(true);
-    setError(undefined);
-    call("AdminCreateUser", {
+    create.run({
       UserPoolId: pool.Id,
       Username: username.trim(),
       UserAttributes: attrs.length > 0 ? attrs : undefined,
       TemporaryPassword: password === "" ? undefined : password,
       MessageAction: suppress ? "SUPPRESS" : undefined,
       DesiredDeliveryMediums: !suppress && mediums.length > 0 ? mediums : undefined,
-    }).then(
-      (r) => {
-        toast(`User ${r.User.Username} created`);
-        onCreated(r.User.Username);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(toApiError(err));
-      },
-    );
+    });
   };
 
   return (
     <Dialog title="Create user" onClose={onClose} testId="create-user-dialog">
-      <form
+      <Form
         className="dialog-body"
-        noValidate
-        onSubmit={(ev) => {
-          ev.preventDefault();
-          submit();
-        }}
+        onSubmit={submit}
       >
         <Field label="Username" name="Username" hint={usernameHint} error={placed.fields.Username}>
           {(p) => (
@@ -178,11 +168,11 @@ export function CreateUserDialog({
         {placed.general && <ErrorBanner error={placed.general} />}
         <footer className="dialog-footer">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} data-testid="create-user-submit">
+          <Button type="submit" variant="primary" busy={create.busy} data-testid="create-user-submit">
             Create user
           </Button>
         </footer>
-      </form>
+      </Form>
     </Dialog>
   );
 }

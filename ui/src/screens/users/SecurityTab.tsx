@@ -1,22 +1,18 @@
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState, type ReactNode } from "react";
 import { listAllClients } from "../../api/lists";
-import type { AdminGetUserResponse, AuthEvent, MfaConfiguration, UserSession } from "../../api/types";
+import type { AdminGetUserResponse, MfaConfiguration } from "../../api/types";
+import { QueryStatus } from "../../components/LoadState";
+import { ConfirmDialog } from "../../components/overlays";
 import { useToast } from "../../components/toast";
-import { Button, ConfirmDialog, EmptyState, ErrorBanner, Facts, Section, Spinner } from "../../components/ui";
-import {
-  formatDateTime,
-  formatDateTimeSeconds,
-  formatRelative,
-  humanizeConstant,
-  humanizePascal,
-  isoTime,
-  plural,
-} from "../../lib/format";
-import { enabledFactors, resetMfaRequests, type FactorView } from "../../lib/mfa";
+import { Button, Facts, Section } from "../../components/ui";
+import { formatDateTime, formatDateTimeSeconds, formatRelative, isoTime, plural } from "../../lib/format";
+import { enabledFactors, resetMfaRequests } from "../../lib/mfa";
 import { routeHref } from "../../lib/router";
 import { useNow } from "../../lib/useNow";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { usePagedList } from "../../lib/usePagedList";
+import { call } from "../../platform";
+import { MfaFactorList, SessionsTable, SignInHistory } from "./SecurityTables";
 
 const EVENTS_PAGE = 20;
 
@@ -74,37 +70,6 @@ function afterReset(mode: MfaConfiguration, username: string, appAllowed: boolea
   }
 }
 
-const SESSION_TONE: Record<string, string> = { ACTIVE: "ok", REVOKED: "off", EXPIRED: "off" };
-const OUTCOME: Record<string, { label: string; tone: string }> = {
-  Pass: { label: "Pass", tone: "ok" },
-  Fail: { label: "Fail", tone: "bad" },
-  InProgress: { label: "In progress", tone: "warn" },
-};
-
-/** The auth events of a user: the first page through useQuery, older pages appended on demand. */
-function useAuthEvents(poolId: string, username: string) {
-  const key = `auth-events:${poolId}:${username}`;
-  const first = useQuery(key, () =>
-    call("AdminListUserAuthEvents", { UserPoolId: poolId, Username: username, MaxResults: EVENTS_PAGE }),
-  );
-  const [more, setMore] = useState<{ events: AuthEvent[]; next: string | undefined; loading: boolean; error?: ApiError }>();
-  const events = [...(first.data?.AuthEvents ?? []), ...(more?.events ?? [])];
-  const next = more ? more.next : first.data?.NextToken;
-  const loadMore = () => {
-    if (!next) return;
-    const prev = more ?? { events: [], next };
-    setMore({ ...prev, loading: true, error: undefined });
-    call("AdminListUserAuthEvents", { UserPoolId: poolId, Username: username, MaxResults: EVENTS_PAGE, NextToken: next }).then(
-      (r) => setMore({ events: [...prev.events, ...r.AuthEvents], next: r.NextToken, loading: false }),
-      (e: unknown) => setMore({ ...prev, loading: false, error: toApiError(e) }),
-    );
-  };
-  const reload = () => {
-    setMore(undefined);
-    first.reload();
-  };
-  return { first, events, next, more, loadMore, reload };
-}
 
 /**
  * The Security tab of the user drawer, for support staff: lockout, sessions, sign-in history,
@@ -123,16 +88,23 @@ export function SecurityTab({
 }) {
   const username = user.Username;
   const toast = useToast();
-  const security = useQuery(`security:${poolId}:${username}`, () =>
-    call("DescribeUserSecurity", { UserPoolId: poolId, Username: username }),
-  );
-  const history = useAuthEvents(poolId, username);
-  const clients = useQuery(`client-names:${poolId}`, () => listAllClients(poolId));
+  const security = useQuery({
+    queryKey: ["security", poolId, username],
+    queryFn: () => call("DescribeUserSecurity", { UserPoolId: poolId, Username: username }),
+  });
+  const history = usePagedList(["auth-events", poolId, username], async (token) => {
+    const r = await call("AdminListUserAuthEvents", { UserPoolId: poolId, Username: username, MaxResults: EVENTS_PAGE, NextToken: token });
+    return { items: r.AuthEvents, next: r.NextToken };
+  });
+  const clients = useQuery({ queryKey: ["client-names", poolId], queryFn: () => listAllClients(poolId) });
   const clientNames = useMemo(
     () => new Map((clients.data ?? []).map((c) => [c.ClientId, c.ClientName])),
     [clients.data],
   );
-  const mfaConfig = useQuery(`mfa-config:${poolId}`, () => call("GetUserPoolMfaConfig", { UserPoolId: poolId }));
+  const mfaConfig = useQuery({
+    queryKey: ["mfa-config", poolId],
+    queryFn: () => call("GetUserPoolMfaConfig", { UserPoolId: poolId }),
+  });
   const factors = enabledFactors(user);
   const [confirming, setConfirming] = useState<Action>();
 
@@ -143,7 +115,7 @@ export function SecurityTab({
   const active = (s?.Sessions ?? []).filter((x) => x.Status === "ACTIVE");
 
   const refresh = () => {
-    security.reload();
+    void security.refetch();
     history.reload();
   };
   /** The Refresh button also reloads the user, whose MFA factors the tab shows. */
@@ -310,10 +282,7 @@ export function SecurityTab({
         </Button>
       </div>
 
-      {security.error && (
-        <ErrorBanner error={security.error} onRetry={security.reload} title="Could not load the sign-in state." />
-      )}
-      {!s && security.loading && <Spinner label="Loading sign-in state…" />}
+      <QueryStatus query={security} errorTitle="Could not load the sign-in state." loadingLabel="Loading sign-in state…" />
       {s && (
         <>
           <Section title="Sign-in" testId="user-lockout">
@@ -442,62 +411,7 @@ export function SecurityTab({
         </>
       )}
 
-      <Section title="Sign-in history" testId="user-auth-events">
-        {history.first.error && (
-          <ErrorBanner error={history.first.error} onRetry={history.reload} title="Could not load the sign-in history." />
-        )}
-        {!history.first.data && history.first.loading && <Spinner label="Loading sign-in history…" />}
-        {history.first.data && history.events.length === 0 && (
-          <EmptyState title="No sign-in activity">
-            Sign-ins, sign-ups, password changes and recovery requests of {username} will be listed here.
-          </EmptyState>
-        )}
-        {history.events.length > 0 && (
-          <div className={`table-wrap${history.first.loading ? " dimmed" : ""}`}>
-            <table className="table table-compact" data-testid="auth-events-table">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Event</th>
-                  <th>Outcome</th>
-                  <th>Client</th>
-                  <th>IP address</th>
-                  <th>Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.events.map((e) => {
-                  const outcome = OUTCOME[e.EventResponse] ?? { label: e.EventResponse, tone: "off" };
-                  return (
-                    <tr key={e.EventId}>
-                      <td className="nowrap" title={isoTime(e.CreationDate)}>
-                        {formatDateTimeSeconds(e.CreationDate)}
-                      </td>
-                      <td className="nowrap">{humanizePascal(e.EventType)}</td>
-                      <td>
-                        <span className={`pill pill-${outcome.tone}`}>{outcome.label}</span>
-                      </td>
-                      <td className="truncate">{clientCell(e.ClientId)}</td>
-                      <td className="mono nowrap">{e.EventContextData.IpAddress ?? <span className="muted">—</span>}</td>
-                      <td className="truncate" title={e.Detail}>
-                        {e.Detail ?? <span className="muted">—</span>}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {history.more?.error && <ErrorBanner error={history.more.error} onRetry={history.loadMore} />}
-        {history.next && (
-          <div className="load-more">
-            <Button onClick={history.loadMore} busy={history.more?.loading} data-testid="older-auth-events">
-              Load older events
-            </Button>
-          </div>
-        )}
-      </Section>
+      <SignInHistory list={history} username={username} clientCell={clientCell} />
 
       {dialog && (
         <ConfirmDialog
@@ -510,72 +424,6 @@ export function SecurityTab({
           {dialog.body}
         </ConfirmDialog>
       )}
-    </div>
-  );
-}
-
-function MfaFactorList({ factors, detail }: { factors: FactorView[]; detail: (name: string) => string | undefined }) {
-  return (
-    <ul className="mfa-factors" data-testid="mfa-factors">
-      {factors.map((f) => (
-        <li key={f.name} data-testid="mfa-factor" data-factor={f.name}>
-          <span className="mfa-factor-name">{f.label}</span>
-          <span className="muted">{detail(f.name)}</span>
-          {f.preferred && (
-            <span className="pill pill-info" data-testid="mfa-preferred" title="Asked for first at sign-in">
-              Preferred
-            </span>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function SessionsTable({
-  sessions,
-  clientCell,
-}: {
-  sessions: UserSession[];
-  clientCell: (clientId: string) => ReactNode;
-}) {
-  return (
-    <div className="table-wrap">
-      <table className="table table-compact" data-testid="sessions-table">
-        <thead>
-          <tr>
-            <th>Client</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th>Expires</th>
-            <th>Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((x) => (
-            <tr key={x.OriginJti} data-testid="session-row">
-              <td className="truncate">{clientCell(x.ClientId)}</td>
-              <td className="nowrap" title={isoTime(x.CreationDate)}>
-                {formatDateTime(x.CreationDate)}
-              </td>
-              <td className="nowrap" title={isoTime(x.LastUsedDate)}>
-                {x.LastUsedDate === undefined ? <span className="muted">—</span> : formatDateTime(x.LastUsedDate)}
-              </td>
-              <td className="nowrap" title={isoTime(x.ExpirationDate)}>
-                {formatDateTime(x.ExpirationDate)}
-              </td>
-              <td className="nowrap">
-                <span
-                  className={`pill pill-${SESSION_TONE[x.Status] ?? "off"}`}
-                  title={x.RevokedDate !== undefined ? `Revoked ${formatDateTimeSeconds(x.RevokedDate)}` : undefined}
-                >
-                  {humanizeConstant(x.Status)}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }

@@ -1,16 +1,16 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { AdminGetUserResponse, AttributeType, GroupType, UserSummary } from "../../api/types";
+import type { AdminGetUserResponse, GroupType, UserSummary } from "../../api/types";
+import { QueryStatus } from "../../components/LoadState";
 import { StatusBadge } from "../../components/StatusBadge";
+import { ConfirmDialog, Drawer } from "../../components/overlays";
 import { useToast } from "../../components/toast";
-import { Button, Check, ConfirmDialog, Dialog, Drawer, ErrorBanner, Facts, Field, Section, Spinner } from "../../components/ui";
+import { Button, ErrorBanner, Facts } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
-import { placeError } from "../../lib/forms";
-import { useQuery } from "../../lib/useQuery";
-import { call, toApiError, type ApiError } from "../../platform";
+import { useAction } from "../../lib/useAction";
+import { call } from "../../platform";
 import { SecurityTab } from "./SecurityTab";
-
-/** Attributes the core manages itself: shown, never edited or deleted. */
-const READ_ONLY_ATTRIBUTES = new Set(["sub"]);
+import { AttributesEditor, GroupsEditor, SetPasswordDialog } from "./UserEditors";
 
 type Loaded = { user: AdminGetUserResponse; groups: GroupType[] };
 
@@ -48,6 +48,9 @@ const DRAWER_TABS = [
 ] as const;
 type DrawerTab = (typeof DRAWER_TABS)[number]["id"];
 
+/** A change made from the drawer: which button started it, what to say once it is done. */
+type Change = { label: string; done: string; fn: () => Promise<unknown> };
+
 export function UserDrawer({
   poolId,
   username,
@@ -64,38 +67,31 @@ export function UserDrawer({
   onDeleted: () => void;
 }) {
   const toast = useToast();
-  const q = useQuery(`user:${poolId}:${username}`, () => loadUser(poolId, username));
+  const queries = useQueryClient();
+  const userKey = ["user", poolId, username];
+  const q = useQuery({ queryKey: userKey, queryFn: () => loadUser(poolId, username) });
   const [modal, setModal] = useState<Modal>(null);
-  const [busy, setBusy] = useState<string>();
-  const [actionError, setActionError] = useState<ApiError>();
   const [tab, setTab] = useState<DrawerTab>("details");
 
-  /** Reloads the user and tells the table what changed (after an action on another tab). */
-  const refreshUser = async () => {
-    try {
-      const fresh = await loadUser(poolId, username);
-      q.set(fresh);
-      onChanged(summaryPatch(fresh));
-    } catch (e) {
-      setActionError(toApiError(e));
-    }
+  /** Reloads the user and tells the table what changed. */
+  const reloadUser = async () => {
+    const fresh = await loadUser(poolId, username);
+    queries.setQueryData(userKey, fresh);
+    onChanged(summaryPatch(fresh));
   };
-
-  /** Runs one mutation, then reloads the user and tells the table what changed. */
-  const act = async (label: string, done: string, fn: () => Promise<unknown>) => {
-    setBusy(label);
-    setActionError(undefined);
-    try {
-      await fn();
-      toast(done);
-    } catch (e) {
-      setActionError(toApiError(e));
-      setBusy(undefined);
-      return false;
-    }
-    await refreshUser();
-    setBusy(undefined);
-    return true;
+  /** After an action on another tab. */
+  const refresh = useAction(reloadUser);
+  /** One change, then the user reloaded. */
+  const change = useAction(async ({ done, fn }: Change) => {
+    await fn();
+    toast(done);
+    await reloadUser();
+  });
+  const busy = change.busy ? change.input?.label : undefined;
+  const actionError = change.error ?? refresh.error;
+  const act = (label: string, done: string, fn: () => Promise<unknown> = async () => {}) => {
+    refresh.reset();
+    change.run({ label, done, fn });
   };
 
   const data = q.data;
@@ -124,14 +120,11 @@ export function UserDrawer({
       testId="user-drawer"
       wide={tab === "security"}
     >
-      {q.error && (
-        <ErrorBanner
-          error={q.error}
-          onRetry={q.reload}
-          title={q.error.code === "UserNotFoundException" ? "This user no longer exists." : "Could not load the user."}
-        />
-      )}
-      {!data && q.loading && <Spinner label="Loading user…" />}
+      <QueryStatus
+        query={q}
+        errorTitle={(e) => (e.code === "UserNotFoundException" ? "This user no longer exists." : "Could not load the user.")}
+        loadingLabel="Loading user…"
+      />
       {data && user && (
         <div
           role="tablist"
@@ -168,7 +161,7 @@ export function UserDrawer({
       {data && user && tab === "security" && (
         <div role="tabpanel" id="user-panel-security" aria-labelledby="user-tab-security">
           {actionError && <ErrorBanner error={actionError} />}
-          <SecurityTab poolId={poolId} user={user} onUserChanged={refreshUser} />
+          <SecurityTab poolId={poolId} user={user} onUserChanged={() => refresh.runAsync().catch(() => undefined)} />
         </div>
       )}
       {data && user && tab === "details" && (
@@ -179,9 +172,7 @@ export function UserDrawer({
                 busy={busy === "disable"}
                 disabled={busy !== undefined}
                 onClick={() =>
-                  void act("disable", `User ${username} disabled`, () =>
-                    call("AdminDisableUser", { UserPoolId: poolId, Username: username }),
-                  )
+                  act("disable", `User ${username} disabled`, () => call("AdminDisableUser", { UserPoolId: poolId, Username: username }))
                 }
                 data-testid="disable-user"
               >
@@ -192,9 +183,7 @@ export function UserDrawer({
                 busy={busy === "enable"}
                 disabled={busy !== undefined}
                 onClick={() =>
-                  void act("enable", `User ${username} enabled`, () =>
-                    call("AdminEnableUser", { UserPoolId: poolId, Username: username }),
-                  )
+                  act("enable", `User ${username} enabled`, () => call("AdminEnableUser", { UserPoolId: poolId, Username: username }))
                 }
                 data-testid="enable-user"
               >
@@ -241,12 +230,10 @@ export function UserDrawer({
             poolGroups={poolGroups}
             busy={busy !== undefined}
             onAdd={(g) =>
-              void act("group", `Added to ${g}`, () =>
-                call("AdminAddUserToGroup", { UserPoolId: poolId, Username: username, GroupName: g }),
-              )
+              act("group", `Added to ${g}`, () => call("AdminAddUserToGroup", { UserPoolId: poolId, Username: username, GroupName: g }))
             }
             onRemove={(g) =>
-              void act("group", `Removed from ${g}`, () =>
+              act("group", `Removed from ${g}`, () =>
                 call("AdminRemoveUserFromGroup", { UserPoolId: poolId, Username: username, GroupName: g }),
               )
             }
@@ -266,7 +253,7 @@ export function UserDrawer({
               Permanent: permanent,
             });
             setModal(null);
-            await act("password", permanent ? "Password set" : "Temporary password set", () => Promise.resolve());
+            act("password", permanent ? "Password set" : "Temporary password set");
           }}
         />
       )}
@@ -295,7 +282,7 @@ export function UserDrawer({
           onConfirm={async () => {
             const name = modal.name;
             await call("AdminDeleteUserAttributes", { UserPoolId: poolId, Username: username, UserAttributeNames: [name] });
-            await act("attributes", `Attribute ${name} deleted`, () => Promise.resolve());
+            act("attributes", `Attribute ${name} deleted`);
           }}
         >
           <p>
@@ -304,252 +291,5 @@ export function UserDrawer({
         </ConfirmDialog>
       )}
     </Drawer>
-  );
-}
-
-function AttributesEditor({
-  attributes,
-  busy,
-  onSave,
-  onDelete,
-}: {
-  attributes: AttributeType[];
-  busy: boolean;
-  onSave: (changed: AttributeType[]) => Promise<boolean>;
-  onDelete: (name: string) => void;
-}) {
-  const original = new Map(attributes.map((a) => [a.Name, a.Value ?? ""]));
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(original));
-  const [newName, setNewName] = useState("");
-  const [newValue, setNewValue] = useState("");
-  const changed: AttributeType[] = Object.entries(values)
-    .filter(([k, v]) => original.get(k) !== v)
-    .map(([Name, Value]) => ({ Name, Value }));
-  const adding = newName.trim() !== "";
-  const pending = adding ? [...changed, { Name: newName.trim(), Value: newValue }] : changed;
-  const sorted = [...attributes].sort((a, b) => a.Name.localeCompare(b.Name));
-
-  return (
-    <Section title="Attributes" testId="user-attributes">
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (pending.length > 0) void onSave(pending);
-        }}
-      >
-        <table className="table table-compact attr-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Value</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((a) => {
-              const readOnly = READ_ONLY_ATTRIBUTES.has(a.Name);
-              const dirty = original.get(a.Name) !== values[a.Name];
-              return (
-                <tr key={a.Name} className={dirty ? "dirty" : undefined}>
-                  <td className="mono attr-name">{a.Name}</td>
-                  <td>
-                    {readOnly ? (
-                      <span className="mono">{a.Value}</span>
-                    ) : (
-                      <input
-                        aria-label={`Value of ${a.Name}`}
-                        value={values[a.Name] ?? ""}
-                        onChange={(e) => setValues((v) => ({ ...v, [a.Name]: e.target.value }))}
-                        spellCheck={false}
-                      />
-                    )}
-                  </td>
-                  <td className="actions">
-                    {!readOnly && (
-                      <button
-                        type="button"
-                        className="icon-btn"
-                        aria-label={`Delete attribute ${a.Name}`}
-                        title="Delete attribute"
-                        disabled={busy}
-                        onClick={() => onDelete(a.Name)}
-                      >
-                        ×
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-            <tr>
-              <td>
-                <input
-                  aria-label="New attribute name"
-                  placeholder="Add attribute…"
-                  className="mono"
-                  value={newName}
-                  onChange={(e) => setNewName(e.target.value)}
-                  spellCheck={false}
-                />
-              </td>
-              <td>
-                <input
-                  aria-label="New attribute value"
-                  placeholder="Value"
-                  value={newValue}
-                  onChange={(e) => setNewValue(e.target.value)}
-                  spellCheck={false}
-                />
-              </td>
-              <td />
-            </tr>
-          </tbody>
-        </table>
-        <div className="form-actions">
-          <Button
-            disabled={pending.length === 0 || busy}
-            onClick={() => {
-              setValues(Object.fromEntries(original));
-              setNewName("");
-              setNewValue("");
-            }}
-          >
-            Discard
-          </Button>
-          <Button type="submit" variant="primary" disabled={pending.length === 0} busy={busy} data-testid="save-attributes">
-            Save attributes{pending.length > 0 ? ` (${pending.length})` : ""}
-          </Button>
-        </div>
-      </form>
-    </Section>
-  );
-}
-
-function GroupsEditor({
-  groups,
-  poolGroups,
-  busy,
-  onAdd,
-  onRemove,
-}: {
-  groups: GroupType[];
-  poolGroups: GroupType[];
-  busy: boolean;
-  onAdd: (group: string) => void;
-  onRemove: (group: string) => void;
-}) {
-  const [pick, setPick] = useState("");
-  const member = new Set(groups.map((g) => g.GroupName));
-  const available = poolGroups.filter((g) => !member.has(g.GroupName));
-  return (
-    <Section title="Groups" testId="user-groups">
-      {groups.length === 0 ? (
-        <p className="muted">Not a member of any group.</p>
-      ) : (
-        <ul className="chips">
-          {groups.map((g) => (
-            <li key={g.GroupName} className="chip">
-              {g.GroupName}
-              <button
-                type="button"
-                className="chip-remove"
-                aria-label={`Remove from ${g.GroupName}`}
-                disabled={busy}
-                onClick={() => onRemove(g.GroupName)}
-              >
-                ×
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {poolGroups.length === 0 ? (
-        <p className="hint">This pool has no groups yet; create them in the Groups tab.</p>
-      ) : (
-        <div className="inline-form">
-          <select aria-label="Group to add" value={pick} onChange={(e) => setPick(e.target.value)} disabled={available.length === 0}>
-            <option value="">{available.length === 0 ? "Member of every group" : "Choose a group…"}</option>
-            {available.map((g) => (
-              <option key={g.GroupName} value={g.GroupName}>
-                {g.GroupName}
-              </option>
-            ))}
-          </select>
-          <Button
-            disabled={pick === "" || busy}
-            onClick={() => {
-              onAdd(pick);
-              setPick("");
-            }}
-          >
-            Add to group
-          </Button>
-        </div>
-      )}
-    </Section>
-  );
-}
-
-function SetPasswordDialog({
-  username,
-  onClose,
-  onSubmit,
-}: {
-  username: string;
-  onClose: () => void;
-  onSubmit: (password: string, permanent: boolean) => Promise<void>;
-}) {
-  const [password, setPassword] = useState("");
-  const [permanent, setPermanent] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const placed = placeError(error, ["Password", "Permanent"]);
-  return (
-    <Dialog title={`Set password for ${username}`} onClose={onClose} testId="set-password-dialog">
-      <form
-        className="dialog-body"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          onSubmit(password, permanent).catch((err: unknown) => {
-            setBusy(false);
-            setError(toApiError(err));
-          });
-        }}
-      >
-        <Field label="New password" name="Password" error={placed.fields.Password} hint="Must satisfy the pool's password policy.">
-          {(p) => (
-            <input
-              {...p}
-              autoFocus
-              type="text"
-              className="mono"
-              autoComplete="off"
-              spellCheck={false}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <Check
-          label="Permanent"
-          hint={permanent ? "(the user signs in with it as is)" : "(temporary: the user must change it at next sign-in)"}
-          checked={permanent}
-          onChange={setPermanent}
-        />
-        {placed.general && <ErrorBanner error={placed.general} />}
-        <footer className="dialog-footer">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Set password
-          </Button>
-        </footer>
-      </form>
-    </Dialog>
   );
 }

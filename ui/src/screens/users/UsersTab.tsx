@@ -1,10 +1,10 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import type { UserPool, UserSortKey, UserStatus, UserSummary } from "../../api/types";
 import { StatusBadge, USER_STATUSES } from "../../components/StatusBadge";
 import { Button, EmptyState, ErrorBanner } from "../../components/ui";
 import { VirtualTable, type Column } from "../../components/VirtualTable";
 import { formatCount, formatDateTime, isoTime } from "../../lib/format";
-import { useQuery } from "../../lib/useQuery";
 import { listAllGroups } from "../../api/lists";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { UserDrawer } from "./UserDrawer";
@@ -101,7 +101,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const [open, setOpen] = useState<string>();
   const debouncedQuery = useDebounced(query.trim(), 250);
 
-  const groups = useQuery(`groups:${pool.Id}`, () => listAllGroups(pool.Id));
+  const groups = useQuery({ queryKey: ["all-groups", pool.Id], queryFn: () => listAllGroups(pool.Id) });
 
   const filters = useMemo(
     () => ({ query: debouncedQuery, status, enabled, group, mfa }),

@@ -1,7 +1,8 @@
-import { act, renderHook, waitFor } from "@testing-library/react";
+import { act, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SearchUsersRequest, UserSummary } from "../../api/types";
 import type * as Platform from "../../platform";
+import { renderHookWithQueries } from "../../test/queries";
 
 type Answer = { Users: UserSummary[]; TotalCount: number; NextToken?: string };
 const pending: Array<{ input: SearchUsersRequest; resolve: (a: Answer) => void }> = [];
@@ -26,7 +27,7 @@ beforeEach(() => {
 
 describe("useUserSearch", () => {
   it("drops the answer of a search the user has already replaced", async () => {
-    const { result, rerender } = renderHook((p: { q: string }) => useUserSearch({ UserPoolId: "p", Query: p.q }), {
+    const { result, rerender } = renderHookWithQueries((p: { q: string }) => useUserSearch({ UserPoolId: "p", Query: p.q }), {
       initialProps: { q: "al" },
     });
     rerender({ q: "bo" });
@@ -39,7 +40,7 @@ describe("useUserSearch", () => {
   });
 
   it("appends the next page with the keyset token and keeps the total", async () => {
-    const { result } = renderHook(() => useUserSearch({ UserPoolId: "p" }));
+    const { result } = renderHookWithQueries(() => useUserSearch({ UserPoolId: "p" }));
     await act(async () => pending[0]?.resolve({ Users: [user("a"), user("b")], TotalCount: 3, NextToken: "t1" }));
     expect(result.current.hasMore).toBe(true);
     act(() => result.current.loadMore());
@@ -53,7 +54,7 @@ describe("useUserSearch", () => {
   });
 
   it("patches and removes rows in place after a change in the drawer", async () => {
-    const { result } = renderHook(() => useUserSearch({ UserPoolId: "p" }));
+    const { result } = renderHookWithQueries(() => useUserSearch({ UserPoolId: "p" }));
     await act(async () => pending[0]?.resolve({ Users: [user("a"), user("b")], TotalCount: 2 }));
     act(() => result.current.patchUser("a", { Enabled: false }));
     expect(result.current.users[0]?.Enabled).toBe(false);

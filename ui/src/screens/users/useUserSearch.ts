@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
 import type { SearchUsersRequest, UserSortKey, UserStatus, UserSummary } from "../../api/types";
 import { mfaEnabledParam, type MfaFilter } from "../../lib/mfa";
-import { call, toApiError, type ApiError } from "../../platform";
+import { usePagedList } from "../../lib/usePagedList";
+import { call, type ApiError } from "../../platform";
 
 export const PAGE_SIZE = 100;
 
@@ -44,15 +44,6 @@ export function isFiltered(f: UserFilters): boolean {
   return (Object.keys(NO_FILTERS) as Array<keyof UserFilters>).some((k) => f[k] !== NO_FILTERS[k]);
 }
 
-type State = {
-  key: string;
-  users: UserSummary[];
-  total: number;
-  next: string | undefined;
-  loadingMore: boolean;
-  error: ApiError | undefined;
-};
-
 export type UserSearch = {
   /** Rows loaded so far for the current search (the previous search's while a new one loads). */
   users: UserSummary[];
@@ -73,80 +64,43 @@ export type UserSearch = {
 /**
  * Server-side search over a pool's users with keyset paging: a new search whenever the
  * parameters change, then one page of PAGE_SIZE per `loadMore`. Answers for a superseded search
- * are dropped.
+ * are dropped. The table asks for pages by itself as it scrolls, so after a failed page it
+ * asks no more until the search is run again (Retry).
  */
 export function useUserSearch(params: SearchParams): UserSearch {
-  const [nonce, setNonce] = useState(0);
-  const [state, setState] = useState<State | null>(null);
-  const paramsKey = JSON.stringify(params);
-  const key = `${paramsKey}#${nonce}`;
+  const list = usePagedList(
+    ["users", params],
+    async (token) => {
+      const r = await call("SearchUsers", { ...params, Limit: PAGE_SIZE, NextToken: token });
+      return { items: r.Users, next: r.NextToken, total: r.TotalCount };
+    },
+    { keepPrevious: true },
+  );
+  const error = list.error ?? list.moreError;
 
-  useEffect(() => {
-    let live = true;
-    const input = JSON.parse(paramsKey) as SearchParams;
-    call("SearchUsers", { ...input, Limit: PAGE_SIZE }).then(
-      (r) => {
-        if (live) {
-          setState({ key, users: r.Users, total: r.TotalCount, next: r.NextToken, loadingMore: false, error: undefined });
-        }
-      },
-      (e: unknown) => {
-        if (live) {
-          setState({ key, users: [], total: 0, next: undefined, loadingMore: false, error: toApiError(e) });
-        }
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, paramsKey]);
-
-  const current = state !== null && state.key === key;
-
-  const loadMore = useCallback(() => {
-    if (!state || state.key !== key || !state.next || state.loadingMore || state.error) return;
-    const token = state.next;
-    setState({ ...state, loadingMore: true });
-    const input = JSON.parse(paramsKey) as SearchParams;
-    call("SearchUsers", { ...input, Limit: PAGE_SIZE, NextToken: token }).then(
-      (r) =>
-        setState((s) =>
-          s && s.key === key
-            ? { ...s, users: [...s.users, ...r.Users], total: r.TotalCount, next: r.NextToken, loadingMore: false }
-            : s,
-        ),
-      (e: unknown) =>
-        setState((s) => (s && s.key === key ? { ...s, loadingMore: false, error: toApiError(e) } : s)),
-    );
-  }, [state, key, paramsKey]);
-
-  const reload = useCallback(() => setNonce((n) => n + 1), []);
-
-  const patchUser = useCallback((username: string, patch: Partial<UserSummary>) => {
-    setState((s) =>
-      s ? { ...s, users: s.users.map((u) => (u.Username === username ? { ...u, ...patch } : u)) } : s,
-    );
-  }, []);
-
-  const removeUser = useCallback((username: string) => {
-    setState((s) => {
-      if (!s) return s;
-      const users = s.users.filter((u) => u.Username !== username);
-      return { ...s, users, total: Math.max(0, s.total - (s.users.length - users.length)) };
-    });
-  }, []);
+  const removeUser = (username: string) => {
+    const removed = list.items.filter((u) => u.Username === username).length;
+    list.update((p) => ({
+      ...p,
+      items: p.items.filter((u) => u.Username !== username),
+      total: p.total === undefined ? undefined : Math.max(0, p.total - removed),
+    }));
+  };
 
   return {
-    users: state?.users ?? [],
-    total: state?.total,
-    hasMore: current && state.next !== undefined,
-    searching: !current,
-    loadingMore: current && state.loadingMore,
-    error: current ? state.error : undefined,
-    searchKey: paramsKey,
-    loadMore,
-    reload,
-    patchUser,
+    users: list.error ? [] : list.items,
+    total: list.error ? 0 : list.total,
+    hasMore: list.hasMore,
+    searching: list.loading,
+    loadingMore: list.loadingMore,
+    error,
+    searchKey: JSON.stringify(params),
+    loadMore: () => {
+      if (!error) list.loadMore();
+    },
+    reload: list.reload,
+    patchUser: (username, patch) =>
+      list.update((p) => ({ ...p, items: p.items.map((u) => (u.Username === username ? { ...u, ...patch } : u)) })),
     removeUser,
   };
 }

@@ -1,9 +1,10 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Workspace } from "../../api/types";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
 import { WorkspaceScreen } from "./WorkspaceScreen";
+import { renderWithQueries } from "../../test/queries";
 
 const call = vi.hoisted(() => vi.fn());
 vi.mock("../../platform", async (original) => ({
@@ -48,7 +49,7 @@ const sent = (op: string) => call.mock.calls.filter((c) => c[0] === op).map((c) 
 describe("WorkspaceScreen", () => {
   it("shows the workspace's refusal of an SMTP server next to that field", async () => {
     core(() => new ApiError("InvalidParameterException", "SmtpServer: 'nope' is not host:port (for example 127.0.0.1:1025)", "SmtpServer"));
-    render(<WorkspaceScreen />);
+    renderWithQueries(<WorkspaceScreen />);
     fireEvent.change(await screen.findByTestId("ws-smtp-server"), { target: { value: "nope" } });
     fireEvent.click(screen.getByTestId("save-email"));
     await waitFor(() => expect(fieldError("SmtpServer")).toBe("'nope' is not host:port (for example 127.0.0.1:1025)"));
@@ -61,7 +62,7 @@ describe("WorkspaceScreen", () => {
       state.ws = { ...state.ws, SmtpServer: input.SmtpServer as string, SmtpFrom: "Poolhouse <no-reply@poolhouse.localhost>" };
       return { Workspace: state.ws };
     });
-    render(<WorkspaceScreen />);
+    renderWithQueries(<WorkspaceScreen />);
     fireEvent.change(await screen.findByTestId("ws-region"), { target: { value: "eu-west-2" } });
     fireEvent.change(screen.getByTestId("ws-smtp-server"), { target: { value: "127.0.0.1:1025" } });
     fireEvent.click(screen.getByTestId("save-email"));
@@ -76,7 +77,7 @@ describe("WorkspaceScreen", () => {
 
   it("asks before requiring signatures from a browser, and shows the refusal next to the switch", async () => {
     core(() => new ApiError("InvalidParameterException", "RequireSignature: create an access key first (CreateAccessKey), or no client could sign", "RequireSignature"));
-    render(<WorkspaceScreen />);
+    renderWithQueries(<WorkspaceScreen />);
     const sw = await screen.findByRole("switch", { name: "Require SigV4 signatures" });
     fireEvent.click(sw);
     expect(sw.getAttribute("aria-checked")).toBe("true");
@@ -98,7 +99,7 @@ describe("WorkspaceScreen", () => {
       state.ws = { ...state.ws, AccessKeyIds: ["AKIANEWKEY"] };
       return { AccessKeyId: "AKIANEWKEY", SecretAccessKey: "s3cr3t/Key+value" };
     });
-    render(<WorkspaceScreen />);
+    renderWithQueries(<WorkspaceScreen />);
     await screen.findByTestId("no-access-keys");
     fireEvent.click(screen.getByTestId("create-access-key"));
     const dialog = await screen.findByTestId("access-key-dialog");
@@ -112,7 +113,7 @@ describe("WorkspaceScreen", () => {
 
   it("offers this endpoint's address as the issuer only when it is not already set", async () => {
     core(() => new Error("nothing is saved"));
-    render(<WorkspaceScreen />);
+    renderWithQueries(<WorkspaceScreen />);
     const issuer = (await screen.findByTestId("ws-issuer")) as HTMLInputElement;
     expect(screen.queryByTestId("ws-issuer-use-endpoint")).toBeNull();
     fireEvent.change(issuer, { target: { value: "" } });

@@ -1,40 +1,30 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { UpdateWorkspaceRequest, Workspace } from "../../api/types";
-import { useToast } from "../../components/toast";
-import {
-  Button,
-  ConfirmDialog,
-  CopyButton,
-  Dialog,
-  ErrorBanner,
-  Facts,
-  Field,
-  Section,
-  Spinner,
-  Switch,
-} from "../../components/ui";
-import { placeError } from "../../lib/forms";
-import { useQuery } from "../../lib/useQuery";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { workspaceQuery } from "../../api/queries";
+import type { Workspace } from "../../api/types";
+import { QueryStatus } from "../../components/LoadState";
+import { Dialog } from "../../components/overlays";
+import { Button, CopyButton, ErrorBanner, Facts, Field, Section, Switch } from "../../components/ui";
+import { useAction } from "../../lib/useAction";
 import {
   DEFAULT_SMTP_FROM,
-  SECTION_MEMBERS,
   cognitoIssuerBase,
-  sectionRequest,
   stopRequiringSignaturesCommand,
-  workspaceDraftOf,
-  type WorkspaceDraft,
   type WorkspaceSection,
 } from "../../lib/workspace";
-import { call, endpointOrigin, isDesktop, toApiError, type ApiError } from "../../platform";
+import { call, endpointOrigin, isDesktop } from "../../platform";
+import { SectionForm, type SectionProps } from "./SectionForm";
 
 const sectionId = (s: WorkspaceSection) => `workspace-${s}`;
 
 /** The settings of the store that apply to every pool (DescribeWorkspace / UpdateWorkspace). */
 export function WorkspaceScreen({ section }: { section?: WorkspaceSection | undefined }) {
-  const q = useQuery("workspace", () => call("DescribeWorkspace", {}));
+  const queries = useQueryClient();
+  const q = useQuery(workspaceQuery);
   const ws = q.data?.Workspace;
   const loaded = ws !== undefined;
-  const onSaved = (fresh: Workspace) => q.set({ Workspace: fresh });
+  const reload = () => void q.refetch();
+  const onSaved = (fresh: Workspace) => queries.setQueryData(workspaceQuery.queryKey, { Workspace: fresh });
 
   // A link to one section ("set an SMTP server") lands on it, with its first input focused.
   useEffect(() => {
@@ -52,145 +42,22 @@ export function WorkspaceScreen({ section }: { section?: WorkspaceSection | unde
           <div className="screen-subtitle">Settings of this store that apply to every pool. Each section is saved on its own.</div>
         </div>
         <div className="screen-actions">
-          <Button variant="ghost" onClick={q.reload}>
+          <Button variant="ghost" onClick={reload}>
             Refresh
           </Button>
         </div>
       </header>
-      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} title="Could not load the workspace settings." />}
-      {!ws && q.loading && <Spinner label="Loading workspace settings…" />}
+      <QueryStatus query={q} errorTitle="Could not load the workspace settings." loadingLabel="Loading workspace settings…" />
       {ws && (
         <div className="workspace" data-testid="workspace-sections">
           <GeneralSection ws={ws} onSaved={onSaved} />
           <TokensSection ws={ws} onSaved={onSaved} />
           <ThreatsSection ws={ws} onSaved={onSaved} />
           <EmailSection ws={ws} onSaved={onSaved} />
-          <SecuritySection ws={ws} onSaved={onSaved} onKeysChanged={q.reload} />
+          <SecuritySection ws={ws} onSaved={onSaved} onKeysChanged={reload} />
         </div>
       )}
     </div>
-  );
-}
-
-type SectionProps = { ws: Workspace; onSaved: (fresh: Workspace) => void };
-
-type FormApi = {
-  draft: WorkspaceDraft;
-  set: <K extends keyof WorkspaceDraft>(k: K, v: WorkspaceDraft[K]) => void;
-  /** Field errors, keyed by request member. */
-  errors: Record<string, string | undefined>;
-};
-
-type Confirmation = { title: string; confirmLabel: string; body: ReactNode };
-
-/**
- * One section's form: shows the saved settings with the edits made here on top, and saves
- * only the members of this section that changed. Edits are kept when another section saves
- * or the workspace is reloaded; a save drops them, since the saved values now show.
- */
-function SectionForm({
-  section,
-  ws,
-  onSaved,
-  saveLabel,
-  savedToast,
-  confirmation,
-  children,
-}: SectionProps & {
-  section: WorkspaceSection;
-  saveLabel: string;
-  savedToast: string;
-  /** What to ask before sending a request, when it needs asking. */
-  confirmation?: (request: UpdateWorkspaceRequest) => Confirmation | undefined;
-  children: (form: FormApi) => ReactNode;
-}) {
-  const toast = useToast();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [edits, setEdits] = useState<Partial<WorkspaceDraft>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const [asking, setAsking] = useState<{ request: UpdateWorkspaceRequest; confirm: Confirmation }>();
-  const saved = workspaceDraftOf(ws);
-  const draft: WorkspaceDraft = { ...saved, ...edits };
-  const request = sectionRequest(section, saved, draft);
-  const dirty = Object.keys(request).length > 0;
-  const placed = placeError(error, SECTION_MEMBERS[section]);
-
-  const send = (r: UpdateWorkspaceRequest): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    return call("UpdateWorkspace", r).then(
-      (res) => {
-        setBusy(false);
-        setEdits({});
-        onSaved(res.Workspace);
-        toast(savedToast);
-      },
-      (e: unknown) => {
-        const err = toApiError(e);
-        setBusy(false);
-        setError(err);
-        if (err.field) {
-          formRef.current
-            ?.querySelector<HTMLElement>(`[data-field="${err.field}"] input, [data-field="${err.field}"] button[role="switch"]`)
-            ?.focus();
-        }
-      },
-    );
-  };
-
-  const form: FormApi = {
-    draft,
-    set: (k, v) => {
-      setEdits((prev) => ({ ...prev, [k]: v }));
-      setError(undefined);
-    },
-    errors: placed.fields,
-  };
-
-  return (
-    <>
-      <form
-        ref={formRef}
-        className="settings-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!dirty || busy) return;
-          const confirm = confirmation?.(request);
-          if (confirm) setAsking({ request, confirm });
-          else void send(request);
-        }}
-      >
-        {children(form)}
-        {placed.general && <ErrorBanner error={placed.general} />}
-        <div className="form-actions">
-          <Button
-            onClick={() => {
-              setEdits({});
-              setError(undefined);
-            }}
-            disabled={!dirty || busy}
-          >
-            Discard changes
-          </Button>
-          <Button type="submit" variant="primary" disabled={!dirty} busy={busy} data-testid={`save-${section}`}>
-            {saveLabel}
-          </Button>
-        </div>
-      </form>
-      {/* Outside the form: the dialog has a form of its own. */}
-      {asking && (
-        <ConfirmDialog
-          title={asking.confirm.title}
-          confirmLabel={asking.confirm.confirmLabel}
-          onClose={() => setAsking(undefined)}
-          onConfirm={() => send(asking.request)}
-        >
-          {asking.confirm.body}
-        </ConfirmDialog>
-      )}
-    </>
   );
 }
 
@@ -441,25 +308,13 @@ function EmailSection({ ws, onSaved }: SectionProps) {
 
 function SecuritySection({ ws, onSaved, onKeysChanged }: SectionProps & { onKeysChanged: () => void }) {
   const desktop = isDesktop();
-  const [creating, setCreating] = useState(false);
-  const [createError, setCreateError] = useState<ApiError>();
   const [created, setCreated] = useState<{ id: string; secret: string }>();
-
-  const createKey = () => {
-    setCreating(true);
-    setCreateError(undefined);
-    call("CreateAccessKey", {}).then(
-      (r) => {
-        setCreating(false);
-        setCreated({ id: r.AccessKeyId, secret: r.SecretAccessKey });
-        onKeysChanged();
-      },
-      (e: unknown) => {
-        setCreating(false);
-        setCreateError(toApiError(e));
-      },
-    );
-  };
+  const create = useAction(() => call("CreateAccessKey", {}), {
+    onSuccess: (r) => {
+      setCreated({ id: r.AccessKeyId, secret: r.SecretAccessKey });
+      onKeysChanged();
+    },
+  });
 
   return (
     <Section
@@ -483,11 +338,11 @@ function SecuritySection({ ws, onSaved, onKeysChanged }: SectionProps & { onKeys
       <div className="subsection">
         <div className="subsection-header">
           <h4>Access keys</h4>
-          <Button onClick={createKey} busy={creating} data-testid="create-access-key">
+          <Button onClick={() => create.run()} busy={create.busy} data-testid="create-access-key">
             Create access key
           </Button>
         </div>
-        {createError && <ErrorBanner error={createError} title="Could not create an access key." />}
+        {create.error && <ErrorBanner error={create.error} title="Could not create an access key." />}
         {ws.AccessKeyIds.length === 0 ? (
           <p className="muted" data-testid="no-access-keys">
             No access keys yet. Create one before requiring signatures, so that SDKs and the AWS CLI can sign.

@@ -1,13 +1,14 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ExplicitAuthFlow, UserPoolClient } from "../../api/types";
-import type * as Platform from "../../platform";
-import { clearHandedOffToken, peekHandedOffToken } from "../../lib/handoff";
-import { ApiError } from "../../platform/errors";
-import { TrySignInDrawer } from "./TrySignIn";
+import type { ExplicitAuthFlow, UserPoolClient } from "../../../api/types";
+import type * as Platform from "../../../platform";
+import { clearHandedOffToken, peekHandedOffToken } from "../../../lib/handoff";
+import { ApiError } from "../../../platform/errors";
+import { TrySignInDrawer } from "./TrySignInDrawer";
+import { renderWithQueries } from "../../../test/queries";
 
 const call = vi.hoisted(() => vi.fn());
-vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
+vi.mock("../../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
 
 afterEach(cleanup);
 beforeEach(() => call.mockReset());
@@ -40,7 +41,7 @@ function core(c: UserPoolClient, ...answers: Array<unknown>) {
 }
 
 function open() {
-  render(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={() => {}} onEditClient={() => {}} />);
+  renderWithQueries(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={() => {}} onEditClient={() => {}} />);
 }
 
 describe("TrySignInDrawer", () => {
