@@ -48,8 +48,7 @@ impl Console {
         target: Option<&str>,
         f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
     ) -> Result<T, ApiError> {
-        let created_pool = ctx.op == Op::CreateUserPool;
-        self.audited(ctx.actor, ctx.op.name(), created_pool, pool_id, target, f)
+        self.audited(ctx.actor, ctx.op.name(), pool_id, target, f)
     }
 
     /// [`Console::write_audited`] for the common case: one change to `target` in `pool_id`
@@ -78,14 +77,13 @@ impl Console {
         target: Option<&str>,
         f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
     ) -> Result<T, ApiError> {
-        self.audited(actor, label, false, pool_id, target, f)
+        self.audited(actor, label, pool_id, target, f)
     }
 
     fn audited<T>(
         &self,
         actor: &Actor,
         op: &str,
-        created_pool: bool,
         pool_id: Option<&str>,
         target: Option<&str>,
         f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
@@ -111,7 +109,13 @@ impl Console {
                 operation: op.into(),
                 pool_id: pool_id
                     .map(str::to_string)
-                    .or_else(|| created.as_ref().filter(|_| created_pool).cloned()),
+                    // A new pool is its own pool.
+                    .or_else(|| {
+                        created
+                            .as_ref()
+                            .filter(|_| op == Op::CreateUserPool.name())
+                            .cloned()
+                    }),
                 target: created.or_else(|| target.map(str::to_string)),
                 outcome: Outcome::Success,
                 error_code: None,

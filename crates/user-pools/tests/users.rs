@@ -222,8 +222,16 @@ fn search_counts_matches_and_filters_by_state() {
     let env = Env::new();
     env.write(|tx, ctx| users::generate(tx, ctx, &env.pool_id, "user", 4))
         .unwrap();
-    env.write(|tx, ctx| users::set_enabled(tx, ctx, &env.pool_id, "user0000002", false))
-        .unwrap();
+    env.write(|tx, ctx| {
+        users::set_enabled(
+            tx,
+            ctx,
+            &env.pool_id,
+            "user0000002",
+            users::Enablement::Disabled,
+        )
+    })
+    .unwrap();
     let search = |s: Search| env.read(|r| users::search(r, &env.pool_id, &s)).unwrap();
 
     let all = search(Search {

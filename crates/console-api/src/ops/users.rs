@@ -389,7 +389,13 @@ pub(crate) fn admin_enable_user(
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
     c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
-        users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, true)
+        users::set_enabled(
+            tx,
+            ctx,
+            &req.user_pool_id,
+            &req.username,
+            users::Enablement::Enabled,
+        )
     })
 }
 
@@ -400,7 +406,13 @@ pub(crate) fn admin_disable_user(
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
     c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
-        users::set_enabled(tx, ctx, &req.user_pool_id, &req.username, false)
+        users::set_enabled(
+            tx,
+            ctx,
+            &req.user_pool_id,
+            &req.username,
+            users::Enablement::Disabled,
+        )
     })
 }
 
@@ -460,7 +472,11 @@ pub(crate) fn admin_set_user_password(
                 &req.user_pool_id,
                 &req.username,
                 &hash,
-                req.permanent.unwrap_or(false),
+                if req.permanent.unwrap_or(false) {
+                    users::PasswordKind::Permanent
+                } else {
+                    users::PasswordKind::Temporary
+                },
             )?;
             c.remember_srp(tx, &req.user_pool_id, &user, &req.password)?;
             Ok((Empty {}, None))

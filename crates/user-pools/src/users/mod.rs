@@ -593,15 +593,32 @@ pub fn delete_attributes(
     resolve(tx, &pool, &user.username)
 }
 
+/// Whether a user may sign in at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enablement {
+    Enabled,
+    Disabled,
+}
+
+/// What a password set by an administrator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordKind {
+    /// The user signs in with it as it is (`Permanent: true`).
+    Permanent,
+    /// The user must replace it at the next sign-in (`FORCE_CHANGE_PASSWORD`).
+    Temporary,
+}
+
 /// `AdminEnableUser` / `AdminDisableUser`.
 pub fn set_enabled(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
     pool_id: &str,
     username: &str,
-    enabled: bool,
+    to: Enablement,
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
+    let enabled = to == Enablement::Enabled;
     store::set_enabled(tx, user.pk, enabled, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
 }
@@ -630,13 +647,12 @@ pub fn set_password(
     pool_id: &str,
     username: &str,
     hash: &str,
-    permanent: bool,
+    kind: PasswordKind,
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
-    let status = if permanent {
-        UserStatus::Confirmed
-    } else {
-        UserStatus::ForceChangePassword
+    let status = match kind {
+        PasswordKind::Permanent => UserStatus::Confirmed,
+        PasswordKind::Temporary => UserStatus::ForceChangePassword,
     };
     store::set_password(tx, user.pk, hash, status, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
