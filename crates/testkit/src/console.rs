@@ -90,6 +90,11 @@ impl TestConsole {
         &self.actor
     }
 
+    /// The temporary directory the store is in, for files a test puts beside it.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     pub fn console(&self) -> &Console {
         &self.console
     }
