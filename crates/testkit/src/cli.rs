@@ -80,4 +80,26 @@ impl CliStore {
             )
         })
     }
+
+    /// `cognito-idp create-user-pool --pool-name <name>`; answers the new pool's id.
+    pub fn create_pool(&self, name: &str) -> String {
+        let v = self.json(&["cognito-idp", "create-user-pool", "--pool-name", name]);
+        v["UserPool"]["Id"].as_str().unwrap().to_string()
+    }
+
+    /// `cognito-idp admin-create-user` with an email and no invitation sent; answers its JSON.
+    pub fn create_user(&self, pool: &str, username: &str, email: &str) -> Value {
+        self.json(&[
+            "cognito-idp",
+            "admin-create-user",
+            "--user-pool-id",
+            pool,
+            "--username",
+            username,
+            "--user-attributes",
+            &format!("Name=email,Value={email}"),
+            "--message-action",
+            "SUPPRESS",
+        ])
+    }
 }
