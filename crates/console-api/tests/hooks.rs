@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use console_api::{ApiError, ErrorCode};
 use serde_json::{Value, json};
-use testkit::{HttpServer, Reply, T0, TestConsole, call, ok};
+use testkit::{HttpServer, Reply, T0, TestConsole, call, create_client, create_pool, ok};
 
 /// The event answered with `response` filled in, as a Lambda handler returns it.
 fn answer(event: &Value, response: Value) -> Reply {
@@ -24,23 +24,15 @@ struct Env {
 /// A pool with `lambda` as its LambdaConfig and a client allowed the password flows.
 fn env(lambda: Value) -> Env {
     let c = TestConsole::new().as_peer();
-    let pool = ok(
+    let pool = create_pool(
         &c,
-        "CreateUserPool",
         json!({"PoolName": "hooked", "AutoVerifiedAttributes": ["email"], "LambdaConfig": lambda}),
-    )["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = ok(
+    );
+    let client = create_client(
         &c,
-        "CreateUserPoolClient",
         json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": [
             "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     Env { c, pool, client }
 }
 

@@ -4,7 +4,7 @@
 
 use console_api::ErrorCode;
 use serde_json::{Value, json};
-use testkit::{T0, TestConsole, call, ok};
+use testkit::{T0, TestConsole, call, create_client, create_pool, ok};
 
 struct Env {
     c: TestConsole,
@@ -14,18 +14,11 @@ struct Env {
 
 fn env() -> Env {
     let c = TestConsole::new();
-    let pool = ok(&c, "CreateUserPool", json!({"PoolName": "demo"}))["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = ok(
+    let pool = create_pool(&c, json!({"PoolName": "demo"}));
+    let client = create_client(
         &c,
-        "CreateUserPoolClient",
         json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     ok(
         &c,
         "AdminCreateUser",

@@ -3,15 +3,12 @@
 
 use console_api::Actor;
 use serde_json::json;
-use testkit::{SmtpCatcher, TestConsole, err, ok};
+use testkit::{SmtpCatcher, TestConsole, create_pool, err, ok};
 
 #[test]
 fn outbox_email_goes_out_over_smtp_once_a_server_is_set() {
     let c = TestConsole::new().acting_as(Actor::cli());
-    let pool = ok(&c, "CreateUserPool", json!({"PoolName": "mail"}))["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pool = create_pool(&c, json!({"PoolName": "mail"}));
     let invite = |name: &str| {
         ok(
             &c,

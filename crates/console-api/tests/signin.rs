@@ -3,7 +3,7 @@
 
 use console_api::{ApiError, ErrorCode};
 use serde_json::{Value, json};
-use testkit::{T0, TestConsole, call, err, ok};
+use testkit::{T0, TestConsole, call, create_client, create_pool, err, ok};
 
 struct Env {
     c: TestConsole,
@@ -17,19 +17,13 @@ fn env_with(pool_extra: Value, client_extra: Value) -> Env {
     body.as_object_mut()
         .unwrap()
         .extend(pool_extra.as_object().unwrap().clone());
-    let pool = ok(&c, "CreateUserPool", body)["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pool = create_pool(&c, body);
     let mut body = json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": [
         "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]});
     body.as_object_mut()
         .unwrap()
         .extend(client_extra.as_object().unwrap().clone());
-    let client = ok(&c, "CreateUserPoolClient", body)["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let client = create_client(&c, body);
     Env { c, pool, client }
 }
 

@@ -135,3 +135,24 @@ pub fn err(c: &TestConsole, op: &str, body: Value) -> ApiError {
         Err(e) => e,
     }
 }
+
+/// `CreateUserPool` with `body`, which must succeed; answers the new pool's id.
+pub fn create_pool(c: &TestConsole, body: Value) -> String {
+    id_at(&ok(c, "CreateUserPool", body), "UserPool", "Id")
+}
+
+/// `CreateUserPoolClient` with `body`, which must succeed; answers the new client's id.
+pub fn create_client(c: &TestConsole, body: Value) -> String {
+    id_at(
+        &ok(c, "CreateUserPoolClient", body),
+        "UserPoolClient",
+        "ClientId",
+    )
+}
+
+fn id_at(answer: &Value, object: &str, member: &str) -> String {
+    answer[object][member]
+        .as_str()
+        .unwrap_or_else(|| panic!("{object}.{member} in {answer}"))
+        .to_string()
+}

@@ -25,10 +25,7 @@ pub struct Request {
 impl Request {
     /// The first header called `name` (lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        header(&self.headers, name)
     }
 
     /// The body as JSON, or `Null` when it is not JSON.
@@ -154,8 +151,8 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
-    let len = match headers.iter().find(|(k, _)| k == "content-length") {
-        Some((_, v)) => v.parse().ok()?,
+    let len = match header(&headers, "content-length") {
+        Some(v) => v.parse().ok()?,
         None => 0,
     };
     let mut body = vec![0; len];
@@ -245,10 +242,7 @@ impl Response {
 
     /// The first header called `name` (lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        header(&self.headers, name)
     }
 
     /// The body as JSON; panics, showing the body, when it is not.
@@ -256,6 +250,13 @@ impl Response {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("a JSON body ({e}), got {:?}", self.body))
     }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn dechunk(mut s: &str) -> String {
