@@ -762,16 +762,7 @@ impl Server {
 
     /// POSTs one operation, answering (status, body).
     fn call(&self, target: &str, body: &str) -> (u16, Value) {
-        let r = http::send(
-            SocketAddr::from(([127, 0, 0, 1], self.port)),
-            "POST",
-            "/",
-            &[
-                ("Content-Type", "application/x-amz-json-1.1"),
-                ("X-Amz-Target", target),
-            ],
-            body.as_bytes(),
-        );
+        let r = http::post_target(SocketAddr::from(([127, 0, 0, 1], self.port)), target, body);
         (
             r.status,
             serde_json::from_str(&r.body).unwrap_or(Value::Null),

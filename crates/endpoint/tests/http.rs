@@ -65,12 +65,7 @@ impl Server {
 
     /// POSTs an operation the way an SDK does, unsigned.
     fn call(&self, target: &str, body: &str) -> Response {
-        self.send(
-            "POST",
-            "/",
-            &[("Content-Type", AMZ_JSON), ("X-Amz-Target", target)],
-            body.as_bytes(),
-        )
+        http::post_target(self.addr, target, body)
     }
 
     fn idp(&self, op: &str, body: Value) -> Response {

@@ -207,6 +207,21 @@ pub fn send(
     Response::parse(&raw)
 }
 
+/// POSTs `body` to `/` with `X-Amz-Target: target`, as an AWS SDK calls a JSON 1.1 service
+/// (unsigned).
+pub fn post_target(addr: SocketAddr, target: &str, body: &str) -> Response {
+    send(
+        addr,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target),
+        ],
+        body.as_bytes(),
+    )
+}
+
 impl Response {
     /// Parses a whole HTTP/1.1 response; panics, saying what it got, on anything else.
     pub fn parse(raw: &[u8]) -> Response {
