@@ -6,86 +6,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
+use testkit::CliStore;
+use testkit::http;
 
 const BIN: &str = env!("CARGO_BIN_EXE_poolhouse");
 
-/// A store in a fresh temporary directory.
-struct Store {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Store {
-    fn new() -> Store {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("poolhouse.db");
-        Store { _dir: dir, db }
-    }
-
-    /// Runs `poolhouse --db <store> <args>` without a terminal and with no inherited store.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env_remove("POOLHOUSE_DB")
-            .env_remove("POOLHOUSE_LOG")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    /// Runs a command that must succeed, answering its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "`poolhouse {}` should succeed; status {:?}, stderr: {}",
-            args.join(" "),
-            out.status,
-            stderr(&out)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a command that must succeed and print JSON.
-    fn json(&self, args: &[&str]) -> Value {
-        let stdout = self.ok(args);
-        serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!(
-                "`poolhouse {}` should print JSON ({e}):\n{stdout}",
-                args.join(" ")
-            )
-        })
-    }
-
-    fn create_pool(&self, name: &str) -> String {
-        let v = self.json(&["cognito-idp", "create-user-pool", "--pool-name", name]);
-        v["UserPool"]["Id"].as_str().unwrap().to_string()
-    }
-
-    fn create_user(&self, pool: &str, username: &str, email: &str) -> Value {
-        self.json(&[
-            "cognito-idp",
-            "admin-create-user",
-            "--user-pool-id",
-            pool,
-            "--username",
-            username,
-            "--user-attributes",
-            &format!("Name=email,Value={email}"),
-            "--message-action",
-            "SUPPRESS",
-        ])
-    }
+/// A fresh store in a temporary directory, for the built binary.
+fn store() -> CliStore {
+    CliStore::new(BIN)
 }
 
 fn stderr(out: &Output) -> String {
@@ -115,7 +51,7 @@ fn attr<'a>(user: &'a Value, list: &str, name: &str) -> Option<&'a str> {
 
 #[test]
 fn create_user_pool_prints_the_pool_with_a_cognito_style_id() {
-    let s = Store::new();
+    let s = store();
     let v = s.json(&["cognito-idp", "create-user-pool", "--pool-name", "demo"]);
     let pool = &v["UserPool"];
     let id = pool["Id"].as_str().unwrap();
@@ -146,7 +82,7 @@ fn create_user_pool_prints_the_pool_with_a_cognito_style_id() {
 
 #[test]
 fn create_user_pool_takes_structures_as_json_and_lists_as_several_values() {
-    let s = Store::new();
+    let s = store();
     let v = s.json(&[
         "cognito-idp",
         "create-user-pool",
@@ -173,7 +109,7 @@ fn create_user_pool_takes_structures_as_json_and_lists_as_several_values() {
 
 #[test]
 fn admin_create_user_takes_shorthand_attributes_and_prints_the_user() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     let v = s.json(&[
         "cognito-idp",
@@ -221,7 +157,7 @@ fn admin_create_user_takes_shorthand_attributes_and_prints_the_user() {
 
 #[test]
 fn admin_set_user_password_permanent_confirms_the_user() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     s.create_user(&pool, "alice", "alice@example.com");
     let out = s.run(&[
@@ -256,7 +192,7 @@ fn admin_set_user_password_permanent_confirms_the_user() {
 
 #[test]
 fn list_users_filters_by_email_prefix_and_pages_with_limit_and_token() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     for (u, e) in [
         ("alice", "alice@example.com"),
@@ -309,7 +245,7 @@ fn list_users_filters_by_email_prefix_and_pages_with_limit_and_token() {
 
 #[test]
 fn list_users_attributes_to_get_limits_the_attributes_printed() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     s.create_user(&pool, "alice", "alice@example.com");
     let v = s.json(&[
@@ -333,7 +269,7 @@ fn list_users_attributes_to_get_limits_the_attributes_printed() {
 
 #[test]
 fn a_duplicate_user_exits_254_with_the_aws_cli_error_line() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     s.create_user(&pool, "alice", "alice@example.com");
     let out = s.run(&[
@@ -366,7 +302,7 @@ fn a_duplicate_user_exits_254_with_the_aws_cli_error_line() {
 
 #[test]
 fn an_unknown_pool_exits_254_with_resource_not_found() {
-    let s = Store::new();
+    let s = store();
     let out = s.run(&[
         "cognito-idp",
         "describe-user-pool",
@@ -383,7 +319,7 @@ fn an_unknown_pool_exits_254_with_resource_not_found() {
 
 #[test]
 fn a_limit_over_60_exits_254_with_invalid_parameter() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     let out = s.run(&[
         "cognito-idp",
@@ -403,7 +339,7 @@ fn a_limit_over_60_exits_254_with_invalid_parameter() {
 
 #[test]
 fn an_unknown_flag_is_a_usage_error_naming_the_flag() {
-    let s = Store::new();
+    let s = store();
     let out = s.run(&[
         "cognito-idp",
         "list-users",
@@ -426,7 +362,7 @@ fn an_unknown_flag_is_a_usage_error_naming_the_flag() {
 
 #[test]
 fn a_missing_required_flag_is_a_usage_error_naming_it() {
-    let s = Store::new();
+    let s = store();
     let out = s.run(&["cognito-idp", "list-users", "--limit", "5"]);
     assert_eq!(out.status.code(), Some(252), "{}", stderr(&out));
     assert!(
@@ -438,7 +374,7 @@ fn a_missing_required_flag_is_a_usage_error_naming_it() {
 
 #[test]
 fn a_value_of_the_wrong_type_is_a_usage_error_naming_the_flag() {
-    let s = Store::new();
+    let s = store();
     let out = s.run(&[
         "cognito-idp",
         "list-users",
@@ -453,7 +389,7 @@ fn a_value_of_the_wrong_type_is_a_usage_error_naming_the_flag() {
 
 #[test]
 fn an_unknown_command_is_a_usage_error() {
-    let s = Store::new();
+    let s = store();
     let out = s.run(&["cognito-idp", "admin-frobnicate-user"]);
     assert_eq!(out.status.code(), Some(252), "{}", stderr(&out));
     assert!(
@@ -472,7 +408,7 @@ fn an_unknown_command_is_a_usage_error() {
 
 #[test]
 fn help_on_a_command_lists_its_flags_and_marks_the_required_ones() {
-    let s = Store::new();
+    let s = store();
     let help = s.ok(&["cognito-idp", "list-users", "--help"]);
     let line = help
         .lines()
@@ -489,7 +425,7 @@ fn help_on_a_command_lists_its_flags_and_marks_the_required_ones() {
 
 #[test]
 fn search_users_prints_a_table_and_json_with_the_json_flag() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     s.create_user(&pool, "alice", "alice@example.com");
     s.create_user(&pool, "amy", "amy@example.com");
@@ -536,7 +472,7 @@ fn search_users_prints_a_table_and_json_with_the_json_flag() {
 
 #[test]
 fn audit_shows_a_refused_operation_with_its_error_code() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     s.create_user(&pool, "alice", "alice@example.com");
     let refused = s.run(&[
@@ -580,7 +516,7 @@ fn audit_shows_a_refused_operation_with_its_error_code() {
 
 #[test]
 fn generate_users_creates_that_many_users() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     let out = s.run(&[
         "generate-users",
@@ -619,10 +555,10 @@ fn generate_users_creates_that_many_users() {
 
 #[test]
 fn the_store_can_be_chosen_with_poolhouse_db() {
-    let s = Store::new();
+    let s = store();
     let out = Command::new(BIN)
         .args(["cognito-idp", "create-user-pool", "--pool-name", "env"])
-        .env("POOLHOUSE_DB", &s.db)
+        .env("POOLHOUSE_DB", s.db())
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -750,26 +686,26 @@ fn a_real_store_bumped_to_a_newer_schema_is_refused() {
     // The same on a store Poolhouse made, tables and all. Once the last connection has closed,
     // the WAL is checkpointed into the file and removed, so the header's user_version (bytes
     // 60..64, where `PRAGMA user_version` writes it) is the store's schema version.
-    let s = Store::new();
+    let s = store();
     s.create_pool("demo");
-    let wal = PathBuf::from(format!("{}-wal", s.db.display()));
+    let wal = PathBuf::from(format!("{}-wal", s.db().display()));
     assert!(
         !wal.exists(),
         "the CLI closes the store cleanly, leaving no WAL behind"
     );
-    let version = user_version_in_header(&s.db);
+    let version = user_version_in_header(s.db());
     assert!(
         version > 0 && version < 1000,
         "a store Poolhouse made carries its schema version: {version}"
     );
-    let mut bytes = std::fs::read(&s.db).unwrap();
+    let mut bytes = std::fs::read(s.db()).unwrap();
     bytes[60..64].copy_from_slice(&1000u32.to_be_bytes());
-    std::fs::write(&s.db, bytes).unwrap();
+    std::fs::write(s.db(), bytes).unwrap();
     let out = s.run(&["cognito-idp", "list-user-pools", "--max-results", "5"]);
     assert!(!out.status.success(), "a newer schema is refused");
     assert!(stderr(&out).contains("1000"), "{}", stderr(&out));
     assert_eq!(
-        user_version_in_header(&s.db),
+        user_version_in_header(s.db()),
         1000,
         "refusing the store does not touch its schema version"
     );
@@ -826,28 +762,19 @@ impl Server {
 
     /// POSTs one operation, answering (status, body).
     fn call(&self, target: &str, body: &str) -> (u16, Value) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: {target}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.port,
-            body.len()
+        let r = http::post_target(SocketAddr::from(([127, 0, 0, 1], self.port)), target, body);
+        (
+            r.status,
+            serde_json::from_str(&r.body).unwrap_or(Value::Null),
         )
-        .unwrap();
-        let mut raw = String::new();
-        s.read_to_string(&mut raw).unwrap();
-        let status = raw[9..12].parse().unwrap();
-        let (_, body) = raw.split_once("\r\n\r\n").unwrap();
-        (status, serde_json::from_str(body).unwrap_or(Value::Null))
     }
 }
 
 #[test]
 fn serve_prints_its_address_and_answers_on_the_same_store() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("served");
-    let server = Server::start(&s.db);
+    let server = Server::start(s.db());
     let (status, v) = server.call(
         "AWSCognitoIdentityProviderService.DescribeUserPool",
         &format!(r#"{{"UserPoolId":"{pool}"}}"#),
@@ -888,8 +815,8 @@ fn serve_prints_its_address_and_answers_on_the_same_store() {
 /// a restart.
 #[test]
 fn require_signature_set_from_the_cli_is_enforced_by_a_running_server() {
-    let s = Store::new();
-    let server = Server::start(&s.db);
+    let s = store();
+    let server = Server::start(s.db());
     let (status, _) = server.call(
         "AWSCognitoIdentityProviderService.ListUserPools",
         r#"{"MaxResults":5}"#,
@@ -913,7 +840,7 @@ fn require_signature_set_from_the_cli_is_enforced_by_a_running_server() {
 /// one of the operation's flags.
 #[test]
 fn the_json_flag_works_after_the_command_too() {
-    let s = Store::new();
+    let s = store();
     let pool = s.create_pool("demo");
     s.create_user(&pool, "alice", "alice@example.com");
     let v = s.json(&["search-users", "--user-pool-id", &pool, "--json"]);

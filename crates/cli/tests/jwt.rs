@@ -8,26 +8,28 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+use testkit::{CliStore, rsa_pem_pair};
 
 const BIN: &str = env!("CARGO_BIN_EXE_poolhouse");
 
+/// A temporary directory with a store file in it, used only when `--db` is among the args.
 struct Dir {
-    dir: tempfile::TempDir,
+    store: CliStore,
 }
 
 impl Dir {
     fn new() -> Dir {
         Dir {
-            dir: tempfile::tempdir().unwrap(),
+            store: CliStore::new(BIN),
         }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.store.path(name)
     }
 
     fn db(&self) -> PathBuf {
-        self.path("poolhouse.db")
+        self.store.db().to_path_buf()
     }
 
     /// Runs `poolhouse <args>` with `stdin` and no store unless `--db` is among the args; the
@@ -36,7 +38,7 @@ impl Dir {
         let mut child = Command::new(BIN)
             .args(args)
             .env_remove("POOLHOUSE_DB")
-            .env("HOME", self.dir.path())
+            .env("HOME", self.store.dir())
             .env("XDG_DATA_HOME", self.path("data"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -56,17 +58,9 @@ impl Dir {
         self.run_with(args, "")
     }
 
+    /// Runs a command on the store that must succeed; answers its JSON (`Null` for none).
     fn store(&self, args: &[&str]) -> Value {
-        let db = self.db();
-        let mut all = vec!["--db", db.to_str().unwrap()];
-        all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+        serde_json::from_str(&self.store.ok(args)).unwrap_or(Value::Null)
     }
 }
 
@@ -198,32 +192,6 @@ fn verify_exit_codes_follow_the_checklist() {
         String::from_utf8_lossy(&out.stderr).contains("Key"),
         "names the flag's member"
     );
-}
-
-fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        lines.join("\n")
-    )
-}
-
-/// A fresh RSA-2048 key: its PKCS#8 private PEM and its SubjectPublicKeyInfo PEM, as
-/// `openssl genpkey` and `openssl pkey -pubout` write them.
-fn rsa_pem_pair() -> (String, String) {
-    use aws_lc_rs::encoding::AsDer;
-    use aws_lc_rs::signature::KeyPair;
-    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    (
-        pem("PRIVATE KEY", pair.as_der().unwrap().as_ref()),
-        pem("PUBLIC KEY", pair.public_key().as_der().unwrap().as_ref()),
-    )
 }
 
 #[test]

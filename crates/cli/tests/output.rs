@@ -5,60 +5,28 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
+use testkit::CliStore;
 
 const BIN: &str = env!("CARGO_BIN_EXE_poolhouse");
 
-/// A store in a fresh temporary directory.
-struct Store {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
+/// A fresh store in a temporary directory, for the built binary.
+fn store() -> CliStore {
+    CliStore::new(BIN)
 }
 
-impl Store {
-    fn new() -> Store {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("poolhouse.db");
-        Store { _dir: dir, db }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env_remove("POOLHOUSE_DB")
-            .env_remove("POOLHOUSE_LOG")
-            .stdin(Stdio::null());
-        c
-    }
-
-    /// Runs a command that must succeed, answering its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.command(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "`poolhouse {}` should succeed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a command whose standard output is a pipe nobody reads any more: its read end is
-    /// closed before the command starts, so the first write fails with EPIPE, every time.
-    fn run_into_closed_pipe(&self, args: &[&str]) -> Output {
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        self.command(args)
-            .stdout(writer)
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap()
-    }
+/// Runs a command whose standard output is a pipe nobody reads any more: its read end is
+/// closed before the command starts, so the first write fails with EPIPE, every time.
+fn run_into_closed_pipe(s: &CliStore, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    s.command(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
 }
 
 /// Asserts that a command ended as it should with its reader gone: `status`, and nothing on
@@ -80,7 +48,7 @@ fn assert_quiet(args: &[&str], out: &Output, status: i32) {
 
 #[test]
 fn every_kind_of_output_ends_quietly_when_the_reader_has_gone() {
-    let s = Store::new();
+    let s = store();
     let token = s
         .ok(&[
             "jwt",
@@ -105,14 +73,14 @@ fn every_kind_of_output_ends_quietly_when_the_reader_has_gone() {
         &["jwt", "encode", "--claims", "{}", "--secret", "k"],
     ];
     for args in commands {
-        let out = s.run_into_closed_pipe(args);
+        let out = run_into_closed_pipe(&s, args);
         assert_quiet(args, &out, 0);
     }
 }
 
 #[test]
 fn a_failed_check_keeps_its_exit_status_when_the_reader_has_gone() {
-    let s = Store::new();
+    let s = store();
     let token = s
         .ok(&[
             "jwt",
@@ -125,7 +93,7 @@ fn a_failed_check_keeps_its_exit_status_when_the_reader_has_gone() {
         .trim()
         .to_string();
     let args = ["jwt", "verify", &token, "--secret", "another key"];
-    let out = s.run_into_closed_pipe(&args);
+    let out = run_into_closed_pipe(&s, &args);
     // 1: a check failed (the signature), as with a reader.
     assert_quiet(&args, &out, 1);
 }
@@ -134,7 +102,7 @@ fn a_failed_check_keeps_its_exit_status_when_the_reader_has_gone() {
 fn a_reader_that_stops_after_the_first_line_ends_the_command_quietly() {
     // `poolhouse operations --json | head -1`: the schemas are far more than a pipe holds, so
     // the command is still writing when the reader goes.
-    let s = Store::new();
+    let s = store();
     let mut child = s
         .command(&["operations", "--json"])
         .stdout(Stdio::piped())
@@ -152,7 +120,7 @@ fn a_reader_that_stops_after_the_first_line_ends_the_command_quietly() {
 
 #[test]
 fn operations_lists_cognito_poolhouse_and_the_command_line_in_sections() {
-    let s = Store::new();
+    let s = store();
     let text = s.ok(&["operations"]);
     let sections: Vec<&str> = text.split("\n\n").collect();
     assert_eq!(sections.len(), 3, "three sections:\n{text}");
@@ -192,7 +160,7 @@ fn operations_lists_cognito_poolhouse_and_the_command_line_in_sections() {
 
 #[test]
 fn operations_json_gives_every_operation_its_request_and_response_schemas() {
-    let s = Store::new();
+    let s = store();
     let doc: Value = serde_json::from_str(&s.ok(&["operations", "--json"])).unwrap();
     let ops = doc["Operations"].as_array().unwrap();
     let text = s.ok(&["operations"]);

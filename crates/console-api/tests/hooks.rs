@@ -1,136 +1,39 @@
 //! Hooks on a real store, called over real HTTP: a small server in the test plays the hook.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use console_api::{Actor, ApiError, Console, ErrorCode};
-use domain::FixedClock;
+use console_api::{ApiError, ErrorCode};
 use serde_json::{Value, json};
-
-const T0: i64 = 1_800_000_000_000;
-
-type Handler = dyn Fn(&Value) -> (u16, String) + Send + Sync;
-
-/// A hook server on 127.0.0.1:0: answers each POSTed event with `handler` and keeps the events.
-struct Hook {
-    addr: SocketAddr,
-    events: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Hook {
-    fn start(handler: impl Fn(&Value) -> (u16, String) + Send + Sync + 'static) -> Hook {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let kept = Arc::clone(&events);
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { return };
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut len = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    let l = line.trim_end();
-                    if l.is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = l.split_once(':')
-                        && k.eq_ignore_ascii_case("content-length")
-                    {
-                        len = v.trim().parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; len];
-                if reader.read_exact(&mut body).is_err() {
-                    continue;
-                }
-                let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                kept.lock().unwrap().push(event.clone());
-                let (status, answer) = handler(&event);
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                    answer.len()
-                );
-            }
-        });
-        Hook { addr, events }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn events(&self) -> Vec<Value> {
-        self.events.lock().unwrap().clone()
-    }
-}
+use testkit::{HttpServer, Reply, T0, TestConsole, call, create_client, create_pool, ok};
 
 /// The event answered with `response` filled in, as a Lambda handler returns it.
-fn answer(event: &Value, response: Value) -> (u16, String) {
+fn answer(event: &Value, response: Value) -> Reply {
     let mut e = event.clone();
     e["response"] = response;
-    (200, e.to_string())
+    Reply::json(200, e)
 }
 
 struct Env {
-    _dir: tempfile::TempDir,
-    c: Console,
+    c: TestConsole,
     pool: String,
     client: String,
 }
 
-fn call(c: &Console, op: &str, body: Value) -> Result<Value, ApiError> {
-    let out = c.dispatch_json(
-        &Actor::endpoint("127.0.0.1"),
-        op,
-        body.to_string().as_bytes(),
-    )?;
-    Ok(serde_json::from_slice(&out).unwrap())
-}
-
-fn ok(c: &Console, op: &str, body: Value) -> Value {
-    call(c, op, body).unwrap_or_else(|e| panic!("{op}: {e}"))
-}
-
 /// A pool with `lambda` as its LambdaConfig and a client allowed the password flows.
 fn env(lambda: Value) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let c = Console::open(&dir.path().join("t.db"), Arc::new(FixedClock::at(T0))).unwrap();
-    let pool = ok(
+    let c = TestConsole::new().as_peer();
+    let pool = create_pool(
         &c,
-        "CreateUserPool",
         json!({"PoolName": "hooked", "AutoVerifiedAttributes": ["email"], "LambdaConfig": lambda}),
-    )["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = ok(
+    );
+    let client = create_client(
         &c,
-        "CreateUserPoolClient",
         json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": [
             "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Env {
-        _dir: dir,
-        c,
-        pool,
-        client,
-    }
+    );
+    Env { c, pool, client }
 }
 
 impl Env {
@@ -191,14 +94,14 @@ impl Env {
 
 #[test]
 fn pre_sign_up_confirms_some_sign_ups_and_refuses_others() {
-    let hook = Hook::start(|e| {
+    let hook = HttpServer::json(|e| {
         let email = e["request"]["userAttributes"]["email"]
             .as_str()
             .unwrap_or("");
         if email.ends_with("@blocked.test") {
-            (
+            Reply::json(
                 400,
-                json!({"errorMessage": "sign-ups from blocked.test are closed"}).to_string(),
+                json!({"errorMessage": "sign-ups from blocked.test are closed"}),
             )
         } else {
             answer(
@@ -233,7 +136,7 @@ fn pre_sign_up_confirms_some_sign_ups_and_refuses_others() {
         refused.message,
         "PreSignUp failed with error sign-ups from blocked.test are closed."
     );
-    let gone = call(
+    let gone = call::<Value>(
         &e.c,
         "AdminGetUser",
         json!({"UserPoolId": e.pool, "Username": "bo"}),
@@ -242,7 +145,7 @@ fn pre_sign_up_confirms_some_sign_ups_and_refuses_others() {
     assert_eq!(gone.code, ErrorCode::UserNotFoundException);
 
     // The event is Cognito's.
-    let first = &hook.events()[0];
+    let first = &hook.json_bodies()[0];
     assert_eq!(first["triggerSource"], "PreSignUp_SignUp");
     assert_eq!(first["userPoolId"], json!(e.pool));
     assert_eq!(first["userName"], "ana");
@@ -263,7 +166,7 @@ fn pre_sign_up_confirms_some_sign_ups_and_refuses_others() {
 
 #[test]
 fn pre_token_generation_v2_changes_both_tokens_but_not_reserved_claims() {
-    let hook = Hook::start(|e| {
+    let hook = HttpServer::json(|e| {
         answer(
             e,
             json!({"claimsAndScopeOverrideDetails": {
@@ -293,7 +196,7 @@ fn pre_token_generation_v2_changes_both_tokens_but_not_reserved_claims() {
     assert_eq!(access["scope"], "aws.cognito.signin.user.admin orders:read");
     assert_eq!(access["cognito:groups"], json!(["beta"]));
 
-    let ev = &hook.events()[0];
+    let ev = &hook.json_bodies()[0];
     assert_eq!(ev["version"], "2");
     assert_eq!(ev["triggerSource"], "TokenGeneration_Authentication");
     assert_eq!(ev["request"]["clientMetadata"]["app"], "test");
@@ -313,7 +216,7 @@ fn pre_token_generation_v2_changes_both_tokens_but_not_reserved_claims() {
     let id2 = e.claims(&refreshed["AuthenticationResult"]["IdToken"]);
     assert_eq!(id2["tenant"], "acme");
     assert_eq!(
-        hook.events()[1]["triggerSource"],
+        hook.json_bodies()[1]["triggerSource"],
         "TokenGeneration_RefreshTokens"
     );
 
@@ -325,14 +228,14 @@ fn pre_token_generation_v2_changes_both_tokens_but_not_reserved_claims() {
 
 #[test]
 fn pre_and_post_authentication_can_refuse_a_sign_in() {
-    let hook = Hook::start(|e| {
+    let hook = HttpServer::json(|e| {
         let user = e["userName"].as_str().unwrap_or("");
         match (e["triggerSource"].as_str().unwrap_or(""), user) {
             ("PreAuthentication_Authentication", "dee") => {
-                (403, json!({"errorMessage": "account frozen"}).to_string())
+                Reply::json(403, json!({"errorMessage": "account frozen"}))
             }
             ("PostAuthentication_Authentication", "eve") => {
-                (500, "audit store unavailable".to_string())
+                Reply::json(500, "audit store unavailable")
             }
             _ => answer(e, json!({})),
         }
@@ -369,7 +272,7 @@ fn pre_and_post_authentication_can_refuse_a_sign_in() {
 
     assert!(e.sign_in("fay").unwrap()["AuthenticationResult"].is_object());
     let sources: Vec<String> = hook
-        .events()
+        .json_bodies()
         .iter()
         .map(|e| e["triggerSource"].as_str().unwrap().to_string())
         .collect();
@@ -387,11 +290,11 @@ fn pre_and_post_authentication_can_refuse_a_sign_in() {
 
 #[test]
 fn post_confirmation_follows_a_confirmed_sign_up() {
-    let hook = Hook::start(|e| answer(e, json!({})));
+    let hook = HttpServer::json(|e| answer(e, json!({})));
     let e = env(json!({"PostConfirmation": hook.url("/post-confirm")}));
     let r = e.sign_up("gus", "gus@example.com").unwrap();
     assert_eq!(r["UserConfirmed"], false);
-    assert!(hook.events().is_empty());
+    assert!(hook.json_bodies().is_empty());
     let m = ok(
         &e.c,
         "ListOutboxMessages",
@@ -408,7 +311,7 @@ fn post_confirmation_follows_a_confirmed_sign_up() {
         "ConfirmSignUp",
         json!({"ClientId": e.client, "Username": "gus", "ConfirmationCode": code}),
     );
-    let ev = &hook.events()[0];
+    let ev = &hook.json_bodies()[0];
     assert_eq!(ev["triggerSource"], "PostConfirmation_ConfirmSignUp");
     assert_eq!(
         ev["request"]["userAttributes"]["cognito:user_status"],
@@ -419,10 +322,7 @@ fn post_confirmation_follows_a_confirmed_sign_up() {
 #[test]
 fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
     // Nothing listens on a port just released.
-    let closed = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
+    let closed = testkit::closed_addr();
     let e = env(json!({"PreSignUp": format!("http://{closed}/pre")}));
     let down = e.sign_up("hal", "hal@example.com").unwrap_err();
     assert_eq!(down.code, ErrorCode::UnexpectedLambdaException);
@@ -432,7 +332,7 @@ fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
         down.message
     );
 
-    let slow = Hook::start(|e| {
+    let slow = HttpServer::json(|e| {
         thread::sleep(Duration::from_millis(1500));
         answer(e, json!({}))
     });
@@ -448,8 +348,8 @@ fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
 
     // https goes through TLS: a plain-HTTP server behind an https:// URL fails the handshake,
     // and says so, rather than being read as an answer.
-    let plain = Hook::start(|e| answer(e, json!({})));
-    let e = env(json!({"PreSignUp": format!("https://{}/pre", plain.addr)}));
+    let plain = HttpServer::json(|e| answer(e, json!({})));
+    let e = env(json!({"PreSignUp": format!("https://{}/pre", plain.addr())}));
     let tls = e.sign_up("ike", "ike@example.com").unwrap_err();
     assert_eq!(tls.code, ErrorCode::UnexpectedLambdaException);
     assert!(
@@ -458,11 +358,11 @@ fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
         tls.message
     );
 
-    let garbled = Hook::start(|_| (200, "<html>not json</html>".to_string()));
+    let garbled = HttpServer::json(|_| Reply::json(200, "<html>not json</html>"));
     let e = env(json!({"PreSignUp": garbled.url("/x")}));
     let bad = e.sign_up("jo", "jo@example.com").unwrap_err();
     assert_eq!(bad.code, ErrorCode::InvalidLambdaResponseException);
-    let wrong_type = Hook::start(|e| answer(e, json!({"autoConfirmUser": "yes"})));
+    let wrong_type = HttpServer::json(|e| answer(e, json!({"autoConfirmUser": "yes"})));
     let e = env(json!({"PreSignUp": wrong_type.url("/x")}));
     let bad = e.sign_up("jo", "jo@example.com").unwrap_err();
     assert_eq!(bad.code, ErrorCode::InvalidLambdaResponseException);
@@ -474,7 +374,7 @@ fn unreachable_slow_and_garbled_hooks_fail_as_cognito_says() {
 #[test]
 fn hook_urls_are_checked_and_round_trip() {
     let e = env(json!({}));
-    let arn = call(
+    let arn = call::<Value>(
         &e.c,
         "UpdateUserPool",
         json!({"UserPoolId": e.pool, "LambdaConfig": {
@@ -483,7 +383,7 @@ fn hook_urls_are_checked_and_round_trip() {
     .unwrap_err();
     assert_eq!(arn.code, ErrorCode::InvalidParameterException);
     assert_eq!(arn.field.as_deref(), Some("LambdaConfig.PreSignUp"));
-    let sender = call(
+    let sender = call::<Value>(
         &e.c,
         "UpdateUserPool",
         json!({"UserPoolId": e.pool, "LambdaConfig": {
@@ -506,7 +406,7 @@ fn hook_urls_are_checked_and_round_trip() {
         p["UserPool"]["LambdaConfig"],
         json!({"PostConfirmation": "http://127.0.0.1:9/post"})
     );
-    let bad_filter = call(
+    let bad_filter = call::<Value>(
         &e.c,
         "ListHookInvocations",
         json!({"UserPoolId": e.pool, "Trigger": "Nope"}),
@@ -516,7 +416,7 @@ fn hook_urls_are_checked_and_round_trip() {
 }
 
 /// The auth-challenge hooks of a quiz: two questions, both must be answered right.
-fn quiz(e: &Value) -> (u16, String) {
+fn quiz(e: &Value) -> Reply {
     let rounds = e["request"]["session"]
         .as_array()
         .cloned()
@@ -552,7 +452,7 @@ fn quiz(e: &Value) -> (u16, String) {
     }
 }
 
-fn custom_env(hook: &Hook) -> Env {
+fn custom_env(hook: &HttpServer) -> Env {
     let e = env(json!({
         "DefineAuthChallenge": hook.url("/define"),
         "CreateAuthChallenge": hook.url("/create"),
@@ -577,7 +477,7 @@ fn respond(e: &Env, session: &Value, user: &str, answer: &str) -> Result<Value, 
 
 #[test]
 fn custom_auth_runs_the_challenge_hooks_round_by_round() {
-    let hook = Hook::start(quiz);
+    let hook = HttpServer::json(quiz);
     let e = custom_env(&hook);
     e.user("kim");
     let start = |e: &Env| {
@@ -607,7 +507,7 @@ fn custom_auth_runs_the_challenge_hooks_round_by_round() {
     assert_eq!(e.claims(&t["IdToken"])["cognito:username"], "kim");
 
     // The verify hook saw the private answer and the define hook the rounds so far.
-    let events = hook.events();
+    let events = hook.json_bodies();
     let last_define = events
         .iter()
         .rfind(|ev| ev["triggerSource"] == "DefineAuthChallenge_Authentication")
@@ -639,7 +539,7 @@ fn custom_auth_needs_its_hooks_and_the_client_flow() {
             "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH"]}),
     );
     e.user("lee");
-    let no_hooks = call(
+    let no_hooks = call::<Value>(
         &e.c,
         "InitiateAuth",
         json!({"ClientId": e.client, "AuthFlow": "CUSTOM_AUTH",
@@ -649,12 +549,12 @@ fn custom_auth_needs_its_hooks_and_the_client_flow() {
     assert_eq!(no_hooks.code, ErrorCode::NotAuthorizedException);
     assert!(no_hooks.message.contains("DefineAuthChallenge"));
 
-    let hook = Hook::start(quiz);
+    let hook = HttpServer::json(quiz);
     let e = env(json!({
         "DefineAuthChallenge": hook.url("/define"),
         "CreateAuthChallenge": hook.url("/create"),
         "VerifyAuthChallengeResponse": hook.url("/verify")}));
-    let not_allowed = call(
+    let not_allowed = call::<Value>(
         &e.c,
         "InitiateAuth",
         json!({"ClientId": e.client, "AuthFlow": "CUSTOM_AUTH",
@@ -667,7 +567,7 @@ fn custom_auth_needs_its_hooks_and_the_client_flow() {
 #[test]
 fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
     // The "old system": two users, one with a password.
-    let hook = Hook::start(|e| {
+    let hook = HttpServer::json(|e| {
         let user = e["userName"].as_str().unwrap_or("");
         match (e["triggerSource"].as_str().unwrap(), user) {
             ("UserMigration_Authentication", "old-ann") => {
@@ -679,7 +579,7 @@ fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
                             "messageAction": "SUPPRESS"}),
                     )
                 } else {
-                    (400, json!({"errorMessage": "Bad password"}).to_string())
+                    Reply::json(400, json!({"errorMessage": "Bad password"}))
                 }
             }
             ("UserMigration_ForgotPassword", "old-ben") => answer(
@@ -687,12 +587,12 @@ fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
                 json!({"userAttributes": {"email": "ben@old.example", "email_verified": "true"},
                     "messageAction": "SUPPRESS"}),
             ),
-            _ => (404, json!({"errorMessage": "User not found"}).to_string()),
+            _ => Reply::json(404, json!({"errorMessage": "User not found"})),
         }
     });
     let e = env(json!({"UserMigration": hook.url("/migrate")}));
     let sign_in = |name: &str, password: &str| {
-        call(
+        call::<Value>(
             &e.c,
             "InitiateAuth",
             json!({"ClientId": e.client, "AuthFlow": "USER_PASSWORD_AUTH",
@@ -711,9 +611,9 @@ fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
         "ann@old.example"
     );
     // From now on the user is local: the hook is not asked again.
-    let calls = hook.events().len();
+    let calls = hook.json_bodies().len();
     sign_in("old-ann", "Legacy-Pass1").unwrap();
-    assert_eq!(hook.events().len(), calls);
+    assert_eq!(hook.json_bodies().len(), calls);
     // The password is not in the invocation log.
     let log = e.invocations();
     assert!(
@@ -735,7 +635,7 @@ fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
     );
     assert_eq!(ben["UserStatus"], "RESET_REQUIRED");
 
-    let nobody = call(
+    let nobody = call::<Value>(
         &e.c,
         "ForgotPassword",
         json!({"ClientId": e.client, "Username": "nobody"}),
@@ -750,7 +650,7 @@ fn user_migration_brings_users_in_at_sign_in_and_at_forgot_password() {
 
 #[test]
 fn custom_message_rewrites_codes_and_invitations() {
-    let hook = Hook::start(|e| match e["triggerSource"].as_str().unwrap() {
+    let hook = HttpServer::json(|e| match e["triggerSource"].as_str().unwrap() {
         "CustomMessage_SignUp" => answer(
             e,
             json!({"emailSubject": "Welcome to Acme",
@@ -785,7 +685,7 @@ fn custom_message_rewrites_codes_and_invitations() {
         "{body}"
     );
     assert!(!body.contains("{####}"));
-    let ev = &hook.events()[0];
+    let ev = &hook.json_bodies()[0];
     assert_eq!(ev["request"]["codeParameter"], "{####}");
     assert_eq!(ev["request"]["usernameParameter"], Value::Null);
 
@@ -808,7 +708,7 @@ fn custom_message_rewrites_codes_and_invitations() {
             "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}),
     );
     let before = outbox(&e);
-    let bad = call(
+    let bad = call::<Value>(
         &e.c,
         "ForgotPassword",
         json!({"ClientId": e.client, "Username": "ned"}),
@@ -821,7 +721,7 @@ fn custom_message_rewrites_codes_and_invitations() {
 
 #[test]
 fn admin_confirm_sign_up_hands_its_client_metadata_to_post_confirmation() {
-    let hook = Hook::start(|e| answer(e, json!({})));
+    let hook = HttpServer::json(|e| answer(e, json!({})));
     let e = env(json!({"PostConfirmation": hook.url("/post-confirm")}));
     e.sign_up("hal", "hal@example.com").unwrap();
     ok(
@@ -829,7 +729,7 @@ fn admin_confirm_sign_up_hands_its_client_metadata_to_post_confirmation() {
         "AdminConfirmSignUp",
         json!({"UserPoolId": e.pool, "Username": "hal", "ClientMetadata": {"source": "crm"}}),
     );
-    let ev = &hook.events()[0];
+    let ev = &hook.json_bodies()[0];
     assert_eq!(ev["triggerSource"], "PostConfirmation_ConfirmSignUp");
     assert_eq!(
         ev["request"]["clientMetadata"],
@@ -840,7 +740,7 @@ fn admin_confirm_sign_up_hands_its_client_metadata_to_post_confirmation() {
 
 #[test]
 fn admin_reset_user_password_asks_the_custom_message_hook_with_its_client_metadata() {
-    let hook = Hook::start(|e| {
+    let hook = HttpServer::json(|e| {
         answer(
             e,
             json!({"emailSubject": "Reset", "emailMessage": format!("Code {{####}} for {}.",
@@ -860,7 +760,7 @@ fn admin_reset_user_password_asks_the_custom_message_hook_with_its_client_metada
         "AdminResetUserPassword",
         json!({"UserPoolId": e.pool, "Username": "ida", "ClientMetadata": {"brand": "Acme"}}),
     );
-    let events = hook.events();
+    let events = hook.json_bodies();
     assert_eq!(events.len(), 1, "one message, one hook call: {events:?}");
     assert_eq!(events[0]["triggerSource"], "CustomMessage_ForgotPassword");
     assert_eq!(

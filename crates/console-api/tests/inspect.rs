@@ -2,47 +2,23 @@
 //! and `kid` alone, revocation is seen, and bad requests name the member at fault.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
-use console_api::{Actor, ApiError, Console, ErrorCode};
-use domain::FixedClock;
+use console_api::ErrorCode;
 use serde_json::{Value, json};
-
-const T0: i64 = 1_800_000_000_000;
+use testkit::{T0, TestConsole, call, create_client, create_pool, ok};
 
 struct Env {
-    _dir: tempfile::TempDir,
-    c: Console,
-    clock: Arc<FixedClock>,
+    c: TestConsole,
     pool: String,
     client: String,
 }
 
-fn call(c: &Console, op: &str, body: Value) -> Result<Value, ApiError> {
-    let out = c.dispatch_json(&Actor::console(), op, body.to_string().as_bytes())?;
-    Ok(serde_json::from_slice(&out).unwrap())
-}
-
-fn ok(c: &Console, op: &str, body: Value) -> Value {
-    call(c, op, body).unwrap_or_else(|e| panic!("{op}: {e}"))
-}
-
 fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(T0));
-    let c = Console::open(&dir.path().join("t.db"), clock.clone()).unwrap();
-    let pool = ok(&c, "CreateUserPool", json!({"PoolName": "demo"}))["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = ok(
+    let c = TestConsole::new();
+    let pool = create_pool(&c, json!({"PoolName": "demo"}));
+    let client = create_client(
         &c,
-        "CreateUserPoolClient",
         json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     ok(
         &c,
         "AdminCreateUser",
@@ -53,13 +29,7 @@ fn env() -> Env {
         "AdminSetUserPassword",
         json!({"UserPoolId": pool, "Username": "alice", "Password": "Correct-horse-9", "Permanent": true}),
     );
-    Env {
-        _dir: dir,
-        c,
-        clock,
-        pool,
-        client,
-    }
+    Env { c, pool, client }
 }
 
 impl Env {
@@ -160,7 +130,7 @@ fn revoked_and_expired_tokens_say_why() {
         assert_eq!(r["Verdict"], "Invalid");
     }
     let (_, fresh) = e.tokens();
-    e.clock.advance(2 * 3_600_000);
+    e.c.clock().advance(2 * 3_600_000);
     let r = e.verify(json!({"Token": fresh, "SkewSeconds": 60}));
     let exp = check(&r, "exp");
     assert_eq!(exp["Result"], "fail");
@@ -250,7 +220,7 @@ fn bad_requests_name_the_member() {
         ),
     ];
     for (op, body, field) in cases {
-        let err = call(&e.c, op, body.clone()).unwrap_err();
+        let err = call::<Value>(&e.c, op, body.clone()).unwrap_err();
         assert_eq!(
             err.code,
             ErrorCode::InvalidParameterException,
@@ -258,7 +228,7 @@ fn bad_requests_name_the_member() {
         );
         assert_eq!(err.field.as_deref(), Some(field), "{op} {body}: {err}");
     }
-    let err = call(
+    let err = call::<Value>(
         &e.c,
         "VerifyToken",
         json!({"Token": id, "UserPoolId": "us-east-1_Nope12345"}),
@@ -293,7 +263,7 @@ fn a_pool_test_token_carries_the_pool_issuer_and_verifies_against_it() {
     let v = e.verify(json!({"Token": made["Token"]}));
     assert_eq!(check(&v, "iss")["Result"], "pass", "{v:#}");
     assert_eq!(check(&v, "signature")["Result"], "pass", "{v:#}");
-    let unknown = call(
+    let unknown = call::<Value>(
         &e.c,
         "EncodeTestToken",
         json!({"UserPoolId": "us-east-1_nothere00", "Claims": {}}),

@@ -1,33 +1,16 @@
 //! The operations on a real store in a temp dir, with a fixed clock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
 use console_api::dto::*;
-use console_api::{Actor, ApiError, Console, ErrorCode};
-use domain::FixedClock;
+use console_api::{Actor, ErrorCode};
 use domain::user::UserStatus;
+use testkit::{TestConsole, call};
 
-fn console() -> (tempfile::TempDir, Console) {
-    let dir = tempfile::tempdir().unwrap();
-    let c = Console::open(
-        &dir.path().join("t.db"),
-        Arc::new(FixedClock::at(1_700_000_000_000)),
-    )
-    .unwrap();
-    (dir, c)
+fn console() -> TestConsole {
+    TestConsole::at(1_700_000_000_000)
 }
 
-fn call<T: serde::de::DeserializeOwned>(
-    c: &Console,
-    op: &str,
-    body: serde_json::Value,
-) -> Result<T, ApiError> {
-    let out = c.dispatch_json(&Actor::console(), op, body.to_string().as_bytes())?;
-    Ok(serde_json::from_slice(&out).unwrap())
-}
-
-fn pool(c: &Console, extra: serde_json::Value) -> String {
+fn pool(c: &TestConsole, extra: serde_json::Value) -> String {
     let mut body = serde_json::json!({"PoolName": "demo"});
     body.as_object_mut()
         .unwrap()
@@ -36,7 +19,7 @@ fn pool(c: &Console, extra: serde_json::Value) -> String {
     r.user_pool.id
 }
 
-fn user(c: &Console, pool: &str, name: &str, email: &str) {
+fn user(c: &TestConsole, pool: &str, name: &str, email: &str) {
     let _: AdminCreateUserResponse = call(
         c,
         "AdminCreateUser",
@@ -46,7 +29,7 @@ fn user(c: &Console, pool: &str, name: &str, email: &str) {
     .unwrap();
 }
 
-fn audit_count(c: &Console) -> usize {
+fn audit_count(c: &TestConsole) -> usize {
     let r: ListAuditEventsResponse =
         call(c, "ListAuditEvents", serde_json::json!({"Limit": 1000})).unwrap();
     r.events.len()
@@ -54,7 +37,7 @@ fn audit_count(c: &Console) -> usize {
 
 #[test]
 fn created_pool_is_described_with_cognito_defaults() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({}));
     assert!(id.starts_with("us-east-1_"), "{id}");
     let r: UserPoolResponse = call(
@@ -76,7 +59,7 @@ fn created_pool_is_described_with_cognito_defaults() {
 
 #[test]
 fn a_bad_password_policy_names_its_field_and_changes_nothing() {
-    let (_d, c) = console();
+    let c = console();
     let before = audit_count(&c);
     let err = call::<UserPoolResponse>(
         &c,
@@ -100,7 +83,7 @@ fn a_bad_password_policy_names_its_field_and_changes_nothing() {
 
 #[test]
 fn wrong_types_and_unknown_enums_name_the_member() {
-    let (_d, c) = console();
+    let c = console();
     let err = call::<UserPoolResponse>(
         &c,
         "CreateUserPool",
@@ -122,7 +105,7 @@ fn wrong_types_and_unknown_enums_name_the_member() {
 
 #[test]
 fn immutable_settings_are_refused_on_update() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({}));
     let err = call::<Empty>(
         &c,
@@ -155,7 +138,7 @@ fn immutable_settings_are_refused_on_update() {
 
 #[test]
 fn duplicate_usernames_are_refused_case_insensitively_and_leave_no_trace() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(
         &c,
         serde_json::json!({"UsernameConfiguration": {"CaseSensitive": false}}),
@@ -187,7 +170,7 @@ fn duplicate_usernames_are_refused_case_insensitively_and_leave_no_trace() {
 
 #[test]
 fn invitations_go_to_the_outbox_with_a_working_temporary_password() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({}));
     let r: AdminCreateUserResponse = call(
         &c,
@@ -218,7 +201,7 @@ fn invitations_go_to_the_outbox_with_a_working_temporary_password() {
 
 #[test]
 fn attributes_are_checked_against_the_schema() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(
         &c,
         serde_json::json!({"Schema": [{"Name": "tier", "AttributeDataType": "String", "Mutable": true}]}),
@@ -254,7 +237,7 @@ fn attributes_are_checked_against_the_schema() {
 
 #[test]
 fn email_as_username_stores_the_sub_and_finds_by_email() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({"UsernameAttributes": ["email"]}));
     let r: AdminCreateUserResponse = call(&c, "AdminCreateUser", serde_json::json!({"UserPoolId": id, "Username": "dana@example.com", "MessageAction": "SUPPRESS"})).unwrap();
     let sub = r
@@ -282,7 +265,7 @@ fn email_as_username_stores_the_sub_and_finds_by_email() {
 
 #[test]
 fn list_users_filters_by_prefix_and_pages() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({}));
     for i in 0..25 {
         user(
@@ -338,7 +321,7 @@ fn list_users_filters_by_prefix_and_pages() {
 
 #[test]
 fn groups_membership_and_search_filters() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(
         &c,
         serde_json::json!({"UsernameConfiguration": {"CaseSensitive": false}}),
@@ -434,7 +417,7 @@ fn groups_membership_and_search_filters() {
 
 #[test]
 fn app_clients_get_ids_secrets_and_validated_validity() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({}));
     let r: UserPoolClientResponse = call(&c, "CreateUserPoolClient", serde_json::json!({"UserPoolId": id, "ClientName": "web", "GenerateSecret": true, "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})).unwrap();
     let client = r.user_pool_client;
@@ -473,7 +456,7 @@ fn app_clients_get_ids_secrets_and_validated_validity() {
 
 #[test]
 fn set_password_checks_policy_and_sets_status() {
-    let (_d, c) = console();
+    let c = console();
     let id = pool(&c, serde_json::json!({}));
     user(&c, &id, "eve", "eve@example.com");
     let err = call::<Empty>(
@@ -519,7 +502,7 @@ fn bindings_are_current() {
 
 #[test]
 fn every_listed_operation_answers_an_empty_body_and_has_schemas() {
-    let (_d, c) = console();
+    let c = console();
     for op in console_api::ops::OPERATIONS {
         // An empty body may be refused for missing members, but never as an unknown operation.
         if let Err(e) = c.dispatch_json(&Actor::console(), op.name, b"{}") {
@@ -558,12 +541,8 @@ fn every_listed_operation_answers_an_empty_body_and_has_schemas() {
 fn a_second_process_changes_are_seen_at_the_next_operation() {
     // Two consoles on one file stand for `serve` and the CLI beside it: each keeps decoded
     // pools and workspace settings, and must notice the other's changes.
-    let (dir, serve) = console();
-    let cli = Console::open(
-        &dir.path().join("t.db"),
-        Arc::new(FixedClock::at(1_700_000_000_000)),
-    )
-    .unwrap();
+    let serve = console();
+    let cli = serve.open_again();
     let id = pool(&serve, serde_json::json!({}));
     user(&serve, &id, "alice", "alice@example.com");
     let before: UserPoolResponse = call(

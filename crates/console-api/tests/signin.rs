@@ -1,70 +1,30 @@
 //! Sign-in operations on a real store with a clock the tests move.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
-use console_api::{Actor, ApiError, Console, ErrorCode};
-use domain::FixedClock;
+use console_api::{ApiError, ErrorCode};
 use serde_json::{Value, json};
-
-const T0: i64 = 1_800_000_000_000;
+use testkit::{T0, TestConsole, call, create_client, create_pool, err, ok};
 
 struct Env {
-    _dir: tempfile::TempDir,
-    c: Console,
-    clock: Arc<FixedClock>,
+    c: TestConsole,
     pool: String,
     client: String,
 }
 
-fn call(c: &Console, op: &str, body: Value) -> Result<Value, ApiError> {
-    let out = c.dispatch_json(
-        &Actor::endpoint("127.0.0.1"),
-        op,
-        body.to_string().as_bytes(),
-    )?;
-    Ok(serde_json::from_slice(&out).unwrap())
-}
-
-fn ok(c: &Console, op: &str, body: Value) -> Value {
-    call(c, op, body).unwrap_or_else(|e| panic!("{op}: {e}"))
-}
-
-fn err(c: &Console, op: &str, body: Value) -> ApiError {
-    match call(c, op, body) {
-        Ok(v) => panic!("{op} should have failed, answered {v}"),
-        Err(e) => e,
-    }
-}
-
 fn env_with(pool_extra: Value, client_extra: Value) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(T0));
-    let c = Console::open(&dir.path().join("t.db"), clock.clone()).unwrap();
+    let c = TestConsole::new().as_peer();
     let mut body = json!({"PoolName": "demo"});
     body.as_object_mut()
         .unwrap()
         .extend(pool_extra.as_object().unwrap().clone());
-    let pool = ok(&c, "CreateUserPool", body)["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pool = create_pool(&c, body);
     let mut body = json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": [
         "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]});
     body.as_object_mut()
         .unwrap()
         .extend(client_extra.as_object().unwrap().clone());
-    let client = ok(&c, "CreateUserPoolClient", body)["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Env {
-        _dir: dir,
-        c,
-        clock,
-        pool,
-        client,
-    }
+    let client = create_client(&c, body);
+    Env { c, pool, client }
 }
 
 fn env() -> Env {
@@ -278,10 +238,10 @@ fn wrong_passwords_lock_the_user_out_with_growing_backoff_until_unlocked() {
     // Locked: even the right password is refused for a second.
     let locked = e.sign_in("bob", "Passw0rd!").unwrap_err();
     assert_eq!(locked.message, "Password attempts exceeded");
-    e.clock.advance(1_001);
+    e.c.clock().advance(1_001);
     // The next failure doubles the lockout.
     e.sign_in("bob", "wrong-password").unwrap_err();
-    e.clock.advance(1_001);
+    e.c.clock().advance(1_001);
     assert_eq!(
         e.sign_in("bob", "Passw0rd!").unwrap_err().message,
         "Password attempts exceeded"
@@ -447,7 +407,7 @@ fn a_temporary_password_leads_through_new_password_required() {
             "MessageAction": "SUPPRESS"}),
     );
     let ch = e.sign_in("frank", "Temp0rary!").unwrap();
-    e.clock.advance(3 * 60_000 + 1);
+    e.c.clock().advance(3 * 60_000 + 1);
     let late = err(
         &e.c,
         "RespondToAuthChallenge",
@@ -462,7 +422,7 @@ fn refresh_sign_out_and_revocation_end_the_tokens() {
     let e = env_with(json!({}), json!({"EnableTokenRevocation": true}));
     e.user("gina", "Passw0rd!");
     let t = e.tokens("gina", "Passw0rd!");
-    e.clock.advance(60_000);
+    e.c.clock().advance(60_000);
     let refreshed = ok(
         &e.c,
         "InitiateAuth",
@@ -505,14 +465,14 @@ fn refresh_sign_out_and_revocation_end_the_tokens() {
         "RevokeToken",
         json!({"ClientId": e.client, "Token": a["RefreshToken"]}),
     );
-    assert!(call(&e.c, "GetUser", json!({"AccessToken": a["AccessToken"]})).is_err());
-    assert!(call(&e.c, "GetUser", json!({"AccessToken": b["AccessToken"]})).is_ok());
+    assert!(call::<Value>(&e.c, "GetUser", json!({"AccessToken": a["AccessToken"]})).is_err());
+    assert!(call::<Value>(&e.c, "GetUser", json!({"AccessToken": b["AccessToken"]})).is_ok());
     ok(
         &e.c,
         "AdminUserGlobalSignOut",
         json!({"UserPoolId": e.pool, "Username": "gina"}),
     );
-    assert!(call(&e.c, "GetUser", json!({"AccessToken": b["AccessToken"]})).is_err());
+    assert!(call::<Value>(&e.c, "GetUser", json!({"AccessToken": b["AccessToken"]})).is_err());
     let sec = ok(
         &e.c,
         "DescribeUserSecurity",
@@ -528,7 +488,7 @@ fn refresh_sign_out_and_revocation_end_the_tokens() {
 
     // Tokens expire.
     let c = e.tokens("gina", "Passw0rd!");
-    e.clock.advance(3_600_001);
+    e.c.clock().advance(3_600_001);
     let expired = err(&e.c, "GetUser", json!({"AccessToken": c["AccessToken"]}));
     assert_eq!(expired.message, "Access Token has expired");
 }
@@ -657,7 +617,7 @@ fn codes_burn_after_five_wrong_answers_and_expire() {
         json!({"ClientId": e.client, "Username": "jay"}),
     );
     let fresh = e.last_code();
-    e.clock.advance(24 * 3_600_000 + 1);
+    e.c.clock().advance(24 * 3_600_000 + 1);
     let expired = err(
         &e.c,
         "ConfirmSignUp",
@@ -698,7 +658,7 @@ fn forgotten_and_reset_passwords_go_through_a_code() {
         ErrorCode::PasswordResetRequiredException
     );
     assert!(
-        call(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]})).is_err(),
+        call::<Value>(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]})).is_err(),
         "a reset ends the user's sessions"
     );
     let code = e.last_code();
@@ -747,7 +707,7 @@ fn rotation_keeps_old_keys_published_until_their_tokens_expire() {
         4
     );
     // Tokens signed before the rotation still verify; new ones use the new keys.
-    assert!(call(&e.c, "GetUser", json!({"AccessToken": old["AccessToken"]})).is_ok());
+    assert!(call::<Value>(&e.c, "GetUser", json!({"AccessToken": old["AccessToken"]})).is_ok());
     let new = e.tokens("lee", "Passw0rd!");
     let kid = |tok: &Value| {
         tokens::dangerous::decode_unverified(tok.as_str().unwrap())
@@ -757,7 +717,7 @@ fn rotation_keeps_old_keys_published_until_their_tokens_expire() {
     };
     assert_ne!(kid(&old["AccessToken"]), kid(&new["AccessToken"]));
     // A day later the retired keys are gone from the JWKS.
-    e.clock.advance(86_400_001);
+    e.c.clock().advance(86_400_001);
     assert_eq!(
         e.c.jwks(&e.pool).unwrap()["keys"].as_array().unwrap().len(),
         2
@@ -880,7 +840,7 @@ fn an_authenticator_app_guards_sign_in_and_support_can_reset_it() {
     );
     assert_eq!(without["Users"].as_array().unwrap().len(), 0);
 
-    e.clock.advance(30_000);
+    e.c.clock().advance(30_000);
     let ch = e.sign_in("nia", "Passw0rd!").unwrap();
     assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     let bad = err(
@@ -950,7 +910,7 @@ fn a_pool_that_requires_mfa_walks_a_new_user_through_setup() {
             "ChallengeResponses": {"USERNAME": "omar"}}),
     );
     assert!(done["AuthenticationResult"]["IdToken"].is_string());
-    e.clock.advance(30_000);
+    e.c.clock().advance(30_000);
     let next = e.sign_in("omar", "Passw0rd!").unwrap();
     assert_eq!(next["ChallengeName"], "SOFTWARE_TOKEN_MFA");
 
@@ -1029,7 +989,7 @@ fn breached_passwords_are_refused_where_the_pool_says() {
         .map(|p| tokens::pwned_hash(p))
         .collect();
     hashes.sort();
-    let list = e._dir.path().join("pwned.txt");
+    let list = e.c.dir().join("pwned.txt");
     std::fs::write(
         &list,
         hashes

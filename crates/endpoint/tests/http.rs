@@ -7,38 +7,32 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
+use console_api::Actor;
 use console_api::dto::{Empty, ListAuditEventsRequest, UpdateWorkspaceRequest};
-use console_api::{Actor, Console};
 use serde_json::{Value, json};
+use testkit::TestConsole;
+use testkit::http::{self, Response};
 
 const IDP: &str = "AWSCognitoIdentityProviderService";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
-/// The endpoint on a free port over a fresh store. The server thread lives until the test
-/// binary exits (it stops on ctrl-c only).
+/// The endpoint on a free port over a fresh store on the system clock (signatures carry real
+/// times). The server thread lives until the test binary exits (it stops on ctrl-c only).
 struct Server {
     addr: SocketAddr,
-    console: Console,
-    _dir: tempfile::TempDir,
-}
-
-fn open(path: &Path) -> Console {
-    Console::open(path, Arc::new(domain::SystemClock)).unwrap()
+    console: TestConsole,
 }
 
 impl Server {
     fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let console = open(&dir.path().join("endpoint.db"));
-        let served = console.clone();
+        let console = TestConsole::with_system_clock();
+        let served = console.console().clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -57,11 +51,7 @@ impl Server {
         let addr = rx
             .recv_timeout(Duration::from_secs(10))
             .expect("the endpoint is listening within 10 s");
-        Server {
-            addr,
-            console,
-            _dir: dir,
-        }
+        Server { addr, console }
     }
 
     fn host(&self) -> String {
@@ -69,40 +59,16 @@ impl Server {
     }
 
     /// Sends one request with exactly these headers (plus Host, Content-Length, Connection).
-    fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-        let mut s = TcpStream::connect(self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut head = format!("{method} {path} HTTP/1.1\r\n");
-        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
-            head += &format!("Host: {}\r\n", self.host());
-        }
-        for (k, v) in headers {
-            head += &format!("{k}: {v}\r\n");
-        }
-        head += &format!(
-            "Content-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        s.write_all(head.as_bytes()).unwrap();
-        // The server may answer (413) before reading a large body; a reset then is fine.
-        let _ = s.write_all(body);
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        Resp::parse(&raw)
+    fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+        http::send(self.addr, method, path, headers, body)
     }
 
     /// POSTs an operation the way an SDK does, unsigned.
-    fn call(&self, target: &str, body: &str) -> Resp {
-        self.send(
-            "POST",
-            "/",
-            &[("Content-Type", AMZ_JSON), ("X-Amz-Target", target)],
-            body.as_bytes(),
-        )
+    fn call(&self, target: &str, body: &str) -> Response {
+        http::post_target(self.addr, target, body)
     }
 
-    fn idp(&self, op: &str, body: Value) -> Resp {
+    fn idp(&self, op: &str, body: Value) -> Response {
         self.call(&format!("{IDP}.{op}"), &body.to_string())
     }
 
@@ -115,7 +81,7 @@ impl Server {
         key: &str,
         secret: &str,
         time: SystemTime,
-    ) -> Resp {
+    ) -> Response {
         let host = self.host();
         let base = [
             ("content-type", AMZ_JSON),
@@ -128,7 +94,7 @@ impl Server {
         self.send("POST", "/", &headers, body.as_bytes())
     }
 
-    fn signed(&self, target: &str, body: &str, key: &str, secret: &str) -> Resp {
+    fn signed(&self, target: &str, body: &str, key: &str, secret: &str) -> Response {
         self.signed_at(target, body, key, secret, SystemTime::now())
     }
 }
@@ -165,59 +131,17 @@ fn sigv4_headers(
         .collect()
 }
 
-/// An HTTP response.
-#[derive(Debug)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+/// What a Cognito-shaped error looks like on the wire.
+trait CognitoError {
+    /// The error code: the body's `__type`.
+    fn code(&self) -> String;
+
+    /// Asserts a Cognito-shaped client error with `code`: HTTP 400, `X-Amzn-ErrorType` and
+    /// `__type` both naming it, a human message.
+    fn assert_error(&self, code: &str, why: &str);
 }
 
-impl Resp {
-    fn parse(raw: &[u8]) -> Resp {
-        let text = String::from_utf8_lossy(raw);
-        let (head, body) = text
-            .split_once("\r\n\r\n")
-            .unwrap_or_else(|| panic!("an HTTP response, got {text:?}"));
-        let mut lines = head.split("\r\n");
-        let status_line = lines.next().unwrap();
-        let status = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("a status line, got {status_line:?}"));
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        let chunked = headers
-            .iter()
-            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
-        let body = if chunked {
-            dechunk(body)
-        } else {
-            body.to_string()
-        };
-        Resp {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("a JSON body ({e}), got {:?}", self.body))
-    }
-
-    /// The error code: the body's `__type`.
+impl CognitoError for Response {
     fn code(&self) -> String {
         self.json()["__type"]
             .as_str()
@@ -225,8 +149,6 @@ impl Resp {
             .to_string()
     }
 
-    /// Asserts a Cognito-shaped client error with `code`: HTTP 400, `X-Amzn-ErrorType` and
-    /// `__type` both naming it, a human message.
     fn assert_error(&self, code: &str, why: &str) {
         assert_eq!(
             self.status, 400,
@@ -250,19 +172,6 @@ impl Resp {
             "{why}: errors are JSON 1.1 bodies"
         );
     }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
-    }
-    out
 }
 
 fn create_pool(server: &Server) -> String {
@@ -857,7 +766,7 @@ fn an_oversized_body_is_refused_in_cognitos_error_shape() {
 #[test]
 fn require_signature_set_by_another_console_on_the_store_is_enforced() {
     let server = Server::start();
-    let other = open(server.console.store_path());
+    let other = server.console.open_again();
     other.create_access_key(&Actor::cli(), Empty {}).unwrap();
     other
         .update_workspace(
@@ -884,12 +793,12 @@ fn require_signature_set_by_another_console_on_the_store_is_enforced() {
 #[test]
 fn access_keys_created_by_two_consoles_are_both_kept() {
     let server = Server::start();
-    let other = open(server.console.store_path());
+    let other = server.console.open_again();
     let first = other.create_access_key(&Actor::cli(), Empty {}).unwrap();
     let r = server.call("Poolhouse.CreateAccessKey", "{}");
     assert_eq!(r.status, 200);
     let second = r.json()["AccessKeyId"].as_str().unwrap().to_string();
-    let fresh = open(server.console.store_path());
+    let fresh = server.console.open_again();
     let ids = fresh
         .describe_workspace(&Actor::cli(), Empty {})
         .unwrap()
@@ -975,7 +884,7 @@ fn a_signature_without_host_is_refused_not_a_crash() {
         !raw.is_empty(),
         "the endpoint answers (an InvalidSignatureException), it does not drop the connection"
     );
-    Resp::parse(&raw).assert_error("InvalidSignatureException", "host must be signed");
+    Response::parse(&raw).assert_error("InvalidSignatureException", "host must be signed");
 }
 
 /// `X-Amz-Date` for now.

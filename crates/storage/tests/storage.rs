@@ -8,12 +8,7 @@ use domain::pool::PoolConfig;
 use domain::user::UserStatus;
 use storage::users::{self, ListQuery, NewUser, SearchQuery, SortKey};
 use storage::{Db, Error, pools};
-
-fn fresh() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("store.db")).unwrap();
-    (dir, db)
-}
+use testkit::TestDb;
 
 fn pool(db: &Db) -> i64 {
     db.write(|tx| pools::insert(tx, "us-east-1_test", "test", &PoolConfig::default(), 1))
@@ -114,7 +109,7 @@ fn a_store_from_a_newer_build_is_refused() {
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     let p = pool(&db);
     let result: Result<(), Error> = db.write(|tx| {
         users::insert(
@@ -156,7 +151,7 @@ fn a_failed_write_leaves_nothing_behind() {
 
 #[test]
 fn user_count_follows_inserts_and_deletes() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     let p = pool(&db);
     let a = add_user(&db, p, "alice", None);
     add_user(&db, p, "bob", None);
@@ -167,7 +162,7 @@ fn user_count_follows_inserts_and_deletes() {
 
 #[test]
 fn a_bulk_insert_counts_once_and_a_deleted_pool_takes_its_counter() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     let p = pool(&db);
     let attrs = BTreeMap::new();
     db.write(|tx| {
@@ -236,7 +231,7 @@ fn a_version_1_store_keeps_its_user_counts_when_migrated() {
 
 #[test]
 fn keyset_pages_visit_every_user_once() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     let p = pool(&db);
     for i in 0..137 {
         add_user(
@@ -278,7 +273,7 @@ fn keyset_pages_visit_every_user_once() {
 
 #[test]
 fn email_prefix_is_case_insensitive_and_exact_about_the_prefix() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     let p = pool(&db);
     add_user(&db, p, "a", Some("Ann@example.com"));
     add_user(&db, p, "b", Some("anna@example.com"));
@@ -320,7 +315,7 @@ fn email_prefix_is_case_insensitive_and_exact_about_the_prefix() {
 
 #[test]
 fn prefix_and_page_queries_use_an_index() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     for (filter, index) in [
         ("email ^= \"abc\"", "users_pool_email"),
         ("username ^= \"abc\"", "users_pool_username"),
@@ -366,7 +361,7 @@ fn prefix_and_page_queries_use_an_index() {
 /// phone_number), and the whole `sub`.
 #[test]
 fn search_finds_by_each_searchable_attribute_and_counts() {
-    let (_d, db) = fresh();
+    let db = TestDb::new();
     let p = pool(&db);
     add_user(&db, p, "zed", Some("carol@example.com"));
     add_user(&db, p, "carl", None);

@@ -14,6 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use proptest::prelude::*;
 use serde_json::json;
+use testkit::{pem, rsa_pem_pair};
 use tokens::SigningKey;
 use tokens::inspect::{
     Alg, CheckName, CheckResult, EncodeKey, Expectations, KeyRing, SecretEncoding, TokenKind,
@@ -21,27 +22,6 @@ use tokens::inspect::{
 };
 
 const NOW: i64 = 1_700_000_000;
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        lines.join("\n")
-    )
-}
-
-/// A private key PEM and its public key PEM.
-fn rsa_pair() -> (String, String) {
-    let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    let private = pem("PRIVATE KEY", pair.as_der().unwrap().as_ref());
-    let public = pem("PUBLIC KEY", pair.public_key().as_der().unwrap().as_ref());
-    (private, public)
-}
 
 fn ec_pair(p384: bool) -> (String, String) {
     let alg = if p384 {
@@ -107,7 +87,7 @@ fn tamper(token: &str) -> String {
 
 #[test]
 fn every_algorithm_signs_verifies_and_detects_tampering() {
-    let rsa = rsa_pair();
+    let rsa = rsa_pem_pair();
     let p256 = ec_pair(false);
     let p384 = ec_pair(true);
     let ed = ed_pair();
@@ -200,7 +180,7 @@ fn hmac_tokens_verify_with_the_secret_and_warn_on_short_ones() {
 
 #[test]
 fn an_hmac_token_keyed_with_the_public_key_is_an_attack() {
-    let (_, public) = rsa_pair();
+    let (_, public) = rsa_pem_pair();
     let ring = ring_of(&public);
     for secret in [public.clone(), public.trim_end().to_owned()] {
         let key = EncodeKey::from_secret(&secret, SecretEncoding::Text).unwrap();
@@ -248,7 +228,7 @@ fn alg_none_is_an_attack() {
         URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
         URL_SAFE_NO_PAD.encode(claims().to_string())
     );
-    let (_, public) = rsa_pair();
+    let (_, public) = rsa_pem_pair();
     let checks = check(&none, &ring_of(&public));
     assert_eq!(Verdict::of(&checks), Verdict::Attack);
     assert_eq!(decode(none.as_bytes(), NOW).kind, TokenKind::Unsigned);

@@ -1,5 +1,5 @@
-//! What the engine's tests start from: a fresh store in a temp directory, a clock that only
-//! moves when told, a master key, and one pool.
+//! What the engine's tests start from: a fresh store (testkit's), a clock that only moves when
+//! told, a master key, and one pool.
 #![allow(dead_code)] // each test file uses its own part
 
 use std::collections::BTreeMap;
@@ -10,19 +10,18 @@ use domain::pool::{PoolConfig, PoolSettings};
 use storage::outbox::Message;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
-use storage::{Db, Reader, Tx};
+use storage::{Reader, Tx};
+use testkit::TestDb;
 use tokens::MasterKey;
 use user_pools::pools::Identity;
 use user_pools::signin::SignInClient;
 use user_pools::users::{AdminCreate, MessageAction};
 use user_pools::{Ctx, Result};
 
-/// Where the clock stands when a test starts (ms).
-pub const T0: i64 = 1_800_000_000_000;
+pub use testkit::T0;
 
 pub struct Env {
-    _dir: tempfile::TempDir,
-    pub db: Db,
+    pub db: TestDb,
     pub clock: FixedClock,
     pub master: MasterKey,
     pub pool_id: String,
@@ -36,11 +35,8 @@ impl Env {
 
     /// A store with one pool made with `settings` and `identity`.
     pub fn with(settings: PoolSettings, identity: Identity) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("store.db")).unwrap();
         let mut env = Env {
-            _dir: dir,
-            db,
+            db: TestDb::new(),
             clock: FixedClock::at(T0),
             master: MasterKey::generate().unwrap(),
             pool_id: String::new(),
