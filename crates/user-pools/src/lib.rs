@@ -6,6 +6,7 @@
 
 pub mod clients;
 pub mod codes;
+pub mod engine;
 pub mod groups;
 pub mod hooks;
 pub mod keys;
@@ -54,9 +55,10 @@ pub enum Error {
     /// A request member is malformed or out of range.
     #[error("{0}")]
     InvalidParameter(FieldError),
-    /// A password breaks the pool's password policy.
-    #[error("{0}")]
-    InvalidPassword(String),
+    /// A password breaks the pool's password policy, or is in the breached-password list the
+    /// pool refuses. `field` is the request member that carried it.
+    #[error("{reason}")]
+    InvalidPassword { field: &'static str, reason: String },
     /// The pool has deletion protection on.
     #[error("The user pool {0} has deletion protection activated; turn it off first.")]
     DeletionProtected(String),
@@ -78,6 +80,9 @@ pub enum Error {
     /// A one-time code does not match.
     #[error("Invalid verification code provided, please try again.")]
     CodeMismatch,
+    /// The code given to confirm a new authenticator does not match its secret.
+    #[error("Code mismatch")]
+    SoftwareTokenMismatch,
     /// A one-time code has expired (or was never sent).
     #[error("Invalid code provided, please request a code again.")]
     ExpiredCode,
@@ -99,6 +104,10 @@ pub enum Error {
     /// The password hasher failed.
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    /// Something the engine relies on beside the store failed (the breached-password list
+    /// could not be read, an event could not be encoded).
+    #[error("{0}")]
+    Internal(String),
     /// The store failed.
     #[error(transparent)]
     Storage(#[from] storage::Error),

@@ -10,6 +10,7 @@ use storage::outbox::{self, Message};
 use storage::pools::PoolRow;
 use storage::users::{self as store, NewUser, UserRow};
 use storage::{Read, Tx};
+use tokens::MasterKey;
 
 use crate::{Ctx, Error, Result, invalid, require_pool};
 
@@ -613,23 +614,64 @@ pub fn delete(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<UserRow> {
     Ok(user)
 }
 
-/// Checks a password against the pool's policy.
-pub fn check_password(pool: &PoolRow, password: &str) -> Result<()> {
+/// Checks a password against the pool's policy; `field` is the request member that carries it.
+pub fn check_password(pool: &PoolRow, field: &'static str, password: &str) -> Result<()> {
     pool.config
         .settings
         .policies
         .password_policy
         .check(password)
-        .map_err(Error::InvalidPassword)
+        .map_err(|reason| Error::InvalidPassword { field, reason })
 }
 
-/// `AdminSetUserPassword`, with the password already checked and hashed.
+/// A new password: checked against the pool's policy and hashed before the write transaction
+/// (argon2 is slow), and still in clear for the SRP verifier made beside the hash.
+pub struct NewPassword<'a> {
+    pub clear: &'a str,
+    pub hash: String,
+}
+
+impl std::fmt::Debug for NewPassword<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(hidden)")
+    }
+}
+
+/// Sets a user's password, the status it leaves them in, and its SRP verifier: the one path
+/// every password change takes (`AdminSetUserPassword`, `ChangePassword`,
+/// `ConfirmForgotPassword`, `NEW_PASSWORD_REQUIRED`).
 pub fn set_password(
     tx: &Tx<'_>,
+    master: &MasterKey,
+    pool: &PoolRow,
+    user: &UserRow,
+    password: &NewPassword<'_>,
+    status: UserStatus,
+    now: i64,
+) -> Result<()> {
+    store::set_password(tx, user.pk, &password.hash, status, now)?;
+    remember_password(tx, master, &pool.id, user, password)
+}
+
+/// Keeps the SRP verifier of the password a user was just created with.
+pub fn remember_password(
+    tx: &Tx<'_>,
+    master: &MasterKey,
+    pool_id: &str,
+    user: &UserRow,
+    password: &NewPassword<'_>,
+) -> Result<()> {
+    crate::signin::srp::remember(tx, master, pool_id, user, password.clear)
+}
+
+/// `AdminSetUserPassword`: permanent (`CONFIRMED`) or temporary (`FORCE_CHANGE_PASSWORD`).
+pub fn admin_set_password(
+    tx: &Tx<'_>,
     ctx: &Ctx<'_>,
+    master: &MasterKey,
     pool_id: &str,
     username: &str,
-    hash: &str,
+    password: &NewPassword<'_>,
     permanent: bool,
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
@@ -638,6 +680,14 @@ pub fn set_password(
     } else {
         UserStatus::ForceChangePassword
     };
-    store::set_password(tx, user.pk, hash, status, ctx.clock.now_ms())?;
+    set_password(
+        tx,
+        master,
+        &pool,
+        &user,
+        password,
+        status,
+        ctx.clock.now_ms(),
+    )?;
     resolve(tx, &pool, &user.username)
 }
