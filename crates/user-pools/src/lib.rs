@@ -2,7 +2,9 @@
 //!
 //! Every function takes what it uses — a [`storage::Tx`] or [`storage::Read`], a [`Ctx`] with the
 //! clock and workspace settings — and answers with [`Error`], whose variants are domain facts.
-//! No SQL here (that is `storage`), no transport (that is `console-api` and its fronts).
+//! [`engine`] runs whole flows over the store, with what it cannot do itself (calling a hook's
+//! URL, reading the breached-password list) given to it by the front. No SQL here (that is
+//! `storage`), no transport (that is `console-api` and its fronts).
 
 pub mod clients;
 pub mod codes;
