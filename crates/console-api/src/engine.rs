@@ -10,6 +10,7 @@ use user_pools::engine::{BreachedPasswords, Engine, Keys};
 use user_pools::keys::{self, PoolKeys};
 
 use crate::audit::OpAudit;
+use crate::hooks::HttpHooks;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console};
 
@@ -25,23 +26,27 @@ impl BreachedPasswords for BreachList<'_> {
     }
 }
 
-impl Keys for Console {
+/// The console's parsed signing keys, as the engine asks for them.
+struct KeptKeys<'a>(&'a Console);
+
+impl Keys for KeptKeys<'_> {
     fn pool_keys(&self, pool: &PoolRow) -> user_pools::Result<Arc<PoolKeys>> {
-        let now = self.now();
-        let db = &self.inner.db;
+        let console = self.0;
+        let now = console.now();
+        let db = &console.inner.db;
         let loaded = db.read(|r| {
             let revision = storage::config_revision(r)?;
-            if let Ok(kept) = self.inner.keys.lock()
+            if let Ok(kept) = console.inner.keys.lock()
                 && let Some((at, k)) = kept.get(&pool.pk)
                 && *at == revision
             {
                 return Ok(Some(Arc::clone(k)));
             }
-            let Some(k) = keys::load(r, &self.inner.master, pool.pk, now)? else {
+            let Some(k) = keys::load(r, &console.inner.master, pool.pk, now)? else {
                 return Ok(None);
             };
             let k = Arc::new(k);
-            if let Ok(mut kept) = self.inner.keys.lock() {
+            if let Ok(mut kept) = console.inner.keys.lock() {
                 kept.insert(pool.pk, (revision, Arc::clone(&k)));
             }
             Ok::<_, user_pools::Error>(Some(k))
@@ -51,9 +56,9 @@ impl Keys for Console {
         }
         // First use: make the pool's keys (a pool created before keys existed, or one whose
         // creation did not make them), then read them like any other.
-        db.write(|tx| keys::ensure(tx, &self.inner.master, pool, now))?;
+        db.write(|tx| keys::ensure(tx, &console.inner.master, pool, now))?;
         db.read(|r| {
-            keys::load(r, &self.inner.master, pool.pk, now)?
+            keys::load(r, &console.inner.master, pool.pk, now)?
                 .map(Arc::new)
                 .ok_or_else(|| {
                     user_pools::Error::Internal("the pool's signing keys could not be made".into())
@@ -65,7 +70,7 @@ impl Keys for Console {
 impl Console {
     /// The pool's parsed keys, made on first use.
     pub(crate) fn pool_keys(&self, pool: &PoolRow) -> Result<Arc<PoolKeys>, ApiError> {
-        Ok(Keys::pool_keys(self, pool)?)
+        Ok(KeptKeys(self).pool_keys(pool)?)
     }
 
     /// Runs `f` on the engine as the operation of `ctx` sees it.
@@ -89,9 +94,11 @@ impl Console {
             },
             master: &self.inner.master,
             issuer_base: ws.issuer_base_url.as_deref(),
-            hooks: self,
+            hooks: &HttpHooks {
+                timeout: self.hook_timeout(),
+            },
             breached: &BreachList(ws.breached_passwords_file.as_deref()),
-            keys: self,
+            keys: &KeptKeys(self),
             audit: &audit,
         };
         Ok(f(&engine)?)

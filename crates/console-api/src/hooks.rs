@@ -73,7 +73,7 @@ impl Console {
             .store(ms.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
-    fn hook_timeout(&self) -> Duration {
+    pub(crate) fn hook_timeout(&self) -> Duration {
         Duration::from_millis(
             self.inner
                 .hook_timeout_ms
@@ -82,10 +82,15 @@ impl Console {
     }
 }
 
-impl Hooks for Console {
+/// The hook client of one operation: HTTP, within the console's hook timeout.
+pub(crate) struct HttpHooks {
+    pub timeout: Duration,
+}
+
+impl Hooks for HttpHooks {
     fn post(&self, url: &str, event: &[u8], trigger_source: &str) -> HookReply {
         let started = Instant::now();
-        let answer = post(url, event, self.hook_timeout(), trigger_source);
+        let answer = post(url, event, self.timeout, trigger_source);
         HookReply {
             answer,
             duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
