@@ -36,7 +36,7 @@ impl Engine<'_> {
     }
 
     /// The user an access token belongs to, and the app client that issued it.
-    pub fn token_user(&self, token: &str) -> Result<(PoolRow, Authenticated, ClientRow)> {
+    pub(crate) fn token_user(&self, token: &str) -> Result<(PoolRow, Authenticated, ClientRow)> {
         let (pool, a) = self.authenticated(token)?;
         let client = self
             .read(|r| Ok(storage::clients::get_by_pk(r, a.session.client)?))?
@@ -46,7 +46,7 @@ impl Engine<'_> {
 
     /// Who an MFA set-up call is for: the access token's user, or the user of an `MFA_SETUP`
     /// session (answered too, for the call to mark it).
-    pub fn mfa_subject(
+    pub(crate) fn mfa_subject(
         &self,
         access_token: Option<&str>,
         session: Option<&str>,
