@@ -7,6 +7,57 @@ use crate::ops::shared::Empty;
 use crate::ops::{Op, OpCtx};
 use crate::{Actor, ApiError, Console};
 
+/// The audit log as the engine writes to it, for one operation and its caller.
+pub(crate) struct OpAudit<'a> {
+    pub console: &'a Console,
+    pub actor: &'a Actor,
+    /// The operation's name, the label of its records.
+    pub op: &'a str,
+}
+
+impl user_pools::engine::Audit for OpAudit<'_> {
+    fn record(
+        &self,
+        tx: &storage::Tx<'_>,
+        entry: &user_pools::engine::Entry<'_>,
+        refusal: Option<&user_pools::Error>,
+    ) -> user_pools::Result<()> {
+        let (outcome, error_code, message) = match refusal.map(ApiError::of) {
+            None => (Outcome::Success, None, None),
+            Some(e) => (
+                Outcome::Failure,
+                Some(e.code.as_str().to_string()),
+                Some(e.message.chars().take(500).collect()),
+            ),
+        };
+        audit::insert(
+            tx,
+            &AuditEvent {
+                id: 0,
+                at: self.console.now(),
+                actor: self.actor.to_string(),
+                operation: entry.side.unwrap_or(self.op).into(),
+                pool_id: entry.pool_id.map(str::to_string),
+                target: entry.target.map(str::to_string),
+                outcome,
+                error_code,
+                message,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn record_refusal(&self, entry: &user_pools::engine::Entry<'_>, err: &user_pools::Error) {
+        self.console.record_failure(
+            self.actor,
+            entry.side.unwrap_or(self.op),
+            entry.pool_id,
+            entry.target,
+            &ApiError::of(err),
+        );
+    }
+}
+
 impl Console {
     fn record(&self, tx: &storage::Tx<'_>, e: AuditEvent) -> Result<(), ApiError> {
         audit::insert(tx, &e)?;
@@ -66,20 +117,6 @@ impl Console {
         })
     }
 
-    /// Like [`Console::write_audited`] for a change an operation makes on the side, recorded
-    /// under its own label (a user brought in by the migration hook during a sign-in is
-    /// `UserMigration`, not `InitiateAuth`).
-    pub(crate) fn write_audited_as<T>(
-        &self,
-        actor: &Actor,
-        label: &'static str,
-        pool_id: Option<&str>,
-        target: Option<&str>,
-        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<(T, Option<String>), ApiError>,
-    ) -> Result<T, ApiError> {
-        self.audited(actor, label, pool_id, target, f)
-    }
-
     fn audited<T>(
         &self,
         actor: &Actor,
@@ -128,57 +165,5 @@ impl Console {
             self.record_failure(actor, op, pool_id, target, e);
         }
         result
-    }
-
-    /// Like [`Console::write_audited`] for operations whose refusal must still be kept (a wrong
-    /// code counts an attempt): `f`'s inner error is committed with a failure record in the
-    /// same transaction, then answered; its outer error rolls everything back.
-    pub(crate) fn write_recorded<T>(
-        &self,
-        ctx: &OpCtx<'_>,
-        pool_id: Option<&str>,
-        target: Option<&str>,
-        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<Result<T, ApiError>, ApiError>,
-    ) -> Result<T, ApiError> {
-        let (actor, op) = (ctx.actor, ctx.op.name());
-        let ws = self.workspace()?;
-        let uctx = user_pools::Ctx {
-            clock: &*self.inner.clock,
-            region: &ws.region,
-            account: &ws.account_id,
-        };
-        let result = self.inner.db.write(|tx| {
-            let answer = f(tx, &uctx)?;
-            let (outcome, error_code, message) = match &answer {
-                Ok(_) => (Outcome::Success, None, None),
-                Err(e) => (
-                    Outcome::Failure,
-                    Some(e.code.as_str().to_string()),
-                    Some(e.message.chars().take(500).collect()),
-                ),
-            };
-            self.record(
-                tx,
-                AuditEvent {
-                    id: 0,
-                    at: self.now(),
-                    actor: actor.to_string(),
-                    operation: op.into(),
-                    pool_id: pool_id.map(str::to_string),
-                    target: target.map(str::to_string),
-                    outcome,
-                    error_code,
-                    message,
-                },
-            )?;
-            Ok(answer)
-        });
-        match result {
-            Ok(answer) => answer,
-            Err(e) => {
-                self.record_failure(actor, op, pool_id, target, &e);
-                Err(e)
-            }
-        }
     }
 }

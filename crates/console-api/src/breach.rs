@@ -6,16 +6,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::{ApiError, ErrorCode};
+use crate::ApiError;
 
-fn io(path: &Path, e: std::io::Error) -> ApiError {
-    ApiError::new(
-        ErrorCode::InternalErrorException,
-        format!(
-            "cannot read the breached-password list {}: {e}",
-            path.display()
-        ),
-    )
+fn io(path: &Path, e: std::io::Error) -> user_pools::Error {
+    user_pools::Error::Internal(format!(
+        "cannot read the breached-password list {}: {e}",
+        path.display()
+    ))
 }
 
 /// The hash on the first full line at or after `pos` (None past the end).
@@ -41,7 +38,7 @@ fn line_at(f: &mut File, pos: u64) -> std::io::Result<Option<(u64, String)>> {
 }
 
 /// Whether `password` is in the list at `path`.
-pub fn contains(path: &Path, password: &str) -> Result<bool, ApiError> {
+pub fn contains(path: &Path, password: &str) -> user_pools::Result<bool> {
     let want = tokens::pwned_hash(password);
     let mut f = File::open(path).map_err(|e| io(path, e))?;
     let len = f.metadata().map_err(|e| io(path, e))?.len();

@@ -126,56 +126,52 @@ impl From<domain::FieldError> for ApiError {
 
 impl From<user_pools::Error> for ApiError {
     fn from(e: user_pools::Error) -> Self {
+        let err = ApiError::of(&e);
+        if err.code == ErrorCode::InternalErrorException {
+            tracing::error!(error = %err.message, "internal error");
+        }
+        err
+    }
+}
+
+impl ApiError {
+    /// The answer for an engine error: Cognito's code, the message, and the request member at
+    /// fault when the error names one.
+    pub(crate) fn of(e: &user_pools::Error) -> Self {
         use user_pools::Error as E;
         let message = e.to_string();
+        let with_field = |code, field: &str| ApiError {
+            code,
+            message: e.to_string(),
+            field: Some(field.into()),
+        };
         match e {
             E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) => {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
             }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
-            E::UsernameExists => ApiError {
-                code: ErrorCode::UsernameExistsException,
-                message,
-                field: Some("Username".into()),
-            },
-            E::GroupExists(_) => ApiError {
-                code: ErrorCode::GroupExistsException,
-                message,
-                field: Some("GroupName".into()),
-            },
+            E::UsernameExists => with_field(ErrorCode::UsernameExistsException, "Username"),
+            E::GroupExists(_) => with_field(ErrorCode::GroupExistsException, "GroupName"),
             E::AliasExists(_) => ApiError::new(ErrorCode::AliasExistsException, message),
-            E::InvalidParameter(f) => f.into(),
-            E::InvalidPassword(_) => ApiError {
-                code: ErrorCode::InvalidPasswordException,
-                message,
-                field: Some("Password".into()),
-            },
-            E::DeletionProtected(_) => ApiError {
-                code: ErrorCode::InvalidParameterException,
-                message,
-                field: Some("DeletionProtection".into()),
-            },
+            E::InvalidParameter(f) => f.clone().into(),
+            E::InvalidPassword { field, .. } => {
+                with_field(ErrorCode::InvalidPasswordException, field)
+            }
+            E::DeletionProtected(_) => {
+                with_field(ErrorCode::InvalidParameterException, "DeletionProtection")
+            }
             E::LimitExceeded(_) => ApiError::new(ErrorCode::LimitExceededException, message),
-            E::InvalidToken => ApiError {
-                code: ErrorCode::InvalidParameterException,
-                message,
-                field: Some("PaginationToken".into()),
-            },
+            E::InvalidToken => with_field(ErrorCode::InvalidParameterException, "PaginationToken"),
             E::NotAuthorized(_) => ApiError::new(ErrorCode::NotAuthorizedException, message),
             E::UserNotConfirmed => ApiError::new(ErrorCode::UserNotConfirmedException, message),
             E::PasswordResetRequired => {
                 ApiError::new(ErrorCode::PasswordResetRequiredException, message)
             }
-            E::CodeMismatch => ApiError {
-                code: ErrorCode::CodeMismatchException,
-                message,
-                field: Some("ConfirmationCode".into()),
-            },
-            E::ExpiredCode => ApiError {
-                code: ErrorCode::ExpiredCodeException,
-                message,
-                field: Some("ConfirmationCode".into()),
-            },
+            E::CodeMismatch => with_field(ErrorCode::CodeMismatchException, "ConfirmationCode"),
+            E::SoftwareTokenMismatch => {
+                with_field(ErrorCode::EnableSoftwareTokenMfaException, "UserCode")
+            }
+            E::ExpiredCode => with_field(ErrorCode::ExpiredCodeException, "ConfirmationCode"),
             E::UnsupportedOperation(_) => {
                 ApiError::new(ErrorCode::UnsupportedOperationException, message)
             }
@@ -186,8 +182,7 @@ impl From<user_pools::Error> for ApiError {
                 ApiError::new(ErrorCode::InvalidLambdaResponseException, message)
             }
             E::UnexpectedLambda(_) => ApiError::new(ErrorCode::UnexpectedLambdaException, message),
-            E::Crypto(_) | E::Hashing(_) | E::Storage(_) => {
-                tracing::error!(error = %message, "internal error");
+            E::Crypto(_) | E::Hashing(_) | E::Internal(_) | E::Storage(_) => {
                 ApiError::new(ErrorCode::InternalErrorException, message)
             }
         }

@@ -12,6 +12,7 @@
 mod audit;
 mod breach;
 pub mod dto;
+mod engine;
 mod error;
 mod hooks;
 /// The token inspector's work that needs no store, for fronts that run it without one (the

@@ -260,15 +260,25 @@ fn pre_and_post_authentication_can_refuse_a_sign_in() {
         post.message,
         "PostAuthentication failed with error audit store unavailable."
     );
-    // The refresh token stored for that sign-in was never handed out, and is not usable.
+    // The hook answered before anything of the sign-in was stored: no refresh token exists
+    // for it, and its auth event says it was refused.
     let security = ok(
         &e.c,
         "DescribeUserSecurity",
         json!({"UserPoolId": e.pool, "Username": "eve"}),
     );
     let sessions = security["Sessions"].as_array().unwrap();
-    assert_eq!(sessions.len(), 1, "{security}");
-    assert_eq!(sessions[0]["Status"], "REVOKED");
+    assert!(sessions.is_empty(), "{security}");
+    let events = ok(
+        &e.c,
+        "AdminListUserAuthEvents",
+        json!({"UserPoolId": e.pool, "Username": "eve"}),
+    );
+    assert_eq!(events["AuthEvents"][0]["EventResponse"], "Fail", "{events}");
+    assert_eq!(
+        events["AuthEvents"][0]["Detail"],
+        "Refused by the post authentication hook"
+    );
 
     assert!(e.sign_in("fay").unwrap()["AuthenticationResult"].is_object());
     let sources: Vec<String> = hook

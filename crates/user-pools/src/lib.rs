@@ -2,10 +2,13 @@
 //!
 //! Every function takes what it uses — a [`storage::Tx`] or [`storage::Read`], a [`Ctx`] with the
 //! clock and workspace settings — and answers with [`Error`], whose variants are domain facts.
-//! No SQL here (that is `storage`), no transport (that is `console-api` and its fronts).
+//! [`engine`] runs whole flows over the store, with what it cannot do itself (calling a hook's
+//! URL, reading the breached-password list) given to it by the front. No SQL here (that is
+//! `storage`), no transport (that is `console-api` and its fronts).
 
 pub mod clients;
 pub mod codes;
+pub mod engine;
 pub mod groups;
 pub mod hooks;
 pub mod keys;
@@ -54,9 +57,10 @@ pub enum Error {
     /// A request member is malformed or out of range.
     #[error("{0}")]
     InvalidParameter(FieldError),
-    /// A password breaks the pool's password policy.
-    #[error("{0}")]
-    InvalidPassword(String),
+    /// A password breaks the pool's password policy, or is in the breached-password list the
+    /// pool refuses. `field` is the request member that carried it.
+    #[error("{reason}")]
+    InvalidPassword { field: &'static str, reason: String },
     /// The pool has deletion protection on.
     #[error("The user pool {0} has deletion protection activated; turn it off first.")]
     DeletionProtected(String),
@@ -78,6 +82,9 @@ pub enum Error {
     /// A one-time code does not match.
     #[error("Invalid verification code provided, please try again.")]
     CodeMismatch,
+    /// The code given to confirm a new authenticator does not match its secret.
+    #[error("Code mismatch")]
+    SoftwareTokenMismatch,
     /// A one-time code has expired (or was never sent).
     #[error("Invalid code provided, please request a code again.")]
     ExpiredCode,
@@ -99,6 +106,10 @@ pub enum Error {
     /// The password hasher failed.
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    /// Something the engine relies on beside the store failed (the breached-password list
+    /// could not be read, an event could not be encoded).
+    #[error("{0}")]
+    Internal(String),
     /// The store failed.
     #[error(transparent)]
     Storage(#[from] storage::Error),

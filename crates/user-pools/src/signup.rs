@@ -10,11 +10,12 @@ use domain::user::UserStatus;
 use storage::pools::PoolRow;
 use storage::users::{self as user_store, UserRow};
 use storage::{Read, Tx};
+use tokens::MasterKey;
 
 use crate::codes::{self, Delivery, Purpose, Verdict};
 use crate::hooks::CustomText;
 use crate::signin::{SignInClient, Step};
-use crate::users::{insert_user, resolve};
+use crate::users::{NewPassword, insert_user, resolve, set_password};
 use crate::{Ctx, Error, Result};
 
 /// Checks a code; a wrong one counts an attempt (committed even though the answer is an error:
@@ -245,18 +246,20 @@ pub fn verify_attribute(
     Ok(Ok(resolve(tx, pool, &user.username)?))
 }
 
-/// `ConfirmForgotPassword`: checks the code and sets the new password (already hashed).
+/// `ConfirmForgotPassword`: checks the code and sets the new password.
 pub fn confirm_forgot_password(
     tx: &Tx<'_>,
+    master: &MasterKey,
+    pool: &PoolRow,
     user: &UserRow,
     code: &str,
-    new_hash: &str,
+    password: &NewPassword<'_>,
     now: i64,
 ) -> Result<std::result::Result<(), Error>> {
     if let Err(e) = check_code(tx, user, Purpose::ResetPassword, code, now)? {
         return Ok(Err(e));
     }
-    user_store::set_password(tx, user.pk, new_hash, UserStatus::Confirmed, now)?;
+    set_password(tx, master, pool, user, password, UserStatus::Confirmed, now)?;
     // A new password ends the lockout the old one earned.
     storage::user_security::set_failures(tx, user.pk, 0, 0)?;
     Ok(Ok(()))

@@ -113,9 +113,9 @@ fn an_authenticator_code_signs_in_once_per_time_step() {
     let next = totp_code(&secret, env.now());
     match answer(&env, &sc, &ch, &[("SOFTWARE_TOKEN_MFA_CODE", &next)]).unwrap() {
         Ok(Decision::Tokens(s)) => {
-            assert_eq!(s.user.username, "ana");
+            assert_eq!(s.sign_in.user.username, "ana");
             assert!(
-                s.refresh_token.is_some(),
+                s.sign_in.refresh_token.is_some(),
                 "a new sign-in has a refresh token"
             );
         }

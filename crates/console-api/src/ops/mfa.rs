@@ -12,7 +12,7 @@ use user_pools::users;
 
 use super::shared::*;
 use crate::ops::OpCtx;
-use crate::{ApiError, Console, ErrorCode};
+use crate::{ApiError, Console};
 
 dto! {
     /// `AssociateSoftwareToken`: with the access token of a signed-in user, or the `Session`
@@ -153,13 +153,15 @@ pub(crate) fn associate_software_token(
     ctx: &OpCtx<'_>,
     req: AssociateSoftwareTokenRequest,
 ) -> Result<AssociateSoftwareTokenResponse, ApiError> {
-    let (pool, user, open) = c.mfa_subject(req.access_token.as_ref(), req.session.as_ref())?;
-    let associated = c.write_audited(ctx, Some(&pool.id), Some(&user.username), |tx, _| {
-        Ok((mfa::associate(tx, &c.inner.master, &pool, &user)?, None))
+    let (associated, in_session) = c.engine(ctx, |e| {
+        e.associate_software_token(
+            req.access_token.as_ref().map(Sensitive::expose),
+            req.session.as_ref().map(Sensitive::expose),
+        )
     })?;
     Ok(AssociateSoftwareTokenResponse {
         secret_code: Sensitive(associated.secret_code),
-        session: open.map(|_| req.session.clone().unwrap_or_default()),
+        session: in_session.then(|| req.session.clone().unwrap_or_default()),
         otpauth_uri: Sensitive(associated.otpauth_uri),
     })
 }
@@ -170,30 +172,20 @@ pub(crate) fn verify_software_token(
     ctx: &OpCtx<'_>,
     req: VerifySoftwareTokenRequest,
 ) -> Result<VerifySoftwareTokenResponse, ApiError> {
-    let (pool, user, open) = c.mfa_subject(req.access_token.as_ref(), req.session.as_ref())?;
-    let now = c.now();
-    c.write_recorded(ctx, Some(&pool.id), Some(&user.username), |tx, _| {
-        if !mfa::verify(
-            tx,
-            &c.inner.master,
-            &pool,
-            &user,
+    let in_session = c.engine(ctx, |e| {
+        e.verify_software_token(
+            req.access_token.as_ref().map(Sensitive::expose),
+            req.session.as_ref().map(Sensitive::expose),
             req.user_code.expose(),
-            now,
-        )? {
-            return Ok(Err(ApiError {
-                code: ErrorCode::EnableSoftwareTokenMfaException,
-                message: "Code mismatch".into(),
-                field: Some("UserCode".into()),
-            }));
-        }
-        if let Some(open) = &open {
-            mfa::mark_setup_verified(tx, open)?;
-        }
-        Ok(Ok(VerifySoftwareTokenResponse {
-            status: "SUCCESS".into(),
-            session: open.as_ref().and(req.session.clone()),
-        }))
+        )
+    })?;
+    Ok(VerifySoftwareTokenResponse {
+        status: "SUCCESS".into(),
+        session: if in_session {
+            req.session.clone()
+        } else {
+            None
+        },
     })
 }
 
@@ -203,7 +195,7 @@ pub(crate) fn set_user_mfa_preference(
     ctx: &OpCtx<'_>,
     req: SetUserMfaPreferenceRequest,
 ) -> Result<Empty, ApiError> {
-    let (pool, a) = c.authenticated(&req.access_token)?;
+    let (pool, a) = c.engine(ctx, |e| e.authenticated(req.access_token.expose()))?;
     c.set_mfa_preference(
         ctx,
         &pool,

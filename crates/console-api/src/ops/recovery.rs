@@ -7,13 +7,12 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use user_pools::signin::{self as auth, Step};
-use user_pools::{hooks, passwords, signup, users};
+use user_pools::engine::{ClientUser, SignUpInput};
 
 use super::shared::*;
-use super::signin::flow::*;
+use super::signin::{code_of, metadata, origin};
 use crate::ops::OpCtx;
-use crate::{ApiError, Console, ErrorCode};
+use crate::{ApiError, Console};
 
 dto! {
     /// `AdminConfirmSignUp`: `ClientMetadata` goes to the post confirmation hook.
@@ -117,68 +116,42 @@ pub(crate) fn sign_up(
         .password
         .as_ref()
         .ok_or_else(|| ApiError::invalid("Password", "is required"))?;
-    let sc = c.sign_in_client(&req.client_id, None)?;
-    auth::check_secret_hash(
-        &sc.client,
-        &[req.username.as_str()],
-        req.secret_hash.as_ref().map(Sensitive::expose),
-    )?;
-    users::check_password(&sc.pool, password.expose())?;
-    let compromised = c.check_new_password(
-        &sc.pool,
-        domain::risk::EventFilter::SignUp,
-        "Password",
-        password.expose(),
-    )?;
-    let attributes = crate::ops::shared::attribute_map("UserAttributes", &req.user_attributes)?;
-    let hook = c.pre_sign_up(
-        &sc.pool,
-        Some(&sc.client.client_id),
-        "PreSignUp_SignUp",
-        &req.username,
-        &attributes,
-        &req.validation_data,
-        metadata(req.client_metadata.as_ref()),
-    )?;
-    let message = if hook.auto_confirm_user {
-        None
-    } else {
-        c.custom_message(
-            &sc.pool,
-            Some(&sc.client.client_id),
-            "CustomMessage_SignUp",
-            &req.username,
-            hooks::string_map(&attributes),
-            metadata(req.client_metadata.as_ref()),
-        )?
-    };
-    let hash = passwords::hash(password.expose())?;
+    let attributes = attribute_map("UserAttributes", &req.user_attributes)?;
+    let validation_data = attribute_map("ValidationData", &req.validation_data)?;
+    let client_metadata = metadata(req.client_metadata.as_ref());
     let origin = origin(ctx.actor, req.user_context_data.as_ref());
-    let (user, delivery) =
-        c.write_audited(ctx, Some(&sc.pool.id), Some(&req.username), |tx, ctx| {
-            let (user, delivery) = signup::sign_up(
-                tx,
-                ctx,
-                &sc,
-                &signup::SignUp {
-                    username: &req.username,
-                    password_hash: &hash,
-                    attributes: &attributes,
-                    hook,
-                    message: message.as_ref(),
-                },
-            )?;
-            let mut step = Step::new(ctx.clock.now_ms(), &origin);
-            step.compromised = compromised;
-            auth::record_event(tx, &user, &sc.client, &step, "SignUp", "Pass", None)?;
-            c.remember_srp(tx, &sc.pool.id, &user, password.expose())?;
-            Ok(((user.clone(), delivery), Some(user.username)))
-        })?;
+    let (user, delivery) = c.engine(ctx, |e| {
+        e.sign_up(
+            &SignUpInput {
+                client_id: &req.client_id,
+                secret_hash: req.secret_hash.as_ref().map(Sensitive::expose),
+                username: &req.username,
+                password: password.expose(),
+                attributes: &attributes,
+                validation_data: &validation_data,
+                client_metadata: &client_metadata,
+            },
+            &origin,
+        )
+    })?;
     Ok(SignUpResponse {
         user_confirmed: user.status == domain::user::UserStatus::Confirmed,
         code_delivery_details: delivery.as_ref().map(delivery_details),
         user_sub: user.sub,
     })
+}
+
+/// Who a public recovery request names.
+fn client_user<'a>(
+    client_id: &'a str,
+    username: &'a str,
+    secret_hash: Option<&'a Sensitive>,
+) -> ClientUser<'a> {
+    ClientUser {
+        client_id,
+        username,
+        secret_hash: secret_hash.map(Sensitive::expose),
+    }
 }
 
 /// `ConfirmSignUp`.
@@ -187,26 +160,12 @@ pub(crate) fn confirm_sign_up(
     ctx: &OpCtx<'_>,
     req: ConfirmSignUpRequest,
 ) -> Result<Empty, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, None)?;
     let code = code_of("ConfirmationCode", &req.confirmation_code)?;
-    let user = c.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?))?;
-    auth::check_secret_hash(
-        &sc.client,
-        &[req.username.as_str(), user.username.as_str()],
-        req.secret_hash.as_ref().map(Sensitive::expose),
-    )?;
+    let who = client_user(&req.client_id, &req.username, req.secret_hash.as_ref());
     let origin = origin(ctx.actor, req.user_context_data.as_ref());
-    let confirmed = c.write_recorded(ctx, Some(&sc.pool.id), Some(&user.username), |tx, ctx| {
-        let step = Step::new(ctx.clock.now_ms(), &origin);
-        Ok(signup::confirm_sign_up(tx, &sc, &req.username, &code, &step)?.map_err(ApiError::from))
+    c.engine(ctx, |e| {
+        e.confirm_sign_up(&who, &code, metadata(req.client_metadata.as_ref()), &origin)
     })?;
-    c.post_confirmation(
-        &sc.pool,
-        Some(&sc.client.client_id),
-        &confirmed,
-        "PostConfirmation_ConfirmSignUp",
-        req.client_metadata.as_ref(),
-    )?;
     Ok(Empty {})
 }
 
@@ -216,37 +175,9 @@ pub(crate) fn resend_confirmation_code(
     ctx: &OpCtx<'_>,
     req: UsernameClientRequest,
 ) -> Result<CodeDeliveryResponse, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, None)?;
-    let user = c.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?))?;
-    auth::check_secret_hash(
-        &sc.client,
-        &[req.username.as_str(), user.username.as_str()],
-        req.secret_hash.as_ref().map(Sensitive::expose),
-    )?;
-    let message = c.custom_message(
-        &sc.pool,
-        Some(&sc.client.client_id),
-        "CustomMessage_ResendCode",
-        &user.username,
-        hooks::user_attributes(&user),
-        metadata(req.client_metadata.as_ref()),
-    )?;
-    let d = c.write_audited(ctx, Some(&sc.pool.id), Some(&user.username), |tx, ctx| {
-        let d = signup::resend_confirmation(
-            tx,
-            &sc,
-            &req.username,
-            ctx.clock.now_ms(),
-            message.as_ref(),
-        )?;
-        Ok((d, None))
-    })?;
-    let d = d.ok_or_else(|| {
-        ApiError::invalid(
-            "Username",
-            "the pool verifies no attribute this user has, so no code can be sent; an \
-             administrator can confirm the user (AdminConfirmSignUp)",
-        )
+    let who = client_user(&req.client_id, &req.username, req.secret_hash.as_ref());
+    let d = c.engine(ctx, |e| {
+        e.resend_confirmation_code(&who, metadata(req.client_metadata.as_ref()))
     })?;
     Ok(CodeDeliveryResponse {
         code_delivery_details: delivery_details(&d),
@@ -259,23 +190,13 @@ pub(crate) fn admin_confirm_sign_up(
     ctx: &OpCtx<'_>,
     req: AdminConfirmSignUpRequest,
 ) -> Result<Empty, ApiError> {
-    let (pool, user) = c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, ctx| {
-            let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-            let user = signup::admin_confirm(tx, &pool, &req.username, ctx.clock.now_ms())?;
-            Ok(((pool, user), None))
-        },
-    )?;
-    c.post_confirmation(
-        &pool,
-        None,
-        &user,
-        "PostConfirmation_ConfirmSignUp",
-        req.client_metadata.as_ref(),
-    )?;
+    c.engine(ctx, |e| {
+        e.admin_confirm_sign_up(
+            &req.user_pool_id,
+            &req.username,
+            metadata(req.client_metadata.as_ref()),
+        )
+    })?;
     Ok(Empty {})
 }
 
@@ -285,47 +206,9 @@ pub(crate) fn forgot_password(
     ctx: &OpCtx<'_>,
     req: UsernameClientRequest,
 ) -> Result<CodeDeliveryResponse, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, None)?;
-    let find = || c.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?));
-    let user = match find() {
-        Ok(u) => u,
-        Err(e) if e.code == ErrorCode::UserNotFoundException => {
-            auth::check_secret_hash(
-                &sc.client,
-                &[req.username.as_str()],
-                req.secret_hash.as_ref().map(Sensitive::expose),
-            )?;
-            if !c.migrate_user(
-                ctx.actor,
-                &sc,
-                &req.username,
-                None,
-                metadata(req.client_metadata.as_ref()),
-            )? {
-                return Err(auth::unknown_user(&sc.client).into());
-            }
-            find()?
-        }
-        Err(e) => return Err(e),
-    };
-    auth::check_secret_hash(
-        &sc.client,
-        &[req.username.as_str(), user.username.as_str()],
-        req.secret_hash.as_ref().map(Sensitive::expose),
-    )?;
-    let message = c.custom_message(
-        &sc.pool,
-        Some(&sc.client.client_id),
-        "CustomMessage_ForgotPassword",
-        &user.username,
-        hooks::user_attributes(&user),
-        metadata(req.client_metadata.as_ref()),
-    )?;
-    let d = c.write_audited(ctx, Some(&sc.pool.id), Some(&user.username), |tx, ctx| {
-        Ok((
-            signup::forgot_password(tx, &sc, &user, ctx.clock.now_ms(), message.as_ref())?,
-            None,
-        ))
+    let who = client_user(&req.client_id, &req.username, req.secret_hash.as_ref());
+    let d = c.engine(ctx, |e| {
+        e.forgot_password(&who, metadata(req.client_metadata.as_ref()))
     })?;
     Ok(CodeDeliveryResponse {
         code_delivery_details: delivery_details(&d),
@@ -338,37 +221,16 @@ pub(crate) fn confirm_forgot_password(
     ctx: &OpCtx<'_>,
     req: ConfirmForgotPasswordRequest,
 ) -> Result<Empty, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, None)?;
     let code = code_of("ConfirmationCode", &req.confirmation_code)?;
-    let user = c.read(|r| Ok(signup::find(r, &sc.pool, &req.username)?))?;
-    auth::check_secret_hash(
-        &sc.client,
-        &[req.username.as_str(), user.username.as_str()],
-        req.secret_hash.as_ref().map(Sensitive::expose),
-    )?;
-    users::check_password(&sc.pool, req.password.expose())?;
-    c.check_new_password(
-        &sc.pool,
-        domain::risk::EventFilter::PasswordChange,
-        "Password",
-        req.password.expose(),
-    )?;
-    let hash = passwords::hash(req.password.expose())?;
-    c.write_recorded(ctx, Some(&sc.pool.id), Some(&user.username), |tx, ctx| {
-        let done = signup::confirm_forgot_password(tx, &user, &code, &hash, ctx.clock.now_ms())?;
-        if done.is_ok() {
-            c.remember_srp(tx, &sc.pool.id, &user, req.password.expose())?;
-        }
-        Ok(done.map_err(ApiError::from))
+    let who = client_user(&req.client_id, &req.username, req.secret_hash.as_ref());
+    c.engine(ctx, |e| {
+        e.confirm_forgot_password(
+            &who,
+            &code,
+            req.password.expose(),
+            metadata(req.client_metadata.as_ref()),
+        )
     })?;
-    let user = c.read(|r| Ok(signup::find(r, &sc.pool, &user.username)?))?;
-    c.post_confirmation(
-        &sc.pool,
-        Some(&sc.client.client_id),
-        &user,
-        "PostConfirmation_ConfirmForgotPassword",
-        req.client_metadata.as_ref(),
-    )?;
     Ok(Empty {})
 }
 
@@ -378,49 +240,14 @@ pub(crate) fn admin_reset_user_password(
     ctx: &OpCtx<'_>,
     req: AdminResetUserPasswordRequest,
 ) -> Result<Empty, ApiError> {
-    // The custom message hook is asked before the write, as for ForgotPassword. A pool or
-    // user that does not resolve here fails in the write, in the engine's order.
-    let message = match c.read(|r| {
-        let pool = user_pools::require_pool(r, &req.user_pool_id)?;
-        let user = signup::find(r, &pool, &req.username)?;
-        Ok((pool, user))
-    }) {
-        Ok((pool, user)) => c
-            .custom_message(
-                &pool,
-                None,
-                "CustomMessage_ForgotPassword",
-                &user.username,
-                hooks::user_attributes(&user),
-                metadata(req.client_metadata.as_ref()),
-            )
-            .inspect_err(|e| {
-                c.record_failure(
-                    ctx.actor,
-                    ctx.op.name(),
-                    Some(&req.user_pool_id),
-                    Some(&req.username),
-                    e,
-                );
-            })?,
-        Err(_) => None,
-    };
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, ctx| {
-            let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-            signup::admin_reset_password(
-                tx,
-                &pool,
-                &req.username,
-                ctx.clock.now_ms(),
-                message.as_ref(),
-            )?;
-            Ok((Empty {}, None))
-        },
-    )
+    c.engine(ctx, |e| {
+        e.admin_reset_user_password(
+            &req.user_pool_id,
+            &req.username,
+            metadata(req.client_metadata.as_ref()),
+        )
+    })?;
+    Ok(Empty {})
 }
 
 /// `ChangePassword`: the signed-in user replaces their password.
@@ -429,48 +256,12 @@ pub(crate) fn change_password(
     ctx: &OpCtx<'_>,
     req: ChangePasswordRequest,
 ) -> Result<Empty, ApiError> {
-    let (pool, a) = c.authenticated(&req.access_token)?;
-    let previous = req
-        .previous_password
-        .as_ref()
-        .map(Sensitive::expose)
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| ApiError::invalid("PreviousPassword", "is required"))?;
-    let ok = match &a.user.password_hash {
-        Some(h) => passwords::verify(previous, h)?,
-        None => false,
-    };
-    if !ok {
-        let now = c.now();
-        c.inner
-            .db
-            .write(|tx| auth::count_failure(tx, &a.user, now).map_err(ApiError::from))?;
-        return Err(ApiError::new(
-            ErrorCode::NotAuthorizedException,
-            "Incorrect username or password.",
-        ));
-    }
-    users::check_password(&pool, req.proposed_password.expose()).map_err(|e| {
-        let mut err = ApiError::from(e);
-        err.field = Some("ProposedPassword".into());
-        err
+    c.engine(ctx, |e| {
+        e.change_password(
+            req.access_token.expose(),
+            req.previous_password.as_ref().map(Sensitive::expose),
+            req.proposed_password.expose(),
+        )
     })?;
-    c.check_new_password(
-        &pool,
-        domain::risk::EventFilter::PasswordChange,
-        "ProposedPassword",
-        req.proposed_password.expose(),
-    )?;
-    let hash = passwords::hash(req.proposed_password.expose())?;
-    c.write_audited(ctx, Some(&pool.id), Some(&a.user.username), |tx, ctx| {
-        storage::users::set_password(
-            tx,
-            a.user.pk,
-            &hash,
-            domain::user::UserStatus::Confirmed,
-            ctx.clock.now_ms(),
-        )?;
-        c.remember_srp(tx, &pool.id, &a.user, req.proposed_password.expose())?;
-        Ok((Empty {}, None))
-    })
+    Ok(Empty {})
 }

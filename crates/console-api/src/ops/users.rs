@@ -10,7 +10,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::users::SortKey;
 use ts_rs::TS;
-use user_pools::{passwords, users};
+use user_pools::engine::AdminCreateInput;
+use user_pools::users;
 
 use super::shared::*;
 use crate::ops::OpCtx;
@@ -220,106 +221,48 @@ pub(crate) fn admin_create_user(
     ctx: &OpCtx<'_>,
     req: AdminCreateUserRequest,
 ) -> Result<AdminCreateUserResponse, ApiError> {
-    let _op = "AdminCreateUser";
-    let pool_id = req.user_pool_id.clone();
-    let prepared = (|| -> Result<_, ApiError> {
-        let mut attrs = attribute_map("UserAttributes", &req.user_attributes)?;
-        let action = match req.message_action {
-            None => users::MessageAction::Send,
-            Some(MessageActionType::Resend) => users::MessageAction::Resend,
-            Some(MessageActionType::Suppress) => users::MessageAction::Suppress,
-        };
-        let pool = c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
-        if !matches!(action, users::MessageAction::Resend) {
-            c.pre_sign_up(
-                &pool,
-                None,
-                "PreSignUp_AdminCreateUser",
-                &req.username,
-                &attrs,
-                &req.validation_data,
-                user_pools::hooks::string_map(&req.client_metadata),
-            )?
-            .verify_into(&mut attrs);
-        }
-        let clear = match &req.temporary_password {
-            Some(pw) => {
-                users::check_password(&pool, pw).map_err(|e| {
-                    let mut err = ApiError::from(e);
-                    err.field = Some("TemporaryPassword".into());
-                    err
-                })?;
-                Some(pw.clone())
-            }
-            None if users::needs_generated_password(action, false) => Some(
-                passwords::generate_temporary(&pool.config.settings.policies.password_policy),
-            ),
-            None => None,
-        };
-        let temporary_password = match clear {
-            Some(c) => {
-                let h = passwords::hash(&c)?;
-                Some((c, h))
-            }
-            None => None,
-        };
-        let mediums = req
-            .desired_delivery_mediums
-            .iter()
-            .map(|m| match m {
-                DeliveryMediumType::Sms => users::Medium::Sms,
-                DeliveryMediumType::Email => users::Medium::Email,
-            })
-            .collect();
-        let message =
-            if temporary_password.is_some() && !matches!(action, users::MessageAction::Suppress) {
-                c.custom_message(
-                    &pool,
-                    None,
-                    "CustomMessage_AdminCreateUser",
-                    &req.username,
-                    user_pools::hooks::string_map(&attrs),
-                    user_pools::hooks::string_map(&req.client_metadata),
-                )?
-            } else {
-                None
-            };
-        Ok(users::AdminCreate {
-            message,
-            username: req.username.to_string(),
-            attributes: attrs,
-            temporary_password,
-            message_action: action,
-            mediums,
-            force_alias_creation: req.force_alias_creation.unwrap_or(false),
-        })
-    })();
-    let create = match prepared {
-        Ok(c) => c,
-        Err(e) => {
-            c.record_failure(
-                ctx.actor,
-                ctx.op.name(),
-                Some(&pool_id),
-                Some(&req.username),
-                &e,
-            );
-            return Err(e);
-        }
+    let parsed = attribute_map("UserAttributes", &req.user_attributes)
+        .and_then(|a| Ok((a, attribute_map("ValidationData", &req.validation_data)?)));
+    let (attributes, validation_data) = parsed.inspect_err(|e| {
+        c.record_failure(
+            ctx.actor,
+            ctx.op.name(),
+            Some(&req.user_pool_id),
+            Some(&req.username),
+            e,
+        );
+    })?;
+    let message_action = match req.message_action {
+        None => users::MessageAction::Send,
+        Some(MessageActionType::Resend) => users::MessageAction::Resend,
+        Some(MessageActionType::Suppress) => users::MessageAction::Suppress,
     };
-    let clear = create.temporary_password.as_ref().map(|(c, _)| c.clone());
-    c.write_audited(ctx, Some(&pool_id), Some(&req.username), |tx, ctx| {
-        let user = users::admin_create(tx, ctx, &pool_id, create)?;
-        if let Some(clear) = &clear {
-            c.remember_srp(tx, &pool_id, &user, clear)?;
-        }
-        let name = user.username.clone();
-        Ok((
-            AdminCreateUserResponse {
-                user: user_type(&user, None),
+    let mediums = req
+        .desired_delivery_mediums
+        .iter()
+        .map(|m| match m {
+            DeliveryMediumType::Sms => users::Medium::Sms,
+            DeliveryMediumType::Email => users::Medium::Email,
+        })
+        .collect();
+    let client_metadata = user_pools::hooks::string_map(&req.client_metadata);
+    let user = c.engine(ctx, |e| {
+        e.admin_create_user(
+            &req.user_pool_id,
+            AdminCreateInput {
+                username: &req.username,
+                attributes,
+                validation_data: &validation_data,
+                client_metadata: &client_metadata,
+                temporary_password: req.temporary_password.as_deref(),
+                message_action,
+                mediums,
+                force_alias_creation: req.force_alias_creation.unwrap_or(false),
             },
-            Some(name),
-        ))
+        )
+    })?;
+    Ok(AdminCreateUserResponse {
+        user: user_type(&user, None),
     })
 }
 
@@ -433,55 +376,19 @@ pub(crate) fn admin_set_user_password(
     ctx: &OpCtx<'_>,
     req: AdminSetUserPasswordRequest,
 ) -> Result<Empty, ApiError> {
-    let _op = "AdminSetUserPassword";
-    let hashed = (|| -> Result<String, ApiError> {
-        let pool = c.read(|r| {
-            let (pool, _) = users::get(r, &req.user_pool_id, &req.username)?;
-            Ok(pool)
-        })?;
-        users::check_password(&pool, &req.password)?;
-        c.check_new_password(
-            &pool,
-            domain::risk::EventFilter::PasswordChange,
-            "Password",
+    c.engine(ctx, |e| {
+        e.admin_set_user_password(
+            &req.user_pool_id,
+            &req.username,
             &req.password,
-        )?;
-        Ok(passwords::hash(&req.password)?)
-    })();
-    let hash = match hashed {
-        Ok(h) => h,
-        Err(e) => {
-            c.record_failure(
-                ctx.actor,
-                ctx.op.name(),
-                Some(&req.user_pool_id),
-                Some(&req.username),
-                &e,
-            );
-            return Err(e);
-        }
-    };
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.username),
-        |tx, ctx| {
-            let user = users::set_password(
-                tx,
-                ctx,
-                &req.user_pool_id,
-                &req.username,
-                &hash,
-                if req.permanent.unwrap_or(false) {
-                    users::PasswordKind::Permanent
-                } else {
-                    users::PasswordKind::Temporary
-                },
-            )?;
-            c.remember_srp(tx, &req.user_pool_id, &user, &req.password)?;
-            Ok((Empty {}, None))
-        },
-    )
+            if req.permanent.unwrap_or(false) {
+                users::PasswordKind::Permanent
+            } else {
+                users::PasswordKind::Temporary
+            },
+        )
+    })?;
+    Ok(Empty {})
 }
 
 /// `ListUsers`.

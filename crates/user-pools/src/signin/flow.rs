@@ -3,9 +3,11 @@
 //! A password sign-in runs in three steps so that the slow part holds no lock:
 //! 1. [`prepare`] reads the client, the user and their lockout state (a read);
 //! 2. the caller verifies the password (argon2, ~20 ms of CPU, no transaction);
-//! 3. [`decide`] records the outcome — failures and lockout, the auth event, the risk, the
-//!    challenge session or the refresh token — in one write transaction and answers what to
-//!    send back.
+//! 3. [`decide`] records the outcome — failures and lockout, a refusal's auth event, the risk,
+//!    the challenge session — in one write transaction and answers what to send back. A
+//!    sign-in it accepts is not written yet: [`super::store_sign_in`] stores it (the refresh
+//!    token, the auth event, the last sign-in), in the same transaction when no hook stands
+//!    between, else after the hooks agree (see `crate::engine`).
 //!
 //! SRP and custom sign-ins end in [`decide`] too, once their proof is judged. Tokens are signed
 //! by `token` with keys the caller keeps parsed (see [`crate::keys`]).
@@ -16,15 +18,17 @@ use domain::client::ExplicitAuthFlow;
 use domain::user::UserStatus;
 use storage::clients::ClientRow;
 use storage::pools::PoolRow;
+use storage::refresh_tokens::{self, NewRefresh};
 use storage::user_security::{self, Security};
 use storage::users::{self as user_store, UserRow};
 use storage::{Read, Tx};
+use tokens::MasterKey;
 
 use super::{
-    Decision, OpenSession, Recorded, SignInClient, Step, count_failure, mfa, new_sign_in, password,
-    record_event, risk, unknown_user,
+    Accepted, Decision, OpenSession, Recorded, SignIn, SignInClient, Step, accept, count_failure,
+    insert_event, mfa, password, record_event, risk, unknown_user,
 };
-use crate::users::resolve;
+use crate::users::{NewPassword, resolve};
 use crate::{Error, Result, invalid};
 
 /// `AuthFlowType`.
@@ -352,8 +356,68 @@ fn finish(
         )?;
         return Ok(Decision::Challenge(ch));
     }
-    user_security::signed_in(tx, user.pk, step.now)?;
-    Ok(Decision::Tokens(new_sign_in(tx, sc, user, step)?))
+    Ok(Decision::Tokens(accept(tx, user, step)?))
+}
+
+/// Stores a decided sign-in: the user's last sign-in, the refresh token, and the auth event.
+/// Answers the sign-in to mint.
+pub fn store_sign_in(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    accepted: Box<Accepted>,
+    step: &Step<'_>,
+) -> Result<SignIn> {
+    let step = accepted.step(step);
+    let s = accepted.sign_in;
+    let Some(refresh) = &s.refresh_token else {
+        return Err(Error::Internal(
+            "a new sign-in without a refresh token".into(),
+        ));
+    };
+    let (_, _, refresh_secs) = sc.client.settings.lifetimes_secs();
+    user_security::signed_in(tx, s.user.pk, step.now)?;
+    refresh_tokens::insert(
+        tx,
+        &NewRefresh {
+            digest: &tokens::opaque_digest(refresh),
+            client: sc.client.pk,
+            user: s.user.pk,
+            origin_jti: &s.origin_jti,
+            auth_time: s.auth_time,
+            now: step.now,
+            expires_at: step.now + (refresh_secs as i64).saturating_mul(1000),
+        },
+    )?;
+    insert_event(
+        tx,
+        s.event_id.clone(),
+        &s.user,
+        &sc.client,
+        &step,
+        ("SignIn", "Pass", None),
+    )?;
+    Ok(s)
+}
+
+/// Records that a decided sign-in was refused after all (a hook refused it, or its tokens
+/// could not be made): its auth event, and nothing else.
+pub fn refuse_sign_in(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    accepted: &Accepted,
+    step: &Step<'_>,
+    detail: &str,
+) -> Result<()> {
+    record_event(
+        tx,
+        &accepted.sign_in.user,
+        &sc.client,
+        &accepted.step(step),
+        "SignIn",
+        "Fail",
+        Some(detail),
+    )?;
+    Ok(())
 }
 
 /// Answers `NEW_PASSWORD_REQUIRED`: sets the new password (already checked and hashed) and the
@@ -361,13 +425,14 @@ fn finish(
 /// tokens). Answers the updated user beside the decision.
 pub fn complete_new_password(
     tx: &Tx<'_>,
+    master: &MasterKey,
     sc: &SignInClient,
     open: &OpenSession,
-    new_hash: &str,
+    new_password: &NewPassword<'_>,
     attributes: &BTreeMap<String, String>,
     step: &Step<'_>,
 ) -> Result<(UserRow, Decision)> {
-    let user = password::set_new_password(tx, sc, open, new_hash, attributes, step)?;
+    let user = password::set_new_password(tx, master, sc, open, new_password, attributes, step)?;
     let decision = finish(tx, sc, user.clone(), &open.username, step, None)?;
     Ok((user, decision))
 }

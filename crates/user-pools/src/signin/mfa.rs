@@ -17,8 +17,8 @@ use tokens::MasterKey;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::{
-    Challenge, Decision, Factor, OpenSession, Recorded, SessionState, SignInClient, Step,
-    count_failure, create_session, discard_session, new_sign_in, record_event, update_session,
+    Challenge, Decision, Factor, OpenSession, Recorded, SessionState, SignInClient, Step, accept,
+    count_failure, create_session, discard_session, record_event, update_session,
 };
 pub use super::{EMAIL_OTP, MFA_SETUP, SELECT_MFA_TYPE, SMS_MFA, SOFTWARE_TOKEN_MFA};
 use crate::codes::{self, Purpose, Verdict};
@@ -555,6 +555,5 @@ pub fn respond(
         return Ok(Err(Error::CodeMismatch));
     }
     discard_session(tx, open)?;
-    storage::user_security::signed_in(tx, user.pk, step.now)?;
-    Ok(Ok(Decision::Tokens(new_sign_in(tx, sc, user, step)?)))
+    Ok(Ok(Decision::Tokens(accept(tx, user, step)?)))
 }

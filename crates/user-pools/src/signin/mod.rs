@@ -13,8 +13,9 @@
 //! - `token`: the tokens of a sign-in (claims, signing, refresh, checks, revocation).
 //!
 //! `flow`, the orchestrator, runs a sign-in over the leaves: it reads ([`prepare`]), decides
-//! ([`decide`]) and finishes with an MFA challenge or tokens. The leaves never use it, nor each
-//! other. The public items of `flow` and `token` are re-exported here (`signin::decide`,
+//! ([`decide`]) and finishes with an MFA challenge or an accepted sign-in, which
+//! [`store_sign_in`] writes once no hook objects. The leaves never use it, nor each other.
+//! `crate::engine` runs the whole flow, hooks and token signing included. The public items of `flow` and `token` are re-exported here (`signin::decide`,
 //! `signin::mint`); a leaf must not reach them through these re-exports.
 
 use std::collections::BTreeMap;
@@ -27,7 +28,6 @@ use storage::auth_sessions::{self, NewSession, SessionRow};
 use storage::clients::ClientRow;
 use storage::groups::{self as group_store, GroupRow};
 use storage::pools::PoolRow;
-use storage::refresh_tokens::{self, NewRefresh};
 use storage::user_security;
 use storage::users::{self as user_store, UserRow};
 use storage::{Read, Tx};
@@ -42,7 +42,10 @@ pub mod risk;
 pub mod srp;
 mod token;
 
-pub use flow::{AuthFlow, Candidate, check_flow, complete_new_password, decide, prepare};
+pub use flow::{
+    AuthFlow, Candidate, check_flow, complete_new_password, decide, prepare, refuse_sign_in,
+    store_sign_in,
+};
 pub use token::{
     Authenticated, Minted, authenticate, claimed_pool, claims, client_ids, issuer, mint, refresh,
     revoke, sessions, sign, sign_out_everywhere,
@@ -152,13 +155,14 @@ pub fn unknown_user(client: &ClientRow) -> Error {
 /// What to answer a sign-in step with.
 #[derive(Debug, Clone)]
 pub enum Decision {
-    /// Sign the user in: mint tokens for this sign-in (a new refresh token when given).
-    Tokens(SignIn),
+    /// Sign the user in: the sign-in is decided, and nothing of it is written until
+    /// [`store_sign_in`] (so that a hook may still refuse it).
+    Tokens(Box<Accepted>),
     /// Ask for the answer to a challenge.
     Challenge(Challenge),
 }
 
-/// A completed sign-in, ready to be minted.
+/// A sign-in, ready to be minted.
 #[derive(Debug, Clone)]
 pub struct SignIn {
     pub user: UserRow,
@@ -169,6 +173,28 @@ pub struct SignIn {
     pub event_id: String,
     /// A new refresh token, for a new sign-in (not for a refresh).
     pub refresh_token: Option<String>,
+}
+
+/// A new sign-in decided but not yet stored: what its tokens will carry (its refresh token
+/// made, not yet written), and what its auth event will say.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub sign_in: SignIn,
+    /// The risk level the decision assessed.
+    risk: Option<&'static str>,
+    /// The password given was in the breached-password list.
+    compromised: bool,
+}
+
+impl Accepted {
+    /// The step as the decision left it (assessed), for the sign-in's auth event.
+    pub(crate) fn step<'a>(&self, step: &Step<'a>) -> Step<'a> {
+        Step {
+            risk: self.risk,
+            compromised: self.compromised,
+            ..*step
+        }
+    }
 }
 
 /// A challenge to send back.
@@ -183,39 +209,23 @@ pub struct Challenge {
 /// with the error.
 pub type Recorded<T> = std::result::Result<T, Error>;
 
-/// Opens a new sign-in: a refresh token row, the auth event, and what to mint.
-pub(crate) fn new_sign_in(
-    tx: &Tx<'_>,
-    sc: &SignInClient,
-    user: UserRow,
-    step: &Step<'_>,
-) -> Result<SignIn> {
+/// Decides a new sign-in for `user` at `step` (already assessed): its refresh token, its ids
+/// and its groups. Writes nothing.
+pub(crate) fn accept(r: &impl Read, user: UserRow, step: &Step<'_>) -> Result<Box<Accepted>> {
     let refresh = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
-    let origin_jti = tokens::new_jti();
-    let (_, _, refresh_secs) = sc.client.settings.lifetimes_secs();
-    let auth_time = step.now.div_euclid(1000);
-    refresh_tokens::insert(
-        tx,
-        &NewRefresh {
-            digest: &tokens::opaque_digest(&refresh),
-            client: sc.client.pk,
-            user: user.pk,
-            origin_jti: &origin_jti,
-            auth_time,
-            now: step.now,
-            expires_at: step.now + (refresh_secs as i64).saturating_mul(1000),
+    let groups = group_store::for_user(r, user.pk)?;
+    Ok(Box::new(Accepted {
+        sign_in: SignIn {
+            user,
+            groups,
+            origin_jti: tokens::new_jti(),
+            auth_time: step.now.div_euclid(1000),
+            event_id: tokens::new_jti(),
+            refresh_token: Some(refresh),
         },
-    )?;
-    let event_id = record_event(tx, &user, &sc.client, step, "SignIn", "Pass", None)?;
-    let groups = group_store::for_user(tx, user.pk)?;
-    Ok(SignIn {
-        user,
-        groups,
-        origin_jti,
-        auth_time,
-        event_id,
-        refresh_token: Some(refresh),
-    })
+        risk: step.risk,
+        compromised: step.compromised,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,12 +243,32 @@ pub fn record_event(
     detail: Option<&str>,
 ) -> Result<String> {
     let event_id = tokens::new_jti();
+    insert_event(
+        tx,
+        event_id.clone(),
+        user,
+        client,
+        step,
+        (kind, response, detail),
+    )?;
+    Ok(event_id)
+}
+
+/// Stores an auth event under `event_id`: its kind, response and detail.
+pub(crate) fn insert_event(
+    tx: &Tx<'_>,
+    event_id: String,
+    user: &UserRow,
+    client: &ClientRow,
+    step: &Step<'_>,
+    (kind, response, detail): (&str, &str, Option<&str>),
+) -> Result<()> {
     auth_events::insert(
         tx,
         &AuthEvent {
             pk: 0,
             user: user.pk,
-            event_id: event_id.clone(),
+            event_id,
             at: step.now,
             event_type: kind.into(),
             response: response.into(),
@@ -249,7 +279,7 @@ pub fn record_event(
             compromised: step.compromised,
         },
     )?;
-    Ok(event_id)
+    Ok(())
 }
 
 /// A user's auth events, newest first.
@@ -603,6 +633,24 @@ pub fn open_session(
         ));
     }
     opened(r, row)
+}
+
+/// Finds a live session by its handle alone, for the operations that carry a session but no
+/// client id (`AssociateSoftwareToken` during `MFA_SETUP`): the session names its client.
+pub fn open_session_by_handle(
+    r: &impl Read,
+    handle: &str,
+    challenge: &str,
+    now: i64,
+) -> Result<(SignInClient, OpenSession)> {
+    let row = auth_sessions::by_digest(r, &tokens::opaque_digest(handle))?
+        .filter(|row| row.expires_at > now && row.challenge == challenge)
+        .ok_or_else(session_expired)?;
+    let found = storage::clients::get_by_pk(r, row.client)?
+        .ok_or_else(|| Error::NotAuthorized("Invalid session".into()))?;
+    let sc = client(r, &found.client_id, None)?;
+    let open = open_session(r, &sc, handle, challenge, now)?;
+    Ok((sc, open))
 }
 
 /// Ends an open session: each is answered once, so one already ended is refused.

@@ -8,11 +8,13 @@ use serde_json::{Map, Value};
 use storage::Tx;
 use storage::pools::PoolRow;
 use storage::users::{self as user_store, UserRow};
+use tokens::MasterKey;
 
 use super::{
     Challenge, NEW_PASSWORD_REQUIRED, OpenSession, SessionState, SignInClient, Step,
     consume_session, create_session, session_expired,
 };
+use crate::users::{NewPassword, set_password};
 use crate::{Error, Result, invalid};
 
 /// Whether the user's temporary password is past the pool's
@@ -80,9 +82,10 @@ pub fn challenge(
 /// updated user.
 pub fn set_new_password(
     tx: &Tx<'_>,
+    master: &MasterKey,
     sc: &SignInClient,
     open: &OpenSession,
-    new_hash: &str,
+    password: &NewPassword<'_>,
     attributes: &BTreeMap<String, String>,
     step: &Step<'_>,
 ) -> Result<UserRow> {
@@ -109,6 +112,14 @@ pub fn set_new_password(
         merged.remove("sub");
         user_store::replace_attributes(tx, &user, &merged, step.now)?;
     }
-    user_store::set_password(tx, user.pk, new_hash, UserStatus::Confirmed, step.now)?;
+    set_password(
+        tx,
+        master,
+        &sc.pool,
+        &user,
+        password,
+        UserStatus::Confirmed,
+        step.now,
+    )?;
     user_store::get_by_pk(tx, user.pk)?.ok_or(Error::UserNotFound)
 }

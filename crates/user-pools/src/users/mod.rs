@@ -13,9 +13,13 @@ use storage::{Read, Tx};
 
 use crate::{Ctx, Error, Result, invalid, require_pool};
 
+mod password;
 mod sample;
 mod search;
 
+pub use password::{
+    NewPassword, PasswordKind, admin_set_password, check_password, remember_password, set_password,
+};
 pub use sample::generate;
 pub use search::{COUNT_CAP, Search, SearchPage, list, search};
 
@@ -600,15 +604,6 @@ pub enum Enablement {
     Disabled,
 }
 
-/// What a password set by an administrator is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordKind {
-    /// The user signs in with it as it is (`Permanent: true`).
-    Permanent,
-    /// The user must replace it at the next sign-in (`FORCE_CHANGE_PASSWORD`).
-    Temporary,
-}
-
 /// `AdminEnableUser` / `AdminDisableUser`.
 pub fn set_enabled(
     tx: &Tx<'_>,
@@ -628,32 +623,4 @@ pub fn delete(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<UserRow> {
     let (_, user) = get(tx, pool_id, username)?;
     store::delete(tx, user.pk)?;
     Ok(user)
-}
-
-/// Checks a password against the pool's policy.
-pub fn check_password(pool: &PoolRow, password: &str) -> Result<()> {
-    pool.config
-        .settings
-        .policies
-        .password_policy
-        .check(password)
-        .map_err(Error::InvalidPassword)
-}
-
-/// `AdminSetUserPassword`, with the password already checked and hashed.
-pub fn set_password(
-    tx: &Tx<'_>,
-    ctx: &Ctx<'_>,
-    pool_id: &str,
-    username: &str,
-    hash: &str,
-    kind: PasswordKind,
-) -> Result<UserRow> {
-    let (pool, user) = get(tx, pool_id, username)?;
-    let status = match kind {
-        PasswordKind::Permanent => UserStatus::Confirmed,
-        PasswordKind::Temporary => UserStatus::ForceChangePassword,
-    };
-    store::set_password(tx, user.pk, hash, status, ctx.clock.now_ms())?;
-    resolve(tx, &pool, &user.username)
 }

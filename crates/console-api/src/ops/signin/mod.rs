@@ -1,27 +1,23 @@
 //! Signing in and out: the auth flows and their challenges, `GetUser`, global sign-out and
-//! token revocation. The flows themselves are in [`flow`], [`triggers`] and [`challenges`].
+//! token revocation. The flows themselves are the engine's (`user_pools::engine`).
 //!
 //! A sign-in step is recorded in the user's auth events (time, client, IP, outcome) rather than
 //! in the audit log, which is for changes people make to the directory.
-
-pub(crate) mod challenges;
-pub(crate) mod flow;
-pub(crate) mod triggers;
 
 use domain::names::{ClientId, UserPoolId};
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use storage::users::UserRow;
 use ts_rs::TS;
-use user_pools::signin::mfa;
-use user_pools::signin::{self as auth, AuthFlow};
+use user_pools::engine::{Answer, Params};
+use user_pools::signin::{self as auth, AuthFlow, Origin};
 use user_pools::users;
 
 use super::shared::*;
 use crate::ops::OpCtx;
-use crate::{ApiError, Console, ErrorCode};
-use flow::*;
+use crate::{Actor, ApiError, Console};
 
 dto! {
     pub struct InitiateAuthRequest {
@@ -137,6 +133,36 @@ dto! {
     }
 }
 
+/// `AuthParameters` or `ChallengeResponses` as the engine reads them.
+fn params<'a>(member: &'static str, map: &'a BTreeMap<String, Sensitive>) -> Params<'a> {
+    Params::new(member, map.iter().map(|(k, v)| (k.as_str(), v.expose())))
+}
+
+/// The answer of a sign-in step in Cognito's shape.
+fn auth_response(answer: Answer) -> AuthResponse {
+    match answer {
+        Answer::Tokens {
+            minted,
+            refresh_token,
+        } => AuthResponse {
+            authentication_result: Some(AuthenticationResultType {
+                access_token: Sensitive(minted.access_token),
+                expires_in: minted.expires_in,
+                token_type: "Bearer".into(),
+                refresh_token: refresh_token.map(Sensitive),
+                id_token: Sensitive(minted.id_token),
+            }),
+            ..AuthResponse::default()
+        },
+        Answer::Challenge(c) => AuthResponse {
+            challenge_name: Some(c.name.to_string()),
+            session: Some(Sensitive(c.session)),
+            challenge_parameters: Some(c.parameters),
+            authentication_result: None,
+        },
+    }
+}
+
 /// `InitiateAuth`.
 pub(crate) fn initiate_auth(
     c: &Console,
@@ -144,18 +170,16 @@ pub(crate) fn initiate_auth(
     req: InitiateAuthRequest,
 ) -> Result<AuthResponse, ApiError> {
     let flow = AuthFlow::parse(&req.auth_flow, false)?;
-    let sc = c.sign_in_client(&req.client_id, None)?;
-    c.run_flow(
+    let origin = origin_with(
         ctx.actor,
-        &sc,
-        flow,
-        &req.auth_parameters,
-        &origin_with(
-            ctx.actor,
-            req.user_context_data.as_ref(),
-            req.client_metadata.as_ref(),
-        ),
-    )
+        req.user_context_data.as_ref(),
+        req.client_metadata.as_ref(),
+    );
+    let params = params("AuthParameters", &req.auth_parameters);
+    let answer = c.engine(ctx, |e| {
+        e.initiate_auth(&req.client_id, None, flow, &params, &origin)
+    })?;
+    Ok(auth_response(answer))
 }
 
 /// `AdminInitiateAuth`.
@@ -165,18 +189,22 @@ pub(crate) fn admin_initiate_auth(
     req: AdminInitiateAuthRequest,
 ) -> Result<AuthResponse, ApiError> {
     let flow = AuthFlow::parse(&req.auth_flow, true)?;
-    let sc = c.sign_in_client(&req.client_id, Some(&req.user_pool_id))?;
-    c.run_flow(
+    let origin = origin_with(
         ctx.actor,
-        &sc,
-        flow,
-        &req.auth_parameters,
-        &origin_with(
-            ctx.actor,
-            req.context_data.as_ref(),
-            req.client_metadata.as_ref(),
-        ),
-    )
+        req.context_data.as_ref(),
+        req.client_metadata.as_ref(),
+    );
+    let params = params("AuthParameters", &req.auth_parameters);
+    let answer = c.engine(ctx, |e| {
+        e.initiate_auth(
+            &req.client_id,
+            Some(&req.user_pool_id),
+            flow,
+            &params,
+            &origin,
+        )
+    })?;
+    Ok(auth_response(answer))
 }
 
 /// `RespondToAuthChallenge`.
@@ -185,18 +213,23 @@ pub(crate) fn respond_to_auth_challenge(
     ctx: &OpCtx<'_>,
     req: RespondToAuthChallengeRequest,
 ) -> Result<AuthResponse, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, None)?;
-    c.respond(
-        &sc,
-        &req.challenge_name,
-        req.session.as_ref(),
-        &req.challenge_responses,
-        &origin_with(
-            ctx.actor,
-            req.user_context_data.as_ref(),
-            req.client_metadata.as_ref(),
-        ),
-    )
+    let origin = origin_with(
+        ctx.actor,
+        req.user_context_data.as_ref(),
+        req.client_metadata.as_ref(),
+    );
+    let responses = params("ChallengeResponses", &req.challenge_responses);
+    let answer = c.engine(ctx, |e| {
+        e.respond_to_auth_challenge(
+            &req.client_id,
+            None,
+            &req.challenge_name,
+            req.session.as_ref().map(Sensitive::expose),
+            &responses,
+            &origin,
+        )
+    })?;
+    Ok(auth_response(answer))
 }
 
 /// `AdminRespondToAuthChallenge`.
@@ -205,31 +238,35 @@ pub(crate) fn admin_respond_to_auth_challenge(
     ctx: &OpCtx<'_>,
     req: AdminRespondToAuthChallengeRequest,
 ) -> Result<AuthResponse, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, Some(&req.user_pool_id))?;
-    c.respond(
-        &sc,
-        &req.challenge_name,
-        req.session.as_ref(),
-        &req.challenge_responses,
-        &origin_with(
-            ctx.actor,
-            req.context_data.as_ref(),
-            req.client_metadata.as_ref(),
-        ),
-    )
+    let origin = origin_with(
+        ctx.actor,
+        req.context_data.as_ref(),
+        req.client_metadata.as_ref(),
+    );
+    let responses = params("ChallengeResponses", &req.challenge_responses);
+    let answer = c.engine(ctx, |e| {
+        e.respond_to_auth_challenge(
+            &req.client_id,
+            Some(&req.user_pool_id),
+            &req.challenge_name,
+            req.session.as_ref().map(Sensitive::expose),
+            &responses,
+            &origin,
+        )
+    })?;
+    Ok(auth_response(answer))
 }
 
 /// `GetUser`: the user an access token belongs to.
 pub(crate) fn get_user(
     c: &Console,
-    _ctx: &OpCtx<'_>,
+    ctx: &OpCtx<'_>,
     req: AccessTokenRequest,
 ) -> Result<GetUserResponse, ApiError> {
-    let (_, a) = c.authenticated(&req.access_token)?;
-    let (mfa, preferred) = c.read(|r| Ok(mfa::describe(r, &a.user)?))?;
+    let (user, mfa, preferred) = c.engine(ctx, |e| e.get_user(req.access_token.expose()))?;
     Ok(GetUserResponse {
-        username: a.user.username.clone(),
-        user_attributes: attributes_of(&a.user),
+        username: user.username.clone(),
+        user_attributes: attributes_of(&user),
         mfa_options: Vec::new(),
         preferred_mfa_setting: preferred,
         user_mfa_setting_list: mfa,
@@ -242,11 +279,8 @@ pub(crate) fn global_sign_out(
     ctx: &OpCtx<'_>,
     req: AccessTokenRequest,
 ) -> Result<Empty, ApiError> {
-    let (pool, a) = c.authenticated(&req.access_token)?;
-    c.write_audited(ctx, Some(&pool.id), Some(&a.user.username), |tx, ctx| {
-        auth::sign_out_everywhere(tx, &a.user, ctx.clock.now_ms())?;
-        Ok((Empty {}, None))
-    })
+    c.engine(ctx, |e| e.global_sign_out(req.access_token.expose()))?;
+    Ok(Empty {})
 }
 
 /// `AdminUserGlobalSignOut`.
@@ -273,30 +307,84 @@ pub(crate) fn revoke_token(
     ctx: &OpCtx<'_>,
     req: RevokeTokenRequest,
 ) -> Result<Empty, ApiError> {
-    let sc = c.sign_in_client(&req.client_id, None)?;
-    if let Some(secret) = &sc.client.secret {
-        let given = req.client_secret.as_ref().map(Sensitive::expose);
-        let ok = given.is_some_and(|g| {
-            g.len() == secret.len()
-                && g.bytes()
-                    .zip(secret.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        });
-        if !ok {
-            return Err(ApiError::new(
-                ErrorCode::NotAuthorizedException,
-                format!("Client {} requires its ClientSecret", sc.client.client_id),
-            ));
-        }
+    c.engine(ctx, |e| {
+        e.revoke_token(
+            &req.client_id,
+            req.token.expose(),
+            req.client_secret.as_ref().map(Sensitive::expose),
+        )
+    })?;
+    Ok(Empty {})
+}
+
+/// `ClientMetadata` as hook events carry it (`null` when absent).
+pub(crate) fn metadata(m: Option<&BTreeMap<String, String>>) -> serde_json::Value {
+    m.map_or(serde_json::Value::Null, user_pools::hooks::string_map)
+}
+
+/// The context data of a request: `UserContextDataType` on public operations,
+/// `ContextDataType` on the admin ones.
+pub(crate) trait Context {
+    fn ip_address(&self) -> Option<&str>;
+}
+
+impl Context for UserContextDataType {
+    fn ip_address(&self) -> Option<&str> {
+        self.ip_address.as_deref()
     }
-    c.write_audited(
-        ctx,
-        Some(&sc.pool.id),
-        Some(&sc.client.client_id),
-        |tx, ctx| {
-            auth::revoke(tx, &sc.client, req.token.expose(), ctx.clock.now_ms())?;
-            Ok((Empty {}, None))
-        },
-    )
+}
+
+impl Context for ContextDataType {
+    fn ip_address(&self) -> Option<&str> {
+        Some(&self.ip_address)
+    }
+}
+
+/// Where a request came from: the IP in its context data, else the endpoint's peer.
+pub(crate) fn origin(actor: &Actor, context: Option<&impl Context>) -> Origin {
+    let from_context = context.and_then(|c| c.ip_address().map(str::to_string));
+    let from_actor = actor
+        .id
+        .as_deref()
+        .filter(|_| actor.kind == crate::ActorKind::Endpoint)
+        .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        .map(str::to_string);
+    Origin {
+        ip: from_context.or(from_actor),
+        client_metadata: serde_json::Value::Null,
+    }
+}
+
+/// [`origin`], with the request's `ClientMetadata` for hooks.
+pub(crate) fn origin_with(
+    actor: &Actor,
+    context: Option<&impl Context>,
+    client_metadata: Option<&BTreeMap<String, String>>,
+) -> Origin {
+    Origin {
+        client_metadata: metadata(client_metadata),
+        ..origin(actor, context)
+    }
+}
+
+pub(crate) fn attributes_of(u: &UserRow) -> Vec<AttributeType> {
+    u.attributes
+        .iter()
+        .map(|(k, v)| AttributeType {
+            name: k.clone(),
+            value: Some(v.clone()),
+        })
+        .collect()
+}
+
+/// A one-time code as typed: digits only, at most 10.
+pub(crate) fn code_of(field: &str, code: &Sensitive) -> Result<String, ApiError> {
+    let c = code.expose().trim();
+    if c.is_empty() || c.len() > 10 || !c.chars().all(|ch| ch.is_ascii_digit()) {
+        return Err(ApiError::invalid(
+            field,
+            "must be the digits of the code that was sent",
+        ));
+    }
+    Ok(c.to_string())
 }

@@ -1,28 +1,27 @@
 //! The hooks a sign-in or sign-up calls: pre sign-up, custom message, user migration, pre and
-//! post authentication, post confirmation.
+//! post authentication, post confirmation. Pre token generation is `finish`'s.
 
 use std::collections::BTreeMap;
 
 use domain::hooks::Trigger;
+use serde_json::{Value, json};
 use storage::pools::PoolRow;
 use storage::users::UserRow;
-use user_pools::signin::{Origin, SignIn, SignInClient};
-use user_pools::{hooks, passwords, users};
 
-use super::flow::*;
-use crate::hooks::HookCall;
-use crate::ops::shared::*;
-use crate::{Actor, ApiError, Console, ErrorCode};
+use super::call::HookCall;
+use super::{Engine, Entry};
+use crate::signin::{SignInClient, srp};
+use crate::{Error, Result, hooks, passwords, users};
 
-impl Console {
+impl Engine<'_> {
     /// The pre authentication hook: may refuse a known user's sign-in before the password is
     /// looked at.
     pub(crate) fn pre_authentication(
         &self,
         sc: &SignInClient,
         user: &UserRow,
-        origin: &Origin,
-    ) -> Result<(), ApiError> {
+        client_metadata: &Value,
+    ) -> Result<()> {
         self.call_hook(
             &sc.pool,
             Trigger::PreAuthentication,
@@ -33,10 +32,10 @@ impl Console {
                 version: "1",
                 request: hooks::authentication_request(
                     user,
-                    serde_json::json!({"validationData": null, "userNotFound": false}),
-                    origin.client_metadata.clone(),
+                    json!({"validationData": null, "userNotFound": false}),
+                    client_metadata.clone(),
                 ),
-                response: serde_json::json!({}),
+                response: json!({}),
             },
             |_| Ok(((), Vec::new())),
         )?;
@@ -53,10 +52,9 @@ impl Console {
         source: &str,
         username: &str,
         attributes: &BTreeMap<String, String>,
-        validation_data: &[AttributeType],
-        client_metadata: serde_json::Value,
-    ) -> Result<hooks::PreSignUp, ApiError> {
-        let validation = crate::ops::shared::attribute_map("ValidationData", validation_data)?;
+        validation_data: &BTreeMap<String, String>,
+        client_metadata: Value,
+    ) -> Result<hooks::PreSignUp> {
         Ok(self
             .call_hook(
                 pool,
@@ -68,7 +66,7 @@ impl Console {
                     version: "1",
                     request: hooks::pre_sign_up_request(
                         attributes,
-                        hooks::string_map(&validation),
+                        hooks::string_map(validation_data),
                         client_metadata,
                     ),
                     response: hooks::pre_sign_up_response(),
@@ -85,9 +83,9 @@ impl Console {
         client_id: Option<&str>,
         source: &str,
         username: &str,
-        attributes: serde_json::Value,
-        client_metadata: serde_json::Value,
-    ) -> Result<Option<hooks::CustomText>, ApiError> {
+        attributes: Value,
+        client_metadata: Value,
+    ) -> Result<Option<hooks::CustomText>> {
         let invitation = source == "CustomMessage_AdminCreateUser";
         self.call_hook(
             pool,
@@ -105,16 +103,16 @@ impl Console {
     }
 
     /// Asks the pool's user migration hook for a user this pool does not have, and creates
-    /// them. `Ok(false)`: no hook, or the hook does not know the user either (an error answer,
-    /// which Cognito reads as "not found").
+    /// them (audited as `UserMigration`). `Ok(false)`: no hook, or the hook does not know the
+    /// user either (an error answer, which Cognito reads as "not found"). `password` is the
+    /// one the user signs in with; none in the forgotten-password flow.
     pub(crate) fn migrate_user(
         &self,
-        actor: &Actor,
         sc: &SignInClient,
         username: &str,
         password: Option<&str>,
-        client_metadata: serde_json::Value,
-    ) -> Result<bool, ApiError> {
+        client_metadata: Value,
+    ) -> Result<bool> {
         if sc
             .pool
             .config
@@ -138,43 +136,39 @@ impl Console {
                 username,
                 client_id: Some(&sc.client.client_id),
                 version: "1",
-                request: hooks::migration_request(
-                    password,
-                    serde_json::Value::Null,
-                    client_metadata,
-                ),
+                request: hooks::migration_request(password, Value::Null, client_metadata),
                 response: hooks::migration_response(),
             },
             |r| hooks::read_migration(r, forgot),
         );
         let migration = match answer {
             Ok(Some(m)) => m,
-            Ok(None) => return Ok(false),
-            Err(e) if e.code == ErrorCode::UserLambdaValidationException => return Ok(false),
+            Ok(None) | Err(Error::UserLambdaValidation(_)) => return Ok(false),
             Err(e) => return Err(e),
         };
         if let Some(p) = password {
-            users::check_password(&sc.pool, p).map_err(|e| {
-                let mut err = ApiError::from(e);
-                err.field = Some("AuthParameters.PASSWORD".into());
-                err
-            })?;
+            users::check_password(&sc.pool, "AuthParameters.PASSWORD", p)?;
         }
         let hash = password.map(passwords::hash).transpose()?;
-        self.write_audited_as(
-            actor,
-            "UserMigration",
-            Some(&sc.pool.id),
-            Some(username),
-            |tx, ctx| {
-                let user =
-                    users::migrate(tx, ctx, &sc.pool, username, &migration, hash.as_deref())?;
-                if let Some(p) = password {
-                    self.remember_srp(tx, &sc.pool.id, &user, p)?;
-                }
-                Ok(((), Some(user.username)))
-            },
-        )?;
+        let entry = Entry {
+            side: Some("UserMigration"),
+            pool_id: Some(&sc.pool.id),
+            target: Some(username),
+        };
+        self.audited(entry, |tx| {
+            let user = users::migrate(
+                tx,
+                &self.ctx,
+                &sc.pool,
+                username,
+                &migration,
+                hash.as_deref(),
+            )?;
+            if let Some(p) = password {
+                srp::remember(tx, self.master, &sc.pool.id, &user, p)?;
+            }
+            Ok(((), Some(user.username)))
+        })?;
         Ok(true)
     }
 
@@ -187,8 +181,8 @@ impl Console {
         client_id: Option<&str>,
         user: &UserRow,
         source: &str,
-        client_metadata: Option<&BTreeMap<String, String>>,
-    ) -> Result<(), ApiError> {
+        client_metadata: Value,
+    ) -> Result<()> {
         self.call_hook(
             pool,
             Trigger::PostConfirmation,
@@ -197,12 +191,8 @@ impl Console {
                 username: &user.username,
                 client_id,
                 version: "1",
-                request: hooks::authentication_request(
-                    user,
-                    serde_json::json!({}),
-                    metadata(client_metadata),
-                ),
-                response: serde_json::json!({}),
+                request: hooks::authentication_request(user, json!({}), client_metadata),
+                response: json!({}),
             },
             |_| Ok(((), Vec::new())),
         )?;
@@ -214,26 +204,23 @@ impl Console {
     pub(crate) fn post_authentication(
         &self,
         sc: &SignInClient,
-        s: &SignIn,
-        origin: &Origin,
-    ) -> Result<(), ApiError> {
-        if s.refresh_token.is_none() {
-            return Ok(());
-        }
+        user: &UserRow,
+        client_metadata: &Value,
+    ) -> Result<()> {
         self.call_hook(
             &sc.pool,
             Trigger::PostAuthentication,
             || HookCall {
                 source: "PostAuthentication_Authentication",
-                username: &s.user.username,
+                username: &user.username,
                 client_id: Some(&sc.client.client_id),
                 version: "1",
                 request: hooks::authentication_request(
-                    &s.user,
-                    serde_json::json!({"newDeviceUsed": false}),
-                    origin.client_metadata.clone(),
+                    user,
+                    json!({"newDeviceUsed": false}),
+                    client_metadata.clone(),
                 ),
-                response: serde_json::json!({}),
+                response: json!({}),
             },
             |_| Ok(((), Vec::new())),
         )?;

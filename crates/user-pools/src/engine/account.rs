@@ -1,0 +1,302 @@
+//! What users do for themselves: with an access token (their attributes, their account, their
+//! sign-ins), or with the session of an `MFA_SETUP` challenge (their authenticator).
+
+use std::collections::BTreeMap;
+
+use domain::pool::VerifiedAttribute;
+use serde_json::Value;
+use storage::clients::ClientRow;
+use storage::pools::PoolRow;
+use storage::users::UserRow;
+
+use super::{Engine, Entry};
+use crate::codes::{Delivery, Purpose};
+use crate::signin::{self, Authenticated, OpenSession, mfa};
+use crate::{Error, Result, hooks, invalid, require_pool, signup, users};
+
+fn invalid_token() -> Error {
+    Error::NotAuthorized("Invalid Access Token".into())
+}
+
+impl Engine<'_> {
+    /// Checks an access token and answers its pool and user.
+    pub fn authenticated(&self, token: &str) -> Result<(PoolRow, Authenticated)> {
+        if token.is_empty() {
+            return Err(invalid("AccessToken", "is required"));
+        }
+        let pool_id = signin::claimed_pool(token)?;
+        let pool = self
+            .read(|r| require_pool(r, &pool_id))
+            .map_err(|_| invalid_token())?;
+        let keys = self.keys.pool_keys(&pool)?;
+        let issuer = self.issuer(&pool.id);
+        let now = self.now();
+        let a = self.read(|r| signin::authenticate(r, &keys, &pool, token, &issuer, now))?;
+        Ok((pool, a))
+    }
+
+    /// The user an access token belongs to, and the app client that issued it.
+    pub(crate) fn token_user(&self, token: &str) -> Result<(PoolRow, Authenticated, ClientRow)> {
+        let (pool, a) = self.authenticated(token)?;
+        let client = self
+            .read(|r| Ok(storage::clients::get_by_pk(r, a.session.client)?))?
+            .ok_or_else(invalid_token)?;
+        Ok((pool, a, client))
+    }
+
+    /// Who an MFA set-up call is for: the access token's user, or the user of an `MFA_SETUP`
+    /// session (answered too, for the call to mark it).
+    pub(crate) fn mfa_subject(
+        &self,
+        access_token: Option<&str>,
+        session: Option<&str>,
+    ) -> Result<(PoolRow, UserRow, Option<OpenSession>)> {
+        match (access_token, session.filter(|s| !s.is_empty())) {
+            (Some(t), _) if !t.is_empty() => {
+                let (pool, a) = self.authenticated(t)?;
+                Ok((pool, a.user, None))
+            }
+            (_, Some(s)) => {
+                let now = self.now();
+                let (sc, open) =
+                    self.read(|r| signin::open_session_by_handle(r, s, signin::MFA_SETUP, now))?;
+                Ok((sc.pool, open.user.clone(), Some(open)))
+            }
+            _ => Err(invalid(
+                "AccessToken",
+                "an AccessToken or a Session is required",
+            )),
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// `GetUser`: the access token's user, with their MFA settings (the factors enabled, and
+    /// the preferred one).
+    pub fn get_user(&self, token: &str) -> Result<(UserRow, Vec<String>, Option<String>)> {
+        let (_, a) = self.authenticated(token)?;
+        let (factors, preferred) = self.read(|r| mfa::describe(r, &a.user))?;
+        Ok((a.user, factors, preferred))
+    }
+
+    /// `GlobalSignOut`: revokes every token of the access token's user.
+    pub fn global_sign_out(&self, token: &str) -> Result<()> {
+        let (pool, a) = self.authenticated(token)?;
+        self.audited(Entry::of(&pool.id, &a.user.username), |tx| {
+            signin::sign_out_everywhere(tx, &a.user, self.now())?;
+            Ok(((), None))
+        })
+    }
+
+    /// `RevokeToken`: revokes a refresh token and the access tokens minted from it. A client
+    /// with a secret must give it.
+    pub fn revoke_token(
+        &self,
+        client_id: &str,
+        token: &str,
+        client_secret: Option<&str>,
+    ) -> Result<()> {
+        let sc = self.read(|r| signin::client(r, client_id, None))?;
+        if let Some(secret) = &sc.client.secret {
+            let ok = client_secret.is_some_and(|g| {
+                g.len() == secret.len()
+                    && g.bytes()
+                        .zip(secret.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0
+            });
+            if !ok {
+                return Err(Error::NotAuthorized(format!(
+                    "Client {} requires its ClientSecret",
+                    sc.client.client_id
+                )));
+            }
+        }
+        self.audited(Entry::of(&sc.pool.id, &sc.client.client_id), |tx| {
+            signin::revoke(tx, &sc.client, token, self.now())?;
+            Ok(((), None))
+        })
+    }
+
+    /// `UpdateUserAttributes`: the user changes their own attributes. A changed email or phone
+    /// is unverified until its code comes back, and a code is sent when the pool verifies it.
+    pub fn update_user_attributes(
+        &self,
+        token: &str,
+        changes: &BTreeMap<String, String>,
+        client_metadata: Value,
+    ) -> Result<Vec<Delivery>> {
+        let (pool, a, client) = self.token_user(token)?;
+        for (i, name) in changes.keys().enumerate() {
+            if name == "email_verified" || name == "phone_number_verified" {
+                return Err(invalid(
+                    &format!("UserAttributes[{i}].Name"),
+                    format!("{name} is set by verifying the attribute with a code"),
+                ));
+            }
+            check_writable(&client, name)?;
+        }
+        let verified = &pool.config.settings.auto_verified_attributes;
+        let to_verify: Vec<&str> = ["email", "phone_number"]
+            .into_iter()
+            .filter(|attr| {
+                changes
+                    .get(*attr)
+                    .is_some_and(|v| a.user.attributes.get(*attr) != Some(v))
+                    && verified.iter().any(|v| {
+                        matches!(
+                            (v, *attr),
+                            (VerifiedAttribute::Email, "email")
+                                | (VerifiedAttribute::PhoneNumber, "phone_number")
+                        )
+                    })
+            })
+            .collect();
+        let message = if to_verify.is_empty() {
+            None
+        } else {
+            let mut preview = a.user.attributes.clone();
+            preview.extend(changes.clone());
+            self.custom_message(
+                &pool,
+                Some(&client.client_id),
+                "CustomMessage_UpdateUserAttribute",
+                &a.user.username,
+                hooks::string_map(&preview),
+                client_metadata,
+            )?
+        };
+        self.audited(Entry::of(&pool.id, &a.user.username), |tx| {
+            let user =
+                users::update_attributes(tx, &self.ctx, &pool.id, &a.user.username, changes)?;
+            let mut out = Vec::new();
+            for attr in &to_verify {
+                let d = signup::send_attribute_code(
+                    tx,
+                    &pool,
+                    &user,
+                    attr,
+                    self.now(),
+                    message.as_ref(),
+                )?;
+                out.push(d);
+            }
+            Ok((out, None))
+        })
+    }
+
+    /// `GetUserAttributeVerificationCode`: a code to the user's email or phone.
+    pub fn get_user_attribute_verification_code(
+        &self,
+        token: &str,
+        attribute: &str,
+        client_metadata: Value,
+    ) -> Result<Delivery> {
+        let (pool, a, client) = self.token_user(token)?;
+        Purpose::verifying(attribute)?;
+        let message = self.custom_message(
+            &pool,
+            Some(&client.client_id),
+            "CustomMessage_VerifyUserAttribute",
+            &a.user.username,
+            hooks::user_attributes(&a.user),
+            client_metadata,
+        )?;
+        self.audited(Entry::of(&pool.id, &a.user.username), |tx| {
+            let d = signup::send_attribute_code(
+                tx,
+                &pool,
+                &a.user,
+                attribute,
+                self.now(),
+                message.as_ref(),
+            )?;
+            Ok((d, None))
+        })
+    }
+
+    /// `VerifyUserAttribute`: the code from `GetUserAttributeVerificationCode` (or from an
+    /// attribute change) marks the attribute verified. A wrong code counts an attempt.
+    pub fn verify_user_attribute(&self, token: &str, attribute: &str, code: &str) -> Result<()> {
+        let (pool, a, _) = self.token_user(token)?;
+        Purpose::verifying(attribute)?;
+        let code = code.trim();
+        if code.is_empty() || code.len() > 2048 {
+            return Err(invalid("Code", "is required (the code that was sent)"));
+        }
+        self.recorded(Entry::of(&pool.id, &a.user.username), |tx| {
+            Ok(
+                signup::verify_attribute(tx, &self.ctx, &pool, &a.user, attribute, code)?
+                    .map(|_| ()),
+            )
+        })
+    }
+
+    /// `DeleteUserAttributes`: the user removes optional attributes of their own.
+    pub fn delete_user_attributes(&self, token: &str, names: &[String]) -> Result<()> {
+        let (pool, a, client) = self.token_user(token)?;
+        for name in names {
+            check_writable(&client, name)?;
+        }
+        self.audited(Entry::of(&pool.id, &a.user.username), |tx| {
+            users::delete_attributes(tx, &self.ctx, &pool.id, &a.user.username, names)?;
+            Ok(((), None))
+        })
+    }
+
+    /// `DeleteUser`: the user deletes their own account.
+    pub fn delete_user(&self, token: &str) -> Result<()> {
+        let (pool, a, _) = self.token_user(token)?;
+        self.audited(Entry::of(&pool.id, &a.user.username), |tx| {
+            users::delete(tx, &pool.id, &a.user.username)?;
+            Ok(((), None))
+        })
+    }
+
+    /// `AssociateSoftwareToken`: a new authenticator secret for the access token's user, or
+    /// for the user of an `MFA_SETUP` session. Answers whether a session carried it.
+    pub fn associate_software_token(
+        &self,
+        access_token: Option<&str>,
+        session: Option<&str>,
+    ) -> Result<(mfa::Associated, bool)> {
+        let (pool, user, open) = self.mfa_subject(access_token, session)?;
+        let associated = self.audited(Entry::of(&pool.id, &user.username), |tx| {
+            Ok((mfa::associate(tx, self.master, &pool, &user)?, None))
+        })?;
+        Ok((associated, open.is_some()))
+    }
+
+    /// `VerifySoftwareToken`: a code from the new authenticator confirms it (and lets an
+    /// `MFA_SETUP` session finish). A wrong code is [`Error::SoftwareTokenMismatch`], recorded.
+    /// Answers whether a session carried it.
+    pub fn verify_software_token(
+        &self,
+        access_token: Option<&str>,
+        session: Option<&str>,
+        code: &str,
+    ) -> Result<bool> {
+        let (pool, user, open) = self.mfa_subject(access_token, session)?;
+        let now = self.now();
+        self.recorded(Entry::of(&pool.id, &user.username), |tx| {
+            if !mfa::verify(tx, self.master, &pool, &user, code, now)? {
+                return Ok(Err(Error::SoftwareTokenMismatch));
+            }
+            if let Some(open) = &open {
+                mfa::mark_setup_verified(tx, open)?;
+            }
+            Ok(Ok(open.is_some()))
+        })
+    }
+}
+
+/// Refuses an attribute the app client may not write (all, when it names none).
+fn check_writable(client: &ClientRow, name: &str) -> Result<()> {
+    let writable = &client.settings.write_attributes;
+    if !writable.is_empty() && !writable.iter().any(|w| w == name) {
+        return Err(Error::NotAuthorized(format!(
+            "A client attempted to write unauthorized attribute {name}"
+        )));
+    }
+    Ok(())
+}
