@@ -65,7 +65,7 @@ struct Env {
     _dir: tempfile::TempDir,
     path: PathBuf,
     console: Console,
-    pool_id: String,
+    pool_id: domain::UserPoolId,
     client_id: String,
     /// Users with a password (`user0000000`, ...).
     users: Vec<String>,
@@ -108,7 +108,7 @@ fn setup(pool_users: u32, with_password: usize) -> Res<Env> {
         _dir: dir,
         path,
         console,
-        pool_id,
+        pool_id: pool_id.parse()?,
         client_id: String::new(),
         users: Vec::new(),
     };
@@ -551,7 +551,7 @@ fn verify_ratios(env: &Env, first: &[Tokens], report: &mut Report) -> Res<()> {
     // `Console::authenticated` + `auth::authenticate`, up to the store reads.
     let access_check = |_| -> Res<()> {
         let pool_id = auth::claimed_pool(black_box(&t.access))?;
-        if pool_id != env.pool_id {
+        if *pool_id != *env.pool_id {
             return Err("claimed_pool named another pool".into());
         }
         let v = verifier.verify(&t.access, now(), 0)?;

@@ -118,6 +118,12 @@ impl ApiError {
     }
 }
 
+impl From<domain::InvalidName> for ApiError {
+    fn from(e: domain::InvalidName) -> Self {
+        ApiError::from(domain::FieldError::from(e))
+    }
+}
+
 impl From<domain::FieldError> for ApiError {
     fn from(e: domain::FieldError) -> Self {
         ApiError::invalid(e.field, e.reason)

@@ -166,7 +166,7 @@ impl Cache {
             c.by_id.clear();
             c.revision = revision;
         }
-        c.by_id.insert(pool.id.clone(), pool.clone());
+        c.by_id.insert(pool.id.to_string(), pool.clone());
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `user_pools` table.
 
+use domain::UserPoolId;
 use std::sync::Arc;
 
 use domain::pool::PoolConfig;
@@ -13,7 +14,7 @@ use crate::{Read, Result, Tx, bump_config_revision, config_revision, from_json, 
 pub struct PoolRow {
     /// Internal key; never shown.
     pub pk: i64,
-    pub id: String,
+    pub id: UserPoolId,
     pub name: String,
     /// Shared: a pool read from the cache is a cheap copy.
     pub config: Arc<PoolConfig>,
@@ -32,7 +33,14 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(PoolRow, String)> {
     Ok((
         PoolRow {
             pk: r.get(0)?,
-            id: r.get(1)?,
+            // Ids were checked when the pool was made; one that no longer parses is damage.
+            id: UserPoolId::parse(r.get::<_, String>(1)?).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    1,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
             name: r.get(2)?,
             config: Arc::default(),
             user_count: r.get(4)?,

@@ -1,5 +1,6 @@
 //! App clients.
 
+use domain::UserPoolId;
 use domain::client::{ClientSettings, validate_client_name};
 use domain::ids;
 use domain::schema;
@@ -44,7 +45,7 @@ fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
 pub fn create(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     name: &str,
     generate_secret: bool,
     settings: ClientSettings,
@@ -76,7 +77,7 @@ pub fn create(
 }
 
 /// Describes a client.
-pub fn get(r: &impl Read, pool_id: &str, client_id: &str) -> Result<ClientRow> {
+pub fn get(r: &impl Read, pool_id: &UserPoolId, client_id: &str) -> Result<ClientRow> {
     let pool = require_pool(r, pool_id)?;
     ids::validate_client_id(client_id)?;
     store::get(r, pool.pk, client_id)?.ok_or_else(|| Error::ClientNotFound(client_id.to_string()))
@@ -86,7 +87,7 @@ pub fn get(r: &impl Read, pool_id: &str, client_id: &str) -> Result<ClientRow> {
 pub fn update(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     client_id: &str,
     name: Option<&str>,
     settings: ClientSettings,
@@ -102,14 +103,19 @@ pub fn update(
 }
 
 /// Deletes a client.
-pub fn delete(tx: &Tx<'_>, pool_id: &str, client_id: &str) -> Result<()> {
+pub fn delete(tx: &Tx<'_>, pool_id: &UserPoolId, client_id: &str) -> Result<()> {
     let client = get(tx, pool_id, client_id)?;
     store::delete(tx, client.pk)?;
     Ok(())
 }
 
 /// Clients of a pool by id.
-pub fn list(r: &impl Read, pool_id: &str, after: &str, limit: u32) -> Result<Vec<ClientRow>> {
+pub fn list(
+    r: &impl Read,
+    pool_id: &UserPoolId,
+    after: &str,
+    limit: u32,
+) -> Result<Vec<ClientRow>> {
     let pool = require_pool(r, pool_id)?;
     Ok(store::list(r, pool.pk, after, limit)?)
 }

@@ -304,7 +304,7 @@ pub fn issue(
         &Message {
             id: 0,
             at: now,
-            pool_id: pool.id.clone(),
+            pool_id: pool.id.to_string(),
             username: user.username.clone(),
             medium: channel.medium().into(),
             destination: destination.clone(),

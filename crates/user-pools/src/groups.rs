@@ -1,5 +1,6 @@
 //! Groups and memberships.
 
+use domain::UserPoolId;
 use storage::groups::{self as store, GroupFields, GroupRow};
 use storage::users::UserRow;
 use storage::{Read, Tx};
@@ -59,7 +60,7 @@ fn fields(input: &GroupInput) -> GroupFields<'_> {
 pub fn create(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     name: &str,
     input: &GroupInput,
 ) -> Result<GroupRow> {
@@ -79,7 +80,7 @@ pub fn create(
 }
 
 /// `GetGroup`.
-pub fn get(r: &impl Read, pool_id: &str, name: &str) -> Result<GroupRow> {
+pub fn get(r: &impl Read, pool_id: &UserPoolId, name: &str) -> Result<GroupRow> {
     let pool = require_pool(r, pool_id)?;
     validate_name(name)?;
     store::get(r, pool.pk, name)?.ok_or_else(|| Error::GroupNotFound(name.to_string()))
@@ -89,7 +90,7 @@ pub fn get(r: &impl Read, pool_id: &str, name: &str) -> Result<GroupRow> {
 pub fn update(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     name: &str,
     input: &GroupInput,
 ) -> Result<GroupRow> {
@@ -105,20 +106,20 @@ pub fn update(
 }
 
 /// `DeleteGroup`.
-pub fn delete(tx: &Tx<'_>, pool_id: &str, name: &str) -> Result<()> {
+pub fn delete(tx: &Tx<'_>, pool_id: &UserPoolId, name: &str) -> Result<()> {
     let group = get(tx, pool_id, name)?;
     store::delete(tx, group.pk)?;
     Ok(())
 }
 
 /// `ListGroups`.
-pub fn list(r: &impl Read, pool_id: &str, after: &str, limit: u32) -> Result<Vec<GroupRow>> {
+pub fn list(r: &impl Read, pool_id: &UserPoolId, after: &str, limit: u32) -> Result<Vec<GroupRow>> {
     let pool = require_pool(r, pool_id)?;
     Ok(store::list(r, pool.pk, after, limit)?)
 }
 
 /// `AdminAddUserToGroup`.
-pub fn add_user(tx: &Tx<'_>, pool_id: &str, username: &str, group_name: &str) -> Result<()> {
+pub fn add_user(tx: &Tx<'_>, pool_id: &UserPoolId, username: &str, group_name: &str) -> Result<()> {
     let group = get(tx, pool_id, group_name)?;
     let pool = require_pool(tx, pool_id)?;
     let user = resolve(tx, &pool, username)?;
@@ -132,7 +133,12 @@ pub fn add_user(tx: &Tx<'_>, pool_id: &str, username: &str, group_name: &str) ->
 }
 
 /// `AdminRemoveUserFromGroup`.
-pub fn remove_user(tx: &Tx<'_>, pool_id: &str, username: &str, group_name: &str) -> Result<()> {
+pub fn remove_user(
+    tx: &Tx<'_>,
+    pool_id: &UserPoolId,
+    username: &str,
+    group_name: &str,
+) -> Result<()> {
     let group = get(tx, pool_id, group_name)?;
     let pool = require_pool(tx, pool_id)?;
     let user = resolve(tx, &pool, username)?;
@@ -141,7 +147,7 @@ pub fn remove_user(tx: &Tx<'_>, pool_id: &str, username: &str, group_name: &str)
 }
 
 /// `AdminListGroupsForUser`.
-pub fn for_user(r: &impl Read, pool_id: &str, username: &str) -> Result<Vec<GroupRow>> {
+pub fn for_user(r: &impl Read, pool_id: &UserPoolId, username: &str) -> Result<Vec<GroupRow>> {
     let pool = require_pool(r, pool_id)?;
     let user = resolve(r, &pool, username)?;
     Ok(store::for_user(r, user.pk)?)
@@ -150,7 +156,7 @@ pub fn for_user(r: &impl Read, pool_id: &str, username: &str) -> Result<Vec<Grou
 /// `ListUsersInGroup`.
 pub fn members(
     r: &impl Read,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     group_name: &str,
     after_pk: i64,
     limit: u32,

@@ -130,7 +130,9 @@ pub(crate) fn invalid(field: &str, reason: impl Into<String>) -> Error {
 }
 
 /// Reads a pool by id or answers [`Error::PoolNotFound`].
-pub fn require_pool(r: &impl storage::Read, id: &str) -> Result<storage::pools::PoolRow> {
-    domain::ids::validate_user_pool_id(id)?;
+pub fn require_pool(
+    r: &impl storage::Read,
+    id: &domain::UserPoolId,
+) -> Result<storage::pools::PoolRow> {
     storage::pools::get(r, id)?.ok_or_else(|| Error::PoolNotFound(id.to_string()))
 }

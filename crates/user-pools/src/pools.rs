@@ -1,5 +1,6 @@
 //! User pools: create, describe, update, delete, list, custom attributes.
 
+use domain::UserPoolId;
 use domain::ids;
 use domain::pool::{
     AliasAttribute, DeletionProtection, PoolConfig, PoolSettings, UsernameAttribute,
@@ -84,7 +85,7 @@ fn check_auto_verified(config: &PoolConfig) -> Result<()> {
 }
 
 /// Describes a pool.
-pub fn get(r: &impl Read, id: &str) -> Result<PoolRow> {
+pub fn get(r: &impl Read, id: &UserPoolId) -> Result<PoolRow> {
     require_pool(r, id)
 }
 
@@ -97,7 +98,7 @@ pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<PoolRow>> {
 pub fn update(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    id: &str,
+    id: &UserPoolId,
     name: Option<&str>,
     settings: PoolSettings,
 ) -> Result<PoolRow> {
@@ -122,7 +123,7 @@ pub fn update(
 }
 
 /// Deletes a pool with everything in it, unless deletion protection is on.
-pub fn delete(tx: &Tx<'_>, id: &str) -> Result<()> {
+pub fn delete(tx: &Tx<'_>, id: &UserPoolId) -> Result<()> {
     let pool = require_pool(tx, id)?;
     if pool.config.settings.deletion_protection == DeletionProtection::Active {
         return Err(Error::DeletionProtected(id.to_string()));
@@ -135,7 +136,7 @@ pub fn delete(tx: &Tx<'_>, id: &str) -> Result<()> {
 pub fn add_custom_attributes(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    id: &str,
+    id: &UserPoolId,
     attrs: &[SchemaAttribute],
 ) -> Result<PoolRow> {
     let pool = require_pool(tx, id)?;

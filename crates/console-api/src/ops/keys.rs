@@ -76,7 +76,8 @@ impl Console {
 
     /// The pool's JWKS document (`/{poolId}/.well-known/jwks.json`).
     pub fn jwks(&self, pool_id: &str) -> Result<serde_json::Value, ApiError> {
-        let pool = self.read(|r| Ok(user_pools::require_pool(r, pool_id)?))?;
+        let pool_id = domain::UserPoolId::parse(pool_id)?;
+        let pool = self.read(|r| Ok(user_pools::require_pool(r, &pool_id)?))?;
         // Make the keys if the pool has none yet, so the document is never empty.
         self.pool_keys(&pool)?;
         let now = self.now();
@@ -91,7 +92,8 @@ impl Console {
         pool_id: &str,
         jwks_uri: &str,
     ) -> Result<serde_json::Value, ApiError> {
-        self.read(|r| Ok(user_pools::require_pool(r, pool_id)?))?;
+        let id = domain::UserPoolId::parse(pool_id)?;
+        self.read(|r| Ok(user_pools::require_pool(r, &id)?))?;
         let issuer = self.issuer(pool_id)?;
         Ok(serde_json::json!({
             "issuer": issuer,

@@ -126,7 +126,7 @@ dto! {
 
 pub(crate) fn pool_type(p: &PoolRow, region: &str, account: &str) -> UserPoolType {
     UserPoolType {
-        id: p.id.clone(),
+        id: p.id.to_string(),
         name: p.name.clone(),
         arn: domain::ids::user_pool_arn(region_of(&p.id).unwrap_or(region), account, &p.id),
         creation_date: secs(p.created_at),
@@ -160,7 +160,7 @@ pub(crate) fn create_user_pool(
             schema: req.schema.clone(),
         };
         let pool = pools::create(tx, ctx, &req.pool_name, req.settings.clone(), identity)?;
-        let id = pool.id.clone();
+        let id = pool.id.to_string();
         Ok((
             UserPoolResponse {
                 user_pool: pool_type(&pool, &ws.region, &ws.account_id),
@@ -251,7 +251,7 @@ pub(crate) fn list_user_pools(
         user_pools: rows
             .iter()
             .map(|p| UserPoolDescriptionType {
-                id: p.id.clone(),
+                id: p.id.to_string(),
                 name: p.name.clone(),
                 creation_date: secs(p.created_at),
                 last_modified_date: secs(p.updated_at),

@@ -342,7 +342,7 @@ impl Console {
     pub(crate) fn risk_type(pool: &PoolRow) -> RiskConfigurationType {
         let r = &pool.config.risk;
         RiskConfigurationType {
-            user_pool_id: pool.id.clone(),
+            user_pool_id: pool.id.to_string(),
             compromised_credentials_risk_configuration: r.compromised_credentials.clone(),
             account_takeover_risk_configuration: r.account_takeover.clone(),
             risk_exception_configuration: r.exceptions.clone(),

@@ -24,7 +24,9 @@ impl Engine<'_> {
         if token.is_empty() {
             return Err(invalid("AccessToken", "is required"));
         }
-        let pool_id = signin::claimed_pool(token)?;
+        let pool_id = signin::claimed_pool(token)?
+            .parse::<domain::UserPoolId>()
+            .map_err(|_| invalid_token())?;
         let pool = self
             .read(|r| require_pool(r, &pool_id))
             .map_err(|_| invalid_token())?;

@@ -2,6 +2,7 @@
 //! `AdminSetUserPassword`. The checks, hooks and hash come before the write; a refusal among
 //! them is audited too.
 
+use domain::UserPoolId;
 use std::collections::BTreeMap;
 
 use domain::risk::EventFilter;
@@ -30,7 +31,11 @@ pub struct AdminCreateInput<'a> {
 impl Engine<'_> {
     /// `AdminCreateUser`. The temporary password is checked and hashed before the write;
     /// without one and with the invitation suppressed, no password is set.
-    pub fn admin_create_user(&self, pool_id: &str, req: AdminCreateInput<'_>) -> Result<UserRow> {
+    pub fn admin_create_user(
+        &self,
+        pool_id: &UserPoolId,
+        req: AdminCreateInput<'_>,
+    ) -> Result<UserRow> {
         let entry = Entry::of(pool_id, req.username);
         let prepared = self
             .prepare_create(pool_id, req)
@@ -52,7 +57,7 @@ impl Engine<'_> {
     /// password (in clear, for the invitation and the SRP verifier) with its hash.
     fn prepare_create(
         &self,
-        pool_id: &str,
+        pool_id: &UserPoolId,
         req: AdminCreateInput<'_>,
     ) -> Result<(AdminCreate, Option<String>)> {
         let mut attrs = req.attributes;
@@ -111,7 +116,7 @@ impl Engine<'_> {
     /// `AdminSetUserPassword`: permanent, or temporary (`FORCE_CHANGE_PASSWORD`).
     pub fn admin_set_user_password(
         &self,
-        pool_id: &str,
+        pool_id: &UserPoolId,
         username: &str,
         password: &str,
         kind: users::PasswordKind,

@@ -2,6 +2,7 @@
 //! write, the hooks around it (pre sign-up and custom message before, post confirmation
 //! after), and the write with its audit record.
 
+use domain::UserPoolId;
 use std::collections::BTreeMap;
 
 use domain::risk::EventFilter;
@@ -167,7 +168,7 @@ impl Engine<'_> {
     /// `AdminConfirmSignUp`, then the post confirmation hook.
     pub fn admin_confirm_sign_up(
         &self,
-        pool_id: &str,
+        pool_id: &UserPoolId,
         username: &str,
         client_metadata: Value,
     ) -> Result<()> {
@@ -269,7 +270,7 @@ impl Engine<'_> {
     /// `AdminResetUserPassword`: `RESET_REQUIRED`, a reset code, and every session ended.
     pub fn admin_reset_user_password(
         &self,
-        pool_id: &str,
+        pool_id: &UserPoolId,
         username: &str,
         client_metadata: Value,
     ) -> Result<()> {

@@ -105,7 +105,8 @@ pub fn client(r: &impl Read, client_id: &str, pool_id: Option<&str>) -> Result<S
     {
         return Err(Error::ClientNotFound(client_id.to_string()));
     }
-    let pool = crate::require_pool(r, &found_pool)?;
+    let pool = storage::pools::get(r, &found_pool)?
+        .ok_or_else(|| Error::PoolNotFound(found_pool.clone()))?;
     Ok(SignInClient { pool, client })
 }
 

@@ -118,7 +118,7 @@ pub fn notify(
         &Message {
             id: 0,
             at: now,
-            pool_id: pool.id.clone(),
+            pool_id: pool.id.to_string(),
             username: user.username.clone(),
             medium: "EMAIL".into(),
             destination: email.clone(),

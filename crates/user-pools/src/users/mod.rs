@@ -1,6 +1,7 @@
 //! Users: the administrator's operations (`AdminCreateUser`, `AdminGetUser`, ...), listing with
 //! Cognito's filter and Poolhouse's search (`search`), and sample users (`sample`).
 
+use domain::UserPoolId;
 use std::collections::BTreeMap;
 
 use domain::pool::{AliasAttribute, UsernameAttribute};
@@ -289,7 +290,7 @@ fn send_invitation(
             &Message {
                 id: 0,
                 at: ctx.clock.now_ms(),
-                pool_id: pool.id.clone(),
+                pool_id: pool.id.to_string(),
                 username: user.username.clone(),
                 medium: medium.into(),
                 destination: destination.clone(),
@@ -314,7 +315,7 @@ pub fn needs_generated_password(action: MessageAction, given: bool) -> bool {
 pub fn admin_create(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     req: AdminCreate,
 ) -> Result<UserRow> {
     let pool = require_pool(tx, pool_id)?;
@@ -493,7 +494,7 @@ pub(crate) fn insert_user(
 }
 
 /// `AdminGetUser`.
-pub fn get(r: &impl Read, pool_id: &str, username: &str) -> Result<(PoolRow, UserRow)> {
+pub fn get(r: &impl Read, pool_id: &UserPoolId, username: &str) -> Result<(PoolRow, UserRow)> {
     let pool = require_pool(r, pool_id)?;
     let user = resolve(r, &pool, username)?;
     Ok((pool, user))
@@ -503,7 +504,7 @@ pub fn get(r: &impl Read, pool_id: &str, username: &str) -> Result<(PoolRow, Use
 pub fn update_attributes(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     username: &str,
     changes: &BTreeMap<String, String>,
 ) -> Result<UserRow> {
@@ -544,7 +545,7 @@ pub fn update_attributes(
 pub fn delete_attributes(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     username: &str,
     names: &[String],
 ) -> Result<UserRow> {
@@ -608,7 +609,7 @@ pub enum Enablement {
 pub fn set_enabled(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     username: &str,
     to: Enablement,
 ) -> Result<UserRow> {
@@ -619,7 +620,7 @@ pub fn set_enabled(
 }
 
 /// `AdminDeleteUser`.
-pub fn delete(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<UserRow> {
+pub fn delete(tx: &Tx<'_>, pool_id: &UserPoolId, username: &str) -> Result<UserRow> {
     let (_, user) = get(tx, pool_id, username)?;
     store::delete(tx, user.pk)?;
     Ok(user)

@@ -2,6 +2,7 @@
 //! write, and stored with the status they leave the user in and their SRP verifier, on one
 //! path for every way a password changes.
 
+use domain::UserPoolId;
 use domain::user::UserStatus;
 use storage::Tx;
 use storage::pools::PoolRow;
@@ -63,7 +64,7 @@ pub fn set_password(
 pub fn remember_password(
     tx: &Tx<'_>,
     master: &MasterKey,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     user: &UserRow,
     password: &NewPassword<'_>,
 ) -> Result<()> {
@@ -75,7 +76,7 @@ pub fn admin_set_password(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
     master: &MasterKey,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     username: &str,
     password: &NewPassword<'_>,
     kind: PasswordKind,

@@ -1,5 +1,6 @@
 //! Sample users, for trying the console on a large pool and for benchmarks.
 
+use domain::UserPoolId;
 use std::collections::BTreeMap;
 
 use domain::user::{UserStatus, validate_username};
@@ -59,7 +60,7 @@ const FAMILY: &[&str] = &[
 pub fn generate(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     prefix: &str,
     count: u32,
 ) -> Result<u32> {

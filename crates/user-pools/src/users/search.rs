@@ -1,5 +1,6 @@
 //! Listing users: Cognito's `ListUsers` with its filter, and Poolhouse's search.
 
+use domain::UserPoolId;
 use std::collections::BTreeMap;
 
 use domain::filter::{UserFilter, format_filter, parse_filter};
@@ -12,7 +13,7 @@ use crate::{Error, Result, invalid, pagination, require_pool};
 /// `ListUsers`: at most `limit` (0–60, default 60) users matching `filter`.
 pub fn list(
     r: &impl Read,
-    pool_id: &str,
+    pool_id: &UserPoolId,
     filter: Option<&str>,
     limit: Option<u32>,
     token: Option<&str>,
@@ -83,7 +84,7 @@ pub const COUNT_CAP: i64 = 10_000;
 
 /// Poolhouse's search: one text over usernames, emails, phones, names, `sub` and custom
 /// attributes, with status, enabled and group filters, sorting and keyset paging.
-pub fn search(r: &impl Read, pool_id: &str, s: &Search) -> Result<SearchPage> {
+pub fn search(r: &impl Read, pool_id: &UserPoolId, s: &Search) -> Result<SearchPage> {
     let pool = require_pool(r, pool_id)?;
     let limit = s.limit.unwrap_or(60);
     if !(1..=1000).contains(&limit) {

@@ -24,7 +24,7 @@ pub struct Env {
     pub db: TestDb,
     pub clock: FixedClock,
     pub master: MasterKey,
-    pub pool_id: String,
+    pub pool_id: domain::UserPoolId,
 }
 
 impl Env {
@@ -39,7 +39,8 @@ impl Env {
             db: TestDb::new(),
             clock: FixedClock::at(T0),
             master: MasterKey::generate().unwrap(),
-            pool_id: String::new(),
+            // Replaced by the pool made just below.
+            pool_id: "us-east-1_placeholder".parse().unwrap(),
         };
         env.pool_id = env
             .write(|tx, ctx| user_pools::pools::create(tx, ctx, "tests", settings, identity))

@@ -307,7 +307,7 @@ pub(crate) fn verify_response(
         checks: checks.iter().map(check_dto).collect(),
         key_source: keys.source,
         key_notes: keys.ring.notes,
-        user_pool_id: keys.pool.map(|p| p.id),
+        user_pool_id: keys.pool.map(|p| p.id.to_string()),
         decoded: decoded_dto(d, now),
     }
 }
