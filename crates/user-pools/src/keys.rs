@@ -123,3 +123,15 @@ pub fn list(r: &impl Read, pool: i64) -> Result<Vec<KeyRow>> {
 
 /// Shared, parsed keys (cheap to clone).
 pub type SharedKeys = Arc<PoolKeys>;
+
+/// The pool, among the first `limit`, that publishes a key with this `kid` (the token
+/// inspector's way to find a token's pool when its `iss` names none).
+pub fn pool_publishing(r: &impl Read, kid: &str, now: i64, limit: u32) -> Result<Option<PoolRow>> {
+    for p in storage::pools::list(r, 0, limit)? {
+        let keys = storage::signing_keys::published(r, p.pk, now)?;
+        if keys.iter().any(|k| k.kid == kid) {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
+}

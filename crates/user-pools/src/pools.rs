@@ -122,6 +122,85 @@ pub fn update(
     require_pool(tx, id)
 }
 
+/// The pool with this id, if there is one.
+pub fn find(r: &impl Read, id: &UserPoolId) -> Result<Option<PoolRow>> {
+    Ok(store::get(r, id)?)
+}
+
+/// A change of the pool's MFA configuration, as `SetUserPoolMfaConfig` gives it.
+#[derive(Debug, Clone, Default)]
+pub struct MfaConfigChange {
+    /// `SoftwareTokenMfaConfiguration.Enabled`, when given; left as it is otherwise.
+    pub software_token: Option<bool>,
+    /// Whether `EmailMfaConfiguration` was given: email codes are on exactly when it is.
+    pub email: bool,
+    /// Whether `SmsMfaConfiguration` was given: SMS codes are on exactly when it is.
+    pub sms: bool,
+    /// `SmsMfaConfiguration.SmsAuthenticationMessage`: must hold `{####}`.
+    pub sms_message: Option<String>,
+    /// `MfaConfiguration`, when given.
+    pub mode: Option<domain::pool::MfaConfiguration>,
+}
+
+/// `SetUserPoolMfaConfig`: the pool's MFA mode and the factors it allows. MFA on or optional
+/// needs at least one factor.
+pub fn set_mfa_config(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    id: &UserPoolId,
+    change: &MfaConfigChange,
+) -> Result<PoolRow> {
+    let pool = require_pool(tx, id)?;
+    let mut config = PoolConfig::clone(&pool.config);
+    if let Some(enabled) = change.software_token {
+        config.mfa_factors.software_token = enabled;
+    }
+    // Email and SMS codes have no `Enabled` member: a factor is on when its configuration is
+    // given and off when it is left out.
+    config.mfa_factors.email = change.email;
+    config.mfa_factors.sms = change.sms;
+    if let Some(m) = &change.sms_message {
+        if !m.contains("{####}") {
+            return Err(invalid(
+                "SmsMfaConfiguration.SmsAuthenticationMessage",
+                "must contain {####}, where the code goes",
+            ));
+        }
+        config.settings.sms_authentication_message = Some(m.clone());
+    }
+    if let Some(m) = change.mode {
+        config.settings.mfa_configuration = m;
+    }
+    let f = config.mfa_factors;
+    if config.settings.mfa_configuration != domain::pool::MfaConfiguration::Off
+        && !(f.software_token || f.email || f.sms)
+    {
+        return Err(invalid(
+            "MfaConfiguration",
+            "MFA on or optional needs at least one factor (software token, email or SMS)",
+        ));
+    }
+    store::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
+    require_pool(tx, id)
+}
+
+/// `SetRiskConfiguration`: the pool's threat protection, replaced whole (ranges already
+/// checked by the caller's parse).
+pub fn set_risk_configuration(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    id: &UserPoolId,
+    risk: domain::risk::RiskConfiguration,
+) -> Result<PoolRow> {
+    let pool = require_pool(tx, id)?;
+    let config = PoolConfig {
+        risk,
+        ..PoolConfig::clone(&pool.config)
+    };
+    store::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
+    require_pool(tx, id)
+}
+
 /// Deletes a pool with everything in it, unless deletion protection is on.
 pub fn delete(tx: &Tx<'_>, id: &UserPoolId) -> Result<()> {
     let pool = require_pool(tx, id)?;

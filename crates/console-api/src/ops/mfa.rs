@@ -258,46 +258,26 @@ pub(crate) fn set_user_pool_mfa_config(
     ctx: &OpCtx<'_>,
     req: SetUserPoolMfaConfigRequest,
 ) -> Result<UserPoolMfaConfigResponse, ApiError> {
+    let change = user_pools::pools::MfaConfigChange {
+        software_token: req
+            .software_token_mfa_configuration
+            .as_ref()
+            .map(|t| t.enabled),
+        email: req.email_mfa_configuration.is_some(),
+        sms: req.sms_mfa_configuration.is_some(),
+        sms_message: req
+            .sms_mfa_configuration
+            .as_ref()
+            .and_then(|s| s.sms_authentication_message.clone()),
+        mode: req.mfa_configuration,
+    };
     let pool = c.write_audited(
         ctx,
         Some(&req.user_pool_id),
         Some(&req.user_pool_id),
         |tx, ctx| {
-            let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-            let mut config = domain::pool::PoolConfig::clone(&pool.config);
-            if let Some(t) = &req.software_token_mfa_configuration {
-                config.mfa_factors.software_token = t.enabled;
-            }
-            // Email and SMS codes have no `Enabled` member: a factor is on when its
-            // configuration is given and off when it is left out. The software token keeps
-            // its setting unless `SoftwareTokenMfaConfiguration` says otherwise.
-            config.mfa_factors.email = req.email_mfa_configuration.is_some();
-            config.mfa_factors.sms = req.sms_mfa_configuration.is_some();
-            if let Some(s) = &req.sms_mfa_configuration
-                && let Some(m) = &s.sms_authentication_message
-            {
-                if !m.contains("{####}") {
-                    return Err(ApiError::invalid(
-                        "SmsMfaConfiguration.SmsAuthenticationMessage",
-                        "must contain {####}, where the code goes",
-                    ));
-                }
-                config.settings.sms_authentication_message = Some(m.clone());
-            }
-            if let Some(m) = req.mfa_configuration {
-                config.settings.mfa_configuration = m;
-            }
-            let f = config.mfa_factors;
-            if config.settings.mfa_configuration != domain::pool::MfaConfiguration::Off
-                && !(f.software_token || f.email || f.sms)
-            {
-                return Err(ApiError::invalid(
-                    "MfaConfiguration",
-                    "MFA on or optional needs at least one factor (software token, email or SMS)",
-                ));
-            }
-            storage::pools::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
-            Ok((user_pools::require_pool(tx, &req.user_pool_id)?, None))
+            let pool = user_pools::pools::set_mfa_config(tx, ctx, &req.user_pool_id, &change)?;
+            Ok((pool, None))
         },
     )?;
     Ok(Console::mfa_config(&pool))

@@ -196,16 +196,14 @@ pub(crate) fn set_risk_configuration(
         Some(&req.user_pool_id),
         Some(&req.user_pool_id),
         |tx, ctx| {
-            let pool = user_pools::require_pool(tx, &req.user_pool_id)?;
-            let mut config = domain::pool::PoolConfig::clone(&pool.config);
-            config.risk = domain::risk::RiskConfiguration {
+            let risk = domain::risk::RiskConfiguration {
                 compromised_credentials: req.compromised_credentials_risk_configuration.clone(),
                 account_takeover: req.account_takeover_risk_configuration.clone(),
                 exceptions: req.risk_exception_configuration.clone(),
                 last_modified: Some(ctx.clock.now_ms()),
             };
-            storage::pools::update(tx, pool.pk, &pool.name, &config, ctx.clock.now_ms())?;
-            Ok((user_pools::require_pool(tx, &req.user_pool_id)?, None))
+            let pool = user_pools::pools::set_risk_configuration(tx, ctx, &req.user_pool_id, risk)?;
+            Ok((pool, None))
         },
     )?;
     Ok(RiskConfigurationResponse {
@@ -288,7 +286,7 @@ pub(crate) fn describe_user_security(
     let now = c.now();
     c.read(|r| {
         let (_, user) = users::get(r, &req.user_pool_id, &req.username)?;
-        let security = storage::user_security::get(r, user.pk)?;
+        let security = auth::security(r, &user)?;
         let sessions = auth::sessions(r, &user, 100)?;
         let clients = auth::client_ids(r, &sessions)?;
         Ok(DescribeUserSecurityResponse {

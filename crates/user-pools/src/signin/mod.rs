@@ -48,7 +48,7 @@ pub use flow::{
 };
 pub use token::{
     Authenticated, Minted, authenticate, claimed_pool, claims, client_ids, issuer, mint, refresh,
-    revoke, sessions, sign, sign_out_everywhere,
+    revoke, sessions, sign, sign_in_by_origin, sign_out_everywhere,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -292,6 +292,11 @@ pub fn events(r: &impl Read, user: &UserRow, before: i64, limit: u32) -> Result<
 pub const FREE_FAILURES: i64 = 5;
 /// The longest lockout, in ms (Cognito's "about 15 minutes").
 pub const MAX_LOCKOUT_MS: i64 = 15 * 60 * 1000;
+
+/// A user's failed sign-ins and lockout, as support sees them.
+pub fn security(r: &impl Read, user: &UserRow) -> Result<user_security::Security> {
+    Ok(user_security::get(r, user.pk)?)
+}
 
 /// How long a user is locked out after `failures` failed sign-ins in a row: nothing for the
 /// first [`FREE_FAILURES`], then 1 s, doubling with each further failure up to 15 minutes.

@@ -330,3 +330,8 @@ mod tests {
         );
     }
 }
+
+/// The sign-in a token descends from, by the `origin_jti` every token of it carries.
+pub fn sign_in_by_origin(r: &impl Read, origin_jti: &str) -> Result<Option<RefreshRow>> {
+    Ok(storage::refresh_tokens::by_origin(r, origin_jti)?)
+}

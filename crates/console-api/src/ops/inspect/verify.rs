@@ -368,8 +368,8 @@ impl Console {
     pub(crate) fn pool_of(&self, d: &Decoded) -> Result<Option<(PoolRow, &'static str)>, ApiError> {
         if let Some(iss) = d.claim_str("iss")
             && let Some(id) = iss.rsplit('/').next()
-            && domain::ids::validate_user_pool_id(id).is_ok()
-            && let Some(p) = self.read(|r| Ok(storage::pools::get(r, id)?))?
+            && let Ok(id) = domain::UserPoolId::parse(id)
+            && let Some(p) = self.read(|r| Ok(user_pools::pools::find(r, &id)?))?
         {
             return Ok(Some((p, "found by iss")));
         }
@@ -378,14 +378,12 @@ impl Console {
         };
         let now = self.now_ms();
         let found = self.read(|r| {
-            let pools = storage::pools::list(r, 0, MAX_POOLS_SEARCHED)?;
-            for p in pools {
-                let keys = storage::signing_keys::published(r, p.pk, now)?;
-                if keys.iter().any(|k| k.kid == kid) {
-                    return Ok(Some(p));
-                }
-            }
-            Ok(None)
+            Ok(user_pools::keys::pool_publishing(
+                r,
+                kid,
+                now,
+                MAX_POOLS_SEARCHED,
+            )?)
         })?;
         Ok(found.map(|p| (p, "found by kid")))
     }
@@ -420,7 +418,7 @@ impl Console {
                 "no origin_jti claim: the token is not tied to a sign-in (a test token?)",
             ));
         };
-        let record = self.read(|r| Ok(storage::refresh_tokens::by_origin(r, origin)?))?;
+        let record = self.read(|r| Ok(auth::sign_in_by_origin(r, origin)?))?;
         let Some(record) = record else {
             return Ok(Check::new(
                 CheckName::Revocation,
