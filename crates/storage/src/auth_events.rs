@@ -47,16 +47,28 @@ pub fn insert(tx: &Tx<'_>, e: &AuthEvent) -> Result<i64> {
     Ok(tx.conn().last_insert_rowid())
 }
 
-/// Whether the user ever signed in successfully from `ip`, and whether they ever signed in at
-/// all (a first sign-in has no history to compare with).
-pub fn known_ip(r: &impl Read, user: i64, ip: &str) -> Result<(bool, bool)> {
+/// A user's successful sign-ins as threat protection weighs a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpHistory {
+    /// The user signed in successfully from this address before.
+    pub signed_in_from_ip: bool,
+    /// The user signed in successfully at all before (a first sign-in has nothing to compare
+    /// with).
+    pub signed_in_before: bool,
+}
+
+/// The user's successful sign-ins, from `ip` and at all.
+pub fn ip_history(r: &impl Read, user: i64, ip: &str) -> Result<IpHistory> {
     let mut stmt = r.conn().prepare_cached(
         "SELECT count(*) FILTER (WHERE ip = ?2), count(*) FROM auth_events
          WHERE user = ?1 AND event_type = 'SignIn' AND response = 'Pass'",
     )?;
     let (from_ip, any): (i64, i64) =
         stmt.query_row(params![user, ip], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((from_ip > 0, any > 0))
+    Ok(IpHistory {
+        signed_in_from_ip: from_ip > 0,
+        signed_in_before: any > 0,
+    })
 }
 
 /// A user's events, newest first, before `before_pk` (0: from the newest).

@@ -151,8 +151,24 @@ fn a_risky_sign_in_is_told_to_the_users_email() {
     let ben = env.user("ben", &[]);
     let now = env.now();
     env.write(|tx, _| {
-        risk::notify(tx, &pool, &ana, &from("203.0.113.9"), "High", true, now)?;
-        risk::notify(tx, &pool, &ben, &from("203.0.113.9"), "High", true, now)
+        risk::notify(
+            tx,
+            &pool,
+            &ana,
+            &from("203.0.113.9"),
+            "High",
+            risk::Notice::Blocked,
+            now,
+        )?;
+        risk::notify(
+            tx,
+            &pool,
+            &ben,
+            &from("203.0.113.9"),
+            "High",
+            risk::Notice::Blocked,
+            now,
+        )
     })
     .unwrap();
     let outbox = env.outbox();

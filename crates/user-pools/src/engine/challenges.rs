@@ -101,7 +101,14 @@ impl Engine<'_> {
             custom::Define::IssueTokens | custom::Define::Fail => {
                 let ok = define == custom::Define::IssueTokens;
                 self.conclude(sc, &step, Generation::Authentication, |tx| {
-                    signin::decide(tx, sc, candidate, username, ok, &step)
+                    signin::decide(
+                        tx,
+                        sc,
+                        candidate,
+                        username,
+                        signin::Proof::from_check(ok),
+                        &step,
+                    )
                 })
             }
             custom::Define::Challenge => {
@@ -249,7 +256,8 @@ impl Engine<'_> {
         let step = Step::new(now, origin);
         self.conclude(sc, &step, Generation::Authentication, |tx| {
             let ok = srp::check_claim(tx, self.master, sc, &open, block, timestamp, signature)?;
-            signin::decide(tx, sc, &candidate, &open.username, ok, &step)
+            let proof = signin::Proof::from_check(ok);
+            signin::decide(tx, sc, &candidate, &open.username, proof, &step)
         })
     }
 

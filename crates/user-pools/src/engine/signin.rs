@@ -229,7 +229,8 @@ impl Engine<'_> {
                 self.compromised(&sc.pool, EventFilter::SignIn, password)? != Breach::Clean;
         }
         self.conclude(sc, &step, Generation::Authentication, |tx| {
-            let decision = signin::decide(tx, sc, &candidate, username, password_ok, &step)?;
+            let proof = signin::Proof::from_check(password_ok);
+            let decision = signin::decide(tx, sc, &candidate, username, proof, &step)?;
             // A password set before SRP verifiers were kept gets one now, while it is known.
             if decision.is_ok()
                 && let Some(u) = &candidate.user

@@ -25,8 +25,8 @@ use storage::{Read, Tx};
 use tokens::MasterKey;
 
 use super::{
-    Accepted, Decision, OpenSession, Recorded, SignIn, SignInClient, Step, accept, count_failure,
-    insert_event, mfa, password, record_event, risk, unknown_user,
+    Accepted, Decision, OpenSession, Proof, Recorded, SignIn, SignInClient, Step, accept,
+    count_failure, insert_event, mfa, password, record_event, risk, unknown_user,
 };
 use crate::users::{NewPassword, resolve};
 use crate::{Error, Result, invalid};
@@ -161,7 +161,7 @@ pub fn decide(
     sc: &SignInClient,
     candidate: &Candidate,
     username: &str,
-    password_ok: bool,
+    proof: Proof,
     step: &Step<'_>,
 ) -> Result<Recorded<Decision>> {
     let Some(seen) = &candidate.user else {
@@ -197,7 +197,7 @@ pub fn decide(
             Error::NotAuthorized("Password attempts exceeded".into()),
         );
     }
-    if !password_ok || user.password_hash != seen.password_hash {
+    if proof == Proof::Failed || user.password_hash != seen.password_hash {
         count_failure(tx, &user, step.now)?;
         return refuse(
             tx,
@@ -297,9 +297,13 @@ pub fn decide(
         && let Some(action) = risk::action(&sc.pool, level)
     {
         use domain::risk::TakeoverAction as A;
-        let block = action.event_action == A::Block;
+        let notice = if action.event_action == A::Block {
+            risk::Notice::Blocked
+        } else {
+            risk::Notice::Allowed
+        };
         if action.notify {
-            risk::notify(tx, &sc.pool, &user, step.origin, level, block, step.now)?;
+            risk::notify(tx, &sc.pool, &user, step.origin, level, notice, step.now)?;
         }
         match action.event_action {
             A::Block => {

@@ -293,6 +293,21 @@ pub const FREE_FAILURES: i64 = 5;
 /// The longest lockout, in ms (Cognito's "about 15 minutes").
 pub const MAX_LOCKOUT_MS: i64 = 15 * 60 * 1000;
 
+/// What the caller established before [`decide`]: the password (or SRP proof, or custom
+/// challenge) checked out, or it did not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    Verified,
+    Failed,
+}
+
+impl Proof {
+    /// `Verified` when `ok`.
+    pub fn from_check(ok: bool) -> Proof {
+        if ok { Proof::Verified } else { Proof::Failed }
+    }
+}
+
 /// A user's failed sign-ins and lockout, as support sees them.
 pub fn security(r: &impl Read, user: &UserRow) -> Result<user_security::Security> {
     Ok(user_security::get(r, user.pk)?)

@@ -68,14 +68,16 @@ pub fn assess(
     ) {
         return Ok(None);
     }
-    let (known, ever) = storage::auth_events::known_ip(r, user.pk, &addr.to_string())?;
-    Ok(Some(if known || !ever {
-        "Low"
-    } else if security.failed_sign_ins >= HIGH_RISK_FAILURES {
-        "High"
-    } else {
-        "Medium"
-    }))
+    let history = storage::auth_events::ip_history(r, user.pk, &addr.to_string())?;
+    Ok(Some(
+        if history.signed_in_from_ip || !history.signed_in_before {
+            "Low"
+        } else if security.failed_sign_ins >= HIGH_RISK_FAILURES {
+            "High"
+        } else {
+            "Medium"
+        },
+    ))
 }
 
 /// What the pool does at `level`.
@@ -88,6 +90,13 @@ pub fn action(pool: &PoolRow, level: &str) -> Option<AccountTakeoverAction> {
     }
 }
 
+/// What the user is told happened to a risky sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Blocked,
+    Allowed,
+}
+
 /// Tells the user about a risky sign-in (a message in the outbox), when they have an email.
 pub fn notify(
     tx: &Tx<'_>,
@@ -95,14 +104,14 @@ pub fn notify(
     user: &UserRow,
     origin: &Origin,
     level: &str,
-    blocked: bool,
+    action: Notice,
     now: i64,
 ) -> Result<()> {
     let Some(email) = user.attributes.get("email") else {
         return Ok(());
     };
     let from = origin.ip.as_deref().unwrap_or("an unknown address");
-    let body = if blocked {
+    let body = if action == Notice::Blocked {
         format!(
             "We blocked a sign-in to your account from {from} ({level} risk). If it was you, \
              try again from a device you have used before; if not, change your password."
