@@ -576,6 +576,40 @@ fn forged_tokens_and_tokens_of_another_pool_are_refused() {
 }
 
 #[test]
+fn test_tokens_signed_with_the_pools_key_are_never_accepted() {
+    // EncodeTestToken signs with the pool's own key and may copy a live sign-in's claims, its
+    // origin_jti included: the marker in its header is what keeps it out.
+    let e = env();
+    e.user("iris", "Passw0rd!");
+    let t = e.tokens("iris", "Passw0rd!");
+    let claims = tokens::dangerous::decode_unverified(t["AccessToken"].as_str().unwrap())
+        .unwrap()
+        .claims;
+    let made = ok(
+        &e.c,
+        "EncodeTestToken",
+        json!({"UserPoolId": e.pool, "Claims": claims}),
+    );
+    let copy = made["Token"].as_str().unwrap();
+    assert_eq!(made["Header"]["poolhouse:test"], true);
+    assert_eq!(
+        made["Claims"]["origin_jti"], claims["origin_jti"],
+        "the copy names the live sign-in"
+    );
+    for op in ["GetUser", "GlobalSignOut"] {
+        let refused = err(&e.c, op, json!({"AccessToken": copy}));
+        assert_eq!(refused.code, ErrorCode::NotAuthorizedException, "{op}");
+        assert!(
+            refused.message.contains("test token"),
+            "{op}: {}",
+            refused.message
+        );
+    }
+    // The sign-in it copied is untouched.
+    ok(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]}));
+}
+
+#[test]
 fn sign_up_confirms_with_the_code_from_the_outbox() {
     let e = env_with(json!({"AutoVerifiedAttributes": ["email"]}), json!({}));
     let r = ok(
