@@ -17,6 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import botocore.exceptions
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -189,6 +190,26 @@ def test_endpoint_verifies_pool_tokens_by_iss_and_kid(server, idp, pool_id):
     kid = jwt.get_unverified_header(auth["AccessToken"])["kid"]
     key = next(k for k in jwks["keys"] if k["kid"] == kid)
     jwt.decode(auth["AccessToken"], jwt.algorithms.RSAAlgorithm.from_jwk(key), algorithms=["RS256"])
+
+
+def test_a_test_token_copying_a_live_sign_in_is_refused_by_get_user(server, idp, pool_id):
+    client = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="copied", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="copied", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="copied", Password="Correct-horse-9", Permanent=True)
+    access = idp.initiate_auth(
+        ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "copied", "PASSWORD": "Correct-horse-9"},
+    )["AuthenticationResult"]["AccessToken"]
+    claims = jwt.decode(access, options={"verify_signature": False})
+    made = server.poolhouse("EncodeTestToken", {"UserPoolId": pool_id, "Claims": claims})
+    assert made["Claims"]["origin_jti"] == claims["origin_jti"]
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.get_user(AccessToken=made["Token"])
+    assert e.value.response["Error"]["Code"] == "NotAuthorizedException"
+    assert "test token" in e.value.response["Error"]["Message"]
+    assert idp.get_user(AccessToken=access)["Username"] == "copied"
 
 
 def test_jwks_url_and_discovery_against_serve(tmp_path, server, idp, pool_id):

@@ -138,6 +138,27 @@ def test_refresh_get_user_and_global_sign_out(idp, app):
         idp.get_user(AccessToken=b["AccessToken"])
 
 
+def test_disabling_a_user_revokes_the_tokens_they_had(idp, app):
+    # As Cognito: enabling the user again does not bring the old sign-in back.
+    pool, client = app
+    old = sign_in(idp, client)["AuthenticationResult"]
+    idp.admin_disable_user(UserPoolId=pool, Username="alice")
+    idp.admin_enable_user(UserPoolId=pool, Username="alice")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.get_user(AccessToken=old["AccessToken"])
+    assert code(e) == "NotAuthorizedException"
+    assert message(e) == "Access Token has been revoked"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.initiate_auth(
+            ClientId=client,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": old["RefreshToken"]},
+        )
+    assert code(e) == "NotAuthorizedException"
+    assert message(e) == "Refresh Token has been revoked"
+    idp.get_user(AccessToken=sign_in(idp, client)["AuthenticationResult"]["AccessToken"])
+
+
 def test_wrong_passwords_lock_the_user_out_and_an_admin_unlocks(server, idp, app):
     pool, client = app
     for _ in range(5):

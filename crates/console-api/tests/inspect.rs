@@ -271,3 +271,36 @@ fn a_pool_test_token_carries_the_pool_issuer_and_verifies_against_it() {
     .unwrap_err();
     assert_eq!(unknown.field.as_deref(), Some("UserPoolId"));
 }
+
+#[test]
+fn a_test_token_copying_a_live_sign_in_is_reported_as_one_the_engine_refuses() {
+    let e = env();
+    let (_, access) = e.tokens();
+    let claims = ok(&e.c, "DecodeToken", json!({"Token": access}))["Payload"].clone();
+    let made = ok(
+        &e.c,
+        "EncodeTestToken",
+        json!({"Claims": claims, "UserPoolId": e.pool}),
+    );
+    let r = e.verify(json!({"Token": made["Token"]}));
+    // Still the pool's (test) token to the inspector: its signature, issuer and sign-in check
+    // out, and the report warns that GetUser and the other token operations refuse it.
+    assert_eq!(check(&r, "signature")["Result"], "pass", "{r:#}");
+    assert_eq!(r["Decoded"]["Findings"][0]["Code"], "TestToken");
+    let revoked = check(&r, "revoked");
+    assert_eq!(revoked["Result"], "warning", "{r:#}");
+    assert!(
+        revoked["Reason"]
+            .as_str()
+            .unwrap()
+            .contains("never accepts"),
+        "{revoked}"
+    );
+    assert_eq!(r["Verdict"], "Valid");
+    let refused =
+        call::<Value>(&e.c, "GetUser", json!({"AccessToken": made["Token"]})).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::NotAuthorizedException);
+    // A real token's sign-in still passes.
+    let real = e.verify(json!({"Token": access}));
+    assert_eq!(check(&real, "revoked")["Result"], "pass", "{real:#}");
+}

@@ -494,6 +494,55 @@ fn refresh_sign_out_and_revocation_end_the_tokens() {
 }
 
 #[test]
+fn disabling_a_user_ends_their_sign_ins_for_good() {
+    // As Cognito: a disabled user's tokens are revoked, so enabling them again does not bring
+    // the old access and refresh tokens back.
+    let e = env();
+    e.user("ivy", "Passw0rd!");
+    let t = e.tokens("ivy", "Passw0rd!");
+    ok(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]}));
+    ok(
+        &e.c,
+        "AdminDisableUser",
+        json!({"UserPoolId": e.pool, "Username": "ivy"}),
+    );
+    ok(
+        &e.c,
+        "AdminEnableUser",
+        json!({"UserPoolId": e.pool, "Username": "ivy"}),
+    );
+    let old_access = err(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]}));
+    assert_eq!(old_access.code, ErrorCode::NotAuthorizedException);
+    assert_eq!(old_access.message, "Access Token has been revoked");
+    let old_refresh = err(
+        &e.c,
+        "InitiateAuth",
+        json!({"ClientId": e.client, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": t["RefreshToken"]}}),
+    );
+    assert_eq!(old_refresh.code, ErrorCode::NotAuthorizedException);
+    assert_eq!(old_refresh.message, "Refresh Token has been revoked");
+    // Signing in again after being enabled works as before.
+    let fresh = e.tokens("ivy", "Passw0rd!");
+    ok(
+        &e.c,
+        "GetUser",
+        json!({"AccessToken": fresh["AccessToken"]}),
+    );
+    // Enabling an enabled user ends nothing.
+    ok(
+        &e.c,
+        "AdminEnableUser",
+        json!({"UserPoolId": e.pool, "Username": "ivy"}),
+    );
+    ok(
+        &e.c,
+        "GetUser",
+        json!({"AccessToken": fresh["AccessToken"]}),
+    );
+}
+
+#[test]
 fn forged_tokens_and_tokens_of_another_pool_are_refused() {
     let e = env();
     e.user("hank", "Passw0rd!");
@@ -524,6 +573,40 @@ fn forged_tokens_and_tokens_of_another_pool_are_refused() {
         err(&e.c, "GetUser", json!({"AccessToken": "garbage"})).code,
         ErrorCode::NotAuthorizedException
     );
+}
+
+#[test]
+fn test_tokens_signed_with_the_pools_key_are_never_accepted() {
+    // EncodeTestToken signs with the pool's own key and may copy a live sign-in's claims, its
+    // origin_jti included: the marker in its header is what keeps it out.
+    let e = env();
+    e.user("iris", "Passw0rd!");
+    let t = e.tokens("iris", "Passw0rd!");
+    let claims = tokens::dangerous::decode_unverified(t["AccessToken"].as_str().unwrap())
+        .unwrap()
+        .claims;
+    let made = ok(
+        &e.c,
+        "EncodeTestToken",
+        json!({"UserPoolId": e.pool, "Claims": claims}),
+    );
+    let copy = made["Token"].as_str().unwrap();
+    assert_eq!(made["Header"]["poolhouse:test"], true);
+    assert_eq!(
+        made["Claims"]["origin_jti"], claims["origin_jti"],
+        "the copy names the live sign-in"
+    );
+    for op in ["GetUser", "GlobalSignOut"] {
+        let refused = err(&e.c, op, json!({"AccessToken": copy}));
+        assert_eq!(refused.code, ErrorCode::NotAuthorizedException, "{op}");
+        assert!(
+            refused.message.contains("test token"),
+            "{op}: {}",
+            refused.message
+        );
+    }
+    // The sign-in it copied is untouched.
+    ok(&e.c, "GetUser", json!({"AccessToken": t["AccessToken"]}));
 }
 
 #[test]

@@ -582,6 +582,16 @@ fn an_unsigned_call_to_a_locked_workspace_is_missing_authentication() {
         "MissingAuthenticationTokenException",
         "an unsigned caller cannot unlock the workspace either",
     );
+    // `console` operations are held to the admin rule: no test token signed with a pool's key
+    // for an unsigned caller.
+    let r = server.call(
+        "Poolhouse.EncodeTestToken",
+        r#"{"Claims":{"sub":"x"},"UserPoolId":"us-east-1_abcdefghi"}"#,
+    );
+    r.assert_error(
+        "MissingAuthenticationTokenException",
+        "minting test tokens is a console operation, signed when the workspace requires it",
+    );
     assert_eq!(
         server.console.signature_policy(None).unwrap().0,
         console_api::Signatures::Required,

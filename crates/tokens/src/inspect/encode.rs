@@ -2,7 +2,8 @@
 //! `exp` set by a duration. Every one carries the header member `"poolhouse:test": true`: a
 //! private header parameter (RFC 7515 §4.3) that verifiers ignore, so the token still verifies
 //! like any other, while the inspector (and anyone reading the header) can tell it was made
-//! for a test. It is deliberately not `typ` (which some verifiers check) nor `crit` (which
+//! for a test. Poolhouse's own access-token check (`user_pools::signin::authenticate`) refuses
+//! any token that carries it. It is deliberately not `typ` (which some verifiers check) nor `crit` (which
 //! would make every verifier refuse it).
 
 use std::fmt;

@@ -47,8 +47,9 @@ pub use flow::{
     store_sign_in,
 };
 pub use token::{
-    Authenticated, Minted, authenticate, claimed_pool, claims, client_ids, issuer, mint, refresh,
-    revoke, sessions, sign, sign_in_by_origin, sign_out_everywhere,
+    Authenticated, Judged, Minted, authenticate, claimed_pool, claims, client_ids, issuer,
+    judge_access_token, mint, refresh, revoke, sessions, sign, sign_in_by_origin,
+    sign_out_everywhere, test_token_refused,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -217,8 +217,10 @@ pub struct Authenticated {
 }
 
 /// Checks an access token for the operations that take one (`GetUser`, `GlobalSignOut`,
-/// `ChangePassword`, ...): signature, expiry, issuer, `token_use`, and that its sign-in has not
-/// been revoked and its user is still enabled.
+/// `ChangePassword`, ...): signature, expiry, issuer, `token_use`, that its sign-in has not
+/// been revoked and its user is still enabled, and that it is not a test token. A test token
+/// (`EncodeTestToken`, header member `poolhouse:test`) may be signed with the pool's own key and
+/// copy a live sign-in's claims; it is never accepted.
 pub fn authenticate(
     r: &impl Read,
     keys: &PoolKeys,
@@ -227,6 +229,39 @@ pub fn authenticate(
     issuer: &str,
     now_ms: i64,
 ) -> Result<Authenticated> {
+    match judge_access_token(r, keys, pool, token, issuer, now_ms)? {
+        Judged::Minted(a) => Ok(a),
+        Judged::TestToken(_) => Err(test_token_refused()),
+    }
+}
+
+/// The refusal of a test token where a real one is needed.
+pub fn test_token_refused() -> Error {
+    Error::NotAuthorized(format!(
+        "Invalid Access Token: a test token (header `{}`) is never accepted",
+        tokens::inspect::TEST_TOKEN_HEADER
+    ))
+}
+
+/// An access token that passed every check of [`authenticate`] but the last, by who made it.
+#[derive(Debug, Clone)]
+pub enum Judged {
+    /// Minted by a sign-in: [`authenticate`] accepts it.
+    Minted(Authenticated),
+    /// Made by the test-token encoder: [`authenticate`] refuses it; the inspector reports on it.
+    TestToken(Authenticated),
+}
+
+/// Every check of [`authenticate`] but the refusal of test tokens, for the token inspector,
+/// which reports on test tokens rather than accepting them. Authorise nothing with it.
+pub fn judge_access_token(
+    r: &impl Read,
+    keys: &PoolKeys,
+    pool: &PoolRow,
+    token: &str,
+    issuer: &str,
+    now_ms: i64,
+) -> Result<Judged> {
     let invalid_token = || Error::NotAuthorized("Invalid Access Token".into());
     let verified = keys
         .verifier
@@ -237,6 +272,9 @@ pub fn authenticate(
             }
             _ => invalid_token(),
         })?;
+    let test_token = verified
+        .header()
+        .contains_key(tokens::inspect::TEST_TOKEN_HEADER);
     let claims = verified.into_claims();
     if claims.get("token_use").and_then(Value::as_str) != Some("access")
         || claims.get("iss").and_then(Value::as_str) != Some(issuer)
@@ -260,10 +298,15 @@ pub fn authenticate(
     if !user.enabled {
         return Err(Error::NotAuthorized("User is disabled.".into()));
     }
-    Ok(Authenticated {
+    let a = Authenticated {
         user,
         session,
         claims,
+    };
+    Ok(if test_token {
+        Judged::TestToken(a)
+    } else {
+        Judged::Minted(a)
     })
 }
 
@@ -314,6 +357,11 @@ pub fn client_ids(r: &impl Read, sessions: &[RefreshRow]) -> Result<BTreeMap<i64
     Ok(out)
 }
 
+/// The sign-in a token descends from, by the `origin_jti` every token of it carries.
+pub fn sign_in_by_origin(r: &impl Read, origin_jti: &str) -> Result<Option<RefreshRow>> {
+    Ok(storage::refresh_tokens::by_origin(r, origin_jti)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,9 +377,4 @@ mod tests {
             "http://127.0.0.1:9229/eu-west-1_abc"
         );
     }
-}
-
-/// The sign-in a token descends from, by the `origin_jti` every token of it carries.
-pub fn sign_in_by_origin(r: &impl Read, origin_jti: &str) -> Result<Option<RefreshRow>> {
-    Ok(storage::refresh_tokens::by_origin(r, origin_jti)?)
 }

@@ -605,7 +605,9 @@ pub enum Enablement {
     Disabled,
 }
 
-/// `AdminEnableUser` / `AdminDisableUser`.
+/// `AdminEnableUser` / `AdminDisableUser`. Disabling a user also signs them out everywhere, in
+/// the same transaction, as Cognito revokes a disabled user's tokens: enabling them again does
+/// not bring the old sign-ins back.
 pub fn set_enabled(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
@@ -614,8 +616,11 @@ pub fn set_enabled(
     to: Enablement,
 ) -> Result<UserRow> {
     let (pool, user) = get(tx, pool_id, username)?;
-    let enabled = to == Enablement::Enabled;
-    store::set_enabled(tx, user.pk, enabled, ctx.clock.now_ms())?;
+    let now = ctx.clock.now_ms();
+    store::set_enabled(tx, user.pk, to == Enablement::Enabled, now)?;
+    if to == Enablement::Disabled {
+        crate::signin::sign_out_everywhere(tx, &user, now)?;
+    }
     resolve(tx, &pool, &user.username)
 }
 

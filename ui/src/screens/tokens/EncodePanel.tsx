@@ -231,8 +231,9 @@ export function EncodePanel({
             {made.token.Token}
           </code>
           <p className="hint">
-            For tests only. Its header carries <code>"poolhouse:test": true</code>, which the inspector points out; verifiers do
-            not look at it, so treat the token like any other that its key signs.
+            For tests only. Its header carries <code>"poolhouse:test": true</code>, which the inspector points out and
+            Poolhouse's own token operations (GetUser and the rest) refuse; other verifiers do not look at it, so treat the
+            token like any other that its key signs.
           </p>
         </div>
       )}

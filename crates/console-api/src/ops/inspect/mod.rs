@@ -373,7 +373,8 @@ pub(crate) fn verify_token(
 }
 
 /// `EncodeTestToken`: claims signed as a test token with the key given, or a pool's current
-/// signing key (audited, since such a token is accepted by anything that trusts the pool).
+/// signing key (audited, since such a token is accepted by any verifier that trusts the pool's
+/// keys; Poolhouse's own token operations refuse it by its `poolhouse:test` header member).
 pub(crate) fn encode_test_token(
     c: &Console,
     ctx: &OpCtx<'_>,
