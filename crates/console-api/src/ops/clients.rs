@@ -41,7 +41,7 @@ dto! {
         pub client_name: String,
         #[serde(default)]
         pub generate_secret: Option<bool>,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: ClientSettings,
     }
 }
@@ -65,7 +65,7 @@ dto! {
         pub client_id: ClientId,
         #[serde(default)]
         pub client_name: Option<String>,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: ClientSettings,
     }
 }

@@ -54,7 +54,7 @@ dto! {
 dto! {
     pub struct CreateUserPoolRequest {
         pub pool_name: String,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: PoolSettings,
         #[serde(default)]
         #[ts(as = "Option<Vec<UsernameAttribute>>", optional)]
@@ -80,7 +80,7 @@ dto! {
     /// `UpdateUserPool`: the mutable settings. Members fixed at creation are refused by name.
     pub struct UpdateUserPoolRequest {
         pub user_pool_id: UserPoolId,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: PoolSettings,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(skip)]
