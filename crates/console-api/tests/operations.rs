@@ -297,6 +297,65 @@ fn attributes_are_checked_against_the_schema() {
 }
 
 #[test]
+fn control_characters_in_attribute_values_are_refused_by_name() {
+    let c = console();
+    let id = pool(
+        &c,
+        serde_json::json!({"Schema": [{"Name": "tier", "AttributeDataType": "String", "Mutable": true}]}),
+    );
+    let create = |name: &str, attrs: serde_json::Value| {
+        call::<AdminCreateUserResponse>(
+            &c,
+            "AdminCreateUser",
+            serde_json::json!({"UserPoolId": id, "Username": name, "MessageAction": "SUPPRESS", "UserAttributes": attrs}),
+        )
+    };
+    for (attr, value) in [
+        ("email", "a\u{0}@x.com"),
+        ("email", "a\u{7f}b@x.com"),
+        ("name", "Ann\u{0}"),
+        ("given_name", "A\u{1b}[31mnn"),
+        ("custom:tier", "gold\u{85}"),
+    ] {
+        let err = create("u", serde_json::json!([{"Name": attr, "Value": value}])).unwrap_err();
+        assert_eq!(
+            err.code,
+            ErrorCode::InvalidParameterException,
+            "{attr}: {err:?}"
+        );
+        assert_eq!(
+            err.field.as_deref(),
+            Some("UserAttributes"),
+            "{attr}: {err:?}"
+        );
+        assert!(
+            err.message
+                .contains(&format!("{attr}: must not contain control characters")),
+            "{attr}: {err:?}"
+        );
+    }
+    // Line breaks and tabs stay allowed where text may have them (an address).
+    create(
+        "v",
+        serde_json::json!([{"Name": "address", "Value": "1 Main St\n\tSpringfield"}]),
+    )
+    .unwrap();
+    // And a change is checked as a creation is.
+    let err = call::<serde_json::Value>(
+        &c,
+        "AdminUpdateUserAttributes",
+        serde_json::json!({"UserPoolId": id, "Username": "v",
+            "UserAttributes": [{"Name": "email", "Value": "v\u{0}@x.com"}]}),
+    )
+    .unwrap_err();
+    assert!(
+        err.message
+            .contains("email: must not contain control characters"),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn email_as_username_stores_the_sub_and_finds_by_email() {
     let c = console();
     let id = pool(&c, serde_json::json!({"UsernameAttributes": ["email"]}));
