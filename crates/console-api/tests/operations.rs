@@ -355,6 +355,83 @@ fn control_characters_in_attribute_values_are_refused_by_name() {
     );
 }
 
+/// `token` with `from` replaced by `to` (of the same length) inside its decoded bytes, as
+/// someone editing a token's cursor would.
+fn edited_token(token: &str, from: &str, to: &str) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut bytes = URL_SAFE_NO_PAD.decode(token).unwrap();
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from.as_bytes())
+        .unwrap_or_else(|| panic!("{from} is in the token's cursor"));
+    bytes[at..at + from.len()].copy_from_slice(to.as_bytes());
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[test]
+fn an_edited_pagination_token_is_refused() {
+    let c = console();
+    let id = pool(&c, serde_json::json!({}));
+    for n in ["ann", "bob", "cat", "dan", "eve"] {
+        user(&c, &id, n, &format!("{n}@example.com"));
+    }
+    let page: ListUsersResponse = call(
+        &c,
+        "ListUsers",
+        serde_json::json!({"UserPoolId": id, "Limit": 2}),
+    )
+    .unwrap();
+    let token = page.pagination_token.unwrap();
+    // The token still works as issued.
+    let next: ListUsersResponse = call(
+        &c,
+        "ListUsers",
+        serde_json::json!({"UserPoolId": id, "Limit": 2, "PaginationToken": token}),
+    )
+    .unwrap();
+    assert_eq!(next.users[0].username, "cat");
+    // Moved back to the start of the listing: refused, not served.
+    let edited = edited_token(&token, "bob", "ann");
+    let err = call::<ListUsersResponse>(
+        &c,
+        "ListUsers",
+        serde_json::json!({"UserPoolId": id, "Limit": 2, "PaginationToken": edited}),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidParameterException, "{err:?}");
+    assert_eq!(err.field.as_deref(), Some("PaginationToken"), "{err:?}");
+
+    // The same for a listing paged by the console's own helper (groups).
+    for g in ["g1", "g2", "g3"] {
+        let _: serde_json::Value = call(
+            &c,
+            "CreateGroup",
+            serde_json::json!({"UserPoolId": id, "GroupName": g}),
+        )
+        .unwrap();
+    }
+    let page: serde_json::Value = call(
+        &c,
+        "ListGroups",
+        serde_json::json!({"UserPoolId": id, "Limit": 1}),
+    )
+    .unwrap();
+    let token = page["NextToken"].as_str().unwrap();
+    let edited = edited_token(token, "g1", "g2");
+    let err = call::<serde_json::Value>(
+        &c,
+        "ListGroups",
+        serde_json::json!({"UserPoolId": id, "Limit": 1, "NextToken": edited}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("NextToken"), "{err:?}");
+    assert!(
+        err.message.contains("is not a token this listing issued"),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn email_as_username_stores_the_sub_and_finds_by_email() {
     let c = console();

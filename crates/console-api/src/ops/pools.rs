@@ -240,8 +240,9 @@ pub(crate) fn list_user_pools(
         return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
     }
     const SCOPE: &str = "ListUserPools";
-    let after: i64 = cursor(SCOPE, req.next_token.as_deref())?.unwrap_or_default();
+    let after: i64 = cursor(c, SCOPE, req.next_token.as_deref())?.unwrap_or_default();
     let (rows, next) = paged(
+        c,
         c.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?,
         req.max_results,
         SCOPE,
