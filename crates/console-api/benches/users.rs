@@ -190,6 +190,11 @@ fn make_tokens(ds: &Dataset, count: usize) -> Res<Vec<String>> {
         .read(|r| storage::pools::get(r, &ds.meta.pool_id))?
         .ok_or("the data set's pool is missing")?;
     let scope = format!("ListUsers|{}|", pool.id);
+    // Tokens are tagged with a key derived from the store's master key, as the console does.
+    let master: [u8; 32] = std::fs::read(console_api::master_key_path(&ds.path))?
+        .try_into()
+        .map_err(|_| "the data set's key file is not 32 bytes")?;
+    let pages = user_pools::pagination::key(&tokens::MasterKey::from_bytes(&master)?);
     let mut rng = StdRng::seed_from_u64(11);
     let mut tokens = Vec::with_capacity(count);
     while tokens.len() < count {
@@ -199,7 +204,7 @@ fn make_tokens(ds: &Dataset, count: usize) -> Res<Vec<String>> {
                 key: CursorKey::Text(key),
                 pk: u.pk,
             };
-            tokens.push(user_pools::pagination::encode(&scope, &cursor));
+            tokens.push(user_pools::pagination::encode(&pages, &scope, &cursor));
         }
     }
     let path = ds

@@ -108,6 +108,8 @@ struct Inner {
     workspace: Mutex<Option<(i64, Arc<WorkspaceSettings>)>>,
     /// Seals the pools' private signing keys; kept in a file beside the store.
     master: tokens::MasterKey,
+    /// Tags the listings' pagination tokens (derived from the master key).
+    pages: tokens::MacKey,
     /// Each pool's parsed signing keys and verifier, with the configuration revision they
     /// were read at (parsing an RSA key costs far more than a sign-in's other reads).
     keys: Mutex<HashMap<i64, (i64, Arc<user_pools::keys::PoolKeys>)>>,
@@ -204,12 +206,14 @@ impl Console {
             other => ApiError::from(other),
         })?;
         let master = load_master_key(path)?;
+        let pages = user_pools::pagination::key(&master);
         let console = Console {
             inner: Arc::new(Inner {
                 db,
                 clock,
                 workspace: Mutex::new(None),
                 master,
+                pages,
                 keys: Mutex::new(HashMap::new()),
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
@@ -219,6 +223,12 @@ impl Console {
         // Fail early on unreadable settings rather than at the first operation.
         console.workspace()?;
         Ok(console)
+    }
+
+    /// The key that tags pagination tokens, so that a listing takes back only tokens this
+    /// store issued, unedited.
+    pub(crate) fn pages(&self) -> &tokens::MacKey {
+        &self.inner.pages
     }
 
     /// The store's file.

@@ -228,7 +228,9 @@ fn the_id_token_carries_the_attributes_the_client_may_read_typed_as_cognito_type
 
 #[test]
 fn wrong_passwords_lock_the_user_out_with_growing_backoff_until_unlocked() {
-    let e = env();
+    // A client that does not hide who exists is told about the lockout (as Cognito tells it);
+    // one that does answers as for an unknown user (the test below).
+    let e = env_with(json!({}), json!({"PreventUserExistenceErrors": "LEGACY"}));
     e.user("bob", "Passw0rd!");
     for i in 0..5 {
         let r = e.sign_in("bob", "wrong-password").unwrap_err();
@@ -274,6 +276,48 @@ fn wrong_passwords_lock_the_user_out_with_growing_backoff_until_unlocked() {
         "Password attempts exceeded"
     );
     assert!(events["NextToken"].is_string(), "more than 3 events");
+}
+
+#[test]
+fn a_lockout_does_not_tell_real_users_from_unknown_ones_when_existence_errors_are_prevented() {
+    let e = env_with(json!({}), json!({"PreventUserExistenceErrors": "ENABLED"}));
+    e.user("bob", "Passw0rd!");
+    for _ in 0..5 {
+        e.sign_in("bob", "wrong-password").unwrap_err();
+    }
+    let unknown = e.sign_in("nobody", "wrong-password").unwrap_err();
+    for password in ["Passw0rd!", "wrong-password"] {
+        let locked = e.sign_in("bob", password).unwrap_err();
+        assert_eq!(
+            (
+                locked.code,
+                locked.message.as_str(),
+                locked.field.as_deref()
+            ),
+            (
+                unknown.code,
+                unknown.message.as_str(),
+                unknown.field.as_deref()
+            ),
+            "a locked-out user answers as an unknown one"
+        );
+    }
+    // The lockout still holds, and the administrator still sees why.
+    let sec = ok(
+        &e.c,
+        "DescribeUserSecurity",
+        json!({"UserPoolId": e.pool, "Username": "bob"}),
+    );
+    assert!(sec["LockedUntil"].as_f64().is_some());
+    let events = ok(
+        &e.c,
+        "AdminListUserAuthEvents",
+        json!({"UserPoolId": e.pool, "Username": "bob", "MaxResults": 1}),
+    );
+    assert_eq!(
+        events["AuthEvents"][0]["Detail"],
+        "Password attempts exceeded"
+    );
 }
 
 #[test]

@@ -312,6 +312,23 @@ pub fn check_value(attr: &SchemaAttribute, value: &str, field: &str) -> Result<(
             format!("values are at most {MAX_VALUE_LEN} bytes"),
         ));
     }
+    // Control characters (NUL, escapes, DEL, C1) have no place in an attribute value: they cut
+    // strings short, forge log lines and terminal output. Text may keep its line breaks and tabs
+    // (an `address`), but not where they could not belong.
+    let single_line = matches!(
+        name.as_str(),
+        "email" | "phone_number" | "preferred_username"
+    );
+    if value
+        .chars()
+        .any(|c| c.is_control() && (single_line || !matches!(c, '\t' | '\n' | '\r')))
+    {
+        return Err(value_error(
+            field,
+            name,
+            "must not contain control characters",
+        ));
+    }
     match attr.data_type() {
         AttributeDataType::String => {
             let len = value.chars().count() as i64;
@@ -493,6 +510,21 @@ mod tests {
         let phone = find(&schema, "phone_number").unwrap();
         assert!(check_value(phone, "+12065551212", "UserAttributes").is_ok());
         assert!(check_value(phone, "2065551212", "UserAttributes").is_err());
+        for bad in [
+            "a\u{0}@example.com",
+            "a@exa\u{7f}mple.com",
+            "a@example.com\n",
+        ] {
+            let err = check_value(email, bad, "UserAttributes").unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("email: must not contain control characters"),
+                "{err}"
+            );
+        }
+        let address = find(&schema, "address").unwrap();
+        assert!(check_value(address, "1 Main St\nSpringfield", "UserAttributes").is_ok());
+        assert!(check_value(address, "1 Main St\u{0}", "UserAttributes").is_err());
         let verified = find(&schema, "email_verified").unwrap();
         assert!(check_value(verified, "yes", "UserAttributes").is_err());
     }

@@ -30,6 +30,7 @@ mod compact;
 mod error;
 mod jwks;
 mod key;
+mod mac;
 mod opaque;
 mod secret;
 pub mod srp;
@@ -39,6 +40,7 @@ pub use compact::MAX_TOKEN_LEN;
 pub use error::{Error, Result, TokenPart};
 pub use jwks::{Jwk, Jwks};
 pub use key::{MAX_KID_LEN, SigningKey, new_jti, random_kid};
+pub use mac::{MAC_LEN, MacKey};
 pub use opaque::{
     new_opaque_token, opaque_digest, pwned_hash, random_bytes, secret_hash, secret_hash_matches,
 };

@@ -185,12 +185,13 @@ fn listing_pages_with_tokens_bound_to_their_filter() {
         .unwrap();
     env.user("other", &[]);
     let filter = Some(r#"username ^= "user""#);
+    let pages = user_pools::pagination::key(&env.master);
     let (first, token) = env
-        .read(|r| users::list(r, &env.pool_id, filter, Some(3), None))
+        .read(|r| users::list(r, &pages, &env.pool_id, filter, Some(3), None))
         .unwrap();
     let token = token.expect("more users match than one page holds");
     let (rest, end) = env
-        .read(|r| users::list(r, &env.pool_id, filter, Some(3), Some(&token)))
+        .read(|r| users::list(r, &pages, &env.pool_id, filter, Some(3), Some(&token)))
         .unwrap();
     let names: Vec<&str> = first
         .iter()
@@ -209,7 +210,7 @@ fn listing_pages_with_tokens_bound_to_their_filter() {
     );
     assert_eq!(end, None);
     let err = env
-        .read(|r| users::list(r, &env.pool_id, None, Some(3), Some(&token)))
+        .read(|r| users::list(r, &pages, &env.pool_id, None, Some(3), Some(&token)))
         .unwrap_err();
     assert!(
         matches!(err, Error::InvalidToken),
@@ -232,7 +233,11 @@ fn search_counts_matches_and_filters_by_state() {
         )
     })
     .unwrap();
-    let search = |s: Search| env.read(|r| users::search(r, &env.pool_id, &s)).unwrap();
+    let pages = user_pools::pagination::key(&env.master);
+    let search = |s: Search| {
+        env.read(|r| users::search(r, &pages, &env.pool_id, &s))
+            .unwrap()
+    };
 
     let all = search(Search {
         text: Some("user".into()),
@@ -249,6 +254,7 @@ fn search_counts_matches_and_filters_by_state() {
         .read(|r| {
             users::search(
                 r,
+                &pages,
                 &env.pool_id,
                 &Search {
                     limit: Some(0),

@@ -73,7 +73,7 @@ pub(crate) fn list_audit_events(
         return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
     }
     const SCOPE: &str = "ListAuditEvents";
-    let before: Option<i64> = cursor(SCOPE, req.next_token.as_deref())?;
+    let before: Option<i64> = cursor(c, SCOPE, req.next_token.as_deref())?;
     let q = storage::audit::AuditQuery {
         pool_id: req.user_pool_id.clone().map(String::from),
         operation: req.operation.clone(),
@@ -86,6 +86,7 @@ pub(crate) fn list_audit_events(
         limit: limit + 1,
     };
     let (rows, next) = paged(
+        c,
         c.read(|r| Ok(storage::audit::list(r, &q)?))?,
         limit,
         SCOPE,

@@ -41,7 +41,7 @@ dto! {
         pub client_name: String,
         #[serde(default)]
         pub generate_secret: Option<bool>,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: ClientSettings,
     }
 }
@@ -65,7 +65,7 @@ dto! {
         pub client_id: ClientId,
         #[serde(default)]
         pub client_name: Option<String>,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: ClientSettings,
     }
 }
@@ -189,9 +189,9 @@ pub(crate) fn list_user_pool_clients(
         return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
     }
     let scope = format!("ListUserPoolClients|{}", req.user_pool_id);
-    let after: String = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+    let after: String = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let rows = c.read(|r| Ok(clients::list(r, &req.user_pool_id, &after, limit + 1)?))?;
-    let (rows, next) = paged(rows, limit, &scope, |c| c.client_id.clone());
+    let (rows, next) = paged(c, rows, limit, &scope, |c| c.client_id.clone());
     Ok(ListUserPoolClientsResponse {
         user_pool_clients: rows
             .iter()

@@ -210,8 +210,9 @@ pub(crate) fn list_groups(
 ) -> Result<ListGroupsResponse, ApiError> {
     let limit = page_limit("Limit", req.limit, 60, 60)?;
     let scope = format!("ListGroups|{}", req.user_pool_id);
-    let after: String = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+    let after: String = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let (rows, next) = paged(
+        c,
         c.read(|r| Ok(groups::list(r, &req.user_pool_id, &after, limit + 1)?))?,
         limit,
         &scope,
@@ -263,7 +264,7 @@ pub(crate) fn admin_list_groups_for_user(
         "AdminListGroupsForUser|{}|{}",
         req.user_pool_id, req.username
     );
-    let start: usize = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+    let start: usize = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let all = c.read(|r| Ok(groups::for_user(r, &req.user_pool_id, &req.username)?))?;
     let page: Vec<GroupType> = all
         .iter()
@@ -271,7 +272,8 @@ pub(crate) fn admin_list_groups_for_user(
         .take(limit)
         .map(|g| group_type(&req.user_pool_id, g))
         .collect();
-    let next = (start + limit < all.len()).then(|| pagination::encode(&scope, &(start + limit)));
+    let next = (start + limit < all.len())
+        .then(|| pagination::encode(c.pages(), &scope, &(start + limit)));
     Ok(ListGroupsResponse {
         groups: page,
         next_token: next,
@@ -286,8 +288,9 @@ pub(crate) fn list_users_in_group(
 ) -> Result<ListUsersInGroupResponse, ApiError> {
     let limit = page_limit("Limit", req.limit, 60, 60)?.max(1);
     let scope = format!("ListUsersInGroup|{}|{}", req.user_pool_id, req.group_name);
-    let after: i64 = cursor(&scope, req.next_token.as_deref())?.unwrap_or_default();
+    let after: i64 = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let (rows, next) = paged(
+        c,
         c.read(|r| {
             Ok(groups::members(
                 r,

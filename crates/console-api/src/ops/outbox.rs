@@ -61,8 +61,9 @@ pub(crate) fn list_outbox_messages(
         return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
     }
     const SCOPE: &str = "ListOutboxMessages";
-    let before: Option<i64> = cursor(SCOPE, req.next_token.as_deref())?;
+    let before: Option<i64> = cursor(c, SCOPE, req.next_token.as_deref())?;
     let (rows, next) = paged(
+        c,
         c.read(|r| {
             Ok(storage::outbox::list(
                 r,

@@ -54,7 +54,7 @@ dto! {
 dto! {
     pub struct CreateUserPoolRequest {
         pub pool_name: String,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: PoolSettings,
         #[serde(default)]
         #[ts(as = "Option<Vec<UsernameAttribute>>", optional)]
@@ -80,7 +80,7 @@ dto! {
     /// `UpdateUserPool`: the mutable settings. Members fixed at creation are refused by name.
     pub struct UpdateUserPoolRequest {
         pub user_pool_id: UserPoolId,
-        #[serde(flatten)]
+        #[serde(flatten, deserialize_with = "crate::wire::flattened")]
         pub settings: PoolSettings,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(skip)]
@@ -240,8 +240,9 @@ pub(crate) fn list_user_pools(
         return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
     }
     const SCOPE: &str = "ListUserPools";
-    let after: i64 = cursor(SCOPE, req.next_token.as_deref())?.unwrap_or_default();
+    let after: i64 = cursor(c, SCOPE, req.next_token.as_deref())?.unwrap_or_default();
     let (rows, next) = paged(
+        c,
         c.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?,
         req.max_results,
         SCOPE,

@@ -228,7 +228,7 @@ pub(crate) fn admin_list_user_auth_events(
     let before: i64 = req
         .next_token
         .as_deref()
-        .map(|t| user_pools::pagination::decode(&scope, t))
+        .map(|t| user_pools::pagination::decode(c.pages(), &scope, t))
         .transpose()
         .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?
         .unwrap_or(0);
@@ -238,7 +238,7 @@ pub(crate) fn admin_list_user_auth_events(
         let next = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last()
-                .map(|e| user_pools::pagination::encode(&scope, &e.pk))
+                .map(|e| user_pools::pagination::encode(c.pages(), &scope, &e.pk))
         } else {
             None
         };

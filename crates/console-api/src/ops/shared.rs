@@ -198,11 +198,12 @@ pub(crate) fn page_limit(
 
 /// Reads a listing's `NextToken`: the cursor it carries, or an error naming the member.
 pub(crate) fn cursor<K: serde::de::DeserializeOwned>(
+    c: &crate::Console,
     scope: &str,
     token: Option<&str>,
 ) -> Result<Option<K>, ApiError> {
     token
-        .map(|t| pagination::decode(scope, t))
+        .map(|t| pagination::decode(c.pages(), scope, t))
         .transpose()
         .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))
 }
@@ -210,6 +211,7 @@ pub(crate) fn cursor<K: serde::de::DeserializeOwned>(
 /// Cuts a fetch of `limit + 1` rows to `limit`, with the token for the next page when there is
 /// one (the key of the last row kept).
 pub(crate) fn paged<T, K: serde::Serialize>(
+    c: &crate::Console,
     mut rows: Vec<T>,
     limit: u32,
     scope: &str,
@@ -219,7 +221,9 @@ pub(crate) fn paged<T, K: serde::Serialize>(
         return (rows, None);
     }
     rows.truncate(limit as usize);
-    let next = rows.last().map(|r| pagination::encode(scope, &key(r)));
+    let next = rows
+        .last()
+        .map(|r| pagination::encode(c.pages(), scope, &key(r)));
     (rows, next)
 }
 

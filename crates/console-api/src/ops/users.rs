@@ -411,6 +411,7 @@ pub(crate) fn list_users(
         }
         let (rows, next) = users::list(
             r,
+            c.pages(),
             &req.user_pool_id,
             req.filter.as_deref(),
             req.limit,
@@ -450,7 +451,7 @@ pub(crate) fn search_users(
         token: req.next_token.clone(),
     };
     let page = c
-        .read(|r| Ok(users::search(r, &req.user_pool_id, &search)?))
+        .read(|r| Ok(users::search(r, c.pages(), &req.user_pool_id, &search)?))
         .map_err(|mut e: ApiError| {
             if e.field.as_deref() == Some("PaginationToken") {
                 e.field = Some("NextToken".into());

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::client::PreventUserExistenceErrors;
 use domain::risk::EventFilter;
 use storage::pools::PoolRow;
 
@@ -210,10 +211,18 @@ impl Engine<'_> {
             self.pre_authentication(sc, u, &origin.client_metadata)?;
         }
         let now = self.now();
-        // The slow part, outside any transaction. A locked-out user is refused without it; an
+        // The slow part, outside any transaction. A locked-out user is refused without it (unless
+        // the client hides who exists: then the refusal costs what an unknown user's does); an
         // unknown user costs the same as a known one.
         let password_ok = match &candidate.user {
-            _ if candidate.security.locked_until > now => false,
+            _ if candidate.security.locked_until > now => {
+                if sc.client.settings.prevent_user_existence_errors
+                    == PreventUserExistenceErrors::Enabled
+                {
+                    passwords::waste_time(password);
+                }
+                false
+            }
             Some(u) => match &u.password_hash {
                 Some(h) => passwords::verify(password, h)?,
                 None => false,

@@ -26,7 +26,7 @@ use tokens::MasterKey;
 
 use super::{
     Accepted, Decision, OpenSession, Proof, Recorded, SignIn, SignInClient, Step, accept,
-    count_failure, insert_event, mfa, password, record_event, risk, unknown_user,
+    count_failure, insert_event, locked_out, mfa, password, record_event, risk, unknown_user,
 };
 use crate::users::{NewPassword, resolve};
 use crate::{Error, Result, invalid};
@@ -194,7 +194,7 @@ pub fn decide(
             &user,
             step,
             "Password attempts exceeded",
-            Error::NotAuthorized("Password attempts exceeded".into()),
+            locked_out(&sc.client),
         );
     }
     if proof == Proof::Failed || user.password_hash != seen.password_hash {

@@ -151,6 +151,20 @@ pub fn unknown_user(client: &ClientRow) -> Error {
     }
 }
 
+/// The error for a user who is locked out. Cognito says `Password attempts exceeded`; when the
+/// client prevents user existence errors, the answer is the one an unknown user gets, or the
+/// lockout would tell which usernames exist.
+pub fn locked_out(client: &ClientRow) -> Error {
+    match client.settings.prevent_user_existence_errors {
+        PreventUserExistenceErrors::Enabled => {
+            Error::NotAuthorized("Incorrect username or password.".into())
+        }
+        PreventUserExistenceErrors::Legacy => {
+            Error::NotAuthorized("Password attempts exceeded".into())
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The answers
 

@@ -7,12 +7,14 @@ use domain::filter::{UserFilter, format_filter, parse_filter};
 use domain::user::UserStatus;
 use storage::Read;
 use storage::users::{self as store, Cursor, ListQuery, SearchQuery, SortKey, UserRow};
+use tokens::MacKey;
 
 use crate::{Error, Result, invalid, pagination, require_pool};
 
 /// `ListUsers`: at most `limit` (0–60, default 60) users matching `filter`.
 pub fn list(
     r: &impl Read,
+    pages: &MacKey,
     pool_id: &UserPoolId,
     filter: Option<&str>,
     limit: Option<u32>,
@@ -29,7 +31,9 @@ pub fn list(
         pool.id,
         filter.as_ref().map(format_filter).unwrap_or_default()
     );
-    let after: Option<Cursor> = token.map(|t| pagination::decode(&scope, t)).transpose()?;
+    let after: Option<Cursor> = token
+        .map(|t| pagination::decode(pages, &scope, t))
+        .transpose()?;
     if limit == 0 {
         return Ok((Vec::new(), token.map(str::to_string)));
     }
@@ -45,7 +49,7 @@ pub fn list(
     )?;
     Ok((
         page.users,
-        page.next.map(|c| pagination::encode(&scope, &c)),
+        page.next.map(|c| pagination::encode(pages, &scope, &c)),
     ))
 }
 
@@ -84,7 +88,12 @@ pub const COUNT_CAP: i64 = 10_000;
 
 /// Poolhouse's search: one text over usernames, emails, phones, names, `sub` and custom
 /// attributes, with status, enabled and group filters, sorting and keyset paging.
-pub fn search(r: &impl Read, pool_id: &UserPoolId, s: &Search) -> Result<SearchPage> {
+pub fn search(
+    r: &impl Read,
+    pages: &MacKey,
+    pool_id: &UserPoolId,
+    s: &Search,
+) -> Result<SearchPage> {
     let pool = require_pool(r, pool_id)?;
     let limit = s.limit.unwrap_or(60);
     if !(1..=1000).contains(&limit) {
@@ -115,7 +124,7 @@ pub fn search(r: &impl Read, pool_id: &UserPoolId, s: &Search) -> Result<SearchP
     let after: Option<Cursor> = s
         .token
         .as_deref()
-        .map(|t| pagination::decode(&scope, t))
+        .map(|t| pagination::decode(pages, &scope, t))
         .transpose()?;
     let q = SearchQuery {
         pool: pool.pk,
@@ -146,6 +155,6 @@ pub fn search(r: &impl Read, pool_id: &UserPoolId, s: &Search) -> Result<SearchP
         mfa,
         total,
         total_is_exact,
-        next: page.next.map(|c| pagination::encode(&scope, &c)),
+        next: page.next.map(|c| pagination::encode(pages, &scope, &c)),
     })
 }
