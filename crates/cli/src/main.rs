@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use console_api::ops::{self, Service};
@@ -64,6 +65,16 @@ enum Command {
         /// Also serve the console's web build from this directory (e.g. ui/dist).
         #[arg(long)]
         ui: Option<PathBuf>,
+        /// Seconds a connection may take to send a request's headers, or sit idle, before it
+        /// is closed.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Seconds a request's body may take to arrive in full.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        request_timeout: u64,
+        /// Connections served at once; more wait until one closes.
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65536))]
+        max_connections: u64,
     },
     /// The audit log, newest first (ListAuditEvents).
     #[command(disable_help_flag = true)]
@@ -271,13 +282,26 @@ fn main() -> ExitCode {
             count,
             prefix,
         } => generate(&console, &user_pool_id, count, &prefix),
-        Command::Serve { addr, ui } => serve(console, addr, ui),
+        Command::Serve {
+            addr,
+            ui,
+            header_timeout,
+            request_timeout,
+            max_connections,
+        } => {
+            let limits = endpoint::Limits {
+                header_timeout: Duration::from_secs(header_timeout),
+                request_timeout: Duration::from_secs(request_timeout),
+                max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            };
+            serve(console, addr, endpoint::Options { ui, limits })
+        }
         Command::Operations => operations::list_all(cli.json),
         Command::Jwt(_) => usage("jwt is handled before the store is opened"),
     }
 }
 
-fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
+fn serve(console: Console, addr: SocketAddr, options: endpoint::Options) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -289,7 +313,7 @@ fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
         }
     };
     let store = console.store_path().display().to_string();
-    let result = runtime.block_on(endpoint::serve(console, addr, ui, |bound| {
+    let result = runtime.block_on(endpoint::serve_with(console, addr, options, |bound| {
         // A reader that is gone does not stop the endpoint; another failure is reported.
         let _ = out::print(&format!("listening on http://{bound}\n"));
         eprintln!("store: {store}");

@@ -11,6 +11,8 @@ mod sigv4;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -20,6 +22,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use console_api::ops::{self, Service};
 use console_api::{Actor, ApiError, Console, ErrorCode};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 
 /// Largest request body accepted (Cognito's own limit is far lower for most operations).
 const MAX_BODY: usize = 1024 * 1024;
@@ -67,6 +76,42 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
     }
 }
 
+/// What a client may hold, and for how long: the limits a slow, idle or hostile client meets.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A request's head (request line and headers) must arrive within this once the server
+    /// waits for it. The clock starts when the connection opens and again when an answer has
+    /// been sent on a kept-alive one, so it also closes connections that sit idle: hyper
+    /// measures the wait and the head together.
+    pub header_timeout: Duration,
+    /// A request's body must arrive in full within this after its head.
+    pub request_timeout: Duration,
+    /// Connections served at once. Beyond it the server stops accepting, so new connections
+    /// wait in the listen backlog until one closes; the server itself goes on.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    /// 10 s for a request's head (and for an idle connection), 30 s for its body, 512
+    /// connections: far more than a console, an SDK's pool or a load test opens, far fewer than
+    /// a process's usual file limit.
+    fn default() -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 512,
+        }
+    }
+}
+
+/// How `serve_with` serves: the console's files, the limits.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Also serve the console's web build from this directory.
+    pub ui: Option<PathBuf>,
+    pub limits: Limits,
+}
+
 /// Listens on `addr` until ctrl-c, calling `ready` with the bound address first.
 pub async fn serve(
     console: Console,
@@ -74,24 +119,93 @@ pub async fn serve(
     ui: Option<PathBuf>,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
+    let options = Options {
+        ui,
+        ..Options::default()
+    };
+    serve_with(console, addr, options, ready).await
+}
+
+/// [`serve`] with every option.
+pub async fn serve_with(
+    console: Console,
+    addr: SocketAddr,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), Error> {
+    let Options { ui, limits } = options;
     if let Some(dir) = &ui
         && !dir.join("index.html").is_file()
     {
         return Err(Error::NoUi(dir.clone()));
     }
-    let listener = tokio::net::TcpListener::bind(addr)
+    let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| Error::Bind { addr, source })?;
     let local = listener.local_addr().map_err(Error::Serve)?;
     ready(local);
     console.start_mail_delivery();
-    let app = router(console, ui).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(Error::Serve)
+    let app = router(console, ui).layer(RequestBodyDeadlineLayer::new(limits.request_timeout));
+    accept_loop(listener, app, &limits).await;
+    Ok(())
+}
+
+/// Accepts connections while there is a free slot and serves each on its own task with
+/// hyper's HTTP/1 server (header timeout on tokio's timer), until ctrl-c; then lets the open
+/// ones finish their request.
+async fn accept_loop(listener: TcpListener, app: Router, limits: &Limits) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        // Waiting for a slot before accepting leaves new connections in the backlog.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+            _ = &mut stop => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: axum::http::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(req)
+        });
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection closed");
+            }
+            drop(slot);
+        });
+    }
+    graceful.shutdown().await;
+}
+
+/// A failed accept: a connection that went away before it was taken is nothing; anything else
+/// (out of file descriptors) is reported and retried after a pause, never fatal.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::warn!(error = %e, "cannot accept a connection; retrying");
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
 /// An error in Cognito's wire shape.
@@ -153,6 +267,12 @@ async fn operation(
     // Read the body ourselves so an oversized one gets Cognito's error shape, not a bare 413.
     let body: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
+        Err(e) if timed_out(&e) => {
+            return error_response(&ApiError::new(
+                ErrorCode::SerializationException,
+                "The request body did not arrive in full within the request timeout.",
+            ));
+        }
         Err(_) => {
             return error_response(&ApiError::new(
                 ErrorCode::SerializationException,
@@ -194,6 +314,18 @@ async fn operation(
             ))
         }
     }
+}
+
+/// Whether reading a body failed because its deadline passed.
+fn timed_out(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// A JSON document for the well-known routes, or the error in Cognito's shape (404 for a pool

@@ -31,6 +31,11 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(endpoint::Options::default())
+    }
+
+    /// The endpoint with these options (limits, allowed hosts).
+    fn start_with(options: endpoint::Options) -> Server {
         let console = TestConsole::with_system_clock();
         let served = console.console().clone();
         let (tx, rx) = mpsc::channel();
@@ -41,7 +46,7 @@ impl Server {
                 .build()
                 .unwrap();
             let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-            let result = rt.block_on(endpoint::serve(served, addr, None, move |bound| {
+            let result = rt.block_on(endpoint::serve_with(served, addr, options, move |bound| {
                 let _ = tx.send(bound);
             }));
             if let Err(e) = result {
@@ -996,4 +1001,111 @@ fn public_operations_pass_unsigned_and_the_keys_are_well_known() {
     );
     let missing = server.send("GET", "/us-east-1_nothere/.well-known/jwks.json", &[], b"");
     assert_eq!(missing.status, 404);
+}
+
+/// Opens a connection and sends `head` (perhaps an unfinished request), keeping it open.
+fn hold(addr: SocketAddr, head: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    s
+}
+
+/// Whether the server closed `s` within `within`: a read returns end of file (or a reset)
+/// rather than timing out.
+fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 512];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            // A 408 or the like before the close is fine; keep reading to the close.
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+fn short_limits(max_connections: usize) -> endpoint::Options {
+    endpoint::Options {
+        limits: endpoint::Limits {
+            header_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
+            max_connections,
+        },
+        ..endpoint::Options::default()
+    }
+}
+
+/// Hundreds of idle connections and connections that never finish their headers (slowloris)
+/// neither starve a normal request nor stay open: each is closed after the header timeout.
+#[test]
+fn idle_and_half_sent_connections_are_closed_and_do_not_starve_others() {
+    let server = Server::start_with(short_limits(1000));
+    let started = std::time::Instant::now();
+    let mut idle: Vec<TcpStream> = (0..200).map(|_| hold(server.addr, "")).collect();
+    let mut half: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            hold(
+                server.addr,
+                "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Tar",
+            )
+        })
+        .collect();
+    let r = server.idp("ListUserPools", json!({"MaxResults": 1}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "a normal request answers while 300 connections are held: {:?}",
+        started.elapsed()
+    );
+    for s in half.iter_mut().chain(idle.iter_mut()) {
+        assert!(
+            closed_within(s, Duration::from_secs(5)),
+            "a connection without a full request head is closed after the header timeout"
+        );
+    }
+}
+
+/// A body that stops half-way is answered with a clear error after the request timeout.
+#[test]
+fn a_body_that_never_finishes_times_out() {
+    let server = Server::start_with(short_limits(1000));
+    let mut s = hold(
+        server.addr,
+        &format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nX-Amz-Target: {IDP}.ListUserPools\r\n\
+             Content-Type: {AMZ_JSON}\r\nContent-Length: 100\r\n\r\n{{\"MaxR",
+            server.host()
+        ),
+    );
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let r = Response::parse(&raw);
+    r.assert_error("SerializationException", "a body that never arrives");
+    assert!(r.body.contains("request timeout"), "{}", r.body);
+}
+
+/// Beyond the connection cap new connections wait in the backlog, and are served once the
+/// held ones go; the server neither dies nor refuses for good.
+#[test]
+fn beyond_the_connection_cap_new_connections_wait_and_then_answer() {
+    let server = Server::start_with(short_limits(8));
+    let held: Vec<TcpStream> = (0..8)
+        .map(|_| hold(server.addr, "GET /health HTTP/1.1\r\nHo"))
+        .collect();
+    let started = std::time::Instant::now();
+    // Served only once the header timeout has closed a held connection.
+    let r = server.send("GET", "/health", &[], b"");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "the ninth connection waited for a slot: {:?}",
+        started.elapsed()
+    );
+    drop(held);
+    for _ in 0..20 {
+        assert_eq!(server.send("GET", "/health", &[], b"").status, 200);
+    }
 }
