@@ -1026,10 +1026,10 @@ fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
     }
 }
 
-fn short_limits(max_connections: usize) -> endpoint::Options {
+fn short_limits(max_connections: usize, header_timeout: Duration) -> endpoint::Options {
     endpoint::Options {
         limits: endpoint::Limits {
-            header_timeout: Duration::from_secs(1),
+            header_timeout,
             request_timeout: Duration::from_secs(1),
             max_connections,
         },
@@ -1041,8 +1041,7 @@ fn short_limits(max_connections: usize) -> endpoint::Options {
 /// neither starve a normal request nor stay open: each is closed after the header timeout.
 #[test]
 fn idle_and_half_sent_connections_are_closed_and_do_not_starve_others() {
-    let server = Server::start_with(short_limits(1000));
-    let started = std::time::Instant::now();
+    let server = Server::start_with(short_limits(1000, Duration::from_secs(4)));
     let mut idle: Vec<TcpStream> = (0..200).map(|_| hold(server.addr, "")).collect();
     let mut half: Vec<TcpStream> = (0..100)
         .map(|_| {
@@ -1052,16 +1051,17 @@ fn idle_and_half_sent_connections_are_closed_and_do_not_starve_others() {
             )
         })
         .collect();
+    let started = std::time::Instant::now();
     let r = server.idp("ListUserPools", json!({"MaxResults": 1}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(3),
         "a normal request answers while 300 connections are held: {:?}",
         started.elapsed()
     );
     for s in half.iter_mut().chain(idle.iter_mut()) {
         assert!(
-            closed_within(s, Duration::from_secs(5)),
+            closed_within(s, Duration::from_secs(8)),
             "a connection without a full request head is closed after the header timeout"
         );
     }
@@ -1070,7 +1070,7 @@ fn idle_and_half_sent_connections_are_closed_and_do_not_starve_others() {
 /// A body that stops half-way is answered with a clear error after the request timeout.
 #[test]
 fn a_body_that_never_finishes_times_out() {
-    let server = Server::start_with(short_limits(1000));
+    let server = Server::start_with(short_limits(1000, Duration::from_secs(1)));
     let mut s = hold(
         server.addr,
         &format!(
@@ -1091,7 +1091,7 @@ fn a_body_that_never_finishes_times_out() {
 /// held ones go; the server neither dies nor refuses for good.
 #[test]
 fn beyond_the_connection_cap_new_connections_wait_and_then_answer() {
-    let server = Server::start_with(short_limits(8));
+    let server = Server::start_with(short_limits(8, Duration::from_secs(1)));
     let held: Vec<TcpStream> = (0..8)
         .map(|_| hold(server.addr, "GET /health HTTP/1.1\r\nHo"))
         .collect();
