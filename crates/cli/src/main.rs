@@ -65,6 +65,11 @@ enum Command {
         /// Also serve the console's web build from this directory (e.g. ui/dist).
         #[arg(long)]
         ui: Option<PathBuf>,
+        /// Also answer requests whose Host is NAME (or NAME:PORT); repeatable. Without it only
+        /// localhost, *.localhost, 127.0.0.1 and [::1] on the serving port are answered, so a
+        /// web page whose name was rebound to this machine cannot reach the store.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<endpoint::AllowedHost>,
         /// Seconds a connection may take to send a request's headers, or sit idle, before it
         /// is closed.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
@@ -285,6 +290,7 @@ fn main() -> ExitCode {
         Command::Serve {
             addr,
             ui,
+            allow_hosts,
             header_timeout,
             request_timeout,
             max_connections,
@@ -294,7 +300,12 @@ fn main() -> ExitCode {
                 request_timeout: Duration::from_secs(request_timeout),
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
             };
-            serve(console, addr, endpoint::Options { ui, limits })
+            let options = endpoint::Options {
+                ui,
+                allow_hosts,
+                limits,
+            };
+            serve(console, addr, options)
         }
         Command::Operations => operations::list_all(cli.json),
         Command::Jwt(_) => usage("jwt is handled before the store is opened"),

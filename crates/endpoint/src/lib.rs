@@ -9,15 +9,18 @@
 
 mod sigv4;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use console_api::ops::{self, Service};
@@ -104,12 +107,148 @@ impl Default for Limits {
     }
 }
 
-/// How `serve_with` serves: the console's files, the limits.
+/// How `serve_with` serves: the console's files, the names it answers to, the limits.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Also serve the console's web build from this directory.
     pub ui: Option<PathBuf>,
+    /// Host names answered besides the loopback ones (`--allow-host`).
+    pub allow_hosts: Vec<AllowedHost>,
     pub limits: Limits,
+}
+
+/// A `Host` the operator allows besides the loopback names: a name, or a name and a port
+/// (`poolhouse.test`, `devbox:9229`, `[fd00::1]:9229`). Without a port, any port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    name: String,
+    port: Option<u16>,
+}
+
+impl FromStr for AllowedHost {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AllowedHost, String> {
+        let (name, port) = split_host(s).ok_or_else(|| {
+            format!(
+                "allow-host {s:?} is not a host name: give a name or an address, with an \
+                 optional :port (e.g. devbox.local or devbox.local:9229), without a scheme or path"
+            )
+        })?;
+        Ok(AllowedHost { name, port })
+    }
+}
+
+/// A `Host` value as (lower-case name, port): `name`, `name:port`, `[v6]` or `[v6]:port`.
+/// None for anything else (a scheme, a path, spaces, an empty name).
+fn split_host(host: &str) -> Option<(String, Option<u16>)> {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:".contains(c))
+        {
+            return None;
+        }
+        (format!("[{inside}]"), after)
+    } else {
+        let (name, after) = match host.find(':') {
+            Some(i) => host.split_at(i),
+            None => (host, ""),
+        };
+        let valid = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+        if name.is_empty() || !name.chars().all(valid) {
+            return None;
+        }
+        (name.to_string(), after)
+    };
+    let port = match port {
+        "" => None,
+        p => Some(p.strip_prefix(':')?.parse::<u16>().ok()?),
+    };
+    Some((name.to_ascii_lowercase(), port))
+}
+
+/// Which `Host` values are served. Without a required signature any caller that reaches the
+/// port may administer the store, so a web page whose name was rebound to 127.0.0.1 must not
+/// reach it: only loopback names on the serving port, the address listened on, and the names
+/// the operator allowed are.
+#[derive(Debug, Clone)]
+struct HostRules {
+    port: u16,
+    /// The address listened on, when it is one address (not 0.0.0.0 or ::).
+    bound: Option<String>,
+    allowed: Vec<AllowedHost>,
+}
+
+impl HostRules {
+    fn new(local: SocketAddr, allowed: Vec<AllowedHost>) -> HostRules {
+        let ip = local.ip();
+        let bound = (!ip.is_unspecified()).then(|| match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        });
+        HostRules {
+            port: local.port(),
+            bound,
+            allowed,
+        }
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        let Some((name, port)) = split_host(host) else {
+            return false;
+        };
+        let port_or_80 = port.unwrap_or(80);
+        let loopback = name == "localhost"
+            || name.ends_with(".localhost")
+            || name == "127.0.0.1"
+            || name == "[::1]"
+            || self.bound.as_deref() == Some(name.as_str());
+        (loopback && port_or_80 == self.port)
+            || self
+                .allowed
+                .iter()
+                .any(|a| a.name == name && a.port.is_none_or(|p| p == port_or_80))
+    }
+}
+
+/// Refuses a request whose `Host` is not served (421 Misdirected Request), naming it.
+async fn check_host(State(rules): State<Arc<HostRules>>, request: Request, next: Next) -> Response {
+    // A request without Host (HTTP/1.0) does not come from a browser; it passes.
+    let Some(host) = request.headers().get(header::HOST) else {
+        return next.run(request).await;
+    };
+    let text = String::from_utf8_lossy(host.as_bytes()).into_owned();
+    if rules.allows(&text) {
+        return next.run(request).await;
+    }
+    let message = format!(
+        "Host {text:?} is not served here. Poolhouse answers localhost, *.localhost, 127.0.0.1 \
+         and [::1] on port {port}, and the names given with `poolhouse serve --allow-host NAME`.",
+        port = rules.port
+    );
+    let body = serde_json::json!({"__type": "MisdirectedRequest", "message": message});
+    let mut resp = (StatusCode::MISDIRECTED_REQUEST, body.to_string()).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    resp
+}
+
+/// The address this server is reached at, as the discovery document names it: the address
+/// listened on, or 127.0.0.1 for all of them.
+#[derive(Debug, Clone, Copy)]
+struct Listening(SocketAddr);
+
+impl Listening {
+    fn new(local: SocketAddr) -> Listening {
+        let mut public = local;
+        if local.ip().is_unspecified() {
+            public.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        Listening(public)
+    }
 }
 
 /// Listens on `addr` until ctrl-c, calling `ready` with the bound address first.
@@ -133,7 +272,11 @@ pub async fn serve_with(
     options: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
-    let Options { ui, limits } = options;
+    let Options {
+        ui,
+        allow_hosts,
+        limits,
+    } = options;
     if let Some(dir) = &ui
         && !dir.join("index.html").is_file()
     {
@@ -145,7 +288,11 @@ pub async fn serve_with(
     let local = listener.local_addr().map_err(Error::Serve)?;
     ready(local);
     console.start_mail_delivery();
-    let app = router(console, ui).layer(RequestBodyDeadlineLayer::new(limits.request_timeout));
+    let rules = Arc::new(HostRules::new(local, allow_hosts));
+    let app = router(console, ui)
+        .layer(Extension(Listening::new(local)))
+        .layer(RequestBodyDeadlineLayer::new(limits.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(rules, check_host));
     accept_loop(listener, app, &limits).await;
     Ok(())
 }
@@ -360,33 +507,32 @@ async fn jwks(State(console): State<Console>, Path(pool_id): Path<String>) -> Re
     }))
 }
 
-/// `GET /{poolId}/.well-known/openid-configuration`, pointing at this server's JWKS.
+/// `GET /{poolId}/.well-known/openid-configuration`, pointing at the JWKS under the workspace's
+/// issuer, or at this server's address. Never at the request's Host, which a client chooses.
 async fn openid_configuration(
     State(console): State<Console>,
     Path(pool_id): Path<String>,
-    headers: HeaderMap,
+    listening: Option<Extension<Listening>>,
 ) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
-        })
-        .unwrap_or("127.0.0.1")
-        .to_string();
+    let at = listening.map_or_else(
+        || SocketAddr::from((Ipv4Addr::LOCALHOST, 9229)),
+        |Extension(Listening(a))| a,
+    );
     let result = tokio::task::spawn_blocking(move || {
-        let jwks_uri = format!("http://{host}/{pool_id}/.well-known/jwks.json");
+        let jwks_uri = format!("http://{at}/{pool_id}/.well-known/jwks.json");
         console.openid_configuration(&pool_id, &jwks_uri)
     })
     .await;
-    document(result.unwrap_or_else(|_| {
+    let mut resp = document(result.unwrap_or_else(|_| {
         Err(ApiError::new(
             ErrorCode::InternalErrorException,
             "the configuration could not be read",
         ))
-    }))
+    }));
+    // The issuer can change with the workspace: no cache keeps an old one.
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 #[cfg(test)]
@@ -412,6 +558,65 @@ mod tests {
                 target(&h).is_err(),
                 "{} must not answer under {other}",
                 op.name
+            );
+        }
+    }
+
+    fn rules(allowed: &[&str]) -> HostRules {
+        let allowed = allowed.iter().map(|a| a.parse().unwrap()).collect();
+        HostRules::new("127.0.0.1:9229".parse().unwrap(), allowed)
+    }
+
+    #[test]
+    fn loopback_names_on_the_serving_port_and_allowed_names_are_served() {
+        let r = rules(&["devbox.local", "ci:8080", "[fd00::1]"]);
+        for ok in [
+            "localhost:9229",
+            "LocalHost:9229",
+            "app.localhost:9229",
+            "127.0.0.1:9229",
+            "[::1]:9229",
+            "devbox.local",
+            "devbox.local:1234",
+            "ci:8080",
+            "[fd00::1]:9229",
+        ] {
+            assert!(r.allows(ok), "{ok} is served");
+        }
+        for refused in [
+            "attacker.example",
+            "attacker.example:9229",
+            "localhost",
+            "localhost:80",
+            "127.0.0.1:9230",
+            "localhost.attacker.example:9229",
+            "127.0.0.1.nip.io:9229",
+            "ci",
+            "ci:9229",
+            "",
+            "localhost:9229/x",
+            "localhost:x",
+            "[::1",
+            "user@localhost:9229",
+        ] {
+            assert!(!r.allows(refused), "{refused:?} is refused");
+        }
+    }
+
+    #[test]
+    fn an_allowed_host_that_is_not_a_name_is_refused_naming_it() {
+        for bad in [
+            "",
+            "http://devbox",
+            "devbox/x",
+            "devbox:99999",
+            "a b",
+            "[zz]",
+        ] {
+            let e = bad.parse::<AllowedHost>().unwrap_err();
+            assert!(
+                e.contains("allow-host") && e.contains(&format!("{bad:?}")),
+                "{e}"
             );
         }
     }

@@ -1109,3 +1109,160 @@ fn beyond_the_connection_cap_new_connections_wait_and_then_answer() {
         assert_eq!(server.send("GET", "/health", &[], b"").status, 200);
     }
 }
+
+/// Whether the answer is the refusal of a Host that is not served, naming it.
+fn assert_misdirected(r: &Response, host: &str) {
+    assert_eq!(r.status, 421, "Host {host} is refused: {}", r.body);
+    assert_eq!(r.json()["__type"], "MisdirectedRequest", "{}", r.body);
+    let message = r.json()["message"].as_str().unwrap_or_default().to_string();
+    assert!(
+        message.contains(&format!("{host:?}")) && message.contains("--allow-host"),
+        "the message names the Host and the way to allow it: {message}"
+    );
+}
+
+/// DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1 reaches the
+/// port, but its requests carry `Host: attacker.example` and are refused before any operation
+/// runs; loopback names on the serving port are served.
+#[test]
+fn a_foreign_host_is_refused_before_any_operation_runs() {
+    let server = Server::start();
+    let port = server.addr.port();
+    for host in [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "localhost".to_string(),
+    ] {
+        let create = server.send(
+            "POST",
+            "/",
+            &[
+                ("Host", host.as_str()),
+                ("Content-Type", AMZ_JSON),
+                (
+                    "X-Amz-Target",
+                    "AWSCognitoIdentityProviderService.CreateUserPool",
+                ),
+            ],
+            br#"{"PoolName":"rebound"}"#,
+        );
+        assert_misdirected(&create, &host);
+        let key = server.send(
+            "POST",
+            "/",
+            &[
+                ("Host", host.as_str()),
+                ("Content-Type", AMZ_JSON),
+                ("X-Amz-Target", "Poolhouse.CreateAccessKey"),
+            ],
+            b"{}",
+        );
+        assert_misdirected(&key, &host);
+        assert_misdirected(
+            &server.send("GET", "/health", &[("Host", &host)], b""),
+            &host,
+        );
+    }
+    let pools = server.idp("ListUserPools", json!({"MaxResults": 10}));
+    assert_eq!(pools.json()["UserPools"], json!([]), "nothing was created");
+    let ws = server.call("Poolhouse.DescribeWorkspace", "{}");
+    assert_eq!(ws.status, 200, "{}", ws.body);
+    let ids = &ws.json()["AccessKeyIds"];
+    assert!(
+        ids.is_null() || *ids == json!([]),
+        "no key was minted: {ids}"
+    );
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("console.localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = server.send(
+            "POST",
+            "/",
+            &[
+                ("Host", host.as_str()),
+                ("Content-Type", AMZ_JSON),
+                (
+                    "X-Amz-Target",
+                    "AWSCognitoIdentityProviderService.ListUserPools",
+                ),
+            ],
+            br#"{"MaxResults":1}"#,
+        );
+        assert_eq!(r.status, 200, "Host {host} is served: {}", r.body);
+    }
+}
+
+/// `--allow-host NAME` serves NAME on any port, `NAME:PORT` on that port only.
+#[test]
+fn names_the_operator_allows_are_served() {
+    let server = Server::start_with(endpoint::Options {
+        allow_hosts: vec![
+            "poolhouse.test".parse().unwrap(),
+            "ci.lan:8080".parse().unwrap(),
+        ],
+        ..endpoint::Options::default()
+    });
+    for host in ["poolhouse.test", "poolhouse.test:9229", "ci.lan:8080"] {
+        let r = server.send("GET", "/health", &[("Host", host)], b"");
+        assert_eq!(r.status, 200, "Host {host} is served: {}", r.body);
+    }
+    for host in ["ci.lan", "ci.lan:9229", "other.test"] {
+        assert_misdirected(&server.send("GET", "/health", &[("Host", host)], b""), host);
+    }
+}
+
+/// The discovery document names this server's address (or the workspace's issuer), whatever
+/// Host the request carried, and no cache keeps it.
+#[test]
+fn discovery_uses_the_listening_address_or_the_issuer_not_the_host() {
+    let server = Server::start_with(endpoint::Options {
+        allow_hosts: vec!["poolhouse.test".parse().unwrap()],
+        ..endpoint::Options::default()
+    });
+    let pool = server
+        .idp("CreateUserPool", json!({"PoolName": "web"}))
+        .json()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/{pool}/.well-known/openid-configuration");
+    for host in [
+        "poolhouse.test".to_string(),
+        format!("evil.localhost:{}", server.addr.port()),
+    ] {
+        let conf = server.send("GET", &path, &[("Host", &host)], b"");
+        assert_eq!(conf.status, 200, "{}", conf.body);
+        assert_eq!(
+            conf.json()["jwks_uri"],
+            json!(format!(
+                "http://{}/{pool}/.well-known/jwks.json",
+                server.host()
+            )),
+            "Host {host} is not echoed"
+        );
+        assert_eq!(conf.header("cache-control"), Some("no-store"));
+    }
+
+    let r = server.call(
+        "Poolhouse.UpdateWorkspace",
+        r#"{"IssuerBaseUrl":"https://auth.example.test/"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let conf = server.send("GET", &path, &[], b"");
+    assert_eq!(
+        conf.json()["issuer"],
+        json!(format!("https://auth.example.test/{pool}"))
+    );
+    assert_eq!(
+        conf.json()["jwks_uri"],
+        json!(format!(
+            "https://auth.example.test/{pool}/.well-known/jwks.json"
+        ))
+    );
+}
