@@ -70,7 +70,10 @@ enum Command {
         /// web page whose name was rebound to this machine cannot reach the store.
         #[arg(long = "allow-host", value_name = "NAME")]
         allow_hosts: Vec<endpoint::AllowedHost>,
-        /// Seconds a connection may take to send a request's headers, or sit idle, before it
+        /// Seconds a connection waiting for a request may send nothing before it is closed.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout: u64,
+        /// Seconds a request's headers may take, from its first byte, before the connection
         /// is closed.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         header_timeout: u64,
@@ -291,11 +294,13 @@ fn main() -> ExitCode {
             addr,
             ui,
             allow_hosts,
+            idle_timeout,
             header_timeout,
             request_timeout,
             max_connections,
         } => {
             let limits = endpoint::Limits {
+                idle_timeout: Duration::from_secs(idle_timeout),
                 header_timeout: Duration::from_secs(header_timeout),
                 request_timeout: Duration::from_secs(request_timeout),
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),

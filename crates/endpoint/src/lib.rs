@@ -7,6 +7,7 @@
 //! The only user of axum. It dispatches through `console_api::Console::dispatch_json`, so it
 //! cannot drift from the operation list.
 
+mod head_timer;
 mod sigv4;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -26,7 +27,7 @@ use axum::routing::{get, post};
 use console_api::ops::{self, Service};
 use console_api::{Actor, ApiError, Console, ErrorCode};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -82,10 +83,11 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
 /// What a client may hold, and for how long: the limits a slow, idle or hostile client meets.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// A request's head (request line and headers) must arrive within this once the server
-    /// waits for it. The clock starts when the connection opens and again when an answer has
-    /// been sent on a kept-alive one, so it also closes connections that sit idle: hyper
-    /// measures the wait and the head together.
+    /// A connection waiting for a request (new, or kept alive after an answer) is closed when
+    /// it sends nothing for this long.
+    pub idle_timeout: Duration,
+    /// Once a request's first byte arrived, its head (request line and headers) must arrive
+    /// within this.
     pub header_timeout: Duration,
     /// A request's body must arrive in full within this after its head.
     pub request_timeout: Duration,
@@ -95,11 +97,12 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 10 s for a request's head (and for an idle connection), 30 s for its body, 512
-    /// connections: far more than a console, an SDK's pool or a load test opens, far fewer than
-    /// a process's usual file limit.
+    /// 60 s idle, 10 s for a request's head, 30 s for its body, 512 connections: far more
+    /// than a console, an SDK's pool or a load test opens, far fewer than a process's usual
+    /// file limit.
     fn default() -> Limits {
         Limits {
+            idle_timeout: Duration::from_secs(60),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_connections: 512,
@@ -298,12 +301,12 @@ pub async fn serve_with(
 }
 
 /// Accepts connections while there is a free slot and serves each on its own task with
-/// hyper's HTTP/1 server (header timeout on tokio's timer), until ctrl-c; then lets the open
-/// ones finish their request.
+/// hyper's HTTP/1 server (its header timeout on the connection's [`head_timer::HeadTimer`]),
+/// until ctrl-c; then lets the open ones finish their request.
 async fn accept_loop(listener: TcpListener, app: Router, limits: &Limits) {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout);
+    // The duration only arms the clock; the connection's HeadTimer sets its deadlines.
+    http.header_read_timeout(limits.header_timeout);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let stop = tokio::signal::ctrl_c();
@@ -330,7 +333,11 @@ async fn accept_loop(listener: TcpListener, app: Router, limits: &Limits) {
             req.extensions_mut().insert(ConnectInfo(peer));
             app.clone().oneshot(req)
         });
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let (io, timer) =
+            head_timer::Counted::new(stream, limits.idle_timeout, limits.header_timeout);
+        let mut http = http.clone();
+        http.timer(timer);
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(io), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, %peer, "connection closed");

@@ -1029,6 +1029,7 @@ fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
 fn short_limits(max_connections: usize, header_timeout: Duration) -> endpoint::Options {
     endpoint::Options {
         limits: endpoint::Limits {
+            idle_timeout: header_timeout,
             header_timeout,
             request_timeout: Duration::from_secs(1),
             max_connections,
@@ -1085,6 +1086,63 @@ fn a_body_that_never_finishes_times_out() {
     let r = Response::parse(&raw);
     r.assert_error("SerializationException", "a body that never arrives");
     assert!(r.body.contains("request timeout"), "{}", r.body);
+}
+
+/// Whether `s` is still open after `after`: a read times out rather than ending.
+fn open_after(s: &mut TcpStream, after: Duration) -> bool {
+    s.set_read_timeout(Some(after)).unwrap();
+    let mut buf = [0u8; 1];
+    matches!(
+        s.read(&mut buf),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+    )
+}
+
+/// A connection that sends nothing, new or kept alive after an answer, lives for the idle
+/// timeout, longer than the header timeout; a started head gets only the header timeout.
+#[test]
+fn idle_connections_get_the_idle_timeout_and_started_heads_the_header_timeout() {
+    let server = Server::start_with(endpoint::Options {
+        limits: endpoint::Limits {
+            idle_timeout: Duration::from_secs(3),
+            header_timeout: Duration::from_millis(500),
+            ..endpoint::Limits::default()
+        },
+        ..endpoint::Options::default()
+    });
+    let mut fresh = hold(server.addr, "");
+    let mut half = hold(server.addr, "GET /health HTTP/1.1\r\nHo");
+    let mut kept = hold(
+        server.addr,
+        &format!("GET /health HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()),
+    );
+    kept.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut answer = [0u8; 512];
+    let n = kept.read(&mut answer).unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"),
+        "the kept-alive connection was answered"
+    );
+    assert!(
+        closed_within(&mut half, Duration::from_secs(2)),
+        "a started head is closed after the header timeout"
+    );
+    assert!(
+        open_after(&mut fresh, Duration::from_millis(500)),
+        "a silent new connection outlives the header timeout"
+    );
+    assert!(
+        open_after(&mut kept, Duration::from_millis(10)),
+        "a kept-alive connection outlives the header timeout"
+    );
+    assert!(
+        closed_within(&mut fresh, Duration::from_secs(5)),
+        "then goes at the idle timeout"
+    );
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(5)),
+        "as does a kept-alive one"
+    );
 }
 
 /// Beyond the connection cap new connections wait in the backlog, and are served once the
