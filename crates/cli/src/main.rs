@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use console_api::ops::{self, Service};
@@ -64,6 +65,24 @@ enum Command {
         /// Also serve the console's web build from this directory (e.g. ui/dist).
         #[arg(long)]
         ui: Option<PathBuf>,
+        /// Also answer requests whose Host is NAME (or NAME:PORT); repeatable. Without it only
+        /// localhost, *.localhost, 127.0.0.1 and [::1] on the serving port are answered, so a
+        /// web page whose name was rebound to this machine cannot reach the store.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<endpoint::AllowedHost>,
+        /// Seconds a connection waiting for a request may send nothing before it is closed.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout: u64,
+        /// Seconds a request's headers may take, from its first byte, before the connection
+        /// is closed.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Seconds a request's body may take to arrive in full.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        request_timeout: u64,
+        /// Connections served at once; more wait until one closes.
+        #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65536))]
+        max_connections: u64,
     },
     /// The audit log, newest first (ListAuditEvents).
     #[command(disable_help_flag = true)]
@@ -271,13 +290,34 @@ fn main() -> ExitCode {
             count,
             prefix,
         } => generate(&console, &user_pool_id, count, &prefix),
-        Command::Serve { addr, ui } => serve(console, addr, ui),
+        Command::Serve {
+            addr,
+            ui,
+            allow_hosts,
+            idle_timeout,
+            header_timeout,
+            request_timeout,
+            max_connections,
+        } => {
+            let limits = endpoint::Limits {
+                idle_timeout: Duration::from_secs(idle_timeout),
+                header_timeout: Duration::from_secs(header_timeout),
+                request_timeout: Duration::from_secs(request_timeout),
+                max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            };
+            let options = endpoint::Options {
+                ui,
+                allow_hosts,
+                limits,
+            };
+            serve(console, addr, options)
+        }
         Command::Operations => operations::list_all(cli.json),
         Command::Jwt(_) => usage("jwt is handled before the store is opened"),
     }
 }
 
-fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
+fn serve(console: Console, addr: SocketAddr, options: endpoint::Options) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -289,7 +329,7 @@ fn serve(console: Console, addr: SocketAddr, ui: Option<PathBuf>) -> ExitCode {
         }
     };
     let store = console.store_path().display().to_string();
-    let result = runtime.block_on(endpoint::serve(console, addr, ui, |bound| {
+    let result = runtime.block_on(endpoint::serve_with(console, addr, options, |bound| {
         // A reader that is gone does not stop the endpoint; another failure is reported.
         let _ = out::print(&format!("listening on http://{bound}\n"));
         eprintln!("store: {store}");

@@ -7,19 +7,32 @@
 //! The only user of axum. It dispatches through `console_api::Console::dispatch_json`, so it
 //! cannot drift from the operation list.
 
+mod head_timer;
 mod sigv4;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use console_api::ops::{self, Service};
 use console_api::{Actor, ApiError, Console, ErrorCode};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 
 /// Largest request body accepted (Cognito's own limit is far lower for most operations).
 const MAX_BODY: usize = 1024 * 1024;
@@ -67,6 +80,180 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
     }
 }
 
+/// What a client may hold, and for how long: the limits a slow, idle or hostile client meets.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A connection waiting for a request (new, or kept alive after an answer) is closed when
+    /// it sends nothing for this long.
+    pub idle_timeout: Duration,
+    /// Once a request's first byte arrived, its head (request line and headers) must arrive
+    /// within this.
+    pub header_timeout: Duration,
+    /// A request's body must arrive in full within this after its head.
+    pub request_timeout: Duration,
+    /// Connections served at once. Beyond it the server stops accepting, so new connections
+    /// wait in the listen backlog until one closes; the server itself goes on.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    /// 60 s idle, 10 s for a request's head, 30 s for its body, 512 connections: far more
+    /// than a console, an SDK's pool or a load test opens, far fewer than a process's usual
+    /// file limit.
+    fn default() -> Limits {
+        Limits {
+            idle_timeout: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 512,
+        }
+    }
+}
+
+/// How `serve_with` serves: the console's files, the names it answers to, the limits.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Also serve the console's web build from this directory.
+    pub ui: Option<PathBuf>,
+    /// Host names answered besides the loopback ones (`--allow-host`).
+    pub allow_hosts: Vec<AllowedHost>,
+    pub limits: Limits,
+}
+
+/// A `Host` the operator allows besides the loopback names: a name, or a name and a port
+/// (`poolhouse.test`, `devbox:9229`, `[fd00::1]:9229`). Without a port, any port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    name: String,
+    port: Option<u16>,
+}
+
+impl FromStr for AllowedHost {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AllowedHost, String> {
+        let (name, port) = split_host(s).ok_or_else(|| {
+            format!(
+                "allow-host {s:?} is not a host name: give a name or an address, with an \
+                 optional :port (e.g. devbox.local or devbox.local:9229), without a scheme or path"
+            )
+        })?;
+        Ok(AllowedHost { name, port })
+    }
+}
+
+/// A `Host` value as (lower-case name, port): `name`, `name:port`, `[v6]` or `[v6]:port`.
+/// None for anything else (a scheme, a path, spaces, an empty name).
+fn split_host(host: &str) -> Option<(String, Option<u16>)> {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:".contains(c))
+        {
+            return None;
+        }
+        (format!("[{inside}]"), after)
+    } else {
+        let (name, after) = match host.find(':') {
+            Some(i) => host.split_at(i),
+            None => (host, ""),
+        };
+        let valid = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+        if name.is_empty() || !name.chars().all(valid) {
+            return None;
+        }
+        (name.to_string(), after)
+    };
+    let port = match port {
+        "" => None,
+        p => Some(p.strip_prefix(':')?.parse::<u16>().ok()?),
+    };
+    Some((name.to_ascii_lowercase(), port))
+}
+
+/// Which `Host` values are served. Without a required signature any caller that reaches the
+/// port may administer the store, so a web page whose name was rebound to 127.0.0.1 must not
+/// reach it: only loopback names on the serving port, the address listened on, and the names
+/// the operator allowed are.
+#[derive(Debug, Clone)]
+struct HostRules {
+    port: u16,
+    /// The address listened on, when it is one address (not 0.0.0.0 or ::).
+    bound: Option<String>,
+    allowed: Vec<AllowedHost>,
+}
+
+impl HostRules {
+    fn new(local: SocketAddr, allowed: Vec<AllowedHost>) -> HostRules {
+        let ip = local.ip();
+        let bound = (!ip.is_unspecified()).then(|| match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        });
+        HostRules {
+            port: local.port(),
+            bound,
+            allowed,
+        }
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        let Some((name, port)) = split_host(host) else {
+            return false;
+        };
+        let port_or_80 = port.unwrap_or(80);
+        let loopback = name == "localhost"
+            || name.ends_with(".localhost")
+            || name == "127.0.0.1"
+            || name == "[::1]"
+            || self.bound.as_deref() == Some(name.as_str());
+        (loopback && port_or_80 == self.port)
+            || self
+                .allowed
+                .iter()
+                .any(|a| a.name == name && a.port.is_none_or(|p| p == port_or_80))
+    }
+}
+
+/// Refuses a request whose `Host` is not served (421 Misdirected Request), naming it.
+async fn check_host(State(rules): State<Arc<HostRules>>, request: Request, next: Next) -> Response {
+    // A request without Host (HTTP/1.0) does not come from a browser; it passes.
+    let Some(host) = request.headers().get(header::HOST) else {
+        return next.run(request).await;
+    };
+    let text = String::from_utf8_lossy(host.as_bytes()).into_owned();
+    if rules.allows(&text) {
+        return next.run(request).await;
+    }
+    let message = format!(
+        "Host {text:?} is not served here. Poolhouse answers localhost, *.localhost, 127.0.0.1 \
+         and [::1] on port {port}, and the names given with `poolhouse serve --allow-host NAME`.",
+        port = rules.port
+    );
+    let body = serde_json::json!({"__type": "MisdirectedRequest", "message": message});
+    let mut resp = (StatusCode::MISDIRECTED_REQUEST, body.to_string()).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    resp
+}
+
+/// The address this server is reached at, as the discovery document names it: the address
+/// listened on, or 127.0.0.1 for all of them.
+#[derive(Debug, Clone, Copy)]
+struct Listening(SocketAddr);
+
+impl Listening {
+    fn new(local: SocketAddr) -> Listening {
+        let mut public = local;
+        if local.ip().is_unspecified() {
+            public.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        Listening(public)
+    }
+}
+
 /// Listens on `addr` until ctrl-c, calling `ready` with the bound address first.
 pub async fn serve(
     console: Console,
@@ -74,24 +261,105 @@ pub async fn serve(
     ui: Option<PathBuf>,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
+    let options = Options {
+        ui,
+        ..Options::default()
+    };
+    serve_with(console, addr, options, ready).await
+}
+
+/// [`serve`] with every option.
+pub async fn serve_with(
+    console: Console,
+    addr: SocketAddr,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), Error> {
+    let Options {
+        ui,
+        allow_hosts,
+        limits,
+    } = options;
     if let Some(dir) = &ui
         && !dir.join("index.html").is_file()
     {
         return Err(Error::NoUi(dir.clone()));
     }
-    let listener = tokio::net::TcpListener::bind(addr)
+    let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| Error::Bind { addr, source })?;
     let local = listener.local_addr().map_err(Error::Serve)?;
     ready(local);
     console.start_mail_delivery();
-    let app = router(console, ui).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(Error::Serve)
+    let rules = Arc::new(HostRules::new(local, allow_hosts));
+    let app = router(console, ui)
+        .layer(Extension(Listening::new(local)))
+        .layer(RequestBodyDeadlineLayer::new(limits.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(rules, check_host));
+    accept_loop(listener, app, &limits).await;
+    Ok(())
+}
+
+/// Accepts connections while there is a free slot and serves each on its own task with
+/// hyper's HTTP/1 server (its header timeout on the connection's [`head_timer::HeadTimer`]),
+/// until ctrl-c; then lets the open ones finish their request.
+async fn accept_loop(listener: TcpListener, app: Router, limits: &Limits) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // The duration only arms the clock; the connection's HeadTimer sets its deadlines.
+    http.header_read_timeout(limits.header_timeout);
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        // Waiting for a slot before accepting leaves new connections in the backlog.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+            _ = &mut stop => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: axum::http::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(req)
+        });
+        let (io, timer) =
+            head_timer::Counted::new(stream, limits.idle_timeout, limits.header_timeout);
+        let mut http = http.clone();
+        http.timer(timer);
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(io), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection closed");
+            }
+            drop(slot);
+        });
+    }
+    graceful.shutdown().await;
+}
+
+/// A failed accept: a connection that went away before it was taken is nothing; anything else
+/// (out of file descriptors) is reported and retried after a pause, never fatal.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::warn!(error = %e, "cannot accept a connection; retrying");
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
 /// An error in Cognito's wire shape.
@@ -153,6 +421,12 @@ async fn operation(
     // Read the body ourselves so an oversized one gets Cognito's error shape, not a bare 413.
     let body: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
+        Err(e) if timed_out(&e) => {
+            return error_response(&ApiError::new(
+                ErrorCode::SerializationException,
+                "The request body did not arrive in full within the request timeout.",
+            ));
+        }
         Err(_) => {
             return error_response(&ApiError::new(
                 ErrorCode::SerializationException,
@@ -196,6 +470,18 @@ async fn operation(
     }
 }
 
+/// Whether reading a body failed because its deadline passed.
+fn timed_out(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
 /// A JSON document for the well-known routes, or the error in Cognito's shape (404 for a pool
 /// that does not exist).
 fn document(result: Result<serde_json::Value, ApiError>) -> Response {
@@ -228,33 +514,32 @@ async fn jwks(State(console): State<Console>, Path(pool_id): Path<String>) -> Re
     }))
 }
 
-/// `GET /{poolId}/.well-known/openid-configuration`, pointing at this server's JWKS.
+/// `GET /{poolId}/.well-known/openid-configuration`, pointing at the JWKS under the workspace's
+/// issuer, or at this server's address. Never at the request's Host, which a client chooses.
 async fn openid_configuration(
     State(console): State<Console>,
     Path(pool_id): Path<String>,
-    headers: HeaderMap,
+    listening: Option<Extension<Listening>>,
 ) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
-        })
-        .unwrap_or("127.0.0.1")
-        .to_string();
+    let at = listening.map_or_else(
+        || SocketAddr::from((Ipv4Addr::LOCALHOST, 9229)),
+        |Extension(Listening(a))| a,
+    );
     let result = tokio::task::spawn_blocking(move || {
-        let jwks_uri = format!("http://{host}/{pool_id}/.well-known/jwks.json");
+        let jwks_uri = format!("http://{at}/{pool_id}/.well-known/jwks.json");
         console.openid_configuration(&pool_id, &jwks_uri)
     })
     .await;
-    document(result.unwrap_or_else(|_| {
+    let mut resp = document(result.unwrap_or_else(|_| {
         Err(ApiError::new(
             ErrorCode::InternalErrorException,
             "the configuration could not be read",
         ))
-    }))
+    }));
+    // The issuer can change with the workspace: no cache keeps an old one.
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 #[cfg(test)]
@@ -280,6 +565,65 @@ mod tests {
                 target(&h).is_err(),
                 "{} must not answer under {other}",
                 op.name
+            );
+        }
+    }
+
+    fn rules(allowed: &[&str]) -> HostRules {
+        let allowed = allowed.iter().map(|a| a.parse().unwrap()).collect();
+        HostRules::new("127.0.0.1:9229".parse().unwrap(), allowed)
+    }
+
+    #[test]
+    fn loopback_names_on_the_serving_port_and_allowed_names_are_served() {
+        let r = rules(&["devbox.local", "ci:8080", "[fd00::1]"]);
+        for ok in [
+            "localhost:9229",
+            "LocalHost:9229",
+            "app.localhost:9229",
+            "127.0.0.1:9229",
+            "[::1]:9229",
+            "devbox.local",
+            "devbox.local:1234",
+            "ci:8080",
+            "[fd00::1]:9229",
+        ] {
+            assert!(r.allows(ok), "{ok} is served");
+        }
+        for refused in [
+            "attacker.example",
+            "attacker.example:9229",
+            "localhost",
+            "localhost:80",
+            "127.0.0.1:9230",
+            "localhost.attacker.example:9229",
+            "127.0.0.1.nip.io:9229",
+            "ci",
+            "ci:9229",
+            "",
+            "localhost:9229/x",
+            "localhost:x",
+            "[::1",
+            "user@localhost:9229",
+        ] {
+            assert!(!r.allows(refused), "{refused:?} is refused");
+        }
+    }
+
+    #[test]
+    fn an_allowed_host_that_is_not_a_name_is_refused_naming_it() {
+        for bad in [
+            "",
+            "http://devbox",
+            "devbox/x",
+            "devbox:99999",
+            "a b",
+            "[zz]",
+        ] {
+            let e = bad.parse::<AllowedHost>().unwrap_err();
+            assert!(
+                e.contains("allow-host") && e.contains(&format!("{bad:?}")),
+                "{e}"
             );
         }
     }

@@ -31,6 +31,11 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(endpoint::Options::default())
+    }
+
+    /// The endpoint with these options (limits, allowed hosts).
+    fn start_with(options: endpoint::Options) -> Server {
         let console = TestConsole::with_system_clock();
         let served = console.console().clone();
         let (tx, rx) = mpsc::channel();
@@ -41,7 +46,7 @@ impl Server {
                 .build()
                 .unwrap();
             let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-            let result = rt.block_on(endpoint::serve(served, addr, None, move |bound| {
+            let result = rt.block_on(endpoint::serve_with(served, addr, options, move |bound| {
                 let _ = tx.send(bound);
             }));
             if let Err(e) = result {
@@ -1109,5 +1114,327 @@ fn a_lockout_looks_like_an_unknown_user_when_the_client_hides_who_exists() {
         sign_in("ann", "Passw0rd!"),
         unknown,
         "locked out, told as unknown"
+    );
+}
+
+/// Opens a connection and sends `head` (perhaps an unfinished request), keeping it open.
+fn hold(addr: SocketAddr, head: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    s
+}
+
+/// Whether the server closed `s` within `within`: a read returns end of file (or a reset)
+/// rather than timing out.
+fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 512];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            // A 408 or the like before the close is fine; keep reading to the close.
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+fn short_limits(max_connections: usize, header_timeout: Duration) -> endpoint::Options {
+    endpoint::Options {
+        limits: endpoint::Limits {
+            idle_timeout: header_timeout,
+            header_timeout,
+            request_timeout: Duration::from_secs(1),
+            max_connections,
+        },
+        ..endpoint::Options::default()
+    }
+}
+
+/// Hundreds of idle connections and connections that never finish their headers (slowloris)
+/// neither starve a normal request nor stay open: each is closed after the header timeout.
+#[test]
+fn idle_and_half_sent_connections_are_closed_and_do_not_starve_others() {
+    let server = Server::start_with(short_limits(1000, Duration::from_secs(4)));
+    let mut idle: Vec<TcpStream> = (0..200).map(|_| hold(server.addr, "")).collect();
+    let mut half: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            hold(
+                server.addr,
+                "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Tar",
+            )
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let r = server.idp("ListUserPools", json!({"MaxResults": 1}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "a normal request answers while 300 connections are held: {:?}",
+        started.elapsed()
+    );
+    for s in half.iter_mut().chain(idle.iter_mut()) {
+        assert!(
+            closed_within(s, Duration::from_secs(8)),
+            "a connection without a full request head is closed after the header timeout"
+        );
+    }
+}
+
+/// A body that stops half-way is answered with a clear error after the request timeout.
+#[test]
+fn a_body_that_never_finishes_times_out() {
+    let server = Server::start_with(short_limits(1000, Duration::from_secs(1)));
+    let mut s = hold(
+        server.addr,
+        &format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nX-Amz-Target: {IDP}.ListUserPools\r\n\
+             Content-Type: {AMZ_JSON}\r\nContent-Length: 100\r\n\r\n{{\"MaxR",
+            server.host()
+        ),
+    );
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let r = Response::parse(&raw);
+    r.assert_error("SerializationException", "a body that never arrives");
+    assert!(r.body.contains("request timeout"), "{}", r.body);
+}
+
+/// Whether `s` is still open after `after`: a read times out rather than ending.
+fn open_after(s: &mut TcpStream, after: Duration) -> bool {
+    s.set_read_timeout(Some(after)).unwrap();
+    let mut buf = [0u8; 1];
+    matches!(
+        s.read(&mut buf),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+    )
+}
+
+/// A connection that sends nothing, new or kept alive after an answer, lives for the idle
+/// timeout, longer than the header timeout; a started head gets only the header timeout.
+#[test]
+fn idle_connections_get_the_idle_timeout_and_started_heads_the_header_timeout() {
+    let server = Server::start_with(endpoint::Options {
+        limits: endpoint::Limits {
+            idle_timeout: Duration::from_secs(3),
+            header_timeout: Duration::from_millis(500),
+            ..endpoint::Limits::default()
+        },
+        ..endpoint::Options::default()
+    });
+    let mut fresh = hold(server.addr, "");
+    let mut half = hold(server.addr, "GET /health HTTP/1.1\r\nHo");
+    let mut kept = hold(
+        server.addr,
+        &format!("GET /health HTTP/1.1\r\nHost: {}\r\n\r\n", server.host()),
+    );
+    kept.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut answer = [0u8; 512];
+    let n = kept.read(&mut answer).unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"),
+        "the kept-alive connection was answered"
+    );
+    assert!(
+        closed_within(&mut half, Duration::from_secs(2)),
+        "a started head is closed after the header timeout"
+    );
+    assert!(
+        open_after(&mut fresh, Duration::from_millis(500)),
+        "a silent new connection outlives the header timeout"
+    );
+    assert!(
+        open_after(&mut kept, Duration::from_millis(10)),
+        "a kept-alive connection outlives the header timeout"
+    );
+    assert!(
+        closed_within(&mut fresh, Duration::from_secs(5)),
+        "then goes at the idle timeout"
+    );
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(5)),
+        "as does a kept-alive one"
+    );
+}
+
+/// Beyond the connection cap new connections wait in the backlog, and are served once the
+/// held ones go; the server neither dies nor refuses for good.
+#[test]
+fn beyond_the_connection_cap_new_connections_wait_and_then_answer() {
+    let server = Server::start_with(short_limits(8, Duration::from_secs(1)));
+    let held: Vec<TcpStream> = (0..8)
+        .map(|_| hold(server.addr, "GET /health HTTP/1.1\r\nHo"))
+        .collect();
+    let started = std::time::Instant::now();
+    // Served only once the header timeout has closed a held connection.
+    let r = server.send("GET", "/health", &[], b"");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "the ninth connection waited for a slot: {:?}",
+        started.elapsed()
+    );
+    drop(held);
+    for _ in 0..20 {
+        assert_eq!(server.send("GET", "/health", &[], b"").status, 200);
+    }
+}
+
+/// Whether the answer is the refusal of a Host that is not served, naming it.
+fn assert_misdirected(r: &Response, host: &str) {
+    assert_eq!(r.status, 421, "Host {host} is refused: {}", r.body);
+    assert_eq!(r.json()["__type"], "MisdirectedRequest", "{}", r.body);
+    let message = r.json()["message"].as_str().unwrap_or_default().to_string();
+    assert!(
+        message.contains(&format!("{host:?}")) && message.contains("--allow-host"),
+        "the message names the Host and the way to allow it: {message}"
+    );
+}
+
+/// DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1 reaches the
+/// port, but its requests carry `Host: attacker.example` and are refused before any operation
+/// runs; loopback names on the serving port are served.
+#[test]
+fn a_foreign_host_is_refused_before_any_operation_runs() {
+    let server = Server::start();
+    let port = server.addr.port();
+    for host in [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "localhost".to_string(),
+    ] {
+        let create = server.send(
+            "POST",
+            "/",
+            &[
+                ("Host", host.as_str()),
+                ("Content-Type", AMZ_JSON),
+                (
+                    "X-Amz-Target",
+                    "AWSCognitoIdentityProviderService.CreateUserPool",
+                ),
+            ],
+            br#"{"PoolName":"rebound"}"#,
+        );
+        assert_misdirected(&create, &host);
+        let key = server.send(
+            "POST",
+            "/",
+            &[
+                ("Host", host.as_str()),
+                ("Content-Type", AMZ_JSON),
+                ("X-Amz-Target", "Poolhouse.CreateAccessKey"),
+            ],
+            b"{}",
+        );
+        assert_misdirected(&key, &host);
+        assert_misdirected(
+            &server.send("GET", "/health", &[("Host", &host)], b""),
+            &host,
+        );
+    }
+    let pools = server.idp("ListUserPools", json!({"MaxResults": 10}));
+    assert_eq!(pools.json()["UserPools"], json!([]), "nothing was created");
+    let ws = server.call("Poolhouse.DescribeWorkspace", "{}");
+    assert_eq!(ws.status, 200, "{}", ws.body);
+    let ids = &ws.json()["AccessKeyIds"];
+    assert!(
+        ids.is_null() || *ids == json!([]),
+        "no key was minted: {ids}"
+    );
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("console.localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = server.send(
+            "POST",
+            "/",
+            &[
+                ("Host", host.as_str()),
+                ("Content-Type", AMZ_JSON),
+                (
+                    "X-Amz-Target",
+                    "AWSCognitoIdentityProviderService.ListUserPools",
+                ),
+            ],
+            br#"{"MaxResults":1}"#,
+        );
+        assert_eq!(r.status, 200, "Host {host} is served: {}", r.body);
+    }
+}
+
+/// `--allow-host NAME` serves NAME on any port, `NAME:PORT` on that port only.
+#[test]
+fn names_the_operator_allows_are_served() {
+    let server = Server::start_with(endpoint::Options {
+        allow_hosts: vec![
+            "poolhouse.test".parse().unwrap(),
+            "ci.lan:8080".parse().unwrap(),
+        ],
+        ..endpoint::Options::default()
+    });
+    for host in ["poolhouse.test", "poolhouse.test:9229", "ci.lan:8080"] {
+        let r = server.send("GET", "/health", &[("Host", host)], b"");
+        assert_eq!(r.status, 200, "Host {host} is served: {}", r.body);
+    }
+    for host in ["ci.lan", "ci.lan:9229", "other.test"] {
+        assert_misdirected(&server.send("GET", "/health", &[("Host", host)], b""), host);
+    }
+}
+
+/// The discovery document names this server's address (or the workspace's issuer), whatever
+/// Host the request carried, and no cache keeps it.
+#[test]
+fn discovery_uses_the_listening_address_or_the_issuer_not_the_host() {
+    let server = Server::start_with(endpoint::Options {
+        allow_hosts: vec!["poolhouse.test".parse().unwrap()],
+        ..endpoint::Options::default()
+    });
+    let pool = server
+        .idp("CreateUserPool", json!({"PoolName": "web"}))
+        .json()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/{pool}/.well-known/openid-configuration");
+    for host in [
+        "poolhouse.test".to_string(),
+        format!("evil.localhost:{}", server.addr.port()),
+    ] {
+        let conf = server.send("GET", &path, &[("Host", &host)], b"");
+        assert_eq!(conf.status, 200, "{}", conf.body);
+        assert_eq!(
+            conf.json()["jwks_uri"],
+            json!(format!(
+                "http://{}/{pool}/.well-known/jwks.json",
+                server.host()
+            )),
+            "Host {host} is not echoed"
+        );
+        assert_eq!(conf.header("cache-control"), Some("no-store"));
+    }
+
+    let r = server.call(
+        "Poolhouse.UpdateWorkspace",
+        r#"{"IssuerBaseUrl":"https://auth.example.test/"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let conf = server.send("GET", &path, &[], b"");
+    assert_eq!(
+        conf.json()["issuer"],
+        json!(format!("https://auth.example.test/{pool}"))
+    );
+    assert_eq!(
+        conf.json()["jwks_uri"],
+        json!(format!(
+            "https://auth.example.test/{pool}/.well-known/jwks.json"
+        ))
     );
 }

@@ -86,7 +86,8 @@ impl Console {
             .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
     }
 
-    /// The pool's OpenID configuration, with the JWKS at `jwks_uri`.
+    /// The pool's OpenID configuration. The JWKS is under the issuer when the workspace names
+    /// an issuer base URL, else at `jwks_uri` (where the caller serves it).
     pub fn openid_configuration(
         &self,
         pool_id: &str,
@@ -95,6 +96,10 @@ impl Console {
         let id = domain::UserPoolId::parse(pool_id)?;
         self.read(|r| Ok(user_pools::require_pool(r, &id)?))?;
         let issuer = self.issuer(pool_id)?;
+        let jwks_uri = match self.workspace()?.issuer_base_url {
+            Some(_) => format!("{issuer}/.well-known/jwks.json"),
+            None => jwks_uri.to_string(),
+        };
         Ok(serde_json::json!({
             "issuer": issuer,
             "jwks_uri": jwks_uri,
