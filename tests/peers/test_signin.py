@@ -166,13 +166,31 @@ def test_wrong_passwords_lock_the_user_out_and_an_admin_unlocks(server, idp, app
             sign_in(idp, client, password="wrong-password-1")
         assert code(e) == "NotAuthorizedException"
         assert message(e) == "Incorrect username or password."
+    # The right password waits out the lockout. This client hides who exists
+    # (PreventUserExistenceErrors ENABLED), so the refusal reads like an unknown user's.
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sign_in(idp, client)
+    assert code(e) == "NotAuthorizedException"
+    assert message(e) == "Incorrect username or password.", "a lockout must not reveal the user"
+    # With LEGACY errors the lockout says what it is, as Cognito does.
+    idp.update_user_pool_client(
+        UserPoolId=pool,
+        ClientId=client,
+        ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
+        EnableTokenRevocation=True,
+        PreventUserExistenceErrors="LEGACY",
+    )
     with pytest.raises(botocore.exceptions.ClientError) as e:
         sign_in(idp, client)
     assert message(e) == "Password attempts exceeded", "the right password waits out the lockout"
 
     events = idp.admin_list_user_auth_events(UserPoolId=pool, Username="alice", MaxResults=10)
     responses = [ev["EventResponse"] for ev in events["AuthEvents"]]
-    assert responses[:6] == ["Fail"] * 6
+    assert responses[:7] == ["Fail"] * 7
     assert all(ev["EventType"] == "SignIn" for ev in events["AuthEvents"])
 
     server.poolhouse("UnlockUser", {"UserPoolId": pool, "Username": "alice"})
