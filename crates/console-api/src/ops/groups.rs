@@ -139,7 +139,7 @@ pub(crate) fn create_group(
                 ctx,
                 &req.user_pool_id,
                 &req.group_name,
-                &Console::group_input(&req),
+                &group_input(&req),
             )?;
             Ok((
                 GroupResponse {
@@ -179,7 +179,7 @@ pub(crate) fn update_group(
                 ctx,
                 &req.user_pool_id,
                 &req.group_name,
-                &Console::group_input(&req),
+                &group_input(&req),
             )?;
             Ok((
                 GroupResponse {
@@ -310,12 +310,11 @@ pub(crate) fn list_users_in_group(
     })
 }
 
-impl Console {
-    pub(crate) fn group_input(req: &GroupRequest) -> groups::GroupInput {
-        groups::GroupInput {
-            description: req.description.clone(),
-            precedence: req.precedence,
-            role_arn: req.role_arn.clone(),
-        }
+/// A group's changeable members from `CreateGroup` / `UpdateGroup`.
+fn group_input(req: &GroupRequest) -> groups::GroupInput {
+    groups::GroupInput {
+        description: req.description.clone(),
+        precedence: req.precedence,
+        role_arn: req.role_arn.clone(),
     }
 }

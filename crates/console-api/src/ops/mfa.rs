@@ -249,7 +249,7 @@ pub(crate) fn get_user_pool_mfa_config(
     req: UserPoolIdRequest,
 ) -> Result<UserPoolMfaConfigResponse, ApiError> {
     let pool = c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
-    Ok(Console::mfa_config(&pool))
+    Ok(mfa_config(&pool))
 }
 
 /// `SetUserPoolMfaConfig`: the pool's MFA mode and the factors it allows.
@@ -280,7 +280,7 @@ pub(crate) fn set_user_pool_mfa_config(
             Ok((pool, None))
         },
     )?;
-    Ok(Console::mfa_config(&pool))
+    Ok(mfa_config(&pool))
 }
 
 impl Console {
@@ -305,18 +305,19 @@ impl Console {
             Ok((Empty {}, None))
         })
     }
+}
 
-    pub(crate) fn mfa_config(pool: &PoolRow) -> UserPoolMfaConfigResponse {
-        let f = pool.config.mfa_factors;
-        UserPoolMfaConfigResponse {
-            sms_mfa_configuration: f.sms.then(|| SmsMfaConfigType {
-                sms_authentication_message: pool.config.settings.sms_authentication_message.clone(),
-            }),
-            software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType {
-                enabled: f.software_token,
-            }),
-            email_mfa_configuration: f.email.then(EmailMfaConfigType::default),
-            mfa_configuration: pool.config.settings.mfa_configuration,
-        }
+/// The pool's MFA configuration as Cognito shows it.
+fn mfa_config(pool: &PoolRow) -> UserPoolMfaConfigResponse {
+    let f = pool.config.mfa_factors;
+    UserPoolMfaConfigResponse {
+        sms_mfa_configuration: f.sms.then(|| SmsMfaConfigType {
+            sms_authentication_message: pool.config.settings.sms_authentication_message.clone(),
+        }),
+        software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType {
+            enabled: f.software_token,
+        }),
+        email_mfa_configuration: f.email.then(EmailMfaConfigType::default),
+        mfa_configuration: pool.config.settings.mfa_configuration,
     }
 }

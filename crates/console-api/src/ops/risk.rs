@@ -158,7 +158,7 @@ pub(crate) fn describe_risk_configuration(
 ) -> Result<RiskConfigurationResponse, ApiError> {
     let pool = c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
     Ok(RiskConfigurationResponse {
-        risk_configuration: Console::risk_type(&pool),
+        risk_configuration: risk_type(&pool),
     })
 }
 
@@ -207,7 +207,7 @@ pub(crate) fn set_risk_configuration(
         },
     )?;
     Ok(RiskConfigurationResponse {
-        risk_configuration: Console::risk_type(&pool),
+        risk_configuration: risk_type(&pool),
     })
 }
 
@@ -336,15 +336,14 @@ pub(crate) fn unlock_user(
     )
 }
 
-impl Console {
-    pub(crate) fn risk_type(pool: &PoolRow) -> RiskConfigurationType {
-        let r = &pool.config.risk;
-        RiskConfigurationType {
-            user_pool_id: pool.id.to_string(),
-            compromised_credentials_risk_configuration: r.compromised_credentials.clone(),
-            account_takeover_risk_configuration: r.account_takeover.clone(),
-            risk_exception_configuration: r.exceptions.clone(),
-            last_modified_date: r.last_modified.map(secs),
-        }
+/// The pool's risk configuration as Cognito shows it.
+fn risk_type(pool: &PoolRow) -> RiskConfigurationType {
+    let r = &pool.config.risk;
+    RiskConfigurationType {
+        user_pool_id: pool.id.to_string(),
+        compromised_credentials_risk_configuration: r.compromised_credentials.clone(),
+        account_takeover_risk_configuration: r.account_takeover.clone(),
+        risk_exception_configuration: r.exceptions.clone(),
+        last_modified_date: r.last_modified.map(secs),
     }
 }

@@ -331,31 +331,26 @@ pub(crate) fn admin_enable_user(
     ctx: &OpCtx<'_>,
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
-    c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
-        users::set_enabled(
-            tx,
-            ctx,
-            &req.user_pool_id,
-            &req.username,
-            users::Enablement::Enabled,
-        )
-    })
+    set_enabled(c, ctx, &req, users::Enablement::Enabled)
 }
 
-/// `AdminDisableUser`.
+/// `AdminDisableUser`: the user's sign-ins end with it.
 pub(crate) fn admin_disable_user(
     c: &Console,
     ctx: &OpCtx<'_>,
     req: UserRequest,
 ) -> Result<Empty, ApiError> {
-    c.change(ctx, &req.user_pool_id, &req.username, |tx, ctx| {
-        users::set_enabled(
-            tx,
-            ctx,
-            &req.user_pool_id,
-            &req.username,
-            users::Enablement::Disabled,
-        )
+    set_enabled(c, ctx, &req, users::Enablement::Disabled)
+}
+
+fn set_enabled(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: &UserRequest,
+    to: users::Enablement,
+) -> Result<Empty, ApiError> {
+    c.change(ctx, &req.user_pool_id, &req.username, |tx, uctx| {
+        users::set_enabled(tx, uctx, &req.user_pool_id, &req.username, to)
     })
 }
 
