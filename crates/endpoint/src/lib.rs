@@ -412,6 +412,31 @@ fn target(headers: &HeaderMap) -> Result<&'static ops::Operation, ApiError> {
     Ok(op)
 }
 
+/// The operations that run on the request's own worker thread: point reads and short pages
+/// of the store, which never hash a password, sign a token, call a hook or wait on the
+/// writer. Everything else (sign-ins, writes, hooks) goes to the blocking pool, where a
+/// 15 ms argon2 hash or a slow hook cannot hold up other connections.
+const INLINE: &[&str] = &[
+    "DescribeUserPool",
+    "ListUserPools",
+    "DescribeUserPoolClient",
+    "ListUserPoolClients",
+    "AdminGetUser",
+    "GetGroup",
+    "ListGroups",
+    "AdminListGroupsForUser",
+    "GetUser",
+    "GetUserPoolMfaConfig",
+    "DescribeRiskConfiguration",
+    "DescribeWorkspace",
+    "DescribeUserSecurity",
+    "ListSigningKeys",
+];
+
+fn runs_inline(name: &str) -> bool {
+    INLINE.contains(&name)
+}
+
 async fn operation(
     State(console): State<Console>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -455,8 +480,18 @@ async fn operation(
         Err(e) => return error_response(&e),
     };
     let name = op.name;
-    let result =
-        tokio::task::spawn_blocking(move || console.dispatch_json(&actor, name, &body)).await;
+    let result = if runs_inline(name) {
+        // A read of tens of microseconds: handing it to the blocking pool and back would cost
+        // more than the read itself (finding 6 of docs/benchmarks.md).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            console.dispatch_json(&actor, name, &body)
+        }))
+        .map_err(|_| "panicked".to_owned())
+    } else {
+        tokio::task::spawn_blocking(move || console.dispatch_json(&actor, name, &body))
+            .await
+            .map_err(|join| join.to_string())
+    };
     match result {
         Ok(Ok(json)) => ([(header::CONTENT_TYPE, AMZ_JSON)], json).into_response(),
         Ok(Err(e)) => error_response(&e),
@@ -545,6 +580,13 @@ async fn openid_configuration(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_inline_operation_is_listed() {
+        for name in INLINE {
+            assert!(ops::find(name).is_some(), "{name} is not an operation");
+        }
+    }
 
     #[test]
     fn every_operation_is_reachable_by_its_target_and_only_there() {
