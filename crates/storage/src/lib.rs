@@ -30,6 +30,7 @@ pub mod user_mfa;
 pub mod user_security;
 pub mod users;
 
+mod checkpoint;
 mod migrations;
 
 /// Errors of the store.
@@ -196,8 +197,13 @@ const READER_CACHE_KIB: i64 = 16_384;
 /// The store: one writer connection and a few readers over one file.
 pub struct Db {
     path: PathBuf,
-    // Fields drop in order: the readers close before the writer, so the writer is the last
-    // connection and SQLite checkpoints and removes the -wal file.
+    // Fields drop in order: the checkpoint thread and the readers close before the writer, so
+    // the writer is the last connection and SQLite checkpoints and removes the -wal file.
+    #[expect(
+        dead_code,
+        reason = "held for its Drop: it stops the checkpoint thread first"
+    )]
+    checkpointer: checkpoint::Checkpointer,
     readers: Vec<Mutex<Connection>>,
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
@@ -275,6 +281,7 @@ impl Db {
         }
         configure(&writer, WRITER_CACHE_KIB)?;
         migrations::apply(&mut writer, path)?;
+        let checkpointer = checkpoint::Checkpointer::start(path, &mut writer)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let r = Connection::open_with_flags(
@@ -287,6 +294,7 @@ impl Db {
         }
         Ok(Db {
             path: path.to_path_buf(),
+            checkpointer,
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),

@@ -48,7 +48,9 @@ pub fn hash(password: &str) -> Result<String> {
 pub fn verify(password: &str, phc: &str) -> Result<bool> {
     let parsed = PasswordHash::new(phc).map_err(hashing)?;
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
-        return Err(Error::Hashing("the stored hash has no salt or no output".into()));
+        return Err(Error::Hashing(
+            "the stored hash has no salt or no output".into(),
+        ));
     };
     let algorithm = Algorithm::try_from(parsed.algorithm).map_err(hashing)?;
     let version = match parsed.version {
@@ -101,7 +103,10 @@ fn concurrent_hashes() -> usize {
 /// already hashing.
 fn with_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> Result<T>) -> Result<T> {
     let mut memory = {
-        let mut pool = MEMORIES.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pool = MEMORIES
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         loop {
             if let Some(m) = pool.free.pop() {
                 break m;
@@ -121,7 +126,10 @@ fn with_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> Result<T>) -> R
         memory.resize(blocks, Block::default());
     }
     let result = f(&mut memory[..blocks]);
-    let mut pool = MEMORIES.state.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut pool = MEMORIES
+        .state
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     pool.free.push(memory);
     drop(pool);
     MEMORIES.returned.notify_one();
@@ -178,9 +186,16 @@ mod tests {
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         let ours = hash("Passw0rd!").unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(Argon2::default().verify_password(b"Passw0rd!", &parsed).is_ok());
+        assert!(
+            Argon2::default()
+                .verify_password(b"Passw0rd!", &parsed)
+                .is_ok()
+        );
         let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, params().unwrap())
-            .hash_password(b"Passw0rd!", &SaltString::encode_b64(b"0123456789abcdef").unwrap())
+            .hash_password(
+                b"Passw0rd!",
+                &SaltString::encode_b64(b"0123456789abcdef").unwrap(),
+            )
             .unwrap()
             .to_string();
         assert!(verify("Passw0rd!", &theirs).unwrap());
