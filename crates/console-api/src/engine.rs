@@ -29,7 +29,24 @@ impl BreachedPasswords for BreachList<'_> {
 /// The console's parsed signing keys, as the engine asks for them.
 struct KeptKeys<'a>(&'a Console);
 
+/// How many keys' pools the console remembers before it starts over.
+const KID_POOLS: usize = 4_096;
+
 impl Keys for KeptKeys<'_> {
+    fn pool_of_kid(&self, kid: &str) -> Option<domain::UserPoolId> {
+        let kept = self.0.inner.kid_pools.lock().ok()?;
+        kept.get(kid).cloned()
+    }
+
+    fn remember_kid(&self, kid: &str, pool: &domain::UserPoolId) {
+        if let Ok(mut kept) = self.0.inner.kid_pools.lock() {
+            if kept.len() >= KID_POOLS {
+                kept.clear();
+            }
+            kept.insert(kid.to_owned(), pool.clone());
+        }
+    }
+
     fn pool_keys(&self, pool: &PoolRow) -> user_pools::Result<Arc<PoolKeys>> {
         let console = self.0;
         let now = console.now();

@@ -113,6 +113,9 @@ struct Inner {
     /// Each pool's parsed signing keys and verifier, with the configuration revision they
     /// were read at (parsing an RSA key costs far more than a sign-in's other reads).
     keys: Mutex<HashMap<i64, (i64, Arc<user_pools::keys::PoolKeys>)>>,
+    /// The pool of each signing key seen in a token (a key's pool never changes; a deleted
+    /// pool's tokens then fail on the pool's lookup).
+    kid_pools: Mutex<HashMap<String, domain::UserPoolId>>,
     /// How long a hook may take, in ms.
     hook_timeout_ms: std::sync::atomic::AtomicU64,
 }
@@ -215,6 +218,7 @@ impl Console {
                 master,
                 pages,
                 keys: Mutex::new(HashMap::new()),
+                kid_pools: Mutex::new(HashMap::new()),
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
                 ),

@@ -1,5 +1,6 @@
 //! The `signing_keys` table: each pool's RS256 keys, private halves sealed by the caller.
 
+use rusqlite::OptionalExtension;
 use rusqlite::{Row, params};
 
 use crate::sealed::Conn;
@@ -100,6 +101,14 @@ pub fn published(r: &impl Read, pool: i64, now: i64) -> Result<Vec<KeyRow>> {
     ))?;
     let rows = stmt.query_map(params![pool, now], row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The id of the pool a key belongs to (`kid` is unique across the store).
+pub fn pool_of(r: &impl Read, kid: &str) -> Result<Option<String>> {
+    let mut stmt = r.conn().prepare_cached(
+        "SELECT p.id FROM signing_keys k JOIN user_pools p ON p.pk = k.pool WHERE k.kid = ?1",
+    )?;
+    Ok(stmt.query_row([kid], |r| r.get(0)).optional()?)
 }
 
 /// Every key of a pool, newest first (for the console's key list).

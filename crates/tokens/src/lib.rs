@@ -26,6 +26,7 @@
 pub mod dangerous;
 pub mod inspect;
 
+mod claims;
 mod compact;
 mod error;
 mod jwks;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
 use base64::Engine;
@@ -12,7 +12,8 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::compact::{decode_object, split};
+use crate::claims::{Lookup, Scanned, scan};
+use crate::compact::{decode, decode_object, split};
 use crate::error::{Error, Result, TokenPart, echo};
 use crate::jwks::{Jwk, Jwks};
 use crate::key::{SigningKey, cognito_header_b64, validate_kid};
@@ -253,9 +254,15 @@ impl Verifier {
             .verify_sig(parts.signing_input.as_bytes(), signature)
             .map_err(|_| Error::InvalidSignature)?;
 
-        let claims = decode_object(parts.claims, TokenPart::Claims)?;
-        check_times(&claims, now_secs, skew_secs.max(0))?;
-        Ok(VerifiedToken { header, claims })
+        let json = decode(parts.claims, TokenPart::Claims)?;
+        let scanned = scan(&json)?;
+        check_times(&scanned, now_secs, skew_secs.max(0))?;
+        Ok(VerifiedToken {
+            header,
+            json: json.into_boxed_slice(),
+            scanned,
+            claims: OnceLock::new(),
+        })
     }
 }
 
@@ -283,44 +290,26 @@ fn check_algorithm(header: &Map<String, Value>) -> Result<()> {
     Ok(())
 }
 
-fn check_times(claims: &Map<String, Value>, now: i64, skew: i64) -> Result<()> {
-    let exp = numeric_date(claims, "exp")?.ok_or(Error::MissingClaim { claim: "exp" })?;
+fn check_times(claims: &Scanned, now: i64, skew: i64) -> Result<()> {
+    let exp = claims
+        .exp
+        .get("exp")?
+        .ok_or(Error::MissingClaim { claim: "exp" })?;
     if now.saturating_sub(skew) >= exp {
         return Err(Error::Expired { exp, now });
     }
     let latest = now.saturating_add(skew);
-    if let Some(nbf) = numeric_date(claims, "nbf")?
+    if let Some(nbf) = claims.nbf.get("nbf")?
         && nbf > latest
     {
         return Err(Error::NotYetValid { nbf, now });
     }
-    if let Some(iat) = numeric_date(claims, "iat")?
+    if let Some(iat) = claims.iat.get("iat")?
         && iat > latest
     {
         return Err(Error::IssuedInFuture { iat, now });
     }
     Ok(())
-}
-
-/// A NumericDate claim as whole seconds (fractions floored, out-of-range values saturated).
-fn numeric_date(claims: &Map<String, Value>, claim: &'static str) -> Result<Option<i64>> {
-    match claims.get(claim) {
-        None => Ok(None),
-        Some(Value::Number(n)) => {
-            if let Some(i) = n.as_i64() {
-                Ok(Some(i))
-            } else if n.as_u64().is_some() {
-                Ok(Some(i64::MAX))
-            } else {
-                match n.as_f64() {
-                    // `as` saturates on out-of-range floats.
-                    Some(f) if f.is_finite() => Ok(Some(f.floor() as i64)),
-                    _ => Err(Error::InvalidClaim { claim }),
-                }
-            }
-        }
-        Some(_) => Err(Error::InvalidClaim { claim }),
-    }
 }
 
 /// Decodes a JWK big-endian integer, tolerating padding and stripping leading zero bytes.
@@ -332,10 +321,22 @@ fn decode_unsigned(value: &str) -> Option<Vec<u8>> {
 }
 
 /// A token whose signature, algorithm and times have been checked.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its claims stay as the decoded JSON: the few that checks read (`token_use`, `iss`,
+/// `client_id`, `aud`, `origin_jti`, `sub`, `username`) are found in one pass during
+/// verification, and the full map is built only if [`VerifiedToken::claims`] is asked for.
+#[derive(Debug, Clone)]
 pub struct VerifiedToken {
     header: Arc<Map<String, Value>>,
-    claims: Map<String, Value>,
+    json: Box<[u8]>,
+    scanned: Scanned,
+    claims: OnceLock<Map<String, Value>>,
+}
+
+impl PartialEq for VerifiedToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.header == other.header && self.json == other.json
+    }
 }
 
 impl VerifiedToken {
@@ -345,16 +346,21 @@ impl VerifiedToken {
         &self.header
     }
 
-    /// The claims.
+    /// Every claim (built on first use).
     #[must_use]
     pub fn claims(&self) -> &Map<String, Value> {
-        &self.claims
+        // The scan accepted the bytes exactly when a map would: this parse cannot fail.
+        self.claims
+            .get_or_init(|| serde_json::from_slice(&self.json).unwrap_or_default())
     }
 
     /// The claims, by value.
     #[must_use]
     pub fn into_claims(self) -> Map<String, Value> {
-        self.claims
+        match self.claims.into_inner() {
+            Some(claims) => claims,
+            None => serde_json::from_slice(&self.json).unwrap_or_default(),
+        }
     }
 
     /// The `kid` the token was verified with.
@@ -366,13 +372,17 @@ impl VerifiedToken {
     /// One claim.
     #[must_use]
     pub fn claim(&self, name: &str) -> Option<&Value> {
-        self.claims.get(name)
+        self.claims().get(name)
     }
 
     /// One claim, if it is a string.
     #[must_use]
     pub fn str_claim(&self, name: &str) -> Option<&str> {
-        self.claims.get(name).and_then(Value::as_str)
+        match self.scanned.lookup(&self.json, name) {
+            Lookup::Str(s) => Some(s),
+            Lookup::NotAString => None,
+            Lookup::Unknown => self.claims().get(name).and_then(Value::as_str),
+        }
     }
 
     /// Checks that `iss` equals `issuer`.
@@ -410,11 +420,15 @@ impl VerifiedToken {
     /// [`Error::ClientMismatch`].
     pub fn expect_client_id(&self, client_id: &str) -> Result<()> {
         let by_client_id = self.str_claim("client_id") == Some(client_id);
-        let by_aud = match self.claims.get("aud") {
-            Some(Value::String(aud)) => aud == client_id,
-            Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(client_id)),
-            _ => false,
-        };
+        let by_aud = by_client_id
+            || match self.str_claim("aud") {
+                Some(aud) => aud == client_id,
+                // An array of audiences (or no `aud`): the full claims.
+                None => match self.claims().get("aud") {
+                    Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(client_id)),
+                    _ => false,
+                },
+            };
         if by_client_id || by_aud {
             Ok(())
         } else {

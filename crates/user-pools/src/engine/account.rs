@@ -24,9 +24,20 @@ impl Engine<'_> {
         if token.is_empty() {
             return Err(invalid("AccessToken", "is required"));
         }
-        let pool_id = signin::claimed_pool(token)?
-            .parse::<domain::UserPoolId>()
-            .map_err(|_| invalid_token())?;
+        // The pool is the one whose key signed the token (keys are random and never shared):
+        // no decoding of the claims before the one verification does it.
+        let kid = tokens::dangerous::kid(token).map_err(|_| invalid_token())?;
+        let pool_id = match self.keys.pool_of_kid(&kid) {
+            Some(id) => id,
+            None => {
+                let id = self
+                    .read(|r| Ok(storage::signing_keys::pool_of(r, &kid)?))?
+                    .and_then(|id| id.parse::<domain::UserPoolId>().ok())
+                    .ok_or_else(invalid_token)?;
+                self.keys.remember_kid(&kid, &id);
+                id
+            }
+        };
         let pool = self
             .read(|r| require_pool(r, &pool_id))
             .map_err(|_| invalid_token())?;

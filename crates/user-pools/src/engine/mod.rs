@@ -59,6 +59,15 @@ pub trait BreachedPasswords {
 pub trait Keys {
     /// The pool's keys, made on first use.
     fn pool_keys(&self, pool: &PoolRow) -> Result<Arc<PoolKeys>>;
+
+    /// The pool a signing key belongs to, if the front remembers it (a key's pool never
+    /// changes, so a front may keep the answers of [`Keys::remember_kid`]).
+    fn pool_of_kid(&self, _kid: &str) -> Option<domain::UserPoolId> {
+        None
+    }
+
+    /// Called with the pool a key was found to belong to in the store.
+    fn remember_kid(&self, _kid: &str, _pool: &domain::UserPoolId) {}
 }
 
 /// What an audit record names besides its actor and time.

@@ -51,9 +51,9 @@ pub use flow::{
     store_sign_in,
 };
 pub use token::{
-    Authenticated, Judged, Minted, authenticate, claimed_pool, claims, client_ids, issuer,
-    judge_access_token, mint, refresh, revoke, sessions, sign, sign_in_by_origin,
-    sign_out_everywhere, test_token_refused,
+    Authenticated, Judged, Minted, authenticate, claims, client_ids, issuer, judge_access_token,
+    mint, refresh, revoke, sessions, sign, sign_in_by_origin, sign_out_everywhere,
+    test_token_refused,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -193,27 +193,13 @@ pub fn sign(keys: &PoolKeys, sc: &SignInClient, id: &Value, access: &Value) -> R
     })
 }
 
-/// The pool an access or ID token claims to come from (unverified: only to pick the keys that
-/// then verify it).
-pub fn claimed_pool(token: &str) -> Result<String> {
-    let bad = || Error::NotAuthorized("Invalid Access Token".into());
-    let unverified = tokens::dangerous::decode_unverified(token).map_err(|_| bad())?;
-    let iss = unverified
-        .claims
-        .get("iss")
-        .and_then(Value::as_str)
-        .ok_or_else(bad)?;
-    let pool = iss.rsplit('/').next().ok_or_else(bad)?;
-    domain::ids::validate_user_pool_id(pool).map_err(|_| bad())?;
-    Ok(pool.to_string())
-}
-
 /// A checked access token: the user and sign-in it belongs to.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub user: UserRow,
     pub session: RefreshRow,
-    pub claims: Map<String, Value>,
+    /// The verified token (its claims are decoded on demand).
+    pub token: tokens::VerifiedToken,
 }
 
 /// Checks an access token for the operations that take one (`GetUser`, `GlobalSignOut`,
@@ -275,24 +261,19 @@ pub fn judge_access_token(
     let test_token = verified
         .header()
         .contains_key(tokens::inspect::TEST_TOKEN_HEADER);
-    let claims = verified.into_claims();
-    if claims.get("token_use").and_then(Value::as_str) != Some("access")
-        || claims.get("iss").and_then(Value::as_str) != Some(issuer)
+    if verified.str_claim("token_use") != Some("access")
+        || verified.str_claim("iss") != Some(issuer)
     {
         return Err(invalid_token());
     }
-    let origin = claims
-        .get("origin_jti")
-        .and_then(Value::as_str)
-        .ok_or_else(invalid_token)?;
+    let origin = verified.str_claim("origin_jti").ok_or_else(invalid_token)?;
     let revoked = || Error::NotAuthorized("Access Token has been revoked".into());
     let session = refresh_tokens::by_origin(r, origin)?.ok_or_else(revoked)?;
     if session.revoked_at.is_some() {
         return Err(revoked());
     }
     let user = user_store::get_by_pk(r, session.user)?.ok_or_else(revoked)?;
-    if user.pool != pool.pk || claims.get("sub").and_then(Value::as_str) != Some(user.sub.as_str())
-    {
+    if user.pool != pool.pk || verified.str_claim("sub") != Some(user.sub.as_str()) {
         return Err(invalid_token());
     }
     if !user.enabled {
@@ -301,7 +282,7 @@ pub fn judge_access_token(
     let a = Authenticated {
         user,
         session,
-        claims,
+        token: verified,
     };
     Ok(if test_token {
         Judged::TestToken(a)
