@@ -462,6 +462,41 @@ fn a_temporary_password_leads_through_new_password_required() {
 }
 
 #[test]
+fn a_refresh_records_its_use_at_most_once_a_minute() {
+    let e = env();
+    e.user("rhea", "Passw0rd!");
+    let t = e.tokens("rhea", "Passw0rd!");
+    let refresh = || {
+        ok(
+            &e.c,
+            "InitiateAuth",
+            json!({"ClientId": e.client, "AuthFlow": "REFRESH_TOKEN_AUTH",
+                "AuthParameters": {"REFRESH_TOKEN": t["RefreshToken"]}}),
+        );
+    };
+    let last_used = || {
+        ok(
+            &e.c,
+            "DescribeUserSecurity",
+            json!({"UserPoolId": e.pool, "Username": "rhea"}),
+        )["Sessions"][0]["LastUsedDate"]
+            .as_f64()
+    };
+    assert_eq!(last_used(), None, "never refreshed");
+    e.c.clock().advance(1_000);
+    refresh();
+    let first = last_used().expect("the first refresh is recorded");
+    assert_eq!(first, ((T0 + 1_000) / 1_000) as f64);
+    // Within the minute a refresh only reads: the session list keeps the first use.
+    e.c.clock().advance(30_000);
+    refresh();
+    assert_eq!(last_used(), Some(first));
+    e.c.clock().advance(31_000);
+    refresh();
+    assert_eq!(last_used(), Some(((T0 + 62_000) / 1_000) as f64));
+}
+
+#[test]
 fn refresh_sign_out_and_revocation_end_the_tokens() {
     let e = env_with(json!({}), json!({"EnableTokenRevocation": true}));
     e.user("gina", "Passw0rd!");

@@ -136,9 +136,12 @@ impl Engine<'_> {
             AuthFlow::RefreshToken => {
                 let token = params.required("REFRESH_TOKEN")?;
                 let step = Step::new(self.now(), origin);
-                let s = self.write(|tx| {
-                    signin::refresh(tx, &sc, token, params.optional("SECRET_HASH"), &step)
+                let (s, touch) = self.read(|r| {
+                    signin::refresh(r, &sc, token, params.optional("SECRET_HASH"), &step)
                 })?;
+                if let Some(pk) = touch {
+                    self.write(|tx| Ok(storage::refresh_tokens::touch(tx, pk, step.now)?))?;
+                }
                 Ok(Answer::Tokens {
                     minted: self.tokens(&sc, &s, Generation::RefreshTokens, origin)?,
                     refresh_token: None,

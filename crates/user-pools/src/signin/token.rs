@@ -16,14 +16,22 @@ use super::{SignIn, SignInClient, Step, check_secret_hash};
 use crate::keys::PoolKeys;
 use crate::{Error, Result, invalid};
 
-/// `REFRESH_TOKEN_AUTH`: the sign-in the refresh token belongs to, if it is still good.
+/// How stale a refresh token's "last used" time may get before a refresh records it again, in
+/// ms. Recording every use made every refresh a write transaction (writers are serialised
+/// and each commit costs a WAL append; docs/benchmarks.md, finding 11); a minute is finer
+/// than anyone reads a session list.
+pub const LAST_USED_GRANULARITY_MS: i64 = 60_000;
+
+/// `REFRESH_TOKEN_AUTH`: the sign-in the refresh token belongs to, if it is still good, and
+/// the sign-in to mark as used now ([`refresh_tokens::touch`]) if its last use is older than
+/// [`LAST_USED_GRANULARITY_MS`].
 pub fn refresh(
-    tx: &Tx<'_>,
+    tx: &impl Read,
     sc: &SignInClient,
     refresh_token: &str,
     secret_hash: Option<&str>,
     step: &Step<'_>,
-) -> Result<SignIn> {
+) -> Result<(SignIn, Option<i64>)> {
     let invalid_token = || Error::NotAuthorized("Invalid Refresh Token".into());
     if refresh_token.is_empty() || refresh_token.len() > 2048 {
         return Err(invalid_token());
@@ -51,16 +59,22 @@ pub fn refresh(
     if !user.enabled {
         return Err(Error::NotAuthorized("User is disabled.".into()));
     }
-    refresh_tokens::touch(tx, row.pk, step.now)?;
+    let touch = row
+        .last_used_at
+        .is_none_or(|at| step.now.saturating_sub(at) >= LAST_USED_GRANULARITY_MS)
+        .then_some(row.pk);
     let groups = group_store::for_user(tx, user.pk)?;
-    Ok(SignIn {
-        user,
-        groups,
-        origin_jti: row.origin_jti,
-        auth_time: row.auth_time,
-        event_id: tokens::new_jti(),
-        refresh_token: None,
-    })
+    Ok((
+        SignIn {
+            user,
+            groups,
+            origin_jti: row.origin_jti,
+            auth_time: row.auth_time,
+            event_id: tokens::new_jti(),
+            refresh_token: None,
+        },
+        touch,
+    ))
 }
 
 /// The signed tokens of a sign-in.
