@@ -304,8 +304,8 @@ fn verify_ratios(f: &Fixture, report: &mut Report) -> Res<()> {
                 fmt_ns(median_cpu_per_op(&l[checked])),
                 fmt_ns(median_cpu_per_op(&l[raw]))
             ),
-            "≥ 0.90",
-            Verdict::of(ratio >= 0.90),
+            "≥ 0.93",
+            Verdict::of(ratio >= 0.93),
         );
     }
     let bare = throughput_ratio(&l[4], &l[0]);
