@@ -260,6 +260,19 @@ impl Db {
     /// when it cannot be created or is not a database.
     pub fn open(path: &Path) -> Result<Db> {
         create_private(path)?;
+        // A newer build's store is refused before anything writes to it: switching to WAL
+        // rewrites the header, so the version is read on a read-only connection first.
+        {
+            let probe = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| open_err(path, e))?;
+            let found: i64 = probe
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(|e| open_err(path, e))?;
+            migrations::refuse_newer(found, path)?;
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

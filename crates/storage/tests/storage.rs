@@ -108,6 +108,47 @@ fn a_store_from_a_newer_build_is_refused() {
 }
 
 #[test]
+fn a_newer_store_is_refused_before_anything_is_written_to_it() {
+    // A newer build's store in rollback-journal mode: switching it to WAL would rewrite its
+    // header (bytes 18 and 19 go from 1 to 2) before the schema version is even read.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = DELETE;
+         CREATE TABLE from_the_future(x);
+         INSERT INTO from_the_future VALUES (1);",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", Db::schema_version() + 1)
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!((before[18], before[19]), (1, 1), "a rollback-journal file");
+    match Db::open(&path) {
+        Err(Error::NewerSchema { found, .. }) => assert_eq!(found, Db::schema_version() + 1),
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    let after = std::fs::read(&path).unwrap();
+    assert_eq!(
+        (after[18], after[19]),
+        (1, 1),
+        "refusing the store leaves its journal mode as it was"
+    );
+    assert!(
+        after == before,
+        "refusing the store leaves every byte of it as it was"
+    );
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        assert!(
+            !side.exists(),
+            "no {suffix} file is left beside a refused store"
+        );
+    }
+}
+
+#[test]
 fn a_failed_write_leaves_nothing_behind() {
     let db = TestDb::new();
     let p = pool(&db);
