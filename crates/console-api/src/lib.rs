@@ -124,8 +124,10 @@ pub fn master_key_path(store: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// Reads the master key beside the store, creating it (mode 0600) on first use.
-fn load_master_key(store: &Path) -> Result<tokens::MasterKey, ApiError> {
+/// Reads the master key beside the store, creating it (mode 0600) on first use. A store that
+/// already holds secrets sealed under a key is refused when the key file is missing: a new key
+/// could not open them, and its file would stand in the way of restoring the old one.
+fn load_master_key(store: &Path, db: &Db) -> Result<tokens::MasterKey, ApiError> {
     let path = master_key_path(store);
     let internal = |what: String| ApiError::new(ErrorCode::InternalErrorException, what);
     let read = |path: &Path| -> Result<tokens::MasterKey, ApiError> {
@@ -146,6 +148,16 @@ fn load_master_key(store: &Path) -> Result<tokens::MasterKey, ApiError> {
     };
     if path.exists() {
         return read(&path);
+    }
+    if let Some(what) = db.read(|r| storage::sealed_secrets(r))? {
+        return Err(internal(format!(
+            "the store {} holds {what} sealed under the key file {}, which is missing; \
+             restore {} from wherever the store was copied or backed up (a new key could \
+             not open them, so none is made)",
+            store.display(),
+            path.display(),
+            path.display()
+        )));
     }
     let key = tokens::MasterKey::generate().map_err(|e| internal(e.to_string()))?;
     let mut opts = std::fs::OpenOptions::new();
@@ -205,7 +217,7 @@ impl Console {
             }
             other => ApiError::from(other),
         })?;
-        let master = load_master_key(path)?;
+        let master = load_master_key(path, &db)?;
         let pages = user_pools::pagination::key(&master);
         let console = Console {
             inner: Arc::new(Inner {

@@ -187,6 +187,35 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
     Ok(())
 }
 
+/// What the store holds sealed under the master key in the file beside it, if anything (the
+/// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
+/// secrets. Without that file none of them can be opened again.
+pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
+    const KINDS: [(&str, &str); 4] = [
+        ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
+        (
+            "SRP verifiers",
+            "SELECT EXISTS(SELECT 1 FROM srp_verifiers)",
+        ),
+        (
+            "authenticator secrets",
+            "SELECT EXISTS(SELECT 1 FROM user_mfa
+             WHERE totp_sealed IS NOT NULL OR totp_pending_sealed IS NOT NULL)",
+        ),
+        (
+            "access key secrets",
+            "SELECT EXISTS(SELECT 1 FROM settings WHERE key = 'access_keys')",
+        ),
+    ];
+    for (what, sql) in KINDS {
+        let found: bool = r.conn().query_row(sql, [], |row| row.get(0))?;
+        if found {
+            return Ok(Some(what));
+        }
+    }
+    Ok(None)
+}
+
 /// How many read connections a store keeps beside its single writer.
 const READERS: usize = 4;
 /// Page cache per connection, in KiB (negative values are KiB for SQLite).
