@@ -147,6 +147,7 @@ fn load_master_key(store: &Path, db: &Db) -> Result<tokens::MasterKey, ApiError>
         tokens::MasterKey::from_bytes(&arr).map_err(|e| internal(e.to_string()))
     };
     if path.exists() {
+        storage::make_private(&path);
         return read(&path);
     }
     if let Some(what) = db.read(|r| storage::sealed_secrets(r))? {

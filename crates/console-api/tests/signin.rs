@@ -945,6 +945,22 @@ fn a_new_store_makes_its_key_file_and_one_without_sealed_secrets_gets_a_new_one(
     assert_eq!(std::fs::read(&key_file).unwrap().len(), 32);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_key_file_readable_by_others_is_made_private_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = TestConsole::new();
+    let key_file = console_api::master_key_path(c.store_path());
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = c.open_again();
+    let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "the master key opens every sealed secret: owner only"
+    );
+    drop(again);
+}
+
 fn totp_code(secret_b32: &str, at_ms: i64) -> String {
     let secret = totp_rs::Secret::Encoded(secret_b32.to_string())
         .to_bytes()

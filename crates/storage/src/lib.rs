@@ -246,11 +246,58 @@ fn open_err(path: &Path, reason: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Creates the file with mode 0600 if it does not exist, so that the store is never readable
-/// by other users, not even for a moment.
+/// Makes an existing file that group or others may use private to its owner (mode 0600), as
+/// a store or key file copied under a loose umask is. When that fails (the file belongs to
+/// someone else, a read-only mount) it says so in the log and leaves the file as it is: the
+/// operator may have reasons, and refusing to open would lose them their data for a mode.
+pub fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 == 0 {
+            return;
+        }
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => tracing::info!(
+                path = %path.display(),
+                was = format!("{mode:o}"),
+                "made private (0600): group or others could use it"
+            ),
+            Err(e) => tracing::warn!(
+                path = %path.display(),
+                mode = format!("{mode:o}"),
+                error = %e,
+                "group or others can use this file, and it could not be made private"
+            ),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Creates the store's folder (and any missing parents) private to its owner (mode 0700), and
+/// the file with mode 0600 if it does not exist, so that the store is never readable by other
+/// users, not even for a moment. An existing file is made private (see [`make_private`]).
 fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| open_err(path, e))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(|e| open_err(path, e))?;
+    }
+    make_private(path);
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        make_private(Path::new(&side));
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(false);

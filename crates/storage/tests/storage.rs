@@ -92,6 +92,65 @@ fn new_store_is_private_and_at_the_latest_schema() {
     assert_eq!(user_version(&path), Db::schema_version());
 }
 
+#[cfg(unix)]
+fn mode_of(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_made_for_a_store_are_private_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a/b/store.db");
+    drop(Db::open(&path).unwrap());
+    for folder in ["a", "a/b"] {
+        assert_eq!(
+            mode_of(&dir.path().join(folder)),
+            0o700,
+            "{folder} holds the store and its key file, so only its owner may list or enter it"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_existing_store_readable_by_others_is_made_private_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    drop(Db::open(&path).unwrap());
+    // Copied or restored with a loose mode, as `cp` under a 022 umask leaves it.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let db = Db::open(&path).unwrap();
+    assert_eq!(mode_of(&path), 0o600, "tightened when opened");
+    db.write(|tx| pools::insert(tx, "us-east-1_test", "test", &PoolConfig::default(), 1))
+        .unwrap();
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    assert_eq!(
+        mode_of(&wal),
+        0o600,
+        "and the WAL SQLite makes beside it follows"
+    );
+    drop(db);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    storage::make_private(&path);
+    assert_eq!(mode_of(&path), 0o600);
+    // A private file is left as it is (and a missing one is no error).
+    storage::make_private(&dir.path().join("absent"));
+}
+
+#[test]
+fn key_files_are_ignored_by_git() {
+    // `*.db` does not cover `store.db.key`, the store's master key.
+    let gitignore = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.gitignore");
+    let lines = std::fs::read_to_string(gitignore).unwrap();
+    assert!(
+        lines.lines().any(|l| l.trim() == "*.db.key"),
+        ".gitignore lists *.db.key"
+    );
+}
+
 #[test]
 fn a_store_from_a_newer_build_is_refused() {
     let dir = tempfile::tempdir().unwrap();
