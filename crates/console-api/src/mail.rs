@@ -2,7 +2,9 @@
 //!
 //! Messages are always written to the outbox first (inside the operation's transaction); a
 //! delivery pass then claims each undelivered email (so two processes never send one twice),
-//! sends it with no transaction open, and records `Sent` or `Failed` with the reason. The
+//! sends it with no transaction open, and records `Sent` or `Failed` with the reason. A claim
+//! carries its time; one older than [`CLAIM_LEASE_MS`] was left by a process that died, and the
+//! next pass takes it back and sends the message. The
 //! endpoint and the desktop app run a pass every two seconds; the CLI runs one after each
 //! command. SMS stays in the outbox.
 
@@ -21,6 +23,10 @@ pub const DEFAULT_FROM: &str = "Poolhouse <no-reply@poolhouse.localhost>";
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages one pass sends at most.
 const BATCH: u32 = 50;
+/// How old a claim must be before another pass takes it back: far longer than one message
+/// can take to hand over, so a claim this old belongs to a process that died or hung. The
+/// message may then go twice (if the process died after the server took it), never not at all.
+const CLAIM_LEASE_MS: i64 = 5 * 60 * 1000;
 
 fn split_server(server: &str) -> Option<(&str, u16)> {
     let (host, port) = server.rsplit_once(':')?;
@@ -99,6 +105,18 @@ impl Console {
         let Some(smtp) = ws.smtp() else {
             return Ok(0);
         };
+        let stale_before = self.now() - CLAIM_LEASE_MS;
+        let stale = self.read(|r| Ok(outbox::stale_claims(r, stale_before)?))?;
+        if !stale.is_empty() {
+            let n = self
+                .inner
+                .db
+                .write(|tx| outbox::release(tx, &stale, stale_before))?;
+            tracing::warn!(
+                messages = n,
+                "claimed by a process that stopped before sending them; sending them again"
+            );
+        }
         let pending = self.read(|r| Ok(outbox::undelivered_email(r, smtp.after, BATCH)?))?;
         if pending.is_empty() {
             return Ok(0);
@@ -124,7 +142,8 @@ impl Console {
             .build();
         let mut sent = 0;
         for m in pending {
-            if !self.inner.db.write(|tx| outbox::claim(tx, m.id))? {
+            let now = self.now();
+            if !self.inner.db.write(|tx| outbox::claim(tx, m.id, now))? {
                 continue;
             }
             let result = send(&transport, &from, &m);

@@ -87,3 +87,48 @@ fn outbox_email_goes_out_over_smtp_once_a_server_is_set() {
     let ws = ok(&c, "UpdateWorkspace", json!({"SmtpServer": ""}));
     assert!(ws["Workspace"].get("SmtpServer").is_none());
 }
+
+#[test]
+fn a_message_claimed_by_a_process_that_died_is_sent_once_its_claim_is_stale() {
+    let c = TestConsole::new().acting_as(Actor::cli());
+    let pool = create_pool(&c, json!({"PoolName": "mail"}));
+    let smtp = SmtpCatcher::start();
+    ok(&c, "UpdateWorkspace", json!({"SmtpServer": smtp.addr()}));
+    ok(
+        &c,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "ada", "TemporaryPassword": "Temp-Pass1",
+            "UserAttributes": [{"Name": "email", "Value": "ada@example.com"}],
+            "DesiredDeliveryMediums": ["EMAIL"]}),
+    );
+    // Another process claims the message and dies before it sends it.
+    let other = storage::Db::open(c.store_path()).unwrap();
+    let id = other.read(|r| storage::outbox::last_id(r)).unwrap();
+    let now = c.now_ms();
+    assert!(
+        other
+            .write(|tx| storage::outbox::claim(tx, id, now))
+            .unwrap()
+    );
+    drop(other);
+    let delivery = |c: &TestConsole| {
+        ok(
+            c,
+            "ListOutboxMessages",
+            json!({"UserPoolId": pool, "Limit": 1}),
+        )["Messages"][0]["Delivery"]
+            .clone()
+    };
+    assert_eq!(delivery(&c), "Sending");
+    // While the claim is fresh the other process may still be sending: it is left alone.
+    c.clock().advance(60_000);
+    assert_eq!(c.deliver_mail().unwrap(), 0);
+    assert!(smtp.messages().is_empty());
+    // A claim older than any send could take is taken back and the message sent.
+    c.clock().advance(10 * 60_000);
+    assert_eq!(c.deliver_mail().unwrap(), 1, "the stale claim is retried");
+    assert_eq!(smtp.messages().len(), 1);
+    assert!(smtp.messages()[0].contains("To: ada@example.com"));
+    assert_eq!(delivery(&c), "Sent");
+    assert_eq!(c.deliver_mail().unwrap(), 0, "and sent once");
+}

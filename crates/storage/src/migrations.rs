@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_auth_event_risk.sql")),
     (7, include_str!("../migrations/0007_hook_invocations.sql")),
     (8, include_str!("../migrations/0008_outbox_delivery.sql")),
+    (9, include_str!("../migrations/0009_outbox_claims.sql")),
 ];
 
 /// The newest schema version this build knows.

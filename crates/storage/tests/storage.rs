@@ -599,3 +599,72 @@ fn search_finds_by_each_searchable_attribute_and_counts() {
         "a sub matches whole"
     );
 }
+
+#[test]
+fn stale_claims_are_released_and_fresh_ones_kept() {
+    use storage::outbox::{self, Message};
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("store.db")).unwrap();
+    let message = |n: &str| Message {
+        id: 0,
+        at: 1,
+        pool_id: "us-east-1_test".into(),
+        username: n.into(),
+        medium: "EMAIL".into(),
+        destination: format!("{n}@example.com"),
+        subject: None,
+        body: "hi".into(),
+        kind: "Invitation".into(),
+        delivery: None,
+        delivery_detail: None,
+    };
+    let fresh = db
+        .write(|tx| outbox::insert(tx, &message("fresh")))
+        .unwrap();
+    let stale = db
+        .write(|tx| outbox::insert(tx, &message("stale")))
+        .unwrap();
+    let old = db.write(|tx| outbox::insert(tx, &message("old"))).unwrap();
+    assert!(db.write(|tx| outbox::claim(tx, fresh, 5_000)).unwrap());
+    assert!(db.write(|tx| outbox::claim(tx, stale, 1_000)).unwrap());
+    assert!(db.write(|tx| outbox::claim(tx, old, 1_000)).unwrap());
+    assert!(
+        !db.write(|tx| outbox::claim(tx, fresh, 5_000)).unwrap(),
+        "a claimed message is not claimed twice"
+    );
+    // What a build before claims carried a time left behind: `Sending` with no time.
+    drop(db);
+    let raw = rusqlite::Connection::open(dir.path().join("store.db")).unwrap();
+    raw.execute("UPDATE outbox SET delivered_at = NULL WHERE pk = ?1", [old])
+        .unwrap();
+    drop(raw);
+    let db = Db::open(&dir.path().join("store.db")).unwrap();
+    let found = db.read(|r| outbox::stale_claims(r, 2_000)).unwrap();
+    assert_eq!(found, vec![stale, old]);
+    assert_eq!(
+        db.write(|tx| outbox::release(tx, &found, 2_000)).unwrap(),
+        2
+    );
+    let pending: Vec<i64> = db
+        .read(|r| outbox::undelivered_email(r, 0, 10))
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(pending, vec![stale, old], "released claims are sent again");
+    assert!(
+        db.read(|r| outbox::stale_claims(r, 2_000))
+            .unwrap()
+            .is_empty()
+    );
+    let plan = db
+        .explain(
+            "SELECT pk FROM outbox WHERE delivery = 'Sending' AND coalesce(delivered_at, 0) < 2000",
+        )
+        .unwrap()
+        .join("\n");
+    assert!(
+        plan.contains("outbox_sending"),
+        "claims are found by an index: {plan}"
+    );
+}
