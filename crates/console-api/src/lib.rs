@@ -204,9 +204,76 @@ impl std::fmt::Debug for Console {
     }
 }
 
-/// Reads the workspace settings on `r` (a read, or the write transaction that changes them).
-fn read_workspace(r: &impl storage::Read) -> Result<WorkspaceSettings, ApiError> {
-    Ok(storage::settings::workspace(r)?)
+/// Seals the secrets among the workspace settings (access key secrets) with the master key, as
+/// the pools' private keys are sealed: AES-256-GCM bound to what the secret is for, base64 in
+/// the settings table.
+pub(crate) struct SettingsSeal<'a>(pub(crate) &'a tokens::MasterKey);
+
+impl domain::workspace::Sealer for SettingsSeal<'_> {
+    fn seal(&self, what: &str, clear: &str) -> Result<String, String> {
+        use base64::Engine;
+        let sealed =
+            tokens::seal(self.0, clear.as_bytes(), what.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
+    }
+
+    fn open(&self, what: &str, sealed: &str) -> Result<String, String> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .map_err(|e| format!("not base64: {e}"))?;
+        let clear = tokens::open(self.0, &bytes, what.as_bytes())
+            .map_err(|e| format!("{e} (is this the store's own key file?)"))?;
+        String::from_utf8(clear.expose_secret().to_vec()).map_err(|e| e.to_string())
+    }
+}
+
+impl Console {
+    /// How the settings' secrets are sealed in this store.
+    pub(crate) fn settings_seal(&self) -> SettingsSeal<'_> {
+        SettingsSeal(&self.inner.master)
+    }
+
+    /// Reads the workspace settings on `r` (a read, or the write transaction that changes
+    /// them), their secrets opened.
+    pub(crate) fn read_workspace(
+        &self,
+        r: &impl storage::Read,
+    ) -> Result<WorkspaceSettings, ApiError> {
+        Ok(storage::settings::workspace(r, &self.settings_seal())?)
+    }
+
+    /// Writes the workspace settings in `tx`, their secrets sealed.
+    pub(crate) fn put_workspace(
+        &self,
+        tx: &storage::Tx<'_>,
+        ws: &WorkspaceSettings,
+    ) -> Result<(), ApiError> {
+        Ok(storage::settings::put_workspace(
+            tx,
+            ws,
+            &self.settings_seal(),
+        )?)
+    }
+
+    /// Seals the secrets a store written before they were sealed keeps in clear.
+    fn seal_clear_settings(&self) -> Result<(), ApiError> {
+        if !self
+            .inner
+            .db
+            .read(|r| storage::settings::workspace_in_clear(r))?
+        {
+            return Ok(());
+        }
+        self.inner.db.write(|tx| {
+            if storage::settings::workspace_in_clear(tx)? {
+                let ws = self.read_workspace(tx)?;
+                self.put_workspace(tx, &ws)?;
+                tracing::info!("sealed the access key secrets this store kept in clear");
+            }
+            Ok::<_, ApiError>(())
+        })
+    }
 }
 
 impl Console {
@@ -235,6 +302,7 @@ impl Console {
         };
         // Fail early on unreadable settings rather than at the first operation.
         console.workspace()?;
+        console.seal_clear_settings()?;
         Ok(console)
     }
 
@@ -260,7 +328,7 @@ impl Console {
             {
                 return Ok(Arc::clone(ws));
             }
-            let ws = Arc::new(read_workspace(r)?);
+            let ws = Arc::new(self.read_workspace(r)?);
             if let Ok(mut kept) = self.inner.workspace.lock() {
                 *kept = Some((revision, Arc::clone(&ws)));
             }

@@ -1,6 +1,8 @@
 //! The workspace's settings: typed, with the rules of changing them. Stored as one row per
 //! [`Key`] by `storage::settings`; read with [`WorkspaceSettings::from_stored`] and written
-//! with [`WorkspaceSettings::to_stored`], so no other code spells a key.
+//! with [`WorkspaceSettings::to_stored`], so no other code spells a key. Secrets among them
+//! (access key secrets) are stored sealed by a [`Sealer`] the caller brings, and are in clear
+//! only in memory.
 
 use std::fmt;
 
@@ -65,12 +67,38 @@ pub enum Signatures {
     Required,
 }
 
-/// A key pair for SigV4-signed endpoint calls. The secret is kept in clear because HMAC
-/// verification needs it; it never appears in `Debug`.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A key pair for SigV4-signed endpoint calls. The secret is in clear in memory because HMAC
+/// verification needs it, and sealed in the store; it never appears in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AccessKey {
     pub id: String,
     pub secret: String,
+}
+
+/// An access key as stored: its secret sealed, or (a store written before secrets were
+/// sealed) in clear, until the next write seals it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredAccessKey {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+}
+
+/// Seals and opens the secrets kept among the settings (the console does it with the store's
+/// master key; this crate does no cryptography). `what` names what the secret is for, and a
+/// sealed value opens only under the same `what`.
+pub trait Sealer {
+    /// The sealed form of `clear`, as text.
+    fn seal(&self, what: &str, clear: &str) -> Result<String, String>;
+    /// The clear form of what [`Sealer::seal`] made.
+    fn open(&self, what: &str, sealed: &str) -> Result<String, String>;
+}
+
+/// What an access key's secret is sealed for.
+fn access_key_what(id: &str) -> String {
+    format!("access-key:{id}")
 }
 
 impl fmt::Debug for AccessKey {
@@ -151,13 +179,52 @@ pub struct BadSetting {
 }
 
 impl WorkspaceSettings {
-    /// The settings from their stored values (`get` answers a key's value, if stored).
-    pub fn from_stored(get: impl Fn(Key) -> Option<String>) -> Result<Self, BadSetting> {
+    /// Whether stored settings hold a secret in clear (a store written before secrets were
+    /// sealed): writing the settings back seals it.
+    pub fn stored_in_clear(get: impl Fn(Key) -> Option<String>) -> bool {
+        get(Key::AccessKeys)
+            .and_then(|json| serde_json::from_str::<Vec<StoredAccessKey>>(&json).ok())
+            .is_some_and(|keys| keys.iter().any(|k| k.secret.is_some()))
+    }
+
+    /// The settings from their stored values (`get` answers a key's value, if stored), their
+    /// secrets opened by `sealer`.
+    pub fn from_stored(
+        get: impl Fn(Key) -> Option<String>,
+        sealer: &dyn Sealer,
+    ) -> Result<Self, BadSetting> {
+        let bad = |key: Key, reason: String| BadSetting {
+            key: key.as_str(),
+            reason,
+        };
         let access_keys = match get(Key::AccessKeys) {
-            Some(json) => serde_json::from_str(&json).map_err(|e| BadSetting {
-                key: Key::AccessKeys.as_str(),
-                reason: e.to_string(),
-            })?,
+            Some(json) => {
+                let stored: Vec<StoredAccessKey> =
+                    serde_json::from_str(&json).map_err(|e| bad(Key::AccessKeys, e.to_string()))?;
+                stored
+                    .into_iter()
+                    .map(|k| {
+                        let secret = match (k.sealed, k.secret) {
+                            (Some(sealed), _) => {
+                                sealer.open(&access_key_what(&k.id), &sealed).map_err(|e| {
+                                    bad(
+                                        Key::AccessKeys,
+                                        format!("the secret of {} does not open: {e}", k.id),
+                                    )
+                                })?
+                            }
+                            (None, Some(clear)) => clear,
+                            (None, None) => {
+                                return Err(bad(
+                                    Key::AccessKeys,
+                                    format!("{} has no secret", k.id),
+                                ));
+                            }
+                        };
+                        Ok(AccessKey { id: k.id, secret })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?
+            }
             None => Vec::new(),
         };
         Ok(WorkspaceSettings {
@@ -179,15 +246,33 @@ impl WorkspaceSettings {
         })
     }
 
-    /// Every key with its value to store, or `None` to remove it.
-    pub fn to_stored(&self) -> Vec<(Key, Option<String>)> {
+    /// Every key with its value to store, or `None` to remove it; secrets sealed by `sealer`.
+    pub fn to_stored(&self, sealer: &dyn Sealer) -> Result<Vec<(Key, Option<String>)>, BadSetting> {
+        let bad = |key: Key, reason: String| BadSetting {
+            key: key.as_str(),
+            reason,
+        };
         let keys = if self.access_keys.is_empty() {
             None
         } else {
-            // A Vec of two-string structs always serialises.
-            serde_json::to_string(&self.access_keys).ok()
+            let stored = self
+                .access_keys
+                .iter()
+                .map(|k| {
+                    Ok(StoredAccessKey {
+                        id: k.id.clone(),
+                        sealed: Some(
+                            sealer
+                                .seal(&access_key_what(&k.id), &k.secret)
+                                .map_err(|e| bad(Key::AccessKeys, e))?,
+                        ),
+                        secret: None,
+                    })
+                })
+                .collect::<Result<Vec<_>, BadSetting>>()?;
+            Some(serde_json::to_string(&stored).map_err(|e| bad(Key::AccessKeys, e.to_string()))?)
         };
-        vec![
+        Ok(vec![
             (Key::Region, Some(self.region.clone())),
             (Key::AccountId, Some(self.account_id.clone())),
             (
@@ -209,7 +294,7 @@ impl WorkspaceSettings {
             (Key::SmtpServer, self.smtp_server.clone()),
             (Key::SmtpFrom, self.smtp_from.clone()),
             (Key::SmtpAfter, Some(self.smtp_after.to_string())),
-        ]
+        ])
     }
 
     /// Where the outbox's email is delivered, when a server is set.
@@ -285,6 +370,57 @@ impl WorkspaceSettings {
 mod tests {
     use super::*;
 
+    /// Stands in for the console's sealing: reversible, bound to `what`, never the clear text.
+    struct Reverse;
+    impl Sealer for Reverse {
+        fn seal(&self, what: &str, clear: &str) -> Result<String, String> {
+            Ok(format!(
+                "{what}|{}",
+                clear.chars().rev().collect::<String>()
+            ))
+        }
+        fn open(&self, what: &str, sealed: &str) -> Result<String, String> {
+            let (w, body) = sealed.split_once('|').ok_or("not sealed")?;
+            if w != what {
+                return Err(format!("sealed for {w}, not {what}"));
+            }
+            Ok(body.chars().rev().collect())
+        }
+    }
+
+    #[test]
+    fn secrets_are_stored_sealed_and_clear_ones_still_read() {
+        let mut ws = WorkspaceSettings::default();
+        ws.access_keys.push(AccessKey {
+            id: "AKIAEXAMPLE".into(),
+            secret: "s3cret".into(),
+        });
+        let stored = ws.to_stored(&Reverse).unwrap();
+        let get = |stored: &Vec<(Key, Option<String>)>, k: Key| {
+            stored
+                .iter()
+                .find(|(s, _)| *s == k)
+                .and_then(|(_, v)| v.clone())
+        };
+        let keys = get(&stored, Key::AccessKeys).unwrap();
+        assert!(!keys.contains("s3cret"), "{keys}");
+        assert!(!WorkspaceSettings::stored_in_clear(|k| get(&stored, k)));
+        // A store from before secrets were sealed.
+        let clear = r#"[{"id":"AKIAEXAMPLE","secret":"s3cret"}]"#.to_string();
+        let legacy = |k: Key| (k == Key::AccessKeys).then(|| clear.clone());
+        assert!(WorkspaceSettings::stored_in_clear(legacy));
+        let back = WorkspaceSettings::from_stored(legacy, &Reverse).unwrap();
+        assert_eq!(back.access_keys, ws.access_keys);
+        // A sealed secret moved to another key does not open.
+        let moved = keys.replace(r#""id":"AKIAEXAMPLE""#, r#""id":"AKIAOTHER""#);
+        let err = WorkspaceSettings::from_stored(
+            |k| (k == Key::AccessKeys).then(|| moved.clone()),
+            &Reverse,
+        )
+        .unwrap_err();
+        assert_eq!(err.key, "access_keys");
+    }
+
     #[test]
     fn settings_survive_being_stored_and_read() {
         let mut ws = WorkspaceSettings::default();
@@ -303,13 +439,16 @@ mod tests {
             41,
         )
         .unwrap();
-        let stored = ws.to_stored();
-        let back = WorkspaceSettings::from_stored(|k| {
-            stored
-                .iter()
-                .find(|(s, _)| *s == k)
-                .and_then(|(_, v)| v.clone())
-        })
+        let stored = ws.to_stored(&Reverse).unwrap();
+        let back = WorkspaceSettings::from_stored(
+            |k| {
+                stored
+                    .iter()
+                    .find(|(s, _)| *s == k)
+                    .and_then(|(_, v)| v.clone())
+            },
+            &Reverse,
+        )
         .unwrap();
         assert_eq!(back, ws);
         assert_eq!(

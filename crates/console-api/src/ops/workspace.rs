@@ -124,9 +124,9 @@ pub(crate) fn update_workspace(
         smtp_from: req.smtp_from.as_deref(),
     };
     c.write_audited(ctx, None, Some("workspace"), |tx, _| {
-        let mut ws = storage::settings::workspace(tx)?;
+        let mut ws = c.read_workspace(tx)?;
         ws.apply(&update, storage::outbox::last_id(tx)?)?;
-        storage::settings::put_workspace(tx, &ws)?;
+        c.put_workspace(tx, &ws)?;
         Ok(((), None))
     })?;
     Ok(DescribeWorkspaceResponse {
@@ -157,9 +157,9 @@ pub(crate) fn create_access_key(
     c.write_audited(ctx, None, Some(&id), |tx, _| {
         // Read and extend the list in the same transaction, so keys made concurrently by
         // another process are kept.
-        let mut ws = storage::settings::workspace(tx)?;
+        let mut ws = c.read_workspace(tx)?;
         ws.access_keys.push(key);
-        storage::settings::put_workspace(tx, &ws)?;
+        c.put_workspace(tx, &ws)?;
         Ok(((), None))
     })?;
     Ok(CreateAccessKeyResponse {
