@@ -10,8 +10,11 @@
 
 use std::time::Duration;
 
+use domain::workspace::{Hidden, Smtp, SmtpSecurity};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use storage::outbox::{self, Message};
 
@@ -46,6 +49,69 @@ pub(crate) fn validate_server(server: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Checks `SmtpUsername` or `SmtpPassword` (`field`): at most 255 characters and no control
+/// characters, which would break the SMTP command that carries them. The empty string removes
+/// the login.
+pub(crate) fn validate_login(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.chars().count() > 255 {
+        return Err(ApiError::invalid(field, "is longer than 255 characters"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            field,
+            "contains a control character (a line break, a tab, NUL)",
+        ));
+    }
+    Ok(())
+}
+
+/// The transport to the workspace's server: plain, STARTTLS or TLS, logging in when a login
+/// is set. Every step is bounded by [`SEND_TIMEOUT`].
+fn transport(smtp: &Smtp, host: &str, port: u16) -> Result<SmtpTransport, String> {
+    let mut builder = SmtpTransport::builder_dangerous(host)
+        .port(port)
+        .timeout(Some(SEND_TIMEOUT));
+    if smtp.security != SmtpSecurity::None {
+        let params = TlsParameters::new(host.to_string())
+            .map_err(|e| format!("TLS to {host} could not be set up: {e}"))?;
+        builder = builder.tls(match smtp.security {
+            SmtpSecurity::StartTls => Tls::Required(params),
+            _ => Tls::Wrapper(params),
+        });
+    }
+    if let Some((user, Hidden(password))) = &smtp.login {
+        builder = builder
+            .credentials(Credentials::new(user.clone(), password.clone()))
+            .authentication(vec![Mechanism::Plain, Mechanism::Login]);
+    }
+    Ok(builder.build())
+}
+
+/// Why sending failed, in words that point at the setting to check.
+fn send_failure(smtp: &Smtp, e: &lettre::transport::smtp::Error) -> String {
+    // Anything but the server's own answer, with TLS asked for: most often TLS spoken to a
+    // plain port (or the other way round).
+    let answered = e.is_permanent() || e.is_transient();
+    let hint = if !answered {
+        match smtp.security {
+            SmtpSecurity::Tls => {
+                " (SmtpSecurity is TLS: does the server speak TLS from the first byte on this \
+                 port, usually 465? STARTTLS servers, usually on 587, need STARTTLS)"
+            }
+            SmtpSecurity::StartTls => {
+                " (SmtpSecurity is STARTTLS: the server must offer STARTTLS and present a \
+                 certificate for its name)"
+            }
+            SmtpSecurity::None => "",
+        }
+    } else if e.is_permanent() && smtp.login.is_some() && e.to_string().contains("535") {
+        " (the server refused SmtpUsername and SmtpPassword)"
+    } else {
+        ""
+    };
+    format!("the SMTP server refused or could not be reached: {e}{hint}")
+}
+
 /// Checks `SmtpFrom`: an address, or `Name <address>`.
 pub(crate) fn validate_from(from: &str) -> Result<(), ApiError> {
     from.parse::<Mailbox>()
@@ -54,7 +120,7 @@ pub(crate) fn validate_from(from: &str) -> Result<(), ApiError> {
 }
 
 /// Sends one message; the reason when it could not be.
-fn send(transport: &SmtpTransport, from: &Mailbox, m: &Message) -> Result<(), String> {
+fn send(smtp: &Smtp, transport: &SmtpTransport, from: &Mailbox, m: &Message) -> Result<(), String> {
     let to: Mailbox = m
         .destination
         .parse()
@@ -75,7 +141,7 @@ fn send(transport: &SmtpTransport, from: &Mailbox, m: &Message) -> Result<(), St
     transport
         .send(&email)
         .map(|_| ())
-        .map_err(|e| format!("the SMTP server refused or could not be reached: {e}"))
+        .map_err(|e| send_failure(smtp, &e))
 }
 
 impl Console {
@@ -136,17 +202,17 @@ impl Console {
                     format!("sender address: {e}"),
                 )
             })?;
-        let transport = SmtpTransport::builder_dangerous(host)
-            .port(port)
-            .timeout(Some(SEND_TIMEOUT))
-            .build();
+        let transport = transport(&smtp, host, port);
         let mut sent = 0;
         for m in pending {
             let now = self.now();
             if !self.inner.db.write(|tx| outbox::claim(tx, m.id, now))? {
                 continue;
             }
-            let result = send(&transport, &from, &m);
+            let result = transport
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|t| send(&smtp, t, &from, &m));
             let now = self.now();
             let (outcome, detail) = match &result {
                 Ok(()) => ("Sent", None),

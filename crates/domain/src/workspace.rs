@@ -25,11 +25,14 @@ pub enum Key {
     SmtpServer,
     SmtpFrom,
     SmtpAfter,
+    SmtpSecurity,
+    SmtpUsername,
+    SmtpPassword,
 }
 
 impl Key {
     /// Every key, in the order they are written.
-    pub const ALL: [Key; 9] = [
+    pub const ALL: [Key; 12] = [
         Key::Region,
         Key::AccountId,
         Key::RequireSignature,
@@ -39,6 +42,9 @@ impl Key {
         Key::SmtpServer,
         Key::SmtpFrom,
         Key::SmtpAfter,
+        Key::SmtpSecurity,
+        Key::SmtpUsername,
+        Key::SmtpPassword,
     ];
 
     /// The key as stored.
@@ -53,6 +59,9 @@ impl Key {
             Key::SmtpServer => "smtp_server",
             Key::SmtpFrom => "smtp_from",
             Key::SmtpAfter => "smtp_after",
+            Key::SmtpSecurity => "smtp_security",
+            Key::SmtpUsername => "smtp_username",
+            Key::SmtpPassword => "smtp_password",
         }
     }
 }
@@ -110,11 +119,77 @@ impl fmt::Debug for AccessKey {
     }
 }
 
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a local mail catcher or relay).
+    #[default]
+    None,
+    /// Plain connection upgraded with STARTTLS, which the server must offer (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl SmtpSecurity {
+    /// Every value, as spelled in requests and the store.
+    pub const NAMES: &'static str = "NONE, STARTTLS or TLS";
+
+    /// The value as spelled in requests and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::None => "NONE",
+            SmtpSecurity::StartTls => "STARTTLS",
+            SmtpSecurity::Tls => "TLS",
+        }
+    }
+
+    /// The value spelled `s`, if it is one.
+    pub fn parse(s: &str) -> Option<SmtpSecurity> {
+        match s {
+            "NONE" => Some(SmtpSecurity::None),
+            "STARTTLS" => Some(SmtpSecurity::StartTls),
+            "TLS" => Some(SmtpSecurity::Tls),
+            _ => None,
+        }
+    }
+}
+
+/// A secret held in memory (a password); `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hidden(pub String);
+
+impl fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(hidden)")
+    }
+}
+
+/// What the SMTP password is sealed for.
+const SMTP_PASSWORD_WHAT: &str = "smtp-password";
+
+/// Whether `server` (`host:port`) names this machine, where a password may go without TLS.
+fn is_loopback(server: &str) -> bool {
+    let host = server
+        .rsplit_once(':')
+        .map_or(server, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Delivery of the outbox's email over SMTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Smtp {
     /// `host:port`.
     pub server: String,
+    /// Plain, STARTTLS or TLS.
+    pub security: SmtpSecurity,
+    /// The user name and password to log in with, when the server wants a login.
+    pub login: Option<(String, Hidden)>,
     /// The sender, when set.
     pub from: Option<String>,
     /// Only messages newer than this one are sent: turning delivery on does not send the
@@ -140,6 +215,12 @@ pub struct WorkspaceSettings {
     pub smtp_from: Option<String>,
     /// Only outbox messages newer than this one are delivered.
     pub smtp_after: i64,
+    /// How the SMTP connection is protected.
+    pub smtp_security: SmtpSecurity,
+    /// The SMTP login's user name (set together with the password).
+    pub smtp_username: Option<String>,
+    /// The SMTP login's password: sealed in the store, never shown.
+    pub smtp_password: Option<Hidden>,
 }
 
 impl Default for WorkspaceSettings {
@@ -154,6 +235,9 @@ impl Default for WorkspaceSettings {
             smtp_server: None,
             smtp_from: None,
             smtp_after: 0,
+            smtp_security: SmtpSecurity::None,
+            smtp_username: None,
+            smtp_password: None,
         }
     }
 }
@@ -168,6 +252,11 @@ pub struct WorkspaceUpdate<'a> {
     pub breached_passwords_file: Option<&'a str>,
     pub smtp_server: Option<&'a str>,
     pub smtp_from: Option<&'a str>,
+    pub smtp_security: Option<SmtpSecurity>,
+    /// The empty string removes the login (with the password).
+    pub smtp_username: Option<&'a str>,
+    /// The empty string removes it.
+    pub smtp_password: Option<&'a str>,
 }
 
 /// Why stored settings could not be read.
@@ -243,6 +332,24 @@ impl WorkspaceSettings {
             smtp_after: get(Key::SmtpAfter)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0),
+            smtp_security: match get(Key::SmtpSecurity) {
+                None => SmtpSecurity::None,
+                Some(v) => SmtpSecurity::parse(&v).ok_or_else(|| {
+                    bad(
+                        Key::SmtpSecurity,
+                        format!("'{v}' is not {}", SmtpSecurity::NAMES),
+                    )
+                })?,
+            },
+            smtp_username: get(Key::SmtpUsername),
+            smtp_password: match get(Key::SmtpPassword) {
+                None => None,
+                Some(sealed) => {
+                    Some(Hidden(sealer.open(SMTP_PASSWORD_WHAT, &sealed).map_err(
+                        |e| bad(Key::SmtpPassword, format!("it does not open: {e}")),
+                    )?))
+                }
+            },
         })
     }
 
@@ -272,6 +379,14 @@ impl WorkspaceSettings {
                 .collect::<Result<Vec<_>, BadSetting>>()?;
             Some(serde_json::to_string(&stored).map_err(|e| bad(Key::AccessKeys, e.to_string()))?)
         };
+        let password = match &self.smtp_password {
+            Some(Hidden(clear)) => Some(
+                sealer
+                    .seal(SMTP_PASSWORD_WHAT, clear)
+                    .map_err(|e| bad(Key::SmtpPassword, e))?,
+            ),
+            None => None,
+        };
         Ok(vec![
             (Key::Region, Some(self.region.clone())),
             (Key::AccountId, Some(self.account_id.clone())),
@@ -294,6 +409,13 @@ impl WorkspaceSettings {
             (Key::SmtpServer, self.smtp_server.clone()),
             (Key::SmtpFrom, self.smtp_from.clone()),
             (Key::SmtpAfter, Some(self.smtp_after.to_string())),
+            (
+                Key::SmtpSecurity,
+                (self.smtp_security != SmtpSecurity::None)
+                    .then(|| self.smtp_security.as_str().to_string()),
+            ),
+            (Key::SmtpUsername, self.smtp_username.clone()),
+            (Key::SmtpPassword, password),
         ])
     }
 
@@ -301,6 +423,8 @@ impl WorkspaceSettings {
     pub fn smtp(&self) -> Option<Smtp> {
         self.smtp_server.as_ref().map(|server| Smtp {
             server: server.clone(),
+            security: self.smtp_security,
+            login: self.smtp_username.clone().zip(self.smtp_password.clone()),
             from: self.smtp_from.clone(),
             after: self.smtp_after,
         })
@@ -352,6 +476,50 @@ impl WorkspaceSettings {
         if let Some(from) = u.smtp_from {
             let from = from.trim();
             self.smtp_from = (!from.is_empty()).then(|| from.to_string());
+        }
+        if let Some(security) = u.smtp_security {
+            self.smtp_security = security;
+        }
+        if let Some(user) = u.smtp_username {
+            let user = user.trim();
+            if user.is_empty() {
+                // No login: the password goes with the user name.
+                self.smtp_username = None;
+                self.smtp_password = None;
+            } else {
+                self.smtp_username = Some(user.to_string());
+            }
+        }
+        if let Some(password) = u.smtp_password {
+            self.smtp_password = (!password.is_empty()).then(|| Hidden(password.to_string()));
+        }
+        match (&self.smtp_username, &self.smtp_password) {
+            (Some(_), None) => {
+                return Err(FieldError::new(
+                    "SmtpPassword",
+                    "a login needs a password with its SmtpUsername",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(FieldError::new(
+                    "SmtpUsername",
+                    "a login needs a user name with its SmtpPassword",
+                ));
+            }
+            _ => {}
+        }
+        if self.smtp_password.is_some()
+            && self.smtp_security == SmtpSecurity::None
+            && let Some(server) = &self.smtp_server
+            && !is_loopback(server)
+        {
+            return Err(FieldError::new(
+                "SmtpSecurity",
+                format!(
+                    "a password would cross the network in clear to {server}: use STARTTLS or \
+                     TLS (a plain login goes only to a server on this machine)"
+                ),
+            ));
         }
         if let Some(signatures) = u.signatures {
             if signatures == Signatures::Required && self.access_keys.is_empty() {
@@ -461,6 +629,83 @@ mod tests {
             "delivery starts after the newest message"
         );
         assert!(!format!("{:?}", ws.access_keys).contains("s3cret"));
+    }
+
+    #[test]
+    fn an_smtp_login_is_whole_sealed_and_never_sent_in_clear_over_the_network() {
+        let mut ws = WorkspaceSettings::default();
+        let update = |server, security, user, password| WorkspaceUpdate {
+            smtp_server: server,
+            smtp_security: security,
+            smtp_username: user,
+            smtp_password: password,
+            ..Default::default()
+        };
+        let try_apply = |u: WorkspaceUpdate<'_>| ws.clone().apply(&u, 0).map_err(|e| e.field);
+        assert_eq!(
+            try_apply(update(Some("mail.example:587"), None, Some("ada"), None)),
+            Err("SmtpPassword".into())
+        );
+        assert_eq!(
+            try_apply(update(Some("mail.example:587"), None, None, Some("pw"))),
+            Err("SmtpUsername".into())
+        );
+        assert_eq!(
+            try_apply(update(
+                Some("mail.example:587"),
+                None,
+                Some("ada"),
+                Some("pw")
+            )),
+            Err("SmtpSecurity".into()),
+            "a password is not sent in clear across the network"
+        );
+        for server in ["127.0.0.1:1025", "localhost:25", "[::1]:2525"] {
+            assert_eq!(
+                try_apply(update(Some(server), None, Some("ada"), Some("pw"))),
+                Ok(()),
+                "{server} is this machine"
+            );
+        }
+        ws.apply(
+            &update(
+                Some("mail.example:587"),
+                Some(SmtpSecurity::StartTls),
+                Some("ada"),
+                Some("pw-in-clear"),
+            ),
+            0,
+        )
+        .unwrap();
+        let smtp = ws.smtp().unwrap();
+        assert_eq!(smtp.security, SmtpSecurity::StartTls);
+        assert_eq!(
+            smtp.login,
+            Some(("ada".into(), Hidden("pw-in-clear".into())))
+        );
+        assert!(!format!("{ws:?}").contains("pw-in-clear"));
+        let stored = ws.to_stored(&Reverse).unwrap();
+        assert!(
+            stored
+                .iter()
+                .all(|(_, v)| !v.as_deref().unwrap_or("").contains("pw-in-clear")),
+            "sealed when stored"
+        );
+        let back = WorkspaceSettings::from_stored(
+            |k| {
+                stored
+                    .iter()
+                    .find(|(s, _)| *s == k)
+                    .and_then(|(_, v)| v.clone())
+            },
+            &Reverse,
+        )
+        .unwrap();
+        assert_eq!(back, ws);
+        // Removing the user name removes the login.
+        ws.apply(&update(None, None, Some(""), None), 0).unwrap();
+        assert_eq!(ws.smtp().unwrap().login, None);
+        assert_eq!(ws.smtp_password, None);
     }
 
     #[test]

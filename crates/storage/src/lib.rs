@@ -189,7 +189,7 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
 
 /// What the store holds sealed under the master key in the file beside it, if anything (the
 /// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
-/// secrets. Without that file none of them can be opened again.
+/// secrets, the SMTP password. Without that file none of them can be opened again.
 pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
     const KINDS: [(&str, &str); 4] = [
         ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
@@ -203,8 +203,8 @@ pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
              WHERE totp_sealed IS NOT NULL OR totp_pending_sealed IS NOT NULL)",
         ),
         (
-            "access key secrets",
-            "SELECT EXISTS(SELECT 1 FROM settings WHERE key = 'access_keys')",
+            "access key secrets or an SMTP password",
+            "SELECT EXISTS(SELECT 1 FROM settings WHERE key IN ('access_keys', 'smtp_password'))",
         ),
     ];
     for (what, sql) in KINDS {
