@@ -652,6 +652,7 @@ fn a_store_from_a_newer_schema_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("newer.db");
     sqlite_file_with_user_version(&db, 999);
+    let before = std::fs::read(&db).unwrap();
     let out = Command::new(BIN)
         .arg("--db")
         .arg(&db)
@@ -678,6 +679,16 @@ fn a_store_from_a_newer_schema_is_refused_and_left_alone() {
         user_version_in_header(&db),
         999,
         "refusing the store does not touch its schema version"
+    );
+    let after = std::fs::read(&db).unwrap();
+    assert_eq!(
+        (after[18], after[19]),
+        (1, 1),
+        "refusing the store does not switch it to WAL (which rewrites the header)"
+    );
+    assert!(
+        after == before,
+        "refusing the store leaves every byte of it"
     );
 }
 

@@ -127,8 +127,10 @@ pub fn master_key_path(store: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// Reads the master key beside the store, creating it (mode 0600) on first use.
-fn load_master_key(store: &Path) -> Result<tokens::MasterKey, ApiError> {
+/// Reads the master key beside the store, creating it (mode 0600) on first use. A store that
+/// already holds secrets sealed under a key is refused when the key file is missing: a new key
+/// could not open them, and its file would stand in the way of restoring the old one.
+fn load_master_key(store: &Path, db: &Db) -> Result<tokens::MasterKey, ApiError> {
     let path = master_key_path(store);
     let internal = |what: String| ApiError::new(ErrorCode::InternalErrorException, what);
     let read = |path: &Path| -> Result<tokens::MasterKey, ApiError> {
@@ -148,7 +150,18 @@ fn load_master_key(store: &Path) -> Result<tokens::MasterKey, ApiError> {
         tokens::MasterKey::from_bytes(&arr).map_err(|e| internal(e.to_string()))
     };
     if path.exists() {
+        storage::make_private(&path);
         return read(&path);
+    }
+    if let Some(what) = db.read(|r| storage::sealed_secrets(r))? {
+        return Err(internal(format!(
+            "the store {} holds {what} sealed under the key file {}, which is missing; \
+             restore {} from wherever the store was copied or backed up (a new key could \
+             not open them, so none is made)",
+            store.display(),
+            path.display(),
+            path.display()
+        )));
     }
     let key = tokens::MasterKey::generate().map_err(|e| internal(e.to_string()))?;
     let mut opts = std::fs::OpenOptions::new();
@@ -194,9 +207,76 @@ impl std::fmt::Debug for Console {
     }
 }
 
-/// Reads the workspace settings on `r` (a read, or the write transaction that changes them).
-fn read_workspace(r: &impl storage::Read) -> Result<WorkspaceSettings, ApiError> {
-    Ok(storage::settings::workspace(r)?)
+/// Seals the secrets among the workspace settings (access key secrets) with the master key, as
+/// the pools' private keys are sealed: AES-256-GCM bound to what the secret is for, base64 in
+/// the settings table.
+pub(crate) struct SettingsSeal<'a>(pub(crate) &'a tokens::MasterKey);
+
+impl domain::workspace::Sealer for SettingsSeal<'_> {
+    fn seal(&self, what: &str, clear: &str) -> Result<String, String> {
+        use base64::Engine;
+        let sealed =
+            tokens::seal(self.0, clear.as_bytes(), what.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
+    }
+
+    fn open(&self, what: &str, sealed: &str) -> Result<String, String> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .map_err(|e| format!("not base64: {e}"))?;
+        let clear = tokens::open(self.0, &bytes, what.as_bytes())
+            .map_err(|e| format!("{e} (is this the store's own key file?)"))?;
+        String::from_utf8(clear.expose_secret().to_vec()).map_err(|e| e.to_string())
+    }
+}
+
+impl Console {
+    /// How the settings' secrets are sealed in this store.
+    pub(crate) fn settings_seal(&self) -> SettingsSeal<'_> {
+        SettingsSeal(&self.inner.master)
+    }
+
+    /// Reads the workspace settings on `r` (a read, or the write transaction that changes
+    /// them), their secrets opened.
+    pub(crate) fn read_workspace(
+        &self,
+        r: &impl storage::Read,
+    ) -> Result<WorkspaceSettings, ApiError> {
+        Ok(storage::settings::workspace(r, &self.settings_seal())?)
+    }
+
+    /// Writes the workspace settings in `tx`, their secrets sealed.
+    pub(crate) fn put_workspace(
+        &self,
+        tx: &storage::Tx<'_>,
+        ws: &WorkspaceSettings,
+    ) -> Result<(), ApiError> {
+        Ok(storage::settings::put_workspace(
+            tx,
+            ws,
+            &self.settings_seal(),
+        )?)
+    }
+
+    /// Seals the secrets a store written before they were sealed keeps in clear.
+    fn seal_clear_settings(&self) -> Result<(), ApiError> {
+        if !self
+            .inner
+            .db
+            .read(|r| storage::settings::workspace_in_clear(r))?
+        {
+            return Ok(());
+        }
+        self.inner.db.write(|tx| {
+            if storage::settings::workspace_in_clear(tx)? {
+                let ws = self.read_workspace(tx)?;
+                self.put_workspace(tx, &ws)?;
+                tracing::info!("sealed the access key secrets this store kept in clear");
+            }
+            Ok::<_, ApiError>(())
+        })
+    }
 }
 
 impl Console {
@@ -208,7 +288,7 @@ impl Console {
             }
             other => ApiError::from(other),
         })?;
-        let master = load_master_key(path)?;
+        let master = load_master_key(path, &db)?;
         let pages = user_pools::pagination::key(&master);
         let console = Console {
             inner: Arc::new(Inner {
@@ -226,6 +306,7 @@ impl Console {
         };
         // Fail early on unreadable settings rather than at the first operation.
         console.workspace()?;
+        console.seal_clear_settings()?;
         Ok(console)
     }
 
@@ -251,7 +332,7 @@ impl Console {
             {
                 return Ok(Arc::clone(ws));
             }
-            let ws = Arc::new(read_workspace(r)?);
+            let ws = Arc::new(self.read_workspace(r)?);
             if let Ok(mut kept) = self.inner.workspace.lock() {
                 *kept = Some((revision, Arc::clone(&ws)));
             }

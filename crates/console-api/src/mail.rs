@@ -2,14 +2,19 @@
 //!
 //! Messages are always written to the outbox first (inside the operation's transaction); a
 //! delivery pass then claims each undelivered email (so two processes never send one twice),
-//! sends it with no transaction open, and records `Sent` or `Failed` with the reason. The
+//! sends it with no transaction open, and records `Sent` or `Failed` with the reason. A claim
+//! carries its time; one older than [`CLAIM_LEASE_MS`] was left by a process that died, and the
+//! next pass takes it back and sends the message. The
 //! endpoint and the desktop app run a pass every two seconds; the CLI runs one after each
 //! command. SMS stays in the outbox.
 
 use std::time::Duration;
 
+use domain::workspace::{Hidden, Smtp, SmtpSecurity};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use storage::outbox::{self, Message};
 
@@ -21,6 +26,10 @@ pub const DEFAULT_FROM: &str = "Poolhouse <no-reply@poolhouse.localhost>";
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages one pass sends at most.
 const BATCH: u32 = 50;
+/// How old a claim must be before another pass takes it back: far longer than one message
+/// can take to hand over, so a claim this old belongs to a process that died or hung. The
+/// message may then go twice (if the process died after the server took it), never not at all.
+const CLAIM_LEASE_MS: i64 = 5 * 60 * 1000;
 
 fn split_server(server: &str) -> Option<(&str, u16)> {
     let (host, port) = server.rsplit_once(':')?;
@@ -40,6 +49,69 @@ pub(crate) fn validate_server(server: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Checks `SmtpUsername` or `SmtpPassword` (`field`): at most 255 characters and no control
+/// characters, which would break the SMTP command that carries them. The empty string removes
+/// the login.
+pub(crate) fn validate_login(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.chars().count() > 255 {
+        return Err(ApiError::invalid(field, "is longer than 255 characters"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            field,
+            "contains a control character (a line break, a tab, NUL)",
+        ));
+    }
+    Ok(())
+}
+
+/// The transport to the workspace's server: plain, STARTTLS or TLS, logging in when a login
+/// is set. Every step is bounded by [`SEND_TIMEOUT`].
+fn transport(smtp: &Smtp, host: &str, port: u16) -> Result<SmtpTransport, String> {
+    let mut builder = SmtpTransport::builder_dangerous(host)
+        .port(port)
+        .timeout(Some(SEND_TIMEOUT));
+    if smtp.security != SmtpSecurity::None {
+        let params = TlsParameters::new(host.to_string())
+            .map_err(|e| format!("TLS to {host} could not be set up: {e}"))?;
+        builder = builder.tls(match smtp.security {
+            SmtpSecurity::StartTls => Tls::Required(params),
+            _ => Tls::Wrapper(params),
+        });
+    }
+    if let Some((user, Hidden(password))) = &smtp.login {
+        builder = builder
+            .credentials(Credentials::new(user.clone(), password.clone()))
+            .authentication(vec![Mechanism::Plain, Mechanism::Login]);
+    }
+    Ok(builder.build())
+}
+
+/// Why sending failed, in words that point at the setting to check.
+fn send_failure(smtp: &Smtp, e: &lettre::transport::smtp::Error) -> String {
+    // Anything but the server's own answer, with TLS asked for: most often TLS spoken to a
+    // plain port (or the other way round).
+    let answered = e.is_permanent() || e.is_transient();
+    let hint = if !answered {
+        match smtp.security {
+            SmtpSecurity::Tls => {
+                " (SmtpSecurity is TLS: does the server speak TLS from the first byte on this \
+                 port, usually 465? STARTTLS servers, usually on 587, need STARTTLS)"
+            }
+            SmtpSecurity::StartTls => {
+                " (SmtpSecurity is STARTTLS: the server must offer STARTTLS and present a \
+                 certificate for its name)"
+            }
+            SmtpSecurity::None => "",
+        }
+    } else if e.is_permanent() && smtp.login.is_some() && e.to_string().contains("535") {
+        " (the server refused SmtpUsername and SmtpPassword)"
+    } else {
+        ""
+    };
+    format!("the SMTP server refused or could not be reached: {e}{hint}")
+}
+
 /// Checks `SmtpFrom`: an address, or `Name <address>`.
 pub(crate) fn validate_from(from: &str) -> Result<(), ApiError> {
     from.parse::<Mailbox>()
@@ -48,7 +120,7 @@ pub(crate) fn validate_from(from: &str) -> Result<(), ApiError> {
 }
 
 /// Sends one message; the reason when it could not be.
-fn send(transport: &SmtpTransport, from: &Mailbox, m: &Message) -> Result<(), String> {
+fn send(smtp: &Smtp, transport: &SmtpTransport, from: &Mailbox, m: &Message) -> Result<(), String> {
     let to: Mailbox = m
         .destination
         .parse()
@@ -69,7 +141,7 @@ fn send(transport: &SmtpTransport, from: &Mailbox, m: &Message) -> Result<(), St
     transport
         .send(&email)
         .map(|_| ())
-        .map_err(|e| format!("the SMTP server refused or could not be reached: {e}"))
+        .map_err(|e| send_failure(smtp, &e))
 }
 
 impl Console {
@@ -99,6 +171,18 @@ impl Console {
         let Some(smtp) = ws.smtp() else {
             return Ok(0);
         };
+        let stale_before = self.now() - CLAIM_LEASE_MS;
+        let stale = self.read(|r| Ok(outbox::stale_claims(r, stale_before)?))?;
+        if !stale.is_empty() {
+            let n = self
+                .inner
+                .db
+                .write(|tx| outbox::release(tx, &stale, stale_before))?;
+            tracing::warn!(
+                messages = n,
+                "claimed by a process that stopped before sending them; sending them again"
+            );
+        }
         let pending = self.read(|r| Ok(outbox::undelivered_email(r, smtp.after, BATCH)?))?;
         if pending.is_empty() {
             return Ok(0);
@@ -118,16 +202,17 @@ impl Console {
                     format!("sender address: {e}"),
                 )
             })?;
-        let transport = SmtpTransport::builder_dangerous(host)
-            .port(port)
-            .timeout(Some(SEND_TIMEOUT))
-            .build();
+        let transport = transport(&smtp, host, port);
         let mut sent = 0;
         for m in pending {
-            if !self.inner.db.write(|tx| outbox::claim(tx, m.id))? {
+            let now = self.now();
+            if !self.inner.db.write(|tx| outbox::claim(tx, m.id, now))? {
                 continue;
             }
-            let result = send(&transport, &from, &m);
+            let result = transport
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|t| send(&smtp, t, &from, &m));
             let now = self.now();
             let (outcome, detail) = match &result {
                 Ok(()) => ("Sent", None),

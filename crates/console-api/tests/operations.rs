@@ -799,3 +799,74 @@ fn a_second_process_changes_are_seen_at_the_next_operation() {
     .unwrap_err();
     assert_eq!(gone.code, ErrorCode::ResourceNotFoundException);
 }
+
+/// The store's bytes (the file and its WAL) contain `needle`.
+fn store_contains(c: &TestConsole, needle: &str) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut p = c.store_path().as_os_str().to_owned();
+        p.push(suffix);
+        let bytes = std::fs::read(std::path::PathBuf::from(p)).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    })
+}
+
+#[test]
+fn access_key_secrets_are_sealed_at_rest() {
+    let c = console().acting_as(Actor::cli());
+    let key: serde_json::Value = call(&c, "CreateAccessKey", serde_json::json!({})).unwrap();
+    let id = key["AccessKeyId"].as_str().unwrap();
+    let secret = key["SecretAccessKey"].as_str().unwrap();
+    assert!(
+        !store_contains(&c, secret),
+        "the secret is not in the store's file or WAL in clear"
+    );
+    let row = c.console().store_path().to_path_buf();
+    let raw = storage::Db::open(&row).unwrap();
+    let stored = raw
+        .read(|r| storage::settings::get(r, "access_keys"))
+        .unwrap()
+        .unwrap();
+    assert!(stored.contains(id) && !stored.contains(secret), "{stored}");
+    drop(raw);
+    // Another process opens it, and the endpoint's check still has the secret to verify with.
+    let again = c.open_again();
+    let (_, found) = again.signature_policy(Some(id)).unwrap();
+    assert_eq!(found.as_deref(), Some(secret));
+    let ws: serde_json::Value = call(&again, "DescribeWorkspace", serde_json::json!({})).unwrap();
+    assert!(!ws.to_string().contains(secret), "never shown again: {ws}");
+}
+
+#[test]
+fn a_store_with_access_key_secrets_in_clear_opens_and_seals_them() {
+    let c = console();
+    let path = c.store_path().to_path_buf();
+    // What a build before secrets were sealed wrote.
+    let raw = storage::Db::open(&path).unwrap();
+    raw.write(|tx| {
+        storage::settings::set(
+            tx,
+            "access_keys",
+            r#"[{"id":"AKIAOLDKEY0000000000","secret":"an-old-secret-kept-in-clear"}]"#,
+        )
+    })
+    .unwrap();
+    let again = c.open_again();
+    let (_, found) = again
+        .signature_policy(Some("AKIAOLDKEY0000000000"))
+        .unwrap();
+    assert_eq!(found.as_deref(), Some("an-old-secret-kept-in-clear"));
+    let stored = raw
+        .read(|r| storage::settings::get(r, "access_keys"))
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.contains("AKIAOLDKEY0000000000") && !stored.contains("an-old-secret"),
+        "sealed when the store was opened: {stored}"
+    );
+    drop(again);
+    let third = c.open_again();
+    let (_, found) = third
+        .signature_policy(Some("AKIAOLDKEY0000000000"))
+        .unwrap();
+    assert_eq!(found.as_deref(), Some("an-old-secret-kept-in-clear"));
+}

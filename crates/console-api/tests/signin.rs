@@ -935,6 +935,67 @@ fn private_keys_are_sealed_and_the_issuer_follows_the_workspace() {
     assert_eq!(bad.field.as_deref(), Some("IssuerBaseUrl"));
 }
 
+#[test]
+fn a_store_whose_key_file_is_missing_is_refused_and_no_new_key_is_made() {
+    let e = env();
+    e.user("max", "Passw0rd!");
+    e.tokens("max", "Passw0rd!");
+    let path = e.c.store_path().to_path_buf();
+    let key_file = console_api::master_key_path(&path);
+    let saved = std::fs::read(&key_file).unwrap();
+    std::fs::remove_file(&key_file).unwrap();
+    let clock: std::sync::Arc<dyn domain::Clock> = e.c.clock().clone();
+    let refused = console_api::Console::open(&path, clock.clone()).unwrap_err();
+    let msg = refused.to_string();
+    assert!(
+        msg.contains(&key_file.display().to_string()) && msg.contains("restore"),
+        "the message names the missing key file and says to restore it: {msg}"
+    );
+    assert!(
+        !key_file.exists(),
+        "no new key file is made: it could not open the sealed keys and would stand in the way of restoring the old one"
+    );
+    // Restored, the store opens and its keys still sign.
+    std::fs::write(&key_file, saved).unwrap();
+    drop(console_api::Console::open(&path, clock).unwrap());
+    e.tokens("max", "Passw0rd!");
+}
+
+#[test]
+fn a_new_store_makes_its_key_file_and_one_without_sealed_secrets_gets_a_new_one() {
+    let c = TestConsole::new();
+    let path = c.store_path().to_path_buf();
+    let key_file = console_api::master_key_path(&path);
+    assert_eq!(
+        std::fs::read(&key_file).unwrap().len(),
+        32,
+        "made on first open"
+    );
+    // A pool alone seals nothing (keys are made at the first sign-in), so a lost key file
+    // loses nothing and a new one is made.
+    create_pool(&c, json!({"PoolName": "demo"}));
+    std::fs::remove_file(&key_file).unwrap();
+    let clock: std::sync::Arc<dyn domain::Clock> = c.clock().clone();
+    drop(console_api::Console::open(&path, clock).unwrap());
+    assert_eq!(std::fs::read(&key_file).unwrap().len(), 32);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_readable_by_others_is_made_private_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = TestConsole::new();
+    let key_file = console_api::master_key_path(c.store_path());
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = c.open_again();
+    let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "the master key opens every sealed secret: owner only"
+    );
+    drop(again);
+}
+
 fn totp_code(secret_b32: &str, at_ms: i64) -> String {
     let secret = totp_rs::Secret::Encoded(secret_b32.to_string())
         .to_bytes()

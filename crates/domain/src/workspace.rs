@@ -1,6 +1,8 @@
 //! The workspace's settings: typed, with the rules of changing them. Stored as one row per
 //! [`Key`] by `storage::settings`; read with [`WorkspaceSettings::from_stored`] and written
-//! with [`WorkspaceSettings::to_stored`], so no other code spells a key.
+//! with [`WorkspaceSettings::to_stored`], so no other code spells a key. Secrets among them
+//! (access key secrets) are stored sealed by a [`Sealer`] the caller brings, and are in clear
+//! only in memory.
 
 use std::fmt;
 
@@ -23,11 +25,14 @@ pub enum Key {
     SmtpServer,
     SmtpFrom,
     SmtpAfter,
+    SmtpSecurity,
+    SmtpUsername,
+    SmtpPassword,
 }
 
 impl Key {
     /// Every key, in the order they are written.
-    pub const ALL: [Key; 9] = [
+    pub const ALL: [Key; 12] = [
         Key::Region,
         Key::AccountId,
         Key::RequireSignature,
@@ -37,6 +42,9 @@ impl Key {
         Key::SmtpServer,
         Key::SmtpFrom,
         Key::SmtpAfter,
+        Key::SmtpSecurity,
+        Key::SmtpUsername,
+        Key::SmtpPassword,
     ];
 
     /// The key as stored.
@@ -51,6 +59,9 @@ impl Key {
             Key::SmtpServer => "smtp_server",
             Key::SmtpFrom => "smtp_from",
             Key::SmtpAfter => "smtp_after",
+            Key::SmtpSecurity => "smtp_security",
+            Key::SmtpUsername => "smtp_username",
+            Key::SmtpPassword => "smtp_password",
         }
     }
 }
@@ -65,12 +76,38 @@ pub enum Signatures {
     Required,
 }
 
-/// A key pair for SigV4-signed endpoint calls. The secret is kept in clear because HMAC
-/// verification needs it; it never appears in `Debug`.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A key pair for SigV4-signed endpoint calls. The secret is in clear in memory because HMAC
+/// verification needs it, and sealed in the store; it never appears in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AccessKey {
     pub id: String,
     pub secret: String,
+}
+
+/// An access key as stored: its secret sealed, or (a store written before secrets were
+/// sealed) in clear, until the next write seals it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredAccessKey {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+}
+
+/// Seals and opens the secrets kept among the settings (the console does it with the store's
+/// master key; this crate does no cryptography). `what` names what the secret is for, and a
+/// sealed value opens only under the same `what`.
+pub trait Sealer {
+    /// The sealed form of `clear`, as text.
+    fn seal(&self, what: &str, clear: &str) -> Result<String, String>;
+    /// The clear form of what [`Sealer::seal`] made.
+    fn open(&self, what: &str, sealed: &str) -> Result<String, String>;
+}
+
+/// What an access key's secret is sealed for.
+fn access_key_what(id: &str) -> String {
+    format!("access-key:{id}")
 }
 
 impl fmt::Debug for AccessKey {
@@ -82,11 +119,77 @@ impl fmt::Debug for AccessKey {
     }
 }
 
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a local mail catcher or relay).
+    #[default]
+    None,
+    /// Plain connection upgraded with STARTTLS, which the server must offer (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl SmtpSecurity {
+    /// Every value, as spelled in requests and the store.
+    pub const NAMES: &'static str = "NONE, STARTTLS or TLS";
+
+    /// The value as spelled in requests and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::None => "NONE",
+            SmtpSecurity::StartTls => "STARTTLS",
+            SmtpSecurity::Tls => "TLS",
+        }
+    }
+
+    /// The value spelled `s`, if it is one.
+    pub fn parse(s: &str) -> Option<SmtpSecurity> {
+        match s {
+            "NONE" => Some(SmtpSecurity::None),
+            "STARTTLS" => Some(SmtpSecurity::StartTls),
+            "TLS" => Some(SmtpSecurity::Tls),
+            _ => None,
+        }
+    }
+}
+
+/// A secret held in memory (a password); `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hidden(pub String);
+
+impl fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(hidden)")
+    }
+}
+
+/// What the SMTP password is sealed for.
+const SMTP_PASSWORD_WHAT: &str = "smtp-password";
+
+/// Whether `server` (`host:port`) names this machine, where a password may go without TLS.
+fn is_loopback(server: &str) -> bool {
+    let host = server
+        .rsplit_once(':')
+        .map_or(server, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Delivery of the outbox's email over SMTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Smtp {
     /// `host:port`.
     pub server: String,
+    /// Plain, STARTTLS or TLS.
+    pub security: SmtpSecurity,
+    /// The user name and password to log in with, when the server wants a login.
+    pub login: Option<(String, Hidden)>,
     /// The sender, when set.
     pub from: Option<String>,
     /// Only messages newer than this one are sent: turning delivery on does not send the
@@ -112,6 +215,12 @@ pub struct WorkspaceSettings {
     pub smtp_from: Option<String>,
     /// Only outbox messages newer than this one are delivered.
     pub smtp_after: i64,
+    /// How the SMTP connection is protected.
+    pub smtp_security: SmtpSecurity,
+    /// The SMTP login's user name (set together with the password).
+    pub smtp_username: Option<String>,
+    /// The SMTP login's password: sealed in the store, never shown.
+    pub smtp_password: Option<Hidden>,
 }
 
 impl Default for WorkspaceSettings {
@@ -126,6 +235,9 @@ impl Default for WorkspaceSettings {
             smtp_server: None,
             smtp_from: None,
             smtp_after: 0,
+            smtp_security: SmtpSecurity::None,
+            smtp_username: None,
+            smtp_password: None,
         }
     }
 }
@@ -140,6 +252,11 @@ pub struct WorkspaceUpdate<'a> {
     pub breached_passwords_file: Option<&'a str>,
     pub smtp_server: Option<&'a str>,
     pub smtp_from: Option<&'a str>,
+    pub smtp_security: Option<SmtpSecurity>,
+    /// The empty string removes the login (with the password).
+    pub smtp_username: Option<&'a str>,
+    /// The empty string removes it.
+    pub smtp_password: Option<&'a str>,
 }
 
 /// Why stored settings could not be read.
@@ -151,13 +268,52 @@ pub struct BadSetting {
 }
 
 impl WorkspaceSettings {
-    /// The settings from their stored values (`get` answers a key's value, if stored).
-    pub fn from_stored(get: impl Fn(Key) -> Option<String>) -> Result<Self, BadSetting> {
+    /// Whether stored settings hold a secret in clear (a store written before secrets were
+    /// sealed): writing the settings back seals it.
+    pub fn stored_in_clear(get: impl Fn(Key) -> Option<String>) -> bool {
+        get(Key::AccessKeys)
+            .and_then(|json| serde_json::from_str::<Vec<StoredAccessKey>>(&json).ok())
+            .is_some_and(|keys| keys.iter().any(|k| k.secret.is_some()))
+    }
+
+    /// The settings from their stored values (`get` answers a key's value, if stored), their
+    /// secrets opened by `sealer`.
+    pub fn from_stored(
+        get: impl Fn(Key) -> Option<String>,
+        sealer: &dyn Sealer,
+    ) -> Result<Self, BadSetting> {
+        let bad = |key: Key, reason: String| BadSetting {
+            key: key.as_str(),
+            reason,
+        };
         let access_keys = match get(Key::AccessKeys) {
-            Some(json) => serde_json::from_str(&json).map_err(|e| BadSetting {
-                key: Key::AccessKeys.as_str(),
-                reason: e.to_string(),
-            })?,
+            Some(json) => {
+                let stored: Vec<StoredAccessKey> =
+                    serde_json::from_str(&json).map_err(|e| bad(Key::AccessKeys, e.to_string()))?;
+                stored
+                    .into_iter()
+                    .map(|k| {
+                        let secret = match (k.sealed, k.secret) {
+                            (Some(sealed), _) => {
+                                sealer.open(&access_key_what(&k.id), &sealed).map_err(|e| {
+                                    bad(
+                                        Key::AccessKeys,
+                                        format!("the secret of {} does not open: {e}", k.id),
+                                    )
+                                })?
+                            }
+                            (None, Some(clear)) => clear,
+                            (None, None) => {
+                                return Err(bad(
+                                    Key::AccessKeys,
+                                    format!("{} has no secret", k.id),
+                                ));
+                            }
+                        };
+                        Ok(AccessKey { id: k.id, secret })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?
+            }
             None => Vec::new(),
         };
         Ok(WorkspaceSettings {
@@ -176,18 +332,62 @@ impl WorkspaceSettings {
             smtp_after: get(Key::SmtpAfter)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0),
+            smtp_security: match get(Key::SmtpSecurity) {
+                None => SmtpSecurity::None,
+                Some(v) => SmtpSecurity::parse(&v).ok_or_else(|| {
+                    bad(
+                        Key::SmtpSecurity,
+                        format!("'{v}' is not {}", SmtpSecurity::NAMES),
+                    )
+                })?,
+            },
+            smtp_username: get(Key::SmtpUsername),
+            smtp_password: match get(Key::SmtpPassword) {
+                None => None,
+                Some(sealed) => {
+                    Some(Hidden(sealer.open(SMTP_PASSWORD_WHAT, &sealed).map_err(
+                        |e| bad(Key::SmtpPassword, format!("it does not open: {e}")),
+                    )?))
+                }
+            },
         })
     }
 
-    /// Every key with its value to store, or `None` to remove it.
-    pub fn to_stored(&self) -> Vec<(Key, Option<String>)> {
+    /// Every key with its value to store, or `None` to remove it; secrets sealed by `sealer`.
+    pub fn to_stored(&self, sealer: &dyn Sealer) -> Result<Vec<(Key, Option<String>)>, BadSetting> {
+        let bad = |key: Key, reason: String| BadSetting {
+            key: key.as_str(),
+            reason,
+        };
         let keys = if self.access_keys.is_empty() {
             None
         } else {
-            // A Vec of two-string structs always serialises.
-            serde_json::to_string(&self.access_keys).ok()
+            let stored = self
+                .access_keys
+                .iter()
+                .map(|k| {
+                    Ok(StoredAccessKey {
+                        id: k.id.clone(),
+                        sealed: Some(
+                            sealer
+                                .seal(&access_key_what(&k.id), &k.secret)
+                                .map_err(|e| bad(Key::AccessKeys, e))?,
+                        ),
+                        secret: None,
+                    })
+                })
+                .collect::<Result<Vec<_>, BadSetting>>()?;
+            Some(serde_json::to_string(&stored).map_err(|e| bad(Key::AccessKeys, e.to_string()))?)
         };
-        vec![
+        let password = match &self.smtp_password {
+            Some(Hidden(clear)) => Some(
+                sealer
+                    .seal(SMTP_PASSWORD_WHAT, clear)
+                    .map_err(|e| bad(Key::SmtpPassword, e))?,
+            ),
+            None => None,
+        };
+        Ok(vec![
             (Key::Region, Some(self.region.clone())),
             (Key::AccountId, Some(self.account_id.clone())),
             (
@@ -209,13 +409,22 @@ impl WorkspaceSettings {
             (Key::SmtpServer, self.smtp_server.clone()),
             (Key::SmtpFrom, self.smtp_from.clone()),
             (Key::SmtpAfter, Some(self.smtp_after.to_string())),
-        ]
+            (
+                Key::SmtpSecurity,
+                (self.smtp_security != SmtpSecurity::None)
+                    .then(|| self.smtp_security.as_str().to_string()),
+            ),
+            (Key::SmtpUsername, self.smtp_username.clone()),
+            (Key::SmtpPassword, password),
+        ])
     }
 
     /// Where the outbox's email is delivered, when a server is set.
     pub fn smtp(&self) -> Option<Smtp> {
         self.smtp_server.as_ref().map(|server| Smtp {
             server: server.clone(),
+            security: self.smtp_security,
+            login: self.smtp_username.clone().zip(self.smtp_password.clone()),
             from: self.smtp_from.clone(),
             after: self.smtp_after,
         })
@@ -268,6 +477,50 @@ impl WorkspaceSettings {
             let from = from.trim();
             self.smtp_from = (!from.is_empty()).then(|| from.to_string());
         }
+        if let Some(security) = u.smtp_security {
+            self.smtp_security = security;
+        }
+        if let Some(user) = u.smtp_username {
+            let user = user.trim();
+            if user.is_empty() {
+                // No login: the password goes with the user name.
+                self.smtp_username = None;
+                self.smtp_password = None;
+            } else {
+                self.smtp_username = Some(user.to_string());
+            }
+        }
+        if let Some(password) = u.smtp_password {
+            self.smtp_password = (!password.is_empty()).then(|| Hidden(password.to_string()));
+        }
+        match (&self.smtp_username, &self.smtp_password) {
+            (Some(_), None) => {
+                return Err(FieldError::new(
+                    "SmtpPassword",
+                    "a login needs a password with its SmtpUsername",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(FieldError::new(
+                    "SmtpUsername",
+                    "a login needs a user name with its SmtpPassword",
+                ));
+            }
+            _ => {}
+        }
+        if self.smtp_password.is_some()
+            && self.smtp_security == SmtpSecurity::None
+            && let Some(server) = &self.smtp_server
+            && !is_loopback(server)
+        {
+            return Err(FieldError::new(
+                "SmtpSecurity",
+                format!(
+                    "a password would cross the network in clear to {server}: use STARTTLS or \
+                     TLS (a plain login goes only to a server on this machine)"
+                ),
+            ));
+        }
         if let Some(signatures) = u.signatures {
             if signatures == Signatures::Required && self.access_keys.is_empty() {
                 return Err(FieldError::new(
@@ -284,6 +537,57 @@ impl WorkspaceSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stands in for the console's sealing: reversible, bound to `what`, never the clear text.
+    struct Reverse;
+    impl Sealer for Reverse {
+        fn seal(&self, what: &str, clear: &str) -> Result<String, String> {
+            Ok(format!(
+                "{what}|{}",
+                clear.chars().rev().collect::<String>()
+            ))
+        }
+        fn open(&self, what: &str, sealed: &str) -> Result<String, String> {
+            let (w, body) = sealed.split_once('|').ok_or("not sealed")?;
+            if w != what {
+                return Err(format!("sealed for {w}, not {what}"));
+            }
+            Ok(body.chars().rev().collect())
+        }
+    }
+
+    #[test]
+    fn secrets_are_stored_sealed_and_clear_ones_still_read() {
+        let mut ws = WorkspaceSettings::default();
+        ws.access_keys.push(AccessKey {
+            id: "AKIAEXAMPLE".into(),
+            secret: "s3cret".into(),
+        });
+        let stored = ws.to_stored(&Reverse).unwrap();
+        let get = |stored: &Vec<(Key, Option<String>)>, k: Key| {
+            stored
+                .iter()
+                .find(|(s, _)| *s == k)
+                .and_then(|(_, v)| v.clone())
+        };
+        let keys = get(&stored, Key::AccessKeys).unwrap();
+        assert!(!keys.contains("s3cret"), "{keys}");
+        assert!(!WorkspaceSettings::stored_in_clear(|k| get(&stored, k)));
+        // A store from before secrets were sealed.
+        let clear = r#"[{"id":"AKIAEXAMPLE","secret":"s3cret"}]"#.to_string();
+        let legacy = |k: Key| (k == Key::AccessKeys).then(|| clear.clone());
+        assert!(WorkspaceSettings::stored_in_clear(legacy));
+        let back = WorkspaceSettings::from_stored(legacy, &Reverse).unwrap();
+        assert_eq!(back.access_keys, ws.access_keys);
+        // A sealed secret moved to another key does not open.
+        let moved = keys.replace(r#""id":"AKIAEXAMPLE""#, r#""id":"AKIAOTHER""#);
+        let err = WorkspaceSettings::from_stored(
+            |k| (k == Key::AccessKeys).then(|| moved.clone()),
+            &Reverse,
+        )
+        .unwrap_err();
+        assert_eq!(err.key, "access_keys");
+    }
 
     #[test]
     fn settings_survive_being_stored_and_read() {
@@ -303,13 +607,16 @@ mod tests {
             41,
         )
         .unwrap();
-        let stored = ws.to_stored();
-        let back = WorkspaceSettings::from_stored(|k| {
-            stored
-                .iter()
-                .find(|(s, _)| *s == k)
-                .and_then(|(_, v)| v.clone())
-        })
+        let stored = ws.to_stored(&Reverse).unwrap();
+        let back = WorkspaceSettings::from_stored(
+            |k| {
+                stored
+                    .iter()
+                    .find(|(s, _)| *s == k)
+                    .and_then(|(_, v)| v.clone())
+            },
+            &Reverse,
+        )
         .unwrap();
         assert_eq!(back, ws);
         assert_eq!(
@@ -322,6 +629,83 @@ mod tests {
             "delivery starts after the newest message"
         );
         assert!(!format!("{:?}", ws.access_keys).contains("s3cret"));
+    }
+
+    #[test]
+    fn an_smtp_login_is_whole_sealed_and_never_sent_in_clear_over_the_network() {
+        let mut ws = WorkspaceSettings::default();
+        let update = |server, security, user, password| WorkspaceUpdate {
+            smtp_server: server,
+            smtp_security: security,
+            smtp_username: user,
+            smtp_password: password,
+            ..Default::default()
+        };
+        let try_apply = |u: WorkspaceUpdate<'_>| ws.clone().apply(&u, 0).map_err(|e| e.field);
+        assert_eq!(
+            try_apply(update(Some("mail.example:587"), None, Some("ada"), None)),
+            Err("SmtpPassword".into())
+        );
+        assert_eq!(
+            try_apply(update(Some("mail.example:587"), None, None, Some("pw"))),
+            Err("SmtpUsername".into())
+        );
+        assert_eq!(
+            try_apply(update(
+                Some("mail.example:587"),
+                None,
+                Some("ada"),
+                Some("pw")
+            )),
+            Err("SmtpSecurity".into()),
+            "a password is not sent in clear across the network"
+        );
+        for server in ["127.0.0.1:1025", "localhost:25", "[::1]:2525"] {
+            assert_eq!(
+                try_apply(update(Some(server), None, Some("ada"), Some("pw"))),
+                Ok(()),
+                "{server} is this machine"
+            );
+        }
+        ws.apply(
+            &update(
+                Some("mail.example:587"),
+                Some(SmtpSecurity::StartTls),
+                Some("ada"),
+                Some("pw-in-clear"),
+            ),
+            0,
+        )
+        .unwrap();
+        let smtp = ws.smtp().unwrap();
+        assert_eq!(smtp.security, SmtpSecurity::StartTls);
+        assert_eq!(
+            smtp.login,
+            Some(("ada".into(), Hidden("pw-in-clear".into())))
+        );
+        assert!(!format!("{ws:?}").contains("pw-in-clear"));
+        let stored = ws.to_stored(&Reverse).unwrap();
+        assert!(
+            stored
+                .iter()
+                .all(|(_, v)| !v.as_deref().unwrap_or("").contains("pw-in-clear")),
+            "sealed when stored"
+        );
+        let back = WorkspaceSettings::from_stored(
+            |k| {
+                stored
+                    .iter()
+                    .find(|(s, _)| *s == k)
+                    .and_then(|(_, v)| v.clone())
+            },
+            &Reverse,
+        )
+        .unwrap();
+        assert_eq!(back, ws);
+        // Removing the user name removes the login.
+        ws.apply(&update(None, None, Some(""), None), 0).unwrap();
+        assert_eq!(ws.smtp().unwrap().login, None);
+        assert_eq!(ws.smtp_password, None);
     }
 
     #[test]

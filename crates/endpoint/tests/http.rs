@@ -796,6 +796,9 @@ fn require_signature_set_by_another_console_on_the_store_is_enforced() {
                 breached_passwords_file: None,
                 smtp_server: None,
                 smtp_from: None,
+                smtp_security: None,
+                smtp_username: None,
+                smtp_password: None,
             },
         )
         .unwrap();

@@ -188,6 +188,35 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
     Ok(())
 }
 
+/// What the store holds sealed under the master key in the file beside it, if anything (the
+/// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
+/// secrets, the SMTP password. Without that file none of them can be opened again.
+pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
+    const KINDS: [(&str, &str); 4] = [
+        ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
+        (
+            "SRP verifiers",
+            "SELECT EXISTS(SELECT 1 FROM srp_verifiers)",
+        ),
+        (
+            "authenticator secrets",
+            "SELECT EXISTS(SELECT 1 FROM user_mfa
+             WHERE totp_sealed IS NOT NULL OR totp_pending_sealed IS NOT NULL)",
+        ),
+        (
+            "access key secrets or an SMTP password",
+            "SELECT EXISTS(SELECT 1 FROM settings WHERE key IN ('access_keys', 'smtp_password'))",
+        ),
+    ];
+    for (what, sql) in KINDS {
+        let found: bool = r.conn().query_row(sql, [], |row| row.get(0))?;
+        if found {
+            return Ok(Some(what));
+        }
+    }
+    Ok(None)
+}
+
 /// How many read connections a store keeps beside its single writer.
 const READERS: usize = 4;
 /// Page cache per connection, in KiB (negative values are KiB for SQLite).
@@ -223,11 +252,58 @@ fn open_err(path: &Path, reason: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Creates the file with mode 0600 if it does not exist, so that the store is never readable
-/// by other users, not even for a moment.
+/// Makes an existing file that group or others may use private to its owner (mode 0600), as
+/// a store or key file copied under a loose umask is. When that fails (the file belongs to
+/// someone else, a read-only mount) it says so in the log and leaves the file as it is: the
+/// operator may have reasons, and refusing to open would lose them their data for a mode.
+pub fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 == 0 {
+            return;
+        }
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => tracing::info!(
+                path = %path.display(),
+                was = format!("{mode:o}"),
+                "made private (0600): group or others could use it"
+            ),
+            Err(e) => tracing::warn!(
+                path = %path.display(),
+                mode = format!("{mode:o}"),
+                error = %e,
+                "group or others can use this file, and it could not be made private"
+            ),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Creates the store's folder (and any missing parents) private to its owner (mode 0700), and
+/// the file with mode 0600 if it does not exist, so that the store is never readable by other
+/// users, not even for a moment. An existing file is made private (see [`make_private`]).
 fn create_private(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| open_err(path, e))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(|e| open_err(path, e))?;
+    }
+    make_private(path);
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        make_private(Path::new(&side));
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(false);
@@ -266,6 +342,19 @@ impl Db {
     /// when it cannot be created or is not a database.
     pub fn open(path: &Path) -> Result<Db> {
         create_private(path)?;
+        // A newer build's store is refused before anything writes to it: switching to WAL
+        // rewrites the header, so the version is read on a read-only connection first.
+        {
+            let probe = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| open_err(path, e))?;
+            let found: i64 = probe
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(|e| open_err(path, e))?;
+            migrations::refuse_newer(found, path)?;
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

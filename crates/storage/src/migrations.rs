@@ -16,13 +16,14 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_auth_event_risk.sql")),
     (7, include_str!("../migrations/0007_hook_invocations.sql")),
     (8, include_str!("../migrations/0008_outbox_delivery.sql")),
+    (9, include_str!("../migrations/0009_outbox_claims.sql")),
 ];
 
 /// The newest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
-pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+/// Refuses a store whose schema version `found` is newer than this build's.
+pub fn refuse_newer(found: i64, path: &Path) -> Result<()> {
     if found > LATEST {
         return Err(Error::NewerSchema {
             path: path.to_path_buf(),
@@ -30,6 +31,13 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
             supported: LATEST,
         });
     }
+    Ok(())
+}
+
+pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    // Checked again under the writer: another process may have migrated it meanwhile.
+    refuse_newer(found, path)?;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;

@@ -122,15 +122,43 @@ pub fn undelivered_email(r: &impl Read, after: i64, limit: u32) -> Result<Vec<Me
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Claims a message for delivery; false when another process has it already.
-pub fn claim(tx: &Tx<'_>, id: i64) -> Result<bool> {
+/// Claims a message for delivery at `now` (kept in `delivered_at` while it is `Sending`);
+/// false when another process has it already.
+pub fn claim(tx: &Tx<'_>, id: i64, now: i64) -> Result<bool> {
     let n = tx
         .conn()
         .prepare_cached(
-            "UPDATE outbox SET delivery = 'Sending' WHERE pk = ?1 AND delivery IS NULL",
+            "UPDATE outbox SET delivery = 'Sending', delivered_at = ?2
+             WHERE pk = ?1 AND delivery IS NULL",
         )?
-        .execute(params![id])?;
+        .execute(params![id, now])?;
     Ok(n == 1)
+}
+
+/// Messages claimed before `before` and still `Sending`, oldest first: their process died
+/// (or hung) before it recorded how the delivery ended. A claim with no time was left by a
+/// build whose claims carried none.
+pub fn stale_claims(r: &impl Read, before: i64) -> Result<Vec<i64>> {
+    let mut stmt = r.conn().prepare_cached(
+        "SELECT pk FROM outbox
+         WHERE delivery = 'Sending' AND coalesce(delivered_at, 0) < ?1 ORDER BY pk",
+    )?;
+    let rows = stmt.query_map([before], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Releases the claims of `ids` that are still stale at `before`, so the next pass sends them;
+/// answers how many were released.
+pub fn release(tx: &Tx<'_>, ids: &[i64], before: i64) -> Result<usize> {
+    let mut stmt = tx.conn().prepare_cached(
+        "UPDATE outbox SET delivery = NULL, delivered_at = NULL
+         WHERE pk = ?1 AND delivery = 'Sending' AND coalesce(delivered_at, 0) < ?2",
+    )?;
+    let mut n = 0;
+    for id in ids {
+        n += stmt.execute(params![id, before])?;
+    }
+    Ok(n)
 }
 
 /// Records how a claimed delivery ended (`Sent` or `Failed`, with why).

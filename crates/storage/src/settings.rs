@@ -3,7 +3,7 @@
 use rusqlite::OptionalExtension;
 
 use crate::sealed::Conn;
-use domain::workspace::WorkspaceSettings;
+use domain::workspace::{Sealer, WorkspaceSettings};
 
 use crate::{Read, Result, Tx, bump_config_revision};
 
@@ -41,24 +41,43 @@ pub fn list(r: &impl Read) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The workspace's settings, typed.
-pub fn workspace(r: &impl Read) -> Result<WorkspaceSettings> {
+fn corrupt(e: domain::workspace::BadSetting) -> crate::Error {
+    crate::Error::Corrupt {
+        what: e.key,
+        reason: e.reason,
+    }
+}
+
+/// The workspace's settings, typed, their secrets opened by `sealer`.
+pub fn workspace(r: &impl Read, sealer: &dyn Sealer) -> Result<WorkspaceSettings> {
     let stored = list(r)?;
-    WorkspaceSettings::from_stored(|k| {
+    WorkspaceSettings::from_stored(
+        |k| {
+            stored
+                .iter()
+                .find(|(key, _)| key == k.as_str())
+                .map(|(_, v)| v.clone())
+        },
+        sealer,
+    )
+    .map_err(corrupt)
+}
+
+/// Whether the stored settings hold a secret in clear (written before secrets were sealed).
+pub fn workspace_in_clear(r: &impl Read) -> Result<bool> {
+    let stored = list(r)?;
+    Ok(WorkspaceSettings::stored_in_clear(|k| {
         stored
             .iter()
             .find(|(key, _)| key == k.as_str())
             .map(|(_, v)| v.clone())
-    })
-    .map_err(|e| crate::Error::Corrupt {
-        what: e.key,
-        reason: e.reason,
-    })
+    }))
 }
 
-/// Writes the workspace's settings (every key, in the caller's transaction).
-pub fn put_workspace(tx: &Tx<'_>, ws: &WorkspaceSettings) -> Result<()> {
-    for (key, value) in ws.to_stored() {
+/// Writes the workspace's settings (every key, in the caller's transaction), their secrets
+/// sealed by `sealer`.
+pub fn put_workspace(tx: &Tx<'_>, ws: &WorkspaceSettings, sealer: &dyn Sealer) -> Result<()> {
+    for (key, value) in ws.to_stored(sealer).map_err(corrupt)? {
         match value {
             Some(v) => set(tx, key.as_str(), &v)?,
             None => delete(tx, key.as_str())?,

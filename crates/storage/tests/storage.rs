@@ -92,6 +92,65 @@ fn new_store_is_private_and_at_the_latest_schema() {
     assert_eq!(user_version(&path), Db::schema_version());
 }
 
+#[cfg(unix)]
+fn mode_of(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_made_for_a_store_are_private_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a/b/store.db");
+    drop(Db::open(&path).unwrap());
+    for folder in ["a", "a/b"] {
+        assert_eq!(
+            mode_of(&dir.path().join(folder)),
+            0o700,
+            "{folder} holds the store and its key file, so only its owner may list or enter it"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_existing_store_readable_by_others_is_made_private_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    drop(Db::open(&path).unwrap());
+    // Copied or restored with a loose mode, as `cp` under a 022 umask leaves it.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let db = Db::open(&path).unwrap();
+    assert_eq!(mode_of(&path), 0o600, "tightened when opened");
+    db.write(|tx| pools::insert(tx, "us-east-1_test", "test", &PoolConfig::default(), 1))
+        .unwrap();
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    assert_eq!(
+        mode_of(&wal),
+        0o600,
+        "and the WAL SQLite makes beside it follows"
+    );
+    drop(db);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    storage::make_private(&path);
+    assert_eq!(mode_of(&path), 0o600);
+    // A private file is left as it is (and a missing one is no error).
+    storage::make_private(&dir.path().join("absent"));
+}
+
+#[test]
+fn key_files_are_ignored_by_git() {
+    // `*.db` does not cover `store.db.key`, the store's master key.
+    let gitignore = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.gitignore");
+    let lines = std::fs::read_to_string(gitignore).unwrap();
+    assert!(
+        lines.lines().any(|l| l.trim() == "*.db.key"),
+        ".gitignore lists *.db.key"
+    );
+}
+
 #[test]
 fn a_store_from_a_newer_build_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,6 +163,47 @@ fn a_store_from_a_newer_build_is_refused() {
     match Db::open(&path) {
         Err(Error::NewerSchema { found, .. }) => assert_eq!(found, Db::schema_version() + 1),
         other => panic!("expected NewerSchema, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_newer_store_is_refused_before_anything_is_written_to_it() {
+    // A newer build's store in rollback-journal mode: switching it to WAL would rewrite its
+    // header (bytes 18 and 19 go from 1 to 2) before the schema version is even read.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = DELETE;
+         CREATE TABLE from_the_future(x);
+         INSERT INTO from_the_future VALUES (1);",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", Db::schema_version() + 1)
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!((before[18], before[19]), (1, 1), "a rollback-journal file");
+    match Db::open(&path) {
+        Err(Error::NewerSchema { found, .. }) => assert_eq!(found, Db::schema_version() + 1),
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    let after = std::fs::read(&path).unwrap();
+    assert_eq!(
+        (after[18], after[19]),
+        (1, 1),
+        "refusing the store leaves its journal mode as it was"
+    );
+    assert!(
+        after == before,
+        "refusing the store leaves every byte of it as it was"
+    );
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        assert!(
+            !side.exists(),
+            "no {suffix} file is left beside a refused store"
+        );
     }
 }
 
@@ -497,5 +597,74 @@ fn search_finds_by_each_searchable_attribute_and_counts() {
         found("sub-urs"),
         Vec::<String>::new(),
         "a sub matches whole"
+    );
+}
+
+#[test]
+fn stale_claims_are_released_and_fresh_ones_kept() {
+    use storage::outbox::{self, Message};
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("store.db")).unwrap();
+    let message = |n: &str| Message {
+        id: 0,
+        at: 1,
+        pool_id: "us-east-1_test".into(),
+        username: n.into(),
+        medium: "EMAIL".into(),
+        destination: format!("{n}@example.com"),
+        subject: None,
+        body: "hi".into(),
+        kind: "Invitation".into(),
+        delivery: None,
+        delivery_detail: None,
+    };
+    let fresh = db
+        .write(|tx| outbox::insert(tx, &message("fresh")))
+        .unwrap();
+    let stale = db
+        .write(|tx| outbox::insert(tx, &message("stale")))
+        .unwrap();
+    let old = db.write(|tx| outbox::insert(tx, &message("old"))).unwrap();
+    assert!(db.write(|tx| outbox::claim(tx, fresh, 5_000)).unwrap());
+    assert!(db.write(|tx| outbox::claim(tx, stale, 1_000)).unwrap());
+    assert!(db.write(|tx| outbox::claim(tx, old, 1_000)).unwrap());
+    assert!(
+        !db.write(|tx| outbox::claim(tx, fresh, 5_000)).unwrap(),
+        "a claimed message is not claimed twice"
+    );
+    // What a build before claims carried a time left behind: `Sending` with no time.
+    drop(db);
+    let raw = rusqlite::Connection::open(dir.path().join("store.db")).unwrap();
+    raw.execute("UPDATE outbox SET delivered_at = NULL WHERE pk = ?1", [old])
+        .unwrap();
+    drop(raw);
+    let db = Db::open(&dir.path().join("store.db")).unwrap();
+    let found = db.read(|r| outbox::stale_claims(r, 2_000)).unwrap();
+    assert_eq!(found, vec![stale, old]);
+    assert_eq!(
+        db.write(|tx| outbox::release(tx, &found, 2_000)).unwrap(),
+        2
+    );
+    let pending: Vec<i64> = db
+        .read(|r| outbox::undelivered_email(r, 0, 10))
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(pending, vec![stale, old], "released claims are sent again");
+    assert!(
+        db.read(|r| outbox::stale_claims(r, 2_000))
+            .unwrap()
+            .is_empty()
+    );
+    let plan = db
+        .explain(
+            "SELECT pk FROM outbox WHERE delivery = 'Sending' AND coalesce(delivered_at, 0) < 2000",
+        )
+        .unwrap()
+        .join("\n");
+    assert!(
+        plan.contains("outbox_sending"),
+        "claims are found by an index: {plan}"
     );
 }

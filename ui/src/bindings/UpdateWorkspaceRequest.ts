@@ -12,7 +12,7 @@ IssuerBaseUrl?: string,
  */
 BreachedPasswordsFile?: string, 
 /**
- * `host:port` of an SMTP server (no TLS, no login: a local mail catcher or relay) to
+ * `host:port` of an SMTP server (a local mail catcher, a relay, a mail provider) to
  * deliver the outbox's email through; the empty string stops delivery.
  */
 SmtpServer?: string, 
@@ -20,4 +20,20 @@ SmtpServer?: string,
  * The sender address of delivered email (default
  * `Poolhouse <no-reply@poolhouse.localhost>`); the empty string goes back to it.
  */
-SmtpFrom?: string, };
+SmtpFrom?: string, 
+/**
+ * `NONE` (plain SMTP, the default), `STARTTLS` (the server must offer it; port 587)
+ * or `TLS` (TLS from the first byte; port 465). The server's certificate is checked
+ * against the web's root authorities.
+ */
+SmtpSecurity?: string, 
+/**
+ * The user name to log in to the SMTP server with, given with `SmtpPassword`; the
+ * empty string removes the login.
+ */
+SmtpUsername?: string, 
+/**
+ * The SMTP login's password: stored sealed, never shown again. Sent in clear only to
+ * a server on this machine; elsewhere `SmtpSecurity` must be `STARTTLS` or `TLS`.
+ */
+SmtpPassword?: string, };

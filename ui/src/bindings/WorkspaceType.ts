@@ -17,4 +17,13 @@ BreachedPasswordsFile?: string,
 /**
  * The SMTP server the outbox's email is delivered through (`host:port`).
  */
-SmtpServer?: string, SmtpFrom?: string, StorePath: string, SchemaVersion: number, };
+SmtpServer?: string, SmtpFrom?: string, 
+/**
+ * How the connection to the SMTP server is protected: `NONE`, `STARTTLS` or `TLS`
+ * (shown while a server is set).
+ */
+SmtpSecurity?: string, 
+/**
+ * The user name delivery logs in with; its password is never shown.
+ */
+SmtpUsername?: string, StorePath: string, SchemaVersion: number, };

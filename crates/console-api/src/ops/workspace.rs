@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use super::shared::*;
 use crate::ops::OpCtx;
-use domain::workspace::{AccessKey, Signatures, WorkspaceUpdate};
+use domain::workspace::{AccessKey, Signatures, SmtpSecurity, WorkspaceUpdate};
 
 use crate::{ApiError, Console};
 
@@ -31,6 +31,13 @@ dto! {
         pub smtp_server: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub smtp_from: Option<String>,
+        /// How the connection to the SMTP server is protected: `NONE`, `STARTTLS` or `TLS`
+        /// (shown while a server is set).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub smtp_security: Option<String>,
+        /// The user name delivery logs in with; its password is never shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub smtp_username: Option<String>,
         pub store_path: String,
         #[ts(type = "number")]
         pub schema_version: i64,
@@ -57,7 +64,7 @@ dto! {
         /// string removes it.
         #[serde(default)]
         pub breached_passwords_file: Option<String>,
-        /// `host:port` of an SMTP server (no TLS, no login: a local mail catcher or relay) to
+        /// `host:port` of an SMTP server (a local mail catcher, a relay, a mail provider) to
         /// deliver the outbox's email through; the empty string stops delivery.
         #[serde(default)]
         pub smtp_server: Option<String>,
@@ -65,6 +72,19 @@ dto! {
         /// `Poolhouse <no-reply@poolhouse.localhost>`); the empty string goes back to it.
         #[serde(default)]
         pub smtp_from: Option<String>,
+        /// `NONE` (plain SMTP, the default), `STARTTLS` (the server must offer it; port 587)
+        /// or `TLS` (TLS from the first byte; port 465). The server's certificate is checked
+        /// against the web's root authorities.
+        #[serde(default)]
+        pub smtp_security: Option<String>,
+        /// The user name to log in to the SMTP server with, given with `SmtpPassword`; the
+        /// empty string removes the login.
+        #[serde(default)]
+        pub smtp_username: Option<String>,
+        /// The SMTP login's password: stored sealed, never shown again. Sent in clear only to
+        /// a server on this machine; elsewhere `SmtpSecurity` must be `STARTTLS` or `TLS`.
+        #[serde(default)]
+        pub smtp_password: Option<String>,
     }
 }
 
@@ -109,6 +129,21 @@ pub(crate) fn update_workspace(
     {
         crate::mail::validate_from(from)?;
     }
+    let smtp_security = match req.smtp_security.as_deref().map(str::trim) {
+        None => None,
+        Some(s) => Some(SmtpSecurity::parse(s).ok_or_else(|| {
+            ApiError::invalid(
+                "SmtpSecurity",
+                format!("'{s}' is not one of {}", SmtpSecurity::NAMES),
+            )
+        })?),
+    };
+    if let Some(user) = req.smtp_username.as_deref() {
+        crate::mail::validate_login("SmtpUsername", user)?;
+    }
+    if let Some(password) = req.smtp_password.as_deref() {
+        crate::mail::validate_login("SmtpPassword", password)?;
+    }
     let update = WorkspaceUpdate {
         region: req.region.as_deref(),
         signatures: req.require_signature.map(|required| {
@@ -122,11 +157,14 @@ pub(crate) fn update_workspace(
         breached_passwords_file: req.breached_passwords_file.as_deref(),
         smtp_server: req.smtp_server.as_deref(),
         smtp_from: req.smtp_from.as_deref(),
+        smtp_security,
+        smtp_username: req.smtp_username.as_deref(),
+        smtp_password: req.smtp_password.as_deref(),
     };
     c.write_audited(ctx, None, Some("workspace"), |tx, _| {
-        let mut ws = storage::settings::workspace(tx)?;
+        let mut ws = c.read_workspace(tx)?;
         ws.apply(&update, storage::outbox::last_id(tx)?)?;
-        storage::settings::put_workspace(tx, &ws)?;
+        c.put_workspace(tx, &ws)?;
         Ok(((), None))
     })?;
     Ok(DescribeWorkspaceResponse {
@@ -157,9 +195,9 @@ pub(crate) fn create_access_key(
     c.write_audited(ctx, None, Some(&id), |tx, _| {
         // Read and extend the list in the same transaction, so keys made concurrently by
         // another process are kept.
-        let mut ws = storage::settings::workspace(tx)?;
+        let mut ws = c.read_workspace(tx)?;
         ws.access_keys.push(key);
-        storage::settings::put_workspace(tx, &ws)?;
+        c.put_workspace(tx, &ws)?;
         Ok(((), None))
     })?;
     Ok(CreateAccessKeyResponse {
@@ -180,6 +218,11 @@ impl Console {
             breached_passwords_file: ws.breached_passwords_file.clone(),
             smtp_server: ws.smtp_server.clone(),
             smtp_from: ws.smtp_server.as_ref().and(ws.smtp_from.clone()),
+            smtp_security: ws
+                .smtp_server
+                .as_ref()
+                .map(|_| ws.smtp_security.as_str().to_string()),
+            smtp_username: ws.smtp_server.as_ref().and(ws.smtp_username.clone()),
             store_path: self.store_path().display().to_string(),
             schema_version: storage::Db::schema_version(),
         })
