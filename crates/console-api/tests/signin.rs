@@ -1322,6 +1322,12 @@ fn risky_sign_ins_are_blocked_or_challenged_by_level_and_ip_ranges_apply() {
     assert!(admin_sign_in_from(&e, "sam", "Passw0rd!", "10.9.1.1").is_ok());
     let range = admin_sign_in_from(&e, "sam", "Passw0rd!", "192.0.2.7").unwrap_err();
     assert!(range.message.contains("blocked"), "{}", range.message);
+    // A blocked address learns nothing about who exists: an unknown name gets the same answer.
+    let nobody = admin_sign_in_from(&e, "nobody-here", "Passw0rd!", "192.0.2.7").unwrap_err();
+    assert_eq!(
+        (nobody.code, nobody.message.as_str()),
+        (range.code, range.message.as_str())
+    );
 
     let invalid = err(
         &e.c,

@@ -413,6 +413,7 @@ fn inspector_ratios(f: &Fixture, report: &mut Report) -> Res<()> {
         black_box((decoded, checks));
         Ok(())
     };
+    let rs_decoded = ti::decode(f.access.text.as_bytes(), NOW);
     let ops = harness::calibrate(time, 200_000, rs.verify())?;
     println!(
         "inspector: {rounds} interleaved rounds, loops of ≤ {ops} verifies / ≤ {} ms each",
@@ -427,8 +428,23 @@ fn inspector_ratios(f: &Fixture, report: &mut Report) -> Res<()> {
         Candidate::new("inspector ES256", ops, time, |_| {
             inspect(&es_token, &es_ring)
         }),
+        // Where the inspector's time goes: decoding alone, and the checks on a decoded token.
+        Candidate::new("decode only, RS256", ops, time, |_| {
+            black_box(ti::decode(black_box(f.access.text.as_bytes()), NOW));
+            Ok(())
+        }),
+        Candidate::new("explain only, RS256", ops, time, |_| {
+            black_box(ti::explain(black_box(&rs_decoded), &rs_ring, &expect));
+            Ok(())
+        }),
     ];
     let l = interleave(rounds, &mut candidates)?;
+    println!(
+        "  inspector RS256: decode {} + explain {} (raw verify {})",
+        fmt_ns(median_cpu_per_op(&l[4])),
+        fmt_ns(median_cpu_per_op(&l[5])),
+        fmt_ns(median_cpu_per_op(&l[0]))
+    );
     for (what, raw, inspected) in [("RS256", 0, 1), ("ES256", 2, 3)] {
         let ratio = throughput_ratio(&l[inspected], &l[raw]);
         report.row(

@@ -164,7 +164,13 @@ pub fn decide(
     proof: Proof,
     step: &Step<'_>,
 ) -> Result<Recorded<Decision>> {
+    // A blocked address is refused whoever it names: answering an unknown user differently
+    // would tell the address which usernames exist.
+    let blocked = || Error::NotAuthorized("Sign-in from this address is blocked.".into());
     let Some(seen) = &candidate.user else {
+        if risk::blocked(&sc.pool, step.origin) {
+            return Ok(Err(blocked()));
+        }
         return Ok(Err(unknown_user(&sc.client)));
     };
     // Re-read: the user may have changed while the password was being checked.
@@ -174,6 +180,9 @@ pub fn decide(
         &crate::users::username_key(&sc.pool, &seen.username),
     )?
     else {
+        if risk::blocked(&sc.pool, step.origin) {
+            return Ok(Err(blocked()));
+        }
         return Ok(Err(unknown_user(&sc.client)));
     };
     let security = user_security::get(tx, user.pk)?;
@@ -184,7 +193,7 @@ pub fn decide(
             &user,
             step,
             "Address in a blocked IP range",
-            Error::NotAuthorized("Sign-in from this address is blocked.".into()),
+            blocked(),
         );
     }
     if security.locked_until > step.now {
