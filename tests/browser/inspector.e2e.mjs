@@ -332,6 +332,18 @@ async function main() {
     await shotOf(page, verifySection, "inspector-13b-from-try-signin-verified");
   });
 
+  await check("a link with ?endpoint= elsewhere sends nothing there and says why", async () => {
+    const elsewhereBefore = elsewhere.length;
+    const attacker = "https://attacker.example";
+    await page.goto(`${base}/index.html?endpoint=${encodeURIComponent(`${attacker}/collect`)}#/pools`);
+    const banner = page.getByText(/neither this page's origin nor this computer/).first();
+    await banner.waitFor();
+    assert((await banner.innerText()).includes(attacker), "the refusal does not name the origin");
+    await shot(page, "inspector-14-endpoint-refused");
+    assert(elsewhere.length === elsewhereBefore, `requests elsewhere: ${elsewhere.join(", ")}`);
+    await page.goto(`${base}/index.html#/pools`);
+  });
+
   await check("every request went to the Poolhouse endpoint, and the page logged no errors", async () => {
     assert(elsewhere.length === 0, `requests elsewhere: ${elsewhere.join(", ")}`);
     // The deliberate bad input answers 400, which chromium logs as a failed resource.
