@@ -93,7 +93,7 @@ enum Command {
             env = "POOLHOUSE_CONSOLE_SECRET",
             hide_env_values = true
         )]
-        console_secret: Option<endpoint::ConsoleSecret>,
+        console_secret: Option<String>,
     },
     /// The audit log, newest first (ListAuditEvents).
     #[command(disable_help_flag = true)]
@@ -316,6 +316,15 @@ fn main() -> ExitCode {
                 header_timeout: Duration::from_secs(header_timeout),
                 request_timeout: Duration::from_secs(request_timeout),
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            };
+            // Parsed here, not by clap, whose error would print the value.
+            let console_secret = match console_secret.map(|s| s.parse()).transpose() {
+                Ok(secret) => secret,
+                Err(e) => {
+                    return usage(&format!(
+                        "--console-secret (or POOLHOUSE_CONSOLE_SECRET) is refused: {e}"
+                    ));
+                }
             };
             let options = endpoint::Options {
                 ui,

@@ -112,15 +112,13 @@ impl FromStr for ConsoleSecret {
     fn from_str(s: &str) -> Result<ConsoleSecret, String> {
         let valid = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         if !(32..=128).contains(&s.len()) || !s.chars().all(valid) {
+            let what = if s.chars().all(valid) {
+                format!("this one has {} characters", s.chars().count())
+            } else {
+                "this one has other characters".to_string()
+            };
             return Err(format!(
-                "the console secret must be 32 to 128 letters, digits, '-' or '_' \
-                 (this one has {} characters{})",
-                s.chars().count(),
-                if s.chars().all(valid) {
-                    ""
-                } else {
-                    " and others"
-                }
+                "the console secret must be 32 to 128 letters, digits, '-' or '_' ({what})"
             ));
         }
         Ok(ConsoleSecret(s.into()))
