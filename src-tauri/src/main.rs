@@ -5,6 +5,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+#[cfg(test)]
+mod least_privilege;
+mod navigation;
 mod store;
 
 use std::process::ExitCode;
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     console.start_mail_delivery();
 
     let result = tauri::Builder::default()
+        .plugin(navigation::guard())
         .manage(console)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());

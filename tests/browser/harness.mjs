@@ -10,6 +10,7 @@
 //   E2E_HEADED=1   show the browser (needs a display)
 
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -43,10 +44,28 @@ export async function settle(page) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+/**
+ * Runs `fn` with the toasts hidden. Through the CSSOM: the console's CSP refuses the `<style>`
+ * element Playwright's `style` option would add.
+ */
+async function withoutToasts(page, fn) {
+  const hide = (hidden) =>
+    page.evaluate((h) => {
+      for (const el of document.querySelectorAll(".toasts")) el.style.visibility = h ? "hidden" : "";
+    }, hidden);
+  await hide(true);
+  try {
+    return await fn();
+  } finally {
+    await hide(false).catch(() => {});
+  }
+}
+
 /** A screenshot of the window, toasts hidden unless `showToasts`. */
 export async function shot(page, name, { showToasts = false } = {}) {
   await settle(page);
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), style: showToasts ? undefined : ".toasts { display: none; }" });
+  const take = () => page.screenshot({ path: path.join(OUT, `${name}.png`) });
+  await (showToasts ? take() : withoutToasts(page, take));
 }
 
 /** A screenshot of one element, whole even when it is taller than the window. */
@@ -57,17 +76,30 @@ export async function shotOf(page, locator, name) {
   try {
     await locator.evaluate((el) => el.scrollIntoView({ block: "center" }));
     await settle(page);
-    await locator.screenshot({ path: path.join(OUT, `${name}.png`), style: ".toasts { display: none; }" });
+    await withoutToasts(page, () => locator.screenshot({ path: path.join(OUT, `${name}.png`) }));
   } finally {
     await page.setViewportSize(before);
   }
 }
 
-/** One operation through the endpoint, as an SDK would send it; resolves with the parsed body. */
+/**
+ * The console secret the scenario's server is started with (`POOLHOUSE_CONSOLE_SECRET`): the
+ * console's own operations (UpdateWorkspace, EncodeTestToken, ...) need it over HTTP.
+ */
+const CONSOLE_SECRET = randomBytes(32).toString("hex");
+
+/**
+ * One operation through the endpoint, as an SDK would send it, with the console secret the
+ * operator's tools carry; resolves with the parsed body.
+ */
 export async function api(base, op, body, service = "AWSCognitoIdentityProviderService") {
   const r = await fetch(`${base}/`, {
     method: "POST",
-    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `${service}.${op}` },
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": `${service}.${op}`,
+      "X-Poolhouse-Console": CONSOLE_SECRET,
+    },
     body: JSON.stringify(body),
   });
   const text = await r.text();
@@ -93,6 +125,8 @@ export function scenario({ name, timeoutMs }) {
   const cleanups = [];
   let server;
   let context;
+  /** What the pages reported breaking the Content-Security-Policy. */
+  const cspViolations = [];
   let passed = 0;
   let failed = 0;
   let finished = false;
@@ -167,7 +201,7 @@ export function scenario({ name, timeoutMs }) {
         const db = path.join(tmp, `${name}.db`);
         server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
           stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, NO_COLOR: "1" },
+          env: { ...process.env, NO_COLOR: "1", POOLHOUSE_CONSOLE_SECRET: CONSOLE_SECRET },
         });
         let out = "";
         let err = "";
@@ -216,6 +250,14 @@ export function scenario({ name, timeoutMs }) {
       page.on("pageerror", (e) => pageErrors.push(e.message));
       page.on("console", (m) => {
         if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
+        if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+      });
+      // Every violation, also those the console does not print (a report per blocked thing).
+      await page.exposeBinding("__cspViolation", (_source, v) => cspViolations.push(v));
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+          void window.__cspViolation(`${e.violatedDirective}: ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+        });
       });
       return { context, page, pageErrors };
     },
@@ -228,6 +270,16 @@ export function scenario({ name, timeoutMs }) {
         if (!(e instanceof StopScenario)) {
           failed += 1;
           log(`FAIL  ${e?.stack ?? e}`);
+        }
+      }
+      if (context) {
+        // The console runs under the endpoint's CSP without breaking it anywhere.
+        if (cspViolations.length === 0) {
+          passed += 1;
+          log("PASS  the pages broke no rule of the Content-Security-Policy");
+        } else {
+          failed += 1;
+          log(`FAIL  the pages broke the Content-Security-Policy:\n      ${[...new Set(cspViolations)].slice(0, 6).join("\n      ")}`);
         }
       }
       clearTimeout(watchdog);

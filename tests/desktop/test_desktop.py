@@ -9,10 +9,12 @@ Each test starts its own app on its own fresh store, so the tests do not depend 
 or on their order.
 """
 
+import http.server
 import os
 import re
 import sqlite3
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -185,6 +187,53 @@ def test_commands_answer_results_and_api_errors(driver):
     assert "ok" in audit, audit
     creations = [e for e in audit["ok"]["Events"] if e["Operation"] == "CreateUserPool"]
     assert [e["Actor"] for e in creations] == ["console"], audit
+
+
+def test_the_window_may_invoke_the_operations_and_nothing_else(driver):
+    """Least privilege: the operations' commands are granted to the main window; no core
+    plugin is (the UI uses none), the prototypes are frozen, and the window does not leave the
+    app's own origin."""
+    wait(driver).until(EC.visibility_of_element_located(by_testid("pool-list")))
+    assert "ok" in invoke(driver, "list_user_pools", {"MaxResults": 1})
+    for command, args in [
+        ("plugin:event|listen", {"event": "x", "target": {"kind": "Any"}, "handler": 0}),
+        ("plugin:window|set_title", {"label": "main", "value": "x"}),
+        ("plugin:app|version", {}),
+        ("plugin:path|resolve_directory", {"directory": 1}),
+    ]:
+        refused = driver.execute_async_script(INVOKE, command, args)
+        assert "err" in refused and "not allowed" in str(refused["err"]), (command, refused)
+    unknown = driver.execute_async_script(INVOKE, "drop_everything", {})
+    assert "err" in unknown, unknown
+    assert driver.execute_script("return Object.isFrozen(Object.prototype)"), "freezePrototype is off"
+
+    # A page elsewhere that would load: the window must not even ask for it.
+    asked = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            body = b"<html><body>elsewhere</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        own = driver.current_url
+        driver.execute_script("window.location.href = arguments[0];", f"http://127.0.0.1:{server.server_port}/x")
+        time.sleep(1.5)
+        assert asked == [], f"the window navigated away: {asked}"
+        assert driver.current_url == own, driver.current_url
+    finally:
+        server.shutdown()
+    assert "ok" in invoke(driver, "list_user_pools", {"MaxResults": 1}), "the console still answers"
 
 
 def test_an_unopenable_store_exits_non_zero_with_a_message(tmp_path):

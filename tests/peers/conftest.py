@@ -3,7 +3,9 @@ pointed at it.
 
 The server is started by the test itself (`$POOLHOUSE_BIN --db <tmp>/peers.db serve --addr
 127.0.0.1:0`); its port is read from the `listening on http://127.0.0.1:PORT` line it prints
-when ready. Nothing leaves 127.0.0.1 and every wait is bounded.
+when ready. Nothing leaves 127.0.0.1 and every wait is bounded. The test chooses the server's
+console secret (`POOLHOUSE_CONSOLE_SECRET`), which `poolhouse()` sends as the console does:
+the console's own operations (`CreateAccessKey`, `UpdateWorkspace`, ...) need it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import selectors
 import subprocess
 import time
@@ -45,6 +48,7 @@ class Server:
     proc: subprocess.Popen
     url: str
     db: Path
+    console_secret: str
 
     def call(self, target: str, body: dict | None = None, headers: dict | None = None):
         """POSTs one operation unsigned; answers (status, headers, parsed JSON body)."""
@@ -75,7 +79,7 @@ class Server:
 
     def poolhouse(self, target: str, body: dict | None = None) -> dict:
         """Calls a `Poolhouse.<Op>` target that must succeed."""
-        status, _, out = self.call(f"Poolhouse.{target}", body)
+        status, _, out = self.call(f"Poolhouse.{target}", body, {"X-Poolhouse-Console": self.console_secret})
         assert status == 200, f"Poolhouse.{target} failed: {status} {out}"
         return out
 
@@ -100,12 +104,17 @@ def _start(db: Path, log: Path) -> Server:
     if not os.access(POOLHOUSE_BIN, os.X_OK):
         pytest.fail(f"{POOLHOUSE_BIN} is not built; run `cargo build -p poolhouse` (or tests/peers/run.sh)")
     errlog = open(log, "wb")
+    console_secret = secrets.token_hex(32)
     proc = subprocess.Popen(
         [POOLHOUSE_BIN, "--db", str(db), "serve", "--addr", "127.0.0.1:0"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=errlog,
-        env={**os.environ, "POOLHOUSE_LOG": os.environ.get("POOLHOUSE_LOG", "warn")},
+        env={
+            **os.environ,
+            "POOLHOUSE_LOG": os.environ.get("POOLHOUSE_LOG", "warn"),
+            "POOLHOUSE_CONSOLE_SECRET": console_secret,
+        },
     )
     errlog.close()
     sel = selectors.DefaultSelector()
@@ -131,7 +140,7 @@ def _start(db: Path, log: Path) -> Server:
             f"poolhouse serve did not print its address within {READY_TIMEOUT}s: {line!r}; "
             f"stderr: {log.read_text(errors='replace')[-2000:]}"
         )
-    return Server(proc=proc, url=f"http://127.0.0.1:{m.group(1)}", db=db)
+    return Server(proc=proc, url=f"http://127.0.0.1:{m.group(1)}", db=db, console_secret=console_secret)
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -83,6 +83,17 @@ enum Command {
         /// Connections served at once; more wait until one closes.
         #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65536))]
         max_connections: u64,
+        /// The console's secret for this launch (32 to 128 letters, digits, '-' or '_'). The
+        /// console's own operations (UpdateWorkspace, CreateAccessKey, ...) and admin
+        /// operations sent from a browser need it in the X-Poolhouse-Console header unless
+        /// they are SigV4-signed; the console served by --ui carries it. Random when unset;
+        /// set it for scripts that drive the endpoint.
+        #[arg(
+            long = "console-secret",
+            env = "POOLHOUSE_CONSOLE_SECRET",
+            hide_env_values = true
+        )]
+        console_secret: Option<String>,
     },
     /// The audit log, newest first (ListAuditEvents).
     #[command(disable_help_flag = true)]
@@ -298,6 +309,7 @@ fn main() -> ExitCode {
             header_timeout,
             request_timeout,
             max_connections,
+            console_secret,
         } => {
             let limits = endpoint::Limits {
                 idle_timeout: Duration::from_secs(idle_timeout),
@@ -305,10 +317,20 @@ fn main() -> ExitCode {
                 request_timeout: Duration::from_secs(request_timeout),
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
             };
+            // Parsed here, not by clap, whose error would print the value.
+            let console_secret = match console_secret.map(|s| s.parse()).transpose() {
+                Ok(secret) => secret,
+                Err(e) => {
+                    return usage(&format!(
+                        "--console-secret (or POOLHOUSE_CONSOLE_SECRET) is refused: {e}"
+                    ));
+                }
+            };
             let options = endpoint::Options {
                 ui,
                 allow_hosts,
                 limits,
+                console_secret,
             };
             serve(console, addr, options)
         }

@@ -739,10 +739,16 @@ impl Drop for Server {
 
 impl Server {
     fn start(db: &Path) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// `serve` with these environment variables.
+    fn start_with(db: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .arg("--db")
             .arg(db)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -816,6 +822,52 @@ fn serve_prints_its_address_and_answers_on_the_same_store() {
             .as_str()
             .is_some_and(|a| a.starts_with("endpoint:")),
         "the endpoint's calls are audited as the endpoint's: {audit}"
+    );
+}
+
+/// `POOLHOUSE_CONSOLE_SECRET` chooses the launch secret the console's own operations need over
+/// HTTP; one that cannot be a header is refused before anything is served, naming it.
+#[test]
+fn serve_takes_the_console_secret_from_the_environment_and_refuses_a_bad_one() {
+    let s = store();
+    let secret = "cli-test-console-secret-0123456789";
+    let server = Server::start_with(s.db(), &[("POOLHOUSE_CONSOLE_SECRET", secret)]);
+    let addr = SocketAddr::from(([127, 0, 0, 1], server.port));
+    let send = |headers: &[(&str, &str)]| {
+        let mut all = vec![
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "Poolhouse.CreateAccessKey"),
+        ];
+        all.extend_from_slice(headers);
+        http::send(addr, "POST", "/", &all, b"{}")
+    };
+    let refused = send(&[]);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("X-Poolhouse-Console"),
+        "{}",
+        refused.body
+    );
+    let made = send(&[("X-Poolhouse-Console", secret)]);
+    assert_eq!(made.status, 200, "{}", made.body);
+
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(s.db())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("POOLHOUSE_CONSOLE_SECRET", "short")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("--console-secret") && stderr.contains("32 to 128"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("short"),
+        "the secret is not echoed: {stderr}"
     );
 }
 

@@ -27,15 +27,31 @@ const AMZ_JSON: &str = "application/x-amz-json-1.1";
 struct Server {
     addr: SocketAddr,
     console: TestConsole,
+    /// The console's launch secret, when the test chose it.
+    secret: Option<String>,
 }
+
+/// The launch secret of the tests' servers: `call` sends it, as the console does.
+const TEST_SECRET: &str = "test-console-secret-0123456789abcdef";
 
 impl Server {
     fn start() -> Server {
         Server::start_with(endpoint::Options::default())
     }
 
-    /// The endpoint with these options (limits, allowed hosts).
-    fn start_with(options: endpoint::Options) -> Server {
+    /// The endpoint with these options (limits, allowed hosts), and [`TEST_SECRET`] as its
+    /// console secret.
+    fn start_with(mut options: endpoint::Options) -> Server {
+        options.console_secret = Some(TEST_SECRET.parse().unwrap());
+        Server::start_exactly(options)
+    }
+
+    /// The endpoint with exactly these options (a random console secret when they set none).
+    fn start_exactly(options: endpoint::Options) -> Server {
+        let secret = options
+            .console_secret
+            .as_ref()
+            .map(|s| s.as_str().to_string());
         let console = TestConsole::with_system_clock();
         let served = console.console().clone();
         let (tx, rx) = mpsc::channel();
@@ -56,7 +72,11 @@ impl Server {
         let addr = rx
             .recv_timeout(Duration::from_secs(10))
             .expect("the endpoint is listening within 10 s");
-        Server { addr, console }
+        Server {
+            addr,
+            console,
+            secret,
+        }
     }
 
     fn host(&self) -> String {
@@ -68,9 +88,20 @@ impl Server {
         http::send(self.addr, method, path, headers, body)
     }
 
-    /// POSTs an operation the way an SDK does, unsigned.
+    /// POSTs an operation unsigned, as the console does (with its launch secret).
     fn call(&self, target: &str, body: &str) -> Response {
-        http::post_target(self.addr, target, body)
+        let mut headers = vec![("Content-Type", AMZ_JSON), ("X-Amz-Target", target)];
+        if let Some(secret) = &self.secret {
+            headers.push(("X-Poolhouse-Console", secret));
+        }
+        self.send("POST", "/", &headers, body.as_bytes())
+    }
+
+    /// POSTs an operation the way an SDK does: unsigned, without the console's secret.
+    fn call_as_sdk(&self, target: &str, body: &str, extra: &[(&str, &str)]) -> Response {
+        let mut headers = vec![("Content-Type", AMZ_JSON), ("X-Amz-Target", target)];
+        headers.extend_from_slice(extra);
+        self.send("POST", "/", &headers, body.as_bytes())
     }
 
     fn idp(&self, op: &str, body: Value) -> Response {
@@ -462,7 +493,11 @@ fn client_errors_are_never_500() {
         let r = server.send(
             "POST",
             "/",
-            &[("Content-Type", AMZ_JSON), ("X-Amz-Target", &target)],
+            &[
+                ("Content-Type", AMZ_JSON),
+                ("X-Amz-Target", &target),
+                ("X-Poolhouse-Console", TEST_SECRET),
+            ],
             &body,
         );
         let shown = String::from_utf8_lossy(&body);
@@ -1440,4 +1475,201 @@ fn discovery_uses_the_listening_address_or_the_issuer_not_the_host() {
             "https://auth.example.test/{pool}/.well-known/jwks.json"
         ))
     );
+}
+
+// ----- The console's pages and its launch secret ---------------------------------------------
+
+/// A built console: index.html and one asset.
+fn ui_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html>\n<html>\n  <head>\n    <title>Poolhouse</title>\n  </head>\n  <body></body>\n</html>\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    std::fs::write(dir.path().join("assets/app.js"), "console.log(1);\n").unwrap();
+    dir
+}
+
+/// The launch secret a served index.html carries in its `<meta>`.
+fn secret_of(html: &str) -> String {
+    let marker = r#"<meta name="poolhouse-console-secret" content=""#;
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no secret in {html}"))
+        + marker.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// Every answer with `--ui` carries a CSP that keeps the console's requests on its own origin
+/// and forbids framing, `<base>`, form posts and plugins, and `nosniff`; the index is never
+/// cached and carries the launch secret before `</head>`.
+#[test]
+fn the_console_is_served_with_a_csp_nosniff_and_its_launch_secret() {
+    let ui = ui_dir();
+    let server = Server::start_exactly(endpoint::Options {
+        ui: Some(ui.path().to_path_buf()),
+        ..endpoint::Options::default()
+    });
+    for path in ["/", "/index.html", "/assets/app.js", "/health"] {
+        let r = server.send("GET", path, &[], b"");
+        assert_eq!(r.status, 200, "GET {path}: {r:?}");
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(
+                csp.contains(directive),
+                "GET {path}: {directive} in {csp:?}"
+            );
+        }
+        assert!(!csp.contains("unsafe"), "GET {path}: {csp}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "GET {path}"
+        );
+    }
+    let r = server.send("POST", "/", &[("X-Amz-Target", "x")], b"{}");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{r:?}");
+
+    let page = server.send("GET", "/", &[], b"");
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let secret = secret_of(&page.body);
+    assert_eq!(secret.len(), 64, "32 random bytes, hex: {secret}");
+    assert!(page.body.find(&secret).unwrap() < page.body.find("</head>").unwrap());
+    assert_eq!(
+        secret_of(&server.send("GET", "/index.html", &[], b"").body),
+        secret
+    );
+
+    // The served secret is the one the endpoint takes; another launch has another.
+    let r = server.call_as_sdk(
+        "Poolhouse.CreateAccessKey",
+        "{}",
+        &[("X-Poolhouse-Console", &secret)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let other = Server::start_exactly(endpoint::Options {
+        ui: Some(ui.path().to_path_buf()),
+        ..endpoint::Options::default()
+    });
+    assert_ne!(secret_of(&other.send("GET", "/", &[], b"").body), secret);
+}
+
+/// The console's own operations are refused over HTTP without this launch's secret (or a
+/// signature that verifies), naming the header and the ways to call them; with it they work.
+/// Admin operations from SDKs are unchanged; from a web page (Origin) they need the secret.
+#[test]
+fn console_operations_need_the_launch_secret_or_a_verified_signature() {
+    let server = Server::start();
+    for (target, body) in [
+        ("Poolhouse.CreateAccessKey", "{}"),
+        ("Poolhouse.UpdateWorkspace", r#"{"RequireSignature":false}"#),
+        (
+            "Poolhouse.GenerateUsers",
+            r#"{"UserPoolId":"us-east-1_abcdefghi","Count":1}"#,
+        ),
+        (
+            "Poolhouse.EncodeTestToken",
+            r#"{"Claims":{"sub":"x"},"UserPoolId":"us-east-1_abcdefghi"}"#,
+        ),
+    ] {
+        let r = server.call_as_sdk(target, body, &[]);
+        r.assert_error(
+            "NotAuthorizedException",
+            "a console operation without the secret",
+        );
+        let message = r.json()["message"].as_str().unwrap().to_string();
+        assert!(
+            message.contains("X-Poolhouse-Console") && message.contains("poolhouse "),
+            "{target}: {message}"
+        );
+        let r = server.call_as_sdk(
+            target,
+            body,
+            &[("X-Poolhouse-Console", "0".repeat(36).as_str())],
+        );
+        r.assert_error("NotAuthorizedException", "another launch's secret");
+        assert!(
+            r.json()["message"].as_str().unwrap().contains("Reload"),
+            "{r:?}"
+        );
+    }
+    let r = server.call("Poolhouse.CreateAccessKey", "{}");
+    assert_eq!(r.status, 200, "with the secret: {}", r.body);
+    let key = r.json()["AccessKeyId"].as_str().unwrap().to_string();
+    let secret = r.json()["SecretAccessKey"].as_str().unwrap().to_string();
+
+    // A signature stands in for the secret only when it verifies, even though this workspace
+    // does not require signatures.
+    let r = server.signed("Poolhouse.CreateAccessKey", "{}", &key, &secret);
+    assert_eq!(r.status, 200, "signed with a workspace key: {}", r.body);
+    let r = server.signed("Poolhouse.CreateAccessKey", "{}", &key, "not-the-secret");
+    r.assert_error(
+        "InvalidSignatureException",
+        "a signature that does not verify",
+    );
+    let r = server.signed("Poolhouse.CreateAccessKey", "{}", "AKIDEXAMPLE", "secret");
+    r.assert_error(
+        "UnrecognizedClientException",
+        "a key the workspace does not hold",
+    );
+
+    // SDKs and the AWS CLI call admin operations unsigned, as before.
+    let r = server.call_as_sdk(&format!("{IDP}.ListUserPools"), r#"{"MaxResults":5}"#, &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    // A web page does not, unless it is the console.
+    let origin = ("Origin", "http://localhost:8080");
+    let r = server.call_as_sdk(
+        &format!("{IDP}.ListUserPools"),
+        r#"{"MaxResults":5}"#,
+        &[origin],
+    );
+    r.assert_error(
+        "NotAuthorizedException",
+        "an admin operation from a web page",
+    );
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("http://localhost:8080")
+    );
+    let r = server.call_as_sdk(
+        &format!("{IDP}.ListUserPools"),
+        r#"{"MaxResults":5}"#,
+        &[origin, ("X-Poolhouse-Console", TEST_SECRET)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Sign-in and the other public operations are a web page's to call.
+    let r = server.call_as_sdk(
+        &format!("{IDP}.InitiateAuth"),
+        r#"{"ClientId":"nope","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{}}"#,
+        &[origin],
+    );
+    assert!(!r.body.contains("X-Poolhouse-Console"), "{r:?}");
+}
+
+#[test]
+fn a_console_secret_that_does_not_fit_a_header_is_refused_naming_it() {
+    for bad in ["short", &"x".repeat(129), &format!("{}\"<", "a".repeat(40))] {
+        let e = bad.parse::<endpoint::ConsoleSecret>().unwrap_err();
+        assert!(
+            e.contains("console secret") && e.contains("32 to 128"),
+            "{e}"
+        );
+    }
+    assert!("a".repeat(32).parse::<endpoint::ConsoleSecret>().is_ok());
 }

@@ -4,14 +4,16 @@ import {
   DEFAULT_ENCODE_FORM,
   DEFAULT_VERIFY_FORM,
   HISTORY_LIMIT,
-  HISTORY_STORAGE_KEY,
   addToHistory,
   codeSpans,
   encodeRequest,
   expiryWording,
   hasChosenKeys,
   historyEntry,
-  readHistory,
+  forgetStoredHistory,
+  OLD_HISTORY_STORAGE_KEY,
+  rememberedHistory,
+  rememberHistory,
   sentence,
   shortIssuer,
   timeTone,
@@ -21,7 +23,6 @@ import {
   verifyRequest,
   verifySettingsKey,
   withoutCodeMarks,
-  writeHistory,
   type HistoryEntry,
 } from "./inspector";
 import { clearHandedOffToken, openInInspector, peekHandedOffToken } from "./handoff";
@@ -239,30 +240,32 @@ describe("history", () => {
     expect(historyEntry(`a.${"b".repeat(20_000)}.c`, decoded({}), NOW)).toBeUndefined();
   });
 
-  it("reads back what it stored, and ignores storage it cannot read", () => {
-    const storage = new MemoryStorage();
+  it("keeps the history in memory: what it keeps reads back, a copy, at most the last 20", () => {
     const h = [entry("t1", 1), { ...entry("t2", 2), sub: "s", exp: 5, isTest: true }];
-    writeHistory(storage, h);
-    expect(readHistory(storage)).toEqual(h);
-    storage.setItem(HISTORY_STORAGE_KEY, "not json");
-    expect(readHistory(storage)).toEqual([]);
-    storage.setItem(HISTORY_STORAGE_KEY, JSON.stringify([{ token: 5 }, entry("ok", 1), { ...entry("bad-exp", 1), exp: "soon" }]));
-    expect(readHistory(storage)).toEqual([entry("ok", 1)]);
-    expect(readHistory(undefined)).toEqual([]);
+    rememberHistory(h);
+    expect(rememberedHistory()).toEqual(h);
+    rememberedHistory().pop();
+    expect(rememberedHistory()).toHaveLength(2);
+    rememberHistory(Array.from({ length: 25 }, (_, i) => entry(`t${i}`, i)));
+    expect(rememberedHistory()).toHaveLength(HISTORY_LIMIT);
+    rememberHistory([]);
+    expect(rememberedHistory()).toEqual([]);
   });
 
-  it("removes the stored history when cleared, and survives a storage that refuses writes", () => {
+  it("removes the history earlier versions stored, raw tokens included, and survives a storage that refuses", () => {
     const storage = new MemoryStorage();
-    writeHistory(storage, [entry("t1", 1)]);
-    writeHistory(storage, []);
-    expect(storage.items.has(HISTORY_STORAGE_KEY)).toBe(false);
-    const full = {
-      setItem: () => {
-        throw new Error("QuotaExceededError");
+    storage.setItem(OLD_HISTORY_STORAGE_KEY, JSON.stringify([entry("aaa.bbb.ccc", 1)]));
+    storage.setItem("other", "kept");
+    forgetStoredHistory(storage);
+    expect(storage.items.has(OLD_HISTORY_STORAGE_KEY)).toBe(false);
+    expect(storage.getItem("other")).toBe("kept");
+    const refusing = {
+      removeItem: () => {
+        throw new Error("SecurityError");
       },
-      removeItem: () => {},
     };
-    expect(() => writeHistory(full, [entry("t1", 1)])).not.toThrow();
+    expect(() => forgetStoredHistory(refusing)).not.toThrow();
+    expect(() => forgetStoredHistory(undefined)).not.toThrow();
   });
 });
 

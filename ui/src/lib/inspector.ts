@@ -346,7 +346,7 @@ export function encodeRequest(form: EncodeForm, now: number): Built<EncodeTestTo
 
 /* ---- history ---------------------------------------------------------------------------- */
 
-/** One inspected token, as the history keeps it (in this browser's localStorage only). */
+/** One inspected token, as the history keeps it (in this window's memory only). */
 export type HistoryEntry = {
   token: string;
   /** When it was inspected, epoch seconds. */
@@ -365,8 +365,12 @@ export type HistoryEntry = {
 };
 
 export const HISTORY_LIMIT = 20;
-export const HISTORY_STORAGE_KEY = "poolhouse.inspector.history";
-/** Longer input is not kept: history is for tokens, and storage is small. */
+/**
+ * Where earlier versions kept the history, raw bearer tokens included, in the webview's
+ * localStorage: removed at start, never written again.
+ */
+export const OLD_HISTORY_STORAGE_KEY = "poolhouse.inspector.history";
+/** Longer input is not kept: history is for tokens. */
 export const HISTORY_MAX_TOKEN_LENGTH = 16_384;
 
 /**
@@ -425,49 +429,32 @@ export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEnt
   return [entry, ...history.filter((h) => h.token !== entry.token)].slice(0, limit);
 }
 
-function isEntry(v: unknown): v is HistoryEntry {
-  if (typeof v !== "object" || v === null) return false;
-  const e = v as Record<string, unknown>;
-  const optional = (k: string, type: "string" | "number" | "boolean") => e[k] === undefined || typeof e[k] === type;
-  return (
-    typeof e.token === "string" &&
-    e.token !== "" &&
-    typeof e.at === "number" &&
-    typeof e.kind === "string" &&
-    optional("alg", "string") &&
-    optional("iss", "string") &&
-    optional("sub", "string") &&
-    optional("tokenUse", "string") &&
-    optional("exp", "number") &&
-    optional("isTest", "boolean")
-  );
+/**
+ * The history of this window: in memory only, so that a bearer token inspected here is never
+ * written to disk (localStorage lives in a file outside the store's 0600 ones). It outlives
+ * the inspector screen, not a reload.
+ */
+let remembered: readonly HistoryEntry[] = [];
+
+/** The history kept in memory. */
+export function rememberedHistory(): HistoryEntry[] {
+  return [...remembered];
 }
 
-/** The stored history; anything unreadable (another version's, edited by hand) is left out. */
-export function readHistory(storage: Pick<Storage, "getItem"> | undefined): HistoryEntry[] {
-  let raw: string | null = null;
-  try {
-    raw = storage?.getItem(HISTORY_STORAGE_KEY) ?? null;
-  } catch {
-    return [];
-  }
-  if (raw === null) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return [];
-  }
-  return Array.isArray(parsed) ? parsed.filter(isEntry).slice(0, HISTORY_LIMIT) : [];
+/** Keeps the history in memory (an empty one forgets it). */
+export function rememberHistory(history: readonly HistoryEntry[]): void {
+  remembered = history.slice(0, HISTORY_LIMIT);
 }
 
-/** Stores the history (an empty one is removed); a full or refused storage is not an error. */
-export function writeHistory(storage: Pick<Storage, "setItem" | "removeItem"> | undefined, history: readonly HistoryEntry[]): void {
+/**
+ * Removes the history an earlier version stored in localStorage; a storage that refuses is
+ * not an error (there is then nothing it could have kept).
+ */
+export function forgetStoredHistory(storage: Pick<Storage, "removeItem"> | undefined): void {
   try {
-    if (history.length === 0) storage?.removeItem(HISTORY_STORAGE_KEY);
-    else storage?.setItem(HISTORY_STORAGE_KEY, JSON.stringify(history));
+    storage?.removeItem(OLD_HISTORY_STORAGE_KEY);
   } catch {
-    // Private windows and full quotas refuse writes; the history then lasts for this visit.
+    // Private windows and disabled storage refuse even removals.
   }
 }
 

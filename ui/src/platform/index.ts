@@ -22,14 +22,47 @@ export function amzTarget(op: OperationName): string {
   return `${TARGET_PREFIXES[service]}.${op}`;
 }
 
+/** Whether a host name is this computer: localhost, *.localhost, 127.0.0.0/8 or [::1]. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === "localhost" || h.endsWith(".localhost") || h === "[::1]" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 /**
  * Where browser requests go: `?endpoint=` in the page URL, else `VITE_POOLHOUSE_ENDPOINT` at
- * build time, else the page's own origin (the endpoint serves the UI).
+ * build time, else the page's own origin (the endpoint serves the UI). A link is anyone's to
+ * craft, so `?endpoint=` may only name this page's origin or one on this computer (http or
+ * https on a loopback name): anything else is refused, naming it, rather than sent every
+ * operation (typed passwords included).
  */
 export function endpointUrl(search: string, envEndpoint: string | undefined, origin: string): string {
   const fromQuery = new URLSearchParams(search).get("endpoint");
-  const base = fromQuery || envEndpoint || origin;
-  return new URL("/", base).toString();
+  if (fromQuery) {
+    let url: URL;
+    try {
+      url = new URL("/", fromQuery);
+    } catch {
+      throw new ApiError("InvalidEndpoint", `The page's ?endpoint=${fromQuery} is not a URL. Remove it from the address to use ${origin}.`);
+    }
+    const onThisComputer = (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname);
+    if (url.origin !== new URL(origin).origin && !onThisComputer) {
+      throw new ApiError(
+        "InvalidEndpoint",
+        `The page's ?endpoint= sends operations to ${url.origin}, which is neither this page's origin nor this computer. The console talks only to ${origin} or a loopback address: remove ?endpoint= from the address.`,
+      );
+    }
+    return url.toString();
+  }
+  return new URL("/", envEndpoint || origin).toString();
+}
+
+/**
+ * The launch secret of the endpoint that served this page (`poolhouse serve --ui` writes it
+ * into index.html); undefined for a page it did not serve.
+ */
+export function consoleSecret(doc: Pick<Document, "querySelector">): string | undefined {
+  const content = doc.querySelector('meta[name="poolhouse-console-secret"]')?.getAttribute("content");
+  return content ? content : undefined;
 }
 
 function isTauri(): boolean {
@@ -51,12 +84,20 @@ export function isDesktop(): boolean {
  */
 export function endpointOrigin(): string | undefined {
   if (isTauri()) return undefined;
-  const url = endpointUrl(
+  try {
+    return new URL(browserEndpoint()).origin;
+  } catch {
+    // A refused ?endpoint=: every call says why; nothing is sent there.
+    return window.location.origin;
+  }
+}
+
+function browserEndpoint(): string {
+  return endpointUrl(
     window.location.search,
     import.meta.env.VITE_POOLHOUSE_ENDPOINT as string | undefined,
     window.location.origin,
   );
-  return new URL(url).origin;
 }
 
 async function viaTauri<K extends OperationName>(
@@ -75,19 +116,20 @@ async function viaHttp<K extends OperationName>(
   op: K,
   input: Operations[K]["input"],
 ): Promise<Operations[K]["output"]> {
-  const url = endpointUrl(
-    window.location.search,
-    import.meta.env.VITE_POOLHOUSE_ENDPOINT as string | undefined,
-    window.location.origin,
-  );
+  const url = browserEndpoint();
+  const headers: Record<string, string> = {
+    "Content-Type": "application/x-amz-json-1.1",
+    "X-Amz-Target": amzTarget(op),
+  };
+  // The launch secret proves the call comes from the console this endpoint served; it goes
+  // to that endpoint only.
+  const secret = consoleSecret(document);
+  if (secret !== undefined && new URL(url).origin === window.location.origin) headers["X-Poolhouse-Console"] = secret;
   let response: Response;
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": amzTarget(op),
-      },
+      headers,
       body: JSON.stringify(input),
     });
   } catch {

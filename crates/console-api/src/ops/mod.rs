@@ -179,7 +179,8 @@ pub enum Access {
     Anonymous,
     /// An operation for the operator's own tools (the desktop console and the CLI), such as
     /// changing the workspace or minting test tokens. The endpoint holds it to the same rule as
-    /// [`Access::Admin`]; it is never callable unsigned.
+    /// [`Access::Admin`] (never callable unsigned when signatures are required) and, besides,
+    /// asks for the console's launch secret or a signature that verifies.
     Console,
 }
 

@@ -37,8 +37,8 @@ export function HistoryPanel({
     <>
       <div className="history-intro">
         <p className="hint">
-          Kept in this browser's storage on this computer, never sent anywhere. The last 20 tokens; pasted keys and secrets
-          are not kept.
+          Kept in this window's memory only, never stored or sent anywhere: gone when the console closes or reloads. The
+          last 20 tokens; pasted keys and secrets are not kept.
         </p>
         {history.length > 0 && (
           <Button variant="ghost" className="btn-small" onClick={() => setConfirming(true)} data-testid="history-clear">

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DecodedToken, JsonValue, TokenCheck, Verification } from "../../api/types";
 import { clearHandedOffToken, openInInspector } from "../../lib/handoff";
-import { HISTORY_STORAGE_KEY } from "../../lib/inspector";
+import { OLD_HISTORY_STORAGE_KEY, rememberHistory } from "../../lib/inspector";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
 import { TokensScreen } from "./TokensScreen";
@@ -55,6 +55,7 @@ afterEach(() => {
 beforeEach(() => {
   call.mockReset();
   localStorage.clear();
+  rememberHistory([]);
 });
 
 describe("TokensScreen", () => {
@@ -69,8 +70,21 @@ describe("TokensScreen", () => {
     expect(sent("VerifyToken")[0]).toMatchObject({ Token: "aaa.bbb.ccc", SkewSeconds: 0 });
     expect(sent("VerifyToken")[0]).not.toHaveProperty("UserPoolId");
     await waitFor(() => expect(screen.getAllByTestId("history-item")).toHaveLength(1));
-    const stored = JSON.parse(localStorage.getItem(HISTORY_STORAGE_KEY) ?? "[]") as Array<{ token: string; sub: string }>;
-    expect(stored).toEqual([expect.objectContaining({ token: "aaa.bbb.ccc", sub: "u-1", tokenUse: "id" })]);
+    // The history is in memory only: nothing (no raw bearer token) reaches localStorage, and
+    // it is still there when the inspector is opened again.
+    expect(localStorage.length).toBe(0);
+    cleanup();
+    renderWithQueries(<TokensScreen />);
+    expect(screen.getAllByTestId("history-item")).toHaveLength(1);
+    expect(screen.getByTestId("history-item").textContent).toContain("u-1");
+    expect(localStorage.length).toBe(0);
+  });
+
+  it("removes the history an earlier version stored in localStorage, raw tokens included", () => {
+    localStorage.setItem(OLD_HISTORY_STORAGE_KEY, JSON.stringify([{ token: "old.bearer.token", at: 1, kind: "Jws" }]));
+    renderWithQueries(<TokensScreen />);
+    expect(localStorage.getItem(OLD_HISTORY_STORAGE_KEY)).toBeNull();
+    expect(screen.getByTestId("history-empty")).toBeTruthy();
   });
 
   it("reads an attack as an attack, not a failure", async () => {

@@ -5,11 +5,12 @@ import type { DecodedToken } from "../../api/types";
 import { Button, CopyButton, ErrorBanner, Section } from "../../components/ui";
 import {
   addToHistory,
+  forgetStoredHistory,
   historyEntry,
   nowSeconds,
-  readHistory,
+  rememberHistory,
+  rememberedHistory,
   tokenIdentity,
-  writeHistory,
   type HistoryEntry,
 } from "../../lib/inspector";
 import { clearHandedOffToken, peekHandedOffToken } from "../../lib/handoff";
@@ -85,8 +86,10 @@ export function TokensScreen() {
   const { state: decoded, retry: retryDecode } = useDecoded(text);
   const pools = useQuery({ queryKey: ["inspector-pools"], queryFn: listAllPools });
 
-  const [history, setHistory] = useState<HistoryEntry[]>(() => readHistory(browserStorage()));
-  useEffect(() => writeHistory(browserStorage(), history), [history]);
+  const [history, setHistory] = useState<HistoryEntry[]>(() => rememberedHistory());
+  useEffect(() => rememberHistory(history), [history]);
+  // Earlier versions stored the history, raw tokens included, in localStorage.
+  useEffect(() => forgetStoredHistory(browserStorage()), []);
   const lastKept = useRef<string | undefined>(undefined);
   /** Whether the last change of the text was a keystroke (one character in or out) rather than a paste. */
   const typed = useRef(false);
