@@ -450,8 +450,9 @@ fn inspector_ratios(f: &Fixture, report: &mut Report) -> Res<()> {
         report.row(
             "inspector",
             &format!(
-                "{what} access token: the inspector's decode + explain (claims table, every \
-                 check) ÷ raw aws-lc verify_sig (parsed key), thread-CPU throughput"
+                "{what} access token: the inspector's decode + explain (every check; the claims \
+                 table and re-indented JSON are made only when shown) ÷ raw aws-lc verify_sig \
+                 (parsed key), thread-CPU throughput"
             ),
             format!(
                 "{ratio:.2} ({} vs {} per verify)",

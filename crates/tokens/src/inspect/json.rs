@@ -2,7 +2,6 @@
 //! (rather than trusting serde_json's recursion limit alone), and a pretty-printer that keeps
 //! members in the token's own order.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -58,7 +57,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, JsonError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let seed = Walk {
         depth: 0,
-        path: String::new(),
+        path: Path::Root,
         duplicates: &mut duplicates,
     };
     let value = seed
@@ -84,26 +83,32 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, JsonError> {
     Ok(Parsed { value, duplicates })
 }
 
-struct Walk<'a> {
+/// Where a value is, as a chain of borrowed segments: written out only for a duplicate.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Root,
+    Member(&'p Path<'p>, &'p str),
+    Element(&'p Path<'p>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Member(Path::Root, key) => f.write_str(key),
+            Path::Member(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Element(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+struct Walk<'a, 'p> {
     depth: usize,
-    path: String,
+    path: Path<'p>,
     duplicates: &'a mut Vec<String>,
 }
 
-impl Walk<'_> {
-    fn child(&mut self, segment: fmt::Arguments<'_>) -> Walk<'_> {
-        let path = if self.path.is_empty() {
-            segment.to_string()
-        } else {
-            format!("{}{}", self.path, segment)
-        };
-        Walk {
-            depth: self.depth + 1,
-            path,
-            duplicates: &mut *self.duplicates,
-        }
-    }
-
+impl Walk<'_, '_> {
     fn enter<E: de::Error>(&self) -> Result<(), E> {
         if self.depth >= MAX_JSON_DEPTH {
             return Err(E::custom(TOO_DEEP));
@@ -112,7 +117,7 @@ impl Walk<'_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Walk<'_> {
+impl<'de> DeserializeSeed<'de> for Walk<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -120,7 +125,7 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Walk<'_> {
+impl<'de> Visitor<'de> for Walk<'_, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -159,12 +164,17 @@ impl<'de> Visitor<'de> for Walk<'_> {
         Ok(Value::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         self.enter()?;
         let mut out = Vec::new();
         loop {
             let i = out.len();
-            match seq.next_element_seed(self.child(format_args!("[{i}]")))? {
+            let child = Walk {
+                depth: self.depth + 1,
+                path: Path::Element(&self.path, i),
+                duplicates: &mut *self.duplicates,
+            };
+            match seq.next_element_seed(child)? {
                 Some(v) => out.push(v),
                 None => break,
             }
@@ -172,20 +182,19 @@ impl<'de> Visitor<'de> for Walk<'_> {
         Ok(Value::Array(out))
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         self.enter()?;
         let mut out = Map::new();
-        let mut seen = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            let dot = if self.path.is_empty() { "" } else { "." };
-            let value = map.next_value_seed(self.child(format_args!("{dot}{key}")))?;
-            if !seen.insert(key.clone()) {
-                let path = if self.path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{}.{key}", self.path)
-                };
-                self.duplicates.push(path);
+            let child = Walk {
+                depth: self.depth + 1,
+                path: Path::Member(&self.path, &key),
+                duplicates: &mut *self.duplicates,
+            };
+            let value = map.next_value_seed(child)?;
+            if out.contains_key(&key) {
+                self.duplicates
+                    .push(Path::Member(&self.path, &key).to_string());
             }
             out.insert(key, value);
         }
@@ -268,6 +277,11 @@ mod tests {
             "the last of duplicate members wins, as in most libraries"
         );
         assert_eq!(p.value["x"]["y"], 2);
+        let nested = parse(br#"{"a":[1,{"k":1,"k":2}],"b":{"c":{"d":0,"d":1}}}"#).unwrap();
+        assert_eq!(
+            nested.duplicates,
+            vec!["a[1].k".to_owned(), "b.c.d".to_owned()]
+        );
     }
 
     #[test]

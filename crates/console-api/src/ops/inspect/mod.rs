@@ -255,19 +255,19 @@ dto! {
 
 pub(crate) fn decoded_dto(d: &Decoded, now: i64) -> DecodeTokenResponse {
     let (payload, payload_json, payload_text) = match &d.payload {
-        Payload::Claims { claims, pretty } => (
+        Payload::Claims { claims, .. } => (
             Some(Value::Object(claims.clone())),
-            Some(pretty.clone()),
+            d.payload.pretty(),
             None,
         ),
-        Payload::Json { value, pretty } => (Some(value.clone()), Some(pretty.clone()), None),
+        Payload::Json { value, .. } => (Some(value.clone()), d.payload.pretty(), None),
         Payload::Text(t) => (None, None, Some(t.clone())),
         Payload::Missing | Payload::Binary { .. } | Payload::Encrypted { .. } => (None, None, None),
     };
     DecodeTokenResponse {
         kind: d.kind.code().into(),
         header: d.header.clone().map(Value::Object),
-        header_json: d.header_pretty.clone(),
+        header_json: d.header_pretty(),
         payload,
         payload_json,
         payload_text,
@@ -275,16 +275,22 @@ pub(crate) fn decoded_dto(d: &Decoded, now: i64) -> DecodeTokenResponse {
             .signature_len
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
         claims: d
-            .claims
-            .iter()
-            .map(|r| ClaimRowType {
-                name: r.name.clone(),
-                value: r.value.clone(),
-                meaning: r.meaning.map(str::to_string),
-                seconds: r.time.as_ref().map(|t| t.secs),
-                utc: r.time.as_ref().and_then(|t| t.utc.clone()),
-                relative: r.time.as_ref().map(|t| t.relative.clone()),
-                problem: r.problem.clone(),
+            .claims()
+            .into_iter()
+            .map(|r| {
+                let (seconds, utc, relative) = match r.time {
+                    Some(t) => (Some(t.secs), t.utc, Some(t.relative)),
+                    None => (None, None, None),
+                };
+                ClaimRowType {
+                    name: r.name,
+                    value: r.value,
+                    meaning: r.meaning.map(str::to_string),
+                    seconds,
+                    utc,
+                    relative,
+                    problem: r.problem,
+                }
             })
             .collect(),
         findings: d

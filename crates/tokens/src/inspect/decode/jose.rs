@@ -14,7 +14,7 @@ use super::{
     decode_at,
 };
 use crate::error::echo;
-use crate::inspect::claims::{claim_rows, json_kind};
+use crate::inspect::claims::json_kind;
 use crate::inspect::json::{self, JsonError};
 
 /// base64url that also reads `=` padding, to decode (and report) padded parts.
@@ -34,6 +34,7 @@ pub(super) fn decode_compact(token: String, now: i64, depth: usize) -> Decoded {
     }
     let mut d = Decoded::stopped(token, DecodeError::Empty);
     d.problem = None;
+    d.now = now;
     d.kind = if found == 5 {
         TokenKind::Jwe
     } else {
@@ -63,10 +64,10 @@ pub(super) fn decode_compact(token: String, now: i64, depth: usize) -> Decoded {
     // The header.
     let (at, text) = segment(0);
     let header = match decode_b64(text, Part::Header, at, &mut d.findings)
-        .and_then(|bytes| object(&bytes, Part::Header, &mut d.findings))
+        .and_then(|bytes| object(bytes, Part::Header, &mut d.findings))
     {
-        Ok((map, pretty)) => {
-            d.header_pretty = Some(pretty);
+        Ok((map, json)) => {
+            d.header_json = Some(json);
             map
         }
         Err(e) => {
@@ -142,7 +143,7 @@ pub(super) fn decode_compact(token: String, now: i64, depth: usize) -> Decoded {
                         len: e.as_bytes().len(),
                     },
                 };
-            } else if let Err(e) = payload(&bytes, &mut d, now) {
+            } else if let Err(e) = payload(bytes, &mut d) {
                 d.problem = Some(e);
             }
         }
@@ -170,12 +171,12 @@ pub(super) fn decode_compact(token: String, now: i64, depth: usize) -> Decoded {
 }
 
 /// Reads the payload of a JWS into `d`.
-fn payload(bytes: &[u8], d: &mut Decoded, now: i64) -> Result<(), DecodeError> {
+fn payload(bytes: Vec<u8>, d: &mut Decoded) -> Result<(), DecodeError> {
     let looks_like_json = bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'{' || *b == b'[');
-    match json::parse(bytes) {
+    match json::parse(&bytes) {
         Ok(parsed) => {
             for path in parsed.duplicates {
                 d.findings.push(Finding::DuplicateMember {
@@ -183,11 +184,12 @@ fn payload(bytes: &[u8], d: &mut Decoded, now: i64) -> Result<(), DecodeError> {
                     path,
                 });
             }
-            let pretty = json::pretty(&String::from_utf8_lossy(bytes));
             match parsed.value {
                 Value::Object(claims) => {
-                    d.claims = claim_rows(&claims, now);
-                    d.payload = Payload::Claims { claims, pretty };
+                    d.payload = Payload::Claims {
+                        claims,
+                        json: bytes,
+                    };
                 }
                 other => {
                     d.findings.push(Finding::PayloadNotObject {
@@ -195,7 +197,7 @@ fn payload(bytes: &[u8], d: &mut Decoded, now: i64) -> Result<(), DecodeError> {
                     });
                     d.payload = Payload::Json {
                         value: other,
-                        pretty,
+                        json: bytes,
                     };
                 }
             }
@@ -203,14 +205,16 @@ fn payload(bytes: &[u8], d: &mut Decoded, now: i64) -> Result<(), DecodeError> {
         }
         Err(e) if looks_like_json => Err(json_error(e, Part::Payload)),
         Err(_) => {
-            match std::str::from_utf8(bytes) {
+            match String::from_utf8(bytes) {
                 Ok(text) => {
                     d.findings.push(Finding::PayloadNotJson { is_text: true });
-                    d.payload = Payload::Text(text.to_owned());
+                    d.payload = Payload::Text(text);
                 }
-                Err(_) => {
+                Err(e) => {
                     d.findings.push(Finding::PayloadNotJson { is_text: false });
-                    d.payload = Payload::Binary { len: bytes.len() };
+                    d.payload = Payload::Binary {
+                        len: e.as_bytes().len(),
+                    };
                 }
             }
             Ok(())
@@ -237,13 +241,13 @@ fn json_error(e: JsonError, part: Part) -> DecodeError {
     }
 }
 
-/// A JSON object, pretty-printed; duplicates become findings.
+/// A JSON object, and its bytes; duplicates become findings.
 fn object(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     part: Part,
     findings: &mut Vec<Finding>,
-) -> Result<(Map<String, Value>, String), DecodeError> {
-    let parsed = json::parse(bytes).map_err(|e| json_error(e, part))?;
+) -> Result<(Map<String, Value>, Vec<u8>), DecodeError> {
+    let parsed = json::parse(&bytes).map_err(|e| json_error(e, part))?;
     let map = match parsed.value {
         Value::Object(map) => map,
         other => {
@@ -256,7 +260,7 @@ fn object(
     for path in parsed.duplicates {
         findings.push(Finding::DuplicateMember { part, path });
     }
-    Ok((map, json::pretty(&String::from_utf8_lossy(bytes))))
+    Ok((map, bytes))
 }
 
 /// Decodes one part from base64url, reading (and reporting) `=` padding.

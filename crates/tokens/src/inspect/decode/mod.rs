@@ -16,7 +16,8 @@ use serde_json::{Map, Value};
 pub use error::DecodeError;
 pub use finding::Finding;
 
-use super::claims::ClaimRow;
+use super::claims::{ClaimRow, claim_rows};
+use super::json;
 
 /// The most input the inspector reads (256 KiB). Cognito's tokens are 1–4 KiB; anything this
 /// large is refused with a message rather than decoded.
@@ -110,15 +111,15 @@ pub enum Payload {
     Claims {
         /// The claims (the last of any duplicate members).
         claims: Map<String, Value>,
-        /// The JSON re-indented, members in the token's order.
-        pretty: String,
+        /// The JSON as decoded ([`Payload::pretty`] re-indents it).
+        json: Vec<u8>,
     },
     /// JSON that is not an object.
     Json {
         /// The value.
         value: Value,
-        /// The JSON re-indented.
-        pretty: String,
+        /// The JSON as decoded ([`Payload::pretty`] re-indents it).
+        json: Vec<u8>,
     },
     /// UTF-8 text that is not JSON (or, for a nested JWT, the inner token).
     Text(String),
@@ -134,7 +135,28 @@ pub enum Payload {
     },
 }
 
+impl Payload {
+    /// The JSON payload re-indented, members in the token's order (made when asked for: a
+    /// verification that shows only its checks never pays for it).
+    #[must_use]
+    pub fn pretty(&self) -> Option<String> {
+        match self {
+            Payload::Claims { json, .. } | Payload::Json { json, .. } => {
+                Some(json::pretty(&String::from_utf8_lossy(json)))
+            }
+            Payload::Missing
+            | Payload::Text(_)
+            | Payload::Binary { .. }
+            | Payload::Encrypted { .. } => None,
+        }
+    }
+}
+
 /// Everything the inspector found in one input. Never authentic: see [`super::explain`].
+///
+/// What is only for people to read — the re-indented JSON and the claims table with its
+/// wording of times — is made when asked for ([`Decoded::header_pretty`],
+/// [`Payload::pretty`], [`Decoded::claims`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
     /// The token as read: trimmed, without quotes, `Bearer ` or inner whitespace.
@@ -143,12 +165,12 @@ pub struct Decoded {
     pub kind: TokenKind,
     /// The header, when it decoded to a JSON object.
     pub header: Option<Map<String, Value>>,
-    /// The header's JSON re-indented, members in the token's order.
-    pub header_pretty: Option<String>,
+    /// The header's JSON as decoded, when it is an object.
+    pub(crate) header_json: Option<Vec<u8>>,
     /// The payload.
     pub payload: Payload,
-    /// The claims table (empty unless the payload is a JSON object).
-    pub claims: Vec<ClaimRow>,
+    /// The time the claims table words its times from (seconds since the epoch).
+    pub(crate) now: i64,
     /// The decoded signature's length in bytes, when it decoded.
     pub signature_len: Option<usize>,
     /// What was noticed on the way.
@@ -167,15 +189,32 @@ impl Decoded {
             token,
             kind: TokenKind::NotAToken,
             header: None,
-            header_pretty: None,
+            header_json: None,
             payload: Payload::Missing,
-            claims: Vec::new(),
+            now: 0,
             signature_len: None,
             findings: Vec::new(),
             problem: Some(problem),
             nested: None,
             signature: Vec::new(),
         }
+    }
+
+    /// The header's JSON re-indented, members in the token's order.
+    #[must_use]
+    pub fn header_pretty(&self) -> Option<String> {
+        self.header_json
+            .as_deref()
+            .map(|j| json::pretty(&String::from_utf8_lossy(j)))
+    }
+
+    /// The claims table: each claim with its meaning and, for times, their wording relative
+    /// to the decode's `now` (empty unless the payload is a JSON object).
+    #[must_use]
+    pub fn claims(&self) -> Vec<ClaimRow> {
+        self.claims_map()
+            .map(|c| claim_rows(c, self.now))
+            .unwrap_or_default()
     }
 
     /// The header's `alg`, when it is a string.
@@ -332,10 +371,11 @@ mod tests {
         assert_eq!(d.kid(), Some("k"));
         assert_eq!(d.signature_len, Some(3));
         assert_eq!(
-            d.header_pretty.as_deref(),
+            d.header_pretty().as_deref(),
             Some("{\n  \"kid\": \"k\",\n  \"alg\": \"RS256\"\n}")
         );
-        let exp = d.claims.iter().find(|r| r.name == "exp").unwrap();
+        let rows = d.claims();
+        let exp = rows.iter().find(|r| r.name == "exp").unwrap();
         assert_eq!(exp.time.as_ref().unwrap().relative, "expires in 55 min");
         assert!(d.findings.is_empty(), "{:?}", d.findings);
     }
