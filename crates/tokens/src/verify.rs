@@ -209,7 +209,7 @@ impl Verifier {
     ///
     /// In order: length (≤ [`crate::MAX_TOKEN_LEN`]) and exactly three parts; the header is a
     /// JSON object whose `alg` is exactly `RS256` (`none` and `HS*` are refused as algorithm
-    /// confusion) with no `crit`; its `kid` is known; the signature verifies; the claims are a
+    /// confusion) with no `crit` and no `b64` other than `true`; its `kid` is known; the signature verifies; the claims are a
     /// JSON object; `exp` is present and `now_secs - skew_secs < exp`; `nbf` and `iat`, if
     /// present, are `≤ now_secs + skew_secs`. A negative skew counts as zero.
     ///
@@ -279,6 +279,12 @@ fn check_algorithm(header: &Map<String, Value>) -> Result<()> {
     }
     if header.contains_key("crit") {
         return Err(Error::UnsupportedCritical);
+    }
+    if header
+        .get("b64")
+        .is_some_and(|b64| b64 != &Value::Bool(true))
+    {
+        return Err(Error::UnencodedPayload);
     }
     Ok(())
 }
