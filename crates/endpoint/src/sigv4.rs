@@ -16,6 +16,9 @@ pub struct Authorization<'a> {
     pub date: &'a str,
     pub region: &'a str,
     pub service: &'a str,
+    /// What follows the service in the credential scope: `aws4_request` in a well-formed
+    /// header (checked when signatures are verified).
+    pub terminator: &'a str,
     pub signed_headers: Vec<&'a str>,
     pub signature: &'a str,
 }
@@ -40,11 +43,13 @@ pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     let date = scope.next()?;
     let region = scope.next()?;
     let service = scope.next()?;
+    let terminator = credential?.splitn(5, '/').nth(4).unwrap_or_default();
     Some(Authorization {
         access_key,
         date,
         region,
         service,
+        terminator,
         signed_headers: signed?.split(';').collect(),
         signature: signature?,
     })
@@ -122,6 +127,21 @@ pub fn authenticate(
             "Malformed X-Amz-Date header.",
         )
     })?;
+    // The credential scope is the client's statement of what it signed: the signature is
+    // recomputed from X-Amz-Date, so a scope naming another day or ending in anything but
+    // aws4_request would otherwise pass unread.
+    if auth.terminator != "aws4_request" {
+        return Err(ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Credential should be scoped with a valid terminator: 'aws4_request'.",
+        ));
+    }
+    if amz_date.get(..8) != Some(auth.date) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Credential should be scoped to the date of X-Amz-Date.",
+        ));
+    }
     let when = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
