@@ -1035,3 +1035,307 @@ fn every_member_of_every_seed_set_to_a_wrong_value_answers_in_cognitos_shape() {
     }
     assert!(sent > 1000, "{sent} requests");
 }
+
+// ----- signatures on a workspace that requires them -----------------------------------------
+
+/// A server whose workspace requires SigV4, with its access key and secret.
+fn locked() -> &'static (SocketAddr, String, String) {
+    static L: OnceLock<(SocketAddr, String, String)> = OnceLock::new();
+    L.get_or_init(|| {
+        let addr = start_server();
+        let r = http::post_target(addr, "Poolhouse.CreateAccessKey", "{}");
+        assert_eq!(r.status, 200, "{r:?}");
+        let key = r.json()["AccessKeyId"].as_str().unwrap().to_owned();
+        let secret = r.json()["SecretAccessKey"].as_str().unwrap().to_owned();
+        let r = http::post_target(
+            addr,
+            "Poolhouse.UpdateWorkspace",
+            r#"{"RequireSignature":true}"#,
+        );
+        assert_eq!(r.status, 200, "{r:?}");
+        (addr, key, secret)
+    })
+}
+
+/// The headers botocore sends for `target` and `body`, signed now with `key` and `secret`.
+fn signed_headers(
+    addr: SocketAddr,
+    target: &str,
+    body: &str,
+    key: &str,
+    secret: &str,
+) -> Vec<(String, String)> {
+    use aws_credential_types::Credentials;
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    use aws_sigv4::sign::v4;
+    let host = addr.to_string();
+    let base = [
+        ("content-type", AMZ_JSON),
+        ("host", host.as_str()),
+        ("x-amz-target", target),
+    ];
+    let identity = Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("cognito-idp")
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let request = SignableRequest::new(
+        "POST",
+        "/",
+        base.iter().copied(),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .unwrap();
+    let (instructions, _) = sign(request, &params).unwrap().into_parts();
+    let mut headers: Vec<(String, String)> = base
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    headers.extend(
+        instructions
+            .headers()
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    headers
+}
+
+/// An edit to a signed request's headers or body.
+#[derive(Debug, Clone)]
+enum SigEdit {
+    /// One `key=value` part of the Authorization header (0 credential, 1 signed headers, 2
+    /// signature) replaced by this text.
+    Part(usize, String),
+    /// A part removed, or repeated.
+    DropPart(usize),
+    RepeatPart(usize),
+    /// One `/`-separated piece of the credential scope replaced.
+    Scope(usize, String),
+    /// One character of the Authorization header replaced.
+    Char(usize, char),
+    /// The algorithm name.
+    Algorithm(String),
+    /// The X-Amz-Date header replaced, or removed.
+    Date(Option<String>),
+    /// The body changed after signing.
+    Body(String),
+    /// The target changed after signing.
+    Target(String),
+}
+
+fn visible() -> impl Strategy<Value = String> {
+    "[ -~]{0,30}"
+}
+
+fn sig_edit() -> impl Strategy<Value = SigEdit> {
+    let dates = prop_oneof![
+        Just("20260101T000000Z".to_owned()),
+        Just("99991231T235959Z".to_owned()),
+        Just("00000101T000000Z".to_owned()),
+        Just("19700101T000000Z".to_owned()),
+        Just("2026-01-01T00:00:00Z".to_owned()),
+        Just("20261340T256161Z".to_owned()),
+        Just(String::new()),
+        visible(),
+    ];
+    prop_oneof![
+        (
+            0usize..3,
+            prop_oneof![
+                visible(),
+                Just("SignedHeaders=".to_owned()),
+                Just("SignedHeaders=host".to_owned()),
+                Just(
+                    "SignedHeaders=content-type;host;x-amz-date;x-amz-target;x-missing".to_owned()
+                ),
+                Just("SignedHeaders=HOST;X-AMZ-DATE;X-AMZ-TARGET".to_owned()),
+                Just("SignedHeaders=host;host;x-amz-date;x-amz-target;;".to_owned()),
+                Just("Signature=".to_owned()),
+                Just(format!("Signature={}", "0".repeat(64))),
+                Just(format!("Signature={}", "z".repeat(5000))),
+                Just("Credential=".to_owned()),
+                Just("Credential=////".to_owned()),
+                Just("=".to_owned()),
+            ]
+        )
+            .prop_map(|(i, s)| SigEdit::Part(i, s)),
+        (0usize..3).prop_map(SigEdit::DropPart),
+        (0usize..3).prop_map(SigEdit::RepeatPart),
+        (
+            0usize..6,
+            prop_oneof![
+                visible(),
+                Just(String::new()),
+                Just("AKIAAAAAAAAAAAAAAAAA".to_owned())
+            ]
+        )
+            .prop_map(|(i, s)| SigEdit::Scope(i, s)),
+        (any::<usize>(), proptest::char::range(' ', '~')).prop_map(|(i, c)| SigEdit::Char(i, c)),
+        prop_oneof![
+            Just("AWS4-HMAC-SHA512".to_owned()),
+            Just("aws4-hmac-sha256".to_owned()),
+            Just(String::new()),
+            visible()
+        ]
+        .prop_map(SigEdit::Algorithm),
+        proptest::option::of(dates).prop_map(SigEdit::Date),
+        prop_oneof![
+            Just("{}".to_owned()),
+            Just(r#"{"MaxResults":60}"#.to_owned()),
+            visible()
+        ]
+        .prop_map(SigEdit::Body),
+        prop_oneof![
+            Just(format!("{IDP}.ListUsers")),
+            Just("Poolhouse.UpdateWorkspace".to_owned()),
+            visible()
+        ]
+        .prop_map(SigEdit::Target),
+    ]
+}
+
+fn apply_sig(headers: &mut Vec<(String, String)>, body: &mut String, e: &SigEdit) {
+    let auth_at = headers
+        .iter()
+        .position(|(k, _)| k == "authorization")
+        .unwrap();
+    let auth = headers[auth_at].1.clone();
+    let (alg, rest) = auth.split_once(' ').unwrap_or((auth.as_str(), ""));
+    let mut parts: Vec<String> = rest.split(", ").map(str::to_owned).collect();
+    let n = parts.len();
+    let mut alg = alg.to_owned();
+    match e {
+        SigEdit::Part(i, s) => parts[i % n] = s.clone(),
+        SigEdit::DropPart(i) => {
+            parts.remove(i % n);
+        }
+        SigEdit::RepeatPart(i) => {
+            let p = parts[i % n].clone();
+            parts.push(p);
+        }
+        SigEdit::Scope(i, s) => {
+            let credential = parts[0].trim_start_matches("Credential=");
+            let mut scope: Vec<String> = credential.split('/').map(str::to_owned).collect();
+            let i = i % scope.len();
+            scope[i] = s.clone();
+            parts[0] = format!("Credential={}", scope.join("/"));
+        }
+        SigEdit::Char(i, c) => {
+            let mut chars: Vec<char> = auth.chars().collect();
+            let i = i % chars.len();
+            chars[i] = *c;
+            headers[auth_at].1 = chars.into_iter().collect();
+            return;
+        }
+        SigEdit::Algorithm(a) => alg = a.clone(),
+        SigEdit::Date(d) => {
+            headers.retain(|(k, _)| k != "x-amz-date");
+            if let Some(d) = d {
+                headers.push(("x-amz-date".to_owned(), d.clone()));
+            }
+            return;
+        }
+        SigEdit::Body(b) => {
+            *body = b.clone();
+            return;
+        }
+        SigEdit::Target(t) => {
+            for (k, v) in headers.iter_mut() {
+                if k == "x-amz-target" {
+                    *v = t.clone();
+                }
+            }
+            return;
+        }
+    }
+    headers[auth_at].1 = format!("{alg} {}", parts.join(", "));
+}
+
+/// What the Authorization header says, read as the endpoint reads it: the algorithm, and for
+/// each of `Credential`, `SignedHeaders` and `Signature` its last value (other names are
+/// ignored; a part without `=` makes the header malformed).
+type Reading = (String, Vec<(String, String)>, bool);
+
+/// A request as the verifier reads it: the Authorization header's reading, the other headers
+/// and the body. Edits that leave it unchanged (a part repeated, an unknown part added) may
+/// still be accepted; any other edit must not be.
+fn normalized(
+    headers: &[(String, String)],
+    body: &str,
+) -> (Reading, Vec<(String, String)>, String) {
+    let mut reading = (String::new(), Vec::new(), false);
+    let mut others = Vec::new();
+    for (k, v) in headers {
+        if k == "authorization" {
+            let (alg, rest) = v.split_once(' ').unwrap_or((v, ""));
+            reading.0 = alg.to_owned();
+            let mut known = std::collections::BTreeMap::new();
+            for part in rest.split(',') {
+                match part.trim().split_once('=') {
+                    Some((name, value))
+                        if ["Credential", "SignedHeaders", "Signature"].contains(&name) =>
+                    {
+                        known.insert(name.to_owned(), value.to_owned());
+                    }
+                    Some(_) => {}
+                    None => reading.2 = true,
+                }
+            }
+            reading.1 = known.into_iter().collect();
+        } else {
+            others.push((k.clone(), v.clone()));
+        }
+    }
+    others.sort();
+    (reading, others, body.to_owned())
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Whatever is done to a signed request's Authorization, X-Amz-Date, target or body, the
+    /// answer is Cognito-shaped, and only the untouched request succeeds.
+    #[test]
+    fn an_edited_signed_request_answers_a_cognito_shaped_4xx(edits in proptest::collection::vec(sig_edit(), 1..3)) {
+        let (addr, key, secret) = locked();
+        let target = format!("{IDP}.ListUserPools");
+        let mut body = r#"{"MaxResults":10}"#.to_owned();
+        let mut headers = signed_headers(*addr, &target, &body, key, secret);
+        let original = (headers.clone(), body.clone());
+        for e in &edits {
+            apply_sig(&mut headers, &mut body, e);
+        }
+        // Header values are visible ASCII here: what HTTP itself refuses is not the endpoint's.
+        headers.retain(|(_, v)| !v.chars().any(|c| c.is_control()));
+        let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = http::send(*addr, "POST", "/", &pairs, body.as_bytes());
+        let what = format!("{edits:?}");
+        assert_cognito_shaped(&r, &what)?;
+        if normalized(&headers, &body) != normalized(&original.0, &original.1) {
+            prop_assert!(
+                r.status != 200,
+                "{what}: an edited request was accepted: {headers:?} {body} {r:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_untouched_signed_request_succeeds_on_the_locked_server() {
+    let (addr, key, secret) = locked();
+    let target = format!("{IDP}.ListUserPools");
+    let body = r#"{"MaxResults":10}"#;
+    let headers = signed_headers(*addr, &target, body, key, secret);
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = http::send(*addr, "POST", "/", &pairs, body.as_bytes());
+    assert_eq!(r.status, 200, "{r:?}");
+    let unsigned = http::post_target(*addr, &target, body);
+    assert_eq!(unsigned.status, 400, "{unsigned:?}");
+}
