@@ -9,13 +9,18 @@
 //! cut, or edited byte by byte, duplicate keys, the target swapped for another operation's or
 //! mangled, the content type changed. The seeds themselves are replayed on every run.
 //!
+//! On a workspace that requires signatures, edits of a signed request (its Authorization
+//! parts and credential scope, X-Amz-Date, target, body) are answered in the same shape, and
+//! succeed only when the endpoint still reads the request as it was signed.
+//!
 //! And a differential test of the tokens the server mints (ID and access tokens from every
 //! sign-in flow, after a key rotation, and test tokens): each verifies with the `jsonwebtoken`
 //! crate against the JWKS the server publishes, with the claims `GetUser` and Poolhouse's
 //! verifier agree on; and each forgery of an access token that `jsonwebtoken` refuses,
 //! `GetUser` refuses as `NotAuthorizedException`.
 //!
-//! 96 generated requests and 32 forgeries by default; `PROPTEST_CASES` runs more.
+//! 96 generated requests, 64 signed edits and 32 forgeries by default; `PROPTEST_CASES`
+//! runs more.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
