@@ -378,7 +378,7 @@ fn hostile_value() -> impl Strategy<Value = Value> {
         Just(json!(u32::MAX)),
         Just(json!(i32::MAX)),
         Just(json!(i32::MIN)),
-        Just(json!(100_000)),
+        Just(json!(100_001)),
         Just(json!(9_007_199_254_740_993_u64)),
         Just(json!(1e308)),
         Just(json!("")),
