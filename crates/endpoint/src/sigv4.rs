@@ -25,7 +25,12 @@ pub struct Authorization<'a> {
 
 /// Parses an Authorization header value.
 pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
-    let rest = value.strip_prefix("AWS4-HMAC-SHA256")?.trim_start();
+    // The algorithm is a whole word: `AWS4-HMAC-SHA256X=1, Credential=…` names another one.
+    let rest = value.strip_prefix("AWS4-HMAC-SHA256")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = rest.trim_start();
     let mut credential = None;
     let mut signed = None;
     let mut signature = None;
@@ -248,5 +253,10 @@ mod tests {
     fn malformed_authorization_is_none() {
         assert!(parse_authorization("Bearer x").is_none());
         assert!(parse_authorization("AWS4-HMAC-SHA256 Credential=a").is_none());
+        let well_formed = "AWS4-HMAC-SHA256 Credential=AK/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00";
+        assert!(parse_authorization(well_formed).is_some());
+        // Another algorithm whose name starts like SigV4's is not SigV4.
+        let glued = well_formed.replace("SHA256 ", "SHA256X=1, ");
+        assert!(parse_authorization(&glued).is_none(), "{glued}");
     }
 }

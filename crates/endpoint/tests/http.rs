@@ -872,11 +872,12 @@ fn a_signature_must_cover_the_target() {
     );
 }
 
-/// The credential scope must name the day of X-Amz-Date and end in `aws4_request`. The
-/// signature is recomputed from X-Amz-Date, so the scope was never read and any text passed
-/// (found by the generated signed requests in tests/fuzz.rs).
+/// The credential scope must name the day of X-Amz-Date and end in `aws4_request`, and the
+/// algorithm must be exactly SigV4's. The signature is recomputed from X-Amz-Date, so the
+/// scope was never read and any text passed; and text glued to the algorithm's name was read
+/// as an unknown first part (both found by the generated signed requests in tests/fuzz.rs).
 #[test]
-fn a_credential_scope_must_name_the_request_day_and_aws4_request() {
+fn a_credential_scope_must_name_the_request_day_and_aws4_request_after_the_algorithm() {
     let (server, key, secret) = locked_server();
     let target = format!("{IDP}.ListUserPools");
     let body = r#"{"MaxResults":5}"#;
@@ -918,6 +919,10 @@ fn a_credential_scope_must_name_the_request_day_and_aws4_request() {
     send(&|v| v.replace("/cognito-idp/aws4_request,", "/cognito-idp,")).assert_error(
         "InvalidSignatureException",
         "a scope without its terminator",
+    );
+    send(&|v| v.replace("AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256X=1, ")).assert_error(
+        "InvalidSignatureException",
+        "an algorithm whose name only starts like SigV4's",
     );
     send(&|v| {
         let (head, rest) = v.split_once("Credential=").unwrap();
