@@ -588,7 +588,8 @@ fn apply_json(body: &mut Value, edit: &JsonEdit) {
         }
         JsonEdit::Replace(v) => {
             *body = match body.take() {
-                Value::Object(_) if v.is_array() => json!([body.clone()]),
+                // An array stands for "the request wrapped in one".
+                object @ Value::Object(_) if v.is_array() => json!([object]),
                 _ => v.clone(),
             };
         }
