@@ -16,13 +16,21 @@ pub struct Authorization<'a> {
     pub date: &'a str,
     pub region: &'a str,
     pub service: &'a str,
+    /// What follows the service in the credential scope: `aws4_request` in a well-formed
+    /// header (checked when signatures are verified).
+    pub terminator: &'a str,
     pub signed_headers: Vec<&'a str>,
     pub signature: &'a str,
 }
 
 /// Parses an Authorization header value.
 pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
-    let rest = value.strip_prefix("AWS4-HMAC-SHA256")?.trim_start();
+    // The algorithm is a whole word: `AWS4-HMAC-SHA256X=1, Credential=…` names another one.
+    let rest = value.strip_prefix("AWS4-HMAC-SHA256")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = rest.trim_start();
     let mut credential = None;
     let mut signed = None;
     let mut signature = None;
@@ -40,11 +48,13 @@ pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     let date = scope.next()?;
     let region = scope.next()?;
     let service = scope.next()?;
+    let terminator = credential?.splitn(5, '/').nth(4).unwrap_or_default();
     Some(Authorization {
         access_key,
         date,
         region,
         service,
+        terminator,
         signed_headers: signed?.split(';').collect(),
         signature: signature?,
     })
@@ -125,6 +135,21 @@ pub fn authenticate(
             "Malformed X-Amz-Date header.",
         )
     })?;
+    // The credential scope is the client's statement of what it signed: the signature is
+    // recomputed from X-Amz-Date, so a scope naming another day or ending in anything but
+    // aws4_request would otherwise pass unread.
+    if auth.terminator != "aws4_request" {
+        return Err(ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Credential should be scoped with a valid terminator: 'aws4_request'.",
+        ));
+    }
+    if amz_date.get(..8) != Some(auth.date) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidSignatureException,
+            "Credential should be scoped to the date of X-Amz-Date.",
+        ));
+    }
     let when = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -231,5 +256,10 @@ mod tests {
     fn malformed_authorization_is_none() {
         assert!(parse_authorization("Bearer x").is_none());
         assert!(parse_authorization("AWS4-HMAC-SHA256 Credential=a").is_none());
+        let well_formed = "AWS4-HMAC-SHA256 Credential=AK/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00";
+        assert!(parse_authorization(well_formed).is_some());
+        // Another algorithm whose name starts like SigV4's is not SigV4.
+        let glued = well_formed.replace("SHA256 ", "SHA256X=1, ");
+        assert!(parse_authorization(&glued).is_none(), "{glued}");
     }
 }

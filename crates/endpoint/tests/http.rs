@@ -910,6 +910,69 @@ fn a_signature_must_cover_the_target() {
     );
 }
 
+/// The credential scope must name the day of X-Amz-Date and end in `aws4_request`, and the
+/// algorithm must be exactly SigV4's. The signature is recomputed from X-Amz-Date, so the
+/// scope was never read and any text passed; and text glued to the algorithm's name was read
+/// as an unknown first part (both found by the generated signed requests in tests/fuzz.rs).
+#[test]
+fn a_credential_scope_must_name_the_request_day_and_aws4_request_after_the_algorithm() {
+    let (server, key, secret) = locked_server();
+    let target = format!("{IDP}.ListUserPools");
+    let body = r#"{"MaxResults":5}"#;
+    let host = server.host();
+    let base = [
+        ("content-type", AMZ_JSON),
+        ("host", host.as_str()),
+        ("x-amz-target", target.as_str()),
+    ];
+    let signed = sigv4_headers(&base, body.as_bytes(), &key, &secret, SystemTime::now());
+    let send = |edit: &dyn Fn(&str) -> String| {
+        let mut headers: Vec<(String, String)> = base
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        for (k, v) in &signed {
+            let v = if k == "authorization" {
+                edit(v)
+            } else {
+                v.clone()
+            };
+            headers.push((k.clone(), v));
+        }
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        server.send("POST", "/", &pairs, body.as_bytes())
+    };
+    assert_eq!(
+        send(&|v| v.to_string()).status,
+        200,
+        "the request as signed"
+    );
+    send(&|v| v.replace("/aws4_request,", "/aws4_reques ,")).assert_error(
+        "InvalidSignatureException",
+        "a scope that does not end in aws4_request",
+    );
+    send(&|v| v.replace("/cognito-idp/aws4_request,", "/cognito-idp,")).assert_error(
+        "InvalidSignatureException",
+        "a scope without its terminator",
+    );
+    send(&|v| v.replace("AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256X=1, ")).assert_error(
+        "InvalidSignatureException",
+        "an algorithm whose name only starts like SigV4's",
+    );
+    send(&|v| {
+        let (head, rest) = v.split_once("Credential=").unwrap();
+        let (key_id, scope) = rest.split_once('/').unwrap();
+        format!("{head}Credential={key_id}/19990101{}", &scope[8..])
+    })
+    .assert_error(
+        "InvalidSignatureException",
+        "a scope naming another day than X-Amz-Date",
+    );
+}
+
 /// An Authorization header whose SignedHeaders leave out `host` is refused with an answer;
 /// signing the bare URI `/` once made aws-sigv4 panic and the client got no response at all.
 #[test]

@@ -169,6 +169,12 @@ pub enum Error {
     #[error("token header declares critical extensions, none of which are supported")]
     UnsupportedCritical,
 
+    /// The header's `b64` is not `true`: RFC 7797's unencoded payload, which changes the
+    /// signed bytes and is not supported. Reading such a token as an ordinary one would verify
+    /// a different message than its signer meant, so it is refused.
+    #[error("token header sets b64 (RFC 7797 unencoded payload), which is not supported")]
+    UnencodedPayload,
+
     /// The header has no string `kid`.
     #[error("token header has no key id")]
     MissingKid,

@@ -210,9 +210,10 @@ impl Verifier {
     ///
     /// In order: length (≤ [`crate::MAX_TOKEN_LEN`]) and exactly three parts; the header is a
     /// JSON object whose `alg` is exactly `RS256` (`none` and `HS*` are refused as algorithm
-    /// confusion) with no `crit`; its `kid` is known; the signature verifies; the claims are a
-    /// JSON object; `exp` is present and `now_secs - skew_secs < exp`; `nbf` and `iat`, if
-    /// present, are `≤ now_secs + skew_secs`. A negative skew counts as zero.
+    /// confusion) with no `crit` and no `b64` other than `true`; its `kid` is known; the
+    /// signature verifies; the claims are a JSON object; `exp` is present and
+    /// `now_secs - skew_secs < exp`; `nbf` and `iat`, if present, are
+    /// `≤ now_secs + skew_secs`. A negative skew counts as zero.
     ///
     /// Issuer, audience/client and `token_use` are the caller's to check, e.g. with
     /// [`VerifiedToken::expect_issuer`].
@@ -296,6 +297,12 @@ fn check_algorithm(header: &Map<String, Value>) -> Result<()> {
     }
     if header.contains_key("crit") {
         return Err(Error::UnsupportedCritical);
+    }
+    if header
+        .get("b64")
+        .is_some_and(|b64| b64 != &Value::Bool(true))
+    {
+        return Err(Error::UnencodedPayload);
     }
     Ok(())
 }

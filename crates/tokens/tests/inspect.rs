@@ -374,6 +374,42 @@ fn signed_with(private_pem: &str) -> String {
 }
 
 #[test]
+fn an_unencoded_payload_header_is_never_called_valid() {
+    // Found by the differential test: a token whose header says `b64: false` (RFC 7797, no
+    // `crit`) was verified over the encoded payload and called valid, while jsonwebtoken and
+    // the engine's verifier refuse it.
+    let (private, public) = rsa_pem_pair();
+    let key = aws_lc_rs::signature::RsaKeyPair::from_pkcs8(
+        &pem::parse(&private).unwrap().into_contents(),
+    )
+    .unwrap();
+    let ring = ring_of(&public);
+    for b64_value in [json!(false), json!("no"), json!(null)] {
+        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "b64": b64_value}).to_string());
+        let payload = URL_SAFE_NO_PAD.encode(json!({"sub": "u", "exp": NOW + 60}).to_string());
+        let input = format!("{header}.{payload}");
+        let mut sig = vec![0; key.public_modulus_len()];
+        key.sign(
+            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut sig,
+        )
+        .unwrap();
+        let token = format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig));
+        let checks = check(&token, &ring);
+        assert_eq!(
+            Verdict::of(&checks),
+            Verdict::Invalid,
+            "b64 {b64_value}: {checks:#?}"
+        );
+        let alg = result_of(&checks, CheckName::Algorithm);
+        assert_eq!(alg.result, CheckResult::Fail);
+        assert!(alg.reason.contains("b64"), "{}", alg.reason);
+    }
+}
+
+#[test]
 fn certificates_and_pkcs1_keys_verify() {
     // A certificate's key verifies, and the certificate's subject names where the key came from.
     for (alg, cn) in [

@@ -452,6 +452,31 @@ fn other_algorithms_and_crit_are_refused() {
 }
 
 #[test]
+fn an_unencoded_payload_header_is_refused_even_without_crit() {
+    // RFC 7797: `b64: false` means the signature covers the payload unencoded. Found by the
+    // differential test: `jsonwebtoken` refuses it, and so must this verifier, `crit` or not.
+    for b64_value in [json!(false), json!("false"), json!(0), json!(null)] {
+        let token = signed_with_header(
+            &json!({"alg": "RS256", "kid": key().kid(), "b64": b64_value}),
+            &access_claims(),
+        );
+        assert!(
+            matches!(
+                verifier().verify(&token, NOW, 0),
+                Err(Error::UnencodedPayload)
+            ),
+            "b64: {b64_value}"
+        );
+    }
+    // `true` is the default meaning, and stays accepted.
+    let token = signed_with_header(
+        &json!({"alg": "RS256", "kid": key().kid(), "b64": true}),
+        &access_claims(),
+    );
+    verifier().verify(&token, NOW, 0).unwrap();
+}
+
+#[test]
 fn malformed_inputs() {
     let v = verifier();
     let token = with_claims(access_claims());

@@ -66,6 +66,19 @@ pub(super) fn signature_checks(decoded: &Decoded, ring: &KeyRing, checks: &mut V
         ));
         return;
     }
+    if decoded
+        .header
+        .as_ref()
+        .and_then(|h| h.get("b64"))
+        .is_some_and(|b64| b64 != &serde_json::Value::Bool(true))
+    {
+        checks.push(Check::new(
+            N::Algorithm,
+            R::Fail,
+            "the header sets `b64` (RFC 7797, unencoded payload), which changes the signed bytes and which the inspector does not verify, so the token must be refused",
+        ));
+        return;
+    }
     let Some(input) = decoded.signing_input() else {
         checks.push(Check::new(N::Signature, R::Skipped, "nothing to verify"));
         return;
