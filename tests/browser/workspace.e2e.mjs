@@ -6,7 +6,9 @@
 // sets this script's server, creates a user with an emailed invitation over HTTP as an app
 // would, waits for the server to receive it and reads "Sent" in the Messages tab; a server that
 // refuses connections gives "Failed" with the reason. It then creates an access key and reads
-// its secret in the one dialog that shows it. Each check prints PASS/FAIL, screenshots go to
+// its secret in the one dialog that shows it, and sets an SMTP login: refused in clear to another
+// machine's server next to Security, saved with STARTTLS, its password never shown again, changed,
+// and removed. Each check prints PASS/FAIL, screenshots go to
 // tests/out/workspace-*.png, and the last line is "N passed, M failed". SMTP server, core and
 // browser are stopped in every case; the whole run is bounded.
 //
@@ -327,6 +329,76 @@ async function main() {
     await security.getByRole("button", { name: "Discard changes" }).click();
     assert((await sw.getAttribute("aria-checked")) === "false", "Discard did not turn the switch back off");
     await shotOf(page, page.getByTestId("workspace-sections"), "workspace-08-all-sections");
+  });
+
+  // The server is now this machine's closed port (set above), so nothing below leaves the machine.
+  const smtpPassword = "Sm7p pass phrase";
+  const passwordState = email.getByTestId("ws-smtp-password-state");
+  let deliveryServer;
+  await check("a login for another machine's server without TLS is refused next to Security", async () => {
+    deliveryServer = (await workspace(base)).SmtpServer;
+    await page.goto(`${base}/index.html#/workspace/email`);
+    await email.waitFor();
+    const security = email.getByLabel("Security", { exact: true });
+    assert((await security.inputValue()) === "NONE", `Security reads ${await security.inputValue()}`);
+    assert((await passwordState.count()) === 0, "a password shows as set before any login");
+    await page.getByTestId("ws-smtp-server").fill("smtp.example.com:587");
+    await email.getByLabel("User name", { exact: true }).fill("mailer");
+    await email.getByLabel("Password", { exact: true }).fill(smtpPassword);
+    await page.getByTestId("save-email").click();
+    const text = await fieldError("SmtpSecurity").innerText();
+    assert(/in clear/.test(text) && /STARTTLS or TLS/.test(text), `the error reads "${text}"`);
+    await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "ws-smtp-security");
+    const ws = await workspace(base);
+    assert(ws.SmtpServer === deliveryServer && ws.SmtpUsername === undefined, `saved anyway: ${JSON.stringify(ws)}`);
+    await shotOf(page, email, "workspace-09-smtp-security-error");
+  });
+
+  await check("with STARTTLS the login is saved, and its password is never shown again", async () => {
+    await page.getByTestId("ws-smtp-server").fill(deliveryServer);
+    await email.getByLabel("Security", { exact: true }).selectOption("STARTTLS");
+    assert((await fieldError("SmtpSecurity").count()) === 0, "the error stayed after choosing STARTTLS");
+    const hint = await email.locator('[data-field="SmtpSecurity"]').innerText();
+    assert(/587/.test(hint), `the STARTTLS hint gives no port: "${hint}"`);
+    await page.getByTestId("save-email").click();
+    await passwordState.waitFor();
+    const ws = await workspace(base);
+    assert(ws.SmtpSecurity === "STARTTLS" && ws.SmtpUsername === "mailer", `saved ${JSON.stringify(ws)}`);
+    assert(!JSON.stringify(ws).includes(smtpPassword), "DescribeWorkspace gives the password");
+    assert((await passwordState.innerText()).trim() === "Set", `the password reads "${await passwordState.innerText()}"`);
+    assert((await email.locator('input[type="password"]').count()) === 0, "a password input still shows");
+    assert(!(await page.content()).includes(smtpPassword), "the page holds the password");
+    assert(await page.getByTestId("save-email").isDisabled(), "Save is still on after saving");
+    // At the smallest window the console is made for, the section's fields fit side by side.
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      await email.evaluate((el) => el.scrollIntoView({ block: "start" }));
+      const change = await email.getByRole("button", { name: "Change password" }).boundingBox();
+      assert(change && change.x + change.width <= 1024, `Change password is cut off at 1024 px: ${JSON.stringify(change)}`);
+      await shot(page, "workspace-10-smtp-login-1024x700");
+    } finally {
+      await page.setViewportSize(before);
+    }
+  });
+
+  await check("Change password saves a new one; Remove login removes the user name and the password", async () => {
+    await email.getByRole("button", { name: "Change password" }).click();
+    const fresh = email.getByLabel("New password", { exact: true });
+    await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "ws-smtp-password");
+    await fresh.fill("an0ther pass");
+    await page.getByTestId("save-email").click();
+    await passwordState.waitFor();
+    assert((await workspace(base)).SmtpUsername === "mailer", "the login went with a new password");
+    await email.getByRole("button", { name: "Remove login" }).click();
+    assert((await passwordState.innerText()).trim() === "Will be removed", `the password reads "${await passwordState.innerText()}"`);
+    assert((await email.getByLabel("User name", { exact: true }).inputValue()) === "", "the user name is still there");
+    await page.getByTestId("save-email").click();
+    await passwordState.waitFor({ state: "detached" });
+    const ws = await workspace(base);
+    assert(ws.SmtpUsername === undefined, `the login is still there: ${JSON.stringify(ws)}`);
+    assert(ws.SmtpSecurity === "STARTTLS" && ws.SmtpServer === deliveryServer, `the rest changed: ${JSON.stringify(ws)}`);
+    assert((await email.getByLabel("Password", { exact: true }).inputValue()) === "", "the password field is not empty");
   });
 
   await check("no uncaught errors in the page", async () => {

@@ -3,9 +3,13 @@ import type { Workspace } from "../api/types";
 import {
   DEFAULT_SMTP_FROM,
   SECTION_MEMBERS,
+  SMTP_SECURITIES,
+  SMTP_SECURITY_CHOICES,
   WORKSPACE_SECTIONS,
   cognitoIssuerBase,
+  hasSmtpLogin,
   isSectionDirty,
+  isSmtpSecurity,
   isWorkspaceSection,
   sectionRequest,
   stopRequiringSignaturesCommand,
@@ -31,6 +35,8 @@ const FULL: Workspace = {
   BreachedPasswordsFile: "/data/pwned.txt",
   SmtpServer: "127.0.0.1:1025",
   SmtpFrom: "Acme <no-reply@acme.test>",
+  SmtpSecurity: "STARTTLS",
+  SmtpUsername: "mailer",
 };
 
 describe("workspaceDraftOf", () => {
@@ -41,6 +47,9 @@ describe("workspaceDraftOf", () => {
       BreachedPasswordsFile: "",
       SmtpServer: "",
       SmtpFrom: "",
+      SmtpSecurity: "NONE",
+      SmtpUsername: "",
+      SmtpPassword: "",
       RequireSignature: false,
     });
   });
@@ -52,6 +61,9 @@ describe("workspaceDraftOf", () => {
       BreachedPasswordsFile: "/data/pwned.txt",
       SmtpServer: "127.0.0.1:1025",
       SmtpFrom: "Acme <no-reply@acme.test>",
+      SmtpSecurity: "STARTTLS",
+      SmtpUsername: "mailer",
+      SmtpPassword: "",
       RequireSignature: true,
     });
   });
@@ -71,6 +83,9 @@ describe("sectionRequest", () => {
     BreachedPasswordsFile: "/other.txt",
     SmtpServer: "mail.local:25",
     SmtpFrom: "ops@example.com",
+    SmtpSecurity: "TLS",
+    SmtpUsername: "relay",
+    SmtpPassword: "n3w pass",
     RequireSignature: false,
   };
 
@@ -78,7 +93,13 @@ describe("sectionRequest", () => {
     expect(sectionRequest("general", saved, everythingChanged)).toEqual({ Region: "ap-south-1" });
     expect(sectionRequest("tokens", saved, everythingChanged)).toEqual({ IssuerBaseUrl: "https://auth.example.com" });
     expect(sectionRequest("threats", saved, everythingChanged)).toEqual({ BreachedPasswordsFile: "/other.txt" });
-    expect(sectionRequest("email", saved, everythingChanged)).toEqual({ SmtpServer: "mail.local:25", SmtpFrom: "ops@example.com" });
+    expect(sectionRequest("email", saved, everythingChanged)).toEqual({
+      SmtpServer: "mail.local:25",
+      SmtpFrom: "ops@example.com",
+      SmtpSecurity: "TLS",
+      SmtpUsername: "relay",
+      SmtpPassword: "n3w pass",
+    });
     expect(sectionRequest("security", saved, everythingChanged)).toEqual({ RequireSignature: false });
   });
 
@@ -112,6 +133,55 @@ describe("sectionRequest", () => {
     const all = WORKSPACE_SECTIONS.flatMap((s) => [...SECTION_MEMBERS[s]]);
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort()).toEqual(Object.keys(saved).sort());
+  });
+});
+
+describe("the SMTP login", () => {
+  const saved = workspaceDraftOf(FULL);
+
+  it("knows a login by its user name, and never has a password to show", () => {
+    expect(hasSmtpLogin(FULL)).toBe(true);
+    expect(hasSmtpLogin(BARE)).toBe(false);
+    expect(saved.SmtpPassword).toBe("");
+    expect(sectionRequest("email", saved, saved)).toEqual({});
+  });
+
+  it("sends a new password exactly as typed, spaces and all, and nothing else", () => {
+    expect(sectionRequest("email", saved, { ...saved, SmtpPassword: " pass phrase " })).toEqual({ SmtpPassword: " pass phrase " });
+  });
+
+  it("keeps the password when only the user name or the protection changes", () => {
+    expect(sectionRequest("email", saved, { ...saved, SmtpUsername: " ops " })).toEqual({ SmtpUsername: "ops" });
+    expect(sectionRequest("email", saved, { ...saved, SmtpSecurity: "TLS" })).toEqual({ SmtpSecurity: "TLS" });
+  });
+
+  it("removes the login by sending an empty user name", () => {
+    expect(sectionRequest("email", saved, { ...saved, SmtpUsername: "" })).toEqual({ SmtpUsername: "" });
+  });
+
+  it("sends a new login whole when delivery is turned on with one", () => {
+    const off = workspaceDraftOf(BARE);
+    const draft = { ...off, SmtpServer: "smtp.example.com:465", SmtpSecurity: "TLS", SmtpUsername: "me", SmtpPassword: "pw" };
+    expect(sectionRequest("email", off, draft)).toEqual({
+      SmtpServer: "smtp.example.com:465",
+      SmtpSecurity: "TLS",
+      SmtpUsername: "me",
+      SmtpPassword: "pw",
+    });
+  });
+
+  it("does not send the login when the server is cleared", () => {
+    const draft = { ...saved, SmtpServer: "", SmtpSecurity: "TLS", SmtpUsername: "", SmtpPassword: "pw" };
+    expect(sectionRequest("email", saved, draft)).toEqual({ SmtpServer: "" });
+  });
+
+  it("names each protection with its usual port", () => {
+    expect(Object.keys(SMTP_SECURITY_CHOICES)).toEqual([...SMTP_SECURITIES]);
+    expect(SMTP_SECURITY_CHOICES.STARTTLS.hint).toMatch(/587/);
+    expect(SMTP_SECURITY_CHOICES.TLS.hint).toMatch(/465/);
+    expect(SMTP_SECURITY_CHOICES.NONE.hint).toMatch(/25/);
+    expect(isSmtpSecurity("STARTTLS")).toBe(true);
+    expect(isSmtpSecurity("SSL")).toBe(false);
   });
 });
 

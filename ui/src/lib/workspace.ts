@@ -3,6 +3,11 @@
 // string removes it), so a section sends its own members, and of those only the ones that
 // changed: resending an unchanged SMTP server would restart delivery from the newest message
 // and skip email still waiting to be sent.
+//
+// The SMTP password is never shown: DescribeWorkspace says only whether there is a login (its
+// user name; the workspace keeps user name and password together). The draft's password is ""
+// for "keep the current one", and holds a new one once typed. Removing the password alone
+// cannot be asked for: the login goes as a whole, by saving an empty user name.
 
 import type { UpdateWorkspaceRequest, Workspace } from "../api/types";
 
@@ -18,7 +23,7 @@ export const SECTION_MEMBERS = {
   general: ["Region"],
   tokens: ["IssuerBaseUrl"],
   threats: ["BreachedPasswordsFile"],
-  email: ["SmtpServer", "SmtpFrom"],
+  email: ["SmtpServer", "SmtpFrom", "SmtpSecurity", "SmtpUsername", "SmtpPassword"],
   security: ["RequireSignature"],
 } as const satisfies Record<WorkspaceSection, ReadonlyArray<keyof UpdateWorkspaceRequest>>;
 
@@ -39,6 +44,38 @@ export type WorkspaceDraft = Required<UpdateWorkspaceRequest>;
  */
 export const DEFAULT_SMTP_FROM = "Poolhouse <no-reply@poolhouse.localhost>";
 
+/** How the connection to the SMTP server is protected, as UpdateWorkspace spells it. */
+export const SMTP_SECURITIES = ["NONE", "STARTTLS", "TLS"] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
+
+export function isSmtpSecurity(s: string): s is SmtpSecurity {
+  return (SMTP_SECURITIES as readonly string[]).includes(s);
+}
+
+/** Each protection as the screen names it, with the port it usually goes with. */
+export const SMTP_SECURITY_CHOICES: Record<SmtpSecurity, { label: string; hint: string }> = {
+  NONE: {
+    label: "None (plain SMTP)",
+    hint: "No encryption: usually port 25, or 1025 for a local mail catcher. A password goes only to a server on this machine.",
+  },
+  STARTTLS: {
+    label: "STARTTLS",
+    hint: "Connects in plain and switches to TLS, which the server must offer: usually port 587.",
+  },
+  TLS: {
+    label: "TLS",
+    hint: "TLS from the first byte (SMTPS): usually port 465.",
+  },
+};
+
+/**
+ * Whether the workspace has an SMTP login, and so a password (hidden). DescribeWorkspace
+ * gives the user name only while a server is set, and never the password.
+ */
+export function hasSmtpLogin(ws: Workspace): boolean {
+  return ws.SmtpUsername !== undefined;
+}
+
 /** The issuer base of a region when the workspace sets none, as Cognito's. */
 export function cognitoIssuerBase(region: string): string {
   return `https://cognito-idp.${region}.amazonaws.com`;
@@ -51,26 +88,39 @@ export function workspaceDraftOf(ws: Workspace): WorkspaceDraft {
     BreachedPasswordsFile: ws.BreachedPasswordsFile ?? "",
     SmtpServer: ws.SmtpServer ?? "",
     SmtpFrom: ws.SmtpFrom === undefined || ws.SmtpFrom === DEFAULT_SMTP_FROM ? "" : ws.SmtpFrom,
+    SmtpSecurity: ws.SmtpSecurity ?? "NONE",
+    SmtpUsername: ws.SmtpUsername ?? "",
+    // Never shown: "" keeps the current password.
+    SmtpPassword: "",
     RequireSignature: ws.RequireSignature,
   };
 }
 
-function normalized<V>(v: V): V {
-  return (typeof v === "string" ? v.trim() : v) as V;
+/** A member's value as sent: strings trimmed, but a password exactly as typed. */
+function normalized<K extends keyof WorkspaceDraft>(k: K, v: WorkspaceDraft[K]): WorkspaceDraft[K] {
+  return (typeof v === "string" && k !== "SmtpPassword" ? v.trim() : v) as WorkspaceDraft[K];
 }
 
 /**
  * The UpdateWorkspace request that saves one section: its members whose value differs from the
  * saved one, strings trimmed (the workspace would trim them too). A cleared string setting is
- * sent as "", which removes it. Empty when the section has nothing to save.
+ * sent as "", which removes it (a cleared SMTP user name removes the login, password included).
+ * A password is sent only when one was typed, as typed. With the SMTP server cleared, the
+ * login fields are not sent: the workspace keeps them for when a server is set again. Empty
+ * when the section has nothing to save.
  */
 export function sectionRequest(section: WorkspaceSection, saved: WorkspaceDraft, draft: WorkspaceDraft): UpdateWorkspaceRequest {
   const out: UpdateWorkspaceRequest = {};
   const take = <K extends SectionMember>(k: K) => {
-    const v = normalized(draft[k]);
-    if (v !== normalized(saved[k])) out[k] = v;
+    const v = normalized(k, draft[k]);
+    if (v !== normalized(k, saved[k])) out[k] = v;
   };
   for (const k of SECTION_MEMBERS[section]) take(k);
+  if (section === "email" && draft.SmtpServer.trim() === "") {
+    delete out.SmtpSecurity;
+    delete out.SmtpUsername;
+    delete out.SmtpPassword;
+  }
   return out;
 }
 

@@ -14,6 +14,8 @@ export type FormApi = {
   set: <K extends keyof WorkspaceDraft>(k: K, v: WorkspaceDraft[K]) => void;
   /** Field errors, keyed by request member. */
   errors: Record<string, string | undefined>;
+  /** Changes when the edits are dropped (saved or discarded): a key for state kept beside them. */
+  resetKey: number;
 };
 
 export type Confirmation = { title: string; confirmLabel: string; body: ReactNode };
@@ -41,7 +43,12 @@ export function SectionForm({
 }) {
   const toast = useToast();
   const formRef = useRef<HTMLFormElement>(null);
-  const [edits, setEdits] = useState<Partial<WorkspaceDraft>>({});
+  const [edits, setEditsState] = useState<Partial<WorkspaceDraft>>({});
+  const [resetKey, setResetKey] = useState(0);
+  const dropEdits = () => {
+    setEditsState({});
+    setResetKey((n) => n + 1);
+  };
   const [asking, setAsking] = useState<{ request: UpdateWorkspaceRequest; confirm: Confirmation }>();
   const saved = workspaceDraftOf(ws);
   const draft: WorkspaceDraft = { ...saved, ...edits };
@@ -50,14 +57,17 @@ export function SectionForm({
   const save = useFormAction((r: UpdateWorkspaceRequest) => call("UpdateWorkspace", r), {
     fields: SECTION_MEMBERS[section],
     onSuccess: (res) => {
-      setEdits({});
+      dropEdits();
       onSaved(res.Workspace);
       toast(savedToast);
     },
     onError: (err) => {
       if (!err.field) return;
       formRef.current
-        ?.querySelector<HTMLElement>(`[data-field="${err.field}"] input, [data-field="${err.field}"] button[role="switch"]`)
+        ?.querySelector<HTMLElement>(
+          // The field's first control: its input, select or switch (or, with none, its first button).
+          ["input", "select", "button"].map((c) => `[data-field="${err.field}"] ${c}`).join(", "),
+        )
         ?.focus();
     },
   });
@@ -72,10 +82,11 @@ export function SectionForm({
   const form: FormApi = {
     draft,
     set: (k, v) => {
-      setEdits((prev) => ({ ...prev, [k]: v }));
+      setEditsState((prev) => ({ ...prev, [k]: v }));
       save.reset();
     },
     errors: save.errors,
+    resetKey,
   };
 
   return (
@@ -91,7 +102,7 @@ export function SectionForm({
         }}
       >
         {children(form)}
-        <SaveActions dirty={dirty} action={save} onDiscard={() => setEdits({})} saveLabel={saveLabel} testId={`save-${section}`} />
+        <SaveActions dirty={dirty} action={save} onDiscard={dropEdits} saveLabel={saveLabel} testId={`save-${section}`} />
       </Form>
       {/* Outside the form: the dialog has a form of its own. */}
       {asking && (

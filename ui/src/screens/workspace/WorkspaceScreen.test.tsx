@@ -121,4 +121,122 @@ describe("WorkspaceScreen", () => {
     expect(issuer.value).toBe("http://127.0.0.1:9229");
     expect((screen.getByTestId("save-tokens") as HTMLButtonElement).disabled).toBe(true);
   });
+
+  describe("SMTP login", () => {
+    const WITH_LOGIN: Workspace = {
+      ...WORKSPACE,
+      SmtpServer: "smtp.example.com:587",
+      SmtpFrom: "Poolhouse <no-reply@poolhouse.localhost>",
+      SmtpSecurity: "STARTTLS",
+      SmtpUsername: "mailer",
+    };
+    const passwordState = () => screen.queryByTestId("ws-smtp-password-state")?.textContent;
+
+    it("waits for a server before the protection and login can be set", async () => {
+      core(() => new Error("nothing is saved"));
+      renderWithQueries(<WorkspaceScreen />);
+      const security = (await screen.findByLabelText("Security")) as HTMLSelectElement;
+      expect(security.disabled).toBe(true);
+      expect((screen.getByLabelText("User name") as HTMLInputElement).disabled).toBe(true);
+      expect((screen.getByLabelText("Password") as HTMLInputElement).disabled).toBe(true);
+      fireEvent.change(screen.getByTestId("ws-smtp-server"), { target: { value: "smtp.example.com:465" } });
+      expect(security.disabled).toBe(false);
+      fireEvent.change(security, { target: { value: "TLS" } });
+      expect(security.closest("[data-field]")?.textContent).toMatch(/port 465/);
+      expect([...security.options].map((o) => o.value)).toEqual(["NONE", "STARTTLS", "TLS"]);
+    });
+
+    it("says a password is set without showing it, and sends a new one only once typed", async () => {
+      const state = core((_op, input) => {
+        expect(input).toEqual({ SmtpPassword: " new pass phrase " });
+        return { Workspace: state.ws };
+      }, { ws: WITH_LOGIN });
+      renderWithQueries(<WorkspaceScreen />);
+      await waitFor(() => expect(passwordState()).toBe("Set"));
+      expect(screen.queryByTestId("ws-smtp-password")).toBeNull();
+      expect((screen.getByLabelText("Security") as HTMLSelectElement).value).toBe("STARTTLS");
+      expect((screen.getByLabelText("User name") as HTMLInputElement).value).toBe("mailer");
+
+      fireEvent.click(screen.getByRole("button", { name: "Change password" }));
+      const input = screen.getByLabelText("New password") as HTMLInputElement;
+      expect(input.type).toBe("password");
+      expect(input.value).toBe("");
+      expect(document.activeElement).toBe(input);
+      expect((screen.getByTestId("save-email") as HTMLButtonElement).disabled).toBe(true);
+
+      // Keeping the current one goes back to "Set" with nothing to save.
+      fireEvent.change(input, { target: { value: "typo" } });
+      fireEvent.click(screen.getByRole("button", { name: "Keep current" }));
+      expect(passwordState()).toBe("Set");
+      expect(document.activeElement).toBe(screen.getByRole("button", { name: "Change password" }));
+      expect((screen.getByTestId("save-email") as HTMLButtonElement).disabled).toBe(true);
+
+      fireEvent.click(screen.getByRole("button", { name: "Change password" }));
+      fireEvent.change(screen.getByLabelText("New password"), { target: { value: " new pass phrase " } });
+      fireEvent.click(screen.getByTestId("save-email"));
+      await waitFor(() => expect(passwordState()).toBe("Set"));
+      expect(sent("UpdateWorkspace")).toEqual([{ SmtpPassword: " new pass phrase " }]);
+      expect(screen.queryByTestId("ws-smtp-password")).toBeNull();
+    });
+
+    it("removes the login, password included, by saving an empty user name", async () => {
+      const state = core(() => {
+        state.ws = { ...WITH_LOGIN, SmtpUsername: undefined };
+        return { Workspace: state.ws };
+      }, { ws: WITH_LOGIN });
+      renderWithQueries(<WorkspaceScreen />);
+      fireEvent.click(await screen.findByRole("button", { name: "Remove login" }));
+      expect(passwordState()).toBe("Will be removed");
+      expect((screen.getByLabelText("User name") as HTMLInputElement).value).toBe("");
+      expect(document.activeElement).toBe(screen.getByRole("button", { name: "Keep login" }));
+
+      // Keep login undoes it.
+      fireEvent.click(screen.getByRole("button", { name: "Keep login" }));
+      expect((screen.getByLabelText("User name") as HTMLInputElement).value).toBe("mailer");
+      expect((screen.getByTestId("save-email") as HTMLButtonElement).disabled).toBe(true);
+
+      fireEvent.click(screen.getByRole("button", { name: "Remove login" }));
+      fireEvent.click(screen.getByTestId("save-email"));
+      await waitFor(() => expect(passwordState()).toBeUndefined());
+      expect(sent("UpdateWorkspace")).toEqual([{ SmtpUsername: "" }]);
+      const password = screen.getByLabelText("Password") as HTMLInputElement;
+      expect(password.value).toBe("");
+      expect(password.disabled).toBe(false);
+    });
+
+    it("shows a refusal naming SmtpSecurity next to the protection, and focuses it", async () => {
+      core(
+        () =>
+          new ApiError(
+            "InvalidParameterException",
+            "SmtpSecurity: a password would cross the network in clear to smtp.example.com:587: use STARTTLS or TLS (a plain login goes only to a server on this machine)",
+            "SmtpSecurity",
+          ),
+        { ws: { ...WORKSPACE, SmtpServer: "smtp.example.com:587", SmtpSecurity: "NONE" } },
+      );
+      renderWithQueries(<WorkspaceScreen />);
+      fireEvent.change(await screen.findByLabelText("User name"), { target: { value: "mailer" } });
+      fireEvent.change(screen.getByLabelText("Password"), { target: { value: "s3cret" } });
+      fireEvent.click(screen.getByTestId("save-email"));
+      await waitFor(() => expect(fieldError("SmtpSecurity")).toMatch(/^A password would cross the network in clear/));
+      expect(sent("UpdateWorkspace")).toEqual([{ SmtpUsername: "mailer", SmtpPassword: "s3cret" }]);
+      const security = screen.getByLabelText("Security");
+      expect(document.activeElement).toBe(security);
+      expect(security.getAttribute("aria-invalid")).toBe("true");
+      fireEvent.change(security, { target: { value: "STARTTLS" } });
+      expect(fieldError("SmtpSecurity")).toBeUndefined();
+    });
+
+    it("shows a refusal naming SmtpPassword next to the password", async () => {
+      core(
+        () => new ApiError("InvalidParameterException", "SmtpPassword: a login needs a password with its SmtpUsername", "SmtpPassword"),
+        { ws: { ...WORKSPACE, SmtpServer: "127.0.0.1:1025", SmtpSecurity: "NONE" } },
+      );
+      renderWithQueries(<WorkspaceScreen />);
+      fireEvent.change(await screen.findByLabelText("User name"), { target: { value: "mailer" } });
+      fireEvent.click(screen.getByTestId("save-email"));
+      await waitFor(() => expect(fieldError("SmtpPassword")).toBe("A login needs a password with its SmtpUsername"));
+      expect(document.activeElement).toBe(screen.getByLabelText("Password"));
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { workspaceQuery } from "../../api/queries";
 import type { Workspace } from "../../api/types";
 import { QueryStatus } from "../../components/LoadState";
@@ -8,12 +8,17 @@ import { Button, CopyButton, ErrorBanner, Facts, Field, Section, Switch } from "
 import { useAction } from "../../lib/useAction";
 import {
   DEFAULT_SMTP_FROM,
+  SMTP_SECURITIES,
+  SMTP_SECURITY_CHOICES,
   cognitoIssuerBase,
+  hasSmtpLogin,
+  isSmtpSecurity,
   stopRequiringSignaturesCommand,
+  type WorkspaceDraft,
   type WorkspaceSection,
 } from "../../lib/workspace";
 import { call, endpointOrigin, isDesktop } from "../../platform";
-import { SectionForm, type SectionProps } from "./SectionForm";
+import { SectionForm, type FormApi, type SectionProps } from "./SectionForm";
 
 const sectionId = (s: WorkspaceSection) => `workspace-${s}`;
 
@@ -31,7 +36,7 @@ export function WorkspaceScreen({ section }: { section?: WorkspaceSection | unde
     if (!section || !loaded) return;
     const el = document.getElementById(sectionId(section));
     el?.scrollIntoView?.({ block: "start" });
-    el?.querySelector<HTMLElement>("input, button[role='switch']")?.focus({ preventScroll: true });
+    el?.querySelector<HTMLElement>("input, select, button[role='switch']")?.focus({ preventScroll: true });
   }, [section, loaded]);
 
   return (
@@ -242,8 +247,10 @@ function EmailSection({ ws, onSaved }: SectionProps) {
         Setting a server does not send the messages already there. SMS is never sent.
       </p>
       <SectionForm section="email" ws={ws} onSaved={onSaved} saveLabel="Save email delivery" savedToast="Email delivery saved">
-        {({ draft, set, errors }) => {
+        {({ draft, set, errors, resetKey }) => {
           const hasServer = draft.SmtpServer.trim() !== "";
+          const security = isSmtpSecurity(draft.SmtpSecurity) ? draft.SmtpSecurity : undefined;
+          const login = hasSmtpLogin(ws);
           return (
             <div className="grid-2">
               <Field
@@ -252,7 +259,8 @@ function EmailSection({ ws, onSaved }: SectionProps) {
                 hint={
                   <>
                     <span className="mono">host:port</span>, for example <span className="mono">127.0.0.1:1025</span> for a local
-                    mail catcher. Plain SMTP: no TLS, no login. Empty: nothing is sent.
+                    mail catcher or <span className="mono nowrap">smtp.example.com:587</span> for a provider. Empty: nothing is
+                    sent.
                   </>
                 }
                 error={errors.SmtpServer}
@@ -270,6 +278,67 @@ function EmailSection({ ws, onSaved }: SectionProps) {
                   />
                 )}
               </Field>
+              <Field
+                label="Security"
+                name="SmtpSecurity"
+                hint={
+                  !hasServer
+                    ? "How the connection to the server is protected; set a server first."
+                    : security
+                      ? SMTP_SECURITY_CHOICES[security].hint
+                      : undefined
+                }
+                error={errors.SmtpSecurity}
+              >
+                {(p) => (
+                  <select
+                    {...p}
+                    disabled={!hasServer}
+                    value={draft.SmtpSecurity}
+                    onChange={(e) => set("SmtpSecurity", e.target.value)}
+                    data-testid="ws-smtp-security"
+                  >
+                    {SMTP_SECURITIES.map((s) => (
+                      <option key={s} value={s}>
+                        {SMTP_SECURITY_CHOICES[s].label}
+                      </option>
+                    ))}
+                    {!security && <option value={draft.SmtpSecurity}>{draft.SmtpSecurity}</option>}
+                  </select>
+                )}
+              </Field>
+              <Field
+                label="User name"
+                name="SmtpUsername"
+                hint={
+                  !hasServer
+                    ? "The login, when the server wants one; set a server first."
+                    : login
+                      ? "Empty removes the login, password included."
+                      : "When the server wants a login, with its password. Empty: no login."
+                }
+                error={errors.SmtpUsername}
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    spellCheck={false}
+                    autoComplete="off"
+                    disabled={!hasServer}
+                    value={draft.SmtpUsername}
+                    onChange={(e) => set("SmtpUsername", e.target.value)}
+                    data-testid="ws-smtp-username"
+                  />
+                )}
+              </Field>
+              <SmtpPasswordField
+                key={resetKey}
+                savedUsername={ws.SmtpUsername}
+                draft={draft}
+                set={set}
+                error={errors.SmtpPassword}
+                enabled={hasServer}
+              />
               <Field
                 label="From address"
                 name="SmtpFrom"
@@ -303,6 +372,142 @@ function EmailSection({ ws, onSaved }: SectionProps) {
         }}
       </SectionForm>
     </Section>
+  );
+}
+
+/**
+ * The SMTP login's password, which is never shown. With a login saved it reads "Set", with
+ * "Change password" (a field for the new one; "" keeps the current) and "Remove login" (an
+ * empty user name, which removes the password with it: the workspace has no login without
+ * both). Without one it is a plain password field.
+ */
+function SmtpPasswordField({
+  savedUsername,
+  draft,
+  set,
+  error,
+  enabled,
+}: {
+  savedUsername: string | undefined;
+  draft: WorkspaceDraft;
+  set: FormApi["set"];
+  error: string | undefined;
+  enabled: boolean;
+}) {
+  const [changing, setChanging] = useState(false);
+  // Where focus goes once the buttons that had it are gone.
+  const focusNext = useRef<string>(undefined);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    box.current?.querySelector<HTMLElement>(`[data-testid="${focusNext.current}"]`)?.focus();
+    focusNext.current = undefined;
+  });
+  const saved = savedUsername !== undefined;
+  const removing = saved && draft.SmtpUsername.trim() === "";
+
+  if (saved && !changing && draft.SmtpPassword === "") {
+    return (
+      <div ref={box}>
+        <Field
+          label="Password"
+          name="SmtpPassword"
+          hint={
+            removing
+              ? "Removed with the user name when you save."
+              : "Stored sealed and never shown. It stays as it is unless you change it."
+          }
+          error={error}
+        >
+          {(p) => (
+            <div className="input-with-action password-state">
+              <output id={p.id} aria-describedby={p["aria-describedby"]} data-testid="ws-smtp-password-state">
+                {removing ? "Will be removed" : "Set"}
+              </output>
+              {removing ? (
+                <Button
+                  onClick={() => {
+                    focusNext.current = "ws-smtp-login-remove";
+                    set("SmtpUsername", savedUsername);
+                  }}
+                  data-testid="ws-smtp-login-keep"
+                >
+                  Keep login
+                </Button>
+              ) : (
+                <>
+                  <Button
+                    disabled={!enabled}
+                    onClick={() => {
+                      focusNext.current = "ws-smtp-password";
+                      setChanging(true);
+                    }}
+                    data-testid="ws-smtp-password-change"
+                  >
+                    Change password
+                  </Button>
+                  <Button
+                    disabled={!enabled}
+                    title="Removes the user name and the password"
+                    onClick={() => {
+                      focusNext.current = "ws-smtp-login-keep";
+                      set("SmtpUsername", "");
+                    }}
+                    data-testid="ws-smtp-login-remove"
+                  >
+                    Remove login
+                  </Button>
+                </>
+              )}
+            </div>
+          )}
+        </Field>
+      </div>
+    );
+  }
+
+  return (
+    <div ref={box}>
+      <Field
+        label={saved ? "New password" : "Password"}
+        name="SmtpPassword"
+        hint={
+          !enabled
+            ? "The login's password; set a server first."
+            : saved
+              ? "Replaces the current password when you save. Stored sealed, never shown again."
+              : "With the user name. Stored sealed, never shown again."
+        }
+        error={error}
+      >
+        {(p) => (
+          <div className="input-with-action">
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              spellCheck={false}
+              disabled={!enabled}
+              value={draft.SmtpPassword}
+              onChange={(e) => set("SmtpPassword", e.target.value)}
+              data-testid="ws-smtp-password"
+            />
+            {saved && (
+              <Button
+                onClick={() => {
+                  focusNext.current = "ws-smtp-password-change";
+                  set("SmtpPassword", "");
+                  setChanging(false);
+                }}
+                data-testid="ws-smtp-password-keep"
+              >
+                Keep current
+              </Button>
+            )}
+          </div>
+        )}
+      </Field>
+    </div>
   );
 }
 
