@@ -493,6 +493,21 @@ impl WorkspaceSettings {
         if let Some(password) = u.smtp_password {
             self.smtp_password = (!password.is_empty()).then(|| Hidden(password.to_string()));
         }
+        if u.smtp_server.is_some_and(|s| s.trim().is_empty()) {
+            // Turning delivery off forgets how to log in: a password given for one server is
+            // never sent to the next one set.
+            self.smtp_security = SmtpSecurity::None;
+            self.smtp_username = None;
+            self.smtp_password = None;
+        }
+        if self.smtp_server.is_none()
+            && (self.smtp_username.is_some() || self.smtp_password.is_some())
+        {
+            return Err(FieldError::new(
+                "SmtpUsername",
+                "a login needs an SMTP server to log in to: set SmtpServer with it",
+            ));
+        }
         match (&self.smtp_username, &self.smtp_password) {
             (Some(_), None) => {
                 return Err(FieldError::new(
@@ -706,6 +721,30 @@ mod tests {
         ws.apply(&update(None, None, Some(""), None), 0).unwrap();
         assert_eq!(ws.smtp().unwrap().login, None);
         assert_eq!(ws.smtp_password, None);
+        // Turning delivery off forgets the login: a later server never receives it.
+        ws.apply(
+            &update(None, None, Some("ada"), Some("pw-for-mail-example")),
+            0,
+        )
+        .unwrap();
+        ws.apply(&update(Some(""), None, None, None), 0).unwrap();
+        assert_eq!(
+            (ws.smtp_security, &ws.smtp_username, &ws.smtp_password),
+            (SmtpSecurity::None, &None, &None)
+        );
+        ws.apply(&update(Some("other.example:587"), None, None, None), 0)
+            .unwrap();
+        assert_eq!(ws.smtp().unwrap().login, None);
+        // And a login without a server is refused rather than kept for whichever comes next.
+        let mut off = WorkspaceSettings::default();
+        assert_eq!(
+            off.apply(
+                &update(None, Some(SmtpSecurity::Tls), Some("ada"), Some("pw")),
+                0
+            )
+            .map_err(|e| e.field),
+            Err("SmtpUsername".into())
+        );
     }
 
     #[test]
