@@ -7,21 +7,26 @@
 //! The only user of axum. It dispatches through `console_api::Console::dispatch_json`, so it
 //! cannot drift from the operation list.
 
+mod console;
 mod head_timer;
+mod hosts;
 mod sigv4;
+
+pub use console::{CONSOLE_SECRET_HEADER, CONTENT_SECURITY_POLICY, ConsoleSecret};
+use console::{UiDir, console_secret_missing, index, needs_console_secret, security_headers};
+pub use hosts::AllowedHost;
+use hosts::{HostRules, check_host};
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use console_api::ops::{self, Service};
@@ -57,74 +62,6 @@ pub enum Error {
     NoUi(PathBuf),
 }
 
-/// The header that carries the console's launch secret ([`ConsoleSecret`]).
-pub const CONSOLE_SECRET_HEADER: &str = "x-poolhouse-console";
-
-/// The `<meta>` of the served index.html that hands the launch secret to the console.
-const CONSOLE_SECRET_META: &str = "poolhouse-console-secret";
-
-/// What the console's pages may load and where they may send requests: only this origin,
-/// never framed, no `<base>`, no form posts, no plugins. Images may be `data:` URLs (the
-/// favicon and the QR codes of authenticator set-up are).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; \
-     object-src 'none'";
-
-/// A secret made at each launch of the endpoint and known only to the console it serves (it
-/// is written into the index.html of `--ui`). The console's own operations ([`ops::Access::
-/// Console`]) and any admin operation sent by a web page need it in the
-/// `X-Poolhouse-Console` header, unless they are SigV4-signed with one of the workspace's
-/// keys; a page on another origin cannot read it.
-#[derive(Clone)]
-pub struct ConsoleSecret(Arc<str>);
-
-impl ConsoleSecret {
-    /// A fresh secret: 32 random bytes, hex.
-    pub fn random() -> ConsoleSecret {
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        ConsoleSecret(hex.into())
-    }
-
-    /// The secret, as the console sends it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    fn matches(&self, presented: &[u8]) -> bool {
-        sigv4::constant_time_eq(self.0.as_bytes(), presented)
-    }
-}
-
-impl std::fmt::Debug for ConsoleSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ConsoleSecret(..)")
-    }
-}
-
-impl FromStr for ConsoleSecret {
-    type Err = String;
-
-    /// A chosen secret (scripts that drive `serve` set one): 32 to 128 letters, digits, `-`
-    /// or `_`, so that it goes into a header and an HTML attribute as it is.
-    fn from_str(s: &str) -> Result<ConsoleSecret, String> {
-        let valid = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-        if !(32..=128).contains(&s.len()) || !s.chars().all(valid) {
-            let what = if s.chars().all(valid) {
-                format!("this one has {} characters", s.chars().count())
-            } else {
-                "this one has other characters".to_string()
-            };
-            return Err(format!(
-                "the console secret must be 32 to 128 letters, digits, '-' or '_' ({what})"
-            ));
-        }
-        Ok(ConsoleSecret(s.into()))
-    }
-}
-
 /// Builds the router: `POST /` for operations, `GET /health`, and the console's files. Every
 /// answer carries the console's Content-Security-Policy and `nosniff`.
 pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
@@ -153,68 +90,6 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
         None => api,
     };
     app.layer(axum::middleware::map_response(security_headers))
-}
-
-/// The console's CSP and `nosniff` on every answer.
-async fn security_headers(mut resp: Response) -> Response {
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    resp
-}
-
-/// The folder of the console's web build (`--ui`).
-#[derive(Debug, Clone)]
-struct UiDir(Arc<std::path::Path>);
-
-/// `GET /` and `GET /index.html` with `--ui`: the console's index.html with this launch's
-/// secret in a `<meta>`, never cached (the next launch has another secret).
-async fn index(
-    Extension(UiDir(dir)): Extension<UiDir>,
-    secret: Option<Extension<ConsoleSecret>>,
-) -> Response {
-    let path = dir.join("index.html");
-    let html = match tokio::fs::read_to_string(&path).await {
-        Ok(h) => h,
-        Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "cannot read the console");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot read {}: {e}", path.display()),
-            )
-                .into_response();
-        }
-    };
-    let html = match secret {
-        Some(Extension(secret)) => with_secret(&html, &secret),
-        None => html,
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        html,
-    )
-        .into_response()
-}
-
-/// index.html with the launch secret as a `<meta>` at the end of its head.
-fn with_secret(html: &str, secret: &ConsoleSecret) -> String {
-    let meta = format!(
-        "<meta name=\"{CONSOLE_SECRET_META}\" content=\"{}\" />",
-        secret.as_str()
-    );
-    match html.find("</head>") {
-        Some(at) => format!("{}{meta}\n  {}", &html[..at], &html[at..]),
-        None => format!("{meta}\n{html}"),
-    }
 }
 
 /// What a client may hold, and for how long: the limits a slow, idle or hostile client meets.
@@ -257,125 +132,6 @@ pub struct Options {
     pub limits: Limits,
     /// The console's launch secret; a random one when None.
     pub console_secret: Option<ConsoleSecret>,
-}
-
-/// A `Host` the operator allows besides the loopback names: a name, or a name and a port
-/// (`poolhouse.test`, `devbox:9229`, `[fd00::1]:9229`). Without a port, any port.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllowedHost {
-    name: String,
-    port: Option<u16>,
-}
-
-impl FromStr for AllowedHost {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<AllowedHost, String> {
-        let (name, port) = split_host(s).ok_or_else(|| {
-            format!(
-                "allow-host {s:?} is not a host name: give a name or an address, with an \
-                 optional :port (e.g. devbox.local or devbox.local:9229), without a scheme or path"
-            )
-        })?;
-        Ok(AllowedHost { name, port })
-    }
-}
-
-/// A `Host` value as (lower-case name, port): `name`, `name:port`, `[v6]` or `[v6]:port`.
-/// None for anything else (a scheme, a path, spaces, an empty name).
-fn split_host(host: &str) -> Option<(String, Option<u16>)> {
-    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
-        let (inside, after) = rest.split_once(']')?;
-        if inside.is_empty()
-            || !inside
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || ".:".contains(c))
-        {
-            return None;
-        }
-        (format!("[{inside}]"), after)
-    } else {
-        let (name, after) = match host.find(':') {
-            Some(i) => host.split_at(i),
-            None => (host, ""),
-        };
-        let valid = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
-        if name.is_empty() || !name.chars().all(valid) {
-            return None;
-        }
-        (name.to_string(), after)
-    };
-    let port = match port {
-        "" => None,
-        p => Some(p.strip_prefix(':')?.parse::<u16>().ok()?),
-    };
-    Some((name.to_ascii_lowercase(), port))
-}
-
-/// Which `Host` values are served. Without a required signature any caller that reaches the
-/// port may administer the store, so a web page whose name was rebound to 127.0.0.1 must not
-/// reach it: only loopback names on the serving port, the address listened on, and the names
-/// the operator allowed are.
-#[derive(Debug, Clone)]
-struct HostRules {
-    port: u16,
-    /// The address listened on, when it is one address (not 0.0.0.0 or ::).
-    bound: Option<String>,
-    allowed: Vec<AllowedHost>,
-}
-
-impl HostRules {
-    fn new(local: SocketAddr, allowed: Vec<AllowedHost>) -> HostRules {
-        let ip = local.ip();
-        let bound = (!ip.is_unspecified()).then(|| match ip {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => format!("[{v6}]"),
-        });
-        HostRules {
-            port: local.port(),
-            bound,
-            allowed,
-        }
-    }
-
-    fn allows(&self, host: &str) -> bool {
-        let Some((name, port)) = split_host(host) else {
-            return false;
-        };
-        let port_or_80 = port.unwrap_or(80);
-        let loopback = name == "localhost"
-            || name.ends_with(".localhost")
-            || name == "127.0.0.1"
-            || name == "[::1]"
-            || self.bound.as_deref() == Some(name.as_str());
-        (loopback && port_or_80 == self.port)
-            || self
-                .allowed
-                .iter()
-                .any(|a| a.name == name && a.port.is_none_or(|p| p == port_or_80))
-    }
-}
-
-/// Refuses a request whose `Host` is not served (421 Misdirected Request), naming it.
-async fn check_host(State(rules): State<Arc<HostRules>>, request: Request, next: Next) -> Response {
-    // A request without Host (HTTP/1.0) does not come from a browser; it passes.
-    let Some(host) = request.headers().get(header::HOST) else {
-        return next.run(request).await;
-    };
-    let text = String::from_utf8_lossy(host.as_bytes()).into_owned();
-    if rules.allows(&text) {
-        return next.run(request).await;
-    }
-    let message = format!(
-        "Host {text:?} is not served here. Poolhouse answers localhost, *.localhost, 127.0.0.1 \
-         and [::1] on port {port}, and the names given with `poolhouse serve --allow-host NAME`.",
-        port = rules.port
-    );
-    let body = serde_json::json!({"__type": "MisdirectedRequest", "message": message});
-    let mut resp = (StatusCode::MISDIRECTED_REQUEST, body.to_string()).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
-    resp
 }
 
 /// The address this server is reached at, as the discovery document names it: the address
@@ -578,43 +334,6 @@ const INLINE: &[&str] = &[
 
 fn runs_inline(name: &str) -> bool {
     INLINE.contains(&name)
-}
-
-/// Whether a call must prove it comes from the console this server launched: the console's
-/// own operations always, admin operations when a web page sends them (browsers send
-/// `Origin` with every POST; SDKs and the AWS CLI do not).
-fn needs_console_secret(op: &ops::Operation, headers: &HeaderMap) -> bool {
-    match op.access {
-        ops::Access::Console => true,
-        ops::Access::Admin => headers.contains_key(header::ORIGIN),
-        ops::Access::Token | ops::Access::Anonymous => false,
-    }
-}
-
-/// The refusal of a call that needed the console's launch secret and came without it (nor a
-/// signature that verifies).
-fn console_secret_missing(op: &ops::Operation, headers: &HeaderMap) -> ApiError {
-    let name = op.name;
-    let message = if op.access == ops::Access::Console {
-        format!(
-            "{name} is one of the console's own operations: over HTTP it needs this launch's \
-             console secret in the X-Poolhouse-Console header (the console served by \
-             `poolhouse serve --ui` sends it) or a SigV4 signature with one of the workspace's \
-             access keys. The poolhouse CLI runs it directly: `poolhouse {}`.",
-            op.cli_name()
-        )
-    } else {
-        let origin = headers
-            .get(header::ORIGIN)
-            .map(|o| String::from_utf8_lossy(o.as_bytes()).into_owned())
-            .unwrap_or_default();
-        format!(
-            "{name} was sent by a web page ({origin}) without this launch's console secret in \
-             the X-Poolhouse-Console header: from a browser, only the console served by this \
-             `poolhouse serve --ui` may call admin operations."
-        )
-    };
-    ApiError::new(ErrorCode::NotAuthorizedException, message)
 }
 
 async fn operation(

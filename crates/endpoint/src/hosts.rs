@@ -1,0 +1,137 @@
+//! Which `Host` names the endpoint answers: loopback names and the address it listens on,
+//! and the names the operator allows (`--allow-host`). Anything else is a DNS-rebinding page
+//! or a misdirected request, and gets 421.
+
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// A `Host` the operator allows besides the loopback names: a name, or a name and a port
+/// (`poolhouse.test`, `devbox:9229`, `[fd00::1]:9229`). Without a port, any port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    name: String,
+    port: Option<u16>,
+}
+
+impl FromStr for AllowedHost {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AllowedHost, String> {
+        let (name, port) = split_host(s).ok_or_else(|| {
+            format!(
+                "allow-host {s:?} is not a host name: give a name or an address, with an \
+                 optional :port (e.g. devbox.local or devbox.local:9229), without a scheme or path"
+            )
+        })?;
+        Ok(AllowedHost { name, port })
+    }
+}
+
+/// A `Host` value as (lower-case name, port): `name`, `name:port`, `[v6]` or `[v6]:port`.
+/// None for anything else (a scheme, a path, spaces, an empty name).
+pub(crate) fn split_host(host: &str) -> Option<(String, Option<u16>)> {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:".contains(c))
+        {
+            return None;
+        }
+        (format!("[{inside}]"), after)
+    } else {
+        let (name, after) = match host.find(':') {
+            Some(i) => host.split_at(i),
+            None => (host, ""),
+        };
+        let valid = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+        if name.is_empty() || !name.chars().all(valid) {
+            return None;
+        }
+        (name.to_string(), after)
+    };
+    let port = match port {
+        "" => None,
+        p => Some(p.strip_prefix(':')?.parse::<u16>().ok()?),
+    };
+    Some((name.to_ascii_lowercase(), port))
+}
+
+/// Which `Host` values are served. Without a required signature any caller that reaches the
+/// port may administer the store, so a web page whose name was rebound to 127.0.0.1 must not
+/// reach it: only loopback names on the serving port, the address listened on, and the names
+/// the operator allowed are.
+#[derive(Debug, Clone)]
+pub(crate) struct HostRules {
+    port: u16,
+    /// The address listened on, when it is one address (not 0.0.0.0 or ::).
+    bound: Option<String>,
+    allowed: Vec<AllowedHost>,
+}
+
+impl HostRules {
+    pub(crate) fn new(local: SocketAddr, allowed: Vec<AllowedHost>) -> HostRules {
+        let ip = local.ip();
+        let bound = (!ip.is_unspecified()).then(|| match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        });
+        HostRules {
+            port: local.port(),
+            bound,
+            allowed,
+        }
+    }
+
+    pub(crate) fn allows(&self, host: &str) -> bool {
+        let Some((name, port)) = split_host(host) else {
+            return false;
+        };
+        let port_or_80 = port.unwrap_or(80);
+        let loopback = name == "localhost"
+            || name.ends_with(".localhost")
+            || name == "127.0.0.1"
+            || name == "[::1]"
+            || self.bound.as_deref() == Some(name.as_str());
+        (loopback && port_or_80 == self.port)
+            || self
+                .allowed
+                .iter()
+                .any(|a| a.name == name && a.port.is_none_or(|p| p == port_or_80))
+    }
+}
+
+/// Refuses a request whose `Host` is not served (421 Misdirected Request), naming it.
+pub(crate) async fn check_host(
+    State(rules): State<Arc<HostRules>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    // A request without Host (HTTP/1.0) does not come from a browser; it passes.
+    let Some(host) = request.headers().get(header::HOST) else {
+        return next.run(request).await;
+    };
+    let text = String::from_utf8_lossy(host.as_bytes()).into_owned();
+    if rules.allows(&text) {
+        return next.run(request).await;
+    }
+    let message = format!(
+        "Host {text:?} is not served here. Poolhouse answers localhost, *.localhost, 127.0.0.1 \
+         and [::1] on port {port}, and the names given with `poolhouse serve --allow-host NAME`.",
+        port = rules.port
+    );
+    let body = serde_json::json!({"__type": "MisdirectedRequest", "message": message});
+    let mut resp = (StatusCode::MISDIRECTED_REQUEST, body.to_string()).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::AMZ_JSON),
+    );
+    resp
+}
