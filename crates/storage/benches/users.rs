@@ -473,12 +473,76 @@ fn run() -> Res<()> {
         "≤ 1 ms",
         Verdict::of(c.p(50.0) <= 1e6),
     );
+    page_floor(&small, &big, rounds, &mut report)?;
     if harness::has_flag("--what-if") {
         what_if_reprepare(&big, rounds, &mut report)?;
         what_if(&big, rounds, &mut report)?;
     }
     let path = report.write("storage-users")?;
     println!("results: {}", path.display());
+    Ok(())
+}
+
+/// T8's floor: the same keyset page (the SQL `users::list_sql` builds, every column read as a
+/// SQLite value, nothing decoded) by raw rusqlite on one read-only connection per store, at 10k
+/// and at 1M, interleaved. What this ratio shows is the price of a random position in a file
+/// of 387 MiB against one of 4 MiB (page and CPU cache misses), with no Poolhouse code in it.
+fn page_floor(small: &Env, big: &Env, rounds: usize, report: &mut Report) -> Res<()> {
+    use rusqlite::{Connection, OpenFlags};
+    let open = |env: &Env| -> Res<Connection> {
+        let c = Connection::open_with_flags(
+            &env.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")?;
+        Ok(c)
+    };
+    let conns = [open(small)?, open(big)?];
+    let envs = [small, big];
+    let mut rng = StdRng::seed_from_u64(8);
+    let mut page = |which: usize, rng: &mut StdRng| -> Res<()> {
+        let env = envs[which];
+        let i = rng.random_range(0..env.n - 61);
+        let (sql, params) = users::list_sql(&env.query(None, Some(Env::cursor_at(i))));
+        let mut st = conns[which].prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(params))?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            for k in 0..18 {
+                let _: Value = r.get(k)?;
+            }
+            n += 1;
+        }
+        // The page's SQL reads one row more than the page, to know whether another follows.
+        if n < 60 {
+            return Err(format!("page floor: {n} rows at {}", env.label).into());
+        }
+        Ok(())
+    };
+    let (max_ops, max_time) = (400, Duration::from_millis(250));
+    for which in 0..2 {
+        run_batch(2000, Duration::from_secs(2), |_| page(which, &mut rng))?;
+    }
+    let mut series: [Series; 2] = Default::default();
+    for round in 0..rounds {
+        for k in 0..2 {
+            let which = (round + k) % 2;
+            series[which].push(run_batch(max_ops, max_time, |_| page(which, &mut rng))?);
+        }
+    }
+    let r = series[1].p50_ratio_to(&series[0]);
+    report.row(
+        "T8",
+        "floor: the same page by raw rusqlite (no decoding), p50 at 1M ÷ at 10k",
+        format!(
+            "{r:.2} (10k p50 {}, 1M p50 {}; cpu ratio {:.2})",
+            fmt_ns(series[0].p(50.0)),
+            fmt_ns(series[1].p(50.0)),
+            series[1].cpu_ratio_to(&series[0])
+        ),
+        "(floor for T8's ratio)",
+        Verdict::Info,
+    );
     Ok(())
 }
 
