@@ -500,7 +500,7 @@ fn page_floor(small: &Env, big: &Env, rounds: usize, report: &mut Report) -> Res
     let conns = [open(small)?, open(big)?];
     let envs = [small, big];
     let mut rng = StdRng::seed_from_u64(8);
-    let mut page = |which: usize, rng: &mut StdRng| -> Res<()> {
+    let page = |which: usize, rng: &mut StdRng| -> Res<()> {
         let env = envs[which];
         let i = rng.random_range(0..env.n - 61);
         let (sql, params) = users::list_sql(&env.query(None, Some(Env::cursor_at(i))));
