@@ -10,6 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
+use crate::b64::strip_leading_zeros;
 use crate::error::{Error, Result};
 use crate::jwks::{Jwk, Jwks};
 use crate::secret::{MasterKey, SecretBytes, open, seal};
@@ -238,12 +239,6 @@ pub(crate) fn validate_kid(kid: &str) -> Result<()> {
         });
     }
     Ok(())
-}
-
-fn strip_leading_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
-    let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    bytes.drain(..zeros);
-    bytes
 }
 
 #[cfg(test)]

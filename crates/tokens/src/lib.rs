@@ -26,6 +26,7 @@
 pub mod dangerous;
 pub mod inspect;
 
+mod b64;
 mod claims;
 mod compact;
 mod error;

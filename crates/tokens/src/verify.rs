@@ -6,12 +6,11 @@ use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
 use base64::Engine;
-use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::b64::{LENIENT_URL_SAFE, strip_leading_zeros};
 use crate::claims::{Lookup, Scanned, scan};
 use crate::compact::{decode, decode_object, split};
 use crate::error::{Error, Result, TokenPart, echo};
@@ -20,12 +19,6 @@ use crate::key::{SigningKey, cognito_header_b64, validate_kid};
 
 /// Largest RSA signature accepted (8192-bit keys).
 const MAX_SIGNATURE_LEN: usize = 1024;
-
-/// base64url that tolerates `=` padding, for JWKs from other issuers.
-const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
-    &URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 #[derive(Clone)]
 struct VerifierKey {
@@ -331,10 +324,7 @@ fn check_times(claims: &Scanned, now: i64, skew: i64) -> Result<()> {
 
 /// Decodes a JWK big-endian integer, tolerating padding and stripping leading zero bytes.
 fn decode_unsigned(value: &str) -> Option<Vec<u8>> {
-    let mut bytes = LENIENT_URL_SAFE.decode(value).ok()?;
-    let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    bytes.drain(..zeros);
-    Some(bytes)
+    LENIENT_URL_SAFE.decode(value).ok().map(strip_leading_zeros)
 }
 
 /// A token whose signature, algorithm and times have been checked.

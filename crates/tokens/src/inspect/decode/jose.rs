@@ -4,24 +4,17 @@
 //! place; anything else noticed becomes a [`Finding`].
 
 use base64::Engine;
-use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
 
 use super::{
     DecodeError, Decoded, Finding, MAX_NESTING, Part, Payload, TEST_TOKEN_HEADER, TokenKind,
     decode_at,
 };
+use crate::b64::LENIENT_URL_SAFE;
 use crate::error::echo;
 use crate::inspect::claims::json_kind;
 use crate::inspect::json::{self, JsonError};
-
-/// base64url that also reads `=` padding, to decode (and report) padded parts.
-const PADDED_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
-    &URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// Decodes a cleaned token: the part count, then each part in order.
 pub(super) fn decode_compact(token: String, now: i64, depth: usize) -> Decoded {
@@ -274,7 +267,7 @@ fn decode_b64(
         Ok(bytes) => Ok(bytes),
         Err(strict) => {
             if text.ends_with('=')
-                && let Ok(bytes) = PADDED_URL_SAFE.decode(text)
+                && let Ok(bytes) = LENIENT_URL_SAFE.decode(text)
             {
                 findings.push(Finding::Padded { part });
                 return Ok(bytes);

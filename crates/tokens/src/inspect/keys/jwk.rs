@@ -10,6 +10,7 @@ use super::error::KeyError;
 use super::hmac::HmacSecret;
 use super::public::{KeyType, PublicKey, spki_of};
 use super::{KeyRing, LENIENT_URL_SAFE, MAX_KEYS};
+use crate::b64::strip_leading_zeros;
 use crate::error::echo;
 use crate::inspect::alg::{Alg, Curve};
 use crate::secret::SecretBytes;
@@ -112,8 +113,8 @@ pub(crate) fn b64_member(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>
 fn jwk_public(obj: &Map<String, Value>, kty: &str) -> Result<(Vec<u8>, KeyType), String> {
     match kty {
         "RSA" => {
-            let n = strip_zeros(b64_member(obj, "n")?);
-            let e = strip_zeros(b64_member(obj, "e")?);
+            let n = strip_leading_zeros(b64_member(obj, "n")?);
+            let e = strip_leading_zeros(b64_member(obj, "e")?);
             if n.len() < 256 || n.len() > 1024 {
                 return Err(format!(
                     "the modulus `n` is {} bits; RSA keys of 2048 to 8192 bits are accepted",
@@ -177,10 +178,4 @@ fn jwk_public(obj: &Map<String, Value>, kty: &str) -> Result<(Vec<u8>, KeyType),
             echo(other)
         )),
     }
-}
-
-fn strip_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
-    let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    bytes.drain(..zeros);
-    bytes
 }

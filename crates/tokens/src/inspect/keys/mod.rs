@@ -12,8 +12,6 @@ mod jwk;
 mod pem;
 mod public;
 
-use base64::alphabet::URL_SAFE;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
 
 pub use error::KeyError;
@@ -23,12 +21,9 @@ pub use public::{KeyType, PublicKey};
 
 use crate::error::echo;
 
-/// base64url that tolerates `=` padding, for JWK members from any issuer and secrets given as
-/// base64.
-const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
-    &URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
+// base64url that tolerates `=` padding, for JWK members from any issuer and secrets given as
+// base64 (the submodules use it too).
+use crate::b64::LENIENT_URL_SAFE;
 
 /// Most keys one key source may hold (a JWKS with more is refused).
 pub const MAX_KEYS: usize = 100;
