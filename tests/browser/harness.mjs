@@ -287,3 +287,66 @@ export function scenario({ name, timeoutMs }) {
     },
   };
 }
+
+/**
+ * The looks every screen is checked in: the usual window, the smallest supported one, and the
+ * smallest in dark mode (the system setting, as the console follows it).
+ */
+export const LOOKS = [
+  { name: "wide", width: 1280, height: 800, colorScheme: "light" },
+  { name: "small", width: 1024, height: 700, colorScheme: "light" },
+  { name: "dark", width: 1024, height: 700, colorScheme: "dark" },
+];
+
+/** Puts the page in one of LOOKS. */
+export async function setLook(page, look) {
+  await page.setViewportSize({ width: look.width, height: look.height });
+  await page.emulateMedia({ colorScheme: look.colorScheme });
+  await settle(page);
+}
+
+const { AxeBuilder } = requireFromUi("@axe-core/playwright");
+
+/**
+ * An axe-core pass over what the page shows (WCAG 2.x A and AA rules and best practices):
+ * fails with each serious or critical violation, the rule and the elements it names. Minor and
+ * moderate findings are returned for the caller to print, not failed on.
+ */
+export async function axe(page, label) {
+  await settle(page);
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length > 0) {
+    const lines = bad.map(
+      (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
+    );
+    throw new Error(`axe on ${label}:\n${lines.join("\n")}`);
+  }
+  return results.violations.filter((v) => v.impact !== "serious" && v.impact !== "critical");
+}
+
+/**
+ * Whether anything on the page is cut off sideways: the document wider than the window, or an
+ * element whose content overflows it horizontally while it does not scroll. Returns what it
+ * found (selector-ish names), empty when the layout fits.
+ */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth + 1) found.push(`document ${doc.scrollWidth}px > ${window.innerWidth}px`);
+    for (const el of document.querySelectorAll("body *")) {
+      const st = getComputedStyle(el);
+      if (st.display === "none" || st.visibility === "hidden") continue;
+      if (el.scrollWidth <= el.clientWidth + 1 || el.clientWidth === 0) continue;
+      if (st.overflowX === "auto" || st.overflowX === "scroll") continue;
+      if (st.overflowX === "hidden" && st.textOverflow === "ellipsis") continue;
+      if (st.overflowX !== "hidden" && st.overflowX !== "clip") continue;
+      const name = `${el.tagName.toLowerCase()}${el.className && typeof el.className === "string" ? `.${el.className.trim().split(/\s+/).join(".")}` : ""}`;
+      found.push(`${name} ${el.scrollWidth}px in ${el.clientWidth}px`);
+    }
+    return found.slice(0, 10);
+  });
+}
