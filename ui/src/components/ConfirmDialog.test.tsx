@@ -42,3 +42,28 @@ describe("ConfirmDialog", () => {
     expect(onClose).not.toHaveBeenCalled();
   });
 });
+
+describe("ConfirmDialog focus", () => {
+  it("opens on the typed confirmation, not on Close or the destructive button", () => {
+    const { input } = renderConfirm(vi.fn(async () => {}));
+    expect(document.activeElement).toBe(input);
+  });
+
+  it("opens on Cancel before a destructive action with nothing to type (Enter must not destroy)", () => {
+    renderWithQueries(
+      <ConfirmDialog title="Sign out everywhere?" confirmLabel="Sign out" onConfirm={vi.fn(async () => {})} onClose={vi.fn()}>
+        <p>Ends every session.</p>
+      </ConfirmDialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByTestId("confirm-cancel"));
+  });
+
+  it("opens on the confirm button when the action only helps", () => {
+    renderWithQueries(
+      <ConfirmDialog title="Unlock?" confirmLabel="Unlock" tone="primary" onConfirm={vi.fn(async () => {})} onClose={vi.fn()}>
+        <p>Lets the user sign in again.</p>
+      </ConfirmDialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByTestId("confirm-button"));
+  });
+});

@@ -1,10 +1,69 @@
 // What opens over a screen: a modal dialog, a confirmation before something that can't be
 // undone, and the side drawer of a row.
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { useAction } from "../lib/useAction";
-import { Button, ErrorBanner, Field, Form } from "./ui";
+import { Button, ErrorBanner, Field, Form, HeadingLevel } from "./ui";
 
-/** A modal dialog on the native <dialog> element (focus trap and Escape for free). */
+const FIELDS = "input:not([type='hidden']), select, textarea";
+const TABBABLE =
+  "a[href], button, input:not([type='hidden']), select, textarea, [tabindex]:not([tabindex='-1'])";
+
+/** Whether `el` can take focus now: enabled, not hidden, not inert, shown (where layout exists). */
+function focusable(el: HTMLElement): boolean {
+  if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly) return false;
+  if (el.closest("[hidden], [inert], [aria-hidden='true']")) return false;
+  if (typeof el.checkVisibility === "function" && !el.checkVisibility()) return false;
+  return true;
+}
+
+/**
+ * Where focus goes when an overlay opens: an element marked `data-autofocus`, else the first
+ * field (input, select, textarea) of its body, else its enabled primary button, else the
+ * overlay itself (so its title is read out). The header's Close button is never first.
+ */
+export function initialFocusTarget(overlay: HTMLElement, body: HTMLElement | null): HTMLElement {
+  const within = body ?? overlay;
+  const marked = [...within.querySelectorAll<HTMLElement>("[data-autofocus]")].find(focusable);
+  if (marked) return marked;
+  const field = [...within.querySelectorAll<HTMLElement>(FIELDS)].find(focusable);
+  if (field) return field;
+  const primary = [...within.querySelectorAll<HTMLElement>(".btn-primary")].find(focusable);
+  return primary ?? overlay;
+}
+
+/** Keeps Tab and Shift+Tab inside `container`, wrapping from the last element to the first. */
+export function trapTab(e: { key: string; shiftKey: boolean; preventDefault: () => void }, container: HTMLElement) {
+  if (e.key !== "Tab") return;
+  const all = [...container.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+    (el) => focusable(el) || (el.tagName === "A" && !el.closest("[hidden], [inert]")),
+  );
+  const first = all[0];
+  const last = all[all.length - 1];
+  if (!first || !last) {
+    e.preventDefault();
+    return;
+  }
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || active === container || !container.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (active === last || !container.contains(active))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/** What had focus when an overlay was first rendered: where focus returns when it closes. */
+function useOpener(): HTMLElement | null {
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  return opener;
+}
+
+/**
+ * A modal dialog on the native <dialog> element (the rest of the page is inert, Escape
+ * closes). It opens with focus on its first field (see initialFocusTarget), or on the field a
+ * form focused itself (`autoFocus`); Tab stays inside; closing gives focus back to what had it.
+ */
 export function Dialog({
   title,
   onClose,
@@ -19,19 +78,27 @@ export function Dialog({
   testId?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const opener = useOpener();
   const onCloseRef = useRef(onClose);
   useEffect(() => {
     onCloseRef.current = onClose;
   });
-  useEffect(() => {
+  // A layout effect: the dialog opens before the first paint and closes while still attached.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // A field that focused itself on mount (React's autoFocus) keeps focus; showModal would
+    // move it to the first focusable element, the Close button.
+    const focusedByForm = el.contains(document.activeElement) && document.activeElement !== el ? document.activeElement : null;
     if (typeof el.showModal === "function") {
       if (!el.open) el.showModal();
     } else {
       el.setAttribute("open", "");
     }
+    const target = focusedByForm instanceof HTMLElement ? focusedByForm : initialFocusTarget(el, bodyRef.current);
+    target.focus();
     const onCancel = (e: Event) => {
       e.preventDefault();
       onCloseRef.current();
@@ -40,14 +107,21 @@ export function Dialog({
     return () => {
       el.removeEventListener("cancel", onCancel);
       if (typeof el.close === "function" && el.open) el.close();
+      else el.removeAttribute("open");
+      if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [opener]);
   return (
     <dialog
       ref={ref}
       className={`dialog${wide ? " dialog-wide" : ""}`}
       aria-labelledby={titleId}
+      aria-modal="true"
+      tabIndex={-1}
       data-testid={testId}
+      onKeyDown={(e) => {
+        if (e.target instanceof HTMLElement && e.target.closest("dialog") === ref.current && ref.current) trapTab(e, ref.current);
+      }}
     >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
@@ -55,7 +129,9 @@ export function Dialog({
           ×
         </button>
       </header>
-      {children}
+      <div ref={bodyRef} className="dialog-content">
+        <HeadingLevel level={3}>{children}</HeadingLevel>
+      </div>
     </dialog>
   );
 }
@@ -107,7 +183,6 @@ export function ConfirmDialog({
             {(p) => (
               <input
                 {...p}
-                autoFocus
                 autoComplete="off"
                 spellCheck={false}
                 value={typed}
@@ -119,13 +194,17 @@ export function ConfirmDialog({
         )}
         {confirm.error && <ErrorBanner error={confirm.error} />}
         <footer className="dialog-footer">
-          <Button onClick={onClose}>Cancel</Button>
+          {/* Focus opens on the typed confirmation when there is one; else on Cancel before
+              something destructive (Enter must not destroy), on the button when it only helps. */}
+          <Button onClick={onClose} data-autofocus={typeToConfirm === undefined && tone === "danger" ? "" : undefined} data-testid="confirm-cancel">
+            Cancel
+          </Button>
           <Button
             type="submit"
             variant={tone}
             disabled={!ready}
             busy={confirm.busy}
-            autoFocus={typeToConfirm === undefined}
+            data-autofocus={typeToConfirm === undefined && tone === "primary" ? "" : undefined}
             data-testid="confirm-button"
           >
             {confirmLabel}
@@ -136,7 +215,12 @@ export function ConfirmDialog({
   );
 }
 
-/** A side panel over the right edge of the content; Escape closes it. */
+/**
+ * A side panel over the right edge of the content; Escape closes it. It opens with focus on
+ * its first field (see initialFocusTarget; the panel itself, its title read out, when it has
+ * none), Tab goes round inside it, and closing gives focus back to the row or button that
+ * opened it. It is not modal: a click on the list behind still picks another row.
+ */
 export function Drawer({
   title,
   subtitle,
@@ -154,15 +238,17 @@ export function Drawer({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const opener = useOpener();
   useEffect(() => {
-    // Take focus on open and give it back to where it was (the row, the button) on close.
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.focus();
+    const el = ref.current;
+    if (!el) return;
+    if (!el.contains(document.activeElement)) initialFocusTarget(el, bodyRef.current).focus();
     return () => {
-      if (previous?.isConnected) previous.focus();
+      if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [opener]);
   return (
     <aside
       ref={ref}
@@ -173,10 +259,12 @@ export function Drawer({
       data-testid={testId}
       onKeyDown={(e) => {
         // Escape inside a dialog opened from the drawer closes only that dialog.
-        if (e.key === "Escape" && !e.defaultPrevented && !(e.target as HTMLElement).closest("dialog")) {
+        const inDialog = (e.target as HTMLElement).closest("dialog");
+        if (e.key === "Escape" && !e.defaultPrevented && !inDialog) {
           e.stopPropagation();
           onClose();
         }
+        if (!inDialog && ref.current) trapTab(e, ref.current);
       }}
     >
       <header className="drawer-header">
@@ -188,7 +276,9 @@ export function Drawer({
           ×
         </button>
       </header>
-      <div className="drawer-body">{children}</div>
+      <div ref={bodyRef} className="drawer-body">
+        <HeadingLevel level={3}>{children}</HeadingLevel>
+      </div>
     </aside>
   );
 }

@@ -1,4 +1,6 @@
 import {
+  createContext,
+  useContext,
   useEffect,
   useId,
   useState,
@@ -153,7 +155,7 @@ export function EmptyState({
 }) {
   return (
     <div className="empty" data-testid="empty-state">
-      <h2>{title}</h2>
+      <Heading className="empty-title">{title}</Heading>
       {children && <p>{children}</p>}
       {action}
     </div>
@@ -308,6 +310,34 @@ export function Facts({ items }: { items: Array<[string, ReactNode] | [string, R
   );
 }
 
+type Level = 2 | 3 | 4 | 5 | 6;
+/**
+ * The level the next heading takes: 2 on a screen (under its h1), 3 in a drawer or dialog
+ * (under its h2), one more inside each Section. Headings then go in order wherever a Section
+ * or an EmptyState is put.
+ */
+const HeadingLevelContext = createContext<Level>(2);
+
+function deeper(level: Level): Level {
+  return level >= 6 ? 6 : ((level + 1) as Level);
+}
+
+/** Starts headings at `level` for what is inside (Dialog and Drawer use 3). */
+export function HeadingLevel({ level, children }: { level: Level; children: ReactNode }) {
+  return <HeadingLevelContext.Provider value={level}>{children}</HeadingLevelContext.Provider>;
+}
+
+/** A heading at the level where it stands (see HeadingLevel); for sub-headings inside a Section. */
+export function Heading({ children, className, id }: { children: ReactNode; className?: string; id?: string }) {
+  const level = useContext(HeadingLevelContext);
+  const Tag = `h${level}` as const;
+  return (
+    <Tag className={className} id={id}>
+      {children}
+    </Tag>
+  );
+}
+
 export function Section({
   title,
   actions,
@@ -322,13 +352,14 @@ export function Section({
   /** For links to the section (`#/workspace/email` scrolls to it). */
   id?: string;
 }) {
+  const level = useContext(HeadingLevelContext);
   return (
     <section className="section" data-testid={testId} id={id}>
       <header className="section-header">
-        <h3>{title}</h3>
+        <Heading className="section-title">{title}</Heading>
         {actions && <div className="section-actions">{actions}</div>}
       </header>
-      {children}
+      <HeadingLevel level={deeper(level)}>{children}</HeadingLevel>
     </section>
   );
 }

@@ -18,6 +18,7 @@ import {
   type WorkspaceSection,
 } from "../../lib/workspace";
 import { call, endpointOrigin, isDesktop } from "../../platform";
+import { AppearanceSection } from "./AppearanceSection";
 import { SectionForm, type FormApi, type SectionProps } from "./SectionForm";
 
 const sectionId = (s: WorkspaceSection) => `workspace-${s}`;
@@ -52,6 +53,9 @@ export function WorkspaceScreen({ section }: { section?: WorkspaceSection | unde
           </Button>
         </div>
       </header>
+      <div className="workspace">
+        <AppearanceSection />
+      </div>
       <QueryStatus query={q} errorTitle="Could not load the workspace settings." loadingLabel="Loading workspace settings…" />
       {ws && (
         <div className="workspace" data-testid="workspace-sections">
