@@ -237,7 +237,7 @@ export function Drawer({
   /** For tables with many columns and decoded tokens. */
   wide?: boolean;
 }) {
-  const ref = useRef<HTMLElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const opener = useOpener();
@@ -250,7 +250,7 @@ export function Drawer({
     };
   }, [opener]);
   return (
-    <aside
+    <div
       ref={ref}
       className={`drawer${wide ? " drawer-wide" : ""}`}
       role="dialog"
@@ -279,6 +279,6 @@ export function Drawer({
       <div ref={bodyRef} className="drawer-body">
         <HeadingLevel level={3}>{children}</HeadingLevel>
       </div>
-    </aside>
+    </div>
   );
 }

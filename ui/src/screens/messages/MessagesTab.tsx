@@ -97,9 +97,9 @@ export function MessagesTab({ poolId }: { poolId: string }) {
                         )}
                       </span>
                     </td>
-                    <td className="cell-top">
+                    <td className="cell-top message-recipient">
                       <div className="cell-strong">{m.Username}</div>
-                      <div className="muted nowrap">
+                      <div className="muted">
                         {MEDIUM_LABEL[m.Medium]} · <span className="mono">{m.Destination}</span>
                       </div>
                     </td>

@@ -4,7 +4,7 @@ import { workspaceQuery } from "../../api/queries";
 import type { Workspace } from "../../api/types";
 import { QueryStatus } from "../../components/LoadState";
 import { Dialog } from "../../components/overlays";
-import { Button, CopyButton, ErrorBanner, Facts, Field, Section, Switch } from "../../components/ui";
+import { Button, CopyButton, ErrorBanner, Facts, Field, Heading, Section, Switch } from "../../components/ui";
 import { useAction } from "../../lib/useAction";
 import {
   DEFAULT_SMTP_FROM,
@@ -546,7 +546,7 @@ function SecuritySection({ ws, onSaved, onKeysChanged }: SectionProps & { onKeys
 
       <div className="subsection">
         <div className="subsection-header">
-          <h4>Access keys</h4>
+          <Heading className="subsection-title">Access keys</Heading>
           <Button onClick={() => create.run()} busy={create.busy} data-testid="create-access-key">
             Create access key
           </Button>
