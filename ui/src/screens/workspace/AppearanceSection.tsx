@@ -10,7 +10,7 @@ export function AppearanceSection() {
     <Section title="Appearance" id="workspace-appearance" testId="workspace-appearance">
       <fieldset className="fieldset">
         <legend>Theme</legend>
-        <div className="radios radios-inline" data-testid="theme-choice">
+        <div className="radios-inline" data-testid="theme-choice">
           {THEME_CHOICES.map((c) => (
             <label key={c.value} className="radio">
               <input

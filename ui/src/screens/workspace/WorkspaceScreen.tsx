@@ -54,18 +54,19 @@ export function WorkspaceScreen({ section }: { section?: WorkspaceSection | unde
         </div>
       </header>
       <div className="workspace">
+        {/* Kept in this browser, not in the store: shown even when the store can't be read. */}
         <AppearanceSection />
+        <QueryStatus query={q} errorTitle="Could not load the workspace settings." loadingLabel="Loading workspace settings…" />
+        {ws && (
+          <div className="workspace-sections" data-testid="workspace-sections">
+            <GeneralSection ws={ws} onSaved={onSaved} />
+            <TokensSection ws={ws} onSaved={onSaved} />
+            <ThreatsSection ws={ws} onSaved={onSaved} />
+            <EmailSection ws={ws} onSaved={onSaved} />
+            <SecuritySection ws={ws} onSaved={onSaved} onKeysChanged={reload} />
+          </div>
+        )}
       </div>
-      <QueryStatus query={q} errorTitle="Could not load the workspace settings." loadingLabel="Loading workspace settings…" />
-      {ws && (
-        <div className="workspace" data-testid="workspace-sections">
-          <GeneralSection ws={ws} onSaved={onSaved} />
-          <TokensSection ws={ws} onSaved={onSaved} />
-          <ThreatsSection ws={ws} onSaved={onSaved} />
-          <EmailSection ws={ws} onSaved={onSaved} />
-          <SecuritySection ws={ws} onSaved={onSaved} onKeysChanged={reload} />
-        </div>
-      )}
     </div>
   );
 }
