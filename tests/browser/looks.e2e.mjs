@@ -406,6 +406,20 @@ async function main() {
     assert(back === "create-pool", `focus went back to ${back}`);
   });
 
+  await check("a toast shows whole in the small dark look", async () => {
+    await setLook(page, LOOKS[2]);
+    await go(`${base}/index.html#/workspace`, "workspace-sections");
+    await page.getByTestId("ws-region").fill("eu-west-2");
+    await page.getByRole("button", { name: "Save region" }).click();
+    const toast = page.getByTestId("toasts").locator(".toast").filter({ hasText: "Region saved" });
+    await toast.waitFor();
+    const box = await toast.boundingBox();
+    const view = page.viewportSize();
+    assert(box && box.x >= 0 && box.x + box.width <= view.width && box.y + box.height <= view.height, `the toast is at ${JSON.stringify(box)}`);
+    await shot(page, "looks-toast-dark", { showToasts: true });
+    await axeChecked(page, "workspace", "workspace with a toast (dark)");
+  });
+
   await check("the pages logged no errors", async () => {
     assert(pageErrors.length === 0, pageErrors.slice(0, 5).join("\n"));
   });
