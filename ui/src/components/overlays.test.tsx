@@ -160,3 +160,27 @@ describe("Section heading levels", () => {
     expect(screen.getByRole("heading", { name: "Inner" }).tagName).toBe("H3");
   });
 });
+
+describe("Tab order inside an overlay", () => {
+  it("wraps past elements out of the Tab order (inactive tabs, unchecked radios)", () => {
+    open((close) => (
+      <Drawer title="alice" onClose={close}>
+        <input aria-label="Email" />
+        <label>
+          <input type="radio" name="theme" defaultChecked /> System
+        </label>
+        <label>
+          <input type="radio" name="theme" /> Dark
+        </label>
+        <button type="button" tabIndex={-1}>
+          Inactive tab
+        </button>
+      </Drawer>
+    ));
+    screen.getByLabelText("System").focus();
+    tab();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Close" }));
+    tab(true);
+    expect(document.activeElement).toBe(screen.getByLabelText("System"));
+  });
+});

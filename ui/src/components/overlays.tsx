@@ -34,9 +34,15 @@ export function initialFocusTarget(overlay: HTMLElement, body: HTMLElement | nul
 /** Keeps Tab and Shift+Tab inside `container`, wrapping from the last element to the first. */
 export function trapTab(e: { key: string; shiftKey: boolean; preventDefault: () => void }, container: HTMLElement) {
   if (e.key !== "Tab") return;
-  const all = [...container.querySelectorAll<HTMLElement>(TABBABLE)].filter(
-    (el) => focusable(el) || (el.tagName === "A" && !el.closest("[hidden], [inert]")),
-  );
+  const all = [...container.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => {
+    if (el.tabIndex < 0) return false; // a roving tab list's inactive tabs, a table's rows
+    // Of a radio group only the checked radio is in the Tab order (the first if none is).
+    if (el instanceof HTMLInputElement && el.type === "radio" && el.name && !el.checked) {
+      const group = [...container.querySelectorAll<HTMLInputElement>("input[type='radio']")].filter((r) => r.name === el.name);
+      if (group.some((r) => r.checked) || group[0] !== el) return false;
+    }
+    return focusable(el) || (el.tagName === "A" && !el.closest("[hidden], [inert]"));
+  });
   const first = all[0];
   const last = all[all.length - 1];
   if (!first || !last) {
