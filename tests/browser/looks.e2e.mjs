@@ -406,6 +406,24 @@ async function main() {
     assert(back === "create-pool", `focus went back to ${back}`);
   });
 
+  await check("a delete confirmation opens on its typed field or Cancel, never on the destructive button", async () => {
+    await setLook(page, LOOKS[2]);
+    await go(poolHref("groups"), "groups-table");
+    await page.getByRole("button", { name: "support", exact: true }).click();
+    const drawer = page.getByTestId("group-drawer");
+    const del = drawer.getByRole("button", { name: /Delete group/ });
+    await del.click();
+    const dialog = page.getByTestId("confirm-dialog");
+    await dialog.waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+    assert(focused === "confirm-input" || focused === "confirm-cancel", `focus is on ${focused}`);
+    await shot(page, "looks-confirm-delete-dark");
+    await axeChecked(page, "group", "delete confirmation (dark)");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    assert((await del.evaluate((el) => el === document.activeElement)), "focus did not go back to Delete group…");
+  });
+
   await check("a toast shows whole in the small dark look", async () => {
     await setLook(page, LOOKS[2]);
     await go(`${base}/index.html#/workspace`, "workspace-sections");
