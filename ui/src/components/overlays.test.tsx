@@ -184,3 +184,23 @@ describe("Tab order inside an overlay", () => {
     expect(document.activeElement).toBe(screen.getByLabelText("System"));
   });
 });
+
+describe("focus on a radio group", () => {
+  it("opens on the checked radio, and a read-only field stays in the Tab wrap", () => {
+    open((close) => (
+      <Dialog title="Theme" onClose={close}>
+        <label>
+          <input type="radio" name="t" /> System
+        </label>
+        <label>
+          <input type="radio" name="t" defaultChecked /> Dark
+        </label>
+        <input aria-label="Secret" readOnly value="s3cr3t" />
+      </Dialog>
+    ));
+    expect(document.activeElement).toBe(screen.getByLabelText("Dark"));
+    screen.getByLabelText("Secret").focus();
+    tab();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Close" }));
+  });
+});

@@ -9,40 +9,50 @@ const TABBABLE =
   "a[href], button, input:not([type='hidden']), select, textarea, [tabindex]:not([tabindex='-1'])";
 
 /** Whether `el` can take focus now: enabled, not hidden, not inert, shown (where layout exists). */
-function focusable(el: HTMLElement): boolean {
-  if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly) return false;
+function canFocus(el: HTMLElement): boolean {
+  if ((el as HTMLInputElement).disabled) return false;
   if (el.closest("[hidden], [inert], [aria-hidden='true']")) return false;
   if (typeof el.checkVisibility === "function" && !el.checkVisibility()) return false;
   return true;
 }
 
+/** The radios of `radio`'s group within `container`. */
+function radioGroup(container: HTMLElement, radio: HTMLInputElement): HTMLInputElement[] {
+  return [...container.querySelectorAll<HTMLInputElement>("input[type='radio']")].filter((r) => r.name === radio.name);
+}
+
+/** Whether Tab stops at `el`: of a radio group only the checked radio (the first if none is). */
+function inTabOrder(container: HTMLElement, el: HTMLElement): boolean {
+  if (el.tabIndex < 0) return false; // a roving tab list's inactive tabs, a table's rows
+  if (el instanceof HTMLInputElement && el.type === "radio" && el.name && !el.checked) {
+    const group = radioGroup(container, el);
+    if (group.some((r) => r.checked) || group[0] !== el) return false;
+  }
+  return canFocus(el);
+}
+
 /**
  * Where focus goes when an overlay opens: an element marked `data-autofocus`, else the first
- * field (input, select, textarea) of its body, else its enabled primary button, else the
- * overlay itself (so its title is read out). The header's Close button is never first.
+ * field (input, select, textarea; not a read-only one, which holds something to copy) of its
+ * body, else its enabled primary button, else the overlay itself (so its title is read out).
+ * The header's Close button is never first.
  */
 export function initialFocusTarget(overlay: HTMLElement, body: HTMLElement | null): HTMLElement {
   const within = body ?? overlay;
-  const marked = [...within.querySelectorAll<HTMLElement>("[data-autofocus]")].find(focusable);
+  const marked = [...within.querySelectorAll<HTMLElement>("[data-autofocus]")].find(canFocus);
   if (marked) return marked;
-  const field = [...within.querySelectorAll<HTMLElement>(FIELDS)].find(focusable);
+  const field = [...within.querySelectorAll<HTMLElement>(FIELDS)].find(
+    (el) => !(el as HTMLInputElement).readOnly && inTabOrder(within, el),
+  );
   if (field) return field;
-  const primary = [...within.querySelectorAll<HTMLElement>(".btn-primary")].find(focusable);
+  const primary = [...within.querySelectorAll<HTMLElement>(".btn-primary")].find(canFocus);
   return primary ?? overlay;
 }
 
 /** Keeps Tab and Shift+Tab inside `container`, wrapping from the last element to the first. */
 export function trapTab(e: { key: string; shiftKey: boolean; preventDefault: () => void }, container: HTMLElement) {
   if (e.key !== "Tab") return;
-  const all = [...container.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => {
-    if (el.tabIndex < 0) return false; // a roving tab list's inactive tabs, a table's rows
-    // Of a radio group only the checked radio is in the Tab order (the first if none is).
-    if (el instanceof HTMLInputElement && el.type === "radio" && el.name && !el.checked) {
-      const group = [...container.querySelectorAll<HTMLInputElement>("input[type='radio']")].filter((r) => r.name === el.name);
-      if (group.some((r) => r.checked) || group[0] !== el) return false;
-    }
-    return focusable(el) || (el.tagName === "A" && !el.closest("[hidden], [inert]"));
-  });
+  const all = [...container.querySelectorAll<HTMLElement>(TABBABLE)].filter((el) => inTabOrder(container, el));
   const first = all[0];
   const last = all[all.length - 1];
   if (!first || !last) {
