@@ -1,15 +1,15 @@
 import { useState } from "react";
 import type { GroupType, Operations } from "../../api/types";
-import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/toast";
 import { ListToolbar, PagedView } from "../../components/LoadState";
 import { ConfirmDialog, Dialog, Drawer } from "../../components/overlays";
-import { Button, EmptyState, ErrorBanner, Facts, Field, Form, Section } from "../../components/ui";
+import { Button, EmptyState, ErrorBanner, Facts, Field, Form } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
 import { optionalText, placeError } from "../../lib/forms";
 import { useAction } from "../../lib/useAction";
 import { usePagedList } from "../../lib/usePagedList";
 import { call } from "../../platform";
+import { GroupMembers } from "./GroupMembers";
 
 const PAGE = 60;
 
@@ -158,10 +158,6 @@ function GroupDrawer({
   onEdit: () => void;
   onDelete: () => void;
 }) {
-  const members = usePagedList(["group-members", poolId, group.GroupName], async (token) => {
-    const r = await call("ListUsersInGroup", { UserPoolId: poolId, GroupName: group.GroupName, Limit: PAGE, NextToken: token });
-    return { items: r.Users, next: r.NextToken };
-  });
   return (
     <Drawer title={group.GroupName} subtitle={group.Description} onClose={onClose} testId="group-drawer">
       <div className="drawer-actions">
@@ -179,35 +175,7 @@ function GroupDrawer({
           ["Last modified", formatDateTime(group.LastModifiedDate)],
         ]}
       />
-      <Section title={members.loaded ? `Members (${members.items.length}${members.hasMore ? "+" : ""})` : "Members"}>
-        <PagedView
-          list={members}
-          loadingLabel="Loading members…"
-          moreLabel="Load more members"
-          empty={<p className="muted">No members. Add users to this group from a user's details in the Users tab.</p>}
-        >
-          <table className="table table-compact" data-testid="group-members">
-            <thead>
-              <tr>
-                <th>Username</th>
-                <th>Status</th>
-                <th>Enabled</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.items.map((u) => (
-                <tr key={u.Username}>
-                  <td className="mono">{u.Username}</td>
-                  <td>
-                    <StatusBadge status={u.UserStatus} />
-                  </td>
-                  <td>{u.Enabled ? "Yes" : "No"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </PagedView>
-      </Section>
+      <GroupMembers poolId={poolId} group={group} />
     </Drawer>
   );
 }
