@@ -57,7 +57,7 @@ export function PasswordField({
         Meets the pool&apos;s password policy.
       </span>
     );
-  const shownError = error === undefined ? undefined : `${error} This pool's password policy: ${lowerFirst(rule)}`;
+  const shownError = error === undefined ? undefined : `${/[.!?]$/.test(error) ? error : `${error}.`} This pool's password policy: ${lowerFirst(rule)}`;
   return (
     <Field label={label} name={name} hint={hint} error={shownError}>
       {(p) => (
