@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { Fragment, useMemo, useState } from "react";
 import { OPERATIONS, type AuditOutcome, type ListAuditEventsRequest } from "../api/types";
 import type { AuditEvent } from "../api/types";
 import { PagedView } from "../components/LoadState";
@@ -128,7 +128,6 @@ export function AuditScreen() {
               <col className="audit-col-operation" />
               <col className="audit-col-pool" />
               <col className="audit-col-target" />
-              <col className="audit-col-actor" />
               <col className="audit-col-details" />
             </colgroup>
             <thead>
@@ -138,21 +137,23 @@ export function AuditScreen() {
                 <th>Operation</th>
                 <th>Pool</th>
                 <th>Target</th>
-                <th>Actor</th>
                 <th>Details</th>
               </tr>
             </thead>
             <tbody>
               {events.map((e) => (
                 <tr key={e.EventId}>
-                  <td className="nowrap" title={isoTime(e.Time)}>
-                    {formatDateTime(e.Time)}
+                  <td>
+                    <span className="person">
+                      <span title={isoTime(e.Time)}>{formatDateTime(e.Time)}</span>
+                      <span className="person-secondary audit-actor">by {breakable(e.Actor, /(?<=:)/)}</span>
+                    </span>
                   </td>
                   <td>
                     <span className={`pill ${e.Outcome === "Success" ? "pill-ok" : "pill-bad"}`}>{e.Outcome}</span>
                   </td>
-                  <td className="mono audit-operation">{e.Operation}</td>
-                  <td className="truncate nowrap">
+                  <td className="mono audit-operation">{breakable(e.Operation, /(?=[A-Z])/)}</td>
+                  <td className="audit-pool">
                     {e.UserPoolId ? (
                       <a href={routeHref({ screen: "pool", poolId: e.UserPoolId, tab: "overview" })} title={e.UserPoolId}>
                         {poolNames.get(e.UserPoolId) ?? e.UserPoolId}
@@ -166,14 +167,13 @@ export function AuditScreen() {
                       <span className="muted">—</span>
                     ) : e.TargetLabel ? (
                       <span className="person">
-                        <span>{e.TargetLabel}</span>
-                        <span className="person-secondary mono">{e.Target}</span>
+                        <span>{arrows(e.TargetLabel)}</span>
+                        <span className="person-secondary mono">{arrows(e.Target)}</span>
                       </span>
                     ) : (
-                      <span className="mono">{e.Target}</span>
+                      <span className="mono">{arrows(e.Target)}</span>
                     )}
                   </td>
-                  <td className="audit-actor">{e.Actor}</td>
                   <td className="audit-details">
                     <Details event={e} open={openDetails.has(e.EventId)} onToggle={() => toggleDetails(e.EventId)} />
                   </td>
@@ -185,6 +185,22 @@ export function AuditScreen() {
       </PagedView>
     </div>
   );
+}
+
+/** `text` with line-break opportunities where `at` splits it (before each capital, after a colon). */
+function breakable(text: string, at: RegExp) {
+  const parts = text.split(at);
+  return parts.map((p, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {p}
+    </Fragment>
+  ));
+}
+
+/** A membership target, "<user> -> <group>", with an arrow that does not break from its group. */
+function arrows(text: string): string {
+  return text.replaceAll(" -> ", " →\u00a0");
 }
 
 /** Messages longer than this are folded to their start, with a button to unfold them. */

@@ -199,7 +199,11 @@ export function CreateUserDialog({
           label="Temporary password"
           name="TemporaryPassword"
           value={password}
-          onChange={setPassword}
+          onChange={(v) => {
+            setPassword(v);
+            // The refusal was about the password before this edit; the live hint takes over.
+            if (placed.fields.TemporaryPassword) create.reset();
+          }}
           policy={policy}
           initiallyVisible
           error={placed.fields.TemporaryPassword}
