@@ -15,7 +15,7 @@
 //   E2E_TIMEOUT_MS overall bound (default: 150000)
 //   E2E_HEADED=1   show the browser (needs a display)
 
-import { LOOKS, api, apiOk, assert, axe, log, scenario, setLook, shot, sidewaysOverflow } from "./harness.mjs";
+import { LOOKS, api, apiOk, assert, axe, log, scenario, setLook, settle, shot, sidewaysOverflow } from "./harness.mjs";
 
 const s = scenario({ name: "admin-e2e", timeoutMs: 150_000 });
 const { check, startServer } = s;
@@ -97,6 +97,10 @@ async function main() {
     await page.goto(poolUrl("users"));
     await page.getByTestId("create-user").click();
     const dialog = page.getByTestId("create-user-dialog");
+    await dialog.waitFor();
+    await settle(page);
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.outerHTML.slice(0, 80));
+    assert(focused === "new-username", `the dialog opened with focus on ${focused}, not the first field`);
     await dialog.getByLabel("Username").fill(ada);
     await dialog.getByLabel("Email").fill(ada);
     const hint = (await dialog.locator('[data-field="TemporaryPassword"]').innerText()).replace(/\s+/g, " ");
@@ -181,6 +185,9 @@ async function main() {
     await page.getByTestId("tab-users").click();
     const ask = page.getByTestId("unsaved-dialog");
     await ask.getByText("Discard unsaved changes?").waitFor();
+    await settle(page);
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+    assert(focused === "keep-editing", `the warning opened with focus on ${focused}`);
     assert(page.url().endsWith("/overview"), `the address moved to ${page.url()}`);
     await inEveryLook(page, "04-unsaved-changes");
     await ask.getByTestId("keep-editing").click();

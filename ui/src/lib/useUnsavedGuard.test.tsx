@@ -48,6 +48,8 @@ describe("useUnsavedGuard", () => {
     const dialog = await screen.findByTestId("unsaved-dialog");
     expect(dialog.textContent).toContain("Discard unsaved changes?");
     expect(dialog.textContent).toContain("Your changes to the pool's settings have not been saved.");
+    // The choice that loses nothing has the focus.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("keep-editing")));
     // The screen stayed, and so did the address.
     expect(screen.getByTestId("route").textContent).toBe("overview");
     expect(window.location.hash).toBe("#/pools/p1/overview");

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Dialog } from "../components/overlays";
 import { Button } from "../components/ui";
 import { addNavigationGuard } from "./router";
+import { useOpenFocus } from "./useOpenFocus";
 
 /**
  * Keeps unsaved edits from being lost without a word: while `dirty`, leaving the screen (a tab,
@@ -37,26 +38,35 @@ export function useUnsavedGuard(dirty: boolean, what: string): { prompt: ReactNo
 
   const prompt = pending && (
     <Dialog title="Discard unsaved changes?" onClose={() => setPending(null)} testId="unsaved-dialog">
-      <div className="dialog-body">
-        <p className="confirm-text">Your changes to {what} have not been saved. Leaving now discards them.</p>
-        <footer className="dialog-footer">
-          <Button autoFocus onClick={() => setPending(null)} data-testid="keep-editing">
-            Keep editing
-          </Button>
-          <Button
-            variant="danger"
-            onClick={() => {
-              const go = pending;
-              setPending(null);
-              go();
-            }}
-            data-testid="discard-changes"
-          >
-            Discard
-          </Button>
-        </footer>
-      </div>
+      <UnsavedBody
+        what={what}
+        onKeep={() => setPending(null)}
+        onDiscard={() => {
+          const go = pending;
+          setPending(null);
+          go();
+        }}
+      />
     </Dialog>
   );
   return { prompt };
+}
+
+function UnsavedBody({ what, onKeep, onDiscard }: { what: string; onKeep: () => void; onDiscard: () => void }) {
+  // Keep editing, the choice that loses nothing, has the focus (Enter keeps the edits).
+  const keep = useOpenFocus<HTMLButtonElement>();
+  return (
+    <div className="dialog-body">
+      <p className="confirm-text">Your changes to {what} have not been saved. Leaving now discards them.</p>
+      <footer className="dialog-footer">
+        {/* A plain button: the shared Button takes no ref. */}
+        <button type="button" ref={keep} className="btn btn-secondary" onClick={onKeep} data-testid="keep-editing">
+          Keep editing
+        </button>
+        <Button variant="danger" onClick={onDiscard} data-testid="discard-changes">
+          Discard
+        </Button>
+      </footer>
+    </div>
+  );
 }

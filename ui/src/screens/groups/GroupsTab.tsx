@@ -7,6 +7,7 @@ import { Button, EmptyState, ErrorBanner, Facts, Field, Form } from "../../compo
 import { formatDateTime } from "../../lib/format";
 import { optionalText, placeError } from "../../lib/forms";
 import { useAction } from "../../lib/useAction";
+import { useOpenFocus } from "../../lib/useOpenFocus";
 import { usePagedList } from "../../lib/usePagedList";
 import { call } from "../../platform";
 import { GroupMembers } from "./GroupMembers";
@@ -199,6 +200,9 @@ function GroupDialog({
   const [precedence, setPrecedence] = useState(group?.Precedence === undefined ? "" : String(group.Precedence));
   const [roleArn, setRoleArn] = useState(group?.RoleArn ?? "");
   const [local, setLocal] = useState<Record<string, string>>({});
+  // A new group starts at its name; an existing one (whose name is fixed) at its description.
+  const firstName = useOpenFocus<HTMLInputElement>();
+  const firstDescription = useOpenFocus<HTMLTextAreaElement>();
   const save = useAction((input: Operations["CreateGroup"]["input"]) => call(group ? "UpdateGroup" : "CreateGroup", input), {
     onSuccess: (r) => {
       toast(group ? `Group ${r.Group.GroupName} saved` : `Group ${r.Group.GroupName} created`);
@@ -234,7 +238,7 @@ function GroupDialog({
           {(p) => (
             <input
               {...p}
-              autoFocus={!group}
+              ref={group ? undefined : firstName}
               readOnly={Boolean(group)}
               value={name}
               onChange={(e) => setName(e.target.value)}
@@ -244,7 +248,7 @@ function GroupDialog({
         </Field>
         <Field label="Description" name="Description" error={errors.Description}>
           {(p) => (
-            <textarea {...p} autoFocus={Boolean(group)} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+            <textarea {...p} ref={group ? firstDescription : undefined} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
           )}
         </Field>
         <div className="row">

@@ -8,6 +8,7 @@ import { optionalText, placeError } from "../../lib/forms";
 import { generatePassword } from "../../lib/passwords";
 import { personLabel } from "../../lib/people";
 import { useAction } from "../../lib/useAction";
+import { useOpenFocus } from "../../lib/useOpenFocus";
 import { ApiError, call } from "../../platform";
 
 /**
@@ -42,6 +43,7 @@ export function CreateUserDialog({
   onCreated: (username: string) => void;
 }) {
   const toast = useToast();
+  const first = useOpenFocus<HTMLInputElement>();
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
   const [emailVerified, setEmailVerified] = useState(true);
@@ -156,7 +158,7 @@ export function CreateUserDialog({
           {(p) => (
             <input
               {...p}
-              autoFocus
+              ref={first}
               autoComplete="off"
               spellCheck={false}
               value={username}
