@@ -170,6 +170,8 @@ async function main() {
     const dialog = page.getByTestId("create-user-dialog");
     await dialog.getByLabel("Username").fill(`bob-${stamp}`);
     await dialog.getByTestId("create-user-submit").click();
+    // No password and no invitation: the console made one up and shows it once.
+    await page.getByTestId("generated-password-done").click();
     await dialog.waitFor({ state: "detached" });
     await page.getByTestId("user-drawer").getByRole("button", { name: "Close" }).click();
     await page.getByTestId("user-row").filter({ hasText: `bob-${stamp}` }).waitFor();

@@ -39,6 +39,7 @@ impl user_pools::engine::Audit for OpAudit<'_> {
                 operation: entry.side.unwrap_or(self.op).into(),
                 pool_id: entry.pool_id.map(str::to_string),
                 target: entry.target.map(str::to_string),
+                target_label: None,
                 outcome,
                 error_code,
                 message,
@@ -80,6 +81,7 @@ impl Console {
             operation: op.into(),
             pool_id: pool_id.map(str::to_string),
             target: target.map(str::to_string),
+            target_label: None,
             outcome: Outcome::Failure,
             error_code: Some(err.code.as_str().into()),
             message: Some(err.message.chars().take(500).collect()),
@@ -138,6 +140,8 @@ impl Console {
             account: &ws.account_id,
         };
         let result = self.inner.db.write(|tx| {
+            // The target's label before the change: kept if the change deletes the target.
+            let before = audit::target_label(tx, op, pool_id, target)?;
             let (value, created) = f(tx, &ctx)?;
             let event = AuditEvent {
                 id: 0,
@@ -154,6 +158,7 @@ impl Console {
                             .cloned()
                     }),
                 target: created.or_else(|| target.map(str::to_string)),
+                target_label: before,
                 outcome: Outcome::Success,
                 error_code: None,
                 message: None,

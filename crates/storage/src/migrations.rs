@@ -17,6 +17,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_hook_invocations.sql")),
     (8, include_str!("../migrations/0008_outbox_delivery.sql")),
     (9, include_str!("../migrations/0009_outbox_claims.sql")),
+    (
+        10,
+        include_str!("../migrations/0010_audit_target_label.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -2,7 +2,16 @@
 import type { AuditOutcome } from "./AuditOutcome";
 import type { UserPoolId } from "./UserPoolId";
 
-export type ListAuditEventsRequest = { UserPoolId?: UserPoolId, Operation?: string, Target?: string, Outcome?: AuditOutcome, 
+export type ListAuditEventsRequest = { UserPoolId?: UserPoolId, Operation?: string, 
+/**
+ * Exactly this target.
+ */
+Target?: string, 
+/**
+ * A case-insensitive part of the target or of what names it: a user's email, phone
+ * number or name (as kept with the record or as it is now), an app client's name.
+ */
+Search?: string, Outcome?: AuditOutcome, 
 /**
  * 1–1000, default 100.
  */

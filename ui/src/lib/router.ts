@@ -60,13 +60,63 @@ export function navigate(route: Route): void {
   window.location.hash = routeHref(route);
 }
 
+/**
+ * A screen's say over leaving it (unsaved edits): called with the way to go on, it answers
+ * true to hold the navigation (and calls `proceed` later, if the person chooses to leave).
+ */
+export type NavigationGuard = (proceed: () => void) => boolean;
+
+const guards = new Set<NavigationGuard>();
+const listeners = new Set<() => void>();
+/** The hash the screens show; behind the address bar while a guard holds a navigation. */
+let committed = typeof window === "undefined" ? "" : window.location.hash;
+/** The next hash change was allowed by a guard's `proceed`. */
+let bypass = false;
+
+/** Registers a guard until the returned function is called. */
+export function addNavigationGuard(guard: NavigationGuard): () => void {
+  guards.add(guard);
+  return () => {
+    guards.delete(guard);
+  };
+}
+
+function onHashChange(): void {
+  const next = window.location.hash;
+  if (!bypass && next !== committed) {
+    for (const guard of guards) {
+      const held = guard(() => {
+        bypass = true;
+        window.location.hash = next;
+      });
+      if (held) {
+        // Put the address back without a hashchange; the screen never left.
+        window.history.replaceState(window.history.state, "", committed || window.location.pathname + window.location.search);
+        return;
+      }
+    }
+  }
+  bypass = false;
+  committed = next;
+  for (const l of listeners) l();
+}
+
 function subscribe(onChange: () => void): () => void {
-  window.addEventListener("hashchange", onChange);
-  return () => window.removeEventListener("hashchange", onChange);
+  if (listeners.size === 0) {
+    committed = window.location.hash;
+    window.addEventListener("hashchange", onHashChange);
+  }
+  listeners.add(onChange);
+  return () => {
+    listeners.delete(onChange);
+    if (listeners.size === 0) window.removeEventListener("hashchange", onHashChange);
+  };
 }
 
 function snapshot(): string {
-  return window.location.hash;
+  // Without a guard the address bar is the truth (a change not yet announced is taken at once).
+  if (guards.size === 0) committed = window.location.hash;
+  return committed;
 }
 
 export function useRoute(): Route {

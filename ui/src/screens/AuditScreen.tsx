@@ -1,12 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { Fragment, useMemo, useState } from "react";
 import { OPERATIONS, type AuditOutcome, type ListAuditEventsRequest } from "../api/types";
+import type { AuditEvent } from "../api/types";
 import { PagedView } from "../components/LoadState";
-import { Button, EmptyState, Form } from "../components/ui";
+import { Button, EmptyState } from "../components/ui";
 import { formatDateTime, isoTime } from "../lib/format";
 import { routeHref } from "../lib/router";
+import { useDebounced } from "../lib/useDebounced";
 import { usePagedList } from "../lib/usePagedList";
 import { call } from "../platform";
+import "../styles/admin.css";
 
 const PAGE = 100;
 
@@ -16,8 +19,10 @@ export function AuditScreen() {
   const [outcome, setOutcome] = useState<AuditOutcome | "">("");
   const [operation, setOperation] = useState("");
   const [poolId, setPoolId] = useState("");
-  const [target, setTarget] = useState("");
-  const [appliedTarget, setAppliedTarget] = useState("");
+  const [search, setSearch] = useState("");
+  // Searches as you type, like the users' search box.
+  const appliedSearch = useDebounced(search.trim(), 250);
+  const [openDetails, setOpenDetails] = useState<ReadonlySet<number>>(new Set());
 
   const pools = useQuery({ queryKey: ["audit-pools"], queryFn: () => call("ListUserPools", { MaxResults: 60 }) });
   const poolNames = useMemo(() => new Map((pools.data?.UserPools ?? []).map((p) => [p.Id, p.Name])), [pools.data]);
@@ -27,14 +32,21 @@ export function AuditScreen() {
     Outcome: outcome || undefined,
     Operation: operation || undefined,
     UserPoolId: poolId || undefined,
-    Target: appliedTarget || undefined,
+    Search: appliedSearch || undefined,
   };
   const list = usePagedList(["audit", filters], async (token) => {
     const r = await call("ListAuditEvents", { ...filters, Limit: PAGE, NextToken: token });
     return { items: r.Events, next: r.NextToken };
   });
   const events = list.items;
-  const filtered = Boolean(outcome || operation || poolId || appliedTarget);
+  const filtered = Boolean(outcome || operation || poolId || appliedSearch);
+  const toggleDetails = (id: number) =>
+    setOpenDetails((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   return (
     <div className="screen" data-testid="audit-screen">
@@ -49,10 +61,7 @@ export function AuditScreen() {
           </Button>
         </div>
       </header>
-      <Form
-        className="toolbar"
-        onSubmit={() => setAppliedTarget(target.trim())}
-      >
+      <div className="toolbar" role="search">
         <select aria-label="Outcome filter" value={outcome} onChange={(e) => setOutcome(e.target.value as AuditOutcome | "")}>
           <option value="">Any outcome</option>
           <option value="Success">Success</option>
@@ -76,11 +85,11 @@ export function AuditScreen() {
         </select>
         <input
           type="search"
-          aria-label="Target filter"
-          placeholder="Target (username, group, client…)"
-          value={target}
-          onChange={(e) => setTarget(e.target.value)}
-          onBlur={() => setAppliedTarget(target.trim())}
+          aria-label="Search targets"
+          placeholder="Target: email, name, username, group, client…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="audit-search"
         />
         <div className="toolbar-spacer" />
         {filtered && (
@@ -90,14 +99,13 @@ export function AuditScreen() {
               setOutcome("");
               setOperation("");
               setPoolId("");
-              setTarget("");
-              setAppliedTarget("");
+              setSearch("");
             }}
           >
             Clear filters
           </Button>
         )}
-      </Form>
+      </div>
 
       <PagedView
         list={list}
@@ -113,7 +121,15 @@ export function AuditScreen() {
         }
       >
         <div className={`table-wrap${list.loading ? " dimmed" : ""}`}>
-          <table className="table" data-testid="audit-table">
+          <table className="table audit-table" data-testid="audit-table">
+            <colgroup>
+              <col className="audit-col-time" />
+              <col className="audit-col-outcome" />
+              <col className="audit-col-operation" />
+              <col className="audit-col-pool" />
+              <col className="audit-col-target" />
+              <col className="audit-col-details" />
+            </colgroup>
             <thead>
               <tr>
                 <th>Time</th>
@@ -121,21 +137,23 @@ export function AuditScreen() {
                 <th>Operation</th>
                 <th>Pool</th>
                 <th>Target</th>
-                <th>Actor</th>
                 <th>Details</th>
               </tr>
             </thead>
             <tbody>
               {events.map((e) => (
                 <tr key={e.EventId}>
-                  <td className="nowrap" title={isoTime(e.Time)}>
-                    {formatDateTime(e.Time)}
+                  <td>
+                    <span className="person">
+                      <span title={isoTime(e.Time)}>{formatDateTime(e.Time)}</span>
+                      <span className="person-secondary audit-actor">by {breakable(e.Actor, /(?<=:)/)}</span>
+                    </span>
                   </td>
                   <td>
                     <span className={`pill ${e.Outcome === "Success" ? "pill-ok" : "pill-bad"}`}>{e.Outcome}</span>
                   </td>
-                  <td className="mono">{e.Operation}</td>
-                  <td className="truncate nowrap">
+                  <td className="mono audit-operation">{breakable(e.Operation, /(?=[A-Z])/)}</td>
+                  <td className="audit-pool">
                     {e.UserPoolId ? (
                       <a href={routeHref({ screen: "pool", poolId: e.UserPoolId, tab: "overview" })} title={e.UserPoolId}>
                         {poolNames.get(e.UserPoolId) ?? e.UserPoolId}
@@ -144,12 +162,20 @@ export function AuditScreen() {
                       <span className="muted">—</span>
                     )}
                   </td>
-                  <td className="mono truncate" title={e.Target}>
-                    {e.Target ?? <span className="muted">—</span>}
+                  <td className="audit-target" data-testid="audit-target">
+                    {e.Target === undefined ? (
+                      <span className="muted">—</span>
+                    ) : e.TargetLabel ? (
+                      <span className="person">
+                        <span>{arrows(e.TargetLabel)}</span>
+                        <span className="person-secondary mono">{arrows(e.Target)}</span>
+                      </span>
+                    ) : (
+                      <span className="mono">{arrows(e.Target)}</span>
+                    )}
                   </td>
-                  <td>{e.Actor}</td>
-                  <td className="truncate" title={e.Message}>
-                    {e.ErrorCode && <code className="error-code">{e.ErrorCode}</code>} {e.Message}
+                  <td className="audit-details">
+                    <Details event={e} open={openDetails.has(e.EventId)} onToggle={() => toggleDetails(e.EventId)} />
                   </td>
                 </tr>
               ))}
@@ -158,5 +184,41 @@ export function AuditScreen() {
         </div>
       </PagedView>
     </div>
+  );
+}
+
+/** `text` with line-break opportunities where `at` splits it (before each capital, after a colon). */
+function breakable(text: string, at: RegExp) {
+  const parts = text.split(at);
+  return parts.map((p, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {p}
+    </Fragment>
+  ));
+}
+
+/** A membership target, "<user> -> <group>", with an arrow that does not break from its group. */
+function arrows(text: string): string {
+  return text.replaceAll(" -> ", " →\u00a0");
+}
+
+/** Messages longer than this are folded to their start, with a button to unfold them. */
+const FOLD = 140;
+
+function Details({ event: e, open, onToggle }: { event: AuditEvent; open: boolean; onToggle: () => void }) {
+  const message = e.Message ?? "";
+  const long = message.length > FOLD;
+  if (!e.ErrorCode && !message) return <span className="muted">—</span>;
+  return (
+    <>
+      {e.ErrorCode && <code className="error-code">{e.ErrorCode}</code>}{" "}
+      <span>{long && !open ? `${message.slice(0, FOLD).trimEnd()}…` : message}</span>
+      {long && (
+        <button type="button" className="link-btn" aria-expanded={open} onClick={onToggle}>
+          {open ? "Less" : "More"}
+        </button>
+      )}
+    </>
   );
 }

@@ -23,8 +23,13 @@ dto! {
         pub user_pool_id: Option<UserPoolId>,
         #[serde(default)]
         pub operation: Option<String>,
+        /// Exactly this target.
         #[serde(default)]
         pub target: Option<String>,
+        /// A case-insensitive part of the target or of what names it: a user's email, phone
+        /// number or name (as kept with the record or as it is now), an app client's name.
+        #[serde(default)]
+        pub search: Option<String>,
         #[serde(default)]
         pub outcome: Option<AuditOutcome>,
         /// 1–1000, default 100.
@@ -46,6 +51,10 @@ dto! {
         pub user_pool_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub target: Option<String>,
+        /// What a person calls the target: a user's email, phone or name (`<label> -> <group>`
+        /// for a membership), an app client's name. Absent when the target is its own name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub target_label: Option<String>,
         pub outcome: AuditOutcome,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub error_code: Option<String>,
@@ -72,12 +81,23 @@ pub(crate) fn list_audit_events(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid("Limit", "must be between 1 and 1000"));
     }
+    if req
+        .search
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > 256)
+    {
+        return Err(ApiError::invalid(
+            "Search",
+            "must be at most 256 characters",
+        ));
+    }
     const SCOPE: &str = "ListAuditEvents";
     let before: Option<i64> = cursor(c, SCOPE, req.next_token.as_deref())?;
     let q = storage::audit::AuditQuery {
         pool_id: req.user_pool_id.clone().map(String::from),
         operation: req.operation.clone(),
         target: req.target.clone(),
+        search: req.search.clone(),
         outcome: req.outcome.map(|o| match o {
             AuditOutcome::Success => storage::audit::Outcome::Success,
             AuditOutcome::Failure => storage::audit::Outcome::Failure,
@@ -102,6 +122,7 @@ pub(crate) fn list_audit_events(
                 operation: e.operation,
                 user_pool_id: e.pool_id,
                 target: e.target,
+                target_label: e.target_label,
                 outcome: match e.outcome {
                     storage::audit::Outcome::Success => AuditOutcome::Success,
                     storage::audit::Outcome::Failure => AuditOutcome::Failure,

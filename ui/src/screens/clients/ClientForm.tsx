@@ -1,6 +1,8 @@
+import { useState } from "react";
 import type { ClientSettings, ExplicitAuthFlow, OAuthFlow, TimeUnit } from "../../api/types";
 import { Check, Field } from "../../components/ui";
 import { lines } from "../../lib/forms";
+import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
 
 export const AUTH_FLOWS: ReadonlyArray<{ value: ExplicitAuthFlow; label: string }> = [
   { value: "ALLOW_USER_SRP_AUTH", label: "SRP (USER_SRP_AUTH)" },
@@ -147,6 +149,10 @@ export function ClientFormFields({
   autoFocusName?: boolean;
 }) {
   const set = <K extends keyof ClientDraft>(k: K, v: ClientDraft[K]) => onChange({ ...d, [k]: v });
+  // The form is remounted after a save (keyed by the client's modification time), so the value
+  // it was first shown with is the saved one: anything else is an unsaved edit.
+  const [first] = useState(d);
+  const unsaved = useUnsavedGuard(JSON.stringify(d) !== JSON.stringify(first), "this app client");
   const legacyFlows = d.ExplicitAuthFlows.filter((f) => !AUTH_FLOWS.some((a) => a.value === f));
   const extraScopes = d.AllowedOAuthScopes.filter((s) => !(STANDARD_SCOPES as readonly string[]).includes(s));
 
@@ -173,6 +179,7 @@ export function ClientFormFields({
 
   return (
     <>
+      {unsaved.prompt}
       <Field label="App client name" name="ClientName" error={errors.ClientName}>
         {(p) => (
           <input

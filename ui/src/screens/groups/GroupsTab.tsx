@@ -1,15 +1,16 @@
 import { useState } from "react";
 import type { GroupType, Operations } from "../../api/types";
-import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/toast";
 import { ListToolbar, PagedView } from "../../components/LoadState";
 import { ConfirmDialog, Dialog, Drawer } from "../../components/overlays";
-import { Button, EmptyState, ErrorBanner, Facts, Field, Form, Section } from "../../components/ui";
+import { Button, EmptyState, ErrorBanner, Facts, Field, Form } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
 import { optionalText, placeError } from "../../lib/forms";
 import { useAction } from "../../lib/useAction";
+import { useOpenFocus } from "../../lib/useOpenFocus";
 import { usePagedList } from "../../lib/usePagedList";
 import { call } from "../../platform";
+import { GroupMembers } from "./GroupMembers";
 
 const PAGE = 60;
 
@@ -158,10 +159,6 @@ function GroupDrawer({
   onEdit: () => void;
   onDelete: () => void;
 }) {
-  const members = usePagedList(["group-members", poolId, group.GroupName], async (token) => {
-    const r = await call("ListUsersInGroup", { UserPoolId: poolId, GroupName: group.GroupName, Limit: PAGE, NextToken: token });
-    return { items: r.Users, next: r.NextToken };
-  });
   return (
     <Drawer title={group.GroupName} subtitle={group.Description} onClose={onClose} testId="group-drawer">
       <div className="drawer-actions">
@@ -179,35 +176,7 @@ function GroupDrawer({
           ["Last modified", formatDateTime(group.LastModifiedDate)],
         ]}
       />
-      <Section title={members.loaded ? `Members (${members.items.length}${members.hasMore ? "+" : ""})` : "Members"}>
-        <PagedView
-          list={members}
-          loadingLabel="Loading members…"
-          moreLabel="Load more members"
-          empty={<p className="muted">No members. Add users to this group from a user's details in the Users tab.</p>}
-        >
-          <table className="table table-compact" data-testid="group-members">
-            <thead>
-              <tr>
-                <th>Username</th>
-                <th>Status</th>
-                <th>Enabled</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.items.map((u) => (
-                <tr key={u.Username}>
-                  <td className="mono">{u.Username}</td>
-                  <td>
-                    <StatusBadge status={u.UserStatus} />
-                  </td>
-                  <td>{u.Enabled ? "Yes" : "No"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </PagedView>
-      </Section>
+      <GroupMembers poolId={poolId} group={group} />
     </Drawer>
   );
 }
@@ -231,6 +200,9 @@ function GroupDialog({
   const [precedence, setPrecedence] = useState(group?.Precedence === undefined ? "" : String(group.Precedence));
   const [roleArn, setRoleArn] = useState(group?.RoleArn ?? "");
   const [local, setLocal] = useState<Record<string, string>>({});
+  // A new group starts at its name; an existing one (whose name is fixed) at its description.
+  const firstName = useOpenFocus<HTMLInputElement>();
+  const firstDescription = useOpenFocus<HTMLTextAreaElement>();
   const save = useAction((input: Operations["CreateGroup"]["input"]) => call(group ? "UpdateGroup" : "CreateGroup", input), {
     onSuccess: (r) => {
       toast(group ? `Group ${r.Group.GroupName} saved` : `Group ${r.Group.GroupName} created`);
@@ -266,7 +238,7 @@ function GroupDialog({
           {(p) => (
             <input
               {...p}
-              autoFocus={!group}
+              ref={group ? undefined : firstName}
               readOnly={Boolean(group)}
               value={name}
               onChange={(e) => setName(e.target.value)}
@@ -276,7 +248,7 @@ function GroupDialog({
         </Field>
         <Field label="Description" name="Description" error={errors.Description}>
           {(p) => (
-            <textarea {...p} autoFocus={Boolean(group)} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+            <textarea {...p} ref={group ? firstDescription : undefined} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
           )}
         </Field>
         <div className="row">

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from "react";
 import type { UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
 import { ErrorBanner, Form, SaveActions, Section } from "../../components/ui";
+import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
 import { useAction } from "../../lib/useAction";
 import { call } from "../../platform";
 import {
@@ -30,6 +31,7 @@ export function HooksForm({ pool, onSaved }: { pool: UserPool; onSaved: () => vo
   const [d, setD] = useState<HooksDraft>(initial);
   const [local, setLocal] = useState<Partial<Record<TriggerName, string>>>({});
   const dirty = !sameHooks(d, initial);
+  const unsaved = useUnsavedGuard(dirty, "the hooks");
 
   const focusFirstError = () =>
     requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
@@ -76,6 +78,7 @@ export function HooksForm({ pool, onSaved }: { pool: UserPool; onSaved: () => vo
 
   return (
     <Section title="Hooks" testId="hooks-config">
+      {unsaved.prompt}
       <p className="hint section-intro">
         Where Cognito calls a Lambda trigger, Poolhouse POSTs the same event as JSON to the URL set here and reads the
         answer a Lambda function would return. An error answer (any status but 2xx) refuses the operation with the

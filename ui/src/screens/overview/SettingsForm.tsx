@@ -9,6 +9,7 @@ import {
 } from "../../components/PasswordPolicyFields";
 import { useToast } from "../../components/toast";
 import { Check, Field, Form, SaveActions, Section } from "../../components/ui";
+import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
 import { optionalText } from "../../lib/forms";
 import { settingsOf } from "../../lib/poolSettings";
 import { useFormAction } from "../../lib/useAction";
@@ -67,6 +68,7 @@ export function SettingsForm({ pool, onSaved }: { pool: UserPool; onSaved: () =>
   const [initial] = useState(() => draftOf(pool));
   const [d, setD] = useState(initial);
   const dirty = JSON.stringify(d) !== JSON.stringify(initial);
+  const unsaved = useUnsavedGuard(dirty, "the pool's settings");
   const save = useFormAction((request: Operations["UpdateUserPool"]["input"]) => call("UpdateUserPool", request), {
     fields: FIELDS,
     onSuccess: () => {
@@ -113,6 +115,7 @@ export function SettingsForm({ pool, onSaved }: { pool: UserPool; onSaved: () =>
 
   return (
     <Section title="Settings" testId="pool-settings">
+      {unsaved.prompt}
       <Form
         className="settings-form"
         onSubmit={submit}

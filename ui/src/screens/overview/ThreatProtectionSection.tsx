@@ -5,6 +5,7 @@ import type { CompromisedAction, EventFilter, RiskConfiguration, TakeoverAction,
 import { useToast } from "../../components/toast";
 import { QueryStatus } from "../../components/LoadState";
 import { Check, Field, Form, SaveActions, Section } from "../../components/ui";
+import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
 import { formatDateTime, isoTime } from "../../lib/format";
 import { routeHref } from "../../lib/router";
 import {
@@ -96,6 +97,7 @@ function ThreatProtectionForm({
   const [initial] = useState(() => riskDraftOf(config));
   const [d, setD] = useState<RiskDraft>(initial);
   const dirty = JSON.stringify(d) !== JSON.stringify(initial);
+  const unsaved = useUnsavedGuard(dirty, "threat protection");
   const save = useFormAction((request: SetRiskConfigurationRequest) => call("SetRiskConfiguration", request), {
     fields: RISK_FIELDS,
     onSuccess: (res) => {
@@ -121,6 +123,7 @@ function ThreatProtectionForm({
       className="settings-form risk-form"
       onSubmit={submit}
     >
+      {unsaved.prompt}
       <fieldset className="fieldset">
         <legend>Compromised credentials</legend>
         <div className="row">

@@ -2,9 +2,13 @@ import { useState } from "react";
 import type { AttributeType, DeliveryMedium, Operations, UserPool } from "../../api/types";
 import { useToast } from "../../components/toast";
 import { Dialog } from "../../components/overlays";
-import { Button, Check, ErrorBanner, Field, Form } from "../../components/ui";
+import { PasswordField } from "../../components/PasswordField";
+import { Button, Check, CopyButton, ErrorBanner, Field, Form } from "../../components/ui";
 import { optionalText, placeError } from "../../lib/forms";
+import { generatePassword } from "../../lib/passwords";
+import { personLabel } from "../../lib/people";
 import { useAction } from "../../lib/useAction";
+import { useOpenFocus } from "../../lib/useOpenFocus";
 import { ApiError, call } from "../../platform";
 
 /**
@@ -39,20 +43,39 @@ export function CreateUserDialog({
   onCreated: (username: string) => void;
 }) {
   const toast = useToast();
+  const first = useOpenFocus<HTMLInputElement>();
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
   const [emailVerified, setEmailVerified] = useState(true);
   const [phone, setPhone] = useState("");
   const [password, setPassword] = useState("");
   const [suppress, setSuppress] = useState(true);
-  const create = useAction((input: Operations["AdminCreateUser"]["input"]) => call("AdminCreateUser", input), {
-    onSuccess: (r) => {
-      toast(`User ${r.User.Username} created`);
-      onCreated(r.User.Username);
+  /** A password generated here for a user nobody will invite: shown once, after creation. */
+  const [generated, setGenerated] = useState<{ username: string; label: string; password: string } | null>(null);
+  const policy = pool.Policies?.PasswordPolicy;
+  const create = useAction(
+    ({ request }: { request: Operations["AdminCreateUser"]["input"]; generated: boolean }) => call("AdminCreateUser", request),
+    {
+      onSuccess: (r, { request: input, generated: made }) => {
+        const label = personLabel({
+          Username: r.User.Username,
+          Email: input.UserAttributes?.find((a) => a.Name === "email")?.Value,
+          PhoneNumber: input.UserAttributes?.find((a) => a.Name === "phone_number")?.Value,
+        }, pool);
+        toast(`User ${label} created`);
+        if (made && input.TemporaryPassword) {
+          setGenerated({ username: r.User.Username, label, password: input.TemporaryPassword });
+        } else {
+          onCreated(r.User.Username);
+        }
+      },
     },
+  );
+  const sent = create.input?.request.UserAttributes ?? [];
+  const placed = placeError(attributeField(create.error, sent), FIELDS, {
+    UsernameExistsException: "Username",
+    InvalidPasswordException: "TemporaryPassword",
   });
-  const sent = create.input?.UserAttributes ?? [];
-  const placed = placeError(attributeField(create.error, sent), FIELDS, { UsernameExistsException: "Username" });
   const byEmail = pool.UsernameAttributes?.includes("email") ?? false;
   const byPhone = pool.UsernameAttributes?.includes("phone_number") ?? false;
   const usernameHint =
@@ -63,6 +86,38 @@ export function CreateUserDialog({
         : byPhone
           ? "A phone number in E.164 form (+15555550100); this pool uses phone numbers as usernames."
           : "1–128 characters, no spaces.";
+
+  /** An invitation goes out only when it is not suppressed and there is somewhere to send it. */
+  const invites = !suppress && (email.trim() !== "" || phone.trim() !== "");
+
+  if (generated) {
+    const done = () => onCreated(generated.username);
+    return (
+      <Dialog title="User created" onClose={done} testId="created-password-dialog">
+        <div className="dialog-body once-secret">
+          <p>
+            <strong>{generated.label}</strong> was created with this temporary password. Give it to them; they must
+            change it at their first sign-in.
+          </p>
+          <div className="once-secret-value">
+            <code className="mono" data-testid="generated-password">
+              {generated.password}
+            </code>
+            <CopyButton text={generated.password} />
+          </div>
+          <div className="once-secret-notice" role="note" data-testid="shown-once-notice">
+            This password is shown only now. Poolhouse keeps only its hash: once you close this, nobody can see it
+            again (set a new one from the user&apos;s page if it is lost).
+          </div>
+          <footer className="dialog-footer">
+            <Button variant="primary" autoFocus onClick={done} data-testid="generated-password-done">
+              Done
+            </Button>
+          </footer>
+        </div>
+      </Dialog>
+    );
+  }
 
   const submit = () => {
     const attrs: AttributeType[] = [];
@@ -76,13 +131,20 @@ export function CreateUserDialog({
     const mediums: DeliveryMedium[] = [];
     if (e) mediums.push("EMAIL");
     if (p) mediums.push("SMS");
+    // Nobody will be told a password the core makes up when no invitation goes out: make one
+    // here instead, and show it once after creation.
+    const generate = password === "" && !invites;
     create.run({
-      UserPoolId: pool.Id,
-      Username: username.trim(),
-      UserAttributes: attrs.length > 0 ? attrs : undefined,
-      TemporaryPassword: password === "" ? undefined : password,
-      MessageAction: suppress ? "SUPPRESS" : undefined,
-      DesiredDeliveryMediums: !suppress && mediums.length > 0 ? mediums : undefined,
+      generated: generate,
+      request: {
+        UserPoolId: pool.Id,
+        Username: username.trim(),
+        UserAttributes: attrs.length > 0 ? attrs : undefined,
+        TemporaryPassword: generate ? generatePassword(policy) : password === "" ? undefined : password,
+        // With nowhere to send an invitation, none is sent: the password is shown here instead.
+        MessageAction: suppress || !invites ? "SUPPRESS" : undefined,
+        DesiredDeliveryMediums: !suppress && mediums.length > 0 ? mediums : undefined,
+      },
     });
   };
 
@@ -96,7 +158,7 @@ export function CreateUserDialog({
           {(p) => (
             <input
               {...p}
-              autoFocus
+              ref={first}
               autoComplete="off"
               spellCheck={false}
               value={username}
@@ -135,25 +197,25 @@ export function CreateUserDialog({
             {placed.fields.UserAttributes}
           </div>
         )}
-        <Field
+        <PasswordField
           label="Temporary password"
           name="TemporaryPassword"
-          hint="Leave blank to generate one. The user must change it at first sign-in."
+          value={password}
+          onChange={(v) => {
+            setPassword(v);
+            // The refusal was about the password before this edit; the live hint takes over.
+            if (placed.fields.TemporaryPassword) create.reset();
+          }}
+          policy={policy}
+          initiallyVisible
           error={placed.fields.TemporaryPassword}
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              className="mono"
-              value={password}
-              onChange={(ev) => setPassword(ev.target.value)}
-              data-testid="new-temp-password"
-            />
-          )}
-        </Field>
+          blankHint={
+            invites
+              ? "Leave blank and the invitation carries a generated one."
+              : "Leave blank to generate one, shown to you once after creation."
+          }
+          testId="new-temp-password"
+        />
         <Check
           label="Don't send an invitation"
           hint={suppress ? "" : "(the invitation goes to the local outbox by email and/or SMS)"}
