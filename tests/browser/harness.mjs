@@ -340,6 +340,9 @@ export async function sidewaysOverflow(page) {
     for (const el of document.querySelectorAll("body *")) {
       const st = getComputedStyle(el);
       if (st.display === "none" || st.visibility === "hidden") continue;
+      // Text kept for screen readers is clipped on purpose; a long value in a field scrolls
+      // inside it, as fields do.
+      if (el.classList.contains("sr-only") || el.tagName === "INPUT" || el.tagName === "TEXTAREA") continue;
       if (el.scrollWidth <= el.clientWidth + 1 || el.clientWidth === 0) continue;
       if (st.overflowX === "auto" || st.overflowX === "scroll") continue;
       if (st.overflowX === "hidden" && st.textOverflow === "ellipsis") continue;

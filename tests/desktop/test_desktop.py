@@ -236,6 +236,76 @@ def test_the_window_may_invoke_the_operations_and_nothing_else(driver):
     assert "ok" in invoke(driver, "list_user_pools", {"MaxResults": 1}), "the console still answers"
 
 
+def test_support_opens_a_locked_out_users_security_tab(driver):
+    """The support person's way in: a pool of an email-sign-in directory, a user locked out by
+    failed sign-ins, found by email in the users list and opened on the Security tab, which
+    names them by email and shows the lockout."""
+    wait(driver).until(EC.visibility_of_element_located(by_testid("pool-list")))
+    created = invoke(driver, "create_user_pool", {"PoolName": POOL_NAME, "UsernameAttributes": ["email"]})
+    assert "err" not in created, created
+    pool_id = created["ok"]["UserPool"]["Id"]
+    client = invoke(
+        driver,
+        "create_user_pool_client",
+        {"UserPoolId": pool_id, "ClientName": "desk", "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]},
+    )
+    assert "err" not in client, client
+    client_id = client["ok"]["UserPoolClient"]["ClientId"]
+    email = "ada@acme.example"
+    user = invoke(
+        driver,
+        "admin_create_user",
+        {
+            "UserPoolId": pool_id,
+            "Username": email,
+            "MessageAction": "SUPPRESS",
+            "TemporaryPassword": "Temp-pass-123!",
+            "UserAttributes": [{"Name": "email", "Value": email}, {"Name": "name", "Value": "Ada Lovelace"}],
+        },
+    )
+    assert "err" not in user, user
+    username = user["ok"]["User"]["Username"]
+    assert username != email, "an email pool names its users by a UUID"
+    permanent = invoke(
+        driver,
+        "admin_set_user_password",
+        {"UserPoolId": pool_id, "Username": username, "Password": "Right-pass-123!", "Permanent": True},
+    )
+    assert "err" not in permanent, permanent
+    for _ in range(7):
+        refused = invoke(
+            driver,
+            "admin_initiate_auth",
+            {
+                "UserPoolId": pool_id,
+                "ClientId": client_id,
+                "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": email, "PASSWORD": "wrong-pass-1!"},
+            },
+        )
+        assert "err" in refused, refused
+
+    driver.execute_script("window.location.hash = arguments[0];", f"#/pools/{pool_id}/users")
+    search = wait(driver).until(EC.element_to_be_clickable(by_testid("user-search")))
+    search.send_keys("ada@")
+    row = wait(driver).until(
+        EC.element_to_be_clickable((By.XPATH, f"//*[@data-testid='users-tab']//*[@role='row'][contains(., '{email}')]"))
+    )
+    row.click()
+    wait(driver).until(EC.element_to_be_clickable(by_testid("user-tab-security"))).click()
+    security = wait(driver).until(EC.visibility_of_element_located(by_testid("user-security")))
+    wait(driver).until(lambda d: "Locked" in security.text)
+    drawer_title = driver.find_element(By.CSS_SELECTOR, ".drawer-title h2").text
+    assert email in drawer_title, drawer_title
+    assert username not in drawer_title, f"the drawer is titled by the UUID: {drawer_title}"
+
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    shot = OUT_DIR / "desktop-user-security.png"
+    settle_frames(driver)
+    assert driver.get_screenshot_as_file(str(shot)), "the screenshot was not written"
+    print(f"screenshot: {shot}")
+
+
 def test_an_unopenable_store_exits_non_zero_with_a_message(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
