@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DecodedToken, JsonValue, TokenCheck, Verification } from "../../api/types";
-import { clearHandedOffToken, openInInspector } from "../../lib/handoff";
+import { clearInspectorSession, openInInspector } from "../../lib/handoff";
 import { OLD_HISTORY_STORAGE_KEY, rememberHistory } from "../../lib/inspector";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
@@ -50,7 +50,7 @@ const sent = (op: string) => call.mock.calls.filter(([name]) => name === op).map
 
 afterEach(() => {
   cleanup();
-  clearHandedOffToken();
+  clearInspectorSession();
 });
 beforeEach(() => {
   call.mockReset();

@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ExplicitAuthFlow, UserPoolClient } from "../../../api/types";
 import type * as Platform from "../../../platform";
-import { clearHandedOffToken, peekHandedOffToken } from "../../../lib/handoff";
+import { clearInspectorSession, peekHandedOffToken } from "../../../lib/handoff";
 import { ApiError } from "../../../platform/errors";
 import { TrySignInDrawer } from "./TrySignInDrawer";
 import { renderWithQueries } from "../../../test/queries";
@@ -131,7 +131,7 @@ describe("TrySignInDrawer", () => {
     fireEvent.click(within(tokens).getByRole("button", { name: "Inspect ID token" }));
     expect(window.location.hash).toBe("#/tokens");
     expect(peekHandedOffToken()).toBe(idToken);
-    clearHandedOffToken();
+    clearInspectorSession();
   });
 
   it("sets up an authenticator at MFA_SETUP: QR code and secret, verify, then the challenge with the verified session", async () => {
