@@ -18,7 +18,7 @@ const dist = path.join(root, "ui/dist/index.html");
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** The scenarios, in order; each bounds itself, and is stopped here if it overruns that. */
-const SCENARIOS = ["e2e.mjs", "hooks.e2e.mjs", "workspace.e2e.mjs", "inspector.e2e.mjs"];
+const SCENARIOS = ["e2e.mjs", "hooks.e2e.mjs", "workspace.e2e.mjs", "inspector.e2e.mjs", "developer.e2e.mjs"];
 /** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */
 const OUTER_BOUND_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000) + 60_000;
 
