@@ -15,7 +15,7 @@
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
 //   E2E_TIMEOUT_MS overall bound (default: 150000)
 
-import { LOOKS, apiOk, assert, axe, axeOf, log, scenario, setLook, shot, sidewaysOverflow, stoppableServer } from "./harness.mjs";
+import { DIST, LOOKS, apiOk, assert, axe, axeOf, log, scenario, setLook, shot, sidewaysOverflow, stoppableServer } from "./harness.mjs";
 
 const s = scenario({ name: "developer-e2e", timeoutMs: 150_000 });
 const { check } = s;
@@ -181,6 +181,7 @@ async function main() {
     const command = await banner.getByTestId("offline-command").innerText();
     assert(command.includes(`--addr ${server.addr}`), `the command does not name the address: ${command}`);
     assert(command.includes(server.db), `the command does not name the store ${server.db}: ${command}`);
+    assert(command.endsWith(` --ui ${DIST}`), `the command does not name the --ui folder ${DIST}: ${command}`);
     assert(/^poolhouse --db \S+ serve --addr \S+ --ui /.test(command), `the command reads "${command}"`);
     assert(/Showing data from \d{1,2}:\d{2}/.test(await banner.innerText()), `the banner does not date the data: ${await banner.innerText()}`);
     assert((await page.getByTestId("user-row").count()) >= 1, "the users are gone");

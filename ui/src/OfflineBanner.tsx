@@ -13,6 +13,7 @@ import {
   probeNow,
   serveCommand,
   serveFacts,
+  servedUiDir,
   subscribeConnection,
   watchBrowserEndpoint,
   type ConnectionState,
@@ -38,7 +39,7 @@ export function useEndpointWatch(queries: QueryClient): ConnectionState {
   useEffect(() => {
     const address = endpointAddress();
     if (address === undefined) return;
-    learnServeFacts({ address });
+    learnServeFacts({ address, uiDir: servedUiDir(document) });
     learnStore();
     return watchBrowserEndpoint();
   }, []);
@@ -77,7 +78,8 @@ export function OfflineBanner({ connection }: { connection: ConnectionState }) {
           {connection.lastAnswerAt !== undefined
             ? "What is on screen may be out of date, and nothing can be saved until it is back. "
             : "Nothing could be loaded. "}
-          Start it again with <code data-testid="offline-command">{command}</code>
+          Start it again with:
+          <code data-testid="offline-command">{command}</code>
         </div>
         <div className="hint" data-testid="offline-retry">
           {wait !== undefined && wait > 0 ? `Trying again in ${wait} s` : "Trying again…"} — this page reconnects by itself and

@@ -26,9 +26,13 @@ afterEach(() => {
 
 describe("the endpoint's connection", () => {
   it("names the command of the store and address in use, quoting what a shell would split", () => {
-    expect(serveCommand({ storePath: undefined, address: undefined })).toBe("poolhouse --db <store.db> serve --addr 127.0.0.1:9229 --ui ui/dist");
-    learnServeFacts({ storePath: "/home/ann/My Pools/poolhouse.db", address: "127.0.0.1:41234" });
-    expect(hintFor("NetworkError")).toContain("poolhouse --db '/home/ann/My Pools/poolhouse.db' serve --addr 127.0.0.1:41234 --ui ui/dist");
+    expect(serveCommand({ storePath: undefined, address: undefined, uiDir: undefined })).toBe(
+      "poolhouse --db <store.db> serve --addr 127.0.0.1:9229 --ui ui/dist",
+    );
+    learnServeFacts({ storePath: "/home/ann/My Pools/poolhouse.db", address: "127.0.0.1:41234", uiDir: "/opt/poolhouse/ui" });
+    expect(hintFor("NetworkError")).toContain(
+      "poolhouse --db '/home/ann/My Pools/poolhouse.db' serve --addr 127.0.0.1:41234 --ui /opt/poolhouse/ui",
+    );
     expect(shellWord("/tmp/x.db")).toBe("/tmp/x.db");
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
   });

@@ -8,7 +8,8 @@
  * nobody clicks. The desktop app calls the core in-process and never reports here.
  *
  * The command to start it again is the one in use: the store the endpoint said it serves
- * (DescribeWorkspace's StorePath, asked while it was up) and the address this page talks to.
+ * (DescribeWorkspace's StorePath, asked while it was up), the address this page talks to, and
+ * the `--ui` folder the served index.html names (`<meta name="poolhouse-ui-dir">`).
  */
 
 export type ConnectionState = {
@@ -30,6 +31,8 @@ export type ServeFacts = {
   storePath: string | undefined;
   /** host:port this page sends its operations to. */
   address: string | undefined;
+  /** The `--ui` folder, as given, from the served index.html. */
+  uiDir: string | undefined;
 };
 
 export const FIRST_BACKOFF_MS = 1_000;
@@ -54,11 +57,12 @@ export function shellWord(s: string): string {
 export function serveCommand(facts: ServeFacts): string {
   const db = facts.storePath ? shellWord(facts.storePath) : "<store.db>";
   const addr = facts.address ? shellWord(facts.address) : "127.0.0.1:9229";
-  return `poolhouse --db ${db} serve --addr ${addr} --ui ui/dist`;
+  const ui = facts.uiDir ? shellWord(facts.uiDir) : "ui/dist";
+  return `poolhouse --db ${db} serve --addr ${addr} --ui ${ui}`;
 }
 
 let state: ConnectionState = { status: "unknown", lastAnswerAt: undefined, downSince: undefined, nextProbeAt: undefined, attempts: 0 };
-let facts: ServeFacts = { storePath: undefined, address: undefined };
+let facts: ServeFacts = { storePath: undefined, address: undefined, uiDir: undefined };
 const listeners = new Set<() => void>();
 /** Sends one probe; resolves true when the endpoint answered. Set by the platform. */
 let probe: (() => Promise<boolean>) | undefined;
@@ -164,6 +168,6 @@ export function resetConnection(): void {
   heartbeat = undefined;
   probe = undefined;
   state = { status: "unknown", lastAnswerAt: undefined, downSince: undefined, nextProbeAt: undefined, attempts: 0 };
-  facts = { storePath: undefined, address: undefined };
+  facts = { storePath: undefined, address: undefined, uiDir: undefined };
   listeners.clear();
 }

@@ -76,6 +76,12 @@ export function consoleSecret(doc: Pick<Document, "querySelector">): string | un
   return content ? content : undefined;
 }
 
+/** The `--ui` folder the endpoint served this page from, as given; undefined for a page it did not serve. */
+export function servedUiDir(doc: Pick<Document, "querySelector">): string | undefined {
+  const content = doc.querySelector('meta[name="poolhouse-ui-dir"]')?.getAttribute("content");
+  return content ? content : undefined;
+}
+
 function isTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
