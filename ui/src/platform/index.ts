@@ -192,9 +192,11 @@ export function watchBrowserEndpoint(): () => void {
     // A refused ?endpoint=: nothing is sent there, so there is nothing to watch.
     return () => {};
   }
-  // Any answer, even an opaque one, means something listens; only a failed connection rejects.
+  // The endpoint's /health; any answer, even an opaque one, means something listens: only a
+  // failed connection rejects.
+  const health = new URL("/health", url).toString();
   const send = () =>
-    fetch(url, { method: "GET", cache: "no-store", mode: "no-cors" }).then(
+    fetch(health, { method: "GET", cache: "no-store", mode: "no-cors" }).then(
       () => true,
       () => false,
     );
