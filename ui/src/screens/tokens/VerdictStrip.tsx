@@ -22,7 +22,8 @@ export function VerdictStrip({
   onShowChecks: () => void;
 }) {
   const unreadable = decoded !== undefined && (decoded.Kind === "NotAToken" || decoded.Problem !== undefined);
-  if (unreadable && state.kind !== "done") {
+  // Garbage has nothing to verify; a verdict still shown is for the token it replaced.
+  if (unreadable && !(state.kind === "done" && !state.stale)) {
     return (
       <Strip tone="off" verdict="NotAToken" title="Not a token" detail="The input could not be read as a JWT, so there is nothing to verify." />
     );
