@@ -353,3 +353,88 @@ export async function sidewaysOverflow(page) {
     return found.slice(0, 10);
   });
 }
+
+/**
+ * A `poolhouse serve --ui` of the scenario's own that can be stopped and started again on the
+ * same address and store, for the browser build's offline state (`startServer` above starts
+ * the scenario's usual one, which runs to the end). Stopped when the scenario ends.
+ * Resolves with { base, db, addr, stop(), restart() }; restart() resolves with the same base.
+ */
+export async function stoppableServer(s, name) {
+  const db = path.join(s.tmp, `${name}.db`);
+  let addr = "127.0.0.1:0";
+  let child;
+  const startOnce = () =>
+    new Promise((resolve, reject) => {
+      const proc = spawn(BIN, ["--db", db, "serve", "--addr", addr, "--ui", DIST], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, NO_COLOR: "1", POOLHOUSE_CONSOLE_SECRET: CONSOLE_SECRET },
+      });
+      child = proc;
+      let out = "";
+      let err = "";
+      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
+      proc.stdout.on("data", (chunk) => {
+        out += chunk;
+        const m = out.match(/listening on (http:\/\/[^\s]+)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1].replace(/\/$/, ""));
+        }
+      });
+      proc.stderr.on("data", (chunk) => {
+        err += chunk;
+      });
+      proc.once("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      proc.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
+      });
+    });
+  const stop = async () => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill("SIGTERM");
+    await Promise.race([new Promise((r) => proc.once("exit", r)), new Promise((r) => setTimeout(r, 3000))]);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+  };
+  /** Starts it again on the same address; the port may take a moment to be free. */
+  const restart = async () => {
+    let last;
+    for (let i = 0; i < 10; i++) {
+      try {
+        return await startOnce();
+      } catch (e) {
+        last = e;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    throw last;
+  };
+  s.onCleanup(stop);
+  const base = await startOnce();
+  addr = new URL(base).host;
+  return { base, db, addr, stop, restart };
+}
+
+/**
+ * Like axe(), but over the elements `selectors` match only (a drawer, a screen, a banner): for
+ * a scenario checking its own part of a page whose other parts are checked elsewhere.
+ */
+export async function axeOf(page, label, selectors) {
+  await settle(page);
+  let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]);
+  for (const sel of selectors) builder = builder.include(sel);
+  const results = await builder.analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length > 0) {
+    const lines = bad.map(
+      (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
+    );
+    throw new Error(`axe on ${label}:\n${lines.join("\n")}`);
+  }
+  return results.violations.filter((v) => v.impact !== "serious" && v.impact !== "critical");
+}

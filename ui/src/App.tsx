@@ -2,6 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { ToastProvider } from "./components/toast";
 import { Spinner } from "./components/ui";
+import { OfflineBanner, useEndpointWatch } from "./OfflineBanner";
 import { createQueryClient } from "./lib/queryClient";
 import { routeHref, useRoute, type Route } from "./lib/router";
 import { AuditScreen } from "./screens/AuditScreen";
@@ -23,6 +24,7 @@ function NavLink({ to, active, children }: { to: Route; active: boolean; childre
 export function App() {
   const route = useRoute();
   const [queries] = useState(createQueryClient);
+  const connection = useEndpointWatch(queries);
   return (
     <QueryClientProvider client={queries}>
       <ToastProvider>
@@ -55,6 +57,9 @@ export function App() {
             </div>
           </nav>
           <main className="content">
+            <div className="content-column">
+            <OfflineBanner connection={connection} />
+            <div className="content-body" data-stale={connection.status === "down" ? "true" : undefined}>
             {route.screen === "pools" && <PoolListScreen />}
             {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
             {route.screen === "audit" && <AuditScreen />}
@@ -68,6 +73,8 @@ export function App() {
                 <WorkspaceScreen section={route.section} />
               </Suspense>
             )}
+            </div>
+            </div>
           </main>
         </div>
       </ToastProvider>

@@ -118,6 +118,7 @@ pub(crate) async fn index(
         Some(Extension(secret)) => with_secret(&html, &secret),
         None => html,
     };
+    let html = with_ui_dir(&html, &dir);
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -134,6 +135,26 @@ pub(crate) fn with_secret(html: &str, secret: &ConsoleSecret) -> String {
         "<meta name=\"{CONSOLE_SECRET_META}\" content=\"{}\" />",
         secret.as_str()
     );
+    match html.find("</head>") {
+        Some(at) => format!("{}{meta}\n  {}", &html[..at], &html[at..]),
+        None => format!("{meta}\n{html}"),
+    }
+}
+
+/// The `<meta>` that tells the console the `--ui` folder it was served from (as given), so
+/// that it can name the command that starts this endpoint again when it stops answering.
+pub(crate) const UI_DIR_META: &str = "poolhouse-ui-dir";
+
+/// index.html with the `--ui` folder as a `<meta>` at the end of its head.
+pub(crate) fn with_ui_dir(html: &str, dir: &std::path::Path) -> String {
+    let content = dir
+        .display()
+        .to_string()
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let meta = format!("<meta name=\"{UI_DIR_META}\" content=\"{content}\" />");
     match html.find("</head>") {
         Some(at) => format!("{}{meta}\n  {}", &html[..at], &html[at..]),
         None => format!("{meta}\n{html}"),
@@ -175,4 +196,21 @@ pub(crate) fn console_secret_missing(op: &ops::Operation, headers: &HeaderMap) -
         )
     };
     ApiError::new(ErrorCode::NotAuthorizedException, message)
+}
+
+#[cfg(test)]
+mod ui_dir_tests {
+    use super::*;
+
+    #[test]
+    fn the_ui_folder_is_named_in_the_head_escaped() {
+        let html = with_ui_dir(
+            "<html><head><title>t</title></head></html>",
+            std::path::Path::new("/srv/a \"b\" & <c>/dist"),
+        );
+        assert_eq!(
+            html,
+            "<html><head><title>t</title><meta name=\"poolhouse-ui-dir\" content=\"/srv/a &quot;b&quot; &amp; &lt;c&gt;/dist\" />\n  </head></html>"
+        );
+    }
 }

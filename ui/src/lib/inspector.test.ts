@@ -10,6 +10,7 @@ import {
   expiryWording,
   hasChosenKeys,
   historyEntry,
+  isInspectableToken,
   forgetStoredHistory,
   OLD_HISTORY_STORAGE_KEY,
   rememberedHistory,
@@ -25,7 +26,7 @@ import {
   withoutCodeMarks,
   type HistoryEntry,
 } from "./inspector";
-import { clearHandedOffToken, openInInspector, peekHandedOffToken } from "./handoff";
+import { clearInspectorSession, openInInspector, peekHandedOffToken } from "./handoff";
 
 const NOW = 1_800_000_000;
 
@@ -201,8 +202,8 @@ describe("history", () => {
   it("counts a token pasted with Bearer, quotes or line breaks as the same token", () => {
     expect(tokenIdentity('  Bearer "aaa.bb\nb.ccc" ')).toBe("aaa.bbb.ccc");
     expect(tokenIdentity("bearer aaa.bbb.ccc")).toBe("aaa.bbb.ccc");
-    const a = historyEntry("Bearer aaa.bbb.ccc", decoded({}), 1);
-    const b = historyEntry("aaa.bbb.ccc\n", decoded({}), 2);
+    const a = historyEntry("Bearer aaa.bbb.ccc", decoded({ sub: "u" }), 1);
+    const b = historyEntry("aaa.bbb.ccc\n", decoded({ sub: "u" }), 2);
     expect(a && b && addToHistory([a], b)).toHaveLength(1);
   });
 
@@ -237,7 +238,32 @@ describe("history", () => {
     expect(historyEntry("hello", decoded(undefined, { Kind: "NotAToken" }), NOW)).toBeUndefined();
     const unreadablePayload = { Code: "Base64", Message: "payload (part 2) is not base64url", Part: 2 };
     expect(historyEntry("eyJhbGciOiJSUzI1NiJ9.not*base64.c2ln", decoded(undefined, { Problem: unreadablePayload }), NOW)).toBeUndefined();
-    expect(historyEntry(`a.${"b".repeat(20_000)}.c`, decoded({}), NOW)).toBeUndefined();
+    expect(historyEntry(`a.${"b".repeat(20_000)}.c`, decoded({ sub: "u" }), NOW)).toBeUndefined();
+  });
+
+  // What the core's DecodeToken answers for garbage that happens to parse (`poolhouse jwt
+  // decode`): none of it is a token anyone inspected, so none of it is listed.
+  it("keeps no record of garbage that parses: no alg, no claims, a text payload, whitespace in a word", () => {
+    const noAlg = decoded({}, { Header: {}, Findings: [{ Code: "MissingAlgorithm", Message: "the header has no string `alg`", IsWarning: true }] });
+    expect(historyEntry("e30.e30.e30", noAlg, NOW)).toBeUndefined();
+    expect(isInspectableToken(decoded({}))).toBe(false);
+    const textPayload = decoded(undefined, {
+      Header: { alg: "HS256" },
+      PayloadText: "hello",
+      Findings: [{ Code: "PayloadNotJson", Message: "the payload is text, not JSON: a JWS, but not a JWT", IsWarning: true }],
+    });
+    expect(historyEntry("eyJhbGciOiJIUzI1NiJ9.aGVsbG8.c2ln", textPayload, NOW)).toBeUndefined();
+    const words = decoded(undefined, {
+      Kind: "NotAToken",
+      Header: undefined,
+      Problem: { Code: "PartCount", Message: "the input has no dots" },
+      Findings: [{ Code: "InnerWhitespace", Message: "1 whitespace character(s) inside the token", IsWarning: false }],
+    });
+    expect(historyEntry("garbage garbage", words, NOW)).toBeUndefined();
+    // A token: an alg and claims; an encrypted one has its payload sealed.
+    expect(isInspectableToken(decoded({ sub: "u-1" }))).toBe(true);
+    expect(isInspectableToken(decoded(undefined, { Kind: "Jwe", Header: { alg: "RSA-OAEP", enc: "A256GCM" } }))).toBe(true);
+    expect(isInspectableToken(decoded(undefined, { Kind: "Unsigned", Header: { alg: "none" }, Payload: { sub: "x" } }))).toBe(true);
   });
 
   it("keeps the history in memory: what it keeps reads back, a copy, at most the last 20", () => {
@@ -351,7 +377,7 @@ describe("hand-off", () => {
     expect(window.location.hash).toBe("#/tokens");
     expect(window.location.href).not.toContain("aaa.bbb.ccc");
     expect(peekHandedOffToken()).toBe("aaa.bbb.ccc");
-    clearHandedOffToken();
+    clearInspectorSession();
     expect(peekHandedOffToken()).toBeUndefined();
   });
 });

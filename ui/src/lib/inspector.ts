@@ -397,13 +397,29 @@ function claimNumber(payload: JsonValue | undefined, name: string): number | und
 }
 
 /**
+ * Whether a decoded input is a token worth listing: read to its end with no problem, a header
+ * naming its `alg`, and claims — a JSON object payload — unless it is encrypted (a JWE's
+ * payload is sealed). Three dots around base64 that decode to `{}` or to text are not a token
+ * anyone inspected; they are input that happened to parse.
+ */
+export function isInspectableToken(decoded: DecodedToken): boolean {
+  if (decoded.Kind === "NotAToken" || decoded.Problem !== undefined) return false;
+  const header = decoded.Header;
+  const isObject = (v: JsonValue | undefined) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(header) || typeof (header as { alg?: unknown }).alg !== "string") return false;
+  if (decoded.Kind === "Jwe") return true;
+  if (decoded.Nested) return isInspectableToken(decoded.Nested);
+  return isObject(decoded.Payload) && Object.keys(decoded.Payload as object).length > 0;
+}
+
+/**
  * The history entry for a decoded input, or undefined when it is not worth keeping: not a
- * token (or shaped like one but unreadable), or too long. A nested token is summed up by its innermost claims.
+ * token (garbage, shaped like one but unreadable, no alg, no claims; see isInspectableToken),
+ * or too long. A nested token is summed up by its innermost claims.
  */
 export function historyEntry(text: string, decoded: DecodedToken, at: number): HistoryEntry | undefined {
   const token = tokenIdentity(text);
-  const unreadable = decoded.Kind === "NotAToken" || decoded.Problem !== undefined;
-  if (unreadable || token === "" || token.length > HISTORY_MAX_TOKEN_LENGTH) return undefined;
+  if (!isInspectableToken(decoded) || token === "" || token.length > HISTORY_MAX_TOKEN_LENGTH) return undefined;
   let inner = decoded;
   while (inner.Nested) inner = inner.Nested;
   const entry: HistoryEntry = { token, at, kind: decoded.Kind };

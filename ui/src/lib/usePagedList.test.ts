@@ -120,4 +120,28 @@ describe("usePagedList", () => {
     await waitFor(() => expect(result.current.items).toEqual(["x", "z"]));
     expect(result.current.total).toBe(2);
   });
+
+  it("keeps the rows, marked stale, when a reload cannot reach the endpoint: not an empty list, not an error", async () => {
+    const { result } = renderList("s");
+    await act(async () => asked[0]?.answer({ items: ["1", "2"], next: undefined, total: 2 }));
+    act(() => result.current.reload());
+    await act(async () => asked[1]?.fail(new ApiError("NetworkError", "Cannot reach the Poolhouse endpoint.")));
+    await waitFor(() => expect(result.current.stale).toBe(true));
+    expect(result.current.items).toEqual(["1", "2"]);
+    expect(result.current.total).toBe(2);
+    expect(result.current.error).toBeUndefined();
+    // Back: the next reload answers and the rows are fresh again.
+    act(() => result.current.reload());
+    await act(async () => asked[2]?.answer({ items: ["1", "2", "3"], next: undefined, total: 3 }));
+    expect(result.current.stale).toBe(false);
+    expect(result.current.items).toEqual(["1", "2", "3"]);
+  });
+
+  it("still reports a refusal of a reload, and a first page that could not be reached", async () => {
+    const { result } = renderList("r");
+    await act(async () => asked[0]?.fail(new ApiError("NetworkError", "Cannot reach the Poolhouse endpoint.")));
+    await waitFor(() => expect(result.current.error?.code).toBe("NetworkError"));
+    expect(result.current.stale).toBe(false);
+    expect(result.current.loaded).toBe(false);
+  });
 });

@@ -26,8 +26,14 @@ export type PagedList<T> = {
   loaded: boolean;
   /** The first page, or a reload of it, is in flight. */
   loading: boolean;
-  /** The first page (or its reload) failed. */
+  /**
+   * The first page (or its reload) failed. Not set when the endpoint could not be reached and
+   * rows are loaded: those rows stay, marked `stale` (the app says the server is not
+   * answering), rather than being read as an empty list.
+   */
   error: ApiError | undefined;
+  /** The rows shown are from before the endpoint stopped answering (a reload could not reach it). */
+  stale: boolean;
   /** The `total` of the last page loaded. */
   total: number | undefined;
   /** There is a next page, and it belongs to the current key. */
@@ -82,11 +88,15 @@ export function usePagedList<T>(
 
   const pages = q.data?.pages ?? [];
   const nextFailed = q.isFetchNextPageError && !q.isFetchingNextPage;
+  // A reload that could not reach the endpoint leaves the rows as they were: they are stale,
+  // not gone, and the list is not empty because nobody answered.
+  const stale = q.isError && q.data !== undefined && q.error.code === "NetworkError";
   return {
     items: pages.flatMap((p) => p.items),
     loaded: q.data !== undefined,
     loading: q.isFetching && !q.isFetchingNextPage,
-    error: q.isError && !q.isFetchNextPageError ? q.error : undefined,
+    error: q.isError && !q.isFetchNextPageError && !stale ? q.error : undefined,
+    stale,
     total: pages[pages.length - 1]?.total,
     hasMore: q.hasNextPage && !q.isPlaceholderData,
     loadingMore: q.isFetchingNextPage,

@@ -66,7 +66,7 @@ describe("fromHttpFailure", () => {
 
 describe("hintFor", () => {
   it("explains setup errors and stays silent on request errors", () => {
-    expect(hintFor("NetworkError")).toMatch(/poolhouse serve/);
+    expect(hintFor("NetworkError")).toMatch(/poolhouse --db \S+ serve --addr \S+ --ui ui\/dist/);
     expect(hintFor("MissingAuthenticationTokenException")).toMatch(/signed/);
     expect(hintFor("UsernameExistsException")).toBeUndefined();
   });

@@ -1,3 +1,5 @@
+import { serveCommand, serveFacts } from "./connection";
+
 /**
  * A failed operation. `code` is Cognito's error name (`UsernameExistsException`, …) and is the
  * only thing the UI branches on; `message` is for people; `field`, when present, names the
@@ -72,7 +74,7 @@ export function fromHttpFailure(status: number, body: string): ApiError {
 export function hintFor(code: string): string | undefined {
   switch (code) {
     case "NetworkError":
-      return "Is the Poolhouse endpoint running? Start it with `poolhouse serve --ui ui/dist` and open the address it prints.";
+      return `The Poolhouse endpoint is not answering. Start it again with \`${serveCommand(serveFacts())}\`; this page reconnects by itself.`;
     case "MissingAuthenticationTokenException":
     case "UnrecognizedClientException":
     case "InvalidSignatureException":

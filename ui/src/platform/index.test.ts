@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OPERATIONS } from "../api/types";
-import { amzTarget, call, commandName, consoleSecret, endpointOrigin, endpointUrl, isLoopbackHost } from "./index";
+import { amzTarget, call, commandName, consoleSecret, endpointOrigin, endpointUrl, isLoopbackHost, servedUiDir } from "./index";
 import { ApiError } from "./errors";
 import { snakeCase } from "../lib/naming";
 
@@ -109,6 +109,16 @@ describe("the console's launch secret", () => {
     expect(consoleSecret(document)).toBeUndefined();
     serveSecret("s3cret");
     expect(consoleSecret(document)).toBe("s3cret");
+  });
+
+  it("reads the --ui folder the endpoint names in the page, for the command that starts it again", () => {
+    expect(servedUiDir(document)).toBeUndefined();
+    const meta = document.createElement("meta");
+    meta.name = "poolhouse-ui-dir";
+    meta.content = "/opt/poolhouse/ui";
+    document.head.append(meta);
+    expect(servedUiDir(document)).toBe("/opt/poolhouse/ui");
+    meta.remove();
   });
 
   it("goes with every call to the page's own endpoint, and to no other", async () => {

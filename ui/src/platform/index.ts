@@ -5,9 +5,20 @@
 import { OPERATIONS, type OperationName, type Operations } from "../api/types";
 import { TARGET_PREFIXES } from "../bindings/operations";
 import { snakeCase } from "../lib/naming";
+import { noteAnswer, noteUnreachable, watchEndpoint } from "./connection";
 import { ApiError, fromHttpFailure, toApiError } from "./errors";
 
 export { ApiError, toApiError } from "./errors";
+export {
+  connectionState,
+  learnServeFacts,
+  probeNow,
+  serveCommand,
+  serveFacts,
+  subscribeConnection,
+  type ConnectionState,
+  type ServeFacts,
+} from "./connection";
 
 const BY_NAME = new Map(OPERATIONS.map((o) => [o.name, o]));
 
@@ -62,6 +73,12 @@ export function endpointUrl(search: string, envEndpoint: string | undefined, ori
  */
 export function consoleSecret(doc: Pick<Document, "querySelector">): string | undefined {
   const content = doc.querySelector('meta[name="poolhouse-console-secret"]')?.getAttribute("content");
+  return content ? content : undefined;
+}
+
+/** The `--ui` folder the endpoint served this page from, as given; undefined for a page it did not serve. */
+export function servedUiDir(doc: Pick<Document, "querySelector">): string | undefined {
+  const content = doc.querySelector('meta[name="poolhouse-ui-dir"]')?.getAttribute("content");
   return content ? content : undefined;
 }
 
@@ -133,8 +150,10 @@ async function viaHttp<K extends OperationName>(
       body: JSON.stringify(input),
     });
   } catch {
+    noteUnreachable();
     throw new ApiError("NetworkError", `Cannot reach the Poolhouse endpoint at ${url}.`);
   }
+  noteAnswer();
   const text = await response.text();
   if (!response.ok) throw fromHttpFailure(response.status, text);
   if (text.trim() === "") return {} as Operations[K]["output"];
@@ -157,6 +176,41 @@ export function call<K extends OperationName>(
   return sent.catch((e: unknown) => {
     throw toApiError(e);
   });
+}
+
+/**
+ * Starts watching the browser build's endpoint (see ./connection): probes it while it is down,
+ * and now and then while it is up. Does nothing in the desktop app, which has no endpoint to
+ * lose. Returns the function that stops watching.
+ */
+export function watchBrowserEndpoint(): () => void {
+  if (isTauri()) return () => {};
+  let url: string;
+  try {
+    url = browserEndpoint();
+  } catch {
+    // A refused ?endpoint=: nothing is sent there, so there is nothing to watch.
+    return () => {};
+  }
+  // The endpoint's /health; any answer, even an opaque one, means something listens: only a
+  // failed connection rejects.
+  const health = new URL("/health", url).toString();
+  const send = () =>
+    fetch(health, { method: "GET", cache: "no-store", mode: "no-cors" }).then(
+      () => true,
+      () => false,
+    );
+  return watchEndpoint(send, () => document.visibilityState === "visible");
+}
+
+/** host:port the browser build sends its operations to; undefined in the desktop app. */
+export function endpointAddress(): string | undefined {
+  if (isTauri()) return undefined;
+  try {
+    return new URL(browserEndpoint()).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes text to the clipboard (Tauri's webview and browsers both offer the async API). */

@@ -29,6 +29,7 @@ import {
   draftOfClient,
   settingsFromDraft,
 } from "./ClientForm";
+import { forgetTrySignIn, openTrySignIn, rememberOpenTrySignIn } from "./trySignIn/session";
 import { TrySignInDrawer } from "./trySignIn/TrySignInDrawer";
 
 
@@ -41,7 +42,14 @@ export function ClientsTab({ poolId }: { poolId: string }) {
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
   const [deleting, setDeleting] = useState<UserPoolClientDescription>();
-  const [trying, setTrying] = useState<string>();
+  // Kept in memory while the person is elsewhere (the inspector, with Inspect), so that coming
+  // back finds Try sign-in open where it was; closing it forgets it.
+  const [trying, setTryingState] = useState<string | undefined>(() => openTrySignIn(poolId));
+  const setTrying = (id: string | undefined) => {
+    if (id === undefined) forgetTrySignIn(poolId);
+    else rememberOpenTrySignIn(poolId, id);
+    setTryingState(id);
+  };
   const openClient = (id: string) => {
     setTrying(undefined);
     setOpen(id);

@@ -47,8 +47,11 @@ function payloadString(decoded: DecodedToken, name: string): string | undefined 
   return typeof v === "string" ? v : undefined;
 }
 
-/** One line on what the input is: its kind, algorithm, key id, and whether it is a test token. */
-export function TokenSummary({ decoded }: { decoded: DecodedToken }) {
+/**
+ * One line on what the input is: its kind, algorithm, key id, and whether it is a test token.
+ * `verified`: a verdict for this token is shown at the top, so "not verified" would contradict it.
+ */
+export function TokenSummary({ decoded, verified = false }: { decoded: DecodedToken; verified?: boolean }) {
   let inner = decoded;
   while (inner.Nested) inner = inner.Nested;
   const alg = headerString(decoded, "alg");
@@ -85,7 +88,7 @@ export function TokenSummary({ decoded }: { decoded: DecodedToken }) {
           Test token
         </span>
       )}
-      {decoded.Kind !== "NotAToken" && !broken && (
+      {decoded.Kind !== "NotAToken" && !broken && !verified && (
         <span className="muted token-summary-note" title="Decoding reads what the token says; only Verify says whether to believe it.">
           Decoded, not verified
         </span>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { EncodeTestTokenRequest, TestToken, UserPoolDescription } from "../../api/types";
 import { Button, CopyButton, ErrorBanner, Field, Form } from "../../components/ui";
 import { KeyText, PoolSelect, SecretFields, SourceRadios } from "./KeyFields";
@@ -58,6 +58,11 @@ export function EncodePanel({
   const [form, setForm] = useState<EncodeForm>(DEFAULT_ENCODE_FORM);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [made, setMade] = useState<{ token: TestToken; at: number }>();
+  // The token made is below the form, often below the window: it is brought into view.
+  const resultRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (made) resultRef.current?.scrollIntoView?.({ block: "nearest" });
+  }, [made]);
   const encode = useAction((r: { request: EncodeTestTokenRequest; at: number }) => call("EncodeTestToken", r.request), {
     onSuccess: (token, r) => setMade({ token, at: r.at }),
   });
@@ -212,7 +217,7 @@ export function EncodePanel({
         </Button>
       </div>
       {made && (
-        <div className="test-token" data-testid="encode-result">
+        <div className="test-token" data-testid="encode-result" ref={resultRef}>
           <div className="test-token-header">
             <span className="pill pill-warn">Test token</span>
             <span className="mono">{made.token.Algorithm}</span>

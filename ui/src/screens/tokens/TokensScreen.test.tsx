@@ -1,10 +1,12 @@
-import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { StrictMode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DecodedToken, JsonValue, TokenCheck, Verification } from "../../api/types";
-import { clearHandedOffToken, openInInspector } from "../../lib/handoff";
+import { clearInspectorSession, openInInspector } from "../../lib/handoff";
 import { OLD_HISTORY_STORAGE_KEY, rememberHistory } from "../../lib/inspector";
 import type * as Platform from "../../platform";
 import { ApiError } from "../../platform/errors";
+import { App } from "../../App";
 import { TokensScreen } from "./TokensScreen";
 import { renderWithQueries } from "../../test/queries";
 
@@ -50,7 +52,7 @@ const sent = (op: string) => call.mock.calls.filter(([name]) => name === op).map
 
 afterEach(() => {
   cleanup();
-  clearHandedOffToken();
+  clearInspectorSession();
 });
 beforeEach(() => {
   call.mockReset();
@@ -153,5 +155,82 @@ describe("TokensScreen", () => {
     expect(problem.textContent).toContain("The input has no dots");
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.getByTestId("history-empty")).toBeTruthy();
+  });
+
+  it("opens the handed-over token however often the inspector is mounted: a second mount is not blank", async () => {
+    // The cause of a blank inspector after Inspect: the token sat in a one-shot slot that the
+    // first mount emptied, so any later mount (a remount as the route settles, React's double
+    // mount, a Suspense retry) opened empty and unverified. Each mount now reads the same.
+    const d = decoded({ sub: "u-1", token_use: "id" });
+    core({ decode: () => d, verify: () => verification("Valid", [{ Name: "signature", Result: "pass", Reason: "ok", IsAttack: false }], d) });
+    openInInspector("aaa.bbb.ccc");
+    renderWithQueries(<TokensScreen />);
+    expect((screen.getByTestId("token-input") as HTMLTextAreaElement).value).toBe("aaa.bbb.ccc");
+    cleanup();
+    renderWithQueries(<TokensScreen />);
+    expect((screen.getByTestId("token-input") as HTMLTextAreaElement).value).toBe("aaa.bbb.ccc");
+    const top = await waitFor(() => {
+      const v = screen.getByTestId("inspector-verdict");
+      if (v.getAttribute("data-verdict") !== "Valid") throw new Error(`verdict ${v.getAttribute("data-verdict")}`);
+      return v;
+    });
+    // The verdict is the first thing on the inspector, and nothing above contradicts it.
+    const inspector = document.querySelector(".inspector");
+    expect(inspector?.firstElementChild).toBe(top);
+    expect(top.textContent).toContain("Valid");
+    expect(screen.queryByText("Decoded, not verified")).toBeNull();
+  });
+
+  it("opens the handed-over token from a fresh start at / through the app's lazy route, in StrictMode", async () => {
+    const d = decoded({ sub: "u-1", token_use: "id" });
+    core({ decode: () => d, verify: () => verification("Valid", [{ Name: "signature", Result: "pass", Reason: "ok", IsAttack: false }], d) });
+    window.location.hash = "";
+    render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    );
+    await act(async () => {
+      openInInspector("aaa.bbb.ccc");
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    const input = (await screen.findByTestId("token-input", {}, { timeout: 5000 })) as HTMLTextAreaElement;
+    expect(input.value).toBe("aaa.bbb.ccc");
+    await waitFor(() => expect(screen.getByTestId("inspector-verdict").getAttribute("data-verdict")).toBe("Valid"));
+    expect(sent("VerifyToken").length).toBeGreaterThan(0);
+    window.location.hash = "";
+  });
+
+  it("says 'not verified yet' first for a pasted token, and garbage is not a token to verify", async () => {
+    const d = decoded({ sub: "u-1" });
+    core({
+      decode: (t) =>
+        t === "hello"
+          ? { Kind: "NotAToken", Claims: [], Findings: [], Problem: { Code: "PartCount", Message: "no dots" }, Now: NOW }
+          : d,
+    });
+    renderWithQueries(<TokensScreen />);
+    fireEvent.change(screen.getByTestId("token-input"), { target: { value: "hhh.ppp.sss" } });
+    await screen.findByTestId("claims-table");
+    expect(screen.getByTestId("inspector-verdict").getAttribute("data-verdict")).toBe("none");
+    expect(screen.getByTestId("inspector-verdict").textContent).toContain("Not verified yet");
+    fireEvent.change(screen.getByTestId("token-input"), { target: { value: "hello" } });
+    await screen.findByTestId("token-problem");
+    expect(screen.getByTestId("inspector-verdict").getAttribute("data-verdict")).toBe("NotAToken");
+    expect(sent("VerifyToken")).toHaveLength(0);
+  });
+
+  it("keeps the token in the box when the inspector is left and opened again; Clear forgets it", async () => {
+    const d = decoded({ sub: "u-1" });
+    core({ decode: () => d });
+    renderWithQueries(<TokensScreen />);
+    fireEvent.change(screen.getByTestId("token-input"), { target: { value: "hhh.ppp.sss" } });
+    cleanup();
+    renderWithQueries(<TokensScreen />);
+    expect((screen.getByTestId("token-input") as HTMLTextAreaElement).value).toBe("hhh.ppp.sss");
+    fireEvent.click(screen.getByTestId("token-clear"));
+    cleanup();
+    renderWithQueries(<TokensScreen />);
+    expect((screen.getByTestId("token-input") as HTMLTextAreaElement).value).toBe("");
   });
 });

@@ -13,12 +13,13 @@ import {
   tokenIdentity,
   type HistoryEntry,
 } from "../../lib/inspector";
-import { clearHandedOffToken, peekHandedOffToken } from "../../lib/handoff";
+import { inspectorSession, rememberInspectorText } from "../../lib/handoff";
 import { call, toApiError, type ApiError } from "../../platform";
 import { DecodeFindings, DecodedTokenView, TokenSummary } from "./DecodedView";
 import { EncodePanel } from "./EncodePanel";
 import { HistoryPanel } from "./HistoryPanel";
-import { VerifyPanel } from "./VerifyPanel";
+import { VerdictStrip } from "./VerdictStrip";
+import { VerifyPanel, type VerdictState } from "./VerifyPanel";
 
 /** Typing pauses this long before the token is decoded. */
 const DECODE_DELAY_MS = 200;
@@ -78,10 +79,12 @@ function useDecoded(text: string): { state: DecodeState | undefined; retry: () =
  * check explained, make test tokens, and come back to recent tokens.
  */
 export function TokensScreen() {
-  // A token handed over by another screen ("Inspect" in Try sign-in) travels in memory.
-  const [handedOff] = useState(() => peekHandedOffToken());
-  const [text, setText] = useState(handedOff ?? "");
-  useEffect(() => clearHandedOffToken(), []);
+  // The token in the box lives in memory (lib/handoff): what "Inspect" in Try sign-in handed
+  // over, or what was here when the inspector was left; every mount reads the same.
+  const [opened] = useState(inspectorSession);
+  const [text, setText] = useState(opened.text);
+  useEffect(() => rememberInspectorText(text), [text]);
+  const [verdict, setVerdict] = useState<VerdictState>({ kind: "none" });
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const { state: decoded, retry: retryDecode } = useDecoded(text);
   const pools = useQuery({ queryKey: ["inspector-pools"], queryFn: listAllPools });
@@ -120,6 +123,12 @@ export function TokensScreen() {
   const blank = text.trim() === "";
   const pending = !blank && decoded?.forText !== text;
   const data = decoded?.data;
+  const verifiedNow = verdict.kind === "done" && !verdict.stale;
+  const showChecks = () => {
+    const section = document.querySelector<HTMLElement>('[data-testid="verify-section"]');
+    section?.scrollIntoView?.({ block: "start" });
+    section?.querySelector<HTMLElement>('[data-testid="verify-submit"]')?.focus({ preventScroll: true });
+  };
 
   return (
     <div className="screen" data-testid="tokens-screen">
@@ -132,6 +141,7 @@ export function TokensScreen() {
         </div>
       </header>
       <div className="inspector">
+        {!blank && <VerdictStrip state={verdict} decoded={decoded?.forText === text ? data : undefined} onShowChecks={showChecks} />}
         <Section
           title="Token"
           testId="inspect-section"
@@ -187,14 +197,21 @@ export function TokensScreen() {
           )}
           {data && (
             <div className={pending ? "dimmed" : undefined} data-testid="decoded">
-              <TokenSummary decoded={data} />
+              <TokenSummary decoded={data} verified={verifiedNow} />
               <DecodeFindings decoded={data} />
               <DecodedTokenView decoded={data} />
             </div>
           )}
         </Section>
         <Section title="Verify" testId="verify-section">
-          <VerifyPanel text={text} verifyAtOnce={handedOff !== undefined} pools={pools.data} poolsError={pools.error ?? undefined} onRetryPools={() => void pools.refetch()} />
+          <VerifyPanel
+            text={text}
+            verifyAtOnce={opened.verifyAtOnce !== undefined && opened.verifyAtOnce === opened.text}
+            pools={pools.data}
+            poolsError={pools.error ?? undefined}
+            onRetryPools={() => void pools.refetch()}
+            onVerdict={setVerdict}
+          />
         </Section>
         <Section title="History" testId="history-section">
           <HistoryPanel

@@ -35,6 +35,13 @@ const SOURCES: ReadonlyArray<{ value: KeySource; label: string }> = [
   { value: "secret", label: "HMAC secret" },
 ];
 
+/** Where the verification of the token in the box stands, for the verdict at the top of the inspector. */
+export type VerdictState =
+  | { kind: "none" }
+  | { kind: "busy" }
+  | { kind: "failed"; error: ApiError }
+  | { kind: "done"; verification: Verification; stale: boolean };
+
 type Verified = {
   /** The token text and the settings the answer is for. */
   forText: string;
@@ -54,8 +61,11 @@ export function VerifyPanel({
   pools,
   poolsError,
   onRetryPools,
+  onVerdict,
 }: {
   text: string;
+  /** Told where the verification of the token now in the box stands, whenever that changes. */
+  onVerdict?: (state: VerdictState) => void;
   /** Verify the token as soon as it is there (it was handed over to be inspected). */
   verifyAtOnce?: boolean;
   pools: readonly UserPoolDescription[] | undefined;
@@ -123,6 +133,30 @@ export function VerifyPanel({
   const staleSettings = verified !== undefined && verified.settings !== verifySettingsKey(form);
   const blank = text.trim() === "";
 
+  const stale = staleToken || staleSettings;
+  const failedWith = verified?.forText === text ? verified.error : undefined;
+  const onVerdictRef = useRef(onVerdict);
+  useEffect(() => {
+    onVerdictRef.current = onVerdict;
+  });
+  useEffect(() => {
+    const tell = onVerdictRef.current;
+    if (!tell) return;
+    if (busy) tell({ kind: "busy" });
+    else if (result) tell({ kind: "done", verification: result, stale });
+    else if (failedWith) tell({ kind: "failed", error: failedWith });
+    else tell({ kind: "none" });
+  }, [busy, result, stale, failedWith]);
+
+  // A verdict asked for with the Verify button is scrolled into view when it arrives.
+  const resultRef = useRef<HTMLDivElement>(null);
+  const scrollToAnswer = useRef(false);
+  useEffect(() => {
+    if (!verified || !scrollToAnswer.current) return;
+    scrollToAnswer.current = false;
+    resultRef.current?.scrollIntoView?.({ block: "nearest" });
+  }, [verified]);
+
   return (
     <div className="verify-grid">
       <Form
@@ -130,6 +164,7 @@ export function VerifyPanel({
         data-testid="verify-form"
         onSubmit={() => {
           setArmed(true);
+          scrollToAnswer.current = true;
           run(text, form);
         }}
       >
@@ -302,7 +337,7 @@ export function VerifyPanel({
           </Button>
         </div>
       </Form>
-      <div className="verify-result" aria-live="polite">
+      <div className="verify-result" aria-live="polite" ref={resultRef} data-testid="verify-result">
         {!result && !busy && (
           <div className="verify-placeholder" data-testid="verify-placeholder">
             <strong>No verdict yet.</strong>
@@ -342,7 +377,7 @@ const FIELD_OF: Partial<Record<keyof VerifyForm, string>> = {
   skew: "SkewSeconds",
 };
 
-function VerdictIcon({ tone }: { tone: string }) {
+export function VerdictIcon({ tone }: { tone: string }) {
   // Drawn, not an emoji, so it looks the same everywhere.
   switch (tone) {
     case "ok":

@@ -2,8 +2,9 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ExplicitAuthFlow, UserPoolClient } from "../../../api/types";
 import type * as Platform from "../../../platform";
-import { clearHandedOffToken, peekHandedOffToken } from "../../../lib/handoff";
+import { clearInspectorSession, peekHandedOffToken } from "../../../lib/handoff";
 import { ApiError } from "../../../platform/errors";
+import { forgetAllTrySignIns, forgetTrySignIn, keepSignIn as keepSignInFor, keptSignIn, openTrySignIn, rememberOpenTrySignIn } from "./session";
 import { TrySignInDrawer } from "./TrySignInDrawer";
 import { renderWithQueries } from "../../../test/queries";
 
@@ -11,7 +12,10 @@ const call = vi.hoisted(() => vi.fn());
 vi.mock("../../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
 
 afterEach(cleanup);
-beforeEach(() => call.mockReset());
+beforeEach(() => {
+  call.mockReset();
+  forgetAllTrySignIns();
+});
 
 function client(flows: ExplicitAuthFlow[], secret?: string): UserPoolClient {
   return {
@@ -40,8 +44,8 @@ function core(c: UserPoolClient, ...answers: Array<unknown>) {
   });
 }
 
-function open() {
-  renderWithQueries(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={() => {}} onEditClient={() => {}} />);
+function open(onClose: () => void = () => {}) {
+  renderWithQueries(<TrySignInDrawer poolId="us-east-1_Pool" clientId="client1" onClose={onClose} onEditClient={() => {}} />);
 }
 
 describe("TrySignInDrawer", () => {
@@ -131,7 +135,7 @@ describe("TrySignInDrawer", () => {
     fireEvent.click(within(tokens).getByRole("button", { name: "Inspect ID token" }));
     expect(window.location.hash).toBe("#/tokens");
     expect(peekHandedOffToken()).toBe(idToken);
-    clearHandedOffToken();
+    clearInspectorSession();
   });
 
   it("sets up an authenticator at MFA_SETUP: QR code and secret, verify, then the challenge with the verified session", async () => {
@@ -214,5 +218,66 @@ describe("TrySignInDrawer", () => {
       Session: "mfa-1",
       ChallengeResponses: { USERNAME: "dana", SOFTWARE_TOKEN_MFA_CODE: "000000" },
     });
+  });
+
+  it("keeps the signed-in tokens while the person is in the inspector, and forgets them on Close", async () => {
+    const idToken = jwt({ token_use: "id", "cognito:username": "alice", exp: 4_000_000_000 });
+    core(client(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]), {
+      AuthenticationResult: { IdToken: idToken, AccessToken: jwt({ token_use: "access" }), RefreshToken: "opaque", ExpiresIn: 3600, TokenType: "Bearer" },
+    });
+    open();
+    fireEvent.change(await screen.findByTestId("try-username"), { target: { value: "alice" } });
+    fireEvent.change(screen.getByTestId("try-password"), { target: { value: "Passw0rd!" } });
+    fireEvent.click(screen.getByTestId("try-submit"));
+    fireEvent.click(within(await screen.findByTestId("try-tokens")).getByRole("button", { name: "Inspect ID token" }));
+    // The route changes: the drawer goes, and comes back with the same tokens, not a sign-in form.
+    cleanup();
+    expect(keptSignIn("us-east-1_Pool", "client1")?.stage.kind).toBe("tokens");
+    const onClose = vi.fn();
+    open(onClose);
+    const tokens = await screen.findByTestId("try-tokens");
+    expect(JSON.parse(within(tokens).getByTestId("id-token-payload").textContent ?? "")).toMatchObject({ "cognito:username": "alice" });
+    expect(screen.queryByTestId("try-password")).toBeNull();
+    // Only one sign-in went out: nothing was signed in again.
+    expect(call.mock.calls.filter(([op]) => op === "InitiateAuth")).toHaveLength(1);
+    // Close signs the panel out: opened again, it asks for credentials (the username is gone too).
+    fireEvent.click(within(screen.getByTestId("try-signin")).getByRole("button", { name: "Close" }));
+    expect(onClose).toHaveBeenCalled();
+    expect(keptSignIn("us-east-1_Pool", "client1")).toBeUndefined();
+    cleanup();
+    open();
+    expect(((await screen.findByTestId("try-username")) as HTMLInputElement).value).toBe("");
+    clearInspectorSession();
+  });
+
+  it("Start over forgets the tokens kept", async () => {
+    core(client(["ALLOW_USER_PASSWORD_AUTH"]), {
+      AuthenticationResult: { IdToken: jwt({ token_use: "id" }), AccessToken: jwt({ token_use: "access" }), ExpiresIn: 3600, TokenType: "Bearer" },
+    });
+    open();
+    fireEvent.change(await screen.findByTestId("try-username"), { target: { value: "bob" } });
+    fireEvent.change(screen.getByTestId("try-password"), { target: { value: "Passw0rd!" } });
+    fireEvent.click(screen.getByTestId("try-submit"));
+    fireEvent.click(within(await screen.findByTestId("try-tokens")).getByRole("button", { name: "Start over" }));
+    await screen.findByTestId("try-password");
+    expect(keptSignIn("us-east-1_Pool", "client1")).toMatchObject({ stage: { kind: "credentials" }, username: "bob" });
+  });
+});
+
+describe("Try sign-in's memory", () => {
+  it("keeps which client's Try sign-in is open per pool, and one per pool: opening another forgets the first", () => {
+    const kept = { stage: { kind: "credentials" as const }, username: "a", flow: undefined };
+    rememberOpenTrySignIn("p1", "c1");
+    rememberOpenTrySignIn("p2", "c9");
+    expect(openTrySignIn("p1")).toBe("c1");
+    expect(openTrySignIn("p2")).toBe("c9");
+    keepSignInFor("p1", "c1", kept);
+    rememberOpenTrySignIn("p1", "c2");
+    expect(keptSignIn("p1", "c1")).toBeUndefined();
+    keepSignInFor("p1", "c2", kept);
+    forgetTrySignIn("p1");
+    expect(openTrySignIn("p1")).toBeUndefined();
+    expect(keptSignIn("p1", "c2")).toBeUndefined();
+    expect(openTrySignIn("p2")).toBe("c9");
   });
 });

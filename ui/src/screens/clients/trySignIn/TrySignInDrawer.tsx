@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { clientQuery } from "../../../api/queries";
 import type { AuthResponse, UserPoolClient } from "../../../api/types";
 import { QueryStatus } from "../../../components/LoadState";
@@ -11,6 +11,7 @@ import { MfaCodeStep } from "./MfaCodeStep";
 import { MfaSelectStep } from "./MfaSelectStep";
 import { MfaSetupStep } from "./MfaSetupStep";
 import { NewPasswordStep } from "./NewPasswordStep";
+import { forgetSignIn, keepSignIn, keptSignIn } from "./session";
 import { nextStage, type Stage } from "./stages";
 import { TokensStep } from "./TokensStep";
 
@@ -28,6 +29,11 @@ export function TrySignInDrawer({
 }) {
   const q = useQuery(clientQuery(poolId, clientId));
   const client = q.data?.UserPoolClient;
+  // Closing the drawer signs out of the panel: the tokens kept for coming back go.
+  const close = () => {
+    forgetSignIn(poolId, clientId);
+    onClose();
+  };
   return (
     <Drawer
       title="Try sign-in"
@@ -36,22 +42,28 @@ export function TrySignInDrawer({
           {client?.ClientName ?? "App client"} <span className="mono">{clientId}</span>
         </>
       }
-      onClose={onClose}
+      onClose={close}
       wide
       testId="try-signin"
     >
       <QueryStatus query={q} errorTitle="Could not load the app client." loadingLabel="Loading app client…" />
-      {client && <TrySignInPanel client={client} onEditClient={onEditClient} />}
+      {client && <TrySignInPanel poolId={poolId} client={client} onEditClient={onEditClient} />}
     </Drawer>
   );
 }
 
-function TrySignInPanel({ client, onEditClient }: { client: UserPoolClient; onEditClient: () => void }) {
+function TrySignInPanel({ poolId, client, onEditClient }: { poolId: string; client: UserPoolClient; onEditClient: () => void }) {
   const flows = passwordFlows(client.ExplicitAuthFlows);
-  const [flow, setFlow] = useState<PasswordFlow | undefined>(flows[0]);
-  const [stage, setStage] = useState<Stage>({ kind: "credentials" });
+  // Where the sign-in stood when the drawer was last shown (before Inspect took the person to
+  // the inspector): kept in memory by pool and client, forgotten on Close.
+  const [kept] = useState(() => keptSignIn(poolId, client.ClientId));
+  const [flow, setFlow] = useState<PasswordFlow | undefined>(
+    kept?.flow !== undefined && flows.includes(kept.flow) ? kept.flow : flows[0],
+  );
+  const [stage, setStage] = useState<Stage>(kept?.stage ?? { kind: "credentials" });
   // Kept here so "Start over" keeps the username.
-  const [username, setUsername] = useState("");
+  const [username, setUsername] = useState(kept?.username ?? "");
+  useEffect(() => keepSignIn(poolId, client.ClientId, { stage, username, flow }), [poolId, client.ClientId, stage, username, flow]);
 
   if (client.ClientSecret) {
     return (
