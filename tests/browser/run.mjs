@@ -5,7 +5,7 @@
 // failed, a scenario could not run to its end, or a scenario ran no check.
 //   POOLHOUSE_BIN  the poolhouse binary (default: target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
-//   E2E_TIMEOUT_MS each scenario's own bound (they default to 240 s, 120 s, 120 s and 150 s)
+//   E2E_TIMEOUT_MS each scenario's own bound (they default to 240 s, 120 s, 120 s, 150 s and 150 s)
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -18,7 +18,7 @@ const dist = path.join(root, "ui/dist/index.html");
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** The scenarios, in order; each bounds itself, and is stopped here if it overruns that. */
-const SCENARIOS = ["e2e.mjs", "hooks.e2e.mjs", "workspace.e2e.mjs", "inspector.e2e.mjs"];
+const SCENARIOS = ["e2e.mjs", "hooks.e2e.mjs", "workspace.e2e.mjs", "inspector.e2e.mjs", "support.e2e.mjs"];
 /** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */
 const OUTER_BOUND_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000) + 60_000;
 

@@ -122,8 +122,8 @@ export function RecoverAccountDialog({
     <Dialog title={`Recover the account of ${who}`} onClose={running ? () => {} : onClose} wide testId="recover-dialog">
       <div className="dialog-body recover-body">
         <p className="muted">
-          Chosen steps run in this order, each recorded in the audit log. Username{" "}
-          <span className="mono">{username}</span>.
+          Chosen steps run in this order on one confirmation, each recorded in the audit log. A step that fails stops
+          the rest.
         </p>
         <ul className="recover-steps" data-testid="recover-steps">
           {plan.steps.map((s) => {
@@ -204,14 +204,18 @@ export function RecoverAccountDialog({
             Temporary password (shown once): <span className="mono">{temporary}</span> <CopyButton text={temporary} />
           </div>
         )}
-      </div>
-      <footer className="dialog-footer">
+        <footer className="dialog-footer">
         {finished ? (
           <Button variant="primary" onClick={onClose} autoFocus data-testid="recover-close">
             Close
           </Button>
         ) : (
           <>
+            {ids.length === 0 && (
+              <span className="hint" id="recover-none">
+                Choose at least one step
+              </span>
+            )}
             <Button onClick={onClose} disabled={running}>
               Cancel
             </Button>
@@ -219,7 +223,7 @@ export function RecoverAccountDialog({
               variant="primary"
               busy={running}
               disabled={ids.length === 0}
-              title={ids.length === 0 ? "Choose at least one step" : undefined}
+              aria-describedby={ids.length === 0 ? "recover-none" : undefined}
               onClick={() => void start()}
               autoFocus
               data-testid="recover-confirm"
@@ -228,7 +232,8 @@ export function RecoverAccountDialog({
             </Button>
           </>
         )}
-      </footer>
+        </footer>
+      </div>
     </Dialog>
   );
 }

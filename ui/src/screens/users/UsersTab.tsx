@@ -22,7 +22,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "user",
       header: "User",
-      width: "minmax(180px, 2fr)",
+      width: "minmax(140px, 2fr)",
       // Sorting follows what the column shows first.
       sortKey: byAttribute ? "email" : "username",
       cell: (u) => {
@@ -52,7 +52,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "status",
       header: "Status",
-      width: "minmax(150px, 1.4fr)",
+      width: "minmax(120px, 1.4fr)",
       sortKey: "status",
       cell: (u) => (
         <span className="state-cell">
@@ -65,7 +65,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "mfa",
       header: "MFA · failures",
-      width: "minmax(110px, 0.9fr)",
+      width: "minmax(90px, 0.9fr)",
       cell: (u) => (
         <span className="mfa-cell" data-testid="user-mfa-cell">
           {u.MFA.length === 0 ? (
@@ -102,7 +102,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       header: "Created",
       width: "140px",
       sortKey: "created",
-      hideBelow: 860,
+      hideBelow: 760,
       cell: (u) => <span title={isoTime(u.UserCreateDate)}>{formatDateTime(u.UserCreateDate)}</span>,
     },
   ];
@@ -194,12 +194,9 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
               document.querySelector<HTMLElement>('[data-testid="users-table-body"]')?.focus();
             }
           }}
-          aria-describedby="user-search-help"
+          title="Enter opens the user when exactly one matches; Down arrow moves into the results"
           data-testid="user-search"
         />
-        <span id="user-search-help" className="sr-only">
-          Enter opens the user when exactly one matches; Down arrow moves into the results.
-        </span>
         <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value as UserStatus | "")}>
           <option value="">Any status</option>
           {USER_STATUSES.map((s) => (
