@@ -64,16 +64,16 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     },
     {
       id: "mfa",
-      header: "MFA · failures",
+      header: "MFA",
       width: "minmax(90px, 0.9fr)",
       cell: (u) => (
-        <span className="mfa-cell" data-testid="user-mfa-cell">
+        <span className="mfa-cell">
           {u.MFA.length === 0 ? (
             <span className="muted" title="No MFA factor">
               —
             </span>
           ) : (
-            <span className="mfa-cell" title={u.MFA.map(mfaLabel).join(", ")}>
+            <span className="mfa-cell" title={u.MFA.map(mfaLabel).join(", ")} data-testid="user-mfa-cell">
               {u.MFA.map((f) => (
                 <span key={f} className="pill pill-info">
                   {mfaShortLabel(f)}
@@ -89,7 +89,8 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       id: "groups",
       header: "Groups",
       width: "minmax(100px, 1fr)",
-      hideBelow: 960,
+      // Before Created: support looks for a user's groups more than for their creation date.
+      hideBelow: 540,
       cell: (u) =>
         u.Groups.length === 0 ? (
           <span className="muted">—</span>
