@@ -287,12 +287,14 @@ export function SecurityTab({
     <div className="security-tab" data-testid="user-security">
       <div className="tab-toolbar">
         <span className="muted">Sign-in state, sessions and history of {who}.</span>
-        <Button variant="primary" onClick={onRecover} disabled={!s} data-testid="recover-account-tab">
-          Recover account…
-        </Button>
-        <Button variant="ghost" className="btn-small" onClick={refreshAll} aria-label="Refresh security">
-          Refresh
-        </Button>
+        <span className="tab-toolbar-actions">
+          <Button variant="primary" onClick={onRecover} disabled={!s} data-testid="recover-account-tab">
+            Recover account…
+          </Button>
+          <Button variant="ghost" className="btn-small" onClick={refreshAll} aria-label="Refresh security">
+            Refresh
+          </Button>
+        </span>
       </div>
 
       <QueryStatus query={security} errorTitle="Could not load the sign-in state." loadingLabel="Loading sign-in state…" />

@@ -139,7 +139,7 @@ export function UserDrawer({
               ))}
               <span className="user-head-username">
                 <span className="muted">Username</span> <span className="mono">{username}</span>{" "}
-                <CopyButton text={username} label="Copy username" />
+                <CopyButton text={username} label="Copy" />
               </span>
             </div>
             <span className="drawer-badges">

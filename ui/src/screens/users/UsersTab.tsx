@@ -22,7 +22,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "user",
       header: "User",
-      width: "minmax(140px, 2fr)",
+      width: "minmax(140px, 2.4fr)",
       // Sorting follows what the column shows first.
       sortKey: byAttribute ? "email" : "username",
       cell: (u) => {
@@ -52,7 +52,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "status",
       header: "Status",
-      width: "minmax(120px, 1.4fr)",
+      width: "minmax(120px, 1.2fr)",
       sortKey: "status",
       cell: (u) => (
         <span className="state-cell">
@@ -65,7 +65,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "mfa",
       header: "MFA",
-      width: "minmax(90px, 0.9fr)",
+      width: "minmax(90px, 0.8fr)",
       cell: (u) => (
         <span className="mfa-cell">
           {u.MFA.length === 0 ? (
@@ -88,7 +88,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "groups",
       header: "Groups",
-      width: "minmax(100px, 1fr)",
+      width: "minmax(100px, 0.8fr)",
       // Before Created: support looks for a user's groups more than for their creation date.
       hideBelow: 540,
       cell: (u) =>
