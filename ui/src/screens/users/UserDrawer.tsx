@@ -142,6 +142,7 @@ export function UserDrawer({
                 <CopyButton text={username} label="Copy" />
               </span>
             </div>
+            <div className="user-head-row">
             <span className="drawer-badges">
               <StatusBadge status={user.UserStatus} />
               {user.Enabled ? (
@@ -179,6 +180,7 @@ export function UserDrawer({
               >
                 Recover account…
               </Button>
+            </div>
             </div>
           </div>
         )
