@@ -195,6 +195,7 @@ async function main() {
     const drawer = page.getByTestId("user-drawer");
     await drawer.getByTestId("user-enabled").filter({ hasText: "Enabled" }).waitFor();
     await drawer.getByTestId("disable-user").click();
+    await page.getByTestId("confirm-button").click();
     await drawer.getByTestId("user-enabled").filter({ hasText: "Disabled" }).waitFor();
     await drawer.getByTestId("enable-user").waitFor();
     await page.getByTestId("user-row").filter({ hasText: username }).filter({ hasText: "Disabled" }).waitFor();
@@ -435,7 +436,7 @@ async function main() {
     await shot(page, "08d-reset-mfa-confirm", { hideToasts: true });
     await dialog.getByTestId("confirm-button").click();
     await dialog.waitFor({ state: "detached" });
-    await page.getByTestId("toasts").getByText(`MFA of ${locked} reset`).waitFor();
+    await page.getByTestId("toasts").getByText(`MFA of ${locked}@example.com reset`).waitFor();
     await security.getByTestId("mfa-none").waitFor();
     assert(await security.getByTestId("reset-mfa").isDisabled(), "Reset MFA is still offered without factors");
     const user = await apiOk(base, "AdminGetUser", { UserPoolId: supportPoolId, Username: locked });
@@ -453,7 +454,7 @@ async function main() {
     assert(title.includes(locked), `the confirmation does not name the user: "${title}"`);
     await dialog.getByTestId("confirm-button").click();
     await dialog.waitFor({ state: "detached" });
-    await page.getByTestId("toasts").getByText(`${locked} unlocked`).waitFor();
+    await page.getByTestId("toasts").getByText(`${locked}@example.com unlocked`).waitFor();
     await security.getByTestId("lock-state").filter({ hasText: "Not locked" }).waitFor();
     await security.getByTestId("failed-attempts").filter({ hasText: /^0$/ }).waitFor();
     assert((await security.getByTestId("unlock-user").count()) === 0, "Unlock is still offered");
@@ -475,7 +476,7 @@ async function main() {
     assert((await dialog.innerText()).includes(locked), "the confirmation does not name the user");
     await dialog.getByTestId("confirm-button").click();
     await dialog.waitFor({ state: "detached" });
-    await page.getByTestId("toasts").getByText(`${locked} signed out everywhere`).waitFor();
+    await page.getByTestId("toasts").getByText(`${locked}@example.com signed out everywhere`).waitFor();
     await security.getByText("Sessions (0 active)").waitFor();
     assert((await security.getByTestId("session-row").filter({ hasText: "Revoked" }).count()) === 3, "sessions not revoked");
     const r = await api(base, "InitiateAuth", {
@@ -491,7 +492,7 @@ async function main() {
     const security = page.getByTestId("user-security");
     await security.getByTestId("reset-password").click();
     const dialog = page.getByTestId("confirm-dialog");
-    await dialog.getByText(`${locked}@example.com`).waitFor();
+    await dialog.locator("span.mono", { hasText: `${locked}@example.com` }).waitFor();
     await dialog.getByTestId("confirm-button").click();
     await dialog.waitFor({ state: "detached" });
     await page.getByTestId("user-drawer").locator('[data-status="RESET_REQUIRED"]').waitFor();

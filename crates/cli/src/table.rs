@@ -88,17 +88,31 @@ pub fn render(op: &str, v: &Value) -> Option<String> {
                         s(u, "UserStatus"),
                         s(u, "Enabled"),
                         s(u, "Groups"),
+                        time(u, "LockedUntil"),
+                        s(u, "FailedSignIns"),
                         time(u, "UserCreateDate"),
                     ]
                 })
                 .collect();
             let mut t = grid(
                 &[
-                    "USERNAME", "EMAIL", "STATUS", "ENABLED", "GROUPS", "CREATED",
+                    "USERNAME",
+                    "EMAIL",
+                    "STATUS",
+                    "ENABLED",
+                    "GROUPS",
+                    "LOCKED UNTIL",
+                    "FAILED",
+                    "CREATED",
                 ],
                 rows,
             );
-            t += &format!("{} of {} users\n", users.len(), s(v, "TotalCount"));
+            let inside = if s(v, "MatchKind") == "Contains" {
+                " (nothing starts with the query: matches inside emails, names and phones)"
+            } else {
+                ""
+            };
+            t += &format!("{} of {} users{inside}\n", users.len(), s(v, "TotalCount"));
             t
         }
         "ListAuditEvents" => {

@@ -434,13 +434,28 @@ fn search_users_prints_a_table_and_json_with_the_json_flag() {
     let table = s.ok(&["search-users", "--user-pool-id", &pool, "--query", "a"]);
     let mut lines = table.lines();
     let header = lines.next().unwrap();
-    for col in ["USERNAME", "EMAIL", "STATUS"] {
+    for col in ["USERNAME", "EMAIL", "STATUS", "LOCKED UNTIL", "FAILED"] {
         assert!(
             header.contains(col),
             "the table has a {col} column: {header}"
         );
     }
     assert!(table.contains("alice@example.com") && table.contains("amy@example.com"));
+    assert!(
+        !table.contains("matches inside"),
+        "a prefix match says nothing more: {table}"
+    );
+    let inside = s.ok(&[
+        "search-users",
+        "--user-pool-id",
+        &pool,
+        "--query",
+        "@example",
+    ]);
+    assert!(
+        inside.contains("3 of 3 users (nothing starts with the query: matches inside"),
+        "a contains match says so: {inside}"
+    );
     assert!(
         !table.contains("bob"),
         "the query is a prefix search; bob does not match 'a':\n{table}"

@@ -278,6 +278,103 @@ fn wrong_passwords_lock_the_user_out_with_growing_backoff_until_unlocked() {
     assert!(events["NextToken"].is_string(), "more than 3 events");
 }
 
+/// SearchUsers shows a lockout and the failures in a row on each row, and filters by it.
+#[test]
+fn search_shows_lockouts_and_failures_and_filters_the_locked() {
+    let e = env();
+    e.user("bob", "Passw0rd!");
+    e.user("amy", "Passw0rd!");
+    e.sign_in("amy", "wrong-password").unwrap_err();
+    for _ in 0..6 {
+        e.sign_in("bob", "wrong-password").unwrap_err();
+        e.c.clock().advance(1_001);
+    }
+    let found = ok(&e.c, "SearchUsers", json!({"UserPoolId": e.pool}));
+    let users = found["Users"].as_array().unwrap();
+    let amy = &users[0];
+    let bob = &users[1];
+    assert_eq!(amy["Username"], "amy");
+    assert_eq!(amy["FailedSignIns"], 1);
+    assert!(amy.get("LockedUntil").is_none(), "amy is not locked out");
+    assert_eq!(bob["FailedSignIns"], 6);
+    let until = bob["LockedUntil"].as_f64().unwrap();
+    let now = e.c.now_ms() as f64 / 1000.0;
+    assert!(until > now && until <= now + 2.0, "{until} vs {now}");
+    let locked = ok(
+        &e.c,
+        "SearchUsers",
+        json!({"UserPoolId": e.pool, "Locked": true}),
+    );
+    assert_eq!(locked["Users"].as_array().unwrap().len(), 1);
+    assert_eq!(locked["Users"][0]["Username"], "bob");
+    assert_eq!(locked["TotalCount"], 1);
+    let free = ok(
+        &e.c,
+        "SearchUsers",
+        json!({"UserPoolId": e.pool, "Locked": false}),
+    );
+    assert_eq!(free["Users"][0]["Username"], "amy");
+    assert_eq!(free["TotalCount"], 1);
+
+    e.c.clock().advance(2_001);
+    let later = ok(
+        &e.c,
+        "SearchUsers",
+        json!({"UserPoolId": e.pool, "Locked": true}),
+    );
+    assert_eq!(later["TotalCount"], 0, "the lockout is over");
+    ok(
+        &e.c,
+        "UnlockUser",
+        json!({"UserPoolId": e.pool, "Username": "bob"}),
+    );
+    let after = ok(
+        &e.c,
+        "SearchUsers",
+        json!({"UserPoolId": e.pool, "Query": "bob"}),
+    );
+    assert_eq!(after["Users"][0]["FailedSignIns"], 0, "an unlock forgets");
+}
+
+/// The query text matches the start of a field first; when that finds nobody, inside one,
+/// and the answer says which.
+#[test]
+fn search_falls_back_to_matching_inside_fields_and_says_so() {
+    let e = env();
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "grace", "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "email", "Value": "grace@acme.example"},
+                               {"Name": "given_name", "Value": "Grace"},
+                               {"Name": "family_name", "Value": "Thompson"}]}),
+    );
+    e.user("bob", "Passw0rd!");
+    let search = |q: &str| {
+        ok(
+            &e.c,
+            "SearchUsers",
+            json!({"UserPoolId": e.pool, "Query": q}),
+        )
+    };
+    let prefix = search("gra");
+    assert_eq!(prefix["MatchKind"], "Prefix");
+    assert_eq!(prefix["Users"][0]["Username"], "grace");
+    let inside = search("@acme");
+    assert_eq!(inside["MatchKind"], "Contains");
+    assert_eq!(inside["TotalCount"], 1);
+    assert_eq!(inside["Users"][0]["Username"], "grace");
+    let full = search("Grace Thompson");
+    assert_eq!(full["MatchKind"], "Contains");
+    assert_eq!(full["Users"][0]["Username"], "grace");
+    let none = search("nobody-here");
+    assert_eq!(none["MatchKind"], "Contains");
+    assert_eq!(none["TotalCount"], 0);
+    let plain = ok(&e.c, "SearchUsers", json!({"UserPoolId": e.pool}));
+    assert!(plain.get("MatchKind").is_none(), "no text, no match kind");
+    assert_eq!(plain["TotalCount"], 2);
+}
+
 #[test]
 fn a_lockout_does_not_tell_real_users_from_unknown_ones_when_existence_errors_are_prevented() {
     let e = env_with(json!({}), json!({"PreventUserExistenceErrors": "ENABLED"}));

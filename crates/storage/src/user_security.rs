@@ -1,6 +1,8 @@
 //! The `user_security` table: failed sign-ins in a row and the lockout they earned.
 
-use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use crate::sealed::Conn;
 use crate::{Read, Result, Tx};
@@ -29,6 +31,34 @@ pub fn get(r: &impl Read, user: i64) -> Result<Security> {
         })
         .optional()?
         .unwrap_or_default())
+}
+
+/// The state of each of these users that ever failed a sign-in (the others are absent).
+pub fn for_users(r: &impl Read, users: &[i64]) -> Result<HashMap<i64, Security>> {
+    let mut out = HashMap::new();
+    // SQLite's parameter limit is far above a page (1,000 users at most), but chunk anyway.
+    for chunk in users.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = r.conn().prepare(&format!(
+            "SELECT user, failed_sign_ins, locked_until, last_sign_in FROM user_security
+             WHERE user IN ({marks})"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Security {
+                    failed_sign_ins: r.get(1)?,
+                    locked_until: r.get(2)?,
+                    last_sign_in: r.get(3)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (user, s) = row?;
+            out.insert(user, s);
+        }
+    }
+    Ok(out)
 }
 
 /// Writes the user's failure count and lockout.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use domain::filter::parse_filter;
 use domain::pool::PoolConfig;
 use domain::user::UserStatus;
-use storage::users::{self, ListQuery, NewUser, SearchQuery, SortKey};
+use storage::users::{self, ListQuery, NewUser, SearchQuery, SortKey, TextMatch};
 use storage::{Db, Error, pools};
 use testkit::TestDb;
 
@@ -474,6 +474,9 @@ fn search_finds_by_each_searchable_attribute_and_counts() {
         enabled: None,
         group: None,
         mfa: None,
+        locked: None,
+        now: 0,
+        text_match: TextMatch::Prefix,
         sort: SortKey::Username,
         descending: false,
         after: None,
@@ -667,4 +670,166 @@ fn stale_claims_are_released_and_fresh_ones_kept() {
         plan.contains("outbox_sending"),
         "claims are found by an index: {plan}"
     );
+}
+
+fn search_query(pool: i64) -> SearchQuery {
+    SearchQuery {
+        pool,
+        text: None,
+        case_insensitive: true,
+        statuses: vec![],
+        enabled: None,
+        group: None,
+        mfa: None,
+        locked: None,
+        now: 0,
+        text_match: TextMatch::Prefix,
+        sort: SortKey::Username,
+        descending: false,
+        after: None,
+        limit: 60,
+        few_matches: true,
+    }
+}
+
+fn names_of(db: &Db, q: &SearchQuery) -> Vec<String> {
+    db.read(|r| users::search(r, q))
+        .unwrap()
+        .users
+        .into_iter()
+        .map(|u| u.username)
+        .collect()
+}
+
+/// A contains match finds the text inside email, name, given + family name, preferred_username
+/// and phone, without case, treats LIKE wildcards literally, and pages and counts like the
+/// prefix match.
+#[test]
+fn contains_search_matches_inside_fields() {
+    let db = TestDb::new();
+    let p = pool(&db);
+    add_user(&db, p, "u1", Some("ada@acme.example"));
+    add_user(&db, p, "u2", Some("bob@other.example"));
+    add_user_with(
+        &db,
+        p,
+        "u3",
+        &[("given_name", "Grace"), ("family_name", "Thompson")],
+    );
+    add_user_with(&db, p, "u4", &[("name", "Ms. Ada Byron")]);
+    add_user_with(&db, p, "u5", &[("preferred_username", "the_wolf")]);
+    add_user_with(&db, p, "u6", &[("phone_number", "+15550001111")]);
+    add_user(&db, p, "u7", Some("carol@ACME.example"));
+    let contains = |text: &str| SearchQuery {
+        text: Some(text.into()),
+        text_match: TextMatch::Contains,
+        ..search_query(p)
+    };
+    assert_eq!(names_of(&db, &contains("@acme")), ["u1", "u7"]);
+    assert_eq!(
+        names_of(
+            &db,
+            &SearchQuery {
+                text: Some("@acme".into()),
+                ..search_query(p)
+            }
+        ),
+        Vec::<String>::new(),
+        "the prefix match finds nothing in the middle"
+    );
+    assert_eq!(names_of(&db, &contains("grace thompson")), ["u3"]);
+    assert_eq!(names_of(&db, &contains("hOMPs")), ["u3"]);
+    assert_eq!(names_of(&db, &contains("ada")), ["u1", "u4"]);
+    assert_eq!(names_of(&db, &contains("_wol")), ["u5"]);
+    assert_eq!(
+        names_of(&db, &contains("e_w")),
+        ["u5"],
+        "an underscore is literal, not any character"
+    );
+    assert_eq!(names_of(&db, &contains("%")), Vec::<String>::new());
+    assert_eq!(names_of(&db, &contains("0001")), ["u6"]);
+    let q = contains("example");
+    assert_eq!(
+        db.read(|r| users::search_count(r, &q, 10)).unwrap(),
+        (3, true)
+    );
+    assert_eq!(
+        db.read(|r| users::search_count(r, &q, 2)).unwrap(),
+        (2, false),
+        "the count stops at its cap"
+    );
+    let first = db
+        .read(|r| {
+            users::search(
+                r,
+                &SearchQuery {
+                    limit: 2,
+                    ..q.clone()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(first.users.len(), 2, "a page stops at its limit");
+    let rest = db
+        .read(|r| {
+            users::search(
+                r,
+                &SearchQuery {
+                    limit: 2,
+                    after: first.next.clone(),
+                    ..q.clone()
+                },
+            )
+        })
+        .unwrap();
+    let names: Vec<_> = rest.users.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, ["u7"]);
+    assert!(rest.next.is_none());
+    let (sql, _) = users::search_sql(&SearchQuery {
+        few_matches: true,
+        ..q.clone()
+    });
+    assert!(
+        sql.contains("LIMIT"),
+        "the contains walk is bounded by the page: {sql}"
+    );
+}
+
+/// The Locked filter and each user's failures and lockout.
+#[test]
+fn locked_filter_and_security_for_users() {
+    let db = TestDb::new();
+    let p = pool(&db);
+    let a = add_user(&db, p, "a", None);
+    let b = add_user(&db, p, "b", None);
+    let c = add_user(&db, p, "c", None);
+    db.write(|tx| {
+        storage::user_security::set_failures(tx, a, 7, 5_000)?;
+        storage::user_security::set_failures(tx, b, 3, 0)?;
+        storage::user_security::set_failures(tx, c, 6, 900)
+    })
+    .unwrap();
+    let at = |locked: bool, now: i64| SearchQuery {
+        locked: Some(locked),
+        now,
+        ..search_query(p)
+    };
+    assert_eq!(
+        names_of(&db, &at(true, 1_000)),
+        ["a"],
+        "c's lockout is over"
+    );
+    assert_eq!(names_of(&db, &at(false, 1_000)), ["b", "c"]);
+    assert_eq!(names_of(&db, &at(true, 6_000)), Vec::<String>::new());
+    assert_eq!(
+        db.read(|r| users::search_count(r, &at(true, 1_000), 10))
+            .unwrap(),
+        (1, true)
+    );
+    let s = db
+        .read(|r| storage::user_security::for_users(r, &[a, b, c, 999]))
+        .unwrap();
+    assert_eq!(s.len(), 3, "users who never failed are absent");
+    assert_eq!((s[&a].failed_sign_ins, s[&a].locked_until), (7, 5_000));
+    assert_eq!(s[&b].failed_sign_ins, 3);
 }

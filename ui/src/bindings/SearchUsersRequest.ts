@@ -12,7 +12,11 @@ export type SearchUsersRequest = { UserPoolId: UserPoolId, Query?: string, Statu
 /**
  * Only users with (true) or without (false) an enabled MFA factor.
  */
-MfaEnabled?: boolean, SortBy?: SortBy, SortDescending?: boolean, 
+MfaEnabled?: boolean, 
+/**
+ * Only users locked out after failed sign-ins (true) or not locked out (false).
+ */
+Locked?: boolean, SortBy?: SortBy, SortDescending?: boolean, 
 /**
  * 1–1000, default 60.
  */

@@ -8,4 +8,13 @@ export type UserSummary = { Username: string, Sub: string, Email?: string, Phone
 /**
  * Enabled MFA factors (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
  */
-MFA: Array<string>, UserCreateDate: number, UserLastModifiedDate: number, };
+MFA: Array<string>, 
+/**
+ * While the user is locked out after failed sign-ins: when the lockout ends (epoch
+ * seconds).
+ */
+LockedUntil?: number, 
+/**
+ * Failed sign-ins in a row since the last success or unlock.
+ */
+FailedSignIns: number, UserCreateDate: number, UserLastModifiedDate: number, };

@@ -69,4 +69,43 @@ describe("VirtualTable", () => {
     fireEvent.keyDown(body, { key: "Enter" });
     expect(onOpen).toHaveBeenCalledWith({ id: "user1" });
   });
+
+  it("marks the first row active when the body is focused, so the marker shows where Enter goes", () => {
+    const { body, onOpen } = renderTable();
+    expect(document.querySelector("[data-active]")).toBeNull();
+    fireEvent.focus(body);
+    const marked = document.querySelector("[data-active]");
+    expect(marked?.getAttribute("data-key")).toBe("user0");
+    expect(marked?.classList.contains("active")).toBe(true);
+    fireEvent.keyDown(body, { key: "Enter" });
+    expect(onOpen).toHaveBeenCalledWith({ id: "user0" });
+  });
+
+  it("hides the columns marked hideBelow while the table is narrower", () => {
+    let report: (w: number) => void = () => {};
+    class FakeObserver {
+      constructor(cb: (entries: Array<{ contentRect: { width: number } }>) => void) {
+        report = (w) => cb([{ contentRect: { width: w } }]);
+      }
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    }
+    vi.stubGlobal("ResizeObserver", FakeObserver);
+    try {
+      renderTable({
+        columns: [
+          ...COLUMNS,
+          { id: "created", header: "Created", width: "120px", hideBelow: 900, cell: () => "when" },
+        ],
+      });
+      act(() => report(1200));
+      expect(screen.queryByText("Created")).not.toBeNull();
+      act(() => report(700));
+      expect(screen.queryByText("Created")).toBeNull();
+      expect(screen.queryAllByText("when")).toHaveLength(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

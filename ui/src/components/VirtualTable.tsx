@@ -1,5 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import "../styles/users.css";
 
 /** Rows rendered beyond each edge of the view, so fast scrolling shows no blank space. */
 const OVERSCAN = 8;
@@ -15,6 +16,8 @@ export type Column<T> = {
   /** Sort key when the header is clickable. */
   sortKey?: string;
   className?: string;
+  /** Hidden while the table is narrower than this many pixels (least needed columns first). */
+  hideBelow?: number;
 };
 
 export type Sort = { by: string; descending: boolean };
@@ -65,7 +68,21 @@ export function VirtualTable<T>({
   rowTestId?: string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const tableRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(-1);
+  // The table's own width decides which columns fit (a drawer beside it takes room too).
+  const [width, setWidth] = useState<number>();
+  useEffect(() => {
+    const el = tableRef.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width;
+      if (w !== undefined) setWidth(Math.round(w));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const shown = columns.filter((c) => c.hideBelow === undefined || width === undefined || width >= c.hideBelow);
   // A row after the loaded ones stands for the next page while there is one.
   const count = rows.length + (hasMore ? 1 : 0);
   // eslint-disable-next-line react-hooks/incompatible-library -- the build does not run React Compiler, and the virtualizer is read only within this render
@@ -87,7 +104,7 @@ export function VirtualTable<T>({
     if (hasMore && !loadingMore && lastRendered >= rows.length - PREFETCH_ROWS) onNeedMore();
   }, [lastRendered, rows.length, hasMore, loadingMore, onNeedMore]);
 
-  const grid = columns.map((c) => c.width).join(" ");
+  const grid = shown.map((c) => c.width).join(" ");
   const activeIndex = Math.min(active, rows.length - 1);
 
   const moveTo = (i: number) => {
@@ -119,6 +136,7 @@ export function VirtualTable<T>({
         role="row"
         aria-rowindex={i + 2}
         aria-selected={key === selectedKey}
+        data-active={i === activeIndex || undefined}
         className={classes.join(" ")}
         style={{ height: rowHeight, gridTemplateColumns: grid }}
         onClick={() => {
@@ -128,7 +146,7 @@ export function VirtualTable<T>({
         data-testid={rowTestId}
         data-key={key}
       >
-        {columns.map((c) => (
+        {shown.map((c) => (
           <div key={c.id} role="cell" className={`vcell${c.className ? ` ${c.className}` : ""}`}>
             {c.cell(row)}
           </div>
@@ -139,6 +157,7 @@ export function VirtualTable<T>({
 
   return (
     <div
+      ref={tableRef}
       className={`vtable${dimmed ? " dimmed" : ""}`}
       role="table"
       aria-label={label}
@@ -147,7 +166,7 @@ export function VirtualTable<T>({
     >
       <div role="rowgroup" className="vhead">
         <div role="row" className="vrow vrow-head" style={{ gridTemplateColumns: grid }} aria-rowindex={1}>
-          {columns.map((c) => {
+          {shown.map((c) => {
             const sorted = sort && c.sortKey && sort.by === c.sortKey;
             return (
               <div
@@ -177,6 +196,11 @@ export function VirtualTable<T>({
         className="vbody"
         tabIndex={0}
         aria-label={`${label} rows`}
+        data-testid={testId ? `${testId}-body` : undefined}
+        onFocus={(e) => {
+          // Arriving by keyboard (Tab, or ArrowDown from a search box) marks the first row.
+          if (e.target === e.currentTarget && activeIndex < 0 && rows.length > 0) setActive(0);
+        }}
         onKeyDown={(e) => {
           if (rows.length === 0) return;
           const page = Math.max(1, Math.floor(e.currentTarget.clientHeight / rowHeight) - 1);

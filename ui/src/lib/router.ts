@@ -36,7 +36,7 @@ export function parseRoute(hash: string): Route {
     return isWorkspaceSection(parts[1]) ? { screen: "workspace", section: parts[1] } : { screen: "workspace" };
   }
   if (parts[0] === "pools" && parts[1]) {
-    return { screen: "pool", poolId: parts[1], tab: isPoolTab(parts[2]) ? parts[2] : "overview" };
+    return { screen: "pool", poolId: parts[1], tab: isPoolTab(parts[2]) ? parts[2] : "users" };
   }
   return { screen: "pools" };
 }

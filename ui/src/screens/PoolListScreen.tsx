@@ -68,11 +68,11 @@ export function PoolListScreen() {
                   className="clickable"
                   onClick={(e) => {
                     if ((e.target as HTMLElement).closest("a")) return;
-                    navigate({ screen: "pool", poolId: p.Id, tab: "overview" });
+                    navigate({ screen: "pool", poolId: p.Id, tab: "users" });
                   }}
                 >
                   <td>
-                    <a href={routeHref({ screen: "pool", poolId: p.Id, tab: "overview" })} className="strong-link">
+                    <a href={routeHref({ screen: "pool", poolId: p.Id, tab: "users" })} className="strong-link">
                       {p.Name}
                     </a>
                   </td>

@@ -10,6 +10,7 @@ import { HooksTab } from "./hooks/HooksTab";
 import { MessagesTab } from "./messages/MessagesTab";
 import { PoolOverview } from "./overview/PoolOverview";
 import { UsersTab } from "./users/UsersTab";
+import "../styles/users.css";
 
 const TAB_LABELS: Record<PoolTab, string> = {
   overview: "Overview",

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use domain::user::UserStatus;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use storage::users::SortKey;
+use storage::users::{SortKey, TextMatch};
 use ts_rs::TS;
 use user_pools::engine::AdminCreateInput;
 use user_pools::users;
@@ -147,6 +147,9 @@ dto! {
         /// Only users with (true) or without (false) an enabled MFA factor.
         #[serde(default)]
         pub mfa_enabled: Option<bool>,
+        /// Only users locked out after failed sign-ins (true) or not locked out (false).
+        #[serde(default)]
+        pub locked: Option<bool>,
         #[serde(default)]
         pub sort_by: Option<SortBy>,
         #[serde(default)]
@@ -176,9 +179,25 @@ dto! {
         /// Enabled MFA factors (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
         #[serde(rename = "MFA")]
         pub mfa: Vec<String>,
+        /// While the user is locked out after failed sign-ins: when the lockout ends (epoch
+        /// seconds).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub locked_until: Option<f64>,
+        /// Failed sign-ins in a row since the last success or unlock.
+        #[ts(type = "number")]
+        pub failed_sign_ins: i64,
         pub user_create_date: f64,
         pub user_last_modified_date: f64,
     }
+}
+
+/// How SearchUsers matched the query text: at the start of a field, or (when that found
+/// nobody) inside one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum MatchKind {
+    Prefix,
+    Contains,
 }
 
 dto! {
@@ -189,6 +208,9 @@ dto! {
         #[ts(type = "number")]
         pub total_count: i64,
         pub total_count_exact: bool,
+        /// How the query text matched (absent without one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub match_kind: Option<MatchKind>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub next_token: Option<String>,
     }
@@ -434,6 +456,8 @@ pub(crate) fn search_users(
         enabled: req.enabled,
         group: req.group_name.clone().map(String::from),
         mfa: req.mfa_enabled,
+        locked: req.locked,
+        now: c.now_ms(),
         sort: req.sort_by.map(|s| match s {
             SortBy::Username => SortKey::Username,
             SortBy::Email => SortKey::Email,
@@ -453,30 +477,42 @@ pub(crate) fn search_users(
             }
             e
         })?;
+    let now = c.now_ms();
     Ok(SearchUsersResponse {
         users: page
             .users
             .iter()
-            .map(|u| UserSummary {
-                username: u.username.clone(),
-                sub: u.sub.clone(),
-                email: u.attributes.get("email").cloned(),
-                phone_number: u.attributes.get("phone_number").cloned(),
-                name: u.attributes.get("name").cloned(),
-                user_status: u.status,
-                enabled: u.enabled,
-                groups: page.groups.get(&u.pk).cloned().unwrap_or_default(),
-                mfa: page
-                    .mfa
-                    .get(&u.pk)
-                    .map(|f| f.iter().map(|s| (*s).to_string()).collect())
-                    .unwrap_or_default(),
-                user_create_date: secs(u.created_at),
-                user_last_modified_date: secs(u.updated_at),
+            .map(|u| {
+                let security = page.security.get(&u.pk);
+                UserSummary {
+                    username: u.username.clone(),
+                    sub: u.sub.clone(),
+                    email: u.attributes.get("email").cloned(),
+                    phone_number: u.attributes.get("phone_number").cloned(),
+                    name: u.attributes.get("name").cloned(),
+                    user_status: u.status,
+                    enabled: u.enabled,
+                    groups: page.groups.get(&u.pk).cloned().unwrap_or_default(),
+                    mfa: page
+                        .mfa
+                        .get(&u.pk)
+                        .map(|f| f.iter().map(|s| (*s).to_string()).collect())
+                        .unwrap_or_default(),
+                    locked_until: security
+                        .filter(|s| s.locked_until > now)
+                        .map(|s| secs(s.locked_until)),
+                    failed_sign_ins: security.map_or(0, |s| s.failed_sign_ins),
+                    user_create_date: secs(u.created_at),
+                    user_last_modified_date: secs(u.updated_at),
+                }
             })
             .collect(),
         total_count: page.total,
         total_count_exact: page.total_is_exact,
+        match_kind: page.text_match.map(|m| match m {
+            TextMatch::Prefix => MatchKind::Prefix,
+            TextMatch::Contains => MatchKind::Contains,
+        }),
         next_token: page.next,
     })
 }
@@ -522,6 +558,8 @@ mod tests {
             enabled: true,
             groups: vec![],
             mfa: vec![],
+            locked_until: None,
+            failed_sign_ins: 0,
             user_create_date: 1.5,
             user_last_modified_date: 1.5,
         };

@@ -256,11 +256,24 @@ impl SortKey {
     }
 }
 
+/// How a SearchUsers text is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextMatch {
+    /// The start of a field, on each field's index (see [`SearchQuery`]).
+    #[default]
+    Prefix,
+    /// Anywhere inside email, name, `given_name + " " + family_name`, preferred_username and
+    /// phone_number, without case (phone as written). No index serves this: the sort order's
+    /// index is walked and each user tested, so a page stops at its `LIMIT` and a count at its
+    /// cap, whatever the pool's size.
+    Contains,
+}
+
 /// A SearchUsers query: one text matched against the start of the username (by the pool's
 /// case rule), email, name, given_name, family_name, preferred_username and custom attribute
-/// values (without case), phone_number (as written), and the whole `sub`; and structured
-/// filters. Other attributes (`locale`, `address`, …) live in the JSON document and are not
-/// searched.
+/// values (without case), phone_number (as written), and the whole `sub` — or, with
+/// [`TextMatch::Contains`], inside a few of them; and structured filters. Other attributes
+/// (`locale`, `address`, …) live in the JSON document and are not searched.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
     pub pool: i64,
@@ -272,6 +285,11 @@ pub struct SearchQuery {
     pub group: Option<i64>,
     /// Only users with (true) or without (false) an enabled MFA factor.
     pub mfa: Option<bool>,
+    /// Only users locked out (true) or not (false) at `now`.
+    pub locked: Option<bool>,
+    /// ms; what "locked out" is measured against.
+    pub now: i64,
+    pub text_match: TextMatch,
     pub sort: SortKey,
     pub descending: bool,
     pub after: Option<Cursor>,
@@ -288,6 +306,7 @@ impl SearchQuery {
             || self.enabled.is_some()
             || self.group.is_some()
             || self.mfa.is_some()
+            || self.locked.is_some()
     }
 }
 
@@ -295,13 +314,31 @@ impl SearchQuery {
 /// they find (fast when few users match); otherwise the sort order's index is walked and each
 /// user tested (fast when many match).
 fn search_terms(q: &SearchQuery, sql: &mut Sql, union: bool) {
+    // A contains match has no index to unite: it always walks.
+    let contains = q.text_match == TextMatch::Contains;
+    let union = union && !contains;
     let pool = sql.param(q.pool);
     // With the union plan every text term carries the pool itself; a separate `pool = ?` term
     // would tempt the planner into walking the whole pool instead.
     if !(union && q.text.is_some()) {
         sql.terms.push(format!("pool = {pool}"));
     }
-    if let Some(text) = &q.text {
+    if let (Some(text), true) = (&q.text, contains) {
+        let like = sql.param(format!("%{}%", like_escape(text)));
+        let any: Vec<String> = [
+            "email",
+            "name",
+            "(given_name || ' ' || family_name)",
+            "given_name",
+            "family_name",
+            "preferred_username",
+            "phone_number",
+        ]
+        .iter()
+        .map(|col| format!("{col} LIKE {like} ESCAPE '\\'"))
+        .collect();
+        sql.terms.push(format!("({})", any.join(" OR ")));
+    } else if let Some(text) = &q.text {
         let mut any = Vec::new();
         let in_pool = if union {
             format!("pool = {pool} AND ")
@@ -363,6 +400,13 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql, union: bool) {
             "pk {not}IN (SELECT user FROM user_mfa WHERE pool = {pool} AND \
              ((totp_enabled = 1 AND totp_sealed IS NOT NULL) OR email_enabled = 1 \
              OR sms_enabled = 1))"
+        ));
+    }
+    if let Some(locked) = q.locked {
+        let not = if locked { "" } else { "NOT " };
+        let now = sql.param(q.now);
+        sql.terms.push(format!(
+            "pk {not}IN (SELECT user FROM user_security WHERE locked_until > {now})"
         ));
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use domain::filter::{UserFilter, format_filter, parse_filter};
 use domain::user::UserStatus;
 use storage::Read;
-use storage::users::{self as store, Cursor, ListQuery, SearchQuery, SortKey, UserRow};
+use storage::user_security::Security;
+use storage::users::{self as store, Cursor, ListQuery, SearchQuery, SortKey, TextMatch, UserRow};
 use tokens::MacKey;
 
 use crate::{Error, Result, invalid, pagination, require_pool};
@@ -62,6 +63,10 @@ pub struct Search {
     pub group: Option<String>,
     /// Only users with (true) or without (false) an enabled MFA factor.
     pub mfa: Option<bool>,
+    /// Only users locked out (true) or not (false) at `now`.
+    pub locked: Option<bool>,
+    /// ms.
+    pub now: i64,
     pub sort: Option<SortKey>,
     pub descending: bool,
     pub limit: Option<u32>,
@@ -76,6 +81,10 @@ pub struct SearchPage {
     pub groups: BTreeMap<i64, Vec<String>>,
     /// Enabled MFA factors per user key (users with none are absent).
     pub mfa: std::collections::HashMap<i64, Vec<&'static str>>,
+    /// Failed sign-ins and lockout per user key (users who never failed are absent).
+    pub security: std::collections::HashMap<i64, Security>,
+    /// How the text matched, when there was one.
+    pub text_match: Option<TextMatch>,
     /// Matching users, exact up to [`COUNT_CAP`].
     pub total: i64,
     /// False when more than [`COUNT_CAP`] users match and `total` is the cap.
@@ -118,8 +127,8 @@ pub fn search(
     };
     let sort = s.sort.unwrap_or(SortKey::Username);
     let scope = format!(
-        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
-        pool.id, text, s.statuses, s.enabled, group, sort, s.descending
+        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        pool.id, text, s.statuses, s.enabled, group, s.mfa, s.locked, sort, s.descending
     );
     let after: Option<Cursor> = s
         .token
@@ -134,13 +143,27 @@ pub fn search(
         enabled: s.enabled,
         group,
         mfa: s.mfa,
+        locked: s.locked,
+        now: s.now,
+        text_match: TextMatch::Prefix,
         sort,
         descending: s.descending,
         after,
         limit,
         few_matches: true,
     };
-    let (total, total_is_exact) = store::search_count(r, &q, COUNT_CAP)?;
+    let (mut total, mut total_is_exact) = store::search_count(r, &q, COUNT_CAP)?;
+    // Two tiers: the prefix match (on indexes) first; only when it finds nothing is the text
+    // looked for inside the fields (a walk, bounded by the page's LIMIT and the count's cap).
+    // Running both always would slow every search on a large pool and bury the precise
+    // prefix hits among loose ones; a prefix that finds nothing is the case where the person
+    // typed the middle of something ("@acme", "Grace Thompson").
+    let mut q = q;
+    if total == 0 && q.text.is_some() {
+        q.text_match = TextMatch::Contains;
+        (total, total_is_exact) = store::search_count(r, &q, COUNT_CAP)?;
+    }
+    let text_match = q.text.as_ref().map(|_| q.text_match);
     let q = SearchQuery {
         few_matches: total_is_exact,
         ..q
@@ -149,10 +172,13 @@ pub fn search(
     let keys: Vec<i64> = page.users.iter().map(|u| u.pk).collect();
     let groups = storage::groups::names_for_users(r, &keys)?;
     let mfa = storage::user_mfa::enabled_for(r, &keys)?;
+    let security = storage::user_security::for_users(r, &keys)?;
     Ok(SearchPage {
         users: page.users,
         groups,
         mfa,
+        security,
+        text_match,
         total,
         total_is_exact,
         next: page.next.map(|c| pagination::encode(pages, &scope, &c)),

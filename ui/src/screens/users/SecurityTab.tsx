@@ -1,13 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState, type ReactNode } from "react";
 import { listAllClients } from "../../api/lists";
-import type { AdminGetUserResponse, MfaConfiguration } from "../../api/types";
+import type { AdminGetUserResponse, MfaConfiguration, UserPool } from "../../api/types";
 import { QueryStatus } from "../../components/LoadState";
 import { ConfirmDialog } from "../../components/overlays";
 import { useToast } from "../../components/toast";
 import { Button, Facts, Section } from "../../components/ui";
 import { formatDateTime, formatDateTimeSeconds, formatRelative, isoTime, plural } from "../../lib/format";
 import { enabledFactors, resetMfaRequests } from "../../lib/mfa";
+import { factsFromAttributes, personLabel } from "../../lib/people";
 import { routeHref } from "../../lib/router";
 import { useNow } from "../../lib/useNow";
 import { usePagedList } from "../../lib/usePagedList";
@@ -57,16 +58,16 @@ const POOL_MFA: Record<MfaConfiguration, string> = {
 };
 
 /** What happens at the user's next sign-in once their factors are gone, by the pool's MFA mode. */
-function afterReset(mode: MfaConfiguration, username: string, appAllowed: boolean): string {
+function afterReset(mode: MfaConfiguration, who: string, appAllowed: boolean): string {
   switch (mode) {
     case "ON":
       return appAllowed
-        ? `This pool requires MFA, so at their next sign-in ${username} is asked to set up an authenticator app again before getting in.`
-        : `This pool requires MFA, so at their next sign-in ${username} is asked for a code by another factor the pool allows.`;
+        ? `This pool requires MFA, so at their next sign-in ${who} is asked to set up an authenticator app again before getting in.`
+        : `This pool requires MFA, so at their next sign-in ${who} is asked for a code by another factor the pool allows.`;
     case "OPTIONAL":
-      return `MFA is optional in this pool, so ${username} signs in with their password alone until they turn MFA on again.`;
+      return `MFA is optional in this pool, so ${who} signs in with their password alone until they turn MFA on again.`;
     case "OFF":
-      return `MFA is off in this pool, so sign-in doesn't ask for these factors now; ${username} has none left if it is turned on.`;
+      return `MFA is off in this pool, so sign-in doesn't ask for these factors now; ${who} has none left if it is turned on.`;
   }
 }
 
@@ -77,16 +78,25 @@ function afterReset(mode: MfaConfiguration, username: string, appAllowed: boolea
  * confirm sign-up). Every action confirms first, names the user, and refreshes the tab.
  */
 export function SecurityTab({
-  poolId,
+  pool,
   user,
   onUserChanged,
+  onRecover,
+  onSetPassword,
 }: {
-  poolId: string;
+  pool: UserPool;
   user: AdminGetUserResponse;
   /** Reloads the user (status, attributes) in the drawer and the users table. */
   onUserChanged: () => Promise<void>;
+  /** Opens the drawer's "Recover account" dialog. */
+  onRecover: () => void;
+  /** Opens the drawer's "Set password" dialog. */
+  onSetPassword: () => void;
 }) {
+  const poolId = pool.Id;
   const username = user.Username;
+  /** How the user is named in text: by email or name, not by a UUID username. */
+  const who = personLabel(factsFromAttributes(username, user.UserAttributes), pool);
   const toast = useToast();
   const security = useQuery({
     queryKey: ["security", poolId, username],
@@ -145,44 +155,44 @@ export function SecurityTab({
   const contacts = verifiedContacts(user);
   const dialogs: Record<Action, { title: string; confirmLabel: string; tone: "danger" | "primary"; body: ReactNode; onConfirm: () => Promise<void> }> = {
     unlock: {
-      title: `Unlock ${username}?`,
+      title: `Unlock ${who}?`,
       confirmLabel: "Unlock",
       tone: "primary",
       body: (
         <p>
-          <strong className="mono">{username}</strong> can sign in again right away, and their count of failed sign-ins
+          <strong>{who}</strong> can sign in again right away, and their count of failed sign-ins
           starts again from zero.
         </p>
       ),
       onConfirm: () =>
-        run(() => call("UnlockUser", { UserPoolId: poolId, Username: username }), `${username} unlocked`, false),
+        run(() => call("UnlockUser", { UserPoolId: poolId, Username: username }), `${who} unlocked`, false),
     },
     "sign-out": {
-      title: `Sign ${username} out everywhere?`,
+      title: `Sign ${who} out everywhere?`,
       confirmLabel: "Sign out everywhere",
       tone: "danger",
       body: (
         <p>
-          This revokes every refresh token of <strong className="mono">{username}</strong> (
+          This revokes every refresh token of <strong>{who}</strong> (
           {plural(active.length, "active session")}), on every app client. Apps can't renew their tokens, so{" "}
-          {username} has to sign in again everywhere once their current access tokens expire.
+          {who} has to sign in again everywhere once their current access tokens expire.
         </p>
       ),
       onConfirm: () =>
         run(
           () => call("AdminUserGlobalSignOut", { UserPoolId: poolId, Username: username }),
-          `${username} signed out everywhere`,
+          `${who} signed out everywhere`,
           false,
         ),
     },
     "reset-password": {
-      title: `Reset the password of ${username}?`,
+      title: `Reset the password of ${who}?`,
       confirmLabel: "Reset password",
       tone: "danger",
       body: (
         <>
           <p>
-            <strong className="mono">{username}</strong>'s current password stops working and all their sessions end.
+            <strong>{who}</strong>'s current password stops working and all their sessions end.
             Their status becomes <em>Reset required</em>.
           </p>
           {contacts.length > 0 ? (
@@ -194,8 +204,8 @@ export function SecurityTab({
             </p>
           ) : (
             <p className="warn-text" data-testid="reset-no-contact">
-              {username} has no verified email address or phone number, so no code can reach them and they can't
-              choose a new password themselves. Set a password for them instead (Details tab).
+              {who} has no verified email address or phone number, so no code can reach them and they can't
+              choose a new password themselves. Set a password for them instead.
             </p>
           )}
         </>
@@ -203,35 +213,35 @@ export function SecurityTab({
       onConfirm: () =>
         run(
           () => call("AdminResetUserPassword", { UserPoolId: poolId, Username: username }),
-          `Password of ${username} reset`,
+          `Password of ${who} reset`,
           true,
         ),
     },
     "confirm-sign-up": {
-      title: `Confirm the sign-up of ${username}?`,
+      title: `Confirm the sign-up of ${who}?`,
       confirmLabel: "Confirm sign-up",
       tone: "primary",
       body: (
         <p>
-          Marks <strong className="mono">{username}</strong> as confirmed without the verification code they were sent,
+          Marks <strong>{who}</strong> as confirmed without the verification code they were sent,
           so they can sign in. Do this only once you're sure the account belongs to them.
         </p>
       ),
       onConfirm: () =>
         run(
           () => call("AdminConfirmSignUp", { UserPoolId: poolId, Username: username }),
-          `Sign-up of ${username} confirmed`,
+          `Sign-up of ${who} confirmed`,
           true,
         ),
     },
     "reset-mfa": {
-      title: `Reset the MFA of ${username}?`,
+      title: `Reset the MFA of ${who}?`,
       confirmLabel: "Reset MFA",
       tone: "danger",
       body: (
         <>
           <p>
-            This removes every MFA factor of <strong className="mono">{username}</strong>:
+            This removes every MFA factor of <strong>{who}</strong>:
           </p>
           <ul className="confirm-list" data-testid="reset-mfa-factors">
             {factors.map((f) => (
@@ -247,13 +257,13 @@ export function SecurityTab({
             <p>
               {afterReset(
                 mfaConfig.data.MfaConfiguration,
-                username,
+                who,
                 mfaConfig.data.SoftwareTokenMfaConfiguration?.Enabled ?? false,
               )}
             </p>
           )}
           <p>
-            Their password and sessions stay as they are. Do this only once you're sure you are talking to {username}; if
+            Their password and sessions stay as they are. Do this only once you're sure you are talking to {who}; if
             their phone was lost or stolen, sign them out everywhere too.
           </p>
         </>
@@ -265,7 +275,7 @@ export function SecurityTab({
             await call("AdminDeleteSoftwareToken", requests.deleteSoftwareToken);
             if (requests.preference) await call("AdminSetUserMFAPreference", requests.preference);
           },
-          `MFA of ${username} reset`,
+          `MFA of ${who} reset`,
           true,
         );
       },
@@ -276,10 +286,15 @@ export function SecurityTab({
   return (
     <div className="security-tab" data-testid="user-security">
       <div className="tab-toolbar">
-        <span className="muted">Sign-in state, sessions and history of {username}.</span>
-        <Button variant="ghost" className="btn-small" onClick={refreshAll} aria-label="Refresh security">
-          Refresh
-        </Button>
+        <span className="muted">Sign-in state, sessions and history of {who}.</span>
+        <span className="tab-toolbar-actions">
+          <Button variant="primary" onClick={onRecover} disabled={!s} data-testid="recover-account-tab">
+            Recover account…
+          </Button>
+          <Button variant="ghost" className="btn-small" onClick={refreshAll} aria-label="Refresh security">
+            Refresh
+          </Button>
+        </span>
       </div>
 
       <QueryStatus query={security} errorTitle="Could not load the sign-in state." loadingLabel="Loading sign-in state…" />
@@ -340,22 +355,30 @@ export function SecurityTab({
         title="Multi-factor authentication"
         testId="user-mfa"
         actions={
-          <Button
-            variant="danger"
-            disabled={factors.length === 0}
-            title={factors.length === 0 ? `${username} has no MFA factor to reset` : undefined}
-            onClick={() => setConfirming("reset-mfa")}
-            data-testid="reset-mfa"
-          >
-            Reset MFA…
-          </Button>
+          <>
+            {factors.length === 0 && (
+              <span className="hint" id="reset-mfa-why">
+                Nothing to reset
+              </span>
+            )}
+            <Button
+              variant="danger"
+              disabled={factors.length === 0}
+              title={factors.length === 0 ? `${who} has no MFA factor to reset` : undefined}
+              aria-describedby={factors.length === 0 ? "reset-mfa-why" : undefined}
+              onClick={() => setConfirming("reset-mfa")}
+              data-testid="reset-mfa"
+            >
+              Reset MFA…
+            </Button>
+          </>
         }
       >
         {factors.length === 0 ? (
           <p className="muted" data-testid="mfa-none">
             {mfaConfig.data?.MfaConfiguration === "ON"
-              ? `No MFA factor: this pool requires one, so ${username} is asked to set one up at their next sign-in.`
-              : `No MFA factor: ${username} signs in with their password alone.`}
+              ? `No MFA factor: this pool requires one, so ${who} is asked to set one up at their next sign-in.`
+              : `No MFA factor: ${who} signs in with their password alone.`}
           </p>
         ) : (
           <MfaFactorList factors={factors} detail={(name) => factorDetail(user, name)} />
@@ -365,11 +388,11 @@ export function SecurityTab({
 
       {s && (
         <>
-          <Section title="Account recovery" testId="user-recovery">
+          <Section title="Password" testId="user-recovery">
             {user.UserStatus === "UNCONFIRMED" && (
               <div className="action-row">
                 <p>
-                  <strong>Sign-up not confirmed.</strong> {username} hasn't entered the verification code sent when they
+                  <strong>Sign-up not confirmed.</strong> {who} hasn't entered the verification code sent when they
                   signed up, so they can't sign in yet.
                 </p>
                 <Button onClick={() => setConfirming("confirm-sign-up")} data-testid="confirm-sign-up">
@@ -386,24 +409,42 @@ export function SecurityTab({
                 Reset password…
               </Button>
             </div>
+            <div className="action-row">
+              <p>
+                <strong>Set password.</strong> Choose a password for them yourself, temporary (they change it at their
+                next sign-in) or permanent. For callers no code can reach.
+              </p>
+              <Button onClick={onSetPassword} data-testid="set-password">
+                Set password…
+              </Button>
+            </div>
           </Section>
 
           <Section
             title={`Sessions (${active.length} active)`}
             testId="user-sessions"
             actions={
-              <Button
-                variant="danger"
-                disabled={active.length === 0}
-                onClick={() => setConfirming("sign-out")}
-                data-testid="global-sign-out"
-              >
-                Sign out everywhere…
-              </Button>
+              <>
+                {active.length === 0 && (
+                  <span className="hint" id="sign-out-why" data-testid="sign-out-why">
+                    No active session to end
+                  </span>
+                )}
+                <Button
+                  variant="danger"
+                  disabled={active.length === 0}
+                  title={active.length === 0 ? `${who} has no active session: nothing to sign out of` : undefined}
+                  aria-describedby={active.length === 0 ? "sign-out-why" : undefined}
+                  onClick={() => setConfirming("sign-out")}
+                  data-testid="global-sign-out"
+                >
+                  Sign out everywhere…
+                </Button>
+              </>
             }
           >
             {s.Sessions.length === 0 ? (
-              <p className="muted">No sessions: {username} hasn't signed in through an app client yet.</p>
+              <p className="muted">No sessions: {who} hasn't signed in through an app client yet.</p>
             ) : (
               <SessionsTable sessions={s.Sessions} clientCell={clientCell} />
             )}
@@ -411,7 +452,7 @@ export function SecurityTab({
         </>
       )}
 
-      <SignInHistory list={history} username={username} clientCell={clientCell} />
+      <SignInHistory list={history} username={who} clientCell={clientCell} />
 
       {dialog && (
         <ConfirmDialog

@@ -38,7 +38,7 @@ export function SignInHistory({
           </EmptyState>
         }
       >
-        <div className={`table-wrap${history.loading ? " dimmed" : ""}`}>
+        <div className={`table-wrap${history.loading ? " dimmed" : ""}`} tabIndex={0} role="region" aria-label="Sign-in history table">
           <table className="table table-compact" data-testid="auth-events-table">
             <thead>
               <tr>
@@ -104,7 +104,7 @@ export function SessionsTable({
   clientCell: (clientId: string) => ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Sessions table">
       <table className="table table-compact" data-testid="sessions-table">
         <thead>
           <tr>

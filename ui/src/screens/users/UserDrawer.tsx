@@ -1,16 +1,20 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { AdminGetUserResponse, GroupType, UserSummary } from "../../api/types";
+import type { AdminGetUserResponse, GroupType, UserPool, UserSummary } from "../../api/types";
 import { QueryStatus } from "../../components/LoadState";
-import { StatusBadge } from "../../components/StatusBadge";
+import { FailuresBadge, LockBadge, StatusBadge } from "../../components/StatusBadge";
 import { ConfirmDialog, Drawer } from "../../components/overlays";
 import { useToast } from "../../components/toast";
-import { Button, ErrorBanner, Facts } from "../../components/ui";
+import { Button, CopyButton, ErrorBanner, Facts } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
+import { mfaLabel, mfaShortLabel } from "../../lib/mfa";
+import { factsFromAttributes, personLabel, primaryName, secondaryNames } from "../../lib/people";
 import { useAction } from "../../lib/useAction";
 import { call } from "../../platform";
+import { RecoverAccountDialog } from "./RecoverAccountDialog";
 import { SecurityTab } from "./SecurityTab";
 import { AttributesEditor, GroupsEditor, SetPasswordDialog } from "./UserEditors";
+import "../../styles/users.css";
 
 type Loaded = { user: AdminGetUserResponse; groups: GroupType[] };
 
@@ -40,7 +44,13 @@ export function summaryPatch({ user, groups }: Loaded): Partial<UserSummary> {
   };
 }
 
-type Modal = { kind: "password" } | { kind: "delete" } | { kind: "delete-attribute"; name: string } | null;
+type Modal =
+  | { kind: "password" }
+  | { kind: "delete" }
+  | { kind: "disable" }
+  | { kind: "recover" }
+  | { kind: "delete-attribute"; name: string }
+  | null;
 
 const DRAWER_TABS = [
   { id: "details", label: "Details" },
@@ -52,32 +62,47 @@ type DrawerTab = (typeof DRAWER_TABS)[number]["id"];
 type Change = { label: string; done: string; fn: () => Promise<unknown> };
 
 export function UserDrawer({
-  poolId,
+  pool,
   username,
   groups: poolGroups,
   onClose,
   onChanged,
   onDeleted,
 }: {
-  poolId: string;
+  pool: UserPool;
   username: string;
   groups: GroupType[];
   onClose: () => void;
   onChanged: (patch: Partial<UserSummary>) => void;
   onDeleted: () => void;
 }) {
+  const poolId = pool.Id;
   const toast = useToast();
   const queries = useQueryClient();
   const userKey = ["user", poolId, username];
   const q = useQuery({ queryKey: userKey, queryFn: () => loadUser(poolId, username) });
+  // The same query (and cache) as the Security tab: lockout and failures show in the header.
+  const security = useQuery({
+    queryKey: ["security", poolId, username],
+    queryFn: () => call("DescribeUserSecurity", { UserPoolId: poolId, Username: username }),
+  });
   const [modal, setModal] = useState<Modal>(null);
   const [tab, setTab] = useState<DrawerTab>("details");
 
   /** Reloads the user and tells the table what changed. */
   const reloadUser = async () => {
-    const fresh = await loadUser(poolId, username);
+    const [fresh, sec] = await Promise.all([
+      loadUser(poolId, username),
+      call("DescribeUserSecurity", { UserPoolId: poolId, Username: username }),
+    ]);
     queries.setQueryData(userKey, fresh);
-    onChanged(summaryPatch(fresh));
+    queries.setQueryData(["security", poolId, username], sec);
+    void queries.invalidateQueries({ queryKey: ["auth-events", poolId, username] });
+    onChanged({
+      ...summaryPatch(fresh),
+      LockedUntil: sec.LockedUntil,
+      FailedSignIns: Number(sec.FailedSignInAttempts),
+    });
   };
   /** After an action on another tab. */
   const refresh = useAction(reloadUser);
@@ -96,29 +121,72 @@ export function UserDrawer({
 
   const data = q.data;
   const user = data?.user;
+  const sec = security.data;
+  const facts = factsFromAttributes(username, user?.UserAttributes);
+  /** How the user is named in toasts and confirmations: never by a UUID when an email or name exists. */
+  const who = personLabel(facts, pool);
+  const others = secondaryNames(facts, pool).filter((n) => n !== username);
 
   return (
     <Drawer
-      title={username}
+      title={<span data-testid="user-drawer-title">{user ? primaryName(facts, pool) : username}</span>}
       subtitle={
         user && (
-          <span className="drawer-badges">
-            <StatusBadge status={user.UserStatus} />
-            {user.Enabled ? (
-              <span className="pill pill-ok" data-testid="user-enabled">
-                Enabled
+          <div className="user-head">
+            <div className="user-head-names">
+              {others.map((n) => (
+                <span key={n}>{n}</span>
+              ))}
+              <span className="user-head-username">
+                <span className="muted">Username</span> <span className="mono">{username}</span>{" "}
+                <CopyButton text={username} label="Copy" />
               </span>
-            ) : (
-              <span className="pill pill-off" data-testid="user-enabled">
-                Disabled
-              </span>
-            )}
-          </span>
+            </div>
+            <div className="user-head-row">
+            <span className="drawer-badges">
+              <StatusBadge status={user.UserStatus} />
+              {user.Enabled ? (
+                <span className="pill pill-ok" data-testid="user-enabled">
+                  Enabled
+                </span>
+              ) : (
+                <span className="pill pill-off" data-testid="user-enabled">
+                  Disabled
+                </span>
+              )}
+              <LockBadge lockedUntil={sec?.LockedUntil} failedSignIns={Number(sec?.FailedSignInAttempts ?? 0)} />
+              {sec && sec.LockedUntil === undefined && <FailuresBadge count={Number(sec.FailedSignInAttempts)} />}
+              {user.UserMFASettingList.length === 0 ? (
+                <span className="pill pill-off" title="No MFA factor" data-testid="user-mfa-badge">
+                  No MFA
+                </span>
+              ) : (
+                <span
+                  className="pill pill-info"
+                  title={user.UserMFASettingList.map(mfaLabel).join(", ")}
+                  data-testid="user-mfa-badge"
+                >
+                  MFA: {user.UserMFASettingList.map(mfaShortLabel).join(", ")}
+                </span>
+              )}
+            </span>
+            <div className="user-head-actions">
+              <Button
+                variant="primary"
+                disabled={!sec}
+                title={sec ? undefined : "Loading the sign-in state…"}
+                onClick={() => setModal({ kind: "recover" })}
+                data-testid="recover-account"
+              >
+                Recover account…
+              </Button>
+            </div>
+            </div>
+          </div>
         )
       }
       onClose={onClose}
       testId="user-drawer"
-      wide={tab === "security"}
     >
       <QueryStatus
         query={q}
@@ -161,7 +229,13 @@ export function UserDrawer({
       {data && user && tab === "security" && (
         <div role="tabpanel" id="user-panel-security" aria-labelledby="user-tab-security">
           {actionError && <ErrorBanner error={actionError} />}
-          <SecurityTab poolId={poolId} user={user} onUserChanged={() => refresh.runAsync().catch(() => undefined)} />
+          <SecurityTab
+            pool={pool}
+            user={user}
+            onUserChanged={() => refresh.runAsync().catch(() => undefined)}
+            onRecover={() => setModal({ kind: "recover" })}
+            onSetPassword={() => setModal({ kind: "password" })}
+          />
         </div>
       )}
       {data && user && tab === "details" && (
@@ -171,28 +245,23 @@ export function UserDrawer({
               <Button
                 busy={busy === "disable"}
                 disabled={busy !== undefined}
-                onClick={() =>
-                  act("disable", `User ${username} disabled`, () => call("AdminDisableUser", { UserPoolId: poolId, Username: username }))
-                }
+                onClick={() => setModal({ kind: "disable" })}
                 data-testid="disable-user"
               >
-                Disable
+                Disable…
               </Button>
             ) : (
               <Button
                 busy={busy === "enable"}
                 disabled={busy !== undefined}
                 onClick={() =>
-                  act("enable", `User ${username} enabled`, () => call("AdminEnableUser", { UserPoolId: poolId, Username: username }))
+                  act("enable", `${who} enabled`, () => call("AdminEnableUser", { UserPoolId: poolId, Username: username }))
                 }
                 data-testid="enable-user"
               >
                 Enable
               </Button>
             )}
-            <Button disabled={busy !== undefined} onClick={() => setModal({ kind: "password" })} data-testid="set-password">
-              Set password…
-            </Button>
             <div className="toolbar-spacer" />
             <Button
               variant="danger"
@@ -243,7 +312,7 @@ export function UserDrawer({
 
       {modal?.kind === "password" && (
         <SetPasswordDialog
-          username={username}
+          username={who}
           onClose={() => setModal(null)}
           onSubmit={async (password, permanent) => {
             await call("AdminSetUserPassword", {
@@ -259,20 +328,49 @@ export function UserDrawer({
       )}
       {modal?.kind === "delete" && (
         <ConfirmDialog
-          title={`Delete user ${username}?`}
+          title={`Delete ${who}?`}
           confirmLabel="Delete user"
           onClose={() => setModal(null)}
           onConfirm={async () => {
             await call("AdminDeleteUser", { UserPoolId: poolId, Username: username });
-            toast(`User ${username} deleted`);
+            toast(`${who} deleted`);
             onDeleted();
           }}
         >
           <p>
-            This permanently deletes <strong className="mono">{username}</strong>, their attributes and group memberships.
-            It can't be undone.
+            This permanently deletes <strong>{who}</strong> (username <span className="mono">{username}</span>), their
+            attributes and group memberships. It can't be undone.
           </p>
         </ConfirmDialog>
+      )}
+      {modal?.kind === "disable" && (
+        <ConfirmDialog
+          title={`Disable ${who}?`}
+          confirmLabel="Disable"
+          onClose={() => setModal(null)}
+          onConfirm={async () => {
+            await call("AdminDisableUser", { UserPoolId: poolId, Username: username });
+            act("disable", `${who} disabled`);
+          }}
+        >
+          <p>
+            <strong>{who}</strong> can't sign in or refresh their tokens until you enable them again. Their data and
+            groups stay as they are.
+          </p>
+        </ConfirmDialog>
+      )}
+      {modal?.kind === "recover" && user && sec && (
+        <RecoverAccountDialog
+          pool={pool}
+          user={user}
+          security={sec}
+          onClose={() => setModal(null)}
+          onFinished={() => {
+            refresh.reset();
+            change.reset();
+            void refresh.runAsync().catch(() => undefined);
+          }}
+        />
       )}
       {modal?.kind === "delete-attribute" && (
         <ConfirmDialog
@@ -286,7 +384,7 @@ export function UserDrawer({
           }}
         >
           <p>
-            This removes <strong className="mono">{modal.name}</strong> from <strong className="mono">{username}</strong>.
+            This removes <strong className="mono">{modal.name}</strong> from <strong>{who}</strong>.
           </p>
         </ConfirmDialog>
       )}

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import type { UserPool, UserSortKey, UserStatus, UserSummary } from "../../api/types";
-import { StatusBadge, USER_STATUSES } from "../../components/StatusBadge";
+import { FailuresBadge, LockBadge, StatusBadge, USER_STATUSES } from "../../components/StatusBadge";
 import { Button, EmptyState, ErrorBanner } from "../../components/ui";
 import { VirtualTable, type Column } from "../../components/VirtualTable";
 import { formatCount, formatDateTime, isoTime } from "../../lib/format";
@@ -9,77 +9,105 @@ import { listAllGroups } from "../../api/lists";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { UserDrawer } from "./UserDrawer";
 import { mfaShortLabel, mfaLabel, type MfaFilter } from "../../lib/mfa";
-import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter } from "./useUserSearch";
+import { primaryName, secondaryNames, type NamingPool } from "../../lib/people";
+import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter, type LockedFilter } from "./useUserSearch";
+import "../../styles/users.css";
 
 const SORT_KEYS: ReadonlyArray<UserSortKey> = ["username", "email", "created", "modified", "status"];
 
-const COLUMNS: Column<UserSummary>[] = [
-  {
-    id: "username",
-    header: "Username",
-    width: "minmax(160px, 1.3fr)",
-    sortKey: "username",
-    cell: (u) => <span className="cell-strong" title={u.Username}>{u.Username}</span>,
-  },
-  {
-    id: "email",
-    header: "Email",
-    width: "minmax(180px, 1.5fr)",
-    sortKey: "email",
-    cell: (u) => (u.Email ? <span title={u.Email}>{u.Email}</span> : <span className="muted">—</span>),
-  },
-  {
-    id: "status",
-    header: "Status",
-    width: "190px",
-    sortKey: "status",
-    cell: (u) => <StatusBadge status={u.UserStatus} />,
-  },
-  {
-    id: "enabled",
-    header: "Enabled",
-    width: "90px",
-    cell: (u) =>
-      u.Enabled ? <span className="pill pill-ok">Enabled</span> : <span className="pill pill-off">Disabled</span>,
-  },
-  {
-    id: "mfa",
-    header: "MFA",
-    width: "120px",
-    cell: (u) =>
-      u.MFA.length === 0 ? (
-        <span className="muted" title="No MFA factor">
-          —
+/** The users table's columns for this pool: people by the name the pool signs them in with. */
+export function userColumns(pool: NamingPool): Column<UserSummary>[] {
+  const byAttribute = (pool?.UsernameAttributes?.length ?? 0) > 0;
+  return [
+    {
+      id: "user",
+      header: "User",
+      width: "minmax(140px, 2.4fr)",
+      // Sorting follows what the column shows first.
+      sortKey: byAttribute ? "email" : "username",
+      cell: (u) => {
+        const primary = primaryName(u, pool);
+        const rest = secondaryNames(u, pool).filter((n) => n !== u.Username || !byAttribute);
+        return (
+          <span className="user-cell" title={[primary, ...secondaryNames(u, pool)].join(" · ")}>
+            <span className="cell-strong">{primary}</span>
+            {rest[0] !== undefined && <span className="muted user-cell-second">{rest[0]}</span>}
+          </span>
+        );
+      },
+    },
+    {
+      id: "username",
+      header: "Username",
+      width: "minmax(110px, 1fr)",
+      sortKey: "username",
+      // In a pool that signs in by email or phone the username is a UUID: the first to go.
+      hideBelow: byAttribute ? 1100 : 760,
+      cell: (u) => (
+        <span className={byAttribute ? "mono muted" : undefined} title={u.Username}>
+          {u.Username}
         </span>
-      ) : (
-        <span className="mfa-cell" title={u.MFA.map(mfaLabel).join(", ")} data-testid="user-mfa-cell">
-          {u.MFA.map((f) => (
-            <span key={f} className="pill pill-info">
-              {mfaShortLabel(f)}
+      ),
+    },
+    {
+      id: "status",
+      header: "Status",
+      width: "minmax(120px, 1.2fr)",
+      sortKey: "status",
+      cell: (u) => (
+        <span className="state-cell">
+          <StatusBadge status={u.UserStatus} />
+          {!u.Enabled && <span className="pill pill-off">Disabled</span>}
+          <LockBadge lockedUntil={u.LockedUntil} failedSignIns={u.FailedSignIns} />
+        </span>
+      ),
+    },
+    {
+      id: "mfa",
+      header: "MFA",
+      width: "minmax(90px, 0.8fr)",
+      cell: (u) => (
+        <span className="mfa-cell">
+          {u.MFA.length === 0 ? (
+            <span className="muted" title="No MFA factor">
+              —
             </span>
-          ))}
+          ) : (
+            <span className="mfa-cell" title={u.MFA.map(mfaLabel).join(", ")} data-testid="user-mfa-cell">
+              {u.MFA.map((f) => (
+                <span key={f} className="pill pill-info">
+                  {mfaShortLabel(f)}
+                </span>
+              ))}
+            </span>
+          )}
+          <FailuresBadge count={u.FailedSignIns} />
         </span>
       ),
-  },
-  {
-    id: "groups",
-    header: "Groups",
-    width: "minmax(120px, 1fr)",
-    cell: (u) =>
-      u.Groups.length === 0 ? (
-        <span className="muted">—</span>
-      ) : (
-        <span title={u.Groups.join(", ")}>{u.Groups.join(", ")}</span>
-      ),
-  },
-  {
-    id: "created",
-    header: "Created",
-    width: "160px",
-    sortKey: "created",
-    cell: (u) => <span title={isoTime(u.UserCreateDate)}>{formatDateTime(u.UserCreateDate)}</span>,
-  },
-];
+    },
+    {
+      id: "groups",
+      header: "Groups",
+      width: "minmax(100px, 0.8fr)",
+      // Before Created: support looks for a user's groups more than for their creation date.
+      hideBelow: 540,
+      cell: (u) =>
+        u.Groups.length === 0 ? (
+          <span className="muted">—</span>
+        ) : (
+          <span title={u.Groups.join(", ")}>{u.Groups.join(", ")}</span>
+        ),
+    },
+    {
+      id: "created",
+      header: "Created",
+      width: "140px",
+      sortKey: "created",
+      hideBelow: 760,
+      cell: (u) => <span title={isoTime(u.UserCreateDate)}>{formatDateTime(u.UserCreateDate)}</span>,
+    },
+  ];
+}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -96,6 +124,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const [enabled, setEnabled] = useState<EnabledFilter>("any");
   const [group, setGroup] = useState("");
   const [mfa, setMfa] = useState<MfaFilter>("any");
+  const [locked, setLocked] = useState<LockedFilter>("any");
   const [sort, setSort] = useState<{ by: UserSortKey; descending: boolean }>({ by: "username", descending: false });
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
@@ -104,12 +133,15 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const groups = useQuery({ queryKey: ["all-groups", pool.Id], queryFn: () => listAllGroups(pool.Id) });
 
   const filters = useMemo(
-    () => ({ query: debouncedQuery, status, enabled, group, mfa }),
-    [debouncedQuery, status, enabled, group, mfa],
+    () => ({ query: debouncedQuery, status, enabled, group, mfa, locked }),
+    [debouncedQuery, status, enabled, group, mfa, locked],
   );
   const params = useMemo(() => searchParamsOf(pool.Id, filters, sort), [pool.Id, filters, sort]);
   const search = useUserSearch(params);
   const filtered = isFiltered(filters);
+  const columns = useMemo(() => userColumns(pool), [pool]);
+  // The search box's Enter and ArrowDown act on the answer to what is typed now, not an older one.
+  const current = debouncedQuery === query.trim() && !search.searching;
 
   const onSort = (key: string) => {
     const by = SORT_KEYS.find((k) => k === key);
@@ -123,6 +155,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
     setEnabled("any");
     setGroup("");
     setMfa("any");
+    setLocked("any");
   };
 
   const emptyView = search.error ? null : filtered ? (
@@ -152,6 +185,17 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
           aria-label="Search users"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              const only = search.users[0];
+              if (current && search.total === 1 && search.users.length === 1 && only) setOpen(only.Username);
+            } else if (e.key === "ArrowDown" && search.users.length > 0) {
+              e.preventDefault();
+              document.querySelector<HTMLElement>('[data-testid="users-table-body"]')?.focus();
+            }
+          }}
+          title="Enter opens the user when exactly one matches; Down arrow moves into the results"
           data-testid="user-search"
         />
         <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value as UserStatus | "")}>
@@ -182,6 +226,16 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
           <option value="with">With MFA</option>
           <option value="without">Without MFA</option>
         </select>
+        <select
+          aria-label="Lockout filter"
+          value={locked}
+          onChange={(e) => setLocked(e.target.value as LockedFilter)}
+          data-testid="locked-filter"
+        >
+          <option value="any">Locked or not</option>
+          <option value="locked">Locked out</option>
+          <option value="unlocked">Not locked out</option>
+        </select>
         <select aria-label="Group filter" value={group} onChange={(e) => setGroup(e.target.value)}>
           <option value="">Any group</option>
           {(groups.data ?? []).map((g) => (
@@ -200,11 +254,16 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
       </div>
 
       {search.error && <ErrorBanner error={search.error} onRetry={search.reload} title="Search failed." />}
+      {search.matchKind === "Contains" && debouncedQuery && (
+        <div className="match-notice" role="status" data-testid="match-notice">
+          Nothing starts with “{debouncedQuery}”: showing matches containing “{debouncedQuery}”.
+        </div>
+      )}
 
       <div className="users-body">
         <VirtualTable
           rows={search.users}
-          columns={COLUMNS}
+          columns={columns}
           rowKey={(u) => u.Username}
           totalCount={search.total}
           hasMore={search.hasMore}
@@ -224,7 +283,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
         {open !== undefined && (
           <UserDrawer
             key={open}
-            poolId={pool.Id}
+            pool={pool}
             username={open}
             groups={groups.data ?? []}
             onClose={() => setOpen(undefined)}
@@ -246,7 +305,10 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
             <> · {formatCount(search.users.length)} loaded</>
           )}
         </span>
-        <span>Search matches the start of usernames, emails, phone numbers, names and custom attributes.</span>
+        <span className="table-footer-note">
+          Search matches the start of usernames, emails, phone numbers, names and custom attributes; when nothing
+          starts so, the inside of emails, names and phone numbers.
+        </span>
       </div>
 
       {creating && (

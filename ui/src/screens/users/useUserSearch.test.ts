@@ -18,7 +18,7 @@ vi.mock("../../platform", async (importOriginal) => ({
 const { NO_FILTERS, isFiltered, searchParamsOf, useUserSearch } = await import("./useUserSearch");
 
 function user(name: string): UserSummary {
-  return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], MFA: [], UserCreateDate: 0, UserLastModifiedDate: 0 };
+  return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], MFA: [], FailedSignIns: 0, UserCreateDate: 0, UserLastModifiedDate: 0 };
 }
 
 beforeEach(() => {
@@ -75,6 +75,7 @@ describe("searchParamsOf", () => {
       Enabled: undefined,
       GroupName: undefined,
       MfaEnabled: undefined,
+      Locked: undefined,
       SortBy: "username",
       SortDescending: false,
     });
@@ -87,9 +88,15 @@ describe("searchParamsOf", () => {
     expect(isFiltered({ ...NO_FILTERS, mfa: "without" })).toBe(true);
   });
 
+  it("asks for locked-out users or the others", () => {
+    expect(searchParamsOf("p", { ...NO_FILTERS, locked: "locked" }, sort).Locked).toBe(true);
+    expect(searchParamsOf("p", { ...NO_FILTERS, locked: "unlocked" }, sort).Locked).toBe(false);
+    expect(isFiltered({ ...NO_FILTERS, locked: "locked" })).toBe(true);
+  });
+
   it("carries the other filters as SearchUsers names them", () => {
     expect(
-      searchParamsOf("p", { query: "al", status: "CONFIRMED", enabled: "disabled", group: "support", mfa: "any" }, { by: "created", descending: true }),
+      searchParamsOf("p", { query: "al", status: "CONFIRMED", enabled: "disabled", group: "support", mfa: "any", locked: "any" }, { by: "created", descending: true }),
     ).toMatchObject({ Query: "al", Status: ["CONFIRMED"], Enabled: false, GroupName: "support", SortBy: "created", SortDescending: true });
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import type { SearchUsersRequest, UserSortKey, UserStatus, UserSummary } from "../../api/types";
 import { mfaEnabledParam, type MfaFilter } from "../../lib/mfa";
 import { usePagedList } from "../../lib/usePagedList";
@@ -9,6 +10,12 @@ export type SearchParams = Omit<SearchUsersRequest, "NextToken" | "Limit">;
 
 export type EnabledFilter = "any" | "enabled" | "disabled";
 
+/** Locked out after failed sign-ins, or not. */
+export type LockedFilter = "any" | "locked" | "unlocked";
+
+/** How the query text matched: at the start of a field, or (when that found nobody) inside one. */
+export type MatchKind = "Prefix" | "Contains";
+
 /** The users table's search box and filters, as the toolbar holds them. */
 export type UserFilters = {
   /** Trimmed and debounced. */
@@ -17,9 +24,10 @@ export type UserFilters = {
   enabled: EnabledFilter;
   group: string;
   mfa: MfaFilter;
+  locked: LockedFilter;
 };
 
-export const NO_FILTERS: UserFilters = { query: "", status: "", enabled: "any", group: "", mfa: "any" };
+export const NO_FILTERS: UserFilters = { query: "", status: "", enabled: "any", group: "", mfa: "any", locked: "any" };
 
 /** The SearchUsers request for the toolbar's state; a filter set to "any" is left out. */
 export function searchParamsOf(
@@ -34,6 +42,7 @@ export function searchParamsOf(
     Enabled: f.enabled === "any" ? undefined : f.enabled === "enabled",
     GroupName: f.group || undefined,
     MfaEnabled: mfaEnabledParam(f.mfa),
+    Locked: f.locked === "any" ? undefined : f.locked === "locked",
     SortBy: sort.by,
     SortDescending: sort.descending,
   };
@@ -48,6 +57,8 @@ export type UserSearch = {
   /** Rows loaded so far for the current search (the previous search's while a new one loads). */
   users: UserSummary[];
   total: number | undefined;
+  /** How the current search's text matched (absent without text, or while it loads). */
+  matchKind: MatchKind | undefined;
   hasMore: boolean;
   /** The first page of the current search is in flight. */
   searching: boolean;
@@ -68,10 +79,14 @@ export type UserSearch = {
  * asks no more until the search is run again (Retry).
  */
 export function useUserSearch(params: SearchParams): UserSearch {
+  const searchKey = JSON.stringify(params);
+  // The match kind of the first page, for the search it answered.
+  const [match, setMatch] = useState<{ key: string; kind: MatchKind | undefined }>();
   const list = usePagedList(
     ["users", params],
     async (token) => {
       const r = await call("SearchUsers", { ...params, Limit: PAGE_SIZE, NextToken: token });
+      if (token === undefined) setMatch({ key: JSON.stringify(params), kind: r.MatchKind });
       return { items: r.Users, next: r.NextToken, total: r.TotalCount };
     },
     { keepPrevious: true },
@@ -90,11 +105,12 @@ export function useUserSearch(params: SearchParams): UserSearch {
   return {
     users: list.error ? [] : list.items,
     total: list.error ? 0 : list.total,
+    matchKind: match?.key === searchKey && !list.loading ? match.kind : undefined,
     hasMore: list.hasMore,
     searching: list.loading,
     loadingMore: list.loadingMore,
     error,
-    searchKey: JSON.stringify(params),
+    searchKey,
     loadMore: () => {
       if (!error) list.loadMore();
     },
