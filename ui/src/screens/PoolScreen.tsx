@@ -1,15 +1,19 @@
 import { useQuery } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { QueryStatus } from "../components/LoadState";
-import { CopyButton } from "../components/ui";
+import { CopyButton, Spinner } from "../components/ui";
 import { plural } from "../lib/format";
 import { navigate, POOL_TABS, routeHref, type PoolTab } from "../lib/router";
 import { call } from "../platform";
-import { ClientsTab } from "./clients/ClientsTab";
 import { GroupsTab } from "./groups/GroupsTab";
-import { HooksTab } from "./hooks/HooksTab";
-import { MessagesTab } from "./messages/MessagesTab";
-import { PoolOverview } from "./overview/PoolOverview";
 import { UsersTab } from "./users/UsersTab";
+
+// The pool opens on Users; the other tabs load when first visited, which keeps the code the
+// console needs at start small.
+const ClientsTab = lazy(() => import("./clients/ClientsTab").then((m) => ({ default: m.ClientsTab })));
+const HooksTab = lazy(() => import("./hooks/HooksTab").then((m) => ({ default: m.HooksTab })));
+const MessagesTab = lazy(() => import("./messages/MessagesTab").then((m) => ({ default: m.MessagesTab })));
+const PoolOverview = lazy(() => import("./overview/PoolOverview").then((m) => ({ default: m.PoolOverview })));
 import "../styles/users.css";
 
 const TAB_LABELS: Record<PoolTab, string> = {
@@ -75,12 +79,14 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
           errorTitle={(e) => (e.code === "ResourceNotFoundException" ? "This pool does not exist." : "Could not load the pool.")}
           loadingLabel="Loading pool…"
         />
-        {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={reload} />}
         {pool && tab === "users" && <UsersTab pool={pool} onCountChanged={reload} />}
         {pool && tab === "groups" && <GroupsTab poolId={pool.Id} />}
-        {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
-        {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
-        {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
+        <Suspense fallback={<Spinner label={`Loading ${TAB_LABELS[tab]}…`} />}>
+          {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={reload} />}
+          {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
+          {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
+          {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
+        </Suspense>
       </div>
     </div>
   );

@@ -23,6 +23,7 @@ const summary = (Username: string, Email: string, Name: string, Groups: string[]
   UserStatus: "CONFIRMED",
   Enabled: true,
   Groups,
+  FailedSignIns: 0,
   MFA: [],
   UserCreateDate: 1,
   UserLastModifiedDate: 1,
