@@ -29,15 +29,7 @@ import { LOOKS, apiOk, assert, axe, log, scenario, setLook, settle, shot, sidewa
  * this list is printed as KNOWN and does not fail its check; anything else does. The
  * integrator empties this list once the fixes are in.
  */
-const KNOWN_ELSEWHERE = [
-  // The users table's columns (ui/src/screens/users/UsersTab.tsx, minimum widths adding up to
-  // 1020 px) do not fit the 771 px the content has at 1024 px, and VirtualTable clips them
-  // (.vhead and .vbody do not scroll sideways): Status, Created and Groups are cut off.
-  ...["pool-users", "user-details", "user-security"].flatMap((screen) => [
-    { screen, rule: "sideways-overflow", target: "div.vhead" },
-    { screen, rule: "sideways-overflow", target: "div.vbody" },
-  ]),
-];
+const KNOWN_ELSEWHERE = [];
 
 const s = scenario({ name: "looks-e2e", timeoutMs: 200_000 });
 const { check, startServer } = s;

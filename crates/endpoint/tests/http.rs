@@ -566,6 +566,7 @@ fn any_signature_is_accepted_while_the_workspace_does_not_require_one() {
                 user_pool_id: None,
                 operation: Some("CreateUserPool".into()),
                 target: None,
+                search: None,
                 outcome: None,
                 limit: Some(1),
                 next_token: None,

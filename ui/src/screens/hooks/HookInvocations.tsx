@@ -1,7 +1,7 @@
 import { Fragment, useState } from "react";
 import type { HookInvocation } from "../../api/types";
 import { PagedView, loadedCount } from "../../components/LoadState";
-import { Button, CopyButton, EmptyState, Section } from "../../components/ui";
+import { Button, CopyButton, EmptyState, Heading, Section } from "../../components/ui";
 import { formatDateTimeSeconds, isoTime } from "../../lib/format";
 import { routeHref } from "../../lib/router";
 import { usePagedList } from "../../lib/usePagedList";
@@ -190,7 +190,7 @@ function BodyPane({ title, body, testId, none }: { title: string; body: { text: 
   return (
     <div className="hook-body">
       <div className="hook-body-header">
-        <h4>{title}</h4>
+        <Heading>{title}</Heading>
         {!empty && !body.isJson && <span className="hint">not JSON, shown as received</span>}
         <div className="toolbar-spacer" />
         {!empty && <CopyButton text={body.text} />}

@@ -1,5 +1,5 @@
 import type { ClaimRow, DecodedToken, JsonValue } from "../../api/types";
-import { CopyButton } from "../../components/ui";
+import { CopyButton, Heading } from "../../components/ui";
 import { formatDateTimeSeconds, plural } from "../../lib/format";
 import { codeSpans, sentence, timeTone, utcLabel } from "../../lib/inspector";
 
@@ -166,7 +166,7 @@ function JsonBlock({ title, json, testId, copyLabel }: { title: string; json: st
   return (
     <div className="json-block">
       <div className="json-block-header">
-        <h4>{title}</h4>
+        <Heading>{title}</Heading>
         <CopyButton text={json} label={copyLabel} />
       </div>
       <pre className="json" data-testid={testId}>
@@ -189,7 +189,7 @@ export function DecodedParts({ decoded, testIdPrefix }: { decoded: DecodedToken;
       {decoded.PayloadJson === undefined && decoded.PayloadText !== undefined && (
         <div className="json-block">
           <div className="json-block-header">
-            <h4>{decoded.Nested ? "Payload (the inner token)" : "Payload (text, not JSON)"}</h4>
+            <Heading>{decoded.Nested ? "Payload (the inner token)" : "Payload (text, not JSON)"}</Heading>
             <CopyButton text={decoded.PayloadText} label="Copy payload" />
           </div>
           <pre className="json json-text" data-testid={`${testIdPrefix}-payload-text`}>
@@ -286,7 +286,7 @@ export function DecodedTokenView({ decoded, depth = 0 }: { decoded: DecodedToken
         <div className="decoded-grid">
           <DecodedParts decoded={decoded} testIdPrefix={prefix} />
           <div className="decoded-claims">
-            <h4>Claims</h4>
+            <Heading>Claims</Heading>
             {decoded.Claims.length > 0 ? (
               <ClaimsTable claims={decoded.Claims} now={decoded.Now} testId={depth === 0 ? "claims-table" : `${prefix}-claims`} />
             ) : (
@@ -305,7 +305,7 @@ export function DecodedTokenView({ decoded, depth = 0 }: { decoded: DecodedToken
       )}
       {decoded.Nested && (
         <div className="nested-token" data-testid={`nested-${depth + 1}`}>
-          <h4>Inner token</h4>
+          <Heading>Inner token</Heading>
           <TokenSummary decoded={decoded.Nested} />
           <DecodeFindings decoded={decoded.Nested} />
           <DecodedTokenView decoded={decoded.Nested} depth={depth + 1} />

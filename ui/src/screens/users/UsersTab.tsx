@@ -299,7 +299,9 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
       <div className="table-footer">
         <span data-testid="user-count" aria-live="polite">
           {search.total === undefined
-            ? "Searching…"
+            ? search.error
+              ? "Users could not be counted"
+              : "Searching…"
             : `${formatCount(search.total)} ${search.total === 1 ? "user" : "users"}${filtered ? " match" : ""}`}
           {search.total !== undefined && search.users.length < search.total && (
             <> · {formatCount(search.users.length)} loaded</>

@@ -104,7 +104,8 @@ export function useUserSearch(params: SearchParams): UserSearch {
 
   return {
     users: list.error ? [] : list.items,
-    total: list.error ? 0 : list.total,
+    // After a failed search the count is unknown, not zero.
+    total: list.error ? undefined : list.total,
     matchKind: match?.key === searchKey && !list.loading ? match.kind : undefined,
     hasMore: list.hasMore,
     searching: list.loading,

@@ -1,6 +1,6 @@
 import type { AuthenticationResult, UserPoolClient } from "../../../api/types";
 import { useToast } from "../../../components/toast";
-import { Button, CopyButton, ErrorBanner, Facts, Section } from "../../../components/ui";
+import { Button, CopyButton, ErrorBanner, Facts, Heading, Section } from "../../../components/ui";
 import { formatDateTimeSeconds, formatDuration, formatRelative, isoTime } from "../../../lib/format";
 import { openInInspector } from "../../../lib/handoff";
 import { decodeJwtUnverified, numericDateClaim } from "../../../lib/jwt";
@@ -105,7 +105,7 @@ function TokenView({ name, token, now, testId }: { name: string; token: string; 
   return (
     <div className="token" data-testid={testId}>
       <header className="token-header">
-        <h4>{name}</h4>
+        <Heading>{name}</Heading>
         <span className="pill pill-warn" title="Base64url-decoded here in the console; the signature was not checked.">
           Decoded, not verified
         </span>
