@@ -15,7 +15,7 @@ export const USER_STATUSES: ReadonlyArray<{ value: UserStatus; label: string; to
 export function StatusBadge({ status }: { status: UserStatus }) {
   const s = USER_STATUSES.find((x) => x.value === status);
   return (
-    <span className={`pill pill-${s?.tone ?? "off"}`} data-status={status}>
+    <span className={`pill pill-${s?.tone ?? "off"}`} data-status={status} title={s?.label ?? status}>
       {s?.label ?? status}
     </span>
   );

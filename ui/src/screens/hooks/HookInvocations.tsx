@@ -7,7 +7,8 @@ import { routeHref } from "../../lib/router";
 import { usePagedList } from "../../lib/usePagedList";
 import { call } from "../../platform";
 import { HOOK_TRIGGERS, type TriggerName } from "./hookConfig";
-import { formatMs, outcomeView, prettyBody } from "./invocations";
+import { personLabel } from "../../lib/people";
+import { formatMs, invocationPerson, outcomeView, prettyBody } from "./invocations";
 
 const PAGE = 50;
 const COLUMNS = 7;
@@ -102,6 +103,8 @@ export function HookInvocations({ poolId }: { poolId: string }) {
 function InvocationRows({ inv, open, onToggle }: { inv: HookInvocation; open: boolean; onToggle: () => void }) {
   const detailsId = `hook-call-${inv.Id}`;
   const outcome = outcomeView(inv.Outcome);
+  const person = invocationPerson(inv);
+  const who = person ? personLabel(person) : undefined;
   return (
     <Fragment>
       <tr
@@ -119,7 +122,7 @@ function InvocationRows({ inv, open, onToggle }: { inv: HookInvocation; open: bo
             className="icon-btn hook-toggle"
             aria-expanded={open}
             aria-controls={open ? detailsId : undefined}
-            aria-label={`${open ? "Hide" : "Show"} the call of ${inv.TriggerSource}${inv.Username ? ` for ${inv.Username}` : ""}`}
+            aria-label={`${open ? "Hide" : "Show"} the call of ${inv.TriggerSource}${who ? ` for ${who}` : ""}`}
             onClick={onToggle}
           >
             <span aria-hidden="true">{open ? "▾" : "▸"}</span>
@@ -129,8 +132,8 @@ function InvocationRows({ inv, open, onToggle }: { inv: HookInvocation; open: bo
           {formatDateTimeSeconds(inv.CreationDate)}
         </td>
         <td className="mono nowrap">{inv.TriggerSource}</td>
-        <td className="truncate" title={inv.Username}>
-          {inv.Username ?? <span className="muted">—</span>}
+        <td className="truncate" title={inv.Username && who !== inv.Username ? `${who} — ${inv.Username}` : inv.Username}>
+          {who ?? <span className="muted">—</span>}
         </td>
         <td>
           <span className={`pill pill-${outcome.tone}`} title={outcome.hint} data-testid="hook-outcome">

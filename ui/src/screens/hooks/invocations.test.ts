@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMs, outcomeView, prettyBody } from "./invocations";
+import { formatMs, invocationPerson, outcomeView, prettyBody } from "./invocations";
 
 describe("prettyBody", () => {
   it("indents JSON", () => {
@@ -43,5 +43,20 @@ describe("outcomeView", () => {
 
   it("greys an outcome a newer core might add", () => {
     expect(outcomeView("Skipped")).toEqual({ tone: "off", hint: undefined });
+  });
+});
+
+describe("invocationPerson", () => {
+  it("names the user of a call by the event's attributes, the username kept", () => {
+    const inv = {
+      Username: "b2953453-0000-4000-8000-000000000000",
+      Request: JSON.stringify({ request: { userAttributes: { email: "ada@acme.example", name: "Ada Lovelace" } } }),
+    };
+    expect(invocationPerson(inv)).toMatchObject({ Username: inv.Username, Email: "ada@acme.example", Name: "Ada Lovelace" });
+  });
+
+  it("falls back to the username when the event names nothing, and names nobody for a call about no user", () => {
+    expect(invocationPerson({ Username: "grace", Request: "not json" })).toEqual({ Username: "grace" });
+    expect(invocationPerson({ Request: "{}" })).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
-// How the invocation log reads: outcomes as badges, durations, and the event and answer
-// bodies made readable.
+// How the invocation log reads: outcomes as badges, durations, who a call was about, and the
+// event and answer bodies made readable.
+
+import type { PersonFacts } from "../../lib/people";
 
 /** What came of a call, as the core records it. */
 export type Outcome = "Succeeded" | "Rejected" | "Failed";
@@ -41,4 +43,32 @@ export function prettyBody(raw: string | undefined): Body {
   } catch {
     return { text: raw, isJson: false };
   }
+}
+
+/**
+ * Who a call was about, as people know them: the email, phone or name in the event's
+ * `request.userAttributes` (every user trigger sends them), else the username; undefined for a
+ * call about no user.
+ */
+export function invocationPerson(inv: { Username?: string | undefined; Request: string }): PersonFacts | undefined {
+  if (inv.Username === undefined) return undefined;
+  let attrs: Record<string, unknown> = {};
+  try {
+    const event: unknown = JSON.parse(inv.Request);
+    const request = (event as { request?: { userAttributes?: unknown } } | null)?.request;
+    if (request?.userAttributes && typeof request.userAttributes === "object") {
+      attrs = request.userAttributes as Record<string, unknown>;
+    }
+  } catch {
+    // A body that is not JSON names nobody beyond the username.
+  }
+  const text = (k: string) => (typeof attrs[k] === "string" && attrs[k] !== "" ? (attrs[k] as string) : undefined);
+  return {
+    Username: inv.Username,
+    Email: text("email"),
+    PhoneNumber: text("phone_number"),
+    Name: text("name"),
+    GivenName: text("given_name"),
+    FamilyName: text("family_name"),
+  };
 }

@@ -98,9 +98,15 @@ export function MessagesTab({ poolId }: { poolId: string }) {
                       </span>
                     </td>
                     <td className="cell-top message-recipient">
-                      <div className="cell-strong">{m.Username}</div>
+                      <div className="cell-strong">{m.Destination}</div>
                       <div className="muted">
-                        {MEDIUM_LABEL[m.Medium]} · <span className="mono">{m.Destination}</span>
+                        {MEDIUM_LABEL[m.Medium]}
+                        {m.Username !== m.Destination && (
+                          <>
+                            {" "}
+                            · <span className="mono">{m.Username}</span>
+                          </>
+                        )}
                       </div>
                     </td>
                     <td className="cell-top message-cell">

@@ -52,7 +52,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     {
       id: "status",
       header: "Status",
-      width: "minmax(120px, 1.2fr)",
+      width: "minmax(150px, 1.3fr)",
       sortKey: "status",
       cell: (u) => (
         <span className="state-cell">
