@@ -22,6 +22,16 @@ fn s(v: &Value, k: &str) -> String {
     }
 }
 
+/// An audit record's target as people know it: the label (a user's email or name, a client's
+/// name) with the id it stands for, or the id alone when there is no label.
+fn target_named(e: &Value) -> String {
+    let target = s(e, "Target");
+    match e.get("TargetLabel").and_then(Value::as_str) {
+        Some(label) if !label.is_empty() && label != target => format!("{label} ({target})"),
+        _ => target,
+    }
+}
+
 fn time(v: &Value, k: &str) -> String {
     let Some(secs) = v.get(k).and_then(Value::as_f64) else {
         return String::new();
@@ -125,7 +135,7 @@ pub fn render(op: &str, v: &Value) -> Option<String> {
                         s(e, "Actor"),
                         s(e, "Operation"),
                         s(e, "UserPoolId"),
-                        s(e, "Target"),
+                        target_named(e),
                         s(e, "Outcome"),
                         s(e, "ErrorCode"),
                     ]

@@ -501,6 +501,14 @@ fn audit_shows_a_refused_operation_with_its_error_code() {
     assert_eq!(refused.status.code(), Some(254));
 
     let table = s.ok(&["audit"]);
+    let created = table
+        .lines()
+        .find(|l| l.contains("AdminCreateUser") && l.contains("Success"))
+        .unwrap_or_else(|| panic!("the creation is in the audit log:\n{table}"));
+    assert!(
+        created.contains("alice@example.com (alice)"),
+        "the audit row names the user by email, the username after it: {created}"
+    );
     let failure = table
         .lines()
         .find(|l| l.contains("Failure"))
