@@ -219,6 +219,8 @@ async function main() {
     await drawer.getByLabel("Group to add").selectOption("support");
     await drawer.getByRole("button", { name: "Add to group" }).click();
     await drawer.getByTestId("user-groups").getByText("support").waitFor();
+    // With the drawer closed the table has room for its Groups column again.
+    await drawer.getByRole("button", { name: "Close", exact: true }).click();
     await page.getByTestId("user-row").filter({ hasText: username }).filter({ hasText: "support" }).waitFor();
 
     await page.getByTestId("tab-groups").click();

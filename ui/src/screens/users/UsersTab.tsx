@@ -90,7 +90,7 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       header: "Groups",
       width: "minmax(100px, 0.8fr)",
       // Before Created: support looks for a user's groups more than for their creation date.
-      hideBelow: 540,
+      hideBelow: 640,
       cell: (u) =>
         u.Groups.length === 0 ? (
           <span className="muted">—</span>
