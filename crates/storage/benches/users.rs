@@ -688,7 +688,7 @@ fn what_if(big: &Env, rounds: usize, report: &mut Report) -> Res<()> {
 fn what_if_reprepare(big: &Env, rounds: usize, report: &mut Report) -> Res<()> {
     use rusqlite::config::DbConfig;
     use rusqlite::{Connection, OpenFlags, StatementStatus};
-    use storage::users::{SearchQuery, SortKey};
+    use storage::users::{SearchQuery, SortKey, TextMatch};
     let open = |qpsg: bool| -> Res<Connection> {
         let c = Connection::open_with_flags(
             &big.path,
@@ -710,6 +710,9 @@ fn what_if_reprepare(big: &Env, rounds: usize, report: &mut Report) -> Res<()> {
         enabled: None,
         group: None,
         mfa: None,
+        locked: None,
+        now: 0,
+        text_match: TextMatch::Prefix,
         sort: SortKey::Username,
         descending: false,
         after: None,
