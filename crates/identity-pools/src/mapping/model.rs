@@ -92,7 +92,8 @@ pub struct RoleMapping {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Problem {
-    /// The member's path, e.g. `RoleMappings.<provider>.RulesConfiguration.Rules[2].Claim`.
+    /// The member's path, e.g.
+    /// `RoleMappings["graph.facebook.com"].RulesConfiguration.Rules[2].Claim` (rules count from 1).
     pub member: String,
     pub message: String,
 }
@@ -193,12 +194,16 @@ pub fn validate(
     for (provider, mapping) in role_mappings {
         check_len(
             &mut problems,
-            &format!("RoleMappings.{provider}"),
+            &format!("RoleMappings[\"{provider}\"]"),
             provider,
             1,
             MAX_PROVIDER_NAME_CHARS,
         );
-        validate_mapping(&mut problems, &format!("RoleMappings.{provider}"), mapping);
+        validate_mapping(
+            &mut problems,
+            &format!("RoleMappings[\"{provider}\"]"),
+            mapping,
+        );
     }
     if problems.is_empty() {
         Ok(())
@@ -271,7 +276,7 @@ pub fn check_providers<'a>(
         .keys()
         .filter(|name| !configured.clone().into_iter().any(|c| c == name.as_str()))
         .map(|name| Problem {
-            member: format!("RoleMappings.{name}"),
+            member: format!("RoleMappings[\"{name}\"]"),
             message: format!(
                 "{name} is not a valid RoleMapping ProviderName or is not a configured provider."
             ),

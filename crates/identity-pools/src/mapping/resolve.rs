@@ -205,28 +205,28 @@ impl Explanation {
     }
 }
 
-/// The RoleMappings key for a login: user pools are keyed `<provider>:<app client id>`, the
-/// client id being the ID token's `aud`; other providers by their name.
-pub fn mapping_key_for<'m>(
+/// The role mapping that applies to a login, with its RoleMappings key: user pools are keyed
+/// `<provider>:<app client id>`, the client id being the ID token's `aud`; other providers by
+/// their name.
+pub fn mapping_for<'m>(
     role_mappings: &'m RoleMappings,
     provider: &str,
     claims: &Map<String, Value>,
-) -> Option<&'m str> {
+) -> Option<(&'m str, &'m RoleMapping)> {
     if provider.starts_with("cognito-idp.") {
         let client = claims
             .get("aud")
             .or_else(|| claims.get("client_id"))
             .and_then(Value::as_str);
-        if let Some(client) = client {
-            let key = format!("{provider}:{client}");
-            if let Some((k, _)) = role_mappings.get_key_value(&key) {
-                return Some(k);
-            }
+        if let Some((k, m)) =
+            client.and_then(|c| role_mappings.get_key_value(&format!("{provider}:{c}")))
+        {
+            return Some((k, m));
         }
     }
     role_mappings
         .get_key_value(provider)
-        .map(|(k, _)| k.as_str())
+        .map(|(k, m)| (k.as_str(), m))
 }
 
 /// Resolves the role for a request and explains the decision.
@@ -254,15 +254,14 @@ pub fn resolve(request: &Request<'_>) -> Explanation {
         ),
         Login::Provider { provider, claims } => {
             explanation.provider = Some(provider.to_owned());
-            match mapping_key_for(request.role_mappings, provider, claims) {
+            match mapping_for(request.role_mappings, provider, claims) {
                 None => pool_role(
                     request.roles,
                     AUTHENTICATED,
                     RoleSource::DefaultAuthenticatedRole,
                     custom,
                 ),
-                Some(key) => {
-                    let mapping = &request.role_mappings[key];
+                Some((key, mapping)) => {
                     explanation.mapping_key = Some(key.to_owned());
                     explanation.mapping_type = Some(mapping.mapping_type);
                     explanation.ambiguous_role_resolution = mapping.ambiguous_role_resolution;
@@ -438,6 +437,16 @@ fn by_rules(
             got,
             chosen: chosen == Some(i),
         });
+    }
+    if let Some(custom) = custom {
+        for trace in traces.iter_mut() {
+            if trace.outcome == RuleOutcome::Matched && !trace.chosen {
+                trace.reason = format!(
+                    "{}; not chosen: its role is not the CustomRoleArn {custom}",
+                    trace.reason
+                );
+            }
+        }
     }
     if let Some(i) = chosen {
         let source = if custom.is_some() {

@@ -442,3 +442,56 @@ fn role_mappings_read_cognitos_json() {
     );
     assert!(serde_json::from_str::<RoleMapping>(r#"{ "Type": "Groups" }"#).is_err());
 }
+
+#[test]
+fn reasons_and_summaries_read_as_sentences() {
+    let c = claims(json!({ "custom:dept": "Ops", "cognito:groups": ["eu"] }));
+    let rules = vec![
+        rule("custom:tier", MatchType::Equals, "gold", "Gold"),
+        rule("custom:tier", MatchType::NotEqual, "gold", "NotGold"),
+        rule("custom:dept", MatchType::Contains, "Sal", "Sales"),
+        rule("cognito:groups", MatchType::StartsWith, "us", "Us"),
+        rule("custom:dept", MatchType::NotEqual, "Ops", "NotOps"),
+    ];
+    let e = run(
+        &rules_mapping(rules, AmbiguousRoleResolution::Deny),
+        &c,
+        None,
+    );
+    let reasons: Vec<&str> = e.rules.iter().map(|t| t.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "the token has no custom:tier claim",
+            "skipped: the token has no custom:tier claim, and NotEqual is not evaluated then",
+            "custom:dept is \"Ops\", which does not contain \"Sal\"",
+            "cognito:groups is [\"eu\"], which does not start with \"us\"",
+            "custom:dept is \"Ops\", which NotEqual \"Ops\" excludes",
+        ]
+    );
+    assert_eq!(
+        e.summary,
+        "Refused (NotAuthorizedException): none of the 5 rules matched, and AmbiguousRoleResolution is Deny."
+    );
+    let ok = run(&RoleMappings::new(), &c, None);
+    assert_eq!(
+        ok.summary,
+        format!(
+            "{}: the provider has no role mapping: the pool's authenticated role.",
+            arn("Auth")
+        )
+    );
+}
+
+#[test]
+fn a_guest_cannot_ask_for_another_role() {
+    let roles = pool_roles();
+    let other = arn("Admin");
+    let e = resolve(&Request {
+        roles: &roles,
+        role_mappings: &RoleMappings::new(),
+        login: Login::Guest,
+        custom_role_arn: Some(&other),
+    });
+    assert_eq!(refusal_of(&e).code, "NotAuthorizedException");
+}

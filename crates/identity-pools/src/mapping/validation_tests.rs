@@ -55,7 +55,7 @@ fn validation_names_each_member() {
         &rules_mapping(bad_rules, AmbiguousRoleResolution::Deny),
     );
     let members: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
-    let at = |s: &str| format!("RoleMappings.{key}.RulesConfiguration.Rules{s}");
+    let at = |s: &str| format!("RoleMappings[\"{key}\"].RulesConfiguration.Rules{s}");
     assert_eq!(
         members,
         [
@@ -110,8 +110,8 @@ fn validation_of_types_roles_and_provider_count() {
     assert_eq!(
         found.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
         [
-            "RoleMappings.graph.facebook.com.AmbiguousRoleResolution",
-            "RoleMappings.graph.facebook.com.RulesConfiguration"
+            "RoleMappings[\"graph.facebook.com\"].AmbiguousRoleResolution",
+            "RoleMappings[\"graph.facebook.com\"].RulesConfiguration"
         ]
     );
     let roles: Roles = [
