@@ -122,6 +122,7 @@ pub struct Refusal {
 
 pub const INVALID_POOL_CONFIGURATION: &str = "InvalidIdentityPoolConfigurationException";
 pub const NOT_AUTHORIZED: &str = "NotAuthorizedException";
+pub const INVALID_PARAMETER: &str = "InvalidParameterException";
 const INVALID_POOL_CONFIGURATION_MESSAGE: &str =
     "Invalid identity pool configuration. Check assigned IAM roles for this pool.";
 const AMBIGUOUS_DENIED_MESSAGE: &str = "The ambiguous role mapping rules denied this request.";
@@ -135,6 +136,18 @@ impl Refusal {
             message: INVALID_POOL_CONFIGURATION_MESSAGE.to_owned(),
             reason: format!("the identity pool has no {which} role"),
         }
+    }
+    /// `CustomRoleArn` is an `ARNString` in Cognito's model: 20–2048 characters, an ARN.
+    fn malformed_custom_role(custom: &str) -> Option<Self> {
+        let n = custom.chars().count();
+        let well_formed = (20..=2048).contains(&n)
+            && custom.starts_with("arn:")
+            && custom.split(':').count() >= 6;
+        (!well_formed).then(|| Refusal {
+            code: INVALID_PARAMETER.to_owned(),
+            message: format!("CustomRoleArn '{custom}' is not an ARN."),
+            reason: "the CustomRoleArn asked for is not an ARN".to_owned(),
+        })
     }
     fn ambiguous_denied(reason: String) -> Self {
         Refusal {
@@ -246,6 +259,9 @@ pub fn resolve(request: &Request<'_>) -> Explanation {
         summary: String::new(),
     };
     let decision = match request.login {
+        _ if let Some(refusal) = custom.and_then(Refusal::malformed_custom_role) => {
+            Decision::Refused { refusal }
+        }
         Login::Guest => pool_role(
             request.roles,
             UNAUTHENTICATED,

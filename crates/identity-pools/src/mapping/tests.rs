@@ -495,3 +495,11 @@ fn a_guest_cannot_ask_for_another_role() {
     });
     assert_eq!(refusal_of(&e).code, "NotAuthorizedException");
 }
+
+#[test]
+fn a_malformed_custom_role_arn_is_an_invalid_parameter() {
+    let e = run(&RoleMappings::new(), &claims(json!({})), Some("Admins"));
+    let refusal = refusal_of(&e);
+    assert_eq!(refusal.code, "InvalidParameterException");
+    assert_eq!(refusal.message, "CustomRoleArn 'Admins' is not an ARN.");
+}
