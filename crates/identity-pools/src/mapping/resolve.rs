@@ -253,6 +253,7 @@ pub fn resolve(request: &Request<'_>) -> Explanation {
         custom_role_arn: custom.map(str::to_owned),
         rules: Vec::new(),
         token: None,
+        // Set below, once the trace fields are filled.
         decision: Decision::Refused {
             refusal: Refusal::no_role(AUTHENTICATED),
         },
