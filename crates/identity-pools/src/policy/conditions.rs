@@ -1,6 +1,7 @@
 //! The Condition element: operators, their values, and how they decide against the request
 //! context (single values, `...IfExists`, `ForAnyValue:`/`ForAllValues:`, negated operators).
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -246,8 +247,8 @@ pub struct ConditionFailure {
 }
 
 /// The policy's values, resolved against the context, in their comparable forms.
-enum Resolved {
-    Patterns(Vec<Pattern>),
+enum Resolved<'a> {
+    Patterns(Vec<Cow<'a, Pattern>>),
     Other,
 }
 
@@ -290,7 +291,7 @@ impl Condition {
         }
     }
 
-    fn resolve(&self, context: &Context) -> Result<Resolved, String> {
+    fn resolve(&self, context: &Context) -> Result<Resolved<'_>, String> {
         if !matches!(
             self.operator.base,
             Base::StringEquals
@@ -306,7 +307,11 @@ impl Condition {
         for value in &self.values {
             if let Value::Text(t) = value {
                 let p = t.resolve(context)?;
-                patterns.push(if ignore_case { p.to_lowercase() } else { p });
+                patterns.push(if ignore_case {
+                    Cow::Owned(p.to_lowercase())
+                } else {
+                    p
+                });
             }
         }
         Ok(Resolved::Patterns(patterns))
@@ -316,11 +321,11 @@ impl Condition {
     fn any_value_matches(&self, got: &str, resolved: &Resolved) -> bool {
         match (self.operator.base, resolved) {
             (Base::StringEquals | Base::BinaryEquals, Resolved::Patterns(ps)) => {
-                ps.iter().any(|p| p.text() == got)
+                ps.iter().any(|p| p.text_eq(got))
             }
             (Base::StringEqualsIgnoreCase, Resolved::Patterns(ps)) => {
                 let got = got.to_lowercase();
-                ps.iter().any(|p| p.text() == got)
+                ps.iter().any(|p| p.text_eq(&got))
             }
             (Base::StringLike, Resolved::Patterns(ps)) => ps.iter().any(|p| p.matches(got)),
             (Base::ArnLike, Resolved::Patterns(ps)) => ps.iter().any(|p| p.matches_arn(got)),

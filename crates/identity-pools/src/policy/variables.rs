@@ -1,6 +1,8 @@
 //! Policy variables: `${key}`, `${key, 'default'}` and the escapes `${*}`, `${?}`, `${$}`,
 //! substituted from the request context in Resource and condition values.
 
+use std::borrow::Cow;
+
 use super::eval::Context;
 use super::wildcard::Pattern;
 
@@ -23,6 +25,8 @@ enum Part {
 pub struct Template {
     raw: String,
     parts: Vec<Part>,
+    /// The pattern, compiled once, when the value has no variables.
+    fixed: Option<Pattern>,
 }
 
 impl Template {
@@ -33,10 +37,15 @@ impl Template {
         } else {
             vec![Part::Text(raw.to_string())]
         };
-        Template {
+        let mut template = Template {
             raw: raw.to_string(),
             parts,
+            fixed: None,
+        };
+        if template.variables().next().is_none() {
+            template.fixed = template.build(&Context::new()).ok();
         }
+        template
     }
 
     /// The value as written.
@@ -54,7 +63,14 @@ impl Template {
 
     /// The value with variables substituted, as a wildcard pattern; `Err(key)` names the first
     /// variable that has no single value in the context (and no default).
-    pub fn resolve(&self, context: &Context) -> Result<Pattern, String> {
+    pub fn resolve(&self, context: &Context) -> Result<Cow<'_, Pattern>, String> {
+        match &self.fixed {
+            Some(p) => Ok(Cow::Borrowed(p)),
+            None => self.build(context).map(Cow::Owned),
+        }
+    }
+
+    fn build(&self, context: &Context) -> Result<Pattern, String> {
         let mut pattern = Pattern::default();
         for part in &self.parts {
             match part {

@@ -1,6 +1,8 @@
 //! `*` and `?` wildcards: compiled patterns and the matcher IAM uses for actions, resources,
 //! `StringLike` and `ArnLike`.
 
+use std::sync::OnceLock;
+
 /// One piece of a compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tok {
@@ -17,6 +19,8 @@ pub enum Tok {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pattern {
     toks: Vec<Tok>,
+    /// The six ARN parts, split on first use (patterns are matched many times).
+    arn: OnceLock<Vec<Pattern>>,
 }
 
 impl Pattern {
@@ -29,6 +33,7 @@ impl Pattern {
 
     /// Appends text in which `*` and `?` are wildcards.
     pub fn push_wild(&mut self, text: &str) {
+        self.arn = OnceLock::new();
         let mut lit = String::new();
         for c in text.chars() {
             match c {
@@ -52,6 +57,7 @@ impl Pattern {
 
     /// Appends literal text (no wildcards).
     pub fn push_lit(&mut self, text: &str) {
+        self.arn = OnceLock::new();
         if text.is_empty() {
             return;
         }
@@ -73,6 +79,7 @@ impl Pattern {
                     other => other.clone(),
                 })
                 .collect(),
+            arn: OnceLock::new(),
         }
     }
 
@@ -94,6 +101,24 @@ impl Pattern {
         out
     }
 
+    /// Whether the pattern, read as plain text (wildcards as the characters `*` and `?`), is
+    /// exactly `value` — the comparison of `StringEquals`, without building the text.
+    pub fn text_eq(&self, value: &str) -> bool {
+        let mut rest = value;
+        for t in &self.toks {
+            let piece = match t {
+                Tok::Lit(s) => s.as_str(),
+                Tok::Star => "*",
+                Tok::One => "?",
+            };
+            match rest.strip_prefix(piece) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+
     /// Whether `value` matches (case-sensitively; lower-case both sides for the other kind).
     pub fn matches(&self, value: &str) -> bool {
         glob(&self.toks, value)
@@ -106,12 +131,11 @@ impl Pattern {
         if self.is_match_all() {
             return true;
         }
-        let parts = self.split_arn();
-        let values: Vec<&str> = value.splitn(6, ':').collect();
-        if parts.len() == 6 && values.len() == 6 {
+        let parts = self.arn.get_or_init(|| self.split_arn());
+        if parts.len() == 6 && value.splitn(6, ':').count() == 6 {
             parts
                 .iter()
-                .zip(values)
+                .zip(value.splitn(6, ':'))
                 .all(|(pattern, v)| glob(&pattern.toks, v))
         } else {
             self.matches(value)
