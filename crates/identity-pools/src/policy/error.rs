@@ -146,12 +146,13 @@ impl PolicyError {
 pub struct Hint(pub Option<String>);
 
 impl Hint {
-    /// The candidate equal to `got` ignoring case, if any.
+    /// The candidate equal to `got` ignoring case and a plural `s`, if any.
     pub fn case_of(got: &str, candidates: &[&str]) -> Hint {
+        let singular = got.strip_suffix(['s', 'S']).unwrap_or(got);
         Hint(
             candidates
                 .iter()
-                .find(|c| c.eq_ignore_ascii_case(got))
+                .find(|c| c.eq_ignore_ascii_case(got) || c.eq_ignore_ascii_case(singular))
                 .map(|c| (*c).to_string()),
         )
     }

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::document::{Effect, PolicyDocument, PrincipalType, Statement};
 use super::explain::{
     Decision, Evaluation, ImplicitReason, NoMatch, Outcome, PolicyRole, StatementOutcome,
     StatementRef,
 };
-use super::parse::{Effect, PolicyDocument, PrincipalType, Statement};
 
 /// The request context: condition keys (matched case-insensitively), each with one or more
 /// values.

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::conditions::ConditionFailure;
-use super::parse::Effect;
+use super::document::Effect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Decision {

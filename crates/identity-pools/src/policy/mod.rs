@@ -3,7 +3,8 @@
 //! `sts:AssumeRoleWithWebIdentity`, and an explanation of every decision. Pure: no I/O.
 //!
 //! ```text
-//! parse.rs       documents and validation (MalformedPolicyDocument, with path and line)
+//! document.rs    the parsed types
+//! parse.rs       parsing and validation (MalformedPolicyDocument, with path and line)
 //! conditions.rs  condition operators, IfExists, ForAnyValue/ForAllValues
 //! variables.rs   ${...} policy variables and the ${*} ${?} ${$} escapes
 //! wildcard.rs    * and ? patterns, ARN matching part by part
@@ -13,6 +14,7 @@
 //! ```
 
 mod conditions;
+mod document;
 mod error;
 mod eval;
 mod explain;
@@ -23,13 +25,16 @@ mod variables;
 mod wildcard;
 
 pub use conditions::{ConditionFailure, SetQualifier};
+pub use document::{
+    Actions, Effect, PolicyDocument, PolicyKind, PrincipalType, Principals, Resources, Statement,
+    Version,
+};
 pub use error::{Hint, Location, PolicyError};
 pub use eval::{Context, NamedPolicy, Principal, Request, decide_only, evaluate, evaluate_trust};
 pub use explain::{
     Decision, Evaluation, ImplicitReason, NoMatch, Outcome, PolicyRole, StatementOutcome,
     StatementRef,
 };
-pub use parse::{Effect, PolicyDocument, PolicyKind, PrincipalType, Statement, Version};
 pub use trust::{
     ASSUME_ACTION, COGNITO_IDENTITY, KEY_AMR, KEY_AUD, KEY_SUB, StsError, TAG_SESSION_ACTION,
     TrustEvaluation, WebIdentity, evaluate_web_identity,

@@ -110,7 +110,8 @@ impl TrustEvaluation {
         let reasons: Vec<String> = eval
             .not_applying()
             .filter(|(st, why)| {
-                st.effect == super::parse::Effect::Allow && !matches!(why, NoMatch::Conditions(_))
+                st.effect == super::document::Effect::Allow
+                    && !matches!(why, NoMatch::Conditions(_))
             })
             .map(|(st, why)| format!("{st}: {why}"))
             .collect();
