@@ -54,16 +54,30 @@ const AUTH_TRUST: &str = r#"{
 }"#;
 
 fn authenticated() -> WebIdentity {
-    WebIdentity {
-        identity_pool_id: POOL.into(),
-        identity_id: IDENTITY.into(),
-        amr: vec![
-            "authenticated".into(),
-            USER_POOL.into(),
-            format!("{USER_POOL}:1example23456789:CognitoSignIn:abc"),
+    WebIdentity::authenticated(
+        POOL,
+        IDENTITY,
+        &[
+            USER_POOL,
+            &format!("{USER_POOL}:1example23456789:CognitoSignIn:abc"),
         ],
-        session_tags: Vec::new(),
-    }
+    )
+}
+
+#[test]
+fn the_guest_role_trusts_unauthenticated_identities_only() -> Result<(), PolicyError> {
+    let t = trust(&AUTH_TRUST.replace("\"authenticated\"", "\"unauthenticated\""))?;
+    let guest = WebIdentity::unauthenticated(POOL, IDENTITY);
+    assert_eq!(guest.amr, ["unauthenticated"]);
+    assert!(evaluate_web_identity(&t, &guest).allowed());
+    let refused = evaluate_web_identity(&t, &authenticated());
+    assert!(!refused.allowed());
+    assert!(
+        refused
+            .refusal()
+            .is_some_and(|r| r.contains("wanted [\"unauthenticated\"]"))
+    );
+    Ok(())
 }
 
 #[test]

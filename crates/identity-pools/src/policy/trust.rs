@@ -32,6 +32,29 @@ pub struct WebIdentity {
 }
 
 impl WebIdentity {
+    /// An authenticated identity; `providers` are the amr entries after "authenticated" (the
+    /// login provider keys the identity signed in with, and their per-user entries).
+    pub fn authenticated(pool_id: &str, identity_id: &str, providers: &[&str]) -> WebIdentity {
+        let mut amr = vec!["authenticated".to_string()];
+        amr.extend(providers.iter().map(|p| (*p).to_string()));
+        WebIdentity {
+            identity_pool_id: pool_id.to_string(),
+            identity_id: identity_id.to_string(),
+            amr,
+            session_tags: Vec::new(),
+        }
+    }
+
+    /// A guest identity.
+    pub fn unauthenticated(pool_id: &str, identity_id: &str) -> WebIdentity {
+        WebIdentity {
+            identity_pool_id: pool_id.to_string(),
+            identity_id: identity_id.to_string(),
+            amr: vec!["unauthenticated".to_string()],
+            session_tags: Vec::new(),
+        }
+    }
+
     /// The request context STS evaluates the trust policy with (and that the role's permission
     /// policies see as the session's keys and policy variables).
     pub fn context(&self) -> Context {
