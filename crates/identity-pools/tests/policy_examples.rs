@@ -64,6 +64,27 @@ fn authenticated() -> WebIdentity {
     )
 }
 
+/// The unauthenticated role's trust policy exactly as the Cognito Developer Guide shows it
+/// (role-trust-and-permissions), with its empty Sid.
+const GUIDE_GUEST_TRUST: &str = r#"{ "Version": "2012-10-17", "Statement": [ { "Sid": "", "Effect": "Allow", "Principal": { "Federated": "cognito-identity.amazonaws.com" }, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": { "StringEquals": { "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-corner-cafe-123456790ab" }, "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } } } ] }"#;
+
+#[test]
+fn the_guide_s_guest_trust_policy_and_its_facebook_variant() -> Result<(), PolicyError> {
+    let pool = "us-east-1:12345678-corner-cafe-123456790ab";
+    let t = trust(GUIDE_GUEST_TRUST)?;
+    assert_eq!(t.document.statements[0].sid, None);
+    assert!(evaluate_web_identity(&t, &WebIdentity::unauthenticated(pool, IDENTITY)).allowed());
+    assert!(!evaluate_web_identity(&t, &WebIdentity::authenticated(pool, IDENTITY, &[])).allowed());
+    // "a role that trusts only users who sign in through Facebook".
+    let facebook =
+        trust(&GUIDE_GUEST_TRUST.replace("\"unauthenticated\"", "\"graph.facebook.com\""))?;
+    let via_facebook = WebIdentity::authenticated(pool, IDENTITY, &["graph.facebook.com"]);
+    assert!(evaluate_web_identity(&facebook, &via_facebook).allowed());
+    let via_user_pool = WebIdentity::authenticated(pool, IDENTITY, &[USER_POOL]);
+    assert!(!evaluate_web_identity(&facebook, &via_user_pool).allowed());
+    Ok(())
+}
+
 #[test]
 fn the_guest_role_trusts_unauthenticated_identities_only() -> Result<(), PolicyError> {
     let t = trust(&AUTH_TRUST.replace("\"authenticated\"", "\"unauthenticated\""))?;

@@ -221,7 +221,9 @@ impl Parser<'_> {
 
     fn statement(&self, json: &Json, index: usize, mut at: At) -> Result<Statement, PolicyError> {
         let map = self.object(json, &at)?;
-        if let Some(Json::String(sid)) = map.get("Sid") {
+        if let Some(Json::String(sid)) = map.get("Sid")
+            && !sid.is_empty()
+        {
             at.sid = Some(sid.clone());
         }
         self.unknown(map, STATEMENT_MEMBERS, &at)?;
@@ -234,7 +236,8 @@ impl Parser<'_> {
                         got: sid.to_string(),
                     });
                 }
-                Some(sid.to_string())
+                // The Cognito guide's own examples carry "Sid": "" — the same as no Sid.
+                (!sid.is_empty()).then(|| sid.to_string())
             }
             None => None,
         };

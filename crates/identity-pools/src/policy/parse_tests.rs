@@ -219,6 +219,15 @@ fn trust_policies_need_a_principal_and_take_no_resource() {
 }
 
 #[test]
+fn empty_sids_are_no_sids_and_may_repeat() -> Result<(), PolicyError> {
+    let doc = perm(
+        r#"{"Statement":[{"Sid":"","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"","Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
+    )?;
+    assert!(doc.statements.iter().all(|s| s.sid.is_none()));
+    Ok(())
+}
+
+#[test]
 fn errors_are_malformed_policy_documents() {
     let e = perm("{}").err();
     assert_eq!(e.map(|e| e.code()), Some("MalformedPolicyDocument"));
