@@ -449,6 +449,31 @@ fn old_version_policies_take_variables_literally() -> Result<(), PolicyError> {
 }
 
 #[test]
+fn the_explanation_reads_statement_by_statement() -> Result<(), PolicyError> {
+    let p = [policy(
+        "Auth",
+        r#"{"Version":"2012-10-17","Statement":[
+          {"Sid":"Own","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${cognito-identity.amazonaws.com:sub}/*"},
+          {"Sid":"Tagged","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"},"Null":{"aws:SourceIp":"false"}}},
+          {"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#,
+    )?];
+    let ctx = identity_context().with("aws:PrincipalTag/team", "red");
+    let own = format!("arn:aws:s3:::b/{IDENTITY}/k");
+    let e = evaluate(&p, None, &ask("s3:PutObject", &own, &ctx));
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "s3:PutObject on {own}: denied: no statement allows it
+  Allow Auth Statement[0] (Own): does not apply: action s3:PutObject is not in Action [\"s3:GetObject\"]
+  Allow Auth Statement[1] (Tagged): does not apply: condition Null on key aws:SourceIp failed: the key is absent, wanted it present; condition StringEquals on key aws:PrincipalTag/team failed: got [\"red\"], wanted [\"blue\"]
+  Deny Auth Statement[2]: does not apply: action s3:PutObject is excluded by NotAction [\"s3:*\"]
+"
+        )
+    );
+    Ok(())
+}
+
+#[test]
 fn evaluations_serialize_for_the_console() -> Result<(), Box<dyn std::error::Error>> {
     let p = [policy("S3Own", S3_PREFIX)?];
     let ctx = identity_context();

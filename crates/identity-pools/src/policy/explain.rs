@@ -151,6 +151,12 @@ impl fmt::Display for ConditionFailure {
                 "the request has no value for the policy variable ${{{var}}}"
             );
         }
+        if self.operator == "Null" {
+            return match &self.got {
+                Some(got) => write!(f, "the key is present (got {got:?}), wanted it absent"),
+                None => f.write_str("the key is absent, wanted it present"),
+            };
+        }
         match &self.got {
             Some(got) => write!(f, "got {got:?}, wanted {:?}", self.wanted),
             None => write!(f, "the request has no such key, wanted {:?}", self.wanted),
@@ -243,12 +249,12 @@ impl fmt::Display for Evaluation {
         for s in &self.statements {
             match &s.outcome {
                 Outcome::Applies => {
-                    writeln!(f, "  {} ({:?}): applies", s.statement, s.statement.effect)?
+                    writeln!(f, "  {:?} {}: applies", s.statement.effect, s.statement)?
                 }
                 Outcome::DoesNotApply(why) => writeln!(
                     f,
-                    "  {} ({:?}): does not apply: {why}",
-                    s.statement, s.statement.effect
+                    "  {:?} {}: does not apply: {why}",
+                    s.statement.effect, s.statement
                 )?,
             }
         }
