@@ -229,6 +229,8 @@ fn in_net(addr: IpAddr, net: IpAddr, bits: u8) -> bool {
 pub struct Condition {
     pub operator: Operator,
     pub key: String,
+    /// The key lower-cased once, for the context lookup (keys match case-insensitively).
+    pub(crate) key_lookup: String,
     pub values: Vec<Value>,
 }
 
@@ -255,7 +257,7 @@ enum Resolved<'a> {
 impl Condition {
     /// Whether the condition holds for `context`.
     pub fn check(&self, context: &Context) -> Result<(), ConditionFailure> {
-        let got = context.get(&self.key).filter(|v| !v.is_empty());
+        let got = context.get(&self.key_lookup).filter(|v| !v.is_empty());
         let op = &self.operator;
         let resolved = match self.resolve(context) {
             Ok(r) => r,

@@ -9,6 +9,7 @@ fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
     Condition {
         operator,
         key: key.to_string(),
+        key_lookup: key.to_lowercase(),
         values,
     }
 }

@@ -481,6 +481,7 @@ impl Parser<'_> {
                 out.push(Condition {
                     operator: operator.clone(),
                     key: key.clone(),
+                    key_lookup: key.to_lowercase(),
                     values: parsed,
                 });
             }
