@@ -1,2 +1,4 @@
 //! Cognito's second half: identity pools that trust providers, map each identity to a role, and
 //! vend temporary AWS-style credentials — with the explanation of every decision.
+
+pub mod pools;

@@ -271,3 +271,10 @@ pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<bool> {
         .execute("DELETE FROM identity_pools WHERE pk = ?1", [pk])?;
     Ok(n > 0)
 }
+
+/// How many pools the store holds.
+pub fn count(r: &impl Read) -> Result<i64> {
+    Ok(r.conn()
+        .prepare_cached("SELECT count(*) FROM identity_pools")?
+        .query_row([], |row| row.get(0))?)
+}
