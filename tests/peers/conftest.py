@@ -83,10 +83,11 @@ class Server:
         assert status == 200, f"Poolhouse.{target} failed: {status} {out}"
         return out
 
-    def client(self, key: str = "AKIDEXAMPLE", secret: str = "secret"):
-        """A boto3 cognito-idp client on this server: dummy region, no retries, short timeouts."""
+    def client(self, key: str = "AKIDEXAMPLE", secret: str = "secret", service: str = "cognito-idp"):
+        """A boto3 client of `service` (cognito-idp unless told) on this server: dummy region,
+        no retries, short timeouts."""
         return boto3.session.Session().client(
-            "cognito-idp",
+            service,
             endpoint_url=self.url,
             region_name="us-east-1",
             aws_access_key_id=key,

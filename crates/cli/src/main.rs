@@ -57,6 +57,15 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Cognito identity pool operations, as the AWS CLI spells them (`create-identity-pool`, ...).
+    #[command(name = "cognito-identity", disable_help_flag = true)]
+    CognitoIdentity {
+        /// The operation, e.g. `describe-identity-pool`; `help` lists them.
+        operation: String,
+        /// The operation's flags, e.g. `--identity-pool-id us-east-1:…`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Runs the local endpoint (Cognito's JSON 1.1 protocol) until interrupted.
     Serve {
         /// Address to listen on; use port 0 for any free port.
@@ -278,6 +287,17 @@ fn main() -> ExitCode {
                 Some(op) => run_operation(&console, op, &args, cli.json),
                 None => usage(&format!(
                     "'{operation}' is not a cognito-idp command; `poolhouse cognito-idp help` lists them"
+                )),
+            }
+        }
+        Command::CognitoIdentity { operation, args } => {
+            if operation == "help" {
+                return operations::list_service(Service::CognitoIdentity);
+            }
+            match find_cli(Service::CognitoIdentity, &operation) {
+                Some(op) => run_operation(&console, op, &args, cli.json),
+                None => usage(&format!(
+                    "'{operation}' is not a cognito-identity command; `poolhouse cognito-identity help` lists them"
                 )),
             }
         }

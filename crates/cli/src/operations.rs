@@ -1,5 +1,5 @@
-//! `poolhouse operations`: every command, in three sections — Cognito's operations
-//! (`poolhouse cognito-idp …`), Poolhouse's own operations (`poolhouse …`), and the commands of
+//! `poolhouse operations`: every command, in sections — Cognito's operations
+//! (`poolhouse cognito-idp …`, `poolhouse cognito-identity …`), Poolhouse's own operations (`poolhouse …`), and the commands of
 //! the command line itself (`serve`, `audit`, `jwt …`), read from its clap definition so the
 //! list cannot forget one.
 //!
@@ -19,6 +19,7 @@ use crate::out;
 fn invocation(op: &Operation) -> String {
     match op.service {
         Service::CognitoIdp => format!("poolhouse cognito-idp {}", op.cli_name()),
+        Service::CognitoIdentity => format!("poolhouse cognito-identity {}", op.cli_name()),
         Service::Poolhouse => format!("poolhouse {}", op.cli_name()),
     }
 }
@@ -33,7 +34,7 @@ fn own_commands() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for c in cli.get_subcommands() {
         let name = c.get_name();
-        if name == "cognito-idp" || name == "help" {
+        if name == "cognito-idp" || name == "cognito-identity" || name == "help" {
             continue;
         }
         let subs: Vec<&clap::Command> = c
@@ -85,6 +86,8 @@ pub(crate) fn list_all(json: bool) -> ExitCode {
         .unwrap_or(0);
     let mut text = String::from("Cognito user pools (cognito-idp):\n");
     text.push_str(&lines(Some(Service::CognitoIdp), width));
+    text.push_str("\nCognito identity pools (cognito-identity):\n");
+    text.push_str(&lines(Some(Service::CognitoIdentity), width));
     text.push_str("\nPoolhouse's own operations:\n");
     text.push_str(&lines(Some(Service::Poolhouse), width));
     text.push_str("\nCommands of the command line:\n");

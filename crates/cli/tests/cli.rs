@@ -338,6 +338,52 @@ fn a_limit_over_60_exits_254_with_invalid_parameter() {
 }
 
 #[test]
+fn cognito_identity_commands_take_the_aws_cli_flags() {
+    let s = store();
+    let created = s.json(&[
+        "cognito-identity",
+        "create-identity-pool",
+        "--identity-pool-name",
+        "cli pool",
+        "--allow-unauthenticated-identities",
+        "--supported-login-providers",
+        "graph.facebook.com=42",
+    ]);
+    let id = created["IdentityPoolId"].as_str().unwrap();
+    assert!(id.starts_with("us-east-1:"), "{created}");
+    assert_eq!(
+        created["SupportedLoginProviders"]["graph.facebook.com"],
+        "42"
+    );
+    let listed = s.json(&[
+        "cognito-identity",
+        "list-identity-pools",
+        "--max-results",
+        "5",
+    ]);
+    assert_eq!(listed["IdentityPools"][0]["IdentityPoolId"], id);
+    let out = s.run(&[
+        "cognito-identity",
+        "describe-identity-pool",
+        "--identity-pool-id",
+        "us-east-1:00",
+    ]);
+    assert_eq!(out.status.code(), Some(254), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(ResourceNotFoundException)")
+            && stderr(&out).contains("IdentityPool 'us-east-1:00' not found."),
+        "{}",
+        stderr(&out)
+    );
+    let out = s.run(&["cognito-identity", "create-user-pool"]);
+    assert_eq!(out.status.code(), Some(252), "user pools are cognito-idp's");
+    assert!(
+        stdout(&s.run(&["cognito-identity", "help"]))
+            .contains("poolhouse cognito-identity set-identity-pool-roles")
+    );
+}
+
+#[test]
 fn an_unknown_flag_is_a_usage_error_naming_the_flag() {
     let s = store();
     let out = s.run(&[

@@ -122,8 +122,14 @@ fn a_reader_that_stops_after_the_first_line_ends_the_command_quietly() {
 fn operations_lists_cognito_poolhouse_and_the_command_line_in_sections() {
     let s = store();
     let text = s.ok(&["operations"]);
-    let sections: Vec<&str> = text.split("\n\n").collect();
-    assert_eq!(sections.len(), 3, "three sections:\n{text}");
+    let all: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(all.len(), 4, "four sections:\n{text}");
+    assert!(line_of_section(
+        all[1],
+        "poolhouse cognito-identity create-identity-pool CreateIdentityPool"
+    ));
+    // User pools, then (past identity pools) Poolhouse's own and the command line's.
+    let sections = [all[0], all[2], all[3]];
     let line_of = |section: &str, command: &str| {
         section.lines().any(|l| {
             l.split_whitespace()
@@ -153,9 +159,18 @@ fn operations_lists_cognito_poolhouse_and_the_command_line_in_sections() {
         );
     }
     assert!(
-        !sections[2].contains("cognito-idp"),
-        "cognito-idp's commands are the operations of the first section"
+        !sections[2].contains("cognito-id"),
+        "cognito-idp's and cognito-identity's commands are the operations of their sections"
     );
+}
+
+fn line_of_section(section: &str, command: &str) -> bool {
+    section.lines().any(|l| {
+        l.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .starts_with(command)
+    })
 }
 
 #[test]
@@ -164,10 +179,10 @@ fn operations_json_gives_every_operation_its_request_and_response_schemas() {
     let doc: Value = serde_json::from_str(&s.ok(&["operations", "--json"])).unwrap();
     let ops = doc["Operations"].as_array().unwrap();
     let text = s.ok(&["operations"]);
-    // The text's first two sections: a heading and one line per operation each.
+    // The text's first three sections: a heading and one line per operation each.
     let in_text: usize = text
         .split("\n\n")
-        .take(2)
+        .take(3)
         .map(|s| s.lines().count() - 1)
         .sum();
     assert_eq!(

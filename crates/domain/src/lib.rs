@@ -8,6 +8,7 @@ pub mod client;
 pub mod clock;
 pub mod filter;
 pub mod hooks;
+pub mod identity_pool;
 pub mod ids;
 pub mod names;
 pub mod policy;
@@ -18,7 +19,9 @@ pub mod user;
 pub mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use names::{ClientId, GroupName, InvalidName, UserPoolId, Username};
+pub use names::{
+    ClientId, GroupName, IdentityPoolId, IdentityPoolName, InvalidName, UserPoolId, Username,
+};
 
 /// A rejected input: which field, and what is wrong with it.
 ///

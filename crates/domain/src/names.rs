@@ -131,6 +131,19 @@ name_type!(
     validate_group_name
 );
 
+name_type!(
+    /// An identity pool id, `<region>:<uuid>` (Cognito's `[\w-]+:[0-9a-f-]+`), at most 55
+    /// characters.
+    IdentityPoolId,
+    crate::identity_pool::validate_identity_pool_id
+);
+
+name_type!(
+    /// An identity pool name: 1–128 letters, digits, spaces or `_+=,.@-`.
+    IdentityPoolName,
+    crate::identity_pool::validate_identity_pool_name
+);
+
 /// Checks a group name (Cognito's `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, 1–128 characters).
 pub fn validate_group_name(name: &str) -> Result<(), FieldError> {
     if name.is_empty() || name.chars().count() > 128 {

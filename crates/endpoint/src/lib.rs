@@ -302,6 +302,7 @@ fn target(headers: &HeaderMap) -> Result<&'static ops::Operation, ApiError> {
     let op = ops::find(name).ok_or_else(unknown)?;
     let service = match prefix {
         "AWSCognitoIdentityProviderService" => Service::CognitoIdp,
+        "AWSCognitoIdentityService" => Service::CognitoIdentity,
         "Poolhouse" => Service::Poolhouse,
         _ => return Err(unknown()),
     };
@@ -513,7 +514,7 @@ mod tests {
             h.insert("x-amz-target", HeaderValue::from_str(&t).unwrap());
             assert_eq!(target(&h).unwrap().name, op.name, "{t}");
             let other = match op.service {
-                Service::CognitoIdp => "Poolhouse",
+                Service::CognitoIdp | Service::CognitoIdentity => "Poolhouse",
                 Service::Poolhouse => "AWSCognitoIdentityProviderService",
             };
             h.insert(

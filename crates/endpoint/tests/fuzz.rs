@@ -210,6 +210,20 @@ impl World {
             .as_str()
             .unwrap()
             .to_owned();
+        let identity_pool = |name: &str| {
+            let r = http::post_target(
+                addr,
+                "AWSCognitoIdentityService.CreateIdentityPool",
+                &json!({"IdentityPoolName": name, "AllowUnauthenticatedIdentities": true})
+                    .to_string(),
+            );
+            assert_eq!(r.status, 200, "CreateIdentityPool: {r:?}");
+            r.json()["IdentityPoolId"].as_str().unwrap().to_owned()
+        };
+        let idpool = identity_pool("fuzz");
+        let spare_idpool = identity_pool("spare");
+        let idpool_arn =
+            format!("arn:aws:cognito-identity:us-east-1:000000000000:identitypool/{idpool}");
         let session = sign_in(addr, &client, "alice");
         let victim = sign_in(addr, &client, "victim");
         let doomed = sign_in(addr, &client, "doomed");
@@ -219,7 +233,10 @@ impl World {
             ("$VICTIM_REFRESH", victim.refresh.clone()),
             ("$VICTIM", "victim".to_owned()),
             ("$SPARE_CLIENT", spare_client),
+            ("$SPARE_IDPOOL", spare_idpool),
             ("$SPARE_POOL", spare),
+            ("$IDPOOL_ARN", idpool_arn),
+            ("$IDPOOL", idpool),
             ("$POOL", pool.clone()),
             ("$CLIENT", client.clone()),
             ("$USER", "alice".to_owned()),
@@ -367,6 +384,9 @@ fn swappable_targets() -> Vec<String> {
         "SetUserMFAPreference",
         "AdminSetUserMFAPreference",
         "VerifySoftwareToken",
+        "UpdateIdentityPool",
+        "DeleteIdentityPool",
+        "SetIdentityPoolRoles",
     ];
     OPERATIONS
         .iter()

@@ -20,6 +20,7 @@ pub mod clients;
 pub mod codes;
 pub mod groups;
 pub mod hook_invocations;
+pub mod identity_pools;
 pub mod outbox;
 pub mod pools;
 pub mod refresh_tokens;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/0010_audit_target_label.sql"),
     ),
+    (11, include_str!("../migrations/0011_identity_pools.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -24,6 +24,7 @@ import type { CodeDeliveryResponse } from "./CodeDeliveryResponse";
 import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordRequest";
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
+import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
@@ -37,11 +38,14 @@ import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
+import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
 import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
+import type { IdentityPool } from "./IdentityPool";
+import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
@@ -49,9 +53,13 @@ import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
 import type { ListHookInvocationsResponse } from "./ListHookInvocationsResponse";
+import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
+import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
+import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
+import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
 import type { ListUserPoolClientsRequest } from "./ListUserPoolClientsRequest";
 import type { ListUserPoolClientsResponse } from "./ListUserPoolClientsResponse";
 import type { ListUserPoolsRequest } from "./ListUserPoolsRequest";
@@ -60,16 +68,22 @@ import type { ListUsersInGroupRequest } from "./ListUsersInGroupRequest";
 import type { ListUsersInGroupResponse } from "./ListUsersInGroupResponse";
 import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
+import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
+import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
+import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
+import type { SetPrincipalTagAttributeMapRequest } from "./SetPrincipalTagAttributeMapRequest";
 import type { SetRiskConfigurationRequest } from "./SetRiskConfigurationRequest";
 import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest";
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
+import type { TagResourceRequest } from "./TagResourceRequest";
+import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -149,6 +163,18 @@ export type Operations = {
   VerifyUserAttribute: { input: VerifyUserAttributeRequest; output: Empty };
   DeleteUserAttributes: { input: DeleteUserAttributesRequest; output: Empty };
   DeleteUser: { input: AccessTokenRequest; output: Empty };
+  CreateIdentityPool: { input: CreateIdentityPoolRequest; output: IdentityPool };
+  DescribeIdentityPool: { input: IdentityPoolIdRequest; output: IdentityPool };
+  UpdateIdentityPool: { input: IdentityPool; output: IdentityPool };
+  DeleteIdentityPool: { input: IdentityPoolIdRequest; output: Empty };
+  ListIdentityPools: { input: ListIdentityPoolsRequest; output: ListIdentityPoolsResponse };
+  SetIdentityPoolRoles: { input: SetIdentityPoolRolesRequest; output: Empty };
+  GetIdentityPoolRoles: { input: IdentityPoolIdRequest; output: GetIdentityPoolRolesResponse };
+  TagResource: { input: TagResourceRequest; output: Empty };
+  UntagResource: { input: UntagResourceRequest; output: Empty };
+  ListTagsForResource: { input: ListTagsForResourceRequest; output: ListTagsForResourceResponse };
+  SetPrincipalTagAttributeMap: { input: SetPrincipalTagAttributeMapRequest; output: PrincipalTagAttributeMapResponse };
+  GetPrincipalTagAttributeMap: { input: PrincipalTagAttributeMapRequest; output: PrincipalTagAttributeMapResponse };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -168,11 +194,12 @@ export type Operations = {
 
 export type OperationName = keyof Operations;
 
-export type ServiceName = "cognito-idp" | "poolhouse";
+export type ServiceName = "cognito-idp" | "cognito-identity" | "poolhouse";
 
 /** Each service's `X-Amz-Target` prefix. */
 export const TARGET_PREFIXES: Readonly<Record<ServiceName, string>> = {
   "cognito-idp": "AWSCognitoIdentityProviderService",
+  "cognito-identity": "AWSCognitoIdentityService",
   "poolhouse": "Poolhouse",
 };
 
@@ -237,6 +264,18 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "VerifyUserAttribute", service: "cognito-idp", command: "verify_user_attribute" },
   { name: "DeleteUserAttributes", service: "cognito-idp", command: "delete_user_attributes" },
   { name: "DeleteUser", service: "cognito-idp", command: "delete_user" },
+  { name: "CreateIdentityPool", service: "cognito-identity", command: "create_identity_pool" },
+  { name: "DescribeIdentityPool", service: "cognito-identity", command: "describe_identity_pool" },
+  { name: "UpdateIdentityPool", service: "cognito-identity", command: "update_identity_pool" },
+  { name: "DeleteIdentityPool", service: "cognito-identity", command: "delete_identity_pool" },
+  { name: "ListIdentityPools", service: "cognito-identity", command: "list_identity_pools" },
+  { name: "SetIdentityPoolRoles", service: "cognito-identity", command: "set_identity_pool_roles" },
+  { name: "GetIdentityPoolRoles", service: "cognito-identity", command: "get_identity_pool_roles" },
+  { name: "TagResource", service: "cognito-identity", command: "tag_resource" },
+  { name: "UntagResource", service: "cognito-identity", command: "untag_resource" },
+  { name: "ListTagsForResource", service: "cognito-identity", command: "list_tags_for_resource" },
+  { name: "SetPrincipalTagAttributeMap", service: "cognito-identity", command: "set_principal_tag_attribute_map" },
+  { name: "GetPrincipalTagAttributeMap", service: "cognito-identity", command: "get_principal_tag_attribute_map" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },

@@ -29,6 +29,7 @@ pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod groups;
 pub(crate) mod hooks;
+pub(crate) mod identity_pools;
 pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod mfa;
@@ -45,8 +46,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, groups::*, hooks::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*,
-    recovery::*, risk::*, selfservice::*, shared::*, signin::*, users::*, workspace::*,
+    audit::*, clients::*, groups::*, hooks::*, identity_pools::*, inspect::*, keys::*, mfa::*,
+    outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*, signin::*, users::*,
+    workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -116,6 +118,18 @@ macro_rules! for_each_operation {
             idp selfservice VerifyUserAttribute verify_user_attribute VerifyUserAttributeRequest Empty token;
             idp selfservice DeleteUserAttributes delete_user_attributes DeleteUserAttributesRequest Empty token;
             idp selfservice DeleteUser delete_user AccessTokenRequest Empty token;
+            cid identity_pools CreateIdentityPool create_identity_pool CreateIdentityPoolRequest IdentityPool admin;
+            cid identity_pools DescribeIdentityPool describe_identity_pool IdentityPoolIdRequest IdentityPool admin;
+            cid identity_pools UpdateIdentityPool update_identity_pool IdentityPool IdentityPool admin;
+            cid identity_pools DeleteIdentityPool delete_identity_pool IdentityPoolIdRequest Empty admin;
+            cid identity_pools ListIdentityPools list_identity_pools ListIdentityPoolsRequest ListIdentityPoolsResponse admin;
+            cid identity_pools SetIdentityPoolRoles set_identity_pool_roles SetIdentityPoolRolesRequest Empty admin;
+            cid identity_pools GetIdentityPoolRoles get_identity_pool_roles IdentityPoolIdRequest GetIdentityPoolRolesResponse admin;
+            cid identity_pools TagResource tag_resource TagResourceRequest Empty admin;
+            cid identity_pools UntagResource untag_resource UntagResourceRequest Empty admin;
+            cid identity_pools ListTagsForResource list_tags_for_resource ListTagsForResourceRequest ListTagsForResourceResponse admin;
+            cid identity_pools SetPrincipalTagAttributeMap set_principal_tag_attribute_map SetPrincipalTagAttributeMapRequest PrincipalTagAttributeMapResponse admin;
+            cid identity_pools GetPrincipalTagAttributeMap get_principal_tag_attribute_map PrincipalTagAttributeMapRequest PrincipalTagAttributeMapResponse admin;
             own users SearchUsers search_users SearchUsersRequest SearchUsersResponse admin;
             own audit ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse admin;
             own outbox ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse admin;
@@ -140,18 +154,25 @@ macro_rules! for_each_operation {
 pub enum Service {
     /// Cognito user pools (`AWSCognitoIdentityProviderService`, CLI `cognito-idp`).
     CognitoIdp,
+    /// Cognito identity pools (`AWSCognitoIdentityService`, CLI `cognito-identity`).
+    CognitoIdentity,
     /// Poolhouse's own operations (`Poolhouse`, top-level CLI commands).
     Poolhouse,
 }
 
 impl Service {
     /// Every service, in the order fronts list them.
-    pub const ALL: [Service; 2] = [Service::CognitoIdp, Service::Poolhouse];
+    pub const ALL: [Service; 3] = [
+        Service::CognitoIdp,
+        Service::CognitoIdentity,
+        Service::Poolhouse,
+    ];
 
     /// The `X-Amz-Target` prefix.
     pub fn target_prefix(self) -> &'static str {
         match self {
             Self::CognitoIdp => "AWSCognitoIdentityProviderService",
+            Self::CognitoIdentity => "AWSCognitoIdentityService",
             Self::Poolhouse => "Poolhouse",
         }
     }
@@ -160,6 +181,7 @@ impl Service {
     pub fn name(self) -> &'static str {
         match self {
             Self::CognitoIdp => "cognito-idp",
+            Self::CognitoIdentity => "cognito-identity",
             Self::Poolhouse => "poolhouse",
         }
     }
@@ -232,6 +254,9 @@ pub struct OpCtx<'a> {
 macro_rules! __service {
     (idp) => {
         $crate::ops::Service::CognitoIdp
+    };
+    (cid) => {
+        $crate::ops::Service::CognitoIdentity
     };
     (own) => {
         $crate::ops::Service::Poolhouse

@@ -1,0 +1,574 @@
+//! Identity pools (`cognito-identity`): the pools, their roles and role mappings, principal tag
+//! maps and tags, in botocore's `cognito-identity` shapes.
+//!
+//! Roles and role mappings are checked by their shape and their role ARNs here and stored as
+//! given; what a mapping means (which role an identity gets) is `identity_pools`' business.
+
+use std::collections::BTreeMap;
+
+use domain::identity_pool::{
+    CognitoIdentityProvider, IdentityPoolConfig, PrincipalTagMap, validate_role_arn,
+};
+use domain::{FieldError, IdentityPoolId, IdentityPoolName};
+use identity_pools::pools;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use storage::identity_pools::IdentityPoolRow;
+use ts_rs::TS;
+
+use super::shared::*;
+use crate::ops::OpCtx;
+use crate::{ApiError, Console, ErrorCode};
+
+dto! {
+    /// `IdentityPool`: the pool as Describe answers it, and what Update takes.
+    pub struct IdentityPool {
+        pub identity_pool_id: IdentityPoolId,
+        pub identity_pool_name: IdentityPoolName,
+        pub allow_unauthenticated_identities: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub allow_classic_flow: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub supported_login_providers: Option<BTreeMap<String, String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub developer_provider_name: Option<String>,
+        #[serde(default, rename = "OpenIdConnectProviderARNs", skip_serializing_if = "Option::is_none")]
+        pub open_id_connect_provider_arns: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cognito_identity_providers: Option<Vec<CognitoIdentityProvider>>,
+        #[serde(default, rename = "SamlProviderARNs", skip_serializing_if = "Option::is_none")]
+        pub saml_provider_arns: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub identity_pool_tags: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    pub struct CreateIdentityPoolRequest {
+        pub identity_pool_name: IdentityPoolName,
+        pub allow_unauthenticated_identities: bool,
+        #[serde(default)]
+        pub allow_classic_flow: Option<bool>,
+        #[serde(default)]
+        pub supported_login_providers: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub developer_provider_name: Option<String>,
+        #[serde(default, rename = "OpenIdConnectProviderARNs")]
+        pub open_id_connect_provider_arns: Option<Vec<String>>,
+        #[serde(default)]
+        pub cognito_identity_providers: Option<Vec<CognitoIdentityProvider>>,
+        #[serde(default, rename = "SamlProviderARNs")]
+        pub saml_provider_arns: Option<Vec<String>>,
+        #[serde(default)]
+        pub identity_pool_tags: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    pub struct IdentityPoolIdRequest {
+        pub identity_pool_id: IdentityPoolId,
+    }
+}
+
+dto! {
+    pub struct ListIdentityPoolsRequest {
+        pub max_results: u32,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    /// `IdentityPoolShortDescription`.
+    pub struct IdentityPoolShortDescription {
+        pub identity_pool_id: String,
+        pub identity_pool_name: String,
+    }
+}
+
+dto! {
+    pub struct ListIdentityPoolsResponse {
+        pub identity_pools: Vec<IdentityPoolShortDescription>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+/// `RoleMappingType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum RoleMappingType {
+    Token,
+    Rules,
+}
+
+/// `AmbiguousRoleResolutionType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum AmbiguousRoleResolutionType {
+    AuthenticatedRole,
+    Deny,
+}
+
+/// `MappingRuleMatchType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum MappingRuleMatchType {
+    Equals,
+    Contains,
+    StartsWith,
+    NotEqual,
+}
+
+dto! {
+    /// `MappingRule`.
+    pub struct MappingRule {
+        pub claim: String,
+        pub match_type: MappingRuleMatchType,
+        pub value: String,
+        #[serde(rename = "RoleARN")]
+        pub role_arn: String,
+    }
+}
+
+dto! {
+    /// `RulesConfigurationType`.
+    pub struct RulesConfigurationType {
+        pub rules: Vec<MappingRule>,
+    }
+}
+
+dto! {
+    /// `RoleMapping`.
+    pub struct RoleMapping {
+        #[serde(rename = "Type")]
+        pub mapping_type: RoleMappingType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ambiguous_role_resolution: Option<AmbiguousRoleResolutionType>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub rules_configuration: Option<RulesConfigurationType>,
+    }
+}
+
+dto! {
+    pub struct SetIdentityPoolRolesRequest {
+        pub identity_pool_id: IdentityPoolId,
+        pub roles: BTreeMap<String, String>,
+        #[serde(default)]
+        pub role_mappings: Option<BTreeMap<String, RoleMapping>>,
+    }
+}
+
+dto! {
+    pub struct GetIdentityPoolRolesResponse {
+        pub identity_pool_id: String,
+        pub roles: BTreeMap<String, String>,
+        pub role_mappings: BTreeMap<String, RoleMapping>,
+    }
+}
+
+dto! {
+    pub struct TagResourceRequest {
+        pub resource_arn: String,
+        pub tags: BTreeMap<String, String>,
+    }
+}
+
+dto! {
+    pub struct UntagResourceRequest {
+        pub resource_arn: String,
+        pub tag_keys: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct ListTagsForResourceRequest {
+        pub resource_arn: String,
+    }
+}
+
+dto! {
+    pub struct ListTagsForResourceResponse {
+        pub tags: BTreeMap<String, String>,
+    }
+}
+
+dto! {
+    pub struct SetPrincipalTagAttributeMapRequest {
+        pub identity_pool_id: IdentityPoolId,
+        pub identity_provider_name: String,
+        #[serde(default)]
+        pub use_defaults: Option<bool>,
+        #[serde(default)]
+        pub principal_tags: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    pub struct PrincipalTagAttributeMapRequest {
+        pub identity_pool_id: IdentityPoolId,
+        pub identity_provider_name: String,
+    }
+}
+
+dto! {
+    /// `SetPrincipalTagAttributeMapResponse` and `GetPrincipalTagAttributeMapResponse`.
+    pub struct PrincipalTagAttributeMapResponse {
+        pub identity_pool_id: String,
+        pub identity_provider_name: String,
+        pub use_defaults: bool,
+        pub principal_tags: BTreeMap<String, String>,
+    }
+}
+
+impl From<pools::Error> for ApiError {
+    fn from(e: pools::Error) -> Self {
+        use pools::Error as E;
+        match e {
+            E::NotFound(_) => ApiError::new(ErrorCode::ResourceNotFoundException, e.to_string()),
+            E::InvalidParameter(f) => f.into(),
+            E::LimitExceeded(m) => ApiError::new(ErrorCode::LimitExceededException, m),
+            E::Storage(s) => s.into(),
+        }
+    }
+}
+
+fn non_empty<T>(v: T, empty: impl Fn(&T) -> bool) -> Option<T> {
+    (!empty(&v)).then_some(v)
+}
+
+/// The pool in Cognito's shape; empty lists and maps are left out.
+fn identity_pool(p: IdentityPoolRow) -> Result<IdentityPool, ApiError> {
+    let c = p.config;
+    // Names were checked when written; one that no longer parses is damage.
+    let name = IdentityPoolName::parse(p.name).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InternalErrorException,
+            format!("stored identity pool name is unreadable: {e}"),
+        )
+    })?;
+    Ok(IdentityPool {
+        identity_pool_id: p.id,
+        identity_pool_name: name,
+        allow_unauthenticated_identities: c.allow_unauthenticated_identities,
+        allow_classic_flow: Some(c.allow_classic_flow),
+        supported_login_providers: non_empty(c.supported_login_providers, BTreeMap::is_empty),
+        developer_provider_name: c.developer_provider_name,
+        open_id_connect_provider_arns: non_empty(c.open_id_connect_provider_arns, Vec::is_empty),
+        cognito_identity_providers: non_empty(c.cognito_identity_providers, Vec::is_empty),
+        saml_provider_arns: non_empty(c.saml_provider_arns, Vec::is_empty),
+        identity_pool_tags: Some(p.tags),
+    })
+}
+
+/// `CreateIdentityPool`.
+pub(crate) fn create_identity_pool(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: CreateIdentityPoolRequest,
+) -> Result<IdentityPool, ApiError> {
+    let config = IdentityPoolConfig {
+        allow_unauthenticated_identities: req.allow_unauthenticated_identities,
+        allow_classic_flow: req.allow_classic_flow.unwrap_or(false),
+        supported_login_providers: req.supported_login_providers.unwrap_or_default(),
+        developer_provider_name: req.developer_provider_name,
+        open_id_connect_provider_arns: req.open_id_connect_provider_arns.unwrap_or_default(),
+        cognito_identity_providers: req.cognito_identity_providers.unwrap_or_default(),
+        saml_provider_arns: req.saml_provider_arns.unwrap_or_default(),
+    };
+    let tags = req.identity_pool_tags.unwrap_or_default();
+    c.write_audited(ctx, None, None, |tx, uctx| {
+        let now = uctx.clock.now_ms();
+        let p = pools::create(
+            tx,
+            uctx.region,
+            now,
+            &req.identity_pool_name,
+            &config,
+            &tags,
+        )?;
+        let id = p.id.to_string();
+        Ok((identity_pool(p)?, Some(id)))
+    })
+}
+
+/// `DescribeIdentityPool`.
+pub(crate) fn describe_identity_pool(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: IdentityPoolIdRequest,
+) -> Result<IdentityPool, ApiError> {
+    let p = c.read(|r| Ok(pools::describe(r, &req.identity_pool_id)?))?;
+    identity_pool(p)
+}
+
+/// `UpdateIdentityPool`: replaces the whole configuration.
+pub(crate) fn update_identity_pool(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: IdentityPool,
+) -> Result<IdentityPool, ApiError> {
+    let config = IdentityPoolConfig {
+        allow_unauthenticated_identities: req.allow_unauthenticated_identities,
+        allow_classic_flow: req.allow_classic_flow.unwrap_or(false),
+        supported_login_providers: req.supported_login_providers.unwrap_or_default(),
+        developer_provider_name: req.developer_provider_name,
+        open_id_connect_provider_arns: req.open_id_connect_provider_arns.unwrap_or_default(),
+        cognito_identity_providers: req.cognito_identity_providers.unwrap_or_default(),
+        saml_provider_arns: req.saml_provider_arns.unwrap_or_default(),
+    };
+    let id = req.identity_pool_id;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        let now = uctx.clock.now_ms();
+        let p = pools::update(
+            tx,
+            now,
+            &id,
+            &req.identity_pool_name,
+            config,
+            req.identity_pool_tags.as_ref(),
+        )?;
+        Ok((identity_pool(p)?, None))
+    })
+}
+
+/// `DeleteIdentityPool`.
+pub(crate) fn delete_identity_pool(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: IdentityPoolIdRequest,
+) -> Result<Empty, ApiError> {
+    let id = req.identity_pool_id;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, _| {
+        pools::delete(tx, &id)?;
+        Ok((Empty {}, None))
+    })
+}
+
+/// `ListIdentityPools`.
+pub(crate) fn list_identity_pools(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: ListIdentityPoolsRequest,
+) -> Result<ListIdentityPoolsResponse, ApiError> {
+    if !(1..=60).contains(&req.max_results) {
+        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
+    }
+    const SCOPE: &str = "ListIdentityPools";
+    let after: i64 = cursor(c, SCOPE, req.next_token.as_deref())?.unwrap_or_default();
+    let rows = c.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?;
+    let (rows, next) = paged(c, rows, req.max_results, SCOPE, |p| p.pk);
+    Ok(ListIdentityPoolsResponse {
+        identity_pools: rows
+            .into_iter()
+            .map(|p| IdentityPoolShortDescription {
+                identity_pool_id: p.id.to_string(),
+                identity_pool_name: p.name,
+            })
+            .collect(),
+        next_token: next,
+    })
+}
+
+/// Checks `Roles` and `RoleMappings` by their shape and role ARNs (Cognito's limits: the two
+/// role types, at most 10 providers, 1–400 rules of 1–64-character claims and 1–128-character
+/// values); what the mappings mean is checked where identities are mapped.
+fn check_roles(
+    roles: &BTreeMap<String, String>,
+    mappings: &BTreeMap<String, RoleMapping>,
+) -> Result<(), FieldError> {
+    for (kind, arn) in roles {
+        if kind != "authenticated" && kind != "unauthenticated" {
+            return Err(FieldError::new(
+                "Roles",
+                format!("'{kind}' is not a role type: authenticated or unauthenticated"),
+            ));
+        }
+        validate_role_arn(&format!("Roles.{kind}"), arn)?;
+    }
+    if mappings.len() > 10 {
+        return Err(FieldError::new(
+            "RoleMappings",
+            "may hold at most 10 providers",
+        ));
+    }
+    for (provider, m) in mappings {
+        let at = format!("RoleMappings.{provider}");
+        if provider.is_empty() || provider.chars().count() > 128 {
+            return Err(FieldError::new(
+                "RoleMappings",
+                "provider names must be 1–128 characters",
+            ));
+        }
+        if m.ambiguous_role_resolution.is_none() {
+            return Err(FieldError::new(
+                format!("{at}.AmbiguousRoleResolution"),
+                "is required: AuthenticatedRole or Deny",
+            ));
+        }
+        match (m.mapping_type, &m.rules_configuration) {
+            (RoleMappingType::Rules, None) => {
+                return Err(FieldError::new(
+                    format!("{at}.RulesConfiguration"),
+                    "is required when Type is Rules",
+                ));
+            }
+            (RoleMappingType::Token, Some(_)) => {
+                return Err(FieldError::new(
+                    format!("{at}.RulesConfiguration"),
+                    "is only for Type Rules",
+                ));
+            }
+            _ => {}
+        }
+        if let Some(rc) = &m.rules_configuration {
+            let rules_at = format!("{at}.RulesConfiguration.Rules");
+            if rc.rules.is_empty() || rc.rules.len() > 400 {
+                return Err(FieldError::new(rules_at, "must hold 1–400 rules"));
+            }
+            for r in &rc.rules {
+                let n = r.claim.chars().count();
+                if n == 0 || n > 64 || r.claim.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
+                    return Err(FieldError::new(
+                        format!("{rules_at}.Claim"),
+                        "must be 1–64 characters without spaces",
+                    ));
+                }
+                let n = r.value.chars().count();
+                if n == 0 || n > 128 {
+                    return Err(FieldError::new(
+                        format!("{rules_at}.Value"),
+                        "must be 1–128 characters",
+                    ));
+                }
+                validate_role_arn(&format!("{rules_at}.RoleARN"), &r.role_arn)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `SetIdentityPoolRoles`.
+pub(crate) fn set_identity_pool_roles(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: SetIdentityPoolRolesRequest,
+) -> Result<Empty, ApiError> {
+    let mappings = req.role_mappings.unwrap_or_default();
+    check_roles(&req.roles, &mappings)?;
+    let stored = mappings
+        .iter()
+        .map(|(k, m)| Ok((k.clone(), serde_json::to_value(m)?)))
+        .collect::<Result<BTreeMap<_, _>, serde_json::Error>>()
+        .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
+    let id = req.identity_pool_id;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        pools::set_roles(tx, uctx.clock.now_ms(), &id, &req.roles, &stored)?;
+        Ok((Empty {}, None))
+    })
+}
+
+/// `GetIdentityPoolRoles`.
+pub(crate) fn get_identity_pool_roles(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: IdentityPoolIdRequest,
+) -> Result<GetIdentityPoolRolesResponse, ApiError> {
+    let p = c.read(|r| Ok(pools::describe(r, &req.identity_pool_id)?))?;
+    let role_mappings = p
+        .role_mappings
+        .into_iter()
+        .map(|(k, v)| Ok((k, serde_json::from_value(v)?)))
+        .collect::<Result<BTreeMap<_, _>, serde_json::Error>>()
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::InternalErrorException,
+                format!("stored role mappings are unreadable: {e}"),
+            )
+        })?;
+    Ok(GetIdentityPoolRolesResponse {
+        identity_pool_id: p.id.to_string(),
+        roles: p.roles,
+        role_mappings,
+    })
+}
+
+/// `TagResource`.
+pub(crate) fn tag_resource(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: TagResourceRequest,
+) -> Result<Empty, ApiError> {
+    let id = pools::from_arn(&c.workspace()?.account_id, &req.resource_arn)?;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        pools::tag(tx, uctx.clock.now_ms(), &id, &req.tags)?;
+        Ok((Empty {}, None))
+    })
+}
+
+/// `UntagResource`.
+pub(crate) fn untag_resource(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UntagResourceRequest,
+) -> Result<Empty, ApiError> {
+    let id = pools::from_arn(&c.workspace()?.account_id, &req.resource_arn)?;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        pools::untag(tx, uctx.clock.now_ms(), &id, &req.tag_keys)?;
+        Ok((Empty {}, None))
+    })
+}
+
+/// `ListTagsForResource`.
+pub(crate) fn list_tags_for_resource(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: ListTagsForResourceRequest,
+) -> Result<ListTagsForResourceResponse, ApiError> {
+    let id = pools::from_arn(&c.workspace()?.account_id, &req.resource_arn)?;
+    let p = c.read(|r| Ok(pools::describe(r, &id)?))?;
+    Ok(ListTagsForResourceResponse { tags: p.tags })
+}
+
+/// `SetPrincipalTagAttributeMap`.
+pub(crate) fn set_principal_tag_attribute_map(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: SetPrincipalTagAttributeMapRequest,
+) -> Result<PrincipalTagAttributeMapResponse, ApiError> {
+    let map = PrincipalTagMap {
+        use_defaults: req.use_defaults.unwrap_or(false),
+        principal_tags: req.principal_tags.unwrap_or_default(),
+    };
+    let id = req.identity_pool_id;
+    let provider = req.identity_provider_name;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        let m = pools::set_principal_tags(tx, uctx.clock.now_ms(), &id, &provider, map)?;
+        Ok((principal_answer(&id, &provider, m), None))
+    })
+}
+
+/// `GetPrincipalTagAttributeMap`.
+pub(crate) fn get_principal_tag_attribute_map(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: PrincipalTagAttributeMapRequest,
+) -> Result<PrincipalTagAttributeMapResponse, ApiError> {
+    let (id, provider) = (req.identity_pool_id, req.identity_provider_name);
+    let m = c.read(|r| Ok(pools::principal_tags(r, &id, &provider)?))?;
+    Ok(principal_answer(&id, &provider, m))
+}
+
+fn principal_answer(
+    id: &IdentityPoolId,
+    provider: &str,
+    m: PrincipalTagMap,
+) -> PrincipalTagAttributeMapResponse {
+    PrincipalTagAttributeMapResponse {
+        identity_pool_id: id.to_string(),
+        identity_provider_name: provider.to_string(),
+        use_defaults: m.use_defaults,
+        principal_tags: m.principal_tags,
+    }
+}
