@@ -308,12 +308,21 @@ export async function setLook(page, look) {
 const { AxeBuilder } = requireFromUi("@axe-core/playwright");
 
 /**
+ * Waits until no list is dimmed for a search in flight (its rows fade while the next answer
+ * loads, which axe would measure as low contrast), then for a settled frame.
+ */
+async function untilSettled(page) {
+  await page.waitForFunction(() => !document.querySelector(".dimmed"), null, { timeout: STEP_MS }).catch(() => {});
+  await settle(page);
+}
+
+/**
  * An axe-core pass over what the page shows (WCAG 2.x A and AA rules and best practices):
  * fails with each serious or critical violation, the rule and the elements it names. Minor and
  * moderate findings are returned for the caller to print, not failed on.
  */
 export async function axe(page, label) {
-  await settle(page);
+  await untilSettled(page);
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
     .analyze();
@@ -425,7 +434,7 @@ export async function stoppableServer(s, name) {
  * a scenario checking its own part of a page whose other parts are checked elsewhere.
  */
 export async function axeOf(page, label, selectors) {
-  await settle(page);
+  await untilSettled(page);
   let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]);
   for (const sel of selectors) builder = builder.include(sel);
   const results = await builder.analyze();
