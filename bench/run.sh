@@ -7,7 +7,8 @@
 #   3. console: operations through dispatch_json on 1M vs 10k (T9, T10, T15), generation (T13,
 #      T14), AdminCreateUser (T16)
 #   4. the sign-in engine: token verify and sign against raw aws-lc-rs (T1, T2), password sign-in
-#      against one argon2id verify and the argon2 path against a reused buffer (T4, T5)
+#      against one argon2id verify and the argon2 path against a reused buffer (T4, T5); the
+#      identity pools' role mapping and policy check against one RS256 verify
 #   5. the endpoint: `poolhouse serve` (release build) against cognito-local with wrk (T17, T9,
 #      T18 GetUser, T19 REFRESH_TOKEN_AUTH, T6 password sign-ins against the argon2 bound)
 # and prints a table of measured value, target and PASS/MISS per target.
@@ -63,6 +64,7 @@ step storage-users 900 "$CARGO" bench -p storage --bench users -- --what-if
 step console-users 900 "$CARGO" bench -p console-api --bench users -- --criterion
 step console-admin-create 900 "$CARGO" bench -p console-api --bench admin_create
 step tokens-jwt 600 "$CARGO" bench -p tokens --bench jwt -- --criterion
+step identity-pools 600 "$CARGO" bench -p identity-pools --bench ratios
 # Also writes argon2.json, from which the endpoint step takes T6's bound.
 step console-signin 600 "$CARGO" bench -p console-api --bench signin
 if [[ -z ${BENCH_SKIP_ENDPOINT:-} ]]; then

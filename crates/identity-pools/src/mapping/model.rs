@@ -50,14 +50,21 @@ pub enum MatchType {
     NotEqual,
 }
 
-impl fmt::Display for MatchType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl MatchType {
+    /// Its name, as Cognito spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
             MatchType::Equals => "Equals",
             MatchType::Contains => "Contains",
             MatchType::StartsWith => "StartsWith",
             MatchType::NotEqual => "NotEqual",
-        })
+        }
+    }
+}
+
+impl fmt::Display for MatchType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
