@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::eval::Context;
+use super::context::Context;
 use super::variables::Template;
 use super::wildcard::Pattern;
 

@@ -8,12 +8,14 @@
 //! conditions.rs  condition operators, IfExists, ForAnyValue/ForAllValues
 //! variables.rs   ${...} policy variables and the ${*} ${?} ${$} escapes
 //! wildcard.rs    * and ? patterns, ARN matching part by part
-//! eval.rs        the request, the context, Deny-beats-Allow
+//! context.rs     the request context: condition keys and their values
+//! eval.rs        the request, Deny-beats-Allow
 //! explain.rs     the decision and its reasons
 //! trust.rs       Cognito's AssumeRoleWithWebIdentity
 //! ```
 
 mod conditions;
+mod context;
 mod document;
 mod error;
 mod eval;
@@ -25,12 +27,13 @@ mod variables;
 mod wildcard;
 
 pub use conditions::{ConditionFailure, SetQualifier};
+pub use context::Context;
 pub use document::{
     Actions, Effect, PolicyDocument, PolicyKind, PrincipalType, Principals, Resources, Statement,
     Version,
 };
 pub use error::{Hint, Location, PolicyError};
-pub use eval::{Context, NamedPolicy, Principal, Request, decide_only, evaluate, evaluate_trust};
+pub use eval::{NamedPolicy, Principal, Request, decide_only, evaluate, evaluate_trust};
 pub use explain::{
     Decision, Evaluation, ImplicitReason, NoMatch, Outcome, PolicyRole, StatementOutcome,
     StatementRef,

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::eval::{Context, NamedPolicy, Principal, Request, evaluate_trust};
+use super::context::Context;
+use super::eval::{NamedPolicy, Principal, Request, evaluate_trust};
 use super::explain::{Decision, Evaluation, NoMatch};
 
 /// The federated principal Cognito identity pools assume roles as.

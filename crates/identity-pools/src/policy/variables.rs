@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::eval::Context;
+use super::context::Context;
 use super::wildcard::Pattern;
 
 /// A piece of a value as written in the policy.
