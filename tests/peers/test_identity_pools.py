@@ -90,6 +90,8 @@ def test_identity_pool_lifecycle(identity, idp):
         kwargs["NextToken"] = page["NextToken"]
     assert {"IdentityPoolId": pool_id, "IdentityPoolName": name + " v2"} in listed
 
+    # A role mapping may only name a provider the pool trusts: one named after the update
+    # dropped the user pool is refused, and accepted once the pool trusts it again.
     mappings = {
         f"{provider}:{client_id}": {
             "Type": "Rules",
@@ -101,6 +103,20 @@ def test_identity_pool_lifecycle(identity, idp):
             },
         }
     }
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        identity.set_identity_pool_roles(
+            IdentityPoolId=pool_id,
+            Roles={"authenticated": AUTH, "unauthenticated": UNAUTH},
+            RoleMappings=mappings,
+        )
+    assert code(e) == "InvalidParameterException"
+    assert "not a configured provider" in e.value.response["Error"]["Message"]
+    identity.update_identity_pool(
+        IdentityPoolId=pool_id,
+        IdentityPoolName=name + " v2",
+        AllowUnauthenticatedIdentities=False,
+        CognitoIdentityProviders=[{"ProviderName": provider, "ClientId": client_id}],
+    )
     identity.set_identity_pool_roles(
         IdentityPoolId=pool_id,
         Roles={"authenticated": AUTH, "unauthenticated": UNAUTH},

@@ -28,6 +28,18 @@ fn plain(c: &TestConsole, name: &str) -> String {
     )
 }
 
+/// A pool trusting a user pool's client and Facebook, the providers role mappings may name.
+fn with_providers(c: &TestConsole, name: &str) -> String {
+    create(
+        c,
+        json!({"IdentityPoolName": name, "AllowUnauthenticatedIdentities": false,
+               "SupportedLoginProviders": {"graph.facebook.com": "1234567890"},
+               "CognitoIdentityProviders": [{
+                   "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
+                   "ClientId": "client1"}]}),
+    )
+}
+
 fn arn(id: &str) -> String {
     format!("arn:aws:cognito-identity:us-east-1:000000000000:identitypool/{id}")
 }
@@ -250,7 +262,7 @@ fn pools_are_listed_by_page() {
 #[test]
 fn roles_and_role_mappings_are_kept_as_given() {
     let c = console();
-    let id = plain(&c, "roles");
+    let id = with_providers(&c, "roles");
     let mappings = json!({
         "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC:client1": {
             "Type": "Rules", "AmbiguousRoleResolution": "Deny",
@@ -423,5 +435,41 @@ fn principal_tag_maps_are_kept_per_provider() {
             json!({"IdentityPoolId": MISSING, "IdentityProviderName": provider}),
         ),
         MISSING,
+    );
+}
+
+#[test]
+fn role_mappings_name_only_the_pools_providers_and_keep_cognitos_rule_quota() {
+    let c = console();
+    let id = with_providers(&c, "providers");
+    let token = json!({"Type": "Token", "AmbiguousRoleResolution": "Deny"});
+    let e = err(
+        &c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": id, "Roles": {},
+               "RoleMappings": {"accounts.google.com": token}}),
+    );
+    invalid(&e, "RoleMappings[\"accounts.google.com\"]");
+    assert!(e.message.contains("is not a configured provider"), "{e:?}");
+    let rules: Vec<_> = (0..26)
+        .map(|i| json!({"Claim": "c", "MatchType": "Equals", "Value": format!("v{i}"), "RoleARN": ROLE}))
+        .collect();
+    let e = err(
+        &c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": id, "Roles": {},
+               "RoleMappings": {"graph.facebook.com": {"Type": "Rules", "AmbiguousRoleResolution": "Deny",
+                   "RulesConfiguration": {"Rules": rules}}}}),
+    );
+    assert_eq!(e.code, ErrorCode::InvalidParameterException, "{e:?}");
+    assert!(
+        e.field.as_deref().is_some_and(|f| f.contains("Rules")),
+        "26 rules are refused at the rules: {e:?}"
+    );
+    let got = ok(&c, "GetIdentityPoolRoles", json!({"IdentityPoolId": id}));
+    assert!(
+        got.get("RoleMappings")
+            .is_none_or(|m| m.as_object().is_some_and(|m| m.is_empty())),
+        "nothing was stored: {got}"
     );
 }

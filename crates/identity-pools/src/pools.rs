@@ -119,7 +119,57 @@ pub fn set_roles(
     mappings: &BTreeMap<String, serde_json::Value>,
 ) -> Result<()> {
     let pool = describe(tx, id)?;
+    check_role_mappings(&pool.config, roles, mappings)?;
     store::set_roles(tx, pool.pk, roles, mappings, now)?;
+    Ok(())
+}
+
+/// The provider names a role mapping may be keyed by: each user pool provider with its client
+/// (`cognito-idp.<region>.amazonaws.com/<pool id>:<client id>`) and alone, the social
+/// providers' names, each OIDC provider's host (the name after `oidc-provider/`) and each SAML
+/// provider's ARN.
+fn mapping_keys(config: &IdentityPoolConfig) -> Vec<String> {
+    let mut keys: Vec<String> = config.supported_login_providers.keys().cloned().collect();
+    for p in &config.cognito_identity_providers {
+        if let Some(name) = &p.provider_name {
+            if let Some(client) = &p.client_id {
+                keys.push(format!("{name}:{client}"));
+            }
+            keys.push(name.clone());
+        }
+    }
+    for arn in &config.open_id_connect_provider_arns {
+        keys.push(
+            arn.split_once("oidc-provider/")
+                .map_or(arn.as_str(), |(_, host)| host)
+                .to_string(),
+        );
+    }
+    keys.extend(config.saml_provider_arns.iter().cloned());
+    keys
+}
+
+/// Role mappings as Cognito checks them when they are set: every rule well formed (the role
+/// mapping rules of [`crate::mapping::validate`]), and every mapping keyed by a provider the pool
+/// has. The first problem is answered, naming its member.
+fn check_role_mappings(
+    config: &IdentityPoolConfig,
+    roles: &BTreeMap<String, String>,
+    mappings: &BTreeMap<String, serde_json::Value>,
+) -> Result<()> {
+    let mut parsed = crate::mapping::RoleMappings::new();
+    for (provider, m) in mappings {
+        let mapping = serde_json::from_value(m.clone())
+            .map_err(|e| FieldError::new(format!("RoleMappings[\"{provider}\"]"), e.to_string()))?;
+        parsed.insert(provider.clone(), mapping);
+    }
+    let keys = mapping_keys(config);
+    crate::mapping::validate(roles, &parsed)
+        .and_then(|()| crate::mapping::check_providers(&parsed, keys.iter().map(String::as_str)))
+        .map_err(|e| match e.problems.into_iter().next() {
+            Some(p) => FieldError::new(p.member, p.message),
+            None => FieldError::new("RoleMappings", "is not valid"),
+        })?;
     Ok(())
 }
 

@@ -370,9 +370,10 @@ pub(crate) fn list_identity_pools(
     })
 }
 
-/// Checks `Roles` and `RoleMappings` by their shape and role ARNs (Cognito's limits: the two
-/// role types, at most 10 providers, 1–400 rules of 1–64-character claims and 1–128-character
-/// values); what the mappings mean is checked where identities are mapped.
+/// Checks `Roles` and `RoleMappings` by their shape and role ARNs as botocore's model bounds
+/// them (the two role types, at most 10 providers, 1–400 rules of 1–64-character claims and
+/// 1–128-character values), before the store is touched; the engine then holds them to
+/// Cognito's own rules (25 rules per provider, only providers the pool trusts).
 fn check_roles(
     roles: &BTreeMap<String, String>,
     mappings: &BTreeMap<String, RoleMapping>,
