@@ -9,42 +9,12 @@
 //   E2E_TIMEOUT_MS overall bound (default: 240000; TOTP steps can wait up to 30 s each)
 //   E2E_HEADED=1   show the browser (needs a display)
 
-import { createHmac } from "node:crypto";
-
-import { STEP_MS, api, apiOk, assert, scenario, shot as windowShot, shotOf } from "./harness.mjs";
+import { STEP_MS, api, apiOk, assert, scenario, shot as windowShot, shotOf, totp } from "./harness.mjs";
 
 const s = scenario({ name: "e2e", timeoutMs: 240_000 });
 const { check, startServer, tmp } = s;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** RFC 4648 base32 (the alphabet authenticator secrets use) to bytes. */
-function base32Bytes(secret) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const out = [];
-  let bits = 0;
-  let value = 0;
-  for (const c of secret.replace(/[\s=]/g, "").toUpperCase()) {
-    const i = alphabet.indexOf(c);
-    if (i < 0) throw new Error(`not base32: ${secret}`);
-    value = ((value << 5) | i) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The RFC 6238 code of a base32 secret (HMAC-SHA1, 6 digits, 30 s steps), as an authenticator app shows it. */
-function totp(secret, atMs = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
-  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
 
 /**
  * A code for a fresh time step: the core accepts each step once at sign-in, so a code is taken

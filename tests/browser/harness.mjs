@@ -10,7 +10,7 @@
 //   E2E_HEADED=1   show the browser (needs a display)
 
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -115,6 +115,43 @@ export async function apiOk(base, op, body, service) {
 }
 
 /**
+ * Starts `poolhouse serve` on the store `db` at `addr` (with the UI and the console secret):
+ * the process, and a promise of its base URL once it prints "listening on" (refused if it
+ * exits first or says nothing within 20 s).
+ */
+function spawnServer(db, addr) {
+  const proc = spawn(BIN, ["--db", db, "serve", "--addr", addr, "--ui", DIST], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", POOLHOUSE_CONSOLE_SECRET: CONSOLE_SECRET },
+  });
+  const ready = new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ""));
+      }
+    });
+    proc.stderr.on("data", (chunk) => {
+      err += chunk;
+    });
+    proc.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    proc.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
+    });
+  });
+  return { proc, ready };
+}
+
+/**
  * A scenario: its scratch directory (`tmp`), its checks, the core and the browser it starts,
  * and its bound. `name` names the scratch directory and the store.
  */
@@ -197,35 +234,9 @@ export function scenario({ name, timeoutMs }) {
 
     /** Starts `poolhouse serve` on a fresh store; resolves with its base URL. */
     startServer() {
-      return new Promise((resolve, reject) => {
-        const db = path.join(tmp, `${name}.db`);
-        server = spawn(BIN, ["--db", db, "serve", "--addr", "127.0.0.1:0", "--ui", DIST], {
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, NO_COLOR: "1", POOLHOUSE_CONSOLE_SECRET: CONSOLE_SECRET },
-        });
-        let out = "";
-        let err = "";
-        const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
-        server.stdout.on("data", (chunk) => {
-          out += chunk;
-          const m = out.match(/listening on (http:\/\/[^\s]+)/);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1].replace(/\/$/, ""));
-          }
-        });
-        server.stderr.on("data", (chunk) => {
-          err += chunk;
-        });
-        server.once("error", (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-        server.once("exit", (code, signal) => {
-          clearTimeout(timer);
-          reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
-        });
-      });
+      const started = spawnServer(path.join(tmp, `${name}.db`), "127.0.0.1:0");
+      server = started.proc;
+      return started.ready;
     },
 
     /** Opens chromium on a scratch profile; the page and the errors it logs. */
@@ -373,36 +384,11 @@ export async function stoppableServer(s, name) {
   const db = path.join(s.tmp, `${name}.db`);
   let addr = "127.0.0.1:0";
   let child;
-  const startOnce = () =>
-    new Promise((resolve, reject) => {
-      const proc = spawn(BIN, ["--db", db, "serve", "--addr", addr, "--ui", DIST], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, NO_COLOR: "1", POOLHOUSE_CONSOLE_SECRET: CONSOLE_SECRET },
-      });
-      child = proc;
-      let out = "";
-      let err = "";
-      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr: ${err.slice(-500)}`)), 20_000);
-      proc.stdout.on("data", (chunk) => {
-        out += chunk;
-        const m = out.match(/listening on (http:\/\/[^\s]+)/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1].replace(/\/$/, ""));
-        }
-      });
-      proc.stderr.on("data", (chunk) => {
-        err += chunk;
-      });
-      proc.once("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      proc.once("exit", (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`poolhouse exited (${code ?? signal}) before listening; stderr: ${err.slice(-500)}`));
-      });
-    });
+  const startOnce = () => {
+    const { proc, ready } = spawnServer(db, addr);
+    child = proc;
+    return ready;
+  };
   const stop = async () => {
     const proc = child;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -446,4 +432,32 @@ export async function axeOf(page, label, selectors) {
     throw new Error(`axe on ${label}:\n${lines.join("\n")}`);
   }
   return results.violations.filter((v) => v.impact !== "serious" && v.impact !== "critical");
+}
+
+/** RFC 4648 base32 (the alphabet authenticator secrets use) to bytes. */
+function base32Bytes(secret) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const c of secret.replace(/[\s=]/g, "").toUpperCase()) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error(`not base32: ${secret}`);
+    value = ((value << 5) | i) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code of a base32 secret (HMAC-SHA1, 6 digits, 30 s steps), as an authenticator app shows it. */
+export function totp(secret, atMs = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
+  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 }

@@ -15,9 +15,7 @@
 //   E2E_TIMEOUT_MS overall bound (default: 150000)
 //   SUPPORT_USERS  how many users to generate (default: 20000)
 
-import { createHmac } from "node:crypto";
-
-import { LOOKS, STEP_MS, api, apiOk, assert, axe, log, scenario, setLook, shot, sidewaysOverflow } from "./harness.mjs";
+import { LOOKS, STEP_MS, api, apiOk, assert, axe, log, scenario, setLook, shot, sidewaysOverflow, totp } from "./harness.mjs";
 
 const s = scenario({ name: "support-e2e", timeoutMs: 150_000 });
 const { check, startServer } = s;
@@ -26,34 +24,6 @@ const GENERATED = Number(process.env.SUPPORT_USERS ?? 20_000);
 const EMAIL = "ada@acme.example";
 const PASSWORD = "Analytical-Engine-1843";
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-
-/** RFC 4648 base32 to bytes. */
-function base32Bytes(secret) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const out = [];
-  let bits = 0;
-  let value = 0;
-  for (const c of secret.replace(/[\s=]/g, "").toUpperCase()) {
-    const i = alphabet.indexOf(c);
-    if (i < 0) throw new Error(`not base32: ${secret}`);
-    value = ((value << 5) | i) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The RFC 6238 code of a base32 secret (HMAC-SHA1, 6 digits, 30 s steps). */
-function totp(secret, atMs = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
-  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
 
 async function main() {
   let base;

@@ -13,8 +13,8 @@
 //! The ratios are taken as `docs/benchmarks.md` describes: every candidate runs back to back in
 //! each round, timed by thread-CPU time over a whole loop (no clock read per operation), and the
 //! median of the per-round ratios (candidate ÷ verify, CPU per operation) is reported and
-//! written to `$BENCH_RESULTS_DIR/identity-pools.tsv` for `bench/summary.py`. The fixtures are
-//! those of the `mapping` and `policy` criterion benches.
+//! written to `$BENCH_RESULTS_DIR/identity-pools.tsv` for `bench/summary.py`, with each
+//! candidate's CPU time per operation.
 
 #[path = "../../console-api/benches/common/harness.rs"]
 mod harness;

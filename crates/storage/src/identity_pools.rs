@@ -117,6 +117,7 @@ pub fn insert(
     now: i64,
 ) -> Result<i64> {
     let c = config;
+    let [logins, user_pools, oidc, saml] = providers_json(c)?;
     tx.conn()
         .prepare_cached(
             "INSERT INTO identity_pools(id, name, allow_unauthenticated, allow_classic_flow,
@@ -130,23 +131,34 @@ pub fn insert(
             c.allow_unauthenticated_identities,
             c.allow_classic_flow,
             c.developer_provider_name,
-            to_json(
-                "identity pool login providers",
-                &c.supported_login_providers
-            )?,
-            to_json(
-                "identity pool user pool providers",
-                &c.cognito_identity_providers
-            )?,
-            to_json(
-                "identity pool OIDC providers",
-                &c.open_id_connect_provider_arns
-            )?,
-            to_json("identity pool SAML providers", &c.saml_provider_arns)?,
+            logins,
+            user_pools,
+            oidc,
+            saml,
             to_json("identity pool tags", tags)?,
             now,
         ])?;
     Ok(tx.conn().last_insert_rowid())
+}
+
+/// The configuration's four provider lists as the JSON their columns hold: login providers,
+/// user pool providers, OIDC provider ARNs, SAML provider ARNs.
+fn providers_json(c: &IdentityPoolConfig) -> Result<[String; 4]> {
+    Ok([
+        to_json(
+            "identity pool login providers",
+            &c.supported_login_providers,
+        )?,
+        to_json(
+            "identity pool user pool providers",
+            &c.cognito_identity_providers,
+        )?,
+        to_json(
+            "identity pool OIDC providers",
+            &c.open_id_connect_provider_arns,
+        )?,
+        to_json("identity pool SAML providers", &c.saml_provider_arns)?,
+    ])
 }
 
 /// The pool with this id.
@@ -181,6 +193,7 @@ pub fn update(
 ) -> Result<()> {
     let c = config;
     let tags = tags.map(|t| to_json("identity pool tags", t)).transpose()?;
+    let [logins, user_pools, oidc, saml] = providers_json(c)?;
     tx.conn()
         .prepare_cached(
             "UPDATE identity_pools SET name = ?2, allow_unauthenticated = ?3,
@@ -196,19 +209,10 @@ pub fn update(
             c.allow_unauthenticated_identities,
             c.allow_classic_flow,
             c.developer_provider_name,
-            to_json(
-                "identity pool login providers",
-                &c.supported_login_providers
-            )?,
-            to_json(
-                "identity pool user pool providers",
-                &c.cognito_identity_providers
-            )?,
-            to_json(
-                "identity pool OIDC providers",
-                &c.open_id_connect_provider_arns
-            )?,
-            to_json("identity pool SAML providers", &c.saml_provider_arns)?,
+            logins,
+            user_pools,
+            oidc,
+            saml,
             tags,
             now,
         ])?;
