@@ -110,6 +110,8 @@ struct Inner {
     master: tokens::MasterKey,
     /// Tags the listings' pagination tokens (derived from the master key).
     pages: tokens::MacKey,
+    /// Derives the secrets of vended temporary credentials (from the master key).
+    credentials: identity_pools::credentials::CredentialKey,
     /// Each pool's parsed signing keys and verifier, with the configuration revision they
     /// were read at (parsing an RSA key costs far more than a sign-in's other reads).
     keys: Mutex<HashMap<i64, (i64, Arc<user_pools::keys::PoolKeys>)>>,
@@ -290,6 +292,7 @@ impl Console {
         })?;
         let master = load_master_key(path, &db)?;
         let pages = user_pools::pagination::key(&master);
+        let credentials = identity_pools::credentials::CredentialKey::derive(&master);
         let console = Console {
             inner: Arc::new(Inner {
                 db,
@@ -297,6 +300,7 @@ impl Console {
                 workspace: Mutex::new(None),
                 master,
                 pages,
+                credentials,
                 keys: Mutex::new(HashMap::new()),
                 kid_pools: Mutex::new(HashMap::new()),
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
@@ -314,6 +318,34 @@ impl Console {
     /// store issued, unedited.
     pub(crate) fn pages(&self) -> &tokens::MacKey {
         &self.inner.pages
+    }
+
+    /// The key vended credentials' secrets derive under (for `identity_pools::vend`).
+    pub(crate) fn credential_key(&self) -> &identity_pools::credentials::CredentialKey {
+        &self.inner.credentials
+    }
+
+    /// The temporary credential of `access_key_id`, checked against its session token and
+    /// expiry: its secret (for SigV4) and its session, or STS's refusal.
+    pub fn temporary_credential(
+        &self,
+        access_key_id: &str,
+        session_token: Option<&str>,
+    ) -> Result<
+        Result<identity_pools::credentials::Verified, identity_pools::credentials::Refusal>,
+        ApiError,
+    > {
+        let now = self.now_ms();
+        self.read(|r| {
+            identity_pools::credentials::lookup(
+                r,
+                &self.inner.credentials,
+                access_key_id,
+                session_token,
+                now,
+            )
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+        })
     }
 
     /// The store's file.

@@ -304,6 +304,7 @@ fn target(headers: &HeaderMap) -> Result<&'static ops::Operation, ApiError> {
         "AWSCognitoIdentityProviderService" => Service::CognitoIdp,
         "AWSCognitoIdentityService" => Service::CognitoIdentity,
         "Poolhouse" => Service::Poolhouse,
+        "AWSSecurityTokenServiceV20110615" => Service::Sts,
         _ => return Err(unknown()),
     };
     if op.service != service {
@@ -514,7 +515,7 @@ mod tests {
             h.insert("x-amz-target", HeaderValue::from_str(&t).unwrap());
             assert_eq!(target(&h).unwrap().name, op.name, "{t}");
             let other = match op.service {
-                Service::CognitoIdp | Service::CognitoIdentity => "Poolhouse",
+                Service::CognitoIdp | Service::CognitoIdentity | Service::Sts => "Poolhouse",
                 Service::Poolhouse => "AWSCognitoIdentityProviderService",
             };
             h.insert(
