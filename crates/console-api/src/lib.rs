@@ -36,6 +36,8 @@ use domain::workspace::WorkspaceSettings;
 use storage::Db;
 
 pub use error::{ApiError, ErrorCode};
+/// Why a temporary credential was refused ([`Console::temporary_credential`]).
+pub use identity_pools::credentials::Refusal as CredentialRefusal;
 
 pub use ops::{Access, Op, OpCtx};
 pub use wire::{encode_response, parse_request};

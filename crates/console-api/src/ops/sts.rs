@@ -165,6 +165,10 @@ dto! {
         pub claims: Option<BTreeMap<String, serde_json::Value>>,
         #[serde(default)]
         pub custom_role_arn: Option<String>,
+        /// How long the credentials last, 1–43200 seconds: Cognito's hour when left out; a
+        /// shorter one lets an expiry be watched.
+        #[serde(default)]
+        pub duration_seconds: Option<i64>,
     }
 }
 
@@ -200,6 +204,13 @@ pub(crate) fn vend_test_credentials(
         }
         None => domain::identity_pool::new_identity_pool_id(&c.region()?),
     };
+    let duration = req.duration_seconds.unwrap_or(vend::ENHANCED_DURATION_SECS);
+    if !(1..=43_200).contains(&duration) {
+        return Err(ApiError::invalid(
+            "DurationSeconds",
+            "must be 1–43200 seconds",
+        ));
+    }
     let key = c.credential_key();
     c.write_audited(ctx, None, Some(pool_id.as_str()), |tx, uctx| {
         let pool = identity_pools::pools::describe(tx, &pool_id)?;
@@ -210,10 +221,8 @@ pub(crate) fn vend_test_credentials(
             },
             None => Login::Guest,
         };
-        let vended = vend::vend(
+        let mut plan = vend::plan(
             tx,
-            key,
-            uctx.clock.now_ms(),
             &VendRequest {
                 pool: &pool,
                 identity_id: &identity_id,
@@ -223,7 +232,10 @@ pub(crate) fn vend_test_credentials(
             },
         )
         .map_err(vend_error)?;
-        let cr = vended.credentials;
+        plan.session.duration_secs = duration;
+        plan.session.source.flow = "VendTestCredentials".into();
+        let cr = credentials::mint(tx, key, uctx.clock.now_ms(), &plan.session)
+            .map_err(|e| vend_error(e.into()))?;
         Ok((
             VendTestCredentialsResponse {
                 identity_id: identity_id.clone(),
@@ -233,7 +245,7 @@ pub(crate) fn vend_test_credentials(
                     session_token: cr.session_token,
                     expiration: secs(cr.expiration_ms),
                 },
-                explanation: explanation_type(&vended.explanation),
+                explanation: explanation_type(&plan.explanation),
             },
             None,
         ))
