@@ -38,6 +38,8 @@ import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
+import type { ExplainRoleRequest } from "./ExplainRoleRequest";
+import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
@@ -215,6 +217,7 @@ export type Operations = {
   ImportRole: { input: ImportRoleRequest; output: ImportRoleResponse };
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
+  ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
 };
 
@@ -328,5 +331,6 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "ImportRole", service: "poolhouse", command: "import_role" },
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
+  { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
 ];

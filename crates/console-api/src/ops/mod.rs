@@ -157,6 +157,7 @@ macro_rules! for_each_operation {
             own roles ImportRole import_role ImportRoleRequest ImportRoleResponse admin;
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
+            own sts ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
         }
     };

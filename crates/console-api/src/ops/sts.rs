@@ -581,3 +581,95 @@ fn unreachable_policy<T>() -> Result<T, ApiError> {
         "name one of RoleArn, PolicyDocument or AccessKeyId",
     ))
 }
+
+dto! {
+    /// "Which role, and why?": what GetCredentialsForIdentity would decide for a login whose
+    /// verified token carried these claims (or a guest), without vending anything.
+    pub struct ExplainRoleRequest {
+        pub identity_pool_id: IdentityPoolId,
+        /// `region:uuid`; `${cognito-identity.amazonaws.com:sub}` in the trust policy.
+        #[serde(default)]
+        pub identity_id: Option<String>,
+        /// The login's provider (its Logins key); left out, a guest.
+        #[serde(default)]
+        pub provider: Option<String>,
+        #[serde(default)]
+        pub claims: Option<BTreeMap<String, serde_json::Value>>,
+        #[serde(default)]
+        pub custom_role_arn: Option<String>,
+    }
+}
+
+dto! {
+    pub struct ExplainRoleResponse {
+        /// Whether credentials would be vended.
+        pub vended: bool,
+        /// Cognito's error code when they would not be.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error_code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub error_message: Option<String>,
+        pub explanation: VendExplanationType,
+    }
+}
+
+/// `ExplainRole`.
+pub(crate) fn explain_role(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: ExplainRoleRequest,
+) -> Result<ExplainRoleResponse, ApiError> {
+    let claims: serde_json::Map<String, serde_json::Value> =
+        req.claims.unwrap_or_default().into_iter().collect();
+    if req.provider.is_none() && !claims.is_empty() {
+        return Err(ApiError::invalid(
+            "Provider",
+            "is required with Claims: name the Logins key the claims come from",
+        ));
+    }
+    let identity_id = req.identity_id.unwrap_or_else(|| {
+        format!(
+            "{}:00000000-0000-0000-0000-000000000000",
+            c.region().unwrap_or_default()
+        )
+    });
+    c.read(|r| {
+        let pool = identity_pools::pools::describe(r, &req.identity_pool_id)?;
+        let login = match &req.provider {
+            Some(provider) => Login::Provider {
+                provider,
+                claims: &claims,
+            },
+            None => Login::Guest,
+        };
+        let planned = vend::plan(
+            r,
+            &VendRequest {
+                pool: &pool,
+                identity_id: &identity_id,
+                login,
+                custom_role_arn: req.custom_role_arn.as_deref(),
+                principal_tags: None,
+            },
+        );
+        Ok(match planned {
+            Ok(plan) => ExplainRoleResponse {
+                vended: true,
+                error_code: None,
+                error_message: None,
+                explanation: explanation_type(&plan.explanation),
+            },
+            Err(VendError::Refused {
+                code,
+                message,
+                explanation,
+            }) => ExplainRoleResponse {
+                vended: false,
+                error_code: Some(code.to_string()),
+                error_message: Some(message),
+                explanation: explanation_type(&explanation),
+            },
+            Err(other) => return Err(vend_error(other)),
+        })
+    })
+}
