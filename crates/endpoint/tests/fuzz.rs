@@ -387,6 +387,10 @@ fn swappable_targets() -> Vec<String> {
         "UpdateIdentityPool",
         "DeleteIdentityPool",
         "SetIdentityPoolRoles",
+        "UpdateRole",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "DeleteRole",
     ];
     OPERATIONS
         .iter()
