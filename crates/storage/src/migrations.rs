@@ -55,3 +55,14 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_the_order_they_apply() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(LATEST, MIGRATIONS[MIGRATIONS.len() - 1].0);
+    }
+}
