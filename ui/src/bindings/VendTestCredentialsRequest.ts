@@ -19,4 +19,9 @@ Provider?: string,
 /**
  * The claims of the login's verified token.
  */
-Claims?: { [key in string]: JsonValue }, CustomRoleArn?: string, };
+Claims?: { [key in string]: JsonValue }, CustomRoleArn?: string, 
+/**
+ * How long the credentials last, 1–43200 seconds: Cognito's hour when left out; a
+ * shorter one lets an expiry be watched.
+ */
+DurationSeconds?: bigint, };
