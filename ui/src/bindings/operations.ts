@@ -36,6 +36,8 @@ import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
+import type { ExplainRoleRequest } from "./ExplainRoleRequest";
+import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
@@ -190,6 +192,7 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
+  ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
 };
 
 export type OperationName = keyof Operations;
@@ -291,4 +294,5 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
+  { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
 ];

@@ -27,6 +27,7 @@ macro_rules! dto {
 
 pub(crate) mod audit;
 pub(crate) mod clients;
+pub(crate) mod explain;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identity_pools;
@@ -46,9 +47,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, groups::*, hooks::*, identity_pools::*, inspect::*, keys::*, mfa::*,
-    outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*, signin::*, users::*,
-    workspace::*,
+    audit::*, clients::*, explain::*, groups::*, hooks::*, identity_pools::*, inspect::*, keys::*,
+    mfa::*, outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*, signin::*,
+    users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -145,6 +146,7 @@ macro_rules! for_each_operation {
             own inspect DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse admin;
             own inspect VerifyToken verify_token VerifyTokenRequest VerifyTokenResponse admin;
             own inspect EncodeTestToken encode_test_token EncodeTestTokenRequest EncodeTestTokenResponse console;
+            own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
         }
     };
 }
