@@ -119,7 +119,9 @@ function RulesTable({ rules }: { rules: RoleExplanation["Rules"] }) {
                   <div>
                     <code>{r.Claim}</code> {r.MatchType} <code>{r.Value}</code>
                   </div>
-                  <div className="muted idp-arn">→ {r.RoleARN}</div>
+                  <div className="muted idp-arn" title={r.RoleARN}>
+                    → role <span className="mono">{r.RoleARN.slice(r.RoleARN.lastIndexOf("/") + 1)}</span>
+                  </div>
                 </td>
                 <td>
                   <span className={`pill ${o.tone}`}>{o.label}</span>
@@ -164,9 +166,6 @@ function Result({ e }: { e: RoleExplanation }) {
           </div>
         </div>
       )}
-      <p className="idp-summary" data-testid="explain-summary">
-        {e.Summary}
-      </p>
       <p className={`idp-login idp-login-${e.Login.Status.toLowerCase()}`} data-testid="explain-login" data-status={e.Login.Status}>
         {person && <strong>{personLabel(person)} · </strong>}
         {e.Login.Note}
@@ -247,7 +246,7 @@ export function ExplainPanel({
       </Field>
       {inputs.provider !== "" && (
         <>
-          <div className="radios radios-inline" role="radiogroup" aria-label="The login">
+          <div className="radios idp-radios-inline" role="radiogroup" aria-label="The login">
             <label className="radio">
               <input type="radio" name="explain-mode" checked={inputs.mode === "token"} onChange={() => set("mode", "token")} data-testid="explain-mode-token" />
               <span>Paste a token</span>
@@ -263,7 +262,7 @@ export function ExplainPanel({
                 <textarea
                   {...p}
                   className="mono idp-token"
-                  rows={4}
+                  rows={3}
                   value={inputs.token}
                   onChange={(e) => set("token", e.target.value)}
                   autoComplete="off"
@@ -295,18 +294,21 @@ export function ExplainPanel({
           )}
         </>
       )}
-      <Field label="CustomRoleArn (optional)" hint="The role the app asks for, as GetCredentialsForIdentity takes it.">
-        {(p) => (
-          <input
-            {...p}
-            className="mono"
-            value={inputs.customRoleArn}
-            onChange={(e) => set("customRoleArn", e.target.value)}
-            spellCheck={false}
-            autoComplete="off"
-          />
-        )}
-      </Field>
+      <details className="idp-more">
+        <summary>Ask for a role (CustomRoleArn)</summary>
+        <Field label="CustomRoleArn (optional)" hint="The role the app asks for, as GetCredentialsForIdentity takes it.">
+          {(p) => (
+            <input
+              {...p}
+              className="mono"
+              value={inputs.customRoleArn}
+              onChange={(e) => set("customRoleArn", e.target.value)}
+              spellCheck={false}
+              autoComplete="off"
+            />
+          )}
+        </Field>
+      </details>
       <div aria-live="polite" className="idp-explain-out">
         {state.error && <ErrorBanner error={state.error} />}
         {state.waiting !== undefined && (inputs.mode === "token" || inputs.claims.trim() === "") && <p className="muted">{state.waiting}</p>}

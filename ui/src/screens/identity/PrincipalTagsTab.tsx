@@ -81,7 +81,7 @@ export function PrincipalTagsTab({ pool }: { pool: IdentityPool }) {
   const names = new Map((pools.data ?? []).map((p) => [p.Id, p.Name]));
   const providers = tagProviders(pool);
   return (
-    <div data-testid="identity-pool-principal-tags">
+    <div className="overview" data-testid="identity-pool-principal-tags">
       <p className="section-intro">
         Principal tags turn a login&apos;s claims into session tags on its credentials, so a role&apos;s policies can say{" "}
         <code>{"${aws:PrincipalTag/dept}"}</code>.

@@ -46,7 +46,7 @@ function UserPoolRow({
             </select>
           )}
         </Field>
-        <Button variant="ghost" className="btn-small" onClick={onRemove} aria-label={`Stop trusting user pool ${index + 1}`}>
+        <Button variant="ghost" className="btn-small" onClick={onRemove} aria-label={`Remove user pool ${index + 1}`}>
           Remove
         </Button>
       </div>

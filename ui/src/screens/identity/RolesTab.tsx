@@ -35,9 +35,9 @@ import { identityPoolRolesQuery, userPoolClientsQuery, userPoolsQuery } from "./
 const CLAIMS = ["cognito:groups", "cognito:username", "email", "email_verified", "phone_number", "sub", "aud", "identities", "custom:"];
 
 const KINDS: ReadonlyArray<{ value: MappingKind; label: string; hint: string }> = [
-  { value: "None", label: "Default", hint: "every login gets the authenticated role" },
-  { value: "Rules", label: "Rules", hint: "the first rule whose claim matches picks the role" },
-  { value: "Token", label: "Token", hint: "cognito:preferred_role or cognito:roles from the user pool's groups" },
+  { value: "None", label: "Default", hint: "Every login gets the authenticated role" },
+  { value: "Rules", label: "Rules", hint: "The first rule whose claim matches picks the role" },
+  { value: "Token", label: "Token", hint: "The token's cognito:preferred_role or cognito:roles (a user pool's group roles) picks it" },
 ];
 
 type Messages = Readonly<Record<string, string>>;
@@ -168,7 +168,7 @@ function MappingEditor({
           <div className="mono muted idp-key">{mapping.provider}</div>
         </div>
       </div>
-      <div className="radios radios-inline" role="radiogroup" aria-label={`Role mapping for ${label}`}>
+      <div className="radios idp-radios-inline" role="radiogroup" aria-label={`Role mapping for ${label}`}>
         {KINDS.map((k) => (
           <label key={k.value} className="radio" title={k.hint}>
             <input
