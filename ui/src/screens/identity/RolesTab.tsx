@@ -200,8 +200,6 @@ function MappingEditor({
             <span>Claim</span>
             <span>Match</span>
             <span>Value</span>
-            <span>Role ARN</span>
-            <span />
           </div>
           <ol className="idp-rules" data-testid="rule-list">
             {mapping.rules.map((r, i) => (
