@@ -405,31 +405,3 @@ fn simulate_access_substitutes_variables_and_scopes_guests_down() {
     let e = err(&c, "SimulateAccess", json!({"Action": "s3:GetObject"}));
     assert_eq!(e.field.as_deref(), Some("RoleArn"));
 }
-
-#[test]
-fn explain_role_says_which_role_and_why_without_vending() {
-    let c = console();
-    let id = pool(&c, false);
-    ok(
-        &c,
-        "CreateRole",
-        json!({"RoleName": "Auth", "AssumeRolePolicyDocument": trust(&id, "authenticated")}),
-    );
-    let login = json!({"IdentityPoolId": id,
-        "Provider": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
-        "Claims": {"sub": "u-1", "aud": "client1"}});
-    let got = ok(&c, "ExplainRole", login);
-    assert_eq!(got["Vended"], true);
-    assert_eq!(
-        got["Explanation"]["RoleArn"],
-        format!("arn:aws:iam::{ACCOUNT}:role/Auth")
-    );
-    assert_eq!(got["Explanation"]["Trust"]["Outcome"], "Allowed");
-    let guest = ok(&c, "ExplainRole", json!({"IdentityPoolId": id}));
-    assert_eq!(guest["Vended"], false);
-    assert_eq!(guest["ErrorCode"], "NotAuthorizedException");
-    assert!(
-        audited(&c, "ExplainRole").is_empty(),
-        "a read is not audited"
-    );
-}
