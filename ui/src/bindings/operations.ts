@@ -17,6 +17,8 @@ import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest"
 import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttributesRequest";
 import type { AssociateSoftwareTokenRequest } from "./AssociateSoftwareTokenRequest";
 import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenResponse";
+import type { AssumeRoleWithWebIdentityRequest } from "./AssumeRoleWithWebIdentityRequest";
+import type { AssumeRoleWithWebIdentityResponse } from "./AssumeRoleWithWebIdentityResponse";
 import type { AuthResponse } from "./AuthResponse";
 import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { ClientIdRequest } from "./ClientIdRequest";
@@ -244,6 +246,7 @@ export type Operations = {
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
+  AssumeRoleWithWebIdentity: { input: AssumeRoleWithWebIdentityRequest; output: AssumeRoleWithWebIdentityResponse };
   ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
 };
 
@@ -368,5 +371,6 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
+  { name: "AssumeRoleWithWebIdentity", service: "sts", command: "assume_role_with_web_identity" },
   { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
 ];

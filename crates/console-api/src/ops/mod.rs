@@ -170,6 +170,7 @@ macro_rules! for_each_operation {
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
+            sts sts AssumeRoleWithWebIdentity assume_role_with_web_identity AssumeRoleWithWebIdentityRequest AssumeRoleWithWebIdentityResponse anon;
             own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
         }
     };
