@@ -509,3 +509,50 @@ fn assume_role_with_web_identity_takes_the_identity_pools_tokens() {
     c.clock().advance(16 * 60 * 1000);
     assert_eq!(ask(json!({})).code, ErrorCode::ExpiredTokenException);
 }
+
+#[test]
+fn explain_role_gives_the_trust_policys_verdict() {
+    let c = console();
+    let id = pool(&c, true);
+    let login = json!({"IdentityPoolId": id,
+        "Provider": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
+        "Claims": {"sub": "u-1", "aud": "client1"}});
+    // No role record yet: the trust policy is not checked, and the answer says so.
+    let got = ok(&c, "ExplainRole", login.clone());
+    assert_eq!(got["Trust"]["Outcome"], "NotChecked", "{got}");
+    assert!(got.get("RoleName").is_none());
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Auth", "AssumeRolePolicyDocument": trust("us-east-1:another", "authenticated")}),
+    );
+    let got = ok(&c, "ExplainRole", login.clone());
+    assert_eq!(got["RoleName"], "Auth");
+    assert_eq!(got["Trust"]["Outcome"], "Refused");
+    assert_eq!(got["Trust"]["StsCode"], "AccessDenied");
+    assert!(
+        got["Trust"]["Summary"]
+            .as_str()
+            .unwrap()
+            .contains("cognito-identity.amazonaws.com:aud"),
+        "{got}"
+    );
+    ok(
+        &c,
+        "UpdateRole",
+        json!({"RoleName": "Auth", "AssumeRolePolicyDocument": trust(&id, "authenticated")}),
+    );
+    assert_eq!(ok(&c, "ExplainRole", login)["Trust"]["Outcome"], "Allowed");
+    // Guests meet the unauthenticated role's trust policy.
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Guest", "AssumeRolePolicyDocument": trust(&id, "authenticated")}),
+    );
+    let guest = ok(&c, "ExplainRole", json!({"IdentityPoolId": id}));
+    assert_eq!(guest["Trust"]["Outcome"], "Refused", "{guest}");
+    assert!(
+        guest["Trust"]["Summary"].as_str().unwrap().contains("amr"),
+        "{guest}"
+    );
+}

@@ -367,54 +367,24 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
         .collect();
 
     // The role record and its trust policy.
-    match roles::load(r, &role_arn)? {
-        None => {
-            explanation.role_record = Some(RoleRecord::Unknown);
-            explanation.trust = Some(Trust::NotChecked {
-                reason: format!(
-                    "{role_arn} is not a role of this workspace, so its trust policy could not \
-                     be checked (on AWS, STS checks the real role's trust policy); create or \
-                     import the role to check it here"
-                ),
-            });
-        }
-        Some(role) => {
-            explanation.role_record = Some(RoleRecord::Known {
-                name: role.row.name.clone(),
-            });
-            let identity = WebIdentity {
-                identity_pool_id: pool.id.to_string(),
-                identity_id: req.identity_id.to_string(),
-                amr: amr.clone(),
-                session_tags: session_tags.clone(),
-            };
-            let verdict: TrustEvaluation = evaluate_web_identity(&role.trust, &identity);
-            match verdict.sts_error() {
-                None => {
-                    explanation.trust = Some(Trust::Allowed {
-                        summary: verdict.assume.summary(),
-                    });
-                }
-                Some(sts) => {
-                    let reason = verdict.refusal().unwrap_or_else(|| sts.message.clone());
-                    explanation.trust = Some(Trust::Refused {
-                        sts_code: sts.code.to_string(),
-                        sts_message: sts.message.clone(),
-                        reason: reason.clone(),
-                    });
-                    return Err(refuse(
-                        INVALID_POOL_CONFIGURATION,
-                        INVALID_POOL_CONFIGURATION_MESSAGE,
-                        explanation,
-                        format!(
-                            "refused: STS would answer {}: {} — the trust policy of {role_arn} \
-                             does not let {COGNITO_IDENTITY} assume it: {reason}",
-                            sts.code, sts.message
-                        ),
-                    ));
-                }
-            }
-        }
+    let (record, trust) = check_trust(r, pool, req.identity_id, &amr, &role_arn, &session_tags)?;
+    explanation.role_record = Some(record);
+    explanation.trust = Some(trust.clone());
+    if let Trust::Refused {
+        sts_code,
+        sts_message,
+        reason,
+    } = trust
+    {
+        return Err(refuse(
+            INVALID_POOL_CONFIGURATION,
+            INVALID_POOL_CONFIGURATION_MESSAGE,
+            explanation,
+            format!(
+                "refused: STS would answer {sts_code}: {sts_message} — the trust policy of \
+                 {role_arn} does not let {COGNITO_IDENTITY} assume it: {reason}"
+            ),
+        ));
     }
 
     explanation.summary = format!(
@@ -460,6 +430,53 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
         explanation,
         role_arn,
     })
+}
+
+/// The role record behind `role_arn` and its trust policy's verdict for this identity, as STS
+/// evaluates it when Cognito assumes the role (`sts:AssumeRoleWithWebIdentity`, and
+/// `sts:TagSession` when there are session tags). A role the workspace has no record of is
+/// [`RoleRecord::Unknown`], its trust [`Trust::NotChecked`].
+pub fn check_trust(
+    r: &impl Read,
+    pool: &IdentityPoolRow,
+    identity_id: &str,
+    amr: &[String],
+    role_arn: &str,
+    session_tags: &[(String, String)],
+) -> Result<(RoleRecord, Trust), VendError> {
+    let Some(role) = roles::load(r, role_arn)? else {
+        return Ok((
+            RoleRecord::Unknown,
+            Trust::NotChecked {
+                reason: format!(
+                    "{role_arn} is not a role of this workspace, so its trust policy could not \
+                     be checked (on AWS, STS checks the real role's trust policy); create or \
+                     import the role to check it here"
+                ),
+            },
+        ));
+    };
+    let record = RoleRecord::Known {
+        name: role.row.name.clone(),
+    };
+    let identity = WebIdentity {
+        identity_pool_id: pool.id.to_string(),
+        identity_id: identity_id.to_string(),
+        amr: amr.to_vec(),
+        session_tags: session_tags.to_vec(),
+    };
+    let verdict: TrustEvaluation = evaluate_web_identity(&role.trust, &identity);
+    let trust = match verdict.sts_error() {
+        None => Trust::Allowed {
+            summary: verdict.assume.summary(),
+        },
+        Some(sts) => Trust::Refused {
+            sts_code: sts.code.to_string(),
+            sts_message: sts.message.clone(),
+            reason: verdict.refusal().unwrap_or_else(|| sts.message.clone()),
+        },
+    };
+    Ok((record, trust))
 }
 
 /// Credentials vended, with the explanation.

@@ -8,6 +8,7 @@ import type { RuleTraceType } from "./RuleTraceType";
 import type { SessionTagType } from "./SessionTagType";
 import type { SkippedTagType } from "./SkippedTagType";
 import type { TokenRolesType } from "./TokenRolesType";
+import type { TrustVerdict } from "./TrustVerdict";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 export type ExplainRoleResponse = { IdentityPoolId: string, 
@@ -72,4 +73,13 @@ Problems: Array<RoleProblemType>,
 /**
  * Whether the request's `Roles`/`RoleMappings` were used rather than the saved ones.
  */
-Unsaved: boolean, };
+Unsaved: boolean, 
+/**
+ * The workspace's role behind the chosen ARN, when it has one.
+ */
+RoleName?: string, 
+/**
+ * The chosen role's trust policy, as STS evaluates it when Cognito assumes the role
+ * (`NotChecked` when the workspace has no such role).
+ */
+Trust?: TrustVerdict, };

@@ -55,6 +55,10 @@ dto! {
         /// Role mappings to explain with instead of the saved ones (the editor's unsaved state).
         #[serde(default)]
         pub role_mappings: Option<BTreeMap<String, RoleMapping>>,
+        /// The identity (`region:uuid`) the trust policy sees as
+        /// `cognito-identity.amazonaws.com:sub`; none when left out.
+        #[serde(default)]
+        pub identity_id: Option<String>,
         /// Now, in seconds since the epoch, for the token's time checks (default: the clock).
         #[serde(default)]
         #[ts(optional, type = "number")]
@@ -206,6 +210,13 @@ dto! {
         pub problems: Vec<RoleProblemType>,
         /// Whether the request's `Roles`/`RoleMappings` were used rather than the saved ones.
         pub unsaved: bool,
+        /// The workspace's role behind the chosen ARN, when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub role_name: Option<String>,
+        /// The chosen role's trust policy, as STS evaluates it when Cognito assumes the role
+        /// (`NotChecked` when the workspace has no such role).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub trust: Option<super::sts::TrustVerdict>,
     }
 }
 
@@ -590,7 +601,37 @@ pub(crate) fn explain_role(
         }
     }
 
+    let (role_name, trust) = match (&role_arn, &refused, &tags_problem) {
+        (Some(arn), None, None) => {
+            let login = match req.provider.as_deref() {
+                Some(provider) => Login::Provider {
+                    provider,
+                    claims: &claims,
+                },
+                None => Login::Guest,
+            };
+            let amr = identity_pools::vend::amr(&pool, &login);
+            let tags: Vec<(String, String)> = session_tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect();
+            let identity = req.identity_id.as_deref().unwrap_or_default();
+            let (record, verdict) = c.read(|r| {
+                identity_pools::vend::check_trust(r, &pool, identity, &amr, arn, &tags)
+                    .map_err(super::sts::vend_error)
+            })?;
+            let name = match record {
+                identity_pools::vend::RoleRecord::Known { name } => Some(name),
+                identity_pools::vend::RoleRecord::Unknown => None,
+            };
+            (name, Some(super::sts::trust_verdict(&verdict)))
+        }
+        _ => (None, None),
+    };
+
     Ok(ExplainRoleResponse {
+        role_name,
+        trust,
         identity_pool_id: pool.id.to_string(),
         provider: e.provider.clone(),
         login: login_check,

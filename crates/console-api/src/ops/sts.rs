@@ -77,9 +77,9 @@ dto! {
     }
 }
 
-/// The explanation as the fronts show it.
-pub(crate) fn explanation_type(e: &VendExplanation) -> VendExplanationType {
-    let trust = e.trust.as_ref().map(|t| match t {
+/// A trust verdict as the fronts show it.
+pub(crate) fn trust_verdict(t: &Trust) -> TrustVerdict {
+    match t {
         Trust::Allowed { summary } => TrustVerdict {
             outcome: "Allowed".into(),
             summary: summary.clone(),
@@ -102,7 +102,12 @@ pub(crate) fn explanation_type(e: &VendExplanation) -> VendExplanationType {
             sts_code: None,
             sts_message: None,
         },
-    });
+    }
+}
+
+/// The explanation as the fronts show it.
+pub(crate) fn explanation_type(e: &VendExplanation) -> VendExplanationType {
+    let trust = e.trust.as_ref().map(trust_verdict);
     VendExplanationType {
         role_mapping: serde_json::to_value(&e.role_mapping).unwrap_or_default(),
         role_arn: e.role_arn.clone(),
