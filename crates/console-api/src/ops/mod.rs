@@ -26,7 +26,9 @@ macro_rules! dto {
 }
 
 pub(crate) mod audit;
+pub(crate) mod backends;
 pub(crate) mod clients;
+pub(crate) mod exchange;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identity_pools;
@@ -46,9 +48,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, groups::*, hooks::*, identity_pools::*, inspect::*, keys::*, mfa::*,
-    outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*, signin::*, users::*,
-    workspace::*,
+    audit::*, backends::*, clients::*, exchange::*, groups::*, hooks::*, identity_pools::*,
+    inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, selfservice::*,
+    shared::*, signin::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -145,6 +147,13 @@ macro_rules! for_each_operation {
             own inspect DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse admin;
             own inspect VerifyToken verify_token VerifyTokenRequest VerifyTokenResponse admin;
             own inspect EncodeTestToken encode_test_token EncodeTestTokenRequest EncodeTestTokenResponse console;
+            own backends CreateBackend create_backend CreateBackendRequest BackendType console;
+            own backends ListBackends list_backends Empty ListBackendsResponse console;
+            own backends UpdateBackend update_backend UpdateBackendRequest BackendType console;
+            own backends DeleteBackend delete_backend BackendNameRequest Empty console;
+            own exchange RunExchange run_exchange RunExchangeRequest ExchangeRun console;
+            own exchange ListExchangeRuns list_exchange_runs ListExchangeRunsRequest ListExchangeRunsResponse console;
+            own exchange GetExchangeRun get_exchange_run ExchangeRunIdRequest ExchangeRun console;
         }
     };
 }
