@@ -547,7 +547,9 @@ fn json_error(ep: &Endpoint, status: u16, headers: &[(String, String)], bytes: &
                 .to_string();
             service_error(ep, status, code, message)
         }
-        (None, _) => not_aws(ep, status, headers, bytes),
+        // Signature errors can come in the query protocol's XML shape, whatever the protocol
+        // of the call (moto does this for a wrong secret).
+        (None, _) => xml_error(ep, status, headers, bytes),
     }
 }
 
@@ -602,12 +604,10 @@ fn service_error(ep: &Endpoint, status: u16, code: String, message: String) -> C
 fn not_aws(ep: &Endpoint, status: u16, headers: &[(String, String)], bytes: &[u8]) -> CallError {
     let content_type = header(headers, "content-type").unwrap_or("");
     let text = String::from_utf8_lossy(bytes);
-    let looks_html = content_type.contains("html")
-        || text
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("<!doctype html")
-        || text.trim_start().to_ascii_lowercase().starts_with("<html");
+    let start = text.trim_start().to_ascii_lowercase();
+    let looks_html = (content_type.contains("html") && !start.starts_with("<?xml"))
+        || start.starts_with("<!doctype html")
+        || start.starts_with("<html");
     let (what, summary) = if bytes.is_empty() {
         ("an empty body".to_string(), String::new())
     } else if looks_html {
@@ -674,6 +674,19 @@ mod tests {
             e.to_string(),
             "backend 'b': HTTP 500 with an HTML page instead of an AWS answer ('500 Internal Server Error')"
         );
+    }
+
+    #[test]
+    fn a_json_call_answered_with_an_xml_error_keeps_its_code() {
+        let e = json_error(
+            &ep(),
+            403,
+            &[("content-type".into(), "text/html; charset=utf-8".into())],
+            br#"<?xml version="1.0" encoding="utf-8"?>
+<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>no match</Message><Type>Sender</Type></Error></Errors></ErrorResponse>"#,
+        );
+        assert_eq!(e.code(), "SignatureDoesNotMatch");
+        assert_eq!(e.to_string(), "SignatureDoesNotMatch: no match");
     }
 
     #[test]
