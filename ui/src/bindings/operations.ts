@@ -18,12 +18,15 @@ import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttribut
 import type { AssociateSoftwareTokenRequest } from "./AssociateSoftwareTokenRequest";
 import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenResponse";
 import type { AuthResponse } from "./AuthResponse";
+import type { BackendNameRequest } from "./BackendNameRequest";
+import type { BackendType } from "./BackendType";
 import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { ClientIdRequest } from "./ClientIdRequest";
 import type { CodeDeliveryResponse } from "./CodeDeliveryResponse";
 import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordRequest";
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
+import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
@@ -36,6 +39,8 @@ import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
+import type { ExchangeRun } from "./ExchangeRun";
+import type { ExchangeRunIdRequest } from "./ExchangeRunIdRequest";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
@@ -49,6 +54,9 @@ import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
+import type { ListBackendsResponse } from "./ListBackendsResponse";
+import type { ListExchangeRunsRequest } from "./ListExchangeRunsRequest";
+import type { ListExchangeRunsResponse } from "./ListExchangeRunsResponse";
 import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
@@ -73,6 +81,7 @@ import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMa
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
+import type { RunExchangeRequest } from "./RunExchangeRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
@@ -84,6 +93,7 @@ import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
+import type { UpdateBackendRequest } from "./UpdateBackendRequest";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -190,6 +200,13 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
+  CreateBackend: { input: CreateBackendRequest; output: BackendType };
+  ListBackends: { input: Empty; output: ListBackendsResponse };
+  UpdateBackend: { input: UpdateBackendRequest; output: BackendType };
+  DeleteBackend: { input: BackendNameRequest; output: Empty };
+  RunExchange: { input: RunExchangeRequest; output: ExchangeRun };
+  ListExchangeRuns: { input: ListExchangeRunsRequest; output: ListExchangeRunsResponse };
+  GetExchangeRun: { input: ExchangeRunIdRequest; output: ExchangeRun };
 };
 
 export type OperationName = keyof Operations;
@@ -291,4 +308,11 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
+  { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
+  { name: "ListBackends", service: "poolhouse", command: "list_backends" },
+  { name: "UpdateBackend", service: "poolhouse", command: "update_backend" },
+  { name: "DeleteBackend", service: "poolhouse", command: "delete_backend" },
+  { name: "RunExchange", service: "poolhouse", command: "run_exchange" },
+  { name: "ListExchangeRuns", service: "poolhouse", command: "list_exchange_runs" },
+  { name: "GetExchangeRun", service: "poolhouse", command: "get_exchange_run" },
 ];
