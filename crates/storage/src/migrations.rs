@@ -22,7 +22,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0010_audit_target_label.sql"),
     ),
     (11, include_str!("../migrations/0011_identity_pools.sql")),
-    // 12 to 14 are the identity-pool roles, identities and providers.
+    (12, include_str!("../migrations/0012_roles_credentials.sql")),
+    // 13 and 14 are the identities and the providers.
     (15, include_str!("../migrations/0015_exchange_runs.sql")),
 ];
 

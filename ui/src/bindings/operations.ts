@@ -28,10 +28,12 @@ import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
+import type { CreateRoleRequest } from "./CreateRoleRequest";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
+import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
@@ -43,6 +45,7 @@ import type { ExchangeRun } from "./ExchangeRun";
 import type { ExchangeRunIdRequest } from "./ExchangeRunIdRequest";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
+import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
@@ -51,6 +54,8 @@ import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
+import type { ImportRoleRequest } from "./ImportRoleRequest";
+import type { ImportRoleResponse } from "./ImportRoleResponse";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
@@ -65,6 +70,8 @@ import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListRolesRequest } from "./ListRolesRequest";
+import type { ListRolesResponse } from "./ListRolesResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
 import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
@@ -78,9 +85,12 @@ import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
+import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
+import type { RoleNameRequest } from "./RoleNameRequest";
+import type { RoleResponse } from "./RoleResponse";
 import type { RunExchangeRequest } from "./RunExchangeRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
@@ -91,9 +101,12 @@ import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest"
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
+import type { SimulateAccessRequest } from "./SimulateAccessRequest";
+import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
+import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -106,6 +119,8 @@ import type { UserPoolMfaConfigResponse } from "./UserPoolMfaConfigResponse";
 import type { UserPoolResponse } from "./UserPoolResponse";
 import type { UserRequest } from "./UserRequest";
 import type { UsernameClientRequest } from "./UsernameClientRequest";
+import type { VendTestCredentialsRequest } from "./VendTestCredentialsRequest";
+import type { VendTestCredentialsResponse } from "./VendTestCredentialsResponse";
 import type { VerifySoftwareTokenRequest } from "./VerifySoftwareTokenRequest";
 import type { VerifySoftwareTokenResponse } from "./VerifySoftwareTokenResponse";
 import type { VerifyTokenRequest } from "./VerifyTokenRequest";
@@ -200,6 +215,17 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
+  CreateRole: { input: CreateRoleRequest; output: RoleResponse };
+  GetRole: { input: RoleNameRequest; output: RoleResponse };
+  UpdateRole: { input: UpdateRoleRequest; output: RoleResponse };
+  PutRolePolicy: { input: PutRolePolicyRequest; output: RoleResponse };
+  DeleteRolePolicy: { input: DeleteRolePolicyRequest; output: RoleResponse };
+  DeleteRole: { input: RoleNameRequest; output: Empty };
+  ListRoles: { input: ListRolesRequest; output: ListRolesResponse };
+  ImportRole: { input: ImportRoleRequest; output: ImportRoleResponse };
+  VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
+  SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
+  GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
   CreateBackend: { input: CreateBackendRequest; output: BackendType };
   ListBackends: { input: Empty; output: ListBackendsResponse };
   UpdateBackend: { input: UpdateBackendRequest; output: BackendType };
@@ -211,12 +237,13 @@ export type Operations = {
 
 export type OperationName = keyof Operations;
 
-export type ServiceName = "cognito-idp" | "cognito-identity" | "poolhouse";
+export type ServiceName = "cognito-idp" | "cognito-identity" | "sts" | "poolhouse";
 
 /** Each service's `X-Amz-Target` prefix. */
 export const TARGET_PREFIXES: Readonly<Record<ServiceName, string>> = {
   "cognito-idp": "AWSCognitoIdentityProviderService",
   "cognito-identity": "AWSCognitoIdentityService",
+  "sts": "AWSSecurityTokenServiceV20110615",
   "poolhouse": "Poolhouse",
 };
 
@@ -308,6 +335,17 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
+  { name: "CreateRole", service: "poolhouse", command: "create_role" },
+  { name: "GetRole", service: "poolhouse", command: "get_role" },
+  { name: "UpdateRole", service: "poolhouse", command: "update_role" },
+  { name: "PutRolePolicy", service: "poolhouse", command: "put_role_policy" },
+  { name: "DeleteRolePolicy", service: "poolhouse", command: "delete_role_policy" },
+  { name: "DeleteRole", service: "poolhouse", command: "delete_role" },
+  { name: "ListRoles", service: "poolhouse", command: "list_roles" },
+  { name: "ImportRole", service: "poolhouse", command: "import_role" },
+  { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
+  { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
+  { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
   { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
   { name: "ListBackends", service: "poolhouse", command: "list_backends" },
   { name: "UpdateBackend", service: "poolhouse", command: "update_backend" },
