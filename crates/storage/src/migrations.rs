@@ -23,7 +23,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (11, include_str!("../migrations/0011_identity_pools.sql")),
     (12, include_str!("../migrations/0012_roles_credentials.sql")),
-    // 13 and 14 are the identities and the providers.
+    (13, include_str!("../migrations/0013_identities.sql")),
+    // 14 is the providers.
     (15, include_str!("../migrations/0015_exchange_runs.sql")),
 ];
 
@@ -54,4 +55,15 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
         tracing::info!(version, "applied migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_the_order_they_apply() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(LATEST, MIGRATIONS[MIGRATIONS.len() - 1].0);
+    }
 }

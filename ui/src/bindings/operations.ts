@@ -33,6 +33,8 @@ import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest"
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
+import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
+import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
 import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
@@ -46,12 +48,18 @@ import type { ExchangeRunIdRequest } from "./ExchangeRunIdRequest";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
+import type { GetIdRequest } from "./GetIdRequest";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
+import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
+import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
 import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
+import type { IdentityDescription } from "./IdentityDescription";
+import type { IdentityIdRequest } from "./IdentityIdRequest";
+import type { IdentityIdResponse } from "./IdentityIdResponse";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
 import type { ImportRoleRequest } from "./ImportRoleRequest";
@@ -66,6 +74,8 @@ import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
 import type { ListHookInvocationsResponse } from "./ListHookInvocationsResponse";
+import type { ListIdentitiesRequest } from "./ListIdentitiesRequest";
+import type { ListIdentitiesResponse } from "./ListIdentitiesResponse";
 import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
@@ -83,6 +93,10 @@ import type { ListUsersInGroupRequest } from "./ListUsersInGroupRequest";
 import type { ListUsersInGroupResponse } from "./ListUsersInGroupResponse";
 import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
+import type { LookupDeveloperIdentityRequest } from "./LookupDeveloperIdentityRequest";
+import type { LookupDeveloperIdentityResponse } from "./LookupDeveloperIdentityResponse";
+import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentitiesRequest";
+import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
@@ -104,6 +118,8 @@ import type { SignUpResponse } from "./SignUpResponse";
 import type { SimulateAccessRequest } from "./SimulateAccessRequest";
 import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
+import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
+import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
@@ -200,6 +216,16 @@ export type Operations = {
   ListTagsForResource: { input: ListTagsForResourceRequest; output: ListTagsForResourceResponse };
   SetPrincipalTagAttributeMap: { input: SetPrincipalTagAttributeMapRequest; output: PrincipalTagAttributeMapResponse };
   GetPrincipalTagAttributeMap: { input: PrincipalTagAttributeMapRequest; output: PrincipalTagAttributeMapResponse };
+  GetId: { input: GetIdRequest; output: IdentityIdResponse };
+  GetOpenIdToken: { input: GetOpenIdTokenRequest; output: OpenIdTokenResponse };
+  UnlinkIdentity: { input: UnlinkIdentityRequest; output: Empty };
+  ListIdentities: { input: ListIdentitiesRequest; output: ListIdentitiesResponse };
+  DescribeIdentity: { input: IdentityIdRequest; output: IdentityDescription };
+  DeleteIdentities: { input: DeleteIdentitiesRequest; output: DeleteIdentitiesResponse };
+  GetOpenIdTokenForDeveloperIdentity: { input: GetOpenIdTokenForDeveloperIdentityRequest; output: OpenIdTokenResponse };
+  LookupDeveloperIdentity: { input: LookupDeveloperIdentityRequest; output: LookupDeveloperIdentityResponse };
+  MergeDeveloperIdentities: { input: MergeDeveloperIdentitiesRequest; output: IdentityIdResponse };
+  UnlinkDeveloperIdentity: { input: UnlinkDeveloperIdentityRequest; output: Empty };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -320,6 +346,16 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "ListTagsForResource", service: "cognito-identity", command: "list_tags_for_resource" },
   { name: "SetPrincipalTagAttributeMap", service: "cognito-identity", command: "set_principal_tag_attribute_map" },
   { name: "GetPrincipalTagAttributeMap", service: "cognito-identity", command: "get_principal_tag_attribute_map" },
+  { name: "GetId", service: "cognito-identity", command: "get_id" },
+  { name: "GetOpenIdToken", service: "cognito-identity", command: "get_open_id_token" },
+  { name: "UnlinkIdentity", service: "cognito-identity", command: "unlink_identity" },
+  { name: "ListIdentities", service: "cognito-identity", command: "list_identities" },
+  { name: "DescribeIdentity", service: "cognito-identity", command: "describe_identity" },
+  { name: "DeleteIdentities", service: "cognito-identity", command: "delete_identities" },
+  { name: "GetOpenIdTokenForDeveloperIdentity", service: "cognito-identity", command: "get_open_id_token_for_developer_identity" },
+  { name: "LookupDeveloperIdentity", service: "cognito-identity", command: "lookup_developer_identity" },
+  { name: "MergeDeveloperIdentities", service: "cognito-identity", command: "merge_developer_identities" },
+  { name: "UnlinkDeveloperIdentity", service: "cognito-identity", command: "unlink_developer_identity" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
