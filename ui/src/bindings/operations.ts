@@ -20,12 +20,15 @@ import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenRes
 import type { AssumeRoleWithWebIdentityRequest } from "./AssumeRoleWithWebIdentityRequest";
 import type { AssumeRoleWithWebIdentityResponse } from "./AssumeRoleWithWebIdentityResponse";
 import type { AuthResponse } from "./AuthResponse";
+import type { BackendNameRequest } from "./BackendNameRequest";
+import type { BackendType } from "./BackendType";
 import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { ClientIdRequest } from "./ClientIdRequest";
 import type { CodeDeliveryResponse } from "./CodeDeliveryResponse";
 import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordRequest";
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
+import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
@@ -42,6 +45,8 @@ import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
+import type { ExchangeRun } from "./ExchangeRun";
+import type { ExchangeRunIdRequest } from "./ExchangeRunIdRequest";
 import type { ExplainRoleRequest } from "./ExplainRoleRequest";
 import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
@@ -66,6 +71,9 @@ import type { ImportRoleResponse } from "./ImportRoleResponse";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
+import type { ListBackendsResponse } from "./ListBackendsResponse";
+import type { ListExchangeRunsRequest } from "./ListExchangeRunsRequest";
+import type { ListExchangeRunsResponse } from "./ListExchangeRunsResponse";
 import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
@@ -101,6 +109,7 @@ import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
 import type { RoleNameRequest } from "./RoleNameRequest";
 import type { RoleResponse } from "./RoleResponse";
+import type { RunExchangeRequest } from "./RunExchangeRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
@@ -116,6 +125,7 @@ import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
+import type { UpdateBackendRequest } from "./UpdateBackendRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
@@ -248,6 +258,13 @@ export type Operations = {
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
   AssumeRoleWithWebIdentity: { input: AssumeRoleWithWebIdentityRequest; output: AssumeRoleWithWebIdentityResponse };
   ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
+  CreateBackend: { input: CreateBackendRequest; output: BackendType };
+  ListBackends: { input: Empty; output: ListBackendsResponse };
+  UpdateBackend: { input: UpdateBackendRequest; output: BackendType };
+  DeleteBackend: { input: BackendNameRequest; output: Empty };
+  RunExchange: { input: RunExchangeRequest; output: ExchangeRun };
+  ListExchangeRuns: { input: ListExchangeRunsRequest; output: ListExchangeRunsResponse };
+  GetExchangeRun: { input: ExchangeRunIdRequest; output: ExchangeRun };
 };
 
 export type OperationName = keyof Operations;
@@ -373,4 +390,11 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
   { name: "AssumeRoleWithWebIdentity", service: "sts", command: "assume_role_with_web_identity" },
   { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
+  { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
+  { name: "ListBackends", service: "poolhouse", command: "list_backends" },
+  { name: "UpdateBackend", service: "poolhouse", command: "update_backend" },
+  { name: "DeleteBackend", service: "poolhouse", command: "delete_backend" },
+  { name: "RunExchange", service: "poolhouse", command: "run_exchange" },
+  { name: "ListExchangeRuns", service: "poolhouse", command: "list_exchange_runs" },
+  { name: "GetExchangeRun", service: "poolhouse", command: "get_exchange_run" },
 ];

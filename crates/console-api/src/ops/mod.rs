@@ -26,7 +26,9 @@ macro_rules! dto {
 }
 
 pub(crate) mod audit;
+pub(crate) mod backends;
 pub(crate) mod clients;
+pub(crate) mod exchange;
 pub(crate) mod explain;
 pub(crate) mod groups;
 pub(crate) mod hooks;
@@ -50,9 +52,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, explain::*, groups::*, hooks::*, identities::*, identity_pools::*,
-    inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*,
-    selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
+    audit::*, backends::*, clients::*, exchange::*, explain::*, groups::*, hooks::*, identities::*,
+    identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*,
+    roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -172,6 +174,13 @@ macro_rules! for_each_operation {
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
             sts sts AssumeRoleWithWebIdentity assume_role_with_web_identity AssumeRoleWithWebIdentityRequest AssumeRoleWithWebIdentityResponse anon;
             own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
+            own backends CreateBackend create_backend CreateBackendRequest BackendType console;
+            own backends ListBackends list_backends Empty ListBackendsResponse console;
+            own backends UpdateBackend update_backend UpdateBackendRequest BackendType console;
+            own backends DeleteBackend delete_backend BackendNameRequest Empty console;
+            own exchange RunExchange run_exchange RunExchangeRequest ExchangeRun console;
+            own exchange ListExchangeRuns list_exchange_runs ListExchangeRunsRequest ListExchangeRunsResponse console;
+            own exchange GetExchangeRun get_exchange_run ExchangeRunIdRequest ExchangeRun console;
         }
     };
 }
