@@ -207,6 +207,28 @@ fn a_user_pool_id_token_finds_the_same_identity_every_time() {
         "{amr:?}"
     );
 
+    assert!(
+        claims.get("https://aws.amazon.com/tags").is_none(),
+        "no tag map, no tags"
+    );
+    // With the provider's default tag map, the token carries its client and user as tags.
+    ok(
+        &e.c,
+        "SetPrincipalTagAttributeMap",
+        json!({"IdentityPoolId": e.pool, "IdentityProviderName": e.provider, "UseDefaults": true}),
+    );
+    let tagged = ok(
+        &e.c,
+        "GetOpenIdToken",
+        json!({"IdentityId": id, "Logins": e.login(&token)}),
+    );
+    let tagged = e.verify(tagged["Token"].as_str().unwrap());
+    let sub = tokens::dangerous::decode_unverified(&token).unwrap();
+    assert_eq!(
+        tagged["https://aws.amazon.com/tags"],
+        json!({"principal_tags": {"client": [e.client], "username": [sub.claims["sub"]]}})
+    );
+
     // Without its login, or with another identity's, the identity refuses the caller.
     let forbidden = err(&e.c, "GetOpenIdToken", json!({"IdentityId": id}));
     not_authorized(

@@ -329,7 +329,7 @@ pub(crate) fn get_open_id_token(
         &a.pool.id,
         a.amr(),
         openid::OPEN_ID_TOKEN_SECS,
-        &BTreeMap::new(),
+        &a.principal_tags(),
     )?;
     Ok(OpenIdTokenResponse {
         identity_id: a.identity.id,
