@@ -50,6 +50,34 @@ pub enum ErrorCode {
     UnrecognizedClientException,
     /// The signature does not verify.
     InvalidSignatureException,
+    /// IAM: no role (or role policy) of that name.
+    NoSuchEntity,
+    /// IAM: a role of that name exists.
+    EntityAlreadyExists,
+    /// IAM: a policy document is not valid (the message names where).
+    MalformedPolicyDocument,
+    /// Cognito: the role could not be assumed for the identity (its trust policy refused).
+    InvalidIdentityPoolConfigurationException,
+    /// STS: the access key (or its session token) is not one issued here.
+    InvalidClientTokenId,
+    /// STS: the signature does not verify.
+    SignatureDoesNotMatch,
+    /// STS: the temporary credentials are past their expiry.
+    ExpiredToken,
+    /// STS: the request is unsigned.
+    MissingAuthenticationToken,
+    /// STS: the Authorization header is malformed or incomplete.
+    IncompleteSignature,
+    /// STS: the trust policy does not allow the call.
+    AccessDenied,
+    /// STS: the web identity token is not valid.
+    InvalidIdentityToken,
+    /// STS: the web identity token is expired (STS's code for it).
+    ExpiredTokenException,
+    /// STS: a member is out of its bounds.
+    ValidationError,
+    /// STS: no such Action.
+    InvalidAction,
 }
 
 impl ErrorCode {
@@ -86,6 +114,22 @@ impl ErrorCode {
             Self::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
             Self::UnrecognizedClientException => "UnrecognizedClientException",
             Self::InvalidSignatureException => "InvalidSignatureException",
+            Self::NoSuchEntity => "NoSuchEntity",
+            Self::EntityAlreadyExists => "EntityAlreadyExists",
+            Self::MalformedPolicyDocument => "MalformedPolicyDocument",
+            Self::InvalidIdentityPoolConfigurationException => {
+                "InvalidIdentityPoolConfigurationException"
+            }
+            Self::InvalidClientTokenId => "InvalidClientTokenId",
+            Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            Self::ExpiredToken => "ExpiredToken",
+            Self::MissingAuthenticationToken => "MissingAuthenticationToken",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::AccessDenied => "AccessDenied",
+            Self::InvalidIdentityToken => "InvalidIdentityToken",
+            Self::ExpiredTokenException => "ExpiredTokenException",
+            Self::ValidationError => "ValidationError",
+            Self::InvalidAction => "InvalidAction",
         }
     }
 

@@ -729,3 +729,116 @@ fn logins_naming_two_identities_merge_into_the_oldest() {
     );
     assert_eq!(users["IdentityId"], a);
 }
+
+/// A trust policy for Cognito's identities of `pool` whose `amr` matches `amr`.
+fn trust(pool: &str, amr: &str) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": pool},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}
+            }
+        }]
+    })
+    .to_string()
+}
+
+fn role(e: &Env, name: &str, pool: &str, amr: &str) -> String {
+    ok(
+        &e.c,
+        "CreateRole",
+        json!({"RoleName": name, "AssumeRolePolicyDocument": trust(pool, amr)}),
+    )["Role"]["Arn"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn get_credentials_for_identity_vends_for_the_proven_caller_only() {
+    let e = env_with(true, false);
+    let creds = |body: Value| call::<Value>(&e.c, "GetCredentialsForIdentity", body);
+    let guest = e.get_id(json!({})).unwrap();
+    // No roles yet: Cognito's configuration error, nothing vended.
+    let none = creds(json!({"IdentityId": guest})).unwrap_err();
+    assert_eq!(
+        none.code,
+        ErrorCode::InvalidIdentityPoolConfigurationException,
+        "{none:?}"
+    );
+
+    let auth = role(&e, "Auth", &e.pool, "authenticated");
+    let unauth = role(&e, "Guest", &e.pool, "unauthenticated");
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": auth, "unauthenticated": unauth}}),
+    );
+    let g = creds(json!({"IdentityId": guest})).unwrap();
+    assert_eq!(g["IdentityId"], guest);
+    let c = &g["Credentials"];
+    assert!(
+        c["AccessKeyId"].as_str().unwrap().starts_with("ASIA"),
+        "{c}"
+    );
+    assert!(!c["SecretKey"].as_str().unwrap().is_empty());
+    assert_eq!(c["Expiration"], json!((T0 + 3_600_000) as f64 / 1000.0));
+
+    // A user pool login: its identity's credentials, the login linked to the guest identity.
+    let token = e.id_token("alice");
+    let signed = creds(json!({"IdentityId": guest, "Logins": e.login(&token)})).unwrap();
+    assert_ne!(
+        signed["Credentials"]["AccessKeyId"],
+        g["Credentials"]["AccessKeyId"]
+    );
+    assert_eq!(e.get_id(e.login(&token)).unwrap(), guest);
+    not_authorized(
+        &creds(json!({"IdentityId": guest})).unwrap_err(),
+        "is forbidden",
+    );
+    not_authorized(
+        &creds(json!({"IdentityId": guest, "Logins": e.login("garbage")})).unwrap_err(),
+        "Invalid login token.",
+    );
+
+    // The developer's token as the login: its amr (the developer user) reaches the trust policy.
+    let dev_role = role(&e, "Dev", &e.pool, "login.myapp:*");
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": dev_role, "unauthenticated": unauth}}),
+    );
+    let dev = ok(
+        &e.c,
+        "GetOpenIdTokenForDeveloperIdentity",
+        json!({"IdentityPoolId": e.pool, "Logins": {"login.myapp": "d-1"}}),
+    );
+    let vended = creds(json!({"IdentityId": dev["IdentityId"],
+                              "Logins": {"cognito-identity.amazonaws.com": dev["Token"]}}))
+    .unwrap();
+    assert_eq!(vended["IdentityId"], dev["IdentityId"]);
+    // The trust policy refuses alice (her amr names the user pool, not the developer): Cognito
+    // answers its configuration error, and the message says which condition failed.
+    let refused = creds(json!({"IdentityId": guest, "Logins": e.login(&token)})).unwrap_err();
+    assert_eq!(
+        refused.code,
+        ErrorCode::InvalidIdentityPoolConfigurationException,
+        "{refused:?}"
+    );
+    assert!(
+        refused
+            .message
+            .contains("cognito-identity.amazonaws.com:amr"),
+        "{refused:?}"
+    );
+    assert!(
+        e.audited("GetCredentialsForIdentity")
+            .iter()
+            .any(|r| r["Outcome"] == "Failure"),
+        "the refusal is audited"
+    );
+}

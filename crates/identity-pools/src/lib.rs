@@ -1,9 +1,12 @@
 //! Cognito's second half: identity pools that trust providers, map each identity to a role, and
 //! vend temporary AWS-style credentials — with the explanation of every decision.
 
+pub mod credentials;
 pub mod identities;
 pub mod logins;
 pub mod mapping;
 pub mod openid;
 pub mod policy;
 pub mod pools;
+pub mod roles;
+pub mod vend;

@@ -22,8 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0010_audit_target_label.sql"),
     ),
     (11, include_str!("../migrations/0011_identity_pools.sql")),
-    // 12 is the identity pools' roles and credentials (another branch); the numbers stay in
-    // the order the migrations are applied.
+    (12, include_str!("../migrations/0012_roles_credentials.sql")),
     (13, include_str!("../migrations/0013_identities.sql")),
 ];
 

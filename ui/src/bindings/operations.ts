@@ -25,12 +25,14 @@ import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordReques
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
+import type { CreateRoleRequest } from "./CreateRoleRequest";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
 import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
 import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
+import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
@@ -40,6 +42,9 @@ import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
+import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
+import type { GetCredentialsForIdentityRequest } from "./GetCredentialsForIdentityRequest";
+import type { GetCredentialsForIdentityResponse } from "./GetCredentialsForIdentityResponse";
 import type { GetIdRequest } from "./GetIdRequest";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
@@ -54,6 +59,8 @@ import type { IdentityIdRequest } from "./IdentityIdRequest";
 import type { IdentityIdResponse } from "./IdentityIdResponse";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
+import type { ImportRoleRequest } from "./ImportRoleRequest";
+import type { ImportRoleResponse } from "./ImportRoleResponse";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
@@ -67,6 +74,8 @@ import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListRolesRequest } from "./ListRolesRequest";
+import type { ListRolesResponse } from "./ListRolesResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
 import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
@@ -84,9 +93,12 @@ import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentities
 import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
+import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
+import type { RoleNameRequest } from "./RoleNameRequest";
+import type { RoleResponse } from "./RoleResponse";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
@@ -96,10 +108,13 @@ import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest"
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
+import type { SimulateAccessRequest } from "./SimulateAccessRequest";
+import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
+import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -112,6 +127,8 @@ import type { UserPoolMfaConfigResponse } from "./UserPoolMfaConfigResponse";
 import type { UserPoolResponse } from "./UserPoolResponse";
 import type { UserRequest } from "./UserRequest";
 import type { UsernameClientRequest } from "./UsernameClientRequest";
+import type { VendTestCredentialsRequest } from "./VendTestCredentialsRequest";
+import type { VendTestCredentialsResponse } from "./VendTestCredentialsResponse";
 import type { VerifySoftwareTokenRequest } from "./VerifySoftwareTokenRequest";
 import type { VerifySoftwareTokenResponse } from "./VerifySoftwareTokenResponse";
 import type { VerifyTokenRequest } from "./VerifyTokenRequest";
@@ -194,6 +211,7 @@ export type Operations = {
   GetId: { input: GetIdRequest; output: IdentityIdResponse };
   GetOpenIdToken: { input: GetOpenIdTokenRequest; output: OpenIdTokenResponse };
   UnlinkIdentity: { input: UnlinkIdentityRequest; output: Empty };
+  GetCredentialsForIdentity: { input: GetCredentialsForIdentityRequest; output: GetCredentialsForIdentityResponse };
   ListIdentities: { input: ListIdentitiesRequest; output: ListIdentitiesResponse };
   DescribeIdentity: { input: IdentityIdRequest; output: IdentityDescription };
   DeleteIdentities: { input: DeleteIdentitiesRequest; output: DeleteIdentitiesResponse };
@@ -216,16 +234,28 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
+  CreateRole: { input: CreateRoleRequest; output: RoleResponse };
+  GetRole: { input: RoleNameRequest; output: RoleResponse };
+  UpdateRole: { input: UpdateRoleRequest; output: RoleResponse };
+  PutRolePolicy: { input: PutRolePolicyRequest; output: RoleResponse };
+  DeleteRolePolicy: { input: DeleteRolePolicyRequest; output: RoleResponse };
+  DeleteRole: { input: RoleNameRequest; output: Empty };
+  ListRoles: { input: ListRolesRequest; output: ListRolesResponse };
+  ImportRole: { input: ImportRoleRequest; output: ImportRoleResponse };
+  VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
+  SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
+  GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
 };
 
 export type OperationName = keyof Operations;
 
-export type ServiceName = "cognito-idp" | "cognito-identity" | "poolhouse";
+export type ServiceName = "cognito-idp" | "cognito-identity" | "sts" | "poolhouse";
 
 /** Each service's `X-Amz-Target` prefix. */
 export const TARGET_PREFIXES: Readonly<Record<ServiceName, string>> = {
   "cognito-idp": "AWSCognitoIdentityProviderService",
   "cognito-identity": "AWSCognitoIdentityService",
+  "sts": "AWSSecurityTokenServiceV20110615",
   "poolhouse": "Poolhouse",
 };
 
@@ -305,6 +335,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GetId", service: "cognito-identity", command: "get_id" },
   { name: "GetOpenIdToken", service: "cognito-identity", command: "get_open_id_token" },
   { name: "UnlinkIdentity", service: "cognito-identity", command: "unlink_identity" },
+  { name: "GetCredentialsForIdentity", service: "cognito-identity", command: "get_credentials_for_identity" },
   { name: "ListIdentities", service: "cognito-identity", command: "list_identities" },
   { name: "DescribeIdentity", service: "cognito-identity", command: "describe_identity" },
   { name: "DeleteIdentities", service: "cognito-identity", command: "delete_identities" },
@@ -327,4 +358,15 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
+  { name: "CreateRole", service: "poolhouse", command: "create_role" },
+  { name: "GetRole", service: "poolhouse", command: "get_role" },
+  { name: "UpdateRole", service: "poolhouse", command: "update_role" },
+  { name: "PutRolePolicy", service: "poolhouse", command: "put_role_policy" },
+  { name: "DeleteRolePolicy", service: "poolhouse", command: "delete_role_policy" },
+  { name: "DeleteRole", service: "poolhouse", command: "delete_role" },
+  { name: "ListRoles", service: "poolhouse", command: "list_roles" },
+  { name: "ImportRole", service: "poolhouse", command: "import_role" },
+  { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
+  { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
+  { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
 ];
