@@ -842,3 +842,51 @@ fn get_credentials_for_identity_vends_for_the_proven_caller_only() {
         "the refusal is audited"
     );
 }
+
+#[test]
+fn an_identity_pool_token_verifies_for_sts_until_it_expires() {
+    let e = env_with(true, false);
+    let id = e.get_id(json!({})).unwrap();
+    let token = ok(&e.c, "GetOpenIdToken", json!({"IdentityId": id}))["Token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let claims = e.c.verify_identity_pool_token(&token).unwrap();
+    assert_eq!(claims["sub"], id);
+    assert_eq!(claims["aud"], e.pool);
+
+    let user_pool_token = e.id_token("alice");
+    let other =
+        e.c.verify_identity_pool_token(&user_pool_token)
+            .unwrap_err();
+    assert_eq!(other.code, ErrorCode::InvalidIdentityToken, "{other:?}");
+    let mut tampered = token.clone();
+    tampered.push('A');
+    assert_eq!(
+        e.c.verify_identity_pool_token(&tampered).unwrap_err().code,
+        ErrorCode::InvalidIdentityToken
+    );
+
+    e.c.clock().advance(601_000);
+    let expired = e.c.verify_identity_pool_token(&token).unwrap_err();
+    assert_eq!(
+        expired.code,
+        ErrorCode::ExpiredTokenException,
+        "{expired:?}"
+    );
+
+    // A deleted identity's token names nobody.
+    let fresh = ok(&e.c, "GetOpenIdToken", json!({"IdentityId": id}))["Token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &e.c,
+        "DeleteIdentities",
+        json!({"IdentityIdsToDelete": [id]}),
+    );
+    assert_eq!(
+        e.c.verify_identity_pool_token(&fresh).unwrap_err().code,
+        ErrorCode::InvalidIdentityToken
+    );
+}
