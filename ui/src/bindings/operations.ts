@@ -40,6 +40,8 @@ import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
+import type { ExplainRoleRequest } from "./ExplainRoleRequest";
+import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
@@ -245,6 +247,7 @@ export type Operations = {
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
+  ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
 };
 
 export type OperationName = keyof Operations;
@@ -369,4 +372,5 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
+  { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
 ];

@@ -27,6 +27,7 @@ macro_rules! dto {
 
 pub(crate) mod audit;
 pub(crate) mod clients;
+pub(crate) mod explain;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identities;
@@ -49,9 +50,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, groups::*, hooks::*, identities::*, identity_pools::*, inspect::*,
-    keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*,
-    shared::*, signin::*, sts::*, users::*, workspace::*,
+    audit::*, clients::*, explain::*, groups::*, hooks::*, identities::*, identity_pools::*,
+    inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*,
+    selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -170,6 +171,7 @@ macro_rules! for_each_operation {
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
+            own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
         }
     };
 }
