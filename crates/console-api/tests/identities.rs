@@ -890,3 +890,58 @@ fn an_identity_pool_token_verifies_for_sts_until_it_expires() {
         ErrorCode::InvalidIdentityToken
     );
 }
+
+#[test]
+fn a_developer_tokens_principal_tags_become_session_tags_that_the_trust_policy_must_allow() {
+    let e = env();
+    let creds = |body: Value| call::<Value>(&e.c, "GetCredentialsForIdentity", body);
+    // Trusts the identities but does not allow sts:TagSession.
+    let plain = role(&e, "Plain", &e.pool, "authenticated");
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": plain}}),
+    );
+    let dev = ok(
+        &e.c,
+        "GetOpenIdTokenForDeveloperIdentity",
+        json!({"IdentityPoolId": e.pool, "Logins": {"login.myapp": "tagged"},
+               "PrincipalTags": {"team": "blue"}}),
+    );
+    let login = json!({"IdentityId": dev["IdentityId"],
+                       "Logins": {"cognito-identity.amazonaws.com": dev["Token"]}});
+    let refused = creds(login.clone()).unwrap_err();
+    assert_eq!(
+        refused.code,
+        ErrorCode::InvalidIdentityPoolConfigurationException,
+        "{refused:?}"
+    );
+    assert!(refused.message.contains("sts:TagSession"), "{refused:?}");
+
+    let tagging = ok(
+        &e.c,
+        "CreateRole",
+        json!({"RoleName": "Tagging", "AssumeRolePolicyDocument": json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+                "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": e.pool}}
+            }]
+        }).to_string()}),
+    )["Role"]["Arn"]
+        .clone();
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": tagging}}),
+    );
+    let vended = creds(login).unwrap();
+    assert!(
+        vended["Credentials"]["AccessKeyId"]
+            .as_str()
+            .unwrap()
+            .starts_with("ASIA")
+    );
+}

@@ -341,17 +341,7 @@ impl Authorized {
         let mut out = BTreeMap::new();
         for l in &self.logins {
             if l.is_identity_token() {
-                let carried = l
-                    .claims
-                    .get(crate::openid::TAGS_CLAIM)
-                    .and_then(|v| v.get("principal_tags"))
-                    .and_then(|v| v.as_object());
-                for (k, v) in carried.into_iter().flatten() {
-                    let value = v.as_array().and_then(|a| a.first()).unwrap_or(v).as_str();
-                    if let Some(value) = value {
-                        out.insert(k.clone(), value.to_owned());
-                    }
-                }
+                out.extend(crate::openid::carried_tags(&l.claims));
                 continue;
             }
             let Some(map) = self.pool.principal_tags.get(&l.provider) else {

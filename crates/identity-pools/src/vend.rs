@@ -342,8 +342,26 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
     };
     explanation.role_arn = Some(role_arn.clone());
 
-    // Principal tags → session tags.
-    if let Login::Provider { provider, claims } = req.login {
+    // Principal tags → session tags. An identity-pool token (a developer identity's) carries
+    // the developer's PrincipalTags itself.
+    let carried = match req.login {
+        Login::Provider { provider, claims }
+            if ProviderKind::of(provider) == ProviderKind::Developer =>
+        {
+            crate::openid::carried_tags(claims)
+        }
+        _ => BTreeMap::new(),
+    };
+    if !carried.is_empty() {
+        explanation.session_tags = carried
+            .into_iter()
+            .map(|(key, value)| mapping::SessionTag {
+                key,
+                value,
+                claim: crate::openid::TAGS_CLAIM.to_owned(),
+            })
+            .collect();
+    } else if let Login::Provider { provider, claims } = req.login {
         let own;
         let map = match req.principal_tags {
             Some(m) => Some(m),
