@@ -7,6 +7,7 @@
 
 pub use crate::ops::audit::*;
 pub use crate::ops::clients::*;
+pub use crate::ops::explain::*;
 pub use crate::ops::groups::*;
 pub use crate::ops::hooks::*;
 pub use crate::ops::identities::*;
