@@ -271,6 +271,47 @@ impl Console {
         })
     }
 
+    /// Verifies an identity-pool OpenID token as STS's AssumeRoleWithWebIdentity must (the
+    /// basic flow) and as the token inspector may: signed by a published key, unexpired, `iss`
+    /// this workspace's identity issuer, `aud` an identity pool of the workspace and `sub` an
+    /// identity of that pool. Answers the verified claims. Refusals carry STS's codes:
+    /// `ExpiredTokenException` for an expired token, `InvalidIdentityToken` for the rest.
+    pub fn verify_identity_pool_token(
+        &self,
+        token: &str,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+        let invalid = |m: String| ApiError::new(ErrorCode::InvalidIdentityToken, m);
+        let keys = self.openid_keys()?;
+        let now = self.now().div_euclid(1000);
+        let verified = keys.verifier.verify(token, now, 0).map_err(|e| match e {
+            tokens::Error::Expired { .. } => ApiError::new(
+                ErrorCode::ExpiredTokenException,
+                openid::token_refusal(&e, now),
+            ),
+            other => invalid(openid::token_refusal(&other, now)),
+        })?;
+        let issuer = self.identity_issuer()?;
+        if verified.str_claim("iss") != Some(issuer.as_str()) {
+            return Err(invalid(format!(
+                "The token's issuer is not this workspace's identity pools' ({issuer})"
+            )));
+        }
+        let aud = verified.str_claim("aud").unwrap_or_default();
+        let sub = verified.str_claim("sub").unwrap_or_default();
+        let known = self.read(|r| {
+            let Some(pool) = storage::identity_pools::get(r, aud)? else {
+                return Ok(false);
+            };
+            Ok(storage::identities::get(r, sub)?.is_some_and(|i| i.pool == pool.pk))
+        })?;
+        if !known {
+            return Err(invalid(format!(
+                "The token's identity ({sub}) is not an identity of identity pool '{aud}'"
+            )));
+        }
+        Ok(verified.into_claims())
+    }
+
     /// The identity pools' JWKS document (`/cognito-identity/.well-known/jwks_uri`).
     pub fn identity_jwks(&self) -> Result<serde_json::Value, ApiError> {
         // Make the key if there is none yet, so the document is never empty.

@@ -218,6 +218,19 @@ pub fn amr(pool: &IdentityPoolRow, login: &Login<'_>) -> Vec<String> {
             let subject = |claim: &str| claims.get(claim).and_then(|v| v.as_str());
             let mut amr = vec!["authenticated".to_string()];
             match ProviderKind::of(provider) {
+                // An identity-pool token (GetOpenIdTokenForDeveloperIdentity's) names its
+                // developer user in its own `amr`; its `sub` is the identity.
+                ProviderKind::Developer
+                    if let Some(carried) = claims.get("amr").and_then(|v| v.as_array()) =>
+                {
+                    amr.extend(
+                        carried
+                            .iter()
+                            .filter_map(|v| v.as_str())
+                            .filter(|s| *s != "authenticated" && *s != "unauthenticated")
+                            .map(str::to_string),
+                    );
+                }
                 ProviderKind::Developer => {
                     let dev = pool
                         .config
@@ -329,8 +342,26 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
     };
     explanation.role_arn = Some(role_arn.clone());
 
-    // Principal tags → session tags.
-    if let Login::Provider { provider, claims } = req.login {
+    // Principal tags → session tags. An identity-pool token (a developer identity's) carries
+    // the developer's PrincipalTags itself.
+    let carried = match req.login {
+        Login::Provider { provider, claims }
+            if ProviderKind::of(provider) == ProviderKind::Developer =>
+        {
+            crate::openid::carried_tags(claims)
+        }
+        _ => BTreeMap::new(),
+    };
+    if !carried.is_empty() {
+        explanation.session_tags = carried
+            .into_iter()
+            .map(|(key, value)| mapping::SessionTag {
+                key,
+                value,
+                claim: crate::openid::TAGS_CLAIM.to_owned(),
+            })
+            .collect();
+    } else if let Login::Provider { provider, claims } = req.login {
         let own;
         let map = match req.principal_tags {
             Some(m) => Some(m),

@@ -52,6 +52,8 @@ import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
+import type { GetCredentialsForIdentityRequest } from "./GetCredentialsForIdentityRequest";
+import type { GetCredentialsForIdentityResponse } from "./GetCredentialsForIdentityResponse";
 import type { GetIdRequest } from "./GetIdRequest";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
@@ -223,6 +225,7 @@ export type Operations = {
   GetId: { input: GetIdRequest; output: IdentityIdResponse };
   GetOpenIdToken: { input: GetOpenIdTokenRequest; output: OpenIdTokenResponse };
   UnlinkIdentity: { input: UnlinkIdentityRequest; output: Empty };
+  GetCredentialsForIdentity: { input: GetCredentialsForIdentityRequest; output: GetCredentialsForIdentityResponse };
   ListIdentities: { input: ListIdentitiesRequest; output: ListIdentitiesResponse };
   DescribeIdentity: { input: IdentityIdRequest; output: IdentityDescription };
   DeleteIdentities: { input: DeleteIdentitiesRequest; output: DeleteIdentitiesResponse };
@@ -355,6 +358,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GetId", service: "cognito-identity", command: "get_id" },
   { name: "GetOpenIdToken", service: "cognito-identity", command: "get_open_id_token" },
   { name: "UnlinkIdentity", service: "cognito-identity", command: "unlink_identity" },
+  { name: "GetCredentialsForIdentity", service: "cognito-identity", command: "get_credentials_for_identity" },
   { name: "ListIdentities", service: "cognito-identity", command: "list_identities" },
   { name: "DescribeIdentity", service: "cognito-identity", command: "describe_identity" },
   { name: "DeleteIdentities", service: "cognito-identity", command: "delete_identities" },

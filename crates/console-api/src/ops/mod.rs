@@ -139,6 +139,7 @@ macro_rules! for_each_operation {
             cid identities GetId get_id GetIdRequest IdentityIdResponse anon;
             cid identities GetOpenIdToken get_open_id_token GetOpenIdTokenRequest OpenIdTokenResponse token;
             cid identities UnlinkIdentity unlink_identity UnlinkIdentityRequest Empty token;
+            cid identities GetCredentialsForIdentity get_credentials_for_identity GetCredentialsForIdentityRequest GetCredentialsForIdentityResponse token;
             cid identities ListIdentities list_identities ListIdentitiesRequest ListIdentitiesResponse admin;
             cid identities DescribeIdentity describe_identity IdentityIdRequest IdentityDescription admin;
             cid identities DeleteIdentities delete_identities DeleteIdentitiesRequest DeleteIdentitiesResponse admin;
