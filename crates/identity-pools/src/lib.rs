@@ -4,3 +4,5 @@
 pub mod mapping;
 pub mod policy;
 pub mod pools;
+pub mod providers;
+pub mod trust;

@@ -18,6 +18,7 @@ pub mod auth_events;
 pub mod auth_sessions;
 pub mod clients;
 pub mod codes;
+pub mod federation_providers;
 pub mod groups;
 pub mod hook_invocations;
 pub mod identity_pools;

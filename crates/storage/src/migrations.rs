@@ -22,10 +22,14 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0010_audit_target_label.sql"),
     ),
     (11, include_str!("../migrations/0011_identity_pools.sql")),
+    (
+        14,
+        include_str!("../migrations/0014_federation_providers.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
-pub const LATEST: i64 = MIGRATIONS.len() as i64;
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Refuses a store whose schema version `found` is newer than this build's.
 pub fn refuse_newer(found: i64, path: &Path) -> Result<()> {
