@@ -34,6 +34,10 @@ pub enum ErrorCode {
     /// A hook could not be called or timed out.
     UnexpectedLambdaException,
     InternalErrorException,
+    /// IAM's: no provider has that ARN.
+    NoSuchEntityException,
+    /// IAM's: a provider with that URL or name already exists.
+    EntityAlreadyExistsException,
     /// The request body is not the JSON the operation takes.
     SerializationException,
     /// No operation by that name.
@@ -70,6 +74,8 @@ impl ErrorCode {
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
             Self::UnexpectedLambdaException => "UnexpectedLambdaException",
             Self::InternalErrorException => "InternalErrorException",
+            Self::NoSuchEntityException => "NoSuchEntityException",
+            Self::EntityAlreadyExistsException => "EntityAlreadyExistsException",
             Self::SerializationException => "SerializationException",
             Self::UnknownOperationException => "UnknownOperationException",
             Self::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",

@@ -15,6 +15,7 @@ pub mod dto;
 mod engine;
 mod error;
 mod hooks;
+mod trust;
 /// The token inspector's work that needs no store, for fronts that run it without one (the
 /// CLI's `jwt` commands).
 pub mod inspect {
@@ -118,6 +119,8 @@ struct Inner {
     kid_pools: Mutex<HashMap<String, domain::UserPoolId>>,
     /// How long a hook may take, in ms.
     hook_timeout_ms: std::sync::atomic::AtomicU64,
+    /// The verifier of federated logins (`trust.rs`), built on first use.
+    trust: Mutex<Option<Arc<identity_pools::trust::Verifier>>>,
 }
 
 /// The master key's file: the store's path with `.key` appended.
@@ -302,6 +305,7 @@ impl Console {
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
                 ),
+                trust: Mutex::new(None),
             }),
         };
         // Fail early on unreadable settings rather than at the first operation.

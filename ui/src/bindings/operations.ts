@@ -25,6 +25,10 @@ import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordReques
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
+import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
+import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
+import type { CreateSamlProviderRequest } from "./CreateSamlProviderRequest";
+import type { CreateSamlProviderResponse } from "./CreateSamlProviderResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
@@ -39,6 +43,8 @@ import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
+import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProviderResponse";
+import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
@@ -55,8 +61,10 @@ import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
 import type { ListHookInvocationsResponse } from "./ListHookInvocationsResponse";
 import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
+import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListSamlProvidersResponse } from "./ListSamlProvidersResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
 import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
@@ -68,11 +76,14 @@ import type { ListUsersInGroupRequest } from "./ListUsersInGroupRequest";
 import type { ListUsersInGroupResponse } from "./ListUsersInGroupResponse";
 import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
+import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArnRequest";
+import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
+import type { SamlProviderArnRequest } from "./SamlProviderArnRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
@@ -84,6 +95,9 @@ import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
+import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
+import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
+import type { UpdateSamlProviderResponse } from "./UpdateSamlProviderResponse";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -190,6 +204,18 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
+  CreateOpenIDConnectProvider: { input: CreateOpenIdConnectProviderRequest; output: CreateOpenIdConnectProviderResponse };
+  GetOpenIDConnectProvider: { input: OpenIdConnectProviderArnRequest; output: GetOpenIdConnectProviderResponse };
+  ListOpenIDConnectProviders: { input: Empty; output: ListOpenIdConnectProvidersResponse };
+  AddClientIDToOpenIDConnectProvider: { input: OpenIdConnectProviderClientIdRequest; output: Empty };
+  RemoveClientIDFromOpenIDConnectProvider: { input: OpenIdConnectProviderClientIdRequest; output: Empty };
+  UpdateOpenIDConnectProviderThumbprint: { input: UpdateOpenIdConnectProviderThumbprintRequest; output: Empty };
+  DeleteOpenIDConnectProvider: { input: OpenIdConnectProviderArnRequest; output: Empty };
+  CreateSAMLProvider: { input: CreateSamlProviderRequest; output: CreateSamlProviderResponse };
+  GetSAMLProvider: { input: SamlProviderArnRequest; output: GetSamlProviderResponse };
+  ListSAMLProviders: { input: Empty; output: ListSamlProvidersResponse };
+  UpdateSAMLProvider: { input: UpdateSamlProviderRequest; output: UpdateSamlProviderResponse };
+  DeleteSAMLProvider: { input: SamlProviderArnRequest; output: Empty };
 };
 
 export type OperationName = keyof Operations;
@@ -291,4 +317,16 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
+  { name: "CreateOpenIDConnectProvider", service: "poolhouse", command: "create_open_id_connect_provider" },
+  { name: "GetOpenIDConnectProvider", service: "poolhouse", command: "get_open_id_connect_provider" },
+  { name: "ListOpenIDConnectProviders", service: "poolhouse", command: "list_open_id_connect_providers" },
+  { name: "AddClientIDToOpenIDConnectProvider", service: "poolhouse", command: "add_client_id_to_open_id_connect_provider" },
+  { name: "RemoveClientIDFromOpenIDConnectProvider", service: "poolhouse", command: "remove_client_id_from_open_id_connect_provider" },
+  { name: "UpdateOpenIDConnectProviderThumbprint", service: "poolhouse", command: "update_open_id_connect_provider_thumbprint" },
+  { name: "DeleteOpenIDConnectProvider", service: "poolhouse", command: "delete_open_id_connect_provider" },
+  { name: "CreateSAMLProvider", service: "poolhouse", command: "create_saml_provider" },
+  { name: "GetSAMLProvider", service: "poolhouse", command: "get_saml_provider" },
+  { name: "ListSAMLProviders", service: "poolhouse", command: "list_saml_providers" },
+  { name: "UpdateSAMLProvider", service: "poolhouse", command: "update_saml_provider" },
+  { name: "DeleteSAMLProvider", service: "poolhouse", command: "delete_saml_provider" },
 ];

@@ -27,6 +27,7 @@ macro_rules! dto {
 
 pub(crate) mod audit;
 pub(crate) mod clients;
+pub(crate) mod federation;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identity_pools;
@@ -46,9 +47,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, groups::*, hooks::*, identity_pools::*, inspect::*, keys::*, mfa::*,
-    outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*, signin::*, users::*,
-    workspace::*,
+    audit::*, clients::*, federation::*, groups::*, hooks::*, identity_pools::*, inspect::*,
+    keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*,
+    signin::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -145,6 +146,18 @@ macro_rules! for_each_operation {
             own inspect DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse admin;
             own inspect VerifyToken verify_token VerifyTokenRequest VerifyTokenResponse admin;
             own inspect EncodeTestToken encode_test_token EncodeTestTokenRequest EncodeTestTokenResponse console;
+            own federation CreateOpenIDConnectProvider create_open_id_connect_provider CreateOpenIdConnectProviderRequest CreateOpenIdConnectProviderResponse admin;
+            own federation GetOpenIDConnectProvider get_open_id_connect_provider OpenIdConnectProviderArnRequest GetOpenIdConnectProviderResponse admin;
+            own federation ListOpenIDConnectProviders list_open_id_connect_providers Empty ListOpenIdConnectProvidersResponse admin;
+            own federation AddClientIDToOpenIDConnectProvider add_client_id_to_open_id_connect_provider OpenIdConnectProviderClientIdRequest Empty admin;
+            own federation RemoveClientIDFromOpenIDConnectProvider remove_client_id_from_open_id_connect_provider OpenIdConnectProviderClientIdRequest Empty admin;
+            own federation UpdateOpenIDConnectProviderThumbprint update_open_id_connect_provider_thumbprint UpdateOpenIdConnectProviderThumbprintRequest Empty admin;
+            own federation DeleteOpenIDConnectProvider delete_open_id_connect_provider OpenIdConnectProviderArnRequest Empty admin;
+            own federation CreateSAMLProvider create_saml_provider CreateSamlProviderRequest CreateSamlProviderResponse admin;
+            own federation GetSAMLProvider get_saml_provider SamlProviderArnRequest GetSamlProviderResponse admin;
+            own federation ListSAMLProviders list_saml_providers Empty ListSamlProvidersResponse admin;
+            own federation UpdateSAMLProvider update_saml_provider UpdateSamlProviderRequest UpdateSamlProviderResponse admin;
+            own federation DeleteSAMLProvider delete_saml_provider SamlProviderArnRequest Empty admin;
         }
     };
 }

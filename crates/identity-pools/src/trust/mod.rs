@@ -69,6 +69,12 @@ impl Refusal {
     }
 }
 
+impl From<storage::Error> for Refusal {
+    fn from(e: storage::Error) -> Self {
+        Refusal::ExternalService(format!("the store could not be read: {e}"))
+    }
+}
+
 /// What a verified login proves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
@@ -178,7 +184,6 @@ pub fn resolve(
             "Logins: the identity pool does not trust the provider '{key}'"
         ))
     };
-    let storage = |e: storage::Error| Refusal::ExternalService(format!("the store failed: {e}"));
     match kind {
         ProviderKind::Google
         | ProviderKind::Apple
@@ -214,8 +219,7 @@ pub fn resolve(
                 r,
                 storage::federation_providers::FederationKind::Saml,
                 &name,
-            )
-            .map_err(storage)?
+            )?
             .ok_or_else(|| {
                 Refusal::InvalidParameter(format!(
                     "Logins: the SAML provider '{key}' does not exist"
@@ -243,8 +247,7 @@ pub fn resolve(
                 r,
                 storage::federation_providers::FederationKind::Oidc,
                 key,
-            )
-            .map_err(storage)?
+            )?
             .ok_or_else(|| {
                 Refusal::InvalidParameter(format!(
                     "Logins: the OpenID Connect provider '{arn}' does not exist"
