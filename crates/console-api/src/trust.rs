@@ -79,4 +79,26 @@ impl Console {
             .read(|r| trust::resolve(r, &account, verifier.endpoints(), config, provider))?;
         verifier.verify(&login, token, self.inner.clock.now_ms())
     }
+
+    /// Verifies a base64 SAMLResponse of the SAML provider `provider_arn` (STS's
+    /// `AssumeRoleWithSAML`: its `PrincipalArn`); [`identity_pools::trust::saml::pick_role`]
+    /// then holds the requested role to the assertion's pairs.
+    pub fn verify_saml_assertion(
+        &self,
+        provider_arn: &str,
+        assertion_b64: &str,
+    ) -> Result<Verified, Refusal> {
+        let internal = |e: ApiError| Refusal::ExternalService(e.message);
+        let account = self.workspace().map_err(internal)?.account_id.clone();
+        let trusted = self
+            .inner
+            .db
+            .read(|r| trust::saml_provider(r, &account, provider_arn))?;
+        trust::saml::verify(
+            &trusted,
+            provider_arn,
+            assertion_b64,
+            self.inner.clock.now_ms(),
+        )
+    }
 }

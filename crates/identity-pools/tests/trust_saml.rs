@@ -464,3 +464,56 @@ fn metadata_is_checked_when_read() {
     .unwrap_err();
     assert!(e.to_string().contains("IDPSSODescriptor"), "{e}");
 }
+
+/// A SAML provider stored as a record, found by a pool that lists its ARN (and by STS's
+/// `PrincipalArn`), then its response verified.
+#[test]
+fn a_stored_saml_provider_is_resolved_for_a_pool_that_trusts_it() {
+    use domain::identity_pool::IdentityPoolConfig;
+    use identity_pools::{providers, trust};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = storage::Db::open(&dir.path().join("store.db")).unwrap();
+    let idp = idp();
+    let doc = metadata_xml(&idp.cert_b64);
+    db.write(|tx| {
+        providers::create_saml(tx, NOW, "000000000000", "corp", &doc, &Default::default())
+    })
+    .unwrap();
+    let endpoints = SocialEndpoints::default();
+    let config = IdentityPoolConfig {
+        saml_provider_arns: vec![PROVIDER.into()],
+        ..IdentityPoolConfig::default()
+    };
+    let login = db
+        .read(|r| trust::resolve(r, "000000000000", &endpoints, &config, PROVIDER))
+        .unwrap();
+    let verifier = Verifier::new(
+        std::sync::Arc::new(identity_pools::trust::HttpFetch::new().unwrap()),
+        endpoints.clone(),
+    );
+    let xml = signed_assertion(&idp, &Shape::default());
+    assert_eq!(
+        verifier.verify(&login, &b64(&xml), NOW).unwrap().subject,
+        "ann@example.com"
+    );
+
+    // A pool that does not list it, an ARN of another account, a provider never stored.
+    let other = IdentityPoolConfig::default();
+    let e = db
+        .read(|r| trust::resolve(r, "000000000000", &endpoints, &other, PROVIDER))
+        .unwrap_err();
+    assert!(
+        matches!(&e, Refusal::InvalidParameter(m) if m.contains("does not trust")),
+        "{e:?}"
+    );
+    let e = db
+        .read(|r| trust::saml_provider(r, "111111111111", PROVIDER))
+        .unwrap_err();
+    assert!(e.message().contains("SAMLProviderArn"), "{e:?}");
+    let missing = "arn:aws:iam::000000000000:saml-provider/nobody";
+    let e = db
+        .read(|r| trust::saml_provider(r, "000000000000", missing))
+        .unwrap_err();
+    assert!(e.message().contains("does not exist"), "{e:?}");
+}

@@ -213,30 +213,7 @@ pub fn resolve(
             if !config.saml_provider_arns.iter().any(|a| a == key) {
                 return Err(untrusted());
             }
-            let name = crate::providers::saml_name_of_arn(account, key)
-                .map_err(|e| Refusal::InvalidParameter(format!("Logins: {}", e.reason)))?;
-            let row = storage::federation_providers::get(
-                r,
-                storage::federation_providers::FederationKind::Saml,
-                &name,
-            )?
-            .ok_or_else(|| {
-                Refusal::InvalidParameter(format!(
-                    "Logins: the SAML provider '{key}' does not exist"
-                ))
-            })?;
-            let metadata = saml::metadata::parse(row.metadata.as_deref().unwrap_or_default())
-                .map_err(|e| {
-                    Refusal::ExternalService(format!(
-                        "the SAML provider '{key}' holds metadata that no longer reads: {e}"
-                    ))
-                })?;
-            login(Trusted::Saml(saml::SamlTrust {
-                provider_arn: key.to_owned(),
-                metadata,
-                audiences: saml::default_audiences(),
-                recipients: Vec::new(),
-            }))
+            login(Trusted::Saml(saml_provider(r, account, key)?))
         }
         ProviderKind::Oidc => {
             let arn = crate::providers::oidc_arn(account, key);
@@ -266,6 +243,37 @@ pub fn resolve(
             )))
         }
     }
+}
+
+/// The SAML provider with this ARN, ready to check a response: for a pool's SAML login, and
+/// for STS's `AssumeRoleWithSAML` (whose `PrincipalArn` names the provider directly).
+pub fn saml_provider(
+    r: &impl storage::Read,
+    account: &str,
+    arn: &str,
+) -> Result<saml::SamlTrust, Refusal> {
+    let name = crate::providers::saml_name_of_arn(account, arn)
+        .map_err(|e| Refusal::InvalidParameter(format!("{}: {}", e.field, e.reason)))?;
+    let row = storage::federation_providers::get(
+        r,
+        storage::federation_providers::FederationKind::Saml,
+        &name,
+    )?
+    .ok_or_else(|| {
+        Refusal::InvalidParameter(format!("the SAML provider '{arn}' does not exist"))
+    })?;
+    let metadata =
+        saml::metadata::parse(row.metadata.as_deref().unwrap_or_default()).map_err(|e| {
+            Refusal::ExternalService(format!(
+                "the SAML provider '{arn}' holds metadata that no longer reads: {e}"
+            ))
+        })?;
+    Ok(saml::SamlTrust {
+        provider_arn: arn.to_owned(),
+        metadata,
+        audiences: saml::default_audiences(),
+        recipients: Vec::new(),
+    })
 }
 
 /// The claims of a map, for callers that want them as a `BTreeMap`.

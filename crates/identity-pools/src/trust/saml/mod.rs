@@ -29,6 +29,8 @@ pub const SESSION_NAME_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes
 pub const AWS_AUDIENCE: &str = "urn:amazon:webservices";
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+/// STS's bound on `SAMLAssertion`.
+pub const MAX_RESPONSE_CHARS: usize = 100_000;
 /// How far the assertion's times may be off the clock.
 pub const LEEWAY_MS: i64 = 60_000;
 
