@@ -48,7 +48,7 @@ fn commands(list: &str) -> Result<Vec<String>, Box<dyn Error>> {
         let [service, _area, _name, method, _request, _response, access] = words[..] else {
             continue;
         };
-        let is_entry = matches!(service, "idp" | "cid" | "own")
+        let is_entry = matches!(service, "idp" | "cid" | "own" | "sts")
             && matches!(access, "admin" | "token" | "anon" | "console");
         if !is_entry {
             continue;

@@ -66,6 +66,15 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Security Token Service operations, as the AWS CLI spells them (`get-caller-identity`, ...).
+    #[command(name = "sts", disable_help_flag = true)]
+    Sts {
+        /// The operation, e.g. `get-caller-identity`; `help` lists them.
+        operation: String,
+        /// The operation's flags.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Runs the local endpoint (Cognito's JSON 1.1 protocol) until interrupted.
     Serve {
         /// Address to listen on; use port 0 for any free port.
@@ -298,6 +307,17 @@ fn main() -> ExitCode {
                 Some(op) => run_operation(&console, op, &args, cli.json),
                 None => usage(&format!(
                     "'{operation}' is not a cognito-identity command; `poolhouse cognito-identity help` lists them"
+                )),
+            }
+        }
+        Command::Sts { operation, args } => {
+            if operation == "help" {
+                return operations::list_service(Service::Sts);
+            }
+            match find_cli(Service::Sts, &operation) {
+                Some(op) => run_operation(&console, op, &args, cli.json),
+                None => usage(&format!(
+                    "'{operation}' is not an sts command; `poolhouse sts help` lists them"
                 )),
             }
         }

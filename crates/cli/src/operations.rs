@@ -21,6 +21,7 @@ fn invocation(op: &Operation) -> String {
         Service::CognitoIdp => format!("poolhouse cognito-idp {}", op.cli_name()),
         Service::CognitoIdentity => format!("poolhouse cognito-identity {}", op.cli_name()),
         Service::Poolhouse => format!("poolhouse {}", op.cli_name()),
+        Service::Sts => format!("poolhouse sts {}", op.cli_name()),
     }
 }
 
@@ -34,7 +35,7 @@ fn own_commands() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for c in cli.get_subcommands() {
         let name = c.get_name();
-        if name == "cognito-idp" || name == "cognito-identity" || name == "help" {
+        if name == "cognito-idp" || name == "cognito-identity" || name == "sts" || name == "help" {
             continue;
         }
         let subs: Vec<&clap::Command> = c
@@ -88,6 +89,8 @@ pub(crate) fn list_all(json: bool) -> ExitCode {
     text.push_str(&lines(Some(Service::CognitoIdp), width));
     text.push_str("\nCognito identity pools (cognito-identity):\n");
     text.push_str(&lines(Some(Service::CognitoIdentity), width));
+    text.push_str("\nSecurity Token Service (sts):\n");
+    text.push_str(&lines(Some(Service::Sts), width));
     text.push_str("\nPoolhouse's own operations:\n");
     text.push_str(&lines(Some(Service::Poolhouse), width));
     text.push_str("\nCommands of the command line:\n");

@@ -384,6 +384,50 @@ fn cognito_identity_commands_take_the_aws_cli_flags() {
 }
 
 #[test]
+fn roles_sts_and_the_access_check_take_flags() {
+    let s = store();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*"}]}"#;
+    let created = s.json(&[
+        "create-role",
+        "--role-name",
+        "Auth",
+        "--assume-role-policy-document",
+        trust,
+    ]);
+    assert_eq!(
+        created["Role"]["Arn"],
+        "arn:aws:iam::000000000000:role/Auth"
+    );
+    s.json(&[
+        "put-role-policy",
+        "--role-name",
+        "Auth",
+        "--policy-name",
+        "photos",
+        "--policy-document",
+        policy,
+    ]);
+    let decided = s.json(&[
+        "simulate-access",
+        "--role-arn",
+        "Auth",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::photos/us-east-1:abc/a.jpg",
+        "--identity-id",
+        "us-east-1:abc",
+    ]);
+    assert_eq!(decided["Decision"], "Allowed", "{decided}");
+    let who = s.json(&["sts", "get-caller-identity"]);
+    assert_eq!(who["Arn"], "arn:aws:iam::000000000000:root");
+    let out = s.run(&["sts", "create-role"]);
+    assert_eq!(out.status.code(), Some(252), "roles are Poolhouse's own");
+    assert!(stdout(&s.run(&["sts", "help"])).contains("poolhouse sts get-caller-identity"));
+}
+
+#[test]
 fn an_unknown_flag_is_a_usage_error_naming_the_flag() {
     let s = store();
     let out = s.run(&[

@@ -123,13 +123,17 @@ fn operations_lists_cognito_poolhouse_and_the_command_line_in_sections() {
     let s = store();
     let text = s.ok(&["operations"]);
     let all: Vec<&str> = text.split("\n\n").collect();
-    assert_eq!(all.len(), 4, "four sections:\n{text}");
+    assert_eq!(all.len(), 5, "five sections:\n{text}");
     assert!(line_of_section(
         all[1],
         "poolhouse cognito-identity create-identity-pool CreateIdentityPool"
     ));
-    // User pools, then (past identity pools) Poolhouse's own and the command line's.
-    let sections = [all[0], all[2], all[3]];
+    assert!(line_of_section(
+        all[2],
+        "poolhouse sts get-caller-identity GetCallerIdentity"
+    ));
+    // User pools, then (past identity pools and STS) Poolhouse's own and the command line's.
+    let sections = [all[0], all[3], all[4]];
     let line_of = |section: &str, command: &str| {
         section.lines().any(|l| {
             l.split_whitespace()
@@ -159,8 +163,8 @@ fn operations_lists_cognito_poolhouse_and_the_command_line_in_sections() {
         );
     }
     assert!(
-        !sections[2].contains("cognito-id"),
-        "cognito-idp's and cognito-identity's commands are the operations of their sections"
+        !sections[2].contains("cognito-id") && !sections[2].contains("poolhouse sts"),
+        "cognito-idp's, cognito-identity's and sts's commands are the operations of their sections"
     );
 }
 
@@ -179,10 +183,10 @@ fn operations_json_gives_every_operation_its_request_and_response_schemas() {
     let doc: Value = serde_json::from_str(&s.ok(&["operations", "--json"])).unwrap();
     let ops = doc["Operations"].as_array().unwrap();
     let text = s.ok(&["operations"]);
-    // The text's first three sections: a heading and one line per operation each.
+    // The text's first four sections: a heading and one line per operation each.
     let in_text: usize = text
         .split("\n\n")
-        .take(3)
+        .take(4)
         .map(|s| s.lines().count() - 1)
         .sum();
     assert_eq!(

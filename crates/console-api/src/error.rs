@@ -34,10 +34,6 @@ pub enum ErrorCode {
     /// A hook could not be called or timed out.
     UnexpectedLambdaException,
     InternalErrorException,
-    /// IAM's: no provider has that ARN.
-    NoSuchEntityException,
-    /// IAM's: a provider with that URL or name already exists.
-    EntityAlreadyExistsException,
     /// The request body is not the JSON the operation takes.
     SerializationException,
     /// No operation by that name.
@@ -48,6 +44,34 @@ pub enum ErrorCode {
     UnrecognizedClientException,
     /// The signature does not verify.
     InvalidSignatureException,
+    /// IAM: no role (or role policy) of that name, no identity provider of that ARN.
+    NoSuchEntity,
+    /// IAM: a role of that name, or an identity provider of that URL or name, exists.
+    EntityAlreadyExists,
+    /// IAM: a policy document is not valid (the message names where).
+    MalformedPolicyDocument,
+    /// Cognito: the role could not be assumed for the identity (its trust policy refused).
+    InvalidIdentityPoolConfigurationException,
+    /// STS: the access key (or its session token) is not one issued here.
+    InvalidClientTokenId,
+    /// STS: the signature does not verify.
+    SignatureDoesNotMatch,
+    /// STS: the temporary credentials are past their expiry.
+    ExpiredToken,
+    /// STS: the request is unsigned.
+    MissingAuthenticationToken,
+    /// STS: the Authorization header is malformed or incomplete.
+    IncompleteSignature,
+    /// STS: the trust policy does not allow the call.
+    AccessDenied,
+    /// STS: the web identity token is not valid.
+    InvalidIdentityToken,
+    /// STS: the web identity token is expired (STS's code for it).
+    ExpiredTokenException,
+    /// STS: a member is out of its bounds.
+    ValidationError,
+    /// STS: no such Action.
+    InvalidAction,
 }
 
 impl ErrorCode {
@@ -74,13 +98,27 @@ impl ErrorCode {
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
             Self::UnexpectedLambdaException => "UnexpectedLambdaException",
             Self::InternalErrorException => "InternalErrorException",
-            Self::NoSuchEntityException => "NoSuchEntityException",
-            Self::EntityAlreadyExistsException => "EntityAlreadyExistsException",
             Self::SerializationException => "SerializationException",
             Self::UnknownOperationException => "UnknownOperationException",
             Self::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
             Self::UnrecognizedClientException => "UnrecognizedClientException",
             Self::InvalidSignatureException => "InvalidSignatureException",
+            Self::NoSuchEntity => "NoSuchEntity",
+            Self::EntityAlreadyExists => "EntityAlreadyExists",
+            Self::MalformedPolicyDocument => "MalformedPolicyDocument",
+            Self::InvalidIdentityPoolConfigurationException => {
+                "InvalidIdentityPoolConfigurationException"
+            }
+            Self::InvalidClientTokenId => "InvalidClientTokenId",
+            Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            Self::ExpiredToken => "ExpiredToken",
+            Self::MissingAuthenticationToken => "MissingAuthenticationToken",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::AccessDenied => "AccessDenied",
+            Self::InvalidIdentityToken => "InvalidIdentityToken",
+            Self::ExpiredTokenException => "ExpiredTokenException",
+            Self::ValidationError => "ValidationError",
+            Self::InvalidAction => "InvalidAction",
         }
     }
 

@@ -37,6 +37,8 @@ use domain::workspace::WorkspaceSettings;
 use storage::Db;
 
 pub use error::{ApiError, ErrorCode};
+/// Why a temporary credential was refused ([`Console::temporary_credential`]).
+pub use identity_pools::credentials::Refusal as CredentialRefusal;
 
 pub use ops::{Access, Op, OpCtx};
 pub use wire::{encode_response, parse_request};
@@ -111,6 +113,8 @@ struct Inner {
     master: tokens::MasterKey,
     /// Tags the listings' pagination tokens (derived from the master key).
     pages: tokens::MacKey,
+    /// Derives the secrets of vended temporary credentials (from the master key).
+    credentials: identity_pools::credentials::CredentialKey,
     /// Each pool's parsed signing keys and verifier, with the configuration revision they
     /// were read at (parsing an RSA key costs far more than a sign-in's other reads).
     keys: Mutex<HashMap<i64, (i64, Arc<user_pools::keys::PoolKeys>)>>,
@@ -293,6 +297,7 @@ impl Console {
         })?;
         let master = load_master_key(path, &db)?;
         let pages = user_pools::pagination::key(&master);
+        let credentials = identity_pools::credentials::CredentialKey::derive(&master);
         let console = Console {
             inner: Arc::new(Inner {
                 db,
@@ -300,6 +305,7 @@ impl Console {
                 workspace: Mutex::new(None),
                 master,
                 pages,
+                credentials,
                 keys: Mutex::new(HashMap::new()),
                 kid_pools: Mutex::new(HashMap::new()),
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
@@ -318,6 +324,34 @@ impl Console {
     /// store issued, unedited.
     pub(crate) fn pages(&self) -> &tokens::MacKey {
         &self.inner.pages
+    }
+
+    /// The key vended credentials' secrets derive under (for `identity_pools::vend`).
+    pub(crate) fn credential_key(&self) -> &identity_pools::credentials::CredentialKey {
+        &self.inner.credentials
+    }
+
+    /// The temporary credential of `access_key_id`, checked against its session token and
+    /// expiry: its secret (for SigV4) and its session, or STS's refusal.
+    pub fn temporary_credential(
+        &self,
+        access_key_id: &str,
+        session_token: Option<&str>,
+    ) -> Result<
+        Result<identity_pools::credentials::Verified, identity_pools::credentials::Refusal>,
+        ApiError,
+    > {
+        let now = self.now_ms();
+        self.read(|r| {
+            identity_pools::credentials::lookup(
+                r,
+                &self.inner.credentials,
+                access_key_id,
+                session_token,
+                now,
+            )
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+        })
     }
 
     /// The store's file.

@@ -116,7 +116,7 @@ fn oidc_provider_records() {
         "CreateOpenIDConnectProvider",
         json!({"Url": "https://login.example.com/tenant"}),
     );
-    assert_eq!(e.code, ErrorCode::EntityAlreadyExistsException, "{e:?}");
+    assert_eq!(e.code, ErrorCode::EntityAlreadyExists, "{e:?}");
     invalid(
         &err(
             &c,
@@ -168,13 +168,13 @@ fn oidc_provider_records() {
         "GetOpenIDConnectProvider",
         json!({"OpenIDConnectProviderArn": arn}),
     );
-    assert_eq!(e.code, ErrorCode::NoSuchEntityException, "{e:?}");
+    assert_eq!(e.code, ErrorCode::NoSuchEntity, "{e:?}");
     let e = err(
         &c,
         "DeleteOpenIDConnectProvider",
         json!({"OpenIDConnectProviderArn": arn}),
     );
-    assert_eq!(e.code, ErrorCode::NoSuchEntityException, "{e:?}");
+    assert_eq!(e.code, ErrorCode::NoSuchEntity, "{e:?}");
 
     assert_eq!(
         audited(&c, "CreateOpenIDConnectProvider"),
@@ -240,7 +240,7 @@ fn saml_provider_records() {
         "CreateSAMLProvider",
         json!({"Name": "corp", "SAMLMetadataDocument": doc}),
     );
-    assert_eq!(e.code, ErrorCode::EntityAlreadyExistsException, "{e:?}");
+    assert_eq!(e.code, ErrorCode::EntityAlreadyExists, "{e:?}");
     invalid(
         &err(
             &c,
@@ -285,7 +285,7 @@ fn saml_provider_records() {
 
     ok(&c, "DeleteSAMLProvider", json!({"SAMLProviderArn": arn}));
     let e = err(&c, "GetSAMLProvider", json!({"SAMLProviderArn": arn}));
-    assert_eq!(e.code, ErrorCode::NoSuchEntityException, "{e:?}");
+    assert_eq!(e.code, ErrorCode::NoSuchEntity, "{e:?}");
     assert_eq!(audited(&c, "CreateSAMLProvider"), 1 + 5);
     assert_eq!(audited(&c, "UpdateSAMLProvider"), 2);
 }

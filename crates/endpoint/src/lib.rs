@@ -11,6 +11,7 @@ mod console;
 mod head_timer;
 mod hosts;
 mod sigv4;
+mod sts;
 
 pub use console::{CONSOLE_SECRET_HEADER, CONTENT_SECURITY_POLICY, ConsoleSecret};
 use console::{UiDir, console_secret_missing, index, needs_console_secret, security_headers};
@@ -304,6 +305,7 @@ fn target(headers: &HeaderMap) -> Result<&'static ops::Operation, ApiError> {
         "AWSCognitoIdentityProviderService" => Service::CognitoIdp,
         "AWSCognitoIdentityService" => Service::CognitoIdentity,
         "Poolhouse" => Service::Poolhouse,
+        "AWSSecurityTokenServiceV20110615" => Service::Sts,
         _ => return Err(unknown()),
     };
     if op.service != service {
@@ -363,6 +365,9 @@ async fn operation(
             ));
         }
     };
+    if sts::is_query(&headers) {
+        return sts_query(console, peer, headers, body).await;
+    }
     let op = match target(&headers) {
         Ok(op) => op,
         Err(e) => return error_response(&e),
@@ -389,6 +394,9 @@ async fn operation(
     let unsigned_public = ops::is_public(op.name) && !headers.contains_key("authorization");
     let checked = if unsigned_public {
         Ok(None)
+    } else if op.service == Service::Sts && headers.contains_key(header::AUTHORIZATION) {
+        // STS's signed calls verify always, with vended temporary credentials too.
+        sts::authenticate(&console, &headers, &body).map(Some)
     } else {
         sigv4::authenticate(&console, &headers, &body, verify)
     };
@@ -416,6 +424,50 @@ async fn operation(
         Err(join) => {
             tracing::error!(error = %join, op = name, "operation crashed");
             error_response(&ApiError::new(
+                ErrorCode::InternalErrorException,
+                "the operation failed unexpectedly",
+            ))
+        }
+    }
+}
+
+/// An STS call in the query protocol (`Action=…` form body), answered in XML. Signed
+/// operations verify their signature always; unsigned ones (AssumeRoleWithWebIdentity) are
+/// authorised by the token in the body.
+async fn sts_query(
+    console: Console,
+    peer: SocketAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (op, json) = match sts::parse_form(&body) {
+        Ok(parsed) => parsed,
+        Err(e) => return sts::error(&e),
+    };
+    let actor = if op.access.is_unsigned() {
+        Actor::endpoint(peer.ip().to_string())
+    } else {
+        let c = console.clone();
+        let checked =
+            tokio::task::spawn_blocking(move || sts::authenticate(&c, &headers, &body)).await;
+        match checked {
+            Ok(Ok(key)) => Actor::endpoint(key),
+            Ok(Err(e)) => return sts::error(&e),
+            Err(_) => {
+                return sts::error(&ApiError::new(
+                    ErrorCode::InternalErrorException,
+                    "the signature check failed unexpectedly",
+                ));
+            }
+        }
+    };
+    let name = op.name;
+    match tokio::task::spawn_blocking(move || console.dispatch_json(&actor, name, &json)).await {
+        Ok(Ok(out)) => sts::answer(name, &out),
+        Ok(Err(e)) => sts::error(&e),
+        Err(join) => {
+            tracing::error!(error = %join, op = name, "operation crashed");
+            sts::error(&ApiError::new(
                 ErrorCode::InternalErrorException,
                 "the operation failed unexpectedly",
             ))
@@ -514,7 +566,7 @@ mod tests {
             h.insert("x-amz-target", HeaderValue::from_str(&t).unwrap());
             assert_eq!(target(&h).unwrap().name, op.name, "{t}");
             let other = match op.service {
-                Service::CognitoIdp | Service::CognitoIdentity => "Poolhouse",
+                Service::CognitoIdp | Service::CognitoIdentity | Service::Sts => "Poolhouse",
                 Service::Poolhouse => "AWSCognitoIdentityProviderService",
             };
             h.insert(

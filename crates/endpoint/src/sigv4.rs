@@ -60,7 +60,7 @@ pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     })
 }
 
-fn parse_amz_date(s: &str) -> Option<SystemTime> {
+pub(crate) fn parse_amz_date(s: &str) -> Option<SystemTime> {
     let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
     let dt = time::PrimitiveDateTime::parse(s, &format).ok()?;
     Some(dt.assume_utc().into())

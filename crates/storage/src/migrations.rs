@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0010_audit_target_label.sql"),
     ),
     (11, include_str!("../migrations/0011_identity_pools.sql")),
+    (12, include_str!("../migrations/0012_roles_credentials.sql")),
     (
         14,
         include_str!("../migrations/0014_federation_providers.sql"),

@@ -27,12 +27,14 @@ import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
 import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
+import type { CreateRoleRequest } from "./CreateRoleRequest";
 import type { CreateSamlProviderRequest } from "./CreateSamlProviderRequest";
 import type { CreateSamlProviderResponse } from "./CreateSamlProviderResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
+import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
@@ -42,6 +44,7 @@ import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
+import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
 import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProviderResponse";
 import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
@@ -52,6 +55,8 @@ import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
+import type { ImportRoleRequest } from "./ImportRoleRequest";
+import type { ImportRoleResponse } from "./ImportRoleResponse";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
@@ -64,6 +69,8 @@ import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListRolesRequest } from "./ListRolesRequest";
+import type { ListRolesResponse } from "./ListRolesResponse";
 import type { ListSamlProvidersResponse } from "./ListSamlProvidersResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
@@ -80,9 +87,12 @@ import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArn
 import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
+import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
+import type { RoleNameRequest } from "./RoleNameRequest";
+import type { RoleResponse } from "./RoleResponse";
 import type { SamlProviderArnRequest } from "./SamlProviderArnRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
@@ -93,9 +103,12 @@ import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest"
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
 import type { SignUpResponse } from "./SignUpResponse";
+import type { SimulateAccessRequest } from "./SimulateAccessRequest";
+import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
+import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
 import type { UpdateSamlProviderResponse } from "./UpdateSamlProviderResponse";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
@@ -110,6 +123,8 @@ import type { UserPoolMfaConfigResponse } from "./UserPoolMfaConfigResponse";
 import type { UserPoolResponse } from "./UserPoolResponse";
 import type { UserRequest } from "./UserRequest";
 import type { UsernameClientRequest } from "./UsernameClientRequest";
+import type { VendTestCredentialsRequest } from "./VendTestCredentialsRequest";
+import type { VendTestCredentialsResponse } from "./VendTestCredentialsResponse";
 import type { VerifySoftwareTokenRequest } from "./VerifySoftwareTokenRequest";
 import type { VerifySoftwareTokenResponse } from "./VerifySoftwareTokenResponse";
 import type { VerifyTokenRequest } from "./VerifyTokenRequest";
@@ -216,16 +231,28 @@ export type Operations = {
   ListSAMLProviders: { input: Empty; output: ListSamlProvidersResponse };
   UpdateSAMLProvider: { input: UpdateSamlProviderRequest; output: UpdateSamlProviderResponse };
   DeleteSAMLProvider: { input: SamlProviderArnRequest; output: Empty };
+  CreateRole: { input: CreateRoleRequest; output: RoleResponse };
+  GetRole: { input: RoleNameRequest; output: RoleResponse };
+  UpdateRole: { input: UpdateRoleRequest; output: RoleResponse };
+  PutRolePolicy: { input: PutRolePolicyRequest; output: RoleResponse };
+  DeleteRolePolicy: { input: DeleteRolePolicyRequest; output: RoleResponse };
+  DeleteRole: { input: RoleNameRequest; output: Empty };
+  ListRoles: { input: ListRolesRequest; output: ListRolesResponse };
+  ImportRole: { input: ImportRoleRequest; output: ImportRoleResponse };
+  VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
+  SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
+  GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
 };
 
 export type OperationName = keyof Operations;
 
-export type ServiceName = "cognito-idp" | "cognito-identity" | "poolhouse";
+export type ServiceName = "cognito-idp" | "cognito-identity" | "sts" | "poolhouse";
 
 /** Each service's `X-Amz-Target` prefix. */
 export const TARGET_PREFIXES: Readonly<Record<ServiceName, string>> = {
   "cognito-idp": "AWSCognitoIdentityProviderService",
   "cognito-identity": "AWSCognitoIdentityService",
+  "sts": "AWSSecurityTokenServiceV20110615",
   "poolhouse": "Poolhouse",
 };
 
@@ -329,4 +356,15 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "ListSAMLProviders", service: "poolhouse", command: "list_saml_providers" },
   { name: "UpdateSAMLProvider", service: "poolhouse", command: "update_saml_provider" },
   { name: "DeleteSAMLProvider", service: "poolhouse", command: "delete_saml_provider" },
+  { name: "CreateRole", service: "poolhouse", command: "create_role" },
+  { name: "GetRole", service: "poolhouse", command: "get_role" },
+  { name: "UpdateRole", service: "poolhouse", command: "update_role" },
+  { name: "PutRolePolicy", service: "poolhouse", command: "put_role_policy" },
+  { name: "DeleteRolePolicy", service: "poolhouse", command: "delete_role_policy" },
+  { name: "DeleteRole", service: "poolhouse", command: "delete_role" },
+  { name: "ListRoles", service: "poolhouse", command: "list_roles" },
+  { name: "ImportRole", service: "poolhouse", command: "import_role" },
+  { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
+  { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
+  { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
 ];

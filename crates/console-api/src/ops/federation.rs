@@ -21,8 +21,8 @@ impl From<providers::Error> for ApiError {
     fn from(e: providers::Error) -> Self {
         use providers::Error as E;
         match e {
-            E::NotFound(m) => ApiError::new(ErrorCode::NoSuchEntityException, m),
-            E::AlreadyExists(m) => ApiError::new(ErrorCode::EntityAlreadyExistsException, m),
+            E::NotFound(m) => ApiError::new(ErrorCode::NoSuchEntity, m),
+            E::AlreadyExists(m) => ApiError::new(ErrorCode::EntityAlreadyExists, m),
             E::InvalidParameter(f) => f.into(),
             E::LimitExceeded(m) => ApiError::new(ErrorCode::LimitExceededException, m),
             E::Storage(s) => s.into(),

@@ -38,9 +38,11 @@ pub(crate) mod outbox;
 pub(crate) mod pools;
 pub(crate) mod recovery;
 pub(crate) mod risk;
+pub(crate) mod roles;
 pub(crate) mod selfservice;
 pub(crate) mod shared;
 pub(crate) mod signin;
+pub(crate) mod sts;
 pub(crate) mod users;
 pub(crate) mod workspace;
 
@@ -48,8 +50,8 @@ use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
     audit::*, clients::*, federation::*, groups::*, hooks::*, identity_pools::*, inspect::*,
-    keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, selfservice::*, shared::*,
-    signin::*, users::*, workspace::*,
+    keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*,
+    shared::*, signin::*, sts::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -158,6 +160,17 @@ macro_rules! for_each_operation {
             own federation ListSAMLProviders list_saml_providers Empty ListSamlProvidersResponse admin;
             own federation UpdateSAMLProvider update_saml_provider UpdateSamlProviderRequest UpdateSamlProviderResponse admin;
             own federation DeleteSAMLProvider delete_saml_provider SamlProviderArnRequest Empty admin;
+            own roles CreateRole create_role CreateRoleRequest RoleResponse admin;
+            own roles GetRole get_role RoleNameRequest RoleResponse admin;
+            own roles UpdateRole update_role UpdateRoleRequest RoleResponse admin;
+            own roles PutRolePolicy put_role_policy PutRolePolicyRequest RoleResponse admin;
+            own roles DeleteRolePolicy delete_role_policy DeleteRolePolicyRequest RoleResponse admin;
+            own roles DeleteRole delete_role RoleNameRequest Empty admin;
+            own roles ListRoles list_roles ListRolesRequest ListRolesResponse admin;
+            own roles ImportRole import_role ImportRoleRequest ImportRoleResponse admin;
+            own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
+            own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
+            sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
         }
     };
 }
@@ -171,13 +184,16 @@ pub enum Service {
     CognitoIdentity,
     /// Poolhouse's own operations (`Poolhouse`, top-level CLI commands).
     Poolhouse,
+    /// The Security Token Service (`sts`: STS's query protocol on the endpoint, CLI `sts`).
+    Sts,
 }
 
 impl Service {
     /// Every service, in the order fronts list them.
-    pub const ALL: [Service; 3] = [
+    pub const ALL: [Service; 4] = [
         Service::CognitoIdp,
         Service::CognitoIdentity,
+        Service::Sts,
         Service::Poolhouse,
     ];
 
@@ -187,6 +203,9 @@ impl Service {
             Self::CognitoIdp => "AWSCognitoIdentityProviderService",
             Self::CognitoIdentity => "AWSCognitoIdentityService",
             Self::Poolhouse => "Poolhouse",
+            // STS speaks the query protocol (`Action=…`); the console's own calls reach its
+            // operations by this target, the name of STS's service shape.
+            Self::Sts => "AWSSecurityTokenServiceV20110615",
         }
     }
 
@@ -196,6 +215,7 @@ impl Service {
             Self::CognitoIdp => "cognito-idp",
             Self::CognitoIdentity => "cognito-identity",
             Self::Poolhouse => "poolhouse",
+            Self::Sts => "sts",
         }
     }
 }
@@ -273,6 +293,9 @@ macro_rules! __service {
     };
     (own) => {
         $crate::ops::Service::Poolhouse
+    };
+    (sts) => {
+        $crate::ops::Service::Sts
     };
 }
 

@@ -120,3 +120,31 @@ pub struct Statement {
     pub resource: Option<Resources>,
     pub conditions: Vec<Condition>,
 }
+
+impl PolicyDocument {
+    /// The policy variables its resources and condition values name (`${…}` keys as written,
+    /// lower-cased), each once, in order of first use.
+    pub fn variables(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |key: &str| {
+            if !out.iter().any(|k| k == key) {
+                out.push(key.to_string());
+            }
+        };
+        for st in &self.statements {
+            if let Some(r) = &st.resource {
+                for t in &r.templates {
+                    t.variables().for_each(&mut add);
+                }
+            }
+            for c in &st.conditions {
+                for v in &c.values {
+                    if let super::conditions::Value::Text(t) = v {
+                        t.variables().for_each(&mut add);
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,286 @@
+//! Built-in temporary credentials, as STS hands them out: an `ASIA…` access key id, a 40-character
+//! secret access key and a session token, valid until an expiry.
+//!
+//! SigV4 verification needs the secret in clear, but the store never holds it: the secret is
+//! derived from the key id with HMAC-SHA256 under a key derived from the store's master key
+//! ([`CredentialKey`]), so it can be derived again when a signature is checked. The store keeps
+//! the SHA-256 digest of the secret (which confirms the derivation: a store opened with another
+//! key file refuses the credential instead of reporting a bad signature) and the digest of the
+//! session token. A copy of the store without its key file cannot sign as anyone.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use storage::credentials::{self as store, CredentialRow};
+use storage::{Read, Tx};
+use tokens::{MacKey, MasterKey};
+
+/// Length of the random part of a key id (`ASIA` + 16 = 20 characters, as AWS's).
+const KEY_ID_CHARS: usize = 16;
+/// Random bytes in a session token (128 base64 characters).
+const TOKEN_BYTES: usize = 96;
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// The key credential secrets are derived under. `Debug` prints `[redacted]`.
+#[derive(Debug)]
+pub struct CredentialKey(MacKey);
+
+impl CredentialKey {
+    /// The key for this store, derived from its master key.
+    pub fn derive(master: &MasterKey) -> CredentialKey {
+        CredentialKey(MacKey::derive(master, "temporary-credentials"))
+    }
+
+    /// The secret access key of `access_key_id`: 30 bytes of HMAC-SHA256, 40 base64
+    /// characters.
+    fn secret(&self, access_key_id: &str) -> String {
+        let tag = self
+            .0
+            .tag(&[b"secret-access-key", access_key_id.as_bytes()]);
+        STANDARD.encode(&tag[..30])
+    }
+}
+
+/// Why credentials could not be made or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no randomness: {0}")]
+    Randomness(String),
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+}
+
+/// `n` random characters of upper-case base32 (`A–Z`, `2–7`).
+pub fn random_base32(n: usize) -> Result<String, Error> {
+    let mut bytes = vec![0u8; n];
+    tokens::random_bytes(&mut bytes).map_err(|e| Error::Randomness(e.to_string()))?;
+    // 256 is a multiple of 32: the low five bits of a uniform byte are uniform.
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(BASE32[usize::from(b & 31)]))
+        .collect())
+}
+
+/// Where a session came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Source {
+    /// `GetCredentialsForIdentity`, `AssumeRoleWithWebIdentity`, …
+    pub flow: String,
+    /// The login's provider (None for guests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The `amr` the trust policy saw.
+    #[serde(default)]
+    pub amr: Vec<String>,
+}
+
+/// A session tag (STS's `Tag`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// What a credential is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub role_arn: String,
+    pub session_name: String,
+    pub identity_id: Option<String>,
+    pub identity_pool_id: Option<String>,
+    pub source: Source,
+    pub tags: Vec<Tag>,
+    /// The guest scope-down policy applies.
+    pub scoped_down: bool,
+    pub duration_secs: i64,
+}
+
+/// A credential as handed to its holder, once.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// ms since the epoch.
+    pub expiration_ms: i64,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("access_key_id", &self.access_key_id)
+            .field("expiration_ms", &self.expiration_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Mints a credential for `session` and stores its digests (in `tx`, with whatever else the
+/// caller writes).
+pub fn mint(
+    tx: &Tx<'_>,
+    key: &CredentialKey,
+    now_ms: i64,
+    session: &Session,
+) -> Result<Issued, Error> {
+    let access_key_id = format!("ASIA{}", random_base32(KEY_ID_CHARS)?);
+    let secret_access_key = key.secret(&access_key_id);
+    let mut raw = [0u8; TOKEN_BYTES];
+    tokens::random_bytes(&mut raw).map_err(|e| Error::Randomness(e.to_string()))?;
+    let session_token = STANDARD.encode(raw);
+    let expiration_ms = now_ms + session.duration_secs * 1000;
+    store::insert(
+        tx,
+        &CredentialRow {
+            access_key_id: access_key_id.clone(),
+            secret_digest: tokens::opaque_digest(&secret_access_key),
+            token_digest: tokens::opaque_digest(&session_token),
+            role_arn: session.role_arn.clone(),
+            session_name: session.session_name.clone(),
+            identity_id: session.identity_id.clone(),
+            identity_pool_id: session.identity_pool_id.clone(),
+            source: serde_json::to_string(&session.source).unwrap_or_else(|_| "{}".into()),
+            session_tags: serde_json::to_string(&session.tags).unwrap_or_else(|_| "[]".into()),
+            scoped_down: session.scoped_down,
+            created_at: now_ms,
+            expires_at: expiration_ms,
+        },
+    )?;
+    Ok(Issued {
+        access_key_id,
+        secret_access_key,
+        session_token,
+        expiration_ms,
+    })
+}
+
+/// A stored credential, found and checked: its secret (for SigV4) and its session.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub row: CredentialRow,
+    /// The secret access key, for the signature check. Never shown.
+    pub secret_access_key: String,
+    pub source: Source,
+    pub tags: Vec<Tag>,
+}
+
+/// Why a credential was refused (STS's codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No credential has this key id, or the session token is not its own, or its secret no
+    /// longer derives (another key file): `InvalidClientTokenId`.
+    Invalid,
+    /// Past its expiry: `ExpiredToken`.
+    Expired,
+}
+
+/// Finds the credential of `access_key_id` and checks `session_token` against it and its
+/// expiry at `now_ms`.
+pub fn lookup(
+    r: &impl Read,
+    key: &CredentialKey,
+    access_key_id: &str,
+    session_token: Option<&str>,
+    now_ms: i64,
+) -> Result<Result<Verified, Refusal>, Error> {
+    let Some(row) = store::get(r, access_key_id)? else {
+        return Ok(Err(Refusal::Invalid));
+    };
+    let Some(token) = session_token else {
+        return Ok(Err(Refusal::Invalid));
+    };
+    if !constant_time_eq(&tokens::opaque_digest(token), &row.token_digest) {
+        return Ok(Err(Refusal::Invalid));
+    }
+    let secret = key.secret(access_key_id);
+    if !constant_time_eq(&tokens::opaque_digest(&secret), &row.secret_digest) {
+        return Ok(Err(Refusal::Invalid));
+    }
+    if now_ms >= row.expires_at {
+        return Ok(Err(Refusal::Expired));
+    }
+    let source = serde_json::from_str(&row.source).unwrap_or_default();
+    let tags = serde_json::from_str(&row.session_tags).unwrap_or_default();
+    Ok(Ok(Verified {
+        row,
+        secret_access_key: secret,
+        source,
+        tags,
+    }))
+}
+
+/// The stored session of `access_key_id`, unchecked (for the operator's own tools and for a
+/// caller whose signature was already verified).
+pub fn session(r: &impl Read, access_key_id: &str) -> Result<Option<Verified>, Error> {
+    Ok(store::get(r, access_key_id)?.map(|row| Verified {
+        source: serde_json::from_str(&row.source).unwrap_or_default(),
+        tags: serde_json::from_str(&row.session_tags).unwrap_or_default(),
+        secret_access_key: String::new(),
+        row,
+    }))
+}
+
+/// A stable role id for a role ARN the workspace has no record of: `AROA` and 17 base32
+/// characters of the ARN's digest.
+pub fn role_id_of(role_arn: &str) -> String {
+    let digest = tokens::opaque_digest(role_arn);
+    let tail: String = digest
+        .iter()
+        .take(17)
+        .map(|b| char::from(BASE32[usize::from(b & 31)]))
+        .collect();
+    format!("AROA{tail}")
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The assumed-role ARN of a session: `arn:aws:sts::<account>:assumed-role/<role name>/<session>`.
+pub fn assumed_role_arn(role_arn: &str, session_name: &str) -> String {
+    let (account, name) = role_parts(role_arn);
+    format!("arn:aws:sts::{account}:assumed-role/{name}/{session_name}")
+}
+
+/// A role ARN's account and its name (the last part of the path).
+pub fn role_parts(role_arn: &str) -> (&str, &str) {
+    let account = role_arn.split(':').nth(4).unwrap_or("");
+    let name = role_arn.rsplit('/').next().unwrap_or(role_arn);
+    (account, name)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn key_ids_secrets_and_arns_have_aws_shapes() {
+        let master = MasterKey::from_bytes(&[9; 32]).unwrap();
+        let key = CredentialKey::derive(&master);
+        let id = format!("ASIA{}", random_base32(16).unwrap());
+        assert_eq!(id.len(), 20);
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        );
+        let secret = key.secret(&id);
+        assert_eq!(secret.len(), 40);
+        assert_eq!(secret, key.secret(&id), "the secret derives again");
+        assert_ne!(secret, key.secret("ASIAOTHEROTHEROTHER2"));
+        let other = CredentialKey::derive(&MasterKey::from_bytes(&[8; 32]).unwrap());
+        assert_ne!(
+            secret,
+            other.secret(&id),
+            "another store derives another secret"
+        );
+        assert_eq!(
+            assumed_role_arn(
+                "arn:aws:iam::123456789012:role/app/Cognito_Auth",
+                "CognitoIdentityCredentials"
+            ),
+            "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/CognitoIdentityCredentials"
+        );
+    }
+}
