@@ -93,7 +93,7 @@ impl Console {
         let trusted = self
             .inner
             .db
-            .read(|r| trust::saml_provider(r, &account, provider_arn))?;
+            .read(|r| trust::saml_provider(r, &account, "PrincipalArn", provider_arn))?;
         trust::saml::verify(
             &trusted,
             provider_arn,

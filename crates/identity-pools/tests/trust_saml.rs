@@ -217,7 +217,7 @@ fn a_signed_assertion_is_accepted_with_its_roles() {
     assert_eq!(pick_role(&grant, Some(READER)).unwrap().role_arn, READER);
     let e = pick_role(&grant, None).unwrap_err();
     assert!(
-        matches!(&e, Refusal::InvalidParameter(m) if m.contains("CustomRoleArn")),
+        matches!(&e, Refusal::InvalidParameter(f) if f.to_string().contains("CustomRoleArn")),
         "{e}"
     );
     let e = pick_role(&grant, Some("arn:aws:iam::000000000000:role/other")).unwrap_err();
@@ -437,6 +437,12 @@ fn doctypes_and_garbage_are_refused() {
     let e = saml::verify(&trust(&idp), PROVIDER, "%%%not base64", NOW).unwrap_err();
     assert!(e.message().contains("base64"), "{e}");
     assert!(refused(&idp, "<a/>", NOW).contains("samlp:Response"));
+    let huge = "A".repeat(saml::MAX_RESPONSE_CHARS + 1);
+    let e = saml::verify(&trust(&idp), PROVIDER, &huge, NOW).unwrap_err();
+    assert!(
+        matches!(&e, Refusal::InvalidParameter(f) if f.field == "SAMLAssertion"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -504,16 +510,19 @@ fn a_stored_saml_provider_is_resolved_for_a_pool_that_trusts_it() {
         .read(|r| trust::resolve(r, "000000000000", &endpoints, &other, PROVIDER))
         .unwrap_err();
     assert!(
-        matches!(&e, Refusal::InvalidParameter(m) if m.contains("does not trust")),
+        matches!(&e, Refusal::InvalidParameter(f) if f.to_string().contains("does not trust")),
         "{e:?}"
     );
     let e = db
-        .read(|r| trust::saml_provider(r, "111111111111", PROVIDER))
+        .read(|r| trust::saml_provider(r, "111111111111", "PrincipalArn", PROVIDER))
         .unwrap_err();
-    assert!(e.message().contains("SAMLProviderArn"), "{e:?}");
+    assert!(
+        matches!(&e, Refusal::InvalidParameter(f) if f.field == "PrincipalArn"),
+        "{e:?}"
+    );
     let missing = "arn:aws:iam::000000000000:saml-provider/nobody";
     let e = db
-        .read(|r| trust::saml_provider(r, "000000000000", missing))
+        .read(|r| trust::saml_provider(r, "000000000000", "PrincipalArn", missing))
         .unwrap_err();
     assert!(e.message().contains("does not exist"), "{e:?}");
 }

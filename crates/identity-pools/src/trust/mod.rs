@@ -35,10 +35,10 @@ pub enum Refusal {
     /// `NotAuthorizedException`: the token does not prove the login ("Invalid login token. …").
     #[error("{0}")]
     NotAuthorized(String),
-    /// `InvalidParameterException`: the login names a provider the pool does not trust, or is
-    /// malformed.
+    /// `InvalidParameterException`, naming the member: the login names a provider the pool
+    /// does not trust, or is malformed.
     #[error("{0}")]
-    InvalidParameter(String),
+    InvalidParameter(domain::FieldError),
     /// `ExternalServiceException`: the provider could not be asked (unreachable, or an answer
     /// that is not what it should be); the message names the URL.
     #[error("{0}")]
@@ -55,12 +55,13 @@ impl Refusal {
         }
     }
 
-    pub fn message(&self) -> &str {
-        match self {
-            Refusal::NotAuthorized(m)
-            | Refusal::InvalidParameter(m)
-            | Refusal::ExternalService(m) => m,
-        }
+    /// The message (for `InvalidParameter`, "member: reason").
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Refusal::InvalidParameter(domain::FieldError::new(field, reason))
     }
 
     /// `NotAuthorizedException` "Invalid login token. {detail}".
@@ -127,16 +128,16 @@ impl Verifier {
     /// the provider `login` resolved to; `now_ms` is the clock.
     pub fn verify(&self, login: &Login, token: &str, now_ms: i64) -> Result<Verified, Refusal> {
         if token.is_empty() {
-            return Err(Refusal::InvalidParameter(format!(
-                "Logins.{}: the token is empty",
-                login.key
-            )));
+            return Err(Refusal::invalid(
+                format!("Logins.{}", login.key),
+                "the token is empty",
+            ));
         }
         if token.len() > MAX_TOKEN_CHARS {
-            return Err(Refusal::InvalidParameter(format!(
-                "Logins.{}: a token is at most {MAX_TOKEN_CHARS} characters",
-                login.key
-            )));
+            return Err(Refusal::invalid(
+                format!("Logins.{}", login.key),
+                format!("a token is at most {MAX_TOKEN_CHARS} characters"),
+            ));
         }
         match &login.trusted {
             Trusted::Oidc(t) => {
@@ -180,9 +181,10 @@ pub fn resolve(
     };
     let kind = ProviderKind::of(key);
     let untrusted = || {
-        Refusal::InvalidParameter(format!(
-            "Logins: the identity pool does not trust the provider '{key}'"
-        ))
+        Refusal::invalid(
+            "Logins",
+            format!("the identity pool does not trust the provider '{key}'"),
+        )
     };
     match kind {
         ProviderKind::Google
@@ -213,7 +215,7 @@ pub fn resolve(
             if !config.saml_provider_arns.iter().any(|a| a == key) {
                 return Err(untrusted());
             }
-            login(Trusted::Saml(saml_provider(r, account, key)?))
+            login(Trusted::Saml(saml_provider(r, account, "Logins", key)?))
         }
         ProviderKind::Oidc => {
             let arn = crate::providers::oidc_arn(account, key);
@@ -226,9 +228,10 @@ pub fn resolve(
                 key,
             )?
             .ok_or_else(|| {
-                Refusal::InvalidParameter(format!(
-                    "Logins: the OpenID Connect provider '{arn}' does not exist"
-                ))
+                Refusal::invalid(
+                    "Logins",
+                    format!("the OpenID Connect provider '{arn}' does not exist"),
+                )
             })?;
             let issuer = row.url.unwrap_or_default();
             login(Trusted::Oidc(oidc::OidcTrust {
@@ -238,30 +241,31 @@ pub fn resolve(
             }))
         }
         ProviderKind::UserPool | ProviderKind::Developer | ProviderKind::Twitter => {
-            Err(Refusal::InvalidParameter(format!(
-                "Logins: '{key}' is not an OpenID Connect, social or SAML provider"
-            )))
+            Err(Refusal::invalid(
+                "Logins",
+                format!("'{key}' is not an OpenID Connect, social or SAML provider"),
+            ))
         }
     }
 }
 
 /// The SAML provider with this ARN, ready to check a response: for a pool's SAML login, and
-/// for STS's `AssumeRoleWithSAML` (whose `PrincipalArn` names the provider directly).
+/// for STS's `AssumeRoleWithSAML` (whose `PrincipalArn` names the provider directly); `field`
+/// is the member that named it.
 pub fn saml_provider(
     r: &impl storage::Read,
     account: &str,
+    field: &str,
     arn: &str,
 ) -> Result<saml::SamlTrust, Refusal> {
     let name = crate::providers::saml_name_of_arn(account, arn)
-        .map_err(|e| Refusal::InvalidParameter(format!("{}: {}", e.field, e.reason)))?;
+        .map_err(|e| Refusal::invalid(field, e.reason))?;
     let row = storage::federation_providers::get(
         r,
         storage::federation_providers::FederationKind::Saml,
         &name,
     )?
-    .ok_or_else(|| {
-        Refusal::InvalidParameter(format!("the SAML provider '{arn}' does not exist"))
-    })?;
+    .ok_or_else(|| Refusal::invalid(field, format!("the SAML provider '{arn}' does not exist")))?;
     let metadata =
         saml::metadata::parse(row.metadata.as_deref().unwrap_or_default()).map_err(|e| {
             Refusal::ExternalService(format!(

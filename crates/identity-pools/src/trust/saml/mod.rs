@@ -84,21 +84,31 @@ pub struct SamlGrant {
 /// The role to use: `custom` when the assertion offers it, the only role when it offers one.
 pub fn pick_role<'a>(grant: &'a SamlGrant, custom: Option<&str>) -> Result<&'a SamlRole, Refusal> {
     match custom {
-        Some(arn) => grant.roles.iter().find(|r| r.role_arn == arn).ok_or_else(|| {
-            Refusal::InvalidParameter(format!(
-                "CustomRoleArn: the SAML assertion does not offer the role '{arn}' (it offers {})",
-                offered(grant)
-            ))
-        }),
+        Some(arn) => grant
+            .roles
+            .iter()
+            .find(|r| r.role_arn == arn)
+            .ok_or_else(|| {
+                Refusal::InvalidParameter(domain::FieldError::new(
+                    "CustomRoleArn",
+                    format!(
+                        "the SAML assertion does not offer the role '{arn}' (it offers {})",
+                        offered(grant)
+                    ),
+                ))
+            }),
         None => match grant.roles.as_slice() {
             [one] => Ok(one),
             [] => Err(Refusal::token(
                 "The SAML assertion offers no role for this provider.",
             )),
-            _ => Err(Refusal::InvalidParameter(format!(
-                "CustomRoleArn: the SAML assertion offers {} roles ({}); name one",
-                grant.roles.len(),
-                offered(grant)
+            _ => Err(Refusal::InvalidParameter(domain::FieldError::new(
+                "CustomRoleArn",
+                format!(
+                    "the SAML assertion offers {} roles ({}); name one",
+                    grant.roles.len(),
+                    offered(grant)
+                ),
             ))),
         },
     }
@@ -144,6 +154,12 @@ pub fn verify(
     response_b64: &str,
     now_ms: i64,
 ) -> Result<Verified, Refusal> {
+    if response_b64.len() > MAX_RESPONSE_CHARS {
+        return Err(Refusal::InvalidParameter(domain::FieldError::new(
+            "SAMLAssertion",
+            format!("a SAML response is at most {MAX_RESPONSE_CHARS} characters"),
+        )));
+    }
     let compact: String = response_b64
         .chars()
         .filter(|c| !c.is_whitespace())
