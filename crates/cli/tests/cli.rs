@@ -428,6 +428,60 @@ fn roles_sts_and_the_access_check_take_flags() {
 }
 
 #[test]
+fn developer_identities_from_the_command_line() {
+    let s = store();
+    let created = s.json(&[
+        "cognito-identity",
+        "create-identity-pool",
+        "--identity-pool-name",
+        "cli devs",
+        "--no-allow-unauthenticated-identities",
+        "--developer-provider-name",
+        "login.cli",
+    ]);
+    let pool = created["IdentityPoolId"].as_str().unwrap();
+    let token = s.json(&[
+        "cognito-identity",
+        "get-open-id-token-for-developer-identity",
+        "--identity-pool-id",
+        pool,
+        "--logins",
+        "login.cli=user-1",
+        "--token-duration",
+        "60",
+    ]);
+    let identity = token["IdentityId"].as_str().unwrap();
+    assert!(
+        token["Token"].as_str().unwrap().split('.').count() == 3,
+        "{token}"
+    );
+    let found = s.json(&[
+        "cognito-identity",
+        "lookup-developer-identity",
+        "--identity-pool-id",
+        pool,
+        "--developer-user-identifier",
+        "user-1",
+    ]);
+    assert_eq!(found["IdentityId"], identity);
+    let described = s.json(&[
+        "cognito-identity",
+        "describe-identity",
+        "--identity-id",
+        identity,
+    ]);
+    assert_eq!(described["Logins"], serde_json::json!(["login.cli"]));
+    let out = s.run(&["cognito-identity", "get-id", "--identity-pool-id", pool]);
+    assert_eq!(out.status.code(), Some(254), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(NotAuthorizedException)")
+            && stderr(&out).contains("Unauthenticated access is not supported"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn an_unknown_flag_is_a_usage_error_naming_the_flag() {
     let s = store();
     let out = s.run(&[

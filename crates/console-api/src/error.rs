@@ -34,6 +34,12 @@ pub enum ErrorCode {
     /// A hook could not be called or timed out.
     UnexpectedLambdaException,
     InternalErrorException,
+    /// A login is linked to another identity (cognito-identity).
+    ResourceConflictException,
+    /// A developer user is linked to another identity (cognito-identity).
+    DeveloperUserAlreadyRegisteredException,
+    /// A provider could not be asked (cognito-identity).
+    ExternalServiceException,
     /// The request body is not the JSON the operation takes.
     SerializationException,
     /// No operation by that name.
@@ -98,6 +104,11 @@ impl ErrorCode {
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
             Self::UnexpectedLambdaException => "UnexpectedLambdaException",
             Self::InternalErrorException => "InternalErrorException",
+            Self::ResourceConflictException => "ResourceConflictException",
+            Self::DeveloperUserAlreadyRegisteredException => {
+                "DeveloperUserAlreadyRegisteredException"
+            }
+            Self::ExternalServiceException => "ExternalServiceException",
             Self::SerializationException => "SerializationException",
             Self::UnknownOperationException => "UnknownOperationException",
             Self::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",

@@ -15,6 +15,7 @@ pub mod dto;
 mod engine;
 mod error;
 mod hooks;
+mod logins;
 mod trust;
 /// The token inspector's work that needs no store, for fronts that run it without one (the
 /// CLI's `jwt` commands).
@@ -121,6 +122,9 @@ struct Inner {
     /// The pool of each signing key seen in a token (a key's pool never changes; a deleted
     /// pool's tokens then fail on the pool's lookup).
     kid_pools: Mutex<HashMap<String, domain::UserPoolId>>,
+    /// The identity pools' parsed OpenID signing keys, with the configuration revision they
+    /// were read at.
+    openid_keys: Mutex<Option<(i64, Arc<identity_pools::openid::OpenIdKeys>)>>,
     /// How long a hook may take, in ms.
     hook_timeout_ms: std::sync::atomic::AtomicU64,
     /// The verifier of federated logins (`trust.rs`), built on first use.
@@ -308,6 +312,7 @@ impl Console {
                 credentials,
                 keys: Mutex::new(HashMap::new()),
                 kid_pools: Mutex::new(HashMap::new()),
+                openid_keys: Mutex::new(None),
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
                 ),

@@ -458,3 +458,74 @@ fn a_social_login_needs_the_pool_to_list_the_provider() {
         .unwrap();
     assert_eq!(v.subject, "42");
 }
+
+/// GetId with the login of an OIDC provider record: verified through the dispatch point, the
+/// same identity each time; a token the provider did not issue for the pool's client, and a
+/// provider that cannot be reached, are refused with Cognito's codes.
+#[test]
+fn get_id_takes_an_oidc_login() {
+    let c = console();
+    let idp = idp();
+    let arn = ok(
+        &c,
+        "CreateOpenIDConnectProvider",
+        json!({"Url": idp.issuer, "ClientIDList": ["app-1"]}),
+    )["OpenIDConnectProviderArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key = arn.split_once("oidc-provider/").unwrap().1.to_owned();
+    let dead = format!("http://127.0.0.1:{}/gone", testkit::closed_addr().port());
+    let dead_arn = ok(
+        &c,
+        "CreateOpenIDConnectProvider",
+        json!({"Url": dead, "ClientIDList": ["app-1"]}),
+    )["OpenIDConnectProviderArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dead_key = dead_arn.split_once("oidc-provider/").unwrap().1.to_owned();
+    let pool = ok(
+        &c,
+        "CreateIdentityPool",
+        json!({"IdentityPoolName": "fed", "AllowUnauthenticatedIdentities": false,
+               "OpenIdConnectProviderARNs": [arn, dead_arn]}),
+    )["IdentityPoolId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let claims = json!({"iss": idp.issuer, "aud": "app-1", "sub": "u-7", "exp": NOW_S + 300});
+    let token = idp.token(claims.clone());
+    let get_id = |logins: Value| {
+        testkit::call::<Value>(
+            &c,
+            "GetId",
+            json!({"IdentityPoolId": pool, "Logins": logins}),
+        )
+    };
+
+    let first = get_id(json!({key.clone(): token.clone()})).unwrap()["IdentityId"].clone();
+    let again =
+        get_id(json!({key.clone(): idp.token(claims.clone())})).unwrap()["IdentityId"].clone();
+    assert_eq!(
+        first, again,
+        "the same subject of the same provider is one identity"
+    );
+    let d = ok(&c, "DescribeIdentity", json!({"IdentityId": first}));
+    assert_eq!(d["Logins"], json!([key.clone()]));
+
+    let mut other = claims.clone();
+    other["aud"] = json!("someone-else");
+    let e = get_id(json!({key.clone(): idp.token(other)})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotAuthorizedException, "{e:?}");
+    assert!(e.message.contains("Incorrect token audience"), "{e:?}");
+
+    let mut to_dead = claims;
+    to_dead["iss"] = json!(dead);
+    let e = get_id(json!({dead_key: idp.token(to_dead)})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ExternalServiceException, "{e:?}");
+    assert!(
+        e.message.contains("/gone/.well-known/openid-configuration"),
+        "{e:?}"
+    );
+}

@@ -46,6 +46,24 @@ pub fn validate_identity_pool_id(id: &str) -> Result<(), FieldError> {
     }
 }
 
+/// Checks an identity id: Cognito's `[\w-]+:[0-9a-f-]+`, 1–55 characters, the same shape as a
+/// pool's (`us-east-1:7c1d…`).
+pub fn validate_identity_id(id: &str) -> Result<(), FieldError> {
+    validate_identity_pool_id(id).map_err(|_| {
+        FieldError::new(
+            "IdentityId",
+            format!(
+                "'{id}' is not an identity id like us-east-1:0b6ad3c1-63e4-4d7f-9c36-2f1a5e8d7b90"
+            ),
+        )
+    })
+}
+
+/// A new identity id in `region`: `<region>:<uuid>`.
+pub fn new_identity_id(region: &str) -> String {
+    format!("{region}:{}", uuid::Uuid::new_v4())
+}
+
 /// Checks an identity pool name: Cognito's `[\w\s+=,.@-]+`, 1–128 characters.
 pub fn validate_identity_pool_name(name: &str) -> Result<(), FieldError> {
     check_text("IdentityPoolName", name, 1, 128, |c| {

@@ -20,7 +20,8 @@ pub mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use names::{
-    ClientId, GroupName, IdentityPoolId, IdentityPoolName, InvalidName, UserPoolId, Username,
+    ClientId, GroupName, IdentityId, IdentityPoolId, IdentityPoolName, InvalidName, UserPoolId,
+    Username,
 };
 
 /// A rejected input: which field, and what is wrong with it.

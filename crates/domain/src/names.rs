@@ -139,6 +139,13 @@ name_type!(
 );
 
 name_type!(
+    /// An identity's id in an identity pool, `<region>:<uuid>` (Cognito's `[\w-]+:[0-9a-f-]+`),
+    /// at most 55 characters.
+    IdentityId,
+    crate::identity_pool::validate_identity_id
+);
+
+name_type!(
     /// An identity pool name: 1–128 letters, digits, spaces or `_+=,.@-`.
     IdentityPoolName,
     crate::identity_pool::validate_identity_pool_name

@@ -78,6 +78,11 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
     let api = api
         .route("/health", get(|| async { "ok" }))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route("/cognito-identity/.well-known/jwks_uri", get(identity_jwks))
+        .route(
+            "/cognito-identity/.well-known/openid-configuration",
+            get(identity_openid_configuration),
+        )
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(openid_configuration),
@@ -333,6 +338,7 @@ const INLINE: &[&str] = &[
     "DescribeWorkspace",
     "DescribeUserSecurity",
     "ListSigningKeys",
+    "DescribeIdentity",
 ];
 
 fn runs_inline(name: &str) -> bool {
@@ -517,6 +523,45 @@ async fn jwks(State(console): State<Console>, Path(pool_id): Path<String>) -> Re
             "the key set could not be read",
         ))
     }))
+}
+
+/// `GET /cognito-identity/.well-known/jwks_uri`: the keys of the identity pools' OpenID tokens
+/// (the path is Cognito's: `https://cognito-identity.amazonaws.com/.well-known/jwks_uri`).
+async fn identity_jwks(State(console): State<Console>) -> Response {
+    let result = tokio::task::spawn_blocking(move || console.identity_jwks()).await;
+    document(result.unwrap_or_else(|_| {
+        Err(ApiError::new(
+            ErrorCode::InternalErrorException,
+            "the key set could not be read",
+        ))
+    }))
+}
+
+/// `GET /cognito-identity/.well-known/openid-configuration`: the identity pools' issuer and
+/// where its keys are, under the workspace's issuer or at this server's address (never the
+/// request's Host).
+async fn identity_openid_configuration(
+    State(console): State<Console>,
+    listening: Option<Extension<Listening>>,
+) -> Response {
+    let at = listening.map_or_else(
+        || SocketAddr::from((Ipv4Addr::LOCALHOST, 9229)),
+        |Extension(Listening(a))| a,
+    );
+    let result = tokio::task::spawn_blocking(move || {
+        let jwks_uri = format!("http://{at}/cognito-identity/.well-known/jwks_uri");
+        console.identity_openid_configuration(&jwks_uri)
+    })
+    .await;
+    let mut resp = document(result.unwrap_or_else(|_| {
+        Err(ApiError::new(
+            ErrorCode::InternalErrorException,
+            "the configuration could not be read",
+        ))
+    }));
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 /// `GET /{poolId}/.well-known/openid-configuration`, pointing at the JWKS under the workspace's

@@ -214,13 +214,38 @@ impl World {
             let r = http::post_target(
                 addr,
                 "AWSCognitoIdentityService.CreateIdentityPool",
-                &json!({"IdentityPoolName": name, "AllowUnauthenticatedIdentities": true})
-                    .to_string(),
+                &json!({"IdentityPoolName": name, "AllowUnauthenticatedIdentities": true,
+                        "DeveloperProviderName": format!("login.{name}")})
+                .to_string(),
             );
             assert_eq!(r.status, 200, "CreateIdentityPool: {r:?}");
             r.json()["IdentityPoolId"].as_str().unwrap().to_owned()
         };
         let idpool = identity_pool("fuzz");
+        let cid = |op: &str, body: Value| {
+            let r = http::post_target(
+                addr,
+                &format!("AWSCognitoIdentityService.{op}"),
+                &body.to_string(),
+            );
+            assert_eq!(r.status, 200, "{op}: {r:?}");
+            r.json()
+        };
+        let identity = cid("GetId", json!({"IdentityPoolId": idpool}))["IdentityId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let dev = cid(
+            "GetOpenIdTokenForDeveloperIdentity",
+            json!({"IdentityPoolId": idpool, "Logins": {"login.fuzz": "fuzz-user"}}),
+        );
+        let dev_identity = dev["IdentityId"].as_str().unwrap().to_owned();
+        let dev_token = dev["Token"].as_str().unwrap().to_owned();
+        cid(
+            "GetOpenIdTokenForDeveloperIdentity",
+            json!({"IdentityPoolId": idpool, "IdentityId": dev_identity,
+                   "Logins": {"login.fuzz": "fuzz-user-2"}}),
+        );
         let spare_idpool = identity_pool("spare");
         let idpool_arn =
             format!("arn:aws:cognito-identity:us-east-1:000000000000:identitypool/{idpool}");
@@ -232,6 +257,9 @@ impl World {
             ("$VICTIM_ACCESS", victim.access.clone()),
             ("$VICTIM_REFRESH", victim.refresh.clone()),
             ("$VICTIM", "victim".to_owned()),
+            ("$DEV_IDENTITY", dev_identity),
+            ("$DEV_TOKEN", dev_token),
+            ("$IDENTITY", identity),
             ("$SPARE_CLIENT", spare_client),
             ("$SPARE_IDPOOL", spare_idpool),
             ("$SPARE_POOL", spare),
@@ -387,6 +415,10 @@ fn swappable_targets() -> Vec<String> {
         "UpdateIdentityPool",
         "DeleteIdentityPool",
         "SetIdentityPoolRoles",
+        "DeleteIdentities",
+        "MergeDeveloperIdentities",
+        "UnlinkDeveloperIdentity",
+        "UnlinkIdentity",
     ];
     OPERATIONS
         .iter()

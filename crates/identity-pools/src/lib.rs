@@ -2,7 +2,10 @@
 //! vend temporary AWS-style credentials — with the explanation of every decision.
 
 pub mod credentials;
+pub mod identities;
+pub mod logins;
 pub mod mapping;
+pub mod openid;
 pub mod policy;
 pub mod pools;
 pub mod providers;

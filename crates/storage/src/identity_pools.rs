@@ -173,6 +173,18 @@ pub fn get(r: &impl Read, id: &str) -> Result<Option<IdentityPoolRow>> {
     found.map(decode).transpose()
 }
 
+/// The pool with this key.
+pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<IdentityPoolRow>> {
+    let found = r
+        .conn()
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM identity_pools WHERE pk = ?1"
+        ))?
+        .query_row([pk], raw)
+        .optional()?;
+    found.map(decode).transpose()
+}
+
 /// Pools in creation order after `after_pk`, at most `limit`.
 pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<IdentityPoolRow>> {
     let mut stmt = r.conn().prepare_cached(&format!(

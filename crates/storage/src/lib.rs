@@ -22,6 +22,7 @@ pub mod credentials;
 pub mod federation_providers;
 pub mod groups;
 pub mod hook_invocations;
+pub mod identities;
 pub mod identity_pools;
 pub mod outbox;
 pub mod pools;
@@ -196,8 +197,12 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
 /// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
 /// secrets, the SMTP password. Without that file none of them can be opened again.
 pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
-    const KINDS: [(&str, &str); 4] = [
+    const KINDS: [(&str, &str); 5] = [
         ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
+        (
+            "identity pool signing keys",
+            "SELECT EXISTS(SELECT 1 FROM identity_signing_keys)",
+        ),
         (
             "SRP verifiers",
             "SELECT EXISTS(SELECT 1 FROM srp_verifiers)",

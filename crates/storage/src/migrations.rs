@@ -23,13 +23,14 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (11, include_str!("../migrations/0011_identity_pools.sql")),
     (12, include_str!("../migrations/0012_roles_credentials.sql")),
+    (13, include_str!("../migrations/0013_identities.sql")),
     (
         14,
         include_str!("../migrations/0014_federation_providers.sql"),
     ),
 ];
 
-/// The newest schema version this build knows.
+/// The newest schema version this build knows: the last migration's number.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// Refuses a store whose schema version `found` is newer than this build's.
@@ -56,4 +57,15 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
         tracing::info!(version, "applied migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_the_order_they_apply() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(LATEST, MIGRATIONS[MIGRATIONS.len() - 1].0);
+    }
 }

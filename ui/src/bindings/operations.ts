@@ -25,15 +25,13 @@ import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordReques
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
-import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
-import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
-import type { CreateSamlProviderRequest } from "./CreateSamlProviderRequest";
-import type { CreateSamlProviderResponse } from "./CreateSamlProviderResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
+import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
+import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
 import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
@@ -45,14 +43,18 @@ import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
+import type { GetIdRequest } from "./GetIdRequest";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
-import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProviderResponse";
-import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
+import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
+import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
 import type { GroupRequest } from "./GroupRequest";
 import type { GroupResponse } from "./GroupResponse";
+import type { IdentityDescription } from "./IdentityDescription";
+import type { IdentityIdRequest } from "./IdentityIdRequest";
+import type { IdentityIdResponse } from "./IdentityIdResponse";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
 import type { ImportRoleRequest } from "./ImportRoleRequest";
@@ -64,14 +66,14 @@ import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
 import type { ListHookInvocationsResponse } from "./ListHookInvocationsResponse";
+import type { ListIdentitiesRequest } from "./ListIdentitiesRequest";
+import type { ListIdentitiesResponse } from "./ListIdentitiesResponse";
 import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
-import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
 import type { ListRolesRequest } from "./ListRolesRequest";
 import type { ListRolesResponse } from "./ListRolesResponse";
-import type { ListSamlProvidersResponse } from "./ListSamlProvidersResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
 import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
@@ -83,8 +85,10 @@ import type { ListUsersInGroupRequest } from "./ListUsersInGroupRequest";
 import type { ListUsersInGroupResponse } from "./ListUsersInGroupResponse";
 import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
-import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArnRequest";
-import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
+import type { LookupDeveloperIdentityRequest } from "./LookupDeveloperIdentityRequest";
+import type { LookupDeveloperIdentityResponse } from "./LookupDeveloperIdentityResponse";
+import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentitiesRequest";
+import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
@@ -93,7 +97,6 @@ import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
 import type { RoleNameRequest } from "./RoleNameRequest";
 import type { RoleResponse } from "./RoleResponse";
-import type { SamlProviderArnRequest } from "./SamlProviderArnRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
@@ -106,11 +109,10 @@ import type { SignUpResponse } from "./SignUpResponse";
 import type { SimulateAccessRequest } from "./SimulateAccessRequest";
 import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
+import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
+import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
-import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
-import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
-import type { UpdateSamlProviderResponse } from "./UpdateSamlProviderResponse";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -204,6 +206,16 @@ export type Operations = {
   ListTagsForResource: { input: ListTagsForResourceRequest; output: ListTagsForResourceResponse };
   SetPrincipalTagAttributeMap: { input: SetPrincipalTagAttributeMapRequest; output: PrincipalTagAttributeMapResponse };
   GetPrincipalTagAttributeMap: { input: PrincipalTagAttributeMapRequest; output: PrincipalTagAttributeMapResponse };
+  GetId: { input: GetIdRequest; output: IdentityIdResponse };
+  GetOpenIdToken: { input: GetOpenIdTokenRequest; output: OpenIdTokenResponse };
+  UnlinkIdentity: { input: UnlinkIdentityRequest; output: Empty };
+  ListIdentities: { input: ListIdentitiesRequest; output: ListIdentitiesResponse };
+  DescribeIdentity: { input: IdentityIdRequest; output: IdentityDescription };
+  DeleteIdentities: { input: DeleteIdentitiesRequest; output: DeleteIdentitiesResponse };
+  GetOpenIdTokenForDeveloperIdentity: { input: GetOpenIdTokenForDeveloperIdentityRequest; output: OpenIdTokenResponse };
+  LookupDeveloperIdentity: { input: LookupDeveloperIdentityRequest; output: LookupDeveloperIdentityResponse };
+  MergeDeveloperIdentities: { input: MergeDeveloperIdentitiesRequest; output: IdentityIdResponse };
+  UnlinkDeveloperIdentity: { input: UnlinkDeveloperIdentityRequest; output: Empty };
   SearchUsers: { input: SearchUsersRequest; output: SearchUsersResponse };
   ListAuditEvents: { input: ListAuditEventsRequest; output: ListAuditEventsResponse };
   ListOutboxMessages: { input: ListOutboxMessagesRequest; output: ListOutboxMessagesResponse };
@@ -219,18 +231,6 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
-  CreateOpenIDConnectProvider: { input: CreateOpenIdConnectProviderRequest; output: CreateOpenIdConnectProviderResponse };
-  GetOpenIDConnectProvider: { input: OpenIdConnectProviderArnRequest; output: GetOpenIdConnectProviderResponse };
-  ListOpenIDConnectProviders: { input: Empty; output: ListOpenIdConnectProvidersResponse };
-  AddClientIDToOpenIDConnectProvider: { input: OpenIdConnectProviderClientIdRequest; output: Empty };
-  RemoveClientIDFromOpenIDConnectProvider: { input: OpenIdConnectProviderClientIdRequest; output: Empty };
-  UpdateOpenIDConnectProviderThumbprint: { input: UpdateOpenIdConnectProviderThumbprintRequest; output: Empty };
-  DeleteOpenIDConnectProvider: { input: OpenIdConnectProviderArnRequest; output: Empty };
-  CreateSAMLProvider: { input: CreateSamlProviderRequest; output: CreateSamlProviderResponse };
-  GetSAMLProvider: { input: SamlProviderArnRequest; output: GetSamlProviderResponse };
-  ListSAMLProviders: { input: Empty; output: ListSamlProvidersResponse };
-  UpdateSAMLProvider: { input: UpdateSamlProviderRequest; output: UpdateSamlProviderResponse };
-  DeleteSAMLProvider: { input: SamlProviderArnRequest; output: Empty };
   CreateRole: { input: CreateRoleRequest; output: RoleResponse };
   GetRole: { input: RoleNameRequest; output: RoleResponse };
   UpdateRole: { input: UpdateRoleRequest; output: RoleResponse };
@@ -329,6 +329,16 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "ListTagsForResource", service: "cognito-identity", command: "list_tags_for_resource" },
   { name: "SetPrincipalTagAttributeMap", service: "cognito-identity", command: "set_principal_tag_attribute_map" },
   { name: "GetPrincipalTagAttributeMap", service: "cognito-identity", command: "get_principal_tag_attribute_map" },
+  { name: "GetId", service: "cognito-identity", command: "get_id" },
+  { name: "GetOpenIdToken", service: "cognito-identity", command: "get_open_id_token" },
+  { name: "UnlinkIdentity", service: "cognito-identity", command: "unlink_identity" },
+  { name: "ListIdentities", service: "cognito-identity", command: "list_identities" },
+  { name: "DescribeIdentity", service: "cognito-identity", command: "describe_identity" },
+  { name: "DeleteIdentities", service: "cognito-identity", command: "delete_identities" },
+  { name: "GetOpenIdTokenForDeveloperIdentity", service: "cognito-identity", command: "get_open_id_token_for_developer_identity" },
+  { name: "LookupDeveloperIdentity", service: "cognito-identity", command: "lookup_developer_identity" },
+  { name: "MergeDeveloperIdentities", service: "cognito-identity", command: "merge_developer_identities" },
+  { name: "UnlinkDeveloperIdentity", service: "cognito-identity", command: "unlink_developer_identity" },
   { name: "SearchUsers", service: "poolhouse", command: "search_users" },
   { name: "ListAuditEvents", service: "poolhouse", command: "list_audit_events" },
   { name: "ListOutboxMessages", service: "poolhouse", command: "list_outbox_messages" },
@@ -344,18 +354,6 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
-  { name: "CreateOpenIDConnectProvider", service: "poolhouse", command: "create_open_id_connect_provider" },
-  { name: "GetOpenIDConnectProvider", service: "poolhouse", command: "get_open_id_connect_provider" },
-  { name: "ListOpenIDConnectProviders", service: "poolhouse", command: "list_open_id_connect_providers" },
-  { name: "AddClientIDToOpenIDConnectProvider", service: "poolhouse", command: "add_client_id_to_open_id_connect_provider" },
-  { name: "RemoveClientIDFromOpenIDConnectProvider", service: "poolhouse", command: "remove_client_id_from_open_id_connect_provider" },
-  { name: "UpdateOpenIDConnectProviderThumbprint", service: "poolhouse", command: "update_open_id_connect_provider_thumbprint" },
-  { name: "DeleteOpenIDConnectProvider", service: "poolhouse", command: "delete_open_id_connect_provider" },
-  { name: "CreateSAMLProvider", service: "poolhouse", command: "create_saml_provider" },
-  { name: "GetSAMLProvider", service: "poolhouse", command: "get_saml_provider" },
-  { name: "ListSAMLProviders", service: "poolhouse", command: "list_saml_providers" },
-  { name: "UpdateSAMLProvider", service: "poolhouse", command: "update_saml_provider" },
-  { name: "DeleteSAMLProvider", service: "poolhouse", command: "delete_saml_provider" },
   { name: "CreateRole", service: "poolhouse", command: "create_role" },
   { name: "GetRole", service: "poolhouse", command: "get_role" },
   { name: "UpdateRole", service: "poolhouse", command: "update_role" },

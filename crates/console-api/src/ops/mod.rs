@@ -30,6 +30,7 @@ pub(crate) mod clients;
 pub(crate) mod federation;
 pub(crate) mod groups;
 pub(crate) mod hooks;
+pub(crate) mod identities;
 pub(crate) mod identity_pools;
 pub(crate) mod inspect;
 pub(crate) mod keys;
@@ -49,9 +50,9 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, federation::*, groups::*, hooks::*, identity_pools::*, inspect::*,
-    keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*,
-    shared::*, signin::*, sts::*, users::*, workspace::*,
+    audit::*, clients::*, federation::*, groups::*, hooks::*, identities::*, identity_pools::*,
+    inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*,
+    selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -133,6 +134,16 @@ macro_rules! for_each_operation {
             cid identity_pools ListTagsForResource list_tags_for_resource ListTagsForResourceRequest ListTagsForResourceResponse admin;
             cid identity_pools SetPrincipalTagAttributeMap set_principal_tag_attribute_map SetPrincipalTagAttributeMapRequest PrincipalTagAttributeMapResponse admin;
             cid identity_pools GetPrincipalTagAttributeMap get_principal_tag_attribute_map PrincipalTagAttributeMapRequest PrincipalTagAttributeMapResponse admin;
+            cid identities GetId get_id GetIdRequest IdentityIdResponse anon;
+            cid identities GetOpenIdToken get_open_id_token GetOpenIdTokenRequest OpenIdTokenResponse token;
+            cid identities UnlinkIdentity unlink_identity UnlinkIdentityRequest Empty token;
+            cid identities ListIdentities list_identities ListIdentitiesRequest ListIdentitiesResponse admin;
+            cid identities DescribeIdentity describe_identity IdentityIdRequest IdentityDescription admin;
+            cid identities DeleteIdentities delete_identities DeleteIdentitiesRequest DeleteIdentitiesResponse admin;
+            cid identities GetOpenIdTokenForDeveloperIdentity get_open_id_token_for_developer_identity GetOpenIdTokenForDeveloperIdentityRequest OpenIdTokenResponse admin;
+            cid identities LookupDeveloperIdentity lookup_developer_identity LookupDeveloperIdentityRequest LookupDeveloperIdentityResponse admin;
+            cid identities MergeDeveloperIdentities merge_developer_identities MergeDeveloperIdentitiesRequest IdentityIdResponse admin;
+            cid identities UnlinkDeveloperIdentity unlink_developer_identity UnlinkDeveloperIdentityRequest Empty admin;
             own users SearchUsers search_users SearchUsersRequest SearchUsersResponse admin;
             own audit ListAuditEvents list_audit_events ListAuditEventsRequest ListAuditEventsResponse admin;
             own outbox ListOutboxMessages list_outbox_messages ListOutboxMessagesRequest ListOutboxMessagesResponse admin;

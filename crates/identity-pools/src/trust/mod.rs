@@ -218,9 +218,24 @@ pub fn resolve(
             login(Trusted::Saml(saml_provider(r, account, "Logins", key)?))
         }
         ProviderKind::Oidc => {
+            let listed = config
+                .open_id_connect_provider_arns
+                .iter()
+                .find(|a| {
+                    a.split_once(":oidc-provider/")
+                        .is_some_and(|(_, n)| n == key)
+                })
+                .ok_or_else(untrusted)?;
             let arn = crate::providers::oidc_arn(account, key);
-            if !config.open_id_connect_provider_arns.contains(&arn) {
-                return Err(untrusted());
+            if *listed != arn {
+                return Err(Refusal::invalid(
+                    "Logins",
+                    format!(
+                        "the identity pool trusts '{listed}', which is not an OpenID Connect \
+                         provider of this workspace's account ({account}): create '{arn}' or \
+                         list it instead"
+                    ),
+                ));
             }
             let row = storage::federation_providers::get(
                 r,
@@ -240,12 +255,13 @@ pub fn resolve(
                 discovery_base: issuer,
             }))
         }
-        ProviderKind::UserPool | ProviderKind::Developer | ProviderKind::Twitter => {
-            Err(Refusal::invalid(
-                "Logins",
-                format!("'{key}' is not an OpenID Connect, social or SAML provider"),
-            ))
-        }
+        ProviderKind::Twitter => Err(Refusal::token(
+            "Twitter's OAuth 1.0a logins (token;secret) are not verified by Poolhouse.",
+        )),
+        ProviderKind::UserPool | ProviderKind::Developer => Err(Refusal::invalid(
+            "Logins",
+            format!("'{key}' is not an OpenID Connect, social or SAML provider"),
+        )),
     }
 }
 

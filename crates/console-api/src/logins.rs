@@ -1,0 +1,309 @@
+//! How this console proves a login of an identity pool's Logins map
+//! ([`identity_pools::logins::LoginVerifier`]).
+//!
+//! - A Poolhouse user pool (`cognito-idp.<region>.amazonaws.com/<pool id>`): an ID token signed
+//!   by the pool's keys, its `iss` the pool's issuer, `token_use` `id`, unexpired, its `aud`
+//!   one of the identity pool's app clients for that user pool; with `ServerSideTokenCheck`, the
+//!   sign-in it comes from (`origin_jti`) must not be signed out or revoked, and its user must
+//!   exist and be enabled.
+//! - `cognito-identity.amazonaws.com`: an identity-pool OpenID token (from
+//!   GetOpenIdTokenForDeveloperIdentity) for this identity pool.
+//! - Every other kind (OIDC hosts, SAML provider ARNs, social providers' names) goes through
+//!   [`verify_external`], the one place their verification is dispatched.
+
+use std::sync::Arc;
+
+use identity_pools::identities::Error;
+use identity_pools::logins::{LoginVerifier, VerifiedLogin};
+use identity_pools::mapping::ProviderKind;
+use identity_pools::openid::{self, OpenIdKeys};
+use storage::identity_pools::IdentityPoolRow;
+
+use crate::{ApiError, Console, ErrorCode};
+
+/// The console's verifier of logins.
+pub(crate) struct ConsoleLogins<'a>(pub(crate) &'a Console);
+
+fn refused(reason: impl Into<String>) -> Error {
+    Error::NotAuthorized(reason.into())
+}
+
+/// An internal failure while verifying, kept apart from a refusal of the token.
+fn internal(e: ApiError) -> Error {
+    if e.code == ErrorCode::InternalErrorException {
+        Error::Internal(e.message)
+    } else {
+        Error::NotAuthorized(format!("Invalid login token. {}", e.message))
+    }
+}
+
+impl LoginVerifier for ConsoleLogins<'_> {
+    fn verify(
+        &self,
+        pool: &IdentityPoolRow,
+        provider: &str,
+        token: &str,
+    ) -> Result<VerifiedLogin, Error> {
+        match ProviderKind::of(provider) {
+            ProviderKind::UserPool => self.user_pool(pool, provider, token),
+            ProviderKind::Developer => self.identity_token(pool, token),
+            kind => verify_external(self.0, pool, kind, provider, token),
+        }
+    }
+}
+
+/// The dispatch point for the providers verified beyond this console's own keys: OIDC
+/// providers (by their issuer host), SAML providers (by ARN) and the social providers (Google,
+/// Apple, Amazon, Facebook), checked by `identity_pools::trust` through
+/// [`Console::verify_federated_login`] (the provider's record read from the store, then its
+/// keys or API asked with no transaction open). A refusal keeps Cognito's code: a token that
+/// does not prove the login is `NotAuthorizedException`, a provider that cannot be asked
+/// `ExternalServiceException`.
+pub(crate) fn verify_external(
+    console: &Console,
+    pool: &IdentityPoolRow,
+    _kind: ProviderKind,
+    provider: &str,
+    token: &str,
+) -> Result<VerifiedLogin, Error> {
+    use identity_pools::trust::Refusal;
+    match console.verify_federated_login(&pool.config, provider, token) {
+        Ok(v) => Ok(VerifiedLogin {
+            provider: v.provider,
+            subject: v.subject,
+            claims: v.claims,
+        }),
+        Err(Refusal::NotAuthorized(m)) => Err(Error::NotAuthorized(m)),
+        Err(Refusal::InvalidParameter(f)) => Err(Error::InvalidParameter(f)),
+        Err(Refusal::ExternalService(m)) => Err(Error::External(m)),
+    }
+}
+
+impl ConsoleLogins<'_> {
+    /// A Poolhouse user pool's ID token.
+    fn user_pool(
+        &self,
+        ipool: &IdentityPoolRow,
+        provider: &str,
+        token: &str,
+    ) -> Result<VerifiedLogin, Error> {
+        let c = self.0;
+        let pool_id = provider
+            .split_once(".amazonaws.com/")
+            .and_then(|(_, id)| domain::UserPoolId::parse(id).ok())
+            .ok_or_else(|| {
+                refused(format!(
+                    "Invalid login token. '{provider}' is not a user pool provider like \
+                     cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123xyZ"
+                ))
+            })?;
+        let region = pool_id.split_once('_').map_or("", |(r, _)| r);
+        if provider != format!("cognito-idp.{region}.amazonaws.com/{pool_id}") {
+            return Err(refused(format!(
+                "Invalid login token. '{provider}' names a user pool of another region"
+            )));
+        }
+        let entries: Vec<_> = ipool
+            .config
+            .cognito_identity_providers
+            .iter()
+            .filter(|p| p.provider_name.as_deref() == Some(provider))
+            .collect();
+        let pool = c
+            .read(|r| Ok(storage::pools::get(r, &pool_id)?))
+            .map_err(internal)?
+            .ok_or_else(|| {
+                refused(format!(
+                    "Invalid login token. The user pool {pool_id} does not exist."
+                ))
+            })?;
+        let keys = c.pool_keys(&pool).map_err(internal)?;
+        let now_ms = c.now();
+        let now = now_ms.div_euclid(1000);
+        let verified = keys
+            .verifier
+            .verify(token, now, 0)
+            .map_err(|e| refused(openid::token_refusal(&e, now)))?;
+        if verified
+            .header()
+            .contains_key(tokens::inspect::TEST_TOKEN_HEADER)
+        {
+            return Err(refused(format!(
+                "Invalid login token. A test token (header `{}`) is never accepted.",
+                tokens::inspect::TEST_TOKEN_HEADER
+            )));
+        }
+        let issuer = c.issuer(&pool_id).map_err(internal)?;
+        if verified.str_claim("iss") != Some(issuer.as_str()) {
+            return Err(refused(
+                "Invalid login token. Issuer doesn't match providerName",
+            ));
+        }
+        if verified.str_claim("token_use") != Some("id") {
+            return Err(refused(
+                "Invalid login token. Not a valid OpenId Connect identity token: an identity \
+                 pool takes the user pool's ID token, not its access token.",
+            ));
+        }
+        let aud = verified.str_claim("aud").unwrap_or_default();
+        let Some(entry) = entries.iter().find(|p| p.client_id.as_deref() == Some(aud)) else {
+            return Err(refused(format!(
+                "Invalid login token. Incorrect token audience: app client '{aud}' is not among \
+                 the identity pool's clients of {provider}."
+            )));
+        };
+        let sub = verified
+            .str_claim("sub")
+            .ok_or_else(|| refused("Invalid login token. The token has no sub."))?
+            .to_owned();
+        if entry.server_side_token_check == Some(true) {
+            self.check_session(&pool, &verified, &sub)?;
+        }
+        Ok(VerifiedLogin {
+            provider: provider.to_owned(),
+            subject: sub,
+            claims: verified.into_claims(),
+        })
+    }
+
+    /// `ServerSideTokenCheck`: the sign-in the token comes from is live and its user enabled.
+    fn check_session(
+        &self,
+        pool: &storage::pools::PoolRow,
+        verified: &tokens::VerifiedToken,
+        sub: &str,
+    ) -> Result<(), Error> {
+        let revoked = || {
+            refused(
+                "Invalid login token. Token has been revoked: the user signed out or the session was revoked.",
+            )
+        };
+        let origin = verified.str_claim("origin_jti").ok_or_else(revoked)?;
+        self.0
+            .read(|r| {
+                let session = user_pools::signin::sign_in_by_origin(r, origin)?;
+                let Some(session) = session.filter(|s| s.revoked_at.is_none()) else {
+                    return Ok(Err(revoked()));
+                };
+                let user = storage::users::get_by_pk(r, session.user)?;
+                Ok(match user {
+                    Some(u) if u.pool == pool.pk && u.sub == sub && u.enabled => Ok(()),
+                    Some(u) if u.pool == pool.pk && u.sub == sub => {
+                        Err(refused("Invalid login token. User is disabled."))
+                    }
+                    _ => Err(revoked()),
+                })
+            })
+            .map_err(internal)?
+    }
+
+    /// An identity-pool OpenID token for this identity pool.
+    fn identity_token(&self, pool: &IdentityPoolRow, token: &str) -> Result<VerifiedLogin, Error> {
+        let c = self.0;
+        let keys = c.openid_keys().map_err(internal)?;
+        let issuer = c.identity_issuer().map_err(internal)?;
+        let claims = openid::verify(&keys, token, &issuer, &pool.id, c.now().div_euclid(1000))?;
+        let amr_authenticated = claims
+            .get("amr")
+            .and_then(|v| v.as_array())
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some("authenticated")));
+        if !amr_authenticated {
+            return Err(refused(
+                "Invalid login token. An unauthenticated identity's token is not a login.",
+            ));
+        }
+        let subject = claims
+            .get("sub")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(VerifiedLogin {
+            provider: identity_pools::logins::COGNITO_IDENTITY.to_owned(),
+            subject,
+            claims,
+        })
+    }
+}
+
+impl Console {
+    /// The `iss` of identity-pool OpenID tokens.
+    pub fn identity_issuer(&self) -> Result<String, ApiError> {
+        Ok(openid::issuer(self.workspace()?.issuer_base_url.as_deref()))
+    }
+
+    /// The parsed identity-pool signing keys, made on first use and kept while the store's
+    /// configuration revision stands.
+    pub(crate) fn openid_keys(&self) -> Result<Arc<OpenIdKeys>, ApiError> {
+        let db = &self.inner.db;
+        let now = self.now();
+        let master = &self.inner.master;
+        let loaded = db.read(|r| {
+            let revision = storage::config_revision(r)?;
+            if let Ok(kept) = self.inner.openid_keys.lock()
+                && let Some((at, k)) = kept.as_ref()
+                && *at == revision
+            {
+                return Ok(Some(Arc::clone(k)));
+            }
+            let Some(k) = openid::load(r, master, now).map_err(ApiError::from)? else {
+                return Ok(None);
+            };
+            let k = Arc::new(k);
+            if let Ok(mut kept) = self.inner.openid_keys.lock() {
+                *kept = Some((revision, Arc::clone(&k)));
+            }
+            Ok::<_, ApiError>(Some(k))
+        })?;
+        if let Some(k) = loaded {
+            return Ok(k);
+        }
+        db.write(|tx| openid::ensure_key(tx, master, now).map_err(ApiError::from))?;
+        self.openid_keys_loaded()
+    }
+
+    fn openid_keys_loaded(&self) -> Result<Arc<OpenIdKeys>, ApiError> {
+        let now = self.now();
+        self.inner.db.read(|r| {
+            openid::load(r, &self.inner.master, now)
+                .map_err(ApiError::from)?
+                .map(Arc::new)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InternalErrorException,
+                        "the identity pools' signing key could not be made",
+                    )
+                })
+        })
+    }
+
+    /// The identity pools' JWKS document (`/cognito-identity/.well-known/jwks_uri`).
+    pub fn identity_jwks(&self) -> Result<serde_json::Value, ApiError> {
+        // Make the key if there is none yet, so the document is never empty.
+        self.openid_keys()?;
+        let now = self.now();
+        let set = self.read(|r| Ok(openid::jwks(r, now)?))?;
+        serde_json::to_value(set)
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+    }
+
+    /// The identity pools' OpenID configuration. The JWKS is under the issuer when the
+    /// workspace names an issuer base URL, else at `jwks_uri` (where the caller serves it).
+    pub fn identity_openid_configuration(
+        &self,
+        jwks_uri: &str,
+    ) -> Result<serde_json::Value, ApiError> {
+        let issuer = self.identity_issuer()?;
+        let jwks_uri = match self.workspace()?.issuer_base_url {
+            Some(_) => format!("{issuer}/.well-known/jwks_uri"),
+            None => jwks_uri.to_string(),
+        };
+        Ok(serde_json::json!({
+            "issuer": issuer,
+            "jwks_uri": jwks_uri,
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["id_token"],
+            "claims_supported": ["sub", "aud", "amr", "iss", "iat", "exp", openid::TAGS_CLAIM]
+        }))
+    }
+}

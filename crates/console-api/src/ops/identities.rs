@@ -1,0 +1,622 @@
+//! Identities of identity pools (`cognito-identity`): the exchange's first steps (GetId,
+//! GetOpenIdToken, UnlinkIdentity), the identities' administration (ListIdentities,
+//! DescribeIdentity, DeleteIdentities) and developer-authenticated identities
+//! (GetOpenIdTokenForDeveloperIdentity, LookupDeveloperIdentity, MergeDeveloperIdentities,
+//! UnlinkDeveloperIdentity), in botocore's shapes.
+//!
+//! Logins are verified ([`crate::logins`]) before the write transaction opens: verifying may
+//! make keys or, for other providers, call out. A call that changes nothing (GetId for a login
+//! already linked, a token for an identity whose logins are all linked) writes nothing.
+
+use std::collections::BTreeMap;
+
+use domain::{FieldError, IdentityId, IdentityPoolId};
+use identity_pools::identities::{self, Authorized, Error};
+use identity_pools::logins::{self, VerifiedLogin};
+use identity_pools::openid::{self, TokenClaims};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use storage::identity_pools::IdentityPoolRow;
+use ts_rs::TS;
+
+use super::shared::*;
+use crate::logins::ConsoleLogins;
+use crate::ops::OpCtx;
+use crate::{ApiError, Console, ErrorCode, secs};
+
+/// A Logins map: provider → token (or, for the developer provider, the user identifier).
+pub type LoginsMap = BTreeMap<String, Sensitive>;
+
+dto! {
+    pub struct GetIdRequest {
+        #[serde(default)]
+        pub account_id: Option<String>,
+        pub identity_pool_id: IdentityPoolId,
+        #[serde(default)]
+        pub logins: Option<LoginsMap>,
+    }
+}
+
+dto! {
+    /// `GetIdResponse` and `MergeDeveloperIdentitiesResponse`.
+    pub struct IdentityIdResponse {
+        pub identity_id: String,
+    }
+}
+
+dto! {
+    pub struct ListIdentitiesRequest {
+        pub identity_pool_id: IdentityPoolId,
+        pub max_results: u32,
+        #[serde(default)]
+        pub next_token: Option<String>,
+        #[serde(default)]
+        pub hide_disabled: Option<bool>,
+    }
+}
+
+dto! {
+    /// `IdentityDescription`.
+    pub struct IdentityDescription {
+        pub identity_id: String,
+        /// The providers of its logins.
+        pub logins: Vec<String>,
+        pub creation_date: f64,
+        pub last_modified_date: f64,
+    }
+}
+
+dto! {
+    pub struct ListIdentitiesResponse {
+        pub identity_pool_id: String,
+        pub identities: Vec<IdentityDescription>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct IdentityIdRequest {
+        pub identity_id: IdentityId,
+    }
+}
+
+dto! {
+    pub struct DeleteIdentitiesRequest {
+        pub identity_ids_to_delete: Vec<IdentityId>,
+    }
+}
+
+/// `ErrorCode` of an identity DeleteIdentities could not delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum UnprocessedErrorCode {
+    AccessDenied,
+    InternalServerError,
+}
+
+dto! {
+    /// `UnprocessedIdentityId`.
+    pub struct UnprocessedIdentityId {
+        pub identity_id: String,
+        pub error_code: UnprocessedErrorCode,
+    }
+}
+
+dto! {
+    pub struct DeleteIdentitiesResponse {
+        pub unprocessed_identity_ids: Vec<UnprocessedIdentityId>,
+    }
+}
+
+dto! {
+    pub struct UnlinkIdentityRequest {
+        pub identity_id: IdentityId,
+        pub logins: LoginsMap,
+        pub logins_to_remove: Vec<String>,
+    }
+}
+
+dto! {
+    pub struct GetOpenIdTokenRequest {
+        pub identity_id: IdentityId,
+        #[serde(default)]
+        pub logins: Option<LoginsMap>,
+    }
+}
+
+dto! {
+    /// `GetOpenIdTokenResponse` and `GetOpenIdTokenForDeveloperIdentityResponse`.
+    pub struct OpenIdTokenResponse {
+        pub identity_id: String,
+        pub token: Sensitive,
+    }
+}
+
+dto! {
+    pub struct GetOpenIdTokenForDeveloperIdentityRequest {
+        pub identity_pool_id: IdentityPoolId,
+        #[serde(default)]
+        pub identity_id: Option<IdentityId>,
+        pub logins: LoginsMap,
+        #[serde(default)]
+        pub principal_tags: Option<BTreeMap<String, String>>,
+        /// Seconds, 1–86,400 (default 900).
+        #[serde(default)]
+        pub token_duration: Option<i64>,
+    }
+}
+
+dto! {
+    pub struct LookupDeveloperIdentityRequest {
+        pub identity_pool_id: IdentityPoolId,
+        #[serde(default)]
+        pub identity_id: Option<IdentityId>,
+        #[serde(default)]
+        pub developer_user_identifier: Option<String>,
+        #[serde(default)]
+        pub max_results: Option<u32>,
+        #[serde(default)]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct LookupDeveloperIdentityResponse {
+        pub identity_id: String,
+        pub developer_user_identifier_list: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+dto! {
+    pub struct MergeDeveloperIdentitiesRequest {
+        pub source_user_identifier: String,
+        pub destination_user_identifier: String,
+        pub developer_provider_name: String,
+        pub identity_pool_id: IdentityPoolId,
+    }
+}
+
+dto! {
+    pub struct UnlinkDeveloperIdentityRequest {
+        pub identity_id: IdentityId,
+        pub identity_pool_id: IdentityPoolId,
+        pub developer_provider_name: String,
+        pub developer_user_identifier: String,
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let message = e.to_string();
+        match e {
+            Error::NotFound(_) => ApiError::new(ErrorCode::ResourceNotFoundException, message),
+            Error::NotAuthorized(_) => ApiError::new(ErrorCode::NotAuthorizedException, message),
+            Error::InvalidParameter(f) => f.into(),
+            Error::ResourceConflict(_) => {
+                ApiError::new(ErrorCode::ResourceConflictException, message)
+            }
+            Error::DeveloperUserAlreadyRegistered(_) => {
+                ApiError::new(ErrorCode::DeveloperUserAlreadyRegisteredException, message)
+            }
+            Error::LimitExceeded(_) => ApiError::new(ErrorCode::LimitExceededException, message),
+            Error::External(_) => ApiError::new(ErrorCode::ExternalServiceException, message),
+            Error::Internal(_) => {
+                tracing::error!(error = %message, "internal error");
+                ApiError::new(ErrorCode::InternalErrorException, message)
+            }
+            Error::Storage(s) => s.into(),
+        }
+    }
+}
+
+/// The logins in clear.
+fn clear(logins: Option<LoginsMap>) -> BTreeMap<String, String> {
+    logins
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, v.0))
+        .collect()
+}
+
+/// Runs `f`; a refusal is recorded in the audit log as the operation's failure (the changes
+/// that follow a verification are audited by [`Console::write_audited`] themselves).
+fn recorded<T>(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    target: &str,
+    f: impl FnOnce() -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    f().inspect_err(|e| {
+        c.record_failure(ctx.actor, ctx.op.name(), None, Some(target), e);
+    })
+}
+
+/// Verifies a Logins map against the pool.
+fn verify(
+    c: &Console,
+    pool: &IdentityPoolRow,
+    field: &str,
+    logins: &BTreeMap<String, String>,
+) -> Result<Vec<VerifiedLogin>, ApiError> {
+    Ok(logins::verify_all(&ConsoleLogins(c), pool, field, logins)?)
+}
+
+/// The region of an identity pool (the part of its id before `:`).
+fn region_of(pool_id: &str) -> &str {
+    pool_id.split_once(':').map_or(pool_id, |(r, _)| r)
+}
+
+/// `GetId`.
+pub(crate) fn get_id(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: GetIdRequest,
+) -> Result<IdentityIdResponse, ApiError> {
+    let pool_id = req.identity_pool_id;
+    let logins = clear(req.logins);
+    let verified = recorded(c, ctx, &pool_id, || {
+        if let Some(a) = &req.account_id
+            && (a.is_empty() || a.len() > 15 || !a.chars().all(|ch| ch.is_ascii_digit()))
+        {
+            return Err(ApiError::invalid("AccountId", "must be 1–15 digits"));
+        }
+        let pool = c.read(|r| Ok(identities::pool(r, &pool_id)?))?;
+        let verified = verify(c, &pool, "Logins", &logins)?;
+        let known = c.read(|r| Ok(identities::known(r, &pool, &verified)?))?;
+        Ok((verified, known))
+    })?;
+    let (verified, known) = verified;
+    if let Some(i) = known {
+        return Ok(IdentityIdResponse { identity_id: i.id });
+    }
+    c.write_audited(ctx, None, Some(pool_id.as_str()), |tx, uctx| {
+        let got = identities::get_id(
+            tx,
+            &pool_id,
+            region_of(&pool_id),
+            &verified,
+            uctx.clock.now_ms(),
+        )?;
+        let id = got.identity.id;
+        Ok((
+            IdentityIdResponse {
+                identity_id: id.clone(),
+            },
+            Some(id),
+        ))
+    })
+}
+
+/// Verifies the caller of an identity operation: the identity exists and the logins prove it.
+fn authorize(
+    c: &Console,
+    id: &IdentityId,
+    logins: &BTreeMap<String, String>,
+) -> Result<Authorized, ApiError> {
+    let (identity, pool) = c.read(|r| Ok(identities::identity(r, id)?))?;
+    let verified = verify(c, &pool, "Logins", logins)?;
+    c.read(|r| Ok(identities::authorize_in(r, identity, pool, verified)?))
+}
+
+/// Links the caller's new logins to the identity, audited; nothing when there are none.
+fn link_new(c: &Console, ctx: &OpCtx<'_>, a: &Authorized) -> Result<(), ApiError> {
+    if a.to_link.is_empty() {
+        return Ok(());
+    }
+    c.write_audited(ctx, None, Some(a.identity.id.as_str()), |tx, uctx| {
+        identities::link_new(tx, a, uctx.clock.now_ms())?;
+        Ok(((), None))
+    })
+}
+
+/// `GetOpenIdToken`: a 10-minute token for the identity.
+pub(crate) fn get_open_id_token(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: GetOpenIdTokenRequest,
+) -> Result<OpenIdTokenResponse, ApiError> {
+    let logins = clear(req.logins);
+    let a = recorded(c, ctx, &req.identity_id, || {
+        authorize(c, &req.identity_id, &logins)
+    })?;
+    link_new(c, ctx, &a)?;
+    let token = sign(
+        c,
+        &a.identity.id,
+        &a.pool.id,
+        a.amr(),
+        openid::OPEN_ID_TOKEN_SECS,
+        &BTreeMap::new(),
+    )?;
+    Ok(OpenIdTokenResponse {
+        identity_id: a.identity.id,
+        token: Sensitive(token),
+    })
+}
+
+fn sign(
+    c: &Console,
+    identity_id: &str,
+    pool_id: &str,
+    amr: Vec<String>,
+    lifetime_secs: i64,
+    principal_tags: &BTreeMap<String, String>,
+) -> Result<String, ApiError> {
+    let keys = c.openid_keys()?;
+    let issuer = c.identity_issuer()?;
+    let claims = TokenClaims {
+        issuer: &issuer,
+        identity_id,
+        pool_id,
+        amr,
+        now_secs: c.now().div_euclid(1000),
+        lifetime_secs,
+        principal_tags,
+    };
+    Ok(openid::sign(&keys, &claims)?)
+}
+
+/// `UnlinkIdentity`: the caller, proven by its logins, unlinks providers from its identity.
+pub(crate) fn unlink_identity(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UnlinkIdentityRequest,
+) -> Result<Empty, ApiError> {
+    let logins = clear(Some(req.logins));
+    let id = req.identity_id;
+    let a = recorded(c, ctx, &id, || {
+        if logins.is_empty() {
+            return Err(ApiError::invalid(
+                "Logins",
+                "must hold a login of the identity: it proves the caller",
+            ));
+        }
+        authorize(c, &id, &logins)
+    })?;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        identities::unlink(tx, &a, &req.logins_to_remove, uctx.clock.now_ms())?;
+        Ok((Empty {}, None))
+    })
+}
+
+fn description(d: identities::Description) -> IdentityDescription {
+    IdentityDescription {
+        identity_id: d.identity.id,
+        logins: d.providers,
+        creation_date: secs(d.identity.created_at),
+        last_modified_date: secs(d.identity.modified_at),
+    }
+}
+
+/// `DescribeIdentity`.
+pub(crate) fn describe_identity(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: IdentityIdRequest,
+) -> Result<IdentityDescription, ApiError> {
+    let d = c.read(|r| Ok(identities::describe(r, &req.identity_id)?))?;
+    Ok(description(d))
+}
+
+/// `ListIdentities`.
+pub(crate) fn list_identities(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: ListIdentitiesRequest,
+) -> Result<ListIdentitiesResponse, ApiError> {
+    if !(1..=60).contains(&req.max_results) {
+        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
+    }
+    let hide = req.hide_disabled.unwrap_or(false);
+    // A token is bound to its pool and to HideDisabled.
+    let scope = format!("ListIdentities:{}:{hide}", req.identity_pool_id);
+    let after: i64 = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
+    let rows = c.read(|r| {
+        Ok(identities::list(
+            r,
+            &req.identity_pool_id,
+            after,
+            req.max_results + 1,
+            hide,
+        )?)
+    })?;
+    let (rows, next) = paged(c, rows, req.max_results, &scope, |d| d.identity.pk);
+    Ok(ListIdentitiesResponse {
+        identity_pool_id: req.identity_pool_id.to_string(),
+        identities: rows.into_iter().map(description).collect(),
+        next_token: next,
+    })
+}
+
+/// `DeleteIdentities`: 1–60 identities; one that does not exist is already deleted.
+pub(crate) fn delete_identities(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: DeleteIdentitiesRequest,
+) -> Result<DeleteIdentitiesResponse, ApiError> {
+    let ids = req.identity_ids_to_delete;
+    let target = ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+    if ids.is_empty() || ids.len() > 60 {
+        let e = ApiError::invalid("IdentityIdsToDelete", "must hold 1–60 identity ids");
+        c.record_failure(ctx.actor, ctx.op.name(), None, None, &e);
+        return Err(e);
+    }
+    c.write_audited(ctx, None, Some(target.as_str()), |tx, _| {
+        identities::delete(tx, &ids)?;
+        Ok((
+            DeleteIdentitiesResponse {
+                unprocessed_identity_ids: Vec::new(),
+            },
+            None,
+        ))
+    })
+}
+
+/// Checks GetOpenIdTokenForDeveloperIdentity's principal tags: at most 50, keys 1–128 and
+/// values 1–256 characters (botocore's `PrincipalTags`).
+fn check_principal_tags(tags: &BTreeMap<String, String>) -> Result<(), FieldError> {
+    if tags.len() > 50 {
+        return Err(FieldError::new("PrincipalTags", "may hold at most 50 tags"));
+    }
+    for (k, v) in tags {
+        let (nk, nv) = (k.chars().count(), v.chars().count());
+        if nk == 0 || nk > 128 {
+            return Err(FieldError::new(
+                "PrincipalTags",
+                "tag keys must be 1–128 characters",
+            ));
+        }
+        if nv == 0 || nv > 256 {
+            return Err(FieldError::new(
+                format!("PrincipalTags.{k}"),
+                "must be 1–256 characters",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `GetOpenIdTokenForDeveloperIdentity`: the developer user's identity (found, given or made)
+/// and a token for it, `TokenDuration` seconds long.
+pub(crate) fn get_open_id_token_for_developer_identity(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: GetOpenIdTokenForDeveloperIdentityRequest,
+) -> Result<OpenIdTokenResponse, ApiError> {
+    let pool_id = req.identity_pool_id;
+    let tags = req.principal_tags.unwrap_or_default();
+    let mut logins = clear(Some(req.logins));
+    let (dev, user, verified, duration) = recorded(c, ctx, &pool_id, || {
+        let duration = req
+            .token_duration
+            .unwrap_or(openid::DEFAULT_DEVELOPER_TOKEN_SECS);
+        if !(1..=openid::MAX_DEVELOPER_TOKEN_SECS).contains(&duration) {
+            return Err(ApiError::invalid(
+                "TokenDuration",
+                "must be between 1 and 86400 seconds",
+            ));
+        }
+        check_principal_tags(&tags)?;
+        logins::check_map("Logins", &logins)?;
+        let pool = c.read(|r| Ok(identities::pool(r, &pool_id)?))?;
+        let dev = identities::developer_provider(&pool, "Logins", None)?.to_owned();
+        let Some(user) = logins.remove(&dev) else {
+            return Err(ApiError::invalid(
+                "Logins",
+                format!("must hold the developer provider '{dev}' with the user's identifier"),
+            ));
+        };
+        identities::check_developer_user(&format!("Logins.{dev}"), &user)?;
+        let verified = verify(c, &pool, "Logins", &logins)?;
+        Ok((dev, user, verified, duration))
+    })?;
+    let got = c.write_audited(ctx, None, Some(pool_id.as_str()), |tx, uctx| {
+        let got = identities::developer_identity(
+            tx,
+            &pool_id,
+            region_of(&pool_id),
+            req.identity_id.as_ref(),
+            &user,
+            &verified,
+            uctx.clock.now_ms(),
+        )?;
+        let id = got.identity.id.clone();
+        Ok((got, Some(id)))
+    })?;
+    let mut amr = vec!["authenticated".to_owned()];
+    amr.extend(openid::developer_amr(&dev, &pool_id, &user));
+    for l in &verified {
+        if !l.is_identity_token() {
+            amr.extend(openid::amr_of(&l.provider, &l.subject));
+        }
+    }
+    let token = sign(c, &got.identity.id, &pool_id, amr, duration, &tags)?;
+    Ok(OpenIdTokenResponse {
+        identity_id: got.identity.id,
+        token: Sensitive(token),
+    })
+}
+
+/// `LookupDeveloperIdentity`.
+pub(crate) fn lookup_developer_identity(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: LookupDeveloperIdentityRequest,
+) -> Result<LookupDeveloperIdentityResponse, ApiError> {
+    let limit = req.max_results.unwrap_or(60);
+    if !(1..=60).contains(&limit) {
+        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
+    }
+    let scope = format!(
+        "LookupDeveloperIdentity:{}:{}:{}",
+        req.identity_pool_id,
+        req.identity_id.as_deref().unwrap_or_default(),
+        req.developer_user_identifier.as_deref().unwrap_or_default()
+    );
+    let after: Option<String> = cursor(c, &scope, req.next_token.as_deref())?;
+    let found = c.read(|r| {
+        Ok(identities::lookup_developer(
+            r,
+            &req.identity_pool_id,
+            req.identity_id.as_ref(),
+            req.developer_user_identifier.as_deref(),
+            after.as_deref(),
+            limit + 1,
+        )?)
+    })?;
+    let (users, next) = paged(c, found.users, limit, &scope, Clone::clone);
+    Ok(LookupDeveloperIdentityResponse {
+        identity_id: found.identity_id,
+        developer_user_identifier_list: users,
+        next_token: next,
+    })
+}
+
+/// `MergeDeveloperIdentities`.
+pub(crate) fn merge_developer_identities(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: MergeDeveloperIdentitiesRequest,
+) -> Result<IdentityIdResponse, ApiError> {
+    let pool_id = req.identity_pool_id;
+    c.write_audited(ctx, None, Some(pool_id.as_str()), |tx, uctx| {
+        let to = identities::merge_developer(
+            tx,
+            &pool_id,
+            &req.developer_provider_name,
+            &req.source_user_identifier,
+            &req.destination_user_identifier,
+            uctx.clock.now_ms(),
+        )?;
+        let id = to.id;
+        Ok((
+            IdentityIdResponse {
+                identity_id: id.clone(),
+            },
+            Some(id),
+        ))
+    })
+}
+
+/// `UnlinkDeveloperIdentity`.
+pub(crate) fn unlink_developer_identity(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UnlinkDeveloperIdentityRequest,
+) -> Result<Empty, ApiError> {
+    let id = req.identity_id;
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        identities::unlink_developer(
+            tx,
+            &req.identity_pool_id,
+            &id,
+            &req.developer_provider_name,
+            &req.developer_user_identifier,
+            uctx.clock.now_ms(),
+        )?;
+        Ok((Empty {}, None))
+    })
+}

@@ -1,0 +1,642 @@
+//! Identities: who an identity pool has seen, and the logins linked to each.
+//!
+//! Cognito's rules: a login (provider key + subject) belongs to at most one identity of a pool,
+//! so the same login always finds the same identity; logins that name different identities in
+//! one GetId are merged into the oldest; a guest (no logins) gets a new identity each time, when
+//! the pool allows guests; an identity with logins answers only to one of them. Developer user
+//! identifiers are logins whose provider is the pool's `DeveloperProviderName`, linked by the
+//! developer's backend (GetOpenIdTokenForDeveloperIdentity), merged and unlinked by it.
+//!
+//! Logins arrive verified ([`crate::logins`]): verification needs keys and may call out, so it
+//! runs before the write transaction, never inside it.
+
+use std::collections::BTreeSet;
+
+use domain::identity_pool::new_identity_id;
+use domain::{FieldError, IdentityId, IdentityPoolId};
+use storage::identities::{self as store, IdentityRow};
+use storage::identity_pools::IdentityPoolRow;
+use storage::{Read, Tx};
+
+use crate::logins::VerifiedLogin;
+use crate::pools;
+
+/// Why an identities operation was refused; each is one of Cognito's error codes.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `ResourceNotFoundException`: no such identity pool or identity.
+    #[error("{0}")]
+    NotFound(String),
+    /// `NotAuthorizedException`: a login that does not prove itself, or a caller who may not
+    /// use the identity.
+    #[error("{0}")]
+    NotAuthorized(String),
+    /// `InvalidParameterException`, naming the member.
+    #[error("{0}")]
+    InvalidParameter(FieldError),
+    /// `ResourceConflictException`: a login already linked to another identity.
+    #[error("{0}")]
+    ResourceConflict(String),
+    /// `DeveloperUserAlreadyRegisteredException`.
+    #[error("{0}")]
+    DeveloperUserAlreadyRegistered(String),
+    /// `LimitExceededException`.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// `ExternalServiceException`: a provider could not be asked.
+    #[error("{0}")]
+    External(String),
+    /// `InternalErrorException`.
+    #[error("{0}")]
+    Internal(String),
+    #[error(transparent)]
+    Storage(#[from] storage::Error),
+}
+
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::InvalidParameter(e)
+    }
+}
+
+impl From<pools::Error> for Error {
+    fn from(e: pools::Error) -> Self {
+        match e {
+            pools::Error::NotFound(_) => Error::NotFound(e.to_string()),
+            pools::Error::InvalidParameter(f) => Error::InvalidParameter(f),
+            pools::Error::LimitExceeded(m) => Error::LimitExceeded(m),
+            pools::Error::Storage(s) => Error::Storage(s),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Cognito's refusal of a guest where the pool allows none.
+pub const GUESTS_REFUSED: &str = "Unauthenticated access is not supported for this identity pool.";
+/// Cognito's refusal of logins that belong to another identity.
+pub const LOGINS_DO_NOT_MATCH: &str = "Logins don't match. Please include at least one valid login for this identity or identity pool.";
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound(format!("Identity '{id}' not found."))
+}
+
+fn forbidden(id: &str) -> Error {
+    Error::NotAuthorized(format!("Access to Identity '{id}' is forbidden."))
+}
+
+/// The pool with this id, or `ResourceNotFoundException`.
+pub fn pool(r: &impl Read, id: &IdentityPoolId) -> Result<IdentityPoolRow> {
+    Ok(pools::describe(r, id)?)
+}
+
+/// An identity and its pool, or `ResourceNotFoundException`.
+pub fn identity(r: &impl Read, id: &str) -> Result<(IdentityRow, IdentityPoolRow)> {
+    let row = store::get(r, id)?.ok_or_else(|| not_found(id))?;
+    let pool = storage::identity_pools::get_by_pk(r, row.pool)?.ok_or_else(|| not_found(id))?;
+    Ok((row, pool))
+}
+
+/// An identity as DescribeIdentity and ListIdentities answer it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    pub identity: IdentityRow,
+    /// The providers of its logins, each once, in order.
+    pub providers: Vec<String>,
+}
+
+fn describe_row(r: &impl Read, identity: IdentityRow) -> Result<Description> {
+    let providers: BTreeSet<String> = store::logins(r, identity.pk)?
+        .into_iter()
+        .map(|l| l.provider)
+        .collect();
+    Ok(Description {
+        identity,
+        providers: providers.into_iter().collect(),
+    })
+}
+
+/// `DescribeIdentity`.
+pub fn describe(r: &impl Read, id: &IdentityId) -> Result<Description> {
+    let (row, _) = identity(r, id)?;
+    describe_row(r, row)
+}
+
+/// `ListIdentities`: the pool's identities after `after_pk`, at most `limit`.
+pub fn list(
+    r: &impl Read,
+    pool_id: &IdentityPoolId,
+    after_pk: i64,
+    limit: u32,
+    hide_disabled: bool,
+) -> Result<Vec<Description>> {
+    let p = pool(r, pool_id)?;
+    store::list(r, p.pk, after_pk, limit, hide_disabled)?
+        .into_iter()
+        .map(|i| describe_row(r, i))
+        .collect()
+}
+
+/// `DeleteIdentities`: deletes those of `ids` that exist (an unknown one is already gone) and
+/// answers the ids deleted.
+pub fn delete(tx: &Tx<'_>, ids: &[IdentityId]) -> Result<Vec<String>> {
+    let mut deleted = Vec::new();
+    for id in ids {
+        if let Some(row) = store::get(tx, id)?
+            && store::delete(tx, row.pk)?
+        {
+            deleted.push(row.id);
+        }
+    }
+    Ok(deleted)
+}
+
+/// The identity an identity-pool OpenID token names, in `pool`.
+fn token_identity(
+    r: &impl Read,
+    pool: &IdentityPoolRow,
+    login: &VerifiedLogin,
+) -> Result<IdentityRow> {
+    store::get(r, &login.subject)?
+        .filter(|i| i.pool == pool.pk)
+        .ok_or_else(|| {
+            Error::NotAuthorized(format!(
+                "Invalid login token. The identity it was issued to ({}) no longer exists.",
+                login.subject
+            ))
+        })
+}
+
+/// The identities the logins are linked to (each once, oldest first), and the provider logins
+/// linked to none.
+fn linked<'a>(
+    r: &impl Read,
+    pool: &IdentityPoolRow,
+    logins: &'a [VerifiedLogin],
+) -> Result<(Vec<IdentityRow>, Vec<&'a VerifiedLogin>)> {
+    let mut found: Vec<IdentityRow> = Vec::new();
+    let mut unlinked = Vec::new();
+    for l in logins {
+        let at = if l.is_identity_token() {
+            Some(token_identity(r, pool, l)?)
+        } else {
+            store::by_login(r, pool.pk, &l.provider, &l.subject)?
+        };
+        match at {
+            Some(i) => {
+                if !found.iter().any(|f| f.pk == i.pk) {
+                    found.push(i);
+                }
+            }
+            None => unlinked.push(l),
+        }
+    }
+    found.sort_by_key(|i| i.pk);
+    Ok((found, unlinked))
+}
+
+/// GetId's answer when nothing needs writing: every login is linked, all to one identity.
+/// `None` when GetId must write (a guest, a new login, identities to merge).
+pub fn known(
+    r: &impl Read,
+    pool: &IdentityPoolRow,
+    logins: &[VerifiedLogin],
+) -> Result<Option<IdentityRow>> {
+    if logins.is_empty() {
+        return Ok(None);
+    }
+    let (found, unlinked) = linked(r, pool, logins)?;
+    Ok(match (found.as_slice(), unlinked.is_empty()) {
+        ([one], true) => Some(one.clone()),
+        _ => None,
+    })
+}
+
+/// What GetId did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GotId {
+    pub identity: IdentityRow,
+    pub created: bool,
+    /// Identities merged into it (and deleted).
+    pub merged: Vec<String>,
+}
+
+/// `GetId`: the identity of the logins — found, made, or the oldest of several they name with
+/// the others merged into it — with every login linked to it; a new identity for a guest.
+pub fn get_id(
+    tx: &Tx<'_>,
+    pool_id: &IdentityPoolId,
+    region: &str,
+    logins: &[VerifiedLogin],
+    now: i64,
+) -> Result<GotId> {
+    let pool = pool(tx, pool_id)?;
+    if logins.is_empty() {
+        if !pool.config.allow_unauthenticated_identities {
+            return Err(Error::NotAuthorized(GUESTS_REFUSED.into()));
+        }
+        return Ok(GotId {
+            identity: create(tx, &pool, region, now)?,
+            created: true,
+            merged: Vec::new(),
+        });
+    }
+    let (found, unlinked) = linked(tx, &pool, logins)?;
+    let (identity, created, merged) = match found.split_first() {
+        None => (create(tx, &pool, region, now)?, true, Vec::new()),
+        Some((oldest, others)) => {
+            let mut merged = Vec::new();
+            for o in others {
+                store::move_logins(tx, o.pk, oldest.pk)?;
+                store::delete(tx, o.pk)?;
+                merged.push(o.id.clone());
+            }
+            (oldest.clone(), false, merged)
+        }
+    };
+    for l in &unlinked {
+        link(tx, &pool, &identity, &l.provider, &l.subject, now)?;
+    }
+    if !unlinked.is_empty() || !merged.is_empty() {
+        store::touch(tx, identity.pk, now)?;
+    }
+    Ok(GotId {
+        identity,
+        created,
+        merged,
+    })
+}
+
+fn create(tx: &Tx<'_>, pool: &IdentityPoolRow, region: &str, now: i64) -> Result<IdentityRow> {
+    let id = new_identity_id(region);
+    Ok(store::insert(tx, pool.pk, &id, now)?)
+}
+
+fn link(
+    tx: &Tx<'_>,
+    pool: &IdentityPoolRow,
+    identity: &IdentityRow,
+    provider: &str,
+    subject: &str,
+    now: i64,
+) -> Result<()> {
+    store::link(tx, pool.pk, identity.pk, provider, subject, now).map_err(|e| match e {
+        storage::Error::Conflict { .. } => Error::ResourceConflict(format!(
+            "The login of '{provider}' is already linked to another identity of this pool."
+        )),
+        other => other.into(),
+    })
+}
+
+/// A caller allowed to act as an identity (GetOpenIdToken, GetCredentialsForIdentity,
+/// UnlinkIdentity): the identity, its pool, and the logins that proved it.
+#[derive(Debug, Clone)]
+pub struct Authorized {
+    pub identity: IdentityRow,
+    pub pool: IdentityPoolRow,
+    /// The verified logins, in the request's order (none for a guest).
+    pub logins: Vec<VerifiedLogin>,
+    /// Provider logins not linked yet, which [`link_new`] links to the identity.
+    pub to_link: Vec<(String, String)>,
+}
+
+impl Authorized {
+    /// Whether the caller is a guest.
+    pub fn is_guest(&self) -> bool {
+        self.logins.is_empty()
+    }
+
+    /// The token's `amr`: `["unauthenticated"]` for a guest, else `authenticated` and each
+    /// login's provider and subject (an identity-pool token's own providers carried over).
+    pub fn amr(&self) -> Vec<String> {
+        if self.is_guest() {
+            return vec!["unauthenticated".into()];
+        }
+        let mut amr = vec!["authenticated".to_owned()];
+        for l in &self.logins {
+            if l.is_identity_token() {
+                let carried = l
+                    .claims
+                    .get("amr")
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                    .filter(|s| *s != "authenticated" && *s != "unauthenticated");
+                amr.extend(carried.map(str::to_owned));
+            } else {
+                amr.extend(crate::openid::amr_of(&l.provider, &l.subject));
+            }
+        }
+        amr
+    }
+}
+
+/// Whether the caller with these verified logins may act as identity `id`: the identity exists
+/// and is enabled; a guest only on a pool that allows guests and an identity with no logins;
+/// otherwise each login is linked to this identity or to none (it is then linked by
+/// [`link_new`]), and an identity-pool token names this identity.
+pub fn authorize(r: &impl Read, id: &IdentityId, logins: Vec<VerifiedLogin>) -> Result<Authorized> {
+    let (identity, pool) = identity(r, id)?;
+    authorize_in(r, identity, pool, logins)
+}
+
+/// [`authorize`] for an identity already read.
+pub fn authorize_in(
+    r: &impl Read,
+    identity: IdentityRow,
+    pool: IdentityPoolRow,
+    logins: Vec<VerifiedLogin>,
+) -> Result<Authorized> {
+    if identity.disabled {
+        return Err(Error::NotAuthorized(format!(
+            "Identity '{}' is disabled.",
+            identity.id
+        )));
+    }
+    let mut to_link = Vec::new();
+    if logins.is_empty() {
+        if !store::logins(r, identity.pk)?.is_empty() {
+            return Err(forbidden(&identity.id));
+        }
+        if !pool.config.allow_unauthenticated_identities {
+            return Err(Error::NotAuthorized(GUESTS_REFUSED.into()));
+        }
+    }
+    for l in &logins {
+        if l.is_identity_token() {
+            if l.subject != identity.id {
+                return Err(Error::NotAuthorized(LOGINS_DO_NOT_MATCH.into()));
+            }
+            continue;
+        }
+        match store::by_login(r, pool.pk, &l.provider, &l.subject)? {
+            Some(i) if i.pk == identity.pk => {}
+            Some(_) => return Err(Error::NotAuthorized(LOGINS_DO_NOT_MATCH.into())),
+            None => to_link.push((l.provider.clone(), l.subject.clone())),
+        }
+    }
+    Ok(Authorized {
+        identity,
+        pool,
+        logins,
+        to_link,
+    })
+}
+
+/// Links the caller's new logins to its identity (a guest identity becomes authenticated).
+pub fn link_new(tx: &Tx<'_>, a: &Authorized, now: i64) -> Result<()> {
+    for (provider, subject) in &a.to_link {
+        link(tx, &a.pool, &a.identity, provider, subject, now).map_err(|e| match e {
+            Error::ResourceConflict(_) => Error::NotAuthorized(LOGINS_DO_NOT_MATCH.into()),
+            other => other,
+        })?;
+    }
+    if !a.to_link.is_empty() {
+        store::touch(tx, a.identity.pk, now)?;
+    }
+    Ok(())
+}
+
+/// `UnlinkIdentity`: removes the logins of the providers in `remove` from the caller's
+/// identity. Each must be linked to it; the caller's proof must be a login (not a guest).
+pub fn unlink(tx: &Tx<'_>, a: &Authorized, remove: &[String], now: i64) -> Result<()> {
+    if a.is_guest() {
+        return Err(forbidden(&a.identity.id));
+    }
+    let dev = a.pool.config.developer_provider_name.as_deref();
+    for provider in remove {
+        if Some(provider.as_str()) == dev {
+            return Err(FieldError::new(
+                "LoginsToRemove",
+                format!(
+                    "'{provider}' is the developer provider: UnlinkDeveloperIdentity unlinks its \
+                     users"
+                ),
+            )
+            .into());
+        }
+        if store::unlink(tx, a.identity.pk, provider, None)? == 0 {
+            return Err(FieldError::new(
+                "LoginsToRemove",
+                format!("'{provider}' is not linked to identity '{}'", a.identity.id),
+            )
+            .into());
+        }
+    }
+    store::touch(tx, a.identity.pk, now)?;
+    Ok(())
+}
+
+/// The pool's developer provider name, which `given` must be when given.
+pub fn developer_provider<'p>(
+    pool: &'p IdentityPoolRow,
+    field: &str,
+    given: Option<&str>,
+) -> Result<&'p str> {
+    let Some(name) = pool.config.developer_provider_name.as_deref() else {
+        return Err(FieldError::new(
+            field,
+            "the identity pool has no DeveloperProviderName, so it has no developer users",
+        )
+        .into());
+    };
+    if let Some(g) = given
+        && g != name
+    {
+        return Err(FieldError::new(
+            field,
+            format!("'{g}' is not this identity pool's developer provider ('{name}')"),
+        )
+        .into());
+    }
+    Ok(name)
+}
+
+/// Checks a developer user identifier (1–1,024 characters).
+pub fn check_developer_user(field: &str, user: &str) -> Result<()> {
+    let n = user.chars().count();
+    if n == 0 || n > 1024 {
+        return Err(FieldError::new(field, "must be 1–1024 characters").into());
+    }
+    Ok(())
+}
+
+/// `GetOpenIdTokenForDeveloperIdentity`'s identity: the developer user's (linking the user to
+/// `identity_id` when given, or to a new identity), with the other verified logins linked too.
+/// A user already linked to another identity than `identity_id` is
+/// `DeveloperUserAlreadyRegisteredException`.
+pub fn developer_identity(
+    tx: &Tx<'_>,
+    pool_id: &IdentityPoolId,
+    region: &str,
+    identity_id: Option<&IdentityId>,
+    user: &str,
+    others: &[VerifiedLogin],
+    now: i64,
+) -> Result<GotId> {
+    let pool = pool(tx, pool_id)?;
+    let dev = developer_provider(&pool, "Logins", None)?.to_owned();
+    check_developer_user("Logins", user)?;
+    let existing = store::by_login(tx, pool.pk, &dev, user)?;
+    let (identity, created) = match (identity_id, existing) {
+        (Some(id), Some(e)) if e.id != id.as_str() => {
+            return Err(Error::DeveloperUserAlreadyRegistered(format!(
+                "The developer user '{user}' is already linked to another identity of this pool."
+            )));
+        }
+        (Some(_), Some(e)) => (e, false),
+        (Some(id), None) => {
+            let i = store::get(tx, id)?
+                .filter(|i| i.pool == pool.pk)
+                .ok_or_else(|| not_found(id))?;
+            link(tx, &pool, &i, &dev, user, now)?;
+            store::touch(tx, i.pk, now)?;
+            (i, false)
+        }
+        (None, Some(e)) => (e, false),
+        (None, None) => {
+            let i = create(tx, &pool, region, now)?;
+            link(tx, &pool, &i, &dev, user, now)?;
+            (i, true)
+        }
+    };
+    for l in others {
+        if l.is_identity_token() {
+            if l.subject != identity.id {
+                return Err(Error::NotAuthorized(LOGINS_DO_NOT_MATCH.into()));
+            }
+            continue;
+        }
+        match store::by_login(tx, pool.pk, &l.provider, &l.subject)? {
+            Some(i) if i.pk == identity.pk => {}
+            Some(_) => {
+                return Err(Error::ResourceConflict(format!(
+                    "The login of '{}' is already linked to another identity of this pool.",
+                    l.provider
+                )));
+            }
+            None => link(tx, &pool, &identity, &l.provider, &l.subject, now)?,
+        }
+    }
+    Ok(GotId {
+        identity,
+        created,
+        merged: Vec::new(),
+    })
+}
+
+/// What LookupDeveloperIdentity found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    pub identity_id: String,
+    /// The identity's developer user identifiers (one page).
+    pub users: Vec<String>,
+}
+
+/// `LookupDeveloperIdentity`: the identity of a developer user, or of `identity_id`, with its
+/// developer user identifiers after `after`, at most `limit`. When both are given they must
+/// agree.
+pub fn lookup_developer(
+    r: &impl Read,
+    pool_id: &IdentityPoolId,
+    identity_id: Option<&IdentityId>,
+    user: Option<&str>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Lookup> {
+    let pool = pool(r, pool_id)?;
+    let dev = developer_provider(&pool, "IdentityPoolId", None)?;
+    let by_user = match user {
+        Some(u) => {
+            check_developer_user("DeveloperUserIdentifier", u)?;
+            Some(store::by_login(r, pool.pk, dev, u)?.ok_or_else(|| {
+                Error::NotFound(format!(
+                    "The developer user identifier '{u}' is not linked to any identity of this \
+                     identity pool."
+                ))
+            })?)
+        }
+        None => None,
+    };
+    let identity = match (identity_id, by_user) {
+        (None, None) => {
+            return Err(FieldError::new(
+                "IdentityId",
+                "or DeveloperUserIdentifier is required: the one to look up",
+            )
+            .into());
+        }
+        (Some(id), Some(found)) if found.id != id.as_str() => {
+            return Err(Error::ResourceConflict(format!(
+                "The developer user identifier is linked to identity '{}', not '{id}'.",
+                found.id
+            )));
+        }
+        (_, Some(found)) => found,
+        (Some(id), None) => store::get(r, id)?
+            .filter(|i| i.pool == pool.pk)
+            .ok_or_else(|| not_found(id))?,
+    };
+    let users = store::subjects(r, identity.pk, dev, after, limit)?;
+    Ok(Lookup {
+        identity_id: identity.id,
+        users,
+    })
+}
+
+/// `MergeDeveloperIdentities`: moves every login of the source user's identity to the
+/// destination user's identity and deletes the source identity. Answers the destination.
+pub fn merge_developer(
+    tx: &Tx<'_>,
+    pool_id: &IdentityPoolId,
+    provider: &str,
+    source: &str,
+    destination: &str,
+    now: i64,
+) -> Result<IdentityRow> {
+    let pool = pool(tx, pool_id)?;
+    let dev = developer_provider(&pool, "DeveloperProviderName", Some(provider))?;
+    check_developer_user("SourceUserIdentifier", source)?;
+    check_developer_user("DestinationUserIdentifier", destination)?;
+    let find = |field: &str, user: &str| -> Result<IdentityRow> {
+        store::by_login(tx, pool.pk, dev, user)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "{field}: the developer user identifier '{user}' is not linked to any identity \
+                 of this identity pool."
+            ))
+        })
+    };
+    let from = find("SourceUserIdentifier", source)?;
+    let to = find("DestinationUserIdentifier", destination)?;
+    if from.pk != to.pk {
+        store::move_logins(tx, from.pk, to.pk)?;
+        store::delete(tx, from.pk)?;
+        store::touch(tx, to.pk, now)?;
+    }
+    Ok(to)
+}
+
+/// `UnlinkDeveloperIdentity`: unlinks a developer user from its identity.
+pub fn unlink_developer(
+    tx: &Tx<'_>,
+    pool_id: &IdentityPoolId,
+    identity_id: &IdentityId,
+    provider: &str,
+    user: &str,
+    now: i64,
+) -> Result<()> {
+    let pool = pool(tx, pool_id)?;
+    let dev = developer_provider(&pool, "DeveloperProviderName", Some(provider))?;
+    check_developer_user("DeveloperUserIdentifier", user)?;
+    let identity = store::get(tx, identity_id)?
+        .filter(|i| i.pool == pool.pk)
+        .ok_or_else(|| not_found(identity_id))?;
+    if store::unlink(tx, identity.pk, dev, Some(user))? == 0 {
+        return Err(Error::ResourceConflict(format!(
+            "The developer user identifier '{user}' is not linked to identity '{identity_id}'."
+        )));
+    }
+    store::touch(tx, identity.pk, now)?;
+    Ok(())
+}
