@@ -529,3 +529,120 @@ fn get_id_takes_an_oidc_login() {
         "{e:?}"
     );
 }
+
+/// A SAML IdP: an RSA key and its self-signed certificate.
+struct SamlIdp {
+    key: aws_lc_rs::rsa::KeyPair,
+    cert_b64: String,
+}
+
+fn saml_idp() -> SamlIdp {
+    let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(Vec::<String>::new())
+        .unwrap()
+        .self_signed(&pair)
+        .unwrap();
+    SamlIdp {
+        key: aws_lc_rs::rsa::KeyPair::from_pkcs8(&pair.serialize_der()).unwrap(),
+        cert_b64: base64::engine::general_purpose::STANDARD.encode(cert.der()),
+    }
+}
+
+/// `NOW_S` and five minutes later as xs:dateTime.
+const NOW_ISO: &str = "2025-10-09T08:53:20Z";
+const LATER_ISO: &str = "2025-10-09T08:58:20Z";
+
+/// A SAML response whose assertion is signed by `idp` (enveloped, exclusive c14n, RSA-SHA256).
+fn saml_response(idp: &SamlIdp, entity: &str, provider_arn: &str, name_id: &str) -> String {
+    use identity_pools::trust::saml::c14n;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let assertion = format!(
+        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{entity}</saml:Issuer><saml:Subject><saml:NameID>{name_id}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{later}" Recipient="https://signin.aws.amazon.com/saml"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{now}" NotOnOrAfter="{later}"><saml:AudienceRestriction><saml:Audience>urn:amazon:webservices</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><saml:AttributeValue>arn:aws:iam::{ACCOUNT}:role/Staff,{provider_arn}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
+        now = NOW_ISO,
+        later = LATER_ISO,
+    );
+    let digest = {
+        let doc = roxmltree::Document::parse(&assertion).unwrap();
+        aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            c14n::canonicalize(doc.root_element(), None, &[]).as_bytes(),
+        )
+    };
+    let signature = format!(
+        r##"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#a1"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{}</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>SIG</ds:SignatureValue></ds:Signature>"##,
+        b64.encode(digest.as_ref())
+    );
+    let signed = assertion.replacen("</saml:Issuer>", &format!("</saml:Issuer>{signature}"), 1);
+    let value = {
+        let doc = roxmltree::Document::parse(&signed).unwrap();
+        let info = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "SignedInfo")
+            .unwrap();
+        let mut sig = vec![0; idp.key.public_modulus_len()];
+        idp.key
+            .sign(
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                &aws_lc_rs::rand::SystemRandom::new(),
+                c14n::canonicalize(info, None, &[]).as_bytes(),
+                &mut sig,
+            )
+            .unwrap();
+        b64.encode(sig)
+    };
+    let response = format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1" Version="2.0" IssueInstant="{now}"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{}</samlp:Response>"#,
+        signed.replace(">SIG<", &format!(">{value}<")),
+        now = NOW_ISO,
+    );
+    b64.encode(response)
+}
+
+/// GetId with a SAML login: the provider record's metadata checks the response; a response
+/// signed by another key is refused.
+#[test]
+fn get_id_takes_a_saml_login() {
+    let c = console();
+    let idp = saml_idp();
+    let entity = "https://idp.example.com";
+    let arn = ok(
+        &c,
+        "CreateSAMLProvider",
+        json!({"Name": "corp", "SAMLMetadataDocument": metadata(entity, &idp.cert_b64)}),
+    )["SAMLProviderArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pool = ok(
+        &c,
+        "CreateIdentityPool",
+        json!({"IdentityPoolName": "saml", "AllowUnauthenticatedIdentities": false,
+               "SamlProviderARNs": [arn]}),
+    )["IdentityPoolId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get_id = |token: String| {
+        testkit::call::<Value>(
+            &c,
+            "GetId",
+            json!({"IdentityPoolId": pool, "Logins": {arn.clone(): token}}),
+        )
+    };
+    let first = get_id(saml_response(&idp, entity, &arn, "ann@example.com")).unwrap();
+    let again = get_id(saml_response(&idp, entity, &arn, "ann@example.com")).unwrap();
+    assert_eq!(first["IdentityId"], again["IdentityId"]);
+
+    let stranger = saml_idp();
+    let e = get_id(saml_response(&stranger, entity, &arn, "ann@example.com")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotAuthorizedException, "{e:?}");
+    assert!(e.message.contains("does not verify"), "{e:?}");
+
+    // The verified grant, as STS's AssumeRoleWithSAML would use it.
+    let v = c
+        .verify_saml_assertion(&arn, &saml_response(&idp, entity, &arn, "ann@example.com"))
+        .unwrap();
+    let grant = v.saml.unwrap();
+    let role = identity_pools::trust::saml::pick_role(&grant, None).unwrap();
+    assert_eq!(role.role_arn, format!("arn:aws:iam::{ACCOUNT}:role/Staff"));
+}
