@@ -8,6 +8,7 @@
 // Output goes through `out`, which takes a reader that closes early quietly.
 #![deny(clippy::print_stdout)]
 
+mod exchange;
 mod flags;
 mod jwt;
 mod operations;
@@ -113,6 +114,9 @@ enum Command {
         )]
         console_secret: Option<String>,
     },
+    /// Runs a credential exchange step by step against a backend (RunExchange) and prints
+    /// each step; exit 0 when GetCallerIdentity proved the credentials, 1 when a step failed.
+    Exchange(exchange::ExchangeArgs),
     /// The audit log, newest first (ListAuditEvents).
     #[command(disable_help_flag = true)]
     Audit {
@@ -152,7 +156,13 @@ fn open(db: Option<PathBuf>) -> Result<Console, String> {
         Some(p) => p,
         None => default_db()?,
     };
-    Console::open(&path, Arc::new(domain::SystemClock)).map_err(|e| e.message)
+    let console = Console::open(&path, Arc::new(domain::SystemClock)).map_err(|e| e.message)?;
+    // The exchange tester's built-in backend is this store's endpoint, over HTTP: started
+    // in-process on 127.0.0.1:0 when a command needs it (`serve` records its own address).
+    console.set_builtin_launcher(Arc::new(|c: &Console| {
+        endpoint::start_in_background(c.clone())
+    }));
+    Ok(console)
 }
 
 fn api_error(op: &str, e: &ApiError) -> ExitCode {
@@ -332,6 +342,7 @@ fn main() -> ExitCode {
                 )),
             }
         }
+        Command::Exchange(args) => exchange::run(&console, &args, cli.json),
         Command::Audit { args } => match ops::find("ListAuditEvents") {
             Some(op) => run_operation(&console, op, &args, cli.json),
             None => usage("ListAuditEvents is missing from this build"),

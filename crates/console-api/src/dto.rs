@@ -6,7 +6,9 @@
 //! path for the fronts (the desktop shell, the CLI, the tests).
 
 pub use crate::ops::audit::*;
+pub use crate::ops::backends::*;
 pub use crate::ops::clients::*;
+pub use crate::ops::exchange::*;
 pub use crate::ops::groups::*;
 pub use crate::ops::hooks::*;
 pub use crate::ops::identity_pools::*;

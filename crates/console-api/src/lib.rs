@@ -129,6 +129,18 @@ struct Inner {
     hook_timeout_ms: std::sync::atomic::AtomicU64,
     /// The verifier of federated logins (`trust.rs`), built on first use.
     trust: Mutex<Option<Arc<identity_pools::trust::Verifier>>>,
+    /// The built-in backend: the running endpoint's URL once known, and what starts one when
+    /// none runs (the CLI and the desktop shell start it in-process on 127.0.0.1:0).
+    builtin: Mutex<BuiltIn>,
+}
+
+/// Starts the endpoint for this console and answers its URL (`http://127.0.0.1:PORT`).
+pub type BuiltInLauncher = Arc<dyn Fn(&Console) -> Result<String, String> + Send + Sync>;
+
+#[derive(Default)]
+struct BuiltIn {
+    url: Option<String>,
+    launcher: Option<BuiltInLauncher>,
 }
 
 /// The master key's file: the store's path with `.key` appended.
@@ -317,6 +329,7 @@ impl Console {
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
                 ),
                 trust: Mutex::new(None),
+                builtin: Mutex::new(BuiltIn::default()),
             }),
         };
         // Fail early on unreadable settings rather than at the first operation.
@@ -394,6 +407,54 @@ impl Console {
             .and_then(|id| ws.access_keys.iter().find(|k| k.id == id))
             .map(|k| k.secret.clone());
         Ok((ws.signatures, secret))
+    }
+
+    /// Records the address of the endpoint serving this console: the built-in backend of the
+    /// exchange tester is reached there.
+    pub fn set_builtin_url(&self, url: impl Into<String>) {
+        if let Ok(mut b) = self.inner.builtin.lock() {
+            b.url = Some(url.into());
+        }
+    }
+
+    /// What starts the endpoint when the built-in backend is needed and none runs.
+    pub fn set_builtin_launcher(&self, launcher: BuiltInLauncher) {
+        if let Ok(mut b) = self.inner.builtin.lock() {
+            b.launcher = Some(launcher);
+        }
+    }
+
+    /// The built-in backend's URL when an endpoint is known to serve this console.
+    pub(crate) fn known_builtin_url(&self) -> Option<String> {
+        self.inner.builtin.lock().ok().and_then(|b| b.url.clone())
+    }
+
+    /// The built-in backend's URL, starting the endpoint through the launcher when none runs.
+    pub(crate) fn builtin_url(&self) -> Result<String, ApiError> {
+        let launcher = {
+            let b = self.inner.builtin.lock().map_err(|_| {
+                ApiError::new(ErrorCode::InternalErrorException, "a thread crashed")
+            })?;
+            if let Some(url) = &b.url {
+                return Ok(url.clone());
+            }
+            b.launcher.clone()
+        };
+        let Some(launch) = launcher else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterException,
+                "the built-in backend is reached over HTTP and no endpoint serves this store here; \
+                 run `poolhouse serve` and call it there",
+            ));
+        };
+        let url = launch(self).map_err(|e| {
+            ApiError::new(
+                ErrorCode::InternalErrorException,
+                format!("cannot start the built-in endpoint: {e}"),
+            )
+        })?;
+        self.set_builtin_url(url.clone());
+        Ok(url)
     }
 
     /// The region used in new ids.

@@ -176,6 +176,22 @@ pub async fn serve_with(
     options: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    serve_until(console, addr, options, ready, true, stop).await
+}
+
+/// Serves until `stop` completes. The console learns the address it is served at (the
+/// exchange tester's built-in backend is reached there).
+async fn serve_until(
+    console: Console,
+    addr: SocketAddr,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+    deliver_mail: bool,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), Error> {
     let Options {
         ui,
         allow_hosts,
@@ -191,8 +207,11 @@ pub async fn serve_with(
         .await
         .map_err(|source| Error::Bind { addr, source })?;
     let local = listener.local_addr().map_err(Error::Serve)?;
+    console.set_builtin_url(format!("http://{}", Listening::new(local).0));
     ready(local);
-    console.start_mail_delivery();
+    if deliver_mail {
+        console.start_mail_delivery();
+    }
     let rules = Arc::new(HostRules::new(local, allow_hosts));
     let app = router(console, ui)
         .layer(Extension(Listening::new(local)))
@@ -201,20 +220,65 @@ pub async fn serve_with(
         ))
         .layer(RequestBodyDeadlineLayer::new(limits.request_timeout))
         .layer(axum::middleware::from_fn_with_state(rules, check_host));
-    accept_loop(listener, app, &limits).await;
+    accept_loop(listener, app, &limits, stop).await;
     Ok(())
+}
+
+/// Starts the endpoint for `console` on 127.0.0.1 (a free port) on a thread of its own, for
+/// fronts that need it without running `serve` (the exchange tester's built-in backend from
+/// the CLI or the desktop shell); answers its URL once it listens. It serves until the
+/// process ends, and sends no mail (the front does that itself).
+pub fn start_in_background(console: Console) -> Result<String, String> {
+    let (tx, rx) = std::sync::mpsc::channel::<Result<String, String>>();
+    let failed = tx.clone();
+    std::thread::Builder::new()
+        .name("poolhouse-endpoint".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = failed.send(Err(format!("cannot start the runtime: {e}")));
+                    return;
+                }
+            };
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let served = runtime.block_on(serve_until(
+                console,
+                addr,
+                Options::default(),
+                move |bound| {
+                    let _ = tx.send(Ok(format!("http://{bound}")));
+                },
+                false,
+                std::future::pending(),
+            ));
+            if let Err(e) = served {
+                let _ = failed.send(Err(e.to_string()));
+            }
+        })
+        .map_err(|e| format!("cannot start the endpoint's thread: {e}"))?;
+    rx.recv_timeout(Duration::from_secs(10))
+        .map_err(|_| "the endpoint did not start within 10 s".to_string())?
 }
 
 /// Accepts connections while there is a free slot and serves each on its own task with
 /// hyper's HTTP/1 server (its header timeout on the connection's [`head_timer::HeadTimer`]),
-/// until ctrl-c; then lets the open ones finish their request.
-async fn accept_loop(listener: TcpListener, app: Router, limits: &Limits) {
+/// until `stop`; then lets the open ones finish their request.
+async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    limits: &Limits,
+    stop: impl std::future::Future<Output = ()>,
+) {
     let mut http = hyper::server::conn::http1::Builder::new();
     // The duration only arms the clock; the connection's HeadTimer sets its deadlines.
     http.header_read_timeout(limits.header_timeout);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
-    let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
     loop {
         // Waiting for a slot before accepting leaves new connections in the backlog.

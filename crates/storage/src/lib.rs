@@ -16,9 +16,11 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub mod audit;
 pub mod auth_events;
 pub mod auth_sessions;
+pub mod backends;
 pub mod clients;
 pub mod codes;
 pub mod credentials;
+pub mod exchange_runs;
 pub mod federation_providers;
 pub mod groups;
 pub mod hook_invocations;
@@ -197,7 +199,7 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
 /// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
 /// secrets, the SMTP password. Without that file none of them can be opened again.
 pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
-    const KINDS: [(&str, &str); 5] = [
+    const KINDS: [(&str, &str); 7] = [
         ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
         (
             "identity pool signing keys",
@@ -215,6 +217,14 @@ pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
         (
             "access key secrets or an SMTP password",
             "SELECT EXISTS(SELECT 1 FROM settings WHERE key IN ('access_keys', 'smtp_password'))",
+        ),
+        (
+            "backend access key secrets",
+            "SELECT EXISTS(SELECT 1 FROM backends WHERE secret_sealed IS NOT NULL)",
+        ),
+        (
+            "exchange run tokens",
+            "SELECT EXISTS(SELECT 1 FROM exchange_runs WHERE tokens_sealed IS NOT NULL)",
         ),
     ];
     for (what, sql) in KINDS {

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/0014_federation_providers.sql"),
     ),
+    (15, include_str!("../migrations/0015_exchange_runs.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

@@ -18,12 +18,15 @@ import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttribut
 import type { AssociateSoftwareTokenRequest } from "./AssociateSoftwareTokenRequest";
 import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenResponse";
 import type { AuthResponse } from "./AuthResponse";
+import type { BackendNameRequest } from "./BackendNameRequest";
+import type { BackendType } from "./BackendType";
 import type { ChangePasswordRequest } from "./ChangePasswordRequest";
 import type { ClientIdRequest } from "./ClientIdRequest";
 import type { CodeDeliveryResponse } from "./CodeDeliveryResponse";
 import type { ConfirmForgotPasswordRequest } from "./ConfirmForgotPasswordRequest";
 import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
+import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
 import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
@@ -44,6 +47,10 @@ import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
 import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
+import type { ExchangeRun } from "./ExchangeRun";
+import type { ExchangeRunIdRequest } from "./ExchangeRunIdRequest";
+import type { ExplainRoleRequest } from "./ExplainRoleRequest";
+import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
@@ -68,6 +75,9 @@ import type { ImportRoleResponse } from "./ImportRoleResponse";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
 import type { ListAuditEventsRequest } from "./ListAuditEventsRequest";
 import type { ListAuditEventsResponse } from "./ListAuditEventsResponse";
+import type { ListBackendsResponse } from "./ListBackendsResponse";
+import type { ListExchangeRunsRequest } from "./ListExchangeRunsRequest";
+import type { ListExchangeRunsResponse } from "./ListExchangeRunsResponse";
 import type { ListGroupsRequest } from "./ListGroupsRequest";
 import type { ListGroupsResponse } from "./ListGroupsResponse";
 import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
@@ -107,6 +117,7 @@ import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
 import type { RoleNameRequest } from "./RoleNameRequest";
 import type { RoleResponse } from "./RoleResponse";
+import type { RunExchangeRequest } from "./RunExchangeRequest";
 import type { SamlProviderArnRequest } from "./SamlProviderArnRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
@@ -123,6 +134,7 @@ import type { TagResourceRequest } from "./TagResourceRequest";
 import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
+import type { UpdateBackendRequest } from "./UpdateBackendRequest";
 import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
@@ -268,6 +280,14 @@ export type Operations = {
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
+  ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
+  CreateBackend: { input: CreateBackendRequest; output: BackendType };
+  ListBackends: { input: Empty; output: ListBackendsResponse };
+  UpdateBackend: { input: UpdateBackendRequest; output: BackendType };
+  DeleteBackend: { input: BackendNameRequest; output: Empty };
+  RunExchange: { input: RunExchangeRequest; output: ExchangeRun };
+  ListExchangeRuns: { input: ListExchangeRunsRequest; output: ListExchangeRunsResponse };
+  GetExchangeRun: { input: ExchangeRunIdRequest; output: ExchangeRun };
 };
 
 export type OperationName = keyof Operations;
@@ -403,4 +423,12 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
+  { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
+  { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
+  { name: "ListBackends", service: "poolhouse", command: "list_backends" },
+  { name: "UpdateBackend", service: "poolhouse", command: "update_backend" },
+  { name: "DeleteBackend", service: "poolhouse", command: "delete_backend" },
+  { name: "RunExchange", service: "poolhouse", command: "run_exchange" },
+  { name: "ListExchangeRuns", service: "poolhouse", command: "list_exchange_runs" },
+  { name: "GetExchangeRun", service: "poolhouse", command: "get_exchange_run" },
 ];

@@ -26,7 +26,10 @@ macro_rules! dto {
 }
 
 pub(crate) mod audit;
+pub(crate) mod backends;
 pub(crate) mod clients;
+pub(crate) mod exchange;
+pub(crate) mod explain;
 pub(crate) mod federation;
 pub(crate) mod groups;
 pub(crate) mod hooks;
@@ -50,9 +53,10 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, clients::*, federation::*, groups::*, hooks::*, identities::*, identity_pools::*,
-    inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*,
-    selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
+    audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*, groups::*, hooks::*,
+    identities::*, identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*,
+    recovery::*, risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*,
+    workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -182,6 +186,14 @@ macro_rules! for_each_operation {
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
+            own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
+            own backends CreateBackend create_backend CreateBackendRequest BackendType console;
+            own backends ListBackends list_backends Empty ListBackendsResponse console;
+            own backends UpdateBackend update_backend UpdateBackendRequest BackendType console;
+            own backends DeleteBackend delete_backend BackendNameRequest Empty console;
+            own exchange RunExchange run_exchange RunExchangeRequest ExchangeRun console;
+            own exchange ListExchangeRuns list_exchange_runs ListExchangeRunsRequest ListExchangeRunsResponse console;
+            own exchange GetExchangeRun get_exchange_run ExchangeRunIdRequest ExchangeRun console;
         }
     };
 }
