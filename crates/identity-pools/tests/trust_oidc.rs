@@ -512,3 +512,51 @@ fn facebook_tokens_are_checked_with_the_graph_api() {
         "the token stays out of messages: {e}"
     );
 }
+
+#[test]
+fn login_with_amazon_access_tokens_are_checked_with_tokeninfo() {
+    let server = Server::start();
+    server.answer(
+        "/auth/o2/tokeninfo",
+        Answer::json(
+            r#"{"iss":"https://www.amazon.com","user_id":"amzn1.account.K2LI","aud":"amzn1.application-oa2-client.abc","app_id":"amzn1.application.1","exp":3597,"iat":1311280970}"#,
+        ),
+    );
+    let endpoints = SocialEndpoints::default()
+        .with_override("api.amazon.com", &server.base)
+        .unwrap();
+    let preset = endpoints
+        .preset(identity_pools::mapping::tags::ProviderKind::Amazon)
+        .unwrap();
+    let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
+    let login = |client: &str| Login {
+        key: "www.amazon.com".into(),
+        trusted: Trusted::Oidc(OidcTrust {
+            issuers: preset.issuers.clone(),
+            client_ids: vec![client.to_owned()],
+            discovery_base: preset.base.clone(),
+        }),
+    };
+    let ok = v
+        .verify(&login("amzn1.application-oa2-client.abc"), "Atza|IQEB", NOW)
+        .unwrap();
+    assert_eq!(ok.subject, "amzn1.account.K2LI");
+    assert_eq!(ok.claims["user_id"], "amzn1.account.K2LI");
+    assert_eq!(server.queries(), ["access_token=Atza%7CIQEB"]);
+
+    let e = refused(v.verify(&login("another-client"), "Atza|IQEB", NOW));
+    assert!(e.message().contains("Incorrect token audience"), "{e}");
+
+    server.answer(
+        "/auth/o2/tokeninfo",
+        Answer {
+            status: 400,
+            content_type: "application/json",
+            headers: vec![],
+            body: r#"{"error":"invalid_token","error_description":"The access token provided is expired"}"#.into(),
+        },
+    );
+    let e = refused(v.verify(&login("amzn1.application-oa2-client.abc"), "Atza|old", NOW));
+    assert_eq!(e.code(), "NotAuthorizedException");
+    assert!(e.message().contains("expired"), "{e}");
+}

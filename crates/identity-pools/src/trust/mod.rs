@@ -140,6 +140,19 @@ impl Verifier {
             ));
         }
         match &login.trusted {
+            // Login with Amazon's SDKs hand apps access tokens, not ID tokens.
+            Trusted::Oidc(t)
+                if ProviderKind::of(&login.key) == ProviderKind::Amazon
+                    && token.split('.').count() != 3 =>
+            {
+                social::verify_amazon_access_token(
+                    &*self.fetch,
+                    &self.endpoints,
+                    &t.client_ids,
+                    &login.key,
+                    token,
+                )
+            }
             Trusted::Oidc(t) => {
                 oidc::verify(&*self.fetch, &self.jwks, t, &login.key, token, now_ms)
             }
