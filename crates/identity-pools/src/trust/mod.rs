@@ -20,7 +20,6 @@ pub mod oidc;
 pub mod saml;
 pub mod social;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -307,18 +306,4 @@ pub fn saml_provider(
         audiences: saml::default_audiences(),
         recipients: Vec::new(),
     })
-}
-
-/// The claims of a map, for callers that want them as a `BTreeMap`.
-pub fn claims_as_strings(claims: &Map<String, Value>) -> BTreeMap<String, String> {
-    claims
-        .iter()
-        .map(|(k, v)| {
-            let s = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            (k.clone(), s)
-        })
-        .collect()
 }
