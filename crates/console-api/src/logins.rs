@@ -54,24 +54,29 @@ impl LoginVerifier for ConsoleLogins<'_> {
 
 /// The dispatch point for the providers verified beyond this console's own keys: OIDC
 /// providers (by their issuer host), SAML providers (by ARN) and the social providers (Google,
-/// Apple, Amazon, Facebook, Twitter). Until their verification exists, each is refused with
-/// Cognito's `NotAuthorizedException`, saying so: nothing unverified is ever accepted.
+/// Apple, Amazon, Facebook), checked by `identity_pools::trust` through
+/// [`Console::verify_federated_login`] (the provider's record read from the store, then its
+/// keys or API asked with no transaction open). A refusal keeps Cognito's code: a token that
+/// does not prove the login is `NotAuthorizedException`, a provider that cannot be asked
+/// `ExternalServiceException`.
 pub(crate) fn verify_external(
-    _console: &Console,
-    _pool: &IdentityPoolRow,
-    kind: ProviderKind,
+    console: &Console,
+    pool: &IdentityPoolRow,
+    _kind: ProviderKind,
     provider: &str,
-    _token: &str,
+    token: &str,
 ) -> Result<VerifiedLogin, Error> {
-    let what = match kind {
-        ProviderKind::Saml => "SAML",
-        ProviderKind::Oidc => "OpenID Connect",
-        _ => "social",
-    };
-    Err(refused(format!(
-        "Invalid login token. Logins of {what} providers ('{provider}') cannot be verified yet; \
-         use a Poolhouse user pool or a developer provider."
-    )))
+    use identity_pools::trust::Refusal;
+    match console.verify_federated_login(&pool.config, provider, token) {
+        Ok(v) => Ok(VerifiedLogin {
+            provider: v.provider,
+            subject: v.subject,
+            claims: v.claims,
+        }),
+        Err(Refusal::NotAuthorized(m)) => Err(Error::NotAuthorized(m)),
+        Err(Refusal::InvalidParameter(f)) => Err(Error::InvalidParameter(f)),
+        Err(Refusal::ExternalService(m)) => Err(Error::External(m)),
+    }
 }
 
 impl ConsoleLogins<'_> {

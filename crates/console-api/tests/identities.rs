@@ -322,9 +322,10 @@ fn bad_logins_are_refused_with_cognitos_codes_and_nothing_is_stored() {
         "Incorrect token audience",
     );
 
-    // A social provider the pool trusts, whose verification is not built here.
+    // A social provider the pool trusts, given a token of another issuer: refused before any
+    // key is fetched from Google.
     let social = e.get_id(json!({"accounts.google.com": token})).unwrap_err();
-    not_authorized(&social, "cannot be verified yet");
+    not_authorized(&social, "Issuer doesn't match providerName");
     // The developer provider's name is not a Logins key of GetId.
     not_authorized(
         &e.get_id(json!({"login.myapp": "alice"})).unwrap_err(),

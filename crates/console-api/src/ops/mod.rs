@@ -30,6 +30,7 @@ pub(crate) mod backends;
 pub(crate) mod clients;
 pub(crate) mod exchange;
 pub(crate) mod explain;
+pub(crate) mod federation;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identities;
@@ -52,9 +53,10 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, backends::*, clients::*, exchange::*, explain::*, groups::*, hooks::*, identities::*,
-    identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*,
-    roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
+    audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*, groups::*, hooks::*,
+    identities::*, identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*,
+    recovery::*, risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*,
+    workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -162,6 +164,18 @@ macro_rules! for_each_operation {
             own inspect DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse admin;
             own inspect VerifyToken verify_token VerifyTokenRequest VerifyTokenResponse admin;
             own inspect EncodeTestToken encode_test_token EncodeTestTokenRequest EncodeTestTokenResponse console;
+            own federation CreateOpenIDConnectProvider create_open_id_connect_provider CreateOpenIdConnectProviderRequest CreateOpenIdConnectProviderResponse admin;
+            own federation GetOpenIDConnectProvider get_open_id_connect_provider OpenIdConnectProviderArnRequest GetOpenIdConnectProviderResponse admin;
+            own federation ListOpenIDConnectProviders list_open_id_connect_providers Empty ListOpenIdConnectProvidersResponse admin;
+            own federation AddClientIDToOpenIDConnectProvider add_client_id_to_open_id_connect_provider OpenIdConnectProviderClientIdRequest Empty admin;
+            own federation RemoveClientIDFromOpenIDConnectProvider remove_client_id_from_open_id_connect_provider OpenIdConnectProviderClientIdRequest Empty admin;
+            own federation UpdateOpenIDConnectProviderThumbprint update_open_id_connect_provider_thumbprint UpdateOpenIdConnectProviderThumbprintRequest Empty admin;
+            own federation DeleteOpenIDConnectProvider delete_open_id_connect_provider OpenIdConnectProviderArnRequest Empty admin;
+            own federation CreateSAMLProvider create_saml_provider CreateSamlProviderRequest CreateSamlProviderResponse admin;
+            own federation GetSAMLProvider get_saml_provider SamlProviderArnRequest GetSamlProviderResponse admin;
+            own federation ListSAMLProviders list_saml_providers Empty ListSamlProvidersResponse admin;
+            own federation UpdateSAMLProvider update_saml_provider UpdateSamlProviderRequest UpdateSamlProviderResponse admin;
+            own federation DeleteSAMLProvider delete_saml_provider SamlProviderArnRequest Empty admin;
             own roles CreateRole create_role CreateRoleRequest RoleResponse admin;
             own roles GetRole get_role RoleNameRequest RoleResponse admin;
             own roles UpdateRole update_role UpdateRoleRequest RoleResponse admin;
