@@ -11,6 +11,7 @@ pub use crate::ops::clients::*;
 pub use crate::ops::exchange::*;
 pub use crate::ops::groups::*;
 pub use crate::ops::hooks::*;
+pub use crate::ops::identities::*;
 pub use crate::ops::identity_pools::*;
 pub use crate::ops::inspect::*;
 pub use crate::ops::keys::*;
