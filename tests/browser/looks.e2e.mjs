@@ -184,6 +184,46 @@ async function main() {
     assert(typeof idToken === "string" && idToken.split(".").length === 3, "no ID token");
   });
 
+  let identityPoolId;
+  await check("an identity pool trusting the pool's client, with a Rules mapping, is seeded", async () => {
+    const region = poolId.split("_")[0];
+    const provider = `cognito-idp.${region}.amazonaws.com/${poolId}`;
+    const created = await apiOk(
+      base,
+      "CreateIdentityPool",
+      {
+        IdentityPoolName: `looks-identity-${stamp}`,
+        AllowUnauthenticatedIdentities: true,
+        CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId, ServerSideTokenCheck: true }],
+        SupportedLoginProviders: { "accounts.google.com": "1234567890.apps.googleusercontent.com" },
+      },
+      "AWSCognitoIdentityService",
+    );
+    identityPoolId = created.IdentityPoolId;
+    const role = (name) => `arn:aws:iam::123456789012:role/${name}`;
+    await apiOk(
+      base,
+      "SetIdentityPoolRoles",
+      {
+        IdentityPoolId: identityPoolId,
+        Roles: { authenticated: role("Signed-in"), unauthenticated: role("Guest") },
+        RoleMappings: {
+          [`${provider}:${clientId}`]: {
+            Type: "Rules",
+            AmbiguousRoleResolution: "AuthenticatedRole",
+            RulesConfiguration: {
+              Rules: [
+                { Claim: "cognito:groups", MatchType: "Contains", Value: "support", RoleARN: role("Support") },
+                { Claim: "email", MatchType: "StartsWith", Value: "admin@", RoleARN: role("Admins") },
+              ],
+            },
+          },
+        },
+      },
+      "AWSCognitoIdentityService",
+    );
+  });
+
   const { page, pageErrors } = await s.openBrowser();
   const poolHref = (tab) => `${base}/index.html#/pools/${encodeURIComponent(poolId)}/${tab}`;
   const go = async (url, ready) => {
@@ -266,6 +306,21 @@ async function main() {
       visit: async () => {
         await go(poolHref("messages"), "messages-tab");
         await page.getByTestId("message-row").first().waitFor();
+      },
+    },
+    {
+      name: "identity-pools",
+      visit: async () => {
+        await go(`${base}/index.html#/identity-pools`, "identity-pool-table");
+        await page.getByTestId("identity-pool-table").getByText("Allowed").first().waitFor();
+      },
+    },
+    {
+      name: "identity-pool-roles",
+      visit: async () => {
+        await go(`${base}/index.html#/identity-pools/${encodeURIComponent(identityPoolId)}/roles`, "identity-pool-roles");
+        await page.getByTestId("explain-token").fill(idToken);
+        await page.getByTestId("explain-verdict").waitFor();
       },
     },
     {

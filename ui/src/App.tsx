@@ -11,6 +11,10 @@ import { PoolScreen } from "./screens/PoolScreen";
 
 // Visited rarely, so loaded on first visit rather than with the app.
 const WorkspaceScreen = lazy(() => import("./screens/workspace/WorkspaceScreen").then((m) => ({ default: m.WorkspaceScreen })));
+const IdentityPoolListScreen = lazy(() =>
+  import("./screens/identity/IdentityPoolListScreen").then((m) => ({ default: m.IdentityPoolListScreen })),
+);
+const IdentityPoolScreen = lazy(() => import("./screens/identity/IdentityPoolScreen").then((m) => ({ default: m.IdentityPoolScreen })));
 const TokensScreen = lazy(() => import("./screens/tokens/TokensScreen").then((m) => ({ default: m.TokensScreen })));
 
 function NavLink({ to, active, children }: { to: Route; active: boolean; children: string }) {
@@ -35,6 +39,15 @@ export function App() {
               <div className="nav-heading">User pools</div>
               <NavLink to={{ screen: "pools" }} active={route.screen === "pools" || route.screen === "pool"}>
                 Pools
+              </NavLink>
+            </div>
+            <div className="nav-group">
+              <div className="nav-heading">AWS credentials</div>
+              <NavLink
+                to={{ screen: "identity-pools" }}
+                active={route.screen === "identity-pools" || route.screen === "identity-pool"}
+              >
+                Identity pools
               </NavLink>
             </div>
             <div className="nav-group">
@@ -63,6 +76,16 @@ export function App() {
             {route.screen === "pools" && <PoolListScreen />}
             {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
             {route.screen === "audit" && <AuditScreen />}
+            {route.screen === "identity-pools" && (
+              <Suspense fallback={<Spinner label="Loading identity pools…" />}>
+                <IdentityPoolListScreen />
+              </Suspense>
+            )}
+            {route.screen === "identity-pool" && (
+              <Suspense fallback={<Spinner label="Loading the identity pool…" />}>
+                <IdentityPoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />
+              </Suspense>
+            )}
             {route.screen === "tokens" && (
               <Suspense fallback={<Spinner label="Loading the token inspector…" />}>
                 <TokensScreen />

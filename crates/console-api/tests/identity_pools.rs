@@ -299,7 +299,7 @@ fn bad_roles_name_the_member() {
         ),
         (
             json!({"Roles": {}, "RoleMappings": rule("arn:aws:iam::123456789012:user/bob")}),
-            "RoleMappings.p.RulesConfiguration.Rules.RoleARN",
+            "RoleMappings.p.RulesConfiguration.Rules[1].RoleARN",
         ),
         (
             json!({"Roles": {}, "RoleMappings": {"p": {"Type": "Token"}}}),

@@ -128,7 +128,7 @@ pub fn set_roles(
 /// (`cognito-idp.<region>.amazonaws.com/<pool id>:<client id>`) and alone, the social
 /// providers' names, each OIDC provider's host (the name after `oidc-provider/`) and each SAML
 /// provider's ARN.
-fn mapping_keys(config: &IdentityPoolConfig) -> Vec<String> {
+pub fn mapping_keys(config: &IdentityPoolConfig) -> Vec<String> {
     let mut keys: Vec<String> = config.supported_login_providers.keys().cloned().collect();
     for p in &config.cognito_identity_providers {
         if let Some(name) = &p.provider_name {

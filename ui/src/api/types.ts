@@ -11,6 +11,9 @@ import type { CheckType } from "../bindings/CheckType";
 import type { ClaimRowType } from "../bindings/ClaimRowType";
 import type { DecodeTokenResponse } from "../bindings/DecodeTokenResponse";
 import type { DescribeUserSecurityResponse } from "../bindings/DescribeUserSecurityResponse";
+import type { ExplainRoleResponse } from "../bindings/ExplainRoleResponse";
+import type { IdentityPool as IdentityPoolT } from "../bindings/IdentityPool";
+import type { CognitoIdentityProvider as CognitoIdentityProviderT } from "../bindings/CognitoIdentityProvider";
 import type { EncodeTestTokenRequest as EncodeTestTokenRequestT } from "../bindings/EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "../bindings/EncodeTestTokenResponse";
 import type { FindingType } from "../bindings/FindingType";
@@ -117,3 +120,10 @@ export type VerifyTokenRequest = Wire<VerifyTokenRequestT>;
 export type Verification = Wire<VerifyTokenResponse>;
 export type EncodeTestTokenRequest = Wire<EncodeTestTokenRequestT>;
 export type TestToken = Wire<EncodeTestTokenResponse>;
+
+// Identity pools (cognito-identity) and "Which role, and why?" (ExplainRole).
+export type IdentityPool = Wire<IdentityPoolT>;
+export type CognitoIdentityProvider = Wire<CognitoIdentityProviderT>;
+export type IdentityPoolRoles = Operations["GetIdentityPoolRoles"]["output"];
+export type RoleExplanation = Wire<ExplainRoleResponse>;
+export type RuleTrace = RoleExplanation["Rules"][number];

@@ -45,6 +45,8 @@ import type { EncodeTestTokenRequest } from "./EncodeTestTokenRequest";
 import type { EncodeTestTokenResponse } from "./EncodeTestTokenResponse";
 import type { ExchangeRun } from "./ExchangeRun";
 import type { ExchangeRunIdRequest } from "./ExchangeRunIdRequest";
+import type { ExplainRoleRequest } from "./ExplainRoleRequest";
+import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
@@ -252,6 +254,7 @@ export type Operations = {
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
+  ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
   CreateBackend: { input: CreateBackendRequest; output: BackendType };
   ListBackends: { input: Empty; output: ListBackendsResponse };
   UpdateBackend: { input: UpdateBackendRequest; output: BackendType };
@@ -382,6 +385,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
+  { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
   { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
   { name: "ListBackends", service: "poolhouse", command: "list_backends" },
   { name: "UpdateBackend", service: "poolhouse", command: "update_backend" },

@@ -12,6 +12,10 @@ describe("routes", () => {
     expect(parseRoute("#/workspace/nope")).toEqual({ screen: "workspace" });
   });
 
+  it("opens an identity pool on its overview when the tab is unknown", () => {
+    expect(parseRoute("#/identity-pools/us-east-1:x/nope")).toEqual({ screen: "identity-pool", poolId: "us-east-1:x", tab: "overview" });
+  });
+
   it("writes every route so that it reads back the same", () => {
     const routes: Route[] = [
       { screen: "pools" },
@@ -20,6 +24,9 @@ describe("routes", () => {
       { screen: "workspace" },
       { screen: "workspace", section: "security" },
       { screen: "pool", poolId: "us-east-1_Ab/c", tab: "messages" },
+      { screen: "identity-pools" },
+      { screen: "identity-pool", poolId: "us-east-1:4f1e7c2a-93b5-4d0e-8a61-0c2d9e8b7f35", tab: "roles" },
+      { screen: "identity-pool", poolId: "us-east-1:x", tab: "principal-tags" },
     ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
   });

@@ -4,10 +4,15 @@ import { isWorkspaceSection, type WorkspaceSection } from "./workspace";
 export const POOL_TABS = ["overview", "users", "groups", "clients", "hooks", "messages"] as const;
 export type PoolTab = (typeof POOL_TABS)[number];
 
+export const IDENTITY_POOL_TABS = ["overview", "providers", "roles", "principal-tags", "tags"] as const;
+export type IdentityPoolTab = (typeof IDENTITY_POOL_TABS)[number];
+
 /** The screens, addressed by the URL hash so Tauri and the browser behave the same. */
 export type Route =
   | { screen: "pools" }
   | { screen: "pool"; poolId: string; tab: PoolTab }
+  | { screen: "identity-pools" }
+  | { screen: "identity-pool"; poolId: string; tab: IdentityPoolTab }
   | { screen: "audit" }
   /** The token inspector. A token to open travels in memory (`openInInspector`), never here. */
   | { screen: "tokens" }
@@ -16,6 +21,10 @@ export type Route =
 
 function isPoolTab(s: string | undefined): s is PoolTab {
   return s !== undefined && (POOL_TABS as readonly string[]).includes(s);
+}
+
+function isIdentityPoolTab(s: string | undefined): s is IdentityPoolTab {
+  return s !== undefined && (IDENTITY_POOL_TABS as readonly string[]).includes(s);
 }
 
 export function parseRoute(hash: string): Route {
@@ -35,6 +44,10 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "workspace") {
     return isWorkspaceSection(parts[1]) ? { screen: "workspace", section: parts[1] } : { screen: "workspace" };
   }
+  if (parts[0] === "identity-pools") {
+    if (!parts[1]) return { screen: "identity-pools" };
+    return { screen: "identity-pool", poolId: parts[1], tab: isIdentityPoolTab(parts[2]) ? parts[2] : "overview" };
+  }
   if (parts[0] === "pools" && parts[1]) {
     return { screen: "pool", poolId: parts[1], tab: isPoolTab(parts[2]) ? parts[2] : "users" };
   }
@@ -53,6 +66,10 @@ export function routeHref(route: Route): string {
       return route.section ? `#/workspace/${route.section}` : "#/workspace";
     case "pool":
       return `#/pools/${encodeURIComponent(route.poolId)}/${route.tab}`;
+    case "identity-pools":
+      return "#/identity-pools";
+    case "identity-pool":
+      return `#/identity-pools/${encodeURIComponent(route.poolId)}/${route.tab}`;
   }
 }
 

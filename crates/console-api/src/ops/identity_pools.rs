@@ -427,7 +427,8 @@ fn check_roles(
             if rc.rules.is_empty() || rc.rules.len() > 400 {
                 return Err(FieldError::new(rules_at, "must hold 1–400 rules"));
             }
-            for r in &rc.rules {
+            for (i, r) in rc.rules.iter().enumerate() {
+                let rules_at = format!("{rules_at}[{}]", i + 1);
                 let n = r.claim.chars().count();
                 if n == 0 || n > 64 || r.claim.chars().any(|c| c.is_whitespace() || c.is_control())
                 {

@@ -29,6 +29,7 @@ pub(crate) mod audit;
 pub(crate) mod backends;
 pub(crate) mod clients;
 pub(crate) mod exchange;
+pub(crate) mod explain;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identities;
@@ -51,7 +52,7 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, backends::*, clients::*, exchange::*, groups::*, hooks::*, identities::*,
+    audit::*, backends::*, clients::*, exchange::*, explain::*, groups::*, hooks::*, identities::*,
     identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*,
     roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
 };
@@ -171,6 +172,7 @@ macro_rules! for_each_operation {
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
+            own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
             own backends CreateBackend create_backend CreateBackendRequest BackendType console;
             own backends ListBackends list_backends Empty ListBackendsResponse console;
             own backends UpdateBackend update_backend UpdateBackendRequest BackendType console;
