@@ -34,4 +34,9 @@ RoleMappings?: { [key in string]: RoleMapping },
 /**
  * Now, in seconds since the epoch, for the token's time checks (default: the clock).
  */
-Now?: number, };
+Now?: number, 
+/**
+ * The identity (`region:uuid`) the trust policy is evaluated for (its
+ * `cognito-identity.amazonaws.com:sub`); a placeholder when left out.
+ */
+IdentityId?: string, };

@@ -8,6 +8,7 @@ import type { RuleTraceType } from "./RuleTraceType";
 import type { SessionTagType } from "./SessionTagType";
 import type { SkippedTagType } from "./SkippedTagType";
 import type { TokenRolesType } from "./TokenRolesType";
+import type { TrustVerdict } from "./TrustVerdict";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 export type ExplainRoleResponse = { IdentityPoolId: string, 
@@ -72,4 +73,19 @@ Problems: Array<RoleProblemType>,
 /**
  * Whether the request's `Roles`/`RoleMappings` were used rather than the saved ones.
  */
-Unsaved: boolean, };
+Unsaved: boolean, 
+/**
+ * The chosen role's trust policy, evaluated as STS does for this login (the vend's
+ * own evaluation): `Allowed`, `Refused` (which statement or condition, and STS's
+ * error) or `NotChecked` (the workspace has no role record for the ARN). Absent when
+ * no role was chosen.
+ */
+Trust?: TrustVerdict, 
+/**
+ * The workspace's role record behind the chosen ARN, when there is one.
+ */
+RoleName?: string, 
+/**
+ * The `amr` the trust policy saw.
+ */
+Amr: Array<string>, };
