@@ -102,7 +102,7 @@ export function RunView({ run, why }: { run: Run; why?: React.ReactNode }) {
         <div className="verdict verdict-bad" data-testid="exchange-outcome">
           <div>
             <div className="verdict-title">
-              Failed at step {run.Failure ? run.Failure.Step + 1 : "?"} ({run.Failure?.Operation}): <code className="error-code">{run.Failure?.Code}</code>
+              Failed at step {run.Failure ? run.Failure.Step + 1 : "?"} ({run.Failure?.Operation}): <code className="exchange-code">{run.Failure?.Code}</code>
             </div>
             <div className="verdict-detail">{run.Failure?.Message}</div>
           </div>

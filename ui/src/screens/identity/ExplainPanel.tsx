@@ -235,7 +235,7 @@ function TrustBlock({ e }: { e: RoleExplanation }) {
         </div>
         {t.StsCode !== undefined && (
           <div className="verdict-detail">
-            STS would answer <code className="error-code">{t.StsCode}</code> {t.StsMessage}
+            STS would answer <code className="exchange-code">{t.StsCode}</code> {t.StsMessage}
           </div>
         )}
         <div className="verdict-detail" data-testid="explain-trust-summary">
