@@ -1,4 +1,4 @@
-import { useId, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 import { lineOf, lineRange, placeOfPolicyProblem } from "../../lib/policies";
 
 /**
@@ -23,6 +23,11 @@ export function PolicyEditor({
   const id = useId();
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
+  const problem = useRef<HTMLDivElement>(null);
+  // A new refusal is brought into view (the dialog or page may have it below the fold).
+  useEffect(() => {
+    if (error !== undefined) problem.current?.scrollIntoView({ block: "nearest" });
+  }, [error]);
   const place = error === undefined ? undefined : placeOfPolicyProblem(error);
   const lines = Math.max(value.split("\n").length, rows);
   const quoted = place?.line !== undefined ? lineOf(value, place.line) : undefined;
@@ -36,12 +41,14 @@ export function PolicyEditor({
     <div className={`field policy-field${error ? " field-invalid" : ""}`} data-testid={testId}>
       <label htmlFor={id}>{label}</label>
       <div className="policy-editor">
-        <div className="policy-gutter mono" aria-hidden="true" ref={gutter}>
-          {Array.from({ length: lines }, (_, i) => (
-            <div key={i} className={place?.line === i + 1 ? "policy-gutter-bad" : undefined}>
-              {i + 1}
-            </div>
-          ))}
+        <div className="policy-gutter-frame" aria-hidden="true">
+          <div className="policy-gutter mono" ref={gutter}>
+            {Array.from({ length: lines }, (_, i) => (
+              <div key={i} className={place?.line === i + 1 ? "policy-gutter-bad" : undefined}>
+                {i + 1}
+              </div>
+            ))}
+          </div>
         </div>
         <textarea
           id={id}
@@ -61,7 +68,7 @@ export function PolicyEditor({
         />
       </div>
       {error && (
-        <div className="field-error policy-problem" id={`${id}-error`} role="alert" data-testid="policy-problem" data-line={place?.line} data-path={place?.path}>
+        <div ref={problem} className="field-error policy-problem" id={`${id}-error`} role="alert" data-testid="policy-problem" data-line={place?.line} data-path={place?.path}>
           <div>
             {place?.line !== undefined && (
               <button type="button" className="link-button" onClick={select} data-testid="policy-problem-line">
