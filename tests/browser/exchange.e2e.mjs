@@ -197,6 +197,7 @@ async function main() {
     await page.waitForFunction(() => document.querySelector('[data-testid="explain-trust"]')?.getAttribute("data-outcome") === "Refused");
     const text = await page.getByTestId("explain-trust").innerText();
     assert(text.includes("AccessDenied") && text.includes("cognito-identity.amazonaws.com:aud"), `the refusal reads ${text}`);
+    assert(text.includes("InvalidIdentityPoolConfigurationException"), `Cognito's answer is not named: ${text}`);
     await shot(page, "exchange-explain-trust-refused");
     await apiOk(base, "UpdateRole", { RoleName: "ShopUsers", AssumeRolePolicyDocument: (await apiOk(base, "GetRole", { RoleName: "ShopUsers" }, "Poolhouse")).Role.AssumeRolePolicyDocument.replace("us-east-1:00000000-0000-0000-0000-000000000000", identityPoolId) }, "Poolhouse");
   });

@@ -241,6 +241,11 @@ function TrustBlock({ e }: { e: RoleExplanation }) {
         <div className="verdict-detail" data-testid="explain-trust-summary">
           {t.Summary}
         </div>
+        {t.Outcome === "Refused" && e.Refusal && (
+          <div className="verdict-detail" data-testid="explain-trust-refusal">
+            So no credentials: GetCredentialsForIdentity answers <code className="exchange-code">{e.Refusal.Code}</code> ({e.Refusal.Message})
+          </div>
+        )}
         {e.Amr.length > 0 && (
           <div className="verdict-detail muted">
             amr seen: <span className="mono">{e.Amr.join(", ")}</span>

@@ -25,9 +25,13 @@ export function PolicyEditor({
   const gutter = useRef<HTMLDivElement>(null);
   const problem = useRef<HTMLDivElement>(null);
   // A new refusal is brought into view (the dialog or page may have it below the fold).
+  const badLine = error === undefined ? undefined : placeOfPolicyProblem(error).line;
   useEffect(() => {
-    if (error !== undefined) problem.current?.scrollIntoView({ block: "nearest" });
-  }, [error]);
+    if (error === undefined) return;
+    problem.current?.scrollIntoView({ block: "nearest" });
+    // The named line is brought into the editor's view (18 px a line, as the stylesheet sets).
+    if (badLine !== undefined && area.current) area.current.scrollTop = Math.max(0, (badLine - 3) * 18);
+  }, [error, badLine]);
   const place = error === undefined ? undefined : placeOfPolicyProblem(error);
   const lines = Math.max(value.split("\n").length, rows);
   const quoted = place?.line !== undefined ? lineOf(value, place.line) : undefined;
