@@ -239,6 +239,12 @@ async function main() {
     await page.getByTestId("exchange-why").getByTestId("explain-trust").waitFor();
     assert((await page.getByTestId("exchange-why").getByTestId("explain-trust").getAttribute("data-outcome")) === "Allowed", "the why does not give the trust verdict");
     identityId = (await page.getByTestId("exchange-identity").innerText()).replace("Copy", "").trim();
+    // What may it do: the role's OwnPhotos statement, with ${cognito-identity.amazonaws.com:sub}
+    // filled with the run's identity.
+    const why = page.getByTestId("exchange-why");
+    await why.getByTestId("access-resource").fill(`arn:aws:s3:::photos/${identityId}/a.jpg`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="exchange-why"] [data-testid="access-verdict"]')?.getAttribute("data-decision") === "Allowed");
+    assert((await why.getByTestId("access-deciding").first().innerText()).includes("OwnPhotos"), "the deciding statement is not named");
     await looks(page, "tester");
   });
 

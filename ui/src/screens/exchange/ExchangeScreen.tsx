@@ -65,7 +65,7 @@ function WhyRole({ run, provider, token }: { run: Run; provider: string | undefi
     <details className="exchange-why" open data-testid="exchange-why">
       <summary>Which role, and why?</summary>
       {q.error && <ErrorBanner error={q.error} />}
-      {q.data && <Result e={q.data} pool={run.IdentityPoolId} />}
+      {q.data && <Result e={q.data} pool={run.IdentityPoolId} identityId={run.IdentityId} />}
     </details>
   );
 }

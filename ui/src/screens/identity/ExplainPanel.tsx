@@ -144,7 +144,7 @@ function RulesTable({ rules }: { rules: RoleExplanation["Rules"] }) {
   );
 }
 
-export function Result({ e, pool }: { e: RoleExplanation; pool: string }) {
+export function Result({ e, pool, identityId }: { e: RoleExplanation; pool: string; identityId?: string | undefined }) {
   const person = personOfClaims(e.Claims && typeof e.Claims === "object" && !Array.isArray(e.Claims) ? (e.Claims as Record<string, JsonValue>) : undefined);
   return (
     <div className="idp-result" data-testid="explain-result">
@@ -186,7 +186,7 @@ export function Result({ e, pool }: { e: RoleExplanation; pool: string }) {
           </div>
         </dl>
       )}
-      {e.RoleArn !== undefined && <AccessCheck e={e} poolId={pool} />}
+      {e.RoleArn !== undefined && <AccessCheck e={e} poolId={pool} identityId={identityId} />}
       {e.Provider !== undefined && (
         <div className="idp-tags" data-testid="explain-tags">
           <div className="inline-label">Session tags{e.TagsUseDefaults ? " (the provider's defaults)" : ""}:</div>
@@ -257,7 +257,7 @@ function TrustBlock({ e }: { e: RoleExplanation }) {
 }
 
 /** "May this identity do <action> on <resource>?" against the chosen role's policies. */
-function AccessCheck({ e, poolId }: { e: RoleExplanation; poolId: string }) {
+function AccessCheck({ e, poolId, identityId }: { e: RoleExplanation; poolId: string; identityId: string | undefined }) {
   const [action, setAction] = useState("s3:GetObject");
   const [resource, setResource] = useState("");
   const roleArn = e.RoleArn ?? "";
@@ -271,6 +271,7 @@ function AccessCheck({ e, poolId }: { e: RoleExplanation; poolId: string }) {
     Guest: e.Provider === undefined,
   };
   if (resource.trim() !== "") body.Resource = resource.trim();
+  if (identityId !== undefined) body.IdentityId = identityId;
   const sent = useDebounced(body, 300);
   const ready = sent.Action !== "" && e.RoleName !== undefined;
   const q = useQuery({
