@@ -258,6 +258,37 @@ async function main() {
     await page.getByTestId("exchange-screen").waitFor();
   });
 
+  await check("a backend is added with a write-only secret, edited and deleted", async () => {
+    const section = page.getByTestId("backends-section");
+    await section.locator("summary").click();
+    await page.getByTestId("add-backend").click();
+    const dialog = page.getByTestId("backend-dialog");
+    await dialog.waitFor();
+    await dialog.getByLabel("Name").fill("moto");
+    await dialog.getByLabel("URL").fill("http://127.0.0.1:5999");
+    await dialog.getByLabel("Access key id").fill("AKIAEXAMPLEKEY000001");
+    await dialog.getByLabel("Secret access key").fill("very-secret-value-123");
+    await dialog.getByRole("button", { name: "Add backend" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const row = page.getByTestId("backend-row").filter({ hasText: "moto" });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert(text.includes("AKIAEXAMPLEKEY000001") && !text.includes("very-secret-value-123"), `the row reads ${text}`);
+    assert(!(await page.content()).includes("very-secret-value-123"), "the secret is on the page");
+    await row.getByRole("button", { name: "Edit" }).click();
+    await dialog.waitFor();
+    assert((await dialog.getByLabel("Secret access key").inputValue()) === "", "the secret is shown again");
+    await dialog.getByLabel("Region").fill("eu-west-1");
+    await dialog.getByRole("button", { name: "Save backend" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="backend-row"]')].some((r) => r.textContent?.includes("eu-west-1")));
+    await row.getByRole("button", { name: "Delete" }).click();
+    await page.getByTestId("confirm-button").click();
+    await row.waitFor({ state: "detached" });
+    const listed = await apiOk(base, "ListBackends", {}, "Poolhouse");
+    assert(!listed.Backends.some((b) => b.Name === "moto"), `still listed: ${JSON.stringify(listed.Backends)}`);
+  });
+
   await check("the history keeps the run; a re-run asks for the password again", async () => {
     const row = page.getByTestId("exchange-history-row").first();
     await row.waitFor();

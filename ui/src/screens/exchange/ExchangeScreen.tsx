@@ -110,6 +110,8 @@ export function ExchangeScreen() {
       const idToken = s?.Type === "USER_PASSWORD" ? r.Tokens?.find((t) => t.Name === "IdToken")?.Value : s?.Type === "TOKEN" ? s.Token : undefined;
       setShown({ run: r, provider, token: idToken });
       setPassword("");
+      // Stacked on a narrow window, the run is below the form: bring it into view.
+      requestAnimationFrame(() => document.querySelector('[data-testid="exchange-run"]')?.scrollIntoView({ block: "nearest" }));
       void queries.invalidateQueries({ queryKey: ["exchange-runs"] });
       void queries.invalidateQueries({ queryKey: ["identities"] });
     },
