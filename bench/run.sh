@@ -10,7 +10,8 @@
 #      against one argon2id verify and the argon2 path against a reused buffer (T4, T5); the
 #      identity pools' role mapping and policy check against one RS256 verify
 #   5. the endpoint: `poolhouse serve` (release build) against cognito-local with wrk (T17, T9,
-#      T18 GetUser, T19 REFRESH_TOKEN_AUTH, T6 password sign-ins against the argon2 bound)
+#      T18 GetUser, T19 REFRESH_TOKEN_AUTH, T6 password sign-ins against the argon2 bound), and
+#      the identity pools' GetId and GetCredentialsForIdentity against the no-op and moto
 # and prints a table of measured value, target and PASS/MISS per target.
 #
 # Benchmarks report; they do not gate. A MISS does not fail the run; the exit status is non-zero
@@ -71,6 +72,7 @@ if [[ -z ${BENCH_SKIP_ENDPOINT:-} ]]; then
 	# A release build takes several minutes on 2 cores the first time.
 	step build-release 2400 "$CARGO" build --release -p poolhouse
 	step endpoint 1200 python3 bench/endpoint.py
+	step identity-endpoint 900 python3 bench/identity_endpoint.py
 fi
 
 python3 bench/summary.py "$RESULTS"

@@ -19,7 +19,7 @@ TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 RESULTS = Path(sys.argv[1] if len(sys.argv) > 1 else
                os.environ.get("BENCH_RESULTS_DIR") or TARGET / "bench-results")
 ORDER = ["tokens-jwt", "identity-pools", "console-signin", "console-generate", "storage-users", "console-users",
-         "storage-insert", "console-admin-create", "endpoint", "errors"]
+         "storage-insert", "console-admin-create", "endpoint", "identity-endpoint", "errors"]
 
 
 def load(name):

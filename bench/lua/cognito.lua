@@ -6,7 +6,7 @@
 --
 -- Environment:
 --   OP        AdminGetUser (default) | ListUsers | ListUsersFirst | DescribeWorkspace |
---             GetUser | RefreshTokenAuth | UserPasswordAuth
+--             GetUser | RefreshTokenAuth | UserPasswordAuth | GetId | GetCredentialsForIdentity
 --   POOL_ID   the user pool
 --   USERS     AdminGetUser and UserPasswordAuth ask for user%07d with a random index below
 --             this (the names Poolhouse's generator and bench/endpoint.py's seeding give)
@@ -14,6 +14,9 @@
 --             (ListUsers), access tokens (GetUser) or refresh tokens (RefreshTokenAuth)
 --   CLIENT_ID the app client (RefreshTokenAuth, UserPasswordAuth)
 --   PASSWORD  every user's password (UserPasswordAuth)
+--   IDENTITY_POOL_ID, LOGINS_KEY, LOGIN_TOKEN  GetId and GetCredentialsForIdentity: the identity
+--             pool and the one login (a Logins key and its token) every request carries
+--   IDENTITY_ID  GetCredentialsForIdentity: the identity that login resolves to
 --
 -- done() prints one line "WRKJSON {...}" that bench/endpoint.py parses.
 
@@ -32,6 +35,18 @@ local targets = {
   GetUser = "AWSCognitoIdentityProviderService.GetUser",
   RefreshTokenAuth = "AWSCognitoIdentityProviderService.InitiateAuth",
   UserPasswordAuth = "AWSCognitoIdentityProviderService.InitiateAuth",
+  GetId = "AWSCognitoIdentityService.GetId",
+  GetCredentialsForIdentity = "AWSCognitoIdentityService.GetCredentialsForIdentity",
+}
+
+-- GetId and GetCredentialsForIdentity send one body (a known login) again and again.
+local identity_pool = os.getenv("IDENTITY_POOL_ID") or ""
+local logins = string.format('{"%s":"%s"}', os.getenv("LOGINS_KEY") or "",
+  os.getenv("LOGIN_TOKEN") or "")
+local identity_bodies = {
+  GetId = string.format('{"IdentityPoolId":"%s","Logins":%s}', identity_pool, logins),
+  GetCredentialsForIdentity = string.format('{"IdentityId":"%s","Logins":%s}',
+    os.getenv("IDENTITY_ID") or "", logins),
 }
 
 if op == "ListUsers" or op == "GetUser" or op == "RefreshTokenAuth" then
@@ -66,6 +81,8 @@ function request()
     body = string.format('{"UserPoolId":"%s","Limit":60}', pool)
   elseif op == "DescribeWorkspace" then
     body = "{}"
+  elseif identity_bodies[op] then
+    body = identity_bodies[op]
   elseif op == "GetUser" then
     body = string.format('{"AccessToken":"%s"}', tokens[math.random(#tokens)])
   elseif op == "RefreshTokenAuth" then

@@ -67,14 +67,20 @@ fn open_console(args: &store::Args) -> Result<Console, String> {
         std::env::var_os(store::DB_ENV),
         store::default_path,
     )?;
-    Console::open(&path, Arc::new(domain::SystemClock)).map_err(|e| {
+    let console = Console::open(&path, Arc::new(domain::SystemClock)).map_err(|e| {
         let shown = path.display().to_string();
         if e.message.contains(&shown) {
             e.message
         } else {
             format!("cannot open the store at {shown}: {}", e.message)
         }
-    })
+    })?;
+    // The exchange tester reaches the built-in backend over HTTP, like any other: the endpoint
+    // starts on 127.0.0.1:0 the first time a run needs it.
+    console.set_builtin_launcher(Arc::new(|c: &Console| {
+        endpoint::start_in_background(c.clone())
+    }));
+    Ok(console)
 }
 
 /// Logs to stderr; `RUST_LOG` filters (default: warnings).

@@ -183,6 +183,16 @@ NOT_IMPLEMENTED = {
         "EventContextDataType.DeviceName",
         "EventContextDataType.Timezone",
     ],
+    "STS session policies (refused by name) and source identity": [
+        "AssumeRoleWithWebIdentityResponse.PackedPolicySize",
+        "AssumeRoleWithWebIdentityResponse.SourceIdentity",
+    ],
+    "STS members of newer API versions (session token sizes, trusted identity propagation)": [
+        "AssumeRoleWithWebIdentityRequest.MinimumSessionTokenSize",
+        "AssumeRoleWithWebIdentityResponse.SessionTokenSize",
+        "AssumeRoleWithWebIdentityResponse.SessionTokenUtilization",
+        "AssumeRoleWithWebIdentityResponse.TrustedIdentityPropagationContext",
+    ],
     "per-client risk configurations (SetRiskConfiguration refuses a ClientId)": [
         "RiskConfigurationType.ClientId",
     ],

@@ -1,5 +1,6 @@
-"""boto3's `cognito-identity` client against `poolhouse serve`: identities and the first steps
-of the exchange — GetId and GetOpenIdToken for a user pool's ID token, guests on and off,
+"""boto3's `cognito-identity` client against `poolhouse serve`: identities and the exchange —
+GetId, GetOpenIdToken and GetCredentialsForIdentity (whose credentials sign STS's
+GetCallerIdentity) for a user pool's ID token, guests on and off,
 developer-authenticated identities (token, lookup, merge, unlink), ServerSideTokenCheck after
 GlobalSignOut, and the identity pools' OpenID token verified by PyJWT against the key set and
 discovery document the server publishes. The public operations are called unsigned, as the
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 
 import boto3
@@ -315,3 +317,82 @@ def test_the_open_id_token_verifies_against_the_served_key_set(fresh_server):
     forged_body = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(f"{head}.{forged_body}.{sig}", key.key, algorithms=["RS256"], audience=w.pool)
+
+
+def _trust(pool_id: str, amr: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {"cognito-identity.amazonaws.com:aud": pool_id},
+                        "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def test_the_enhanced_flow_vends_credentials_that_sign_get_caller_identity(server):
+    w = World(server, guests=True)
+    names = {kind: f"{kind}_{uuid.uuid4().hex[:8]}" for kind in ("authenticated", "unauthenticated")}
+    for kind, name in names.items():
+        server.poolhouse("CreateRole", {"RoleName": name, "AssumeRolePolicyDocument": _trust(w.pool, kind)})
+    w.admin.set_identity_pool_roles(
+        IdentityPoolId=w.pool,
+        Roles={kind: f"arn:aws:iam::000000000000:role/{name}" for kind, name in names.items()},
+    )
+
+    def caller(creds: dict) -> dict:
+        sts = boto3.session.Session().client(
+            "sts",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretKey"],
+            aws_session_token=creds["SessionToken"],
+            config=botocore.config.Config(retries={"max_attempts": 1}, proxies={}),
+        )
+        return sts.get_caller_identity()
+
+    # A user pool login: GetId, then GetCredentialsForIdentity with the same login.
+    id_token = w.sign_in("alice")["IdToken"]
+    identity = w.public.get_id(IdentityPoolId=w.pool, Logins=w.logins(id_token))["IdentityId"]
+    answer = w.public.get_credentials_for_identity(IdentityId=identity, Logins=w.logins(id_token))
+    assert answer["IdentityId"] == identity
+    creds = answer["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA")
+    left = creds["Expiration"].timestamp() - time.time()
+    assert 3500 < left <= 3600, left
+    who = caller(creds)
+    assert who["Arn"].startswith(
+        f"arn:aws:sts::000000000000:assumed-role/{names['authenticated']}/"
+    ), who["Arn"]
+
+    # A guest gets the unauthenticated role.
+    guest = w.public.get_id(IdentityPoolId=w.pool)["IdentityId"]
+    guest_creds = w.public.get_credentials_for_identity(IdentityId=guest)["Credentials"]
+    assert f"assumed-role/{names['unauthenticated']}/" in caller(guest_creds)["Arn"]
+
+    # The login's identity without the login, and a wrong secret, are refused.
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        w.public.get_credentials_for_identity(IdentityId=identity)
+    assert code(e) == "NotAuthorizedException"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        caller({**creds, "SecretKey": "wrong" + creds["SecretKey"][5:]})
+    assert code(e) == "SignatureDoesNotMatch"
+
+    # A trust policy that refuses: Cognito's configuration error, naming the failed condition.
+    w.admin.set_identity_pool_roles(
+        IdentityPoolId=w.pool,
+        Roles={"authenticated": f"arn:aws:iam::000000000000:role/{names['unauthenticated']}"},
+    )
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        w.public.get_credentials_for_identity(IdentityId=identity, Logins=w.logins(id_token))
+    assert code(e) == "InvalidIdentityPoolConfigurationException"
+    assert "amr" in message(e)

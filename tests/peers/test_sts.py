@@ -191,3 +191,71 @@ def test_a_trust_policy_that_refuses_says_which_condition_failed(server, vended)
     assert status == 400
     assert out["__type"] == "InvalidIdentityPoolConfigurationException"
     assert "cognito-identity.amazonaws.com:aud" in out["message"], out
+
+
+@pytest.fixture
+def classic(server):
+    """An identity pool with the basic flow and a developer provider, a role trusting it, and
+    an identity-pool OpenID token for a developer user (GetOpenIdTokenForDeveloperIdentity)."""
+    cid = server.client(service="cognito-identity")
+    pool = cid.create_identity_pool(
+        IdentityPoolName="sts classic",
+        AllowUnauthenticatedIdentities=False,
+        AllowClassicFlow=True,
+        DeveloperProviderName="login.peers",
+    )["IdentityPoolId"]
+    role = f"Classic_{uuid.uuid4().hex[:8]}"
+    server.poolhouse("CreateRole", {"RoleName": role, "AssumeRolePolicyDocument": _trust(pool, "authenticated")})
+    got = cid.get_open_id_token_for_developer_identity(
+        IdentityPoolId=pool, Logins={"login.peers": f"user-{uuid.uuid4().hex[:6]}"}
+    )
+    return pool, f"arn:aws:iam::{ACCOUNT}:role/{role}", got["Token"], got["IdentityId"]
+
+
+def _anonymous_sts(server):
+    """boto3 sends AssumeRoleWithWebIdentity unsigned whatever credentials it has."""
+    return server.client(service="sts")
+
+
+def test_assume_role_with_web_identity_takes_an_identity_pool_token(server, classic):
+    pool, role_arn, token, identity = classic
+    got = _anonymous_sts(server).assume_role_with_web_identity(
+        RoleArn=role_arn, RoleSessionName="peer-session", WebIdentityToken=token, DurationSeconds=900
+    )
+    creds = got["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA")
+    assert got["SubjectFromWebIdentityToken"] == identity
+    assert got["Audience"] == pool
+    assert got["AssumedRoleUser"]["Arn"].endswith(":assumed-role/" + role_arn.split("/")[-1] + "/peer-session")
+    left = creds["Expiration"].timestamp() - time.time()
+    assert 800 < left <= 900, left
+    who = _sts(server, {
+        "AccessKeyId": creds["AccessKeyId"],
+        "SecretKey": creds["SecretAccessKey"],
+        "SessionToken": creds["SessionToken"],
+    }).get_caller_identity()
+    assert who["Arn"] == got["AssumedRoleUser"]["Arn"]
+
+
+def test_assume_role_with_web_identity_refusals(server, classic):
+    pool, role_arn, token, _ = classic
+    sts = _anonymous_sts(server)
+
+    def code(**kw):
+        args = {"RoleArn": role_arn, "RoleSessionName": "peer", "WebIdentityToken": token, **kw}
+        with pytest.raises(ClientError) as e:
+            sts.assume_role_with_web_identity(**args)
+        return e.value.response["Error"]
+
+    assert code(WebIdentityToken="not.a.token")["Code"] == "InvalidIdentityToken"
+    assert code(DurationSeconds=7200)["Code"] == "ValidationError"
+    # A role whose trust policy names another pool: AccessDenied, naming the condition.
+    other = f"Other_{uuid.uuid4().hex[:8]}"
+    server.poolhouse("CreateRole", {
+        "RoleName": other,
+        "AssumeRolePolicyDocument": _trust("us-east-1:00000000-0000-0000-0000-000000000000", "authenticated"),
+    })
+    err = code(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{other}")
+    assert err["Code"] == "AccessDenied"
+    assert err["Message"].startswith("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+    assert "cognito-identity.amazonaws.com:aud" in err["Message"]

@@ -50,9 +50,9 @@ pub enum ErrorCode {
     UnrecognizedClientException,
     /// The signature does not verify.
     InvalidSignatureException,
-    /// IAM: no role (or role policy) of that name.
+    /// IAM: no role (or role policy) of that name, no identity provider of that ARN.
     NoSuchEntity,
-    /// IAM: a role of that name exists.
+    /// IAM: a role of that name, or an identity provider of that URL or name, exists.
     EntityAlreadyExists,
     /// IAM: a policy document is not valid (the message names where).
     MalformedPolicyDocument,

@@ -16,6 +16,7 @@ mod engine;
 mod error;
 mod hooks;
 mod logins;
+mod trust;
 /// The token inspector's work that needs no store, for fronts that run it without one (the
 /// CLI's `jwt` commands).
 pub mod inspect {
@@ -126,6 +127,8 @@ struct Inner {
     openid_keys: Mutex<Option<(i64, Arc<identity_pools::openid::OpenIdKeys>)>>,
     /// How long a hook may take, in ms.
     hook_timeout_ms: std::sync::atomic::AtomicU64,
+    /// The verifier of federated logins (`trust.rs`), built on first use.
+    trust: Mutex<Option<Arc<identity_pools::trust::Verifier>>>,
     /// The built-in backend: the running endpoint's URL once known, and what starts one when
     /// none runs (the CLI and the desktop shell start it in-process on 127.0.0.1:0).
     builtin: Mutex<BuiltIn>,
@@ -325,6 +328,7 @@ impl Console {
                 hook_timeout_ms: std::sync::atomic::AtomicU64::new(
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
                 ),
+                trust: Mutex::new(None),
                 builtin: Mutex::new(BuiltIn::default()),
             }),
         };

@@ -54,24 +54,29 @@ impl LoginVerifier for ConsoleLogins<'_> {
 
 /// The dispatch point for the providers verified beyond this console's own keys: OIDC
 /// providers (by their issuer host), SAML providers (by ARN) and the social providers (Google,
-/// Apple, Amazon, Facebook, Twitter). Until their verification exists, each is refused with
-/// Cognito's `NotAuthorizedException`, saying so: nothing unverified is ever accepted.
+/// Apple, Amazon, Facebook), checked by `identity_pools::trust` through
+/// [`Console::verify_federated_login`] (the provider's record read from the store, then its
+/// keys or API asked with no transaction open). A refusal keeps Cognito's code: a token that
+/// does not prove the login is `NotAuthorizedException`, a provider that cannot be asked
+/// `ExternalServiceException`.
 pub(crate) fn verify_external(
-    _console: &Console,
-    _pool: &IdentityPoolRow,
-    kind: ProviderKind,
+    console: &Console,
+    pool: &IdentityPoolRow,
+    _kind: ProviderKind,
     provider: &str,
-    _token: &str,
+    token: &str,
 ) -> Result<VerifiedLogin, Error> {
-    let what = match kind {
-        ProviderKind::Saml => "SAML",
-        ProviderKind::Oidc => "OpenID Connect",
-        _ => "social",
-    };
-    Err(refused(format!(
-        "Invalid login token. Logins of {what} providers ('{provider}') cannot be verified yet; \
-         use a Poolhouse user pool or a developer provider."
-    )))
+    use identity_pools::trust::Refusal;
+    match console.verify_federated_login(&pool.config, provider, token) {
+        Ok(v) => Ok(VerifiedLogin {
+            provider: v.provider,
+            subject: v.subject,
+            claims: v.claims,
+        }),
+        Err(Refusal::NotAuthorized(m)) => Err(Error::NotAuthorized(m)),
+        Err(Refusal::InvalidParameter(f)) => Err(Error::InvalidParameter(f)),
+        Err(Refusal::ExternalService(m)) => Err(Error::External(m)),
+    }
 }
 
 impl ConsoleLogins<'_> {
@@ -269,6 +274,47 @@ impl Console {
                     )
                 })
         })
+    }
+
+    /// Verifies an identity-pool OpenID token as STS's AssumeRoleWithWebIdentity must (the
+    /// basic flow) and as the token inspector may: signed by a published key, unexpired, `iss`
+    /// this workspace's identity issuer, `aud` an identity pool of the workspace and `sub` an
+    /// identity of that pool. Answers the verified claims. Refusals carry STS's codes:
+    /// `ExpiredTokenException` for an expired token, `InvalidIdentityToken` for the rest.
+    pub fn verify_identity_pool_token(
+        &self,
+        token: &str,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+        let invalid = |m: String| ApiError::new(ErrorCode::InvalidIdentityToken, m);
+        let keys = self.openid_keys()?;
+        let now = self.now().div_euclid(1000);
+        let verified = keys.verifier.verify(token, now, 0).map_err(|e| match e {
+            tokens::Error::Expired { .. } => ApiError::new(
+                ErrorCode::ExpiredTokenException,
+                openid::token_refusal(&e, now),
+            ),
+            other => invalid(openid::token_refusal(&other, now)),
+        })?;
+        let issuer = self.identity_issuer()?;
+        if verified.str_claim("iss") != Some(issuer.as_str()) {
+            return Err(invalid(format!(
+                "The token's issuer is not this workspace's identity pools' ({issuer})"
+            )));
+        }
+        let aud = verified.str_claim("aud").unwrap_or_default();
+        let sub = verified.str_claim("sub").unwrap_or_default();
+        let known = self.read(|r| {
+            let Some(pool) = storage::identity_pools::get(r, aud)? else {
+                return Ok(false);
+            };
+            Ok(storage::identities::get(r, sub)?.is_some_and(|i| i.pool == pool.pk))
+        })?;
+        if !known {
+            return Err(invalid(format!(
+                "The token's identity ({sub}) is not an identity of identity pool '{aud}'"
+            )));
+        }
+        Ok(verified.into_claims())
     }
 
     /// The identity pools' JWKS document (`/cognito-identity/.well-known/jwks_uri`).

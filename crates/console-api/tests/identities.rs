@@ -207,6 +207,28 @@ fn a_user_pool_id_token_finds_the_same_identity_every_time() {
         "{amr:?}"
     );
 
+    assert!(
+        claims.get("https://aws.amazon.com/tags").is_none(),
+        "no tag map, no tags"
+    );
+    // With the provider's default tag map, the token carries its client and user as tags.
+    ok(
+        &e.c,
+        "SetPrincipalTagAttributeMap",
+        json!({"IdentityPoolId": e.pool, "IdentityProviderName": e.provider, "UseDefaults": true}),
+    );
+    let tagged = ok(
+        &e.c,
+        "GetOpenIdToken",
+        json!({"IdentityId": id, "Logins": e.login(&token)}),
+    );
+    let tagged = e.verify(tagged["Token"].as_str().unwrap());
+    let sub = tokens::dangerous::decode_unverified(&token).unwrap();
+    assert_eq!(
+        tagged["https://aws.amazon.com/tags"],
+        json!({"principal_tags": {"client": [e.client], "username": [sub.claims["sub"]]}})
+    );
+
     // Without its login, or with another identity's, the identity refuses the caller.
     let forbidden = err(&e.c, "GetOpenIdToken", json!({"IdentityId": id}));
     not_authorized(
@@ -300,9 +322,10 @@ fn bad_logins_are_refused_with_cognitos_codes_and_nothing_is_stored() {
         "Incorrect token audience",
     );
 
-    // A social provider the pool trusts, whose verification is not built here.
+    // A social provider the pool trusts, given a token of another issuer: refused before any
+    // key is fetched from Google.
     let social = e.get_id(json!({"accounts.google.com": token})).unwrap_err();
-    not_authorized(&social, "cannot be verified yet");
+    not_authorized(&social, "Issuer doesn't match providerName");
     // The developer provider's name is not a Logins key of GetId.
     not_authorized(
         &e.get_id(json!({"login.myapp": "alice"})).unwrap_err(),
@@ -706,4 +729,220 @@ fn logins_naming_two_identities_merge_into_the_oldest() {
         json!({"IdentityPoolId": e.pool, "DeveloperUserIdentifier": "d-1"}),
     );
     assert_eq!(users["IdentityId"], a);
+}
+
+/// A trust policy for Cognito's identities of `pool` whose `amr` matches `amr`.
+fn trust(pool: &str, amr: &str) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": pool},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}
+            }
+        }]
+    })
+    .to_string()
+}
+
+fn role(e: &Env, name: &str, pool: &str, amr: &str) -> String {
+    ok(
+        &e.c,
+        "CreateRole",
+        json!({"RoleName": name, "AssumeRolePolicyDocument": trust(pool, amr)}),
+    )["Role"]["Arn"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn get_credentials_for_identity_vends_for_the_proven_caller_only() {
+    let e = env_with(true, false);
+    let creds = |body: Value| call::<Value>(&e.c, "GetCredentialsForIdentity", body);
+    let guest = e.get_id(json!({})).unwrap();
+    // No roles yet: Cognito's configuration error, nothing vended.
+    let none = creds(json!({"IdentityId": guest})).unwrap_err();
+    assert_eq!(
+        none.code,
+        ErrorCode::InvalidIdentityPoolConfigurationException,
+        "{none:?}"
+    );
+
+    let auth = role(&e, "Auth", &e.pool, "authenticated");
+    let unauth = role(&e, "Guest", &e.pool, "unauthenticated");
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": auth, "unauthenticated": unauth}}),
+    );
+    let g = creds(json!({"IdentityId": guest})).unwrap();
+    assert_eq!(g["IdentityId"], guest);
+    let c = &g["Credentials"];
+    assert!(
+        c["AccessKeyId"].as_str().unwrap().starts_with("ASIA"),
+        "{c}"
+    );
+    assert!(!c["SecretKey"].as_str().unwrap().is_empty());
+    assert_eq!(c["Expiration"], json!((T0 + 3_600_000) as f64 / 1000.0));
+
+    // A user pool login: its identity's credentials, the login linked to the guest identity.
+    let token = e.id_token("alice");
+    let signed = creds(json!({"IdentityId": guest, "Logins": e.login(&token)})).unwrap();
+    assert_ne!(
+        signed["Credentials"]["AccessKeyId"],
+        g["Credentials"]["AccessKeyId"]
+    );
+    assert_eq!(e.get_id(e.login(&token)).unwrap(), guest);
+    not_authorized(
+        &creds(json!({"IdentityId": guest})).unwrap_err(),
+        "is forbidden",
+    );
+    not_authorized(
+        &creds(json!({"IdentityId": guest, "Logins": e.login("garbage")})).unwrap_err(),
+        "Invalid login token.",
+    );
+
+    // The developer's token as the login: its amr (the developer user) reaches the trust policy.
+    let dev_role = role(&e, "Dev", &e.pool, "login.myapp:*");
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": dev_role, "unauthenticated": unauth}}),
+    );
+    let dev = ok(
+        &e.c,
+        "GetOpenIdTokenForDeveloperIdentity",
+        json!({"IdentityPoolId": e.pool, "Logins": {"login.myapp": "d-1"}}),
+    );
+    let vended = creds(json!({"IdentityId": dev["IdentityId"],
+                              "Logins": {"cognito-identity.amazonaws.com": dev["Token"]}}))
+    .unwrap();
+    assert_eq!(vended["IdentityId"], dev["IdentityId"]);
+    // The trust policy refuses alice (her amr names the user pool, not the developer): Cognito
+    // answers its configuration error, and the message says which condition failed.
+    let refused = creds(json!({"IdentityId": guest, "Logins": e.login(&token)})).unwrap_err();
+    assert_eq!(
+        refused.code,
+        ErrorCode::InvalidIdentityPoolConfigurationException,
+        "{refused:?}"
+    );
+    assert!(
+        refused
+            .message
+            .contains("cognito-identity.amazonaws.com:amr"),
+        "{refused:?}"
+    );
+    assert!(
+        e.audited("GetCredentialsForIdentity")
+            .iter()
+            .any(|r| r["Outcome"] == "Failure"),
+        "the refusal is audited"
+    );
+}
+
+#[test]
+fn an_identity_pool_token_verifies_for_sts_until_it_expires() {
+    let e = env_with(true, false);
+    let id = e.get_id(json!({})).unwrap();
+    let token = ok(&e.c, "GetOpenIdToken", json!({"IdentityId": id}))["Token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let claims = e.c.verify_identity_pool_token(&token).unwrap();
+    assert_eq!(claims["sub"], id);
+    assert_eq!(claims["aud"], e.pool);
+
+    let user_pool_token = e.id_token("alice");
+    let other =
+        e.c.verify_identity_pool_token(&user_pool_token)
+            .unwrap_err();
+    assert_eq!(other.code, ErrorCode::InvalidIdentityToken, "{other:?}");
+    let mut tampered = token.clone();
+    tampered.push('A');
+    assert_eq!(
+        e.c.verify_identity_pool_token(&tampered).unwrap_err().code,
+        ErrorCode::InvalidIdentityToken
+    );
+
+    e.c.clock().advance(601_000);
+    let expired = e.c.verify_identity_pool_token(&token).unwrap_err();
+    assert_eq!(
+        expired.code,
+        ErrorCode::ExpiredTokenException,
+        "{expired:?}"
+    );
+
+    // A deleted identity's token names nobody.
+    let fresh = ok(&e.c, "GetOpenIdToken", json!({"IdentityId": id}))["Token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &e.c,
+        "DeleteIdentities",
+        json!({"IdentityIdsToDelete": [id]}),
+    );
+    assert_eq!(
+        e.c.verify_identity_pool_token(&fresh).unwrap_err().code,
+        ErrorCode::InvalidIdentityToken
+    );
+}
+
+#[test]
+fn a_developer_tokens_principal_tags_become_session_tags_that_the_trust_policy_must_allow() {
+    let e = env();
+    let creds = |body: Value| call::<Value>(&e.c, "GetCredentialsForIdentity", body);
+    // Trusts the identities but does not allow sts:TagSession.
+    let plain = role(&e, "Plain", &e.pool, "authenticated");
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": plain}}),
+    );
+    let dev = ok(
+        &e.c,
+        "GetOpenIdTokenForDeveloperIdentity",
+        json!({"IdentityPoolId": e.pool, "Logins": {"login.myapp": "tagged"},
+               "PrincipalTags": {"team": "blue"}}),
+    );
+    let login = json!({"IdentityId": dev["IdentityId"],
+                       "Logins": {"cognito-identity.amazonaws.com": dev["Token"]}});
+    let refused = creds(login.clone()).unwrap_err();
+    assert_eq!(
+        refused.code,
+        ErrorCode::InvalidIdentityPoolConfigurationException,
+        "{refused:?}"
+    );
+    assert!(refused.message.contains("sts:TagSession"), "{refused:?}");
+
+    let tagging = ok(
+        &e.c,
+        "CreateRole",
+        json!({"RoleName": "Tagging", "AssumeRolePolicyDocument": json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+                "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": e.pool}}
+            }]
+        }).to_string()}),
+    )["Role"]["Arn"]
+        .clone();
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": tagging}}),
+    );
+    let vended = creds(login).unwrap();
+    assert!(
+        vended["Credentials"]["AccessKeyId"]
+            .as_str()
+            .unwrap()
+            .starts_with("ASIA")
+    );
 }

@@ -405,3 +405,154 @@ fn simulate_access_substitutes_variables_and_scopes_guests_down() {
     let e = err(&c, "SimulateAccess", json!({"Action": "s3:GetObject"}));
     assert_eq!(e.field.as_deref(), Some("RoleArn"));
 }
+
+#[test]
+fn assume_role_with_web_identity_takes_the_identity_pools_tokens() {
+    let c = console();
+    let id = ok(
+        &c,
+        "CreateIdentityPool",
+        json!({"IdentityPoolName": "classic", "AllowUnauthenticatedIdentities": false,
+               "AllowClassicFlow": true, "DeveloperProviderName": "login.app"}),
+    )["IdentityPoolId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Classic", "AssumeRolePolicyDocument": trust(&id, "authenticated"),
+               "MaxSessionDuration": 7200}),
+    );
+    let got = ok(
+        &c,
+        "GetOpenIdTokenForDeveloperIdentity",
+        json!({"IdentityPoolId": id, "Logins": {"login.app": "user-1"}}),
+    );
+    let token = got["Token"].as_str().unwrap();
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/Classic");
+    let assumed = ok(
+        &c,
+        "AssumeRoleWithWebIdentity",
+        json!({"RoleArn": role, "RoleSessionName": "app-user", "WebIdentityToken": token,
+               "DurationSeconds": 7200}),
+    );
+    assert_eq!(assumed["SubjectFromWebIdentityToken"], got["IdentityId"]);
+    assert_eq!(assumed["Audience"], id);
+    assert_eq!(
+        assumed["AssumedRoleUser"]["Arn"],
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/Classic/app-user")
+    );
+    assert_eq!(
+        assumed["Credentials"]["Expiration"],
+        "2023-11-15T00:13:20.000Z"
+    );
+    let key = assumed["Credentials"]["AccessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let who = ok(
+        &c.open_again().acting_as(Actor::endpoint(key)),
+        "GetCallerIdentity",
+        json!({}),
+    );
+    assert_eq!(who["Arn"], assumed["AssumedRoleUser"]["Arn"]);
+
+    let ask = |extra: Value| {
+        let mut body =
+            json!({"RoleArn": role, "RoleSessionName": "app-user", "WebIdentityToken": token});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        err(&c, "AssumeRoleWithWebIdentity", body)
+    };
+    assert_eq!(
+        ask(json!({"DurationSeconds": 10800})).code,
+        ErrorCode::ValidationError
+    );
+    assert_eq!(
+        ask(json!({"DurationSeconds": 60})).code,
+        ErrorCode::ValidationError
+    );
+    assert_eq!(
+        ask(json!({"RoleSessionName": "a b"})).code,
+        ErrorCode::ValidationError
+    );
+    assert_eq!(
+        ask(json!({"WebIdentityToken": "abcd.efgh.ijkl"})).code,
+        ErrorCode::InvalidIdentityToken
+    );
+    assert_eq!(
+        ask(json!({"Policy": "{}"})).field.as_deref(),
+        Some("Policy")
+    );
+    // A role that trusts another pool refuses, naming the condition.
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Other", "AssumeRolePolicyDocument": trust("us-east-1:other", "authenticated")}),
+    );
+    let e = ask(json!({"RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/Other")}));
+    assert_eq!(e.code, ErrorCode::AccessDenied);
+    assert!(
+        e.message
+            .starts_with("Not authorized to perform sts:AssumeRoleWithWebIdentity"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("cognito-identity.amazonaws.com:aud"),
+        "{}",
+        e.message
+    );
+    // A developer identity's token lasts 15 minutes by default.
+    c.clock().advance(16 * 60 * 1000);
+    assert_eq!(ask(json!({})).code, ErrorCode::ExpiredTokenException);
+}
+
+#[test]
+fn explain_role_gives_the_trust_policys_verdict() {
+    let c = console();
+    let id = pool(&c, true);
+    let login = json!({"IdentityPoolId": id,
+        "Provider": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
+        "Claims": {"sub": "u-1", "aud": "client1"}});
+    // No role record yet: the trust policy is not checked, and the answer says so.
+    let got = ok(&c, "ExplainRole", login.clone());
+    assert_eq!(got["Trust"]["Outcome"], "NotChecked", "{got}");
+    assert!(got.get("RoleName").is_none());
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Auth", "AssumeRolePolicyDocument": trust("us-east-1:another", "authenticated")}),
+    );
+    let got = ok(&c, "ExplainRole", login.clone());
+    assert_eq!(got["RoleName"], "Auth");
+    assert_eq!(got["Trust"]["Outcome"], "Refused");
+    assert_eq!(got["Trust"]["StsCode"], "AccessDenied");
+    assert!(
+        got["Trust"]["Summary"]
+            .as_str()
+            .unwrap()
+            .contains("cognito-identity.amazonaws.com:aud"),
+        "{got}"
+    );
+    ok(
+        &c,
+        "UpdateRole",
+        json!({"RoleName": "Auth", "AssumeRolePolicyDocument": trust(&id, "authenticated")}),
+    );
+    assert_eq!(ok(&c, "ExplainRole", login)["Trust"]["Outcome"], "Allowed");
+    // Guests meet the unauthenticated role's trust policy.
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Guest", "AssumeRolePolicyDocument": trust(&id, "authenticated")}),
+    );
+    let guest = ok(&c, "ExplainRole", json!({"IdentityPoolId": id}));
+    assert_eq!(guest["Trust"]["Outcome"], "Refused", "{guest}");
+    assert!(
+        guest["Trust"]["Summary"].as_str().unwrap().contains("amr"),
+        "{guest}"
+    );
+}

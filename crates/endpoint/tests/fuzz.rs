@@ -419,6 +419,10 @@ fn swappable_targets() -> Vec<String> {
         "MergeDeveloperIdentities",
         "UnlinkDeveloperIdentity",
         "UnlinkIdentity",
+        "UpdateRole",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "DeleteRole",
     ];
     OPERATIONS
         .iter()

@@ -1737,3 +1737,69 @@ fn a_console_secret_that_does_not_fit_a_header_is_refused_naming_it() {
     }
     assert!("a".repeat(32).parse::<endpoint::ConsoleSecret>().is_ok());
 }
+
+#[test]
+fn the_identities_public_operations_stay_unsigned_in_a_locked_workspace() {
+    let (server, _, _) = locked_server();
+    let pool = server
+        .console
+        .dispatch_json(
+            &Actor::console(),
+            "CreateIdentityPool",
+            br#"{"IdentityPoolName":"locked","AllowUnauthenticatedIdentities":true}"#,
+        )
+        .unwrap();
+    let pool: Value = serde_json::from_slice(&pool).unwrap();
+    let pool = pool["IdentityPoolId"].as_str().unwrap();
+    let cid = "AWSCognitoIdentityService";
+    let r = server.call_as_sdk(
+        &format!("{cid}.GetId"),
+        &json!({"IdentityPoolId": pool}).to_string(),
+        &[],
+    );
+    assert_eq!(r.status, 200, "GetId is public, as on AWS: {r:?}");
+    let id = r.json()["IdentityId"].as_str().unwrap().to_string();
+    let r = server.call_as_sdk(
+        &format!("{cid}.GetOpenIdToken"),
+        &json!({"IdentityId": id}).to_string(),
+        &[],
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let r = server.call_as_sdk(
+        &format!("{cid}.ListIdentities"),
+        &json!({"IdentityPoolId": pool, "MaxResults": 5}).to_string(),
+        &[],
+    );
+    r.assert_error(
+        "MissingAuthenticationTokenException",
+        "listing identities is an administrator's call",
+    );
+    let r = server.call_as_sdk(
+        &format!("{cid}.GetOpenIdTokenForDeveloperIdentity"),
+        &json!({"IdentityPoolId": pool, "Logins": {"login.x": "u"}}).to_string(),
+        &[],
+    );
+    r.assert_error(
+        "MissingAuthenticationTokenException",
+        "developer identities are the developer's backend's, signed",
+    );
+    // The key set and the discovery document are public documents.
+    let r = server.send("GET", "/cognito-identity/.well-known/jwks_uri", &[], b"");
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.json()["keys"][0]["alg"], "RS256");
+    let r = server.send(
+        "GET",
+        "/cognito-identity/.well-known/openid-configuration",
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.json()["issuer"], "https://cognito-identity.amazonaws.com");
+    assert_eq!(
+        r.json()["jwks_uri"],
+        format!(
+            "http://{}/cognito-identity/.well-known/jwks_uri",
+            server.host()
+        )
+    );
+}

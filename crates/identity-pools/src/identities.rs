@@ -10,7 +10,7 @@
 //! Logins arrive verified ([`crate::logins`]): verification needs keys and may call out, so it
 //! runs before the write transaction, never inside it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use domain::identity_pool::new_identity_id;
 use domain::{FieldError, IdentityId, IdentityPoolId};
@@ -329,6 +329,33 @@ impl Authorized {
             }
         }
         amr
+    }
+}
+
+impl Authorized {
+    /// The principal tags the identity's token carries: for each provider login, the tags its
+    /// claims give under the pool's principal tag map for that provider (none when the pool
+    /// maps none); an identity-pool token's own tags carried over. A tag whose value STS would
+    /// refuse (over 256 characters) leaves that login's tags out.
+    pub fn principal_tags(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for l in &self.logins {
+            if l.is_identity_token() {
+                out.extend(crate::openid::carried_tags(&l.claims));
+                continue;
+            }
+            let Some(map) = self.pool.principal_tags.get(&l.provider) else {
+                continue;
+            };
+            let map = crate::mapping::PrincipalTagMap {
+                use_defaults: map.use_defaults,
+                principal_tags: map.principal_tags.clone(),
+            };
+            if let Ok(tags) = crate::mapping::principal_tags(&map, &l.provider, &l.claims) {
+                out.extend(tags.tags.into_iter().map(|t| (t.key, t.value)));
+            }
+        }
+        out
     }
 }
 

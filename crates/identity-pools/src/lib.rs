@@ -8,5 +8,7 @@ pub mod mapping;
 pub mod openid;
 pub mod policy;
 pub mod pools;
+pub mod providers;
 pub mod roles;
+pub mod trust;
 pub mod vend;

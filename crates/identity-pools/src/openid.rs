@@ -134,6 +134,23 @@ impl TokenClaims<'_> {
     }
 }
 
+/// The principal tags a token carries under [`TAGS_CLAIM`] (`{"principal_tags": {key:
+/// [value]}}`; a bare string value is read too), in key order.
+pub fn carried_tags(claims: &Map<String, Value>) -> BTreeMap<String, String> {
+    let carried = claims
+        .get(TAGS_CLAIM)
+        .and_then(|v| v.get("principal_tags"))
+        .and_then(|v| v.as_object());
+    carried
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| {
+            let value = v.as_array().and_then(|a| a.first()).unwrap_or(v).as_str()?;
+            Some((k.clone(), value.to_owned()))
+        })
+        .collect()
+}
+
 /// Signs the claims with the current key.
 pub fn sign(keys: &OpenIdKeys, claims: &TokenClaims<'_>) -> Result<String, Error> {
     keys.signer.sign_jwt(&claims.to_json()).map_err(crypto)

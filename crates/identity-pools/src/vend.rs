@@ -218,6 +218,19 @@ pub fn amr(pool: &IdentityPoolRow, login: &Login<'_>) -> Vec<String> {
             let subject = |claim: &str| claims.get(claim).and_then(|v| v.as_str());
             let mut amr = vec!["authenticated".to_string()];
             match ProviderKind::of(provider) {
+                // An identity-pool token (GetOpenIdTokenForDeveloperIdentity's) names its
+                // developer user in its own `amr`; its `sub` is the identity.
+                ProviderKind::Developer
+                    if let Some(carried) = claims.get("amr").and_then(|v| v.as_array()) =>
+                {
+                    amr.extend(
+                        carried
+                            .iter()
+                            .filter_map(|v| v.as_str())
+                            .filter(|s| *s != "authenticated" && *s != "unauthenticated")
+                            .map(str::to_string),
+                    );
+                }
                 ProviderKind::Developer => {
                     let dev = pool
                         .config
@@ -329,8 +342,26 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
     };
     explanation.role_arn = Some(role_arn.clone());
 
-    // Principal tags → session tags.
-    if let Login::Provider { provider, claims } = req.login {
+    // Principal tags → session tags. An identity-pool token (a developer identity's) carries
+    // the developer's PrincipalTags itself.
+    let carried = match req.login {
+        Login::Provider { provider, claims }
+            if ProviderKind::of(provider) == ProviderKind::Developer =>
+        {
+            crate::openid::carried_tags(claims)
+        }
+        _ => BTreeMap::new(),
+    };
+    if !carried.is_empty() {
+        explanation.session_tags = carried
+            .into_iter()
+            .map(|(key, value)| mapping::SessionTag {
+                key,
+                value,
+                claim: crate::openid::TAGS_CLAIM.to_owned(),
+            })
+            .collect();
+    } else if let Login::Provider { provider, claims } = req.login {
         let own;
         let map = match req.principal_tags {
             Some(m) => Some(m),
@@ -367,54 +398,24 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
         .collect();
 
     // The role record and its trust policy.
-    match roles::load(r, &role_arn)? {
-        None => {
-            explanation.role_record = Some(RoleRecord::Unknown);
-            explanation.trust = Some(Trust::NotChecked {
-                reason: format!(
-                    "{role_arn} is not a role of this workspace, so its trust policy could not \
-                     be checked (on AWS, STS checks the real role's trust policy); create or \
-                     import the role to check it here"
-                ),
-            });
-        }
-        Some(role) => {
-            explanation.role_record = Some(RoleRecord::Known {
-                name: role.row.name.clone(),
-            });
-            let identity = WebIdentity {
-                identity_pool_id: pool.id.to_string(),
-                identity_id: req.identity_id.to_string(),
-                amr: amr.clone(),
-                session_tags: session_tags.clone(),
-            };
-            let verdict: TrustEvaluation = evaluate_web_identity(&role.trust, &identity);
-            match verdict.sts_error() {
-                None => {
-                    explanation.trust = Some(Trust::Allowed {
-                        summary: verdict.assume.summary(),
-                    });
-                }
-                Some(sts) => {
-                    let reason = verdict.refusal().unwrap_or_else(|| sts.message.clone());
-                    explanation.trust = Some(Trust::Refused {
-                        sts_code: sts.code.to_string(),
-                        sts_message: sts.message.clone(),
-                        reason: reason.clone(),
-                    });
-                    return Err(refuse(
-                        INVALID_POOL_CONFIGURATION,
-                        INVALID_POOL_CONFIGURATION_MESSAGE,
-                        explanation,
-                        format!(
-                            "refused: STS would answer {}: {} — the trust policy of {role_arn} \
-                             does not let {COGNITO_IDENTITY} assume it: {reason}",
-                            sts.code, sts.message
-                        ),
-                    ));
-                }
-            }
-        }
+    let (record, trust) = check_trust(r, pool, req.identity_id, &amr, &role_arn, &session_tags)?;
+    explanation.role_record = Some(record);
+    explanation.trust = Some(trust.clone());
+    if let Trust::Refused {
+        sts_code,
+        sts_message,
+        reason,
+    } = trust
+    {
+        return Err(refuse(
+            INVALID_POOL_CONFIGURATION,
+            INVALID_POOL_CONFIGURATION_MESSAGE,
+            explanation,
+            format!(
+                "refused: STS would answer {sts_code}: {sts_message} — the trust policy of \
+                 {role_arn} does not let {COGNITO_IDENTITY} assume it: {reason}"
+            ),
+        ));
     }
 
     explanation.summary = format!(
@@ -460,6 +461,53 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
         explanation,
         role_arn,
     })
+}
+
+/// The role record behind `role_arn` and its trust policy's verdict for this identity, as STS
+/// evaluates it when Cognito assumes the role (`sts:AssumeRoleWithWebIdentity`, and
+/// `sts:TagSession` when there are session tags). A role the workspace has no record of is
+/// [`RoleRecord::Unknown`], its trust [`Trust::NotChecked`].
+pub fn check_trust(
+    r: &impl Read,
+    pool: &IdentityPoolRow,
+    identity_id: &str,
+    amr: &[String],
+    role_arn: &str,
+    session_tags: &[(String, String)],
+) -> Result<(RoleRecord, Trust), VendError> {
+    let Some(role) = roles::load(r, role_arn)? else {
+        return Ok((
+            RoleRecord::Unknown,
+            Trust::NotChecked {
+                reason: format!(
+                    "{role_arn} is not a role of this workspace, so its trust policy could not \
+                     be checked (on AWS, STS checks the real role's trust policy); create or \
+                     import the role to check it here"
+                ),
+            },
+        ));
+    };
+    let record = RoleRecord::Known {
+        name: role.row.name.clone(),
+    };
+    let identity = WebIdentity {
+        identity_pool_id: pool.id.to_string(),
+        identity_id: identity_id.to_string(),
+        amr: amr.to_vec(),
+        session_tags: session_tags.to_vec(),
+    };
+    let verdict: TrustEvaluation = evaluate_web_identity(&role.trust, &identity);
+    let trust = match verdict.sts_error() {
+        None => Trust::Allowed {
+            summary: verdict.assume.summary(),
+        },
+        Some(sts) => Trust::Refused {
+            sts_code: sts.code.to_string(),
+            sts_message: sts.message.clone(),
+            reason: verdict.refusal().unwrap_or_else(|| sts.message.clone()),
+        },
+    };
+    Ok((record, trust))
 }
 
 /// Credentials vended, with the explanation.

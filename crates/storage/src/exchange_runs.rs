@@ -10,6 +10,8 @@ use crate::{Read, Result, Tx};
 /// A stored run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRow {
+    /// Internal key, the order of runs started in the same millisecond (0 before insert).
+    pub pk: i64,
     pub id: String,
     pub backend: String,
     pub identity_pool_id: String,
@@ -33,9 +35,13 @@ pub struct RunRow {
 const COLUMNS: &str = "id, backend, identity_pool_id, flow, source, params, succeeded, \
      identity_id, result, steps, tokens_sealed, started_at, elapsed_ms";
 
+/// What reads select: the columns and the key.
+const SELECTED: &str = "id, backend, identity_pool_id, flow, source, params, succeeded, \
+     identity_id, result, steps, tokens_sealed, started_at, elapsed_ms, pk";
+
 /// Columns for the history's list: the steps and tokens are left out.
 const SUMMARY: &str = "id, backend, identity_pool_id, flow, source, params, succeeded, \
-     identity_id, result, 'null', NULL, started_at, elapsed_ms";
+     identity_id, result, 'null', NULL, started_at, elapsed_ms, pk";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
     let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
@@ -58,6 +64,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
         tokens_sealed: r.get(10)?,
         started_at: r.get(11)?,
         elapsed_ms: r.get(12)?,
+        pk: r.get(13)?,
     })
 }
 
@@ -89,24 +96,25 @@ pub fn insert(tx: &Tx<'_>, run: &RunRow) -> Result<()> {
 pub fn get(r: &impl Read, id: &str) -> Result<Option<RunRow>> {
     Ok(r.conn()
         .query_row(
-            &format!("SELECT {COLUMNS} FROM exchange_runs WHERE id = ?1"),
+            &format!("SELECT {SELECTED} FROM exchange_runs WHERE id = ?1"),
             [id],
             row,
         )
         .optional()?)
 }
 
-/// Up to `limit` runs started before `before` (`(started_at, id)`, exclusive), newest first,
-/// without their steps and tokens.
-pub fn list(r: &impl Read, before: Option<(i64, &str)>, limit: u32) -> Result<Vec<RunRow>> {
-    let (at, id) = before.unwrap_or((i64::MAX, ""));
+/// Up to `limit` runs after `before` (`(started_at, pk)` of the last one listed), newest
+/// first (runs of the same millisecond in the order they were kept, last first), without
+/// their steps and tokens.
+pub fn list(r: &impl Read, before: Option<(i64, i64)>, limit: u32) -> Result<Vec<RunRow>> {
+    let (at, pk) = before.unwrap_or((i64::MAX, i64::MAX));
     let mut stmt = r.conn().prepare(&format!(
         "SELECT {SUMMARY} FROM exchange_runs \
-         WHERE started_at < ?1 OR (started_at = ?1 AND id < ?2) \
-         ORDER BY started_at DESC, id DESC LIMIT ?3"
+         WHERE started_at < ?1 OR (started_at = ?1 AND pk < ?2) \
+         ORDER BY started_at DESC, pk DESC LIMIT ?3"
     ))?;
     let rows = stmt
-        .query_map(params![at, id, limit], row)?
+        .query_map(params![at, pk, limit], row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -21,6 +21,7 @@ pub mod clients;
 pub mod codes;
 pub mod credentials;
 pub mod exchange_runs;
+pub mod federation_providers;
 pub mod groups;
 pub mod hook_invocations;
 pub mod identities;

@@ -24,7 +24,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_identity_pools.sql")),
     (12, include_str!("../migrations/0012_roles_credentials.sql")),
     (13, include_str!("../migrations/0013_identities.sql")),
-    // 14 is the providers.
+    (
+        14,
+        include_str!("../migrations/0014_federation_providers.sql"),
+    ),
     (15, include_str!("../migrations/0015_exchange_runs.sql")),
 ];
 

@@ -32,11 +32,11 @@ Roles?: { [key in string]: string },
  */
 RoleMappings?: { [key in string]: RoleMapping }, 
 /**
+ * The identity (`region:uuid`) the trust policy sees as
+ * `cognito-identity.amazonaws.com:sub`; none when left out.
+ */
+IdentityId?: string, 
+/**
  * Now, in seconds since the epoch, for the token's time checks (default: the clock).
  */
-Now?: number, 
-/**
- * The identity (`region:uuid`) the trust policy is evaluated for (its
- * `cognito-identity.amazonaws.com:sub`); a placeholder when left out.
- */
-IdentityId?: string, };
+Now?: number, };

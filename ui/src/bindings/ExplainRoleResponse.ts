@@ -75,17 +75,15 @@ Problems: Array<RoleProblemType>,
  */
 Unsaved: boolean, 
 /**
- * The chosen role's trust policy, evaluated as STS does for this login (the vend's
- * own evaluation): `Allowed`, `Refused` (which statement or condition, and STS's
- * error) or `NotChecked` (the workspace has no role record for the ARN). Absent when
- * no role was chosen.
- */
-Trust?: TrustVerdict, 
-/**
- * The workspace's role record behind the chosen ARN, when there is one.
+ * The workspace's role behind the chosen ARN, when it has one.
  */
 RoleName?: string, 
 /**
- * The `amr` the trust policy saw.
+ * The chosen role's trust policy, as STS evaluates it when Cognito assumes the role
+ * (`NotChecked` when the workspace has no such role).
+ */
+Trust?: TrustVerdict, 
+/**
+ * The `amr` the trust policy saw (empty when no role was chosen).
  */
 Amr: Array<string>, };

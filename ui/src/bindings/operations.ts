@@ -17,6 +17,8 @@ import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest"
 import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttributesRequest";
 import type { AssociateSoftwareTokenRequest } from "./AssociateSoftwareTokenRequest";
 import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenResponse";
+import type { AssumeRoleWithWebIdentityRequest } from "./AssumeRoleWithWebIdentityRequest";
+import type { AssumeRoleWithWebIdentityResponse } from "./AssumeRoleWithWebIdentityResponse";
 import type { AuthResponse } from "./AuthResponse";
 import type { BackendNameRequest } from "./BackendNameRequest";
 import type { BackendType } from "./BackendType";
@@ -28,7 +30,11 @@ import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
+import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
+import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
+import type { CreateSamlProviderRequest } from "./CreateSamlProviderRequest";
+import type { CreateSamlProviderResponse } from "./CreateSamlProviderResponse";
 import type { CreateUserPoolClientRequest } from "./CreateUserPoolClientRequest";
 import type { CreateUserPoolRequest } from "./CreateUserPoolRequest";
 import type { DecodeTokenRequest } from "./DecodeTokenRequest";
@@ -50,10 +56,14 @@ import type { ExplainRoleResponse } from "./ExplainRoleResponse";
 import type { GenerateUsersRequest } from "./GenerateUsersRequest";
 import type { GenerateUsersResponse } from "./GenerateUsersResponse";
 import type { GetCallerIdentityResponse } from "./GetCallerIdentityResponse";
+import type { GetCredentialsForIdentityRequest } from "./GetCredentialsForIdentityRequest";
+import type { GetCredentialsForIdentityResponse } from "./GetCredentialsForIdentityResponse";
 import type { GetIdRequest } from "./GetIdRequest";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
+import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProviderResponse";
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
 import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
+import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
@@ -80,10 +90,12 @@ import type { ListIdentitiesRequest } from "./ListIdentitiesRequest";
 import type { ListIdentitiesResponse } from "./ListIdentitiesResponse";
 import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
+import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
 import type { ListRolesRequest } from "./ListRolesRequest";
 import type { ListRolesResponse } from "./ListRolesResponse";
+import type { ListSamlProvidersResponse } from "./ListSamlProvidersResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
 import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
@@ -98,6 +110,8 @@ import type { ListUsersResponse } from "./ListUsersResponse";
 import type { LookupDeveloperIdentityRequest } from "./LookupDeveloperIdentityRequest";
 import type { LookupDeveloperIdentityResponse } from "./LookupDeveloperIdentityResponse";
 import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentitiesRequest";
+import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArnRequest";
+import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
 import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
@@ -108,6 +122,7 @@ import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
 import type { RoleNameRequest } from "./RoleNameRequest";
 import type { RoleResponse } from "./RoleResponse";
 import type { RunExchangeRequest } from "./RunExchangeRequest";
+import type { SamlProviderArnRequest } from "./SamlProviderArnRequest";
 import type { SearchUsersRequest } from "./SearchUsersRequest";
 import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
@@ -124,7 +139,10 @@ import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRe
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
+import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
+import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
+import type { UpdateSamlProviderResponse } from "./UpdateSamlProviderResponse";
 import type { UpdateUserAttributesRequest } from "./UpdateUserAttributesRequest";
 import type { UpdateUserAttributesResponse } from "./UpdateUserAttributesResponse";
 import type { UpdateUserPoolClientRequest } from "./UpdateUserPoolClientRequest";
@@ -221,6 +239,7 @@ export type Operations = {
   GetId: { input: GetIdRequest; output: IdentityIdResponse };
   GetOpenIdToken: { input: GetOpenIdTokenRequest; output: OpenIdTokenResponse };
   UnlinkIdentity: { input: UnlinkIdentityRequest; output: Empty };
+  GetCredentialsForIdentity: { input: GetCredentialsForIdentityRequest; output: GetCredentialsForIdentityResponse };
   ListIdentities: { input: ListIdentitiesRequest; output: ListIdentitiesResponse };
   DescribeIdentity: { input: IdentityIdRequest; output: IdentityDescription };
   DeleteIdentities: { input: DeleteIdentitiesRequest; output: DeleteIdentitiesResponse };
@@ -243,6 +262,18 @@ export type Operations = {
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
   VerifyToken: { input: VerifyTokenRequest; output: VerifyTokenResponse };
   EncodeTestToken: { input: EncodeTestTokenRequest; output: EncodeTestTokenResponse };
+  CreateOpenIDConnectProvider: { input: CreateOpenIdConnectProviderRequest; output: CreateOpenIdConnectProviderResponse };
+  GetOpenIDConnectProvider: { input: OpenIdConnectProviderArnRequest; output: GetOpenIdConnectProviderResponse };
+  ListOpenIDConnectProviders: { input: Empty; output: ListOpenIdConnectProvidersResponse };
+  AddClientIDToOpenIDConnectProvider: { input: OpenIdConnectProviderClientIdRequest; output: Empty };
+  RemoveClientIDFromOpenIDConnectProvider: { input: OpenIdConnectProviderClientIdRequest; output: Empty };
+  UpdateOpenIDConnectProviderThumbprint: { input: UpdateOpenIdConnectProviderThumbprintRequest; output: Empty };
+  DeleteOpenIDConnectProvider: { input: OpenIdConnectProviderArnRequest; output: Empty };
+  CreateSAMLProvider: { input: CreateSamlProviderRequest; output: CreateSamlProviderResponse };
+  GetSAMLProvider: { input: SamlProviderArnRequest; output: GetSamlProviderResponse };
+  ListSAMLProviders: { input: Empty; output: ListSamlProvidersResponse };
+  UpdateSAMLProvider: { input: UpdateSamlProviderRequest; output: UpdateSamlProviderResponse };
+  DeleteSAMLProvider: { input: SamlProviderArnRequest; output: Empty };
   CreateRole: { input: CreateRoleRequest; output: RoleResponse };
   GetRole: { input: RoleNameRequest; output: RoleResponse };
   UpdateRole: { input: UpdateRoleRequest; output: RoleResponse };
@@ -254,6 +285,7 @@ export type Operations = {
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
+  AssumeRoleWithWebIdentity: { input: AssumeRoleWithWebIdentityRequest; output: AssumeRoleWithWebIdentityResponse };
   ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
   CreateBackend: { input: CreateBackendRequest; output: BackendType };
   ListBackends: { input: Empty; output: ListBackendsResponse };
@@ -352,6 +384,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GetId", service: "cognito-identity", command: "get_id" },
   { name: "GetOpenIdToken", service: "cognito-identity", command: "get_open_id_token" },
   { name: "UnlinkIdentity", service: "cognito-identity", command: "unlink_identity" },
+  { name: "GetCredentialsForIdentity", service: "cognito-identity", command: "get_credentials_for_identity" },
   { name: "ListIdentities", service: "cognito-identity", command: "list_identities" },
   { name: "DescribeIdentity", service: "cognito-identity", command: "describe_identity" },
   { name: "DeleteIdentities", service: "cognito-identity", command: "delete_identities" },
@@ -374,6 +407,18 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
   { name: "VerifyToken", service: "poolhouse", command: "verify_token" },
   { name: "EncodeTestToken", service: "poolhouse", command: "encode_test_token" },
+  { name: "CreateOpenIDConnectProvider", service: "poolhouse", command: "create_open_id_connect_provider" },
+  { name: "GetOpenIDConnectProvider", service: "poolhouse", command: "get_open_id_connect_provider" },
+  { name: "ListOpenIDConnectProviders", service: "poolhouse", command: "list_open_id_connect_providers" },
+  { name: "AddClientIDToOpenIDConnectProvider", service: "poolhouse", command: "add_client_id_to_open_id_connect_provider" },
+  { name: "RemoveClientIDFromOpenIDConnectProvider", service: "poolhouse", command: "remove_client_id_from_open_id_connect_provider" },
+  { name: "UpdateOpenIDConnectProviderThumbprint", service: "poolhouse", command: "update_open_id_connect_provider_thumbprint" },
+  { name: "DeleteOpenIDConnectProvider", service: "poolhouse", command: "delete_open_id_connect_provider" },
+  { name: "CreateSAMLProvider", service: "poolhouse", command: "create_saml_provider" },
+  { name: "GetSAMLProvider", service: "poolhouse", command: "get_saml_provider" },
+  { name: "ListSAMLProviders", service: "poolhouse", command: "list_saml_providers" },
+  { name: "UpdateSAMLProvider", service: "poolhouse", command: "update_saml_provider" },
+  { name: "DeleteSAMLProvider", service: "poolhouse", command: "delete_saml_provider" },
   { name: "CreateRole", service: "poolhouse", command: "create_role" },
   { name: "GetRole", service: "poolhouse", command: "get_role" },
   { name: "UpdateRole", service: "poolhouse", command: "update_role" },
@@ -385,6 +430,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
+  { name: "AssumeRoleWithWebIdentity", service: "sts", command: "assume_role_with_web_identity" },
   { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
   { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
   { name: "ListBackends", service: "poolhouse", command: "list_backends" },

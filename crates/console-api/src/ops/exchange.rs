@@ -633,6 +633,7 @@ pub(crate) fn run_exchange(
     };
     let succeeded = failure.is_none() && caller.is_some();
     let row = RunRow {
+        pk: 0,
         id: id.clone(),
         backend: kept.backend_name.clone(),
         identity_pool_id: kept.identity_pool_id.clone(),
@@ -691,25 +692,18 @@ pub(crate) fn list_exchange_runs(
     if !(1..=60).contains(&limit) {
         return Err(ApiError::invalid("MaxResults", "must be 1 to 60"));
     }
-    let after: Option<(i64, String)> = req
+    let after: Option<(i64, i64)> = req
         .next_token
         .as_deref()
         .map(|t| user_pools::pagination::decode(c.pages(), SCOPE, t))
         .transpose()
         .map_err(|_| ApiError::invalid("NextToken", "is not a token this listing issued"))?;
-    let rows = c.read(|r| {
-        Ok(storage::exchange_runs::list(
-            r,
-            after.as_ref().map(|(at, id)| (*at, id.as_str())),
-            limit + 1,
-        )?)
-    })?;
+    let rows = c.read(|r| Ok(storage::exchange_runs::list(r, after, limit + 1)?))?;
     let more = rows.len() > limit as usize;
     let rows = &rows[..rows.len().min(limit as usize)];
     let next_token = if more {
-        rows.last().map(|r| {
-            user_pools::pagination::encode(c.pages(), SCOPE, &(r.started_at, r.id.clone()))
-        })
+        rows.last()
+            .map(|r| user_pools::pagination::encode(c.pages(), SCOPE, &(r.started_at, r.pk)))
     } else {
         None
     };

@@ -17,7 +17,6 @@ use identity_pools::mapping::{
     self, AmbiguousRoleResolution, Decision, Login, MatchType, RoleSource, RuleOutcome,
 };
 use identity_pools::pools;
-use identity_pools::vend::{self, VendError, VendRequest};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -29,7 +28,6 @@ use super::identity_pools::{
 };
 use super::inspect::{CheckType, VerifyTokenRequest, verify_token};
 use super::shared::*;
-use super::sts::{TrustVerdict, explanation_type};
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode};
 
@@ -57,14 +55,14 @@ dto! {
         /// Role mappings to explain with instead of the saved ones (the editor's unsaved state).
         #[serde(default)]
         pub role_mappings: Option<BTreeMap<String, RoleMapping>>,
+        /// The identity (`region:uuid`) the trust policy sees as
+        /// `cognito-identity.amazonaws.com:sub`; none when left out.
+        #[serde(default)]
+        pub identity_id: Option<String>,
         /// Now, in seconds since the epoch, for the token's time checks (default: the clock).
         #[serde(default)]
         #[ts(optional, type = "number")]
         pub now: Option<i64>,
-        /// The identity (`region:uuid`) the trust policy is evaluated for (its
-        /// `cognito-identity.amazonaws.com:sub`); a placeholder when left out.
-        #[serde(default)]
-        pub identity_id: Option<String>,
     }
 }
 
@@ -212,16 +210,14 @@ dto! {
         pub problems: Vec<RoleProblemType>,
         /// Whether the request's `Roles`/`RoleMappings` were used rather than the saved ones.
         pub unsaved: bool,
-        /// The chosen role's trust policy, evaluated as STS does for this login (the vend's
-        /// own evaluation): `Allowed`, `Refused` (which statement or condition, and STS's
-        /// error) or `NotChecked` (the workspace has no role record for the ARN). Absent when
-        /// no role was chosen.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub trust: Option<TrustVerdict>,
-        /// The workspace's role record behind the chosen ARN, when there is one.
+        /// The workspace's role behind the chosen ARN, when it has one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub role_name: Option<String>,
-        /// The `amr` the trust policy saw.
+        /// The chosen role's trust policy, as STS evaluates it when Cognito assumes the role
+        /// (`NotChecked` when the workspace has no such role).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub trust: Option<super::sts::TrustVerdict>,
+        /// The `amr` the trust policy saw (empty when no role was chosen).
         pub amr: Vec<String>,
     }
 }
@@ -607,67 +603,54 @@ pub(crate) fn explain_role(
         }
     }
 
-    // The trust verdict: the vend's own plan (role mapping, session tags, the role record's
-    // trust policy as STS evaluates it) on the roles explained with, nothing written.
-    let (mut trust, mut role_name, mut amr) = (None, None, Vec::new());
-    if let Some(arn) = role_arn.clone() {
-        let mut explained = pool.clone();
-        explained.roles = roles.clone();
-        explained.role_mappings = mappings
-            .iter()
-            .map(|(k, m)| {
-                Ok((
-                    k.clone(),
-                    serde_json::to_value(m).map_err(|e| internal("role mappings", e))?,
-                ))
-            })
-            .collect::<Result<_, ApiError>>()?;
-        let identity_id = req.identity_id.clone().unwrap_or_else(|| {
-            let region = pool.id.as_str().split(':').next().unwrap_or("us-east-1");
-            format!("{region}:00000000-0000-0000-0000-000000000000")
-        });
-        let planned = c.read(|r| {
-            Ok(vend::plan(
-                r,
-                &VendRequest {
-                    pool: &explained,
-                    identity_id: &identity_id,
-                    login,
-                    custom_role_arn: req.custom_role_arn.as_deref(),
-                    principal_tags: None,
+    let mut amr_seen = Vec::new();
+    let (role_name, trust) = match (&role_arn, &refused, &tags_problem) {
+        (Some(arn), None, None) => {
+            let login = match req.provider.as_deref() {
+                Some(provider) => Login::Provider {
+                    provider,
+                    claims: &claims,
                 },
-            ))
-        })?;
-        let explanation = match planned {
-            Ok(p) => Some(p.explanation),
-            Err(VendError::Refused { explanation, .. }) => Some(*explanation),
-            Err(e) => return Err(super::sts::vend_error(e)),
-        };
-        if let Some(x) = explanation.filter(|x| x.role_arn.as_deref() == Some(arn.as_str())) {
-            let shown = explanation_type(&x);
-            amr = shown.amr;
-            role_name = shown.role_name;
-            trust = shown.trust;
-            if let Some(t) = trust.as_ref().filter(|t| t.outcome == "Refused") {
-                let sts = format!(
-                    "{}: {}",
-                    t.sts_code.as_deref().unwrap_or("AccessDenied"),
-                    t.sts_message.as_deref().unwrap_or("")
-                );
-                summary = format!(
-                    "{arn} is chosen, but its trust policy refuses the exchange (STS would answer {sts}): {}.",
-                    t.summary
-                );
-                refused = Some(refusal(
-                    vend::INVALID_POOL_CONFIGURATION,
-                    "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
-                    format!("the trust policy of {arn} refuses it: {}", t.summary),
-                ));
-            }
+                None => Login::Guest,
+            };
+            let amr = identity_pools::vend::amr(&pool, &login);
+            let tags: Vec<(String, String)> = session_tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect();
+            let identity = req.identity_id.as_deref().unwrap_or_default();
+            let (record, verdict) = c.read(|r| {
+                identity_pools::vend::check_trust(r, &pool, identity, &amr, arn, &tags)
+                    .map_err(super::sts::vend_error)
+            })?;
+            let name = match record {
+                identity_pools::vend::RoleRecord::Known { name } => Some(name),
+                identity_pools::vend::RoleRecord::Unknown => None,
+            };
+            amr_seen = amr;
+            (name, Some(super::sts::trust_verdict(&verdict)))
         }
+        _ => (None, None),
+    };
+    // A trust policy that refuses makes the exchange fail as Cognito fails it.
+    if let (Some(arn), Some(t)) = (&role_arn, trust.as_ref().filter(|t| t.outcome == "Refused")) {
+        summary = format!(
+            "{arn} is chosen, but its trust policy refuses the exchange (STS would answer {}: {}): {}.",
+            t.sts_code.as_deref().unwrap_or("AccessDenied"),
+            t.sts_message.as_deref().unwrap_or(""),
+            t.summary
+        );
+        refused = Some(refusal(
+            identity_pools::vend::INVALID_POOL_CONFIGURATION,
+            "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+            format!("the trust policy of {arn} refuses it: {}", t.summary),
+        ));
     }
 
     Ok(ExplainRoleResponse {
+        role_name,
+        trust,
+        amr: amr_seen,
         identity_pool_id: pool.id.to_string(),
         provider: e.provider.clone(),
         login: login_check,
@@ -714,8 +697,5 @@ pub(crate) fn explain_role(
         tags_problem,
         problems,
         unsaved,
-        trust,
-        role_name,
-        amr,
     })
 }

@@ -13,13 +13,16 @@ use std::collections::BTreeMap;
 use domain::{FieldError, IdentityId, IdentityPoolId};
 use identity_pools::identities::{self, Authorized, Error};
 use identity_pools::logins::{self, VerifiedLogin};
+use identity_pools::mapping::Login;
 use identity_pools::openid::{self, TokenClaims};
+use identity_pools::vend::{self, VendRequest};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::identity_pools::IdentityPoolRow;
 use ts_rs::TS;
 
 use super::shared::*;
+use super::sts::{IdentityCredentials, vend_error};
 use crate::logins::ConsoleLogins;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode, secs};
@@ -130,6 +133,23 @@ dto! {
     pub struct OpenIdTokenResponse {
         pub identity_id: String,
         pub token: Sensitive,
+    }
+}
+
+dto! {
+    pub struct GetCredentialsForIdentityRequest {
+        pub identity_id: IdentityId,
+        #[serde(default)]
+        pub logins: Option<LoginsMap>,
+        #[serde(default)]
+        pub custom_role_arn: Option<String>,
+    }
+}
+
+dto! {
+    pub struct GetCredentialsForIdentityResponse {
+        pub identity_id: String,
+        pub credentials: IdentityCredentials,
     }
 }
 
@@ -329,11 +349,63 @@ pub(crate) fn get_open_id_token(
         &a.pool.id,
         a.amr(),
         openid::OPEN_ID_TOKEN_SECS,
-        &BTreeMap::new(),
+        &a.principal_tags(),
     )?;
     Ok(OpenIdTokenResponse {
         identity_id: a.identity.id,
         token: Sensitive(token),
+    })
+}
+
+/// `GetCredentialsForIdentity` (the enhanced flow): the caller proven as for GetOpenIdToken,
+/// then one-hour credentials vended for the identity (`identity_pools::vend`: the role mapped
+/// from the first login in the map's order, the role's trust policy, the guest scope-down). A
+/// refusal stores nothing, not even the caller's new logins.
+pub(crate) fn get_credentials_for_identity(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: GetCredentialsForIdentityRequest,
+) -> Result<GetCredentialsForIdentityResponse, ApiError> {
+    let logins = clear(req.logins);
+    let id = req.identity_id;
+    let a = recorded(c, ctx, &id, || authorize(c, &id, &logins))?;
+    let key = c.credential_key();
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        let now = uctx.clock.now_ms();
+        identities::link_new(tx, &a, now)?;
+        let login = match a.logins.first() {
+            Some(l) => Login::Provider {
+                provider: &l.provider,
+                claims: &l.claims,
+            },
+            None => Login::Guest,
+        };
+        let vended = vend::vend(
+            tx,
+            key,
+            now,
+            &VendRequest {
+                pool: &a.pool,
+                identity_id: &a.identity.id,
+                login,
+                custom_role_arn: req.custom_role_arn.as_deref(),
+                principal_tags: None,
+            },
+        )
+        .map_err(vend_error)?;
+        let cr = vended.credentials;
+        Ok((
+            GetCredentialsForIdentityResponse {
+                identity_id: a.identity.id.clone(),
+                credentials: IdentityCredentials {
+                    access_key_id: cr.access_key_id,
+                    secret_key: cr.secret_access_key,
+                    session_token: cr.session_token,
+                    expiration: secs(cr.expiration_ms),
+                },
+            },
+            None,
+        ))
     })
 }
 

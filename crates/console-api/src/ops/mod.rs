@@ -30,6 +30,7 @@ pub(crate) mod backends;
 pub(crate) mod clients;
 pub(crate) mod exchange;
 pub(crate) mod explain;
+pub(crate) mod federation;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identities;
@@ -52,9 +53,10 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, backends::*, clients::*, exchange::*, explain::*, groups::*, hooks::*, identities::*,
-    identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*, recovery::*, risk::*,
-    roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*, workspace::*,
+    audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*, groups::*, hooks::*,
+    identities::*, identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*,
+    recovery::*, risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*,
+    workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -139,6 +141,7 @@ macro_rules! for_each_operation {
             cid identities GetId get_id GetIdRequest IdentityIdResponse anon;
             cid identities GetOpenIdToken get_open_id_token GetOpenIdTokenRequest OpenIdTokenResponse token;
             cid identities UnlinkIdentity unlink_identity UnlinkIdentityRequest Empty token;
+            cid identities GetCredentialsForIdentity get_credentials_for_identity GetCredentialsForIdentityRequest GetCredentialsForIdentityResponse token;
             cid identities ListIdentities list_identities ListIdentitiesRequest ListIdentitiesResponse admin;
             cid identities DescribeIdentity describe_identity IdentityIdRequest IdentityDescription admin;
             cid identities DeleteIdentities delete_identities DeleteIdentitiesRequest DeleteIdentitiesResponse admin;
@@ -161,6 +164,18 @@ macro_rules! for_each_operation {
             own inspect DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse admin;
             own inspect VerifyToken verify_token VerifyTokenRequest VerifyTokenResponse admin;
             own inspect EncodeTestToken encode_test_token EncodeTestTokenRequest EncodeTestTokenResponse console;
+            own federation CreateOpenIDConnectProvider create_open_id_connect_provider CreateOpenIdConnectProviderRequest CreateOpenIdConnectProviderResponse admin;
+            own federation GetOpenIDConnectProvider get_open_id_connect_provider OpenIdConnectProviderArnRequest GetOpenIdConnectProviderResponse admin;
+            own federation ListOpenIDConnectProviders list_open_id_connect_providers Empty ListOpenIdConnectProvidersResponse admin;
+            own federation AddClientIDToOpenIDConnectProvider add_client_id_to_open_id_connect_provider OpenIdConnectProviderClientIdRequest Empty admin;
+            own federation RemoveClientIDFromOpenIDConnectProvider remove_client_id_from_open_id_connect_provider OpenIdConnectProviderClientIdRequest Empty admin;
+            own federation UpdateOpenIDConnectProviderThumbprint update_open_id_connect_provider_thumbprint UpdateOpenIdConnectProviderThumbprintRequest Empty admin;
+            own federation DeleteOpenIDConnectProvider delete_open_id_connect_provider OpenIdConnectProviderArnRequest Empty admin;
+            own federation CreateSAMLProvider create_saml_provider CreateSamlProviderRequest CreateSamlProviderResponse admin;
+            own federation GetSAMLProvider get_saml_provider SamlProviderArnRequest GetSamlProviderResponse admin;
+            own federation ListSAMLProviders list_saml_providers Empty ListSamlProvidersResponse admin;
+            own federation UpdateSAMLProvider update_saml_provider UpdateSamlProviderRequest UpdateSamlProviderResponse admin;
+            own federation DeleteSAMLProvider delete_saml_provider SamlProviderArnRequest Empty admin;
             own roles CreateRole create_role CreateRoleRequest RoleResponse admin;
             own roles GetRole get_role RoleNameRequest RoleResponse admin;
             own roles UpdateRole update_role UpdateRoleRequest RoleResponse admin;
@@ -172,6 +187,7 @@ macro_rules! for_each_operation {
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
+            sts sts AssumeRoleWithWebIdentity assume_role_with_web_identity AssumeRoleWithWebIdentityRequest AssumeRoleWithWebIdentityResponse anon;
             own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
             own backends CreateBackend create_backend CreateBackendRequest BackendType console;
             own backends ListBackends list_backends Empty ListBackendsResponse console;

@@ -77,9 +77,9 @@ dto! {
     }
 }
 
-/// The explanation as the fronts show it.
-pub(crate) fn explanation_type(e: &VendExplanation) -> VendExplanationType {
-    let trust = e.trust.as_ref().map(|t| match t {
+/// A trust verdict as the fronts show it.
+pub(crate) fn trust_verdict(t: &Trust) -> TrustVerdict {
+    match t {
         Trust::Allowed { summary } => TrustVerdict {
             outcome: "Allowed".into(),
             summary: summary.clone(),
@@ -102,7 +102,12 @@ pub(crate) fn explanation_type(e: &VendExplanation) -> VendExplanationType {
             sts_code: None,
             sts_message: None,
         },
-    });
+    }
+}
+
+/// The explanation as the fronts show it.
+pub(crate) fn explanation_type(e: &VendExplanation) -> VendExplanationType {
+    let trust = e.trust.as_ref().map(trust_verdict);
     VendExplanationType {
         role_mapping: serde_json::to_value(&e.role_mapping).unwrap_or_default(),
         role_arn: e.role_arn.clone(),
@@ -580,4 +585,349 @@ fn unreachable_policy<T>() -> Result<T, ApiError> {
         "RoleArn",
         "name one of RoleArn, PolicyDocument or AccessKeyId",
     ))
+}
+dto! {
+    /// `PolicyDescriptorType`.
+    pub struct PolicyDescriptorType {
+        #[serde(default, rename = "arn")]
+        pub arn: Option<String>,
+    }
+}
+
+dto! {
+    /// `AssumeRoleWithWebIdentityRequest`.
+    pub struct AssumeRoleWithWebIdentityRequest {
+        pub role_arn: String,
+        pub role_session_name: String,
+        pub web_identity_token: super::shared::Sensitive,
+        #[serde(default)]
+        pub provider_id: Option<String>,
+        #[serde(default)]
+        pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+        #[serde(default)]
+        pub policy: Option<String>,
+        #[serde(default)]
+        pub duration_seconds: Option<i64>,
+    }
+}
+
+dto! {
+    /// STS's `Credentials` (`SecretAccessKey`; `Expiration` in ISO 8601).
+    pub struct StsCredentials {
+        pub access_key_id: String,
+        pub secret_access_key: String,
+        pub session_token: String,
+        pub expiration: String,
+    }
+}
+
+dto! {
+    /// `AssumedRoleUser`.
+    pub struct AssumedRoleUser {
+        pub assumed_role_id: String,
+        pub arn: String,
+    }
+}
+
+dto! {
+    /// `AssumeRoleWithWebIdentityResponse`.
+    pub struct AssumeRoleWithWebIdentityResponse {
+        pub credentials: StsCredentials,
+        pub subject_from_web_identity_token: String,
+        pub assumed_role_user: AssumedRoleUser,
+        pub provider: String,
+        pub audience: String,
+    }
+}
+
+/// STS's `ValidationError` in its wording.
+fn validation(member: &str, value: &str, constraint: &str) -> ApiError {
+    ApiError {
+        code: ErrorCode::ValidationError,
+        message: format!(
+            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+        ),
+        field: Some(member.to_string()),
+    }
+}
+
+/// An instant as STS writes it: ISO 8601 with milliseconds and `Z`.
+pub(crate) fn iso8601(ms: i64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// The checks STS makes on the request's members before it reads the token.
+fn check_web_identity_request(req: &AssumeRoleWithWebIdentityRequest) -> Result<(), ApiError> {
+    let n = req.role_arn.chars().count();
+    if !(20..=2048).contains(&n) {
+        return Err(validation(
+            "roleArn",
+            &req.role_arn,
+            "Member must have length between 20 and 2048",
+        ));
+    }
+    let name = &req.role_session_name;
+    let n = name.chars().count();
+    if !(2..=64).contains(&n) {
+        return Err(validation(
+            "roleSessionName",
+            name,
+            "Member must have length between 2 and 64",
+        ));
+    }
+    if name
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || c == '_' || "+=,.@-".contains(c)))
+    {
+        return Err(validation(
+            "roleSessionName",
+            name,
+            "Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+        ));
+    }
+    let n = req.web_identity_token.expose().chars().count();
+    if !(4..=20_000).contains(&n) {
+        return Err(validation(
+            "webIdentityToken",
+            "***",
+            "Member must have length between 4 and 20000",
+        ));
+    }
+    if let Some(d) = req.duration_seconds
+        && !(900..=43_200).contains(&d)
+    {
+        return Err(validation(
+            "durationSeconds",
+            &d.to_string(),
+            "Member must have value between 900 and 43200",
+        ));
+    }
+    if req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|p| !p.is_empty()) {
+        return Err(ApiError {
+            code: ErrorCode::ValidationError,
+            message: "Session policies (Policy, PolicyArns) are not supported by Poolhouse: the \
+                      session would have the role's whole permissions, not their intersection."
+                .into(),
+            field: Some(
+                if req.policy.is_some() {
+                    "Policy"
+                } else {
+                    "PolicyArns"
+                }
+                .into(),
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// What a verified web identity token says.
+pub(crate) struct WebIdentityToken {
+    pub issuer: String,
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The session tags a Cognito identity-pool token carries
+/// (`https://aws.amazon.com/tags`.`principal_tags`, each tag a one-value list).
+fn token_tags(claims: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    claims
+        .get("https://aws.amazon.com/tags")
+        .and_then(|t| t.get("principal_tags"))
+        .and_then(|t| t.as_object())
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|(k, v)| {
+                    let value = match v {
+                        serde_json::Value::Array(a) => a.first()?.as_str()?.to_string(),
+                        serde_json::Value::String(s) => s.clone(),
+                        _ => return None,
+                    };
+                    Some((k.clone(), value))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Assumes the role for a verified web identity: the role's trust policy as STS evaluates it
+/// for the token's issuer (`cognito-identity.amazonaws.com` for identity-pool tokens), its
+/// maximum session duration, then the credentials.
+pub(crate) fn assume_with_token(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: &AssumeRoleWithWebIdentityRequest,
+    token: WebIdentityToken,
+) -> Result<AssumeRoleWithWebIdentityResponse, ApiError> {
+    let claim = |name: &str| {
+        token
+            .claims
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (sub, aud) = (claim("sub"), claim("aud"));
+    let amr: Vec<String> = match token.claims.get("amr") {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let identity = WebIdentity {
+        identity_pool_id: aud.clone(),
+        identity_id: sub.clone(),
+        amr: amr.clone(),
+        session_tags: token_tags(&token.claims),
+    };
+    let key = c.credential_key();
+    let now = c.now_ms();
+    c.write_audited(ctx, None, Some(&req.role_arn), |tx, _| {
+        let role = roles::load(tx, &req.role_arn)?;
+        let max = role
+            .as_ref()
+            .map_or(roles::MIN_SESSION_SECS, |r| r.row.max_session_duration);
+        let duration = req.duration_seconds.unwrap_or(3600);
+        if duration > max {
+            return Err(ApiError {
+                code: ErrorCode::ValidationError,
+                message: format!(
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for this \
+                     role ({max} seconds)."
+                ),
+                field: Some("DurationSeconds".into()),
+            });
+        }
+        let role_id = match &role {
+            Some(r) => {
+                let verdict = identity_pools::policy::evaluate_web_identity(&r.trust, &identity);
+                if let Some(sts) = verdict.sts_error() {
+                    let reason = verdict.refusal().unwrap_or_default();
+                    return Err(ApiError::new(
+                        ErrorCode::AccessDenied,
+                        format!("{}. {reason}", sts.message),
+                    ));
+                }
+                r.row.role_id.clone()
+            }
+            // Not a role of the workspace: assumed without a trust check, as vend does.
+            None => credentials::role_id_of(&req.role_arn),
+        };
+        let session = credentials::Session {
+            role_arn: req.role_arn.clone(),
+            session_name: req.role_session_name.clone(),
+            identity_id: Some(sub.clone()),
+            identity_pool_id: Some(aud.clone()),
+            source: credentials::Source {
+                flow: "AssumeRoleWithWebIdentity".into(),
+                provider: Some(token.issuer.clone()),
+                amr: amr.clone(),
+            },
+            tags: identity
+                .session_tags
+                .iter()
+                .map(|(k, v)| credentials::Tag {
+                    key: k.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
+            scoped_down: false,
+            duration_secs: duration,
+        };
+        let issued = credentials::mint(tx, key, now, &session).map_err(|e| vend_error(e.into()))?;
+        Ok((
+            AssumeRoleWithWebIdentityResponse {
+                credentials: StsCredentials {
+                    access_key_id: issued.access_key_id,
+                    secret_access_key: issued.secret_access_key,
+                    session_token: issued.session_token,
+                    expiration: iso8601(issued.expiration_ms),
+                },
+                subject_from_web_identity_token: sub.clone(),
+                assumed_role_user: AssumedRoleUser {
+                    assumed_role_id: format!("{role_id}:{}", req.role_session_name),
+                    arn: credentials::assumed_role_arn(&req.role_arn, &req.role_session_name),
+                },
+                provider: token.issuer.clone(),
+                audience: aud.clone(),
+            },
+            None,
+        ))
+    })
+}
+
+/// The unverified payload of a JWT, to learn which pool it claims before it is verified.
+fn unverified_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Verifies a web identity token issued by the identity pools' OpenID issuer (what
+/// GetOpenIdToken and GetOpenIdTokenForDeveloperIdentity answer): STS's
+/// `InvalidIdentityToken`, or `ExpiredTokenException` for an expired one.
+fn verify_web_identity(c: &Console, token: &str) -> Result<WebIdentityToken, ApiError> {
+    let invalid = |message: String| ApiError {
+        code: ErrorCode::InvalidIdentityToken,
+        message,
+        field: Some("WebIdentityToken".into()),
+    };
+    let claims = unverified_claims(token)
+        .ok_or_else(|| invalid("The web identity token is not a JWT.".into()))?;
+    let issuer = c.identity_issuer()?;
+    let iss = claims
+        .get("iss")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    if iss != issuer {
+        return Err(invalid(format!(
+            "No OpenIDConnect provider found in your account for {iss} (this workspace trusts \
+             its identity pools' issuer, {issuer})"
+        )));
+    }
+    let now = c.now_ms().div_euclid(1000);
+    if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_i64)
+        && exp <= now
+    {
+        return Err(ApiError {
+            code: ErrorCode::ExpiredTokenException,
+            message: format!(
+                "Token expired: current date/time {now} must be before the expiration date/time {exp}"
+            ),
+            field: Some("WebIdentityToken".into()),
+        });
+    }
+    let aud = claims
+        .get("aud")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let keys = c.openid_keys()?;
+    let verified = identity_pools::openid::verify(&keys, token, &issuer, aud, now)
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok(WebIdentityToken {
+        issuer,
+        claims: verified,
+    })
+}
+
+/// `AssumeRoleWithWebIdentity`: the basic flow's second step, with an identity-pool OpenID
+/// token.
+pub(crate) fn assume_role_with_web_identity(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AssumeRoleWithWebIdentityRequest,
+) -> Result<AssumeRoleWithWebIdentityResponse, ApiError> {
+    check_web_identity_request(&req)?;
+    let token = verify_web_identity(c, req.web_identity_token.expose())?;
+    assume_with_token(c, ctx, &req, token)
 }

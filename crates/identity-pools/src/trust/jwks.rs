@@ -1,0 +1,261 @@
+//! Providers' signing keys, found through their discovery documents and kept until they
+//! expire: `Cache-Control: max-age` of the JWKS answer (clamped to 1 minute – 1 day), or an
+//! hour. A token whose `kid` is not among the kept keys makes one fresh fetch — at most once
+//! per [`REFETCH_INTERVAL_MS`] per provider, so a stream of forged `kid`s cannot make
+//! Poolhouse hammer a provider.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use jsonwebtoken::jwk::{Jwk, JwkSet};
+use serde_json::Value;
+
+use super::Refusal;
+use super::http::{Fetch, Fetched, shown};
+
+/// How long keys are kept when the provider does not say.
+pub const DEFAULT_TTL_MS: i64 = 60 * 60 * 1000;
+const MIN_TTL_MS: i64 = 60 * 1000;
+const MAX_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+/// The least time between two fetches made for an unknown `kid`.
+pub const REFETCH_INTERVAL_MS: i64 = 30 * 1000;
+
+#[derive(Debug, Clone)]
+struct Entry {
+    keys: Vec<Jwk>,
+    jwks_uri: String,
+    expires_at: i64,
+    fetched_at: i64,
+}
+
+/// The keys of every provider asked so far, by discovery base URL.
+#[derive(Debug, Default)]
+pub struct JwksCache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+/// The keys a token may be checked with, and where they came from.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub keys: Vec<Jwk>,
+    pub jwks_uri: String,
+}
+
+impl JwksCache {
+    fn kept(&self, base: &str) -> Option<Entry> {
+        self.entries.lock().ok()?.get(base).cloned()
+    }
+
+    fn keep(&self, base: &str, entry: Entry) {
+        if let Ok(mut m) = self.entries.lock() {
+            m.insert(base.to_owned(), entry);
+        }
+    }
+
+    /// The provider's keys that may have signed a token with this `kid` (every key when the
+    /// token names none). Fetched when nothing fresh is kept, and once more when the `kid` is
+    /// unknown and the kept keys are older than [`REFETCH_INTERVAL_MS`].
+    pub fn keys_for(
+        &self,
+        fetch: &dyn Fetch,
+        base: &str,
+        issuers: &[String],
+        kid: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Keys, Refusal> {
+        let matching = |e: &Entry| -> Vec<Jwk> {
+            e.keys
+                .iter()
+                .filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid)
+                .cloned()
+                .collect()
+        };
+        let kept = self.kept(base).filter(|e| e.expires_at > now_ms);
+        let entry = match kept {
+            Some(e) => {
+                let found = matching(&e);
+                if !found.is_empty() {
+                    return Ok(Keys {
+                        keys: found,
+                        jwks_uri: e.jwks_uri,
+                    });
+                }
+                if now_ms - e.fetched_at < REFETCH_INTERVAL_MS {
+                    return Err(unknown_kid(kid, &e.jwks_uri));
+                }
+                self.fetch(fetch, base, issuers, now_ms)?
+            }
+            None => self.fetch(fetch, base, issuers, now_ms)?,
+        };
+        let found = matching(&entry);
+        if found.is_empty() {
+            return Err(unknown_kid(kid, &entry.jwks_uri));
+        }
+        Ok(Keys {
+            keys: found,
+            jwks_uri: entry.jwks_uri,
+        })
+    }
+
+    fn fetch(
+        &self,
+        fetch: &dyn Fetch,
+        base: &str,
+        issuers: &[String],
+        now_ms: i64,
+    ) -> Result<Entry, Refusal> {
+        let discovery_url = format!(
+            "{}/.well-known/openid-configuration",
+            base.trim_end_matches('/')
+        );
+        let doc = json(fetch, &discovery_url, "discovery document")?;
+        let issuer = doc
+            .get("issuer")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !issuers.iter().any(|i| i == issuer) {
+            return Err(Refusal::ExternalService(format!(
+                "The discovery document {} names the issuer '{issuer}', not the provider's '{}'.",
+                shown(&discovery_url),
+                issuers.first().map(String::as_str).unwrap_or_default()
+            )));
+        }
+        let jwks_uri = doc
+            .get("jwks_uri")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                Refusal::ExternalService(format!(
+                    "The discovery document {} has no jwks_uri.",
+                    shown(&discovery_url)
+                ))
+            })?
+            .to_owned();
+        check_jwks_uri(base, &jwks_uri)?;
+        let (fetched, set) = fetch_jwks(fetch, &jwks_uri)?;
+        let ttl = max_age_ms(fetched.cache_control.as_deref())
+            .unwrap_or(DEFAULT_TTL_MS)
+            .clamp(MIN_TTL_MS, MAX_TTL_MS);
+        let entry = Entry {
+            keys: set.keys,
+            jwks_uri,
+            expires_at: now_ms + ttl,
+            fetched_at: now_ms,
+        };
+        self.keep(base, entry.clone());
+        Ok(entry)
+    }
+}
+
+fn unknown_kid(kid: Option<&str>, jwks_uri: &str) -> Refusal {
+    match kid {
+        Some(kid) => Refusal::token(format!(
+            "The signing key '{kid}' is not among the provider's keys ({}).",
+            shown(jwks_uri)
+        )),
+        None => Refusal::token(format!(
+            "The provider publishes no key ({}).",
+            shown(jwks_uri)
+        )),
+    }
+}
+
+/// The JWKS must be fetched as securely as the discovery document: https, or http on the
+/// loopback when the issuer itself is a loopback http one.
+fn check_jwks_uri(base: &str, jwks_uri: &str) -> Result<(), Refusal> {
+    let ok = match url::Url::parse(jwks_uri) {
+        Ok(u) if u.scheme() == "https" => true,
+        Ok(u) if u.scheme() == "http" => {
+            crate::providers::is_loopback(&u) && base.starts_with("http://")
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Refusal::ExternalService(format!(
+            "The provider's jwks_uri '{}' is not an https URL.",
+            shown(jwks_uri)
+        )))
+    }
+}
+
+fn fetch_jwks(fetch: &dyn Fetch, url: &str) -> Result<(Fetched, JwkSet), Refusal> {
+    let fetched = get_json(fetch, url, "JWKS")?;
+    let set: JwkSet = serde_json::from_slice(&fetched.body).map_err(|e| {
+        Refusal::ExternalService(format!("The JWKS at {} does not read: {e}", shown(url)))
+    })?;
+    Ok((fetched, set))
+}
+
+/// GETs `url` and reads it as a JSON object, with an error naming the URL for each way it can
+/// fail: unreachable, an HTTP error, a page that is not JSON.
+pub(crate) fn json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Value, Refusal> {
+    let fetched = get_json(fetch, url, what)?;
+    let value: Value = serde_json::from_slice(&fetched.body).map_err(|e| {
+        Refusal::ExternalService(format!("The {what} at {} is not JSON: {e}", shown(url)))
+    })?;
+    if !value.is_object() {
+        return Err(Refusal::ExternalService(format!(
+            "The {what} at {} is not a JSON object.",
+            shown(url)
+        )));
+    }
+    Ok(value)
+}
+
+fn get_json(fetch: &dyn Fetch, url: &str, what: &str) -> Result<Fetched, Refusal> {
+    let fetched = fetch
+        .get(url)
+        .map_err(|e| Refusal::ExternalService(format!("The provider's {what} at {e}")))?;
+    if fetched.status != 200 {
+        return Err(Refusal::ExternalService(format!(
+            "The provider's {what} at {} answered HTTP {}.",
+            shown(url),
+            fetched.status
+        )));
+    }
+    let looks_json = fetched.content_type.is_empty()
+        || fetched.content_type.contains("json")
+        || fetched.content_type == "text/plain";
+    if !looks_json {
+        return Err(Refusal::ExternalService(format!(
+            "The provider's {what} at {} answered {}, not JSON: is the URL right?",
+            shown(url),
+            fetched.content_type
+        )));
+    }
+    Ok(fetched)
+}
+
+/// `max-age` in ms; `no-store`/`no-cache` keep for the least time.
+fn max_age_ms(cache_control: Option<&str>) -> Option<i64> {
+    let cc = cache_control?;
+    let mut age = None;
+    for part in cc.split(',').map(str::trim) {
+        let lower = part.to_ascii_lowercase();
+        if lower == "no-store" || lower == "no-cache" {
+            return Some(0);
+        }
+        if let Some(v) = lower.strip_prefix("max-age=") {
+            age = v
+                .trim_matches('"')
+                .parse::<i64>()
+                .ok()
+                .map(|s| s.saturating_mul(1000));
+        }
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_is_read_and_no_store_keeps_least() {
+        assert_eq!(max_age_ms(Some("public, max-age=120")), Some(120_000));
+        assert_eq!(max_age_ms(Some("no-store")), Some(0));
+        assert_eq!(max_age_ms(Some("private")), None);
+        assert_eq!(max_age_ms(None), None);
+    }
+}

@@ -1,0 +1,227 @@
+//! An OpenID Connect ID token, checked as Cognito checks one: the signature with the
+//! provider's published key (RS256 or ES256 only — `none`, and HS256 made with a public key as
+//! its secret, are refused by name), `iss` exactly the provider's issuer, `aud` among the
+//! client ids, and `exp`/`nbf`/`iat` within [`LEEWAY_S`] of the clock.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Map, Value};
+
+use super::http::Fetch;
+use super::jwks::JwksCache;
+use super::{Refusal, Verified};
+use crate::mapping::tags::ProviderKind;
+
+/// How far a token's times may be off the clock.
+pub const LEEWAY_S: i64 = 60;
+
+/// What a token is checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcTrust {
+    /// The `iss` values accepted (the provider's issuer URL; Google's tokens also carry it
+    /// without the scheme).
+    pub issuers: Vec<String>,
+    /// The accepted `aud` values.
+    pub client_ids: Vec<String>,
+    /// Where `/.well-known/openid-configuration` is asked: the issuer, unless a preset's base
+    /// URL is overridden for tests or offline use.
+    pub discovery_base: String,
+}
+
+fn segment(part: &str, what: &str) -> Result<Map<String, Value>, Refusal> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| Refusal::token(format!("The {what} is not base64url.")))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(Refusal::token(format!("The {what} is not a JSON object."))),
+    }
+}
+
+/// A JSON object: a token's header or claims.
+pub type Object = Map<String, Value>;
+
+/// The token's header and claims, read without trusting them.
+pub fn parts(token: &str) -> Result<(Object, Object), Refusal> {
+    let segments: Vec<&str> = token.split('.').collect();
+    if segments.len() != 3 {
+        return Err(Refusal::token(
+            "Not a valid OpenId Connect identity token: a JWT has three dot-separated parts.",
+        ));
+    }
+    Ok((
+        segment(segments[0], "header")?,
+        segment(segments[1], "payload")?,
+    ))
+}
+
+fn algorithm(header: &Map<String, Value>) -> Result<Algorithm, Refusal> {
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match alg {
+        "RS256" => Ok(Algorithm::RS256),
+        "ES256" => Ok(Algorithm::ES256),
+        "" => Err(Refusal::token("The token's header has no alg.")),
+        a if a.eq_ignore_ascii_case("none") => Err(Refusal::token(
+            "The token is unsigned (alg none); an identity token must be signed.",
+        )),
+        a if a.starts_with("HS") => Err(Refusal::token(format!(
+            "alg {a} is a shared-secret algorithm; a provider's token must be signed with its \
+             published key (RS256 or ES256)."
+        ))),
+        a => Err(Refusal::token(format!(
+            "alg {a} is not accepted; RS256 and ES256 are."
+        ))),
+    }
+}
+
+/// Whether a published key can check a token of this algorithm.
+fn key_fits(jwk: &Jwk, alg: Algorithm) -> bool {
+    let declared = jwk.common.key_algorithm.map(|a| format!("{a:?}"));
+    if let Some(d) = declared
+        && d != format!("{alg:?}")
+    {
+        return false;
+    }
+    match (&jwk.algorithm, alg) {
+        (AlgorithmParameters::RSA(_), Algorithm::RS256) => true,
+        (AlgorithmParameters::EllipticCurve(ec), Algorithm::ES256) => {
+            ec.curve == EllipticCurve::P256
+        }
+        _ => false,
+    }
+}
+
+fn number(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Refusal> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .or_else(|| v.as_f64().map(|f| f as i64))
+            .map(Some)
+            .ok_or_else(|| Refusal::token(format!("The claim {name} is not a number."))),
+    }
+}
+
+/// Checks an ID token against an OIDC provider (the Logins key `key`).
+pub fn verify(
+    fetch: &dyn Fetch,
+    cache: &JwksCache,
+    trust: &OidcTrust,
+    key: &str,
+    token: &str,
+    now_ms: i64,
+) -> Result<Verified, Refusal> {
+    let (header, claims) = parts(token)?;
+    let alg = algorithm(&header)?;
+    // The issuer is checked before any key is fetched: a token for another provider costs no
+    // HTTP.
+    let iss = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !trust.issuers.iter().any(|i| i == iss) {
+        return Err(Refusal::token(format!(
+            "Issuer doesn't match providerName: iss is '{iss}', the provider's issuer is '{}'.",
+            trust
+                .issuers
+                .first()
+                .map(String::as_str)
+                .unwrap_or_default()
+        )));
+    }
+    let kid = header.get("kid").and_then(Value::as_str);
+    let keys = cache.keys_for(fetch, &trust.discovery_base, &trust.issuers, kid, now_ms)?;
+    let fitting: Vec<&Jwk> = keys.keys.iter().filter(|k| key_fits(k, alg)).collect();
+    if fitting.is_empty() {
+        return Err(Refusal::token(format!(
+            "The provider's key {} is not a key for {alg:?}.",
+            kid.map(|k| format!("'{k}'"))
+                .unwrap_or_else(|| "set".to_owned())
+        )));
+    }
+    let mut validation = Validation::new(alg);
+    // Times, audience and issuer are checked below against Poolhouse's clock, with Cognito's
+    // messages; the library checks the signature and the algorithm.
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let verified = fitting.iter().any(|jwk| {
+        DecodingKey::from_jwk(jwk)
+            .and_then(|k| jsonwebtoken::decode::<Value>(token, &k, &validation))
+            .is_ok()
+    });
+    if !verified {
+        return Err(Refusal::token(format!(
+            "Couldn't verify signed token: the signature does not match the provider's key ({}).",
+            super::http::shown(&keys.jwks_uri)
+        )));
+    }
+    let now = now_ms.div_euclid(1000);
+    let exp =
+        number(&claims, "exp")?.ok_or_else(|| Refusal::token("The token has no exp claim."))?;
+    if now >= exp + LEEWAY_S {
+        return Err(Refusal::token(format!("Token expired: {exp} >= {now}")));
+    }
+    if let Some(nbf) = number(&claims, "nbf")?
+        && now + LEEWAY_S < nbf
+    {
+        return Err(Refusal::token(format!(
+            "Token is not yet valid: nbf {nbf} > {now}"
+        )));
+    }
+    if let Some(iat) = number(&claims, "iat")?
+        && now + LEEWAY_S < iat
+    {
+        return Err(Refusal::token(format!(
+            "Token was issued in the future: iat {iat} > {now}"
+        )));
+    }
+    let audiences: Vec<&str> = match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !audiences
+        .iter()
+        .any(|a| trust.client_ids.iter().any(|c| c == a))
+    {
+        return Err(Refusal::token(format!(
+            "Incorrect token audience: aud is {}; the provider trusts {}.",
+            if audiences.is_empty() {
+                "missing".to_owned()
+            } else {
+                audiences.join(", ")
+            },
+            if trust.client_ids.is_empty() {
+                "no client id".to_owned()
+            } else {
+                trust.client_ids.join(", ")
+            }
+        )));
+    }
+    let kind = ProviderKind::of(key);
+    let subject = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            (kind == ProviderKind::Amazon)
+                .then(|| claims.get("user_id").and_then(Value::as_str))
+                .flatten()
+        })
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Refusal::token("The token has no sub claim."))?
+        .to_owned();
+    Ok(Verified {
+        provider: key.to_owned(),
+        kind,
+        subject,
+        claims,
+        saml: None,
+    })
+}

@@ -1,0 +1,400 @@
+//! A SAML response from a trusted IdP, checked as STS's `AssumeRoleWithSAML` and Cognito check
+//! one: base64 `samlp:Response`, status Success, one `saml:Assertion` (an encrypted one is not
+//! read), a valid signature on the Response or on the Assertion ([`dsig`]) made with a
+//! certificate of the provider's metadata, the assertion's `Issuer` the metadata's entity id,
+//! `Conditions` `NotBefore`/`NotOnOrAfter` and `AudienceRestriction` (`urn:amazon:webservices`,
+//! as AWS expects), a bearer `SubjectConfirmationData` whose `Recipient` is AWS's SAML sign-in
+//! URL and whose `NotOnOrAfter` has not passed, and the `Destination` when the response names
+//! one. What it grants: the `https://aws.amazon.com/SAML/Attributes/Role` pairs
+//! (`role-arn,provider-arn`, either order) that name this provider, and the
+//! `RoleSessionName`; [`pick_role`] applies `CustomRoleArn`.
+
+pub mod c14n;
+pub mod dsig;
+pub mod metadata;
+pub mod xml;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use roxmltree::Node;
+use serde_json::{Map, Value};
+
+use super::{Refusal, Verified};
+use crate::mapping::tags::ProviderKind;
+use xml::{ASSERTION_NS, DSIG_NS, PROTOCOL_NS};
+
+pub const ROLE_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
+pub const SESSION_NAME_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
+/// The audience AWS expects in a SAML assertion.
+pub const AWS_AUDIENCE: &str = "urn:amazon:webservices";
+const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+/// STS's bound on `SAMLAssertion`.
+pub const MAX_RESPONSE_CHARS: usize = 100_000;
+/// How far the assertion's times may be off the clock.
+pub const LEEWAY_MS: i64 = 60_000;
+
+/// The audiences accepted by default.
+pub fn default_audiences() -> Vec<String> {
+    vec![AWS_AUDIENCE.to_owned()]
+}
+
+/// Whether `recipient` is AWS's SAML sign-in endpoint (global or regional).
+pub fn is_aws_recipient(recipient: &str) -> bool {
+    let Some(rest) = recipient.strip_prefix("https://") else {
+        return false;
+    };
+    match rest.strip_suffix("signin.aws.amazon.com/saml") {
+        Some("") => true,
+        Some(region) => region.strip_suffix('.').is_some_and(|r| {
+            !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        }),
+        None => false,
+    }
+}
+
+/// What a response is checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlTrust {
+    /// The provider's ARN (the Logins key).
+    pub provider_arn: String,
+    pub metadata: metadata::Metadata,
+    /// Accepted audiences ([`AWS_AUDIENCE`] by default).
+    pub audiences: Vec<String>,
+    /// Accepted recipients besides AWS's sign-in URLs.
+    pub recipients: Vec<String>,
+}
+
+/// One role an assertion offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlRole {
+    pub role_arn: String,
+    pub provider_arn: String,
+}
+
+/// What a verified assertion grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlGrant {
+    pub name_id: String,
+    pub roles: Vec<SamlRole>,
+    pub session_name: Option<String>,
+    pub issuer: String,
+}
+
+/// The role to use: `custom` when the assertion offers it, the only role when it offers one.
+pub fn pick_role<'a>(grant: &'a SamlGrant, custom: Option<&str>) -> Result<&'a SamlRole, Refusal> {
+    match custom {
+        Some(arn) => grant
+            .roles
+            .iter()
+            .find(|r| r.role_arn == arn)
+            .ok_or_else(|| {
+                Refusal::InvalidParameter(domain::FieldError::new(
+                    "CustomRoleArn",
+                    format!(
+                        "the SAML assertion does not offer the role '{arn}' (it offers {})",
+                        offered(grant)
+                    ),
+                ))
+            }),
+        None => match grant.roles.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Refusal::token(
+                "The SAML assertion offers no role for this provider.",
+            )),
+            _ => Err(Refusal::InvalidParameter(domain::FieldError::new(
+                "CustomRoleArn",
+                format!(
+                    "the SAML assertion offers {} roles ({}); name one",
+                    grant.roles.len(),
+                    offered(grant)
+                ),
+            ))),
+        },
+    }
+}
+
+fn offered(grant: &SamlGrant) -> String {
+    if grant.roles.is_empty() {
+        "none".to_owned()
+    } else {
+        grant
+            .roles
+            .iter()
+            .map(|r| r.role_arn.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn bad(detail: impl std::fmt::Display) -> Refusal {
+    Refusal::token(format!("The SAML response is not valid: {detail}."))
+}
+
+fn time_attr(n: Node<'_, '_>, name: &str) -> Result<Option<i64>, Refusal> {
+    n.attribute(name)
+        .map(|v| xml::instant_ms(v).map_err(|e| bad(format!("{name} {e}"))))
+        .transpose()
+}
+
+fn fmt_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ms.to_string())
+}
+
+/// Checks a base64 SAMLResponse against a SAML provider (the Logins key `key`).
+pub fn verify(
+    trust: &SamlTrust,
+    key: &str,
+    response_b64: &str,
+    now_ms: i64,
+) -> Result<Verified, Refusal> {
+    if response_b64.len() > MAX_RESPONSE_CHARS {
+        return Err(Refusal::InvalidParameter(domain::FieldError::new(
+            "SAMLAssertion",
+            format!("a SAML response is at most {MAX_RESPONSE_CHARS} characters"),
+        )));
+    }
+    let compact: String = response_b64
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let bytes = STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|_| bad("it is not base64"))?;
+    let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text"))?;
+    let doc = xml::parse(&text).map_err(|e| bad(format!("the response {e}")))?;
+    let response = doc.root_element();
+    if !xml::is(response, PROTOCOL_NS, "Response") {
+        return Err(bad(format!(
+            "its root is {}, not samlp:Response",
+            response.tag_name().name()
+        )));
+    }
+    let status = xml::only_child(response, PROTOCOL_NS, "Status")
+        .and_then(|s| xml::only_child(s, PROTOCOL_NS, "StatusCode"))
+        .and_then(|c| c.attribute("Value"))
+        .unwrap_or_default();
+    if status != SUCCESS {
+        return Err(bad(format!("its status is '{status}', not Success")));
+    }
+    if doc
+        .descendants()
+        .any(|n| xml::is(n, ASSERTION_NS, "EncryptedAssertion"))
+    {
+        return Err(bad(
+            "it holds an encrypted assertion, which Poolhouse cannot decrypt",
+        ));
+    }
+    // Exactly one assertion, a child of the Response: a second one (signed or not) anywhere is
+    // the shape of a signature-wrapping attack.
+    let assertions: Vec<_> = doc
+        .descendants()
+        .filter(|n| xml::is(*n, ASSERTION_NS, "Assertion"))
+        .collect();
+    let assertion = match assertions.as_slice() {
+        [a] if a.parent() == Some(response) => *a,
+        [_] => return Err(bad("its assertion is not a child of the Response")),
+        _ => {
+            return Err(bad(format!(
+                "it holds {} assertions; exactly one is accepted",
+                assertions.len()
+            )));
+        }
+    };
+    // Signatures only where SAML puts them, each of them valid, at least one of them covering
+    // the assertion.
+    let mut signed = false;
+    for sig in doc
+        .descendants()
+        .filter(|n| xml::is(*n, DSIG_NS, "Signature"))
+    {
+        let parent = sig.parent().filter(|p| *p == response || *p == assertion);
+        let Some(parent) = parent else {
+            return Err(bad(
+                "it holds a signature outside the Response and the Assertion",
+            ));
+        };
+        dsig::verify(parent, sig, &trust.metadata.signing_keys).map_err(bad)?;
+        signed = true;
+    }
+    if !signed {
+        return Err(bad("neither the Response nor the Assertion is signed"));
+    }
+
+    let issuer = xml::only_child(assertion, ASSERTION_NS, "Issuer")
+        .map(xml::text)
+        .unwrap_or_default();
+    if issuer.trim() != trust.metadata.entity_id {
+        return Err(bad(format!(
+            "its issuer is '{}', the provider's metadata names '{}'",
+            issuer.trim(),
+            trust.metadata.entity_id
+        )));
+    }
+    let recipient_ok = |r: &str| is_aws_recipient(r) || trust.recipients.iter().any(|x| x == r);
+    if let Some(dest) = response.attribute("Destination")
+        && !recipient_ok(dest)
+    {
+        return Err(bad(format!(
+            "its Destination is '{dest}', not AWS's SAML endpoint (https://signin.aws.amazon.com/saml)"
+        )));
+    }
+
+    let conditions = xml::only_child(assertion, ASSERTION_NS, "Conditions")
+        .ok_or_else(|| bad("its assertion has no Conditions"))?;
+    if let Some(nb) = time_attr(conditions, "NotBefore")?
+        && now_ms + LEEWAY_MS < nb
+    {
+        return Err(bad(format!("it is not valid before {}", fmt_ms(nb))));
+    }
+    let not_on_or_after = time_attr(conditions, "NotOnOrAfter")?
+        .ok_or_else(|| bad("its Conditions have no NotOnOrAfter"))?;
+    if now_ms - LEEWAY_MS >= not_on_or_after {
+        return Err(bad(format!("it expired at {}", fmt_ms(not_on_or_after))));
+    }
+    let restrictions: Vec<_> =
+        xml::children(conditions, ASSERTION_NS, "AudienceRestriction").collect();
+    if restrictions.is_empty() {
+        return Err(bad(format!(
+            "its Conditions have no AudienceRestriction (the audience must be {})",
+            trust.audiences.join(" or ")
+        )));
+    }
+    for r in restrictions {
+        let audiences: Vec<String> = xml::children(r, ASSERTION_NS, "Audience")
+            .map(|a| xml::text(a).trim().to_owned())
+            .collect();
+        if !audiences.iter().any(|a| trust.audiences.contains(a)) {
+            return Err(bad(format!(
+                "its audience is {}, not {}",
+                if audiences.is_empty() {
+                    "empty".to_owned()
+                } else {
+                    audiences.join(", ")
+                },
+                trust.audiences.join(" or ")
+            )));
+        }
+    }
+
+    let subject = xml::only_child(assertion, ASSERTION_NS, "Subject")
+        .ok_or_else(|| bad("its assertion has no Subject"))?;
+    let name_id = xml::only_child(subject, ASSERTION_NS, "NameID")
+        .map(xml::text)
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("its Subject has no NameID"))?;
+    let bearer = xml::children(subject, ASSERTION_NS, "SubjectConfirmation")
+        .filter(|c| c.attribute("Method") == Some(BEARER))
+        .filter_map(|c| xml::only_child(c, ASSERTION_NS, "SubjectConfirmationData"))
+        .collect::<Vec<_>>();
+    if bearer.is_empty() {
+        return Err(bad("its Subject has no bearer SubjectConfirmation"));
+    }
+    let mut confirmed = Err(bad("no bearer SubjectConfirmationData names a Recipient"));
+    for data in bearer {
+        let recipient = data.attribute("Recipient").unwrap_or_default();
+        if !recipient_ok(recipient) {
+            confirmed = Err(bad(format!(
+                "its Recipient is '{recipient}', not AWS's SAML endpoint (https://signin.aws.amazon.com/saml)"
+            )));
+            continue;
+        }
+        match time_attr(data, "NotOnOrAfter")? {
+            Some(t) if now_ms - LEEWAY_MS >= t => {
+                confirmed = Err(bad(format!(
+                    "its subject confirmation expired at {}",
+                    fmt_ms(t)
+                )));
+            }
+            _ => {
+                confirmed = Ok(());
+                break;
+            }
+        }
+    }
+    confirmed?;
+
+    let mut claims = Map::new();
+    let mut roles = Vec::new();
+    let mut session_name = None;
+    if let Some(statement) = xml::only_child(assertion, ASSERTION_NS, "AttributeStatement") {
+        for attr in xml::children(statement, ASSERTION_NS, "Attribute") {
+            let Some(name) = attr.attribute("Name") else {
+                continue;
+            };
+            let values: Vec<String> = xml::children(attr, ASSERTION_NS, "AttributeValue")
+                .map(|v| xml::text(v).trim().to_owned())
+                .collect();
+            if name == ROLE_ATTRIBUTE {
+                for v in &values {
+                    if let Some(role) = role_pair(v)
+                        && role.provider_arn == trust.provider_arn
+                    {
+                        roles.push(role);
+                    }
+                }
+            }
+            if name == SESSION_NAME_ATTRIBUTE {
+                session_name = values.first().cloned();
+            }
+            let value = match values.as_slice() {
+                [one] => Value::String(one.clone()),
+                many => Value::Array(many.iter().cloned().map(Value::String).collect()),
+            };
+            claims.insert(name.to_owned(), value);
+        }
+    }
+    if let Some(s) = &session_name
+        && !valid_session_name(s)
+    {
+        return Err(bad(format!(
+            "its RoleSessionName '{s}' is not 2-64 of letters, digits and +=,.@-"
+        )));
+    }
+    Ok(Verified {
+        provider: key.to_owned(),
+        kind: ProviderKind::Saml,
+        subject: name_id.clone(),
+        claims,
+        saml: Some(SamlGrant {
+            name_id,
+            roles,
+            session_name,
+            issuer: issuer.trim().to_owned(),
+        }),
+    })
+}
+
+/// `role-arn,provider-arn`, in either order.
+fn role_pair(v: &str) -> Option<SamlRole> {
+    let (a, b) = v.split_once(',')?;
+    let (a, b) = (a.trim(), b.trim());
+    let is_role = |s: &str| s.starts_with("arn:") && s.contains(":role/");
+    let is_provider = |s: &str| s.starts_with("arn:") && s.contains(":saml-provider/");
+    if is_role(a) && is_provider(b) {
+        Some(SamlRole {
+            role_arn: a.to_owned(),
+            provider_arn: b.to_owned(),
+        })
+    } else if is_provider(a) && is_role(b) {
+        Some(SamlRole {
+            role_arn: b.to_owned(),
+            provider_arn: a.to_owned(),
+        })
+    } else {
+        None
+    }
+}
+
+fn valid_session_name(s: &str) -> bool {
+    (2..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+}

@@ -1,0 +1,562 @@
+//! OIDC and social trust against a real provider on the loopback: discovery, JWKS, caching,
+//! rotation, and every way a token or a provider can be wrong.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "common/loopback.rs"]
+mod loopback;
+
+use std::sync::Arc;
+
+use identity_pools::trust::oidc::OidcTrust;
+use identity_pools::trust::{HttpFetch, Login, Refusal, SocialEndpoints, Trusted, Verifier};
+use jsonwebtoken::jwk::{Jwk, JwkSet};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use loopback::{Answer, Server, closed_port};
+use serde_json::{Value, json};
+
+const NOW_S: i64 = 1_760_000_000;
+const NOW: i64 = NOW_S * 1000;
+const CLIENT: &str = "my-client";
+
+struct Key {
+    kid: String,
+    alg: Algorithm,
+    encoding: EncodingKey,
+    jwk: Jwk,
+    public_pem: String,
+}
+
+fn key(kid: &str, alg: Algorithm) -> Key {
+    let rc_alg = match alg {
+        Algorithm::RS256 => &rcgen::PKCS_RSA_SHA256,
+        _ => &rcgen::PKCS_ECDSA_P256_SHA256,
+    };
+    let pair = rcgen::KeyPair::generate_for(rc_alg).unwrap();
+    let pem = pair.serialize_pem();
+    let encoding = match alg {
+        Algorithm::RS256 => EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+        _ => EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(),
+    };
+    let mut jwk = Jwk::from_encoding_key(&encoding, alg).unwrap();
+    jwk.common.key_id = Some(kid.to_owned());
+    Key {
+        kid: kid.to_owned(),
+        alg,
+        encoding,
+        jwk,
+        public_pem: pair.public_key_pem(),
+    }
+}
+
+fn sign(k: &Key, claims: &Value) -> String {
+    let mut h = Header::new(k.alg);
+    h.kid = Some(k.kid.clone());
+    jsonwebtoken::encode(&h, claims, &k.encoding).unwrap()
+}
+
+struct Provider {
+    server: Server,
+    issuer: String,
+}
+
+impl Provider {
+    fn start(keys: &[&Key]) -> Self {
+        let server = Server::start();
+        let issuer = format!("{}/idp", server.base);
+        let p = Provider { server, issuer };
+        p.discovery(&p.issuer.clone());
+        p.publish(keys, None);
+        p
+    }
+
+    fn discovery(&self, issuer: &str) {
+        self.server.answer(
+            "/idp/.well-known/openid-configuration",
+            Answer::json(
+                json!({"issuer": issuer, "jwks_uri": format!("{}/idp/jwks.json", self.server.base)})
+                    .to_string(),
+            ),
+        );
+    }
+
+    fn publish(&self, keys: &[&Key], max_age: Option<u32>) {
+        let set = JwkSet {
+            keys: keys.iter().map(|k| k.jwk.clone()).collect(),
+        };
+        let mut a = Answer::json(serde_json::to_string(&set).unwrap());
+        if let Some(s) = max_age {
+            a = a.with("Cache-Control", &format!("public, max-age={s}"));
+        }
+        self.server.answer("/idp/jwks.json", a);
+    }
+
+    fn jwks_hits(&self) -> usize {
+        self.server.hits("/idp/jwks.json")
+    }
+
+    fn claims(&self) -> Value {
+        json!({"iss": self.issuer, "aud": CLIENT, "sub": "user-1", "email": "a@example.com",
+               "iat": NOW_S - 10, "exp": NOW_S + 3600})
+    }
+
+    fn login(&self) -> Login {
+        Login {
+            key: self.issuer.trim_start_matches("http://").to_owned(),
+            trusted: Trusted::Oidc(OidcTrust {
+                issuers: vec![self.issuer.clone()],
+                client_ids: vec!["other".into(), CLIENT.into()],
+                discovery_base: self.issuer.clone(),
+            }),
+        }
+    }
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(
+        Arc::new(HttpFetch::new().unwrap()),
+        SocialEndpoints::default(),
+    )
+}
+
+fn refused(r: Result<identity_pools::trust::Verified, Refusal>) -> Refusal {
+    match r {
+        Ok(v) => panic!("accepted: {v:?}"),
+        Err(e) => e,
+    }
+}
+
+fn with(mut claims: Value, name: &str, value: Value) -> Value {
+    claims[name] = value;
+    claims
+}
+
+#[test]
+fn a_signed_id_token_is_accepted_and_the_keys_are_kept() {
+    let rs = key("rs-1", Algorithm::RS256);
+    let es = key("es-1", Algorithm::ES256);
+    let p = Provider::start(&[&rs, &es]);
+    let v = verifier();
+    let ok = v.verify(&p.login(), &sign(&rs, &p.claims()), NOW).unwrap();
+    assert_eq!(ok.subject, "user-1");
+    assert_eq!(ok.claims["email"], "a@example.com");
+    assert_eq!(ok.provider, p.login().key);
+    let ok = v
+        .verify(&p.login(), &sign(&es, &p.claims()), NOW + 1000)
+        .unwrap();
+    assert_eq!(ok.subject, "user-1");
+    assert_eq!(p.jwks_hits(), 1, "the second token used the kept keys");
+    assert_eq!(p.server.hits("/idp/.well-known/openid-configuration"), 1);
+}
+
+#[test]
+fn keys_expire_with_max_age() {
+    let rs = key("rs-1", Algorithm::RS256);
+    let p = Provider::start(&[]);
+    p.publish(&[&rs], Some(120));
+    let v = verifier();
+    let token = sign(&rs, &p.claims());
+    v.verify(&p.login(), &token, NOW).unwrap();
+    v.verify(&p.login(), &token, NOW + 119_000).unwrap();
+    assert_eq!(p.jwks_hits(), 1);
+    v.verify(&p.login(), &token, NOW + 121_000).unwrap();
+    assert_eq!(p.jwks_hits(), 2, "fetched again after max-age");
+}
+
+#[test]
+fn a_rotated_key_is_fetched_once_and_unknown_kids_are_rate_limited() {
+    let old = key("old", Algorithm::RS256);
+    let new = key("new", Algorithm::RS256);
+    let p = Provider::start(&[&old]);
+    let v = verifier();
+    v.verify(&p.login(), &sign(&old, &p.claims()), NOW).unwrap();
+    // The provider rotates; a token with the new kid makes one fetch (30 s later).
+    p.publish(&[&new], None);
+    let t = NOW + 31_000;
+    v.verify(&p.login(), &sign(&new, &p.claims()), t).unwrap();
+    assert_eq!(p.jwks_hits(), 2);
+    // Forged kids: refused, and no fetch within 30 s of the last one.
+    let forged = key("forged", Algorithm::RS256);
+    for i in 0..5 {
+        let e = refused(v.verify(&p.login(), &sign(&forged, &p.claims()), t + i * 1000));
+        assert!(
+            matches!(&e, Refusal::NotAuthorized(m) if m.contains("'forged'")),
+            "{e:?}"
+        );
+    }
+    assert_eq!(p.jwks_hits(), 2, "unknown kids did not hammer the provider");
+    refused(v.verify(&p.login(), &sign(&forged, &p.claims()), t + 31_000));
+    assert_eq!(p.jwks_hits(), 3, "one more fetch after the interval");
+}
+
+#[test]
+fn time_audience_and_issuer_are_checked() {
+    let rs = key("rs-1", Algorithm::RS256);
+    let p = Provider::start(&[&rs]);
+    let v = verifier();
+    let login = p.login();
+    let c = p.claims();
+
+    let e = refused(v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "exp", json!(NOW_S - 61))),
+        NOW,
+    ));
+    assert_eq!(e.code(), "NotAuthorizedException");
+    assert!(
+        e.message()
+            .starts_with("Invalid login token. Token expired"),
+        "{e}"
+    );
+    // Within the leeway it still passes.
+    v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "exp", json!(NOW_S - 30))),
+        NOW,
+    )
+    .unwrap();
+
+    let e = refused(v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "nbf", json!(NOW_S + 600))),
+        NOW,
+    ));
+    assert!(e.message().contains("not yet valid"), "{e}");
+    let e = refused(v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "iat", json!(NOW_S + 600))),
+        NOW,
+    ));
+    assert!(e.message().contains("issued in the future"), "{e}");
+
+    let e = refused(v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "aud", json!("someone-else"))),
+        NOW,
+    ));
+    assert!(e.message().contains("Incorrect token audience"), "{e}");
+    assert!(e.message().contains("someone-else"), "{e}");
+    // An array audience passes when one member is trusted.
+    v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "aud", json!(["x", CLIENT]))),
+        NOW,
+    )
+    .unwrap();
+
+    let hits = p.jwks_hits();
+    let e = refused(v.verify(
+        &login,
+        &sign(
+            &rs,
+            &with(c.clone(), "iss", json!("https://evil.example.com")),
+        ),
+        NOW,
+    ));
+    assert!(
+        e.message().contains("Issuer doesn't match providerName"),
+        "{e}"
+    );
+    // A trailing slash is another issuer: the match is exact.
+    let e = refused(v.verify(
+        &login,
+        &sign(
+            &rs,
+            &with(c.clone(), "iss", json!(format!("{}/", p.issuer))),
+        ),
+        NOW,
+    ));
+    assert!(e.message().contains("Issuer"), "{e}");
+    assert_eq!(p.jwks_hits(), hits, "a foreign issuer costs no fetch");
+
+    let e = refused(v.verify(
+        &login,
+        &sign(&rs, &with(c.clone(), "exp", Value::Null)),
+        NOW,
+    ));
+    assert!(e.message().contains("exp"), "{e}");
+    let no_sub = c.as_object().unwrap().iter().filter(|(k, _)| *k != "sub");
+    let no_sub: serde_json::Map<String, Value> =
+        no_sub.map(|(k, v)| (k.clone(), v.clone())).collect();
+    let e = refused(v.verify(&login, &sign(&rs, &Value::Object(no_sub)), NOW));
+    assert!(e.message().contains("sub"), "{e}");
+}
+
+fn b64(v: &Value) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+}
+
+#[test]
+fn alg_confusion_and_tampering_are_refused() {
+    let rs = key("rs-1", Algorithm::RS256);
+    let p = Provider::start(&[&rs]);
+    let v = verifier();
+    let login = p.login();
+    let claims = p.claims();
+
+    let none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "none", "kid": "rs-1"})),
+        b64(&claims)
+    );
+    let e = refused(v.verify(&login, &none, NOW));
+    assert!(e.message().contains("alg none"), "{e}");
+
+    // HS256 with the provider's public key as the shared secret: the classic confusion.
+    let mut h = Header::new(Algorithm::HS256);
+    h.kid = Some("rs-1".into());
+    let hs = jsonwebtoken::encode(
+        &h,
+        &claims,
+        &EncodingKey::from_secret(rs.public_pem.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let e = refused(v.verify(&login, &hs, NOW));
+    assert!(e.message().contains("HS256"), "{e}");
+
+    // An ES256 header over the RSA key's kid.
+    let es = key("rs-1", Algorithm::ES256);
+    let e = refused(v.verify(&login, &sign(&es, &claims), NOW));
+    assert!(e.message().contains("not a key for ES256"), "{e}");
+
+    // The payload changed after signing.
+    let token = sign(&rs, &claims);
+    let parts: Vec<&str> = token.split('.').collect();
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(&with(claims.clone(), "sub", json!("admin"))),
+        parts[2]
+    );
+    let e = refused(v.verify(&login, &forged, NOW));
+    assert!(e.message().contains("Couldn't verify signed token"), "{e}");
+
+    let e = refused(v.verify(&login, "not-a-jwt", NOW));
+    assert!(e.message().starts_with("Invalid login token."), "{e}");
+}
+
+#[test]
+fn a_provider_that_cannot_answer_is_named() {
+    let rs = key("rs-1", Algorithm::RS256);
+    let v = verifier();
+    let issuer = format!("http://127.0.0.1:{}/idp", closed_port());
+    let login = Login {
+        key: "x".into(),
+        trusted: Trusted::Oidc(OidcTrust {
+            issuers: vec![issuer.clone()],
+            client_ids: vec![CLIENT.into()],
+            discovery_base: issuer.clone(),
+        }),
+    };
+    let claims = json!({"iss": issuer, "aud": CLIENT, "sub": "u", "exp": NOW_S + 60});
+    let e = refused(v.verify(&login, &sign(&rs, &claims), NOW));
+    assert_eq!(e.code(), "ExternalServiceException");
+    assert!(
+        e.message()
+            .contains(&format!("{issuer}/.well-known/openid-configuration")),
+        "{e}"
+    );
+
+    // An HTML page where the discovery document should be.
+    let p = Provider::start(&[&rs]);
+    p.server.answer(
+        "/idp/.well-known/openid-configuration",
+        Answer {
+            status: 200,
+            content_type: "text/html",
+            headers: vec![],
+            body: "<html>login</html>".into(),
+        },
+    );
+    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    assert!(e.message().contains("text/html, not JSON"), "{e}");
+    // A server error.
+    p.server.answer(
+        "/idp/.well-known/openid-configuration",
+        Answer {
+            status: 500,
+            content_type: "application/json",
+            headers: vec![],
+            body: "{}".into(),
+        },
+    );
+    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    assert!(e.message().contains("HTTP 500"), "{e}");
+    assert_eq!(e.code(), "ExternalServiceException");
+    // A discovery document naming another issuer.
+    p.discovery("https://elsewhere.example.com");
+    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    assert!(e.message().contains("elsewhere.example.com"), "{e}");
+    // A JWKS that is not one.
+    p.discovery(&p.issuer.clone());
+    p.server.answer("/idp/jwks.json", Answer::json("[1,2]"));
+    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    assert!(e.message().contains("JWKS"), "{e}");
+}
+
+#[test]
+fn google_is_an_oidc_preset_whose_base_url_can_be_overridden() {
+    let rs = key("g-1", Algorithm::RS256);
+    let server = Server::start();
+    server.answer(
+        "/.well-known/openid-configuration",
+        Answer::json(
+            json!({"issuer": "https://accounts.google.com", "jwks_uri": format!("{}/certs", server.base)})
+                .to_string(),
+        ),
+    );
+    server.answer(
+        "/certs",
+        Answer::json(
+            serde_json::to_string(&JwkSet {
+                keys: vec![rs.jwk.clone()],
+            })
+            .unwrap(),
+        ),
+    );
+    let endpoints = SocialEndpoints::default()
+        .with_overrides(&format!("accounts.google.com={}", server.base))
+        .unwrap();
+    let preset = endpoints
+        .preset(identity_pools::mapping::tags::ProviderKind::Google)
+        .unwrap();
+    let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
+    let login = Login {
+        key: "accounts.google.com".into(),
+        trusted: Trusted::Oidc(OidcTrust {
+            issuers: preset.issuers,
+            client_ids: vec!["g-client".into()],
+            discovery_base: preset.base,
+        }),
+    };
+    let claims = json!({"iss": "https://accounts.google.com", "aud": "g-client", "sub": "1234",
+                        "exp": NOW_S + 60});
+    assert_eq!(
+        v.verify(&login, &sign(&rs, &claims), NOW).unwrap().subject,
+        "1234"
+    );
+    // The override moved the keys, not the issuer: a token naming the loopback is refused.
+    let claims = with(claims, "iss", json!(server.base));
+    assert!(v.verify(&login, &sign(&rs, &claims), NOW).is_err());
+    // Overrides cannot weaken the defaults.
+    assert!(
+        SocialEndpoints::default()
+            .with_override("accounts.google.com", "http://example.com")
+            .is_err()
+    );
+    assert!(
+        SocialEndpoints::default()
+            .with_override("graph.example.com", "https://x.example.com")
+            .is_err()
+    );
+}
+
+#[test]
+fn facebook_tokens_are_checked_with_the_graph_api() {
+    let server = Server::start();
+    server.answer("/app", Answer::json(r#"{"id":"1111","name":"My app"}"#));
+    server.answer("/me", Answer::json(r#"{"id":"9999","name":"Ann"}"#));
+    let endpoints = SocialEndpoints::default()
+        .with_override("graph.facebook.com", &server.base)
+        .unwrap();
+    let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
+    let login = |ids: &[&str]| Login {
+        key: "graph.facebook.com".into(),
+        trusted: Trusted::Facebook {
+            app_ids: ids.iter().map(|s| (*s).to_owned()).collect(),
+        },
+    };
+    let ok = v.verify(&login(&["1111"]), "EAAB-token", NOW).unwrap();
+    assert_eq!(ok.subject, "9999");
+    assert_eq!(ok.claims["aud"], "1111");
+    assert_eq!(ok.claims["name"], "Ann");
+    assert!(
+        server
+            .queries()
+            .iter()
+            .all(|q| q == "access_token=EAAB-token")
+    );
+
+    let e = refused(v.verify(&login(&["2222"]), "EAAB-token", NOW));
+    assert!(
+        e.message().contains("'1111'") && e.message().contains("2222"),
+        "{e}"
+    );
+
+    server.answer(
+        "/app",
+        Answer {
+            status: 400,
+            content_type: "application/json",
+            headers: vec![],
+            body: r#"{"error":{"message":"Invalid OAuth access token.","type":"OAuthException","code":190}}"#.into(),
+        },
+    );
+    let e = refused(v.verify(&login(&["1111"]), "bad", NOW));
+    assert_eq!(e.code(), "NotAuthorizedException");
+    assert!(e.message().contains("Invalid OAuth access token"), "{e}");
+
+    let endpoints = SocialEndpoints::default()
+        .with_override(
+            "graph.facebook.com",
+            &format!("http://127.0.0.1:{}", closed_port()),
+        )
+        .unwrap();
+    let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
+    let e = refused(v.verify(&login(&["1111"]), "secret-token", NOW));
+    assert_eq!(e.code(), "ExternalServiceException");
+    assert!(e.message().contains("/app"), "{e}");
+    assert!(
+        !e.message().contains("secret-token"),
+        "the token stays out of messages: {e}"
+    );
+}
+
+#[test]
+fn login_with_amazon_access_tokens_are_checked_with_tokeninfo() {
+    let server = Server::start();
+    server.answer(
+        "/auth/o2/tokeninfo",
+        Answer::json(
+            r#"{"iss":"https://www.amazon.com","user_id":"amzn1.account.K2LI","aud":"amzn1.application-oa2-client.abc","app_id":"amzn1.application.1","exp":3597,"iat":1311280970}"#,
+        ),
+    );
+    let endpoints = SocialEndpoints::default()
+        .with_override("api.amazon.com", &server.base)
+        .unwrap();
+    let preset = endpoints
+        .preset(identity_pools::mapping::tags::ProviderKind::Amazon)
+        .unwrap();
+    let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
+    let login = |client: &str| Login {
+        key: "www.amazon.com".into(),
+        trusted: Trusted::Oidc(OidcTrust {
+            issuers: preset.issuers.clone(),
+            client_ids: vec![client.to_owned()],
+            discovery_base: preset.base.clone(),
+        }),
+    };
+    let ok = v
+        .verify(&login("amzn1.application-oa2-client.abc"), "Atza|IQEB", NOW)
+        .unwrap();
+    assert_eq!(ok.subject, "amzn1.account.K2LI");
+    assert_eq!(ok.claims["user_id"], "amzn1.account.K2LI");
+    assert_eq!(server.queries(), ["access_token=Atza%7CIQEB"]);
+
+    let e = refused(v.verify(&login("another-client"), "Atza|IQEB", NOW));
+    assert!(e.message().contains("Incorrect token audience"), "{e}");
+
+    server.answer(
+        "/auth/o2/tokeninfo",
+        Answer {
+            status: 400,
+            content_type: "application/json",
+            headers: vec![],
+            body: r#"{"error":"invalid_token","error_description":"The access token provided is expired"}"#.into(),
+        },
+    );
+    let e = refused(v.verify(&login("amzn1.application-oa2-client.abc"), "Atza|old", NOW));
+    assert_eq!(e.code(), "NotAuthorizedException");
+    assert!(e.message().contains("expired"), "{e}");
+}
