@@ -222,6 +222,28 @@ async function main() {
       },
       "AWSCognitoIdentityService",
     );
+    // A role of the workspace (for the Roles screens) and an identity (for the Identities tab).
+    await apiOk(
+      base,
+      "CreateRole",
+      {
+        RoleName: "Signed-in",
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Federated: "cognito-identity.amazonaws.com" },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: { StringEquals: { "cognito-identity.amazonaws.com:aud": identityPoolId } },
+            },
+          ],
+        }),
+        Policies: { Photos: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }) },
+      },
+      "Poolhouse",
+    );
+    await apiOk(base, "GetId", { IdentityPoolId: identityPoolId, Logins: { [provider]: idToken } }, "AWSCognitoIdentityService");
   });
 
   const { page, pageErrors } = await s.openBrowser();
@@ -321,6 +343,33 @@ async function main() {
         await go(`${base}/index.html#/identity-pools/${encodeURIComponent(identityPoolId)}/roles`, "identity-pool-roles");
         await page.getByTestId("explain-token").fill(idToken);
         await page.getByTestId("explain-verdict").waitFor();
+      },
+    },
+    {
+      name: "identity-pool-identities",
+      visit: async () => {
+        await go(`${base}/index.html#/identity-pools/${encodeURIComponent(identityPoolId)}/identities`, "identity-pool-identities");
+        await page.getByTestId("identity-row").first().waitFor();
+      },
+    },
+    {
+      name: "roles",
+      visit: async () => {
+        await go(`${base}/index.html#/roles`, "roles-table");
+      },
+    },
+    {
+      name: "role",
+      visit: async () => {
+        await go(`${base}/index.html#/roles/Signed-in`, "role-screen");
+        await page.locator('[data-testid="role-policy"][data-policy="Photos"]').waitFor();
+      },
+    },
+    {
+      name: "exchange",
+      visit: async () => {
+        await go(`${base}/index.html#/exchange`, "exchange-screen");
+        await page.getByTestId("exchange-pool").locator("option").first().waitFor({ state: "attached" });
       },
     },
     {

@@ -15,6 +15,8 @@ const IdentityPoolListScreen = lazy(() =>
   import("./screens/identity/IdentityPoolListScreen").then((m) => ({ default: m.IdentityPoolListScreen })),
 );
 const IdentityPoolScreen = lazy(() => import("./screens/identity/IdentityPoolScreen").then((m) => ({ default: m.IdentityPoolScreen })));
+const RolesScreen = lazy(() => import("./screens/roles/RolesScreen").then((m) => ({ default: m.RolesScreen })));
+const ExchangeScreen = lazy(() => import("./screens/exchange/ExchangeScreen").then((m) => ({ default: m.ExchangeScreen })));
 const TokensScreen = lazy(() => import("./screens/tokens/TokensScreen").then((m) => ({ default: m.TokensScreen })));
 
 function NavLink({ to, active, children }: { to: Route; active: boolean; children: string }) {
@@ -48,6 +50,12 @@ export function App() {
                 active={route.screen === "identity-pools" || route.screen === "identity-pool"}
               >
                 Identity pools
+              </NavLink>
+              <NavLink to={{ screen: "roles" }} active={route.screen === "roles"}>
+                Roles
+              </NavLink>
+              <NavLink to={{ screen: "exchange" }} active={route.screen === "exchange"}>
+                Exchange tester
               </NavLink>
             </div>
             <div className="nav-group">
@@ -84,6 +92,16 @@ export function App() {
             {route.screen === "identity-pool" && (
               <Suspense fallback={<Spinner label="Loading the identity pool…" />}>
                 <IdentityPoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />
+              </Suspense>
+            )}
+            {route.screen === "roles" && (
+              <Suspense fallback={<Spinner label="Loading roles…" />}>
+                <RolesScreen key={route.roleName ?? ""} roleName={route.roleName} />
+              </Suspense>
+            )}
+            {route.screen === "exchange" && (
+              <Suspense fallback={<Spinner label="Loading the exchange tester…" />}>
+                <ExchangeScreen />
               </Suspense>
             )}
             {route.screen === "tokens" && (

@@ -387,3 +387,97 @@ fn bad_requests_name_the_member() {
     );
     assert_eq!(x.code, ErrorCode::ResourceNotFoundException);
 }
+
+fn trust(pool: &str, amr: &str) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "CognitoUsers",
+            "Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": pool},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}
+            }
+        }]
+    })
+    .to_string()
+}
+
+#[test]
+fn the_chosen_roles_trust_policy_gives_its_verdict() {
+    let e = env(false);
+    e.save("AuthenticatedRole");
+    let token = e.id_token("alice");
+
+    // No role record for the ARN: the verdict says it was not checked.
+    let r = e.explain(json!({"Provider": e.provider, "Token": token}));
+    assert_eq!(r["RoleArn"], ADMIN);
+    assert_eq!(r["Trust"]["Outcome"], "NotChecked", "{r}");
+    assert!(r.get("RoleName").is_none());
+    assert!(r.get("Refusal").is_none());
+
+    // A role record whose trust policy names the pool and authenticated logins: allowed, with
+    // the amr the trust policy saw.
+    let created = ok(
+        &e.c,
+        "CreateRole",
+        json!({"RoleName": "Admins", "AssumeRolePolicyDocument": trust(&e.identity_pool, "authenticated")}),
+    );
+    let admin = created["Role"]["Arn"].as_str().unwrap().to_string();
+    let mapping = json!({ format!("{}:{}", e.provider, e.client): {
+    "Type": "Rules", "AmbiguousRoleResolution": "AuthenticatedRole",
+    "RulesConfiguration": {"Rules": [
+        {"Claim": "cognito:groups", "MatchType": "Contains", "Value": "admins", "RoleARN": admin}
+    ]}}});
+    ok(
+        &e.c,
+        "SetIdentityPoolRoles",
+        json!({"IdentityPoolId": e.identity_pool, "Roles": {"authenticated": AUTH},
+               "RoleMappings": mapping}),
+    );
+    let r = e.explain(json!({"Provider": e.provider, "Token": token}));
+    assert_eq!(r["Trust"]["Outcome"], "Allowed", "{r}");
+    assert_eq!(r["RoleName"], "Admins");
+    assert!(r.get("Refusal").is_none());
+    let amr: Vec<&str> = r["Amr"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(amr.contains(&"authenticated"), "{amr:?}");
+    assert!(amr.contains(&e.provider.as_str()), "{amr:?}");
+
+    // A trust policy for another pool: refused with STS's error and the failed condition, and
+    // the exchange refused as Cognito refuses it.
+    ok(
+        &e.c,
+        "UpdateRole",
+        json!({"RoleName": "Admins", "AssumeRolePolicyDocument": trust("us-east-1:other", "authenticated")}),
+    );
+    let r = e.explain(json!({"Provider": e.provider, "Token": token}));
+    assert_eq!(r["Trust"]["Outcome"], "Refused", "{r}");
+    assert_eq!(r["Trust"]["StsCode"], "AccessDenied");
+    assert!(
+        r["Trust"]["Summary"]
+            .as_str()
+            .unwrap()
+            .contains("cognito-identity.amazonaws.com:aud"),
+        "{r}"
+    );
+    assert_eq!(
+        r["Refusal"]["Code"],
+        "InvalidIdentityPoolConfigurationException"
+    );
+    assert_eq!(r["RoleArn"], admin.as_str());
+
+    // The editor's unsaved roles are explained with: bob falls to the authenticated role, which
+    // has no record.
+    let bob = e.id_token("bob");
+    let r = e.explain(json!({"Provider": e.provider, "Token": bob,
+        "Roles": {"authenticated": AUTH}, "RoleMappings": mapping}));
+    assert_eq!(r["RoleArn"], AUTH);
+    assert_eq!(r["Trust"]["Outcome"], "NotChecked");
+}

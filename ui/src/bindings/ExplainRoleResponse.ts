@@ -82,4 +82,8 @@ RoleName?: string,
  * The chosen role's trust policy, as STS evaluates it when Cognito assumes the role
  * (`NotChecked` when the workspace has no such role).
  */
-Trust?: TrustVerdict, };
+Trust?: TrustVerdict, 
+/**
+ * The `amr` the trust policy saw (empty when no role was chosen).
+ */
+Amr: Array<string>, };

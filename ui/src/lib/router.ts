@@ -4,7 +4,7 @@ import { isWorkspaceSection, type WorkspaceSection } from "./workspace";
 export const POOL_TABS = ["overview", "users", "groups", "clients", "hooks", "messages"] as const;
 export type PoolTab = (typeof POOL_TABS)[number];
 
-export const IDENTITY_POOL_TABS = ["overview", "providers", "roles", "principal-tags", "tags"] as const;
+export const IDENTITY_POOL_TABS = ["overview", "providers", "roles", "identities", "principal-tags", "tags"] as const;
 export type IdentityPoolTab = (typeof IDENTITY_POOL_TABS)[number];
 
 /** The screens, addressed by the URL hash so Tauri and the browser behave the same. */
@@ -14,6 +14,10 @@ export type Route =
   | { screen: "identity-pools" }
   | { screen: "identity-pool"; poolId: string; tab: IdentityPoolTab }
   | { screen: "audit" }
+  /** The workspace's IAM-style roles; `roleName` opens one. */
+  | { screen: "roles"; roleName?: string }
+  /** The credential-exchange tester. */
+  | { screen: "exchange" }
   /** The token inspector. A token to open travels in memory (`openInInspector`), never here. */
   | { screen: "tokens" }
   /** `section` scrolls to one section of the screen (a link from elsewhere: "set a server"). */
@@ -41,6 +45,8 @@ export function parseRoute(hash: string): Route {
     });
   if (parts[0] === "audit") return { screen: "audit" };
   if (parts[0] === "tokens") return { screen: "tokens" };
+  if (parts[0] === "roles") return parts[1] ? { screen: "roles", roleName: parts[1] } : { screen: "roles" };
+  if (parts[0] === "exchange") return { screen: "exchange" };
   if (parts[0] === "workspace") {
     return isWorkspaceSection(parts[1]) ? { screen: "workspace", section: parts[1] } : { screen: "workspace" };
   }
@@ -62,6 +68,10 @@ export function routeHref(route: Route): string {
       return "#/audit";
     case "tokens":
       return "#/tokens";
+    case "roles":
+      return route.roleName !== undefined ? `#/roles/${encodeURIComponent(route.roleName)}` : "#/roles";
+    case "exchange":
+      return "#/exchange";
     case "workspace":
       return route.section ? `#/workspace/${route.section}` : "#/workspace";
     case "pool":

@@ -217,6 +217,8 @@ dto! {
         /// (`NotChecked` when the workspace has no such role).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub trust: Option<super::sts::TrustVerdict>,
+        /// The `amr` the trust policy saw (empty when no role was chosen).
+        pub amr: Vec<String>,
     }
 }
 
@@ -601,6 +603,7 @@ pub(crate) fn explain_role(
         }
     }
 
+    let mut amr_seen = Vec::new();
     let (role_name, trust) = match (&role_arn, &refused, &tags_problem) {
         (Some(arn), None, None) => {
             let login = match req.provider.as_deref() {
@@ -624,14 +627,30 @@ pub(crate) fn explain_role(
                 identity_pools::vend::RoleRecord::Known { name } => Some(name),
                 identity_pools::vend::RoleRecord::Unknown => None,
             };
+            amr_seen = amr;
             (name, Some(super::sts::trust_verdict(&verdict)))
         }
         _ => (None, None),
     };
+    // A trust policy that refuses makes the exchange fail as Cognito fails it.
+    if let (Some(arn), Some(t)) = (&role_arn, trust.as_ref().filter(|t| t.outcome == "Refused")) {
+        summary = format!(
+            "{arn} is chosen, but its trust policy refuses the exchange (STS would answer {}: {}): {}.",
+            t.sts_code.as_deref().unwrap_or("AccessDenied"),
+            t.sts_message.as_deref().unwrap_or(""),
+            t.summary
+        );
+        refused = Some(refusal(
+            identity_pools::vend::INVALID_POOL_CONFIGURATION,
+            "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+            format!("the trust policy of {arn} refuses it: {}", t.summary),
+        ));
+    }
 
     Ok(ExplainRoleResponse {
         role_name,
         trust,
+        amr: amr_seen,
         identity_pool_id: pool.id.to_string(),
         provider: e.provider.clone(),
         login: login_check,

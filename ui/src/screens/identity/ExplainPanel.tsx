@@ -1,9 +1,11 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import type { IdentityPool, JsonValue, Operations, RoleExplanation, RuleTrace } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
 import { parseClaims, personOfClaims } from "../../lib/claims";
 import { loginKeys, providerLabel, userPoolIdOf } from "../../lib/identityProviders";
 import { personLabel } from "../../lib/people";
+import { routeHref } from "../../lib/router";
 import type { RolesRequest } from "../../lib/roleRules";
 import { useDebounced } from "../../lib/useDebounced";
 import { call, type ApiError } from "../../platform";
@@ -142,7 +144,7 @@ function RulesTable({ rules }: { rules: RoleExplanation["Rules"] }) {
   );
 }
 
-function Result({ e }: { e: RoleExplanation }) {
+export function Result({ e, pool, identityId }: { e: RoleExplanation; pool: string; identityId?: string | undefined }) {
   const person = personOfClaims(e.Claims && typeof e.Claims === "object" && !Array.isArray(e.Claims) ? (e.Claims as Record<string, JsonValue>) : undefined);
   return (
     <div className="idp-result" data-testid="explain-result">
@@ -166,6 +168,7 @@ function Result({ e }: { e: RoleExplanation }) {
           </div>
         </div>
       )}
+      {e.Trust && <TrustBlock e={e} />}
       <p className={`idp-login idp-login-${e.Login.Status.toLowerCase()}`} data-testid="explain-login" data-status={e.Login.Status}>
         {person && <strong>{personLabel(person)} · </strong>}
         {e.Login.Note}
@@ -183,6 +186,7 @@ function Result({ e }: { e: RoleExplanation }) {
           </div>
         </dl>
       )}
+      {e.RoleArn !== undefined && <AccessCheck e={e} poolId={pool} identityId={identityId} />}
       {e.Provider !== undefined && (
         <div className="idp-tags" data-testid="explain-tags">
           <div className="inline-label">Session tags{e.TagsUseDefaults ? " (the provider's defaults)" : ""}:</div>
@@ -203,6 +207,140 @@ function Result({ e }: { e: RoleExplanation }) {
         </div>
       )}
     </div>
+  );
+}
+
+const TRUST_LABELS: Record<string, { title: string; tone: string }> = {
+  Allowed: { title: "Trust policy allows it", tone: "verdict-ok" },
+  Refused: { title: "Trust policy refuses it", tone: "verdict-bad" },
+  NotChecked: { title: "Trust policy not checked", tone: "verdict-off" },
+};
+
+/** The chosen role's trust policy verdict, as STS would give it for this login. */
+function TrustBlock({ e }: { e: RoleExplanation }) {
+  const t = e.Trust;
+  if (!t) return null;
+  const label = TRUST_LABELS[t.Outcome] ?? { title: t.Outcome, tone: "verdict-off" };
+  return (
+    <div className={`verdict ${label.tone} idp-trust-verdict`} data-testid="explain-trust" data-outcome={t.Outcome}>
+      <div>
+        <div className="verdict-title">
+          {label.title}
+          {e.RoleName !== undefined && (
+            <>
+              {" "}
+              · role <a href={routeHref({ screen: "roles", roleName: e.RoleName })}>{e.RoleName}</a>
+            </>
+          )}
+        </div>
+        {t.StsCode !== undefined && (
+          <div className="verdict-detail">
+            STS would answer <code className="exchange-code">{t.StsCode}</code> {t.StsMessage}
+          </div>
+        )}
+        <div className="verdict-detail" data-testid="explain-trust-summary">
+          {t.Summary}
+        </div>
+        {t.Outcome === "Refused" && e.Refusal && (
+          <div className="verdict-detail" data-testid="explain-trust-refusal">
+            So no credentials: GetCredentialsForIdentity answers <code className="exchange-code">{e.Refusal.Code}</code> ({e.Refusal.Message})
+          </div>
+        )}
+        {e.Amr.length > 0 && (
+          <div className="verdict-detail muted">
+            amr seen: <span className="mono">{e.Amr.join(", ")}</span>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** "May this identity do <action> on <resource>?" against the chosen role's policies. */
+function AccessCheck({ e, poolId, identityId }: { e: RoleExplanation; poolId: string; identityId: string | undefined }) {
+  const [action, setAction] = useState("s3:GetObject");
+  const [resource, setResource] = useState("");
+  const roleArn = e.RoleArn ?? "";
+  const tags = Object.fromEntries(e.SessionTags.map((t) => [t.Key, t.Value]));
+  const body: Operations["SimulateAccess"]["input"] = {
+    RoleArn: roleArn,
+    Action: action.trim(),
+    IdentityPoolId: poolId,
+    Amr: e.Amr,
+    PrincipalTags: tags,
+    Guest: e.Provider === undefined,
+  };
+  if (resource.trim() !== "") body.Resource = resource.trim();
+  if (identityId !== undefined) body.IdentityId = identityId;
+  const sent = useDebounced(body, 300);
+  const ready = sent.Action !== "" && e.RoleName !== undefined;
+  const q = useQuery({
+    queryKey: ["simulate-access", sent],
+    queryFn: () => call("SimulateAccess", sent),
+    enabled: ready,
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+  const a = q.data;
+  return (
+    <section className="idp-access" aria-labelledby="idp-access-title" data-testid="access-check">
+      <h4 id="idp-access-title" className="idp-access-title">
+        What may it do?
+      </h4>
+      {e.RoleName === undefined ? (
+        <p className="muted">
+          The workspace has no role record for this ARN, so its permissions are unknown here.{" "}
+          <a href={routeHref({ screen: "roles" })}>Create or import the role</a> to check access.
+        </p>
+      ) : (
+        <>
+          <div className="idp-access-fields">
+            <Field label="Action">
+              {(p) => (
+                <input {...p} className="mono" value={action} onChange={(ev) => setAction(ev.target.value)} spellCheck={false} autoComplete="off" data-testid="access-action" />
+              )}
+            </Field>
+            <Field label="Resource (ARN)" hint="Empty: any resource.">
+              {(p) => (
+                <input
+                  {...p}
+                  className="mono"
+                  value={resource}
+                  onChange={(ev) => setResource(ev.target.value)}
+                  spellCheck={false}
+                  autoComplete="off"
+                  placeholder="arn:aws:s3:::photos/…"
+                  data-testid="access-resource"
+                />
+              )}
+            </Field>
+          </div>
+          <div aria-live="polite">
+            {q.error && <ErrorBanner error={q.error} />}
+            {a && !q.error && (
+              <div
+                className={`verdict ${a.Decision === "Allowed" ? "verdict-ok" : "verdict-bad"}`}
+                data-testid="access-verdict"
+                data-decision={a.Decision}
+              >
+                <div>
+                  <div className="verdict-title">{a.Decision === "Allowed" ? "Allowed" : a.Decision === "ExplicitDeny" ? "Denied (explicit deny)" : "Denied (no statement allows it)"}</div>
+                  <div className="verdict-detail">{a.Summary}</div>
+                  {a.DecidingStatements.map((st) => (
+                    <div key={`${st.Policy}-${st.Index}`} className="verdict-detail" data-testid="access-deciding">
+                      Decided by {st.Effect} statement {st.Sid !== undefined ? <code>{st.Sid}</code> : `Statement[${st.Index}]`} of <code>{st.Policy}</code>
+                      {st.Kind !== "Permission" ? ` (${st.Kind})` : ""}
+                    </div>
+                  ))}
+                </div>
+              </div>
+            )}
+          </div>
+        </>
+      )}
+    </section>
   );
 }
 
@@ -312,7 +450,7 @@ export function ExplainPanel({
       <div aria-live="polite" className="idp-explain-out">
         {state.error && <ErrorBanner error={state.error} />}
         {state.waiting !== undefined && (inputs.mode === "token" || inputs.claims.trim() === "") && <p className="muted">{state.waiting}</p>}
-        {state.explanation && !state.error && <Result e={state.explanation} />}
+        {state.explanation && !state.error && <Result e={state.explanation} pool={pool.IdentityPoolId} />}
       </div>
     </aside>
   );

@@ -11,12 +11,14 @@ import "../../styles/identity.css";
 const RolesTab = lazy(() => import("./RolesTab").then((m) => ({ default: m.RolesTab })));
 const ProvidersTab = lazy(() => import("./ProvidersTab").then((m) => ({ default: m.ProvidersTab })));
 const PrincipalTagsTab = lazy(() => import("./PrincipalTagsTab").then((m) => ({ default: m.PrincipalTagsTab })));
+const IdentitiesTab = lazy(() => import("./IdentitiesTab").then((m) => ({ default: m.IdentitiesTab })));
 const TagsTab = lazy(() => import("./TagsTab").then((m) => ({ default: m.TagsTab })));
 
 const TAB_LABELS: Record<IdentityPoolTab, string> = {
   overview: "Overview",
   providers: "Providers",
   roles: "Roles & mapping",
+  identities: "Identities",
   "principal-tags": "Principal tags",
   tags: "Tags",
 };
@@ -78,6 +80,7 @@ export function IdentityPoolScreen({ poolId, tab }: { poolId: string; tab: Ident
         <Suspense fallback={<Spinner label={`Loading ${TAB_LABELS[tab]}…`} />}>
           {pool && tab === "providers" && <ProvidersTab key={JSON.stringify(pool)} pool={pool} />}
           {pool && tab === "roles" && <RolesTab pool={pool} />}
+          {pool && tab === "identities" && <IdentitiesTab pool={pool} />}
           {pool && tab === "principal-tags" && <PrincipalTagsTab pool={pool} />}
           {pool && tab === "tags" && <TagsTab key={JSON.stringify(pool.IdentityPoolTags ?? {})} pool={pool} />}
         </Suspense>

@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from "react";
 import type { IdentityPool, IdentityPoolRoles, RuleTrace } from "../../api/types";
 import { listAllGroups } from "../../api/lists";
 import { QueryStatus } from "../../components/LoadState";
+import { allRolesQuery } from "../roles/queries";
 import { useToast } from "../../components/toast";
 import { Button, ErrorBanner, Field, Form, SaveActions, Section } from "../../components/ui";
 import { mappingKeys, userPoolIdOf } from "../../lib/identityProviders";
@@ -264,6 +265,7 @@ function RolesEditor({
   const unsaved = useUnsavedGuard(dirty, "the roles and role mappings");
   const request = useMemo(() => toRequest(d), [d]);
   const explain = useExplain(pool, request, dirty, explainInputs);
+  const rolesList = useQuery(allRolesQuery);
   const save = useAction((input: ReturnType<typeof toRequest>) => call("SetIdentityPoolRoles", { IdentityPoolId: pool.IdentityPoolId, ...input }), {
     onSuccess: () => {
       void queries.invalidateQueries({ queryKey: ["identity-pool-roles", pool.IdentityPoolId] });
@@ -293,9 +295,11 @@ function RolesEditor({
   }
   const e = explain.explanation;
   const tracesFor = (provider: string) => (e && e.MappingKey === provider ? e.Rules : undefined);
+  // The workspace's roles first (named), then ARNs typed here that are not roles of the workspace.
+  const workspaceRoles = rolesList.data ?? [];
   const arnOptions = [
     ...new Set([d.authenticated, d.unauthenticated, ...d.mappings.flatMap((m) => m.rules.map((r) => r.RoleARN))].filter((a) => a.startsWith("arn:"))),
-  ];
+  ].filter((a) => !workspaceRoles.some((r) => r.Arn === a));
 
   return (
     <div className="idp-roles" data-testid="identity-pool-roles">
@@ -305,7 +309,10 @@ function RolesEditor({
           <option key={c} value={c} />
         ))}
       </datalist>
-      <datalist id="idp-role-arns">
+      <datalist id="idp-role-arns" data-testid="role-arn-options">
+        {workspaceRoles.map((r) => (
+          <option key={r.Arn} value={r.Arn} label={`${r.RoleName} (role of this workspace)`} />
+        ))}
         {arnOptions.map((a) => (
           <option key={a} value={a} />
         ))}
@@ -322,6 +329,7 @@ function RolesEditor({
                   onChange={(ev) => setD({ ...d, authenticated: ev.target.value })}
                   placeholder="arn:aws:iam::123456789012:role/…"
                   spellCheck={false}
+                  list="idp-role-arns"
                   data-testid="role-authenticated"
                 />
               )}
@@ -339,6 +347,7 @@ function RolesEditor({
                   value={d.unauthenticated}
                   onChange={(ev) => setD({ ...d, unauthenticated: ev.target.value })}
                   spellCheck={false}
+                  list="idp-role-arns"
                   data-testid="role-unauthenticated"
                 />
               )}
