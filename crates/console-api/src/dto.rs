@@ -10,6 +10,7 @@ pub use crate::ops::backends::*;
 pub use crate::ops::clients::*;
 pub use crate::ops::exchange::*;
 pub use crate::ops::explain::*;
+pub use crate::ops::federation::*;
 pub use crate::ops::groups::*;
 pub use crate::ops::hooks::*;
 pub use crate::ops::identities::*;
