@@ -186,12 +186,23 @@ NOT_IMPLEMENTED = {
     "STS session policies (refused by name) and source identity": [
         "AssumeRoleWithWebIdentityResponse.PackedPolicySize",
         "AssumeRoleWithWebIdentityResponse.SourceIdentity",
+        "AssumeRoleWithSAMLResponse.PackedPolicySize",
+        "AssumeRoleWithSAMLResponse.SourceIdentity",
+    ],
+    "the SAML subject's NameID format and name qualifier (the verified grant does not carry "
+    "them)": [
+        "AssumeRoleWithSAMLResponse.SubjectType",
+        "AssumeRoleWithSAMLResponse.NameQualifier",
     ],
     "STS members of newer API versions (session token sizes, trusted identity propagation)": [
         "AssumeRoleWithWebIdentityRequest.MinimumSessionTokenSize",
         "AssumeRoleWithWebIdentityResponse.SessionTokenSize",
         "AssumeRoleWithWebIdentityResponse.SessionTokenUtilization",
         "AssumeRoleWithWebIdentityResponse.TrustedIdentityPropagationContext",
+        "AssumeRoleWithSAMLRequest.MinimumSessionTokenSize",
+        "AssumeRoleWithSAMLResponse.SessionTokenSize",
+        "AssumeRoleWithSAMLResponse.SessionTokenUtilization",
+        "AssumeRoleWithSAMLResponse.TrustedIdentityPropagationContext",
     ],
     "per-client risk configurations (SetRiskConfiguration refuses a ClientId)": [
         "RiskConfigurationType.ClientId",

@@ -557,7 +557,7 @@ fn saml_response(idp: &SamlIdp, entity: &str, provider_arn: &str, name_id: &str)
     use identity_pools::trust::saml::c14n;
     let b64 = base64::engine::general_purpose::STANDARD;
     let assertion = format!(
-        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{entity}</saml:Issuer><saml:Subject><saml:NameID>{name_id}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{later}" Recipient="https://signin.aws.amazon.com/saml"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{now}" NotOnOrAfter="{later}"><saml:AudienceRestriction><saml:Audience>urn:amazon:webservices</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><saml:AttributeValue>arn:aws:iam::{ACCOUNT}:role/Staff,{provider_arn}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
+        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{entity}</saml:Issuer><saml:Subject><saml:NameID>{name_id}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{later}" Recipient="https://signin.aws.amazon.com/saml"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{now}" NotOnOrAfter="{later}"><saml:AudienceRestriction><saml:Audience>urn:amazon:webservices</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><saml:AttributeValue>arn:aws:iam::{ACCOUNT}:role/Staff,{provider_arn}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml:AttributeValue>{name_id}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
         now = NOW_ISO,
         later = LATER_ISO,
     );
@@ -645,4 +645,81 @@ fn get_id_takes_a_saml_login() {
     let grant = v.saml.unwrap();
     let role = identity_pools::trust::saml::pick_role(&grant, None).unwrap();
     assert_eq!(role.role_arn, format!("arn:aws:iam::{ACCOUNT}:role/Staff"));
+}
+
+/// STS's AssumeRoleWithSAML: the response checked against the provider record, the role one the
+/// assertion offers for that provider, the role's trust policy for the provider (`SAML:aud`),
+/// then credentials that answer GetCallerIdentity as the assumed role.
+#[test]
+fn assume_role_with_saml_takes_a_signed_response() {
+    let c = console();
+    let idp = saml_idp();
+    let entity = "https://idp.example.com";
+    let arn = ok(
+        &c,
+        "CreateSAMLProvider",
+        json!({"Name": "corp", "SAMLMetadataDocument": metadata(entity, &idp.cert_b64)}),
+    )["SAMLProviderArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let trust = |aud: &str| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": arn}, "Action": "sts:AssumeRoleWithSAML",
+            "Condition": {"StringEquals": {"SAML:aud": aud}}}]})
+        .to_string()
+    };
+    ok(
+        &c,
+        "CreateRole",
+        json!({"RoleName": "Staff", "AssumeRolePolicyDocument": trust("https://signin.aws.amazon.com/saml")}),
+    );
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/Staff");
+    let assume = |role: &str, assertion: String| {
+        testkit::call::<Value>(
+            &c,
+            "AssumeRoleWithSAML",
+            json!({"RoleArn": role, "PrincipalArn": arn, "SAMLAssertion": assertion,
+                   "DurationSeconds": 900}),
+        )
+    };
+    let got = assume(&role, saml_response(&idp, entity, &arn, "ann@example.com")).unwrap();
+    assert_eq!(got["Subject"], "ann@example.com");
+    assert_eq!(got["Issuer"], entity);
+    assert_eq!(
+        got["AssumedRoleUser"]["Arn"],
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/Staff/ann@example.com")
+    );
+    let key = got["Credentials"]["AccessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let who = ok(
+        &c.open_again().acting_as(console_api::Actor::endpoint(key)),
+        "GetCallerIdentity",
+        json!({}),
+    );
+    assert_eq!(who["Arn"], got["AssumedRoleUser"]["Arn"]);
+
+    let stranger = saml_idp();
+    let e = assume(
+        &role,
+        saml_response(&stranger, entity, &arn, "ann@example.com"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidIdentityToken, "{e:?}");
+    let e = assume(
+        &format!("arn:aws:iam::{ACCOUNT}:role/Other"),
+        saml_response(&idp, entity, &arn, "ann@example.com"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AccessDenied, "{e:?}");
+    ok(
+        &c,
+        "UpdateRole",
+        json!({"RoleName": "Staff", "AssumeRolePolicyDocument": trust("https://elsewhere.example/saml")}),
+    );
+    let e = assume(&role, saml_response(&idp, entity, &arn, "ann@example.com")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::AccessDenied, "{e:?}");
+    assert!(e.message.contains("SAML:aud"), "{e:?}");
 }

@@ -17,6 +17,8 @@ import type { AdminSetUserPasswordRequest } from "./AdminSetUserPasswordRequest"
 import type { AdminUpdateUserAttributesRequest } from "./AdminUpdateUserAttributesRequest";
 import type { AssociateSoftwareTokenRequest } from "./AssociateSoftwareTokenRequest";
 import type { AssociateSoftwareTokenResponse } from "./AssociateSoftwareTokenResponse";
+import type { AssumeRoleWithSamlRequest } from "./AssumeRoleWithSamlRequest";
+import type { AssumeRoleWithSamlResponse } from "./AssumeRoleWithSamlResponse";
 import type { AssumeRoleWithWebIdentityRequest } from "./AssumeRoleWithWebIdentityRequest";
 import type { AssumeRoleWithWebIdentityResponse } from "./AssumeRoleWithWebIdentityResponse";
 import type { AuthResponse } from "./AuthResponse";
@@ -286,6 +288,7 @@ export type Operations = {
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
   AssumeRoleWithWebIdentity: { input: AssumeRoleWithWebIdentityRequest; output: AssumeRoleWithWebIdentityResponse };
+  AssumeRoleWithSAML: { input: AssumeRoleWithSamlRequest; output: AssumeRoleWithSamlResponse };
   ExplainRole: { input: ExplainRoleRequest; output: ExplainRoleResponse };
   CreateBackend: { input: CreateBackendRequest; output: BackendType };
   ListBackends: { input: Empty; output: ListBackendsResponse };
@@ -431,6 +434,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
   { name: "AssumeRoleWithWebIdentity", service: "sts", command: "assume_role_with_web_identity" },
+  { name: "AssumeRoleWithSAML", service: "sts", command: "assume_role_with_saml" },
   { name: "ExplainRole", service: "poolhouse", command: "explain_role" },
   { name: "CreateBackend", service: "poolhouse", command: "create_backend" },
   { name: "ListBackends", service: "poolhouse", command: "list_backends" },

@@ -188,6 +188,7 @@ macro_rules! for_each_operation {
             own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
             sts sts AssumeRoleWithWebIdentity assume_role_with_web_identity AssumeRoleWithWebIdentityRequest AssumeRoleWithWebIdentityResponse anon;
+            sts sts AssumeRoleWithSAML assume_role_with_saml AssumeRoleWithSamlRequest AssumeRoleWithSamlResponse anon;
             own explain ExplainRole explain_role ExplainRoleRequest ExplainRoleResponse admin;
             own backends CreateBackend create_backend CreateBackendRequest BackendType console;
             own backends ListBackends list_backends Empty ListBackendsResponse console;

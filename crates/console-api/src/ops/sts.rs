@@ -863,60 +863,18 @@ pub(crate) fn assume_with_token(
     })
 }
 
-/// The unverified payload of a JWT, to learn which pool it claims before it is verified.
-fn unverified_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
-    use base64::Engine;
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
 /// Verifies a web identity token issued by the identity pools' OpenID issuer (what
-/// GetOpenIdToken and GetOpenIdTokenForDeveloperIdentity answer): STS's
-/// `InvalidIdentityToken`, or `ExpiredTokenException` for an expired one.
+/// GetOpenIdToken and GetOpenIdTokenForDeveloperIdentity answer), as
+/// [`Console::verify_identity_pool_token`] does: STS's `InvalidIdentityToken`, or
+/// `ExpiredTokenException` for an expired one, naming the member.
 fn verify_web_identity(c: &Console, token: &str) -> Result<WebIdentityToken, ApiError> {
-    let invalid = |message: String| ApiError {
-        code: ErrorCode::InvalidIdentityToken,
-        message,
-        field: Some("WebIdentityToken".into()),
-    };
-    let claims = unverified_claims(token)
-        .ok_or_else(|| invalid("The web identity token is not a JWT.".into()))?;
-    let issuer = c.identity_issuer()?;
-    let iss = claims
-        .get("iss")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    if iss != issuer {
-        return Err(invalid(format!(
-            "No OpenIDConnect provider found in your account for {iss} (this workspace trusts \
-             its identity pools' issuer, {issuer})"
-        )));
-    }
-    let now = c.now_ms().div_euclid(1000);
-    if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_i64)
-        && exp <= now
-    {
-        return Err(ApiError {
-            code: ErrorCode::ExpiredTokenException,
-            message: format!(
-                "Token expired: current date/time {now} must be before the expiration date/time {exp}"
-            ),
-            field: Some("WebIdentityToken".into()),
-        });
-    }
-    let aud = claims
-        .get("aud")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    let keys = c.openid_keys()?;
-    let verified = identity_pools::openid::verify(&keys, token, &issuer, aud, now)
-        .map_err(|e| invalid(e.to_string()))?;
+    let claims = c.verify_identity_pool_token(token).map_err(|mut e| {
+        e.field = Some("WebIdentityToken".into());
+        e
+    })?;
     Ok(WebIdentityToken {
-        issuer,
-        claims: verified,
+        issuer: c.identity_issuer()?,
+        claims,
     })
 }
 
@@ -930,4 +888,217 @@ pub(crate) fn assume_role_with_web_identity(
     check_web_identity_request(&req)?;
     let token = verify_web_identity(c, req.web_identity_token.expose())?;
     assume_with_token(c, ctx, &req, token)
+}
+
+dto! {
+    /// `AssumeRoleWithSAMLRequest`.
+    pub struct AssumeRoleWithSamlRequest {
+        pub role_arn: String,
+        pub principal_arn: String,
+        #[serde(rename = "SAMLAssertion")]
+        pub saml_assertion: super::shared::Sensitive,
+        #[serde(default)]
+        pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+        #[serde(default)]
+        pub policy: Option<String>,
+        #[serde(default)]
+        pub duration_seconds: Option<i64>,
+    }
+}
+
+dto! {
+    /// `AssumeRoleWithSAMLResponse`.
+    pub struct AssumeRoleWithSamlResponse {
+        pub credentials: StsCredentials,
+        pub assumed_role_user: AssumedRoleUser,
+        /// The assertion's NameID.
+        pub subject: String,
+        pub issuer: String,
+        pub audience: String,
+    }
+}
+
+/// The SAML audience AWS's sign-in endpoint is (`SAML:aud`).
+const SAML_AUDIENCE: &str = "https://signin.aws.amazon.com/saml";
+
+/// `AssumeRoleWithSAML`: a SAML response signed by an IdP whose metadata a SAML provider record
+/// holds; the role must be one the assertion offers for that provider, and the role's trust
+/// policy must let the provider (`Federated`) `sts:AssumeRoleWithSAML` with `SAML:aud`,
+/// `SAML:sub` and `SAML:iss` as the request's keys.
+pub(crate) fn assume_role_with_saml(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: AssumeRoleWithSamlRequest,
+) -> Result<AssumeRoleWithSamlResponse, ApiError> {
+    for (member, value) in [
+        ("roleArn", &req.role_arn),
+        ("principalArn", &req.principal_arn),
+    ] {
+        let n = value.chars().count();
+        if !(20..=2048).contains(&n) {
+            return Err(validation(
+                member,
+                value,
+                "Member must have length between 20 and 2048",
+            ));
+        }
+    }
+    let n = req.saml_assertion.expose().chars().count();
+    if !(4..=100_000).contains(&n) {
+        return Err(validation(
+            "sAMLAssertion",
+            "***",
+            "Member must have length between 4 and 100000",
+        ));
+    }
+    if let Some(d) = req.duration_seconds
+        && !(900..=43_200).contains(&d)
+    {
+        return Err(validation(
+            "durationSeconds",
+            &d.to_string(),
+            "Member must have value between 900 and 43200",
+        ));
+    }
+    if req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|p| !p.is_empty()) {
+        return Err(ApiError {
+            code: ErrorCode::ValidationError,
+            message: "Session policies (Policy, PolicyArns) are not supported by Poolhouse: the \
+                      session would have the role's whole permissions, not their intersection."
+                .into(),
+            field: Some(
+                if req.policy.is_some() {
+                    "Policy"
+                } else {
+                    "PolicyArns"
+                }
+                .into(),
+            ),
+        });
+    }
+    let invalid = |message: String| ApiError {
+        code: ErrorCode::InvalidIdentityToken,
+        message,
+        field: Some("SAMLAssertion".into()),
+    };
+    let verified = c
+        .verify_saml_assertion(&req.principal_arn, req.saml_assertion.expose())
+        .map_err(|r| match r {
+            identity_pools::trust::Refusal::InvalidParameter(f) => ApiError {
+                code: ErrorCode::ValidationError,
+                message: format!("{}: {}", f.field, f.reason),
+                field: Some(f.field),
+            },
+            identity_pools::trust::Refusal::NotAuthorized(m) => invalid(m),
+            identity_pools::trust::Refusal::ExternalService(m) => {
+                ApiError::new(ErrorCode::InternalErrorException, m)
+            }
+        })?;
+    let grant = verified
+        .saml
+        .ok_or_else(|| invalid("The assertion grants no AWS roles.".into()))?;
+    let offered = grant
+        .roles
+        .iter()
+        .any(|r| r.role_arn == req.role_arn && r.provider_arn == req.principal_arn);
+    if !offered {
+        return Err(ApiError::new(
+            ErrorCode::AccessDenied,
+            format!(
+                "Not authorized to perform sts:AssumeRoleWithSAML. The assertion does not offer \
+                 the role {} with the provider {}",
+                req.role_arn, req.principal_arn
+            ),
+        ));
+    }
+    let session_name = grant.session_name.clone().ok_or_else(|| {
+        invalid(
+            "The SAML assertion has no https://aws.amazon.com/SAML/Attributes/RoleSessionName \
+             attribute."
+                .into(),
+        )
+    })?;
+    let context = Context::new()
+        .with("SAML:aud", SAML_AUDIENCE)
+        .with("SAML:sub", &grant.name_id)
+        .with("SAML:iss", &grant.issuer);
+    let key = c.credential_key();
+    let now = c.now_ms();
+    c.write_audited(ctx, None, Some(&req.role_arn), |tx, _| {
+        let role = roles::load(tx, &req.role_arn)?;
+        let max = role
+            .as_ref()
+            .map_or(roles::MIN_SESSION_SECS, |r| r.row.max_session_duration);
+        let duration = req.duration_seconds.unwrap_or(3600);
+        if duration > max {
+            return Err(ApiError {
+                code: ErrorCode::ValidationError,
+                message: format!(
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for this \
+                     role ({max} seconds)."
+                ),
+                field: Some("DurationSeconds".into()),
+            });
+        }
+        let role_id = match &role {
+            Some(r) => {
+                let principal = identity_pools::policy::Principal::federated(&req.principal_arn);
+                let assume = identity_pools::policy::evaluate_trust(
+                    &r.trust,
+                    &Request {
+                        action: "sts:AssumeRoleWithSAML",
+                        resource: None,
+                        principal: Some(&principal),
+                        context: &context,
+                    },
+                );
+                let verdict = identity_pools::policy::TrustEvaluation {
+                    assume,
+                    tag_session: None,
+                };
+                if !verdict.allowed() {
+                    let reason = verdict.refusal().unwrap_or_default();
+                    return Err(ApiError::new(
+                        ErrorCode::AccessDenied,
+                        format!("Not authorized to perform sts:AssumeRoleWithSAML. {reason}"),
+                    ));
+                }
+                r.row.role_id.clone()
+            }
+            None => credentials::role_id_of(&req.role_arn),
+        };
+        let session = credentials::Session {
+            role_arn: req.role_arn.clone(),
+            session_name: session_name.clone(),
+            identity_id: None,
+            identity_pool_id: None,
+            source: credentials::Source {
+                flow: "AssumeRoleWithSAML".into(),
+                provider: Some(req.principal_arn.clone()),
+                amr: Vec::new(),
+            },
+            tags: Vec::new(),
+            scoped_down: false,
+            duration_secs: duration,
+        };
+        let issued = credentials::mint(tx, key, now, &session).map_err(|e| vend_error(e.into()))?;
+        Ok((
+            AssumeRoleWithSamlResponse {
+                credentials: StsCredentials {
+                    access_key_id: issued.access_key_id,
+                    secret_access_key: issued.secret_access_key,
+                    session_token: issued.session_token,
+                    expiration: iso8601(issued.expiration_ms),
+                },
+                assumed_role_user: AssumedRoleUser {
+                    assumed_role_id: format!("{role_id}:{session_name}"),
+                    arn: credentials::assumed_role_arn(&req.role_arn, &session_name),
+                },
+                subject: grant.name_id.clone(),
+                issuer: grant.issuer.clone(),
+                audience: SAML_AUDIENCE.into(),
+            },
+            None,
+        ))
+    })
 }
