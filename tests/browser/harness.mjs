@@ -324,6 +324,15 @@ const { AxeBuilder } = requireFromUi("@axe-core/playwright");
  */
 async function untilSettled(page) {
   await page.waitForFunction(() => !document.querySelector(".dimmed"), null, { timeout: STEP_MS }).catch(() => {});
+  // A list that stops being dimmed fades back in (a 0.15 s opacity transition): colours read
+  // mid-fade are not the page's, so wait for running transitions (not endless animations) to end.
+  await page
+    .waitForFunction(
+      () => document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== "running"),
+      null,
+      { timeout: STEP_MS },
+    )
+    .catch(() => {});
   await settle(page);
 }
 

@@ -309,6 +309,38 @@ def test_support_opens_a_locked_out_users_security_tab(driver):
     print(f"screenshot: {shot}")
 
 
+def test_the_identity_pools_screen_lists_a_pool_and_its_identities(driver):
+    """The administrator's second half: an identity pool made over IPC is listed by name under
+    Identity pools, opens, and its Identities tab lists the guest identity GetId gave out."""
+    wait(driver).until(EC.visibility_of_element_located(by_testid("pool-list")))
+    created = invoke(
+        driver,
+        "create_identity_pool",
+        {"IdentityPoolName": "Shop app", "AllowUnauthenticatedIdentities": True},
+    )
+    assert "err" not in created, created
+    pool_id = created["ok"]["IdentityPoolId"]
+    assert re.match(r"^us-east-1:[0-9a-f-]{36}$", pool_id), pool_id
+    guest = invoke(driver, "get_id", {"IdentityPoolId": pool_id})
+    assert "err" not in guest, guest
+    identity = guest["ok"]["IdentityId"]
+
+    driver.find_element(By.CSS_SELECTOR, 'nav a[href="#/identity-pools"]').click()
+    link = wait(driver).until(
+        EC.element_to_be_clickable(
+            (By.XPATH, "//*[@data-testid='identity-pool-table']//a[normalize-space()='Shop app']")
+        )
+    )
+    # No screenshot here: WebKitWebDriver's screenshot of this window does not answer in this
+    # test (under investigation); the browser e2e photographs these screens in the three looks.
+    link.click()
+    wait(driver).until(EC.visibility_of_element_located((By.XPATH, "//h1[normalize-space()='Shop app']")))
+    driver.execute_script("window.location.hash = arguments[0];", f"#/identity-pools/{pool_id}/identities")
+    row = wait(driver).until(EC.visibility_of_element_located(by_testid("identity-row")))
+    assert identity in row.text, row.text
+
+
+
 def test_an_unopenable_store_exits_non_zero_with_a_message(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
