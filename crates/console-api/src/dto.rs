@@ -5,6 +5,7 @@
 //! Each type lives beside its handler in `ops/<area>.rs`; this module gathers them under one
 //! path for the fronts (the desktop shell, the CLI, the tests).
 
+pub use crate::ops::access::*;
 pub use crate::ops::audit::*;
 pub use crate::ops::backends::*;
 pub use crate::ops::clients::*;

@@ -3,6 +3,7 @@
 
 pub mod credentials;
 pub mod identities;
+mod identity_error;
 pub mod logins;
 pub mod mapping;
 pub mod openid;

@@ -12,7 +12,7 @@ use domain::FieldError;
 use serde_json::{Map, Value};
 use storage::identity_pools::IdentityPoolRow;
 
-use crate::identities::Error;
+use crate::identity_error::Error;
 use crate::mapping::ProviderKind;
 
 /// At most this many logins in one map (botocore's `LoginsMap`).

@@ -14,7 +14,7 @@ use storage::identities as store;
 use storage::{Read, Tx};
 use tokens::{Jwk, Jwks, MasterKey, SigningKey, Verifier};
 
-use crate::identities::Error;
+use crate::identity_error::Error;
 
 /// Cognito's issuer of identity-pool OpenID tokens, when the workspace names no base URL.
 pub const COGNITO_ISSUER: &str = "https://cognito-identity.amazonaws.com";

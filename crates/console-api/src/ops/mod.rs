@@ -25,6 +25,7 @@ macro_rules! dto {
     };
 }
 
+pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod backends;
 pub(crate) mod clients;
@@ -53,10 +54,10 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*, groups::*, hooks::*,
-    identities::*, identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*, pools::*,
-    recovery::*, risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*,
-    workspace::*,
+    access::*, audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*,
+    groups::*, hooks::*, identities::*, identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*,
+    pools::*, recovery::*, risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*,
+    users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -185,7 +186,7 @@ macro_rules! for_each_operation {
             own roles ListRoles list_roles ListRolesRequest ListRolesResponse admin;
             own roles ImportRole import_role ImportRoleRequest ImportRoleResponse admin;
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
-            own sts SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
+            own access SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
             sts sts AssumeRoleWithWebIdentity assume_role_with_web_identity AssumeRoleWithWebIdentityRequest AssumeRoleWithWebIdentityResponse anon;
             sts sts AssumeRoleWithSAML assume_role_with_saml AssumeRoleWithSamlRequest AssumeRoleWithSamlResponse anon;
