@@ -408,7 +408,22 @@ fn check_web_identity_request(req: &AssumeRoleWithWebIdentityRequest) -> Result<
             "Member must have length between 4 and 20000",
         ));
     }
-    if let Some(d) = req.duration_seconds
+    check_session(
+        req.duration_seconds,
+        req.policy.as_ref(),
+        req.policy_arns.as_deref(),
+    )?;
+    Ok(())
+}
+
+/// The session members both AssumeRole calls share: DurationSeconds within STS's range, and no
+/// session policy (Poolhouse does not intersect them with the role's permissions).
+fn check_session(
+    duration: Option<i64>,
+    policy: Option<&String>,
+    policy_arns: Option<&[PolicyDescriptorType]>,
+) -> Result<(), ApiError> {
+    if let Some(d) = duration
         && !(900..=43_200).contains(&d)
     {
         return Err(validation(
@@ -417,14 +432,14 @@ fn check_web_identity_request(req: &AssumeRoleWithWebIdentityRequest) -> Result<
             "Member must have value between 900 and 43200",
         ));
     }
-    if req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|p| !p.is_empty()) {
+    if policy.is_some() || policy_arns.is_some_and(|p| !p.is_empty()) {
         return Err(ApiError {
             code: ErrorCode::ValidationError,
             message: "Session policies (Policy, PolicyArns) are not supported by Poolhouse: the \
                       session would have the role's whole permissions, not their intersection."
                 .into(),
             field: Some(
-                if req.policy.is_some() {
+                if policy.is_some() {
                     "Policy"
                 } else {
                     "PolicyArns"
@@ -660,31 +675,11 @@ pub(crate) fn assume_role_with_saml(
             "Member must have length between 4 and 100000",
         ));
     }
-    if let Some(d) = req.duration_seconds
-        && !(900..=43_200).contains(&d)
-    {
-        return Err(validation(
-            "durationSeconds",
-            &d.to_string(),
-            "Member must have value between 900 and 43200",
-        ));
-    }
-    if req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|p| !p.is_empty()) {
-        return Err(ApiError {
-            code: ErrorCode::ValidationError,
-            message: "Session policies (Policy, PolicyArns) are not supported by Poolhouse: the \
-                      session would have the role's whole permissions, not their intersection."
-                .into(),
-            field: Some(
-                if req.policy.is_some() {
-                    "Policy"
-                } else {
-                    "PolicyArns"
-                }
-                .into(),
-            ),
-        });
-    }
+    check_session(
+        req.duration_seconds,
+        req.policy.as_ref(),
+        req.policy_arns.as_deref(),
+    )?;
     let invalid = |message: String| ApiError {
         code: ErrorCode::InvalidIdentityToken,
         message,
