@@ -151,6 +151,9 @@ async function main() {
 
   await check("the users table and pool list in the three looks: axe passes, nothing cut off sideways", async () => {
     await search.fill("");
+    // The cleared search runs after its debounce; until then the earlier rows stand, and the
+    // list dims while the new search runs. Wait for the cleared query to take effect.
+    await page.getByTestId("match-notice").waitFor({ state: "detached" });
     await rows.filter({ hasText: EMAIL }).waitFor();
     // Out of the way: a row under the pointer shows its hover colour, not its own.
     await page.mouse.move(0, 0);
