@@ -9,7 +9,7 @@
 # Env: DESKTOP_BIN (binary; default target/debug/poolhouse-desktop, built here), VENV (python venv
 # with selenium + pytest; default .venv-desktop at the repo root, created on first use),
 # DESKTOP_TEST_TIMEOUT (seconds for the whole pytest run; default 300), PYTEST_ARGS.
-# Writes tests/out/desktop-pool-list.png. Needs: Xvfb, WebKitWebDriver (apt webkit2gtk-driver),
+# Writes screenshots to tests/out/desktop-*.png. Needs: Xvfb, WebKitWebDriver (apt webkit2gtk-driver),
 # tauri-driver (cargo install, done here when missing), python3, and ui/dist for the build.
 set -euo pipefail
 
