@@ -128,7 +128,7 @@ struct Inner {
     /// How long a hook may take, in ms.
     hook_timeout_ms: std::sync::atomic::AtomicU64,
     /// The verifier of federated logins (`trust.rs`), built on first use.
-    trust: Mutex<Option<Arc<identity_pools::trust::Verifier>>>,
+    trust: Mutex<Option<Arc<federation::Verifier>>>,
     /// The built-in backend: the running endpoint's URL once known, and what starts one when
     /// none runs (the CLI and the desktop shell start it in-process on 127.0.0.1:0).
     builtin: Mutex<BuiltIn>,

@@ -54,7 +54,7 @@ impl LoginVerifier for ConsoleLogins<'_> {
 
 /// The dispatch point for the providers verified beyond this console's own keys: OIDC
 /// providers (by their issuer host), SAML providers (by ARN) and the social providers (Google,
-/// Apple, Amazon, Facebook), checked by `identity_pools::trust` through
+/// Apple, Amazon, Facebook), checked by `federation` through
 /// [`Console::verify_federated_login`] (the provider's record read from the store, then its
 /// keys or API asked with no transaction open). A refusal keeps Cognito's code: a token that
 /// does not prove the login is `NotAuthorizedException`, a provider that cannot be asked
@@ -66,7 +66,7 @@ pub(crate) fn verify_external(
     provider: &str,
     token: &str,
 ) -> Result<VerifiedLogin, Error> {
-    use identity_pools::trust::Refusal;
+    use federation::Refusal;
     match console.verify_federated_login(&pool.config, provider, token) {
         Ok(v) => Ok(VerifiedLogin {
             provider: v.provider,

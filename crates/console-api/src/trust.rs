@@ -1,5 +1,5 @@
 //! The console's verifier of federated logins (OIDC, social, SAML): one
-//! [`identity_pools::trust::Verifier`] per console, built on first use, so that providers' keys
+//! [`federation::Verifier`] per console, built on first use, so that providers' keys
 //! stay cached between requests. The social providers' base URLs are their own unless
 //! `POOLHOUSE_SOCIAL_ENDPOINTS` (`accounts.google.com=https://…,graph.facebook.com=http://127.0.0.1:…`)
 //! or [`Console::set_social_endpoints`] moves them, for tests and offline use; an override
@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use domain::identity_pool::IdentityPoolConfig;
-use identity_pools::trust::{self, HttpFetch, Refusal, SocialEndpoints, Verified, Verifier};
+use federation::{HttpFetch, Refusal, SocialEndpoints, Verified, Verifier, saml};
+use identity_pools::trust;
 
 use crate::{ApiError, Console, ErrorCode};
 
@@ -73,15 +74,14 @@ impl Console {
         let internal = |e: ApiError| Refusal::ExternalService(e.message);
         let verifier = self.trust_verifier().map_err(internal)?;
         let account = self.workspace().map_err(internal)?.account_id.clone();
-        let login = self
-            .inner
-            .db
-            .read(|r| trust::resolve(r, &account, verifier.endpoints(), config, provider))?;
+        let login = trust::read(&self.inner.db, |r| {
+            trust::resolve(r, &account, verifier.endpoints(), config, provider)
+        })?;
         verifier.verify(&login, token, self.inner.clock.now_ms())
     }
 
     /// Verifies a base64 SAMLResponse of the SAML provider `provider_arn` (STS's
-    /// `AssumeRoleWithSAML`: its `PrincipalArn`); [`identity_pools::trust::saml::pick_role`]
+    /// `AssumeRoleWithSAML`: its `PrincipalArn`); [`federation::saml::pick_role`]
     /// then holds the requested role to the assertion's pairs.
     pub fn verify_saml_assertion(
         &self,
@@ -90,15 +90,15 @@ impl Console {
     ) -> Result<Verified, Refusal> {
         let internal = |e: ApiError| Refusal::ExternalService(e.message);
         let account = self.workspace().map_err(internal)?.account_id.clone();
-        let trusted = self
-            .inner
-            .db
-            .read(|r| trust::saml_provider(r, &account, "PrincipalArn", provider_arn))?;
-        trust::saml::verify(
+        let trusted = trust::read(&self.inner.db, |r| {
+            trust::saml_provider(r, &account, "PrincipalArn", provider_arn)
+        })?;
+        saml::verify(
             &trusted,
             provider_arn,
             assertion_b64,
             self.inner.clock.now_ms(),
+            None,
         )
     }
 }

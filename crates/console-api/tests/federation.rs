@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use console_api::{ApiError, ErrorCode};
 use domain::identity_pool::IdentityPoolConfig;
-use identity_pools::trust::Refusal;
+use federation::Refusal;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -448,7 +448,7 @@ fn a_social_login_needs_the_pool_to_list_the_provider() {
         }
     });
     c.set_social_endpoints(
-        identity_pools::trust::SocialEndpoints::default()
+        federation::SocialEndpoints::default()
             .with_override("graph.facebook.com", &graph.url(""))
             .unwrap(),
     )
@@ -554,7 +554,7 @@ const LATER_ISO: &str = "2025-10-09T08:58:20Z";
 
 /// A SAML response whose assertion is signed by `idp` (enveloped, exclusive c14n, RSA-SHA256).
 fn saml_response(idp: &SamlIdp, entity: &str, provider_arn: &str, name_id: &str) -> String {
-    use identity_pools::trust::saml::c14n;
+    use federation::saml::c14n;
     let b64 = base64::engine::general_purpose::STANDARD;
     let assertion = format!(
         r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{entity}</saml:Issuer><saml:Subject><saml:NameID>{name_id}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{later}" Recipient="https://signin.aws.amazon.com/saml"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{now}" NotOnOrAfter="{later}"><saml:AudienceRestriction><saml:Audience>urn:amazon:webservices</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><saml:AttributeValue>arn:aws:iam::{ACCOUNT}:role/Staff,{provider_arn}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml:AttributeValue>{name_id}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
@@ -643,7 +643,7 @@ fn get_id_takes_a_saml_login() {
         .verify_saml_assertion(&arn, &saml_response(&idp, entity, &arn, "ann@example.com"))
         .unwrap();
     let grant = v.saml.unwrap();
-    let role = identity_pools::trust::saml::pick_role(&grant, None).unwrap();
+    let role = federation::saml::pick_role(&grant, None).unwrap();
     assert_eq!(role.role_arn, format!("arn:aws:iam::{ACCOUNT}:role/Staff"));
 }
 

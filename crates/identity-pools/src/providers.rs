@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 
 use domain::FieldError;
 use domain::identity_pool::validate_tags;
+use federation::is_loopback;
+use federation::saml::metadata;
 use storage::federation_providers::{
     self as store, FederationKind, FederationProviderRow, NewFederationProvider,
 };
 use storage::{Read, Tx};
-
-use crate::trust::saml::metadata;
 
 /// IAM's quota of each kind of provider per account.
 pub const MAX_PROVIDERS: u32 = 100;
@@ -50,16 +50,6 @@ impl From<FieldError> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
-
-/// Whether a URL's host is the loopback.
-pub fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
 
 /// An issuer URL as IAM keeps it, and its name (host, port when given, and path: the Logins
 /// key and the ARN's resource).

@@ -1,7 +1,9 @@
 //! HTTP/1.1 as a peer speaks it, both ways: [`HttpServer`], a small server that answers what the
-//! test scripts and keeps every request (a hook, a JWKS or discovery document), and [`send`], a
-//! client that writes one request on a fresh connection and reads the raw answer.
+//! test scripts and keeps every request (a hook, a JWKS or discovery document), [`Routes`], one
+//! that answers by path from a table the test changes while it runs, and [`send`], a client
+//! that writes one request on a fresh connection and reads the raw answer.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -63,7 +65,9 @@ impl Reply {
     }
 }
 
-type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+/// A reply and the headers sent besides `Content-Type`, `Content-Length` and `Connection`.
+type Answer = (Reply, Vec<(String, String)>);
+type Handler = dyn Fn(&Request) -> Answer + Send + Sync;
 
 /// A small HTTP server on 127.0.0.1:0 that answers each request with what the test's handler
 /// says and keeps every request it read. Each connection carries one request (`Connection:
@@ -76,6 +80,12 @@ pub struct HttpServer {
 impl HttpServer {
     /// Starts a server answering each request with `handler`.
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> HttpServer {
+        HttpServer::start_with_headers(move |request| (handler(request), Vec::new()))
+    }
+
+    fn start_with_headers(
+        handler: impl Fn(&Request) -> Answer + Send + Sync + 'static,
+    ) -> HttpServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let kept = Arc::clone(&requests);
         let handler: Arc<Handler> = Arc::new(handler);
@@ -84,15 +94,17 @@ impl HttpServer {
                 return;
             };
             kept.lock().unwrap().push(request.clone());
-            let reply = handler(&request);
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
+            let (reply, headers) = handler(&request);
+            let mut head = format!(
+                "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n",
                 reply.status,
                 reply.content_type,
                 reply.body.len(),
-                reply.body
             );
+            for (k, v) in headers {
+                head += &format!("{k}: {v}\r\n");
+            }
+            let _ = write!(stream, "{head}\r\n{}", reply.body);
         });
         HttpServer {
             requests,
@@ -123,6 +135,86 @@ impl HttpServer {
     /// The bodies received so far as JSON (`Null` for one that is not), oldest first.
     pub fn json_bodies(&self) -> Vec<Value> {
         self.requests().iter().map(Request::json).collect()
+    }
+
+    /// How many requests asked for `path` (the query not counted).
+    pub fn hits(&self, path: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| split_target(&r.path).0 == path)
+            .count()
+    }
+
+    /// The query strings of the requests so far, oldest first (empty for none).
+    pub fn queries(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| split_target(&r.path).1.to_string())
+            .collect()
+    }
+}
+
+fn split_target(target: &str) -> (&str, &str) {
+    target.split_once('?').unwrap_or((target, ""))
+}
+
+/// A server on 127.0.0.1:0 that answers by path (the query is ignored) from a table the test
+/// sets and changes while it runs; 404 for a path it has no answer for. Stops when dropped.
+pub struct Routes {
+    server: HttpServer,
+    table: Arc<Mutex<HashMap<String, Answer>>>,
+}
+
+impl Routes {
+    pub fn start() -> Routes {
+        let table: Arc<Mutex<HashMap<String, Answer>>> = Arc::default();
+        let read = Arc::clone(&table);
+        let server = HttpServer::start_with_headers(move |request| {
+            let path = split_target(&request.path).0;
+            read.lock()
+                .unwrap()
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| (Reply::text(404, "not found"), Vec::new()))
+        });
+        Routes { server, table }
+    }
+
+    /// Answers `path` with `reply` from now on.
+    pub fn answer(&self, path: &str, reply: Reply) {
+        self.answer_with_headers(path, reply, &[]);
+    }
+
+    /// Answers `path` with `reply` and these headers (a `Cache-Control`, say) from now on.
+    pub fn answer_with_headers(&self, path: &str, reply: Reply, headers: &[(&str, &str)]) {
+        let headers = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        self.table
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), (reply, headers));
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base(&self) -> String {
+        self.server.url("")
+    }
+
+    /// The server, for what it received.
+    pub fn server(&self) -> &HttpServer {
+        &self.server
+    }
+
+    /// How many requests asked for `path`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.server.hits(path)
+    }
+
+    /// The query strings received so far, oldest first.
+    pub fn queries(&self) -> Vec<String> {
+        self.server.queries()
     }
 }
 

@@ -4,8 +4,10 @@
 //! `create_client`), small servers on 127.0.0.1:0 that a test starts and that stop when
 //! dropped ([`HttpServer`] for hooks, JWKS and discovery documents, [`SmtpCatcher`] for mail), a
 //! raw HTTP/1.1 client ([`http::send`]) that shows exactly what a peer sees on the wire, the
-//! `poolhouse` binary on a fresh store ([`CliStore`]), and PEM key files ([`pem`],
-//! [`rsa_pem_pair`]).
+//! `poolhouse` binary on a fresh store ([`CliStore`]), PEM key files ([`pem`],
+//! [`rsa_pem_pair`]), and with the `idp` feature fake identity providers: an OIDC issuer with
+//! discovery and a JWKS on 127.0.0.1:0 ([`OidcIssuer`]) and a SAML IdP that signs assertions
+//! with a test key ([`SamlIdp`]).
 //!
 //! Used only as a dev-dependency, never published.
 //!
@@ -13,7 +15,8 @@
 //!
 //! Of Poolhouse's crates, the core depends on `domain` and `storage` only, so the tests of every
 //! crate can use it.
-//! The console helpers sit behind the `console` feature, which adds `console-api`. A crate
+//! The console helpers sit behind the `console` feature, which adds `console-api`; the fake
+//! IdPs behind `idp`, which adds `federation` (whose c14n signs the fake assertions). A crate
 //! below console-api (storage, tokens, user-pools) takes testkit without that feature: its tests
 //! then build no console-api at all. In a whole-workspace build Cargo unifies the features, and
 //! the graph has a cycle through dev-dependencies (user-pools' tests → testkit → console-api →
@@ -34,14 +37,22 @@ mod cli;
 mod console;
 pub mod http;
 mod keys;
+#[cfg(feature = "idp")]
+pub mod oidc_idp;
+#[cfg(feature = "idp")]
+pub mod saml_idp;
 mod smtp;
 mod store;
 
 pub use cli::CliStore;
 #[cfg(feature = "console")]
 pub use console::{TestConsole, call, create_client, create_pool, err, ok};
-pub use http::{HttpServer, Reply, Request};
+pub use http::{HttpServer, Reply, Request, Routes};
 pub use keys::{pem, rsa_pem_pair};
+#[cfg(feature = "idp")]
+pub use oidc_idp::{OidcIssuer, SigningKey};
+#[cfg(feature = "idp")]
+pub use saml_idp::{Assertion, SamlIdp};
 pub use smtp::SmtpCatcher;
 pub use store::TestDb;
 

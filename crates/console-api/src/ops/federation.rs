@@ -375,7 +375,7 @@ pub(crate) fn create_saml_provider(
 fn saml_response(row: &FederationProviderRow) -> Result<GetSamlProviderResponse, ApiError> {
     let doc = row.metadata.clone().unwrap_or_default();
     // Checked when stored; metadata that no longer reads is damage.
-    let m = identity_pools::trust::saml::metadata::parse(&doc).map_err(|e| {
+    let m = federation::saml::metadata::parse(&doc).map_err(|e| {
         ApiError::new(
             ErrorCode::InternalErrorException,
             format!("stored SAML metadata is unreadable: {e}"),

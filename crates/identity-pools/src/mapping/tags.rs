@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use federation::ProviderKind;
+
 pub const MAX_TAGS: usize = 50;
 pub const MAX_TAG_KEY_CHARS: usize = 128;
 pub const MAX_CLAIM_NAME_CHARS: usize = 256;
@@ -33,49 +35,18 @@ pub struct PrincipalTagMap {
     pub principal_tags: BTreeMap<String, String>,
 }
 
-/// The kinds of provider whose defaults differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ProviderKind {
-    UserPool,
-    Facebook,
-    Google,
-    Apple,
-    Amazon,
-    Twitter,
-    Saml,
-    Developer,
-    Oidc,
-}
-
-impl ProviderKind {
-    /// The kind of provider a Logins key names.
-    pub fn of(provider: &str) -> Self {
-        match provider {
-            p if p.starts_with("cognito-idp.") => ProviderKind::UserPool,
-            "graph.facebook.com" => ProviderKind::Facebook,
-            "accounts.google.com" => ProviderKind::Google,
-            "appleid.apple.com" => ProviderKind::Apple,
-            "www.amazon.com" => ProviderKind::Amazon,
-            "api.twitter.com" => ProviderKind::Twitter,
-            "cognito-identity.amazonaws.com" => ProviderKind::Developer,
-            p if p.starts_with("arn:") && p.contains(":saml-provider/") => ProviderKind::Saml,
-            _ => ProviderKind::Oidc,
-        }
-    }
-
-    /// The default tag key → claim mapping.
-    pub fn defaults(self) -> BTreeMap<String, String> {
-        let pairs: &[(&str, &str)] = match self {
-            ProviderKind::Amazon => &[("client", "aud"), ("username", "user_id")],
-            ProviderKind::Saml => &[("nameidentifier", SAML_NAME_ID), ("name", SAML_NAME)],
-            ProviderKind::Developer => &[],
-            _ => &[("client", "aud"), ("username", "sub")],
-        };
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+/// The default tag key → claim mapping of a kind of provider.
+pub fn defaults(kind: ProviderKind) -> BTreeMap<String, String> {
+    let pairs: &[(&str, &str)] = match kind {
+        ProviderKind::Amazon => &[("client", "aud"), ("username", "user_id")],
+        ProviderKind::Saml => &[("nameidentifier", SAML_NAME_ID), ("name", SAML_NAME)],
+        ProviderKind::Developer => &[],
+        _ => &[("client", "aud"), ("username", "sub")],
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 /// A problem with a principal tag map or with a tag value, naming the member.
@@ -128,7 +99,7 @@ impl PrincipalTagMap {
     /// The tag key → claim mapping in force for a provider.
     pub fn effective(&self, provider: &str) -> BTreeMap<String, String> {
         if self.use_defaults {
-            ProviderKind::of(provider).defaults()
+            defaults(ProviderKind::of(provider))
         } else {
             self.principal_tags.clone()
         }

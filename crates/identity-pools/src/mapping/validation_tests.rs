@@ -211,14 +211,10 @@ fn principal_tags_from_defaults_and_custom_maps() {
     let err = principal_tags(&custom, USER_POOL, &long).unwrap_err();
     assert_eq!(err.member, "PrincipalTags.dept");
     assert_eq!(
-        ProviderKind::of("www.amazon.com").defaults()["username"],
+        super::tags::defaults(ProviderKind::of("www.amazon.com"))["username"],
         "user_id"
     );
-    assert!(
-        ProviderKind::of("cognito-identity.amazonaws.com")
-            .defaults()
-            .is_empty()
-    );
+    assert!(super::tags::defaults(ProviderKind::of("cognito-identity.amazonaws.com")).is_empty());
     assert_eq!(
         ProviderKind::of("arn:aws:iam::123456789012:saml-provider/Corp"),
         ProviderKind::Saml

@@ -164,9 +164,7 @@ fn unknown_kid(kid: Option<&str>, jwks_uri: &str) -> Refusal {
 fn check_jwks_uri(base: &str, jwks_uri: &str) -> Result<(), Refusal> {
     let ok = match url::Url::parse(jwks_uri) {
         Ok(u) if u.scheme() == "https" => true,
-        Ok(u) if u.scheme() == "http" => {
-            crate::providers::is_loopback(&u) && base.starts_with("http://")
-        }
+        Ok(u) if u.scheme() == "http" => crate::is_loopback(&u) && base.starts_with("http://"),
         _ => false,
     };
     if ok {

@@ -8,6 +8,10 @@
 //! one. What it grants: the `https://aws.amazon.com/SAML/Attributes/Role` pairs
 //! (`role-arn,provider-arn`, either order) that name this provider, and the
 //! `RoleSessionName`; [`pick_role`] applies `CustomRoleArn`.
+//!
+//! A user pool's federation checks the same response against its own service provider
+//! ([`SamlTrust::for_service_provider`]: its audience, its ACS URL as the only recipient) and
+//! passes a [`ReplayCache`], so that an assertion is accepted once.
 
 pub mod c14n;
 pub mod dsig;
@@ -20,7 +24,7 @@ use roxmltree::Node;
 use serde_json::{Map, Value};
 
 use super::{Refusal, Verified};
-use crate::mapping::tags::ProviderKind;
+use crate::ProviderKind;
 use xml::{ASSERTION_NS, DSIG_NS, PROTOCOL_NS};
 
 pub const ROLE_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
@@ -56,13 +60,72 @@ pub fn is_aws_recipient(recipient: &str) -> bool {
 /// What a response is checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SamlTrust {
-    /// The provider's ARN (the Logins key).
+    /// The provider's ARN (the Logins key), or the name a user pool gives it.
     pub provider_arn: String,
     pub metadata: metadata::Metadata,
     /// Accepted audiences ([`AWS_AUDIENCE`] by default).
     pub audiences: Vec<String>,
-    /// Accepted recipients besides AWS's sign-in URLs.
+    /// Accepted recipients (the response's `Destination`, the bearer confirmation's
+    /// `Recipient`) besides AWS's sign-in URLs.
     pub recipients: Vec<String>,
+    /// Whether AWS's SAML sign-in URLs are accepted recipients: yes for STS and identity pools,
+    /// no for a user pool, whose assertions go to its own ACS URL.
+    pub aws_sign_in: bool,
+}
+
+impl SamlTrust {
+    /// A provider as STS and identity pools trust it: audience [`AWS_AUDIENCE`], recipient
+    /// AWS's SAML sign-in URL.
+    pub fn for_aws(provider_arn: impl Into<String>, metadata: metadata::Metadata) -> Self {
+        Self {
+            provider_arn: provider_arn.into(),
+            metadata,
+            audiences: default_audiences(),
+            recipients: Vec::new(),
+            aws_sign_in: true,
+        }
+    }
+
+    /// A provider as a service provider other than AWS trusts it (a user pool: audience
+    /// `urn:amazon:cognito:sp:<pool id>`, recipient its `/saml2/idpresponse` URL): only that
+    /// audience and that recipient are accepted.
+    pub fn for_service_provider(
+        provider: impl Into<String>,
+        metadata: metadata::Metadata,
+        audience: impl Into<String>,
+        acs_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            provider_arn: provider.into(),
+            metadata,
+            audiences: vec![audience.into()],
+            recipients: vec![acs_url.into()],
+            aws_sign_in: false,
+        }
+    }
+
+    fn accepts_recipient(&self, recipient: &str) -> bool {
+        (self.aws_sign_in && is_aws_recipient(recipient))
+            || self.recipients.iter().any(|r| r == recipient)
+    }
+
+    /// The recipients accepted, as refusals name them.
+    fn expected_recipient(&self) -> String {
+        let mut named: Vec<&str> = Vec::new();
+        if self.aws_sign_in {
+            named.push("AWS's SAML endpoint (https://signin.aws.amazon.com/saml)");
+        }
+        named.extend(self.recipients.iter().map(String::as_str));
+        named.join(" or ")
+    }
+}
+
+/// One-time use of assertions, kept by the caller (SAML's bearer profile: an assertion is
+/// consumed once). Asked only after everything else about the assertion has been checked.
+pub trait ReplayCache {
+    /// Records the assertion `id` of `issuer` as used until `until_ms` (its `NotOnOrAfter`);
+    /// false when it was recorded before and has not expired.
+    fn first_use(&self, issuer: &str, id: &str, until_ms: i64) -> bool;
 }
 
 /// One role an assertion offers.
@@ -147,12 +210,14 @@ fn fmt_ms(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
-/// Checks a base64 SAMLResponse against a SAML provider (the Logins key `key`).
+/// Checks a base64 SAMLResponse against a SAML provider (the Logins key `key`); with `replay`,
+/// an assertion already used is refused.
 pub fn verify(
     trust: &SamlTrust,
     key: &str,
     response_b64: &str,
     now_ms: i64,
+    replay: Option<&dyn ReplayCache>,
 ) -> Result<Verified, Refusal> {
     if response_b64.len() > MAX_RESPONSE_CHARS {
         return Err(Refusal::InvalidParameter(domain::FieldError::new(
@@ -237,12 +302,12 @@ pub fn verify(
             trust.metadata.entity_id
         )));
     }
-    let recipient_ok = |r: &str| is_aws_recipient(r) || trust.recipients.iter().any(|x| x == r);
     if let Some(dest) = response.attribute("Destination")
-        && !recipient_ok(dest)
+        && !trust.accepts_recipient(dest)
     {
         return Err(bad(format!(
-            "its Destination is '{dest}', not AWS's SAML endpoint (https://signin.aws.amazon.com/saml)"
+            "its Destination is '{dest}', not {}",
+            trust.expected_recipient()
         )));
     }
 
@@ -300,9 +365,10 @@ pub fn verify(
     let mut confirmed = Err(bad("no bearer SubjectConfirmationData names a Recipient"));
     for data in bearer {
         let recipient = data.attribute("Recipient").unwrap_or_default();
-        if !recipient_ok(recipient) {
+        if !trust.accepts_recipient(recipient) {
             confirmed = Err(bad(format!(
-                "its Recipient is '{recipient}', not AWS's SAML endpoint (https://signin.aws.amazon.com/saml)"
+                "its Recipient is '{recipient}', not {}",
+                trust.expected_recipient()
             )));
             continue;
         }
@@ -357,6 +423,14 @@ pub fn verify(
         return Err(bad(format!(
             "its RoleSessionName '{s}' is not 2-64 of letters, digits and +=,.@-"
         )));
+    }
+    if let Some(cache) = replay {
+        let id = assertion
+            .attribute("ID")
+            .ok_or_else(|| bad("its assertion has no ID"))?;
+        if !cache.first_use(issuer.trim(), id, not_on_or_after) {
+            return Err(bad(format!("its assertion '{id}' was used before")));
+        }
     }
     Ok(Verified {
         provider: key.to_owned(),

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::http::{Fetch, shown};
 use super::{Refusal, Verified};
-use crate::mapping::tags::ProviderKind;
+use crate::ProviderKind;
 
 /// Where an OIDC preset's discovery document is asked, and the issuers its tokens carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +56,8 @@ impl SocialEndpoints {
     /// with Amazon's token API).
     pub fn with_override(mut self, provider: &str, base: &str) -> Result<Self, String> {
         let url = url::Url::parse(base).map_err(|e| format!("'{base}' is not a URL: {e}"))?;
-        let secure = url.scheme() == "https"
-            || (url.scheme() == "http" && crate::providers::is_loopback(&url));
+        let secure =
+            url.scheme() == "https" || (url.scheme() == "http" && crate::is_loopback(&url));
         if !secure {
             return Err(format!(
                 "'{base}' must be https, or http on the loopback (127.0.0.1, ::1, localhost)"

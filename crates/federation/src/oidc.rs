@@ -1,7 +1,8 @@
 //! An OpenID Connect ID token, checked as Cognito checks one: the signature with the
 //! provider's published key (RS256 or ES256 only — `none`, and HS256 made with a public key as
 //! its secret, are refused by name), `iss` exactly the provider's issuer, `aud` among the
-//! client ids, and `exp`/`nbf`/`iat` within [`LEEWAY_S`] of the clock.
+//! client ids, `exp`/`nbf`/`iat` within [`LEEWAY_S`] of the clock, and, after an authorization
+//! code flow, `nonce` the value the flow sent.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,7 +13,7 @@ use serde_json::{Map, Value};
 use super::http::Fetch;
 use super::jwks::JwksCache;
 use super::{Refusal, Verified};
-use crate::mapping::tags::ProviderKind;
+use crate::ProviderKind;
 
 /// How far a token's times may be off the clock.
 pub const LEEWAY_S: i64 = 60;
@@ -107,13 +108,15 @@ fn number(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Refusa
     }
 }
 
-/// Checks an ID token against an OIDC provider (the Logins key `key`).
+/// Checks an ID token against an OIDC provider (the Logins key `key`); `nonce`, when given,
+/// must be the token's `nonce` claim.
 pub fn verify(
     fetch: &dyn Fetch,
     cache: &JwksCache,
     trust: &OidcTrust,
     key: &str,
     token: &str,
+    nonce: Option<&str>,
     now_ms: i64,
 ) -> Result<Verified, Refusal> {
     let (header, claims) = parts(token)?;
@@ -204,6 +207,15 @@ pub fn verify(
                 trust.client_ids.join(", ")
             }
         )));
+    }
+    if let Some(expected) = nonce {
+        let got = claims.get("nonce").and_then(Value::as_str);
+        if got != Some(expected) {
+            return Err(Refusal::token(match got {
+                Some(_) => "The token's nonce is not the one the sign-in sent.",
+                None => "The token has no nonce; the sign-in sent one.",
+            }));
+        }
     }
     let kind = ProviderKind::of(key);
     let subject = claims

@@ -3,112 +3,41 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common/loopback.rs"]
-mod loopback;
-
 use std::sync::Arc;
 
-use identity_pools::trust::oidc::OidcTrust;
-use identity_pools::trust::{HttpFetch, Login, Refusal, SocialEndpoints, Trusted, Verifier};
-use jsonwebtoken::jwk::{Jwk, JwkSet};
+use federation::oidc::OidcTrust;
+use federation::{HttpFetch, Login, Refusal, SocialEndpoints, Trusted, Verifier};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use loopback::{Answer, Server, closed_port};
 use serde_json::{Value, json};
+use testkit::http::{Reply, Routes};
+use testkit::oidc_idp::jwks;
+use testkit::{OidcIssuer, SigningKey, closed_addr};
 
 const NOW_S: i64 = 1_760_000_000;
 const NOW: i64 = NOW_S * 1000;
 const CLIENT: &str = "my-client";
 
-struct Key {
-    kid: String,
-    alg: Algorithm,
-    encoding: EncodingKey,
-    jwk: Jwk,
-    public_pem: String,
+/// A provider publishing these keys.
+fn provider(keys: &[&SigningKey]) -> OidcIssuer {
+    let p = OidcIssuer::start();
+    p.publish(keys, None);
+    p
 }
 
-fn key(kid: &str, alg: Algorithm) -> Key {
-    let rc_alg = match alg {
-        Algorithm::RS256 => &rcgen::PKCS_RSA_SHA256,
-        _ => &rcgen::PKCS_ECDSA_P256_SHA256,
-    };
-    let pair = rcgen::KeyPair::generate_for(rc_alg).unwrap();
-    let pem = pair.serialize_pem();
-    let encoding = match alg {
-        Algorithm::RS256 => EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
-        _ => EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(),
-    };
-    let mut jwk = Jwk::from_encoding_key(&encoding, alg).unwrap();
-    jwk.common.key_id = Some(kid.to_owned());
-    Key {
-        kid: kid.to_owned(),
-        alg,
-        encoding,
-        jwk,
-        public_pem: pair.public_key_pem(),
-    }
+fn claims_of(p: &OidcIssuer) -> Value {
+    let mut c = p.claims(CLIENT, "user-1", NOW_S);
+    c["email"] = json!("a@example.com");
+    c
 }
 
-fn sign(k: &Key, claims: &Value) -> String {
-    let mut h = Header::new(k.alg);
-    h.kid = Some(k.kid.clone());
-    jsonwebtoken::encode(&h, claims, &k.encoding).unwrap()
-}
-
-struct Provider {
-    server: Server,
-    issuer: String,
-}
-
-impl Provider {
-    fn start(keys: &[&Key]) -> Self {
-        let server = Server::start();
-        let issuer = format!("{}/idp", server.base);
-        let p = Provider { server, issuer };
-        p.discovery(&p.issuer.clone());
-        p.publish(keys, None);
-        p
-    }
-
-    fn discovery(&self, issuer: &str) {
-        self.server.answer(
-            "/idp/.well-known/openid-configuration",
-            Answer::json(
-                json!({"issuer": issuer, "jwks_uri": format!("{}/idp/jwks.json", self.server.base)})
-                    .to_string(),
-            ),
-        );
-    }
-
-    fn publish(&self, keys: &[&Key], max_age: Option<u32>) {
-        let set = JwkSet {
-            keys: keys.iter().map(|k| k.jwk.clone()).collect(),
-        };
-        let mut a = Answer::json(serde_json::to_string(&set).unwrap());
-        if let Some(s) = max_age {
-            a = a.with("Cache-Control", &format!("public, max-age={s}"));
-        }
-        self.server.answer("/idp/jwks.json", a);
-    }
-
-    fn jwks_hits(&self) -> usize {
-        self.server.hits("/idp/jwks.json")
-    }
-
-    fn claims(&self) -> Value {
-        json!({"iss": self.issuer, "aud": CLIENT, "sub": "user-1", "email": "a@example.com",
-               "iat": NOW_S - 10, "exp": NOW_S + 3600})
-    }
-
-    fn login(&self) -> Login {
-        Login {
-            key: self.issuer.trim_start_matches("http://").to_owned(),
-            trusted: Trusted::Oidc(OidcTrust {
-                issuers: vec![self.issuer.clone()],
-                client_ids: vec!["other".into(), CLIENT.into()],
-                discovery_base: self.issuer.clone(),
-            }),
-        }
+fn login_of(p: &OidcIssuer) -> Login {
+    Login {
+        key: p.name().to_owned(),
+        trusted: Trusted::Oidc(OidcTrust {
+            issuers: vec![p.issuer().to_owned()],
+            client_ids: vec!["other".into(), CLIENT.into()],
+            discovery_base: p.issuer().to_owned(),
+        }),
     }
 }
 
@@ -119,7 +48,7 @@ fn verifier() -> Verifier {
     )
 }
 
-fn refused(r: Result<identity_pools::trust::Verified, Refusal>) -> Refusal {
+fn refused(r: Result<federation::Verified, Refusal>) -> Refusal {
     match r {
         Ok(v) => panic!("accepted: {v:?}"),
         Err(e) => e,
@@ -133,73 +62,77 @@ fn with(mut claims: Value, name: &str, value: Value) -> Value {
 
 #[test]
 fn a_signed_id_token_is_accepted_and_the_keys_are_kept() {
-    let rs = key("rs-1", Algorithm::RS256);
-    let es = key("es-1", Algorithm::ES256);
-    let p = Provider::start(&[&rs, &es]);
+    let rs = SigningKey::rs256("rs-1");
+    let es = SigningKey::es256("es-1");
+    let p = provider(&[&rs, &es]);
     let v = verifier();
-    let ok = v.verify(&p.login(), &sign(&rs, &p.claims()), NOW).unwrap();
+    let ok = v
+        .verify(&login_of(&p), &rs.sign(&claims_of(&p)), NOW)
+        .unwrap();
     assert_eq!(ok.subject, "user-1");
     assert_eq!(ok.claims["email"], "a@example.com");
-    assert_eq!(ok.provider, p.login().key);
+    assert_eq!(ok.provider, login_of(&p).key);
     let ok = v
-        .verify(&p.login(), &sign(&es, &p.claims()), NOW + 1000)
+        .verify(&login_of(&p), &es.sign(&claims_of(&p)), NOW + 1000)
         .unwrap();
     assert_eq!(ok.subject, "user-1");
     assert_eq!(p.jwks_hits(), 1, "the second token used the kept keys");
-    assert_eq!(p.server.hits("/idp/.well-known/openid-configuration"), 1);
+    assert_eq!(p.discovery_hits(), 1);
 }
 
 #[test]
 fn keys_expire_with_max_age() {
-    let rs = key("rs-1", Algorithm::RS256);
-    let p = Provider::start(&[]);
+    let rs = SigningKey::rs256("rs-1");
+    let p = provider(&[]);
     p.publish(&[&rs], Some(120));
     let v = verifier();
-    let token = sign(&rs, &p.claims());
-    v.verify(&p.login(), &token, NOW).unwrap();
-    v.verify(&p.login(), &token, NOW + 119_000).unwrap();
+    let token = rs.sign(&claims_of(&p));
+    v.verify(&login_of(&p), &token, NOW).unwrap();
+    v.verify(&login_of(&p), &token, NOW + 119_000).unwrap();
     assert_eq!(p.jwks_hits(), 1);
-    v.verify(&p.login(), &token, NOW + 121_000).unwrap();
+    v.verify(&login_of(&p), &token, NOW + 121_000).unwrap();
     assert_eq!(p.jwks_hits(), 2, "fetched again after max-age");
 }
 
 #[test]
 fn a_rotated_key_is_fetched_once_and_unknown_kids_are_rate_limited() {
-    let old = key("old", Algorithm::RS256);
-    let new = key("new", Algorithm::RS256);
-    let p = Provider::start(&[&old]);
+    let old = SigningKey::rs256("old");
+    let new = SigningKey::rs256("new");
+    let p = provider(&[&old]);
     let v = verifier();
-    v.verify(&p.login(), &sign(&old, &p.claims()), NOW).unwrap();
+    v.verify(&login_of(&p), &old.sign(&claims_of(&p)), NOW)
+        .unwrap();
     // The provider rotates; a token with the new kid makes one fetch (30 s later).
     p.publish(&[&new], None);
     let t = NOW + 31_000;
-    v.verify(&p.login(), &sign(&new, &p.claims()), t).unwrap();
+    v.verify(&login_of(&p), &new.sign(&claims_of(&p)), t)
+        .unwrap();
     assert_eq!(p.jwks_hits(), 2);
     // Forged kids: refused, and no fetch within 30 s of the last one.
-    let forged = key("forged", Algorithm::RS256);
+    let forged = SigningKey::rs256("forged");
     for i in 0..5 {
-        let e = refused(v.verify(&p.login(), &sign(&forged, &p.claims()), t + i * 1000));
+        let e = refused(v.verify(&login_of(&p), &forged.sign(&claims_of(&p)), t + i * 1000));
         assert!(
             matches!(&e, Refusal::NotAuthorized(m) if m.contains("'forged'")),
             "{e:?}"
         );
     }
     assert_eq!(p.jwks_hits(), 2, "unknown kids did not hammer the provider");
-    refused(v.verify(&p.login(), &sign(&forged, &p.claims()), t + 31_000));
+    refused(v.verify(&login_of(&p), &forged.sign(&claims_of(&p)), t + 31_000));
     assert_eq!(p.jwks_hits(), 3, "one more fetch after the interval");
 }
 
 #[test]
 fn time_audience_and_issuer_are_checked() {
-    let rs = key("rs-1", Algorithm::RS256);
-    let p = Provider::start(&[&rs]);
+    let rs = SigningKey::rs256("rs-1");
+    let p = provider(&[&rs]);
     let v = verifier();
-    let login = p.login();
-    let c = p.claims();
+    let login = login_of(&p);
+    let c = claims_of(&p);
 
     let e = refused(v.verify(
         &login,
-        &sign(&rs, &with(c.clone(), "exp", json!(NOW_S - 61))),
+        &rs.sign(&with(c.clone(), "exp", json!(NOW_S - 61))),
         NOW,
     ));
     assert_eq!(e.code(), "NotAuthorizedException");
@@ -211,27 +144,27 @@ fn time_audience_and_issuer_are_checked() {
     // Within the leeway it still passes.
     v.verify(
         &login,
-        &sign(&rs, &with(c.clone(), "exp", json!(NOW_S - 30))),
+        &rs.sign(&with(c.clone(), "exp", json!(NOW_S - 30))),
         NOW,
     )
     .unwrap();
 
     let e = refused(v.verify(
         &login,
-        &sign(&rs, &with(c.clone(), "nbf", json!(NOW_S + 600))),
+        &rs.sign(&with(c.clone(), "nbf", json!(NOW_S + 600))),
         NOW,
     ));
     assert!(e.message().contains("not yet valid"), "{e}");
     let e = refused(v.verify(
         &login,
-        &sign(&rs, &with(c.clone(), "iat", json!(NOW_S + 600))),
+        &rs.sign(&with(c.clone(), "iat", json!(NOW_S + 600))),
         NOW,
     ));
     assert!(e.message().contains("issued in the future"), "{e}");
 
     let e = refused(v.verify(
         &login,
-        &sign(&rs, &with(c.clone(), "aud", json!("someone-else"))),
+        &rs.sign(&with(c.clone(), "aud", json!("someone-else"))),
         NOW,
     ));
     assert!(e.message().contains("Incorrect token audience"), "{e}");
@@ -239,7 +172,7 @@ fn time_audience_and_issuer_are_checked() {
     // An array audience passes when one member is trusted.
     v.verify(
         &login,
-        &sign(&rs, &with(c.clone(), "aud", json!(["x", CLIENT]))),
+        &rs.sign(&with(c.clone(), "aud", json!(["x", CLIENT]))),
         NOW,
     )
     .unwrap();
@@ -247,10 +180,7 @@ fn time_audience_and_issuer_are_checked() {
     let hits = p.jwks_hits();
     let e = refused(v.verify(
         &login,
-        &sign(
-            &rs,
-            &with(c.clone(), "iss", json!("https://evil.example.com")),
-        ),
+        &rs.sign(&with(c.clone(), "iss", json!("https://evil.example.com"))),
         NOW,
     ));
     assert!(
@@ -260,25 +190,18 @@ fn time_audience_and_issuer_are_checked() {
     // A trailing slash is another issuer: the match is exact.
     let e = refused(v.verify(
         &login,
-        &sign(
-            &rs,
-            &with(c.clone(), "iss", json!(format!("{}/", p.issuer))),
-        ),
+        &rs.sign(&with(c.clone(), "iss", json!(format!("{}/", p.issuer())))),
         NOW,
     ));
     assert!(e.message().contains("Issuer"), "{e}");
     assert_eq!(p.jwks_hits(), hits, "a foreign issuer costs no fetch");
 
-    let e = refused(v.verify(
-        &login,
-        &sign(&rs, &with(c.clone(), "exp", Value::Null)),
-        NOW,
-    ));
+    let e = refused(v.verify(&login, &rs.sign(&with(c.clone(), "exp", Value::Null)), NOW));
     assert!(e.message().contains("exp"), "{e}");
     let no_sub = c.as_object().unwrap().iter().filter(|(k, _)| *k != "sub");
     let no_sub: serde_json::Map<String, Value> =
         no_sub.map(|(k, v)| (k.clone(), v.clone())).collect();
-    let e = refused(v.verify(&login, &sign(&rs, &Value::Object(no_sub)), NOW));
+    let e = refused(v.verify(&login, &rs.sign(&Value::Object(no_sub)), NOW));
     assert!(e.message().contains("sub"), "{e}");
 }
 
@@ -289,11 +212,11 @@ fn b64(v: &Value) -> String {
 
 #[test]
 fn alg_confusion_and_tampering_are_refused() {
-    let rs = key("rs-1", Algorithm::RS256);
-    let p = Provider::start(&[&rs]);
+    let rs = SigningKey::rs256("rs-1");
+    let p = provider(&[&rs]);
     let v = verifier();
-    let login = p.login();
-    let claims = p.claims();
+    let login = login_of(&p);
+    let claims = claims_of(&p);
 
     let none = format!(
         "{}.{}.",
@@ -316,12 +239,12 @@ fn alg_confusion_and_tampering_are_refused() {
     assert!(e.message().contains("HS256"), "{e}");
 
     // An ES256 header over the RSA key's kid.
-    let es = key("rs-1", Algorithm::ES256);
-    let e = refused(v.verify(&login, &sign(&es, &claims), NOW));
+    let es = SigningKey::es256("rs-1");
+    let e = refused(v.verify(&login, &es.sign(&claims), NOW));
     assert!(e.message().contains("not a key for ES256"), "{e}");
 
     // The payload changed after signing.
-    let token = sign(&rs, &claims);
+    let token = rs.sign(&claims);
     let parts: Vec<&str> = token.split('.').collect();
     let forged = format!(
         "{}.{}.{}",
@@ -338,9 +261,9 @@ fn alg_confusion_and_tampering_are_refused() {
 
 #[test]
 fn a_provider_that_cannot_answer_is_named() {
-    let rs = key("rs-1", Algorithm::RS256);
+    let rs = SigningKey::rs256("rs-1");
     let v = verifier();
-    let issuer = format!("http://127.0.0.1:{}/idp", closed_port());
+    let issuer = format!("http://{}/idp", closed_addr());
     let login = Login {
         key: "x".into(),
         trusted: Trusted::Oidc(OidcTrust {
@@ -350,7 +273,7 @@ fn a_provider_that_cannot_answer_is_named() {
         }),
     };
     let claims = json!({"iss": issuer, "aud": CLIENT, "sub": "u", "exp": NOW_S + 60});
-    let e = refused(v.verify(&login, &sign(&rs, &claims), NOW));
+    let e = refused(v.verify(&login, &rs.sign(&claims), NOW));
     assert_eq!(e.code(), "ExternalServiceException");
     assert!(
         e.message()
@@ -359,68 +282,52 @@ fn a_provider_that_cannot_answer_is_named() {
     );
 
     // An HTML page where the discovery document should be.
-    let p = Provider::start(&[&rs]);
-    p.server.answer(
-        "/idp/.well-known/openid-configuration",
-        Answer {
+    let p = provider(&[&rs]);
+    p.routes().answer(
+        testkit::oidc_idp::DISCOVERY_PATH,
+        Reply {
             status: 200,
-            content_type: "text/html",
-            headers: vec![],
+            content_type: "text/html".into(),
             body: "<html>login</html>".into(),
         },
     );
-    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    let e = refused(v.verify(&login_of(&p), &rs.sign(&claims_of(&p)), NOW));
     assert!(e.message().contains("text/html, not JSON"), "{e}");
     // A server error.
-    p.server.answer(
-        "/idp/.well-known/openid-configuration",
-        Answer {
-            status: 500,
-            content_type: "application/json",
-            headers: vec![],
-            body: "{}".into(),
-        },
-    );
-    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    p.routes()
+        .answer(testkit::oidc_idp::DISCOVERY_PATH, Reply::json(500, "{}"));
+    let e = refused(v.verify(&login_of(&p), &rs.sign(&claims_of(&p)), NOW));
     assert!(e.message().contains("HTTP 500"), "{e}");
     assert_eq!(e.code(), "ExternalServiceException");
     // A discovery document naming another issuer.
     p.discovery("https://elsewhere.example.com");
-    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    let e = refused(v.verify(&login_of(&p), &rs.sign(&claims_of(&p)), NOW));
     assert!(e.message().contains("elsewhere.example.com"), "{e}");
     // A JWKS that is not one.
-    p.discovery(&p.issuer.clone());
-    p.server.answer("/idp/jwks.json", Answer::json("[1,2]"));
-    let e = refused(v.verify(&p.login(), &sign(&rs, &p.claims()), NOW));
+    p.discovery(p.issuer());
+    p.routes()
+        .answer(testkit::oidc_idp::JWKS_PATH, Reply::json(200, "[1,2]"));
+    let e = refused(v.verify(&login_of(&p), &rs.sign(&claims_of(&p)), NOW));
     assert!(e.message().contains("JWKS"), "{e}");
 }
 
 #[test]
 fn google_is_an_oidc_preset_whose_base_url_can_be_overridden() {
-    let rs = key("g-1", Algorithm::RS256);
-    let server = Server::start();
+    let rs = SigningKey::rs256("g-1");
+    let server = Routes::start();
     server.answer(
         "/.well-known/openid-configuration",
-        Answer::json(
-            json!({"issuer": "https://accounts.google.com", "jwks_uri": format!("{}/certs", server.base)})
+        Reply::json(
+            200,
+            json!({"issuer": "https://accounts.google.com", "jwks_uri": format!("{}/certs", server.base())})
                 .to_string(),
         ),
     );
-    server.answer(
-        "/certs",
-        Answer::json(
-            serde_json::to_string(&JwkSet {
-                keys: vec![rs.jwk.clone()],
-            })
-            .unwrap(),
-        ),
-    );
+    server.answer("/certs", Reply::json(200, jwks(&[&rs])));
     let endpoints = SocialEndpoints::default()
-        .with_overrides(&format!("accounts.google.com={}", server.base))
+        .with_overrides(&format!("accounts.google.com={}", server.base()))
         .unwrap();
-    let preset = endpoints
-        .preset(identity_pools::mapping::tags::ProviderKind::Google)
-        .unwrap();
+    let preset = endpoints.preset(federation::ProviderKind::Google).unwrap();
     let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
     let login = Login {
         key: "accounts.google.com".into(),
@@ -433,12 +340,12 @@ fn google_is_an_oidc_preset_whose_base_url_can_be_overridden() {
     let claims = json!({"iss": "https://accounts.google.com", "aud": "g-client", "sub": "1234",
                         "exp": NOW_S + 60});
     assert_eq!(
-        v.verify(&login, &sign(&rs, &claims), NOW).unwrap().subject,
+        v.verify(&login, &rs.sign(&claims), NOW).unwrap().subject,
         "1234"
     );
     // The override moved the keys, not the issuer: a token naming the loopback is refused.
-    let claims = with(claims, "iss", json!(server.base));
-    assert!(v.verify(&login, &sign(&rs, &claims), NOW).is_err());
+    let claims = with(claims, "iss", json!(server.base()));
+    assert!(v.verify(&login, &rs.sign(&claims), NOW).is_err());
     // Overrides cannot weaken the defaults.
     assert!(
         SocialEndpoints::default()
@@ -454,11 +361,11 @@ fn google_is_an_oidc_preset_whose_base_url_can_be_overridden() {
 
 #[test]
 fn facebook_tokens_are_checked_with_the_graph_api() {
-    let server = Server::start();
-    server.answer("/app", Answer::json(r#"{"id":"1111","name":"My app"}"#));
-    server.answer("/me", Answer::json(r#"{"id":"9999","name":"Ann"}"#));
+    let server = Routes::start();
+    server.answer("/app", Reply::json(200, r#"{"id":"1111","name":"My app"}"#));
+    server.answer("/me", Reply::json(200, r#"{"id":"9999","name":"Ann"}"#));
     let endpoints = SocialEndpoints::default()
-        .with_override("graph.facebook.com", &server.base)
+        .with_override("graph.facebook.com", &server.base())
         .unwrap();
     let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
     let login = |ids: &[&str]| Login {
@@ -486,22 +393,14 @@ fn facebook_tokens_are_checked_with_the_graph_api() {
 
     server.answer(
         "/app",
-        Answer {
-            status: 400,
-            content_type: "application/json",
-            headers: vec![],
-            body: r#"{"error":{"message":"Invalid OAuth access token.","type":"OAuthException","code":190}}"#.into(),
-        },
+        Reply::json(400, r#"{"error":{"message":"Invalid OAuth access token.","type":"OAuthException","code":190}}"#),
     );
     let e = refused(v.verify(&login(&["1111"]), "bad", NOW));
     assert_eq!(e.code(), "NotAuthorizedException");
     assert!(e.message().contains("Invalid OAuth access token"), "{e}");
 
     let endpoints = SocialEndpoints::default()
-        .with_override(
-            "graph.facebook.com",
-            &format!("http://127.0.0.1:{}", closed_port()),
-        )
+        .with_override("graph.facebook.com", &format!("http://{}", closed_addr()))
         .unwrap();
     let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
     let e = refused(v.verify(&login(&["1111"]), "secret-token", NOW));
@@ -515,19 +414,18 @@ fn facebook_tokens_are_checked_with_the_graph_api() {
 
 #[test]
 fn login_with_amazon_access_tokens_are_checked_with_tokeninfo() {
-    let server = Server::start();
+    let server = Routes::start();
     server.answer(
         "/auth/o2/tokeninfo",
-        Answer::json(
+        Reply::json(
+            200,
             r#"{"iss":"https://www.amazon.com","user_id":"amzn1.account.K2LI","aud":"amzn1.application-oa2-client.abc","app_id":"amzn1.application.1","exp":3597,"iat":1311280970}"#,
         ),
     );
     let endpoints = SocialEndpoints::default()
-        .with_override("api.amazon.com", &server.base)
+        .with_override("api.amazon.com", &server.base())
         .unwrap();
-    let preset = endpoints
-        .preset(identity_pools::mapping::tags::ProviderKind::Amazon)
-        .unwrap();
+    let preset = endpoints.preset(federation::ProviderKind::Amazon).unwrap();
     let v = Verifier::new(Arc::new(HttpFetch::new().unwrap()), endpoints);
     let login = |client: &str| Login {
         key: "www.amazon.com".into(),
@@ -549,14 +447,40 @@ fn login_with_amazon_access_tokens_are_checked_with_tokeninfo() {
 
     server.answer(
         "/auth/o2/tokeninfo",
-        Answer {
-            status: 400,
-            content_type: "application/json",
-            headers: vec![],
-            body: r#"{"error":"invalid_token","error_description":"The access token provided is expired"}"#.into(),
-        },
+        Reply::json(400, r#"{"error":"invalid_token","error_description":"The access token provided is expired"}"#),
     );
     let e = refused(v.verify(&login("amzn1.application-oa2-client.abc"), "Atza|old", NOW));
     assert_eq!(e.code(), "NotAuthorizedException");
     assert!(e.message().contains("expired"), "{e}");
+}
+
+/// A user pool's code flow: the ID token's `nonce` must be the one the sign-in sent.
+#[test]
+fn a_code_flow_id_token_carries_the_nonce_it_was_asked_for() {
+    let p = OidcIssuer::start();
+    let v = verifier();
+    let Trusted::Oidc(trust) = login_of(&p).trusted else {
+        unreachable!()
+    };
+    let with_nonce = with(claims_of(&p), "nonce", json!("n-0S6_WzA2Mj"));
+    let token = p.token(&with_nonce);
+    let ok = v
+        .verify_id_token(&trust, p.name(), &token, Some("n-0S6_WzA2Mj"), NOW)
+        .unwrap();
+    assert_eq!(ok.subject, "user-1");
+    assert_eq!(ok.claims["nonce"], "n-0S6_WzA2Mj");
+
+    let e = refused(v.verify_id_token(&trust, p.name(), &token, Some("other"), NOW));
+    assert_eq!(e.code(), "NotAuthorizedException");
+    assert!(e.message().contains("nonce is not the one"), "{e}");
+    let without = p.token(&claims_of(&p));
+    let e = refused(v.verify_id_token(&trust, p.name(), &without, Some("n-0S6_WzA2Mj"), NOW));
+    assert!(e.message().contains("has no nonce"), "{e}");
+    // Without a nonce asked for (an identity pool's login), the claim is not required.
+    v.verify_id_token(&trust, p.name(), &without, None, NOW)
+        .unwrap();
+    // The rest of the checks still come first: an expired token with the right nonce.
+    let expired = p.token(&with(with_nonce, "exp", json!(NOW_S - 3600)));
+    let e = refused(v.verify_id_token(&trust, p.name(), &expired, Some("n-0S6_WzA2Mj"), NOW));
+    assert!(e.message().contains("Token expired"), "{e}");
 }

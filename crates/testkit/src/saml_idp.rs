@@ -1,0 +1,236 @@
+//! A fake SAML identity provider: an RSA-2048 key with a self-signed certificate, the metadata
+//! document naming it, assertions and responses built from a few fields, and enveloped
+//! signatures made as an IdP makes them (exclusive c14n, SHA-256 digest, RSA-SHA256), so that a
+//! test can sign exactly what it wants signed and then tamper with it.
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::KeyPair;
+use aws_lc_rs::signature::RSA_PKCS1_SHA256;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use federation::saml::c14n;
+
+/// The attribute naming the roles an assertion offers (`role-arn,provider-arn`).
+pub const ROLE_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
+/// The attribute naming the role session.
+pub const SESSION_NAME_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
+/// Where AWS takes SAML responses (the recipient STS and identity pools expect).
+pub const AWS_SIGN_IN: &str = "https://signin.aws.amazon.com/saml";
+
+/// An IdP's key and its certificate.
+pub struct SamlIdp {
+    pub entity_id: String,
+    key: KeyPair,
+    /// The certificate (DER), base64, as metadata carries it.
+    pub cert_b64: String,
+}
+
+impl SamlIdp {
+    /// A fresh key and a self-signed certificate (common name "test idp") for `entity_id`.
+    pub fn new(entity_id: &str) -> SamlIdp {
+        let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "test idp");
+        let cert = params.self_signed(&pair).unwrap();
+        SamlIdp {
+            entity_id: entity_id.to_string(),
+            key: KeyPair::from_pkcs8(&pair.serialize_der()).unwrap(),
+            cert_b64: STANDARD.encode(cert.der()),
+        }
+    }
+
+    /// The IdP's metadata: an `EntityDescriptor` with its signing certificate.
+    pub fn metadata(&self) -> String {
+        metadata(&self.entity_id, &self.cert_b64)
+    }
+
+    /// A response of one assertion signed by this IdP, base64 as it is posted.
+    pub fn signed_response(&self, assertion: &Assertion) -> String {
+        let unsigned = response(&self.entity_id, &assertion.xml(), None, assertion.issued_ms);
+        let xml = self.sign(&unsigned, &assertion.id);
+        STANDARD.encode(xml)
+    }
+
+    /// Signs the element whose `ID` is `id` in `xml`: an enveloped `ds:Signature` put after
+    /// that element's `Issuer`, its digest over the element's exclusive c14n, RSA-SHA256 over
+    /// `SignedInfo`'s.
+    pub fn sign(&self, xml: &str, id: &str) -> String {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let element = doc
+            .descendants()
+            .find(|n| n.attribute("ID") == Some(id))
+            .unwrap_or_else(|| panic!("no element with ID {id}"));
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            c14n::canonicalize(element, None, &[]).as_bytes(),
+        );
+        let placeholder = format!("SIGNATURE-{id}");
+        let signature = format!(
+            r##"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#{id}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>{}</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>{placeholder}</ds:SignatureValue></ds:Signature>"##,
+            STANDARD.encode(digest.as_ref())
+        );
+        let at = xml.find(&format!("ID=\"{id}\"")).unwrap();
+        let issuer_end = at + xml[at..].find("</saml:Issuer>").unwrap() + "</saml:Issuer>".len();
+        let with_sig = format!("{}{signature}{}", &xml[..issuer_end], &xml[issuer_end..]);
+        let doc = roxmltree::Document::parse(&with_sig).unwrap();
+        let reference = format!("#{id}");
+        let signed_info = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "SignedInfo")
+            .find(|n| {
+                n.descendants()
+                    .any(|r| r.attribute("URI") == Some(reference.as_str()))
+            })
+            .unwrap();
+        let mut value = vec![0; self.key.public_modulus_len()];
+        self.key
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                c14n::canonicalize(signed_info, None, &[]).as_bytes(),
+                &mut value,
+            )
+            .unwrap();
+        with_sig.replace(&placeholder, &STANDARD.encode(value))
+    }
+}
+
+/// Metadata naming `entity_id` with one signing certificate.
+pub fn metadata(entity_id: &str, cert_b64: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity_id}" validUntil="2030-01-01T00:00:00Z">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing">
+      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>
+{cert_b64}
+      </ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+    </md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"#
+    )
+}
+
+/// What an assertion says. [`Assertion::new`] makes one for AWS (audience
+/// `urn:amazon:webservices`, recipient AWS's sign-in URL) valid from a minute before `now_ms`
+/// to five minutes after.
+#[derive(Debug, Clone)]
+pub struct Assertion {
+    pub id: String,
+    pub issuer: String,
+    pub name_id: String,
+    pub audience: String,
+    pub recipient: String,
+    pub not_before_ms: i64,
+    pub not_on_or_after_ms: i64,
+    pub issued_ms: i64,
+    /// Attributes in order: name and values.
+    pub attributes: Vec<(String, Vec<String>)>,
+}
+
+impl Assertion {
+    pub fn new(issuer: &str, name_id: &str, now_ms: i64) -> Assertion {
+        Assertion {
+            id: "a-1".to_string(),
+            issuer: issuer.to_string(),
+            name_id: name_id.to_string(),
+            audience: "urn:amazon:webservices".to_string(),
+            recipient: AWS_SIGN_IN.to_string(),
+            not_before_ms: now_ms - 60_000,
+            not_on_or_after_ms: now_ms + 300_000,
+            issued_ms: now_ms,
+            attributes: Vec::new(),
+        }
+    }
+
+    /// Adds an attribute with these values.
+    pub fn attribute(mut self, name: &str, values: &[&str]) -> Assertion {
+        self.attributes.push((
+            name.to_string(),
+            values.iter().map(|v| (*v).to_string()).collect(),
+        ));
+        self
+    }
+
+    /// Offers these roles, each `role-arn,provider-arn`, and names the session.
+    pub fn roles(self, pairs: &[&str], session_name: &str) -> Assertion {
+        self.attribute(ROLE_ATTRIBUTE, pairs)
+            .attribute(SESSION_NAME_ATTRIBUTE, &[session_name])
+    }
+
+    /// The `saml:Assertion` element (unsigned).
+    pub fn xml(&self) -> String {
+        let attributes: String = self
+            .attributes
+            .iter()
+            .map(|(name, values)| {
+                let values: String = values
+                    .iter()
+                    .map(|v| format!("<saml:AttributeValue>{}</saml:AttributeValue>", escape(v)))
+                    .collect();
+                format!(r#"<saml:Attribute Name="{name}">{values}</saml:Attribute>"#)
+            })
+            .collect();
+        let statement = if attributes.is_empty() {
+            String::new()
+        } else {
+            format!("<saml:AttributeStatement>{attributes}</saml:AttributeStatement>")
+        };
+        format!(
+            r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{id}" IssueInstant="{issued}" Version="2.0">
+    <saml:Issuer>{issuer}</saml:Issuer>
+    <saml:Subject>
+      <saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{name_id}</saml:NameID>
+      <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
+        <saml:SubjectConfirmationData NotOnOrAfter="{nooa}" Recipient="{recipient}"/>
+      </saml:SubjectConfirmation>
+    </saml:Subject>
+    <saml:Conditions NotBefore="{nb}" NotOnOrAfter="{nooa}">
+      <saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>
+    </saml:Conditions>
+    {statement}
+  </saml:Assertion>"#,
+            id = self.id,
+            issued = instant(self.issued_ms),
+            issuer = self.issuer,
+            name_id = self.name_id,
+            nooa = instant(self.not_on_or_after_ms),
+            nb = instant(self.not_before_ms),
+            recipient = self.recipient,
+            audience = self.audience,
+        )
+    }
+}
+
+/// A successful `samlp:Response` (ID `resp-1`) of `issuer` issued at `now_ms` around `inner`,
+/// with a `Destination` when given.
+pub fn response(issuer: &str, inner: &str, destination: Option<&str>, now_ms: i64) -> String {
+    let destination = destination
+        .map(|d| format!(r#" Destination="{d}""#))
+        .unwrap_or_default();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="resp-1" Version="2.0" IssueInstant="{now}"{destination}>
+  <saml:Issuer>{issuer}</saml:Issuer>
+  <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
+  {inner}
+</samlp:Response>"#,
+        now = instant(now_ms)
+    )
+}
+
+/// An instant (ms since the epoch) as xs:dateTime.
+pub fn instant(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;")
+}
