@@ -3,7 +3,7 @@
 
 use console_api::{Actor, ErrorCode};
 use serde_json::{Value, json};
-use testkit::{TestConsole, err, ok};
+use testkit::{TestConsole, audited, create_identity_pool, err, ok};
 
 const ACCOUNT: &str = "000000000000";
 
@@ -46,28 +46,14 @@ const PHOTOS: &str = r#"{
   ]
 }"#;
 
-fn audited(c: &TestConsole, op: &str) -> Vec<Value> {
-    ok(c, "ListAuditEvents", json!({}))["Events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["Operation"] == op)
-        .cloned()
-        .collect()
-}
-
 fn pool(c: &TestConsole, guests: bool) -> String {
-    let id = ok(
+    let id = create_identity_pool(
         c,
-        "CreateIdentityPool",
         json!({"IdentityPoolName": "photos", "AllowUnauthenticatedIdentities": guests,
                "CognitoIdentityProviders": [{
                    "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
                    "ClientId": "client1"}]}),
-    )["IdentityPoolId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     ok(
         c,
         "SetIdentityPoolRoles",
@@ -409,15 +395,11 @@ fn simulate_access_substitutes_variables_and_scopes_guests_down() {
 #[test]
 fn assume_role_with_web_identity_takes_the_identity_pools_tokens() {
     let c = console();
-    let id = ok(
+    let id = create_identity_pool(
         &c,
-        "CreateIdentityPool",
         json!({"IdentityPoolName": "classic", "AllowUnauthenticatedIdentities": false,
                "AllowClassicFlow": true, "DeveloperProviderName": "login.app"}),
-    )["IdentityPoolId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     ok(
         &c,
         "CreateRole",

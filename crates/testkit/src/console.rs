@@ -136,6 +136,17 @@ pub fn err(c: &TestConsole, op: &str, body: Value) -> ApiError {
     }
 }
 
+/// The audit events of operation `op`, in the order `ListAuditEvents` answers them.
+pub fn audited(c: &TestConsole, op: &str) -> Vec<Value> {
+    ok(c, "ListAuditEvents", serde_json::json!({}))["Events"]
+        .as_array()
+        .unwrap_or_else(|| panic!("ListAuditEvents answered no Events"))
+        .iter()
+        .filter(|e| e["Operation"] == op)
+        .cloned()
+        .collect()
+}
+
 /// `CreateUserPool` with `body`, which must succeed; answers the new pool's id.
 pub fn create_pool(c: &TestConsole, body: Value) -> String {
     id_at(&ok(c, "CreateUserPool", body), "UserPool", "Id")
@@ -148,6 +159,14 @@ pub fn create_client(c: &TestConsole, body: Value) -> String {
         "UserPoolClient",
         "ClientId",
     )
+}
+
+/// `CreateIdentityPool` with `body`, which must succeed; answers the new pool's id.
+pub fn create_identity_pool(c: &TestConsole, body: Value) -> String {
+    ok(c, "CreateIdentityPool", body)["IdentityPoolId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("CreateIdentityPool answered no IdentityPoolId"))
+        .to_string()
 }
 
 fn id_at(answer: &Value, object: &str, member: &str) -> String {

@@ -1,7 +1,7 @@
 //! What Poolhouse's tests start from, written once: a fresh store in a temporary directory
 //! ([`TestDb`], and with the `console` feature `TestConsole`), a clock that moves only when told
 //! ([`T0`], `domain::FixedClock`), the dispatch helpers (`call`, `ok`, `err`, `create_pool`,
-//! `create_client`), small servers on 127.0.0.1:0 that a test starts and that stop when
+//! `create_client`, `create_identity_pool`, `audited`), small servers on 127.0.0.1:0 that a test starts and that stop when
 //! dropped ([`HttpServer`] for hooks, JWKS and discovery documents, [`SmtpCatcher`] for mail), a
 //! raw HTTP/1.1 client ([`http::send`]) that shows exactly what a peer sees on the wire, the
 //! `poolhouse` binary on a fresh store ([`CliStore`]), PEM key files ([`pem`],
@@ -46,7 +46,9 @@ mod store;
 
 pub use cli::CliStore;
 #[cfg(feature = "console")]
-pub use console::{TestConsole, call, create_client, create_pool, err, ok};
+pub use console::{
+    TestConsole, audited, call, create_client, create_identity_pool, create_pool, err, ok,
+};
 pub use http::{HttpServer, Reply, Request, Routes};
 pub use keys::{pem, rsa_pem_pair};
 #[cfg(feature = "idp")]

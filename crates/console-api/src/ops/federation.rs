@@ -11,6 +11,7 @@ use identity_pools::providers;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::federation_providers::{FederationKind, FederationProviderRow};
+use storage::{Reader, Tx};
 use ts_rs::TS;
 
 use super::shared::*;
@@ -216,33 +217,92 @@ fn account(c: &Console) -> Result<String, ApiError> {
     Ok(c.workspace()?.account_id.clone())
 }
 
+/// A provider record's ARN (the account's, as every record's is).
+fn arn(kind: FederationKind, account: &str, name: &str) -> String {
+    match kind {
+        FederationKind::Oidc => providers::oidc_arn(account, name),
+        FederationKind::Saml => providers::saml_arn(account, name),
+    }
+}
+
+/// Creates a provider record of `kind` (`create` makes it, at the clock, in the account, with
+/// the tags) in one transaction audited under the ARN it gets; answers that ARN and its tags.
+fn create_provider(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    kind: FederationKind,
+    tags: Option<Vec<Tag>>,
+    create: impl FnOnce(
+        &Tx<'_>,
+        i64,
+        &str,
+        &BTreeMap<String, String>,
+    ) -> Result<FederationProviderRow, providers::Error>,
+) -> Result<(String, Vec<Tag>), ApiError> {
+    let tags = tag_map(tags)?;
+    c.write_audited(ctx, None, None, |tx, uctx| {
+        let row = create(tx, uctx.clock.now_ms(), uctx.account, &tags)?;
+        let arn = arn(kind, uctx.account, &row.name);
+        Ok(((arn.clone(), tag_list(&row.tags)), Some(arn)))
+    })
+}
+
+/// The provider record `arn` names (`get` finds it in the account).
+fn read_provider(
+    c: &Console,
+    get: impl FnOnce(&Reader<'_>, &str) -> Result<FederationProviderRow, providers::Error>,
+) -> Result<FederationProviderRow, ApiError> {
+    let account = account(c)?;
+    c.read(|r| Ok(get(r, &account)?))
+}
+
+/// The provider records of `kind`, each with its ARN.
+fn list_providers(
+    c: &Console,
+    kind: FederationKind,
+) -> Result<Vec<(String, FederationProviderRow)>, ApiError> {
+    let account = account(c)?;
+    let rows = c.read(|r| Ok(providers::list(r, kind)?))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (arn(kind, &account, &row.name), row))
+        .collect())
+}
+
+/// One change to the provider record `arn` names (`change` makes it, at the clock, in the
+/// account) in one transaction audited under that ARN; what `change` answers is not.
+fn change_provider<R>(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    arn: &str,
+    change: impl FnOnce(&Tx<'_>, i64, &str) -> Result<R, providers::Error>,
+) -> Result<Empty, ApiError> {
+    c.write_audited(ctx, None, Some(arn), |tx, uctx| {
+        change(tx, uctx.clock.now_ms(), uctx.account)?;
+        Ok((Empty {}, None))
+    })
+}
+
 /// `CreateOpenIDConnectProvider`.
 pub(crate) fn create_open_id_connect_provider(
     c: &Console,
     ctx: &OpCtx<'_>,
     req: CreateOpenIdConnectProviderRequest,
 ) -> Result<CreateOpenIdConnectProviderResponse, ApiError> {
-    let tags = tag_map(req.tags)?;
     let client_ids = req.client_id_list.unwrap_or_default();
     let thumbprints = req.thumbprint_list.unwrap_or_default();
-    c.write_audited(ctx, None, None, |tx, uctx| {
-        let row = providers::create_oidc(
-            tx,
-            uctx.clock.now_ms(),
-            uctx.account,
-            &req.url,
-            &client_ids,
-            &thumbprints,
-            &tags,
-        )?;
-        let arn = providers::oidc_arn(uctx.account, &row.name);
-        Ok((
-            CreateOpenIdConnectProviderResponse {
-                open_id_connect_provider_arn: arn.clone(),
-                tags: tag_list(&row.tags),
-            },
-            Some(arn),
-        ))
+    let (arn, tags) = create_provider(
+        c,
+        ctx,
+        FederationKind::Oidc,
+        req.tags,
+        |tx, now, account, tags| {
+            providers::create_oidc(tx, now, account, &req.url, &client_ids, &thumbprints, tags)
+        },
+    )?;
+    Ok(CreateOpenIdConnectProviderResponse {
+        open_id_connect_provider_arn: arn,
+        tags,
     })
 }
 
@@ -252,18 +312,12 @@ pub(crate) fn get_open_id_connect_provider(
     _ctx: &OpCtx<'_>,
     req: OpenIdConnectProviderArnRequest,
 ) -> Result<GetOpenIdConnectProviderResponse, ApiError> {
-    let account = account(c)?;
-    let row = c.read(|r| {
-        Ok(providers::get_oidc(
-            r,
-            &account,
-            &req.open_id_connect_provider_arn,
-        )?)
-    })?;
+    let arn = req.open_id_connect_provider_arn;
+    let row = read_provider(c, |r, account| providers::get_oidc(r, account, &arn))?;
     Ok(GetOpenIdConnectProviderResponse {
-        url: row.url.clone().unwrap_or_default(),
-        client_id_list: row.client_ids.clone(),
-        thumbprint_list: row.thumbprints.clone(),
+        url: row.url.unwrap_or_default(),
+        client_id_list: row.client_ids,
+        thumbprint_list: row.thumbprints,
         create_date: secs(row.created_at),
         tags: tag_list(&row.tags),
     })
@@ -275,14 +329,10 @@ pub(crate) fn list_open_id_connect_providers(
     _ctx: &OpCtx<'_>,
     _req: Empty,
 ) -> Result<ListOpenIdConnectProvidersResponse, ApiError> {
-    let account = account(c)?;
-    let rows = c.read(|r| Ok(providers::list(r, FederationKind::Oidc)?))?;
     Ok(ListOpenIdConnectProvidersResponse {
-        open_id_connect_provider_list: rows
-            .iter()
-            .map(|p| OpenIdConnectProviderListEntry {
-                arn: providers::oidc_arn(&account, &p.name),
-            })
+        open_id_connect_provider_list: list_providers(c, FederationKind::Oidc)?
+            .into_iter()
+            .map(|(arn, _)| OpenIdConnectProviderListEntry { arn })
             .collect(),
     })
 }
@@ -294,9 +344,8 @@ pub(crate) fn add_client_id_to_open_id_connect_provider(
     req: OpenIdConnectProviderClientIdRequest,
 ) -> Result<Empty, ApiError> {
     let arn = req.open_id_connect_provider_arn;
-    c.write_audited(ctx, None, Some(&arn), |tx, uctx| {
-        providers::add_client_id(tx, uctx.clock.now_ms(), uctx.account, &arn, &req.client_id)?;
-        Ok((Empty {}, None))
+    change_provider(c, ctx, &arn, |tx, now, account| {
+        providers::add_client_id(tx, now, account, &arn, &req.client_id)
     })
 }
 
@@ -307,9 +356,8 @@ pub(crate) fn remove_client_id_from_open_id_connect_provider(
     req: OpenIdConnectProviderClientIdRequest,
 ) -> Result<Empty, ApiError> {
     let arn = req.open_id_connect_provider_arn;
-    c.write_audited(ctx, None, Some(&arn), |tx, uctx| {
-        providers::remove_client_id(tx, uctx.clock.now_ms(), uctx.account, &arn, &req.client_id)?;
-        Ok((Empty {}, None))
+    change_provider(c, ctx, &arn, |tx, now, account| {
+        providers::remove_client_id(tx, now, account, &arn, &req.client_id)
     })
 }
 
@@ -320,15 +368,8 @@ pub(crate) fn update_open_id_connect_provider_thumbprint(
     req: UpdateOpenIdConnectProviderThumbprintRequest,
 ) -> Result<Empty, ApiError> {
     let arn = req.open_id_connect_provider_arn;
-    c.write_audited(ctx, None, Some(&arn), |tx, uctx| {
-        providers::update_thumbprints(
-            tx,
-            uctx.clock.now_ms(),
-            uctx.account,
-            &arn,
-            &req.thumbprint_list,
-        )?;
-        Ok((Empty {}, None))
+    change_provider(c, ctx, &arn, |tx, now, account| {
+        providers::update_thumbprints(tx, now, account, &arn, &req.thumbprint_list)
     })
 }
 
@@ -339,9 +380,8 @@ pub(crate) fn delete_open_id_connect_provider(
     req: OpenIdConnectProviderArnRequest,
 ) -> Result<Empty, ApiError> {
     let arn = req.open_id_connect_provider_arn;
-    c.write_audited(ctx, None, Some(&arn), |tx, uctx| {
-        providers::delete_oidc(tx, uctx.account, &arn)?;
-        Ok((Empty {}, None))
+    change_provider(c, ctx, &arn, |tx, _, account| {
+        providers::delete_oidc(tx, account, &arn)
     })
 }
 
@@ -351,29 +391,37 @@ pub(crate) fn create_saml_provider(
     ctx: &OpCtx<'_>,
     req: CreateSamlProviderRequest,
 ) -> Result<CreateSamlProviderResponse, ApiError> {
-    let tags = tag_map(req.tags)?;
-    c.write_audited(ctx, None, None, |tx, uctx| {
-        let row = providers::create_saml(
-            tx,
-            uctx.clock.now_ms(),
-            uctx.account,
-            &req.name,
-            &req.saml_metadata_document,
-            &tags,
-        )?;
-        let arn = providers::saml_arn(uctx.account, &row.name);
-        Ok((
-            CreateSamlProviderResponse {
-                saml_provider_arn: arn.clone(),
-                tags: tag_list(&row.tags),
-            },
-            Some(arn),
-        ))
+    let (arn, tags) = create_provider(
+        c,
+        ctx,
+        FederationKind::Saml,
+        req.tags,
+        |tx, now, account, tags| {
+            providers::create_saml(
+                tx,
+                now,
+                account,
+                &req.name,
+                &req.saml_metadata_document,
+                tags,
+            )
+        },
+    )?;
+    Ok(CreateSamlProviderResponse {
+        saml_provider_arn: arn,
+        tags,
     })
 }
 
-fn saml_response(row: &FederationProviderRow) -> Result<GetSamlProviderResponse, ApiError> {
-    let doc = row.metadata.clone().unwrap_or_default();
+/// `GetSAMLProvider`: the stored document, and what it was read as.
+pub(crate) fn get_saml_provider(
+    c: &Console,
+    _ctx: &OpCtx<'_>,
+    req: SamlProviderArnRequest,
+) -> Result<GetSamlProviderResponse, ApiError> {
+    let arn = req.saml_provider_arn;
+    let row = read_provider(c, |r, account| providers::get_saml(r, account, &arn))?;
+    let doc = row.metadata.unwrap_or_default();
     // Checked when stored; metadata that no longer reads is damage.
     let m = federation::saml::metadata::parse(&doc).map_err(|e| {
         ApiError::new(
@@ -398,30 +446,17 @@ fn saml_response(row: &FederationProviderRow) -> Result<GetSamlProviderResponse,
     })
 }
 
-/// `GetSAMLProvider`.
-pub(crate) fn get_saml_provider(
-    c: &Console,
-    _ctx: &OpCtx<'_>,
-    req: SamlProviderArnRequest,
-) -> Result<GetSamlProviderResponse, ApiError> {
-    let account = account(c)?;
-    let row = c.read(|r| Ok(providers::get_saml(r, &account, &req.saml_provider_arn)?))?;
-    saml_response(&row)
-}
-
 /// `ListSAMLProviders`.
 pub(crate) fn list_saml_providers(
     c: &Console,
     _ctx: &OpCtx<'_>,
     _req: Empty,
 ) -> Result<ListSamlProvidersResponse, ApiError> {
-    let account = account(c)?;
-    let rows = c.read(|r| Ok(providers::list(r, FederationKind::Saml)?))?;
     Ok(ListSamlProvidersResponse {
-        saml_provider_list: rows
-            .iter()
-            .map(|p| SamlProviderListEntry {
-                arn: providers::saml_arn(&account, &p.name),
+        saml_provider_list: list_providers(c, FederationKind::Saml)?
+            .into_iter()
+            .map(|(arn, p)| SamlProviderListEntry {
+                arn,
                 valid_until: p.valid_until.map(secs),
                 create_date: secs(p.created_at),
             })
@@ -436,20 +471,11 @@ pub(crate) fn update_saml_provider(
     req: UpdateSamlProviderRequest,
 ) -> Result<UpdateSamlProviderResponse, ApiError> {
     let arn = req.saml_provider_arn;
-    c.write_audited(ctx, None, Some(&arn), |tx, uctx| {
-        providers::update_saml(
-            tx,
-            uctx.clock.now_ms(),
-            uctx.account,
-            &arn,
-            &req.saml_metadata_document,
-        )?;
-        Ok((
-            UpdateSamlProviderResponse {
-                saml_provider_arn: arn.clone(),
-            },
-            None,
-        ))
+    change_provider(c, ctx, &arn, |tx, now, account| {
+        providers::update_saml(tx, now, account, &arn, &req.saml_metadata_document)
+    })?;
+    Ok(UpdateSamlProviderResponse {
+        saml_provider_arn: arn,
     })
 }
 
@@ -460,8 +486,7 @@ pub(crate) fn delete_saml_provider(
     req: SamlProviderArnRequest,
 ) -> Result<Empty, ApiError> {
     let arn = req.saml_provider_arn;
-    c.write_audited(ctx, None, Some(&arn), |tx, uctx| {
-        providers::delete_saml(tx, uctx.account, &arn)?;
-        Ok((Empty {}, None))
+    change_provider(c, ctx, &arn, |tx, _, account| {
+        providers::delete_saml(tx, account, &arn)
     })
 }
