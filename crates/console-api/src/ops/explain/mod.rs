@@ -341,20 +341,15 @@ pub(crate) fn explain_role(
     let mappings = mappings_of(&pool, req.role_mappings.as_ref())?;
 
     let mut problems = Vec::new();
-    if unsaved {
-        let keys = pools::mapping_keys(&pool.config);
-        let checked = mapping::validate(&roles, &mappings)
-            .and_then(|()| mapping::check_providers(&mappings, keys.iter().map(String::as_str)));
-        if let Err(e) = checked {
-            problems = e
-                .problems
-                .into_iter()
-                .map(|p| RoleProblemType {
-                    member: p.member,
-                    message: p.message,
-                })
-                .collect();
-        }
+    if unsaved && let Err(e) = pools::check_roles(&pool.config, &roles, &mappings) {
+        problems = e
+            .problems
+            .into_iter()
+            .map(|p| RoleProblemType {
+                member: p.member,
+                message: p.message,
+            })
+            .collect();
     }
 
     let (login_check, login_refusal) = check_login(c, ctx, &pool, &req, &claims, now)?;
