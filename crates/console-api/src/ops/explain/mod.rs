@@ -225,6 +225,44 @@ dto! {
     }
 }
 
+impl From<mapping::Problem> for RoleProblemType {
+    fn from(p: mapping::Problem) -> Self {
+        RoleProblemType {
+            member: p.member,
+            message: p.message,
+        }
+    }
+}
+
+impl From<mapping::TagProblem> for RoleProblemType {
+    fn from(p: mapping::TagProblem) -> Self {
+        RoleProblemType {
+            member: p.member,
+            message: p.message,
+        }
+    }
+}
+
+impl From<mapping::SessionTag> for SessionTagType {
+    fn from(t: mapping::SessionTag) -> Self {
+        SessionTagType {
+            key: t.key,
+            value: t.value,
+            claim: t.claim,
+        }
+    }
+}
+
+impl From<mapping::SkippedTag> for SkippedTagType {
+    fn from(t: mapping::SkippedTag) -> Self {
+        SkippedTagType {
+            key: t.key,
+            claim: t.claim,
+            reason: t.reason,
+        }
+    }
+}
+
 fn match_type(m: MatchType) -> MappingRuleMatchType {
     match m {
         MatchType::Equals => MappingRuleMatchType::Equals,
@@ -342,14 +380,7 @@ pub(crate) fn explain_role(
 
     let mut problems = Vec::new();
     if unsaved && let Err(e) = pools::check_roles(&pool.config, &roles, &mappings) {
-        problems = e
-            .problems
-            .into_iter()
-            .map(|p| RoleProblemType {
-                member: p.member,
-                message: p.message,
-            })
-            .collect();
+        problems = e.problems.into_iter().map(RoleProblemType::from).collect();
     }
 
     let (login_check, login_refusal) = check_login(c, ctx, &pool, &req, &claims, now)?;
@@ -409,31 +440,10 @@ pub(crate) fn explain_role(
         };
         match mapping::principal_tags(&map, provider, &claims) {
             Ok(t) => {
-                session_tags = t
-                    .tags
-                    .into_iter()
-                    .map(|t| SessionTagType {
-                        key: t.key,
-                        value: t.value,
-                        claim: t.claim,
-                    })
-                    .collect();
-                skipped_tags = t
-                    .skipped
-                    .into_iter()
-                    .map(|t| SkippedTagType {
-                        key: t.key,
-                        claim: t.claim,
-                        reason: t.reason,
-                    })
-                    .collect();
+                session_tags = t.tags.into_iter().map(SessionTagType::from).collect();
+                skipped_tags = t.skipped.into_iter().map(SkippedTagType::from).collect();
             }
-            Err(p) => {
-                tags_problem = Some(RoleProblemType {
-                    member: p.member,
-                    message: p.message,
-                });
-            }
+            Err(p) => tags_problem = Some(RoleProblemType::from(p)),
         }
     }
 
