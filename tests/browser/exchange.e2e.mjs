@@ -16,7 +16,7 @@
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
 //   E2E_TIMEOUT_MS overall bound (default: 240000)
 
-import { LOOKS, apiOk, assert, axe, log, scenario, setLook, shot } from "./harness.mjs";
+import { LOOKS, apiOk, assert, axe, log, scenario, seedIdentity, setLook, shot } from "./harness.mjs";
 import { sidewaysOverflow } from "./harness.mjs";
 
 const s = scenario({ name: "exchange-e2e", timeoutMs: 240_000 });
@@ -46,34 +46,11 @@ async function main() {
   });
 
   const poolName = `shop-${Date.now().toString(36)}`;
-  let userPoolId;
-  let clientId;
+  let seeded;
   let identityPoolId;
   await check("a user pool with an app client and a person, and an identity pool trusting it, are seeded", async () => {
-    userPoolId = (await apiOk(base, "CreateUserPool", { PoolName: poolName })).UserPool.Id;
-    clientId = (
-      await apiOk(base, "CreateUserPoolClient", {
-        UserPoolId: userPoolId,
-        ClientName: "web",
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      })
-    ).UserPoolClient.ClientId;
-    await apiOk(base, "AdminCreateUser", {
-      UserPoolId: userPoolId,
-      Username: "ada",
-      MessageAction: "SUPPRESS",
-      UserAttributes: [{ Name: "email", Value: "ada@example.com" }],
-    });
-    await apiOk(base, "AdminSetUserPassword", { UserPoolId: userPoolId, Username: "ada", Password: PASSWORD, Permanent: true });
-    const provider = `cognito-idp.${userPoolId.split("_")[0]}.amazonaws.com/${userPoolId}`;
-    identityPoolId = (
-      await apiOk(
-        base,
-        "CreateIdentityPool",
-        { IdentityPoolName: "Shop app", AllowUnauthenticatedIdentities: false, AllowClassicFlow: true, CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }] },
-        CID,
-      )
-    ).IdentityPoolId;
+    seeded = await seedIdentity(base, { poolName, people: { ada: "ada@example.com" }, password: PASSWORD, identityPoolName: "Shop app" });
+    identityPoolId = seeded.identityPoolId;
   });
 
   const { page, pageErrors } = await s.openBrowser();
@@ -170,13 +147,7 @@ async function main() {
 
   let idToken;
   await check("Which role, and why? gives the trust policy's verdict and an access check", async () => {
-    const r = await apiOk(base, "AdminInitiateAuth", {
-      UserPoolId: userPoolId,
-      ClientId: clientId,
-      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-      AuthParameters: { USERNAME: "ada", PASSWORD },
-    });
-    idToken = r.AuthenticationResult.IdToken;
+    idToken = await seeded.idToken("ada");
     await page.getByTestId("explain-token").fill(idToken);
     const trust = page.getByTestId("explain-trust");
     await trust.waitFor();

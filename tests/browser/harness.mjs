@@ -115,6 +115,70 @@ export async function apiOk(base, op, body, service) {
 }
 
 /**
+ * Seeds over HTTP what the identity scenarios start from: the user pool `poolName` with the app
+ * client "web" (password sign-in, as a user and as an administrator), the `people` (username →
+ * email) with `password` set for good, the `groups` (name → members) and, when
+ * `identityPoolName` is given, an identity pool of that name trusting the app client (the
+ * classic flow allowed, no guests). Resolves with the ids, the user pool's provider name and its
+ * RoleMappings key (`<provider>:<client id>`), and `idToken(username)`, which signs a person in
+ * with ADMIN_USER_PASSWORD_AUTH and answers the ID token.
+ */
+export async function seedIdentity(base, { poolName, people, password, groups = {}, identityPoolName }) {
+  const userPoolId = (await apiOk(base, "CreateUserPool", { PoolName: poolName })).UserPool.Id;
+  const clientId = (
+    await apiOk(base, "CreateUserPoolClient", {
+      UserPoolId: userPoolId,
+      ClientName: "web",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    })
+  ).UserPoolClient.ClientId;
+  for (const [username, email] of Object.entries(people)) {
+    await apiOk(base, "AdminCreateUser", {
+      UserPoolId: userPoolId,
+      Username: username,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [{ Name: "email", Value: email }],
+    });
+    await apiOk(base, "AdminSetUserPassword", { UserPoolId: userPoolId, Username: username, Password: password, Permanent: true });
+  }
+  for (const [group, members] of Object.entries(groups)) {
+    await apiOk(base, "CreateGroup", { UserPoolId: userPoolId, GroupName: group });
+    for (const username of members) {
+      await apiOk(base, "AdminAddUserToGroup", { UserPoolId: userPoolId, Username: username, GroupName: group });
+    }
+  }
+  const provider = `cognito-idp.${userPoolId.split("_")[0]}.amazonaws.com/${userPoolId}`;
+  const identityPoolId =
+    identityPoolName === undefined
+      ? undefined
+      : (
+          await apiOk(
+            base,
+            "CreateIdentityPool",
+            {
+              IdentityPoolName: identityPoolName,
+              AllowUnauthenticatedIdentities: false,
+              AllowClassicFlow: true,
+              CognitoIdentityProviders: [{ ProviderName: provider, ClientId: clientId }],
+            },
+            "AWSCognitoIdentityService",
+          )
+        ).IdentityPoolId;
+  async function idToken(username) {
+    const r = await apiOk(base, "AdminInitiateAuth", {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    });
+    const token = r.AuthenticationResult?.IdToken;
+    assert(typeof token === "string", `no ID token for ${username}`);
+    return token;
+  }
+  return { userPoolId, clientId, provider, mappingKey: `${provider}:${clientId}`, identityPoolId, idToken };
+}
+
+/**
  * Starts `poolhouse serve` on the store `db` at `addr` (with the UI and the console secret):
  * the process, and a promise of its base URL once it prints "listening on" (refused if it
  * exits first or says nothing within 20 s).

@@ -17,7 +17,7 @@
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
 //   E2E_TIMEOUT_MS overall bound (default: 180000)
 
-import { LOOKS, apiOk, assert, axe, log, scenario, setLook, shot, shotOf, sidewaysOverflow } from "./harness.mjs";
+import { LOOKS, apiOk, assert, axe, log, scenario, seedIdentity, setLook, shot, shotOf, sidewaysOverflow } from "./harness.mjs";
 
 const s = scenario({ name: "identity-pools-e2e", timeoutMs: 180_000 });
 const { check, startServer } = s;
@@ -52,38 +52,14 @@ async function main() {
   let clientId;
   const tokens = {};
   await check("a user pool, its app client, the group admins and two people are seeded; their ID tokens obtained", async () => {
-    userPoolId = (await apiOk(base, "CreateUserPool", { PoolName: poolName })).UserPool.Id;
-    clientId = (
-      await apiOk(base, "CreateUserPoolClient", {
-        UserPoolId: userPoolId,
-        ClientName: "web",
-        ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      })
-    ).UserPoolClient.ClientId;
-    await apiOk(base, "CreateGroup", { UserPoolId: userPoolId, GroupName: "admins" });
-    for (const [username, email] of [
-      ["ada", "ada@example.com"],
-      ["bob", "bob@example.com"],
-    ]) {
-      await apiOk(base, "AdminCreateUser", {
-        UserPoolId: userPoolId,
-        Username: username,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [{ Name: "email", Value: email }],
-      });
-      await apiOk(base, "AdminSetUserPassword", { UserPoolId: userPoolId, Username: username, Password: PASSWORD, Permanent: true });
-    }
-    await apiOk(base, "AdminAddUserToGroup", { UserPoolId: userPoolId, Username: "ada", GroupName: "admins" });
-    for (const username of ["ada", "bob"]) {
-      const r = await apiOk(base, "AdminInitiateAuth", {
-        UserPoolId: userPoolId,
-        ClientId: clientId,
-        AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: username, PASSWORD },
-      });
-      tokens[username] = r.AuthenticationResult?.IdToken;
-      assert(typeof tokens[username] === "string", `no ID token for ${username}`);
-    }
+    const seeded = await seedIdentity(base, {
+      poolName,
+      people: { ada: "ada@example.com", bob: "bob@example.com" },
+      password: PASSWORD,
+      groups: { admins: ["ada"] },
+    });
+    ({ userPoolId, clientId } = seeded);
+    for (const username of ["ada", "bob"]) tokens[username] = await seeded.idToken(username);
   });
 
   const { page, pageErrors } = await s.openBrowser();

@@ -240,7 +240,7 @@ fn unsaved_rules_report_every_problem_by_member() {
     );
     assert_eq!(
         bad.field.as_deref(),
-        Some(format!("RoleMappings.{key}.RulesConfiguration.Rules[2].Value").as_str())
+        Some(format!("RoleMappings[\"{key}\"].RulesConfiguration.Rules[2].Value").as_str())
     );
 }
 

@@ -292,22 +292,27 @@ fn bad_roles_name_the_member() {
             "RulesConfiguration": {"Rules": [{"Claim": "c", "MatchType": "Equals", "Value": "v", "RoleARN": arn}]}}})
     };
     let cases = [
-        (json!({"Roles": {"admin": ROLE}}), "Roles"),
+        (json!({"Roles": {"admin": ROLE}}), "Roles.admin"),
         (
             json!({"Roles": {"authenticated": "arn:aws:iam::123:role/X"}}),
             "Roles.authenticated",
         ),
         (
             json!({"Roles": {}, "RoleMappings": rule("arn:aws:iam::123456789012:user/bob")}),
-            "RoleMappings.p.RulesConfiguration.Rules[1].RoleARN",
+            r#"RoleMappings["p"].RulesConfiguration.Rules[1].RoleARN"#,
         ),
         (
             json!({"Roles": {}, "RoleMappings": {"p": {"Type": "Token"}}}),
-            "RoleMappings.p.AmbiguousRoleResolution",
+            r#"RoleMappings["p"].AmbiguousRoleResolution"#,
         ),
         (
             json!({"Roles": {}, "RoleMappings": {"p": {"Type": "Rules", "AmbiguousRoleResolution": "Deny"}}}),
-            "RoleMappings.p.RulesConfiguration",
+            r#"RoleMappings["p"].RulesConfiguration"#,
+        ),
+        (
+            json!({"Roles": {}, "RoleMappings": {"p": {"Type": "Token", "AmbiguousRoleResolution": "Deny",
+                "RulesConfiguration": {"Rules": [{"Claim": "c", "MatchType": "Equals", "Value": "v", "RoleARN": ROLE}]}}}}),
+            r#"RoleMappings["p"].RulesConfiguration"#,
         ),
         (
             json!({"Roles": {}, "RoleMappings": {"p": {"Type": "Guess"}}}),

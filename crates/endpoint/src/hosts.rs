@@ -135,3 +135,67 @@ pub(crate) async fn check_host(
     );
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(allowed: &[&str]) -> HostRules {
+        let allowed = allowed.iter().map(|a| a.parse().unwrap()).collect();
+        HostRules::new("127.0.0.1:9229".parse().unwrap(), allowed)
+    }
+
+    #[test]
+    fn loopback_names_on_the_serving_port_and_allowed_names_are_served() {
+        let r = rules(&["devbox.local", "ci:8080", "[fd00::1]"]);
+        for ok in [
+            "localhost:9229",
+            "LocalHost:9229",
+            "app.localhost:9229",
+            "127.0.0.1:9229",
+            "[::1]:9229",
+            "devbox.local",
+            "devbox.local:1234",
+            "ci:8080",
+            "[fd00::1]:9229",
+        ] {
+            assert!(r.allows(ok), "{ok} is served");
+        }
+        for refused in [
+            "attacker.example",
+            "attacker.example:9229",
+            "localhost",
+            "localhost:80",
+            "127.0.0.1:9230",
+            "localhost.attacker.example:9229",
+            "127.0.0.1.nip.io:9229",
+            "ci",
+            "ci:9229",
+            "",
+            "localhost:9229/x",
+            "localhost:x",
+            "[::1",
+            "user@localhost:9229",
+        ] {
+            assert!(!r.allows(refused), "{refused:?} is refused");
+        }
+    }
+
+    #[test]
+    fn an_allowed_host_that_is_not_a_name_is_refused_naming_it() {
+        for bad in [
+            "",
+            "http://devbox",
+            "devbox/x",
+            "devbox:99999",
+            "a b",
+            "[zz]",
+        ] {
+            let e = bad.parse::<AllowedHost>().unwrap_err();
+            assert!(
+                e.contains("allow-host") && e.contains(&format!("{bad:?}")),
+                "{e}"
+            );
+        }
+    }
+}

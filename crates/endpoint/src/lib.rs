@@ -12,13 +12,17 @@ mod head_timer;
 mod hosts;
 mod sigv4;
 mod sts;
+mod well_known;
 
 pub use console::{CONSOLE_SECRET_HEADER, CONTENT_SECURITY_POLICY, ConsoleSecret};
 use console::{UiDir, console_secret_missing, index, needs_console_secret, security_headers};
 pub use hosts::AllowedHost;
 use hosts::{HostRules, check_host};
+use well_known::{
+    Listening, identity_jwks, identity_openid_configuration, jwks, openid_configuration,
+};
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +30,7 @@ use std::time::Duration;
 use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -138,21 +142,6 @@ pub struct Options {
     pub limits: Limits,
     /// The console's launch secret; a random one when None.
     pub console_secret: Option<ConsoleSecret>,
-}
-
-/// The address this server is reached at, as the discovery document names it: the address
-/// listened on, or 127.0.0.1 for all of them.
-#[derive(Debug, Clone, Copy)]
-struct Listening(SocketAddr);
-
-impl Listening {
-    fn new(local: SocketAddr) -> Listening {
-        let mut public = local;
-        if local.ip().is_unspecified() {
-            public.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        }
-        Listening(public)
-    }
 }
 
 /// Listens on `addr` until ctrl-c, calling `ready` with the bound address first.
@@ -332,7 +321,7 @@ async fn accept_failed(e: std::io::Error) {
 }
 
 /// An error in Cognito's wire shape.
-fn error_response(e: &ApiError) -> Response {
+pub(crate) fn error_response(e: &ApiError) -> Response {
     let status = if e.code.is_client_error() {
         StatusCode::BAD_REQUEST
     } else {
@@ -557,105 +546,6 @@ fn timed_out(e: &axum::Error) -> bool {
     false
 }
 
-/// A JSON document for the well-known routes, or the error in Cognito's shape (404 for a pool
-/// that does not exist).
-fn document(result: Result<serde_json::Value, ApiError>) -> Response {
-    match result {
-        Ok(v) => (
-            [
-                (header::CONTENT_TYPE, "application/json"),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-            ],
-            v.to_string(),
-        )
-            .into_response(),
-        Err(e) if e.code == ErrorCode::ResourceNotFoundException => {
-            let mut r = error_response(&e);
-            *r.status_mut() = StatusCode::NOT_FOUND;
-            r
-        }
-        Err(e) => error_response(&e),
-    }
-}
-
-/// `GET /{poolId}/.well-known/jwks.json`.
-async fn jwks(State(console): State<Console>, Path(pool_id): Path<String>) -> Response {
-    let result = tokio::task::spawn_blocking(move || console.jwks(&pool_id)).await;
-    document(result.unwrap_or_else(|_| {
-        Err(ApiError::new(
-            ErrorCode::InternalErrorException,
-            "the key set could not be read",
-        ))
-    }))
-}
-
-/// `GET /cognito-identity/.well-known/jwks_uri`: the keys of the identity pools' OpenID tokens
-/// (the path is Cognito's: `https://cognito-identity.amazonaws.com/.well-known/jwks_uri`).
-async fn identity_jwks(State(console): State<Console>) -> Response {
-    let result = tokio::task::spawn_blocking(move || console.identity_jwks()).await;
-    document(result.unwrap_or_else(|_| {
-        Err(ApiError::new(
-            ErrorCode::InternalErrorException,
-            "the key set could not be read",
-        ))
-    }))
-}
-
-/// `GET /cognito-identity/.well-known/openid-configuration`: the identity pools' issuer and
-/// where its keys are, under the workspace's issuer or at this server's address (never the
-/// request's Host).
-async fn identity_openid_configuration(
-    State(console): State<Console>,
-    listening: Option<Extension<Listening>>,
-) -> Response {
-    let at = listening.map_or_else(
-        || SocketAddr::from((Ipv4Addr::LOCALHOST, 9229)),
-        |Extension(Listening(a))| a,
-    );
-    let result = tokio::task::spawn_blocking(move || {
-        let jwks_uri = format!("http://{at}/cognito-identity/.well-known/jwks_uri");
-        console.identity_openid_configuration(&jwks_uri)
-    })
-    .await;
-    let mut resp = document(result.unwrap_or_else(|_| {
-        Err(ApiError::new(
-            ErrorCode::InternalErrorException,
-            "the configuration could not be read",
-        ))
-    }));
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-/// `GET /{poolId}/.well-known/openid-configuration`, pointing at the JWKS under the workspace's
-/// issuer, or at this server's address. Never at the request's Host, which a client chooses.
-async fn openid_configuration(
-    State(console): State<Console>,
-    Path(pool_id): Path<String>,
-    listening: Option<Extension<Listening>>,
-) -> Response {
-    let at = listening.map_or_else(
-        || SocketAddr::from((Ipv4Addr::LOCALHOST, 9229)),
-        |Extension(Listening(a))| a,
-    );
-    let result = tokio::task::spawn_blocking(move || {
-        let jwks_uri = format!("http://{at}/{pool_id}/.well-known/jwks.json");
-        console.openid_configuration(&pool_id, &jwks_uri)
-    })
-    .await;
-    let mut resp = document(result.unwrap_or_else(|_| {
-        Err(ApiError::new(
-            ErrorCode::InternalErrorException,
-            "the configuration could not be read",
-        ))
-    }));
-    // The issuer can change with the workspace: no cache keeps an old one.
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -686,65 +576,6 @@ mod tests {
                 target(&h).is_err(),
                 "{} must not answer under {other}",
                 op.name
-            );
-        }
-    }
-
-    fn rules(allowed: &[&str]) -> HostRules {
-        let allowed = allowed.iter().map(|a| a.parse().unwrap()).collect();
-        HostRules::new("127.0.0.1:9229".parse().unwrap(), allowed)
-    }
-
-    #[test]
-    fn loopback_names_on_the_serving_port_and_allowed_names_are_served() {
-        let r = rules(&["devbox.local", "ci:8080", "[fd00::1]"]);
-        for ok in [
-            "localhost:9229",
-            "LocalHost:9229",
-            "app.localhost:9229",
-            "127.0.0.1:9229",
-            "[::1]:9229",
-            "devbox.local",
-            "devbox.local:1234",
-            "ci:8080",
-            "[fd00::1]:9229",
-        ] {
-            assert!(r.allows(ok), "{ok} is served");
-        }
-        for refused in [
-            "attacker.example",
-            "attacker.example:9229",
-            "localhost",
-            "localhost:80",
-            "127.0.0.1:9230",
-            "localhost.attacker.example:9229",
-            "127.0.0.1.nip.io:9229",
-            "ci",
-            "ci:9229",
-            "",
-            "localhost:9229/x",
-            "localhost:x",
-            "[::1",
-            "user@localhost:9229",
-        ] {
-            assert!(!r.allows(refused), "{refused:?} is refused");
-        }
-    }
-
-    #[test]
-    fn an_allowed_host_that_is_not_a_name_is_refused_naming_it() {
-        for bad in [
-            "",
-            "http://devbox",
-            "devbox/x",
-            "devbox:99999",
-            "a b",
-            "[zz]",
-        ] {
-            let e = bad.parse::<AllowedHost>().unwrap_err();
-            assert!(
-                e.contains("allow-host") && e.contains(&format!("{bad:?}")),
-                "{e}"
             );
         }
     }

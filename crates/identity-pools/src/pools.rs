@@ -110,7 +110,8 @@ pub fn list(r: &impl Read, after_pk: i64, limit: u32) -> Result<Vec<IdentityPool
     Ok(store::list(r, after_pk, limit)?)
 }
 
-/// Replaces the pool's roles and role mappings (checked by the caller: shapes and ARNs).
+/// Replaces the pool's roles and role mappings, once they pass [`check_roles`] (the first
+/// problem is answered, naming its member).
 pub fn set_roles(
     tx: &Tx<'_>,
     now: i64,
@@ -149,9 +150,22 @@ pub fn mapping_keys(config: &IdentityPoolConfig) -> Vec<String> {
     keys
 }
 
-/// Role mappings as Cognito checks them when they are set: every rule well formed (the role
-/// mapping rules of [`crate::mapping::validate`]), and every mapping keyed by a provider the pool
-/// has. The first problem is answered, naming its member.
+/// `Roles` and `RoleMappings` as Cognito checks them when they are set: every role and rule well
+/// formed ([`crate::mapping::validate`]), then every mapping keyed by a provider the pool has
+/// ([`crate::mapping::check_providers`]). Every problem found, each naming its member; the
+/// console's explanation of unsaved roles shows them all.
+pub fn check_roles(
+    config: &IdentityPoolConfig,
+    roles: &crate::mapping::Roles,
+    mappings: &crate::mapping::RoleMappings,
+) -> std::result::Result<(), crate::mapping::InvalidRoleConfiguration> {
+    let keys = mapping_keys(config);
+    crate::mapping::validate(roles, mappings)
+        .and_then(|()| crate::mapping::check_providers(mappings, keys.iter().map(String::as_str)))
+}
+
+/// Stored-shape role mappings read and checked by [`check_roles`]; the first problem is
+/// answered.
 fn check_role_mappings(
     config: &IdentityPoolConfig,
     roles: &BTreeMap<String, String>,
@@ -159,17 +173,15 @@ fn check_role_mappings(
 ) -> Result<()> {
     let mut parsed = crate::mapping::RoleMappings::new();
     for (provider, m) in mappings {
-        let mapping = serde_json::from_value(m.clone())
-            .map_err(|e| FieldError::new(format!("RoleMappings[\"{provider}\"]"), e.to_string()))?;
+        let mapping = serde_json::from_value(m.clone()).map_err(|e| {
+            FieldError::new(crate::mapping::mapping_member(provider), e.to_string())
+        })?;
         parsed.insert(provider.clone(), mapping);
     }
-    let keys = mapping_keys(config);
-    crate::mapping::validate(roles, &parsed)
-        .and_then(|()| crate::mapping::check_providers(&parsed, keys.iter().map(String::as_str)))
-        .map_err(|e| match e.problems.into_iter().next() {
-            Some(p) => FieldError::new(p.member, p.message),
-            None => FieldError::new("RoleMappings", "is not valid"),
-        })?;
+    check_roles(config, roles, &parsed).map_err(|e| match e.problems.into_iter().next() {
+        Some(p) => FieldError::new(p.member, p.message),
+        None => FieldError::new("RoleMappings", "is not valid"),
+    })?;
     Ok(())
 }
 

@@ -35,7 +35,7 @@ export function QueryStatus({
 }
 
 /** What these views read of a list, whatever its rows. */
-type Shown = Omit<PagedList<unknown>, "update">;
+export type Shown = Omit<PagedList<unknown>, "update">;
 
 /** "12 groups", or "60 groups loaded" while more pages wait. */
 export function loadedCount(list: Shown, one: string, many?: string): string {

@@ -108,14 +108,19 @@ describe("draft and request", () => {
 });
 
 describe("where the core's problems go", () => {
-  it("reads both spellings of a rule's member", () => {
+  it("reads the engine's spelling of a rule's member, the provider a JSON string", () => {
     expect(placeOf(`RoleMappings["${UP}"].RulesConfiguration.Rules[2].Claim`)).toEqual({ kind: "rule", provider: UP, index: 1, part: "Claim" });
-    expect(placeOf(`RoleMappings.${UP}.RulesConfiguration.Rules[1].RoleARN`)).toEqual({ kind: "rule", provider: UP, index: 0, part: "RoleARN" });
+    expect(placeOf(`RoleMappings["${UP}"].RulesConfiguration.Rules[1].RoleARN`)).toEqual({ kind: "rule", provider: UP, index: 0, part: "RoleARN" });
+    expect(placeOf(String.raw`RoleMappings["a\"]b"].AmbiguousRoleResolution`)).toEqual({ kind: "mapping", provider: 'a"]b', part: "AmbiguousRoleResolution" });
+  });
+
+  it("leaves any other spelling general", () => {
+    expect(placeOf(`RoleMappings.${UP}.RulesConfiguration.Rules[1].RoleARN`)).toEqual({ kind: "general" });
   });
 
   it("places mapping-level and role problems, and leaves the rest general", () => {
     expect(placeOf(`RoleMappings["${UP}"].AmbiguousRoleResolution`)).toEqual({ kind: "mapping", provider: UP, part: "AmbiguousRoleResolution" });
-    expect(placeOf(`RoleMappings.${UP}.RulesConfiguration.Rules`)).toEqual({ kind: "mapping", provider: UP, part: "Rules" });
+    expect(placeOf(`RoleMappings["${UP}"].RulesConfiguration.Rules`)).toEqual({ kind: "mapping", provider: UP, part: "Rules" });
     expect(placeOf(`RoleMappings["accounts.google.com"]`)).toEqual({ kind: "mapping", provider: "accounts.google.com", part: "provider" });
     expect(placeOf("Roles.authenticated")).toEqual({ kind: "role", which: "authenticated" });
     expect(placeOf("RoleMappings")).toEqual({ kind: "general" });

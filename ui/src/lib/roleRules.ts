@@ -142,30 +142,27 @@ export type ProblemPlace =
   | { kind: "rule"; provider: string; index: number; part: "Claim" | "Value" | "RoleARN" | "MatchType" }
   | { kind: "general" };
 
-const MAPPING_PARTS = [".RulesConfiguration", ".AmbiguousRoleResolution", ".Type"];
+/** `RoleMappings["<provider>"]<rest>`: the provider as a JSON string, as the engine spells it. */
+const MAPPING_MEMBER = /^RoleMappings\[("(?:[^"\\]|\\.)*")\](.*)$/;
 
 /**
- * Reads a member the core names — `Roles.authenticated`,
- * `RoleMappings["p"].RulesConfiguration.Rules[2].Claim` (the engine's spelling) or
- * `RoleMappings.p.RulesConfiguration.Rules[2].Claim` (the request check's) — as a place in the
- * editor. Rules count from 1 in the member; `index` counts from 0.
+ * Reads a member the core names — `Roles.authenticated` or
+ * `RoleMappings["p"].RulesConfiguration.Rules[2].Claim` (the provider a JSON string in brackets,
+ * rules counted from 1) — as a place in the editor; `index` counts from 0. Anything else is
+ * general.
  */
 export function placeOf(member: string | undefined): ProblemPlace {
   if (!member) return { kind: "general" };
   const role = /^Roles\.(authenticated|unauthenticated)\b/.exec(member);
   if (role) return { kind: "role", which: role[1] as "authenticated" | "unauthenticated" };
+  const quoted = MAPPING_MEMBER.exec(member);
   let provider: string | undefined;
-  let rest = "";
-  const quoted = /^RoleMappings\["(.*)"\](.*)$/.exec(member);
-  if (quoted) {
-    provider = quoted[1];
-    rest = quoted[2] ?? "";
-  } else if (member.startsWith("RoleMappings.")) {
-    const tail = member.slice("RoleMappings.".length);
-    const cut = Math.min(...MAPPING_PARTS.map((p) => tail.indexOf(p)).filter((i) => i >= 0), tail.length);
-    provider = tail.slice(0, cut);
-    rest = tail.slice(cut);
+  try {
+    provider = quoted ? (JSON.parse(quoted[1]!) as string) : undefined;
+  } catch {
+    provider = undefined;
   }
+  const rest = quoted?.[2] ?? "";
   if (provider === undefined || provider === "") return { kind: "general" };
   const rule = /^\.RulesConfiguration\.Rules\[(\d+)\]\.(Claim|Value|RoleARN|MatchType)/.exec(rest);
   if (rule) return { kind: "rule", provider, index: Number(rule[1]) - 1, part: rule[2] as "Claim" | "Value" | "RoleARN" | "MatchType" };

@@ -1,15 +1,13 @@
 //! Identity pools (`cognito-identity`): the pools, their roles and role mappings, principal tag
 //! maps and tags, in botocore's `cognito-identity` shapes.
 //!
-//! Roles and role mappings are checked by their shape and their role ARNs here and stored as
-//! given; what a mapping means (which role an identity gets) is `identity_pools`' business.
+//! Roles and role mappings are stored as given once `identity_pools` has checked them; their
+//! rules and what a mapping means (which role an identity gets) are that crate's business.
 
 use std::collections::BTreeMap;
 
-use domain::identity_pool::{
-    CognitoIdentityProvider, IdentityPoolConfig, PrincipalTagMap, validate_role_arn,
-};
-use domain::{FieldError, IdentityPoolId, IdentityPoolName};
+use domain::identity_pool::{CognitoIdentityProvider, IdentityPoolConfig, PrincipalTagMap};
+use domain::{IdentityPoolId, IdentityPoolName};
 use identity_pools::pools;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -370,95 +368,14 @@ pub(crate) fn list_identity_pools(
     })
 }
 
-/// Checks `Roles` and `RoleMappings` by their shape and role ARNs as botocore's model bounds
-/// them (the two role types, at most 10 providers, 1–400 rules of 1–64-character claims and
-/// 1–128-character values), before the store is touched; the engine then holds them to
-/// Cognito's own rules (25 rules per provider, only providers the pool trusts).
-fn check_roles(
-    roles: &BTreeMap<String, String>,
-    mappings: &BTreeMap<String, RoleMapping>,
-) -> Result<(), FieldError> {
-    for (kind, arn) in roles {
-        if kind != "authenticated" && kind != "unauthenticated" {
-            return Err(FieldError::new(
-                "Roles",
-                format!("'{kind}' is not a role type: authenticated or unauthenticated"),
-            ));
-        }
-        validate_role_arn(&format!("Roles.{kind}"), arn)?;
-    }
-    if mappings.len() > 10 {
-        return Err(FieldError::new(
-            "RoleMappings",
-            "may hold at most 10 providers",
-        ));
-    }
-    for (provider, m) in mappings {
-        let at = format!("RoleMappings.{provider}");
-        if provider.is_empty() || provider.chars().count() > 128 {
-            return Err(FieldError::new(
-                "RoleMappings",
-                "provider names must be 1–128 characters",
-            ));
-        }
-        if m.ambiguous_role_resolution.is_none() {
-            return Err(FieldError::new(
-                format!("{at}.AmbiguousRoleResolution"),
-                "is required: AuthenticatedRole or Deny",
-            ));
-        }
-        match (m.mapping_type, &m.rules_configuration) {
-            (RoleMappingType::Rules, None) => {
-                return Err(FieldError::new(
-                    format!("{at}.RulesConfiguration"),
-                    "is required when Type is Rules",
-                ));
-            }
-            (RoleMappingType::Token, Some(_)) => {
-                return Err(FieldError::new(
-                    format!("{at}.RulesConfiguration"),
-                    "is only for Type Rules",
-                ));
-            }
-            _ => {}
-        }
-        if let Some(rc) = &m.rules_configuration {
-            let rules_at = format!("{at}.RulesConfiguration.Rules");
-            if rc.rules.is_empty() || rc.rules.len() > 400 {
-                return Err(FieldError::new(rules_at, "must hold 1–400 rules"));
-            }
-            for (i, r) in rc.rules.iter().enumerate() {
-                let rules_at = format!("{rules_at}[{}]", i + 1);
-                let n = r.claim.chars().count();
-                if n == 0 || n > 64 || r.claim.chars().any(|c| c.is_whitespace() || c.is_control())
-                {
-                    return Err(FieldError::new(
-                        format!("{rules_at}.Claim"),
-                        "must be 1–64 characters without spaces",
-                    ));
-                }
-                let n = r.value.chars().count();
-                if n == 0 || n > 128 {
-                    return Err(FieldError::new(
-                        format!("{rules_at}.Value"),
-                        "must be 1–128 characters",
-                    ));
-                }
-                validate_role_arn(&format!("{rules_at}.RoleARN"), &r.role_arn)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `SetIdentityPoolRoles`.
+/// `SetIdentityPoolRoles`: the engine checks the roles and role mappings (`pools::check_roles`)
+/// and answers the first problem, naming its member.
 pub(crate) fn set_identity_pool_roles(
     c: &Console,
     ctx: &OpCtx<'_>,
     req: SetIdentityPoolRolesRequest,
 ) -> Result<Empty, ApiError> {
     let mappings = req.role_mappings.unwrap_or_default();
-    check_roles(&req.roles, &mappings)?;
     let stored = mappings
         .iter()
         .map(|(k, m)| Ok((k.clone(), serde_json::to_value(m)?)))

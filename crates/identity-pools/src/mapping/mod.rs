@@ -21,7 +21,7 @@ pub use arn::{ArnProblem, RoleArn};
 pub use model::{
     AmbiguousRoleResolution, InvalidRoleConfiguration, MappingRule, MatchType, Problem,
     RoleMapping, RoleMappingType, RoleMappings, Roles, RulesConfiguration, check_providers,
-    validate,
+    mapping_member, validate,
 };
 pub use resolve::{
     Decision, Explanation, Login, Refusal, Request, RoleSource, RuleOutcome, RuleTrace, TokenTrace,

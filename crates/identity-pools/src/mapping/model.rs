@@ -100,7 +100,8 @@ pub struct RoleMapping {
 #[serde(rename_all = "PascalCase")]
 pub struct Problem {
     /// The member's path, e.g.
-    /// `RoleMappings["graph.facebook.com"].RulesConfiguration.Rules[2].Claim` (rules count from 1).
+    /// `RoleMappings["graph.facebook.com"].RulesConfiguration.Rules[2].Claim`: the provider as a
+    /// JSON string in brackets (see [`mapping_member`]), rules counted from 1.
     pub member: String,
     pub message: String,
 }
@@ -153,6 +154,17 @@ pub fn is_claim_name_char(c: char) -> bool {
     !c.is_whitespace() && !c.is_control() && !format && !private
 }
 
+/// The member path of one provider's role mapping: `RoleMappings["<provider>"]`, the name as a
+/// JSON string. Provider names hold dots, slashes and colons
+/// (`cognito-idp.us-east-1.amazonaws.com/us-east-1_X:client`), so only brackets say where the
+/// name ends and the mapping's own members begin. Every role-mapping problem is spelled so.
+pub fn mapping_member(provider: &str) -> String {
+    format!(
+        "RoleMappings[{}]",
+        serde_json::Value::String(provider.to_owned())
+    )
+}
+
 fn check_len(problems: &mut Vec<Problem>, member: &str, text: &str, min: usize, max: usize) {
     let n = text.chars().count();
     if n < min || n > max {
@@ -199,18 +211,9 @@ pub fn validate(
         });
     }
     for (provider, mapping) in role_mappings {
-        check_len(
-            &mut problems,
-            &format!("RoleMappings[\"{provider}\"]"),
-            provider,
-            1,
-            MAX_PROVIDER_NAME_CHARS,
-        );
-        validate_mapping(
-            &mut problems,
-            &format!("RoleMappings[\"{provider}\"]"),
-            mapping,
-        );
+        let at = mapping_member(provider);
+        check_len(&mut problems, &at, provider, 1, MAX_PROVIDER_NAME_CHARS);
+        validate_mapping(&mut problems, &at, mapping);
     }
     if problems.is_empty() {
         Ok(())
@@ -237,8 +240,15 @@ fn validate_mapping(problems: &mut Vec<Problem>, at: &str, mapping: &RoleMapping
             });
             return;
         }
-        (_, None) => return,
-        (_, Some(config)) => &config.rules,
+        (RoleMappingType::Token, Some(_)) => {
+            problems.push(Problem {
+                member: format!("{at}.RulesConfiguration"),
+                message: "is only for Type Rules".to_owned(),
+            });
+            return;
+        }
+        (RoleMappingType::Token, None) => return,
+        (RoleMappingType::Rules, Some(config)) => &config.rules,
     };
     let rules_at = format!("{at}.RulesConfiguration.Rules");
     if rules.is_empty() || rules.len() > MAX_RULES {
@@ -283,7 +293,7 @@ pub fn check_providers<'a>(
         .keys()
         .filter(|name| !configured.clone().into_iter().any(|c| c == name.as_str()))
         .map(|name| Problem {
-            member: format!("RoleMappings[\"{name}\"]"),
+            member: mapping_member(name),
             message: format!(
                 "{name} is not a valid RoleMapping ProviderName or is not a configured provider."
             ),

@@ -159,6 +159,30 @@ fn validation_of_types_roles_and_provider_count() {
 }
 
 #[test]
+fn a_token_mapping_takes_no_rules_and_providers_are_bracketed_json_strings() {
+    let token_with_rules: RoleMappings = [(
+        "cognito-idp.us-east-1.amazonaws.com/us-east-1_X:client".to_owned(),
+        RoleMapping {
+            mapping_type: RoleMappingType::Token,
+            ambiguous_role_resolution: Some(AmbiguousRoleResolution::Deny),
+            rules_configuration: Some(RulesConfiguration {
+                rules: vec![rule("a", MatchType::Equals, "b", "R")],
+            }),
+        },
+    )]
+    .into();
+    assert_eq!(
+        problems(&pool_roles(), &token_with_rules),
+        [(
+            r#"RoleMappings["cognito-idp.us-east-1.amazonaws.com/us-east-1_X:client"].RulesConfiguration"#
+                .to_owned(),
+            "is only for Type Rules".to_owned()
+        )]
+    );
+    assert_eq!(mapping_member(r#"a"b\c"#), r#"RoleMappings["a\"b\\c"]"#);
+}
+
+#[test]
 fn mapped_providers_must_be_configured() {
     let m = rules_mapping(
         vec![rule("a", MatchType::Equals, "b", "R")],

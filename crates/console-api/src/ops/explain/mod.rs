@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 
 use domain::IdentityPoolId;
-use domain::names::UserPoolId;
 use identity_pools::mapping::{
     self, AmbiguousRoleResolution, Decision, Login, MatchType, RoleSource, RuleOutcome,
 };
@@ -26,10 +25,14 @@ use ts_rs::TS;
 use super::identity_pools::{
     AmbiguousRoleResolutionType, MappingRuleMatchType, RoleMapping, RoleMappingType,
 };
-use super::inspect::{CheckType, VerifyTokenRequest, verify_token};
+use super::inspect::CheckType;
 use super::shared::*;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode};
+
+mod login;
+
+use login::{check_login, refusal};
 
 dto! {
     /// `ExplainRole`: which role an identity pool would give a login, and why.
@@ -222,6 +225,44 @@ dto! {
     }
 }
 
+impl From<mapping::Problem> for RoleProblemType {
+    fn from(p: mapping::Problem) -> Self {
+        RoleProblemType {
+            member: p.member,
+            message: p.message,
+        }
+    }
+}
+
+impl From<mapping::TagProblem> for RoleProblemType {
+    fn from(p: mapping::TagProblem) -> Self {
+        RoleProblemType {
+            member: p.member,
+            message: p.message,
+        }
+    }
+}
+
+impl From<mapping::SessionTag> for SessionTagType {
+    fn from(t: mapping::SessionTag) -> Self {
+        SessionTagType {
+            key: t.key,
+            value: t.value,
+            claim: t.claim,
+        }
+    }
+}
+
+impl From<mapping::SkippedTag> for SkippedTagType {
+    fn from(t: mapping::SkippedTag) -> Self {
+        SkippedTagType {
+            key: t.key,
+            claim: t.claim,
+            reason: t.reason,
+        }
+    }
+}
+
 fn match_type(m: MatchType) -> MappingRuleMatchType {
     match m {
         MatchType::Equals => MappingRuleMatchType::Equals,
@@ -319,170 +360,6 @@ fn claims_of(req: &ExplainRoleRequest, now: i64) -> Result<Map<String, Value>, A
     }
 }
 
-fn refusal(code: &str, message: &str, reason: impl Into<String>) -> RefusalType {
-    RefusalType {
-        code: code.to_owned(),
-        message: message.to_owned(),
-        reason: reason.into(),
-    }
-}
-
-/// The user pool a `cognito-idp.<region>.amazonaws.com/<pool id>` provider names.
-fn user_pool_of(provider: &str) -> Option<&str> {
-    provider
-        .strip_prefix("cognito-idp.")
-        .and_then(|rest| rest.split_once(".amazonaws.com/"))
-        .map(|(_, id)| id)
-}
-
-/// Whether the pool accepts this login at all, and how its claims were checked: the refusal
-/// Cognito would give before any role is chosen, if any.
-fn check_login(
-    c: &Console,
-    ctx: &OpCtx<'_>,
-    pool: &IdentityPoolRow,
-    req: &ExplainRoleRequest,
-    claims: &Map<String, Value>,
-    now: i64,
-) -> Result<(LoginCheckType, Option<RefusalType>), ApiError> {
-    let config = &pool.config;
-    let Some(provider) = req.provider.as_deref() else {
-        let login = LoginCheckType {
-            status: "Guest".into(),
-            note: "A guest (unauthenticated identity) has no token to check.".into(),
-            checks: Vec::new(),
-        };
-        let refused = (!config.allow_unauthenticated_identities).then(|| {
-            refusal(
-                "NotAuthorizedException",
-                "Unauthenticated access is not supported for this identity pool.",
-                "the identity pool does not allow guests (AllowUnauthenticatedIdentities is off)",
-            )
-        });
-        return Ok((login, refused));
-    };
-    let trusted_clients: Vec<&CognitoProvider> = config
-        .cognito_identity_providers
-        .iter()
-        .filter(|p| p.provider_name.as_deref() == Some(provider))
-        .collect();
-    let trusted = !trusted_clients.is_empty()
-        || config.supported_login_providers.contains_key(provider)
-        || config.saml_provider_arns.iter().any(|a| a == provider)
-        || config.open_id_connect_provider_arns.iter().any(|a| {
-            a.split_once("oidc-provider/")
-                .is_some_and(|(_, h)| h == provider)
-        })
-        || config.developer_provider_name.as_deref() == Some(provider);
-    let untrusted = (!trusted).then(|| {
-        refusal(
-            "NotAuthorizedException",
-            "Token is not from a supported provider of this identity pool.",
-            format!("the identity pool does not trust {provider}"),
-        )
-    });
-    let unverified = |note: String| LoginCheckType {
-        status: "Unverified".into(),
-        note,
-        checks: Vec::new(),
-    };
-    let Some(token) = &req.token else {
-        return Ok((
-            unverified("Claims typed in: nothing was verified.".into()),
-            untrusted,
-        ));
-    };
-    let pool_id = user_pool_of(provider).and_then(|id| UserPoolId::parse(id).ok());
-    let Some(pool_id) = pool_id.filter(|_| untrusted.is_none()) else {
-        return Ok((
-            unverified(
-                "The token was decoded without verification: only a Poolhouse user pool's tokens are verified here."
-                    .into(),
-            ),
-            untrusted,
-        ));
-    };
-    let verified = verify_token(
-        c,
-        ctx,
-        VerifyTokenRequest {
-            token: token.clone(),
-            jwks: None,
-            key: None,
-            secret: None,
-            secret_encoding: None,
-            user_pool_id: Some(pool_id),
-            jwks_url: None,
-            discover: None,
-            expected_issuer: None,
-            expected_client_id: None,
-            expected_token_use: Some("id".into()),
-            skew_seconds: None,
-            now: Some(now),
-        },
-    );
-    let v = match verified {
-        Ok(v) => v,
-        // Not a pool of this workspace (or its keys cannot be read): say so, decode only.
-        Err(e) => {
-            return Ok((
-                unverified(format!(
-                    "The token was decoded without verification: {}",
-                    e.message
-                )),
-                None,
-            ));
-        }
-    };
-    let server_side_check = trusted_clients
-        .iter()
-        .any(|p| p.server_side_token_check == Some(true));
-    let failed: Vec<&CheckType> = v
-        .checks
-        .iter()
-        .filter(|k| k.result == "fail" && (k.name != "revoked" || server_side_check))
-        .collect();
-    let aud = claims.get("aud").and_then(Value::as_str);
-    let client_trusted = trusted_clients
-        .iter()
-        .any(|p| p.client_id.is_none() || p.client_id.as_deref() == aud);
-    let refused = if let Some(first) = failed.first() {
-        Some(refusal(
-            "NotAuthorizedException",
-            "Invalid login token.",
-            format!("the token's {} check failed: {}", first.name, first.reason),
-        ))
-    } else if !client_trusted {
-        Some(refusal(
-            "NotAuthorizedException",
-            "Invalid login token. Incorrect token audience.",
-            format!(
-                "the token is for app client {}, which the identity pool does not trust",
-                aud.unwrap_or("(none)")
-            ),
-        ))
-    } else {
-        None
-    };
-    let login = LoginCheckType {
-        status: if refused.is_some() {
-            "Refused"
-        } else {
-            "Verified"
-        }
-        .into(),
-        note: if refused.is_some() {
-            "The token was verified with the user pool's keys and would be refused.".into()
-        } else {
-            "The token was verified with the user pool's keys.".into()
-        },
-        checks: v.checks,
-    };
-    Ok((login, refused))
-}
-
-type CognitoProvider = domain::identity_pool::CognitoIdentityProvider;
-
 /// `ExplainRole`.
 pub(crate) fn explain_role(
     c: &Console,
@@ -502,20 +379,8 @@ pub(crate) fn explain_role(
     let mappings = mappings_of(&pool, req.role_mappings.as_ref())?;
 
     let mut problems = Vec::new();
-    if unsaved {
-        let keys = pools::mapping_keys(&pool.config);
-        let checked = mapping::validate(&roles, &mappings)
-            .and_then(|()| mapping::check_providers(&mappings, keys.iter().map(String::as_str)));
-        if let Err(e) = checked {
-            problems = e
-                .problems
-                .into_iter()
-                .map(|p| RoleProblemType {
-                    member: p.member,
-                    message: p.message,
-                })
-                .collect();
-        }
+    if unsaved && let Err(e) = pools::check_roles(&pool.config, &roles, &mappings) {
+        problems = e.problems.into_iter().map(RoleProblemType::from).collect();
     }
 
     let (login_check, login_refusal) = check_login(c, ctx, &pool, &req, &claims, now)?;
@@ -575,44 +440,16 @@ pub(crate) fn explain_role(
         };
         match mapping::principal_tags(&map, provider, &claims) {
             Ok(t) => {
-                session_tags = t
-                    .tags
-                    .into_iter()
-                    .map(|t| SessionTagType {
-                        key: t.key,
-                        value: t.value,
-                        claim: t.claim,
-                    })
-                    .collect();
-                skipped_tags = t
-                    .skipped
-                    .into_iter()
-                    .map(|t| SkippedTagType {
-                        key: t.key,
-                        claim: t.claim,
-                        reason: t.reason,
-                    })
-                    .collect();
+                session_tags = t.tags.into_iter().map(SessionTagType::from).collect();
+                skipped_tags = t.skipped.into_iter().map(SkippedTagType::from).collect();
             }
-            Err(p) => {
-                tags_problem = Some(RoleProblemType {
-                    member: p.member,
-                    message: p.message,
-                });
-            }
+            Err(p) => tags_problem = Some(RoleProblemType::from(p)),
         }
     }
 
     let mut amr_seen = Vec::new();
     let (role_name, trust) = match (&role_arn, &refused, &tags_problem) {
         (Some(arn), None, None) => {
-            let login = match req.provider.as_deref() {
-                Some(provider) => Login::Provider {
-                    provider,
-                    claims: &claims,
-                },
-                None => Login::Guest,
-            };
             let amr = identity_pools::vend::amr(&pool, &login);
             let tags: Vec<(String, String)> = session_tags
                 .iter()
