@@ -109,7 +109,7 @@ export function IdentitiesTab({ pool }: { pool: IdentityPool }) {
         <input
           type="search"
           className="search idp-identities-search"
-          placeholder="Search email, name, username, subject or identity id…"
+          placeholder="Search email, name, subject or id…"
           aria-label="Search identities"
           autoComplete="off"
           spellCheck={false}
@@ -220,8 +220,8 @@ export function IdentitiesTab({ pool }: { pool: IdentityPool }) {
                         </ul>
                       )}
                     </td>
-                    <td>{formatDateTime(i.CreationDate)}</td>
-                    <td>{formatDateTime(i.LastModifiedDate)}</td>
+                    <td className="idp-date">{formatDateTime(i.CreationDate)}</td>
+                    <td className="idp-date">{formatDateTime(i.LastModifiedDate)}</td>
                     <td className="mono idp-key" data-testid="identity-id">
                       {i.IdentityId}
                     </td>
