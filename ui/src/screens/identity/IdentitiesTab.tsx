@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import type { IdentityPool, Operations } from "../../api/types";
+import type { IdentityPool } from "../../api/types";
 import { PagedView, loadedCount } from "../../components/LoadState";
 import { ConfirmDialog, Dialog } from "../../components/overlays";
 import { useToast } from "../../components/toast";
 import { Button, Check, EmptyState, ErrorBanner, Field, Form } from "../../components/ui";
 import { formatDateTime, plural } from "../../lib/format";
 import { providerLabel } from "../../lib/identityProviders";
-import { primaryName, secondaryNames, type PersonFacts } from "../../lib/people";
+import { loginNote, uniqueProviders, whoLabel, whoOf } from "../../lib/identityPeople";
 import { useAction } from "../../lib/useAction";
 import { useDebounced } from "../../lib/useDebounced";
 import { usePagedList } from "../../lib/usePagedList";
@@ -16,58 +16,7 @@ import { identityLoginsPage, userPoolsQuery } from "./queries";
 
 const PAGE = 60;
 
-type IdentityRow = Operations["ListIdentityLogins"]["output"]["Identities"][number];
-type Login = IdentityRow["Logins"][number];
 type Unlinking = { identityId: string; provider: string; who: string };
-
-/** Who an identity is, as people know them. */
-type Who = {
-  primary: string;
-  secondary: string[];
-  kind: "person" | "external" | "deleted" | "guest";
-};
-
-/**
- * The person behind an identity: a user pool login's user (email or name, else username), else
- * an external login's subject with its provider, else a deleted user's subject; a guest has none.
- */
-function whoOf(i: IdentityRow, name: (provider: string) => string): Who {
-  const person = i.Logins.find((l) => l.User?.State === "Present");
-  if (person?.User) {
-    const u = person.User;
-    const facts: PersonFacts = {
-      Username: u.Username ?? person.Subject,
-      Email: u.Email,
-      PhoneNumber: u.PhoneNumber,
-      Name: u.Name,
-      GivenName: u.GivenName,
-      FamilyName: u.FamilyName,
-    };
-    return { primary: primaryName(facts), secondary: secondaryNames(facts), kind: "person" };
-  }
-  const external = i.Logins.find((l) => l.User === undefined);
-  if (external) return { primary: external.Subject, secondary: [name(external.Provider)], kind: "external" };
-  const gone = i.Logins[0];
-  if (gone) {
-    const what = gone.User?.State === "UserPoolDeleted" ? "User of a deleted user pool" : "Deleted user";
-    return { primary: what, secondary: [`sub ${gone.Subject}`, name(gone.Provider)], kind: "deleted" };
-  }
-  return { primary: "Guest", secondary: [], kind: "guest" };
-}
-
-/** A one-line label: "ada@example.com (Ada Lovelace)", "dev-42 · Developer provider login.app". */
-function whoLabel(w: Who): string {
-  if (w.kind === "guest") return "a guest";
-  const [first] = w.secondary;
-  return first ? `${w.primary} (${first})` : w.primary;
-}
-
-function loginNote(l: Login): string | undefined {
-  if (l.User?.State === "Deleted") return "user deleted";
-  if (l.User?.State === "UserPoolDeleted") return "user pool deleted";
-  if (l.User?.Enabled === false) return "user disabled";
-  return undefined;
-}
 
 /** The identity pool's identities named by the people they are: delete identities, unlink a login. */
 export function IdentitiesTab({ pool }: { pool: IdentityPool }) {
@@ -277,12 +226,6 @@ export function IdentitiesTab({ pool }: { pool: IdentityPool }) {
       )}
     </div>
   );
-}
-
-/** One entry per provider (UnlinkIdentity removes a provider's logins together). */
-function uniqueProviders(logins: readonly Login[]): Login[] {
-  const seen = new Set<string>();
-  return logins.filter((l) => (seen.has(l.Provider) ? false : (seen.add(l.Provider), true)));
 }
 
 /** UnlinkIdentity needs the login's current token, as on Cognito: asked here, never kept. */
