@@ -8,7 +8,10 @@
 // mapping "cognito:groups Contains admins → role A" is typed, and "Which role, and why?"
 // explains it before it is saved — the group member's token: rule 1 matched, role A chosen; the
 // other person's: the ambiguous resolution; a blank value is marked on its field as the core
-// names it. Saved, reloaded, the store has it (GetIdentityPoolRoles). Every screen is checked in
+// names it. Saved, reloaded, the store has it (GetIdentityPoolRoles). The Identities tab names
+// the identities of ada, bob and a deleted user by their people (email; "Deleted user" with its
+// sub), the id last; a search by email finds one; unlink and delete work and name the person.
+// Every screen is checked in
 // the three looks (axe, sideways overflow), screenshots in tests/out/identity-*.png. The clicks
 // of the path (create → trust → map → explain) are counted and printed. Last line "N passed,
 // M failed".
@@ -220,6 +223,92 @@ async function main() {
     await page.waitForFunction(() => /client = /.test(document.querySelector('[data-testid="explain-tags"]')?.textContent ?? ""));
     const text = await tags.innerText();
     assert(text.includes(`client = ${clientId}`) && /username = [0-9a-f-]{36}/.test(text), `the session tags read ${text}`);
+  });
+
+  // The Identities tab: identities made by GetId for ada and bob, and for cy, whose user is
+  // then deleted. Each is named as people know them (the email), not by its id.
+  const identities = {};
+  await check("identities of ada, bob and a deleted user are made (GetId)", async () => {
+    for (const who of ["ada", "bob"]) {
+      identities[who] = (await apiOk(base, "GetId", { IdentityPoolId: identityPoolId, Logins: { [provider]: tokens[who] } }, CID)).IdentityId;
+    }
+    await apiOk(base, "AdminCreateUser", { UserPoolId: userPoolId, Username: "cy", MessageAction: "SUPPRESS" });
+    await apiOk(base, "AdminSetUserPassword", { UserPoolId: userPoolId, Username: "cy", Password: PASSWORD, Permanent: true });
+    const cy = await apiOk(base, "AdminInitiateAuth", {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: "cy", PASSWORD },
+    });
+    identities.cy = (await apiOk(base, "GetId", { IdentityPoolId: identityPoolId, Logins: { [provider]: cy.AuthenticationResult.IdToken } }, CID)).IdentityId;
+    await apiOk(base, "AdminDeleteUser", { UserPoolId: userPoolId, Username: "cy" });
+  });
+
+  const identityRow = (who) => page.locator(`[data-testid="identity-row"][data-identity="${identities[who]}"]`);
+  await check("the Identities tab names each identity by its person, the id last", async () => {
+    await page.getByTestId("idp-tab-identities").click();
+    await page.getByTestId("identity-pool-identities").waitFor();
+    await identityRow("cy").waitFor();
+    for (const [who, email] of [
+      ["ada", "ada@example.com"],
+      ["bob", "bob@example.com"],
+    ]) {
+      const cell = identityRow(who).getByTestId("identity-who");
+      const text = await cell.innerText();
+      assert(text.startsWith(email), `${who}'s identity is named "${text}"`);
+      assert(!text.includes(identities[who]), `${who}'s identity is named by its id: "${text}"`);
+      const cells = await identityRow(who).getByRole("cell").allInnerTexts();
+      assert(cells.at(-1)?.trim() === identities[who], `the id is not the last cell: ${JSON.stringify(cells)}`);
+      assert(cells[2]?.includes(`User pool ${poolName}`), `the logins read ${cells[2]}`);
+    }
+    const gone = await identityRow("cy").getByTestId("identity-who").innerText();
+    assert(/^Deleted user/.test(gone) && /sub [0-9a-f-]{36}/.test(gone), `the deleted user's identity reads "${gone}"`);
+    assert((await identityRow("cy").innerText()).includes("user deleted"), "the deleted user's login does not say so");
+  });
+
+  await check("the Identities tab in the three looks", () => looks(page, "identities"));
+
+  await check("searching by email finds the one identity", async () => {
+    await page.getByTestId("identity-search").fill("BOB@exam");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="identity-row"]').length === 1);
+    await identityRow("bob").waitFor();
+    await shot(page, "identity-identities-search");
+    await page.getByTestId("identity-search").fill("nobody-like-this");
+    await page.getByText("No identity matches").waitFor();
+    await page.getByTestId("identity-search").fill("");
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="identity-row"]').length === 3);
+  });
+
+  await check("unlinking ada's login asks for its token, naming her, and the login is gone", async () => {
+    await identityRow("ada").getByRole("button", { name: /^Unlink/ }).click();
+    const dialog = page.getByTestId("unlink-dialog");
+    await dialog.waitFor();
+    assert((await dialog.innerText()).includes("ada@example.com"), `the dialog does not name ada: ${await dialog.innerText()}`);
+    await dialog.getByRole("textbox").fill(tokens.ada);
+    await dialog.getByRole("button", { name: "Unlink", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="identity-row"][data-identity="${id}"] [data-testid="identity-who"]`)?.getAttribute("data-kind") === "guest",
+      identities.ada,
+    );
+    const d = await apiOk(base, "DescribeIdentity", { IdentityId: identities.ada }, CID);
+    assert(d.Logins.length === 0, `still linked: ${JSON.stringify(d.Logins)}`);
+  });
+
+  await check("deleting the deleted user's and bob's identities asks, naming them; they are gone", async () => {
+    await identityRow("cy").getByRole("checkbox").check();
+    await identityRow("bob").getByRole("checkbox").check();
+    await page.getByTestId("delete-identities").click();
+    const confirm = page.getByTestId("confirm-dialog");
+    await confirm.waitFor();
+    const text = await confirm.innerText();
+    assert(text.includes("bob@example.com") && text.includes("Deleted user"), `the confirmation reads ${text}`);
+    await shot(page, "identity-identities-delete");
+    await page.getByTestId("confirm-button").click();
+    await page.getByText("2 identities deleted").waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="identity-row"]').length === 1);
+    const r = await apiOk(base, "ListIdentities", { IdentityPoolId: identityPoolId, MaxResults: 10 }, CID);
+    assert(r.Identities.length === 1 && r.Identities[0].IdentityId === identities.ada, `listed: ${JSON.stringify(r.Identities)}`);
   });
 
   await check("the list shows the pool with its guests and providers; in the three looks", async () => {

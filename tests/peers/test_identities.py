@@ -3,14 +3,17 @@ GetId, GetOpenIdToken and GetCredentialsForIdentity (whose credentials sign STS'
 GetCallerIdentity) for a user pool's ID token, guests on and off,
 developer-authenticated identities (token, lookup, merge, unlink), ServerSideTokenCheck after
 GlobalSignOut, and the identity pools' OpenID token verified by PyJWT against the key set and
-discovery document the server publishes. The public operations are called unsigned, as the
-AWS SDKs call them.
+discovery document the server publishes; DeleteIdentities' UnprocessedIdentityIds (an id whose
+delete fails is reported, the others stand; an id that does not exist is already gone); and
+Poolhouse's ListIdentityLogins naming an identity's user. The public operations are called
+unsigned, as the AWS SDKs call them.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 import time
 import uuid
 
@@ -396,3 +399,50 @@ def test_the_enhanced_flow_vends_credentials_that_sign_get_caller_identity(serve
         w.public.get_credentials_for_identity(IdentityId=identity, Logins=w.logins(id_token))
     assert code(e) == "InvalidIdentityPoolConfigurationException"
     assert "amr" in message(e)
+
+
+MISSING_IDENTITY = "us-east-1:00000000-0000-0000-0000-000000000000"
+
+
+def test_delete_identities_reports_the_ids_it_could_not_delete(server):
+    w = World(server, guests=True)
+    a, b, c = (w.public.get_id(IdentityPoolId=w.pool)["IdentityId"] for _ in range(3))
+    # A trigger written beside the running server makes the delete of b fail.
+    trigger = f"refuse_{uuid.uuid4().hex[:8]}"
+    with sqlite3.connect(server.db, timeout=10) as db:
+        db.execute(
+            f"CREATE TRIGGER {trigger} BEFORE DELETE ON identities WHEN OLD.id = '{b}' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    try:
+        answer = w.admin.delete_identities(IdentityIdsToDelete=[a, b, MISSING_IDENTITY, c])
+    finally:
+        with sqlite3.connect(server.db, timeout=10) as db:
+            db.execute(f"DROP TRIGGER {trigger}")
+    # botocore's shape: a list of {IdentityId, ErrorCode}; only b, whose delete failed. The id
+    # that does not exist is not unprocessed: Cognito's DeleteIdentities has no not-found error.
+    assert answer["UnprocessedIdentityIds"] == [{"IdentityId": b, "ErrorCode": "InternalServerError"}]
+    left = w.admin.list_identities(IdentityPoolId=w.pool, MaxResults=60)["Identities"]
+    assert [i["IdentityId"] for i in left] == [b]
+    # Tried again, it goes.
+    assert w.admin.delete_identities(IdentityIdsToDelete=[b])["UnprocessedIdentityIds"] == []
+    assert w.admin.list_identities(IdentityPoolId=w.pool, MaxResults=60)["Identities"] == []
+
+
+def test_identity_logins_name_the_user_for_the_console_only(server):
+    w = World(server, guests=False)
+    w.idp.admin_update_user_attributes(
+        UserPoolId=w.user_pool, Username="alice", UserAttributes=[{"Name": "email", "Value": "alice@example.com"}]
+    )
+    identity = w.public.get_id(IdentityPoolId=w.pool, Logins=w.logins(w.sign_in("alice")["IdToken"]))["IdentityId"]
+    listed = server.poolhouse("ListIdentityLogins", {"IdentityPoolId": w.pool, "Search": "alice@"})
+    assert [i["IdentityId"] for i in listed["Identities"]] == [identity]
+    login = listed["Identities"][0]["Logins"][0]
+    assert login["Provider"] == w.provider and login["ProviderType"] == "UserPool"
+    assert login["User"]["Username"] == "alice" and login["User"]["Email"] == "alice@example.com"
+    assert login["User"]["State"] == "Present"
+    sub = next(a["Value"] for a in w.idp.admin_get_user(UserPoolId=w.user_pool, Username="alice")["UserAttributes"] if a["Name"] == "sub")
+    assert login["Subject"] == sub
+    # The console's own read: unsigned and without the console's launch secret it is refused.
+    status, _, body = server.call("Poolhouse.ListIdentityLogins", {"IdentityPoolId": w.pool})
+    assert 400 <= status < 500, (status, body)

@@ -15,6 +15,7 @@ pub use crate::ops::federation::*;
 pub use crate::ops::groups::*;
 pub use crate::ops::hooks::*;
 pub use crate::ops::identities::*;
+pub use crate::ops::identity_logins::*;
 pub use crate::ops::identity_pools::*;
 pub use crate::ops::inspect::*;
 pub use crate::ops::keys::*;

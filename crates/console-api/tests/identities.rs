@@ -946,3 +946,140 @@ fn a_developer_tokens_principal_tags_become_session_tags_that_the_trust_policy_m
             .starts_with("ASIA")
     );
 }
+
+#[test]
+fn identity_logins_name_the_people_behind_each_identity() {
+    let e = env_with(true, false);
+    ok(
+        &e.c,
+        "AdminUpdateUserAttributes",
+        json!({"UserPoolId": e.user_pool, "Username": "alice",
+               "UserAttributes": [{"Name": "email", "Value": "alice@example.com"},
+                                  {"Name": "name", "Value": "Alice Liddell"}]}),
+    );
+    let alice = e.get_id(e.login(&e.id_token("alice"))).unwrap();
+    let bob = e.get_id(e.login(&e.id_token("bob"))).unwrap();
+    let dev = ok(
+        &e.c,
+        "GetOpenIdTokenForDeveloperIdentity",
+        json!({"IdentityPoolId": e.pool, "Logins": {"login.myapp": "dev-user-7"}}),
+    )["IdentityId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let guest = e.get_id(json!({})).unwrap();
+    let sub_of = |name: &str| {
+        ok(
+            &e.c,
+            "AdminGetUser",
+            json!({"UserPoolId": e.user_pool, "Username": name}),
+        )["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == "sub")
+            .unwrap()["Value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let bob_sub = sub_of("bob");
+
+    let list = |body: Value| ok(&e.c, "ListIdentityLogins", body);
+    let all = list(json!({"IdentityPoolId": e.pool}));
+    assert_eq!(all["IdentityPoolId"], e.pool);
+    let ids: Vec<&str> = all["Identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["IdentityId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [&alice, &bob, &dev, &guest]);
+    let a = &all["Identities"][0];
+    assert_eq!(a["Disabled"], false);
+    assert!(a["CreationDate"].as_f64().unwrap() > 0.0);
+    let login = &a["Logins"][0];
+    assert_eq!(login["Provider"], e.provider);
+    assert_eq!(login["ProviderType"], "UserPool");
+    assert_eq!(login["Subject"], sub_of("alice"));
+    assert_eq!(
+        login["User"],
+        json!({"UserPoolId": e.user_pool, "State": "Present", "Username": "alice",
+               "Email": "alice@example.com", "Name": "Alice Liddell", "Enabled": true})
+    );
+    assert_eq!(all["Identities"][1]["Logins"][0]["User"]["Username"], "bob");
+    let d = &all["Identities"][2]["Logins"][0];
+    assert_eq!(
+        (&d["Provider"], &d["ProviderType"], &d["Subject"]),
+        (
+            &json!("login.myapp"),
+            &json!("Developer"),
+            &json!("dev-user-7")
+        )
+    );
+    assert!(d.get("User").is_none(), "a developer login has no user");
+    assert_eq!(all["Identities"][3]["Logins"], json!([]));
+
+    // One identity alone.
+    let one = ok(&e.c, "DescribeIdentityLogins", json!({"IdentityId": bob}));
+    assert_eq!(one, all["Identities"][1]);
+    let missing = err(
+        &e.c,
+        "DescribeIdentityLogins",
+        json!({"IdentityId": MISSING}),
+    );
+    assert_eq!(missing.code, ErrorCode::ResourceNotFoundException);
+
+    // Searched by email, subject, developer user; pages bound to their search.
+    let found = |s: &str| -> Vec<String> {
+        list(json!({"IdentityPoolId": e.pool, "Search": s}))["Identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["IdentityId"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(found("ALICE@EXAMPLE"), vec![alice.clone()]);
+    assert_eq!(found(&bob_sub[..8]), vec![bob.clone()]);
+    assert_eq!(found("dev-user"), vec![dev.clone()]);
+    assert_eq!(
+        found("  "),
+        ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    );
+    let page = list(json!({"IdentityPoolId": e.pool, "MaxResults": 1, "Search": "e"}));
+    assert_eq!(page["Identities"].as_array().unwrap().len(), 1);
+    let next = page["NextToken"].as_str().unwrap();
+    let rebound = err(
+        &e.c,
+        "ListIdentityLogins",
+        json!({"IdentityPoolId": e.pool, "MaxResults": 1, "Search": "x", "NextToken": next}),
+    );
+    assert_eq!(rebound.field.as_deref(), Some("NextToken"));
+    for bad in [json!({"MaxResults": 0}), json!({"MaxResults": 61})] {
+        let mut body = bad.clone();
+        body["IdentityPoolId"] = json!(e.pool);
+        assert_eq!(
+            err(&e.c, "ListIdentityLogins", body).field.as_deref(),
+            Some("MaxResults")
+        );
+    }
+    let long = err(
+        &e.c,
+        "ListIdentityLogins",
+        json!({"IdentityPoolId": e.pool, "Search": "x".repeat(257)}),
+    );
+    assert_eq!(long.field.as_deref(), Some("Search"));
+
+    // Bob deleted: his identity's login says so.
+    ok(
+        &e.c,
+        "AdminDeleteUser",
+        json!({"UserPoolId": e.user_pool, "Username": "bob"}),
+    );
+    let after = ok(&e.c, "DescribeIdentityLogins", json!({"IdentityId": bob}));
+    assert_eq!(
+        after["Logins"][0]["User"],
+        json!({"UserPoolId": e.user_pool, "State": "Deleted"})
+    );
+    assert_eq!(after["Logins"][0]["Subject"], bob_sub);
+}

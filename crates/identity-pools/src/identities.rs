@@ -19,6 +19,7 @@ use storage::identity_pools::IdentityPoolRow;
 use storage::{Read, Tx};
 
 use crate::logins::VerifiedLogin;
+use crate::mapping::ProviderKind;
 use crate::pools;
 
 pub use crate::identity_error::{Error, Result};
@@ -56,24 +57,41 @@ pub struct Description {
     pub providers: Vec<String>,
 }
 
-fn describe_row(r: &impl Read, identity: IdentityRow) -> Result<Description> {
-    let providers: BTreeSet<String> = store::logins(r, identity.pk)?
-        .into_iter()
-        .map(|l| l.provider)
-        .collect();
-    Ok(Description {
-        identity,
-        providers: providers.into_iter().collect(),
-    })
+impl From<store::IdentityLogins> for Description {
+    fn from(i: store::IdentityLogins) -> Self {
+        let providers: BTreeSet<String> = i.logins.into_iter().map(|l| l.provider).collect();
+        Description {
+            identity: i.identity,
+            providers: providers.into_iter().collect(),
+        }
+    }
+}
+
+/// One identity with its logins and their users (one query).
+fn with_logins(r: &impl Read, identity: &IdentityRow) -> Result<store::IdentityLogins> {
+    let page = store::page_with_logins(
+        r,
+        &store::LoginsPage {
+            pool: identity.pool,
+            after_pk: identity.pk - 1,
+            until_pk: Some(identity.pk),
+            limit: 1,
+            ..Default::default()
+        },
+    )?;
+    page.into_iter()
+        .next()
+        .ok_or_else(|| not_found(&identity.id))
 }
 
 /// `DescribeIdentity`.
 pub fn describe(r: &impl Read, id: &IdentityId) -> Result<Description> {
     let (row, _) = identity(r, id)?;
-    describe_row(r, row)
+    Ok(with_logins(r, &row)?.into())
 }
 
-/// `ListIdentities`: the pool's identities after `after_pk`, at most `limit`.
+/// `ListIdentities`: the pool's identities after `after_pk`, at most `limit`, with their
+/// providers read in the same query.
 pub fn list(
     r: &impl Read,
     pool_id: &IdentityPoolId,
@@ -81,25 +99,169 @@ pub fn list(
     limit: u32,
     hide_disabled: bool,
 ) -> Result<Vec<Description>> {
-    let p = pool(r, pool_id)?;
-    store::list(r, p.pk, after_pk, limit, hide_disabled)?
-        .into_iter()
-        .map(|i| describe_row(r, i))
-        .collect()
+    Ok(
+        list_logins(r, pool_id, after_pk, limit, hide_disabled, None)?
+            .1
+            .into_iter()
+            .map(Description::from)
+            .collect(),
+    )
 }
 
-/// `DeleteIdentities`: deletes those of `ids` that exist (an unknown one is already gone) and
-/// answers the ids deleted.
-pub fn delete(tx: &Tx<'_>, ids: &[IdentityId]) -> Result<Vec<String>> {
-    let mut deleted = Vec::new();
-    for id in ids {
-        if let Some(row) = store::get(tx, id)?
-            && store::delete(tx, row.pk)?
-        {
-            deleted.push(row.id);
-        }
+/// What a login says of who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOwner {
+    /// Not a user pool's login: the subject is all there is (an OIDC or social `sub`, a SAML
+    /// NameID, a developer user identifier).
+    External,
+    /// A user pool's login whose user is there.
+    User {
+        user_pool_id: String,
+        user: store::LoginUser,
+    },
+    /// A user pool's login whose user is gone (no user of the pool has this `sub`).
+    UserDeleted { user_pool_id: String },
+    /// A login of a user pool this workspace does not hold (any more).
+    UserPoolMissing { user_pool_id: String },
+}
+
+/// A login with its kind and owner, as the console's identities screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginDetail {
+    pub provider: String,
+    /// The provider's kind; the pool's developer provider is [`ProviderKind::Developer`].
+    pub kind: ProviderKind,
+    pub subject: String,
+    pub linked_at: i64,
+    pub owner: LoginOwner,
+}
+
+/// An identity with the details of its logins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityDetail {
+    pub identity: IdentityRow,
+    pub logins: Vec<LoginDetail>,
+}
+
+/// The kind of a stored login's provider: the pool's developer provider name is the developer
+/// provider, whatever it looks like.
+pub fn login_kind(pool: &IdentityPoolRow, provider: &str) -> ProviderKind {
+    if pool.config.developer_provider_name.as_deref() == Some(provider) {
+        ProviderKind::Developer
+    } else {
+        ProviderKind::of(provider)
     }
-    Ok(deleted)
+}
+
+fn detail(pool: &IdentityPoolRow, i: store::IdentityLogins) -> IdentityDetail {
+    let logins = i
+        .logins
+        .into_iter()
+        .map(|l| {
+            let kind = login_kind(pool, &l.provider);
+            let pool_id = if kind == ProviderKind::UserPool {
+                l.provider.split_once(".amazonaws.com/").map(|(_, id)| id)
+            } else {
+                None
+            };
+            let owner = match (pool_id, l.user_pool, l.user) {
+                (None, _, _) => LoginOwner::External,
+                (Some(_), Some(id), Some(user)) => LoginOwner::User {
+                    user_pool_id: id,
+                    user,
+                },
+                (Some(_), Some(id), None) => LoginOwner::UserDeleted { user_pool_id: id },
+                (Some(id), None, _) => LoginOwner::UserPoolMissing {
+                    user_pool_id: id.to_owned(),
+                },
+            };
+            LoginDetail {
+                provider: l.provider,
+                kind,
+                subject: l.subject,
+                linked_at: l.linked_at,
+                owner,
+            }
+        })
+        .collect();
+    IdentityDetail {
+        identity: i.identity,
+        logins,
+    }
+}
+
+/// The pool's identities after `after_pk` (at most `limit`; those matching `search` when
+/// given), each with its logins and their users, in one query; and the pool.
+pub fn list_logins(
+    r: &impl Read,
+    pool_id: &IdentityPoolId,
+    after_pk: i64,
+    limit: u32,
+    hide_disabled: bool,
+    search: Option<&str>,
+) -> Result<(IdentityPoolRow, Vec<store::IdentityLogins>)> {
+    let p = pool(r, pool_id)?;
+    let page = store::page_with_logins(
+        r,
+        &store::LoginsPage {
+            pool: p.pk,
+            after_pk,
+            until_pk: None,
+            limit,
+            hide_disabled,
+            search: search.filter(|s| !s.is_empty()),
+        },
+    )?;
+    Ok((p, page))
+}
+
+/// The console's identities: [`list_logins`] with each login's kind and owner.
+pub fn list_details(
+    r: &impl Read,
+    pool_id: &IdentityPoolId,
+    after_pk: i64,
+    limit: u32,
+    hide_disabled: bool,
+    search: Option<&str>,
+) -> Result<Vec<IdentityDetail>> {
+    let (p, page) = list_logins(r, pool_id, after_pk, limit, hide_disabled, search)?;
+    Ok(page.into_iter().map(|i| detail(&p, i)).collect())
+}
+
+/// One identity with each login's kind and owner.
+pub fn describe_details(r: &impl Read, id: &IdentityId) -> Result<IdentityDetail> {
+    let (row, pool) = identity(r, id)?;
+    Ok(detail(&pool, with_logins(r, &row)?))
+}
+
+/// What DeleteIdentities did with one id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deletion {
+    Deleted,
+    /// There is no such identity: nothing to do, as on Cognito (whose DeleteIdentities has no
+    /// not-found error and reports unprocessed ids only for AccessDenied and
+    /// InternalServerError).
+    Absent,
+    /// The delete failed and was undone; the others stand.
+    Failed(String),
+}
+
+/// `DeleteIdentities`: each id deleted on its own (a savepoint each), so one that fails is
+/// reported rather than failing the others. A failure that ends the transaction fails the call.
+pub fn delete(tx: &Tx<'_>, ids: &[IdentityId]) -> Result<Vec<(String, Deletion)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let outcome = match store::get(tx, id)? {
+            None => Deletion::Absent,
+            Some(row) => match store::delete_alone(tx, row.pk)? {
+                Ok(true) => Deletion::Deleted,
+                Ok(false) => Deletion::Absent,
+                Err(e) => Deletion::Failed(e.to_string()),
+            },
+        };
+        out.push((id.as_str().to_owned(), outcome));
+    }
+    Ok(out)
 }
 
 /// The identity an identity-pool OpenID token names, in `pool`.

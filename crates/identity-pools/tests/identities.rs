@@ -232,3 +232,223 @@ fn developer_users_link_merge_and_unlink() {
         e.db.write(|tx| identities::unlink_developer(tx, &e.pool, &one_id, "login.dev", "u2", 5));
     assert!(matches!(again, Err(Error::ResourceConflict(_))));
 }
+
+/// Seeds the user pool `us-east-1_AbC` with users `alice` (sub `alice`, an email and a name)
+/// and `bob` (sub `bob`, nothing but his username); answers the pool's key.
+fn seed_user_pool(e: &Env) -> i64 {
+    e.db.write(|tx| {
+        let pk = storage::pools::insert(
+            tx,
+            "us-east-1_AbC",
+            "people",
+            &domain::pool::PoolConfig::default(),
+            1,
+        )?;
+        for (name, attrs) in [
+            (
+                "alice",
+                BTreeMap::from([
+                    ("email".to_owned(), "alice@example.com".to_owned()),
+                    ("name".to_owned(), "Alice Liddell".to_owned()),
+                ]),
+            ),
+            ("bob", BTreeMap::new()),
+        ] {
+            storage::users::insert(
+                tx,
+                &storage::users::NewUser {
+                    pool: pk,
+                    username: name,
+                    username_key: name,
+                    sub: name,
+                    status: domain::user::UserStatus::Confirmed,
+                    enabled: true,
+                    attributes: &attrs,
+                    password_hash: None,
+                    now: 1,
+                },
+            )?;
+        }
+        Ok::<_, storage::Error>(pk)
+    })
+    .unwrap()
+}
+
+fn details(e: &Env, search: Option<&str>) -> Vec<identities::IdentityDetail> {
+    e.db.read(|r| identities::list_details(r, &e.pool, 0, 60, false, search))
+        .unwrap()
+}
+
+#[test]
+fn logins_name_their_users_and_say_when_a_user_is_gone() {
+    use identities::LoginOwner;
+    use identity_pools::mapping::ProviderKind;
+    let e = env(true);
+    let up = seed_user_pool(&e);
+    let alice = e
+        .get_id(&[(USER_POOL, "sub:alice"), ("accounts.google.com", "sub:g-7")])
+        .unwrap();
+    let bob = e.get_id(&[(USER_POOL, "sub:bob")]).unwrap();
+    let ghost = e.get_id(&[(USER_POOL, "sub:nobody")]).unwrap();
+    let dev =
+        e.db.write(|tx| {
+            identities::developer_identity(tx, &e.pool, "us-east-1", None, "dev-42", &[], 20)
+        })
+        .unwrap();
+    let guest = e.get_id(&[]).unwrap();
+
+    let all = details(&e, None);
+    let ids: Vec<&str> = all.iter().map(|d| d.identity.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [&alice, &bob, &ghost, &dev, &guest].map(|g| g.identity.id.as_str())
+    );
+    // Alice: her user pool login names her; Google's is its subject alone.
+    let a = &all[0].logins;
+    assert_eq!(a.len(), 2);
+    assert_eq!(
+        (a[0].provider.as_str(), a[0].kind, a[0].subject.as_str()),
+        ("accounts.google.com", ProviderKind::Google, "g-7")
+    );
+    assert_eq!(a[0].owner, LoginOwner::External);
+    let LoginOwner::User { user_pool_id, user } = &a[1].owner else {
+        panic!("alice's login has no user: {:?}", a[1]);
+    };
+    assert_eq!(user_pool_id, "us-east-1_AbC");
+    assert_eq!(user.username, "alice");
+    assert_eq!(user.email.as_deref(), Some("alice@example.com"));
+    assert_eq!(user.name.as_deref(), Some("Alice Liddell"));
+    assert_eq!(a[1].kind, ProviderKind::UserPool);
+    assert_eq!(a[1].subject, "alice");
+    // Bob has only a username; a login whose sub no user has is a deleted user.
+    assert!(
+        matches!(&all[1].logins[0].owner, LoginOwner::User { user, .. } if user.username == "bob" && user.email.is_none())
+    );
+    assert_eq!(
+        all[2].logins[0].owner,
+        LoginOwner::UserDeleted {
+            user_pool_id: "us-east-1_AbC".into()
+        }
+    );
+    // The developer provider's login is the developer's, whatever its name looks like.
+    assert_eq!(all[3].logins[0].kind, ProviderKind::Developer);
+    assert_eq!(all[3].logins[0].subject, "dev-42");
+    assert!(all[4].logins.is_empty(), "a guest has no logins");
+
+    // The same as ListIdentities and DescribeIdentity read them, from the one query.
+    let listed =
+        e.db.read(|r| identities::list(r, &e.pool, 0, 60, false))
+            .unwrap();
+    assert_eq!(listed[0].providers, vec!["accounts.google.com", USER_POOL]);
+    assert!(listed[4].providers.is_empty());
+    let one =
+        e.db.read(|r| {
+            identities::describe_details(r, &IdentityId::parse(bob.identity.id.clone()).unwrap())
+        })
+        .unwrap();
+    assert_eq!(one.identity.id, bob.identity.id);
+    assert_eq!(one.logins.len(), 1);
+
+    // Search: by email, by username, by any login's subject, by identity id; without case.
+    let found = |s: &str| -> Vec<String> {
+        details(&e, Some(s))
+            .into_iter()
+            .map(|d| d.identity.id)
+            .collect()
+    };
+    assert_eq!(found("ALICE@example"), vec![alice.identity.id.clone()]);
+    assert_eq!(found("liddell"), vec![alice.identity.id.clone()]);
+    assert_eq!(found("bob"), vec![bob.identity.id.clone()]);
+    assert_eq!(found("g-7"), vec![alice.identity.id.clone()]);
+    assert_eq!(found("dev-4"), vec![dev.identity.id.clone()]);
+    assert_eq!(
+        found(&guest.identity.id[12..]),
+        vec![guest.identity.id.clone()]
+    );
+    assert!(
+        found("%").is_empty(),
+        "LIKE's wildcards are searched as text"
+    );
+    assert!(found("_").is_empty());
+
+    // The user deleted: the login says so. The user pool deleted: that too.
+    e.db.write(|tx| {
+        let u = storage::users::get(tx, up, "bob")?.unwrap();
+        storage::users::delete(tx, u.pk)
+    })
+    .unwrap();
+    assert_eq!(
+        details(&e, None)[1].logins[0].owner,
+        LoginOwner::UserDeleted {
+            user_pool_id: "us-east-1_AbC".into()
+        }
+    );
+    e.db.write(|tx| storage::pools::delete(tx, up)).unwrap();
+    assert_eq!(
+        details(&e, None)[0].logins[1].owner,
+        LoginOwner::UserPoolMissing {
+            user_pool_id: "us-east-1_AbC".into()
+        }
+    );
+}
+
+#[test]
+fn a_page_of_identities_with_their_logins_is_one_query_on_indexes() {
+    let e = env(true);
+    for search in ["NULL", "'%ada%'"] {
+        let sql = storage::identities::page_sql()
+            .replace("?1", "1")
+            .replace("?2", "0")
+            .replace("?3", "9223372036854775807")
+            .replace("?4", "0")
+            .replace("?5", "61")
+            .replace("?6", search);
+        let plan = e.db.explain(&sql).unwrap().join("\n");
+        for index in [
+            "identities_pool",
+            "identity_logins_identity",
+            "users_pool_sub",
+            "sqlite_autoindex_user_pools_1",
+        ] {
+            assert!(plan.contains(index), "the page must use {index}:\n{plan}");
+        }
+        for table in ["identities", "identity_logins", "users", "user_pools"] {
+            let scans = plan.lines().any(|l| {
+                let step = l.trim_start_matches(['|', '-', '`', ' ']);
+                step == format!("SCAN {table}") || step.starts_with(&format!("SCAN {table} "))
+            });
+            assert!(!scans, "the page must not scan {table}:\n{plan}");
+        }
+    }
+}
+
+#[test]
+fn delete_reports_each_id_and_a_failed_one_is_undone_alone() {
+    let e = env(true);
+    let a = e.get_id(&[]).unwrap().identity.id;
+    let b = e.get_id(&[(USER_POOL, "sub:bob")]).unwrap().identity.id;
+    let c = e.get_id(&[]).unwrap().identity.id;
+    // A delete that fails for one identity (a trigger refuses it).
+    rusqlite::Connection::open(e._dir.path().join("store.db"))
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TRIGGER refuse_b BEFORE DELETE ON identities WHEN OLD.id = '{b}'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        ))
+        .unwrap();
+    let missing = "us-east-1:00000000-0000-0000-0000-000000000000";
+    let ids: Vec<IdentityId> = [&a, &b, missing, &c]
+        .iter()
+        .map(|s| IdentityId::parse((*s).to_owned()).unwrap())
+        .collect();
+    let out = e.db.write(|tx| identities::delete(tx, &ids)).unwrap();
+    use identities::Deletion;
+    assert_eq!(out[0], (a.clone(), Deletion::Deleted));
+    assert!(matches!(&out[1], (id, Deletion::Failed(m)) if *id == b && m.contains("refused")));
+    assert_eq!(out[2], (missing.to_owned(), Deletion::Absent));
+    assert_eq!(out[3], (c.clone(), Deletion::Deleted));
+    let left = details(&e, None);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].identity.id, b);
+    assert_eq!(left[0].logins.len(), 1, "the failed delete kept its logins");
+}

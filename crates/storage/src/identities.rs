@@ -2,6 +2,8 @@
 //! (provider key + subject) linked to them; and `identity_signing_keys`, the keys that sign the
 //! identity pools' OpenID tokens (private halves sealed by the caller).
 
+use std::sync::LazyLock;
+
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
@@ -109,6 +111,157 @@ pub fn list(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The user a login belongs to, when its provider is a user pool of this store and a user of
+/// that pool has the login's subject as `sub`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginUser {
+    pub username: String,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    pub name: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub enabled: bool,
+}
+
+/// A login with what the store knows of its subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedLogin {
+    /// The Logins key (or the pool's developer provider name).
+    pub provider: String,
+    /// As stored: `sub`, the SAML NameID, the developer user identifier.
+    pub subject: String,
+    pub linked_at: i64,
+    /// When the provider is a user pool (`cognito-idp.<region>.amazonaws.com/<id>`) that this
+    /// store holds: its id. `None` for other providers and for a user pool no longer here.
+    pub user_pool: Option<String>,
+    /// The user of that pool whose `sub` is the subject; `None` when there is none (deleted).
+    pub user: Option<LoginUser>,
+}
+
+/// An identity with its logins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityLogins {
+    pub identity: IdentityRow,
+    /// By provider, then subject.
+    pub logins: Vec<LinkedLogin>,
+}
+
+/// Which identities [`page_with_logins`] reads.
+#[derive(Debug, Clone, Default)]
+pub struct LoginsPage<'a> {
+    pub pool: i64,
+    /// Identities with a greater key.
+    pub after_pk: i64,
+    /// Identities with at most this key (`None`: no bound); `after_pk = k - 1, until_pk = k`
+    /// reads the one identity `k`.
+    pub until_pk: Option<i64>,
+    pub limit: u32,
+    pub hide_disabled: bool,
+    /// Only identities whose id, or one of whose logins' subject or user (username, email,
+    /// name), contains this text, without case.
+    pub search: Option<&'a str>,
+}
+
+/// The user pool of a `cognito-idp.<region>.amazonaws.com/<id>` login `l`, joined by its id
+/// (an indexed lookup per login), and the user `u` of that pool with the login's subject as
+/// `sub` (`users_pool_sub`).
+const LOGIN_USER_JOIN: &str = "
+    LEFT JOIN user_pools up ON l.provider LIKE 'cognito-idp.%'
+        AND up.id = substr(l.provider, instr(l.provider, '.amazonaws.com/') + 15)
+    LEFT JOIN users u ON u.pool = up.pk AND u.sub = l.subject";
+
+/// A LIKE pattern that finds `text` anywhere (`\` escapes).
+fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// The query of [`page_with_logins`] (public for the test that reads its plan): `?1` pool,
+/// `?2` after pk, `?3` until pk, `?4` hide disabled, `?5` limit, `?6` a LIKE pattern or NULL.
+pub fn page_sql() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "WITH page AS (
+                SELECT {COLUMNS} FROM identities i
+                WHERE pool = ?1 AND pk > ?2 AND pk <= ?3 AND (?4 = 0 OR disabled = 0)
+                  AND (?6 IS NULL OR id LIKE ?6 ESCAPE '\\' OR EXISTS (
+                      SELECT 1 FROM identity_logins l {LOGIN_USER_JOIN}
+                      WHERE l.identity = i.pk AND (
+                          l.subject LIKE ?6 ESCAPE '\\' OR u.username LIKE ?6 ESCAPE '\\'
+                          OR u.email LIKE ?6 ESCAPE '\\' OR u.name LIKE ?6 ESCAPE '\\')))
+                ORDER BY pk LIMIT ?5)
+             SELECT p.pk, p.id, p.pool, p.disabled, p.created_at, p.modified_at,
+                    l.provider, l.subject, l.linked_at, up.id,
+                    u.username, u.email, u.phone_number, u.name, u.given_name, u.family_name,
+                    u.enabled
+             FROM page p
+             LEFT JOIN identity_logins l ON l.identity = p.pk {LOGIN_USER_JOIN}
+             ORDER BY p.pk, l.provider, l.subject"
+        )
+    });
+    &SQL
+}
+
+/// A page of a pool's identities in creation order, each with its logins and their users, in
+/// one query (not one per identity). A search walks the pool's identities in order until the
+/// page is full, looking at each one's logins: a contains match cannot use an index.
+pub fn page_with_logins(r: &impl Read, q: &LoginsPage<'_>) -> Result<Vec<IdentityLogins>> {
+    let search = q.search.map(contains_pattern);
+    let mut stmt = r.conn().prepare_cached(page_sql())?;
+    let mut rows = stmt.query(params![
+        q.pool,
+        q.after_pk,
+        q.until_pk.unwrap_or(i64::MAX),
+        q.hide_disabled,
+        q.limit,
+        search,
+    ])?;
+    let mut out: Vec<IdentityLogins> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let identity = row(r)?;
+        if out.last().is_none_or(|l| l.identity.pk != identity.pk) {
+            out.push(IdentityLogins {
+                identity,
+                logins: Vec::new(),
+            });
+        }
+        let Some(provider) = r.get::<_, Option<String>>(6)? else {
+            continue;
+        };
+        let user = match r.get::<_, Option<String>>(10)? {
+            Some(username) => Some(LoginUser {
+                username,
+                email: r.get(11)?,
+                phone_number: r.get(12)?,
+                name: r.get(13)?,
+                given_name: r.get(14)?,
+                family_name: r.get(15)?,
+                enabled: r.get(16)?,
+            }),
+            None => None,
+        };
+        if let Some(last) = out.last_mut() {
+            last.logins.push(LinkedLogin {
+                provider,
+                subject: r.get(7)?,
+                linked_at: r.get(8)?,
+                user_pool: r.get(9)?,
+                user,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// How many identities a pool has.
 pub fn count(r: &impl Read, pool: i64) -> Result<i64> {
     Ok(r.conn()
@@ -139,6 +292,27 @@ pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<bool> {
         .prepare_cached("DELETE FROM identities WHERE pk = ?1")?
         .execute([pk])?;
     Ok(n > 0)
+}
+
+/// Deletes an identity and its logins inside a savepoint, so that a failure undoes this delete
+/// only and the transaction goes on (DeleteIdentities reports each id). The outer error is a
+/// failure that ended the whole transaction; the inner one, this delete's own; the value,
+/// whether there was one.
+pub fn delete_alone(tx: &Tx<'_>, pk: i64) -> Result<Result<bool>> {
+    let c = tx.conn();
+    c.execute_batch("SAVEPOINT delete_identity")?;
+    match delete(tx, pk) {
+        Ok(found) => {
+            c.execute_batch("RELEASE delete_identity")?;
+            Ok(Ok(found))
+        }
+        Err(e) => {
+            // When SQLite ended the transaction itself there is no savepoint to go back to:
+            // that fails here, and the whole write with it.
+            c.execute_batch("ROLLBACK TO delete_identity; RELEASE delete_identity")?;
+            Ok(Err(e))
+        }
+    }
 }
 
 /// The identity a login is linked to in a pool.

@@ -74,6 +74,7 @@ import type { GroupResponse } from "./GroupResponse";
 import type { IdentityDescription } from "./IdentityDescription";
 import type { IdentityIdRequest } from "./IdentityIdRequest";
 import type { IdentityIdResponse } from "./IdentityIdResponse";
+import type { IdentityLogins } from "./IdentityLogins";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
 import type { ImportRoleRequest } from "./ImportRoleRequest";
@@ -90,6 +91,8 @@ import type { ListHookInvocationsRequest } from "./ListHookInvocationsRequest";
 import type { ListHookInvocationsResponse } from "./ListHookInvocationsResponse";
 import type { ListIdentitiesRequest } from "./ListIdentitiesRequest";
 import type { ListIdentitiesResponse } from "./ListIdentitiesResponse";
+import type { ListIdentityLoginsRequest } from "./ListIdentityLoginsRequest";
+import type { ListIdentityLoginsResponse } from "./ListIdentityLoginsResponse";
 import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
@@ -286,6 +289,8 @@ export type Operations = {
   ImportRole: { input: ImportRoleRequest; output: ImportRoleResponse };
   VendTestCredentials: { input: VendTestCredentialsRequest; output: VendTestCredentialsResponse };
   SimulateAccess: { input: SimulateAccessRequest; output: SimulateAccessResponse };
+  ListIdentityLogins: { input: ListIdentityLoginsRequest; output: ListIdentityLoginsResponse };
+  DescribeIdentityLogins: { input: IdentityIdRequest; output: IdentityLogins };
   GetCallerIdentity: { input: Empty; output: GetCallerIdentityResponse };
   AssumeRoleWithWebIdentity: { input: AssumeRoleWithWebIdentityRequest; output: AssumeRoleWithWebIdentityResponse };
   AssumeRoleWithSAML: { input: AssumeRoleWithSamlRequest; output: AssumeRoleWithSamlResponse };
@@ -432,6 +437,8 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "ImportRole", service: "poolhouse", command: "import_role" },
   { name: "VendTestCredentials", service: "poolhouse", command: "vend_test_credentials" },
   { name: "SimulateAccess", service: "poolhouse", command: "simulate_access" },
+  { name: "ListIdentityLogins", service: "poolhouse", command: "list_identity_logins" },
+  { name: "DescribeIdentityLogins", service: "poolhouse", command: "describe_identity_logins" },
   { name: "GetCallerIdentity", service: "sts", command: "get_caller_identity" },
   { name: "AssumeRoleWithWebIdentity", service: "sts", command: "assume_role_with_web_identity" },
   { name: "AssumeRoleWithSAML", service: "sts", command: "assume_role_with_saml" },

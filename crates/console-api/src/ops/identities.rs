@@ -503,7 +503,9 @@ pub(crate) fn list_identities(
     })
 }
 
-/// `DeleteIdentities`: 1–60 identities; one that does not exist is already deleted.
+/// `DeleteIdentities`: 1–60 identities, each deleted on its own. One that does not exist is
+/// already gone (Cognito's DeleteIdentities has no not-found error); one whose delete fails is
+/// answered in `UnprocessedIdentityIds` with `InternalServerError`, the others stand.
 pub(crate) fn delete_identities(
     c: &Console,
     ctx: &OpCtx<'_>,
@@ -517,10 +519,22 @@ pub(crate) fn delete_identities(
         return Err(e);
     }
     c.write_audited(ctx, None, Some(target.as_str()), |tx, _| {
-        identities::delete(tx, &ids)?;
+        let unprocessed = identities::delete(tx, &ids)?
+            .into_iter()
+            .filter_map(|(id, outcome)| match outcome {
+                identities::Deletion::Deleted | identities::Deletion::Absent => None,
+                identities::Deletion::Failed(reason) => {
+                    tracing::error!(identity = %id, error = %reason, "an identity could not be deleted");
+                    Some(UnprocessedIdentityId {
+                        identity_id: id,
+                        error_code: UnprocessedErrorCode::InternalServerError,
+                    })
+                }
+            })
+            .collect();
         Ok((
             DeleteIdentitiesResponse {
-                unprocessed_identity_ids: Vec::new(),
+                unprocessed_identity_ids: unprocessed,
             },
             None,
         ))

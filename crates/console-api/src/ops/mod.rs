@@ -35,6 +35,7 @@ pub(crate) mod federation;
 pub(crate) mod groups;
 pub(crate) mod hooks;
 pub(crate) mod identities;
+pub(crate) mod identity_logins;
 pub(crate) mod identity_pools;
 pub(crate) mod inspect;
 pub(crate) mod keys;
@@ -55,9 +56,9 @@ use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
     access::*, audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*,
-    groups::*, hooks::*, identities::*, identity_pools::*, inspect::*, keys::*, mfa::*, outbox::*,
-    pools::*, recovery::*, risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*,
-    users::*, workspace::*,
+    groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*, inspect::*, keys::*,
+    mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*, shared::*,
+    signin::*, sts::*, users::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -187,6 +188,8 @@ macro_rules! for_each_operation {
             own roles ImportRole import_role ImportRoleRequest ImportRoleResponse admin;
             own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own access SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
+            own identity_logins ListIdentityLogins list_identity_logins ListIdentityLoginsRequest ListIdentityLoginsResponse console;
+            own identity_logins DescribeIdentityLogins describe_identity_logins IdentityIdRequest IdentityLogins console;
             sts sts GetCallerIdentity get_caller_identity Empty GetCallerIdentityResponse admin;
             sts sts AssumeRoleWithWebIdentity assume_role_with_web_identity AssumeRoleWithWebIdentityRequest AssumeRoleWithWebIdentityResponse anon;
             sts sts AssumeRoleWithSAML assume_role_with_saml AssumeRoleWithSamlRequest AssumeRoleWithSamlResponse anon;

@@ -24,3 +24,18 @@ export const userPoolsQuery = queryOptions({ queryKey: ["all-user-pools"], query
 export function userPoolClientsQuery(userPoolId: string) {
   return queryOptions({ queryKey: ["all-clients", userPoolId], queryFn: () => listAllClients(userPoolId) });
 }
+
+/** A page of an identity pool's identities with their logins and the users behind them. */
+export function identityLoginsPage(
+  poolId: string,
+  opts: { hideDisabled: boolean; search: string; pageSize: number },
+  token: string | undefined,
+) {
+  return call("ListIdentityLogins", {
+    IdentityPoolId: poolId,
+    MaxResults: opts.pageSize,
+    HideDisabled: opts.hideDisabled,
+    ...(opts.search !== "" ? { Search: opts.search } : {}),
+    ...(token !== undefined ? { NextToken: token } : {}),
+  });
+}
