@@ -94,6 +94,8 @@ pub struct Session {
     pub tags: Vec<Tag>,
     /// The guest scope-down policy applies.
     pub scoped_down: bool,
+    /// The session policies passed to STS (`Policy`, `PolicyArns`), if any.
+    pub session_policy: Option<crate::vend::session::SessionPolicy>,
     pub duration_secs: i64,
 }
 
@@ -143,6 +145,7 @@ pub fn mint(
             source: serde_json::to_string(&session.source).unwrap_or_else(|_| "{}".into()),
             session_tags: serde_json::to_string(&session.tags).unwrap_or_else(|_| "[]".into()),
             scoped_down: session.scoped_down,
+            session_policy: session.session_policy.as_ref().map(|p| p.to_stored()),
             created_at: now_ms,
             expires_at: expiration_ms,
         },

@@ -279,10 +279,8 @@ fn refuse(
     }
 }
 
-/// Decides everything a vend decides — the role, the trust verdict, the session tags, the
-/// scope-down — without writing anything.
-pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
-    let pool = req.pool;
+/// The pool's stored role mappings, parsed.
+fn role_mappings(pool: &IdentityPoolRow) -> Result<RoleMappings, VendError> {
     let mut role_mappings = RoleMappings::new();
     for (provider, m) in &pool.role_mappings {
         let parsed = serde_json::from_value(m.clone()).map_err(|e| {
@@ -292,6 +290,62 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
         })?;
         role_mappings.insert(provider.clone(), parsed);
     }
+    Ok(role_mappings)
+}
+
+/// Which of several logins decides the role ([`mapping::deciding_login`]: a login with a role
+/// mapping over one without; mapped logins that give different roles are refused unless
+/// `CustomRoleArn` chooses). `logins` in the Logins map's key order.
+pub fn deciding_login(
+    pool: &IdentityPoolRow,
+    verified: &[crate::logins::VerifiedLogin],
+    custom_role_arn: Option<&str>,
+) -> Result<usize, VendError> {
+    let role_mappings = role_mappings(pool)?;
+    let logins: Vec<mapping::LoginClaims<'_>> = verified
+        .iter()
+        .map(|l| (l.provider.as_str(), &l.claims))
+        .collect();
+    mapping::deciding_login(&pool.roles, &role_mappings, &logins, custom_role_arn).map_err(
+        |refusal| {
+            let first =
+                logins
+                    .first()
+                    .map_or(Login::Guest, |&(provider, claims)| Login::Provider {
+                        provider,
+                        claims,
+                    });
+            let explanation = VendExplanation {
+                role_mapping: mapping::resolve(&mapping::Request {
+                    roles: &pool.roles,
+                    role_mappings: &role_mappings,
+                    login: first,
+                    custom_role_arn,
+                }),
+                role_arn: None,
+                role_record: None,
+                trust: None,
+                amr: Vec::new(),
+                session_tags: Vec::new(),
+                skipped_tags: Vec::new(),
+                scope_down: false,
+                summary: String::new(),
+            };
+            refuse(
+                INVALID_PARAMETER,
+                refusal.message,
+                explanation,
+                refusal.reason,
+            )
+        },
+    )
+}
+
+/// Decides everything a vend decides — the role, the trust verdict, the session tags, the
+/// scope-down — without writing anything.
+pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
+    let pool = req.pool;
+    let role_mappings = role_mappings(pool)?;
     let resolution = mapping::resolve(&mapping::Request {
         roles: &pool.roles,
         role_mappings: &role_mappings,
@@ -456,6 +510,7 @@ pub fn plan(r: &impl Read, req: &VendRequest<'_>) -> Result<Plan, VendError> {
                 .map(|(key, value)| Tag { key, value })
                 .collect(),
             scoped_down: guest,
+            session_policy: None,
             duration_secs: ENHANCED_DURATION_SECS,
         },
         explanation,
@@ -542,5 +597,6 @@ pub fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
+pub mod session;
 #[cfg(test)]
 mod tests;

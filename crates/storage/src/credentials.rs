@@ -25,6 +25,8 @@ pub struct CredentialRow {
     pub session_tags: String,
     /// The guest scope-down policy applies to the session.
     pub scoped_down: bool,
+    /// The session policies passed to STS, as JSON (`{"Policy": …, "PolicyArns": […]}`).
+    pub session_policy: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
 }
@@ -41,8 +43,8 @@ pub fn insert(tx: &Tx<'_>, c: &CredentialRow) -> Result<()> {
         .prepare_cached(
             "INSERT INTO credentials(access_key_id, secret_digest, token_digest, role_arn,
                 session_name, identity_id, identity_pool_id, source, session_tags, scoped_down,
-                created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                created_at, expires_at, session_policy)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             c.access_key_id,
@@ -57,6 +59,7 @@ pub fn insert(tx: &Tx<'_>, c: &CredentialRow) -> Result<()> {
             c.scoped_down,
             c.created_at,
             c.expires_at,
+            c.session_policy,
         ])?;
     Ok(())
 }
@@ -67,7 +70,7 @@ pub fn get(r: &impl Read, access_key_id: &str) -> Result<Option<CredentialRow>> 
         .prepare_cached(
             "SELECT access_key_id, secret_digest, token_digest, role_arn, session_name,
                 identity_id, identity_pool_id, source, session_tags, scoped_down, created_at,
-                expires_at
+                expires_at, session_policy
              FROM credentials WHERE access_key_id = ?1",
         )?
         .query_row([access_key_id], |r| {
@@ -84,6 +87,7 @@ pub fn get(r: &impl Read, access_key_id: &str) -> Result<Option<CredentialRow>> 
                 scoped_down: r.get(9)?,
                 created_at: r.get(10)?,
                 expires_at: r.get(11)?,
+                session_policy: r.get(12)?,
             })
         })
         .optional()?)

@@ -29,6 +29,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0014_federation_providers.sql"),
     ),
     (15, include_str!("../migrations/0015_exchange_runs.sql")),
+    (
+        16,
+        include_str!("../migrations/0016_credential_session_policy.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

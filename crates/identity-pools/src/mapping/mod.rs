@@ -7,6 +7,7 @@
 pub mod arn;
 pub mod claims;
 pub mod model;
+pub mod multi;
 pub mod resolve;
 pub mod tags;
 
@@ -23,6 +24,7 @@ pub use model::{
     RoleMapping, RoleMappingType, RoleMappings, Roles, RulesConfiguration, check_providers,
     mapping_member, validate,
 };
+pub use multi::{LoginClaims, deciding_login};
 pub use resolve::{
     Decision, Explanation, Login, Refusal, Request, RoleSource, RuleOutcome, RuleTrace, TokenTrace,
     resolve,

@@ -61,6 +61,19 @@ pub fn evaluate(
     scope_down: Option<&NamedPolicy>,
     request: &Request<'_>,
 ) -> Evaluation {
+    evaluate_session(policies, scope_down, &[], request)
+}
+
+/// Evaluates `request` for a session: the role's permission policies, the guest scope-down
+/// (when there is one) and the session policies the caller passed to STS (`Policy`,
+/// `PolicyArns`). The session may do what the role's policies allow *and* (when any are given)
+/// some session policy allows — their intersection, as STS has it; a Deny in any of them wins.
+pub fn evaluate_session(
+    policies: &[NamedPolicy],
+    scope_down: Option<&NamedPolicy>,
+    session: &[NamedPolicy],
+    request: &Request<'_>,
+) -> Evaluation {
     let action = request.action.to_ascii_lowercase();
     let mut statements = Vec::new();
     for policy in policies {
@@ -81,7 +94,21 @@ pub fn evaluate(
             &mut statements,
         );
     }
-    decide(request, statements, scope_down.is_some())
+    for policy in session {
+        outcomes(
+            policy,
+            PolicyRole::Session,
+            &action,
+            request,
+            &mut statements,
+        );
+    }
+    decide(
+        request,
+        statements,
+        scope_down.is_some(),
+        !session.is_empty(),
+    )
 }
 
 /// Evaluates `request` against a trust policy.
@@ -89,7 +116,7 @@ pub fn evaluate_trust(trust: &NamedPolicy, request: &Request<'_>) -> Evaluation 
     let action = request.action.to_ascii_lowercase();
     let mut statements = Vec::new();
     outcomes(trust, PolicyRole::Trust, &action, request, &mut statements);
-    decide(request, statements, false)
+    decide(request, statements, false, false)
 }
 
 /// Only the decision, without the explanation (the hot path; same logic as [`evaluate`]).
@@ -159,6 +186,7 @@ fn decide(
     request: &Request<'_>,
     statements: Vec<StatementOutcome>,
     has_scope_down: bool,
+    has_session: bool,
 ) -> Evaluation {
     let applying = |effect: Effect, role: Option<PolicyRole>| -> Vec<StatementRef> {
         statements
@@ -176,24 +204,22 @@ fn decide(
         (Decision::ExplicitDeny, denies, None)
     } else {
         let mut allows = applying(Effect::Allow, None);
-        let scope_allows = allows.iter().any(|s| s.role == PolicyRole::ScopeDown);
-        let role_allows = allows.iter().any(|s| s.role != PolicyRole::ScopeDown);
-        if role_allows && (!has_scope_down || scope_allows) {
+        let by = |role: PolicyRole| allows.iter().any(|s| s.role == role);
+        let scope_allows = !has_scope_down || by(PolicyRole::ScopeDown);
+        let session_allows = !has_session || by(PolicyRole::Session);
+        let role_allows = by(PolicyRole::Permission) || by(PolicyRole::Trust);
+        if role_allows && scope_allows && session_allows {
             (Decision::Allowed, allows, None)
-        } else if role_allows {
-            allows.clear();
-            (
-                Decision::ImplicitDeny,
-                allows,
-                Some(ImplicitReason::ScopeDownDoesNotAllow),
-            )
         } else {
+            let reason = if !role_allows {
+                ImplicitReason::NoStatementAllows
+            } else if !scope_allows {
+                ImplicitReason::ScopeDownDoesNotAllow
+            } else {
+                ImplicitReason::SessionPolicyDoesNotAllow
+            };
             allows.clear();
-            (
-                Decision::ImplicitDeny,
-                allows,
-                Some(ImplicitReason::NoStatementAllows),
-            )
+            (Decision::ImplicitDeny, allows, Some(reason))
         }
     };
     Evaluation {

@@ -22,6 +22,8 @@ pub enum ImplicitReason {
     NoStatementAllows,
     /// The role allows it but the guest scope-down policy does not.
     ScopeDownDoesNotAllow,
+    /// The role allows it but none of the session policies passed to STS does.
+    SessionPolicyDoesNotAllow,
 }
 
 /// Which kind of policy a statement belongs to.
@@ -29,6 +31,8 @@ pub enum ImplicitReason {
 pub enum PolicyRole {
     Permission,
     ScopeDown,
+    /// A session policy passed to STS (`Policy`, `PolicyArns`).
+    Session,
     Trust,
 }
 
@@ -236,6 +240,20 @@ impl Evaluation {
             (Decision::ImplicitDeny, Some(ImplicitReason::ScopeDownDoesNotAllow)) => format!(
                 "{target}: denied: the role allows it but the guest scope-down policy does not"
             ),
+            (Decision::ImplicitDeny, Some(ImplicitReason::SessionPolicyDoesNotAllow)) => {
+                let mut names: Vec<&str> = Vec::new();
+                for s in &self.statements {
+                    if s.statement.role == PolicyRole::Session
+                        && !names.contains(&s.statement.policy.as_str())
+                    {
+                        names.push(&s.statement.policy);
+                    }
+                }
+                format!(
+                    "{target}: denied: the role allows it but the session policy does not ({})",
+                    names.join(", ")
+                )
+            }
             (Decision::ImplicitDeny, _) => {
                 format!("{target}: denied: no statement allows it")
             }

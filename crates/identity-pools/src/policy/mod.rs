@@ -33,7 +33,9 @@ pub use document::{
     Version,
 };
 pub use error::{Hint, Location, PolicyError};
-pub use eval::{NamedPolicy, Principal, Request, decide_only, evaluate, evaluate_trust};
+pub use eval::{
+    NamedPolicy, Principal, Request, decide_only, evaluate, evaluate_session, evaluate_trust,
+};
 pub use explain::{
     Decision, Evaluation, ImplicitReason, NoMatch, Outcome, PolicyRole, StatementOutcome,
     StatementRef,
