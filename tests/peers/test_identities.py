@@ -446,3 +446,82 @@ def test_identity_logins_name_the_user_for_the_console_only(server):
     # The console's own read: unsigned and without the console's launch secret it is refused.
     status, _, body = server.call("Poolhouse.ListIdentityLogins", {"IdentityPoolId": w.pool})
     assert 400 <= status < 500, (status, body)
+
+
+def test_several_logins_decide_by_the_login_whose_role_mapping_chose(server):
+    from test_federation import Provider
+
+    w = World(server, guests=False)
+    provider = Provider()
+    try:
+        oidc_arn = server.poolhouse(
+            "CreateOpenIDConnectProvider", {"Url": provider.issuer, "ClientIDList": ["app"]}
+        )["OpenIDConnectProviderArn"]
+        pool = w.admin.create_identity_pool(
+            IdentityPoolName=f"multi {uuid.uuid4().hex[:6]}",
+            AllowUnauthenticatedIdentities=False,
+            CognitoIdentityProviders=[{"ProviderName": w.provider, "ClientId": w.client_id}],
+            OpenIdConnectProviderARNs=[oidc_arn],
+        )["IdentityPoolId"]
+        arns = {}
+        for kind in ("Default", "Admin", "Reader"):
+            name = f"{kind}_{uuid.uuid4().hex[:8]}"
+            server.poolhouse("CreateRole", {"RoleName": name, "AssumeRolePolicyDocument": _trust(pool, "authenticated")})
+            arns[kind] = f"arn:aws:iam::000000000000:role/{name}"
+
+        def rules(claim, value, role):
+            return {"Type": "Rules", "AmbiguousRoleResolution": "AuthenticatedRole",
+                    "RulesConfiguration": {"Rules": [
+                        {"Claim": claim, "MatchType": "Equals", "Value": value, "RoleARN": role}]}}
+
+        oidc_key = provider.login_key
+        user_pool_key = f"{w.provider}:{w.client_id}"
+        logins = {w.provider: w.sign_in("alice")["IdToken"], oidc_key: provider.token(dept="ops")}
+        identity = w.public.get_id(IdentityPoolId=pool, Logins=logins)["IdentityId"]
+
+        def role_of(**kw):
+            creds = w.public.get_credentials_for_identity(
+                IdentityId=identity, Logins=logins, **kw)["Credentials"]
+            return server.poolhouse("SimulateAccess", {
+                "AccessKeyId": creds["AccessKeyId"], "Action": "s3:GetObject"})["RoleArn"]
+
+        # Only the OIDC login has a role mapping: it decides, whatever the key order.
+        w.admin.set_identity_pool_roles(
+            IdentityPoolId=pool, Roles={"authenticated": arns["Default"]},
+            RoleMappings={oidc_key: rules("dept", "ops", arns["Admin"])})
+        assert role_of() == arns["Admin"]
+
+        # Both mapped to different roles: refused, naming both; CustomRoleArn chooses.
+        w.admin.set_identity_pool_roles(
+            IdentityPoolId=pool, Roles={"authenticated": arns["Default"]},
+            RoleMappings={oidc_key: rules("dept", "ops", arns["Admin"]),
+                          user_pool_key: rules("cognito:username", "alice", arns["Reader"])})
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            role_of()
+        assert code(e) == "InvalidParameterException"
+        assert arns["Admin"] in message(e) and arns["Reader"] in message(e)
+        assert role_of(CustomRoleArn=arns["Reader"]) == arns["Reader"]
+    finally:
+        provider.httpd.shutdown()
+
+
+def test_an_identity_pool_lists_only_provider_records_that_exist(server):
+    admin = server.client(service="cognito-identity")
+    missing = "arn:aws:iam::000000000000:oidc-provider/nowhere.example.com"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        admin.create_identity_pool(
+            IdentityPoolName="dangling",
+            AllowUnauthenticatedIdentities=False,
+            OpenIdConnectProviderARNs=[missing],
+        )
+    assert code(e) == "InvalidParameterException"
+    assert missing in message(e)
+    saml = "arn:aws:iam::000000000000:saml-provider/nobody"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        admin.create_identity_pool(
+            IdentityPoolName="dangling",
+            AllowUnauthenticatedIdentities=False,
+            SamlProviderARNs=[saml],
+        )
+    assert code(e) == "InvalidParameterException"
+    assert saml in message(e)

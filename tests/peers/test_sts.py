@@ -259,3 +259,127 @@ def test_assume_role_with_web_identity_refusals(server, classic):
     assert err["Code"] == "AccessDenied"
     assert err["Message"].startswith("Not authorized to perform sts:AssumeRoleWithWebIdentity")
     assert "cognito-identity.amazonaws.com:aud" in err["Message"]
+
+
+COGNITO_UNAUTHED = "arn:aws:iam::aws:policy/service-role/AmazonCognitoUnAuthedIdentitiesSessionPolicy"
+
+
+def test_a_session_policy_narrows_the_session_and_the_access_check_names_it(server, classic):
+    pool, role_arn, token, _ = classic
+    server.poolhouse("PutRolePolicy", {
+        "RoleName": role_arn.split("/")[-1],
+        "PolicyName": "all",
+        "PolicyDocument": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+    })
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+        {"Sid": "Keep", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]})
+    got = _anonymous_sts(server).assume_role_with_web_identity(
+        RoleArn=role_arn, RoleSessionName="narrow", WebIdentityToken=token, Policy=policy
+    )
+    assert 0 < got["PackedPolicySize"] <= 100
+    key = got["Credentials"]["AccessKeyId"]
+
+    def check(action):
+        return server.poolhouse("SimulateAccess", {
+            "AccessKeyId": key, "Action": action, "Resource": "arn:aws:s3:::b/k"})
+
+    assert check("s3:GetObject")["Decision"] == "Allowed"
+    put = check("s3:PutObject")
+    assert put["Decision"] == "ImplicitDeny"
+    assert "session policy" in put["Summary"]
+    delete = check("s3:DeleteObject")
+    assert delete["Decision"] == "ExplicitDeny"
+    assert delete["DecidingStatements"][0]["Kind"] == "Session"
+    assert delete["DecidingStatements"][0]["Sid"] == "Keep"
+
+    # The credential still signs as its role.
+    who = _sts(server, {
+        "AccessKeyId": key,
+        "SecretKey": got["Credentials"]["SecretAccessKey"],
+        "SessionToken": got["Credentials"]["SessionToken"],
+    }).get_caller_identity()
+    assert who["Arn"] == got["AssumedRoleUser"]["Arn"]
+
+
+def test_bad_session_policies_get_stss_errors(server, classic):
+    _, role_arn, token, _ = classic
+    sts = _anonymous_sts(server)
+
+    def error(**kw):
+        with pytest.raises(ClientError) as e:
+            sts.assume_role_with_web_identity(
+                RoleArn=role_arn, RoleSessionName="bad", WebIdentityToken=token, **kw)
+        return e.value.response["Error"]
+
+    err = error(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject"}]}))
+    assert err["Code"] == "MalformedPolicyDocument"
+    assert "Resource" in err["Message"]
+    unknown = f"arn:aws:iam::{ACCOUNT}:policy/ReadOnly"
+    err = error(PolicyArns=[{"arn": COGNITO_UNAUTHED}, {"arn": unknown}])
+    assert err["Code"] == "MalformedPolicyDocument"
+    assert unknown in err["Message"]
+    wide = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::" + "b" * 1800}]})
+    err = error(Policy=wide, PolicyArns=[{"arn": COGNITO_UNAUTHED}] * 3)
+    assert err["Code"] == "PackedPolicyTooLarge"
+    # The one managed policy Poolhouse holds is accepted.
+    got = sts.assume_role_with_web_identity(
+        RoleArn=role_arn, RoleSessionName="managed", WebIdentityToken=token,
+        PolicyArns=[{"arn": COGNITO_UNAUTHED}])
+    assert got["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+def test_assume_role_with_web_identity_takes_an_oidc_providers_token(server):
+    from test_federation import Provider
+
+    provider = Provider()
+    try:
+        arn = server.poolhouse(
+            "CreateOpenIDConnectProvider", {"Url": provider.issuer, "ClientIDList": ["app"]}
+        )["OpenIDConnectProviderArn"]
+        name = provider.login_key
+        role = f"Oidc_{uuid.uuid4().hex[:8]}"
+        server.poolhouse("CreateRole", {"RoleName": role, "AssumeRolePolicyDocument": json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {f"{name}:aud": "app", f"{name}:sub": "user-1"}},
+            }],
+        })})
+        role_arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
+        sts = _anonymous_sts(server)
+        got = sts.assume_role_with_web_identity(
+            RoleArn=role_arn, RoleSessionName="oidc", WebIdentityToken=provider.token())
+        assert got["SubjectFromWebIdentityToken"] == "user-1"
+        assert got["Provider"] == provider.issuer
+        assert got["Audience"] == "app"
+        creds = got["Credentials"]
+        who = _sts(server, {
+            "AccessKeyId": creds["AccessKeyId"],
+            "SecretKey": creds["SecretAccessKey"],
+            "SessionToken": creds["SessionToken"],
+        }).get_caller_identity()
+        assert who["Arn"] == got["AssumedRoleUser"]["Arn"]
+
+        def error(token):
+            with pytest.raises(ClientError) as e:
+                sts.assume_role_with_web_identity(
+                    RoleArn=role_arn, RoleSessionName="oidc", WebIdentityToken=token)
+            return e.value.response["Error"]
+
+        err = error(provider.token(sub="user-2"))
+        assert err["Code"] == "AccessDenied" and f"{name}:sub" in err["Message"]
+        err = error(provider.token(aud="someone-else"))
+        assert err["Code"] == "InvalidIdentityToken" and "audience" in err["Message"]
+        err = error(provider.token(exp=int(time.time()) - 3600))
+        assert err["Code"] == "ExpiredTokenException"
+        err = error(provider.token(iss="https://unknown.example.com"))
+        assert err["Code"] == "InvalidIdentityToken"
+        assert "No OpenIDConnect provider found" in err["Message"]
+    finally:
+        provider.httpd.shutdown()

@@ -30,4 +30,5 @@ pub use crate::ops::shared::*;
 pub use crate::ops::signin::*;
 pub use crate::ops::sts::*;
 pub use crate::ops::users::*;
+pub use crate::ops::vending::*;
 pub use crate::ops::workspace::*;

@@ -76,6 +76,11 @@ pub enum ErrorCode {
     ExpiredTokenException,
     /// STS: a member is out of its bounds.
     ValidationError,
+    /// STS: the session policies are past the packed-size budget.
+    PackedPolicyTooLarge,
+    /// STS: the OIDC provider's keys could not be fetched.
+    #[serde(rename = "IDPCommunicationError")]
+    IdpCommunicationError,
     /// STS: no such Action.
     InvalidAction,
 }
@@ -129,6 +134,8 @@ impl ErrorCode {
             Self::InvalidIdentityToken => "InvalidIdentityToken",
             Self::ExpiredTokenException => "ExpiredTokenException",
             Self::ValidationError => "ValidationError",
+            Self::PackedPolicyTooLarge => "PackedPolicyTooLarge",
+            Self::IdpCommunicationError => "IDPCommunicationError",
             Self::InvalidAction => "InvalidAction",
         }
     }

@@ -80,6 +80,42 @@ impl Console {
         verifier.verify(&login, token, self.inner.clock.now_ms())
     }
 
+    /// Verifies a web identity token issued by an OIDC provider the workspace holds a record
+    /// of (STS's `AssumeRoleWithWebIdentity`): the record is found by the token's `iss`, then
+    /// the token is checked as a login of that provider is (signature by the issuer's published
+    /// keys, `iss`, `aud` among the record's client ids, times). `Ok(None)`: no record has that
+    /// issuer.
+    pub fn verify_oidc_web_identity(&self, token: &str) -> Result<Option<Verified>, Refusal> {
+        let internal = |e: ApiError| Refusal::ExternalService(e.message);
+        let (_, claims) = federation::oidc::parts(token)?;
+        let iss = claims
+            .get("iss")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let Some((name, row)) = self
+            .inner
+            .db
+            .read(|r| identity_pools::providers::oidc_by_issuer(r, &iss))
+            .map_err(|e| Refusal::ExternalService(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        let issuer = row.url.unwrap_or_default();
+        let login = federation::Login {
+            key: name,
+            trusted: federation::Trusted::Oidc(federation::oidc::OidcTrust {
+                issuers: vec![issuer.clone()],
+                client_ids: row.client_ids,
+                discovery_base: issuer,
+            }),
+        };
+        let verifier = self.trust_verifier().map_err(internal)?;
+        verifier
+            .verify(&login, token, self.inner.clock.now_ms())
+            .map(Some)
+    }
+
     /// Verifies a base64 SAMLResponse of the SAML provider `provider_arn` (STS's
     /// `AssumeRoleWithSAML`: its `PrincipalArn`); [`federation::saml::pick_role`]
     /// then holds the requested role to the assertion's pairs.

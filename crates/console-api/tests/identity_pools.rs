@@ -68,6 +68,13 @@ fn audited(c: &TestConsole, op: &str) -> Vec<Value> {
 #[test]
 fn a_pool_is_created_described_and_audited() {
     let c = console();
+    // The OIDC provider the pool lists must exist as a record of the workspace.
+    let oidc = ok(
+        &c,
+        "CreateOpenIDConnectProvider",
+        json!({"Url": "https://example.com", "ClientIDList": ["app"]}),
+    )["OpenIDConnectProviderArn"]
+        .clone();
     let created = ok(
         &c,
         "CreateIdentityPool",
@@ -80,7 +87,7 @@ fn a_pool_is_created_described_and_audited() {
             "CognitoIdentityProviders": [{
                 "ProviderName": "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
                 "ClientId": "abc123", "ServerSideTokenCheck": true}],
-            "OpenIdConnectProviderARNs": ["arn:aws:iam::123456789012:oidc-provider/example.com"],
+            "OpenIdConnectProviderARNs": [oidc],
             "IdentityPoolTags": {"team": "web"}
         }),
     );

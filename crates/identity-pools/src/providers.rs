@@ -251,6 +251,57 @@ fn get_oidc_by_name(r: &impl Read, account: &str, name: &str) -> Result<Federati
     })
 }
 
+/// The OIDC and SAML providers an identity pool lists (`OpenIdConnectProviderARNs`,
+/// `SamlProviderARNs`) must be provider records of the workspace: a pool that trusts a
+/// provider nobody created could never verify its logins. Refused with Cognito's
+/// `InvalidParameterException`, naming the member and the ARN.
+///
+/// Deleting a record a pool still lists is allowed, as IAM allows it; the pool's logins of that
+/// provider are then refused, naming the missing ARN (`trust::resolve`).
+pub fn check_listed(
+    r: &impl Read,
+    account: &str,
+    oidc_arns: &[String],
+    saml_arns: &[String],
+) -> Result<()> {
+    for (member, arns, kind) in [
+        ("OpenIdConnectProviderARNs", oidc_arns, FederationKind::Oidc),
+        ("SamlProviderARNs", saml_arns, FederationKind::Saml),
+    ] {
+        for arn in arns {
+            let (what, name) = match kind {
+                FederationKind::Oidc => ("OpenID Connect", oidc_name_of_arn(account, arn)),
+                FederationKind::Saml => ("SAML", saml_name_of_arn(account, arn)),
+            };
+            let missing = |detail: String| {
+                Error::InvalidParameter(FieldError::new(
+                    member,
+                    format!("the {what} provider '{arn}' does not exist{detail}"),
+                ))
+            };
+            let name = name.map_err(|e| missing(format!(": {}", e.reason)))?;
+            if store::get(r, kind, &name)?.is_none() {
+                return Err(missing(
+                    " in this workspace; create it first (CreateOpenIDConnectProvider or \
+                     CreateSAMLProvider)"
+                        .into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The OIDC provider record whose issuer is `iss` (a web identity token's issuer, as STS's
+/// `AssumeRoleWithWebIdentity` finds its provider): its name (host and path) and row; `None`
+/// when the workspace has no provider for that issuer.
+pub fn oidc_by_issuer(r: &impl Read, iss: &str) -> Result<Option<(String, FederationProviderRow)>> {
+    let Ok((_, name)) = check_issuer_url("WebIdentityToken", iss) else {
+        return Ok(None);
+    };
+    Ok(store::get(r, FederationKind::Oidc, &name)?.map(|row| (name, row)))
+}
+
 /// The OIDC provider with this ARN.
 pub fn get_oidc(r: &impl Read, account: &str, arn: &str) -> Result<FederationProviderRow> {
     let name = oidc_name_of_arn(account, arn)?;

@@ -9,4 +9,9 @@ export type AssumeRoleWithSamlResponse = { Credentials: StsCredentials, AssumedR
 /**
  * The assertion's NameID.
  */
-Subject: string, Issuer: string, Audience: string, };
+Subject: string, Issuer: string, Audience: string, 
+/**
+ * The share of STS's budget the session policies use, in percent; present when the
+ * request passed session policies.
+ */
+PackedPolicySize?: bigint, };

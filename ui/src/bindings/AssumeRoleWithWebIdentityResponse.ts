@@ -5,4 +5,9 @@ import type { StsCredentials } from "./StsCredentials";
 /**
  * `AssumeRoleWithWebIdentityResponse`.
  */
-export type AssumeRoleWithWebIdentityResponse = { Credentials: StsCredentials, SubjectFromWebIdentityToken: string, AssumedRoleUser: AssumedRoleUser, Provider: string, Audience: string, };
+export type AssumeRoleWithWebIdentityResponse = { Credentials: StsCredentials, SubjectFromWebIdentityToken: string, AssumedRoleUser: AssumedRoleUser, Provider: string, Audience: string, 
+/**
+ * The share of STS's budget the session policies use, in percent; present when the
+ * request passed session policies.
+ */
+PackedPolicySize?: bigint, };

@@ -40,4 +40,9 @@ Guest?: boolean,
 /**
  * More condition keys and their values.
  */
-Context?: { [key in string]: Array<string> }, };
+Context?: { [key in string]: Array<string> }, 
+/**
+ * A session policy's text, as STS's `Policy` would pass it (a vended credential's
+ * own session policies are used when this is left out).
+ */
+SessionPolicy?: string, };

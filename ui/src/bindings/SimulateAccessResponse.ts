@@ -21,6 +21,10 @@ Statements: Array<StatementResultType>,
  */
 Variables: Array<PolicyVariableType>, ScopeDown: boolean, 
 /**
+ * The session policies evaluated with the role's (their names in the statements).
+ */
+SessionPolicies: Array<string>, 
+/**
  * The role the policies are the role's of.
  */
 RoleArn?: string, };

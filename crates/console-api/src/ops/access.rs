@@ -1,16 +1,18 @@
 //! The access check ("what may this session do?"): a role's permission policies, an inline
 //! policy or a vended credential's session, evaluated for one action on one resource with the
-//! statement that decided it, the policy variables as substituted and the guest scope-down.
+//! statement that decided it, the policy variables as substituted, the guest scope-down and the
+//! session policies passed to STS (the session may do what the role and they both allow).
 
 use std::collections::BTreeMap;
 
 use identity_pools::credentials;
 use identity_pools::policy::{
     Context, Decision, Evaluation, NamedPolicy, Outcome, PolicyKind, PolicyRole, Request,
-    StatementRef, WebIdentity, evaluate,
+    StatementRef, WebIdentity, evaluate_session,
 };
 use identity_pools::roles;
 use identity_pools::vend;
+use identity_pools::vend::session::SessionPolicy;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -86,6 +88,10 @@ dto! {
         /// More condition keys and their values.
         #[serde(default)]
         pub context: Option<BTreeMap<String, Vec<String>>>,
+        /// A session policy's text, as STS's `Policy` would pass it (a vended credential's
+        /// own session policies are used when this is left out).
+        #[serde(default)]
+        pub session_policy: Option<String>,
     }
 }
 
@@ -101,6 +107,8 @@ dto! {
         /// The policy variables named, as substituted.
         pub variables: Vec<PolicyVariableType>,
         pub scope_down: bool,
+        /// The session policies evaluated with the role's (their names in the statements).
+        pub session_policies: Vec<String>,
         /// The role the policies are the role's of.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub role_arn: Option<String>,
@@ -113,6 +121,7 @@ fn statement_ref(s: &StatementRef) -> StatementRefType {
         kind: match s.role {
             PolicyRole::Permission => "Permission",
             PolicyRole::ScopeDown => "ScopeDown",
+            PolicyRole::Session => "Session",
             PolicyRole::Trust => "Trust",
         }
         .into(),
@@ -126,6 +135,7 @@ fn access_answer(
     e: &Evaluation,
     variables: Vec<PolicyVariableType>,
     scope_down: bool,
+    session_policies: &[NamedPolicy],
     role_arn: Option<String>,
 ) -> SimulateAccessResponse {
     SimulateAccessResponse {
@@ -151,6 +161,7 @@ fn access_answer(
             .collect(),
         variables,
         scope_down,
+        session_policies: session_policies.iter().map(|p| p.name.clone()).collect(),
         role_arn,
     }
 }
@@ -274,9 +285,34 @@ pub(crate) fn simulate_access(
     } else {
         None
     };
-    let evaluation = evaluate(
+    let session_policy = match (&req.session_policy, &session) {
+        (Some(text), _) => Some(SessionPolicy {
+            policy: Some(text.clone()),
+            policy_arns: Vec::new(),
+        }),
+        (None, Some(s)) => s
+            .row
+            .session_policy
+            .as_deref()
+            .map(SessionPolicy::from_stored)
+            .transpose()
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e))?,
+        (None, None) => None,
+    };
+    let session_policies = match &session_policy {
+        Some(p) => p.policies().map_err(|e| {
+            let mut e = super::sts::session_error(e);
+            if req.session_policy.is_some() {
+                e.field = Some("SessionPolicy".into());
+            }
+            e
+        })?,
+        None => Vec::new(),
+    };
+    let evaluation = evaluate_session(
         &policies,
         scope,
+        &session_policies,
         &Request {
             action: &req.action,
             resource: req.resource.as_deref(),
@@ -285,7 +321,7 @@ pub(crate) fn simulate_access(
         },
     );
     let mut variables: Vec<PolicyVariableType> = Vec::new();
-    for p in &policies {
+    for p in policies.iter().chain(&session_policies) {
         for name in p.document.variables() {
             if variables.iter().any(|v| v.name == name) {
                 continue;
@@ -297,7 +333,13 @@ pub(crate) fn simulate_access(
             variables.push(PolicyVariableType { name, value });
         }
     }
-    Ok(access_answer(&evaluation, variables, guest, role_arn))
+    Ok(access_answer(
+        &evaluation,
+        variables,
+        guest,
+        &session_policies,
+        role_arn,
+    ))
 }
 
 fn unreachable_policy<T>() -> Result<T, ApiError> {

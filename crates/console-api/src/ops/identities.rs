@@ -22,7 +22,7 @@ use storage::identity_pools::IdentityPoolRow;
 use ts_rs::TS;
 
 use super::shared::*;
-use super::sts::{IdentityCredentials, vend_error};
+use super::vending::{IdentityCredentials, vend_error};
 use crate::logins::ConsoleLogins;
 use crate::ops::OpCtx;
 use crate::{ApiError, Console, ErrorCode, secs};
@@ -359,7 +359,8 @@ pub(crate) fn get_open_id_token(
 
 /// `GetCredentialsForIdentity` (the enhanced flow): the caller proven as for GetOpenIdToken,
 /// then one-hour credentials vended for the identity (`identity_pools::vend`: the role mapped
-/// from the first login in the map's order, the role's trust policy, the guest scope-down). A
+/// from the login that decides — `vend::deciding_login` — the role's trust policy, the guest
+/// scope-down). A
 /// refusal stores nothing, not even the caller's new logins.
 pub(crate) fn get_credentials_for_identity(
     c: &Console,
@@ -373,7 +374,9 @@ pub(crate) fn get_credentials_for_identity(
     c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
         let now = uctx.clock.now_ms();
         identities::link_new(tx, &a, now)?;
-        let login = match a.logins.first() {
+        let deciding = vend::deciding_login(&a.pool, &a.logins, req.custom_role_arn.as_deref())
+            .map_err(vend_error)?;
+        let login = match a.logins.get(deciding) {
             Some(l) => Login::Provider {
                 provider: &l.provider,
                 claims: &l.claims,

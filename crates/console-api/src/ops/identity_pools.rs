@@ -259,6 +259,21 @@ fn identity_pool(p: IdentityPoolRow) -> Result<IdentityPool, ApiError> {
     })
 }
 
+/// The OIDC and SAML providers the configuration lists must be the workspace's provider
+/// records (`identity_pools::providers::check_listed`).
+fn check_providers(
+    tx: &storage::Tx<'_>,
+    account: &str,
+    config: &IdentityPoolConfig,
+) -> Result<(), ApiError> {
+    Ok(identity_pools::providers::check_listed(
+        tx,
+        account,
+        &config.open_id_connect_provider_arns,
+        &config.saml_provider_arns,
+    )?)
+}
+
 /// `CreateIdentityPool`.
 pub(crate) fn create_identity_pool(
     c: &Console,
@@ -277,6 +292,7 @@ pub(crate) fn create_identity_pool(
     let tags = req.identity_pool_tags.unwrap_or_default();
     c.write_audited(ctx, None, None, |tx, uctx| {
         let now = uctx.clock.now_ms();
+        check_providers(tx, uctx.account, &config)?;
         let p = pools::create(
             tx,
             uctx.region,
@@ -318,6 +334,7 @@ pub(crate) fn update_identity_pool(
     let id = req.identity_pool_id;
     c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
         let now = uctx.clock.now_ms();
+        check_providers(tx, uctx.account, &config)?;
         let p = pools::update(
             tx,
             now,
@@ -413,17 +430,41 @@ pub(crate) fn get_identity_pool_roles(
     })
 }
 
+/// What a tag operation does to a pool's tags.
+enum TagChange<'a> {
+    Add(&'a BTreeMap<String, String>),
+    Remove(&'a [String]),
+}
+
+/// The tag operations' one path: the pool named by its ARN, then its tags read, or changed in
+/// an audited write.
+fn pool_tags(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    resource_arn: &str,
+    change: Option<TagChange<'_>>,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let id = pools::from_arn(&c.workspace()?.account_id, resource_arn)?;
+    let Some(change) = change else {
+        return c.read(|r| Ok(pools::describe(r, &id)?.tags));
+    };
+    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
+        let now = uctx.clock.now_ms();
+        match change {
+            TagChange::Add(tags) => pools::tag(tx, now, &id, tags)?,
+            TagChange::Remove(keys) => pools::untag(tx, now, &id, keys)?,
+        }
+        Ok((pools::describe(tx, &id)?.tags, None))
+    })
+}
+
 /// `TagResource`.
 pub(crate) fn tag_resource(
     c: &Console,
     ctx: &OpCtx<'_>,
     req: TagResourceRequest,
 ) -> Result<Empty, ApiError> {
-    let id = pools::from_arn(&c.workspace()?.account_id, &req.resource_arn)?;
-    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
-        pools::tag(tx, uctx.clock.now_ms(), &id, &req.tags)?;
-        Ok((Empty {}, None))
-    })
+    pool_tags(c, ctx, &req.resource_arn, Some(TagChange::Add(&req.tags))).map(|_| Empty {})
 }
 
 /// `UntagResource`.
@@ -432,22 +473,23 @@ pub(crate) fn untag_resource(
     ctx: &OpCtx<'_>,
     req: UntagResourceRequest,
 ) -> Result<Empty, ApiError> {
-    let id = pools::from_arn(&c.workspace()?.account_id, &req.resource_arn)?;
-    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
-        pools::untag(tx, uctx.clock.now_ms(), &id, &req.tag_keys)?;
-        Ok((Empty {}, None))
-    })
+    pool_tags(
+        c,
+        ctx,
+        &req.resource_arn,
+        Some(TagChange::Remove(&req.tag_keys)),
+    )
+    .map(|_| Empty {})
 }
 
 /// `ListTagsForResource`.
 pub(crate) fn list_tags_for_resource(
     c: &Console,
-    _ctx: &OpCtx<'_>,
+    ctx: &OpCtx<'_>,
     req: ListTagsForResourceRequest,
 ) -> Result<ListTagsForResourceResponse, ApiError> {
-    let id = pools::from_arn(&c.workspace()?.account_id, &req.resource_arn)?;
-    let p = c.read(|r| Ok(pools::describe(r, &id)?))?;
-    Ok(ListTagsForResourceResponse { tags: p.tags })
+    let tags = pool_tags(c, ctx, &req.resource_arn, None)?;
+    Ok(ListTagsForResourceResponse { tags })
 }
 
 /// `SetPrincipalTagAttributeMap`.

@@ -50,6 +50,7 @@ pub(crate) mod shared;
 pub(crate) mod signin;
 pub(crate) mod sts;
 pub(crate) mod users;
+pub(crate) mod vending;
 pub(crate) mod workspace;
 
 use crate::Actor;
@@ -58,7 +59,7 @@ use self::{
     access::*, audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*,
     groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*, inspect::*, keys::*,
     mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*, shared::*,
-    signin::*, sts::*, users::*, workspace::*,
+    signin::*, sts::*, users::*, vending::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -186,7 +187,7 @@ macro_rules! for_each_operation {
             own roles DeleteRole delete_role RoleNameRequest Empty admin;
             own roles ListRoles list_roles ListRolesRequest ListRolesResponse admin;
             own roles ImportRole import_role ImportRoleRequest ImportRoleResponse admin;
-            own sts VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
+            own vending VendTestCredentials vend_test_credentials VendTestCredentialsRequest VendTestCredentialsResponse console;
             own access SimulateAccess simulate_access SimulateAccessRequest SimulateAccessResponse admin;
             own identity_logins ListIdentityLogins list_identity_logins ListIdentityLoginsRequest ListIdentityLoginsResponse console;
             own identity_logins DescribeIdentityLogins describe_identity_logins IdentityIdRequest IdentityLogins console;

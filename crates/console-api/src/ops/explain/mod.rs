@@ -219,7 +219,7 @@ dto! {
         /// The chosen role's trust policy, as STS evaluates it when Cognito assumes the role
         /// (`NotChecked` when the workspace has no such role).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub trust: Option<super::sts::TrustVerdict>,
+        pub trust: Option<super::vending::TrustVerdict>,
         /// The `amr` the trust policy saw (empty when no role was chosen).
         pub amr: Vec<String>,
     }
@@ -458,14 +458,14 @@ pub(crate) fn explain_role(
             let identity = req.identity_id.as_deref().unwrap_or_default();
             let (record, verdict) = c.read(|r| {
                 identity_pools::vend::check_trust(r, &pool, identity, &amr, arn, &tags)
-                    .map_err(super::sts::vend_error)
+                    .map_err(super::vending::vend_error)
             })?;
             let name = match record {
                 identity_pools::vend::RoleRecord::Known { name } => Some(name),
                 identity_pools::vend::RoleRecord::Unknown => None,
             };
             amr_seen = amr;
-            (name, Some(super::sts::trust_verdict(&verdict)))
+            (name, Some(super::vending::trust_verdict(&verdict)))
         }
         _ => (None, None),
     };
