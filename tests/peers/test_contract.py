@@ -183,10 +183,8 @@ NOT_IMPLEMENTED = {
         "EventContextDataType.DeviceName",
         "EventContextDataType.Timezone",
     ],
-    "STS session policies (refused by name) and source identity": [
-        "AssumeRoleWithWebIdentityResponse.PackedPolicySize",
+    "STS source identity (the tokens' and assertions' sts:SourceIdentity is not read)": [
         "AssumeRoleWithWebIdentityResponse.SourceIdentity",
-        "AssumeRoleWithSAMLResponse.PackedPolicySize",
         "AssumeRoleWithSAMLResponse.SourceIdentity",
     ],
     "the SAML subject's NameID format and name qualifier (the verified grant does not carry "
