@@ -545,6 +545,38 @@ fn assume_role_with_saml_takes_a_signed_response() {
     );
     assert_eq!(who["Arn"], got["AssumedRoleUser"]["Arn"]);
 
+    // A session policy narrows a SAML session as it does a web identity's.
+    ok(
+        &c,
+        "PutRolePolicy",
+        json!({"RoleName": "Staff", "PolicyName": "all", "PolicyDocument":
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#}),
+    );
+    let narrow = testkit::call::<Value>(
+        &c,
+        "AssumeRoleWithSAML",
+        json!({"RoleArn": role, "PrincipalArn": arn,
+               "SAMLAssertion": saml_response(&idp, &arn, "ann@example.com"),
+               "Policy": r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#}),
+    )
+    .unwrap();
+    assert!(narrow["PackedPolicySize"].as_i64().unwrap() > 0, "{narrow}");
+    let check = |action: &str| {
+        ok(
+            &c,
+            "SimulateAccess",
+            json!({"AccessKeyId": narrow["Credentials"]["AccessKeyId"], "Action": action,
+                   "Resource": "arn:aws:s3:::b/k"}),
+        )
+    };
+    assert_eq!(check("s3:GetObject")["Decision"], "Allowed");
+    let put = check("s3:PutObject");
+    assert_eq!(put["Decision"], "ImplicitDeny");
+    assert!(
+        put["Summary"].as_str().unwrap().contains("session policy"),
+        "{put}"
+    );
+
     let stranger = SamlIdp::new(entity);
     let e = assume(&role, saml_response(&stranger, &arn, "ann@example.com")).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidIdentityToken, "{e:?}");
