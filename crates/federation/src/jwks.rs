@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use jsonwebtoken::jwk::{Jwk, JwkSet};
 use serde_json::Value;
+use tokens::{Jwk, Jwks};
 
 use super::Refusal;
 use super::http::{Fetch, Fetched, shown};
@@ -66,7 +66,7 @@ impl JwksCache {
         let matching = |e: &Entry| -> Vec<Jwk> {
             e.keys
                 .iter()
-                .filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid)
+                .filter(|k| kid.is_none() || k.kid.as_deref() == kid)
                 .cloned()
                 .collect()
         };
@@ -177,9 +177,9 @@ fn check_jwks_uri(base: &str, jwks_uri: &str) -> Result<(), Refusal> {
     }
 }
 
-fn fetch_jwks(fetch: &dyn Fetch, url: &str) -> Result<(Fetched, JwkSet), Refusal> {
+fn fetch_jwks(fetch: &dyn Fetch, url: &str) -> Result<(Fetched, Jwks), Refusal> {
     let fetched = get_json(fetch, url, "JWKS")?;
-    let set: JwkSet = serde_json::from_slice(&fetched.body).map_err(|e| {
+    let set: Jwks = serde_json::from_slice(&fetched.body).map_err(|e| {
         Refusal::ExternalService(format!("The JWKS at {} does not read: {e}", shown(url)))
     })?;
     Ok((fetched, set))
