@@ -8,9 +8,6 @@
 //! key bound to its one algorithm, the signature); this module is the policy around it: which
 //! keys (by `kid`, through [`JwksCache`]), issuer, audience, times, nonce and Cognito's words.
 
-/// The algorithms a provider's ID token may be signed with.
-pub const ALGORITHMS: [JwsAlgorithm; 2] = [JwsAlgorithm::Rs256, JwsAlgorithm::Es256];
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
@@ -20,6 +17,9 @@ use super::http::Fetch;
 use super::jwks::JwksCache;
 use super::{Refusal, Verified};
 use crate::ProviderKind;
+
+/// The algorithms a provider's ID token may be signed with.
+pub const ALGORITHMS: [JwsAlgorithm; 2] = [JwsAlgorithm::Rs256, JwsAlgorithm::Es256];
 
 /// How far a token's times may be off the clock.
 pub const LEEWAY_S: i64 = 60;
@@ -126,11 +126,11 @@ pub fn verify(
     let kid = header.get("kid").and_then(Value::as_str);
     let keys = cache.keys_for(fetch, &trust.discovery_base, &trust.issuers, kid, now_ms)?;
     // Every published key with the token's kid (every key when it names none) that is a key
-    // for its algorithm; tokens refuses the others (another type, curve or declared alg).
-    let fitting: Vec<JwkKey> = keys
+    // for its algorithm (tokens parsed each once, refusing another type, curve or declared alg).
+    let fitting: Vec<&JwkKey> = keys
         .keys
         .iter()
-        .filter_map(|jwk| JwkKey::from_jwk(jwk).ok())
+        .filter_map(|p| p.key.as_ref())
         .filter(|k| k.algorithm() == alg)
         .collect();
     if fitting.is_empty() {
