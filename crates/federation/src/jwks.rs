@@ -2,13 +2,14 @@
 //! expire: `Cache-Control: max-age` of the JWKS answer (clamped to 1 minute – 1 day), or an
 //! hour. A token whose `kid` is not among the kept keys makes one fresh fetch — at most once
 //! per [`REFETCH_INTERVAL_MS`] per provider, so a stream of forged `kid`s cannot make
-//! Poolhouse hammer a provider.
+//! Poolhouse hammer a provider. Each key is parsed by `tokens` once per fetch
+//! ([`PublishedKey`]), not once per token.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use jsonwebtoken::jwk::{Jwk, JwkSet};
 use serde_json::Value;
+use tokens::{JwkKey, Jwks};
 
 use super::Refusal;
 use super::http::{Fetch, Fetched, shown};
@@ -20,9 +21,20 @@ const MAX_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 /// The least time between two fetches made for an unknown `kid`.
 pub const REFETCH_INTERVAL_MS: i64 = 30 * 1000;
 
+/// One key of a provider's JWKS: its `kid`, and the key as `tokens` parsed it, once, for the
+/// one algorithm it verifies (`None` when it cannot be used: another key type or curve, a
+/// declared `alg` that does not fit it, `use` other than `sig`).
+#[derive(Debug, Clone)]
+pub struct PublishedKey {
+    /// The JWK's `kid`.
+    pub kid: Option<String>,
+    /// The parsed key, if usable.
+    pub key: Option<JwkKey>,
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
-    keys: Vec<Jwk>,
+    keys: Vec<PublishedKey>,
     jwks_uri: String,
     expires_at: i64,
     fetched_at: i64,
@@ -37,7 +49,7 @@ pub struct JwksCache {
 /// The keys a token may be checked with, and where they came from.
 #[derive(Debug, Clone)]
 pub struct Keys {
-    pub keys: Vec<Jwk>,
+    pub keys: Vec<PublishedKey>,
     pub jwks_uri: String,
 }
 
@@ -63,10 +75,10 @@ impl JwksCache {
         kid: Option<&str>,
         now_ms: i64,
     ) -> Result<Keys, Refusal> {
-        let matching = |e: &Entry| -> Vec<Jwk> {
+        let matching = |e: &Entry| -> Vec<PublishedKey> {
             e.keys
                 .iter()
-                .filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid)
+                .filter(|k| kid.is_none() || k.kid.as_deref() == kid)
                 .cloned()
                 .collect()
         };
@@ -136,7 +148,14 @@ impl JwksCache {
             .unwrap_or(DEFAULT_TTL_MS)
             .clamp(MIN_TTL_MS, MAX_TTL_MS);
         let entry = Entry {
-            keys: set.keys,
+            keys: set
+                .keys
+                .iter()
+                .map(|jwk| PublishedKey {
+                    kid: jwk.kid.clone(),
+                    key: JwkKey::from_jwk(jwk).ok(),
+                })
+                .collect(),
             jwks_uri,
             expires_at: now_ms + ttl,
             fetched_at: now_ms,
@@ -177,9 +196,9 @@ fn check_jwks_uri(base: &str, jwks_uri: &str) -> Result<(), Refusal> {
     }
 }
 
-fn fetch_jwks(fetch: &dyn Fetch, url: &str) -> Result<(Fetched, JwkSet), Refusal> {
+fn fetch_jwks(fetch: &dyn Fetch, url: &str) -> Result<(Fetched, Jwks), Refusal> {
     let fetched = get_json(fetch, url, "JWKS")?;
-    let set: JwkSet = serde_json::from_slice(&fetched.body).map_err(|e| {
+    let set: Jwks = serde_json::from_slice(&fetched.body).map_err(|e| {
         Refusal::ExternalService(format!("The JWKS at {} does not read: {e}", shown(url)))
     })?;
     Ok((fetched, set))

@@ -3,17 +3,23 @@
 //! its secret, are refused by name), `iss` exactly the provider's issuer, `aud` among the
 //! client ids, `exp`/`nbf`/`iat` within [`LEEWAY_S`] of the clock, and, after an authorization
 //! code flow, `nonce` the value the flow sent.
+//!
+//! The cryptography is the `tokens` crate's ([`tokens::JwkKey`]: the algorithm allow-list, the
+//! key bound to its one algorithm, the signature); this module is the policy around it: which
+//! keys (by `kid`, through [`JwksCache`]), issuer, audience, times, nonce and Cognito's words.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
+use tokens::{JwkKey, JwsAlgorithm};
 
 use super::http::Fetch;
 use super::jwks::JwksCache;
 use super::{Refusal, Verified};
 use crate::ProviderKind;
+
+/// The algorithms a provider's ID token may be signed with.
+pub const ALGORITHMS: [JwsAlgorithm; 2] = [JwsAlgorithm::Rs256, JwsAlgorithm::Es256];
 
 /// How far a token's times may be off the clock.
 pub const LEEWAY_S: i64 = 60;
@@ -58,43 +64,23 @@ pub fn parts(token: &str) -> Result<(Object, Object), Refusal> {
     ))
 }
 
-fn algorithm(header: &Map<String, Value>) -> Result<Algorithm, Refusal> {
-    let alg = header
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    match alg {
-        "RS256" => Ok(Algorithm::RS256),
-        "ES256" => Ok(Algorithm::ES256),
-        "" => Err(Refusal::token("The token's header has no alg.")),
-        a if a.eq_ignore_ascii_case("none") => Err(Refusal::token(
-            "The token is unsigned (alg none); an identity token must be signed.",
-        )),
-        a if a.starts_with("HS") => Err(Refusal::token(format!(
-            "alg {a} is a shared-secret algorithm; a provider's token must be signed with its \
-             published key (RS256 or ES256)."
-        ))),
-        a => Err(Refusal::token(format!(
-            "alg {a} is not accepted; RS256 and ES256 are."
-        ))),
-    }
-}
-
-/// Whether a published key can check a token of this algorithm.
-fn key_fits(jwk: &Jwk, alg: Algorithm) -> bool {
-    let declared = jwk.common.key_algorithm.map(|a| format!("{a:?}"));
-    if let Some(d) = declared
-        && d != format!("{alg:?}")
-    {
-        return false;
-    }
-    match (&jwk.algorithm, alg) {
-        (AlgorithmParameters::RSA(_), Algorithm::RS256) => true,
-        (AlgorithmParameters::EllipticCurve(ec), Algorithm::ES256) => {
-            ec.curve == EllipticCurve::P256
+/// The token's algorithm, read before any key is fetched so a refused one costs no HTTP;
+/// `tokens` checks it again against the key.
+fn algorithm(header: &Map<String, Value>) -> Result<JwsAlgorithm, Refusal> {
+    JwsAlgorithm::of_header(header, &ALGORITHMS).map_err(|e| match e {
+        tokens::Error::MissingAlgorithm => Refusal::token("The token's header has no alg."),
+        tokens::Error::AlgorithmNone => {
+            Refusal::token("The token is unsigned (alg none); an identity token must be signed.")
         }
-        _ => false,
-    }
+        tokens::Error::SymmetricAlgorithm { alg } => Refusal::token(format!(
+            "alg {alg} is a shared-secret algorithm; a provider's token must be signed with its \
+             published key (RS256 or ES256)."
+        )),
+        tokens::Error::UnsupportedAlgorithm { alg, .. } => {
+            Refusal::token(format!("alg {alg} is not accepted; RS256 and ES256 are."))
+        }
+        other => Refusal::token(format!("The token's header is refused: {other}.")),
+    })
 }
 
 fn number(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Refusal> {
@@ -139,32 +125,46 @@ pub fn verify(
     }
     let kid = header.get("kid").and_then(Value::as_str);
     let keys = cache.keys_for(fetch, &trust.discovery_base, &trust.issuers, kid, now_ms)?;
-    let fitting: Vec<&Jwk> = keys.keys.iter().filter(|k| key_fits(k, alg)).collect();
+    // Every published key with the token's kid (every key when it names none) that is a key
+    // for its algorithm (tokens parsed each once, refusing another type, curve or declared alg).
+    let fitting: Vec<&JwkKey> = keys
+        .keys
+        .iter()
+        .filter_map(|p| p.key.as_ref())
+        .filter(|k| k.algorithm() == alg)
+        .collect();
     if fitting.is_empty() {
         return Err(Refusal::token(format!(
-            "The provider's key {} is not a key for {alg:?}.",
+            "The provider's key {} is not a key for {alg}.",
             kid.map(|k| format!("'{k}'"))
                 .unwrap_or_else(|| "set".to_owned())
         )));
     }
-    let mut validation = Validation::new(alg);
     // Times, audience and issuer are checked below against Poolhouse's clock, with Cognito's
-    // messages; the library checks the signature and the algorithm.
-    validation.validate_exp = false;
-    validation.validate_nbf = false;
-    validation.validate_aud = false;
-    validation.required_spec_claims.clear();
-    let verified = fitting.iter().any(|jwk| {
-        DecodingKey::from_jwk(jwk)
-            .and_then(|k| jsonwebtoken::decode::<Value>(token, &k, &validation))
-            .is_ok()
-    });
-    if !verified {
-        return Err(Refusal::token(format!(
-            "Couldn't verify signed token: the signature does not match the provider's key ({}).",
-            super::http::shown(&keys.jwks_uri)
-        )));
+    // messages; tokens checks the algorithm and the signature.
+    let mut refused = tokens::Error::InvalidSignature;
+    let mut verified = None;
+    for key in &fitting {
+        match key.verify(token, &ALGORITHMS) {
+            Ok(v) => {
+                verified = Some(v);
+                break;
+            }
+            Err(e) => refused = e,
+        }
     }
+    let Some(verified) = verified else {
+        return Err(Refusal::token(match refused {
+            tokens::Error::InvalidSignature => format!(
+                "Couldn't verify signed token: the signature does not match the provider's key \
+                 ({}).",
+                super::http::shown(&keys.jwks_uri)
+            ),
+            other => format!("Couldn't verify signed token: {other}."),
+        }));
+    };
+    // From here on, the claims the signature covers.
+    let (_, claims) = verified.into_parts();
     let now = now_ms.div_euclid(1000);
     let exp =
         number(&claims, "exp")?.ok_or_else(|| Refusal::token("The token has no exp claim."))?;

@@ -89,7 +89,8 @@ pub enum Error {
         reason: &'static str,
     },
 
-    /// One JWK in a set was unusable as an RS256 verification key.
+    /// A JWK was unusable as a verification key (RS256 RSA, or ES256 EC P-256 for
+    /// [`crate::JwkKey`]).
     #[error("invalid JWK (kid {kid:?}): {reason}")]
     InvalidJwk {
         /// Its `kid`, if it had one (truncated).
@@ -158,11 +159,24 @@ pub enum Error {
         alg: String,
     },
 
-    /// The header names an algorithm other than RS256.
-    #[error("unsupported algorithm {alg:?}; only RS256 is accepted")]
+    /// The header names an algorithm that is not accepted (only RS256 for Poolhouse's own
+    /// tokens; the caller's allow-list for other issuers').
+    #[error("unsupported algorithm {alg:?}; accepted: {accepted}")]
     UnsupportedAlgorithm {
         /// The `alg` found (truncated).
         alg: String,
+        /// The accepted algorithms, comma-separated.
+        accepted: String,
+    },
+
+    /// The header names an accepted algorithm that is not the one the key verifies (an RS256
+    /// header over an EC key, ES256 over an RSA key).
+    #[error("token alg {alg} does not fit the key, which verifies {key} only")]
+    KeyAlgorithmMismatch {
+        /// The token's `alg`.
+        alg: &'static str,
+        /// The key's algorithm.
+        key: &'static str,
     },
 
     /// The header has a `crit` parameter; no extensions are understood, so it is refused.

@@ -120,6 +120,9 @@ impl SigningKey {
             e: URL_SAFE_NO_PAD.encode(&self.e),
             kid: Some(self.kid.clone()),
             kty: "RSA".to_owned(),
+            crv: None,
+            x: None,
+            y: None,
             n: URL_SAFE_NO_PAD.encode(&self.n),
             key_use: Some("sig".to_owned()),
         }

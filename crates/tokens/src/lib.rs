@@ -13,6 +13,11 @@
 //!   structure, algorithm (RS256 only; `none` and `HS*` refused as algorithm confusion),
 //!   signature and `exp`/`nbf`/`iat` against a time the caller passes in (never the system
 //!   clock). Issuer, client and `token_use` checks are helpers on [`VerifiedToken`].
+//! - **Other issuers' tokens** — [`JwkKey`]: one JWK from a foreign JWKS (RSA for RS256, EC
+//!   P-256 for ES256) parsed for its one algorithm; [`JwkKey::verify`] checks `alg` against
+//!   an explicit allow-list ([`JwsAlgorithm`]) and the key, then the signature, with the same
+//!   code as [`Verifier`], and answers the header and claims ([`VerifiedJws`]). Issuer,
+//!   audience, times and nonce stay the caller's (the `federation` crate's) policy.
 //! - **Opaque secrets** — refresh tokens and challenge sessions ([`new_opaque_token`], stored
 //!   as [`opaque_digest`]) and Cognito's `SECRET_HASH` ([`secret_hash_matches`]).
 //! - **Inspection** — unverified decoding lives only in [`dangerous`] and the token inspector
@@ -31,6 +36,7 @@ mod claims;
 mod compact;
 mod error;
 mod jwks;
+mod jws;
 mod key;
 mod mac;
 mod opaque;
@@ -41,6 +47,7 @@ mod verify;
 pub use compact::MAX_TOKEN_LEN;
 pub use error::{Error, Result, TokenPart};
 pub use jwks::{Jwk, Jwks};
+pub use jws::{JwkKey, JwsAlgorithm, VerifiedJws};
 pub use key::{MAX_KID_LEN, SigningKey, new_jti, random_kid};
 pub use mac::{MAC_LEN, MacKey};
 pub use opaque::{

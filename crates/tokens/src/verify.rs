@@ -1,4 +1,5 @@
-//! RS256 verification with parsed public keys cached per `kid`.
+//! RS256 verification of Poolhouse's own tokens with parsed public keys cached per `kid`, and
+//! the signature check [`crate::JwkKey`] shares for other issuers' tokens.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -12,12 +13,13 @@ use serde_json::{Map, Value};
 
 use crate::b64::{LENIENT_URL_SAFE, strip_leading_zeros};
 use crate::claims::{Lookup, Scanned, scan};
-use crate::compact::{decode, decode_object, split};
+use crate::compact::{Compact, decode, decode_object, split};
 use crate::error::{Error, Result, TokenPart, echo};
 use crate::jwks::{Jwk, Jwks};
+use crate::jws::JwsAlgorithm;
 use crate::key::{SigningKey, cognito_header_b64, validate_kid};
 
-/// Largest RSA signature accepted (8192-bit keys).
+/// Largest signature accepted (RSA with an 8192-bit key).
 const MAX_SIGNATURE_LEN: usize = 1024;
 
 #[derive(Clone)]
@@ -122,22 +124,15 @@ impl Verifier {
         if self.keys.contains_key(kid) {
             return Err(Error::DuplicateKid { kid: echo(kid) });
         }
-        let n = decode_unsigned(&jwk.n).ok_or_else(|| invalid("n is not base64url"))?;
-        let e = decode_unsigned(&jwk.e).ok_or_else(|| invalid("e is not base64url"))?;
-        if !(256..=1024).contains(&n.len()) {
-            return Err(invalid("modulus must be 2048 to 8192 bits"));
-        }
-        if e.is_empty() || e.len() > 8 {
-            return Err(invalid("exponent is empty or too large"));
-        }
-        let parsed = RsaPublicKeyComponents { n: &n, e: &e }
-            .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
-            .map_err(|_| invalid("not a valid RSA public key"))?;
+        let (n, e, parsed) = rsa_public_key(jwk)?;
         let normalized = Jwk {
             alg: Some("RS256".to_owned()),
             e: URL_SAFE_NO_PAD.encode(&e),
             kid: Some(kid.to_owned()),
             kty: "RSA".to_owned(),
+            crv: None,
+            x: None,
+            y: None,
             n: URL_SAFE_NO_PAD.encode(&n),
             key_use: Some("sig".to_owned()),
         };
@@ -220,7 +215,7 @@ impl Verifier {
             Some(key) => (key, Arc::clone(&key.header)),
             None => {
                 let header = decode_object(parts.header, TokenPart::Header)?;
-                check_algorithm(&header)?;
+                JwsAlgorithm::of_header(&header, &[JwsAlgorithm::Rs256])?;
                 let kid = match header.get("kid") {
                     Some(Value::String(kid)) => kid.as_str(),
                     _ => return Err(Error::MissingKid),
@@ -233,16 +228,7 @@ impl Verifier {
             }
         };
 
-        let mut signature = [0u8; MAX_SIGNATURE_LEN];
-        let sig_len = URL_SAFE_NO_PAD
-            .decode_slice(parts.signature, &mut signature)
-            .map_err(|_| Error::InvalidBase64 {
-                part: TokenPart::Signature,
-            })?;
-        let signature = signature.get(..sig_len).ok_or(Error::InvalidSignature)?;
-        key.parsed
-            .verify_sig(parts.signing_input.as_bytes(), signature)
-            .map_err(|_| Error::InvalidSignature)?;
+        check_signature(&parts, &key.parsed)?;
 
         let json = decode(parts.claims, TokenPart::Claims)?;
         let scanned = scan(&json)?;
@@ -270,34 +256,39 @@ impl Verifier {
     }
 }
 
-fn check_algorithm(header: &Map<String, Value>) -> Result<()> {
-    let alg = match header.get("alg") {
-        Some(Value::String(alg)) => alg.as_str(),
-        _ => return Err(Error::MissingAlgorithm),
+/// Checks a compact JWS's signature with a key parsed for its algorithm: the one signature
+/// check of the crate, for pool tokens ([`Verifier`]) and foreign ones ([`crate::JwkKey`]).
+pub(crate) fn check_signature(parts: &Compact<'_>, key: &ParsedPublicKey) -> Result<()> {
+    let mut signature = [0u8; MAX_SIGNATURE_LEN];
+    let sig_len = URL_SAFE_NO_PAD
+        .decode_slice(parts.signature, &mut signature)
+        .map_err(|_| Error::InvalidBase64 {
+            part: TokenPart::Signature,
+        })?;
+    let signature = signature.get(..sig_len).ok_or(Error::InvalidSignature)?;
+    key.verify_sig(parts.signing_input.as_bytes(), signature)
+        .map_err(|_| Error::InvalidSignature)
+}
+
+/// The RSA public key of a JWK (`n`, `e`: 2048–8192 bits), parsed for RS256, with its
+/// modulus and exponent without leading zeros.
+pub(crate) fn rsa_public_key(jwk: &Jwk) -> Result<(Vec<u8>, Vec<u8>, ParsedPublicKey)> {
+    let invalid = |reason| Error::InvalidJwk {
+        kid: jwk.kid.as_deref().map(echo),
+        reason,
     };
-    if alg != "RS256" {
-        return Err(if alg.eq_ignore_ascii_case("none") {
-            Error::AlgorithmNone
-        } else if alg
-            .as_bytes()
-            .get(..2)
-            .is_some_and(|p| p.eq_ignore_ascii_case(b"HS"))
-        {
-            Error::SymmetricAlgorithm { alg: echo(alg) }
-        } else {
-            Error::UnsupportedAlgorithm { alg: echo(alg) }
-        });
+    let n = decode_unsigned(&jwk.n).ok_or_else(|| invalid("n is not base64url"))?;
+    let e = decode_unsigned(&jwk.e).ok_or_else(|| invalid("e is not base64url"))?;
+    if !(256..=1024).contains(&n.len()) {
+        return Err(invalid("modulus must be 2048 to 8192 bits"));
     }
-    if header.contains_key("crit") {
-        return Err(Error::UnsupportedCritical);
+    if e.is_empty() || e.len() > 8 {
+        return Err(invalid("exponent is empty or too large"));
     }
-    if header
-        .get("b64")
-        .is_some_and(|b64| b64 != &Value::Bool(true))
-    {
-        return Err(Error::UnencodedPayload);
-    }
-    Ok(())
+    let parsed = RsaPublicKeyComponents { n: &n, e: &e }
+        .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+        .map_err(|_| invalid("not a valid RSA public key"))?;
+    Ok((n, e, parsed))
 }
 
 fn check_times(claims: &Scanned, now: i64, skew: i64) -> Result<()> {
