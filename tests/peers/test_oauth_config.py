@@ -115,12 +115,20 @@ def test_a_custom_domain_keeps_its_certificate_and_is_served_by_host(idp, pool_i
         )
     assert code(e) == "InvalidParameterException"
     assert "CertificateArn" in message(e)
+    routing = {
+        "Failover": {"SecondaryRegion": "us-west-2", "PrimaryRoute53HealthCheckId": "hc-1234"}
+    }
     created = idp.create_user_pool_domain(
-        UserPoolId=pool_id, Domain=name, CustomDomainConfig={"CertificateArn": CERT}
+        UserPoolId=pool_id,
+        Domain=name,
+        CustomDomainConfig={"CertificateArn": CERT, "SecurityPolicy": "TLS_V1_2_2021"},
+        Routing=routing,
     )
     assert created["CloudFrontDomain"] == "localhost"
+    assert created["Routing"] == routing
     d = idp.describe_user_pool_domain(Domain=name)["DomainDescription"]
-    assert d["CustomDomainConfig"] == {"CertificateArn": CERT}
+    assert d["CustomDomainConfig"] == {"CertificateArn": CERT, "SecurityPolicy": "TLS_V1_2_2021"}
+    assert d["Routing"] == routing
     assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["CustomDomain"] == name
     assert host_status(server, name) == 200
     renewed = CERT + "-renewed"
@@ -129,6 +137,14 @@ def test_a_custom_domain_keeps_its_certificate_and_is_served_by_host(idp, pool_i
     )
     d = idp.describe_user_pool_domain(Domain=name)["DomainDescription"]
     assert d["CustomDomainConfig"]["CertificateArn"] == renewed
+    assert d["Routing"] == routing, "what the update leaves out is kept"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        idp.update_user_pool_domain(
+            UserPoolId=pool_id,
+            Domain=name,
+            Routing={"Failover": {"SecondaryRegion": "x" * 40, "PrimaryRoute53HealthCheckId": "h"}},
+        )
+    assert "Routing.Failover.SecondaryRegion" in message(e)
     idp.delete_user_pool_domain(UserPoolId=pool_id, Domain=name)
     assert host_status(server, name) == 421, "not served once deleted"
 

@@ -101,6 +101,19 @@ pub fn validate_custom_domain(d: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// `SecurityPolicyType`: the TLS policy of a custom domain (stored; Poolhouse serves plain
+/// HTTP on the loopback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[ts(export)]
+pub enum SecurityPolicy {
+    #[serde(rename = "TLS_V1")]
+    TlsV1,
+    #[serde(rename = "TLS_V1_2_2021")]
+    TlsV12_2021,
+    #[serde(rename = "TLS_V1_3_2025")]
+    TlsV13_2025,
+}
+
 /// `CustomDomainConfigType`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "PascalCase")]
@@ -109,6 +122,50 @@ pub struct CustomDomainConfig {
     /// An ACM certificate's ARN (`arn:aws:acm:us-east-1:123456789012:certificate/…`); stored,
     /// never fetched.
     pub certificate_arn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_policy: Option<SecurityPolicy>,
+}
+
+/// `FailoverType`: where a domain fails over to (stored; Poolhouse has one region).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct Failover {
+    pub secondary_region: String,
+    #[serde(rename = "PrimaryRoute53HealthCheckId")]
+    pub primary_route53_health_check_id: String,
+}
+
+/// `RoutingType`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export)]
+pub struct Routing {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<Failover>,
+}
+
+impl Routing {
+    /// Checks the failover's members (`SecondaryRegion` 5–32 characters,
+    /// `PrimaryRoute53HealthCheckId` at most 64).
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if let Some(f) = &self.failover {
+            let n = f.secondary_region.len();
+            if !(5..=32).contains(&n) {
+                return Err(FieldError::new(
+                    "Routing.Failover.SecondaryRegion",
+                    "must be 5–32 characters",
+                ));
+            }
+            if f.primary_route53_health_check_id.len() > 64 {
+                return Err(FieldError::new(
+                    "Routing.Failover.PrimaryRoute53HealthCheckId",
+                    "must be at most 64 characters",
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl CustomDomainConfig {
@@ -324,6 +381,7 @@ mod tests {
     fn certificate_arns_are_checked() {
         let c = |a: &str| CustomDomainConfig {
             certificate_arn: a.into(),
+            security_policy: None,
         };
         assert!(
             c("arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234")

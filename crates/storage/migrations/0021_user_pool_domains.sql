@@ -5,6 +5,8 @@ CREATE TABLE user_pool_domains (
     pool                  INTEGER NOT NULL REFERENCES user_pools(pk) ON DELETE CASCADE,
     domain                TEXT NOT NULL UNIQUE,
     certificate_arn       TEXT,            -- NULL for a prefix domain
+    security_policy       TEXT,            -- the custom domain's TLS policy, as Cognito names it
+    routing               TEXT,            -- JSON: domain::oauth::Routing, when given
     managed_login_version INTEGER NOT NULL,
     created_at            INTEGER NOT NULL,
     updated_at            INTEGER NOT NULL

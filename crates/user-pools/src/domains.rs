@@ -3,7 +3,7 @@
 //! workspace, one of each kind per pool.
 
 use domain::oauth::{
-    CustomDomainConfig, validate_custom_domain, validate_managed_login_version,
+    CustomDomainConfig, Routing, validate_custom_domain, validate_managed_login_version,
     validate_prefix_domain,
 };
 use domain::{UserPoolDomain, UserPoolId};
@@ -22,9 +22,13 @@ pub fn create(
     pool_id: &UserPoolId,
     domain: &UserPoolDomain,
     custom: Option<&CustomDomainConfig>,
+    routing: Option<&Routing>,
     managed_login_version: Option<i32>,
 ) -> Result<DomainRow> {
     let pool = require_pool(tx, pool_id)?;
+    if let Some(r) = routing {
+        r.validate()?;
+    }
     match custom {
         Some(c) => {
             validate_custom_domain(domain)?;
@@ -49,7 +53,7 @@ pub fn create(
     let is_custom = custom.is_some();
     if store::of_pool(tx, pool.pk)?
         .iter()
-        .any(|d| d.certificate_arn.is_some() == is_custom)
+        .any(|d| d.custom.is_some() == is_custom)
     {
         let kind = if is_custom { "custom" } else { "prefix" };
         return Err(invalid(
@@ -62,7 +66,8 @@ pub fn create(
         &NewDomain {
             pool: pool.pk,
             domain,
-            certificate_arn: custom.map(|c| c.certificate_arn.as_str()),
+            custom,
+            routing,
             managed_login_version: managed_login_version.unwrap_or(DEFAULT_MANAGED_LOGIN_VERSION),
         },
         ctx.clock.now_ms(),
@@ -84,20 +89,25 @@ fn of_pool(r: &impl Read, pool_id: &UserPoolId, domain: &UserPoolDomain) -> Resu
         .ok_or_else(|| Error::NotFound(format!("No such domain or user pool exists: {domain}")))
 }
 
-/// `UpdateUserPoolDomain`: a custom domain's certificate, and the managed login version.
+/// `UpdateUserPoolDomain`: a custom domain's certificate, the routing and the managed login
+/// version; what is absent is kept.
 pub fn update(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
     pool_id: &UserPoolId,
     domain: &UserPoolDomain,
     custom: Option<&CustomDomainConfig>,
+    routing: Option<&Routing>,
     managed_login_version: Option<i32>,
 ) -> Result<DomainRow> {
     let row = of_pool(tx, pool_id, domain)?;
     if let Some(v) = managed_login_version {
         validate_managed_login_version(v)?;
     }
-    let certificate = match (custom, &row.certificate_arn) {
+    if let Some(r) = routing {
+        r.validate()?;
+    }
+    let custom = match (custom, &row.custom) {
         (Some(_), None) => {
             return Err(invalid(
                 "CustomDomainConfig",
@@ -106,14 +116,15 @@ pub fn update(
         }
         (Some(c), Some(_)) => {
             c.validate()?;
-            Some(c.certificate_arn.clone())
+            Some(c.clone())
         }
         (None, current) => current.clone(),
     };
     store::update(
         tx,
         row.pk,
-        certificate.as_deref(),
+        custom.as_ref(),
+        routing.or(row.routing.as_ref()),
         managed_login_version.unwrap_or(row.managed_login_version),
         ctx.clock.now_ms(),
     )?;
@@ -135,11 +146,11 @@ pub fn of_pool_names(r: &impl Read, pool: i64) -> Result<(Option<String>, Option
     let rows = store::of_pool(r, pool)?;
     let prefix = rows
         .iter()
-        .find(|d| d.certificate_arn.is_none())
+        .find(|d| d.custom.is_none())
         .map(|d| d.domain.clone());
     let custom = rows
         .iter()
-        .find(|d| d.certificate_arn.is_some())
+        .find(|d| d.custom.is_some())
         .map(|d| d.domain.clone());
     Ok((prefix, custom))
 }
@@ -148,10 +159,10 @@ pub fn of_pool_names(r: &impl Read, pool: i64) -> Result<(Option<String>, Option
 /// registered prefix domain, or a registered custom domain. None for any other name.
 pub fn pool_of_host(r: &impl Read, name: &str) -> Result<Option<DomainRow>> {
     if let Some(prefix) = domain::oauth::prefix_of_host(name) {
-        return Ok(store::get(r, prefix)?.filter(|d| d.certificate_arn.is_none()));
+        return Ok(store::get(r, prefix)?.filter(|d| d.custom.is_none()));
     }
     if validate_custom_domain(name).is_err() {
         return Ok(None);
     }
-    Ok(store::get(r, name)?.filter(|d| d.certificate_arn.is_some()))
+    Ok(store::get(r, name)?.filter(|d| d.custom.is_some()))
 }

@@ -4,4 +4,8 @@ import type { ResourceServerScope } from "./ResourceServerScope";
 /**
  * `ResourceServerType`.
  */
-export type ResourceServerType = { UserPoolId: string, Identifier: string, Name: string, Scopes: Array<ResourceServerScope>, };
+export type ResourceServerType = { UserPoolId: string, Identifier: string, Name: string, Scopes: Array<ResourceServerScope>, 
+/**
+ * Never sent: every resource server here is the operator's own.
+ */
+ManagedBy?: string, };

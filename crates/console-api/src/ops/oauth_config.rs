@@ -2,7 +2,7 @@
 //! secrets (rotation). The authorization server's pages and `/oauth2` routes stand on these.
 
 use domain::names::{ClientId, ResourceServerIdentifier, UserPoolDomain, UserPoolId};
-use domain::oauth::{CustomDomainConfig, PREFIX_DOMAIN_SUFFIX, ResourceServerScope};
+use domain::oauth::{CustomDomainConfig, PREFIX_DOMAIN_SUFFIX, ResourceServerScope, Routing};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storage::domains::DomainRow;
@@ -22,7 +22,7 @@ pub const CUSTOM_DOMAIN_TARGET: &str = "localhost";
 /// serves the domain — `<prefix>.auth.localhost` for a prefix domain, and
 /// [`CUSTOM_DOMAIN_TARGET`] for a custom one.
 pub fn serving_host(d: &DomainRow) -> String {
-    match d.certificate_arn {
+    match d.custom {
         None => format!("{}{PREFIX_DOMAIN_SUFFIX}", d.domain),
         Some(_) => CUSTOM_DOMAIN_TARGET.to_string(),
     }
@@ -37,6 +37,9 @@ dto! {
         pub managed_login_version: Option<i32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub custom_domain_config: Option<CustomDomainConfig>,
+        /// Failover routing: stored and answered back (Poolhouse has one region).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub routing: Option<Routing>,
     }
 }
 
@@ -48,6 +51,8 @@ dto! {
         /// For a custom domain: the host its DNS entry points at (see [`serving_host`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cloud_front_domain: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub routing: Option<Routing>,
     }
 }
 
@@ -68,9 +73,15 @@ dto! {
         pub aws_account_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub domain: Option<String>,
+        /// Never sent: the hosted pages are not files in a bucket.
+        #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
+        pub s3_bucket: Option<String>,
         /// The host that serves the domain (see [`serving_host`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cloud_front_distribution: Option<String>,
+        /// Never sent: Poolhouse does not version a domain's deployment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub version: Option<String>,
         /// `ACTIVE`: Poolhouse serves a domain as soon as it is created.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
@@ -78,6 +89,8 @@ dto! {
         pub custom_domain_config: Option<CustomDomainConfig>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub managed_login_version: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub routing: Option<Routing>,
     }
 }
 
@@ -97,7 +110,8 @@ dto! {
 fn domain_response(d: &DomainRow) -> UserPoolDomainResponse {
     UserPoolDomainResponse {
         managed_login_version: Some(d.managed_login_version),
-        cloud_front_domain: d.certificate_arn.as_ref().map(|_| serving_host(d)),
+        cloud_front_domain: d.custom.as_ref().map(|_| serving_host(d)),
+        routing: d.routing.clone(),
     }
 }
 
@@ -118,6 +132,7 @@ pub(crate) fn create_user_pool_domain(
                 &req.user_pool_id,
                 &req.domain,
                 req.custom_domain_config.as_ref(),
+                req.routing.as_ref(),
                 req.managed_login_version,
             )?;
             Ok((domain_response(&d), None))
@@ -141,11 +156,11 @@ pub(crate) fn describe_user_pool_domain(
                 domain: Some(d.domain.clone()),
                 cloud_front_distribution: Some(serving_host(&d)),
                 status: Some("ACTIVE".into()),
-                custom_domain_config: d
-                    .certificate_arn
-                    .clone()
-                    .map(|certificate_arn| CustomDomainConfig { certificate_arn }),
+                s3_bucket: None,
+                version: None,
+                custom_domain_config: d.custom.clone(),
                 managed_login_version: Some(d.managed_login_version),
+                routing: d.routing.clone(),
             })
             .unwrap_or_default(),
     })
@@ -168,6 +183,7 @@ pub(crate) fn update_user_pool_domain(
                 &req.user_pool_id,
                 &req.domain,
                 req.custom_domain_config.as_ref(),
+                req.routing.as_ref(),
                 req.managed_login_version,
             )?;
             Ok((domain_response(&d), None))
@@ -193,6 +209,9 @@ dto! {
         pub identifier: String,
         pub name: String,
         pub scopes: Vec<ResourceServerScope>,
+        /// Never sent: every resource server here is the operator's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub managed_by: Option<String>,
     }
 }
 
@@ -247,6 +266,7 @@ fn resource_server_type(pool_id: &str, r: &ResourceServerRow) -> ResourceServerT
         identifier: r.identifier.clone(),
         name: r.name.clone(),
         scopes: r.scopes.clone(),
+        managed_by: None,
     }
 }
 
@@ -500,7 +520,7 @@ impl Console {
         let found = self.read(|r| Ok(domains::pool_of_host(r, name)?))?;
         Ok(found.map(|d| DomainHost {
             user_pool_id: d.pool_id,
-            custom: d.certificate_arn.is_some(),
+            custom: d.custom.is_some(),
             domain: d.domain,
         }))
     }
