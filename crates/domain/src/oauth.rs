@@ -92,6 +92,15 @@ pub fn validate_custom_domain(d: &str) -> Result<(), FieldError> {
             ),
         ));
     }
+    if d.rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(FieldError::new(
+            "Domain",
+            format!("'{d}' is an address, not a domain name"),
+        ));
+    }
     if d.ends_with(".localhost") {
         return Err(FieldError::new(
             "Domain",
@@ -372,7 +381,15 @@ mod tests {
     #[test]
     fn custom_domains_are_qualified_names() {
         assert!(validate_custom_domain("auth.example.com").is_ok());
-        for bad in ["example", "a..b", "-a.b", "a.b-", "x.auth.localhost", "A.b"] {
+        for bad in [
+            "example",
+            "a..b",
+            "-a.b",
+            "a.b-",
+            "x.auth.localhost",
+            "A.b",
+            "127.0.0.1",
+        ] {
             assert!(validate_custom_domain(bad).is_err(), "{bad}");
         }
     }
