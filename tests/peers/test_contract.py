@@ -100,8 +100,6 @@ NOT_IMPLEMENTED = {
         "CreateUserPoolRequest.UserPoolAddOns",
         "UpdateUserPoolRequest.UserPoolAddOns",
         "UserPoolType.UserPoolAddOns",
-        "UserPoolType.Domain",
-        "UserPoolType.CustomDomain",
         "UserPoolType.EmailConfigurationFailure",
         "UserPoolType.Status",
         "UserPoolPolicyType.SignInPolicy",

@@ -20,6 +20,7 @@ pub use crate::ops::identity_pools::*;
 pub use crate::ops::inspect::*;
 pub use crate::ops::keys::*;
 pub use crate::ops::mfa::*;
+pub use crate::ops::oauth_config::*;
 pub use crate::ops::outbox::*;
 pub use crate::ops::pools::*;
 pub use crate::ops::recovery::*;

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     CodeMismatchException,
     ExpiredCodeException,
     UnsupportedOperationException,
+    /// An app client names a custom scope no resource server defines.
+    ScopeDoesNotExistException,
     /// `VerifySoftwareToken` got a code that does not match.
     #[serde(rename = "EnableSoftwareTokenMFAException")]
     EnableSoftwareTokenMfaException,
@@ -104,6 +106,7 @@ impl ErrorCode {
             Self::CodeMismatchException => "CodeMismatchException",
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
+            Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::UserLambdaValidationException => "UserLambdaValidationException",
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
@@ -214,7 +217,10 @@ impl ApiError {
             field: Some(field.into()),
         };
         match e {
-            E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) => {
+            E::ScopeDoesNotExist { field, .. } => {
+                with_field(ErrorCode::ScopeDoesNotExistException, field)
+            }
+            E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) | E::NotFound(_) => {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
             }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),

@@ -177,13 +177,7 @@ impl Default for ClientSettings {
     }
 }
 
-const STANDARD_SCOPES: &[&str] = &[
-    "phone",
-    "email",
-    "openid",
-    "profile",
-    "aws.cognito.signin.user.admin",
-];
+use crate::oauth::STANDARD_SCOPES;
 
 fn check_range(
     field: &str,
@@ -216,19 +210,45 @@ fn human(secs: u64) -> String {
     }
 }
 
-fn check_url(field: &str, url: &str) -> Result<(), FieldError> {
-    let ok = url.len() <= 1024
-        && (url.starts_with("https://")
-            || url.starts_with("http://localhost")
-            || url.starts_with("http://127.0.0.1")
-            || (url.contains("://") && !url.starts_with("http://")));
-    if ok && !url.contains('#') {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            field,
-            format!("'{url}' must be https (or http://localhost), without a fragment"),
-        ))
+/// Checks a callback or logout URL as Cognito does: an absolute URI without a fragment, at
+/// most 1024 characters; `https`, or `http` only for `localhost`; an app's own scheme
+/// (`myapp://callback`) is allowed.
+pub fn check_url(field: &str, url: &str) -> Result<(), FieldError> {
+    let refuse = |why: &str| Err(FieldError::new(field, format!("'{url}' {why}")));
+    if url.is_empty() || url.len() > 1024 {
+        return refuse("must be 1–1024 characters");
+    }
+    if url.contains('#') {
+        return refuse("must not contain a fragment (#)");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return refuse("must not contain spaces or control characters");
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return refuse("is not an absolute URI (scheme://...)");
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok {
+        return refuse("is not an absolute URI (scheme://...)");
+    }
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" if host.is_empty() => refuse("has no host"),
+        "https" => Ok(()),
+        "http" if host.eq_ignore_ascii_case("localhost") => Ok(()),
+        "http" => refuse("must use https (http is allowed only for http://localhost)"),
+        _ => Ok(()),
     }
 }
 
@@ -325,6 +345,28 @@ impl ClientSettings {
                     ),
                 ));
             }
+        }
+        for (i, p) in self.supported_identity_providers.iter().enumerate() {
+            if p.is_empty() || p.chars().count() > 32 {
+                return Err(FieldError::new(
+                    format!("SupportedIdentityProviders[{i}]"),
+                    "must be 1–32 characters",
+                ));
+            }
+        }
+        if self.allowed_oauth_flows_user_pool_client
+            && (self.allowed_oauth_flows.is_empty() || self.allowed_oauth_scopes.is_empty())
+        {
+            let field = if self.allowed_oauth_flows.is_empty() {
+                "AllowedOAuthFlows"
+            } else {
+                "AllowedOAuthScopes"
+            };
+            return Err(FieldError::new(
+                field,
+                "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is \
+                 allowed to use OAuth flows",
+            ));
         }
         if !self.allowed_oauth_flows.is_empty() && !self.allowed_oauth_flows_user_pool_client {
             return Err(FieldError::new(
@@ -426,6 +468,52 @@ mod tests {
             allowed_oauth_flows_user_pool_client: true,
             ..Default::default()
         };
+        assert_eq!(s.validate(false).unwrap_err().field, "AllowedOAuthScopes");
+        let s = ClientSettings {
+            allowed_oauth_flows: vec![OAuthFlow::Code],
+            allowed_oauth_flows_user_pool_client: true,
+            allowed_oauth_scopes: vec!["openid".into()],
+            ..Default::default()
+        };
         assert_eq!(s.validate(false).unwrap_err().field, "CallbackURLs");
+    }
+
+    #[test]
+    fn callback_urls_are_https_or_localhost_without_fragments() {
+        for ok in [
+            "https://app.example.com/cb",
+            "http://localhost:3000/cb",
+            "http://LOCALHOST/cb?x=1",
+            "myapp://callback",
+        ] {
+            assert!(check_url("CallbackURLs[0]", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://app.example.com/cb",
+            "http://localhost.evil.example/cb",
+            "http://127.0.0.1:3000/cb",
+            "https://app.example.com/cb#frag",
+            "https:///cb",
+            "/relative",
+            "https://a b",
+            "",
+        ] {
+            assert_eq!(
+                check_url("CallbackURLs[0]", bad).unwrap_err().field,
+                "CallbackURLs[0]",
+                "{bad}"
+            );
+        }
+        let s = ClientSettings {
+            callback_urls: vec!["https://a.example/cb".into()],
+            default_redirect_uri: Some("https://b.example/cb".into()),
+            ..Default::default()
+        };
+        assert_eq!(s.validate(false).unwrap_err().field, "DefaultRedirectURI");
+        let s = ClientSettings {
+            logout_urls: (0..101).map(|i| format!("https://a.example/{i}")).collect(),
+            ..Default::default()
+        };
+        assert_eq!(s.validate(false).unwrap_err().field, "LogoutURLs");
     }
 }

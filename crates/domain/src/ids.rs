@@ -72,6 +72,13 @@ pub fn new_client_secret(rng: &mut impl Rng) -> String {
         .collect()
 }
 
+/// A new client secret id (`ClientSecretId`): 32 lower-case hex digits.
+pub fn new_client_secret_id(rng: &mut impl Rng) -> String {
+    (0..16)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
+}
+
 /// Checks an app client id (`[\w+]+`, 1–128 chars).
 pub fn validate_client_id(id: &str) -> Result<(), FieldError> {
     if !id.is_empty()

@@ -11,6 +11,7 @@ pub mod hooks;
 pub mod identity_pool;
 pub mod ids;
 pub mod names;
+pub mod oauth;
 pub mod policy;
 pub mod pool;
 pub mod risk;
@@ -20,8 +21,8 @@ pub mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use names::{
-    ClientId, GroupName, IdentityId, IdentityPoolId, IdentityPoolName, InvalidName, UserPoolId,
-    Username,
+    ClientId, GroupName, IdentityId, IdentityPoolId, IdentityPoolName, InvalidName,
+    ResourceServerIdentifier, UserPoolDomain, UserPoolId, Username,
 };
 
 /// A rejected input: which field, and what is wrong with it.

@@ -151,6 +151,21 @@ name_type!(
     crate::identity_pool::validate_identity_pool_name
 );
 
+name_type!(
+    /// A user pool domain as a request names it: a prefix (`my-app`, served at
+    /// `my-app.auth.localhost`) or a custom domain's host name (`auth.example.com`), 1–63
+    /// lower-case letters, digits, hyphens and dots.
+    UserPoolDomain,
+    crate::oauth::validate_domain
+);
+
+name_type!(
+    /// A resource server's identifier (`https://api.example.com`): 1–256 printable ASCII
+    /// characters without spaces, `"` or `\`.
+    ResourceServerIdentifier,
+    crate::oauth::validate_resource_server_identifier
+);
+
 /// Checks a group name (Cognito's `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, 1–128 characters).
 pub fn validate_group_name(name: &str) -> Result<(), FieldError> {
     if name.is_empty() || name.chars().count() > 128 {

@@ -1,6 +1,8 @@
 //! Which `Host` names the endpoint answers: loopback names and the address it listens on,
-//! and the names the operator allows (`--allow-host`). Anything else is a DNS-rebinding page
-//! or a misdirected request, and gets 421.
+//! the names the operator allows (`--allow-host`), and the user pools' domains
+//! (`<prefix>.auth.localhost` on the serving port, registered custom domains). Anything else
+//! is a DNS-rebinding page or a misdirected request, and gets 421. A request that reaches a
+//! pool's domain carries its [`DomainHost`] as an extension, for the pool's hosted pages.
 
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -10,6 +12,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use console_api::Console;
+pub use console_api::dto::DomainHost;
 
 /// A `Host` the operator allows besides the loopback names: a name, or a name and a port
 /// (`poolhouse.test`, `devbox:9229`, `[fd00::1]:9229`). Without a port, any port.
@@ -108,23 +112,63 @@ impl HostRules {
     }
 }
 
-/// Refuses a request whose `Host` is not served (421 Misdirected Request), naming it.
+/// The user pool a `Host` value reaches through one of its domains:
+/// `<prefix>.auth.localhost` on the serving port for a registered prefix domain, or a
+/// registered custom domain on any port (the operator pointed that name here, as with
+/// `--allow-host NAME`). None for any other host, or when the store cannot be read.
+pub fn resolve_domain(port: u16, console: &Console, host: &str) -> Option<DomainHost> {
+    let (name, given) = split_host(host)?;
+    let under_localhost = name.ends_with(".localhost");
+    if under_localhost && given.unwrap_or(80) != port {
+        return None;
+    }
+    match console.domain_for_host(&name) {
+        Ok(found) => found.filter(|d| d.custom != under_localhost),
+        Err(e) => {
+            tracing::warn!(error = %e.message, "cannot read the user pools' domains");
+            None
+        }
+    }
+}
+
+/// What [`check_host`] needs: the fixed rules, and the console whose pools' domains are
+/// served.
+#[derive(Clone)]
+pub(crate) struct HostCheck {
+    pub(crate) rules: Arc<HostRules>,
+    pub(crate) console: Console,
+}
+
+/// Refuses a request whose `Host` is not served (421 Misdirected Request), naming it; a
+/// request to a pool's domain carries the [`DomainHost`] it reached.
 pub(crate) async fn check_host(
-    State(rules): State<Arc<HostRules>>,
-    request: Request,
+    State(check): State<HostCheck>,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let rules = &check.rules;
     // A request without Host (HTTP/1.0) does not come from a browser; it passes.
     let Some(host) = request.headers().get(header::HOST) else {
         return next.run(request).await;
     };
     let text = String::from_utf8_lossy(host.as_bytes()).into_owned();
-    if rules.allows(&text) {
+    // The store is asked only for names the fixed rules refuse (a custom domain) and for
+    // prefix domains, so the API's own calls to 127.0.0.1 or localhost cost no read.
+    let fixed = rules.allows(&text);
+    let domain = (!fixed || text.to_ascii_lowercase().contains(".auth.localhost"))
+        .then(|| resolve_domain(rules.port, &check.console, &text))
+        .flatten();
+    let allowed = fixed || domain.is_some();
+    if let Some(d) = domain {
+        request.extensions_mut().insert(d);
+    }
+    if allowed {
         return next.run(request).await;
     }
     let message = format!(
         "Host {text:?} is not served here. Poolhouse answers localhost, *.localhost, 127.0.0.1 \
-         and [::1] on port {port}, and the names given with `poolhouse serve --allow-host NAME`.",
+         and [::1] on port {port}, the user pools' custom domains, and the names given with \
+         `poolhouse serve --allow-host NAME`.",
         port = rules.port
     );
     let body = serde_json::json!({"__type": "MisdirectedRequest", "message": message});

@@ -17,7 +17,8 @@ mod well_known;
 pub use console::{CONSOLE_SECRET_HEADER, CONTENT_SECURITY_POLICY, ConsoleSecret};
 use console::{UiDir, console_secret_missing, index, needs_console_secret, security_headers};
 pub use hosts::AllowedHost;
-use hosts::{HostRules, check_host};
+pub use hosts::{DomainHost, resolve_domain};
+use hosts::{HostCheck, HostRules, check_host};
 use well_known::{
     Listening, identity_jwks, identity_openid_configuration, jwks, openid_configuration,
 };
@@ -201,14 +202,17 @@ async fn serve_until(
     if deliver_mail {
         console.start_mail_delivery();
     }
-    let rules = Arc::new(HostRules::new(local, allow_hosts));
+    let host_check = HostCheck {
+        rules: Arc::new(HostRules::new(local, allow_hosts)),
+        console: console.clone(),
+    };
     let app = router(console, ui)
         .layer(Extension(Listening::new(local)))
         .layer(Extension(
             console_secret.unwrap_or_else(ConsoleSecret::random),
         ))
         .layer(RequestBodyDeadlineLayer::new(limits.request_timeout))
-        .layer(axum::middleware::from_fn_with_state(rules, check_host));
+        .layer(axum::middleware::from_fn_with_state(host_check, check_host));
     accept_loop(listener, app, &limits, stop).await;
     Ok(())
 }

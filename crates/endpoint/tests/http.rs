@@ -1803,3 +1803,59 @@ fn the_identities_public_operations_stay_unsigned_in_a_locked_workspace() {
         )
     );
 }
+
+#[test]
+fn pool_domains_are_served_hosts_that_resolve_to_their_pool() {
+    let server = Server::start();
+    let pool = create_pool(&server);
+    let port = server.addr.port();
+    let r = server.idp(
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": pool, "Domain": "my-app"}),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let r = server.idp(
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": pool, "Domain": "auth.example.com",
+               "CustomDomainConfig": {"CertificateArn":
+                   "arn:aws:acm:us-east-1:123456789012:certificate/abc"}}),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let console = server.console.console();
+    let prefix = endpoint::resolve_domain(port, console, &format!("my-app.auth.localhost:{port}"))
+        .expect("the prefix domain resolves");
+    assert_eq!(prefix.user_pool_id, pool);
+    assert!(!prefix.custom);
+    for custom in ["auth.example.com", "Auth.Example.com:8443"] {
+        let d = endpoint::resolve_domain(port, console, custom).expect(custom);
+        assert_eq!((d.user_pool_id.as_str(), d.custom), (pool.as_str(), true));
+    }
+    for none in [
+        format!("other.auth.localhost:{port}"),
+        format!("my-app.auth.localhost:{}", port.wrapping_add(1)),
+        format!("localhost:{port}"),
+        "my-app".to_string(),
+        "unknown.example.com".to_string(),
+        "auth.example.com.evil.example".to_string(),
+        "auth.example.com/x".to_string(),
+    ] {
+        assert!(
+            endpoint::resolve_domain(port, console, &none).is_none(),
+            "{none}"
+        );
+    }
+    let health = |host: &str| server.send("GET", "/health", &[("Host", host)], b"").status;
+    assert_eq!(health(&format!("my-app.auth.localhost:{port}")), 200);
+    assert_eq!(health("auth.example.com"), 200, "a custom domain is served");
+    assert_eq!(health("login.example.com"), 421, "an unknown host is not");
+    let r = server.idp(
+        "DeleteUserPoolDomain",
+        json!({"UserPoolId": pool, "Domain": "auth.example.com"}),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        health("auth.example.com"),
+        421,
+        "a deleted custom domain is no longer served"
+    );
+}

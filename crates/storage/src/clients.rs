@@ -13,32 +13,47 @@ pub struct ClientRow {
     pub pool: i64,
     pub client_id: String,
     pub name: String,
+    /// The oldest current secret (the one `DescribeUserPoolClient` shows), if the client has
+    /// any.
     pub secret: Option<String>,
+    /// Every current secret, oldest first (rotation keeps up to two): any of them is accepted.
+    pub secrets: Vec<String>,
     pub settings: ClientSettings,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "pk, pool, client_id, name, secret, settings, created_at, updated_at";
+// The secrets live in `client_secrets`; they are read with the client, oldest first.
+const COLUMNS: &str = "pk, pool, client_id, name,
+    (SELECT json_group_array(secret) FROM
+        (SELECT s.secret FROM client_secrets s WHERE s.client = app_clients.pk
+         ORDER BY s.created_at, s.pk)),
+    settings, created_at, updated_at";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<(ClientRow, String)> {
+type Raw = (ClientRow, String, String);
+
+fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
         ClientRow {
             pk: r.get(0)?,
             pool: r.get(1)?,
             client_id: r.get(2)?,
             name: r.get(3)?,
-            secret: r.get(4)?,
+            secret: None,
+            secrets: Vec::new(),
             settings: ClientSettings::default(),
             created_at: r.get(6)?,
             updated_at: r.get(7)?,
         },
         r.get(5)?,
+        r.get(4)?,
     ))
 }
 
-fn decode((mut c, settings): (ClientRow, String)) -> Result<ClientRow> {
+fn decode((mut c, settings, secrets): Raw) -> Result<ClientRow> {
     c.settings = from_json("app client settings", &settings)?;
+    c.secrets = from_json("app client secrets", &secrets)?;
+    c.secret = c.secrets.first().cloned();
     Ok(c)
 }
 
@@ -47,25 +62,28 @@ pub struct NewClient<'a> {
     pub pool: i64,
     pub client_id: &'a str,
     pub name: &'a str,
-    pub secret: Option<&'a str>,
+    /// The first secret and its id (`ClientSecretId`).
+    pub secret: Option<(&'a str, &'a str)>,
     pub settings: &'a ClientSettings,
 }
 
 /// Inserts a client.
 pub fn insert(tx: &Tx<'_>, c: &NewClient<'_>, now: i64) -> Result<i64> {
     tx.conn().execute(
-        "INSERT INTO app_clients(pool, client_id, name, secret, settings, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO app_clients(pool, client_id, name, settings, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![
             c.pool,
             c.client_id,
             c.name,
-            c.secret,
             to_json("app client settings", c.settings)?,
             now
         ],
     )?;
     let pk = tx.conn().last_insert_rowid();
+    if let Some((secret_id, secret)) = c.secret {
+        crate::client_secrets::insert(tx, pk, secret_id, secret, now)?;
+    }
     bump_config_revision(tx)?;
     Ok(pk)
 }

@@ -33,6 +33,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/0016_credential_session_policy.sql"),
     ),
+    (17, include_str!("../migrations/0017_user_pool_domains.sql")),
+    (18, include_str!("../migrations/0018_resource_servers.sql")),
+    (19, include_str!("../migrations/0019_client_secrets.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.
@@ -67,6 +70,44 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clients_secret_moves_to_client_secrets_with_an_id() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        for (_, sql) in MIGRATIONS.iter().filter(|(v, _)| *v < 23) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO user_pools(pk, id, name, config, created_at, updated_at)
+                 VALUES (1, 'us-east-1_abc', 'p', '{}', 1, 1);
+             INSERT INTO app_clients(pk, pool, client_id, name, secret, settings, created_at,
+                                     updated_at)
+                 VALUES (1, 1, 'withsecret', 'a', 'the-secret', '{}', 5, 5),
+                        (2, 1, 'public', 'b', NULL, '{}', 6, 6);",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS.iter().find(|(v, _)| *v == 23).unwrap().1)
+            .unwrap();
+        let rows: Vec<(i64, String, String, i64)> = conn
+            .prepare("SELECT client, secret_id, secret, created_at FROM client_secrets")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows.len(), 1, "only the client that had a secret");
+        let (client, id, secret, created) = &rows[0];
+        assert_eq!((*client, secret.as_str(), *created), (1, "the-secret", 5));
+        assert_eq!(id.len(), 32);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+        let left: Option<String> = conn
+            .query_row("SELECT secret FROM app_clients WHERE pk = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(left, None, "one place holds a secret");
+    }
 
     #[test]
     fn migrations_are_numbered_in_the_order_they_apply() {

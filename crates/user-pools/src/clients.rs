@@ -41,6 +41,20 @@ fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
     Ok(())
 }
 
+/// The pool-dependent OAuth checks: custom scopes must be defined by a resource server, and
+/// identity providers must exist (only `COGNITO` does until pools have providers).
+fn check_oauth(r: &impl Read, pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
+    for (i, p) in settings.supported_identity_providers.iter().enumerate() {
+        if p != "COGNITO" {
+            return Err(invalid(
+                &format!("SupportedIdentityProviders[{i}]"),
+                format!("The provider {p} does not exist for User Pool {}", pool.id),
+            ));
+        }
+    }
+    crate::resource_servers::check_client_scopes(r, pool.pk, &settings.allowed_oauth_scopes)
+}
+
 /// Creates an app client, with a generated secret when asked.
 pub fn create(
     tx: &Tx<'_>,
@@ -54,6 +68,7 @@ pub fn create(
     validate_client_name(name)?;
     settings.validate(generate_secret)?;
     check_attributes(&pool, &settings)?;
+    check_oauth(tx, &pool, &settings)?;
     if store::list(tx, pool.pk, "", MAX_CLIENTS_PER_POOL)?.len() >= MAX_CLIENTS_PER_POOL as usize {
         return Err(Error::LimitExceeded(format!(
             "a user pool may have at most {MAX_CLIENTS_PER_POOL} app clients"
@@ -61,14 +76,19 @@ pub fn create(
     }
     let mut rng = rand::rng();
     let client_id = ids::new_client_id(&mut rng);
-    let secret = generate_secret.then(|| ids::new_client_secret(&mut rng));
+    let secret = generate_secret.then(|| {
+        (
+            ids::new_client_secret_id(&mut rng),
+            ids::new_client_secret(&mut rng),
+        )
+    });
     store::insert(
         tx,
         &NewClient {
             pool: pool.pk,
             client_id: &client_id,
             name,
-            secret: secret.as_deref(),
+            secret: secret.as_ref().map(|(id, s)| (id.as_str(), s.as_str())),
             settings: &settings,
         },
         ctx.clock.now_ms(),
@@ -96,8 +116,9 @@ pub fn update(
     let client = get(tx, pool_id, client_id)?;
     let name = name.unwrap_or(&client.name);
     validate_client_name(name)?;
-    settings.validate(client.secret.is_some())?;
+    settings.validate(!client.secrets.is_empty())?;
     check_attributes(&pool, &settings)?;
+    check_oauth(tx, &pool, &settings)?;
     store::update(tx, client.pk, name, &settings, ctx.clock.now_ms())?;
     get(tx, pool_id, client_id)
 }

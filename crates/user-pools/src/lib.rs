@@ -6,8 +6,10 @@
 //! URL, reading the breached-password list) given to it by the front. No SQL here (that is
 //! `storage`), no transport (that is `console-api` and its fronts).
 
+pub mod client_secrets;
 pub mod clients;
 pub mod codes;
+pub mod domains;
 pub mod engine;
 pub mod groups;
 pub mod hooks;
@@ -15,6 +17,7 @@ pub mod keys;
 pub mod pagination;
 pub mod passwords;
 pub mod pools;
+pub mod resource_servers;
 pub mod signin;
 pub mod signup;
 pub mod users;
@@ -42,6 +45,12 @@ pub enum Error {
     /// No user by this name, alias or sub.
     #[error("User does not exist.")]
     UserNotFound,
+    /// No domain, resource server or client secret by this name (`ResourceNotFoundException`).
+    #[error("{0}")]
+    NotFound(String),
+    /// An app client names a custom scope no resource server of the pool defines.
+    #[error("Invalid scope requested: {scope}")]
+    ScopeDoesNotExist { field: String, scope: String },
     /// No group by this name in the pool.
     #[error("Group {0} not found.")]
     GroupNotFound(String),

@@ -19,7 +19,15 @@ import type { VerifiedAttribute } from "./VerifiedAttribute";
 /**
  * `UserPoolType`: a pool as `DescribeUserPool` returns it.
  */
-export type UserPoolType = { Id: string, Name: string, Arn: string, CreationDate: number, LastModifiedDate: number, EstimatedNumberOfUsers: number, SchemaAttributes: Array<SchemaAttribute>, UsernameAttributes?: Array<UsernameAttribute>, AliasAttributes?: Array<AliasAttribute>, UsernameConfiguration?: UsernameConfiguration, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, 
+export type UserPoolType = { Id: string, Name: string, Arn: string, CreationDate: number, LastModifiedDate: number, EstimatedNumberOfUsers: number, SchemaAttributes: Array<SchemaAttribute>, UsernameAttributes?: Array<UsernameAttribute>, AliasAttributes?: Array<AliasAttribute>, UsernameConfiguration?: UsernameConfiguration, 
+/**
+ * The prefix domain, when the pool has one.
+ */
+Domain?: string, 
+/**
+ * The custom domain, when the pool has one.
+ */
+CustomDomain?: string, Policies?: Policies, DeletionProtection?: DeletionProtection, AutoVerifiedAttributes?: Array<VerifiedAttribute>, SmsVerificationMessage?: string, EmailVerificationMessage?: string, EmailVerificationSubject?: string, VerificationMessageTemplate?: VerificationMessageTemplate, SmsAuthenticationMessage?: string, UserAttributeUpdateSettings?: UserAttributeUpdateSettings, MfaConfiguration?: MfaConfiguration, DeviceConfiguration?: DeviceConfiguration, EmailConfiguration?: EmailConfiguration, UserPoolTags?: { [key in string]: string }, AdminCreateUserConfig?: AdminCreateUserConfig, AccountRecoverySetting?: AccountRecoverySetting, UserPoolTier?: UserPoolTier, 
 /**
  * Hooks in place of Lambda triggers: each member is a hook URL.
  */

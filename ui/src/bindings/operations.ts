@@ -1,6 +1,8 @@
 // Generated from the operation list in crates/console-api/src/ops/mod.rs. Do not edit.
 import type { AccessTokenRequest } from "./AccessTokenRequest";
 import type { AddCustomAttributesRequest } from "./AddCustomAttributesRequest";
+import type { AddUserPoolClientSecretRequest } from "./AddUserPoolClientSecretRequest";
+import type { AddUserPoolClientSecretResponse } from "./AddUserPoolClientSecretResponse";
 import type { AdminConfirmSignUpRequest } from "./AdminConfirmSignUpRequest";
 import type { AdminCreateUserRequest } from "./AdminCreateUserRequest";
 import type { AdminCreateUserResponse } from "./AdminCreateUserResponse";
@@ -45,7 +47,11 @@ import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
 import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
 import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
+import type { DeleteUserPoolClientSecretRequest } from "./DeleteUserPoolClientSecretRequest";
+import type { DeleteUserPoolDomainRequest } from "./DeleteUserPoolDomainRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
+import type { DescribeUserPoolDomainRequest } from "./DescribeUserPoolDomainRequest";
+import type { DescribeUserPoolDomainResponse } from "./DescribeUserPoolDomainResponse";
 import type { DescribeUserSecurityResponse } from "./DescribeUserSecurityResponse";
 import type { DescribeWorkspaceResponse } from "./DescribeWorkspaceResponse";
 import type { Empty } from "./Empty";
@@ -98,12 +104,16 @@ import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
 import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
+import type { ListResourceServersRequest } from "./ListResourceServersRequest";
+import type { ListResourceServersResponse } from "./ListResourceServersResponse";
 import type { ListRolesRequest } from "./ListRolesRequest";
 import type { ListRolesResponse } from "./ListRolesResponse";
 import type { ListSamlProvidersResponse } from "./ListSamlProvidersResponse";
 import type { ListSigningKeysResponse } from "./ListSigningKeysResponse";
 import type { ListTagsForResourceRequest } from "./ListTagsForResourceRequest";
 import type { ListTagsForResourceResponse } from "./ListTagsForResourceResponse";
+import type { ListUserPoolClientSecretsRequest } from "./ListUserPoolClientSecretsRequest";
+import type { ListUserPoolClientSecretsResponse } from "./ListUserPoolClientSecretsResponse";
 import type { ListUserPoolClientsRequest } from "./ListUserPoolClientsRequest";
 import type { ListUserPoolClientsResponse } from "./ListUserPoolClientsResponse";
 import type { ListUserPoolsRequest } from "./ListUserPoolsRequest";
@@ -121,6 +131,9 @@ import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
+import type { ResourceServerIdRequest } from "./ResourceServerIdRequest";
+import type { ResourceServerRequest } from "./ResourceServerRequest";
+import type { ResourceServerResponse } from "./ResourceServerResponse";
 import type { RespondToAuthChallengeRequest } from "./RespondToAuthChallengeRequest";
 import type { RevokeTokenRequest } from "./RevokeTokenRequest";
 import type { RiskConfigurationResponse } from "./RiskConfigurationResponse";
@@ -155,6 +168,8 @@ import type { UpdateUserPoolRequest } from "./UpdateUserPoolRequest";
 import type { UpdateWorkspaceRequest } from "./UpdateWorkspaceRequest";
 import type { UserGroupRequest } from "./UserGroupRequest";
 import type { UserPoolClientResponse } from "./UserPoolClientResponse";
+import type { UserPoolDomainRequest } from "./UserPoolDomainRequest";
+import type { UserPoolDomainResponse } from "./UserPoolDomainResponse";
 import type { UserPoolIdRequest } from "./UserPoolIdRequest";
 import type { UserPoolMfaConfigResponse } from "./UserPoolMfaConfigResponse";
 import type { UserPoolResponse } from "./UserPoolResponse";
@@ -180,6 +195,18 @@ export type Operations = {
   UpdateUserPoolClient: { input: UpdateUserPoolClientRequest; output: UserPoolClientResponse };
   DeleteUserPoolClient: { input: ClientIdRequest; output: Empty };
   ListUserPoolClients: { input: ListUserPoolClientsRequest; output: ListUserPoolClientsResponse };
+  CreateUserPoolDomain: { input: UserPoolDomainRequest; output: UserPoolDomainResponse };
+  DescribeUserPoolDomain: { input: DescribeUserPoolDomainRequest; output: DescribeUserPoolDomainResponse };
+  UpdateUserPoolDomain: { input: UserPoolDomainRequest; output: UserPoolDomainResponse };
+  DeleteUserPoolDomain: { input: DeleteUserPoolDomainRequest; output: Empty };
+  CreateResourceServer: { input: ResourceServerRequest; output: ResourceServerResponse };
+  DescribeResourceServer: { input: ResourceServerIdRequest; output: ResourceServerResponse };
+  UpdateResourceServer: { input: ResourceServerRequest; output: ResourceServerResponse };
+  DeleteResourceServer: { input: ResourceServerIdRequest; output: Empty };
+  ListResourceServers: { input: ListResourceServersRequest; output: ListResourceServersResponse };
+  AddUserPoolClientSecret: { input: AddUserPoolClientSecretRequest; output: AddUserPoolClientSecretResponse };
+  ListUserPoolClientSecrets: { input: ListUserPoolClientSecretsRequest; output: ListUserPoolClientSecretsResponse };
+  DeleteUserPoolClientSecret: { input: DeleteUserPoolClientSecretRequest; output: Empty };
   AdminCreateUser: { input: AdminCreateUserRequest; output: AdminCreateUserResponse };
   AdminGetUser: { input: UserRequest; output: AdminGetUserResponse };
   AdminUpdateUserAttributes: { input: AdminUpdateUserAttributesRequest; output: Empty };
@@ -328,6 +355,18 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "UpdateUserPoolClient", service: "cognito-idp", command: "update_user_pool_client" },
   { name: "DeleteUserPoolClient", service: "cognito-idp", command: "delete_user_pool_client" },
   { name: "ListUserPoolClients", service: "cognito-idp", command: "list_user_pool_clients" },
+  { name: "CreateUserPoolDomain", service: "cognito-idp", command: "create_user_pool_domain" },
+  { name: "DescribeUserPoolDomain", service: "cognito-idp", command: "describe_user_pool_domain" },
+  { name: "UpdateUserPoolDomain", service: "cognito-idp", command: "update_user_pool_domain" },
+  { name: "DeleteUserPoolDomain", service: "cognito-idp", command: "delete_user_pool_domain" },
+  { name: "CreateResourceServer", service: "cognito-idp", command: "create_resource_server" },
+  { name: "DescribeResourceServer", service: "cognito-idp", command: "describe_resource_server" },
+  { name: "UpdateResourceServer", service: "cognito-idp", command: "update_resource_server" },
+  { name: "DeleteResourceServer", service: "cognito-idp", command: "delete_resource_server" },
+  { name: "ListResourceServers", service: "cognito-idp", command: "list_resource_servers" },
+  { name: "AddUserPoolClientSecret", service: "cognito-idp", command: "add_user_pool_client_secret" },
+  { name: "ListUserPoolClientSecrets", service: "cognito-idp", command: "list_user_pool_client_secrets" },
+  { name: "DeleteUserPoolClientSecret", service: "cognito-idp", command: "delete_user_pool_client_secret" },
   { name: "AdminCreateUser", service: "cognito-idp", command: "admin_create_user" },
   { name: "AdminGetUser", service: "cognito-idp", command: "admin_get_user" },
   { name: "AdminUpdateUserAttributes", service: "cognito-idp", command: "admin_update_user_attributes" },

@@ -40,6 +40,7 @@ pub(crate) mod identity_pools;
 pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod mfa;
+pub(crate) mod oauth_config;
 pub(crate) mod outbox;
 pub(crate) mod pools;
 pub(crate) mod recovery;
@@ -58,8 +59,8 @@ use crate::Actor;
 use self::{
     access::*, audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*,
     groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*, inspect::*, keys::*,
-    mfa::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*, shared::*,
-    signin::*, sts::*, users::*, vending::*, workspace::*,
+    mfa::*, oauth_config::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*,
+    shared::*, signin::*, sts::*, users::*, vending::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -80,6 +81,18 @@ macro_rules! for_each_operation {
             idp clients UpdateUserPoolClient update_user_pool_client UpdateUserPoolClientRequest UserPoolClientResponse admin;
             idp clients DeleteUserPoolClient delete_user_pool_client ClientIdRequest Empty admin;
             idp clients ListUserPoolClients list_user_pool_clients ListUserPoolClientsRequest ListUserPoolClientsResponse admin;
+            idp oauth_config CreateUserPoolDomain create_user_pool_domain UserPoolDomainRequest UserPoolDomainResponse admin;
+            idp oauth_config DescribeUserPoolDomain describe_user_pool_domain DescribeUserPoolDomainRequest DescribeUserPoolDomainResponse admin;
+            idp oauth_config UpdateUserPoolDomain update_user_pool_domain UserPoolDomainRequest UserPoolDomainResponse admin;
+            idp oauth_config DeleteUserPoolDomain delete_user_pool_domain DeleteUserPoolDomainRequest Empty admin;
+            idp oauth_config CreateResourceServer create_resource_server ResourceServerRequest ResourceServerResponse admin;
+            idp oauth_config DescribeResourceServer describe_resource_server ResourceServerIdRequest ResourceServerResponse admin;
+            idp oauth_config UpdateResourceServer update_resource_server ResourceServerRequest ResourceServerResponse admin;
+            idp oauth_config DeleteResourceServer delete_resource_server ResourceServerIdRequest Empty admin;
+            idp oauth_config ListResourceServers list_resource_servers ListResourceServersRequest ListResourceServersResponse admin;
+            idp oauth_config AddUserPoolClientSecret add_user_pool_client_secret AddUserPoolClientSecretRequest AddUserPoolClientSecretResponse admin;
+            idp oauth_config ListUserPoolClientSecrets list_user_pool_client_secrets ListUserPoolClientSecretsRequest ListUserPoolClientSecretsResponse admin;
+            idp oauth_config DeleteUserPoolClientSecret delete_user_pool_client_secret DeleteUserPoolClientSecretRequest Empty admin;
             idp users AdminCreateUser admin_create_user AdminCreateUserRequest AdminCreateUserResponse admin;
             idp users AdminGetUser admin_get_user UserRequest AdminGetUserResponse admin;
             idp users AdminUpdateUserAttributes admin_update_user_attributes AdminUpdateUserAttributesRequest Empty admin;

@@ -35,6 +35,12 @@ dto! {
         pub alias_attributes: Vec<AliasAttribute>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub username_configuration: Option<UsernameConfiguration>,
+        /// The prefix domain, when the pool has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub domain: Option<String>,
+        /// The custom domain, when the pool has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub custom_domain: Option<String>,
     }
 }
 
@@ -137,6 +143,8 @@ pub(crate) fn pool_type(p: &PoolRow, region: &str, account: &str) -> UserPoolTyp
         username_attributes: p.config.username_attributes.clone(),
         alias_attributes: p.config.alias_attributes.clone(),
         username_configuration: p.config.username_configuration,
+        domain: None,
+        custom_domain: None,
     }
 }
 
@@ -177,9 +185,17 @@ pub(crate) fn describe_user_pool(
     req: UserPoolIdRequest,
 ) -> Result<UserPoolResponse, ApiError> {
     let ws = c.workspace()?;
-    let pool = c.read(|r| Ok(pools::get(r, &req.user_pool_id)?))?;
+    let (pool, (domain, custom_domain)) = c.read(|r| {
+        let pool = pools::get(r, &req.user_pool_id)?;
+        let names = user_pools::domains::of_pool_names(r, pool.pk)?;
+        Ok((pool, names))
+    })?;
     Ok(UserPoolResponse {
-        user_pool: pool_type(&pool, &ws.region, &ws.account_id),
+        user_pool: UserPoolType {
+            domain,
+            custom_domain,
+            ..pool_type(&pool, &ws.region, &ws.account_id)
+        },
     })
 }
 

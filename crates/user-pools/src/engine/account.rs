@@ -110,13 +110,16 @@ impl Engine<'_> {
         client_secret: Option<&str>,
     ) -> Result<()> {
         let sc = self.read(|r| signin::client(r, client_id, None))?;
-        if let Some(secret) = &sc.client.secret {
+        if !sc.client.secrets.is_empty() {
+            // Any current secret (rotation keeps up to two), compared in constant time.
             let ok = client_secret.is_some_and(|g| {
-                g.len() == secret.len()
-                    && g.bytes()
-                        .zip(secret.bytes())
-                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                        == 0
+                sc.client.secrets.iter().any(|secret| {
+                    g.len() == secret.len()
+                        && g.bytes()
+                            .zip(secret.bytes())
+                            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                            == 0
+                })
             });
             if !ok {
                 return Err(Error::NotAuthorized(format!(

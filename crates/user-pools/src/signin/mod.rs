@@ -116,25 +116,27 @@ pub fn client(r: &impl Read, client_id: &str, pool_id: Option<&str>) -> Result<S
 }
 
 /// Checks `SECRET_HASH` when the client has a secret. `usernames` are the names the hash may
-/// have been computed over (what the caller sent, and the stored username).
+/// have been computed over (what the caller sent, and the stored username); a hash made with
+/// any of the client's current secrets (rotation keeps up to two) is accepted.
 pub fn check_secret_hash(
     client: &ClientRow,
     usernames: &[&str],
     given: Option<&str>,
 ) -> Result<()> {
-    let Some(secret) = &client.secret else {
+    if client.secrets.is_empty() {
         return Ok(());
-    };
+    }
     let Some(given) = given.filter(|g| !g.is_empty()) else {
         return Err(Error::NotAuthorized(format!(
             "Client {} is configured with secret but SECRET_HASH was not received",
             client.client_id
         )));
     };
-    if usernames
-        .iter()
-        .any(|u| tokens::secret_hash_matches(given, secret, u, &client.client_id))
-    {
+    if client.secrets.iter().any(|secret| {
+        usernames
+            .iter()
+            .any(|u| tokens::secret_hash_matches(given, secret, u, &client.client_id))
+    }) {
         Ok(())
     } else {
         Err(Error::NotAuthorized(format!(
