@@ -20,7 +20,7 @@ use crate::b64::LENIENT_URL_SAFE;
 use crate::compact::{decode_object, split};
 use crate::error::{Error, Result, TokenPart, echo};
 use crate::jwks::Jwk;
-use crate::verify::{check_signature, rsa_public_key};
+use crate::signature::{check_signature, rsa_public_key};
 
 /// A JWS algorithm a token may be accepted with: the allow-list is a slice of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -41,6 +41,7 @@ mod key;
 mod mac;
 mod opaque;
 mod secret;
+mod signature;
 pub mod srp;
 mod verify;
 

@@ -1,26 +1,25 @@
-//! RS256 verification of Poolhouse's own tokens with parsed public keys cached per `kid`, and
-//! the signature check [`crate::JwkKey`] shares for other issuers' tokens.
+//! RS256 verification of Poolhouse's own tokens with parsed public keys cached per `kid`; the
+//! signature check itself is [`crate::signature`], shared with other issuers' tokens.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+use aws_lc_rs::signature::ParsedPublicKey;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::b64::{LENIENT_URL_SAFE, strip_leading_zeros};
 use crate::claims::{Lookup, Scanned, scan};
-use crate::compact::{Compact, decode, decode_object, split};
+use crate::compact::{decode, decode_object, split};
 use crate::error::{Error, Result, TokenPart, echo};
 use crate::jwks::{Jwk, Jwks};
 use crate::jws::JwsAlgorithm;
 use crate::key::{SigningKey, cognito_header_b64, validate_kid};
+use crate::signature::{check_signature, rsa_public_key};
 
 /// Largest signature accepted (RSA with an 8192-bit key).
-const MAX_SIGNATURE_LEN: usize = 1024;
 
 #[derive(Clone)]
 struct VerifierKey {
@@ -256,41 +255,6 @@ impl Verifier {
     }
 }
 
-/// Checks a compact JWS's signature with a key parsed for its algorithm: the one signature
-/// check of the crate, for pool tokens ([`Verifier`]) and foreign ones ([`crate::JwkKey`]).
-pub(crate) fn check_signature(parts: &Compact<'_>, key: &ParsedPublicKey) -> Result<()> {
-    let mut signature = [0u8; MAX_SIGNATURE_LEN];
-    let sig_len = URL_SAFE_NO_PAD
-        .decode_slice(parts.signature, &mut signature)
-        .map_err(|_| Error::InvalidBase64 {
-            part: TokenPart::Signature,
-        })?;
-    let signature = signature.get(..sig_len).ok_or(Error::InvalidSignature)?;
-    key.verify_sig(parts.signing_input.as_bytes(), signature)
-        .map_err(|_| Error::InvalidSignature)
-}
-
-/// The RSA public key of a JWK (`n`, `e`: 2048–8192 bits), parsed for RS256, with its
-/// modulus and exponent without leading zeros.
-pub(crate) fn rsa_public_key(jwk: &Jwk) -> Result<(Vec<u8>, Vec<u8>, ParsedPublicKey)> {
-    let invalid = |reason| Error::InvalidJwk {
-        kid: jwk.kid.as_deref().map(echo),
-        reason,
-    };
-    let n = decode_unsigned(&jwk.n).ok_or_else(|| invalid("n is not base64url"))?;
-    let e = decode_unsigned(&jwk.e).ok_or_else(|| invalid("e is not base64url"))?;
-    if !(256..=1024).contains(&n.len()) {
-        return Err(invalid("modulus must be 2048 to 8192 bits"));
-    }
-    if e.is_empty() || e.len() > 8 {
-        return Err(invalid("exponent is empty or too large"));
-    }
-    let parsed = RsaPublicKeyComponents { n: &n, e: &e }
-        .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
-        .map_err(|_| invalid("not a valid RSA public key"))?;
-    Ok((n, e, parsed))
-}
-
 fn check_times(claims: &Scanned, now: i64, skew: i64) -> Result<()> {
     let exp = claims
         .exp
@@ -311,11 +275,6 @@ fn check_times(claims: &Scanned, now: i64, skew: i64) -> Result<()> {
         return Err(Error::IssuedInFuture { iat, now });
     }
     Ok(())
-}
-
-/// Decodes a JWK big-endian integer, tolerating padding and stripping leading zero bytes.
-fn decode_unsigned(value: &str) -> Option<Vec<u8>> {
-    LENIENT_URL_SAFE.decode(value).ok().map(strip_leading_zeros)
 }
 
 /// A token whose signature, algorithm and times have been checked.
