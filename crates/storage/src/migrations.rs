@@ -75,7 +75,7 @@ mod tests {
     fn a_clients_secret_moves_to_client_secrets_with_an_id() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
-        for (_, sql) in MIGRATIONS.iter().filter(|(v, _)| *v < 23) {
+        for (_, sql) in MIGRATIONS.iter().filter(|(v, _)| *v < 19) {
             conn.execute_batch(sql).unwrap();
         }
         conn.execute_batch(
@@ -87,7 +87,7 @@ mod tests {
                         (2, 1, 'public', 'b', NULL, '{}', 6, 6);",
         )
         .unwrap();
-        conn.execute_batch(MIGRATIONS.iter().find(|(v, _)| *v == 23).unwrap().1)
+        conn.execute_batch(MIGRATIONS.iter().find(|(v, _)| *v == 19).unwrap().1)
             .unwrap();
         let rows: Vec<(i64, String, String, i64)> = conn
             .prepare("SELECT client, secret_id, secret, created_at FROM client_secrets")
