@@ -202,3 +202,91 @@ pub fn delete(tx: &Tx<'_>, pool_id: &UserPoolId, client_id: &str, secret_id: &st
     store::delete(tx, row.pk)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(id: &str, master: &MasterKey, values: &[(&str, &str)]) -> ClientRow {
+        ClientRow {
+            pk: 1,
+            pool: 1,
+            client_id: id.into(),
+            name: "app".into(),
+            secrets: values
+                .iter()
+                .map(|(sid, v)| StoredSecret {
+                    secret_id: (*sid).into(),
+                    sealed: Some(seal(master, id, sid, v).unwrap()),
+                })
+                .collect(),
+            settings: domain::client::ClientSettings::default(),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_for_its_client_and_id_under_its_key() {
+        let master = MasterKey::generate().unwrap();
+        let c = client("client-a", &master, &[("s1", "value-one")]);
+        let stored = &c.secrets[0];
+        assert!(
+            !stored
+                .sealed
+                .as_ref()
+                .unwrap()
+                .windows(9)
+                .any(|w| w == b"value-one")
+        );
+        assert_eq!(
+            open(&master, "client-a", stored).unwrap().expose(),
+            "value-one"
+        );
+        assert!(matches!(
+            open(&master, "client-b", stored),
+            Err(Error::Crypto(_))
+        ));
+        let renamed = StoredSecret {
+            secret_id: "s2".into(),
+            ..stored.clone()
+        };
+        assert!(open(&master, "client-a", &renamed).is_err());
+        let other = MasterKey::generate().unwrap();
+        assert!(open(&other, "client-a", stored).is_err());
+        let clear = StoredSecret {
+            secret_id: "s1".into(),
+            sealed: None,
+        };
+        let e = open(&master, "client-a", &clear).unwrap_err();
+        assert!(e.to_string().contains("still kept in clear"), "{e}");
+    }
+
+    #[test]
+    fn a_presented_secret_matches_any_current_one_exactly() {
+        let master = MasterKey::generate().unwrap();
+        let c = client(
+            "client-a",
+            &master,
+            &[("s1", "first-secret"), ("s2", "second")],
+        );
+        for (given, want) in [
+            ("first-secret", true),
+            ("second", true),
+            ("first-secreT", false),
+            ("first-secret ", false),
+            ("first", false),
+            ("", false),
+        ] {
+            assert_eq!(
+                presented_secret_matches(&master, &c, given).unwrap(),
+                want,
+                "{given:?}"
+            );
+        }
+        let none = client("client-b", &master, &[]);
+        assert!(!presented_secret_matches(&master, &none, "").unwrap());
+        assert_eq!(shown(&master, &c).unwrap().as_deref(), Some("first-secret"));
+        assert_eq!(shown(&master, &none).unwrap(), None);
+    }
+}
