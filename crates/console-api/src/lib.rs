@@ -324,11 +324,19 @@ impl Console {
                 }
                 Ok::<_, ApiError>(clear.len())
             })?;
-            db.rewrite_free_space()?;
             tracing::info!(
                 sealed,
                 "sealed the app client secrets this store kept in clear"
             );
+            // The rows are sealed now; a rewrite refused (another process reading) leaves
+            // the old clear bytes in free pages until SQLite reuses them, and is said so.
+            if let Err(e) = db.rewrite_free_space() {
+                tracing::warn!(
+                    error = %e,
+                    "the store could not be rewritten after sealing its client secrets; \
+                     their former clear values stay in its free pages until reused"
+                );
+            }
         }
         if let Some((client_id, secret)) = db.read(|r| storage::client_secrets::any_sealed(r))?
             && user_pools::client_secrets::open(master, &client_id, &secret).is_err()
