@@ -303,6 +303,59 @@ impl Console {
 }
 
 impl Console {
+    /// Seals the app client secrets a store written before they were sealed keeps in clear (in
+    /// one transaction), then rewrites the file so that the clear values do not survive in its
+    /// free pages; and checks that the master key opens the sealed ones, so that a store beside
+    /// the wrong key file is refused now, naming the file, rather than at a client's sign-in.
+    fn seal_clear_client_secrets(&self, store: &Path) -> Result<(), ApiError> {
+        let db = &self.inner.db;
+        let master = &self.inner.master;
+        if db.read(|r| storage::client_secrets::any_in_clear(r))? {
+            let sealed = db.write(|tx| {
+                let clear = storage::client_secrets::in_clear(tx)?;
+                for s in &clear {
+                    let value = user_pools::client_secrets::seal(
+                        master,
+                        &s.client_id,
+                        &s.secret_id,
+                        &s.secret,
+                    )?;
+                    storage::client_secrets::seal(tx, s.pk, &value)?;
+                }
+                Ok::<_, ApiError>(clear.len())
+            })?;
+            tracing::info!(
+                sealed,
+                "sealed the app client secrets this store kept in clear"
+            );
+            // The rows are sealed now; a rewrite refused (another process reading) leaves
+            // the old clear bytes in free pages until SQLite reuses them, and is said so.
+            if let Err(e) = db.rewrite_free_space() {
+                tracing::warn!(
+                    error = %e,
+                    "the store could not be rewritten after sealing its client secrets; \
+                     their former clear values stay in its free pages until reused"
+                );
+            }
+        }
+        if let Some((client_id, secret)) = db.read(|r| storage::client_secrets::any_sealed(r))?
+            && user_pools::client_secrets::open(master, &client_id, &secret).is_err()
+        {
+            let key = master_key_path(store);
+            return Err(ApiError::new(
+                ErrorCode::InternalErrorException,
+                format!(
+                    "the store {} holds app client secrets that the key file {} does not open; \
+                     it is not this store's key file (restore the one the store was sealed \
+                     with)",
+                    store.display(),
+                    key.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Opens the store at `path` (creating it) with the given clock.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Console, ApiError> {
         let db = Db::open(path).map_err(|e| match e {
@@ -335,6 +388,7 @@ impl Console {
         // Fail early on unreadable settings rather than at the first operation.
         console.workspace()?;
         console.seal_clear_settings()?;
+        console.seal_clear_client_secrets(path)?;
         Ok(console)
     }
 

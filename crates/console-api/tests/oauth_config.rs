@@ -526,3 +526,198 @@ fn client_secrets_rotate_two_at_a_time_and_each_signs_in() {
     );
     assert!(sign_in(chosen).is_ok());
 }
+
+/// The store's bytes (the file and its WAL) contain `needle`.
+fn store_contains(c: &TestConsole, needle: &str) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut p = c.console().store_path().as_os_str().to_owned();
+        p.push(suffix);
+        let bytes = std::fs::read(std::path::PathBuf::from(p)).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    })
+}
+
+/// A confidential client allowed to sign in with a password, its id and secret, and a user
+/// `dave` to sign in as.
+fn confidential(c: &TestConsole, pool: &str, name: &str) -> (String, String) {
+    let made = ok(
+        c,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientName": name, "GenerateSecret": true,
+               "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    );
+    let id = made["UserPoolClient"]["ClientId"].as_str().unwrap();
+    let secret = made["UserPoolClient"]["ClientSecret"].as_str().unwrap();
+    (id.to_string(), secret.to_string())
+}
+
+fn add_dave(c: &TestConsole, pool: &str) {
+    ok(
+        c,
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "dave", "MessageAction": "SUPPRESS"}),
+    );
+    ok(
+        c,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "dave", "Password": "Passw0rd!", "Permanent": true}),
+    );
+}
+
+fn sign_in(
+    c: &TestConsole,
+    client: &str,
+    secret: &str,
+) -> Result<serde_json::Value, console_api::ApiError> {
+    testkit::call::<serde_json::Value>(
+        c,
+        "InitiateAuth",
+        json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
+               "AuthParameters": {"USERNAME": "dave", "PASSWORD": "Passw0rd!",
+               "SECRET_HASH": tokens::secret_hash(secret, "dave", client)}}),
+    )
+}
+
+#[test]
+fn client_secrets_are_sealed_at_rest_and_bound_to_their_client() {
+    let (c, pool) = console();
+    add_dave(&c, &pool);
+    let (a, a_secret) = confidential(&c, &pool, "a");
+    let (b, b_secret) = confidential(&c, &pool, "b");
+    let added = ok(
+        &c,
+        "AddUserPoolClientSecret",
+        json!({"UserPoolId": pool, "ClientId": a}),
+    );
+    let a_second = added["ClientSecretDescriptor"]["ClientSecretValue"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for s in [&a_secret, &b_secret, &a_second] {
+        assert!(!store_contains(&c, s), "{s} is not in the store in clear");
+    }
+
+    // Another process opens them: it signs in with each, and shows the oldest.
+    let other = c.open_again();
+    assert!(sign_in(&other, &a, &a_secret).is_ok());
+    assert!(sign_in(&other, &a, &a_second).is_ok());
+    assert!(sign_in(&other, &b, &b_secret).is_ok());
+    let described = ok(
+        &other,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": pool, "ClientId": a}),
+    );
+    assert_eq!(
+        described["UserPoolClient"]["ClientSecret"],
+        a_secret.as_str()
+    );
+    // A chosen value equal to a current one is refused: the check opens them.
+    let e = err(
+        &other,
+        "AddUserPoolClientSecret",
+        json!({"UserPoolId": pool, "ClientId": b, "ClientSecret": b_secret}),
+    );
+    assert_eq!(e.field.as_deref(), Some("ClientSecret"), "{e:?}");
+
+    // A's sealed value put in B's row (same secret id) does not open there.
+    let db = storage::Db::open(c.console().store_path()).unwrap();
+    let a_row = db
+        .read(|r| storage::clients::find(r, &a))
+        .unwrap()
+        .unwrap()
+        .0;
+    let b_row = db
+        .read(|r| storage::clients::find(r, &b))
+        .unwrap()
+        .unwrap()
+        .0;
+    db.write(|tx| {
+        let b_secret_row = &storage::client_secrets::of_client(tx, b_row.pk)?[0];
+        storage::client_secrets::delete(tx, b_secret_row.pk)?;
+        storage::client_secrets::insert(
+            tx,
+            b_row.pk,
+            &b_secret_row.secret_id,
+            a_row.secrets[0].sealed.as_deref().unwrap(),
+            1,
+        )
+        .map(|_| ())
+    })
+    .unwrap();
+    for secret in [&a_secret, &b_secret] {
+        let e = sign_in(&c, &b, secret).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InternalErrorException, "{e:?}");
+        assert!(e.message.contains("cannot be opened"), "{e:?}");
+    }
+    assert!(
+        sign_in(&c, &a, &a_secret).is_ok(),
+        "A's own row still opens"
+    );
+}
+
+#[test]
+fn a_store_with_client_secrets_in_clear_opens_and_seals_them() {
+    let (c, pool) = console();
+    add_dave(&c, &pool);
+    let (client, _) = confidential(&c, &pool, "server");
+    let path = c.console().store_path().to_path_buf();
+    // What migration 0020 leaves of a store whose secrets were in clear.
+    let old = "an_old_secret_kept_in_clear_0123456789abcdef";
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE client_secrets SET secret = ?1, secret_sealed = NULL",
+        [old],
+    )
+    .unwrap();
+    drop(raw);
+    assert!(store_contains(&c, old));
+
+    let again = c.open_again();
+    assert!(
+        !store_contains(&again, old),
+        "sealed, and gone from free pages"
+    );
+    let db = storage::Db::open(&path).unwrap();
+    assert!(
+        db.read(|r| storage::client_secrets::in_clear(r))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(sign_in(&again, &client, old).is_ok(), "still signs in");
+    let described = ok(
+        &again,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": pool, "ClientId": client}),
+    );
+    assert_eq!(described["UserPoolClient"]["ClientSecret"], old);
+}
+
+#[test]
+fn a_store_with_client_secrets_is_refused_without_its_own_key_file() {
+    let (c, pool) = console();
+    confidential(&c, &pool, "server");
+    let path = c.console().store_path().to_path_buf();
+    let key_file = console_api::master_key_path(&path);
+    let clock: std::sync::Arc<dyn domain::Clock> = c.clock().clone();
+
+    let own = std::fs::read(&key_file).unwrap();
+    std::fs::write(&key_file, [7u8; 32]).unwrap();
+    let e = console_api::Console::open(&path, clock.clone()).unwrap_err();
+    assert!(
+        e.message.contains(&key_file.display().to_string())
+            && e.message.contains("app client secrets"),
+        "a wrong key file is named: {e:?}"
+    );
+
+    std::fs::remove_file(&key_file).unwrap();
+    let e = console_api::Console::open(&path, clock.clone()).unwrap_err();
+    assert!(
+        e.message.contains(&key_file.display().to_string())
+            && e.message.contains("app client secrets"),
+        "a missing key file is named: {e:?}"
+    );
+    assert!(!key_file.exists(), "and no new one is made");
+
+    std::fs::write(&key_file, own).unwrap();
+    drop(console_api::Console::open(&path, clock).unwrap());
+}

@@ -13,21 +13,28 @@ pub struct ClientRow {
     pub pool: i64,
     pub client_id: String,
     pub name: String,
-    /// The oldest current secret (the one `DescribeUserPoolClient` shows), if the client has
-    /// any.
-    pub secret: Option<String>,
-    /// Every current secret, oldest first (rotation keeps up to two): any of them is accepted.
-    pub secrets: Vec<String>,
+    /// Every current secret, oldest first (rotation keeps up to two), sealed: any of them is
+    /// accepted, and the first is the one `DescribeUserPoolClient` shows.
+    pub secrets: Vec<StoredSecret>,
     pub settings: ClientSettings,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-// The secrets live in `client_secrets`; they are read with the client, oldest first.
+/// One of a client's current secrets as stored: its id and its value sealed under the master
+/// key (`None` while a store written before secrets were sealed still keeps it in clear).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSecret {
+    pub secret_id: String,
+    pub sealed: Option<Vec<u8>>,
+}
+
+// The secrets live in `client_secrets`; they are read with the client, oldest first, as
+// `[id, hex of the sealed value]` pairs (JSON has no bytes).
 const COLUMNS: &str = "pk, pool, client_id, name,
-    (SELECT json_group_array(secret) FROM
-        (SELECT s.secret FROM client_secrets s WHERE s.client = app_clients.pk
-         ORDER BY s.created_at, s.pk)),
+    (SELECT json_group_array(json_array(secret_id, hex(secret_sealed))) FROM
+        (SELECT s.secret_id, s.secret_sealed FROM client_secrets s
+         WHERE s.client = app_clients.pk ORDER BY s.created_at, s.pk)),
     settings, created_at, updated_at";
 
 type Raw = (ClientRow, String, String);
@@ -39,7 +46,6 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
             pool: r.get(1)?,
             client_id: r.get(2)?,
             name: r.get(3)?,
-            secret: None,
             secrets: Vec::new(),
             settings: ClientSettings::default(),
             created_at: r.get(6)?,
@@ -52,8 +58,21 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
 
 fn decode((mut c, settings, secrets): Raw) -> Result<ClientRow> {
     c.settings = from_json("app client settings", &settings)?;
-    c.secrets = from_json("app client secrets", &secrets)?;
-    c.secret = c.secrets.first().cloned();
+    let pairs: Vec<(String, String)> = from_json("app client secrets", &secrets)?;
+    c.secrets = pairs
+        .into_iter()
+        .map(|(secret_id, sealed_hex)| {
+            let sealed = if sealed_hex.is_empty() {
+                None
+            } else {
+                Some(hex::decode(&sealed_hex).map_err(|e| crate::Error::Corrupt {
+                    what: "app client secrets",
+                    reason: e.to_string(),
+                })?)
+            };
+            Ok(StoredSecret { secret_id, sealed })
+        })
+        .collect::<Result<_>>()?;
     Ok(c)
 }
 
@@ -62,8 +81,8 @@ pub struct NewClient<'a> {
     pub pool: i64,
     pub client_id: &'a str,
     pub name: &'a str,
-    /// The first secret and its id (`ClientSecretId`).
-    pub secret: Option<(&'a str, &'a str)>,
+    /// The first secret's id (`ClientSecretId`) and its value sealed under the master key.
+    pub secret: Option<(&'a str, &'a [u8])>,
     pub settings: &'a ClientSettings,
 }
 
@@ -81,8 +100,8 @@ pub fn insert(tx: &Tx<'_>, c: &NewClient<'_>, now: i64) -> Result<i64> {
         ],
     )?;
     let pk = tx.conn().last_insert_rowid();
-    if let Some((secret_id, secret)) = c.secret {
-        crate::client_secrets::insert(tx, pk, secret_id, secret, now)?;
+    if let Some((secret_id, sealed)) = c.secret {
+        crate::client_secrets::insert(tx, pk, secret_id, sealed, now)?;
     }
     bump_config_revision(tx)?;
     Ok(pk)

@@ -200,9 +200,9 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
 
 /// What the store holds sealed under the master key in the file beside it, if anything (the
 /// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
-/// secrets, the SMTP password. Without that file none of them can be opened again.
+/// secrets, the SMTP password, app client secrets. Without that file none of them can be opened again.
 pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
-    const KINDS: [(&str, &str); 7] = [
+    const KINDS: [(&str, &str); 8] = [
         ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
         (
             "identity pool signing keys",
@@ -224,6 +224,10 @@ pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
         (
             "backend access key secrets",
             "SELECT EXISTS(SELECT 1 FROM backends WHERE secret_sealed IS NOT NULL)",
+        ),
+        (
+            "app client secrets",
+            "SELECT EXISTS(SELECT 1 FROM client_secrets WHERE secret_sealed IS NOT NULL)",
         ),
         (
             "exchange run tokens",
@@ -465,6 +469,16 @@ impl Db {
         // A read transaction has nothing to keep; ending it releases the snapshot.
         guard.execute_batch("COMMIT").map_err(Error::from)?;
         out
+    }
+
+    /// Rebuilds the file (`VACUUM`) and empties the write-ahead log into it, so that nothing
+    /// deleted or overwritten (a secret just sealed) survives in free pages or the log. Slow on
+    /// a large store: for one-time steps such as sealing what an older store kept in clear.
+    pub fn rewrite_free_space(&self) -> Result<()> {
+        let conn = Self::lock(&self.writer)?;
+        conn.execute_batch("VACUUM")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The query plan SQLite picks for `sql` (one line per step), for tests that assert an

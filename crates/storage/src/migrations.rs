@@ -36,6 +36,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("../migrations/0017_user_pool_domains.sql")),
     (18, include_str!("../migrations/0018_resource_servers.sql")),
     (19, include_str!("../migrations/0019_client_secrets.sql")),
+    (
+        20,
+        include_str!("../migrations/0020_client_secrets_sealed.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the last migration's number.
@@ -107,6 +111,20 @@ mod tests {
             })
             .unwrap();
         assert_eq!(left, None, "one place holds a secret");
+        // 0020 keeps it, still clear, for the store's next opening to seal.
+        conn.execute_batch(MIGRATIONS.iter().find(|(v, _)| *v == 20).unwrap().1)
+            .unwrap();
+        let (kept_id, clear, sealed): (String, Option<String>, Option<Vec<u8>>) = conn
+            .query_row(
+                "SELECT secret_id, secret, secret_sealed FROM client_secrets",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (&kept_id, clear.as_deref(), sealed),
+            (id, Some("the-secret"), None)
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use domain::schema;
 use storage::clients::{self as store, ClientRow, NewClient};
 use storage::pools::PoolRow;
 use storage::{Read, Tx};
+use tokens::MasterKey;
 
 use crate::{Ctx, Error, Result, invalid, require_pool};
 
@@ -59,6 +60,7 @@ fn check_oauth(r: &impl Read, pool: &PoolRow, settings: &ClientSettings) -> Resu
 pub fn create(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
+    master: &MasterKey,
     pool_id: &UserPoolId,
     name: &str,
     generate_secret: bool,
@@ -76,19 +78,21 @@ pub fn create(
     }
     let mut rng = rand::rng();
     let client_id = ids::new_client_id(&mut rng);
-    let secret = generate_secret.then(|| {
-        (
-            ids::new_client_secret_id(&mut rng),
-            ids::new_client_secret(&mut rng),
-        )
-    });
+    let secret = generate_secret
+        .then(|| {
+            let secret_id = ids::new_client_secret_id(&mut rng);
+            let clear = ids::new_client_secret(&mut rng);
+            crate::client_secrets::seal(master, &client_id, &secret_id, &clear)
+                .map(|sealed| (secret_id, sealed))
+        })
+        .transpose()?;
     store::insert(
         tx,
         &NewClient {
             pool: pool.pk,
             client_id: &client_id,
             name,
-            secret: secret.as_ref().map(|(id, s)| (id.as_str(), s.as_str())),
+            secret: secret.as_ref().map(|(id, s)| (id.as_str(), s.as_slice())),
             settings: &settings,
         },
         ctx.clock.now_ms(),

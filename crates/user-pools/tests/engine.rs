@@ -88,7 +88,9 @@ fn signed_up(env: &Env) -> (String, UserRow) {
         ..ClientSettings::default()
     };
     let client = env
-        .write(|tx, ctx| user_pools::clients::create(tx, ctx, &env.pool_id, "app", false, settings))
+        .write(|tx, ctx| {
+            user_pools::clients::create(tx, ctx, &env.master, &env.pool_id, "app", false, settings)
+        })
         .unwrap();
     env.user("ana", &[]);
     let password = NewPassword {

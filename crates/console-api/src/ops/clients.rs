@@ -88,16 +88,21 @@ dto! {
     }
 }
 
-pub(crate) fn client_type(p: &str, c: &ClientRow) -> UserPoolClientType {
-    UserPoolClientType {
+/// The client as the API shows it, its oldest current secret opened from its sealed value.
+pub(crate) fn client_type(
+    master: &tokens::MasterKey,
+    p: &str,
+    c: &ClientRow,
+) -> Result<UserPoolClientType, ApiError> {
+    Ok(UserPoolClientType {
         user_pool_id: p.to_string(),
         client_name: c.name.clone(),
         client_id: c.client_id.clone(),
-        client_secret: c.secret.clone(),
+        client_secret: user_pools::client_secrets::shown(master, c)?,
         creation_date: secs(c.created_at),
         last_modified_date: secs(c.updated_at),
         settings: c.settings.clone(),
-    }
+    })
 }
 
 /// `CreateUserPoolClient`.
@@ -106,11 +111,13 @@ pub(crate) fn create_user_pool_client(
     ctx: &OpCtx<'_>,
     req: CreateUserPoolClientRequest,
 ) -> Result<UserPoolClientResponse, ApiError> {
+    let master = &c.inner.master;
     let pool_id = req.user_pool_id.clone();
     c.write_audited(ctx, Some(&pool_id), Some(&req.client_name), |tx, ctx| {
         let c = clients::create(
             tx,
             ctx,
+            master,
             &req.user_pool_id,
             &req.client_name,
             req.generate_secret.unwrap_or(false),
@@ -119,7 +126,7 @@ pub(crate) fn create_user_pool_client(
         let id = c.client_id.clone();
         Ok((
             UserPoolClientResponse {
-                user_pool_client: client_type(&req.user_pool_id, &c),
+                user_pool_client: client_type(master, &req.user_pool_id, &c)?,
             },
             Some(id),
         ))
@@ -132,9 +139,10 @@ pub(crate) fn describe_user_pool_client(
     _ctx: &OpCtx<'_>,
     req: ClientIdRequest,
 ) -> Result<UserPoolClientResponse, ApiError> {
+    let master = &c.inner.master;
     let c = c.read(|r| Ok(clients::get(r, &req.user_pool_id, &req.client_id)?))?;
     Ok(UserPoolClientResponse {
-        user_pool_client: client_type(&req.user_pool_id, &c),
+        user_pool_client: client_type(master, &req.user_pool_id, &c)?,
     })
 }
 
@@ -144,6 +152,7 @@ pub(crate) fn update_user_pool_client(
     ctx: &OpCtx<'_>,
     req: UpdateUserPoolClientRequest,
 ) -> Result<UserPoolClientResponse, ApiError> {
+    let master = &c.inner.master;
     c.write_audited(
         ctx,
         Some(&req.user_pool_id),
@@ -159,7 +168,7 @@ pub(crate) fn update_user_pool_client(
             )?;
             Ok((
                 UserPoolClientResponse {
-                    user_pool_client: client_type(&req.user_pool_id, &c),
+                    user_pool_client: client_type(master, &req.user_pool_id, &c)?,
                 },
                 None,
             ))

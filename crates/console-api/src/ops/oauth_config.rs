@@ -445,6 +445,7 @@ pub(crate) fn add_user_pool_client_secret(
             let added = client_secrets::add(
                 tx,
                 ctx,
+                &c.inner.master,
                 &req.user_pool_id,
                 &req.client_id,
                 req.client_secret.as_ref().map(Sensitive::expose),

@@ -112,15 +112,12 @@ impl Engine<'_> {
         let sc = self.read(|r| signin::client(r, client_id, None))?;
         if !sc.client.secrets.is_empty() {
             // Any current secret (rotation keeps up to two), compared in constant time.
-            let ok = client_secret.is_some_and(|g| {
-                sc.client.secrets.iter().any(|secret| {
-                    g.len() == secret.len()
-                        && g.bytes()
-                            .zip(secret.bytes())
-                            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                            == 0
-                })
-            });
+            let ok = match client_secret {
+                Some(g) => {
+                    crate::client_secrets::presented_secret_matches(self.master, &sc.client, g)?
+                }
+                None => false,
+            };
             if !ok {
                 return Err(Error::NotAuthorized(format!(
                     "Client {} requires its ClientSecret",

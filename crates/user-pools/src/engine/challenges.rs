@@ -53,7 +53,12 @@ impl Engine<'_> {
         if let Some(u) = &candidate.user {
             names.push(u.username.as_str());
         }
-        signin::check_secret_hash(&sc.client, &names, params.optional("SECRET_HASH"))?;
+        signin::check_secret_hash(
+            self.master,
+            &sc.client,
+            &names,
+            params.optional("SECRET_HASH"),
+        )?;
         let Some(user) = &candidate.user else {
             return Err(signin::unknown_user(&sc.client));
         };
@@ -152,6 +157,7 @@ impl Engine<'_> {
             self.read(|r| signin::open_session(r, sc, session, custom::CUSTOM_CHALLENGE, now))?;
         let username = responses.required("USERNAME")?;
         signin::check_secret_hash(
+            self.master,
             &sc.client,
             &[
                 username,
@@ -217,7 +223,12 @@ impl Engine<'_> {
         if let Some(u) = &candidate.user {
             names.push(u.username.as_str());
         }
-        signin::check_secret_hash(&sc.client, &names, params.optional("SECRET_HASH"))?;
+        signin::check_secret_hash(
+            self.master,
+            &sc.client,
+            &names,
+            params.optional("SECRET_HASH"),
+        )?;
         let Some(user) = &candidate.user else {
             return Err(signin::unknown_user(&sc.client));
         };
@@ -245,6 +256,7 @@ impl Engine<'_> {
             .optional("USERNAME")
             .unwrap_or(open.username.as_str());
         signin::check_secret_hash(
+            self.master,
             &sc.client,
             &[given, open.username.as_str(), open.user.username.as_str()],
             responses.optional("SECRET_HASH"),
@@ -277,6 +289,7 @@ impl Engine<'_> {
             .optional("USERNAME")
             .unwrap_or(open.username.as_str());
         signin::check_secret_hash(
+            self.master,
             &sc.client,
             &[
                 username,

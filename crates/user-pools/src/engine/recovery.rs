@@ -47,6 +47,7 @@ impl Engine<'_> {
         })?;
         let user = user?;
         signin::check_secret_hash(
+            self.master,
             &sc.client,
             &[who.username, user.username.as_str()],
             who.secret_hash,
@@ -62,7 +63,7 @@ impl Engine<'_> {
         origin: &Origin,
     ) -> Result<(UserRow, Option<Delivery>)> {
         let sc = self.read(|r| signin::client(r, req.client_id, None))?;
-        signin::check_secret_hash(&sc.client, &[req.username], req.secret_hash)?;
+        signin::check_secret_hash(self.master, &sc.client, &[req.username], req.secret_hash)?;
         users::check_password(&sc.pool, "Password", req.password)?;
         let compromised =
             self.check_new_password(&sc.pool, EventFilter::SignUp, "Password", req.password)?;
@@ -198,7 +199,12 @@ impl Engine<'_> {
         let user = match find() {
             Ok(u) => u,
             Err(Error::UserNotFound) => {
-                signin::check_secret_hash(&sc.client, &[who.username], who.secret_hash)?;
+                signin::check_secret_hash(
+                    self.master,
+                    &sc.client,
+                    &[who.username],
+                    who.secret_hash,
+                )?;
                 if !self.migrate_user(&sc, who.username, None, client_metadata.clone())? {
                     return Err(signin::unknown_user(&sc.client));
                 }
@@ -207,6 +213,7 @@ impl Engine<'_> {
             Err(e) => return Err(e),
         };
         signin::check_secret_hash(
+            self.master,
             &sc.client,
             &[who.username, user.username.as_str()],
             who.secret_hash,

@@ -137,7 +137,14 @@ impl Engine<'_> {
                 let token = params.required("REFRESH_TOKEN")?;
                 let step = Step::new(self.now(), origin);
                 let (s, touch) = self.read(|r| {
-                    signin::refresh(r, &sc, token, params.optional("SECRET_HASH"), &step)
+                    signin::refresh(
+                        r,
+                        self.master,
+                        &sc,
+                        token,
+                        params.optional("SECRET_HASH"),
+                        &step,
+                    )
                 })?;
                 if let Some(pk) = touch {
                     self.write(|tx| Ok(storage::refresh_tokens::touch(tx, pk, step.now)?))?;
@@ -204,7 +211,12 @@ impl Engine<'_> {
         if let Some(u) = &candidate.user {
             names.push(u.username.as_str());
         }
-        signin::check_secret_hash(&sc.client, &names, params.optional("SECRET_HASH"))?;
+        signin::check_secret_hash(
+            self.master,
+            &sc.client,
+            &names,
+            params.optional("SECRET_HASH"),
+        )?;
         if candidate.user.is_none()
             && self.migrate_user(sc, username, Some(password), origin.client_metadata.clone())?
         {
@@ -269,6 +281,7 @@ impl Engine<'_> {
             .read(|r| signin::open_session(r, sc, session, signin::NEW_PASSWORD_REQUIRED, now))?;
         let username = responses.required("USERNAME")?;
         signin::check_secret_hash(
+            self.master,
             &sc.client,
             &[
                 username,

@@ -29,6 +29,7 @@ use storage::groups::{self as group_store, GroupRow};
 use storage::pools::PoolRow;
 use storage::users::{self as user_store, UserRow};
 use storage::{Read, Tx};
+use tokens::MasterKey;
 
 use crate::{Error, Result, invalid};
 
@@ -117,8 +118,10 @@ pub fn client(r: &impl Read, client_id: &str, pool_id: Option<&str>) -> Result<S
 
 /// Checks `SECRET_HASH` when the client has a secret. `usernames` are the names the hash may
 /// have been computed over (what the caller sent, and the stored username); a hash made with
-/// any of the client's current secrets (rotation keeps up to two) is accepted.
+/// any of the client's current secrets (rotation keeps up to two) is accepted. The secrets are
+/// opened from their sealed values under `master` for the check only.
 pub fn check_secret_hash(
+    master: &MasterKey,
     client: &ClientRow,
     usernames: &[&str],
     given: Option<&str>,
@@ -132,10 +135,11 @@ pub fn check_secret_hash(
             client.client_id
         )));
     };
-    if client.secrets.iter().any(|secret| {
+    let secrets = crate::client_secrets::opened(master, client)?;
+    if secrets.iter().any(|secret| {
         usernames
             .iter()
-            .any(|u| tokens::secret_hash_matches(given, secret, u, &client.client_id))
+            .any(|u| tokens::secret_hash_matches(given, secret.expose(), u, &client.client_id))
     }) {
         Ok(())
     } else {

@@ -27,6 +27,7 @@ pub const LAST_USED_GRANULARITY_MS: i64 = 60_000;
 /// [`LAST_USED_GRANULARITY_MS`].
 pub fn refresh(
     tx: &impl Read,
+    master: &tokens::MasterKey,
     sc: &SignInClient,
     refresh_token: &str,
     secret_hash: Option<&str>,
@@ -52,6 +53,7 @@ pub fn refresh(
     }
     let user = user_store::get_by_pk(tx, row.user)?.ok_or_else(invalid_token)?;
     check_secret_hash(
+        master,
         &sc.client,
         &[user.username.as_str(), user.sub.as_str()],
         secret_hash,

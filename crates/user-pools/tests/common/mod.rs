@@ -97,7 +97,15 @@ impl Env {
         };
         let client = self
             .write(|tx, ctx| {
-                user_pools::clients::create(tx, ctx, &self.pool_id, "app", false, settings)
+                user_pools::clients::create(
+                    tx,
+                    ctx,
+                    &self.master,
+                    &self.pool_id,
+                    "app",
+                    false,
+                    settings,
+                )
             })
             .unwrap();
         SignInClient {
