@@ -15,11 +15,22 @@ use storage::credentials::{self as store, CredentialRow};
 use storage::{Read, Tx};
 use tokens::{MacKey, MasterKey};
 
-/// Length of the random part of a key id (`ASIA` + 16 = 20 characters, as AWS's).
+/// Length of a key id after `ASIA` (20 characters in all, as AWS's): [`TIME_CHARS`] of the
+/// minting time, then random characters.
 const KEY_ID_CHARS: usize = 16;
+/// The minting time's part of a key id: milliseconds since the epoch, 45 bits in 9 base32
+/// characters (good until the year 3084). Key ids minted later sort later, so a new
+/// credential's row goes at the end of the table's key order instead of onto a random page of
+/// it: under load, the rows of one commit share their pages (docs/benchmarks.md, IP2). A key
+/// id is public (it travels in every signature); what proves a credential is its secret and
+/// its session token, so the predictable part gives nothing away.
+const TIME_CHARS: usize = 9;
 /// Random bytes in a session token (128 base64 characters).
 const TOKEN_BYTES: usize = 96;
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/// The same 32 characters in ASCII order, for the time part of a key id (so that key ids
+/// compare as their times do).
+const SORTED32: &[u8; 32] = b"234567ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /// The key credential secrets are derived under. `Debug` prints `[redacted]`.
 #[derive(Debug)]
@@ -59,6 +70,19 @@ pub fn random_base32(n: usize) -> Result<String, Error> {
         .iter()
         .map(|b| char::from(BASE32[usize::from(b & 31)]))
         .collect())
+}
+
+/// A key id for a credential minted at `now_ms`: `ASIA`, the time ([`TIME_CHARS`] base32
+/// characters, most significant first), then 35 random bits.
+fn key_id(now_ms: i64) -> Result<String, Error> {
+    let t = u64::try_from(now_ms).unwrap_or(0);
+    let mut id = String::with_capacity(4 + KEY_ID_CHARS);
+    id.push_str("ASIA");
+    for i in (0..TIME_CHARS).rev() {
+        id.push(char::from(SORTED32[((t >> (5 * i)) & 31) as usize]));
+    }
+    id.push_str(&random_base32(KEY_ID_CHARS - TIME_CHARS)?);
+    Ok(id)
 }
 
 /// Where a session came from.
@@ -124,7 +148,25 @@ pub fn mint(
     now_ms: i64,
     session: &Session,
 ) -> Result<Issued, Error> {
-    let access_key_id = format!("ASIA{}", random_base32(KEY_ID_CHARS)?);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match mint_once(tx, key, now_ms, session) {
+            // Two credentials minted in the same millisecond with the same 35 random bits
+            // (here or in another process on the store): draw again.
+            Err(Error::Storage(storage::Error::Conflict { .. })) if attempts < 3 => {}
+            other => return other,
+        }
+    }
+}
+
+fn mint_once(
+    tx: &Tx<'_>,
+    key: &CredentialKey,
+    now_ms: i64,
+    session: &Session,
+) -> Result<Issued, Error> {
+    let access_key_id = key_id(now_ms)?;
     let secret_access_key = key.secret(&access_key_id);
     let mut raw = [0u8; TOKEN_BYTES];
     tokens::random_bytes(&mut raw).map_err(|e| Error::Randomness(e.to_string()))?;
@@ -254,6 +296,34 @@ pub fn role_parts(role_arn: &str) -> (&str, &str) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn key_ids_sort_by_minting_time() {
+        let shape = |id: &str| {
+            id.len() == 20
+                && id.starts_with("ASIA")
+                && id[4..]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        };
+        let mut last = key_id(1_764_000_000_000).unwrap();
+        assert!(shape(&last), "{last}");
+        for t in [
+            1_764_000_000_001,
+            1_764_000_001_000,
+            1_800_000_000_000,
+            1 << 44,
+        ] {
+            let id = key_id(t).unwrap();
+            assert!(shape(&id), "{id}");
+            assert!(id > last, "{id} minted after {last} sorts before it");
+            last = id;
+        }
+        // The same millisecond: the same time part, random tails.
+        let (a, b) = (key_id(5).unwrap(), key_id(5).unwrap());
+        assert_eq!(a[..13], b[..13]);
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn key_ids_secrets_and_arns_have_aws_shapes() {

@@ -475,7 +475,7 @@ pub fn check_trust(
     role_arn: &str,
     session_tags: &[(String, String)],
 ) -> Result<(RoleRecord, Trust), VendError> {
-    let Some(role) = roles::load(r, role_arn)? else {
+    let Some(role) = roles::load_shared(r, role_arn)? else {
         return Ok((
             RoleRecord::Unknown,
             Trust::NotChecked {

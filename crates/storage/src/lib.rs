@@ -38,6 +38,7 @@ pub mod user_security;
 pub mod users;
 
 mod checkpoint;
+mod group;
 mod migrations;
 
 /// Errors of the store.
@@ -256,6 +257,8 @@ pub struct Db {
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
     cache: Cache,
+    /// The writes waiting to share a transaction ([`Db::write_grouped`]).
+    group: group::Group,
 }
 
 impl std::fmt::Debug for Db {
@@ -407,6 +410,7 @@ impl Db {
             readers,
             next_reader: AtomicUsize::new(0),
             cache: Cache::default(),
+            group: group::Group::default(),
         })
     }
 

@@ -202,6 +202,57 @@ fn an_authenticated_login_is_vended_when_the_trust_policy_allows_it() {
     assert_eq!(r.err(), Some(Refusal::Invalid));
 }
 
+/// The parsed role is reused only while the stored row is the same: a trust policy changed
+/// (even within the same millisecond) is the one the next vend evaluates.
+#[test]
+fn a_changed_trust_policy_is_the_one_evaluated() {
+    let f = fixture(true);
+    f.role("Auth", &trust(&f.pool.id, "authenticated"));
+    let claims = id_claims();
+    let login = Login::Provider {
+        provider: USER_POOL,
+        claims: &claims,
+    };
+    f.vend(login, None).unwrap();
+    f.vend(login, None).unwrap();
+    f.db.write(|tx| {
+        crate::roles::update(
+            tx,
+            0,
+            "Auth",
+            &crate::roles::RoleUpdate {
+                trust_policy: Some(trust("us-east-1:another-pool", "authenticated")),
+                ..crate::roles::RoleUpdate::default()
+            },
+        )
+        .map_err(|e| storage::Error::Corrupt {
+            what: "role",
+            reason: e.to_string(),
+        })
+    })
+    .unwrap();
+    let (code, explanation) = refused(f.vend(login, None));
+    assert_eq!(code, INVALID_POOL_CONFIGURATION);
+    assert!(matches!(explanation.trust, Some(Trust::Refused { .. })));
+    f.db.write(|tx| {
+        crate::roles::update(
+            tx,
+            0,
+            "Auth",
+            &crate::roles::RoleUpdate {
+                trust_policy: Some(trust(&f.pool.id, "authenticated")),
+                ..crate::roles::RoleUpdate::default()
+            },
+        )
+        .map_err(|e| storage::Error::Corrupt {
+            what: "role",
+            reason: e.to_string(),
+        })
+    })
+    .unwrap();
+    f.vend(login, None).unwrap();
+}
+
 #[test]
 fn a_trust_policy_for_another_pool_refuses_naming_the_aud_condition() {
     let f = fixture(true);
