@@ -174,6 +174,59 @@ impl Console {
         result
     }
 
+    /// Queues `f` and the operation's success record to be written behind the answer
+    /// (`behind.rs`): for a record whose absence changes no answer. The audit entry is dated
+    /// now, when the operation succeeded, not when it is written.
+    pub(crate) fn write_behind_audited(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool_id: Option<String>,
+        target: Option<String>,
+        f: impl FnOnce(&storage::Tx<'_>) -> Result<(), ApiError> + Send + 'static,
+    ) {
+        let op = ctx.op.name();
+        let actor = ctx.actor.to_string();
+        let at = self.now();
+        self.inner.behind.push(Box::new(move |tx| {
+            let run = || -> Result<(), ApiError> {
+                let label = audit::target_label(tx, op, pool_id.as_deref(), target.as_deref())?;
+                f(tx)?;
+                audit::insert(
+                    tx,
+                    &AuditEvent {
+                        id: 0,
+                        at,
+                        actor,
+                        operation: op.into(),
+                        pool_id,
+                        target,
+                        target_label: label,
+                        outcome: Outcome::Success,
+                        error_code: None,
+                        message: None,
+                    },
+                )?;
+                Ok(())
+            };
+            run().map_err(|e| format!("{op}: {}", e.message))
+        }));
+    }
+
+    /// Waits until the records queued behind their answers are written (before a read that
+    /// shows them).
+    pub(crate) fn flush_behind(&self) {
+        self.inner.behind.flush();
+    }
+
+    /// [`Console::flush_behind`], then a read.
+    pub(crate) fn flush_behind_then_read<T>(
+        &self,
+        f: impl FnOnce(&storage::Reader<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.flush_behind();
+        self.read(f)
+    }
+
     fn audited<T>(
         &self,
         actor: &Actor,

@@ -10,6 +10,7 @@
 //! Must not depend on tauri, axum or clap.
 
 mod audit;
+mod behind;
 mod breach;
 pub mod dto;
 mod engine;
@@ -132,6 +133,15 @@ struct Inner {
     /// The built-in backend: the running endpoint's URL once known, and what starts one when
     /// none runs (the CLI and the desktop shell start it in-process on 127.0.0.1:0).
     builtin: Mutex<BuiltIn>,
+    /// Records written behind their answers (`behind.rs`).
+    behind: Arc<behind::Behind>,
+}
+
+impl Drop for Inner {
+    /// The last owner writes what is still queued behind.
+    fn drop(&mut self) {
+        behind::write(&self.db, self.behind.close());
+    }
 }
 
 /// Starts the endpoint for this console and answers its URL (`http://127.0.0.1:PORT`).
@@ -330,8 +340,10 @@ impl Console {
                 ),
                 trust: Mutex::new(None),
                 builtin: Mutex::new(BuiltIn::default()),
+                behind: Arc::default(),
             }),
         };
+        behind::Behind::start(&console.inner);
         // Fail early on unreadable settings rather than at the first operation.
         console.workspace()?;
         console.seal_clear_settings()?;

@@ -535,6 +535,26 @@ pub fn vend(
     })
 }
 
+/// [`plan`], then the credentials minted but not stored: the credentials, and their record for
+/// [`credentials::record`] (which may come after the answer: the credentials prove themselves).
+pub fn vend_unrecorded(
+    r: &impl Read,
+    key: &CredentialKey,
+    now_ms: i64,
+    req: &VendRequest<'_>,
+) -> Result<(Vended, storage::credentials::CredentialRow), VendError> {
+    let plan = plan(r, req)?;
+    let (credentials, row) = credentials::issue(key, now_ms, &plan.session)?;
+    Ok((
+        Vended {
+            credentials,
+            role_arn: plan.role_arn,
+            explanation: plan.explanation,
+        },
+        row,
+    ))
+}
+
 /// The session tags of a plan as a map (for callers that show them).
 pub fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
     tags.iter()

@@ -188,6 +188,36 @@ impl Db {
     }
 }
 
+/// A write run by [`Db::write_each`]: its own error as text.
+pub type Job = Box<dyn FnOnce(&Tx<'_>) -> std::result::Result<(), String> + Send>;
+
+impl Db {
+    /// Runs `jobs` in one write transaction, each in its own savepoint (a job that fails is
+    /// rolled back alone), and commits once. Answers each job's outcome, or the transaction's
+    /// error (then none of them landed). For writes no caller waits on (a credential's record
+    /// written behind its answer).
+    pub fn write_each(&self, jobs: Vec<Job>) -> Result<Vec<std::result::Result<(), String>>> {
+        let mut conn = Self::lock(&self.writer)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Tx {
+            tx,
+            cache: &self.cache,
+        };
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            tx.tx.prepare_cached("SAVEPOINT behind")?.execute([])?;
+            let r = job(&tx);
+            if r.is_err() {
+                tx.tx.prepare_cached("ROLLBACK TO behind")?.execute([])?;
+            }
+            tx.tx.prepare_cached("RELEASE behind")?.execute([])?;
+            out.push(r);
+        }
+        tx.tx.commit()?;
+        Ok(out)
+    }
+}
+
 enum Step<T, E> {
     Answered(std::result::Result<T, E>),
     Lead(Vec<Box<dyn Pending>>),

@@ -39,6 +39,7 @@ pub mod users;
 
 mod checkpoint;
 mod group;
+pub use group::Job;
 mod migrations;
 
 /// Errors of the store.
