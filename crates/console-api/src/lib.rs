@@ -392,20 +392,26 @@ impl Console {
     /// The workspace settings: the kept copy while the store's configuration revision is
     /// unchanged (one primary-key read), else read again.
     fn workspace(&self) -> Result<Arc<WorkspaceSettings>, ApiError> {
-        self.inner.db.read(|r| {
-            let revision = storage::config_revision(r)?;
-            if let Ok(kept) = self.inner.workspace.lock()
-                && let Some((at, ws)) = kept.as_ref()
-                && *at == revision
-            {
-                return Ok(Arc::clone(ws));
-            }
-            let ws = Arc::new(self.read_workspace(r)?);
-            if let Ok(mut kept) = self.inner.workspace.lock() {
-                *kept = Some((revision, Arc::clone(&ws)));
-            }
-            Ok(ws)
-        })
+        self.inner.db.read(|r| self.workspace_in(r))
+    }
+
+    /// [`Console::workspace`] in the caller's read transaction.
+    pub(crate) fn workspace_in(
+        &self,
+        r: &storage::Reader<'_>,
+    ) -> Result<Arc<WorkspaceSettings>, ApiError> {
+        let revision = storage::config_revision(r)?;
+        if let Ok(kept) = self.inner.workspace.lock()
+            && let Some((at, ws)) = kept.as_ref()
+            && *at == revision
+        {
+            return Ok(Arc::clone(ws));
+        }
+        let ws = Arc::new(self.read_workspace(r)?);
+        if let Ok(mut kept) = self.inner.workspace.lock() {
+            *kept = Some((revision, Arc::clone(&ws)));
+        }
+        Ok(ws)
     }
 
     /// What the endpoint checks before an operation: whether SigV4 is required, and the secret
