@@ -187,7 +187,7 @@ impl Console {
         let op = ctx.op.name();
         let actor = ctx.actor.to_string();
         let at = self.now();
-        self.inner.behind.push(Box::new(move |tx| {
+        let job: storage::Job = Box::new(move |tx| {
             let run = || -> Result<(), ApiError> {
                 let label = audit::target_label(tx, op, pool_id.as_deref(), target.as_deref())?;
                 f(tx)?;
@@ -209,7 +209,10 @@ impl Console {
                 Ok(())
             };
             run().map_err(|e| format!("{op}: {}", e.message))
-        }));
+        });
+        if let Some(job) = self.inner.behind.push(job) {
+            crate::behind::write(&self.inner.db, vec![job]);
+        }
     }
 
     /// Waits until the records queued behind their answers are written (before a read that

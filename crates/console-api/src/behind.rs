@@ -38,11 +38,17 @@ pub(crate) struct Behind {
 }
 
 impl Behind {
-    /// Queues `job`; the writer runs it within a few milliseconds.
-    pub(crate) fn push(&self, job: Job) {
-        if let Ok(mut s) = self.state.lock() {
-            s.queue.push(job);
-            self.queued.notify_one();
+    /// Queues `job`; the writer runs it within a few milliseconds. Answers the job back when
+    /// there is no writer (it could not start, or the console is closing): the caller writes
+    /// it itself.
+    pub(crate) fn push(&self, job: Job) -> Option<Job> {
+        match self.state.lock() {
+            Ok(mut s) if !s.closed => {
+                s.queue.push(job);
+                self.queued.notify_one();
+                None
+            }
+            _ => Some(job),
         }
     }
 
@@ -81,7 +87,10 @@ impl Behind {
             .name("poolhouse-behind".into())
             .spawn(move || run(&weak, &behind));
         if let Err(e) = spawned {
-            tracing::error!(error = %e, "the background writer could not start");
+            tracing::error!(error = %e, "the background writer could not start; records are written before each answer");
+            if let Ok(mut s) = inner.behind.state.lock() {
+                s.closed = true;
+            }
         }
     }
 }
