@@ -3,7 +3,7 @@
 
     python3 bench/profile_endpoint.py [OP] [CONNECTIONS]
     # OP: AdminGetUser (default) | ListUsers | DescribeWorkspace | GetUser | RefreshTokenAuth |
-    #     UserPasswordAuth;  CONNECTIONS: wrk's -c (default 8)
+    #     UserPasswordAuth | GetId | GetCredentialsForIdentity;  CONNECTIONS: wrk's -c (default 8)
 
 Starts `poolhouse serve` (release build) on the cached 1M data set on 127.0.0.1 (on a scratch copy
 for the sign-in operations, which write, after giving 50 users a password and signing each in
@@ -12,7 +12,10 @@ records 5 s of the server with `perf record --call-graph dwarf`, and sorts the s
 buckets by what they were doing: resolving the pool (`require_pool`: the pool row and its JSON
 configuration), reading the workspace settings, the user lookup itself, argon2, RSA, page
 faults, the blocking-pool hand-off, HTTP. Also prints the server's minor page faults and CPU per
-request. Needs `perf` (linux-perf) and a kernel that lets this user profile its own processes.
+request. GetId and GetCredentialsForIdentity run on a fresh store set up as
+bench/identity_endpoint.py sets it up (a user pool, a signed-in user, an identity pool, a role),
+their samples sorted by the steps of an identity call (token check, authorisation, role mapping,
+trust, minting, the credential and audit rows, BEGIN/COMMIT, the writer's lock). Needs `perf` (linux-perf) and a kernel that lets this user profile its own processes.
 """
 
 import collections
@@ -75,6 +78,36 @@ SIGNIN_BUCKETS = [
 ]
 SIGNIN_OPS = ("GetUser", "RefreshTokenAuth", "UserPasswordAuth")
 
+# GetId / GetCredentialsForIdentity: by any frame in the stack, first match wins (the more
+# specific steps first: the credential row's INSERT runs inside the vend, inside the write).
+IDENTITY_BUCKETS = [
+    ("waiting for the writer (lock, futex)", ["futex_wait", "Mutex<T>::lock", "lock_contended"]),
+    ("credential row (INSERT, expiry sweep)", ["storage::credentials::insert",
+                                               "credentials::insert"]),
+    ("audit row (INSERT)", ["storage::audit::insert", "audit::insert"]),
+    ("minting (randomness, HMAC, digests, JSON of the row)", ["credentials::mint",
+                                                              "random_base32", "getrandom"]),
+    ("trust: role row + policy parse", ["roles::load", "roles::parsed", "parse_policy",
+                                        "get_by_arn"]),
+    ("trust: evaluation", ["evaluate_web_identity", "check_trust"]),
+    ("role mapping (resolve, stored mappings decoded)", ["mapping::resolve", "vend::plan"]),
+    ("COMMIT (WAL frames, write(2))", ["sqlite3WalFrames", "sqlite3PagerCommitPhaseOne",
+                                       "Transaction::commit", "commit"]),
+    ("BEGIN IMMEDIATE", ["transaction_with_behavior", "sqlite3BeginTransaction"]),
+    ("token check (RS256 verify, claims)", ["Verifier::verify", "verify_all", "ConsoleLogins",
+                                            "decode_unverified", "ring::", "aws_lc"]),
+    ("authorisation reads (identity, pool, logins)", ["identities::identity", "authorize_in",
+                                                      "identities::known", "identities::pool",
+                                                      "identity_pools::get"]),
+    ("workspace settings read", ["signature_policy", "load_workspace", "read_workspace",
+                                 "Console::workspace"]),
+    ("SQLite, other", ["sqlite3", "rusqlite::"]),
+    ("dispatch: parse request", ["parse_request"]),
+    ("dispatch: encode response", ["encode_response"]),
+    ("dispatch: other", ["dispatch_json"]),
+]
+IDENTITY_OPS = ("GetId", "GetCredentialsForIdentity")
+
 
 def classify(stack, buckets=BUCKETS):
     joined = " ".join(stack)
@@ -111,9 +144,68 @@ def minflt(pid):
         return int(f.read().rsplit(")", 1)[1].split()[7])
 
 
+def record(pid, port, env, connections, buckets, label):
+    """wrk on `port` for 10 s, perf on `pid` for 5 s of it; prints the buckets."""
+    wrk = subprocess.Popen(["wrk", "-t1", f"-c{connections}", "-d10s", "-s",
+                            str(ROOT / "bench" / "lua" / "cognito.lua"),
+                            f"http://127.0.0.1:{port}/"], env=env,
+                           stdout=subprocess.PIPE, text=True)
+    time.sleep(2)
+    faults0, cpu0 = minflt(pid), endpoint.cpu_ticks(pid)
+    with tempfile.TemporaryDirectory() as d:
+        data = f"{d}/perf.data"
+        subprocess.run(["perf", "record", "-q", "-F", "499", "--call-graph", "dwarf,32768",
+                        "-p", str(pid), "-o", data, "--", "sleep", "5"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        faults, cpu = minflt(pid) - faults0, endpoint.cpu_ticks(pid) - cpu0
+        wrk_out = wrk.communicate(timeout=30)[0]
+        counts = collections.Counter()
+        total = 0
+        for s in stacks(data):
+            total += 1
+            counts[classify(s, buckets)] += 1
+        if os.environ.get("PERF_KEEP"):
+            shutil.copyfile(data, os.environ["PERF_KEEP"])
+    rps = next((l for l in wrk_out.splitlines() if l.startswith("Requests/sec")), "")
+    reqs = float(rps.split()[-1]) * 5 if rps else float("nan")  # about, for the 5 s window
+    print(f"{label}, wrk -t1 -c{connections}: {rps.strip()}")
+    print(f"server, during the 5 s recorded: {cpu / endpoint.CLK_TCK:.2f} s CPU, "
+          f"{faults} minor page faults (≈ {faults / reqs:.0f} per request, "
+          f"≈ {cpu / endpoint.CLK_TCK / reqs * 1e3:.3f} ms CPU per request)")
+    print(f"server CPU samples: {total}")
+    for name, n in counts.most_common():
+        print(f"  {100 * n / max(total, 1):5.1f}%  {name}")
+
+
+def identity(op, connections):
+    """GetId / GetCredentialsForIdentity on a fresh store (bench/identity_endpoint.py's set-up)."""
+    import identity_endpoint  # noqa: E402  (its set-up; imported here, it imports endpoint)
+    if not BIN.is_file():
+        print("needs the release binary: cargo build --release -p poolhouse")
+        return 2
+    (DATA / "scratch").mkdir(parents=True, exist_ok=True)
+    db = DATA / "scratch" / "profile-identity.db"
+    endpoint.remove_store(db)
+    p = subprocess.Popen([str(BIN), "--db", str(db), "serve", "--addr", "127.0.0.1:0"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
+        key, token, ipool, ident = identity_endpoint.poolhouse_setup(port)
+        env = dict(os.environ, OP=op, IDENTITY_POOL_ID=ipool, LOGINS_KEY=key,
+                   LOGIN_TOKEN=token, IDENTITY_ID=ident)
+        record(p.pid, port, env, connections, IDENTITY_BUCKETS, op)
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+        endpoint.remove_store(db)
+    return 0
+
+
 def main():
     op = sys.argv[1] if len(sys.argv) > 1 else "AdminGetUser"
     connections = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    if op in IDENTITY_OPS:
+        return identity(op, connections)
     metas = sorted(DATA.glob("users-1m-s*.json"), key=lambda m: m.stat().st_mtime)
     if not metas or not BIN.is_file():
         print("needs the 1M data set and the release binary: run bench/run.sh first")

@@ -161,6 +161,26 @@ def test_an_unknown_token_or_key_is_refused_with_invalid_client_token_id(server,
     assert _error(root)[1] == "InvalidClientTokenId"
 
 
+def test_a_tampered_or_moved_token_and_another_workspaces_are_refused(server, fresh_server, vended):
+    """A session token is the session sealed under the workspace's key, bound to its key id:
+    an edited token, a cut one, another credential's token, and the credential shown to another
+    workspace are all refused with InvalidClientTokenId."""
+    creds = vended[2]()["Credentials"]
+    other = vended[2]()["Credentials"]
+    token = creds["SessionToken"]
+    i = len(token) // 2
+    edited = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+    for bad in (edited, token[:-4], other["SessionToken"]):
+        with pytest.raises(ClientError) as e:
+            _sts(server, creds, token=bad).get_caller_identity()
+        assert e.value.response["Error"]["Code"] == "InvalidClientTokenId", bad
+    with pytest.raises(ClientError) as e:
+        _sts(fresh_server, creds).get_caller_identity()
+    assert e.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    # The genuine token still proves the credential.
+    assert _sts(server, creds).get_caller_identity()["Account"] == ACCOUNT
+
+
 def test_an_expired_credential_is_refused_with_expired_token(server, vended):
     creds = vended[2](DurationSeconds=1)["Credentials"]
     time.sleep(1.2)

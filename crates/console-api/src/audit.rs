@@ -119,6 +119,117 @@ impl Console {
         })
     }
 
+    /// [`Console::write_audited`] for a write many callers make at once (a vend): `f` and
+    /// the audit record run in a transaction the store may share with other callers of this
+    /// method ([`storage::Db::write_grouped`]: one commit for all of them, each write in its
+    /// own savepoint). What lands and what a refusal leaves are as with
+    /// [`Console::write_audited`]; `f` owns what it uses, since it may run on another caller's
+    /// thread.
+    pub(crate) fn write_audited_grouped<T: Send + 'static>(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool_id: Option<String>,
+        target: Option<String>,
+        f: impl FnOnce(&storage::Tx<'_>, &user_pools::Ctx<'_>) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let op = ctx.op.name();
+        let ws = match self.workspace() {
+            Ok(ws) => ws,
+            Err(e) => {
+                self.record_failure(ctx.actor, op, pool_id.as_deref(), target.as_deref(), &e);
+                return Err(e);
+            }
+        };
+        let console = self.clone();
+        let actor = ctx.actor.to_string();
+        let (p, t) = (pool_id.clone(), target.clone());
+        let result = self.inner.db.write_grouped(move |tx| {
+            let uctx = user_pools::Ctx {
+                clock: &*console.inner.clock,
+                region: &ws.region,
+                account: &ws.account_id,
+            };
+            let before = audit::target_label(tx, op, p.as_deref(), t.as_deref())?;
+            let value = f(tx, &uctx)?;
+            console.record(
+                tx,
+                AuditEvent {
+                    id: 0,
+                    at: console.now(),
+                    actor,
+                    operation: op.into(),
+                    pool_id: p,
+                    target: t,
+                    target_label: before,
+                    outcome: Outcome::Success,
+                    error_code: None,
+                    message: None,
+                },
+            )?;
+            Ok(value)
+        });
+        if let Err(e) = &result {
+            self.record_failure(ctx.actor, op, pool_id.as_deref(), target.as_deref(), e);
+        }
+        result
+    }
+
+    /// Queues `f` and the operation's success record to be written behind the answer
+    /// (`behind.rs`): for a record whose absence changes no answer. The audit entry is dated
+    /// now, when the operation succeeded, not when it is written.
+    pub(crate) fn write_behind_audited(
+        &self,
+        ctx: &OpCtx<'_>,
+        pool_id: Option<String>,
+        target: Option<String>,
+        f: impl FnOnce(&storage::Tx<'_>) -> Result<(), ApiError> + Send + 'static,
+    ) {
+        let op = ctx.op.name();
+        let actor = ctx.actor.to_string();
+        let at = self.now();
+        let job: storage::Job = Box::new(move |tx| {
+            let run = || -> Result<(), ApiError> {
+                let label = audit::target_label(tx, op, pool_id.as_deref(), target.as_deref())?;
+                f(tx)?;
+                audit::insert(
+                    tx,
+                    &AuditEvent {
+                        id: 0,
+                        at,
+                        actor,
+                        operation: op.into(),
+                        pool_id,
+                        target,
+                        target_label: label,
+                        outcome: Outcome::Success,
+                        error_code: None,
+                        message: None,
+                    },
+                )?;
+                Ok(())
+            };
+            run().map_err(|e| format!("{op}: {}", e.message))
+        });
+        if let Some(job) = self.inner.behind.push(job) {
+            crate::behind::write(&self.inner.db, vec![job]);
+        }
+    }
+
+    /// Waits until the records queued behind their answers are written (before a read that
+    /// shows them).
+    pub(crate) fn flush_behind(&self) {
+        self.inner.behind.flush();
+    }
+
+    /// [`Console::flush_behind`], then a read.
+    pub(crate) fn flush_behind_then_read<T>(
+        &self,
+        f: impl FnOnce(&storage::Reader<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.flush_behind();
+        self.read(f)
+    }
+
     fn audited<T>(
         &self,
         actor: &Actor,

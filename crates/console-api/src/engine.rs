@@ -51,23 +51,7 @@ impl Keys for KeptKeys<'_> {
         let console = self.0;
         let now = console.now();
         let db = &console.inner.db;
-        let loaded = db.read(|r| {
-            let revision = storage::config_revision(r)?;
-            if let Ok(kept) = console.inner.keys.lock()
-                && let Some((at, k)) = kept.get(&pool.pk)
-                && *at == revision
-            {
-                return Ok(Some(Arc::clone(k)));
-            }
-            let Some(k) = keys::load(r, &console.inner.master, pool.pk, now)? else {
-                return Ok(None);
-            };
-            let k = Arc::new(k);
-            if let Ok(mut kept) = console.inner.keys.lock() {
-                kept.insert(pool.pk, (revision, Arc::clone(&k)));
-            }
-            Ok::<_, user_pools::Error>(Some(k))
-        })?;
+        let loaded = db.read(|r| console.kept_keys_in(r, pool, now))?;
         if let Some(k) = loaded {
             return Ok(k);
         }
@@ -85,6 +69,31 @@ impl Keys for KeptKeys<'_> {
 }
 
 impl Console {
+    /// The pool's parsed keys as kept (read again if the configuration revision moved), in the
+    /// caller's read transaction; None if the pool has no keys yet.
+    pub(crate) fn kept_keys_in(
+        &self,
+        r: &storage::Reader<'_>,
+        pool: &PoolRow,
+        now: i64,
+    ) -> user_pools::Result<Option<Arc<PoolKeys>>> {
+        let revision = storage::config_revision(r)?;
+        if let Ok(kept) = self.inner.keys.lock()
+            && let Some((at, k)) = kept.get(&pool.pk)
+            && *at == revision
+        {
+            return Ok(Some(Arc::clone(k)));
+        }
+        let Some(k) = keys::load(r, &self.inner.master, pool.pk, now)? else {
+            return Ok(None);
+        };
+        let k = Arc::new(k);
+        if let Ok(mut kept) = self.inner.keys.lock() {
+            kept.insert(pool.pk, (revision, Arc::clone(&k)));
+        }
+        Ok(Some(k))
+    }
+
     /// The pool's parsed keys, made on first use.
     pub(crate) fn pool_keys(&self, pool: &PoolRow) -> Result<Arc<PoolKeys>, ApiError> {
         Ok(KeptKeys(self).pool_keys(pool)?)

@@ -10,6 +10,7 @@
 //! Must not depend on tauri, axum or clap.
 
 mod audit;
+mod behind;
 mod breach;
 pub mod dto;
 mod engine;
@@ -132,6 +133,15 @@ struct Inner {
     /// The built-in backend: the running endpoint's URL once known, and what starts one when
     /// none runs (the CLI and the desktop shell start it in-process on 127.0.0.1:0).
     builtin: Mutex<BuiltIn>,
+    /// Records written behind their answers (`behind.rs`).
+    behind: Arc<behind::Behind>,
+}
+
+impl Drop for Inner {
+    /// The last owner writes what is still queued behind.
+    fn drop(&mut self) {
+        behind::write(&self.db, self.behind.close());
+    }
 }
 
 /// Starts the endpoint for this console and answers its URL (`http://127.0.0.1:PORT`).
@@ -383,8 +393,10 @@ impl Console {
                 ),
                 trust: Mutex::new(None),
                 builtin: Mutex::new(BuiltIn::default()),
+                behind: Arc::default(),
             }),
         };
+        behind::Behind::start(&console.inner);
         // Fail early on unreadable settings rather than at the first operation.
         console.workspace()?;
         console.seal_clear_settings()?;
@@ -434,20 +446,26 @@ impl Console {
     /// The workspace settings: the kept copy while the store's configuration revision is
     /// unchanged (one primary-key read), else read again.
     fn workspace(&self) -> Result<Arc<WorkspaceSettings>, ApiError> {
-        self.inner.db.read(|r| {
-            let revision = storage::config_revision(r)?;
-            if let Ok(kept) = self.inner.workspace.lock()
-                && let Some((at, ws)) = kept.as_ref()
-                && *at == revision
-            {
-                return Ok(Arc::clone(ws));
-            }
-            let ws = Arc::new(self.read_workspace(r)?);
-            if let Ok(mut kept) = self.inner.workspace.lock() {
-                *kept = Some((revision, Arc::clone(&ws)));
-            }
-            Ok(ws)
-        })
+        self.inner.db.read(|r| self.workspace_in(r))
+    }
+
+    /// [`Console::workspace`] in the caller's read transaction.
+    pub(crate) fn workspace_in(
+        &self,
+        r: &storage::Reader<'_>,
+    ) -> Result<Arc<WorkspaceSettings>, ApiError> {
+        let revision = storage::config_revision(r)?;
+        if let Ok(kept) = self.inner.workspace.lock()
+            && let Some((at, ws)) = kept.as_ref()
+            && *at == revision
+        {
+            return Ok(Arc::clone(ws));
+        }
+        let ws = Arc::new(self.read_workspace(r)?);
+        if let Ok(mut kept) = self.inner.workspace.lock() {
+            *kept = Some((revision, Arc::clone(&ws)));
+        }
+        Ok(ws)
     }
 
     /// What the endpoint checks before an operation: whether SigV4 is required, and the secret

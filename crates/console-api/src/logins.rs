@@ -109,16 +109,26 @@ impl ConsoleLogins<'_> {
             .iter()
             .filter(|p| p.provider_name.as_deref() == Some(provider))
             .collect();
-        let pool = c
-            .read(|r| Ok(storage::pools::get(r, &pool_id)?))
+        // The pool, its kept keys and the workspace (for the issuer) in one read transaction.
+        let now_ms = c.now();
+        let (pool, kept, ws) = c
+            .read(|r| {
+                let Some(pool) = storage::pools::get(r, &pool_id)? else {
+                    return Ok(None);
+                };
+                let kept = c.kept_keys_in(r, &pool, now_ms)?;
+                Ok(Some((pool, kept, c.workspace_in(r)?)))
+            })
             .map_err(internal)?
             .ok_or_else(|| {
                 refused(format!(
                     "Invalid login token. The user pool {pool_id} does not exist."
                 ))
             })?;
-        let keys = c.pool_keys(&pool).map_err(internal)?;
-        let now_ms = c.now();
+        let keys = match kept {
+            Some(k) => k,
+            None => c.pool_keys(&pool).map_err(internal)?,
+        };
         let now = now_ms.div_euclid(1000);
         let verified = keys
             .verifier
@@ -133,7 +143,7 @@ impl ConsoleLogins<'_> {
                 tokens::inspect::TEST_TOKEN_HEADER
             )));
         }
-        let issuer = c.issuer(&pool_id).map_err(internal)?;
+        let issuer = user_pools::signin::issuer(ws.issuer_base_url.as_deref(), pool_id.as_str());
         if verified.str_claim("iss") != Some(issuer.as_str()) {
             return Err(refused(
                 "Invalid login token. Issuer doesn't match providerName",

@@ -5,7 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use console_api::{ApiError, ErrorCode};
+use console_api::{Actor, ApiError, ErrorCode};
 use serde_json::{Map, Value, json};
 use testkit::{T0, TestConsole, call, create_client, create_pool, err, ok};
 
@@ -841,6 +841,32 @@ fn get_credentials_for_identity_vends_for_the_proven_caller_only() {
             .iter()
             .any(|r| r["Outcome"] == "Failure"),
         "the refusal is audited"
+    );
+    // The guest's and the developer's vends linked nothing: they were answered before their
+    // records and audit entries were written (behind the answer). The console's own reads of
+    // those records wait for them: every success is audited, and the guest's credential
+    // answers GetCallerIdentity as its assumed role.
+    let successes = e
+        .audited("GetCredentialsForIdentity")
+        .iter()
+        .filter(|r| r["Outcome"] == "Success")
+        .count();
+    assert_eq!(successes, 3);
+    let key = g["Credentials"]["AccessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let who = ok(
+        &e.c.same_as(Actor::endpoint(key)),
+        "GetCallerIdentity",
+        json!({}),
+    );
+    assert!(
+        who["Arn"]
+            .as_str()
+            .unwrap()
+            .ends_with(":assumed-role/Guest/CognitoIdentityCredentials"),
+        "{who}"
     );
 }
 

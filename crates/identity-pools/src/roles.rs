@@ -248,6 +248,38 @@ pub fn load(r: &impl Read, arn: &str) -> Result<Option<Role>> {
     store::get_by_arn(r, arn)?.map(parsed).transpose()
 }
 
+/// More roles than this and [`load_shared`]'s memo starts over (a bound, not a tuning knob).
+const PARSED_MAX: usize = 256;
+
+/// [`load`], for the hot path of a vend: the role's row is read as [`load`] reads it, but its
+/// policies are parsed only when that row (its trust policy, its permission policies, every
+/// column) differs from the last one parsed for the same ARN. The memo is keyed by the row's
+/// content, not by a version number, so it cannot answer a stale parse: an updated role reads
+/// as a different row, in this process or after a change made by another one.
+pub fn load_shared(r: &impl Read, arn: &str) -> Result<Option<std::sync::Arc<Role>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static PARSED: OnceLock<Mutex<HashMap<String, Arc<Role>>>> = OnceLock::new();
+    let Some(row) = store::get_by_arn(r, arn)? else {
+        return Ok(None);
+    };
+    let memo = PARSED.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(m) = memo.lock()
+        && let Some(role) = m.get(arn)
+        && role.row == row
+    {
+        return Ok(Some(Arc::clone(role)));
+    }
+    let role = Arc::new(parsed(row)?);
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= PARSED_MAX {
+            m.clear();
+        }
+        m.insert(arn.to_string(), Arc::clone(&role));
+    }
+    Ok(Some(role))
+}
+
 /// A stored role with its policies parsed (they were valid when written; one that no longer
 /// parses is reported as malformed).
 pub fn parsed(row: RoleRow) -> Result<Role> {

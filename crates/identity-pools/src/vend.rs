@@ -530,7 +530,7 @@ pub fn check_trust(
     role_arn: &str,
     session_tags: &[(String, String)],
 ) -> Result<(RoleRecord, Trust), VendError> {
-    let Some(role) = roles::load(r, role_arn)? else {
+    let Some(role) = roles::load_shared(r, role_arn)? else {
         return Ok((
             RoleRecord::Unknown,
             Trust::NotChecked {
@@ -588,6 +588,26 @@ pub fn vend(
         role_arn: plan.role_arn,
         explanation: plan.explanation,
     })
+}
+
+/// [`plan`], then the credentials minted but not stored: the credentials, and their record for
+/// [`credentials::record`] (which may come after the answer: the credentials prove themselves).
+pub fn vend_unrecorded(
+    r: &impl Read,
+    key: &CredentialKey,
+    now_ms: i64,
+    req: &VendRequest<'_>,
+) -> Result<(Vended, storage::credentials::CredentialRow), VendError> {
+    let plan = plan(r, req)?;
+    let (credentials, row) = credentials::issue(key, now_ms, &plan.session)?;
+    Ok((
+        Vended {
+            credentials,
+            role_arn: plan.role_arn,
+            explanation: plan.explanation,
+        },
+        row,
+    ))
 }
 
 /// The session tags of a plan as a map (for callers that show them).

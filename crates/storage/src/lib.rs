@@ -41,6 +41,8 @@ pub mod user_security;
 pub mod users;
 
 mod checkpoint;
+mod group;
+pub use group::Job;
 mod migrations;
 
 /// Errors of the store.
@@ -263,6 +265,8 @@ pub struct Db {
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
     cache: Cache,
+    /// The writes waiting to share a transaction ([`Db::write_grouped`]).
+    group: group::Group,
 }
 
 impl std::fmt::Debug for Db {
@@ -414,6 +418,7 @@ impl Db {
             readers,
             next_reader: AtomicUsize::new(0),
             cache: Cache::default(),
+            group: group::Group::default(),
         })
     }
 

@@ -57,6 +57,17 @@ impl TestConsole {
         TestConsole { actor, ..self }
     }
 
+    /// The same console (not opened again: it shares the console's caches and its writer
+    /// thread), with calls made as `actor`.
+    pub fn same_as(&self, actor: Actor) -> TestConsole {
+        TestConsole {
+            console: self.console.clone(),
+            clock: self.clock.clone(),
+            actor,
+            dir: Arc::clone(&self.dir),
+        }
+    }
+
     /// The same store, with calls made as an unsigned endpoint caller from 127.0.0.1, as the
     /// public operations (sign-in, sign-up) are made.
     pub fn as_peer(self) -> TestConsole {

@@ -195,7 +195,7 @@ pub(crate) fn simulate_access(
     // The session: from a vended credential, or from the request.
     let session = match &req.access_key_id {
         Some(id) => Some(
-            c.read(|r| {
+            c.flush_behind_then_read(|r| {
                 credentials::session(r, id)
                     .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
             })?

@@ -107,7 +107,7 @@ pub(crate) fn list_audit_events(
     };
     let (rows, next) = paged(
         c,
-        c.read(|r| Ok(storage::audit::list(r, &q)?))?,
+        c.flush_behind_then_read(|r| Ok(storage::audit::list(r, &q)?))?,
         limit,
         SCOPE,
         |e| e.id,

@@ -202,6 +202,138 @@ fn an_authenticated_login_is_vended_when_the_trust_policy_allows_it() {
     assert_eq!(r.err(), Some(Refusal::Invalid));
 }
 
+/// A credential minted without its record (`vend_unrecorded`) proves itself by its sealed
+/// token; an edited token, a token moved to another key id, another store's token and an
+/// expired one are refused, and the record written later is the one `mint` would have written.
+#[test]
+fn an_unrecorded_credential_proves_itself_and_refuses_tampering() {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let f = fixture(true);
+    f.role("Auth", &trust(&f.pool.id, "authenticated"));
+    let claims = id_claims();
+    let (v, row) =
+        f.db.read(|r| {
+            vend_unrecorded(
+                r,
+                &f.key,
+                1_000,
+                &VendRequest {
+                    pool: &f.pool,
+                    identity_id: IDENTITY,
+                    login: Login::Provider {
+                        provider: USER_POOL,
+                        claims: &claims,
+                    },
+                    custom_role_arn: None,
+                    principal_tags: None,
+                },
+            )
+        })
+        .unwrap();
+    let c = &v.credentials;
+    let check = |id: &str, token: &str, now: i64, key: &CredentialKey| {
+        f.db.read(|r| lookup(r, key, id, Some(token), now)).unwrap()
+    };
+    // No record yet: the token alone proves it, with the session it was minted for.
+    assert!(
+        f.db.read(|r| storage::credentials::get(r, &c.access_key_id))
+            .unwrap()
+            .is_none()
+    );
+    let found = check(&c.access_key_id, &c.session_token, 2_000, &f.key).unwrap();
+    assert_eq!(found.secret_access_key, c.secret_access_key);
+    assert_eq!(found.row, row);
+    assert_eq!(found.row.identity_id.as_deref(), Some(IDENTITY));
+    assert_eq!(found.source.flow, "GetCredentialsForIdentity");
+    // Every byte of the sealed part flipped in turn: refused.
+    let sealed = STANDARD.decode(&c.session_token[4..]).unwrap();
+    for i in [0, 12, sealed.len() / 2, sealed.len() - 1] {
+        let mut t = sealed.clone();
+        t[i] ^= 1;
+        let token = format!("PHS1{}", STANDARD.encode(&t));
+        assert_eq!(
+            check(&c.access_key_id, &token, 2_000, &f.key).err(),
+            Some(Refusal::Invalid),
+            "byte {i} flipped"
+        );
+    }
+    // The token under another key id, another store's key, past its expiry: refused.
+    assert_eq!(
+        check("ASIAAAAAAAAAAAAAAAAA", &c.session_token, 2_000, &f.key).err(),
+        Some(Refusal::Invalid)
+    );
+    let other = CredentialKey::derive(&MasterKey::from_bytes(&[4; 32]).unwrap());
+    assert_eq!(
+        check(&c.access_key_id, &c.session_token, 2_000, &other).err(),
+        Some(Refusal::Invalid)
+    );
+    assert_eq!(
+        check(&c.access_key_id, &c.session_token, c.expiration_ms, &f.key).err(),
+        Some(Refusal::Expired)
+    );
+    // Written later, the record holds the digests, role, identity, tags and expiry.
+    f.db.write(|tx| credentials::record(tx, &row)).unwrap();
+    let stored =
+        f.db.read(|r| storage::credentials::get(r, &c.access_key_id))
+            .unwrap()
+            .unwrap();
+    assert_eq!(stored, row);
+    assert_eq!(stored.token_digest, tokens::opaque_digest(&c.session_token));
+    assert_eq!(stored.expires_at, c.expiration_ms);
+}
+
+/// The parsed role is reused only while the stored row is the same: a trust policy changed
+/// (even within the same millisecond) is the one the next vend evaluates.
+#[test]
+fn a_changed_trust_policy_is_the_one_evaluated() {
+    let f = fixture(true);
+    f.role("Auth", &trust(&f.pool.id, "authenticated"));
+    let claims = id_claims();
+    let login = Login::Provider {
+        provider: USER_POOL,
+        claims: &claims,
+    };
+    f.vend(login, None).unwrap();
+    f.vend(login, None).unwrap();
+    f.db.write(|tx| {
+        crate::roles::update(
+            tx,
+            0,
+            "Auth",
+            &crate::roles::RoleUpdate {
+                trust_policy: Some(trust("us-east-1:another-pool", "authenticated")),
+                ..crate::roles::RoleUpdate::default()
+            },
+        )
+        .map_err(|e| storage::Error::Corrupt {
+            what: "role",
+            reason: e.to_string(),
+        })
+    })
+    .unwrap();
+    let (code, explanation) = refused(f.vend(login, None));
+    assert_eq!(code, INVALID_POOL_CONFIGURATION);
+    assert!(matches!(explanation.trust, Some(Trust::Refused { .. })));
+    f.db.write(|tx| {
+        crate::roles::update(
+            tx,
+            0,
+            "Auth",
+            &crate::roles::RoleUpdate {
+                trust_policy: Some(trust(&f.pool.id, "authenticated")),
+                ..crate::roles::RoleUpdate::default()
+            },
+        )
+        .map_err(|e| storage::Error::Corrupt {
+            what: "role",
+            reason: e.to_string(),
+        })
+    })
+    .unwrap();
+    f.vend(login, None).unwrap();
+}
+
 #[test]
 fn a_trust_policy_for_another_pool_refuses_naming_the_aud_condition() {
     let f = fixture(true);

@@ -375,47 +375,96 @@ pub(crate) fn get_credentials_for_identity(
 ) -> Result<GetCredentialsForIdentityResponse, ApiError> {
     let logins = clear(req.logins);
     let id = req.identity_id;
-    let a = recorded(c, ctx, &id, || authorize(c, &id, &logins))?;
-    let key = c.credential_key();
-    c.write_audited(ctx, None, Some(id.as_str()), |tx, uctx| {
-        let now = uctx.clock.now_ms();
-        identities::link_new(tx, &a, now)?;
-        let deciding = vend::deciding_login(&a.pool, &a.logins, req.custom_role_arn.as_deref())
+    // As `authorize`, but the logins' links are checked in the write's own transaction (one
+    // read transaction fewer, and the check and the linking see the same state). Concurrent
+    // vends share a commit (docs/benchmarks.md, IP2).
+    let (identity, pool, verified) = recorded(c, ctx, &id, || {
+        let (identity, pool) = c.read(|r| Ok(identities::identity(r, &id)?))?;
+        let verified = verify(c, &pool, "Logins", &logins)?;
+        Ok((identity, pool, verified))
+    })?;
+    let custom_role_arn = req.custom_role_arn;
+    // A caller whose logins are all linked already changes nothing the answer depends on: the
+    // credentials prove themselves (a sealed session token), so they are planned and minted
+    // in one read transaction and their record and audit entry are written behind the answer
+    // (ARCHITECTURE.md, "Credential records are written behind the answer").
+    let now = c.now_ms();
+    let quick = recorded(c, ctx, &id, || {
+        c.read(|r| {
+            let a = identities::authorize_in(r, identity.clone(), pool.clone(), verified.clone())?;
+            if !a.to_link.is_empty() {
+                return Ok(None);
+            }
+            let (vended, row) = vend::vend_unrecorded(
+                r,
+                c.credential_key(),
+                now,
+                &vend_request(&a, custom_role_arn.as_deref())?,
+            )
             .map_err(vend_error)?;
-        let login = match a.logins.get(deciding) {
-            Some(l) => Login::Provider {
-                provider: &l.provider,
-                claims: &l.claims,
-            },
-            None => Login::Guest,
-        };
+            Ok(Some((answer(&a, vended), row)))
+        })
+    })?;
+    if let Some((answer, row)) = quick {
+        c.write_behind_audited(ctx, None, Some(id.to_string()), move |tx| {
+            identity_pools::credentials::record(tx, &row)
+                .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+        });
+        return Ok(answer);
+    }
+    // New logins to link: the identity changes, so the answer waits for its commit (shared
+    // with concurrent vends, docs/benchmarks.md, IP2).
+    let console = c.clone();
+    c.write_audited_grouped(ctx, None, Some(id.to_string()), move |tx, uctx| {
+        let now = uctx.clock.now_ms();
+        let a = identities::authorize_in(tx, identity, pool, verified)?;
+        identities::link_new(tx, &a, now)?;
         let vended = vend::vend(
             tx,
-            key,
+            console.credential_key(),
             now,
-            &VendRequest {
-                pool: &a.pool,
-                identity_id: &a.identity.id,
-                login,
-                custom_role_arn: req.custom_role_arn.as_deref(),
-                principal_tags: None,
-            },
+            &vend_request(&a, custom_role_arn.as_deref())?,
         )
         .map_err(vend_error)?;
-        let cr = vended.credentials;
-        Ok((
-            GetCredentialsForIdentityResponse {
-                identity_id: a.identity.id.clone(),
-                credentials: IdentityCredentials {
-                    access_key_id: cr.access_key_id,
-                    secret_key: cr.secret_access_key,
-                    session_token: cr.session_token,
-                    expiration: secs(cr.expiration_ms),
-                },
-            },
-            None,
-        ))
+        Ok(answer(&a, vended))
     })
+}
+
+/// What a vend for the proven caller `a` asks.
+/// What to vend for an authorized caller: the role is mapped from the login that decides among
+/// several ([`vend::deciding_login`]).
+fn vend_request<'a>(
+    a: &'a Authorized,
+    custom_role_arn: Option<&'a str>,
+) -> Result<VendRequest<'a>, ApiError> {
+    let deciding = vend::deciding_login(&a.pool, &a.logins, custom_role_arn).map_err(vend_error)?;
+    let login = match a.logins.get(deciding) {
+        Some(l) => Login::Provider {
+            provider: &l.provider,
+            claims: &l.claims,
+        },
+        None => Login::Guest,
+    };
+    Ok(VendRequest {
+        pool: &a.pool,
+        identity_id: &a.identity.id,
+        login,
+        custom_role_arn,
+        principal_tags: None,
+    })
+}
+
+fn answer(a: &Authorized, vended: vend::Vended) -> GetCredentialsForIdentityResponse {
+    let cr = vended.credentials;
+    GetCredentialsForIdentityResponse {
+        identity_id: a.identity.id.clone(),
+        credentials: IdentityCredentials {
+            access_key_id: cr.access_key_id,
+            secret_key: cr.secret_access_key,
+            session_token: cr.session_token,
+            expiration: secs(cr.expiration_ms),
+        },
+    }
 }
 
 fn sign(
