@@ -9,6 +9,14 @@ use rusqlite::{OptionalExtension, Row, params};
 use crate::sealed::Conn;
 use crate::{Read, Result, Tx, bump_config_revision};
 
+/// One of a client's current secrets as stored: its id and its value sealed under the master
+/// key (`None` while a store written before secrets were sealed still keeps it in clear).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSecret {
+    pub secret_id: String,
+    pub sealed: Option<Vec<u8>>,
+}
+
 /// A stored client secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientSecretRow {
@@ -109,7 +117,7 @@ pub fn seal(tx: &Tx<'_>, pk: i64, sealed: &[u8]) -> Result<()> {
 
 /// One sealed secret of the store, with its client's id (to check at opening that the master
 /// key opens them), if there is any.
-pub fn any_sealed(r: &impl Read) -> Result<Option<(String, crate::clients::StoredSecret)>> {
+pub fn any_sealed(r: &impl Read) -> Result<Option<(String, StoredSecret)>> {
     let mut stmt = r.conn().prepare_cached(
         "SELECT c.client_id, s.secret_id, s.secret_sealed
          FROM client_secrets s JOIN app_clients c ON c.pk = s.client
@@ -119,7 +127,7 @@ pub fn any_sealed(r: &impl Read) -> Result<Option<(String, crate::clients::Store
         .query_row([], |r| {
             Ok((
                 r.get(0)?,
-                crate::clients::StoredSecret {
+                StoredSecret {
                     secret_id: r.get(1)?,
                     sealed: r.get(2)?,
                 },

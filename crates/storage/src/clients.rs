@@ -21,13 +21,7 @@ pub struct ClientRow {
     pub updated_at: i64,
 }
 
-/// One of a client's current secrets as stored: its id and its value sealed under the master
-/// key (`None` while a store written before secrets were sealed still keeps it in clear).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredSecret {
-    pub secret_id: String,
-    pub sealed: Option<Vec<u8>>,
-}
+pub use crate::client_secrets::StoredSecret;
 
 // The secrets live in `client_secrets`; they are read with the client, oldest first, as
 // `[id, hex of the sealed value]` pairs (JSON has no bytes).

@@ -82,7 +82,7 @@ pub fn create(
         .then(|| {
             let secret_id = ids::new_client_secret_id(&mut rng);
             let clear = ids::new_client_secret(&mut rng);
-            crate::client_secrets::seal(master, &client_id, &secret_id, &clear)
+            crate::client_secrets::sealing::seal(master, &client_id, &secret_id, &clear)
                 .map(|sealed| (secret_id, sealed))
         })
         .transpose()?;
