@@ -115,18 +115,30 @@ fn domain_response(d: &DomainRow) -> UserPoolDomainResponse {
     }
 }
 
-/// `CreateUserPoolDomain`.
-pub(crate) fn create_user_pool_domain(
+/// The engine's `domains::create` and `domains::update`, which take the same arguments.
+type DomainWrite = fn(
+    &storage::Tx<'_>,
+    &user_pools::Ctx<'_>,
+    &UserPoolId,
+    &UserPoolDomain,
+    Option<&CustomDomainConfig>,
+    Option<&Routing>,
+    Option<i32>,
+) -> user_pools::Result<DomainRow>;
+
+/// CreateUserPoolDomain and UpdateUserPoolDomain: the same request, one engine call each.
+fn write_domain(
     c: &Console,
     ctx: &OpCtx<'_>,
     req: UserPoolDomainRequest,
+    write: DomainWrite,
 ) -> Result<UserPoolDomainResponse, ApiError> {
     c.write_audited(
         ctx,
         Some(&req.user_pool_id),
         Some(&req.domain),
         |tx, ctx| {
-            let d = domains::create(
+            let d = write(
                 tx,
                 ctx,
                 &req.user_pool_id,
@@ -138,6 +150,15 @@ pub(crate) fn create_user_pool_domain(
             Ok((domain_response(&d), None))
         },
     )
+}
+
+/// `CreateUserPoolDomain`.
+pub(crate) fn create_user_pool_domain(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: UserPoolDomainRequest,
+) -> Result<UserPoolDomainResponse, ApiError> {
+    write_domain(c, ctx, req, domains::create)
 }
 
 /// `DescribeUserPoolDomain`.
@@ -172,23 +193,7 @@ pub(crate) fn update_user_pool_domain(
     ctx: &OpCtx<'_>,
     req: UserPoolDomainRequest,
 ) -> Result<UserPoolDomainResponse, ApiError> {
-    c.write_audited(
-        ctx,
-        Some(&req.user_pool_id),
-        Some(&req.domain),
-        |tx, ctx| {
-            let d = domains::update(
-                tx,
-                ctx,
-                &req.user_pool_id,
-                &req.domain,
-                req.custom_domain_config.as_ref(),
-                req.routing.as_ref(),
-                req.managed_login_version,
-            )?;
-            Ok((domain_response(&d), None))
-        },
-    )
+    write_domain(c, ctx, req, domains::update)
 }
 
 /// `DeleteUserPoolDomain`.
