@@ -14,6 +14,7 @@ pub mod engine;
 pub mod groups;
 pub mod hooks;
 pub mod keys;
+pub mod oauth;
 pub mod pagination;
 pub mod passwords;
 pub mod pools;
