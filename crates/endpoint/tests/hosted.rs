@@ -586,3 +586,37 @@ fn a_prefix_domain_serves_the_same_pages_by_host_and_discovery_names_reachable_e
     assert_eq!(doc["userinfo_endpoint"], format!("{at}/oauth2/userInfo"));
     assert_eq!(doc["revocation_endpoint"], format!("{at}/oauth2/revoke"));
 }
+
+#[test]
+fn the_page_locks_a_user_out_as_initiate_auth_does() {
+    let s = Server::start();
+    let (pool, client, _) = setup(&s, false);
+    let base = format!("/{pool}");
+    let query = authorize_query(&client, &[]);
+    let (cookie, csrf) = login_page(&s, &base, &query, None);
+    let cookie_header = format!("XSRF-TOKEN={cookie}");
+    let post = |password: &str| {
+        let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        fields.push(("_csrf".into(), csrf.clone()));
+        fields.push(("username".into(), "ana".into()));
+        fields.push(("password".into(), password.into()));
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        s.post_form(
+            &format!("{base}/login"),
+            &[("Cookie", &cookie_header)],
+            &pairs,
+        )
+    };
+    for _ in 0..8 {
+        assert_eq!(post("Not-The-Password-1").status, 200);
+    }
+    // Locked out (for seconds now): even the right password is refused.
+    let r = post(PASSWORD);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(set_cookie(&r, "poolhouse-session").is_none());
+}
