@@ -634,13 +634,21 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
     let query = authorize_query(&client, &[]);
     let (cookie, csrf) = login_page(&s, &base, &query, None);
     let cookie_header = format!("XSRF-TOKEN={cookie}");
-    let mut fields: Vec<(String, String)> =
-        form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     fields.push(("_csrf".into(), csrf));
     fields.push(("username".into(), "bo".into()));
     fields.push(("password".into(), "Temporary-Pass-1".into()));
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = s.post_form(&format!("{base}/login"), &[("Cookie", &cookie_header)], &pairs);
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = s.post_form(
+        &format!("{base}/login"),
+        &[("Cookie", &cookie_header)],
+        &pairs,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("name=\"new_password\""), "{}", r.body);
     assert!(r.body.contains("value=\"NEW_PASSWORD_REQUIRED\""));
@@ -653,7 +661,12 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
         .filter_map(|h| {
             let name = h.split("name=\"").nth(1)?.split('"').next()?;
             let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            let value = value.replace("&quot;", "\"").replace("&amp;", "&").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">");
+            let value = value
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">");
             Some((name.to_string(), value))
         })
         .collect();
@@ -661,13 +674,26 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
         let mut f = hidden.clone();
         f.push(("new_password".into(), password.into()));
         let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        s.post_form(&format!("{base}/login"), &[("Cookie", &cookie_header)], &pairs)
+        s.post_form(
+            &format!("{base}/login"),
+            &[("Cookie", &cookie_header)],
+            &pairs,
+        )
     };
     // A password the policy refuses: the page again, the error tied to the field.
     let weak = answer("short");
     assert_eq!(weak.status, 200);
-    assert!(weak.body.contains("aria-describedby=\"f-new-password-error\""), "{}", weak.body);
+    assert!(
+        weak.body
+            .contains("aria-describedby=\"f-new-password-error\""),
+        "{}",
+        weak.body
+    );
     let done = answer("Brand-New-Pass-2");
     assert_eq!(done.status, 302, "{}", done.body);
-    assert!(done.header("location").unwrap().starts_with(&format!("{CALLBACK}?code=")));
+    assert!(
+        done.header("location")
+            .unwrap()
+            .starts_with(&format!("{CALLBACK}?code="))
+    );
 }

@@ -257,6 +257,7 @@ fn refusals_after_the_redirect_is_known_go_back_to_it_with_the_state_untouched()
     );
     let cases: &[(&[(&'static str, &str)], OAuthCode)] = &[
         (&[("scope", "openid phone")], OAuthCode::InvalidScope),
+        (&[("scope", "email")], OAuthCode::InvalidScope),
         (
             &[("response_type", "id_token")],
             OAuthCode::UnsupportedResponseType,

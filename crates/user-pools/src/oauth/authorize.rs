@@ -8,7 +8,7 @@ use domain::client::OAuthFlow;
 use storage::Read;
 
 use super::pkce::{self, Method};
-use super::{ADMIN_SCOPE, MAX_PARAMETER, OAuthCode, OAuthError, has_scope};
+use super::{MAX_PARAMETER, OAuthCode, OAuthError, has_scope};
 use crate::Result;
 use crate::signin::{self, SignInClient};
 
@@ -304,10 +304,15 @@ pub fn check(
             granted.join(" ")
         }
     };
-    if has_scope(&scopes, ADMIN_SCOPE) && !has_scope(&scopes, "openid") {
+    // Cognito's authorization endpoint: phone, email and profile only come with openid.
+    if let Some(s) = ["phone", "email", "profile"]
+        .into_iter()
+        .find(|s| has_scope(&scopes, s))
+        && !has_scope(&scopes, "openid")
+    {
         return refuse(
             OAuthCode::InvalidScope,
-            "aws.cognito.signin.user.admin needs the openid scope",
+            &format!("scope {s} can only be requested with openid"),
         );
     }
     let challenge = match (
