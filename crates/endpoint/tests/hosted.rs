@@ -697,3 +697,66 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
             .starts_with(&format!("{CALLBACK}?code="))
     );
 }
+
+#[test]
+fn prompt_none_without_a_session_and_malformed_token_requests_answer_oauth_errors() {
+    let s = Server::start();
+    let (pool, client, _) = setup(&s, false);
+    let base = format!("/{pool}");
+    let q = authorize_query(&client, &[("prompt", "none")]);
+    let r = s.get(&format!("{base}/oauth2/authorize?{q}"), &[]);
+    assert_eq!(r.status, 302);
+    let location = r.header("location").unwrap();
+    assert_eq!(param(location, "error").as_deref(), Some("login_required"));
+    assert_eq!(param(location, "state").as_deref(), Some(STATE));
+
+    let r = token(
+        &s,
+        &base,
+        &[("grant_type", "password"), ("client_id", &client)],
+        &[],
+    );
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
+    let r = token(&s, &base, &[("client_id", &client)], &[]);
+    assert_eq!(r.json()["error"], "invalid_request");
+    let r = http::send(
+        s.addr,
+        "POST",
+        &format!("{base}/oauth2/token"),
+        &[("Content-Type", "application/json")],
+        br#"{"grant_type":"authorization_code"}"#,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let r = s.post_form(
+        &format!("{base}/oauth2/token"),
+        &[],
+        &[
+            ("grant_type", "refresh_token"),
+            ("grant_type", "refresh_token"),
+        ],
+    );
+    assert_eq!(r.json()["error"], "invalid_request", "a repeated parameter");
+    let r = s.get(&format!("{base}/oauth2/userInfo"), &[]);
+    assert_eq!(r.status, 401);
+    assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
+
+    // Logout with redirect_uri and response_type goes back to the sign-in page.
+    let logout = encode(&[
+        ("client_id", &client),
+        ("redirect_uri", CALLBACK),
+        ("response_type", "code"),
+    ]);
+    let r = s.get(&format!("{base}/logout?{logout}"), &[]);
+    assert_eq!(r.status, 302);
+    assert!(
+        r.header("location")
+            .unwrap()
+            .starts_with(&format!("{base}/login?"))
+    );
+}
