@@ -26,7 +26,7 @@ const STATE: &str = "a b&c=d/é";
 
 struct Server {
     addr: SocketAddr,
-    _console: TestConsole,
+    console: TestConsole,
 }
 
 impl Server {
@@ -51,10 +51,7 @@ impl Server {
             ));
         });
         let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-        Server {
-            addr,
-            _console: console,
-        }
+        Server { addr, console }
     }
 
     fn idp(&self, op: &str, body: Value) -> Value {
@@ -167,6 +164,24 @@ fn set_cookie(r: &Response, name: &str) -> Option<String> {
             let (k, val) = first.split_once('=')?;
             (k == name).then(|| val.to_string())
         })
+}
+
+/// The hidden fields of a page, as the browser would send them back.
+fn hidden_fields(body: &str) -> Vec<(String, String)> {
+    body.split("<input type=\"hidden\" ")
+        .skip(1)
+        .filter_map(|h| {
+            let name = h.split("name=\"").nth(1)?.split('"').next()?;
+            let value = h.split("value=\"").nth(1)?.split('"').next()?;
+            let value = value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            Some((name.to_string(), value))
+        })
+        .collect()
 }
 
 /// The hidden `_csrf` of a page.
@@ -654,22 +669,7 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
     assert!(r.body.contains("value=\"NEW_PASSWORD_REQUIRED\""));
 
     // The challenge page's own form, answered: hidden fields as the page wrote them.
-    let hidden: Vec<(String, String)> = r
-        .body
-        .split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|h| {
-            let name = h.split("name=\"").nth(1)?.split('"').next()?;
-            let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            let value = value
-                .replace("&quot;", "\"")
-                .replace("&amp;", "&")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">");
-            Some((name.to_string(), value))
-        })
-        .collect();
+    let hidden = hidden_fields(&r.body);
     let answer = |password: &str| {
         let mut f = hidden.clone();
         f.push(("new_password".into(), password.into()));
@@ -758,5 +758,85 @@ fn prompt_none_without_a_session_and_malformed_token_requests_answer_oauth_error
         r.header("location")
             .unwrap()
             .starts_with(&format!("{base}/login?"))
+    );
+}
+
+#[test]
+fn an_email_code_is_asked_on_the_page_and_a_wrong_one_is_shown_on_its_field() {
+    let s = Server::start();
+    let (pool, client, _) = setup(&s, false);
+    let c = &s.console;
+    testkit::ok(
+        c,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "EmailMfaConfiguration": {}, "MfaConfiguration": "OPTIONAL"}),
+    );
+    testkit::ok(
+        c,
+        "AdminSetUserMFAPreference",
+        json!({"UserPoolId": pool, "Username": "ana",
+               "EmailMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    );
+    let base = format!("/{pool}");
+    let query = authorize_query(&client, &[]);
+    let (cookie, csrf) = login_page(&s, &base, &query, None);
+    let cookie_header = format!("XSRF-TOKEN={cookie}");
+    let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    fields.push(("_csrf".into(), csrf));
+    fields.push(("username".into(), "ana".into()));
+    fields.push(("password".into(), PASSWORD.into()));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = s.post_form(
+        &format!("{base}/login"),
+        &[("Cookie", &cookie_header)],
+        &pairs,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("value=\"EMAIL_OTP\""), "{}", r.body);
+    assert!(
+        r.body.contains("a***@e***"),
+        "the masked destination is shown"
+    );
+    let hidden = hidden_fields(&r.body);
+    let answer = |code: &str| {
+        let mut f = hidden.clone();
+        f.push(("code".into(), code.into()));
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        s.post_form(
+            &format!("{base}/login"),
+            &[("Cookie", &cookie_header)],
+            &pairs,
+        )
+    };
+    let messages = testkit::ok(
+        c,
+        "ListOutboxMessages",
+        json!({"UserPoolId": pool, "Limit": 1}),
+    );
+    let code: String = messages["Messages"][0]["Body"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = answer(wrong);
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("aria-describedby=\"f-code-error\""),
+        "{}",
+        r.body
+    );
+    let r = answer(&code);
+    assert_eq!(r.status, 302, "{}", r.body);
+    assert!(
+        r.header("location")
+            .unwrap()
+            .starts_with(&format!("{CALLBACK}?code="))
     );
 }
