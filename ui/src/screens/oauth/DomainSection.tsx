@@ -94,6 +94,7 @@ function DeleteDomainButton({ poolId, domain, onDeleted }: { poolId: string; dom
 
 function PrefixDomain({ pool, prefix, at, onChanged }: { pool: UserPool; prefix: string; at: ServingAddress | undefined; onChanged: () => void }) {
   const base = at ? hostedUiBase(pool.Id, { prefix }, at).base : undefined;
+  const path = at ? hostedUiBase(pool.Id, {}, at).base : undefined;
   return (
     <div className="oauth-domain" data-testid="prefix-domain">
       <div className="oauth-domain-head">
@@ -106,7 +107,11 @@ function PrefixDomain({ pool, prefix, at, onChanged }: { pool: UserPool; prefix:
       <Facts
         items={[
           ["Sign-in pages", base ? <UrlFact url={`${base}/login`} testId="prefix-signin-url" /> : <NoAddressNote />, "wide"],
-          ["Status", "Active: served as soon as it is created"],
+          [
+            "For clients that cannot resolve *.localhost",
+            path ? <UrlFact url={`${path}/login`} /> : <NoAddressNote />,
+            "wide",
+          ],
         ]}
       />
     </div>

@@ -44,8 +44,9 @@ const FLOWS: ReadonlyArray<{ value: OAuthFlow; label: string; hint: string }> = 
 export function HostedUiTab({ client, onSaved }: { client: UserPoolClient; onSaved: (fresh: UserPoolClient) => void }) {
   return (
     <div className="oauth-hosted" data-testid="hosted-ui">
-      <HostedUiForm key={client.LastModifiedDate} client={client} onSaved={onSaved} />
-      <AuthorizeUrlPanel key={client.LastModifiedDate} client={client} />
+      {/* Both start afresh from each saved version (siblings need keys of their own). */}
+      <HostedUiForm key={`form-${client.LastModifiedDate}`} client={client} onSaved={onSaved} />
+      <AuthorizeUrlPanel key={`try-${client.LastModifiedDate}`} client={client} />
     </div>
   );
 }
@@ -100,7 +101,15 @@ function HostedUiForm({ client, onSaved }: { client: UserPoolClient; onSaved: (f
           <Switch
             id="oauth-switch"
             checked={d.AllowedOAuthFlowsUserPoolClient}
-            onChange={(on) => set("AllowedOAuthFlowsUserPoolClient", on)}
+            onChange={(on) =>
+              setD((old) => ({
+                ...old,
+                AllowedOAuthFlowsUserPoolClient: on,
+                // A client turned to the hosted pages offers the pool's own users unless told otherwise.
+                SupportedIdentityProviders:
+                  on && old.SupportedIdentityProviders.length === 0 ? [COGNITO_PROVIDER] : old.SupportedIdentityProviders,
+              }))
+            }
             data-testid="oauth-enabled"
           />
         </div>

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UserPoolClient } from "../../api/types";
+import { placeError } from "../../lib/forms";
+import { ApiError } from "../../platform/errors";
 import { draftOf, flowBlocked, hostedUiFields, hostedUiProblems, settingsOf, urlProblem, type HostedUiDraft } from "./hostedUi";
 
 describe("urlProblem (as domain::client::check_url)", () => {
@@ -95,5 +97,15 @@ describe("the draft", () => {
     expect(hostedUiFields({ ...base, CallbackURLs: ["a", "b"], LogoutURLs: ["c"] })).toEqual(
       expect.arrayContaining(["CallbackURLs[0]", "CallbackURLs[1]", "LogoutURLs[0]", "AllowedOAuthScopes"]),
     );
+  });
+});
+
+describe("the core's refusal on the tab", () => {
+  it("lands on the URL row the core names, and a scope's index on the scopes", () => {
+    const d = { ...base, CallbackURLs: ["https://a.example/cb", "http://b.example/cb"] };
+    const url = new ApiError("InvalidParameterException", "CallbackURLs[1]: 'http://b.example/cb' must use https", "CallbackURLs[1]");
+    expect(placeError(url, hostedUiFields(d)).fields).toEqual({ "CallbackURLs[1]": "'http://b.example/cb' must use https" });
+    const scope = new ApiError("ScopeDoesNotExistException", "Invalid scope requested: x/y", "AllowedOAuthScopes[0]");
+    expect(Object.keys(placeError(scope, hostedUiFields(d)).fields)).toEqual(["AllowedOAuthScopes"]);
   });
 });
