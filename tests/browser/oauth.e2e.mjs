@@ -231,12 +231,27 @@ async function main() {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="secrets-table"] tbody tr').length === 2);
     assert(await page.getByTestId("add-secret").isDisabled(), "a third secret can be asked for");
     await looks(page, "secrets");
+    assert((await page.getByTestId("own-secret").count()) === 0, "a third secret of one's own can be typed");
     await table.getByRole("button", { name: /^Delete secret/ }).first().click();
     await page.getByTestId("confirm-button").click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="secrets-table"] tbody tr').length === 1);
-    const listed = await apiOk(base, "ListUserPoolClientSecrets", { UserPoolId: poolId, ClientId: backendId });
-    assert(listed.ClientSecrets.length === 1, `${listed.ClientSecrets.length} secrets are stored`);
     assert(await table.getByRole("button", { name: /^Delete secret/ }).isDisabled(), "the last secret can be deleted");
+    // The first secret went: the client's secret is now the one shown once.
+    const shownSecret = page.getByTestId("client-secret");
+    await shownSecret.getByRole("button", { name: "Show" }).click();
+    await page.waitForFunction((v) => document.querySelector('[data-testid="client-secret"]')?.textContent?.includes(v), value);
+    // A secret of one's own: a short one is refused at its field as the core says it, then one is added.
+    await page.getByTestId("own-secret").fill("too-short");
+    await page.getByTestId("add-own-secret").click();
+    const error = page.locator('[data-field="ClientSecret"]').getByTestId("field-error");
+    await error.waitFor();
+    assert(/24–64 characters/.test(await error.innerText()), `the field says "${await error.innerText()}"`);
+    await page.getByTestId("own-secret").fill("Own_secret_of_thirty_chars_0123");
+    await page.getByTestId("add-own-secret").click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="secrets-table"] tbody tr').length === 2);
+    assert((await page.getByTestId("fresh-secret").count()) === 0, "a typed secret is shown back");
+    const listed = await apiOk(base, "ListUserPoolClientSecrets", { UserPoolId: poolId, ClientId: backendId });
+    assert(listed.ClientSecrets.length === 2, `${listed.ClientSecrets.length} secrets are stored`);
     await page.getByTestId("client-drawer").getByRole("button", { name: "Close" }).click();
   });
 
@@ -263,10 +278,10 @@ async function main() {
     assert(url.origin === base && url.pathname === `/${poolId}/oauth2/authorize`, `the URL is ${url}`);
   });
 
-  await check("the pages logged no error but the refused domain's 400", async () => {
+  await check("the pages logged no error but the two refusals asked for (domain, secret)", async () => {
     const unexpected = pageErrors.filter((e) => !/status of 400 \(Bad Request\)/.test(e));
     assert(unexpected.length === 0, unexpected.join("\n"));
-    assert(pageErrors.length <= 1, `${pageErrors.length} refusals were logged: ${pageErrors.join("; ")}`);
+    assert(pageErrors.length <= 2, `${pageErrors.length} refusals were logged: ${pageErrors.join("; ")}`);
   });
 }
 

@@ -4,9 +4,9 @@ import type { UserPoolClient } from "../../api/types";
 import { QueryStatus } from "../../components/LoadState";
 import { ConfirmDialog } from "../../components/overlays";
 import { useToast } from "../../components/toast";
-import { Button, CopyButton, ErrorBanner, Section } from "../../components/ui";
+import { Button, CopyButton, ErrorBanner, Field, Form, Section } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
-import { useAction } from "../../lib/useAction";
+import { useFormAction } from "../../lib/useAction";
 import { call } from "../../platform";
 import "../../styles/oauth.css";
 import type { ClientSecretDescriptorType } from "./queries";
@@ -29,14 +29,22 @@ export function ClientSecretsSection({ client, onChanged }: { client: UserPoolCl
   });
   const [fresh, setFresh] = useState<ClientSecretDescriptorType>();
   const [deleting, setDeleting] = useState<ClientSecretDescriptorType>();
-  const add = useAction(() => call("AddUserPoolClientSecret", { UserPoolId: client.UserPoolId, ClientId: client.ClientId }), {
-    onSuccess: (r) => {
-      setFresh(r.ClientSecretDescriptor);
-      toast("Client secret added");
-      void q.refetch();
-      onChanged();
+  const [own, setOwn] = useState("");
+  const add = useFormAction(
+    (chosen: string | undefined) =>
+      call("AddUserPoolClientSecret", { UserPoolId: client.UserPoolId, ClientId: client.ClientId, ClientSecret: chosen }),
+    {
+      fields: ["ClientSecret"],
+      onSuccess: (r, chosen) => {
+        // A value the person typed is not sent back: only a generated one is shown.
+        setFresh(chosen === undefined ? r.ClientSecretDescriptor : undefined);
+        setOwn("");
+        toast(chosen === undefined ? "Client secret added" : "Your client secret was added");
+        void q.refetch();
+        onChanged();
+      },
     },
-  });
+  );
 
   if (client.ClientSecret === undefined) {
     return (
@@ -57,8 +65,8 @@ export function ClientSecretsSection({ client, onChanged }: { client: UserPoolCl
       title="Client secrets"
       testId="client-secrets"
       actions={
-        <Button onClick={() => add.run()} busy={add.busy} disabled={!q.data || full} data-testid="add-secret">
-          Add secret
+        <Button onClick={() => add.run(undefined)} busy={add.busy && add.input === undefined} disabled={!q.data || full || add.busy} data-testid="add-secret">
+          Generate a secret
         </Button>
       }
     >
@@ -66,7 +74,7 @@ export function ClientSecretsSection({ client, onChanged }: { client: UserPoolCl
         A client holds at most {MAX_SECRETS} secrets, so that a new one can be rolled out to the apps before the old one is
         deleted; either is accepted meanwhile. {full && <strong>Delete one to add another.</strong>}
       </p>
-      {add.error && <ErrorBanner error={add.error} title="Could not add a secret." />}
+      {add.general && <ErrorBanner error={add.general} title="Could not add a secret." />}
       {fresh?.ClientSecretValue && (
         <div className="notice notice-warn oauth-fresh-secret" role="status" data-testid="fresh-secret">
           <div>
@@ -118,6 +126,38 @@ export function ClientSecretsSection({ client, onChanged }: { client: UserPoolCl
             </tbody>
           </table>
         </div>
+      )}
+      {q.data && !full && (
+        <Form
+          className="inline-form oauth-own-secret"
+          onSubmit={() => {
+            if (add.check(own.trim() === "" ? { ClientSecret: "Type the secret to add, or generate one." } : {})) add.run(own.trim());
+          }}
+        >
+          <Field
+            label="Or add a secret of your own"
+            name="ClientSecret"
+            className="grow"
+            hint="24–64 letters, digits, _ or +; for moving an app whose secret is already set elsewhere."
+            error={add.errors.ClientSecret}
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                className="mono"
+                autoComplete="off"
+                spellCheck={false}
+                value={own}
+                onChange={(e) => setOwn(e.target.value)}
+                data-testid="own-secret"
+              />
+            )}
+          </Field>
+          <Button type="submit" busy={add.busy && add.input !== undefined} disabled={add.busy} data-testid="add-own-secret">
+            Add this secret
+          </Button>
+        </Form>
       )}
       {deleting && (
         <ConfirmDialog
