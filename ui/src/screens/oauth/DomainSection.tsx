@@ -27,9 +27,10 @@ export function UrlFact({ url, testId }: { url: string; testId?: string }) {
 /** What to say where the endpoint's address is not known yet (the desktop app before it starts). */
 export function NoAddressNote() {
   return (
-    <span className="muted">
-      The endpoint is not running yet: start <span className="mono">poolhouse serve</span> (or run the credential-exchange
-      tester once) and its address shows here.
+    <span className="muted" data-testid="no-address">
+      The desktop app starts its endpoint when something first needs it (the credential-exchange tester does); its address
+      shows here once it runs. Or serve this store with <span className="mono">poolhouse serve --ui</span> and use the console
+      it serves.
     </span>
   );
 }
