@@ -27,6 +27,9 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
   const [redirect, setRedirect] = useState(client.DefaultRedirectURI ?? callbacks[0] ?? "");
   const [responseType, setResponseType] = useState<"code" | "token">(responseTypes[0] ?? "code");
   const [scopes, setScopes] = useState<string[]>(allowedScopes);
+  const providers = client.SupportedIdentityProviders ?? [];
+  /** "" lets the page offer every provider; a name sends identity_provider and skips the choice. */
+  const [provider, setProvider] = useState("");
   const [round, setRound] = useState(0);
   const [notOpened, setNotOpened] = useState(false);
 
@@ -38,7 +41,7 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
   // A query rather than an effect: a new verifier and state for each choice (and each "New
   // verifier and state"), never reused across them, and never cached once the panel is gone.
   const made = useQuery({
-    queryKey: ["authorize-url", baseUrl, client.ClientId, redirect, responseType, scopeKey, round],
+    queryKey: ["authorize-url", baseUrl, client.ClientId, redirect, responseType, scopeKey, provider, round],
     queryFn: async (): Promise<Made> => {
       const state = randomToken(16);
       const pkce = responseType === "code" ? await newPkce() : undefined;
@@ -49,6 +52,7 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
         scopes: scopeKey === "" ? [] : scopeKey.split(" "),
         state,
         pkce,
+        identityProvider: provider === "" ? undefined : provider,
       });
       return { url, pkce, state };
     },
@@ -99,6 +103,20 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
                 </select>
               )}
             </Field>
+            {providers.length > 1 && (
+              <Field label="Identity provider" name="identity_provider">
+                {(p) => (
+                  <select {...p} value={provider} onChange={(e) => setProvider(e.target.value)} data-testid="authorize-provider">
+                    <option value="">Let the page offer them all</option>
+                    {providers.map((name) => (
+                      <option key={name} value={name}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
             {responseTypes.length > 1 && (
               <Field label="Response type" name="response_type">
                 {(p) => (
