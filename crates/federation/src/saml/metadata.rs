@@ -164,3 +164,20 @@ pub fn parse(doc: &str) -> Result<Metadata, MetadataError> {
         valid_until_ms,
     })
 }
+
+/// GETs a metadata document at `url` (a provider's `MetadataURL`) and reads it; the error
+/// names the URL (without its query) and what went wrong.
+pub fn fetch(fetch: &dyn crate::Fetch, url: &str) -> Result<(String, Metadata), MetadataError> {
+    let shown = crate::http::shown(url);
+    let got = fetch.get(url).map_err(|e| err(e.to_string()))?;
+    if got.status != 200 {
+        return Err(err(format!(
+            "the metadata at {shown} answered HTTP {}",
+            got.status
+        )));
+    }
+    let text = String::from_utf8(got.body)
+        .map_err(|_| err(format!("the metadata at {shown} is not UTF-8 text")))?;
+    let parsed = parse(&text).map_err(|e| err(format!("{} (from {shown})", e.0)))?;
+    Ok((text, parsed))
+}
