@@ -190,9 +190,9 @@ impl Console {
                     ApiError::invalid(
                         "ProviderDetails.oidc_issuer",
                         format!(
-                            "{} Give {} in ProviderDetails, or an issuer whose discovery \
-                             document answers.",
-                            r.message(),
+                            "{}; give {} in ProviderDetails, or an issuer whose discovery \
+                             document answers",
+                            r.message().trim_end_matches('.'),
                             missing.join(", ")
                         ),
                     )
@@ -242,10 +242,12 @@ pub(crate) fn create_identity_provider(
     let ty = ProviderType::parse(&req.provider_type, "ProviderType")?;
     // The cheap checks first: no provider is asked about a request refused anyway.
     idp::check_name(&req.provider_name, ty)?;
-    c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
-    let details = c.checked_details(ty, &req.provider_details)?;
+    let pool = c.read(|r| Ok(user_pools::require_pool(r, &req.user_pool_id)?))?;
     let mapping = req.attribute_mapping.clone().unwrap_or_default();
+    idp::normalise_mapping(ty, &mapping, &pool.config.schema_attributes)?;
     let ids = req.idp_identifiers.clone().unwrap_or_default();
+    idp::check_identifiers(&ids)?;
+    let details = c.checked_details(ty, &req.provider_details)?;
     c.write_audited(
         ctx,
         Some(&req.user_pool_id),
