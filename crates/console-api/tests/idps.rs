@@ -69,6 +69,24 @@ fn a_social_provider_round_trips_with_the_details_cognito_fills() {
         "gsecret"
     );
     assert_eq!(u["IdentityProvider"]["AttributeMapping"]["email"], "email");
+    assert!(u["IdentityProvider"].get("AcrMapping").is_none(), "{u}");
+    let u = ok(
+        &c,
+        "UpdateIdentityProvider",
+        json!({"UserPoolId": pool, "ProviderName": "Google",
+               "AcrMapping": {"Level2": "urn:example:mfa"}}),
+    );
+    assert_eq!(
+        u["IdentityProvider"]["AcrMapping"],
+        json!({"Level2": "urn:example:mfa"})
+    );
+    let e = err(
+        &c,
+        "UpdateIdentityProvider",
+        json!({"UserPoolId": pool, "ProviderName": "Google",
+               "AcrMapping": {"Level5": "x"}}),
+    );
+    assert_eq!(e.field.as_deref(), Some("AcrMapping.Level5"));
 
     let l = ok(&c, "ListIdentityProviders", json!({"UserPoolId": pool}));
     assert_eq!(l["Providers"][0]["ProviderType"], "Google");

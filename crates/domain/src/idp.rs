@@ -451,6 +451,31 @@ pub fn normalise_mapping(
     Ok(out)
 }
 
+/// Checks `AcrMapping`: at most four entries, keys `Level1`–`Level4`, values 1–64 printable
+/// ASCII characters without space, `"` or `\`.
+pub fn check_acr_mapping(m: &BTreeMap<String, String>) -> Result<(), FieldError> {
+    for (k, v) in m {
+        let field = format!("AcrMapping.{k}");
+        if !matches!(k.as_str(), "Level1" | "Level2" | "Level3" | "Level4") {
+            return Err(FieldError::new(
+                field,
+                "a key is Level1, Level2, Level3 or Level4",
+            ));
+        }
+        let n = v.chars().count();
+        if !(1..=64).contains(&n)
+            || v.chars()
+                .any(|c| !c.is_ascii_graphic() || c == '"' || c == '\\')
+        {
+            return Err(FieldError::new(
+                field,
+                "a value is 1–64 printable ASCII characters without space, \" or \\",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks `IdpIdentifiers`: at most 50, each 1–40 of `[\w\s+=.@-]`, no repeats.
 pub fn check_identifiers(ids: &[String]) -> Result<(), FieldError> {
     if ids.len() > MAX_IDP_IDENTIFIERS {

@@ -11,6 +11,7 @@ CREATE TABLE user_pool_idps (
     -- master key (AES-256-GCM, bound to the pool id and the provider name); NULL when none.
     secrets_sealed     BLOB,
     attribute_mapping  TEXT NOT NULL,   -- JSON object: pool attribute -> provider attribute
+    acr_mapping        TEXT NOT NULL,   -- JSON object: Level1..Level4 -> the provider's acr value
     idp_identifiers    TEXT NOT NULL,   -- JSON array
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL,

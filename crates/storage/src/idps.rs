@@ -21,6 +21,8 @@ pub struct IdpRow {
     /// The secret keys, sealed (see `user_pools::idps::sealing`).
     pub secrets_sealed: Option<Vec<u8>>,
     pub attribute_mapping: BTreeMap<String, String>,
+    /// `AcrMapping`: `Level1`–`Level4` to the provider's `acr` values.
+    pub acr_mapping: BTreeMap<String, String>,
     pub idp_identifiers: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -32,13 +34,14 @@ pub struct IdpFields<'a> {
     pub details: &'a BTreeMap<String, String>,
     pub secrets_sealed: Option<&'a [u8]>,
     pub attribute_mapping: &'a BTreeMap<String, String>,
+    pub acr_mapping: &'a BTreeMap<String, String>,
     pub idp_identifiers: &'a [String],
 }
 
 const COLUMNS: &str = "pk, pool, name, provider_type, details, secrets_sealed, attribute_mapping, \
-    idp_identifiers, created_at, updated_at";
+    idp_identifiers, created_at, updated_at, acr_mapping";
 
-type Raw = (IdpRow, String, String, String);
+type Raw = (IdpRow, [String; 4]);
 
 fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
@@ -50,20 +53,20 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
             details: BTreeMap::new(),
             secrets_sealed: r.get(5)?,
             attribute_mapping: BTreeMap::new(),
+            acr_mapping: BTreeMap::new(),
             idp_identifiers: Vec::new(),
             created_at: r.get(8)?,
             updated_at: r.get(9)?,
         },
-        r.get(4)?,
-        r.get(6)?,
-        r.get(7)?,
+        [r.get(4)?, r.get(6)?, r.get(7)?, r.get(10)?],
     ))
 }
 
-fn decode((mut p, details, mapping, ids): Raw) -> Result<IdpRow> {
+fn decode((mut p, [details, mapping, ids, acr]): Raw) -> Result<IdpRow> {
     p.details = from_json("identity provider details", &details)?;
     p.attribute_mapping = from_json("identity provider attribute mapping", &mapping)?;
     p.idp_identifiers = from_json("identity provider identifiers", &ids)?;
+    p.acr_mapping = from_json("identity provider acr mapping", &acr)?;
     Ok(p)
 }
 
@@ -71,8 +74,8 @@ fn decode((mut p, details, mapping, ids): Raw) -> Result<IdpRow> {
 pub fn insert(tx: &Tx<'_>, pool: i64, name: &str, f: &IdpFields<'_>, now: i64) -> Result<i64> {
     tx.conn().execute(
         "INSERT INTO user_pool_idps(pool, name, provider_type, details, secrets_sealed,
-             attribute_mapping, idp_identifiers, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+             attribute_mapping, idp_identifiers, created_at, updated_at, acr_mapping)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
         params![
             pool,
             name,
@@ -81,7 +84,8 @@ pub fn insert(tx: &Tx<'_>, pool: i64, name: &str, f: &IdpFields<'_>, now: i64) -
             f.secrets_sealed,
             to_json("identity provider attribute mapping", f.attribute_mapping)?,
             to_json("identity provider identifiers", &f.idp_identifiers)?,
-            now
+            now,
+            to_json("identity provider acr mapping", f.acr_mapping)?,
         ],
     )?;
     let pk = tx.conn().last_insert_rowid();
@@ -123,7 +127,7 @@ pub fn count(r: &impl Read, pool: i64) -> Result<usize> {
 pub fn update(tx: &Tx<'_>, pk: i64, f: &IdpFields<'_>, now: i64) -> Result<()> {
     tx.conn().execute(
         "UPDATE user_pool_idps SET details = ?2, secrets_sealed = ?3, attribute_mapping = ?4,
-             idp_identifiers = ?5, updated_at = ?6
+             idp_identifiers = ?5, updated_at = ?6, acr_mapping = ?7
          WHERE pk = ?1",
         params![
             pk,
@@ -131,7 +135,8 @@ pub fn update(tx: &Tx<'_>, pk: i64, f: &IdpFields<'_>, now: i64) -> Result<()> {
             f.secrets_sealed,
             to_json("identity provider attribute mapping", f.attribute_mapping)?,
             to_json("identity provider identifiers", &f.idp_identifiers)?,
-            now
+            now,
+            to_json("identity provider acr mapping", f.acr_mapping)?,
         ],
     )?;
     bump_config_revision(tx)

@@ -122,6 +122,7 @@ pub struct IdpInput<'a> {
     /// Normalised details, secrets in clear (sealed here).
     pub details: &'a BTreeMap<String, String>,
     pub attribute_mapping: &'a BTreeMap<String, String>,
+    pub acr_mapping: &'a BTreeMap<String, String>,
     pub idp_identifiers: &'a [String],
 }
 
@@ -182,6 +183,7 @@ pub fn create(
         )));
     }
     check_identifiers_free(tx, &pool, name, input.idp_identifiers)?;
+    idp::check_acr_mapping(input.acr_mapping)?;
     let (clear, sealed) = seal_details(master, pool_id, name, input.details)?;
     store::insert(
         tx,
@@ -192,6 +194,7 @@ pub fn create(
             details: &clear,
             secrets_sealed: sealed.as_deref(),
             attribute_mapping: &mapping,
+            acr_mapping: input.acr_mapping,
             idp_identifiers: input.idp_identifiers,
         },
         ctx.clock.now_ms(),
@@ -223,6 +226,7 @@ pub fn by_identifier(r: &impl Read, pool_id: &UserPoolId, identifier: &str) -> R
 pub struct IdpUpdate<'a> {
     pub details: Option<&'a BTreeMap<String, String>>,
     pub attribute_mapping: Option<&'a BTreeMap<String, String>>,
+    pub acr_mapping: Option<&'a BTreeMap<String, String>>,
     pub idp_identifiers: Option<&'a [String]>,
 }
 
@@ -254,6 +258,13 @@ pub fn update(
         }
         None => row.idp_identifiers.clone(),
     };
+    let acr = match u.acr_mapping {
+        Some(m) => {
+            idp::check_acr_mapping(m)?;
+            m.clone()
+        }
+        None => row.acr_mapping.clone(),
+    };
     let (clear, sealed) = match u.details {
         Some(d) => seal_details(master, pool_id, name, d)?,
         None => (row.details.clone(), row.secrets_sealed.clone()),
@@ -266,6 +277,7 @@ pub fn update(
             details: &clear,
             secrets_sealed: sealed.as_deref(),
             attribute_mapping: &mapping,
+            acr_mapping: &acr,
             idp_identifiers: &ids,
         },
         ctx.clock.now_ms(),

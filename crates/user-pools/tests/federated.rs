@@ -56,6 +56,7 @@ fn with_google(env: &Env) {
                 provider_type: ProviderType::Google,
                 details: &details,
                 attribute_mapping: &map(&[("email", "email"), ("name", "name")]),
+                acr_mapping: &BTreeMap::new(),
                 idp_identifiers: &["example.com".to_string()],
             },
         )
@@ -91,6 +92,7 @@ fn secrets_are_sealed_at_rest_and_shown_as_cognito_shows_them() {
                 provider_type: ProviderType::Google,
                 details: &row.details,
                 attribute_mapping: &BTreeMap::new(),
+                acr_mapping: &BTreeMap::new(),
                 idp_identifiers: &[],
             },
         )

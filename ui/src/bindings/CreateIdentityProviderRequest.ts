@@ -5,4 +5,4 @@ export type CreateIdentityProviderRequest = { UserPoolId: UserPoolId, ProviderNa
 /**
  * `Google`, `Facebook`, `LoginWithAmazon`, `SignInWithApple`, `OIDC` or `SAML`.
  */
-ProviderType: string, ProviderDetails: { [key in string]: string }, AttributeMapping?: { [key in string]: string }, IdpIdentifiers?: Array<string>, };
+ProviderType: string, ProviderDetails: { [key in string]: string }, AttributeMapping?: { [key in string]: string }, IdpIdentifiers?: Array<string>, AcrMapping?: { [key in string]: string }, };

@@ -4,4 +4,8 @@
  * `IdentityProviderType`. `ProviderDetails` shows `client_secret` but never Apple's
  * `private_key`.
  */
-export type IdentityProviderType = { UserPoolId: string, ProviderName: string, ProviderType: string, ProviderDetails: { [key in string]: string }, AttributeMapping: { [key in string]: string }, IdpIdentifiers: Array<string>, LastModifiedDate: number, CreationDate: number, };
+export type IdentityProviderType = { UserPoolId: string, ProviderName: string, ProviderType: string, ProviderDetails: { [key in string]: string }, AttributeMapping: { [key in string]: string }, IdpIdentifiers: Array<string>, 
+/**
+ * `Level1`–`Level4` to the provider's `acr` values; sent when any is set.
+ */
+AcrMapping?: { [key in string]: string }, LastModifiedDate: number, CreationDate: number, };

@@ -5,4 +5,4 @@ import type { UserPoolId } from "./UserPoolId";
  * `UpdateIdentityProvider`: the members given replace the stored ones; details left out
  * of `ProviderDetails` that are secret (`client_secret`, `private_key`) are kept.
  */
-export type UpdateIdentityProviderRequest = { UserPoolId: UserPoolId, ProviderName: string, ProviderDetails?: { [key in string]: string }, AttributeMapping?: { [key in string]: string }, IdpIdentifiers?: Array<string>, };
+export type UpdateIdentityProviderRequest = { UserPoolId: UserPoolId, ProviderName: string, ProviderDetails?: { [key in string]: string }, AttributeMapping?: { [key in string]: string }, IdpIdentifiers?: Array<string>, AcrMapping?: { [key in string]: string }, };

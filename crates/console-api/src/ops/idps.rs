@@ -28,6 +28,9 @@ dto! {
         pub provider_details: BTreeMap<String, String>,
         pub attribute_mapping: BTreeMap<String, String>,
         pub idp_identifiers: Vec<String>,
+        /// `Level1`–`Level4` to the provider's `acr` values; sent when any is set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub acr_mapping: Option<BTreeMap<String, String>>,
         pub last_modified_date: f64,
         pub creation_date: f64,
     }
@@ -44,6 +47,8 @@ dto! {
         pub attribute_mapping: Option<BTreeMap<String, String>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub idp_identifiers: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub acr_mapping: Option<BTreeMap<String, String>>,
     }
 }
 
@@ -75,6 +80,8 @@ dto! {
         pub attribute_mapping: Option<BTreeMap<String, String>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub idp_identifiers: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub acr_mapping: Option<BTreeMap<String, String>>,
     }
 }
 
@@ -161,6 +168,7 @@ fn idp_type(c: &Console, pool_id: &str, p: &IdpRow) -> Result<IdentityProviderTy
         provider_details: idps::shown_details(&c.inner.master, pool_id, p)?,
         attribute_mapping: p.attribute_mapping.clone(),
         idp_identifiers: p.idp_identifiers.clone(),
+        acr_mapping: (!p.acr_mapping.is_empty()).then(|| p.acr_mapping.clone()),
         last_modified_date: secs(p.updated_at),
         creation_date: secs(p.created_at),
     })
@@ -247,6 +255,8 @@ pub(crate) fn create_identity_provider(
     idp::normalise_mapping(ty, &mapping, &pool.config.schema_attributes)?;
     let ids = req.idp_identifiers.clone().unwrap_or_default();
     idp::check_identifiers(&ids)?;
+    let acr = req.acr_mapping.clone().unwrap_or_default();
+    idp::check_acr_mapping(&acr)?;
     let details = c.checked_details(ty, &req.provider_details)?;
     c.write_audited(
         ctx,
@@ -263,6 +273,7 @@ pub(crate) fn create_identity_provider(
                     provider_type: ty,
                     details: &details,
                     attribute_mapping: &mapping,
+                    acr_mapping: &acr,
                     idp_identifiers: &ids,
                 },
             )?;
@@ -341,6 +352,7 @@ pub(crate) fn update_identity_provider(
                 &IdpUpdate {
                     details: details.as_ref(),
                     attribute_mapping: req.attribute_mapping.as_ref(),
+                    acr_mapping: req.acr_mapping.as_ref(),
                     idp_identifiers: req.idp_identifiers.as_deref(),
                 },
             )?;
