@@ -346,3 +346,36 @@ fn the_pre_sign_up_hook_sees_a_new_federated_user_and_may_refuse_it() {
         ["PreSignUp_ExternalProvider", "PreSignUp_ExternalProvider"]
     );
 }
+
+#[test]
+fn a_federated_users_tokens_carry_identities_and_the_providers_group() {
+    let env = Env::new();
+    with_google(&env);
+    let claims = object(json!({"sub": "77", "email": "cy@example.com"}));
+    let f = env
+        .write(|tx, ctx| {
+            federated::federated_user(tx, ctx, &env.pool_id, "Google", "77", &claims, None)
+        })
+        .unwrap();
+    let groups = env
+        .read(|r| user_pools::groups::for_user(r, &env.pool_id, &f.user.username))
+        .unwrap();
+    // A client that reads only email still gets identities, as Cognito's tokens do.
+    let mut sc = env.sign_in_client();
+    sc.client.settings.read_attributes = vec!["email".into()];
+    let s = user_pools::signin::SignIn {
+        user: f.user,
+        groups,
+        origin_jti: "o".into(),
+        auth_time: 1,
+        event_id: "e".into(),
+        refresh_token: None,
+    };
+    let (id, access) = user_pools::signin::claims(&sc, &s, "https://issuer", env.now());
+    assert_eq!(id["identities"][0]["providerName"], "Google");
+    assert_eq!(id["identities"][0]["userId"], "77");
+    let group = format!("{}_Google", env.pool_id);
+    assert_eq!(id["cognito:groups"], json!([group]));
+    assert_eq!(access["cognito:groups"], json!([group]));
+    assert_eq!(id["cognito:username"], "Google_77");
+}
