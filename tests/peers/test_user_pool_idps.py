@@ -214,6 +214,9 @@ def test_a_saml_provider_needs_metadata_that_reads(idp, pool_id):
         IdpIdentifiers=["corp.example"],
     )["IdentityProvider"]
     assert p["ProviderDetails"]["IDPSignout"] == "true"
+    # Read from the metadata, as Cognito shows it.
+    assert p["ProviderDetails"]["SSORedirectBindingURI"] == "https://idp.example/sso"
+    assert "SLORedirectBindingURI" not in p["ProviderDetails"]
     assert "username" not in p["AttributeMapping"]
 
     cases = [

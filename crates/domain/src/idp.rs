@@ -204,6 +204,14 @@ impl ProviderType {
     }
 }
 
+/// The details Cognito reads from a SAML provider's metadata (read-only: a request's values
+/// are ignored).
+pub const SAML_METADATA_KEYS: [&str; 3] = [
+    "SSORedirectBindingURI",
+    "SLORedirectBindingURI",
+    "ActiveEncryptionCertificate",
+];
+
 /// The OIDC endpoints a provider needs; when the request leaves any out, they are read from
 /// the issuer's discovery document.
 pub const OIDC_ENDPOINTS: [&str; 4] = ["authorize_url", "token_url", "attributes_url", "jwks_uri"];
@@ -288,7 +296,9 @@ pub fn normalise_details(
     let mut out = BTreeMap::new();
     for (k, v) in given {
         let field = format!("ProviderDetails.{k}");
-        if automatic.iter().any(|(a, _)| a == k) {
+        if automatic.iter().any(|(a, _)| a == k)
+            || (ty == ProviderType::Saml && SAML_METADATA_KEYS.contains(&k.as_str()))
+        {
             continue;
         }
         if !required.contains(&k.as_str()) && !optional.contains(&k.as_str()) {

@@ -185,7 +185,7 @@ impl Console {
         ty: ProviderType,
         given: &BTreeMap<String, String>,
     ) -> Result<BTreeMap<String, String>, ApiError> {
-        let details = idp::normalise_details(ty, given)?;
+        let mut details = idp::normalise_details(ty, given)?;
         match ty {
             ProviderType::Oidc => {
                 let missing = idp::missing_oidc_endpoints(&details);
@@ -224,15 +224,27 @@ impl Console {
                 }
             }
             ProviderType::Saml => {
-                if let Some(doc) = details.get("MetadataFile") {
+                let metadata = if let Some(doc) = details.get("MetadataFile") {
                     federation::saml::metadata::parse(doc).map_err(|e| {
                         ApiError::invalid("ProviderDetails.MetadataFile", e.to_string())
-                    })?;
-                } else if let Some(url) = details.get("MetadataURL") {
+                    })?
+                } else {
+                    let url = details.get("MetadataURL").cloned().unwrap_or_default();
                     let verifier = self.trust_verifier()?;
-                    federation::saml::metadata::fetch(verifier.fetch(), url).map_err(|e| {
-                        ApiError::invalid("ProviderDetails.MetadataURL", e.to_string())
-                    })?;
+                    federation::saml::metadata::fetch(verifier.fetch(), &url)
+                        .map_err(|e| {
+                            ApiError::invalid("ProviderDetails.MetadataURL", e.to_string())
+                        })?
+                        .1
+                };
+                // What Cognito reads from the metadata and shows among the details.
+                for (key, value) in [
+                    ("SSORedirectBindingURI", metadata.sso_redirect),
+                    ("SLORedirectBindingURI", metadata.slo_redirect),
+                ] {
+                    if let Some(v) = value {
+                        details.insert(key.to_string(), v);
+                    }
                 }
             }
             _ => {}
