@@ -11,6 +11,7 @@ import { UsersTab } from "./users/UsersTab";
 // The pool opens on Users; the other tabs load when first visited, which keeps the code the
 // console needs at start small.
 const ClientsTab = lazy(() => import("./clients/ClientsTab").then((m) => ({ default: m.ClientsTab })));
+const IdpsTab = lazy(() => import("./idps/IdpsTab").then((m) => ({ default: m.IdpsTab })));
 const HooksTab = lazy(() => import("./hooks/HooksTab").then((m) => ({ default: m.HooksTab })));
 const OAuthTab = lazy(() => import("./oauth/OAuthTab").then((m) => ({ default: m.OAuthTab })));
 const MessagesTab = lazy(() => import("./messages/MessagesTab").then((m) => ({ default: m.MessagesTab })));
@@ -23,6 +24,7 @@ const TAB_LABELS: Record<PoolTab, string> = {
   groups: "Groups",
   clients: "App clients",
   oauth: "OAuth & domain",
+  idps: "Identity providers",
   hooks: "Hooks",
   messages: "Messages",
 };
@@ -57,6 +59,7 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
         {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={reload} />}
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
         {pool && tab === "oauth" && <OAuthTab pool={pool} onChanged={reload} />}
+        {pool && tab === "idps" && <IdpsTab poolId={pool.Id} />}
         {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
       </Suspense>
