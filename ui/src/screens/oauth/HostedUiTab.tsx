@@ -24,7 +24,7 @@ import {
   urlProblem,
   type HostedUiDraft,
 } from "./hostedUi";
-import { customScopes, resourceServersQuery } from "./queries";
+import { customScopes, identityProviderNamesQuery, resourceServersQuery } from "./queries";
 
 const FLOWS: ReadonlyArray<{ value: OAuthFlow; label: string; hint: string }> = [
   { value: "code", label: "Authorization code", hint: "the browser gets a code, the app trades it for tokens (with PKCE)" },
@@ -60,6 +60,7 @@ function HostedUiForm({ client, onSaved }: { client: UserPoolClient; onSaved: (f
   const unsaved = useUnsavedGuard(dirty, "this app client's hosted UI settings");
   const hasSecret = client.ClientSecret !== undefined;
   const servers = useQuery(resourceServersQuery(client.UserPoolId));
+  const poolProviders = useQuery(identityProviderNamesQuery(client.UserPoolId));
   const save = useFormAction((input: Operations["UpdateUserPoolClient"]["input"]) => call("UpdateUserPoolClient", input), {
     fields: hostedUiFields(d),
     onSuccess: (r) => {
@@ -86,7 +87,10 @@ function HostedUiForm({ client, onSaved }: { client: UserPoolClient; onSaved: (f
 
   const known = new Set<string>([...STANDARD_SCOPES, ...customScopes(servers.data ?? []).map((c) => c.scope)]);
   const unknownScopes = servers.data ? d.AllowedOAuthScopes.filter((s) => !known.has(s)) : [];
-  const providers = [COGNITO_PROVIDER, ...d.SupportedIdentityProviders.filter((p) => p !== COGNITO_PROVIDER)];
+  // COGNITO, the pool's providers, and any the client still lists that the pool no longer has.
+  const providers = [
+    ...new Set([COGNITO_PROVIDER, ...(poolProviders.data ?? []), ...d.SupportedIdentityProviders]),
+  ];
   const callbacks = d.CallbackURLs.map((u) => u.trim()).filter((u) => u !== "" && urlProblem(u) === undefined);
 
   return (

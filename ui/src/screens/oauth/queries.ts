@@ -29,6 +29,23 @@ export function resourceServersQuery(poolId: string) {
   });
 }
 
+/** The names of a pool's identity providers (ListIdentityProviders, every page). */
+export function identityProviderNamesQuery(poolId: string) {
+  return queryOptions({
+    queryKey: ["idp-names", poolId],
+    queryFn: async () => {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const r = await call("ListIdentityProviders", { UserPoolId: poolId, MaxResults: 60, NextToken: token });
+        names.push(...r.Providers.map((p) => p.ProviderName));
+        token = r.NextToken;
+      } while (token);
+      return names;
+    },
+  });
+}
+
 /** A domain's description (its certificate); empty members when no pool has it. */
 export function domainQuery(domain: string) {
   return queryOptions({
