@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         21,
         include_str!("../migrations/0021_authorization_codes.sql"),
     ),
+    (22, include_str!("../migrations/0022_user_pool_idps.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

@@ -125,6 +125,8 @@ fn id_claim(name: &str, value: &str) -> Value {
             .parse::<i64>()
             .map_or_else(|_| json!(value), |secs| json!(secs)),
         "address" => json!({ "formatted": value }),
+        // A federated or linked user's provider identities: Cognito's JSON array.
+        "identities" => serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
         _ => json!(value),
     }
 }
@@ -149,9 +151,10 @@ pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Valu
     let readable = &sc.client.settings.read_attributes;
     let scopes = s.scopes.as_deref();
     for (name, value) in &s.user.attributes {
+        let always = name == "identities";
         if name == "sub"
-            || (!readable.is_empty() && !readable.contains(name))
-            || !scopes.is_none_or(|sc| crate::oauth::scopes_release(sc, name))
+            || (!always && !readable.is_empty() && !readable.contains(name))
+            || (!always && !scopes.is_none_or(|sc| crate::oauth::scopes_release(sc, name)))
         {
             continue;
         }
