@@ -26,6 +26,8 @@ pub enum ErrorCode {
     UnsupportedOperationException,
     /// An app client names a custom scope no resource server defines.
     ScopeDoesNotExistException,
+    /// The app client already has a managed login branding style.
+    ManagedLoginBrandingExistsException,
     /// `VerifySoftwareToken` got a code that does not match.
     #[serde(rename = "EnableSoftwareTokenMFAException")]
     EnableSoftwareTokenMfaException,
@@ -107,6 +109,7 @@ impl ErrorCode {
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
             Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
+            Self::ManagedLoginBrandingExistsException => "ManagedLoginBrandingExistsException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::UserLambdaValidationException => "UserLambdaValidationException",
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
@@ -222,6 +225,9 @@ impl ApiError {
             }
             E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) | E::NotFound(_) => {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
+            }
+            E::ManagedLoginBrandingExists(_) => {
+                with_field(ErrorCode::ManagedLoginBrandingExistsException, "ClientId")
             }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
             E::UsernameExists => with_field(ErrorCode::UsernameExistsException, "Username"),

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/0020_client_secrets_sealed.sql"),
     ),
+    (23, include_str!("../migrations/0023_branding.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

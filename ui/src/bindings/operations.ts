@@ -34,6 +34,7 @@ import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
+import type { CreateManagedLoginBrandingRequest } from "./CreateManagedLoginBrandingRequest";
 import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
 import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
@@ -45,10 +46,13 @@ import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
 import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
 import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
+import type { DeleteManagedLoginBrandingRequest } from "./DeleteManagedLoginBrandingRequest";
 import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DeleteUserPoolClientSecretRequest } from "./DeleteUserPoolClientSecretRequest";
 import type { DeleteUserPoolDomainRequest } from "./DeleteUserPoolDomainRequest";
+import type { DescribeManagedLoginBrandingByClientRequest } from "./DescribeManagedLoginBrandingByClientRequest";
+import type { DescribeManagedLoginBrandingRequest } from "./DescribeManagedLoginBrandingRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserPoolDomainRequest } from "./DescribeUserPoolDomainRequest";
 import type { DescribeUserPoolDomainResponse } from "./DescribeUserPoolDomainResponse";
@@ -72,6 +76,7 @@ import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProvide
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
 import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
 import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
+import type { GetUiCustomizationRequest } from "./GetUiCustomizationRequest";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
@@ -124,10 +129,13 @@ import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
 import type { LookupDeveloperIdentityRequest } from "./LookupDeveloperIdentityRequest";
 import type { LookupDeveloperIdentityResponse } from "./LookupDeveloperIdentityResponse";
+import type { ManagedLoginBrandingResponse } from "./ManagedLoginBrandingResponse";
 import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentitiesRequest";
 import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArnRequest";
 import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
 import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
+import type { PreviewUiCustomizationRequest } from "./PreviewUiCustomizationRequest";
+import type { PreviewUiCustomizationResponse } from "./PreviewUiCustomizationResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
@@ -146,6 +154,7 @@ import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
 import type { SetPrincipalTagAttributeMapRequest } from "./SetPrincipalTagAttributeMapRequest";
 import type { SetRiskConfigurationRequest } from "./SetRiskConfigurationRequest";
+import type { SetUiCustomizationRequest } from "./SetUiCustomizationRequest";
 import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest";
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
@@ -153,10 +162,12 @@ import type { SignUpResponse } from "./SignUpResponse";
 import type { SimulateAccessRequest } from "./SimulateAccessRequest";
 import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
+import type { UiCustomizationResponse } from "./UiCustomizationResponse";
 import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
+import type { UpdateManagedLoginBrandingRequest } from "./UpdateManagedLoginBrandingRequest";
 import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
@@ -207,6 +218,13 @@ export type Operations = {
   AddUserPoolClientSecret: { input: AddUserPoolClientSecretRequest; output: AddUserPoolClientSecretResponse };
   ListUserPoolClientSecrets: { input: ListUserPoolClientSecretsRequest; output: ListUserPoolClientSecretsResponse };
   DeleteUserPoolClientSecret: { input: DeleteUserPoolClientSecretRequest; output: Empty };
+  SetUICustomization: { input: SetUiCustomizationRequest; output: UiCustomizationResponse };
+  GetUICustomization: { input: GetUiCustomizationRequest; output: UiCustomizationResponse };
+  CreateManagedLoginBranding: { input: CreateManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DescribeManagedLoginBranding: { input: DescribeManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DescribeManagedLoginBrandingByClient: { input: DescribeManagedLoginBrandingByClientRequest; output: ManagedLoginBrandingResponse };
+  UpdateManagedLoginBranding: { input: UpdateManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DeleteManagedLoginBranding: { input: DeleteManagedLoginBrandingRequest; output: Empty };
   AdminCreateUser: { input: AdminCreateUserRequest; output: AdminCreateUserResponse };
   AdminGetUser: { input: UserRequest; output: AdminGetUserResponse };
   AdminUpdateUserAttributes: { input: AdminUpdateUserAttributesRequest; output: Empty };
@@ -289,6 +307,7 @@ export type Operations = {
   GenerateUsers: { input: GenerateUsersRequest; output: GenerateUsersResponse };
   DescribeUserSecurity: { input: UserRequest; output: DescribeUserSecurityResponse };
   UnlockUser: { input: UserRequest; output: Empty };
+  PreviewUICustomization: { input: PreviewUiCustomizationRequest; output: PreviewUiCustomizationResponse };
   ListSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   RotateSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
@@ -367,6 +386,13 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "AddUserPoolClientSecret", service: "cognito-idp", command: "add_user_pool_client_secret" },
   { name: "ListUserPoolClientSecrets", service: "cognito-idp", command: "list_user_pool_client_secrets" },
   { name: "DeleteUserPoolClientSecret", service: "cognito-idp", command: "delete_user_pool_client_secret" },
+  { name: "SetUICustomization", service: "cognito-idp", command: "set_ui_customization" },
+  { name: "GetUICustomization", service: "cognito-idp", command: "get_ui_customization" },
+  { name: "CreateManagedLoginBranding", service: "cognito-idp", command: "create_managed_login_branding" },
+  { name: "DescribeManagedLoginBranding", service: "cognito-idp", command: "describe_managed_login_branding" },
+  { name: "DescribeManagedLoginBrandingByClient", service: "cognito-idp", command: "describe_managed_login_branding_by_client" },
+  { name: "UpdateManagedLoginBranding", service: "cognito-idp", command: "update_managed_login_branding" },
+  { name: "DeleteManagedLoginBranding", service: "cognito-idp", command: "delete_managed_login_branding" },
   { name: "AdminCreateUser", service: "cognito-idp", command: "admin_create_user" },
   { name: "AdminGetUser", service: "cognito-idp", command: "admin_get_user" },
   { name: "AdminUpdateUserAttributes", service: "cognito-idp", command: "admin_update_user_attributes" },
@@ -449,6 +475,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GenerateUsers", service: "poolhouse", command: "generate_users" },
   { name: "DescribeUserSecurity", service: "poolhouse", command: "describe_user_security" },
   { name: "UnlockUser", service: "poolhouse", command: "unlock_user" },
+  { name: "PreviewUICustomization", service: "poolhouse", command: "preview_ui_customization" },
   { name: "ListSigningKeys", service: "poolhouse", command: "list_signing_keys" },
   { name: "RotateSigningKeys", service: "poolhouse", command: "rotate_signing_keys" },
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
