@@ -74,6 +74,15 @@ fn the_pools_default_applies_to_clients_without_their_own() {
         ".submitButton-customizable {\n  background-color: #123456;\n}\n"
     );
     assert_eq!(page.logo, Some((PNG.to_vec(), "image/png".to_string())));
+    let p = ok(
+        &c,
+        "PreviewUICustomization",
+        json!({"CSS": "", "UserPoolId": pool, "ClientId": client}),
+    );
+    assert_eq!(
+        p["LogoDataUrl"],
+        format!("data:image/png;base64,{}", STANDARD.encode(PNG))
+    );
 
     // The client's own replaces the pool's, CSS and logo together.
     ok(

@@ -10,4 +10,8 @@ CSS: string, Dropped: Array<DroppedCss>, Classes: Array<CustomizableClass>,
 /**
  * Cognito's CSS template: every class at its default values.
  */
-Template: string, };
+Template: string, 
+/**
+ * The logo that applies, as a `data:` URL (the console shows it without a request).
+ */
+LogoDataUrl?: string, };

@@ -13,6 +13,7 @@ import { UsersTab } from "./users/UsersTab";
 const ClientsTab = lazy(() => import("./clients/ClientsTab").then((m) => ({ default: m.ClientsTab })));
 const HooksTab = lazy(() => import("./hooks/HooksTab").then((m) => ({ default: m.HooksTab })));
 const MessagesTab = lazy(() => import("./messages/MessagesTab").then((m) => ({ default: m.MessagesTab })));
+const BrandingTab = lazy(() => import("./branding/BrandingTab").then((m) => ({ default: m.BrandingTab })));
 const PoolOverview = lazy(() => import("./overview/PoolOverview").then((m) => ({ default: m.PoolOverview })));
 import "../styles/users.css";
 
@@ -23,6 +24,7 @@ const TAB_LABELS: Record<PoolTab, string> = {
   clients: "App clients",
   hooks: "Hooks",
   messages: "Messages",
+  branding: "Branding",
 };
 
 export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
@@ -56,6 +58,7 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
         {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
+        {pool && tab === "branding" && <BrandingTab pool={pool} />}
       </Suspense>
     </DetailScreen>
   );

@@ -158,10 +158,16 @@ pub(crate) fn get_ui_customization(
 }
 
 dto! {
-    /// Poolhouse's CSS check for the console's editor: what a style sheet would serve.
+    /// Poolhouse's CSS check for the console's editor: what a style sheet would serve, and
+    /// the logo of the customization that applies to a pool's client (`ALL` when ClientId is
+    /// absent) when a pool is named.
     pub struct PreviewUiCustomizationRequest {
         #[serde(rename = "CSS")]
         pub css: String,
+        #[serde(default)]
+        pub user_pool_id: Option<UserPoolId>,
+        #[serde(default)]
+        pub client_id: Option<ClientId>,
     }
 }
 
@@ -192,16 +198,28 @@ dto! {
         pub classes: Vec<CustomizableClass>,
         /// Cognito's CSS template: every class at its default values.
         pub template: String,
+        /// The logo that applies, as a `data:` URL (the console shows it without a request).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub logo_data_url: Option<String>,
     }
 }
 
 /// `PreviewUICustomization`: the style sheet as it would be served, what is left out and
 /// why; a refusal is the error SetUICustomization would answer.
 pub(crate) fn preview_ui_customization(
-    _c: &Console,
+    c: &Console,
     _ctx: &OpCtx<'_>,
     req: PreviewUiCustomizationRequest,
 ) -> Result<PreviewUiCustomizationResponse, ApiError> {
+    let logo_data_url = match &req.user_pool_id {
+        Some(pool) => {
+            let client = req.client_id.as_deref().unwrap_or(ALL_CLIENTS);
+            c.read(|r| Ok(branding::for_page(r, pool, client)?))?
+                .logo
+                .map(|(bytes, media)| format!("data:{media};base64,{}", STANDARD.encode(bytes)))
+        }
+        None => None,
+    };
     let s = branding::sanitize("CSS", &req.css)?;
     Ok(PreviewUiCustomizationResponse {
         css: s.css,
@@ -222,6 +240,7 @@ pub(crate) fn preview_ui_customization(
             })
             .collect(),
         template: branding::COGNITO_TEMPLATE_CSS.to_string(),
+        logo_data_url,
     })
 }
 
