@@ -344,3 +344,46 @@ fn managed_login_refusals_name_the_member() {
     );
     assert_eq!(e.field.as_deref(), Some("UserPoolId"));
 }
+
+#[test]
+fn a_managed_login_domain_shows_the_clients_style_on_its_pages() {
+    let (c, pool, client) = console();
+    ok(
+        &c,
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": pool, "Domain": "brand-managed", "ManagedLoginVersion": 2}),
+    );
+    ok(
+        &c,
+        "SetUICustomization",
+        json!({"UserPoolId": pool, "CSS": ".label-customizable { font-weight: 700 }"}),
+    );
+    ok(
+        &c,
+        "CreateManagedLoginBranding",
+        json!({"UserPoolId": pool, "ClientId": client,
+               "Settings": {"components": {"primaryButton": {"lightMode": {"defaults": {"backgroundColor": "0b7268ff"}}}}},
+               "Assets": [{"Category": "FORM_LOGO", "ColorMode": "LIGHT", "Extension": "PNG",
+                           "Bytes": STANDARD.encode(PNG)}]}),
+    );
+    let page = c.branding_for(&pool, Some(&client)).unwrap();
+    assert!(
+        page.css
+            .contains(".submitButton-customizable { background-color: #0b7268ff; }"),
+        "{}",
+        page.css
+    );
+    assert!(
+        page.css.contains("@media (prefers-color-scheme: dark)"),
+        "{}",
+        page.css
+    );
+    assert!(
+        !page.css.contains("font-weight"),
+        "the classic CSS is not the managed page's"
+    );
+    assert_eq!(page.logo, Some((PNG.to_vec(), "image/png".to_string())));
+    // The pool-wide page (no client) and a pool on the classic pages keep the classic CSS.
+    let all = c.branding_for(&pool, None).unwrap();
+    assert!(all.css.contains("font-weight: 700"), "{}", all.css);
+}

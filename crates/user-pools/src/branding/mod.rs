@@ -215,9 +215,21 @@ pub struct PageBranding {
     pub version: Option<String>,
 }
 
-/// The branding a hosted page of `client_id` (or `ALL`) shows: its classic customization
-/// (the client's own, else the pool's), its style sheet sanitised as it is served.
+/// The branding a hosted page of `client_id` (or `ALL`) shows. As in Cognito, a pool whose
+/// domain serves managed login (`ManagedLoginVersion` 2) shows the client's managed login
+/// style, as CSS for the same classes in light and dark, with its form logo; otherwise, its
+/// classic customization (the client's own, else the pool's), sanitised as it is served.
 pub fn for_page(r: &impl Read, pool_id: &UserPoolId, client_id: &str) -> Result<PageBranding> {
+    let pool = require_pool(r, pool_id)?;
+    let managed_login = storage::domains::of_pool(r, pool.pk)?
+        .iter()
+        .any(|d| d.managed_login_version >= 2);
+    if managed_login && client_id != ALL_CLIENTS {
+        let client = clients::get(r, pool_id, client_id)?;
+        if let Some(style) = store::managed_of_client(r, client.pk)? {
+            return managed_page(&style);
+        }
+    }
     let view = get_ui(r, pool_id, client_id)?;
     let Some(row) = view.row else {
         return Ok(PageBranding::default());
@@ -406,4 +418,132 @@ pub fn settings_of(row: &ManagedLoginBrandingRow, merged: bool) -> Result<Option
         assets::merge(&mut base, own);
     }
     Ok(Some(base))
+}
+
+/// A colour of the settings document (`RRGGBBAA`) as CSS.
+fn color(v: &Value, path: &[&str]) -> Option<String> {
+    let mut at = v;
+    for p in path {
+        at = at.get(*p)?;
+    }
+    let c = at.as_str()?;
+    (c.len() == 8 && c.chars().all(|c| c.is_ascii_hexdigit())).then(|| format!("#{c}"))
+}
+
+/// The CSS of one colour scheme of a managed login style, for Cognito's classes.
+fn scheme_css(s: &Value, mode: &str) -> String {
+    let rules: [(&str, &str, &[&str]); 11] = [
+        (
+            ".background-customizable",
+            "background-color",
+            &["components", "pageBackground", mode, "color"],
+        ),
+        (
+            ".banner-customizable",
+            "background-color",
+            &["components", "form", mode, "backgroundColor"],
+        ),
+        (
+            ".submitButton-customizable",
+            "background-color",
+            &[
+                "components",
+                "primaryButton",
+                mode,
+                "defaults",
+                "backgroundColor",
+            ],
+        ),
+        (
+            ".submitButton-customizable",
+            "color",
+            &["components", "primaryButton", mode, "defaults", "textColor"],
+        ),
+        (
+            ".submitButton-customizable:hover",
+            "background-color",
+            &[
+                "components",
+                "primaryButton",
+                mode,
+                "hover",
+                "backgroundColor",
+            ],
+        ),
+        (
+            ".submitButton-customizable:hover",
+            "color",
+            &["components", "primaryButton", mode, "hover", "textColor"],
+        ),
+        (
+            ".inputField-customizable",
+            "background-color",
+            &[
+                "componentClasses",
+                "input",
+                mode,
+                "defaults",
+                "backgroundColor",
+            ],
+        ),
+        (
+            ".inputField-customizable",
+            "border-color",
+            &["componentClasses", "input", mode, "defaults", "borderColor"],
+        ),
+        (
+            ".redirect-customizable",
+            "color",
+            &["componentClasses", "link", mode, "defaults", "textColor"],
+        ),
+        (
+            ".label-customizable",
+            "color",
+            &["components", "pageText", mode, "bodyColor"],
+        ),
+        (
+            ".textDescription-customizable",
+            "color",
+            &["components", "pageText", mode, "descriptionColor"],
+        ),
+    ];
+    let mut out = String::new();
+    for (selector, property, path) in rules {
+        if let Some(c) = color(s, path) {
+            out.push_str(&format!("{selector} {{ {property}: {c}; }}\n"));
+        }
+    }
+    out
+}
+
+/// The hosted page's branding from a managed login style: its settings (over the defaults)
+/// as CSS, light and dark, and its form logo (a raster image: PNG, JPEG or WebP).
+fn managed_page(style: &ManagedLoginBrandingRow) -> Result<PageBranding> {
+    let settings = settings_of(style, true)?.unwrap_or_else(assets::default_settings);
+    let dark = scheme_css(&settings, "darkMode");
+    let mut css = scheme_css(&settings, "lightMode");
+    if !dark.is_empty() {
+        css.push_str(&format!(
+            "@media (prefers-color-scheme: dark) {{\n{dark}}}\n"
+        ));
+    }
+    let logo = ["LIGHT", "DYNAMIC", "DARK"].iter().find_map(|mode| {
+        style.assets.iter().find_map(|a| {
+            let ext = domain::branding::AssetExtension::parse(&a.extension)?;
+            let raster = matches!(
+                ext,
+                domain::branding::AssetExtension::Png
+                    | domain::branding::AssetExtension::Jpeg
+                    | domain::branding::AssetExtension::Webp
+            );
+            (a.category == "FORM_LOGO" && a.color_mode == *mode && raster)
+                .then(|| a.bytes.clone().map(|b| (b, ext.media_type().to_string())))
+                .flatten()
+        })
+    });
+    Ok(PageBranding {
+        css,
+        logo,
+        version: Some(style.updated_at.to_string()),
+    })
 }
