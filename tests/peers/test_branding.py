@@ -63,6 +63,14 @@ def test_ui_customization_pool_wide_then_per_client(server, idp, branded):
     assert headers["Content-Type"] == "image/png"
     assert headers["X-Content-Type-Options"] == "nosniff"
 
+    # The sheet the hosted pages link: Cognito's classes only, as the core rewrote them.
+    status, headers, body = get(server, f"/{pool}/branding/style.css?client_id={client}")
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+    assert body.decode() == (
+        ".submitButton-customizable {\n  background-color: #0b7268;\n}\n"
+        ".label-customizable {\n  font-weight: 700;\n}\n"
+    )
+
     own = idp.set_ui_customization(UserPoolId=pool, ClientId=client, CSS=".label-customizable{font-weight:400}",
                                    ImageFile=JPEG)["UICustomization"]
     assert own["ClientId"] == client

@@ -85,6 +85,7 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route("/{pool_id}/branding/logo", get(branding::logo))
+        .route("/{pool_id}/branding/style.css", get(branding::style))
         .route("/cognito-identity/.well-known/jwks_uri", get(identity_jwks))
         .route(
             "/cognito-identity/.well-known/openid-configuration",
