@@ -30,6 +30,8 @@ pub enum ErrorCode {
     UnsupportedIdentityProviderException,
     /// An app client names a custom scope no resource server defines.
     ScopeDoesNotExistException,
+    /// The app client already has a managed login branding style.
+    ManagedLoginBrandingExistsException,
     /// `VerifySoftwareToken` got a code that does not match.
     #[serde(rename = "EnableSoftwareTokenMFAException")]
     EnableSoftwareTokenMfaException,
@@ -113,6 +115,7 @@ impl ErrorCode {
             Self::DuplicateProviderException => "DuplicateProviderException",
             Self::UnsupportedIdentityProviderException => "UnsupportedIdentityProviderException",
             Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
+            Self::ManagedLoginBrandingExistsException => "ManagedLoginBrandingExistsException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::UserLambdaValidationException => "UserLambdaValidationException",
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
@@ -228,6 +231,9 @@ impl ApiError {
             }
             E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) | E::NotFound(_) => {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
+            }
+            E::ManagedLoginBrandingExists(_) => {
+                with_field(ErrorCode::ManagedLoginBrandingExistsException, "ClientId")
             }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
             E::DuplicateProvider(_) => {

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth_events;
 pub mod auth_sessions;
 pub mod backends;
+pub mod branding;
 pub mod client_secrets;
 pub mod clients;
 pub mod codes;

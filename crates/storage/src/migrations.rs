@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0020_client_secrets_sealed.sql"),
     ),
     (22, include_str!("../migrations/0022_user_pool_idps.sql")),
+    (23, include_str!("../migrations/0023_branding.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

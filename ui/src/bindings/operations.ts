@@ -48,10 +48,13 @@ import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
 import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
 import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
+import type { DeleteManagedLoginBrandingRequest } from "./DeleteManagedLoginBrandingRequest";
 import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DeleteUserPoolClientSecretRequest } from "./DeleteUserPoolClientSecretRequest";
 import type { DeleteUserPoolDomainRequest } from "./DeleteUserPoolDomainRequest";
+import type { DescribeManagedLoginBrandingByClientRequest } from "./DescribeManagedLoginBrandingByClientRequest";
+import type { DescribeManagedLoginBrandingRequest } from "./DescribeManagedLoginBrandingRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserPoolDomainRequest } from "./DescribeUserPoolDomainRequest";
 import type { DescribeUserPoolDomainResponse } from "./DescribeUserPoolDomainResponse";
@@ -76,6 +79,7 @@ import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProvide
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
 import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
 import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
+import type { GetUiCustomizationRequest } from "./GetUiCustomizationRequest";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
@@ -132,10 +136,13 @@ import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
 import type { LookupDeveloperIdentityRequest } from "./LookupDeveloperIdentityRequest";
 import type { LookupDeveloperIdentityResponse } from "./LookupDeveloperIdentityResponse";
+import type { ManagedLoginBrandingResponse } from "./ManagedLoginBrandingResponse";
 import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentitiesRequest";
 import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArnRequest";
 import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
 import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
+import type { PreviewUiCustomizationRequest } from "./PreviewUiCustomizationRequest";
+import type { PreviewUiCustomizationResponse } from "./PreviewUiCustomizationResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
@@ -154,6 +161,7 @@ import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
 import type { SetPrincipalTagAttributeMapRequest } from "./SetPrincipalTagAttributeMapRequest";
 import type { SetRiskConfigurationRequest } from "./SetRiskConfigurationRequest";
+import type { SetUiCustomizationRequest } from "./SetUiCustomizationRequest";
 import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest";
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
@@ -161,6 +169,7 @@ import type { SignUpResponse } from "./SignUpResponse";
 import type { SimulateAccessRequest } from "./SimulateAccessRequest";
 import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
+import type { UiCustomizationResponse } from "./UiCustomizationResponse";
 import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
@@ -306,6 +315,7 @@ export type Operations = {
   GenerateUsers: { input: GenerateUsersRequest; output: GenerateUsersResponse };
   DescribeUserSecurity: { input: UserRequest; output: DescribeUserSecurityResponse };
   UnlockUser: { input: UserRequest; output: Empty };
+  PreviewUICustomization: { input: PreviewUiCustomizationRequest; output: PreviewUiCustomizationResponse };
   ListSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   RotateSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
@@ -474,6 +484,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GenerateUsers", service: "poolhouse", command: "generate_users" },
   { name: "DescribeUserSecurity", service: "poolhouse", command: "describe_user_security" },
   { name: "UnlockUser", service: "poolhouse", command: "unlock_user" },
+  { name: "PreviewUICustomization", service: "poolhouse", command: "preview_ui_customization" },
   { name: "ListSigningKeys", service: "poolhouse", command: "list_signing_keys" },
   { name: "RotateSigningKeys", service: "poolhouse", command: "rotate_signing_keys" },
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },
