@@ -24,6 +24,8 @@ pub enum ErrorCode {
     CodeMismatchException,
     ExpiredCodeException,
     UnsupportedOperationException,
+    /// A refresh token that rotation replaced, used after its grace period.
+    RefreshTokenReuseException,
     /// An app client names a custom scope no resource server defines.
     ScopeDoesNotExistException,
     /// `VerifySoftwareToken` got a code that does not match.
@@ -106,6 +108,7 @@ impl ErrorCode {
             Self::CodeMismatchException => "CodeMismatchException",
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
+            Self::RefreshTokenReuseException => "RefreshTokenReuseException",
             Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::UserLambdaValidationException => "UserLambdaValidationException",
@@ -237,6 +240,9 @@ impl ApiError {
             E::LimitExceeded(_) => ApiError::new(ErrorCode::LimitExceededException, message),
             E::InvalidToken => with_field(ErrorCode::InvalidParameterException, "PaginationToken"),
             E::NotAuthorized(_) => ApiError::new(ErrorCode::NotAuthorizedException, message),
+            E::RefreshTokenReuse(_) => {
+                with_field(ErrorCode::RefreshTokenReuseException, "RefreshToken")
+            }
             E::UserNotConfirmed => ApiError::new(ErrorCode::UserNotConfirmedException, message),
             E::PasswordResetRequired => {
                 ApiError::new(ErrorCode::PasswordResetRequiredException, message)

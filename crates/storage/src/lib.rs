@@ -30,6 +30,7 @@ pub mod identities;
 pub mod identity_pools;
 pub mod outbox;
 pub mod pools;
+pub mod refresh_rotations;
 pub mod refresh_tokens;
 pub mod resource_servers;
 pub mod roles;

@@ -40,6 +40,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/0020_client_secrets_sealed.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/0024_refresh_token_rotation.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the last migration's number.
