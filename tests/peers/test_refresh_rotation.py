@@ -150,7 +150,7 @@ def test_a_client_secret_is_required_and_tokens_stay_with_their_client(idp, pool
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         refresh(idp, client, t["RefreshToken"])
     with pytest.raises(idp.exceptions.NotAuthorizedException):
-        refresh(idp, client, t["RefreshToken"], ClientSecret="wrong")
+        refresh(idp, client, t["RefreshToken"], ClientSecret="x" * 52)
     r = refresh(idp, client, t["RefreshToken"], ClientSecret=secret, ClientMetadata={"app": "web"})
     assert r["RefreshToken"] != t["RefreshToken"]
 
