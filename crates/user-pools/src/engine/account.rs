@@ -118,8 +118,10 @@ impl Engine<'_> {
     }
 
     /// The app client of `client_id`, authenticated by `client_secret` when it has secrets:
-    /// any current secret (rotation keeps up to two), compared in constant time.
-    pub(crate) fn authenticated_client(
+    /// any current secret (rotation keeps up to two), compared in constant time. A refusal is
+    /// `Error::NotAuthorized` (the token endpoint's `invalid_client`); an unknown client
+    /// `Error::ClientNotFound`.
+    pub fn authenticated_client(
         &self,
         client_id: &str,
         client_secret: Option<&str>,
@@ -158,21 +160,34 @@ impl Engine<'_> {
         origin: &Origin,
     ) -> Result<Answer> {
         let sc = self.authenticated_client(client_id, client_secret)?;
+        self.refresh_for_client(&sc, refresh_token, origin)
+    }
+
+    /// [`Engine::get_tokens_from_refresh_token`] for a client already authenticated
+    /// ([`Engine::authenticated_client`]): the token endpoint answers `invalid_client` for the
+    /// first step's refusals and `invalid_grant` for this one's (`Error::NotAuthorized`,
+    /// `Error::RefreshTokenReuse`).
+    pub fn refresh_for_client(
+        &self,
+        sc: &SignInClient,
+        refresh_token: &str,
+        origin: &Origin,
+    ) -> Result<Answer> {
         let now = self.now();
-        let s = match self.read(|r| rotation::prepare(r, &sc, refresh_token, now))? {
+        let s = match self.read(|r| rotation::prepare(r, sc, refresh_token, now))? {
             rotation::Refresh::Mint(_, s) => s,
             rotation::Refresh::Reused(session) => {
                 self.write(|tx| rotation::revoke_family(tx, &session, now))?;
                 return Err(rotation::reuse_refused());
             }
         };
-        let minted = self.tokens(&sc, &s, Generation::RefreshTokens, origin)?;
+        let minted = self.tokens(sc, &s, Generation::RefreshTokens, origin)?;
         let new = if sc.client.settings.refresh_token_rotation.enabled() {
             Some(tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?)
         } else {
             None
         };
-        self.write(|tx| rotation::settle(tx, &sc, refresh_token, new.as_deref(), now))??;
+        self.write(|tx| rotation::settle(tx, sc, refresh_token, new.as_deref(), now))??;
         Ok(Answer::Tokens {
             minted,
             refresh_token: new,
