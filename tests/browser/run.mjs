@@ -29,6 +29,7 @@ const SCENARIOS = [
   "support.e2e.mjs",
   "identity-pools.e2e.mjs",
   "exchange.e2e.mjs",
+  "oauth.e2e.mjs",
   "clients.e2e.mjs",
 ];
 /** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */

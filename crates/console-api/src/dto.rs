@@ -17,6 +17,7 @@ pub use crate::ops::hooks::*;
 pub use crate::ops::identities::*;
 pub use crate::ops::identity_logins::*;
 pub use crate::ops::identity_pools::*;
+pub use crate::ops::idps::*;
 pub use crate::ops::inspect::*;
 pub use crate::ops::keys::*;
 pub use crate::ops::mfa::*;

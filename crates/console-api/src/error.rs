@@ -26,6 +26,10 @@ pub enum ErrorCode {
     UnsupportedOperationException,
     /// A refresh token that rotation replaced, used after its grace period.
     RefreshTokenReuseException,
+    /// An identity provider by that name or identifier exists in the pool.
+    DuplicateProviderException,
+    /// The operation does not apply to this identity provider.
+    UnsupportedIdentityProviderException,
     /// An app client names a custom scope no resource server defines.
     ScopeDoesNotExistException,
     /// `VerifySoftwareToken` got a code that does not match.
@@ -109,6 +113,8 @@ impl ErrorCode {
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
             Self::RefreshTokenReuseException => "RefreshTokenReuseException",
+            Self::DuplicateProviderException => "DuplicateProviderException",
+            Self::UnsupportedIdentityProviderException => "UnsupportedIdentityProviderException",
             Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::UserLambdaValidationException => "UserLambdaValidationException",
@@ -227,6 +233,12 @@ impl ApiError {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
             }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
+            E::DuplicateProvider(_) => {
+                ApiError::new(ErrorCode::DuplicateProviderException, message)
+            }
+            E::UnsupportedIdentityProvider(_) => {
+                ApiError::new(ErrorCode::UnsupportedIdentityProviderException, message)
+            }
             E::UsernameExists => with_field(ErrorCode::UsernameExistsException, "Username"),
             E::GroupExists(_) => with_field(ErrorCode::GroupExistsException, "GroupName"),
             E::AliasExists(_) => ApiError::new(ErrorCode::AliasExistsException, message),

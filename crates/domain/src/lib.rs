@@ -9,6 +9,7 @@ pub mod clock;
 pub mod filter;
 pub mod hooks;
 pub mod identity_pool;
+pub mod idp;
 pub mod ids;
 pub mod names;
 pub mod oauth;

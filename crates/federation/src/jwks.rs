@@ -178,6 +178,57 @@ fn unknown_kid(kid: Option<&str>, jwks_uri: &str) -> Refusal {
     }
 }
 
+/// A provider's endpoints as its discovery document names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub issuer: String,
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+}
+
+/// Reads `<issuer>/.well-known/openid-configuration`: the document must name `issuer` exactly
+/// (OpenID Connect Discovery §4.3), and its endpoints must be https (http on the loopback for
+/// a loopback http issuer), as [`JwksCache`] requires of `jwks_uri`.
+pub fn discover(fetch: &dyn Fetch, issuer: &str) -> Result<Endpoints, Refusal> {
+    let base = issuer.trim_end_matches('/');
+    let discovery_url = format!("{base}/.well-known/openid-configuration");
+    let doc = json(fetch, &discovery_url, "discovery document")?;
+    let named = doc
+        .get("issuer")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if named != issuer && named != base {
+        return Err(Refusal::ExternalService(format!(
+            "The discovery document {} names the issuer '{named}', not '{issuer}'.",
+            shown(&discovery_url)
+        )));
+    }
+    let endpoint = |key: &str| -> Result<Option<String>, Refusal> {
+        match doc.get(key).and_then(Value::as_str) {
+            None => Ok(None),
+            Some(u) => {
+                check_jwks_uri(base, u).map_err(|_| {
+                    Refusal::ExternalService(format!(
+                        "The discovery document {} names {key} '{}', which is not an https URL.",
+                        shown(&discovery_url),
+                        shown(u)
+                    ))
+                })?;
+                Ok(Some(u.to_owned()))
+            }
+        }
+    };
+    Ok(Endpoints {
+        issuer: named.to_owned(),
+        authorization_endpoint: endpoint("authorization_endpoint")?,
+        token_endpoint: endpoint("token_endpoint")?,
+        userinfo_endpoint: endpoint("userinfo_endpoint")?,
+        jwks_uri: endpoint("jwks_uri")?,
+    })
+}
+
 /// The JWKS must be fetched as securely as the discovery document: https, or http on the
 /// loopback when the issuer itself is a loopback http one.
 fn check_jwks_uri(base: &str, jwks_uri: &str) -> Result<(), Refusal> {

@@ -118,6 +118,12 @@ impl Verifier {
         }
     }
 
+    /// The HTTP client the verifier asks providers with (discovery and metadata documents
+    /// read when a user pool's provider is configured).
+    pub fn fetch(&self) -> &dyn Fetch {
+        &*self.fetch
+    }
+
     /// The social providers' base URLs this verifier uses.
     pub fn endpoints(&self) -> &SocialEndpoints {
         &self.endpoints

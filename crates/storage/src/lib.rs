@@ -28,6 +28,7 @@ pub mod groups;
 pub mod hook_invocations;
 pub mod identities;
 pub mod identity_pools;
+pub mod idps;
 pub mod outbox;
 pub mod pools;
 pub mod refresh_rotations;

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/0020_client_secrets_sealed.sql"),
     ),
+    (22, include_str!("../migrations/0022_user_pool_idps.sql")),
     (
         24,
         include_str!("../migrations/0024_refresh_token_rotation.sql"),

@@ -43,10 +43,10 @@ fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
 }
 
 /// The pool-dependent OAuth checks: custom scopes must be defined by a resource server, and
-/// identity providers must exist (only `COGNITO` does until pools have providers).
+/// identity providers must be `COGNITO` or one of the pool's.
 fn check_oauth(r: &impl Read, pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
     for (i, p) in settings.supported_identity_providers.iter().enumerate() {
-        if p != "COGNITO" {
+        if p != domain::idp::COGNITO && !crate::idps::exists(r, pool.pk, p)? {
             return Err(invalid(
                 &format!("SupportedIdentityProviders[{i}]"),
                 format!("The provider {p} does not exist for User Pool {}", pool.id),

@@ -11,8 +11,10 @@ pub mod clients;
 pub mod codes;
 pub mod domains;
 pub mod engine;
+pub mod federated;
 pub mod groups;
 pub mod hooks;
+pub mod idps;
 pub mod keys;
 pub mod pagination;
 pub mod passwords;
@@ -63,6 +65,12 @@ pub enum Error {
     /// A verified alias value belongs to another user.
     #[error("An account with the given {0} already exists.")]
     AliasExists(String),
+    /// An identity provider by this name, or with this identifier, exists in the pool.
+    #[error("{0}")]
+    DuplicateProvider(String),
+    /// The operation does not apply to this provider (`COGNITO`, the pool's own directory).
+    #[error("{0}")]
+    UnsupportedIdentityProvider(String),
     /// A request member is malformed or out of range.
     #[error("{0}")]
     InvalidParameter(FieldError),

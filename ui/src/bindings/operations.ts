@@ -7,8 +7,10 @@ import type { AdminConfirmSignUpRequest } from "./AdminConfirmSignUpRequest";
 import type { AdminCreateUserRequest } from "./AdminCreateUserRequest";
 import type { AdminCreateUserResponse } from "./AdminCreateUserResponse";
 import type { AdminDeleteUserAttributesRequest } from "./AdminDeleteUserAttributesRequest";
+import type { AdminDisableProviderForUserRequest } from "./AdminDisableProviderForUserRequest";
 import type { AdminGetUserResponse } from "./AdminGetUserResponse";
 import type { AdminInitiateAuthRequest } from "./AdminInitiateAuthRequest";
+import type { AdminLinkProviderForUserRequest } from "./AdminLinkProviderForUserRequest";
 import type { AdminListGroupsForUserRequest } from "./AdminListGroupsForUserRequest";
 import type { AdminListUserAuthEventsRequest } from "./AdminListUserAuthEventsRequest";
 import type { AdminListUserAuthEventsResponse } from "./AdminListUserAuthEventsResponse";
@@ -34,6 +36,7 @@ import type { ConfirmSignUpRequest } from "./ConfirmSignUpRequest";
 import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
+import type { CreateIdentityProviderRequest } from "./CreateIdentityProviderRequest";
 import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
 import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
@@ -68,6 +71,7 @@ import type { GetCredentialsForIdentityRequest } from "./GetCredentialsForIdenti
 import type { GetCredentialsForIdentityResponse } from "./GetCredentialsForIdentityResponse";
 import type { GetIdRequest } from "./GetIdRequest";
 import type { GetIdentityPoolRolesResponse } from "./GetIdentityPoolRolesResponse";
+import type { GetIdentityProviderByIdentifierRequest } from "./GetIdentityProviderByIdentifierRequest";
 import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProviderResponse";
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
 import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
@@ -85,6 +89,8 @@ import type { IdentityIdResponse } from "./IdentityIdResponse";
 import type { IdentityLogins } from "./IdentityLogins";
 import type { IdentityPool } from "./IdentityPool";
 import type { IdentityPoolIdRequest } from "./IdentityPoolIdRequest";
+import type { IdentityProviderNameRequest } from "./IdentityProviderNameRequest";
+import type { IdentityProviderResponse } from "./IdentityProviderResponse";
 import type { ImportRoleRequest } from "./ImportRoleRequest";
 import type { ImportRoleResponse } from "./ImportRoleResponse";
 import type { InitiateAuthRequest } from "./InitiateAuthRequest";
@@ -103,6 +109,8 @@ import type { ListIdentityLoginsRequest } from "./ListIdentityLoginsRequest";
 import type { ListIdentityLoginsResponse } from "./ListIdentityLoginsResponse";
 import type { ListIdentityPoolsRequest } from "./ListIdentityPoolsRequest";
 import type { ListIdentityPoolsResponse } from "./ListIdentityPoolsResponse";
+import type { ListIdentityProvidersRequest } from "./ListIdentityProvidersRequest";
+import type { ListIdentityProvidersResponse } from "./ListIdentityProvidersResponse";
 import type { ListOpenIdConnectProvidersResponse } from "./ListOpenIdConnectProvidersResponse";
 import type { ListOutboxMessagesRequest } from "./ListOutboxMessagesRequest";
 import type { ListOutboxMessagesResponse } from "./ListOutboxMessagesResponse";
@@ -159,6 +167,7 @@ import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRe
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
+import type { UpdateIdentityProviderRequest } from "./UpdateIdentityProviderRequest";
 import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
@@ -209,6 +218,14 @@ export type Operations = {
   AddUserPoolClientSecret: { input: AddUserPoolClientSecretRequest; output: AddUserPoolClientSecretResponse };
   ListUserPoolClientSecrets: { input: ListUserPoolClientSecretsRequest; output: ListUserPoolClientSecretsResponse };
   DeleteUserPoolClientSecret: { input: DeleteUserPoolClientSecretRequest; output: Empty };
+  CreateIdentityProvider: { input: CreateIdentityProviderRequest; output: IdentityProviderResponse };
+  DescribeIdentityProvider: { input: IdentityProviderNameRequest; output: IdentityProviderResponse };
+  UpdateIdentityProvider: { input: UpdateIdentityProviderRequest; output: IdentityProviderResponse };
+  DeleteIdentityProvider: { input: IdentityProviderNameRequest; output: Empty };
+  ListIdentityProviders: { input: ListIdentityProvidersRequest; output: ListIdentityProvidersResponse };
+  GetIdentityProviderByIdentifier: { input: GetIdentityProviderByIdentifierRequest; output: IdentityProviderResponse };
+  AdminLinkProviderForUser: { input: AdminLinkProviderForUserRequest; output: Empty };
+  AdminDisableProviderForUser: { input: AdminDisableProviderForUserRequest; output: Empty };
   AdminCreateUser: { input: AdminCreateUserRequest; output: AdminCreateUserResponse };
   AdminGetUser: { input: UserRequest; output: AdminGetUserResponse };
   AdminUpdateUserAttributes: { input: AdminUpdateUserAttributesRequest; output: Empty };
@@ -370,6 +387,14 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "AddUserPoolClientSecret", service: "cognito-idp", command: "add_user_pool_client_secret" },
   { name: "ListUserPoolClientSecrets", service: "cognito-idp", command: "list_user_pool_client_secrets" },
   { name: "DeleteUserPoolClientSecret", service: "cognito-idp", command: "delete_user_pool_client_secret" },
+  { name: "CreateIdentityProvider", service: "cognito-idp", command: "create_identity_provider" },
+  { name: "DescribeIdentityProvider", service: "cognito-idp", command: "describe_identity_provider" },
+  { name: "UpdateIdentityProvider", service: "cognito-idp", command: "update_identity_provider" },
+  { name: "DeleteIdentityProvider", service: "cognito-idp", command: "delete_identity_provider" },
+  { name: "ListIdentityProviders", service: "cognito-idp", command: "list_identity_providers" },
+  { name: "GetIdentityProviderByIdentifier", service: "cognito-idp", command: "get_identity_provider_by_identifier" },
+  { name: "AdminLinkProviderForUser", service: "cognito-idp", command: "admin_link_provider_for_user" },
+  { name: "AdminDisableProviderForUser", service: "cognito-idp", command: "admin_disable_provider_for_user" },
   { name: "AdminCreateUser", service: "cognito-idp", command: "admin_create_user" },
   { name: "AdminGetUser", service: "cognito-idp", command: "admin_get_user" },
   { name: "AdminUpdateUserAttributes", service: "cognito-idp", command: "admin_update_user_attributes" },

@@ -213,6 +213,27 @@ export function endpointAddress(): string | undefined {
   }
 }
 
+/**
+ * Opens a web page (the hosted sign-in) outside the console: a new tab in the browser build.
+ * The desktop window may show nothing but the console's own pages and holds no permission to
+ * start the system browser, so there it opens nothing and answers false: the caller then offers
+ * the address to copy. Only http and https addresses are opened.
+ */
+export function openInBrowser(url: string): boolean {
+  if (isTauri()) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  // noopener: the sign-in page gets no handle on the console's window (window.open then
+  // answers null whether or not a tab opened).
+  window.open(parsed.toString(), "_blank", "noopener,noreferrer");
+  return true;
+}
+
 /** Writes text to the clipboard (Tauri's webview and browsers both offer the async API). */
 export async function copyText(text: string): Promise<void> {
   await navigator.clipboard.writeText(text);

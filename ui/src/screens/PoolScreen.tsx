@@ -11,7 +11,9 @@ import { UsersTab } from "./users/UsersTab";
 // The pool opens on Users; the other tabs load when first visited, which keeps the code the
 // console needs at start small.
 const ClientsTab = lazy(() => import("./clients/ClientsTab").then((m) => ({ default: m.ClientsTab })));
+const IdpsTab = lazy(() => import("./idps/IdpsTab").then((m) => ({ default: m.IdpsTab })));
 const HooksTab = lazy(() => import("./hooks/HooksTab").then((m) => ({ default: m.HooksTab })));
+const OAuthTab = lazy(() => import("./oauth/OAuthTab").then((m) => ({ default: m.OAuthTab })));
 const MessagesTab = lazy(() => import("./messages/MessagesTab").then((m) => ({ default: m.MessagesTab })));
 const PoolOverview = lazy(() => import("./overview/PoolOverview").then((m) => ({ default: m.PoolOverview })));
 import "../styles/users.css";
@@ -21,6 +23,8 @@ const TAB_LABELS: Record<PoolTab, string> = {
   users: "Users",
   groups: "Groups",
   clients: "App clients",
+  oauth: "OAuth & domain",
+  idps: "Identity providers",
   hooks: "Hooks",
   messages: "Messages",
 };
@@ -54,6 +58,8 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
       <Suspense fallback={<Spinner label={`Loading ${TAB_LABELS[tab]}…`} />}>
         {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={reload} />}
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
+        {pool && tab === "oauth" && <OAuthTab pool={pool} onChanged={reload} />}
+        {pool && tab === "idps" && <IdpsTab poolId={pool.Id} />}
         {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
       </Suspense>

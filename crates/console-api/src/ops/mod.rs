@@ -37,6 +37,7 @@ pub(crate) mod hooks;
 pub(crate) mod identities;
 pub(crate) mod identity_logins;
 pub(crate) mod identity_pools;
+pub(crate) mod idps;
 pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod mfa;
@@ -58,9 +59,9 @@ use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
     access::*, audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*,
-    groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*, inspect::*, keys::*,
-    mfa::*, oauth_config::*, outbox::*, pools::*, recovery::*, risk::*, roles::*, selfservice::*,
-    shared::*, signin::*, sts::*, users::*, vending::*, workspace::*,
+    groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*, idps::*, inspect::*,
+    keys::*, mfa::*, oauth_config::*, outbox::*, pools::*, recovery::*, risk::*, roles::*,
+    selfservice::*, shared::*, signin::*, sts::*, users::*, vending::*, workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -93,6 +94,14 @@ macro_rules! for_each_operation {
             idp oauth_config AddUserPoolClientSecret add_user_pool_client_secret AddUserPoolClientSecretRequest AddUserPoolClientSecretResponse admin;
             idp oauth_config ListUserPoolClientSecrets list_user_pool_client_secrets ListUserPoolClientSecretsRequest ListUserPoolClientSecretsResponse admin;
             idp oauth_config DeleteUserPoolClientSecret delete_user_pool_client_secret DeleteUserPoolClientSecretRequest Empty admin;
+            idp idps CreateIdentityProvider create_identity_provider CreateIdentityProviderRequest IdentityProviderResponse admin;
+            idp idps DescribeIdentityProvider describe_identity_provider IdentityProviderNameRequest IdentityProviderResponse admin;
+            idp idps UpdateIdentityProvider update_identity_provider UpdateIdentityProviderRequest IdentityProviderResponse admin;
+            idp idps DeleteIdentityProvider delete_identity_provider IdentityProviderNameRequest Empty admin;
+            idp idps ListIdentityProviders list_identity_providers ListIdentityProvidersRequest ListIdentityProvidersResponse admin;
+            idp idps GetIdentityProviderByIdentifier get_identity_provider_by_identifier GetIdentityProviderByIdentifierRequest IdentityProviderResponse admin;
+            idp idps AdminLinkProviderForUser admin_link_provider_for_user AdminLinkProviderForUserRequest Empty admin;
+            idp idps AdminDisableProviderForUser admin_disable_provider_for_user AdminDisableProviderForUserRequest Empty admin;
             idp users AdminCreateUser admin_create_user AdminCreateUserRequest AdminCreateUserResponse admin;
             idp users AdminGetUser admin_get_user UserRequest AdminGetUserResponse admin;
             idp users AdminUpdateUserAttributes admin_update_user_attributes AdminUpdateUserAttributesRequest Empty admin;

@@ -32,6 +32,22 @@ pub struct Metadata {
     pub entity_id: String,
     pub signing_keys: Vec<SigningKey>,
     pub valid_until_ms: Option<i64>,
+    /// The `SingleSignOnService` location for the HTTP-Redirect binding (where a service
+    /// provider sends its AuthnRequest), if the IdP has one.
+    pub sso_redirect: Option<String>,
+    /// The `SingleLogoutService` location for the HTTP-Redirect binding, if any.
+    pub slo_redirect: Option<String>,
+}
+
+/// SAML 2.0's HTTP-Redirect binding.
+pub const REDIRECT_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+
+fn redirect_location(idp: roxmltree::Node<'_, '_>, service: &str) -> Option<String> {
+    xml::children(idp, METADATA_NS, service)
+        .find(|s| s.attribute("Binding") == Some(REDIRECT_BINDING))
+        .and_then(|s| s.attribute("Location"))
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
 }
 
 /// Why a metadata document was refused.
@@ -162,5 +178,24 @@ pub fn parse(doc: &str) -> Result<Metadata, MetadataError> {
         entity_id,
         signing_keys,
         valid_until_ms,
+        sso_redirect: redirect_location(idp, "SingleSignOnService"),
+        slo_redirect: redirect_location(idp, "SingleLogoutService"),
     })
+}
+
+/// GETs a metadata document at `url` (a provider's `MetadataURL`) and reads it; the error
+/// names the URL (without its query) and what went wrong.
+pub fn fetch(fetch: &dyn crate::Fetch, url: &str) -> Result<(String, Metadata), MetadataError> {
+    let shown = crate::http::shown(url);
+    let got = fetch.get(url).map_err(|e| err(e.to_string()))?;
+    if got.status != 200 {
+        return Err(err(format!(
+            "the metadata at {shown} answered HTTP {}",
+            got.status
+        )));
+    }
+    let text = String::from_utf8(got.body)
+        .map_err(|_| err(format!("the metadata at {shown} is not UTF-8 text")))?;
+    let parsed = parse(&text).map_err(|e| err(format!("{} (from {shown})", e.0)))?;
+    Ok((text, parsed))
 }

@@ -137,6 +137,8 @@ fn id_claim(name: &str, value: &str) -> Value {
             .parse::<i64>()
             .map_or_else(|_| json!(value), |secs| json!(secs)),
         "address" => json!({ "formatted": value }),
+        // A federated or linked user's provider identities: Cognito's JSON array.
+        "identities" => serde_json::from_str(value).unwrap_or_else(|_| json!(value)),
         _ => json!(value),
     }
 }
@@ -160,7 +162,8 @@ pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Valu
     }
     let readable = &sc.client.settings.read_attributes;
     for (name, value) in &s.user.attributes {
-        if name == "sub" || (!readable.is_empty() && !readable.contains(name)) {
+        let always = name == "identities";
+        if name == "sub" || (!always && !readable.is_empty() && !readable.contains(name)) {
             continue;
         }
         id.insert(name.clone(), id_claim(name, value));

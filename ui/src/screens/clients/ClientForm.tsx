@@ -14,13 +14,6 @@ export const AUTH_FLOWS: ReadonlyArray<{ value: ExplicitAuthFlow; label: string 
   { value: "ALLOW_REFRESH_TOKEN_AUTH", label: "Refresh tokens (REFRESH_TOKEN_AUTH)" },
 ];
 
-const OAUTH_FLOWS: ReadonlyArray<{ value: OAuthFlow; label: string }> = [
-  { value: "code", label: "Authorization code" },
-  { value: "implicit", label: "Implicit" },
-  { value: "client_credentials", label: "Client credentials" },
-];
-
-const STANDARD_SCOPES = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"] as const;
 const UNITS: TimeUnit[] = ["seconds", "minutes", "hours", "days"];
 
 /** Cognito's defaults for a new app client. */
@@ -170,7 +163,6 @@ export function ClientFormFields({
   const [first] = useState(d);
   const unsaved = useUnsavedGuard(JSON.stringify(d) !== JSON.stringify(first), "this app client");
   const legacyFlows = d.ExplicitAuthFlows.filter((f) => !AUTH_FLOWS.some((a) => a.value === f));
-  const extraScopes = d.AllowedOAuthScopes.filter((s) => !(STANDARD_SCOPES as readonly string[]).includes(s));
 
   const validity = (k: (typeof VALIDITY_FIELDS)[number], unitKey: keyof ClientDraft["TokenValidityUnits"], label: string, hint: string) => (
     <Field label={label} name={k} hint={hint} error={errors[k] ?? errors[`TokenValidityUnits.${unitKey}`]}>
@@ -293,77 +285,10 @@ export function ClientFormFields({
         />
       </fieldset>
 
-      <fieldset className="fieldset">
-        <legend>Hosted sign-in and OAuth 2.0</legend>
-        <div className="grid-2">
-          <Field label="Callback URLs" name="CallbackURLs" hint="One per line." error={errors.CallbackURLs ?? errors.DefaultRedirectURI}>
-            {(p) => (
-              <textarea
-                {...p}
-                rows={3}
-                className="mono"
-                spellCheck={false}
-                value={d.CallbackURLs}
-                onChange={(e) => set("CallbackURLs", e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="Sign-out URLs" name="LogoutURLs" hint="One per line." error={errors.LogoutURLs}>
-            {(p) => (
-              <textarea
-                {...p}
-                rows={3}
-                className="mono"
-                spellCheck={false}
-                value={d.LogoutURLs}
-                onChange={(e) => set("LogoutURLs", e.target.value)}
-              />
-            )}
-          </Field>
-        </div>
-        <Check
-          label="Allow OAuth 2.0 flows"
-          checked={d.AllowedOAuthFlowsUserPoolClient}
-          onChange={(v) => set("AllowedOAuthFlowsUserPoolClient", v)}
-        />
-        <GroupError text={errors.AllowedOAuthFlowsUserPoolClient} />
-        {d.AllowedOAuthFlowsUserPoolClient && (
-          <>
-            <div className="checks" role="group" aria-label="OAuth grant types">
-              <span className="inline-label">Grant types:</span>
-              {OAUTH_FLOWS.map((f) => (
-                <Check
-                  key={f.value}
-                  label={f.label}
-                  checked={d.AllowedOAuthFlows.includes(f.value)}
-                  onChange={(on) => set("AllowedOAuthFlows", toggle(d.AllowedOAuthFlows, f.value, on))}
-                />
-              ))}
-            </div>
-            <GroupError text={errors.AllowedOAuthFlows} />
-            <div className="checks" role="group" aria-label="OAuth scopes">
-              <span className="inline-label">Scopes:</span>
-              {STANDARD_SCOPES.map((s) => (
-                <Check
-                  key={s}
-                  label={<span className="mono">{s}</span>}
-                  checked={d.AllowedOAuthScopes.includes(s)}
-                  onChange={(on) => set("AllowedOAuthScopes", toggle(d.AllowedOAuthScopes, s, on))}
-                />
-              ))}
-              {extraScopes.map((s) => (
-                <Check
-                  key={s}
-                  label={<span className="mono">{s}</span>}
-                  checked
-                  onChange={() => set("AllowedOAuthScopes", d.AllowedOAuthScopes.filter((x) => x !== s))}
-                />
-              ))}
-            </div>
-            <GroupError text={errors.AllowedOAuthScopes} />
-          </>
-        )}
-      </fieldset>
+      <p className="hint">
+        Callback URLs, OAuth flows and scopes, identity providers and a ready-made sign-in URL are on the app client&apos;s
+        Hosted UI tab.
+      </p>
     </>
   );
 }

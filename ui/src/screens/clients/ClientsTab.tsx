@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { clientQuery } from "../../api/queries";
 import type { Operations, UserPoolClient, UserPoolClientDescription } from "../../api/types";
 import { ListToolbar, PagedView, QueryStatus } from "../../components/LoadState";
@@ -15,6 +15,7 @@ import {
   Form,
   SaveActions,
   Section,
+  Spinner,
 } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
 import { clientSettingsOf } from "../../lib/poolSettings";
@@ -31,6 +32,12 @@ import {
 } from "./ClientForm";
 import { forgetTrySignIn, openTrySignIn, rememberOpenTrySignIn } from "./trySignIn/session";
 import { TrySignInDrawer } from "./trySignIn/TrySignInDrawer";
+
+// The OAuth tabs load when first opened.
+const HostedUiTab = lazy(() => import("../oauth/HostedUiTab").then((m) => ({ default: m.HostedUiTab })));
+const ClientSecretsSection = lazy(() =>
+  import("../oauth/ClientSecretsSection").then((m) => ({ default: m.ClientSecretsSection })),
+);
 
 
 export function ClientsTab({ poolId }: { poolId: string }) {
@@ -223,8 +230,13 @@ function ClientDrawer({
   const query = clientQuery(poolId, clientId);
   const q = useQuery(query);
   const client = q.data?.UserPoolClient;
+  const [tab, setTab] = useState<ClientDrawerTab>("settings");
+  const saved = (fresh: UserPoolClient) => {
+    queries.setQueryData(query.queryKey, { UserPoolClient: fresh });
+    onSaved();
+  };
   return (
-    <Drawer title={client?.ClientName ?? "App client"} onClose={onClose} testId="client-drawer">
+    <Drawer title={client?.ClientName ?? "App client"} onClose={onClose} testId="client-drawer" wide={tab === "hosted-ui"}>
       <QueryStatus query={q} errorTitle="Could not load the app client." loadingLabel="Loading app client…" />
       {client && (
         <>
@@ -251,28 +263,84 @@ function ClientDrawer({
               ["Last modified", formatDateTime(client.LastModifiedDate)],
             ]}
           />
-          <EditClientForm
-            key={client.LastModifiedDate}
-            client={client}
-            onSaved={(fresh) => {
-              queries.setQueryData(query.queryKey, { UserPoolClient: fresh });
-              onSaved();
-            }}
-          />
-          <Section title="Delete app client">
-            <div className="danger-row">
-              <p>Applications using this client can no longer sign users in.</p>
-              <Button
-                variant="danger"
-                onClick={() => onDelete({ ClientId: client.ClientId, ClientName: client.ClientName, UserPoolId: poolId })}
-              >
-                Delete app client…
-              </Button>
+          <ClientDrawerTabs tab={tab} onTab={setTab} />
+          {tab === "settings" && (
+            <div role="tabpanel" id="client-panel-settings" aria-labelledby="client-tab-settings">
+              <EditClientForm key={client.LastModifiedDate} client={client} onSaved={saved} />
+              <Section title="Delete app client">
+                <div className="danger-row">
+                  <p>Applications using this client can no longer sign users in.</p>
+                  <Button
+                    variant="danger"
+                    onClick={() => onDelete({ ClientId: client.ClientId, ClientName: client.ClientName, UserPoolId: poolId })}
+                  >
+                    Delete app client…
+                  </Button>
+                </div>
+              </Section>
             </div>
-          </Section>
+          )}
+          {tab === "hosted-ui" && (
+            <div role="tabpanel" id="client-panel-hosted-ui" aria-labelledby="client-tab-hosted-ui">
+              <Suspense fallback={<Spinner label="Loading the hosted UI settings…" />}>
+                <HostedUiTab client={client} onSaved={saved} />
+              </Suspense>
+            </div>
+          )}
+          {tab === "secrets" && (
+            <div role="tabpanel" id="client-panel-secrets" aria-labelledby="client-tab-secrets">
+              <Suspense fallback={<Spinner label="Loading the secrets…" />}>
+                <ClientSecretsSection client={client} onChanged={() => void q.refetch()} />
+              </Suspense>
+            </div>
+          )}
         </>
       )}
     </Drawer>
+  );
+}
+
+const CLIENT_DRAWER_TABS = [
+  { id: "settings", label: "Settings" },
+  { id: "hosted-ui", label: "Hosted UI" },
+  { id: "secrets", label: "Secrets" },
+] as const;
+type ClientDrawerTab = (typeof CLIENT_DRAWER_TABS)[number]["id"];
+
+/** The client drawer's sections as tabs (arrow keys move between them). */
+function ClientDrawerTabs({ tab, onTab }: { tab: ClientDrawerTab; onTab: (t: ClientDrawerTab) => void }) {
+  return (
+    <div
+      role="tablist"
+      aria-label="App client sections"
+      className="tabs drawer-tabs"
+      onKeyDown={(e) => {
+        const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (step === 0) return;
+        e.preventDefault();
+        const i = CLIENT_DRAWER_TABS.findIndex((t) => t.id === tab);
+        const next = CLIENT_DRAWER_TABS[(i + step + CLIENT_DRAWER_TABS.length) % CLIENT_DRAWER_TABS.length]?.id ?? tab;
+        onTab(next);
+        requestAnimationFrame(() => document.getElementById(`client-tab-${next}`)?.focus());
+      }}
+    >
+      {CLIENT_DRAWER_TABS.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          id={`client-tab-${t.id}`}
+          aria-selected={t.id === tab}
+          aria-controls={`client-panel-${t.id}`}
+          tabIndex={t.id === tab ? 0 : -1}
+          className={`tab${t.id === tab ? " active" : ""}`}
+          onClick={() => onTab(t.id)}
+          data-testid={`client-tab-${t.id}`}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
   );
 }
 

@@ -13,6 +13,7 @@ import { useAction } from "../../lib/useAction";
 import { call } from "../../platform";
 import { RecoverAccountDialog } from "./RecoverAccountDialog";
 import { SecurityTab } from "./SecurityTab";
+import { LinkedIdentities } from "./LinkedIdentities";
 import { AttributesEditor, GroupsEditor, SetPasswordDialog } from "./UserEditors";
 import "../../styles/users.css";
 
@@ -306,6 +307,19 @@ export function UserDrawer({
                 call("AdminRemoveUserFromGroup", { UserPoolId: poolId, Username: username, GroupName: g }),
               )
             }
+          />
+
+          <LinkedIdentities
+            attributes={user.UserAttributes}
+            who={who}
+            busy={busy !== undefined}
+            onUnlink={async (i) => {
+              await call("AdminDisableProviderForUser", {
+                UserPoolId: poolId,
+                User: { ProviderName: i.providerName, ProviderAttributeName: "Cognito_Subject", ProviderAttributeValue: i.userId },
+              });
+              act("unlink", `${i.providerName} unlinked from ${who}`);
+            }}
           />
         </div>
       )}
