@@ -24,6 +24,8 @@ pub enum ErrorCode {
     CodeMismatchException,
     ExpiredCodeException,
     UnsupportedOperationException,
+    /// A refresh token that rotation replaced, used after its grace period.
+    RefreshTokenReuseException,
     /// An identity provider by that name or identifier exists in the pool.
     DuplicateProviderException,
     /// The operation does not apply to this identity provider.
@@ -112,6 +114,7 @@ impl ErrorCode {
             Self::CodeMismatchException => "CodeMismatchException",
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
+            Self::RefreshTokenReuseException => "RefreshTokenReuseException",
             Self::DuplicateProviderException => "DuplicateProviderException",
             Self::UnsupportedIdentityProviderException => "UnsupportedIdentityProviderException",
             Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
@@ -255,6 +258,9 @@ impl ApiError {
             E::LimitExceeded(_) => ApiError::new(ErrorCode::LimitExceededException, message),
             E::InvalidToken => with_field(ErrorCode::InvalidParameterException, "PaginationToken"),
             E::NotAuthorized(_) => ApiError::new(ErrorCode::NotAuthorizedException, message),
+            E::RefreshTokenReuse(_) => {
+                with_field(ErrorCode::RefreshTokenReuseException, "RefreshToken")
+            }
             E::UserNotConfirmed => ApiError::new(ErrorCode::UserNotConfirmedException, message),
             E::PasswordResetRequired => {
                 ApiError::new(ErrorCode::PasswordResetRequiredException, message)

@@ -41,11 +41,29 @@ const INVALID_POOL_CONFIGURATION_MESSAGE: &str =
 pub const NOT_AUTHORIZED: &str = "NotAuthorizedException";
 pub const INVALID_PARAMETER: &str = "InvalidParameterException";
 
+/// The actions of the AWS managed policy `AmazonCognitoUnAuthedIdentitiesSessionPolicy` (v3),
+/// as the members of a JSON array: the guest scope-down below and the managed policy a session
+/// policy may name (`session`) both list them.
+macro_rules! cognito_unauthed_actions {
+    () => {
+        r#"        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*",
+        "translate:*", "transcribe:*", "rekognition:*", "mobiletargeting:*", "firehose:*",
+        "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*", "geo:GetPlace",
+        "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
+        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom",
+        "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
+        "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"
+"#
+    };
+}
+pub(crate) use cognito_unauthed_actions;
+
 /// The guest scope-down session policy Cognito adds in the enhanced flow: the services the
 /// developer guide ("IAM roles", access for unauthenticated identities) lists, and the actions
 /// of the managed policy `AmazonCognitoUnAuthedIdentitiesSessionPolicy` (v3). A guest's request
 /// is allowed only when the role's policies and this policy both allow it.
-pub const GUEST_SCOPE_DOWN: &str = r#"{
+pub const GUEST_SCOPE_DOWN: &str = concat!(
+    r#"{
   "Version": "2012-10-17",
   "Statement": [
     {
@@ -64,18 +82,14 @@ pub const GUEST_SCOPE_DOWN: &str = r#"{
       "Sid": "CognitoUnAuthedIdentitiesSessionPolicy",
       "Effect": "Allow",
       "Action": [
-        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*",
-        "translate:*", "transcribe:*", "rekognition:*", "mobiletargeting:*", "firehose:*",
-        "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*", "geo:GetPlace",
-        "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
-        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom",
-        "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
-        "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"
-      ],
+"#,
+    cognito_unauthed_actions!(),
+    r#"      ],
       "Resource": "*"
     }
   ]
-}"#;
+}"#
+);
 
 /// The guest scope-down policy, parsed once.
 pub fn guest_scope_down() -> Result<&'static NamedPolicy, String> {

@@ -32,6 +32,7 @@ pub mod identity_pools;
 pub mod idps;
 pub mod outbox;
 pub mod pools;
+pub mod refresh_rotations;
 pub mod refresh_tokens;
 pub mod resource_servers;
 pub mod roles;

@@ -94,6 +94,10 @@ pub enum Error {
     /// A sign-in or token check failed: wrong password, bad or revoked token, disabled user.
     #[error("{0}")]
     NotAuthorized(String),
+    /// A refresh token that rotation replaced was used after its grace period
+    /// (`RefreshTokenReuseException`).
+    #[error("{0}")]
+    RefreshTokenReuse(String),
     /// The user has not confirmed their sign-up.
     #[error("User is not confirmed.")]
     UserNotConfirmed,

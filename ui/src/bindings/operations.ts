@@ -259,6 +259,7 @@ export type Operations = {
   GlobalSignOut: { input: AccessTokenRequest; output: Empty };
   AdminUserGlobalSignOut: { input: UserRequest; output: Empty };
   RevokeToken: { input: RevokeTokenRequest; output: Empty };
+  GetTokensFromRefreshToken: { input: GetTokensFromRefreshTokenRequest; output: GetTokensFromRefreshTokenResponse };
   SignUp: { input: SignUpRequest; output: SignUpResponse };
   ConfirmSignUp: { input: ConfirmSignUpRequest; output: Empty };
   ResendConfirmationCode: { input: UsernameClientRequest; output: CodeDeliveryResponse };
@@ -428,6 +429,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GlobalSignOut", service: "cognito-idp", command: "global_sign_out" },
   { name: "AdminUserGlobalSignOut", service: "cognito-idp", command: "admin_user_global_sign_out" },
   { name: "RevokeToken", service: "cognito-idp", command: "revoke_token" },
+  { name: "GetTokensFromRefreshToken", service: "cognito-idp", command: "get_tokens_from_refresh_token" },
   { name: "SignUp", service: "cognito-idp", command: "sign_up" },
   { name: "ConfirmSignUp", service: "cognito-idp", command: "confirm_sign_up" },
   { name: "ResendConfirmationCode", service: "cognito-idp", command: "resend_confirmation_code" },

@@ -137,6 +137,7 @@ macro_rules! for_each_operation {
             idp signin GlobalSignOut global_sign_out AccessTokenRequest Empty token;
             idp signin AdminUserGlobalSignOut admin_user_global_sign_out UserRequest Empty admin;
             idp signin RevokeToken revoke_token RevokeTokenRequest Empty token;
+            idp signin GetTokensFromRefreshToken get_tokens_from_refresh_token GetTokensFromRefreshTokenRequest GetTokensFromRefreshTokenResponse token;
             idp recovery SignUp sign_up SignUpRequest SignUpResponse anon;
             idp recovery ConfirmSignUp confirm_sign_up ConfirmSignUpRequest Empty anon;
             idp recovery ResendConfirmationCode resend_confirmation_code UsernameClientRequest CodeDeliveryResponse anon;

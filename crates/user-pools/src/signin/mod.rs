@@ -39,6 +39,7 @@ mod flow;
 pub mod mfa;
 mod password;
 pub mod risk;
+pub mod rotation;
 pub mod srp;
 mod token;
 

@@ -40,6 +40,32 @@ pub fn refresh(
     let Some(row) = refresh_tokens::by_digest(tx, &tokens::opaque_digest(refresh_token))? else {
         return Err(invalid_token());
     };
+    let s = resume(tx, sc, &row, step.now, |user| {
+        check_secret_hash(
+            master,
+            &sc.client,
+            &[user.username.as_str(), user.sub.as_str()],
+            secret_hash,
+        )
+    })?;
+    let touch = row
+        .last_used_at
+        .is_none_or(|at| step.now.saturating_sub(at) >= LAST_USED_GRANULARITY_MS)
+        .then_some(row.pk);
+    Ok((s, touch))
+}
+
+/// The sign-in a stored refresh token continues, if it still may: issued to this client, not
+/// revoked, not expired, its user there and enabled. `authenticate` checks the caller against
+/// the user (`SECRET_HASH`) before the user's state is told.
+pub(super) fn resume(
+    r: &impl Read,
+    sc: &SignInClient,
+    row: &RefreshRow,
+    now: i64,
+    authenticate: impl FnOnce(&UserRow) -> Result<()>,
+) -> Result<SignIn> {
+    let invalid_token = || Error::NotAuthorized("Invalid Refresh Token".into());
     if row.client != sc.client.pk {
         return Err(invalid_token());
     }
@@ -48,35 +74,23 @@ pub fn refresh(
             "Refresh Token has been revoked".into(),
         ));
     }
-    if row.expires_at <= step.now {
+    if row.expires_at <= now {
         return Err(Error::NotAuthorized("Refresh Token has expired".into()));
     }
-    let user = user_store::get_by_pk(tx, row.user)?.ok_or_else(invalid_token)?;
-    check_secret_hash(
-        master,
-        &sc.client,
-        &[user.username.as_str(), user.sub.as_str()],
-        secret_hash,
-    )?;
+    let user = user_store::get_by_pk(r, row.user)?.ok_or_else(invalid_token)?;
+    authenticate(&user)?;
     if !user.enabled {
         return Err(Error::NotAuthorized("User is disabled.".into()));
     }
-    let touch = row
-        .last_used_at
-        .is_none_or(|at| step.now.saturating_sub(at) >= LAST_USED_GRANULARITY_MS)
-        .then_some(row.pk);
-    let groups = group_store::for_user(tx, user.pk)?;
-    Ok((
-        SignIn {
-            user,
-            groups,
-            origin_jti: row.origin_jti,
-            auth_time: row.auth_time,
-            event_id: tokens::new_jti(),
-            refresh_token: None,
-        },
-        touch,
-    ))
+    let groups = group_store::for_user(r, user.pk)?;
+    Ok(SignIn {
+        user,
+        groups,
+        origin_jti: row.origin_jti.clone(),
+        auth_time: row.auth_time,
+        event_id: tokens::new_jti(),
+        refresh_token: None,
+    })
 }
 
 /// The signed tokens of a sign-in.
@@ -327,7 +341,8 @@ pub fn revoke(tx: &Tx<'_>, client: &ClientRow, token: &str, now: i64) -> Result<
     if token.is_empty() || token.len() > 2048 {
         return Err(invalid("Token", "must be 1–2048 characters"));
     }
-    let Some(row) = refresh_tokens::by_digest(tx, &tokens::opaque_digest(token))? else {
+    // A token rotation replaced still names its sign-in.
+    let Some(row) = super::rotation::session_of(tx, &tokens::opaque_digest(token))? else {
         return Ok(());
     };
     if row.client != client.pk {
