@@ -8,7 +8,9 @@ mod commands;
 #[cfg(test)]
 mod least_privilege;
 mod navigation;
+// Its stand-in browser is the `xdg-open` the opener plugin starts on Linux.
 #[cfg(test)]
+#[cfg(target_os = "linux")]
 mod sign_in_pages;
 mod store;
 
