@@ -41,23 +41,6 @@ const INVALID_POOL_CONFIGURATION_MESSAGE: &str =
 pub const NOT_AUTHORIZED: &str = "NotAuthorizedException";
 pub const INVALID_PARAMETER: &str = "InvalidParameterException";
 
-/// The actions of the AWS managed policy `AmazonCognitoUnAuthedIdentitiesSessionPolicy` (v3),
-/// as the members of a JSON array: the guest scope-down below and the managed policy a session
-/// policy may name (`session`) both list them.
-macro_rules! cognito_unauthed_actions {
-    () => {
-        r#"        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*",
-        "translate:*", "transcribe:*", "rekognition:*", "mobiletargeting:*", "firehose:*",
-        "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*", "geo:GetPlace",
-        "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
-        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom",
-        "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
-        "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"
-"#
-    };
-}
-pub(crate) use cognito_unauthed_actions;
-
 /// The guest scope-down session policy Cognito adds in the enhanced flow: the services the
 /// developer guide ("IAM roles", access for unauthenticated identities) lists, and the actions
 /// of the managed policy `AmazonCognitoUnAuthedIdentitiesSessionPolicy` (v3). A guest's request
@@ -83,7 +66,7 @@ pub const GUEST_SCOPE_DOWN: &str = concat!(
       "Effect": "Allow",
       "Action": [
 "#,
-    cognito_unauthed_actions!(),
+    unauthed::cognito_unauthed_actions!(),
     r#"      ],
       "Resource": "*"
     }
@@ -634,3 +617,4 @@ pub fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
 pub mod session;
 #[cfg(test)]
 mod tests;
+mod unauthed;

@@ -37,7 +37,7 @@ const COGNITO_UNAUTHED_POLICY: &str = concat!(
       "Effect": "Allow",
       "Action": [
 "#,
-    super::cognito_unauthed_actions!(),
+    super::unauthed::cognito_unauthed_actions!(),
     r#"      ],
       "Resource": "*"
     }

@@ -52,10 +52,10 @@ pub use flow::{
     AuthFlow, Candidate, check_flow, complete_new_password, decide, prepare, refuse_sign_in,
     store_sign_in,
 };
+pub use rotation::revoke;
 pub use token::{
     Authenticated, Judged, Minted, authenticate, claims, client_ids, issuer, judge_access_token,
-    mint, refresh, revoke, sessions, sign, sign_in_by_origin, sign_out_everywhere,
-    test_token_refused,
+    mint, refresh, sessions, sign, sign_in_by_origin, sign_out_everywhere, test_token_refused,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -16,13 +16,14 @@
 //! Only the replaced token most recently presented keeps a grace period: each rotation ends
 //! the grace of the others, so an older token is a reuse as soon as a newer one was used.
 
+use storage::clients::ClientRow;
 use storage::refresh_rotations;
 use storage::refresh_tokens::{self, RefreshRow};
 use storage::{Read, Tx};
 
 use super::token::resume;
 use super::{SignIn, SignInClient};
-use crate::{Error, Result};
+use crate::{Error, Result, invalid};
 
 /// Where a presented refresh token stands in its sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +90,30 @@ pub fn find(r: &impl Read, digest: &[u8], now: i64) -> Result<Option<Presented>>
 /// The sign-in a refresh token (current or rotated out) belongs to.
 pub fn session_of(r: &impl Read, digest: &[u8]) -> Result<Option<RefreshRow>> {
     Ok(find(r, digest, i64::MAX)?.map(|p| p.session))
+}
+
+/// `RevokeToken`: revokes the refresh token (and its access tokens). An unknown token is not an
+/// error (RFC 7009); one issued to another client is.
+pub fn revoke(tx: &Tx<'_>, client: &ClientRow, token: &str, now: i64) -> Result<()> {
+    if !client.settings.enable_token_revocation {
+        return Err(Error::UnsupportedOperation(
+            "Token revocation is not enabled for this app client".into(),
+        ));
+    }
+    if token.is_empty() || token.len() > 2048 {
+        return Err(invalid("Token", "must be 1–2048 characters"));
+    }
+    // A token rotation replaced still names its sign-in.
+    let Some(row) = session_of(tx, &tokens::opaque_digest(token))? else {
+        return Ok(());
+    };
+    if row.client != client.pk {
+        return Err(Error::NotAuthorized(
+            "The refresh token was not issued to this client".into(),
+        ));
+    }
+    refresh_tokens::revoke(tx, row.pk, now)?;
+    Ok(())
 }
 
 /// `GetTokensFromRefreshToken`'s read, once the client is authenticated: the sign-in a

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
-use storage::clients::ClientRow;
 use storage::groups::{self as group_store, GroupRow};
 use storage::pools::PoolRow;
 use storage::refresh_tokens::{self, RefreshRow};
@@ -14,7 +13,7 @@ use storage::{Read, Tx};
 
 use super::{SignIn, SignInClient, Step, check_secret_hash};
 use crate::keys::PoolKeys;
-use crate::{Error, Result, invalid};
+use crate::{Error, Result};
 
 /// How stale a refresh token's "last used" time may get before a refresh records it again, in
 /// ms. Recording every use made every refresh a write transaction (writers are serialised
@@ -328,30 +327,6 @@ pub fn judge_access_token(
 /// is revoked. Answers how many sign-ins ended.
 pub fn sign_out_everywhere(tx: &Tx<'_>, user: &UserRow, now: i64) -> Result<usize> {
     Ok(refresh_tokens::revoke_user(tx, user.pk, now)?)
-}
-
-/// `RevokeToken`: revokes the refresh token (and its access tokens). An unknown token is not an
-/// error (RFC 7009); one issued to another client is.
-pub fn revoke(tx: &Tx<'_>, client: &ClientRow, token: &str, now: i64) -> Result<()> {
-    if !client.settings.enable_token_revocation {
-        return Err(Error::UnsupportedOperation(
-            "Token revocation is not enabled for this app client".into(),
-        ));
-    }
-    if token.is_empty() || token.len() > 2048 {
-        return Err(invalid("Token", "must be 1–2048 characters"));
-    }
-    // A token rotation replaced still names its sign-in.
-    let Some(row) = super::rotation::session_of(tx, &tokens::opaque_digest(token))? else {
-        return Ok(());
-    };
-    if row.client != client.pk {
-        return Err(Error::NotAuthorized(
-            "The refresh token was not issued to this client".into(),
-        ));
-    }
-    refresh_tokens::revoke(tx, row.pk, now)?;
-    Ok(())
 }
 
 /// A user's sign-ins (refresh tokens), newest first.
