@@ -37,6 +37,7 @@ import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateIdentityProviderRequest } from "./CreateIdentityProviderRequest";
+import type { CreateManagedLoginBrandingRequest } from "./CreateManagedLoginBrandingRequest";
 import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
 import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
@@ -79,6 +80,8 @@ import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProvide
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
 import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
 import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
+import type { GetTokensFromRefreshTokenRequest } from "./GetTokensFromRefreshTokenRequest";
+import type { GetTokensFromRefreshTokenResponse } from "./GetTokensFromRefreshTokenResponse";
 import type { GetUiCustomizationRequest } from "./GetUiCustomizationRequest";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
@@ -175,6 +178,7 @@ import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
 import type { UpdateIdentityProviderRequest } from "./UpdateIdentityProviderRequest";
+import type { UpdateManagedLoginBrandingRequest } from "./UpdateManagedLoginBrandingRequest";
 import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
@@ -233,6 +237,13 @@ export type Operations = {
   GetIdentityProviderByIdentifier: { input: GetIdentityProviderByIdentifierRequest; output: IdentityProviderResponse };
   AdminLinkProviderForUser: { input: AdminLinkProviderForUserRequest; output: Empty };
   AdminDisableProviderForUser: { input: AdminDisableProviderForUserRequest; output: Empty };
+  SetUICustomization: { input: SetUiCustomizationRequest; output: UiCustomizationResponse };
+  GetUICustomization: { input: GetUiCustomizationRequest; output: UiCustomizationResponse };
+  CreateManagedLoginBranding: { input: CreateManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DescribeManagedLoginBranding: { input: DescribeManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DescribeManagedLoginBrandingByClient: { input: DescribeManagedLoginBrandingByClientRequest; output: ManagedLoginBrandingResponse };
+  UpdateManagedLoginBranding: { input: UpdateManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DeleteManagedLoginBranding: { input: DeleteManagedLoginBrandingRequest; output: Empty };
   AdminCreateUser: { input: AdminCreateUserRequest; output: AdminCreateUserResponse };
   AdminGetUser: { input: UserRequest; output: AdminGetUserResponse };
   AdminUpdateUserAttributes: { input: AdminUpdateUserAttributesRequest; output: Empty };
@@ -403,6 +414,13 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GetIdentityProviderByIdentifier", service: "cognito-idp", command: "get_identity_provider_by_identifier" },
   { name: "AdminLinkProviderForUser", service: "cognito-idp", command: "admin_link_provider_for_user" },
   { name: "AdminDisableProviderForUser", service: "cognito-idp", command: "admin_disable_provider_for_user" },
+  { name: "SetUICustomization", service: "cognito-idp", command: "set_ui_customization" },
+  { name: "GetUICustomization", service: "cognito-idp", command: "get_ui_customization" },
+  { name: "CreateManagedLoginBranding", service: "cognito-idp", command: "create_managed_login_branding" },
+  { name: "DescribeManagedLoginBranding", service: "cognito-idp", command: "describe_managed_login_branding" },
+  { name: "DescribeManagedLoginBrandingByClient", service: "cognito-idp", command: "describe_managed_login_branding_by_client" },
+  { name: "UpdateManagedLoginBranding", service: "cognito-idp", command: "update_managed_login_branding" },
+  { name: "DeleteManagedLoginBranding", service: "cognito-idp", command: "delete_managed_login_branding" },
   { name: "AdminCreateUser", service: "cognito-idp", command: "admin_create_user" },
   { name: "AdminGetUser", service: "cognito-idp", command: "admin_get_user" },
   { name: "AdminUpdateUserAttributes", service: "cognito-idp", command: "admin_update_user_attributes" },
