@@ -8,6 +8,10 @@ mod commands;
 #[cfg(test)]
 mod least_privilege;
 mod navigation;
+// Its stand-in browser is the `xdg-open` the opener plugin starts on Linux.
+#[cfg(test)]
+#[cfg(target_os = "linux")]
+mod sign_in_pages;
 mod store;
 
 use std::process::ExitCode;
@@ -46,6 +50,9 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .plugin(navigation::guard())
+        // The hosted sign-in page opens in the system browser; capabilities/sign-in-pages.json
+        // lets the window open only http(s) pages on this computer.
+        .plugin(tauri_plugin_opener::init())
         .manage(console)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());

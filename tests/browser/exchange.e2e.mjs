@@ -16,8 +16,7 @@
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
 //   E2E_TIMEOUT_MS overall bound (default: 240000)
 
-import { LOOKS, apiOk, assert, axe, log, scenario, seedIdentity, setLook, shot } from "./harness.mjs";
-import { sidewaysOverflow } from "./harness.mjs";
+import { apiOk, assert, inEveryLook, log, scenario, seedIdentity, shot } from "./harness.mjs";
 
 const s = scenario({ name: "exchange-e2e", timeoutMs: 240_000 });
 const { check, startServer } = s;
@@ -25,19 +24,8 @@ const { check, startServer } = s;
 const CID = "AWSCognitoIdentityService";
 const PASSWORD = "Correct-horse-42!";
 
-/** The screen in each look: axe finds nothing serious, nothing is cut off sideways; a screenshot. */
-async function looks(page, name, prepare) {
-  for (const look of LOOKS) {
-    await setLook(page, look);
-    if (prepare) await prepare();
-    const minor = await axe(page, `${name} (${look.name})`);
-    if (minor.length > 0) log(`      axe (${look.name}) minor: ${minor.map((v) => v.id).join(", ")}`);
-    const overflow = await sidewaysOverflow(page);
-    assert(overflow.length === 0, `${name} (${look.name}) is cut off sideways: ${overflow.join("; ")}`);
-    await shot(page, `exchange-${name}-${look.name}`);
-  }
-  await setLook(page, LOOKS[0]);
-}
+/** The screen in each look (harness `inEveryLook`), photographed as `exchange-<name>-<look>`. */
+const looks = (page, name, prepare) => inEveryLook(page, "exchange", name, prepare);
 
 async function main() {
   let base;

@@ -373,6 +373,24 @@ export const LOOKS = [
   { name: "dark", width: 1024, height: 700, colorScheme: "dark" },
 ];
 
+/**
+ * The screen in each of LOOKS: axe finds nothing serious (minor findings are printed), nothing
+ * is cut off sideways, and a screenshot `tests/out/<prefix>-<name>-<look>.png`. `prepare` runs
+ * after each look is set (to reopen what a resize closed). Ends in the first look.
+ */
+export async function inEveryLook(page, prefix, name, prepare) {
+  for (const look of LOOKS) {
+    await setLook(page, look);
+    if (prepare) await prepare();
+    const minor = await axe(page, `${name} (${look.name})`);
+    if (minor.length > 0) log(`      axe (${look.name}) minor: ${minor.map((v) => v.id).join(", ")}`);
+    const overflow = await sidewaysOverflow(page);
+    assert(overflow.length === 0, `${name} (${look.name}) is cut off sideways: ${overflow.join("; ")}`);
+    await shot(page, `${prefix}-${name}-${look.name}`);
+  }
+  await setLook(page, LOOKS[0]);
+}
+
 /** Puts the page in one of LOOKS. */
 export async function setLook(page, look) {
   await page.setViewportSize({ width: look.width, height: look.height });

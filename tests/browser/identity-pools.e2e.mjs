@@ -20,7 +20,7 @@
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
 //   E2E_TIMEOUT_MS overall bound (default: 180000)
 
-import { LOOKS, apiOk, assert, axe, log, scenario, seedIdentity, setLook, shot, shotOf, sidewaysOverflow } from "./harness.mjs";
+import { apiOk, assert, inEveryLook, log, scenario, seedIdentity, shot, shotOf } from "./harness.mjs";
 
 const s = scenario({ name: "identity-pools-e2e", timeoutMs: 180_000 });
 const { check, startServer } = s;
@@ -30,19 +30,8 @@ const ROLE_A = "arn:aws:iam::123456789012:role/ShopAdmins";
 const AUTH = "arn:aws:iam::123456789012:role/ShopUsers";
 const PASSWORD = "Correct-horse-42!";
 
-/** The screen in each look: axe finds nothing serious, nothing is cut off sideways; a screenshot. */
-async function looks(page, name, prepare) {
-  for (const look of LOOKS) {
-    await setLook(page, look);
-    if (prepare) await prepare();
-    const minor = await axe(page, `${name} (${look.name})`);
-    if (minor.length > 0) log(`      axe (${look.name}) minor: ${minor.map((v) => v.id).join(", ")}`);
-    const overflow = await sidewaysOverflow(page);
-    assert(overflow.length === 0, `${name} (${look.name}) is cut off sideways: ${overflow.join("; ")}`);
-    await shot(page, `identity-${name}-${look.name}`);
-  }
-  await setLook(page, LOOKS[0]);
-}
+/** The screen in each look (harness `inEveryLook`), photographed as `identity-<name>-<look>`. */
+const looks = (page, name, prepare) => inEveryLook(page, "identity", name, prepare);
 
 async function main() {
   let base;

@@ -331,6 +331,14 @@ async function main() {
       },
     },
     {
+      name: "pool-branding",
+      visit: async () => {
+        await go(poolHref("branding"), "branding-tab");
+        await page.getByTestId("branding-form").waitFor();
+        await page.getByTestId("branding-preview-dark").waitFor();
+      },
+    },
+    {
       name: "identity-pools",
       visit: async () => {
         await go(`${base}/index.html#/identity-pools`, "identity-pool-table");
@@ -528,7 +536,10 @@ async function main() {
   });
 
   await check("the pages logged no errors", async () => {
-    assert(pageErrors.length === 0, pageErrors.slice(0, 5).join("\n"));
+    // axe tries to run its script in every frame; the branding preview's frames run none
+    // (sandboxed srcdoc without allow-scripts), and that refusal is the sandbox working.
+    const real = pageErrors.filter((e) => !/Blocked script execution in 'about:srcdoc'.*sandboxed/.test(e));
+    assert(real.length === 0, real.slice(0, 5).join("\n"));
   });
 }
 

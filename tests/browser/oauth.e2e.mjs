@@ -208,6 +208,8 @@ async function main() {
     log(`      the sign-in page answered ${response?.status() ?? "nothing"}`);
     assert(request.frame() === tab.mainFrame() && request.isNavigationRequest(), "the request was not the new tab's navigation");
     assert(request.url() === authorize, `the new tab asked for ${request.url()}`);
+    const note = await page.getByText(/could not be opened in your browser/).count();
+    assert(note === 0, "the copy-the-URL note shows although the page opened");
     await tab.close();
   });
   log(`      "configure an app for the hosted UI" (domain → resource server → client's hosted UI → authorize URL → open): ${clicks} clicks`);

@@ -119,6 +119,13 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
 # The data directory (where the default store would go) is scratch too.
 export POOLHOUSE_DB="$WORK/env-store/poolhouse.db"
 export XDG_DATA_HOME="$WORK/data"
+# The app never starts a real browser here: its first launcher (xdg-open) is a stand-in that
+# appends each address it is given to OPENED_RECORD, which the tests read.
+mkdir -p "$WORK/bin"
+export OPENED_RECORD="$WORK/opened.txt"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "$OPENED_RECORD"\n' >"$WORK/bin/xdg-open"
+chmod 755 "$WORK/bin/xdg-open"
+export PATH="$WORK/bin:$PATH"
 setsid tauri-driver --port "$port" --native-port "$native_port" >"$WORK/tauri-driver.log" 2>&1 &
 PIDS+=($!)
 python3 - "$port" <<'PY' || die "tauri-driver did not listen on port $port"

@@ -267,6 +267,48 @@ def test_the_window_may_invoke_the_operations_and_nothing_else(driver):
     assert "ok" in invoke(driver, "list_user_pools", {"MaxResults": 1}), "the console still answers"
 
 
+OPENED_RECORD = os.environ.get("OPENED_RECORD", "")
+
+
+def opened_since(mark):
+    """The addresses the stand-in xdg-open (run.sh) was given after `mark` bytes of its record."""
+    try:
+        with open(OPENED_RECORD, encoding="utf-8") as f:
+            f.seek(mark)
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def test_the_window_opens_sign_in_pages_on_this_computer_and_nothing_else(driver):
+    """The opener plugin in the real app: the main window may have the system browser open
+    http(s) pages on 127.0.0.1, localhost or <prefix>.auth.localhost (the hosted sign-in), and
+    nothing else. run.sh's stand-in xdg-open records what the app asked for."""
+    assert OPENED_RECORD, "run.sh must set OPENED_RECORD (the stand-in browser's record)"
+    wait(driver).until(EC.visibility_of_element_located(by_testid("pool-list")))
+    mark = os.path.getsize(OPENED_RECORD) if os.path.exists(OPENED_RECORD) else 0
+    refused = [
+        "file:///etc/passwd",
+        "https://example.com/",
+        "http://127.0.0.1:9229@example.com/",
+        "http://example.com/x.auth.localhost:9229/",
+        "javascript:alert(1)",
+    ]
+    for url in refused:
+        answer = driver.execute_async_script(INVOKE, "plugin:opener|open_url", {"url": url})
+        assert "err" in answer and "Not allowed to open url" in str(answer["err"]), (url, answer)
+    answer = driver.execute_async_script(INVOKE, "plugin:opener|open_path", {"path": "/etc/passwd"})
+    assert "err" in answer and "not allowed" in str(answer["err"]), answer
+
+    sign_in = "http://shop.auth.localhost:9229/oauth2/authorize?response_type=code&client_id=7a1b&state=s1"
+    answer = driver.execute_async_script(INVOKE, "plugin:opener|open_url", {"url": sign_in})
+    assert "ok" in answer, answer
+    deadline = time.monotonic() + WAIT
+    while not opened_since(mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert opened_since(mark) == [sign_in]
+
+
 def test_support_opens_a_locked_out_users_security_tab(driver):
     """The support person's way in: a pool of an email-sign-in directory, a user locked out by
     failed sign-ins, found by email in the users list and opened on the Security tab, which

@@ -124,18 +124,15 @@ NOT_IMPLEMENTED = {
         "UserPoolType.KeyConfiguration",
     ],
     "app client features not built: Pinpoint analytics, client types, chosen or published "
-    "secrets, refresh token rotation": [
+    "secrets": [
         "CreateUserPoolClientRequest.AnalyticsConfiguration",
         "CreateUserPoolClientRequest.ClientSecret",
         "CreateUserPoolClientRequest.PublishSecretsInAWSSecretsManager",
-        "CreateUserPoolClientRequest.RefreshTokenRotation",
         "UpdateUserPoolClientRequest.AnalyticsConfiguration",
         "UpdateUserPoolClientRequest.PublishSecretsInAWSSecretsManager",
-        "UpdateUserPoolClientRequest.RefreshTokenRotation",
         "UserPoolClientType.AnalyticsConfiguration",
         "UserPoolClientType.ClientSecretArn",
         "UserPoolClientType.ClientType",
-        "UserPoolClientType.RefreshTokenRotation",
         "ListUserPoolClientsRequest.ClientType",
     ],
     "Pinpoint analytics on public operations": [

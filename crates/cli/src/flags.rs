@@ -136,7 +136,7 @@ impl<'a> Schema<'a> {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err(format!("--{flag}: '{raw}' is not true or false")),
             },
-            "string" => Ok(Value::String(raw.to_string())),
+            "string" => param_file(raw, flag).map(Value::String),
             "array" | "object" | "json" => self.structured(s, raw, flag),
             _ => Ok(Value::String(raw.to_string())),
         }
@@ -171,6 +171,22 @@ impl<'a> Schema<'a> {
         }
         Ok(Value::Object(map))
     }
+}
+
+/// A string flag's value, read from a file as the AWS CLI does: `fileb://logo.png` is the
+/// file's bytes in base64 (a blob member such as `--image-file`), `file://style.css` its text.
+fn param_file(raw: &str, flag: &str) -> Result<String, String> {
+    use base64::Engine as _;
+    if let Some(path) = raw.strip_prefix("fileb://") {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("--{flag}: cannot read {path}: {e}"))?;
+        return Ok(base64::engine::general_purpose::STANDARD.encode(bytes));
+    }
+    if let Some(path) = raw.strip_prefix("file://") {
+        return std::fs::read_to_string(path)
+            .map_err(|e| format!("--{flag}: cannot read {path}: {e}"));
+    }
+    Ok(raw.to_string())
 }
 
 /// Splits `a=1,b=[x,y],c=3` on commas outside brackets.

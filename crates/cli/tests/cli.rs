@@ -301,6 +301,73 @@ fn a_duplicate_user_exits_254_with_the_aws_cli_error_line() {
 }
 
 #[test]
+fn ui_customization_reads_css_and_the_logo_from_files_as_the_aws_cli_does() {
+    let s = store();
+    let pool = s.create_pool("demo");
+    s.json(&[
+        "cognito-idp",
+        "create-user-pool-domain",
+        "--user-pool-id",
+        &pool,
+        "--domain",
+        "cli-brand",
+    ]);
+    let css = s.path("style.css");
+    std::fs::write(&css, ".label-customizable { font-weight: 700; }").unwrap();
+    let logo = s.path("logo.png");
+    std::fs::write(&logo, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let css_flag = format!("file://{}", css.display());
+    let logo_flag = format!("fileb://{}", logo.display());
+    let v = s.json(&[
+        "cognito-idp",
+        "set-ui-customization",
+        "--user-pool-id",
+        &pool,
+        "--client-id",
+        "ALL",
+        "--css",
+        &css_flag,
+        "--image-file",
+        &logo_flag,
+    ]);
+    assert_eq!(
+        v["UICustomization"]["CSS"],
+        ".label-customizable { font-weight: 700; }"
+    );
+    assert!(
+        v["UICustomization"]["ImageUrl"]
+            .as_str()
+            .unwrap()
+            .contains("/branding/logo")
+    );
+    let v = s.json(&[
+        "cognito-idp",
+        "get-ui-customization",
+        "--user-pool-id",
+        &pool,
+    ]);
+    assert_eq!(v["UICustomization"]["ClientId"], "ALL");
+
+    let out = s.run(&[
+        "cognito-idp",
+        "set-ui-customization",
+        "--user-pool-id",
+        &pool,
+        "--css",
+        "@import url(https://elsewhere.example/x.css);",
+    ]);
+    assert_eq!(out.status.code(), Some(254));
+    assert!(
+        stderr(&out).starts_with(
+            "An error occurred (InvalidParameterException) when calling the SetUICustomization \
+             operation: CSS: line 1: @import"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn an_unknown_pool_exits_254_with_resource_not_found() {
     let s = store();
     let out = s.run(&[

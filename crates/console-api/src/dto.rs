@@ -8,6 +8,7 @@
 pub use crate::ops::access::*;
 pub use crate::ops::audit::*;
 pub use crate::ops::backends::*;
+pub use crate::ops::branding::*;
 pub use crate::ops::clients::*;
 pub use crate::ops::exchange::*;
 pub use crate::ops::explain::*;

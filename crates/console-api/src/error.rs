@@ -24,12 +24,16 @@ pub enum ErrorCode {
     CodeMismatchException,
     ExpiredCodeException,
     UnsupportedOperationException,
+    /// A refresh token that rotation replaced, used after its grace period.
+    RefreshTokenReuseException,
     /// An identity provider by that name or identifier exists in the pool.
     DuplicateProviderException,
     /// The operation does not apply to this identity provider.
     UnsupportedIdentityProviderException,
     /// An app client names a custom scope no resource server defines.
     ScopeDoesNotExistException,
+    /// The app client already has a managed login branding style.
+    ManagedLoginBrandingExistsException,
     /// `VerifySoftwareToken` got a code that does not match.
     #[serde(rename = "EnableSoftwareTokenMFAException")]
     EnableSoftwareTokenMfaException,
@@ -110,9 +114,11 @@ impl ErrorCode {
             Self::CodeMismatchException => "CodeMismatchException",
             Self::ExpiredCodeException => "ExpiredCodeException",
             Self::UnsupportedOperationException => "UnsupportedOperationException",
+            Self::RefreshTokenReuseException => "RefreshTokenReuseException",
             Self::DuplicateProviderException => "DuplicateProviderException",
             Self::UnsupportedIdentityProviderException => "UnsupportedIdentityProviderException",
             Self::ScopeDoesNotExistException => "ScopeDoesNotExistException",
+            Self::ManagedLoginBrandingExistsException => "ManagedLoginBrandingExistsException",
             Self::EnableSoftwareTokenMfaException => "EnableSoftwareTokenMFAException",
             Self::UserLambdaValidationException => "UserLambdaValidationException",
             Self::InvalidLambdaResponseException => "InvalidLambdaResponseException",
@@ -229,6 +235,9 @@ impl ApiError {
             E::PoolNotFound(_) | E::ClientNotFound(_) | E::GroupNotFound(_) | E::NotFound(_) => {
                 ApiError::new(ErrorCode::ResourceNotFoundException, message)
             }
+            E::ManagedLoginBrandingExists(_) => {
+                with_field(ErrorCode::ManagedLoginBrandingExistsException, "ClientId")
+            }
             E::UserNotFound => ApiError::new(ErrorCode::UserNotFoundException, message),
             E::DuplicateProvider(_) => {
                 ApiError::new(ErrorCode::DuplicateProviderException, message)
@@ -249,6 +258,9 @@ impl ApiError {
             E::LimitExceeded(_) => ApiError::new(ErrorCode::LimitExceededException, message),
             E::InvalidToken => with_field(ErrorCode::InvalidParameterException, "PaginationToken"),
             E::NotAuthorized(_) => ApiError::new(ErrorCode::NotAuthorizedException, message),
+            E::RefreshTokenReuse(_) => {
+                with_field(ErrorCode::RefreshTokenReuseException, "RefreshToken")
+            }
             E::UserNotConfirmed => ApiError::new(ErrorCode::UserNotConfirmedException, message),
             E::PasswordResetRequired => {
                 ApiError::new(ErrorCode::PasswordResetRequiredException, message)

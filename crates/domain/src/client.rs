@@ -99,6 +99,45 @@ pub enum PreventUserExistenceErrors {
     Enabled,
 }
 
+/// `FeatureType`: whether refresh-token rotation is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, Default)]
+#[serde(rename_all = "UPPERCASE")]
+#[ts(export)]
+pub enum Feature {
+    Enabled,
+    #[default]
+    Disabled,
+}
+
+/// `RefreshTokenRotationType`: with the feature on, a refresh through
+/// `GetTokensFromRefreshToken` (or the token endpoint) answers with a new refresh token, and
+/// the one it replaces keeps working for `RetryGracePeriodSeconds` (0–60) only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema, Default)]
+#[serde(rename_all = "PascalCase")]
+#[ts(export, optional_fields)]
+pub struct RefreshTokenRotation {
+    pub feature: Feature,
+    /// Seconds a replaced refresh token still works (for a client's retry), 0–60.
+    #[serde(default)]
+    #[ts(as = "Option<u32>", optional)]
+    pub retry_grace_period_seconds: u32,
+}
+
+impl RefreshTokenRotation {
+    /// The longest grace period Cognito allows, in seconds.
+    pub const MAX_GRACE_SECONDS: u32 = 60;
+
+    /// Whether refreshing replaces the refresh token.
+    pub fn enabled(&self) -> bool {
+        self.feature == Feature::Enabled
+    }
+
+    /// The grace period in ms.
+    pub fn grace_ms(&self) -> i64 {
+        i64::from(self.retry_grace_period_seconds) * 1000
+    }
+}
+
 /// The settings of an app client that `UpdateUserPoolClient` may change; an absent member returns
 /// to its default, as in Cognito.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
@@ -150,6 +189,9 @@ pub struct ClientSettings {
     /// Minutes an authentication session (challenge) stays valid, 3–15.
     #[ts(as = "Option<u32>", optional)]
     pub auth_session_validity: u32,
+    /// Refresh-token rotation (off unless set; Cognito shows `DISABLED` with a 0-second grace).
+    #[ts(as = "Option<RefreshTokenRotation>", optional)]
+    pub refresh_token_rotation: RefreshTokenRotation,
 }
 
 impl Default for ClientSettings {
@@ -173,6 +215,7 @@ impl Default for ClientSettings {
             enable_token_revocation: true,
             enable_propagate_additional_user_context_data: false,
             auth_session_validity: 3,
+            refresh_token_rotation: RefreshTokenRotation::default(),
         }
     }
 }
@@ -299,6 +342,28 @@ impl ClientSettings {
             return Err(FieldError::new(
                 "AuthSessionValidity",
                 "must be between 3 and 15 minutes",
+            ));
+        }
+        let rotation = self.refresh_token_rotation;
+        if rotation.retry_grace_period_seconds > RefreshTokenRotation::MAX_GRACE_SECONDS {
+            return Err(FieldError::new(
+                "RefreshTokenRotation.RetryGracePeriodSeconds",
+                format!(
+                    "{} is outside the allowed range of 0 to {} seconds",
+                    rotation.retry_grace_period_seconds,
+                    RefreshTokenRotation::MAX_GRACE_SECONDS
+                ),
+            ));
+        }
+        if rotation.enabled()
+            && self
+                .explicit_auth_flows
+                .contains(&ExplicitAuthFlow::AllowRefreshTokenAuth)
+        {
+            return Err(FieldError::new(
+                "ExplicitAuthFlows",
+                "ALLOW_REFRESH_TOKEN_AUTH cannot be enabled with refresh token rotation: a \
+                 rotating client refreshes with GetTokensFromRefreshToken",
             ));
         }
         let legacy = self.explicit_auth_flows.iter().any(|f| f.is_legacy());
@@ -451,6 +516,43 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(s.validate(false).unwrap_err().field, "RefreshTokenValidity");
+    }
+
+    #[test]
+    fn rotation_checks_its_grace_period_and_the_refresh_flow() {
+        let on = |grace| RefreshTokenRotation {
+            feature: Feature::Enabled,
+            retry_grace_period_seconds: grace,
+        };
+        let s = ClientSettings {
+            refresh_token_rotation: on(61),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.validate(false).unwrap_err().field,
+            "RefreshTokenRotation.RetryGracePeriodSeconds"
+        );
+        let s = ClientSettings {
+            refresh_token_rotation: on(60),
+            explicit_auth_flows: vec![
+                ExplicitAuthFlow::AllowUserSrpAuth,
+                ExplicitAuthFlow::AllowRefreshTokenAuth,
+            ],
+            ..Default::default()
+        };
+        assert_eq!(s.validate(false).unwrap_err().field, "ExplicitAuthFlows");
+        let s = ClientSettings {
+            refresh_token_rotation: on(0),
+            explicit_auth_flows: vec![ExplicitAuthFlow::AllowUserSrpAuth],
+            ..Default::default()
+        };
+        assert!(s.validate(false).is_ok());
+        assert_eq!(s.refresh_token_rotation.grace_ms(), 0);
+        // The wire shape: Feature is required, the grace period defaults to 0.
+        let parsed: RefreshTokenRotation =
+            serde_json::from_str(r#"{"Feature":"ENABLED"}"#).unwrap();
+        assert_eq!(parsed, on(0));
+        assert!(serde_json::from_str::<RefreshTokenRotation>(r#"{}"#).is_err());
     }
 
     #[test]

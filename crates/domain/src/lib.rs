@@ -4,6 +4,7 @@
 //! password policy, the attribute schema, the `ListUsers` filter language and the [`Clock`].
 //! It performs no I/O and must not depend on storage, transport or UI crates.
 
+pub mod branding;
 pub mod client;
 pub mod clock;
 pub mod filter;

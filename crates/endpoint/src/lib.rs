@@ -7,6 +7,7 @@
 //! The only user of axum. It dispatches through `console_api::Console::dispatch_json`, so it
 //! cannot drift from the operation list.
 
+mod branding;
 mod console;
 mod head_timer;
 mod hosted;
@@ -84,6 +85,8 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
     let api = api
         .route("/health", get(|| async { "ok" }))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route("/{pool_id}/branding/logo", get(branding::logo))
+        .route("/{pool_id}/branding/style.css", get(branding::style))
         .route("/cognito-identity/.well-known/jwks_uri", get(identity_jwks))
         .route(
             "/cognito-identity/.well-known/openid-configuration",

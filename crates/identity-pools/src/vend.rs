@@ -45,7 +45,8 @@ pub const INVALID_PARAMETER: &str = "InvalidParameterException";
 /// developer guide ("IAM roles", access for unauthenticated identities) lists, and the actions
 /// of the managed policy `AmazonCognitoUnAuthedIdentitiesSessionPolicy` (v3). A guest's request
 /// is allowed only when the role's policies and this policy both allow it.
-pub const GUEST_SCOPE_DOWN: &str = r#"{
+pub const GUEST_SCOPE_DOWN: &str = concat!(
+    r#"{
   "Version": "2012-10-17",
   "Statement": [
     {
@@ -64,18 +65,14 @@ pub const GUEST_SCOPE_DOWN: &str = r#"{
       "Sid": "CognitoUnAuthedIdentitiesSessionPolicy",
       "Effect": "Allow",
       "Action": [
-        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*",
-        "translate:*", "transcribe:*", "rekognition:*", "mobiletargeting:*", "firehose:*",
-        "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*", "geo:GetPlace",
-        "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
-        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom",
-        "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
-        "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"
-      ],
+"#,
+    unauthed::cognito_unauthed_actions!(),
+    r#"      ],
       "Resource": "*"
     }
   ]
-}"#;
+}"#
+);
 
 /// The guest scope-down policy, parsed once.
 pub fn guest_scope_down() -> Result<&'static NamedPolicy, String> {
@@ -620,3 +617,4 @@ pub fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
 pub mod session;
 #[cfg(test)]
 mod tests;
+mod unauthed;

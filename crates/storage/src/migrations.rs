@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0021_authorization_codes.sql"),
     ),
     (22, include_str!("../migrations/0022_user_pool_idps.sql")),
+    (23, include_str!("../migrations/0023_branding.sql")),
+    (
+        24,
+        include_str!("../migrations/0024_refresh_token_rotation.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

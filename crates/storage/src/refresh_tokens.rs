@@ -135,3 +135,34 @@ pub fn revoke_user(tx: &Tx<'_>, user: i64, now: i64) -> Result<usize> {
         )?
         .execute(params![user, now])?)
 }
+
+/// Replaces a sign-in's refresh token (rotation) if it is still `current`; answers whether it
+/// was (a concurrent rotation may have replaced it first).
+pub fn replace_digest(tx: &Tx<'_>, pk: i64, current: &[u8], new: &[u8], now: i64) -> Result<bool> {
+    Ok(tx
+        .conn()
+        .prepare_cached(
+            "UPDATE refresh_tokens SET digest = ?3, last_used_at = ?4
+             WHERE pk = ?1 AND digest = ?2 AND revoked_at IS NULL",
+        )?
+        .execute(params![pk, current, new, now])?
+        == 1)
+}
+
+/// The digest of a sign-in's current refresh token.
+pub fn digest_of(r: &impl Read, pk: i64) -> Result<Option<Vec<u8>>> {
+    Ok(r.conn()
+        .prepare_cached("SELECT digest FROM refresh_tokens WHERE pk = ?1")?
+        .query_row([pk], |r| r.get(0))
+        .optional()?)
+}
+
+/// The row of a sign-in, by key.
+pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<RefreshRow>> {
+    Ok(r.conn()
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM refresh_tokens WHERE pk = ?1"
+        ))?
+        .query_row([pk], row)
+        .optional()?)
+}

@@ -46,7 +46,7 @@ fn check_attributes(pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
 /// identity providers must be `COGNITO` or one of the pool's.
 fn check_oauth(r: &impl Read, pool: &PoolRow, settings: &ClientSettings) -> Result<()> {
     for (i, p) in settings.supported_identity_providers.iter().enumerate() {
-        if p != domain::idp::COGNITO && !crate::idps::exists(r, pool.pk, p)? {
+        if p != domain::idp::COGNITO && storage::idps::get(r, pool.pk, p)?.is_none() {
             return Err(invalid(
                 &format!("SupportedIdentityProviders[{i}]"),
                 format!("The provider {p} does not exist for User Pool {}", pool.id),

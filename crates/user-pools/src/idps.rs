@@ -336,11 +336,6 @@ pub fn list(r: &impl Read, pool_id: &UserPoolId, after: &str, limit: u32) -> Res
     Ok(store::list(r, pool.pk, after, limit)?)
 }
 
-/// Whether the pool has a provider by this name (app clients' `SupportedIdentityProviders`).
-pub fn exists(r: &impl Read, pool: i64, name: &str) -> Result<bool> {
-    Ok(store::get(r, pool, name)?.is_some())
-}
-
 // --- links -----------------------------------------------------------------------------------
 
 /// `ProviderUserIdentifierType`.

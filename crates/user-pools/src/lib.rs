@@ -6,6 +6,7 @@
 //! URL, reading the breached-password list) given to it by the front. No SQL here (that is
 //! `storage`), no transport (that is `console-api` and its fronts).
 
+pub mod branding;
 pub mod client_secrets;
 pub mod clients;
 pub mod codes;
@@ -54,6 +55,9 @@ pub enum Error {
     /// An app client names a custom scope no resource server of the pool defines.
     #[error("Invalid scope requested: {scope}")]
     ScopeDoesNotExist { field: String, scope: String },
+    /// The app client already has a managed login branding style.
+    #[error("{0}")]
+    ManagedLoginBrandingExists(String),
     /// No group by this name in the pool.
     #[error("Group {0} not found.")]
     GroupNotFound(String),
@@ -91,6 +95,10 @@ pub enum Error {
     /// A sign-in or token check failed: wrong password, bad or revoked token, disabled user.
     #[error("{0}")]
     NotAuthorized(String),
+    /// A refresh token that rotation replaced was used after its grace period
+    /// (`RefreshTokenReuseException`).
+    #[error("{0}")]
+    RefreshTokenReuse(String),
     /// The user has not confirmed their sign-up.
     #[error("User is not confirmed.")]
     UserNotConfirmed,

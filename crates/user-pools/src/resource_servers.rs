@@ -53,7 +53,8 @@ pub fn get(
 }
 
 /// `UpdateResourceServer`: replaces the name and the scopes (absent scopes leave none, as in
-/// Cognito).
+/// Cognito). App clients that allowed a scope no longer defined lose it, in the same
+/// transaction.
 pub fn update(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
@@ -65,19 +66,60 @@ pub fn update(
     let row = get(tx, pool_id, identifier)?;
     validate_resource_server_name(name)?;
     validate_scopes(scopes)?;
-    store::update(tx, row.pk, name, scopes, ctx.clock.now_ms())?;
+    let now = ctx.clock.now_ms();
+    store::update(tx, row.pk, name, scopes, now)?;
+    prune_client_scopes(tx, row.pool, identifier, scopes, now)?;
     get(tx, pool_id, identifier)
 }
 
-/// `DeleteResourceServer`.
+/// `DeleteResourceServer`. App clients that allowed its scopes lose them, in the same
+/// transaction.
 pub fn delete(
     tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
     pool_id: &UserPoolId,
     identifier: &ResourceServerIdentifier,
 ) -> Result<()> {
     let row = get(tx, pool_id, identifier)?;
     store::delete(tx, row.pk)?;
+    prune_client_scopes(tx, row.pool, identifier, &[], ctx.clock.now_ms())?;
     Ok(())
+}
+
+/// Removes from the pool's app clients' `AllowedOAuthScopes` the scopes of `identifier` that
+/// are not in `kept`. Cognito neither refuses the change nor leaves clients naming a scope
+/// that no longer exists (a client's scopes are checked against the resource servers when it
+/// is written); answers how many clients changed.
+fn prune_client_scopes(
+    tx: &Tx<'_>,
+    pool: i64,
+    identifier: &str,
+    kept: &[ResourceServerScope],
+    now: i64,
+) -> Result<usize> {
+    let gone = |scope: &str| {
+        scope.rsplit_once('/').is_some_and(|(id, name)| {
+            id == identifier && !kept.iter().any(|k| k.scope_name == name)
+        })
+    };
+    let mut changed = 0;
+    let mut after = String::new();
+    loop {
+        let page = storage::clients::list(tx, pool, &after, 200)?;
+        let Some(last) = page.last() else {
+            return Ok(changed);
+        };
+        after.clone_from(&last.client_id);
+        for client in page {
+            if !client.settings.allowed_oauth_scopes.iter().any(|s| gone(s)) {
+                continue;
+            }
+            let mut settings = client.settings.clone();
+            settings.allowed_oauth_scopes.retain(|s| !gone(s));
+            storage::clients::update(tx, client.pk, &client.name, &settings, now)?;
+            changed += 1;
+        }
+    }
 }
 
 /// `ListResourceServers`: by identifier, after `after`.

@@ -2,6 +2,7 @@
 import type { ExplicitAuthFlow } from "./ExplicitAuthFlow";
 import type { OAuthFlow } from "./OAuthFlow";
 import type { PreventUserExistenceErrors } from "./PreventUserExistenceErrors";
+import type { RefreshTokenRotation } from "./RefreshTokenRotation";
 import type { TokenValidityUnits } from "./TokenValidityUnits";
 
 /**
@@ -24,4 +25,8 @@ RefreshTokenValidity?: number, TokenValidityUnits?: TokenValidityUnits, ReadAttr
 /**
  * Minutes an authentication session (challenge) stays valid, 3–15.
  */
-AuthSessionValidity?: number, };
+AuthSessionValidity?: number, 
+/**
+ * Refresh-token rotation (off unless set; Cognito shows `DISABLED` with a 0-second grace).
+ */
+RefreshTokenRotation?: RefreshTokenRotation, };

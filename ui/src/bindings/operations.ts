@@ -37,6 +37,7 @@ import type { CreateAccessKeyResponse } from "./CreateAccessKeyResponse";
 import type { CreateBackendRequest } from "./CreateBackendRequest";
 import type { CreateIdentityPoolRequest } from "./CreateIdentityPoolRequest";
 import type { CreateIdentityProviderRequest } from "./CreateIdentityProviderRequest";
+import type { CreateManagedLoginBrandingRequest } from "./CreateManagedLoginBrandingRequest";
 import type { CreateOpenIdConnectProviderRequest } from "./CreateOpenIdConnectProviderRequest";
 import type { CreateOpenIdConnectProviderResponse } from "./CreateOpenIdConnectProviderResponse";
 import type { CreateRoleRequest } from "./CreateRoleRequest";
@@ -48,10 +49,13 @@ import type { DecodeTokenRequest } from "./DecodeTokenRequest";
 import type { DecodeTokenResponse } from "./DecodeTokenResponse";
 import type { DeleteIdentitiesRequest } from "./DeleteIdentitiesRequest";
 import type { DeleteIdentitiesResponse } from "./DeleteIdentitiesResponse";
+import type { DeleteManagedLoginBrandingRequest } from "./DeleteManagedLoginBrandingRequest";
 import type { DeleteRolePolicyRequest } from "./DeleteRolePolicyRequest";
 import type { DeleteUserAttributesRequest } from "./DeleteUserAttributesRequest";
 import type { DeleteUserPoolClientSecretRequest } from "./DeleteUserPoolClientSecretRequest";
 import type { DeleteUserPoolDomainRequest } from "./DeleteUserPoolDomainRequest";
+import type { DescribeManagedLoginBrandingByClientRequest } from "./DescribeManagedLoginBrandingByClientRequest";
+import type { DescribeManagedLoginBrandingRequest } from "./DescribeManagedLoginBrandingRequest";
 import type { DescribeRiskConfigurationRequest } from "./DescribeRiskConfigurationRequest";
 import type { DescribeUserPoolDomainRequest } from "./DescribeUserPoolDomainRequest";
 import type { DescribeUserPoolDomainResponse } from "./DescribeUserPoolDomainResponse";
@@ -76,6 +80,9 @@ import type { GetOpenIdConnectProviderResponse } from "./GetOpenIdConnectProvide
 import type { GetOpenIdTokenForDeveloperIdentityRequest } from "./GetOpenIdTokenForDeveloperIdentityRequest";
 import type { GetOpenIdTokenRequest } from "./GetOpenIdTokenRequest";
 import type { GetSamlProviderResponse } from "./GetSamlProviderResponse";
+import type { GetTokensFromRefreshTokenRequest } from "./GetTokensFromRefreshTokenRequest";
+import type { GetTokensFromRefreshTokenResponse } from "./GetTokensFromRefreshTokenResponse";
+import type { GetUiCustomizationRequest } from "./GetUiCustomizationRequest";
 import type { GetUserAttributeVerificationCodeRequest } from "./GetUserAttributeVerificationCodeRequest";
 import type { GetUserResponse } from "./GetUserResponse";
 import type { GroupNameRequest } from "./GroupNameRequest";
@@ -132,10 +139,13 @@ import type { ListUsersRequest } from "./ListUsersRequest";
 import type { ListUsersResponse } from "./ListUsersResponse";
 import type { LookupDeveloperIdentityRequest } from "./LookupDeveloperIdentityRequest";
 import type { LookupDeveloperIdentityResponse } from "./LookupDeveloperIdentityResponse";
+import type { ManagedLoginBrandingResponse } from "./ManagedLoginBrandingResponse";
 import type { MergeDeveloperIdentitiesRequest } from "./MergeDeveloperIdentitiesRequest";
 import type { OpenIdConnectProviderArnRequest } from "./OpenIdConnectProviderArnRequest";
 import type { OpenIdConnectProviderClientIdRequest } from "./OpenIdConnectProviderClientIdRequest";
 import type { OpenIdTokenResponse } from "./OpenIdTokenResponse";
+import type { PreviewUiCustomizationRequest } from "./PreviewUiCustomizationRequest";
+import type { PreviewUiCustomizationResponse } from "./PreviewUiCustomizationResponse";
 import type { PrincipalTagAttributeMapRequest } from "./PrincipalTagAttributeMapRequest";
 import type { PrincipalTagAttributeMapResponse } from "./PrincipalTagAttributeMapResponse";
 import type { PutRolePolicyRequest } from "./PutRolePolicyRequest";
@@ -154,6 +164,7 @@ import type { SearchUsersResponse } from "./SearchUsersResponse";
 import type { SetIdentityPoolRolesRequest } from "./SetIdentityPoolRolesRequest";
 import type { SetPrincipalTagAttributeMapRequest } from "./SetPrincipalTagAttributeMapRequest";
 import type { SetRiskConfigurationRequest } from "./SetRiskConfigurationRequest";
+import type { SetUiCustomizationRequest } from "./SetUiCustomizationRequest";
 import type { SetUserMfaPreferenceRequest } from "./SetUserMfaPreferenceRequest";
 import type { SetUserPoolMfaConfigRequest } from "./SetUserPoolMfaConfigRequest";
 import type { SignUpRequest } from "./SignUpRequest";
@@ -161,11 +172,13 @@ import type { SignUpResponse } from "./SignUpResponse";
 import type { SimulateAccessRequest } from "./SimulateAccessRequest";
 import type { SimulateAccessResponse } from "./SimulateAccessResponse";
 import type { TagResourceRequest } from "./TagResourceRequest";
+import type { UiCustomizationResponse } from "./UiCustomizationResponse";
 import type { UnlinkDeveloperIdentityRequest } from "./UnlinkDeveloperIdentityRequest";
 import type { UnlinkIdentityRequest } from "./UnlinkIdentityRequest";
 import type { UntagResourceRequest } from "./UntagResourceRequest";
 import type { UpdateBackendRequest } from "./UpdateBackendRequest";
 import type { UpdateIdentityProviderRequest } from "./UpdateIdentityProviderRequest";
+import type { UpdateManagedLoginBrandingRequest } from "./UpdateManagedLoginBrandingRequest";
 import type { UpdateOpenIdConnectProviderThumbprintRequest } from "./UpdateOpenIdConnectProviderThumbprintRequest";
 import type { UpdateRoleRequest } from "./UpdateRoleRequest";
 import type { UpdateSamlProviderRequest } from "./UpdateSamlProviderRequest";
@@ -224,6 +237,13 @@ export type Operations = {
   GetIdentityProviderByIdentifier: { input: GetIdentityProviderByIdentifierRequest; output: IdentityProviderResponse };
   AdminLinkProviderForUser: { input: AdminLinkProviderForUserRequest; output: Empty };
   AdminDisableProviderForUser: { input: AdminDisableProviderForUserRequest; output: Empty };
+  SetUICustomization: { input: SetUiCustomizationRequest; output: UiCustomizationResponse };
+  GetUICustomization: { input: GetUiCustomizationRequest; output: UiCustomizationResponse };
+  CreateManagedLoginBranding: { input: CreateManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DescribeManagedLoginBranding: { input: DescribeManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DescribeManagedLoginBrandingByClient: { input: DescribeManagedLoginBrandingByClientRequest; output: ManagedLoginBrandingResponse };
+  UpdateManagedLoginBranding: { input: UpdateManagedLoginBrandingRequest; output: ManagedLoginBrandingResponse };
+  DeleteManagedLoginBranding: { input: DeleteManagedLoginBrandingRequest; output: Empty };
   AdminCreateUser: { input: AdminCreateUserRequest; output: AdminCreateUserResponse };
   AdminGetUser: { input: UserRequest; output: AdminGetUserResponse };
   AdminUpdateUserAttributes: { input: AdminUpdateUserAttributesRequest; output: Empty };
@@ -250,6 +270,7 @@ export type Operations = {
   GlobalSignOut: { input: AccessTokenRequest; output: Empty };
   AdminUserGlobalSignOut: { input: UserRequest; output: Empty };
   RevokeToken: { input: RevokeTokenRequest; output: Empty };
+  GetTokensFromRefreshToken: { input: GetTokensFromRefreshTokenRequest; output: GetTokensFromRefreshTokenResponse };
   SignUp: { input: SignUpRequest; output: SignUpResponse };
   ConfirmSignUp: { input: ConfirmSignUpRequest; output: Empty };
   ResendConfirmationCode: { input: UsernameClientRequest; output: CodeDeliveryResponse };
@@ -306,6 +327,7 @@ export type Operations = {
   GenerateUsers: { input: GenerateUsersRequest; output: GenerateUsersResponse };
   DescribeUserSecurity: { input: UserRequest; output: DescribeUserSecurityResponse };
   UnlockUser: { input: UserRequest; output: Empty };
+  PreviewUICustomization: { input: PreviewUiCustomizationRequest; output: PreviewUiCustomizationResponse };
   ListSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   RotateSigningKeys: { input: UserPoolIdRequest; output: ListSigningKeysResponse };
   DecodeToken: { input: DecodeTokenRequest; output: DecodeTokenResponse };
@@ -392,6 +414,13 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GetIdentityProviderByIdentifier", service: "cognito-idp", command: "get_identity_provider_by_identifier" },
   { name: "AdminLinkProviderForUser", service: "cognito-idp", command: "admin_link_provider_for_user" },
   { name: "AdminDisableProviderForUser", service: "cognito-idp", command: "admin_disable_provider_for_user" },
+  { name: "SetUICustomization", service: "cognito-idp", command: "set_ui_customization" },
+  { name: "GetUICustomization", service: "cognito-idp", command: "get_ui_customization" },
+  { name: "CreateManagedLoginBranding", service: "cognito-idp", command: "create_managed_login_branding" },
+  { name: "DescribeManagedLoginBranding", service: "cognito-idp", command: "describe_managed_login_branding" },
+  { name: "DescribeManagedLoginBrandingByClient", service: "cognito-idp", command: "describe_managed_login_branding_by_client" },
+  { name: "UpdateManagedLoginBranding", service: "cognito-idp", command: "update_managed_login_branding" },
+  { name: "DeleteManagedLoginBranding", service: "cognito-idp", command: "delete_managed_login_branding" },
   { name: "AdminCreateUser", service: "cognito-idp", command: "admin_create_user" },
   { name: "AdminGetUser", service: "cognito-idp", command: "admin_get_user" },
   { name: "AdminUpdateUserAttributes", service: "cognito-idp", command: "admin_update_user_attributes" },
@@ -418,6 +447,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GlobalSignOut", service: "cognito-idp", command: "global_sign_out" },
   { name: "AdminUserGlobalSignOut", service: "cognito-idp", command: "admin_user_global_sign_out" },
   { name: "RevokeToken", service: "cognito-idp", command: "revoke_token" },
+  { name: "GetTokensFromRefreshToken", service: "cognito-idp", command: "get_tokens_from_refresh_token" },
   { name: "SignUp", service: "cognito-idp", command: "sign_up" },
   { name: "ConfirmSignUp", service: "cognito-idp", command: "confirm_sign_up" },
   { name: "ResendConfirmationCode", service: "cognito-idp", command: "resend_confirmation_code" },
@@ -474,6 +504,7 @@ export const OPERATIONS: ReadonlyArray<{ name: OperationName; service: ServiceNa
   { name: "GenerateUsers", service: "poolhouse", command: "generate_users" },
   { name: "DescribeUserSecurity", service: "poolhouse", command: "describe_user_security" },
   { name: "UnlockUser", service: "poolhouse", command: "unlock_user" },
+  { name: "PreviewUICustomization", service: "poolhouse", command: "preview_ui_customization" },
   { name: "ListSigningKeys", service: "poolhouse", command: "list_signing_keys" },
   { name: "RotateSigningKeys", service: "poolhouse", command: "rotate_signing_keys" },
   { name: "DecodeToken", service: "poolhouse", command: "decode_token" },

@@ -59,6 +59,7 @@ export const CLIENT_SETTINGS_KEYS = [
   "EnableTokenRevocation",
   "EnablePropagateAdditionalUserContextData",
   "AuthSessionValidity",
+  "RefreshTokenRotation",
 ] as const satisfies ReadonlyArray<keyof ClientSettings>;
 
 type MissingClient = Exclude<keyof ClientSettings, (typeof CLIENT_SETTINGS_KEYS)[number]>;

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from "react";
 import { isWorkspaceSection, type WorkspaceSection } from "./workspace";
 
-export const POOL_TABS = ["overview", "users", "groups", "clients", "oauth", "idps", "hooks", "messages"] as const;
+export const POOL_TABS = ["overview", "users", "groups", "clients", "oauth", "idps", "branding", "hooks", "messages"] as const;
 export type PoolTab = (typeof POOL_TABS)[number];
 
 export const IDENTITY_POOL_TABS = ["overview", "providers", "roles", "identities", "principal-tags", "tags"] as const;

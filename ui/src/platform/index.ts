@@ -214,24 +214,38 @@ export function endpointAddress(): string | undefined {
 }
 
 /**
- * Opens a web page (the hosted sign-in) outside the console: a new tab in the browser build.
- * The desktop window may show nothing but the console's own pages and holds no permission to
- * start the system browser, so there it opens nothing and answers false: the caller then offers
- * the address to copy. Only http and https addresses are opened.
+ * Opens a web page (the hosted sign-in) outside the console and resolves whether it did. Only
+ * http and https addresses are opened. The browser build opens a new tab, synchronously (a
+ * click's user activation must still hold). The desktop app asks the system browser through
+ * the opener plugin, whose scope (src-tauri/capabilities/sign-in-pages.json) admits only
+ * http(s) pages on this computer: anything else, or a browser that does not start, resolves
+ * false, and the caller then offers the address to copy.
  */
-export function openInBrowser(url: string): boolean {
-  if (isTauri()) return false;
+export function openInBrowser(url: string): Promise<boolean> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return false;
+    return Promise.resolve(false);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return Promise.resolve(false);
+  if (isTauri()) return viaOpener(parsed.toString());
   // noopener: the sign-in page gets no handle on the console's window (window.open then
   // answers null whether or not a tab opened).
   window.open(parsed.toString(), "_blank", "noopener,noreferrer");
-  return true;
+  return Promise.resolve(true);
+}
+
+async function viaOpener(url: string): Promise<boolean> {
+  try {
+    const { openUrl } = await import("@tauri-apps/plugin-opener");
+    await openUrl(url);
+    return true;
+  } catch (e) {
+    // Refused by the window's scope, or no browser could be started: the caller says so.
+    console.warn(`The system browser did not open ${url}:`, e);
+    return false;
+  }
 }
 
 /** Writes text to the clipboard (Tauri's webview and browsers both offer the async API). */

@@ -15,6 +15,7 @@ const IdpsTab = lazy(() => import("./idps/IdpsTab").then((m) => ({ default: m.Id
 const HooksTab = lazy(() => import("./hooks/HooksTab").then((m) => ({ default: m.HooksTab })));
 const OAuthTab = lazy(() => import("./oauth/OAuthTab").then((m) => ({ default: m.OAuthTab })));
 const MessagesTab = lazy(() => import("./messages/MessagesTab").then((m) => ({ default: m.MessagesTab })));
+const BrandingTab = lazy(() => import("./branding/BrandingTab").then((m) => ({ default: m.BrandingTab })));
 const PoolOverview = lazy(() => import("./overview/PoolOverview").then((m) => ({ default: m.PoolOverview })));
 import "../styles/users.css";
 
@@ -27,6 +28,7 @@ const TAB_LABELS: Record<PoolTab, string> = {
   idps: "Identity providers",
   hooks: "Hooks",
   messages: "Messages",
+  branding: "Branding",
 };
 
 export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
@@ -62,6 +64,7 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
         {pool && tab === "idps" && <IdpsTab poolId={pool.Id} />}
         {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
+        {pool && tab === "branding" && <BrandingTab pool={pool} />}
       </Suspense>
     </DetailScreen>
   );

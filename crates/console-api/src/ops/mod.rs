@@ -28,6 +28,7 @@ macro_rules! dto {
 pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod backends;
+pub(crate) mod branding;
 pub(crate) mod clients;
 pub(crate) mod exchange;
 pub(crate) mod explain;
@@ -58,10 +59,11 @@ pub(crate) mod workspace;
 use crate::Actor;
 // The handlers' request and response types, for the table below.
 use self::{
-    access::*, audit::*, backends::*, clients::*, exchange::*, explain::*, federation::*,
-    groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*, idps::*, inspect::*,
-    keys::*, mfa::*, oauth_config::*, outbox::*, pools::*, recovery::*, risk::*, roles::*,
-    selfservice::*, shared::*, signin::*, sts::*, users::*, vending::*, workspace::*,
+    access::*, audit::*, backends::*, branding::*, clients::*, exchange::*, explain::*,
+    federation::*, groups::*, hooks::*, identities::*, identity_logins::*, identity_pools::*,
+    idps::*, inspect::*, keys::*, mfa::*, oauth_config::*, outbox::*, pools::*, recovery::*,
+    risk::*, roles::*, selfservice::*, shared::*, signin::*, sts::*, users::*, vending::*,
+    workspace::*,
 };
 
 /// Calls `$callback! { service area Name method Request Response access; ... }` with every
@@ -102,6 +104,13 @@ macro_rules! for_each_operation {
             idp idps GetIdentityProviderByIdentifier get_identity_provider_by_identifier GetIdentityProviderByIdentifierRequest IdentityProviderResponse admin;
             idp idps AdminLinkProviderForUser admin_link_provider_for_user AdminLinkProviderForUserRequest Empty admin;
             idp idps AdminDisableProviderForUser admin_disable_provider_for_user AdminDisableProviderForUserRequest Empty admin;
+            idp branding SetUICustomization set_ui_customization SetUiCustomizationRequest UiCustomizationResponse admin;
+            idp branding GetUICustomization get_ui_customization GetUiCustomizationRequest UiCustomizationResponse admin;
+            idp branding CreateManagedLoginBranding create_managed_login_branding CreateManagedLoginBrandingRequest ManagedLoginBrandingResponse admin;
+            idp branding DescribeManagedLoginBranding describe_managed_login_branding DescribeManagedLoginBrandingRequest ManagedLoginBrandingResponse admin;
+            idp branding DescribeManagedLoginBrandingByClient describe_managed_login_branding_by_client DescribeManagedLoginBrandingByClientRequest ManagedLoginBrandingResponse admin;
+            idp branding UpdateManagedLoginBranding update_managed_login_branding UpdateManagedLoginBrandingRequest ManagedLoginBrandingResponse admin;
+            idp branding DeleteManagedLoginBranding delete_managed_login_branding DeleteManagedLoginBrandingRequest Empty admin;
             idp users AdminCreateUser admin_create_user AdminCreateUserRequest AdminCreateUserResponse admin;
             idp users AdminGetUser admin_get_user UserRequest AdminGetUserResponse admin;
             idp users AdminUpdateUserAttributes admin_update_user_attributes AdminUpdateUserAttributesRequest Empty admin;
@@ -128,6 +137,7 @@ macro_rules! for_each_operation {
             idp signin GlobalSignOut global_sign_out AccessTokenRequest Empty token;
             idp signin AdminUserGlobalSignOut admin_user_global_sign_out UserRequest Empty admin;
             idp signin RevokeToken revoke_token RevokeTokenRequest Empty token;
+            idp signin GetTokensFromRefreshToken get_tokens_from_refresh_token GetTokensFromRefreshTokenRequest GetTokensFromRefreshTokenResponse token;
             idp recovery SignUp sign_up SignUpRequest SignUpResponse anon;
             idp recovery ConfirmSignUp confirm_sign_up ConfirmSignUpRequest Empty anon;
             idp recovery ResendConfirmationCode resend_confirmation_code UsernameClientRequest CodeDeliveryResponse anon;
@@ -184,6 +194,7 @@ macro_rules! for_each_operation {
             own users GenerateUsers generate_users GenerateUsersRequest GenerateUsersResponse console;
             own risk DescribeUserSecurity describe_user_security UserRequest DescribeUserSecurityResponse admin;
             own risk UnlockUser unlock_user UserRequest Empty admin;
+            own branding PreviewUICustomization preview_ui_customization PreviewUiCustomizationRequest PreviewUiCustomizationResponse admin;
             own keys ListSigningKeys list_signing_keys UserPoolIdRequest ListSigningKeysResponse admin;
             own keys RotateSigningKeys rotate_signing_keys UserPoolIdRequest ListSigningKeysResponse admin;
             own inspect DecodeToken decode_token DecodeTokenRequest DecodeTokenResponse admin;

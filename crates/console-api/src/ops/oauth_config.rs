@@ -349,8 +349,8 @@ pub(crate) fn delete_resource_server(
     ctx: &OpCtx<'_>,
     req: ResourceServerIdRequest,
 ) -> Result<Empty, ApiError> {
-    c.change(ctx, &req.user_pool_id, &req.identifier, |tx, _| {
-        resource_servers::delete(tx, &req.user_pool_id, &req.identifier)
+    c.change(ctx, &req.user_pool_id, &req.identifier, |tx, uctx| {
+        resource_servers::delete(tx, uctx, &req.user_pool_id, &req.identifier)
     })
 }
 

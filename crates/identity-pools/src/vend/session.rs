@@ -29,24 +29,21 @@ pub const COGNITO_UNAUTHED_ARN: &str =
     "arn:aws:iam::aws:policy/service-role/AmazonCognitoUnAuthedIdentitiesSessionPolicy";
 
 /// `AmazonCognitoUnAuthedIdentitiesSessionPolicy` (v3): the managed part of the guest scope-down.
-const COGNITO_UNAUTHED_POLICY: &str = r#"{
+const COGNITO_UNAUTHED_POLICY: &str = concat!(
+    r#"{
   "Version": "2012-10-17",
   "Statement": [
     {
       "Effect": "Allow",
       "Action": [
-        "rum:PutRumEvents", "sagemaker:InvokeEndpoint", "polly:*", "comprehend:*",
-        "translate:*", "transcribe:*", "rekognition:*", "mobiletargeting:*", "firehose:*",
-        "personalize:*", "geo:GetMap*", "geo:SearchPlaceIndex*", "geo:GetPlace",
-        "geo:CalculateRoute*", "geo:*Geofence", "geo:*Geofences", "geo:*DevicePosition*",
-        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptTo", "kms:ReEncryptFrom",
-        "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
-        "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext"
-      ],
+"#,
+    super::unauthed::cognito_unauthed_actions!(),
+    r#"      ],
       "Resource": "*"
     }
   ]
-}"#;
+}"#
+);
 
 /// The name the explanation gives the inline session policy.
 pub const INLINE_NAME: &str = "session policy (Policy)";

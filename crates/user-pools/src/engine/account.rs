@@ -9,9 +9,10 @@ use storage::clients::ClientRow;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
 
+use super::finish::{Answer, Generation};
 use super::{Engine, Entry};
 use crate::codes::{Delivery, Purpose};
-use crate::signin::{self, Authenticated, OpenSession, mfa};
+use crate::signin::{self, Authenticated, OpenSession, Origin, SignInClient, mfa, rotation};
 use crate::{Error, Result, hooks, invalid, require_pool, signup, users};
 
 fn invalid_token() -> Error {
@@ -109,9 +110,24 @@ impl Engine<'_> {
         token: &str,
         client_secret: Option<&str>,
     ) -> Result<()> {
+        let sc = self.authenticated_client(client_id, client_secret)?;
+        self.audited(Entry::of(&sc.pool.id, &sc.client.client_id), |tx| {
+            signin::revoke(tx, &sc.client, token, self.now())?;
+            Ok(((), None))
+        })
+    }
+
+    /// The app client of `client_id`, authenticated by `client_secret` when it has secrets:
+    /// any current secret (rotation keeps up to two), compared in constant time. A refusal is
+    /// `Error::NotAuthorized` (the token endpoint's `invalid_client`); an unknown client
+    /// `Error::ClientNotFound`.
+    pub fn authenticated_client(
+        &self,
+        client_id: &str,
+        client_secret: Option<&str>,
+    ) -> Result<SignInClient> {
         let sc = self.read(|r| signin::client(r, client_id, None))?;
         if !sc.client.secrets.is_empty() {
-            // Any current secret (rotation keeps up to two), compared in constant time.
             let ok = match client_secret {
                 Some(g) => {
                     crate::client_secrets::presented_secret_matches(self.master, &sc.client, g)?
@@ -125,9 +141,56 @@ impl Engine<'_> {
                 )));
             }
         }
-        self.audited(Entry::of(&sc.pool.id, &sc.client.client_id), |tx| {
-            signin::revoke(tx, &sc.client, token, self.now())?;
-            Ok(((), None))
+        Ok(sc)
+    }
+
+    /// `GetTokensFromRefreshToken`, and the token endpoint's `grant_type=refresh_token`: new
+    /// ID and access tokens for the sign-in a refresh token belongs to, and — when the client
+    /// rotates refresh tokens — a new refresh token, the presented one working on only for the
+    /// client's grace period (see [`signin::rotation`]). A client with a secret must give it
+    /// (`client_secret`: the request's `ClientSecret`, or the token endpoint's Basic or body
+    /// credential). The pre token generation hook runs (`TokenGeneration_RefreshTokens`) before
+    /// anything is written, so a refused refresh rotates nothing. A rotated-out token used
+    /// after its grace period is `Error::RefreshTokenReuse`, and its sign-in is revoked.
+    pub fn get_tokens_from_refresh_token(
+        &self,
+        client_id: &str,
+        refresh_token: &str,
+        client_secret: Option<&str>,
+        origin: &Origin,
+    ) -> Result<Answer> {
+        let sc = self.authenticated_client(client_id, client_secret)?;
+        self.refresh_for_client(&sc, refresh_token, origin)
+    }
+
+    /// [`Engine::get_tokens_from_refresh_token`] for a client already authenticated
+    /// ([`Engine::authenticated_client`]): the token endpoint answers `invalid_client` for the
+    /// first step's refusals and `invalid_grant` for this one's (`Error::NotAuthorized`,
+    /// `Error::RefreshTokenReuse`).
+    pub fn refresh_for_client(
+        &self,
+        sc: &SignInClient,
+        refresh_token: &str,
+        origin: &Origin,
+    ) -> Result<Answer> {
+        let now = self.now();
+        let s = match self.read(|r| rotation::prepare(r, sc, refresh_token, now))? {
+            rotation::Refresh::Mint(_, s) => s,
+            rotation::Refresh::Reused(session) => {
+                self.write(|tx| rotation::revoke_family(tx, &session, now))?;
+                return Err(rotation::reuse_refused());
+            }
+        };
+        let minted = self.tokens(sc, &s, Generation::RefreshTokens, origin)?;
+        let new = if sc.client.settings.refresh_token_rotation.enabled() {
+            Some(tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?)
+        } else {
+            None
+        };
+        self.write(|tx| rotation::settle(tx, sc, refresh_token, new.as_deref(), now))??;
+        Ok(Answer::Tokens {
+            minted,
+            refresh_token: new,
         })
     }
 

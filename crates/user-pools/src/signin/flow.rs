@@ -89,9 +89,17 @@ impl AuthFlow {
 }
 
 /// Whether the client allows `flow`. Without explicit flows Cognito allows SRP, custom auth and
-/// refresh.
+/// refresh. A client with refresh-token rotation refreshes only through
+/// `GetTokensFromRefreshToken` (and the token endpoint), never `REFRESH_TOKEN_AUTH`.
 pub fn check_flow(client: &ClientRow, flow: AuthFlow) -> Result<()> {
     use ExplicitAuthFlow as F;
+    if flow == AuthFlow::RefreshToken && client.settings.refresh_token_rotation.enabled() {
+        return Err(invalid(
+            "AuthFlow",
+            "REFRESH_TOKEN_AUTH flow not enabled for this client: it rotates refresh tokens; \
+             refresh with GetTokensFromRefreshToken",
+        ));
+    }
     let flows = &client.settings.explicit_auth_flows;
     let has = |f: F| flows.contains(&f);
     let allowed = if flows.is_empty() {

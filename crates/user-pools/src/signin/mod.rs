@@ -39,6 +39,7 @@ mod flow;
 pub mod mfa;
 mod password;
 pub mod risk;
+pub mod rotation;
 pub mod srp;
 mod token;
 
@@ -51,9 +52,10 @@ pub use flow::{
     AuthFlow, Candidate, check_flow, complete_new_password, decide, prepare, refuse_sign_in,
     store_sign_in,
 };
+pub use rotation::revoke;
 pub use token::{
     Authenticated, Judged, LAST_USED_GRANULARITY_MS, Minted, authenticate, authenticate_any_scope,
-    claims, client_ids, issuer, judge_access_token, mint, refresh, revoke, sessions, sign,
+    claims, client_ids, issuer, judge_access_token, mint, refresh, sessions, sign,
     sign_in_by_origin, sign_out_everywhere, test_token_refused,
 };
 

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
-use storage::clients::ClientRow;
 use storage::groups::{self as group_store, GroupRow};
 use storage::pools::PoolRow;
 use storage::refresh_tokens::{self, RefreshRow};
@@ -14,7 +13,7 @@ use storage::{Read, Tx};
 
 use super::{SignIn, SignInClient, Step, check_secret_hash};
 use crate::keys::PoolKeys;
-use crate::{Error, Result, invalid};
+use crate::{Error, Result};
 
 /// How stale a refresh token's "last used" time may get before a refresh records it again, in
 /// ms. Recording every use made every refresh a write transaction (writers are serialised
@@ -40,6 +39,32 @@ pub fn refresh(
     let Some(row) = refresh_tokens::by_digest(tx, &tokens::opaque_digest(refresh_token))? else {
         return Err(invalid_token());
     };
+    let s = resume(tx, sc, &row, step.now, |user| {
+        check_secret_hash(
+            master,
+            &sc.client,
+            &[user.username.as_str(), user.sub.as_str()],
+            secret_hash,
+        )
+    })?;
+    let touch = row
+        .last_used_at
+        .is_none_or(|at| step.now.saturating_sub(at) >= LAST_USED_GRANULARITY_MS)
+        .then_some(row.pk);
+    Ok((s, touch))
+}
+
+/// The sign-in a stored refresh token continues, if it still may: issued to this client, not
+/// revoked, not expired, its user there and enabled. `authenticate` checks the caller against
+/// the user (`SECRET_HASH`) before the user's state is told.
+pub(super) fn resume(
+    r: &impl Read,
+    sc: &SignInClient,
+    row: &RefreshRow,
+    now: i64,
+    authenticate: impl FnOnce(&UserRow) -> Result<()>,
+) -> Result<SignIn> {
+    let invalid_token = || Error::NotAuthorized("Invalid Refresh Token".into());
     if row.client != sc.client.pk {
         return Err(invalid_token());
     }
@@ -48,37 +73,25 @@ pub fn refresh(
             "Refresh Token has been revoked".into(),
         ));
     }
-    if row.expires_at <= step.now {
+    if row.expires_at <= now {
         return Err(Error::NotAuthorized("Refresh Token has expired".into()));
     }
-    let user = user_store::get_by_pk(tx, row.user)?.ok_or_else(invalid_token)?;
-    check_secret_hash(
-        master,
-        &sc.client,
-        &[user.username.as_str(), user.sub.as_str()],
-        secret_hash,
-    )?;
+    let user = user_store::get_by_pk(r, row.user)?.ok_or_else(invalid_token)?;
+    authenticate(&user)?;
     if !user.enabled {
         return Err(Error::NotAuthorized("User is disabled.".into()));
     }
-    let touch = row
-        .last_used_at
-        .is_none_or(|at| step.now.saturating_sub(at) >= LAST_USED_GRANULARITY_MS)
-        .then_some(row.pk);
-    let groups = group_store::for_user(tx, user.pk)?;
-    Ok((
-        SignIn {
-            user,
-            groups,
-            origin_jti: row.origin_jti,
-            auth_time: row.auth_time,
-            event_id: tokens::new_jti(),
-            refresh_token: None,
-            scopes: row.scopes,
-            nonce: None,
-        },
-        touch,
-    ))
+    let groups = group_store::for_user(r, user.pk)?;
+    Ok(SignIn {
+        user,
+        groups,
+        origin_jti: row.origin_jti.clone(),
+        auth_time: row.auth_time,
+        event_id: tokens::new_jti(),
+        refresh_token: None,
+        scopes: row.scopes.clone(),
+        nonce: None,
+    })
 }
 
 /// The signed tokens of a sign-in.
@@ -367,29 +380,6 @@ fn judge(
 /// is revoked. Answers how many sign-ins ended.
 pub fn sign_out_everywhere(tx: &Tx<'_>, user: &UserRow, now: i64) -> Result<usize> {
     Ok(refresh_tokens::revoke_user(tx, user.pk, now)?)
-}
-
-/// `RevokeToken`: revokes the refresh token (and its access tokens). An unknown token is not an
-/// error (RFC 7009); one issued to another client is.
-pub fn revoke(tx: &Tx<'_>, client: &ClientRow, token: &str, now: i64) -> Result<()> {
-    if !client.settings.enable_token_revocation {
-        return Err(Error::UnsupportedOperation(
-            "Token revocation is not enabled for this app client".into(),
-        ));
-    }
-    if token.is_empty() || token.len() > 2048 {
-        return Err(invalid("Token", "must be 1–2048 characters"));
-    }
-    let Some(row) = refresh_tokens::by_digest(tx, &tokens::opaque_digest(token))? else {
-        return Ok(());
-    };
-    if row.client != client.pk {
-        return Err(Error::NotAuthorized(
-            "The refresh token was not issued to this client".into(),
-        ));
-    }
-    refresh_tokens::revoke(tx, row.pk, now)?;
-    Ok(())
 }
 
 /// A user's sign-ins (refresh tokens), newest first.

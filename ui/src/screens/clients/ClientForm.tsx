@@ -3,6 +3,7 @@ import type { ClientSettings, ExplicitAuthFlow, OAuthFlow, TimeUnit } from "../.
 import { Check, Field } from "../../components/ui";
 import { lines } from "../../lib/forms";
 import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
+import "../../styles/clients.css";
 
 export const AUTH_FLOWS: ReadonlyArray<{ value: ExplicitAuthFlow; label: string }> = [
   { value: "ALLOW_USER_SRP_AUTH", label: "SRP (USER_SRP_AUTH)" },
@@ -30,6 +31,8 @@ export const DEFAULT_CLIENT: ClientDraft = {
   AllowedOAuthScopes: [],
   PreventUserExistenceErrors: true,
   EnableTokenRevocation: true,
+  RotateRefreshTokens: false,
+  RetryGracePeriodSeconds: "0",
 };
 
 /** What the form edits; numbers and URL lists are text while being typed. */
@@ -47,6 +50,9 @@ export type ClientDraft = {
   AllowedOAuthScopes: string[];
   PreventUserExistenceErrors: boolean;
   EnableTokenRevocation: boolean;
+  /** RefreshTokenRotation: Feature ENABLED, and its grace period in seconds (0–60). */
+  RotateRefreshTokens: boolean;
+  RetryGracePeriodSeconds: string;
 };
 
 /** A described client as the form edits it; members the core left out show Cognito's defaults. */
@@ -66,6 +72,8 @@ export function draftOfClient(name: string, s: ClientSettings): ClientDraft {
     AllowedOAuthScopes: [...(s.AllowedOAuthScopes ?? [])],
     PreventUserExistenceErrors: (s.PreventUserExistenceErrors ?? "ENABLED") === "ENABLED",
     EnableTokenRevocation: s.EnableTokenRevocation ?? true,
+    RotateRefreshTokens: s.RefreshTokenRotation?.Feature === "ENABLED",
+    RetryGracePeriodSeconds: String(s.RefreshTokenRotation?.RetryGracePeriodSeconds ?? 0),
   };
 }
 
@@ -76,6 +84,9 @@ export function clientDraftErrors(d: ClientDraft): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const k of VALIDITY_FIELDS) {
     if (!/^\s*\d+\s*$/.test(d[k])) errors[k] = "Enter a whole number.";
+  }
+  if (d.RotateRefreshTokens && !/^\s*\d+\s*$/.test(d.RetryGracePeriodSeconds)) {
+    errors["RefreshTokenRotation.RetryGracePeriodSeconds"] = "Enter a whole number of seconds.";
   }
   if (d.ClientName.trim() === "") errors.ClientName = "Enter a name for the app client.";
   return errors;
@@ -97,6 +108,9 @@ export function settingsFromDraft(d: ClientDraft) {
     AllowedOAuthScopes: d.AllowedOAuthScopes,
     PreventUserExistenceErrors: d.PreventUserExistenceErrors ? ("ENABLED" as const) : ("LEGACY" as const),
     EnableTokenRevocation: d.EnableTokenRevocation,
+    RefreshTokenRotation: d.RotateRefreshTokens
+      ? { Feature: "ENABLED" as const, RetryGracePeriodSeconds: Number(d.RetryGracePeriodSeconds) }
+      : { Feature: "DISABLED" as const },
   };
 }
 
@@ -116,6 +130,8 @@ export const CLIENT_FIELDS = [
   "AllowedOAuthFlowsUserPoolClient",
   "PreventUserExistenceErrors",
   "EnableTokenRevocation",
+  "RefreshTokenRotation",
+  "RefreshTokenRotation.RetryGracePeriodSeconds",
 ] as const;
 
 function toggle<T>(list: T[], v: T, on: boolean): T[] {
@@ -192,6 +208,8 @@ export function ClientFormFields({
               key={f.value}
               label={f.label}
               checked={d.ExplicitAuthFlows.includes(f.value)}
+              disabled={f.value === "ALLOW_REFRESH_TOKEN_AUTH" && d.RotateRefreshTokens}
+              hint={f.value === "ALLOW_REFRESH_TOKEN_AUTH" && d.RotateRefreshTokens ? "(off while refresh tokens rotate)" : undefined}
               onChange={(on) => set("ExplicitAuthFlows", toggle(d.ExplicitAuthFlows, f.value, on))}
             />
           ))}
@@ -216,6 +234,44 @@ export function ClientFormFields({
           {validity("RefreshTokenValidity", "RefreshToken", "Refresh token", "1 hour – 10 years")}
         </div>
         <GroupError text={errors.TokenValidityUnits} />
+        <div className="rotation-row">
+          <Check
+            label="Rotate refresh tokens"
+            hint="(each refresh answers a new refresh token; clients refresh with GetTokensFromRefreshToken)"
+            checked={d.RotateRefreshTokens}
+            onChange={(on) =>
+              onChange({
+                ...d,
+                RotateRefreshTokens: on,
+                // Cognito refuses REFRESH_TOKEN_AUTH beside rotation.
+                ExplicitAuthFlows: on ? d.ExplicitAuthFlows.filter((f) => f !== "ALLOW_REFRESH_TOKEN_AUTH") : d.ExplicitAuthFlows,
+              })
+            }
+          />
+          {d.RotateRefreshTokens && (
+            <Field
+              label="Grace period"
+              name="RefreshTokenRotation.RetryGracePeriodSeconds"
+              hint="0–60 seconds the replaced token still works, for retries"
+              error={errors["RefreshTokenRotation.RetryGracePeriodSeconds"]}
+            >
+              {(p) => (
+                <div className="input-group">
+                  <input
+                    {...p}
+                    className="input-narrow"
+                    inputMode="numeric"
+                    value={d.RetryGracePeriodSeconds}
+                    onChange={(e) => set("RetryGracePeriodSeconds", e.target.value)}
+                    data-testid="rotation-grace"
+                  />
+                  <span className="input-suffix">seconds</span>
+                </div>
+              )}
+            </Field>
+          )}
+        </div>
+        <GroupError text={errors.RefreshTokenRotation} />
         <Check
           label="Enable token revocation"
           checked={d.EnableTokenRevocation}

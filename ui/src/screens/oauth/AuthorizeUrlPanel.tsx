@@ -179,7 +179,10 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
                 </Button>
                 <Button
                   variant="primary"
-                  onClick={() => setNotOpened(!openInBrowser(made.url))}
+                  onClick={() => {
+                    setNotOpened(false);
+                    void openInBrowser(made.url).then((opened) => setNotOpened(!opened));
+                  }}
                   data-testid="open-signin"
                 >
                   Open the sign-in page
@@ -187,7 +190,7 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
               </div>
               {notOpened && (
                 <p className="hint" role="status">
-                  The desktop app cannot open your browser: copy the URL and paste it there.
+                  The sign-in page could not be opened in your browser: copy the URL and paste it there.
                 </p>
               )}
             </div>

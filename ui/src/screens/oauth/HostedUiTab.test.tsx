@@ -7,11 +7,13 @@ import { renderWithQueries } from "../../test/queries";
 import { HostedUiTab } from "./HostedUiTab";
 
 const call = vi.hoisted(() => vi.fn());
-vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call }));
+const openInBrowser = vi.hoisted(() => vi.fn());
+vi.mock("../../platform", async (original) => ({ ...(await original<typeof Platform>()), call, openInBrowser }));
 
 afterEach(cleanup);
 beforeEach(() => {
   call.mockReset();
+  openInBrowser.mockReset();
 });
 
 const CLIENT: UserPoolClient = {
@@ -114,5 +116,30 @@ describe("HostedUiTab", () => {
     expect(url.searchParams.get("redirect_uri")).toBe("https://app.example.com/other");
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("state")).toBe(screen.getByTestId("authorize-state").textContent);
+  });
+
+  it("opens the sign-in page and offers the URL to copy only when it could not be opened", async () => {
+    core(() => ({ UserPoolClient: CLIENT }));
+    renderWithQueries(<HostedUiTab client={CLIENT} onSaved={() => {}} />);
+    const url = (await screen.findByTestId("authorize-url-text")).textContent;
+    const note = () => screen.queryByText(/could not be opened in your browser/);
+
+    openInBrowser.mockResolvedValueOnce(true);
+    fireEvent.click(screen.getByTestId("open-signin"));
+    await waitFor(() => expect(openInBrowser).toHaveBeenCalledTimes(1));
+    expect(openInBrowser).toHaveBeenLastCalledWith(url);
+    await Promise.resolve();
+    expect(note()).toBeNull();
+
+    openInBrowser.mockResolvedValueOnce(false);
+    fireEvent.click(screen.getByTestId("open-signin"));
+    expect(await screen.findByText(/could not be opened in your browser/)).toBeTruthy();
+    expect(openInBrowser).toHaveBeenCalledTimes(2);
+
+    // A later success takes the note away.
+    openInBrowser.mockResolvedValueOnce(true);
+    fireEvent.click(screen.getByTestId("open-signin"));
+    await waitFor(() => expect(note()).toBeNull());
+    expect(openInBrowser).toHaveBeenCalledTimes(3);
   });
 });

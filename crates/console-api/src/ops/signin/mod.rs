@@ -133,6 +133,27 @@ dto! {
     }
 }
 
+dto! {
+    pub struct GetTokensFromRefreshTokenRequest {
+        pub refresh_token: Sensitive,
+        pub client_id: ClientId,
+        #[serde(default)]
+        pub client_secret: Option<Sensitive>,
+        /// Remembered devices are not kept: a device key is accepted and not read.
+        #[serde(default)]
+        pub device_key: Option<String>,
+        #[serde(default)]
+        pub client_metadata: Option<BTreeMap<String, String>>,
+    }
+}
+
+dto! {
+    pub struct GetTokensFromRefreshTokenResponse {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub authentication_result: Option<AuthenticationResultType>,
+    }
+}
+
 /// `AuthParameters` or `ChallengeResponses` as the engine reads them.
 fn params<'a>(member: &'static str, map: &'a BTreeMap<String, Sensitive>) -> Params<'a> {
     Params::new(member, map.iter().map(|(k, v)| (k.as_str(), v.expose())))
@@ -315,6 +336,30 @@ pub(crate) fn revoke_token(
         )
     })?;
     Ok(Empty {})
+}
+
+/// `GetTokensFromRefreshToken`: new ID and access tokens, and a new refresh token when the
+/// client rotates them.
+pub(crate) fn get_tokens_from_refresh_token(
+    c: &Console,
+    ctx: &OpCtx<'_>,
+    req: GetTokensFromRefreshTokenRequest,
+) -> Result<GetTokensFromRefreshTokenResponse, ApiError> {
+    let origin = Origin {
+        client_metadata: metadata(req.client_metadata.as_ref()),
+        ..origin(ctx.actor, None::<&UserContextDataType>)
+    };
+    let answer = c.engine(ctx, |e| {
+        e.get_tokens_from_refresh_token(
+            &req.client_id,
+            req.refresh_token.expose(),
+            req.client_secret.as_ref().map(Sensitive::expose),
+            &origin,
+        )
+    })?;
+    Ok(GetTokensFromRefreshTokenResponse {
+        authentication_result: auth_response(answer).authentication_result,
+    })
 }
 
 /// `ClientMetadata` as hook events carry it (`null` when absent).
