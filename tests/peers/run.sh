@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # boto3 against `poolhouse serve`: the peer suite.
 #
-# Creates (or reuses) a virtualenv with boto3 (botocore pinned), PyJWT, pycognito, pytest and
-# moto's server (the exchange tester's independent backend),
+# Creates (or reuses) a virtualenv with boto3 (botocore pinned), PyJWT, pycognito, pytest,
+# moto's server (the exchange tester's independent backend) and Authlib (an OIDC relying party),
 # then runs tests/peers; test_contract.py compares the operation list with botocore's models.
 # Env:
 #   VENV           the virtualenv (default: <repo>/.venv)
@@ -21,10 +21,11 @@ fi
 # botocore is pinned: its service models are what test_contract.py holds Poolhouse to, and a
 # new release adds members. Move the pin on purpose, with the contract test's lists.
 botocore_version=1.44.8
-if ! "$venv/bin/python" -c "import boto3, pytest, jwt, cryptography, pycognito, botocore, moto.server
+if ! "$venv/bin/python" -c "import boto3, pytest, jwt, cryptography, pycognito, botocore, moto.server, authlib, requests
 assert botocore.__version__ == '$botocore_version'" >/dev/null 2>&1; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check \
-        boto3 "botocore==$botocore_version" pytest 'pyjwt[crypto]' pycognito 'moto[server]'
+        boto3 "botocore==$botocore_version" pytest 'pyjwt[crypto]' pycognito 'moto[server]' \
+        authlib requests
 fi
 
 if [[ ! -x "$POOLHOUSE_BIN" ]]; then

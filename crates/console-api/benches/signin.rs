@@ -682,6 +682,8 @@ fn mint_ratios(env: &Env, first: &[Tokens], report: &mut Report) -> Res<f64> {
         auth_time: now_ms.div_euclid(1000),
         event_id: tokens::new_jti(),
         refresh_token: None,
+        scopes: None,
+        nonce: None,
     };
     let minted = auth::mint(&keys, &sc, &sign_in, &issuer, now_ms)?;
     let pair = |k: &tokens::SigningKey| {

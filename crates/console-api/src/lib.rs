@@ -16,6 +16,7 @@ pub mod dto;
 mod engine;
 mod error;
 mod hooks;
+pub mod hosted;
 mod logins;
 mod trust;
 /// The token inspector's work that needs no store, for fronts that run it without one (the

@@ -10,6 +10,7 @@
 mod branding;
 mod console;
 mod head_timer;
+mod hosted;
 mod hosts;
 mod sigv4;
 mod sts;
@@ -96,6 +97,7 @@ pub fn router(console: Console, ui: Option<PathBuf>) -> Router {
             get(openid_configuration),
         )
         .layer(DefaultBodyLimit::disable())
+        .merge(hosted::routes())
         .with_state(console);
     let app = match ui {
         Some(dir) => api

@@ -16,6 +16,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub mod audit;
 pub mod auth_events;
 pub mod auth_sessions;
+pub mod authorization_codes;
 pub mod backends;
 pub mod branding;
 pub mod client_secrets;

@@ -19,10 +19,13 @@ pub struct RefreshRow {
     pub expires_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The scopes granted, space-separated: `None` for a sign-in through the API (its access
+    /// tokens carry `aws.cognito.signin.user.admin`).
+    pub scopes: Option<String>,
 }
 
-const COLUMNS: &str =
-    "pk, client, user, origin_jti, auth_time, created_at, expires_at, last_used_at, revoked_at";
+const COLUMNS: &str = "pk, client, user, origin_jti, auth_time, created_at, expires_at, \
+    last_used_at, revoked_at, scopes";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<RefreshRow> {
     Ok(RefreshRow {
@@ -35,6 +38,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<RefreshRow> {
         expires_at: r.get(6)?,
         last_used_at: r.get(7)?,
         revoked_at: r.get(8)?,
+        scopes: r.get(9)?,
     })
 }
 
@@ -47,6 +51,8 @@ pub struct NewRefresh<'a> {
     pub auth_time: i64,
     pub now: i64,
     pub expires_at: i64,
+    /// The scopes granted (OAuth sign-ins); `None` for the API's.
+    pub scopes: Option<&'a str>,
 }
 
 /// Records a sign-in's refresh token; expired rows of the same user go at the same time.
@@ -56,8 +62,8 @@ pub fn insert(tx: &Tx<'_>, t: &NewRefresh<'_>) -> Result<i64> {
         .execute(params![t.user, t.now])?;
     conn.prepare_cached(
         "INSERT INTO refresh_tokens(digest, client, user, origin_jti, auth_time, created_at,
-            expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            expires_at, scopes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         t.digest,
@@ -66,7 +72,8 @@ pub fn insert(tx: &Tx<'_>, t: &NewRefresh<'_>) -> Result<i64> {
         t.origin_jti,
         t.auth_time,
         t.now,
-        t.expires_at
+        t.expires_at,
+        t.scopes
     ])?;
     Ok(conn.last_insert_rowid())
 }

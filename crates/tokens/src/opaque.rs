@@ -32,6 +32,12 @@ pub fn opaque_digest(token: &str) -> Vec<u8> {
         .to_vec()
 }
 
+/// Unpadded base64url of the SHA-256 of `text`: PKCE's S256 challenge of a verifier (RFC 7636
+/// §4.2) and OIDC's `at_hash` material.
+pub fn sha256_base64url(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, text.as_bytes()).as_ref())
+}
+
 /// The uppercase hex SHA-1 of a password, as the Pwned Passwords lists write it. (SHA-1 is the
 /// lists' format, used here only to look a password up, never to store one.)
 pub fn pwned_hash(password: &str) -> String {

@@ -17,6 +17,7 @@ pub mod groups;
 pub mod hooks;
 pub mod idps;
 pub mod keys;
+pub mod oauth;
 pub mod pagination;
 pub mod passwords;
 pub mod pools;

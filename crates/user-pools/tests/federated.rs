@@ -370,6 +370,8 @@ fn a_federated_users_tokens_carry_identities_and_the_providers_group() {
         auth_time: 1,
         event_id: "e".into(),
         refresh_token: None,
+        scopes: None,
+        nonce: None,
     };
     let (id, access) = user_pools::signin::claims(&sc, &s, "https://issuer", env.now());
     assert_eq!(id["identities"][0]["providerName"], "Google");

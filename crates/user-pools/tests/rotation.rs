@@ -33,6 +33,7 @@ fn signed_in(grace: u32) -> (Env, SignInClient) {
                 auth_time: T0 / 1000,
                 now: T0,
                 expires_at: T0 + 3_600_000,
+                scopes: None,
             },
         )?)
     })

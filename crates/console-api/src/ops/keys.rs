@@ -100,9 +100,22 @@ impl Console {
             Some(_) => format!("{issuer}/.well-known/jwks.json"),
             None => jwks_uri.to_string(),
         };
+        // The authorization server's endpoints sit beside the keys: under the workspace's
+        // issuer, or under `/<poolId>` at this server's address, which every client reaches.
+        let base = jwks_uri
+            .strip_suffix("/.well-known/jwks.json")
+            .unwrap_or(&issuer)
+            .to_string();
         Ok(serde_json::json!({
             "issuer": issuer,
             "jwks_uri": jwks_uri,
+            "authorization_endpoint": format!("{base}/oauth2/authorize"),
+            "token_endpoint": format!("{base}/oauth2/token"),
+            "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+            "revocation_endpoint": format!("{base}/oauth2/revoke"),
+            "end_session_endpoint": format!("{base}/logout"),
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "code_challenge_methods_supported": ["S256", "plain"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code", "token"],

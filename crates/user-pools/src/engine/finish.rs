@@ -33,6 +33,8 @@ pub(crate) enum Generation {
     Authentication,
     NewPasswordChallenge,
     RefreshTokens,
+    /// A sign-in on the hosted pages, redeemed at `/oauth2/token` or in an implicit redirect.
+    HostedAuth,
 }
 
 impl Generation {
@@ -41,6 +43,7 @@ impl Generation {
             Generation::Authentication => "TokenGeneration_Authentication",
             Generation::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
             Generation::RefreshTokens => "TokenGeneration_RefreshTokens",
+            Generation::HostedAuth => "TokenGeneration_HostedAuth",
         }
     }
 }
@@ -48,7 +51,7 @@ impl Generation {
 /// A sign-in step's outcome, once its write is done.
 enum Settled {
     /// Stored in the deciding write: nothing stands between it and its tokens.
-    Stored(SignIn),
+    Stored(Box<SignIn>),
     /// Decided, not stored: the hooks are asked first.
     Accepted(Box<Accepted>),
     Challenge(Challenge),
@@ -72,9 +75,9 @@ impl Engine<'_> {
             || lambda.url(Trigger::PreTokenGeneration).is_some();
         let settled = self.write(|tx| {
             Ok(match decide(tx)? {
-                Ok(Decision::Tokens(a)) if !hooked => {
-                    Ok(Settled::Stored(signin::store_sign_in(tx, sc, a, step)?))
-                }
+                Ok(Decision::Tokens(a)) if !hooked => Ok(Settled::Stored(Box::new(
+                    signin::store_sign_in(tx, sc, a, step)?,
+                ))),
                 Ok(Decision::Tokens(a)) => Ok(Settled::Accepted(a)),
                 Ok(Decision::Challenge(c)) => Ok(Settled::Challenge(c)),
                 Err(refused) => Err(refused),

@@ -31,6 +31,7 @@ mod admin;
 mod call;
 mod challenges;
 mod finish;
+mod oauth;
 mod recovery;
 mod signin;
 mod triggers;
@@ -38,6 +39,7 @@ mod triggers;
 pub use admin::AdminCreateInput;
 pub use call::HookReply;
 pub use finish::Answer;
+pub use oauth::{HostedSession, TokenAnswer, TokenRequest};
 pub use recovery::{ClientUser, SignUpInput};
 pub use signin::Params;
 

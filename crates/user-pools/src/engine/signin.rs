@@ -192,7 +192,7 @@ impl Engine<'_> {
 
     /// `USER_PASSWORD_AUTH` and `ADMIN_USER_PASSWORD_AUTH`: read, verify with no transaction
     /// open, decide in one write.
-    fn password_sign_in(
+    pub(super) fn password_sign_in(
         &self,
         sc: &SignInClient,
         params: &Params<'_>,

@@ -407,6 +407,7 @@ pub fn store_sign_in(
             auth_time: s.auth_time,
             now: step.now,
             expires_at: step.now + (refresh_secs as i64).saturating_mul(1000),
+            scopes: s.scopes.as_deref(),
         },
     )?;
     insert_event(

@@ -54,8 +54,9 @@ pub use flow::{
 };
 pub use rotation::revoke;
 pub use token::{
-    Authenticated, Judged, Minted, authenticate, claims, client_ids, issuer, judge_access_token,
-    mint, refresh, sessions, sign, sign_in_by_origin, sign_out_everywhere, test_token_refused,
+    Authenticated, Judged, LAST_USED_GRANULARITY_MS, Minted, authenticate, authenticate_any_scope,
+    claims, client_ids, issuer, judge_access_token, mint, refresh, sessions, sign,
+    sign_in_by_origin, sign_out_everywhere, test_token_refused,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +201,11 @@ pub struct SignIn {
     pub event_id: String,
     /// A new refresh token, for a new sign-in (not for a refresh).
     pub refresh_token: Option<String>,
+    /// The OAuth scopes granted, space-separated: `None` for a sign-in through the API, whose
+    /// access tokens carry `aws.cognito.signin.user.admin`.
+    pub scopes: Option<String>,
+    /// The `nonce` of the authorization request, for the ID token.
+    pub nonce: Option<String>,
 }
 
 /// A new sign-in decided but not yet stored: what its tokens will carry (its refresh token
@@ -249,6 +255,8 @@ pub(crate) fn accept(r: &impl Read, user: UserRow, step: &Step<'_>) -> Result<Bo
             auth_time: step.now.div_euclid(1000),
             event_id: tokens::new_jti(),
             refresh_token: Some(refresh),
+            scopes: None,
+            nonce: None,
         },
         risk: step.risk,
         compromised: step.compromised,

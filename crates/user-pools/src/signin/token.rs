@@ -89,6 +89,8 @@ pub(super) fn resume(
         auth_time: row.auth_time,
         event_id: tokens::new_jti(),
         refresh_token: None,
+        scopes: row.scopes.clone(),
+        nonce: None,
     })
 }
 
@@ -160,9 +162,13 @@ pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Valu
         id.insert("cognito:groups".into(), json!(group_names));
     }
     let readable = &sc.client.settings.read_attributes;
+    let scopes = s.scopes.as_deref();
     for (name, value) in &s.user.attributes {
         let always = name == "identities";
-        if name == "sub" || (!always && !readable.is_empty() && !readable.contains(name)) {
+        if name == "sub"
+            || (!always && !readable.is_empty() && !readable.contains(name))
+            || (!always && !scopes.is_none_or(|sc| crate::oauth::scopes_release(sc, name)))
+        {
             continue;
         }
         id.insert(name.clone(), id_claim(name, value));
@@ -180,6 +186,9 @@ pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Valu
     id.insert("event_id".into(), json!(s.event_id));
     id.insert("token_use".into(), json!("id"));
     id.insert("auth_time".into(), json!(s.auth_time));
+    if let Some(n) = &s.nonce {
+        id.insert("nonce".into(), json!(n));
+    }
     id.insert("exp".into(), json!(iat + id_secs as i64));
     id.insert("iat".into(), json!(iat));
     id.insert("jti".into(), json!(tokens::new_jti()));
@@ -194,7 +203,10 @@ pub fn claims(sc: &SignInClient, s: &SignIn, issuer: &str, now_ms: i64) -> (Valu
     access.insert("origin_jti".into(), json!(s.origin_jti));
     access.insert("event_id".into(), json!(s.event_id));
     access.insert("token_use".into(), json!("access"));
-    access.insert("scope".into(), json!("aws.cognito.signin.user.admin"));
+    access.insert(
+        "scope".into(),
+        json!(scopes.unwrap_or(crate::oauth::ADMIN_SCOPE)),
+    );
     access.insert("auth_time".into(), json!(s.auth_time));
     access.insert("exp".into(), json!(iat + access_secs as i64));
     access.insert("iat".into(), json!(iat));
@@ -247,7 +259,23 @@ pub fn authenticate(
     issuer: &str,
     now_ms: i64,
 ) -> Result<Authenticated> {
-    match judge_access_token(r, keys, pool, token, issuer, now_ms)? {
+    match judge(r, keys, pool, token, issuer, now_ms, true)? {
+        Judged::Minted(a) => Ok(a),
+        Judged::TestToken(_) => Err(test_token_refused()),
+    }
+}
+
+/// Checks an access token as [`authenticate`] does, whatever scopes it carries: for the
+/// endpoints that look at its scopes themselves (`/oauth2/userInfo`).
+pub fn authenticate_any_scope(
+    r: &impl Read,
+    keys: &PoolKeys,
+    pool: &PoolRow,
+    token: &str,
+    issuer: &str,
+    now_ms: i64,
+) -> Result<Authenticated> {
+    match judge(r, keys, pool, token, issuer, now_ms, false)? {
         Judged::Minted(a) => Ok(a),
         Judged::TestToken(_) => Err(test_token_refused()),
     }
@@ -280,6 +308,22 @@ pub fn judge_access_token(
     issuer: &str,
     now_ms: i64,
 ) -> Result<Judged> {
+    judge(r, keys, pool, token, issuer, now_ms, false)
+}
+
+/// The checks of an access token; `need_admin`: the token must carry
+/// `aws.cognito.signin.user.admin`, as Cognito asks of the operations a user calls with an
+/// access token (an OAuth token granted other scopes only, or a client's own token, is
+/// refused before anything else is looked up).
+fn judge(
+    r: &impl Read,
+    keys: &PoolKeys,
+    pool: &PoolRow,
+    token: &str,
+    issuer: &str,
+    now_ms: i64,
+    need_admin: bool,
+) -> Result<Judged> {
     let invalid_token = || Error::NotAuthorized("Invalid Access Token".into());
     let verified = keys
         .verifier
@@ -297,6 +341,15 @@ pub fn judge_access_token(
         || verified.str_claim("iss") != Some(issuer)
     {
         return Err(invalid_token());
+    }
+    if need_admin
+        && !verified
+            .str_claim("scope")
+            .is_some_and(|s| s.split(' ').any(|x| x == crate::oauth::ADMIN_SCOPE))
+    {
+        return Err(Error::NotAuthorized(
+            "Access Token does not have required scopes".into(),
+        ));
     }
     let origin = verified.str_claim("origin_jti").ok_or_else(invalid_token)?;
     let revoked = || Error::NotAuthorized("Access Token has been revoked".into());

@@ -1,0 +1,530 @@
+//! `GET/POST /login`: the sign-in page and its challenge pages. The password step and every
+//! challenge answer go through the same engine as `InitiateAuth` and
+//! `RespondToAuthChallenge` (lockout, risk, hooks, breached passwords). The page carries the
+//! authorize request's parameters and checks them again on every post; a form without the
+//! right CSRF token is refused before anything else runs. A sign-in ends in a session cookie
+//! and the authorize request's redirect (a code, or implicit tokens).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use console_api::Console;
+use console_api::hosted::{Answer, AuthorizeRequest, Challenge, Refusal};
+
+use super::authorize::{refused, request_of};
+use super::page::{self, Field};
+use super::{
+    CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, peer_ip, redirect, value,
+};
+
+/// The challenge a page answers, as the form carries it between posts.
+#[derive(Debug, Clone)]
+struct Pending {
+    name: String,
+    session: String,
+    username: String,
+    parameters: BTreeMap<String, String>,
+}
+
+impl Pending {
+    fn of(c: &Challenge, typed: &str) -> Pending {
+        let username = c
+            .parameters
+            .get("USERNAME")
+            .or_else(|| c.parameters.get("USER_ID_FOR_SRP"))
+            .cloned()
+            .unwrap_or_else(|| typed.to_string());
+        Pending {
+            name: c.name.to_string(),
+            session: c.session.clone(),
+            username,
+            parameters: c.parameters.clone(),
+        }
+    }
+}
+
+/// What a page shows, besides the request it carries.
+enum View {
+    SignIn {
+        username: String,
+        username_error: Option<String>,
+        password_error: Option<String>,
+        alert: Option<String>,
+    },
+    Challenge {
+        pending: Pending,
+        error: Option<String>,
+    },
+}
+
+/// The CSRF cookie of the browser, or a new one to set.
+fn csrf_cookie(headers: &HeaderMap) -> (String, bool) {
+    match cookies(headers).remove(CSRF_COOKIE) {
+        Some(c) if (16..=256).contains(&c.len()) => (c, false),
+        _ => (new_csrf_cookie(), true),
+    }
+}
+
+/// A fresh random CSRF cookie value (32 bytes, base64url).
+fn new_csrf_cookie() -> String {
+    use base64::Engine as _;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The page for `view`.
+fn render(site: &Site, req: &AuthorizeRequest, csrf: &str, branding: &str, view: &View) -> String {
+    let mut hidden: String = req
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| page::hidden(k, v))
+        .collect();
+    hidden.push_str(&page::hidden(CSRF_FIELD, csrf));
+    let action = site.path("/login");
+    match view {
+        View::SignIn {
+            username,
+            username_error,
+            password_error,
+            alert,
+        } => {
+            let inputs = format!(
+                "{}{}",
+                Field {
+                    name: "username",
+                    label: "Username",
+                    kind: "text",
+                    autocomplete: "username",
+                    value: username,
+                    error: username_error.as_deref(),
+                    extra: "autocapitalize=\"none\" spellcheck=\"false\"",
+                }
+                .html(),
+                Field {
+                    name: "password",
+                    label: "Password",
+                    kind: "password",
+                    autocomplete: "current-password",
+                    value: "",
+                    error: password_error.as_deref(),
+                    extra: "",
+                }
+                .html(),
+            );
+            let content = format!(
+                "{}{}{}",
+                alert.as_deref().map(page::alert).unwrap_or_default(),
+                page::text("Sign in with your username and password."),
+                page::form(&action, &hidden, &inputs, "Sign in"),
+            );
+            page::page("Sign in", branding, &content)
+        }
+        View::Challenge { pending, error } => {
+            challenge_page(&action, &hidden, branding, pending, error.as_deref())
+        }
+    }
+}
+
+fn code_field(error: Option<&str>) -> String {
+    Field {
+        name: "code",
+        label: "Code",
+        kind: "text",
+        autocomplete: "one-time-code",
+        value: "",
+        error,
+        extra: "inputmode=\"numeric\" spellcheck=\"false\"",
+    }
+    .html()
+}
+
+fn challenge_page(
+    action: &str,
+    hidden: &str,
+    branding: &str,
+    p: &Pending,
+    error: Option<&str>,
+) -> String {
+    let mut hidden = hidden.to_string();
+    hidden.push_str(&page::hidden("challenge", &p.name));
+    hidden.push_str(&page::hidden("session", &p.session));
+    hidden.push_str(&page::hidden("username", &p.username));
+    if let Ok(params) = serde_json::to_string(&p.parameters) {
+        hidden.push_str(&page::hidden("challenge_parameters", &params));
+    }
+    let destination = p
+        .parameters
+        .get("CODE_DELIVERY_DESTINATION")
+        .map(String::as_str)
+        .unwrap_or("you");
+    let (title, text, inputs, submit) = match p.name.as_str() {
+        "SOFTWARE_TOKEN_MFA" => (
+            "Multi-factor authentication",
+            "Enter the code from your authenticator app.".to_string(),
+            code_field(error),
+            "Sign in",
+        ),
+        "EMAIL_OTP" | "SMS_MFA" => (
+            "Multi-factor authentication",
+            format!("We sent a code to {destination}. Enter it to sign in."),
+            code_field(error),
+            "Sign in",
+        ),
+        "SELECT_MFA_TYPE" => {
+            let choices: Vec<String> = p
+                .parameters
+                .get("MFAS_CAN_CHOOSE")
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default();
+            let label = |c: &str| {
+                match c {
+                    "SOFTWARE_TOKEN_MFA" => "Authenticator app",
+                    "EMAIL_OTP" => "Email",
+                    "SMS_MFA" => "Text message (SMS)",
+                    other => other,
+                }
+                .to_string()
+            };
+            let described = if error.is_some() {
+                " aria-describedby=\"f-answer-error\""
+            } else {
+                ""
+            };
+            let mut radios = format!(
+                "<fieldset{described}><legend class=\"label-customizable\">Send a code by</legend>"
+            );
+            for (i, c) in choices.iter().enumerate() {
+                radios.push_str(&format!(
+                    "<label class=\"choice\"><input type=\"radio\" name=\"answer\" value=\"{v}\"{checked} required> {l}</label>",
+                    v = page::esc(c),
+                    checked = if i == 0 { " checked" } else { "" },
+                    l = page::esc(&label(c)),
+                ));
+            }
+            if let Some(e) = error {
+                radios.push_str(&format!(
+                    "<p id=\"f-answer-error\" class=\"errorMessage-customizable\">{}</p>",
+                    page::esc(e)
+                ));
+            }
+            radios.push_str("</fieldset>");
+            (
+                "Multi-factor authentication",
+                "Choose how to confirm it is you.".to_string(),
+                radios,
+                "Continue",
+            )
+        }
+        "NEW_PASSWORD_REQUIRED" => {
+            let required: Vec<String> = p
+                .parameters
+                .get("requiredAttributes")
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default();
+            let mut inputs = Field {
+                name: "new_password",
+                label: "New password",
+                kind: "password",
+                autocomplete: "new-password",
+                value: "",
+                error,
+                extra: "",
+            }
+            .html();
+            for attr in &required {
+                let name = attr.strip_prefix("userAttributes.").unwrap_or(attr);
+                inputs.push_str(
+                    &Field {
+                        name: &format!("userAttributes.{name}"),
+                        label: name,
+                        kind: "text",
+                        autocomplete: "off",
+                        value: "",
+                        error: None,
+                        extra: "",
+                    }
+                    .html(),
+                );
+            }
+            (
+                "Change your password",
+                "Your password must be changed before you sign in.".to_string(),
+                inputs,
+                "Change password",
+            )
+        }
+        _ => {
+            let content = format!(
+                "{}{}",
+                page::alert(
+                    "Your account needs multi-factor authentication set up before you can sign in here."
+                ),
+                page::text(
+                    "Set up an authenticator in the app (AssociateSoftwareToken), then sign in again."
+                ),
+            );
+            return page::page("Set up multi-factor authentication", branding, &content);
+        }
+    };
+    let content = format!(
+        "{}{}",
+        page::text(&text),
+        page::form(action, &hidden, &inputs, submit)
+    );
+    page::page(title, branding, &content)
+}
+
+pub(crate) async fn show(
+    State(console): State<Console>,
+    site: Site,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(req) = request_of(query.as_deref()) else {
+        return page::error_page(
+            StatusCode::BAD_REQUEST,
+            "Something went wrong",
+            "A parameter of the request is repeated.",
+        );
+    };
+    let (cookie, new_cookie) = csrf_cookie(&headers);
+    let pool_id = site.pool_id.clone();
+    let checked = {
+        let (console, req) = (console.clone(), req.clone());
+        blocking(move || console.oauth_check(&pool_id, &req)).await
+    };
+    let a = match checked {
+        Ok(Ok(a)) => a,
+        Ok(Err(refusal)) => return refused(&refusal),
+        Err(e) => {
+            return page::error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                &e.message,
+            );
+        }
+    };
+    let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
+    let branding = console.hosted_branding_css(&site.pool_id, Some(&a.sc.client.client_id));
+    let view = View::SignIn {
+        username: String::new(),
+        username_error: None,
+        password_error: None,
+        alert: None,
+    };
+    let set = if new_cookie {
+        vec![site.cookie(CSRF_COOKIE, &cookie, 3600)]
+    } else {
+        vec![]
+    };
+    page::html(
+        StatusCode::OK,
+        render(&site, &req, &csrf, &branding, &view),
+        &set,
+    )
+}
+
+/// What a post ends in.
+enum Outcome {
+    Redirect { location: String, session: String },
+    Page(View),
+    Refused(Refusal),
+}
+
+pub(crate) async fn submit(
+    State(console): State<Console>,
+    site: Site,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(pairs) = super::form(&body) else {
+        return page::error_page(
+            StatusCode::BAD_REQUEST,
+            "Something went wrong",
+            "A field of the form is repeated.",
+        );
+    };
+    let cookie = cookies(&headers).remove(CSRF_COOKIE);
+    let csrf_ok = match (&cookie, value(&pairs, CSRF_FIELD)) {
+        (Some(c), Some(f)) => console.hosted_csrf_ok(&site.pool_id, c, f),
+        _ => false,
+    };
+    if !csrf_ok {
+        return page::error_page(
+            StatusCode::FORBIDDEN,
+            "Sign-in form expired",
+            "The form was not sent by this sign-in page, or it expired (CSRF token missing or \
+             wrong). Go back to the app and sign in again.",
+        );
+    }
+    let Some(cookie) = cookie else {
+        return page::error_page(
+            StatusCode::FORBIDDEN,
+            "Sign-in form expired",
+            "The CSRF cookie is missing.",
+        );
+    };
+    let req = AuthorizeRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let ip = peer_ip(peer);
+    let pool_id = site.pool_id.clone();
+    let (c2, req2) = (console.clone(), req.clone());
+    let outcome = blocking(move || {
+        let console = c2;
+        let a = match console.oauth_check(&pool_id, &req2)? {
+            Ok(a) => a,
+            Err(r) => return Ok((Outcome::Refused(r), None)),
+        };
+        let client_id = a.sc.client.client_id.clone();
+        let g = |n: &str| value(&pairs, n).unwrap_or_default();
+        let answer = if let Some(challenge) = value(&pairs, "challenge") {
+            let pending = Pending {
+                name: challenge.to_string(),
+                session: g("session").to_string(),
+                username: g("username").to_string(),
+                parameters: serde_json::from_str(g("challenge_parameters")).unwrap_or_default(),
+            };
+            let mut responses: Vec<(&str, &str)> = vec![("USERNAME", g("username"))];
+            match challenge {
+                "SOFTWARE_TOKEN_MFA" => responses.push(("SOFTWARE_TOKEN_MFA_CODE", g("code"))),
+                "EMAIL_OTP" => responses.push(("EMAIL_OTP_CODE", g("code"))),
+                "SMS_MFA" => responses.push(("SMS_MFA_CODE", g("code"))),
+                "SELECT_MFA_TYPE" => responses.push(("ANSWER", g("answer"))),
+                "NEW_PASSWORD_REQUIRED" => {
+                    responses.push(("NEW_PASSWORD", g("new_password")));
+                    for (k, v) in &pairs {
+                        if k.starts_with("userAttributes.") {
+                            responses.push((k.as_str(), v.as_str()));
+                        }
+                    }
+                }
+                _ => {
+                    return Ok((
+                        Outcome::Page(View::Challenge {
+                            pending,
+                            error: Some("This step cannot be answered here.".into()),
+                        }),
+                        Some(client_id),
+                    ));
+                }
+            }
+            match console.hosted_respond(
+                &ip,
+                &pool_id,
+                &client_id,
+                challenge,
+                g("session"),
+                &responses,
+            ) {
+                Ok(answer) => (answer, g("username").to_string()),
+                Err(e) => {
+                    return Ok((
+                        Outcome::Page(View::Challenge {
+                            pending,
+                            error: Some(e.message),
+                        }),
+                        Some(client_id),
+                    ));
+                }
+            }
+        } else {
+            let (username, password) = (g("username").trim(), g("password"));
+            if username.is_empty() || password.is_empty() {
+                let view = View::SignIn {
+                    username: username.to_string(),
+                    username_error: username
+                        .is_empty()
+                        .then(|| "Enter your username.".to_string()),
+                    password_error: password
+                        .is_empty()
+                        .then(|| "Enter your password.".to_string()),
+                    alert: None,
+                };
+                return Ok((Outcome::Page(view), Some(client_id)));
+            }
+            match console.hosted_sign_in(&ip, &pool_id, &client_id, username, password) {
+                Ok(answer) => (answer, username.to_string()),
+                Err(e) => {
+                    let view = View::SignIn {
+                        username: username.to_string(),
+                        username_error: None,
+                        password_error: None,
+                        alert: Some(e.message),
+                    };
+                    return Ok((Outcome::Page(view), Some(client_id)));
+                }
+            }
+        };
+        let outcome = match answer {
+            (Answer::Challenge(c), typed) => Outcome::Page(View::Challenge {
+                pending: Pending::of(&c, &typed),
+                error: None,
+            }),
+            (
+                Answer::Tokens {
+                    refresh_token: Some(r),
+                    ..
+                },
+                _,
+            ) => {
+                let Some(session_cookie) = console.hosted_session_cookie(&pool_id, &r)? else {
+                    return Err(console_api::ApiError::new(
+                        console_api::ErrorCode::InternalErrorException,
+                        "the sign-in was not stored",
+                    ));
+                };
+                let Some(session) = console.hosted_session(&pool_id, &session_cookie)? else {
+                    return Err(console_api::ApiError::new(
+                        console_api::ErrorCode::InternalErrorException,
+                        "the sign-in was not stored",
+                    ));
+                };
+                let location = console.oauth_authorize_signed_in(&a, &session)?;
+                Outcome::Redirect {
+                    location,
+                    session: session_cookie,
+                }
+            }
+            (
+                Answer::Tokens {
+                    refresh_token: None,
+                    ..
+                },
+                _,
+            ) => {
+                return Err(console_api::ApiError::new(
+                    console_api::ErrorCode::InternalErrorException,
+                    "a sign-in without a session",
+                ));
+            }
+        };
+        Ok((outcome, Some(client_id)))
+    })
+    .await;
+    match outcome {
+        Ok((Outcome::Redirect { location, session }, _)) => redirect(
+            &location,
+            &[site.cookie(SESSION_COOKIE, &session, super::SESSION_MAX_AGE_SECS)],
+        ),
+        Ok((Outcome::Refused(r), _)) => refused(&r),
+        Ok((Outcome::Page(view), client_id)) => {
+            let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
+            let branding = console.hosted_branding_css(&site.pool_id, client_id.as_deref());
+            page::html(
+                StatusCode::OK,
+                render(&site, &req, &csrf, &branding, &view),
+                &[],
+            )
+        }
+        Err(e) => page::error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            &e.message,
+        ),
+    }
+}
