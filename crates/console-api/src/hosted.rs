@@ -237,9 +237,32 @@ impl Console {
         key.verify(&[pool_id.as_bytes(), cookie.as_bytes()], &tag)
     }
 
-    /// The pool's and the client's branding CSS for the hosted pages. The branding store
-    /// (`SetUICustomization`, managed login branding) fills this in; until then there is none.
-    pub fn hosted_branding_css(&self, _pool_id: &str, _client_id: Option<&str>) -> String {
-        String::new()
+    /// The branding of a hosted page of `client_id` (else the pool's): its CSS as the core
+    /// rewrote it ([`Console::branding_for`]) and whether it has a logo, with the version that
+    /// changes with it. A branding that cannot be read is logged and the page shown plain: a
+    /// user can still sign in.
+    pub fn hosted_branding(&self, pool_id: &str, client_id: Option<&str>) -> HostedBranding {
+        match self.branding_for(pool_id, client_id) {
+            Ok(b) => HostedBranding {
+                css: b.css,
+                logo: b.logo.is_some(),
+                version: b.version.unwrap_or_default(),
+            },
+            Err(e) => {
+                tracing::warn!(pool = pool_id, error = %e.message, "branding could not be read");
+                HostedBranding::default()
+            }
+        }
     }
+}
+
+/// What a hosted page shows of its pool's and client's branding.
+#[derive(Debug, Clone, Default)]
+pub struct HostedBranding {
+    /// CSS for Cognito's classes, as the core rewrote it; empty when none.
+    pub css: String,
+    /// Whether there is a logo (`/<poolId>/branding/logo?client_id=…` serves it).
+    pub logo: bool,
+    /// Changes whenever the branding does (the logo's address carries it).
+    pub version: String,
 }

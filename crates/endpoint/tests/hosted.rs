@@ -840,3 +840,49 @@ fn an_email_code_is_asked_on_the_page_and_a_wrong_one_is_shown_on_its_field() {
             .starts_with(&format!("{CALLBACK}?code="))
     );
 }
+
+#[test]
+fn the_page_shows_the_clients_branding_css_and_logo_on_either_address() {
+    let s = Server::start();
+    let (pool, client, _) = setup(&s, false);
+    s.idp(
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": pool, "Domain": "brandedtest"}),
+    );
+    // A 1×1 PNG.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    s.idp(
+        "SetUICustomization",
+        json!({"UserPoolId": pool, "ClientId": client,
+               "CSS": ".submitButton-customizable { background-color: #0b7268; }",
+               "ImageFile": png}),
+    );
+    let host = format!("brandedtest.auth.localhost:{}", s.addr.port());
+    for (base, h) in [
+        (format!("/{pool}"), vec![]),
+        (String::new(), vec![("Host", host.as_str())]),
+    ] {
+        let page = s.get(
+            &format!("{base}/login?{}", authorize_query(&client, &[])),
+            &h,
+        );
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("#0b7268"), "{}", page.body);
+        let csp = page.header("content-security-policy").unwrap();
+        assert!(csp.contains("img-src 'self'"), "{csp}");
+        let src = page
+            .body
+            .split("class=\"logo-customizable\" src=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the page shows the logo")
+            .replace("&amp;", "&");
+        assert!(
+            src.starts_with(&format!("/{pool}/branding/logo?client_id={client}&v=")),
+            "{src}"
+        );
+        let logo = s.get(&src, &h);
+        assert_eq!(logo.status, 200, "{}", logo.body);
+        assert_eq!(logo.header("content-type"), Some("image/png"));
+    }
+}

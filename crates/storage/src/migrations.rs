@@ -40,15 +40,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/0020_client_secrets_sealed.sql"),
     ),
-    (
-        21,
-        include_str!("../migrations/0021_authorization_codes.sql"),
-    ),
     (22, include_str!("../migrations/0022_user_pool_idps.sql")),
     (23, include_str!("../migrations/0023_branding.sql")),
     (
         24,
         include_str!("../migrations/0024_refresh_token_rotation.sql"),
+    ),
+    (
+        25,
+        include_str!("../migrations/0025_authorization_codes.sql"),
     ),
 ];
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use common::Env;
 use domain::ResourceServerIdentifier;
-use domain::client::{ClientSettings, OAuthFlow};
+use domain::client::{ClientSettings, Feature, OAuthFlow, RefreshTokenRotation};
 use domain::oauth::ResourceServerScope;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
@@ -648,4 +648,66 @@ fn the_implicit_grant_puts_tokens_in_the_fragment() {
         query_value(&location, "state").as_deref(),
         Some("st&te=1 ü")
     );
+}
+
+#[test]
+fn the_refresh_token_grant_rotates_for_a_rotating_client_and_refuses_a_reused_token() {
+    let env = Env::new();
+    user(&env);
+    let keys = Loaded(&env);
+    let e = engine(&env, &keys);
+    let settings = ClientSettings {
+        refresh_token_rotation: RefreshTokenRotation {
+            feature: Feature::Enabled,
+            retry_grace_period_seconds: 0,
+        },
+        ..oauth_settings(vec![OAuthFlow::Code], &["openid", "email"])
+    };
+    let (id, _) = client(&env, false, settings);
+    let challenge = pkce::s256(VERIFIER);
+    let req = request(
+        &id,
+        &[
+            ("scope", "openid email"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ],
+    );
+    let location = signed_in_location(&env, &e, &req);
+    let code = query_value(&location, "code").unwrap();
+    let first = e
+        .oauth_token(&env.pool_id, &code_request(&id, &code, Some(VERIFIER)))
+        .unwrap()
+        .unwrap();
+    let old = first.refresh_token.unwrap();
+    let refresh = |token: &str| {
+        e.oauth_token(
+            &env.pool_id,
+            &TokenRequest {
+                grant_type: Some("refresh_token"),
+                refresh_token: Some(token),
+                client_id: Some(&id),
+                ..TokenRequest::default()
+            },
+        )
+        .unwrap()
+    };
+
+    // A rotating client gets a new refresh token with the same scopes and an ID token.
+    let rotated = refresh(&old).unwrap();
+    let new = rotated
+        .refresh_token
+        .clone()
+        .expect("a rotated refresh token");
+    assert_ne!(new, old);
+    assert!(rotated.id_token.is_some());
+    assert_eq!(claims(&env, &rotated.access_token)["scope"], "openid email");
+
+    // The replaced token, past its (zero) grace period, is a reuse: invalid_grant, and the
+    // sign-in it belongs to ends, so the new token stops working too.
+    env.clock.advance(1);
+    let reused = refresh(&old).unwrap_err();
+    assert_eq!(reused.code, OAuthCode::InvalidGrant);
+    let after = refresh(&new).unwrap_err();
+    assert_eq!(after.code, OAuthCode::InvalidGrant);
 }

@@ -78,7 +78,13 @@ fn new_csrf_cookie() -> String {
 }
 
 /// The page for `view`.
-fn render(site: &Site, req: &AuthorizeRequest, csrf: &str, branding: &str, view: &View) -> String {
+fn render(
+    site: &Site,
+    req: &AuthorizeRequest,
+    csrf: &str,
+    branding: &page::Branding,
+    view: &View,
+) -> String {
     let mut hidden: String = req
         .pairs()
         .into_iter()
@@ -146,7 +152,7 @@ fn code_field(error: Option<&str>) -> String {
 fn challenge_page(
     action: &str,
     hidden: &str,
-    branding: &str,
+    branding: &page::Branding,
     p: &Pending,
     error: Option<&str>,
 ) -> String {
@@ -310,7 +316,13 @@ pub(crate) async fn show(
         }
     };
     let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
-    let branding = console.hosted_branding_css(&site.pool_id, Some(&a.sc.client.client_id));
+    let branding = {
+        let (console, pool_id) = (console.clone(), site.pool_id.clone());
+        let client_id = a.sc.client.client_id.clone();
+        blocking(move || Ok(page::Branding::read(&console, &pool_id, Some(&client_id))))
+            .await
+            .unwrap_or_default()
+    };
     let view = View::SignIn {
         username: String::new(),
         username_error: None,
@@ -514,7 +526,18 @@ pub(crate) async fn submit(
         Ok((Outcome::Refused(r), _)) => refused(&r),
         Ok((Outcome::Page(view), client_id)) => {
             let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
-            let branding = console.hosted_branding_css(&site.pool_id, client_id.as_deref());
+            let branding = {
+                let (console, pool_id) = (console.clone(), site.pool_id.clone());
+                blocking(move || {
+                    Ok(page::Branding::read(
+                        &console,
+                        &pool_id,
+                        client_id.as_deref(),
+                    ))
+                })
+                .await
+                .unwrap_or_default()
+            };
             page::html(
                 StatusCode::OK,
                 render(&site, &req, &csrf, &branding, &view),

@@ -44,10 +44,11 @@ pub(crate) const CSRF_COOKIE: &str = "XSRF-TOKEN";
 /// The form field carrying the CSRF form token (as Cognito's forms name it).
 pub(crate) const CSRF_FIELD: &str = "_csrf";
 
-/// The hosted pages' Content-Security-Policy: no script, no request to anything else, styles
-/// only inline (the page and its branding), not framed.
+/// The hosted pages' Content-Security-Policy: no script, no request to anything else but the
+/// branding's logo on this server, styles only inline (the page's own and its branding as the
+/// core rewrote it), not framed.
 pub(crate) const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
-    img-src data:; frame-ancestors 'none'; base-uri 'none'";
+    img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
 /// The pool a request reached and how its pages link to each other: on the pool's domain
 /// (`base` empty) or under `/<poolId>` at the listening address.

@@ -9,6 +9,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use console_api::Console;
+
 use super::PAGE_CSP;
 
 /// The pages' own style: a light and a dark palette, a centred card.
@@ -23,6 +25,7 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif
 background:var(--bg);color:var(--text)}\
 main{max-width:26rem;margin:3rem auto;padding:0 1rem}\
 .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1.5rem}\
+.logo-customizable{display:block;max-width:100%;max-height:6rem;margin:0 auto 1rem}\
 .banner-customizable{margin:0 0 1rem;font-size:1.4rem;text-align:center}\
 .textDescription-customizable{color:var(--muted);margin:0 0 1rem}\
 .field{margin:0 0 1rem}\
@@ -57,17 +60,53 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
-/// A whole page: `title`, the pool's and client's branding CSS (after the pages' own, so it
-/// wins; see `Console::hosted_branding_css`), and the card's content.
-pub(crate) fn page(title: &str, branding_css: &str, content: &str) -> String {
+/// A page's branding: the pool's and client's CSS as the core rewrote it, and the address of
+/// its logo.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Branding {
+    css: String,
+    logo_src: Option<String>,
+}
+
+impl Branding {
+    /// The branding of `client_id`'s pages (else the pool's), read from the store: call it on
+    /// the blocking pool.
+    pub(crate) fn read(console: &Console, pool_id: &str, client_id: Option<&str>) -> Branding {
+        let b = console.hosted_branding(pool_id, client_id);
+        let logo_src = b.logo.then(|| {
+            format!(
+                "/{pool_id}/branding/logo?client_id={}&v={}",
+                client_id.unwrap_or("ALL"),
+                b.version
+            )
+        });
+        Branding {
+            css: b.css,
+            logo_src,
+        }
+    }
+}
+
+/// A whole page: `title`, the pool's and client's branding (its CSS after the pages' own, so
+/// it wins; its logo above the title), and the card's content.
+pub(crate) fn page(title: &str, branding: &Branding, content: &str) -> String {
     // Branding is CSS only: a closing tag in it must not end the style element.
-    let branding = branding_css.replace("</", "<\\/");
+    let css = branding.css.replace("</", "<\\/");
+    let logo = branding
+        .logo_src
+        .as_deref()
+        .map_or_else(String::new, |src| {
+            format!(
+                "<img class=\"logo-customizable\" src=\"{}\" alt=\"\">",
+                esc(src)
+            )
+        });
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>{title}</title><style>{STYLE}</style><style>{branding}</style></head>\
-         <body class=\"background-customizable\"><main><div class=\"card\">\
+         <title>{title}</title><style>{STYLE}</style><style>{css}</style></head>\
+         <body class=\"background-customizable\"><main><div class=\"card\">{logo}\
          <h1 class=\"banner-customizable\">{title}</h1>{content}</div></main></body></html>",
         title = esc(title),
     )
@@ -185,7 +224,7 @@ pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Resp
         alert(message),
         text("Close this page and start again from the app.")
     );
-    html(status, page(title, "", &content), &[])
+    html(status, page(title, &Branding::default(), &content), &[])
 }
 
 #[cfg(test)]
@@ -198,9 +237,17 @@ mod tests {
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
-        let p = page("Sign in", "</style><script>alert(1)</script>", "");
+        let hostile = Branding {
+            css: "</style><script>alert(1)</script>".into(),
+            logo_src: Some("/p/branding/logo?client_id=\"><script>".into()),
+        };
+        let p = page("Sign in", &hostile, "");
         // Only the page's own two style elements close; the branding stays inside its own.
         assert_eq!(p.matches("</style>").count(), 2, "{p}");
+        assert!(
+            !p.contains("\"><script>"),
+            "the logo address stays in its attribute: {p}"
+        );
         assert!(p.contains("lang=\"en\""));
     }
 

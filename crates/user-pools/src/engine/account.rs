@@ -173,6 +173,22 @@ impl Engine<'_> {
         refresh_token: &str,
         origin: &Origin,
     ) -> Result<Answer> {
+        let (minted, refresh_token, _) = self.refresh_rotating(sc, refresh_token, origin)?;
+        Ok(Answer::Tokens {
+            minted,
+            refresh_token,
+        })
+    }
+
+    /// [`Engine::refresh_for_client`]'s work: the signed tokens, the new refresh token when
+    /// the client rotates, and the OAuth scopes of the sign-in (None for an API sign-in), which
+    /// decide whether the token endpoint answers an ID token.
+    pub(crate) fn refresh_rotating(
+        &self,
+        sc: &SignInClient,
+        refresh_token: &str,
+        origin: &Origin,
+    ) -> Result<(signin::Minted, Option<String>, Option<String>)> {
         let now = self.now();
         let s = match self.read(|r| rotation::prepare(r, sc, refresh_token, now))? {
             rotation::Refresh::Mint(_, s) => s,
@@ -188,10 +204,7 @@ impl Engine<'_> {
             None
         };
         self.write(|tx| rotation::settle(tx, sc, refresh_token, new.as_deref(), now))??;
-        Ok(Answer::Tokens {
-            minted,
-            refresh_token: new,
-        })
+        Ok((minted, new, s.scopes.clone()))
     }
 
     /// `UpdateUserAttributes`: the user changes their own attributes. A changed email or phone

@@ -407,6 +407,9 @@ impl Engine<'_> {
         }))
     }
 
+    /// `grant_type=refresh_token`: the same refresh as `GetTokensFromRefreshToken`, rotation
+    /// and reuse detection included ([`Engine::refresh_rotating`]); a token that is unknown,
+    /// another client's, revoked, expired, rotated out or of a disabled user is `invalid_grant`.
     fn refresh_grant(
         &self,
         sc: &SignInClient,
@@ -415,51 +418,22 @@ impl Engine<'_> {
         let Some(token) = req.refresh_token.filter(|c| !c.is_empty()) else {
             return refuse(OAuthCode::InvalidRequest, "refresh_token is required");
         };
-        let now = self.now();
-        let found = self.read(|r| {
-            if token.len() > 2048 {
-                return Ok(None);
-            }
-            let Some(row) = refresh_tokens::by_digest(r, &tokens::opaque_digest(token))? else {
-                return Ok(None);
+        let (minted, refresh_token, scopes) =
+            match self.refresh_rotating(sc, token, &Origin::default()) {
+                Ok(done) => done,
+                Err(Error::NotAuthorized(m)) => return refuse(OAuthCode::InvalidGrant, m),
+                Err(e @ Error::RefreshTokenReuse(_)) => {
+                    return refuse(OAuthCode::InvalidGrant, e.to_string());
+                }
+                Err(e) => return Err(e),
             };
-            if row.client != sc.client.pk || row.revoked_at.is_some() || row.expires_at <= now {
-                return Ok(None);
-            }
-            let Some(user) = user_store::get_by_pk(r, row.user)?.filter(|u| u.enabled) else {
-                return Ok(None);
-            };
-            let groups = storage::groups::for_user(r, user.pk)?;
-            Ok(Some((row, user, groups)))
-        })?;
-        let Some((row, user, groups)) = found else {
-            return refuse(OAuthCode::InvalidGrant, "Invalid Refresh Token");
-        };
-        let scopes = row.scopes.clone();
-        let s = SignIn {
-            user,
-            groups,
-            origin_jti: row.origin_jti.clone(),
-            auth_time: row.auth_time,
-            event_id: tokens::new_jti(),
-            refresh_token: None,
-            scopes: scopes.clone(),
-            nonce: None,
-        };
-        let minted = self.tokens(sc, &s, Generation::RefreshTokens, &Origin::default())?;
-        if row
-            .last_used_at
-            .is_none_or(|at| now.saturating_sub(at) >= signin::LAST_USED_GRANULARITY_MS)
-        {
-            self.write(|tx| Ok(refresh_tokens::touch(tx, row.pk, now)?))?;
-        }
         Ok(Ok(TokenAnswer {
             id_token: scopes
                 .as_deref()
                 .is_none_or(|s| has_scope(s, "openid"))
                 .then_some(minted.id_token),
             access_token: minted.access_token,
-            refresh_token: None,
+            refresh_token,
             expires_in: minted.expires_in,
         }))
     }
