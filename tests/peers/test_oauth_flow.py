@@ -7,6 +7,8 @@ scope, whose access token the user operations refuse.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import uuid
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -141,6 +143,9 @@ def test_authlib_runs_code_with_pkce_verifies_the_id_token_and_refreshes_and_rev
         token_use={"essential": True, "value": "id"},
     ).validate(claims)
     assert claims["nonce"] == nonce
+    # The ID token names its access token (OpenID Connect Core 3.1.3.6), as Cognito's do.
+    digest = hashlib.sha256(token["access_token"].encode("ascii")).digest()
+    assert claims["at_hash"] == base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
     assert claims["email"] == "ana@example.com"
     assert "given_name" not in claims  # profile was not asked for
 

@@ -52,8 +52,8 @@ pub use jws::{JwkKey, JwsAlgorithm, VerifiedJws};
 pub use key::{MAX_KID_LEN, SigningKey, new_jti, random_kid};
 pub use mac::{MAC_LEN, MacKey};
 pub use opaque::{
-    new_opaque_token, opaque_digest, pwned_hash, random_bytes, secret_hash, secret_hash_matches,
-    sha256_base64url,
+    at_hash, new_opaque_token, opaque_digest, pwned_hash, random_bytes, secret_hash,
+    secret_hash_matches, sha256_base64url,
 };
 pub use secret::{MasterKey, SecretBytes, open, seal};
 pub use verify::{VerifiedToken, Verifier};

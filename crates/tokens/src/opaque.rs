@@ -33,9 +33,16 @@ pub fn opaque_digest(token: &str) -> Vec<u8> {
 }
 
 /// Unpadded base64url of the SHA-256 of `text`: PKCE's S256 challenge of a verifier (RFC 7636
-/// §4.2) and OIDC's `at_hash` material.
+/// §4.2).
 pub fn sha256_base64url(text: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, text.as_bytes()).as_ref())
+}
+
+/// An ID token's `at_hash` for the RS256-signed `access_token` it is issued with (OpenID
+/// Connect Core §3.1.3.6): unpadded base64url of the left half of the SHA-256 of its text.
+pub fn at_hash(access_token: &str) -> String {
+    let d = digest::digest(&digest::SHA256, access_token.as_bytes());
+    URL_SAFE_NO_PAD.encode(&d.as_ref()[..16])
 }
 
 /// The uppercase hex SHA-1 of a password, as the Pwned Passwords lists write it. (SHA-1 is the
@@ -79,6 +86,15 @@ pub fn secret_hash_matches(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_hash_is_the_left_half_of_the_sha256_as_openid_connect_core_shows() {
+        // OpenID Connect Core 1.0, Appendix A.4's access token and its at_hash.
+        assert_eq!(
+            at_hash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+    }
 
     #[test]
     fn opaque_tokens_are_random_and_url_safe() {

@@ -162,6 +162,9 @@ impl Engine<'_> {
             id = new_id;
             access = new_access;
         }
+        if s.scopes.is_some() {
+            return signin::sign_oauth(&keys, sc, id, &Value::Object(access));
+        }
         signin::sign(&keys, sc, &Value::Object(id), &Value::Object(access))
     }
 }

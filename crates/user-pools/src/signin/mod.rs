@@ -56,7 +56,7 @@ pub use rotation::revoke;
 pub use token::{
     Authenticated, Judged, LAST_USED_GRANULARITY_MS, Minted, authenticate, authenticate_any_scope,
     claims, client_ids, issuer, judge_access_token, mint, refresh, sessions, sign,
-    sign_in_by_origin, sign_out_everywhere, test_token_refused,
+    sign_in_by_origin, sign_oauth, sign_out_everywhere, test_token_refused,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -237,6 +237,25 @@ pub fn sign(keys: &PoolKeys, sc: &SignInClient, id: &Value, access: &Value) -> R
     })
 }
 
+/// Signs the tokens of an OAuth sign-in (the hosted pages, the token endpoint): the access
+/// token first, so that the ID token carries its `at_hash` (OpenID Connect Core §3.1.3.6), as
+/// Cognito's hosted UI tokens do.
+pub fn sign_oauth(
+    keys: &PoolKeys,
+    sc: &SignInClient,
+    mut id: Map<String, Value>,
+    access: &Value,
+) -> Result<Minted> {
+    let crypto = |e: tokens::Error| Error::Crypto(e.to_string());
+    let access_token = keys.access.sign_jwt(access).map_err(crypto)?;
+    id.insert("at_hash".into(), json!(tokens::at_hash(&access_token)));
+    Ok(Minted {
+        id_token: keys.id.sign_jwt(&Value::Object(id)).map_err(crypto)?,
+        access_token,
+        expires_in: sc.client.settings.lifetimes_secs().0,
+    })
+}
+
 /// A checked access token: the user and sign-in it belongs to.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
