@@ -193,10 +193,7 @@ pub(crate) fn list_user_pool_clients(
     _ctx: &OpCtx<'_>,
     req: ListUserPoolClientsRequest,
 ) -> Result<ListUserPoolClientsResponse, ApiError> {
-    let limit = req.max_results.unwrap_or(60);
-    if !(1..=60).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, 60, 60)?;
     let scope = format!("ListUserPoolClients|{}", req.user_pool_id);
     let after: String = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let rows = c.read(|r| Ok(clients::list(r, &req.user_pool_id, &after, limit + 1)?))?;

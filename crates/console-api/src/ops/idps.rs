@@ -395,10 +395,7 @@ pub(crate) fn list_identity_providers(
     _ctx: &OpCtx<'_>,
     req: ListIdentityProvidersRequest,
 ) -> Result<ListIdentityProvidersResponse, ApiError> {
-    let limit = req.max_results.unwrap_or(60);
-    if !(1..=60).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, 60, 60)?;
     let scope = format!("ListIdentityProviders|{}", req.user_pool_id);
     let after: String = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let rows = c.read(|r| Ok(idps::list(r, &req.user_pool_id, &after, limit + 1)?))?;

@@ -360,10 +360,7 @@ pub(crate) fn list_resource_servers(
     _ctx: &OpCtx<'_>,
     req: ListResourceServersRequest,
 ) -> Result<ListResourceServersResponse, ApiError> {
-    let limit = req.max_results.unwrap_or(50);
-    if !(1..=50).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 50"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, 50, 50)?;
     let scope = format!("ListResourceServers|{}", req.user_pool_id);
     let after: String = cursor(c, &scope, req.next_token.as_deref())?.unwrap_or_default();
     let rows = c.read(|r| {

@@ -196,6 +196,24 @@ pub(crate) fn page_limit(
     Ok(v)
 }
 
+/// A listing's page size as Cognito's list operations take it: `default` when absent, else 1 to
+/// `max`, refused naming `field`.
+pub(crate) fn listing_limit(
+    field: &str,
+    v: Option<u32>,
+    max: u32,
+    default: u32,
+) -> Result<u32, ApiError> {
+    let v = v.unwrap_or(default);
+    if !(1..=max).contains(&v) {
+        return Err(ApiError::invalid(
+            field,
+            format!("must be between 1 and {max}"),
+        ));
+    }
+    Ok(v)
+}
+
 /// Reads a listing's `NextToken`: the cursor it carries, or an error naming the member.
 pub(crate) fn cursor<K: serde::de::DeserializeOwned>(
     c: &crate::Console,
