@@ -4,6 +4,10 @@
 //! `InitiateAuth`) or one of the small secrets the pages keep in the browser (the sealed
 //! session cookie and the CSRF token, both under the store's master key).
 
+mod federation;
+
+pub use federation::{FEDERATION_STATE_LIFETIME_MS, FederationState};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 pub use user_pools::engine::{Answer, HostedSession, TokenAnswer, TokenRequest};
