@@ -285,6 +285,10 @@ fn refusals_after_the_redirect_is_known_go_back_to_it_with_the_state_untouched()
             &[("identity_provider", "Google")],
             OAuthCode::InvalidRequest,
         ),
+        (
+            &[("idp_identifier", "example.com")],
+            OAuthCode::InvalidRequest,
+        ),
         (&[("prompt", "sometimes")], OAuthCode::InvalidRequest),
     ];
     for (extra, code) in cases {

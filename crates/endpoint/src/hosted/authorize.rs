@@ -54,6 +54,16 @@ pub(crate) async fn authorize(
             Ok(a) => a,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if let Some(p) = &a.provider {
+            return Ok(Err(Refusal::Redirect {
+                redirect_uri: a.redirect_uri.clone(),
+                error: OAuthError::new(
+                    OAuthCode::InvalidRequest,
+                    format!("sign-in through {} is not available yet", p.name),
+                ),
+                state: a.state.clone(),
+            }));
+        }
         let session = match (&cookie, a.prompt) {
             (Some(c), None | Some(Prompt::None)) => console.hosted_session(&pool_id, c)?,
             _ => None,

@@ -6,6 +6,7 @@
 
 use domain::client::OAuthFlow;
 use storage::Read;
+use storage::idps::IdpRow;
 
 use super::pkce::{self, Method};
 use super::{MAX_PARAMETER, OAuthCode, OAuthError, has_scope};
@@ -105,6 +106,9 @@ pub struct Authorized {
     pub nonce: Option<String>,
     pub challenge: Option<(String, Method)>,
     pub prompt: Option<Prompt>,
+    /// The provider the request names (`identity_provider`, `idp_identifier`), which the
+    /// client supports; `None`: the pool's own sign-in (`COGNITO`).
+    pub provider: Option<IdpRow>,
 }
 
 /// Why an authorize request is refused.
@@ -258,33 +262,33 @@ pub fn check(
             "the app client's AllowedOAuthFlows do not include this response_type",
         );
     }
-    match req.identity_provider.as_deref() {
-        None | Some("") | Some("COGNITO") => {}
-        Some(other) => {
+    let provider = match resolve_provider(r, &sc, req)? {
+        Ok(p) => p,
+        Err(d) => return refuse(OAuthCode::InvalidRequest, &d),
+    };
+    let supported = |name: &str| {
+        settings
+            .supported_identity_providers
+            .iter()
+            .any(|p| p == name)
+    };
+    match &provider {
+        None if !supported("COGNITO") => {
             return refuse(
-                OAuthCode::InvalidRequest,
+                OAuthCode::UnauthorizedClient,
+                "the app client's SupportedIdentityProviders do not include COGNITO",
+            );
+        }
+        Some(p) if !supported(&p.name) => {
+            return refuse(
+                OAuthCode::UnauthorizedClient,
                 &format!(
-                    "identity_provider {other}: sign-in through other identity providers is \
-                     not available yet; only COGNITO is"
+                    "the app client's SupportedIdentityProviders do not include {}",
+                    p.name
                 ),
             );
         }
-    }
-    if req.idp_identifier.as_deref().is_some_and(|i| !i.is_empty()) {
-        return refuse(
-            OAuthCode::InvalidRequest,
-            "idp_identifier: sign-in through other identity providers is not available yet",
-        );
-    }
-    if !settings
-        .supported_identity_providers
-        .iter()
-        .any(|p| p == "COGNITO")
-    {
-        return refuse(
-            OAuthCode::UnauthorizedClient,
-            "the app client's SupportedIdentityProviders do not include COGNITO",
-        );
+        _ => {}
     }
     let scopes = match req.scope.as_deref().map(str::trim) {
         None | Some("") => settings.allowed_oauth_scopes.join(" "),
@@ -372,7 +376,45 @@ pub fn check(
         nonce: req.nonce.clone().filter(|n| !n.is_empty()),
         challenge,
         prompt,
+        provider,
     }))
+}
+
+/// The provider an authorize request names: `identity_provider` (a provider's name; `COGNITO`
+/// is the pool's own sign-in) or else `idp_identifier` (one of a provider's `IdpIdentifiers`).
+/// `Err` is the refusal's description: no such provider in the pool.
+fn resolve_provider(
+    r: &impl Read,
+    sc: &SignInClient,
+    req: &AuthorizeRequest,
+) -> Result<std::result::Result<Option<IdpRow>, String>> {
+    if let Some(name) = req.identity_provider.as_deref().filter(|n| !n.is_empty()) {
+        if name == "COGNITO" {
+            return Ok(Ok(None));
+        }
+        if name.len() > 128 {
+            return Ok(Err(
+                "identity_provider is not a provider of this user pool".into()
+            ));
+        }
+        return Ok(match storage::idps::get(r, sc.pool.pk, name)? {
+            Some(p) => Ok(Some(p)),
+            None => Err(format!(
+                "identity_provider {name} is not a provider of this user pool"
+            )),
+        });
+    }
+    if let Some(id) = req.idp_identifier.as_deref().filter(|i| !i.is_empty()) {
+        let found =
+            storage::idps::list(r, sc.pool.pk, "", domain::idp::MAX_IDPS_PER_POOL as u32 + 1)?
+                .into_iter()
+                .find(|p| p.idp_identifiers.iter().any(|i| i == id));
+        return Ok(match found {
+            Some(p) => Ok(Some(p)),
+            None => Err("idp_identifier names no provider of this user pool".into()),
+        });
+    }
+    Ok(Ok(None))
 }
 
 #[cfg(test)]
