@@ -52,7 +52,8 @@ async function main() {
 
   await check("the Identity providers tab explains an empty list", async () => {
     await page.goto(`${base}/index.html#/pools/${encodeURIComponent(poolId)}/overview`);
-    await page.getByTestId("tab-idps").click();
+    await page.getByTestId("tab-sign-in").click();
+    await page.getByTestId("signin-tab-idps").click();
     await tab.getByText("No identity providers").waitFor();
     await shot(page, "idps-01-empty");
     await axe(page, "empty identity providers tab");
