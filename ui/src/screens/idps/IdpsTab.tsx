@@ -623,7 +623,11 @@ function IdpDialog({
                       autoComplete="off"
                       spellCheck={false}
                       value={acr[l] ?? ""}
-                      onChange={(e) => setAcr((m) => ({ ...m, [l]: e.target.value }))}
+                      onChange={(e) => {
+                        setAcr((m) => ({ ...m, [l]: e.target.value }));
+                        // The level's own problem goes as it is edited; it is checked again on save.
+                        setLocal((found) => Object.fromEntries(Object.entries(found).filter(([k]) => k !== `AcrMapping.${l}`)));
+                      }}
                       data-testid={`idp-acr-${l}`}
                     />
                   )}

@@ -51,8 +51,9 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
     },
     {
       id: "signin",
-      header: "Signed in with",
-      width: "minmax(96px, 0.9fr)",
+      // Who the user signs in through: Cognito (the pool's own sign-in) or a provider.
+      header: "Sign-in",
+      width: "minmax(90px, 0.8fr)",
       cell: (u) => {
         const via = signInProvider(u);
         return via.kind === "provider" ? (
@@ -120,7 +121,9 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       header: "Created",
       width: "140px",
       sortKey: "created",
-      hideBelow: 760,
+      // Goes before "Signed in with": at the smallest window (a 771 px table) who signs in how
+      // matters more than when the user was made (the drawer says that).
+      hideBelow: 840,
       cell: (u) => <span title={isoTime(u.UserCreateDate)}>{formatDateTime(u.UserCreateDate)}</span>,
     },
   ];
