@@ -7,11 +7,11 @@
 // branding) land in their section; web gets a managed login style from Poolhouse's defaults,
 // a colour typed wrong is refused at its field, a new button colour and a logo restyle both
 // previews, saving stores them and the hosted sign-in page of web draws them; kiosk's style is
-// made as a copy of web's, then deleted with a confirmation. An OIDC provider gets an
-// AcrMapping with the form (a value with a space refused first); "Try sign-in" says no app
-// client lists it, then, once web does, builds web's authorize URL with identity_provider and
-// opens exactly it in a new tab. The users list says who signs in with Cognito and filters by
-// it. Screens at 1024×700 light and dark: axe, sideways overflow, screenshots in
+// made as a copy of web's, then deleted with a confirmation; a domain serving the classic UI is
+// told. An OIDC provider gets an AcrMapping with the form (a value with a space refused first);
+// "Try sign-in" says no app client lists it, then, once web does, builds web's authorize URL
+// with identity_provider and opens exactly it in a new tab. The users list says who signs in
+// with Cognito and filters by it. Screens at 1024×700 light and dark: axe, sideways overflow, screenshots in
 // tests/out/signin-*.png. Last line "N passed, M failed".
 //
 //   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
@@ -217,6 +217,19 @@ async function main() {
     await page.getByTestId("managed-login-none").waitFor();
     const gone = await api(base, "DescribeManagedLoginBrandingByClient", { UserPoolId: poolId, ClientId: kioskId });
     assert(!gone.ok && JSON.stringify(gone.body).includes("ResourceNotFoundException"), `kiosk's style: ${JSON.stringify(gone.body)}`);
+  });
+
+  await check("a domain that serves the classic hosted UI says the styles do not show on it", async () => {
+    await apiOk(base, "UpdateUserPoolDomain", { UserPoolId: poolId, Domain: prefix, ManagedLoginVersion: 1 });
+    await page.reload();
+    const note = page.getByTestId("managed-login-classic-domain");
+    await note.waitFor();
+    assert(/version 1/.test(await note.innerText()), `the note reads ${await note.innerText()}`);
+    await apiOk(base, "UpdateUserPoolDomain", { UserPoolId: poolId, Domain: prefix, ManagedLoginVersion: 2 });
+    await page.reload();
+    await page.getByTestId("managed-login-tab").waitFor();
+    await page.getByTestId("managed-login-client").waitFor();
+    assert((await note.count()) === 0, "the note stays on a managed-login domain");
   });
 
   const dialog = page.getByTestId("idp-dialog");

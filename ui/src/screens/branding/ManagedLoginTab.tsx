@@ -81,7 +81,8 @@ export function ManagedLoginTab({ pool }: { pool: UserPool }) {
     queryFn: () => styleOf(pool.Id, clientId ?? "", true),
     enabled: clientId !== undefined,
   });
-  const domain = useQuery({ ...domainQuery(pool.Domain ?? ""), enabled: Boolean(pool.Domain) });
+  const domainName = pool.Domain ?? pool.CustomDomain;
+  const domain = useQuery({ ...domainQuery(domainName ?? ""), enabled: domainName !== undefined });
   const version = domain.data?.DomainDescription.ManagedLoginVersion;
   const pickId = useId();
   const client = list.find((c) => c.ClientId === clientId);
@@ -104,7 +105,7 @@ export function ManagedLoginTab({ pool }: { pool: UserPool }) {
           version !== undefined &&
           version < 2 && (
             <div className="banner branding-warn" data-testid="managed-login-classic-domain">
-              The domain <span className="mono">{pool.Domain}</span> serves the classic hosted UI (managed login version{" "}
+              The domain <span className="mono">{domainName}</span> serves the classic hosted UI (managed login version{" "}
               {version}): its pages show the{" "}
               <a href={routeHref({ screen: "pool", poolId: pool.Id, tab: "sign-in", section: "branding" })}>classic branding</a>,
               not these styles, until the domain is set to version 2 in{" "}

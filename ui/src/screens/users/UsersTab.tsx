@@ -54,6 +54,8 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       // Who the user signs in through: Cognito (the pool's own sign-in) or a provider.
       header: "Sign-in",
       width: "minmax(90px, 0.8fr)",
+      // Beside an open user (a narrow table) the drawer says it, under Linked identities.
+      hideBelow: 560,
       cell: (u) => {
         const via = signInProvider(u);
         return via.kind === "provider" ? (
