@@ -155,6 +155,8 @@ async function main() {
     const drawer = page.getByTestId("user-drawer");
     const linked = drawer.getByTestId("linked-identities");
     await linked.getByText("e-4711").waitFor();
+    const signsIn = await drawer.getByTestId("user-signs-in-with").innerText();
+    assert(signsIn === "Cognito, CorpSSO", `the drawer says the user signs in with "${signsIn}"`);
     const title = await drawer.getByTestId("user-drawer-title").textContent();
     assert(!/^[0-9a-f-]{36}$/.test(title ?? ""), `the user is named by a person's name or email, not an id: ${title}`);
     await linked.scrollIntoViewIfNeeded();
