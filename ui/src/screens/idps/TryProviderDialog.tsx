@@ -71,10 +71,10 @@ export function TryProviderDialog({ poolId, provider, onClose }: { poolId: strin
           </div>
         )}
         {chosen && pool && <TrialFor key={chosen.ClientId} pool={pool} client={chosen} provider={provider} />}
+        <footer className="dialog-footer">
+          <Button onClick={onClose}>Close</Button>
+        </footer>
       </div>
-      <footer className="dialog-footer">
-        <Button onClick={onClose}>Close</Button>
-      </footer>
     </Dialog>
   );
 }
