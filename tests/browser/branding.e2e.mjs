@@ -65,8 +65,10 @@ async function main() {
   const cssError = page.locator('[data-field="CSS"]').getByTestId("field-error");
 
   await check("a pool without a domain says it needs one to be customized", async () => {
+    // The tab's old address opens its section of the Sign-in experience tab.
     await page.goto(`${base}/index.html#/pools/${encodeURIComponent(poolId)}/branding`);
     await tab.waitFor();
+    await page.waitForFunction((id) => window.location.hash === `#/pools/${id}/sign-in/branding`, encodeURIComponent(poolId));
     await page.getByTestId("branding-no-domain").waitFor();
     await apiOk(base, "CreateUserPoolDomain", { UserPoolId: poolId, Domain: `lakeside-${Date.now().toString(36)}` });
     await page.reload();

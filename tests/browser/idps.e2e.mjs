@@ -52,7 +52,8 @@ async function main() {
 
   await check("the Identity providers tab explains an empty list", async () => {
     await page.goto(`${base}/index.html#/pools/${encodeURIComponent(poolId)}/overview`);
-    await page.getByTestId("tab-idps").click();
+    await page.getByTestId("tab-sign-in").click();
+    await page.getByTestId("signin-tab-idps").click();
     await tab.getByText("No identity providers").waitFor();
     await shot(page, "idps-01-empty");
     await axe(page, "empty identity providers tab");
@@ -154,6 +155,8 @@ async function main() {
     const drawer = page.getByTestId("user-drawer");
     const linked = drawer.getByTestId("linked-identities");
     await linked.getByText("e-4711").waitFor();
+    const signsIn = await drawer.getByTestId("user-signs-in-with").innerText();
+    assert(signsIn === "Cognito, CorpSSO", `the drawer says the user signs in with "${signsIn}"`);
     const title = await drawer.getByTestId("user-drawer-title").textContent();
     assert(!/^[0-9a-f-]{36}$/.test(title ?? ""), `the user is named by a person's name or email, not an id: ${title}`);
     await linked.scrollIntoViewIfNeeded();

@@ -3,7 +3,7 @@
 // the real core (`poolhouse serve --ui`), headless Debian chromium through playwright-core. A
 // pool with a public app client "web" and a confidential one "backend" is seeded over HTTP.
 // In the console an administrator, starting on the pool's Users tab: creates a prefix domain
-// on the OAuth & domain tab (a reserved word is refused first, at the field, as the core says
+// on the Sign-in experience tab's Domain & OAuth section (a reserved word is refused first, at the field, as the core says
 // it) and sees the sign-in address it gives; creates a resource server with two scopes; then
 // configures "web" for the hosted UI on its Hosted UI tab (OAuth on, a callback URL — a bad one
 // is marked on its row first — a sign-out URL, the code flow, openid, email and one custom
@@ -80,7 +80,8 @@ async function main() {
   await check("a reserved word in the prefix is refused at the field, in the core's words", async () => {
     await page.goto(`${base}/index.html#/pools/${encodeURIComponent(poolId)}/users`);
     await page.getByTestId("users-tab").waitFor();
-    await click(page.getByTestId("tab-oauth"));
+    await click(page.getByTestId("tab-sign-in"));
+    await click(page.getByTestId("signin-tab-oauth"));
     await domainSection.waitFor();
     await page.getByTestId("domain-prefix").fill("my-aws-app");
     await page.getByTestId("create-domain").click();
@@ -122,7 +123,7 @@ async function main() {
     assert(scopes.join("|") === "read:Read the orders|write:Place orders", `stored scopes ${scopes.join("|")}`);
   });
 
-  await check("the OAuth & domain tab at 1024×700, light and dark", () => looks(page, "pool-tab"));
+  await check("the Domain & OAuth section at 1024×700, light and dark", () => looks(page, "pool-tab"));
 
   const hosted = page.getByTestId("hosted-ui");
   const row = (field, i) => hosted.locator(`[data-field="${field}[${i}]"]`);
@@ -258,7 +259,8 @@ async function main() {
   });
 
   await check("deleting the resource server names the client whose scopes use it (and Cancel keeps it)", async () => {
-    await page.getByTestId("tab-oauth").click();
+    await page.getByTestId("tab-sign-in").click();
+    await page.getByTestId("signin-tab-oauth").click();
     await page.getByRole("button", { name: "Delete Shop API" }).click();
     const users = page.getByTestId("rs-delete-users");
     await users.waitFor();

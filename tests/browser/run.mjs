@@ -33,6 +33,7 @@ const SCENARIOS = [
   "branding.e2e.mjs",
   "clients.e2e.mjs",
   "idps.e2e.mjs",
+  "signin.e2e.mjs",
   "hosted.e2e.mjs",
 ];
 /** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */

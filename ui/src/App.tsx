@@ -82,7 +82,7 @@ export function App() {
             <OfflineBanner connection={connection} />
             <div className="content-body" data-stale={connection.status === "down" ? "true" : undefined}>
             {route.screen === "pools" && <PoolListScreen />}
-            {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} />}
+            {route.screen === "pool" && <PoolScreen key={route.poolId} poolId={route.poolId} tab={route.tab} section={route.section} />}
             {route.screen === "audit" && <AuditScreen />}
             {route.screen === "identity-pools" && (
               <Suspense fallback={<Spinner label="Loading identity pools…" />}>

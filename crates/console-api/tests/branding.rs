@@ -201,6 +201,42 @@ fn the_preview_says_what_is_served_and_what_is_left_out() {
 }
 
 #[test]
+fn the_preview_answers_a_managed_styles_sheets_as_the_pages_serve_them() {
+    let (c, _, _) = console();
+    let settings = json!({"components": {"primaryButton": {
+        "lightMode": {"defaults": {"backgroundColor": "ff0000ff"}},
+        "darkMode": {"defaults": {"backgroundColor": "00ff00ff"}}}}});
+    let r = ok(
+        &c,
+        "PreviewUICustomization",
+        json!({"CSS": "", "Settings": settings}),
+    );
+    let light = r["ManagedCSS"]["Light"].as_str().unwrap();
+    let dark = r["ManagedCSS"]["Dark"].as_str().unwrap();
+    assert!(
+        light.contains(".submitButton-customizable { background-color: #ff0000ff; }"),
+        "{light}"
+    );
+    assert!(
+        dark.contains(".submitButton-customizable { background-color: #00ff00ff; }"),
+        "{dark}"
+    );
+    // The defaults fill what the style leaves out.
+    assert!(light.contains(".background-customizable { background-color: #f2f3f3ff; }"));
+    let plain = ok(&c, "PreviewUICustomization", json!({"CSS": ""}));
+    assert!(plain.get("ManagedCSS").is_none(), "{plain}");
+    let e = err(
+        &c,
+        "PreviewUICustomization",
+        json!({"CSS": "", "Settings": {"components": {"form": {"lightMode": {"backgroundColor": "red"}}}}}),
+    );
+    assert_eq!(
+        e.field.as_deref(),
+        Some("Settings.components.form.lightMode.backgroundColor")
+    );
+}
+
+#[test]
 fn a_managed_login_style_lives_one_per_client() {
     let (c, pool, client) = console();
     let settings = json!({"components": {"primaryButton": {"lightMode": {"defaults": {"backgroundColor": "ff0000ff"}}}}});

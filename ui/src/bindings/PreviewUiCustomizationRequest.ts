@@ -7,4 +7,9 @@ import type { UserPoolId } from "./UserPoolId";
  * the logo of the customization that applies to a pool's client (`ALL` when ClientId is
  * absent) when a pool is named.
  */
-export type PreviewUiCustomizationRequest = { CSS: string, UserPoolId?: UserPoolId, ClientId?: ClientId, };
+export type PreviewUiCustomizationRequest = { CSS: string, UserPoolId?: UserPoolId, ClientId?: ClientId, 
+/**
+ * A managed login style's settings document (as CreateManagedLoginBranding takes
+ * it): the answer's `ManagedCSS` is what the hosted pages derive from it.
+ */
+Settings?: Record<string, unknown>, };

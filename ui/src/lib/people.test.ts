@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { factsFromAttributes, fullName, personLabel, primaryName, secondaryNames } from "./people";
+import { factsFromAttributes, fullName, personLabel, primaryName, secondaryNames, signInProvider } from "./people";
 
 const uuid = "b2953453-8f3e-4c54-9d7a-0a1b2c3d4e5f";
 
@@ -32,5 +32,17 @@ describe("people", () => {
     ]);
     expect(f).toMatchObject({ Username: uuid, Email: "g@x.io", GivenName: "Grace" });
     expect(personLabel(f)).toBe("g@x.io (Grace)");
+  });
+});
+
+describe("who a user signs in through", () => {
+  it("is the provider that named a federated user", () => {
+    expect(signInProvider({ Username: "Corp_0b7e4c1f", UserStatus: "EXTERNAL_PROVIDER" })).toEqual({ kind: "provider", name: "Corp" });
+    // The subject may hold underscores; the provider's name does not.
+    expect(signInProvider({ Username: "Google_1_2", UserStatus: "EXTERNAL_PROVIDER" })).toEqual({ kind: "provider", name: "Google" });
+  });
+
+  it("is Cognito for everyone else, whatever their username", () => {
+    expect(signInProvider({ Username: "Corp_lookalike", UserStatus: "CONFIRMED" })).toEqual({ kind: "cognito" });
   });
 });

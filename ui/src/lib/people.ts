@@ -72,3 +72,14 @@ export function factsFromAttributes(
     FamilyName: get("family_name"),
   };
 }
+
+/**
+ * Who a user signs in through: a federated user (`EXTERNAL_PROVIDER`, named
+ * `<ProviderName>_<subject>` when the provider first signed them in) through that provider;
+ * anyone else with the pool's own sign-in, "Cognito". Provider names hold no `_`.
+ */
+export function signInProvider(u: { Username: string; UserStatus: string }): { kind: "cognito" } | { kind: "provider"; name: string } {
+  if (u.UserStatus !== "EXTERNAL_PROVIDER") return { kind: "cognito" };
+  const cut = u.Username.indexOf("_");
+  return { kind: "provider", name: cut > 0 ? u.Username.slice(0, cut) : u.Username };
+}

@@ -24,11 +24,20 @@ describe("routes", () => {
       { screen: "workspace" },
       { screen: "workspace", section: "security" },
       { screen: "pool", poolId: "us-east-1_Ab/c", tab: "messages" },
+      { screen: "pool", poolId: "us-east-1_Abc", tab: "sign-in", section: "managed-login" },
       { screen: "identity-pools" },
       { screen: "identity-pool", poolId: "us-east-1:4f1e7c2a-93b5-4d0e-8a61-0c2d9e8b7f35", tab: "roles" },
       { screen: "identity-pool", poolId: "us-east-1:x", tab: "principal-tags" },
     ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
+  });
+
+  it("opens the sections that were pool tabs in the Sign-in experience tab", () => {
+    for (const section of ["oauth", "idps", "branding"] as const) {
+      expect(parseRoute(`#/pools/us-east-1_Abc/${section}`)).toEqual({ screen: "pool", poolId: "us-east-1_Abc", tab: "sign-in", section });
+    }
+    expect(parseRoute("#/pools/us-east-1_Abc/sign-in")).toEqual({ screen: "pool", poolId: "us-east-1_Abc", tab: "sign-in", section: "oauth" });
+    expect(parseRoute("#/pools/us-east-1_Abc/sign-in/nope")).toEqual({ screen: "pool", poolId: "us-east-1_Abc", tab: "sign-in", section: "oauth" });
   });
 
   it("has no place for a token in the inspector's route: tokens are secrets", () => {
@@ -38,6 +47,23 @@ describe("routes", () => {
   it("falls back to the pool list for anything else", () => {
     expect(parseRoute("")).toEqual({ screen: "pools" });
     expect(parseRoute("#/elsewhere")).toEqual({ screen: "pools" });
+  });
+});
+
+describe("old addresses", () => {
+  function Shown() {
+    const r = useRoute();
+    return <div data-testid="shown">{routeHref(r)}</div>;
+  }
+
+  it("are replaced by where the section lives now, without a history entry", async () => {
+    window.history.replaceState(null, "", "#/pools/us-east-1_Abc/idps");
+    const before = window.history.length;
+    render(<Shown />);
+    await waitFor(() => expect(window.location.hash).toBe("#/pools/us-east-1_Abc/sign-in/idps"));
+    expect(screen.getByTestId("shown").textContent).toBe("#/pools/us-east-1_Abc/sign-in/idps");
+    expect(window.history.length).toBe(before);
+    cleanup();
   });
 });
 

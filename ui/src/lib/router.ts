@@ -1,8 +1,17 @@
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { isWorkspaceSection, type WorkspaceSection } from "./workspace";
 
-export const POOL_TABS = ["overview", "users", "groups", "clients", "oauth", "idps", "branding", "hooks", "messages"] as const;
+export const POOL_TABS = ["overview", "users", "groups", "clients", "sign-in", "hooks", "messages"] as const;
 export type PoolTab = (typeof POOL_TABS)[number];
+
+/**
+ * The sections of a pool's "Sign-in experience" tab, as Cognito's console groups them: the
+ * domain with OAuth's resource servers, the identity providers, managed login branding and
+ * the classic hosted UI's branding. Each was a tab of its own once; its old address
+ * (`#/pools/<id>/oauth`) still opens it.
+ */
+export const SIGN_IN_SECTIONS = ["oauth", "idps", "managed-login", "branding"] as const;
+export type SignInSection = (typeof SIGN_IN_SECTIONS)[number];
 
 export const IDENTITY_POOL_TABS = ["overview", "providers", "roles", "identities", "principal-tags", "tags"] as const;
 export type IdentityPoolTab = (typeof IDENTITY_POOL_TABS)[number];
@@ -10,7 +19,8 @@ export type IdentityPoolTab = (typeof IDENTITY_POOL_TABS)[number];
 /** The screens, addressed by the URL hash so Tauri and the browser behave the same. */
 export type Route =
   | { screen: "pools" }
-  | { screen: "pool"; poolId: string; tab: PoolTab }
+  /** `section` is the Sign-in experience tab's section (its first when absent). */
+  | { screen: "pool"; poolId: string; tab: PoolTab; section?: SignInSection }
   | { screen: "identity-pools" }
   | { screen: "identity-pool"; poolId: string; tab: IdentityPoolTab }
   | { screen: "audit" }
@@ -25,6 +35,10 @@ export type Route =
 
 function isPoolTab(s: string | undefined): s is PoolTab {
   return s !== undefined && (POOL_TABS as readonly string[]).includes(s);
+}
+
+function isSignInSection(s: string | undefined): s is SignInSection {
+  return s !== undefined && (SIGN_IN_SECTIONS as readonly string[]).includes(s);
 }
 
 function isIdentityPoolTab(s: string | undefined): s is IdentityPoolTab {
@@ -55,7 +69,13 @@ export function parseRoute(hash: string): Route {
     return { screen: "identity-pool", poolId: parts[1], tab: isIdentityPoolTab(parts[2]) ? parts[2] : "overview" };
   }
   if (parts[0] === "pools" && parts[1]) {
-    return { screen: "pool", poolId: parts[1], tab: isPoolTab(parts[2]) ? parts[2] : "users" };
+    const poolId = parts[1];
+    // The sections that were tabs of their own keep their old addresses.
+    if (isSignInSection(parts[2])) return { screen: "pool", poolId, tab: "sign-in", section: parts[2] };
+    if (parts[2] === "sign-in") {
+      return { screen: "pool", poolId, tab: "sign-in", section: isSignInSection(parts[3]) ? parts[3] : SIGN_IN_SECTIONS[0] };
+    }
+    return { screen: "pool", poolId, tab: isPoolTab(parts[2]) ? parts[2] : "users" };
   }
   return { screen: "pools" };
 }
@@ -75,7 +95,9 @@ export function routeHref(route: Route): string {
     case "workspace":
       return route.section ? `#/workspace/${route.section}` : "#/workspace";
     case "pool":
-      return `#/pools/${encodeURIComponent(route.poolId)}/${route.tab}`;
+      return route.tab === "sign-in"
+        ? `#/pools/${encodeURIComponent(route.poolId)}/sign-in/${route.section ?? SIGN_IN_SECTIONS[0]}`
+        : `#/pools/${encodeURIComponent(route.poolId)}/${route.tab}`;
     case "identity-pools":
       return "#/identity-pools";
     case "identity-pool":
@@ -148,5 +170,16 @@ function snapshot(): string {
 
 export function useRoute(): Route {
   const hash = useSyncExternalStore(subscribe, snapshot, () => "");
-  return parseRoute(hash);
+  const route = parseRoute(hash);
+  const canonical = routeHref(route);
+  // An old address (`#/pools/<id>/idps`) is redirected to where it lives now, replacing it in
+  // the history so Back does not return to it.
+  const moved = route.screen === "pool" && route.tab === "sign-in" && hash !== canonical;
+  useEffect(() => {
+    if (moved) {
+      window.history.replaceState(window.history.state, "", canonical);
+      committed = canonical;
+    }
+  }, [moved, canonical]);
+  return route;
 }

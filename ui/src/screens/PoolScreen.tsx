@@ -3,7 +3,7 @@ import { lazy, Suspense } from "react";
 import { DetailScreen } from "../components/DetailScreen";
 import { Spinner } from "../components/ui";
 import { plural } from "../lib/format";
-import { POOL_TABS, type PoolTab } from "../lib/router";
+import { POOL_TABS, SIGN_IN_SECTIONS, type PoolTab, type SignInSection } from "../lib/router";
 import { call } from "../platform";
 import { GroupsTab } from "./groups/GroupsTab";
 import { UsersTab } from "./users/UsersTab";
@@ -11,11 +11,9 @@ import { UsersTab } from "./users/UsersTab";
 // The pool opens on Users; the other tabs load when first visited, which keeps the code the
 // console needs at start small.
 const ClientsTab = lazy(() => import("./clients/ClientsTab").then((m) => ({ default: m.ClientsTab })));
-const IdpsTab = lazy(() => import("./idps/IdpsTab").then((m) => ({ default: m.IdpsTab })));
 const HooksTab = lazy(() => import("./hooks/HooksTab").then((m) => ({ default: m.HooksTab })));
-const OAuthTab = lazy(() => import("./oauth/OAuthTab").then((m) => ({ default: m.OAuthTab })));
+const SignInTab = lazy(() => import("./signin/SignInTab").then((m) => ({ default: m.SignInTab })));
 const MessagesTab = lazy(() => import("./messages/MessagesTab").then((m) => ({ default: m.MessagesTab })));
-const BrandingTab = lazy(() => import("./branding/BrandingTab").then((m) => ({ default: m.BrandingTab })));
 const PoolOverview = lazy(() => import("./overview/PoolOverview").then((m) => ({ default: m.PoolOverview })));
 import "../styles/users.css";
 
@@ -24,14 +22,12 @@ const TAB_LABELS: Record<PoolTab, string> = {
   users: "Users",
   groups: "Groups",
   clients: "App clients",
-  oauth: "OAuth & domain",
-  idps: "Identity providers",
+  "sign-in": "Sign-in experience",
   hooks: "Hooks",
   messages: "Messages",
-  branding: "Branding",
 };
 
-export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
+export function PoolScreen({ poolId, tab, section }: { poolId: string; tab: PoolTab; section?: SignInSection | undefined }) {
   const q = useQuery({ queryKey: ["pool", poolId], queryFn: () => call("DescribeUserPool", { UserPoolId: poolId }) });
   const pool = q.data?.UserPool;
   const reload = () => void q.refetch();
@@ -60,11 +56,9 @@ export function PoolScreen({ poolId, tab }: { poolId: string; tab: PoolTab }) {
       <Suspense fallback={<Spinner label={`Loading ${TAB_LABELS[tab]}…`} />}>
         {pool && tab === "overview" && <PoolOverview pool={pool} onChanged={reload} />}
         {pool && tab === "clients" && <ClientsTab poolId={pool.Id} />}
-        {pool && tab === "oauth" && <OAuthTab pool={pool} onChanged={reload} />}
-        {pool && tab === "idps" && <IdpsTab poolId={pool.Id} />}
+        {pool && tab === "sign-in" && <SignInTab pool={pool} section={section ?? SIGN_IN_SECTIONS[0]} onChanged={reload} />}
         {pool && tab === "hooks" && <HooksTab pool={pool} onChanged={reload} />}
         {pool && tab === "messages" && <MessagesTab poolId={pool.Id} />}
-        {pool && tab === "branding" && <BrandingTab pool={pool} />}
       </Suspense>
     </DetailScreen>
   );

@@ -168,6 +168,20 @@ dto! {
         pub user_pool_id: Option<UserPoolId>,
         #[serde(default)]
         pub client_id: Option<ClientId>,
+        /// A managed login style's settings document (as CreateManagedLoginBranding takes
+        /// it): the answer's `ManagedCSS` is what the hosted pages derive from it.
+        #[serde(default)]
+        #[schemars(schema_with = "document_schema")]
+        #[ts(type = "Record<string, unknown>", optional)]
+        pub settings: Option<Map<String, Value>>,
+    }
+}
+
+dto! {
+    /// The style sheets a managed login style gives the hosted pages, by colour scheme.
+    pub struct ManagedCss {
+        pub light: String,
+        pub dark: String,
     }
 }
 
@@ -201,6 +215,9 @@ dto! {
         /// The logo that applies, as a `data:` URL (the console shows it without a request).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub logo_data_url: Option<String>,
+        /// With `Settings`: the managed login style's sheets, over Poolhouse's defaults.
+        #[serde(rename = "ManagedCSS", default, skip_serializing_if = "Option::is_none")]
+        pub managed_css: Option<ManagedCss>,
     }
 }
 
@@ -220,6 +237,12 @@ pub(crate) fn preview_ui_customization(
         }
         None => None,
     };
+    let managed_css = req
+        .settings
+        .as_ref()
+        .map(|s| branding::managed_scheme_css("Settings", Some(s)))
+        .transpose()?
+        .map(|(light, dark)| ManagedCss { light, dark });
     let s = branding::sanitize("CSS", &req.css)?;
     Ok(PreviewUiCustomizationResponse {
         css: s.css,
@@ -241,6 +264,7 @@ pub(crate) fn preview_ui_customization(
             .collect(),
         template: branding::COGNITO_TEMPLATE_CSS.to_string(),
         logo_data_url,
+        managed_css,
     })
 }
 

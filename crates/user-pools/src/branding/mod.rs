@@ -516,6 +516,25 @@ fn scheme_css(s: &Value, mode: &str) -> String {
     out
 }
 
+/// The CSS the hosted pages derive from a managed login style's settings (its own, over
+/// Poolhouse's defaults), one sheet per colour scheme: `(light, dark)`. The console's preview
+/// shows exactly these; the pages serve the dark one under `prefers-color-scheme: dark`.
+/// The settings are checked as Create and Update check them.
+pub fn managed_scheme_css(
+    field: &str,
+    own: Option<&Map<String, Value>>,
+) -> Result<(String, String)> {
+    let mut settings = assets::default_settings();
+    if let Some(own) = own {
+        validate_settings(field, own)?;
+        assets::merge(&mut settings, Value::Object(own.clone()));
+    }
+    Ok((
+        scheme_css(&settings, "lightMode"),
+        scheme_css(&settings, "darkMode"),
+    ))
+}
+
 /// The hosted page's branding from a managed login style: its settings (over the defaults)
 /// as CSS, light and dark, and its form logo (a raster image: PNG, JPEG or WebP).
 fn managed_page(style: &ManagedLoginBrandingRow) -> Result<PageBranding> {

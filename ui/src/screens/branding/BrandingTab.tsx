@@ -301,7 +301,19 @@ function BrandingEditor({
  * One sign-in page of the preview: a script-less iframe whose styles (the page's, then the
  * customization's) are set through the CSSOM once it has loaded, and again when they change.
  */
-function Preview({ mode, css, logo, title }: { mode: PreviewMode; css: string; logo?: string; title: string }) {
+export function Preview({
+  mode,
+  css,
+  logo,
+  title,
+  testId,
+}: {
+  mode: PreviewMode;
+  css: string;
+  logo?: string | undefined;
+  title: string;
+  testId?: string;
+}) {
   const frame = useRef<HTMLIFrameElement>(null);
   const doc = previewDocument({ mode, title, ...(logo ? { logo } : {}) });
   const apply = () => {
@@ -323,7 +335,7 @@ function Preview({ mode, css, logo, title }: { mode: PreviewMode; css: string; l
         sandbox="allow-same-origin"
         srcDoc={doc}
         onLoad={apply}
-        data-testid={`branding-preview-${mode}`}
+        data-testid={testId ?? `branding-preview-${mode}`}
       />
     </figure>
   );

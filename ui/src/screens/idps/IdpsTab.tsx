@@ -11,6 +11,7 @@ import { useAction } from "../../lib/useAction";
 import { useOpenFocus } from "../../lib/useOpenFocus";
 import { usePagedList } from "../../lib/usePagedList";
 import { call } from "../../platform";
+import { TryProviderDialog } from "./TryProviderDialog";
 import "../../styles/idps.css";
 
 type Provider = Operations["ListIdentityProviders"]["output"]["Providers"][number];
@@ -86,7 +87,22 @@ const SAML_FLAGS = [
   ["EncryptedResponses", "Require encrypted assertions"],
 ] as const;
 
-type Modal = { kind: "create" } | { kind: "edit"; name: string } | { kind: "delete"; provider: Provider } | null;
+type Modal =
+  | { kind: "create" }
+  | { kind: "edit"; name: string }
+  | { kind: "delete"; provider: Provider }
+  | { kind: "try"; name: string }
+  | null;
+
+/** AcrMapping's keys: the authentication levels an app asks for, mapped to the provider's `acr`. */
+const ACR_LEVELS = ["Level1", "Level2", "Level3", "Level4"] as const;
+
+/** The core's rule for an AcrMapping value, checked before sending. */
+function acrProblem(v: string): string | undefined {
+  if (v.length > 64) return "At most 64 characters.";
+  if (/[^\x21-\x7e]|["\\]/.test(v)) return 'Printable ASCII without spaces, " or \\.';
+  return undefined;
+}
 
 export function IdpsTab({ poolId }: { poolId: string }) {
   const list = usePagedList(["idps", poolId], async (token) => {
@@ -154,6 +170,15 @@ export function IdpsTab({ poolId }: { poolId: string }) {
                     <Button
                       variant="ghost"
                       className="btn-small"
+                      onClick={() => setModal({ kind: "try", name: p.ProviderName })}
+                      aria-label={`Try sign-in with ${p.ProviderName}`}
+                      data-testid={`try-idp-${p.ProviderName}`}
+                    >
+                      Try sign-in
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      className="btn-small"
                       onClick={() => setModal({ kind: "edit", name: p.ProviderName })}
                       aria-label={`Edit ${p.ProviderName}`}
                     >
@@ -197,6 +222,7 @@ export function IdpsTab({ poolId }: { poolId: string }) {
           }}
         />
       )}
+      {modal?.kind === "try" && <TryProviderDialog poolId={poolId} provider={modal.name} onClose={() => setModal(null)} />}
       {modal?.kind === "delete" && (
         <ConfirmDialog
           title={`Delete identity provider ${modal.provider.ProviderName}?`}
@@ -321,6 +347,8 @@ function IdpDialog({
   const [metadataByUrl, setMetadataByUrl] = useState(Boolean(existing?.ProviderDetails?.MetadataURL));
   const [mapping, setMapping] = useState(mappingText(existing?.AttributeMapping));
   const [identifiers, setIdentifiers] = useState((existing?.IdpIdentifiers ?? []).join("\n"));
+  const [acr, setAcr] = useState<Record<string, string>>(existing?.AcrMapping ?? {});
+  const takesAcr = type === "OIDC" || type === "SAML";
   const [local, setLocal] = useState<Record<string, string>>({});
   const first = useOpenFocus<HTMLSelectElement>();
   const firstEdit = useOpenFocus<HTMLInputElement>();
@@ -331,6 +359,8 @@ function IdpDialog({
     "ProviderType",
     "AttributeMapping",
     "IdpIdentifiers",
+    ...ACR_LEVELS.map((l) => `AcrMapping.${l}`),
+    "AcrMapping",
     ...fields.map((f) => `ProviderDetails.${f.key}`),
     "ProviderDetails.MetadataFile",
     "ProviderDetails.MetadataURL",
@@ -347,6 +377,8 @@ function IdpDialog({
             ProviderDetails: input.ProviderDetails,
             AttributeMapping: input.AttributeMapping,
             IdpIdentifiers: input.IdpIdentifiers,
+            // Sent even when empty for OIDC and SAML, so clearing every level clears the mapping.
+            ...(input.AcrMapping ? { AcrMapping: input.AcrMapping } : {}),
           })
         : call("CreateIdentityProvider", input),
     {
@@ -381,6 +413,16 @@ function IdpDialog({
       for (const [k] of SAML_FLAGS) if (details[k] === "true") sent[k] = "true";
       if (details.RequestSigningAlgorithm === "rsa-sha256") sent.RequestSigningAlgorithm = "rsa-sha256";
     }
+    const acrSent: Record<string, string> = {};
+    if (takesAcr) {
+      for (const l of ACR_LEVELS) {
+        const v = (acr[l] ?? "").trim();
+        if (!v) continue;
+        const problem = acrProblem(v);
+        if (problem) localErrors[`AcrMapping.${l}`] = problem;
+        else acrSent[l] = v;
+      }
+    }
     setLocal(localErrors);
     save.reset();
     if (Object.keys(localErrors).length > 0 || typeof parsed === "string") return;
@@ -391,6 +433,7 @@ function IdpDialog({
       ProviderDetails: sent,
       AttributeMapping: parsed,
       IdpIdentifiers: lines(identifiers),
+      ...(takesAcr ? { AcrMapping: acrSent } : {}),
     });
   };
 
@@ -562,6 +605,38 @@ function IdpDialog({
             <textarea {...p} rows={2} value={identifiers} onChange={(e) => setIdentifiers(e.target.value)} data-testid="idp-identifiers" />
           )}
         </Field>
+
+        {takesAcr && (
+          <fieldset className="idp-acr" data-testid="idp-acr">
+            <legend>Authentication levels (AcrMapping, optional)</legend>
+            <p className="hint">
+              The provider&apos;s {type === "SAML" ? "authentication context class" : "acr value"} for each level an app may ask
+              for, e.g. <span className="mono">urn:example:mfa</span>. Leave a level empty to leave it out.
+            </p>
+            <div className="idp-acr-grid">
+              {ACR_LEVELS.map((l) => (
+                <Field key={l} label={l} name={`AcrMapping.${l}`} error={errors[`AcrMapping.${l}`]}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      className="mono"
+                      autoComplete="off"
+                      spellCheck={false}
+                      value={acr[l] ?? ""}
+                      onChange={(e) => {
+                        setAcr((m) => ({ ...m, [l]: e.target.value }));
+                        // The level's own problem goes as it is edited; it is checked again on save.
+                        setLocal((found) => Object.fromEntries(Object.entries(found).filter(([k]) => k !== `AcrMapping.${l}`)));
+                      }}
+                      data-testid={`idp-acr-${l}`}
+                    />
+                  )}
+                </Field>
+              ))}
+            </div>
+            {errors.AcrMapping && <div className="field-error">{errors.AcrMapping}</div>}
+          </fieldset>
+        )}
 
         {placed.general && <ErrorBanner error={placed.general} />}
         <div className="form-actions">

@@ -81,7 +81,7 @@ export function AuthorizeUrlPanel({ client }: { client: UserPoolClient }) {
             <p className="notice notice-info" data-testid="no-domain-note">
               <span>
                 This pool has no domain yet, so the URL uses the <span className="mono">/{client.UserPoolId}/</span> path at the
-                endpoint&apos;s address (which every client can reach). Create a domain on the pool&apos;s OAuth &amp; domain tab
+                endpoint&apos;s address (which every client can reach). Create a domain in the pool&apos;s Sign-in experience tab (Domain &amp; OAuth)
                 to get an address of its own.
               </span>
             </p>

@@ -241,7 +241,7 @@ function HostedUiForm({ client, onSaved }: { client: UserPoolClient; onSaved: (f
                 </div>
               ))}
               {servers.data && servers.data.length === 0 && (
-                <p className="muted">Custom scopes come from the pool&apos;s resource servers (the OAuth &amp; domain tab).</p>
+                <p className="muted">Custom scopes come from the pool&apos;s resource servers (Sign-in experience › Domain &amp; OAuth).</p>
               )}
               {unknownScopes.length > 0 && (
                 <div className="oauth-scope-group warn-text" role="group" aria-label="Scopes no resource server defines">

@@ -3,6 +3,7 @@ import type { AttributeType } from "../../api/types";
 import { ConfirmDialog } from "../../components/overlays";
 import { Section } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
+import { signInProvider } from "../../lib/people";
 import "../../styles/idps.css";
 
 /** One entry of the `identities` attribute, as Cognito writes it (strings throughout). */
@@ -40,6 +41,18 @@ export function linkedIdentities(attributes: readonly AttributeType[]): LinkedId
   } catch {
     return [];
   }
+}
+
+/**
+ * What a user signs in with, in words: a federated user (`EXTERNAL_PROVIDER`) through its
+ * provider; anyone else with the pool's own sign-in ("Cognito"), and through each provider
+ * linked to them with AdminLinkProviderForUser.
+ */
+export function signInWith(user: { Username: string; UserStatus?: string | undefined; UserAttributes?: readonly AttributeType[] | undefined }): string {
+  const via = signInProvider({ Username: user.Username, UserStatus: user.UserStatus ?? "" });
+  if (via.kind === "provider") return via.name;
+  const linked = linkedIdentities(user.UserAttributes ?? []).map((i) => i.providerName);
+  return ["Cognito", ...linked].join(", ");
 }
 
 /**

@@ -13,7 +13,7 @@ import { useAction } from "../../lib/useAction";
 import { call } from "../../platform";
 import { RecoverAccountDialog } from "./RecoverAccountDialog";
 import { SecurityTab } from "./SecurityTab";
-import { LinkedIdentities } from "./LinkedIdentities";
+import { LinkedIdentities, signInWith } from "./LinkedIdentities";
 import { AttributesEditor, GroupsEditor, SetPasswordDialog } from "./UserEditors";
 import "../../styles/users.css";
 
@@ -278,6 +278,7 @@ export function UserDrawer({
           <Facts
             items={[
               ["sub", <span className="mono">{attr(user, "sub")}</span>, "wide"],
+              ["Signs in with", <span data-testid="user-signs-in-with">{signInWith(user)}</span>],
               ["Created", formatDateTime(user.UserCreateDate)],
               ["Last modified", formatDateTime(user.UserLastModifiedDate)],
             ]}

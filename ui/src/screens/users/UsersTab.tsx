@@ -9,8 +9,8 @@ import { listAllGroups } from "../../api/lists";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { UserDrawer } from "./UserDrawer";
 import { mfaShortLabel, mfaLabel, type MfaFilter } from "../../lib/mfa";
-import { primaryName, secondaryNames, type NamingPool } from "../../lib/people";
-import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter, type LockedFilter } from "./useUserSearch";
+import { primaryName, secondaryNames, signInProvider, type NamingPool } from "../../lib/people";
+import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter, type LockedFilter, type SignInFilter } from "./useUserSearch";
 import "../../styles/users.css";
 
 const SORT_KEYS: ReadonlyArray<UserSortKey> = ["username", "email", "created", "modified", "status"];
@@ -48,6 +48,26 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
           {u.Username}
         </span>
       ),
+    },
+    {
+      id: "signin",
+      // Who the user signs in through: Cognito (the pool's own sign-in) or a provider.
+      header: "Sign-in",
+      width: "minmax(90px, 0.8fr)",
+      // Beside an open user (a narrow table) the drawer says it, under Linked identities.
+      hideBelow: 560,
+      cell: (u) => {
+        const via = signInProvider(u);
+        return via.kind === "provider" ? (
+          <span className="pill pill-info signin-provider" title={`Signs in through ${via.name}`} data-testid="user-signin-provider">
+            {via.name}
+          </span>
+        ) : (
+          <span className="muted" title="Signs in with the pool's own sign-in" data-testid="user-signin-cognito">
+            Cognito
+          </span>
+        );
+      },
     },
     {
       id: "status",
@@ -103,7 +123,9 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       header: "Created",
       width: "140px",
       sortKey: "created",
-      hideBelow: 760,
+      // Goes before "Signed in with": at the smallest window (a 771 px table) who signs in how
+      // matters more than when the user was made (the drawer says that).
+      hideBelow: 840,
       cell: (u) => <span title={isoTime(u.UserCreateDate)}>{formatDateTime(u.UserCreateDate)}</span>,
     },
   ];
@@ -125,6 +147,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const [group, setGroup] = useState("");
   const [mfa, setMfa] = useState<MfaFilter>("any");
   const [locked, setLocked] = useState<LockedFilter>("any");
+  const [signIn, setSignIn] = useState<SignInFilter>("any");
   const [sort, setSort] = useState<{ by: UserSortKey; descending: boolean }>({ by: "username", descending: false });
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
@@ -133,8 +156,8 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const groups = useQuery({ queryKey: ["all-groups", pool.Id], queryFn: () => listAllGroups(pool.Id) });
 
   const filters = useMemo(
-    () => ({ query: debouncedQuery, status, enabled, group, mfa, locked }),
-    [debouncedQuery, status, enabled, group, mfa, locked],
+    () => ({ query: debouncedQuery, status, enabled, group, mfa, locked, signIn }),
+    [debouncedQuery, status, enabled, group, mfa, locked, signIn],
   );
   const params = useMemo(() => searchParamsOf(pool.Id, filters, sort), [pool.Id, filters, sort]);
   const search = useUserSearch(params);
@@ -156,6 +179,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
     setGroup("");
     setMfa("any");
     setLocked("any");
+    setSignIn("any");
   };
 
   const emptyView = search.error ? null : filtered ? (
@@ -198,9 +222,30 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
           title="Enter opens the user when exactly one matches; Down arrow moves into the results"
           data-testid="user-search"
         />
-        <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value as UserStatus | "")}>
+        <select
+          aria-label="Signed in with"
+          value={signIn}
+          onChange={(e) => {
+            const next = e.target.value as SignInFilter;
+            setSignIn(next);
+            // A status the choice excludes would match nobody: it gives way.
+            if ((next === "cognito" && status === "EXTERNAL_PROVIDER") || (next === "provider" && status !== "EXTERNAL_PROVIDER")) setStatus("");
+          }}
+          data-testid="signin-filter"
+        >
+          <option value="any">Any sign-in</option>
+          <option value="cognito">Cognito sign-in</option>
+          <option value="provider">An identity provider</option>
+        </select>
+        <select
+          aria-label="Status filter"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as UserStatus | "")}
+          disabled={signIn === "provider"}
+          title={signIn === "provider" ? "Users of an identity provider have the status External provider" : undefined}
+        >
           <option value="">Any status</option>
-          {USER_STATUSES.map((s) => (
+          {USER_STATUSES.filter((s) => signIn !== "cognito" || s.value !== "EXTERNAL_PROVIDER").map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}
             </option>

@@ -94,9 +94,24 @@ describe("searchParamsOf", () => {
     expect(isFiltered({ ...NO_FILTERS, locked: "locked" })).toBe(true);
   });
 
+  it("asks for the users of an identity provider, or of the pool's own sign-in, by their status", () => {
+    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: "provider" }, sort).Status).toEqual(["EXTERNAL_PROVIDER"]);
+    const cognito = searchParamsOf("p", { ...NO_FILTERS, signIn: "cognito" }, sort).Status ?? [];
+    expect(cognito).not.toContain("EXTERNAL_PROVIDER");
+    expect(cognito).toHaveLength(7);
+    // A status within the choice narrows it; one outside it gives way.
+    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: "cognito", status: "UNCONFIRMED" }, sort).Status).toEqual(["UNCONFIRMED"]);
+    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: "provider", status: "CONFIRMED" }, sort).Status).toEqual(["EXTERNAL_PROVIDER"]);
+    expect(isFiltered({ ...NO_FILTERS, signIn: "cognito" })).toBe(true);
+  });
+
   it("carries the other filters as SearchUsers names them", () => {
     expect(
-      searchParamsOf("p", { query: "al", status: "CONFIRMED", enabled: "disabled", group: "support", mfa: "any", locked: "any" }, { by: "created", descending: true }),
+      searchParamsOf(
+        "p",
+        { query: "al", status: "CONFIRMED", enabled: "disabled", group: "support", mfa: "any", locked: "any", signIn: "any" },
+        { by: "created", descending: true },
+      ),
     ).toMatchObject({ Query: "al", Status: ["CONFIRMED"], Enabled: false, GroupName: "support", SortBy: "created", SortDescending: true });
   });
 });

@@ -10,6 +10,33 @@ export type SearchParams = Omit<SearchUsersRequest, "NextToken" | "Limit">;
 
 export type EnabledFilter = "any" | "enabled" | "disabled";
 
+/** How users sign in: with the pool's own password (Cognito) or through an identity provider. */
+export type SignInFilter = "any" | "cognito" | "provider";
+
+/** Every status a user of the pool's own sign-in can have (all but EXTERNAL_PROVIDER). */
+const COGNITO_STATUSES: UserStatus[] = [
+  "UNCONFIRMED",
+  "CONFIRMED",
+  "FORCE_CHANGE_PASSWORD",
+  "RESET_REQUIRED",
+  "ARCHIVED",
+  "UNKNOWN",
+  "COMPROMISED",
+];
+
+/**
+ * The statuses to search for: a federated user is the one status EXTERNAL_PROVIDER, so "signed
+ * in with" narrows the status filter. A status the sign-in filter excludes gives way to it (the
+ * toolbar does not offer one).
+ */
+export function statusesOf(status: UserStatus | "", signIn: SignInFilter): UserStatus[] | undefined {
+  const chosen = status ? [status] : undefined;
+  if (signIn === "any") return chosen;
+  const allowed: UserStatus[] = signIn === "provider" ? ["EXTERNAL_PROVIDER"] : COGNITO_STATUSES;
+  const both = chosen?.filter((s) => allowed.includes(s));
+  return both && both.length > 0 ? both : allowed;
+}
+
 /** Locked out after failed sign-ins, or not. */
 export type LockedFilter = "any" | "locked" | "unlocked";
 
@@ -25,9 +52,10 @@ export type UserFilters = {
   group: string;
   mfa: MfaFilter;
   locked: LockedFilter;
+  signIn: SignInFilter;
 };
 
-export const NO_FILTERS: UserFilters = { query: "", status: "", enabled: "any", group: "", mfa: "any", locked: "any" };
+export const NO_FILTERS: UserFilters = { query: "", status: "", enabled: "any", group: "", mfa: "any", locked: "any", signIn: "any" };
 
 /** The SearchUsers request for the toolbar's state; a filter set to "any" is left out. */
 export function searchParamsOf(
@@ -38,7 +66,7 @@ export function searchParamsOf(
   return {
     UserPoolId: poolId,
     Query: f.query || undefined,
-    Status: f.status ? [f.status] : undefined,
+    Status: statusesOf(f.status, f.signIn),
     Enabled: f.enabled === "any" ? undefined : f.enabled === "enabled",
     GroupName: f.group || undefined,
     MfaEnabled: mfaEnabledParam(f.mfa),
