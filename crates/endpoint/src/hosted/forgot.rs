@@ -168,7 +168,7 @@ pub(crate) async fn submit(
         return forgot_page(
             &site,
             &p,
-            StatusCode::BAD_REQUEST,
+            StatusCode::OK,
             "",
             Some("Enter your username."),
             None,
@@ -221,7 +221,7 @@ pub(crate) async fn submit(
             forgot_page(
                 &site,
                 &p,
-                StatusCode::BAD_REQUEST,
+                StatusCode::OK,
                 &username,
                 on_name.then_some(e.message.as_str()),
                 (!on_name).then_some(e.message.as_str()),
@@ -288,7 +288,7 @@ pub(crate) async fn submit_confirm(
         view.password_error = Some("Enter a new password.".into());
     }
     if view.alert.is_some() || view.code_error.is_some() || view.password_error.is_some() {
-        return confirm_page(&site, &p, StatusCode::BAD_REQUEST, &view);
+        return confirm_page(&site, &p, StatusCode::OK, &view);
     }
     let ip = peer_ip(peer);
     let (c, pool_id, client_id, u, pw) = (
@@ -321,7 +321,7 @@ pub(crate) async fn submit_confirm(
                 }
                 _ => view.alert = Some(e.message),
             }
-            confirm_page(&site, &p, StatusCode::BAD_REQUEST, &view)
+            confirm_page(&site, &p, StatusCode::OK, &view)
         }
         Err(e) => failure(&e.message),
     }

@@ -224,7 +224,7 @@ pub(crate) async fn submit(
     };
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return again(
-            StatusCode::BAD_REQUEST,
+            StatusCode::OK,
             "Enter the 6-digit code your authenticator app shows.",
         );
     }
@@ -256,7 +256,7 @@ pub(crate) async fn submit(
             ) =>
         {
             again(
-                StatusCode::BAD_REQUEST,
+                StatusCode::OK,
                 "Code mismatch: enter the code your authenticator app shows now.",
             )
         }

@@ -283,7 +283,7 @@ pub(crate) async fn submit(
         || view.password_error.is_some()
         || !view.attribute_errors.is_empty()
     {
-        return sign_up_page(&site, &p, StatusCode::BAD_REQUEST, &view);
+        return sign_up_page(&site, &p, StatusCode::OK, &view);
     }
     let ip = peer_ip(peer);
     let page_ip = ip.clone();
@@ -319,7 +319,7 @@ pub(crate) async fn submit(
         }
     };
     match outcome {
-        SignUpOutcome::Page(v) => sign_up_page(&site, &p, StatusCode::BAD_REQUEST, &v),
+        SignUpOutcome::Page(v) => sign_up_page(&site, &p, StatusCode::OK, &v),
         SignUpOutcome::Confirm(d) => confirm_page(
             &site,
             &p,
@@ -404,7 +404,7 @@ pub(crate) async fn submit_confirm(
         return confirm_page(
             &site,
             &p,
-            StatusCode::BAD_REQUEST,
+            StatusCode::OK,
             "",
             None,
             None,
@@ -416,7 +416,7 @@ pub(crate) async fn submit_confirm(
         return confirm_page(
             &site,
             &p,
-            StatusCode::BAD_REQUEST,
+            StatusCode::OK,
             &username,
             None,
             Some("Enter the code that was sent (digits only)."),
@@ -447,7 +447,7 @@ pub(crate) async fn submit_confirm(
             Ok(Err(e)) => confirm_page(
                 &site,
                 &p,
-                StatusCode::BAD_REQUEST,
+                StatusCode::OK,
                 &username,
                 None,
                 None,
@@ -473,7 +473,7 @@ pub(crate) async fn submit_confirm(
             confirm_page(
                 &site,
                 &p,
-                StatusCode::BAD_REQUEST,
+                StatusCode::OK,
                 &username,
                 None,
                 on_code.then_some(e.message.as_str()),
