@@ -1,6 +1,6 @@
 //! The hosted pages' HTML: one small template (a page, its fields, its messages) that the
-//! sign-in, challenge and error pages fill, and that sign-up, forgot-password and MFA set-up
-//! pages can use next. No script, no request to anything else; light and dark by
+//! sign-in, challenge and error pages fill, as do the sign-up, forgot-password and MFA set-up
+//! pages (`pages.rs` and its neighbours). No script, no request to anything else; light and dark by
 //! `prefers-color-scheme`; labels on every field and error text tied to its field
 //! (`aria-describedby`). Elements carry Cognito's UICustomization class names
 //! (`banner-customizable`, `submitButton-customizable`, …) so that a pool's branding CSS, put
@@ -43,7 +43,7 @@ legend{font-weight:600;margin:0 0 .25rem}\
 .choice{display:block;margin:.25rem 0}\
 .legalText-customizable{color:var(--muted);font-size:.85rem;margin:1rem 0 0;text-align:center}\
 .redirect-customizable a{color:var(--accent)}\
-.links{margin:1rem 0 0;text-align:center}\
+.links{margin:1rem 0 0;text-align:center}.links a{display:block;margin:.3rem 0}\
 .notice{border:1px solid var(--accent);border-radius:.3rem;padding:.5rem .75rem}\
 .rules{color:var(--muted);font-size:.9rem;margin:.4rem 0 0}.rules p{margin:0}\
 .rules ul{margin:.2rem 0 0;padding-left:1.2rem}.rules .unmet{color:var(--error);font-weight:600}\

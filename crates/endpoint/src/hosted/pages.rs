@@ -74,10 +74,7 @@ pub(crate) fn link(site: &Site, req: &AuthorizeRequest, route: &str) -> String {
 /// A paragraph of links to other pages (`(href, text)`).
 pub(crate) fn links(items: &[(String, &str)]) -> String {
     let mut out = String::from("<p class=\"redirect-customizable links\">");
-    for (i, (href, text)) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(" · ");
-        }
+    for (href, text) in items {
         out.push_str(&format!("<a href=\"{}\">{}</a>", esc(href), esc(text)));
     }
     out.push_str("</p>");
