@@ -643,3 +643,81 @@ fn an_unregistered_redirect_uri_is_an_error_page_on_every_new_page() {
         assert!(r.header("location").is_none(), "{route} redirected");
     }
 }
+
+#[test]
+fn a_sign_up_the_pre_sign_up_hook_confirms_goes_straight_back_to_the_app_and_a_refusal_is_shown() {
+    let hook = testkit::HttpServer::json(|e| {
+        let email = e["request"]["userAttributes"]["email"]
+            .as_str()
+            .unwrap_or("");
+        if email.ends_with("@blocked.test") {
+            testkit::Reply::json(
+                400,
+                json!({"errorMessage": "sign-ups from blocked.test are closed"}),
+            )
+        } else {
+            let mut answer = e.clone();
+            answer["response"] = json!({"autoConfirmUser": true, "autoVerifyEmail": true});
+            testkit::Reply::json(200, answer)
+        }
+    });
+    let s = Server::start();
+    let pool = s.ok(
+        "CreateUserPool",
+        json!({
+            "PoolName": "hooked", "AutoVerifiedAttributes": ["email"],
+            "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}],
+            "LambdaConfig": {"PreSignUp": hook.url("/pre-sign-up")},
+        }),
+    )["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = s.ok(
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientName": "web", "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
+            "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO"],
+        }),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/{pool}");
+    let q = query(&client);
+    let mut b = Browser::new(&s);
+
+    // The hook's refusal is shown on the page, and nobody is created.
+    let page = b.get(&format!("{base}/signup?{q}"));
+    let r = b.submit(
+        &page.body,
+        FORM,
+        &[
+            ("username", "mal"),
+            ("userAttributes.email", "mal@blocked.test"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("sign-ups from blocked.test are closed"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("role=\"alert\""));
+    assert_eq!(s.users(&pool), 0);
+
+    // Confirmed by the hook: signed in at once, back at the app with a code and the state.
+    let r = sign_up(&mut b, &base, &q, "noor", PASSWORD);
+    assert_eq!(r.status, 302, "{}", r.body);
+    let back = r.header("location").unwrap();
+    assert!(back.starts_with(&format!("{CALLBACK}?code=")), "{back}");
+    assert_eq!(param(back, "state").as_deref(), Some(STATE));
+    assert!(b.cookies.iter().any(|(k, _)| k == "poolhouse-session"));
+    let user = s.ok(
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "noor"}),
+    );
+    assert_eq!(user["UserStatus"], "CONFIRMED");
+}

@@ -1,7 +1,7 @@
 //! The hosted pages' HTML: one small template (a page, its fields, its messages) that the
 //! sign-in, challenge and error pages fill, as do the sign-up, forgot-password and MFA set-up
-//! pages (`pages.rs` and its neighbours). No script, no request to anything else; light and dark by
-//! `prefers-color-scheme`; labels on every field and error text tied to its field
+//! pages (`pages.rs` and its neighbours). No script, no request to anything else; light and
+//! dark by `prefers-color-scheme`; labels on every field and error text tied to its field
 //! (`aria-describedby`). Elements carry Cognito's UICustomization class names
 //! (`banner-customizable`, `submitButton-customizable`, …) so that a pool's branding CSS, put
 //! in by [`page`], styles them as it would on Cognito.
