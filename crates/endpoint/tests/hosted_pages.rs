@@ -721,3 +721,109 @@ fn a_sign_up_the_pre_sign_up_hook_confirms_goes_straight_back_to_the_app_and_a_r
     );
     assert_eq!(user["UserStatus"], "CONFIRMED");
 }
+
+#[test]
+fn an_mfa_set_up_session_of_another_client_is_refused_on_the_page() {
+    let s = Server::start();
+    let (pool, client) = setup(&s, "ON", "ENABLED", false);
+    user_with_email(&s, &pool, "ana");
+    // Another client of the pool, signing in through the API, gets an MFA_SETUP session.
+    let other = s.ok(
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientName": "cli",
+               "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c = s.console.same_as(console_api::Actor::endpoint("127.0.0.1"));
+    let started = testkit::ok(
+        &c,
+        "InitiateAuth",
+        json!({"ClientId": other, "AuthFlow": "USER_PASSWORD_AUTH",
+               "AuthParameters": {"USERNAME": "ana", "PASSWORD": PASSWORD}}),
+    );
+    assert_eq!(started["ChallengeName"], "MFA_SETUP");
+    let session = started["Session"].as_str().unwrap().to_string();
+
+    // The web client's page will not go on with it.
+    let mut b = Browser::new(&s);
+    let login = b.get(&format!("/{pool}/login?{}", query(&client)));
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let mut pairs = hidden_fields(&login.body);
+    for (k, v) in [
+        ("session", session.as_str()),
+        ("username", "ana"),
+        ("secret", secret),
+        (
+            "otpauth_uri",
+            &format!("otpauth://totp/x:ana?secret={secret}&issuer=x"),
+        ),
+        ("code", "123456"),
+    ] {
+        pairs.push((k.to_string(), v.to_string()));
+    }
+    let r = b.post(&format!("/{pool}/mfaSetup"), &pairs);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("Invalid session"), "{}", r.body);
+    assert!(r.header("location").is_none());
+    let user = s.ok(
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "ana"}),
+    );
+    assert!(user.get("PreferredMfaSetting").is_none(), "{user}");
+}
+
+#[test]
+fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
+    let s = Server::start();
+    let pool = s.ok(
+        "CreateUserPool",
+        json!({"PoolName": "by-email", "UsernameAttributes": ["email"],
+               "AutoVerifiedAttributes": ["email"]}),
+    )["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = s.ok(
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientName": "web", "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
+            "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO"],
+        }),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut b = Browser::new(&s);
+    let page = b.get(&format!("/{pool}/signup?{}", query(&client)));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(">Email</label>"), "{}", page.body);
+    assert!(
+        page.body.contains("name=\"username\" type=\"email\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("userAttributes.email"));
+    // Not an email: refused on the field, by the same rule as SignUp.
+    let r = b.submit(
+        &page.body,
+        FORM,
+        &[("username", "sam"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("f-username-error"), "{}", r.body);
+    let r = b.submit(
+        &page.body,
+        FORM,
+        &[("username", "sam@example.com"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("s***@e***"), "{}", r.body);
+    let (_, code) = s.last_code(&pool);
+    let r = b.submit(&r.body, FORM, &[("code", &code)]);
+    assert_eq!(r.status, 302, "{}", r.body);
+    let users = s.ok("ListUsers", json!({"UserPoolId": pool}));
+    assert_eq!(users["Users"][0]["UserStatus"], "CONFIRMED", "{users}");
+}
