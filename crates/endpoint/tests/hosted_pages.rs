@@ -827,3 +827,41 @@ fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
     let users = s.ok("ListUsers", json!({"UserPoolId": pool}));
     assert_eq!(users["Users"][0]["UserStatus"], "CONFIRMED", "{users}");
 }
+
+#[test]
+fn a_pool_that_verifies_nothing_says_an_administrator_confirms_the_account() {
+    let s = Server::start();
+    let pool = s.ok("CreateUserPool", json!({"PoolName": "quiet"}))["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = s.ok(
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientName": "web", "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
+            "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO"],
+        }),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut b = Browser::new(&s);
+    let page = b.get(&format!("/{pool}/signup?{}", query(&client)));
+    let r = b.submit(
+        &page.body,
+        FORM,
+        &[("username", "kim"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("An administrator must confirm it"),
+        "{}",
+        r.body
+    );
+    let user = s.ok(
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "kim"}),
+    );
+    assert_eq!(user["UserStatus"], "UNCONFIRMED");
+}

@@ -320,6 +320,19 @@ pub(crate) async fn submit(
     };
     match outcome {
         SignUpOutcome::Page(v) => sign_up_page(&site, &p, StatusCode::OK, &v),
+        // Nothing could take a code (the pool verifies no attribute the user gave): only an
+        // administrator can confirm the account, as in Cognito.
+        SignUpOutcome::Confirm(None) => {
+            let body = format!(
+                "{}{}",
+                notice(
+                    "Your account was created. An administrator must confirm it before you can \
+                     sign in."
+                ),
+                links(&[(p.link(&site, "/login"), "Back to sign in")]),
+            );
+            p.answer(&site, StatusCode::OK, "Account created", &body)
+        }
         SignUpOutcome::Confirm(d) => confirm_page(
             &site,
             &p,
