@@ -826,6 +826,11 @@ fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
     assert_eq!(r.status, 302, "{}", r.body);
     let users = s.ok("ListUsers", json!({"UserPoolId": pool}));
     assert_eq!(users["Users"][0]["UserStatus"], "CONFIRMED", "{users}");
+    // The forgotten-password page asks for the email too.
+    let forgot = b.get(&format!("/{pool}/forgotPassword?{}", query(&client)));
+    assert!(forgot.body.contains(">Email</label>"), "{}", forgot.body);
+    let r = b.submit(&forgot.body, FORM, &[("username", "sam@example.com")]);
+    assert!(r.body.contains("s***@e***"), "{}", r.body);
 }
 
 #[test]

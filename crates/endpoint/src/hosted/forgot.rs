@@ -19,12 +19,14 @@ use super::page::{self, Field};
 use super::pages::{self, PageRequest, code_ok, links, password_field};
 use super::{Site, blocking, peer_ip, value};
 
-fn username_input(value: &str, error: Option<&str>) -> String {
+/// The sign-in name's field, labelled as the pool signs in (a username, an email, a phone).
+fn username_input(p: &PageRequest, value: &str, error: Option<&str>) -> String {
+    let (label, kind, autocomplete) = super::signup::username_field(&SignUpForm::of(&p.a.sc));
     Field {
         name: "username",
-        label: "Username",
-        kind: "text",
-        autocomplete: "username",
+        label,
+        kind,
+        autocomplete,
         value,
         error,
         extra: "autocapitalize=\"none\" spellcheck=\"false\"",
@@ -44,13 +46,13 @@ fn forgot_page(
         "{}{}{}{}",
         alert.map(page::alert).unwrap_or_default(),
         page::text(
-            "Enter your username. We will send a code to the email or phone number of your \
-             account, to change your password."
+            "We will send a code to the email or phone number of your account, to change your \
+             password."
         ),
         page::form(
             &site.path("/forgotPassword"),
             &p.hidden(),
-            &username_input(username, username_error),
+            &username_input(p, username, username_error),
             "Reset my password"
         ),
         links(&[(p.link(site, "/login"), "Back to sign in")]),
@@ -76,7 +78,7 @@ fn confirm_page(site: &Site, p: &PageRequest, status: StatusCode, v: &ConfirmVie
     let mut hidden = p.hidden();
     let mut inputs = String::new();
     if v.username.is_empty() {
-        inputs.push_str(&username_input("", None));
+        inputs.push_str(&username_input(p, "", None));
     } else {
         hidden.push_str(&page::hidden("username", v.username));
     }
@@ -170,7 +172,7 @@ pub(crate) async fn submit(
             &p,
             StatusCode::OK,
             "",
-            Some("Enter your username."),
+            Some("Enter the name you sign in with."),
             None,
         );
     }

@@ -57,7 +57,7 @@ fn input_kind(name: &str) -> (&'static str, &'static str) {
 }
 
 /// The sign-in name's label and input type for the pool.
-fn username_field(form: &SignUpForm) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn username_field(form: &SignUpForm) -> (&'static str, &'static str, &'static str) {
     match form.username_attributes.as_slice() {
         ["email"] => ("Email", "email", "email"),
         ["phone_number"] => ("Phone number", "tel", "tel"),
