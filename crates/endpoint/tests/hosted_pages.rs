@@ -870,3 +870,34 @@ fn a_pool_that_verifies_nothing_says_an_administrator_confirms_the_account() {
     );
     assert_eq!(user["UserStatus"], "UNCONFIRMED");
 }
+
+#[test]
+fn a_pool_that_requires_email_mfa_asks_a_user_without_a_factor_for_an_emailed_code() {
+    let s = Server::start();
+    let (pool, client) = setup(&s, "OFF", "ENABLED", false);
+    s.ok(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "EmailMfaConfiguration": {},
+               "SoftwareTokenMfaConfiguration": {"Enabled": false}, "MfaConfiguration": "ON"}),
+    );
+    user_with_email(&s, &pool, "ana");
+    let mut b = Browser::new(&s);
+    let login = b.get(&format!("/{pool}/login?{}", query(&client)));
+    let r = b.submit(
+        &login.body,
+        FORM,
+        &[("username", "ana"), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // No authenticator to set up: the code goes to the user's email, as the engine asks.
+    assert!(!r.body.contains("data:image/svg+xml"), "{}", r.body);
+    assert!(r.body.contains("a***@e***"), "{}", r.body);
+    let (_, code) = s.last_code(&pool);
+    let r = b.submit(&r.body, FORM, &[("code", &code)]);
+    assert_eq!(r.status, 302, "{}", r.body);
+    assert!(
+        r.header("location")
+            .unwrap()
+            .starts_with(&format!("{CALLBACK}?code="))
+    );
+}
