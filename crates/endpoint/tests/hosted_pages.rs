@@ -621,7 +621,7 @@ fn with_legacy_errors_an_unknown_name_is_told_on_the_page() {
 }
 
 #[test]
-fn an_unregistered_redirect_uri_is_an_error_page_on_every_new_page() {
+fn an_unregistered_redirect_uri_or_an_oversized_form_is_refused_on_every_new_page() {
     let s = Server::start();
     let (pool, client) = setup(&s, "OFF", "ENABLED", false);
     let mut b = Browser::new(&s);
@@ -642,6 +642,19 @@ fn an_unregistered_redirect_uri_is_an_error_page_on_every_new_page() {
         assert_eq!(r.status, 400, "{route}: {}", r.body);
         assert!(r.header("location").is_none(), "{route} redirected");
     }
+    // An oversized form is refused before it is read.
+    let big = vec![("username".to_string(), "x".repeat(20 * 1024))];
+    for route in [
+        "signup",
+        "confirmUser",
+        "forgotPassword",
+        "confirmForgotPassword",
+        "mfaSetup",
+    ] {
+        let r = b.post(&format!("/{pool}/{route}"), &big);
+        assert_eq!(r.status, 413, "{route}: {}", r.body);
+    }
+    assert_eq!(s.users(&pool), 0);
 }
 
 #[test]
