@@ -17,6 +17,7 @@ mod engine;
 mod error;
 mod hooks;
 pub mod hosted;
+pub mod hosted_pages;
 mod logins;
 mod trust;
 /// The token inspector's work that needs no store, for fronts that run it without one (the

@@ -126,9 +126,118 @@ impl PasswordPolicy {
     }
 }
 
+/// One rule of a password policy, as a sign-up page lists it: the same rules
+/// [`PasswordPolicy::check`] applies, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyRule {
+    /// At least this many characters (and at most [`MAX_PASSWORD_LEN`]).
+    Length(u32),
+    /// No space at the start or the end.
+    NoEdgeSpace,
+    Lowercase,
+    Uppercase,
+    Number,
+    Symbol,
+}
+
+impl PolicyRule {
+    /// The rule in words, as a page lists it.
+    pub fn describe(&self) -> String {
+        match self {
+            PolicyRule::Length(n) => format!("At least {n} characters"),
+            PolicyRule::NoEdgeSpace => "No space at the start or the end".into(),
+            PolicyRule::Lowercase => "A lowercase letter".into(),
+            PolicyRule::Uppercase => "An uppercase letter".into(),
+            PolicyRule::Number => "A number".into(),
+            PolicyRule::Symbol => format!("A symbol ({})", SYMBOLS.trim_end()),
+        }
+    }
+
+    /// Whether `password` keeps this rule.
+    pub fn holds(&self, password: &str) -> bool {
+        match self {
+            PolicyRule::Length(n) => {
+                let len = password.chars().count();
+                len >= *n as usize && len <= MAX_PASSWORD_LEN
+            }
+            PolicyRule::NoEdgeSpace => {
+                !(password.starts_with(char::is_whitespace)
+                    || password.ends_with(char::is_whitespace))
+            }
+            PolicyRule::Lowercase => password.chars().any(|c| c.is_lowercase()),
+            PolicyRule::Uppercase => password.chars().any(|c| c.is_uppercase()),
+            PolicyRule::Number => password.chars().any(|c| c.is_ascii_digit()),
+            PolicyRule::Symbol => password.chars().any(|c| SYMBOLS.contains(c) && c != ' '),
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// The policy's rules, in the order [`PasswordPolicy::check`] tries them.
+    pub fn rules(&self) -> Vec<PolicyRule> {
+        let mut out = vec![
+            PolicyRule::Length(self.minimum_length),
+            PolicyRule::NoEdgeSpace,
+        ];
+        for (on, rule) in [
+            (self.require_lowercase, PolicyRule::Lowercase),
+            (self.require_uppercase, PolicyRule::Uppercase),
+            (self.require_numbers, PolicyRule::Number),
+            (self.require_symbols, PolicyRule::Symbol),
+        ] {
+            if on {
+                out.push(rule);
+            }
+        }
+        out
+    }
+
+    /// Every rule `password` breaks (`check` names only the first).
+    pub fn broken(&self, password: &str) -> Vec<PolicyRule> {
+        self.rules()
+            .into_iter()
+            .filter(|r| !r.holds(password))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_break_exactly_where_check_refuses() {
+        let p = PasswordPolicy::default();
+        assert_eq!(p.rules().len(), 6);
+        for pw in [
+            "Passw0rd!",
+            "Pw0!",
+            "PASSW0RD!",
+            "passw0rd!",
+            "Password!",
+            "Passw0rdd",
+            " Passw0rd!",
+            "pw",
+        ] {
+            assert_eq!(p.check(pw).is_ok(), p.broken(pw).is_empty(), "{pw}");
+        }
+        assert_eq!(
+            p.broken("pw"),
+            vec![
+                PolicyRule::Length(8),
+                PolicyRule::Uppercase,
+                PolicyRule::Number,
+                PolicyRule::Symbol
+            ]
+        );
+        let lax = PasswordPolicy {
+            require_symbols: false,
+            require_uppercase: false,
+            ..PasswordPolicy::default()
+        };
+        assert!(!lax.rules().contains(&PolicyRule::Symbol));
+        assert!(lax.broken("password1").is_empty());
+    }
 
     #[test]
     fn default_policy_requires_every_class() {

@@ -17,7 +17,9 @@ use console_api::Console;
 use console_api::hosted::{Answer, AuthorizeRequest, Challenge, Refusal};
 
 use super::authorize::{refused, request_of};
+use super::mfa_setup;
 use super::page::{self, Field};
+use super::pages::SignInExtras;
 use super::{
     CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, peer_ip, redirect, value,
 };
@@ -63,7 +65,7 @@ enum View {
 }
 
 /// The CSRF cookie of the browser, or a new one to set.
-fn csrf_cookie(headers: &HeaderMap) -> (String, bool) {
+pub(super) fn csrf_cookie(headers: &HeaderMap) -> (String, bool) {
     match cookies(headers).remove(CSRF_COOKIE) {
         Some(c) if (16..=256).contains(&c.len()) => (c, false),
         _ => (new_csrf_cookie(), true),
@@ -83,6 +85,7 @@ fn render(
     req: &AuthorizeRequest,
     csrf: &str,
     branding: &page::Branding,
+    extras: &SignInExtras,
     view: &View,
 ) -> String {
     let mut hidden: String = req
@@ -123,10 +126,12 @@ fn render(
                 .html(),
             );
             let content = format!(
-                "{}{}{}",
+                "{}{}{}{}{}",
+                extras.top(),
                 alert.as_deref().map(page::alert).unwrap_or_default(),
                 page::text("Sign in with your username and password."),
                 page::form(&action, &hidden, &inputs, "Sign in"),
+                extras.bottom(site, req),
             );
             page::page("Sign in", branding, &content)
         }
@@ -316,12 +321,17 @@ pub(crate) async fn show(
         }
     };
     let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
-    let branding = {
+    let (branding, extras) = {
         let (console, pool_id) = (console.clone(), site.pool_id.clone());
         let client_id = a.sc.client.client_id.clone();
-        blocking(move || Ok(page::Branding::read(&console, &pool_id, Some(&client_id))))
-            .await
-            .unwrap_or_default()
+        blocking(move || {
+            Ok((
+                page::Branding::read(&console, &pool_id, Some(&client_id)),
+                SignInExtras::read(&console, &pool_id, query.as_deref()),
+            ))
+        })
+        .await
+        .unwrap_or_default()
     };
     let view = View::SignIn {
         username: String::new(),
@@ -336,14 +346,19 @@ pub(crate) async fn show(
     };
     page::html(
         StatusCode::OK,
-        render(&site, &req, &csrf, &branding, &view),
+        render(&site, &req, &csrf, &branding, &extras, &view),
         &set,
     )
 }
 
 /// What a post ends in.
 enum Outcome {
-    Redirect { location: String, session: String },
+    Redirect {
+        location: String,
+        session: String,
+    },
+    /// `MFA_SETUP`: the authenticator set-up page (mfa_setup.rs).
+    SetUp(mfa_setup::Shown),
     Page(View),
     Refused(Refusal),
 }
@@ -473,6 +488,17 @@ pub(crate) async fn submit(
             }
         };
         let outcome = match answer {
+            (Answer::Challenge(c), typed) if c.name == "MFA_SETUP" => {
+                let p = Pending::of(&c, &typed);
+                Outcome::SetUp(mfa_setup::start(
+                    &console,
+                    &ip,
+                    &pool_id,
+                    &client_id,
+                    &p.session,
+                    &p.username,
+                )?)
+            }
             (Answer::Challenge(c), typed) => Outcome::Page(View::Challenge {
                 pending: Pending::of(&c, &typed),
                 error: None,
@@ -524,25 +550,33 @@ pub(crate) async fn submit(
             &[site.cookie(SESSION_COOKIE, &session, super::SESSION_MAX_AGE_SECS)],
         ),
         Ok((Outcome::Refused(r), _)) => refused(&r),
-        Ok((Outcome::Page(view), client_id)) => {
+        Ok((outcome @ (Outcome::Page(_) | Outcome::SetUp(_)), client_id)) => {
             let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
-            let branding = {
+            let (branding, extras) = {
                 let (console, pool_id) = (console.clone(), site.pool_id.clone());
                 blocking(move || {
-                    Ok(page::Branding::read(
-                        &console,
-                        &pool_id,
-                        client_id.as_deref(),
+                    Ok((
+                        page::Branding::read(&console, &pool_id, client_id.as_deref()),
+                        SignInExtras::read(&console, &pool_id, None),
                     ))
                 })
                 .await
                 .unwrap_or_default()
             };
-            page::html(
-                StatusCode::OK,
-                render(&site, &req, &csrf, &branding, &view),
-                &[],
-            )
+            let html = match outcome {
+                Outcome::SetUp(shown) => {
+                    let mut hidden: String = req
+                        .pairs()
+                        .into_iter()
+                        .map(|(k, v)| page::hidden(k, v))
+                        .collect();
+                    hidden.push_str(&page::hidden(CSRF_FIELD, &csrf));
+                    mfa_setup::render(&site, &hidden, &branding, &shown, None)
+                }
+                Outcome::Page(view) => render(&site, &req, &csrf, &branding, &extras, &view),
+                _ => String::new(),
+            };
+            page::html(StatusCode::OK, html, &[])
         }
         Err(e) => page::error_page(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,5 +1,6 @@
 //! The hosted sign-in pages and the OAuth 2.0 / OIDC endpoints of each user pool, with
-//! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/oauth2/token`,
+//! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/signup`, `/confirmUser`,
+//! `/forgotPassword`, `/confirmForgotPassword`, `/mfaSetup`, `/oauth2/token`,
 //! `/oauth2/userInfo`, `/oauth2/revoke`. A pool is served on its domains
 //! (`<prefix>.auth.localhost:<port>`, custom domains: the [`DomainHost`] the host check found)
 //! and under `/<poolId>/…` at the listening address, for clients that cannot resolve
@@ -11,10 +12,14 @@
 //! `SameSite=Lax` and scoped to the pool's path (`/` on its domain, `/<poolId>/` otherwise).
 
 mod authorize;
+mod forgot;
 mod login;
 mod logout;
+mod mfa_setup;
 pub(crate) mod page;
+mod pages;
 mod revoke;
+mod signup;
 mod token;
 mod userinfo;
 
@@ -133,6 +138,24 @@ pub(crate) fn routes() -> Router<Console> {
             get(login::show).post(login::submit),
         )
         .route(&format!("{prefix}/logout"), get(logout::logout))
+        // The pages beyond sign-in (signup.rs, forgot.rs, mfa_setup.rs).
+        .route(
+            &format!("{prefix}/signup"),
+            get(signup::show).post(signup::submit),
+        )
+        .route(
+            &format!("{prefix}/confirmUser"),
+            get(signup::show_confirm).post(signup::submit_confirm),
+        )
+        .route(
+            &format!("{prefix}/forgotPassword"),
+            get(forgot::show).post(forgot::submit),
+        )
+        .route(
+            &format!("{prefix}/confirmForgotPassword"),
+            get(forgot::show_confirm).post(forgot::submit_confirm),
+        )
+        .route(&format!("{prefix}/mfaSetup"), post(mfa_setup::submit))
         .route(&format!("{prefix}/oauth2/token"), post(token::token))
         .route(
             &format!("{prefix}/oauth2/userInfo"),

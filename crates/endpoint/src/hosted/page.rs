@@ -1,7 +1,7 @@
 //! The hosted pages' HTML: one small template (a page, its fields, its messages) that the
-//! sign-in, challenge and error pages fill, and that sign-up, forgot-password and MFA set-up
-//! pages can use next. No script, no request to anything else; light and dark by
-//! `prefers-color-scheme`; labels on every field and error text tied to its field
+//! sign-in, challenge and error pages fill, as do the sign-up, forgot-password and MFA set-up
+//! pages (`pages.rs` and its neighbours). No script, no request to anything else; light and
+//! dark by `prefers-color-scheme`; labels on every field and error text tied to its field
 //! (`aria-describedby`). Elements carry Cognito's UICustomization class names
 //! (`banner-customizable`, `submitButton-customizable`, …) so that a pool's branding CSS, put
 //! in by [`page`], styles them as it would on Cognito.
@@ -42,7 +42,16 @@ fieldset{border:0;padding:0;margin:0 0 1rem}\
 legend{font-weight:600;margin:0 0 .25rem}\
 .choice{display:block;margin:.25rem 0}\
 .legalText-customizable{color:var(--muted);font-size:.85rem;margin:1rem 0 0;text-align:center}\
-.redirect-customizable a{color:var(--accent)}";
+.redirect-customizable a{color:var(--accent)}\
+.links{margin:1rem 0 0;text-align:center}.links a{display:block;margin:.3rem 0}\
+.notice{border:1px solid var(--accent);border-radius:.3rem;padding:.5rem .75rem}\
+.rules{color:var(--muted);font-size:.9rem;margin:.4rem 0 0}.rules p{margin:0}\
+.rules ul{margin:.2rem 0 0;padding-left:1.2rem}.rules .unmet{color:var(--error);font-weight:600}\
+.resend{margin:1rem 0 0;text-align:center}\
+.link-button{background:none;border:0;padding:0;font:inherit;color:var(--accent);\
+text-decoration:underline;cursor:pointer}\
+.qr-box{text-align:center;margin:0 0 .5rem}.qr{background:#fff;padding:4px;border-radius:.3rem}\
+.secret{text-align:center;font-size:1.05rem;letter-spacing:.05em;overflow-wrap:anywhere}";
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {

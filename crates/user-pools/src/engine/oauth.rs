@@ -63,7 +63,11 @@ fn refuse<T>(code: OAuthCode, d: impl Into<String>) -> Result<Refusable<T>> {
 impl Engine<'_> {
     /// The `SECRET_HASH` the hosted pages send for `username` on behalf of a client with a
     /// secret (the browser never holds the secret): made with the client's newest secret.
-    fn hosted_secret_hash(&self, sc: &SignInClient, username: &str) -> Result<Option<String>> {
+    pub(super) fn hosted_secret_hash(
+        &self,
+        sc: &SignInClient,
+        username: &str,
+    ) -> Result<Option<String>> {
         let opened = crate::client_secrets::opened(self.master, &sc.client)?;
         Ok(opened
             .last()
