@@ -18,6 +18,7 @@ use console_api::hosted::{Answer, AuthorizeRequest, Challenge, Refusal};
 
 use super::authorize::{refused, request_of};
 use super::page::{self, Field};
+use super::providers::{self, Offered};
 use super::{
     CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, peer_ip, redirect, value,
 };
@@ -84,6 +85,7 @@ fn render(
     csrf: &str,
     branding: &page::Branding,
     view: &View,
+    offered: &Offered,
 ) -> String {
     let mut hidden: String = req
         .pairs()
@@ -122,11 +124,19 @@ fn render(
                 }
                 .html(),
             );
+            let password = if offered.password {
+                format!(
+                    "{}{}",
+                    page::text("Sign in with your username and password."),
+                    page::form(&action, &hidden, &inputs, "Sign in"),
+                )
+            } else {
+                String::new()
+            };
             let content = format!(
-                "{}{}{}",
+                "{}{}{password}",
                 alert.as_deref().map(page::alert).unwrap_or_default(),
-                page::text("Sign in with your username and password."),
-                page::form(&action, &hidden, &inputs, "Sign in"),
+                providers::html(site, req, offered),
             );
             page::page("Sign in", branding, &content)
         }
@@ -315,6 +325,45 @@ pub(crate) async fn show(
             );
         }
     };
+    // A request naming a provider goes to it through the authorize endpoint.
+    if a.provider.is_some() {
+        let q = query.unwrap_or_default();
+        return redirect(&format!("{}?{q}", site.path("/oauth2/authorize")), &[]);
+    }
+    let mut offered = {
+        let (console, a2) = (console.clone(), a.clone());
+        match blocking(move || console.hosted_providers(&a2)).await {
+            Ok(providers) => Offered {
+                providers,
+                password: a.cognito,
+                ..Offered::default()
+            },
+            Err(e) => {
+                return page::error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    &e.message,
+                );
+            }
+        }
+    };
+    let typed = super::form(query.as_deref().unwrap_or_default().as_bytes())
+        .and_then(|pairs| super::value(&pairs, providers::CORPORATE_EMAIL).map(str::to_owned));
+    if let Some(typed) = typed {
+        match providers::by_identifier(&offered, &typed) {
+            Some((_, identifier)) => {
+                let to = providers::authorize_with(&site, &req, ("idp_identifier", identifier));
+                return redirect(&to, &[]);
+            }
+            None => {
+                offered.corporate_error =
+                    Some("No sign-in provider is set up for this email's domain.".into());
+                offered.corporate = typed;
+            }
+        }
+    } else if let Some(to) = providers::straight_to(&site, &req, &offered) {
+        return redirect(&to, &[]);
+    }
     let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
     let branding = {
         let (console, pool_id) = (console.clone(), site.pool_id.clone());
@@ -336,7 +385,7 @@ pub(crate) async fn show(
     };
     page::html(
         StatusCode::OK,
-        render(&site, &req, &csrf, &branding, &view),
+        render(&site, &req, &csrf, &branding, &view, &offered),
         &set,
     )
 }
@@ -444,6 +493,18 @@ pub(crate) async fn submit(
                     ));
                 }
             }
+        } else if !a.cognito {
+            let view = View::SignIn {
+                username: String::new(),
+                username_error: None,
+                password_error: None,
+                alert: Some(
+                    "This app does not sign in with a username and password; choose a \
+                     provider."
+                        .into(),
+                ),
+            };
+            return Ok((Outcome::Page(view), Some(client_id)));
         } else {
             let (username, password) = (g("username").trim(), g("password"));
             if username.is_empty() || password.is_empty() {
@@ -538,9 +599,24 @@ pub(crate) async fn submit(
                 .await
                 .unwrap_or_default()
             };
+            let offered = {
+                let (console, pool_id, req) = (console.clone(), site.pool_id.clone(), req.clone());
+                blocking(move || {
+                    Ok(match console.oauth_check(&pool_id, &req)? {
+                        Ok(a) => Offered {
+                            providers: console.hosted_providers(&a)?,
+                            password: a.cognito,
+                            ..Offered::default()
+                        },
+                        Err(_) => Offered::default(),
+                    })
+                })
+                .await
+                .unwrap_or_default()
+            };
             page::html(
                 StatusCode::OK,
-                render(&site, &req, &csrf, &branding, &view),
+                render(&site, &req, &csrf, &branding, &view, &offered),
                 &[],
             )
         }

@@ -1,6 +1,6 @@
 //! The hosted sign-in pages and the OAuth 2.0 / OIDC endpoints of each user pool, with
 //! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/oauth2/token`,
-//! `/oauth2/userInfo`, `/oauth2/revoke`. A pool is served on its domains
+//! `/oauth2/userInfo`, `/oauth2/revoke`, `/oauth2/idpresponse`. A pool is served on its domains
 //! (`<prefix>.auth.localhost:<port>`, custom domains: the [`DomainHost`] the host check found)
 //! and under `/<poolId>/…` at the listening address, for clients that cannot resolve
 //! `*.localhost`. One module per route; the HTML is in `page`. Everything that decides is in
@@ -11,9 +11,11 @@
 //! `SameSite=Lax` and scoped to the pool's path (`/` on its domain, `/<poolId>/` otherwise).
 
 mod authorize;
+mod idpresponse;
 mod login;
 mod logout;
 pub(crate) mod page;
+mod providers;
 mod revoke;
 mod token;
 mod userinfo;
@@ -139,6 +141,10 @@ pub(crate) fn routes() -> Router<Console> {
             get(userinfo::userinfo).post(userinfo::userinfo),
         )
         .route(&format!("{prefix}/oauth2/revoke"), post(revoke::revoke))
+        .route(
+            &format!("{prefix}/oauth2/idpresponse"),
+            get(idpresponse::get).post(idpresponse::post),
+        )
     };
     let r = one(Router::new(), "");
     one(r, "/{pool_id}").layer(DefaultBodyLimit::max(MAX_FORM))

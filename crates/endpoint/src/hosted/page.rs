@@ -42,7 +42,11 @@ fieldset{border:0;padding:0;margin:0 0 1rem}\
 legend{font-weight:600;margin:0 0 .25rem}\
 .choice{display:block;margin:.25rem 0}\
 .legalText-customizable{color:var(--muted);font-size:.85rem;margin:1rem 0 0;text-align:center}\
-.redirect-customizable a{color:var(--accent)}";
+.redirect-customizable a{color:var(--accent)}\
+.idpButton-customizable{display:block;margin:0 0 .75rem;padding:.6rem;text-align:center;\
+font-weight:600;color:var(--text);text-decoration:none;border:1px solid var(--line);\
+border-radius:.3rem}\
+.or{text-align:center;color:var(--muted);margin:1rem 0}";
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
