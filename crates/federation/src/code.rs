@@ -173,3 +173,32 @@ pub fn authorization_url(base: &str, pairs: &[(&str, &str)]) -> Result<String, R
     url.query_pairs_mut().extend_pairs(pairs);
     Ok(url.into())
 }
+
+/// How long a Sign in with Apple client secret made for one exchange lives (Apple allows up to
+/// six months; one made per sign-in needs minutes).
+pub const APPLE_SECRET_LIFETIME_S: i64 = 5 * 60;
+
+/// Sign in with Apple's client secret for one code exchange: a JWT signed ES256 with the
+/// team's private key (`private_key`, PEM), `kid` = `key_id`, `iss` = `team_id`, `sub` = the
+/// client id (the Services ID), `aud` = Apple, valid for [`APPLE_SECRET_LIFETIME_S`].
+pub fn apple_client_secret(
+    team_id: &str,
+    key_id: &str,
+    client_id: &str,
+    private_key: &str,
+    now_s: i64,
+) -> Result<String, Refusal> {
+    let claims = serde_json::json!({
+        "iss": team_id,
+        "iat": now_s,
+        "exp": now_s + APPLE_SECRET_LIFETIME_S,
+        "aud": crate::social::APPLE,
+        "sub": client_id,
+    });
+    tokens::inspect::sign_with_pem(private_key, key_id, &claims).map_err(|e| {
+        Refusal::ExternalService(format!(
+            "Sign in with Apple's client secret could not be made with the provider's \
+             private_key: {e}"
+        ))
+    })
+}

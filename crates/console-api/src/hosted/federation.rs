@@ -393,17 +393,30 @@ impl Console {
             Err(e) => return Ok(unreachable(e)),
         };
         let client_id = p.details.get("client_id").cloned().unwrap_or_default();
-        if ty == ProviderType::SignInWithApple {
-            return Ok(page(
-                501,
-                "Sign in with Apple is not available yet",
-                "Poolhouse does not make Sign in with Apple's client secret (a JWT signed with \
-                 the team's key) yet.",
-            ));
-        }
+        // Sign in with Apple's client secret is a JWT the team's key signs for each exchange.
+        let apple_secret = if ty == ProviderType::SignInWithApple {
+            let d = |k: &str| p.details.get(k).map(String::as_str).unwrap_or_default();
+            match federation::code::apple_client_secret(
+                d("team_id"),
+                d("key_id"),
+                &client_id,
+                secrets
+                    .get("private_key")
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+                self.now().div_euclid(1000),
+            ) {
+                Ok(s) => Some(s),
+                Err(e) => return Ok(unreachable(e)),
+            }
+        } else {
+            None
+        };
         let rp = federation::code::RelyingParty {
             client_id: &client_id,
-            client_secret: secrets.get("client_secret").map(String::as_str),
+            client_secret: apple_secret
+                .as_deref()
+                .or(secrets.get("client_secret").map(String::as_str)),
             redirect_uri: idpresponse,
         };
         let provider_tokens =
@@ -676,5 +689,24 @@ mod tests {
             c.open_federation_state("us-east-1_a", &sealed).is_none(),
             "run out"
         );
+    }
+
+    #[test]
+    fn a_posted_answer_opens_in_its_pool_for_a_minute_and_bindings_are_digests() {
+        let (_d, clock, c) = console();
+        let fields = vec![
+            ("code".to_string(), "c0de".to_string()),
+            ("state".to_string(), "s".to_string()),
+        ];
+        let sealed = c.seal_posted_answer("us-east-1_a", &fields).unwrap();
+        assert!(!sealed.contains("c0de"));
+        assert_eq!(c.open_posted_answer("us-east-1_a", &sealed), Some(fields));
+        assert_eq!(c.open_posted_answer("us-east-1_b", &sealed), None);
+        assert_eq!(c.open_posted_answer("us-east-1_a", "x"), None);
+        clock.advance(POSTED_ANSWER_LIFETIME_MS);
+        assert_eq!(c.open_posted_answer("us-east-1_a", &sealed), None);
+        assert_eq!(binding_of("cookie"), binding_of("cookie"));
+        assert_ne!(binding_of("cookie"), binding_of("cookie2"));
+        assert!(!binding_of("cookie").contains("cookie"));
     }
 }
