@@ -906,3 +906,116 @@ fn the_sign_in_page_offers_the_providers_and_a_client_with_only_one_goes_straigh
     let refused = location(&r);
     assert!(refused.contains("error=unauthorized_client"), "{refused}");
 }
+
+#[test]
+fn social_providers_are_asked_at_their_real_endpoints_apple_with_form_post() {
+    let s = Server::start();
+    let p = pools(&s);
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----";
+    for (ty, details) in [
+        (
+            "Google",
+            json!({"client_id": "g-client", "client_secret": "g-secret",
+                   "authorize_scopes": "openid email"}),
+        ),
+        (
+            "Facebook",
+            json!({"client_id": "fb-app", "client_secret": "fb-secret",
+                   "authorize_scopes": "public_profile,email"}),
+        ),
+        (
+            "LoginWithAmazon",
+            json!({"client_id": "amzn-client", "client_secret": "amzn-secret",
+                   "authorize_scopes": "profile"}),
+        ),
+        (
+            "SignInWithApple",
+            json!({"client_id": "com.example.web", "team_id": "TEAM123456",
+                   "key_id": "KEY1234567", "private_key": pem,
+                   "authorize_scopes": "email name"}),
+        ),
+    ] {
+        s.idp(
+            "CreateIdentityProvider",
+            json!({"UserPoolId": p.a, "ProviderName": ty, "ProviderType": ty,
+                   "ProviderDetails": details, "AttributeMapping": {"email": "email"}}),
+        );
+    }
+    s.idp(
+        "UpdateUserPoolClient",
+        json!({
+            "UserPoolId": p.a, "ClientId": p.a_client,
+            "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"],
+        }),
+    );
+    let idpresponse = format!("{}/{}/oauth2/idpresponse", p.a_base, p.a);
+    for (ty, endpoint, client, scope, nonce, form_post) in [
+        (
+            "Google",
+            "https://accounts.google.com/o/oauth2/v2/auth?",
+            "g-client",
+            "openid email",
+            true,
+            false,
+        ),
+        (
+            "Facebook",
+            "https://www.facebook.com/v17.0/dialog/oauth?",
+            "fb-app",
+            "public_profile email",
+            false,
+            false,
+        ),
+        (
+            "LoginWithAmazon",
+            "https://www.amazon.com/ap/oa?",
+            "amzn-client",
+            "profile",
+            false,
+            false,
+        ),
+        (
+            "SignInWithApple",
+            "https://appleid.apple.com/auth/authorize?",
+            "com.example.web",
+            "email name",
+            true,
+            true,
+        ),
+    ] {
+        let mut browser = Browser::new(&s);
+        let to = location(&browser.get(&p.authorize(&[("identity_provider", ty)])));
+        assert!(to.starts_with(endpoint), "{ty}: {to}");
+        assert_eq!(param(&to, "client_id").as_deref(), Some(client), "{ty}");
+        assert_eq!(
+            param(&to, "redirect_uri").as_deref(),
+            Some(idpresponse.as_str())
+        );
+        assert_eq!(param(&to, "response_type").as_deref(), Some("code"));
+        assert_eq!(param(&to, "scope").as_deref(), Some(scope), "{ty}");
+        assert!(param(&to, "state").is_some_and(|st| st.len() > 40), "{ty}");
+        assert_eq!(param(&to, "nonce").is_some(), nonce, "{ty}: {to}");
+        assert_eq!(
+            param(&to, "response_mode").as_deref(),
+            form_post.then_some("form_post"),
+            "{ty}"
+        );
+        assert!(
+            !to.contains("secret"),
+            "{ty}: no secret in the browser's URL"
+        );
+    }
+    // The sign-in page of a client with several providers and no COGNITO: buttons only.
+    let mut browser = Browser::new(&s);
+    let login = location(&browser.get(&p.authorize(&[])));
+    let page = browser.get(&format!("{}{login}", p.a_base));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.body.matches("idpButton-customizable\" href").count(),
+        4
+    );
+    assert!(!page.body.contains("name=\"password\""), "no password form");
+}
