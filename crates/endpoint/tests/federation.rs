@@ -378,7 +378,21 @@ impl Pools {
 /// Starts a sign-in through pool B and signs `user` in on B's page: answers the URL of pool
 /// A's idpresponse that B sends the browser to.
 fn through_b(b: &mut Browser<'_>, p: &Pools, user: &str) -> String {
-    let to_b = location(&b.get(&p.authorize(&[("identity_provider", PROVIDER)])));
+    let started = b.get(&p.authorize(&[("identity_provider", PROVIDER)]));
+    let set = started
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("poolhouse-federation="))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(
+        set.contains("HttpOnly")
+            && set.contains("SameSite=Lax")
+            && set.contains(&format!("Path=/{}/", p.a))
+            && set.contains("Max-Age=300"),
+        "{set}"
+    );
+    let to_b = location(&started);
     assert!(
         to_b.starts_with(&format!(
             "http://127.0.0.1:{}/{}/oauth2/authorize?",
