@@ -812,7 +812,10 @@ fn a_form_post_answer_goes_on_to_a_same_site_get_that_carries_the_binding() {
         s.addr,
         "POST",
         &format!("/{}/oauth2/idpresponse", p.a),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "https://appleid.apple.com"),
+        ],
         form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&borrowed)
             .finish()
