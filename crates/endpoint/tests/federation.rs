@@ -508,6 +508,16 @@ fn a_user_of_pool_b_signs_in_to_pool_a_is_created_then_updated_and_a_linked_user
     assert_eq!(identities[0]["providerType"], "OIDC");
     let user = s.user(&p.a, &federated).unwrap();
     assert_eq!(user["UserStatus"], "EXTERNAL_PROVIDER");
+    // The sign-in is an auth event that names the provider, from the browser's address.
+    let events = s.idp(
+        "AdminListUserAuthEvents",
+        json!({"UserPoolId": p.a, "Username": federated}),
+    )["AuthEvents"]
+        .clone();
+    assert_eq!(events[0]["EventType"], "SignIn");
+    assert_eq!(events[0]["EventResponse"], "Pass");
+    assert_eq!(events[0]["Detail"], "Signed in through PoolB");
+    assert_eq!(events[0]["EventContextData"]["IpAddress"], "127.0.0.1");
     assert_eq!(attribute(&user, "name").as_deref(), Some("bob of B"));
 
     // A second sign-in refreshes the mapped attributes from the provider's current ones.

@@ -24,7 +24,7 @@ use storage::users::{NewUser, UserRow};
 use storage::{Read, Tx};
 
 use crate::engine::{Engine, Entry};
-use crate::signin::SignInClient;
+use crate::signin::{Origin, SignInClient};
 use crate::{Ctx, Error, Result, require_pool};
 
 /// What a federated sign-in found.
@@ -263,8 +263,16 @@ pub fn federated_user(
 }
 
 /// Stores a browser's session for `user` on `sc`'s hosted pages (a sign-in row with a new
-/// refresh token, whose `origin_jti` the session cookie names); answers the refresh token.
-fn store_session(tx: &Tx<'_>, sc: &SignInClient, user: &UserRow, now: i64) -> Result<String> {
+/// refresh token, whose `origin_jti` the session cookie names) and its auth event (a `SignIn`
+/// that passed, its detail naming the provider); answers the refresh token.
+fn store_session(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: &UserRow,
+    provider_name: &str,
+    origin: &Origin,
+    now: i64,
+) -> Result<String> {
     if user.pool != sc.pool.pk {
         return Err(Error::Internal(
             "a federated user of another pool than the client's".into(),
@@ -285,6 +293,15 @@ fn store_session(tx: &Tx<'_>, sc: &SignInClient, user: &UserRow, now: i64) -> Re
             expires_at: now + (refresh_secs as i64).saturating_mul(1000),
             scopes: None,
         },
+    )?;
+    crate::signin::record_event(
+        tx,
+        user,
+        &sc.client,
+        &crate::signin::Step::new(now, origin),
+        "SignIn",
+        "Pass",
+        Some(&format!("Signed in through {provider_name}")),
     )?;
     Ok(refresh)
 }
@@ -323,6 +340,7 @@ impl Engine<'_> {
         provider_name: &str,
         subject: &str,
         provider_attributes: &Map<String, Value>,
+        origin: &Origin,
     ) -> Result<(Federated, String)> {
         let (f, refresh) = self.federated(
             pool_id,
@@ -330,7 +348,7 @@ impl Engine<'_> {
             provider_name,
             subject,
             provider_attributes,
-            Some(session_for),
+            Some((session_for, origin)),
         )?;
         let refresh = refresh
             .ok_or_else(|| Error::Internal("a federated sign-in without a session".into()))?;
@@ -344,7 +362,7 @@ impl Engine<'_> {
         provider_name: &str,
         subject: &str,
         provider_attributes: &Map<String, Value>,
-        session_for: Option<&SignInClient>,
+        session_for: Option<(&SignInClient, &Origin)>,
     ) -> Result<(Federated, Option<String>)> {
         let username = idp::federated_username(provider_name, subject);
         let entry = Entry::of(pool_id, &username);
@@ -383,7 +401,14 @@ impl Engine<'_> {
                 decided.as_ref(),
             )?;
             let refresh = match session_for {
-                Some(sc) => Some(store_session(tx, sc, &f.user, self.now())?),
+                Some((sc, origin)) => Some(store_session(
+                    tx,
+                    sc,
+                    &f.user,
+                    provider_name,
+                    origin,
+                    self.now(),
+                )?),
                 None => None,
             };
             Ok(((f, refresh), None))

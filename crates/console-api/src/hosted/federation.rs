@@ -291,6 +291,7 @@ impl Console {
     /// the same write), and the app's code or tokens issued.
     pub fn federation_finish(
         &self,
+        ip: &str,
         pool_id: &str,
         answer: &ProviderAnswer<'_>,
         cookie: Option<&str>,
@@ -530,13 +531,17 @@ impl Console {
             }
         }
         let pool = domain::UserPoolId::parse(pool_id)?;
-        let actor = Actor::console();
+        let origin = user_pools::signin::Origin {
+            ip: Some(ip.to_owned()),
+            client_metadata: serde_json::Value::Null,
+        };
+        let actor = Actor::endpoint(ip);
         let ctx = OpCtx {
             op: Op::InitiateAuth,
             actor: &actor,
         };
         let signed = self.engine(&ctx, |e| {
-            Ok(e.federated_hosted_sign_in(&pool, &a.sc, &p.name, &subject, &claims))
+            Ok(e.federated_hosted_sign_in(&pool, &a.sc, &p.name, &subject, &claims, &origin))
         })?;
         let refresh = match signed {
             Ok((_, refresh)) => refresh,

@@ -8,15 +8,18 @@
 //! and the browser is sent (303) to a GET of this page, a top-level navigation that carries
 //! the binding cookie.
 
+use std::net::SocketAddr;
+
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use console_api::Console;
 use console_api::hosted::{FederationOutcome, ProviderAnswer};
 
 use super::authorize::{BINDING_COOKIE, idpresponse_url, refused};
-use super::{SESSION_COOKIE, Site, blocking, cookies, form, page, redirect, value};
+use super::{SESSION_COOKIE, Site, blocking, cookies, form, page, peer_ip, redirect, value};
 
 /// The parameter of the GET that carries a sealed posted answer.
 const POSTED: &str = "posted";
@@ -32,6 +35,7 @@ fn repeated() -> Response {
 pub(crate) async fn get(
     State(console): State<Console>,
     site: Site,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
@@ -54,6 +58,7 @@ pub(crate) async fn get(
     let cookie = cookies(&headers).remove(BINDING_COOKIE);
     let idpresponse = idpresponse_url(&site, &headers);
     let pool_id = site.pool_id.clone();
+    let ip = peer_ip(peer);
     let c = console.clone();
     let outcome = blocking(move || {
         let answer = ProviderAnswer {
@@ -63,7 +68,7 @@ pub(crate) async fn get(
             error_description: value(&fields, "error_description"),
             user: value(&fields, "user"),
         };
-        c.federation_finish(&pool_id, &answer, cookie.as_deref(), &idpresponse)
+        c.federation_finish(&ip, &pool_id, &answer, cookie.as_deref(), &idpresponse)
     })
     .await;
     // The binding is used up by any answer that opened its state: the same answer cannot be
