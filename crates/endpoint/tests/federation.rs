@@ -1046,3 +1046,53 @@ fn social_providers_are_asked_at_their_real_endpoints_apple_with_form_post() {
     );
     assert!(!page.body.contains("name=\"password\""), "no password form");
 }
+
+#[test]
+fn the_implicit_grant_through_a_provider_puts_the_tokens_in_the_fragment() {
+    let s = Server::start();
+    let p = pools(&s);
+    s.idp(
+        "UpdateUserPoolClient",
+        json!({
+            "UserPoolId": p.a, "ClientId": p.a_client,
+            "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code", "implicit"],
+            "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["COGNITO", PROVIDER],
+        }),
+    );
+    let mut browser = Browser::new(&s);
+    let to_b = location(
+        &browser.get(
+            &p.authorize(&[("identity_provider", PROVIDER), ("response_type", "token")])
+                .replace("response_type=code&", ""),
+        ),
+    );
+    assert!(
+        to_b.contains(&format!("/{}/oauth2/authorize?", p.b)),
+        "{to_b}"
+    );
+    let back = {
+        let login = location(&browser.get(&to_b));
+        let login = format!("http://127.0.0.1:{}{login}", s.addr.port());
+        let page = browser.get(&login);
+        let mut fields = hidden_fields(&page.body);
+        fields.push(("username".into(), "bob".into()));
+        fields.push(("password".into(), PASSWORD.into()));
+        let borrowed: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        location(&browser.send("POST", login.split('?').next().unwrap(), Some(&borrowed)))
+    };
+    let done = location(&browser.get(&back));
+    assert!(
+        done.starts_with(&format!("{CALLBACK}#access_token=")),
+        "{done}"
+    );
+    assert_eq!(param(&done, "state").as_deref(), Some(STATE));
+    let id = claims(&param(&done, "id_token").unwrap());
+    assert_eq!(id["identities"][0]["providerName"], PROVIDER);
+    assert_eq!(id["email"], "bob@corp.example");
+}
