@@ -25,9 +25,36 @@ pub struct Unreachable {
     pub reason: String,
 }
 
-/// An HTTP GET.
+/// An HTTP request trust needs: a GET (documents, keys), and for a sign-in through a
+/// provider, a form POST (the token endpoint) and a request carrying a bearer token (the
+/// provider's userInfo).
 pub trait Fetch: Send + Sync {
     fn get(&self, url: &str) -> Result<Fetched, Unreachable>;
+
+    /// POSTs `form` (`application/x-www-form-urlencoded`), with `bearer` as
+    /// `Authorization: Bearer …` when given. A client that only reads documents need not
+    /// implement it.
+    fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        bearer: Option<&str>,
+    ) -> Result<Fetched, Unreachable> {
+        let _ = (form, bearer);
+        Err(Unreachable {
+            url: shown(url),
+            reason: "this client only reads documents".to_owned(),
+        })
+    }
+
+    /// GETs `url` with `Authorization: Bearer <bearer>`.
+    fn get_bearer(&self, url: &str, bearer: &str) -> Result<Fetched, Unreachable> {
+        let _ = bearer;
+        Err(Unreachable {
+            url: shown(url),
+            reason: "this client only reads documents".to_owned(),
+        })
+    }
 }
 
 /// The largest body read (a discovery document or a JWKS is a few kilobytes).
@@ -92,15 +119,17 @@ fn reason(e: reqwest::Error) -> String {
     }
 }
 
-impl Fetch for HttpFetch {
-    fn get(&self, url: &str) -> Result<Fetched, Unreachable> {
+impl HttpFetch {
+    fn answer(
+        &self,
+        url: &str,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> Result<Fetched, Unreachable> {
         let unreachable = |reason: String| Unreachable {
             url: shown(url),
             reason,
         };
-        let resp = self
-            .client
-            .get(url)
+        let resp = request
             .header("Accept", "application/json")
             .send()
             .map_err(|e| unreachable(reason(e)))?;
@@ -134,5 +163,35 @@ impl Fetch for HttpFetch {
             cache_control,
             body,
         })
+    }
+}
+
+impl Fetch for HttpFetch {
+    fn get(&self, url: &str) -> Result<Fetched, Unreachable> {
+        self.answer(url, self.client.get(url))
+    }
+
+    fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        bearer: Option<&str>,
+    ) -> Result<Fetched, Unreachable> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut request = self
+            .client
+            .post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(b) = bearer {
+            request = request.bearer_auth(b);
+        }
+        self.answer(url, request)
+    }
+
+    fn get_bearer(&self, url: &str, bearer: &str) -> Result<Fetched, Unreachable> {
+        self.answer(url, self.client.get(url).bearer_auth(bearer))
     }
 }

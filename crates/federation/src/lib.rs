@@ -18,6 +18,7 @@
 //! HTTP; no transaction is held while a provider is asked). The only HTTP client is
 //! [`HttpFetch`] (reqwest, blocking, rustls), behind the [`Fetch`] trait.
 
+pub mod code;
 pub mod http;
 pub mod jwks;
 mod kind;

@@ -24,6 +24,7 @@ use storage::users::{NewUser, UserRow};
 use storage::{Read, Tx};
 
 use crate::engine::{Engine, Entry};
+use crate::signin::{Origin, SignInClient};
 use crate::{Ctx, Error, Result, require_pool};
 
 /// What a federated sign-in found.
@@ -261,6 +262,50 @@ pub fn federated_user(
     })
 }
 
+/// Stores a browser's session for `user` on `sc`'s hosted pages (a sign-in row with a new
+/// refresh token, whose `origin_jti` the session cookie names) and its auth event (a `SignIn`
+/// that passed, its detail naming the provider); answers the refresh token.
+fn store_session(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    user: &UserRow,
+    provider_name: &str,
+    origin: &Origin,
+    now: i64,
+) -> Result<String> {
+    if user.pool != sc.pool.pk {
+        return Err(Error::Internal(
+            "a federated user of another pool than the client's".into(),
+        ));
+    }
+    let refresh = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
+    let (_, _, refresh_secs) = sc.client.settings.lifetimes_secs();
+    storage::user_security::signed_in(tx, user.pk, now)?;
+    storage::refresh_tokens::insert(
+        tx,
+        &storage::refresh_tokens::NewRefresh {
+            digest: &tokens::opaque_digest(&refresh),
+            client: sc.client.pk,
+            user: user.pk,
+            origin_jti: &tokens::new_jti(),
+            auth_time: now.div_euclid(1000),
+            now,
+            expires_at: now + (refresh_secs as i64).saturating_mul(1000),
+            scopes: None,
+        },
+    )?;
+    crate::signin::record_event(
+        tx,
+        user,
+        &sc.client,
+        &crate::signin::Step::new(now, origin),
+        "SignIn",
+        "Pass",
+        Some(&format!("Signed in through {provider_name}")),
+    )?;
+    Ok(refresh)
+}
+
 impl Engine<'_> {
     /// A federated sign-in's user, with the pool's pre sign-up hook
     /// (`PreSignUp_ExternalProvider`) called first when the user is new: a refusal by the hook
@@ -273,6 +318,52 @@ impl Engine<'_> {
         subject: &str,
         provider_attributes: &Map<String, Value>,
     ) -> Result<Federated> {
+        self.federated(
+            pool_id,
+            client_id,
+            provider_name,
+            subject,
+            provider_attributes,
+            None,
+        )
+        .map(|(f, _)| f)
+    }
+
+    /// A federated sign-in on the hosted pages: [`Engine::federated_sign_in`], and in the same
+    /// transaction the browser's session for the app client `session_for` (a sign-in row as a
+    /// password sign-in on the page stores, `scopes` NULL: each code the session gives is a
+    /// sign-in of its own). Answers the user and the session's refresh token.
+    pub fn federated_hosted_sign_in(
+        &self,
+        pool_id: &UserPoolId,
+        session_for: &SignInClient,
+        provider_name: &str,
+        subject: &str,
+        provider_attributes: &Map<String, Value>,
+        origin: &Origin,
+    ) -> Result<(Federated, String)> {
+        let (f, refresh) = self.federated(
+            pool_id,
+            Some(&session_for.client.client_id),
+            provider_name,
+            subject,
+            provider_attributes,
+            Some((session_for, origin)),
+        )?;
+        let refresh = refresh
+            .ok_or_else(|| Error::Internal("a federated sign-in without a session".into()))?;
+        Ok((f, refresh))
+    }
+
+    fn federated(
+        &self,
+        pool_id: &UserPoolId,
+        client_id: Option<&str>,
+        provider_name: &str,
+        subject: &str,
+        provider_attributes: &Map<String, Value>,
+        session_for: Option<(&SignInClient, &Origin)>,
+    ) -> Result<(Federated, Option<String>)> {
         let username = idp::federated_username(provider_name, subject);
         let entry = Entry::of(pool_id, &username);
         let decided = (|| {
@@ -309,7 +400,18 @@ impl Engine<'_> {
                 provider_attributes,
                 decided.as_ref(),
             )?;
-            Ok((f, None))
+            let refresh = match session_for {
+                Some((sc, origin)) => Some(store_session(
+                    tx,
+                    sc,
+                    &f.user,
+                    provider_name,
+                    origin,
+                    self.now(),
+                )?),
+                None => None,
+            };
+            Ok(((f, refresh), None))
         })
     }
 }

@@ -715,3 +715,117 @@ fn the_refresh_token_grant_rotates_for_a_rotating_client_and_refuses_a_reused_to
     let after = refresh(&new).unwrap_err();
     assert_eq!(after.code, OAuthCode::InvalidGrant);
 }
+
+/// A Google provider with an identifier, made before the clients that name it.
+fn with_google(env: &Env) {
+    let details = domain::idp::normalise_details(
+        domain::idp::ProviderType::Google,
+        &[
+            ("client_id", "google-client"),
+            ("client_secret", "google-secret"),
+            ("authorize_scopes", "openid email"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    )
+    .unwrap();
+    env.write(|tx, ctx| {
+        user_pools::idps::create(
+            tx,
+            ctx,
+            &env.master,
+            &env.pool_id,
+            "Google",
+            &user_pools::idps::IdpInput {
+                provider_type: domain::idp::ProviderType::Google,
+                details: &details,
+                attribute_mapping: &Default::default(),
+                acr_mapping: &Default::default(),
+                idp_identifiers: &["example.com".to_string()],
+            },
+        )
+    })
+    .unwrap();
+}
+
+fn supporting(providers: &[&str]) -> ClientSettings {
+    ClientSettings {
+        supported_identity_providers: providers.iter().map(|p| p.to_string()).collect(),
+        ..oauth_settings(vec![OAuthFlow::Code], &["openid", "email"])
+    }
+}
+
+fn refused_with(r: std::result::Result<authorize::Authorized, Refusal>) -> (OAuthCode, String) {
+    match r {
+        Err(Refusal::Redirect {
+            error,
+            redirect_uri,
+            ..
+        }) => {
+            assert_eq!(redirect_uri, CALLBACK);
+            (error.code, error.description)
+        }
+        other => panic!("not a redirect refusal: {other:?}"),
+    }
+}
+
+#[test]
+fn authorize_resolves_the_named_provider_by_name_or_identifier_which_the_client_must_support() {
+    let env = Env::new();
+    with_google(&env);
+    let (both, _) = client(&env, false, supporting(&["COGNITO", "Google"]));
+    let (native, _) = client(&env, false, supporting(&["COGNITO"]));
+    let (only_google, _) = client(&env, false, supporting(&["Google"]));
+
+    // By name, and by one of its identifiers; COGNITO and no provider are the pool's own.
+    let a = check(&env, &request(&both, &[("identity_provider", "Google")])).unwrap();
+    assert_eq!(a.provider.as_ref().map(|p| p.name.as_str()), Some("Google"));
+    assert!(a.cognito);
+    let a = check(&env, &request(&both, &[("idp_identifier", "example.com")])).unwrap();
+    assert_eq!(a.provider.as_ref().map(|p| p.name.as_str()), Some("Google"));
+    assert!(
+        check(&env, &request(&both, &[("identity_provider", "COGNITO")]))
+            .unwrap()
+            .provider
+            .is_none()
+    );
+    assert!(
+        check(&env, &request(&both, &[]))
+            .unwrap()
+            .provider
+            .is_none()
+    );
+
+    // A provider the pool does not have, an identifier no provider has.
+    let (code, d) = refused_with(check(
+        &env,
+        &request(&both, &[("identity_provider", "Facebook")]),
+    ));
+    assert_eq!(code, OAuthCode::InvalidRequest);
+    assert!(d.contains("Facebook"), "{d}");
+    let (code, _) = refused_with(check(
+        &env,
+        &request(&both, &[("idp_identifier", "elsewhere.example")]),
+    ));
+    assert_eq!(code, OAuthCode::InvalidRequest);
+
+    // A provider of the pool that the client does not support.
+    let (code, d) = refused_with(check(
+        &env,
+        &request(&native, &[("identity_provider", "Google")]),
+    ));
+    assert_eq!(code, OAuthCode::UnauthorizedClient);
+    assert!(d.contains("SupportedIdentityProviders"), "{d}");
+
+    // A client without COGNITO: no provider named is the page of provider buttons (no
+    // password sign-in); COGNITO named is refused.
+    let a = check(&env, &request(&only_google, &[])).unwrap();
+    assert!(a.provider.is_none() && !a.cognito);
+    let (code, d) = refused_with(check(
+        &env,
+        &request(&only_google, &[("identity_provider", "COGNITO")]),
+    ));
+    assert_eq!(code, OAuthCode::UnauthorizedClient);
+    assert!(d.contains("COGNITO"), "{d}");
+}

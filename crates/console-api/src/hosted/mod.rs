@@ -6,7 +6,10 @@
 
 mod federation;
 
-pub use federation::{FEDERATION_STATE_LIFETIME_MS, FederationState};
+pub use federation::{
+    FEDERATION_STATE_LIFETIME_MS, FederationOutcome, FederationState, ProviderAnswer,
+    ProviderButton, binding_of,
+};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -4,12 +4,38 @@
 //! `prompt=none`.
 
 use axum::extract::{RawQuery, State};
+use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use console_api::Console;
 use console_api::hosted::{AuthorizeRequest, OAuthCode, OAuthError, Prompt, Refusal};
 
 use super::{SESSION_COOKIE, Site, blocking, cookies, page, redirect};
+
+/// The cookie that ties a sign-in through another provider to the browser that started it:
+/// the state sent to the provider carries its value's digest.
+pub(crate) const BINDING_COOKIE: &str = "poolhouse-federation";
+/// How long the binding cookie lasts (as long as the state).
+pub(crate) const BINDING_MAX_AGE_SECS: i64 =
+    console_api::hosted::FEDERATION_STATE_LIFETIME_MS / 1000;
+
+/// A fresh random binding cookie value (32 bytes, base64url).
+pub(crate) fn new_binding_cookie() -> String {
+    use base64::Engine as _;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// This pool's `/oauth2/idpresponse` as the request reached it: on its domain, or under
+/// `/<poolId>` at the address the browser used (the Host the host check let through). Served
+/// over plain HTTP, as every hosted page is.
+pub(crate) fn idpresponse_url(site: &Site, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}{}", site.path("/oauth2/idpresponse"))
+}
 
 /// The answer to an authorize request that is refused.
 pub(crate) fn refused(refusal: &Refusal) -> Response {
@@ -49,27 +75,33 @@ pub(crate) async fn authorize(
     };
     let cookie = cookies(&headers).remove(SESSION_COOKIE);
     let pool_id = site.pool_id.clone();
+    let bind_cookie = new_binding_cookie();
+    let idpresponse = idpresponse_url(&site, &headers);
+    let bind = bind_cookie.clone();
     let answer = blocking(move || {
+        let bind_cookie = bind;
         let a = match console.oauth_check(&pool_id, &req)? {
             Ok(a) => a,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        if let Some(p) = &a.provider {
-            return Ok(Err(Refusal::Redirect {
-                redirect_uri: a.redirect_uri.clone(),
-                error: OAuthError::new(
-                    OAuthCode::InvalidRequest,
-                    format!("sign-in through {} is not available yet", p.name),
-                ),
-                state: a.state.clone(),
-            }));
+        if a.provider.is_some() {
+            let binding = console_api::hosted::binding_of(&bind_cookie);
+            return Ok(
+                match console.federation_start(&pool_id, &a, &req, &idpresponse, &binding)? {
+                    Ok(location) => Ok(Some((location, true))),
+                    Err(refusal) => Err(refusal),
+                },
+            );
         }
         let session = match (&cookie, a.prompt) {
             (Some(c), None | Some(Prompt::None)) => console.hosted_session(&pool_id, c)?,
             _ => None,
         };
         match session {
-            Some(s) => Ok(Ok(Some(console.oauth_authorize_signed_in(&a, &s)?))),
+            Some(s) => Ok(Ok(Some((
+                console.oauth_authorize_signed_in(&a, &s)?,
+                false,
+            )))),
             None if a.prompt == Some(Prompt::None) => Ok(Err(Refusal::Redirect {
                 redirect_uri: a.redirect_uri.clone(),
                 error: OAuthError::new(OAuthCode::LoginRequired, "the user is not signed in"),
@@ -80,7 +112,11 @@ pub(crate) async fn authorize(
     })
     .await;
     match answer {
-        Ok(Ok(Some(location))) => redirect(&location, &[]),
+        Ok(Ok(Some((location, false)))) => redirect(&location, &[]),
+        Ok(Ok(Some((location, true)))) => redirect(
+            &location,
+            &[site.cookie(BINDING_COOKIE, &bind_cookie, BINDING_MAX_AGE_SECS)],
+        ),
         Ok(Ok(None)) => {
             let q = query.unwrap_or_default();
             redirect(&format!("{}?{q}", site.path("/login")), &[])

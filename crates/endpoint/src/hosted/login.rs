@@ -20,6 +20,7 @@ use super::authorize::{refused, request_of};
 use super::mfa_setup;
 use super::page::{self, Field};
 use super::pages::SignInExtras;
+use super::providers::{self, Offered};
 use super::{
     CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, peer_ip, redirect, value,
 };
@@ -87,6 +88,7 @@ fn render(
     branding: &page::Branding,
     extras: &SignInExtras,
     view: &View,
+    offered: &Offered,
 ) -> String {
     let mut hidden: String = req
         .pairs()
@@ -125,13 +127,25 @@ fn render(
                 }
                 .html(),
             );
+            let password = if offered.password {
+                format!(
+                    "{}{}",
+                    page::text("Sign in with your username and password."),
+                    page::form(&action, &hidden, &inputs, "Sign in"),
+                )
+            } else {
+                String::new()
+            };
             let content = format!(
-                "{}{}{}{}{}",
+                "{}{}{}{password}{}",
                 extras.top(),
                 alert.as_deref().map(page::alert).unwrap_or_default(),
-                page::text("Sign in with your username and password."),
-                page::form(&action, &hidden, &inputs, "Sign in"),
-                extras.bottom(site, req),
+                providers::html(site, req, offered),
+                if offered.password {
+                    extras.bottom(site, req)
+                } else {
+                    String::new()
+                },
             );
             page::page("Sign in", branding, &content)
         }
@@ -320,6 +334,45 @@ pub(crate) async fn show(
             );
         }
     };
+    // A request naming a provider goes to it through the authorize endpoint.
+    if a.provider.is_some() {
+        let q = query.unwrap_or_default();
+        return redirect(&format!("{}?{q}", site.path("/oauth2/authorize")), &[]);
+    }
+    let mut offered = {
+        let (console, a2) = (console.clone(), a.clone());
+        match blocking(move || console.hosted_providers(&a2)).await {
+            Ok(providers) => Offered {
+                providers,
+                password: a.cognito,
+                ..Offered::default()
+            },
+            Err(e) => {
+                return page::error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    &e.message,
+                );
+            }
+        }
+    };
+    let typed = super::form(query.as_deref().unwrap_or_default().as_bytes())
+        .and_then(|pairs| super::value(&pairs, providers::CORPORATE_EMAIL).map(str::to_owned));
+    if let Some(typed) = typed {
+        match providers::by_identifier(&offered, &typed) {
+            Some((_, identifier)) => {
+                let to = providers::authorize_with(&site, &req, ("idp_identifier", identifier));
+                return redirect(&to, &[]);
+            }
+            None => {
+                offered.corporate_error =
+                    Some("No sign-in provider is set up for this email's domain.".into());
+                offered.corporate = typed;
+            }
+        }
+    } else if let Some(to) = providers::straight_to(&site, &req, &offered) {
+        return redirect(&to, &[]);
+    }
     let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
     let (branding, extras) = {
         let (console, pool_id) = (console.clone(), site.pool_id.clone());
@@ -346,7 +399,7 @@ pub(crate) async fn show(
     };
     page::html(
         StatusCode::OK,
-        render(&site, &req, &csrf, &branding, &extras, &view),
+        render(&site, &req, &csrf, &branding, &extras, &view, &offered),
         &set,
     )
 }
@@ -459,6 +512,18 @@ pub(crate) async fn submit(
                     ));
                 }
             }
+        } else if !a.cognito {
+            let view = View::SignIn {
+                username: String::new(),
+                username_error: None,
+                password_error: None,
+                alert: Some(
+                    "This app does not sign in with a username and password; choose a \
+                     provider."
+                        .into(),
+                ),
+            };
+            return Ok((Outcome::Page(view), Some(client_id)));
         } else {
             let (username, password) = (g("username").trim(), g("password"));
             if username.is_empty() || password.is_empty() {
@@ -552,12 +617,21 @@ pub(crate) async fn submit(
         Ok((Outcome::Refused(r), _)) => refused(&r),
         Ok((outcome @ (Outcome::Page(_) | Outcome::SetUp(_)), client_id)) => {
             let csrf = console.hosted_csrf_token(&site.pool_id, &cookie);
-            let (branding, extras) = {
-                let (console, pool_id) = (console.clone(), site.pool_id.clone());
+            let (branding, extras, offered) = {
+                let (console, pool_id, req) = (console.clone(), site.pool_id.clone(), req.clone());
                 blocking(move || {
+                    let offered = match console.oauth_check(&pool_id, &req)? {
+                        Ok(a) => Offered {
+                            providers: console.hosted_providers(&a)?,
+                            password: a.cognito,
+                            ..Offered::default()
+                        },
+                        Err(_) => Offered::default(),
+                    };
                     Ok((
                         page::Branding::read(&console, &pool_id, client_id.as_deref()),
                         SignInExtras::read(&console, &pool_id, None),
+                        offered,
                     ))
                 })
                 .await
@@ -573,7 +647,9 @@ pub(crate) async fn submit(
                     hidden.push_str(&page::hidden(CSRF_FIELD, &csrf));
                     mfa_setup::render(&site, &hidden, &branding, &shown, None)
                 }
-                Outcome::Page(view) => render(&site, &req, &csrf, &branding, &extras, &view),
+                Outcome::Page(view) => {
+                    render(&site, &req, &csrf, &branding, &extras, &view, &offered)
+                }
                 _ => String::new(),
             };
             page::html(StatusCode::OK, html, &[])

@@ -1,7 +1,7 @@
 //! The hosted sign-in pages and the OAuth 2.0 / OIDC endpoints of each user pool, with
 //! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/signup`, `/confirmUser`,
 //! `/forgotPassword`, `/confirmForgotPassword`, `/mfaSetup`, `/oauth2/token`,
-//! `/oauth2/userInfo`, `/oauth2/revoke`. A pool is served on its domains
+//! `/oauth2/userInfo`, `/oauth2/revoke`, `/oauth2/idpresponse`. A pool is served on its domains
 //! (`<prefix>.auth.localhost:<port>`, custom domains: the [`DomainHost`] the host check found)
 //! and under `/<poolId>/…` at the listening address, for clients that cannot resolve
 //! `*.localhost`. One module per route; the HTML is in `page`. Everything that decides is in
@@ -13,11 +13,13 @@
 
 mod authorize;
 mod forgot;
+mod idpresponse;
 mod login;
 mod logout;
 mod mfa_setup;
 pub(crate) mod page;
 mod pages;
+mod providers;
 mod revoke;
 mod signup;
 mod token;
@@ -162,6 +164,10 @@ pub(crate) fn routes() -> Router<Console> {
             get(userinfo::userinfo).post(userinfo::userinfo),
         )
         .route(&format!("{prefix}/oauth2/revoke"), post(revoke::revoke))
+        .route(
+            &format!("{prefix}/oauth2/idpresponse"),
+            get(idpresponse::get).post(idpresponse::post),
+        )
     };
     let r = one(Router::new(), "");
     one(r, "/{pool_id}").layer(DefaultBodyLimit::max(MAX_FORM))

@@ -51,7 +51,11 @@ legend{font-weight:600;margin:0 0 .25rem}\
 .link-button{background:none;border:0;padding:0;font:inherit;color:var(--accent);\
 text-decoration:underline;cursor:pointer}\
 .qr-box{text-align:center;margin:0 0 .5rem}.qr{background:#fff;padding:4px;border-radius:.3rem}\
-.secret{text-align:center;font-size:1.05rem;letter-spacing:.05em;overflow-wrap:anywhere}";
+.secret{text-align:center;font-size:1.05rem;letter-spacing:.05em;overflow-wrap:anywhere}\
+.idpButton-customizable{display:block;margin:0 0 .75rem;padding:.6rem;text-align:center;\
+font-weight:600;color:var(--text);text-decoration:none;border:1px solid var(--line);\
+border-radius:.3rem}\
+.or{text-align:center;color:var(--muted);margin:1rem 0}";
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {

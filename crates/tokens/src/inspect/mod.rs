@@ -35,6 +35,7 @@ pub use decode::{
 };
 pub use encode::{
     EncodeError, EncodeKey, MAX_DURATION_SECS, TestToken, encode_test_token, parse_duration,
+    sign_with_pem,
 };
 pub use explain::{Check, CheckName, CheckResult, Expectations, Verdict, explain};
 pub use json::MAX_JSON_DEPTH;

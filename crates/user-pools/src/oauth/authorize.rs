@@ -109,6 +109,10 @@ pub struct Authorized {
     /// The provider the request names (`identity_provider`, `idp_identifier`), which the
     /// client supports; `None`: the pool's own sign-in (`COGNITO`).
     pub provider: Option<IdpRow>,
+    /// Whether the client signs users in with the pool's own directory (`COGNITO` among its
+    /// `SupportedIdentityProviders`). A request that names no provider for a client without it
+    /// gets the sign-in page with the provider buttons only, and no password sign-in.
+    pub cognito: bool,
 }
 
 /// Why an authorize request is refused.
@@ -272,13 +276,14 @@ pub fn check(
             .iter()
             .any(|p| p == name)
     };
+    let cognito = supported("COGNITO");
+    if req.identity_provider.as_deref() == Some("COGNITO") && !cognito {
+        return refuse(
+            OAuthCode::UnauthorizedClient,
+            "the app client's SupportedIdentityProviders do not include COGNITO",
+        );
+    }
     match &provider {
-        None if !supported("COGNITO") => {
-            return refuse(
-                OAuthCode::UnauthorizedClient,
-                "the app client's SupportedIdentityProviders do not include COGNITO",
-            );
-        }
         Some(p) if !supported(&p.name) => {
             return refuse(
                 OAuthCode::UnauthorizedClient,
@@ -377,6 +382,7 @@ pub fn check(
         challenge,
         prompt,
         provider,
+        cognito,
     }))
 }
 
