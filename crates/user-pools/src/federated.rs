@@ -23,7 +23,8 @@ use storage::pools::PoolRow;
 use storage::users::{NewUser, UserRow};
 use storage::{Read, Tx};
 
-use crate::engine::{Engine, Entry};
+use crate::engine::{Engine, Entry, HostedSession};
+use crate::signin::{self, Origin, Step};
 use crate::{Ctx, Error, Result, require_pool};
 
 /// What a federated sign-in found.
@@ -261,6 +262,17 @@ pub fn federated_user(
     })
 }
 
+/// A federated sign-in on the hosted pages: the user, and the browser's session (a sign-in
+/// stored as a hosted password sign-in stores one: its refresh-token row, the user's last
+/// sign-in, the auth event), written together.
+#[derive(Debug, Clone)]
+pub struct FederatedSession {
+    pub federated: Federated,
+    pub session: HostedSession,
+    /// The sign-in's refresh token (the browser's cookie names its sign-in; never handed out).
+    pub refresh_token: String,
+}
+
 impl Engine<'_> {
     /// A federated sign-in's user, with the pool's pre sign-up hook
     /// (`PreSignUp_ExternalProvider`) called first when the user is new: a refusal by the hook
@@ -273,6 +285,71 @@ impl Engine<'_> {
         subject: &str,
         provider_attributes: &Map<String, Value>,
     ) -> Result<Federated> {
+        self.federated_sign_in_then(
+            pool_id,
+            client_id,
+            provider_name,
+            subject,
+            provider_attributes,
+            |_, _| Ok(()),
+        )
+        .map(|(f, ())| f)
+    }
+
+    /// [`Engine::federated_sign_in`] for app client `client_id`'s hosted pages, with the
+    /// browser's session stored in the same transaction as the user: a sign-in refused
+    /// anywhere leaves neither.
+    pub fn hosted_federated_sign_in(
+        &self,
+        pool_id: &UserPoolId,
+        client_id: &str,
+        provider_name: &str,
+        subject: &str,
+        provider_attributes: &Map<String, Value>,
+        origin: &Origin,
+    ) -> Result<FederatedSession> {
+        let now = self.now();
+        let (federated, (session, refresh_token)) = self.federated_sign_in_then(
+            pool_id,
+            Some(client_id),
+            provider_name,
+            subject,
+            provider_attributes,
+            |tx, f| {
+                let sc = signin::client(tx, client_id, Some(pool_id))?;
+                let step = Step::new(now, origin);
+                let accepted = signin::accept(tx, f.user.clone(), &step)?;
+                let s = signin::store_sign_in(tx, &sc, accepted, &step)?;
+                let refresh = s.refresh_token.clone().ok_or_else(|| {
+                    Error::Internal("a new sign-in without a refresh token".into())
+                })?;
+                Ok((
+                    HostedSession {
+                        user: s.user,
+                        origin_jti: s.origin_jti,
+                        auth_time: s.auth_time,
+                    },
+                    refresh,
+                ))
+            },
+        )?;
+        Ok(FederatedSession {
+            federated,
+            session,
+            refresh_token,
+        })
+    }
+
+    /// The federated sign-in, then `then` in the same write.
+    fn federated_sign_in_then<T>(
+        &self,
+        pool_id: &UserPoolId,
+        client_id: Option<&str>,
+        provider_name: &str,
+        subject: &str,
+        provider_attributes: &Map<String, Value>,
+        then: impl FnOnce(&Tx<'_>, &Federated) -> Result<T>,
+    ) -> Result<(Federated, T)> {
         let username = idp::federated_username(provider_name, subject);
         let entry = Entry::of(pool_id, &username);
         let decided = (|| {
@@ -309,7 +386,8 @@ impl Engine<'_> {
                 provider_attributes,
                 decided.as_ref(),
             )?;
-            Ok((f, None))
+            let t = then(tx, &f)?;
+            Ok(((f, t), None))
         })
     }
 }

@@ -48,12 +48,16 @@ pub(crate) async fn authorize(
         );
     };
     let cookie = cookies(&headers).remove(SESSION_COOKIE);
+    let acs = super::saml::acs_url(&headers, &site);
     let pool_id = site.pool_id.clone();
     let answer = blocking(move || {
         let a = match console.oauth_check(&pool_id, &req)? {
             Ok(a) => a,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if super::saml::is_saml(&a) {
+            return super::saml::start(&console, &pool_id, &a, &req, &acs);
+        }
         if let Some(p) = &a.provider {
             return Ok(Err(Refusal::Redirect {
                 redirect_uri: a.redirect_uri.clone(),

@@ -1,6 +1,7 @@
 //! The hosted sign-in pages and the OAuth 2.0 / OIDC endpoints of each user pool, with
 //! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/oauth2/token`,
-//! `/oauth2/userInfo`, `/oauth2/revoke`. A pool is served on its domains
+//! `/oauth2/userInfo`, `/oauth2/revoke`, `/saml2/idpresponse` (and the pool's SAML SP
+//! metadata at `/saml2/metadata`). A pool is served on its domains
 //! (`<prefix>.auth.localhost:<port>`, custom domains: the [`DomainHost`] the host check found)
 //! and under `/<poolId>/…` at the listening address, for clients that cannot resolve
 //! `*.localhost`. One module per route; the HTML is in `page`. Everything that decides is in
@@ -15,6 +16,7 @@ mod login;
 mod logout;
 pub(crate) mod page;
 mod revoke;
+mod saml;
 mod token;
 mod userinfo;
 
@@ -141,7 +143,18 @@ pub(crate) fn routes() -> Router<Console> {
         .route(&format!("{prefix}/oauth2/revoke"), post(revoke::revoke))
     };
     let r = one(Router::new(), "");
-    one(r, "/{pool_id}").layer(DefaultBodyLimit::max(MAX_FORM))
+    // The SAML assertion consumer takes larger bodies (its handler bounds them itself).
+    let saml = |r: Router<Console>, prefix: &str| {
+        r.route(
+            &format!("{prefix}/saml2/idpresponse"),
+            post(saml::idpresponse),
+        )
+        .route(&format!("{prefix}/saml2/metadata"), get(saml::metadata))
+    };
+    let saml_routes = saml(saml(Router::new(), ""), "/{pool_id}");
+    one(r, "/{pool_id}")
+        .layer(DefaultBodyLimit::max(MAX_FORM))
+        .merge(saml_routes)
 }
 
 /// The cookies of a request, by name (the first of each name).
