@@ -546,3 +546,72 @@ fn the_pool_serves_its_sp_metadata_on_either_address() {
     let r = s.get("/us-east-1_Nope0000/saml2/metadata", &[]);
     assert_eq!(r.status, 404, "{}", r.body);
 }
+
+#[test]
+fn a_provider_asking_for_signed_requests_gets_them_signed_with_the_metadatas_certificate() {
+    let s = Server::start();
+    let idp = SamlIdp::new(ENTITY);
+    let (pool, client) = setup(&s, &idp, false);
+    let unsigned_metadata = s.get(&format!("/{pool}/saml2/metadata"), &[]).body;
+    assert!(!unsigned_metadata.contains("X509Certificate"));
+    s.idp(
+        "UpdateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp",
+            "ProviderDetails": {
+                "MetadataFile": idp.metadata_with_sso(SSO),
+                "RequestSigningAlgorithm": "rsa-sha256",
+            },
+        }),
+    );
+    let metadata = s.get(&format!("/{pool}/saml2/metadata"), &[]).body;
+    assert!(
+        metadata.contains(r#"AuthnRequestsSigned="true""#),
+        "{metadata}"
+    );
+    let cert = metadata
+        .split("<ds:X509Certificate>")
+        .nth(1)
+        .unwrap()
+        .split("</ds:X509Certificate>")
+        .next()
+        .unwrap();
+    let key = federation::saml::metadata::signing_key(cert).unwrap();
+    assert!(
+        key.subject
+            .contains(&format!("urn:amazon:cognito:sp:{pool}")),
+        "{}",
+        key.subject
+    );
+    // The same certificate every time (it is made from the pool's key, not stored).
+    assert_eq!(
+        s.get(&format!("/{pool}/saml2/metadata"), &[]).body,
+        metadata
+    );
+
+    let r = s.get(
+        &format!("/{pool}/oauth2/authorize?{}", authorize_query(&client)),
+        &[],
+    );
+    assert_eq!(r.status, 302, "{}", r.body);
+    let location = r.header("location").unwrap();
+    let query = location.split_once('?').unwrap().1;
+    let (signed, _) = query.split_once("&Signature=").unwrap();
+    assert!(signed.starts_with("SAMLRequest=") && signed.contains("&RelayState="));
+    assert_eq!(
+        param(location, "SigAlg").as_deref(),
+        Some("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+    );
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(param(location, "Signature").unwrap())
+        .unwrap();
+    assert_eq!(signature.len(), 256);
+    let public = aws_lc_rs::signature::UnparsedPublicKey::new(
+        &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+        &key.rsa_public_key,
+    );
+    public.verify(signed.as_bytes(), &signature).unwrap();
+    let mut tampered = signed.to_string();
+    tampered.push('x');
+    assert!(public.verify(tampered.as_bytes(), &signature).is_err());
+}

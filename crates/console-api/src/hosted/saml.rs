@@ -21,11 +21,21 @@ use user_pools::oauth::authorize::{AuthorizeRequest, Authorized, Refusal};
 use user_pools::oauth::{OAuthCode, OAuthError};
 use user_pools::signin::Origin;
 
+use storage::pools::PoolRow;
+
 use crate::ops::Op;
 use crate::{Actor, ApiError, Console, ErrorCode};
 
 /// The provider type of a SAML provider.
 pub const SAML: &str = "SAML";
+
+/// A pool's providers, all of them.
+const MAX_PROVIDERS: u32 = domain::idp::MAX_IDPS_PER_POOL as u32;
+
+/// Whether a provider asks for signed AuthnRequests (`RequestSigningAlgorithm`).
+fn signs_requests(p: &storage::idps::IdpRow) -> bool {
+    p.details.get("RequestSigningAlgorithm").map(String::as_str) == Some("rsa-sha256")
+}
 
 /// What a SAML response at `/saml2/idpresponse` ends in.
 #[derive(Debug, Clone)]
@@ -105,22 +115,68 @@ impl Console {
         request::sp_entity_id(pool_id)
     }
 
-    /// The pool's SP metadata (entity id, the ACS URLs it is reached at), or `None` when
+    /// The pool's SP metadata (entity id, the ACS URLs it is reached at, and the signing
+    /// certificate when one of its SAML providers asks for signed requests), or `None` when
     /// there is no such pool.
     pub fn saml_sp_metadata(
         &self,
         pool_id: &str,
         acs_urls: &[String],
     ) -> Result<Option<String>, ApiError> {
-        let exists = self.read(|r| Ok(storage::pools::get(r, pool_id)?.is_some()))?;
-        if !exists {
+        let found = self.read(|r| {
+            let Some(pool) = storage::pools::get(r, pool_id)? else {
+                return Ok(None);
+            };
+            let signs = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?
+                .iter()
+                .any(signs_requests);
+            Ok(Some((pool, signs)))
+        })?;
+        let Some((pool, signs)) = found else {
             return Ok(None);
-        }
+        };
+        let cert = if signs {
+            Some(self.saml_signer(&pool)?.1)
+        } else {
+            None
+        };
         Ok(Some(request::sp_metadata(
             &request::sp_entity_id(pool_id),
             acs_urls,
-            None,
+            cert.as_deref(),
         )))
+    }
+
+    /// The pool's SAML request signing key and its certificate (DER): the pool's current
+    /// ID-token key, in a self-signed certificate named by the SP entity id, valid ten years
+    /// from the pool's creation (as Cognito's signing certificate is). Made the same each
+    /// time from the same key, so it is not stored; a rotated key makes a new one.
+    fn saml_signer(&self, pool: &PoolRow) -> Result<(rcgen::KeyPair, Vec<u8>), ApiError> {
+        let internal = |e: String| ApiError::new(ErrorCode::InternalErrorException, e);
+        let keys = self.pool_keys(pool)?;
+        let pair = rcgen::KeyPair::try_from(keys.id.pkcs8_der().expose_secret())
+            .map_err(|e| internal(format!("the pool's signing key: {e}")))?;
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new())
+            .map_err(|e| internal(e.to_string()))?;
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, request::sp_entity_id(&pool.id));
+        let from = time::OffsetDateTime::from_unix_timestamp(pool.created_at.div_euclid(1000))
+            .map_err(|e| internal(e.to_string()))?;
+        params.not_before = from;
+        params.not_after = from + time::Duration::days(3652);
+        let mut serial =
+            tokens::opaque_digest(&format!("poolhouse saml signing\0{}", keys.id.kid()));
+        serial.truncate(16);
+        if let Some(first) = serial.first_mut() {
+            *first &= 0x7f;
+        }
+        params.serial_number = Some(rcgen::SerialNumber::from_slice(&serial));
+        let cert = params
+            .self_signed(&pair)
+            .map_err(|e| internal(format!("the SAML signing certificate: {e}")))?;
+        Ok((pair, cert.der().to_vec()))
     }
 
     /// SP-initiated sign-in: where the browser goes for an authorized request naming a SAML
@@ -159,16 +215,6 @@ impl Console {
                 Err(m) => return Ok(Err(back(a, OAuthCode::InvalidRequest, m))),
             },
         };
-        if p.details.get("RequestSigningAlgorithm").map(String::as_str) == Some("rsa-sha256") {
-            return Ok(Err(back(
-                a,
-                OAuthCode::InvalidRequest,
-                format!(
-                    "SAML provider {} asks for signed requests (RequestSigningAlgorithm); Poolhouse does not sign SAML requests yet",
-                    p.name
-                ),
-            )));
-        }
         let (state, sealed) = self.new_federation_state(pool_id, &p.name, req, "")?;
         let id = request_id(&state.nonce);
         let issuer = request::sp_entity_id(pool_id);
@@ -179,8 +225,21 @@ impl Console {
             acs_url,
             issued_ms: self.now(),
         };
+        let signer = if signs_requests(p) {
+            Some(self.saml_signer(&a.sc.pool)?.0)
+        } else {
+            None
+        };
+        let sign = |octets: &[u8]| {
+            signer
+                .as_ref()
+                .and_then(|k| rcgen::SigningKey::sign(k, octets).ok())
+        };
         let location = authn
-            .redirect_url(&sealed, None)
+            .redirect_url(
+                &sealed,
+                signer.is_some().then_some(&sign as request::Signer<'_>),
+            )
             .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))?;
         Ok(Ok(location))
     }
