@@ -34,6 +34,7 @@ const SCENARIOS = [
   "clients.e2e.mjs",
   "idps.e2e.mjs",
   "hosted.e2e.mjs",
+  "saml.e2e.mjs",
 ];
 /** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */
 const OUTER_BOUND_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000) + 60_000;
