@@ -23,8 +23,8 @@ use storage::pools::PoolRow;
 use storage::users::{NewUser, UserRow};
 use storage::{Read, Tx};
 
-use crate::engine::{Engine, Entry, HostedSession};
-use crate::signin::{self, Origin, Step};
+use crate::engine::{Engine, Entry};
+use crate::signin::{self, Origin, SignInClient, Step};
 use crate::{Ctx, Error, Result, require_pool};
 
 /// What a federated sign-in found.
@@ -262,17 +262,6 @@ pub fn federated_user(
     })
 }
 
-/// A federated sign-in on the hosted pages: the user, and the browser's session (a sign-in
-/// stored as a hosted password sign-in stores one: its refresh-token row, the user's last
-/// sign-in, the auth event), written together.
-#[derive(Debug, Clone)]
-pub struct FederatedSession {
-    pub federated: Federated,
-    pub session: HostedSession,
-    /// The sign-in's refresh token (the browser's cookie names its sign-in; never handed out).
-    pub refresh_token: String,
-}
-
 impl Engine<'_> {
     /// A federated sign-in's user, with the pool's pre sign-up hook
     /// (`PreSignUp_ExternalProvider`) called first when the user is new: a refusal by the hook
@@ -296,48 +285,36 @@ impl Engine<'_> {
         .map(|(f, ())| f)
     }
 
-    /// [`Engine::federated_sign_in`] for app client `client_id`'s hosted pages, with the
-    /// browser's session stored in the same transaction as the user: a sign-in refused
-    /// anywhere leaves neither.
-    pub fn hosted_federated_sign_in(
+    /// A federated sign-in on the hosted pages: [`Engine::federated_sign_in`], and in the same
+    /// transaction the browser's session for the app client `session_for` (a sign-in stored
+    /// as a password sign-in on the page stores one: its refresh-token row with `scopes` NULL,
+    /// the user's last sign-in, the auth event), so a sign-in refused anywhere leaves neither.
+    /// Answers the user and the session's refresh token (never handed out: the browser's
+    /// cookie names its sign-in).
+    pub fn federated_hosted_sign_in(
         &self,
         pool_id: &UserPoolId,
-        client_id: &str,
+        session_for: &SignInClient,
         provider_name: &str,
         subject: &str,
         provider_attributes: &Map<String, Value>,
         origin: &Origin,
-    ) -> Result<FederatedSession> {
+    ) -> Result<(Federated, String)> {
         let now = self.now();
-        let (federated, (session, refresh_token)) = self.federated_sign_in_then(
+        self.federated_sign_in_then(
             pool_id,
-            Some(client_id),
+            Some(&session_for.client.client_id),
             provider_name,
             subject,
             provider_attributes,
             |tx, f| {
-                let sc = signin::client(tx, client_id, Some(pool_id))?;
                 let step = Step::new(now, origin);
                 let accepted = signin::accept(tx, f.user.clone(), &step)?;
-                let s = signin::store_sign_in(tx, &sc, accepted, &step)?;
-                let refresh = s.refresh_token.clone().ok_or_else(|| {
-                    Error::Internal("a new sign-in without a refresh token".into())
-                })?;
-                Ok((
-                    HostedSession {
-                        user: s.user,
-                        origin_jti: s.origin_jti,
-                        auth_time: s.auth_time,
-                    },
-                    refresh,
-                ))
+                let s = signin::store_sign_in(tx, session_for, accepted, &step)?;
+                s.refresh_token
+                    .ok_or_else(|| Error::Internal("a new sign-in without a refresh token".into()))
             },
-        )?;
-        Ok(FederatedSession {
-            federated,
-            session,
-            refresh_token,
-        })
+        )
     }
 
     /// The federated sign-in, then `then` in the same write.

@@ -13,7 +13,7 @@
 //! certificates, issuer, audience, recipient, times, `InResponseTo`) and each assertion is
 //! accepted once (`storage::saml_replay`, kept until its `NotOnOrAfter`). The NameID is the
 //! subject; the attributes fill the pool's by the provider's AttributeMapping; then
-//! `Engine::hosted_federated_sign_in` stores the user and the browser's session together,
+//! `Engine::federated_hosted_sign_in` stores the user and the browser's session together,
 //! and the authorize request ends as after a password sign-in (a code, or implicit tokens).
 
 use federation::saml::{self, ReplayCache, SamlTrust, metadata, request};
@@ -348,27 +348,33 @@ impl Console {
             client_metadata: serde_json::Value::Null,
         };
         let signed_in = self.engine(&ctx, |e| {
-            e.hosted_federated_sign_in(
+            e.federated_hosted_sign_in(
                 &pool,
-                &a.sc.client.client_id,
+                &a.sc,
                 &p.name,
                 &verified.subject,
                 &verified.claims,
                 &origin,
             )
         });
-        let fs = match signed_in {
-            Ok(fs) => fs,
+        let refresh_token = match signed_in {
+            Ok((_, refresh)) => refresh,
             Err(e) if e.code == ErrorCode::InternalErrorException => return Err(e),
             Err(e) => return Ok(Err(back(&a, OAuthCode::InvalidRequest, e.message))),
         };
-        let Some(session_cookie) = self.hosted_session_cookie(pool_id, &fs.refresh_token)? else {
-            return Err(ApiError::new(
+        let not_stored = || {
+            ApiError::new(
                 ErrorCode::InternalErrorException,
                 "the sign-in was not stored",
-            ));
+            )
         };
-        let location = self.oauth_authorize_signed_in(&a, &fs.session)?;
+        let session_cookie = self
+            .hosted_session_cookie(pool_id, &refresh_token)?
+            .ok_or_else(not_stored)?;
+        let session = self
+            .hosted_session(pool_id, &session_cookie)?
+            .ok_or_else(not_stored)?;
+        let location = self.oauth_authorize_signed_in(&a, &session)?;
         Ok(Ok(SamlSignedIn {
             location,
             session_cookie,
