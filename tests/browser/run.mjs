@@ -37,6 +37,7 @@ const SCENARIOS = [
   "hosted.e2e.mjs",
   "signup.e2e.mjs",
   "federation.e2e.mjs",
+  "saml.e2e.mjs",
 ];
 /** A scenario's own watchdog plus room to clean up; past this it is stopped from here. */
 const OUTER_BOUND_MS = Number(process.env.E2E_TIMEOUT_MS ?? 240_000) + 60_000;

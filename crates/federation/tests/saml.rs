@@ -430,3 +430,81 @@ fn a_service_provider_takes_its_own_audience_and_recipient_and_each_assertion_on
     // A refused assertion is not recorded as used.
     assert_eq!(used.0.lock().unwrap().len(), 1);
 }
+
+/// An answer to our AuthnRequest must name it; an unsolicited response must name none.
+#[test]
+fn in_response_to_is_checked_for_a_service_provider() {
+    const ACS: &str = "https://auth.example.com/saml2/idpresponse";
+    const AUDIENCE: &str = "urn:amazon:cognito:sp:us-east-1_AbC";
+    let idp = idp();
+    let sp = || {
+        SamlTrust::for_service_provider(
+            "corp",
+            metadata::parse(&idp.metadata()).unwrap(),
+            AUDIENCE,
+            ACS,
+        )
+    };
+    let answer = |irt: Option<&str>| {
+        let a = Assertion {
+            audience: AUDIENCE.into(),
+            recipient: ACS.into(),
+            in_response_to: irt.map(str::to_owned),
+            ..shape()
+        };
+        idp.sign(&response(ENTITY, &a.xml(), Some(ACS), NOW), "a-1")
+    };
+    let ok = saml::verify(
+        &sp().answering("_req1"),
+        "corp",
+        &b64(&answer(Some("_req1"))),
+        NOW,
+        None,
+    );
+    assert_eq!(ok.unwrap().subject, "ann@example.com");
+    let other = saml::verify(
+        &sp().answering("_req1"),
+        "corp",
+        &b64(&answer(Some("_req2"))),
+        NOW,
+        None,
+    )
+    .unwrap_err()
+    .message();
+    assert!(
+        other.contains("'_req2', not this sign-in's request '_req1'"),
+        "{other}"
+    );
+    let none = saml::verify(
+        &sp().answering("_req1"),
+        "corp",
+        &b64(&answer(None)),
+        NOW,
+        None,
+    )
+    .unwrap_err()
+    .message();
+    assert!(none.contains("no InResponseTo"), "{none}");
+    // Unsolicited (IdP-initiated): a response made for some request is refused.
+    assert!(saml::verify(&sp(), "corp", &b64(&answer(None)), NOW, None).is_ok());
+    let solicited = saml::verify(&sp(), "corp", &b64(&answer(Some("_req1"))), NOW, None)
+        .unwrap_err()
+        .message();
+    assert!(
+        solicited.contains("no sign-in through this provider was started here"),
+        "{solicited}"
+    );
+    // The Response's own InResponseTo counts too.
+    let on_response =
+        answer(Some("_req1")).replace(r#" ID="resp-1""#, r#" ID="resp-1" InResponseTo="_req9""#);
+    let m = saml::verify(
+        &sp().answering("_req1"),
+        "corp",
+        &b64(&on_response),
+        NOW,
+        None,
+    )
+    .unwrap_err()
+    .message();
+    assert!(m.contains("'_req9'"), "{m}");
+}

@@ -50,6 +50,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         25,
         include_str!("../migrations/0025_authorization_codes.sql"),
     ),
+    (27, include_str!("../migrations/0027_saml_replay.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

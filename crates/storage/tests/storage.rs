@@ -833,3 +833,22 @@ fn locked_filter_and_security_for_users() {
     assert_eq!((s[&a].failed_sign_ins, s[&a].locked_until), (7, 5_000));
     assert_eq!(s[&b].failed_sign_ins, 3);
 }
+
+#[test]
+fn a_saml_assertion_is_used_once_until_its_time_and_old_ones_are_pruned() {
+    let db = TestDb::new();
+    let first = |issuer: &str, id: &str, until: i64, now: i64| {
+        db.write(|tx| storage::saml_replay::first_use(tx, issuer, id, until, now))
+            .unwrap()
+    };
+    assert!(first("https://idp", "a-1", 2_000, 1_000));
+    assert!(!first("https://idp", "a-1", 2_000, 1_500), "a replay");
+    assert!(
+        first("https://other-idp", "a-1", 2_000, 1_500),
+        "ids are per issuer"
+    );
+    assert_eq!(db.read(|r| storage::saml_replay::count(r)).unwrap(), 2);
+    // Past its time the row goes (the assertion itself is refused as expired by then).
+    assert!(first("https://idp", "a-2", 9_000, 2_000));
+    assert_eq!(db.read(|r| storage::saml_replay::count(r)).unwrap(), 1);
+}

@@ -47,6 +47,29 @@ impl SamlIdp {
         metadata(&self.entity_id, &self.cert_b64)
     }
 
+    /// The metadata with an HTTP-Redirect `SingleSignOnService` at `sso_url` (where a service
+    /// provider sends its AuthnRequest).
+    pub fn metadata_with_sso(&self, sso_url: &str) -> String {
+        self.metadata().replace(
+            "  </md:IDPSSODescriptor>",
+            &format!(
+                "    <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{sso_url}\"/>\n  </md:IDPSSODescriptor>"
+            ),
+        )
+    }
+
+    /// A response for a service provider (audience `audience`, posted to `acs_url`, its
+    /// `Destination`) of one signed assertion, base64.
+    pub fn signed_response_for(&self, assertion: &Assertion, acs_url: &str) -> String {
+        let unsigned = response(
+            &self.entity_id,
+            &assertion.xml(),
+            Some(acs_url),
+            assertion.issued_ms,
+        );
+        STANDARD.encode(self.sign(&unsigned, &assertion.id))
+    }
+
     /// A response of one assertion signed by this IdP, base64 as it is posted.
     pub fn signed_response(&self, assertion: &Assertion) -> String {
         let unsigned = response(&self.entity_id, &assertion.xml(), None, assertion.issued_ms);
@@ -130,6 +153,8 @@ pub struct Assertion {
     pub issued_ms: i64,
     /// Attributes in order: name and values.
     pub attributes: Vec<(String, Vec<String>)>,
+    /// The AuthnRequest this answers (`InResponseTo` on the bearer confirmation).
+    pub in_response_to: Option<String>,
 }
 
 impl Assertion {
@@ -144,6 +169,7 @@ impl Assertion {
             not_on_or_after_ms: now_ms + 300_000,
             issued_ms: now_ms,
             attributes: Vec::new(),
+            in_response_to: None,
         }
     }
 
@@ -186,7 +212,7 @@ impl Assertion {
     <saml:Subject>
       <saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{name_id}</saml:NameID>
       <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
-        <saml:SubjectConfirmationData NotOnOrAfter="{nooa}" Recipient="{recipient}"/>
+        <saml:SubjectConfirmationData NotOnOrAfter="{nooa}" Recipient="{recipient}"{irt}/>
       </saml:SubjectConfirmation>
     </saml:Subject>
     <saml:Conditions NotBefore="{nb}" NotOnOrAfter="{nooa}">
@@ -202,7 +228,46 @@ impl Assertion {
             nb = instant(self.not_before_ms),
             recipient = self.recipient,
             audience = self.audience,
+            irt = self
+                .in_response_to
+                .as_deref()
+                .map(|id| format!(r#" InResponseTo="{id}""#))
+                .unwrap_or_default(),
         )
+    }
+}
+
+/// What an AuthnRequest sent over the HTTP-Redirect binding asks (an IdP reads it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthnRequestSeen {
+    pub id: String,
+    pub issuer: String,
+    pub acs_url: String,
+    pub destination: String,
+}
+
+/// Reads the `SAMLRequest` of a redirect (base64 of raw DEFLATE).
+pub fn read_request(saml_request: &str) -> AuthnRequestSeen {
+    let xml = federation::saml::request::inflate(saml_request, 100_000).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "AuthnRequest", "{xml}");
+    let issuer = root
+        .children()
+        .find(|n| n.tag_name().name() == "Issuer")
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    AuthnRequestSeen {
+        id: root.attribute("ID").unwrap().to_string(),
+        issuer: issuer.to_string(),
+        acs_url: root
+            .attribute("AssertionConsumerServiceURL")
+            .unwrap()
+            .to_string(),
+        destination: root
+            .attribute("Destination")
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 

@@ -249,7 +249,7 @@ impl Console {
         let ty = provider_type(p)?;
         if ty == ProviderType::Saml {
             return refuse(format!(
-                "sign-in through the SAML provider {} is not available yet",
+                "{} is a SAML provider: its sign-in starts with an AuthnRequest (saml_start)",
                 p.name
             ));
         }

@@ -5,11 +5,13 @@
 //! session cookie and the CSRF token, both under the store's master key).
 
 mod federation;
+mod saml;
 
 pub use federation::{
     FEDERATION_STATE_LIFETIME_MS, FederationOutcome, FederationState, ProviderAnswer,
     ProviderButton, binding_of,
 };
+pub use saml::{SAML, SamlSignedIn};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -74,6 +74,7 @@ pub(crate) async fn authorize(
         );
     };
     let cookie = cookies(&headers).remove(SESSION_COOKIE);
+    let acs = super::saml::acs_url(&headers, &site);
     let pool_id = site.pool_id.clone();
     let bind_cookie = new_binding_cookie();
     let idpresponse = idpresponse_url(&site, &headers);
@@ -84,6 +85,10 @@ pub(crate) async fn authorize(
             Ok(a) => a,
             Err(refusal) => return Ok(Err(refusal)),
         };
+        if super::saml::is_saml(&a) {
+            return Ok(super::saml::start(&console, &pool_id, &a, &req, &acs)?
+                .map(|to| to.map(|location| (location, false))));
+        }
         if a.provider.is_some() {
             let binding = console_api::hosted::binding_of(&bind_cookie);
             return Ok(

@@ -1,7 +1,8 @@
 //! The hosted sign-in pages and the OAuth 2.0 / OIDC endpoints of each user pool, with
 //! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/signup`, `/confirmUser`,
 //! `/forgotPassword`, `/confirmForgotPassword`, `/mfaSetup`, `/oauth2/token`,
-//! `/oauth2/userInfo`, `/oauth2/revoke`, `/oauth2/idpresponse`. A pool is served on its domains
+//! `/oauth2/userInfo`, `/oauth2/revoke`, `/oauth2/idpresponse`, `/saml2/idpresponse` (and the
+//! pool's SAML SP metadata at `/saml2/metadata`). A pool is served on its domains
 //! (`<prefix>.auth.localhost:<port>`, custom domains: the [`DomainHost`] the host check found)
 //! and under `/<poolId>/…` at the listening address, for clients that cannot resolve
 //! `*.localhost`. One module per route; the HTML is in `page`. Everything that decides is in
@@ -21,6 +22,7 @@ pub(crate) mod page;
 mod pages;
 mod providers;
 mod revoke;
+mod saml;
 mod signup;
 mod token;
 mod userinfo;
@@ -170,7 +172,18 @@ pub(crate) fn routes() -> Router<Console> {
         )
     };
     let r = one(Router::new(), "");
-    one(r, "/{pool_id}").layer(DefaultBodyLimit::max(MAX_FORM))
+    // The SAML assertion consumer takes larger bodies (its handler bounds them itself).
+    let saml = |r: Router<Console>, prefix: &str| {
+        r.route(
+            &format!("{prefix}/saml2/idpresponse"),
+            post(saml::idpresponse),
+        )
+        .route(&format!("{prefix}/saml2/metadata"), get(saml::metadata))
+    };
+    let saml_routes = saml(saml(Router::new(), ""), "/{pool_id}");
+    one(r, "/{pool_id}")
+        .layer(DefaultBodyLimit::max(MAX_FORM))
+        .merge(saml_routes)
 }
 
 /// The cookies of a request, by name (the first of each name).

@@ -16,6 +16,7 @@
 pub mod c14n;
 pub mod dsig;
 pub mod metadata;
+pub mod request;
 pub mod xml;
 
 use base64::Engine as _;
@@ -71,6 +72,21 @@ pub struct SamlTrust {
     /// Whether AWS's SAML sign-in URLs are accepted recipients: yes for STS and identity pools,
     /// no for a user pool, whose assertions go to its own ACS URL.
     pub aws_sign_in: bool,
+    /// What `InResponseTo` must say (the Response's and the bearer confirmation's).
+    pub in_response_to: InResponseTo,
+}
+
+/// Whether a response answers a request of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InResponseTo {
+    /// Not checked (STS and identity pools never send a request).
+    NotChecked,
+    /// An answer to the AuthnRequest with this ID: `InResponseTo` must name it (on the
+    /// Response or on the bearer confirmation, and wherever it appears).
+    Request(String),
+    /// Unsolicited (IdP-initiated): no `InResponseTo` anywhere, since a response made for
+    /// someone else's request must not start a sign-in of its own.
+    Unsolicited,
 }
 
 impl SamlTrust {
@@ -83,6 +99,7 @@ impl SamlTrust {
             audiences: default_audiences(),
             recipients: Vec::new(),
             aws_sign_in: true,
+            in_response_to: InResponseTo::NotChecked,
         }
     }
 
@@ -101,6 +118,39 @@ impl SamlTrust {
             audiences: vec![audience.into()],
             recipients: vec![acs_url.into()],
             aws_sign_in: false,
+            in_response_to: InResponseTo::Unsolicited,
+        }
+    }
+
+    /// The same trust for the answer to the AuthnRequest `request_id` (SP-initiated).
+    pub fn answering(mut self, request_id: impl Into<String>) -> Self {
+        self.in_response_to = InResponseTo::Request(request_id.into());
+        self
+    }
+
+    /// Checks the `InResponseTo` values a response carries (`None` where an element has none).
+    fn check_in_response_to(&self, found: &[Option<&str>]) -> Result<(), Refusal> {
+        match &self.in_response_to {
+            InResponseTo::NotChecked => Ok(()),
+            InResponseTo::Unsolicited => match found.iter().flatten().next() {
+                None => Ok(()),
+                Some(id) => Err(bad(format!(
+                    "it answers the request '{id}', but no sign-in through this provider was started here"
+                ))),
+            },
+            InResponseTo::Request(want) => {
+                if let Some(other) = found.iter().flatten().find(|id| **id != want) {
+                    return Err(bad(format!(
+                        "it answers the request '{other}', not this sign-in's request '{want}'"
+                    )));
+                }
+                if found.iter().flatten().next().is_none() {
+                    return Err(bad(format!(
+                        "it has no InResponseTo; this sign-in's request was '{want}'"
+                    )));
+                }
+                Ok(())
+            }
         }
     }
 
@@ -362,6 +412,9 @@ pub fn verify(
     if bearer.is_empty() {
         return Err(bad("its Subject has no bearer SubjectConfirmation"));
     }
+    let mut in_response_to = vec![response.attribute("InResponseTo")];
+    in_response_to.extend(bearer.iter().map(|d| d.attribute("InResponseTo")));
+    trust.check_in_response_to(&in_response_to)?;
     let mut confirmed = Err(bad("no bearer SubjectConfirmationData names a Recipient"));
     for data in bearer {
         let recipient = data.attribute("Recipient").unwrap_or_default();
