@@ -38,7 +38,7 @@ mod triggers;
 
 pub use admin::AdminCreateInput;
 pub use call::HookReply;
-pub use finish::Answer;
+pub use finish::{Answer, SignInTokens};
 pub use oauth::{HostedSession, TokenAnswer, TokenRequest};
 pub use recovery::{ClientUser, SignUpInput};
 pub use signin::Params;
