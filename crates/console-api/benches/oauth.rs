@@ -23,21 +23,18 @@
 mod common;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Instant;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
-use common::data::{self, create_pool};
+use common::data::{self, master_key};
 use common::harness::{
-    self, Candidate, Loop, Report, Res, Verdict, fmt_ns, interleave, median_cpu_per_op,
-    throughput_ratio,
+    self, Candidate, Report, Res, Verdict, fmt_ns, interleave, median_cpu_per_op, micro_time,
+    print_loops, throughput_ratio,
 };
-use console_api::dto::GenerateUsersRequest;
 use console_api::hosted::{Answer, AuthorizeRequest, HostedSession, TokenAnswer, TokenRequest};
 use console_api::{Actor, Console};
-use domain::SystemClock;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Bench-Passw0rd!";
@@ -122,25 +119,12 @@ impl Env {
 /// resource server with one scope, a confidential code-flow client and a confidential
 /// `client_credentials` client.
 fn setup(pool_users: u32) -> Res<Env> {
-    let scratch = harness::data_dir().join("scratch");
-    std::fs::create_dir_all(&scratch)?;
-    let dir = tempfile::tempdir_in(&scratch)?;
-    let path = dir.path().join("oauth.db");
-    let console = Console::open(&path, Arc::new(SystemClock))?;
-    let pool_id = create_pool(&console, "bench-oauth")?;
-    console.generate_users(
-        &data::actor(),
-        GenerateUsersRequest {
-            user_pool_id: pool_id.parse()?,
-            count: pool_users,
-            prefix: None,
-        },
-    )?;
+    let store = data::scratch_pool("oauth.db", "bench-oauth", pool_users)?;
     let mut env = Env {
-        _dir: dir,
-        path,
-        console,
-        pool_id,
+        _dir: store.dir,
+        path: store.path,
+        console: store.console,
+        pool_id: store.pool_id,
         web: Default::default(),
         m2m: Default::default(),
         username: data::username(0),
@@ -265,14 +249,6 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn micro_time() -> Duration {
-    if harness::quick() {
-        Duration::from_millis(40)
-    } else {
-        Duration::from_millis(150)
-    }
-}
-
 fn run() -> Res<()> {
     let quick = harness::quick();
     let pool_users = if quick { 2_000 } else { 10_000 };
@@ -391,28 +367,4 @@ fn run() -> Res<()> {
     let path = report.write("console-oauth")?;
     println!("results: {}", path.display());
     Ok(())
-}
-
-fn print_loops(candidates: &[Candidate<'_>], loops: &[Vec<Loop>]) {
-    for (c, l) in candidates.iter().zip(loops) {
-        println!(
-            "  {:<40} {} cpu/op ({} wall/op, {} ops)",
-            c.name,
-            fmt_ns(median_cpu_per_op(l)),
-            fmt_ns(harness::median(
-                &l.iter().map(Loop::wall_per_op).collect::<Vec<_>>()
-            )),
-            l.iter().map(|x| x.ops).sum::<u64>(),
-        );
-    }
-}
-
-/// The workspace's master key, from its file beside the store.
-fn master_key(store: &Path) -> Res<tokens::MasterKey> {
-    let bytes = std::fs::read(console_api::master_key_path(store))?;
-    let arr: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| "the master key file is not 32 bytes")?;
-    Ok(tokens::MasterKey::from_bytes(&arr)?)
 }
