@@ -68,6 +68,8 @@ step tokens-jwt 600 "$CARGO" bench -p tokens --bench jwt -- --criterion
 step identity-pools 600 "$CARGO" bench -p identity-pools --bench ratios
 # Also writes argon2.json, from which the endpoint step takes T6's bound.
 step console-signin 600 "$CARGO" bench -p console-api --bench signin
+# H2: /oauth2/token's grants against the RSA signatures each makes.
+step console-oauth 600 "$CARGO" bench -p console-api --bench oauth
 if [[ -z ${BENCH_SKIP_ENDPOINT:-} ]]; then
 	# A release build takes several minutes on 2 cores the first time.
 	step build-release 2400 "$CARGO" build --release -p poolhouse

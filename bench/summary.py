@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 RESULTS = Path(sys.argv[1] if len(sys.argv) > 1 else
                os.environ.get("BENCH_RESULTS_DIR") or TARGET / "bench-results")
-ORDER = ["tokens-jwt", "identity-pools", "console-signin", "console-generate", "storage-users", "console-users",
+ORDER = ["tokens-jwt", "identity-pools", "console-signin", "console-oauth", "console-generate", "storage-users", "console-users",
          "storage-insert", "console-admin-create", "endpoint", "identity-endpoint", "errors"]
 
 

@@ -26,8 +26,7 @@
 mod common;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
@@ -39,14 +38,12 @@ use aws_lc_rs::signature::{
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::data::{self, create_pool};
+use common::data::{self, master_key};
 use common::harness::{
-    self, Candidate, Loop, Report, Res, Verdict, fmt_ns, interleave, median_cpu_per_op,
-    throughput_ratio,
+    self, Candidate, Report, Res, Verdict, fmt_ns, interleave, median_cpu_per_op, micro_time,
+    print_loops, throughput_ratio,
 };
-use console_api::dto::GenerateUsersRequest;
 use console_api::{Actor, Console};
-use domain::SystemClock;
 use serde_json::{Value, json};
 use user_pools::signin as auth;
 
@@ -90,25 +87,12 @@ impl Env {
 /// A fresh store with a pool of `pool_users` generated users, an app client allowing password
 /// and refresh sign-ins, and `with_password` of those users given a permanent password.
 fn setup(pool_users: u32, with_password: usize) -> Res<Env> {
-    let scratch = harness::data_dir().join("scratch");
-    std::fs::create_dir_all(&scratch)?;
-    let dir = tempfile::tempdir_in(&scratch)?;
-    let path = dir.path().join("signin.db");
-    let console = Console::open(&path, Arc::new(SystemClock))?;
-    let pool_id = create_pool(&console, "bench-signin")?;
-    console.generate_users(
-        &data::actor(),
-        GenerateUsersRequest {
-            user_pool_id: pool_id.parse()?,
-            count: pool_users,
-            prefix: None,
-        },
-    )?;
+    let store = data::scratch_pool("signin.db", "bench-signin", pool_users)?;
     let mut env = Env {
-        _dir: dir,
-        path,
-        console,
-        pool_id: pool_id.parse()?,
+        _dir: store.dir,
+        path: store.path,
+        console: store.console,
+        pool_id: store.pool_id.parse()?,
         client_id: String::new(),
         users: Vec::new(),
     };
@@ -517,29 +501,6 @@ fn parallel_argon2(
     }))
 }
 
-fn print_loops(candidates: &[Candidate<'_>], loops: &[Vec<Loop>]) {
-    for (c, l) in candidates.iter().zip(loops) {
-        println!(
-            "  {:<40} {} cpu/op ({} wall/op, {} ops, {:.0} page faults/op)",
-            c.name,
-            fmt_ns(median_cpu_per_op(l)),
-            fmt_ns(harness::median(
-                &l.iter().map(Loop::wall_per_op).collect::<Vec<_>>()
-            )),
-            l.iter().map(|x| x.ops).sum::<u64>(),
-            harness::median(&l.iter().map(Loop::faults_per_op).collect::<Vec<_>>())
-        );
-    }
-}
-
-fn micro_time() -> Duration {
-    if harness::quick() {
-        Duration::from_millis(40)
-    } else {
-        Duration::from_millis(150)
-    }
-}
-
 /// T1 at the console: the access-token check GetUser makes, against the raw verify.
 fn verify_ratios(env: &Env, first: &[Tokens], report: &mut Report) -> Res<()> {
     let rounds = harness::rounds();
@@ -762,14 +723,4 @@ fn mint_ratios(env: &Env, first: &[Tokens], report: &mut Report) -> Res<f64> {
     );
     // T19's floor at the endpoint: two RSA-2048 signatures per refresh.
     Ok(median_cpu_per_op(&l[0]) / 1e9)
-}
-
-/// The workspace's master key, from its file beside the store.
-fn master_key(store: &Path) -> Res<tokens::MasterKey> {
-    let bytes = std::fs::read(console_api::master_key_path(store))?;
-    let arr: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| "the master key file is not 32 bytes")?;
-    Ok(tokens::MasterKey::from_bytes(&arr)?)
 }

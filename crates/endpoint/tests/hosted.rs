@@ -213,16 +213,35 @@ fn login_page(s: &Server, base: &str, query: &str, host: Option<&str>) -> (Strin
     (cookie, csrf_field(&page.body))
 }
 
-/// Signs ana in on the page: answers the redirect's location and the session cookie.
-fn sign_in(s: &Server, base: &str, query: &str, host: Option<&str>) -> (String, String) {
-    let (cookie, csrf) = login_page(s, base, query, host);
+/// The sign-in form as the page sends it: the authorize request's parameters (`query`), the
+/// form's CSRF token when given, the username and the password.
+fn login_fields(
+    query: &str,
+    csrf: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
-    fields.push(("_csrf".into(), csrf));
-    fields.push(("username".into(), "ana".into()));
-    fields.push(("password".into(), PASSWORD.into()));
-    let borrowed: Vec<(&str, &str)> = fields
+    if let Some(csrf) = csrf {
+        fields.push(("_csrf".into(), csrf.into()));
+    }
+    fields.push(("username".into(), username.into()));
+    fields.push(("password".into(), password.into()));
+    fields
+}
+
+/// Posts a form of the page (`fields`) to `{base}/login` with the CSRF cookie `cookie`, on a
+/// domain's `host` when given.
+fn post_login(
+    s: &Server,
+    base: &str,
+    cookie: &str,
+    host: Option<&str>,
+    fields: &[(String, String)],
+) -> Response {
+    let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
@@ -231,7 +250,28 @@ fn sign_in(s: &Server, base: &str, query: &str, host: Option<&str>) -> (String, 
     if let Some(host) = host {
         h.push(("Host", host));
     }
-    let r = s.post_form(&format!("{base}/login"), &h, &borrowed);
+    s.post_form(&format!("{base}/login"), &h, &pairs)
+}
+
+/// A challenge page's form answered: its hidden fields as the page wrote them, and `name`.
+fn answer_challenge(
+    s: &Server,
+    base: &str,
+    cookie: &str,
+    hidden: &[(String, String)],
+    name: &str,
+    value: &str,
+) -> Response {
+    let mut fields = hidden.to_vec();
+    fields.push((name.into(), value.into()));
+    post_login(s, base, cookie, None, &fields)
+}
+
+/// Signs ana in on the page: answers the redirect's location and the session cookie.
+fn sign_in(s: &Server, base: &str, query: &str, host: Option<&str>) -> (String, String) {
+    let (cookie, csrf) = login_page(s, base, query, host);
+    let fields = login_fields(query, Some(&csrf), "ana", PASSWORD);
+    let r = post_login(s, base, &cookie, host, &fields);
     assert_eq!(r.status, 302, "{}", r.body);
     let session = set_cookie(&r, "poolhouse-session").unwrap();
     (r.header("location").unwrap().to_string(), session)
@@ -462,11 +502,7 @@ fn a_form_without_its_csrf_token_or_too_large_signs_nobody_in() {
     let base = format!("/{pool}");
     let query = authorize_query(&client, &[]);
     let (cookie, csrf) = login_page(&s, &base, &query, None);
-    let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    fields.push(("username".into(), "ana".into()));
-    fields.push(("password".into(), PASSWORD.into()));
+    let fields = login_fields(&query, None, "ana", PASSWORD);
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -609,23 +645,9 @@ fn the_page_locks_a_user_out_as_initiate_auth_does() {
     let base = format!("/{pool}");
     let query = authorize_query(&client, &[]);
     let (cookie, csrf) = login_page(&s, &base, &query, None);
-    let cookie_header = format!("XSRF-TOKEN={cookie}");
     let post = |password: &str| {
-        let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
-        fields.push(("_csrf".into(), csrf.clone()));
-        fields.push(("username".into(), "ana".into()));
-        fields.push(("password".into(), password.into()));
-        let pairs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        s.post_form(
-            &format!("{base}/login"),
-            &[("Cookie", &cookie_header)],
-            &pairs,
-        )
+        let fields = login_fields(&query, Some(&csrf), "ana", password);
+        post_login(&s, &base, &cookie, None, &fields)
     };
     for _ in 0..8 {
         assert_eq!(post("Not-The-Password-1").status, 200);
@@ -648,38 +670,16 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
     let base = format!("/{pool}");
     let query = authorize_query(&client, &[]);
     let (cookie, csrf) = login_page(&s, &base, &query, None);
-    let cookie_header = format!("XSRF-TOKEN={cookie}");
-    let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    fields.push(("_csrf".into(), csrf));
-    fields.push(("username".into(), "bo".into()));
-    fields.push(("password".into(), "Temporary-Pass-1".into()));
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let r = s.post_form(
-        &format!("{base}/login"),
-        &[("Cookie", &cookie_header)],
-        &pairs,
-    );
+    let fields = login_fields(&query, Some(&csrf), "bo", "Temporary-Pass-1");
+    let r = post_login(&s, &base, &cookie, None, &fields);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("name=\"new_password\""), "{}", r.body);
     assert!(r.body.contains("value=\"NEW_PASSWORD_REQUIRED\""));
 
     // The challenge page's own form, answered: hidden fields as the page wrote them.
     let hidden = hidden_fields(&r.body);
-    let answer = |password: &str| {
-        let mut f = hidden.clone();
-        f.push(("new_password".into(), password.into()));
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        s.post_form(
-            &format!("{base}/login"),
-            &[("Cookie", &cookie_header)],
-            &pairs,
-        )
-    };
+    let answer =
+        |password: &str| answer_challenge(&s, &base, &cookie, &hidden, "new_password", password);
     // A password the policy refuses: the page again, the error tied to the field.
     let weak = answer("short");
     assert_eq!(weak.status, 200);
@@ -780,22 +780,8 @@ fn an_email_code_is_asked_on_the_page_and_a_wrong_one_is_shown_on_its_field() {
     let base = format!("/{pool}");
     let query = authorize_query(&client, &[]);
     let (cookie, csrf) = login_page(&s, &base, &query, None);
-    let cookie_header = format!("XSRF-TOKEN={cookie}");
-    let mut fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    fields.push(("_csrf".into(), csrf));
-    fields.push(("username".into(), "ana".into()));
-    fields.push(("password".into(), PASSWORD.into()));
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let r = s.post_form(
-        &format!("{base}/login"),
-        &[("Cookie", &cookie_header)],
-        &pairs,
-    );
+    let fields = login_fields(&query, Some(&csrf), "ana", PASSWORD);
+    let r = post_login(&s, &base, &cookie, None, &fields);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("value=\"EMAIL_OTP\""), "{}", r.body);
     assert!(
@@ -803,16 +789,7 @@ fn an_email_code_is_asked_on_the_page_and_a_wrong_one_is_shown_on_its_field() {
         "the masked destination is shown"
     );
     let hidden = hidden_fields(&r.body);
-    let answer = |code: &str| {
-        let mut f = hidden.clone();
-        f.push(("code".into(), code.into()));
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        s.post_form(
-            &format!("{base}/login"),
-            &[("Cookie", &cookie_header)],
-            &pairs,
-        )
-    };
+    let answer = |code: &str| answer_challenge(&s, &base, &cookie, &hidden, "code", code);
     let messages = testkit::ok(
         c,
         "ListOutboxMessages",

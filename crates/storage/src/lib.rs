@@ -106,12 +106,14 @@ mod sealed {
         fn fills_cache(&self) -> bool;
     }
 
-    /// Decoded pools, valid while the store's configuration revision is the one they were
-    /// read at. Reading a pool is then two primary-key lookups instead of a row with a
-    /// multi-kilobyte JSON document to parse (docs/benchmarks.md, finding 3).
+    /// Decoded pools and app clients, valid while the store's configuration revision is the
+    /// one they were read at. Reading a pool is then two primary-key lookups instead of a row
+    /// with a multi-kilobyte JSON document to parse (docs/benchmarks.md, finding 3); finding a
+    /// client by its id, one (every sign-in and token request finds its client).
     #[derive(Default)]
     pub struct Cache {
         pub(crate) pools: std::sync::Mutex<super::PoolCache>,
+        pub(crate) clients: std::sync::Mutex<super::ClientCache>,
     }
 }
 
@@ -167,6 +169,16 @@ pub(crate) struct PoolCache {
 /// More pools than this and the cache starts over (a bound, not a tuning knob).
 const POOL_CACHE_MAX: usize = 1024;
 
+/// Clients found by their id ([`clients::find`]), with their pool's id.
+#[derive(Default)]
+pub(crate) struct ClientCache {
+    revision: i64,
+    by_id: HashMap<String, (clients::ClientRow, String)>,
+}
+
+/// More clients than this and the cache starts over (a bound, not a tuning knob).
+const CLIENT_CACHE_MAX: usize = 4096;
+
 impl Cache {
     pub(crate) fn get_pool(&self, revision: i64, id: &str) -> Option<pools::PoolRow> {
         let c = self.pools.lock().ok()?;
@@ -185,6 +197,29 @@ impl Cache {
             c.revision = revision;
         }
         c.by_id.insert(pool.id.to_string(), pool.clone());
+    }
+
+    pub(crate) fn get_client(
+        &self,
+        revision: i64,
+        client_id: &str,
+    ) -> Option<(clients::ClientRow, String)> {
+        let c = self.clients.lock().ok()?;
+        if c.revision != revision {
+            return None;
+        }
+        c.by_id.get(client_id).cloned()
+    }
+
+    pub(crate) fn put_client(&self, revision: i64, found: &(clients::ClientRow, String)) {
+        let Ok(mut c) = self.clients.lock() else {
+            return;
+        };
+        if c.revision != revision || c.by_id.len() >= CLIENT_CACHE_MAX {
+            c.by_id.clear();
+            c.revision = revision;
+        }
+        c.by_id.insert(found.0.client_id.clone(), found.clone());
     }
 }
 

@@ -199,3 +199,46 @@ pub fn generate(path: &Path, name: &str, users: u64) -> Res<Meta> {
 pub fn username(i: u64) -> String {
     format!("user{i:07}")
 }
+
+/// A fresh store in a temporary directory (under `scratch/` of the data directory, removed
+/// with it) holding one pool of generated users: the in-process benches' store.
+pub struct ScratchPool {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub console: Console,
+    pub pool_id: String,
+}
+
+/// A [`ScratchPool`]: the store file `file`, the pool `pool` with `users` generated users.
+pub fn scratch_pool(file: &str, pool: &str, users: u32) -> Res<ScratchPool> {
+    let scratch = data_dir().join("scratch");
+    std::fs::create_dir_all(&scratch)?;
+    let dir = tempfile::tempdir_in(&scratch)?;
+    let path = dir.path().join(file);
+    let console = Console::open(&path, Arc::new(SystemClock))?;
+    let pool_id = create_pool(&console, pool)?;
+    console.generate_users(
+        &actor(),
+        GenerateUsersRequest {
+            user_pool_id: pool_id.parse()?,
+            count: users,
+            prefix: None,
+        },
+    )?;
+    Ok(ScratchPool {
+        dir,
+        path,
+        console,
+        pool_id,
+    })
+}
+
+/// The workspace's master key, from its file beside the store.
+pub fn master_key(store: &Path) -> Res<tokens::MasterKey> {
+    let bytes = std::fs::read(console_api::master_key_path(store))?;
+    let arr: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| "the master key file is not 32 bytes")?;
+    Ok(tokens::MasterKey::from_bytes(&arr)?)
+}

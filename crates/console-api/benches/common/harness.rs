@@ -444,3 +444,28 @@ pub fn quick() -> bool {
 pub fn has_flag(flag: &str) -> bool {
     std::env::args().any(|a| a == flag)
 }
+
+/// The time bound of a loop of microsecond-to-millisecond operations (`run_loop`): 150 ms,
+/// 40 ms with `BENCH_QUICK=1`.
+pub fn micro_time() -> Duration {
+    if quick() {
+        Duration::from_millis(40)
+    } else {
+        Duration::from_millis(150)
+    }
+}
+
+/// Prints each candidate's median CPU and wall time per operation, its operations and page
+/// faults, over the rounds of [`interleave`].
+pub fn print_loops(candidates: &[Candidate<'_>], loops: &[Vec<Loop>]) {
+    for (c, l) in candidates.iter().zip(loops) {
+        println!(
+            "  {:<40} {} cpu/op ({} wall/op, {} ops, {:.0} page faults/op)",
+            c.name,
+            fmt_ns(median_cpu_per_op(l)),
+            fmt_ns(median(&l.iter().map(Loop::wall_per_op).collect::<Vec<_>>())),
+            l.iter().map(|x| x.ops).sum::<u64>(),
+            median(&l.iter().map(Loop::faults_per_op).collect::<Vec<_>>())
+        );
+    }
+}

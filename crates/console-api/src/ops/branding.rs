@@ -450,18 +450,9 @@ pub(crate) fn describe_managed_login_branding(
     _ctx: &OpCtx<'_>,
     req: DescribeManagedLoginBrandingRequest,
 ) -> Result<ManagedLoginBrandingResponse, ApiError> {
-    let row = c.read(|r| {
-        Ok(branding::describe_managed(
-            r,
-            &req.user_pool_id,
-            &req.managed_login_branding_id,
-        )?)
-    })?;
-    style_response(
-        &req.user_pool_id,
-        &row,
-        req.return_merged_resources == Some(true),
-    )
+    describe_style(c, &req.user_pool_id, req.return_merged_resources, |r| {
+        branding::describe_managed(r, &req.user_pool_id, &req.managed_login_branding_id)
+    })
 }
 
 /// `DescribeManagedLoginBrandingByClient`.
@@ -470,18 +461,21 @@ pub(crate) fn describe_managed_login_branding_by_client(
     _ctx: &OpCtx<'_>,
     req: DescribeManagedLoginBrandingByClientRequest,
 ) -> Result<ManagedLoginBrandingResponse, ApiError> {
-    let row = c.read(|r| {
-        Ok(branding::describe_managed_by_client(
-            r,
-            &req.user_pool_id,
-            &req.client_id,
-        )?)
-    })?;
-    style_response(
-        &req.user_pool_id,
-        &row,
-        req.return_merged_resources == Some(true),
-    )
+    describe_style(c, &req.user_pool_id, req.return_merged_resources, |r| {
+        branding::describe_managed_by_client(r, &req.user_pool_id, &req.client_id)
+    })
+}
+
+/// The style `find` reads, answered as both describe operations answer it (`merged`:
+/// `ReturnMergedResources`).
+fn describe_style(
+    c: &Console,
+    pool_id: &str,
+    merged: Option<bool>,
+    find: impl FnOnce(&storage::Reader<'_>) -> user_pools::Result<ManagedLoginBrandingRow>,
+) -> Result<ManagedLoginBrandingResponse, ApiError> {
+    let row = c.read(|r| Ok(find(r)?))?;
+    style_response(pool_id, &row, merged == Some(true))
 }
 
 /// `UpdateManagedLoginBranding`.

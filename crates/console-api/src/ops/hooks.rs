@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::ops::OpCtx;
+use crate::ops::shared::listing_limit;
 use crate::{ApiError, Console};
 use storage::hook_invocations;
 
@@ -68,10 +69,7 @@ pub(crate) fn list_hook_invocations(
     _ctx: &OpCtx<'_>,
     req: ListHookInvocationsRequest,
 ) -> Result<ListHookInvocationsResponse, ApiError> {
-    let limit = req.max_results.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 200"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, 200, 50)?;
     let prefix = match req.trigger.as_deref() {
         None | Some("") => None,
         Some("PreTokenGeneration") => Some("TokenGeneration"),

@@ -206,10 +206,7 @@ pub(crate) fn list_identity_logins(
     _ctx: &OpCtx<'_>,
     req: ListIdentityLoginsRequest,
 ) -> Result<ListIdentityLoginsResponse, ApiError> {
-    let limit = req.max_results.unwrap_or(MAX_RESULTS);
-    if !(1..=MAX_RESULTS).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, MAX_RESULTS, MAX_RESULTS)?;
     let search = req
         .search
         .as_deref()

@@ -366,13 +366,11 @@ pub(crate) fn list_identity_pools(
     _ctx: &OpCtx<'_>,
     req: ListIdentityPoolsRequest,
 ) -> Result<ListIdentityPoolsResponse, ApiError> {
-    if !(1..=60).contains(&req.max_results) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", Some(req.max_results), 60, 60)?;
     const SCOPE: &str = "ListIdentityPools";
     let after: i64 = cursor(c, SCOPE, req.next_token.as_deref())?.unwrap_or_default();
-    let rows = c.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?;
-    let (rows, next) = paged(c, rows, req.max_results, SCOPE, |p| p.pk);
+    let rows = c.read(|r| Ok(pools::list(r, after, limit + 1)?))?;
+    let (rows, next) = paged(c, rows, limit, SCOPE, |p| p.pk);
     Ok(ListIdentityPoolsResponse {
         identity_pools: rows
             .into_iter()

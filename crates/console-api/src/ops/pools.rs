@@ -252,15 +252,13 @@ pub(crate) fn list_user_pools(
     _ctx: &OpCtx<'_>,
     req: ListUserPoolsRequest,
 ) -> Result<ListUserPoolsResponse, ApiError> {
-    if !(1..=60).contains(&req.max_results) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", Some(req.max_results), 60, 60)?;
     const SCOPE: &str = "ListUserPools";
     let after: i64 = cursor(c, SCOPE, req.next_token.as_deref())?.unwrap_or_default();
     let (rows, next) = paged(
         c,
-        c.read(|r| Ok(pools::list(r, after, req.max_results + 1)?))?,
-        req.max_results,
+        c.read(|r| Ok(pools::list(r, after, limit + 1)?))?,
+        limit,
         SCOPE,
         |p| p.pk,
     );

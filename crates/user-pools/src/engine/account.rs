@@ -9,7 +9,7 @@ use storage::clients::ClientRow;
 use storage::pools::PoolRow;
 use storage::users::UserRow;
 
-use super::finish::{Answer, Generation};
+use super::finish::{Answer, Generation, SignInTokens};
 use super::{Engine, Entry};
 use crate::codes::{Delivery, Purpose};
 use crate::signin::{self, Authenticated, OpenSession, Origin, SignInClient, mfa, rotation};
@@ -175,7 +175,7 @@ impl Engine<'_> {
     ) -> Result<Answer> {
         let (minted, refresh_token, _) = self.refresh_rotating(sc, refresh_token, origin)?;
         Ok(Answer::Tokens {
-            minted,
+            tokens: SignInTokens::signed(minted),
             refresh_token,
         })
     }

@@ -2,13 +2,16 @@
 //! authentication and pre token generation hooks between deciding and storing; or the next
 //! challenge.
 
+use std::sync::Arc;
+
 use domain::hooks::{TokenHookVersion, Trigger};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use storage::Tx;
 
 use super::Engine;
 use super::call::HookCall;
 
+use crate::keys::PoolKeys;
 use crate::signin::{
     self, Accepted, Challenge, Decision, Minted, Origin, Recorded, SignIn, SignInClient, Step,
 };
@@ -17,14 +20,67 @@ use crate::{Error, Result, hooks};
 /// What a sign-in step answers.
 #[derive(Debug, Clone)]
 pub enum Answer {
-    /// The user is signed in: the signed ID and access tokens, and for a new sign-in (not a
-    /// refresh) its refresh token.
+    /// The user is signed in: the ID and access tokens (signed when asked for), and for a new
+    /// sign-in (not a refresh) its refresh token.
     Tokens {
-        minted: Minted,
+        tokens: SignInTokens,
         refresh_token: Option<String>,
     },
     /// The next challenge to answer.
     Challenge(Challenge),
+}
+
+/// A sign-in's ID and access tokens, their claims final (the pre token generation hook has
+/// had its say), signed when [`SignInTokens::sign`] is called. The hosted sign-in page never
+/// calls it: its browser gets a code, and the code's exchange signs the tokens it hands out,
+/// so the page's sign-in signs nothing it would throw away.
+#[derive(Debug, Clone)]
+pub struct SignInTokens(Pending);
+
+#[derive(Debug, Clone)]
+enum Pending {
+    Signed(Minted),
+    Claims {
+        keys: Arc<PoolKeys>,
+        id: Map<String, Value>,
+        access: Map<String, Value>,
+        /// An OAuth sign-in's: the ID token carries the access token's `at_hash`.
+        oauth: bool,
+        expires_in: u64,
+    },
+}
+
+impl SignInTokens {
+    /// Tokens signed already.
+    pub(crate) fn signed(minted: Minted) -> Self {
+        SignInTokens(Pending::Signed(minted))
+    }
+
+    /// The signed tokens (two RSA signatures, unless they were signed already).
+    pub fn sign(self) -> Result<Minted> {
+        match self.0 {
+            Pending::Signed(m) => Ok(m),
+            Pending::Claims {
+                keys,
+                id,
+                access,
+                oauth: true,
+                expires_in,
+            } => signin::sign_oauth(&keys, expires_in, id, &Value::Object(access)),
+            Pending::Claims {
+                keys,
+                id,
+                access,
+                oauth: false,
+                expires_in,
+            } => signin::sign(
+                &keys,
+                expires_in,
+                &Value::Object(id),
+                &Value::Object(access),
+            ),
+        }
+    }
 }
 
 /// Which token generation a sign-in step ends in (the pre token generation trigger source).
@@ -87,7 +143,7 @@ impl Engine<'_> {
         match settled {
             Settled::Challenge(c) => Ok(Answer::Challenge(c)),
             Settled::Stored(s) => Ok(Answer::Tokens {
-                minted: self.tokens(sc, &s, generation, origin)?,
+                tokens: self.unsigned_tokens(sc, &s, generation, origin)?,
                 refresh_token: s.refresh_token,
             }),
             Settled::Accepted(a) => {
@@ -95,14 +151,14 @@ impl Engine<'_> {
                     .post_authentication(sc, &a.sign_in.user, &origin.client_metadata)
                     .map_err(|e| (e, "Refused by the post authentication hook"))
                     .and_then(|()| {
-                        self.tokens(sc, &a.sign_in, generation, origin)
+                        self.unsigned_tokens(sc, &a.sign_in, generation, origin)
                             .map_err(|e| (e, "Tokens could not be issued"))
                     });
                 match issued {
-                    Ok(minted) => {
+                    Ok(tokens) => {
                         let s = self.write(|tx| signin::store_sign_in(tx, sc, a, step))?;
                         Ok(Answer::Tokens {
-                            minted,
+                            tokens,
                             refresh_token: s.refresh_token,
                         })
                     }
@@ -128,6 +184,18 @@ impl Engine<'_> {
         generation: Generation,
         origin: &Origin,
     ) -> Result<Minted> {
+        self.unsigned_tokens(sc, s, generation, origin)?.sign()
+    }
+
+    /// The tokens of a sign-in after the pre token generation hook changed their claims,
+    /// to be signed when they are handed out.
+    pub(crate) fn unsigned_tokens(
+        &self,
+        sc: &SignInClient,
+        s: &SignIn,
+        generation: Generation,
+        origin: &Origin,
+    ) -> Result<SignInTokens> {
         let keys = self.keys.pool_keys(&sc.pool)?;
         let issuer = self.issuer(&sc.pool.id);
         let (id, access) = signin::claims(sc, s, &issuer, self.now());
@@ -162,9 +230,12 @@ impl Engine<'_> {
             id = new_id;
             access = new_access;
         }
-        if s.scopes.is_some() {
-            return signin::sign_oauth(&keys, sc, id, &Value::Object(access));
-        }
-        signin::sign(&keys, sc, &Value::Object(id), &Value::Object(access))
+        Ok(SignInTokens(Pending::Claims {
+            keys,
+            id,
+            access,
+            oauth: s.scopes.is_some(),
+            expires_in: sc.client.settings.lifetimes_secs().0,
+        }))
     }
 }

@@ -39,7 +39,7 @@ mod triggers;
 
 pub use admin::AdminCreateInput;
 pub use call::HookReply;
-pub use finish::Answer;
+pub use finish::{Answer, SignInTokens};
 pub use hosted_pages::SignUpForm;
 pub use oauth::{HostedSession, TokenAnswer, TokenRequest};
 pub use recovery::{ClientUser, SignUpInput};

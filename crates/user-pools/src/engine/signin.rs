@@ -150,7 +150,7 @@ impl Engine<'_> {
                     self.write(|tx| Ok(storage::refresh_tokens::touch(tx, pk, step.now)?))?;
                 }
                 Ok(Answer::Tokens {
-                    minted: self.tokens(&sc, &s, Generation::RefreshTokens, origin)?,
+                    tokens: self.unsigned_tokens(&sc, &s, Generation::RefreshTokens, origin)?,
                     refresh_token: None,
                 })
             }

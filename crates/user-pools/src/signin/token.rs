@@ -224,16 +224,17 @@ pub fn mint(
     now_ms: i64,
 ) -> Result<Minted> {
     let (id, access) = claims(sc, s, issuer, now_ms);
-    sign(keys, sc, &id, &access)
+    sign(keys, sc.client.settings.lifetimes_secs().0, &id, &access)
 }
 
-/// Signs claims already made (and perhaps changed by a pre token generation hook).
-pub fn sign(keys: &PoolKeys, sc: &SignInClient, id: &Value, access: &Value) -> Result<Minted> {
+/// Signs claims already made (and perhaps changed by a pre token generation hook), for an
+/// access token that lasts `expires_in` seconds.
+pub fn sign(keys: &PoolKeys, expires_in: u64, id: &Value, access: &Value) -> Result<Minted> {
     let crypto = |e: tokens::Error| Error::Crypto(e.to_string());
     Ok(Minted {
         id_token: keys.id.sign_jwt(id).map_err(crypto)?,
         access_token: keys.access.sign_jwt(access).map_err(crypto)?,
-        expires_in: sc.client.settings.lifetimes_secs().0,
+        expires_in,
     })
 }
 
@@ -242,7 +243,7 @@ pub fn sign(keys: &PoolKeys, sc: &SignInClient, id: &Value, access: &Value) -> R
 /// Cognito's hosted UI tokens do.
 pub fn sign_oauth(
     keys: &PoolKeys,
-    sc: &SignInClient,
+    expires_in: u64,
     mut id: Map<String, Value>,
     access: &Value,
 ) -> Result<Minted> {
@@ -252,7 +253,7 @@ pub fn sign_oauth(
     Ok(Minted {
         id_token: keys.id.sign_jwt(&Value::Object(id)).map_err(crypto)?,
         access_token,
-        expires_in: sc.client.settings.lifetimes_secs().0,
+        expires_in,
     })
 }
 

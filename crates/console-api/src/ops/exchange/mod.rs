@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::ops::OpCtx;
+use crate::ops::shared::listing_limit;
 use crate::{ApiError, Console, ErrorCode};
 
 mod kept;
@@ -512,10 +513,7 @@ pub(crate) fn list_exchange_runs(
     req: ListExchangeRunsRequest,
 ) -> Result<ListExchangeRunsResponse, ApiError> {
     const SCOPE: &str = "ListExchangeRuns";
-    let limit = req.max_results.unwrap_or(20);
-    if !(1..=60).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be 1 to 60"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, 60, 20)?;
     let after: Option<(i64, i64)> = req
         .next_token
         .as_deref()

@@ -94,10 +94,7 @@ pub(crate) fn lookup_developer_identity(
     _ctx: &OpCtx<'_>,
     req: LookupDeveloperIdentityRequest,
 ) -> Result<LookupDeveloperIdentityResponse, ApiError> {
-    let limit = req.max_results.unwrap_or(60);
-    if !(1..=60).contains(&limit) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", req.max_results, 60, 60)?;
     let scope = format!(
         "LookupDeveloperIdentity:{}:{}:{}",
         req.identity_pool_id,

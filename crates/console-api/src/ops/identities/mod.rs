@@ -537,9 +537,7 @@ pub(crate) fn list_identities(
     _ctx: &OpCtx<'_>,
     req: ListIdentitiesRequest,
 ) -> Result<ListIdentitiesResponse, ApiError> {
-    if !(1..=60).contains(&req.max_results) {
-        return Err(ApiError::invalid("MaxResults", "must be between 1 and 60"));
-    }
+    let limit = listing_limit("MaxResults", Some(req.max_results), 60, 60)?;
     let hide = req.hide_disabled.unwrap_or(false);
     // A token is bound to its pool and to HideDisabled.
     let scope = format!("ListIdentities:{}:{hide}", req.identity_pool_id);
@@ -549,11 +547,11 @@ pub(crate) fn list_identities(
             r,
             &req.identity_pool_id,
             after,
-            req.max_results + 1,
+            limit + 1,
             hide,
         )?)
     })?;
-    let (rows, next) = paged(c, rows, req.max_results, &scope, |d| d.identity.pk);
+    let (rows, next) = paged(c, rows, limit, &scope, |d| d.identity.pk);
     Ok(ListIdentitiesResponse {
         identity_pool_id: req.identity_pool_id.to_string(),
         identities: rows.into_iter().map(description).collect(),

@@ -159,29 +159,32 @@ fn params<'a>(member: &'static str, map: &'a BTreeMap<String, Sensitive>) -> Par
     Params::new(member, map.iter().map(|(k, v)| (k.as_str(), v.expose())))
 }
 
-/// The answer of a sign-in step in Cognito's shape.
-fn auth_response(answer: Answer) -> AuthResponse {
-    match answer {
+/// The answer of a sign-in step in Cognito's shape (the tokens signed now).
+fn auth_response(answer: Answer) -> Result<AuthResponse, ApiError> {
+    Ok(match answer {
         Answer::Tokens {
-            minted,
+            tokens,
             refresh_token,
-        } => AuthResponse {
-            authentication_result: Some(AuthenticationResultType {
-                access_token: Sensitive(minted.access_token),
-                expires_in: minted.expires_in,
-                token_type: "Bearer".into(),
-                refresh_token: refresh_token.map(Sensitive),
-                id_token: Sensitive(minted.id_token),
-            }),
-            ..AuthResponse::default()
-        },
+        } => {
+            let minted = tokens.sign()?;
+            AuthResponse {
+                authentication_result: Some(AuthenticationResultType {
+                    access_token: Sensitive(minted.access_token),
+                    expires_in: minted.expires_in,
+                    token_type: "Bearer".into(),
+                    refresh_token: refresh_token.map(Sensitive),
+                    id_token: Sensitive(minted.id_token),
+                }),
+                ..AuthResponse::default()
+            }
+        }
         Answer::Challenge(c) => AuthResponse {
             challenge_name: Some(c.name.to_string()),
             session: Some(Sensitive(c.session)),
             challenge_parameters: Some(c.parameters),
             authentication_result: None,
         },
-    }
+    })
 }
 
 /// `InitiateAuth`.
@@ -200,7 +203,7 @@ pub(crate) fn initiate_auth(
     let answer = c.engine(ctx, |e| {
         e.initiate_auth(&req.client_id, None, flow, &params, &origin)
     })?;
-    Ok(auth_response(answer))
+    auth_response(answer)
 }
 
 /// `AdminInitiateAuth`.
@@ -225,7 +228,7 @@ pub(crate) fn admin_initiate_auth(
             &origin,
         )
     })?;
-    Ok(auth_response(answer))
+    auth_response(answer)
 }
 
 /// `RespondToAuthChallenge`.
@@ -250,7 +253,7 @@ pub(crate) fn respond_to_auth_challenge(
             &origin,
         )
     })?;
-    Ok(auth_response(answer))
+    auth_response(answer)
 }
 
 /// `AdminRespondToAuthChallenge`.
@@ -275,7 +278,7 @@ pub(crate) fn admin_respond_to_auth_challenge(
             &origin,
         )
     })?;
-    Ok(auth_response(answer))
+    auth_response(answer)
 }
 
 /// `GetUser`: the user an access token belongs to.
@@ -358,7 +361,7 @@ pub(crate) fn get_tokens_from_refresh_token(
         )
     })?;
     Ok(GetTokensFromRefreshTokenResponse {
-        authentication_result: auth_response(answer).authentication_result,
+        authentication_result: auth_response(answer)?.authentication_result,
     })
 }
 
