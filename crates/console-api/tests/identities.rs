@@ -1112,8 +1112,7 @@ fn identity_logins_name_the_people_behind_each_identity() {
 
 /// A decoded identity pool is kept while the store's configuration revision stands, so every
 /// change to the pool — its roles, its providers, the pool itself — must be seen by the very
-/// next GetCredentialsForIdentity: made by this console or by another process on the store,
-/// on the path the endpoint answers at once (`dispatch_json_at_once`) and on the full one.
+/// next GetCredentialsForIdentity, made by this console or by another process on the store.
 #[test]
 fn an_identity_pool_changed_or_deleted_is_seen_by_the_very_next_vend() {
     let e = env();
@@ -1121,16 +1120,7 @@ fn an_identity_pool_changed_or_deleted_is_seen_by_the_very_next_vend() {
     let token = e.id_token("alice");
     let id = e.get_id(e.login(&token)).unwrap();
     let body = json!({"IdentityId": id, "Logins": e.login(&token)});
-    let peer = Actor::endpoint("127.0.0.1");
-    let at_once = || {
-        e.c.dispatch_json_at_once(
-            &peer,
-            "GetCredentialsForIdentity",
-            body.to_string().as_bytes(),
-        )
-        .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    };
-    let full = || call::<Value>(&e.c, "GetCredentialsForIdentity", body.clone());
+    let creds = || call::<Value>(&e.c, "GetCredentialsForIdentity", body.clone());
     let role_of = |vended: &Value| {
         let key = vended["Credentials"]["AccessKeyId"].as_str().unwrap();
         ok(
@@ -1150,27 +1140,24 @@ fn an_identity_pool_changed_or_deleted_is_seen_by_the_very_next_vend() {
         );
     };
 
-    // No role yet: refused, and the at-once path leaves the refusal to the full one.
-    assert!(at_once().is_none());
+    // No role yet: refused.
     assert_eq!(
-        full().unwrap_err().code,
+        creds().unwrap_err().code,
         ErrorCode::InvalidIdentityPoolConfigurationException
     );
     let first = role(&e, "First", &e.pool, "authenticated");
     set_role(&e.c, &first);
-    let vended = at_once().expect("a linked user pool login is answered at once");
+    let vended = creds().unwrap();
     assert_eq!(vended["IdentityId"], id);
     assert!(role_of(&vended).contains(":assumed-role/First/"));
-    assert!(role_of(&full().unwrap()).contains(":assumed-role/First/"));
 
-    // The roles changed by another process: the next vends assume the new role.
+    // The roles changed by another process: the next vend assumes the new role.
     let second = role(&e, "Second", &e.pool, "authenticated");
     set_role(&other, &second);
-    assert!(role_of(&at_once().unwrap()).contains(":assumed-role/Second/"));
-    assert!(role_of(&full().unwrap()).contains(":assumed-role/Second/"));
+    assert!(role_of(&creds().unwrap()).contains(":assumed-role/Second/"));
     // And by this console.
     set_role(&e.c, &first);
-    assert!(role_of(&at_once().unwrap()).contains(":assumed-role/First/"));
+    assert!(role_of(&creds().unwrap()).contains(":assumed-role/First/"));
 
     // The user pool no longer trusted (UpdateIdentityPool in the other process): refused.
     ok(
@@ -1180,8 +1167,7 @@ fn an_identity_pool_changed_or_deleted_is_seen_by_the_very_next_vend() {
                "AllowUnauthenticatedIdentities": false,
                "DeveloperProviderName": "login.myapp"}),
     );
-    assert!(at_once().is_none());
-    not_authorized(&full().unwrap_err(), "is not among its providers");
+    not_authorized(&creds().unwrap_err(), "is not among its providers");
 
     // Trusted again, then the pool deleted: not found.
     ok(
@@ -1192,69 +1178,14 @@ fn an_identity_pool_changed_or_deleted_is_seen_by_the_very_next_vend() {
                "DeveloperProviderName": "login.myapp",
                "CognitoIdentityProviders": [{"ProviderName": e.provider, "ClientId": e.client}]}),
     );
-    assert!(role_of(&at_once().unwrap()).contains(":assumed-role/First/"));
+    assert!(role_of(&creds().unwrap()).contains(":assumed-role/First/"));
     ok(
         &other,
         "DeleteIdentityPool",
         json!({"IdentityPoolId": e.pool}),
     );
-    assert!(at_once().is_none());
     assert_eq!(
-        full().unwrap_err().code,
+        creds().unwrap_err().code,
         ErrorCode::ResourceNotFoundException
-    );
-}
-
-/// The at-once path answers only what needs no wait (linked user pool logins, a guest): a login
-/// to link, another operation or a body that does not parse goes to the full operation, which
-/// answers as before.
-#[test]
-fn only_linked_user_pool_logins_are_answered_at_once() {
-    let e = env_with(true, false);
-    let auth = role(&e, "Auth", &e.pool, "authenticated");
-    let unauth = role(&e, "Guest", &e.pool, "unauthenticated");
-    ok(
-        &e.c,
-        "SetIdentityPoolRoles",
-        json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": auth, "unauthenticated": unauth}}),
-    );
-    let peer = Actor::endpoint("127.0.0.1");
-    let at_once = |body: &Value| {
-        e.c.dispatch_json_at_once(
-            &peer,
-            "GetCredentialsForIdentity",
-            body.to_string().as_bytes(),
-        )
-    };
-    let guest = e.get_id(json!({})).unwrap();
-    let token = e.id_token("alice");
-    let as_guest = json!({"IdentityId": guest});
-    let signing_in = json!({"IdentityId": guest, "Logins": e.login(&token)});
-    // A guest has nothing to prove or link; alice's login is not linked to the identity yet.
-    let vended: Value = serde_json::from_slice(&at_once(&as_guest).unwrap()).unwrap();
-    assert_eq!(vended["IdentityId"], guest);
-    assert!(at_once(&signing_in).is_none());
-    // Other operations never run at once; a body that does not parse is left to the full path.
-    assert!(
-        e.c.dispatch_json_at_once(
-            &peer,
-            "GetId",
-            json!({"IdentityPoolId": e.pool}).to_string().as_bytes()
-        )
-        .is_none()
-    );
-    assert!(
-        e.c.dispatch_json_at_once(&peer, "GetCredentialsForIdentity", b"{")
-            .is_none()
-    );
-    // The full operation links alice's login; from then on her calls are answered at once.
-    ok(&e.c, "GetCredentialsForIdentity", signing_in.clone());
-    let vended: Value = serde_json::from_slice(&at_once(&signing_in).unwrap()).unwrap();
-    assert_eq!(vended["IdentityId"], guest);
-    assert!(
-        vended["Credentials"]["AccessKeyId"]
-            .as_str()
-            .unwrap()
-            .starts_with("ASIA")
     );
 }

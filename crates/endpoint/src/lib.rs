@@ -481,14 +481,6 @@ async fn operation(
             console.dispatch_json(&actor, name, &body)
         }))
         .map_err(|_| "panicked".to_owned())
-    } else if let Ok(Some(json)) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        console.dispatch_json_at_once(&actor, name, &body)
-    })) {
-        // An operation that could answer at once (`Console::dispatch_json_at_once`: a
-        // GetCredentialsForIdentity whose logins are linked user-pool tokens) is a verify and
-        // one read transaction, as GetUser is. Otherwise (or on a refusal, or a panic) it goes
-        // to the blocking pool, which answers as before.
-        Ok(Ok(json))
     } else {
         tokio::task::spawn_blocking(move || console.dispatch_json(&actor, name, &body))
             .await

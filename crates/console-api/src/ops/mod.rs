@@ -454,35 +454,6 @@ macro_rules! operation_table {
 
 for_each_operation!(operation_table);
 
-impl crate::Console {
-    /// Runs the operation `name` on the calling thread when it can answer at once — nothing
-    /// to wait for: no commit, no hook, no other provider, no password hash — and answers its
-    /// JSON body; None when it cannot, and on any refusal: [`crate::Console::dispatch_json`]
-    /// runs it then (on the endpoint's blocking pool), answers and records the refusal. Only
-    /// `GetCredentialsForIdentity` for a guest or a caller whose logins are user pools' ID
-    /// tokens already linked (docs/benchmarks.md, IP2), a token verify and one read
-    /// transaction, as GetUser, which the endpoint runs on its workers too.
-    pub fn dispatch_json_at_once(
-        &self,
-        actor: &crate::Actor,
-        name: &str,
-        body: &[u8],
-    ) -> Option<Vec<u8>> {
-        match name {
-            "GetCredentialsForIdentity" => {
-                let req = crate::parse_request(body).ok()?;
-                let ctx = OpCtx {
-                    op: Op::GetCredentialsForIdentity,
-                    actor,
-                };
-                let resp = identities::get_credentials_for_identity_at_once(self, &ctx, req)?;
-                crate::encode_response(&resp).ok()
-            }
-            _ => None,
-        }
-    }
-}
-
 impl Op {
     /// The operation's entry in the list.
     pub fn info(self) -> &'static Operation {

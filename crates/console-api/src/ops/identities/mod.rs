@@ -378,9 +378,9 @@ pub(crate) fn get_credentials_for_identity(
     let id = req.identity_id;
     let custom_role_arn = req.custom_role_arn;
     let ready = recorded(c, ctx, &id, || {
-        match at_once(c, &id, &logins, custom_role_arn.as_deref())? {
-            AtOnce::Ready(ready) => Ok(ready),
-            AtOnce::Outside(identity, pool) => {
+        match one_read(c, &id, &logins, custom_role_arn.as_deref())? {
+            OneRead::Ready(ready) => Ok(ready),
+            OneRead::Outside(identity, pool) => {
                 // A login that needs more than a read transaction (a provider to ask, keys to
                 // make): verified with none open, then the rest in one read transaction.
                 let verified = verify(c, &pool, "Logins", &logins)?;
@@ -431,26 +431,6 @@ pub(crate) fn get_credentials_for_identity(
     })
 }
 
-/// `GetCredentialsForIdentity` when it can answer at once: the caller's logins are all user
-/// pools' ID tokens already linked to the identity (or it is a guest), so the whole call is one read
-/// transaction (and a record queued behind the answer), with no provider to ask, no key to
-/// make and no commit to wait for. None otherwise, and on any refusal:
-/// [`get_credentials_for_identity`] answers those (and records the refusal).
-pub(crate) fn get_credentials_for_identity_at_once(
-    c: &Console,
-    ctx: &OpCtx<'_>,
-    req: GetCredentialsForIdentityRequest,
-) -> Option<GetCredentialsForIdentityResponse> {
-    let logins = clear(req.logins);
-    match at_once(c, &req.identity_id, &logins, req.custom_role_arn.as_deref()) {
-        Ok(AtOnce::Ready(Ready::Vended(answer, row))) => {
-            write_behind(c, ctx, &req.identity_id, *row);
-            Some(answer)
-        }
-        _ => None,
-    }
-}
-
 /// What GetCredentialsForIdentity's read transaction came to.
 enum Ready {
     /// Credentials planned and minted; their record is written behind the answer: the
@@ -461,7 +441,7 @@ enum Ready {
     Link(Box<Authorized>),
 }
 
-enum AtOnce {
+enum OneRead {
     Ready(Ready),
     /// A login must be verified outside the transaction.
     Outside(IdentityRow, Box<IdentityPoolRow>),
@@ -469,19 +449,19 @@ enum AtOnce {
 
 /// The identity, its pool, the caller's logins (when they can be verified in the
 /// transaction), the links, the plan and the minting, in one read transaction.
-fn at_once(
+fn one_read(
     c: &Console,
     id: &IdentityId,
     logins: &BTreeMap<String, String>,
     custom_role_arn: Option<&str>,
-) -> Result<AtOnce, ApiError> {
+) -> Result<OneRead, ApiError> {
     let now = c.now_ms();
     c.read(|r| {
         let (identity, pool) = identities::identity(r, id)?;
         let Some(verified) = crate::logins::verify_all_in(c, r, &pool, "Logins", logins)? else {
-            return Ok(AtOnce::Outside(identity, Box::new(pool)));
+            return Ok(OneRead::Outside(identity, Box::new(pool)));
         };
-        Ok(AtOnce::Ready(vend_in(
+        Ok(OneRead::Ready(vend_in(
             c,
             r,
             identity,
