@@ -52,6 +52,57 @@ impl LoginVerifier for ConsoleLogins<'_> {
     }
 }
 
+/// Verifies a Logins map as [`identity_pools::logins::verify_all`] with [`ConsoleLogins`], in
+/// the caller's read transaction, when every login can be verified there: user pools' ID
+/// tokens whose pools have keys. None when one cannot (a provider to ask, a key to make or
+/// load outside): the caller verifies with [`ConsoleLogins`] then, with no transaction open.
+pub(crate) fn verify_all_in(
+    console: &Console,
+    r: &storage::Reader<'_>,
+    pool: &IdentityPoolRow,
+    field: &str,
+    logins: &std::collections::BTreeMap<String, String>,
+) -> Result<Option<Vec<VerifiedLogin>>, Error> {
+    let v = InReader {
+        console,
+        r,
+        outside: std::cell::Cell::new(false),
+    };
+    match identity_pools::logins::verify_all(&v, pool, field, logins) {
+        Ok(verified) => Ok(Some(verified)),
+        Err(_) if v.outside.get() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`ConsoleLogins`] within one read transaction, for user pools' ID tokens only.
+struct InReader<'a, 'r> {
+    console: &'a Console,
+    r: &'a storage::Reader<'r>,
+    /// A login needed more than the transaction.
+    outside: std::cell::Cell<bool>,
+}
+
+impl LoginVerifier for InReader<'_, '_> {
+    fn verify(
+        &self,
+        pool: &IdentityPoolRow,
+        provider: &str,
+        token: &str,
+    ) -> Result<VerifiedLogin, Error> {
+        if ProviderKind::of(provider) == ProviderKind::UserPool
+            && let UserPoolCheck::Done(v) =
+                ConsoleLogins(self.console).user_pool_in(self.r, pool, provider, token)
+        {
+            return v;
+        }
+        self.outside.set(true);
+        Err(Error::Internal(
+            "this login is verified outside the read transaction".into(),
+        ))
+    }
+}
+
 /// The dispatch point for the providers verified beyond this console's own keys: OIDC
 /// providers (by their issuer host), SAML providers (by ARN) and the social providers (Google,
 /// Apple, Amazon, Facebook), checked by `federation` through
@@ -79,8 +130,37 @@ pub(crate) fn verify_external(
     }
 }
 
+/// What checking a user pool's ID token in a read transaction found.
+pub(crate) enum UserPoolCheck {
+    /// The token's verdict.
+    Done(Result<VerifiedLogin, Error>),
+    /// The user pool has no signing keys yet: they are made (a write) before it is checked.
+    NoKeys(storage::pools::PoolRow),
+}
+
+/// The user pool a `cognito-idp.<region>.amazonaws.com/<pool id>` Logins key names.
+fn user_pool_of(provider: &str) -> Result<domain::UserPoolId, Error> {
+    let pool_id = provider
+        .split_once(".amazonaws.com/")
+        .and_then(|(_, id)| domain::UserPoolId::parse(id).ok())
+        .ok_or_else(|| {
+            refused(format!(
+                "Invalid login token. '{provider}' is not a user pool provider like \
+                 cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123xyZ"
+            ))
+        })?;
+    let region = pool_id.split_once('_').map_or("", |(r, _)| r);
+    if provider != format!("cognito-idp.{region}.amazonaws.com/{pool_id}") {
+        return Err(refused(format!(
+            "Invalid login token. '{provider}' names a user pool of another region"
+        )));
+    }
+    Ok(pool_id)
+}
+
 impl ConsoleLogins<'_> {
-    /// A Poolhouse user pool's ID token.
+    /// A Poolhouse user pool's ID token, checked in one read transaction
+    /// ([`ConsoleLogins::user_pool_in`]); a pool without keys gets them first.
     fn user_pool(
         &self,
         ipool: &IdentityPoolRow,
@@ -88,123 +168,65 @@ impl ConsoleLogins<'_> {
         token: &str,
     ) -> Result<VerifiedLogin, Error> {
         let c = self.0;
-        let pool_id = provider
-            .split_once(".amazonaws.com/")
-            .and_then(|(_, id)| domain::UserPoolId::parse(id).ok())
-            .ok_or_else(|| {
-                refused(format!(
-                    "Invalid login token. '{provider}' is not a user pool provider like \
-                     cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123xyZ"
-                ))
-            })?;
-        let region = pool_id.split_once('_').map_or("", |(r, _)| r);
-        if provider != format!("cognito-idp.{region}.amazonaws.com/{pool_id}") {
-            return Err(refused(format!(
-                "Invalid login token. '{provider}' names a user pool of another region"
-            )));
-        }
-        let entries: Vec<_> = ipool
-            .config
-            .cognito_identity_providers
-            .iter()
-            .filter(|p| p.provider_name.as_deref() == Some(provider))
-            .collect();
-        // The pool, its kept keys and the workspace (for the issuer) in one read transaction.
-        let now_ms = c.now();
-        let (pool, kept, ws) = c
-            .read(|r| {
-                let Some(pool) = storage::pools::get(r, &pool_id)? else {
-                    return Ok(None);
-                };
-                let kept = c.kept_keys_in(r, &pool, now_ms)?;
-                Ok(Some((pool, kept, c.workspace_in(r)?)))
-            })
-            .map_err(internal)?
-            .ok_or_else(|| {
-                refused(format!(
-                    "Invalid login token. The user pool {pool_id} does not exist."
-                ))
-            })?;
-        let keys = match kept {
-            Some(k) => k,
-            None => c.pool_keys(&pool).map_err(internal)?,
+        let check = || {
+            c.read(|r| Ok(self.user_pool_in(r, ipool, provider, token)))
+                .map_err(internal)
         };
-        let now = now_ms.div_euclid(1000);
-        let verified = keys
-            .verifier
-            .verify(token, now, 0)
-            .map_err(|e| refused(openid::token_refusal(&e, now)))?;
-        if verified
-            .header()
-            .contains_key(tokens::inspect::TEST_TOKEN_HEADER)
-        {
-            return Err(refused(format!(
-                "Invalid login token. A test token (header `{}`) is never accepted.",
-                tokens::inspect::TEST_TOKEN_HEADER
-            )));
+        match check()? {
+            UserPoolCheck::Done(v) => v,
+            UserPoolCheck::NoKeys(pool) => {
+                // First use: make the pool's keys (a pool created before keys existed, or
+                // one whose creation did not make them), then check as any other.
+                c.pool_keys(&pool).map_err(internal)?;
+                match check()? {
+                    UserPoolCheck::Done(v) => v,
+                    UserPoolCheck::NoKeys(_) => Err(Error::Internal(
+                        "the user pool's signing keys could not be made".into(),
+                    )),
+                }
+            }
         }
-        let issuer = user_pools::signin::issuer(ws.issuer_base_url.as_deref(), pool_id.as_str());
-        if verified.str_claim("iss") != Some(issuer.as_str()) {
-            return Err(refused(
-                "Invalid login token. Issuer doesn't match providerName",
-            ));
-        }
-        if verified.str_claim("token_use") != Some("id") {
-            return Err(refused(
-                "Invalid login token. Not a valid OpenId Connect identity token: an identity \
-                 pool takes the user pool's ID token, not its access token.",
-            ));
-        }
-        let aud = verified.str_claim("aud").unwrap_or_default();
-        let Some(entry) = entries.iter().find(|p| p.client_id.as_deref() == Some(aud)) else {
-            return Err(refused(format!(
-                "Invalid login token. Incorrect token audience: app client '{aud}' is not among \
-                 the identity pool's clients of {provider}."
-            )));
-        };
-        let sub = verified
-            .str_claim("sub")
-            .ok_or_else(|| refused("Invalid login token. The token has no sub."))?
-            .to_owned();
-        if entry.server_side_token_check == Some(true) {
-            self.check_session(&pool, &verified, &sub)?;
-        }
-        Ok(VerifiedLogin {
-            provider: provider.to_owned(),
-            subject: sub,
-            claims: verified.into_claims(),
-        })
     }
 
-    /// `ServerSideTokenCheck`: the sign-in the token comes from is live and its user enabled.
-    fn check_session(
+    /// A Poolhouse user pool's ID token, checked in the caller's read transaction: the user
+    /// pool, its kept keys and the workspace (for the issuer) are read there, and with
+    /// `ServerSideTokenCheck` the sign-in and its user too.
+    pub(crate) fn user_pool_in(
         &self,
-        pool: &storage::pools::PoolRow,
-        verified: &tokens::VerifiedToken,
-        sub: &str,
-    ) -> Result<(), Error> {
-        let revoked = || {
-            refused(
-                "Invalid login token. Token has been revoked: the user signed out or the session was revoked.",
-            )
+        r: &storage::Reader<'_>,
+        ipool: &IdentityPoolRow,
+        provider: &str,
+        token: &str,
+    ) -> UserPoolCheck {
+        let c = self.0;
+        let pool_id = match user_pool_of(provider) {
+            Ok(id) => id,
+            Err(e) => return UserPoolCheck::Done(Err(e)),
         };
-        let origin = verified.str_claim("origin_jti").ok_or_else(revoked)?;
-        self.0
-            .read(|r| {
-                let session = user_pools::signin::sign_in_by_origin(r, origin)?;
-                let Some(session) = session.filter(|s| s.revoked_at.is_none()) else {
-                    return Ok(Err(revoked()));
-                };
-                let user = storage::users::get_by_pk(r, session.user)?;
-                Ok(match user {
-                    Some(u) if u.pool == pool.pk && u.sub == sub && u.enabled => Ok(()),
-                    Some(u) if u.pool == pool.pk && u.sub == sub => {
-                        Err(refused("Invalid login token. User is disabled."))
-                    }
-                    _ => Err(revoked()),
-                })
-            })
-            .map_err(internal)?
+        let now_ms = c.now();
+        let read = (|| -> Result<_, ApiError> {
+            let Some(pool) = storage::pools::get(r, &pool_id)? else {
+                return Ok(None);
+            };
+            let kept = c.kept_keys_in(r, &pool, now_ms)?;
+            Ok(Some((pool, kept, c.workspace_in(r)?)))
+        })();
+        let (pool, kept, ws) = match read {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                return UserPoolCheck::Done(Err(refused(format!(
+                    "Invalid login token. The user pool {pool_id} does not exist."
+                ))));
+            }
+            Err(e) => return UserPoolCheck::Done(Err(internal(e))),
+        };
+        let Some(keys) = kept else {
+            return UserPoolCheck::NoKeys(pool);
+        };
+        let issuer = user_pools::signin::issuer(ws.issuer_base_url.as_deref(), pool_id.as_str());
+        UserPoolCheck::Done(id_token(
+            r, ipool, provider, &pool, &keys, &issuer, token, now_ms,
+        ))
     }
 
     /// An identity-pool OpenID token for this identity pool.
@@ -356,5 +378,97 @@ impl Console {
             "response_types_supported": ["id_token"],
             "claims_supported": ["sub", "aud", "amr", "iss", "iat", "exp", openid::TAGS_CLAIM]
         }))
+    }
+}
+
+/// Checks a user pool's ID token with the pool's keys: signature and expiry, not a test token,
+/// `iss` the pool's issuer, `token_use` `id`, `aud` one of the identity pool's clients of this
+/// user pool, a `sub`; with that client's `ServerSideTokenCheck`, the sign-in (read in `r`).
+#[allow(clippy::too_many_arguments)]
+fn id_token(
+    r: &storage::Reader<'_>,
+    ipool: &IdentityPoolRow,
+    provider: &str,
+    pool: &storage::pools::PoolRow,
+    keys: &user_pools::keys::PoolKeys,
+    issuer: &str,
+    token: &str,
+    now_ms: i64,
+) -> Result<VerifiedLogin, Error> {
+    let now = now_ms.div_euclid(1000);
+    let verified = keys
+        .verifier
+        .verify(token, now, 0)
+        .map_err(|e| refused(openid::token_refusal(&e, now)))?;
+    if verified
+        .header()
+        .contains_key(tokens::inspect::TEST_TOKEN_HEADER)
+    {
+        return Err(refused(format!(
+            "Invalid login token. A test token (header `{}`) is never accepted.",
+            tokens::inspect::TEST_TOKEN_HEADER
+        )));
+    }
+    if verified.str_claim("iss") != Some(issuer) {
+        return Err(refused(
+            "Invalid login token. Issuer doesn't match providerName",
+        ));
+    }
+    if verified.str_claim("token_use") != Some("id") {
+        return Err(refused(
+            "Invalid login token. Not a valid OpenId Connect identity token: an identity \
+             pool takes the user pool's ID token, not its access token.",
+        ));
+    }
+    let aud = verified.str_claim("aud").unwrap_or_default();
+    let Some(entry) = ipool.config.cognito_identity_providers.iter().find(|p| {
+        p.provider_name.as_deref() == Some(provider) && p.client_id.as_deref() == Some(aud)
+    }) else {
+        return Err(refused(format!(
+            "Invalid login token. Incorrect token audience: app client '{aud}' is not among \
+             the identity pool's clients of {provider}."
+        )));
+    };
+    let sub = verified
+        .str_claim("sub")
+        .ok_or_else(|| refused("Invalid login token. The token has no sub."))?
+        .to_owned();
+    if entry.server_side_token_check == Some(true) {
+        check_session(r, pool, &verified, &sub)?;
+    }
+    Ok(VerifiedLogin {
+        provider: provider.to_owned(),
+        subject: sub,
+        claims: verified.into_claims(),
+    })
+}
+
+/// `ServerSideTokenCheck`: the sign-in the token comes from is live and its user enabled.
+fn check_session(
+    r: &storage::Reader<'_>,
+    pool: &storage::pools::PoolRow,
+    verified: &tokens::VerifiedToken,
+    sub: &str,
+) -> Result<(), Error> {
+    let revoked = || {
+        refused(
+            "Invalid login token. Token has been revoked: the user signed out or the session was revoked.",
+        )
+    };
+    let origin = verified.str_claim("origin_jti").ok_or_else(revoked)?;
+    let found = (|| -> Result<_, ApiError> {
+        let session = user_pools::signin::sign_in_by_origin(r, origin)?;
+        let Some(session) = session.filter(|s| s.revoked_at.is_none()) else {
+            return Ok(None);
+        };
+        Ok(storage::users::get_by_pk(r, session.user)?)
+    })()
+    .map_err(internal)?;
+    match found {
+        Some(u) if u.pool == pool.pk && u.sub == sub && u.enabled => Ok(()),
+        Some(u) if u.pool == pool.pk && u.sub == sub => {
+            Err(refused("Invalid login token. User is disabled."))
+        }
+        _ => Err(revoked()),
     }
 }

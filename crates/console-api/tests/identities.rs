@@ -1109,3 +1109,83 @@ fn identity_logins_name_the_people_behind_each_identity() {
     );
     assert_eq!(after["Logins"][0]["Subject"], bob_sub);
 }
+
+/// A decoded identity pool is kept while the store's configuration revision stands, so every
+/// change to the pool — its roles, its providers, the pool itself — must be seen by the very
+/// next GetCredentialsForIdentity, made by this console or by another process on the store.
+#[test]
+fn an_identity_pool_changed_or_deleted_is_seen_by_the_very_next_vend() {
+    let e = env();
+    let other = e.c.open_again();
+    let token = e.id_token("alice");
+    let id = e.get_id(e.login(&token)).unwrap();
+    let body = json!({"IdentityId": id, "Logins": e.login(&token)});
+    let creds = || call::<Value>(&e.c, "GetCredentialsForIdentity", body.clone());
+    let role_of = |vended: &Value| {
+        let key = vended["Credentials"]["AccessKeyId"].as_str().unwrap();
+        ok(
+            &e.c.same_as(Actor::endpoint(key)),
+            "GetCallerIdentity",
+            json!({}),
+        )["Arn"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let set_role = |c: &TestConsole, arn: &str| {
+        ok(
+            c,
+            "SetIdentityPoolRoles",
+            json!({"IdentityPoolId": e.pool, "Roles": {"authenticated": arn}}),
+        );
+    };
+
+    // No role yet: refused.
+    assert_eq!(
+        creds().unwrap_err().code,
+        ErrorCode::InvalidIdentityPoolConfigurationException
+    );
+    let first = role(&e, "First", &e.pool, "authenticated");
+    set_role(&e.c, &first);
+    let vended = creds().unwrap();
+    assert_eq!(vended["IdentityId"], id);
+    assert!(role_of(&vended).contains(":assumed-role/First/"));
+
+    // The roles changed by another process: the next vend assumes the new role.
+    let second = role(&e, "Second", &e.pool, "authenticated");
+    set_role(&other, &second);
+    assert!(role_of(&creds().unwrap()).contains(":assumed-role/Second/"));
+    // And by this console.
+    set_role(&e.c, &first);
+    assert!(role_of(&creds().unwrap()).contains(":assumed-role/First/"));
+
+    // The user pool no longer trusted (UpdateIdentityPool in the other process): refused.
+    ok(
+        &other,
+        "UpdateIdentityPool",
+        json!({"IdentityPoolId": e.pool, "IdentityPoolName": "app",
+               "AllowUnauthenticatedIdentities": false,
+               "DeveloperProviderName": "login.myapp"}),
+    );
+    not_authorized(&creds().unwrap_err(), "is not among its providers");
+
+    // Trusted again, then the pool deleted: not found.
+    ok(
+        &e.c,
+        "UpdateIdentityPool",
+        json!({"IdentityPoolId": e.pool, "IdentityPoolName": "app",
+               "AllowUnauthenticatedIdentities": false,
+               "DeveloperProviderName": "login.myapp",
+               "CognitoIdentityProviders": [{"ProviderName": e.provider, "ClientId": e.client}]}),
+    );
+    assert!(role_of(&creds().unwrap()).contains(":assumed-role/First/"));
+    ok(
+        &other,
+        "DeleteIdentityPool",
+        json!({"IdentityPoolId": e.pool}),
+    );
+    assert_eq!(
+        creds().unwrap_err().code,
+        ErrorCode::ResourceNotFoundException
+    );
+}

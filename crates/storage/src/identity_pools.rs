@@ -1,5 +1,6 @@
 //! The `identity_pools` table: each identity pool's configuration, roles, role mappings,
-//! principal tag maps and tags (JSON documents in Cognito's shapes).
+//! principal tag maps and tags (JSON documents in Cognito's shapes). Every write bumps the
+//! store's configuration revision, and reads keep the decoded pools while it stands.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,9 @@ use domain::identity_pool::{IdentityPoolConfig, PrincipalTagMap};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx, from_json, to_json};
+use crate::{
+    IdentityPoolKey, Read, Result, Tx, bump_config_revision, config_revision, from_json, to_json,
+};
 
 /// A stored identity pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,7 +141,9 @@ pub fn insert(
             to_json("identity pool tags", tags)?,
             now,
         ])?;
-    Ok(tx.conn().last_insert_rowid())
+    let pk = tx.conn().last_insert_rowid();
+    bump_config_revision(tx)?;
+    Ok(pk)
 }
 
 /// The configuration's four provider lists as the JSON their columns hold: login providers,
@@ -163,26 +168,46 @@ fn providers_json(c: &IdentityPoolConfig) -> Result<[String; 4]> {
 
 /// The pool with this id.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<IdentityPoolRow>> {
-    let found = r
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM identity_pools WHERE id = ?1"
-        ))?
-        .query_row([id], raw)
-        .optional()?;
-    found.map(decode).transpose()
+    cached(r, IdentityPoolKey::Id(id), |r| {
+        Ok(r.conn()
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM identity_pools WHERE id = ?1"
+            ))?
+            .query_row([id], raw)
+            .optional()?)
+    })
 }
 
 /// The pool with this key.
 pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<IdentityPoolRow>> {
-    let found = r
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM identity_pools WHERE pk = ?1"
-        ))?
-        .query_row([pk], raw)
-        .optional()?;
-    found.map(decode).transpose()
+    cached(r, IdentityPoolKey::Pk(pk), |r| {
+        Ok(r.conn()
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM identity_pools WHERE pk = ?1"
+            ))?
+            .query_row([pk], raw)
+            .optional()?)
+    })
+}
+
+/// A pool as decoded at the store's configuration revision (which every write below bumps):
+/// kept decoded while the revision stands, else read with `read` and decoded.
+fn cached<R: Read>(
+    r: &R,
+    key: IdentityPoolKey<'_>,
+    read: impl FnOnce(&R) -> Result<Option<Raw>>,
+) -> Result<Option<IdentityPoolRow>> {
+    let revision = config_revision(r)?;
+    if let Some(p) = r.cache().get_identity_pool(revision, key) {
+        return Ok(Some(p));
+    }
+    let found = read(r)?.map(decode).transpose()?;
+    if let Some(p) = &found
+        && r.fills_cache()
+    {
+        r.cache().put_identity_pool(revision, p);
+    }
+    Ok(found)
 }
 
 /// Pools in creation order after `after_pk`, at most `limit`.
@@ -228,7 +253,7 @@ pub fn update(
             tags,
             now,
         ])?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Replaces a pool's roles and role mappings.
@@ -250,7 +275,7 @@ pub fn set_roles(
             to_json("identity pool role mappings", mappings)?,
             now
         ])?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Replaces a pool's principal tag maps.
@@ -269,7 +294,7 @@ pub fn set_principal_tags(
             to_json("identity pool principal tags", maps)?,
             now
         ])?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Replaces a pool's tags.
@@ -277,7 +302,7 @@ pub fn set_tags(tx: &Tx<'_>, pk: i64, tags: &BTreeMap<String, String>, now: i64)
     tx.conn()
         .prepare_cached("UPDATE identity_pools SET tags = ?2, updated_at = ?3 WHERE pk = ?1")?
         .execute(params![pk, to_json("identity pool tags", tags)?, now])?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Deletes a pool; returns whether there was one.
@@ -285,6 +310,7 @@ pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<bool> {
     let n = tx
         .conn()
         .execute("DELETE FROM identity_pools WHERE pk = ?1", [pk])?;
+    bump_config_revision(tx)?;
     Ok(n > 0)
 }
 

@@ -114,6 +114,9 @@ mod sealed {
     pub struct Cache {
         pub(crate) pools: std::sync::Mutex<super::PoolCache>,
         pub(crate) clients: std::sync::Mutex<super::ClientCache>,
+        /// Decoded identity pools, likewise (their eight JSON documents read once per
+        /// revision, not once per GetCredentialsForIdentity; docs/benchmarks.md, IP2).
+        pub(crate) identity_pools: std::sync::Mutex<super::IdentityPoolCache>,
     }
 }
 
@@ -223,9 +226,53 @@ impl Cache {
     }
 }
 
+#[derive(Default)]
+pub(crate) struct IdentityPoolCache {
+    revision: i64,
+    by_pk: HashMap<i64, identity_pools::IdentityPoolRow>,
+    pk_of_id: HashMap<String, i64>,
+}
+
+/// An identity pool by its key or by its id.
+pub(crate) enum IdentityPoolKey<'a> {
+    Pk(i64),
+    Id(&'a str),
+}
+
+impl Cache {
+    pub(crate) fn get_identity_pool(
+        &self,
+        revision: i64,
+        key: IdentityPoolKey<'_>,
+    ) -> Option<identity_pools::IdentityPoolRow> {
+        let c = self.identity_pools.lock().ok()?;
+        if c.revision != revision {
+            return None;
+        }
+        let pk = match key {
+            IdentityPoolKey::Pk(pk) => pk,
+            IdentityPoolKey::Id(id) => *c.pk_of_id.get(id)?,
+        };
+        c.by_pk.get(&pk).cloned()
+    }
+
+    pub(crate) fn put_identity_pool(&self, revision: i64, pool: &identity_pools::IdentityPoolRow) {
+        let Ok(mut c) = self.identity_pools.lock() else {
+            return;
+        };
+        if c.revision != revision || c.by_pk.len() >= POOL_CACHE_MAX {
+            c.by_pk.clear();
+            c.pk_of_id.clear();
+            c.revision = revision;
+        }
+        c.pk_of_id.insert(pool.id.to_string(), pool.pk);
+        c.by_pk.insert(pool.pk, pool.clone());
+    }
+}
+
 /// The store's configuration revision: a number that changes with every committed change to a
-/// pool, an app client or a workspace setting, in any process. What was decoded from those rows
-/// at one revision may be kept and reused while the revision stays the same.
+/// pool, an app client, an identity pool or a workspace setting, in any process. What was
+/// decoded from those rows at one revision may be kept and reused while the revision stays the same.
 pub fn config_revision(r: &impl Read) -> Result<i64> {
     Ok(r.conn()
         .prepare_cached("SELECT n FROM config_revision WHERE id = 1")?

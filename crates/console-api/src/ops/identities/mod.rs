@@ -18,6 +18,8 @@ use identity_pools::openid::{self, TokenClaims};
 use identity_pools::vend::{self, VendRequest};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use storage::credentials::CredentialRow;
+use storage::identities::IdentityRow;
 use storage::identity_pools::IdentityPoolRow;
 use ts_rs::TS;
 
@@ -366,8 +368,7 @@ pub(crate) fn get_open_id_token(
 /// `GetCredentialsForIdentity` (the enhanced flow): the caller proven as for GetOpenIdToken,
 /// then one-hour credentials vended for the identity (`identity_pools::vend`: the role mapped
 /// from the login that decides — `vend::deciding_login` — the role's trust policy, the guest
-/// scope-down). A
-/// refusal stores nothing, not even the caller's new logins.
+/// scope-down). A refusal stores nothing, not even the caller's new logins.
 pub(crate) fn get_credentials_for_identity(
     c: &Console,
     ctx: &OpCtx<'_>,
@@ -375,46 +376,46 @@ pub(crate) fn get_credentials_for_identity(
 ) -> Result<GetCredentialsForIdentityResponse, ApiError> {
     let logins = clear(req.logins);
     let id = req.identity_id;
-    // As `authorize`, but the logins' links are checked in the write's own transaction (one
-    // read transaction fewer, and the check and the linking see the same state). Concurrent
-    // vends share a commit (docs/benchmarks.md, IP2).
-    let (identity, pool, verified) = recorded(c, ctx, &id, || {
-        let (identity, pool) = c.read(|r| Ok(identities::identity(r, &id)?))?;
-        let verified = verify(c, &pool, "Logins", &logins)?;
-        Ok((identity, pool, verified))
-    })?;
     let custom_role_arn = req.custom_role_arn;
-    // A caller whose logins are all linked already changes nothing the answer depends on: the
-    // credentials prove themselves (a sealed session token), so they are planned and minted
-    // in one read transaction and their record and audit entry are written behind the answer
-    // (ARCHITECTURE.md, "Credential records are written behind the answer").
-    let now = c.now_ms();
-    let quick = recorded(c, ctx, &id, || {
-        c.read(|r| {
-            let a = identities::authorize_in(r, identity.clone(), pool.clone(), verified.clone())?;
-            if !a.to_link.is_empty() {
-                return Ok(None);
+    let ready = recorded(c, ctx, &id, || {
+        match one_read(c, &id, &logins, custom_role_arn.as_deref())? {
+            OneRead::Ready(ready) => Ok(ready),
+            OneRead::Outside(identity, pool) => {
+                // A login that needs more than a read transaction (a provider to ask, keys to
+                // make): verified with none open, then the rest in one read transaction.
+                let verified = verify(c, &pool, "Logins", &logins)?;
+                let now = c.now_ms();
+                c.read(|r| {
+                    vend_in(
+                        c,
+                        r,
+                        identity,
+                        *pool,
+                        verified,
+                        custom_role_arn.as_deref(),
+                        now,
+                    )
+                })
             }
-            let (vended, row) = vend::vend_unrecorded(
-                r,
-                c.credential_key(),
-                now,
-                &vend_request(&a, custom_role_arn.as_deref())?,
-            )
-            .map_err(vend_error)?;
-            Ok(Some((answer(&a, vended), row)))
-        })
+        }
     })?;
-    if let Some((answer, row)) = quick {
-        c.write_behind_audited(ctx, None, Some(id.to_string()), move |tx| {
-            identity_pools::credentials::record(tx, &row)
-                .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
-        });
-        return Ok(answer);
-    }
+    let a = match ready {
+        Ready::Vended(answer, row) => {
+            write_behind(c, ctx, &id, *row);
+            return Ok(answer);
+        }
+        Ready::Link(a) => a,
+    };
     // New logins to link: the identity changes, so the answer waits for its commit (shared
-    // with concurrent vends, docs/benchmarks.md, IP2).
+    // with concurrent vends, docs/benchmarks.md, IP2). The links are checked again in the
+    // write's own transaction.
     let console = c.clone();
+    let Authorized {
+        identity,
+        pool,
+        logins: verified,
+        ..
+    } = *a;
     c.write_audited_grouped(ctx, None, Some(id.to_string()), move |tx, uctx| {
         let now = uctx.clock.now_ms();
         let a = identities::authorize_in(tx, identity, pool, verified)?;
@@ -428,6 +429,80 @@ pub(crate) fn get_credentials_for_identity(
         .map_err(vend_error)?;
         Ok(answer(&a, vended))
     })
+}
+
+/// What GetCredentialsForIdentity's read transaction came to.
+enum Ready {
+    /// Credentials planned and minted; their record is written behind the answer: the
+    /// credentials prove themselves (a sealed session token; ARCHITECTURE.md, "Credential
+    /// records are written behind the answer").
+    Vended(GetCredentialsForIdentityResponse, Box<CredentialRow>),
+    /// The caller is proven and has logins to link first.
+    Link(Box<Authorized>),
+}
+
+enum OneRead {
+    Ready(Ready),
+    /// A login must be verified outside the transaction.
+    Outside(IdentityRow, Box<IdentityPoolRow>),
+}
+
+/// The identity, its pool, the caller's logins (when they can be verified in the
+/// transaction), the links, the plan and the minting, in one read transaction.
+fn one_read(
+    c: &Console,
+    id: &IdentityId,
+    logins: &BTreeMap<String, String>,
+    custom_role_arn: Option<&str>,
+) -> Result<OneRead, ApiError> {
+    let now = c.now_ms();
+    c.read(|r| {
+        let (identity, pool) = identities::identity(r, id)?;
+        let Some(verified) = crate::logins::verify_all_in(c, r, &pool, "Logins", logins)? else {
+            return Ok(OneRead::Outside(identity, Box::new(pool)));
+        };
+        Ok(OneRead::Ready(vend_in(
+            c,
+            r,
+            identity,
+            pool,
+            verified,
+            custom_role_arn,
+            now,
+        )?))
+    })
+}
+
+/// The caller's links checked, then (all linked already) the credentials planned and minted.
+fn vend_in(
+    c: &Console,
+    r: &storage::Reader<'_>,
+    identity: IdentityRow,
+    pool: IdentityPoolRow,
+    verified: Vec<VerifiedLogin>,
+    custom_role_arn: Option<&str>,
+    now: i64,
+) -> Result<Ready, ApiError> {
+    let a = identities::authorize_in(r, identity, pool, verified)?;
+    if !a.to_link.is_empty() {
+        return Ok(Ready::Link(Box::new(a)));
+    }
+    let (vended, row) = vend::vend_unrecorded(
+        r,
+        c.credential_key(),
+        now,
+        &vend_request(&a, custom_role_arn)?,
+    )
+    .map_err(vend_error)?;
+    Ok(Ready::Vended(answer(&a, vended), Box::new(row)))
+}
+
+/// The credential's record and the audit entry, queued behind the answer.
+fn write_behind(c: &Console, ctx: &OpCtx<'_>, id: &IdentityId, row: CredentialRow) {
+    c.write_behind_audited(ctx, None, Some(id.to_string()), move |tx| {
+        identity_pools::credentials::record(tx, &row)
+            .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e.to_string()))
+    });
 }
 
 /// What a vend for the proven caller `a` asks.
