@@ -102,7 +102,14 @@ async function main() {
   const signIn = async (username, password) => {
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    // The answer is a new document (the page again, or a redirect): wait for it, not for the
+    // document already loaded, whose alert would otherwise be read as the answer's.
+    // (A redirect to the app commits the stand-in's document, or an error page when the route
+    // does not take it: either way a new document.)
+    await Promise.all([
+      page.waitForEvent("framenavigated", (frame) => frame === page.mainFrame()),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
     await page.waitForLoadState("load");
   };
 
