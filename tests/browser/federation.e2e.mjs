@@ -167,6 +167,21 @@ async function main() {
     assert(claims.identities[0].userId === bobSub, "the identity is not bob's");
   });
 
+  await check("the console names the federated user by email and says it signs in through PoolB", async () => {
+    const consolePage = await context.newPage();
+    await consolePage.goto(`${base}/index.html#/pools/${encodeURIComponent(a)}/users`);
+    const row = consolePage.getByTestId("user-row").filter({ hasText: "bob@hq.example" });
+    const via = row.getByTestId("user-signin-provider");
+    await via.waitFor();
+    assert((await via.textContent()) === "PoolB", `the row says ${await via.textContent()}`);
+    await row.click();
+    const signsInWith = consolePage.getByTestId("user-signs-in-with");
+    await signsInWith.waitFor();
+    assert(/PoolB/.test(await signsInWith.textContent()), `the user's page says ${await signsInWith.textContent()}`);
+    await inEveryLook(consolePage, "federation", "03-console-federated-user");
+    await consolePage.close();
+  });
+
   await check("a client with PoolB only goes straight to it from its sign-in page", async () => {
     await apiOk(base, "UpdateUserPoolClient", {
       UserPoolId: a,

@@ -76,7 +76,7 @@ export function LinkedIdentities({
   if (identities.length === 0) return null;
   return (
     <Section title="Linked identities" testId="linked-identities">
-      <div className="table-wrap linked-identities">
+      <div className="table-wrap linked-identities" tabIndex={0} role="region" aria-label="Linked identities table">
         <table className="table">
           <thead>
             <tr>
