@@ -51,6 +51,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0025_authorization_codes.sql"),
     ),
     (27, include_str!("../migrations/0027_saml_replay.sql")),
+    (
+        28,
+        include_str!("../migrations/0028_authorization_codes_indexes.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

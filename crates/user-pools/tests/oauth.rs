@@ -829,3 +829,42 @@ fn authorize_resolves_the_named_provider_by_name_or_identifier_which_the_client_
     assert_eq!(code, OAuthCode::UnauthorizedClient);
     assert!(d.contains("COGNITO"), "{d}");
 }
+
+/// Codes are found by no index of their client or user: deleting either still removes the
+/// codes it had outstanding (the foreign keys' cascade), and a later exchange finds nothing.
+#[test]
+fn deleting_a_client_or_a_user_removes_their_outstanding_codes() {
+    let env = Env::new();
+    user(&env);
+    let keys = Loaded(&env);
+    let e = engine(&env, &keys);
+    let settings = oauth_settings(vec![OAuthFlow::Code], &["openid"]);
+    let (doomed, _) = client(&env, false, settings.clone());
+    let (kept, _) = client(&env, false, settings);
+    let of_doomed = query_value(
+        &signed_in_location(&env, &e, &request(&doomed, &[])),
+        "code",
+    )
+    .unwrap();
+    let of_kept = query_value(&signed_in_location(&env, &e, &request(&kept, &[])), "code").unwrap();
+    let second_of_kept =
+        query_value(&signed_in_location(&env, &e, &request(&kept, &[])), "code").unwrap();
+    assert!(code_live(&env, &of_doomed) && code_live(&env, &of_kept));
+
+    env.write(|tx, _| user_pools::clients::delete(tx, &env.pool_id, &doomed))
+        .unwrap();
+    assert!(
+        !code_live(&env, &of_doomed),
+        "the deleted client's code is gone"
+    );
+    assert!(code_live(&env, &of_kept), "another client's code stays");
+
+    env.write(|tx, _| user_pools::users::delete(tx, &env.pool_id, "ana"))
+        .unwrap();
+    assert!(!code_live(&env, &of_kept) && !code_live(&env, &second_of_kept));
+    let err = e
+        .oauth_token(&env.pool_id, &code_request(&kept, &of_kept, None))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.code, OAuthCode::InvalidGrant);
+}
