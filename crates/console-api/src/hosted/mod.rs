@@ -6,12 +6,11 @@
 
 mod federation;
 mod saml;
+mod sealed;
 
-pub use federation::{
-    FEDERATION_STATE_LIFETIME_MS, FederationOutcome, FederationState, ProviderAnswer,
-    ProviderButton, binding_of,
-};
+pub use federation::{FederationOutcome, ProviderAnswer, ProviderButton};
 pub use saml::{SAML, SamlSignedIn};
+pub use sealed::{FEDERATION_STATE_LIFETIME_MS, FederationState, binding_of};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -10,7 +10,7 @@ use axum::response::Response;
 use console_api::Console;
 use console_api::hosted::{AuthorizeRequest, OAuthCode, OAuthError, Prompt, Refusal};
 
-use super::{SESSION_COOKIE, Site, blocking, cookies, page, redirect};
+use super::{SESSION_COOKIE, Site, blocking, cookies, page, redirect, refused};
 
 /// The cookie that ties a sign-in through another provider to the browser that started it:
 /// the state sent to the provider carries its value's digest.
@@ -35,21 +35,6 @@ pub(crate) fn idpresponse_url(site: &Site, headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     format!("http://{host}{}", site.path("/oauth2/idpresponse"))
-}
-
-/// The answer to an authorize request that is refused.
-pub(crate) fn refused(refusal: &Refusal) -> Response {
-    match (refusal, refusal.location()) {
-        (_, Some(location)) => redirect(&location, &[]),
-        (Refusal::Page(message), None) => {
-            page::error_page(StatusCode::BAD_REQUEST, "Something went wrong", message)
-        }
-        (Refusal::Redirect { .. }, None) => page::error_page(
-            StatusCode::BAD_REQUEST,
-            "Something went wrong",
-            "The request could not be completed.",
-        ),
-    }
 }
 
 /// The request's parameters from a query string; `None` if a name repeats.

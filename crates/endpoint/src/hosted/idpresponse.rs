@@ -18,7 +18,8 @@ use axum::response::Response;
 use console_api::Console;
 use console_api::hosted::{FederationOutcome, ProviderAnswer};
 
-use super::authorize::{BINDING_COOKIE, idpresponse_url, refused};
+use super::authorize::{BINDING_COOKIE, idpresponse_url};
+use super::refused;
 use super::{SESSION_COOKIE, Site, blocking, cookies, form, page, peer_ip, redirect, value};
 
 /// The parameter of the GET that carries a sealed posted answer.

@@ -16,11 +16,12 @@ use axum::response::Response;
 use console_api::Console;
 use console_api::hosted::{Answer, AuthorizeRequest, Challenge, Refusal};
 
-use super::authorize::{refused, request_of};
+use super::authorize::request_of;
 use super::mfa_setup;
 use super::page::{self, Field};
 use super::pages::SignInExtras;
 use super::providers::{self, Offered};
+use super::refused;
 use super::{
     CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, peer_ip, redirect, value,
 };
@@ -63,21 +64,6 @@ enum View {
         pending: Pending,
         error: Option<String>,
     },
-}
-
-/// The CSRF cookie of the browser, or a new one to set.
-pub(super) fn csrf_cookie(headers: &HeaderMap) -> (String, bool) {
-    match cookies(headers).remove(CSRF_COOKIE) {
-        Some(c) if (16..=256).contains(&c.len()) => (c, false),
-        _ => (new_csrf_cookie(), true),
-    }
-}
-
-/// A fresh random CSRF cookie value (32 bytes, base64url).
-fn new_csrf_cookie() -> String {
-    use base64::Engine as _;
-    let bytes: [u8; 32] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// The page for `view`.
@@ -317,7 +303,7 @@ pub(crate) async fn show(
             "A parameter of the request is repeated.",
         );
     };
-    let (cookie, new_cookie) = csrf_cookie(&headers);
+    let (cookie, new_cookie) = super::csrf_cookie(&headers);
     let pool_id = site.pool_id.clone();
     let checked = {
         let (console, req) = (console.clone(), req.clone());

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use console_api::Console;
 
-use super::authorize::refused;
+use super::refused;
 use super::{SESSION_COOKIE, Site, blocking, cookies, page, redirect, value};
 
 pub(crate) async fn logout(

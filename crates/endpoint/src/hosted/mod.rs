@@ -36,6 +36,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use console_api::hosted::Refusal;
 use console_api::{ApiError, Console, ErrorCode};
 
 use crate::hosts::DomainHost;
@@ -186,6 +187,21 @@ pub(crate) fn routes() -> Router<Console> {
         .merge(saml_routes)
 }
 
+/// The CSRF cookie of the browser, or a new one to set.
+pub(crate) fn csrf_cookie(headers: &HeaderMap) -> (String, bool) {
+    match cookies(headers).remove(CSRF_COOKIE) {
+        Some(c) if (16..=256).contains(&c.len()) => (c, false),
+        _ => (new_csrf_cookie(), true),
+    }
+}
+
+/// A fresh random CSRF cookie value (32 bytes, base64url).
+fn new_csrf_cookie() -> String {
+    use base64::Engine as _;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// The cookies of a request, by name (the first of each name).
 pub(crate) fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
     let mut out = HashMap::new();
@@ -219,6 +235,21 @@ pub(crate) fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+/// The answer to an authorize request that is refused.
+pub(crate) fn refused(refusal: &Refusal) -> Response {
+    match (refusal, refusal.location()) {
+        (_, Some(location)) => redirect(&location, &[]),
+        (Refusal::Page(message), None) => {
+            page::error_page(StatusCode::BAD_REQUEST, "Something went wrong", message)
+        }
+        (Refusal::Redirect { .. }, None) => page::error_page(
+            StatusCode::BAD_REQUEST,
+            "Something went wrong",
+            "The request could not be completed.",
+        ),
+    }
 }
 
 /// A 302 to `location`, never cached, with cookies to set.

@@ -9,8 +9,9 @@ use console_api::hosted::{AuthorizeRequest, Authorized};
 use console_api::hosted_pages::{PasswordPolicy, PolicyRule};
 use console_api::{ApiError, Console};
 
-use super::authorize::{refused, request_of};
+use super::authorize::request_of;
 use super::page::{self, esc};
+use super::refused;
 use super::{CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, redirect, value};
 
 /// A page's request: the authorize request it carries, checked; the browser's CSRF cookie
@@ -148,7 +149,7 @@ pub(crate) async fn open_get(
             "A parameter of the request is repeated.",
         ));
     };
-    let (cookie, new_cookie) = super::login::csrf_cookie(headers);
+    let (cookie, new_cookie) = super::csrf_cookie(headers);
     Ok((
         checked(console, site, req, cookie, new_cookie).await?,
         pairs,

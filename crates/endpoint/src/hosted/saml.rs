@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use console_api::Console;
 use console_api::hosted::{AuthorizeRequest, Authorized, Refusal};
 
-use super::authorize::refused;
+use super::refused;
 use super::{SESSION_COOKIE, Site, blocking, page, peer_ip, redirect, value};
 
 /// The largest `/saml2/idpresponse` body: a SAMLResponse is at most 100,000 characters
