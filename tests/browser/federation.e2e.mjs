@@ -178,7 +178,7 @@ async function main() {
     const signsInWith = consolePage.getByTestId("user-signs-in-with");
     await signsInWith.waitFor();
     assert(/PoolB/.test(await signsInWith.textContent()), `the user's page says ${await signsInWith.textContent()}`);
-    await inEveryLook(consolePage, "federation", "03-console-federated-user");
+    await inEveryLook(consolePage, "federation", "04-console-federated-user");
     await consolePage.close();
   });
 
