@@ -8,9 +8,9 @@
 //! audience, a forged signature, an expired token. A refusal creates nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::net::SocketAddr;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -41,23 +41,11 @@ impl Server {
     fn start() -> Server {
         let console = TestConsole::at(now_ms());
         let served = console.console().clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-            let options = endpoint::Options {
-                console_secret: Some(SECRET.parse().unwrap()),
-                ..endpoint::Options::default()
-            };
-            let _ = rt.block_on(endpoint::serve_with(served, addr, options, move |bound| {
-                let _ = tx.send(bound);
-            }));
-        });
-        let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let options = endpoint::Options {
+            console_secret: Some(SECRET.parse().unwrap()),
+            ..endpoint::Options::default()
+        };
+        let addr = common::serve(served, options);
         let s = Server { addr, console };
         let r = http::send(
             s.addr,

@@ -6,9 +6,9 @@
 //! oversized form. A refused request changes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::net::SocketAddr;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -33,24 +33,7 @@ impl Server {
     fn start() -> Server {
         let console = TestConsole::with_system_clock();
         let served = console.console().clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-            let _ = rt.block_on(endpoint::serve_with(
-                served,
-                addr,
-                endpoint::Options::default(),
-                move |bound| {
-                    let _ = tx.send(bound);
-                },
-            ));
-        });
-        let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let addr = common::serve(served, endpoint::Options::default());
         Server { addr, console }
     }
 

@@ -9,9 +9,9 @@
 //! again with its errors answers 200, as the sign-in page does for a wrong password.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::net::SocketAddr;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use testkit::TestConsole;
@@ -30,24 +30,7 @@ impl Server {
     fn start() -> Server {
         let console = TestConsole::new();
         let served = console.console().clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-            let _ = rt.block_on(endpoint::serve_with(
-                served,
-                addr,
-                endpoint::Options::default(),
-                move |bound| {
-                    let _ = tx.send(bound);
-                },
-            ));
-        });
-        let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let addr = common::serve(served, endpoint::Options::default());
         Server { addr, console }
     }
 

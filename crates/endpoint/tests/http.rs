@@ -5,9 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -54,24 +55,7 @@ impl Server {
             .map(|s| s.as_str().to_string());
         let console = TestConsole::with_system_clock();
         let served = console.console().clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-            let result = rt.block_on(endpoint::serve_with(served, addr, options, move |bound| {
-                let _ = tx.send(bound);
-            }));
-            if let Err(e) = result {
-                eprintln!("endpoint stopped: {e}");
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the endpoint is listening within 10 s");
+        let addr = common::serve(served, options);
         Server {
             addr,
             console,
