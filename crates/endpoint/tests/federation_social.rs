@@ -5,8 +5,9 @@
 //! else changes. The authorize redirect, the code exchange (Apple's ES256 client secret,
 //! Facebook's GET), the ID token (Google, Apple), the profile (Facebook's Graph `/me` with the
 //! mapped fields, Amazon's `/user/profile`) all land at the stand-in; the user made is
-//! `<Provider>_<id>` with the mapped attributes and the `identities` claim. A provider that
-//! cannot be reached is a 502 page naming it, and nothing is made.
+//! `<Provider>_<id>` with the mapped attributes and the `identities` claim. A forged Google ID
+//! token goes back to the app as an error; a provider that cannot be reached is a 502 page
+//! naming it, and nothing is made.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -228,6 +229,29 @@ fn google_signs_in_at_the_stand_in_with_its_id_token_checked_by_the_published_ke
     for path in ["/.well-known/openid-configuration", "/oauth2/v3/certs"] {
         assert!(reqs.iter().any(|r| r.path == path), "{path} asked");
     }
+
+    // An ID token Google's published keys do not verify goes back to the app as an error;
+    // the user is not touched.
+    idp.forge_id_tokens(true);
+    idp.set_user(json!({"sub": "108200000000000000001", "email": "mallory@gmail.test"}));
+    let mut browser = Browser::new(&s);
+    let to = location(&browser.get(&a.authorize("Google")));
+    let Consent::Redirect(back) = idp.consent(&to) else {
+        panic!("Google answers with a redirect")
+    };
+    let refused = location(&browser.get(&back));
+    assert!(
+        refused.starts_with(&format!("{CALLBACK}?error=invalid_request")),
+        "{refused}"
+    );
+    assert!(
+        param(&refused, "error_description")
+            .unwrap()
+            .contains("signature"),
+        "{refused}"
+    );
+    let u = s.user(&a.pool, username).unwrap();
+    assert_eq!(attribute(&u, "email").as_deref(), Some("gina@gmail.test"));
 }
 
 #[test]

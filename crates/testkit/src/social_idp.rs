@@ -28,7 +28,7 @@
 //! authorization request; anything else is answered with the provider's error.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -114,6 +114,10 @@ struct Inner {
     auth: ClientAuth,
     /// Google's and Apple's ID token key.
     key: SigningKey,
+    /// A key of the same `kid` and algorithm that the JWKS does not publish, and whether the
+    /// next ID tokens are signed with it.
+    forger: SigningKey,
+    forge: AtomicBool,
     state: Mutex<State>,
     serial: AtomicUsize,
     base: Mutex<String>,
@@ -207,11 +211,17 @@ impl SocialIdp {
         user: Value,
         team_key_pem: Option<String>,
     ) -> SocialIdp {
+        let forger = match key.alg {
+            Algorithm::ES256 => SigningKey::es256(&key.kid),
+            _ => SigningKey::rs256(&key.kid),
+        };
         let inner = Arc::new(Inner {
             social,
             client_id: client_id.into(),
             auth,
             key,
+            forger,
+            forge: AtomicBool::new(false),
             state: Mutex::new(State {
                 codes: HashMap::new(),
                 access_tokens: Vec::new(),
@@ -256,6 +266,12 @@ impl SocialIdp {
     /// Replaces the provider's user (their next sign-in's profile).
     pub fn set_user(&self, user: Value) {
         self.inner.state.lock().unwrap().user = user;
+    }
+
+    /// From now on, ID tokens are signed with a key of the published `kid` that the JWKS does
+    /// not hold (a forgery), or again with the published one.
+    pub fn forge_id_tokens(&self, forge: bool) {
+        self.inner.forge.store(forge, Ordering::SeqCst);
     }
 
     /// The requests the stand-in received, oldest first.
@@ -590,7 +606,11 @@ impl Inner {
             }
             claims[k] = v.clone();
         }
-        self.key.sign(&claims)
+        if self.forge.load(Ordering::SeqCst) {
+            self.forger.sign(&claims)
+        } else {
+            self.key.sign(&claims)
+        }
     }
 
     /// Facebook's `/me?fields=` (the fields asked, and `id`), Amazon's `/user/profile`.
