@@ -394,6 +394,16 @@ fn without_idp_signout_or_a_single_logout_service_the_sign_out_is_local() {
     assert_eq!(r.header("location"), Some(SIGNED_OUT));
     assert!(!still_signed_in(&s, &pool, &client, &session));
 
+    // A user deleted while signed in takes the SAML session with it: /logout is then local.
+    let (pool, client) = setup(&s, &idp.metadata_with_slo(SSO, SLO), true);
+    let session = sign_in(&s, &idp, &pool, &client, "sess-del");
+    s.idp(
+        "AdminDeleteUser",
+        json!({"UserPoolId": pool, "Username": "Corp_ann@corp.test"}),
+    );
+    let r = logout(&s, &pool, &logout_query(&client), &session);
+    assert_eq!(r.header("location"), Some(SIGNED_OUT));
+
     // An unregistered logout_uri ends nothing and sends nowhere.
     let (pool, client) = setup(&s, &idp.metadata_with_slo(SSO, SLO), true);
     let session = sign_in(&s, &idp, &pool, &client, "sess-5");
