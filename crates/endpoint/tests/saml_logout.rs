@@ -153,6 +153,7 @@ fn sign_in(s: &Server, idp: &SamlIdp, pool: &str, client: &str, session_index: &
     let r = s.get(&format!("/{pool}/oauth2/authorize?{query}"), &[]);
     assert_eq!(r.status, 302, "{}", r.body);
     let location = r.header("location").unwrap();
+    assert!(param(location, "Signature").is_none(), "{location}");
     let request: AuthnRequestSeen = read_request(&param(location, "SAMLRequest").unwrap());
     let relay = param(location, "RelayState").unwrap();
     let assertion = Assertion {
@@ -296,6 +297,11 @@ fn sign_out_goes_to_the_idp_with_a_signed_logout_request_and_back_to_the_logout_
         "{metadata}"
     );
     let key = key.expect("the SP metadata names the signing certificate");
+    // ... for the LogoutRequests only: the provider does not ask for signed AuthnRequests.
+    assert!(
+        metadata.contains(r#"AuthnRequestsSigned="false""#),
+        "{metadata}"
+    );
 
     let session = sign_in(&s, &idp, &pool, &client, "sess-1");
     assert!(still_signed_in(&s, &pool, &client, &session));

@@ -133,18 +133,28 @@ impl Console {
             };
             let providers = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?;
             let signs_out = providers.iter().any(super::saml_logout::signs_out);
-            let signs = signs_out || providers.iter().any(signs_requests);
-            Ok(Some((pool, signs, signs_out)))
+            let signs_authn = providers.iter().any(signs_requests);
+            Ok(Some((pool, signs_authn, signs_out)))
         })?;
-        let Some((pool, signs, signs_out)) = found else {
+        let Some((pool, signs_authn, signs_out)) = found else {
             return Ok(None);
         };
-        let cert = if signs {
+        let cert = if signs_authn || signs_out {
             Some(self.saml_signer(&pool)?.1)
         } else {
             None
         };
-        let xml = request::sp_metadata(&request::sp_entity_id(pool_id), acs_urls, cert.as_deref());
+        let mut xml =
+            request::sp_metadata(&request::sp_entity_id(pool_id), acs_urls, cert.as_deref());
+        if cert.is_some() && !signs_authn {
+            // The certificate is there for the signed LogoutRequests only: AuthnRequests are
+            // not signed, and an IdP that believed they were would refuse them.
+            xml = xml.replacen(
+                r#"AuthnRequestsSigned="true""#,
+                r#"AuthnRequestsSigned="false""#,
+                1,
+            );
+        }
         let slo = acs_urls
             .first()
             .and_then(|acs| super::saml_logout::slo_url_of(acs));
