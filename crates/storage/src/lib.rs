@@ -37,6 +37,7 @@ pub mod refresh_tokens;
 pub mod resource_servers;
 pub mod roles;
 pub mod saml_replay;
+pub mod saml_sessions;
 pub mod settings;
 pub mod signing_keys;
 pub mod srp_verifiers;

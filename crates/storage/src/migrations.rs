@@ -55,6 +55,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         28,
         include_str!("../migrations/0028_authorization_codes_indexes.sql"),
     ),
+    (30, include_str!("../migrations/0030_saml_sessions.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

@@ -87,7 +87,10 @@ impl ReplayCache for StoreReplay<'_> {
 impl Console {
     /// The provider's metadata: its `MetadataFile`, or the document at its `MetadataURL`
     /// (read again at each sign-in, as the IdP may have rolled its certificate).
-    fn saml_metadata(&self, p: &storage::idps::IdpRow) -> Result<metadata::Metadata, String> {
+    pub(super) fn saml_metadata(
+        &self,
+        p: &storage::idps::IdpRow,
+    ) -> Result<metadata::Metadata, String> {
         if let Some(doc) = p.details.get("MetadataFile") {
             return metadata::parse(doc).map_err(|e| {
                 format!(
@@ -116,8 +119,9 @@ impl Console {
     }
 
     /// The pool's SP metadata (entity id, the ACS URLs it is reached at, and the signing
-    /// certificate when one of its SAML providers asks for signed requests), or `None` when
-    /// there is no such pool.
+    /// certificate when one of its SAML providers asks for signed requests or signs out; with
+    /// the `SingleLogoutService` beside the ACS when one signs out), or `None` when there is no
+    /// such pool.
     pub fn saml_sp_metadata(
         &self,
         pool_id: &str,
@@ -127,31 +131,47 @@ impl Console {
             let Some(pool) = storage::pools::get(r, pool_id)? else {
                 return Ok(None);
             };
-            let signs = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?
-                .iter()
-                .any(signs_requests);
-            Ok(Some((pool, signs)))
+            let providers = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?;
+            let signs_out = providers.iter().any(super::saml_logout::signs_out);
+            let signs_authn = providers.iter().any(signs_requests);
+            Ok(Some((pool, signs_authn, signs_out)))
         })?;
-        let Some((pool, signs)) = found else {
+        let Some((pool, signs_authn, signs_out)) = found else {
             return Ok(None);
         };
-        let cert = if signs {
+        let cert = if signs_authn || signs_out {
             Some(self.saml_signer(&pool)?.1)
         } else {
             None
         };
-        Ok(Some(request::sp_metadata(
-            &request::sp_entity_id(pool_id),
-            acs_urls,
-            cert.as_deref(),
-        )))
+        let mut xml =
+            request::sp_metadata(&request::sp_entity_id(pool_id), acs_urls, cert.as_deref());
+        if cert.is_some() && !signs_authn {
+            // The certificate is there for the signed LogoutRequests only: AuthnRequests are
+            // not signed, and an IdP that believed they were would refuse them.
+            xml = xml.replacen(
+                r#"AuthnRequestsSigned="true""#,
+                r#"AuthnRequestsSigned="false""#,
+                1,
+            );
+        }
+        let slo = acs_urls
+            .first()
+            .and_then(|acs| super::saml_logout::slo_url_of(acs));
+        Ok(Some(match slo {
+            Some(slo) if signs_out => saml::logout::with_single_logout(&xml, &slo),
+            _ => xml,
+        }))
     }
 
     /// The pool's SAML request signing key and its certificate (DER): the pool's current
     /// ID-token key, in a self-signed certificate named by the SP entity id, valid ten years
     /// from the pool's creation (as Cognito's signing certificate is). Made the same each
     /// time from the same key, so it is not stored; a rotated key makes a new one.
-    fn saml_signer(&self, pool: &PoolRow) -> Result<(rcgen::KeyPair, Vec<u8>), ApiError> {
+    pub(super) fn saml_signer(
+        &self,
+        pool: &PoolRow,
+    ) -> Result<(rcgen::KeyPair, Vec<u8>), ApiError> {
         let internal = |e: String| ApiError::new(ErrorCode::InternalErrorException, e);
         let keys = self.pool_keys(pool)?;
         let pair = rcgen::KeyPair::try_from(keys.id.pkcs8_der().expose_secret())
@@ -347,14 +367,28 @@ impl Console {
             ip: Some(ip.to_owned()),
             client_metadata: serde_json::Value::Null,
         };
+        // What a sign-out at the provider will name (`/logout`, `saml_logout.rs`).
+        let idp_session = verified
+            .saml
+            .as_ref()
+            .map(|g| user_pools::federated::IdpSession {
+                name_id: g.name_id.clone(),
+                name_id_format: g.name_id_format.clone(),
+                session_index: g.session_index.clone(),
+            })
+            .unwrap_or_else(|| user_pools::federated::IdpSession {
+                name_id: verified.subject.clone(),
+                ..Default::default()
+            });
         let signed_in = self.engine(&ctx, |e| {
-            e.federated_hosted_sign_in(
+            e.federated_saml_hosted_sign_in(
                 &pool,
                 &a.sc,
                 &p.name,
                 &verified.subject,
                 &verified.claims,
                 &origin,
+                &idp_session,
             )
         });
         let refresh_token = match signed_in {
