@@ -1184,6 +1184,11 @@ fn a_confirmation_link_names_the_pool_domain_and_runs_out_with_its_code() {
     ));
     let r = b.submit(&again.body, "Send a new code", &[]);
     assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("We sent a new link by email to m***@e***"),
+        "{}",
+        r.body
+    );
     let (_, fresh) = last_link(&s, &pool);
     assert_ne!(fresh, link);
     let path = fresh

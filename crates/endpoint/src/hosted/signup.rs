@@ -176,7 +176,12 @@ fn confirm_page(
         }
         .html(),
     );
+    let by_link = SignUpForm::of(&p.a.sc).by_link;
     let text = match delivery {
+        Some(d) if by_link && d.medium == "EMAIL" => format!(
+            "We sent a new link by email to {}. Open it to confirm your account.",
+            d.destination
+        ),
         Some(d) => format!(
             "We sent a code by {} to {}. Enter it to confirm your account.",
             if d.medium == "SMS" {
