@@ -101,6 +101,49 @@ async function main() {
     await looks(page, "try-signin", ['[data-testid="try-signin"]'], () => tokens.waitFor());
   });
 
+  await check("Try sign-in sets up email codes at MFA_SETUP: the choice, the address, the code from the outbox, the tokens", async () => {
+    const mfaPool = (await apiOk(base, "CreateUserPool", { PoolName: `${poolName}-mfa` })).UserPool.Id;
+    await apiOk(base, "SetUserPoolMfaConfig", {
+      UserPoolId: mfaPool,
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: {},
+      MfaConfiguration: "ON",
+    });
+    await apiOk(base, "CreateUserPoolClient", { UserPoolId: mfaPool, ClientName: "mfa-web", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
+    await apiOk(base, "AdminCreateUser", { UserPoolId: mfaPool, Username: "ola", MessageAction: "SUPPRESS" });
+    await apiOk(base, "AdminSetUserPassword", { UserPoolId: mfaPool, Username: "ola", Password: password, Permanent: true });
+    const tab = await context.newPage();
+    tab.on("pageerror", (e) => pageErrors.push(e.message));
+    await tab.goto(`${base}/`);
+    await tab.getByRole("link", { name: `${poolName}-mfa` }).first().click();
+    await tab.getByTestId("tab-clients").click();
+    await tab.getByTestId("clients-table").getByRole("row").filter({ hasText: "mfa-web" }).getByTestId("try-signin-button").click();
+    const try2 = tab.getByTestId("try-signin");
+    await try2.getByTestId("try-username").fill("ola");
+    await try2.getByTestId("try-password").fill(password);
+    await try2.getByTestId("try-submit").click();
+    const setup = try2.getByTestId("try-mfa-setup");
+    await setup.getByRole("heading", { name: "2. Set up MFA" }).waitFor();
+    await setup.getByLabel(/EMAIL_OTP/).check();
+    await setup.getByTestId("try-mfa-email").fill("ola@example.com");
+    await shot(tab, "developer-try-mfa-setup-email");
+    await setup.getByTestId("try-mfa-email-send").click();
+    const code = try2.getByTestId("try-mfa-code");
+    await code.waitFor();
+    const m = await apiOk(base, "ListOutboxMessages", { UserPoolId: mfaPool, Limit: 1 }, "Poolhouse");
+    assert(m.Messages[0]?.Destination === "ola@example.com", `the code went to ${JSON.stringify(m.Messages[0])}`);
+    const sent = (m.Messages[0]?.Body ?? "").replace(/\D/g, "");
+    assert(/^\d{6}$/.test(sent), `no code in the outbox: ${JSON.stringify(m.Messages[0])}`);
+    await code.getByTestId("try-mfa-code-input").fill(sent);
+    await code.getByTestId("try-mfa-code-submit").click();
+    await try2.getByTestId("try-tokens").waitFor();
+    const user = await apiOk(base, "AdminGetUser", { UserPoolId: mfaPool, Username: "ola" });
+    assert((user.UserMFASettingList ?? []).includes("EMAIL_OTP"), `email MFA is not on: ${JSON.stringify(user.UserMFASettingList)}`);
+    const email = (user.UserAttributes ?? []).find((a) => a.Name === "email")?.Value;
+    assert(email === "ola@example.com", `the user's email is ${email}`);
+    await tab.close();
+  });
+
   await check("Inspect opens the ID token in the inspector, filled and verified, the verdict first", async () => {
     await tokens.getByTestId("id-token-inspect").click();
     await page.getByTestId("tokens-screen").waitFor();

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   allowsRefresh,
   mfaCodeResponses,
+  mfaEmailProblem,
   newPasswordResponses,
   outcomeOf,
   passwordFlows,
@@ -104,15 +105,22 @@ describe("outcomeOf", () => {
       challenge: "SELECT_MFA_TYPE",
     });
   });
-  it("turns MFA_SETUP for an authenticator into the set-up step", () => {
+  it("turns MFA_SETUP into the set-up step with the factors the panel can set up", () => {
     expect(outcomeOf({ ChallengeName: "MFA_SETUP", Session: "s", ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' } })).toEqual({
       kind: "mfa-setup",
       session: "s",
+      choices: ["SOFTWARE_TOKEN_MFA"],
     });
-    // Setting up email codes at sign-in needs more than this panel offers.
-    expect(outcomeOf({ ChallengeName: "MFA_SETUP", Session: "s", ChallengeParameters: { MFAS_CAN_SETUP: '["EMAIL_OTP"]' } }).kind).toBe(
-      "unsupported",
-    );
+    expect(
+      outcomeOf({ ChallengeName: "MFA_SETUP", Session: "s", ChallengeParameters: { MFAS_CAN_SETUP: '["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' } }),
+    ).toEqual({ kind: "mfa-setup", session: "s", choices: ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"] });
+    // Text messages need a phone number the panel does not ask for.
+    expect(outcomeOf({ ChallengeName: "MFA_SETUP", Session: "s", ChallengeParameters: { MFAS_CAN_SETUP: '["SMS_MFA"]' } }).kind).toBe("unsupported");
+  });
+  it("checks the address email codes go to", () => {
+    expect(mfaEmailProblem("")).toMatch(/Enter the email/);
+    expect(mfaEmailProblem("dana")).toMatch(/not an email address/);
+    expect(mfaEmailProblem(" dana@example.com ")).toBeUndefined();
   });
   it("names a challenge it cannot answer, including a known one without a session", () => {
     expect(outcomeOf({ ChallengeName: "CUSTOM_CHALLENGE", Session: "s" })).toEqual({ kind: "unsupported", challenge: "CUSTOM_CHALLENGE" });

@@ -91,8 +91,15 @@ export type SignInOutcome =
       destination: string | undefined;
     }
   | { kind: "mfa-select"; session: string; choices: MfaCodeChallenge[] }
-  | { kind: "mfa-setup"; session: string }
+  | { kind: "mfa-setup"; session: string; choices: MfaSetupChoice[] }
   | { kind: "unsupported"; challenge: string };
+
+/** The factors MFA_SETUP can set up in the panel: an authenticator app, or email codes. */
+export type MfaSetupChoice = "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP";
+
+function isMfaSetupChoice(name: string): name is MfaSetupChoice {
+  return name === "SOFTWARE_TOKEN_MFA" || name === "EMAIL_OTP";
+}
 
 /** A JSON list of strings in a challenge parameter (`MFAS_CAN_CHOOSE`); unreadable is empty. */
 function stringList(raw: string | undefined): string[] {
@@ -107,8 +114,8 @@ function stringList(raw: string | undefined): string[] {
 
 /**
  * Reads an AuthResponse: tokens, or the challenge the panel answers next — a new password, an
- * MFA code (authenticator, email or SMS), a choice between factors, or setting up an
- * authenticator (MFA_SETUP) — with its session. A challenge it cannot answer, or one without a
+ * MFA code (authenticator, email or SMS), a choice between factors, or setting up a factor
+ * (MFA_SETUP: an authenticator app or email codes) — with its session. A challenge it cannot answer, or one without a
  * session, is named, never guessed at.
  */
 export function outcomeOf(r: AuthResponse): SignInOutcome {
@@ -127,11 +134,23 @@ export function outcomeOf(r: AuthResponse): SignInOutcome {
       const choices = stringList(params?.MFAS_CAN_CHOOSE).filter(isMfaCodeChallenge);
       if (choices.length > 0) return { kind: "mfa-select", session, choices };
     }
-    if (name === "MFA_SETUP" && stringList(params?.MFAS_CAN_SETUP).includes("SOFTWARE_TOKEN_MFA")) {
-      return { kind: "mfa-setup", session };
+    if (name === "MFA_SETUP") {
+      const choices = stringList(params?.MFAS_CAN_SETUP).filter(isMfaSetupChoice);
+      if (choices.length > 0) return { kind: "mfa-setup", session, choices };
     }
   }
   return { kind: "unsupported", challenge: name ?? "(an answer with neither tokens nor a challenge)" };
+}
+
+/**
+ * Why `address` cannot be the email that MFA codes go to (MFA_SETUP answered with `EMAIL`), or
+ * undefined when it can.
+ */
+export function mfaEmailProblem(address: string): string | undefined {
+  const a = address.trim();
+  if (a === "") return "Enter the email address the codes should go to.";
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a)) return "This is not an email address (name@example.com).";
+  return undefined;
 }
 
 /** `ChallengeResponses` for an MFA code: the username and the code, without the spaces people type. */

@@ -2,22 +2,117 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { CodeInput } from "../../../components/CodeInput";
 import { QrCode } from "../../../components/QrCode";
-import { CopyButton, ErrorBanner, Spinner } from "../../../components/ui";
-import { groupSecret, otpauthUri } from "../../../lib/mfa";
-import { totpCodeProblem } from "../../../lib/signIn";
+import { CopyButton, ErrorBanner, Field, Spinner } from "../../../components/ui";
+import { groupSecret, mfaLabel, otpauthUri } from "../../../lib/mfa";
+import { mfaEmailProblem, totpCodeProblem, type MfaSetupChoice } from "../../../lib/signIn";
 import { useFormAction } from "../../../lib/useAction";
 import { ApiError, call } from "../../../platform";
 import { signInApi } from "./signInApi";
 import type { StepProps } from "./stages";
-import { SignInError, StepForm, StepSection } from "./StepForm";
+import { ChoiceField, SignInError, StepForm, StepSection } from "./StepForm";
+
+const EMAIL = "ChallengeResponses.EMAIL";
 
 /**
- * MFA_SETUP as an app runs it: AssociateSoftwareToken with the challenge's session gives a
- * secret (shown as a QR code and as text), VerifySoftwareToken checks a code from the app, and
- * RespondToAuthChallenge MFA_SETUP with the session VerifySoftwareToken answered finishes the
- * sign-in.
+ * MFA_SETUP: this pool requires MFA and the user has no factor yet. The challenge names what
+ * can be set up (`MFAS_CAN_SETUP`): an authenticator app, email codes, or either (then the
+ * person chooses, as an app would ask).
  */
-export function MfaSetupStep({ client, stage, onBack, onAnswer }: StepProps<"mfa-setup">) {
+export function MfaSetupStep(props: StepProps<"mfa-setup">) {
+  const { stage } = props;
+  const both = stage.choices.length > 1;
+  // With a choice to make nothing is started before it is made: an authenticator's set-up
+  // makes a secret as soon as it shows.
+  const [choice, setChoice] = useState<MfaSetupChoice | undefined>(both ? undefined : stage.choices[0]);
+  const title = both ? "Set up MFA" : choice === "EMAIL_OTP" ? "Set up email codes" : "Set up an authenticator app";
+  return (
+    <StepSection
+      title={`${stage.step}. ${title}`}
+      testId="try-mfa-setup"
+      intro={
+        <>
+          Poolhouse answered with <span className="mono">MFA_SETUP</span>: this pool requires MFA and{" "}
+          <strong className="mono">{stage.username}</strong> has no factor yet.{" "}
+          {both
+            ? "Choose what to set up, as the app would ask."
+            : choice === "EMAIL_OTP"
+              ? "Enter the email address the sign-in codes should go to; a code is sent there to confirm it."
+              : "Scan the QR code with an authenticator app (or type the secret key into it), then enter the code the app shows."}
+        </>
+      }
+    >
+      {both && (
+        <ChoiceField
+          legend="Factor to set up"
+          member="MFAS_CAN_SETUP"
+          name="try-mfa-setup-choice"
+          options={stage.choices.map((c) => ({
+            value: c,
+            label: (
+              <>
+                {mfaLabel(c)} <span className="hint mono">({c})</span>
+              </>
+            ),
+          }))}
+          value={choice}
+          onChange={setChoice}
+          error={undefined}
+        />
+      )}
+      {choice === "EMAIL_OTP" && <EmailSetup {...props} />}
+      {choice === "SOFTWARE_TOKEN_MFA" && <AuthenticatorSetup {...props} />}
+    </StepSection>
+  );
+}
+
+/**
+ * Email codes: RespondToAuthChallenge MFA_SETUP with `EMAIL` (the address codes go to); the
+ * core answers with an EMAIL_OTP challenge whose code, once accepted, turns the factor on.
+ */
+function EmailSetup({ client, stage, onBack, onAnswer }: StepProps<"mfa-setup">) {
+  const [address, setAddress] = useState("");
+  const send = useFormAction(
+    (email: string) => signInApi(client, stage.flow).respond("MFA_SETUP", stage.session, { USERNAME: stage.username, EMAIL: email }),
+    { fields: [EMAIL], byCode: { AliasExistsException: EMAIL }, onSuccess: onAnswer },
+  );
+  const submit = () => {
+    const problem = mfaEmailProblem(address);
+    if (send.check(problem ? { [EMAIL]: problem } : {})) send.run(address.trim());
+  };
+  return (
+    <StepForm
+      poolId={client.UserPoolId}
+      error={send.general}
+      busy={send.busy}
+      submitLabel="Send a code"
+      submitTestId="try-mfa-email-send"
+      onSubmit={submit}
+      onBack={onBack}
+    >
+      <Field label="Email address for sign-in codes" name={EMAIL} error={send.errors[EMAIL]}>
+        {(p) => (
+          <input
+            {...p}
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            data-testid="try-mfa-email"
+          />
+        )}
+      </Field>
+    </StepForm>
+  );
+}
+
+/**
+ * An authenticator app, as an app sets it up: AssociateSoftwareToken with the challenge's
+ * session gives a secret (shown as a QR code and as text), VerifySoftwareToken checks a code
+ * from the app, and RespondToAuthChallenge MFA_SETUP with the session VerifySoftwareToken
+ * answered finishes the sign-in.
+ */
+function AuthenticatorSetup({ client, stage, onBack, onAnswer }: StepProps<"mfa-setup">) {
   // One AssociateSoftwareToken per try, however often the step renders or mounts: each call
   // makes a new secret, and only the last one made can be verified.
   const associated = useQuery({
@@ -67,17 +162,7 @@ export function MfaSetupStep({ client, stage, onBack, onAnswer }: StepProps<"mfa
   };
 
   return (
-    <StepSection
-      title={`${stage.step}. Set up an authenticator app`}
-      testId="try-mfa-setup"
-      intro={
-        <>
-          Poolhouse answered with <span className="mono">MFA_SETUP</span>: this pool requires MFA and{" "}
-          <strong className="mono">{stage.username}</strong> has no factor yet. Scan the QR code with an authenticator app (or
-          type the secret key into it), then enter the code the app shows.
-        </>
-      }
-    >
+    <>
       {associated.error && (
         <ErrorBanner
           error={associated.error}
@@ -131,6 +216,6 @@ export function MfaSetupStep({ client, stage, onBack, onAnswer }: StepProps<"mfa
           <SignInError error={finish.general} poolId={client.UserPoolId} />
         </StepForm>
       )}
-    </StepSection>
+    </>
   );
 }

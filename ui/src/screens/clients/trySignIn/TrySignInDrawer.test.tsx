@@ -196,6 +196,56 @@ describe("TrySignInDrawer", () => {
     });
   });
 
+  it("sets up email codes at MFA_SETUP when the pool offers them: the address, then the emailed code", async () => {
+    const tokens = {
+      AuthenticationResult: {
+        IdToken: jwt({ token_use: "id", "cognito:username": "erin", exp: 4_000_000_000 }),
+        AccessToken: jwt({ token_use: "access", exp: 4_000_000_000 }),
+        RefreshToken: "opaque",
+        ExpiresIn: 3600,
+        TokenType: "Bearer",
+      },
+    };
+    core(
+      client(["ALLOW_USER_PASSWORD_AUTH"]),
+      { ChallengeName: "MFA_SETUP", Session: "setup-1", ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' } },
+      { ChallengeName: "EMAIL_OTP", Session: "otp-1", ChallengeParameters: { CODE_DELIVERY_DESTINATION: "e***@e***" } },
+      tokens,
+    );
+    open();
+    fireEvent.change(await screen.findByTestId("try-username"), { target: { value: "erin" } });
+    fireEvent.change(screen.getByTestId("try-password"), { target: { value: "Corr3ct-Horse!" } });
+    fireEvent.click(screen.getByTestId("try-submit"));
+
+    const step = await screen.findByTestId("try-mfa-setup");
+    expect(step.querySelector("h3")?.textContent).toBe("2. Set up MFA");
+    fireEvent.click(within(step).getByLabelText(/\(EMAIL_OTP\)/));
+    // Choosing email makes no authenticator secret.
+    expect(call.mock.calls.map((c) => c[0] as string)).not.toContain("AssociateSoftwareToken");
+    fireEvent.change(within(step).getByTestId("try-mfa-email"), { target: { value: "erin" } });
+    fireEvent.click(within(step).getByTestId("try-mfa-email-send"));
+    expect((await within(step).findByTestId("field-error")).textContent).toMatch(/not an email address/);
+
+    fireEvent.change(within(step).getByTestId("try-mfa-email"), { target: { value: "erin@example.com" } });
+    fireEvent.click(within(step).getByTestId("try-mfa-email-send"));
+    const code = await screen.findByTestId("try-mfa-code");
+    expect(call).toHaveBeenLastCalledWith("RespondToAuthChallenge", {
+      ClientId: "client1",
+      ChallengeName: "MFA_SETUP",
+      Session: "setup-1",
+      ChallengeResponses: { USERNAME: "erin", EMAIL: "erin@example.com" },
+    });
+    fireEvent.change(within(code).getByTestId("try-mfa-code-input"), { target: { value: "123456" } });
+    fireEvent.click(within(code).getByTestId("try-mfa-code-submit"));
+    await screen.findByTestId("try-tokens");
+    expect(call).toHaveBeenLastCalledWith("RespondToAuthChallenge", {
+      ClientId: "client1",
+      ChallengeName: "EMAIL_OTP",
+      Session: "otp-1",
+      ChallengeResponses: { USERNAME: "erin", EMAIL_OTP_CODE: "123456" },
+    });
+  });
+
   it("answers an authenticator code challenge and places a wrong code next to its field", async () => {
     core(
       client(["ALLOW_ADMIN_USER_PASSWORD_AUTH"]),

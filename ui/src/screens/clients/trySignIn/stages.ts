@@ -1,5 +1,5 @@
 import type { AuthenticationResult, AuthResponse, UserPoolClient } from "../../../api/types";
-import { outcomeOf, type MfaCodeChallenge, type PasswordFlow } from "../../../lib/signIn";
+import { outcomeOf, type MfaCodeChallenge, type MfaSetupChoice, type PasswordFlow } from "../../../lib/signIn";
 
 /** What every challenge step knows: how the sign-in started, who signs in, its session. */
 export type Challenge = { flow: PasswordFlow; username: string; session: string; step: number };
@@ -9,7 +9,7 @@ export type Stage =
   | ({ kind: "new-password"; required: string[] } & Challenge)
   | ({ kind: "mfa-code"; challenge: MfaCodeChallenge; destination: string | undefined } & Challenge)
   | ({ kind: "mfa-select"; choices: MfaCodeChallenge[] } & Challenge)
-  | ({ kind: "mfa-setup" } & Challenge)
+  | ({ kind: "mfa-setup"; choices: MfaSetupChoice[] } & Challenge)
   | { kind: "unsupported"; challenge: string }
   | {
       kind: "tokens";
