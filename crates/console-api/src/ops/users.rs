@@ -150,6 +150,13 @@ dto! {
         /// Only users locked out after failed sign-ins (true) or not locked out (false).
         #[serde(default)]
         pub locked: Option<bool>,
+        /// Only users who sign in this way: `COGNITO`, the pool's own sign-in (every user but
+        /// the federated ones, `EXTERNAL_PROVIDER`); the name of one of the pool's identity
+        /// providers (its federated users, `<ProviderName>_<subject>`, and the users linked to
+        /// one of its identities by AdminLinkProviderForUser); or `*`, any provider. A user
+        /// linked to a provider signs in both ways, so both `COGNITO` and that provider find it.
+        #[serde(default)]
+        pub identity_provider: Option<String>,
         #[serde(default)]
         pub sort_by: Option<SortBy>,
         #[serde(default)]
@@ -457,6 +464,7 @@ pub(crate) fn search_users(
         group: req.group_name.clone().map(String::from),
         mfa: req.mfa_enabled,
         locked: req.locked,
+        identity_provider: req.identity_provider.clone(),
         now: c.now_ms(),
         sort: req.sort_by.map(|s| match s {
             SortBy::Username => SortKey::Username,

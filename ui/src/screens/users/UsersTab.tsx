@@ -10,7 +10,16 @@ import { CreateUserDialog } from "./CreateUserDialog";
 import { UserDrawer } from "./UserDrawer";
 import { mfaShortLabel, mfaLabel, type MfaFilter } from "../../lib/mfa";
 import { primaryName, secondaryNames, signInProvider, type NamingPool } from "../../lib/people";
-import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter, type LockedFilter, type SignInFilter } from "./useUserSearch";
+import { identityProviderNamesQuery } from "../oauth/queries";
+import {
+  isFiltered,
+  providerFilter,
+  searchParamsOf,
+  useUserSearch,
+  type EnabledFilter,
+  type LockedFilter,
+  type SignInFilter,
+} from "./useUserSearch";
 import "../../styles/users.css";
 
 const SORT_KEYS: ReadonlyArray<UserSortKey> = ["username", "email", "created", "modified", "status"];
@@ -154,6 +163,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const debouncedQuery = useDebounced(query.trim(), 250);
 
   const groups = useQuery({ queryKey: ["all-groups", pool.Id], queryFn: () => listAllGroups(pool.Id) });
+  const providers = useQuery(identityProviderNamesQuery(pool.Id));
 
   const filters = useMemo(
     () => ({ query: debouncedQuery, status, enabled, group, mfa, locked, signIn }),
@@ -228,21 +238,24 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
           onChange={(e) => {
             const next = e.target.value as SignInFilter;
             setSignIn(next);
-            // A status the choice excludes would match nobody: it gives way.
-            if ((next === "cognito" && status === "EXTERNAL_PROVIDER") || (next === "provider" && status !== "EXTERNAL_PROVIDER")) setStatus("");
+            // A federated user does not sign in with the pool's own sign-in: that status gives way.
+            if (next === "cognito" && status === "EXTERNAL_PROVIDER") setStatus("");
           }}
           data-testid="signin-filter"
         >
           <option value="any">Any sign-in</option>
-          <option value="cognito">Cognito sign-in</option>
-          <option value="provider">An identity provider</option>
+          <option value="cognito">Cognito</option>
+          {(providers.data ?? []).map((name) => (
+            <option key={name} value={providerFilter(name)}>
+              {name}
+            </option>
+          ))}
+          <option value="provider">Any provider</option>
         </select>
         <select
           aria-label="Status filter"
           value={status}
           onChange={(e) => setStatus(e.target.value as UserStatus | "")}
-          disabled={signIn === "provider"}
-          title={signIn === "provider" ? "Users of an identity provider have the status External provider" : undefined}
         >
           <option value="">Any status</option>
           {USER_STATUSES.filter((s) => signIn !== "cognito" || s.value !== "EXTERNAL_PROVIDER").map((s) => (
