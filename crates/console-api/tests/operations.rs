@@ -910,6 +910,16 @@ fn search_users_by_identity_provider() {
     assert_eq!(names("Google"), ["ann"]);
     assert_eq!(names("*"), ["ann"]);
     assert_eq!(names("COGNITO"), ["ann", "ben"]);
+    // Each row names the providers its user is linked to; the wire leaves the member out when
+    // there is none.
+    let all: serde_json::Value =
+        call(&c, "SearchUsers", serde_json::json!({"UserPoolId": id})).unwrap();
+    assert_eq!(all["Users"][0]["Username"], "ann");
+    assert_eq!(
+        all["Users"][0]["LinkedProviders"],
+        serde_json::json!(["Google"])
+    );
+    assert!(all["Users"][1].get("LinkedProviders").is_none(), "{all}");
     let err = call::<SearchUsersResponse>(
         &c,
         "SearchUsers",

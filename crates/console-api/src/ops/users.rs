@@ -193,6 +193,11 @@ dto! {
         /// Failed sign-ins in a row since the last success or unlock.
         #[ts(type = "number")]
         pub failed_sign_ins: i64,
+        /// The identity providers the user is linked to (AdminLinkProviderForUser): besides
+        /// the pool's own sign-in, the user signs in through each. Absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<String>>", optional)]
+        pub linked_providers: Vec<String>,
         pub user_create_date: f64,
         pub user_last_modified_date: f64,
     }
@@ -510,6 +515,11 @@ pub(crate) fn search_users(
                         .filter(|s| s.locked_until > now)
                         .map(|s| secs(s.locked_until)),
                     failed_sign_ins: security.map_or(0, |s| s.failed_sign_ins),
+                    linked_providers: page
+                        .linked_providers
+                        .get(&u.pk)
+                        .cloned()
+                        .unwrap_or_default(),
                     user_create_date: secs(u.created_at),
                     user_last_modified_date: secs(u.updated_at),
                 }
@@ -568,6 +578,7 @@ mod tests {
             mfa: vec![],
             locked_until: None,
             failed_sign_ins: 0,
+            linked_providers: vec![],
             user_create_date: 1.5,
             user_last_modified_date: 1.5,
         };

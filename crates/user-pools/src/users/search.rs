@@ -88,6 +88,9 @@ pub struct SearchPage {
     pub mfa: std::collections::HashMap<i64, Vec<&'static str>>,
     /// Failed sign-ins and lockout per user key (users who never failed are absent).
     pub security: std::collections::HashMap<i64, Security>,
+    /// The providers each user is linked to by AdminLinkProviderForUser (unlinked users are
+    /// absent).
+    pub linked_providers: BTreeMap<i64, Vec<String>>,
     /// How the text matched, when there was one.
     pub text_match: Option<TextMatch>,
     /// Matching users, exact up to [`COUNT_CAP`].
@@ -208,11 +211,13 @@ pub fn search(
     let groups = storage::groups::names_for_users(r, &keys)?;
     let mfa = storage::user_mfa::enabled_for(r, &keys)?;
     let security = storage::user_security::for_users(r, &keys)?;
+    let linked_providers = storage::idps::provider_names_for_users(r, &keys)?;
     Ok(SearchPage {
         users: page.users,
         groups,
         mfa,
         security,
+        linked_providers,
         text_match,
         total,
         total_is_exact,
