@@ -9,7 +9,8 @@
 // Then "Continue with Google": Google's base URL is moved (POOLHOUSE_SOCIAL_ENDPOINTS) to a
 // stand-in this script runs on the loopback (its consent page, discovery document, keys and
 // token endpoint, the ID token signed RS256 with the nonce Poolhouse sent), and the click goes
-// through it back to the app as the user `Google_<sub>`.
+// through it back to the app as the user `Google_<sub>`. Last, the console's users list,
+// filtered by one provider, shows that provider's users only (federated or linked).
 // Pool A is reached at http://localhost:<port> (B's client registers A's idpresponse there:
 // Cognito allows http callbacks only for localhost). Screenshots go to
 // tests/out/federation-*.png; the last line is "N passed, M failed".
@@ -359,6 +360,76 @@ async function main() {
     for (const hit of ["GET /.well-known/openid-configuration", "GET /oauth2/v3/certs", "POST /oauth2/v4/token"]) {
       assert(google.asked.includes(hit), `the stand-in was not asked ${hit}: ${google.asked.join(", ")}`);
     }
+  });
+
+  await check("the users list filters by one provider: its federated and linked users only", async () => {
+    // A third provider (B again, by another name), a native user linked to it, one not linked.
+    await apiOk(base, "CreateIdentityProvider", {
+      UserPoolId: a,
+      ProviderName: "Partner",
+      ProviderType: "OIDC",
+      ProviderDetails: {
+        client_id: "partner-client",
+        client_secret: "partner-secret",
+        attributes_request_method: "GET",
+        oidc_issuer: `${base}/${b}`,
+        authorize_scopes: "openid email",
+      },
+    });
+    for (const [name, email] of [
+      ["carol", "carol@lakeside.example"],
+      ["dave", "dave@lakeside.example"],
+    ]) {
+      await apiOk(base, "AdminCreateUser", {
+        UserPoolId: a,
+        Username: name,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [{ Name: "email", Value: email }],
+      });
+    }
+    await apiOk(base, "AdminLinkProviderForUser", {
+      UserPoolId: a,
+      DestinationUser: { ProviderName: "Cognito", ProviderAttributeValue: "carol" },
+      SourceUser: { ProviderName: "Partner", ProviderAttributeName: "Cognito_Subject", ProviderAttributeValue: "partner-carol" },
+    });
+    const consolePage = await context.newPage();
+    await consolePage.goto(`${base}/index.html#/pools/${encodeURIComponent(a)}/users`);
+    const filter = consolePage.getByTestId("signin-filter");
+    await consolePage.getByTestId("user-row").filter({ hasText: "dave@lakeside.example" }).waitFor();
+    const options = await filter.locator("option").allTextContents();
+    assert(
+      JSON.stringify(options) === JSON.stringify(["Any sign-in", "Cognito", "Google", "Partner", "PoolB", "Any provider"]),
+      `the filter offers ${JSON.stringify(options)}`,
+    );
+    const shown = async (expected, count) => {
+      await consolePage.waitForFunction(
+        ([want, n]) => {
+          const rows = [...document.querySelectorAll('[data-testid="user-row"]')].map((r) => r.textContent ?? "");
+          const counted = document.querySelector('[data-testid="user-count"]')?.textContent ?? "";
+          return rows.length === want.length && want.every((w) => rows.some((r) => r.includes(w))) && counted.startsWith(n);
+        },
+        [expected, count],
+        { timeout: 10_000 },
+      );
+    };
+    await filter.selectOption({ label: "PoolB" });
+    await shown(["bob@hq.example"], "1 user match");
+    await inEveryLook(consolePage, "federation", "07-console-users-of-poolb");
+    await filter.selectOption({ label: "Google" });
+    await shown([GOOGLE_USER.email], "1 user match");
+    await filter.selectOption({ label: "Partner" });
+    await shown(["carol@lakeside.example"], "1 user match");
+    // carol signs in with her password, and through Partner: the row says both.
+    const carol = consolePage.getByTestId("user-row").filter({ hasText: "carol@lakeside.example" });
+    assert((await carol.getByTestId("user-signin-linked").textContent()) === "Partner", "carol's row does not name Partner");
+    await carol.getByTestId("user-signin-cognito").waitFor();
+    await filter.selectOption({ label: "Any provider" });
+    await shown(["bob@hq.example", GOOGLE_USER.email, "carol@lakeside.example"], "3 users match");
+    await inEveryLook(consolePage, "federation", "08-console-users-of-any-provider");
+    // carol is linked: she signs in with her password as well.
+    await filter.selectOption({ label: "Cognito" });
+    await shown(["carol@lakeside.example", "dave@lakeside.example"], "2 users match");
+    await consolePage.close();
   });
 
   await check("a client with PoolB only goes straight to it from its sign-in page", async () => {

@@ -870,3 +870,63 @@ fn a_store_with_access_key_secrets_in_clear_opens_and_seals_them() {
         .unwrap();
     assert_eq!(found.as_deref(), Some("an-old-secret-kept-in-clear"));
 }
+
+/// SearchUsers' IdentityProvider through the operation list: a user linked to a provider by
+/// AdminLinkProviderForUser is found under that provider and under COGNITO (it signs in both
+/// ways); a name the pool has no provider by is refused, naming the member.
+#[test]
+fn search_users_by_identity_provider() {
+    let c = console();
+    let id = pool(&c, serde_json::json!({}));
+    user(&c, &id, "ann", "ann@example.com");
+    user(&c, &id, "ben", "ben@example.com");
+    let _: serde_json::Value = call(
+        &c,
+        "CreateIdentityProvider",
+        serde_json::json!({"UserPoolId": id, "ProviderName": "Google", "ProviderType": "Google",
+            "ProviderDetails": {"client_id": "gid", "client_secret": "gsecret",
+                                "authorize_scopes": "openid email"}}),
+    )
+    .unwrap();
+    let _: Empty = call(
+        &c,
+        "AdminLinkProviderForUser",
+        serde_json::json!({"UserPoolId": id,
+            "DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": "ann"},
+            "SourceUser": {"ProviderName": "Google", "ProviderAttributeName": "Cognito_Subject",
+                           "ProviderAttributeValue": "g-1"}}),
+    )
+    .unwrap();
+    let names = |via: &str| {
+        let s: SearchUsersResponse = call(
+            &c,
+            "SearchUsers",
+            serde_json::json!({"UserPoolId": id, "IdentityProvider": via}),
+        )
+        .unwrap();
+        assert_eq!(s.total_count, s.users.len() as i64, "{via}");
+        s.users.into_iter().map(|u| u.username).collect::<Vec<_>>()
+    };
+    assert_eq!(names("Google"), ["ann"]);
+    assert_eq!(names("*"), ["ann"]);
+    assert_eq!(names("COGNITO"), ["ann", "ben"]);
+    // Each row names the providers its user is linked to; the wire leaves the member out when
+    // there is none.
+    let all: serde_json::Value =
+        call(&c, "SearchUsers", serde_json::json!({"UserPoolId": id})).unwrap();
+    assert_eq!(all["Users"][0]["Username"], "ann");
+    assert_eq!(
+        all["Users"][0]["LinkedProviders"],
+        serde_json::json!(["Google"])
+    );
+    assert!(all["Users"][1].get("LinkedProviders").is_none(), "{all}");
+    let err = call::<SearchUsersResponse>(
+        &c,
+        "SearchUsers",
+        serde_json::json!({"UserPoolId": id, "IdentityProvider": "Okta"}),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidParameterException);
+    assert_eq!(err.field.as_deref(), Some("IdentityProvider"));
+    assert!(err.message.contains("Okta"), "{}", err.message);
+}

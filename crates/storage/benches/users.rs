@@ -711,6 +711,7 @@ fn what_if_reprepare(big: &Env, rounds: usize, report: &mut Report) -> Res<()> {
         group: None,
         mfa: None,
         locked: None,
+        sign_in: None,
         now: 0,
         text_match: TextMatch::Prefix,
         sort: SortKey::Username,

@@ -224,6 +224,30 @@ pub fn links_of_user(r: &impl Read, user: i64) -> Result<Vec<LinkRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The providers each of these users is linked to (by name, once each, in name order); users
+/// with no link are absent. One indexed lookup per user (`user_provider_links_user`).
+pub fn provider_names_for_users(
+    r: &impl Read,
+    users: &[i64],
+) -> Result<BTreeMap<i64, Vec<String>>> {
+    let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for chunk in users.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = r.conn().prepare(&format!(
+            "SELECT DISTINCT user, provider_name FROM user_provider_links WHERE user IN ({marks})
+             ORDER BY user, provider_name"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for item in rows {
+            let (u, name) = item?;
+            out.entry(u).or_default().push(name);
+        }
+    }
+    Ok(out)
+}
+
 /// The links to a provider's identities.
 pub fn links_of_provider(r: &impl Read, pool: i64, provider_name: &str) -> Result<Vec<LinkRow>> {
     let mut stmt = r.conn().prepare_cached(&format!(

@@ -413,6 +413,21 @@ fn email_prefix_is_case_insensitive_and_exact_about_the_prefix() {
     assert_eq!(q("status = \"Disabled\"").len(), 0);
 }
 
+/// The query plan of `sql`, its parameters inlined so that EXPLAIN sees the statement as the
+/// engine does.
+fn plan_of(db: &Db, sql: &str, params: &[rusqlite::types::Value]) -> String {
+    let mut inlined = sql.to_string();
+    for (i, p) in params.iter().enumerate().rev() {
+        let lit = match p {
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            _ => "NULL".into(),
+        };
+        inlined = inlined.replace(&format!("?{}", i + 1), &lit);
+    }
+    db.explain(&inlined).unwrap().join("\n")
+}
+
 #[test]
 fn prefix_and_page_queries_use_an_index() {
     let db = TestDb::new();
@@ -433,17 +448,7 @@ fn prefix_and_page_queries_use_an_index() {
             limit: 60,
         };
         let (sql, params) = users::list_sql(&q);
-        // Inline the parameters so EXPLAIN sees the statement as the engine does.
-        let mut inlined = sql.clone();
-        for (i, p) in params.iter().enumerate().rev() {
-            let lit = match p {
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                rusqlite::types::Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
-                _ => "NULL".into(),
-            };
-            inlined = inlined.replace(&format!("?{}", i + 1), &lit);
-        }
-        let plan = db.explain(&inlined).unwrap().join("\n");
+        let plan = plan_of(&db, &sql, &params);
         assert!(
             plan.contains(&format!("USING INDEX {index}"))
                 || plan.contains(&format!("USING COVERING INDEX {index}")),
@@ -475,6 +480,7 @@ fn search_finds_by_each_searchable_attribute_and_counts() {
         group: None,
         mfa: None,
         locked: None,
+        sign_in: None,
         now: 0,
         text_match: TextMatch::Prefix,
         sort: SortKey::Username,
@@ -682,6 +688,7 @@ fn search_query(pool: i64) -> SearchQuery {
         group: None,
         mfa: None,
         locked: None,
+        sign_in: None,
         now: 0,
         text_match: TextMatch::Prefix,
         sort: SortKey::Username,
@@ -851,4 +858,194 @@ fn a_saml_assertion_is_used_once_until_its_time_and_old_ones_are_pruned() {
     // Past its time the row goes (the assertion itself is refused as expired by then).
     assert!(first("https://idp", "a-2", 9_000, 2_000));
     assert_eq!(db.read(|r| storage::saml_replay::count(r)).unwrap(), 1);
+}
+
+/// A user of this status, its key the name in lower case (as a pool that compares usernames
+/// without case stores it).
+fn add_user_in_status(db: &Db, pool: i64, name: &str, status: UserStatus) -> i64 {
+    let sub = format!("sub-{name}");
+    db.write(|tx| {
+        users::insert(
+            tx,
+            &NewUser {
+                pool,
+                username: name,
+                username_key: &name.to_lowercase(),
+                sub: &sub,
+                status,
+                enabled: true,
+                attributes: &BTreeMap::new(),
+                password_hash: None,
+                now: 10,
+            },
+        )
+    })
+    .unwrap()
+}
+
+fn add_provider(db: &Db, pool: i64, name: &str) {
+    let none = BTreeMap::new();
+    db.write(|tx| {
+        storage::idps::insert(
+            tx,
+            pool,
+            name,
+            &storage::idps::IdpFields {
+                provider_type: "OIDC",
+                details: &none,
+                secrets_sealed: None,
+                attribute_mapping: &none,
+                acr_mapping: &none,
+                idp_identifiers: &[],
+            },
+            1,
+        )
+    })
+    .unwrap();
+}
+
+/// The sign-in filter: the pool's own users, any provider's, or one provider's (its federated
+/// users and the users linked to it), the same by both plans, paged and counted.
+#[test]
+fn sign_in_filter_finds_each_providers_users() {
+    use storage::users::SignInVia;
+    let db = TestDb::new();
+    let p = pool(&db);
+    for name in ["Okta", "OKTA", "PoolB"] {
+        add_provider(&db, p, name);
+    }
+    add_user(&db, p, "alice", None);
+    let carol = add_user(&db, p, "carol", None);
+    // A native user whose name only looks federated.
+    add_user(&db, p, "okta_lookalike", None);
+    add_user_in_status(&db, p, "Okta_123", UserStatus::ExternalProvider);
+    add_user_in_status(&db, p, "OKTA_7", UserStatus::ExternalProvider);
+    add_user_in_status(&db, p, "PoolB_9", UserStatus::ExternalProvider);
+    db.write(|tx| {
+        storage::idps::insert_link(tx, p, carol, "Okta", "Cognito_Subject", "okta-carol", 1)
+    })
+    .unwrap();
+    // Another pool's federated user of a provider of the same name is not this pool's.
+    let other = db
+        .write(|tx| pools::insert(tx, "us-east-1_other", "other", &PoolConfig::default(), 1))
+        .unwrap();
+    add_user_in_status(&db, other, "Okta_1", UserStatus::ExternalProvider);
+
+    let via = |v: SignInVia| {
+        let q = SearchQuery {
+            sign_in: Some(v),
+            ..search_query(p)
+        };
+        let few = names_of(&db, &q);
+        let many = names_of(
+            &db,
+            &SearchQuery {
+                few_matches: false,
+                ..q.clone()
+            },
+        );
+        assert_eq!(few, many, "both plans agree on {:?}", q.sign_in);
+        let (n, exact) = db.read(|r| users::search_count(r, &q, 100)).unwrap();
+        assert!(exact);
+        assert_eq!(usize::try_from(n).unwrap(), few.len(), "{:?}", q.sign_in);
+        few
+    };
+    assert_eq!(
+        via(SignInVia::Cognito),
+        ["alice", "carol", "okta_lookalike"],
+        "a linked user signs in with the pool's own sign-in too"
+    );
+    assert_eq!(
+        via(SignInVia::AnyProvider),
+        ["carol", "Okta_123", "OKTA_7", "PoolB_9"]
+    );
+    assert_eq!(
+        via(SignInVia::Provider("Okta".into())),
+        ["carol", "Okta_123"],
+        "OKTA's user is another provider's, whatever the pool's case rule"
+    );
+    assert_eq!(via(SignInVia::Provider("OKTA".into())), ["OKTA_7"]);
+    assert_eq!(via(SignInVia::Provider("PoolB".into())), ["PoolB_9"]);
+    assert_eq!(
+        via(SignInVia::Provider("Pool".into())),
+        Vec::<String>::new(),
+        "a name is not a prefix of another's"
+    );
+
+    // Keyset pages of one, the filter kept.
+    let mut after = None;
+    let mut seen = Vec::new();
+    loop {
+        let page = db
+            .read(|r| {
+                users::search(
+                    r,
+                    &SearchQuery {
+                        sign_in: Some(SignInVia::Provider("Okta".into())),
+                        after: after.clone(),
+                        limit: 1,
+                        ..search_query(p)
+                    },
+                )
+            })
+            .unwrap();
+        seen.extend(page.users.iter().map(|u| u.username.clone()));
+        match page.next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["carol", "Okta_123"]);
+}
+
+/// The sign-in filter reads indexes with the union plan (a count's, and a page's when few
+/// match): a provider's federated users by their username range and its linked users by the
+/// links' key, any provider's by status and links, the pool's own by status; never every user.
+#[test]
+fn the_sign_in_filter_is_indexed() {
+    use storage::users::SignInVia;
+    let db = TestDb::new();
+    for (via, indexes) in [
+        (
+            SignInVia::Provider("Okta".into()),
+            &[
+                "users_pool_username (pool=? AND username_key>? AND username_key<?)",
+                "user_provider_links_1 (pool=? AND provider_name=?)",
+            ][..],
+        ),
+        (
+            SignInVia::AnyProvider,
+            &[
+                "users_pool_status (pool=? AND status=?)",
+                "user_provider_links_1 (pool=?)",
+            ][..],
+        ),
+        (
+            SignInVia::Cognito,
+            &["users_pool_status (pool=? AND status=?)"][..],
+        ),
+    ] {
+        let q = SearchQuery {
+            sign_in: Some(via.clone()),
+            ..search_query(1)
+        };
+        let (sql, params) = users::search_count_sql(&q, 10_000);
+        let mut plans = vec![("count", plan_of(&db, &sql, &params))];
+        if via != SignInVia::Cognito {
+            let (sql, params) = users::search_sql(&q);
+            plans.push(("page", plan_of(&db, &sql, &params)));
+        }
+        for (what, plan) in plans {
+            for index in indexes {
+                assert!(
+                    plan.contains(index),
+                    "{via:?} {what} must search {index}, plan was:\n{plan}"
+                );
+            }
+            assert!(
+                !plan.contains("SCAN users") && plan.contains("SEARCH users USING"),
+                "{via:?} {what}, plan was:\n{plan}"
+            );
+        }
+    }
 }

@@ -382,3 +382,95 @@ fn a_federated_users_tokens_carry_identities_and_the_providers_group() {
     assert_eq!(access["cognito:groups"], json!([group]));
     assert_eq!(id["cognito:username"], "Google_77");
 }
+
+/// SearchUsers' IdentityProvider: a provider's federated and linked users, the pool's own
+/// (linked ones too: they sign in both ways), any provider's; a name that is not one of the
+/// pool's providers is refused, naming the member; a page's token keeps the filter.
+#[test]
+fn the_search_finds_who_signs_in_through_a_provider() {
+    use user_pools::users::{self, Search};
+    let env = Env::new();
+    with_google(&env);
+    env.user("ana", &[("email", "ana@example.com")]);
+    env.user("bea", &[]);
+    let claims = object(json!({"sub": "1234", "email": "g@example.com"}));
+    env.write(|tx, ctx| {
+        federated::federated_user(tx, ctx, &env.pool_id, "Google", "1234", &claims, None)
+    })
+    .unwrap();
+    let claims = object(json!({"sub": "5678", "email": "h@example.com"}));
+    env.write(|tx, ctx| {
+        federated::federated_user(tx, ctx, &env.pool_id, "Google", "5678", &claims, None)
+    })
+    .unwrap();
+    let dest = ProviderUser {
+        provider_name: Some("Cognito".into()),
+        provider_attribute_name: None,
+        provider_attribute_value: Some("ana".into()),
+    };
+    let source = ProviderUser {
+        provider_name: Some("Google".into()),
+        provider_attribute_name: Some("Cognito_Subject".into()),
+        provider_attribute_value: Some("999".into()),
+    };
+    env.write(|tx, ctx| idps::link(tx, ctx, &env.pool_id, &dest, &source))
+        .unwrap();
+
+    let pages = user_pools::pagination::key(&env.master);
+    let search = |s: &Search| env.read(|r| users::search(r, &pages, &env.pool_id, s));
+    // In the pool's order, which depends on its case rule: compared as sets.
+    let names = |via: &str| {
+        let page = search(&Search {
+            identity_provider: Some(via.into()),
+            ..Search::default()
+        })
+        .unwrap();
+        assert_eq!(page.total, page.users.len() as i64, "{via}");
+        let mut names: Vec<String> = page.users.iter().map(|u| u.username.clone()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("Google"), ["Google_1234", "Google_5678", "ana"]);
+    assert_eq!(names("*"), ["Google_1234", "Google_5678", "ana"]);
+    assert_eq!(names("COGNITO"), ["ana", "bea"]);
+
+    for unknown in ["Okta", "google", "Cognito", ""] {
+        let e = search(&Search {
+            identity_provider: Some(unknown.into()),
+            ..Search::default()
+        })
+        .unwrap_err();
+        match e {
+            Error::InvalidParameter(f) => assert_eq!(f.field, "IdentityProvider", "{unknown}"),
+            other => panic!("{unknown}: {other:?}"),
+        }
+    }
+
+    // Pages of one: the token carries on with the same filter, and no other.
+    let mut token = None;
+    let mut seen = Vec::new();
+    loop {
+        let page = search(&Search {
+            identity_provider: Some("Google".into()),
+            limit: Some(1),
+            token: token.clone(),
+            ..Search::default()
+        })
+        .unwrap();
+        assert_eq!(page.total, 3);
+        seen.extend(page.users.iter().map(|u| u.username.clone()));
+        if page.next.is_none() {
+            break;
+        }
+        token = page.next;
+        let other = search(&Search {
+            identity_provider: Some("COGNITO".into()),
+            limit: Some(1),
+            token: token.clone(),
+            ..Search::default()
+        });
+        assert!(matches!(other, Err(Error::InvalidToken)), "{other:?}");
+    }
+    seen.sort();
+    assert_eq!(seen, ["Google_1234", "Google_5678", "ana"]);
+}

@@ -16,7 +16,15 @@ MfaEnabled?: boolean,
 /**
  * Only users locked out after failed sign-ins (true) or not locked out (false).
  */
-Locked?: boolean, SortBy?: SortBy, SortDescending?: boolean, 
+Locked?: boolean, 
+/**
+ * Only users who sign in this way: `COGNITO`, the pool's own sign-in (every user but
+ * the federated ones, `EXTERNAL_PROVIDER`); the name of one of the pool's identity
+ * providers (its federated users, `<ProviderName>_<subject>`, and the users linked to
+ * one of its identities by AdminLinkProviderForUser); or `*`, any provider. A user
+ * linked to a provider signs in both ways, so both `COGNITO` and that provider find it.
+ */
+IdentityProvider?: string, SortBy?: SortBy, SortDescending?: boolean, 
 /**
  * 1–1000, default 60.
  */

@@ -17,4 +17,9 @@ LockedUntil?: number,
 /**
  * Failed sign-ins in a row since the last success or unlock.
  */
-FailedSignIns: number, UserCreateDate: number, UserLastModifiedDate: number, };
+FailedSignIns: number, 
+/**
+ * The identity providers the user is linked to (AdminLinkProviderForUser): besides
+ * the pool's own sign-in, the user signs in through each. Absent when none.
+ */
+LinkedProviders?: Array<string>, UserCreateDate: number, UserLastModifiedDate: number, };

@@ -150,6 +150,13 @@ dto! {
         /// Only users locked out after failed sign-ins (true) or not locked out (false).
         #[serde(default)]
         pub locked: Option<bool>,
+        /// Only users who sign in this way: `COGNITO`, the pool's own sign-in (every user but
+        /// the federated ones, `EXTERNAL_PROVIDER`); the name of one of the pool's identity
+        /// providers (its federated users, `<ProviderName>_<subject>`, and the users linked to
+        /// one of its identities by AdminLinkProviderForUser); or `*`, any provider. A user
+        /// linked to a provider signs in both ways, so both `COGNITO` and that provider find it.
+        #[serde(default)]
+        pub identity_provider: Option<String>,
         #[serde(default)]
         pub sort_by: Option<SortBy>,
         #[serde(default)]
@@ -186,6 +193,11 @@ dto! {
         /// Failed sign-ins in a row since the last success or unlock.
         #[ts(type = "number")]
         pub failed_sign_ins: i64,
+        /// The identity providers the user is linked to (AdminLinkProviderForUser): besides
+        /// the pool's own sign-in, the user signs in through each. Absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<String>>", optional)]
+        pub linked_providers: Vec<String>,
         pub user_create_date: f64,
         pub user_last_modified_date: f64,
     }
@@ -457,6 +469,7 @@ pub(crate) fn search_users(
         group: req.group_name.clone().map(String::from),
         mfa: req.mfa_enabled,
         locked: req.locked,
+        identity_provider: req.identity_provider.clone(),
         now: c.now_ms(),
         sort: req.sort_by.map(|s| match s {
             SortBy::Username => SortKey::Username,
@@ -502,6 +515,11 @@ pub(crate) fn search_users(
                         .filter(|s| s.locked_until > now)
                         .map(|s| secs(s.locked_until)),
                     failed_sign_ins: security.map_or(0, |s| s.failed_sign_ins),
+                    linked_providers: page
+                        .linked_providers
+                        .get(&u.pk)
+                        .cloned()
+                        .unwrap_or_default(),
                     user_create_date: secs(u.created_at),
                     user_last_modified_date: secs(u.updated_at),
                 }
@@ -560,6 +578,7 @@ mod tests {
             mfa: vec![],
             locked_until: None,
             failed_sign_ins: 0,
+            linked_providers: vec![],
             user_create_date: 1.5,
             user_last_modified_date: 1.5,
         };

@@ -269,6 +269,19 @@ pub enum TextMatch {
     Contains,
 }
 
+/// Who signs in how, as SearchUsers filters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInVia {
+    /// The pool's own sign-in: every user but the federated ones (`EXTERNAL_PROVIDER`); a
+    /// user linked to a provider signs in both ways and is one of them.
+    Cognito,
+    /// Any identity provider: the federated users, and the users linked to a provider.
+    AnyProvider,
+    /// One provider (its name, exactly): its federated users (`<name>_<subject>`,
+    /// `EXTERNAL_PROVIDER`) and the users linked to one of its identities.
+    Provider(String),
+}
+
 /// A SearchUsers query: one text matched against the start of the username (by the pool's
 /// case rule), email, name, given_name, family_name, preferred_username and custom attribute
 /// values (without case), phone_number (as written), and the whole `sub` — or, with
@@ -287,6 +300,8 @@ pub struct SearchQuery {
     pub mfa: Option<bool>,
     /// Only users locked out (true) or not (false) at `now`.
     pub locked: Option<bool>,
+    /// Only users who sign in this way.
+    pub sign_in: Option<SignInVia>,
     /// ms; what "locked out" is measured against.
     pub now: i64,
     pub text_match: TextMatch,
@@ -307,6 +322,7 @@ impl SearchQuery {
             || self.group.is_some()
             || self.mfa.is_some()
             || self.locked.is_some()
+            || self.sign_in.is_some()
     }
 }
 
@@ -314,13 +330,20 @@ impl SearchQuery {
 /// they find (fast when few users match); otherwise the sort order's index is walked and each
 /// user tested (fast when many match).
 fn search_terms(q: &SearchQuery, sql: &mut Sql, union: bool) {
+    let union_plan = union;
     // A contains match has no index to unite: it always walks.
     let contains = q.text_match == TextMatch::Contains;
+    let by_provider = union
+        && matches!(
+            q.sign_in,
+            Some(SignInVia::Provider(_) | SignInVia::AnyProvider)
+        );
     let union = union && !contains;
     let pool = sql.param(q.pool);
-    // With the union plan every text term carries the pool itself; a separate `pool = ?` term
-    // would tempt the planner into walking the whole pool instead.
-    if !(union && q.text.is_some()) {
+    // With the union plan every text term, and every branch of a provider's term, carries the
+    // pool itself; a separate `pool = ?` term would tempt the planner into walking the whole
+    // pool instead.
+    if !(union && q.text.is_some() || by_provider) {
         sql.terms.push(format!("pool = {pool}"));
     }
     if let (Some(text), true) = (&q.text, contains) {
@@ -409,6 +432,72 @@ fn search_terms(q: &SearchQuery, sql: &mut Sql, union: bool) {
             "pk {not}IN (SELECT user FROM user_security WHERE locked_until > {now})"
         ));
     }
+    if let Some(via) = &q.sign_in {
+        let t = sign_in_term(q, sql, &pool, via, union_plan);
+        sql.terms.push(t);
+    }
+}
+
+/// The term for a sign-in filter. A provider's federated users are found by the username
+/// index (their names start `<provider>_`; a provider name has no `_` past its second
+/// character, so no provider's prefix starts another's) and their status, its linked users by
+/// the links' `(pool, provider_name, subject)` index. With the union plan each branch carries
+/// the pool, so that the planner unites the two indexes' finds; otherwise the sort order is
+/// walked and each user tested. The pool's own users are the other statuses: looked up by the
+/// status index with the union plan (a count stops at its cap however few they are), tested
+/// row by row on a walk.
+fn sign_in_term(
+    q: &SearchQuery,
+    sql: &mut Sql,
+    pool: &str,
+    via: &SignInVia,
+    union: bool,
+) -> String {
+    let external = UserStatus::ExternalProvider;
+    match via {
+        SignInVia::Cognito if union => {
+            let own = UserStatus::ALL
+                .into_iter()
+                .filter(|s| *s != external)
+                .map(|s| Value::Text(s.as_str().into()))
+                .collect();
+            in_list(sql, "status", own)
+        }
+        SignInVia::Cognito => {
+            let e = sql.param(external.as_str().to_string());
+            format!("status != {e}")
+        }
+        SignInVia::AnyProvider => {
+            let e = sql.param(external.as_str().to_string());
+            format!(
+                "((pool = {pool} AND status = {e}) \
+                 OR pk IN (SELECT user FROM user_provider_links WHERE pool = {pool}))"
+            )
+        }
+        SignInVia::Provider(name) => {
+            let e = sql.param(external.as_str().to_string());
+            let prefix = format!("{name}_");
+            let key = if q.case_insensitive {
+                prefix.to_lowercase()
+            } else {
+                prefix.clone()
+            };
+            let mut federated = format!(
+                "pool = {pool} AND status = {e} AND {}",
+                sql.prefix("username_key", &key, false)
+            );
+            // In a pool that compares usernames without case the key range is the name's
+            // whatever its case: the username itself tells `Okta_…` from `OKTA_…`.
+            if q.case_insensitive {
+                federated.push_str(&format!(" AND {}", sql.prefix("username", &prefix, false)));
+            }
+            let n = sql.param(name.clone());
+            format!(
+                "(({federated}) OR pk IN (SELECT user FROM user_provider_links \
+                 WHERE pool = {pool} AND provider_name = {n}))"
+            )
+        }
+    }
 }
 
 /// The SQL for a SearchUsers page; public so tests can inspect its plan.
@@ -456,6 +545,21 @@ pub fn search(r: &impl Read, q: &SearchQuery) -> Result<Page> {
     page(r, &sql, params, q.limit)
 }
 
+/// The SQL that counts a SearchUsers query's users up to `cap + 1` (the union plan: each
+/// filter's index); public so tests can inspect its plan.
+pub fn search_count_sql(q: &SearchQuery, cap: i64) -> (String, Vec<Value>) {
+    let mut sql = Sql::default();
+    search_terms(q, &mut sql, true);
+    let limit = sql.param(cap + 1);
+    (
+        format!(
+            "SELECT count(*) FROM (SELECT 1 FROM users WHERE {} LIMIT {limit})",
+            sql.terms.join(" AND ")
+        ),
+        sql.params,
+    )
+}
+
 /// How many users match a SearchUsers query: exact up to `cap`, and `(cap, false)` beyond it, so
 /// that a broad query on a huge pool answers quickly. With no filter it is the maintained
 /// counter, always exact.
@@ -463,16 +567,10 @@ pub fn search_count(r: &impl Read, q: &SearchQuery, cap: i64) -> Result<(i64, bo
     if !q.has_filters() {
         return Ok((count(r, q.pool)?, true));
     }
-    let mut sql = Sql::default();
-    search_terms(q, &mut sql, true);
-    let limit = sql.param(cap + 1);
-    let text = format!(
-        "SELECT count(*) FROM (SELECT 1 FROM users WHERE {} LIMIT {limit})",
-        sql.terms.join(" AND ")
-    );
+    let (text, params) = search_count_sql(q, cap);
     let n: i64 = r
         .conn()
         .prepare_cached(&text)?
-        .query_row(params_from_iter(sql.params), |row| row.get(0))?;
+        .query_row(params_from_iter(params), |row| row.get(0))?;
     Ok(if n > cap { (cap, false) } else { (n, true) })
 }

@@ -7,7 +7,9 @@ use domain::filter::{UserFilter, format_filter, parse_filter};
 use domain::user::UserStatus;
 use storage::Read;
 use storage::user_security::Security;
-use storage::users::{self as store, Cursor, ListQuery, SearchQuery, SortKey, TextMatch, UserRow};
+use storage::users::{
+    self as store, Cursor, ListQuery, SearchQuery, SignInVia, SortKey, TextMatch, UserRow,
+};
 use tokens::MacKey;
 
 use crate::{Error, Result, invalid, pagination, require_pool};
@@ -65,6 +67,9 @@ pub struct Search {
     pub mfa: Option<bool>,
     /// Only users locked out (true) or not (false) at `now`.
     pub locked: Option<bool>,
+    /// Only users who sign in this way: [`domain::idp::COGNITO`] (the pool's own sign-in),
+    /// [`ANY_PROVIDER`], or the name of one of the pool's identity providers.
+    pub identity_provider: Option<String>,
     /// ms.
     pub now: i64,
     pub sort: Option<SortKey>,
@@ -83,6 +88,9 @@ pub struct SearchPage {
     pub mfa: std::collections::HashMap<i64, Vec<&'static str>>,
     /// Failed sign-ins and lockout per user key (users who never failed are absent).
     pub security: std::collections::HashMap<i64, Security>,
+    /// The providers each user is linked to by AdminLinkProviderForUser (unlinked users are
+    /// absent).
+    pub linked_providers: BTreeMap<i64, Vec<String>>,
     /// How the text matched, when there was one.
     pub text_match: Option<TextMatch>,
     /// Matching users, exact up to [`COUNT_CAP`].
@@ -90,6 +98,30 @@ pub struct SearchPage {
     /// False when more than [`COUNT_CAP`] users match and `total` is the cap.
     pub total_is_exact: bool,
     pub next: Option<String>,
+}
+
+/// The `IdentityProvider` value that means "through any identity provider".
+pub const ANY_PROVIDER: &str = "*";
+
+/// What an `IdentityProvider` value asks for: `COGNITO`, [`ANY_PROVIDER`], or a provider of the
+/// pool (by its exact name; one that is not the pool's is refused, naming the member).
+fn sign_in_via(r: &impl Read, pool: i64, value: &str) -> Result<SignInVia> {
+    if value == domain::idp::COGNITO {
+        return Ok(SignInVia::Cognito);
+    }
+    if value == ANY_PROVIDER {
+        return Ok(SignInVia::AnyProvider);
+    }
+    if storage::idps::get(r, pool, value)?.is_none() {
+        return Err(invalid(
+            "IdentityProvider",
+            format!(
+                "the pool has no identity provider named {value:?} (COGNITO for the pool's own \
+                 sign-in, {ANY_PROVIDER:?} for any provider)"
+            ),
+        ));
+    }
+    Ok(SignInVia::Provider(value.to_string()))
 }
 
 /// Beyond this many matches a search reports "at least" instead of counting on.
@@ -125,10 +157,15 @@ pub fn search(
         ),
         None => None,
     };
+    let sign_in = s
+        .identity_provider
+        .as_deref()
+        .map(|v| sign_in_via(r, pool.pk, v))
+        .transpose()?;
     let sort = s.sort.unwrap_or(SortKey::Username);
     let scope = format!(
-        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
-        pool.id, text, s.statuses, s.enabled, group, s.mfa, s.locked, sort, s.descending
+        "SearchUsers|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        pool.id, text, s.statuses, s.enabled, group, s.mfa, s.locked, sign_in, sort, s.descending
     );
     let after: Option<Cursor> = s
         .token
@@ -144,6 +181,7 @@ pub fn search(
         group,
         mfa: s.mfa,
         locked: s.locked,
+        sign_in,
         now: s.now,
         text_match: TextMatch::Prefix,
         sort,
@@ -173,11 +211,13 @@ pub fn search(
     let groups = storage::groups::names_for_users(r, &keys)?;
     let mfa = storage::user_mfa::enabled_for(r, &keys)?;
     let security = storage::user_security::for_users(r, &keys)?;
+    let linked_providers = storage::idps::provider_names_for_users(r, &keys)?;
     Ok(SearchPage {
         users: page.users,
         groups,
         mfa,
         security,
+        linked_providers,
         text_match,
         total,
         total_is_exact,

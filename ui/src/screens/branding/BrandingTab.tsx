@@ -1,16 +1,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import type { UserPool } from "../../api/types";
 import type { PreviewUiCustomizationResponse } from "../../bindings/PreviewUiCustomizationResponse";
 import { QueryStatus } from "../../components/LoadState";
 import { useToast } from "../../components/toast";
 import { Button, ErrorBanner, Field, Form, SaveActions, Section } from "../../components/ui";
-import { PREVIEW_BASE_CSS, previewDocument, type PreviewMode } from "../../lib/brandingPreview";
 import { formatDateTime } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { useFormAction } from "../../lib/useAction";
 import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
 import { call, toApiError, type ApiError } from "../../platform";
+import { LogoField, PreviewPair, readDataUrl } from "./Preview";
 import "../../styles/branding.css";
 
 /** Cognito's limit for the logo. */
@@ -120,7 +120,6 @@ function BrandingEditor({
   const [logoProblem, setLogoProblem] = useState<string>();
   const dirty = css !== initialCss || logo?.dataUrl !== initialLogo?.dataUrl || inherited;
   const unsaved = useUnsavedGuard(dirty && !inherited, "the branding");
-  const fileRef = useRef<HTMLInputElement>(null);
 
   const checkedCss = useDebounced(css, 250);
   const preview = useQuery({
@@ -157,11 +156,7 @@ function BrandingEditor({
       setLogoProblem(`The logo is ${Math.ceil(file.size / 1024)} KB; Cognito takes at most 100 KB.`);
       return;
     }
-    const reader = new FileReader();
-    reader.onload = () => {
-      if (typeof reader.result === "string") setLogo({ dataUrl: reader.result, bytes: file.size });
-    };
-    reader.readAsDataURL(file);
+    readDataUrl(file, (dataUrl) => setLogo({ dataUrl, bytes: file.size }));
   };
 
   const cssError = save.errors.CSS ?? (refusal?.field === "CSS" ? refusal.message.replace(/^CSS: /, "") : undefined);
@@ -225,42 +220,23 @@ function BrandingEditor({
               </ul>
             </div>
           )}
-          <Field
-            label="Logo"
+          <LogoField
             name="ImageFile"
             error={logoProblem ?? save.errors.ImageFile}
             hint="A PNG or JPEG of at most 100 KB, shown above the form (Cognito scales it to 350 × 178)."
-          >
-            {(p) => (
-              <div className="branding-logo">
-                <input
-                  {...p}
-                  ref={fileRef}
-                  type="file"
-                  accept="image/png,image/jpeg"
-                  onChange={(e) => pick(e.target.files?.[0])}
-                  data-testid="branding-logo-file"
-                />
-                {logo && (
-                  <span className="muted" data-testid="branding-logo-size">
-                    {Math.ceil(logo.bytes / 1024)} KB
-                  </span>
-                )}
-                {logo && (
-                  <Button
-                    variant="ghost"
-                    onClick={() => {
-                      setLogo(null);
-                      if (fileRef.current) fileRef.current.value = "";
-                    }}
-                    data-testid="branding-logo-remove"
-                  >
-                    Remove logo
-                  </Button>
-                )}
-              </div>
-            )}
-          </Field>
+            accept="image/png,image/jpeg"
+            hasLogo={logo !== null}
+            note={
+              logo && (
+                <span className="muted" data-testid="branding-logo-size">
+                  {Math.ceil(logo.bytes / 1024)} KB
+                </span>
+              )
+            }
+            onFile={pick}
+            onRemove={() => setLogo(null)}
+            testIdPrefix="branding-logo"
+          />
           <details className="branding-classes" data-testid="branding-classes">
             <summary>Cognito&apos;s classes and what each may set</summary>
             <dl>
@@ -276,9 +252,7 @@ function BrandingEditor({
           </details>
         </div>
         <div className="branding-previews" aria-label="Preview of the sign-in page">
-          {(["light", "dark"] as const).map((mode) => (
-            <Preview key={mode} mode={mode} css={served?.CSS ?? ""} logo={logo?.dataUrl} title={pool.Name} />
-          ))}
+          <PreviewPair css={served?.CSS ?? ""} logo={logo?.dataUrl} title={pool.Name} testIdPrefix="branding-preview" />
         </div>
       </div>
       {save.general && <ErrorBanner error={save.general} title="The branding was not saved." />}
@@ -294,49 +268,5 @@ function BrandingEditor({
         testId="save-branding"
       />
     </Form>
-  );
-}
-
-/**
- * One sign-in page of the preview: a script-less iframe whose styles (the page's, then the
- * customization's) are set through the CSSOM once it has loaded, and again when they change.
- */
-export function Preview({
-  mode,
-  css,
-  logo,
-  title,
-  testId,
-}: {
-  mode: PreviewMode;
-  css: string;
-  logo?: string | undefined;
-  title: string;
-  testId?: string;
-}) {
-  const frame = useRef<HTMLIFrameElement>(null);
-  const doc = previewDocument({ mode, title, ...(logo ? { logo } : {}) });
-  const apply = () => {
-    const win = frame.current?.contentWindow as (Window & { CSSStyleSheet: typeof CSSStyleSheet }) | null;
-    const d = frame.current?.contentDocument;
-    if (!win || !d) return;
-    const sheet = new win.CSSStyleSheet();
-    sheet.replaceSync(`${PREVIEW_BASE_CSS}\n${css}`);
-    d.adoptedStyleSheets = [sheet];
-  };
-  // The customization changed: restyle the page as it stands.
-  useEffect(apply);
-  return (
-    <figure className="branding-preview">
-      <figcaption>{mode === "light" ? "Light" : "Dark"}</figcaption>
-      <iframe
-        ref={frame}
-        title={`Sign-in page preview, ${mode}`}
-        sandbox="allow-same-origin"
-        srcDoc={doc}
-        onLoad={apply}
-        data-testid={testId ?? `branding-preview-${mode}`}
-      />
-    </figure>
   );
 }

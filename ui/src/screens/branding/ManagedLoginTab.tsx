@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import type { Operations, UserPool } from "../../api/types";
 import type { AssetExtension } from "../../bindings/AssetExtension";
 import { QueryStatus } from "../../components/LoadState";
@@ -34,7 +34,7 @@ import { useFormAction } from "../../lib/useAction";
 import { useUnsavedGuard } from "../../lib/useUnsavedGuard";
 import { call, toApiError } from "../../platform";
 import { domainQuery } from "../oauth/queries";
-import { Preview } from "./BrandingTab";
+import { LogoField, PreviewPair, readDataUrl } from "./Preview";
 import "../../styles/branding.css";
 
 type Style = Operations["DescribeManagedLoginBrandingByClient"]["output"]["ManagedLoginBranding"];
@@ -232,7 +232,6 @@ function StyleEditor({ pool, client, style }: { pool: UserPool; client: Client; 
   const [logo, setLogo] = useState<Logo>(initialLogo);
   const [logoProblem, setLogoProblem] = useState<string>();
   const [confirm, setConfirm] = useState<"delete" | "reset" | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
   const logoChanged = logo?.dataUrl !== initialLogo?.dataUrl;
   const dirty = JSON.stringify(settings) !== JSON.stringify(initial) || logoChanged;
   const unsaved = useUnsavedGuard(dirty, "the managed login style");
@@ -291,13 +290,7 @@ function StyleEditor({ pool, client, style }: { pool: UserPool; client: Client; 
       setLogoProblem(`The logo is ${Math.ceil(file.size / 1024)} KB; an asset is at most 1,000,000 bytes.`);
       return;
     }
-    const reader = new FileReader();
-    reader.onload = () => {
-      if (typeof reader.result === "string") {
-        setLogo({ dataUrl: reader.result, extension, bytes: reader.result.slice(reader.result.indexOf(",") + 1) });
-      }
-    };
-    reader.readAsDataURL(file);
+    readDataUrl(file, (dataUrl) => setLogo({ dataUrl, extension, bytes: dataUrl.slice(dataUrl.indexOf(",") + 1) }));
   };
 
   const others = style.Assets.filter((a) => a !== formLogo(style.Assets));
@@ -346,37 +339,16 @@ function StyleEditor({ pool, client, style }: { pool: UserPool; client: Client; 
                 ))}
               </tbody>
             </table>
-            <Field
-              label="Logo"
+            <LogoField
               name="Assets"
               error={logoProblem ?? save.errors.Assets}
               hint="Shown above the form (the FORM_LOGO asset): a PNG, JPEG or WebP image of at most 1 MB."
-            >
-              {(p) => (
-                <div className="branding-logo">
-                  <input
-                    {...p}
-                    ref={fileRef}
-                    type="file"
-                    accept="image/png,image/jpeg,image/webp"
-                    onChange={(e) => pick(e.target.files?.[0])}
-                    data-testid="managed-login-logo-file"
-                  />
-                  {logo && (
-                    <Button
-                      variant="ghost"
-                      onClick={() => {
-                        setLogo(null);
-                        if (fileRef.current) fileRef.current.value = "";
-                      }}
-                      data-testid="managed-login-logo-remove"
-                    >
-                      Remove logo
-                    </Button>
-                  )}
-                </div>
-              )}
-            </Field>
+              accept="image/png,image/jpeg,image/webp"
+              hasLogo={logo !== null}
+              onFile={pick}
+              onRemove={() => setLogo(null)}
+              testIdPrefix="managed-login-logo"
+            />
             {others.length > 0 && (
               <p className="hint" data-testid="managed-login-other-assets">
                 Also kept: {others.map((a) => `${a.Category} (${a.ColorMode}, ${a.Extension})`).join(", ")}.
@@ -412,16 +384,12 @@ function StyleEditor({ pool, client, style }: { pool: UserPool; client: Client; 
           </div>
           <div className="branding-previews" aria-label="Preview of the sign-in page">
             {sheets ? (
-              (["light", "dark"] as const).map((mode) => (
-                <Preview
-                  key={mode}
-                  mode={mode}
-                  css={mode === "light" ? sheets.Light : sheets.Dark}
-                  logo={logo?.dataUrl}
-                  title={pool.Name}
-                  testId={`managed-login-preview-${mode}`}
-                />
-              ))
+              <PreviewPair
+                css={{ light: sheets.Light, dark: sheets.Dark }}
+                logo={logo?.dataUrl}
+                title={pool.Name}
+                testIdPrefix="managed-login-preview"
+              />
             ) : preview.error ? (
               <ErrorBanner error={toApiError(preview.error)} title="The preview could not be made." />
             ) : (

@@ -13,6 +13,7 @@ import { routeHref } from "../../lib/router";
 import { useNow } from "../../lib/useNow";
 import { usePagedList } from "../../lib/usePagedList";
 import { call } from "../../platform";
+import { verifiedContacts } from "./RecoverAccountDialog";
 import { MfaFactorList, SessionsTable, SignInHistory } from "./SecurityTables";
 
 const EVENTS_PAGE = 20;
@@ -21,16 +22,6 @@ type Action = "unlock" | "sign-out" | "reset-password" | "confirm-sign-up" | "re
 
 function attr(user: AdminGetUserResponse, name: string): string | undefined {
   return user.UserAttributes.find((a) => a.Name === name)?.Value;
-}
-
-/** Where a password reset code can be delivered: the user's verified email and phone number. */
-function verifiedContacts(user: AdminGetUserResponse): string[] {
-  const out: string[] = [];
-  const email = attr(user, "email");
-  const phone = attr(user, "phone_number");
-  if (email && attr(user, "email_verified") === "true") out.push(email);
-  if (phone && attr(user, "phone_number_verified") === "true") out.push(phone);
-  return out;
 }
 
 /** How a factor reaches the user, for the MFA section and the reset confirmation. */

@@ -10,7 +10,16 @@ import { CreateUserDialog } from "./CreateUserDialog";
 import { UserDrawer } from "./UserDrawer";
 import { mfaShortLabel, mfaLabel, type MfaFilter } from "../../lib/mfa";
 import { primaryName, secondaryNames, signInProvider, type NamingPool } from "../../lib/people";
-import { isFiltered, searchParamsOf, useUserSearch, type EnabledFilter, type LockedFilter, type SignInFilter } from "./useUserSearch";
+import { identityProviderNamesQuery } from "../oauth/queries";
+import {
+  isFiltered,
+  providerFilter,
+  searchParamsOf,
+  useUserSearch,
+  type EnabledFilter,
+  type LockedFilter,
+  type SignInFilter,
+} from "./useUserSearch";
 import "../../styles/users.css";
 
 const SORT_KEYS: ReadonlyArray<UserSortKey> = ["username", "email", "created", "modified", "status"];
@@ -53,18 +62,36 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
       id: "signin",
       // Who the user signs in through: Cognito (the pool's own sign-in) or a provider.
       header: "Sign-in",
-      width: "minmax(90px, 0.8fr)",
+      // Room for a linked provider's name beside "Cognito".
+      width: "minmax(124px, 0.8fr)",
       // Beside an open user (a narrow table) the drawer says it, under Linked identities.
       hideBelow: 560,
       cell: (u) => {
         const via = signInProvider(u);
-        return via.kind === "provider" ? (
-          <span className="pill pill-info signin-provider" title={`Signs in through ${via.name}`} data-testid="user-signin-provider">
-            {via.name}
-          </span>
-        ) : (
-          <span className="muted" title="Signs in with the pool's own sign-in" data-testid="user-signin-cognito">
-            Cognito
+        if (via.kind === "provider") {
+          return (
+            <span className="pill pill-info signin-provider" title={`Signs in through ${via.name}`} data-testid="user-signin-provider">
+              {via.name}
+            </span>
+          );
+        }
+        // A native user linked to providers signs in through each and with the pool's own
+        // sign-in: the providers first (what sets the user apart), then Cognito, which gives way
+        // in a narrow column.
+        const linked = u.LinkedProviders ?? [];
+        return (
+          <span
+            className="signin-cell"
+            title={linked.length > 0 ? `Signs in with the pool's own sign-in, and through ${linked.join(", ")} (linked)` : "Signs in with the pool's own sign-in"}
+          >
+            {linked.map((name) => (
+              <span key={name} className="pill pill-info signin-provider" data-testid="user-signin-linked">
+                {name}
+              </span>
+            ))}
+            <span className="muted signin-cognito" data-testid="user-signin-cognito">
+              Cognito
+            </span>
           </span>
         );
       },
@@ -131,6 +158,55 @@ export function userColumns(pool: NamingPool): Column<UserSummary>[] {
   ];
 }
 
+const ENABLED_CHOICES: ReadonlyArray<readonly [EnabledFilter, string]> = [
+  ["any", "Any state"],
+  ["enabled", "Enabled only"],
+  ["disabled", "Disabled only"],
+];
+const MFA_CHOICES: ReadonlyArray<readonly [MfaFilter, string]> = [
+  ["any", "Any MFA"],
+  ["with", "With MFA"],
+  ["without", "Without MFA"],
+];
+const LOCKED_CHOICES: ReadonlyArray<readonly [LockedFilter, string]> = [
+  ["any", "Locked or not"],
+  ["locked", "Locked out"],
+  ["unlocked", "Not locked out"],
+];
+
+/** One of the toolbar's fixed-choice filters. */
+function ChoiceFilter<T extends string>({
+  label,
+  value,
+  onChange,
+  choices,
+  testId,
+}: {
+  label: string;
+  value: T;
+  onChange: (v: T) => void;
+  choices: ReadonlyArray<readonly [T, string]>;
+  testId: string;
+}) {
+  return (
+    <select
+      aria-label={label}
+      value={value}
+      onChange={(e) => {
+        const picked = choices.find(([v]) => v === e.target.value);
+        if (picked) onChange(picked[0]);
+      }}
+      data-testid={testId}
+    >
+      {choices.map(([v, text]) => (
+        <option key={v} value={v}>
+          {text}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -154,6 +230,7 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
   const debouncedQuery = useDebounced(query.trim(), 250);
 
   const groups = useQuery({ queryKey: ["all-groups", pool.Id], queryFn: () => listAllGroups(pool.Id) });
+  const providers = useQuery(identityProviderNamesQuery(pool.Id));
 
   const filters = useMemo(
     () => ({ query: debouncedQuery, status, enabled, group, mfa, locked, signIn }),
@@ -228,21 +305,24 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
           onChange={(e) => {
             const next = e.target.value as SignInFilter;
             setSignIn(next);
-            // A status the choice excludes would match nobody: it gives way.
-            if ((next === "cognito" && status === "EXTERNAL_PROVIDER") || (next === "provider" && status !== "EXTERNAL_PROVIDER")) setStatus("");
+            // A federated user does not sign in with the pool's own sign-in: that status gives way.
+            if (next === "cognito" && status === "EXTERNAL_PROVIDER") setStatus("");
           }}
           data-testid="signin-filter"
         >
           <option value="any">Any sign-in</option>
-          <option value="cognito">Cognito sign-in</option>
-          <option value="provider">An identity provider</option>
+          <option value="cognito">Cognito</option>
+          {(providers.data ?? []).map((name) => (
+            <option key={name} value={providerFilter(name)}>
+              {name}
+            </option>
+          ))}
+          <option value="provider">Any provider</option>
         </select>
         <select
           aria-label="Status filter"
           value={status}
           onChange={(e) => setStatus(e.target.value as UserStatus | "")}
-          disabled={signIn === "provider"}
-          title={signIn === "provider" ? "Users of an identity provider have the status External provider" : undefined}
         >
           <option value="">Any status</option>
           {USER_STATUSES.filter((s) => signIn !== "cognito" || s.value !== "EXTERNAL_PROVIDER").map((s) => (
@@ -251,36 +331,9 @@ export function UsersTab({ pool, onCountChanged }: { pool: UserPool; onCountChan
             </option>
           ))}
         </select>
-        <select
-          aria-label="Enabled filter"
-          value={enabled}
-          onChange={(e) => setEnabled(e.target.value as EnabledFilter)}
-          data-testid="enabled-filter"
-        >
-          <option value="any">Any state</option>
-          <option value="enabled">Enabled only</option>
-          <option value="disabled">Disabled only</option>
-        </select>
-        <select
-          aria-label="MFA filter"
-          value={mfa}
-          onChange={(e) => setMfa(e.target.value as MfaFilter)}
-          data-testid="mfa-filter"
-        >
-          <option value="any">Any MFA</option>
-          <option value="with">With MFA</option>
-          <option value="without">Without MFA</option>
-        </select>
-        <select
-          aria-label="Lockout filter"
-          value={locked}
-          onChange={(e) => setLocked(e.target.value as LockedFilter)}
-          data-testid="locked-filter"
-        >
-          <option value="any">Locked or not</option>
-          <option value="locked">Locked out</option>
-          <option value="unlocked">Not locked out</option>
-        </select>
+        <ChoiceFilter label="Enabled filter" value={enabled} onChange={setEnabled} choices={ENABLED_CHOICES} testId="enabled-filter" />
+        <ChoiceFilter label="MFA filter" value={mfa} onChange={setMfa} choices={MFA_CHOICES} testId="mfa-filter" />
+        <ChoiceFilter label="Lockout filter" value={locked} onChange={setLocked} choices={LOCKED_CHOICES} testId="locked-filter" />
         <select aria-label="Group filter" value={group} onChange={(e) => setGroup(e.target.value)}>
           <option value="">Any group</option>
           {(groups.data ?? []).map((g) => (

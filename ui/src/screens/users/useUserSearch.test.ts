@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SearchUsersRequest, UserSummary } from "../../api/types";
 import type * as Platform from "../../platform";
 import { renderHookWithQueries } from "../../test/queries";
+import type { SignInFilter } from "./useUserSearch";
 
 type Answer = { Users: UserSummary[]; TotalCount: number; NextToken?: string };
 const pending: Array<{ input: SearchUsersRequest; resolve: (a: Answer) => void }> = [];
@@ -15,7 +16,7 @@ vi.mock("../../platform", async (importOriginal) => ({
     }),
 }));
 
-const { NO_FILTERS, isFiltered, searchParamsOf, useUserSearch } = await import("./useUserSearch");
+const { NO_FILTERS, isFiltered, providerFilter, searchParamsOf, useUserSearch } = await import("./useUserSearch");
 
 function user(name: string): UserSummary {
   return { Username: name, Sub: name, UserStatus: "CONFIRMED", Enabled: true, Groups: [], MFA: [], FailedSignIns: 0, UserCreateDate: 0, UserLastModifiedDate: 0 };
@@ -76,6 +77,7 @@ describe("searchParamsOf", () => {
       GroupName: undefined,
       MfaEnabled: undefined,
       Locked: undefined,
+      IdentityProvider: undefined,
       SortBy: "username",
       SortDescending: false,
     });
@@ -94,14 +96,17 @@ describe("searchParamsOf", () => {
     expect(isFiltered({ ...NO_FILTERS, locked: "locked" })).toBe(true);
   });
 
-  it("asks for the users of an identity provider, or of the pool's own sign-in, by their status", () => {
-    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: "provider" }, sort).Status).toEqual(["EXTERNAL_PROVIDER"]);
-    const cognito = searchParamsOf("p", { ...NO_FILTERS, signIn: "cognito" }, sort).Status ?? [];
-    expect(cognito).not.toContain("EXTERNAL_PROVIDER");
-    expect(cognito).toHaveLength(7);
-    // A status within the choice narrows it; one outside it gives way.
-    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: "cognito", status: "UNCONFIRMED" }, sort).Status).toEqual(["UNCONFIRMED"]);
-    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: "provider", status: "CONFIRMED" }, sort).Status).toEqual(["EXTERNAL_PROVIDER"]);
+  it("asks for the pool's own users, any provider's, or one provider's by its name", () => {
+    const via = (signIn: SignInFilter) => searchParamsOf("p", { ...NO_FILTERS, signIn }, sort).IdentityProvider;
+    expect(via("cognito")).toBe("COGNITO");
+    expect(via("provider")).toBe("*");
+    expect(via(providerFilter("Okta"))).toBe("Okta");
+    expect(via("any")).toBeUndefined();
+    // The status filter is its own: a linked user of a provider has any status.
+    expect(searchParamsOf("p", { ...NO_FILTERS, signIn: providerFilter("Okta"), status: "CONFIRMED" }, sort)).toMatchObject({
+      Status: ["CONFIRMED"],
+      IdentityProvider: "Okta",
+    });
     expect(isFiltered({ ...NO_FILTERS, signIn: "cognito" })).toBe(true);
   });
 

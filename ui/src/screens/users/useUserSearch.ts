@@ -10,31 +10,24 @@ export type SearchParams = Omit<SearchUsersRequest, "NextToken" | "Limit">;
 
 export type EnabledFilter = "any" | "enabled" | "disabled";
 
-/** How users sign in: with the pool's own password (Cognito) or through an identity provider. */
-export type SignInFilter = "any" | "cognito" | "provider";
-
-/** Every status a user of the pool's own sign-in can have (all but EXTERNAL_PROVIDER). */
-const COGNITO_STATUSES: UserStatus[] = [
-  "UNCONFIRMED",
-  "CONFIRMED",
-  "FORCE_CHANGE_PASSWORD",
-  "RESET_REQUIRED",
-  "ARCHIVED",
-  "UNKNOWN",
-  "COMPROMISED",
-];
-
 /**
- * The statuses to search for: a federated user is the one status EXTERNAL_PROVIDER, so "signed
- * in with" narrows the status filter. A status the sign-in filter excludes gives way to it (the
- * toolbar does not offer one).
+ * How users sign in: with the pool's own sign-in (Cognito), through any identity provider, or
+ * through one (`provider:<ProviderName>`). A user linked to a provider signs in both ways, so
+ * it is found under Cognito and under that provider.
  */
-export function statusesOf(status: UserStatus | "", signIn: SignInFilter): UserStatus[] | undefined {
-  const chosen = status ? [status] : undefined;
-  if (signIn === "any") return chosen;
-  const allowed: UserStatus[] = signIn === "provider" ? ["EXTERNAL_PROVIDER"] : COGNITO_STATUSES;
-  const both = chosen?.filter((s) => allowed.includes(s));
-  return both && both.length > 0 ? both : allowed;
+export type SignInFilter = "any" | "cognito" | "provider" | `provider:${string}`;
+
+/** The sign-in filter for one provider of the pool. */
+export function providerFilter(name: string): SignInFilter {
+  return `provider:${name}`;
+}
+
+/** SearchUsers' IdentityProvider for a sign-in filter: COGNITO, "*" (any provider) or a name. */
+export function identityProviderOf(signIn: SignInFilter): string | undefined {
+  if (signIn === "any") return undefined;
+  if (signIn === "cognito") return "COGNITO";
+  if (signIn === "provider") return "*";
+  return signIn.slice("provider:".length);
 }
 
 /** Locked out after failed sign-ins, or not. */
@@ -66,7 +59,8 @@ export function searchParamsOf(
   return {
     UserPoolId: poolId,
     Query: f.query || undefined,
-    Status: statusesOf(f.status, f.signIn),
+    Status: f.status ? [f.status] : undefined,
+    IdentityProvider: identityProviderOf(f.signIn),
     Enabled: f.enabled === "any" ? undefined : f.enabled === "enabled",
     GroupName: f.group || undefined,
     MfaEnabled: mfaEnabledParam(f.mfa),

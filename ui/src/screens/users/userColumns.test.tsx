@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { UserSummary } from "../../api/types";
 import { userColumns } from "./UsersTab";
@@ -35,5 +35,12 @@ describe("the users table", () => {
     const cell = cells(summary({}));
     render(<>{cell("signin")}</>);
     expect(screen.getByTestId("user-signin-cognito").textContent).toBe("Cognito");
+  });
+
+  it("names the providers a native user is linked to beside Cognito", () => {
+    const cell = cells(summary({ LinkedProviders: ["CorpSSO", "Google"] }));
+    const row = within(render(<>{cell("signin")}</>).container);
+    expect(row.getByTestId("user-signin-cognito").textContent).toBe("Cognito");
+    expect(row.getAllByTestId("user-signin-linked").map((e) => e.textContent)).toEqual(["CorpSSO", "Google"]);
   });
 });
