@@ -206,11 +206,12 @@ impl ProviderType {
 
 /// The details Cognito reads from a SAML provider's metadata (read-only: a request's values
 /// are ignored).
-pub const SAML_METADATA_KEYS: [&str; 3] = [
-    "SSORedirectBindingURI",
-    "SLORedirectBindingURI",
-    "ActiveEncryptionCertificate",
-];
+pub const SAML_METADATA_KEYS: [&str; 2] = ["SSORedirectBindingURI", "SLORedirectBindingURI"];
+
+/// The detail that shows a SAML provider's encryption certificate. Read-only, and unlike the
+/// metadata's keys refused in a request, as Cognito refuses it ("not a valid key for SAML
+/// identity provider details").
+pub const ACTIVE_ENCRYPTION_CERTIFICATE: &str = "ActiveEncryptionCertificate";
 
 /// The OIDC endpoints a provider needs; when the request leaves any out, they are read from
 /// the issuer's discovery document.
@@ -300,6 +301,13 @@ pub fn normalise_details(
             || (ty == ProviderType::Saml && SAML_METADATA_KEYS.contains(&k.as_str()))
         {
             continue;
+        }
+        if ty == ProviderType::Saml && k == ACTIVE_ENCRYPTION_CERTIFICATE {
+            return Err(FieldError::new(
+                field,
+                "is not a valid key for SAML identity provider details: it is read-only (the \
+                 pool makes the provider's encryption certificate and shows it here)",
+            ));
         }
         if !required.contains(&k.as_str()) && !optional.contains(&k.as_str()) {
             let mut known: Vec<&str> = required.iter().chain(optional.iter()).copied().collect();

@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         28,
         include_str!("../migrations/0028_authorization_codes_indexes.sql"),
     ),
+    (
+        29,
+        include_str!("../migrations/0029_saml_encryption_keys.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

@@ -9,7 +9,8 @@ mod saml;
 mod sealed;
 
 pub use federation::{FederationOutcome, ProviderAnswer, ProviderButton};
-pub use saml::{SAML, SamlSignedIn};
+pub(crate) use saml::SamlKept;
+pub use saml::{ACTIVE_ENCRYPTION_CERTIFICATE, SAML, SamlSignedIn};
 pub use sealed::{FEDERATION_STATE_LIFETIME_MS, FederationState, binding_of};
 
 use base64::Engine as _;

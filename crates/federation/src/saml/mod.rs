@@ -1,6 +1,7 @@
 //! A SAML response from a trusted IdP, checked as STS's `AssumeRoleWithSAML` and Cognito check
-//! one: base64 `samlp:Response`, status Success, one `saml:Assertion` (an encrypted one is not
-//! read), a valid signature on the Response or on the Assertion ([`dsig`]) made with a
+//! one: base64 `samlp:Response`, status Success, one `saml:Assertion` (or, for a provider whose
+//! responses are encrypted, one `saml:EncryptedAssertion`, decrypted by [`decrypt`] in place
+//! once the Response's own signature has verified over the ciphertext), a valid signature on the Response or on the Assertion ([`dsig`]) made with a
 //! certificate of the provider's metadata, the assertion's `Issuer` the metadata's entity id,
 //! `Conditions` `NotBefore`/`NotOnOrAfter` and `AudienceRestriction` (`urn:amazon:webservices`,
 //! as AWS expects), a bearer `SubjectConfirmationData` whose `Recipient` is AWS's SAML sign-in
@@ -14,6 +15,7 @@
 //! passes a [`ReplayCache`], so that an assertion is accepted once.
 
 pub mod c14n;
+pub mod decrypt;
 pub mod dsig;
 pub mod metadata;
 pub mod request;
@@ -36,6 +38,9 @@ const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 /// STS's bound on `SAMLAssertion`.
 pub const MAX_RESPONSE_CHARS: usize = 100_000;
+/// What a refusal says when a signature is made with none of the metadata's certificates
+/// (a caller that keeps metadata may read it again: the IdP may have rolled its key).
+pub const UNKNOWN_KEY: &str = "does not verify with the provider's signing certificates";
 /// How far the assertion's times may be off the clock.
 pub const LEEWAY_MS: i64 = 60_000;
 
@@ -74,6 +79,21 @@ pub struct SamlTrust {
     pub aws_sign_in: bool,
     /// What `InResponseTo` must say (the Response's and the bearer confirmation's).
     pub in_response_to: InResponseTo,
+    /// Whether the assertion comes encrypted, and the keys that decrypt it.
+    pub encryption: Encryption,
+}
+
+/// Encrypted assertions: whether a provider's come encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Encryption {
+    /// Never (STS and identity pools): an encrypted assertion cannot be read.
+    Unsupported,
+    /// Not for this provider (a user pool's SAML provider without `EncryptedResponses`): an
+    /// encrypted assertion is refused, naming the setting.
+    Off,
+    /// Always (`EncryptedResponses`): a plain assertion is refused; an encrypted one is
+    /// decrypted with one of these keys (the provider's encryption certificates' keys).
+    Required(Vec<decrypt::DecryptionKey>),
 }
 
 /// Whether a response answers a request of ours.
@@ -100,6 +120,7 @@ impl SamlTrust {
             recipients: Vec::new(),
             aws_sign_in: true,
             in_response_to: InResponseTo::NotChecked,
+            encryption: Encryption::Unsupported,
         }
     }
 
@@ -119,7 +140,15 @@ impl SamlTrust {
             recipients: vec![acs_url.into()],
             aws_sign_in: false,
             in_response_to: InResponseTo::Unsolicited,
+            encryption: Encryption::Off,
         }
+    }
+
+    /// The same trust for a provider whose assertions come encrypted (`EncryptedResponses`),
+    /// decrypted with one of `keys`.
+    pub fn encrypted(mut self, keys: Vec<decrypt::DecryptionKey>) -> Self {
+        self.encryption = Encryption::Required(keys);
+        self
     }
 
     /// The same trust for the answer to the AuthnRequest `request_id` (SP-initiated).
@@ -298,14 +327,89 @@ pub fn verify(
     if status != SUCCESS {
         return Err(bad(format!("its status is '{status}', not Success")));
     }
+    let encrypted: Vec<_> = doc
+        .descendants()
+        .filter(|n| xml::is(*n, ASSERTION_NS, "EncryptedAssertion"))
+        .collect();
+    let keys = match (&trust.encryption, encrypted.as_slice()) {
+        (Encryption::Required(_), []) => {
+            return Err(bad(
+                "its assertion is not encrypted, and this provider's responses must be \
+                 (EncryptedResponses): the IdP must encrypt every assertion with the provider's \
+                 encryption certificate",
+            ));
+        }
+        (_, []) => return check_assertion(trust, key, &doc, now_ms, replay, false),
+        (Encryption::Unsupported, _) => {
+            return Err(bad(
+                "it holds an encrypted assertion, which Poolhouse cannot decrypt",
+            ));
+        }
+        (Encryption::Off, _) => {
+            return Err(bad(
+                "it holds an encrypted assertion, but this provider does not take encrypted \
+                 responses (EncryptedResponses is off: turn it on and give the IdP the \
+                 provider's encryption certificate)",
+            ));
+        }
+        (Encryption::Required(keys), _) => keys,
+    };
+    let encrypted_assertion = match encrypted.as_slice() {
+        [e] if e.parent() == Some(response) => *e,
+        [_] => {
+            return Err(bad(
+                "its encrypted assertion is not a child of the Response",
+            ));
+        }
+        many => {
+            return Err(bad(format!(
+                "it holds {} encrypted assertions; exactly one is accepted",
+                many.len()
+            )));
+        }
+    };
     if doc
         .descendants()
-        .any(|n| xml::is(n, ASSERTION_NS, "EncryptedAssertion"))
+        .any(|n| xml::is(n, ASSERTION_NS, "Assertion"))
     {
         return Err(bad(
-            "it holds an encrypted assertion, which Poolhouse cannot decrypt",
+            "it holds a plain assertion beside its encrypted one; exactly one assertion is accepted",
         ));
     }
+    // The Response's signature covers the encrypted form: checked before anything is
+    // decrypted, so that a changed ciphertext under a signed Response is never decrypted.
+    let mut response_signed = false;
+    for sig in doc
+        .descendants()
+        .filter(|n| xml::is(*n, DSIG_NS, "Signature"))
+    {
+        if sig.parent() != Some(response) {
+            return Err(bad(
+                "it holds a signature outside the Response and the (encrypted) Assertion",
+            ));
+        }
+        dsig::verify(response, sig, &trust.metadata.signing_keys).map_err(bad)?;
+        response_signed = true;
+    }
+    let plain = decrypt::decrypt_assertion(encrypted_assertion, keys).map_err(bad)?;
+    let range = encrypted_assertion.range();
+    let decrypted = format!("{}{plain}{}", &text[..range.start], &text[range.end..]);
+    let doc = xml::parse(&decrypted).map_err(|_| bad(decrypt::DOES_NOT_DECRYPT))?;
+    check_assertion(trust, key, &doc, now_ms, replay, response_signed)
+}
+
+/// The checks of a response's one (plain, or decrypted) assertion. `response_signed`: the
+/// Response's signature was verified over the encrypted form (it no longer verifies once the
+/// assertion is decrypted in place, so it is not checked again here).
+fn check_assertion(
+    trust: &SamlTrust,
+    key: &str,
+    doc: &roxmltree::Document<'_>,
+    now_ms: i64,
+    replay: Option<&dyn ReplayCache>,
+    response_signed: bool,
+) -> Result<Verified, Refusal> {
+    let response = doc.root_element();
     // Exactly one assertion, a child of the Response: a second one (signed or not) anywhere is
     // the shape of a signature-wrapping attack.
     let assertions: Vec<_> = doc
@@ -324,7 +428,7 @@ pub fn verify(
     };
     // Signatures only where SAML puts them, each of them valid, at least one of them covering
     // the assertion.
-    let mut signed = false;
+    let mut signed = response_signed;
     for sig in doc
         .descendants()
         .filter(|n| xml::is(*n, DSIG_NS, "Signature"))
@@ -335,6 +439,9 @@ pub fn verify(
                 "it holds a signature outside the Response and the Assertion",
             ));
         };
+        if response_signed && parent == response {
+            continue;
+        }
         dsig::verify(parent, sig, &trust.metadata.signing_keys).map_err(bad)?;
         signed = true;
     }
