@@ -320,6 +320,25 @@ fn a_plaintext_that_is_not_one_assertion_is_refused() {
     check(&t, &response(ENTITY, &inner, Some(ACS), NOW)).unwrap();
 }
 
+#[test]
+fn a_plaintext_may_use_the_namespaces_declared_on_its_encrypted_assertion() {
+    const SAML_NS: &str = r#" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion""#;
+    let idp = SamlIdp::new(ENTITY);
+    let sp = sp();
+    // Signed as it stands in its response; serialised without its own declaration of `saml`,
+    // which the EncryptedAssertion declares (exclusive c14n renders it either way).
+    let signed = idp.sign(&assertion("ns-1").xml(), "ns-1");
+    let bare = signed.replacen(SAML_NS, "", 1);
+    assert!(bare.starts_with("<saml:Assertion ID="), "{bare}");
+    let inner = encrypt_assertion(&bare, &sp.cert, Encrypt::default());
+    // Nor does the Response declare it: only its Issuer and the EncryptedAssertion do.
+    let xml = response(ENTITY, &inner, Some(ACS), NOW)
+        .replacen(&format!(r#"{SAML_NS} ID="resp-1""#), r#" ID="resp-1""#, 1)
+        .replacen("<saml:Issuer>", &format!("<saml:Issuer{SAML_NS}>"), 1);
+    let v = check(&trust(&idp, vec![sp.key.clone()]), &xml).unwrap();
+    assert_eq!(v.subject, "ann@example.com");
+}
+
 /// The part of `s` from `start` through `end`.
 fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
     let i = s.find(start).unwrap();

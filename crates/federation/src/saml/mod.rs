@@ -339,7 +339,7 @@ pub fn verify(
                  encryption certificate",
             ));
         }
-        (_, []) => return check_assertion(trust, key, &doc, now_ms, replay, false),
+        (_, []) => return check_assertion(trust, key, &doc, now_ms, replay, None),
         (Encryption::Unsupported, _) => {
             return Err(bad(
                 "it holds an encrypted assertion, which Poolhouse cannot decrypt",
@@ -392,32 +392,49 @@ pub fn verify(
         response_signed = true;
     }
     let plain = decrypt::decrypt_assertion(encrypted_assertion, keys).map_err(bad)?;
-    let range = encrypted_assertion.range();
-    let decrypted = format!("{}{plain}{}", &text[..range.start], &text[range.end..]);
+    // The assertion takes the place of the EncryptedAssertion's content, inside its element,
+    // so that the namespaces the IdP wrote it in (declared there or above) stay in scope.
+    let inner: Vec<_> = encrypted_assertion
+        .children()
+        .filter(Node::is_element)
+        .collect();
+    let (Some(first), Some(last)) = (inner.first(), inner.last()) else {
+        return Err(bad(decrypt::DOES_NOT_DECRYPT));
+    };
+    let (start, end) = (first.range().start, last.range().end);
+    let decrypted = format!("{}{plain}{}", &text[..start], &text[end..]);
     let doc = xml::parse(&decrypted).map_err(|_| bad(decrypt::DOES_NOT_DECRYPT))?;
-    check_assertion(trust, key, &doc, now_ms, replay, response_signed)
+    check_assertion(trust, key, &doc, now_ms, replay, Some(response_signed))
 }
 
-/// The checks of a response's one (plain, or decrypted) assertion. `response_signed`: the
-/// Response's signature was verified over the encrypted form (it no longer verifies once the
-/// assertion is decrypted in place, so it is not checked again here).
+/// The checks of a response's one assertion: a plain one (`decrypted` is `None`), or one
+/// decrypted inside its `EncryptedAssertion` (`Some(response_signed)`: whether the Response's
+/// signature was verified over the encrypted form; it no longer verifies once the assertion
+/// is decrypted in place, so it is not checked again here).
 fn check_assertion(
     trust: &SamlTrust,
     key: &str,
     doc: &roxmltree::Document<'_>,
     now_ms: i64,
     replay: Option<&dyn ReplayCache>,
-    response_signed: bool,
+    decrypted: Option<bool>,
 ) -> Result<Verified, Refusal> {
     let response = doc.root_element();
-    // Exactly one assertion, a child of the Response: a second one (signed or not) anywhere is
-    // the shape of a signature-wrapping attack.
+    let response_signed = decrypted == Some(true);
+    let container = match decrypted {
+        None => response,
+        Some(_) => xml::only_child(response, ASSERTION_NS, "EncryptedAssertion")
+            .ok_or_else(|| bad(decrypt::DOES_NOT_DECRYPT))?,
+    };
+    // Exactly one assertion, a child of the Response (or of the EncryptedAssertion it was
+    // decrypted in): a second one (signed or not) anywhere is the shape of a
+    // signature-wrapping attack.
     let assertions: Vec<_> = doc
         .descendants()
         .filter(|n| xml::is(*n, ASSERTION_NS, "Assertion"))
         .collect();
     let assertion = match assertions.as_slice() {
-        [a] if a.parent() == Some(response) => *a,
+        [a] if a.parent() == Some(container) => *a,
         [_] => return Err(bad("its assertion is not a child of the Response")),
         _ => {
             return Err(bad(format!(
