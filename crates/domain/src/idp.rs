@@ -613,6 +613,26 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field, "ProviderDetails.client_id");
+        // The metadata's keys are read-only and ignored; the encryption certificate is refused.
+        let d = normalise_details(
+            ProviderType::Saml,
+            &map(&[
+                ("MetadataFile", "<x/>"),
+                ("SSORedirectBindingURI", "https://x"),
+            ]),
+        )
+        .unwrap();
+        assert!(!d.contains_key("SSORedirectBindingURI"));
+        let e = normalise_details(
+            ProviderType::Saml,
+            &map(&[
+                ("MetadataFile", "<x/>"),
+                (ACTIVE_ENCRYPTION_CERTIFICATE, "MIIB"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "ProviderDetails.ActiveEncryptionCertificate");
+        assert!(e.reason.contains("not a valid key"), "{}", e.reason);
         let d = normalise_details(
             ProviderType::Oidc,
             &map(&[

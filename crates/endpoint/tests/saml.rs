@@ -750,6 +750,46 @@ fn encrypted_responses_decrypt_with_the_providers_certificate_and_plain_ones_are
         .as_str()
         .unwrap();
     assert_ne!(new_cert, cert_b64);
+    // ... whose key decrypts (the old one, opened and kept by the console, does not stand in
+    // for it, even where the store gives the new key the old one's row id).
+    s.idp(
+        "UpdateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp",
+            "ProviderDetails": {
+                "MetadataFile": idp.metadata_with_sso(SSO),
+                "EncryptedResponses": "true",
+            },
+            "AttributeMapping": {"email": "mail"},
+        }),
+    );
+    s.idp(
+        "UpdateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientId": client, "ClientName": "web",
+            "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
+            "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["COGNITO", "Corp"],
+        }),
+    );
+    let new_der = base64::engine::general_purpose::STANDARD
+        .decode(new_cert)
+        .unwrap();
+    let (request, relay) = start(&s, &pool, &client);
+    let encrypted = idp.encrypted_response_for(
+        &answer(&request, "enc-3"),
+        &request.acs_url,
+        &new_der,
+        Encrypt::default(),
+    );
+    let r = post_response(&s, &pool, &encrypted, &relay);
+    assert_eq!(r.status, 302, "{}", r.body);
+    let location = r.header("location").unwrap();
+    assert!(
+        location.starts_with(&format!("{CALLBACK}?code=")),
+        "{location}"
+    );
     let r = s.call(
         "CreateIdentityProvider",
         json!({

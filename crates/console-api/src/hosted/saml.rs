@@ -321,6 +321,8 @@ impl Console {
                 .lock()
                 .ok()
                 .and_then(|kept| kept.get(&row.pk).cloned())
+                // A row id may come back after a delete: the certificate tells the key.
+                .filter(|k| k.certificate == row.certificate)
             {
                 keys.push(k);
                 continue;
