@@ -8,10 +8,14 @@
 // (http://localhost:<port>/callback) with a code, and keeps the session cookie set on that cross-site
 // answer: the next authorize request goes straight back with a code, without a sign-in page.
 // The same response posted again shows the refusal at the app; one whose RelayState is no
-// sign-in of the pool's shows the pool's error page, never a redirect. The console's form for
-// the provider shows its encryption certificate (ProviderDetails.ActiveEncryptionCertificate)
-// as PEM to copy or download, beside the "Require encrypted assertions" switch, in light and
-// dark at 1024×700. Screenshots in tests/out/saml-*.png. Last line "N passed, M failed".
+// sign-in of the pool's shows the pool's error page, never a redirect. Signing out at the
+// pool's /logout (the provider has IDPSignout) goes to the IdP's SingleLogoutService with a
+// LogoutRequest naming the sign-in's SessionIndex; the IdP's page posts its signed
+// LogoutResponse to the pool's /saml2/logout, and the browser lands at the app's logout_uri,
+// signed out. The console's form for the provider shows its encryption certificate
+// (ProviderDetails.ActiveEncryptionCertificate) as PEM to copy or download, beside the
+// "Require encrypted assertions" switch, in light and dark at 1024×700. Screenshots in
+// tests/out/saml-*.png. Last line "N passed, M failed".
 //
 //   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
@@ -43,8 +47,9 @@ function idpKey() {
   return { privateKey, cert: readFileSync(certFile).toString("base64") };
 }
 
-function metadata(cert, SSO) {
-  return `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${ENTITY}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="${DS}"><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${SSO}"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
+function metadata(cert, SSO, SLO) {
+  const redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+  return `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${ENTITY}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="${DS}"><ds:X509Data><ds:X509Certificate>${cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleLogoutService Binding="${redirect}" Location="${SLO}"/><md:SingleSignOnService Binding="${redirect}" Location="${SSO}"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
 }
 
 /** What the IdP reads from the AuthnRequest of a redirect. */
@@ -65,6 +70,7 @@ function signedResponse(key, req, nameId) {
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${nameId}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${req.id}" NotOnOrAfter="${t(300)}" Recipient="${req.acs}"></saml:SubjectConfirmationData></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${t(-60)}" NotOnOrAfter="${t(300)}"><saml:AudienceRestriction><saml:Audience>${req.issuer}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:AuthnStatement AuthnInstant="${t(0)}" SessionIndex="session-of-${id}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     `<saml:AttributeStatement><saml:Attribute Name="mail"><saml:AttributeValue>${nameId}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>`;
   const head = `<saml:Assertion xmlns:saml="${SAML}" ID="${id}" IssueInstant="${t(0)}" Version="2.0">`;
   const digest = createHash("sha256").update(`${head}${issuer}${body}</saml:Assertion>`).digest("base64");
@@ -82,7 +88,45 @@ function signedResponse(key, req, nameId) {
   return Buffer.from(xml).toString("base64");
 }
 
+/** What the IdP reads from the LogoutRequest of a sign-out redirect. */
+function readLogoutRequest(url) {
+  const q = new URL(url).searchParams;
+  const xml = inflateRawSync(Buffer.from(q.get("SAMLRequest"), "base64")).toString();
+  return {
+    root: xml.match(/^<samlp:(\w+)/)?.[1],
+    id: xml.match(/ ID="([^"]*)"/)?.[1],
+    nameId: xml.match(/<saml:NameID[^>]*>([^<]*)<\/saml:NameID>/)?.[1],
+    sessionIndex: xml.match(/<samlp:SessionIndex>([^<]*)<\/samlp:SessionIndex>/)?.[1],
+    relay: q.get("RelayState"),
+    signed: q.get("SigAlg") === "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" && Boolean(q.get("Signature")),
+  };
+}
+
+/** The IdP's signed LogoutResponse to `req`, posted to `destination`, base64: written canonical, so its digest is its text's. */
+function signedLogoutResponse(key, req, destination) {
+  const id = `_${randomUUID().replaceAll("-", "")}`;
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const head =
+    `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" Destination="${destination}" ID="${id}" InResponseTo="${req.id}" IssueInstant="${now}" Version="2.0">` +
+    `<saml:Issuer xmlns:saml="${SAML}">${ENTITY}</saml:Issuer>`;
+  const rest = `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"></samlp:StatusCode></samlp:Status></samlp:LogoutResponse>`;
+  const digest = createHash("sha256").update(`${head}${rest}`).digest("base64");
+  const signedInfo =
+    `<ds:SignedInfo xmlns:ds="${DS}"><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></ds:CanonicalizationMethod>` +
+    `<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"></ds:SignatureMethod><ds:Reference URI="#${id}"><ds:Transforms>` +
+    `<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"></ds:Transform><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></ds:Transform></ds:Transforms>` +
+    `<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"></ds:DigestMethod><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference></ds:SignedInfo>`;
+  const value = createSign("RSA-SHA256").update(signedInfo).sign(key, "base64");
+  const signature = `<ds:Signature xmlns:ds="${DS}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue></ds:Signature>`;
+  return Buffer.from(`${head}${signature}${rest}`).toString("base64");
+}
+
 const esc = (v) => v.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;");
+
+/** The IdP's sign-out page: a form that posts its LogoutResponse and the RelayState to the pool's /saml2/logout. */
+function idpSignOutPage(action, relay, samlResponse, nameId) {
+  return `<!doctype html><html lang="en"><title>Corp IdP</title><h1>Corp IdP: signed out</h1><p>${esc(nameId)} is signed out of Corp.</p><form method="post" action="${esc(action)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}"><input type="hidden" name="RelayState" value="${esc(relay)}"><button id="back">Back to the app</button></form></html>`;
+}
 
 /** The IdP's page: a form that posts `samlResponse` and the RelayState to the ACS URL. */
 function idpPage(req, samlResponse) {
@@ -100,6 +144,8 @@ async function main() {
   let posted;
   let replay = false;
   let forged = false;
+  let logoutSeen;
+  let sloAction;
   const sites = createServer((req, res) => {
     const url = new URL(req.url, "http://localhost");
     res.setHeader("Content-Type", "text/html");
@@ -110,6 +156,11 @@ async function main() {
         posted = signedResponse(key.privateKey, seen, "ann@corp.e2e.test");
       }
       res.end(idpPage(forged ? { ...seen, relay: "forged-relay-state" } : seen, posted));
+    } else if (url.pathname === "/slo") {
+      logoutSeen = readLogoutRequest(`http://localhost${req.url}`);
+      res.end(idpSignOutPage(sloAction, logoutSeen.relay, signedLogoutResponse(key.privateKey, logoutSeen, sloAction), logoutSeen.nameId ?? ""));
+    } else if (url.pathname === "/signed-out") {
+      res.end('<!doctype html><html lang="en"><title>App</title><h1>Signed out of the app</h1></html>');
     } else {
       res.end('<!doctype html><html lang="en"><title>App</title><h1>Signed in to the app</h1></html>');
     }
@@ -119,6 +170,8 @@ async function main() {
   const sitesPort = sites.address().port;
   const SSO = `http://localhost:${sitesPort}/sso`;
   const CALLBACK = `http://localhost:${sitesPort}/callback`;
+  const SLO = `http://localhost:${sitesPort}/slo`;
+  const SIGNED_OUT = `http://localhost:${sitesPort}/signed-out`;
   let poolId;
   let clientId;
   await check("a pool with a SAML provider and an app client that supports it is created through the API", async () => {
@@ -127,7 +180,7 @@ async function main() {
       UserPoolId: poolId,
       ProviderName: "Corp",
       ProviderType: "SAML",
-      ProviderDetails: { MetadataFile: metadata(key.cert, SSO) },
+      ProviderDetails: { MetadataFile: metadata(key.cert, SSO, SLO), IDPSignout: "true" },
       AttributeMapping: { email: "mail" },
     });
     clientId = (
@@ -135,6 +188,7 @@ async function main() {
         UserPoolId: poolId,
         ClientName: "web",
         CallbackURLs: [CALLBACK],
+        LogoutURLs: [SIGNED_OUT],
         AllowedOAuthFlows: ["code"],
         AllowedOAuthScopes: ["openid", "email"],
         AllowedOAuthFlowsUserPoolClient: true,
@@ -195,6 +249,28 @@ async function main() {
     assert(r.status() === 400 && !r.headers().location, `the answer is ${r.status()} ${r.headers().location ?? ""}`);
     await page.getByText("RelayState").first().waitFor();
     await shot(page, "saml-error-page");
+  });
+
+  await check("sign-out goes to the IdP with a signed LogoutRequest, and its LogoutResponse lands at the app's logout_uri, signed out", async () => {
+    sloAction = `${base}/${poolId}/saml2/logout`;
+    await page.goto(`${base}/${poolId}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: SIGNED_OUT })}`);
+    await page.getByRole("heading", { name: "Corp IdP: signed out" }).waitFor();
+    assert(logoutSeen.root === "LogoutRequest" && logoutSeen.signed, `the IdP got ${JSON.stringify(logoutSeen)}`);
+    assert(logoutSeen.nameId === "ann@corp.e2e.test", `the request names ${logoutSeen.nameId}`);
+    const signedIn = Buffer.from(posted, "base64").toString().match(/SessionIndex="([^"]*)"/)[1];
+    assert(logoutSeen.sessionIndex === signedIn, `the request names the session ${logoutSeen.sessionIndex}, the sign-in was ${signedIn}`);
+    await shot(page, "saml-idp-signed-out");
+    const back = page.waitForResponse((r) => r.url().endsWith("/saml2/logout"));
+    await page.locator("#back").click();
+    const r = await back;
+    assert(r.status() === 302 && r.headers().location === SIGNED_OUT, `the pool answered ${r.status()} ${r.headers().location ?? ""}`);
+    await page.getByRole("heading", { name: "Signed out of the app" }).waitFor();
+    const cookies = await page.context().cookies(`${base}/${poolId}/`);
+    assert(!cookies.some((c) => c.name === "poolhouse-session"), `cookies: ${cookies.map((c) => c.name).join()}`);
+    // Signed out: authorize asks for a sign-in again instead of going straight back with a code.
+    await page.goto(authorize({}));
+    assert(!new URL(page.url()).searchParams.get("code"), `landed at ${page.url()}`);
+    await shot(page, "saml-signed-out-sign-in");
   });
 
   await check("the console's provider form shows the encryption certificate to give the IdP, in light and dark", async () => {

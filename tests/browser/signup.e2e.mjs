@@ -5,7 +5,10 @@
 // an authenticator on the MFA set-up page (its QR code shown, the code computed here from the
 // secret the page writes out) and lands at the app's callback with a code and the state
 // untouched. Then "Forgot your password?": a reset code from the outbox, a new password, and a
-// sign-in with it and the authenticator. Every page carries the client's branding and passes
+// sign-in with it and the authenticator. A pool that confirms with a link: the link read from
+// the outbox confirms the account in the browser (and says so when opened again). A pool that
+// requires MFA by authenticator or email codes: the set-up page offers both, and the email path
+// (by keyboard) ends at the app. Every page carries the client's branding and passes
 // axe in light and dark; screenshots go to tests/out/signup-*.png; the last line is
 // "N passed, M failed".
 //
@@ -226,6 +229,143 @@ async function main() {
     await page.waitForURL(/^https:\/\/app\.test\/callback/);
     assert(callbacks.length === before + 1, "the browser did not go back to the app");
     assert(new URL(callbacks.at(-1)).searchParams.get("state") === STATE, "the state was changed");
+  });
+
+  // A pool that confirms sign-ups with a link in the email (CONFIRM_WITH_LINK).
+  let linkPool;
+  let linkClient;
+  await check("a pool that confirms with a link: the sign-up page says to open the email's link", async () => {
+    linkPool = (
+      await apiOk(base, "CreateUserPool", {
+        PoolName: "Quay",
+        AutoVerifiedAttributes: ["email"],
+        Schema: [{ Name: "email", AttributeDataType: "String", Required: true, Mutable: true }],
+        VerificationMessageTemplate: {
+          DefaultEmailOption: "CONFIRM_WITH_LINK",
+          EmailSubjectByLink: "Confirm your Quay account",
+          EmailMessageByLink: "Welcome to Quay. {##Confirm my account##}",
+        },
+      })
+    ).UserPool.Id;
+    linkClient = (
+      await apiOk(base, "CreateUserPoolClient", {
+        UserPoolId: linkPool,
+        ClientName: "web",
+        CallbackURLs: [CALLBACK],
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthScopes: ["openid", "email"],
+        AllowedOAuthFlowsUserPoolClient: true,
+        SupportedIdentityProviders: ["COGNITO"],
+      })
+    ).UserPoolClient.ClientId;
+    await page.goto(authorizeUrl(`${base}/${linkPool}`, linkClient));
+    await page.getByRole("link", { name: "Need an account? Sign up" }).click();
+    await page.getByLabel("Username").fill("rosa");
+    await page.getByLabel("Email").fill("rosa@example.com");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+    const text = await page.locator("main").innerText();
+    assert(/link by email to r\*\*\*@e\*\*\*/.test(text), `the page does not say where the link went: ${text}`);
+    await inEveryLook(page, "signup", "08-check-your-email");
+  });
+
+  await check("the link from the outbox confirms the account in the browser, and says so when opened again", async () => {
+    const m = await apiOk(base, "ListOutboxMessages", { UserPoolId: linkPool, Limit: 1 }, "Poolhouse");
+    const msg = m.Messages[0];
+    assert(msg.Subject === "Confirm your Quay account", `the subject is ${msg.Subject}`);
+    const href = /href="([^"]+)"/.exec(msg.Body)?.[1]?.replaceAll("&amp;", "&");
+    assert(href, `no link in ${msg.Body}`);
+    const link = new URL(href);
+    assert(link.pathname === `/${linkPool}/confirmUser`, `the link goes to ${link}`);
+    assert(link.searchParams.get("client_id") === linkClient && link.searchParams.get("user_name") === "rosa", `${link}`);
+    assert(/^\d{6}$/.test(link.searchParams.get("confirmation_code") ?? ""), `${link}`);
+    await page.goto(href);
+    await page.getByRole("heading", { name: "Account confirmed" }).waitFor();
+    assert(/registration has been confirmed/.test(await page.getByRole("status").innerText()), "no confirmation said");
+    const user = await apiOk(base, "AdminGetUser", { UserPoolId: linkPool, Username: "rosa" });
+    assert(user.UserStatus === "CONFIRMED", `rosa is ${user.UserStatus}`);
+    await inEveryLook(page, "signup", "09-link-confirmed");
+    await page.goto(href);
+    await page.getByRole("heading", { name: "Account confirmed" }).waitFor();
+    assert(/already confirmed/.test(await page.getByRole("status").innerText()), "the second visit did not say so");
+    const changed = new URL(href);
+    changed.searchParams.set("confirmation_code", "0" + changed.searchParams.get("confirmation_code").slice(1, 5) + "x");
+    // A changed link is a 400 page, which the browser logs: expected here, and only that.
+    const logged = pageErrors.length;
+    await page.goto(changed.toString());
+    await page.getByRole("heading", { name: "Link not valid" }).waitFor();
+    await inEveryLook(page, "signup", "10-link-not-valid");
+    const added = pageErrors.splice(logged);
+    assert(added.every((e) => /status of 400/.test(e)), `the changed link logged ${added.join("; ")}`);
+  });
+
+  // A pool that requires MFA by authenticator or email codes, and a user with no email yet.
+  let mfaPool;
+  let mfaClient;
+  await check("MFA set-up offers an authenticator app or email codes", async () => {
+    mfaPool = (await apiOk(base, "CreateUserPool", { PoolName: "Jetty" })).UserPool.Id;
+    await apiOk(base, "SetUserPoolMfaConfig", {
+      UserPoolId: mfaPool,
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: {},
+      MfaConfiguration: "ON",
+    });
+    mfaClient = (
+      await apiOk(base, "CreateUserPoolClient", {
+        UserPoolId: mfaPool,
+        ClientName: "web",
+        CallbackURLs: [CALLBACK],
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthScopes: ["openid", "email"],
+        AllowedOAuthFlowsUserPoolClient: true,
+        SupportedIdentityProviders: ["COGNITO"],
+      })
+    ).UserPoolClient.ClientId;
+    await apiOk(base, "AdminCreateUser", { UserPoolId: mfaPool, Username: "ola", MessageAction: "SUPPRESS" });
+    await apiOk(base, "AdminSetUserPassword", { UserPoolId: mfaPool, Username: "ola", Password: PASSWORD, Permanent: true });
+    await page.goto(authorizeUrl(`${base}/${mfaPool}`, mfaClient));
+    await page.getByLabel("Username").fill("ola");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Set up multi-factor authentication" }).waitFor();
+    await page.getByRole("heading", { name: "Authenticator app" }).waitFor();
+    await page.getByRole("heading", { name: "Email" }).waitFor();
+    assert((await page.locator("img.qr").evaluate((img) => img.naturalWidth)) > 0, "the QR code did not render");
+    await inEveryLook(page, "signup", "11-mfa-choice");
+    await inEveryLook(page, "signup", "11-mfa-choice-email", () =>
+      page.getByLabel("Email address").scrollIntoViewIfNeeded(),
+    );
+  });
+
+  await check("email codes, by keyboard: the address, the code sent there, and back at the app", async () => {
+    // From the app's code field, Tab reaches the address field and Enter sends its form.
+    await page.getByLabel("Code from your authenticator app").focus();
+    let focused = "";
+    for (let i = 0; i < 6 && focused !== "email"; i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.getAttribute("name") ?? "");
+    }
+    assert(focused === "email", `Tab did not reach the address field (at ${focused})`);
+    await page.keyboard.type("not-an-address");
+    await page.keyboard.press("Enter");
+    await page.locator("#f-email-error").waitFor();
+    await page.getByLabel("Email address").fill("ola@example.com");
+    await page.keyboard.press("Enter");
+    await page.getByLabel("Code").waitFor();
+    const text = await page.locator("main").innerText();
+    assert(/o\*\*\*@e\*\*\*/.test(text), `the page does not say where the code went: ${text}`);
+    await inEveryLook(page, "signup", "12-email-code");
+    const m = await apiOk(base, "ListOutboxMessages", { UserPoolId: mfaPool, Limit: 1 }, "Poolhouse");
+    assert(m.Messages[0].Destination === "ola@example.com", `the code went to ${m.Messages[0].Destination}`);
+    const before = callbacks.length;
+    await page.getByLabel("Code").fill(m.Messages[0].Body.replace(/\D/g, ""));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/^https:\/\/app\.test\/callback/);
+    assert(callbacks.length === before + 1, "the browser did not go back to the app");
+    assert(new URL(callbacks.at(-1)).searchParams.get("state") === STATE, "the state was changed");
+    const user = await apiOk(base, "AdminGetUser", { UserPoolId: mfaPool, Username: "ola" });
+    assert(JSON.stringify(user.UserMFASettingList) === '["EMAIL_OTP"]', `MFA: ${JSON.stringify(user.UserMFASettingList)}`);
   });
 
   await check("the pages logged no errors", async () => {

@@ -427,6 +427,48 @@ def test_required_mfa_sets_up_an_authenticator_then_asks_for_its_codes(idp):
     assert sign_in(idp, client, "gus")["ChallengeName"] == "MFA_SETUP"
 
 
+def test_required_mfa_sets_up_email_codes_with_an_address(server, idp):
+    pool = idp.create_user_pool(PoolName=f"mfa-{uuid.uuid4().hex[:8]}", MfaConfiguration="OFF")["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        EmailMfaConfiguration={},
+        MfaConfiguration="ON",
+    )
+    client = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username="hal", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username="hal", Password=PASSWORD, Permanent=True)
+
+    setup = sign_in(idp, client, "hal")
+    assert setup["ChallengeName"] == "MFA_SETUP"
+    assert setup["ChallengeParameters"]["MFAS_CAN_SETUP"] == '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]'
+    # What Amplify's confirmSignIn sends for an email address at MFA_SETUP.
+    otp = idp.respond_to_auth_challenge(
+        ClientId=client,
+        ChallengeName="MFA_SETUP",
+        Session=setup["Session"],
+        ChallengeResponses={"USERNAME": "hal", "EMAIL": "hal@example.com"},
+    )
+    assert otp["ChallengeName"] == "EMAIL_OTP"
+    assert otp["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+    message = server.poolhouse("ListOutboxMessages", {"UserPoolId": pool, "Limit": 1})["Messages"][0]
+    assert message["Destination"] == "hal@example.com"
+    sent = re.search(r"\d{6}", message["Body"]).group(0)
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=client,
+        ChallengeName="EMAIL_OTP",
+        Session=otp["Session"],
+        ChallengeResponses={"USERNAME": "hal", "EMAIL_OTP_CODE": sent},
+    )["AuthenticationResult"]
+    me = idp.get_user(AccessToken=tokens["AccessToken"])
+    assert me["UserMFASettingList"] == ["EMAIL_OTP"]
+    attrs = {a["Name"]: a["Value"] for a in me["UserAttributes"]}
+    assert attrs["email"] == "hal@example.com" and attrs["email_verified"] == "true"
+    assert sign_in(idp, client, "hal")["ChallengeName"] == "EMAIL_OTP"
+
+
 def test_users_update_and_verify_their_own_email(server, idp, app):
     pool, client = app
     token = sign_in(idp, client)["AuthenticationResult"]["AccessToken"]

@@ -106,6 +106,7 @@ impl Console {
         f: impl FnOnce(&Engine<'_>) -> user_pools::Result<T>,
     ) -> Result<T, ApiError> {
         let ws = self.workspace()?;
+        let endpoint = self.known_builtin_url();
         let audit = OpAudit {
             console: self,
             actor: ctx.actor,
@@ -120,6 +121,7 @@ impl Console {
             },
             master: &self.inner.master,
             issuer_base: ws.issuer_base_url.as_deref(),
+            endpoint: endpoint.as_deref(),
             hooks: &HttpHooks {
                 timeout: self.hook_timeout(),
             },

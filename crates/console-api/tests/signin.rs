@@ -1,6 +1,8 @@
 //! Sign-in operations on a real store with a clock the tests move.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::collections::BTreeMap;
+
 use console_api::{ApiError, ErrorCode};
 use serde_json::{Value, json};
 use testkit::{T0, TestConsole, call, create_client, create_pool, err, ok};
@@ -1589,4 +1591,87 @@ fn sign_up_without_a_password_is_refused_as_before_it_became_optional() {
     );
     assert_eq!(refused.code, ErrorCode::InvalidParameterException);
     assert_eq!(refused.field.as_deref(), Some("Password"));
+}
+
+#[test]
+fn a_required_mfa_sets_up_email_codes_with_an_address() {
+    let e = env_with(json!({"MfaConfiguration": "OFF"}), json!({}));
+    ok(
+        &e.c,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": e.pool, "EmailMfaConfiguration": {},
+            "SoftwareTokenMfaConfiguration": {"Enabled": true}, "MfaConfiguration": "ON"}),
+    );
+    // A user without an email (the pool's users sign in with a username).
+    ok(
+        &e.c,
+        "AdminCreateUser",
+        json!({"UserPoolId": e.pool, "Username": "ravi", "MessageAction": "SUPPRESS"}),
+    );
+    ok(
+        &e.c,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": e.pool, "Username": "ravi", "Password": "Passw0rd!", "Permanent": true}),
+    );
+    let ch = e.sign_in("ravi", "Passw0rd!").unwrap();
+    assert_eq!(ch["ChallengeName"], "MFA_SETUP");
+    assert_eq!(
+        ch["ChallengeParameters"]["MFAS_CAN_SETUP"],
+        "[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]"
+    );
+    let bad = err(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "MFA_SETUP", "Session": ch["Session"],
+            "ChallengeResponses": {"USERNAME": "ravi", "EMAIL": "ravi-at-example"}}),
+    );
+    assert_eq!(bad.code, ErrorCode::InvalidParameterException);
+    assert_eq!(bad.field.as_deref(), Some("ChallengeResponses.EMAIL"));
+    let otp = ok(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "MFA_SETUP", "Session": ch["Session"],
+            "ChallengeResponses": {"USERNAME": "ravi", "EMAIL": "ravi@example.com"}}),
+    );
+    assert_eq!(otp["ChallengeName"], "EMAIL_OTP");
+    assert_eq!(
+        otp["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"],
+        "EMAIL"
+    );
+    assert_eq!(
+        otp["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"],
+        "r***@e***"
+    );
+    let code = e.last_code();
+    let done = ok(
+        &e.c,
+        "RespondToAuthChallenge",
+        json!({"ClientId": e.client, "ChallengeName": "EMAIL_OTP", "Session": otp["Session"],
+            "ChallengeResponses": {"USERNAME": "ravi", "EMAIL_OTP_CODE": code}}),
+    );
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+    let user = ok(
+        &e.c,
+        "AdminGetUser",
+        json!({"UserPoolId": e.pool, "Username": "ravi"}),
+    );
+    assert_eq!(user["UserMFASettingList"], json!(["EMAIL_OTP"]));
+    let attrs: BTreeMap<String, String> = user["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["Name"].as_str().unwrap().to_string(),
+                a["Value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(attrs["email"], "ravi@example.com");
+    assert_eq!(attrs["email_verified"], "true");
+    // The next sign-in asks for an email code straight away.
+    assert_eq!(
+        e.sign_in("ravi", "Passw0rd!").unwrap()["ChallengeName"],
+        "EMAIL_OTP"
+    );
 }

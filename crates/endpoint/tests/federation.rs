@@ -10,256 +10,10 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use base64::Engine as _;
+use common::federation::*;
 use serde_json::{Value, json};
-use testkit::TestConsole;
-use testkit::http::{self, Reply, Response};
+use testkit::http::{self, Reply};
 use testkit::oidc_idp::{OidcIssuer, SigningKey};
-
-const IDP: &str = "AWSCognitoIdentityProviderService";
-const AMZ_JSON: &str = "application/x-amz-json-1.1";
-const CALLBACK: &str = "https://app.test/callback";
-const PASSWORD: &str = "Correct-Horse-1";
-const STATE: &str = "app state & more/é";
-const SECRET: &str = "federation-test-console-secret-0123456789";
-
-struct Server {
-    addr: SocketAddr,
-    console: TestConsole,
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-impl Server {
-    fn start() -> Server {
-        let console = TestConsole::at(now_ms());
-        let served = console.console().clone();
-        let options = endpoint::Options {
-            console_secret: Some(SECRET.parse().unwrap()),
-            ..endpoint::Options::default()
-        };
-        let addr = common::serve(served, options);
-        let s = Server { addr, console };
-        let r = http::send(
-            s.addr,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", AMZ_JSON),
-                ("X-Amz-Target", "Poolhouse.UpdateWorkspace"),
-                ("X-Poolhouse-Console", SECRET),
-            ],
-            json!({"IssuerBaseUrl": format!("http://127.0.0.1:{}", s.addr.port())})
-                .to_string()
-                .as_bytes(),
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        s
-    }
-
-    fn call(&self, op: &str, body: Value) -> Response {
-        http::send(
-            self.addr,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", AMZ_JSON),
-                ("X-Amz-Target", &format!("{IDP}.{op}")),
-            ],
-            body.to_string().as_bytes(),
-        )
-    }
-
-    fn idp(&self, op: &str, body: Value) -> Value {
-        let r = self.call(op, body);
-        assert_eq!(r.status, 200, "{op}: {}", r.body);
-        serde_json::from_str(&r.body).unwrap()
-    }
-
-    /// A user of `pool`, or None when there is none by that name.
-    fn user(&self, pool: &str, username: &str) -> Option<Value> {
-        let r = self.call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": username}),
-        );
-        match r.status {
-            200 => Some(serde_json::from_str(&r.body).unwrap()),
-            _ => {
-                assert!(r.body.contains("UserNotFoundException"), "{}", r.body);
-                None
-            }
-        }
-    }
-
-    fn user_count(&self, pool: &str) -> usize {
-        self.idp("ListUsers", json!({"UserPoolId": pool}))["Users"]
-            .as_array()
-            .unwrap()
-            .len()
-    }
-
-    /// Advances the server's clock.
-    fn advance(&self, ms: i64) {
-        self.console.clock().advance(ms);
-    }
-}
-
-/// A browser: follows nothing by itself, keeps cookies by host and path as a browser does.
-struct Browser<'a> {
-    server: &'a Server,
-    jar: Vec<(String, String, String, String)>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(server: &'a Server) -> Browser<'a> {
-        Browser {
-            server,
-            jar: Vec::new(),
-        }
-    }
-
-    fn split(url: &str) -> (String, String) {
-        let rest = url.strip_prefix("http://").unwrap();
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        (host.to_string(), path.to_string())
-    }
-
-    fn send(&mut self, method: &str, url: &str, body: Option<&[(&str, &str)]>) -> Response {
-        let (host, target) = Browser::split(url);
-        let path = target.split('?').next().unwrap().to_string();
-        let cookie: Vec<String> = self
-            .jar
-            .iter()
-            .filter(|(h, p, _, _)| *h == host && path.starts_with(p.as_str()))
-            .map(|(_, _, n, v)| format!("{n}={v}"))
-            .collect();
-        let cookie = cookie.join("; ");
-        let mut headers = vec![("Host", host.as_str())];
-        if !cookie.is_empty() {
-            headers.push(("Cookie", cookie.as_str()));
-        }
-        let encoded;
-        let r = match body {
-            Some(pairs) => {
-                encoded = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(pairs)
-                    .finish();
-                headers.push(("Content-Type", "application/x-www-form-urlencoded"));
-                http::send(
-                    self.server.addr,
-                    method,
-                    &target,
-                    &headers,
-                    encoded.as_bytes(),
-                )
-            }
-            None => http::send(self.server.addr, method, &target, &headers, b""),
-        };
-        for (k, v) in &r.headers {
-            if k != "set-cookie" {
-                continue;
-            }
-            let mut parts = v.split(';').map(str::trim);
-            let (name, value) = parts.next().unwrap().split_once('=').unwrap();
-            let mut cpath = "/".to_string();
-            let mut gone = false;
-            for a in parts {
-                if let Some(p) = a.strip_prefix("Path=") {
-                    cpath = p.to_string();
-                }
-                if a == "Max-Age=0" {
-                    gone = true;
-                }
-            }
-            self.jar
-                .retain(|(h, p, n, _)| !(*h == host && *p == cpath && n == name));
-            if !gone {
-                self.jar
-                    .push((host.clone(), cpath, name.to_string(), value.to_string()));
-            }
-        }
-        r
-    }
-
-    fn get(&mut self, url: &str) -> Response {
-        self.send("GET", url, None)
-    }
-
-    fn has_cookie(&self, name: &str) -> bool {
-        self.jar.iter().any(|(_, _, n, _)| n == name)
-    }
-}
-
-fn location(r: &Response) -> String {
-    assert!(
-        r.status == 302 || r.status == 303,
-        "{}: {}",
-        r.status,
-        r.body
-    );
-    r.header("location").unwrap().to_string()
-}
-
-fn param(url: &str, name: &str) -> Option<String> {
-    let q = url.split_once(['?', '#']).map_or("", |(_, q)| q);
-    form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-fn with_param(url: &str, name: &str, value: &str) -> String {
-    let (base, q) = url.split_once('?').unwrap();
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .map(|(k, v)| {
-            if k == name {
-                (k, value.to_string())
-            } else {
-                (k, v)
-            }
-        })
-        .collect();
-    let q = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    format!("{base}?{q}")
-}
-
-/// The hidden fields of a page, as the browser would send them back.
-fn hidden_fields(body: &str) -> Vec<(String, String)> {
-    body.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|h| {
-            let name = h.split("name=\"").nth(1)?.split('"').next()?;
-            let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            let value = value
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&");
-            Some((name.to_string(), value))
-        })
-        .collect()
-}
-
-fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
 
 /// Pool A (the app's) and pool B (its OIDC provider, `PoolB`), with their clients and users.
 struct Pools {
@@ -456,15 +210,6 @@ fn sub_in(s: &Server, pool: &str, user: &str) -> String {
         .as_str()
         .unwrap()
         .to_string()
-}
-
-fn attribute(user: &Value, name: &str) -> Option<String> {
-    user["UserAttributes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["Name"] == name)
-        .map(|a| a["Value"].as_str().unwrap().to_string())
 }
 
 #[test]
@@ -1083,4 +828,143 @@ fn the_implicit_grant_through_a_provider_puts_the_tokens_in_the_fragment() {
     let id = claims(&param(&done, "id_token").unwrap());
     assert_eq!(id["identities"][0]["providerName"], PROVIDER);
     assert_eq!(id["email"], "bob@corp.example");
+}
+
+#[test]
+fn an_oidc_provider_without_a_discovery_document_signs_in_with_the_endpoints_and_keys_it_was_given()
+{
+    let s = Server::start();
+    let p = pools(&s);
+    let issuer = OidcIssuer::without_discovery();
+    let base = issuer.routes().base();
+    let mut details = json!({
+        "client_id": "manual-client", "client_secret": "manual-secret",
+        "attributes_request_method": "GET",
+        "oidc_issuer": issuer.issuer(),
+        "authorize_scopes": "openid email profile",
+        "authorize_url": format!("{base}/idp/authorize"),
+        "token_url": format!("{base}/idp/token"),
+        "attributes_url": format!("{base}/idp/userinfo"),
+    });
+    let create = |details: &Value| {
+        s.call(
+            "CreateIdentityProvider",
+            json!({"UserPoolId": p.a, "ProviderName": "Manual", "ProviderType": "OIDC",
+                   "ProviderDetails": details,
+                   "AttributeMapping": {"email": "email", "name": "name"}}),
+        )
+    };
+    // Without a discovery document, an endpoint left out cannot be found: refused, naming
+    // what to give, and nothing is made.
+    let r = create(&details);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("InvalidParameterException") && r.body.contains("jwks_uri"),
+        "{}",
+        r.body
+    );
+    let r = s.call(
+        "DescribeIdentityProvider",
+        json!({"UserPoolId": p.a, "ProviderName": "Manual"}),
+    );
+    assert!(r.body.contains("ResourceNotFoundException"), "{}", r.body);
+    // With all four, the provider is made without asking the issuer anything more.
+    details["jwks_uri"] = json!(issuer.jwks_uri());
+    let asked = issuer.discovery_hits();
+    let r = create(&details);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(issuer.discovery_hits(), asked);
+    let shown = s.idp(
+        "DescribeIdentityProvider",
+        json!({"UserPoolId": p.a, "ProviderName": "Manual"}),
+    )["IdentityProvider"]["ProviderDetails"]
+        .clone();
+    assert_eq!(shown["jwks_uri"], issuer.jwks_uri());
+    s.idp(
+        "UpdateUserPoolClient",
+        json!({
+            "UserPoolId": p.a, "ClientId": p.a_client,
+            "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["COGNITO", "Manual"],
+        }),
+    );
+    issuer.routes().answer(
+        "/idp/userinfo",
+        Reply::json(
+            200,
+            json!({"sub": "m-1", "email": "m1@manual.example", "name": "Em One"}),
+        ),
+    );
+
+    // One sign-in: the ID token the scripted token endpoint answers carries this sign-in's
+    // nonce and is signed with `key`.
+    let sign_in = |key: &SigningKey, iss: &str| -> String {
+        let mut browser = Browser::new(&s);
+        let to = location(&browser.get(&p.authorize(&[("identity_provider", "Manual")])));
+        assert!(to.starts_with(&format!("{base}/idp/authorize?")), "{to}");
+        let now = now_ms() / 1000;
+        let token = key.sign(&json!({
+            "iss": iss, "aud": "manual-client", "sub": "m-1", "email": "m1@manual.example",
+            "iat": now, "exp": now + 600, "nonce": param(&to, "nonce").unwrap(),
+        }));
+        issuer.routes().answer(
+            "/idp/token",
+            Reply::json(
+                200,
+                json!({"id_token": token, "access_token": "manual-at", "token_type": "Bearer"}),
+            ),
+        );
+        let q = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("code", "manual-code"),
+                ("state", param(&to, "state").unwrap().as_str()),
+            ])
+            .finish();
+        location(&browser.get(&format!("{}/{}/oauth2/idpresponse?{q}", p.a_base, p.a)))
+    };
+
+    let done = sign_in(issuer.key(), issuer.issuer());
+    assert!(done.starts_with(&format!("{CALLBACK}?code=")), "{done}");
+    let tokens = redeem(&s, &p, &param(&done, "code").unwrap());
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "Manual_m-1");
+    assert_eq!(id["email"], "m1@manual.example");
+    assert_eq!(id["identities"][0]["providerName"], "Manual");
+    assert_eq!(id["identities"][0]["providerType"], "OIDC");
+    assert_eq!(id["identities"][0]["userId"], "m-1");
+    let user = s.user(&p.a, "Manual_m-1").unwrap();
+    assert_eq!(attribute(&user, "name").as_deref(), Some("Em One"));
+    // The keys came from the jwks_uri given; the issuer was never asked for discovery.
+    assert_eq!(issuer.jwks_hits(), 1);
+    assert_eq!(issuer.discovery_hits(), asked);
+
+    // A second sign-in uses the kept keys.
+    let done = sign_in(issuer.key(), issuer.issuer());
+    assert!(done.starts_with(&format!("{CALLBACK}?code=")), "{done}");
+    assert_eq!(issuer.jwks_hits(), 1);
+
+    // `iss` is still the provider's issuer: a token of another issuer is refused.
+    let refused = sign_in(issuer.key(), "https://elsewhere.example");
+    assert!(
+        refused.starts_with(&format!("{CALLBACK}?error=invalid_request")),
+        "{refused}"
+    );
+    assert!(
+        param(&refused, "error_description")
+            .unwrap()
+            .contains("Issuer"),
+        "{refused}"
+    );
+
+    // The provider rotates its key: a token with the new kid makes one fresh fetch (not
+    // sooner than 30 s after the last one), then verifies.
+    let rotated = SigningKey::rs256("k2");
+    issuer.publish(&[issuer.key(), &rotated], None);
+    s.advance(31_000);
+    let done = sign_in(&rotated, issuer.issuer());
+    assert!(done.starts_with(&format!("{CALLBACK}?code=")), "{done}");
+    assert_eq!(issuer.jwks_hits(), 2);
+    assert_eq!(s.user_count(&p.a), 1);
 }

@@ -1,7 +1,9 @@
 //! The hosted pages beyond sign-in over real HTTP on 127.0.0.1:0, as a browser uses them:
 //! sign-up with the pool's required attributes and password policy, the confirmation code
 //! from the outbox, the sign-in page's notice, the MFA set-up page with its QR code and a code
-//! computed from its secret, and the redirect to the app with a code; a forgotten password
+//! computed from its secret (or email codes, set up with an address and the code sent there),
+//! and the redirect to the app with a code; a sign-up confirmed by the link in its email (once;
+//! a HEAD, a prefetch, a changed or expired link confirm nothing); a forgotten password
 //! reset with its code; and the refusals — a form without its CSRF token, a wrong and an
 //! expired code, a password the policy refuses (every broken rule marked), a duplicate user,
 //! a pool where only administrators create users, unknown users told only as the client's
@@ -896,4 +898,304 @@ fn a_pool_that_requires_email_mfa_asks_a_user_without_a_factor_for_an_emailed_co
             .unwrap()
             .starts_with(&format!("{CALLBACK}?code="))
     );
+}
+
+/// A pool that requires MFA by authenticator or email codes and does not ask users for an
+/// email, with a code-flow client; answers (pool, client).
+fn mfa_pool_without_emails(s: &Server) -> (String, String) {
+    let pool = s.ok("CreateUserPool", json!({"PoolName": "mfa-pages"}))["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "EmailMfaConfiguration": {},
+               "SoftwareTokenMfaConfiguration": {"Enabled": true}, "MfaConfiguration": "ON"}),
+    );
+    let client = s.ok(
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientName": "web", "GenerateSecret": true,
+            "CallbackURLs": [CALLBACK], "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["COGNITO"],
+        }),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (pool, client)
+}
+
+#[test]
+fn the_mfa_set_up_page_offers_email_codes_and_the_email_path_ends_at_the_app() {
+    let s = Server::start();
+    let (pool, client) = mfa_pool_without_emails(&s);
+    s.ok(
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "omar", "MessageAction": "SUPPRESS"}),
+    );
+    s.ok(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "omar", "Password": PASSWORD, "Permanent": true}),
+    );
+    let mut b = Browser::new(&s);
+    let login = b.get(&format!("/{pool}/login?{}", query(&client)));
+    let setup = b.submit(
+        &login.body,
+        FORM,
+        &[("username", "omar"), ("password", PASSWORD)],
+    );
+    assert_eq!(setup.status, 200, "{}", setup.body);
+    // Both choices: the authenticator's QR code and an address for email codes.
+    assert!(
+        setup.body.contains("Set up multi-factor authentication"),
+        "{}",
+        setup.body
+    );
+    assert!(setup.body.contains("data:image/svg+xml"), "{}", setup.body);
+    assert!(
+        setup.body.contains("name=\"email\" type=\"email\""),
+        "{}",
+        setup.body
+    );
+    assert!(setup.body.contains(">Authenticator app</h2>"));
+    assert!(setup.body.contains(">Email</h2>"));
+
+    // Not an address: said on the field, nothing sent.
+    let marker = "name=\"email\"";
+    let r = b.submit(&setup.body, marker, &[("email", "omar-at-example")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("f-email-error"), "{}", r.body);
+    assert!(r.body.contains("must be an email address"), "{}", r.body);
+    let outbox = s.ok("ListOutboxMessages", json!({"UserPoolId": pool}));
+    assert_eq!(outbox["Messages"].as_array().unwrap().len(), 0);
+
+    // An address: the code goes there, and the sign-in page's code step takes it.
+    let r = b.submit(&r.body, marker, &[("email", "omar@example.com")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("o***@e***"), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("action=\"/{pool}/login\"")),
+        "{}",
+        r.body
+    );
+    let (to, code) = s.last_code(&pool);
+    assert!(to.contains("omar@example.com"), "{to}");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let again = b.submit(&r.body, FORM, &[("code", wrong)]);
+    assert_eq!(again.status, 200);
+    assert!(again.body.contains("f-code-error"), "{}", again.body);
+    let done = b.submit(&r.body, FORM, &[("code", &code)]);
+    assert_eq!(done.status, 302, "{}", done.body);
+    let back = done.header("location").unwrap();
+    assert!(back.starts_with(&format!("{CALLBACK}?code=")), "{back}");
+    assert_eq!(param(back, "state").as_deref(), Some(STATE));
+
+    let user = s.ok(
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "omar"}),
+    );
+    assert_eq!(user["UserMFASettingList"], json!(["EMAIL_OTP"]), "{user}");
+    let attrs = user["UserAttributes"].as_array().unwrap();
+    assert!(
+        attrs
+            .iter()
+            .any(|a| a["Name"] == "email" && a["Value"] == "omar@example.com"),
+        "{user}"
+    );
+}
+
+/// A pool that confirms sign-ups with a link by email; answers (pool, client).
+fn link_pool(s: &Server) -> (String, String) {
+    let pool = s.ok(
+        "CreateUserPool",
+        json!({
+            "PoolName": "links",
+            "AutoVerifiedAttributes": ["email"],
+            "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}],
+            "VerificationMessageTemplate": {
+                "DefaultEmailOption": "CONFIRM_WITH_LINK",
+                "EmailSubjectByLink": "Confirm your account",
+                "EmailMessageByLink": "Welcome! {##Confirm my account##}",
+            },
+        }),
+    )["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = s.ok(
+        "CreateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientName": "web", "GenerateSecret": true,
+            "CallbackURLs": [CALLBACK], "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["COGNITO"],
+        }),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (pool, client)
+}
+
+/// The newest message's link: (its subject, the link's URL as sent).
+fn last_link(s: &Server, pool: &str) -> (String, String) {
+    let m = s.ok(
+        "ListOutboxMessages",
+        json!({"UserPoolId": pool, "Limit": 1}),
+    );
+    let msg = &m["Messages"][0];
+    let body = msg["Body"].as_str().unwrap();
+    let href = body
+        .split("href=\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no link in {body}"))
+        .split('"')
+        .next()
+        .unwrap();
+    (msg["Subject"].as_str().unwrap().to_string(), unescape(href))
+}
+
+fn status_of(s: &Server, pool: &str, name: &str) -> String {
+    s.ok(
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": name}),
+    )["UserStatus"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_sign_up_is_confirmed_by_the_link_in_its_email_once() {
+    let s = Server::start();
+    let (pool, client) = link_pool(&s);
+    let mut b = Browser::new(&s);
+    let r = sign_up(
+        &mut b,
+        &format!("/{pool}"),
+        &query(&client),
+        "lia",
+        PASSWORD,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("We sent a link by email to l***@e***"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("name=\"code\""), "{}", r.body);
+    let (subject, link) = last_link(&s, &pool);
+    assert_eq!(subject, "Confirm your account");
+    let prefix = format!(
+        "http://{}/{pool}/confirmUser?client_id={client}&user_name=lia&confirmation_code=",
+        s.addr
+    );
+    assert!(link.starts_with(&prefix), "{link}");
+    let path = link.strip_prefix(&format!("http://{}", s.addr)).unwrap();
+    let code = link.rsplit('=').next().unwrap().to_string();
+
+    // A HEAD, a browser's prefetch and a changed code confirm nothing.
+    let head = http::send(s.addr, "HEAD", path, &[], b"");
+    assert_eq!(head.status, 200);
+    let pre = http::send(s.addr, "GET", path, &[("Sec-Purpose", "prefetch")], b"");
+    assert_eq!(pre.status, 503);
+    let other = if code == "000000" { "111111" } else { "000000" };
+    let tampered = path.replace(
+        &format!("confirmation_code={code}"),
+        &format!("confirmation_code={other}"),
+    );
+    let r = b.get(&tampered);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("This confirmation link is not valid"),
+        "{}",
+        r.body
+    );
+    let r = b.get(&path.replace(&client, "1234567890abcdefghijklmnop"));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(status_of(&s, &pool, "lia"), "UNCONFIRMED");
+
+    // The link confirms, and verifies the email it came by.
+    let r = b.get(path);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Your registration has been confirmed"),
+        "{}",
+        r.body
+    );
+    assert_eq!(status_of(&s, &pool, "lia"), "CONFIRMED");
+    let user = s.ok(
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": "lia"}),
+    );
+    assert!(
+        user["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["Name"] == "email_verified" && a["Value"] == "true"),
+        "{user}"
+    );
+    // Opened again: said, nothing changes.
+    let r = b.get(path);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("already confirmed"), "{}", r.body);
+}
+
+#[test]
+fn a_confirmation_link_names_the_pool_domain_and_runs_out_with_its_code() {
+    let s = Server::start();
+    let (pool, client) = link_pool(&s);
+    s.ok(
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": pool, "Domain": "linktest"}),
+    );
+    let mut b = Browser::new(&s);
+    let r = sign_up(
+        &mut b,
+        &format!("/{pool}"),
+        &query(&client),
+        "max",
+        PASSWORD,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (_, link) = last_link(&s, &pool);
+    let host = format!("linktest.auth.localhost:{}", s.addr.port());
+    let prefix = format!("http://{host}/confirmUser?client_id={client}&user_name=max&");
+    assert!(link.starts_with(&prefix), "{link}");
+    let path = link
+        .strip_prefix(&format!("http://{host}"))
+        .unwrap()
+        .to_string();
+
+    // A day later the code, and so the link, has run out.
+    s.console.clock().advance(25 * 3_600_000);
+    let r = http::send(s.addr, "GET", &path, &[("Host", &host)], b"");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("has expired"), "{}", r.body);
+    assert_eq!(status_of(&s, &pool, "max"), "UNCONFIRMED");
+
+    // A new code (ResendConfirmationCode, as the page's "send a new code") sends a new link.
+    let again = b.get(&format!(
+        "/{pool}/confirmUser?{}&username=max",
+        query(&client)
+    ));
+    let r = b.submit(&again.body, "Send a new code", &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("We sent a new link by email to m***@e***"),
+        "{}",
+        r.body
+    );
+    let (_, fresh) = last_link(&s, &pool);
+    assert_ne!(fresh, link);
+    let path = fresh
+        .strip_prefix(&format!("http://{host}"))
+        .unwrap()
+        .to_string();
+    let r = http::send(s.addr, "GET", &path, &[("Host", &host)], b"");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(status_of(&s, &pool, "max"), "CONFIRMED");
 }

@@ -54,6 +54,16 @@ fn body_json(url: &str, fetched: &Fetched, what: &str) -> Result<Map<String, Val
     }
 }
 
+/// How a provider's token endpoint is asked (Cognito's `token_request_method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenMethod {
+    /// A form POST (RFC 6749 §4.1.3): every provider but Facebook.
+    Post,
+    /// A GET with the parameters in the query: Facebook's Graph API
+    /// `/oauth/access_token?client_id=…&redirect_uri=…&client_secret=…&code=…`.
+    Get,
+}
+
 /// Exchanges `code` at `token_url` for the provider's tokens (`grant_type=authorization_code`,
 /// `client_id` and `client_secret` in the body).
 pub fn exchange_code(
@@ -62,18 +72,55 @@ pub fn exchange_code(
     rp: &RelyingParty<'_>,
     code: &str,
 ) -> Result<ProviderTokens, Refusal> {
-    let mut form = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", rp.redirect_uri),
-        ("client_id", rp.client_id),
-    ];
-    if let Some(s) = rp.client_secret {
-        form.push(("client_secret", s));
-    }
-    let fetched = fetch
-        .post_form(token_url, &form, None)
-        .map_err(|e| Refusal::ExternalService(format!("The provider's token endpoint at {e}")))?;
+    exchange_code_with(fetch, token_url, rp, code, TokenMethod::Post)
+}
+
+/// [`exchange_code`], asked as `method` says: a GET sends `client_id`, `redirect_uri`,
+/// `client_secret` and `code` in the query, as Facebook documents (no `grant_type`).
+pub fn exchange_code_with(
+    fetch: &dyn Fetch,
+    token_url: &str,
+    rp: &RelyingParty<'_>,
+    code: &str,
+    method: TokenMethod,
+) -> Result<ProviderTokens, Refusal> {
+    let unreachable = |e: super::http::Unreachable| {
+        Refusal::ExternalService(format!("The provider's token endpoint at {e}"))
+    };
+    let fetched = match method {
+        TokenMethod::Post => {
+            let mut form = vec![
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", rp.redirect_uri),
+                ("client_id", rp.client_id),
+            ];
+            if let Some(s) = rp.client_secret {
+                form.push(("client_secret", s));
+            }
+            fetch
+                .post_form(token_url, &form, None)
+                .map_err(unreachable)?
+        }
+        TokenMethod::Get => {
+            let mut pairs = vec![
+                ("client_id", rp.client_id),
+                ("redirect_uri", rp.redirect_uri),
+            ];
+            if let Some(s) = rp.client_secret {
+                pairs.push(("client_secret", s));
+            }
+            pairs.push(("code", code));
+            let mut url = url::Url::parse(token_url).map_err(|e| {
+                Refusal::ExternalService(format!(
+                    "The provider's token endpoint '{}' is not a URL: {e}",
+                    shown(token_url)
+                ))
+            })?;
+            url.query_pairs_mut().extend_pairs(&pairs);
+            fetch.get(url.as_str()).map_err(unreachable)?
+        }
+    };
     let body = body_json(token_url, &fetched, "token endpoint")?;
     if let Some(error) = body.get("error").and_then(Value::as_str) {
         let description = body

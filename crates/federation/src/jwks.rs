@@ -1,5 +1,5 @@
-//! Providers' signing keys, found through their discovery documents and kept until they
-//! expire: `Cache-Control: max-age` of the JWKS answer (clamped to 1 minute – 1 day), or an
+//! Providers' signing keys, found through their discovery documents (or at the `jwks_uri` a
+//! provider's configuration gives, for one without discovery) and kept until they expire: `Cache-Control: max-age` of the JWKS answer (clamped to 1 minute – 1 day), or an
 //! hour. A token whose `kid` is not among the kept keys makes one fresh fetch — at most once
 //! per [`REFETCH_INTERVAL_MS`] per provider, so a stream of forged `kid`s cannot make
 //! Poolhouse hammer a provider. Each key is parsed by `tokens` once per fetch
@@ -40,7 +40,8 @@ struct Entry {
     fetched_at: i64,
 }
 
-/// The keys of every provider asked so far, by discovery base URL.
+/// The keys of every provider asked so far, by discovery base URL (or by JWKS URL, for a
+/// provider whose configuration names its keys).
 #[derive(Debug, Default)]
 pub struct JwksCache {
     entries: Mutex<HashMap<String, Entry>>,
@@ -65,8 +66,9 @@ impl JwksCache {
     }
 
     /// The provider's keys that may have signed a token with this `kid` (every key when the
-    /// token names none). Fetched when nothing fresh is kept, and once more when the `kid` is
-    /// unknown and the kept keys are older than [`REFETCH_INTERVAL_MS`].
+    /// token names none), from the JWKS its discovery document at `base` names. Fetched when
+    /// nothing fresh is kept, and once more when the `kid` is unknown and the kept keys are
+    /// older than [`REFETCH_INTERVAL_MS`].
     pub fn keys_for(
         &self,
         fetch: &dyn Fetch,
@@ -75,6 +77,67 @@ impl JwksCache {
         kid: Option<&str>,
         now_ms: i64,
     ) -> Result<Keys, Refusal> {
+        self.lookup(base, kid, now_ms, || {
+            let discovery_url = format!(
+                "{}/.well-known/openid-configuration",
+                base.trim_end_matches('/')
+            );
+            let doc = json(fetch, &discovery_url, "discovery document")?;
+            let issuer = doc
+                .get("issuer")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !issuers.iter().any(|i| i == issuer) {
+                return Err(Refusal::ExternalService(format!(
+                    "The discovery document {} names the issuer '{issuer}', not the provider's '{}'.",
+                    shown(&discovery_url),
+                    issuers.first().map(String::as_str).unwrap_or_default()
+                )));
+            }
+            let jwks_uri = doc
+                .get("jwks_uri")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    Refusal::ExternalService(format!(
+                        "The discovery document {} has no jwks_uri.",
+                        shown(&discovery_url)
+                    ))
+                })?
+                .to_owned();
+            check_jwks_uri(base, &jwks_uri)?;
+            read_keys(fetch, jwks_uri, now_ms)
+        })
+    }
+
+    /// The same, from a JWKS the provider's configuration names itself (`jwks_uri`, for a
+    /// provider without a discovery document): no discovery, kept under the JWKS URL with
+    /// the same lifetime and the same refetch on an unknown `kid`. The URL must be https, or
+    /// http on the loopback.
+    pub fn keys_at(
+        &self,
+        fetch: &dyn Fetch,
+        jwks_uri: &str,
+        kid: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Keys, Refusal> {
+        // A space cannot be in a URL, so these entries never meet a discovery base's.
+        let kept_as = format!("jwks {jwks_uri}");
+        self.lookup(&kept_as, kid, now_ms, || {
+            check_jwks_uri(jwks_uri, jwks_uri)?;
+            read_keys(fetch, jwks_uri.to_owned(), now_ms)
+        })
+    }
+
+    /// The kept keys under `kept_as` that fit `kid`, or fresh ones from `refresh` (kept)
+    /// when none are kept, the kept ones expired, or the `kid` is unknown and they are older
+    /// than [`REFETCH_INTERVAL_MS`].
+    fn lookup(
+        &self,
+        kept_as: &str,
+        kid: Option<&str>,
+        now_ms: i64,
+        refresh: impl FnOnce() -> Result<Entry, Refusal>,
+    ) -> Result<Keys, Refusal> {
         let matching = |e: &Entry| -> Vec<PublishedKey> {
             e.keys
                 .iter()
@@ -82,23 +145,20 @@ impl JwksCache {
                 .cloned()
                 .collect()
         };
-        let kept = self.kept(base).filter(|e| e.expires_at > now_ms);
-        let entry = match kept {
-            Some(e) => {
-                let found = matching(&e);
-                if !found.is_empty() {
-                    return Ok(Keys {
-                        keys: found,
-                        jwks_uri: e.jwks_uri,
-                    });
-                }
-                if now_ms - e.fetched_at < REFETCH_INTERVAL_MS {
-                    return Err(unknown_kid(kid, &e.jwks_uri));
-                }
-                self.fetch(fetch, base, issuers, now_ms)?
+        if let Some(e) = self.kept(kept_as).filter(|e| e.expires_at > now_ms) {
+            let found = matching(&e);
+            if !found.is_empty() {
+                return Ok(Keys {
+                    keys: found,
+                    jwks_uri: e.jwks_uri,
+                });
             }
-            None => self.fetch(fetch, base, issuers, now_ms)?,
-        };
+            if now_ms - e.fetched_at < REFETCH_INTERVAL_MS {
+                return Err(unknown_kid(kid, &e.jwks_uri));
+            }
+        }
+        let entry = refresh()?;
+        self.keep(kept_as, entry.clone());
         let found = matching(&entry);
         if found.is_empty() {
             return Err(unknown_kid(kid, &entry.jwks_uri));
@@ -108,61 +168,27 @@ impl JwksCache {
             jwks_uri: entry.jwks_uri,
         })
     }
+}
 
-    fn fetch(
-        &self,
-        fetch: &dyn Fetch,
-        base: &str,
-        issuers: &[String],
-        now_ms: i64,
-    ) -> Result<Entry, Refusal> {
-        let discovery_url = format!(
-            "{}/.well-known/openid-configuration",
-            base.trim_end_matches('/')
-        );
-        let doc = json(fetch, &discovery_url, "discovery document")?;
-        let issuer = doc
-            .get("issuer")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !issuers.iter().any(|i| i == issuer) {
-            return Err(Refusal::ExternalService(format!(
-                "The discovery document {} names the issuer '{issuer}', not the provider's '{}'.",
-                shown(&discovery_url),
-                issuers.first().map(String::as_str).unwrap_or_default()
-            )));
-        }
-        let jwks_uri = doc
-            .get("jwks_uri")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                Refusal::ExternalService(format!(
-                    "The discovery document {} has no jwks_uri.",
-                    shown(&discovery_url)
-                ))
-            })?
-            .to_owned();
-        check_jwks_uri(base, &jwks_uri)?;
-        let (fetched, set) = fetch_jwks(fetch, &jwks_uri)?;
-        let ttl = max_age_ms(fetched.cache_control.as_deref())
-            .unwrap_or(DEFAULT_TTL_MS)
-            .clamp(MIN_TTL_MS, MAX_TTL_MS);
-        let entry = Entry {
-            keys: set
-                .keys
-                .iter()
-                .map(|jwk| PublishedKey {
-                    kid: jwk.kid.clone(),
-                    key: JwkKey::from_jwk(jwk).ok(),
-                })
-                .collect(),
-            jwks_uri,
-            expires_at: now_ms + ttl,
-            fetched_at: now_ms,
-        };
-        self.keep(base, entry.clone());
-        Ok(entry)
-    }
+/// Fetches the JWKS at `jwks_uri` and parses each key once, kept for the answer's max-age.
+fn read_keys(fetch: &dyn Fetch, jwks_uri: String, now_ms: i64) -> Result<Entry, Refusal> {
+    let (fetched, set) = fetch_jwks(fetch, &jwks_uri)?;
+    let ttl = max_age_ms(fetched.cache_control.as_deref())
+        .unwrap_or(DEFAULT_TTL_MS)
+        .clamp(MIN_TTL_MS, MAX_TTL_MS);
+    Ok(Entry {
+        keys: set
+            .keys
+            .iter()
+            .map(|jwk| PublishedKey {
+                kid: jwk.kid.clone(),
+                key: JwkKey::from_jwk(jwk).ok(),
+            })
+            .collect(),
+        jwks_uri,
+        expires_at: now_ms + ttl,
+        fetched_at: now_ms,
+    })
 }
 
 fn unknown_kid(kid: Option<&str>, jwks_uri: &str) -> Refusal {

@@ -180,6 +180,29 @@ impl Verifier {
     ) -> Result<Verified, Refusal> {
         oidc::verify(&*self.fetch, &self.jwks, trust, key, token, nonce, now_ms)
     }
+
+    /// [`Verifier::verify_id_token`] with the keys read where `keys_at` says: a user pool's
+    /// OIDC provider configured with its own `jwks_uri` needs no discovery document.
+    pub fn verify_id_token_with_keys(
+        &self,
+        trust: &oidc::OidcTrust,
+        keys_at: oidc::KeysAt<'_>,
+        key: &str,
+        token: &str,
+        nonce: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Verified, Refusal> {
+        oidc::verify_with_keys(
+            &*self.fetch,
+            &self.jwks,
+            trust,
+            keys_at,
+            key,
+            token,
+            nonce,
+            now_ms,
+        )
+    }
 }
 
 /// Cognito's bound on a login token's length.

@@ -94,12 +94,47 @@ fn number(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Refusa
     }
 }
 
+/// Where a provider's signing keys are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysAt<'a> {
+    /// The JWKS the discovery document at [`OidcTrust::discovery_base`] names.
+    Discovery,
+    /// The JWKS at this URL, which the provider's configuration gives (a user pool's OIDC
+    /// provider with `jwks_uri` in its details, whose issuer may publish no discovery
+    /// document); `iss` is still the trust's issuer.
+    Jwks(&'a str),
+}
+
 /// Checks an ID token against an OIDC provider (the Logins key `key`); `nonce`, when given,
-/// must be the token's `nonce` claim.
+/// must be the token's `nonce` claim. The keys come through discovery.
 pub fn verify(
     fetch: &dyn Fetch,
     cache: &JwksCache,
     trust: &OidcTrust,
+    key: &str,
+    token: &str,
+    nonce: Option<&str>,
+    now_ms: i64,
+) -> Result<Verified, Refusal> {
+    verify_with_keys(
+        fetch,
+        cache,
+        trust,
+        KeysAt::Discovery,
+        key,
+        token,
+        nonce,
+        now_ms,
+    )
+}
+
+/// [`verify`], with the keys read where `keys_at` says.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_with_keys(
+    fetch: &dyn Fetch,
+    cache: &JwksCache,
+    trust: &OidcTrust,
+    keys_at: KeysAt<'_>,
     key: &str,
     token: &str,
     nonce: Option<&str>,
@@ -124,7 +159,12 @@ pub fn verify(
         )));
     }
     let kid = header.get("kid").and_then(Value::as_str);
-    let keys = cache.keys_for(fetch, &trust.discovery_base, &trust.issuers, kid, now_ms)?;
+    let keys = match keys_at {
+        KeysAt::Discovery => {
+            cache.keys_for(fetch, &trust.discovery_base, &trust.issuers, kid, now_ms)?
+        }
+        KeysAt::Jwks(uri) => cache.keys_at(fetch, uri, kid, now_ms)?,
+    };
     // Every published key with the token's kid (every key when it names none) that is a key
     // for its algorithm (tokens parsed each once, refusing another type, curve or declared alg).
     let fitting: Vec<&JwkKey> = keys

@@ -5,8 +5,9 @@
 //!
 //! The base URLs are the providers' own unless overridden — for tests and offline use, by
 //! [`SocialEndpoints::with_override`] — and an override changes only where keys and profiles
-//! are fetched, never the issuer a token must carry; it must be https, or http on the
-//! loopback.
+//! are fetched (and, for a user pool's sign-in through a social provider, where its
+//! authorization, token and profile endpoints are: [`SocialEndpoints::locate`]), never the
+//! issuer a token must carry; it must be https, or http on the loopback.
 
 use serde_json::{Map, Value};
 
@@ -86,6 +87,42 @@ impl SocialEndpoints {
             out = out.with_override(provider.trim(), base.trim())?;
         }
         Ok(out)
+    }
+
+    /// Where a social provider's own URL is asked: the URL itself, or — when that provider's
+    /// base URL is moved — the same path and query at the moved base. A provider moves as a
+    /// whole: Google's hosts (`accounts.google.com`, `www.googleapis.com`,
+    /// `oauth2.googleapis.com`, `people.googleapis.com`, `openidconnect.googleapis.com`)
+    /// with `accounts.google.com`, Facebook's (`www.facebook.com`, `graph.facebook.com`) with
+    /// `graph.facebook.com`; Login with Amazon's `www.amazon.com` and `api.amazon.com` each
+    /// with its own. Any other URL (an OIDC provider's) is answered as given.
+    pub fn locate(&self, url: &str) -> String {
+        let Ok(parsed) = url::Url::parse(url) else {
+            return url.to_owned();
+        };
+        if parsed.scheme() != "https" {
+            return url.to_owned();
+        }
+        let (base, own) = match parsed.host_str().unwrap_or_default() {
+            "accounts.google.com"
+            | "www.googleapis.com"
+            | "oauth2.googleapis.com"
+            | "people.googleapis.com"
+            | "openidconnect.googleapis.com" => (&self.google, GOOGLE),
+            "appleid.apple.com" => (&self.apple, APPLE),
+            "www.amazon.com" => (&self.amazon, AMAZON),
+            "api.amazon.com" => (&self.amazon_api, AMAZON_API),
+            "www.facebook.com" | "graph.facebook.com" => (&self.facebook, FACEBOOK),
+            _ => return url.to_owned(),
+        };
+        if base == own {
+            return url.to_owned();
+        }
+        format!(
+            "{}{}",
+            base.trim_end_matches('/'),
+            &parsed[url::Position::BeforePath..]
+        )
     }
 
     /// The OIDC preset of a social provider (not Facebook's: it is not OIDC).
@@ -272,4 +309,39 @@ pub fn verify_amazon_access_token(
         claims: info,
         saml: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moved_provider_moves_all_its_hosts_and_nothing_else_moves() {
+        let e = SocialEndpoints::default()
+            .with_overrides(
+                "accounts.google.com=http://127.0.0.1:9/g/,graph.facebook.com=http://127.0.0.1:8",
+            )
+            .unwrap();
+        assert_eq!(
+            e.locate("https://www.googleapis.com/oauth2/v4/token"),
+            "http://127.0.0.1:9/g/oauth2/v4/token"
+        );
+        assert_eq!(
+            e.locate("https://graph.facebook.com/v17.0/me?fields=id,email"),
+            "http://127.0.0.1:8/v17.0/me?fields=id,email"
+        );
+        assert_eq!(
+            e.locate("https://www.facebook.com/v17.0/dialog/oauth"),
+            "http://127.0.0.1:8/v17.0/dialog/oauth"
+        );
+        // Not moved: Amazon, Apple, and any other host.
+        for own in [
+            "https://www.amazon.com/ap/oa",
+            "https://appleid.apple.com/auth/token",
+            "https://idp.example/token",
+            "http://accounts.google.com/x",
+        ] {
+            assert_eq!(e.locate(own), own);
+        }
+    }
 }

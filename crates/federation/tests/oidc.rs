@@ -484,3 +484,48 @@ fn a_code_flow_id_token_carries_the_nonce_it_was_asked_for() {
     let e = refused(v.verify_id_token(&trust, p.name(), &expired, Some("n-0S6_WzA2Mj"), NOW));
     assert!(e.message().contains("Token expired"), "{e}");
 }
+
+#[test]
+fn a_provider_without_discovery_is_checked_with_the_jwks_it_was_given() {
+    let p = OidcIssuer::without_discovery();
+    let v = verifier();
+    let trust = OidcTrust {
+        issuers: vec![p.issuer().to_owned()],
+        client_ids: vec![CLIENT.into()],
+        discovery_base: p.issuer().to_owned(),
+    };
+    let token = p.token(&claims_of(&p));
+    // Through discovery there are no keys to find: the provider could not be asked.
+    let e = refused(v.verify_id_token(&trust, "Manual", &token, None, NOW));
+    assert!(matches!(e, Refusal::ExternalService(_)), "{e:?}");
+    assert!(e.message().contains("404"), "{e}");
+    // At the given jwks_uri: verified, the keys kept.
+    let at = p.jwks_uri();
+    let keys = federation::oidc::KeysAt::Jwks(&at);
+    let ok = v
+        .verify_id_token_with_keys(&trust, keys, "Manual", &token, None, NOW)
+        .unwrap();
+    assert_eq!(ok.subject, "user-1");
+    v.verify_id_token_with_keys(&trust, keys, "Manual", &token, None, NOW + 1000)
+        .unwrap();
+    assert_eq!(p.jwks_hits(), 1);
+    // The issuer is still checked, before anything is fetched.
+    let other = p.token(&with(claims_of(&p), "iss", json!("https://other.example")));
+    let e = refused(v.verify_id_token_with_keys(&trust, keys, "Manual", &other, None, NOW));
+    assert!(e.message().contains("Issuer"), "{e}");
+    // A rotated key: an unknown kid refetches once 30 s have passed, not before.
+    let k2 = SigningKey::rs256("k2");
+    p.publish(&[p.key(), &k2], None);
+    let rotated = k2.sign(&claims_of(&p));
+    let e =
+        refused(v.verify_id_token_with_keys(&trust, keys, "Manual", &rotated, None, NOW + 2000));
+    assert!(e.message().contains("'k2'"), "{e}");
+    assert_eq!(p.jwks_hits(), 1);
+    v.verify_id_token_with_keys(&trust, keys, "Manual", &rotated, None, NOW + 31_000)
+        .unwrap();
+    assert_eq!(p.jwks_hits(), 2);
+    // A jwks_uri that is plain http off the loopback is refused before any request.
+    let far = federation::oidc::KeysAt::Jwks("http://keys.example/jwks.json");
+    let e = refused(v.verify_id_token_with_keys(&trust, far, "Manual", &token, None, NOW));
+    assert!(e.message().contains("not an https URL"), "{e}");
+}

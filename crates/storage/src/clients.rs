@@ -4,7 +4,7 @@ use domain::client::ClientSettings;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx, bump_config_revision, config_revision, from_json, to_json};
+use crate::{Read, Result, Tx, bump_config_revision, from_json, to_json};
 
 /// A stored app client.
 #[derive(Debug, Clone)]
@@ -127,25 +127,17 @@ pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<ClientRow>> {
 /// from the cache while the configuration revision is unchanged (every write to clients,
 /// their secrets and pools bumps it), else from its row.
 pub fn find(r: &impl Read, client_id: &str) -> Result<Option<(ClientRow, String)>> {
-    let revision = config_revision(r)?;
-    if let Some(hit) = r.cache().get_client(revision, client_id) {
-        return Ok(Some(hit));
-    }
-    let mut stmt = r.conn().prepare_cached(&format!(
-        "SELECT {COLUMNS}, (SELECT id FROM user_pools p WHERE p.pk = app_clients.pool)
-         FROM app_clients WHERE client_id = ?1"
-    ))?;
-    let found = stmt
-        .query_row([client_id], |r| Ok((row(r)?, r.get::<_, String>(8)?)))
-        .optional()?
-        .map(|(raw, pool_id)| Ok::<_, crate::Error>((decode(raw)?, pool_id)))
-        .transpose()?;
-    if let Some(f) = &found
-        && r.fills_cache()
-    {
-        r.cache().put_client(revision, f);
-    }
-    Ok(found)
+    crate::kept::through(r, &r.cache().clients, client_id, |r| {
+        r.conn()
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, (SELECT id FROM user_pools p WHERE p.pk = app_clients.pool)
+                 FROM app_clients WHERE client_id = ?1"
+            ))?
+            .query_row([client_id], |r| Ok((row(r)?, r.get::<_, String>(8)?)))
+            .optional()?
+            .map(|(raw, pool_id)| Ok::<_, crate::Error>((decode(raw)?, pool_id)))
+            .transpose()
+    })
 }
 
 /// Clients of a pool ordered by id, after `after_id`, at most `limit`.

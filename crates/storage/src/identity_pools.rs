@@ -9,9 +9,7 @@ use domain::identity_pool::{IdentityPoolConfig, PrincipalTagMap};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{
-    IdentityPoolKey, Read, Result, Tx, bump_config_revision, config_revision, from_json, to_json,
-};
+use crate::{Read, Result, Tx, bump_config_revision, from_json, to_json};
 
 /// A stored identity pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,48 +164,33 @@ fn providers_json(c: &IdentityPoolConfig) -> Result<[String; 4]> {
     ])
 }
 
-/// The pool with this id.
+/// The pool with this id, kept decoded while the configuration revision (which every write
+/// below bumps) stands.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<IdentityPoolRow>> {
-    cached(r, IdentityPoolKey::Id(id), |r| {
-        Ok(r.conn()
+    crate::kept::through(r, &r.cache().identity_pools, id, |r| {
+        r.conn()
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM identity_pools WHERE id = ?1"
             ))?
             .query_row([id], raw)
-            .optional()?)
+            .optional()?
+            .map(decode)
+            .transpose()
     })
 }
 
-/// The pool with this key.
+/// The pool with this key, likewise.
 pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<IdentityPoolRow>> {
-    cached(r, IdentityPoolKey::Pk(pk), |r| {
-        Ok(r.conn()
+    crate::kept::through(r, &r.cache().identity_pools_by_pk, &pk, |r| {
+        r.conn()
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM identity_pools WHERE pk = ?1"
             ))?
             .query_row([pk], raw)
-            .optional()?)
+            .optional()?
+            .map(decode)
+            .transpose()
     })
-}
-
-/// A pool as decoded at the store's configuration revision (which every write below bumps):
-/// kept decoded while the revision stands, else read with `read` and decoded.
-fn cached<R: Read>(
-    r: &R,
-    key: IdentityPoolKey<'_>,
-    read: impl FnOnce(&R) -> Result<Option<Raw>>,
-) -> Result<Option<IdentityPoolRow>> {
-    let revision = config_revision(r)?;
-    if let Some(p) = r.cache().get_identity_pool(revision, key) {
-        return Ok(Some(p));
-    }
-    let found = read(r)?.map(decode).transpose()?;
-    if let Some(p) = &found
-        && r.fills_cache()
-    {
-        r.cache().put_identity_pool(revision, p);
-    }
-    Ok(found)
 }
 
 /// Pools in creation order after `after_pk`, at most `limit`.

@@ -6,7 +6,6 @@
 //! modules' functions and never see SQL. Writes go through [`Db::write`], which runs a closure in
 //! one transaction: either all of its changes land or none do.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -39,6 +38,7 @@ pub mod resource_servers;
 pub mod roles;
 pub mod saml_encryption_keys;
 pub mod saml_replay;
+pub mod saml_sessions;
 pub mod settings;
 pub mod signing_keys;
 pub mod srp_verifiers;
@@ -48,6 +48,7 @@ pub mod users;
 
 mod checkpoint;
 mod group;
+mod kept;
 pub use group::Job;
 mod migrations;
 
@@ -99,6 +100,8 @@ impl From<rusqlite::Error> for Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 mod sealed {
+    use crate::kept::Kept;
+
     pub trait Conn {
         fn conn(&self) -> &rusqlite::Connection;
         fn cache(&self) -> &Cache;
@@ -107,18 +110,35 @@ mod sealed {
         fn fills_cache(&self) -> bool;
     }
 
-    /// Decoded pools and app clients, valid while the store's configuration revision is the
-    /// one they were read at. Reading a pool is then two primary-key lookups instead of a row
-    /// with a multi-kilobyte JSON document to parse (docs/benchmarks.md, finding 3); finding a
-    /// client by its id, one (every sign-in and token request finds its client).
-    #[derive(Default)]
+    /// Decoded pools, app clients and identity pools, valid while the store's configuration
+    /// revision is the one they were read at (`kept.rs`). Reading a pool is then two
+    /// primary-key lookups instead of a row with a multi-kilobyte JSON document to parse
+    /// (docs/benchmarks.md, finding 3); finding a client by its id, one (every sign-in and
+    /// token request finds its client); an identity pool's eight JSON documents are read once
+    /// per revision, not once per GetCredentialsForIdentity (docs/benchmarks.md, IP2).
     pub struct Cache {
-        pub(crate) pools: std::sync::Mutex<super::PoolCache>,
-        pub(crate) clients: std::sync::Mutex<super::ClientCache>,
-        /// Decoded identity pools, likewise (their eight JSON documents read once per
-        /// revision, not once per GetCredentialsForIdentity; docs/benchmarks.md, IP2).
-        pub(crate) identity_pools: std::sync::Mutex<super::IdentityPoolCache>,
+        pub(crate) pools: Kept<String, crate::pools::PoolRow>,
+        /// Clients found by their id ([`crate::clients::find`]), with their pool's id.
+        pub(crate) clients: Kept<String, (crate::clients::ClientRow, String)>,
+        pub(crate) identity_pools: Kept<String, crate::identity_pools::IdentityPoolRow>,
+        pub(crate) identity_pools_by_pk: Kept<i64, crate::identity_pools::IdentityPoolRow>,
     }
+
+    impl Default for Cache {
+        fn default() -> Self {
+            Self {
+                pools: Kept::new(POOLS_KEPT),
+                clients: Kept::new(CLIENTS_KEPT),
+                identity_pools: Kept::new(POOLS_KEPT),
+                identity_pools_by_pk: Kept::new(POOLS_KEPT),
+            }
+        }
+    }
+
+    /// More pools than this and their map starts over (a bound, not a tuning knob).
+    const POOLS_KEPT: usize = 1024;
+    /// Likewise for clients.
+    const CLIENTS_KEPT: usize = 4096;
 }
 
 use sealed::Cache;
@@ -163,113 +183,6 @@ impl sealed::Conn for Tx<'_> {
     }
 }
 impl Read for Tx<'_> {}
-
-#[derive(Default)]
-pub(crate) struct PoolCache {
-    revision: i64,
-    by_id: HashMap<String, pools::PoolRow>,
-}
-
-/// More pools than this and the cache starts over (a bound, not a tuning knob).
-const POOL_CACHE_MAX: usize = 1024;
-
-/// Clients found by their id ([`clients::find`]), with their pool's id.
-#[derive(Default)]
-pub(crate) struct ClientCache {
-    revision: i64,
-    by_id: HashMap<String, (clients::ClientRow, String)>,
-}
-
-/// More clients than this and the cache starts over (a bound, not a tuning knob).
-const CLIENT_CACHE_MAX: usize = 4096;
-
-impl Cache {
-    pub(crate) fn get_pool(&self, revision: i64, id: &str) -> Option<pools::PoolRow> {
-        let c = self.pools.lock().ok()?;
-        if c.revision != revision {
-            return None;
-        }
-        c.by_id.get(id).cloned()
-    }
-
-    pub(crate) fn put_pool(&self, revision: i64, pool: &pools::PoolRow) {
-        let Ok(mut c) = self.pools.lock() else {
-            return;
-        };
-        if c.revision != revision || c.by_id.len() >= POOL_CACHE_MAX {
-            c.by_id.clear();
-            c.revision = revision;
-        }
-        c.by_id.insert(pool.id.to_string(), pool.clone());
-    }
-
-    pub(crate) fn get_client(
-        &self,
-        revision: i64,
-        client_id: &str,
-    ) -> Option<(clients::ClientRow, String)> {
-        let c = self.clients.lock().ok()?;
-        if c.revision != revision {
-            return None;
-        }
-        c.by_id.get(client_id).cloned()
-    }
-
-    pub(crate) fn put_client(&self, revision: i64, found: &(clients::ClientRow, String)) {
-        let Ok(mut c) = self.clients.lock() else {
-            return;
-        };
-        if c.revision != revision || c.by_id.len() >= CLIENT_CACHE_MAX {
-            c.by_id.clear();
-            c.revision = revision;
-        }
-        c.by_id.insert(found.0.client_id.clone(), found.clone());
-    }
-}
-
-#[derive(Default)]
-pub(crate) struct IdentityPoolCache {
-    revision: i64,
-    by_pk: HashMap<i64, identity_pools::IdentityPoolRow>,
-    pk_of_id: HashMap<String, i64>,
-}
-
-/// An identity pool by its key or by its id.
-pub(crate) enum IdentityPoolKey<'a> {
-    Pk(i64),
-    Id(&'a str),
-}
-
-impl Cache {
-    pub(crate) fn get_identity_pool(
-        &self,
-        revision: i64,
-        key: IdentityPoolKey<'_>,
-    ) -> Option<identity_pools::IdentityPoolRow> {
-        let c = self.identity_pools.lock().ok()?;
-        if c.revision != revision {
-            return None;
-        }
-        let pk = match key {
-            IdentityPoolKey::Pk(pk) => pk,
-            IdentityPoolKey::Id(id) => *c.pk_of_id.get(id)?,
-        };
-        c.by_pk.get(&pk).cloned()
-    }
-
-    pub(crate) fn put_identity_pool(&self, revision: i64, pool: &identity_pools::IdentityPoolRow) {
-        let Ok(mut c) = self.identity_pools.lock() else {
-            return;
-        };
-        if c.revision != revision || c.by_pk.len() >= POOL_CACHE_MAX {
-            c.by_pk.clear();
-            c.pk_of_id.clear();
-            c.revision = revision;
-        }
-        c.pk_of_id.insert(pool.id.to_string(), pool.pk);
-        c.by_pk.insert(pool.pk, pool.clone());
-    }
-}
 
 /// The store's configuration revision: a number that changes with every committed change to a
 /// pool, an app client, an identity pool or a workspace setting, in any process. What was

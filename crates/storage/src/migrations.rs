@@ -59,6 +59,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         29,
         include_str!("../migrations/0029_saml_encryption_keys.sql"),
     ),
+    (30, include_str!("../migrations/0030_saml_sessions.sql")),
 ];
 
 /// The newest schema version this build knows: the last migration's number.

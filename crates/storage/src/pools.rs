@@ -7,7 +7,7 @@ use domain::pool::PoolConfig;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx, bump_config_revision, config_revision, from_json, to_json};
+use crate::{Read, Result, Tx, bump_config_revision, from_json, to_json};
 
 /// A stored user pool.
 #[derive(Debug, Clone)]
@@ -70,28 +70,26 @@ pub fn insert(tx: &Tx<'_>, id: &str, name: &str, config: &PoolConfig, now: i64) 
     Ok(pk)
 }
 
-/// The pool with this id: from the cache while the configuration revision is unchanged (the
-/// user count is always read fresh), else from its row.
+/// The pool with this id: kept decoded while the configuration revision is unchanged, with
+/// its user count always read fresh.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<PoolRow>> {
-    let revision = config_revision(r)?;
-    if let Some(mut p) = r.cache().get_pool(revision, id) {
-        p.user_count = crate::users::count(r, p.pk)?;
-        return Ok(Some(p));
+    let mut read_now = false;
+    let found = crate::kept::through(r, &r.cache().pools, id, |r| {
+        read_now = true;
+        r.conn()
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = ?1"))?
+            .query_row([id], row)
+            .optional()?
+            .map(decode)
+            .transpose()
+    })?;
+    match found {
+        Some(mut p) if !read_now => {
+            p.user_count = crate::users::count(r, p.pk)?;
+            Ok(Some(p))
+        }
+        other => Ok(other),
     }
-    let mut stmt = r
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = ?1"))?;
-    let found = stmt
-        .query_row([id], row)
-        .optional()?
-        .map(decode)
-        .transpose()?;
-    if let Some(p) = &found
-        && r.fills_cache()
-    {
-        r.cache().put_pool(revision, p);
-    }
-    Ok(found)
 }
 
 /// Pools in creation order after `after_pk`, at most `limit`.

@@ -83,8 +83,10 @@ impl HttpServer {
         HttpServer::start_with_headers(move |request| (handler(request), Vec::new()))
     }
 
-    fn start_with_headers(
-        handler: impl Fn(&Request) -> Answer + Send + Sync + 'static,
+    /// Starts a server answering each request with `handler`'s reply and the headers it adds
+    /// (a `Location`, say).
+    pub fn start_with_headers(
+        handler: impl Fn(&Request) -> (Reply, Vec<(String, String)>) + Send + Sync + 'static,
     ) -> HttpServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let kept = Arc::clone(&requests);

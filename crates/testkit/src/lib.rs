@@ -42,6 +42,8 @@ pub mod oidc_idp;
 #[cfg(feature = "idp")]
 pub mod saml_idp;
 mod smtp;
+#[cfg(feature = "idp")]
+pub mod social_idp;
 mod store;
 
 pub use cli::CliStore;
@@ -56,6 +58,8 @@ pub use oidc_idp::{OidcIssuer, SigningKey};
 #[cfg(feature = "idp")]
 pub use saml_idp::{Assertion, SamlIdp};
 pub use smtp::SmtpCatcher;
+#[cfg(feature = "idp")]
+pub use social_idp::{Consent, Social, SocialIdp};
 pub use store::TestDb;
 
 /// Where a test's clock stands when it starts (ms since the epoch: 2027-01-15).

@@ -1,5 +1,6 @@
 //! A fake OpenID Connect provider on 127.0.0.1:0: an issuer `http://127.0.0.1:PORT/idp` whose
-//! discovery document names its JWKS, keys that sign ID tokens as a provider's would, and the
+//! discovery document names its JWKS (or, [`OidcIssuer::without_discovery`], one that has no
+//! discovery document), keys that sign ID tokens as a provider's would, and the
 //! means to misbehave (another issuer in the discovery document, keys rotated, a `max-age`, any
 //! answer on any path through [`OidcIssuer::routes`]).
 
@@ -22,6 +23,9 @@ pub struct SigningKey {
     pub jwk: Jwk,
     /// The public key in PEM (for tests that misuse it, as an HS256 secret say).
     pub public_pem: String,
+    /// The private key in PKCS#8 PEM (Sign in with Apple's team key, which Poolhouse signs
+    /// its client secrets with).
+    pub private_pem: String,
 }
 
 impl SigningKey {
@@ -55,6 +59,7 @@ impl SigningKey {
             encoding,
             jwk,
             public_pem: pair.public_key_pem(),
+            private_pem: pem,
         }
     }
 
@@ -95,6 +100,27 @@ impl OidcIssuer {
         idp.discovery(&idp.issuer);
         idp.publish(&[&idp.key], None);
         idp
+    }
+
+    /// A provider that publishes its keys at [`JWKS_PATH`] but no discovery document (its
+    /// issuer's `/.well-known/openid-configuration` is a 404): a relying party must be given
+    /// its endpoints and [`OidcIssuer::jwks_uri`] by hand.
+    pub fn without_discovery() -> OidcIssuer {
+        let key = SigningKey::rs256("k1");
+        let routes = Routes::start();
+        let issuer = format!("{}/idp", routes.base());
+        let idp = OidcIssuer {
+            routes,
+            issuer,
+            key,
+        };
+        idp.publish(&[&idp.key], None);
+        idp
+    }
+
+    /// Where the provider publishes its keys: `http://127.0.0.1:PORT/idp/jwks.json`.
+    pub fn jwks_uri(&self) -> String {
+        format!("{}{JWKS_PATH}", self.routes.base())
     }
 
     /// The issuer URL: `http://127.0.0.1:PORT/idp`.

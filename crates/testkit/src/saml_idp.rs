@@ -60,6 +60,40 @@ impl SamlIdp {
         )
     }
 
+    /// The metadata with HTTP-Redirect `SingleSignOnService` at `sso_url` and
+    /// `SingleLogoutService` at `slo_url` (where a service provider sends its LogoutRequest).
+    pub fn metadata_with_slo(&self, sso_url: &str, slo_url: &str) -> String {
+        self.metadata_with_sso(sso_url).replace(
+            "  </md:IDPSSODescriptor>",
+            &format!(
+                "    <md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{slo_url}\"/>\n  </md:IDPSSODescriptor>"
+            ),
+        )
+    }
+
+    /// The `samlp:LogoutResponse` (ID `id`) this IdP answers `request` with, posted to
+    /// `destination`, with `status` (a StatusCode value), signed by this IdP, base64.
+    pub fn signed_logout_response(
+        &self,
+        id: &str,
+        request: &LogoutRequestSeen,
+        destination: &str,
+        status: &str,
+        now_ms: i64,
+    ) -> String {
+        STANDARD.encode(self.sign(
+            &logout_response(
+                &self.entity_id,
+                id,
+                &request.id,
+                destination,
+                status,
+                now_ms,
+            ),
+            id,
+        ))
+    }
+
     /// A response for a service provider (audience `audience`, posted to `acs_url`, its
     /// `Destination`) of one signed assertion, base64.
     pub fn signed_response_for(&self, assertion: &Assertion, acs_url: &str) -> String {
@@ -187,6 +221,8 @@ pub struct Assertion {
     pub attributes: Vec<(String, Vec<String>)>,
     /// The AuthnRequest this answers (`InResponseTo` on the bearer confirmation).
     pub in_response_to: Option<String>,
+    /// The session at the IdP: an `AuthnStatement` with this `SessionIndex` when given.
+    pub session_index: Option<String>,
 }
 
 impl Assertion {
@@ -202,6 +238,7 @@ impl Assertion {
             issued_ms: now_ms,
             attributes: Vec::new(),
             in_response_to: None,
+            session_index: None,
         }
     }
 
@@ -250,7 +287,7 @@ impl Assertion {
     <saml:Conditions NotBefore="{nb}" NotOnOrAfter="{nooa}">
       <saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>
     </saml:Conditions>
-    {statement}
+    {authn}{statement}
   </saml:Assertion>"#,
             id = self.id,
             issued = instant(self.issued_ms),
@@ -260,6 +297,14 @@ impl Assertion {
             nb = instant(self.not_before_ms),
             recipient = self.recipient,
             audience = self.audience,
+            authn = self
+                .session_index
+                .as_deref()
+                .map(|s| format!(
+                    r#"<saml:AuthnStatement AuthnInstant="{}" SessionIndex="{s}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"#,
+                    instant(self.issued_ms)
+                ))
+                .unwrap_or_default(),
             irt = self
                 .in_response_to
                 .as_deref()
@@ -505,5 +550,62 @@ pub fn encrypt_assertion(assertion_xml: &str, cert_der: &[u8], how: Encrypt) -> 
     format!(
         r#"<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="{content_alg}"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">{key_info}</ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>{beside}</saml:EncryptedAssertion>"#,
         STANDARD.encode(&data)
+    )
+}
+
+/// What a LogoutRequest sent over the HTTP-Redirect binding asks (an IdP reads it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutRequestSeen {
+    pub id: String,
+    pub issuer: String,
+    pub destination: String,
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
+}
+
+/// Reads the `SAMLRequest` of a sign-out redirect (base64 of raw DEFLATE).
+pub fn read_logout_request(saml_request: &str) -> LogoutRequestSeen {
+    let xml = federation::saml::request::inflate(saml_request, 100_000).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "LogoutRequest", "{xml}");
+    let child = |name: &str| root.children().find(|n| n.tag_name().name() == name);
+    let name_id = child("NameID").unwrap();
+    LogoutRequestSeen {
+        id: root.attribute("ID").unwrap().to_string(),
+        issuer: child("Issuer")
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string(),
+        destination: root
+            .attribute("Destination")
+            .unwrap_or_default()
+            .to_string(),
+        name_id: name_id.text().unwrap_or_default().to_string(),
+        name_id_format: name_id.attribute("Format").map(str::to_string),
+        session_index: child("SessionIndex")
+            .and_then(|n| n.text())
+            .map(str::to_string),
+    }
+}
+
+/// An unsigned `samlp:LogoutResponse` (ID `id`) of `issuer` answering the request
+/// `in_response_to`, posted to `destination`, with the StatusCode `status`.
+pub fn logout_response(
+    issuer: &str,
+    id: &str,
+    in_response_to: &str,
+    destination: &str,
+    status: &str,
+    now_ms: i64,
+) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{id}" Version="2.0" IssueInstant="{now}" Destination="{destination}" InResponseTo="{in_response_to}">
+  <saml:Issuer>{issuer}</saml:Issuer>
+  <samlp:Status><samlp:StatusCode Value="{status}"/></samlp:Status>
+</samlp:LogoutResponse>"#,
+        now = instant(now_ms)
     )
 }

@@ -6,7 +6,7 @@
 //! outbox. Account codes live 24 hours (password resets one hour) and survive five wrong answers;
 //! sign-in codes live three minutes and survive three.
 
-use domain::pool::{RecoveryOptionName, VerifiedAttribute};
+use domain::pool::{DefaultEmailOption, RecoveryOptionName, VerifiedAttribute};
 use rand::Rng;
 use storage::Tx;
 use storage::codes as store;
@@ -257,6 +257,56 @@ fn message(
     }
 }
 
+/// Where a sign-up confirmation link points (`VerificationMessageTemplate.DefaultEmailOption =
+/// CONFIRM_WITH_LINK`): the pool's `/confirmUser` page and the app client the user signed up
+/// with. The link is `<page>?client_id=…&user_name=…&confirmation_code=…`, as Cognito's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmLink {
+    pub page: String,
+    pub client_id: String,
+}
+
+impl ConfirmLink {
+    fn url(&self, username: &str, code: &str) -> String {
+        use crate::oauth::authorize::encode;
+        format!(
+            "{}?client_id={}&user_name={}&confirmation_code={}",
+            self.page,
+            encode(&self.client_id),
+            encode(username),
+            encode(code)
+        )
+    }
+}
+
+/// Cognito's `EmailMessageByLink` default.
+const LINK_MESSAGE: &str = "Please click the link below to verify your email address. \
+                            {##Verify Email##}";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `template` with each `{##text##}` made a link to `url` reading `text`.
+fn linked(template: &str, url: &str) -> String {
+    let mut out = String::with_capacity(template.len() + url.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{##") {
+        let Some(len) = rest[start + 3..].find("##}") else {
+            break;
+        };
+        let text = &rest[start + 3..start + 3 + len];
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("<a href=\"{}\">{}</a>", esc(url), esc(text)));
+        rest = &rest[start + 3 + len + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Makes a code for `purpose`, stores its digest and puts its message in the outbox. A custom
 /// message hook's text (`custom`) replaces the pool's, medium by medium. Answers where the code
 /// went, or `None` when the user has nowhere to receive it (nothing is stored then).
@@ -267,6 +317,23 @@ pub fn issue(
     purpose: Purpose,
     now: i64,
     custom: Option<&CustomText>,
+) -> Result<Option<Delivery>> {
+    issue_with_link(tx, pool, user, purpose, now, custom, None)
+}
+
+/// [`issue`], and for a sign-up confirmation by email in a pool that confirms with a link,
+/// the pool's `EmailMessageByLink` (or the custom message hook's email) with its
+/// `{##…##}` made a link to `link`: the same code, with the same lifetime and attempts, in
+/// the link's `confirmation_code`. Without `link` (no page serves the pool here) the code's
+/// message goes.
+pub fn issue_with_link(
+    tx: &Tx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    purpose: Purpose,
+    now: i64,
+    custom: Option<&CustomText>,
+    link: Option<&ConfirmLink>,
 ) -> Result<Option<Delivery>> {
     let Some(channel) = channel(pool, user, purpose) else {
         return Ok(None);
@@ -298,6 +365,26 @@ pub fn issue(
                 .map_or(body, |m| m.replace("{####}", &code)),
         ),
         (None, _) => (subject, body),
+    };
+    let t = &pool.config.settings.verification_message_template;
+    let (subject, body, kind) = match link {
+        Some(link)
+            if purpose == Purpose::ConfirmSignUp
+                && channel == Channel::Email
+                && t.default_email_option == DefaultEmailOption::ConfirmWithLink =>
+        {
+            let template = custom
+                .and_then(|c| c.email_message.clone())
+                .or_else(|| t.email_message_by_link.clone())
+                .unwrap_or_else(|| LINK_MESSAGE.to_string());
+            let subject = custom
+                .and_then(|c| c.email_subject.clone())
+                .or_else(|| t.email_subject_by_link.clone())
+                .unwrap_or_else(|| "Your verification link".to_string());
+            let body = linked(&template, &link.url(&user.username, &code)).replace("{####}", &code);
+            (Some(subject), body, "VerificationLink")
+        }
+        _ => (subject, body, kind),
     };
     outbox::insert(
         tx,
@@ -371,6 +458,27 @@ pub fn withdraw(tx: &Tx<'_>, user: &UserRow, purpose: Purpose) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_placeholder_becomes_a_link_to_the_page() {
+        let link = ConfirmLink {
+            page: "http://127.0.0.1:9/us-east-1_a/confirmUser".into(),
+            client_id: "c1".into(),
+        };
+        let url = link.url("a b", "012345");
+        assert_eq!(
+            url,
+            "http://127.0.0.1:9/us-east-1_a/confirmUser?client_id=c1&user_name=a%20b&confirmation_code=012345"
+        );
+        assert_eq!(
+            linked("Go: {##Click <here>##}. {##again##}", &url),
+            format!(
+                "Go: <a href=\"{}\">Click &lt;here&gt;</a>. <a href=\"{0}\">again</a>",
+                url.replace('&', "&amp;")
+            )
+        );
+        assert_eq!(linked("no end {##here", &url), "no end {##here");
+    }
 
     #[test]
     fn destinations_are_masked() {

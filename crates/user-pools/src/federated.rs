@@ -264,7 +264,7 @@ pub fn federated_user(
 
 /// Stores a browser's session for `user` on `sc`'s hosted pages (a sign-in row with a new
 /// refresh token, whose `origin_jti` the session cookie names) and its auth event (a `SignIn`
-/// that passed, its detail naming the provider); answers the refresh token.
+/// that passed, its detail naming the provider); answers the refresh token and the row.
 fn store_session(
     tx: &Tx<'_>,
     sc: &SignInClient,
@@ -272,7 +272,7 @@ fn store_session(
     provider_name: &str,
     origin: &Origin,
     now: i64,
-) -> Result<String> {
+) -> Result<(String, i64)> {
     if user.pool != sc.pool.pk {
         return Err(Error::Internal(
             "a federated user of another pool than the client's".into(),
@@ -281,7 +281,7 @@ fn store_session(
     let refresh = tokens::new_opaque_token().map_err(|e| Error::Crypto(e.to_string()))?;
     let (_, _, refresh_secs) = sc.client.settings.lifetimes_secs();
     storage::user_security::signed_in(tx, user.pk, now)?;
-    storage::refresh_tokens::insert(
+    let row = storage::refresh_tokens::insert(
         tx,
         &storage::refresh_tokens::NewRefresh {
             digest: &tokens::opaque_digest(&refresh),
@@ -303,7 +303,16 @@ fn store_session(
         "Pass",
         Some(&format!("Signed in through {provider_name}")),
     )?;
-    Ok(refresh)
+    Ok((refresh, row))
+}
+
+/// What a SAML sign-in's session at the IdP is called, for a later sign-out there: the
+/// assertion's NameID (and its Format) and its AuthnStatement's SessionIndex.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdpSession {
+    pub name_id: String,
+    pub name_id_format: Option<String>,
+    pub session_index: Option<String>,
 }
 
 impl Engine<'_> {
@@ -342,13 +351,60 @@ impl Engine<'_> {
         provider_attributes: &Map<String, Value>,
         origin: &Origin,
     ) -> Result<(Federated, String)> {
+        self.federated_hosted(
+            pool_id,
+            session_for,
+            provider_name,
+            subject,
+            provider_attributes,
+            origin,
+            None,
+        )
+    }
+
+    /// A SAML sign-in on the hosted pages: [`Engine::federated_hosted_sign_in`], with the
+    /// session at the IdP (`idp_session`) kept beside the browser's session in the same
+    /// transaction, for `/logout` to end it there too (`storage::saml_sessions`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn federated_saml_hosted_sign_in(
+        &self,
+        pool_id: &UserPoolId,
+        session_for: &SignInClient,
+        provider_name: &str,
+        subject: &str,
+        provider_attributes: &Map<String, Value>,
+        origin: &Origin,
+        idp_session: &IdpSession,
+    ) -> Result<(Federated, String)> {
+        self.federated_hosted(
+            pool_id,
+            session_for,
+            provider_name,
+            subject,
+            provider_attributes,
+            origin,
+            Some(idp_session),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn federated_hosted(
+        &self,
+        pool_id: &UserPoolId,
+        session_for: &SignInClient,
+        provider_name: &str,
+        subject: &str,
+        provider_attributes: &Map<String, Value>,
+        origin: &Origin,
+        idp_session: Option<&IdpSession>,
+    ) -> Result<(Federated, String)> {
         let (f, refresh) = self.federated(
             pool_id,
             Some(&session_for.client.client_id),
             provider_name,
             subject,
             provider_attributes,
-            Some((session_for, origin)),
+            Some((session_for, origin, idp_session)),
         )?;
         let refresh = refresh
             .ok_or_else(|| Error::Internal("a federated sign-in without a session".into()))?;
@@ -362,7 +418,7 @@ impl Engine<'_> {
         provider_name: &str,
         subject: &str,
         provider_attributes: &Map<String, Value>,
-        session_for: Option<(&SignInClient, &Origin)>,
+        session_for: Option<(&SignInClient, &Origin, Option<&IdpSession>)>,
     ) -> Result<(Federated, Option<String>)> {
         let username = idp::federated_username(provider_name, subject);
         let entry = Entry::of(pool_id, &username);
@@ -401,14 +457,23 @@ impl Engine<'_> {
                 decided.as_ref(),
             )?;
             let refresh = match session_for {
-                Some((sc, origin)) => Some(store_session(
-                    tx,
-                    sc,
-                    &f.user,
-                    provider_name,
-                    origin,
-                    self.now(),
-                )?),
+                Some((sc, origin, idp_session)) => {
+                    let (refresh, row) =
+                        store_session(tx, sc, &f.user, provider_name, origin, self.now())?;
+                    if let Some(s) = idp_session {
+                        storage::saml_sessions::insert(
+                            tx,
+                            &storage::saml_sessions::SamlSessionRow {
+                                refresh: row,
+                                provider: provider_name.to_owned(),
+                                name_id: s.name_id.clone(),
+                                name_id_format: s.name_id_format.clone(),
+                                session_index: s.session_index.clone(),
+                            },
+                        )?;
+                    }
+                    Some(refresh)
+                }
                 None => None,
             };
             Ok(((f, refresh), None))

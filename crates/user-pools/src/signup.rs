@@ -12,7 +12,7 @@ use storage::users::{self as user_store, UserRow};
 use storage::{Read, Tx};
 use tokens::MasterKey;
 
-use crate::codes::{self, Delivery, Purpose, Verdict};
+use crate::codes::{self, ConfirmLink, Delivery, Purpose, Verdict};
 use crate::hooks::CustomText;
 use crate::signin::{SignInClient, Step};
 use crate::users::{NewPassword, insert_user, resolve, set_password};
@@ -46,6 +46,8 @@ pub struct SignUp<'a> {
     pub hook: crate::hooks::PreSignUp,
     /// The custom message hook's text for the confirmation code, if it gave one.
     pub message: Option<&'a CustomText>,
+    /// Where the confirmation link points, when the pool confirms with one.
+    pub link: Option<&'a ConfirmLink>,
 }
 
 /// `SignUp`: an `UNCONFIRMED` user and a confirmation code (when the pool verifies an attribute
@@ -92,13 +94,14 @@ pub fn sign_up(
     if req.hook.auto_confirm_user {
         return Ok((user, None));
     }
-    let delivery = codes::issue(
+    let delivery = codes::issue_with_link(
         tx,
         &sc.pool,
         &user,
         Purpose::ConfirmSignUp,
         ctx.clock.now_ms(),
         req.message,
+        req.link,
     )?;
     Ok((user, delivery))
 }
@@ -138,6 +141,7 @@ pub fn resend_confirmation(
     username: &str,
     now: i64,
     message: Option<&CustomText>,
+    link: Option<&ConfirmLink>,
 ) -> Result<Option<Delivery>> {
     let user = resolve(tx, &sc.pool, username)?;
     if user.status != UserStatus::Unconfirmed {
@@ -149,7 +153,15 @@ pub fn resend_confirmation(
             ),
         )));
     }
-    codes::issue(tx, &sc.pool, &user, Purpose::ConfirmSignUp, now, message)
+    codes::issue_with_link(
+        tx,
+        &sc.pool,
+        &user,
+        Purpose::ConfirmSignUp,
+        now,
+        message,
+        link,
+    )
 }
 
 /// `AdminConfirmSignUp`.
@@ -241,7 +253,7 @@ pub fn verify_attribute(
     let mut attrs = user.attributes.clone();
     attrs.remove("sub");
     attrs.insert(format!("{attribute}_verified"), "true".into());
-    crate::users::check_uniqueness(tx, ctx, pool, Some(user.pk), &attrs, false)?;
+    crate::users::check_uniqueness(tx, ctx.clock.now_ms(), pool, Some(user.pk), &attrs, false)?;
     user_store::replace_attributes(tx, user, &attrs, now)?;
     Ok(Ok(resolve(tx, pool, &user.username)?))
 }

@@ -139,6 +139,7 @@ fn a_refusing_post_authentication_hook_leaves_no_sign_in_stored() {
         ctx: env.ctx(),
         master: &env.master,
         issuer_base: None,
+        endpoint: None,
         hooks: &hooks,
         breached: &NoList,
         keys: &keys,

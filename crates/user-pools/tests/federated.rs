@@ -315,6 +315,7 @@ fn the_pre_sign_up_hook_sees_a_new_federated_user_and_may_refuse_it() {
         ctx: env.ctx(),
         master: &env.master,
         issuer_base: None,
+        endpoint: None,
         hooks: &hooks,
         breached: &NoList,
         keys: &NoKeys,

@@ -375,3 +375,176 @@ fn preferences_need_a_factor_the_pool_allows_and_the_user_has() {
         "resetting the authenticator keeps the other factors and drops its preference"
     );
 }
+
+/// The user as the store has them now.
+fn reread(env: &Env, user: &UserRow) -> UserRow {
+    env.read(|r| Ok(storage::users::get_by_pk(r, user.pk)?))
+        .unwrap()
+        .unwrap()
+}
+
+#[test]
+fn a_required_mfa_offers_every_factor_of_the_pool_to_set_up() {
+    let env = Env::new();
+    env.configure(|c| {
+        c.settings.mfa_configuration = MfaConfiguration::On;
+        c.mfa_factors.email = true;
+        c.mfa_factors.sms = true;
+    });
+    let user = env.user("ana", &[]);
+    let sc = env.sign_in_client();
+    let ch = ask(&env, &sc, &user, None).unwrap();
+    assert_eq!(ch.name, mfa::MFA_SETUP);
+    assert_eq!(
+        ch.parameters["MFAS_CAN_SETUP"], r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#,
+        "Cognito's order, every factor the pool allows"
+    );
+    assert!(env.outbox().is_empty(), "nothing is sent before a choice");
+
+    env.configure(|c| c.mfa_factors.software_token = false);
+    let sc = env.sign_in_client();
+    let ch = ask(&env, &sc, &user, None).unwrap();
+    assert_eq!(
+        ch.parameters["MFAS_CAN_SETUP"],
+        r#"["SMS_MFA","EMAIL_OTP"]"#
+    );
+}
+
+#[test]
+fn a_required_mfa_sends_a_code_to_the_email_a_user_has_and_turns_it_on() {
+    let env = Env::new();
+    env.configure(|c| {
+        c.settings.mfa_configuration = MfaConfiguration::On;
+        c.mfa_factors.email = true;
+    });
+    let user = env.user("ana", &[("email", "ana@example.com")]);
+    let sc = env.sign_in_client();
+    let ch = ask(&env, &sc, &user, None).unwrap();
+    assert_eq!(
+        ch.name,
+        mfa::EMAIL_OTP,
+        "a user with an email gets the code, with the authenticator on too (Cognito's default)"
+    );
+    assert_eq!(ch.parameters["CODE_DELIVERY_DELIVERY_MEDIUM"], "EMAIL");
+    assert_eq!(env.outbox()[0].destination, "ana@example.com");
+    let code = last_code(&env);
+    let r = answer(&env, &sc, &ch, &[("EMAIL_OTP_CODE", &code)]).unwrap();
+    assert!(matches!(r, Ok(Decision::Tokens(_))), "{r:?}");
+    assert_eq!(
+        env.read(|r| mfa::describe(r, &user)).unwrap(),
+        (vec!["EMAIL_OTP".to_string()], None),
+        "the accepted code turned email MFA on"
+    );
+    assert_eq!(reread(&env, &user).attributes["email_verified"], "true");
+}
+
+#[test]
+fn email_mfa_is_set_up_with_an_address_and_the_code_sent_there() {
+    let env = Env::new();
+    env.configure(|c| {
+        c.settings.mfa_configuration = MfaConfiguration::On;
+        c.mfa_factors.email = true;
+    });
+    let user = env.user("ana", &[]);
+    let sc = env.sign_in_client();
+    let ch = ask(&env, &sc, &user, None).unwrap();
+    assert_eq!(ch.name, mfa::MFA_SETUP);
+    assert_eq!(
+        ch.parameters["MFAS_CAN_SETUP"],
+        r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#
+    );
+
+    let bad = answer(&env, &sc, &ch, &[("EMAIL", "not an address")]);
+    match bad {
+        Err(Error::InvalidParameter(f)) => assert_eq!(f.field, "ChallengeResponses.EMAIL"),
+        other => panic!("a malformed address names its field: {other:?}"),
+    }
+    assert!(env.outbox().is_empty(), "nothing was sent");
+
+    let next = match answer(&env, &sc, &ch, &[("EMAIL", "ana@example.com")]).unwrap() {
+        Ok(Decision::Challenge(next)) => next,
+        other => panic!("an address asks for the code sent there: {other:?}"),
+    };
+    assert_eq!(next.name, mfa::EMAIL_OTP);
+    assert_eq!(next.parameters["CODE_DELIVERY_DESTINATION"], "a***@e***");
+    assert_eq!(env.outbox()[0].destination, "ana@example.com");
+    assert!(
+        !reread(&env, &user).attributes.contains_key("email"),
+        "the address is the user's only once its code is accepted"
+    );
+    assert!(
+        answer(&env, &sc, &ch, &[("EMAIL", "ana@example.com")]).is_err(),
+        "the set-up session was used"
+    );
+
+    let code = last_code(&env);
+    let wrong = answer(&env, &sc, &next, &[("EMAIL_OTP_CODE", &other_than(&code))]).unwrap();
+    assert!(matches!(wrong, Err(Error::CodeMismatch)), "{wrong:?}");
+    assert_eq!(
+        env.read(|r| mfa::describe(r, &user)).unwrap(),
+        (vec![], None),
+        "a wrong code sets nothing up"
+    );
+    match answer(&env, &sc, &next, &[("EMAIL_OTP_CODE", &code)]).unwrap() {
+        Ok(Decision::Tokens(s)) => assert_eq!(
+            s.sign_in.user.attributes["email"], "ana@example.com",
+            "the tokens carry the new address"
+        ),
+        other => panic!("the code signs in: {other:?}"),
+    }
+    let now = reread(&env, &user);
+    assert_eq!(now.attributes["email"], "ana@example.com");
+    assert_eq!(now.attributes["email_verified"], "true");
+    assert_eq!(
+        env.read(|r| mfa::describe(r, &user)).unwrap(),
+        (vec!["EMAIL_OTP".to_string()], None)
+    );
+    let again = ask(&env, &sc, &now, None).unwrap();
+    assert_eq!(
+        again.name,
+        mfa::EMAIL_OTP,
+        "the next sign-in asks for an email code"
+    );
+}
+
+#[test]
+fn email_set_up_is_refused_where_the_pool_has_no_email_mfa_or_the_address_is_taken() {
+    let env = Env::new();
+    env.configure(|c| c.settings.mfa_configuration = MfaConfiguration::On);
+    let user = env.user("ana", &[]);
+    let sc = env.sign_in_client();
+    let ch = ask(&env, &sc, &user, None).unwrap();
+    match answer(&env, &sc, &ch, &[("EMAIL", "ana@example.com")]) {
+        Err(Error::InvalidParameter(f)) => assert_eq!(f.field, "ChallengeResponses.EMAIL"),
+        other => panic!("email MFA is off in this pool: {other:?}"),
+    }
+
+    let env = Env::new();
+    env.configure(|c| {
+        c.alias_attributes = vec![domain::pool::AliasAttribute::Email];
+        c.settings.mfa_configuration = MfaConfiguration::On;
+        c.mfa_factors.email = true;
+    });
+    env.user(
+        "bo",
+        &[("email", "bo@example.com"), ("email_verified", "true")],
+    );
+    let ana = env.user("ana", &[]);
+    let sc = env.sign_in_client();
+    let ch = ask(&env, &sc, &ana, None).unwrap();
+    let next = match answer(&env, &sc, &ch, &[("EMAIL", "bo@example.com")]).unwrap() {
+        Ok(Decision::Challenge(next)) => next,
+        other => panic!("{other:?}"),
+    };
+    let code = last_code(&env);
+    let taken = answer(&env, &sc, &next, &[("EMAIL_OTP_CODE", &code)]);
+    assert!(
+        matches!(taken, Err(Error::AliasExists(_))),
+        "another user's verified alias is not taken over: {taken:?}"
+    );
+    assert!(!reread(&env, &ana).attributes.contains_key("email"));
+    assert_eq!(
+        env.read(|r| mfa::describe(r, &ana)).unwrap(),
+        (vec![], None)
+    );
+}

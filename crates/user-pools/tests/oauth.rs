@@ -70,6 +70,7 @@ fn engine<'a>(env: &'a Env, keys: &'a Loaded<'a>) -> Engine<'a> {
         ctx: env.ctx(),
         master: &env.master,
         issuer_base: None,
+        endpoint: None,
         hooks: &NoHooks,
         breached: &NoList,
         keys,

@@ -85,24 +85,32 @@ fn is_oidc(ty: ProviderType) -> bool {
 impl Console {
     /// The provider's endpoint `key` (`authorize_url`, `token_url`, `attributes_url`):
     /// from its details, else from its issuer's discovery document (not stored, as Cognito
-    /// shows only what it could not discover).
+    /// shows only what it could not discover). A social provider's fixed URLs are asked
+    /// where the console's social endpoints put that provider
+    /// ([`federation::SocialEndpoints::locate`]: its own, unless moved for offline work), the
+    /// same place identity pools ask it.
     fn provider_endpoint(
         &self,
+        ty: ProviderType,
         details: &BTreeMap<String, String>,
         key: &str,
         discovered: &mut Option<federation::jwks::Endpoints>,
     ) -> Result<Option<String>, federation::Refusal> {
+        let verifier = || {
+            self.trust_verifier()
+                .map_err(|e| federation::Refusal::ExternalService(e.message))
+        };
         if let Some(v) = details.get(key).filter(|v| !v.is_empty()) {
+            if ty.is_social() {
+                return Ok(Some(verifier()?.endpoints().locate(v)));
+            }
             return Ok(Some(v.clone()));
         }
         let Some(issuer) = details.get("oidc_issuer") else {
             return Ok(None);
         };
         if discovered.is_none() {
-            let verifier = self
-                .trust_verifier()
-                .map_err(|e| federation::Refusal::ExternalService(e.message))?;
-            *discovered = Some(federation::jwks::discover(verifier.fetch(), issuer)?);
+            *discovered = Some(federation::jwks::discover(verifier()?.fetch(), issuer)?);
         }
         let found = discovered.as_ref().and_then(|d| match key {
             "authorize_url" => d.authorization_endpoint.clone(),
@@ -147,7 +155,7 @@ impl Console {
         }
         let mut discovered = None;
         let authorize_url =
-            match self.provider_endpoint(&p.details, "authorize_url", &mut discovered) {
+            match self.provider_endpoint(ty, &p.details, "authorize_url", &mut discovered) {
                 Ok(Some(u)) => u,
                 Ok(None) => return refuse(format!("the provider {} has no authorize_url", p.name)),
                 Err(e) => return refuse(format!("the provider {} cannot be asked: {}", p.name, e)),
@@ -274,7 +282,7 @@ impl Console {
             )
         };
         let mut discovered = None;
-        let token_url = match self.provider_endpoint(&p.details, "token_url", &mut discovered) {
+        let token_url = match self.provider_endpoint(ty, &p.details, "token_url", &mut discovered) {
             Ok(Some(u)) => u,
             Ok(None) => {
                 return Ok(page(
@@ -312,12 +320,23 @@ impl Console {
                 .or(secrets.get("client_secret").map(String::as_str)),
             redirect_uri: idpresponse,
         };
-        let provider_tokens =
-            match federation::code::exchange_code(verifier.fetch(), &token_url, &rp, code) {
-                Ok(t) => t,
-                Err(e @ federation::Refusal::ExternalService(_)) => return Ok(unreachable(e)),
-                Err(e) => return back(OAuthCode::InvalidRequest, e.to_string()),
-            };
+        // Facebook's Graph API takes the exchange as a GET (Cognito's `token_request_method`).
+        let method = if ty == ProviderType::Facebook {
+            federation::code::TokenMethod::Get
+        } else {
+            federation::code::TokenMethod::Post
+        };
+        let provider_tokens = match federation::code::exchange_code_with(
+            verifier.fetch(),
+            &token_url,
+            &rp,
+            code,
+            method,
+        ) {
+            Ok(t) => t,
+            Err(e @ federation::Refusal::ExternalService(_)) => return Ok(unreachable(e)),
+            Err(e) => return back(OAuthCode::InvalidRequest, e.to_string()),
+        };
         let now = self.now();
         let (subject, mut claims) = if is_oidc(ty) {
             let Some(id_token) = &provider_tokens.id_token else {
@@ -327,19 +346,40 @@ impl Console {
                 );
             };
             let issuer = p.details.get("oidc_issuer").cloned().unwrap_or_default();
-            let (issuers, base) = match ty {
-                ProviderType::Google => match verifier.endpoints().preset(ProviderKind::Google) {
-                    Some(preset) => (preset.issuers, preset.base),
-                    None => (vec![issuer.clone()], issuer.clone()),
-                },
-                _ => (vec![issuer.clone()], issuer.clone()),
+            // Google's and Apple's keys are found through their discovery documents where the
+            // social endpoints put them; an OIDC provider's at the `jwks_uri` of its details
+            // when it gives one (its issuer may publish no discovery document), else through
+            // its issuer's. `iss` is always the provider's own issuer.
+            let preset = match ty {
+                ProviderType::Google => verifier.endpoints().preset(ProviderKind::Google),
+                ProviderType::SignInWithApple => verifier.endpoints().preset(ProviderKind::Apple),
+                _ => None,
+            };
+            let (issuers, base) = match preset {
+                Some(preset) => (preset.issuers, preset.base),
+                None => (vec![issuer.clone()], issuer.clone()),
+            };
+            let keys_at = match p
+                .details
+                .get("jwks_uri")
+                .filter(|_| ty == ProviderType::Oidc)
+            {
+                Some(uri) => federation::oidc::KeysAt::Jwks(uri),
+                None => federation::oidc::KeysAt::Discovery,
             };
             let trust = federation::oidc::OidcTrust {
                 issuers,
                 client_ids: vec![client_id.clone()],
                 discovery_base: base,
             };
-            match verifier.verify_id_token(&trust, &p.name, id_token, Some(&state.nonce), now) {
+            match verifier.verify_id_token_with_keys(
+                &trust,
+                keys_at,
+                &p.name,
+                id_token,
+                Some(&state.nonce),
+                now,
+            ) {
                 Ok(v) => (v.subject, v.claims),
                 Err(e @ federation::Refusal::ExternalService(_)) => return Ok(unreachable(e)),
                 Err(e) => return back(OAuthCode::InvalidRequest, e.to_string()),
@@ -355,14 +395,20 @@ impl Console {
             ProviderType::Oidc | ProviderType::Facebook | ProviderType::LoginWithAmazon
         );
         if asks_attributes && let Some(access) = &provider_tokens.access_token {
-            let url = match self.provider_endpoint(&p.details, "attributes_url", &mut discovered) {
-                Ok(u) => u,
-                Err(e) => return Ok(unreachable(e)),
-            };
+            let url =
+                match self.provider_endpoint(ty, &p.details, "attributes_url", &mut discovered) {
+                    Ok(u) => u,
+                    Err(e) => return Ok(unreachable(e)),
+                };
             if let Some(mut url) = url {
+                // Facebook answers only the fields asked: the mapped ones, and its user's id.
                 if ty == ProviderType::Facebook && url.ends_with("fields=") {
-                    let fields: Vec<&str> =
-                        p.attribute_mapping.values().map(String::as_str).collect();
+                    let mut fields: Vec<&str> = vec!["id"];
+                    for f in p.attribute_mapping.values() {
+                        if !fields.contains(&f.as_str()) {
+                            fields.push(f);
+                        }
+                    }
                     url.push_str(&fields.join(","));
                 }
                 let method = federation::code::AttributesMethod::parse(

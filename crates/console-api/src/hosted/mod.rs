@@ -6,11 +6,13 @@
 
 mod federation;
 mod saml;
+mod saml_logout;
 mod sealed;
 
 pub use federation::{FederationOutcome, ProviderAnswer, ProviderButton};
 pub(crate) use saml::SamlKept;
 pub use saml::{ACTIVE_ENCRYPTION_CERTIFICATE, SAML, SamlSignedIn};
+pub use saml_logout::LOGOUT_STATE_LIFETIME_MS;
 pub use sealed::{FEDERATION_STATE_LIFETIME_MS, FederationState, binding_of};
 
 use base64::Engine as _;
@@ -128,16 +130,6 @@ impl Console {
         let sealed = URL_SAFE_NO_PAD.decode(cookie).ok()?;
         let plain = tokens::open(&self.inner.master, &sealed, &session_aad(pool_id)).ok()?;
         serde_json::from_slice(plain.expose_secret()).ok()
-    }
-
-    /// Ends the session a cookie names (`/logout`): its sign-in is revoked.
-    pub fn end_hosted_session(&self, pool_id: &str, cookie: &str) -> Result<(), ApiError> {
-        let Some(c) = self.open_session_cookie(pool_id, cookie) else {
-            return Ok(());
-        };
-        let actor = Actor::console();
-        let ctx = self.hosted_ctx(Op::GlobalSignOut, &actor);
-        self.engine(&ctx, |e| e.end_hosted_session(&c.o))
     }
 
     /// Where an authorized request goes for a signed-in browser (a code, or implicit tokens).

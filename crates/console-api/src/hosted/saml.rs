@@ -206,9 +206,17 @@ impl ReplayCache for StoreReplay<'_> {
 
 impl Console {
     /// The provider's metadata: its `MetadataFile`, or the document at its `MetadataURL` as
-    /// kept ([`SamlKept`]), read again when `refresh` or when the kept copy is stale. Answers
-    /// whether it was read just now.
-    fn saml_metadata(
+    /// kept ([`SamlKept`]; read again when the kept copy is stale).
+    pub(super) fn saml_metadata(
+        &self,
+        p: &storage::idps::IdpRow,
+    ) -> Result<metadata::Metadata, String> {
+        self.saml_metadata_kept(p, false).map(|(m, _)| m)
+    }
+
+    /// [`Console::saml_metadata`], read again when `refresh`; answers whether it was read
+    /// just now.
+    fn saml_metadata_kept(
         &self,
         p: &storage::idps::IdpRow,
         refresh: bool,
@@ -358,7 +366,8 @@ impl Console {
     }
 
     /// The pool's SP metadata (entity id, the ACS URLs it is reached at, the signing
-    /// certificate when one of its SAML providers asks for signed requests, and the encryption
+    /// certificate when one of its SAML providers asks for signed requests or signs out, with
+    /// the `SingleLogoutService` beside the ACS when one signs out, and the encryption
     /// certificates of those whose responses are encrypted), or `None` when there is no such
     /// pool.
     pub fn saml_sp_metadata(
@@ -371,7 +380,8 @@ impl Console {
                 return Ok(None);
             };
             let providers = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?;
-            let signs = providers.iter().any(signs_requests);
+            let signs_out = providers.iter().any(super::saml_logout::signs_out);
+            let signs_authn = providers.iter().any(signs_requests);
             let mut encryption = Vec::new();
             for p in providers
                 .iter()
@@ -383,29 +393,48 @@ impl Console {
                     }
                 }
             }
-            Ok(Some((pool, signs, encryption)))
+            Ok(Some((pool, signs_authn, signs_out, encryption)))
         })?;
-        let Some((pool, signs, encryption)) = found else {
+        let Some((pool, signs_authn, signs_out, encryption)) = found else {
             return Ok(None);
         };
-        let cert = if signs {
+        let cert = if signs_authn || signs_out {
             Some(self.saml_signer(&pool)?.1)
         } else {
             None
         };
-        Ok(Some(request::sp_metadata(
+        let mut xml = request::sp_metadata(
             &request::sp_entity_id(pool_id),
             acs_urls,
             cert.as_deref(),
             &encryption,
-        )))
+        );
+        if cert.is_some() && !signs_authn {
+            // The certificate is there for the signed LogoutRequests only: AuthnRequests are
+            // not signed, and an IdP that believed they were would refuse them.
+            xml = xml.replacen(
+                r#"AuthnRequestsSigned="true""#,
+                r#"AuthnRequestsSigned="false""#,
+                1,
+            );
+        }
+        let slo = acs_urls
+            .first()
+            .and_then(|acs| super::saml_logout::slo_url_of(acs));
+        Ok(Some(match slo {
+            Some(slo) if signs_out => saml::logout::with_single_logout(&xml, &slo),
+            _ => xml,
+        }))
     }
 
     /// The pool's SAML request signing key and its certificate (DER): the pool's current
     /// ID-token key, in a self-signed certificate named by the SP entity id, valid ten years
     /// from the pool's creation (as Cognito's signing certificate is). Made the same each
     /// time from the same key, so it is not stored; a rotated key makes a new one.
-    fn saml_signer(&self, pool: &PoolRow) -> Result<(rcgen::KeyPair, Vec<u8>), ApiError> {
+    pub(super) fn saml_signer(
+        &self,
+        pool: &PoolRow,
+    ) -> Result<(rcgen::KeyPair, Vec<u8>), ApiError> {
         let internal = |e: String| ApiError::new(ErrorCode::InternalErrorException, e);
         let keys = self.pool_keys(pool)?;
         let pair = rcgen::KeyPair::try_from(keys.id.pkcs8_der().expose_secret())
@@ -439,8 +468,8 @@ impl Console {
         };
         let sso = match p.details.get("SSORedirectBindingURI") {
             Some(sso) => sso.clone(),
-            None => match self.saml_metadata(p, false) {
-                Ok((m, _)) => match m.sso_redirect {
+            None => match self.saml_metadata(p) {
+                Ok(m) => match m.sso_redirect {
                     Some(sso) => sso,
                     None => {
                         return Ok(Err(back(
@@ -572,7 +601,7 @@ impl Console {
         let replay = StoreReplay { console: self };
         let mut refresh = false;
         let verified = loop {
-            let (metadata, fresh) = match self.saml_metadata(&p, refresh) {
+            let (metadata, fresh) = match self.saml_metadata_kept(&p, refresh) {
                 Ok(m) => m,
                 Err(m) => return Ok(Err(back(&a, OAuthCode::InvalidRequest, m))),
             };
@@ -617,14 +646,28 @@ impl Console {
             ip: Some(ip.to_owned()),
             client_metadata: serde_json::Value::Null,
         };
+        // What a sign-out at the provider will name (`/logout`, `saml_logout.rs`).
+        let idp_session = verified
+            .saml
+            .as_ref()
+            .map(|g| user_pools::federated::IdpSession {
+                name_id: g.name_id.clone(),
+                name_id_format: g.name_id_format.clone(),
+                session_index: g.session_index.clone(),
+            })
+            .unwrap_or_else(|| user_pools::federated::IdpSession {
+                name_id: verified.subject.clone(),
+                ..Default::default()
+            });
         let signed_in = self.engine(&ctx, |e| {
-            e.federated_hosted_sign_in(
+            e.federated_saml_hosted_sign_in(
                 &pool,
                 &a.sc,
                 &p.name,
                 &verified.subject,
                 &verified.claims,
                 &origin,
+                &idp_session,
             )
         });
         let refresh_token = match signed_in {

@@ -5,19 +5,15 @@
 //! `ENABLED`, an unknown name goes on to the code page as a known one does, and its code is
 //! refused as a wrong code.
 
-use std::net::SocketAddr;
-
-use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use console_api::hosted_pages::{Delivery, SignUpForm};
 use console_api::{Console, ErrorCode};
 
 use super::page::{self, Field};
-use super::pages::{self, PageRequest, code_ok, links, password_field};
-use super::{Site, blocking, peer_ip, value};
+use super::pages::{self, PageRequest, Posted, code_ok, links, password_field};
+use super::{Site, value};
 
 /// The sign-in name's field, labelled as the pool signs in (a username, an email, a phone).
 fn username_input(p: &PageRequest, value: &str, error: Option<&str>) -> String {
@@ -131,14 +127,6 @@ fn confirm_page(site: &Site, p: &PageRequest, status: StatusCode, v: &ConfirmVie
     p.answer(site, status, "Change your password", &body)
 }
 
-fn failure(message: &str) -> Response {
-    page::error_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        message,
-    )
-}
-
 pub(crate) async fn show(
     State(console): State<Console>,
     site: Site,
@@ -151,44 +139,32 @@ pub(crate) async fn show(
     }
 }
 
-pub(crate) async fn submit(
-    State(console): State<Console>,
-    site: Site,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (p, pairs) = match pages::open_post(&console, &site, &headers, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let username = value(&pairs, "username")
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+pub(crate) async fn submit(posted: Posted) -> Response {
+    let (site, p) = (&posted.site, &posted.p);
+    let username = posted.field("username");
     if username.is_empty() {
         return forgot_page(
-            &site,
-            &p,
+            site,
+            p,
             StatusCode::OK,
             "",
             Some("Enter the name you sign in with."),
             None,
         );
     }
-    let ip = peer_ip(peer);
-    let (c, pool_id, client_id, u) = (
-        console.clone(),
-        site.pool_id.clone(),
-        p.client_id(),
-        username.clone(),
-    );
-    let sent = blocking(move || Ok(c.hosted_forgot_password(&ip, &pool_id, &client_id, &u))).await;
-    let hides = console.hosted_hides_users(&p.a);
+    let u = username.clone();
+    let sent = match posted
+        .call(move |c, ip, pool_id, client_id| c.hosted_forgot_password(ip, pool_id, client_id, &u))
+        .await
+    {
+        Ok(sent) => sent,
+        Err(r) => return r,
+    };
+    let hides = posted.console.hosted_hides_users(&p.a);
     match sent {
-        Ok(Ok(d)) => confirm_page(
-            &site,
-            &p,
+        Ok(d) => confirm_page(
+            site,
+            p,
             StatusCode::OK,
             &ConfirmView {
                 username: &username,
@@ -197,7 +173,7 @@ pub(crate) async fn submit(
             },
         ),
         // An unknown name: with PreventUserExistenceErrors, on to the code page as if sent.
-        Ok(Err(e))
+        Err(e)
             if hides
                 && matches!(
                     e.code,
@@ -207,8 +183,8 @@ pub(crate) async fn submit(
                     || e.message == "Incorrect username or password.") =>
         {
             confirm_page(
-                &site,
-                &p,
+                site,
+                p,
                 StatusCode::OK,
                 &ConfirmView {
                     username: &username,
@@ -217,19 +193,18 @@ pub(crate) async fn submit(
                 },
             )
         }
-        Ok(Err(e)) => {
+        Err(e) => {
             let on_name = e.code == ErrorCode::UserNotFoundException
                 || e.field.as_deref() == Some("Username");
             forgot_page(
-                &site,
-                &p,
+                site,
+                p,
                 StatusCode::OK,
                 &username,
                 on_name.then_some(e.message.as_str()),
                 (!on_name).then_some(e.message.as_str()),
             )
         }
-        Err(e) => failure(&e.message),
     }
 }
 
@@ -259,23 +234,11 @@ pub(crate) async fn show_confirm(
     }
 }
 
-pub(crate) async fn submit_confirm(
-    State(console): State<Console>,
-    site: Site,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (p, pairs) = match pages::open_post(&console, &site, &headers, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let username = value(&pairs, "username")
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let code = value(&pairs, "code").unwrap_or_default().trim().to_string();
-    let password = value(&pairs, "password").unwrap_or_default().to_string();
+pub(crate) async fn submit_confirm(posted: Posted) -> Response {
+    let (site, p) = (&posted.site, &posted.p);
+    let username = posted.field("username");
+    let code = posted.field("code");
+    let password = posted.raw("password");
     let mut view = ConfirmView {
         username: &username,
         ..ConfirmView::default()
@@ -290,24 +253,22 @@ pub(crate) async fn submit_confirm(
         view.password_error = Some("Enter a new password.".into());
     }
     if view.alert.is_some() || view.code_error.is_some() || view.password_error.is_some() {
-        return confirm_page(&site, &p, StatusCode::OK, &view);
+        return confirm_page(site, p, StatusCode::OK, &view);
     }
-    let ip = peer_ip(peer);
-    let (c, pool_id, client_id, u, pw) = (
-        console.clone(),
-        site.pool_id.clone(),
-        p.client_id(),
-        username.clone(),
-        password.clone(),
-    );
-    let done = blocking(move || {
-        Ok(c.hosted_confirm_forgot_password(&ip, &pool_id, &client_id, &u, &code, &pw))
-    })
-    .await;
-    let hides = console.hosted_hides_users(&p.a);
+    let (u, pw) = (username.clone(), password.clone());
+    let done = match posted
+        .call(move |c, ip, pool_id, client_id| {
+            c.hosted_confirm_forgot_password(ip, pool_id, client_id, &u, &code, &pw)
+        })
+        .await
+    {
+        Ok(done) => done,
+        Err(r) => return r,
+    };
+    let hides = posted.console.hosted_hides_users(&p.a);
     match done {
-        Ok(Ok(())) => pages::to_sign_in(&site, &p.req, "password_reset"),
-        Ok(Err(e)) => {
+        Ok(()) => pages::to_sign_in(site, &p.req, "password_reset"),
+        Err(e) => {
             match e.code {
                 ErrorCode::InvalidPasswordException => {
                     view.password_error = Some(e.message);
@@ -323,8 +284,7 @@ pub(crate) async fn submit_confirm(
                 }
                 _ => view.alert = Some(e.message),
             }
-            confirm_page(&site, &p, StatusCode::OK, &view)
+            confirm_page(site, p, StatusCode::OK, &view)
         }
-        Err(e) => failure(&e.message),
     }
 }

@@ -19,12 +19,10 @@ use console_api::hosted::{Answer, AuthorizeRequest, Challenge, Refusal};
 use super::authorize::request_of;
 use super::mfa_setup;
 use super::page::{self, Field};
-use super::pages::SignInExtras;
+use super::pages::{self, SignInExtras};
 use super::providers::{self, Offered};
 use super::refused;
-use super::{
-    CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, cookies, peer_ip, redirect, value,
-};
+use super::{CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, Site, blocking, peer_ip, redirect, value};
 
 /// The challenge a page answers, as the form carries it between posts.
 #[derive(Debug, Clone)]
@@ -390,14 +388,39 @@ pub(crate) async fn show(
     )
 }
 
+/// What the sign-in page says of a form it did not send.
+const EXPIRED: pages::Expired = pages::Expired {
+    title: "Sign-in form expired",
+    message: "The form was not sent by this sign-in page, or it expired (CSRF token missing or \
+              wrong). Go back to the app and sign in again.",
+};
+
+/// A challenge's code page, for a step another page reached (the email MFA set-up's
+/// `EMAIL_OTP`): its form posts to `/login`, which goes on from there.
+pub(crate) fn challenge_html(
+    site: &Site,
+    p: &pages::PageRequest,
+    c: &Challenge,
+    username: &str,
+) -> String {
+    challenge_page(
+        &site.path("/login"),
+        &p.hidden(),
+        &p.branding,
+        &Pending::of(c, username),
+        None,
+    )
+}
+
 /// What a post ends in.
 enum Outcome {
     Redirect {
         location: String,
         session: String,
     },
-    /// `MFA_SETUP`: the authenticator set-up page (mfa_setup.rs).
-    SetUp(mfa_setup::Shown),
+    /// `MFA_SETUP`: the set-up page (mfa_setup.rs), or what says there is nothing to set up
+    /// here.
+    SetUp(Option<mfa_setup::Shown>),
     Page(View),
     Refused(Refusal),
 }
@@ -409,32 +432,9 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(pairs) = super::form(&body) else {
-        return page::error_page(
-            StatusCode::BAD_REQUEST,
-            "Something went wrong",
-            "A field of the form is repeated.",
-        );
-    };
-    let cookie = cookies(&headers).remove(CSRF_COOKIE);
-    let csrf_ok = match (&cookie, value(&pairs, CSRF_FIELD)) {
-        (Some(c), Some(f)) => console.hosted_csrf_ok(&site.pool_id, c, f),
-        _ => false,
-    };
-    if !csrf_ok {
-        return page::error_page(
-            StatusCode::FORBIDDEN,
-            "Sign-in form expired",
-            "The form was not sent by this sign-in page, or it expired (CSRF token missing or \
-             wrong). Go back to the app and sign in again.",
-        );
-    }
-    let Some(cookie) = cookie else {
-        return page::error_page(
-            StatusCode::FORBIDDEN,
-            "Sign-in form expired",
-            "The CSRF cookie is missing.",
-        );
+    let (pairs, cookie) = match pages::csrf_form(&console, &site, &headers, &body, &EXPIRED) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let req = AuthorizeRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let ip = peer_ip(peer);
@@ -548,6 +548,9 @@ pub(crate) async fn submit(
                     &client_id,
                     &p.session,
                     &p.username,
+                    p.parameters
+                        .get("MFAS_CAN_SETUP")
+                        .map_or("", String::as_str),
                 )?)
             }
             (Answer::Challenge(c), typed) => Outcome::Page(View::Challenge {
@@ -624,15 +627,16 @@ pub(crate) async fn submit(
                 .unwrap_or_default()
             };
             let html = match outcome {
-                Outcome::SetUp(shown) => {
+                Outcome::SetUp(Some(shown)) => {
                     let mut hidden: String = req
                         .pairs()
                         .into_iter()
                         .map(|(k, v)| page::hidden(k, v))
                         .collect();
                     hidden.push_str(&page::hidden(CSRF_FIELD, &csrf));
-                    mfa_setup::render(&site, &hidden, &branding, &shown, None)
+                    mfa_setup::render(&site, &hidden, &branding, &shown, None, None)
                 }
+                Outcome::SetUp(None) => mfa_setup::nothing_to_set_up(&branding),
                 Outcome::Page(view) => {
                     render(&site, &req, &csrf, &branding, &extras, &view, &offered)
                 }

@@ -1,6 +1,8 @@
 //! `GET /logout`: ends the browser's session and goes to a registered `logout_uri` of the
 //! client, or (with `redirect_uri` and `response_type` instead) back to the sign-in page. An
-//! unregistered URI is an error page, never a redirect.
+//! unregistered URI is an error page, never a redirect. A session that began with a SAML
+//! provider with `IDPSignout` goes first to the provider's sign-out with a LogoutRequest, and
+//! comes back through `/saml2/logout` ([`super::saml_logout`]) to the same end.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -32,6 +34,12 @@ pub(crate) async fn logout(
     let cookie = cookies(&headers).remove(SESSION_COOKIE);
     let pool_id = site.pool_id.clone();
     let login_query = query.clone().unwrap_or_default();
+    // Where the sign-out ends (checked below before anything is ended).
+    let then = match &logout_uri {
+        Some(uri) => uri.clone(),
+        None => format!("{}?{login_query}", site.path("/login")),
+    };
+    let end = then.clone();
     let checked = blocking(move || {
         match &logout_uri {
             Some(uri) => {
@@ -49,26 +57,20 @@ pub(crate) async fn logout(
             None => {
                 let req = super::authorize::request_of(Some(&login_query)).unwrap_or_default();
                 if let Err(r) = console.oauth_check(&pool_id, &req)? {
-                    return Ok(Ok(Some(r)));
+                    return Ok(Ok(Err(r)));
                 }
             }
         }
-        if let Some(c) = &cookie {
-            console.end_hosted_session(&pool_id, c)?;
-        }
-        Ok(Ok(None))
+        // The session ends here; a SAML provider that signs out answers where to go first.
+        let at_provider = console.hosted_sign_out(&pool_id, cookie.as_deref(), &end)?;
+        Ok(Ok(Ok(at_provider)))
     })
     .await;
     let clear = vec![site.cookie(SESSION_COOKIE, "", 0)];
     match checked {
-        Ok(Ok(None)) => match value(&pairs, "logout_uri") {
-            Some(uri) => redirect(uri, &clear),
-            None => redirect(
-                &format!("{}?{}", site.path("/login"), query.unwrap_or_default()),
-                &clear,
-            ),
-        },
-        Ok(Ok(Some(refusal))) => refused(&refusal),
+        Ok(Ok(Ok(Some(provider)))) => redirect(&provider, &clear),
+        Ok(Ok(Ok(None))) => redirect(&then, &clear),
+        Ok(Ok(Err(refusal))) => refused(&refusal),
         Ok(Err(message)) => bad(&message),
         Err(e) => page::error_page(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,8 +1,8 @@
 //! The hosted sign-in pages and the OAuth 2.0 / OIDC endpoints of each user pool, with
 //! Cognito's paths: `/oauth2/authorize`, `/login`, `/logout`, `/signup`, `/confirmUser`,
 //! `/forgotPassword`, `/confirmForgotPassword`, `/mfaSetup`, `/oauth2/token`,
-//! `/oauth2/userInfo`, `/oauth2/revoke`, `/oauth2/idpresponse`, `/saml2/idpresponse` (and the
-//! pool's SAML SP metadata at `/saml2/metadata`). A pool is served on its domains
+//! `/oauth2/userInfo`, `/oauth2/revoke`, `/oauth2/idpresponse`, `/saml2/idpresponse`,
+//! `/saml2/logout` (and the pool's SAML SP metadata at `/saml2/metadata`). A pool is served on its domains
 //! (`<prefix>.auth.localhost:<port>`, custom domains: the [`DomainHost`] the host check found)
 //! and under `/<poolId>/…` at the listening address, for clients that cannot resolve
 //! `*.localhost`. One module per route; the HTML is in `page`. Everything that decides is in
@@ -23,6 +23,7 @@ mod pages;
 mod providers;
 mod revoke;
 mod saml;
+mod saml_logout;
 mod signup;
 mod token;
 mod userinfo;
@@ -180,6 +181,10 @@ pub(crate) fn routes() -> Router<Console> {
             post(saml::idpresponse),
         )
         .route(&format!("{prefix}/saml2/metadata"), get(saml::metadata))
+        .route(
+            &format!("{prefix}/saml2/logout"),
+            get(saml_logout::get).post(saml_logout::post),
+        )
     };
     let saml_routes = saml(saml(Router::new(), ""), "/{pool_id}");
     one(r, "/{pool_id}")

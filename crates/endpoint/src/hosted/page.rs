@@ -52,6 +52,8 @@ legend{font-weight:600;margin:0 0 .25rem}\
 text-decoration:underline;cursor:pointer}\
 .qr-box{text-align:center;margin:0 0 .5rem}.qr{background:#fff;padding:4px;border-radius:.3rem}\
 .secret{text-align:center;font-size:1.05rem;letter-spacing:.05em;overflow-wrap:anywhere}\
+.setup-choice+.setup-choice{border-top:1px solid var(--line);margin:1.5rem 0 0;padding:1rem 0 0}\
+.setup-heading{font-size:1.1rem;margin:0 0 .5rem}\
 .idpButton-customizable{display:block;margin:0 0 .75rem;padding:.6rem;text-align:center;\
 font-weight:600;color:var(--text);text-decoration:none;border:1px solid var(--line);\
 border-radius:.3rem}\

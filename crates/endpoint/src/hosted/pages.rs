@@ -3,8 +3,12 @@
 //! every post, the links between the pages, the password field with the pool's rules, and the
 //! end of a sign-in (the session cookie and the redirect to the app).
 
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use console_api::hosted::{AuthorizeRequest, Authorized};
 use console_api::hosted_pages::{PasswordPolicy, PolicyRule};
 use console_api::{ApiError, Console};
@@ -90,7 +94,8 @@ pub(crate) fn notice(message: &str) -> String {
     )
 }
 
-fn failure(e: &ApiError) -> Response {
+/// The page of a failure of the store or the keys (not a refusal: those show on the form).
+pub(crate) fn failure(e: &ApiError) -> Response {
     page::error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
@@ -156,14 +161,31 @@ pub(crate) async fn open_get(
     ))
 }
 
-/// A post of a page's form: refused before anything else runs unless it carries the CSRF
-/// token of the browser's cookie; then its authorize request is checked again.
-pub(crate) async fn open_post(
+/// What a refused form says: the page's title and text.
+pub(crate) struct Expired {
+    pub(crate) title: &'static str,
+    pub(crate) message: &'static str,
+}
+
+/// The words of the pages beyond sign-in.
+const EXPIRED: Expired = Expired {
+    title: "Form expired",
+    message: "The form was not sent by this page, or it expired (CSRF token missing or wrong). \
+              Go back to the app and start again.",
+};
+
+/// A posted form whose CSRF token is the one of the browser's cookie: its fields (no name
+/// repeated) and the cookie. Anything else is refused with `expired`'s words, before anything
+/// runs.
+// The refusal is the page to answer, returned at once: boxing it would only add a step.
+#[allow(clippy::result_large_err)]
+pub(crate) fn csrf_form(
     console: &Console,
     site: &Site,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(PageRequest, Vec<(String, String)>), Response> {
+    expired: &Expired,
+) -> Result<(Vec<(String, String)>, String), Response> {
     let Some(pairs) = super::form(body) else {
         return Err(page::error_page(
             StatusCode::BAD_REQUEST,
@@ -176,16 +198,96 @@ pub(crate) async fn open_post(
         (Some(c), Some(f)) => console.hosted_csrf_ok(&site.pool_id, c, f),
         _ => false,
     };
-    let (true, Some(cookie)) = (ok, cookie) else {
-        return Err(page::error_page(
+    match (ok, cookie) {
+        (true, Some(cookie)) => Ok((pairs, cookie)),
+        _ => Err(page::error_page(
             StatusCode::FORBIDDEN,
-            "Form expired",
-            "The form was not sent by this page, or it expired (CSRF token missing or wrong). \
-             Go back to the app and start again.",
-        ));
-    };
+            expired.title,
+            expired.message,
+        )),
+    }
+}
+
+/// A post of a page's form: refused before anything else runs unless it carries the CSRF
+/// token of the browser's cookie; then its authorize request is checked again.
+pub(crate) async fn open_post(
+    console: &Console,
+    site: &Site,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(PageRequest, Vec<(String, String)>), Response> {
+    let (pairs, cookie) = csrf_form(console, site, headers, body, &EXPIRED)?;
     let req = AuthorizeRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Ok((checked(console, site, req, cookie, false).await?, pairs))
+}
+
+/// A post of one of the pages beyond sign-in, checked before its handler runs
+/// ([`open_post`]: the form within the routes' body limit, its CSRF token, the authorize
+/// request it carries), with the pool it reached and the peer's address.
+pub(crate) struct Posted {
+    pub(crate) console: Console,
+    pub(crate) site: Site,
+    pub(crate) p: PageRequest,
+    pub(crate) pairs: Vec<(String, String)>,
+    pub(crate) ip: String,
+}
+
+impl FromRequest<Console> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, console: &Console) -> Result<Posted, Response> {
+        let (mut parts, body) = req.into_parts();
+        let site = Site::from_request_parts(&mut parts, console).await?;
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".into(), |ConnectInfo(a)| a.ip().to_string());
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), console)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let (p, pairs) = open_post(console, &site, &headers, &body).await?;
+        Ok(Posted {
+            console: console.clone(),
+            site,
+            p,
+            pairs,
+            ip,
+        })
+    }
+}
+
+impl Posted {
+    /// A field, trimmed ("" when the form has none).
+    pub(crate) fn field(&self, name: &str) -> String {
+        value(&self.pairs, name)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    /// A field as typed (a password), "" when the form has none.
+    pub(crate) fn raw(&self, name: &str) -> String {
+        value(&self.pairs, name).unwrap_or_default().to_string()
+    }
+
+    /// Runs a console call for the page's client on the blocking pool:
+    /// `f(console, ip, pool_id, client_id)`. Its refusal is the inner error, for the form to
+    /// show; a call that could not run is the failure page.
+    pub(crate) async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Console, &str, &str, &str) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<Result<T, ApiError>, Response> {
+        let (c, ip, pool_id, client_id) = (
+            self.console.clone(),
+            self.ip.clone(),
+            self.site.pool_id.clone(),
+            self.p.client_id(),
+        );
+        blocking(move || Ok(f(&c, &ip, &pool_id, &client_id)))
+            .await
+            .map_err(|e| failure(&e))
+    }
 }
 
 /// The password field of a page that sets one, with the pool's rules listed under it (the

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::Method;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use console_api::hosted::Answer;
@@ -19,7 +19,7 @@ use console_api::hosted_pages::{Delivery, SignUpForm};
 use console_api::{ApiError, Console, ErrorCode};
 
 use super::page::{self, Field};
-use super::pages::{self, PageRequest, code_ok, links, notice, password_field};
+use super::pages::{self, PageRequest, Posted, code_ok, links, notice, password_field};
 use super::{Site, blocking, peer_ip, value};
 
 /// A label for an attribute of the standard schema (a custom one shows its own name).
@@ -176,7 +176,12 @@ fn confirm_page(
         }
         .html(),
     );
+    let by_link = SignUpForm::of(&p.a.sc).by_link;
     let text = match delivery {
+        Some(d) if by_link && d.medium == "EMAIL" => format!(
+            "We sent a new link by email to {}. Open it to confirm your account.",
+            d.destination
+        ),
         Some(d) => format!(
             "We sent a code by {} to {}. Enter it to confirm your account.",
             if d.medium == "SMS" {
@@ -234,32 +239,17 @@ enum SignUpOutcome {
     SignIn,
 }
 
-pub(crate) async fn submit(
-    State(console): State<Console>,
-    site: Site,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (p, pairs) = match pages::open_post(&console, &site, &headers, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(crate) async fn submit(posted: Posted) -> Response {
+    let (site, p) = (&posted.site, &posted.p);
     let form = SignUpForm::of(&p.a.sc);
-    let username = value(&pairs, "username")
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let password = value(&pairs, "password").unwrap_or_default().to_string();
+    let username = posted.field("username");
+    let password = posted.raw("password");
     let mut view = SignUpView {
         username: username.clone(),
         ..SignUpView::default()
     };
     for name in &form.required {
-        let v = value(&pairs, &format!("userAttributes.{name}"))
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        let v = posted.field(&format!("userAttributes.{name}"));
         if v.is_empty() {
             view.attribute_errors.insert(
                 name.clone(),
@@ -283,43 +273,30 @@ pub(crate) async fn submit(
         || view.password_error.is_some()
         || !view.attribute_errors.is_empty()
     {
-        return sign_up_page(&site, &p, StatusCode::OK, &view);
+        return sign_up_page(site, p, StatusCode::OK, &view);
     }
-    let ip = peer_ip(peer);
-    let page_ip = ip.clone();
-    let (c, pool_id, client_id) = (console.clone(), site.pool_id.clone(), p.client_id());
     let attributes = view.attributes.clone();
     let (u, pw) = (username.clone(), password.clone());
-    let outcome = blocking(move || {
-        let signed = match c.hosted_sign_up(&ip, &pool_id, &client_id, &u, &pw, &attributes) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e)),
-        };
-        if !signed.confirmed {
-            return Ok(Ok(SignUpOutcome::Confirm(signed.delivery)));
-        }
-        // Confirmed by the pre sign-up hook: signed in at once, as Cognito's hosted UI does.
-        Ok(Ok(
-            match c.hosted_sign_in(&ip, &pool_id, &client_id, &u, &pw) {
+    let outcome = posted
+        .call(move |c, ip, pool_id, client_id| {
+            let signed = c.hosted_sign_up(ip, pool_id, client_id, &u, &pw, &attributes)?;
+            if !signed.confirmed {
+                return Ok(SignUpOutcome::Confirm(signed.delivery));
+            }
+            // Confirmed by the pre sign-up hook: signed in at once, as Cognito's hosted UI does.
+            Ok(match c.hosted_sign_in(ip, pool_id, client_id, &u, &pw) {
                 Ok(answer) => SignUpOutcome::Answer(answer),
                 Err(_) => SignUpOutcome::SignIn,
-            },
-        ))
-    })
-    .await;
+            })
+        })
+        .await;
     let outcome = match outcome {
         Ok(Ok(o)) => o,
         Ok(Err(e)) => SignUpOutcome::Page(Box::new(refusal_view(view, e, &password))),
-        Err(e) => {
-            return page::error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                &e.message,
-            );
-        }
+        Err(r) => return r,
     };
     match outcome {
-        SignUpOutcome::Page(v) => sign_up_page(&site, &p, StatusCode::OK, &v),
+        SignUpOutcome::Page(v) => sign_up_page(site, p, StatusCode::OK, &v),
         // Nothing could take a code (the pool verifies no attribute the user gave): only an
         // administrator can confirm the account, as in Cognito.
         SignUpOutcome::Confirm(None) => {
@@ -329,13 +306,25 @@ pub(crate) async fn submit(
                     "Your account was created. An administrator must confirm it before you can \
                      sign in."
                 ),
-                links(&[(p.link(&site, "/login"), "Back to sign in")]),
+                links(&[(p.link(site, "/login"), "Back to sign in")]),
             );
-            p.answer(&site, StatusCode::OK, "Account created", &body)
+            p.answer(site, StatusCode::OK, "Account created", &body)
+        }
+        // A pool that confirms with a link: the link is in the email, nothing to type here.
+        SignUpOutcome::Confirm(Some(d)) if d.medium == "EMAIL" && form.by_link => {
+            let body = format!(
+                "{}{}",
+                notice(&format!(
+                    "We sent a link by email to {}. Open it to confirm your account, then sign in.",
+                    d.destination
+                )),
+                links(&[(p.link(site, "/login"), "Back to sign in")]),
+            );
+            p.answer(site, StatusCode::OK, "Check your email", &body)
         }
         SignUpOutcome::Confirm(d) => confirm_page(
-            &site,
-            &p,
+            site,
+            p,
             StatusCode::OK,
             &username,
             d.as_ref(),
@@ -343,9 +332,17 @@ pub(crate) async fn submit(
             None,
             false,
         ),
-        SignUpOutcome::SignIn => pages::to_sign_in(&site, &p.req, "confirmed"),
+        SignUpOutcome::SignIn => pages::to_sign_in(site, &p.req, "confirmed"),
         SignUpOutcome::Answer(answer) => {
-            super::mfa_setup::after_answer(&console, &site, &p, answer, &username, page_ip).await
+            super::mfa_setup::after_answer(
+                &posted.console,
+                site,
+                p,
+                answer,
+                &username,
+                posted.ip.clone(),
+            )
+            .await
         }
     }
 }
@@ -369,12 +366,121 @@ fn refusal_view(mut v: SignUpView, e: ApiError, password: &str) -> SignUpView {
     v
 }
 
+/// What following a confirmation link came to.
+enum Followed {
+    Confirmed,
+    /// The account was confirmed already (the link was used, or another way).
+    AlreadyConfirmed,
+    /// The link's code ran out, took too many wrong answers, or was replaced by a newer one.
+    Stale,
+    /// The link was changed, or names nothing of this pool.
+    Invalid,
+}
+
+/// `GET /confirmUser?client_id=…&user_name=…&confirmation_code=…`, the link of a pool that
+/// confirms sign-ups with one (`CONFIRM_WITH_LINK`): `ConfirmSignUp` with the code, under its
+/// expiry and attempts. Opening it again says the account is confirmed and changes nothing; a
+/// HEAD or a browser's prefetch does nothing at all.
+async fn follow_link(
+    console: Console,
+    site: &Site,
+    method: &Method,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+    ip: String,
+) -> Response {
+    let prefetch = ["sec-purpose", "purpose"].iter().any(|h| {
+        headers
+            .get(*h)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("prefetch"))
+    });
+    if *method == Method::HEAD || prefetch {
+        let mut r = page::html(StatusCode::OK, String::new(), &[]);
+        if prefetch {
+            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        }
+        return r;
+    }
+    let g = |n: &str| value(pairs, n).unwrap_or_default().trim().to_string();
+    let (client_id, username, code) = (g("client_id"), g("user_name"), g("confirmation_code"));
+    let pool_id = site.pool_id.clone();
+    let followed = blocking(move || {
+        let branding = page::Branding::read(&console, &pool_id, Some(&client_id));
+        if client_id.is_empty() || username.is_empty() || !code_ok(&code) {
+            return Ok((Followed::Invalid, branding));
+        }
+        let followed =
+            match console.hosted_confirm_sign_up(&ip, &pool_id, &client_id, &username, &code) {
+                Ok(()) => Followed::Confirmed,
+                Err(e) => match e.code {
+                    ErrorCode::NotAuthorizedException
+                        if e.message.starts_with("User cannot be confirmed") =>
+                    {
+                        Followed::AlreadyConfirmed
+                    }
+                    ErrorCode::ExpiredCodeException | ErrorCode::LimitExceededException => {
+                        Followed::Stale
+                    }
+                    ErrorCode::CodeMismatchException
+                    | ErrorCode::UserNotFoundException
+                    | ErrorCode::ResourceNotFoundException
+                    | ErrorCode::NotAuthorizedException
+                    | ErrorCode::InvalidParameterException => Followed::Invalid,
+                    _ => return Err(e),
+                },
+            };
+        Ok((followed, branding))
+    })
+    .await;
+    let (followed, branding) = match followed {
+        Ok(x) => x,
+        Err(e) => return pages::failure(&e),
+    };
+    let (status, title, text) = match followed {
+        Followed::Confirmed => (
+            StatusCode::OK,
+            "Account confirmed",
+            "Your registration has been confirmed. You can now sign in to the app.",
+        ),
+        Followed::AlreadyConfirmed => (
+            StatusCode::OK,
+            "Account confirmed",
+            "This account is already confirmed. You can sign in to the app.",
+        ),
+        Followed::Stale => (
+            StatusCode::BAD_REQUEST,
+            "Link expired",
+            "This confirmation link has expired or was replaced by a newer one. Ask the app for \
+             a new link.",
+        ),
+        Followed::Invalid => (
+            StatusCode::BAD_REQUEST,
+            "Link not valid",
+            "This confirmation link is not valid. Check that it was copied whole, or ask the app \
+             for a new one.",
+        ),
+    };
+    let body = match followed {
+        Followed::Confirmed | Followed::AlreadyConfirmed => notice(text),
+        Followed::Stale | Followed::Invalid => page::alert(text),
+    };
+    page::html(status, page::page(title, &branding, &body), &[])
+}
+
 pub(crate) async fn show_confirm(
     State(console): State<Console>,
     site: Site,
+    method: Method,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
+    if let Some(pairs) = super::form(query.as_deref().unwrap_or_default().as_bytes())
+        && value(&pairs, "confirmation_code").is_some()
+    {
+        return follow_link(console, &site, &method, &headers, &pairs, peer_ip(peer)).await;
+    }
     match pages::open_get(&console, &site, query.as_deref(), &headers).await {
         Ok((p, pairs)) => {
             let username = value(&pairs, "username")
@@ -396,40 +502,32 @@ pub(crate) async fn show_confirm(
     }
 }
 
-pub(crate) async fn submit_confirm(
-    State(console): State<Console>,
-    site: Site,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let (p, pairs) = match pages::open_post(&console, &site, &headers, &body).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let username = value(&pairs, "username")
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let code = value(&pairs, "code").unwrap_or_default().trim().to_string();
-    let resend = value(&pairs, "resend").is_some();
-    if username.is_empty() {
-        return confirm_page(
-            &site,
-            &p,
+pub(crate) async fn submit_confirm(posted: Posted) -> Response {
+    let (site, p) = (&posted.site, &posted.p);
+    let username = posted.field("username");
+    let code = posted.field("code");
+    let resend = value(&posted.pairs, "resend").is_some();
+    let page = |username: &str,
+                delivery: Option<&Delivery>,
+                code_error: Option<&str>,
+                alert: Option<&str>,
+                sent_again: bool| {
+        confirm_page(
+            site,
+            p,
             StatusCode::OK,
-            "",
-            None,
-            None,
-            Some("Enter your username."),
-            false,
-        );
+            username,
+            delivery,
+            code_error,
+            alert,
+            sent_again,
+        )
+    };
+    if username.is_empty() {
+        return page("", None, None, Some("Enter your username."), false);
     }
     if !resend && !code_ok(&code) {
-        return confirm_page(
-            &site,
-            &p,
-            StatusCode::OK,
+        return page(
             &username,
             None,
             Some("Enter the code that was sent (digits only)."),
@@ -437,56 +535,30 @@ pub(crate) async fn submit_confirm(
             false,
         );
     }
-    let ip = peer_ip(peer);
-    let (c, pool_id, client_id, u) = (
-        console.clone(),
-        site.pool_id.clone(),
-        p.client_id(),
-        username.clone(),
-    );
+    let u = username.clone();
     if resend {
-        let sent = blocking(move || Ok(c.hosted_resend_code(&ip, &pool_id, &client_id, &u))).await;
-        return match sent {
-            Ok(Ok(d)) => confirm_page(
-                &site,
-                &p,
-                StatusCode::OK,
-                &username,
-                Some(&d),
-                None,
-                None,
-                true,
-            ),
-            Ok(Err(e)) => confirm_page(
-                &site,
-                &p,
-                StatusCode::OK,
-                &username,
-                None,
-                None,
-                Some(&e.message),
-                false,
-            ),
-            Err(e) => page::error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                &e.message,
-            ),
+        return match posted
+            .call(move |c, ip, pool_id, client_id| c.hosted_resend_code(ip, pool_id, client_id, &u))
+            .await
+        {
+            Ok(Ok(d)) => page(&username, Some(&d), None, None, true),
+            Ok(Err(e)) => page(&username, None, None, Some(&e.message), false),
+            Err(r) => r,
         };
     }
-    let confirmed =
-        blocking(move || Ok(c.hosted_confirm_sign_up(&ip, &pool_id, &client_id, &u, &code))).await;
+    let confirmed = posted
+        .call(move |c, ip, pool_id, client_id| {
+            c.hosted_confirm_sign_up(ip, pool_id, client_id, &u, &code)
+        })
+        .await;
     match confirmed {
-        Ok(Ok(())) => pages::to_sign_in(&site, &p.req, "confirmed"),
+        Ok(Ok(())) => pages::to_sign_in(site, &p.req, "confirmed"),
         Ok(Err(e)) => {
             let on_code = matches!(
                 e.code,
                 ErrorCode::CodeMismatchException | ErrorCode::ExpiredCodeException
             );
-            confirm_page(
-                &site,
-                &p,
-                StatusCode::OK,
+            page(
                 &username,
                 None,
                 on_code.then_some(e.message.as_str()),
@@ -494,10 +566,6 @@ pub(crate) async fn submit_confirm(
                 false,
             )
         }
-        Err(e) => page::error_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            &e.message,
-        ),
+        Err(r) => r,
     }
 }

@@ -2,6 +2,8 @@
 //! runtime thread, answering the address it listens on.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod federation;
+
 use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::time::Duration;

@@ -17,6 +17,7 @@
 pub mod c14n;
 pub mod decrypt;
 pub mod dsig;
+pub mod logout;
 pub mod metadata;
 pub mod request;
 pub mod xml;
@@ -218,6 +219,11 @@ pub struct SamlRole {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SamlGrant {
     pub name_id: String,
+    /// The NameID's `Format`, when it names one (a LogoutRequest names the subject the same way).
+    pub name_id_format: Option<String>,
+    /// The `SessionIndex` of the assertion's first `AuthnStatement` (the session at the IdP a
+    /// LogoutRequest ends), if it has one.
+    pub session_index: Option<String>,
     pub roles: Vec<SamlRole>,
     pub session_name: Option<String>,
     pub issuer: String,
@@ -524,11 +530,19 @@ fn check_assertion(
 
     let subject = xml::only_child(assertion, ASSERTION_NS, "Subject")
         .ok_or_else(|| bad("its assertion has no Subject"))?;
-    let name_id = xml::only_child(subject, ASSERTION_NS, "NameID")
+    let name_id_node = xml::only_child(subject, ASSERTION_NS, "NameID");
+    let name_id = name_id_node
         .map(xml::text)
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad("its Subject has no NameID"))?;
+    let name_id_format = name_id_node
+        .and_then(|n| n.attribute("Format"))
+        .map(str::to_owned);
+    let session_index = xml::children(assertion, ASSERTION_NS, "AuthnStatement")
+        .next()
+        .and_then(|a| a.attribute("SessionIndex"))
+        .map(str::to_owned);
     let bearer = xml::children(subject, ASSERTION_NS, "SubjectConfirmation")
         .filter(|c| c.attribute("Method") == Some(BEARER))
         .filter_map(|c| xml::only_child(c, ASSERTION_NS, "SubjectConfirmationData"))
@@ -616,6 +630,8 @@ fn check_assertion(
         claims,
         saml: Some(SamlGrant {
             name_id,
+            name_id_format,
+            session_index,
             roles,
             session_name,
             issuer: issuer.trim().to_owned(),

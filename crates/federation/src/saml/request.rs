@@ -36,13 +36,13 @@ pub struct AuthnRequest<'a> {
     pub issued_ms: i64,
 }
 
-fn escape_attr(s: &str) -> String {
+pub(crate) fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('"', "&quot;")
 }
 
-fn instant(ms: i64) -> String {
+pub(crate) fn instant(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .ok()
         .and_then(|t| {
@@ -67,10 +67,7 @@ impl AuthnRequest<'_> {
 
     /// The request as the HTTP-Redirect binding carries it: raw DEFLATE, then base64.
     pub fn deflated(&self) -> std::io::Result<String> {
-        let mut enc =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(self.xml().as_bytes())?;
-        Ok(STANDARD.encode(enc.finish()?))
+        deflate(&self.xml())
     }
 
     /// The URL that sends the browser to the IdP: `destination` with `SAMLRequest`,
@@ -81,26 +78,48 @@ impl AuthnRequest<'_> {
         relay_state: &str,
         sign: Option<Signer<'_>>,
     ) -> std::io::Result<String> {
-        let mut query = format!(
-            "SAMLRequest={}&RelayState={}",
-            encode(&self.deflated()?),
-            encode(relay_state)
-        );
-        if let Some(sign) = sign {
-            query.push_str("&SigAlg=");
-            query.push_str(&encode(RSA_SHA256));
-            let signature = sign(query.as_bytes())
-                .ok_or_else(|| std::io::Error::other("the SAML request could not be signed"))?;
-            query.push_str("&Signature=");
-            query.push_str(&encode(&STANDARD.encode(signature)));
-        }
-        let sep = if self.destination.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        Ok(format!("{}{sep}{query}", self.destination))
+        redirect_binding(
+            self.destination,
+            "SAMLRequest",
+            &self.xml(),
+            relay_state,
+            sign,
+        )
     }
+}
+
+/// A message as the HTTP-Redirect binding carries it: raw DEFLATE, then base64.
+pub fn deflate(xml: &str) -> std::io::Result<String> {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(xml.as_bytes())?;
+    Ok(STANDARD.encode(enc.finish()?))
+}
+
+/// The HTTP-Redirect binding's URL for a message: `destination` with `field` (`SAMLRequest` or
+/// `SAMLResponse`: the XML deflated), `RelayState` and, when `sign` is given (RSA-SHA256 over
+/// the query's octets, as the binding defines them), `SigAlg` and `Signature`.
+pub fn redirect_binding(
+    destination: &str,
+    field: &str,
+    xml: &str,
+    relay_state: &str,
+    sign: Option<Signer<'_>>,
+) -> std::io::Result<String> {
+    let mut query = format!(
+        "{field}={}&RelayState={}",
+        encode(&deflate(xml)?),
+        encode(relay_state)
+    );
+    if let Some(sign) = sign {
+        query.push_str("&SigAlg=");
+        query.push_str(&encode(RSA_SHA256));
+        let signature = sign(query.as_bytes())
+            .ok_or_else(|| std::io::Error::other("the SAML message could not be signed"))?;
+        query.push_str("&Signature=");
+        query.push_str(&encode(&STANDARD.encode(signature)));
+    }
+    let sep = if destination.contains('?') { '&' } else { '?' };
+    Ok(format!("{destination}{sep}{query}"))
 }
 
 /// Reads back a `SAMLRequest` of the HTTP-Redirect binding (base64 of raw DEFLATE) as text,

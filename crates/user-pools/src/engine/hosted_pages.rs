@@ -29,6 +29,9 @@ pub struct SignUpForm {
     pub policy: PasswordPolicy,
     /// `AllowAdminCreateUserOnly`: users cannot sign themselves up.
     pub admin_only: bool,
+    /// The pool confirms sign-ups by email with a link (`CONFIRM_WITH_LINK`) rather than a
+    /// code to type.
+    pub by_link: bool,
 }
 
 impl SignUpForm {
@@ -59,6 +62,11 @@ impl SignUpForm {
                 .settings
                 .admin_create_user_config
                 .allow_admin_create_user_only,
+            by_link: config
+                .settings
+                .verification_message_template
+                .default_email_option
+                == domain::pool::DefaultEmailOption::ConfirmWithLink,
         }
     }
 }

@@ -113,6 +113,9 @@ pub struct Engine<'a> {
     /// The base of the pools' token issuer, when the workspace sets one (see
     /// [`crate::signin::issuer`]).
     pub issuer_base: Option<&'a str>,
+    /// Where the endpoint serving this store listens (`http://127.0.0.1:<port>`), when one
+    /// does: the hosted pages that links in messages point at.
+    pub endpoint: Option<&'a str>,
     pub hooks: &'a dyn Hooks,
     pub breached: &'a dyn BreachedPasswords,
     pub keys: &'a dyn Keys,
@@ -122,6 +125,43 @@ pub struct Engine<'a> {
 impl Engine<'_> {
     pub(crate) fn now(&self) -> i64 {
         self.ctx.clock.now_ms()
+    }
+
+    /// Where a sign-up confirmation link of `sc`'s pool points, when the pool confirms with a
+    /// link and an endpoint serves it: the pool's prefix domain on the endpoint's port
+    /// (`http://<prefix>.auth.localhost:<port>/confirmUser`), else its custom domain there,
+    /// else `/<poolId>/confirmUser` at the endpoint's address.
+    pub(crate) fn confirm_link(
+        &self,
+        sc: &crate::signin::SignInClient,
+    ) -> Result<Option<crate::codes::ConfirmLink>> {
+        let t = &sc.pool.config.settings.verification_message_template;
+        let (domain::pool::DefaultEmailOption::ConfirmWithLink, Some(base)) =
+            (t.default_email_option, self.endpoint)
+        else {
+            return Ok(None);
+        };
+        let base = base.trim_end_matches('/');
+        let domains = self.read(|r| Ok(storage::domains::of_pool(r, sc.pool.pk)?))?;
+        let port = base
+            .rsplit_once(':')
+            .map(|(_, p)| p)
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let on_domain = |d: &storage::domains::DomainRow| match (&d.custom, port) {
+            (None, Some(port)) => format!("http://{}.auth.localhost:{port}/confirmUser", d.domain),
+            (None, None) => format!("http://{}.auth.localhost/confirmUser", d.domain),
+            (Some(_), Some(port)) => format!("http://{}:{port}/confirmUser", d.domain),
+            (Some(_), None) => format!("http://{}/confirmUser", d.domain),
+        };
+        let page = domains
+            .iter()
+            .find(|d| d.custom.is_none())
+            .or_else(|| domains.first())
+            .map_or_else(|| format!("{base}/{}/confirmUser", sc.pool.id), on_domain);
+        Ok(Some(crate::codes::ConfirmLink {
+            page,
+            client_id: sc.client.client_id.clone(),
+        }))
     }
 
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> Result<T>) -> Result<T> {

@@ -165,14 +165,25 @@ impl Engine<'_> {
         })
     }
 
-    /// Ends a browser's session (`/logout`): its sign-in is revoked.
-    pub fn end_hosted_session(&self, origin_jti: &str) -> Result<()> {
+    /// Ends a browser's session (`/logout`): its sign-in is revoked, and the session it had at
+    /// a SAML provider (`storage::saml_sessions`), if it began there, is taken away in the same
+    /// write and answered, for the sign-out to go on at the provider. A session that was
+    /// revoked already answers none.
+    pub fn end_hosted_session(
+        &self,
+        origin_jti: &str,
+    ) -> Result<Option<storage::saml_sessions::SamlSessionRow>> {
         let now = self.now();
         self.write(|tx| {
-            if let Some(row) = refresh_tokens::by_origin(tx, origin_jti)? {
-                refresh_tokens::revoke(tx, row.pk, now)?;
+            let Some(row) = refresh_tokens::by_origin(tx, origin_jti)? else {
+                return Ok(None);
+            };
+            let saml = storage::saml_sessions::take(tx, row.pk)?;
+            if row.revoked_at.is_some() || row.expires_at <= now {
+                return Ok(None);
             }
-            Ok(())
+            refresh_tokens::revoke(tx, row.pk, now)?;
+            Ok(saml)
         })
     }
 

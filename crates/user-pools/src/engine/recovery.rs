@@ -93,6 +93,7 @@ impl Engine<'_> {
             clear: req.password,
             hash: passwords::hash(req.password)?,
         };
+        let link = self.confirm_link(&sc)?;
         self.audited(Entry::of(&sc.pool.id, req.username), |tx| {
             let (user, delivery) = signup::sign_up(
                 tx,
@@ -104,6 +105,7 @@ impl Engine<'_> {
                     attributes: req.attributes,
                     hook,
                     message: message.as_ref(),
+                    link: link.as_ref(),
                 },
             )?;
             let mut step = Step::new(self.now(), origin);
@@ -152,9 +154,16 @@ impl Engine<'_> {
             hooks::user_attributes(&user),
             client_metadata,
         )?;
+        let link = self.confirm_link(&sc)?;
         let delivery = self.audited(Entry::of(&sc.pool.id, &user.username), |tx| {
-            let d =
-                signup::resend_confirmation(tx, &sc, who.username, self.now(), message.as_ref())?;
+            let d = signup::resend_confirmation(
+                tx,
+                &sc,
+                who.username,
+                self.now(),
+                message.as_ref(),
+                link.as_ref(),
+            )?;
             Ok((d, None))
         })?;
         delivery.ok_or_else(|| {

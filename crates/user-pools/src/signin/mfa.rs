@@ -2,9 +2,14 @@
 //! and one-time codes by email or SMS (delivered to the outbox).
 //!
 //! A pool's `MfaConfiguration` decides whether sign-in asks: `OFF` never, `OPTIONAL` when the
-//! user enabled a factor, `ON` always — a user without a factor is then asked to set up an
-//! authenticator (`MFA_SETUP`). TOTP secrets are sealed under the master key; a code is
-//! accepted once (the last used time step is kept).
+//! user enabled a factor, `ON` always. Under `ON`, a user without a factor who has an email
+//! (or phone) the pool sends codes to gets a code there, and the accepted code turns that
+//! factor on, as Cognito does; anyone else is asked to set one up (`MFA_SETUP`, with
+//! `MFAS_CAN_SETUP` naming the pool's factors): an authenticator through
+//! `AssociateSoftwareToken`/`VerifySoftwareToken`, or email codes by answering `MFA_SETUP`
+//! with an `EMAIL` address, which gets an `EMAIL_OTP` challenge whose code makes the address
+//! the user's verified email and turns email MFA on. TOTP secrets are sealed under the master
+//! key; a code is accepted once (the last used time step is kept).
 
 use std::collections::BTreeMap;
 
@@ -17,8 +22,8 @@ use tokens::MasterKey;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::{
-    Challenge, Decision, Factor, OpenSession, Recorded, SessionState, SignInClient, Step, accept,
-    count_failure, create_session, discard_session, record_event, update_session,
+    Challenge, Decision, Enroll, Factor, OpenSession, Recorded, SessionState, SignInClient, Step,
+    accept, count_failure, create_session, discard_session, record_event, update_session,
 };
 pub use super::{EMAIL_OTP, MFA_SETUP, SELECT_MFA_TYPE, SMS_MFA, SOFTWARE_TOKEN_MFA};
 use crate::codes::{self, Purpose, Verdict};
@@ -283,19 +288,26 @@ pub fn describe(r: &impl Read, user: &UserRow) -> Result<(Vec<String>, Option<St
 }
 
 /// Sends a sign-in code by email or SMS and answers the challenge parameters that say where
-/// it went.
+/// it went: to the user's attribute, or to the address an email set-up gave.
 fn send_code(
     tx: &Tx<'_>,
     pool: &PoolRow,
     user: &UserRow,
     factor: Factor,
+    enroll: Option<&Enroll>,
     now: i64,
 ) -> Result<BTreeMap<String, String>> {
     let (purpose, attribute) = match factor {
         Factor::Email => (Purpose::MfaEmail, "email"),
         Factor::Sms | Factor::SoftwareToken => (Purpose::MfaSms, "phone_number"),
     };
-    let Some(delivery) = codes::issue(tx, pool, user, purpose, now, None)? else {
+    let mut to = std::borrow::Cow::Borrowed(user);
+    if let (Factor::Email, Some(Enroll::Email(address))) = (factor, enroll) {
+        to.to_mut()
+            .attributes
+            .insert("email".into(), address.clone());
+    }
+    let Some(delivery) = codes::issue(tx, pool, &to, purpose, now, None)? else {
         return Err(Error::NotAuthorized(format!(
             "The user has no {attribute} to send the code to"
         )));
@@ -327,22 +339,27 @@ fn ask(
     })
 }
 
-/// Asks for a code from `factor` (sending it first, for email and SMS).
+/// Asks for a code from `factor` (sending it first, for email and SMS); `enroll` is what the
+/// accepted code also sets up.
 fn ask_factor(
     tx: &Tx<'_>,
     sc: &SignInClient,
     user: &UserRow,
     username: &str,
     factor: Factor,
+    enroll: Option<Enroll>,
     step: &Step<'_>,
 ) -> Result<Challenge> {
     let params = match factor {
         Factor::SoftwareToken => BTreeMap::new(),
-        Factor::Email | Factor::Sms => send_code(tx, &sc.pool, user, factor, step.now)?,
+        Factor::Email | Factor::Sms => {
+            send_code(tx, &sc.pool, user, factor, enroll.as_ref(), step.now)?
+        }
     };
     let state = SessionState::Mfa {
         username: username.to_string(),
         factor,
+        enroll,
     };
     ask(tx, sc, user, params, state, step)
 }
@@ -386,7 +403,7 @@ pub fn challenge(
             None
         });
     if let Some(f) = chosen {
-        return ask_factor(tx, sc, user, username, f, step).map(Some);
+        return ask_factor(tx, sc, user, username, f, None, step).map(Some);
     }
     if enabled.len() > 1 {
         let mut p = BTreeMap::new();
@@ -408,28 +425,128 @@ pub fn challenge(
     if mode == MfaConfiguration::Optional {
         return Ok(None);
     }
-    // MFA is required and the user has no factor yet.
-    if factors.software_token {
-        let mut p = BTreeMap::new();
-        p.insert(
-            "MFAS_CAN_SETUP".into(),
-            format!("[\"{SOFTWARE_TOKEN_MFA}\"]"),
-        );
-        let state = SessionState::MfaSetup {
-            username: username.to_string(),
-            verified: false,
-        };
-        return ask(tx, sc, user, p, state, step).map(Some);
-    }
+    // MFA is required and the user has no factor yet: a code to the email or phone they have
+    // (accepted, it turns that factor on), else the set-up of one of the pool's factors.
     if factors.email && user.attributes.contains_key("email") {
-        return ask_factor(tx, sc, user, username, Factor::Email, step).map(Some);
+        return ask_factor(
+            tx,
+            sc,
+            user,
+            username,
+            Factor::Email,
+            Some(Enroll::Factor),
+            step,
+        )
+        .map(Some);
     }
     if factors.sms && user.attributes.contains_key("phone_number") {
-        return ask_factor(tx, sc, user, username, Factor::Sms, step).map(Some);
+        return ask_factor(
+            tx,
+            sc,
+            user,
+            username,
+            Factor::Sms,
+            Some(Enroll::Factor),
+            step,
+        )
+        .map(Some);
     }
-    Err(Error::NotAuthorized(
-        "MFA is required, and the user has no factor the pool allows".into(),
-    ))
+    let can_set_up = can_set_up(&sc.pool);
+    if can_set_up.is_empty() {
+        return Err(Error::NotAuthorized(
+            "MFA is required, and the user pool allows no factor".into(),
+        ));
+    }
+    let mut p = BTreeMap::new();
+    p.insert(
+        "MFAS_CAN_SETUP".into(),
+        serde_json::to_string(&can_set_up).map_err(crypto)?,
+    );
+    let state = SessionState::MfaSetup {
+        username: username.to_string(),
+        verified: false,
+    };
+    ask(tx, sc, user, p, state, step).map(Some)
+}
+
+/// The factors an `MFA_SETUP` challenge offers (`MFAS_CAN_SETUP`): the pool's, in Cognito's
+/// order. SMS is listed as Cognito lists it, though it is set up by giving the user a phone
+/// number, not through the challenge.
+pub fn can_set_up(pool: &PoolRow) -> Vec<Factor> {
+    let f = pool.config.mfa_factors;
+    [
+        (f.sms, Factor::Sms),
+        (f.software_token, Factor::SoftwareToken),
+        (f.email, Factor::Email),
+    ]
+    .into_iter()
+    .filter_map(|(on, factor)| on.then_some(factor))
+    .collect()
+}
+
+/// Answers `MFA_SETUP` with an email address (`ChallengeResponses.EMAIL`): sends an
+/// `EMAIL_OTP` code there, whose acceptance makes it the user's email and turns email MFA on.
+fn set_up_email(
+    tx: &Tx<'_>,
+    sc: &SignInClient,
+    open: &OpenSession,
+    user: &UserRow,
+    address: &str,
+    step: &Step<'_>,
+) -> Result<Challenge> {
+    const FIELD: &str = "ChallengeResponses.EMAIL";
+    if !sc.pool.config.mfa_factors.email {
+        return Err(invalid(
+            FIELD,
+            "email MFA is not enabled for this user pool (SetUserPoolMfaConfig)",
+        ));
+    }
+    let address = address.trim();
+    if address.len() > 2048 || !domain::schema::is_email(address) {
+        return Err(invalid(FIELD, "must be an email address"));
+    }
+    discard_session(tx, open)?;
+    ask_factor(
+        tx,
+        sc,
+        user,
+        &open.username,
+        Factor::Email,
+        Some(Enroll::Email(address.to_string())),
+        step,
+    )
+}
+
+/// Turns on the factor an accepted set-up code came by, and marks its address verified
+/// (Cognito marks an email or phone verified at its first MFA code).
+fn enroll(
+    tx: &Tx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    factor: Factor,
+    how: &Enroll,
+    now: i64,
+) -> Result<()> {
+    match (how, factor) {
+        (Enroll::Email(address), _) => {
+            crate::users::set_verified_email(tx, pool, user, address, now)?;
+        }
+        (Enroll::Factor, Factor::Email) => {
+            crate::users::mark_verified(tx, pool, user, "email", now)?;
+        }
+        (Enroll::Factor, Factor::Sms) => {
+            crate::users::mark_verified(tx, pool, user, "phone_number", now)?;
+        }
+        (Enroll::Factor, Factor::SoftwareToken) => {}
+    }
+    let mut m = user_mfa::get(tx, user.pk)?;
+    match factor {
+        Factor::Email => m.email_enabled = true,
+        Factor::Sms => m.sms_enabled = true,
+        Factor::SoftwareToken => m.totp_enabled = true,
+    }
+    user_mfa::put(tx, user.pk, pool.pk, &m)?;
+    Ok(())
 }
 
 /// A session answered with `AssociateSoftwareToken` / `VerifySoftwareToken` during
@@ -478,6 +595,7 @@ pub fn respond(
             .cloned()
             .ok_or_else(|| invalid(&format!("ChallengeResponses.{name}"), "is required"))
     };
+    let mut enrolled = false;
     let passed = match &open.state {
         SessionState::Mfa {
             factor: Factor::SoftwareToken,
@@ -490,14 +608,22 @@ pub fn respond(
             &code("SOFTWARE_TOKEN_MFA_CODE")?,
             step.now,
         )?,
-        SessionState::Mfa { factor, .. } => {
+        SessionState::Mfa {
+            factor, enroll: e, ..
+        } => {
             let (field, purpose) = match factor {
                 Factor::Email => ("EMAIL_OTP_CODE", Purpose::MfaEmail),
                 Factor::Sms | Factor::SoftwareToken => ("SMS_MFA_CODE", Purpose::MfaSms),
             };
             let given = code(field)?;
             match codes::check(tx, &user, purpose, &given, step.now)? {
-                Verdict::Accepted => true,
+                Verdict::Accepted => {
+                    if let Some(how) = e {
+                        enroll(tx, &sc.pool, &user, *factor, how, step.now)?;
+                        enrolled = true;
+                    }
+                    true
+                }
                 Verdict::Mismatch => false,
                 Verdict::Expired | Verdict::Exhausted => {
                     discard_session(tx, open)?;
@@ -515,7 +641,12 @@ pub fn respond(
                 ));
             };
             discard_session(tx, open)?;
-            let next = ask_factor(tx, sc, &user, &open.username, factor, step)?;
+            let next = ask_factor(tx, sc, &user, &open.username, factor, None, step)?;
+            return Ok(Ok(Decision::Challenge(next)));
+        }
+        SessionState::MfaSetup { .. } if responses.contains_key("EMAIL") => {
+            let address = code("EMAIL")?;
+            let next = set_up_email(tx, sc, open, &user, &address, step)?;
             return Ok(Ok(Decision::Challenge(next)));
         }
         SessionState::MfaSetup { verified, .. } => {
@@ -555,5 +686,11 @@ pub fn respond(
         return Ok(Err(Error::CodeMismatch));
     }
     discard_session(tx, open)?;
+    let user = if enrolled {
+        // The tokens carry the address the set-up verified.
+        storage::users::get_by_pk(tx, user.pk)?.ok_or(Error::UserNotFound)?
+    } else {
+        user
+    };
     Ok(Ok(Decision::Tokens(accept(tx, user, step)?)))
 }

@@ -315,6 +315,18 @@ impl Factor {
     }
 }
 
+/// What a code of a required MFA sets up once accepted: the factor it came by (the user's
+/// email or phone, which Cognito turns on at the first code), or an email address given at
+/// `MFA_SETUP`, which becomes the user's (verified) email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Enroll {
+    /// The factor's attribute is the user's already.
+    Factor,
+    /// The address the code went to, not yet the user's.
+    Email(String),
+}
+
 /// One answered round of a custom sign-in, as the define hook sees it (`ChallengeResultType`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -360,6 +372,10 @@ pub enum SessionState {
         /// Told by the challenge name, so not stored twice.
         #[serde(skip)]
         factor: Factor,
+        /// What an accepted code also sets up, when the pool requires MFA and the user had no
+        /// factor yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        enroll: Option<Enroll>,
     },
     /// `SELECT_MFA_TYPE`: the factors the user may choose from.
     SelectMfaType {
@@ -433,6 +449,12 @@ impl SessionState {
             verified: bool,
         }
         #[derive(Deserialize)]
+        struct Coded {
+            username: String,
+            #[serde(default)]
+            enroll: Option<Enroll>,
+        }
+        #[derive(Deserialize)]
         struct Round {
             username: String,
             custom: CustomState,
@@ -472,10 +494,15 @@ impl SessionState {
                     round: r.custom,
                 }
             }
-            other => SessionState::Mfa {
-                factor: Factor::parse(other)?,
-                username: named(json)?,
-            },
+            other => {
+                let factor = Factor::parse(other)?;
+                let c: Coded = parse(json)?;
+                SessionState::Mfa {
+                    factor,
+                    username: c.username,
+                    enroll: c.enroll,
+                }
+            }
         })
     }
 }

@@ -39,8 +39,19 @@ fn every_state_reads_back_under_its_challenge() {
         round_trip(SessionState::Mfa {
             username: username(),
             factor,
+            enroll: None,
+        });
+        round_trip(SessionState::Mfa {
+            username: username(),
+            factor,
+            enroll: Some(Enroll::Factor),
         });
     }
+    round_trip(SessionState::Mfa {
+        username: username(),
+        factor: Factor::Email,
+        enroll: Some(Enroll::Email("ana@example.com".into())),
+    });
     round_trip(SessionState::SelectMfaType {
         username: username(),
         choices: vec![Factor::SoftwareToken, Factor::Sms],
@@ -81,6 +92,7 @@ fn sessions_stored_before_states_were_typed_still_open() {
         Some(SessionState::Mfa {
             username: "ana".into(),
             factor: Factor::Email,
+            enroll: None,
         })
     );
     assert_eq!(

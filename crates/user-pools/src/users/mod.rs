@@ -160,7 +160,7 @@ fn check_required(pool: &PoolRow, attrs: &BTreeMap<String, String>) -> Result<()
 /// With `force`, the alias moves to this user instead (the other loses its verified flag).
 pub(crate) fn check_uniqueness(
     tx: &Tx<'_>,
-    ctx: &Ctx<'_>,
+    now: i64,
     pool: &PoolRow,
     me: Option<i64>,
     attrs: &BTreeMap<String, String>,
@@ -208,9 +208,48 @@ pub(crate) fn check_uniqueness(
             let mut moved = o.attributes.clone();
             moved.remove("sub");
             moved.insert(format!("{col}_verified"), "false".into());
-            store::replace_attributes(tx, &o, &moved, ctx.clock.now_ms())?;
+            store::replace_attributes(tx, &o, &moved, now)?;
         }
     }
+    Ok(())
+}
+
+/// Makes `email` the user's verified email (a code sent to it was accepted: the email MFA set
+/// up at `MFA_SETUP`), refused like any change that would take another user's sign-in name or
+/// alias.
+pub(crate) fn set_verified_email(
+    tx: &Tx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    email: &str,
+    now: i64,
+) -> Result<()> {
+    let mut attrs = user.attributes.clone();
+    attrs.remove("sub");
+    attrs.insert("email".into(), email.to_string());
+    attrs.insert("email_verified".into(), "true".into());
+    check_uniqueness(tx, now, pool, Some(user.pk), &attrs, false)?;
+    store::replace_attributes(tx, user, &attrs, now)?;
+    Ok(())
+}
+
+/// Marks the user's `email` or `phone_number` verified (a code sent to it was accepted).
+pub(crate) fn mark_verified(
+    tx: &Tx<'_>,
+    pool: &PoolRow,
+    user: &UserRow,
+    attribute: &str,
+    now: i64,
+) -> Result<()> {
+    let flag = format!("{attribute}_verified");
+    if user.attributes.get(&flag).is_some_and(|v| v == "true") {
+        return Ok(());
+    }
+    let mut attrs = user.attributes.clone();
+    attrs.remove("sub");
+    attrs.insert(flag, "true".into());
+    check_uniqueness(tx, now, pool, Some(user.pk), &attrs, false)?;
+    store::replace_attributes(tx, user, &attrs, now)?;
     Ok(())
 }
 
@@ -460,7 +499,14 @@ pub(crate) fn insert_user(
         String::new()
     };
     check_required(pool, &attrs)?;
-    check_uniqueness(tx, ctx, pool, None, &attrs, force_alias_creation)?;
+    check_uniqueness(
+        tx,
+        ctx.clock.now_ms(),
+        pool,
+        None,
+        &attrs,
+        force_alias_creation,
+    )?;
     let sub = domain::ids::new_sub();
     let username = if username.is_empty() {
         sub.clone()
@@ -536,7 +582,7 @@ pub fn update_attributes(
         }
         attrs.insert(k.clone(), v.clone());
     }
-    check_uniqueness(tx, ctx, &pool, Some(user.pk), &attrs, false)?;
+    check_uniqueness(tx, ctx.clock.now_ms(), &pool, Some(user.pk), &attrs, false)?;
     store::replace_attributes(tx, &user, &attrs, ctx.clock.now_ms())?;
     resolve(tx, &pool, &user.username)
 }
