@@ -12,7 +12,10 @@
 // pool's /logout (the provider has IDPSignout) goes to the IdP's SingleLogoutService with a
 // LogoutRequest naming the sign-in's SessionIndex; the IdP's page posts its signed
 // LogoutResponse to the pool's /saml2/logout, and the browser lands at the app's logout_uri,
-// signed out. Screenshots in tests/out/saml-*.png. Last line "N passed, M failed".
+// signed out. The console's form for the provider shows its encryption certificate
+// (ProviderDetails.ActiveEncryptionCertificate) as PEM to copy or download, beside the
+// "Require encrypted assertions" switch, in light and dark at 1024×700. Screenshots in
+// tests/out/saml-*.png. Last line "N passed, M failed".
 //
 //   POOLHOUSE_BIN  the poolhouse binary (default: <repo>/target/debug/poolhouse)
 //   CHROMIUM       the browser (default: /usr/bin/chromium)
@@ -25,7 +28,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import { inflateRawSync } from "node:zlib";
 
-import { apiOk, assert, scenario, shot } from "./harness.mjs";
+import { LOOKS, apiOk, assert, axe, scenario, setLook, shot, sidewaysOverflow } from "./harness.mjs";
 
 const s = scenario({ name: "saml-e2e", timeoutMs: 120_000 });
 const { check, startServer } = s;
@@ -268,6 +271,48 @@ async function main() {
     await page.goto(authorize({}));
     assert(!new URL(page.url()).searchParams.get("code"), `landed at ${page.url()}`);
     await shot(page, "saml-signed-out-sign-in");
+  });
+
+  await check("the console's provider form shows the encryption certificate to give the IdP, in light and dark", async () => {
+    const described = await apiOk(base, "DescribeIdentityProvider", { UserPoolId: poolId, ProviderName: "Corp" });
+    const cert = described.IdentityProvider.ProviderDetails.ActiveEncryptionCertificate;
+    assert(/^MII[A-Za-z0-9+/=]+$/.test(cert ?? ""), `ActiveEncryptionCertificate is base64 DER: ${cert}`);
+    await setLook(
+      page,
+      LOOKS.find((l) => l.name === "small"),
+    );
+    await page.goto(`${base}/index.html#/pools/${encodeURIComponent(poolId)}/overview`);
+    await page.getByTestId("tab-sign-in").click();
+    await page.getByTestId("signin-tab-idps").click();
+    await page.getByTestId("idps-tab").getByRole("button", { name: "Corp", exact: true }).click();
+    const dialog = page.getByTestId("idp-dialog");
+    const block = dialog.getByTestId("idp-encryption-certificate");
+    await block.getByRole("heading", { name: "Encryption certificate" }).waitFor();
+    const pem = await block.getByRole("textbox", { name: "Encryption certificate (PEM)" }).inputValue();
+    assert(pem.startsWith("-----BEGIN CERTIFICATE-----\n") && pem.replace(/-----[A-Z ]+-----|\s/g, "") === cert, "the PEM is the described certificate");
+    const href = await block.getByTestId("idp-encryption-download").getAttribute("href");
+    assert(Buffer.from(href.split(",")[1], "base64").toString() === pem, "the download is the PEM");
+    await dialog.getByText("Require encrypted assertions", { exact: true }).click();
+    await block.getByText("plain assertions are refused").waitFor();
+    await block.scrollIntoViewIfNeeded();
+    await shot(page, "saml-encryption-certificate-light");
+    await axe(page, "SAML provider form with its encryption certificate");
+    const over = await sidewaysOverflow(page);
+    assert(over.length === 0, `cut off sideways: ${over.join(", ")}`);
+    await setLook(
+      page,
+      LOOKS.find((l) => l.name === "dark"),
+    );
+    await block.scrollIntoViewIfNeeded();
+    await shot(page, "saml-encryption-certificate-dark");
+    await axe(page, "SAML provider form with its encryption certificate (dark)");
+    await dialog.getByTestId("idp-save").click();
+    await dialog.waitFor({ state: "detached" });
+    const after = await apiOk(base, "DescribeIdentityProvider", { UserPoolId: poolId, ProviderName: "Corp" });
+    const d = after.IdentityProvider.ProviderDetails;
+    assert(d.EncryptedResponses === "true" && d.ActiveEncryptionCertificate === cert, `saved: ${JSON.stringify(d)}`);
+    const sp = await fetch(`${base}/${poolId}/saml2/metadata`).then((r) => r.text());
+    assert(sp.includes('use="encryption"') && sp.includes(cert), "the SP metadata lists the certificate for encryption");
   });
 }
 

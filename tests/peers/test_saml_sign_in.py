@@ -6,6 +6,11 @@ with its own key, as an IdP does (enveloped XML signature, exclusive c14n, RSA-S
 to `/saml2/idpresponse`, lands at the app with a code and redeems it for tokens that carry the
 `identities` claim. The same response again is refused, and so is an unsigned one.
 
+With `EncryptedResponses`, the test encrypts the signed assertion as an IdP does (XML
+Encryption with Python's `cryptography`: RSA-OAEP wrapping an AES-GCM or AES-CBC key) to the
+certificate DescribeIdentityProvider shows as `ActiveEncryptionCertificate`, which boto3 may not
+send; a plain assertion is refused then.
+
 The signed XML is written here already in exclusive canonical form (declarations where used,
 attributes in order, no empty-element tags), so its digest is that of its own text: no XML
 security library is needed, and the server's c14n is checked against an independent writer.
@@ -17,6 +22,7 @@ import base64
 import json
 import datetime
 import hashlib
+import os
 import uuid
 import zlib
 from urllib.parse import parse_qs, urlsplit
@@ -25,7 +31,10 @@ from xml.etree import ElementTree
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import padding as block_padding
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 
 CALLBACK = "https://app.test/callback"
@@ -62,8 +71,12 @@ class Idp:
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>"""
 
-    def response(self, request: dict, name_id: str, mail: str, sign: bool = True) -> str:
-        """A response to `request` (id, issuer, acs) of one assertion, signed when `sign`."""
+    def response(
+        self, request: dict, name_id: str, mail: str, sign: bool = True,
+        encrypt_to: bytes | None = None, gcm: bool = True,
+    ) -> str:
+        """A response to `request` (id, issuer, acs) of one assertion, signed when `sign`,
+        encrypted to the certificate `encrypt_to` (DER) when given."""
         now = datetime.datetime.now(datetime.timezone.utc)
         t = lambda d: (now + datetime.timedelta(seconds=d)).strftime("%Y-%m-%dT%H:%M:%SZ")
         aid = "_" + uuid.uuid4().hex
@@ -106,6 +119,8 @@ class Idp:
                 "</ds:Signature>"
             )
         assertion = f"{head}{issuer}{signature}{body}</saml:Assertion>"
+        if encrypt_to is not None:
+            assertion = _encrypted(assertion, encrypt_to, gcm)
         xml = (
             '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
             f'ID="_{uuid.uuid4().hex}" Version="2.0" IssueInstant="{t(0)}" '
@@ -115,6 +130,48 @@ class Idp:
             f"</samlp:Status>{assertion}</samlp:Response>"
         )
         return base64.b64encode(xml.encode()).decode()
+
+
+XENC = "http://www.w3.org/2001/04/xmlenc#"
+XENC11 = "http://www.w3.org/2009/xmlenc11#"
+
+
+def _encrypted(assertion: str, cert_der: bytes, gcm: bool) -> str:
+    """`assertion` as a saml:EncryptedAssertion to the holder of `cert_der`: AES-256-GCM with
+    RSA-OAEP (SHA-256, MGF1 SHA-256) when `gcm`, else AES-128-CBC with rsa-oaep-mgf1p."""
+    public = x509.load_der_x509_certificate(cert_der).public_key()
+    b64 = lambda b: base64.b64encode(b).decode()
+    if gcm:
+        key, iv = os.urandom(32), os.urandom(12)
+        data = iv + AESGCM(key).encrypt(iv, assertion.encode(), None)
+        content = f"{XENC11}aes256-gcm"
+        oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+        method = (
+            f'<xenc:EncryptionMethod Algorithm="{XENC11}rsa-oaep">'
+            f'<ds:DigestMethod xmlns:ds="{DS}" Algorithm="{XENC}sha256"/>'
+            f'<xenc11:MGF xmlns:xenc11="{XENC11}" Algorithm="{XENC11}mgf1sha256"/>'
+            "</xenc:EncryptionMethod>"
+        )
+    else:
+        key, iv = os.urandom(16), os.urandom(16)
+        padder = block_padding.PKCS7(128).padder()
+        plain = padder.update(assertion.encode()) + padder.finalize()
+        enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+        data = iv + enc.update(plain) + enc.finalize()
+        content = f"{XENC}aes128-cbc"
+        oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+        method = f'<xenc:EncryptionMethod Algorithm="{XENC}rsa-oaep-mgf1p"/>'
+    wrapped = public.encrypt(key, oaep)
+    return (
+        f'<saml:EncryptedAssertion xmlns:saml="{SAML}">'
+        f'<xenc:EncryptedData xmlns:xenc="{XENC}" Type="{XENC}Element">'
+        f'<xenc:EncryptionMethod Algorithm="{content}"/>'
+        f'<ds:KeyInfo xmlns:ds="{DS}"><xenc:EncryptedKey>{method}'
+        f"<xenc:CipherData><xenc:CipherValue>{b64(wrapped)}</xenc:CipherValue></xenc:CipherData>"
+        "</xenc:EncryptedKey></ds:KeyInfo>"
+        f"<xenc:CipherData><xenc:CipherValue>{b64(data)}</xenc:CipherValue></xenc:CipherData>"
+        "</xenc:EncryptedData></saml:EncryptedAssertion>"
+    )
 
 
 def _authn_request(location: str) -> tuple[dict, str]:
@@ -228,3 +285,86 @@ def test_sp_initiated_saml_sign_in_ends_in_tokens_with_identities(server, idp):
     back = parse_qs(urlsplit(r.headers["Location"]).query)
     assert back["error"] == ["invalid_request"], back
     assert "used before" in back["error_description"][0]
+
+
+def test_encrypted_responses_are_decrypted_with_the_providers_certificate(server, idp):
+    pool_id = idp.create_user_pool(PoolName=f"saml-enc-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
+    saml_idp = Idp()
+    created = idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="Peers",
+        ProviderType="SAML",
+        ProviderDetails={"MetadataFile": saml_idp.metadata(), "EncryptedResponses": "true"},
+        AttributeMapping={"email": "mail"},
+    )
+    details = created["IdentityProvider"]["ProviderDetails"]
+    assert details["EncryptedResponses"] == "true"
+    cert_der = base64.b64decode(details["ActiveEncryptionCertificate"])
+    x509.load_der_x509_certificate(cert_der)
+    # Read-only: a request naming it is refused, as Cognito refuses it.
+    try:
+        idp.update_identity_provider(
+            UserPoolId=pool_id,
+            ProviderName="Peers",
+            ProviderDetails={
+                "MetadataFile": saml_idp.metadata(),
+                "ActiveEncryptionCertificate": details["ActiveEncryptionCertificate"],
+            },
+        )
+        raise AssertionError("ActiveEncryptionCertificate was accepted")
+    except idp.exceptions.InvalidParameterException as e:
+        assert "ActiveEncryptionCertificate" in str(e)
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="web",
+        CallbackURLs=[CALLBACK],
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email"],
+        AllowedOAuthFlowsUserPoolClient=True,
+        SupportedIdentityProviders=["Peers"],
+    )["UserPoolClient"]["ClientId"]
+    browser = requests.Session()
+    browser.trust_env = False
+
+    def start():
+        r = browser.get(
+            f"{server.url}/{pool_id}/oauth2/authorize",
+            params={
+                "client_id": client_id, "redirect_uri": CALLBACK, "response_type": "code",
+                "scope": "openid email", "state": "s-2", "identity_provider": "Peers",
+            },
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert r.status_code == 302, r.text
+        return _authn_request(r.headers["Location"])
+
+    def post(request, relay, response):
+        r = browser.post(
+            request["acs"], data={"SAMLResponse": response, "RelayState": relay},
+            allow_redirects=False, timeout=10,
+        )
+        assert r.status_code == 302, r.text
+        assert r.headers["Location"].startswith(CALLBACK), r.headers["Location"]
+        return parse_qs(urlsplit(r.headers["Location"]).query)
+
+    # A plain assertion is refused while the provider requires encryption.
+    request, relay = start()
+    back = post(request, relay, saml_idp.response(request, "ann@peers.test", "ann@peers.test"))
+    assert back["error"] == ["invalid_request"], back
+    assert "EncryptedResponses" in back["error_description"][0], back
+
+    for gcm in (True, False):
+        request, relay = start()
+        encrypted = saml_idp.response(
+            request, "ann@peers.test", "ann@peers.test", encrypt_to=cert_der, gcm=gcm
+        )
+        assert b"ann@peers.test" not in base64.b64decode(encrypted)
+        back = post(request, relay, encrypted)
+        assert "code" in back and back["state"] == ["s-2"], back
+    users = idp.list_users(UserPoolId=pool_id)["Users"]
+    assert [u["Username"] for u in users] == ["Peers_ann@peers.test"]
+
+    # The SP metadata names the certificate for encryption.
+    sp = requests.get(f"{server.url}/{pool_id}/saml2/metadata", timeout=10).text
+    assert 'use="encryption"' in sp and details["ActiveEncryptionCertificate"] in sp

@@ -132,6 +132,8 @@ struct Inner {
     hook_timeout_ms: std::sync::atomic::AtomicU64,
     /// The verifier of federated logins (`trust.rs`), built on first use.
     trust: Mutex<Option<Arc<federation::Verifier>>>,
+    /// SAML providers' metadata read at their URLs and their opened decryption keys.
+    saml: hosted::SamlKept,
     /// The built-in backend: the running endpoint's URL once known, and what starts one when
     /// none runs (the CLI and the desktop shell start it in-process on 127.0.0.1:0).
     builtin: Mutex<BuiltIn>,
@@ -394,6 +396,7 @@ impl Console {
                     u64::try_from(hooks::DEFAULT_TIMEOUT.as_millis()).unwrap_or(5000),
                 ),
                 trust: Mutex::new(None),
+                saml: hosted::SamlKept::default(),
                 builtin: Mutex::new(BuiltIn::default()),
                 behind: Arc::default(),
             }),

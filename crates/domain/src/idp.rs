@@ -206,11 +206,12 @@ impl ProviderType {
 
 /// The details Cognito reads from a SAML provider's metadata (read-only: a request's values
 /// are ignored).
-pub const SAML_METADATA_KEYS: [&str; 3] = [
-    "SSORedirectBindingURI",
-    "SLORedirectBindingURI",
-    "ActiveEncryptionCertificate",
-];
+pub const SAML_METADATA_KEYS: [&str; 2] = ["SSORedirectBindingURI", "SLORedirectBindingURI"];
+
+/// The detail that shows a SAML provider's encryption certificate. Read-only, and unlike the
+/// metadata's keys refused in a request, as Cognito refuses it ("not a valid key for SAML
+/// identity provider details").
+pub const ACTIVE_ENCRYPTION_CERTIFICATE: &str = "ActiveEncryptionCertificate";
 
 /// The OIDC endpoints a provider needs; when the request leaves any out, they are read from
 /// the issuer's discovery document.
@@ -300,6 +301,13 @@ pub fn normalise_details(
             || (ty == ProviderType::Saml && SAML_METADATA_KEYS.contains(&k.as_str()))
         {
             continue;
+        }
+        if ty == ProviderType::Saml && k == ACTIVE_ENCRYPTION_CERTIFICATE {
+            return Err(FieldError::new(
+                field,
+                "is not a valid key for SAML identity provider details: it is read-only (the \
+                 pool makes the provider's encryption certificate and shows it here)",
+            ));
         }
         if !required.contains(&k.as_str()) && !optional.contains(&k.as_str()) {
             let mut known: Vec<&str> = required.iter().chain(optional.iter()).copied().collect();
@@ -605,6 +613,26 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.field, "ProviderDetails.client_id");
+        // The metadata's keys are read-only and ignored; the encryption certificate is refused.
+        let d = normalise_details(
+            ProviderType::Saml,
+            &map(&[
+                ("MetadataFile", "<x/>"),
+                ("SSORedirectBindingURI", "https://x"),
+            ]),
+        )
+        .unwrap();
+        assert!(!d.contains_key("SSORedirectBindingURI"));
+        let e = normalise_details(
+            ProviderType::Saml,
+            &map(&[
+                ("MetadataFile", "<x/>"),
+                (ACTIVE_ENCRYPTION_CERTIFICATE, "MIIB"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "ProviderDetails.ActiveEncryptionCertificate");
+        assert!(e.reason.contains("not a valid key"), "{}", e.reason);
         let d = normalise_details(
             ProviderType::Oidc,
             &map(&[

@@ -4,7 +4,10 @@
 //! tokens carrying `identities`), IdP-initiated sign-in on and off, the SP metadata, and each
 //! refusal: unsigned, tampered, wrong audience, wrong recipient, expired, not yet valid,
 //! replayed, another request's `InResponseTo`, unknown provider, an encrypted assertion, an
-//! oversized body. A refused response creates nobody.
+//! oversized body. A refused response creates nobody. Encrypted responses: the provider's
+//! certificate read from DescribeIdentityProvider and the SP metadata, the assertion encrypted
+//! to it, a plain one refused. A MetadataURL is read once for several sign-ins, again after
+//! an update and when the IdP has rolled its key.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -14,8 +17,8 @@ use std::net::SocketAddr;
 use base64::Engine as _;
 use serde_json::{Value, json};
 use testkit::http::{self, Response};
-use testkit::saml_idp::{AuthnRequestSeen, read_request, response};
-use testkit::{Assertion, SamlIdp, TestConsole};
+use testkit::saml_idp::{AuthnRequestSeen, Encrypt, read_request, response};
+use testkit::{Assertion, Reply, Routes, SamlIdp, TestConsole};
 
 const IDP: &str = "AWSCognitoIdentityProviderService";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
@@ -409,7 +412,7 @@ fn each_bad_response_is_refused_and_creates_nobody() {
                 let xml = response(ENTITY, inner, Some(&rq.acs_url), now_ms());
                 base64::engine::general_purpose::STANDARD.encode(xml)
             }),
-            "encrypted SAML assertions (EncryptedResponses) are not supported",
+            "EncryptedResponses is off",
         ),
     ];
     for (name, make, expect) in cases {
@@ -597,4 +600,264 @@ fn a_provider_asking_for_signed_requests_gets_them_signed_with_the_metadatas_cer
     let mut tampered = signed.to_string();
     tampered.push('x');
     assert!(public.verify(tampered.as_bytes(), &signature).is_err());
+}
+
+fn described(s: &Server, pool: &str) -> Value {
+    s.idp(
+        "DescribeIdentityProvider",
+        json!({"UserPoolId": pool, "ProviderName": "Corp"}),
+    )["IdentityProvider"]
+        .clone()
+}
+
+/// Redeems a sign-in's code: answers the ID token's claims.
+fn redeem(s: &Server, pool: &str, client: &str, location: &str) -> Value {
+    let code = param(location, "code").unwrap();
+    let t = s.post_form(
+        &format!("/{pool}/oauth2/token"),
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", client),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", VERIFIER),
+        ],
+    );
+    assert_eq!(t.status, 200, "{}", t.body);
+    claims(t.json()["id_token"].as_str().unwrap())
+}
+
+#[test]
+fn encrypted_responses_decrypt_with_the_providers_certificate_and_plain_ones_are_refused() {
+    let s = Server::start();
+    let idp = SamlIdp::new(ENTITY);
+    let (pool, client) = setup(&s, &idp, false);
+    // Every SAML provider has an encryption certificate, shown read-only.
+    let before = described(&s, &pool);
+    let cert_b64 = before["ProviderDetails"]["ActiveEncryptionCertificate"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cert = base64::engine::general_purpose::STANDARD
+        .decode(&cert_b64)
+        .unwrap();
+    let subject = federation::saml::metadata::signing_key(&cert_b64)
+        .unwrap()
+        .subject;
+    assert!(
+        subject.contains(&format!("urn:amazon:cognito:sp:{pool}")) && subject.contains("Corp"),
+        "{subject}"
+    );
+    // Not listed in the SP metadata while the provider does not encrypt.
+    let metadata = s.get(&format!("/{pool}/saml2/metadata"), &[]).body;
+    assert!(!metadata.contains(r#"use="encryption""#), "{metadata}");
+
+    // A client cannot set it.
+    let r = s.call(
+        "UpdateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp",
+            "ProviderDetails": {
+                "MetadataFile": idp.metadata_with_sso(SSO),
+                "ActiveEncryptionCertificate": "MIIB",
+            },
+        }),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["__type"], "InvalidParameterException");
+    assert!(r.body.contains("ActiveEncryptionCertificate"), "{}", r.body);
+
+    // Encryption switched on: the same certificate, now in the SP metadata for the IdP.
+    let updated = s.idp(
+        "UpdateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp",
+            "ProviderDetails": {
+                "MetadataFile": idp.metadata_with_sso(SSO),
+                "EncryptedResponses": "true",
+            },
+        }),
+    );
+    assert_eq!(
+        updated["IdentityProvider"]["ProviderDetails"]["ActiveEncryptionCertificate"],
+        cert_b64.as_str()
+    );
+    assert_eq!(
+        described(&s, &pool)["ProviderDetails"]["ActiveEncryptionCertificate"],
+        cert_b64.as_str()
+    );
+    let metadata = s.get(&format!("/{pool}/saml2/metadata"), &[]).body;
+    assert!(
+        metadata.contains(&format!(
+            r#"<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{cert_b64}</ds:X509Certificate>"#
+        )),
+        "{metadata}"
+    );
+    assert!(metadata.contains("http://www.w3.org/2009/xmlenc11#aes256-gcm"));
+
+    // The IdP encrypts to it: Ann signs in.
+    let (request, relay) = start(&s, &pool, &client);
+    let encrypted = idp.encrypted_response_for(
+        &answer(&request, "enc-1"),
+        &request.acs_url,
+        &cert,
+        Encrypt::default(),
+    );
+    let r = post_response(&s, &pool, &encrypted, &relay);
+    assert_eq!(r.status, 302, "{}", r.body);
+    let location = r.header("location").unwrap().to_string();
+    assert!(
+        location.starts_with(&format!("{CALLBACK}?code=")),
+        "{location}"
+    );
+    let id = redeem(&s, &pool, &client, &location);
+    assert_eq!(id["cognito:username"], "Corp_ann@corp.test");
+    assert_eq!(id["email"], "ann@corp.test");
+
+    // A plain assertion is refused now, and one encrypted to another certificate.
+    let (request, relay) = start(&s, &pool, &client);
+    let plain = idp.signed_response_for(&answer(&request, "plain-1"), &request.acs_url);
+    let m = refused_to_app(&post_response(&s, &pool, &plain, &relay));
+    assert!(
+        m.contains("not encrypted") && m.contains("EncryptedResponses"),
+        "{m}"
+    );
+    let (_, other_cert) = testkit::saml_idp::encryption_key_pair();
+    let (request, relay) = start(&s, &pool, &client);
+    let elsewhere = idp.encrypted_response_for(
+        &answer(&request, "enc-2"),
+        &request.acs_url,
+        &other_cert,
+        Encrypt::default(),
+    );
+    let m = refused_to_app(&post_response(&s, &pool, &elsewhere, &relay));
+    assert!(m.contains("does not decrypt"), "{m}");
+    assert_eq!(users(&s, &pool), 1);
+
+    // A provider made again under the same name gets a new certificate.
+    s.idp(
+        "DeleteIdentityProvider",
+        json!({"UserPoolId": pool, "ProviderName": "Corp"}),
+    );
+    let again = s.idp(
+        "CreateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp", "ProviderType": "SAML",
+            "ProviderDetails": {"MetadataFile": idp.metadata_with_sso(SSO)},
+        }),
+    );
+    let new_cert = again["IdentityProvider"]["ProviderDetails"]["ActiveEncryptionCertificate"]
+        .as_str()
+        .unwrap();
+    assert_ne!(new_cert, cert_b64);
+    // ... whose key decrypts (the old one, opened and kept by the console, does not stand in
+    // for it, even where the store gives the new key the old one's row id).
+    s.idp(
+        "UpdateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp",
+            "ProviderDetails": {
+                "MetadataFile": idp.metadata_with_sso(SSO),
+                "EncryptedResponses": "true",
+            },
+            "AttributeMapping": {"email": "mail"},
+        }),
+    );
+    s.idp(
+        "UpdateUserPoolClient",
+        json!({
+            "UserPoolId": pool, "ClientId": client, "ClientName": "web",
+            "CallbackURLs": [CALLBACK],
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
+            "AllowedOAuthFlowsUserPoolClient": true,
+            "SupportedIdentityProviders": ["COGNITO", "Corp"],
+        }),
+    );
+    let new_der = base64::engine::general_purpose::STANDARD
+        .decode(new_cert)
+        .unwrap();
+    let (request, relay) = start(&s, &pool, &client);
+    let encrypted = idp.encrypted_response_for(
+        &answer(&request, "enc-3"),
+        &request.acs_url,
+        &new_der,
+        Encrypt::default(),
+    );
+    let r = post_response(&s, &pool, &encrypted, &relay);
+    assert_eq!(r.status, 302, "{}", r.body);
+    let location = r.header("location").unwrap();
+    assert!(
+        location.starts_with(&format!("{CALLBACK}?code=")),
+        "{location}"
+    );
+    let r = s.call(
+        "CreateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp2", "ProviderType": "SAML",
+            "ProviderDetails": {
+                "MetadataFile": idp.metadata_with_sso(SSO),
+                "ActiveEncryptionCertificate": new_cert,
+            },
+        }),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+}
+
+#[test]
+fn a_metadata_url_is_read_once_then_again_after_an_update_and_a_rolled_key() {
+    let s = Server::start();
+    let idp = SamlIdp::new(ENTITY);
+    let routes = Routes::start();
+    routes.answer("/metadata", Reply::text(200, idp.metadata_with_sso(SSO)));
+    let url = format!("{}/metadata", routes.base());
+    let hits = || routes.hits("/metadata");
+    let (pool, client) = setup(&s, &idp, false);
+    let details = json!({"MetadataURL": url});
+    s.idp(
+        "UpdateIdentityProvider",
+        json!({"UserPoolId": pool, "ProviderName": "Corp", "ProviderDetails": details}),
+    );
+    assert_eq!(hits(), 1, "the update reads the metadata");
+
+    let sign_in = |signer: &SamlIdp, id: &str| {
+        let (request, relay) = start(&s, &pool, &client);
+        let signed = signer.signed_response_for(&answer(&request, id), &request.acs_url);
+        post_response(&s, &pool, &signed, &relay)
+    };
+    for id in ["m-1", "m-2", "m-3"] {
+        let r = sign_in(&idp, id);
+        assert_eq!(r.status, 302, "{}", r.body);
+        assert!(param(r.header("location").unwrap(), "code").is_some());
+    }
+    assert_eq!(hits(), 2, "read once for three sign-ins");
+
+    // An update of the provider makes the kept copy stale.
+    s.idp(
+        "UpdateIdentityProvider",
+        json!({
+            "UserPoolId": pool, "ProviderName": "Corp",
+            "ProviderDetails": {"MetadataURL": url, "IDPInit": "false"},
+        }),
+    );
+    assert_eq!(hits(), 3);
+    assert_eq!(sign_in(&idp, "m-4").status, 302);
+    assert_eq!(hits(), 4);
+    assert_eq!(sign_in(&idp, "m-5").status, 302);
+    assert_eq!(hits(), 4);
+
+    // The IdP rolls its key: the first response signed with the new one makes the console read
+    // the metadata again (once), and it is accepted.
+    let rolled = SamlIdp::new(ENTITY);
+    routes.answer("/metadata", Reply::text(200, rolled.metadata_with_sso(SSO)));
+    let r = sign_in(&rolled, "m-6");
+    assert_eq!(r.status, 302, "{}", r.body);
+    assert!(param(r.header("location").unwrap(), "code").is_some());
+    assert_eq!(hits(), 5);
+    assert_eq!(sign_in(&rolled, "m-7").status, 302);
+    assert_eq!(hits(), 5);
+    // A key the metadata does not have is refused after one more read, not more.
+    let stranger = SamlIdp::new(ENTITY);
+    let m = refused_to_app(&sign_in(&stranger, "m-8"));
+    assert!(m.contains("does not verify"), "{m}");
+    assert_eq!(hits(), 6);
 }

@@ -36,6 +36,7 @@ pub mod refresh_rotations;
 pub mod refresh_tokens;
 pub mod resource_servers;
 pub mod roles;
+pub mod saml_encryption_keys;
 pub mod saml_replay;
 pub mod saml_sessions;
 pub mod settings;
@@ -202,9 +203,9 @@ pub(crate) fn bump_config_revision(tx: &Tx<'_>) -> Result<()> {
 
 /// What the store holds sealed under the master key in the file beside it, if anything (the
 /// first kind found, in words): signing keys, SRP verifiers, authenticator secrets, access key
-/// secrets, the SMTP password, app client secrets. Without that file none of them can be opened again.
+/// secrets, the SMTP password, app client secrets, SAML encryption keys. Without that file none of them can be opened again.
 pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
-    const KINDS: [(&str, &str); 8] = [
+    const KINDS: [(&str, &str); 9] = [
         ("signing keys", "SELECT EXISTS(SELECT 1 FROM signing_keys)"),
         (
             "identity pool signing keys",
@@ -234,6 +235,10 @@ pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
         (
             "exchange run tokens",
             "SELECT EXISTS(SELECT 1 FROM exchange_runs WHERE tokens_sealed IS NOT NULL)",
+        ),
+        (
+            "SAML encryption keys",
+            "SELECT EXISTS(SELECT 1 FROM saml_encryption_keys)",
         ),
     ];
     for (what, sql) in KINDS {

@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         28,
         include_str!("../migrations/0028_authorization_codes_indexes.sql"),
     ),
+    (
+        29,
+        include_str!("../migrations/0029_saml_encryption_keys.sql"),
+    ),
     (30, include_str!("../migrations/0030_saml_sessions.sql")),
 ];
 

@@ -1,7 +1,9 @@
 //! A fake SAML identity provider: an RSA-2048 key with a self-signed certificate, the metadata
 //! document naming it, assertions and responses built from a few fields, and enveloped
 //! signatures made as an IdP makes them (exclusive c14n, SHA-256 digest, RSA-SHA256), so that a
-//! test can sign exactly what it wants signed and then tamper with it.
+//! test can sign exactly what it wants signed and then tamper with it. It also encrypts a
+//! signed assertion to a service provider's certificate as an IdP does (XML Encryption: an
+//! RSA-OAEP wrapped AES key, [`Encrypt`]).
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeyPair;
@@ -109,6 +111,36 @@ impl SamlIdp {
         let unsigned = response(&self.entity_id, &assertion.xml(), None, assertion.issued_ms);
         let xml = self.sign(&unsigned, &assertion.id);
         STANDARD.encode(xml)
+    }
+
+    /// A response for a service provider whose assertion, signed by this IdP, is encrypted to
+    /// the certificate `cert_der` as `how` says (the Response itself unsigned), base64.
+    pub fn encrypted_response_for(
+        &self,
+        assertion: &Assertion,
+        acs_url: &str,
+        cert_der: &[u8],
+        how: Encrypt,
+    ) -> String {
+        STANDARD.encode(self.encrypted_response_xml(assertion, acs_url, cert_der, how))
+    }
+
+    /// The XML of [`SamlIdp::encrypted_response_for`] (to sign or tamper with).
+    pub fn encrypted_response_xml(
+        &self,
+        assertion: &Assertion,
+        acs_url: &str,
+        cert_der: &[u8],
+        how: Encrypt,
+    ) -> String {
+        let signed = self.sign(&assertion.xml(), &assertion.id);
+        let encrypted = encrypt_assertion(&signed, cert_der, how);
+        response(
+            &self.entity_id,
+            &encrypted,
+            Some(acs_url),
+            assertion.issued_ms,
+        )
     }
 
     /// Signs the element whose `ID` is `id` in `xml`: an enveloped `ds:Signature` put after
@@ -343,6 +375,182 @@ pub fn instant(ms: i64) -> String {
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;")
+}
+
+/// A service provider's encryption key pair as a test holds it: the RSA-2048 private key
+/// (PKCS#8 DER) and a self-signed certificate of it (DER).
+pub fn encryption_key_pair() -> (Vec<u8>, Vec<u8>) {
+    let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "test sp encryption");
+    let cert = params.self_signed(&pair).unwrap();
+    (pair.serialize_der(), cert.der().to_vec())
+}
+
+/// How the content key is wrapped (RSA-OAEP, as XML Encryption names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTransport {
+    /// `xmlenc#rsa-oaep-mgf1p`: SHA-1 digest, MGF1 with SHA-1.
+    RsaOaepMgf1p,
+    /// `xmlenc11#rsa-oaep` with its defaults (SHA-1, MGF1 with SHA-1).
+    RsaOaepSha1,
+    /// `xmlenc11#rsa-oaep` with a SHA-256 digest and `mgf1sha256`.
+    RsaOaepSha256,
+}
+
+/// How the assertion itself is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentCipher {
+    Aes128Cbc,
+    Aes256Cbc,
+    Aes128Gcm,
+    Aes256Gcm,
+}
+
+/// What [`encrypt_assertion`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Encrypt {
+    pub transport: KeyTransport,
+    pub content: ContentCipher,
+    /// The `EncryptedKey` inside the `EncryptedData`'s `KeyInfo` (else beside it, named by a
+    /// `RetrievalMethod`).
+    pub key_in_key_info: bool,
+}
+
+impl Default for Encrypt {
+    /// What most IdPs send: RSA-OAEP (mgf1p), AES-256-CBC, the key in `KeyInfo`.
+    fn default() -> Encrypt {
+        Encrypt {
+            transport: KeyTransport::RsaOaepMgf1p,
+            content: ContentCipher::Aes256Cbc,
+            key_in_key_info: true,
+        }
+    }
+}
+
+/// Every pair of key transport and content cipher the service provider accepts.
+pub fn every_encryption() -> Vec<Encrypt> {
+    let mut all = Vec::new();
+    for transport in [
+        KeyTransport::RsaOaepMgf1p,
+        KeyTransport::RsaOaepSha1,
+        KeyTransport::RsaOaepSha256,
+    ] {
+        for content in [
+            ContentCipher::Aes128Cbc,
+            ContentCipher::Aes256Cbc,
+            ContentCipher::Aes128Gcm,
+            ContentCipher::Aes256Gcm,
+        ] {
+            all.push(Encrypt {
+                transport,
+                content,
+                key_in_key_info: content != ContentCipher::Aes128Gcm,
+            });
+        }
+    }
+    all
+}
+
+/// `assertion_xml` (a whole `saml:Assertion` element, signed or not) as the
+/// `saml:EncryptedAssertion` an IdP sends to the holder of the certificate `cert_der`.
+pub fn encrypt_assertion(assertion_xml: &str, cert_der: &[u8], how: Encrypt) -> String {
+    use aws_lc_rs::rsa::{OaepPublicEncryptingKey, PublicEncryptingKey};
+    let rng = SystemRandom::new();
+    let key_len = match how.content {
+        ContentCipher::Aes128Cbc | ContentCipher::Aes128Gcm => 16,
+        ContentCipher::Aes256Cbc | ContentCipher::Aes256Gcm => 32,
+    };
+    let mut content_key = vec![0u8; key_len];
+    aws_lc_rs::rand::SecureRandom::fill(&rng, &mut content_key).unwrap();
+    let (content_alg, data) = match how.content {
+        ContentCipher::Aes128Cbc | ContentCipher::Aes256Cbc => {
+            use aws_lc_rs::cipher::{
+                AES_128, AES_256, EncryptionContext, PaddedBlockEncryptingKey, UnboundCipherKey,
+            };
+            let (alg, uri) = if how.content == ContentCipher::Aes128Cbc {
+                (&AES_128, "http://www.w3.org/2001/04/xmlenc#aes128-cbc")
+            } else {
+                (&AES_256, "http://www.w3.org/2001/04/xmlenc#aes256-cbc")
+            };
+            let mut iv = [0u8; 16];
+            aws_lc_rs::rand::SecureRandom::fill(&rng, &mut iv).unwrap();
+            let key = PaddedBlockEncryptingKey::cbc_pkcs7(
+                UnboundCipherKey::new(alg, &content_key).unwrap(),
+            )
+            .unwrap();
+            let mut body = assertion_xml.as_bytes().to_vec();
+            key.less_safe_encrypt(&mut body, EncryptionContext::Iv128(iv.into()))
+                .unwrap();
+            let mut data = iv.to_vec();
+            data.extend_from_slice(&body);
+            (uri, data)
+        }
+        ContentCipher::Aes128Gcm | ContentCipher::Aes256Gcm => {
+            use aws_lc_rs::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+            let (alg, uri) = if how.content == ContentCipher::Aes128Gcm {
+                (&AES_128_GCM, "http://www.w3.org/2009/xmlenc11#aes128-gcm")
+            } else {
+                (&AES_256_GCM, "http://www.w3.org/2009/xmlenc11#aes256-gcm")
+            };
+            let mut iv = [0u8; 12];
+            aws_lc_rs::rand::SecureRandom::fill(&rng, &mut iv).unwrap();
+            let key = LessSafeKey::new(UnboundKey::new(alg, &content_key).unwrap());
+            let mut body = assertion_xml.as_bytes().to_vec();
+            key.seal_in_place_append_tag(Nonce::assume_unique_for_key(iv), Aad::empty(), &mut body)
+                .unwrap();
+            let mut data = iv.to_vec();
+            data.extend_from_slice(&body);
+            (uri, data)
+        }
+    };
+    let spki = federation::saml::decrypt::certificate_public_key(cert_der).unwrap();
+    let public =
+        OaepPublicEncryptingKey::new(PublicEncryptingKey::from_der(&spki).unwrap()).unwrap();
+    let (oaep, method) = match how.transport {
+        KeyTransport::RsaOaepMgf1p => (
+            &aws_lc_rs::rsa::OAEP_SHA1_MGF1SHA1,
+            r#"<xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"><ds:DigestMethod xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/></xenc:EncryptionMethod>"#,
+        ),
+        KeyTransport::RsaOaepSha1 => (
+            &aws_lc_rs::rsa::OAEP_SHA1_MGF1SHA1,
+            r#"<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#rsa-oaep"/>"#,
+        ),
+        KeyTransport::RsaOaepSha256 => (
+            &aws_lc_rs::rsa::OAEP_SHA256_MGF1SHA256,
+            r#"<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#rsa-oaep"><ds:DigestMethod xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><xenc11:MGF xmlns:xenc11="http://www.w3.org/2009/xmlenc11#" Algorithm="http://www.w3.org/2009/xmlenc11#mgf1sha256"/></xenc:EncryptionMethod>"#,
+        ),
+    };
+    let mut wrapped = vec![0u8; public.ciphertext_size()];
+    let wrapped = public
+        .encrypt(oaep, &content_key, &mut wrapped, None)
+        .unwrap()
+        .to_vec();
+    let id = if how.key_in_key_info {
+        ""
+    } else {
+        r#" Id="ek-1""#
+    };
+    let encrypted_key = format!(
+        r#"<xenc:EncryptedKey xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"{id}>{method}<xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey>"#,
+        STANDARD.encode(&wrapped)
+    );
+    let (key_info, beside) = if how.key_in_key_info {
+        (encrypted_key, String::new())
+    } else {
+        (
+            r##"<ds:RetrievalMethod URI="#ek-1" Type="http://www.w3.org/2001/04/xmlenc#EncryptedKey"/>"##
+                .to_string(),
+            encrypted_key,
+        )
+    };
+    format!(
+        r#"<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="{content_alg}"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">{key_info}</ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>{beside}</saml:EncryptedAssertion>"#,
+        STANDARD.encode(&data)
+    )
 }
 
 /// What a LogoutRequest sent over the HTTP-Redirect binding asks (an IdP reads it).

@@ -10,7 +10,8 @@ mod saml_logout;
 mod sealed;
 
 pub use federation::{FederationOutcome, ProviderAnswer, ProviderButton};
-pub use saml::{SAML, SamlSignedIn};
+pub(crate) use saml::SamlKept;
+pub use saml::{ACTIVE_ENCRYPTION_CERTIFICATE, SAML, SamlSignedIn};
 pub use saml_logout::LOGOUT_STATE_LIFETIME_MS;
 pub use sealed::{FEDERATION_STATE_LIFETIME_MS, FederationState, binding_of};
 

@@ -10,12 +10,29 @@
 //!   (`identity_provider`, `client_id`, `redirect_uri`, `response_type`, `scope`).
 //!
 //! The response is checked by `federation::saml::verify` (signature by the metadata's
-//! certificates, issuer, audience, recipient, times, `InResponseTo`) and each assertion is
-//! accepted once (`storage::saml_replay`, kept until its `NotOnOrAfter`). The NameID is the
+//! certificates, issuer, audience, recipient, times, `InResponseTo`; for a provider with
+//! `EncryptedResponses`, the assertion decrypted with one of the provider's encryption keys
+//! first, and a plain one refused) and each assertion is accepted once (`storage::saml_replay`, kept until its `NotOnOrAfter`). The NameID is the
 //! subject; the attributes fill the pool's by the provider's AttributeMapping; then
 //! `Engine::federated_hosted_sign_in` stores the user and the browser's session together,
 //! and the authorize request ends as after a password sign-in (a code, or implicit tokens).
+//!
+//! Each SAML provider has an encryption key pair (`storage::saml_encryption_keys`, the private
+//! key sealed under the master key), made when the provider is created (or, for one made
+//! before, when its details are next updated); its newest certificate is shown as
+//! `ProviderDetails.ActiveEncryptionCertificate` (base64 DER, as Cognito shows it) and listed
+//! in the SP metadata when the provider encrypts. Metadata read at a `MetadataURL` is kept
+//! ([`SamlKept`]) for its `cacheDuration` (6 hours without one, within 1 minute–1 day, never
+//! past `validUntil`), read again when the provider is updated, and once per sign-in when a
+//! response's signature does not verify with the kept certificates (the IdP may have rolled
+//! its key).
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use federation::saml::decrypt::DecryptionKey;
 use federation::saml::{self, ReplayCache, SamlTrust, metadata, request};
 use user_pools::oauth::authorize::{AuthorizeRequest, Authorized, Refusal};
 use user_pools::oauth::{OAuthCode, OAuthError};
@@ -31,6 +48,109 @@ pub const SAML: &str = "SAML";
 
 /// A pool's providers, all of them.
 const MAX_PROVIDERS: u32 = domain::idp::MAX_IDPS_PER_POOL as u32;
+
+/// The detail that shows a SAML provider's active encryption certificate (read-only).
+pub use domain::idp::ACTIVE_ENCRYPTION_CERTIFICATE;
+
+/// How long metadata read at a `MetadataURL` is kept when it names no `cacheDuration`.
+pub const METADATA_KEPT_MS: i64 = 6 * 60 * 60 * 1000;
+/// The bounds of a `cacheDuration` honoured.
+const METADATA_KEPT_MIN_MS: i64 = 60 * 1000;
+const METADATA_KEPT_MAX_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Whether a provider's assertions come encrypted (`EncryptedResponses`).
+fn encrypts(p: &storage::idps::IdpRow) -> bool {
+    p.details.get("EncryptedResponses").map(String::as_str) == Some("true")
+}
+
+/// What an encryption key is sealed to: the pool and the provider's name.
+fn encryption_aad(pool_id: &str, name: &str) -> Vec<u8> {
+    format!("saml-encryption:{pool_id}:{name}").into_bytes()
+}
+
+/// What the console keeps of its SAML providers between sign-ins.
+#[derive(Default)]
+pub(crate) struct SamlKept {
+    /// Metadata read at a provider's `MetadataURL`, by provider (`user_pool_idps.pk`).
+    metadata: Mutex<HashMap<i64, KeptMetadata>>,
+    /// Opened decryption keys, by key (`saml_encryption_keys.pk`): opening and checking an
+    /// RSA key costs more than the rest of a sign-in's reads.
+    keys: Mutex<HashMap<i64, DecryptionKey>>,
+}
+
+struct KeptMetadata {
+    /// The provider's `updated_at` when it was read: an update makes it stale.
+    updated_at: i64,
+    url: String,
+    metadata: metadata::Metadata,
+    until_ms: i64,
+}
+
+/// Until when metadata read at `now` may be kept.
+fn kept_until(m: &metadata::Metadata, now: i64) -> i64 {
+    let keep = m.cache_duration_ms.map_or(METADATA_KEPT_MS, |d| {
+        d.clamp(METADATA_KEPT_MIN_MS, METADATA_KEPT_MAX_MS)
+    });
+    let until = now.saturating_add(keep);
+    m.valid_until_ms.map_or(until, |v| until.min(v))
+}
+
+/// A SAML provider's new encryption key pair, made before the write that stores it.
+pub(crate) struct NewEncryptionKey {
+    certificate: Vec<u8>,
+    sealed_key: Vec<u8>,
+}
+
+impl NewEncryptionKey {
+    /// The certificate as `ActiveEncryptionCertificate` shows it (base64 DER).
+    pub(crate) fn certificate_b64(&self) -> String {
+        STANDARD.encode(&self.certificate)
+    }
+
+    /// Stores the pair for the provider `idp` (in the write that creates or updates it).
+    pub(crate) fn store(&self, tx: &storage::Tx<'_>, idp: i64, now: i64) -> Result<(), ApiError> {
+        storage::saml_encryption_keys::insert(tx, idp, &self.certificate, &self.sealed_key, now)?;
+        Ok(())
+    }
+}
+
+/// A self-signed certificate of `pair` named `common_name` (and `unit`, when given), valid ten
+/// years from `from_ms` (as Cognito's user pool certificates are), with a serial number drawn
+/// from `serial_seed`.
+fn self_signed(
+    pair: &rcgen::KeyPair,
+    common_name: &str,
+    unit: Option<&str>,
+    from_ms: i64,
+    serial_seed: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let internal = |e: String| ApiError::new(ErrorCode::InternalErrorException, e);
+    let mut params =
+        rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| internal(e.to_string()))?;
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, common_name);
+    if let Some(unit) = unit {
+        params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationalUnitName, unit);
+    }
+    let from = time::OffsetDateTime::from_unix_timestamp(from_ms.div_euclid(1000))
+        .map_err(|e| internal(e.to_string()))?;
+    params.not_before = from;
+    params.not_after = from + time::Duration::days(3652);
+    let mut serial = tokens::opaque_digest(serial_seed);
+    serial.truncate(16);
+    if let Some(first) = serial.first_mut() {
+        *first &= 0x7f;
+    }
+    params.serial_number = Some(rcgen::SerialNumber::from_slice(&serial));
+    let cert = params
+        .self_signed(pair)
+        .map_err(|e| internal(format!("a SAML certificate: {e}")))?;
+    Ok(cert.der().to_vec())
+}
 
 /// Whether a provider asks for signed AuthnRequests (`RequestSigningAlgorithm`).
 fn signs_requests(p: &storage::idps::IdpRow) -> bool {
@@ -85,14 +205,24 @@ impl ReplayCache for StoreReplay<'_> {
 }
 
 impl Console {
-    /// The provider's metadata: its `MetadataFile`, or the document at its `MetadataURL`
-    /// (read again at each sign-in, as the IdP may have rolled its certificate).
+    /// The provider's metadata: its `MetadataFile`, or the document at its `MetadataURL` as
+    /// kept ([`SamlKept`]; read again when the kept copy is stale).
     pub(super) fn saml_metadata(
         &self,
         p: &storage::idps::IdpRow,
     ) -> Result<metadata::Metadata, String> {
+        self.saml_metadata_kept(p, false).map(|(m, _)| m)
+    }
+
+    /// [`Console::saml_metadata`], read again when `refresh`; answers whether it was read
+    /// just now.
+    fn saml_metadata_kept(
+        &self,
+        p: &storage::idps::IdpRow,
+        refresh: bool,
+    ) -> Result<(metadata::Metadata, bool), String> {
         if let Some(doc) = p.details.get("MetadataFile") {
-            return metadata::parse(doc).map_err(|e| {
+            return metadata::parse(doc).map(|m| (m, false)).map_err(|e| {
                 format!(
                     "the metadata of SAML provider {} does not read: {e}",
                     p.name
@@ -102,15 +232,132 @@ impl Console {
         let Some(url) = p.details.get("MetadataURL") else {
             return Err(format!("SAML provider {} has no metadata", p.name));
         };
+        let now = self.now();
+        if !refresh {
+            let kept = self.inner.saml.metadata.lock().map_err(|e| e.to_string())?;
+            if let Some(k) = kept.get(&p.pk)
+                && k.updated_at == p.updated_at
+                && k.url == *url
+                && now < k.until_ms
+            {
+                return Ok((k.metadata.clone(), false));
+            }
+        }
         let verifier = self.trust_verifier().map_err(|e| e.message)?;
-        metadata::fetch(verifier.fetch(), url)
-            .map(|(_, m)| m)
-            .map_err(|e| {
-                format!(
-                    "the metadata of SAML provider {} could not be read: {e}",
-                    p.name
+        let (_, read) = metadata::fetch(verifier.fetch(), url).map_err(|e| {
+            format!(
+                "the metadata of SAML provider {} could not be read: {e}",
+                p.name
+            )
+        })?;
+        let mut kept = self.inner.saml.metadata.lock().map_err(|e| e.to_string())?;
+        kept.retain(|_, k| now < k.until_ms);
+        kept.insert(
+            p.pk,
+            KeptMetadata {
+                updated_at: p.updated_at,
+                url: url.clone(),
+                metadata: read.clone(),
+                until_ms: kept_until(&read, now),
+            },
+        );
+        Ok((read, true))
+    }
+
+    /// A new encryption key pair for the SAML provider `name` of `pool_id`: RSA-2048, in a
+    /// self-signed certificate valid ten years, the private key sealed under the master key.
+    /// Made before the write (generating an RSA key takes a while).
+    pub(crate) fn new_saml_encryption_key(
+        &self,
+        pool_id: &str,
+        name: &str,
+    ) -> Result<NewEncryptionKey, ApiError> {
+        let internal = |e: String| ApiError::new(ErrorCode::InternalErrorException, e);
+        let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)
+            .map_err(|e| internal(format!("a SAML encryption key: {e}")))?;
+        let now = self.now();
+        let certificate = self_signed(
+            &pair,
+            &request::sp_entity_id(pool_id),
+            Some(name),
+            now,
+            &format!("poolhouse saml encryption\0{pool_id}\0{name}\0{now}"),
+        )?;
+        let pkcs8 = tokens::SecretBytes::new(pair.serialize_der());
+        let sealed_key = tokens::seal(
+            &self.inner.master,
+            pkcs8.expose_secret(),
+            &encryption_aad(pool_id, name),
+        )
+        .map_err(|e| internal(format!("sealing a SAML encryption key: {e}")))?;
+        Ok(NewEncryptionKey {
+            certificate,
+            sealed_key,
+        })
+    }
+
+    /// For a change of a SAML provider's details: the certificate its details show (its newest
+    /// key's), and a new key pair to store when it has none yet.
+    pub(crate) fn saml_encryption_for_update(
+        &self,
+        pool_id: &str,
+        p: &storage::idps::IdpRow,
+    ) -> Result<(String, Option<NewEncryptionKey>), ApiError> {
+        let kept = self.read(|r| Ok(storage::saml_encryption_keys::of_idp(r, p.pk)?))?;
+        match kept.first() {
+            Some(k) => Ok((STANDARD.encode(&k.certificate), None)),
+            None => {
+                let new = self.new_saml_encryption_key(pool_id, &p.name)?;
+                Ok((new.certificate_b64(), Some(new)))
+            }
+        }
+    }
+
+    /// The keys that decrypt the provider's assertions: every key pair it has, opened.
+    fn saml_decryption_keys(
+        &self,
+        pool_id: &str,
+        p: &storage::idps::IdpRow,
+    ) -> Result<Vec<DecryptionKey>, ApiError> {
+        let rows = self.read(|r| Ok(storage::saml_encryption_keys::of_idp(r, p.pk)?))?;
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(k) = self
+                .inner
+                .saml
+                .keys
+                .lock()
+                .ok()
+                .and_then(|kept| kept.get(&row.pk).cloned())
+                // A row id may come back after a delete: the certificate tells the key.
+                .filter(|k| k.certificate == row.certificate)
+            {
+                keys.push(k);
+                continue;
+            }
+            let pkcs8 = tokens::open(
+                &self.inner.master,
+                &row.sealed_key,
+                &encryption_aad(pool_id, &p.name),
+            )
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::InternalErrorException,
+                    format!(
+                        "the encryption key of SAML provider {} cannot be opened with this \
+                         workspace's master key",
+                        p.name
+                    ),
                 )
-            })
+            })?;
+            let key = DecryptionKey::from_pkcs8(pkcs8.expose_secret(), row.certificate.clone())
+                .map_err(|e| ApiError::new(ErrorCode::InternalErrorException, e))?;
+            if let Ok(mut kept) = self.inner.saml.keys.lock() {
+                kept.insert(row.pk, key.clone());
+            }
+            keys.push(key);
+        }
+        Ok(keys)
     }
 
     /// The pool as a service provider: its entity id.
@@ -118,10 +365,11 @@ impl Console {
         request::sp_entity_id(pool_id)
     }
 
-    /// The pool's SP metadata (entity id, the ACS URLs it is reached at, and the signing
-    /// certificate when one of its SAML providers asks for signed requests or signs out; with
-    /// the `SingleLogoutService` beside the ACS when one signs out), or `None` when there is no
-    /// such pool.
+    /// The pool's SP metadata (entity id, the ACS URLs it is reached at, the signing
+    /// certificate when one of its SAML providers asks for signed requests or signs out, with
+    /// the `SingleLogoutService` beside the ACS when one signs out, and the encryption
+    /// certificates of those whose responses are encrypted), or `None` when there is no such
+    /// pool.
     pub fn saml_sp_metadata(
         &self,
         pool_id: &str,
@@ -134,9 +382,20 @@ impl Console {
             let providers = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?;
             let signs_out = providers.iter().any(super::saml_logout::signs_out);
             let signs_authn = providers.iter().any(signs_requests);
-            Ok(Some((pool, signs_authn, signs_out)))
+            let mut encryption = Vec::new();
+            for p in providers
+                .iter()
+                .filter(|p| p.provider_type == SAML && encrypts(p))
+            {
+                for k in storage::saml_encryption_keys::of_idp(r, p.pk)? {
+                    if !encryption.contains(&k.certificate) {
+                        encryption.push(k.certificate);
+                    }
+                }
+            }
+            Ok(Some((pool, signs_authn, signs_out, encryption)))
         })?;
-        let Some((pool, signs_authn, signs_out)) = found else {
+        let Some((pool, signs_authn, signs_out, encryption)) = found else {
             return Ok(None);
         };
         let cert = if signs_authn || signs_out {
@@ -144,8 +403,12 @@ impl Console {
         } else {
             None
         };
-        let mut xml =
-            request::sp_metadata(&request::sp_entity_id(pool_id), acs_urls, cert.as_deref());
+        let mut xml = request::sp_metadata(
+            &request::sp_entity_id(pool_id),
+            acs_urls,
+            cert.as_deref(),
+            &encryption,
+        );
         if cert.is_some() && !signs_authn {
             // The certificate is there for the signed LogoutRequests only: AuthnRequests are
             // not signed, and an IdP that believed they were would refuse them.
@@ -176,27 +439,14 @@ impl Console {
         let keys = self.pool_keys(pool)?;
         let pair = rcgen::KeyPair::try_from(keys.id.pkcs8_der().expose_secret())
             .map_err(|e| internal(format!("the pool's signing key: {e}")))?;
-        let mut params = rcgen::CertificateParams::new(Vec::<String>::new())
-            .map_err(|e| internal(e.to_string()))?;
-        params.distinguished_name = rcgen::DistinguishedName::new();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, request::sp_entity_id(&pool.id));
-        let from = time::OffsetDateTime::from_unix_timestamp(pool.created_at.div_euclid(1000))
-            .map_err(|e| internal(e.to_string()))?;
-        params.not_before = from;
-        params.not_after = from + time::Duration::days(3652);
-        let mut serial =
-            tokens::opaque_digest(&format!("poolhouse saml signing\0{}", keys.id.kid()));
-        serial.truncate(16);
-        if let Some(first) = serial.first_mut() {
-            *first &= 0x7f;
-        }
-        params.serial_number = Some(rcgen::SerialNumber::from_slice(&serial));
-        let cert = params
-            .self_signed(&pair)
-            .map_err(|e| internal(format!("the SAML signing certificate: {e}")))?;
-        Ok((pair, cert.der().to_vec()))
+        let cert = self_signed(
+            &pair,
+            &request::sp_entity_id(&pool.id),
+            None,
+            pool.created_at,
+            &format!("poolhouse saml signing\0{}", keys.id.kid()),
+        )?;
+        Ok((pair, cert))
     }
 
     /// SP-initiated sign-in: where the browser goes for an authorized request naming a SAML
@@ -330,31 +580,60 @@ impl Console {
             }
             _ => {}
         }
-        let metadata = match self.saml_metadata(&p) {
-            Ok(m) => m,
-            Err(m) => return Ok(Err(back(&a, OAuthCode::InvalidRequest, m))),
+        let decryption = if encrypts(&p) {
+            let keys = self.saml_decryption_keys(pool_id, &p)?;
+            if keys.is_empty() {
+                return Ok(Err(back(
+                    &a,
+                    OAuthCode::InvalidRequest,
+                    format!(
+                        "SAML provider {} takes encrypted responses (EncryptedResponses) but has \
+                         no encryption certificate yet: update the provider's details to have \
+                         one made, and give it to the IdP",
+                        p.name
+                    ),
+                )));
+            }
+            Some(keys)
+        } else {
+            None
         };
-        let mut trust = SamlTrust::for_service_provider(
-            &p.name,
-            metadata,
-            request::sp_entity_id(pool_id),
-            acs_url,
-        );
-        if let Some((_, id)) = &answering {
-            trust = trust.answering(id.clone());
-        }
         let replay = StoreReplay { console: self };
-        let verified = match saml::verify(&trust, &p.name, saml_response, self.now(), Some(&replay))
-        {
-            Ok(v) => v,
-            Err(refusal) => {
-                let m = refusal.message();
-                let m = m.strip_prefix("Invalid login token. ").unwrap_or(&m);
-                let m = m.replace(
-                    "which Poolhouse cannot decrypt",
-                    "which Poolhouse cannot decrypt: encrypted SAML assertions (EncryptedResponses) are not supported",
-                );
-                return Ok(Err(back(&a, OAuthCode::InvalidRequest, m)));
+        let mut refresh = false;
+        let verified = loop {
+            let (metadata, fresh) = match self.saml_metadata_kept(&p, refresh) {
+                Ok(m) => m,
+                Err(m) => return Ok(Err(back(&a, OAuthCode::InvalidRequest, m))),
+            };
+            let mut trust = SamlTrust::for_service_provider(
+                &p.name,
+                metadata,
+                request::sp_entity_id(pool_id),
+                acs_url,
+            );
+            if let Some((_, id)) = &answering {
+                trust = trust.answering(id.clone());
+            }
+            if let Some(keys) = &decryption {
+                trust = trust.encrypted(keys.clone());
+            }
+            match saml::verify(&trust, &p.name, saml_response, self.now(), Some(&replay)) {
+                Ok(v) => break v,
+                // The IdP may have rolled its key since its metadata was kept: read it again,
+                // once per sign-in.
+                Err(refusal)
+                    if !fresh
+                        && !refresh
+                        && p.details.contains_key("MetadataURL")
+                        && refusal.message().contains(saml::UNKNOWN_KEY) =>
+                {
+                    refresh = true;
+                }
+                Err(refusal) => {
+                    let m = refusal.message();
+                    let m = m.strip_prefix("Invalid login token. ").unwrap_or(&m);
+                    return Ok(Err(back(&a, OAuthCode::InvalidRequest, m)));
+                }
             }
         };
         let pool = match domain::UserPoolId::parse(pool_id) {

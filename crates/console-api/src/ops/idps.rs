@@ -269,7 +269,19 @@ pub(crate) fn create_identity_provider(
     idp::check_identifiers(&ids)?;
     let acr = req.acr_mapping.clone().unwrap_or_default();
     idp::check_acr_mapping(&acr)?;
-    let details = c.checked_details(ty, &req.provider_details)?;
+    let mut details = c.checked_details(ty, &req.provider_details)?;
+    // Every SAML provider gets an encryption key pair, as in Cognito (made before the write).
+    let encryption = match ty {
+        ProviderType::Saml => {
+            let k = c.new_saml_encryption_key(&req.user_pool_id, &req.provider_name)?;
+            details.insert(
+                idp::ACTIVE_ENCRYPTION_CERTIFICATE.into(),
+                k.certificate_b64(),
+            );
+            Some(k)
+        }
+        _ => None,
+    };
     c.write_audited(
         ctx,
         Some(&req.user_pool_id),
@@ -289,6 +301,9 @@ pub(crate) fn create_identity_provider(
                     idp_identifiers: &ids,
                 },
             )?;
+            if let Some(k) = &encryption {
+                k.store(tx, row.pk, c.now())?;
+            }
             Ok((
                 IdentityProviderResponse {
                     identity_provider: idp_type(c, &req.user_pool_id, &row)?,
@@ -347,7 +362,15 @@ pub(crate) fn update_identity_provider(
             let row = c.read(|r| Ok(idps::get(r, &req.user_pool_id, &req.provider_name)?))?;
             let ty = idps::provider_type(&row)?;
             let merged = idps::details_for_update(&c.inner.master, &req.user_pool_id, &row, given)?;
-            Some(c.checked_details(ty, &merged)?)
+            let mut checked = c.checked_details(ty, &merged)?;
+            // A SAML provider keeps its encryption certificate (one made before has none yet).
+            let mut encryption = None;
+            if ty == ProviderType::Saml {
+                let (cert, new) = c.saml_encryption_for_update(&req.user_pool_id, &row)?;
+                checked.insert(idp::ACTIVE_ENCRYPTION_CERTIFICATE.into(), cert);
+                encryption = new;
+            }
+            Some((checked, encryption))
         }
     };
     c.write_audited(
@@ -362,12 +385,15 @@ pub(crate) fn update_identity_provider(
                 &req.user_pool_id,
                 &req.provider_name,
                 &IdpUpdate {
-                    details: details.as_ref(),
+                    details: details.as_ref().map(|(d, _)| d),
                     attribute_mapping: req.attribute_mapping.as_ref(),
                     acr_mapping: req.acr_mapping.as_ref(),
                     idp_identifiers: req.idp_identifiers.as_deref(),
                 },
             )?;
+            if let Some((_, Some(k))) = &details {
+                k.store(tx, row.pk, c.now())?;
+            }
             Ok((
                 IdentityProviderResponse {
                     identity_provider: idp_type(c, &req.user_pool_id, &row)?,

@@ -144,8 +144,6 @@ pub fn verify(
     if verified {
         Ok(())
     } else {
-        Err(format!(
-            "the {what}'s signature does not verify with the provider's signing certificates"
-        ))
+        Err(format!("the {what}'s signature {}", super::UNKNOWN_KEY))
     }
 }

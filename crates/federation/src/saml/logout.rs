@@ -266,6 +266,7 @@ mod tests {
             entity_id: "https://idp.test/md".into(),
             signing_keys: Vec::new(),
             valid_until_ms: None,
+            cache_duration_ms: None,
             sso_redirect: None,
             slo_redirect: Some("https://idp.test/slo".into()),
         }
@@ -359,6 +360,7 @@ mod tests {
             &sp_entity_id("us-east-1_X"),
             &["http://h/us-east-1_X/saml2/idpresponse".into()],
             None,
+            &[],
         );
         let with = with_single_logout(&md, "http://h/us-east-1_X/saml2/logout");
         let doc = roxmltree::Document::parse(&with).unwrap();

@@ -32,6 +32,9 @@ pub struct Metadata {
     pub entity_id: String,
     pub signing_keys: Vec<SigningKey>,
     pub valid_until_ms: Option<i64>,
+    /// The `cacheDuration` of the `EntityDescriptor` (or of the `EntitiesDescriptor` around it),
+    /// in ms: how long a copy read at a URL may be kept.
+    pub cache_duration_ms: Option<i64>,
     /// The `SingleSignOnService` location for the HTTP-Redirect binding (where a service
     /// provider sends its AuthnRequest), if the IdP has one.
     pub sso_redirect: Option<String>,
@@ -174,13 +177,62 @@ pub fn parse(doc: &str) -> Result<Metadata, MetadataError> {
         None => None,
         Some(v) => Some(xml::instant_ms(v).map_err(|e| err(format!("validUntil {e}")))?),
     };
+    let cache_duration_ms = match descriptor
+        .attribute("cacheDuration")
+        .or_else(|| root.attribute("cacheDuration"))
+    {
+        None => None,
+        Some(v) => Some(duration_ms(v).ok_or_else(|| {
+            err(format!(
+                "cacheDuration '{v}' is not an xs:duration (such as PT6H or P1D)"
+            ))
+        })?),
+    };
     Ok(Metadata {
         entity_id,
         signing_keys,
         valid_until_ms,
+        cache_duration_ms,
         sso_redirect: redirect_location(idp, "SingleSignOnService"),
         slo_redirect: redirect_location(idp, "SingleLogoutService"),
     })
+}
+
+/// An xs:duration (`PnYnMnDTnHnMnS`, years as 365 days and months as 30) in ms; `None` when
+/// it is not one or is negative.
+pub fn duration_ms(v: &str) -> Option<i64> {
+    let rest = v.trim().strip_prefix('P')?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    fn fields(part: &str, units: &[(char, f64)]) -> Option<f64> {
+        let mut total = 0.0;
+        let mut number = String::new();
+        let mut next_unit = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+                continue;
+            }
+            let at = units[next_unit..].iter().position(|(u, _)| *u == c)? + next_unit;
+            let n: f64 = number.parse().ok()?;
+            total += n * units[at].1;
+            number.clear();
+            next_unit = at + 1;
+        }
+        number.is_empty().then_some(total)
+    }
+    const DAY: f64 = 86_400_000.0;
+    let mut ms = fields(date, &[('Y', 365.0 * DAY), ('M', 30.0 * DAY), ('D', DAY)])?;
+    if let Some(t) = time {
+        ms += fields(t, &[('H', 3_600_000.0), ('M', 60_000.0), ('S', 1000.0)])?;
+    }
+    if (date.is_empty() && time.is_none()) || !ms.is_finite() || ms > 1e15 {
+        return None;
+    }
+    Some(ms as i64)
 }
 
 /// GETs a metadata document at `url` (a provider's `MetadataURL`) and reads it; the error
@@ -198,4 +250,23 @@ pub fn fetch(fetch: &dyn crate::Fetch, url: &str) -> Result<(String, Metadata), 
         .map_err(|_| err(format!("the metadata at {shown} is not UTF-8 text")))?;
     let parsed = parse(&text).map_err(|e| err(format!("{} (from {shown})", e.0)))?;
     Ok((text, parsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_ms;
+
+    #[test]
+    fn durations_read_as_xs_duration() {
+        assert_eq!(duration_ms("PT6H"), Some(6 * 3_600_000));
+        assert_eq!(duration_ms("P1D"), Some(86_400_000));
+        assert_eq!(duration_ms("P1DT1H30M"), Some(86_400_000 + 5_400_000));
+        assert_eq!(duration_ms("PT0.5S"), Some(500));
+        assert_eq!(duration_ms("P1Y"), Some(365 * 86_400_000));
+        for bad in [
+            "", "P", "PT", "6H", "PT6", "P1H", "PT1D", "-PT1H", "PT1H1H", "P1DT",
+        ] {
+            assert_eq!(duration_ms(bad), None, "{bad}");
+        }
+    }
 }

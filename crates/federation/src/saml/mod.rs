@@ -1,6 +1,7 @@
 //! A SAML response from a trusted IdP, checked as STS's `AssumeRoleWithSAML` and Cognito check
-//! one: base64 `samlp:Response`, status Success, one `saml:Assertion` (an encrypted one is not
-//! read), a valid signature on the Response or on the Assertion ([`dsig`]) made with a
+//! one: base64 `samlp:Response`, status Success, one `saml:Assertion` (or, for a provider whose
+//! responses are encrypted, one `saml:EncryptedAssertion`, decrypted by [`decrypt`] in place
+//! once the Response's own signature has verified over the ciphertext), a valid signature on the Response or on the Assertion ([`dsig`]) made with a
 //! certificate of the provider's metadata, the assertion's `Issuer` the metadata's entity id,
 //! `Conditions` `NotBefore`/`NotOnOrAfter` and `AudienceRestriction` (`urn:amazon:webservices`,
 //! as AWS expects), a bearer `SubjectConfirmationData` whose `Recipient` is AWS's SAML sign-in
@@ -14,6 +15,7 @@
 //! passes a [`ReplayCache`], so that an assertion is accepted once.
 
 pub mod c14n;
+pub mod decrypt;
 pub mod dsig;
 pub mod logout;
 pub mod metadata;
@@ -37,6 +39,9 @@ const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 /// STS's bound on `SAMLAssertion`.
 pub const MAX_RESPONSE_CHARS: usize = 100_000;
+/// What a refusal says when a signature is made with none of the metadata's certificates
+/// (a caller that keeps metadata may read it again: the IdP may have rolled its key).
+pub const UNKNOWN_KEY: &str = "does not verify with the provider's signing certificates";
 /// How far the assertion's times may be off the clock.
 pub const LEEWAY_MS: i64 = 60_000;
 
@@ -75,6 +80,21 @@ pub struct SamlTrust {
     pub aws_sign_in: bool,
     /// What `InResponseTo` must say (the Response's and the bearer confirmation's).
     pub in_response_to: InResponseTo,
+    /// Whether the assertion comes encrypted, and the keys that decrypt it.
+    pub encryption: Encryption,
+}
+
+/// Encrypted assertions: whether a provider's come encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Encryption {
+    /// Never (STS and identity pools): an encrypted assertion cannot be read.
+    Unsupported,
+    /// Not for this provider (a user pool's SAML provider without `EncryptedResponses`): an
+    /// encrypted assertion is refused, naming the setting.
+    Off,
+    /// Always (`EncryptedResponses`): a plain assertion is refused; an encrypted one is
+    /// decrypted with one of these keys (the provider's encryption certificates' keys).
+    Required(Vec<decrypt::DecryptionKey>),
 }
 
 /// Whether a response answers a request of ours.
@@ -101,6 +121,7 @@ impl SamlTrust {
             recipients: Vec::new(),
             aws_sign_in: true,
             in_response_to: InResponseTo::NotChecked,
+            encryption: Encryption::Unsupported,
         }
     }
 
@@ -120,7 +141,15 @@ impl SamlTrust {
             recipients: vec![acs_url.into()],
             aws_sign_in: false,
             in_response_to: InResponseTo::Unsolicited,
+            encryption: Encryption::Off,
         }
+    }
+
+    /// The same trust for a provider whose assertions come encrypted (`EncryptedResponses`),
+    /// decrypted with one of `keys`.
+    pub fn encrypted(mut self, keys: Vec<decrypt::DecryptionKey>) -> Self {
+        self.encryption = Encryption::Required(keys);
+        self
     }
 
     /// The same trust for the answer to the AuthnRequest `request_id` (SP-initiated).
@@ -304,22 +333,114 @@ pub fn verify(
     if status != SUCCESS {
         return Err(bad(format!("its status is '{status}', not Success")));
     }
+    let encrypted: Vec<_> = doc
+        .descendants()
+        .filter(|n| xml::is(*n, ASSERTION_NS, "EncryptedAssertion"))
+        .collect();
+    let keys = match (&trust.encryption, encrypted.as_slice()) {
+        (Encryption::Required(_), []) => {
+            return Err(bad(
+                "its assertion is not encrypted, and this provider's responses must be \
+                 (EncryptedResponses): the IdP must encrypt every assertion with the provider's \
+                 encryption certificate",
+            ));
+        }
+        (_, []) => return check_assertion(trust, key, &doc, now_ms, replay, None),
+        (Encryption::Unsupported, _) => {
+            return Err(bad(
+                "it holds an encrypted assertion, which Poolhouse cannot decrypt",
+            ));
+        }
+        (Encryption::Off, _) => {
+            return Err(bad(
+                "it holds an encrypted assertion, but this provider does not take encrypted \
+                 responses (EncryptedResponses is off: turn it on and give the IdP the \
+                 provider's encryption certificate)",
+            ));
+        }
+        (Encryption::Required(keys), _) => keys,
+    };
+    let encrypted_assertion = match encrypted.as_slice() {
+        [e] if e.parent() == Some(response) => *e,
+        [_] => {
+            return Err(bad(
+                "its encrypted assertion is not a child of the Response",
+            ));
+        }
+        many => {
+            return Err(bad(format!(
+                "it holds {} encrypted assertions; exactly one is accepted",
+                many.len()
+            )));
+        }
+    };
     if doc
         .descendants()
-        .any(|n| xml::is(n, ASSERTION_NS, "EncryptedAssertion"))
+        .any(|n| xml::is(n, ASSERTION_NS, "Assertion"))
     {
         return Err(bad(
-            "it holds an encrypted assertion, which Poolhouse cannot decrypt",
+            "it holds a plain assertion beside its encrypted one; exactly one assertion is accepted",
         ));
     }
-    // Exactly one assertion, a child of the Response: a second one (signed or not) anywhere is
-    // the shape of a signature-wrapping attack.
+    // The Response's signature covers the encrypted form: checked before anything is
+    // decrypted, so that a changed ciphertext under a signed Response is never decrypted.
+    let mut response_signed = false;
+    for sig in doc
+        .descendants()
+        .filter(|n| xml::is(*n, DSIG_NS, "Signature"))
+    {
+        if sig.parent() != Some(response) {
+            return Err(bad(
+                "it holds a signature outside the Response and the (encrypted) Assertion",
+            ));
+        }
+        dsig::verify(response, sig, &trust.metadata.signing_keys).map_err(bad)?;
+        response_signed = true;
+    }
+    let plain = decrypt::decrypt_assertion(encrypted_assertion, keys).map_err(bad)?;
+    // The assertion takes the place of the EncryptedAssertion's content, inside its element,
+    // so that the namespaces the IdP wrote it in (declared there or above) stay in scope.
+    let inner: Vec<_> = encrypted_assertion
+        .children()
+        .filter(Node::is_element)
+        .collect();
+    let (Some(first), Some(last)) = (inner.first(), inner.last()) else {
+        return Err(bad(decrypt::DOES_NOT_DECRYPT));
+    };
+    let (start, end) = (first.range().start, last.range().end);
+    let decrypted = format!("{}{plain}{}", &text[..start], &text[end..]);
+    let doc = xml::parse(&decrypted).map_err(|_| bad(decrypt::DOES_NOT_DECRYPT))?;
+    check_assertion(trust, key, &doc, now_ms, replay, Some(response_signed))
+}
+
+/// The checks of a response's one assertion: a plain one (`decrypted` is `None`), or one
+/// decrypted inside its `EncryptedAssertion` (`Some(response_signed)`: whether the Response's
+/// signature was verified over the encrypted form; it no longer verifies once the assertion
+/// is decrypted in place, so it is not checked again here).
+fn check_assertion(
+    trust: &SamlTrust,
+    key: &str,
+    doc: &roxmltree::Document<'_>,
+    now_ms: i64,
+    replay: Option<&dyn ReplayCache>,
+    decrypted: Option<bool>,
+) -> Result<Verified, Refusal> {
+    let response = doc.root_element();
+    let response_signed = decrypted == Some(true);
+    let container = match decrypted {
+        None => response,
+        Some(_) => xml::only_child(response, ASSERTION_NS, "EncryptedAssertion")
+            .ok_or_else(|| bad(decrypt::DOES_NOT_DECRYPT))?,
+    };
+    // Exactly one assertion, a child of the Response (or of the EncryptedAssertion it was
+    // decrypted in): a second one (signed or not) anywhere is the shape of a
+    // signature-wrapping attack.
     let assertions: Vec<_> = doc
         .descendants()
         .filter(|n| xml::is(*n, ASSERTION_NS, "Assertion"))
         .collect();
     let assertion = match assertions.as_slice() {
-        [a] if a.parent() == Some(response) => *a,
+        [a] if a.parent() == Some(container) => *a,
         [_] => return Err(bad("its assertion is not a child of the Response")),
         _ => {
             return Err(bad(format!(
@@ -330,7 +451,7 @@ pub fn verify(
     };
     // Signatures only where SAML puts them, each of them valid, at least one of them covering
     // the assertion.
-    let mut signed = false;
+    let mut signed = response_signed;
     for sig in doc
         .descendants()
         .filter(|n| xml::is(*n, DSIG_NS, "Signature"))
@@ -341,6 +462,9 @@ pub fn verify(
                 "it holds a signature outside the Response and the Assertion",
             ));
         };
+        if response_signed && parent == response {
+            continue;
+        }
         dsig::verify(parent, sig, &trust.metadata.signing_keys).map_err(bad)?;
         signed = true;
     }

@@ -148,21 +148,43 @@ fn encode(s: &str) -> String {
     out
 }
 
-/// The service provider's metadata: its entity id, its ACS URL (HTTP-POST), and the
-/// certificate it signs requests with, when it signs them (`AuthnRequestsSigned`).
+/// The content and key transport algorithms an encrypting IdP may use, as the metadata's
+/// encryption key descriptors list them (preferred first).
+pub const ENCRYPTION_METHODS: [&str; 6] = [
+    super::decrypt::AES256_GCM,
+    super::decrypt::AES128_GCM,
+    super::decrypt::AES256_CBC,
+    super::decrypt::AES128_CBC,
+    super::decrypt::RSA_OAEP_MGF1P,
+    super::decrypt::RSA_OAEP,
+];
+
+fn key_descriptor(usage: &str, der: &[u8], methods: &str) -> String {
+    format!(
+        r#"<md:KeyDescriptor use="{usage}"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>{methods}</md:KeyDescriptor>"#,
+        STANDARD.encode(der)
+    )
+}
+
+/// The service provider's metadata: its entity id, its ACS URL (HTTP-POST), the certificate
+/// it signs requests with, when it signs them (`AuthnRequestsSigned`), and the certificates
+/// its IdPs encrypt assertions to (`use="encryption"`, with the algorithms it accepts).
 pub fn sp_metadata(
     entity_id: &str,
     acs_urls: &[String],
     signing_cert_der: Option<&[u8]>,
+    encryption_certs_der: &[Vec<u8>],
 ) -> String {
-    let key = signing_cert_der
-        .map(|der| {
-            format!(
-                r#"<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
-                STANDARD.encode(der)
-            )
-        })
+    let mut keys = signing_cert_der
+        .map(|der| key_descriptor("signing", der, ""))
         .unwrap_or_default();
+    let methods: String = ENCRYPTION_METHODS
+        .iter()
+        .map(|m| format!(r#"<md:EncryptionMethod Algorithm="{m}"/>"#))
+        .collect();
+    for der in encryption_certs_der {
+        keys.push_str(&key_descriptor("encryption", der, &methods));
+    }
     let acs: String = acs_urls
         .iter()
         .enumerate()
@@ -177,7 +199,7 @@ pub fn sp_metadata(
         .collect();
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}"><md:SPSSODescriptor AuthnRequestsSigned="{signed}" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{key}<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>{acs}</md:SPSSODescriptor></md:EntityDescriptor>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}"><md:SPSSODescriptor AuthnRequestsSigned="{signed}" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{keys}<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>{acs}</md:SPSSODescriptor></md:EntityDescriptor>
 "#,
         entity = escape_attr(entity_id),
         signed = signing_cert_der.is_some(),

@@ -4,7 +4,7 @@ import type { Operations } from "../../api/types";
 import { ListToolbar, PagedView } from "../../components/LoadState";
 import { ConfirmDialog, Dialog } from "../../components/overlays";
 import { useToast } from "../../components/toast";
-import { Button, Check, EmptyState, ErrorBanner, Field, Form, Spinner } from "../../components/ui";
+import { Button, Check, CopyButton, EmptyState, ErrorBanner, Field, Form, Spinner } from "../../components/ui";
 import { formatDateTime } from "../../lib/format";
 import { lines, placeError } from "../../lib/forms";
 import { useAction } from "../../lib/useAction";
@@ -311,6 +311,50 @@ function EditIdp({
   return <IdpDialog poolId={poolId} existing={q.data.IdentityProvider} onClose={onClose} onSaved={onSaved} />;
 }
 
+/** A certificate (base64 DER, as ProviderDetails shows it) as PEM. */
+function certificatePem(der64: string): string {
+  const body = der64.replace(/\s+/g, "");
+  return `-----BEGIN CERTIFICATE-----\n${(body.match(/.{1,64}/g) ?? []).join("\n")}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * A SAML provider's encryption certificate (ActiveEncryptionCertificate, made by the pool when
+ * the provider is saved): what its IdP encrypts assertions to, to copy or download as PEM.
+ */
+function EncryptionCertificate({ name, der64, required }: { name: string; der64?: string; required: boolean }) {
+  if (!der64) {
+    return (
+      <p className="hint idp-encryption-cert" data-testid="idp-encryption-certificate">
+        The pool makes this provider an encryption certificate when it is saved; give it to the IdP to have it encrypt
+        assertions.
+      </p>
+    );
+  }
+  const pem = certificatePem(der64);
+  return (
+    <section className="idp-encryption-cert" aria-labelledby="idp-encryption-cert-title" data-testid="idp-encryption-certificate">
+      <div className="idp-encryption-cert-head">
+        <h3 id="idp-encryption-cert-title">Encryption certificate</h3>
+        <CopyButton text={pem} label="Copy PEM" />
+        <a
+          className="btn btn-ghost btn-small"
+          href={`data:application/x-pem-file;base64,${btoa(pem)}`}
+          download={`${name}-encryption.pem`}
+          data-testid="idp-encryption-download"
+        >
+          Download
+        </a>
+      </div>
+      <p className="hint">
+        {required
+          ? "The IdP must encrypt every assertion to this certificate: plain assertions are refused."
+          : "Give it to the IdP, then require encrypted assertions below."}
+      </p>
+      <textarea readOnly rows={3} className="mono" value={pem} aria-label="Encryption certificate (PEM)" />
+    </section>
+  );
+}
+
 /** `pool_attr = provider_attr` per line. */
 function mappingText(m: Record<string, string> | undefined): string {
   return Object.entries(m ?? {})
@@ -568,6 +612,11 @@ function IdpDialog({
                 )}
               </Field>
             )}
+            <EncryptionCertificate
+              name={existing?.ProviderName ?? ""}
+              der64={existing?.ProviderDetails?.ActiveEncryptionCertificate}
+              required={details.EncryptedResponses === "true"}
+            />
             <div className="idp-flags">
               {SAML_FLAGS.map(([k, label]) => (
                 <Check key={k} label={label} checked={details[k] === "true"} onChange={(v) => setDetail(k, v ? "true" : "false")} />
