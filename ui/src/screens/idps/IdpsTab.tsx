@@ -10,7 +10,7 @@ import { lines, placeError } from "../../lib/forms";
 import { useAction } from "../../lib/useAction";
 import { useOpenFocus } from "../../lib/useOpenFocus";
 import { usePagedList } from "../../lib/usePagedList";
-import { call } from "../../platform";
+import { call, isDesktop } from "../../platform";
 import { TryProviderDialog } from "./TryProviderDialog";
 import "../../styles/idps.css";
 
@@ -336,14 +336,18 @@ function EncryptionCertificate({ name, der64, required }: { name: string; der64?
       <div className="idp-encryption-cert-head">
         <h3 id="idp-encryption-cert-title">Encryption certificate</h3>
         <CopyButton text={pem} label="Copy PEM" />
-        <a
-          className="btn btn-ghost btn-small"
-          href={`data:application/x-pem-file;base64,${btoa(pem)}`}
-          download={`${name}-encryption.pem`}
-          data-testid="idp-encryption-download"
-        >
-          Download
-        </a>
+        {/* The desktop window's webview does not save downloads (and must not navigate away to
+            a data: address): there, Copy PEM and the text below are the way out. */}
+        {!isDesktop() && (
+          <a
+            className="btn btn-ghost btn-small"
+            href={`data:application/x-pem-file;base64,${btoa(pem)}`}
+            download={`${name}-encryption.pem`}
+            data-testid="idp-encryption-download"
+          >
+            Download
+          </a>
+        )}
       </div>
       <p className="hint">
         {required
