@@ -7,6 +7,7 @@
 mod federation;
 mod saml;
 mod saml_logout;
+mod saml_metadata;
 mod sealed;
 
 pub use federation::{FederationOutcome, ProviderAnswer, ProviderButton};

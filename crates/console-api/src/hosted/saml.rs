@@ -47,7 +47,7 @@ use crate::{Actor, ApiError, Console, ErrorCode};
 pub const SAML: &str = "SAML";
 
 /// A pool's providers, all of them.
-const MAX_PROVIDERS: u32 = domain::idp::MAX_IDPS_PER_POOL as u32;
+pub(super) const MAX_PROVIDERS: u32 = domain::idp::MAX_IDPS_PER_POOL as u32;
 
 /// The detail that shows a SAML provider's active encryption certificate (read-only).
 pub use domain::idp::ACTIVE_ENCRYPTION_CERTIFICATE;
@@ -59,7 +59,7 @@ const METADATA_KEPT_MIN_MS: i64 = 60 * 1000;
 const METADATA_KEPT_MAX_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Whether a provider's assertions come encrypted (`EncryptedResponses`).
-fn encrypts(p: &storage::idps::IdpRow) -> bool {
+pub(super) fn encrypts(p: &storage::idps::IdpRow) -> bool {
     p.details.get("EncryptedResponses").map(String::as_str) == Some("true")
 }
 
@@ -153,7 +153,7 @@ fn self_signed(
 }
 
 /// Whether a provider asks for signed AuthnRequests (`RequestSigningAlgorithm`).
-fn signs_requests(p: &storage::idps::IdpRow) -> bool {
+pub(super) fn signs_requests(p: &storage::idps::IdpRow) -> bool {
     p.details.get("RequestSigningAlgorithm").map(String::as_str) == Some("rsa-sha256")
 }
 
@@ -363,68 +363,6 @@ impl Console {
     /// The pool as a service provider: its entity id.
     pub fn saml_sp_entity_id(&self, pool_id: &str) -> String {
         request::sp_entity_id(pool_id)
-    }
-
-    /// The pool's SP metadata (entity id, the ACS URLs it is reached at, the signing
-    /// certificate when one of its SAML providers asks for signed requests or signs out, with
-    /// the `SingleLogoutService` beside the ACS when one signs out, and the encryption
-    /// certificates of those whose responses are encrypted), or `None` when there is no such
-    /// pool.
-    pub fn saml_sp_metadata(
-        &self,
-        pool_id: &str,
-        acs_urls: &[String],
-    ) -> Result<Option<String>, ApiError> {
-        let found = self.read(|r| {
-            let Some(pool) = storage::pools::get(r, pool_id)? else {
-                return Ok(None);
-            };
-            let providers = storage::idps::list(r, pool.pk, "", MAX_PROVIDERS)?;
-            let signs_out = providers.iter().any(super::saml_logout::signs_out);
-            let signs_authn = providers.iter().any(signs_requests);
-            let mut encryption = Vec::new();
-            for p in providers
-                .iter()
-                .filter(|p| p.provider_type == SAML && encrypts(p))
-            {
-                for k in storage::saml_encryption_keys::of_idp(r, p.pk)? {
-                    if !encryption.contains(&k.certificate) {
-                        encryption.push(k.certificate);
-                    }
-                }
-            }
-            Ok(Some((pool, signs_authn, signs_out, encryption)))
-        })?;
-        let Some((pool, signs_authn, signs_out, encryption)) = found else {
-            return Ok(None);
-        };
-        let cert = if signs_authn || signs_out {
-            Some(self.saml_signer(&pool)?.1)
-        } else {
-            None
-        };
-        let mut xml = request::sp_metadata(
-            &request::sp_entity_id(pool_id),
-            acs_urls,
-            cert.as_deref(),
-            &encryption,
-        );
-        if cert.is_some() && !signs_authn {
-            // The certificate is there for the signed LogoutRequests only: AuthnRequests are
-            // not signed, and an IdP that believed they were would refuse them.
-            xml = xml.replacen(
-                r#"AuthnRequestsSigned="true""#,
-                r#"AuthnRequestsSigned="false""#,
-                1,
-            );
-        }
-        let slo = acs_urls
-            .first()
-            .and_then(|acs| super::saml_logout::slo_url_of(acs));
-        Ok(Some(match slo {
-            Some(slo) if signs_out => saml::logout::with_single_logout(&xml, &slo),
-            _ => xml,
-        }))
     }
 
     /// The pool's SAML request signing key and its certificate (DER): the pool's current

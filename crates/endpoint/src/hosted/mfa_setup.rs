@@ -402,7 +402,7 @@ async fn email(
     match answer {
         Ok(Ok(Answer::Challenge(c))) if c.name == "EMAIL_OTP" => page::html(
             StatusCode::OK,
-            super::login::challenge_html(site, p, &c, &shown.username),
+            super::challenge::challenge_html(site, p, &c, &shown.username),
             &[],
         ),
         Ok(Ok(_)) => page::error_page(

@@ -13,6 +13,7 @@
 //! `SameSite=Lax` and scoped to the pool's path (`/` on its domain, `/<poolId>/` otherwise).
 
 mod authorize;
+mod challenge;
 mod forgot;
 mod idpresponse;
 mod login;
