@@ -128,6 +128,7 @@ def test_a_google_provider_round_trips_with_the_details_cognito_sets(idp, pool_i
     assert p["ProviderDetails"]["client_secret"] == "google-secret"
     assert p["ProviderDetails"]["oidc_issuer"] == "https://accounts.google.com"
     assert p["ProviderDetails"]["authorize_url"].startswith("https://accounts.google.com/")
+    assert p["ProviderDetails"]["token_request_method"] == "POST"
     assert p["AttributeMapping"] == {"email": "email", "name": "name", "username": "sub"}
     assert isinstance(p["CreationDate"], datetime.datetime)
 

@@ -164,6 +164,7 @@ impl ProviderType {
                 ),
                 ("attributes_url_add_attributes", "true".into()),
                 ("oidc_issuer", "https://accounts.google.com".into()),
+                ("token_request_method", "POST".into()),
             ],
             Self::Facebook => vec![
                 (
@@ -179,6 +180,8 @@ impl ProviderType {
                     format!("https://graph.facebook.com/{fb}/me?fields="),
                 ),
                 ("attributes_url_add_attributes", "true".into()),
+                // Graph API takes the code exchange as a GET.
+                ("token_request_method", "GET".into()),
             ],
             Self::LoginWithAmazon => vec![
                 ("authorize_url", "https://www.amazon.com/ap/oa".into()),
@@ -188,6 +191,7 @@ impl ProviderType {
                     "https://api.amazon.com/user/profile".into(),
                 ),
                 ("attributes_url_add_attributes", "false".into()),
+                ("token_request_method", "POST".into()),
             ],
             Self::SignInWithApple => vec![
                 (
@@ -197,6 +201,7 @@ impl ProviderType {
                 ("token_url", "https://appleid.apple.com/auth/token".into()),
                 ("attributes_url_add_attributes", "false".into()),
                 ("oidc_issuer", "https://appleid.apple.com".into()),
+                ("token_request_method", "POST".into()),
             ],
             Self::Oidc => vec![("attributes_url_add_attributes", "false".into())],
             Self::Saml => Vec::new(),
@@ -576,6 +581,23 @@ mod tests {
         assert_eq!(
             ok["authorize_url"],
             "https://accounts.google.com/o/oauth2/v2/auth"
+        );
+        assert_eq!(ok["token_request_method"], "POST");
+        // Facebook's code exchange is a GET, whatever a request says (as Cognito describes it).
+        let fb = normalise_details(
+            ProviderType::Facebook,
+            &map(&[
+                ("client_id", "id"),
+                ("client_secret", "s"),
+                ("authorize_scopes", "public_profile, email"),
+                ("token_request_method", "POST"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(fb["token_request_method"], "GET");
+        assert_eq!(
+            fb["token_url"],
+            "https://graph.facebook.com/v17.0/oauth/access_token"
         );
         let e = normalise_details(
             ProviderType::SignInWithApple,

@@ -320,8 +320,10 @@ impl Console {
                 .or(secrets.get("client_secret").map(String::as_str)),
             redirect_uri: idpresponse,
         };
-        // Facebook's Graph API takes the exchange as a GET (Cognito's `token_request_method`).
-        let method = if ty == ProviderType::Facebook {
+        // Facebook's Graph API takes the exchange as a GET: the preset's `token_request_method`
+        // (a provider saved before the key was kept goes by its type).
+        let asked = p.details.get("token_request_method").map(String::as_str);
+        let method = if asked == Some("GET") || (asked.is_none() && ty == ProviderType::Facebook) {
             federation::code::TokenMethod::Get
         } else {
             federation::code::TokenMethod::Post
