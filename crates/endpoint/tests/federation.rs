@@ -11,6 +11,7 @@
 mod common;
 
 use common::federation::*;
+use common::hidden_fields;
 use serde_json::{Value, json};
 use testkit::http::{self, Reply};
 use testkit::oidc_idp::{OidcIssuer, SigningKey};

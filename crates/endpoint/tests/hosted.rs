@@ -38,18 +38,7 @@ impl Server {
     }
 
     fn idp(&self, op: &str, body: Value) -> Value {
-        let r = http::send(
-            self.addr,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", AMZ_JSON),
-                ("X-Amz-Target", &format!("{IDP}.{op}")),
-            ],
-            body.to_string().as_bytes(),
-        );
-        assert_eq!(r.status, 200, "{op}: {}", r.body);
-        serde_json::from_str(&r.body).unwrap()
+        common::idp(self.addr, op, &body)
     }
 
     fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
@@ -147,24 +136,6 @@ fn set_cookie(r: &Response, name: &str) -> Option<String> {
             let (k, val) = first.split_once('=')?;
             (k == name).then(|| val.to_string())
         })
-}
-
-/// The hidden fields of a page, as the browser would send them back.
-fn hidden_fields(body: &str) -> Vec<(String, String)> {
-    body.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|h| {
-            let name = h.split("name=\"").nth(1)?.split('"').next()?;
-            let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            let value = value
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&");
-            Some((name.to_string(), value))
-        })
-        .collect()
 }
 
 /// The hidden `_csrf` of a page.
@@ -660,7 +631,7 @@ fn a_temporary_password_asks_for_a_new_one_on_the_page_then_signs_in() {
     assert!(r.body.contains("value=\"NEW_PASSWORD_REQUIRED\""));
 
     // The challenge page's own form, answered: hidden fields as the page wrote them.
-    let hidden = hidden_fields(&r.body);
+    let hidden = common::hidden_fields(&r.body);
     let answer =
         |password: &str| answer_challenge(&s, &base, &cookie, &hidden, "new_password", password);
     // A password the policy refuses: the page again, the error tied to the field.
@@ -771,7 +742,7 @@ fn an_email_code_is_asked_on_the_page_and_a_wrong_one_is_shown_on_its_field() {
         r.body.contains("a***@e***"),
         "the masked destination is shown"
     );
-    let hidden = hidden_fields(&r.body);
+    let hidden = common::hidden_fields(&r.body);
     let answer = |code: &str| answer_challenge(&s, &base, &cookie, &hidden, "code", code);
     let messages = testkit::ok(
         c,

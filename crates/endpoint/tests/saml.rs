@@ -20,8 +20,6 @@ use testkit::http::{self, Response};
 use testkit::saml_idp::{AuthnRequestSeen, Encrypt, read_request, response};
 use testkit::{Assertion, Reply, Routes, SamlIdp, TestConsole};
 
-const IDP: &str = "AWSCognitoIdentityProviderService";
-const AMZ_JSON: &str = "application/x-amz-json-1.1";
 const CALLBACK: &str = "https://app.test/callback";
 const ENTITY: &str = "https://idp.corp.test/metadata";
 const SSO: &str = "https://idp.corp.test/sso";
@@ -46,16 +44,7 @@ impl Server {
     }
 
     fn call(&self, op: &str, body: Value) -> Response {
-        http::send(
-            self.addr,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", AMZ_JSON),
-                ("X-Amz-Target", &format!("{IDP}.{op}")),
-            ],
-            body.to_string().as_bytes(),
-        )
+        common::call(self.addr, op, &body)
     }
 
     fn idp(&self, op: &str, body: Value) -> Value {

@@ -21,8 +21,6 @@ use testkit::saml_idp::{
 };
 use testkit::{Assertion, SamlIdp, TestConsole};
 
-const IDP: &str = "AWSCognitoIdentityProviderService";
-const AMZ_JSON: &str = "application/x-amz-json-1.1";
 const CALLBACK: &str = "https://app.test/callback";
 const SIGNED_OUT: &str = "https://app.test/signed-out";
 const ENTITY: &str = "https://idp.corp.test/metadata";
@@ -48,18 +46,7 @@ impl Server {
     }
 
     fn idp(&self, op: &str, body: Value) -> Value {
-        let r = http::send(
-            self.addr,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", AMZ_JSON),
-                ("X-Amz-Target", &format!("{IDP}.{op}")),
-            ],
-            body.to_string().as_bytes(),
-        );
-        assert_eq!(r.status, 200, "{op}: {}", r.body);
-        serde_json::from_str(&r.body).unwrap()
+        common::idp(self.addr, op, &body)
     }
 
     fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {

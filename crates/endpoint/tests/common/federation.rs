@@ -56,22 +56,11 @@ impl Server {
     }
 
     pub fn call(&self, op: &str, body: Value) -> Response {
-        http::send(
-            self.addr,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", AMZ_JSON),
-                ("X-Amz-Target", &format!("{IDP}.{op}")),
-            ],
-            body.to_string().as_bytes(),
-        )
+        super::call(self.addr, op, &body)
     }
 
     pub fn idp(&self, op: &str, body: Value) -> Value {
-        let r = self.call(op, body);
-        assert_eq!(r.status, 200, "{op}: {}", r.body);
-        serde_json::from_str(&r.body).unwrap()
+        super::idp(self.addr, op, &body)
     }
 
     /// A user of `pool`, or None when there is none by that name.
@@ -222,24 +211,6 @@ pub fn with_param(url: &str, name: &str, value: &str) -> String {
         .extend_pairs(pairs)
         .finish();
     format!("{base}?{q}")
-}
-
-/// The hidden fields of a page, as the browser would send them back.
-pub fn hidden_fields(body: &str) -> Vec<(String, String)> {
-    body.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|h| {
-            let name = h.split("name=\"").nth(1)?.split('"').next()?;
-            let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            let value = value
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&");
-            Some((name.to_string(), value))
-        })
-        .collect()
 }
 
 pub fn claims(jwt: &str) -> Value {

@@ -1,5 +1,6 @@
 //! What the endpoint's HTTP tests share: `serve` on 127.0.0.1:0 for a console, on its own
-//! runtime thread, answering the address it listens on.
+//! runtime thread, answering the address it listens on; a Cognito JSON call to it; the hidden
+//! fields of a page.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod federation;
@@ -7,6 +8,9 @@ pub mod federation;
 use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::time::Duration;
+
+use serde_json::Value;
+use testkit::http::{self, Response};
 
 /// Serves `console` with `options` on a free loopback port and answers its address once it
 /// listens (within 10 s).
@@ -28,4 +32,46 @@ pub fn serve(console: console_api::Console, options: endpoint::Options) -> Socke
     });
     rx.recv_timeout(Duration::from_secs(10))
         .expect("the endpoint is listening within 10 s")
+}
+
+/// A user pools operation (`AWSCognitoIdentityProviderService.<op>`) posted to the endpoint.
+pub fn call(addr: SocketAddr, op: &str, body: &Value) -> Response {
+    http::send(
+        addr,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.1"),
+            (
+                "X-Amz-Target",
+                &format!("AWSCognitoIdentityProviderService.{op}"),
+            ),
+        ],
+        body.to_string().as_bytes(),
+    )
+}
+
+/// [`call`], which must succeed: its JSON answer.
+pub fn idp(addr: SocketAddr, op: &str, body: &Value) -> Value {
+    let r = call(addr, op, body);
+    assert_eq!(r.status, 200, "{op}: {}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+/// The hidden fields of a page, as the browser would send them back.
+pub fn hidden_fields(body: &str) -> Vec<(String, String)> {
+    body.split("<input type=\"hidden\" ")
+        .skip(1)
+        .filter_map(|h| {
+            let name = h.split("name=\"").nth(1)?.split('"').next()?;
+            let value = h.split("value=\"").nth(1)?.split('"').next()?;
+            let value = value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            Some((name.to_string(), value))
+        })
+        .collect()
 }
