@@ -278,6 +278,12 @@ def test_server_side_token_check_refuses_a_signed_out_session(server):
     checked = World(server, guests=False, server_side_check=True)
     tokens = checked.sign_in("alice")
     identity = checked.public.get_id(IdentityPoolId=checked.pool, Logins=checked.logins(tokens["IdToken"]))
+    # Accepted twice before the sign-out: the second time from the verified tokens kept in
+    # memory, which must not outlive the session behind them.
+    for _ in range(2):
+        checked.public.get_open_id_token(
+            IdentityId=identity["IdentityId"], Logins=checked.logins(tokens["IdToken"])
+        )
     checked.idp.global_sign_out(AccessToken=tokens["AccessToken"])
     with pytest.raises(botocore.exceptions.ClientError) as e:
         checked.public.get_open_id_token(

@@ -40,6 +40,7 @@ mod jws;
 mod key;
 mod mac;
 mod opaque;
+mod remembered;
 mod secret;
 mod signature;
 pub mod srp;

@@ -17,6 +17,7 @@ use crate::error::{Error, Result, TokenPart, echo};
 use crate::jwks::{Jwk, Jwks};
 use crate::jws::JwsAlgorithm;
 use crate::key::{SigningKey, cognito_header_b64, validate_kid};
+use crate::remembered::Remembered;
 use crate::signature::{check_signature, rsa_public_key};
 
 /// Largest signature accepted (RSA with an 8192-bit key).
@@ -40,6 +41,9 @@ pub struct Verifier {
     keys: HashMap<String, VerifierKey>,
     /// Canonical header segment → kid.
     by_header: HashMap<String, String>,
+    /// Tokens verified with exactly these keys ([`Verifier::verify_remembered`]); a new set
+    /// whenever a key is added or removed.
+    remembered: Arc<Remembered>,
 }
 
 impl fmt::Debug for Verifier {
@@ -137,6 +141,7 @@ impl Verifier {
         };
         let header_segment = cognito_header_b64(kid)?;
         let header = Arc::new(decode_object(&header_segment, TokenPart::Header)?);
+        self.remembered = Arc::default();
         self.by_header
             .insert(header_segment.clone(), kid.to_owned());
         self.keys.insert(
@@ -156,6 +161,7 @@ impl Verifier {
         match self.keys.remove(kid) {
             Some(key) => {
                 self.by_header.remove(&key.header_segment);
+                self.remembered = Arc::default();
                 true
             }
             None => false,
@@ -242,6 +248,38 @@ impl Verifier {
 }
 
 impl Verifier {
+    /// [`Verifier::verify`], remembering the tokens that verify: the same token presented
+    /// again (byte for byte, while this verifier's keys stand) skips the signature check and
+    /// the decoding, and only its times are checked again, so the answer is always the one
+    /// [`Verifier::verify`] would give. For tokens a client sends with every call, such as an
+    /// identity pool's logins; at most 1,024 are kept per key set.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`].
+    pub fn verify_remembered(
+        &self,
+        token: &str,
+        now_secs: i64,
+        skew_secs: i64,
+    ) -> Result<VerifiedToken> {
+        let signature = token.rsplit_once('.').map_or("", |(_, s)| s);
+        if let Some(kept) = self.remembered.get(token, signature) {
+            check_times(&kept.scanned, now_secs, skew_secs.max(0))?;
+            return Ok(kept);
+        }
+        let verified = self.verify(token, now_secs, skew_secs)?;
+        if let Ok(Some(exp)) = verified.scanned.exp.get("exp") {
+            self.remembered
+                .keep(token, signature, &verified, exp, now_secs);
+        }
+        Ok(verified)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn remembered(&self) -> &Remembered {
+        &self.remembered
+    }
+
     /// The key whose canonical header segment is exactly `header`. A pool publishes two to
     /// four keys: comparing that many short segments costs less than hashing one.
     fn canonical(&self, header: &str) -> Option<&VerifierKey> {
