@@ -11,28 +11,34 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use crate::verify::VerifiedToken;
-
-/// At most this many tokens are kept per key set (a few MiB at most: a token and its decoded
-/// claims are under 4 KiB each).
+/// At most this many tokens are kept per key set: a user pool's ID token and its decoded
+/// claims take 2-4 KiB, so a full set is a few MiB (at most 32 MiB, with every token at
+/// [`crate::MAX_TOKEN_LEN`]).
 pub(crate) const CAPACITY: usize = 1024;
 
-struct Kept {
+struct Kept<T> {
     token: Box<str>,
-    verified: VerifiedToken,
+    verified: T,
     exp: i64,
 }
 
 /// Kept verified tokens, by their signature segment (short, and unique to a token in
 /// practice; the whole token is compared on every hit).
-#[derive(Default)]
-pub(crate) struct Remembered {
-    kept: RwLock<HashMap<Box<str>, Kept>>,
+pub(crate) struct Remembered<T> {
+    kept: RwLock<HashMap<Box<str>, Kept<T>>>,
 }
 
-impl Remembered {
+impl<T> Default for Remembered<T> {
+    fn default() -> Self {
+        Self {
+            kept: RwLock::default(),
+        }
+    }
+}
+
+impl<T: Clone> Remembered<T> {
     /// The kept verification of exactly `token`, whose last segment is `signature`.
-    pub(crate) fn get(&self, token: &str, signature: &str) -> Option<VerifiedToken> {
+    pub(crate) fn get(&self, token: &str, signature: &str) -> Option<T> {
         let kept = self.kept.read().ok()?;
         let k = kept.get(signature)?;
         (&*k.token == token).then(|| k.verified.clone())
@@ -40,14 +46,7 @@ impl Remembered {
 
     /// Keeps a token that has just verified. When the set is full, the expired ones go first,
     /// and if that is not enough, all of them.
-    pub(crate) fn keep(
-        &self,
-        token: &str,
-        signature: &str,
-        verified: &VerifiedToken,
-        exp: i64,
-        now: i64,
-    ) {
+    pub(crate) fn keep(&self, token: &str, signature: &str, verified: &T, exp: i64, now: i64) {
         let Ok(mut kept) = self.kept.write() else {
             return;
         };
@@ -71,46 +70,5 @@ impl Remembered {
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.kept.read().map_or(0, |k| k.len())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::CAPACITY;
-    use crate::{SigningKey, Verifier};
-
-    const NOW: i64 = 1_700_000_000;
-
-    #[test]
-    fn verified_tokens_are_kept_up_to_the_capacity_and_refused_ones_never() {
-        let key = SigningKey::generate_rs256().unwrap();
-        let mut v = Verifier::from_signing_keys([&key]).unwrap();
-        let sign = |i: i64| {
-            key.sign_jwt(&json!({"sub": "s", "iat": NOW, "exp": NOW + 10 + i}))
-                .unwrap()
-        };
-        let first = sign(0);
-        v.verify_remembered(&first, NOW, 0).unwrap();
-        v.verify_remembered(&first, NOW, 0).unwrap();
-        assert_eq!(v.remembered().len(), 1, "the same token is kept once");
-        assert!(v.verify_remembered(&first, NOW + 10, 0).is_err());
-        assert!(v.verify_remembered("a.b.c", NOW, 0).is_err());
-        assert_eq!(v.remembered().len(), 1, "refusals are not kept");
-
-        for i in 1..CAPACITY as i64 {
-            v.verify_remembered(&sign(i), NOW, 0).unwrap();
-        }
-        assert_eq!(v.remembered().len(), CAPACITY);
-        // Full: at NOW + 510 the tokens expiring at NOW + 10 ..= NOW + 510 (501 of them) have
-        // expired, and they make room.
-        v.verify_remembered(&sign(5_000), NOW + 510, 0).unwrap();
-        assert_eq!(v.remembered().len(), CAPACITY - 501 + 1);
-
-        // A key added or removed starts a new set.
-        v.add_signing_key(&SigningKey::generate_rs256().unwrap())
-            .unwrap();
-        assert_eq!(v.remembered().len(), 0);
     }
 }

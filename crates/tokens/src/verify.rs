@@ -43,7 +43,7 @@ pub struct Verifier {
     by_header: HashMap<String, String>,
     /// Tokens verified with exactly these keys ([`Verifier::verify_remembered`]); a new set
     /// whenever a key is added or removed.
-    remembered: Arc<Remembered>,
+    remembered: Arc<Remembered<VerifiedToken>>,
 }
 
 impl fmt::Debug for Verifier {
@@ -276,7 +276,7 @@ impl Verifier {
     }
 
     #[cfg(test)]
-    pub(crate) fn remembered(&self) -> &Remembered {
+    pub(crate) fn remembered(&self) -> &Remembered<VerifiedToken> {
         &self.remembered
     }
 
@@ -431,5 +431,46 @@ impl VerifiedToken {
                 expected: client_id.to_owned(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::remembered::CAPACITY;
+    use crate::{SigningKey, Verifier};
+
+    const NOW: i64 = 1_700_000_000;
+
+    #[test]
+    fn verified_tokens_are_kept_up_to_the_capacity_and_refused_ones_never() {
+        let key = SigningKey::generate_rs256().unwrap();
+        let mut v = Verifier::from_signing_keys([&key]).unwrap();
+        let sign = |i: i64| {
+            key.sign_jwt(&json!({"sub": "s", "iat": NOW, "exp": NOW + 10 + i}))
+                .unwrap()
+        };
+        let first = sign(0);
+        v.verify_remembered(&first, NOW, 0).unwrap();
+        v.verify_remembered(&first, NOW, 0).unwrap();
+        assert_eq!(v.remembered().len(), 1, "the same token is kept once");
+        assert!(v.verify_remembered(&first, NOW + 10, 0).is_err());
+        assert!(v.verify_remembered("a.b.c", NOW, 0).is_err());
+        assert_eq!(v.remembered().len(), 1, "refusals are not kept");
+
+        for i in 1..CAPACITY as i64 {
+            v.verify_remembered(&sign(i), NOW, 0).unwrap();
+        }
+        assert_eq!(v.remembered().len(), CAPACITY);
+        // Full: at NOW + 510 the tokens expiring at NOW + 10 ..= NOW + 510 (501 of them) have
+        // expired, and they make room.
+        v.verify_remembered(&sign(5_000), NOW + 510, 0).unwrap();
+        assert_eq!(v.remembered().len(), CAPACITY - 501 + 1);
+
+        // A key added or removed starts a new set.
+        v.add_signing_key(&SigningKey::generate_rs256().unwrap())
+            .unwrap();
+        assert_eq!(v.remembered().len(), 0);
     }
 }
