@@ -8,11 +8,10 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use common::{Server, encode};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use testkit::TestConsole;
 use testkit::http::{self, Response};
 
 const IDP: &str = "AWSCognitoIdentityProviderService";
@@ -23,41 +22,6 @@ const PASSWORD: &str = "Correct-Horse-1";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const STATE: &str = "a b&c=d/é";
-
-struct Server {
-    addr: SocketAddr,
-    console: TestConsole,
-}
-
-impl Server {
-    fn start() -> Server {
-        let console = TestConsole::with_system_clock();
-        let served = console.console().clone();
-        let addr = common::serve(served, endpoint::Options::default());
-        Server { addr, console }
-    }
-
-    fn idp(&self, op: &str, body: Value) -> Value {
-        common::idp(self.addr, op, &body)
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
-        http::send(self.addr, "GET", path, headers, b"")
-    }
-
-    fn post_form(&self, path: &str, headers: &[(&str, &str)], pairs: &[(&str, &str)]) -> Response {
-        let body = encode(pairs);
-        let mut h = vec![("Content-Type", "application/x-www-form-urlencoded")];
-        h.extend_from_slice(headers);
-        http::send(self.addr, "POST", path, &h, body.as_bytes())
-    }
-}
-
-fn encode(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
 
 fn query_of(location: &str) -> Vec<(String, String)> {
     let q = location.split_once(['?', '#']).map_or("", |(_, q)| q);

@@ -13,7 +13,7 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use common::Server;
 
 use serde_json::{Value, json};
 use testkit::TestConsole;
@@ -23,19 +23,12 @@ const CALLBACK: &str = "https://app.test/callback";
 const PASSWORD: &str = "Correct-Horse-1";
 const STATE: &str = "s t&a=te";
 
-struct Server {
-    addr: SocketAddr,
-    console: TestConsole,
+/// An endpoint on a console whose clock the test moves (codes and links expire).
+fn server() -> Server {
+    Server::serving(TestConsole::new())
 }
 
 impl Server {
-    fn start() -> Server {
-        let console = TestConsole::new();
-        let served = console.console().clone();
-        let addr = common::serve(served, endpoint::Options::default());
-        Server { addr, console }
-    }
-
     fn ok(&self, op: &str, body: Value) -> Value {
         testkit::ok(&self.console, op, body)
     }
@@ -259,7 +252,7 @@ fn sign_up(b: &mut Browser<'_>, base: &str, q: &str, name: &str, password: &str)
 
 #[test]
 fn sign_up_confirm_sign_in_and_mfa_set_up_end_at_the_app_with_a_code() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "ON", "ENABLED", false);
     let base = format!("/{pool}");
     let q = query(&client);
@@ -407,7 +400,7 @@ fn sign_up_confirm_sign_in_and_mfa_set_up_end_at_the_app_with_a_code() {
 
 #[test]
 fn an_expired_confirmation_code_is_told_and_a_new_one_confirms() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "OFF", "ENABLED", false);
     let base = format!("/{pool}");
     let q = query(&client);
@@ -440,7 +433,7 @@ fn an_expired_confirmation_code_is_told_and_a_new_one_confirms() {
 
 #[test]
 fn a_pool_where_only_administrators_create_users_refuses_sign_up_as_cognito_does() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "OFF", "ENABLED", true);
     let base = format!("/{pool}");
     let q = query(&client);
@@ -493,7 +486,7 @@ fn user_with_email(s: &Server, pool: &str, name: &str) {
 
 #[test]
 fn a_forgotten_password_is_reset_with_its_code_and_unknown_names_are_not_told() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "OFF", "ENABLED", false);
     user_with_email(&s, &pool, "ana");
     let base = format!("/{pool}");
@@ -594,7 +587,7 @@ fn a_forgotten_password_is_reset_with_its_code_and_unknown_names_are_not_told() 
 
 #[test]
 fn with_legacy_errors_an_unknown_name_is_told_on_the_page() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "OFF", "LEGACY", false);
     let base = format!("/{pool}");
     let mut b = Browser::new(&s);
@@ -607,7 +600,7 @@ fn with_legacy_errors_an_unknown_name_is_told_on_the_page() {
 
 #[test]
 fn an_unregistered_redirect_uri_or_an_oversized_form_is_refused_on_every_new_page() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "OFF", "ENABLED", false);
     let mut b = Browser::new(&s);
     let q = form_urlencoded::Serializer::new(String::new())
@@ -659,7 +652,7 @@ fn a_sign_up_the_pre_sign_up_hook_confirms_goes_straight_back_to_the_app_and_a_r
             testkit::Reply::json(200, answer)
         }
     });
-    let s = Server::start();
+    let s = server();
     let pool = s.ok(
         "CreateUserPool",
         json!({
@@ -722,7 +715,7 @@ fn a_sign_up_the_pre_sign_up_hook_confirms_goes_straight_back_to_the_app_and_a_r
 
 #[test]
 fn an_mfa_set_up_session_of_another_client_is_refused_on_the_page() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "ON", "ENABLED", false);
     user_with_email(&s, &pool, "ana");
     // Another client of the pool, signing in through the API, gets an MFA_SETUP session.
@@ -774,7 +767,7 @@ fn an_mfa_set_up_session_of_another_client_is_refused_on_the_page() {
 
 #[test]
 fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
-    let s = Server::start();
+    let s = server();
     let pool = s.ok(
         "CreateUserPool",
         json!({"PoolName": "by-email", "UsernameAttributes": ["email"],
@@ -833,7 +826,7 @@ fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
 
 #[test]
 fn a_pool_that_verifies_nothing_says_an_administrator_confirms_the_account() {
-    let s = Server::start();
+    let s = server();
     let pool = s.ok("CreateUserPool", json!({"PoolName": "quiet"}))["UserPool"]["Id"]
         .as_str()
         .unwrap()
@@ -871,7 +864,7 @@ fn a_pool_that_verifies_nothing_says_an_administrator_confirms_the_account() {
 
 #[test]
 fn a_pool_that_requires_email_mfa_asks_a_user_without_a_factor_for_an_emailed_code() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = setup(&s, "OFF", "ENABLED", false);
     s.ok(
         "SetUserPoolMfaConfig",
@@ -929,7 +922,7 @@ fn mfa_pool_without_emails(s: &Server) -> (String, String) {
 
 #[test]
 fn the_mfa_set_up_page_offers_email_codes_and_the_email_path_ends_at_the_app() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = mfa_pool_without_emails(&s);
     s.ok(
         "AdminCreateUser",
@@ -1069,7 +1062,7 @@ fn status_of(s: &Server, pool: &str, name: &str) -> String {
 
 #[test]
 fn a_sign_up_is_confirmed_by_the_link_in_its_email_once() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = link_pool(&s);
     let mut b = Browser::new(&s);
     let r = sign_up(
@@ -1146,7 +1139,7 @@ fn a_sign_up_is_confirmed_by_the_link_in_its_email_once() {
 
 #[test]
 fn a_confirmation_link_names_the_pool_domain_and_runs_out_with_its_code() {
-    let s = Server::start();
+    let s = server();
     let (pool, client) = link_pool(&s);
     s.ok(
         "CreateUserPoolDomain",

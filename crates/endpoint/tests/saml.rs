@@ -12,13 +12,13 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use common::{Server, encode};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use testkit::http::{self, Response};
+use testkit::http::Response;
 use testkit::saml_idp::{AuthnRequestSeen, Encrypt, read_request, response};
-use testkit::{Assertion, Reply, Routes, SamlIdp, TestConsole};
+use testkit::{Assertion, Reply, Routes, SamlIdp};
 
 const CALLBACK: &str = "https://app.test/callback";
 const ENTITY: &str = "https://idp.corp.test/metadata";
@@ -26,54 +26,6 @@ const SSO: &str = "https://idp.corp.test/sso";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const STATE: &str = "app state & more";
-
-struct Server {
-    addr: SocketAddr,
-    _console: TestConsole,
-}
-
-impl Server {
-    fn start() -> Server {
-        let console = TestConsole::with_system_clock();
-        let served = console.console().clone();
-        let addr = common::serve(served, endpoint::Options::default());
-        Server {
-            addr,
-            _console: console,
-        }
-    }
-
-    fn call(&self, op: &str, body: Value) -> Response {
-        common::call(self.addr, op, &body)
-    }
-
-    fn idp(&self, op: &str, body: Value) -> Value {
-        let r = self.call(op, body);
-        assert_eq!(r.status, 200, "{op}: {}", r.body);
-        serde_json::from_str(&r.body).unwrap()
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
-        http::send(self.addr, "GET", path, headers, b"")
-    }
-
-    fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Response {
-        let body = encode(pairs);
-        http::send(
-            self.addr,
-            "POST",
-            path,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            body.as_bytes(),
-        )
-    }
-}
-
-fn encode(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
 
 fn param(location: &str, name: &str) -> Option<String> {
     let q = location.split_once(['?', '#']).map_or("", |(_, q)| q);
@@ -191,6 +143,7 @@ fn answer(request: &AuthnRequestSeen, id: &str) -> Assertion {
 fn post_response(s: &Server, pool: &str, saml_response: &str, relay: &str) -> Response {
     s.post_form(
         &format!("/{pool}/saml2/idpresponse"),
+        &[],
         &[("SAMLResponse", saml_response), ("RelayState", relay)],
     )
 }
@@ -247,6 +200,7 @@ fn sp_initiated_sign_in_lands_at_the_app_with_a_code_and_tokens_with_identities(
     let code = param(&location, "code").unwrap();
     let t = s.post_form(
         &format!("/{pool}/oauth2/token"),
+        &[],
         &[
             ("grant_type", "authorization_code"),
             ("client_id", &client),
@@ -420,6 +374,7 @@ fn each_bad_response_is_refused_and_creates_nobody() {
     // Nor without SAMLResponse.
     let r = s.post_form(
         &format!("/{pool}/saml2/idpresponse"),
+        &[],
         &[("RelayState", "x")],
     );
     assert_eq!(r.status, 400, "{}", r.body);
@@ -604,6 +559,7 @@ fn redeem(s: &Server, pool: &str, client: &str, location: &str) -> Value {
     let code = param(location, "code").unwrap();
     let t = s.post_form(
         &format!("/{pool}/oauth2/token"),
+        &[],
         &[
             ("grant_type", "authorization_code"),
             ("client_id", client),

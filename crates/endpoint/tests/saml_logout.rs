@@ -11,15 +11,15 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use common::{Server, encode};
 
 use base64::Engine as _;
-use serde_json::{Value, json};
-use testkit::http::{self, Response};
+use serde_json::json;
+use testkit::http::Response;
 use testkit::saml_idp::{
     AuthnRequestSeen, LogoutRequestSeen, logout_response, read_logout_request, read_request,
 };
-use testkit::{Assertion, SamlIdp, TestConsole};
+use testkit::{Assertion, SamlIdp};
 
 const CALLBACK: &str = "https://app.test/callback";
 const SIGNED_OUT: &str = "https://app.test/signed-out";
@@ -28,47 +28,6 @@ const SSO: &str = "https://idp.corp.test/sso";
 const SLO: &str = "https://idp.corp.test/slo";
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const PERSISTENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
-
-struct Server {
-    addr: SocketAddr,
-    _console: TestConsole,
-}
-
-impl Server {
-    fn start() -> Server {
-        let console = TestConsole::with_system_clock();
-        let served = console.console().clone();
-        let addr = common::serve(served, endpoint::Options::default());
-        Server {
-            addr,
-            _console: console,
-        }
-    }
-
-    fn idp(&self, op: &str, body: Value) -> Value {
-        common::idp(self.addr, op, &body)
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
-        http::send(self.addr, "GET", path, headers, b"")
-    }
-
-    fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Response {
-        http::send(
-            self.addr,
-            "POST",
-            path,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            encode(pairs).as_bytes(),
-        )
-    }
-}
-
-fn encode(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
 
 fn param(location: &str, name: &str) -> Option<String> {
     let q = location.split_once(['?', '#']).map_or("", |(_, q)| q);
@@ -155,6 +114,7 @@ fn sign_in(s: &Server, idp: &SamlIdp, pool: &str, client: &str, session_index: &
     let signed = idp.signed_response_for(&assertion, &request.acs_url);
     let r = s.post_form(
         &format!("/{pool}/saml2/idpresponse"),
+        &[],
         &[("SAMLResponse", &signed), ("RelayState", &relay)],
     );
     assert_eq!(r.status, 302, "{}", r.body);
@@ -243,6 +203,7 @@ fn slo_endpoint(s: &Server, pool: &str) -> String {
 fn post_logout_response(s: &Server, pool: &str, response: &str, relay: &str) -> Response {
     s.post_form(
         &format!("/{pool}/saml2/logout"),
+        &[],
         &[("SAMLResponse", response), ("RelayState", relay)],
     )
 }
@@ -534,7 +495,11 @@ fn each_bad_logout_response_is_an_error_page_and_the_good_one_still_works() {
     let r = post_logout_response(&s, &pool, &good, &other_relay);
     assert_eq!(r.status, 400, "{}", r.body);
     // Without SAMLResponse, and oversized.
-    let r = s.post_form(&format!("/{pool}/saml2/logout"), &[("RelayState", &relay)]);
+    let r = s.post_form(
+        &format!("/{pool}/saml2/logout"),
+        &[],
+        &[("RelayState", &relay)],
+    );
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("SAMLResponse"), "{}", r.body);
     let r = post_logout_response(&s, &pool, &"A".repeat(400 * 1024), &relay);
@@ -574,6 +539,7 @@ fn an_idp_initiated_logout_request_is_refused_and_get_is_not_the_binding() {
     ));
     let r = s.post_form(
         &format!("/{pool}/saml2/logout"),
+        &[],
         &[("SAMLRequest", &request), ("RelayState", "x")],
     );
     assert_eq!(r.status, 400, "{}", r.body);

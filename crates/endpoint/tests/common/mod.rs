@@ -1,6 +1,6 @@
 //! What the endpoint's HTTP tests share: `serve` on 127.0.0.1:0 for a console, on its own
-//! runtime thread, answering the address it listens on; a Cognito JSON call to it; the hidden
-//! fields of a page.
+//! runtime thread, answering the address it listens on; a [`Server`] with its console and the
+//! requests a test sends it (Cognito JSON calls, GETs, forms); the hidden fields of a page.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod federation;
@@ -10,7 +10,63 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
+use testkit::TestConsole;
 use testkit::http::{self, Response};
+
+/// An endpoint serving a test console (kept alive with it, and reachable for the console
+/// calls a test makes besides HTTP).
+pub struct Server {
+    pub addr: SocketAddr,
+    pub console: TestConsole,
+}
+
+impl Server {
+    /// A console on the system clock (the pages' cookies and codes expire in real time),
+    /// served with the default options.
+    pub fn start() -> Server {
+        Server::serving(TestConsole::with_system_clock())
+    }
+
+    /// `console`, served with the default options.
+    pub fn serving(console: TestConsole) -> Server {
+        let addr = serve(console.console().clone(), endpoint::Options::default());
+        Server { addr, console }
+    }
+
+    /// [`call`] on this server.
+    pub fn call(&self, op: &str, body: Value) -> Response {
+        call(self.addr, op, &body)
+    }
+
+    /// [`idp`] on this server.
+    pub fn idp(&self, op: &str, body: Value) -> Value {
+        idp(self.addr, op, &body)
+    }
+
+    /// A GET with these headers.
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        http::send(self.addr, "GET", path, headers, b"")
+    }
+
+    /// A form posted as a browser posts it, with these headers besides its content type.
+    pub fn post_form(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        pairs: &[(&str, &str)],
+    ) -> Response {
+        let mut h = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        h.extend_from_slice(headers);
+        http::send(self.addr, "POST", path, &h, encode(pairs).as_bytes())
+    }
+}
+
+/// Form-encoded pairs (`application/x-www-form-urlencoded`).
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
 
 /// Serves `console` with `options` on a free loopback port and answers its address once it
 /// listens (within 10 s).
