@@ -132,7 +132,7 @@ impl<'a> Browser<'a> {
             .next()
             .unwrap()
             .to_string();
-        let mut pairs = hidden_fields(form);
+        let mut pairs = common::hidden_fields(form);
         for (k, v) in fields {
             pairs.push(((*k).to_string(), (*v).to_string()));
         }
@@ -140,27 +140,8 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn unescape(v: &str) -> String {
-    v.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn hidden_fields(form: &str) -> Vec<(String, String)> {
-    form.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|h| {
-            let name = h.split("name=\"").nth(1)?.split('"').next()?;
-            let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            Some((name.to_string(), unescape(value)))
-        })
-        .collect()
-}
-
 fn hidden(page: &str, name: &str) -> String {
-    hidden_fields(page)
+    common::hidden_fields(page)
         .into_iter()
         .find(|(k, _)| k == name)
         .unwrap_or_else(|| panic!("no hidden {name} in {page}"))
@@ -177,21 +158,42 @@ fn param(location: &str, name: &str) -> Option<String> {
 
 const FORM: &str = "<form method=\"post\"";
 
+/// A pool made with `pool` (CreateUserPool's request) and a confidential code-flow client of
+/// it (`client` adds to or replaces its settings); answers (pool, client).
+fn pool_and_client(s: &Server, pool: Value, client: Value) -> (String, String) {
+    let pool = s.ok("CreateUserPool", pool)["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut request = json!({
+        "UserPoolId": pool, "ClientName": "web", "GenerateSecret": true,
+        "CallbackURLs": [CALLBACK], "AllowedOAuthFlows": ["code"],
+        "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": true,
+        "SupportedIdentityProviders": ["COGNITO"],
+    });
+    for (k, v) in client.as_object().unwrap() {
+        request[k] = v.clone();
+    }
+    let client = s.ok("CreateUserPoolClient", request)["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (pool, client)
+}
+
 /// A pool (email required and verified, MFA as `mfa`), and a code-flow client with
 /// `PreventUserExistenceErrors` as `prevent`; answers (pool, client).
 fn setup(s: &Server, mfa: &str, prevent: &str, admin_only: bool) -> (String, String) {
-    let pool = s.ok(
-        "CreateUserPool",
+    let (pool, client) = pool_and_client(
+        s,
         json!({
             "PoolName": "pages",
             "AutoVerifiedAttributes": ["email"],
             "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}],
             "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": admin_only},
         }),
-    )["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        json!({"PreventUserExistenceErrors": prevent}),
+    );
     if mfa != "OFF" {
         s.ok(
             "SetUserPoolMfaConfig",
@@ -199,18 +201,6 @@ fn setup(s: &Server, mfa: &str, prevent: &str, admin_only: bool) -> (String, Str
                    "MfaConfiguration": mfa}),
         );
     }
-    let client = s.ok(
-        "CreateUserPoolClient",
-        json!({
-            "UserPoolId": pool, "ClientName": "web", "GenerateSecret": true,
-            "CallbackURLs": [CALLBACK], "AllowedOAuthFlows": ["code"],
-            "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": true,
-            "SupportedIdentityProviders": ["COGNITO"], "PreventUserExistenceErrors": prevent,
-        }),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
     (pool, client)
 }
 
@@ -280,7 +270,7 @@ fn sign_up_confirm_sign_in_and_mfa_set_up_end_at_the_app_with_a_code() {
     assert!(page.body.contains("Already have an account? Sign in"));
 
     // A form without its CSRF token creates nobody.
-    let mut forged: Vec<(String, String)> = hidden_fields(&page.body)
+    let mut forged: Vec<(String, String)> = common::hidden_fields(&page.body)
         .into_iter()
         .filter(|(k, _)| k != "_csrf")
         .collect();
@@ -377,7 +367,7 @@ fn sign_up_confirm_sign_in_and_mfa_set_up_end_at_the_app_with_a_code() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("f-code-error"), "{}", r.body);
     // A form without its CSRF token does not go on.
-    let mut forged: Vec<(String, String)> = hidden_fields(&setup_page)
+    let mut forged: Vec<(String, String)> = common::hidden_fields(&setup_page)
         .into_iter()
         .filter(|(k, _)| k != "_csrf")
         .collect();
@@ -461,7 +451,7 @@ fn a_pool_where_only_administrators_create_users_refuses_sign_up_as_cognito_does
         ],
     );
     assert_ne!(r.status, 302);
-    let mut pairs = hidden_fields(&login.body);
+    let mut pairs = common::hidden_fields(&login.body);
     pairs.push(("username".into(), "zed".into()));
     pairs.push(("userAttributes.email".into(), "zed@example.com".into()));
     pairs.push(("password".into(), PASSWORD.into()));
@@ -540,7 +530,7 @@ fn a_forgotten_password_is_reset_with_its_code_and_unknown_names_are_not_told() 
     assert!(r.body.contains("Not met: A number"), "{}", r.body);
     assert!(r.body.contains("Met: At least 8 characters"));
     // Without the CSRF token nothing changes.
-    let mut forged: Vec<(String, String)> = hidden_fields(&code_page)
+    let mut forged: Vec<(String, String)> = common::hidden_fields(&code_page)
         .into_iter()
         .filter(|(k, _)| k != "_csrf")
         .collect();
@@ -653,28 +643,15 @@ fn a_sign_up_the_pre_sign_up_hook_confirms_goes_straight_back_to_the_app_and_a_r
         }
     });
     let s = server();
-    let pool = s.ok(
-        "CreateUserPool",
+    let (pool, client) = pool_and_client(
+        &s,
         json!({
             "PoolName": "hooked", "AutoVerifiedAttributes": ["email"],
             "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}],
             "LambdaConfig": {"PreSignUp": hook.url("/pre-sign-up")},
         }),
-    )["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = s.ok(
-        "CreateUserPoolClient",
-        json!({
-            "UserPoolId": pool, "ClientName": "web", "CallbackURLs": [CALLBACK],
-            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
-            "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO"],
-        }),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        json!({"GenerateSecret": false}),
+    );
     let base = format!("/{pool}");
     let q = query(&client);
     let mut b = Browser::new(&s);
@@ -741,7 +718,7 @@ fn an_mfa_set_up_session_of_another_client_is_refused_on_the_page() {
     let mut b = Browser::new(&s);
     let login = b.get(&format!("/{pool}/login?{}", query(&client)));
     let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    let mut pairs = hidden_fields(&login.body);
+    let mut pairs = common::hidden_fields(&login.body);
     for (k, v) in [
         ("session", session.as_str()),
         ("username", "ana"),
@@ -768,25 +745,12 @@ fn an_mfa_set_up_session_of_another_client_is_refused_on_the_page() {
 #[test]
 fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
     let s = server();
-    let pool = s.ok(
-        "CreateUserPool",
+    let (pool, client) = pool_and_client(
+        &s,
         json!({"PoolName": "by-email", "UsernameAttributes": ["email"],
                "AutoVerifiedAttributes": ["email"]}),
-    )["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = s.ok(
-        "CreateUserPoolClient",
-        json!({
-            "UserPoolId": pool, "ClientName": "web", "CallbackURLs": [CALLBACK],
-            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
-            "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO"],
-        }),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        json!({"GenerateSecret": false}),
+    );
     let mut b = Browser::new(&s);
     let page = b.get(&format!("/{pool}/signup?{}", query(&client)));
     assert_eq!(page.status, 200);
@@ -827,21 +791,11 @@ fn a_pool_that_signs_in_with_email_asks_for_it_as_the_username() {
 #[test]
 fn a_pool_that_verifies_nothing_says_an_administrator_confirms_the_account() {
     let s = server();
-    let pool = s.ok("CreateUserPool", json!({"PoolName": "quiet"}))["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = s.ok(
-        "CreateUserPoolClient",
-        json!({
-            "UserPoolId": pool, "ClientName": "web", "CallbackURLs": [CALLBACK],
-            "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
-            "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO"],
-        }),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (pool, client) = pool_and_client(
+        &s,
+        json!({"PoolName": "quiet"}),
+        json!({"GenerateSecret": false}),
+    );
     let mut b = Browser::new(&s);
     let page = b.get(&format!("/{pool}/signup?{}", query(&client)));
     let r = b.submit(
@@ -896,27 +850,12 @@ fn a_pool_that_requires_email_mfa_asks_a_user_without_a_factor_for_an_emailed_co
 /// A pool that requires MFA by authenticator or email codes and does not ask users for an
 /// email, with a code-flow client; answers (pool, client).
 fn mfa_pool_without_emails(s: &Server) -> (String, String) {
-    let pool = s.ok("CreateUserPool", json!({"PoolName": "mfa-pages"}))["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (pool, client) = pool_and_client(s, json!({"PoolName": "mfa-pages"}), json!({}));
     s.ok(
         "SetUserPoolMfaConfig",
         json!({"UserPoolId": pool, "EmailMfaConfiguration": {},
                "SoftwareTokenMfaConfiguration": {"Enabled": true}, "MfaConfiguration": "ON"}),
     );
-    let client = s.ok(
-        "CreateUserPoolClient",
-        json!({
-            "UserPoolId": pool, "ClientName": "web", "GenerateSecret": true,
-            "CallbackURLs": [CALLBACK], "AllowedOAuthFlows": ["code"],
-            "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": true,
-            "SupportedIdentityProviders": ["COGNITO"],
-        }),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
     (pool, client)
 }
 
@@ -1001,8 +940,8 @@ fn the_mfa_set_up_page_offers_email_codes_and_the_email_path_ends_at_the_app() {
 
 /// A pool that confirms sign-ups with a link by email; answers (pool, client).
 fn link_pool(s: &Server) -> (String, String) {
-    let pool = s.ok(
-        "CreateUserPool",
+    pool_and_client(
+        s,
         json!({
             "PoolName": "links",
             "AutoVerifiedAttributes": ["email"],
@@ -1013,23 +952,8 @@ fn link_pool(s: &Server) -> (String, String) {
                 "EmailMessageByLink": "Welcome! {##Confirm my account##}",
             },
         }),
-    )["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = s.ok(
-        "CreateUserPoolClient",
-        json!({
-            "UserPoolId": pool, "ClientName": "web", "GenerateSecret": true,
-            "CallbackURLs": [CALLBACK], "AllowedOAuthFlows": ["code"],
-            "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": true,
-            "SupportedIdentityProviders": ["COGNITO"],
-        }),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (pool, client)
+        json!({}),
+    )
 }
 
 /// The newest message's link: (its subject, the link's URL as sent).
@@ -1047,7 +971,10 @@ fn last_link(s: &Server, pool: &str) -> (String, String) {
         .split('"')
         .next()
         .unwrap();
-    (msg["Subject"].as_str().unwrap().to_string(), unescape(href))
+    (
+        msg["Subject"].as_str().unwrap().to_string(),
+        common::unescape(href),
+    )
 }
 
 fn status_of(s: &Server, pool: &str, name: &str) -> String {

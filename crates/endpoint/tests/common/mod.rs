@@ -121,13 +121,16 @@ pub fn hidden_fields(body: &str) -> Vec<(String, String)> {
         .filter_map(|h| {
             let name = h.split("name=\"").nth(1)?.split('"').next()?;
             let value = h.split("value=\"").nth(1)?.split('"').next()?;
-            let value = value
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&");
-            Some((name.to_string(), value))
+            Some((name.to_string(), unescape(value)))
         })
         .collect()
+}
+
+/// Text as a page escapes it, back as it was.
+pub fn unescape(v: &str) -> String {
+    v.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
