@@ -320,13 +320,16 @@ impl Console {
         let invalid = |m: String| ApiError::new(ErrorCode::InvalidIdentityToken, m);
         let keys = self.openid_keys()?;
         let now = self.now().div_euclid(1000);
-        let verified = keys.verifier.verify(token, now, 0).map_err(|e| match e {
-            tokens::Error::Expired { .. } => ApiError::new(
-                ErrorCode::ExpiredTokenException,
-                openid::token_refusal(&e, now),
-            ),
-            other => invalid(openid::token_refusal(&other, now)),
-        })?;
+        let verified = keys
+            .verifier
+            .verify_remembered(token, now, 0)
+            .map_err(|e| match e {
+                tokens::Error::Expired { .. } => ApiError::new(
+                    ErrorCode::ExpiredTokenException,
+                    openid::token_refusal(&e, now),
+                ),
+                other => invalid(openid::token_refusal(&other, now)),
+            })?;
         let issuer = self.identity_issuer()?;
         if verified.str_claim("iss") != Some(issuer.as_str()) {
             return Err(invalid(format!(

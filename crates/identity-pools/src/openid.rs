@@ -186,9 +186,10 @@ pub fn verify(
     pool_id: &str,
     now_secs: i64,
 ) -> Result<Map<String, Value>, Error> {
+    // Sent again with every call until it expires: verified once per key set.
     let verified = keys
         .verifier
-        .verify(token, now_secs, 0)
+        .verify_remembered(token, now_secs, 0)
         .map_err(|e| Error::NotAuthorized(token_refusal(&e, now_secs)))?;
     if verified.str_claim("iss") != Some(issuer) {
         return Err(Error::NotAuthorized(
