@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Server, encode};
+use common::{Server, claims, encode, param, set_cookie};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -22,18 +22,6 @@ const PASSWORD: &str = "Correct-Horse-1";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const STATE: &str = "a b&c=d/é";
-
-fn query_of(location: &str) -> Vec<(String, String)> {
-    let q = location.split_once(['?', '#']).map_or("", |(_, q)| q);
-    form_urlencoded::parse(q.as_bytes()).into_owned().collect()
-}
-
-fn param(location: &str, name: &str) -> Option<String> {
-    query_of(location)
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
 
 /// A pool, a user ana with a password, and an app client for the code flow (with a secret
 /// when `secret`); answers (pool id, client id, client secret).
@@ -88,18 +76,6 @@ fn authorize_query(client: &str, extra: &[(&str, &str)]) -> String {
         pairs.push((k, v));
     }
     encode(&pairs)
-}
-
-/// The value of the cookie `name` that a response sets.
-fn set_cookie(r: &Response, name: &str) -> Option<String> {
-    r.headers
-        .iter()
-        .filter(|(k, _)| k == "set-cookie")
-        .find_map(|(_, v)| {
-            let first = v.split(';').next()?;
-            let (k, val) = first.split_once('=')?;
-            (k == name).then(|| val.to_string())
-        })
 }
 
 /// The hidden `_csrf` of a page.
@@ -198,17 +174,6 @@ fn sign_in(s: &Server, base: &str, query: &str, host: Option<&str>) -> (String, 
 fn token(s: &Server, base: &str, pairs: &[(&str, &str)], headers: &[(&str, &str)]) -> Response {
     s.post_form(&format!("{base}/oauth2/token"), headers, pairs)
 }
-
-fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
-
 #[test]
 fn code_with_pkce_through_the_pool_path_signs_in_redeems_once_and_revokes() {
     let s = Server::start();

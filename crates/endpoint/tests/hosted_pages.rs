@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::Server;
+use common::{Server, param};
 
 use serde_json::{Value, json};
 use testkit::TestConsole;
@@ -147,15 +147,6 @@ fn hidden(page: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no hidden {name} in {page}"))
         .1
 }
-
-fn param(location: &str, name: &str) -> Option<String> {
-    let q = location.split_once('?').map_or("", |(_, q)| q);
-    form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
 const FORM: &str = "<form method=\"post\"";
 
 /// A pool made with `pool` (CreateUserPool's request) and a confidential code-flow client of

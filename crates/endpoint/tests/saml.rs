@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Server, encode};
+use common::{Server, claims, encode, param, set_cookie};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
@@ -26,35 +26,6 @@ const SSO: &str = "https://idp.corp.test/sso";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const STATE: &str = "app state & more";
-
-fn param(location: &str, name: &str) -> Option<String> {
-    let q = location.split_once(['?', '#']).map_or("", |(_, q)| q);
-    form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-fn set_cookie(r: &Response, name: &str) -> Option<String> {
-    r.headers
-        .iter()
-        .filter(|(k, _)| k == "set-cookie")
-        .find_map(|(_, v)| {
-            let first = v.split(';').next()?;
-            let (k, val) = first.split_once('=')?;
-            (k == name).then(|| val.to_string())
-        })
-}
-
-fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Server, encode};
+use common::{Server, encode, param, set_cookie};
 
 use base64::Engine as _;
 use serde_json::json;
@@ -28,25 +28,6 @@ const SSO: &str = "https://idp.corp.test/sso";
 const SLO: &str = "https://idp.corp.test/slo";
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const PERSISTENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
-
-fn param(location: &str, name: &str) -> Option<String> {
-    let q = location.split_once(['?', '#']).map_or("", |(_, q)| q);
-    form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-fn set_cookie(r: &Response, name: &str) -> Option<String> {
-    r.headers
-        .iter()
-        .filter(|(k, _)| k == "set-cookie")
-        .find_map(|(_, v)| {
-            let first = v.split(';').next()?;
-            let (k, val) = first.split_once('=')?;
-            (k == name).then(|| val.to_string())
-        })
-}
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -4,7 +4,9 @@
 
 use std::net::SocketAddr;
 
-use base64::Engine as _;
+// Every federation test reads redirects and tokens: they come with `federation::*`.
+#[allow(unused_imports)]
+pub use super::{claims, param};
 use serde_json::{Value, json};
 use testkit::TestConsole;
 use testkit::http::{self, Response};
@@ -186,15 +188,6 @@ pub fn location(r: &Response) -> String {
     );
     r.header("location").unwrap().to_string()
 }
-
-pub fn param(url: &str, name: &str) -> Option<String> {
-    let q = url.split_once(['?', '#']).map_or("", |(_, q)| q);
-    form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
 pub fn with_param(url: &str, name: &str, value: &str) -> String {
     let (base, q) = url.split_once('?').unwrap();
     let pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
@@ -211,16 +204,6 @@ pub fn with_param(url: &str, name: &str, value: &str) -> String {
         .extend_pairs(pairs)
         .finish();
     format!("{base}?{q}")
-}
-
-pub fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
 }
 pub fn attribute(user: &Value, name: &str) -> Option<String> {
     user["UserAttributes"]

@@ -134,3 +134,36 @@ pub fn unescape(v: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// The parameter `name` of a URL's query (or fragment).
+pub fn param(url: &str, name: &str) -> Option<String> {
+    let q = url.split_once(['?', '#']).map_or("", |(_, q)| q);
+    form_urlencoded::parse(q.as_bytes())
+        .into_owned()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// The value of the cookie `name` that a response sets.
+pub fn set_cookie(r: &Response, name: &str) -> Option<String> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .find_map(|(_, v)| {
+            let first = v.split(';').next()?;
+            let (k, val) = first.split_once('=')?;
+            (k == name).then(|| val.to_string())
+        })
+}
+
+/// A JWT's claims, unverified.
+pub fn claims(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
