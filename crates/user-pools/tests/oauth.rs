@@ -214,6 +214,27 @@ fn code_request<'a>(
 }
 
 /// Whether the code is still stored (by its digest: the store never holds the code).
+/// GetUser's token check refuses `access_token`: it lacks aws.cognito.signin.user.admin.
+fn assert_get_user_refuses(env: &Env, e: &Engine<'_>, keys: &Loaded<'_>, access_token: &str) {
+    let pool = env.pool();
+    let pool_keys = keys.pool_keys(&pool).unwrap();
+    let issuer = e.issuer(&pool.id);
+    let refused = env
+        .read(|r| {
+            Ok(user_pools::signin::authenticate(
+                r,
+                &pool_keys,
+                &pool,
+                access_token,
+                &issuer,
+                env.now(),
+            ))
+        })
+        .unwrap()
+        .unwrap_err();
+    assert!(refused.to_string().contains("required scopes"), "{refused}");
+}
+
 fn code_live(env: &Env, code: &str) -> bool {
     env.read(|r| {
         Ok(storage::authorization_codes::by_digest(r, &tokens::opaque_digest(code))?.is_some())
@@ -418,23 +439,7 @@ fn a_code_with_pkce_is_redeemed_once_by_its_client_with_its_verifier() {
     assert_eq!(again.code, OAuthCode::InvalidGrant);
 
     // The access token lacks aws.cognito.signin.user.admin: GetUser's check refuses it.
-    let pool = env.pool();
-    let keys_now = keys.pool_keys(&pool).unwrap();
-    let issuer = e.issuer(&pool.id);
-    let refused = env
-        .read(|r| {
-            Ok(user_pools::signin::authenticate(
-                r,
-                &keys_now,
-                &pool,
-                &answer.access_token,
-                &issuer,
-                env.now(),
-            ))
-        })
-        .unwrap()
-        .unwrap_err();
-    assert!(refused.to_string().contains("required scopes"), "{refused}");
+    assert_get_user_refuses(&env, &e, &keys, &answer.access_token);
 
     // userInfo: the email scope's attributes, not the profile's.
     let info = e
@@ -591,23 +596,7 @@ fn client_credentials_grants_custom_scopes_only_and_get_user_refuses_its_token()
     assert_eq!(c["sub"], id.as_str());
     assert_eq!(c["client_id"], id.as_str());
     assert_eq!(c["scope"], "https://api.test/read");
-    let pool = env.pool();
-    let k = keys.pool_keys(&pool).unwrap();
-    let issuer = e.issuer(&pool.id);
-    let refused = env
-        .read(|r| {
-            Ok(user_pools::signin::authenticate(
-                r,
-                &k,
-                &pool,
-                &answer.access_token,
-                &issuer,
-                env.now(),
-            ))
-        })
-        .unwrap()
-        .unwrap_err();
-    assert!(refused.to_string().contains("required scopes"), "{refused}");
+    assert_get_user_refuses(&env, &e, &keys, &answer.access_token);
 
     // A public client cannot use the grant.
     let (public, _) = client(
