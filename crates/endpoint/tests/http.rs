@@ -200,6 +200,29 @@ fn create_pool(server: &Server) -> String {
     r.json()["UserPool"]["Id"].as_str().unwrap().to_string()
 }
 
+/// A client of `pool` for password sign-ins (and `extra` settings), and the user ann with the
+/// password `Passw0rd!`; answers the client id.
+fn password_client_and_ann(server: &Server, pool: &str, extra: Value) -> String {
+    let mut request = json!({"UserPoolId": pool, "ClientName": "app",
+        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]});
+    for (k, v) in extra.as_object().unwrap() {
+        request[k] = v.clone();
+    }
+    let client = server.idp("CreateUserPoolClient", request).json()["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    server.idp(
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "ann", "MessageAction": "SUPPRESS"}),
+    );
+    server.idp(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "ann", "Password": "Passw0rd!", "Permanent": true}),
+    );
+    client
+}
+
 // ----- the protocol ---------------------------------------------------------------------
 
 #[test]
@@ -1008,24 +1031,7 @@ fn public_operations_pass_unsigned_and_the_keys_are_well_known() {
         .as_str()
         .unwrap()
         .to_string();
-    let client = server
-        .idp(
-            "CreateUserPoolClient",
-            json!({"UserPoolId": pool, "ClientName": "app",
-                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
-        .json()["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    server.idp(
-        "AdminCreateUser",
-        json!({"UserPoolId": pool, "Username": "ann", "MessageAction": "SUPPRESS"}),
-    );
-    server.idp(
-        "AdminSetUserPassword",
-        json!({"UserPoolId": pool, "Username": "ann", "Password": "Passw0rd!", "Permanent": true}),
-    );
+    let client = password_client_and_ann(&server, &pool, json!({}));
     server
         .console
         .create_access_key(&Actor::cli(), Empty {})
@@ -1165,23 +1171,10 @@ fn hostile_bodies_are_answered_by_name_in_one_pass() {
 fn a_lockout_looks_like_an_unknown_user_when_the_client_hides_who_exists() {
     let server = Server::start();
     let pool = create_pool(&server);
-    let client = server
-        .idp(
-            "CreateUserPoolClient",
-            json!({"UserPoolId": pool, "ClientName": "app", "PreventUserExistenceErrors": "ENABLED",
-                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
-        .json()["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    server.idp(
-        "AdminCreateUser",
-        json!({"UserPoolId": pool, "Username": "ann", "MessageAction": "SUPPRESS"}),
-    );
-    server.idp(
-        "AdminSetUserPassword",
-        json!({"UserPoolId": pool, "Username": "ann", "Password": "Passw0rd!", "Permanent": true}),
+    let client = password_client_and_ann(
+        &server,
+        &pool,
+        json!({"PreventUserExistenceErrors": "ENABLED"}),
     );
     let sign_in = |name: &str, password: &str| {
         let r = server.idp(
