@@ -101,6 +101,15 @@ fn pools(s: &Server) -> Pools {
 }
 
 impl Pools {
+    /// A location PoolA's pages answered, as a URL the browser can follow.
+    fn absolute(&self, location: &str) -> String {
+        if location.starts_with("http") {
+            location.to_string()
+        } else {
+            format!("{}{location}", self.a_base)
+        }
+    }
+
     fn authorize(&self, extra: &[(&str, &str)]) -> String {
         let mut pairs = vec![
             ("client_id", self.a_client.as_str()),
@@ -615,14 +624,7 @@ fn the_sign_in_page_offers_the_providers_and_a_client_with_only_one_goes_straigh
         p.a_base
     )));
     assert!(to.contains("idp_identifier=corp.example"), "{to}");
-    let to_b = location(&browser.get(&format!(
-        "{}{to}",
-        if to.starts_with("http") {
-            ""
-        } else {
-            p.a_base.as_str()
-        }
-    )));
+    let to_b = location(&browser.get(&p.absolute(&to)));
     assert!(
         to_b.contains(&format!("/{}/oauth2/authorize?", p.b)),
         "{to_b}"
@@ -651,14 +653,7 @@ fn the_sign_in_page_offers_the_providers_and_a_client_with_only_one_goes_straigh
     let login = location(&browser.get(&p.authorize(&[])));
     let to = location(&browser.get(&format!("{}{login}", p.a_base)));
     assert!(to.contains("identity_provider=PoolB"), "{to}");
-    let to_b = location(&browser.get(&format!(
-        "{}{to}",
-        if to.starts_with("http") {
-            ""
-        } else {
-            p.a_base.as_str()
-        }
-    )));
+    let to_b = location(&browser.get(&p.absolute(&to)));
     assert!(
         to_b.contains(&format!("/{}/oauth2/authorize?", p.b)),
         "{to_b}"
