@@ -122,7 +122,7 @@ pub(crate) fn verify_external(
         Ok(v) => Ok(VerifiedLogin {
             provider: v.provider,
             subject: v.subject,
-            claims: v.claims,
+            claims: v.claims.into(),
         }),
         Err(Refusal::NotAuthorized(m)) => Err(Error::NotAuthorized(m)),
         Err(Refusal::InvalidParameter(f)) => Err(Error::InvalidParameter(f)),
@@ -444,7 +444,7 @@ fn id_token(
     Ok(VerifiedLogin {
         provider: provider.to_owned(),
         subject: sub,
-        claims: verified.into_claims(),
+        claims: verified.shared_claims(),
     })
 }
 

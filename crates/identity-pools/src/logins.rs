@@ -7,6 +7,7 @@
 //! key, the subject it vouches for and the token's claims — is all the identities' rules see.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use domain::FieldError;
 use serde_json::{Map, Value};
@@ -31,8 +32,8 @@ pub struct VerifiedLogin {
     /// Who the provider vouches for: the token's `sub` (for [`COGNITO_IDENTITY`], the identity
     /// id the token was issued to).
     pub subject: String,
-    /// The token's verified claims.
-    pub claims: Map<String, Value>,
+    /// The token's verified claims (shared with the verified token a verifier remembers).
+    pub claims: Arc<Map<String, Value>>,
 }
 
 impl VerifiedLogin {

@@ -8,6 +8,7 @@
 //! the principal tags under `https://aws.amazon.com/tags`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use storage::identities as store;
@@ -185,7 +186,7 @@ pub fn verify(
     issuer: &str,
     pool_id: &str,
     now_secs: i64,
-) -> Result<Map<String, Value>, Error> {
+) -> Result<Arc<Map<String, Value>>, Error> {
     // Sent again with every call until it expires: verified once per key set.
     let verified = keys
         .verifier
@@ -208,7 +209,7 @@ pub fn verify(
             "Invalid login token. The token names no identity (sub)".into(),
         ));
     }
-    Ok(verified.into_claims())
+    Ok(verified.shared_claims())
 }
 
 /// Cognito's sentence for a token that failed a check of [`Verifier::verify`].

@@ -301,7 +301,7 @@ pub fn deciding_login(
     let role_mappings = role_mappings(pool)?;
     let logins: Vec<mapping::LoginClaims<'_>> = verified
         .iter()
-        .map(|l| (l.provider.as_str(), &l.claims))
+        .map(|l| (l.provider.as_str(), &*l.claims))
         .collect();
     mapping::deciding_login(&pool.roles, &role_mappings, &logins, custom_role_arn).map_err(
         |refusal| {

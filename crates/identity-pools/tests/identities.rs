@@ -32,7 +32,7 @@ impl LoginVerifier for Fake {
         Ok(VerifiedLogin {
             provider: provider.to_owned(),
             subject: subject.to_owned(),
-            claims: Map::new(),
+            claims: Map::new().into(),
         })
     }
 }

@@ -115,13 +115,16 @@ mod sealed {
     /// primary-key lookups instead of a row with a multi-kilobyte JSON document to parse
     /// (docs/benchmarks.md, finding 3); finding a client by its id, one (every sign-in and
     /// token request finds its client); an identity pool's eight JSON documents are read once
-    /// per revision, not once per GetCredentialsForIdentity (docs/benchmarks.md, IP2).
+    /// per revision, not once per GetCredentialsForIdentity (docs/benchmarks.md, IP2), and
+    /// the role it vends likewise, with its policies.
     pub struct Cache {
         pub(crate) pools: Kept<String, crate::pools::PoolRow>,
         /// Clients found by their id ([`crate::clients::find`]), with their pool's id.
         pub(crate) clients: Kept<String, (crate::clients::ClientRow, String)>,
         pub(crate) identity_pools: Kept<String, crate::identity_pools::IdentityPoolRow>,
         pub(crate) identity_pools_by_pk: Kept<i64, crate::identity_pools::IdentityPoolRow>,
+        /// Roles found by their ARN ([`crate::roles::get_by_arn`]), with their policies.
+        pub(crate) roles_by_arn: Kept<String, crate::roles::RoleRow>,
     }
 
     impl Default for Cache {
@@ -131,6 +134,7 @@ mod sealed {
                 clients: Kept::new(CLIENTS_KEPT),
                 identity_pools: Kept::new(POOLS_KEPT),
                 identity_pools_by_pk: Kept::new(POOLS_KEPT),
+                roles_by_arn: Kept::new(POOLS_KEPT),
             }
         }
     }

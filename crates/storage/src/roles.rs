@@ -1,12 +1,14 @@
 //! The `roles` and `role_policies` tables: the workspace's IAM-style roles, each with its trust
 //! policy and its named permission policies (as the text given; validated by the engine).
+//! Every write bumps the configuration revision: a role found by its ARN is kept while the
+//! revision stands (the vend's read, `kept.rs`), and read again after any change to it.
 
 use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::sealed::Conn;
-use crate::{Read, Result, Tx};
+use crate::{Read, Result, Tx, bump_config_revision};
 
 /// A stored role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,25 +94,27 @@ pub fn insert(tx: &Tx<'_>, role: &NewRole<'_>, now: i64) -> Result<i64> {
             role.max_session_duration,
             now
         ])?;
-    Ok(tx.conn().last_insert_rowid())
+    let pk = tx.conn().last_insert_rowid();
+    bump_config_revision(tx)?;
+    Ok(pk)
 }
 
 /// The role of this name (matched regardless of case, as IAM does), with its policies.
 pub fn get_by_name(r: &impl Read, name: &str) -> Result<Option<RoleRow>> {
-    let found = r
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM roles WHERE name = ?1"))?
-        .query_row([name], row)
-        .optional()?;
-    found.map(|role| with_policies(r, role)).transpose()
+    one(r, "name", name)
 }
 
 /// The role with this ARN, with its policies.
 pub fn get_by_arn(r: &impl Read, arn: &str) -> Result<Option<RoleRow>> {
+    crate::kept::through(r, &r.cache().roles_by_arn, arn, |r| one(r, "arn", arn))
+}
+
+/// The role whose `column` (a unique one: `name` or `arn`) is `value`, with its policies.
+fn one(r: &impl Read, column: &str, value: &str) -> Result<Option<RoleRow>> {
     let found = r
         .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM roles WHERE arn = ?1"))?
-        .query_row([arn], row)
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM roles WHERE {column} = ?1"))?
+        .query_row([value], row)
         .optional()?;
     found.map(|role| with_policies(r, role)).transpose()
 }
@@ -156,7 +160,7 @@ pub fn update(
             max_session_duration,
             now
         ])?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Adds or replaces one permission policy of a role.
@@ -184,7 +188,7 @@ fn touch(tx: &Tx<'_>, pk: i64, now: i64) -> Result<()> {
     tx.conn()
         .prepare_cached("UPDATE roles SET updated_at = ?2 WHERE pk = ?1")?
         .execute(params![pk, now])?;
-    Ok(())
+    bump_config_revision(tx)
 }
 
 /// Deletes a role and its policies; answers whether there was one.
@@ -193,5 +197,6 @@ pub fn delete(tx: &Tx<'_>, pk: i64) -> Result<bool> {
         .conn()
         .prepare_cached("DELETE FROM roles WHERE pk = ?1")?
         .execute([pk])?;
+    bump_config_revision(tx)?;
     Ok(n > 0)
 }

@@ -240,7 +240,7 @@ impl Verifier {
         check_times(&scanned, now_secs, skew_secs.max(0))?;
         Ok(VerifiedToken {
             header,
-            json,
+            json: json.into(),
             scanned,
             claims: OnceLock::new(),
         })
@@ -269,6 +269,8 @@ impl Verifier {
         }
         let verified = self.verify(token, now_secs, skew_secs)?;
         if let Ok(Some(exp)) = verified.scanned.exp.get("exp") {
+            // Built once, so every later use of the remembered token shares the map.
+            verified.claims_built();
             self.remembered
                 .keep(token, signature, &verified, exp, now_secs);
         }
@@ -323,9 +325,9 @@ fn check_times(claims: &Scanned, now: i64, skew: i64) -> Result<()> {
 #[derive(Debug, Clone)]
 pub struct VerifiedToken {
     header: Arc<Map<String, Value>>,
-    json: Vec<u8>,
+    json: Arc<[u8]>,
     scanned: Scanned,
-    claims: OnceLock<Map<String, Value>>,
+    claims: OnceLock<Arc<Map<String, Value>>>,
 }
 
 impl PartialEq for VerifiedToken {
@@ -344,18 +346,28 @@ impl VerifiedToken {
     /// Every claim (built on first use).
     #[must_use]
     pub fn claims(&self) -> &Map<String, Value> {
-        // The scan accepted the bytes exactly when a map would: this parse cannot fail.
-        self.claims
-            .get_or_init(|| serde_json::from_slice(&self.json).unwrap_or_default())
+        self.claims_built()
+    }
+
+    /// Every claim, shared: a clone of this token (a remembered one) shares the same map.
+    #[must_use]
+    pub fn shared_claims(&self) -> Arc<Map<String, Value>> {
+        Arc::clone(self.claims_built())
     }
 
     /// The claims, by value.
     #[must_use]
     pub fn into_claims(self) -> Map<String, Value> {
         match self.claims.into_inner() {
-            Some(claims) => claims,
+            Some(claims) => Arc::unwrap_or_clone(claims),
             None => serde_json::from_slice(&self.json).unwrap_or_default(),
         }
+    }
+
+    fn claims_built(&self) -> &Arc<Map<String, Value>> {
+        // The scan accepted the bytes exactly when a map would: this parse cannot fail.
+        self.claims
+            .get_or_init(|| Arc::new(serde_json::from_slice(&self.json).unwrap_or_default()))
     }
 
     /// The `kid` the token was verified with.
