@@ -108,6 +108,10 @@ mod sealed {
         /// Whether what this view reads may be kept in the cache: only committed data may, so
         /// a write transaction (which may still roll back) reads the cache but never fills it.
         fn fills_cache(&self) -> bool;
+        /// Where a read transaction keeps the configuration revision it has read: its snapshot
+        /// cannot change, so [`crate::config_revision`] asks the store once. None for a write
+        /// transaction, whose own writes move the revision.
+        fn revision_seen(&self) -> Option<&std::cell::Cell<Option<i64>>>;
     }
 
     /// Decoded pools, app clients and identity pools, valid while the store's configuration
@@ -154,6 +158,7 @@ pub trait Read: sealed::Conn {}
 pub struct Reader<'a> {
     conn: &'a Connection,
     cache: &'a Cache,
+    revision: std::cell::Cell<Option<i64>>,
 }
 
 /// One write transaction. Dropped without commit (an error in [`Db::write`]'s closure) it rolls
@@ -173,6 +178,9 @@ impl sealed::Conn for Reader<'_> {
     fn fills_cache(&self) -> bool {
         true
     }
+    fn revision_seen(&self) -> Option<&std::cell::Cell<Option<i64>>> {
+        Some(&self.revision)
+    }
 }
 impl Read for Reader<'_> {}
 impl sealed::Conn for Tx<'_> {
@@ -185,6 +193,9 @@ impl sealed::Conn for Tx<'_> {
     fn fills_cache(&self) -> bool {
         false
     }
+    fn revision_seen(&self) -> Option<&std::cell::Cell<Option<i64>>> {
+        None
+    }
 }
 impl Read for Tx<'_> {}
 
@@ -192,9 +203,17 @@ impl Read for Tx<'_> {}
 /// pool, an app client, an identity pool or a workspace setting, in any process. What was
 /// decoded from those rows at one revision may be kept and reused while the revision stays the same.
 pub fn config_revision(r: &impl Read) -> Result<i64> {
-    Ok(r.conn()
+    if let Some(n) = r.revision_seen().and_then(std::cell::Cell::get) {
+        return Ok(n);
+    }
+    let n = r
+        .conn()
         .prepare_cached("SELECT n FROM config_revision WHERE id = 1")?
-        .query_row([], |row| row.get(0))?)
+        .query_row([], |row| row.get(0))?;
+    if let Some(seen) = r.revision_seen() {
+        seen.set(Some(n));
+    }
+    Ok(n)
 }
 
 /// Marks a configuration change; called by every write to pools, clients and settings.
@@ -479,6 +498,7 @@ impl Db {
         let out = f(&Reader {
             conn: &guard,
             cache: &self.cache,
+            revision: std::cell::Cell::new(None),
         });
         // A read transaction has nothing to keep; ending it releases the snapshot.
         guard.execute_batch("COMMIT").map_err(Error::from)?;

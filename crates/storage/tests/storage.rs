@@ -1049,3 +1049,26 @@ fn the_sign_in_filter_is_indexed() {
         }
     }
 }
+
+#[test]
+fn a_read_transaction_keeps_one_configuration_while_another_connection_changes_it() {
+    let db = TestDb::new();
+    let pk = pool(&db);
+    let before = db.read(|r| storage::config_revision(r)).unwrap();
+    db.read(|r| {
+        assert_eq!(storage::config_revision(r)?, before);
+        assert_eq!(pools::get(r, "us-east-1_test")?.unwrap().name, "test");
+        // Committed on the writer's connection while this snapshot is open.
+        db.write(|tx| pools::update(tx, pk, "renamed", &PoolConfig::default(), 2))?;
+        assert_eq!(storage::config_revision(r)?, before);
+        assert_eq!(pools::get(r, "us-east-1_test")?.unwrap().name, "test");
+        Ok::<_, Error>(())
+    })
+    .unwrap();
+    db.read(|r| {
+        assert!(storage::config_revision(r)? > before);
+        assert_eq!(pools::get(r, "us-east-1_test")?.unwrap().name, "renamed");
+        Ok::<_, Error>(())
+    })
+    .unwrap();
+}

@@ -36,17 +36,13 @@ impl Pending {
     }
 }
 
-fn code_field(error: Option<&str>) -> String {
-    Field {
-        name: "code",
-        label: "Code",
-        kind: "text",
-        autocomplete: "one-time-code",
-        value: "",
-        error,
-        extra: "inputmode=\"numeric\" spellcheck=\"false\"",
-    }
-    .html()
+/// A challenge parameter that carries a JSON list of names (`MFAS_CAN_CHOOSE`,
+/// `requiredAttributes`); none when it is absent or not such a list.
+fn list_parameter(p: &Pending, name: &str) -> Vec<String> {
+    p.parameters
+        .get(name)
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
 }
 
 pub(super) fn challenge_page(
@@ -72,21 +68,17 @@ pub(super) fn challenge_page(
         "SOFTWARE_TOKEN_MFA" => (
             "Multi-factor authentication",
             "Enter the code from your authenticator app.".to_string(),
-            code_field(error),
+            page::code_field("Code", error),
             "Sign in",
         ),
         "EMAIL_OTP" | "SMS_MFA" => (
             "Multi-factor authentication",
             format!("We sent a code to {destination}. Enter it to sign in."),
-            code_field(error),
+            page::code_field("Code", error),
             "Sign in",
         ),
         "SELECT_MFA_TYPE" => {
-            let choices: Vec<String> = p
-                .parameters
-                .get("MFAS_CAN_CHOOSE")
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or_default();
+            let choices = list_parameter(p, "MFAS_CAN_CHOOSE");
             let label = |c: &str| {
                 match c {
                     "SOFTWARE_TOKEN_MFA" => "Authenticator app",
@@ -127,11 +119,7 @@ pub(super) fn challenge_page(
             )
         }
         "NEW_PASSWORD_REQUIRED" => {
-            let required: Vec<String> = p
-                .parameters
-                .get("requiredAttributes")
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or_default();
+            let required = list_parameter(p, "requiredAttributes");
             let mut inputs = Field {
                 name: "new_password",
                 label: "New password",

@@ -78,18 +78,7 @@ fn confirm_page(site: &Site, p: &PageRequest, status: StatusCode, v: &ConfirmVie
     } else {
         hidden.push_str(&page::hidden("username", v.username));
     }
-    inputs.push_str(
-        &Field {
-            name: "code",
-            label: "Code",
-            kind: "text",
-            autocomplete: "one-time-code",
-            value: "",
-            error: v.code_error.as_deref(),
-            extra: "inputmode=\"numeric\" spellcheck=\"false\"",
-        }
-        .html(),
-    );
+    inputs.push_str(&page::code_field("Code", v.code_error.as_deref()));
     inputs.push_str(&password_field(
         "password",
         "New password",

@@ -157,16 +157,7 @@ pub(crate) fn render(
     }
     content.push_str(&page::text(&format!("Account: {}", s.username)));
     if let Some(app) = &s.app {
-        let code = Field {
-            name: "code",
-            label: "Code from your authenticator app",
-            kind: "text",
-            autocomplete: "one-time-code",
-            value: "",
-            error: code_error,
-            extra: "inputmode=\"numeric\" spellcheck=\"false\"",
-        }
-        .html();
+        let code = page::code_field("Code from your authenticator app", code_error);
         let intro = if both {
             "Scan the QR code with an authenticator app (such as Google Authenticator, \
              Microsoft Authenticator or 1Password), then enter the 6-digit code it shows."

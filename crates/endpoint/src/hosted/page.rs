@@ -179,6 +179,21 @@ impl Field<'_> {
     }
 }
 
+/// The field of a one-time code (an MFA, confirmation or reset code) named `code`, labelled
+/// `label`, with `error` under it.
+pub(crate) fn code_field(label: &str, error: Option<&str>) -> String {
+    Field {
+        name: "code",
+        label,
+        kind: "text",
+        autocomplete: "one-time-code",
+        value: "",
+        error,
+        extra: "inputmode=\"numeric\" spellcheck=\"false\"",
+    }
+    .html()
+}
+
 /// A form posting to `action` with its hidden fields, inputs and a submit button.
 pub(crate) fn form(action: &str, hidden_fields: &str, inputs: &str, submit: &str) -> String {
     format!(

@@ -164,18 +164,7 @@ fn confirm_page(
     } else {
         hidden.push_str(&page::hidden("username", username));
     }
-    inputs.push_str(
-        &Field {
-            name: "code",
-            label: "Verification code",
-            kind: "text",
-            autocomplete: "one-time-code",
-            value: "",
-            error: code_error,
-            extra: "inputmode=\"numeric\" spellcheck=\"false\"",
-        }
-        .html(),
-    );
+    inputs.push_str(&page::code_field("Verification code", code_error));
     let by_link = SignUpForm::of(&p.a.sc).by_link;
     let text = match delivery {
         Some(d) if by_link && d.medium == "EMAIL" => format!(
