@@ -316,7 +316,7 @@ impl Console {
     pub fn verify_identity_pool_token(
         &self,
         token: &str,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    ) -> Result<Arc<serde_json::Map<String, serde_json::Value>>, ApiError> {
         let invalid = |m: String| ApiError::new(ErrorCode::InvalidIdentityToken, m);
         let keys = self.openid_keys()?;
         let now = self.now().div_euclid(1000);
@@ -349,7 +349,7 @@ impl Console {
                 "The token's identity ({sub}) is not an identity of identity pool '{aud}'"
             )));
         }
-        Ok(verified.into_claims())
+        Ok(verified.shared_claims())
     }
 
     /// The identity pools' JWKS document (`/cognito-identity/.well-known/jwks_uri`).

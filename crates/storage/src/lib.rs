@@ -6,6 +6,7 @@
 //! modules' functions and never see SQL. Writes go through [`Db::write`], which runs a closure in
 //! one transaction: either all of its changes land or none do.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -100,6 +101,8 @@ impl From<rusqlite::Error> for Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 mod sealed {
+    use std::cell::Cell;
+
     use crate::kept::Kept;
 
     pub trait Conn {
@@ -111,7 +114,7 @@ mod sealed {
         /// Where a read transaction keeps the configuration revision it has read: its snapshot
         /// cannot change, so [`crate::config_revision`] asks the store once. None for a write
         /// transaction, whose own writes move the revision.
-        fn revision_seen(&self) -> Option<&std::cell::Cell<Option<i64>>>;
+        fn revision_seen(&self) -> Option<&Cell<Option<i64>>>;
     }
 
     /// Decoded pools, app clients and identity pools, valid while the store's configuration
@@ -158,7 +161,7 @@ pub trait Read: sealed::Conn {}
 pub struct Reader<'a> {
     conn: &'a Connection,
     cache: &'a Cache,
-    revision: std::cell::Cell<Option<i64>>,
+    revision: Cell<Option<i64>>,
 }
 
 /// One write transaction. Dropped without commit (an error in [`Db::write`]'s closure) it rolls
@@ -178,7 +181,7 @@ impl sealed::Conn for Reader<'_> {
     fn fills_cache(&self) -> bool {
         true
     }
-    fn revision_seen(&self) -> Option<&std::cell::Cell<Option<i64>>> {
+    fn revision_seen(&self) -> Option<&Cell<Option<i64>>> {
         Some(&self.revision)
     }
 }
@@ -193,7 +196,7 @@ impl sealed::Conn for Tx<'_> {
     fn fills_cache(&self) -> bool {
         false
     }
-    fn revision_seen(&self) -> Option<&std::cell::Cell<Option<i64>>> {
+    fn revision_seen(&self) -> Option<&Cell<Option<i64>>> {
         None
     }
 }
@@ -203,7 +206,7 @@ impl Read for Tx<'_> {}
 /// pool, an app client, an identity pool or a workspace setting, in any process. What was
 /// decoded from those rows at one revision may be kept and reused while the revision stays the same.
 pub fn config_revision(r: &impl Read) -> Result<i64> {
-    if let Some(n) = r.revision_seen().and_then(std::cell::Cell::get) {
+    if let Some(n) = r.revision_seen().and_then(Cell::get) {
         return Ok(n);
     }
     let n = r
@@ -498,7 +501,7 @@ impl Db {
         let out = f(&Reader {
             conn: &guard,
             cache: &self.cache,
-            revision: std::cell::Cell::new(None),
+            revision: Cell::new(None),
         });
         // A read transaction has nothing to keep; ending it releases the snapshot.
         guard.execute_batch("COMMIT").map_err(Error::from)?;
