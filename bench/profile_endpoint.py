@@ -3,7 +3,8 @@
 
     python3 bench/profile_endpoint.py [OP] [CONNECTIONS]
     # OP: AdminGetUser (default) | ListUsers | DescribeWorkspace | GetUser | RefreshTokenAuth |
-    #     UserPasswordAuth | GetId | GetCredentialsForIdentity;  CONNECTIONS: wrk's -c (default 8)
+    #     UserPasswordAuth | GetId | GetCredentialsForIdentity | IdentityNoOp;
+    # CONNECTIONS: wrk's -c (default 8)
 
 Starts `poolhouse serve` (release build) on the cached 1M data set on 127.0.0.1 (on a scratch copy
 for the sign-in operations, which write, after giving 50 users a password and signing each in
@@ -15,7 +16,9 @@ faults, the blocking-pool hand-off, HTTP. Also prints the server's minor page fa
 request. GetId and GetCredentialsForIdentity run on a fresh store set up as
 bench/identity_endpoint.py sets it up (a user pool, a signed-in user, an identity pool, a role),
 their samples sorted by the steps of an identity call (token check, authorisation, role mapping,
-trust, minting, the credential and audit rows, BEGIN/COMMIT, the writer's lock). Needs `perf` (linux-perf) and a kernel that lets this user profile its own processes.
+trust, minting, the credential and audit rows, BEGIN/COMMIT, the writer's lock). IdentityNoOp is
+the no-op (`DescribeWorkspace`) on that same fresh store: the other side of IP1's and IP2's
+ratios, without the 1M data set. Needs `perf` (linux-perf) and a kernel that lets this user profile its own processes.
 """
 
 import collections
@@ -106,7 +109,7 @@ IDENTITY_BUCKETS = [
     ("dispatch: encode response", ["encode_response"]),
     ("dispatch: other", ["dispatch_json"]),
 ]
-IDENTITY_OPS = ("GetId", "GetCredentialsForIdentity")
+IDENTITY_OPS = ("GetId", "GetCredentialsForIdentity", "IdentityNoOp")
 
 
 def classify(stack, buckets=BUCKETS):
@@ -191,7 +194,8 @@ def identity(op, connections):
     try:
         port = int(p.stdout.readline().strip().rsplit(":", 1)[1])
         key, token, ipool, ident = identity_endpoint.poolhouse_setup(port)
-        env = dict(os.environ, OP=op, IDENTITY_POOL_ID=ipool, LOGINS_KEY=key,
+        wrk_op = "DescribeWorkspace" if op == "IdentityNoOp" else op
+        env = dict(os.environ, OP=wrk_op, IDENTITY_POOL_ID=ipool, LOGINS_KEY=key,
                    LOGIN_TOKEN=token, IDENTITY_ID=ident)
         record(p.pid, port, env, connections, IDENTITY_BUCKETS, op)
     finally:

@@ -19,6 +19,12 @@ use std::sync::Arc;
 
 use console_api::Console;
 
+/// The allocator of `poolhouse serve` (crates/cli), for the endpoint and the console this
+/// process runs: per-thread pages for the many small allocations a request makes and frees on
+/// other threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     init_tracing();
     let args = match store::Args::parse(std::env::args_os().skip(1)) {

@@ -25,6 +25,13 @@ use clap::{Parser, Subcommand};
 use console_api::ops::{self, Service};
 use console_api::{Actor, ApiError, Console};
 
+/// The allocator: `serve` answers each request with a few hundred small allocations freed on
+/// other threads (the blocking pool, the writer behind the answer), which mimalloc serves from
+/// per-thread pages where glibc's malloc took a fifth of the server's CPU (docs/benchmarks.md,
+/// IP2).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status for an operation the core refused (as the AWS CLI uses).
 pub(crate) const EXIT_API_ERROR: u8 = 254;
 /// Exit status for a command line that does not parse.

@@ -176,13 +176,14 @@ impl Console {
 
     /// Queues `f` and the operation's success record to be written behind the answer
     /// (`behind.rs`): for a record whose absence changes no answer. The audit entry is dated
-    /// now, when the operation succeeded, not when it is written.
+    /// now, when the operation succeeded, not when it is written. `f` may run twice (a batch
+    /// with a failed write is written again: `storage::Db::write_each`).
     pub(crate) fn write_behind_audited(
         &self,
         ctx: &OpCtx<'_>,
         pool_id: Option<String>,
         target: Option<String>,
-        f: impl FnOnce(&storage::Tx<'_>) -> Result<(), ApiError> + Send + 'static,
+        f: impl Fn(&storage::Tx<'_>) -> Result<(), ApiError> + Send + 'static,
     ) {
         let op = ctx.op.name();
         let actor = ctx.actor.to_string();
@@ -196,10 +197,10 @@ impl Console {
                     &AuditEvent {
                         id: 0,
                         at,
-                        actor,
+                        actor: actor.clone(),
                         operation: op.into(),
-                        pool_id,
-                        target,
+                        pool_id: pool_id.clone(),
+                        target: target.clone(),
                         target_label: label,
                         outcome: Outcome::Success,
                         error_code: None,

@@ -150,7 +150,12 @@ fn user_pool_of(provider: &str) -> Result<domain::UserPoolId, Error> {
             ))
         })?;
     let region = pool_id.split_once('_').map_or("", |(r, _)| r);
-    if provider != format!("cognito-idp.{region}.amazonaws.com/{pool_id}") {
+    let canonical = provider
+        .strip_prefix("cognito-idp.")
+        .and_then(|rest| rest.strip_prefix(region))
+        .and_then(|rest| rest.strip_prefix(".amazonaws.com/"))
+        == Some(pool_id.as_str());
+    if !canonical {
         return Err(refused(format!(
             "Invalid login token. '{provider}' names a user pool of another region"
         )));
@@ -475,5 +480,42 @@ fn check_session(
             Err(refused("Invalid login token. User is disabled."))
         }
         _ => Err(revoked()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn a_user_pool_provider_is_named_in_its_pools_region() {
+        let id = user_pool_of("cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyZ").unwrap();
+        assert_eq!(id.as_str(), "eu-west-1_AbC123xyZ");
+        for (provider, reason) in [
+            (
+                "cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC123xyZ",
+                "of another region",
+            ),
+            (
+                "cognito-idp.eu-west-1.example.amazonaws.com/eu-west-1_AbC123xyZ",
+                "of another region",
+            ),
+            (
+                "xcognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyZ",
+                "of another region",
+            ),
+            (
+                "cognito-idp.eu-west-1.amazonaws.com/not-a-pool",
+                "is not a user pool provider",
+            ),
+            ("accounts.google.com", "is not a user pool provider"),
+        ] {
+            match user_pool_of(provider) {
+                Err(Error::NotAuthorized(m)) => assert!(m.contains(reason), "{provider}: {m}"),
+                other => panic!("{provider}: {other:?}"),
+            }
+        }
     }
 }

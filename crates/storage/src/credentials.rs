@@ -2,6 +2,8 @@
 //! the digests of the secret and of the session token, and what the session is (role, identity,
 //! session name and tags, where it came from, expiry) — never the secret itself.
 
+use std::sync::atomic::Ordering;
+
 use rusqlite::{OptionalExtension, params};
 
 use crate::sealed::Conn;
@@ -34,11 +36,26 @@ pub struct CredentialRow {
 /// How long after its expiry a credential is kept (so that it is refused as expired).
 pub const KEEP_EXPIRED_MS: i64 = 24 * 3600 * 1000;
 
-/// Stores a credential, and forgets the ones expired more than [`KEEP_EXPIRED_MS`] ago.
+/// At most this often (ms, the credentials' clock) does [`insert`] forget expired credentials:
+/// a sweep per row cost as much as the row under load, and a credential a day past its expiry
+/// may well stay a minute longer.
+pub const SWEEP_EVERY_MS: i64 = 60 * 1000;
+
+/// Stores a credential; the first one stored in each [`SWEEP_EVERY_MS`] (by `created_at`) also
+/// forgets the ones expired more than [`KEEP_EXPIRED_MS`] ago.
 pub fn insert(tx: &Tx<'_>, c: &CredentialRow) -> Result<()> {
-    tx.conn()
-        .prepare_cached("DELETE FROM credentials WHERE expires_at < ?1")?
-        .execute([c.created_at - KEEP_EXPIRED_MS])?;
+    let sweep_at = &tx.cache().credentials_sweep_at;
+    let due = sweep_at.load(Ordering::Relaxed);
+    // A clock set back (below the last sweep) sweeps too rather than wait for it to catch up.
+    if c.created_at >= due || c.created_at < due.saturating_sub(SWEEP_EVERY_MS) {
+        tx.conn()
+            .prepare_cached("DELETE FROM credentials WHERE expires_at < ?1")?
+            .execute([c.created_at - KEEP_EXPIRED_MS])?;
+        sweep_at.store(
+            c.created_at.saturating_add(SWEEP_EVERY_MS),
+            Ordering::Relaxed,
+        );
+    }
     tx.conn()
         .prepare_cached(
             "INSERT INTO credentials(access_key_id, secret_digest, token_digest, role_arn,

@@ -35,7 +35,14 @@ pub struct LoginRow {
     pub linked_at: i64,
 }
 
-const COLUMNS: &str = "pk, id, pool, disabled, created_at, modified_at";
+/// The columns [`row`] reads, as a literal for `concat!` (the lookups made on every identity
+/// call then build no SQL string).
+macro_rules! columns {
+    () => {
+        "pk, id, pool, disabled, created_at, modified_at"
+    };
+}
+const COLUMNS: &str = columns!();
 
 fn row(r: &Row<'_>) -> rusqlite::Result<IdentityRow> {
     Ok(IdentityRow {
@@ -48,7 +55,12 @@ fn row(r: &Row<'_>) -> rusqlite::Result<IdentityRow> {
     })
 }
 
-const LOGIN_COLUMNS: &str = "pk, identity, provider, subject, linked_at";
+/// The columns [`login`] reads, likewise.
+macro_rules! login_columns {
+    () => {
+        "pk, identity, provider, subject, linked_at"
+    };
+}
 
 fn login(r: &Row<'_>) -> rusqlite::Result<LoginRow> {
     Ok(LoginRow {
@@ -80,7 +92,11 @@ pub fn insert(tx: &Tx<'_>, pool: i64, id: &str, now: i64) -> Result<IdentityRow>
 /// The identity with this id, in any pool.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<IdentityRow>> {
     Ok(r.conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM identities WHERE id = ?1"))?
+        .prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM identities WHERE id = ?1"
+        ))?
         .query_row([id], row)
         .optional()?)
 }
@@ -88,7 +104,11 @@ pub fn get(r: &impl Read, id: &str) -> Result<Option<IdentityRow>> {
 /// The identity with this key.
 pub fn get_by_pk(r: &impl Read, pk: i64) -> Result<Option<IdentityRow>> {
     Ok(r.conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM identities WHERE pk = ?1"))?
+        .prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM identities WHERE pk = ?1"
+        ))?
         .query_row([pk], row)
         .optional()?)
 }
@@ -334,9 +354,10 @@ pub fn by_login(
 
 /// An identity's logins, by provider then subject.
 pub fn logins(r: &impl Read, identity: i64) -> Result<Vec<LoginRow>> {
-    let mut stmt = r.conn().prepare_cached(&format!(
-        "SELECT {LOGIN_COLUMNS} FROM identity_logins WHERE identity = ?1
-         ORDER BY provider, subject"
+    let mut stmt = r.conn().prepare_cached(concat!(
+        "SELECT ",
+        login_columns!(),
+        " FROM identity_logins WHERE identity = ?1 ORDER BY provider, subject"
     ))?;
     let rows = stmt.query_map([identity], login)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -132,6 +132,10 @@ mod sealed {
         pub(crate) identity_pools_by_pk: Kept<i64, crate::identity_pools::IdentityPoolRow>,
         /// Roles found by their ARN ([`crate::roles::get_by_arn`]), with their policies.
         pub(crate) roles_by_arn: Kept<String, crate::roles::RoleRow>,
+        /// From when (the credentials' clock, ms) the next credential recorded also forgets
+        /// the long-expired ones ([`crate::credentials::insert`]). Not a cache, but memory of
+        /// this store's like the caches.
+        pub(crate) credentials_sweep_at: std::sync::atomic::AtomicI64,
     }
 
     impl Default for Cache {
@@ -142,6 +146,7 @@ mod sealed {
                 identity_pools: Kept::new(POOLS_KEPT),
                 identity_pools_by_pk: Kept::new(POOLS_KEPT),
                 roles_by_arn: Kept::new(POOLS_KEPT),
+                credentials_sweep_at: std::sync::atomic::AtomicI64::new(i64::MIN),
             }
         }
     }
@@ -497,14 +502,20 @@ impl Db {
             .find_map(|i| self.readers[(start + i) % n].try_lock().ok())
             .map(Ok)
             .unwrap_or_else(|| Self::lock(&self.readers[start % n]))?;
-        guard.execute_batch("BEGIN DEFERRED").map_err(Error::from)?;
+        // Cached statements: a read transaction is begun and ended on every request, and
+        // `execute_batch` would compile both statements each time.
+        let run = |sql: &str| -> Result<()> {
+            guard.prepare_cached(sql)?.execute([])?;
+            Ok(())
+        };
+        run("BEGIN DEFERRED")?;
         let out = f(&Reader {
             conn: &guard,
             cache: &self.cache,
             revision: Cell::new(None),
         });
         // A read transaction has nothing to keep; ending it releases the snapshot.
-        guard.execute_batch("COMMIT").map_err(Error::from)?;
+        run("COMMIT")?;
         out
     }
 
