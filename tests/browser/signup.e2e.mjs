@@ -352,7 +352,8 @@ async function main() {
     await page.locator("#f-email-error").waitFor();
     await page.getByLabel("Email address").fill("ola@example.com");
     await page.keyboard.press("Enter");
-    await page.getByLabel("Code").waitFor();
+    // Exact: "Code from your authenticator app" on the page being left matches "Code" too.
+    await page.getByLabel("Code", { exact: true }).waitFor();
     const text = await page.locator("main").innerText();
     assert(/o\*\*\*@e\*\*\*/.test(text), `the page does not say where the code went: ${text}`);
     await inEveryLook(page, "signup", "12-email-code");

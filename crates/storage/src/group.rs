@@ -24,8 +24,6 @@
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use rusqlite::TransactionBehavior;
-
 use crate::{Db, Error, Result, Tx};
 
 /// At most this many writes share a transaction (a bound on a batch's latency, not a tuning
@@ -164,11 +162,7 @@ impl Db {
     fn run_batch(&self, mut batch: Vec<Box<dyn Pending>>) {
         let outcome = (|| -> Result<()> {
             let mut conn = Self::lock(&self.writer)?;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let tx = Tx {
-                tx,
-                cache: &self.cache,
-            };
+            let tx = self.begin_write(&mut conn)?;
             for call in &mut batch {
                 tx.tx.prepare_cached("SAVEPOINT grouped")?.execute([])?;
                 if !call.run(&tx) {
@@ -205,22 +199,14 @@ impl Db {
     pub fn write_each(&self, jobs: Vec<Job>) -> Result<Vec<std::result::Result<(), String>>> {
         let mut conn = Self::lock(&self.writer)?;
         {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let tx = Tx {
-                tx,
-                cache: &self.cache,
-            };
+            let tx = self.begin_write(&mut conn)?;
             if jobs.iter().all(|job| job(&tx).is_ok()) {
                 tx.tx.commit()?;
                 return Ok(jobs.iter().map(|_| Ok(())).collect());
             }
             // Dropped: rolled back.
         }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let tx = Tx {
-            tx,
-            cache: &self.cache,
-        };
+        let tx = self.begin_write(&mut conn)?;
         let mut out = Vec::with_capacity(jobs.len());
         for job in &jobs {
             tx.tx.prepare_cached("SAVEPOINT behind")?.execute([])?;

@@ -133,8 +133,8 @@ mod sealed {
         /// Roles found by their ARN ([`crate::roles::get_by_arn`]), with their policies.
         pub(crate) roles_by_arn: Kept<String, crate::roles::RoleRow>,
         /// From when (the credentials' clock, ms) the next credential recorded also forgets
-        /// the long-expired ones ([`crate::credentials::insert`]). Not a cache, but memory of
-        /// this store's like the caches.
+        /// the long-expired ones ([`crate::credentials::insert`]). Not decoded rows, but kept
+        /// here for the same reason: state of this store that every transaction can reach.
         pub(crate) credentials_sweep_at: std::sync::atomic::AtomicI64,
     }
 
@@ -479,16 +479,18 @@ impl Db {
         f: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let mut conn = Self::lock(&self.writer)?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::from)?;
-        let tx = Tx {
-            tx,
-            cache: &self.cache,
-        };
+        let tx = self.begin_write(&mut conn)?;
         let value = f(&tx)?;
         tx.tx.commit().map_err(Error::from)?;
         Ok(value)
+    }
+
+    /// Begins a write transaction (`BEGIN IMMEDIATE`) on the writer's connection `conn`.
+    fn begin_write<'c>(&'c self, conn: &'c mut Connection) -> Result<Tx<'c>> {
+        Ok(Tx {
+            tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
+            cache: &self.cache,
+        })
     }
 
     /// Runs `f` on a read connection inside one read transaction (a consistent snapshot).
