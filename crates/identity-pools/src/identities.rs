@@ -516,8 +516,8 @@ pub fn authorize_in(
             }
             continue;
         }
-        match store::by_login(r, pool.pk, &l.provider, &l.subject)? {
-            Some(i) if i.pk == identity.pk => {}
+        match store::login_owner(r, pool.pk, &l.provider, &l.subject)? {
+            Some(owner) if owner == identity.pk => {}
             Some(_) => return Err(Error::NotAuthorized(LOGINS_DO_NOT_MATCH.into())),
             None => to_link.push((l.provider.clone(), l.subject.clone())),
         }

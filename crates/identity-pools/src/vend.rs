@@ -542,6 +542,10 @@ pub fn check_trust(
     let record = RoleRecord::Known {
         name: role.row.name.clone(),
     };
+    let key = verdicts::key(&role, pool.id.as_str(), identity_id, amr, session_tags);
+    if let Some(trust) = verdicts::get(&role, &key) {
+        return Ok((record, trust));
+    }
     let identity = WebIdentity {
         identity_pool_id: pool.id.to_string(),
         identity_id: identity_id.to_string(),
@@ -559,6 +563,7 @@ pub fn check_trust(
             reason: verdict.refusal().unwrap_or_else(|| sts.message.clone()),
         },
     };
+    verdicts::put(&role, key, &trust);
     Ok((record, trust))
 }
 
@@ -618,3 +623,4 @@ pub mod session;
 #[cfg(test)]
 mod tests;
 mod unauthed;
+mod verdicts;

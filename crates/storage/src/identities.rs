@@ -352,6 +352,17 @@ pub fn by_login(
         .optional()?)
 }
 
+/// The key of the identity a login of `pool` is linked to, if any: [`by_login`] without
+/// reading the identity (the check that a caller's logins are its own).
+pub fn login_owner(r: &impl Read, pool: i64, provider: &str, subject: &str) -> Result<Option<i64>> {
+    Ok(r.conn()
+        .prepare_cached(
+            "SELECT identity FROM identity_logins WHERE pool = ?1 AND provider = ?2 AND subject = ?3",
+        )?
+        .query_row(params![pool, provider, subject], |row| row.get(0))
+        .optional()?)
+}
+
 /// An identity's logins, by provider then subject.
 pub fn logins(r: &impl Read, identity: i64) -> Result<Vec<LoginRow>> {
     let mut stmt = r.conn().prepare_cached(concat!(

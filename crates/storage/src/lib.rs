@@ -284,7 +284,7 @@ pub fn sealed_secrets(r: &impl Read) -> Result<Option<&'static str>> {
 /// How many read connections a store keeps beside its single writer.
 const READERS: usize = 4;
 /// Page cache per connection, in KiB (negative values are KiB for SQLite).
-const WRITER_CACHE_KIB: i64 = 65_536;
+const WRITER_CACHE_KIB: i64 = 16_384;
 const READER_CACHE_KIB: i64 = 16_384;
 
 /// The store: one writer connection and a few readers over one file.

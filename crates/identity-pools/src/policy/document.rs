@@ -122,6 +122,15 @@ pub struct Statement {
 }
 
 impl PolicyDocument {
+    /// Whether any statement reads the request context key `key` (lower-cased): a condition
+    /// on it, or a policy variable naming it.
+    pub fn reads(&self, key: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|st| st.conditions.iter().any(|c| c.key_lookup == key))
+            || self.variables().iter().any(|v| v == key)
+    }
+
     /// The policy variables its resources and condition values name (`${…}` keys as written,
     /// lower-cased), each once, in order of first use.
     pub fn variables(&self) -> Vec<String> {

@@ -21,16 +21,21 @@ const IDENTITY: &str = "us-east-1:0f6a3c1e-8f5a-4b7d-9d2e-3c4b5a6d7e8f";
 
 /// The developer guide's trust policy: this pool (aud) and `amr` containing `kind`.
 fn trust(pool_id: &str, amr: &str) -> String {
+    trust_with(json!({
+        "StringEquals": {"cognito-identity.amazonaws.com:aud": pool_id},
+        "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}
+    }))
+}
+
+/// A trust policy letting Cognito assume the role under `condition`.
+fn trust_with(condition: Value) -> String {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": {"Federated": "cognito-identity.amazonaws.com"},
             "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {
-                "StringEquals": {"cognito-identity.amazonaws.com:aud": pool_id},
-                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr}
-            }
+            "Condition": condition
         }]
     })
     .to_string()
@@ -106,6 +111,15 @@ impl Fixture {
     }
 
     fn vend(&self, login: Login<'_>, tags: Option<&PrincipalTagMap>) -> Result<Vended, VendError> {
+        self.vend_as(IDENTITY, login, tags)
+    }
+
+    fn vend_as(
+        &self,
+        identity_id: &str,
+        login: Login<'_>,
+        tags: Option<&PrincipalTagMap>,
+    ) -> Result<Vended, VendError> {
         self.db.write(|tx| {
             vend(
                 tx,
@@ -113,7 +127,7 @@ impl Fixture {
                 1_000,
                 &VendRequest {
                     pool: &self.pool,
-                    identity_id: IDENTITY,
+                    identity_id,
                     login,
                     custom_role_arn: None,
                     principal_tags: tags,
@@ -136,6 +150,14 @@ fn refused(r: Result<Vended, VendError>) -> (&'static str, VendExplanation) {
             code, explanation, ..
         }) => (code, *explanation),
         other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Why the trust policy refused, from a refusal's explanation.
+fn trust_refusal(explanation: VendExplanation) -> String {
+    match explanation.trust {
+        Some(Trust::Refused { reason, .. }) => reason,
+        other => panic!("expected the trust policy to refuse, got {other:?}"),
     }
 }
 
@@ -335,6 +357,36 @@ fn a_changed_trust_policy_is_the_one_evaluated() {
 }
 
 #[test]
+fn a_trust_policy_on_the_identity_judges_each_identity_again() {
+    // Verdicts are kept between vends (vend/verdicts.rs); one that reads `:sub` is kept per
+    // identity, so one identity's refusal is never another's.
+    let f = fixture(true);
+    let banned = "us-east-1:00000000-0000-4000-8000-00000000dead";
+    f.role(
+        "Auth",
+        &trust_with(json!({
+            "StringEquals": {"cognito-identity.amazonaws.com:aud": f.pool.id.as_str()},
+            "StringNotEquals": {"cognito-identity.amazonaws.com:sub": banned}
+        })),
+    );
+    let claims = id_claims();
+    let login = Login::Provider {
+        provider: USER_POOL,
+        claims: &claims,
+    };
+    for _ in 0..2 {
+        f.vend_as(IDENTITY, login, None).unwrap();
+        let (code, explanation) = refused(f.vend_as(banned, login, None));
+        assert_eq!(code, INVALID_POOL_CONFIGURATION);
+        let reason = trust_refusal(explanation);
+        assert!(
+            reason.contains("cognito-identity.amazonaws.com:sub"),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
 fn a_trust_policy_for_another_pool_refuses_naming_the_aud_condition() {
     let f = fixture(true);
     f.role(
@@ -393,15 +445,11 @@ fn the_unauthenticated_role_trusts_guests_only() {
         },
         None,
     ));
-    match e.trust {
-        Some(Trust::Refused { reason, .. }) => {
-            assert!(
-                reason.contains("cognito-identity.amazonaws.com:amr"),
-                "{reason}"
-            )
-        }
-        other => panic!("{other:?}"),
-    }
+    let reason = trust_refusal(e);
+    assert!(
+        reason.contains("cognito-identity.amazonaws.com:amr"),
+        "{reason}"
+    );
 }
 
 #[test]
