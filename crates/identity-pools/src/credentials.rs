@@ -125,11 +125,15 @@ pub enum Error {
 pub fn random_base32(n: usize) -> Result<String, Error> {
     let mut bytes = vec![0u8; n];
     tokens::random_bytes(&mut bytes).map_err(|e| Error::Randomness(e.to_string()))?;
-    // 256 is a multiple of 32: the low five bits of a uniform byte are uniform.
-    Ok(bytes
+    Ok(base32(&bytes).collect())
+}
+
+/// Upper-case base32 characters of random bytes, one per byte: 256 is a multiple of 32, so the
+/// low five bits of a uniform byte are uniform.
+fn base32(random: &[u8]) -> impl Iterator<Item = char> + '_ {
+    random
         .iter()
         .map(|b| char::from(BASE32[usize::from(b & 31)]))
-        .collect())
 }
 
 /// A key id for a credential minted at `now_ms`: `ASIA`, the time ([`TIME_CHARS`] base32
@@ -146,11 +150,7 @@ fn key_id(now_ms: i64) -> String {
     // cheaper per call than the system's own.
     let mut random = [0u8; KEY_ID_CHARS - TIME_CHARS];
     rand::Rng::fill(&mut rand::rng(), &mut random[..]);
-    id.extend(
-        random
-            .iter()
-            .map(|b| char::from(BASE32[usize::from(b & 31)])),
-    );
+    id.extend(base32(&random));
     id
 }
 

@@ -128,32 +128,32 @@ impl PolicyDocument {
         self.statements
             .iter()
             .any(|st| st.conditions.iter().any(|c| c.key_lookup == key))
-            || self.variables().iter().any(|v| v == key)
+            || self.variable_keys().any(|v| v == key)
     }
 
     /// The policy variables its resources and condition values name (`${…}` keys as written,
     /// lower-cased), each once, in order of first use.
     pub fn variables(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        let mut add = |key: &str| {
+        for key in self.variable_keys() {
             if !out.iter().any(|k| k == key) {
                 out.push(key.to_string());
             }
-        };
-        for st in &self.statements {
-            if let Some(r) = &st.resource {
-                for t in &r.templates {
-                    t.variables().for_each(&mut add);
-                }
-            }
-            for c in &st.conditions {
-                for v in &c.values {
-                    if let super::conditions::Value::Text(t) = v {
-                        t.variables().for_each(&mut add);
-                    }
-                }
-            }
         }
         out
+    }
+
+    /// Every use of a policy variable in resources and condition values, in order.
+    fn variable_keys(&self) -> impl Iterator<Item = &str> {
+        self.statements.iter().flat_map(|st| {
+            let resources = st.resource.iter().flat_map(|r| r.templates.iter());
+            let values = st.conditions.iter().flat_map(|c| {
+                c.values.iter().filter_map(|v| match v {
+                    super::conditions::Value::Text(t) => Some(t),
+                    _ => None,
+                })
+            });
+            resources.chain(values).flat_map(Template::variables)
+        })
     }
 }
